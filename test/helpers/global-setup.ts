@@ -1,0 +1,2 @@
+// Filled in by the foundation work: prepares a migrated database template shared by all suites.
+export default async function setup(): Promise<void> {}
