@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.js';
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing configured', () => {
+    const c = loadConfig({});
+    expect(c.db).toEqual({ kind: 'pglite', dataDir: './data/pg' });
+    expect(c.kv).toEqual({ kind: 'memory' });
+    expect(c.llm).toBeNull();
+    expect(c.wecom).toBeNull();
+    expect(c.sandbox).toBe(true);
+    expect(c.server.port).toBe(3000);
+    expect(Object.isFrozen(c.server)).toBe(true);
+  });
+
+  it('reports every bad key at once and stops boot', () => {
+    let err: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', WECOM_AES_KEY: 'short', ADMIN_TOKEN: 'x' });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems.join('\n');
+    for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'WECOM_AES_KEY', 'ADMIN_TOKEN']) expect(problems).toContain(key);
+  });
+
+  it('requires the whole WeCom set once any of it is given', () => {
+    expect(() => loadConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_TOKEN: required/);
+  });
+
+  it('turns the sandbox off when WeCom is configured, unless asked for', () => {
+    const wecom = {
+      WECOM_CORP_ID: 'ww1436e0e65a779aee',
+      WECOM_TOKEN: 'tok',
+      WECOM_AES_KEY: '6qkdMrq68nTKduznJYO1A37W2oEgpkMUvkttRToqhUt',
+      WECOM_AGENT_ID: '1000002',
+      WECOM_SECRET: 'sec',
+    };
+    expect(loadConfig(wecom).sandbox).toBe(false);
+    expect(loadConfig({ ...wecom, SANDBOX: '1' }).sandbox).toBe(true);
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe('postgres');
+  });
+});

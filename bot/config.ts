@@ -1,0 +1,146 @@
+import { z } from 'zod';
+
+/**
+ * The only place that reads the environment (through `loadConfig(process.env)` in main.ts and cli.ts).
+ * Pure: the same env gives the same frozen config; every bad key is reported at once.
+ */
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: int(0, 65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+
+  DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+  PGLITE_DIR: z.string().default('./data/pg'),
+  DB_POOL_SIZE: int(1, 100).default(10),
+  SEED_ON_EMPTY: bool.default(true),
+  SEED_SCALE: z.coerce.number().positive().max(20).default(1),
+
+  REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+
+  OPENAI_API_KEY: optionalString,
+  OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  LLM_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: int(100, 60_000).default(4000),
+
+  SANDBOX: optionalString.pipe(bool.optional()),
+  WECOM_CORP_ID: optionalString,
+  WECOM_TOKEN: optionalString,
+  WECOM_AES_KEY: optionalString.pipe(z.string().length(43, 'must be the 43-character EncodingAESKey').optional()),
+  WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
+  WECOM_SECRET: optionalString,
+  WECOM_KF_SECRET: optionalString,
+  WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com'),
+  WECOM_MAX_SKEW_SEC: int(10, 86_400).default(300),
+  WECOM_TIMEOUT_MS: int(100, 60_000).default(5000),
+
+  WORKER_CONCURRENCY: int(1, 64).default(8),
+  INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
+  OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
+  SCHEDULER_ENABLED: bool.default(true),
+});
+
+const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  server: { port: number; host: string; logLevel: string; adminToken: string | undefined };
+  db:
+    | { kind: 'postgres'; url: string; poolSize: number }
+    | { kind: 'pglite'; dataDir: string };
+  seed: { onEmpty: boolean; scale: number };
+  kv: { kind: 'redis'; url: string } | { kind: 'memory' };
+  llm: { apiKey: string; baseUrl: string | undefined; model: string; timeoutMs: number } | null;
+  wecom: {
+    corpId: string;
+    token: string;
+    aesKey: string;
+    agentId: string;
+    secret: string;
+    kfSecret: string | undefined;
+    apiBase: string;
+    maxSkewSec: number;
+    timeoutMs: number;
+  } | null;
+  sandbox: boolean;
+  pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
+  scheduler: { enabled: boolean; timezone: 'Asia/Shanghai' };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Readonly<AppConfig> {
+  const parsed = envSchema.safeParse(env);
+  const problems: string[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
+  if (!parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+
+  const wecomSet = WECOM_REQUIRED.filter((k) => e[k] !== undefined);
+  if (wecomSet.length > 0 && wecomSet.length < WECOM_REQUIRED.length) {
+    for (const k of WECOM_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any WECOM_* is set`);
+  }
+  if (problems.length) throw new ConfigError(problems);
+
+  const wecom =
+    wecomSet.length === WECOM_REQUIRED.length
+      ? {
+          corpId: e.WECOM_CORP_ID!,
+          token: e.WECOM_TOKEN!,
+          aesKey: e.WECOM_AES_KEY!,
+          agentId: e.WECOM_AGENT_ID!,
+          secret: e.WECOM_SECRET!,
+          kfSecret: e.WECOM_KF_SECRET,
+          apiBase: e.WECOM_API_BASE,
+          maxSkewSec: e.WECOM_MAX_SKEW_SEC,
+          timeoutMs: e.WECOM_TIMEOUT_MS,
+        }
+      : null;
+
+  return deepFreeze({
+    env: e.NODE_ENV,
+    server: { port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, adminToken: e.ADMIN_TOKEN },
+    db: e.DATABASE_URL
+      ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      : { kind: 'pglite' as const, dataDir: e.PGLITE_DIR },
+    seed: { onEmpty: e.SEED_ON_EMPTY, scale: e.SEED_SCALE },
+    kv: e.REDIS_URL ? { kind: 'redis' as const, url: e.REDIS_URL } : { kind: 'memory' as const },
+    llm: e.OPENAI_API_KEY
+      ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+      : null,
+    wecom,
+    // The sandbox is on when asked for, or when there is no WeCom to talk to; never otherwise.
+    sandbox: e.SANDBOX ?? wecom === null,
+    pipeline: {
+      workerConcurrency: e.WORKER_CONCURRENCY,
+      inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+      outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+    },
+    scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' as const },
+  });
+}

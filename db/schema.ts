@@ -1,0 +1,394 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Kysely table types. Both drivers are set up (db/connect.ts) to return int8 and numeric as JS numbers,
+ * `date` as 'YYYY-MM-DD' strings and timestamptz as Date, so rows look the same on PGlite and PostgreSQL.
+ */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T> = ColumnType<T, string, string>;
+
+export type Tier = 'core' | 'key' | 'regular' | 'silent';
+export type MarketLevel = '一线' | '二线' | '三四线' | '县城' | '乡镇';
+export type Channel = 'wecom' | 'kf' | 'sandbox';
+export type OutboxRoute = 'wecom_app' | 'wecom_appchat' | 'wecom_webhook' | 'kf' | 'sandbox' | 'followup';
+
+export interface RegionsTable {
+  id: Generated<number>;
+  province: string;
+  city: string;
+  county: string;
+  market_level: MarketLevel;
+}
+
+export interface ManagersTable {
+  code: string;
+  name: string;
+  role: 'account' | 'regional';
+  regional_code: string | null;
+  province: string | null;
+  wecom_userid: string | null;
+  alert_chat_id: string | null;
+  webhook_key: string | null;
+  phone: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface DealersTable {
+  code: string;
+  name: string;
+  region_id: number;
+  tier: Tier;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  manual_tags: ColumnType<string[], string[] | undefined, string[]>;
+  manager_code: string;
+  partnership_start: string;
+  credit_limit_fen: ColumnType<number, number | undefined, number>;
+  payment_terms_days: ColumnType<number, number | undefined, number>;
+  tier_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: DefaultTimestamp;
+}
+
+export interface DealerContactsTable {
+  id: Generated<number>;
+  dealer_code: string;
+  name: string;
+  phone: string;
+  birthday: string | null;
+  is_primary: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ChannelIdentitiesTable {
+  channel: Channel;
+  external_id: string;
+  dealer_code: string | null;
+  manager_code: string | null;
+  open_kfid: string | null;
+  bound_at: DefaultTimestamp;
+}
+
+export interface StoresTable {
+  id: Generated<number>;
+  dealer_code: string;
+  name: string;
+  type: 'retail' | 'engineering' | 'home_improvement';
+  region_id: number;
+  market_level: MarketLevel;
+  opened_on: string;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface ProductsTable {
+  sku: string;
+  name: string;
+  category: string;
+  series: string;
+  unit: string;
+  list_price_fen: number;
+  moq: number;
+  order_multiple: ColumnType<number, number | undefined, number>;
+  lead_time_days: ColumnType<number, number | undefined, number>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  aliases: ColumnType<string[], string[] | undefined, string[]>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+}
+
+export interface TierPricesTable {
+  sku: string;
+  tier: Tier;
+  price_fen: number;
+}
+
+export interface HqStockTable {
+  sku: string;
+  on_hand: number;
+  reserved: ColumnType<number, number | undefined, number>;
+  updated_at: DefaultTimestamp;
+}
+
+export interface DealerInventoryTable {
+  dealer_code: string;
+  sku: string;
+  qty: number;
+  synced_at: Timestamp;
+}
+
+export interface SellThroughTable {
+  dealer_code: string;
+  sku: string;
+  day: string;
+  qty: number;
+}
+
+export interface OrderSequencesTable {
+  day: string;
+  last_seq: number;
+}
+
+export type OrderStatus = 'placed' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface OrdersTable {
+  order_no: string;
+  dealer_code: string;
+  status: OrderStatus;
+  total_fen: number;
+  delivery_date: string | null;
+  placed_at: Timestamp;
+  shipped_at: Timestamp | null;
+  cancelled_at: Timestamp | null;
+  paid_at: Timestamp | null;
+  source: 'chat' | 'erp' | 'seed';
+  draft_id: string | null;
+}
+
+export interface OrderLinesTable {
+  order_no: string;
+  line_no: number;
+  sku: string;
+  category: string;
+  qty: number;
+  unit_price_fen: number;
+  amount_fen: number;
+}
+
+export interface DraftItem {
+  sku: string;
+  qty: number;
+  unit: string;
+}
+
+export interface OrderDraftsTable {
+  id: string;
+  dealer_code: string;
+  items: Json<DraftItem[]>;
+  delivery_date: string | null;
+  status: 'open' | 'confirmed' | 'cancelled' | 'expired';
+  expires_at: Timestamp;
+  order_no: string | null;
+  created_at: DefaultTimestamp;
+  updated_at: DefaultTimestamp;
+}
+
+export interface ReceivablesTable {
+  id: Generated<number>;
+  dealer_code: string;
+  order_no: string | null;
+  amount_fen: number;
+  paid_fen: ColumnType<number, number | undefined, number>;
+  due_date: string;
+  created_at: DefaultTimestamp;
+}
+
+export interface PoliciesTable {
+  code: string;
+  name: string;
+  kind: string;
+  spec: Json<unknown>;
+  active: ColumnType<boolean, boolean | undefined, boolean>;
+  promoted: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: DefaultTimestamp;
+}
+
+export interface PolicyDeliveriesTable {
+  policy_code: string;
+  dealer_code: string;
+  cohort: 'pilot' | 'holdout' | 'all';
+  outbox_id: number | null;
+  pushed_at: DefaultTimestamp;
+  feedback: string | null;
+}
+
+export type NeedStatus = 'open' | 'claimed' | 'resolved' | 'closed';
+
+export interface NeedsTable {
+  id: Generated<number>;
+  dealer_code: string;
+  category: string;
+  text: string;
+  status: NeedStatus;
+  owner_code: string;
+  tier: Tier;
+  first_response_due: Timestamp;
+  resolution_due: Timestamp;
+  first_response_at: Timestamp | null;
+  resolved_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  resolution: string | null;
+  rating: number | null;
+  rating_comment: string | null;
+  attachments: ColumnType<unknown[], string | undefined, string>;
+  created_at: DefaultTimestamp;
+}
+
+export interface NeedEventsTable {
+  id: Generated<number>;
+  need_id: number;
+  kind: string;
+  actor: string | null;
+  body: string | null;
+  dedupe_key: string | null;
+  at: DefaultTimestamp;
+}
+
+export interface DealerScoresTable {
+  dealer_code: string;
+  month: string;
+  purchase_scale: number;
+  category_expertise: number;
+  store_coverage: number;
+  growth_potential: number;
+  collaboration: number;
+  total: number;
+  tier_before: Tier;
+  tier_after: Tier;
+  reasons: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  computed_at: DefaultTimestamp;
+}
+
+export interface SuccessCasesTable {
+  id: Generated<number>;
+  title: string;
+  body: string;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  tier: Tier | null;
+  dealer_code: string | null;
+  created_at: DefaultTimestamp;
+}
+
+export interface CoursesTable {
+  id: Generated<number>;
+  title: string;
+  description: string;
+  starts_at: Timestamp;
+  mode: ColumnType<string, string | undefined, string>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+}
+
+export interface HonoursTable {
+  id: Generated<number>;
+  dealer_code: string;
+  title: string;
+  awarded_on: string;
+}
+
+export type InboundStatus = 'pending' | 'processing' | 'done' | 'parked';
+
+export interface InboundMessagesTable {
+  id: Generated<number>;
+  channel: Channel;
+  dedupe_key: string;
+  sender: string;
+  msg_type: string;
+  content: string | null;
+  payload: ColumnType<Record<string, unknown>, string | undefined, string>;
+  received_at: DefaultTimestamp;
+  status: ColumnType<InboundStatus, InboundStatus | undefined, InboundStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  processed_at: Timestamp | null;
+}
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'followup';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  dedupe_key: string;
+  recipient: string;
+  route: OutboxRoute;
+  format: ColumnType<'text' | 'markdown', 'text' | 'markdown' | undefined, 'text' | 'markdown'>;
+  body: string;
+  kind: ColumnType<string, string | undefined, string>;
+  in_reply_to: number | null;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  attempts: ColumnType<number, number | undefined, number>;
+  next_attempt_at: DefaultTimestamp;
+  locked_until: Timestamp | null;
+  last_error: string | null;
+  created_at: DefaultTimestamp;
+  sent_at: Timestamp | null;
+}
+
+export interface FollowupsTable {
+  id: Generated<number>;
+  manager_code: string;
+  dealer_code: string | null;
+  body: string;
+  outbox_id: number | null;
+  status: ColumnType<'open' | 'done', 'open' | 'done' | undefined, 'open' | 'done'>;
+  created_at: DefaultTimestamp;
+}
+
+export interface JobRunsTable {
+  job: string;
+  slot: string;
+  instance: string;
+  started_at: DefaultTimestamp;
+  finished_at: Timestamp | null;
+  status: ColumnType<'running' | 'done' | 'failed', 'running' | 'done' | 'failed' | undefined, 'running' | 'done' | 'failed'>;
+  result: ColumnType<unknown, string | undefined, string>;
+}
+
+export interface ConversationStateTable {
+  sender: string;
+  state: Json<Record<string, unknown>>;
+  updated_at: DefaultTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface KfCursorsTable {
+  open_kfid: string;
+  cursor: string;
+  updated_at: DefaultTimestamp;
+}
+
+export interface KfSessionsTable {
+  external_userid: string;
+  open_kfid: string;
+  last_inbound_at: Timestamp;
+  sent_since_inbound: ColumnType<number, number | undefined, number>;
+}
+
+export interface Database {
+  regions: RegionsTable;
+  managers: ManagersTable;
+  dealers: DealersTable;
+  dealer_contacts: DealerContactsTable;
+  channel_identities: ChannelIdentitiesTable;
+  stores: StoresTable;
+  products: ProductsTable;
+  tier_prices: TierPricesTable;
+  hq_stock: HqStockTable;
+  dealer_inventory: DealerInventoryTable;
+  sell_through: SellThroughTable;
+  order_sequences: OrderSequencesTable;
+  orders: OrdersTable;
+  order_lines: OrderLinesTable;
+  order_drafts: OrderDraftsTable;
+  receivables: ReceivablesTable;
+  policies: PoliciesTable;
+  policy_deliveries: PolicyDeliveriesTable;
+  needs: NeedsTable;
+  need_events: NeedEventsTable;
+  dealer_scores: DealerScoresTable;
+  success_cases: SuccessCasesTable;
+  courses: CoursesTable;
+  honours: HonoursTable;
+  inbound_messages: InboundMessagesTable;
+  outbox: OutboxTable;
+  followups: FollowupsTable;
+  job_runs: JobRunsTable;
+  conversation_state: ConversationStateTable;
+  kf_cursors: KfCursorsTable;
+  kf_sessions: KfSessionsTable;
+}
+
+export type DealerRow = Selectable<DealersTable>;
+export type ProductRow = Selectable<ProductsTable>;
+export type OrderRow = Selectable<OrdersTable>;
+export type NeedRow = Selectable<NeedsTable>;
+export type OutboxRow = Selectable<OutboxTable>;
+export type NewOutbox = Insertable<OutboxTable>;
+export type InboundRow = Selectable<InboundMessagesTable>;
+export type DealerUpdate = Updateable<DealersTable>;

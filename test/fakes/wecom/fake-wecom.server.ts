@@ -1,0 +1,282 @@
+/**
+ * A real local HTTP server speaking the WeCom server API shapes, for testing the client, the dispatcher and the
+ * channels end to end. It records every call and lets a test inject errcodes, HTTP failures, delays, token expiry
+ * and KF messages.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type FakeWecomMethod =
+  | 'gettoken'
+  | 'message/send'
+  | 'appchat/send'
+  | 'webhook/send'
+  | 'kf/sync_msg'
+  | 'kf/send_msg';
+
+export interface FakeWecomCall {
+  /** The API method, e.g. `message/send`. */
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  /** Parsed JSON body (undefined for GET or an unparsable body). */
+  body: unknown;
+  /** The access_token presented, if any. */
+  token?: string;
+  /** What the fake answered. */
+  status: number;
+  errcode?: number;
+}
+
+export interface FakeFault {
+  /** Wait before answering (for client timeouts). */
+  delayMs?: number;
+  /** Answer with this HTTP status and a non-JSON body. */
+  status?: number;
+  /** Answer 200 with this errcode. */
+  errcode?: number;
+  errmsg?: string;
+}
+
+export interface FakeKfMessage {
+  msgid: string;
+  open_kfid: string;
+  external_userid?: string;
+  send_time: number;
+  origin: number;
+  msgtype: string;
+  text?: { content: string };
+  [field: string]: unknown;
+}
+
+export interface FakeWecomOptions {
+  /** When set, gettoken with another corpid answers 40013. */
+  corpId?: string;
+  /** When set, gettoken with a secret not listed answers 40001. */
+  secrets?: string[];
+  /** Default 7200. */
+  expiresIn?: number;
+}
+
+export interface FakeWecom {
+  baseUrl: string;
+  /** Every call, in arrival order (a live array). */
+  calls: FakeWecomCall[];
+  callsOf(method: string): FakeWecomCall[];
+  /** Applies `fault` to the next `times` calls of `method` (faults queue up in order). */
+  inject(method: FakeWecomMethod, fault: FakeFault, times?: number): void;
+  injectErrcode(method: FakeWecomMethod, errcode: number, times?: number): void;
+  injectHttpStatus(method: FakeWecomMethod, status: number, times?: number): void;
+  injectDelay(method: FakeWecomMethod, delayMs: number, times?: number): void;
+  /** Every token issued so far now answers 42001. */
+  expireTokens(): void;
+  /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
+  queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const OK = { errcode: 0, errmsg: 'ok' };
+const MAX_BODY = 1 << 20;
+
+export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<FakeWecom> {
+  const calls: FakeWecomCall[] = [];
+  const faults = new Map<string, FakeFault[]>();
+  const tokens = new Map<string, 'valid' | 'expired'>();
+  const kfLog: FakeKfMessage[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  let seq = 0;
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const t = setTimeout(() => {
+        timers.delete(t);
+        resolve();
+      }, ms);
+      timers.add(t);
+    });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://fake');
+    const query = Object.fromEntries(url.searchParams);
+    const method = url.pathname.replace(/^\/cgi-bin\//, '');
+    const raw = await readBody(req);
+    let body: unknown;
+    if (raw.length > 0) {
+      try {
+        body = JSON.parse(raw);
+      } catch {
+        body = undefined;
+      }
+    }
+    const call: FakeWecomCall = { method, path: url.pathname, query, body, status: 200 };
+    if (query['access_token'] !== undefined) call.token = query['access_token'];
+    calls.push(call);
+
+    const send = (status: number, payload: unknown) => {
+      call.status = status;
+      if (status === 200 && payload && typeof payload === 'object' && 'errcode' in payload) {
+        call.errcode = (payload as { errcode: number }).errcode;
+      }
+      if (res.destroyed) return;
+      const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
+      res.writeHead(status, { 'content-type': typeof payload === 'string' ? 'text/plain' : 'application/json' });
+      res.end(text);
+    };
+    const fail = (errcode: number, errmsg: string) => send(200, { errcode, errmsg });
+
+    const fault = faults.get(method)?.shift();
+    if (fault?.delayMs) await sleep(fault.delayMs);
+    if (fault?.status) return send(fault.status, 'fake upstream failure');
+    if (fault?.errcode !== undefined) return fail(fault.errcode, fault.errmsg ?? `injected ${fault.errcode}`);
+
+    if (method === 'gettoken') {
+      if (!query['corpid'] || !query['corpsecret']) return fail(41002, 'corpid or corpsecret missing');
+      if (options.corpId && query['corpid'] !== options.corpId) return fail(40013, 'invalid corpid');
+      if (options.secrets && !options.secrets.includes(query['corpsecret'])) return fail(40001, 'invalid secret');
+      const token = `fake-token-${++seq}-${randomBytes(6).toString('hex')}`;
+      tokens.set(token, 'valid');
+      return send(200, { ...OK, access_token: token, expires_in: options.expiresIn ?? 7200 });
+    }
+
+    if (method === 'webhook/send') {
+      if (!query['key']) return fail(93000, 'invalid webhook url');
+      return validMessage(body) ? send(200, OK) : fail(40008, 'invalid message type');
+    }
+
+    const known = ['message/send', 'appchat/send', 'kf/sync_msg', 'kf/send_msg'];
+    if (!known.includes(method)) return send(404, 'not found');
+    const token = query['access_token'];
+    if (!token) return fail(41001, 'access_token missing');
+    const state = tokens.get(token);
+    if (state === undefined) return fail(40014, 'invalid access_token');
+    if (state === 'expired') return fail(42001, 'access_token expired');
+    if (!body || typeof body !== 'object') return fail(44004, 'empty content');
+    const b = body as Record<string, any>;
+
+    switch (method) {
+      case 'message/send':
+        if (!b['touser'] || !b['agentid']) return fail(40003, 'invalid userid or agentid');
+        if (!validMessage(b)) return fail(40008, 'invalid message type');
+        return send(200, {
+          ...OK,
+          invaliduser: '',
+          invalidparty: '',
+          invalidtag: '',
+          unlicenseduser: '',
+          msgid: `msg-${++seq}`,
+          response_code: '',
+        });
+      case 'appchat/send':
+        if (!b['chatid']) return fail(86003, 'chat not exist');
+        return validMessage(b) ? send(200, OK) : fail(40008, 'invalid message type');
+      case 'kf/send_msg':
+        if (!b['touser'] || !b['open_kfid']) return fail(95000, 'invalid open_kfid or touser');
+        if (b['msgtype'] !== 'text' || typeof b['text']?.content !== 'string') return fail(40008, 'invalid msgtype');
+        return send(200, { ...OK, msgid: typeof b['msgid'] === 'string' ? b['msgid'] : `kfmsg-${++seq}` });
+      default: {
+        // kf/sync_msg: the cursor is the position in the log, opaque to the client.
+        let start = 0;
+        if (b['cursor'] !== undefined && b['cursor'] !== '') {
+          const m = /^c(\d+)$/.exec(String(b['cursor']));
+          if (!m) return fail(95012, 'invalid cursor');
+          start = Number(m[1]);
+        }
+        const limit = Math.min(Math.max(Number(b['limit'] ?? 1000), 1), 1000);
+        const kfid = typeof b['open_kfid'] === 'string' ? b['open_kfid'] : undefined;
+        const page: FakeKfMessage[] = [];
+        let pos = start;
+        while (pos < kfLog.length && page.length < limit) {
+          const m = kfLog[pos++]!;
+          if (!kfid || m.open_kfid === kfid) page.push(m);
+        }
+        const hasMore = kfLog.slice(pos).some((m) => !kfid || m.open_kfid === kfid);
+        return send(200, { ...OK, next_cursor: `c${pos}`, has_more: hasMore ? 1 : 0, msg_list: page });
+      }
+    }
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  const inject = (method: FakeWecomMethod, fault: FakeFault, times = 1) => {
+    const q = faults.get(method) ?? [];
+    for (let i = 0; i < times; i++) q.push({ ...fault });
+    faults.set(method, q);
+  };
+
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    calls,
+    callsOf: (method) => calls.filter((c) => c.method === method),
+    inject,
+    injectErrcode: (method, errcode, times) => inject(method, { errcode }, times),
+    injectHttpStatus: (method, status, times) => inject(method, { status }, times),
+    injectDelay: (method, delayMs, times) => inject(method, { delayMs }, times),
+    expireTokens: () => {
+      for (const t of tokens.keys()) tokens.set(t, 'expired');
+    },
+    queueKfMessages: (openKfId, messages) => {
+      const added = messages.map((m) => {
+        const full: FakeKfMessage = {
+          msgid: `kf-${++seq}`,
+          open_kfid: openKfId,
+          external_userid: 'wm-external-1',
+          send_time: Math.floor(Date.now() / 1000),
+          origin: 3,
+          msgtype: 'text',
+          ...m,
+        };
+        if (full.msgtype === 'text' && !full.text) full.text = { content: '' };
+        return full;
+      });
+      kfLog.push(...added);
+      return added;
+    },
+    reset: () => {
+      calls.length = 0;
+      faults.clear();
+      kfLog.length = 0;
+    },
+    close: async () => {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function validMessage(b: unknown): boolean {
+  if (!b || typeof b !== 'object') return false;
+  const m = b as Record<string, any>;
+  if (m['msgtype'] === 'text') return typeof m['text']?.content === 'string';
+  if (m['msgtype'] === 'markdown') return typeof m['markdown']?.content === 'string';
+  return false;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        reject(new Error('body too large'));
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}

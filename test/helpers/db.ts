@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
+
+/**
+ * A fresh, migrated database for one suite: a copy of the run's template on PostgreSQL when
+ * TEST_DATABASE_URL is set, else PGlite loaded from the run's dump. `seeded` copies the small K demo.
+ */
+export async function openTestDatabase(opts: { seeded?: boolean } = {}): Promise<DatabaseHandle> {
+  const which = opts.seeded ? 'seeded' : 'empty';
+  const templates = inject('pgTemplates');
+  if (templates) {
+    const name = `gs_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: templates.url });
+    await admin.connect();
+    try {
+      await admin.query(`create database ${name} template ${templates[which]}`);
+    } finally {
+      await admin.end();
+    }
+    const u = new URL(templates.url);
+    u.pathname = `/${name}`;
+    const handle = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize: 10 });
+    return {
+      ...handle,
+      close: async () => {
+        await handle.close();
+        const a = new pg.Client({ connectionString: templates.url });
+        await a.connect();
+        await a.query(`drop database if exists ${name} with (force)`).finally(() => a.end());
+      },
+    };
+  }
+  const dumps = inject('pgliteDumps');
+  if (!dumps) throw new Error('test database templates were not prepared (vitest globalSetup)');
+  const blob = new Blob([readFileSync(dumps[which])]);
+  return openDatabase({ kind: 'pglite-memory', loadDataDir: blob });
+}
+
+/** The URL tests use to reach a real PostgreSQL server directly (e.g. to stop or break a connection), if any. */
+export function testDatabaseUrl(): string | undefined {
+  return inject('pgTemplates')?.url;
+}
