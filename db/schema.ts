@@ -295,7 +295,10 @@ export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'followup';
 export interface OutboxTable {
   id: Generated<number>;
   dedupe_key: string;
+  /** The dealer or manager code (or chat id) the message is for: what /sandbox/outbox?to= filters on. */
   recipient: string;
+  /** Where the route delivers it: a WeCom userid, a chat id, a KF external userid, a webhook key. */
+  address: string;
   route: OutboxRoute;
   format: ColumnType<'text' | 'markdown', 'text' | 'markdown' | undefined, 'text' | 'markdown'>;
   body: string;

@@ -72,7 +72,9 @@ function errorKind(e: Error): string {
 }
 
 export type MessageContent = { text: string } | { markdown: string };
-export type WebhookContent = { text: string; mentionedList?: string[]; mentionedMobileList?: string[] } | { markdown: string };
+export type WebhookContent =
+  | { text: string; mentionedList?: string[]; mentionedMobileList?: string[] }
+  | { markdown: string };
 
 export interface AppSendResult {
   msgid?: string;
@@ -221,7 +223,9 @@ export class WecomClient {
 
   /** Never the secret itself: a hash, so a KV dump reveals nothing. */
   #tokenKey(kind: SecretKind): string {
-    const h = createHash('sha256').update(`${this.#config.corpId}\0${this.#secret(kind)}`).digest('hex');
+    const h = createHash('sha256')
+      .update(`${this.#config.corpId}\0${this.#secret(kind)}`)
+      .digest('hex');
     return `wecom:token:${h.slice(0, 32)}`;
   }
 

@@ -137,7 +137,7 @@ export const IntentSchema = z.enum(INTENTS);
 
 export const ItemSlotSchema = z.object({
   sku: z.string().regex(/^[A-Z]{2}-[A-Z0-9]+$/),
-  qty: z.number().positive().optional(),
+  qty: z.number().min(0).optional(),
   unit: z.enum(UNITS).optional(),
 });
 

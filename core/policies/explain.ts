@@ -94,7 +94,8 @@ class Facts {
 export function periodLabel(period: Period): string {
   const [sy, sm, sd] = period.start.split('-').map(Number);
   const [ey, em, ed] = period.end.split('-').map(Number);
-  if (sy === undefined || sm === undefined || ey === undefined || em === undefined || ed === undefined) return '活动期内';
+  if (sy === undefined || sm === undefined || ey === undefined || em === undefined || ed === undefined)
+    return '活动期内';
   const lastDay = new Date(Date.UTC(ey, em, 0)).getUTCDate();
   if (sd !== 1 || ed !== lastDay || sy !== ey) return '活动期内';
   if (sm === 1 && em === 12) return '本年度';

@@ -12,7 +12,7 @@ const vectors = JSON.parse(readFileSync(new URL('test/fixtures/rebate-vectors.js
 
 function ladder(code: string): LadderRebatePolicy {
   const p = policies.find((x) => x.code === code);
-  if (!p || p.kind !== 'ladder_rebate') throw new Error(`no ladder ${code}`);
+  if (p?.kind !== 'ladder_rebate') throw new Error(`no ladder ${code}`);
   return p;
 }
 const retro = ladder('LADDER-2026Q4');
@@ -93,7 +93,7 @@ describe('ladder boundaries', () => {
     expect(applyRate(1, 0.015)).toBe(0); // 0.015 → 0
     expect(divRoundHalfUp(5n, 2n)).toBe(3n);
     expect(divRoundHalfUp(-5n, 2n)).toBe(-3n);
-    // marginal sums the parts before rounding: 50,000,050 → 50 fen above the 2% band = 1 fen (not 1+0 rounded twice)
+    // marginal: 25 fen inside the 2% band = 0.5 fen → 1 (one rounding at the end)
     expect(ladderRebate(marginal, 50_000_025)).toBe(1); // 0.5 → 1
     expect(ladderRebate(marginal, 50_000_024)).toBe(0); // 0.48 → 0
   });

@@ -112,13 +112,13 @@ const TOKEN_RE = new RegExp(
     // 5: month 12月 (not a duration like 3个月)
     String.raw`(?<month>(?<mm>\d{1,2})月(?!份?[以之]?内))`,
     // 6: codes with letters and digits (SO202611200012, D0012, KW-N60, Q4)
-    String.raw`(?<code>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)`,
+    `(?<code>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)`,
     // 7: 百分之 + number
     String.raw`(?<pct>百分之(?<pctnum>\d+(?:\.\d+)?|[${CN_NUM_CHARS}]+(?:点[零〇一二三四五六七八九]+)?))`,
     // 8: Arabic number with thousands separators / decimals, optional 万/亿 and percent
     String.raw`(?<num>(?<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?<mult>[万亿]))?(?:\s*(?<pctSuffix>%|个百分点|个点))?)`,
     // 9: Chinese numerals, optional decimal part and percent
-    String.raw`(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[零〇一二三四五六七八九]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
+    `(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[零〇一二三四五六七八九]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
   ].join('|'),
   'gu',
 );

@@ -297,6 +297,7 @@ create table outbox (
   id bigserial primary key,
   dedupe_key text not null unique,
   recipient text not null,
+  address text not null,
   route text not null check (route in ('wecom_app','wecom_appchat','wecom_webhook','kf','sandbox','followup')),
   format text not null default 'text' check (format in ('text','markdown')),
   body text not null,

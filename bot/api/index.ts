@@ -1,0 +1,25 @@
+import type { FastifyInstance } from 'fastify';
+import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { PipelineBus } from '../pipeline/bus.js';
+
+export interface ApiDeps {
+  db: Kysely<Database>;
+  kv: KeyValueStore;
+  bus: PipelineBus;
+  now: () => Date;
+}
+
+/** The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here. */
+export function adminApi(deps: ApiDeps) {
+  return async (app: FastifyInstance) => {
+    app.get('/api/status', async () => {
+      const [inbound, outbox] = await Promise.all([
+        deps.db.selectFrom('inbound_messages').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+        deps.db.selectFrom('outbox').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+      ]);
+      return { inbound, outbox };
+    });
+  };
+}

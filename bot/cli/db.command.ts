@@ -1,0 +1,32 @@
+import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { runSeedCli } from '../../db/seed/seed.cli.js';
+import type { CliCommand } from './command.types.js';
+
+export const migrateCommand: CliCommand = {
+  name: 'migrate',
+  usage: 'migrate                       apply pending database migrations',
+  async run(_args, config, io) {
+    const h = await openDatabase(config.db);
+    try {
+      const applied = await migrateToLatest(h.db);
+      io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+      return 0;
+    } finally {
+      await h.close();
+    }
+  },
+};
+
+export const seedCommand: CliCommand = {
+  name: 'seed',
+  usage: 'seed [--scale N] [--force]     generate the K demo data',
+  async run(args, config, io) {
+    const h = await openDatabase(config.db);
+    try {
+      await migrateToLatest(h.db);
+      return await runSeedCli(h.db, args, { isTTY: io.isTTY, write: io.out });
+    } finally {
+      await h.close();
+    }
+  },
+};

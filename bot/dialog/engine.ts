@@ -1,0 +1,77 @@
+import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
+import { parseIntent } from '../nlu/intent.rules.js';
+import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
+import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
+import { handleBinding } from './binding.js';
+import { loadState, saveState } from './state.js';
+import type { HandlerRegistry, TurnContext } from './turn.js';
+import { commonReplies } from '../replies/common.replies.js';
+
+/** A second opinion for messages the rules are unsure of (the LLM); its answer is validated by the caller. */
+export type FallbackParser = (text: string, ctx: ParseContext) => Promise<ParseResult | null>;
+
+export interface EngineDeps {
+  catalog: () => CatalogMatcher;
+  handlers: HandlerRegistry;
+  kv: KeyValueStore;
+  fallback?: FallbackParser;
+  /** Below this rule confidence the fallback parser is asked. */
+  fallbackBelow?: number;
+}
+
+const MAX_TEXT = 2000;
+
+/**
+ * One conversation turn: identity → state → parse (rules, then the LLM when unsure) → the intent's handler →
+ * replies and the next state, all in the worker's transaction.
+ */
+export function createConversationStep(deps: EngineDeps): ConversationStep {
+  return async (input: StepInput): Promise<StepReply[]> => {
+    const { db, message, identity, now, notifier } = input;
+    const text = (message.content ?? '').slice(0, MAX_TEXT);
+
+    if (message.msg_type !== 'text') return nonText(message.msg_type);
+    if (identity.kind === 'unbound') return handleBinding({ db, kv: deps.kv, identity, text, now });
+
+    const state = await loadState(db, message.sender, now);
+    const sender = identity.kind === 'manager' ? 'manager' : 'dealer';
+    const parseCtx: ParseContext = { sender, now, ...(state.awaiting ? { awaiting: state.awaiting } : {}) };
+    const catalog = deps.catalog();
+    let result = parseIntent(text, parseCtx, catalog);
+    if (deps.fallback && (result.kind === 'unknown' || result.confidence < (deps.fallbackBelow ?? 0.6))) {
+      const proposal = await deps.fallback(text, parseCtx).catch(() => null);
+      if (proposal && proposal.kind !== 'unknown') result = proposal;
+    }
+    let intent = intentOf(result);
+    // Identity comes from the channel: manager commands from a dealer are just unknown words.
+    if (sender === 'dealer' && MANAGER_INTENTS.includes(intent)) intent = 'unknown';
+
+    const ctx: TurnContext = {
+      db,
+      kv: deps.kv,
+      identity,
+      message,
+      text,
+      now,
+      notifier,
+      state,
+      catalog,
+      markdown: identity.channel === 'wecom',
+    };
+    const handler = deps.handlers[intent] ?? deps.handlers.unknown;
+    if (!handler) return [{ body: commonReplies.unknown(sender) }];
+    // An understood request whose capability is not wired yet gets an honest answer, not a wrong one.
+    if (!deps.handlers[intent]) return [{ body: commonReplies.notYet('这项') }];
+    const slots = result.kind === 'unknown' ? {} : result.slots;
+    const out = await handler(ctx, { intent, slots, result });
+    if (out.state !== undefined) await saveState(db, message.sender, out.state, now);
+    return out.replies;
+  };
+}
+
+function nonText(msgType: string): StepReply[] {
+  if (msgType === 'event') return [];
+  if (msgType === 'image') return [{ body: commonReplies.imageReceived }];
+  return [{ body: commonReplies.unsupportedType }];
+}

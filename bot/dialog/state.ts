@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { Awaiting } from '../nlu/nlu.types.js';
+
+/** What the conversation waits for, per sender. Forgotten after 30 minutes of silence. */
+export interface ConversationState {
+  awaiting?: Awaiting;
+  /** The draft shown and awaiting 确认/取消/changes. */
+  draftId?: string;
+  /** The resolved need awaiting a 1–5 rating. */
+  needId?: number;
+  /** A question asked once already (slot filling or clarification), so it is not asked twice. */
+  asked?: { kind: 'qty' | 'product' | 'binding'; intent: string; pending?: unknown };
+}
+
+export const STATE_TTL_MS = 30 * 60_000;
+
+export async function loadState(db: Kysely<Database>, sender: string, now: Date): Promise<ConversationState> {
+  const row = await db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender).executeTakeFirst();
+  if (!row || row.expires_at <= now) return {};
+  return row.state as ConversationState;
+}
+
+export async function saveState(db: Kysely<Database>, sender: string, state: ConversationState, now: Date): Promise<void> {
+  if (Object.keys(state).length === 0) {
+    await db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
+    return;
+  }
+  const values = { state: JSON.stringify(state), updated_at: now, expires_at: new Date(now.getTime() + STATE_TTL_MS) };
+  await db
+    .insertInto('conversation_state')
+    .values({ sender, ...values })
+    .onConflict((oc) => oc.column('sender').doUpdateSet(values))
+    .execute();
+}

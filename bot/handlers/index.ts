@@ -1,0 +1,7 @@
+import type { HandlerRegistry } from '../dialog/turn.js';
+import { generalHandlers } from './general.handler.js';
+
+/** Every intent's handler. Each capability contributes its own registry. */
+export const handlers: HandlerRegistry = {
+  ...generalHandlers,
+};

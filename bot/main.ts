@@ -1,0 +1,190 @@
+import { pathToFileURL } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import { openKeyValueStore } from '../adapters/kv/index.js';
+import type { KeyValueStore } from '../adapters/kv/kv.js';
+import { WecomClient } from '../adapters/wecom/wecom.client.js';
+import { type DatabaseHandle, DatabaseLockedError, migrateToLatest, openDatabase } from '../db/connect.js';
+import { loadCatalog } from '../db/repositories/catalog.repository.js';
+import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
+import { type AppConfig, ConfigError, loadConfig } from './config.js';
+import { createConversationStep } from './dialog/engine.js';
+import { handlers } from './handlers/index.js';
+import { CatalogMatcher } from './nlu/catalog.matcher.js';
+import { PipelineBus } from './pipeline/bus.js';
+import { OutboxDispatcher } from './pipeline/dispatcher.js';
+import { kfSend, wecomTransports } from './pipeline/transports.js';
+import { InboundWorker } from './pipeline/worker.js';
+import { buildServer } from './server.js';
+import { adminApi } from './api/index.js';
+
+export interface App {
+  config: Readonly<AppConfig>;
+  database: DatabaseHandle;
+  kv: KeyValueStore;
+  bus: PipelineBus;
+  worker: InboundWorker;
+  dispatcher: OutboxDispatcher;
+  server: FastifyInstance;
+  wecom: WecomClient | null;
+  log: Logger;
+  close(): Promise<void>;
+}
+
+export interface ComposeOptions {
+  /** An already-open database (tests); otherwise opened from config. */
+  database?: DatabaseHandle;
+  kv?: KeyValueStore;
+  log?: Logger;
+  /** Start the worker and dispatcher (default true). */
+  startPipeline?: boolean;
+  now?: () => Date;
+}
+
+/** The one composition root: wires config, database, KV, pipeline, channels and server. */
+export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptions = {}): Promise<App> {
+  const log = opts.log ?? pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  const database = opts.database ?? (await openDatabase(config.db));
+  const closers: Array<() => Promise<void>> = [];
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+    if (!opts.database && config.seed.onEmpty && (await isDatabaseEmpty(database.db))) {
+      log.info({ scale: config.seed.scale }, 'empty database: generating the K demo data');
+      const summary = await seedDemoData(database.db, { scale: config.seed.scale });
+      log.info({ summary }, 'demo data loaded');
+    }
+    const kv = opts.kv ?? (await openKeyValueStore(config.kv));
+    if (!opts.kv) closers.push(() => kv.close());
+
+    const catalog = new CatalogMatcher(await loadCatalog(database.db));
+    const bus = new PipelineBus();
+    const wecom = config.wecom
+      ? new WecomClient(
+          {
+            apiBase: config.wecom.apiBase,
+            corpId: config.wecom.corpId,
+            secret: config.wecom.secret,
+            agentId: config.wecom.agentId,
+            kfSecret: config.wecom.kfSecret,
+            timeoutMs: config.wecom.timeoutMs,
+          },
+          { kv },
+        )
+      : null;
+
+    const step = createConversationStep({ catalog: () => catalog, handlers, kv });
+    const worker = new InboundWorker(database.db, step, bus, {
+      concurrency: config.pipeline.workerConcurrency,
+      maxAttempts: config.pipeline.inboundMaxAttempts,
+      now: opts.now,
+      log,
+    });
+    const dispatcher = new OutboxDispatcher(database.db, bus, {
+      kv,
+      transports: wecom ? wecomTransports(wecom) : null,
+      kf: wecom ? kfSend(wecom) : null,
+      maxAttempts: config.pipeline.outboxMaxAttempts,
+      now: opts.now,
+      log,
+    });
+    const now = opts.now ?? (() => new Date());
+    const server = await buildServer({
+      config,
+      db: database.db,
+      bus,
+      logger: log,
+      plugins: [adminApi({ db: database.db, kv, bus, now })],
+    });
+
+    if (opts.startPipeline !== false) {
+      // PGlite is single-process (locked): leases left by a crash can be taken back now rather than at expiry.
+      if (database.kind === 'pglite') await worker.releaseStaleLeases();
+      worker.start();
+      dispatcher.start();
+    }
+
+    let closed = false;
+    return {
+      config,
+      database,
+      kv,
+      bus,
+      worker,
+      dispatcher,
+      server,
+      wecom,
+      log,
+      async close() {
+        if (closed) return;
+        closed = true;
+        // Stop taking work, finish what is in flight, then close the stores.
+        await server.close();
+        await worker.stop();
+        await dispatcher.stop();
+        for (const c of closers.reverse()) await c();
+        if (!opts.database) await database.close();
+      },
+    };
+  } catch (e) {
+    for (const c of closers.reverse()) await c().catch(() => {});
+    if (!opts.database) await database.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  let config: Readonly<AppConfig>;
+  try {
+    config = loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  const log = pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  log.info(
+    {
+      database: config.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.db.dataDir})`,
+      kv: config.kv.kind === 'redis' ? 'Redis' : 'memory',
+      nlu: config.llm ? `rules + LLM (${config.llm.model})` : 'rules',
+      channel: [config.wecom ? 'WeCom' : null, config.sandbox ? 'sandbox' : null].filter(Boolean).join(' + '),
+      adminApi: config.server.adminToken ? 'on' : 'off (set ADMIN_TOKEN to enable /api)',
+    },
+    'starting gongsheng',
+  );
+  let app: App;
+  try {
+    app = await composeApp(config, { log });
+  } catch (e) {
+    if (e instanceof DatabaseLockedError) {
+      log.fatal(e.message);
+      process.exit(1);
+    }
+    throw e;
+  }
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    await app.close();
+    log.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  await app.server.listen({ port: config.server.port, host: config.server.host });
+  if (config.sandbox) log.info(`dev chat: http://localhost:${config.server.port}/dev/chat`);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });
+}

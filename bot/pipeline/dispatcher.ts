@@ -1,0 +1,199 @@
+import { type Kysely, sql } from 'kysely';
+import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import type { Database, OutboxRow, OutboxTable } from '../../db/schema.js';
+import type { Updateable } from 'kysely';
+import type { PipelineBus } from './bus.js';
+import { enqueue, routeToManager } from './outbox.js';
+import { DeferDelivery, sandboxTransport, takeKfSlot, takeRateSlot, type Transport, UnreachableRecipient } from './transports.js';
+
+export interface DispatcherOptions {
+  kv: KeyValueStore;
+  /** null: no WeCom configured, every route delivers into the sandbox (the routing decisions still apply). */
+  transports: { wecom_app: Transport; wecom_appchat: Transport; wecom_webhook: Transport } | null;
+  kf: ((row: OutboxRow, openKfid: string) => Promise<void>) | null;
+  maxAttempts: number;
+  batchSize?: number;
+  pollMs?: number;
+  leaseMs?: number;
+  now?: () => Date;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+function backoffMs(attempts: number): number {
+  const base = Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
+  return base / 2 + Math.random() * (base / 2);
+}
+
+/**
+ * Sends due outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several instances share the
+ * work and a crashed sender's rows are taken over when the lease runs out. Failures retry with backoff and are
+ * dead-lettered with their reason after `maxAttempts`.
+ */
+export class OutboxDispatcher {
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private busy: Promise<void> | null = null;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly bus: PipelineBus,
+    private readonly opts: DispatcherOptions,
+  ) {
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.bus.on('outbox', this.kick);
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.bus.off('outbox', this.kick);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.busy) await this.busy;
+  }
+
+  private kick = () => this.schedule(0);
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.busy) return;
+    this.busy = (async () => {
+      try {
+        while (this.running && (await this.runOnce()) > 0) {}
+      } catch (e) {
+        this.opts.log?.error({ err: (e as Error).message }, 'outbox dispatch failed');
+      } finally {
+        this.busy = null;
+        this.schedule(this.opts.pollMs ?? 500);
+      }
+    })();
+    await this.busy;
+  }
+
+  /** Claims and sends one batch; returns how many rows it claimed. */
+  async runOnce(): Promise<number> {
+    const rows = await this.claim();
+    await Promise.all(rows.map((r) => this.deliver(r)));
+    return rows.length;
+  }
+
+  private async claim(): Promise<OutboxRow[]> {
+    const now = this.now();
+    const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
+    return this.db.transaction().execute(async (trx) => {
+      const due = await sql<{ id: number }>`
+        select id from outbox
+        where (status = 'pending' and next_attempt_at <= ${now})
+           or (status = 'sending' and locked_until < ${now})
+        order by next_attempt_at, id
+        limit ${this.opts.batchSize ?? 50}
+        for update skip locked`.execute(trx);
+      if (due.rows.length === 0) return [];
+      return trx
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'sending', locked_until: until, attempts: eb('attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          due.rows.map((r) => Number(r.id)),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    const now = this.now();
+    try {
+      if (row.route === 'followup') throw new UnreachableRecipient('routed to a manager follow-up');
+      if (row.route === 'kf') {
+        const openKfid = await takeKfSlot(this.db, row.address, now);
+        if (this.opts.kf) await this.opts.kf(row, openKfid);
+      } else if (row.route === 'sandbox' || !this.opts.transports) {
+        await sandboxTransport.send(row, this.db);
+      } else {
+        await takeRateSlot(this.opts.kv, row.route, row.address, now);
+        await this.opts.transports[row.route].send(row, this.db);
+      }
+      await this.settle(row, { status: 'sent', sent_at: now, locked_until: null, last_error: null });
+    } catch (e) {
+      await this.fail(row, e as Error, now);
+    }
+  }
+
+  private async settle(row: OutboxRow, set: Updateable<OutboxTable>) {
+    await this.db.updateTable('outbox').set(set).where('id', '=', row.id).execute();
+    this.bus.outboxSettled(row.in_reply_to);
+  }
+
+  private async fail(row: OutboxRow, error: Error, now: Date): Promise<void> {
+    if (error instanceof DeferDelivery) {
+      await this.db
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'pending', next_attempt_at: error.retryAt, locked_until: null, attempts: eb('attempts', '-', 1) }))
+        .where('id', '=', row.id)
+        .execute();
+      return;
+    }
+    if (error instanceof UnreachableRecipient) {
+      await this.handOver(row, error.reason);
+      return;
+    }
+    const retryable = (error as { retryable?: boolean }).retryable !== false;
+    const reason = `${error.name}: ${error.message}`.slice(0, 500);
+    if (!retryable || row.attempts >= this.opts.maxAttempts) {
+      this.opts.log?.error({ outbox: row.id, route: row.route, err: reason }, 'outbox message dead-lettered');
+      await this.settle(row, { status: 'dead', last_error: reason, locked_until: null });
+      return;
+    }
+    this.opts.log?.warn({ outbox: row.id, route: row.route, attempts: row.attempts, err: reason }, 'outbox send failed, will retry');
+    await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', last_error: reason, locked_until: null, next_attempt_at: new Date(now.getTime() + backoffMs(row.attempts)) })
+      .where('id', '=', row.id)
+      .execute();
+  }
+
+  /** A dealer out of reach becomes a follow-up item for their account manager: nothing is dropped silently. */
+  private async handOver(row: OutboxRow, reason: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const dealer = await trx
+        .selectFrom('dealers')
+        .select(['code', 'name', 'manager_code'])
+        .where('code', '=', row.recipient)
+        .executeTakeFirst();
+      if (!dealer) {
+        await trx.updateTable('outbox').set({ status: 'dead', last_error: `unreachable: ${reason}`, locked_until: null }).where('id', '=', row.id).execute();
+        return;
+      }
+      await trx
+        .insertInto('followups')
+        .values({ manager_code: dealer.manager_code, dealer_code: dealer.code, body: row.body, outbox_id: row.id })
+        .onConflict((oc) => oc.column('outbox_id').doNothing())
+        .execute();
+      await trx.updateTable('outbox').set({ status: 'followup', last_error: reason, locked_until: null }).where('id', '=', row.id).execute();
+      const notice = `【待跟进】无法直接联系 ${dealer.name}（${dealer.code}）：对方已超过 48 小时未在微信客服发消息。请您转达以下内容：\n${row.body}`;
+      await enqueue(trx, [
+        {
+          recipient: dealer.manager_code,
+          ...(await routeToManager(trx, dealer.manager_code, true)),
+          body: notice,
+          kind: 'followup',
+          dedupeKey: `followup:${row.id}`,
+        },
+      ]);
+    });
+    this.bus.outboxSettled(row.in_reply_to);
+    this.bus.outboxQueued();
+  }
+}

@@ -1,0 +1,86 @@
+import type { Kysely } from 'kysely';
+import type { Notifier, SendOptions } from '../../core/shared/notifier.port.js';
+import type { Database, OutboxRoute } from '../../db/schema.js';
+
+export interface OutgoingMessage {
+  recipient: string;
+  address: string;
+  route: OutboxRoute;
+  body: string;
+  format?: 'text' | 'markdown';
+  kind: string;
+  dedupeKey: string;
+  inReplyTo?: number | null;
+  notBefore?: Date;
+}
+
+/** Inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */
+export async function enqueue(db: Kysely<Database>, messages: OutgoingMessage[]): Promise<number> {
+  if (messages.length === 0) return 0;
+  const rows = await db
+    .insertInto('outbox')
+    .values(
+      messages.map((m) => ({
+        dedupe_key: m.dedupeKey,
+        recipient: m.recipient,
+        address: m.address,
+        route: m.route,
+        body: m.body,
+        format: m.format ?? 'text',
+        kind: m.kind,
+        in_reply_to: m.inReplyTo ?? null,
+        next_attempt_at: m.notBefore ?? new Date(),
+      })),
+    )
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('id')
+    .execute();
+  return rows.length;
+}
+
+export interface Route {
+  route: OutboxRoute;
+  address: string;
+}
+
+/** A dealer is reached by WeCom app message when they are a member, else by KF (window checked at send time). */
+export async function routeToDealer(db: Kysely<Database>, dealerCode: string): Promise<Route> {
+  const ids = await db
+    .selectFrom('channel_identities')
+    .select(['channel', 'external_id'])
+    .where('dealer_code', '=', dealerCode)
+    .execute();
+  const pick = (c: string) => ids.find((i) => i.channel === c)?.external_id;
+  const wecom = pick('wecom');
+  if (wecom) return { route: 'wecom_app', address: wecom };
+  const kf = pick('kf');
+  if (kf) return { route: 'kf', address: kf };
+  return { route: 'sandbox', address: dealerCode };
+}
+
+export async function routeToManager(db: Kysely<Database>, managerCode: string, chat: boolean): Promise<Route> {
+  const m = await db
+    .selectFrom('managers')
+    .select(['wecom_userid', 'alert_chat_id', 'webhook_key'])
+    .where('code', '=', managerCode)
+    .executeTakeFirst();
+  if (!m) return { route: 'sandbox', address: managerCode };
+  if (chat && m.webhook_key) return { route: 'wecom_webhook', address: m.webhook_key };
+  if (chat && m.alert_chat_id) return { route: 'wecom_appchat', address: m.alert_chat_id };
+  if (m.wecom_userid) return { route: 'wecom_app', address: m.wecom_userid };
+  return { route: 'sandbox', address: managerCode };
+}
+
+/** The Notifier core uses, writing into the outbox within the given transaction. */
+export function outboxNotifier(db: Kysely<Database>, onQueued?: () => void): Notifier {
+  const send = async (recipient: string, route: Route, body: string, o: SendOptions) => {
+    const n = await enqueue(db, [{ recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore: o.notBefore }]);
+    if (n) onQueued?.();
+    return n > 0;
+  };
+  return {
+    toDealer: async (code, body, o) => send(code, await routeToDealer(db, code), body, o),
+    toManager: async (code, body, o) => send(code, await routeToManager(db, code, false), body, o),
+    toManagerChat: async (code, body, o) => send(code, await routeToManager(db, code, true), body, o),
+  };
+}

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import type { WecomClient } from '../../adapters/wecom/wecom.client.js';
+import type { Database, OutboxRoute, OutboxRow } from '../../db/schema.js';
+
+/** A send that should not happen now: try again at `retryAt` (rate limit) without counting an attempt. */
+export class DeferDelivery extends Error {
+  constructor(readonly retryAt: Date, readonly reason: string) {
+    super(reason);
+    this.name = 'DeferDelivery';
+  }
+}
+
+/** The recipient cannot be reached on this route (e.g. KF window closed): hand it to a person instead. */
+export class UnreachableRecipient extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'UnreachableRecipient';
+  }
+}
+
+export interface Transport {
+  send(row: OutboxRow, db: Kysely<Database>): Promise<void>;
+}
+
+/** WeCom's own limits, so nothing is silently dropped on their side. */
+const LIMITS: Partial<Record<OutboxRoute, { perMinute: number; perHour?: number }>> = {
+  wecom_app: { perMinute: 30, perHour: 1000 },
+  wecom_appchat: { perMinute: 20 },
+  wecom_webhook: { perMinute: 20 },
+};
+
+const KF_WINDOW_MS = 48 * 3600_000;
+const KF_MAX_PER_INBOUND = 5;
+
+/** Takes one slot of a recipient's per-minute and per-hour budget, or says when to come back. */
+export async function takeRateSlot(kv: KeyValueStore, route: OutboxRoute, address: string, now: Date): Promise<void> {
+  const limit = LIMITS[route];
+  if (!limit) return;
+  const minute = Math.floor(now.getTime() / 60_000);
+  const used = await kv.increment(`rl:${route}:${address}:m${minute}`, 61_000);
+  if (used > limit.perMinute) throw new DeferDelivery(new Date((minute + 1) * 60_000), 'per-minute limit');
+  if (limit.perHour) {
+    const hour = Math.floor(now.getTime() / 3600_000);
+    const usedHour = await kv.increment(`rl:${route}:${address}:h${hour}`, 3_601_000);
+    if (usedHour > limit.perHour) throw new DeferDelivery(new Date((hour + 1) * 3600_000), 'per-hour limit');
+  }
+}
+
+/**
+ * KF may only answer within 48 h of the dealer's last message and at most 5 times per message. Takes one of
+ * those sends atomically (so two dispatchers cannot both use the fifth), or says the dealer is out of reach.
+ */
+export async function takeKfSlot(db: Kysely<Database>, externalUserId: string, now: Date): Promise<string> {
+  const row = await db
+    .updateTable('kf_sessions')
+    .set((eb) => ({ sent_since_inbound: eb('sent_since_inbound', '+', 1) }))
+    .where('external_userid', '=', externalUserId)
+    .where('last_inbound_at', '>', new Date(now.getTime() - KF_WINDOW_MS))
+    .where('sent_since_inbound', '<', KF_MAX_PER_INBOUND)
+    .returning('open_kfid')
+    .executeTakeFirst();
+  if (!row) throw new UnreachableRecipient('KF window closed (48 h / 5 messages)');
+  return row.open_kfid;
+}
+
+/** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
+export const sandboxTransport: Transport = { send: async () => {} };
+
+export function wecomTransports(client: WecomClient): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
+  const content = (row: OutboxRow) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
+  return {
+    wecom_app: { send: async (row) => void (await client.sendAppMessage(row.address, content(row))) },
+    wecom_appchat: { send: async (row) => client.sendAppChat(row.address, content(row)) },
+    wecom_webhook: { send: async (row) => client.sendWebhook(row.address, content(row)) },
+  };
+}
+
+export function kfSend(client: WecomClient) {
+  return async (row: OutboxRow, openKfid: string) => {
+    // The outbox id as client msgid: a retried send after a lost answer is not delivered twice.
+    await client.kfSendMsg({ touser: row.address, open_kfid: openKfid, text: row.body, msgid: `gs${row.id}` });
+  };
+}

@@ -1,0 +1,242 @@
+import { type Kysely, sql } from 'kysely';
+import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Database, InboundRow } from '../../db/schema.js';
+import type { PipelineBus } from './bus.js';
+import { type Identity, parseSenderKey, resolveIdentity } from './identity.js';
+import { enqueue, outboxNotifier, type Route } from './outbox.js';
+
+export interface StepInput {
+  /** The turn's transaction: everything the step writes commits together with its replies, or not at all. */
+  db: Kysely<Database>;
+  message: InboundRow;
+  identity: Identity;
+  now: Date;
+  notifier: Notifier;
+}
+
+export interface StepReply {
+  body: string;
+  format?: 'text' | 'markdown';
+}
+
+export type ConversationStep = (input: StepInput) => Promise<StepReply[]>;
+
+export interface WorkerOptions {
+  concurrency: number;
+  maxAttempts: number;
+  /** How long a claimed message stays ours before another instance may take it over. */
+  leaseMs?: number;
+  pollMs?: number;
+  now?: () => Date;
+  log?: { error(obj: object, msg: string): void };
+}
+
+const PARKED_REPLY = '抱歉，这条消息暂时没能处理成功，已记录下来并转给您的客户经理跟进。您也可以稍后再试。';
+
+/** Where a reply to an inbound message goes: back on the channel it came from. */
+function replyRoute(identity: Identity): Route {
+  switch (identity.channel) {
+    case 'wecom':
+      return { route: 'wecom_app', address: identity.externalId };
+    case 'kf':
+      return { route: 'kf', address: identity.externalId };
+    default:
+      return { route: 'sandbox', address: identity.externalId };
+  }
+}
+
+function recipientOf(identity: Identity): string {
+  if (identity.kind === 'dealer') return identity.dealerCode;
+  if (identity.kind === 'manager') return identity.managerCode;
+  return identity.externalId;
+}
+
+/**
+ * Processes stored messages: per sender strictly in arrival order (only the oldest unfinished message of a
+ * sender can be claimed), different senders in parallel. Each message's step, replies and "done" mark commit in
+ * one transaction, so a crash anywhere means the message is simply processed again, once.
+ */
+export class InboundWorker {
+  private running = false;
+  private inFlight = 0;
+  private timer: NodeJS.Timeout | null = null;
+  private draining: Promise<void> | null = null;
+  private readonly leaseMs: number;
+  private readonly now: () => Date;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly step: ConversationStep,
+    private readonly bus: PipelineBus,
+    private readonly opts: WorkerOptions,
+  ) {
+    this.leaseMs = opts.leaseMs ?? 30_000;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.bus.on('inbound', this.kick);
+    this.schedule(0);
+  }
+
+  /** Stops claiming new work and waits for the messages in flight. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.bus.off('inbound', this.kick);
+    if (this.timer) clearTimeout(this.timer);
+    while (this.inFlight > 0 || this.draining) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** For a single-process database (PGlite): leases left by a crashed run can be taken back at once. */
+  async releaseStaleLeases(): Promise<number> {
+    const r = await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'pending', locked_until: null })
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  private kick = () => this.schedule(0);
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.drain(), ms);
+  }
+
+  private async drain(): Promise<void> {
+    if (this.draining) return;
+    this.draining = (async () => {
+      try {
+        let claimed = 0;
+        do {
+          const free = this.opts.concurrency - this.inFlight;
+          if (free <= 0 || !this.running) break;
+          const batch = await this.claim(free);
+          claimed = batch.length;
+          for (const m of batch) {
+            this.inFlight++;
+            void this.process(m).finally(() => {
+              this.inFlight--;
+              this.schedule(0);
+            });
+          }
+        } while (claimed > 0);
+      } catch (e) {
+        this.opts.log?.error({ err: (e as Error).message }, 'inbound claim failed');
+      } finally {
+        this.draining = null;
+        this.schedule(this.opts.pollMs ?? 500);
+      }
+    })();
+    await this.draining;
+  }
+
+  /** Claims up to `limit` messages, each the head of its sender's queue, skipping rows another instance holds. */
+  async claim(limit: number): Promise<InboundRow[]> {
+    const now = this.now();
+    const until = new Date(now.getTime() + this.leaseMs);
+    return this.db.transaction().execute(async (trx) => {
+      const heads = await sql<{ id: number }>`
+        select m.id from inbound_messages m
+        where m.status in ('pending', 'processing')
+          and (m.locked_until is null or m.locked_until < ${now})
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        order by m.id
+        limit ${limit}
+        for update skip locked`.execute(trx);
+      if (heads.rows.length === 0) return [];
+      return trx
+        .updateTable('inbound_messages')
+        .set((eb) => ({ status: 'processing', locked_until: until, attempts: eb('attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          heads.rows.map((r) => Number(r.id)),
+        )
+        .returningAll()
+        .execute();
+    });
+  }
+
+  /** Handles one claimed message; exposed for tests that drive the pipeline step by step. */
+  async process(message: InboundRow): Promise<void> {
+    const { channel, externalId } = parseSenderKey(message.sender);
+    let queued = false;
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        const now = this.now();
+        const identity = await resolveIdentity(trx, channel, externalId);
+        const notifier = outboxNotifier(trx, () => {
+          queued = true;
+        });
+        const replies = await this.step({ db: trx, message, identity, now, notifier });
+        const route = replyRoute(identity);
+        const n = await enqueue(
+          trx,
+          replies.map((r, i) => ({
+            recipient: recipientOf(identity),
+            ...route,
+            body: r.body,
+            format: r.format,
+            kind: 'reply',
+            dedupeKey: `reply:${message.id}:${i}`,
+            inReplyTo: message.id,
+          })),
+        );
+        if (n) queued = true;
+        const done = await trx
+          .updateTable('inbound_messages')
+          .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
+          .where('id', '=', message.id)
+          .where('status', '=', 'processing')
+          .executeTakeFirst();
+        // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
+        if (Number(done.numUpdatedRows) !== 1) throw new LeaseLostError();
+      });
+    } catch (e) {
+      if (e instanceof LeaseLostError) return;
+      queued = (await this.recordFailure(message, e as Error)) || queued;
+    } finally {
+      if (queued) this.bus.outboxQueued();
+      this.bus.inboundFinished(message.id);
+    }
+  }
+
+  /** A failing message retries with backoff, then is parked with its error so it no longer blocks its sender. */
+  private async recordFailure(message: InboundRow, error: Error): Promise<boolean> {
+    const reason = `${error.name}: ${error.message}`.slice(0, 500);
+    this.opts.log?.error({ inbound: message.id, attempts: message.attempts, err: reason }, 'inbound step failed');
+    const park = message.attempts >= this.opts.maxAttempts;
+    const retryAt = new Date(this.now().getTime() + Math.min(60_000, 500 * 2 ** message.attempts));
+    return this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('inbound_messages')
+        .set({ status: park ? 'parked' : 'pending', locked_until: park ? null : retryAt, last_error: reason })
+        .where('id', '=', message.id)
+        .execute();
+      if (!park) return false;
+      const { channel, externalId } = parseSenderKey(message.sender);
+      const identity = await resolveIdentity(trx, channel, externalId);
+      return (
+        (await enqueue(trx, [
+          {
+            recipient: recipientOf(identity),
+            ...replyRoute(identity),
+            body: PARKED_REPLY,
+            kind: 'reply.parked',
+            dedupeKey: `parked:${message.id}`,
+            inReplyTo: message.id,
+          },
+        ])) > 0
+      );
+    });
+  }
+}
+
+class LeaseLostError extends Error {}

@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Database } from '../../db/schema.js';
+
+export interface JobContext {
+  db: Kysely<Database>;
+  kv: KeyValueStore;
+  /** The business instant the run is for (the slot time, or --date for a manual run). */
+  now: Date;
+  /** A notifier writing into the outbox of the given transaction (or of `db` outside one). */
+  notifier(db: Kysely<Database>): Notifier;
+  log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+}
+
+/** A scheduled job: a plain service call, also runnable from the CLI (`npm run cli -- jobs run NAME`). */
+export interface JobDefinition {
+  name: string;
+  /** node-cron expression, evaluated in Asia/Shanghai. */
+  cron: string;
+  description: string;
+  /** Returns counts for the run's record and the CLI (e.g. { sent: 12, skipped: 3 }). */
+  run(ctx: JobContext): Promise<Record<string, number>>;
+}

@@ -1,0 +1,8 @@
+import type { JobDefinition } from '../job.types.js';
+
+/** Every scheduled job. Each capability contributes its jobs here. */
+export const jobs: JobDefinition[] = [];
+
+export function findJob(name: string): JobDefinition | undefined {
+  return jobs.find((j) => j.name === name);
+}

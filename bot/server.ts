@@ -1,0 +1,75 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { DomainError } from '../core/shared/errors.js';
+import { migrationsCurrent } from '../db/connect.js';
+import type { Database } from '../db/schema.js';
+import type { AppConfig } from './config.js';
+import type { PipelineBus } from './pipeline/bus.js';
+
+export interface ServerDeps {
+  config: Pick<AppConfig, 'server' | 'sandbox'>;
+  db: Kysely<Database>;
+  bus: PipelineBus;
+  /** The app's pino logger; none in tests. */
+  logger?: FastifyBaseLogger;
+  /** Channel and API plugins registered by the composition root (WeCom callback, admin API …). */
+  plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
+}
+
+const DOMAIN_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
+
+/** The fastify app factory: main.ts listens on it, tests use it with `inject`. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+    // Never wait forever on a slow client; callbacks have their own tighter limits.
+    requestTimeout: 15_000,
+    bodyLimit: 1024 * 1024,
+    disableRequestLogging: false,
+  });
+
+  app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
+    if (err instanceof DomainError) {
+      const suffix = err.code.split('.').pop() ?? '';
+      return reply.code(DOMAIN_STATUS[suffix] ?? 422).send({ error: err.code, message: err.message });
+    }
+    const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err: { name: err.name, message: err.message } }, 'request failed');
+    // No stack traces or internals in responses.
+    return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'internal error' : err.message });
+  });
+
+  app.get('/healthz', async () => ({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) => {
+    try {
+      if (!(await migrationsCurrent(deps.db))) return reply.code(503).send({ status: 'migrations pending' });
+      return { status: 'ready' };
+    } catch {
+      return reply.code(503).send({ status: 'database unreachable' });
+    }
+  });
+
+  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it.
+  const adminToken = deps.config.server.adminToken;
+  app.addHook('onRequest', async (req, reply) => {
+    if (!req.url.startsWith('/api/')) return;
+    if (!adminToken) return reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' });
+    if (!tokenMatches(req.headers.authorization, adminToken)) {
+      return reply.code(401).send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+    }
+  });
+
+  if (deps.config.sandbox) {
+    const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
+    await app.register(sandboxRoutes, { db: deps.db, bus: deps.bus });
+  }
+  for (const plugin of deps.plugins ?? []) await app.register(plugin);
+  return app;
+}

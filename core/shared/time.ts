@@ -1,0 +1,31 @@
+/** Business time is Asia/Shanghai (UTC+8, no DST): dates and "today" are computed there. */
+const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+
+/** 'YYYY-MM-DD' of an instant in Asia/Shanghai. */
+export function shanghaiDate(at: Date): string {
+  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+}
+
+/** The instant a Shanghai calendar day starts. */
+export function shanghaiMidnight(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+/** Hour and minute of an instant in Asia/Shanghai. */
+export function shanghaiClock(at: Date): { hour: number; minute: number; weekday: number } {
+  const d = new Date(at.getTime() + SHANGHAI_OFFSET_MS);
+  return { hour: d.getUTCHours(), minute: d.getUTCMinutes(), weekday: d.getUTCDay() };
+}
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** First day of the quarter containing a Shanghai date. */
+export function quarterStart(date: string): string {
+  const [y, m] = date.split('-').map(Number) as [number, number];
+  const qm = Math.floor((m - 1) / 3) * 3 + 1;
+  return `${y}-${String(qm).padStart(2, '0')}-01`;
+}

@@ -1,0 +1,21 @@
+import type { Kysely } from 'kysely';
+import type { Product } from '../../core/catalog/catalog.types.js';
+import type { Database } from '../schema.js';
+
+/** The active catalog, as core's Product. */
+export async function loadCatalog(db: Kysely<Database>): Promise<Product[]> {
+  const rows = await db.selectFrom('products').selectAll().where('active', '=', true).orderBy('sku').execute();
+  return rows.map((r) => ({
+    sku: r.sku,
+    name: r.name,
+    category: r.category as Product['category'],
+    series: r.series,
+    unit: r.unit,
+    listPriceFen: r.list_price_fen,
+    moq: r.moq,
+    orderMultiple: r.order_multiple,
+    leadTimeDays: r.lead_time_days,
+    tags: r.tags,
+    aliases: r.aliases,
+  }));
+}

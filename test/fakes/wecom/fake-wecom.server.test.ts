@@ -1,0 +1,91 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeWecom, startFakeWecom } from './fake-wecom.server.js';
+
+let fake: FakeWecom;
+beforeEach(async () => {
+  fake = await startFakeWecom({ corpId: 'ww1', secrets: ['s1'] });
+});
+afterEach(async () => {
+  await fake.close();
+});
+
+async function get(path: string) {
+  const res = await fetch(fake.baseUrl + path);
+  return { status: res.status, json: (await res.json()) as Record<string, any> };
+}
+async function post(path: string, body: unknown) {
+  const res = await fetch(fake.baseUrl + path, { method: 'POST', body: JSON.stringify(body) });
+  return (await res.json()) as Record<string, any>;
+}
+async function token() {
+  return (await get('/cgi-bin/gettoken?corpid=ww1&corpsecret=s1')).json['access_token'] as string;
+}
+const text = { msgtype: 'text', text: { content: 'hi' } };
+
+describe('fake WeCom server', () => {
+  it('issues tokens and checks corpid and secret', async () => {
+    const ok = await get('/cgi-bin/gettoken?corpid=ww1&corpsecret=s1');
+    expect(ok.json).toMatchObject({ errcode: 0, expires_in: 7200 });
+    expect((await get('/cgi-bin/gettoken?corpid=ww1&corpsecret=nope')).json['errcode']).toBe(40001);
+    expect((await get('/cgi-bin/gettoken?corpid=ww2&corpsecret=s1')).json['errcode']).toBe(40013);
+  });
+
+  it('checks tokens: missing 41001, unknown 40014, expired 42001', async () => {
+    const t = await token();
+    const body = { touser: 'u', agentid: 1, ...text };
+    expect((await post('/cgi-bin/message/send', body))['errcode']).toBe(41001);
+    expect((await post('/cgi-bin/message/send?access_token=nope', body))['errcode']).toBe(40014);
+    expect(await post(`/cgi-bin/message/send?access_token=${t}`, body)).toMatchObject({ errcode: 0 });
+    fake.expireTokens();
+    expect((await post(`/cgi-bin/message/send?access_token=${t}`, body))['errcode']).toBe(42001);
+    expect((await post(`/cgi-bin/message/send?access_token=${await token()}`, body))['errcode']).toBe(0);
+  });
+
+  it('records calls with the parsed body and the token used', async () => {
+    const t = await token();
+    await post(`/cgi-bin/appchat/send?access_token=${t}`, { chatid: 'c1', ...text });
+    const [call] = fake.callsOf('appchat/send');
+    expect(call).toMatchObject({ path: '/cgi-bin/appchat/send', token: t, body: { chatid: 'c1' }, errcode: 0 });
+  });
+
+  it('applies injected faults in order, for the given number of calls', async () => {
+    fake.injectErrcode('webhook/send', 45009, 2);
+    fake.inject('webhook/send', { errcode: -1, errmsg: 'system busy' });
+    const codes = [];
+    for (let i = 0; i < 4; i++) codes.push((await post('/cgi-bin/webhook/send?key=k', text))['errcode']);
+    expect(codes).toEqual([45009, 45009, -1, 0]);
+
+    fake.injectHttpStatus('webhook/send', 503);
+    const res = await fetch(`${fake.baseUrl}/cgi-bin/webhook/send?key=k`, { method: 'POST', body: '{}' });
+    expect(res.status).toBe(503);
+    await res.text();
+  });
+
+  it('delays a call when asked', async () => {
+    fake.injectDelay('gettoken', 150);
+    const t0 = Date.now();
+    await token();
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
+  });
+
+  it('pages queued KF messages with next_cursor and has_more', async () => {
+    const t = await token();
+    fake.queueKfMessages('wk1', [{ text: { content: 'a' } }, { text: { content: 'b' } }, { text: { content: 'c' } }]);
+    const p1 = await post(`/cgi-bin/kf/sync_msg?access_token=${t}`, { limit: 2 });
+    expect(p1).toMatchObject({ errcode: 0, has_more: 1 });
+    expect(p1['msg_list'].map((m: any) => m.text.content)).toEqual(['a', 'b']);
+    const p2 = await post(`/cgi-bin/kf/sync_msg?access_token=${t}`, { limit: 2, cursor: p1['next_cursor'] });
+    expect(p2).toMatchObject({ has_more: 0 });
+    expect(p2['msg_list'].map((m: any) => m.text.content)).toEqual(['c']);
+    expect((await post(`/cgi-bin/kf/sync_msg?access_token=${t}`, { cursor: 'bogus' }))['errcode']).toBe(95012);
+  });
+
+  it('closes while a delayed call is pending', async () => {
+    fake.injectDelay('gettoken', 10_000);
+    const pending = fetch(`${fake.baseUrl}/cgi-bin/gettoken?corpid=ww1&corpsecret=s1`).catch(() => 'closed');
+    await new Promise((r) => setTimeout(r, 50));
+    await fake.close();
+    expect(await pending).toBe('closed');
+    fake = await startFakeWecom();
+  });
+});
