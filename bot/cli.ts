@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfigFromProcess } from './config.js';
 import type { CliCommand } from './cli/command.types.js';
 import { migrateCommand, seedCommand } from './cli/db.command.js';
 import { chatCommand } from './cli/chat.command.js';
@@ -14,9 +14,9 @@ async function main(argv: string[]): Promise<number> {
     console.error(`usage: npm run cli -- <command> …\n${commands.map((c) => `  ${c.usage}`).join('\n')}`);
     return name ? 2 : 0;
   }
-  let config: ReturnType<typeof loadConfig>;
+  let config: ReturnType<typeof loadConfigFromProcess>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromProcess();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

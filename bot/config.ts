@@ -144,3 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' as const },
   });
 }
+
+/** The process's configuration: the one read of the environment (main.ts and cli.ts). */
+export function loadConfigFromProcess(): Readonly<AppConfig> {
+  return loadConfig(process.env);
+}

@@ -7,10 +7,13 @@ import { WecomClient } from '../adapters/wecom/wecom.client.js';
 import { type DatabaseHandle, DatabaseLockedError, migrateToLatest, openDatabase } from '../db/connect.js';
 import { loadCatalog } from '../db/repositories/catalog.repository.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
-import { type AppConfig, ConfigError, loadConfig } from './config.js';
+import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers } from './handlers/index.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
+import { llmFallback } from './nlu/llm.fallback.js';
+import { createIntentLlm, type IntentLlm } from '../adapters/llm/llm.client.js';
+import { promptsV1 } from '../prompts/index.js';
 import { PipelineBus } from './pipeline/bus.js';
 import { OutboxDispatcher } from './pipeline/dispatcher.js';
 import { kfSend, wecomTransports } from './pipeline/transports.js';
@@ -27,6 +30,7 @@ export interface App {
   dispatcher: OutboxDispatcher;
   server: FastifyInstance;
   wecom: WecomClient | null;
+  llm: IntentLlm | null;
   log: Logger;
   close(): Promise<void>;
 }
@@ -73,7 +77,18 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
 
-    const step = createConversationStep({ catalog: () => catalog, handlers, kv });
+    const llm = config.llm
+      ? createIntentLlm(
+          { apiKey: config.llm.apiKey, baseUrl: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs },
+          promptsV1,
+        )
+      : null;
+    const step = createConversationStep({
+      catalog: () => catalog,
+      handlers,
+      kv,
+      fallback: llm ? llmFallback(llm, () => catalog) : undefined,
+    });
     const worker = new InboundWorker(database.db, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
       maxAttempts: config.pipeline.inboundMaxAttempts,
@@ -114,6 +129,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       dispatcher,
       server,
       wecom,
+      llm,
       log,
       async close() {
         if (closed) return;
@@ -136,7 +152,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
 async function main(): Promise<void> {
   let config: Readonly<AppConfig>;
   try {
-    config = loadConfig(process.env);
+    config = loadConfigFromProcess();
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);

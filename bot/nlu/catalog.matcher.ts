@@ -40,6 +40,18 @@ export function editDistance(a: string, b: string, max = 3): number {
   return prev[b.length]!;
 }
 
+/** Edit distance ≤ 1, without allocating (the fuzzy matcher calls this per candidate syllable). */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  const la = a.length;
+  const lb = b.length;
+  if (Math.abs(la - lb) > 1) return false;
+  let i = 0;
+  while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  if (la === lb) return a.slice(i + 1) === b.slice(i + 1);
+  return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+
 // Per-character pinyin cache: pinyin-pro costs tens of µs per call, a Map hit a few ns.
 const PINYIN_CACHE = new Map<string, string>();
 export function charPinyin(c: string): string {
@@ -69,8 +81,19 @@ interface Span {
   kind: MentionKind;
 }
 
+function take(spans: Span[], covered: Uint8Array, s: Span): void {
+  spans.push(s);
+  covered.fill(1, s.start, s.end);
+}
+
+function toMention(text: string, s: Span): ProductMention {
+  return { start: s.start, end: s.end, skus: s.skus, kind: s.kind, text: text.slice(s.start, s.end) };
+}
+
 export class CatalogMatcher {
   readonly products: readonly Product[];
+  /** Units the catalog sells in (套, 个, 米, 卷 …). */
+  readonly units: ReadonlySet<string>;
   private readonly bySku = new Map<string, Product>();
   /** Exact terms grouped by first character, longest first. */
   private readonly termsByFirst = new Map<string, Term[]>();
@@ -86,6 +109,7 @@ export class CatalogMatcher {
 
   constructor(products: readonly Product[]) {
     this.products = products;
+    this.units = new Set(products.map((p) => p.unit));
     const termSkus = new Map<string, Set<string>>();
     // Words derived from names (平开窗, 橱柜 of 工程款橱柜) must not widen a series word (橱柜 = 整体橱柜).
     const derived = new Map<string, Set<string>>();
@@ -173,10 +197,6 @@ export class CatalogMatcher {
   find(text: string): ProductMention[] {
     const spans: Span[] = [];
     const covered = new Uint8Array(text.length);
-    const take = (s: Span) => {
-      spans.push(s);
-      covered.fill(1, s.start, s.end);
-    };
 
     // 1. Model codes and SKUs.
     this.codeRe.lastIndex = 0;
@@ -184,11 +204,11 @@ export class CatalogMatcher {
       const key = m[1]! + m[2]!;
       const exact = this.codes.get(key);
       if (exact) {
-        take({ start: m.index, end: m.index + m[0].length, skus: [exact], kind: 'code' });
+        take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: [exact], kind: 'code' });
         continue;
       }
       const near = this.nearCodes(m[1]!, m[2]!);
-      if (near.length > 0) take({ start: m.index, end: m.index + m[0].length, skus: near, kind: 'fuzzy' });
+      if (near.length > 0) take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: near, kind: 'fuzzy' });
     }
 
     // 2. Names, aliases, series: leftmost-longest over the first-character index.
@@ -208,13 +228,13 @@ export class CatalogMatcher {
         }
       }
       if (hit) {
-        take({ start: i, end: i + hit.text.length, skus: hit.skus, kind: 'term' });
+        take(spans, covered, { start: i, end: i + hit.text.length, skus: hit.skus, kind: 'term' });
         i += hit.text.length;
       } else i++;
     }
 
     // 3. Typos and homophones on what is left.
-    this.findFuzzy(text, covered, take);
+    this.findFuzzy(text, covered, spans);
 
     spans.sort((a, b) => a.start - b.start);
     for (const s of spans) if (s.skus.length > 1) this.narrow(text, s, covered);
@@ -234,15 +254,12 @@ export class CatalogMatcher {
     return [...out];
   }
 
-  private findFuzzy(text: string, covered: Uint8Array, take: (s: Span) => void) {
+  private findFuzzy(text: string, covered: Uint8Array, spans: Span[]) {
     const n = text.length;
-    let syl: Array<string | undefined> | undefined;
     for (let i = 0; i < n; i++) {
       if (covered[i] || !isCjk(text[i]!)) continue;
-      syl ??= new Array(n);
-      const s = (syl[i] ??= charPinyin(text[i]!));
-      const cands = this.fuzzyIndex.get(s);
-      if (!cands) continue;
+      const cands = this.fuzzyCandidates(text[i]!);
+      if (cands === null) continue;
       let best: { start: number; end: number; cost: number; ft: FuzzyTerm } | undefined;
       for (const { ft, pos } of cands) {
         const start = i - pos;
@@ -262,10 +279,10 @@ export class CatalogMatcher {
             sameChars++;
             continue;
           }
-          const ts = (syl[start + k] ??= charPinyin(c));
+          const ts = charPinyin(c); // cached per character
           const ps = ft.syllables[k]!;
           if (ts === ps) continue; // homophone
-          if (editDistance(ts, ps, 1) <= 1) cost++;
+          if (withinOneEdit(ts, ps)) cost++;
           else ok = false;
           if (cost > budget) ok = false;
         }
@@ -277,7 +294,7 @@ export class CatalogMatcher {
         }
       }
       if (best) {
-        take({ start: best.start, end: best.end, skus: best.ft.term.skus, kind: 'fuzzy' });
+        take(spans, covered, { start: best.start, end: best.end, skus: best.ft.term.skus, kind: 'fuzzy' });
         i = best.end - 1;
       }
     }
@@ -303,13 +320,22 @@ export class CatalogMatcher {
     }
   }
 
+  // Character → fuzzy terms sharing its syllable; one look-up per character of the message.
+  private readonly fuzzyByChar = new Map<string, Array<{ ft: FuzzyTerm; pos: number }> | null>();
+  private fuzzyCandidates(c: string): Array<{ ft: FuzzyTerm; pos: number }> | null {
+    let cands = this.fuzzyByChar.get(c);
+    if (cands === undefined) {
+      cands = this.fuzzyIndex.get(charPinyin(c)) ?? null;
+      if (this.fuzzyByChar.size < 50_000) this.fuzzyByChar.set(c, cands);
+    }
+    return cands;
+  }
+
   /** Adjacent mentions of a common product are one mention: 窄边框平开窗N60, N75的推拉窗, 橱柜 L01. */
   private merge(text: string, spans: Span[]): ProductMention[] {
     const out: ProductMention[] = [];
+    if (spans.length === 0) return out;
     let cur: Span | undefined;
-    const flush = () => {
-      if (cur) out.push({ ...cur, text: text.slice(cur.start, cur.end) });
-    };
     for (const s of spans) {
       if (cur && /^[\s的-]{0,2}$/.test(text.slice(cur.end, s.start))) {
         const common = cur.skus.filter((k) => s.skus.includes(k));
@@ -319,10 +345,10 @@ export class CatalogMatcher {
           continue;
         }
       }
-      flush();
+      if (cur) out.push(toMention(text, cur));
       cur = s;
     }
-    flush();
+    if (cur) out.push(toMention(text, cur));
     return out;
   }
 }

@@ -158,7 +158,8 @@ const RULES: Array<[RegExp, Resolver]> = [
       if (m[3]) return { day: ymd(t.y, 12, 31), rolled: false };
       const w = m[2];
       if (w === '底' || w === '末') return { day: dayOfMonth(today, 0, 'last')!, rolled: false };
-      if (w === '初') return t.d === 1 ? { day: today, rolled: false } : { day: dayOfMonth(today, 1, 1)!, rolled: true };
+      if (w === '初')
+        return t.d === 1 ? { day: today, rolled: false } : { day: dayOfMonth(today, 1, 1)!, rolled: true };
       const mid = dayOfMonth(today, 0, 15)!;
       return mid >= today ? { day: mid, rolled: false } : { day: dayOfMonth(today, 1, 15)!, rolled: true };
     },

@@ -32,7 +32,8 @@ const DEALER_RE = /(?<![a-z0-9])d\s*[-_]?\s*(\d{4})(?![0-9])/;
 const MANAGER_RE = /(?<![a-z0-9])m\s*[-_]?\s*(\d{3})(?![0-9])/;
 const PHONE_RE = /(?<![0-9])(1[3-9]\d(?:[\s-]?\d){8})(?![0-9])/;
 // Short need ids (N998) only where the words say it is a need; N60 stays a product.
-const NEED_WORDS = /需求|工单|认领|解决|进度|进展|状态|处理|关闭|跟进|转交|转给|编号|问题|申请|反馈|接了|分给|关单|办结/;
+const NEED_WORDS =
+  /需求|工单|认领|解决|进度|进展|状态|处理|关闭|跟进|转交|转给|编号|问题|申请|反馈|接了|分给|关单|办结/;
 
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
 const QTY_RE = new RegExp(`(?<![0-9.a-z])(各)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT})`, 'g');
@@ -59,11 +60,10 @@ function findQuantities(masked: string): Qty[] {
   return out;
 }
 
-function mask(text: string, spans: Array<{ start: number; end: number }>): string {
-  if (spans.length === 0) return text;
-  const chars = text.split('');
-  for (const s of spans) for (let i = s.start; i < s.end; i++) chars[i] = '\u0001';
-  return chars.join('');
+function mask(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + '\u0001'.repeat(s.end - s.start) + out.slice(s.end);
+  return out;
 }
 
 interface ItemsResult {
@@ -79,12 +79,19 @@ interface ItemsResult {
 
 /** Attaches quantities to product mentions: "30套N60", "N60 30套", "N60 二十套、N75 十五套", "N60和N75各20套". */
 function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher: CatalogMatcher): ItemsResult {
+  if (mentions.length === 0) {
+    return { items: [], ambiguities: [], withQty: false, ...looseOf(qtys, new Set(), matcher) };
+  }
   const pairOf = new Map<ProductMention, Qty>();
   const usedQ = new Set<Qty>();
+  const seps: number[] = [];
+  if (mentions.length + qtys.length > 1) {
+    SEP_RE.lastIndex = 0;
+    for (let m = SEP_RE.exec(t); m !== null; m = SEP_RE.exec(t)) seps.push(m.index);
+  }
   const segOf = (pos: number) => {
     let n = 0;
-    SEP_RE.lastIndex = 0;
-    for (let m = SEP_RE.exec(t); m !== null && m.index < pos; m = SEP_RE.exec(t)) n++;
+    while (n < seps.length && seps[n]! < pos) n++;
     return n;
   };
   type Tok = { pos: number; seg: number; m?: ProductMention; q?: Qty };
@@ -187,14 +194,14 @@ function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher:
     }
     merged.push(it);
   }
-  const loose = qtys.filter((q) => !usedQ.has(q));
-  const units = new Set(matcher.products.map((p) => p.unit));
+  return { items: merged, ambiguities, withQty, ...looseOf(qtys, usedQ, matcher) };
+}
+
+function looseOf(qtys: Qty[], used: ReadonlySet<Qty>, matcher: CatalogMatcher) {
+  const loose = qtys.filter((q) => !used.has(q));
   return {
-    items: merged,
-    ambiguities,
-    withQty,
     looseQty: loose.length,
-    looseCatalogUnit: loose.some((q) => units.has(q.unit) || q.unit === '樘'),
+    looseCatalogUnit: loose.some((q) => matcher.units.has(q.unit) || q.unit === '樘'),
   };
 }
 
@@ -207,10 +214,12 @@ const CONFIRM_DENY_STRONG = /取消|算了|不要了|先不|别下|别订|不下
 const CONFIRM =
   /确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
 const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
-const MODIFY = /改|换|加|减|少|多|添|增|删|去掉|去除|拿掉|不要|调整|变成|变为|再来|再要|另外|还要|补|追加|提前|推迟|延后|延期|日期|时间|数量/;
+const MODIFY =
+  /改|换|加|减|少|多|添|增|删|去掉|去除|拿掉|不要|调整|变成|变为|再来|再要|另外|还要|补|追加|提前|推迟|延后|延期|日期|时间|数量/;
 const REMOVE_ITEM = /不要|去掉|删掉|删除|拿掉|去除|取消|不用/;
 
-const NEGATED_ORDER = /不要了|不订了|先不订|不下了|先不下|别下单|别订|不用订|暂时不订|暂不订|不想订|不需要了|不买了|先不要|别下了|不用下/;
+const NEGATED_ORDER =
+  /不要了|不订了|先不订|不下了|先不下|别下单|别订|不用订|暂时不订|暂不订|不想订|不需要了|不买了|先不要|别下了|不用下/;
 const ORDER_VERB = /下单|下个单|订购|采购|加订|追加|预订|预定|订(?!单|的|过)|拿货|进货|下订/;
 const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
@@ -226,7 +235,8 @@ const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老
 const BIND = /绑定|绑一下|绑个|关联账号|关联一下|认证|验证身份/;
 const BIND_SELF = /我是|我们是|编号|账号|代码|经销商号|手机|电话/;
 
-const CLAIM = /我来处理|我来跟|我来负责|我来|我接|接了|接单|认领|领了|分给我|交给我|给我吧|我负责|我跟进|我处理|我去处理|归我/;
+const CLAIM =
+  /我来处理|我来跟|我来负责|我来|我接|接了|接单|认领|领了|分给我|交给我|给我吧|我负责|我跟进|我处理|我去处理|归我/;
 const RESOLVE =
   /已解决|解决了|已处理|处理完|处理好了|搞定|关闭|关单|办结|完结|结案|已完成|完成了|已办|已回复|已答复|已落实|标记.{0,12}(解决|完成|关闭)/;
 const TRANSFER = /转交|转给|转派|转到|交给|分给|指派给|派给|移交/;
@@ -282,7 +292,10 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
     'expiring_stock',
   ],
   [/展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招/, 'display'],
-  [/运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰/, 'logistics'],
+  [
+    /运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰/,
+    'logistics',
+  ],
   [/发票|开票|对账|回款|付款|打款|账期|货款|退款|转账|收据|欠款|欠费|扣款|账单|结算|汇款|信用额度|授信/, 'payment'],
 ];
 const NEED_TRAINING = /培训|教学|讲课|授课|带教|讲解一下/;
@@ -292,7 +305,8 @@ const NEED_POLICY =
   /(申请|争取|帮我报|报一下|报名|给点|给些|能不能给|想要|需要).{0,12}(政策|返利|特价|支持|补贴|让利|优惠|价格|折扣)|(政策|价格|特价|市场)支持|补贴|让利/;
 const NEED_PRODUCT =
   /色差|质量|颜色|灰色|白色|黑色|金色|款式|出一款|出个|新款|开发|改进|尺寸|规格|定制|新品|做一款|上新|工艺|材质|漆面|花色|配色|型材|做工|气味|甲醛/;
-const NEED_REQUEST = /麻烦|请帮|帮我们|帮忙|申请|需要.{0,4}(帮|支持|协助)|反馈|投诉|建议|更新|修改|变更|搬|换地址|改一下|协调|处理一下/;
+const NEED_REQUEST =
+  /麻烦|请帮|帮我们|帮忙|申请|需要.{0,4}(帮|支持|协助)|反馈|投诉|建议|更新|修改|变更|搬|换地址|改一下|协调|处理一下/;
 const NEED_BUSINESS =
   /门店|店|系统|信息|账号|地址|资料|合同|经销|总部|客户|工地|产品|订单|业务|电话|联系人|营业执照|法人|公司|货|窗|门|柜/;
 
@@ -558,12 +572,17 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
 
   // 4. Account binding.
   const onlyCode = f.dealerCode !== undefined && k.replace(/d\d{4}|[\u0001,.!]/g, '').length <= 2;
-  if (BIND.test(k) || (f.dealerCode && (BIND_SELF.test(k) || f.phone || onlyCode)) || (f.phone && /手机|电话/.test(k))) {
+  if (
+    BIND.test(k) ||
+    (f.dealerCode && (BIND_SELF.test(k) || f.phone || onlyCode)) ||
+    (f.phone && /手机|电话/.test(k))
+  ) {
     return parsed('account.bind', bindSlots(f), f.dealerCode ? HIGH : MID);
   }
 
   // 5. Needs by id.
-  if (f.needId) return parsed('need.status', { need_id: f.needId }, QUESTION.test(k) || NEED_STATUS_ASK.test(k) ? HIGH : MID);
+  if (f.needId)
+    return parsed('need.status', { need_id: f.needId }, QUESTION.test(k) || NEED_STATUS_ASK.test(k) ? HIGH : MID);
 
   const hasQtyItems = f.items.withQty;
   const question = QUESTION.test(k) || /[?？]/.test(f.t);

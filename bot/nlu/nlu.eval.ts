@@ -85,7 +85,11 @@ export function evaluate(lines: readonly EvalLine[], parser: Parser, now: Date =
       if (sOk) slotOk++;
     }
     if (!iOk || !sOk) {
-      mismatches.push({ text: line.text, expected: { intent: line.intent, slots: line.slots }, got: { intent, slots } });
+      mismatches.push({
+        text: line.text,
+        expected: { intent: line.intent, slots: line.slots },
+        got: { intent, slots },
+      });
     }
   }
   const n = lines.length;

@@ -35,9 +35,9 @@ const PUNCT: Record<string, string> = {
 const FILLERS = new Set(['啊', '呀', '哈', '嗯', '呢', '吧', '哦', '噢', '啦', '哇', '呃', '呐', '哟', '喔']);
 const isBoundary = (c: string | undefined) => c === undefined || /[\s,.!?;:~"')\]>、]/.test(c);
 
-function mapChar(c: string): string {
-  const code = c.charCodeAt(0);
-  if (code >= 0xff01 && code <= 0xff5e) return String.fromCharCode(code - 0xfee0); // full-width ASCII
+function mapChar(ch: string): string {
+  const code = ch.charCodeAt(0);
+  const c = code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : ch; // full-width ASCII
   if (code === 0x3000 || code === 0xa0 || c === '\t' || c === '\n' || c === '\r') return ' ';
   const p = PUNCT[c];
   if (p !== undefined) return p;
@@ -47,14 +47,19 @@ function mapChar(c: string): string {
 /** Full-width → half-width, Latin lower case, Chinese punctuation → ASCII, closing particles → spaces. */
 export function normalize(text: string): string {
   const chars = new Array<string>(text.length);
-  for (let i = 0; i < text.length; i++) chars[i] = mapChar(text[i]!);
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    // Fast path: CJK ideographs, digits and lower-case Latin map to themselves.
+    chars[i] = (c >= '\u4e00' && c <= '\u9fff') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : mapChar(c);
+  }
   // Strip fillers that end a clause (一般吧, 好的呀): walk back so "好的呀啊" loses both.
   for (let i = chars.length - 1; i >= 0; i--) {
     if (FILLERS.has(chars[i]!) && isBoundary(chars[i + 1])) chars[i] = ' ';
   }
+  // Note: filler characters are all CJK, so the fast path above leaves them for this pass.
   const out = chars.join('');
   // A message made only of particles ("嗯", "嗯嗯") is itself meaningful (a yes): keep it.
-  return out.trim() === '' ? text.trim() === '' ? out : mapAll(text) : out;
+  return out.trim() === '' ? (text.trim() === '' ? out : mapAll(text)) : out;
 }
 
 function mapAll(text: string): string {

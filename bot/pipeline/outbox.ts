@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Notifier, SendOptions } from '../../core/shared/notifier.port.js';
 import type { Database, OutboxRoute } from '../../db/schema.js';
+import { splitByBytes } from '../../adapters/wecom/wecom.client.js';
+
+/** WeCom's limit for one text or markdown message. */
+export const MAX_MESSAGE_BYTES = 2048;
 
 export interface OutgoingMessage {
   recipient: string;
@@ -14,13 +18,23 @@ export interface OutgoingMessage {
   notBefore?: Date;
 }
 
+/** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
+function splitMessage(m: OutgoingMessage): OutgoingMessage[] {
+  if (Buffer.byteLength(m.body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
+  return splitByBytes(m.body, MAX_MESSAGE_BYTES).map((body, i) => ({
+    ...m,
+    body,
+    dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
+  }));
+}
+
 /** Inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */
 export async function enqueue(db: Kysely<Database>, messages: OutgoingMessage[]): Promise<number> {
   if (messages.length === 0) return 0;
   const rows = await db
     .insertInto('outbox')
     .values(
-      messages.map((m) => ({
+      messages.flatMap(splitMessage).map((m) => ({
         dedupe_key: m.dedupeKey,
         recipient: m.recipient,
         address: m.address,

@@ -1,0 +1,12 @@
+import { migrateToLatest, openDatabase } from '../../connect.js';
+import { seedDemoData } from '../k-demo.js';
+const scale = Number(process.argv[2] ?? 1);
+const url = process.argv[3];
+const h = await openDatabase(url ? { kind: 'postgres', url } : { kind: 'pglite-memory' });
+await migrateToLatest(h.db);
+const t = Date.now();
+const s = await seedDemoData(h.db, { scale, now: new Date('2026-11-26T10:00:00+08:00') });
+console.log('wall', Date.now() - t, 'ms', s.ms, 'rows', s.totalRows, 'amount', s.orderAmountFen / 100);
+console.log(s.counts);
+console.log(Object.fromEntries(Object.entries(s.facts).map(([k, v]) => [k, Array.isArray(v) ? v.length : v])));
+await h.close();
