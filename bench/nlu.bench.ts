@@ -12,7 +12,7 @@ import { DEFAULT_CATALOG_PATH, DEFAULT_EVAL_NOW, evaluate, parseEvalJsonl } from
 import type { ParseContext } from '../bot/nlu/nlu.types.js';
 import { normalize } from '../bot/nlu/normalize.js';
 
-const REPEAT = Number(process.env.NLU_BENCH_REPEAT ?? 200);
+const REPEAT = Number(process.env.NLU_BENCH_REPEAT ?? 500);
 const BASELINE_REPEAT = Math.max(1, Math.round(REPEAT / 40));
 const TARGET = 50_000;
 

@@ -1,19 +1,29 @@
 import { ConfigError, loadConfigFromProcess } from './config.js';
 import type { CliCommand } from './cli/command.types.js';
-import { migrateCommand, seedCommand } from './cli/db.command.js';
-import { chatCommand } from './cli/chat.command.js';
-import { nluEvalCommand } from './cli/nlu-eval.command.js';
 
-/** Every CLI command; each capability adds its own. */
-const commands: CliCommand[] = [migrateCommand, seedCommand, chatCommand, nluEvalCommand];
+/**
+ * Every CLI command; each capability adds its own. Loaded on use, so a light command (rebate --policy) never
+ * imports the database, the LLM stack or another command's modules.
+ */
+const commands: Record<string, () => Promise<CliCommand>> = {
+  migrate: async () => (await import('./cli/db.command.js')).migrateCommand,
+  seed: async () => (await import('./cli/db.command.js')).seedCommand,
+  chat: async () => (await import('./cli/chat.command.js')).chatCommand,
+  'nlu-eval': async () => (await import('./cli/nlu-eval.command.js')).nluEvalCommand,
+  rebate: async () => (await import('./cli/rebate.command.js')).rebateCommand,
+  policy: async () => (await import('./cli/policy.command.js')).policyCommand,
+  needs: async () => (await import('./cli/needs.command.js')).needsCommand,
+};
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    console.error(`usage: npm run cli -- <command> …\n${commands.map((c) => `  ${c.usage}`).join('\n')}`);
+  const load = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+  if (!load) {
+    const all = await Promise.all(Object.values(commands).map((l) => l()));
+    console.error(`usage: npm run cli -- <command> …\n${all.map((c) => `  ${c.usage}`).join('\n')}`);
     return name ? 2 : 0;
   }
+  const command = await load();
   let config: ReturnType<typeof loadConfigFromProcess>;
   try {
     config = loadConfigFromProcess();

@@ -20,6 +20,8 @@ import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
 import { buildServer } from './server.js';
 import { adminApi } from './api/index.js';
+import { KfPuller } from './channels/wecom/kf.puller.js';
+import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -30,6 +32,8 @@ export interface App {
   dispatcher: OutboxDispatcher;
   server: FastifyInstance;
   wecom: WecomClient | null;
+  /** 微信客服 pull (with WeCom configured). */
+  kf: KfPuller | null;
   llm: IntentLlm | null;
   log: Logger;
   close(): Promise<void>;
@@ -88,6 +92,8 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       handlers,
       kv,
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
+      // Policy explanations may be phrased by the model; the handler sends it only if its numbers are grounded.
+      rephrase: llm ? (text, facts) => llm.rephrase(text, facts) : undefined,
     });
     const worker = new InboundWorker(database.db, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
@@ -104,12 +110,16 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       log,
     });
     const now = opts.now ?? (() => new Date());
+    const kf = wecom ? new KfPuller(database.db, wecom, kv, bus, { log }) : null;
     const server = await buildServer({
       config,
       db: database.db,
       bus,
       logger: log,
-      plugins: [adminApi({ db: database.db, kv, bus, now })],
+      plugins: [
+        adminApi({ db: database.db, kv, bus, now }),
+        ...(config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : []),
+      ],
     });
 
     if (opts.startPipeline !== false) {
@@ -117,6 +127,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       if (database.kind === 'pglite') await worker.releaseStaleLeases();
       worker.start();
       dispatcher.start();
+      kf?.start();
     }
 
     let closed = false;
@@ -129,6 +140,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       dispatcher,
       server,
       wecom,
+      kf,
       llm,
       log,
       async close() {
@@ -136,6 +148,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         closed = true;
         // Stop taking work, finish what is in flight, then close the stores.
         await server.close();
+        await kf?.stop();
         await worker.stop();
         await dispatcher.stop();
         for (const c of closers.reverse()) await c();

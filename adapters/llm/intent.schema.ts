@@ -4,53 +4,21 @@
  */
 import { z } from 'zod';
 
-export const INTENTS = [
-  'greeting',
-  'help',
-  'order.place',
-  'order.modify',
-  'confirm',
-  'deny',
-  'order.status',
-  'order.cancel',
-  'order.reorder',
-  'stock.query',
-  'replenish.advice',
-  'need.submit',
-  'need.status',
-  'need.rate',
-  'policy.explain',
-  'rebate.progress',
-  'policy.list',
-  'training.list',
-  'case.request',
-  'account.bind',
-  'human.handoff',
-  'unknown',
-  'am.need.claim',
-  'am.need.resolve',
-  'am.need.transfer',
-  'am.dealer.lookup',
-] as const;
+import {
+  INTENTS,
+  type Intent,
+  MANAGER_INTENTS as MANAGER_INTENT_LIST,
+  NEED_CATEGORIES,
+  POLICY_KINDS,
+} from '../../core/shared/intents.js';
+
+export { INTENTS, NEED_CATEGORIES, POLICY_KINDS };
+export type { Intent };
 
 export const intentSchema = z.enum(INTENTS);
-export type Intent = z.infer<typeof intentSchema>;
 
 /** Intents only an account manager may have (identity comes from the channel, never the text). */
-export const MANAGER_INTENTS: ReadonlySet<Intent> = new Set(INTENTS.filter((i) => i.startsWith('am.')));
-
-export const NEED_CATEGORIES = [
-  'product',
-  'training',
-  'policy',
-  'after_sales',
-  'expiring_stock',
-  'display',
-  'logistics',
-  'payment',
-  'other',
-] as const;
-export const POLICY_KINDS = ['ladder_rebate', 'growth_reward', 'anniversary_bonus', 'promotion'] as const;
+export const MANAGER_INTENTS: ReadonlySet<Intent> = new Set(MANAGER_INTENT_LIST);
 
 export const MAX_QTY = 100_000;
 

@@ -3,6 +3,7 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PipelineBus } from '../pipeline/bus.js';
+import { needsRoutes } from './needs.routes.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -14,6 +15,7 @@ export interface ApiDeps {
 /** The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here. */
 export function adminApi(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
+    await app.register(needsRoutes(deps));
     app.get('/api/status', async () => {
       const [inbound, outbox] = await Promise.all([
         deps.db.selectFrom('inbound_messages').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),

@@ -4,6 +4,7 @@ import { parseIntent } from '../nlu/intent.rules.js';
 import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { handleBinding } from './binding.js';
+import { attachImageToNeed } from '../handlers/needs.handler.js';
 import { loadState, saveState } from './state.js';
 import type { HandlerRegistry, TurnContext } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
@@ -18,6 +19,8 @@ export interface EngineDeps {
   fallback?: FallbackParser;
   /** Below this rule confidence the fallback parser is asked. */
   fallbackBelow?: number;
+  /** Passed to handlers as `ctx.rephrase` (LLM phrasing of explanations, number-guarded by the handler). */
+  rephrase?: TurnContext['rephrase'];
 }
 
 const MAX_TEXT = 2000;
@@ -31,7 +34,11 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
     const { db, message, identity, now, notifier } = input;
     const text = (message.content ?? '').slice(0, MAX_TEXT);
 
-    if (message.msg_type !== 'text') return nonText(message.msg_type);
+    if (message.msg_type !== 'text') {
+      // A dealer's image right after submitting a need belongs to that need.
+      const attached = message.msg_type === 'image' ? await attachImageToNeed(input) : null;
+      return attached ?? nonText(message.msg_type);
+    }
     if (identity.kind === 'unbound') return handleBinding({ db, kv: deps.kv, identity, text, now });
 
     const state = await loadState(db, message.sender, now);
@@ -58,6 +65,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       state,
       catalog,
       markdown: identity.channel === 'wecom',
+      ...(deps.rephrase ? { rephrase: deps.rephrase } : {}),
     };
     const handler = deps.handlers[intent] ?? deps.handlers.unknown;
     if (!handler) return [{ body: commonReplies.unknown(sender) }];

@@ -208,7 +208,8 @@ export class CatalogMatcher {
         continue;
       }
       const near = this.nearCodes(m[1]!, m[2]!);
-      if (near.length > 0) take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: near, kind: 'fuzzy' });
+      if (near.length > 0)
+        take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: near, kind: 'fuzzy' });
     }
 
     // 2. Names, aliases, series: leftmost-longest over the first-character index.

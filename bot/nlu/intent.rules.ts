@@ -249,7 +249,7 @@ const NEED_STATUS_ASK =
 
 const REBATE = /返利|返点|返现|档/;
 const REBATE_PROGRESS =
-  /进度|多少|还差|差多少|到哪|几档|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|什么时候(到|发|给)|兑现/;
+  /进度|多少|还差|差多少|到哪|几档|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
 const EXPLAIN =
   /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给/;
 const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
@@ -296,11 +296,14 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
     /运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰/,
     'logistics',
   ],
-  [/发票|开票|对账|回款|付款|打款|账期|货款|退款|转账|收据|欠款|欠费|扣款|账单|结算|汇款|信用额度|授信/, 'payment'],
+  [
+    /发票|开.{0,2}票|对账|回款|付款|打款|账期|货款|退款|转账|收据|欠款|欠费|扣款|账单|结算|汇款|信用额度|授信/,
+    'payment',
+  ],
 ];
 const NEED_TRAINING = /培训|教学|讲课|授课|带教|讲解一下/;
 const NEED_AFTER_SALES =
-  /售后|维修|修理|修一下|坏了|损坏|漏水|漏风|渗水|变形|异响|上门|返修|报修|安装问题|掉漆|生锈|关不上|打不开|锁坏|开裂|划痕|脱落|松动|装不上/;
+  /售后|维修|修理|修一下|坏了|损坏|漏水|漏风|渗水|变形|异响|上门|返修|报修|安装问题|掉漆|生锈|关不上|打不开|锁坏|开裂|划痕|脱落|松动|装不上|退货|换货/;
 const NEED_POLICY =
   /(申请|争取|帮我报|报一下|报名|给点|给些|能不能给|想要|需要).{0,12}(政策|返利|特价|支持|补贴|让利|优惠|价格|折扣)|(政策|价格|特价|市场)支持|补贴|让利/;
 const NEED_PRODUCT =
@@ -592,6 +595,7 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
     if (/订单|单子|那单|这单|那个单|这个单|个单/.test(k)) return parsed('order.cancel', {}, MID);
   }
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {

@@ -1,59 +1,17 @@
 import { z } from 'zod';
 
-/** Every intent of the NLU contract (NLU.md), plus `am.need.transfer` for "转交 N1024 给 M007". */
-export const INTENTS = [
-  'order.place',
-  'order.modify',
-  'confirm',
-  'deny',
-  'order.status',
-  'order.cancel',
-  'order.reorder',
-  'stock.query',
-  'replenish.advice',
-  'need.submit',
-  'need.status',
-  'need.rate',
-  'policy.explain',
-  'rebate.progress',
-  'policy.list',
-  'training.list',
-  'case.request',
-  'account.bind',
-  'human.handoff',
-  'greeting',
-  'help',
-  'unknown',
-  'am.need.claim',
-  'am.need.resolve',
-  'am.need.transfer',
-  'am.dealer.lookup',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+import {
+  INTENTS,
+  type Intent,
+  MANAGER_INTENTS,
+  NEED_CATEGORIES,
+  type NeedCategory,
+  POLICY_KINDS as POLICIES,
+  type PolicyKind as PolicyCode,
+} from '../../core/shared/intents.js';
 
-/** Intents only an account manager may trigger; the same words from a dealer are `unknown`. */
-export const MANAGER_INTENTS: readonly Intent[] = [
-  'am.need.claim',
-  'am.need.resolve',
-  'am.need.transfer',
-  'am.dealer.lookup',
-];
-
-export const NEED_CATEGORIES = [
-  'product',
-  'training',
-  'policy',
-  'after_sales',
-  'expiring_stock',
-  'display',
-  'logistics',
-  'payment',
-  'other',
-] as const;
-export type NeedCategory = (typeof NEED_CATEGORIES)[number];
-
-export const POLICIES = ['ladder_rebate', 'growth_reward', 'anniversary_bonus', 'promotion'] as const;
-export type PolicyCode = (typeof POLICIES)[number];
+export { INTENTS, MANAGER_INTENTS, NEED_CATEGORIES, POLICIES };
+export type { Intent, NeedCategory, PolicyCode };
 
 /** Units the parsers accept, kept as written by the dealer. */
 export const UNITS = [

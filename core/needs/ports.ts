@@ -93,3 +93,26 @@ export interface NeedNotices {
   escalation(input: FiredCheckpoint): string;
   lowRating(input: { need: Need; dealer: DealerRef; rating: number; comment: string | null }): string;
 }
+
+/** One row of the needs report (per tier, plus `all`). Hours; rates 0–1; null when there is nothing to measure. */
+export interface NeedsReportRow {
+  tier: string;
+  submitted: number;
+  firstResponseP50: number | null;
+  firstResponseP90: number | null;
+  resolutionP50: number | null;
+  resolutionP90: number | null;
+  firstResponseHitRate: number | null;
+  resolutionHitRate: number | null;
+  avgRating: number | null;
+  rated: number;
+  /** Needs still open or claimed, by age now: <12h, 12–24h, 24–48h, 48–72h, ≥72h. */
+  openByAge: { lt12h: number; h12to24: number; h24to48: number; h48to72: number; ge72h: number };
+}
+
+export interface NeedsReport {
+  from: string;
+  to: string;
+  generatedAt: string;
+  rows: NeedsReportRow[];
+}

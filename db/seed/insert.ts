@@ -42,11 +42,7 @@ function toParam(value: unknown, type: PgType): unknown {
 }
 
 /** Inserts the rows in batches of ≤ BATCH_ROWS, calling onBatch with each batch's size. */
-export async function insertRows(
-  db: Kysely<Database>,
-  rows: TableRows,
-  onBatch: (n: number) => void,
-): Promise<void> {
+export async function insertRows(db: Kysely<Database>, rows: TableRows, onBatch: (n: number) => void): Promise<void> {
   const n = rows.length;
   const names = rows.columns.map(([name]) => name);
   for (let start = 0; start < n; start += BATCH_ROWS) {

@@ -104,8 +104,7 @@ describe('K demo at scale 1', () => {
 
   it('loads within 30 s with the expected counts', async () => {
     expect(summary.ms).toBeLessThan(30_000);
-    const count = (t: keyof Database) =>
-      scalar(sql<{ v: number }>`select count(*)::int as v from ${sql.table(t)}`);
+    const count = (t: keyof Database) => scalar(sql<{ v: number }>`select count(*)::int as v from ${sql.table(t)}`);
     expect(await count('dealers')).toBe(600);
     expect(await count('stores')).toBe(12_000);
     expect(await count('products')).toBe(23);
@@ -151,7 +150,12 @@ describe('K demo at scale 1', () => {
   });
 
   it('has tiers in the expected shares and tags consistent with the data', async () => {
-    const tiers = await db.selectFrom('dealers').select(['tier']).select(sql<number>`count(*)::int`.as('n')).groupBy('tier').execute();
+    const tiers = await db
+      .selectFrom('dealers')
+      .select(['tier'])
+      .select(sql<number>`count(*)::int`.as('n'))
+      .groupBy('tier')
+      .execute();
     const byTier = Object.fromEntries(tiers.map((t) => [t.tier, t.n]));
     expect(byTier).toEqual({ core: 60, key: 120, regular: 240, silent: 180 });
     const windowShare = await db
@@ -160,7 +164,11 @@ describe('K demo at scale 1', () => {
       .innerJoin('order_lines as l', 'l.order_no', 'o.order_no')
       .where(sql<boolean>`'门窗专长' = any(d.tags)`)
       .where('o.status', '<>', 'cancelled')
-      .select(sql<number>`sum(l.amount_fen) filter (where l.category in ('windows','doors'))::float8 / sum(l.amount_fen)`.as('v'))
+      .select(
+        sql<number>`sum(l.amount_fen) filter (where l.category in ('windows','doors'))::float8 / sum(l.amount_fen)`.as(
+          'v',
+        ),
+      )
       .executeTakeFirstOrThrow();
     expect(windowShare.v).toBeGreaterThan(0.75);
     const engineering = await scalar(sql<{ v: number }>`
@@ -189,7 +197,9 @@ describe('K demo at scale 1', () => {
   });
 
   it('totals about 4 billion CNY a year at tier prices, with realistic statuses', async () => {
-    const total = await scalar(sql<{ v: number }>`select sum(total_fen)::float8 as v from orders where status <> 'cancelled'`);
+    const total = await scalar(
+      sql<{ v: number }>`select sum(total_fen)::float8 as v from orders where status <> 'cancelled'`,
+    );
     expect(total).toBeGreaterThan(3.7e11);
     expect(total).toBeLessThan(4.3e11);
     const wrongTotals = await scalar(sql<{ v: number }>`
@@ -203,7 +213,12 @@ describe('K demo at scale 1', () => {
       join tier_prices tp on tp.sku = l.sku and tp.tier = d.tier
       where l.unit_price_fen <> tp.price_fen or l.amount_fen <> l.qty * l.unit_price_fen`);
     expect(wrongPrice).toBe(0);
-    const statuses = await db.selectFrom('orders').select(['status']).select(sql<number>`count(*)::int`.as('n')).groupBy('status').execute();
+    const statuses = await db
+      .selectFrom('orders')
+      .select(['status'])
+      .select(sql<number>`count(*)::int`.as('n'))
+      .groupBy('status')
+      .execute();
     const n = Object.fromEntries(statuses.map((s) => [s.status, s.n])) as Record<string, number>;
     const all = Object.values(n).reduce((a, b) => a + b, 0);
     expect(n.delivered! / all).toBeGreaterThan(0.9);
@@ -320,7 +335,11 @@ describe('K demo at scale 1', () => {
   });
 
   it('stores the policies as given and dates the courses ahead', async () => {
-    const policy = await db.selectFrom('policies').selectAll().where('code', '=', 'LADDER-2026Q4').executeTakeFirstOrThrow();
+    const policy = await db
+      .selectFrom('policies')
+      .selectAll()
+      .where('code', '=', 'LADDER-2026Q4')
+      .executeTakeFirstOrThrow();
     expect(policy.spec).toMatchObject({ kind: 'ladder_rebate', mode: 'retroactive' });
     const past = await scalar(sql<{ v: number }>`select count(*)::int as v from courses where starts_at <= ${NOW}`);
     expect(past).toBe(0);

@@ -4,7 +4,15 @@ import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import type { Product } from '../../core/catalog/catalog.types.js';
 import type { Database, Tier } from '../schema.js';
 import { COURSES, type DealerTag, HONOUR_TITLES, SUCCESS_CASES } from './content.js';
-import { AREAS, type CityDef, PROVINCES, type ProvinceDef, REGIONS, type RegionDef, shortPlaceName } from './geography.js';
+import {
+  AREAS,
+  type CityDef,
+  PROVINCES,
+  type ProvinceDef,
+  REGIONS,
+  type RegionDef,
+  shortPlaceName,
+} from './geography.js';
 import { insertRows, TableRows } from './insert.js';
 import { BRAND_WORDS, personName, TRADE_SUFFIXES, uniquePhone } from './names.js';
 import { Prng } from './prng.js';
@@ -139,6 +147,7 @@ function loadPolicies(): PolicyJson[] {
 }
 
 /** Share of a dealer's purchase amount by SKU, per profile (relative weights). */
+// biome-ignore format: a compact data table
 const MIX: Record<Profile, Record<string, number>> = {
   window: {
     'KW-N60': 14, 'KW-N75': 11, 'KW-A50': 5, 'KW-A70': 5, 'KW-T80': 10, 'KW-T95': 7, 'KW-S30': 2, 'KW-F12': 6,
@@ -261,6 +270,7 @@ interface DealerPlan {
 
 function largestRemainder(weights: number[], total: number, min = 0): number[] {
   const sum = weights.reduce((a, b) => a + b, 0);
+  if (!(sum > 0)) return weights.map(() => 0);
   const quotas = weights.map((w) => (sum > 0 ? (w / sum) * total : 0));
   const counts = quotas.map((q, i) => (weights[i]! > 0 ? Math.max(min, Math.floor(q)) : 0));
   let left = total - counts.reduce((a, b) => a + b, 0);
@@ -405,15 +415,17 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   const latestStart = addDays(today, -60);
   for (const d of dealers) {
     if (annivDealers.has(d)) continue;
-    const [y0, y1] =
+    const [from, to] =
       d.tier === 'core' ? [2015, 2020] : d.tier === 'silent' ? [2015, 2023] : d.growth ? [2022, 2025] : [2015, 2024];
-    for (;;) {
+    const latest = d.tier === 'silent' ? addDays(today, -400) : latestStart;
+    const y1 = Math.min(to, Number(latest.slice(0, 4)));
+    const y0 = Math.min(from, y1);
+    d.partnershipStart = latest;
+    for (let attempt = 0; attempt < 1000; attempt++) {
       const y = rngDealers.int(y0, y1);
       const m = rngDealers.int(1, 12);
       const day = ymd(y, m, rngDealers.int(1, daysInMonth(y, m)));
-      if (y === annivYear && m === thisMonth) continue;
-      if (day > latestStart && d.tier !== 'silent') continue;
-      if (d.tier === 'silent' && day > addDays(today, -400)) continue;
+      if ((y === annivYear && m === thisMonth) || day > latest) continue;
       d.partnershipStart = day;
       break;
     }
@@ -578,7 +590,8 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       const shareSum = lines.reduce((s, l) => s + l.share, 0);
       for (const l of lines) l.share /= shareSum;
       // Business hours 08:00–21:00; today's orders end before now.
-      let placedAt = dayStart(days[dayIdx]!) + 8 * HOUR + rngOrders.int(0, 13 * 60 - 1) * MIN + rngOrders.int(0, 59) * 1000;
+      let placedAt =
+        dayStart(days[dayIdx]!) + 8 * HOUR + rngOrders.int(0, 13 * 60 - 1) * MIN + rngOrders.int(0, 59) * 1000;
       if (placedAt > nowMs - 5 * MIN) placedAt = Math.max(dayStart(days[dayIdx]!), nowMs - rngOrders.int(5, 90) * MIN);
       const order: OrderPlan = {
         dealer: d,
@@ -704,13 +717,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   dealers.forEach((d, i) => {
     d.storeCount = storeCounts[i]!;
     const hasTowns = townsOf(d.city).length > 0;
-    d.townshipWeight = !hasTowns
-      ? 0
-      : d.profile === 'township'
-        ? 0.7
-        : d.region.kind === 'county'
-          ? 0.4
-          : 0.12;
+    d.townshipWeight = !hasTowns ? 0 : d.profile === 'township' ? 0.7 : d.region.kind === 'county' ? 0.4 : 0.12;
   });
   // Exactly 35% of stores in townships (乡镇), spread by the dealers' weights.
   const targetTownship = Math.round(nStores * 0.35);
@@ -975,7 +982,8 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   ]);
   for (const p of catalog) {
     products.add(p.sku, p.name, p.category, p.series, p.unit, p.listPriceFen, p.moq, 1, leadTime(p), p.tags, p.aliases);
-    for (const t of ['core', 'key', 'regular', 'silent'] as const) tierPrices.add(p.sku, t, tierPrice(p.listPriceFen, t));
+    for (const t of ['core', 'key', 'regular', 'silent'] as const)
+      tierPrices.add(p.sku, t, tierPrice(p.listPriceFen, t));
   }
   const reserved = new Map<string, number>();
   const month = new Map<string, number>();
@@ -1114,7 +1122,9 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         bought.set(l.sku, b);
       });
     }
-    const skus = [...bought.entries()].sort((a, b) => b[1].amount - a[1].amount || a[0].localeCompare(b[0])).slice(0, 8);
+    const skus = [...bought.entries()]
+      .sort((a, b) => b[1].amount - a[1].amount || a[0].localeCompare(b[0]))
+      .slice(0, 8);
     const span = Math.min(180, Math.max(30, todayIdx - d.fromIdx));
     const drop = dropSet.has(d);
     const rates: { sku: string; last28: number; prev28: number }[] = [];
@@ -1183,7 +1193,9 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       dealers.find((d) => !usedCaseDealers.has(d) && d.tier === c.tier && d.tags.includes(c.tags[0]!)) ??
       dealers.find((d) => !usedCaseDealers.has(d) && d.tags.includes(c.tags[0]!));
     if (match) usedCaseDealers.add(match);
-    const city = match ? shortPlaceName(match.region.kind === 'county' ? match.region.county : match.city.name) : '华东某地';
+    const city = match
+      ? shortPlaceName(match.region.kind === 'county' ? match.region.county : match.city.name)
+      : '华东某地';
     const body = c.body.replaceAll('{city}', city).replaceAll('{dealer}', match ? match.name : '一家经销商');
     cases.add(c.title, body, c.tags, c.tier, match?.code ?? null, new Date(created.getTime() - i * 7 * DAY));
   });
@@ -1196,7 +1208,13 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['tags', 'text[]'],
   ]);
   for (const c of COURSES) {
-    courses.add(c.title, c.description, new Date(Date.parse(`${addDays(today, c.inDays)}T${c.at}:00+08:00`)), c.mode, c.tags);
+    courses.add(
+      c.title,
+      c.description,
+      new Date(Date.parse(`${addDays(today, c.inDays)}T${c.at}:00+08:00`)),
+      c.mode,
+      c.tags,
+    );
   }
 
   const rngHonours = root.fork('honours');
@@ -1332,4 +1350,3 @@ export async function seedDemoData(db: Kysely<Database>, opts: SeedOptions = {})
     facts: data.facts,
   };
 }
-

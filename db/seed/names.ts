@@ -2,8 +2,11 @@ import type { Prng } from './prng.js';
 
 /** Chinese personal and trade names for the demo data. */
 
-const SURNAMES = [...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤'];
+const SURNAMES = [
+  ...'王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董潘袁蔡蒋余于杜叶程魏苏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤',
+];
 
+// biome-ignore format: a compact data table
 const GIVEN_NAMES = [
   '伟', '芳', '敏', '静', '磊', '军', '洋', '勇', '杰', '涛', '超', '娟', '强', '鹏', '斌', '波', '辉', '刚', '平', '琳',
   '建国', '建华', '志强', '志明', '海燕', '海涛', '晓东', '晓明', '春梅', '秋菊', '国庆', '永刚', '德明', '文杰', '子豪',
@@ -16,6 +19,7 @@ export function personName(rng: Prng): string {
   return rng.pick(SURNAMES) + rng.pick(GIVEN_NAMES);
 }
 
+// biome-ignore format: a compact data table
 export const BRAND_WORDS = [
   '锦华', '华美', '鑫盛', '永安', '恒通', '盛世', '宏达', '佳和', '聚源', '金鼎', '瑞丰', '诚信', '安居', '美家', '欧雅',
   '尚品', '家和', '名匠', '嘉业', '泰和', '兴隆', '鼎盛', '福源', '顺达', '德润', '天成', '博雅', '汇丰', '金诚', '利民',
@@ -25,6 +29,7 @@ export const BRAND_WORDS = [
 
 export const TRADE_SUFFIXES = ['商行', '经营部', '有限公司', '贸易有限公司', '门市部', '专卖店'];
 
+// biome-ignore format: a compact data table
 const MOBILE_PREFIXES = [
   '130', '131', '132', '133', '134', '135', '136', '137', '138', '139', '150', '151', '152', '153', '155', '156', '157',
   '158', '159', '180', '181', '182', '183', '184', '185', '186', '187', '188', '189',

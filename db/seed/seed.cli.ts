@@ -7,8 +7,8 @@ import { DEFAULT_SEED, isDatabaseEmpty, MAX_SCALE, type SeedSummary, seedDemoDat
 export interface SeedCliIo {
   /** Show a progress bar (stdout/stderr is a terminal). */
   isTTY: boolean;
-  /** Writes one chunk of output (the caller decides where: usually stdout). */
-  write: (text: string) => void;
+  /** Writes one line of output, without its newline (the caller decides where: usually stdout). */
+  write: (line: string) => void;
   /** Where the progress bar draws (default: process.stderr). */
   progressStream?: NodeJS.WritableStream;
 }
@@ -43,7 +43,8 @@ export function parseSeedArgs(argv: readonly string[]): SeedCliArgs | { error: s
       }
       case '--seed': {
         const v = Number(value());
-        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) return { error: '--seed must be an unsigned 32-bit integer' };
+        if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+          return { error: '--seed must be an unsigned 32-bit integer' };
         args.seed = v;
         break;
       }
@@ -82,21 +83,22 @@ export function formatSeedSummary(s: SeedSummary): string {
  */
 export async function runSeedCli(db: Kysely<Database>, argv: readonly string[], io: SeedCliIo): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
-    io.write(SEED_USAGE);
+    for (const line of SEED_USAGE.trimEnd().split('\n')) io.write(line);
     return 0;
   }
   const args = parseSeedArgs(argv);
   if ('error' in args) {
-    io.write(`${args.error}\n${SEED_USAGE}`);
+    io.write(args.error);
+    for (const line of SEED_USAGE.trimEnd().split('\n')) io.write(line);
     return 2;
   }
   if (!(await isDatabaseEmpty(db))) {
     if (!args.force) {
-      io.write('the database already has data (dealers); not seeding. Use --force to empty it and seed again.\n');
+      io.write('the database already has data (dealers); not seeding. Use --force to empty it and seed again.');
       return 1;
     }
     await truncateDataTables(db);
-    io.write('emptied the data tables (--force)\n');
+    io.write('emptied the data tables (--force)');
   }
 
   const bar = io.isTTY
@@ -125,12 +127,12 @@ export async function runSeedCli(db: Kysely<Database>, argv: readonly string[], 
       },
     });
     bar?.stop();
-    io.write(`${formatSeedSummary(summary)}\n`);
+    io.write(formatSeedSummary(summary));
     return 0;
   } catch (e) {
     bar?.stop();
     // Only the message: driver errors carry the batch parameters.
-    io.write(`seed failed: ${e instanceof Error ? e.message : String(e)}\n`);
+    io.write(`seed failed: ${e instanceof Error ? e.message : String(e)}`);
     return 1;
   }
 }

@@ -1,0 +1,11 @@
+import pg from 'pg';
+import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { seedDemoData } from '../db/seed/k-demo.js';
+const name = process.argv[2]!; const scale = Number(process.argv[3] ?? 1);
+const a = new pg.Client({ connectionString: 'postgres://postgres@127.0.0.1:5432/postgres' }); await a.connect();
+await a.query(`drop database if exists ${name} with (force)`); await a.query(`create database ${name}`); await a.end();
+const h = await openDatabase({ kind: 'postgres', url: `postgres://postgres@127.0.0.1:5432/${name}`, poolSize: 4 });
+await migrateToLatest(h.db);
+const s = await seedDemoData(h.db, { scale, now: new Date('2026-11-26T10:00:00+08:00') });
+console.log(JSON.stringify({ counts: s.counts, ms: s.ms, facts: Object.fromEntries(Object.entries(s.facts).map(([k, v]) => [k, (v as unknown[]).length])) }));
+await h.close();

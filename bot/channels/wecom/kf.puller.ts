@@ -1,0 +1,241 @@
+/**
+ * 微信客服 (KF) pull: a kf_msg_or_event callback carries no content, so after it is stored (and on a periodic
+ * safety poll) the messages are fetched with kf/sync_msg. Per open_kfid the cursor is durable in `kf_cursors` and
+ * moves in the same transaction that stores the page's messages, with a compare-and-set so two pullers can never
+ * move it backwards. A KV lock keeps two instances from pulling one cursor at once; a per-process single flight
+ * coalesces triggers. Message rows are unique by `kfmsg:<msgid>`, so a page pulled twice is stored once.
+ */
+import type { Kysely } from 'kysely';
+import type { KeyValueStore } from '../../../adapters/kv/kv.js';
+import type { KfMessage, KfSyncParams, KfSyncResult } from '../../../adapters/wecom/wecom.client.js';
+import type { Database } from '../../../db/schema.js';
+import type { PipelineBus } from '../../pipeline/bus.js';
+import { senderKey } from '../../pipeline/identity.js';
+
+/** origin 3: sent by the customer (4 system event, 5 servicer). */
+const ORIGIN_CUSTOMER = 3;
+/** Guards against a server that keeps answering has_more. */
+const MAX_PAGES_PER_PULL = 100;
+
+export interface KfPullerOptions {
+  /** Safety poll interval (default 60 s); 0 disables it. */
+  pollMs?: number;
+  lockTtlMs?: number;
+  /** When another instance holds the lock, try again after this long (a few times). */
+  lockRetryMs?: number;
+  log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
+}
+
+export interface KfPullResult {
+  pages: number;
+  stored: number;
+  /** Another instance held this open_kfid's lock: nothing was pulled. */
+  locked: boolean;
+}
+
+interface KfSyncClient {
+  kfSyncMsg(params: KfSyncParams): Promise<KfSyncResult>;
+}
+
+export class KfPuller {
+  private readonly inflight = new Map<string, Promise<KfPullResult>>();
+  /** A trigger arrived while a pull ran: pull again afterwards (new messages may be past its last page). */
+  private readonly again = new Map<string, string | undefined>();
+  private readonly retries = new Map<string, number>();
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly client: KfSyncClient,
+    private readonly kv: KeyValueStore,
+    private readonly bus: PipelineBus,
+    private readonly opts: KfPullerOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.schedulePoll(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
+    await Promise.allSettled([...this.inflight.values()]);
+  }
+
+  /** Fire and forget (the callback route calls this after its ack). */
+  trigger(openKfid: string, token?: string): void {
+    void this.pull(openKfid, token).catch((e: Error) => {
+      this.opts.log?.error({ openKfid, err: `${e.name}: ${e.message}` }, 'kf pull failed');
+    });
+  }
+
+  /** Pulls every page for one KF account; concurrent calls in this process share one run, then one follow-up. */
+  pull(openKfid: string, token?: string): Promise<KfPullResult> {
+    const running = this.inflight.get(openKfid);
+    if (running) {
+      this.again.set(openKfid, token ?? this.again.get(openKfid));
+      return running;
+    }
+    const run = (async () => {
+      let total: KfPullResult = { pages: 0, stored: 0, locked: false };
+      let tok = token;
+      for (;;) {
+        const r = await this.pullLocked(openKfid, tok);
+        total = { pages: total.pages + r.pages, stored: total.stored + r.stored, locked: r.locked };
+        if (!this.again.has(openKfid)) break;
+        tok = this.again.get(openKfid);
+        this.again.delete(openKfid);
+      }
+      if (total.locked) this.retryLater(openKfid, token);
+      else this.retries.delete(openKfid);
+      return total;
+    })().finally(() => this.inflight.delete(openKfid));
+    this.inflight.set(openKfid, run);
+    return run;
+  }
+
+  /** The safety poll: every KF account we know of (registered when its first event was stored). */
+  async pollAll(): Promise<void> {
+    const rows = await this.db.selectFrom('kf_cursors').select('open_kfid').execute();
+    for (const r of rows) {
+      await this.pull(r.open_kfid).catch((e: Error) => {
+        this.opts.log?.warn({ openKfid: r.open_kfid, err: `${e.name}: ${e.message}` }, 'kf safety poll failed');
+      });
+    }
+  }
+
+  private schedulePoll(ms: number): void {
+    const every = this.opts.pollMs ?? 60_000;
+    if (!this.running || every <= 0) return;
+    this.timer = setTimeout(() => {
+      void this.pollAll()
+        .catch(() => {})
+        .finally(() => this.schedulePoll(every));
+    }, ms);
+    this.timer.unref();
+  }
+
+  private retryLater(openKfid: string, token?: string): void {
+    const n = (this.retries.get(openKfid) ?? 0) + 1;
+    if (!this.running || n > 5) {
+      this.retries.delete(openKfid); // the safety poll picks it up
+      return;
+    }
+    this.retries.set(openKfid, n);
+    const t = setTimeout(() => {
+      this.timers.delete(t);
+      this.trigger(openKfid, token);
+    }, this.opts.lockRetryMs ?? 1_000);
+    t.unref();
+    this.timers.add(t);
+  }
+
+  private async pullLocked(openKfid: string, token?: string): Promise<KfPullResult> {
+    const lockKey = `kf:pull:${openKfid}`;
+    const lock = await this.kv.lock(lockKey, this.opts.lockTtlMs ?? 60_000);
+    if (!lock) return { pages: 0, stored: 0, locked: true };
+    try {
+      let pages = 0;
+      let stored = 0;
+      for (; pages < MAX_PAGES_PER_PULL; ) {
+        const row = await this.db.selectFrom('kf_cursors').select('cursor').where('open_kfid', '=', openKfid).executeTakeFirst();
+        const cursor = row?.cursor ?? '';
+        const page = await this.client.kfSyncMsg({
+          open_kfid: openKfid,
+          ...(cursor ? { cursor } : {}),
+          ...(token ? { token } : {}),
+        });
+        pages++;
+        const n = await this.storePage(openKfid, row ? cursor : null, page);
+        if (n === null) break; // the cursor moved under us (an expired lock): the other puller owns it now
+        stored += n;
+        if (n > 0) this.bus.inboundStored();
+        if (!page.has_more || page.next_cursor === cursor) break;
+      }
+      return { pages, stored, locked: false };
+    } finally {
+      await this.kv.unlock(lockKey, lock).catch(() => {});
+    }
+  }
+
+  /**
+   * Stores one page's customer messages and moves the cursor from `expected` to the page's next cursor, in one
+   * transaction. Returns how many rows were new, or null when the cursor was no longer `expected`.
+   */
+  private async storePage(openKfid: string, expected: string | null, page: KfSyncResult): Promise<number | null> {
+    return this.db.transaction().execute(async (trx) => {
+      const moved =
+        expected === null
+          ? await trx
+              .insertInto('kf_cursors')
+              .values({ open_kfid: openKfid, cursor: page.next_cursor })
+              .onConflict((oc) => oc.column('open_kfid').doNothing())
+              .executeTakeFirst()
+          : await trx
+              .updateTable('kf_cursors')
+              .set({ cursor: page.next_cursor, updated_at: new Date() })
+              .where('open_kfid', '=', openKfid)
+              .where('cursor', '=', expected)
+              .executeTakeFirst();
+      const count = Number('numInsertedOrUpdatedRows' in moved ? moved.numInsertedOrUpdatedRows : moved.numUpdatedRows);
+      if (count !== 1) return null;
+
+      const customer = page.msg_list.filter(
+        (m): m is KfMessage & { external_userid: string } =>
+          m.origin === ORIGIN_CUSTOMER && typeof m.msgid === 'string' && typeof m.external_userid === 'string' && m.external_userid !== '',
+      );
+      if (customer.length === 0) return 0;
+      const inserted = await trx
+        .insertInto('inbound_messages')
+        .values(
+          customer.map((m) => ({
+            channel: 'kf' as const,
+            dedupe_key: `kfmsg:${m.msgid}`,
+            sender: senderKey('kf', m.external_userid),
+            msg_type: m.msgtype === 'text' || m.msgtype === 'image' ? m.msgtype : m.msgtype || 'unknown',
+            content: m.msgtype === 'text' ? (m.text?.content ?? '') : null,
+            payload: JSON.stringify(payloadOf(m)),
+          })),
+        )
+        .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
+        .returning('dedupe_key')
+        .execute();
+      const fresh = new Set(inserted.map((r) => r.dedupe_key));
+
+      // The dispatcher's 48 h / 5-message window opens again with each new customer message.
+      const latest = new Map<string, number>();
+      for (const m of customer) {
+        if (!fresh.has(`kfmsg:${m.msgid}`)) continue;
+        latest.set(m.external_userid, Math.max(latest.get(m.external_userid) ?? 0, Number(m.send_time) || 0));
+      }
+      for (const [externalUserId, sendTime] of latest) {
+        const at = new Date(sendTime * 1000);
+        await trx
+          .insertInto('kf_sessions')
+          .values({ external_userid: externalUserId, open_kfid: openKfid, last_inbound_at: at, sent_since_inbound: 0 })
+          .onConflict((oc) =>
+            oc
+              .column('external_userid')
+              .doUpdateSet({ open_kfid: openKfid, last_inbound_at: at, sent_since_inbound: 0 })
+              .where('kf_sessions.last_inbound_at', '<=', at),
+          )
+          .execute();
+      }
+      return inserted.length;
+    });
+  }
+}
+
+function payloadOf(m: KfMessage): Record<string, unknown> {
+  const p: Record<string, unknown> = { msgId: m.msgid, openKfId: m.open_kfid, sendTime: m.send_time, msgType: m.msgtype };
+  const image = m['image'] as { media_id?: unknown } | undefined;
+  if (m.msgtype === 'image' && typeof image?.media_id === 'string') p['mediaId'] = image.media_id;
+  if (m.text?.menu_id) p['menuId'] = m.text.menu_id;
+  return p;
+}

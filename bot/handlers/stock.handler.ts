@@ -1,0 +1,27 @@
+import { type HandlerRegistry, reply } from '../dialog/turn.js';
+import { ordersReplies as R } from '../replies/orders.replies.js';
+import { stockService } from './orders.handler.js';
+
+const MAX_PRODUCTS = 4;
+
+/** Stock questions ("KC-L01还有货吗") and replenishment advice ("我该补什么货"). */
+export const stockHandlers: HandlerRegistry = {
+  'stock.query': async (ctx, turn) => {
+    if (ctx.identity.kind !== 'dealer') return reply(R.dealerOnly);
+    // A vague product ("窄边框") answers for each candidate rather than asking back.
+    const skus = [
+      ...(turn.slots.items ?? []).map((i) => i.sku),
+      ...(turn.result.kind === 'ambiguous' ? turn.result.ambiguities.flatMap((a) => a.candidates) : []),
+    ];
+    const unique = [...new Set(skus)].slice(0, MAX_PRODUCTS);
+    if (unique.length === 0) return reply(R.stockAskProduct);
+    const reports = await stockService(ctx).report({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, unique, ctx.now);
+    return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct);
+  },
+
+  'replenish.advice': async (ctx) => {
+    if (ctx.identity.kind !== 'dealer') return reply(R.dealerOnly);
+    const advice = await stockService(ctx).replenishment({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, ctx.now);
+    return reply(advice.length > 0 ? R.replenish(advice) : R.replenishNone);
+  },
+};

@@ -1,0 +1,36 @@
+import { isTargeted } from '../policies/targeting.js';
+import type { Policy, Tier } from '../policies/policy.types.js';
+
+export interface SilentDealer {
+  code: string;
+  name: string;
+  tier: Tier;
+  tags: readonly string[];
+  marketLevel: string;
+  lastOrderDate: string | null;
+  daysSinceLastOrder: number | null;
+}
+
+export interface PastOrder {
+  date: string;
+  amountFen: number;
+  /** Product names of the order's biggest lines. */
+  products: readonly string[];
+}
+
+/** What active dealers of the same market level (and main tag) bought most in the last 90 days. */
+export interface PeerFavourite {
+  name: string;
+  sharePct: number;
+}
+
+/** The dealer's most telling derived tag, used to find similar dealers. */
+export function primaryTag(tags: readonly string[]): string {
+  for (const t of ['门窗专长', '橱柜专长', '工程渠道', '下沉市场', '零售终端']) if (tags.includes(t)) return t;
+  return '';
+}
+
+/** Active policies a silent dealer is targeted by (by tier and tags), to open the conversation with. */
+export function fittingPolicies(policies: readonly Policy[], dealer: { tier: Tier; tags: readonly string[] }): Policy[] {
+  return policies.filter((p) => p.kind !== 'anniversary_bonus' && isTargeted(p, dealer));
+}

@@ -1,0 +1,25 @@
+/** Sell-through drop and overdue receivables (overstock is in replenishment.ts, beside cover). */
+
+export const DROP_RATIO = 0.3;
+/** Below this many units in the previous 4 weeks a drop is noise, not a signal. */
+export const DROP_MIN_UNITS = 10;
+
+export interface SellThroughTrend {
+  last28: number;
+  prev28: number;
+}
+
+/** The drop as a fraction (0.45 = −45%) when last 4 weeks fell ≥ 30% against the 4 before, else null. */
+export function sellThroughDrop(t: SellThroughTrend): number | null {
+  if (t.prev28 < DROP_MIN_UNITS) return null;
+  const drop = 1 - t.last28 / t.prev28;
+  return drop >= DROP_RATIO - 1e-9 ? drop : null;
+}
+
+export interface Overdue {
+  /** Outstanding past the due date, fen. */
+  amountFen: number;
+  /** Days since the oldest unpaid due date. */
+  maxDaysOverdue: number;
+  count: number;
+}

@@ -1,0 +1,20 @@
+import { DomainError } from '../shared/errors.js';
+
+export type OrderErrorCode =
+  | 'ORDER.NO_ITEMS'
+  | 'ORDER.UNKNOWN_PRODUCT'
+  | 'ORDER.QTY_INVALID'
+  | 'ORDER.DEALER_NOT_FOUND'
+  | 'ORDER.TOO_MANY_LINES';
+
+/** A coded error of the orders capability; `details` carries what the dealer-facing message needs. */
+export class OrderError extends DomainError {
+  constructor(
+    readonly code: OrderErrorCode,
+    message: string,
+    details: Record<string, unknown> = {},
+  ) {
+    super(code, message, details);
+    this.name = 'OrderError';
+  }
+}

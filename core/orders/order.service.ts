@@ -1,0 +1,363 @@
+import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
+import {
+  isTargeted,
+  type LadderRebatePolicy,
+  periodLabel,
+  projectDraft,
+  qualifyingAmount,
+  inPeriod,
+} from '../policies/index.js';
+import type { Notifier } from '../shared/notifier.port.js';
+import { shanghaiDate } from '../shared/time.js';
+import { availability } from '../stock/stock.rules.js';
+import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
+import { OrderError } from './order.errors.js';
+import type {
+  CancelOutcome,
+  ConfirmOutcome,
+  DateNote,
+  DateRequest,
+  DraftChange,
+  DraftLineView,
+  DraftOutcome,
+  DraftView,
+  ItemRequest,
+  RebateEffect,
+} from './order.types.js';
+import type { DealerAccount, DraftItem, OrderRecord, OrderStore, StoredDraft } from './ports.js';
+
+export const DRAFT_TTL_MS = 30 * 60_000;
+export const MAX_DRAFT_LINES = 30;
+export const RECENT_ORDERS = 5;
+
+export interface OrderServiceDeps {
+  notifier: Notifier;
+  /** The account manager's notice of a placed order (Chinese text lives at the edge). */
+  placedNotice: (order: OrderRecord, dealer: DealerAccount) => string;
+  newId?: () => string;
+}
+
+/** SO + yyyymmdd (Asia/Shanghai) + 4-digit daily sequence. */
+export function formatOrderNo(day: string, seq: number): string {
+  if (seq < 1 || seq > 9999) throw new RangeError('daily order sequence exhausted');
+  return `SO${day.replaceAll('-', '')}${String(seq).padStart(4, '0')}`;
+}
+
+/**
+ * Ordering by chat: drafts (priced, checked and projected onto the rebate ladder), changes, confirmation exactly
+ * once, status, cancel and reorder. Every call runs inside the caller's transaction (the store and notifier share it).
+ */
+export class OrderService {
+  private readonly newId: () => string;
+
+  constructor(
+    private readonly store: OrderStore,
+    private readonly deps: OrderServiceDeps,
+  ) {
+    this.newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  private async account(dealerCode: string): Promise<DealerAccount> {
+    const dealer = await this.store.dealer(dealerCode);
+    if (!dealer) throw new OrderError('ORDER.DEALER_NOT_FOUND', `dealer ${dealerCode} not found`);
+    return dealer;
+  }
+
+  /** Checks the requested lines before anything is written: known products, sane quantities. */
+  private validateItems(items: readonly ItemRequest[], known: ReadonlySet<string>): DraftItem[] {
+    if (items.length === 0) throw new OrderError('ORDER.NO_ITEMS', 'no items');
+    if (items.length > MAX_DRAFT_LINES) throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
+    const merged = new Map<string, DraftItem>();
+    for (const it of items) {
+      if (!known.has(it.sku)) throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
+      if (!Number.isInteger(it.qty) || it.qty <= 0 || it.qty > MAX_LINE_QTY) {
+        throw new OrderError('ORDER.QTY_INVALID', `invalid quantity ${it.qty}`, { sku: it.sku, qty: it.qty, max: MAX_LINE_QTY });
+      }
+      const prev = merged.get(it.sku);
+      if (prev) prev.qty += it.qty;
+      else merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: it.unit ?? '' });
+    }
+    for (const it of merged.values()) {
+      if (it.qty > MAX_LINE_QTY) throw new OrderError('ORDER.QTY_INVALID', 'quantity too large', { sku: it.sku, qty: it.qty, max: MAX_LINE_QTY });
+    }
+    return [...merged.values()];
+  }
+
+  /** A wanted date is accepted only if it is not in the past. */
+  private resolveDate(req: DateRequest | undefined, today: string): { date: string | null; note?: DateNote } {
+    if (!req) return { date: null };
+    if (req.date < today) return { date: null, note: { kind: 'past', date: req.date } };
+    // A date the parser had to move forward (11月20号 said on 11月26日) is most likely a slip: ask, don't assume.
+    return req.rolledForward ? { date: null, note: { kind: 'rolled', date: req.date } } : { date: req.date };
+  }
+
+  /** Prices, checks and projects a draft's items for the dealer as of `now`. */
+  async evaluate(dealer: DealerAccount, draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'expiresAt'>, now: Date): Promise<DraftView> {
+    const today = shanghaiDate(now);
+    const skus = draft.items.map((i) => i.sku);
+    const [products, stock, creditFacts] = await Promise.all([
+      this.store.pricedProducts(skus, dealer.tier),
+      this.store.hqStock(skus),
+      this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS),
+    ]);
+    const lines: DraftLineView[] = [];
+    for (const it of draft.items) {
+      const p = products.get(it.sku);
+      if (!p) continue; // a product withdrawn since the draft was made is dropped
+      const s = stock.get(it.sku) ?? { onHand: 0, reserved: 0 };
+      const av = availability(it.qty, s.onHand, s.reserved, p.leadTimeDays, today);
+      const q = checkQuantity(it.qty, p);
+      lines.push({
+        sku: p.sku,
+        name: p.name,
+        unit: p.unit,
+        category: p.category,
+        qty: it.qty,
+        unitPriceFen: p.priceFen,
+        amountFen: p.priceFen * it.qty,
+        available: av.available,
+        shortfall: av.shortfall,
+        expectedDate: av.expectedDate,
+        ...(!q.ok && 'nearest' in q ? { qtyProblem: q } : {}),
+      });
+    }
+    const totalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+    const credit = checkCredit(creditFacts, totalFen);
+    const rebate = await this.rebateEffect(dealer, lines, today);
+    let dateNote: DateNote | undefined;
+    const latest = lines.map((l) => l.expectedDate).filter((d): d is string => d !== null).sort().at(-1);
+    if (draft.deliveryDate && latest && draft.deliveryDate < latest) {
+      dateNote = { kind: 'before_stock', date: draft.deliveryDate, expectedDate: latest };
+    }
+    return {
+      id: draft.id,
+      lines,
+      totalFen,
+      deliveryDate: draft.deliveryDate,
+      expiresAt: draft.expiresAt,
+      credit,
+      rebate,
+      ...(dateNote ? { dateNote } : {}),
+      canConfirm: lines.length > 0 && credit.ok && lines.every((l) => !l.qtyProblem),
+    };
+  }
+
+  /** The dealer's ladder policy: the most specific active one targeting them whose period contains today. */
+  private async rebateEffect(dealer: DealerAccount, lines: readonly DraftLineView[], today: string): Promise<RebateEffect | null> {
+    const candidates = (await this.store.ladderPolicies()).filter(
+      (p) => inPeriod(today, p.period) && isTargeted(p, { tier: dealer.tier, tags: dealer.tags }),
+    );
+    const policy: LadderRebatePolicy | undefined =
+      candidates.find((p) => p.target.tagsAny.length > 0) ?? candidates[0];
+    if (!policy) return null;
+    const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
+    const before = qualifyingAmount(await this.store.policyLines(dealer.code, policy.period), basis).amountFen;
+    const draftLines = lines.map((l) => ({ amountFen: l.amountFen, category: l.category, orderStatus: 'placed', placedAt: `${today}T12:00:00+08:00` }));
+    const added = qualifyingAmount(draftLines, basis).amountFen;
+    const projection = projectDraft(policy, before, added);
+    return {
+      policyCode: policy.code,
+      policyName: policy.name,
+      amountBeforeFen: projection.amountBefore,
+      amountAfterFen: projection.amountAfter,
+      rateBefore: projection.before.rate,
+      rateAfter: projection.after.rate,
+      bandUp: projection.bandUp,
+      rebateDeltaFen: projection.rebateDelta,
+      periodLabel: periodLabel(policy.period),
+    };
+  }
+
+  /** A new draft from parsed items. Throws OrderError for unknown products or impossible quantities (nothing written). */
+  async createDraft(dealerCode: string, items: readonly ItemRequest[], date: DateRequest | undefined, now: Date): Promise<DraftView> {
+    const dealer = await this.account(dealerCode);
+    const known = await this.store.pricedProducts(
+      items.map((i) => i.sku),
+      dealer.tier,
+    );
+    const valid = this.validateItems(items, new Set(known.keys()));
+    for (const it of valid) it.unit = known.get(it.sku)?.unit ?? it.unit;
+    const { date: deliveryDate, note } = this.resolveDate(date, shanghaiDate(now));
+    const draft: StoredDraft = {
+      id: this.newId(),
+      dealerCode,
+      items: valid,
+      deliveryDate,
+      status: 'open',
+      expiresAt: new Date(now.getTime() + DRAFT_TTL_MS),
+      orderNo: null,
+    };
+    await this.store.insertDraft(draft, now);
+    const view = await this.evaluate(dealer, draft, now);
+    return withNote(view, note);
+  }
+
+  /** The open draft, re-validated; `gone` when it is no longer open (an expired one is marked so). */
+  async showDraft(dealerCode: string, draftId: string, now: Date): Promise<DraftOutcome> {
+    const dealer = await this.account(dealerCode);
+    const draft = await this.openDraft(dealerCode, draftId, now);
+    if ('kind' in draft) return draft;
+    return { kind: 'draft', view: await this.evaluate(dealer, draft, now) };
+  }
+
+  private async openDraft(dealerCode: string, draftId: string, now: Date): Promise<StoredDraft | Extract<DraftOutcome, { kind: 'gone' }>> {
+    const draft = await this.store.draft(draftId, dealerCode);
+    if (!draft) return { kind: 'gone', reason: 'not_found' };
+    if (draft.status === 'open' && draft.expiresAt <= now) {
+      await this.store.closeDraft(draftId, dealerCode, 'expired', now);
+      return { kind: 'gone', reason: 'expired' };
+    }
+    if (draft.status !== 'open') return { kind: 'gone', reason: draft.status, orderNo: draft.orderNo };
+    return draft;
+  }
+
+  /** Applies changes to the open draft and re-validates it; the draft's 30 minutes start again. */
+  async modifyDraft(dealerCode: string, draftId: string, changes: readonly DraftChange[], now: Date): Promise<DraftOutcome> {
+    const dealer = await this.account(dealerCode);
+    const draft = await this.openDraft(dealerCode, draftId, now);
+    if ('kind' in draft) return draft;
+    const items = draft.items.map((i) => ({ ...i }));
+    let deliveryDate = draft.deliveryDate;
+    let note: DateNote | undefined;
+    const added: ItemRequest[] = [];
+    for (const c of changes) {
+      if (c.kind === 'date') {
+        const r = this.resolveDate(c.date, shanghaiDate(now));
+        if (r.date) deliveryDate = r.date;
+        note = r.note;
+        continue;
+      }
+      const line = items.find((i) => i.sku === c.sku);
+      if (c.kind === 'remove') {
+        if (!line) return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+        if (items.length + added.length === 1) return { kind: 'no_change', reason: 'last_line', sku: c.sku };
+        items.splice(items.indexOf(line), 1);
+        continue;
+      }
+      if (!line) {
+        if (c.kind === 'subtract') return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+        added.push({ sku: c.sku, qty: c.qty });
+        continue;
+      }
+      const qty = c.kind === 'set' ? c.qty : c.kind === 'add' ? line.qty + c.qty : line.qty - c.qty;
+      if (c.kind === 'subtract' && qty === 0) {
+        if (items.length + added.length === 1) return { kind: 'no_change', reason: 'last_line', sku: c.sku };
+        items.splice(items.indexOf(line), 1);
+        continue;
+      }
+      line.qty = qty;
+    }
+    const requested: ItemRequest[] = [...items, ...added];
+    const known = await this.store.pricedProducts(
+      requested.map((i) => i.sku),
+      dealer.tier,
+    );
+    const valid = this.validateItems(requested, new Set(known.keys()));
+    for (const it of valid) it.unit = known.get(it.sku)?.unit ?? it.unit;
+    const expiresAt = new Date(now.getTime() + DRAFT_TTL_MS);
+    if (!(await this.store.updateDraft(draftId, dealerCode, valid, deliveryDate, expiresAt, now))) {
+      return { kind: 'gone', reason: 'not_found' };
+    }
+    const view = await this.evaluate(dealer, { id: draftId, items: valid, deliveryDate, expiresAt }, now);
+    return { kind: 'draft', view: withNote(view, note) };
+  }
+
+  async cancelDraft(dealerCode: string, draftId: string, now: Date): Promise<boolean> {
+    return this.store.closeDraft(draftId, dealerCode, 'cancelled', now);
+  }
+
+  /**
+   * Places the order of a draft exactly once: re-validates, then claims the draft with a conditional
+   * UPDATE (open and unexpired → confirmed) — a second confirmation, a retry, another instance or an expiry
+   * racing it finds nothing to claim — then numbers the order, writes it with its lines (orders.draft_id is
+   * UNIQUE as a second guard), reserves HQ stock and notifies the account manager, all in this transaction.
+   */
+  async confirmDraft(dealerCode: string, draftId: string, now: Date): Promise<ConfirmOutcome> {
+    const dealer = await this.account(dealerCode);
+    const draft = await this.store.draft(draftId, dealerCode);
+    if (!draft) return { kind: 'not_found' };
+    if (draft.status === 'confirmed' && draft.orderNo) return { kind: 'already', orderNo: draft.orderNo };
+    if (draft.status === 'expired' || (draft.status === 'open' && draft.expiresAt <= now)) {
+      await this.store.closeDraft(draftId, dealerCode, 'expired', now);
+      return { kind: 'expired' };
+    }
+    if (draft.status !== 'open') return { kind: 'closed' };
+    const view = await this.evaluate(dealer, draft, now);
+    if (!view.canConfirm) return { kind: 'blocked', view };
+    if (!(await this.store.claimDraft(draftId, dealerCode, now))) {
+      const again = await this.store.draft(draftId, dealerCode);
+      if (again?.status === 'confirmed' && again.orderNo) return { kind: 'already', orderNo: again.orderNo };
+      if (again?.status === 'expired' || (again?.status === 'open' && again.expiresAt <= now)) return { kind: 'expired' };
+      return { kind: 'closed' };
+    }
+    const day = shanghaiDate(now);
+    const orderNo = formatOrderNo(day, await this.store.nextOrderSeq(day));
+    const lines = view.lines.map((l, i) => ({
+      lineNo: i + 1,
+      sku: l.sku,
+      category: l.category,
+      qty: l.qty,
+      unitPriceFen: l.unitPriceFen,
+      amountFen: l.amountFen,
+    }));
+    await this.store.insertOrder({ orderNo, dealerCode, totalFen: view.totalFen, deliveryDate: view.deliveryDate, placedAt: now, draftId, lines });
+    await this.store.setDraftOrder(draftId, orderNo);
+    await this.store.adjustReserved(lines, 1, now);
+    const order: OrderRecord = {
+      orderNo,
+      dealerCode,
+      status: 'placed',
+      totalFen: view.totalFen,
+      deliveryDate: view.deliveryDate,
+      placedAt: now,
+      shippedAt: null,
+      cancelledAt: null,
+      lines: view.lines.map((l, i) => ({ ...lines[i]!, name: l.name, unit: l.unit })),
+    };
+    await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.placedNotice(order, dealer), {
+      dedupeKey: `order.placed:${orderNo}`,
+      kind: 'order.placed',
+    });
+    return { kind: 'placed', order, view };
+  }
+
+  /** An order of this dealer; another dealer's number is indistinguishable from a missing one. */
+  async order(dealerCode: string, orderNo: string): Promise<OrderRecord | null> {
+    return this.store.order(orderNo, dealerCode);
+  }
+
+  async recentOrders(dealerCode: string): Promise<OrderRecord[]> {
+    return this.store.recentOrders(dealerCode, RECENT_ORDERS);
+  }
+
+  /** Cancels an order that has not shipped yet and releases its HQ reservations. */
+  async cancelOrder(dealerCode: string, orderNo: string, now: Date): Promise<CancelOutcome> {
+    const order = await this.store.order(orderNo, dealerCode);
+    if (!order) return { kind: 'not_found' };
+    if (order.status === 'cancelled') return { kind: 'already_cancelled', order };
+    if (order.status !== 'placed' || !(await this.store.cancelOrder(orderNo, dealerCode, now))) {
+      return { kind: 'not_cancellable', order };
+    }
+    await this.store.adjustReserved(order.lines, -1, now);
+    return { kind: 'cancelled', order: { ...order, status: 'cancelled', cancelledAt: now } };
+  }
+
+  /** "Same as last time": a new draft with the last order's lines, re-priced and re-validated. */
+  async reorder(dealerCode: string, now: Date): Promise<{ last: OrderRecord; view: DraftView } | null> {
+    const last = await this.store.lastOrder(dealerCode);
+    if (!last) return null;
+    const dealer = await this.account(dealerCode);
+    const known = await this.store.pricedProducts(
+      last.lines.map((l) => l.sku),
+      dealer.tier,
+    );
+    const items = last.lines.filter((l) => known.has(l.sku)).map((l) => ({ sku: l.sku, qty: l.qty, unit: l.unit }));
+    if (items.length === 0) return null;
+    return { last, view: await this.createDraft(dealerCode, items, undefined, now) };
+  }
+}
+
+/** A question about the wanted date beats a stock warning. */
+function withNote(view: DraftView, note: DateNote | undefined): DraftView {
+  return note ? { ...view, dateNote: note } : view;
+}

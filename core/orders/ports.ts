@@ -1,0 +1,112 @@
+import type { Product } from '../catalog/catalog.types.js';
+import type { Tier } from '../catalog/pricing.js';
+import type { LadderRebatePolicy, PolicyOrderLine, Period } from '../policies/index.js';
+import type { CreditFacts } from './credit.rules.js';
+
+/** What ordering needs to know about a dealer. */
+export interface DealerAccount {
+  code: string;
+  name: string;
+  tier: Tier;
+  tags: string[];
+  managerCode: string;
+  creditLimitFen: number;
+}
+
+/** A product with the dealer's unit price. */
+export interface PricedProduct extends Product {
+  priceFen: number;
+}
+
+export interface StockLevel {
+  onHand: number;
+  reserved: number;
+}
+
+export interface DraftItem {
+  sku: string;
+  qty: number;
+  unit: string;
+}
+
+export type DraftStatus = 'open' | 'confirmed' | 'cancelled' | 'expired';
+
+export interface StoredDraft {
+  id: string;
+  dealerCode: string;
+  items: DraftItem[];
+  deliveryDate: string | null;
+  status: DraftStatus;
+  expiresAt: Date;
+  orderNo: string | null;
+}
+
+export type OrderStatus = 'placed' | 'shipped' | 'delivered' | 'cancelled';
+
+export interface OrderLineRecord {
+  lineNo: number;
+  sku: string;
+  name: string;
+  unit: string;
+  category: string;
+  qty: number;
+  unitPriceFen: number;
+  amountFen: number;
+}
+
+export interface OrderRecord {
+  orderNo: string;
+  dealerCode: string;
+  status: OrderStatus;
+  totalFen: number;
+  deliveryDate: string | null;
+  placedAt: Date;
+  shippedAt: Date | null;
+  cancelledAt: Date | null;
+  lines: OrderLineRecord[];
+}
+
+export interface NewOrder {
+  orderNo: string;
+  dealerCode: string;
+  totalFen: number;
+  deliveryDate: string | null;
+  placedAt: Date;
+  draftId: string;
+  lines: Array<Omit<OrderLineRecord, 'name' | 'unit'>>;
+}
+
+/** Storage the orders capability needs; every call runs in the caller's transaction. */
+export interface OrderStore {
+  dealer(code: string): Promise<DealerAccount | null>;
+  /** Active products with the tier's price (missing SKUs are absent from the map). */
+  pricedProducts(skus: readonly string[], tier: Tier): Promise<Map<string, PricedProduct>>;
+  hqStock(skus: readonly string[]): Promise<Map<string, StockLevel>>;
+  creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts>;
+  /** Active ladder rebate policies (validated specs). */
+  ladderPolicies(): Promise<LadderRebatePolicy[]>;
+  /** The dealer's order lines placed inside the period (any status; the policy rules decide what counts). */
+  policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]>;
+
+  insertDraft(draft: StoredDraft, now: Date): Promise<void>;
+  draft(id: string, dealerCode: string): Promise<StoredDraft | null>;
+  /** Rewrites an open draft; false when it is no longer open. */
+  updateDraft(id: string, dealerCode: string, items: DraftItem[], deliveryDate: string | null, expiresAt: Date, now: Date): Promise<boolean>;
+  /** Atomically claims an open, unexpired draft for confirmation (open → confirmed); false when it is not. */
+  claimDraft(id: string, dealerCode: string, now: Date): Promise<boolean>;
+  /** Moves an open draft to cancelled or expired; false when it was not open. */
+  closeDraft(id: string, dealerCode: string, status: 'cancelled' | 'expired', now: Date): Promise<boolean>;
+  setDraftOrder(id: string, orderNo: string): Promise<void>;
+
+  /** The next number of a Shanghai business day's sequence (atomic). */
+  nextOrderSeq(day: string): Promise<number>;
+  insertOrder(order: NewOrder): Promise<void>;
+  /** hq_stock.reserved += qty (or −= qty when releasing). */
+  adjustReserved(items: ReadonlyArray<{ sku: string; qty: number }>, sign: 1 | -1, now: Date): Promise<void>;
+  order(orderNo: string, dealerCode: string): Promise<OrderRecord | null>;
+  recentOrders(dealerCode: string, limit: number): Promise<OrderRecord[]>;
+  /** The latest order that was not cancelled. */
+  lastOrder(dealerCode: string): Promise<OrderRecord | null>;
+  /** placed → cancelled; false when the order is not (or no longer) in status placed. */
+  cancelOrder(orderNo: string, dealerCode: string, now: Date): Promise<boolean>;
+}

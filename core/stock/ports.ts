@@ -1,0 +1,18 @@
+import type { Tier } from '../catalog/pricing.js';
+import type { PricedProduct, StockLevel } from '../orders/ports.js';
+
+export interface DealerStock {
+  qty: number;
+  /** When the dealer's stock figure was last synced. */
+  syncedAt: Date;
+}
+
+/** Storage the stock capability needs. */
+export interface StockStore {
+  pricedProducts(skus: readonly string[] | 'all', tier: Tier): Promise<Map<string, PricedProduct>>;
+  hqStock(skus: readonly string[]): Promise<Map<string, StockLevel>>;
+  /** The dealer's own stock (all products when `skus` is omitted). */
+  dealerInventory(dealerCode: string, skus?: readonly string[]): Promise<Map<string, DealerStock>>;
+  /** Units the dealer sold per product between two Shanghai dates (inclusive). */
+  sellThrough(dealerCode: string, fromDay: string, toDay: string, skus?: readonly string[]): Promise<Map<string, number>>;
+}

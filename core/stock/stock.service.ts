@@ -1,0 +1,91 @@
+import type { Tier } from '../catalog/pricing.js';
+import type { PricedProduct } from '../orders/ports.js';
+import { addDays, shanghaiDate } from '../shared/time.js';
+import type { StockStore } from './ports.js';
+import {
+  type Availability,
+  availability,
+  daysOfCover,
+  type ReplenishSuggestion,
+  replenishmentAdvice,
+  SELL_THROUGH_WINDOW_DAYS,
+} from './stock.rules.js';
+
+export interface StockReport {
+  product: PricedProduct;
+  hq: Availability & { onHand: number; reserved: number };
+  /** Null when the dealer has no synced stock of the product. */
+  dealer: { qty: number; syncedAt: Date } | null;
+  sold30: number;
+  daysOfCover: number | null;
+}
+
+export interface ReplenishLine extends ReplenishSuggestion {
+  product: PricedProduct;
+  stockQty: number;
+  sold30: number;
+}
+
+export interface DealerRef {
+  code: string;
+  tier: Tier;
+}
+
+/** Stock answers for a dealer: HQ availability, their own stock and its cover, and what to restock. */
+export class StockService {
+  constructor(private readonly store: StockStore) {}
+
+  private window(now: Date): { from: string; to: string } {
+    const to = shanghaiDate(now);
+    return { from: addDays(to, -(SELL_THROUGH_WINDOW_DAYS - 1)), to };
+  }
+
+  async report(dealer: DealerRef, skus: readonly string[], now: Date): Promise<StockReport[]> {
+    const today = shanghaiDate(now);
+    const { from, to } = this.window(now);
+    const [products, hq, own, sold] = await Promise.all([
+      this.store.pricedProducts(skus, dealer.tier),
+      this.store.hqStock(skus),
+      this.store.dealerInventory(dealer.code, skus),
+      this.store.sellThrough(dealer.code, from, to, skus),
+    ]);
+    const out: StockReport[] = [];
+    for (const sku of skus) {
+      const product = products.get(sku);
+      if (!product) continue;
+      const level = hq.get(sku) ?? { onHand: 0, reserved: 0 };
+      const mine = own.get(sku) ?? null;
+      const sold30 = sold.get(sku) ?? 0;
+      out.push({
+        product,
+        // A shortfall against one MOQ tells whether a normal order ships now.
+        hq: { ...availability(product.moq, level.onHand, level.reserved, product.leadTimeDays, today), ...level },
+        dealer: mine,
+        sold30,
+        daysOfCover: mine ? daysOfCover(mine.qty, sold30) : null,
+      });
+    }
+    return out;
+  }
+
+  /** Products whose cover is below lead time + safety days, with suggested quantities (most urgent first). */
+  async replenishment(dealer: DealerRef, now: Date): Promise<ReplenishLine[]> {
+    const { from, to } = this.window(now);
+    const [products, own, sold] = await Promise.all([
+      this.store.pricedProducts('all', dealer.tier),
+      this.store.dealerInventory(dealer.code),
+      this.store.sellThrough(dealer.code, from, to),
+    ]);
+    const inputs = [...sold.entries()].flatMap(([sku, sold30]) => {
+      const p = products.get(sku);
+      if (!p) return [];
+      return [{ sku, leadTimeDays: p.leadTimeDays, moq: p.moq, orderMultiple: p.orderMultiple, stockQty: own.get(sku)?.qty ?? 0, sold30 }];
+    });
+    return replenishmentAdvice(inputs).map((s) => ({
+      ...s,
+      product: products.get(s.sku)!,
+      stockQty: own.get(s.sku)?.qty ?? 0,
+      sold30: sold.get(s.sku) ?? 0,
+    }));
+  }
+}

@@ -1,0 +1,79 @@
+import type { Kysely } from 'kysely';
+import type { Product } from '../../core/catalog/catalog.types.js';
+import { type Tier, tierPriceFen } from '../../core/catalog/pricing.js';
+import type { PricedProduct, StockLevel } from '../../core/orders/ports.js';
+import type { DealerStock, StockStore } from '../../core/stock/ports.js';
+import type { Database } from '../schema.js';
+
+/** Active products with the tier's price (tier_prices first, the tier discount as a fallback). */
+export async function pricedProducts(db: Kysely<Database>, skus: readonly string[] | 'all', tier: Tier): Promise<Map<string, PricedProduct>> {
+  if (skus !== 'all' && skus.length === 0) return new Map();
+  let q = db
+    .selectFrom('products as p')
+    .leftJoin('tier_prices as tp', (j) => j.onRef('tp.sku', '=', 'p.sku').on('tp.tier', '=', tier))
+    .selectAll('p')
+    .select('tp.price_fen')
+    .where('p.active', '=', true);
+  if (skus !== 'all') q = q.where('p.sku', 'in', [...new Set(skus)]);
+  const rows = await q.execute();
+  return new Map(
+    rows.map((r) => [
+      r.sku,
+      {
+        sku: r.sku,
+        name: r.name,
+        category: r.category as Product['category'],
+        series: r.series,
+        unit: r.unit,
+        listPriceFen: r.list_price_fen,
+        moq: r.moq,
+        orderMultiple: r.order_multiple,
+        leadTimeDays: r.lead_time_days,
+        tags: r.tags,
+        aliases: r.aliases,
+        priceFen: tierPriceFen(r.list_price_fen, tier, r.price_fen ?? undefined),
+      },
+    ]),
+  );
+}
+
+export async function hqStock(db: Kysely<Database>, skus: readonly string[]): Promise<Map<string, StockLevel>> {
+  if (skus.length === 0) return new Map();
+  const rows = await db.selectFrom('hq_stock').select(['sku', 'on_hand', 'reserved']).where('sku', 'in', [...new Set(skus)]).execute();
+  return new Map(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
+}
+
+/** StockStore on Kysely; `db` is the caller's transaction. */
+export class KyselyStockStore implements StockStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  pricedProducts(skus: readonly string[] | 'all', tier: Tier) {
+    return pricedProducts(this.db, skus, tier);
+  }
+
+  hqStock(skus: readonly string[]) {
+    return hqStock(this.db, skus);
+  }
+
+  async dealerInventory(dealerCode: string, skus?: readonly string[]): Promise<Map<string, DealerStock>> {
+    if (skus && skus.length === 0) return new Map();
+    let q = this.db.selectFrom('dealer_inventory').select(['sku', 'qty', 'synced_at']).where('dealer_code', '=', dealerCode);
+    if (skus) q = q.where('sku', 'in', [...skus]);
+    const rows = await q.execute();
+    return new Map(rows.map((r) => [r.sku, { qty: r.qty, syncedAt: r.synced_at }]));
+  }
+
+  async sellThrough(dealerCode: string, fromDay: string, toDay: string, skus?: readonly string[]): Promise<Map<string, number>> {
+    if (skus && skus.length === 0) return new Map();
+    let q = this.db
+      .selectFrom('sell_through')
+      .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
+      .where('dealer_code', '=', dealerCode)
+      .where('day', '>=', fromDay)
+      .where('day', '<=', toDay)
+      .groupBy('sku');
+    if (skus) q = q.where('sku', 'in', [...skus]);
+    const rows = await q.execute();
+    return new Map(rows.map((r) => [r.sku, Number(r.qty)]));
+  }
+}
