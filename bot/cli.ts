@@ -13,6 +13,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   rebate: async () => (await import('./cli/rebate.command.js')).rebateCommand,
   policy: async () => (await import('./cli/policy.command.js')).policyCommand,
   needs: async () => (await import('./cli/needs.command.js')).needsCommand,
+  jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
+  dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

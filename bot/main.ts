@@ -21,6 +21,9 @@ import { InboundWorker } from './pipeline/worker.js';
 import { buildServer } from './server.js';
 import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
+import { outboxNotifier } from './pipeline/outbox.js';
+import { jobs } from './scheduler/jobs/index.js';
+import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 
 export interface App {
@@ -35,6 +38,8 @@ export interface App {
   /** 微信客服 pull (with WeCom configured). */
   kf: KfPuller | null;
   llm: IntentLlm | null;
+  /** The job scheduler, when started (config.scheduler.enabled; tests only when asked). */
+  scheduler: Scheduler | null;
   log: Logger;
   close(): Promise<void>;
 }
@@ -46,6 +51,8 @@ export interface ComposeOptions {
   log?: Logger;
   /** Start the worker and dispatcher (default true). */
   startPipeline?: boolean;
+  /** Start the job scheduler (default: when enabled in config, except with an injected test database). */
+  startScheduler?: boolean;
   now?: () => Date;
 }
 
@@ -129,6 +136,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       dispatcher.start();
       kf?.start();
     }
+    const scheduler =
+      config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
+        ? new Scheduler(database.db, jobs, { kv, notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()), log })
+        : null;
+    scheduler?.start();
 
     let closed = false;
     return {
@@ -142,12 +154,14 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       wecom,
       kf,
       llm,
+      scheduler,
       log,
       async close() {
         if (closed) return;
         closed = true;
         // Stop taking work, finish what is in flight, then close the stores.
         await server.close();
+        await scheduler?.stop();
         await kf?.stop();
         await worker.stop();
         await dispatcher.stop();

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { PipelineBus } from '../pipeline/bus.js';
 import { needsRoutes } from './needs.routes.js';
+import { policiesRoutes } from './policies.routes.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -16,6 +17,7 @@ export interface ApiDeps {
 export function adminApi(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     await app.register(needsRoutes(deps));
+    await app.register(policiesRoutes(deps));
     app.get('/api/status', async () => {
       const [inbound, outbox] = await Promise.all([
         deps.db.selectFrom('inbound_messages').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),

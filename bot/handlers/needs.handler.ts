@@ -3,7 +3,14 @@ import { NeedsService } from '../../core/needs/needs.service.js';
 import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import { NeedsRepository } from '../../db/repositories/needs.repository.js';
 import { saveState } from '../dialog/state.js';
-import { type HandlerRegistry, type IntentHandler, type ManagerIdentity, reply, type TurnContext, type TurnResult } from '../dialog/turn.js';
+import {
+  type HandlerRegistry,
+  type IntentHandler,
+  type ManagerIdentity,
+  reply,
+  type TurnContext,
+  type TurnResult,
+} from '../dialog/turn.js';
 import { senderKey } from '../pipeline/identity.js';
 import type { StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
@@ -60,14 +67,24 @@ function failure(e: unknown, needId?: string): TurnResult {
   }
 }
 
-const dealerOnly = (h: (ctx: TurnContext & { identity: Extract<TurnContext['identity'], { kind: 'dealer' }> }, t: Parameters<IntentHandler>[1]) => Promise<TurnResult>): IntentHandler =>
+const dealerOnly =
+  (
+    h: (
+      ctx: TurnContext & { identity: Extract<TurnContext['identity'], { kind: 'dealer' }> },
+      t: Parameters<IntentHandler>[1],
+    ) => Promise<TurnResult>,
+  ): IntentHandler =>
   async (ctx, turn) => {
-    if (ctx.identity.kind !== 'dealer') return reply('这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。');
+    if (ctx.identity.kind !== 'dealer')
+      return reply('这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。');
     return h(ctx as TurnContext & { identity: Extract<TurnContext['identity'], { kind: 'dealer' }> }, turn);
   };
 
 // Identity comes from the channel: the engine already turns am.* from dealers into unknown; this is the second lock.
-const managerOnly = (h: (ctx: TurnContext & { identity: ManagerIdentity }, t: Parameters<IntentHandler>[1]) => Promise<TurnResult>): IntentHandler =>
+const managerOnly =
+  (
+    h: (ctx: TurnContext & { identity: ManagerIdentity }, t: Parameters<IntentHandler>[1]) => Promise<TurnResult>,
+  ): IntentHandler =>
   async (ctx, turn) => {
     if (ctx.identity.kind !== 'manager') return reply(commonReplies.unknown('dealer'));
     return h(ctx as TurnContext & { identity: ManagerIdentity }, turn);
@@ -81,38 +98,74 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
 
 /** The dealer's next message is read as a rating: set on every channel account the dealer uses. */
 async function awaitRating(ctx: TurnContext, dealerCode: string, needId: number): Promise<void> {
-  const ids = await ctx.db.selectFrom('channel_identities').select(['channel', 'external_id']).where('dealer_code', '=', dealerCode).execute();
-  for (const i of ids) await saveState(ctx.db, senderKey(i.channel, i.external_id), { awaiting: 'need_rating', needId }, ctx.now);
+  const ids = await ctx.db
+    .selectFrom('channel_identities')
+    .select(['channel', 'external_id'])
+    .where('dealer_code', '=', dealerCode)
+    .execute();
+  for (const i of ids)
+    await saveState(ctx.db, senderKey(i.channel, i.external_id), { awaiting: 'need_rating', needId }, ctx.now);
+}
+
+const submit = dealerOnly(async (ctx, turn) => {
+  // A bare "我要提需求" carries nothing to act on: ask for the details first.
+  const text = ctx.text.trim();
+  if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
+  try {
+    const { need } = await needsService(ctx).submit({
+      dealerCode: ctx.identity.dealerCode,
+      category: turn.slots.category,
+      text,
+      now: ctx.now,
+    });
+    return reply(needReplies.submitted(need));
+  } catch (e) {
+    return failure(e);
+  }
+});
+
+/** "N1024 类别改为售后" from a manager: reads as a need (or status) request, but it changes the category. */
+async function managerNeedWords(
+  ctx: TurnContext & { identity: ManagerIdentity },
+  slot: string | undefined,
+): Promise<TurnResult> {
+  const ref = needIdOf(slot ?? /N\s*\d{2,}/i.exec(ctx.text)?.[0].replace(/\s/g, ''));
+  if (!ref) return reply(needReplies.needIdMissing('N1024 进度'));
+  const service = needsService(ctx);
+  try {
+    const category = categoryFromText(ctx.text);
+    if (category) {
+      const need = await service.recategorize({
+        managerCode: ctx.identity.managerCode,
+        needId: ref.id,
+        category,
+        now: ctx.now,
+      });
+      return reply(needReplies.recategorized(need));
+    }
+    const { need, dealer, events } = await service.detailForManager({
+      managerCode: ctx.identity.managerCode,
+      needId: ref.id,
+    });
+    return reply(needReplies.managerDetail(need, dealer.name, events));
+  } catch (e) {
+    return failure(e, ref.code);
+  }
 }
 
 export const needsHandlers: HandlerRegistry = {
-  'need.submit': dealerOnly(async (ctx, turn) => {
-    // A bare "我要提需求" carries nothing to act on: ask for the details first.
-    const text = ctx.text.trim();
-    if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
-    try {
-      const { need } = await needsService(ctx).submit({ dealerCode: ctx.identity.dealerCode, category: turn.slots.category, text, now: ctx.now });
-      return reply(needReplies.submitted(need));
-    } catch (e) {
-      return failure(e);
-    }
-  }),
+  'need.submit': async (ctx, turn) => {
+    if (ctx.identity.kind === 'manager')
+      return managerNeedWords(ctx as TurnContext & { identity: ManagerIdentity }, undefined);
+    return submit(ctx, turn);
+  },
 
   'need.status': async (ctx, turn) => {
+    if (ctx.identity.kind === 'manager')
+      return managerNeedWords(ctx as TurnContext & { identity: ManagerIdentity }, turn.slots.need_id);
     const ref = needIdOf(turn.slots.need_id);
-    const service = needsService(ctx);
     try {
-      if (ctx.identity.kind === 'manager') {
-        if (!ref) return reply(needReplies.needIdMissing('N1024 进度'));
-        const category = categoryFromText(ctx.text);
-        if (category) {
-          const need = await service.recategorize({ managerCode: ctx.identity.managerCode, needId: ref.id, category, now: ctx.now });
-          return reply(needReplies.recategorized(need));
-        }
-        const { need, dealer, events } = await service.detailForManager({ managerCode: ctx.identity.managerCode, needId: ref.id });
-        return reply(needReplies.managerDetail(need, dealer.name, events));
-      }
-      const needs = await service.statusForDealer({ dealerCode: ctx.identity.dealerCode, needId: ref?.id });
+      const needs = await needsService(ctx).statusForDealer({ dealerCode: ctx.identity.dealerCode, needId: ref?.id });
       if (ref) return reply(needReplies.statusOne(needs[0]!));
       return reply(needs.length ? needReplies.statusList(needs) : needReplies.noNeeds);
     } catch (e) {
@@ -145,9 +198,18 @@ export const needsHandlers: HandlerRegistry = {
     const ref = needIdOf(turn.slots.need_id);
     if (!ref) return reply(needReplies.needIdMissing('认领 N1024'));
     try {
-      const r = await needsService(ctx).claim({ managerCode: ctx.identity.managerCode, needId: ref.id, now: ctx.now, category: categoryFromText(ctx.text) });
+      const r = await needsService(ctx).claim({
+        managerCode: ctx.identity.managerCode,
+        needId: ref.id,
+        now: ctx.now,
+        category: categoryFromText(ctx.text),
+      });
       if (r.already) return reply(needReplies.alreadyClaimed(r.need));
-      const dealer = await ctx.db.selectFrom('dealers').select('name').where('code', '=', r.need.dealerCode).executeTakeFirst();
+      const dealer = await ctx.db
+        .selectFrom('dealers')
+        .select('name')
+        .where('code', '=', r.need.dealerCode)
+        .executeTakeFirst();
       return reply(needReplies.claimed(r.need, dealer?.name ?? r.need.dealerCode));
     } catch (e) {
       return failure(e, ref.code);
@@ -158,9 +220,18 @@ export const needsHandlers: HandlerRegistry = {
     const ref = needIdOf(turn.slots.need_id);
     if (!ref) return reply(needReplies.needIdMissing('N1024 已解决 安排了12月3日培训'));
     try {
-      const { need } = await needsService(ctx).resolve({ managerCode: ctx.identity.managerCode, needId: ref.id, note: turn.slots.note, now: ctx.now });
+      const { need } = await needsService(ctx).resolve({
+        managerCode: ctx.identity.managerCode,
+        needId: ref.id,
+        note: turn.slots.note,
+        now: ctx.now,
+      });
       await awaitRating(ctx, need.dealerCode, need.id);
-      const dealer = await ctx.db.selectFrom('dealers').select('name').where('code', '=', need.dealerCode).executeTakeFirst();
+      const dealer = await ctx.db
+        .selectFrom('dealers')
+        .select('name')
+        .where('code', '=', need.dealerCode)
+        .executeTakeFirst();
       return reply(needReplies.resolved(need, dealer?.name ?? need.dealerCode));
     } catch (e) {
       return failure(e, ref.code);
@@ -188,7 +259,11 @@ export const needsHandlers: HandlerRegistry = {
     const code = turn.slots.dealer_code?.toUpperCase();
     if (!code) return reply(needReplies.dealerCodeMissing);
     try {
-      const lookup = await needsService(ctx).lookupDealer({ managerCode: ctx.identity.managerCode, dealerCode: code, now: ctx.now });
+      const lookup = await needsService(ctx).lookupDealer({
+        managerCode: ctx.identity.managerCode,
+        dealerCode: code,
+        now: ctx.now,
+      });
       return reply(needReplies.dealerLookup(lookup));
     } catch (e) {
       return failure(e);
@@ -204,12 +279,18 @@ export async function attachImageToNeed(input: StepInput): Promise<StepReply[] |
   const { identity, message, db, notifier, now } = input;
   if (message.msg_type !== 'image' || identity.kind !== 'dealer') return null;
   const p = message.payload ?? {};
-  const str = (...keys: string[]) => keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
+  const str = (...keys: string[]) =>
+    keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
   const mediaId = str('MediaId', 'media_id', 'mediaId');
   const url = str('PicUrl', 'pic_url', 'url');
   const need = await needsService({ db, notifier }).attachImage({
     dealerCode: identity.dealerCode,
-    attachment: { kind: 'image', ref: `inbound:${message.id}`, ...(mediaId ? { mediaId } : {}), ...(url ? { url } : {}) },
+    attachment: {
+      kind: 'image',
+      ref: `inbound:${message.id}`,
+      ...(mediaId ? { mediaId } : {}),
+      ...(url ? { url } : {}),
+    },
     now,
   });
   return need ? [{ body: needReplies.imageAttached(need) }] : null;

@@ -105,9 +105,11 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string): TurnR
 }
 
 /** Turns an order.modify turn into draft changes, given the lines the draft has now. */
-function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): DraftChange[] | { ask: 'which' } | null {
+type PlannedChange = DraftChange | { kind: 'swap'; sku: string };
+
+function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): PlannedChange[] | { ask: 'which' } | null {
   const t = normalize(ctx.text);
-  const changes: DraftChange[] = [];
+  const changes: PlannedChange[] = [];
   const additive = ADD_RE.test(t);
   const subtract = SUBTRACT_RE.test(t);
   const items = [...(turn.slots.items ?? [])];
@@ -122,7 +124,7 @@ function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): Dr
     if (it.qty === 0) changes.push({ kind: 'remove', sku: it.sku });
     else if (it.qty === undefined) {
       // "不对，是N75": swap the only line for this product, same quantity.
-      if (draftSkus.length === 1 && draftSkus[0] !== it.sku) changes.push({ kind: 'swap' as never, sku: it.sku } as never);
+      if (draftSkus.length === 1 && draftSkus[0] !== it.sku) changes.push({ kind: 'swap', sku: it.sku });
     } else if (subtract) changes.push({ kind: 'subtract', sku: it.sku, qty: it.qty });
     else if (additive && draftSkus.includes(it.sku)) changes.push({ kind: 'add', sku: it.sku, qty: it.qty });
     else changes.push({ kind: 'set', sku: it.sku, qty: it.qty });
@@ -157,13 +159,13 @@ async function modify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promi
   }
   if ('ask' in planned) return reply(R.whichLine);
   // A swap is an add of the new product with the old quantity, then the old line goes.
-  const changes: DraftChange[] = planned.flatMap((c) => {
-    if ((c.kind as string) !== 'swap') return [c];
+  const changes: DraftChange[] = planned.flatMap((c): DraftChange[] => {
+    if (c.kind !== 'swap') return [c];
     const old = current.view.lines[0]!;
     return [
       { kind: 'add', sku: c.sku, qty: old.qty },
       { kind: 'remove', sku: old.sku },
-    ] satisfies DraftChange[];
+    ];
   });
   return guarded(async () => draftReply(await svc.modifyDraft(dealer.dealerCode, draftId, changes, ctx.now), ctx, draftId), ctx);
 }

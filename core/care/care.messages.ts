@@ -47,7 +47,7 @@ export function replenishmentMessage(dealerName: string, advice: readonly Replen
       `· ${a.name}：库存${a.onHand}${a.unit}，约够卖${a.daysOfCover}天（到货需${a.leadTimeDays}天），建议补${a.suggestQty}${a.unit}`,
   );
   const first = advice[0]!;
-  return `${dealerName}您好！根据近30天的门店销售，以下产品库存偏紧，建议尽快补货：\n${lines.join('\n')}\n建议量按到货后可再卖30天、不低于起订量计算。直接回复即可下单，例如「再来${first.suggestQty}${first.unit}${first.name}」。`;
+  return `${dealerName}您好！根据近30天的门店销售，以下产品库存偏紧，建议尽快补货：\n${lines.join('\n')}\n建议量按近30天销量备足30天、不低于起订量计算。直接回复即可下单，例如「再来${first.suggestQty}${first.unit}${first.name}」。`;
 }
 
 function overstockLine(o: Overstock): string {

@@ -3,6 +3,7 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { type AppConfig, loadConfig } from '../../bot/config.js';
 import { type App, composeApp } from '../../bot/main.js';
+import type { DatabaseHandle } from '../../db/connect.js';
 import { openTestDatabase } from './db.js';
 
 export interface TestApp extends App {
@@ -17,10 +18,18 @@ export interface TestApp extends App {
  * `env` adds configuration (e.g. WeCom pointing at the fake server).
  */
 export async function startTestApp(
-  opts: { seeded?: boolean; env?: Record<string, string>; kv?: KeyValueStore; now?: () => Date } = {},
+  opts: {
+    seeded?: boolean;
+    env?: Record<string, string>;
+    kv?: KeyValueStore;
+    now?: () => Date;
+    /** Runs on the database before the app is composed (fixtures the catalog matcher must see). */
+    prepare?: (db: DatabaseHandle['db']) => Promise<void>;
+  } = {},
 ): Promise<TestApp> {
   const config: Readonly<AppConfig> = loadConfig({ SANDBOX: '1', SEED_ON_EMPTY: '0', LOG_LEVEL: 'silent', ...opts.env });
   const database = await openTestDatabase({ seeded: opts.seeded ?? true });
+  if (opts.prepare) await opts.prepare(database.db);
   const kv = opts.kv ?? new MemoryKeyValueStore();
   const app = await composeApp(config, { database, kv, log: pino({ level: 'silent' }), now: opts.now });
   const close = app.close.bind(app);

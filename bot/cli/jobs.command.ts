@@ -1,0 +1,97 @@
+import { isIsoDate } from '../../core/policies/dates.js';
+import { openKeyValueStore } from '../../adapters/kv/index.js';
+import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { PipelineBus } from '../pipeline/bus.js';
+import { OutboxDispatcher } from '../pipeline/dispatcher.js';
+import { outboxNotifier } from '../pipeline/outbox.js';
+import { runJobInSlot } from '../scheduler/job-runner.js';
+import type { JobDefinition } from '../scheduler/job.types.js';
+import { dailySteps } from '../scheduler/jobs/daily.job.js';
+import { jobs } from '../scheduler/jobs/index.js';
+import { type CliCommand, parseArgs } from './command.types.js';
+
+/** Scheduled jobs plus the daily steps, which also run alone. */
+export function runnableJobs(): JobDefinition[] {
+  return [...jobs, ...dailySteps.filter((s) => !jobs.some((j) => j.name === s.name))];
+}
+
+/** The instant a manual run stands for: `--date` at the job's scheduled hh:mm (Shanghai), else now. */
+export function runInstant(job: JobDefinition, date: string | undefined, now: Date): Date {
+  if (!date) return now;
+  const [min, hour] = job.cron.split(/\s+/);
+  const hh = /^\d+$/.test(hour ?? '') ? hour!.padStart(2, '0') : '09';
+  const mm = /^\d+$/.test(min ?? '') ? min!.padStart(2, '0') : '10';
+  return new Date(`${date}T${hh}:${mm}:00+08:00`);
+}
+
+export const jobsCommand: CliCommand = {
+  name: 'jobs',
+  usage: 'jobs list | jobs run NAME [--date YYYY-MM-DD] [--no-deliver]   scheduled jobs, run one now',
+  async run(args, config, io) {
+    const { positional, options } = parseArgs(args);
+    const all = runnableJobs();
+    if (positional[0] === 'list') {
+      for (const j of all) {
+        const scheduled = jobs.includes(j) ? j.cron : `(in daily)`;
+        io.out(`${j.name.padEnd(22)} ${scheduled.padEnd(14)} ${j.description}`);
+      }
+      return 0;
+    }
+    const name = positional[1];
+    if (positional[0] !== 'run' || !name) {
+      io.err(`usage: npm run cli -- ${this.usage}`);
+      return 2;
+    }
+    const job = all.find((j) => j.name === name);
+    if (!job) {
+      io.err(`unknown job ${name}; known: ${all.map((j) => j.name).join(', ')}`);
+      return 2;
+    }
+    const date = typeof options.date === 'string' ? options.date : undefined;
+    if (options.date !== undefined && (!date || !isIsoDate(date))) {
+      io.err('--date must be a date YYYY-MM-DD');
+      return 2;
+    }
+    const h = await openDatabase(config.db);
+    const kv = await openKeyValueStore(config.kv);
+    const log = { info: () => {}, warn: (o: object, m: string) => io.err(`${m} ${JSON.stringify(o)}`) };
+    try {
+      await migrateToLatest(h.db);
+      const now = runInstant(job, date, new Date());
+      // A manual run gets its own slot: it really runs, and the pushes' dedupe keys keep it from sending twice.
+      const outcome = await runJobInSlot(h.db, job, `cli:${new Date().toISOString()}`, `cli-${process.pid}`, {
+        kv,
+        now,
+        notifier: (db) => outboxNotifier(db),
+        log,
+      });
+      if (!outcome.ran) {
+        io.err('slot taken');
+        return 1;
+      }
+      if ('error' in outcome) {
+        io.err(`${job.name} failed after ${outcome.ms} ms: ${outcome.error}`);
+        return 1;
+      }
+      io.out(`${job.name} @ ${now.toISOString()} (${outcome.ms} ms)`);
+      for (const [k, v] of Object.entries(outcome.result)) io.out(`  ${k.padEnd(40)} ${v}`);
+      // Without WeCom the messages go to the sandbox: deliver what is due now (the app's dispatcher does it too).
+      if (!config.wecom && options['no-deliver'] === undefined) {
+        const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+          kv,
+          transports: null,
+          kf: null,
+          maxAttempts: config.pipeline.outboxMaxAttempts,
+          batchSize: 500,
+        });
+        let delivered = 0;
+        for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
+        io.out(`  ${'delivered (sandbox, due now)'.padEnd(40)} ${delivered}`);
+      }
+      return 0;
+    } finally {
+      await kv.close();
+      await h.close();
+    }
+  },
+};

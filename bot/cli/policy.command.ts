@@ -1,0 +1,92 @@
+import { migrationsCurrent, openDatabase } from '../../db/connect.js';
+import { PolicyService, type EffectReport, type PushReport } from '../../core/policies/policy.service.js';
+import { DomainError } from '../../core/shared/errors.js';
+import { policyUnitOfWork, PolicyRepository } from '../../db/repositories/policies.repository.js';
+import { outboxNotifier } from '../pipeline/outbox.js';
+import { policyReplies } from '../replies/policies.replies.js';
+import { type CliCommand, type CliIo, parseArgs } from './command.types.js';
+
+const USAGE = 'policy push CODE [--promote] | policy effect CODE [--json]  [--now ISO]  pilot pushes and their effect';
+
+const pct = (r: number | null) => (r === null ? '-' : `${(r * 100).toFixed(1)}%`);
+
+/** The push result as a few readable lines. */
+export function formatPushReport(r: PushReport): string[] {
+  return [
+    `policy ${r.policy}${r.promoted ? ' (promoted to the whole target)' : ''}`,
+    `target ${r.target}  pilot ${r.pilot}  holdout ${r.holdout}  eligible now ${r.eligible}`,
+    `queued ${r.queued}  already delivered ${r.alreadyDelivered}${r.notBefore ? `  first delivery not before ${r.notBefore}` : ''}`,
+  ];
+}
+
+/** The effect report as a table: pilot vs holdout. */
+export function formatEffectReport(r: EffectReport): string[] {
+  const rows: Array<[string, string, string]> = [
+    ['dealers', String(r.pilot), String(r.holdout)],
+    ['measured', String(r.conversion.pilot.n), String(r.conversion.holdout.n)],
+    [`converted (${r.windowDays}d)`, String(r.conversion.pilot.converted), String(r.conversion.holdout.converted)],
+    ['conversion', pct(r.conversion.pilot.rate), pct(r.conversion.holdout.rate)],
+  ];
+  const w = [18, 10, 10];
+  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(w[i] ?? 10)).join(' ').trimEnd();
+  return [
+    `${r.policy}  ${r.name}  (${r.kind}, pilot ${r.pilotRatio === null ? 'none' : pct(r.pilotRatio)}${r.promoted ? ', promoted' : ''})`,
+    `target ${r.target}  pushed ${r.pushed}  reached ${r.reached}  feedback ${r.feedback}`,
+    line(['', 'pilot', 'holdout']),
+    ...rows.map(line),
+    `lift ${r.conversion.lift === null ? '-' : `${(r.conversion.lift * 100).toFixed(1)} pts`}  ` +
+      `first pilot push ${r.pilotPushedAt ?? '-'}  window ${r.windowClosed ? 'closed' : 'still open'}`,
+  ];
+}
+
+async function withService<T>(config: Parameters<CliCommand['run']>[1], io: CliIo, fn: (s: PolicyService) => Promise<T>) {
+  const h = await openDatabase(config.db);
+  try {
+    if (!(await migrationsCurrent(h.db))) {
+      io.err('the database is not migrated: run `npm run migrate` first');
+      return null;
+    }
+    const service = new PolicyService(new PolicyRepository(h.db), policyUnitOfWork(h.db, (trx) => outboxNotifier(trx)));
+    return { value: await fn(service) };
+  } finally {
+    await h.close();
+  }
+}
+
+export const policyCommand: CliCommand = {
+  name: 'policy',
+  usage: USAGE,
+  async run(args, config, io) {
+    const { positional, options } = parseArgs(args);
+    const [action, code] = positional;
+    if ((action !== 'push' && action !== 'effect') || !code) {
+      io.err(`usage: npm run cli -- ${USAGE}`);
+      return 2;
+    }
+    const now = typeof options['now'] === 'string' ? new Date(options['now']) : new Date();
+    if (Number.isNaN(now.getTime())) {
+      io.err('--now must be an ISO timestamp, e.g. 2026-11-26T10:00:00+08:00');
+      return 2;
+    }
+    try {
+      const res = await withService<PushReport | EffectReport>(config, io, (service) =>
+        action === 'push'
+          ? service.push(code, { now, promote: options['promote'] === true, compose: policyReplies.push })
+          : service.effect(code, now),
+      );
+      if (!res) return 1;
+      if (options['json'] === true) io.out(JSON.stringify(res.value));
+      else {
+        const lines = action === 'push' ? formatPushReport(res.value as PushReport) : formatEffectReport(res.value as EffectReport);
+        for (const l of lines) io.out(l);
+      }
+      return 0;
+    } catch (e) {
+      if (e instanceof DomainError) {
+        io.err(e.message);
+        return 1;
+      }
+      throw e;
+    }
+  },
+};

@@ -1,0 +1,136 @@
+import type { Kysely } from 'kysely';
+import { type DealerAnomalies, dealerAnomalyMessage, managerAnomalySummary, replenishmentMessage } from '../../../core/care/care.messages.js';
+import { sellThroughDrop } from '../../../core/care/anomalies.js';
+import { adviseReplenishment, type Overstock, overstockOf, type ReplenishmentAdvice } from '../../../core/care/replenishment.js';
+import { addDays } from '../../../core/shared/time.js';
+import {
+  existingDedupeKeys,
+  loadCareDealers,
+  overdueReceivables,
+  sellThroughTrends,
+  stockPositions,
+} from '../../../db/repositories/care.repository.js';
+import type { Database } from '../../../db/schema.js';
+import type { JobDefinition } from '../job.types.js';
+import { DAILY_CRON } from './care-calendar.job.js';
+import { type JobPlan, type Push, runPlan } from './pushes.js';
+
+/** A dealer gets replenishment advice at most once in this many days. */
+export const REPLENISH_EVERY_DAYS = 3;
+const MAX_LINES = 5;
+
+/** Replenishment advice for every dealer with products under lead time + 7 days of cover. */
+export async function planReplenishment(db: Kysely<Database>, date: string): Promise<JobPlan> {
+  const positions = await stockPositions(db, date);
+  const advice = new Map<string, ReplenishmentAdvice[]>();
+  for (const [code, list] of positions) {
+    const a = adviseReplenishment(list);
+    if (a.length) advice.set(code, a);
+  }
+  const key = (code: string, d: string) => `care.replenishment:${code}:${d}`;
+  const recentKeys = (c: string) => Array.from({ length: REPLENISH_EVERY_DAYS }, (_, i) => key(c, addDays(date, -i)));
+  const sent = await existingDedupeKeys(db, [...advice.keys()].flatMap(recentKeys));
+  const due = [...advice.keys()].filter((c) => !recentKeys(c).some((k) => sent.has(k)));
+  const dealers = new Map((await loadCareDealers(db, due)).map((d) => [d.code, d]));
+  const pushes: Push[] = due.map((code) => ({
+    to: 'dealer',
+    code,
+    body: replenishmentMessage(dealers.get(code)!.name, advice.get(code)!.slice(0, MAX_LINES)),
+    kind: 'care.replenishment',
+    dedupeKey: key(code, date),
+  }));
+  return {
+    pushes,
+    counts: {
+      dealersLow: advice.size,
+      products: [...advice.values()].reduce((s, a) => s + a.length, 0),
+      recentlyAdvised: advice.size - due.length,
+    },
+  };
+}
+
+/**
+ * Anomalies: overstock (> 90 days of cover, or no sale in 30 days), sell-through down ≥ 30% (4 weeks on 4 weeks),
+ * overdue receivables. The dealer hears about overstock and overdue; every account manager gets one summary a day.
+ */
+export async function planAnomalies(db: Kysely<Database>, date: string): Promise<JobPlan> {
+  const [positions, trends, overdue] = await Promise.all([
+    stockPositions(db, date),
+    sellThroughTrends(db, date),
+    overdueReceivables(db, date),
+  ]);
+  const codes = new Set<string>([...overdue.keys()]);
+  const over = new Map<string, Overstock[]>();
+  for (const [code, list] of positions) {
+    const o = list.map(overstockOf).filter((x): x is Overstock => x !== null);
+    if (o.length) {
+      over.set(code, o);
+      codes.add(code);
+    }
+  }
+  const drops = new Map<string, DealerAnomalies['drop']>();
+  for (const [code, t] of trends) {
+    const f = sellThroughDrop(t);
+    if (f !== null) {
+      drops.set(code, { fraction: f, last28: t.last28, prev28: t.prev28 });
+      codes.add(code);
+    }
+  }
+  const dealers = await loadCareDealers(db, [...codes].sort());
+  const pushes: Push[] = [];
+  const byManager = new Map<string, DealerAnomalies[]>();
+  for (const d of dealers) {
+    const a: DealerAnomalies = {
+      dealerCode: d.code,
+      dealerName: d.name,
+      overstock: over.get(d.code) ?? [],
+      drop: drops.get(d.code) ?? null,
+      overdue: overdue.get(d.code) ?? null,
+    };
+    if (a.overstock.length || a.overdue) {
+      pushes.push({
+        to: 'dealer',
+        code: d.code,
+        body: dealerAnomalyMessage(d.name, a.overstock, a.overdue),
+        kind: 'care.anomaly',
+        dedupeKey: `care.anomaly:${d.code}:${date}`,
+      });
+    }
+    const list = byManager.get(d.managerCode) ?? [];
+    list.push(a);
+    byManager.set(d.managerCode, list);
+  }
+  for (const [manager, items] of [...byManager].sort((a, b) => a[0].localeCompare(b[0]))) {
+    pushes.push({
+      to: 'managerChat',
+      code: manager,
+      body: managerAnomalySummary(date, items),
+      kind: 'care.anomaly.summary',
+      dedupeKey: `care.anomaly.summary:${manager}:${date}`,
+    });
+  }
+  return {
+    pushes,
+    counts: {
+      dealers: dealers.length,
+      overstock: over.size,
+      sellThroughDrop: drops.size,
+      overdue: overdue.size,
+      managers: byManager.size,
+    },
+  };
+}
+
+export const replenishmentJob: JobDefinition = {
+  name: 'care.replenishment',
+  cron: DAILY_CRON,
+  description: '补货建议：可售天数低于到货周期+7天的产品（每家经销商3天内最多一次）',
+  run: (ctx) => runPlan(ctx, planReplenishment),
+};
+
+export const anomalyJob: JobDefinition = {
+  name: 'care.anomalies',
+  cron: DAILY_CRON,
+  description: '经营异常：库存积压、动销下降、逾期货款（客户经理每日一份汇总）',
+  run: (ctx) => runPlan(ctx, planAnomalies),
+};

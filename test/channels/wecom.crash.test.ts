@@ -1,0 +1,187 @@
+/**
+ * Crash safety with a real server process: 500 WeCom callbacks, SIGKILL in the middle, restart on the same
+ * database, WeCom's retries for everything not acked → every acked message is processed exactly once (one
+ * reply row per inbound message), nothing acked is lost.
+ * PGlite: a data dir owned by the child process. PostgreSQL (TEST_DATABASE_URL): a fresh database.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
+import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
+import { openTestDatabase, testDatabaseUrl } from '../helpers/db.js';
+import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
+
+const TOTAL = 500;
+const KILL_AFTER_ACKS = 150;
+const SENDERS = 50;
+const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
+
+interface Child {
+  proc: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+async function startChild(env: Record<string, string>): Promise<Child> {
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/channels/crash-server.ts'], {
+    cwd: process.cwd(),
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
+  let stderr = '';
+  proc.stderr!.on('data', (d: Buffer) => {
+    stderr = (stderr + d.toString()).slice(-4000);
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 90_000);
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\S+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    });
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before listening: ${stderr}`));
+    });
+  });
+  return { proc, url, exited };
+}
+
+interface Status {
+  inbound: Array<{ status: string; n: number }>;
+  outbox: Array<{ status: string; n: number }>;
+}
+
+async function status(child: Child): Promise<Status> {
+  const res = await fetch(`${child.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+  return (await res.json()) as Status;
+}
+
+const count = (rows: Array<{ status: string; n: number }>, ...statuses: string[]) =>
+  rows.filter((r) => statuses.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
+
+describe('crash in the middle of a load (real process, SIGKILL)', () => {
+  let fake: FakeWecom;
+  let pgHandle: DatabaseHandle | null = null;
+  let dbEnv: Record<string, string>;
+  let pgliteDir: string | null = null;
+  const children: Child[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
+    if (testDatabaseUrl()) {
+      pgHandle = await openTestDatabase();
+      const { rows } = await sql<{ n: string }>`select current_database() as n`.execute(pgHandle.db);
+      const u = new URL(testDatabaseUrl()!);
+      u.pathname = `/${rows[0]!.n}`;
+      dbEnv = { DATABASE_URL: u.toString(), DB_POOL_SIZE: '10' };
+    } else {
+      pgliteDir = mkdtempSync(join(tmpdir(), 'gs-crash-'));
+      dbEnv = { PGLITE_DIR: join(pgliteDir, 'pg') };
+    }
+  });
+  afterAll(async () => {
+    for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+    await pgHandle?.close();
+    await fake?.close();
+    if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
+  });
+
+  it('every acked message is processed exactly once after a restart', { timeout: 240_000 }, async () => {
+    const env = { ...wecomEnv(fake.baseUrl), ...dbEnv, PORT: '0', ADMIN_TOKEN, WECOM_MAX_SKEW_SEC: '3600' };
+    const messages = Array.from({ length: TOTAL }, (_, i) => {
+      const msgId = String(8_100_000_000_000_000_000n + BigInt(i));
+      return { msgId, cb: signedCallback(textXml({ from: `crash-user-${i % SENDERS}`, content: `你好 ${i}`, msgId })) };
+    });
+
+    const first = await startChild(env);
+    children.push(first);
+    const acked = new Set<string>();
+    let next = 0;
+    let killed = false;
+    const post = async (child: Child, m: (typeof messages)[number]) => {
+      try {
+        const res = await fetch(child.url + m.cb.url, { method: 'POST', body: m.cb.body, headers: { 'content-type': 'text/xml' } });
+        const body = await res.text();
+        if (res.status === 200 && body === '') acked.add(m.msgId);
+      } catch {
+        // Connection reset by the kill: not acked, WeCom would retry.
+      }
+    };
+    // 20 concurrent senders against the first process; SIGKILL once enough are acked, mid-stream.
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (!killed && next < TOTAL) {
+          await post(first, messages[next++]!);
+          if (!killed && acked.size >= KILL_AFTER_ACKS) {
+            killed = true;
+            first.proc.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    await first.exited;
+    const ackedBeforeCrash = new Set(acked);
+    expect(ackedBeforeCrash.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
+    expect(ackedBeforeCrash.size).toBeLessThan(TOTAL);
+
+    // Restart on the same database; WeCom retries what was not acked, and (as it does) some acked ones too.
+    const second = await startChild(env);
+    children.push(second);
+    const retries = messages.filter((m, i) => !ackedBeforeCrash.has(m.msgId) || i % 10 === 0);
+    let r = 0;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (r < retries.length) await post(second, retries[r++]!);
+      }),
+    );
+    expect(acked.size).toBe(TOTAL);
+
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const s = await status(second);
+      const open = count(s.inbound, 'pending', 'processing') + count(s.outbox, 'pending', 'sending');
+      if (count(s.inbound, 'done', 'parked', 'pending', 'processing') === TOTAL && open === 0) break;
+      if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)}`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    second.proc.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+
+    // Verify from the database itself.
+    const handle = pgHandle ?? (await openDatabase({ kind: 'pglite', dataDir: dbEnv.PGLITE_DIR! }));
+    try {
+      const db = handle.db;
+      const inbound = await db.selectFrom('inbound_messages').select(['id', 'dedupe_key', 'status']).execute();
+      expect(inbound).toHaveLength(TOTAL);
+      const byKey = new Map(inbound.map((m) => [m.dedupe_key, m]));
+      for (const id of ackedBeforeCrash) expect(byKey.get(`msg:${id}`)?.status).toBe('done');
+      expect(inbound.every((m) => m.status === 'done')).toBe(true);
+
+      const replies = await db
+        .selectFrom('outbox')
+        .select(['in_reply_to', db.fn.countAll<number>().as('n')])
+        .where('in_reply_to', 'is not', null)
+        .groupBy('in_reply_to')
+        .execute();
+      expect(replies).toHaveLength(TOTAL);
+      expect(replies.every((x) => Number(x.n) === 1)).toBe(true);
+      const unsent = await db.selectFrom('outbox').select('id').where('status', '!=', 'sent').execute();
+      expect(unsent).toHaveLength(0);
+      // At least once on the wire: a reply claimed when the process died may have been sent before its
+      // "sent" mark; WeCom app messages carry no idempotency key. Never fewer than one per message.
+      expect(fake.callsOf('message/send').filter((c) => c.errcode === 0).length).toBeGreaterThanOrEqual(TOTAL);
+    } finally {
+      if (!pgHandle) await handle.close();
+    }
+  });
+});

@@ -1,0 +1,322 @@
+/**
+ * Delivery against the fake WeCom server: faults through the dispatcher (45009, 5xx, timeouts, token expiry),
+ * per-recipient limits, the 2,048-byte split, and 微信客服 (KF): pull with a durable cursor and dedupe, and the
+ * 48 h / 5-message window turning pushes into manager follow-ups.
+ * Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
+ */
+import type { Kysely } from 'kysely';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
+import { WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
+import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
+import { enqueue, outboxNotifier } from '../../bot/pipeline/outbox.js';
+import { kfSend, wecomTransports } from '../../bot/pipeline/transports.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import type { Database } from '../../db/schema.js';
+import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
+import { openTestDatabase } from '../helpers/db.js';
+import { kfEventXml, seedDealer, signedCallback, startWecomApp, WECOM, type WecomTestApp, waitFor } from './wecom.harness.js';
+
+/** The start of a minute after the real now, so rows enqueued "now" are due and the minute is ours alone. */
+const nextMinute = () => new Date((Math.floor(Date.now() / 60_000) + 2) * 60_000);
+
+describe('dispatcher against the fake WeCom server', () => {
+  let fake: FakeWecom;
+  let database: DatabaseHandle;
+  let db: Kysely<Database>;
+  let kv: MemoryKeyValueStore;
+  let clock: Date;
+  let dispatcher: OutboxDispatcher;
+
+  beforeAll(async () => {
+    fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
+    database = await openTestDatabase();
+    db = database.db;
+  });
+  afterAll(async () => {
+    await database?.close();
+    await fake?.close();
+  });
+
+  const setup = (timeoutMs = 1000) => {
+    fake.reset();
+    kv = new MemoryKeyValueStore();
+    clock = nextMinute();
+    const client = new WecomClient(
+      { apiBase: fake.baseUrl, corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, timeoutMs },
+      { kv },
+    );
+    dispatcher = new OutboxDispatcher(db, new PipelineBus(), {
+      kv,
+      transports: wecomTransports(client),
+      kf: kfSend(client),
+      maxAttempts: 8,
+      now: () => clock,
+    });
+  };
+  afterEach(async () => kv?.close());
+
+  const statusOf = async (prefix: string) =>
+    db.selectFrom('outbox').select(['dedupe_key', 'status', 'body', 'next_attempt_at', 'attempts']).where('dedupe_key', 'like', `${prefix}%`).orderBy('id').execute();
+
+  it('retries 45009, 5xx, timeouts and a token expiry mid-run: nothing lost, each delivered once', async () => {
+    // The client timeout must sit well above in-process latency (PGlite shares this event loop): only the
+    // injected delay may time out.
+    setup(1500);
+    const n = 10;
+    await enqueue(
+      db,
+      Array.from({ length: n }, (_, i) => ({
+        recipient: `u-fault-${i}`,
+        address: `u-fault-${i}`,
+        route: 'wecom_app' as const,
+        body: `故障注入消息 ${i}`,
+        kind: 'test',
+        dedupeKey: `fault:${i}`,
+        notBefore: clock,
+      })),
+    );
+    // The first five sends fail in five ways; the timed-out one is answered (too late) by the fake.
+    fake.injectErrcode('message/send', 45009, 2);
+    fake.injectHttpStatus('message/send', 502, 1);
+    fake.injectHttpStatus('message/send', 503, 1);
+    fake.injectDelay('message/send', 2500, 1);
+
+    for (let round = 0; round < 12; round++) {
+      await dispatcher.runOnce();
+      if (round === 0) fake.expireTokens(); // every later send first meets 42001, refreshes once, retries
+      clock = new Date(clock.getTime() + 11 * 60_000);
+      const left = (await statusOf('fault:')).filter((r) => r.status !== 'sent');
+      if (left.length === 0) break;
+    }
+    const rows = await statusOf('fault:');
+    expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
+    expect(rows.filter((r) => r.attempts > 1)).toHaveLength(5);
+
+    const sends = fake.callsOf('message/send');
+    // The delayed call (the fifth) was accepted by the fake after the client had given up: WeCom app messages
+    // have no idempotency key, so such a send can arrive twice in real life. Every other accepted send is the
+    // one the dispatcher saw succeed.
+    const acknowledged = sends.filter((c, i) => c.errcode === 0 && i !== 4);
+    for (let i = 0; i < n; i++) {
+      expect(acknowledged.filter((c) => (c.body as { touser: string }).touser === `u-fault-${i}`)).toHaveLength(1);
+    }
+    expect(sends.filter((c) => c.errcode === 42001).length).toBeGreaterThan(0);
+    // One token at the start, one refresh after the expiry (single flight, shared through the KV).
+    expect(fake.callsOf('gettoken')).toHaveLength(2);
+  });
+
+  it('31 messages to one member within a minute: 30 sent, the 31st deferred to the next minute', async () => {
+    setup();
+    const minuteStart = clock.getTime();
+    clock = new Date(minuteStart + 5_000);
+    await enqueue(
+      db,
+      Array.from({ length: 31 }, (_, i) => ({
+        recipient: 'u-busy',
+        address: 'u-busy',
+        route: 'wecom_app' as const,
+        body: `第${i + 1}条`,
+        kind: 'test',
+        dedupeKey: `busy:${i}`,
+        notBefore: clock,
+      })),
+    );
+    await dispatcher.runOnce();
+    await dispatcher.runOnce(); // nothing more is due within this minute
+    expect(fake.callsOf('message/send')).toHaveLength(30);
+    const waiting = (await statusOf('busy:')).filter((r) => r.status !== 'sent');
+    expect(waiting).toHaveLength(1);
+    expect(waiting[0]!.status).toBe('pending');
+    expect(waiting[0]!.attempts).toBe(0);
+    expect(waiting[0]!.next_attempt_at.getTime()).toBe(minuteStart + 60_000);
+
+    clock = new Date(minuteStart + 60_000);
+    await dispatcher.runOnce();
+    expect(fake.callsOf('message/send')).toHaveLength(31);
+    expect((await statusOf('busy:')).every((r) => r.status === 'sent')).toBe(true);
+  });
+
+  it('splits text over 2,048 bytes on line boundaries into <key>, <key>#2 … and sends each part once', async () => {
+    setup();
+    const lines = Array.from({ length: 120 }, (_, i) => `第${i + 1}行：N60 系列门窗 30 套，单价 ¥1,280.00`);
+    const body = lines.join('\n');
+    expect(Buffer.byteLength(body)).toBeGreaterThan(2048 * 2);
+    const msg = { recipient: 'u-long', address: 'u-long', route: 'wecom_app' as const, body, kind: 'test', dedupeKey: 'long:1', notBefore: clock };
+    const inserted = await enqueue(db, [msg]);
+    expect(await enqueue(db, [msg])).toBe(0); // a repeat is a no-op, every part included
+    const parts = await statusOf('long:1');
+    expect(parts.length).toBe(inserted);
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    expect(parts.map((p) => p.dedupe_key)).toEqual(parts.map((_, i) => (i === 0 ? 'long:1' : `long:1#${i + 1}`)));
+    for (const p of parts) {
+      expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(2048);
+      expect(p.body.startsWith('第')).toBe(true); // cut between lines, not inside one
+    }
+    expect(parts.map((p) => p.body).join('\n')).toBe(body);
+
+    await dispatcher.runOnce();
+    const sent = fake.callsOf('message/send').map((c) => (c.body as { text: { content: string } }).text.content);
+    expect(sent.sort()).toEqual(parts.map((p) => p.body).sort());
+  });
+});
+
+describe('微信客服 (KF)', () => {
+  let fake: FakeWecom;
+  let t: WecomTestApp;
+  const openKfid = 'wkKF0001';
+
+  beforeAll(async () => {
+    fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
+    // The worker stays off so each test controls what is sent; the dispatcher is driven with runOnce.
+    t = await startWecomApp(fake.baseUrl, { startPipeline: false });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await fake?.close();
+  });
+  afterEach(() => fake.reset());
+
+  const cursorOf = async (kfid: string) =>
+    (await t.db.selectFrom('kf_cursors').select('cursor').where('open_kfid', '=', kfid).executeTakeFirst())?.cursor;
+  const kfRows = (external: string) =>
+    t.db.selectFrom('inbound_messages').selectAll().where('sender', '=', `kf:${external}`).orderBy('id').execute();
+
+  it('a kf_msg_or_event callback is acked, stored once, and triggers a pull with its Token', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    fake.queueKfMessages(openKfid, [
+      { msgid: 'kfm-1', external_userid: 'wm-alice', text: { content: '你好' }, send_time: now },
+      { msgid: 'kfm-2', origin: 5, servicer_userid: 'zhangsan', text: { content: '客服回复' } },
+      { msgid: 'kfm-3', external_userid: 'wm-bob', msgtype: 'image', image: { media_id: 'MEDIA1' }, send_time: now },
+      { msgid: 'kfm-4', origin: 4, msgtype: 'event', event: { event_type: 'enter_session' } },
+    ]);
+    const cb = signedCallback(kfEventXml(openKfid, 'SYNC_TOKEN_1'));
+    const res = await t.app.server.inject({ method: 'POST', url: cb.url, headers: { 'content-type': 'text/xml' }, payload: cb.body });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+    const again = await t.app.server.inject({ method: 'POST', url: cb.url, headers: { 'content-type': 'text/xml' }, payload: cb.body });
+    expect(again.statusCode).toBe(200);
+
+    await waitFor(async () => (await kfRows('wm-bob')).length === 1, 5000, 'the pulled messages');
+    const events = await t.db.selectFrom('inbound_messages').selectAll().where('sender', '=', `wecom:kf:${openKfid}`).execute();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.msg_type).toBe('event');
+
+    const alice = await kfRows('wm-alice');
+    expect(alice).toHaveLength(1);
+    expect(alice[0]).toMatchObject({ channel: 'kf', dedupe_key: 'kfmsg:kfm-1', msg_type: 'text', content: '你好' });
+    const bob = await kfRows('wm-bob');
+    expect(bob[0]).toMatchObject({ msg_type: 'image', content: null });
+    expect(bob[0]!.payload['mediaId']).toBe('MEDIA1');
+    // Servicer messages and system events are not customer input.
+    expect(await t.db.selectFrom('inbound_messages').select('id').where('channel', '=', 'kf').execute()).toHaveLength(2);
+
+    const sync = fake.callsOf('kf/sync_msg');
+    expect(sync).toHaveLength(1);
+    expect(sync[0]!.body).toMatchObject({ token: 'SYNC_TOKEN_1', open_kfid: openKfid });
+    expect(await cursorOf(openKfid)).toBe('c4');
+    const session = await t.db.selectFrom('kf_sessions').selectAll().where('external_userid', '=', 'wm-alice').executeTakeFirstOrThrow();
+    expect(session).toMatchObject({ open_kfid: openKfid, sent_since_inbound: 0 });
+    expect(session.last_inbound_at.getTime()).toBe(now * 1000);
+  });
+
+  it('pulls from the stored cursor; the same messages pulled twice are stored once', async () => {
+    const before = await cursorOf(openKfid);
+    fake.queueKfMessages(openKfid, [{ msgid: 'kfm-5', external_userid: 'wm-alice', text: { content: '第二条' } }]);
+    // The fake's log was reset: position 0 now holds kfm-5, so resume from the start of its log.
+    await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
+    const first = await t.app.kf!.pull(openKfid);
+    expect(first).toMatchObject({ pages: 1, stored: 1, locked: false });
+    expect(before).toBe('c4');
+    expect(await cursorOf(openKfid)).toBe('c1');
+
+    const second = await t.app.kf!.pull(openKfid);
+    expect(second.stored).toBe(0);
+    expect(fake.callsOf('kf/sync_msg').map((c) => (c.body as { cursor?: string }).cursor)).toEqual([undefined, 'c1']);
+
+    // A lost cursor (replay from the start): the same messages come again and are deduplicated.
+    await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
+    expect((await t.app.kf!.pull(openKfid)).stored).toBe(0);
+    expect(await kfRows('wm-alice')).toHaveLength(2);
+  });
+
+  it('follows has_more across pages, moving the cursor page by page', async () => {
+    const kfid = 'wkKF-many';
+    fake.queueKfMessages(
+      kfid,
+      Array.from({ length: 1005 }, (_, i) => ({ msgid: `many-${i}`, external_userid: `wm-many-${i % 7}`, text: { content: `m${i}` } })),
+    );
+    const r = await t.app.kf!.pull(kfid);
+    expect(r).toMatchObject({ pages: 2, stored: 1005 });
+    expect(await cursorOf(kfid)).toBe('c1005');
+    const n = await t.db.selectFrom('inbound_messages').select(t.db.fn.countAll<number>().as('n')).where('dedupe_key', 'like', 'kfmsg:many-%').executeTakeFirstOrThrow();
+    expect(Number(n.n)).toBe(1005);
+  });
+
+  it('does not pull while another instance holds the lock; concurrent triggers share one pull', async () => {
+    const kfid = 'wkKF-lock';
+    fake.queueKfMessages(kfid, [{ msgid: 'lock-1', external_userid: 'wm-lock' }]);
+    const token = await t.kv.lock(`kf:pull:${kfid}`, 10_000);
+    expect(await t.app.kf!.pull(kfid)).toMatchObject({ locked: true, pages: 0 });
+    expect(fake.callsOf('kf/sync_msg')).toHaveLength(0);
+    await t.kv.unlock(`kf:pull:${kfid}`, token!);
+
+    const [a, b] = await Promise.all([t.app.kf!.pull(kfid), t.app.kf!.pull(kfid)]);
+    expect(a).toBe(b);
+    expect((await kfRows('wm-lock')).length).toBe(1);
+  });
+
+  it('a push outside the 48 h window becomes a manager follow-up, not a kf/send_msg call', async () => {
+    const { dealer, manager, chatId } = await seedDealer(t.db, { dealer: 'D0101', manager: 'M101', kfExternalId: 'wm-old', openKfid });
+    const longAgo = Math.floor(Date.now() / 1000) - 49 * 3600;
+    fake.queueKfMessages(openKfid, [{ msgid: 'old-1', external_userid: 'wm-old', send_time: longAgo, text: { content: '上次的消息' } }]);
+    await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
+    await t.app.kf!.pull(openKfid);
+
+    const push = '【政策】12月门窗冲量返利已开放，详情回复“政策”。';
+    await outboxNotifier(t.db).toDealer(dealer, push, { dedupeKey: 'push:old:1', kind: 'policy.push' });
+    await t.app.dispatcher.runOnce();
+    await t.app.dispatcher.runOnce();
+
+    expect(fake.callsOf('kf/send_msg')).toHaveLength(0);
+    const row = await t.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', 'push:old:1').executeTakeFirstOrThrow();
+    expect(row.status).toBe('followup');
+    const followups = await t.db.selectFrom('followups').selectAll().where('outbox_id', '=', row.id).execute();
+    expect(followups).toHaveLength(1);
+    expect(followups[0]).toMatchObject({ manager_code: manager, dealer_code: dealer, body: push, status: 'open' });
+    const notices = fake.callsOf('appchat/send');
+    expect(notices).toHaveLength(1);
+    const notice = notices[0]!.body as { chatid: string; text: { content: string } };
+    expect(notice.chatid).toBe(chatId);
+    expect(notice.text.content).toContain(dealer);
+    expect(notice.text.content).toContain(push);
+  });
+
+  it('inside the window, the 6th message after one dealer message becomes a follow-up', async () => {
+    const { dealer } = await seedDealer(t.db, { dealer: 'D0102', manager: 'M102', kfExternalId: 'wm-fresh', openKfid });
+    fake.queueKfMessages(openKfid, [{ msgid: 'fresh-1', external_userid: 'wm-fresh', text: { content: '在吗' } }]);
+    await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
+    await t.app.kf!.pull(openKfid);
+
+    const notifier = outboxNotifier(t.db);
+    for (let i = 1; i <= 6; i++) await notifier.toDealer(dealer, `推送 ${i}`, { dedupeKey: `push:fresh:${i}`, kind: 'test' });
+    for (let i = 0; i < 3; i++) await t.app.dispatcher.runOnce();
+
+    const kfSends = fake.callsOf('kf/send_msg');
+    expect(kfSends).toHaveLength(5);
+    expect(kfSends.every((c) => (c.body as { touser: string; open_kfid: string }).touser === 'wm-fresh')).toBe(true);
+    const rows = await t.db.selectFrom('outbox').select(['status']).where('dedupe_key', 'like', 'push:fresh:%').execute();
+    expect(rows.filter((r) => r.status === 'sent')).toHaveLength(5);
+    expect(rows.filter((r) => r.status === 'followup')).toHaveLength(1);
+    const session = await t.db.selectFrom('kf_sessions').selectAll().where('external_userid', '=', 'wm-fresh').executeTakeFirstOrThrow();
+    expect(session.sent_since_inbound).toBe(5);
+
+    // The dealer writes again: the window reopens.
+    fake.queueKfMessages(openKfid, [{ msgid: 'fresh-2', external_userid: 'wm-fresh', text: { content: '收到' } }]);
+    await t.app.kf!.pull(openKfid);
+    await notifier.toDealer(dealer, '推送 7', { dedupeKey: 'push:fresh:7', kind: 'test' });
+    await t.app.dispatcher.runOnce();
+    expect(fake.callsOf('kf/send_msg')).toHaveLength(6);
+  });
+});

@@ -1,0 +1,204 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type TestApp, startTestApp } from '../helpers/app.js';
+import { TEST_NOW } from '../helpers/seed-test-data.js';
+import { FX, installOrderFixtures } from './order.fixtures.js';
+
+let app: TestApp;
+let clock = TEST_NOW;
+const db = () => app.database.db;
+
+const ordersOf = (dealer: string) => db().selectFrom('orders').selectAll().where('dealer_code', '=', dealer).where('source', '=', 'chat').execute();
+const reserved = async (sku: string) => (await db().selectFrom('hq_stock').select('reserved').where('sku', '=', sku).executeTakeFirstOrThrow()).reserved;
+const drafts = (dealer: string) => db().selectFrom('order_drafts').selectAll().where('dealer_code', '=', dealer).execute();
+const one = async (from: string, text: string) => {
+  const replies = await app.say(from, text);
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+};
+
+beforeAll(async () => {
+  app = await startTestApp({ seeded: true, prepare: installOrderFixtures, now: () => clock });
+});
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('ordering by chat', () => {
+  it('drafts, modifies, confirms once, reports status and cancels', async () => {
+    const draft = await one(FX.core, 'N60 30套 下周三送');
+    expect(draft).toContain('订单草稿');
+    expect(draft).toContain('窄边框平开窗 N60 × 30套');
+    expect(draft).toContain('单价 ¥1,216'); // core: list ¥1,280 − 5%
+    expect(draft).toContain('合计：¥36,480');
+    expect(draft).toContain('12月2日（周三）');
+    // ¥493,050 before + ¥36,480 = ¥529,530: crosses the ¥500,000 band.
+    expect(draft).toContain('确认后本季度累计 ¥529,530，返利档位 0% → 2%，预计返利增加 ¥10,590.60');
+    expect(draft).toContain('回复“确认”下单');
+
+    const changed = await one(FX.core, '改成40套');
+    expect(changed).toContain('N60 × 40套');
+    expect(changed).toContain('合计：¥48,640');
+
+    const added = await one(FX.core, '再加50个执手');
+    expect(added).toContain('五金执手 H01 × 50个');
+    expect(added).toContain('N60 × 40套');
+
+    const removed = await one(FX.core, '不要执手了');
+    expect(removed).not.toContain('执手 H01');
+
+    const moved = await one(FX.core, '改到12月5号送');
+    expect(moved).toContain('12月5日');
+    expect(await ordersOf(FX.core)).toHaveLength(0);
+
+    const before = await reserved('KW-N60');
+    const placed = await one(FX.core, '确认');
+    expect(placed).toMatch(/已下单：SO20261126\d{4}/);
+    const orderNo = /SO\d{12}/.exec(placed)![0];
+    const orders = await ordersOf(FX.core);
+    expect(orders).toHaveLength(1);
+    expect(orders[0]).toMatchObject({ order_no: orderNo, status: 'placed', total_fen: 4_864_000, delivery_date: '2026-12-05' });
+    expect(await reserved('KW-N60')).toBe(before + 40);
+    const notices = (await app.outbox(FX.manager)).filter((m) => m.kind === 'order.placed');
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.body).toContain(orderNo);
+    // No receivable at placing: it comes at shipping.
+    expect(await db().selectFrom('receivables').selectAll().where('order_no', '=', orderNo).execute()).toHaveLength(0);
+
+    const status = await one(FX.core, `${orderNo}到哪了`);
+    expect(status).toContain(`订单 ${orderNo}：已下单，待发货`);
+
+    const recent = await one(FX.core, '查一下我的订单状态');
+    expect(recent).toContain(orderNo);
+    expect(recent).toContain(FX.coreOrder);
+
+    const cancelled = await one(FX.core, `取消${orderNo}`);
+    expect(cancelled).toContain('已取消');
+    expect(await reserved('KW-N60')).toBe(before);
+    const row = await db().selectFrom('orders').select(['status', 'cancelled_at']).where('order_no', '=', orderNo).executeTakeFirstOrThrow();
+    expect(row.status).toBe('cancelled');
+    expect(row.cancelled_at).not.toBeNull();
+    expect(await one(FX.core, `取消${orderNo}`)).toContain('之前已经取消');
+  });
+
+  it('four concurrent 确认 place one order', async () => {
+    await one(FX.core, 'A50 20套');
+    const draftId = (await drafts(FX.core)).find((d) => d.status === 'open')!.id;
+    const replies = await Promise.all([1, 2, 3, 4].map(() => app.say(FX.core, '确认')));
+    const placed = replies.flat().filter((r) => r.includes('已下单'));
+    expect(placed).toHaveLength(1);
+    const orders = await db().selectFrom('orders').selectAll().where('draft_id', '=', draftId).execute();
+    expect(orders).toHaveLength(1);
+  });
+
+  it('an expired draft cannot be confirmed, and the dealer is told', async () => {
+    await one(FX.core, 'T80 10套');
+    const draft = (await drafts(FX.core)).find((d) => d.status === 'open')!;
+    await db().updateTable('order_drafts').set({ expires_at: new Date(clock.getTime() - 1000) }).where('id', '=', draft.id).execute();
+    const countBefore = (await ordersOf(FX.core)).length;
+    expect(await one(FX.core, '确认')).toContain('已超过 30 分钟失效');
+    expect((await ordersOf(FX.core)).length).toBe(countBefore);
+    const after = await db().selectFrom('order_drafts').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow();
+    expect(after.status).toBe('expired');
+  });
+
+  it('31 minutes later the draft is gone: 确认 places nothing', async () => {
+    await one(FX.core, 'T95 5套');
+    const draft = (await drafts(FX.core)).find((d) => d.status === 'open')!;
+    const countBefore = (await ordersOf(FX.core)).length;
+    clock = new Date(clock.getTime() + 31 * 60_000);
+    try {
+      await app.say(FX.core, '确认');
+      expect((await ordersOf(FX.core)).length).toBe(countBefore);
+      const row = await db().selectFrom('order_drafts').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow();
+      expect(row.status).not.toBe('confirmed');
+    } finally {
+      clock = TEST_NOW;
+    }
+  });
+
+  it("another dealer's order number reads exactly like a missing one", async () => {
+    const other = await one(FX.core, `${FX.otherOrder}到哪了`);
+    const missing = await one(FX.core, 'SO202611209998到哪了');
+    expect(other).toContain('未找到该订单');
+    expect(other.replace(FX.otherOrder, '#')).toBe(missing.replace('SO202611209998', '#'));
+    expect(await one(FX.core, `取消${FX.otherOrder}`)).toContain('未找到该订单');
+    const row = await db().selectFrom('orders').select('status').where('order_no', '=', FX.otherOrder).executeTakeFirstOrThrow();
+    expect(row.status).toBe('placed');
+    // The owner sees it.
+    expect(await one(FX.other, `${FX.otherOrder}到哪了`)).toContain('已下单，待发货');
+  });
+
+  it('zero, negative and absurd quantities get a clear reply and write nothing', async () => {
+    const before = (await drafts(FX.other)).length;
+    expect(await one(FX.other, 'N60 0套')).toContain('数量需要是正整数');
+    expect(await one(FX.other, 'N60 -5套')).toContain('不能是负数');
+    expect(await one(FX.other, 'N60 99999套')).toContain('超出单行上限');
+    expect((await drafts(FX.other)).length).toBe(before);
+  });
+
+  it('MOQ multiples are rejected with the nearest valid quantities; confirmation waits for a fix', async () => {
+    const r = await one(FX.other, '工程款橱柜 25套');
+    expect(r).toContain('可改为 20套 或 40套');
+    expect(await one(FX.other, '确认')).toContain('暂时不能确认');
+    expect(await ordersOf(FX.other)).toHaveLength(0);
+    expect(await one(FX.other, '改成40套')).toContain('工程款橱柜 S06 × 40套');
+    expect(await one(FX.other, '取消')).toContain('已取消');
+  });
+
+  it('an overdue receivable blocks confirmation with the amount to settle', async () => {
+    const r = await one(FX.overdue, 'N60 10套');
+    expect(r).toContain('逾期超过 30 天');
+    expect(r).toContain('需先回款 ¥20,000');
+    expect(await one(FX.overdue, '确认')).toContain('暂时不能确认');
+    expect(await ordersOf(FX.overdue)).toHaveLength(0);
+  });
+
+  it('asks once which product a vague mention means, then drafts with the shortfall date', async () => {
+    const ask = await one(FX.other, '窄边框 20套');
+    expect(ask).toContain('您要的是 窄边框平开窗 N60还是 窄边框推拉窗 N75？');
+    const r = await one(FX.other, 'N75');
+    expect(r).toContain('窄边框推拉窗 N75 × 20套');
+    expect(r).toContain('缺 10套，预计 12月10日（周四） 到货（仍可下单）');
+    expect(await one(FX.other, '算了')).toContain('已取消');
+  });
+
+  it('a past delivery date is questioned, never accepted', async () => {
+    const r = await one(FX.other, 'A50 20套 11月20号送');
+    expect(r).toContain('送货日期：未指定');
+    expect(r).toContain('请回复正确的送货日期');
+    await one(FX.other, '取消');
+  });
+
+  it('reorders the last order at current prices', async () => {
+    const r = await one(FX.other, '跟上次一样');
+    expect(r).toContain(`按上次订单 ${FX.otherOrder}`);
+    expect(r).toContain('铝合金平开窗 A50 × 40套');
+    expect(r).toContain('单价 ¥760');
+    await one(FX.other, '取消');
+  });
+});
+
+describe('stock by chat', () => {
+  it('shows HQ availability, own stock with its age, days of cover and the price', async () => {
+    const r = await one(FX.core, 'KC-L01还有货吗');
+    expect(r).toContain('【经典L型橱柜 L01】');
+    expect(r).toContain('总部可用 5000套');
+    expect(r).toContain('您的库存 4套（库存数据更新于 2 小时前）');
+    expect(r).toContain('近 30 天销售 12套，约可卖 10 天');
+    expect(r).toContain('您的价格 ¥8,360/套');
+  });
+
+  it('advises what to restock and turns the advice into a draft', async () => {
+    const advice = await one(FX.core, '我该补什么货');
+    expect(advice).toContain('五金执手 H01：库存 10个，约可卖 5 天');
+    expect(advice).toContain('建议订 60个');
+    expect(advice).toContain('经典L型橱柜 L01：库存 4套，约可卖 10 天');
+    expect(advice).toContain('建议订 12套');
+    expect(advice).not.toContain('N60');
+    const draft = await one(FX.core, '按建议下单');
+    expect(draft).toContain('按补货建议生成的订单草稿');
+    expect(draft).toContain('五金执手 H01 × 60个');
+    expect(draft).toContain('经典L型橱柜 L01 × 12套');
+    await one(FX.core, '取消');
+  });
+});
