@@ -67,7 +67,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     if (!opts.database && config.seed.onEmpty && (await isDatabaseEmpty(database.db))) {
       log.info({ scale: config.seed.scale }, 'empty database: generating the K demo data');
       const summary = await seedDemoData(database.db, { scale: config.seed.scale });
-      log.info({ summary }, 'demo data loaded');
+      log.info({ counts: summary.counts, ms: summary.ms }, 'demo data loaded');
     }
     const kv = opts.kv ?? (await openKeyValueStore(config.kv));
     if (!opts.kv) closers.push(() => kv.close());
@@ -131,7 +131,10 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
 
     if (opts.startPipeline !== false) {
       // PGlite is single-process (locked): leases left by a crash can be taken back now rather than at expiry.
-      if (database.kind === 'pglite') await worker.releaseStaleLeases();
+      if (database.kind === 'pglite') {
+        await worker.releaseStaleLeases();
+        await dispatcher.releaseStaleLeases();
+      }
       worker.start();
       dispatcher.start();
       kf?.start();

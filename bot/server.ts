@@ -32,7 +32,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Never wait forever on a slow client; callbacks have their own tighter limits.
     requestTimeout: 15_000,
     bodyLimit: 1024 * 1024,
-    disableRequestLogging: false,
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {
