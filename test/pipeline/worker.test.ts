@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeInbound } from '../../bot/channels/inbound.store.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
+import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+describe('inbound worker', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openTestDatabase();
+  });
+  afterAll(async () => h?.close());
+
+  const store = (sender: string, text: string) =>
+    storeInbound(h.db, { channel: 'sandbox', dedupeKey: `${sender}:${text}`, externalId: sender, msgType: 'text', content: text });
+
+  async function drain(worker: InboundWorker) {
+    for (;;) {
+      const batch = await worker.claim(10);
+      if (batch.length === 0) return;
+      await Promise.all(batch.map((m) => worker.process(m)));
+    }
+  }
+
+  it('keeps one sender in arrival order while other senders proceed', async () => {
+    for (const t of ['a1', 'a2', 'a3']) await store('alice', t);
+    await store('bob', 'b1');
+    const worker = new InboundWorker(h.db, async ({ message }) => [{ body: `echo ${message.content}` }], new PipelineBus(), {
+      concurrency: 4,
+      maxAttempts: 3,
+    });
+    const first = await worker.claim(10);
+    // Only the head of each sender's queue is claimable.
+    expect(first.map((m) => m.content).sort()).toEqual(['a1', 'b1']);
+    expect(await worker.claim(10)).toEqual([]);
+    await Promise.all(first.map((m) => worker.process(m)));
+    await drain(worker);
+    const replies = await h.db.selectFrom('outbox').select('body').where('recipient', '=', 'alice').orderBy('id').execute();
+    expect(replies.map((r) => r.body)).toEqual(['echo a1', 'echo a2', 'echo a3']);
+  });
+
+  it('parks a message that keeps failing, with its error and one apology, without blocking later ones', async () => {
+    await store('carol', 'boom');
+    await store('carol', 'fine');
+    const failing: ConversationStep = async ({ message }) => {
+      if (message.content === 'boom') throw new Error('handler exploded');
+      return [{ body: 'ok' }];
+    };
+    let t = Date.now();
+    const worker = new InboundWorker(h.db, failing, new PipelineBus(), { concurrency: 2, maxAttempts: 2, now: () => new Date(t) });
+    for (let i = 0; i < 4; i++) {
+      await drain(worker);
+      t += 120_000; // past the retry backoff
+    }
+    const rows = await h.db.selectFrom('inbound_messages').select(['content', 'status', 'attempts', 'last_error']).where('sender', '=', 'sandbox:carol').orderBy('id').execute();
+    expect(rows[0]).toMatchObject({ content: 'boom', status: 'parked', attempts: 2 });
+    expect(rows[0]!.last_error).toContain('handler exploded');
+    expect(rows[1]).toMatchObject({ content: 'fine', status: 'done' });
+    const sent = await h.db.selectFrom('outbox').select(['kind', 'body']).where('recipient', '=', 'carol').orderBy('id').execute();
+    expect(sent.map((s) => s.kind)).toEqual(['reply.parked', 'reply']);
+  });
+
+  it('rolls back everything a failed step wrote', async () => {
+    await store('dave', 'half');
+    const worker = new InboundWorker(
+      h.db,
+      async ({ db, notifier }) => {
+        await notifier.toManager('M999', 'should vanish', { dedupeKey: 'vanish', kind: 'test' });
+        await db.insertInto('kf_cursors').values({ open_kfid: 'x', cursor: 'y' }).execute();
+        throw new Error('late failure');
+      },
+      new PipelineBus(),
+      { concurrency: 1, maxAttempts: 5 },
+    );
+    await drain(worker);
+    expect(await h.db.selectFrom('outbox').select('id').where('dedupe_key', '=', 'vanish').execute()).toEqual([]);
+    expect(await h.db.selectFrom('kf_cursors').select('open_kfid').execute()).toEqual([]);
+  });
+});
