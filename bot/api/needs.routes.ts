@@ -12,7 +12,8 @@ export function needsRoutes(deps: ApiDeps) {
       for (const k of ['from', 'to'] as const) if (typeof q[k] === 'string' && q[k]) options[k] = q[k] as string;
       const now = deps.now();
       const period = reportPeriod(options, now);
-      if (typeof period === 'string') return reply.code(400).send({ error: 'bad_request', message: period.replace(/--/g, '') });
+      if (typeof period === 'string')
+        return reply.code(400).send({ error: 'bad_request', message: period.replace(/--/g, '') });
       return needsReport(deps.db, { ...period, now });
     });
   };

@@ -21,9 +21,15 @@ export function policiesRoutes(deps: ApiDeps) {
       const p = params.safeParse(req.params);
       const b = pushBody.safeParse(req.body ?? {});
       if (!p.success || !b.success) {
-        return reply.code(400).send({ error: 'bad_request', message: 'expected /api/policies/CODE/push with {"promote"?: boolean}' });
+        return reply
+          .code(400)
+          .send({ error: 'bad_request', message: 'expected /api/policies/CODE/push with {"promote"?: boolean}' });
       }
-      return service().push(p.data.code, { now: deps.now(), promote: b.data.promote === true, compose: policyReplies.push });
+      return service().push(p.data.code, {
+        now: deps.now(),
+        promote: b.data.promote === true,
+        compose: policyReplies.push,
+      });
     });
 
     app.get('/api/policies/:code/effect', async (req, reply) => {

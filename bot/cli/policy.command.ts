@@ -28,7 +28,11 @@ export function formatEffectReport(r: EffectReport): string[] {
     ['conversion', pct(r.conversion.pilot.rate), pct(r.conversion.holdout.rate)],
   ];
   const w = [18, 10, 10];
-  const line = (c: readonly string[]) => c.map((v, i) => v.padEnd(w[i] ?? 10)).join(' ').trimEnd();
+  const line = (c: readonly string[]) =>
+    c
+      .map((v, i) => v.padEnd(w[i] ?? 10))
+      .join(' ')
+      .trimEnd();
   return [
     `${r.policy}  ${r.name}  (${r.kind}, pilot ${r.pilotRatio === null ? 'none' : pct(r.pilotRatio)}${r.promoted ? ', promoted' : ''})`,
     `target ${r.target}  pushed ${r.pushed}  reached ${r.reached}  feedback ${r.feedback}`,
@@ -39,14 +43,21 @@ export function formatEffectReport(r: EffectReport): string[] {
   ];
 }
 
-async function withService<T>(config: Parameters<CliCommand['run']>[1], io: CliIo, fn: (s: PolicyService) => Promise<T>) {
+async function withService<T>(
+  config: Parameters<CliCommand['run']>[1],
+  io: CliIo,
+  fn: (s: PolicyService) => Promise<T>,
+) {
   const h = await openDatabase(config.db);
   try {
     if (!(await migrationsCurrent(h.db))) {
       io.err('the database is not migrated: run `npm run migrate` first');
       return null;
     }
-    const service = new PolicyService(new PolicyRepository(h.db), policyUnitOfWork(h.db, (trx) => outboxNotifier(trx)));
+    const service = new PolicyService(
+      new PolicyRepository(h.db),
+      policyUnitOfWork(h.db, (trx) => outboxNotifier(trx)),
+    );
     return { value: await fn(service) };
   } finally {
     await h.close();
@@ -77,7 +88,8 @@ export const policyCommand: CliCommand = {
       if (!res) return 1;
       if (options['json'] === true) io.out(JSON.stringify(res.value));
       else {
-        const lines = action === 'push' ? formatPushReport(res.value as PushReport) : formatEffectReport(res.value as EffectReport);
+        const lines =
+          action === 'push' ? formatPushReport(res.value as PushReport) : formatEffectReport(res.value as EffectReport);
         for (const l of lines) io.out(l);
       }
       return 0;

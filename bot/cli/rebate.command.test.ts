@@ -7,7 +7,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
 const root = new URL('../../', import.meta.url).pathname;
-const vectors = JSON.parse(readFileSync(new URL('../../test/fixtures/rebate-vectors.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(
+  readFileSync(new URL('../../test/fixtures/rebate-vectors.json', import.meta.url), 'utf8'),
+) as {
   cases: Array<{ policy: string; amount: number; expect: unknown }>;
 };
 
@@ -29,14 +31,17 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string; stde
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 describe('npm run cli -- rebate --policy CODE --amount FEN (child process)', () => {
-  it.each(vectors.cases.map((c) => [`${c.policy} @ ${c.amount}`, c] as const))('%s prints the expected JSON', async (_name, c) => {
-    const r = await cli(['rebate', '--policy', c.policy, '--amount', String(c.amount)]);
-    expect(r.code).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines).toHaveLength(1); // exactly one JSON object
-    expect(JSON.parse(lines[0]!)).toEqual(c.expect);
-    expect(existsSync(pgliteDir)).toBe(false);
-  });
+  it.each(vectors.cases.map((c) => [`${c.policy} @ ${c.amount}`, c] as const))(
+    '%s prints the expected JSON',
+    async (_name, c) => {
+      const r = await cli(['rebate', '--policy', c.policy, '--amount', String(c.amount)]);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.trim().split('\n');
+      expect(lines).toHaveLength(1); // exactly one JSON object
+      expect(JSON.parse(lines[0]!)).toEqual(c.expect);
+      expect(existsSync(pgliteDir)).toBe(false);
+    },
+  );
 
   it('refuses bad input with exit 2 and nothing on stdout', async () => {
     for (const args of [

@@ -3,7 +3,8 @@ import { ladderPosition } from '../../core/policies/ladder.js';
 import { type Policy, parsePolicies } from '../../core/policies/policy.types.js';
 import { type CliCommand, type CliIo, parseArgs } from './command.types.js';
 
-const USAGE = 'rebate --policy CODE --amount FEN | --dealer D0001 [--now ISO] [--json]  rebate what-if / a dealer\'s live position';
+const USAGE =
+  "rebate --policy CODE --amount FEN | --dealer D0001 [--now ISO] [--json]  rebate what-if / a dealer's live position";
 
 /** K's policies as shipped (the what-if needs no database). */
 export function loadPolicyFile(): Policy[] {
@@ -45,12 +46,13 @@ async function dealerPosition(
     return 2;
   }
   // Loaded only here: the what-if above must not pay for (or need) a database.
-  const [{ openDatabase, migrationsCurrent }, { PolicyRepository }, { PolicyService }, { progressLine }] = await Promise.all([
-    import('../../db/connect.js'),
-    import('../../db/repositories/policies.repository.js'),
-    import('../../core/policies/policy.service.js'),
-    import('../replies/policies.replies.js'),
-  ]);
+  const [{ openDatabase, migrationsCurrent }, { PolicyRepository }, { PolicyService }, { progressLine }] =
+    await Promise.all([
+      import('../../db/connect.js'),
+      import('../../db/repositories/policies.repository.js'),
+      import('../../core/policies/policy.service.js'),
+      import('../replies/policies.replies.js'),
+    ]);
   const h = await openDatabase(config.db);
   try {
     if (!(await migrationsCurrent(h.db))) {
@@ -65,10 +67,18 @@ async function dealerPosition(
     }
     const positions = await service.positions(dealer, now);
     if (json) {
-      io.out(JSON.stringify({ dealer: dealer.code, now: now.toISOString(), positions: positions.map(({ policy, ...p }) => ({ policy: policy.code, ...p })) }));
+      io.out(
+        JSON.stringify({
+          dealer: dealer.code,
+          now: now.toISOString(),
+          positions: positions.map(({ policy, ...p }) => ({ policy: policy.code, ...p })),
+        }),
+      );
       return 0;
     }
-    io.out(`${dealer.name}（${dealer.code}，${dealer.tier}${dealer.tags.length ? `，${dealer.tags.join('、')}` : ''}）`);
+    io.out(
+      `${dealer.name}（${dealer.code}，${dealer.tier}${dealer.tags.length ? `，${dealer.tags.join('、')}` : ''}）`,
+    );
     if (positions.length === 0) io.out('没有适用的政策。');
     for (const p of positions) io.out(progressLine(p));
     return 0;

@@ -14,9 +14,13 @@ const MAX_REPHRASED_CHARS = 1200;
  * The LLM's rephrasing goes out only if it is non-empty, not overlong and every number in it is among the
  * computed facts; otherwise the template does ("the model proposes, the code decides").
  */
-export function chooseExplanation(template: Explanation, candidate: string | null | undefined): { text: string; rephrased: boolean } {
+export function chooseExplanation(
+  template: Explanation,
+  candidate: string | null | undefined,
+): { text: string; rephrased: boolean } {
   const text = candidate?.trim();
-  if (text && text.length <= MAX_REPHRASED_CHARS && allNumbersGrounded(text, template.facts)) return { text, rephrased: true };
+  if (text && text.length <= MAX_REPHRASED_CHARS && allNumbersGrounded(text, template.facts))
+    return { text, rephrased: true };
   return { text: template.text, rephrased: false };
 }
 
@@ -26,7 +30,11 @@ async function phrase(ctx: TurnContext, template: Explanation): Promise<string> 
   return chooseExplanation(template, candidate).text;
 }
 
-type DealerTurn = (ctx: TurnContext, dealer: PolicyDealer, service: PolicyService) => Promise<{ result: TurnResult; kind?: PolicyKind }>;
+type DealerTurn = (
+  ctx: TurnContext,
+  dealer: PolicyDealer,
+  service: PolicyService,
+) => Promise<{ result: TurnResult; kind?: PolicyKind }>;
 
 /** Resolves the dealer behind the chat (identity comes from the channel), runs `fn`, and records push feedback. */
 function forDealer(intent: string, fn: DealerTurn) {
@@ -50,7 +58,15 @@ export const policyHandlers: HandlerRegistry = {
       const positions = await service.positions(dealer, c.now);
       const matching = positions.filter((p) => p.kind === kind);
       if (matching.length === 0) {
-        return { result: reply(policyReplies.notApplicable(kind, positions.map((p) => p.policy))), kind };
+        return {
+          result: reply(
+            policyReplies.notApplicable(
+              kind,
+              positions.map((p) => p.policy),
+            ),
+          ),
+          kind,
+        };
       }
       const parts = matching.map((p) => explainPosition(p, dealer));
       const template: Explanation = {

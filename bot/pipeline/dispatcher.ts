@@ -57,6 +57,16 @@ export class OutboxDispatcher {
     if (this.busy) await this.busy;
   }
 
+  /** For a single-process database (PGlite): rows a crashed run left "sending" are due again at once. */
+  async releaseStaleLeases(): Promise<number> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', locked_until: null })
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   private kick = () => this.schedule(0);
 
   private schedule(ms: number): void {

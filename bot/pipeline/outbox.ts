@@ -85,10 +85,14 @@ export async function routeToManager(db: Kysely<Database>, managerCode: string, 
   return { route: 'sandbox', address: managerCode };
 }
 
-/** The Notifier core uses, writing into the outbox within the given transaction. */
-export function outboxNotifier(db: Kysely<Database>, onQueued?: () => void): Notifier {
+/**
+ * The Notifier core uses, writing into the outbox within the given transaction. `now` is the caller's clock:
+ * messages are due from then (the dispatcher compares due times with the same clock).
+ */
+export function outboxNotifier(db: Kysely<Database>, onQueued?: () => void, now?: Date): Notifier {
   const send = async (recipient: string, route: Route, body: string, o: SendOptions) => {
-    const n = await enqueue(db, [{ recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore: o.notBefore }]);
+    const notBefore = o.notBefore ?? now;
+    const n = await enqueue(db, [{ recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore }]);
     if (n) onQueued?.();
     return n > 0;
   };

@@ -172,9 +172,13 @@ export class InboundWorker {
       await this.db.transaction().execute(async (trx) => {
         const now = this.now();
         const identity = await resolveIdentity(trx, channel, externalId);
-        const notifier = outboxNotifier(trx, () => {
-          queued = true;
-        });
+        const notifier = outboxNotifier(
+          trx,
+          () => {
+            queued = true;
+          },
+          now,
+        );
         const replies = await this.step({ db: trx, message, identity, now, notifier });
         const route = replyRoute(identity);
         const n = await enqueue(
@@ -187,6 +191,8 @@ export class InboundWorker {
             kind: 'reply',
             dedupeKey: `reply:${message.id}:${i}`,
             inReplyTo: message.id,
+            // Due at the turn's clock (the dispatcher compares with the same clock), not the wall clock.
+            notBefore: now,
           })),
         );
         if (n) queued = true;

@@ -38,7 +38,8 @@ export function progressLine(p: DealerPosition): string {
     }
     case 'growth_reward': {
       const s = p.status;
-      if (s.reason === 'no_baseline') return `· ${name}：今年累计 ${formatYuan(s.currentFen)}，去年同期无进货记录，暂不计算增长。`;
+      if (s.reason === 'no_baseline')
+        return `· ${name}：今年累计 ${formatYuan(s.currentFen)}，去年同期无进货记录，暂不计算增长。`;
       const growth = `${Math.round((s.growth ?? 0) * 1000) / 10}%`;
       const head = `· ${name}：今年累计 ${formatYuan(s.currentFen)}，去年同期 ${formatYuan(s.previousFen)}，增长 ${growth}`;
       if (s.qualifies) return `${head}，已达标，奖励 ${formatYuan(s.rewardFen)}。`;

@@ -35,7 +35,13 @@ const promo: PromotionPolicy = {
   pilotRatio: 0.1,
 };
 
-const dealer: PolicyDealer = { code: 'D0042', name: '测试商行', tier: 'core', tags: [], partnershipStart: '2020-03-01' };
+const dealer: PolicyDealer = {
+  code: 'D0042',
+  name: '测试商行',
+  tier: 'core',
+  tags: [],
+  partnershipStart: '2020-03-01',
+};
 const NOW = new Date('2026-11-26T10:00:00+08:00');
 
 const line = (over: Partial<DealerOrderLine>): DealerOrderLine => ({
@@ -63,13 +69,19 @@ describe('positionOf / explainPosition', () => {
     const p = positionOf(ladder, 'all', dealer, lines, NOW);
     if (p.kind !== 'ladder_rebate') throw new Error('expected a ladder position');
     expect(p.basis).toMatchObject({ amountFen: 126_000_000, excludedFen: 3_000_000, cancelledFen: 7_000_000 });
-    expect(p.position).toMatchObject({ rate: 0.03, rebate: 3_780_000, next: { gap: 74_000_000, rebateAtNext: 8_000_000 } });
+    expect(p.position).toMatchObject({
+      rate: 0.03,
+      rebate: 3_780_000,
+      next: { gap: 74_000_000, rebateAtNext: 8_000_000 },
+    });
   });
 
   it('explains with the dealer numbers and what was left out, every number among the facts', () => {
     const p = positionOf(ladder, 'all', dealer, lines, NOW);
     const ex = explainPosition(p, dealer);
-    expect(ex.text).toContain(`您本季度累计 ${formatYuan(126_000_000)}，处于 3% 档，已累计返利 ${formatYuan(3_780_000)}`);
+    expect(ex.text).toContain(
+      `您本季度累计 ${formatYuan(126_000_000)}，处于 3% 档，已累计返利 ${formatYuan(3_780_000)}`,
+    );
     expect(ex.text).toContain(`再订 ${formatYuan(74_000_000)} 可到 4% 档，届时返利 ${formatYuan(8_000_000)}`);
     expect(ex.text).toContain(`五金辅料 ${formatYuan(3_000_000)}`);
     expect(ex.text).toContain(`已取消订单 ${formatYuan(7_000_000)}`);
@@ -80,12 +92,20 @@ describe('positionOf / explainPosition', () => {
 
 describe('reachOf', () => {
   it('reaches a targeted dealer, holds out the non-pilot part until promoted', () => {
-    expect(reachOf({ policy: ladder, active: true, promoted: false }, dealer)).toEqual({ targeted: true, cohort: 'all', reaches: true });
+    expect(reachOf({ policy: ladder, active: true, promoted: false }, dealer)).toEqual({
+      targeted: true,
+      cohort: 'all',
+      reaches: true,
+    });
     expect(reachOf({ policy: ladder, active: false, promoted: false }, dealer).reaches).toBe(false);
-    expect(reachOf({ policy: ladder, active: true, promoted: false }, { ...dealer, tier: 'regular' }).targeted).toBe(false);
+    expect(reachOf({ policy: ladder, active: true, promoted: false }, { ...dealer, tier: 'regular' }).targeted).toBe(
+      false,
+    );
     const town = (code: string): PolicyDealer => ({ ...dealer, code, tier: 'regular', tags: ['下沉市场'] });
     const codes = Array.from({ length: 200 }, (_, i) => `D${String(i + 1).padStart(4, '0')}`);
-    const held = codes.filter((c) => reachOf({ policy: promo, active: true, promoted: false }, town(c)).cohort === 'holdout');
+    const held = codes.filter(
+      (c) => reachOf({ policy: promo, active: true, promoted: false }, town(c)).cohort === 'holdout',
+    );
     expect(held.length).toBeGreaterThan(150);
     for (const c of held) {
       expect(reachOf({ policy: promo, active: true, promoted: false }, town(c)).reaches).toBe(false);
@@ -99,7 +119,9 @@ describe('lineQualifies', () => {
     const at = new Date('2026-11-20T10:00:00+08:00');
     expect(lineQualifies(promo, line({ placedAt: at, productTags: ['高性价比'] }))).toBe(true);
     expect(lineQualifies(promo, line({ placedAt: at, productTags: ['高端'] }))).toBe(false);
-    expect(lineQualifies(promo, line({ placedAt: at, productTags: ['高性价比'], orderStatus: 'cancelled' }))).toBe(false);
+    expect(lineQualifies(promo, line({ placedAt: at, productTags: ['高性价比'], orderStatus: 'cancelled' }))).toBe(
+      false,
+    );
     expect(lineQualifies(ladder, line({ placedAt: at }))).toBe(true);
     expect(lineQualifies(ladder, line({ placedAt: at, category: 'accessories' }))).toBe(false);
     expect(lineQualifies(ladder, line({ placedAt: new Date('2027-01-02T10:00:00+08:00') }))).toBe(false);
@@ -129,7 +151,9 @@ describe('pushNotBefore (quiet hours 21:00–08:30 Asia/Shanghai, never at :00/:
   });
 
   it('sends daytime pushes now, moved off the :00 and :30 minutes', () => {
-    expect(pushNotBefore(at('2026-11-26T10:17:00+08:00'), 'D0001').toISOString()).toBe(at('2026-11-26T10:17:00+08:00').toISOString());
+    expect(pushNotBefore(at('2026-11-26T10:17:00+08:00'), 'D0001').toISOString()).toBe(
+      at('2026-11-26T10:17:00+08:00').toISOString(),
+    );
     expect(clock(pushNotBefore(at('2026-11-26T10:00:00+08:00'), 'D0001'))).toMatchObject({ hour: 10, minute: 3 });
     expect(clock(pushNotBefore(at('2026-11-26T10:29:00+08:00'), 'D0001'))).toMatchObject({ hour: 10, minute: 33 });
     expect(clock(pushNotBefore(at('2026-11-26T08:30:00+08:00'), 'D0001'))).toMatchObject({ hour: 8, minute: 33 });

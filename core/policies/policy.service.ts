@@ -29,7 +29,13 @@ import { type Cohort, isTargeted, pilotCohort, stableHash32 } from './targeting.
 
 /** A dealer's live position under one policy, computed from their orders. Money in fen. */
 export type DealerPosition =
-  | { kind: 'ladder_rebate'; policy: LadderRebatePolicy; cohort: Cohort; basis: QualifyingAmount; position: LadderPosition }
+  | {
+      kind: 'ladder_rebate';
+      policy: LadderRebatePolicy;
+      cohort: Cohort;
+      basis: QualifyingAmount;
+      position: LadderPosition;
+    }
   | {
       kind: 'growth_reward';
       policy: GrowthRewardPolicy;
@@ -112,7 +118,10 @@ function periodOf(policy: Policy): Period | null {
 }
 
 /** The cohort a dealer is in for a policy, and whether the policy reaches them (targeted, and not held out). */
-export function reachOf(record: PolicyRecord, dealer: PolicyDealer): { targeted: boolean; cohort: Cohort; reaches: boolean } {
+export function reachOf(
+  record: PolicyRecord,
+  dealer: PolicyDealer,
+): { targeted: boolean; cohort: Cohort; reaches: boolean } {
   const targeted = isTargeted(record.policy, dealer);
   const cohort = pilotCohort(record.policy.code, dealer.code, record.policy.pilotRatio);
   return { targeted, cohort, reaches: record.active && targeted && (cohort !== 'holdout' || record.promoted) };
@@ -172,7 +181,11 @@ export class PolicyService {
   /** The dealer's position under every policy that applies to them, from their orders. */
   async positions(dealer: PolicyDealer, now: Date): Promise<DealerPosition[]> {
     const records = await this.applicablePolicies(dealer, now);
-    const range = linesRange(records.map((r) => r.policy), shanghaiDate(now), [dealer]);
+    const range = linesRange(
+      records.map((r) => r.policy),
+      shanghaiDate(now),
+      [dealer],
+    );
     const lines = range ? await this.store.orderLines([dealer.code], range.start, range.end) : [];
     return records.map((r) => positionOf(r.policy, r.cohort, dealer, lines, now));
   }
@@ -216,8 +229,18 @@ export class PolicyService {
       const batch = due.slice(i, i + PUSH_BATCH);
       // One transaction per batch: the outbox rows and the delivery records commit together.
       queued += await uow.run(async (store, notifier) => {
-        const range = linesRange([record.policy], today, batch.map((b) => b.dealer));
-        const lines = range ? await store.orderLines(batch.map((b) => b.dealer.code), range.start, range.end) : [];
+        const range = linesRange(
+          [record.policy],
+          today,
+          batch.map((b) => b.dealer),
+        );
+        const lines = range
+          ? await store.orderLines(
+              batch.map((b) => b.dealer.code),
+              range.start,
+              range.end,
+            )
+          : [];
         let n = 0;
         for (const { dealer, cohort } of batch) {
           const own = lines.filter((l) => l.dealerCode === dealer.code);
@@ -227,7 +250,13 @@ export class PolicyService {
           const notBefore = pushNotBefore(opts.now, dealer.code);
           // Both keyed on (policy, dealer): a concurrent run's push makes both of these no-ops.
           await notifier.toDealer(dealer.code, body, { dedupeKey, kind: 'policy.push', notBefore });
-          const recorded = await store.recordDelivery({ policyCode: code, dealerCode: dealer.code, cohort, dedupeKey, pushedAt: opts.now });
+          const recorded = await store.recordDelivery({
+            policyCode: code,
+            dealerCode: dealer.code,
+            cohort,
+            dedupeKey,
+            pushedAt: opts.now,
+          });
           if (!recorded) continue;
           if (!earliest || notBefore < earliest) earliest = notBefore;
           n++;
@@ -270,13 +299,23 @@ export class PolicyService {
     // cut short if a promotion reached them later (after that they are no longer a control).
     const windows: Array<{ dealerCode: string; group: 'pilot' | 'holdout'; from: Date; to: Date }> = [];
     for (const d of pilotDeliveries) {
-      windows.push({ dealerCode: d.dealerCode, group: 'pilot', from: d.pushedAt, to: new Date(d.pushedAt.getTime() + windowMs) });
+      windows.push({
+        dealerCode: d.dealerCode,
+        group: 'pilot',
+        from: d.pushedAt,
+        to: new Date(d.pushedAt.getTime() + windowMs),
+      });
     }
     if (firstPilotPush) {
       for (const d of holdoutDealers) {
         const own = byDealer.get(d.code);
         const end = new Date(firstPilotPush.getTime() + windowMs);
-        windows.push({ dealerCode: d.code, group: 'holdout', from: firstPilotPush, to: own && own.pushedAt < end ? own.pushedAt : end });
+        windows.push({
+          dealerCode: d.code,
+          group: 'holdout',
+          from: firstPilotPush,
+          to: own && own.pushedAt < end ? own.pushedAt : end,
+        });
       }
     }
     const converted = new Set<string>();
@@ -340,7 +379,8 @@ export class PolicyService {
 
 /** Still relevant today: a period not yet over; an anniversary month not yet past. */
 function isCurrent(policy: Policy, dealer: PolicyDealer, today: string): boolean {
-  if (policy.kind === 'anniversary_bonus') return anniversaryStatus(policy, dealer.partnershipStart, today).monthsAway >= 0;
+  if (policy.kind === 'anniversary_bonus')
+    return anniversaryStatus(policy, dealer.partnershipStart, today).monthsAway >= 0;
   return policy.period.end >= today;
 }
 
@@ -359,8 +399,12 @@ function linesRange(policies: readonly Policy[], today: string, dealers: readonl
   }
   if (periods.length === 0) return null;
   return {
-    start: periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
-    end: periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+    // ISO dates sort as strings.
+    start: periods.map((p) => p.start).sort()[0]!,
+    end: periods
+      .map((p) => p.end)
+      .sort()
+      .at(-1)!,
   };
 }
 
@@ -395,8 +439,18 @@ export function positionOf(
     case 'anniversary_bonus': {
       const status = anniversaryStatus(policy, dealer.partnershipStart, shanghaiDate(now));
       if (!status.isThisMonth) return { kind: policy.kind, policy, cohort, status, month: null, bonusFen: null };
-      const month = qualifyingAmount(lines, { period: monthOf(status.anniversaryDate), excludeCategories: policy.excludeCategories });
-      return { kind: policy.kind, policy, cohort, status, month, bonusFen: anniversaryBonusFen(policy, month.amountFen) };
+      const month = qualifyingAmount(lines, {
+        period: monthOf(status.anniversaryDate),
+        excludeCategories: policy.excludeCategories,
+      });
+      return {
+        kind: policy.kind,
+        policy,
+        cohort,
+        status,
+        month,
+        bonusFen: anniversaryBonusFen(policy, month.amountFen),
+      };
     }
     case 'promotion':
       return { kind: policy.kind, policy, cohort };
@@ -412,7 +466,8 @@ function nettingLine(basis: QualifyingAmount, excludeCategories: readonly string
     facts.push(shown.replace('¥', ''), (fen / 100).toString());
     return shown;
   };
-  if (basis.excludedFen > 0) parts.push(`${excludeCategories.map(categoryNameZh).join('、')} ${money(basis.excludedFen)}`);
+  if (basis.excludedFen > 0)
+    parts.push(`${excludeCategories.map(categoryNameZh).join('、')} ${money(basis.excludedFen)}`);
   if (basis.cancelledFen > 0) parts.push(`已取消订单 ${money(basis.cancelledFen)}`);
   if (parts.length === 0) return null;
   return { text: `您本期未计入的部分：${parts.join('，')}。`, facts };

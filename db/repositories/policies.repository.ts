@@ -15,7 +15,10 @@ import type { Database } from '../schema.js';
 function toRecord(row: { code: string; spec: unknown; active: boolean; promoted: boolean }): PolicyRecord {
   const parsed = policySchema.safeParse(row.spec);
   if (!parsed.success) {
-    const where = parsed.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    const where = parsed.error.issues
+      .slice(0, 3)
+      .map((i) => `${i.path.join('.')}: ${i.message}`)
+      .join('; ');
     throw new PolicyError('POLICY.INVALID_FILE', `stored policy ${row.code} is invalid: ${where}`);
   }
   const policy: Policy = parsed.data;
@@ -31,7 +34,11 @@ export class PolicyRepository implements PolicyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async listPolicies(): Promise<PolicyRecord[]> {
-    const rows = await this.db.selectFrom('policies').select(['code', 'spec', 'active', 'promoted']).orderBy('code').execute();
+    const rows = await this.db
+      .selectFrom('policies')
+      .select(['code', 'spec', 'active', 'promoted'])
+      .orderBy('code')
+      .execute();
     return rows.map(toRecord);
   }
 
@@ -151,7 +158,13 @@ export class PolicyRepository implements PolicyStore {
   }
 }
 
-function toDealer(row: { code: string; name: string; tier: PolicyDealer['tier']; tags: string[]; partnership_start: string }): PolicyDealer {
+function toDealer(row: {
+  code: string;
+  name: string;
+  tier: PolicyDealer['tier'];
+  tags: string[];
+  partnership_start: string;
+}): PolicyDealer {
   return { code: row.code, name: row.name, tier: row.tier, tags: row.tags, partnershipStart: row.partnership_start };
 }
 
@@ -159,7 +172,10 @@ function toDealer(row: { code: string; name: string; tier: PolicyDealer['tier'];
  * Transactions for the policies capability. `notifierFor` builds the outbox notifier on the transaction
  * (the bot's outboxNotifier: db/ may not import bot/). PGlite: inside, only the transaction's handle is used.
  */
-export function policyUnitOfWork(db: Kysely<Database>, notifierFor: (trx: Kysely<Database>) => Notifier): PolicyUnitOfWork {
+export function policyUnitOfWork(
+  db: Kysely<Database>,
+  notifierFor: (trx: Kysely<Database>) => Notifier,
+): PolicyUnitOfWork {
   return {
     run: (fn) => db.transaction().execute((trx) => fn(new PolicyRepository(trx), notifierFor(trx))),
   };

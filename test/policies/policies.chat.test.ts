@@ -39,7 +39,12 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
   let dealers: DemoDealer[] = [];
   const db = () => app.database.db;
   const api = (method: 'GET' | 'POST', url: string, payload?: unknown, token = ADMIN_TOKEN) =>
-    app.server.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload: payload as object } : {}) });
+    app.server.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${token}` },
+      ...(payload ? { payload: payload as object } : {}),
+    });
   const pushRows = (code: string) =>
     db()
       .selectFrom('outbox')
@@ -55,7 +60,11 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       .insertInto('policies')
       .values({ code: PILOT_T.code, name: PILOT_T.name, kind: PILOT_T.kind, spec: JSON.stringify(PILOT_T) })
       .execute();
-    dealers = await db().selectFrom('dealers').select(['code', 'name', 'tier', 'tags', 'partnership_start']).orderBy('code').execute();
+    dealers = await db()
+      .selectFrom('dealers')
+      .select(['code', 'name', 'tier', 'tags', 'partnership_start'])
+      .orderBy('code')
+      .execute();
   });
   afterAll(async () => {
     await app?.close();
@@ -72,7 +81,7 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     return [...picked.values()];
   }
 
-  it('policy.explain: the rule and the dealer\'s own numbers equal the engine\'s (computed from the DB directly)', async () => {
+  it("policy.explain: the rule and the dealer's own numbers equal the engine's (computed from the DB directly)", async () => {
     const some = sample();
     expect(some.length).toBeGreaterThanOrEqual(8);
     for (const d of some) {
@@ -90,7 +99,9 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
         expect(text, d.code).toContain(head);
         if (pos.next) {
           const nextRate = formatPercent(policy.ladder[pos.band + 1]!.rate);
-          expect(text).toContain(`再订 ${formatYuan(pos.next.gap)} 可到 ${nextRate} 档，届时返利 ${formatYuan(pos.next.rebateAtNext)}`);
+          expect(text).toContain(
+            `再订 ${formatYuan(pos.next.gap)} 可到 ${nextRate} 档，届时返利 ${formatYuan(pos.next.rebateAtNext)}`,
+          );
         } else expect(text).toContain('已是最高档');
       }
       // The band table and what counts / what does not.
@@ -107,7 +118,9 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(2048);
       const amount = await qualifyingFromDb(db(), d.code, LADDER.period, LADDER.excludeCategories);
       const pos = ladderPosition(LADDER, amount);
-      expect(text, d.code).toContain(`${LADDER.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`);
+      expect(text, d.code).toContain(
+        `${LADDER.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`,
+      );
     }
   });
 
@@ -120,7 +133,9 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       for (const p of all) {
         const cohort = pilotCohort(p.code, d.code, p.pilotRatio);
         const current =
-          p.kind === 'anniversary_bonus' ? anniversaryStatus(p, d.partnership_start, today).monthsAway >= 0 : p.period.end >= today;
+          p.kind === 'anniversary_bonus'
+            ? anniversaryStatus(p, d.partnership_start, today).monthsAway >= 0
+            : p.period.end >= today;
         const applies = isTargeted(p, d) && cohort !== 'holdout' && current;
         if (isTargeted(p, d) && cohort === 'holdout') heldOut++;
         if (applies) expect(text, `${d.code} ${p.code}`).toContain(p.name);
@@ -130,7 +145,7 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     expect(heldOut).toBeGreaterThan(0); // the slice does exercise the pilot cut
   });
 
-  it('a manager gets a pointer, never a dealer\'s numbers; an unknown policy kind gets a clear answer', async () => {
+  it("a manager gets a pointer, never a dealer's numbers; an unknown policy kind gets a clear answer", async () => {
     const [m] = await app.say('M001', '阶梯返利怎么算');
     expect(m).toContain('经销商本人');
     expect(m).not.toMatch(/¥/);
@@ -147,9 +162,17 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
 
     // Open one pilot's KF window so that push is actually delivered (the others become manager follow-ups).
     const reachable = pilots[0]!;
-    const kf = await db().selectFrom('channel_identities').select(['external_id', 'open_kfid']).where('dealer_code', '=', reachable.code).where('channel', '=', 'kf').executeTakeFirst();
+    const kf = await db()
+      .selectFrom('channel_identities')
+      .select(['external_id', 'open_kfid'])
+      .where('dealer_code', '=', reachable.code)
+      .where('channel', '=', 'kf')
+      .executeTakeFirst();
     if (kf?.open_kfid) {
-      await db().insertInto('kf_sessions').values({ external_userid: kf.external_id, open_kfid: kf.open_kfid, last_inbound_at: TEST_NOW }).execute();
+      await db()
+        .insertInto('kf_sessions')
+        .values({ external_userid: kf.external_id, open_kfid: kf.open_kfid, last_inbound_at: TEST_NOW })
+        .execute();
     }
 
     expect((await api('POST', '/api/policies/PILOT-T/push', {}, 'wrong-token-wrong-token')).statusCode).toBe(401);
@@ -158,8 +181,14 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
 
     const res = await api('POST', '/api/policies/PILOT-T/push', {});
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toMatchObject({ target: targeted.length, pilot: pilots.length, queued: pilots.length, promoted: false });
-    for (const code of ['TOWN-VALUE-2026Q4']) expect((await api('POST', `/api/policies/${code}/push`, {})).statusCode).toBe(200);
+    expect(res.json()).toMatchObject({
+      target: targeted.length,
+      pilot: pilots.length,
+      queued: pilots.length,
+      promoted: false,
+    });
+    for (const code of ['TOWN-VALUE-2026Q4'])
+      expect((await api('POST', `/api/policies/${code}/push`, {})).statusCode).toBe(200);
 
     for (const policy of [PILOT_T, TOWN]) {
       const rows = await pushRows(policy.code);
@@ -171,7 +200,9 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
         expect(minute % 30).not.toBe(0);
         expect(new Date(r.next_attempt_at).getTime()).toBeGreaterThanOrEqual(TEST_NOW.getTime());
       }
-      const expected = dealers.filter((d) => isTargeted(policy, d) && pilotCohort(policy.code, d.code, policy.pilotRatio) === 'pilot');
+      const expected = dealers.filter(
+        (d) => isTargeted(policy, d) && pilotCohort(policy.code, d.code, policy.pilotRatio) === 'pilot',
+      );
       expect(rows.map((r) => r.recipient)).toEqual(expected.map((d) => d.code));
     }
 
@@ -181,7 +212,7 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     expect(await pushRows('PILOT-T')).toHaveLength(pilots.length);
   });
 
-  it('push: a ladder push carries each dealer\'s own numbers', async () => {
+  it("push: a ladder push carries each dealer's own numbers", async () => {
     const res = await api('POST', '/api/policies/LADDER-2026Q4/push', {});
     expect(res.statusCode).toBe(200);
     const rows = await pushRows('LADDER-2026Q4');
@@ -213,14 +244,44 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     const pilots = targeted.filter((d) => pilotCohort(PILOT_T.code, d.code, PILOT_T.pilotRatio) === 'pilot');
     const holdout = targeted.filter((d) => pilotCohort(PILOT_T.code, d.code, PILOT_T.pilotRatio) === 'holdout');
     expect(holdout.length).toBeGreaterThanOrEqual(3);
-    const promoSku = (await db().selectFrom('products').select(['sku', 'category', 'tags']).execute()).find((p) => p.tags.includes('高性价比'))!;
-    const otherSku = (await db().selectFrom('products').select(['sku', 'category', 'tags']).execute()).find((p) => !p.tags.includes('高性价比'))!;
+    const promoSku = (await db().selectFrom('products').select(['sku', 'category', 'tags']).execute()).find((p) =>
+      p.tags.includes('高性价比'),
+    )!;
+    const otherSku = (await db().selectFrom('products').select(['sku', 'category', 'tags']).execute()).find(
+      (p) => !p.tags.includes('高性价比'),
+    )!;
     let seq = 9000;
-    const order = async (dealer: string, afterDays: number, sku: typeof promoSku, status: 'placed' | 'cancelled' = 'placed') => {
+    const order = async (
+      dealer: string,
+      afterDays: number,
+      sku: typeof promoSku,
+      status: 'placed' | 'cancelled' = 'placed',
+    ) => {
       const orderNo = `SO20261126${++seq}`;
       const placedAt = new Date(TEST_NOW.getTime() + afterDays * DAY);
-      await db().insertInto('orders').values({ order_no: orderNo, dealer_code: dealer, status, total_fen: 3_000_000, placed_at: placedAt, source: 'erp' }).execute();
-      await db().insertInto('order_lines').values({ order_no: orderNo, line_no: 1, sku: sku.sku, category: sku.category, qty: 10, unit_price_fen: 300_000, amount_fen: 3_000_000 }).execute();
+      await db()
+        .insertInto('orders')
+        .values({
+          order_no: orderNo,
+          dealer_code: dealer,
+          status,
+          total_fen: 3_000_000,
+          placed_at: placedAt,
+          source: 'erp',
+        })
+        .execute();
+      await db()
+        .insertInto('order_lines')
+        .values({
+          order_no: orderNo,
+          line_no: 1,
+          sku: sku.sku,
+          category: sku.category,
+          qty: 10,
+          unit_price_fen: 300_000,
+          amount_fen: 3_000_000,
+        })
+        .execute();
     };
     await order(pilots[0]!.code, 2, promoSku); // pilot, converted
     if (pilots[1]) await order(pilots[1].code, 2, otherSku); // pilot, not a promoted product
@@ -253,7 +314,12 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     });
     expect(effect.conversion.pilot.rate).toBeCloseTo(1 / pilots.length);
     expect(effect.conversion.holdout.rate).toBeCloseTo(1 / holdout.length);
-    const fb = await db().selectFrom('policy_deliveries').select(['dealer_code', 'feedback']).where('policy_code', '=', 'PILOT-T').where('feedback', 'is not', null).execute();
+    const fb = await db()
+      .selectFrom('policy_deliveries')
+      .select(['dealer_code', 'feedback'])
+      .where('policy_code', '=', 'PILOT-T')
+      .where('feedback', 'is not', null)
+      .execute();
     expect(fb).toEqual([{ dealer_code: pilots[0]!.code, feedback: 'policy.explain：满减怎么参加' }]);
     expect((await api('GET', '/api/policies/NOPE/effect')).statusCode).toBe(404);
   });
@@ -266,13 +332,21 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     expect(res.json()).toMatchObject({ promoted: true, eligible: targeted.length });
     const rows = await pushRows('PILOT-T');
     expect(rows.map((r) => r.recipient)).toEqual(targeted.map((d) => d.code));
-    const promoted = await db().selectFrom('policies').select('promoted').where('code', '=', 'PILOT-T').executeTakeFirstOrThrow();
+    const promoted = await db()
+      .selectFrom('policies')
+      .select('promoted')
+      .where('code', '=', 'PILOT-T')
+      .executeTakeFirstOrThrow();
     expect(promoted.promoted).toBe(true);
     // TOWN (not promoted) still only reached its pilots; non-targeted dealers have no TOWN push.
     for (const r of await pushRows(TOWN.code)) {
       expect(isTargeted(TOWN, dealers.find((d) => d.code === r.recipient)!)).toBe(true);
     }
-    const deliveries = await db().selectFrom('policy_deliveries').select(['dealer_code', 'cohort']).where('policy_code', '=', 'PILOT-T').execute();
+    const deliveries = await db()
+      .selectFrom('policy_deliveries')
+      .select(['dealer_code', 'cohort'])
+      .where('policy_code', '=', 'PILOT-T')
+      .execute();
     expect(deliveries).toHaveLength(targeted.length);
   });
 
@@ -281,10 +355,11 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     const res = await api('POST', '/api/policies/TOWN-VALUE-2026Q4/push', { promote: true });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    if (body.queued > 0) {
-      expect(new Date(body.notBefore).getTime()).toBeGreaterThanOrEqual(new Date('2026-12-02T08:30:00+08:00').getTime());
-    }
-    const late = (await pushRows(TOWN.code)).filter((r) => new Date(r.next_attempt_at) > new Date('2026-12-01T21:00:00+08:00'));
+    expect(body.queued).toBeGreaterThan(0);
+    expect(new Date(body.notBefore).getTime()).toBeGreaterThanOrEqual(new Date('2026-12-02T08:30:00+08:00').getTime());
+    const late = (await pushRows(TOWN.code)).filter(
+      (r) => new Date(r.next_attempt_at) > new Date('2026-12-01T21:00:00+08:00'),
+    );
     expect(late.length).toBe(body.queued);
     for (const r of late) {
       const t = new Date(r.next_attempt_at);

@@ -6,7 +6,9 @@ import { isDatabaseEmpty, seedDemoData } from '../../db/seed/k-demo.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
 
 /** K's policies straight from the shipped file (independent of the repository under test). */
-export const filePolicies: Policy[] = parsePolicies(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'));
+export const filePolicies: Policy[] = parsePolicies(
+  readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'),
+);
 
 export function filePolicy<K extends Policy['kind']>(code: string, kind: K): Extract<Policy, { kind: K }> {
   const p = filePolicies.find((x) => x.code === code);
