@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Notifier, SendOptions } from '../../core/shared/notifier.port.js';
 import type { Database, OutboxRoute } from '../../db/schema.js';
 import { splitByBytes } from '../../adapters/wecom/wecom.client.js';
+import { renderForRoute } from '../replies/render.js';
 
 /** WeCom's limit for one text or markdown message. */
 export const MAX_MESSAGE_BYTES = 2048;
@@ -19,7 +20,9 @@ export interface OutgoingMessage {
 }
 
 /** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
-function splitMessage(m: OutgoingMessage): OutgoingMessage[] {
+function splitMessage(original: OutgoingMessage): OutgoingMessage[] {
+  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
+  const m = { ...original, ...renderForRoute(original.route, original.body, original.format) };
   if (Buffer.byteLength(m.body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
   return splitByBytes(m.body, MAX_MESSAGE_BYTES).map((body, i) => ({
     ...m,

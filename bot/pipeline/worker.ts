@@ -110,6 +110,9 @@ export class InboundWorker {
   private async drain(): Promise<void> {
     if (this.draining) return;
     this.draining = (async () => {
+      // Yield first: if the body finished synchronously (all slots busy), its `finally` would clear `draining`
+      // before this assignment, leaving a settled promise in it and the worker idle for good.
+      await null;
       try {
         let claimed = 0;
         do {
