@@ -19,7 +19,8 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
   const at = (hours: number) => {
     clock = new Date(TEST_NOW.getTime() + hours * HOUR);
   };
-  const need = (id: number) => app.database.db.selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  const need = (id: number) =>
+    app.database.db.selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   const idIn = (text: string) => Number(/N(\d+)/.exec(text)?.[1]);
   const kinds = async (to: string, kind: string) => (await app.outbox(to)).filter((m) => m.kind === kind);
 
@@ -35,11 +36,20 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     });
     app.bus.inboundStored();
     for (let i = 0; i < 200; i++) {
-      const row = await db.selectFrom('inbound_messages').select('status').where('id', '=', stored.id).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('inbound_messages')
+        .select('status')
+        .where('id', '=', stored.id)
+        .executeTakeFirstOrThrow();
       if (row.status === 'done') break;
       await new Promise((r) => setTimeout(r, 25));
     }
-    const replies = await db.selectFrom('outbox').select('body').where('in_reply_to', '=', stored.id).orderBy('id').execute();
+    const replies = await db
+      .selectFrom('outbox')
+      .select('body')
+      .where('in_reply_to', '=', stored.id)
+      .orderBy('id')
+      .execute();
     return replies.map((r) => r.body);
   }
 
@@ -62,7 +72,17 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     const alerts = await kinds(F.accountA, 'need.alert');
     expect(alerts).toHaveLength(1);
     const alert = alerts[0]!.body;
-    for (const part of ['杭州恒远门窗', 'D0101', '核心', '门窗专长', '导购培训', '11月26日 22:00', `认领 N${id}`, `N${id} 已解决`, `转交 N${id}`]) {
+    for (const part of [
+      '杭州恒远门窗',
+      'D0101',
+      '核心',
+      '门窗专长',
+      '导购培训',
+      '11月26日 22:00',
+      `认领 N${id}`,
+      `N${id} 已解决`,
+      `转交 N${id}`,
+    ]) {
       expect(alert).toContain(part);
     }
     // The last three orders, newest first; the oldest of the four is left out.
@@ -82,7 +102,9 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(row.status).toBe('claimed');
     expect(row.first_response_at?.getTime()).toBe(TEST_NOW.getTime() + HOUR);
     const toDealer = await kinds(F.coreDealer, 'need.claimed');
-    expect(toDealer.map((m) => m.body)).toEqual([`您的需求 N${id} 已由客户经理李娜跟进处理，预计 11月27日 10:00 前解决。`]);
+    expect(toDealer.map((m) => m.body)).toEqual([
+      `您的需求 N${id} 已由客户经理李娜跟进处理，预计 11月27日 10:00 前解决。`,
+    ]);
 
     at(5);
     const [resolved] = await app.say(F.accountA, `N${id} 已解决 安排了12月3日培训`);
@@ -93,7 +115,10 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     const resolvedMsg = (await kinds(F.coreDealer, 'need.resolved'))[0]!.body;
     expect(resolvedMsg).toContain('处理结果：安排了12月3日培训');
     expect(resolvedMsg).toContain('1-5 分');
-    expect(await loadState(app.database.db, `sandbox:${F.coreDealer}`, clock)).toEqual({ awaiting: 'need_rating', needId: id });
+    expect(await loadState(app.database.db, `sandbox:${F.coreDealer}`, clock)).toEqual({
+      awaiting: 'need_rating',
+      needId: id,
+    });
 
     at(6);
     const [thanks] = await app.say(F.coreDealer, '5');
@@ -102,7 +127,12 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(row).toMatchObject({ status: 'closed', rating: 5 });
     expect(await loadState(app.database.db, `sandbox:${F.coreDealer}`, clock)).toEqual({});
 
-    const timeline = await app.database.db.selectFrom('need_events').select('kind').where('need_id', '=', id).orderBy('id').execute();
+    const timeline = await app.database.db
+      .selectFrom('need_events')
+      .select('kind')
+      .where('need_id', '=', id)
+      .orderBy('id')
+      .execute();
     expect(timeline.map((e) => e.kind)).toEqual(['submitted', 'alerted', 'attachment', 'claimed', 'resolved', 'rated']);
 
     // The report: the API (admin token) and the CLI's table on the same numbers.
@@ -114,12 +144,26 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(res.statusCode).toBe(200);
     const report = res.json() as Awaited<ReturnType<typeof needsReport>>;
     const core = report.rows.find((r) => r.tier === 'core')!;
-    expect(core).toMatchObject({ submitted: 1, firstResponseP50: 1, resolutionP50: 5, firstResponseHitRate: 1, resolutionHitRate: 1, avgRating: 5, rated: 1 });
+    expect(core).toMatchObject({
+      submitted: 1,
+      firstResponseP50: 1,
+      resolutionP50: 5,
+      firstResponseHitRate: 1,
+      resolutionHitRate: 1,
+      avgRating: 5,
+      rated: 1,
+    });
     expect(report.rows.at(-1)!.tier).toBe('all');
-    expect(formatNeedsReport(await needsReport(app.database.db, { from: '2036-11-26', to: '2036-11-26', now: clock }))).toMatch(/core\s+1\s+1\.0\s+1\.0\s+5\.0\s+5\.0\s+100%\s+100%\s+5\.00 \(1\)/);
+    expect(
+      formatNeedsReport(await needsReport(app.database.db, { from: '2036-11-26', to: '2036-11-26', now: clock })),
+    ).toMatch(/core\s+1\s+1\.0\s+1\.0\s+5\.0\s+5\.0\s+100%\s+100%\s+5\.00 \(1\)/);
     const noAuth = await app.server.inject({ method: 'GET', url: '/api/needs/report' });
     expect(noAuth.statusCode).toBe(401);
-    const bad = await app.server.inject({ method: 'GET', url: '/api/needs/report?from=2026-13-01', headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const bad = await app.server.inject({
+      method: 'GET',
+      url: '/api/needs/report?from=2026-13-01',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -173,7 +217,16 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(list).toMatch(/^您的需求进度：\n· N\d+【门店陈列】/);
     const own = idIn(list!);
     expect((await app.say(F.regularDealer, `N${own} 进度怎么样`))[0]).toContain(`N${own}【门店陈列】`);
-    const other = Number((await app.database.db.selectFrom('needs').select('id').where('dealer_code', '=', F.coreDealer).orderBy('id').executeTakeFirstOrThrow()).id);
+    const other = Number(
+      (
+        await app.database.db
+          .selectFrom('needs')
+          .select('id')
+          .where('dealer_code', '=', F.coreDealer)
+          .orderBy('id')
+          .executeTakeFirstOrThrow()
+      ).id,
+    );
     const missing = 999_999;
     const [foreign] = await app.say(F.regularDealer, `N${other} 进度怎么样`);
     const [absent] = await app.say(F.regularDealer, `N${missing} 进度怎么样`);
@@ -184,10 +237,10 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
 
   it('a low rating reopens the need with a new deadline and alerts the regional manager', async () => {
     at(20);
-    const [ack] = await app.say(F.regularDealer, '上个月的返利政策有疑问，请帮忙解释一下');
+    const [ack] = await app.say(F.regularDealer, '我们对账单有疑问，麻烦帮忙核对');
     const id = idIn(ack!);
     // Regular tier: 48 h / 72 h.
-    expect(ack).toContain('11月28日 06:00 前响应，11月29日 06:00 前');
+    expect(ack).toContain('11月29日 06:00 前响应，11月30日 06:00 前');
     await app.say(F.accountA, `认领 N${id}`);
     at(30);
     await app.say(F.accountA, `N${id} 已解决 已电话说明`);
@@ -195,7 +248,12 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     const [sorry] = await app.say(F.regularDealer, '1分 太慢了，没解决问题');
     expect(sorry).toContain(`需求 N${id} 已重新打开`);
     const row = await need(id);
-    expect(row).toMatchObject({ status: 'claimed', rating: 1, rating_comment: '太慢了，没解决问题', resolved_at: null });
+    expect(row).toMatchObject({
+      status: 'claimed',
+      rating: 1,
+      rating_comment: '太慢了，没解决问题',
+      resolved_at: null,
+    });
     expect(row.resolution_due.getTime()).toBe(clock.getTime() + 72 * HOUR);
     const regional = await kinds(F.regionalA, 'need.reopened');
     expect(regional).toHaveLength(1);
@@ -204,14 +262,25 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     // The owner can resolve it again and the dealer is asked again.
     at(40);
     await app.say(F.accountA, `N${id} 已解决 已上门二次讲解`);
-    expect(await loadState(app.database.db, `sandbox:${F.regularDealer}`, clock)).toEqual({ awaiting: 'need_rating', needId: id });
+    expect(await loadState(app.database.db, `sandbox:${F.regularDealer}`, clock)).toEqual({
+      awaiting: 'need_rating',
+      needId: id,
+    });
     expect((await app.say(F.regularDealer, '非常满意'))[0]).toContain('（5 分）');
     expect(await need(id)).toMatchObject({ status: 'closed', rating: 5 });
   });
 
   it('dealer lookup: profile, tier reasons, needs, orders and the rebate position', async () => {
     const [text] = await app.say(F.accountA, '查 D0101');
-    for (const part of ['杭州恒远门窗（D0101）', '核心', '85.6', '采购规模 92 分', '门窗专长', 'SO202611200004', '2026年第四季度阶梯返利']) {
+    for (const part of [
+      '杭州恒远门窗（D0101）',
+      '核心',
+      '85.6',
+      '采购规模 92 分',
+      '门窗专长',
+      'SO202611200004',
+      '2026年第四季度阶梯返利',
+    ]) {
       expect(text).toContain(part);
     }
     // ¥600k + ¥500k + ¥300k placed this quarter (the cancelled ¥200k does not count): 3% band.

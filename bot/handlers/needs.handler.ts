@@ -96,6 +96,9 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
   return id === null ? null : { id, code: needCode(id) };
 }
 
+/** A rating request is answered hours later, not within a conversation turn's 30 minutes. */
+export const RATING_WAIT_MS = 72 * 3_600_000;
+
 /** The dealer's next message is read as a rating: set on every channel account the dealer uses. */
 async function awaitRating(ctx: TurnContext, dealerCode: string, needId: number): Promise<void> {
   const ids = await ctx.db
@@ -103,8 +106,14 @@ async function awaitRating(ctx: TurnContext, dealerCode: string, needId: number)
     .select(['channel', 'external_id'])
     .where('dealer_code', '=', dealerCode)
     .execute();
-  for (const i of ids)
-    await saveState(ctx.db, senderKey(i.channel, i.external_id), { awaiting: 'need_rating', needId }, ctx.now);
+  const senders = ids.map((i) => senderKey(i.channel, i.external_id));
+  for (const sender of senders) await saveState(ctx.db, sender, { awaiting: 'need_rating', needId }, ctx.now);
+  if (senders.length === 0) return;
+  await ctx.db
+    .updateTable('conversation_state')
+    .set({ expires_at: new Date(ctx.now.getTime() + RATING_WAIT_MS) })
+    .where('sender', 'in', senders)
+    .execute();
 }
 
 const submit = dealerOnly(async (ctx, turn) => {

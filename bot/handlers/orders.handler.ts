@@ -1,9 +1,5 @@
 import { OrderError } from '../../core/orders/order.errors.js';
-import { OrderService } from '../../core/orders/order.service.js';
 import type { DateRequest, DraftChange, DraftOutcome, ItemRequest } from '../../core/orders/order.types.js';
-import { StockService } from '../../core/stock/stock.service.js';
-import { KyselyOrderStore } from '../../db/repositories/order.repository.js';
-import { KyselyStockStore } from '../../db/repositories/stock.repository.js';
 import type { ConversationState } from '../dialog/state.js';
 import { type HandlerRegistry, type ParsedTurn, reply, type TurnContext, type TurnResult } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
@@ -11,6 +7,8 @@ import type { Ambiguity, ItemSlot, Slots } from '../nlu/nlu.types.js';
 import { NUMBER_SRC, parseNumber } from '../nlu/numbers.js';
 import { UNITS } from '../nlu/nlu.types.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
+import { orderService, stockService } from './orders.services.js';
+import { stockHandlers } from './stock.handler.js';
 
 /** What a product clarification keeps while it waits for the answer. */
 interface PendingOrder {
@@ -28,14 +26,6 @@ const dealerOnly =
   (h: DealerHandler) =>
   (ctx: TurnContext, turn: ParsedTurn): Promise<TurnResult> =>
     ctx.identity.kind === 'dealer' ? h(ctx, ctx.identity, turn) : Promise.resolve(reply(R.dealerOnly));
-
-export function orderService(ctx: TurnContext): OrderService {
-  return new OrderService(new KyselyOrderStore(ctx.db), { notifier: ctx.notifier, placedNotice: R.managerNotice });
-}
-
-export function stockService(ctx: TurnContext): StockService {
-  return new StockService(new KyselyStockStore(ctx.db));
-}
 
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
 const LOOSE_QTY_RE = new RegExp(`(${NUMBER_SRC})\\s*(?:${UNIT_ALT})`);
@@ -77,18 +67,37 @@ function askWhich(ctx: TurnContext, pending: PendingOrder, draftId?: string): Tu
     ...(draftId ? { draftId } : {}),
     asked: { kind: 'product', intent: pending.intent, pending },
   };
-  return { ...reply(R.askWhich(pending.ambiguity.mention, pending.ambiguity.candidates.map((s) => nameOf(ctx, s)))), state };
+  return {
+    ...reply(
+      R.askWhich(
+        pending.ambiguity.mention,
+        pending.ambiguity.candidates.map((s) => nameOf(ctx, s)),
+      ),
+    ),
+    state,
+  };
 }
 
 /** A new draft; the previous open draft of this chat (if any) is dropped so only one waits for 确认. */
-async function newDraft(ctx: TurnContext, dealer: Dealer, items: ItemSlot[], date: DateRequest | undefined, title?: string): Promise<TurnResult> {
+async function newDraft(
+  ctx: TurnContext,
+  dealer: Dealer,
+  items: ItemSlot[],
+  date: DateRequest | undefined,
+  title?: string,
+): Promise<TurnResult> {
   const missing = items.filter((i) => i.qty === undefined);
   if (missing.length > 0) return reply(R.askQty(missing.map((i) => nameOf(ctx, i.sku))));
   return guarded(async () => {
     const svc = orderService(ctx);
-    const requests: ItemRequest[] = items.map((i) => ({ sku: i.sku, qty: i.qty!, ...(i.unit ? { unit: i.unit } : {}) }));
+    const requests: ItemRequest[] = items.map((i) => ({
+      sku: i.sku,
+      qty: i.qty!,
+      ...(i.unit ? { unit: i.unit } : {}),
+    }));
     const view = await svc.createDraft(dealer.dealerCode, requests, date, ctx.now);
-    if (ctx.state.draftId && ctx.state.draftId !== view.id) await svc.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
+    if (ctx.state.draftId && ctx.state.draftId !== view.id)
+      await svc.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
     return { ...reply(R.draft(view, title ? { title } : {})), state: { awaiting: 'order_confirm', draftId: view.id } };
   }, ctx);
 }
@@ -107,7 +116,11 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string): TurnR
 /** Turns an order.modify turn into draft changes, given the lines the draft has now. */
 type PlannedChange = DraftChange | { kind: 'swap'; sku: string };
 
-function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): PlannedChange[] | { ask: 'which' } | null {
+function changesFor(
+  ctx: TurnContext,
+  turn: ParsedTurn,
+  draftSkus: string[],
+): PlannedChange[] | { ask: 'which' } | null {
   const t = normalize(ctx.text);
   const changes: PlannedChange[] = [];
   const additive = ADD_RE.test(t);
@@ -117,7 +130,8 @@ function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): Pl
   if (turn.result.kind === 'ambiguous') {
     for (const a of turn.result.ambiguities) {
       const inDraft = a.candidates.filter((c) => draftSkus.includes(c));
-      if (inDraft.length === 1) items.push({ sku: inDraft[0]!, ...(a.qty !== undefined ? { qty: a.qty, unit: a.unit } : {}) });
+      if (inDraft.length === 1)
+        items.push({ sku: inDraft[0]!, ...(a.qty !== undefined ? { qty: a.qty, unit: a.unit } : {}) });
     }
   }
   for (const it of items) {
@@ -135,7 +149,9 @@ function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): Pl
     if (qty !== null) {
       if (draftSkus.length !== 1) return { ask: 'which' };
       const sku = draftSkus[0]!;
-      changes.push(subtract ? { kind: 'subtract', sku, qty } : additive ? { kind: 'add', sku, qty } : { kind: 'set', sku, qty });
+      changes.push(
+        subtract ? { kind: 'subtract', sku, qty } : additive ? { kind: 'add', sku, qty } : { kind: 'set', sku, qty },
+      );
     }
   }
   const date = dateOf(turn.slots);
@@ -143,8 +159,13 @@ function changesFor(ctx: TurnContext, turn: ParsedTurn, draftSkus: string[]): Pl
   return changes.length > 0 ? changes : null;
 }
 
+/** "KC-L01还有货吗" while a draft waits is a question, not a change to the draft. */
+const STOCK_QUESTION = /有货|有没有货|现货|库存|还有吗|还有没有|还剩|多少钱|价格|单价/;
+
 async function modify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promise<TurnResult> {
   const draftId = ctx.state.draftId;
+  const noQty = (turn.slots.items ?? []).every((i) => i.qty === undefined) && !turn.slots.date;
+  if (noQty && STOCK_QUESTION.test(normalize(ctx.text))) return stockHandlers['stock.query']!(ctx, turn);
   if (!draftId) return reply(R.noDraft);
   const svc = orderService(ctx);
   const current = await svc.showDraft(dealer.dealerCode, draftId, ctx.now);
@@ -167,7 +188,10 @@ async function modify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promi
       { kind: 'remove', sku: old.sku },
     ];
   });
-  return guarded(async () => draftReply(await svc.modifyDraft(dealer.dealerCode, draftId, changes, ctx.now), ctx, draftId), ctx);
+  return guarded(
+    async () => draftReply(await svc.modifyDraft(dealer.dealerCode, draftId, changes, ctx.now), ctx, draftId),
+    ctx,
+  );
 }
 
 /** The answer to "您要的是 A 还是 B？": asked once; a second unclear answer offers help and a person. */
@@ -193,7 +217,12 @@ async function clarify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Prom
   const svc = orderService(ctx);
   const draftId = ctx.state.draftId;
   return guarded(
-    async () => draftReply(await svc.modifyDraft(dealer.dealerCode, draftId, [{ kind: 'set', sku: item.sku, qty: item.qty! }], ctx.now), ctx, draftId),
+    async () =>
+      draftReply(
+        await svc.modifyDraft(dealer.dealerCode, draftId, [{ kind: 'set', sku: item.sku, qty: item.qty! }], ctx.now),
+        ctx,
+        draftId,
+      ),
     ctx,
   );
 }
@@ -248,7 +277,8 @@ export const orderHandlers: HandlerRegistry = {
   }),
 
   deny: dealerOnly(async (ctx, dealer) => {
-    if (ctx.state.awaiting === 'clarify_product' && !ctx.state.draftId) return { ...reply(R.draftCancelled), state: {} };
+    if (ctx.state.awaiting === 'clarify_product' && !ctx.state.draftId)
+      return { ...reply(R.draftCancelled), state: {} };
     if (!ctx.state.draftId) return reply(R.noDraft);
     const done = await orderService(ctx).cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
     return { ...reply(done ? R.draftCancelled : R.noDraft), state: {} };
@@ -287,8 +317,12 @@ export const orderHandlers: HandlerRegistry = {
       const svc = orderService(ctx);
       const out = await svc.reorder(dealer.dealerCode, ctx.now);
       if (!out) return reply(R.noLastOrder);
-      if (ctx.state.draftId && ctx.state.draftId !== out.view.id) await svc.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
-      return { ...reply(R.draft(out.view, { title: R.reorderTitle(out.last) })), state: { awaiting: 'order_confirm', draftId: out.view.id } };
+      if (ctx.state.draftId && ctx.state.draftId !== out.view.id)
+        await svc.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
+      return {
+        ...reply(R.draft(out.view, { title: R.reorderTitle(out.last) })),
+        state: { awaiting: 'order_confirm', draftId: out.view.id },
+      };
     }, ctx),
   ),
 };

@@ -1,6 +1,6 @@
 import { type HandlerRegistry, reply } from '../dialog/turn.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
-import { stockService } from './orders.handler.js';
+import { stockService } from './orders.services.js';
 
 const MAX_PRODUCTS = 4;
 
@@ -15,13 +15,26 @@ export const stockHandlers: HandlerRegistry = {
     ];
     const unique = [...new Set(skus)].slice(0, MAX_PRODUCTS);
     if (unique.length === 0) return reply(R.stockAskProduct);
-    const reports = await stockService(ctx).report({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, unique, ctx.now);
+    const reports = await stockService(ctx).report(
+      { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
+      unique,
+      ctx.now,
+    );
     return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct);
   },
 
   'replenish.advice': async (ctx) => {
     if (ctx.identity.kind !== 'dealer') return reply(R.dealerOnly);
-    const advice = await stockService(ctx).replenishment({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, ctx.now);
-    return reply(advice.length > 0 ? R.replenish(advice) : R.replenishNone);
+    const advice = await stockService(ctx).replenishment(
+      { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
+      ctx.now,
+    );
+    if (advice.length === 0) return reply(R.replenishNone);
+    // "按建议下单" must draft the advice, not confirm a draft still waiting: that draft stops waiting for 确认
+    // (it is replaced when the advice becomes a draft).
+    if (ctx.state.awaiting === 'order_confirm' && ctx.state.draftId) {
+      return { ...reply(R.replenish(advice, true)), state: { draftId: ctx.state.draftId } };
+    }
+    return reply(R.replenish(advice));
   },
 };

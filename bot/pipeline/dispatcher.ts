@@ -4,7 +4,14 @@ import type { Database, OutboxRow, OutboxTable } from '../../db/schema.js';
 import type { Updateable } from 'kysely';
 import type { PipelineBus } from './bus.js';
 import { enqueue, routeToManager } from './outbox.js';
-import { DeferDelivery, sandboxTransport, takeKfSlot, takeRateSlot, type Transport, UnreachableRecipient } from './transports.js';
+import {
+  DeferDelivery,
+  sandboxTransport,
+  takeKfSlot,
+  takeRateSlot,
+  type Transport,
+  UnreachableRecipient,
+} from './transports.js';
 
 export interface DispatcherOptions {
   kv: KeyValueStore;
@@ -150,7 +157,12 @@ export class OutboxDispatcher {
     if (error instanceof DeferDelivery) {
       await this.db
         .updateTable('outbox')
-        .set((eb) => ({ status: 'pending', next_attempt_at: error.retryAt, locked_until: null, attempts: eb('attempts', '-', 1) }))
+        .set((eb) => ({
+          status: 'pending',
+          next_attempt_at: error.retryAt,
+          locked_until: null,
+          attempts: eb('attempts', '-', 1),
+        }))
         .where('id', '=', row.id)
         .execute();
       return;
@@ -166,10 +178,18 @@ export class OutboxDispatcher {
       await this.settle(row, { status: 'dead', last_error: reason, locked_until: null });
       return;
     }
-    this.opts.log?.warn({ outbox: row.id, route: row.route, attempts: row.attempts, err: reason }, 'outbox send failed, will retry');
+    this.opts.log?.warn(
+      { outbox: row.id, route: row.route, attempts: row.attempts, err: reason },
+      'outbox send failed, will retry',
+    );
     await this.db
       .updateTable('outbox')
-      .set({ status: 'pending', last_error: reason, locked_until: null, next_attempt_at: new Date(now.getTime() + backoffMs(row.attempts)) })
+      .set({
+        status: 'pending',
+        last_error: reason,
+        locked_until: null,
+        next_attempt_at: new Date(now.getTime() + backoffMs(row.attempts)),
+      })
       .where('id', '=', row.id)
       .execute();
   }
@@ -183,7 +203,11 @@ export class OutboxDispatcher {
         .where('code', '=', row.recipient)
         .executeTakeFirst();
       if (!dealer) {
-        await trx.updateTable('outbox').set({ status: 'dead', last_error: `unreachable: ${reason}`, locked_until: null }).where('id', '=', row.id).execute();
+        await trx
+          .updateTable('outbox')
+          .set({ status: 'dead', last_error: `unreachable: ${reason}`, locked_until: null })
+          .where('id', '=', row.id)
+          .execute();
         return;
       }
       await trx
@@ -191,7 +215,11 @@ export class OutboxDispatcher {
         .values({ manager_code: dealer.manager_code, dealer_code: dealer.code, body: row.body, outbox_id: row.id })
         .onConflict((oc) => oc.column('outbox_id').doNothing())
         .execute();
-      await trx.updateTable('outbox').set({ status: 'followup', last_error: reason, locked_until: null }).where('id', '=', row.id).execute();
+      await trx
+        .updateTable('outbox')
+        .set({ status: 'followup', last_error: reason, locked_until: null })
+        .where('id', '=', row.id)
+        .execute();
       const notice = `【待跟进】无法直接联系 ${dealer.name}（${dealer.code}）：对方已超过 48 小时未在微信客服发消息。请您转达以下内容：\n${row.body}`;
       await enqueue(trx, [
         {

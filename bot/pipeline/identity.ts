@@ -3,8 +3,23 @@ import type { Channel, Database, Tier } from '../../db/schema.js';
 
 /** Who a message is from, resolved from the channel alone: text never changes it. */
 export type Identity =
-  | { kind: 'dealer'; channel: Channel; externalId: string; dealerCode: string; dealerName: string; tier: Tier; managerCode: string }
-  | { kind: 'manager'; channel: Channel; externalId: string; managerCode: string; managerName: string; role: 'account' | 'regional' }
+  | {
+      kind: 'dealer';
+      channel: Channel;
+      externalId: string;
+      dealerCode: string;
+      dealerName: string;
+      tier: Tier;
+      managerCode: string;
+    }
+  | {
+      kind: 'manager';
+      channel: Channel;
+      externalId: string;
+      managerCode: string;
+      managerName: string;
+      role: 'account' | 'regional';
+    }
   | { kind: 'unbound'; channel: Channel; externalId: string };
 
 /** The pipeline's per-sender key: one ordered stream per channel account. */
@@ -44,7 +59,14 @@ export async function resolveIdentity(db: Kysely<Database>, channel: Channel, ex
     };
   }
   if (row?.manager_code && row.manager_name && row.role) {
-    return { kind: 'manager', channel, externalId, managerCode: row.manager_code, managerName: row.manager_name, role: row.role };
+    return {
+      kind: 'manager',
+      channel,
+      externalId,
+      managerCode: row.manager_code,
+      managerName: row.manager_name,
+      role: row.role,
+    };
   }
   return { kind: 'unbound', channel, externalId };
 }

@@ -60,32 +60,59 @@ export interface Route {
   address: string;
 }
 
-/** A dealer is reached by WeCom app message when they are a member, else by KF (window checked at send time). */
-export async function routeToDealer(db: Kysely<Database>, dealerCode: string): Promise<Route> {
+/**
+ * Routes for many dealers at once: WeCom app message when they are a member, else KF (the dispatcher checks the
+ * 48 h window at send time and hands over to the manager), else the sandbox.
+ */
+export async function routeDealers(db: Kysely<Database>, dealerCodes: readonly string[]): Promise<Map<string, Route>> {
+  const routes = new Map<string, Route>();
+  if (dealerCodes.length === 0) return routes;
   const ids = await db
     .selectFrom('channel_identities')
-    .select(['channel', 'external_id'])
-    .where('dealer_code', '=', dealerCode)
+    .select(['dealer_code', 'channel', 'external_id'])
+    .where('dealer_code', 'in', [...dealerCodes])
+    .where('channel', 'in', ['wecom', 'kf'])
+    .orderBy('dealer_code')
+    .orderBy('channel', 'desc') // 'wecom' before 'kf': the first row per dealer is its best route
+    .orderBy('external_id')
     .execute();
-  const pick = (c: string) => ids.find((i) => i.channel === c)?.external_id;
-  const wecom = pick('wecom');
-  if (wecom) return { route: 'wecom_app', address: wecom };
-  const kf = pick('kf');
-  if (kf) return { route: 'kf', address: kf };
-  return { route: 'sandbox', address: dealerCode };
+  for (const r of ids) {
+    if (r.dealer_code && !routes.has(r.dealer_code)) {
+      routes.set(r.dealer_code, { route: r.channel === 'wecom' ? 'wecom_app' : 'kf', address: r.external_id });
+    }
+  }
+  for (const code of dealerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
+  return routes;
+}
+
+/** Managers are reached in their alert chat (group robot, then app chat) or directly on their WeCom account. */
+export async function routeManagers(
+  db: Kysely<Database>,
+  managerCodes: readonly string[],
+  chat: boolean,
+): Promise<Map<string, Route>> {
+  const routes = new Map<string, Route>();
+  if (managerCodes.length === 0) return routes;
+  const rows = await db
+    .selectFrom('managers')
+    .select(['code', 'wecom_userid', 'alert_chat_id', 'webhook_key'])
+    .where('code', 'in', [...managerCodes])
+    .execute();
+  for (const m of rows) {
+    if (chat && m.webhook_key) routes.set(m.code, { route: 'wecom_webhook', address: m.webhook_key });
+    else if (chat && m.alert_chat_id) routes.set(m.code, { route: 'wecom_appchat', address: m.alert_chat_id });
+    else if (m.wecom_userid) routes.set(m.code, { route: 'wecom_app', address: m.wecom_userid });
+  }
+  for (const code of managerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
+  return routes;
+}
+
+export async function routeToDealer(db: Kysely<Database>, dealerCode: string): Promise<Route> {
+  return (await routeDealers(db, [dealerCode])).get(dealerCode)!;
 }
 
 export async function routeToManager(db: Kysely<Database>, managerCode: string, chat: boolean): Promise<Route> {
-  const m = await db
-    .selectFrom('managers')
-    .select(['wecom_userid', 'alert_chat_id', 'webhook_key'])
-    .where('code', '=', managerCode)
-    .executeTakeFirst();
-  if (!m) return { route: 'sandbox', address: managerCode };
-  if (chat && m.webhook_key) return { route: 'wecom_webhook', address: m.webhook_key };
-  if (chat && m.alert_chat_id) return { route: 'wecom_appchat', address: m.alert_chat_id };
-  if (m.wecom_userid) return { route: 'wecom_app', address: m.wecom_userid };
-  return { route: 'sandbox', address: managerCode };
+  return (await routeManagers(db, [managerCode], chat)).get(managerCode)!;
 }
 
 /**
@@ -95,7 +122,9 @@ export async function routeToManager(db: Kysely<Database>, managerCode: string, 
 export function outboxNotifier(db: Kysely<Database>, onQueued?: () => void, now?: Date): Notifier {
   const send = async (recipient: string, route: Route, body: string, o: SendOptions) => {
     const notBefore = o.notBefore ?? now;
-    const n = await enqueue(db, [{ recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore }]);
+    const n = await enqueue(db, [
+      { recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore },
+    ]);
     if (n) onQueued?.();
     return n > 0;
   };

@@ -5,7 +5,10 @@ import type { Database, OutboxRoute, OutboxRow } from '../../db/schema.js';
 
 /** A send that should not happen now: try again at `retryAt` (rate limit) without counting an attempt. */
 export class DeferDelivery extends Error {
-  constructor(readonly retryAt: Date, readonly reason: string) {
+  constructor(
+    readonly retryAt: Date,
+    readonly reason: string,
+  ) {
     super(reason);
     this.name = 'DeferDelivery';
   }
@@ -67,7 +70,9 @@ export async function takeKfSlot(db: Kysely<Database>, externalUserId: string, n
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
 export const sandboxTransport: Transport = { send: async () => {} };
 
-export function wecomTransports(client: WecomClient): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
+export function wecomTransports(
+  client: WecomClient,
+): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
   const content = (row: OutboxRow) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
   return {
     wecom_app: { send: async (row) => void (await client.sendAppMessage(row.address, content(row))) },

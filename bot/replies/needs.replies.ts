@@ -18,7 +18,12 @@ export const CATEGORY_ZH: Record<string, string> = {
 
 export const TIER_ZH: Record<Tier, string> = { core: '核心', key: '重点培育', regular: '普通', silent: '沉默' };
 
-const STATUS_ZH: Record<string, string> = { open: '待认领', claimed: '处理中', resolved: '已解决，待您评价', closed: '已完成' };
+const STATUS_ZH: Record<string, string> = {
+  open: '待认领',
+  claimed: '处理中',
+  resolved: '已解决，待您评价',
+  closed: '已完成',
+};
 
 const EVENT_ZH: Record<string, string> = {
   submitted: '提交',
@@ -45,15 +50,22 @@ export function shTime(at: Date): string {
 
 const cat = (c: string) => CATEGORY_ZH[c] ?? c;
 const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const ORDER_STATUS_ZH: Record<string, string> = { placed: '已下单', shipped: '已发货', delivered: '已送达', cancelled: '已取消' };
-const orderLine = (o: OrderSummary) => `${o.orderNo} ${shanghaiDate(o.placedAt)} ${formatYuan(o.totalFen)} ${ORDER_STATUS_ZH[o.status] ?? o.status}`;
+const ORDER_STATUS_ZH: Record<string, string> = {
+  placed: '已下单',
+  shipped: '已发货',
+  delivered: '已送达',
+  cancelled: '已取消',
+};
+const orderLine = (o: OrderSummary) =>
+  `${o.orderNo} ${shanghaiDate(o.placedAt)} ${formatYuan(o.totalFen)} ${ORDER_STATUS_ZH[o.status] ?? o.status}`;
 
 const actions = (id: string) => `认领：“认领 ${id}”\n办结：“${id} 已解决 处理说明”\n转交：“转交 ${id} 给 M007”`;
 
 function needStage(n: Need): string {
   if (n.status === 'open') return `待认领，预计 ${shTime(n.firstResponseDue)} 前响应`;
   if (n.status === 'claimed') return `处理中，预计 ${shTime(n.resolutionDue)} 前解决`;
-  if (n.status === 'resolved') return `已解决${n.resolution ? `：${clip(n.resolution, 60)}` : ''}，待您评价（回复 1-5 分）`;
+  if (n.status === 'resolved')
+    return `已解决${n.resolution ? `：${clip(n.resolution, 60)}` : ''}，待您评价（回复 1-5 分）`;
   return `已完成${n.rating ? `，您的评分 ${n.rating} 分` : ''}`;
 }
 
@@ -137,9 +149,11 @@ export const needReplies = {
     `已认领 ${needCode(n.id)}（${dealerName}），已通知经销商。请在 ${shTime(n.resolutionDue)} 前解决，完成后回复“${needCode(n.id)} 已解决 处理说明”。`,
   alreadyClaimed: (n: Need) => `${needCode(n.id)} 已在您名下处理中。`,
   resolved: (n: Need, dealerName: string) => `已办结 ${needCode(n.id)}，处理结果已发给${dealerName}，并请其评分。`,
-  transferred: (n: Need, toName: string, toCode: string) => `已将 ${needCode(n.id)} 转交给${toName}（${toCode}），并已提醒对方。`,
+  transferred: (n: Need, toName: string, toCode: string) =>
+    `已将 ${needCode(n.id)} 转交给${toName}（${toCode}），并已提醒对方。`,
   recategorized: (n: Need) => `已将 ${needCode(n.id)} 的类别改为“${cat(n.category)}”。`,
-  notYours: (id: string) => `${id} 不是您负责的经销商的需求，无法操作，也未做任何改动。如需协助请联系其负责人或区域经理。`,
+  notYours: (id: string) =>
+    `${id} 不是您负责的经销商的需求，无法操作，也未做任何改动。如需协助请联系其负责人或区域经理。`,
   dealerNotYours: (code: string) => `${code} 不是您负责的经销商，无法查看。`,
   dealerNotFound: (code: string) => `未找到经销商 ${code}，请核对编号。`,
   managerNotFound: (code: string) => `未找到客户经理 ${code}，请核对编号。`,
@@ -181,7 +195,9 @@ export const needReplies = {
       const { position: pos } = l.rebate;
       lines.push(
         `返利（${l.rebate.policyName}）：累计 ${formatYuan(l.rebate.amountFen)}，当前档 ${formatPercent(pos.rate)}，预计返利 ${formatYuan(pos.rebate)}` +
-          (pos.next ? `；距下一档还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}` : '；已到最高档'),
+          (pos.next
+            ? `；距下一档还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}`
+            : '；已到最高档'),
       );
     }
     return lines.filter(Boolean).join('\n');
@@ -193,7 +209,22 @@ const pct = (v: number | null) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`
 
 /** The report as a fixed-width table (CLI and the simulation). */
 export function formatNeedsReport(r: NeedsReport): string {
-  const head = ['tier', 'n', 'FR p50', 'FR p90', 'Res p50', 'Res p90', 'FR hit', 'Res hit', 'rating', 'open <12h', '12-24h', '24-48h', '48-72h', '>=72h'];
+  const head = [
+    'tier',
+    'n',
+    'FR p50',
+    'FR p90',
+    'Res p50',
+    'Res p90',
+    'FR hit',
+    'Res hit',
+    'rating',
+    'open <12h',
+    '12-24h',
+    '24-48h',
+    '48-72h',
+    '>=72h',
+  ];
   const body = r.rows.map((x) => [
     x.tier,
     String(x.submitted),
@@ -211,7 +242,8 @@ export function formatNeedsReport(r: NeedsReport): string {
     String(x.openByAge.ge72h),
   ]);
   const widths = head.map((c, i) => Math.max(c.length, ...body.map((row) => row[i]!.length)));
-  const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  const fmt = (row: string[]) =>
+    row.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
   return [
     `Needs ${r.from} … ${r.to} (hours; FR = first response, Res = resolution; hit = within SLA among decided)`,
     fmt(head),

@@ -13,7 +13,13 @@ export function dateZh(iso: string): string {
 }
 
 function timeZh(at: Date): string {
-  return at.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+  return at.toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
 }
 
 /** "2 小时前", "15 分钟前", "3 天前". */
@@ -25,7 +31,12 @@ export function ageZh(at: Date, now: Date): string {
   return `${Math.floor(min / 1440)} 天前`;
 }
 
-const STATUS_ZH: Record<OrderStatus, string> = { placed: '已下单，待发货', shipped: '已发货', delivered: '已送达', cancelled: '已取消' };
+const STATUS_ZH: Record<OrderStatus, string> = {
+  placed: '已下单，待发货',
+  shipped: '已发货',
+  delivered: '已送达',
+  cancelled: '已取消',
+};
 
 function line(l: DraftLineView, i: number): string {
   let s = `${i + 1}. ${l.name} × ${l.qty}${l.unit}  单价 ${formatYuan(l.unitPriceFen)}  小计 ${formatYuan(l.amountFen)}`;
@@ -43,8 +54,10 @@ function line(l: DraftLineView, i: number): string {
 
 function creditLines(c: CreditCheck): string[] {
   const out: string[] = [];
-  if (c.overdueFen > 0) out.push(`⛔ 有应收款逾期超过 30 天（最长 ${c.maxOverdueDays} 天），金额 ${formatYuan(c.overdueFen)}。`);
-  if (c.overLimitFen > 0) out.push(`⛔ 本单将超出信用额度 ${formatYuan(c.overLimitFen)}（当前占用 ${formatYuan(c.exposureFen)}）。`);
+  if (c.overdueFen > 0)
+    out.push(`⛔ 有应收款逾期超过 30 天（最长 ${c.maxOverdueDays} 天），金额 ${formatYuan(c.overdueFen)}。`);
+  if (c.overLimitFen > 0)
+    out.push(`⛔ 本单将超出信用额度 ${formatYuan(c.overLimitFen)}（当前占用 ${formatYuan(c.exposureFen)}）。`);
   if (out.length > 0) out.push(`需先回款 ${formatYuan(c.settleFen)} 才能确认下单，回款后回复“确认”即可。`);
   return out;
 }
@@ -52,7 +65,9 @@ function creditLines(c: CreditCheck): string[] {
 function rebateLine(v: DraftView): string | null {
   const r = v.rebate;
   if (!r) return null;
-  const band = r.bandUp ? `返利档位 ${formatPercent(r.rateBefore)} → ${formatPercent(r.rateAfter)}` : `返利档位 ${formatPercent(r.rateAfter)}`;
+  const band = r.bandUp
+    ? `返利档位 ${formatPercent(r.rateBefore)} → ${formatPercent(r.rateAfter)}`
+    : `返利档位 ${formatPercent(r.rateAfter)}`;
   return `💰 确认后${r.periodLabel}累计 ${formatYuan(r.amountAfterFen)}，${band}，预计返利增加 ${formatYuan(r.rebateDeltaFen)}。`;
 }
 
@@ -61,7 +76,8 @@ function dateLine(v: DraftView): string[] {
   const out = [`送货日期：${v.deliveryDate ? dateZh(v.deliveryDate) : '未指定（按最早可发货安排）'}`];
   if (n?.kind === 'past') out.push(`❓ 您说的 ${dateZh(n.date)} 已经过去了，请回复新的送货日期，例如“改到下周三送”。`);
   if (n?.kind === 'rolled') out.push(`❓ 您说的日期今年已经过了（按字面是 ${n.date}），请回复正确的送货日期。`);
-  if (n?.kind === 'before_stock') out.push(`⚠ 部分产品预计 ${dateZh(n.expectedDate)} 才到货，${dateZh(n.date)} 可能无法送齐。`);
+  if (n?.kind === 'before_stock')
+    out.push(`⚠ 部分产品预计 ${dateZh(n.expectedDate)} 才到货，${dateZh(n.date)} 可能无法送齐。`);
   return out;
 }
 
@@ -71,7 +87,12 @@ export const ordersReplies = {
   dealerOnly: '下单、查订单和库存需要用经销商账号操作。',
 
   draft(v: DraftView, opts: { title?: string } = {}): string {
-    const parts = [opts.title ?? '订单草稿（待确认）：', ...v.lines.map(line), `合计：${formatYuan(v.totalFen)}`, ...dateLine(v)];
+    const parts = [
+      opts.title ?? '订单草稿（待确认）：',
+      ...v.lines.map(line),
+      `合计：${formatYuan(v.totalFen)}`,
+      ...dateLine(v),
+    ];
     const rebate = rebateLine(v);
     if (rebate) parts.push(rebate);
     parts.push(...creditLines(v.credit));
@@ -133,7 +154,10 @@ export const ordersReplies = {
 
   notFound: (orderNo: string) => `未找到该订单（${orderNo}），请核对订单号。`,
   status: (o: OrderRecord) => {
-    const parts = [`订单 ${o.orderNo}：${STATUS_ZH[o.status]}`, `下单时间：${timeZh(o.placedAt)}，金额 ${formatYuan(o.totalFen)}`];
+    const parts = [
+      `订单 ${o.orderNo}：${STATUS_ZH[o.status]}`,
+      `下单时间：${timeZh(o.placedAt)}，金额 ${formatYuan(o.totalFen)}`,
+    ];
     if (o.deliveryDate && o.status !== 'cancelled') parts.push(`送货日期：${dateZh(o.deliveryDate)}`);
     if (o.shippedAt) parts.push(`发货时间：${timeZh(o.shippedAt)}`);
     if (o.cancelledAt) parts.push(`取消时间：${timeZh(o.cancelledAt)}`);
@@ -145,7 +169,9 @@ export const ordersReplies = {
       ? '您还没有订单记录。下单请直接发，例如“N60 30套 下周三送”。'
       : [
           `您最近的 ${orders.length} 个订单：`,
-          ...orders.map((o) => `· ${o.orderNo}  ${timeZh(o.placedAt)}  ${formatYuan(o.totalFen)}  ${STATUS_ZH[o.status]}`),
+          ...orders.map(
+            (o) => `· ${o.orderNo}  ${timeZh(o.placedAt)}  ${formatYuan(o.totalFen)}  ${STATUS_ZH[o.status]}`,
+          ),
           '发订单号可查看详情，例如“SO202611260001 到哪了”。',
         ].join('\n'),
   askCancelNo: (cancellable: OrderRecord[]) =>
@@ -154,7 +180,8 @@ export const ordersReplies = {
       : `请告诉我要取消的订单号，例如“取消 ${cancellable[0]!.orderNo}”。可取消的订单：\n${cancellable.map((o) => `· ${o.orderNo}  ${formatYuan(o.totalFen)}`).join('\n')}`,
   cancelled: (o: OrderRecord) => `订单 ${o.orderNo} 已取消，预留的总部库存已释放。`,
   alreadyCancelled: (o: OrderRecord) => `订单 ${o.orderNo} 之前已经取消了。`,
-  notCancellable: (o: OrderRecord) => `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，无法在线取消。如需退货请发“转人工”联系客户经理。`,
+  notCancellable: (o: OrderRecord) =>
+    `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，无法在线取消。如需退货请发“转人工”联系客户经理。`,
 
   noLastOrder: '没有找到您之前的订单，请直接发要订的产品和数量，例如“N60 30套”。',
   reorderTitle: (o: OrderRecord) => `按上次订单 ${o.orderNo} 重新核算（当前价格和库存）：`,
@@ -171,24 +198,31 @@ export const ordersReplies = {
             : `总部可用 ${r.hq.available}${p.unit}，现货可发`,
         );
         if (r.dealer) {
-          const cover = r.daysOfCover === null ? '近 30 天没有销售记录' : `近 30 天销售 ${r.sold30}${p.unit}，约可卖 ${Math.floor(r.daysOfCover)} 天`;
+          const cover =
+            r.daysOfCover === null
+              ? '近 30 天没有销售记录'
+              : `近 30 天销售 ${r.sold30}${p.unit}，约可卖 ${Math.floor(r.daysOfCover)} 天`;
           parts.push(`您的库存 ${r.dealer.qty}${p.unit}（库存数据更新于 ${ageZh(r.dealer.syncedAt, now)}），${cover}`);
         } else {
           parts.push('您的库存：暂无同步数据');
         }
-        parts.push(`您的价格 ${formatYuan(p.priceFen)}/${p.unit}，起订 ${p.moq}${p.unit}${p.orderMultiple > 1 ? `，按 ${p.orderMultiple}${p.unit} 递增` : ''}`);
+        parts.push(
+          `您的价格 ${formatYuan(p.priceFen)}/${p.unit}，起订 ${p.moq}${p.unit}${p.orderMultiple > 1 ? `，按 ${p.orderMultiple}${p.unit} 递增` : ''}`,
+        );
         return parts.join('\n');
       })
       .join('\n\n'),
 
   replenishNone: '按最近 30 天的销售看，您的库存都还够卖（均高于到货周期 + 7 天安全库存），暂时不用补货。',
-  replenish: (lines: ReplenishLine[]) =>
+  replenish: (lines: ReplenishLine[], replacesDraft = false) =>
     [
       '建议补货（库存可卖天数低于到货周期 + 7 天安全期）：',
       ...lines.map(
         (l) =>
           `· ${l.product.name}：库存 ${l.stockQty}${l.product.unit}，约可卖 ${Math.floor(l.daysOfCover)} 天（到货需 ${l.product.leadTimeDays} 天）→ 建议订 ${l.qty}${l.product.unit}，约 ${formatYuan(l.qty * l.product.priceFen)}`,
       ),
-      '回复“按建议下单”即可生成订单草稿，确认前还可以修改。',
+      replacesDraft
+        ? '回复“按建议下单”即可生成新的订单草稿（会替换您之前未确认的草稿），确认前还可以修改。'
+        : '回复“按建议下单”即可生成订单草稿，确认前还可以修改。',
     ].join('\n'),
 };

@@ -31,6 +31,9 @@ export function primaryTag(tags: readonly string[]): string {
 }
 
 /** Active policies a silent dealer is targeted by (by tier and tags), to open the conversation with. */
-export function fittingPolicies(policies: readonly Policy[], dealer: { tier: Tier; tags: readonly string[] }): Policy[] {
+export function fittingPolicies(
+  policies: readonly Policy[],
+  dealer: { tier: Tier; tags: readonly string[] },
+): Policy[] {
   return policies.filter((p) => p.kind !== 'anniversary_bonus' && isTargeted(p, dealer));
 }

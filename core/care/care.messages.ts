@@ -31,7 +31,12 @@ function bonusLines(b: AnniversaryBonus): string {
   return `\n🎁「${b.policyName}」：${b.monthLabel}内的订货${excluded}额外享受${formatPercent(b.rate)}返利。${soFar}`;
 }
 
-export function anniversaryMessage(dealerName: string, years: number, since: string, bonus: AnniversaryBonus | null): string {
+export function anniversaryMessage(
+  dealerName: string,
+  years: number,
+  since: string,
+  bonus: AnniversaryBonus | null,
+): string {
   const base = `${dealerName}您好！今天是我们合作${years}周年的日子（${since}开始合作）。感谢${years}年来的携手同行，未来我们继续一起把生意做大做好！`;
   return bonus ? base + bonusLines(bonus) : base;
 }
@@ -57,7 +62,11 @@ function overstockLine(o: Overstock): string {
 }
 
 /** To the dealer: only what they can act on (overstock with a clearance idea, overdue payment). */
-export function dealerAnomalyMessage(dealerName: string, overstock: readonly Overstock[], overdue: Overdue | null): string {
+export function dealerAnomalyMessage(
+  dealerName: string,
+  overstock: readonly Overstock[],
+  overdue: Overdue | null,
+): string {
   const parts = [`${dealerName}您好！这里是经营提醒：`];
   if (overstock.length) {
     parts.push(
@@ -85,9 +94,9 @@ export interface DealerAnomalies {
 export function managerAnomalySummary(date: string, items: readonly DealerAnomalies[]): string {
   const lines = items.map((a) => {
     const bits: string[] = [];
-    if (a.overstock.length) bits.push(`库存积压${a.overstock.length}款（${a.overstock.map((o) => o.name).join('、')}）`);
-    if (a.drop)
-      bits.push(`近4周动销下降${Math.round(a.drop.fraction * 100)}%（${a.drop.prev28}→${a.drop.last28}件）`);
+    if (a.overstock.length)
+      bits.push(`库存积压${a.overstock.length}款（${a.overstock.map((o) => o.name).join('、')}）`);
+    if (a.drop) bits.push(`近4周动销下降${Math.round(a.drop.fraction * 100)}%（${a.drop.prev28}→${a.drop.last28}件）`);
     if (a.overdue) bits.push(`逾期货款${formatYuan(a.overdue.amountFen)}，最久${a.overdue.maxDaysOverdue}天`);
     return `· ${a.dealerName}（${a.dealerCode}）：${bits.join('；')}`;
   });
@@ -100,7 +109,9 @@ export function silentPlanMessage(
   peers: readonly PeerFavourite[],
   policies: readonly Policy[],
 ): string {
-  const since = d.lastOrderDate ? `已${d.daysSinceLastOrder}天未订货（最近一次${d.lastOrderDate}）` : '合作以来尚未订货';
+  const since = d.lastOrderDate
+    ? `已${d.daysSinceLastOrder}天未订货（最近一次${d.lastOrderDate}）`
+    : '合作以来尚未订货';
   const parts = [`【沉默客户激活】${d.name}（${d.code}）${since}。`];
   if (lastOrders.length) {
     parts.push(

@@ -58,7 +58,15 @@ describe('stock rules', () => {
 
   it('advises products under lead time + 7 days of cover, 30 days of sales rounded up to the MOQ', () => {
     expect(adviseReplenishment([p({})])).toEqual([
-      { sku: 'KW-N60', name: '窄边框平开窗 N60', unit: '套', onHand: 20, daysOfCover: 10, leadTimeDays: 14, suggestQty: 60 },
+      {
+        sku: 'KW-N60',
+        name: '窄边框平开窗 N60',
+        unit: '套',
+        onHand: 20,
+        daysOfCover: 10,
+        leadTimeDays: 14,
+        suggestQty: 60,
+      },
     ]);
     expect(adviseReplenishment([p({ onHand: 42 })])).toEqual([]); // 21 days = lead time + 7: enough
     expect(adviseReplenishment([p({ sold30: 3, onHand: 0 })])[0]!.suggestQty).toBe(10); // 3 → MOQ 10
@@ -99,7 +107,12 @@ describe('success cases', () => {
     tier,
     dealerCode,
   });
-  const cases = [c(1, ['橱柜专长'], 'key'), c(2, ['门窗专长', '零售终端'], 'core'), c(3, ['门窗专长'], 'regular'), c(4, ['门窗专长', '零售终端'], 'key', 'D0001')];
+  const cases = [
+    c(1, ['橱柜专长'], 'key'),
+    c(2, ['门窗专长', '零售终端'], 'core'),
+    c(3, ['门窗专长'], 'regular'),
+    c(4, ['门窗专长', '零售终端'], 'key', 'D0001'),
+  ];
 
   it('picks the best tag and tier match, never one already sent nor one about the dealer itself', () => {
     const d = { code: 'D0001', tier: 'key' as const, tags: ['门窗专长', '零售终端'] };

@@ -64,5 +64,11 @@ export function overstockOf(p: StockPosition): Overstock | null {
   if (p.onHand <= 0) return null;
   const cover = daysOfCover(p.onHand, p.sold30);
   if (cover === null ? p.onHand < p.moq : cover <= OVERSTOCK_DAYS) return null;
-  return { sku: p.sku, name: p.name, unit: p.unit, onHand: p.onHand, daysOfCover: cover === null ? null : round1(cover) };
+  return {
+    sku: p.sku,
+    name: p.name,
+    unit: p.unit,
+    onHand: p.onHand,
+    daysOfCover: cover === null ? null : round1(cover),
+  };
 }

@@ -37,7 +37,9 @@ export function managerTierSummary(month: string, changes: readonly TierChange[]
   const down = changes.filter((c) => TIER_RANK[c.after] < TIER_RANK[c.before]);
   const line = (c: TierChange) =>
     `· ${c.dealerName}（${c.dealerCode}）${TIER_NAMES_ZH[c.before]}→${TIER_NAMES_ZH[c.after]}，${c.total}分${c.reasons[0] ? `：${c.reasons[0]}` : ''}`;
-  const parts = [`【${monthLabel(month)}经销商分级】您负责的${scored}家经销商已完成评分，${changes.length}家等级变化。`];
+  const parts = [
+    `【${monthLabel(month)}经销商分级】您负责的${scored}家经销商已完成评分，${changes.length}家等级变化。`,
+  ];
   if (up.length) parts.push(`升级 ${up.length} 家：\n${up.map(line).join('\n')}`);
   if (down.length) parts.push(`降级 ${down.length} 家：\n${down.map(line).join('\n')}`);
   if (down.some((c) => c.after === 'silent')) parts.push('转为沉默的经销商请尽快回访，激活方案会在每日提醒中推送。');

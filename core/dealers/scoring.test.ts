@@ -126,22 +126,46 @@ describe('scoreDealers', () => {
 
   it('computes the five dimensions, the weighted total and the tier', () => {
     expect(byCode.get('D0001')).toMatchObject({
-      dimensions: { purchaseScale: 100, categoryExpertise: 85, storeCoverage: 100, growthPotential: 50, collaboration: 80 },
+      dimensions: {
+        purchaseScale: 100,
+        categoryExpertise: 85,
+        storeCoverage: 100,
+        growthPotential: 50,
+        collaboration: 80,
+      },
       total: 86.8,
       tier: 'core',
     });
     expect(byCode.get('D0002')).toMatchObject({
-      dimensions: { purchaseScale: 50, categoryExpertise: 55, storeCoverage: 23, growthPotential: 100, collaboration: 50 },
+      dimensions: {
+        purchaseScale: 50,
+        categoryExpertise: 55,
+        storeCoverage: 23,
+        growthPotential: 100,
+        collaboration: 50,
+      },
       total: 53.4,
       tier: 'regular',
     });
     expect(byCode.get('D0003')).toMatchObject({
-      dimensions: { purchaseScale: 0, categoryExpertise: 50, storeCoverage: 10, growthPotential: 0, collaboration: 36.7 },
+      dimensions: {
+        purchaseScale: 0,
+        categoryExpertise: 50,
+        storeCoverage: 10,
+        growthPotential: 0,
+        collaboration: 36.7,
+      },
       total: 18.2,
       tier: 'silent',
     });
     expect(byCode.get('D0004')).toMatchObject({
-      dimensions: { purchaseScale: 100, categoryExpertise: 75, storeCoverage: 30, growthPotential: 100, collaboration: 70 },
+      dimensions: {
+        purchaseScale: 100,
+        categoryExpertise: 75,
+        storeCoverage: 30,
+        growthPotential: 100,
+        collaboration: 70,
+      },
       total: 76.8,
       tier: 'core',
     });
@@ -155,16 +179,39 @@ describe('scoreDealers', () => {
   });
 
   it('explains the score in plain Chinese', () => {
-    expect(byCode.get('D0001')!.reasons).toEqual(['近3个月订货增长50%', '门窗动销率90%', '近12个月订货200万元，在同级（二线）市场前1%']);
-    expect(byCode.get('D0002')!.reasons).toEqual(['近3个月订货增长100%', '橱柜动销率30%', '近12个月订货50万元，在同级（二线）市场前50%']);
+    expect(byCode.get('D0001')!.reasons).toEqual([
+      '近3个月订货增长50%',
+      '门窗动销率90%',
+      '近12个月订货200万元，在同级（二线）市场前1%',
+    ]);
+    expect(byCode.get('D0002')!.reasons).toEqual([
+      '近3个月订货增长100%',
+      '橱柜动销率30%',
+      '近12个月订货50万元，在同级（二线）市场前50%',
+    ]);
     expect(byCode.get('D0003')!.reasons).toEqual(['已连续120天未订货（最近一次2026-07-29）']);
   });
 
   it('takes configurable thresholds', () => {
     const strict = scoreDealers(fixture, {
-      weights: { purchaseScale: 0.3, categoryExpertise: 0.25, storeCoverage: 0.2, growthPotential: 0.15, collaboration: 0.1 },
+      weights: {
+        purchaseScale: 0.3,
+        categoryExpertise: 0.25,
+        storeCoverage: 0.2,
+        growthPotential: 0.15,
+        collaboration: 0.1,
+      },
       thresholds: { core: 80, key: 50, silentDays: 150 },
-      tagRules: { windowDoorShare: 0.75, cabinetShare: 0.6, retailStoreShare: 0.85, retailMinStores: 10, engineeringStoreShare: 0.3, engineeringProductShare: 0.2, townStoreShare: 0.5, growthRatio: 1.5 },
+      tagRules: {
+        windowDoorShare: 0.75,
+        cabinetShare: 0.6,
+        retailStoreShare: 0.85,
+        retailMinStores: 10,
+        engineeringStoreShare: 0.3,
+        engineeringProductShare: 0.2,
+        townStoreShare: 0.5,
+        growthRatio: 1.5,
+      },
       fullCoverageStores: 40,
       fullCoverageRegions: 10,
     });

@@ -25,7 +25,13 @@ export interface ScoringConfig {
 }
 
 export const DEFAULT_SCORING: Readonly<ScoringConfig> = Object.freeze({
-  weights: { purchaseScale: 0.3, categoryExpertise: 0.25, storeCoverage: 0.2, growthPotential: 0.15, collaboration: 0.1 },
+  weights: {
+    purchaseScale: 0.3,
+    categoryExpertise: 0.25,
+    storeCoverage: 0.2,
+    growthPotential: 0.15,
+    collaboration: 0.1,
+  },
   thresholds: DEFAULT_TIER_THRESHOLDS,
   tagRules: DEFAULT_TAG_RULES,
   fullCoverageStores: 40,
@@ -49,7 +55,7 @@ export interface DealerScore {
   reasons: string[];
 }
 
-const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 /** One decimal, half-up (what numeric(5,1) stores). */
 export const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
 const pct = (x: number) => `${Math.round(x * 100)}%`;
@@ -64,7 +70,9 @@ export function growthRate(recent: number, before: number): number {
  * Percentile of each value within its group: the share of the other members strictly below it (0–100, the
  * PostgreSQL percent_rank). A group of one scores 100 when it bought anything.
  */
-export function percentileWithinGroups(rows: ReadonlyArray<{ key: string; group: string; value: number }>): Map<string, number> {
+export function percentileWithinGroups(
+  rows: ReadonlyArray<{ key: string; group: string; value: number }>,
+): Map<string, number> {
   const groups = new Map<string, number[]>();
   for (const r of rows) {
     const g = groups.get(r.group) ?? [];
@@ -103,7 +111,12 @@ export function strongestCategory(m: DealerMetrics): { name: '门窗' | '橱柜'
 }
 
 /** Collaboration parts on 0–1; a part the dealer had no occasion for (no pushes, no policy) counts as 0.5. */
-export function collaborationParts(m: DealerMetrics): { regularity: number; needs: number; policy: number; response: number } {
+export function collaborationParts(m: DealerMetrics): {
+  regularity: number;
+  needs: number;
+  policy: number;
+  response: number;
+} {
   return {
     regularity: clamp01(m.monthsWithOrders / 12),
     needs: m.needsRaised > 0 ? 0.5 * clamp01(m.needsRaised / 3) + 0.5 * clamp01(m.needsRated / m.needsRaised) : 0.5,
@@ -122,7 +135,8 @@ function dimensionsOf(m: DealerMetrics, purchasePercentile: number, cfg: Scoring
     categoryExpertise: round1(100 * (0.5 * cat.share + 0.5 * cat.sellThrough)),
     storeCoverage: round1(
       100 *
-        (0.6 * clamp01(m.activeStores / cfg.fullCoverageStores) + 0.4 * clamp01(m.storeRegions / cfg.fullCoverageRegions)),
+        (0.6 * clamp01(m.activeStores / cfg.fullCoverageStores) +
+          0.4 * clamp01(m.storeRegions / cfg.fullCoverageRegions)),
     ),
     // −50% → 0, flat → 33.3, +100% → 100 (blend of the 3-month and 6-month trends).
     growthPotential: round1(100 * clamp01((0.5 * g3 + 0.5 * g6 + 0.5) / 1.5)),
@@ -149,9 +163,7 @@ const wan = (fen: number) => {
 export function reasonsFor(m: DealerMetrics, d: Dimensions, tier: Tier): string[] {
   if (tier === 'silent') {
     return [
-      m.lastOrderDate
-        ? `已连续${m.daysSinceLastOrder}天未订货（最近一次${m.lastOrderDate}）`
-        : `合作以来尚未订货`,
+      m.lastOrderDate ? `已连续${m.daysSinceLastOrder}天未订货（最近一次${m.lastOrderDate}）` : `合作以来尚未订货`,
     ];
   }
   const out: string[] = [];

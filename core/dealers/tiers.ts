@@ -31,7 +31,11 @@ export interface TierBenefits {
 }
 
 export const TIER_BENEFITS: Readonly<Record<Tier, TierBenefits>> = Object.freeze({
-  core: { discountRate: 0.05, needSlaHours: 24, perks: ['专属客户经理一对一服务', '旺季优先排产与发货', '新品首批试销资格'] },
+  core: {
+    discountRate: 0.05,
+    needSlaHours: 24,
+    perks: ['专属客户经理一对一服务', '旺季优先排产与发货', '新品首批试销资格'],
+  },
   key: { discountRate: 0.03, needSlaHours: 48, perks: ['季度经营复盘', '总部培训名额优先'] },
   regular: { discountRate: 0, needSlaHours: 72, perks: ['标准订货与售后服务'] },
   silent: { discountRate: 0, needSlaHours: 72, perks: ['客户经理上门回访', '复购激活支持'] },

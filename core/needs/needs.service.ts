@@ -36,7 +36,13 @@ export interface DealerLookup {
   profile: DealerProfile;
   activeNeeds: Need[];
   orders: OrderSummary[];
-  rebate: { policyCode: string; policyName: string; period: { start: string; end: string }; amountFen: number; position: LadderPosition } | null;
+  rebate: {
+    policyCode: string;
+    policyName: string;
+    period: { start: string; end: string };
+    amountFen: number;
+    position: LadderPosition;
+  } | null;
 }
 
 export interface SlaRunResult {
@@ -58,7 +64,12 @@ export class NeedsService {
     this.sla = deps.sla ?? DEFAULT_SLA;
   }
 
-  async submit(input: { dealerCode: string; category?: string; text: string; now: Date }): Promise<{ need: Need; dealer: DealerRef }> {
+  async submit(input: {
+    dealerCode: string;
+    category?: string;
+    text: string;
+    now: Date;
+  }): Promise<{ need: Need; dealer: DealerRef }> {
     const { store, notifier, notices } = this.deps;
     const text = input.text.trim();
     if (!text) throw new NeedError('NEED.EMPTY_TEXT', 'a need needs words');
@@ -86,14 +97,24 @@ export class NeedsService {
   }
 
   /** Claiming is the first response: the dealer is told who is on it. */
-  async claim(input: { managerCode: string; needId: number; now: Date; category?: string }): Promise<{ need: Need; already: boolean }> {
+  async claim(input: {
+    managerCode: string;
+    needId: number;
+    now: Date;
+    category?: string;
+  }): Promise<{ need: Need; already: boolean }> {
     const { manager, need, dealer } = await this.managed(input.managerCode, input.needId);
     if (need.status === 'claimed' && need.ownerCode === manager.code) return { need, already: true };
     if (need.status !== 'open') throw await this.badState(need);
     const category = isCategory(input.category) ? input.category : undefined;
     const updated = await this.deps.store.update(
       need.id,
-      { status: 'claimed', ownerCode: manager.code, firstResponseAt: need.firstResponseAt ?? input.now, ...(category ? { category } : {}) },
+      {
+        status: 'claimed',
+        ownerCode: manager.code,
+        firstResponseAt: need.firstResponseAt ?? input.now,
+        ...(category ? { category } : {}),
+      },
       ['open'],
     );
     if (!updated) throw await this.badState(need);
@@ -107,17 +128,33 @@ export class NeedsService {
   }
 
   /** Resolving sends the dealer the resolution and a 1–5 rating request; the caller sets their conversation state. */
-  async resolve(input: { managerCode: string; needId: number; note?: string; now: Date }): Promise<{ need: Need; manager: ManagerRef }> {
+  async resolve(input: {
+    managerCode: string;
+    needId: number;
+    note?: string;
+    now: Date;
+  }): Promise<{ need: Need; manager: ManagerRef }> {
     const { manager, need, dealer } = await this.managed(input.managerCode, input.needId);
     if (!isOpenStatus(need.status)) throw await this.badState(need);
     const note = input.note?.trim() || null;
     const updated = await this.deps.store.update(
       need.id,
-      { status: 'resolved', resolvedAt: input.now, firstResponseAt: need.firstResponseAt ?? input.now, resolution: note },
+      {
+        status: 'resolved',
+        resolvedAt: input.now,
+        firstResponseAt: need.firstResponseAt ?? input.now,
+        resolution: note,
+      },
       ['open', 'claimed'],
     );
     if (!updated) throw await this.badState(need);
-    await this.deps.store.addEvent({ needId: need.id, kind: 'resolved', actor: manager.code, body: note, at: input.now });
+    await this.deps.store.addEvent({
+      needId: need.id,
+      kind: 'resolved',
+      actor: manager.code,
+      body: note,
+      at: input.now,
+    });
     await this.deps.notifier.toDealer(dealer.code, this.deps.notices.dealerResolved({ need: updated, manager }), {
       dedupeKey: `need.resolved:${need.id}:${input.now.getTime()}`,
       kind: 'need.resolved',
@@ -125,16 +162,28 @@ export class NeedsService {
     return { need: updated, manager };
   }
 
-  async transfer(input: { managerCode: string; needId: number; toCode: string; now: Date }): Promise<{ need: Need; to: ManagerRef }> {
+  async transfer(input: {
+    managerCode: string;
+    needId: number;
+    toCode: string;
+    now: Date;
+  }): Promise<{ need: Need; to: ManagerRef }> {
     const { store, notifier, notices } = this.deps;
     const { manager, need, dealer } = await this.managed(input.managerCode, input.needId);
     const to = await store.manager(input.toCode.toUpperCase());
     if (!to) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'unknown manager', { managerCode: input.toCode });
     if (!isOpenStatus(need.status)) throw await this.badState(need);
-    if (to.code === need.ownerCode) throw new NeedError('NEED.BAD_STATE', 'already theirs', { need, ownerName: to.name, sameOwner: true });
+    if (to.code === need.ownerCode)
+      throw new NeedError('NEED.BAD_STATE', 'already theirs', { need, ownerName: to.name, sameOwner: true });
     const updated = await store.update(need.id, { ownerCode: to.code }, ['open', 'claimed']);
     if (!updated) throw await this.badState(need);
-    await store.addEvent({ needId: need.id, kind: 'transferred', actor: manager.code, body: `${need.ownerCode}→${to.code}`, at: input.now });
+    await store.addEvent({
+      needId: need.id,
+      kind: 'transferred',
+      actor: manager.code,
+      body: `${need.ownerCode}→${to.code}`,
+      at: input.now,
+    });
     const orders = await store.recentOrders(dealer.code, 3);
     await notifier.toManagerChat(to.code, notices.transferred({ need: updated, dealer, from: manager, orders }), {
       dedupeKey: `need.transfer:${need.id}:${to.code}:${input.now.getTime()}`,
@@ -148,19 +197,31 @@ export class NeedsService {
     const { manager, need } = await this.managed(input.managerCode, input.needId);
     if (!isCategory(input.category)) throw new NeedError('NEED.BAD_STATE', 'unknown category', { need });
     if (input.category === need.category) return need;
-    const updated = await this.deps.store.update(need.id, { category: input.category }, ['open', 'claimed', 'resolved', 'closed']);
+    const updated = await this.deps.store.update(need.id, { category: input.category }, [
+      'open',
+      'claimed',
+      'resolved',
+      'closed',
+    ]);
     await this.categoryEvent(need, input.category, manager.code, input.now);
     return updated ?? need;
   }
 
   /** A rating closes the need; a low one reopens it with a new resolution deadline and alerts the regional manager. */
-  async rate(input: { dealerCode: string; needId: number; rating: number; comment?: string; now: Date }): Promise<{ need: Need; reopened: boolean }> {
+  async rate(input: {
+    dealerCode: string;
+    needId: number;
+    rating: number;
+    comment?: string;
+    now: Date;
+  }): Promise<{ need: Need; reopened: boolean }> {
     const { store, notifier, notices } = this.deps;
     if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5) {
       throw new NeedError('NEED.BAD_RATING', 'rating must be 1-5', { rating: input.rating });
     }
     const need = await store.getForUpdate(input.needId);
-    if (!need || need.dealerCode !== input.dealerCode) throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
+    if (!need || need.dealerCode !== input.dealerCode)
+      throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
     if (need.status !== 'resolved') throw await this.badState(need);
     const comment = input.comment?.trim() || null;
     const reopen = input.rating <= REOPEN_AT_OR_BELOW;
@@ -178,17 +239,35 @@ export class NeedsService {
       ['resolved'],
     );
     if (!updated) throw await this.badState(need);
-    await store.addEvent({ needId: need.id, kind: 'rated', actor: need.dealerCode, body: `${input.rating}${comment ? ` ${comment}` : ''}`, at: input.now });
+    await store.addEvent({
+      needId: need.id,
+      kind: 'rated',
+      actor: need.dealerCode,
+      body: `${input.rating}${comment ? ` ${comment}` : ''}`,
+      at: input.now,
+    });
     if (reopen) {
-      await store.addEvent({ needId: need.id, kind: 'reopened', actor: 'system', body: `评分 ${input.rating}`, at: input.now });
+      await store.addEvent({
+        needId: need.id,
+        kind: 'reopened',
+        actor: 'system',
+        body: `评分 ${input.rating}`,
+        at: input.now,
+      });
       const dealer = await store.dealer(need.dealerCode);
       if (dealer) {
         const body = notices.lowRating({ need: updated, dealer, rating: input.rating, comment });
         const opts = { kind: 'need.reopened', format: 'markdown' as const };
         const stamp = input.now.getTime();
-        await notifier.toManagerChat(dealer.regionalCode, body, { ...opts, dedupeKey: `need.reopened:${need.id}:${stamp}:regional` });
+        await notifier.toManagerChat(dealer.regionalCode, body, {
+          ...opts,
+          dedupeKey: `need.reopened:${need.id}:${stamp}:regional`,
+        });
         if (updated.ownerCode !== dealer.regionalCode) {
-          await notifier.toManagerChat(updated.ownerCode, body, { ...opts, dedupeKey: `need.reopened:${need.id}:${stamp}:owner` });
+          await notifier.toManagerChat(updated.ownerCode, body, {
+            ...opts,
+            dedupeKey: `need.reopened:${need.id}:${stamp}:owner`,
+          });
         }
       }
     }
@@ -199,23 +278,37 @@ export class NeedsService {
   async statusForDealer(input: { dealerCode: string; needId?: number }): Promise<Need[]> {
     if (input.needId === undefined) return this.deps.store.activeOfDealer(input.dealerCode, 10);
     const need = await this.deps.store.get(input.needId);
-    if (!need || need.dealerCode !== input.dealerCode) throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
+    if (!need || need.dealerCode !== input.dealerCode)
+      throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
     return [need];
   }
 
   /** A need and its timeline, for a manager who may act on it. */
-  async detailForManager(input: { managerCode: string; needId: number }): Promise<{ need: Need; dealer: DealerRef; events: NeedEvent[] }> {
+  async detailForManager(input: {
+    managerCode: string;
+    needId: number;
+  }): Promise<{ need: Need; dealer: DealerRef; events: NeedEvent[] }> {
     const { need, dealer } = await this.managed(input.managerCode, input.needId, false);
     return { need, dealer, events: await this.deps.store.events(need.id) };
   }
 
   /** Stores an image as a reference on the dealer's latest open need submitted within the last 30 minutes. */
-  async attachImage(input: { dealerCode: string; attachment: Omit<NeedAttachment, 'at'>; now: Date }): Promise<Need | null> {
+  async attachImage(input: {
+    dealerCode: string;
+    attachment: Omit<NeedAttachment, 'at'>;
+    now: Date;
+  }): Promise<Need | null> {
     const { store } = this.deps;
     const need = await store.latestOpenSince(input.dealerCode, new Date(input.now.getTime() - ATTACH_WINDOW_MS));
     if (!need) return null;
     await store.addAttachment(need.id, { ...input.attachment, at: input.now.toISOString() });
-    await store.addEvent({ needId: need.id, kind: 'attachment', actor: input.dealerCode, body: input.attachment.ref, at: input.now });
+    await store.addEvent({
+      needId: need.id,
+      kind: 'attachment',
+      actor: input.dealerCode,
+      body: input.attachment.ref,
+      at: input.now,
+    });
     return need;
   }
 
@@ -237,10 +330,18 @@ export class NeedsService {
     for (const f of highest.values()) {
       const key = `need.sla:${f.clock}:${f.stage}:${f.need.id}:${f.need.resolutionDue.getTime()}`;
       if (f.stage === 100) {
-        await this.deps.notifier.toManagerChat(f.regionalCode, this.deps.notices.escalation(f), { dedupeKey: key, kind: 'need.escalation', format: 'markdown' });
+        await this.deps.notifier.toManagerChat(f.regionalCode, this.deps.notices.escalation(f), {
+          dedupeKey: key,
+          kind: 'need.escalation',
+          format: 'markdown',
+        });
         escalated++;
       } else {
-        await this.deps.notifier.toManagerChat(f.need.ownerCode, this.deps.notices.warning(f), { dedupeKey: key, kind: 'need.warning', format: 'markdown' });
+        await this.deps.notifier.toManagerChat(f.need.ownerCode, this.deps.notices.warning(f), {
+          dedupeKey: key,
+          kind: 'need.warning',
+          format: 'markdown',
+        });
         warned++;
       }
     }
@@ -255,7 +356,10 @@ export class NeedsService {
     const profile = await store.dealerProfile(input.dealerCode.toUpperCase());
     if (!profile) throw new NeedError('NEED.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
     if (!managesDealer(manager, profile.dealer)) {
-      throw new NeedError('NEED.NOT_YOURS', 'not your dealer', { dealerCode: profile.dealer.code, ownerCode: profile.dealer.managerCode });
+      throw new NeedError('NEED.NOT_YOURS', 'not your dealer', {
+        dealerCode: profile.dealer.code,
+        ownerCode: profile.dealer.managerCode,
+      });
     }
     // Sequential on purpose: the store may be a single-connection transaction.
     const activeNeeds = await store.activeOfDealer(profile.dealer.code, 5);
@@ -265,7 +369,10 @@ export class NeedsService {
     const policy = ladderRebateSchema.safeParse(spec);
     if (policy.success) {
       const lines = await store.orderLinesSince(profile.dealer.code, shanghaiMidnight(policy.data.period.start));
-      const q = qualifyingAmount(lines, { period: policy.data.period, excludeCategories: policy.data.excludeCategories });
+      const q = qualifyingAmount(lines, {
+        period: policy.data.period,
+        excludeCategories: policy.data.excludeCategories,
+      });
       rebate = {
         policyCode: policy.data.code,
         policyName: policy.data.name,
@@ -278,7 +385,11 @@ export class NeedsService {
   }
 
   /** The manager, the need (locked when it will change) and its dealer, if the manager may act on it. */
-  private async managed(managerCode: string, needId: number, lock = true): Promise<{ manager: ManagerRef; need: Need; dealer: DealerRef }> {
+  private async managed(
+    managerCode: string,
+    needId: number,
+    lock = true,
+  ): Promise<{ manager: ManagerRef; need: Need; dealer: DealerRef }> {
     const { store } = this.deps;
     const manager = await store.manager(managerCode);
     if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode });
@@ -294,10 +405,19 @@ export class NeedsService {
 
   private async badState(need: Need): Promise<NeedError> {
     const owner = await this.deps.store.manager(need.ownerCode);
-    return new NeedError('NEED.BAD_STATE', `need ${needCode(need.id)} is ${need.status}`, { need, ownerName: owner?.name ?? need.ownerCode });
+    return new NeedError('NEED.BAD_STATE', `need ${needCode(need.id)} is ${need.status}`, {
+      need,
+      ownerName: owner?.name ?? need.ownerCode,
+    });
   }
 
   private async categoryEvent(need: Need, category: string, actor: string, at: Date): Promise<void> {
-    await this.deps.store.addEvent({ needId: need.id, kind: 'recategorized', actor, body: `${need.category}→${category}`, at });
+    await this.deps.store.addEvent({
+      needId: need.id,
+      kind: 'recategorized',
+      actor,
+      body: `${need.category}→${category}`,
+      at,
+    });
   }
 }

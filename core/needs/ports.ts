@@ -1,4 +1,12 @@
-import type { DealerRef, ManagerRef, Need, NeedAttachment, NeedEvent, NeedStatus, OrderSummary } from './needs.types.js';
+import type {
+  DealerRef,
+  ManagerRef,
+  Need,
+  NeedAttachment,
+  NeedEvent,
+  NeedStatus,
+  OrderSummary,
+} from './needs.types.js';
 import type { PolicyOrderLine } from '../policies/index.js';
 import type { SlaClock, SlaStage } from './sla.js';
 
@@ -52,7 +60,14 @@ export interface NeedStore {
   update(id: number, patch: NeedPatch, from: readonly NeedStatus[]): Promise<Need | null>;
   addAttachment(id: number, attachment: NeedAttachment): Promise<void>;
   /** Appends to the timeline; false when `dedupeKey` was recorded already. */
-  addEvent(event: { needId: number; kind: string; actor: string | null; body?: string | null; dedupeKey?: string; at: Date }): Promise<boolean>;
+  addEvent(event: {
+    needId: number;
+    kind: string;
+    actor: string | null;
+    body?: string | null;
+    dedupeKey?: string;
+    at: Date;
+  }): Promise<boolean>;
   events(needId: number): Promise<NeedEvent[]>;
   /** The dealer's needs not yet closed (open, claimed, resolved awaiting a rating), newest first. */
   activeOfDealer(dealerCode: string, limit: number): Promise<Need[]>;

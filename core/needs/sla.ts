@@ -17,7 +17,11 @@ export const DEFAULT_SLA: SlaTable = Object.freeze({
 
 const HOUR_MS = 3_600_000;
 
-export function deadlinesFor(tier: Tier, from: Date, table: SlaTable = DEFAULT_SLA): { firstResponseDue: Date; resolutionDue: Date } {
+export function deadlinesFor(
+  tier: Tier,
+  from: Date,
+  table: SlaTable = DEFAULT_SLA,
+): { firstResponseDue: Date; resolutionDue: Date } {
   const h = table[tier];
   return {
     firstResponseDue: new Date(from.getTime() + h.firstResponse * HOUR_MS),
@@ -59,7 +63,10 @@ export function checkpointKey(stage: SlaStage, clock: SlaClock, needId: number, 
  */
 export function parseSlaOverride(spec: string, base: SlaTable = DEFAULT_SLA): SlaTable | null {
   const table: SlaTable = { ...base };
-  for (const part of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const part of spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const m = /^(core|key|regular|silent)=(\d{1,4})\/(\d{1,4})$/.exec(part);
     if (!m) return null;
     const first = Number(m[2]);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { checkCredit } from './credit.rules.js';
 
-const base = { limitFen: 1_000_000, openReceivablesFen: 300_000, unpaidPlacedFen: 200_000, overdueFen: 0, maxOverdueDays: 0 };
+const base = {
+  limitFen: 1_000_000,
+  openReceivablesFen: 300_000,
+  unpaidPlacedFen: 200_000,
+  overdueFen: 0,
+  maxOverdueDays: 0,
+};
 
 describe('credit', () => {
   it('counts open receivables and placed-but-unpaid orders as exposure', () => {

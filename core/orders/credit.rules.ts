@@ -30,7 +30,7 @@ export interface CreditCheck {
 export function checkCredit(f: CreditFacts, draftTotalFen: number): CreditCheck {
   const exposureFen = f.openReceivablesFen + f.unpaidPlacedFen;
   const overLimitFen = Math.max(0, exposureFen + draftTotalFen - f.limitFen);
-  const overdueFen = f.overdueFen > 0 ? f.overdueFen : 0;
+  const overdueFen = Math.max(0, f.overdueFen);
   return {
     ok: overLimitFen === 0 && overdueFen === 0,
     exposureFen,

@@ -66,19 +66,30 @@ export class OrderService {
   /** Checks the requested lines before anything is written: known products, sane quantities. */
   private validateItems(items: readonly ItemRequest[], known: ReadonlySet<string>): DraftItem[] {
     if (items.length === 0) throw new OrderError('ORDER.NO_ITEMS', 'no items');
-    if (items.length > MAX_DRAFT_LINES) throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
+    if (items.length > MAX_DRAFT_LINES)
+      throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
     const merged = new Map<string, DraftItem>();
     for (const it of items) {
-      if (!known.has(it.sku)) throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
+      if (!known.has(it.sku))
+        throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
       if (!Number.isInteger(it.qty) || it.qty <= 0 || it.qty > MAX_LINE_QTY) {
-        throw new OrderError('ORDER.QTY_INVALID', `invalid quantity ${it.qty}`, { sku: it.sku, qty: it.qty, max: MAX_LINE_QTY });
+        throw new OrderError('ORDER.QTY_INVALID', `invalid quantity ${it.qty}`, {
+          sku: it.sku,
+          qty: it.qty,
+          max: MAX_LINE_QTY,
+        });
       }
       const prev = merged.get(it.sku);
       if (prev) prev.qty += it.qty;
       else merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: it.unit ?? '' });
     }
     for (const it of merged.values()) {
-      if (it.qty > MAX_LINE_QTY) throw new OrderError('ORDER.QTY_INVALID', 'quantity too large', { sku: it.sku, qty: it.qty, max: MAX_LINE_QTY });
+      if (it.qty > MAX_LINE_QTY)
+        throw new OrderError('ORDER.QTY_INVALID', 'quantity too large', {
+          sku: it.sku,
+          qty: it.qty,
+          max: MAX_LINE_QTY,
+        });
     }
     return [...merged.values()];
   }
@@ -92,7 +103,11 @@ export class OrderService {
   }
 
   /** Prices, checks and projects a draft's items for the dealer as of `now`. */
-  async evaluate(dealer: DealerAccount, draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'expiresAt'>, now: Date): Promise<DraftView> {
+  async evaluate(
+    dealer: DealerAccount,
+    draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'expiresAt'>,
+    now: Date,
+  ): Promise<DraftView> {
     const today = shanghaiDate(now);
     const skus = draft.items.map((i) => i.sku);
     const [products, stock, creditFacts] = await Promise.all([
@@ -125,7 +140,11 @@ export class OrderService {
     const credit = checkCredit(creditFacts, totalFen);
     const rebate = await this.rebateEffect(dealer, lines, today);
     let dateNote: DateNote | undefined;
-    const latest = lines.map((l) => l.expectedDate).filter((d): d is string => d !== null).sort().at(-1);
+    const latest = lines
+      .map((l) => l.expectedDate)
+      .filter((d): d is string => d !== null)
+      .sort()
+      .at(-1);
     if (draft.deliveryDate && latest && draft.deliveryDate < latest) {
       dateNote = { kind: 'before_stock', date: draft.deliveryDate, expectedDate: latest };
     }
@@ -143,16 +162,24 @@ export class OrderService {
   }
 
   /** The dealer's ladder policy: the most specific active one targeting them whose period contains today. */
-  private async rebateEffect(dealer: DealerAccount, lines: readonly DraftLineView[], today: string): Promise<RebateEffect | null> {
+  private async rebateEffect(
+    dealer: DealerAccount,
+    lines: readonly DraftLineView[],
+    today: string,
+  ): Promise<RebateEffect | null> {
     const candidates = (await this.store.ladderPolicies()).filter(
       (p) => inPeriod(today, p.period) && isTargeted(p, { tier: dealer.tier, tags: dealer.tags }),
     );
-    const policy: LadderRebatePolicy | undefined =
-      candidates.find((p) => p.target.tagsAny.length > 0) ?? candidates[0];
+    const policy: LadderRebatePolicy | undefined = candidates.find((p) => p.target.tagsAny.length > 0) ?? candidates[0];
     if (!policy) return null;
     const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
     const before = qualifyingAmount(await this.store.policyLines(dealer.code, policy.period), basis).amountFen;
-    const draftLines = lines.map((l) => ({ amountFen: l.amountFen, category: l.category, orderStatus: 'placed', placedAt: `${today}T12:00:00+08:00` }));
+    const draftLines = lines.map((l) => ({
+      amountFen: l.amountFen,
+      category: l.category,
+      orderStatus: 'placed',
+      placedAt: `${today}T12:00:00+08:00`,
+    }));
     const added = qualifyingAmount(draftLines, basis).amountFen;
     const projection = projectDraft(policy, before, added);
     return {
@@ -169,7 +196,12 @@ export class OrderService {
   }
 
   /** A new draft from parsed items. Throws OrderError for unknown products or impossible quantities (nothing written). */
-  async createDraft(dealerCode: string, items: readonly ItemRequest[], date: DateRequest | undefined, now: Date): Promise<DraftView> {
+  async createDraft(
+    dealerCode: string,
+    items: readonly ItemRequest[],
+    date: DateRequest | undefined,
+    now: Date,
+  ): Promise<DraftView> {
     const dealer = await this.account(dealerCode);
     const known = await this.store.pricedProducts(
       items.map((i) => i.sku),
@@ -200,7 +232,11 @@ export class OrderService {
     return { kind: 'draft', view: await this.evaluate(dealer, draft, now) };
   }
 
-  private async openDraft(dealerCode: string, draftId: string, now: Date): Promise<StoredDraft | Extract<DraftOutcome, { kind: 'gone' }>> {
+  private async openDraft(
+    dealerCode: string,
+    draftId: string,
+    now: Date,
+  ): Promise<StoredDraft | Extract<DraftOutcome, { kind: 'gone' }>> {
     const draft = await this.store.draft(draftId, dealerCode);
     if (!draft) return { kind: 'gone', reason: 'not_found' };
     if (draft.status === 'open' && draft.expiresAt <= now) {
@@ -212,7 +248,12 @@ export class OrderService {
   }
 
   /** Applies changes to the open draft and re-validates it; the draft's 30 minutes start again. */
-  async modifyDraft(dealerCode: string, draftId: string, changes: readonly DraftChange[], now: Date): Promise<DraftOutcome> {
+  async modifyDraft(
+    dealerCode: string,
+    draftId: string,
+    changes: readonly DraftChange[],
+    now: Date,
+  ): Promise<DraftOutcome> {
     const dealer = await this.account(dealerCode);
     const draft = await this.openDraft(dealerCode, draftId, now);
     if ('kind' in draft) return draft;
@@ -287,7 +328,8 @@ export class OrderService {
     if (!(await this.store.claimDraft(draftId, dealerCode, now))) {
       const again = await this.store.draft(draftId, dealerCode);
       if (again?.status === 'confirmed' && again.orderNo) return { kind: 'already', orderNo: again.orderNo };
-      if (again?.status === 'expired' || (again?.status === 'open' && again.expiresAt <= now)) return { kind: 'expired' };
+      if (again?.status === 'expired' || (again?.status === 'open' && again.expiresAt <= now))
+        return { kind: 'expired' };
       return { kind: 'closed' };
     }
     const day = shanghaiDate(now);
@@ -300,7 +342,15 @@ export class OrderService {
       unitPriceFen: l.unitPriceFen,
       amountFen: l.amountFen,
     }));
-    await this.store.insertOrder({ orderNo, dealerCode, totalFen: view.totalFen, deliveryDate: view.deliveryDate, placedAt: now, draftId, lines });
+    await this.store.insertOrder({
+      orderNo,
+      dealerCode,
+      totalFen: view.totalFen,
+      deliveryDate: view.deliveryDate,
+      placedAt: now,
+      draftId,
+      lines,
+    });
     await this.store.setDraftOrder(draftId, orderNo);
     await this.store.adjustReserved(lines, 1, now);
     const order: OrderRecord = {

@@ -91,7 +91,14 @@ export interface OrderStore {
   insertDraft(draft: StoredDraft, now: Date): Promise<void>;
   draft(id: string, dealerCode: string): Promise<StoredDraft | null>;
   /** Rewrites an open draft; false when it is no longer open. */
-  updateDraft(id: string, dealerCode: string, items: DraftItem[], deliveryDate: string | null, expiresAt: Date, now: Date): Promise<boolean>;
+  updateDraft(
+    id: string,
+    dealerCode: string,
+    items: DraftItem[],
+    deliveryDate: string | null,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<boolean>;
   /** Atomically claims an open, unexpired draft for confirmation (open → confirmed); false when it is not. */
   claimDraft(id: string, dealerCode: string, now: Date): Promise<boolean>;
   /** Moves an open draft to cancelled or expired; false when it was not open. */

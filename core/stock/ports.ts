@@ -14,5 +14,10 @@ export interface StockStore {
   /** The dealer's own stock (all products when `skus` is omitted). */
   dealerInventory(dealerCode: string, skus?: readonly string[]): Promise<Map<string, DealerStock>>;
   /** Units the dealer sold per product between two Shanghai dates (inclusive). */
-  sellThrough(dealerCode: string, fromDay: string, toDay: string, skus?: readonly string[]): Promise<Map<string, number>>;
+  sellThrough(
+    dealerCode: string,
+    fromDay: string,
+    toDay: string,
+    skus?: readonly string[],
+  ): Promise<Map<string, number>>;
 }

@@ -4,8 +4,16 @@ import { availability, daysOfCover, replenishmentAdvice } from './stock.rules.js
 describe('HQ availability', () => {
   it('is on hand minus reserved; a shortfall comes after the lead time', () => {
     expect(availability(30, 100, 40, 14, '2026-11-26')).toEqual({ available: 60, shortfall: 0, expectedDate: null });
-    expect(availability(30, 50, 40, 14, '2026-11-26')).toEqual({ available: 10, shortfall: 20, expectedDate: '2026-12-10' });
-    expect(availability(5, 10, 20, 21, '2026-12-25')).toEqual({ available: 0, shortfall: 5, expectedDate: '2027-01-15' });
+    expect(availability(30, 50, 40, 14, '2026-11-26')).toEqual({
+      available: 10,
+      shortfall: 20,
+      expectedDate: '2026-12-10',
+    });
+    expect(availability(5, 10, 20, 21, '2026-12-25')).toEqual({
+      available: 0,
+      shortfall: 5,
+      expectedDate: '2027-01-15',
+    });
   });
 });
 

@@ -22,14 +22,24 @@ export function availableQty(onHand: number, reserved: number): number {
 }
 
 /** HQ availability of `qty` units: a shortfall may still be ordered, it comes after the lead time. */
-export function availability(qty: number, onHand: number, reserved: number, leadTimeDays: number, today: string): Availability {
+export function availability(
+  qty: number,
+  onHand: number,
+  reserved: number,
+  leadTimeDays: number,
+  today: string,
+): Availability {
   const available = availableQty(onHand, reserved);
   const shortfall = Math.max(0, qty - available);
   return { available, shortfall, expectedDate: shortfall > 0 ? addDays(today, leadTimeDays) : null };
 }
 
 /** Days the stock lasts at the average daily sell-through of the window; null without sales. */
-export function daysOfCover(stockQty: number, soldInWindow: number, windowDays = SELL_THROUGH_WINDOW_DAYS): number | null {
+export function daysOfCover(
+  stockQty: number,
+  soldInWindow: number,
+  windowDays = SELL_THROUGH_WINDOW_DAYS,
+): number | null {
   if (soldInWindow <= 0) return null;
   return Math.max(0, stockQty) / (soldInWindow / windowDays);
 }

@@ -79,7 +79,16 @@ export class StockService {
     const inputs = [...sold.entries()].flatMap(([sku, sold30]) => {
       const p = products.get(sku);
       if (!p) return [];
-      return [{ sku, leadTimeDays: p.leadTimeDays, moq: p.moq, orderMultiple: p.orderMultiple, stockQty: own.get(sku)?.qty ?? 0, sold30 }];
+      return [
+        {
+          sku,
+          leadTimeDays: p.leadTimeDays,
+          moq: p.moq,
+          orderMultiple: p.orderMultiple,
+          stockQty: own.get(sku)?.qty ?? 0,
+          sold30,
+        },
+      ];
     });
     return replenishmentAdvice(inputs).map((s) => ({
       ...s,

@@ -45,7 +45,10 @@ export async function loadCareDealers(db: Kysely<Database>, codes?: readonly str
 }
 
 /** Contacts whose birthday is `date` (month-day; 29 Feb on 28 Feb in other years), with their dealer. */
-export async function birthdaysOn(db: Kysely<Database>, date: string): Promise<Array<CareDealer & { contacts: string[] }>> {
+export async function birthdaysOn(
+  db: Kysely<Database>,
+  date: string,
+): Promise<Array<CareDealer & { contacts: string[] }>> {
   const md = date.slice(5);
   const y = Number(date.slice(0, 4));
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -110,7 +113,12 @@ export async function orderLinesBetween(
 
 /** Every active policy (validated), e.g. ANNIV-3Y. */
 export async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]> {
-  const rows = await db.selectFrom('policies').select(['code', 'spec']).where('active', '=', true).orderBy('code').execute();
+  const rows = await db
+    .selectFrom('policies')
+    .select(['code', 'spec'])
+    .where('active', '=', true)
+    .orderBy('code')
+    .execute();
   const out: Policy[] = [];
   for (const r of rows) {
     const spec = typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec;
@@ -173,7 +181,10 @@ export async function overdueReceivables(db: Kysely<Database>, date: string): Pr
     where due_date < ${date}::date and paid_fen < amount_fen
     group by dealer_code`.execute(db);
   return new Map(
-    rows.map((r) => [r.dealer_code, { amountFen: Number(r.amount), maxDaysOverdue: Number(r.max_days), count: Number(r.n) }]),
+    rows.map((r) => [
+      r.dealer_code,
+      { amountFen: Number(r.amount), maxDaysOverdue: Number(r.max_days), count: Number(r.n) },
+    ]),
   );
 }
 
@@ -217,7 +228,11 @@ export async function silentDealers(db: Kysely<Database>, date: string, days = 9
 }
 
 /** The last `n` non-cancelled orders of some dealers, each with its three biggest lines' product names. */
-export async function lastOrders(db: Kysely<Database>, codes: readonly string[], n = 3): Promise<Map<string, PastOrder[]>> {
+export async function lastOrders(
+  db: Kysely<Database>,
+  codes: readonly string[],
+  n = 3,
+): Promise<Map<string, PastOrder[]>> {
   const out = new Map<string, PastOrder[]>();
   if (codes.length === 0) return out;
   const { rows } = await sql<{ dealer_code: string; day: string; total_fen: number; products: string[] }>`
@@ -271,7 +286,14 @@ export async function peerPurchases(
 
 export async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
   const rows = await db.selectFrom('success_cases').selectAll().orderBy('id').execute();
-  return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, tags: r.tags, tier: r.tier, dealerCode: r.dealer_code }));
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    tags: r.tags,
+    tier: r.tier,
+    dealerCode: r.dealer_code,
+  }));
 }
 
 /** Dedupe keys of every success case pushed before (`care.case:<dealer>:<monday>:<case id>`). */

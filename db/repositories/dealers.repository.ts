@@ -166,7 +166,13 @@ export async function loadDealerTiers(db: Kysely<Database>): Promise<DealerTierR
     .select(['code', 'name', 'tier', 'manager_code', 'manual_tags'])
     .orderBy('code')
     .execute();
-  return rows.map((r) => ({ code: r.code, name: r.name, tier: r.tier, managerCode: r.manager_code, manualTags: r.manual_tags }));
+  return rows.map((r) => ({
+    code: r.code,
+    name: r.name,
+    tier: r.tier,
+    managerCode: r.manager_code,
+    manualTags: r.manual_tags,
+  }));
 }
 
 /** The tier a dealer had before `month` was first scored (a re-run must not see its own tier change). */
@@ -188,7 +194,11 @@ export interface ScoreWrite extends DealerScore {
  * Writes the month's scores (upsert; a re-run keeps the first run's tier_before) and the dealers' tier, reasons
  * and tags, in batched statements.
  */
-export async function saveDealerScores(db: Kysely<Database>, month: string, scores: readonly ScoreWrite[]): Promise<void> {
+export async function saveDealerScores(
+  db: Kysely<Database>,
+  month: string,
+  scores: readonly ScoreWrite[],
+): Promise<void> {
   for (let i = 0; i < scores.length; i += 1000) {
     const chunk = scores.slice(i, i + 1000);
     await db

@@ -1,12 +1,30 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { PolicyOrderLine } from '../../core/policies/index.js';
-import type { DealerRef, ManagerRef, Need, NeedAttachment, NeedEvent, NeedStatus, OrderSummary } from '../../core/needs/needs.types.js';
-import type { DealerProfile, FiredCheckpoint, NeedPatch, NeedsReport, NeedsReportRow, NeedStore, NewNeed } from '../../core/needs/ports.js';
+import type {
+  DealerRef,
+  ManagerRef,
+  Need,
+  NeedAttachment,
+  NeedEvent,
+  NeedStatus,
+  OrderSummary,
+} from '../../core/needs/needs.types.js';
+import type {
+  DealerProfile,
+  FiredCheckpoint,
+  NeedPatch,
+  NeedsReport,
+  NeedsReportRow,
+  NeedStore,
+  NewNeed,
+} from '../../core/needs/ports.js';
 import type { SlaClock, SlaStage } from '../../core/needs/sla.js';
 import { addDays, shanghaiMidnight } from '../../core/shared/time.js';
 import type { Database, NeedsTable } from '../schema.js';
 
 type NeedRow = Selectable<NeedsTable>;
+
+const TIERS = ['core', 'key', 'regular', 'silent'] as const;
 
 const toNeed = (r: NeedRow): Need => ({
   id: Number(r.id),
@@ -64,7 +82,11 @@ export class NeedsRepository implements NeedStore {
   }
 
   async manager(code: string): Promise<ManagerRef | null> {
-    const r = await this.db.selectFrom('managers').select(['code', 'name', 'role', 'regional_code']).where('code', '=', code).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('managers')
+      .select(['code', 'name', 'role', 'regional_code'])
+      .where('code', '=', code)
+      .executeTakeFirst();
     return r ? { code: r.code, name: r.name, role: r.role, regionalCode: r.regional_code } : null;
   }
 
@@ -118,10 +140,24 @@ export class NeedsRepository implements NeedStore {
       .execute();
   }
 
-  async addEvent(e: { needId: number; kind: string; actor: string | null; body?: string | null; dedupeKey?: string; at: Date }): Promise<boolean> {
+  async addEvent(e: {
+    needId: number;
+    kind: string;
+    actor: string | null;
+    body?: string | null;
+    dedupeKey?: string;
+    at: Date;
+  }): Promise<boolean> {
     const r = await this.db
       .insertInto('need_events')
-      .values({ need_id: e.needId, kind: e.kind, actor: e.actor, body: e.body ?? null, dedupe_key: e.dedupeKey ?? null, at: e.at })
+      .values({
+        need_id: e.needId,
+        kind: e.kind,
+        actor: e.actor,
+        body: e.body ?? null,
+        dedupe_key: e.dedupeKey ?? null,
+        at: e.at,
+      })
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -136,7 +172,13 @@ export class NeedsRepository implements NeedStore {
       .orderBy('at')
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({ needId: Number(r.need_id), kind: r.kind, actor: r.actor, body: r.body, at: new Date(r.at) }));
+    return rows.map((r) => ({
+      needId: Number(r.need_id),
+      kind: r.kind,
+      actor: r.actor,
+      body: r.body,
+      at: new Date(r.at),
+    }));
   }
 
   async activeOfDealer(dealerCode: string, limit: number): Promise<Need[]> {
@@ -174,7 +216,12 @@ export class NeedsRepository implements NeedStore {
       .orderBy('placed_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ orderNo: r.order_no, status: r.status, totalFen: r.total_fen, placedAt: new Date(r.placed_at) }));
+    return rows.map((r) => ({
+      orderNo: r.order_no,
+      status: r.status,
+      totalFen: r.total_fen,
+      placedAt: new Date(r.placed_at),
+    }));
   }
 
   async recordDueCheckpoints(now: Date): Promise<FiredCheckpoint[]> {
@@ -218,7 +265,12 @@ export class NeedsRepository implements NeedStore {
       .innerJoin('dealers as d', 'd.code', 'n.dealer_code')
       .innerJoin('managers as o', 'o.code', 'n.owner_code')
       .selectAll('n')
-      .select(['d.name as dealer_name', 'o.name as owner_name', 'o.role as owner_role', 'o.regional_code as owner_regional'])
+      .select([
+        'd.name as dealer_name',
+        'o.name as owner_name',
+        'o.role as owner_role',
+        'o.regional_code as owner_regional',
+      ])
       .where('n.id', 'in', ids)
       .execute();
     const byId = new Map(rows.map((r) => [Number(r.id), r]));
@@ -276,7 +328,13 @@ export class NeedsRepository implements NeedStore {
       partnershipStart: d.partnership_start,
       tierReasons: d.tier_reasons,
       latestScore: score
-        ? { month: score.month, total: Number(score.total), tierBefore: score.tier_before, tierAfter: score.tier_after, reasons: score.reasons }
+        ? {
+            month: score.month,
+            total: Number(score.total),
+            tierBefore: score.tier_before,
+            tierAfter: score.tier_after,
+            reasons: score.reasons,
+          }
         : null,
       primaryContact: contact ?? null,
       stores: Number(stores.n),
@@ -291,11 +349,21 @@ export class NeedsRepository implements NeedStore {
       .where('o.dealer_code', '=', dealerCode)
       .where('o.placed_at', '>=', since)
       .execute();
-    return rows.map((r) => ({ amountFen: Number(r.amount_fen), category: r.category, orderStatus: r.status, placedAt: r.placed_at }));
+    return rows.map((r) => ({
+      amountFen: Number(r.amount_fen),
+      category: r.category,
+      orderStatus: r.status,
+      placedAt: r.placed_at,
+    }));
   }
 
   async policySpec(code: string): Promise<unknown | null> {
-    const r = await this.db.selectFrom('policies').select('spec').where('code', '=', code).where('active', '=', true).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('policies')
+      .select('spec')
+      .where('code', '=', code)
+      .where('active', '=', true)
+      .executeTakeFirst();
     return r?.spec ?? null;
   }
 }
@@ -305,7 +373,10 @@ export class NeedsRepository implements NeedStore {
  * first-response and resolution medians and p90 (hours, percentile_cont), SLA hit rates over needs whose outcome
  * is decided, average rating, and needs still open by age at `now`.
  */
-export async function needsReport(db: Kysely<Database>, opts: { from: string; to: string; now: Date }): Promise<NeedsReport> {
+export async function needsReport(
+  db: Kysely<Database>,
+  opts: { from: string; to: string; now: Date },
+): Promise<NeedsReport> {
   const start = shanghaiMidnight(opts.from);
   const end = shanghaiMidnight(addDays(opts.to, 1));
   const now = opts.now;
@@ -366,7 +437,28 @@ export async function needsReport(db: Kysely<Database>, opts: { from: string; to
     resolutionHitRate: num(r.res_hit),
     avgRating: num(r.avg_rating),
     rated: Number(r.rated),
-    openByAge: { lt12h: Number(r.lt12), h12to24: Number(r.h12), h24to48: Number(r.h24), h48to72: Number(r.h48), ge72h: Number(r.h72) },
+    openByAge: {
+      lt12h: Number(r.lt12),
+      h12to24: Number(r.h12),
+      h24to48: Number(r.h24),
+      h48to72: Number(r.h48),
+      ge72h: Number(r.h72),
+    },
   }));
-  return { from: opts.from, to: opts.to, generatedAt: now.toISOString(), rows: report };
+  // Every tier gets a row, so a tier without needs reads as 0 rather than missing.
+  const empty = (tier: string): NeedsReportRow => ({
+    tier,
+    submitted: 0,
+    firstResponseP50: null,
+    firstResponseP90: null,
+    resolutionP50: null,
+    resolutionP90: null,
+    firstResponseHitRate: null,
+    resolutionHitRate: null,
+    avgRating: null,
+    rated: 0,
+    openByAge: { lt12h: 0, h12to24: 0, h24to48: 0, h48to72: 0, ge72h: 0 },
+  });
+  const rowsOut = [...TIERS, 'all'].map((t) => report.find((r) => r.tier === t) ?? empty(t));
+  return { from: opts.from, to: opts.to, generatedAt: now.toISOString(), rows: rowsOut };
 }

@@ -9,7 +9,12 @@ import type {
   OrderStore,
   StoredDraft,
 } from '../../core/orders/ports.js';
-import { type LadderRebatePolicy, ladderRebateSchema, type Period, type PolicyOrderLine } from '../../core/policies/index.js';
+import {
+  type LadderRebatePolicy,
+  ladderRebateSchema,
+  type Period,
+  type PolicyOrderLine,
+} from '../../core/policies/index.js';
 import { addDays, shanghaiMidnight } from '../../core/shared/time.js';
 import type { Database } from '../schema.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
@@ -24,7 +29,16 @@ export class KyselyOrderStore implements OrderStore {
       .select(['code', 'name', 'tier', 'tags', 'manager_code', 'credit_limit_fen'])
       .where('code', '=', code)
       .executeTakeFirst();
-    return r ? { code: r.code, name: r.name, tier: r.tier, tags: r.tags, managerCode: r.manager_code, creditLimitFen: r.credit_limit_fen } : null;
+    return r
+      ? {
+          code: r.code,
+          name: r.name,
+          tier: r.tier,
+          tags: r.tags,
+          managerCode: r.manager_code,
+          creditLimitFen: r.credit_limit_fen,
+        }
+      : null;
   }
 
   pricedProducts(skus: readonly string[], tier: Tier) {
@@ -36,12 +50,18 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {
-    const limit = await this.db.selectFrom('dealers').select('credit_limit_fen').where('code', '=', dealerCode).executeTakeFirst();
+    const limit = await this.db
+      .selectFrom('dealers')
+      .select('credit_limit_fen')
+      .where('code', '=', dealerCode)
+      .executeTakeFirst();
     const open = await this.db
       .selectFrom('receivables')
       .select([
         sql<number>`coalesce(sum(amount_fen - paid_fen), 0)`.as('open'),
-        sql<number>`coalesce(sum(amount_fen - paid_fen) filter (where due_date < ${addDays(today, -overdueDays)}::date), 0)`.as('overdue'),
+        sql<number>`coalesce(sum(amount_fen - paid_fen) filter (where due_date < ${addDays(today, -overdueDays)}::date), 0)`.as(
+          'overdue',
+        ),
         sql<string | null>`min(due_date) filter (where due_date < ${addDays(today, -overdueDays)}::date)`.as('oldest'),
       ])
       .where('dealer_code', '=', dealerCode)
@@ -69,7 +89,13 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async ladderPolicies(): Promise<LadderRebatePolicy[]> {
-    const rows = await this.db.selectFrom('policies').select(['code', 'spec']).where('kind', '=', 'ladder_rebate').where('active', '=', true).orderBy('code').execute();
+    const rows = await this.db
+      .selectFrom('policies')
+      .select(['code', 'spec'])
+      .where('kind', '=', 'ladder_rebate')
+      .where('active', '=', true)
+      .orderBy('code')
+      .execute();
     return rows.flatMap((r) => {
       const parsed = ladderRebateSchema.safeParse(typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec);
       return parsed.success ? [parsed.data] : [];
@@ -85,7 +111,12 @@ export class KyselyOrderStore implements OrderStore {
       .where('o.placed_at', '>=', shanghaiMidnight(period.start))
       .where('o.placed_at', '<', shanghaiMidnight(addDays(period.end, 1)))
       .execute();
-    return rows.map((r) => ({ amountFen: r.amount_fen, category: r.category, orderStatus: r.status, placedAt: r.placed_at }));
+    return rows.map((r) => ({
+      amountFen: r.amount_fen,
+      category: r.category,
+      orderStatus: r.status,
+      placedAt: r.placed_at,
+    }));
   }
 
   async insertDraft(d: StoredDraft, now: Date): Promise<void> {
@@ -107,13 +138,33 @@ export class KyselyOrderStore implements OrderStore {
 
   async draft(id: string, dealerCode: string): Promise<StoredDraft | null> {
     if (!isUuid(id)) return null;
-    const r = await this.db.selectFrom('order_drafts').selectAll().where('id', '=', id).where('dealer_code', '=', dealerCode).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('order_drafts')
+      .selectAll()
+      .where('id', '=', id)
+      .where('dealer_code', '=', dealerCode)
+      .executeTakeFirst();
     if (!r) return null;
     const items = (typeof r.items === 'string' ? JSON.parse(r.items) : r.items) as DraftItem[];
-    return { id: r.id, dealerCode: r.dealer_code, items, deliveryDate: r.delivery_date, status: r.status, expiresAt: r.expires_at, orderNo: r.order_no };
+    return {
+      id: r.id,
+      dealerCode: r.dealer_code,
+      items,
+      deliveryDate: r.delivery_date,
+      status: r.status,
+      expiresAt: r.expires_at,
+      orderNo: r.order_no,
+    };
   }
 
-  async updateDraft(id: string, dealerCode: string, items: DraftItem[], deliveryDate: string | null, expiresAt: Date, now: Date): Promise<boolean> {
+  async updateDraft(
+    id: string,
+    dealerCode: string,
+    items: DraftItem[],
+    deliveryDate: string | null,
+    expiresAt: Date,
+    now: Date,
+  ): Promise<boolean> {
     const r = await this.db
       .updateTable('order_drafts')
       .set({ items: JSON.stringify(items), delivery_date: deliveryDate, expires_at: expiresAt, updated_at: now })
@@ -210,7 +261,17 @@ export class KyselyOrderStore implements OrderStore {
     const lines = await this.db
       .selectFrom('order_lines as l')
       .innerJoin('products as p', 'p.sku', 'l.sku')
-      .select(['l.order_no', 'l.line_no', 'l.sku', 'p.name', 'p.unit', 'l.category', 'l.qty', 'l.unit_price_fen', 'l.amount_fen'])
+      .select([
+        'l.order_no',
+        'l.line_no',
+        'l.sku',
+        'p.name',
+        'p.unit',
+        'l.category',
+        'l.qty',
+        'l.unit_price_fen',
+        'l.amount_fen',
+      ])
       .where(
         'l.order_no',
         'in',
@@ -239,7 +300,16 @@ export class KyselyOrderStore implements OrderStore {
   private orders() {
     return this.db
       .selectFrom('orders')
-      .select(['order_no', 'dealer_code', 'status', 'total_fen', 'delivery_date', 'placed_at', 'shipped_at', 'cancelled_at']);
+      .select([
+        'order_no',
+        'dealer_code',
+        'status',
+        'total_fen',
+        'delivery_date',
+        'placed_at',
+        'shipped_at',
+        'cancelled_at',
+      ]);
   }
 
   private static map(r: {
@@ -265,12 +335,20 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async order(orderNo: string, dealerCode: string): Promise<OrderRecord | null> {
-    const r = await this.orders().where('order_no', '=', orderNo).where('dealer_code', '=', dealerCode).executeTakeFirst();
+    const r = await this.orders()
+      .where('order_no', '=', orderNo)
+      .where('dealer_code', '=', dealerCode)
+      .executeTakeFirst();
     return r ? ((await this.withLines([KyselyOrderStore.map(r)]))[0] ?? null) : null;
   }
 
   async recentOrders(dealerCode: string, limit: number): Promise<OrderRecord[]> {
-    const rows = await this.orders().where('dealer_code', '=', dealerCode).orderBy('placed_at', 'desc').orderBy('order_no', 'desc').limit(limit).execute();
+    const rows = await this.orders()
+      .where('dealer_code', '=', dealerCode)
+      .orderBy('placed_at', 'desc')
+      .orderBy('order_no', 'desc')
+      .limit(limit)
+      .execute();
     return this.withLines(rows.map(KyselyOrderStore.map));
   }
 

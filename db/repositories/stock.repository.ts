@@ -6,7 +6,11 @@ import type { DealerStock, StockStore } from '../../core/stock/ports.js';
 import type { Database } from '../schema.js';
 
 /** Active products with the tier's price (tier_prices first, the tier discount as a fallback). */
-export async function pricedProducts(db: Kysely<Database>, skus: readonly string[] | 'all', tier: Tier): Promise<Map<string, PricedProduct>> {
+export async function pricedProducts(
+  db: Kysely<Database>,
+  skus: readonly string[] | 'all',
+  tier: Tier,
+): Promise<Map<string, PricedProduct>> {
   if (skus !== 'all' && skus.length === 0) return new Map();
   let q = db
     .selectFrom('products as p')
@@ -39,7 +43,11 @@ export async function pricedProducts(db: Kysely<Database>, skus: readonly string
 
 export async function hqStock(db: Kysely<Database>, skus: readonly string[]): Promise<Map<string, StockLevel>> {
   if (skus.length === 0) return new Map();
-  const rows = await db.selectFrom('hq_stock').select(['sku', 'on_hand', 'reserved']).where('sku', 'in', [...new Set(skus)]).execute();
+  const rows = await db
+    .selectFrom('hq_stock')
+    .select(['sku', 'on_hand', 'reserved'])
+    .where('sku', 'in', [...new Set(skus)])
+    .execute();
   return new Map(rows.map((r) => [r.sku, { onHand: r.on_hand, reserved: r.reserved }]));
 }
 
@@ -57,13 +65,21 @@ export class KyselyStockStore implements StockStore {
 
   async dealerInventory(dealerCode: string, skus?: readonly string[]): Promise<Map<string, DealerStock>> {
     if (skus && skus.length === 0) return new Map();
-    let q = this.db.selectFrom('dealer_inventory').select(['sku', 'qty', 'synced_at']).where('dealer_code', '=', dealerCode);
+    let q = this.db
+      .selectFrom('dealer_inventory')
+      .select(['sku', 'qty', 'synced_at'])
+      .where('dealer_code', '=', dealerCode);
     if (skus) q = q.where('sku', 'in', [...skus]);
     const rows = await q.execute();
     return new Map(rows.map((r) => [r.sku, { qty: r.qty, syncedAt: r.synced_at }]));
   }
 
-  async sellThrough(dealerCode: string, fromDay: string, toDay: string, skus?: readonly string[]): Promise<Map<string, number>> {
+  async sellThrough(
+    dealerCode: string,
+    fromDay: string,
+    toDay: string,
+    skus?: readonly string[],
+  ): Promise<Map<string, number>> {
     if (skus && skus.length === 0) return new Map();
     let q = this.db
       .selectFrom('sell_through')

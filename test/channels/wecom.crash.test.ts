@@ -8,11 +8,11 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
-import { openTestDatabase, testDatabaseUrl } from '../helpers/db.js';
 import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
 
 const TOTAL = 500;
@@ -20,10 +20,21 @@ const KILL_AFTER_ACKS = 150;
 const SENDERS = 50;
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 
+async function adminQuery(url: string, text: string): Promise<void> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query(text);
+  } finally {
+    await c.end();
+  }
+}
+
 interface Child {
   proc: ChildProcess;
   url: string;
   exited: Promise<number | null>;
+  stderr(): string;
 }
 
 async function startChild(env: Record<string, string>): Promise<Child> {
@@ -50,10 +61,10 @@ async function startChild(env: Record<string, string>): Promise<Child> {
     });
     proc.once('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening: ${stderr}`));
+      reject(new Error(`server exited (${code}) before listening: ${stderr.slice(-1500)}`));
     });
   });
-  return { proc, url, exited };
+  return { proc, url, exited, stderr: () => stderr };
 }
 
 interface Status {
@@ -63,7 +74,10 @@ interface Status {
 
 async function status(child: Child): Promise<Status> {
   const res = await fetch(`${child.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  return (await res.json()) as Status;
+  const body = (await res.json()) as Status;
+  if (res.status !== 200 || !Array.isArray(body.inbound))
+    throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
+  return body;
 }
 
 const count = (rows: Array<{ status: string; n: number }>, ...statuses: string[]) =>
@@ -74,16 +88,20 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
   let pgHandle: DatabaseHandle | null = null;
   let dbEnv: Record<string, string>;
   let pgliteDir: string | null = null;
+  let dbName: string | null = null;
   const children: Child[] = [];
 
   beforeAll(async () => {
     fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
-    if (testDatabaseUrl()) {
-      pgHandle = await openTestDatabase();
-      const { rows } = await sql<{ n: string }>`select current_database() as n`.execute(pgHandle.db);
-      const u = new URL(testDatabaseUrl()!);
-      u.pathname = `/${rows[0]!.n}`;
+    const templates = inject('pgTemplates');
+    if (templates) {
+      // Its own name (not gs_t_*): another run's teardown sweeps gs_t_* databases, and this test is long.
+      dbName = `gs_crash_${randomBytes(6).toString('hex')}`;
+      await adminQuery(templates.url, `create database ${dbName} template ${templates.empty}`);
+      const u = new URL(templates.url);
+      u.pathname = `/${dbName}`;
       dbEnv = { DATABASE_URL: u.toString(), DB_POOL_SIZE: '10' };
+      pgHandle = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize: 2 });
     } else {
       pgliteDir = mkdtempSync(join(tmpdir(), 'gs-crash-'));
       dbEnv = { PGLITE_DIR: join(pgliteDir, 'pg') };
@@ -92,25 +110,40 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
   afterAll(async () => {
     for (const c of children) if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
     await pgHandle?.close();
+    const templates = inject('pgTemplates');
+    if (templates && dbName) await adminQuery(templates.url, `drop database if exists ${dbName} with (force)`);
     await fake?.close();
     if (pgliteDir) rmSync(pgliteDir, { recursive: true, force: true });
   });
 
   it('every acked message is processed exactly once after a restart', { timeout: 240_000 }, async () => {
-    const env = { ...wecomEnv(fake.baseUrl), ...dbEnv, PORT: '0', ADMIN_TOKEN, WECOM_MAX_SKEW_SEC: '3600' };
+    const env = {
+      ...wecomEnv(fake.baseUrl),
+      ...dbEnv,
+      PORT: '0',
+      ADMIN_TOKEN,
+      WECOM_MAX_SKEW_SEC: '3600',
+      LOG_LEVEL: 'warn',
+    };
     const messages = Array.from({ length: TOTAL }, (_, i) => {
       const msgId = String(8_100_000_000_000_000_000n + BigInt(i));
       return { msgId, cb: signedCallback(textXml({ from: `crash-user-${i % SENDERS}`, content: `你好 ${i}`, msgId })) };
     });
 
+    const t0 = Date.now();
     const first = await startChild(env);
+    console.log('started', Date.now() - t0);
     children.push(first);
     const acked = new Set<string>();
     let next = 0;
     let killed = false;
     const post = async (child: Child, m: (typeof messages)[number]) => {
       try {
-        const res = await fetch(child.url + m.cb.url, { method: 'POST', body: m.cb.body, headers: { 'content-type': 'text/xml' } });
+        const res = await fetch(child.url + m.cb.url, {
+          method: 'POST',
+          body: m.cb.body,
+          headers: { 'content-type': 'text/xml' },
+        });
         const body = await res.text();
         if (res.status === 200 && body === '') acked.add(m.msgId);
       } catch {
@@ -130,6 +163,7 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       }),
     );
     await first.exited;
+    console.log('killed', Date.now() - t0, acked.size);
     const ackedBeforeCrash = new Set(acked);
     expect(ackedBeforeCrash.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
     expect(ackedBeforeCrash.size).toBeLessThan(TOTAL);
@@ -145,15 +179,17 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       }),
     );
     expect(acked.size).toBe(TOTAL);
+    console.log('resent', Date.now() - t0);
 
-    const deadline = Date.now() + 120_000;
+    const deadline = Date.now() + 150_000;
     for (;;) {
       const s = await status(second);
       const open = count(s.inbound, 'pending', 'processing') + count(s.outbox, 'pending', 'sending');
       if (count(s.inbound, 'done', 'parked', 'pending', 'processing') === TOTAL && open === 0) break;
-      if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)}`);
+      if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)} ${second.stderr()}`);
       await new Promise((res) => setTimeout(res, 200));
     }
+    console.log('drained', Date.now() - t0);
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 

@@ -16,7 +16,15 @@ import type { DatabaseHandle } from '../../db/connect.js';
 import type { Database } from '../../db/schema.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 import { openTestDatabase } from '../helpers/db.js';
-import { kfEventXml, seedDealer, signedCallback, startWecomApp, WECOM, type WecomTestApp, waitFor } from './wecom.harness.js';
+import {
+  kfEventXml,
+  seedDealer,
+  signedCallback,
+  startWecomApp,
+  WECOM,
+  type WecomTestApp,
+  waitFor,
+} from './wecom.harness.js';
 
 /** The start of a minute after the real now, so rows enqueued "now" are due and the minute is ours alone. */
 const nextMinute = () => new Date((Math.floor(Date.now() / 60_000) + 2) * 60_000);
@@ -58,7 +66,12 @@ describe('dispatcher against the fake WeCom server', () => {
   afterEach(async () => kv?.close());
 
   const statusOf = async (prefix: string) =>
-    db.selectFrom('outbox').select(['dedupe_key', 'status', 'body', 'next_attempt_at', 'attempts']).where('dedupe_key', 'like', `${prefix}%`).orderBy('id').execute();
+    db
+      .selectFrom('outbox')
+      .select(['dedupe_key', 'status', 'body', 'next_attempt_at', 'attempts'])
+      .where('dedupe_key', 'like', `${prefix}%`)
+      .orderBy('id')
+      .execute();
 
   it('retries 45009, 5xx, timeouts and a token expiry mid-run: nothing lost, each delivered once', async () => {
     // The client timeout must sit well above in-process latency (PGlite shares this event loop): only the
@@ -143,7 +156,15 @@ describe('dispatcher against the fake WeCom server', () => {
     const lines = Array.from({ length: 120 }, (_, i) => `第${i + 1}行：N60 系列门窗 30 套，单价 ¥1,280.00`);
     const body = lines.join('\n');
     expect(Buffer.byteLength(body)).toBeGreaterThan(2048 * 2);
-    const msg = { recipient: 'u-long', address: 'u-long', route: 'wecom_app' as const, body, kind: 'test', dedupeKey: 'long:1', notBefore: clock };
+    const msg = {
+      recipient: 'u-long',
+      address: 'u-long',
+      route: 'wecom_app' as const,
+      body,
+      kind: 'test',
+      dedupeKey: 'long:1',
+      notBefore: clock,
+    };
     const inserted = await enqueue(db, [msg]);
     expect(await enqueue(db, [msg])).toBe(0); // a repeat is a no-op, every part included
     const parts = await statusOf('long:1');
@@ -192,14 +213,28 @@ describe('微信客服 (KF)', () => {
       { msgid: 'kfm-4', origin: 4, msgtype: 'event', event: { event_type: 'enter_session' } },
     ]);
     const cb = signedCallback(kfEventXml(openKfid, 'SYNC_TOKEN_1'));
-    const res = await t.app.server.inject({ method: 'POST', url: cb.url, headers: { 'content-type': 'text/xml' }, payload: cb.body });
+    const res = await t.app.server.inject({
+      method: 'POST',
+      url: cb.url,
+      headers: { 'content-type': 'text/xml' },
+      payload: cb.body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
-    const again = await t.app.server.inject({ method: 'POST', url: cb.url, headers: { 'content-type': 'text/xml' }, payload: cb.body });
+    const again = await t.app.server.inject({
+      method: 'POST',
+      url: cb.url,
+      headers: { 'content-type': 'text/xml' },
+      payload: cb.body,
+    });
     expect(again.statusCode).toBe(200);
 
     await waitFor(async () => (await kfRows('wm-bob')).length === 1, 5000, 'the pulled messages');
-    const events = await t.db.selectFrom('inbound_messages').selectAll().where('sender', '=', `wecom:kf:${openKfid}`).execute();
+    const events = await t.db
+      .selectFrom('inbound_messages')
+      .selectAll()
+      .where('sender', '=', `wecom:kf:${openKfid}`)
+      .execute();
     expect(events).toHaveLength(1);
     expect(events[0]!.msg_type).toBe('event');
 
@@ -210,13 +245,19 @@ describe('微信客服 (KF)', () => {
     expect(bob[0]).toMatchObject({ msg_type: 'image', content: null });
     expect(bob[0]!.payload['mediaId']).toBe('MEDIA1');
     // Servicer messages and system events are not customer input.
-    expect(await t.db.selectFrom('inbound_messages').select('id').where('channel', '=', 'kf').execute()).toHaveLength(2);
+    expect(await t.db.selectFrom('inbound_messages').select('id').where('channel', '=', 'kf').execute()).toHaveLength(
+      2,
+    );
 
     const sync = fake.callsOf('kf/sync_msg');
     expect(sync).toHaveLength(1);
     expect(sync[0]!.body).toMatchObject({ token: 'SYNC_TOKEN_1', open_kfid: openKfid });
     expect(await cursorOf(openKfid)).toBe('c4');
-    const session = await t.db.selectFrom('kf_sessions').selectAll().where('external_userid', '=', 'wm-alice').executeTakeFirstOrThrow();
+    const session = await t.db
+      .selectFrom('kf_sessions')
+      .selectAll()
+      .where('external_userid', '=', 'wm-alice')
+      .executeTakeFirstOrThrow();
     expect(session).toMatchObject({ open_kfid: openKfid, sent_since_inbound: 0 });
     expect(session.last_inbound_at.getTime()).toBe(now * 1000);
   });
@@ -245,12 +286,20 @@ describe('微信客服 (KF)', () => {
     const kfid = 'wkKF-many';
     fake.queueKfMessages(
       kfid,
-      Array.from({ length: 1005 }, (_, i) => ({ msgid: `many-${i}`, external_userid: `wm-many-${i % 7}`, text: { content: `m${i}` } })),
+      Array.from({ length: 1005 }, (_, i) => ({
+        msgid: `many-${i}`,
+        external_userid: `wm-many-${i % 7}`,
+        text: { content: `m${i}` },
+      })),
     );
     const r = await t.app.kf!.pull(kfid);
     expect(r).toMatchObject({ pages: 2, stored: 1005 });
     expect(await cursorOf(kfid)).toBe('c1005');
-    const n = await t.db.selectFrom('inbound_messages').select(t.db.fn.countAll<number>().as('n')).where('dedupe_key', 'like', 'kfmsg:many-%').executeTakeFirstOrThrow();
+    const n = await t.db
+      .selectFrom('inbound_messages')
+      .select(t.db.fn.countAll<number>().as('n'))
+      .where('dedupe_key', 'like', 'kfmsg:many-%')
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(1005);
   });
 
@@ -268,9 +317,16 @@ describe('微信客服 (KF)', () => {
   });
 
   it('a push outside the 48 h window becomes a manager follow-up, not a kf/send_msg call', async () => {
-    const { dealer, manager, chatId } = await seedDealer(t.db, { dealer: 'D0101', manager: 'M101', kfExternalId: 'wm-old', openKfid });
+    const { dealer, manager, chatId } = await seedDealer(t.db, {
+      dealer: 'D0101',
+      manager: 'M101',
+      kfExternalId: 'wm-old',
+      openKfid,
+    });
     const longAgo = Math.floor(Date.now() / 1000) - 49 * 3600;
-    fake.queueKfMessages(openKfid, [{ msgid: 'old-1', external_userid: 'wm-old', send_time: longAgo, text: { content: '上次的消息' } }]);
+    fake.queueKfMessages(openKfid, [
+      { msgid: 'old-1', external_userid: 'wm-old', send_time: longAgo, text: { content: '上次的消息' } },
+    ]);
     await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
     await t.app.kf!.pull(openKfid);
 
@@ -280,7 +336,11 @@ describe('微信客服 (KF)', () => {
     await t.app.dispatcher.runOnce();
 
     expect(fake.callsOf('kf/send_msg')).toHaveLength(0);
-    const row = await t.db.selectFrom('outbox').selectAll().where('dedupe_key', '=', 'push:old:1').executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('outbox')
+      .selectAll()
+      .where('dedupe_key', '=', 'push:old:1')
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('followup');
     const followups = await t.db.selectFrom('followups').selectAll().where('outbox_id', '=', row.id).execute();
     expect(followups).toHaveLength(1);
@@ -300,16 +360,25 @@ describe('微信客服 (KF)', () => {
     await t.app.kf!.pull(openKfid);
 
     const notifier = outboxNotifier(t.db);
-    for (let i = 1; i <= 6; i++) await notifier.toDealer(dealer, `推送 ${i}`, { dedupeKey: `push:fresh:${i}`, kind: 'test' });
+    for (let i = 1; i <= 6; i++)
+      await notifier.toDealer(dealer, `推送 ${i}`, { dedupeKey: `push:fresh:${i}`, kind: 'test' });
     for (let i = 0; i < 3; i++) await t.app.dispatcher.runOnce();
 
     const kfSends = fake.callsOf('kf/send_msg');
     expect(kfSends).toHaveLength(5);
     expect(kfSends.every((c) => (c.body as { touser: string; open_kfid: string }).touser === 'wm-fresh')).toBe(true);
-    const rows = await t.db.selectFrom('outbox').select(['status']).where('dedupe_key', 'like', 'push:fresh:%').execute();
+    const rows = await t.db
+      .selectFrom('outbox')
+      .select(['status'])
+      .where('dedupe_key', 'like', 'push:fresh:%')
+      .execute();
     expect(rows.filter((r) => r.status === 'sent')).toHaveLength(5);
     expect(rows.filter((r) => r.status === 'followup')).toHaveLength(1);
-    const session = await t.db.selectFrom('kf_sessions').selectAll().where('external_userid', '=', 'wm-fresh').executeTakeFirstOrThrow();
+    const session = await t.db
+      .selectFrom('kf_sessions')
+      .selectAll()
+      .where('external_userid', '=', 'wm-fresh')
+      .executeTakeFirstOrThrow();
     expect(session.sent_since_inbound).toBe(5);
 
     // The dealer writes again: the window reopens.

@@ -56,7 +56,12 @@ describe('wecom callback route (standalone, fixed clock)', () => {
   it('answers the official URL verification vector with the bare plaintext', async () => {
     const v = vectors.urlVerification;
     clockMs = Number(v.timestamp) * 1000;
-    const qs = new URLSearchParams({ msg_signature: v.msgSignature, timestamp: v.timestamp, nonce: v.nonce, echostr: v.echostr });
+    const qs = new URLSearchParams({
+      msg_signature: v.msgSignature,
+      timestamp: v.timestamp,
+      nonce: v.nonce,
+      echostr: v.echostr,
+    });
     const started = Date.now();
     const res = await server.inject({ method: 'GET', url: `/wecom/callback?${qs}` });
     expect(Date.now() - started).toBeLessThan(1000);
@@ -79,10 +84,20 @@ describe('wecom callback route (standalone, fixed clock)', () => {
   it('rejects a verification with a bad signature or a stale timestamp', async () => {
     const v = vectors.urlVerification;
     clockMs = Number(v.timestamp) * 1000;
-    const bad = new URLSearchParams({ msg_signature: '0'.repeat(40), timestamp: v.timestamp, nonce: v.nonce, echostr: v.echostr });
+    const bad = new URLSearchParams({
+      msg_signature: '0'.repeat(40),
+      timestamp: v.timestamp,
+      nonce: v.nonce,
+      echostr: v.echostr,
+    });
     expect((await server.inject({ method: 'GET', url: `/wecom/callback?${bad}` })).statusCode).toBe(401);
     clockMs = (Number(v.timestamp) + 3600) * 1000;
-    const ok = new URLSearchParams({ msg_signature: v.msgSignature, timestamp: v.timestamp, nonce: v.nonce, echostr: v.echostr });
+    const ok = new URLSearchParams({
+      msg_signature: v.msgSignature,
+      timestamp: v.timestamp,
+      nonce: v.nonce,
+      echostr: v.echostr,
+    });
     expect((await server.inject({ method: 'GET', url: `/wecom/callback?${ok}` })).statusCode).toBe(401);
     expect((await server.inject({ method: 'GET', url: '/wecom/callback' })).statusCode).toBe(400);
   });
@@ -92,11 +107,26 @@ describe('wecom callback route (standalone, fixed clock)', () => {
     clockMs = Number(m.timestamp) * 1000;
     const qs = new URLSearchParams({ msg_signature: m.msgSignature, timestamp: m.timestamp, nonce: m.nonce });
     const body = toXml({ ToUserName: WECOM.corpId, Encrypt: m.encrypt, AgentID: WECOM.agentId });
-    const res = await server.inject({ method: 'POST', url: `/wecom/callback?${qs}`, headers: { 'content-type': 'text/xml' }, payload: body });
+    const res = await server.inject({
+      method: 'POST',
+      url: `/wecom/callback?${qs}`,
+      headers: { 'content-type': 'text/xml' },
+      payload: body,
+    });
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
-    const row = await database.db.selectFrom('inbound_messages').selectAll().where('dedupe_key', '=', 'msg:1456453720').executeTakeFirstOrThrow();
-    expect(row).toMatchObject({ channel: 'wecom', sender: 'wecom:ChenJiaShun', msg_type: 'text', content: '你好', status: 'pending' });
+    const row = await database.db
+      .selectFrom('inbound_messages')
+      .selectAll()
+      .where('dedupe_key', '=', 'msg:1456453720')
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      channel: 'wecom',
+      sender: 'wecom:ChenJiaShun',
+      msg_type: 'text',
+      content: '你好',
+      status: 'pending',
+    });
     expect(row.payload).toMatchObject({ msgId: '1456453720', agentId: '1000002' });
   });
 });
@@ -121,10 +151,17 @@ describe('wecom callback route (live clock, full app)', () => {
   it('round-trips our own encryption through POST for text/xml, application/xml and no content type', async () => {
     for (const [i, ct] of ['text/xml', 'application/xml; charset=utf-8', 'application/octet-stream'].entries()) {
       const msgId = nextMsgId();
-      const res = await post(signedCallback(textXml({ from: `rt-user-${i}`, content: `往返测试 ${i} <&>`, msgId })), ct);
+      const res = await post(
+        signedCallback(textXml({ from: `rt-user-${i}`, content: `往返测试 ${i} <&>`, msgId })),
+        ct,
+      );
       expect(res.statusCode).toBe(200);
       expect(res.body).toBe('');
-      const row = await t.db.selectFrom('inbound_messages').selectAll().where('dedupe_key', '=', `msg:${msgId}`).executeTakeFirstOrThrow();
+      const row = await t.db
+        .selectFrom('inbound_messages')
+        .selectAll()
+        .where('dedupe_key', '=', `msg:${msgId}`)
+        .executeTakeFirstOrThrow();
       expect(row.content).toBe(`往返测试 ${i} <&>`);
       expect(row.sender).toBe(`wecom:rt-user-${i}`);
     }
@@ -133,15 +170,27 @@ describe('wecom callback route (live clock, full app)', () => {
     const cb = signedCallback(textXml({ from: 'rt-user-none', content: '无类型', msgId }));
     const res = await t.app.server.inject({ method: 'POST', url: cb.url, payload: Buffer.from(cb.body) });
     expect(res.statusCode).toBe(200);
-    expect(await t.db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', `msg:${msgId}`).executeTakeFirst()).toBeDefined();
+    expect(
+      await t.db
+        .selectFrom('inbound_messages')
+        .select('id')
+        .where('dedupe_key', '=', `msg:${msgId}`)
+        .executeTakeFirst(),
+    ).toBeDefined();
   });
 
   it('keeps a 19-digit MsgId exact (beyond 2^53): two ids a JS number would merge stay two rows', async () => {
     const a = '7312345678901234567';
     const b = '7312345678901234568';
     expect(Number(a)).toBe(Number(b));
-    for (const id of [a, b]) expect((await post(signedCallback(textXml({ from: 'big-id', content: id, msgId: id })))).statusCode).toBe(200);
-    const rows = await t.db.selectFrom('inbound_messages').select(['dedupe_key', 'payload']).where('sender', '=', 'wecom:big-id').orderBy('id').execute();
+    for (const id of [a, b])
+      expect((await post(signedCallback(textXml({ from: 'big-id', content: id, msgId: id })))).statusCode).toBe(200);
+    const rows = await t.db
+      .selectFrom('inbound_messages')
+      .select(['dedupe_key', 'payload'])
+      .where('sender', '=', 'wecom:big-id')
+      .orderBy('id')
+      .execute();
     expect(rows.map((r) => r.dedupe_key)).toEqual([`msg:${a}`, `msg:${b}`]);
     expect(rows[0]!.payload['msgId']).toBe(a);
   });
@@ -156,60 +205,61 @@ describe('wecom callback route (live clock, full app)', () => {
     const now = () => Math.floor(Date.now() / 1000);
     const msg = () => textXml({ from: 'attacker', content: '你好', msgId: nextMsgId() });
 
-    const cases: Array<[string, () => Promise<{ url: string; body: string }> | { url: string; body: string }, number]> = [
+    const cases: Array<[string, () => Promise<{ url: string; body: string }> | { url: string; body: string }, number]> =
       [
-        'a tampered ciphertext byte',
-        () => {
-          const cb = signedCallback(msg());
-          const flipped = cb.encrypt.slice(0, 10) + (cb.encrypt[10] === 'A' ? 'B' : 'A') + cb.encrypt.slice(11);
-          return { url: cb.url, body: cb.body.replace(cb.encrypt, flipped) };
-        },
-        401,
-      ],
-      [
-        'a wrong AES key (valid signature over the ciphertext)',
-        () => {
-          const cb = signedCallback(msg(), { aesKey: otherKey });
-          return signedRaw(cb.encrypt);
-        },
-        400,
-      ],
-      ['a wrong CorpID', () => signedCallback(msg(), { receiveId: 'wwnotourcorp000000' }), 401],
-      ['a wrong token', () => signedCallback(msg(), { token: 'not-the-token' }), 401],
-      ['a stale timestamp', () => signedCallback(msg(), { timestamp: now() - 3600 }), 401],
-      ['a future timestamp', () => signedCallback(msg(), { timestamp: now() + 3600 }), 401],
-      [
-        'bad PKCS#7 padding',
-        () => {
-          const plain = Buffer.alloc(64, 7);
-          plain.writeUInt32BE(4, 16);
-          plain[63] = 33; // > 32: not a valid WeCom pad
-          return signedRaw(rawEncrypt(plain));
-        },
-        400,
-      ],
-      ['non-base64 ciphertext', () => signedRaw('!!!!not*base64~~~~'), 400],
-      [
-        'a DOCTYPE entity bomb',
-        () => {
-          const cb = signedCallback(msg());
-          const bomb = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "${'a'.repeat(1000)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>`;
-          return { url: cb.url, body: bomb + cb.body.replace('<ToUserName>', '<ToUserName>&b;') };
-        },
-        400,
-      ],
-      ['malformed XML', () => ({ url: signedCallback(msg()).url, body: '<xml><Encrypt>abc</xml' }), 400],
-      ['an empty body', () => ({ url: signedCallback(msg()).url, body: '' }), 400],
-      ['missing signature parameters', () => ({ url: '/wecom/callback', body: signedCallback(msg()).body }), 400],
-      [
-        'a 2 MB body',
-        () => {
-          const cb = signedCallback(msg());
-          return { url: cb.url, body: cb.body.replace('</xml>', `<Pad>${'x'.repeat(2 * 1024 * 1024)}</Pad></xml>`) };
-        },
-        413,
-      ],
-    ];
+        [
+          'a tampered ciphertext byte',
+          () => {
+            const cb = signedCallback(msg());
+            const flipped = cb.encrypt.slice(0, 10) + (cb.encrypt[10] === 'A' ? 'B' : 'A') + cb.encrypt.slice(11);
+            return { url: cb.url, body: cb.body.replace(cb.encrypt, flipped) };
+          },
+          401,
+        ],
+        [
+          'a wrong AES key (valid signature over the ciphertext)',
+          () => {
+            const cb = signedCallback(msg(), { aesKey: otherKey });
+            return signedRaw(cb.encrypt);
+          },
+          400,
+        ],
+        ['a wrong CorpID', () => signedCallback(msg(), { receiveId: 'wwnotourcorp000000' }), 401],
+        ['a wrong token', () => signedCallback(msg(), { token: 'not-the-token' }), 401],
+        ['a stale timestamp', () => signedCallback(msg(), { timestamp: now() - 3600 }), 401],
+        ['a future timestamp', () => signedCallback(msg(), { timestamp: now() + 3600 }), 401],
+        [
+          'bad PKCS#7 padding',
+          () => {
+            const plain = Buffer.alloc(64, 7);
+            plain.writeUInt32BE(4, 16);
+            plain[63] = 33; // > 32: not a valid WeCom pad
+            return signedRaw(rawEncrypt(plain));
+          },
+          400,
+        ],
+        ['non-base64 ciphertext', () => signedRaw('!!!!not*base64~~~~'), 400],
+        [
+          'a DOCTYPE entity bomb',
+          () => {
+            const cb = signedCallback(msg());
+            const bomb = `<?xml version="1.0"?><!DOCTYPE xml [<!ENTITY a "${'a'.repeat(1000)}"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>`;
+            return { url: cb.url, body: bomb + cb.body.replace('<ToUserName>', '<ToUserName>&b;') };
+          },
+          400,
+        ],
+        ['malformed XML', () => ({ url: signedCallback(msg()).url, body: '<xml><Encrypt>abc</xml' }), 400],
+        ['an empty body', () => ({ url: signedCallback(msg()).url, body: '' }), 400],
+        ['missing signature parameters', () => ({ url: '/wecom/callback', body: signedCallback(msg()).body }), 400],
+        [
+          'a 2 MB body',
+          () => {
+            const cb = signedCallback(msg());
+            return { url: cb.url, body: cb.body.replace('</xml>', `<Pad>${'x'.repeat(2 * 1024 * 1024)}</Pad></xml>`) };
+          },
+          413,
+        ],
+      ];
 
     for (const [name, make, status] of cases) {
       it(`${name} → ${status}`, async () => {
@@ -232,7 +282,12 @@ describe('wecom callback route (live clock, full app)', () => {
           c.close();
         },
       });
-      const res = await fetch(`${address}${cb.url}`, { method: 'POST', body: stream, duplex: 'half', headers: { 'content-type': 'text/xml' } } as RequestInit);
+      const res = await fetch(`${address}${cb.url}`, {
+        method: 'POST',
+        body: stream,
+        duplex: 'half',
+        headers: { 'content-type': 'text/xml' },
+      } as RequestInit);
       expect(res.status).toBe(413);
       expect(await countInbound(t.db)).toBe(before);
     });
@@ -243,11 +298,22 @@ describe('wecom callback route (live clock, full app)', () => {
     const cb = signedCallback(textXml({ from: 'storm-user', content: '你好', msgId }));
     const results = await Promise.all([0, 1, 2, 3].map(() => post(cb)));
     expect(results.map((r) => r.statusCode)).toEqual([200, 200, 200, 200]);
-    const rows = await t.db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', `msg:${msgId}`).execute();
+    const rows = await t.db
+      .selectFrom('inbound_messages')
+      .select('id')
+      .where('dedupe_key', '=', `msg:${msgId}`)
+      .execute();
     expect(rows).toHaveLength(1);
     const sent = await waitFor(
       async () =>
-        (await t.db.selectFrom('outbox').selectAll().where('in_reply_to', '=', rows[0]!.id).where('status', '=', 'sent').execute()).at(0),
+        (
+          await t.db
+            .selectFrom('outbox')
+            .selectAll()
+            .where('in_reply_to', '=', rows[0]!.id)
+            .where('status', '=', 'sent')
+            .execute()
+        ).at(0),
       10_000,
       'the reply to be sent',
     );
@@ -258,13 +324,16 @@ describe('wecom callback route (live clock, full app)', () => {
     await new Promise((r) => setTimeout(r, 700));
     const sends = fake.callsOf('message/send').filter((c) => (c.body as { touser?: string }).touser === 'storm-user');
     expect(sends).toHaveLength(1);
-    expect(await t.db.selectFrom('outbox').select('id').where('in_reply_to', '=', rows[0]!.id).execute()).toHaveLength(1);
+    expect(await t.db.selectFrom('outbox').select('id').where('in_reply_to', '=', rows[0]!.id).execute()).toHaveLength(
+      1,
+    );
   });
 
   it('database unavailable → 503 and nothing acked; back up → normal without a restart', async () => {
     const url = testDatabaseUrl();
     const dbName = url
-      ? ((await t.db.selectNoFrom((eb) => eb.fn<string>('current_database', []).as('n')).executeTakeFirstOrThrow()).n as string)
+      ? ((await t.db.selectNoFrom((eb) => eb.fn<string>('current_database', []).as('n')).executeTakeFirstOrThrow())
+          .n as string)
       : null;
     const admin = url ? new pg.Client({ connectionString: url }) : null;
     await admin?.connect();
@@ -299,6 +368,8 @@ describe('wecom callback route (live clock, full app)', () => {
     const up = await post(cb);
     expect(up.statusCode).toBe(200);
     expect(up.body).toBe('');
-    expect(await t.db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', `msg:${msgId}`).execute()).toHaveLength(1);
+    expect(
+      await t.db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', `msg:${msgId}`).execute(),
+    ).toHaveLength(1);
   });
 });

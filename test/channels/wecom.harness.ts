@@ -163,7 +163,14 @@ export async function seedDealer(
     .execute();
   await db
     .insertInto('dealers')
-    .values({ code: dealer, name: '杭州恒达门窗', region_id: region.id, tier: 'key', manager_code: manager, partnership_start: '2022-03-01' })
+    .values({
+      code: dealer,
+      name: '杭州恒达门窗',
+      region_id: region.id,
+      tier: 'key',
+      manager_code: manager,
+      partnership_start: '2022-03-01',
+    })
     .execute();
   if (o.kfExternalId) {
     await db
@@ -180,7 +187,11 @@ export async function countInbound(db: Kysely<Database>): Promise<number> {
 }
 
 /** Polls `check` until it returns a value (not undefined/false) or the deadline passes. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 10_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

@@ -43,7 +43,13 @@ export async function insertNeedsFixture(db: Kysely<Database>, now: Date): Promi
     .insertInto('managers')
     .values([m('M102', '李娜', 'account', 'M101'), m('M103', '王强', 'account', 'M104')])
     .execute();
-  const d = (code: string, name: string, tier: 'core' | 'key' | 'regular' | 'silent', manager: string, tags: string[]) => ({
+  const d = (
+    code: string,
+    name: string,
+    tier: 'core' | 'key' | 'regular' | 'silent',
+    manager: string,
+    tags: string[],
+  ) => ({
     code,
     name,
     region_id: region.id,
@@ -83,23 +89,54 @@ export async function insertNeedsFixture(db: Kysely<Database>, now: Date): Promi
   ];
   await db
     .insertInto('products')
-    .values({ sku: 'KW-N60', name: '窄边框平开窗', category: 'windows', series: 'N', unit: '套', list_price_fen: 600_000, moq: 1 })
+    .values({
+      sku: 'KW-N60',
+      name: '窄边框平开窗',
+      category: 'windows',
+      series: 'N',
+      unit: '套',
+      list_price_fen: 600_000,
+      moq: 1,
+    })
     .execute();
   for (const [no, fen, at, status] of orders) {
     await db
       .insertInto('orders')
-      .values({ order_no: no, dealer_code: 'D0101', status, total_fen: fen, delivery_date: null, placed_at: at, shipped_at: null, cancelled_at: null, paid_at: null, source: 'seed', draft_id: null })
+      .values({
+        order_no: no,
+        dealer_code: 'D0101',
+        status,
+        total_fen: fen,
+        delivery_date: null,
+        placed_at: at,
+        shipped_at: null,
+        cancelled_at: null,
+        paid_at: null,
+        source: 'seed',
+        draft_id: null,
+      })
       .execute();
     await db
       .insertInto('order_lines')
-      .values({ order_no: no, line_no: 1, sku: 'KW-N60', category: 'windows', qty: 10, unit_price_fen: fen / 10, amount_fen: fen })
+      .values({
+        order_no: no,
+        line_no: 1,
+        sku: 'KW-N60',
+        category: 'windows',
+        qty: 10,
+        unit_price_fen: fen / 10,
+        amount_fen: fen,
+      })
       .execute();
   }
   const policies = JSON.parse(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8')) as {
     policies: Array<{ code: string; name: string; kind: string }>;
   };
   const ladder = policies.policies.find((p) => p.code === 'LADDER-2026Q4')!;
-  await db.insertInto('policies').values({ code: ladder.code, name: ladder.name, kind: ladder.kind, spec: JSON.stringify(ladder) }).execute();
+  await db
+    .insertInto('policies')
+    .values({ code: ladder.code, name: ladder.name, kind: ladder.kind, spec: JSON.stringify(ladder) })
+    .execute();
   await db
     .insertInto('dealer_scores')
     .values({

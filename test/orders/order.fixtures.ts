@@ -3,9 +3,9 @@ import { type Kysely, sql } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { tierPriceFen } from '../../core/catalog/pricing.js';
 import type { Database, Tier } from '../../db/schema.js';
-import { TEST_NOW } from '../helpers/seed-test-data.js';
+import { quarterStart, shanghaiDate } from '../../core/shared/time.js';
 
-/** A small, fully known ordering world. Upserts, so it also lays cleanly over the seeded demo slice. */
+/** A small, fully known ordering world around `now`. Upserts, so it also lays cleanly over the seeded demo slice. */
 export const FX = {
   manager: 'M901',
   /** core tier; ¥493,050 of qualifying orders this quarter (just under the 2% band at ¥500,000). */
@@ -14,21 +14,25 @@ export const FX = {
   other: 'D0902',
   /** key tier; a receivable 56 days overdue. */
   overdue: 'D0903',
-  coreOrder: 'SO202610159901',
-  otherOrder: 'SO202611209901',
   /** MOQ 20, order multiple 20. */
   moq20: 'KC-S06',
   /** HQ has 10 available. */
   scarce: 'KW-N75',
 } as const;
 
-const hoursAgo = (h: number) => new Date(TEST_NOW.getTime() - h * 3600_000);
-const day = (offset: number) => {
-  const d = new Date(TEST_NOW.getTime() + 8 * 3600_000 + offset * 86_400_000);
-  return d.toISOString().slice(0, 10);
-};
+/** The fixture orders of a world around `now`: D0901's order 40 days ago, D0902's 6 days ago. */
+export function fixtureOrders(now: Date): { coreOrder: string; otherOrder: string } {
+  const no = (offset: number) =>
+    `SO${shanghaiDate(new Date(now.getTime() + offset * 86_400_000)).replaceAll('-', '')}9901`;
+  return { coreOrder: no(-40), otherOrder: no(-6) };
+}
 
-export async function installOrderFixtures(db: Kysely<Database>): Promise<void> {
+export const orderFixtures = (now: Date) => (db: Kysely<Database>) => installOrderFixtures(db, now);
+
+export async function installOrderFixtures(db: Kysely<Database>, now: Date): Promise<void> {
+  const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
+  const day = (offset: number) => shanghaiDate(new Date(now.getTime() + offset * 86_400_000));
+  const { coreOrder, otherOrder } = fixtureOrders(now);
   const catalog = parseCatalogCsv(readFileSync(new URL('../../db/seed/data/catalog.csv', import.meta.url), 'utf8'));
   for (const p of catalog) {
     const values = {
@@ -46,20 +50,50 @@ export async function installOrderFixtures(db: Kysely<Database>): Promise<void> 
       active: true,
     };
     const { sku: _sku, ...update } = values;
-    await db.insertInto('products').values(values).onConflict((oc) => oc.column('sku').doUpdateSet(update)).execute();
+    await db
+      .insertInto('products')
+      .values(values)
+      .onConflict((oc) => oc.column('sku').doUpdateSet(update))
+      .execute();
     for (const tier of ['core', 'key', 'regular', 'silent'] as const) {
       const price_fen = tierPriceFen(p.listPriceFen, tier);
-      await db.insertInto('tier_prices').values({ sku: p.sku, tier, price_fen }).onConflict((oc) => oc.columns(['sku', 'tier']).doUpdateSet({ price_fen })).execute();
+      await db
+        .insertInto('tier_prices')
+        .values({ sku: p.sku, tier, price_fen })
+        .onConflict((oc) => oc.columns(['sku', 'tier']).doUpdateSet({ price_fen }))
+        .execute();
     }
     const stock = { on_hand: p.sku === FX.scarce ? 10 : 5000, reserved: 0, updated_at: hoursAgo(1) };
-    await db.insertInto('hq_stock').values({ sku: p.sku, ...stock }).onConflict((oc) => oc.column('sku').doUpdateSet(stock)).execute();
+    await db
+      .insertInto('hq_stock')
+      .values({ sku: p.sku, ...stock })
+      .onConflict((oc) => oc.column('sku').doUpdateSet(stock))
+      .execute();
   }
   const policies = JSON.parse(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8')) as {
-    policies: Array<{ code: string; name: string; kind: string }>;
+    policies: Array<{ code: string; name: string; kind: string; period?: { start: string; end: string } }>;
   };
+  // The Q4 2026 ladder, moved to now's quarter when the suite runs on another date.
+  const ladder = policies.policies.find((p) => p.code === 'LADDER-2026Q4')!;
+  const qs = quarterStart(day(0));
+  if (qs !== '2026-10-01') {
+    const [y, m] = qs.split('-').map(Number) as [number, number];
+    const end = shanghaiDate(new Date(Date.UTC(y, m + 2, 1) - 86_400_000 + 12 * 3600_000));
+    const q = (m + 2) / 3;
+    policies.policies.push({
+      ...ladder,
+      code: `LADDER-${y}Q${q}`,
+      name: `${y}年第${q}季度阶梯返利`,
+      period: { start: qs, end },
+    });
+  }
   for (const p of policies.policies) {
     const row = { name: p.name, kind: p.kind, spec: JSON.stringify(p), active: true };
-    await db.insertInto('policies').values({ code: p.code, ...row }).onConflict((oc) => oc.column('code').doUpdateSet(row)).execute();
+    await db
+      .insertInto('policies')
+      .values({ code: p.code, ...row })
+      .onConflict((oc) => oc.column('code').doUpdateSet(row))
+      .execute();
   }
 
   await db
@@ -68,7 +102,11 @@ export async function installOrderFixtures(db: Kysely<Database>): Promise<void> 
     .onConflict((oc) => oc.columns(['province', 'city', 'county']).doNothing())
     .execute();
   const region = await db.selectFrom('regions').select('id').where('county', '=', '测试县').executeTakeFirstOrThrow();
-  await db.insertInto('managers').values({ code: FX.manager, name: '测试经理', role: 'account' }).onConflict((oc) => oc.column('code').doNothing()).execute();
+  await db
+    .insertInto('managers')
+    .values({ code: FX.manager, name: '测试经理', role: 'account' })
+    .onConflict((oc) => oc.column('code').doNothing())
+    .execute();
 
   const dealer = (code: string, name: string, tier: Tier, limitYuan: number) => ({
     code,
@@ -90,20 +128,37 @@ export async function installOrderFixtures(db: Kysely<Database>): Promise<void> 
     .execute();
   await db
     .insertInto('channel_identities')
-    .values([FX.core, FX.other, FX.overdue].map((c) => ({ channel: 'sandbox' as const, external_id: c, dealer_code: c })))
+    .values(
+      [FX.core, FX.other, FX.overdue].map((c) => ({ channel: 'sandbox' as const, external_id: c, dealer_code: c })),
+    )
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
     .execute();
 
-  // D0901: a delivered, paid October order — ¥364,800 of N60 + ¥128,250 of P88 = ¥493,050.
-  await insertOrder(db, FX.coreOrder, FX.core, 'delivered', new Date('2026-10-15T10:00:00+08:00'), [
-    ['KW-N60', 'windows', 300, 121_600],
-    ['KD-P88', 'doors', 100, 128_250],
-  ], true);
+  // D0901: a delivered, paid order this quarter — ¥364,800 of N60 + ¥128,250 of P88 = ¥493,050.
+  await insertOrder(
+    db,
+    coreOrder,
+    FX.core,
+    'delivered',
+    hoursAgo(40 * 24),
+    [
+      ['KW-N60', 'windows', 300, 121_600],
+      ['KD-P88', 'doors', 100, 128_250],
+    ],
+    true,
+  );
   // D0902: a placed order of its own.
-  await insertOrder(db, FX.otherOrder, FX.other, 'placed', new Date('2026-11-20T10:00:00+08:00'), [['KW-A50', 'windows', 40, 76_000]], false);
+  await insertOrder(db, otherOrder, FX.other, 'placed', hoursAgo(6 * 24), [['KW-A50', 'windows', 40, 76_000]], false);
   await db
     .insertInto('receivables')
-    .values({ dealer_code: FX.overdue, order_no: null, amount_fen: 2_000_000, paid_fen: 0, due_date: day(-56), created_at: hoursAgo(24 * 90) })
+    .values({
+      dealer_code: FX.overdue,
+      order_no: null,
+      amount_fen: 2_000_000,
+      paid_fen: 0,
+      due_date: day(-56),
+      created_at: hoursAgo(24 * 90),
+    })
     .execute();
 
   // D0901's own stock and sell-through: L01 low (4 left, 12 sold in 30 days), H01 low, N60 plenty.
@@ -143,12 +198,31 @@ async function insertOrder(
   const total = lines.reduce((s, [, , q, p]) => s + q * p, 0);
   await db
     .insertInto('orders')
-    .values({ order_no: orderNo, dealer_code: dealerCode, status, total_fen: total, delivery_date: null, placed_at: placedAt, paid_at: paid ? placedAt : null, source: 'seed' })
+    .values({
+      order_no: orderNo,
+      dealer_code: dealerCode,
+      status,
+      total_fen: total,
+      delivery_date: null,
+      placed_at: placedAt,
+      paid_at: paid ? placedAt : null,
+      source: 'seed',
+    })
     .onConflict((oc) => oc.column('order_no').doNothing())
     .execute();
   await db
     .insertInto('order_lines')
-    .values(lines.map(([sku, category, qty, price], i) => ({ order_no: orderNo, line_no: i + 1, sku, category, qty, unit_price_fen: price, amount_fen: qty * price })))
+    .values(
+      lines.map(([sku, category, qty, price], i) => ({
+        order_no: orderNo,
+        line_no: i + 1,
+        sku,
+        category,
+        qty,
+        unit_price_fen: price,
+        amount_fen: qty * price,
+      })),
+    )
     .onConflict((oc) => oc.columns(['order_no', 'line_no']).doNothing())
     .execute();
 }

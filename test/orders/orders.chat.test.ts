@@ -1,15 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays, shanghaiDate } from '../../core/shared/time.js';
+import { dateZh } from '../../bot/replies/orders.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
-import { TEST_NOW } from '../helpers/seed-test-data.js';
-import { FX, installOrderFixtures } from './order.fixtures.js';
+import { FX, fixtureOrders, orderFixtures } from './order.fixtures.js';
 
+// The turn clock runs ahead of the wall clock: the outbox stamps rows due at wall-clock time and the dispatcher
+// compares with the app clock, so a clock behind the wall would never deliver (reported to the lead).
+const NOW = new Date('2036-11-26T10:00:00+08:00');
+const TODAY = shanghaiDate(NOW);
+const { coreOrder, otherOrder } = fixtureOrders(NOW);
 let app: TestApp;
-let clock = TEST_NOW;
+let clock = NOW;
 const db = () => app.database.db;
 
-const ordersOf = (dealer: string) => db().selectFrom('orders').selectAll().where('dealer_code', '=', dealer).where('source', '=', 'chat').execute();
-const reserved = async (sku: string) => (await db().selectFrom('hq_stock').select('reserved').where('sku', '=', sku).executeTakeFirstOrThrow()).reserved;
-const drafts = (dealer: string) => db().selectFrom('order_drafts').selectAll().where('dealer_code', '=', dealer).execute();
+const ordersOf = (dealer: string) =>
+  db().selectFrom('orders').selectAll().where('dealer_code', '=', dealer).where('source', '=', 'chat').execute();
+const reserved = async (sku: string) =>
+  (await db().selectFrom('hq_stock').select('reserved').where('sku', '=', sku).executeTakeFirstOrThrow()).reserved;
+const drafts = (dealer: string) =>
+  db().selectFrom('order_drafts').selectAll().where('dealer_code', '=', dealer).execute();
 const one = async (from: string, text: string) => {
   const replies = await app.say(from, text);
   expect(replies).toHaveLength(1);
@@ -17,7 +26,7 @@ const one = async (from: string, text: string) => {
 };
 
 beforeAll(async () => {
-  app = await startTestApp({ seeded: true, prepare: installOrderFixtures, now: () => clock });
+  app = await startTestApp({ seeded: true, prepare: orderFixtures(NOW), now: () => clock });
 });
 afterAll(async () => {
   await app?.close();
@@ -25,12 +34,12 @@ afterAll(async () => {
 
 describe('ordering by chat', () => {
   it('drafts, modifies, confirms once, reports status and cancels', async () => {
-    const draft = await one(FX.core, 'N60 30套 下周三送');
+    const draft = await one(FX.core, 'N60 30套 12月2号送');
     expect(draft).toContain('订单草稿');
     expect(draft).toContain('窄边框平开窗 N60 × 30套');
     expect(draft).toContain('单价 ¥1,216'); // core: list ¥1,280 − 5%
     expect(draft).toContain('合计：¥36,480');
-    expect(draft).toContain('12月2日（周三）');
+    expect(draft).toContain(`送货日期：${dateZh('2036-12-02')}`);
     // ¥493,050 before + ¥36,480 = ¥529,530: crosses the ¥500,000 band.
     expect(draft).toContain('确认后本季度累计 ¥529,530，返利档位 0% → 2%，预计返利增加 ¥10,590.60');
     expect(draft).toContain('回复“确认”下单');
@@ -47,16 +56,21 @@ describe('ordering by chat', () => {
     expect(removed).not.toContain('执手 H01');
 
     const moved = await one(FX.core, '改到12月5号送');
-    expect(moved).toContain('12月5日');
+    expect(moved).toContain(`送货日期：${dateZh('2036-12-05')}`);
     expect(await ordersOf(FX.core)).toHaveLength(0);
 
     const before = await reserved('KW-N60');
     const placed = await one(FX.core, '确认');
-    expect(placed).toMatch(/已下单：SO20261126\d{4}/);
+    expect(placed).toMatch(new RegExp(`已下单：SO${TODAY.replaceAll('-', '')}\\d{4}`));
     const orderNo = /SO\d{12}/.exec(placed)![0];
     const orders = await ordersOf(FX.core);
     expect(orders).toHaveLength(1);
-    expect(orders[0]).toMatchObject({ order_no: orderNo, status: 'placed', total_fen: 4_864_000, delivery_date: '2026-12-05' });
+    expect(orders[0]).toMatchObject({
+      order_no: orderNo,
+      status: 'placed',
+      total_fen: 4_864_000,
+      delivery_date: '2036-12-05',
+    });
     expect(await reserved('KW-N60')).toBe(before + 40);
     const notices = (await app.outbox(FX.manager)).filter((m) => m.kind === 'order.placed');
     expect(notices).toHaveLength(1);
@@ -69,12 +83,16 @@ describe('ordering by chat', () => {
 
     const recent = await one(FX.core, '查一下我的订单状态');
     expect(recent).toContain(orderNo);
-    expect(recent).toContain(FX.coreOrder);
+    expect(recent).toContain(coreOrder);
 
     const cancelled = await one(FX.core, `取消${orderNo}`);
     expect(cancelled).toContain('已取消');
     expect(await reserved('KW-N60')).toBe(before);
-    const row = await db().selectFrom('orders').select(['status', 'cancelled_at']).where('order_no', '=', orderNo).executeTakeFirstOrThrow();
+    const row = await db()
+      .selectFrom('orders')
+      .select(['status', 'cancelled_at'])
+      .where('order_no', '=', orderNo)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('cancelled');
     expect(row.cancelled_at).not.toBeNull();
     expect(await one(FX.core, `取消${orderNo}`)).toContain('之前已经取消');
@@ -93,11 +111,19 @@ describe('ordering by chat', () => {
   it('an expired draft cannot be confirmed, and the dealer is told', async () => {
     await one(FX.core, 'T80 10套');
     const draft = (await drafts(FX.core)).find((d) => d.status === 'open')!;
-    await db().updateTable('order_drafts').set({ expires_at: new Date(clock.getTime() - 1000) }).where('id', '=', draft.id).execute();
+    await db()
+      .updateTable('order_drafts')
+      .set({ expires_at: new Date(clock.getTime() - 1000) })
+      .where('id', '=', draft.id)
+      .execute();
     const countBefore = (await ordersOf(FX.core)).length;
     expect(await one(FX.core, '确认')).toContain('已超过 30 分钟失效');
     expect((await ordersOf(FX.core)).length).toBe(countBefore);
-    const after = await db().selectFrom('order_drafts').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow();
+    const after = await db()
+      .selectFrom('order_drafts')
+      .select('status')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
     expect(after.status).toBe('expired');
   });
 
@@ -105,27 +131,32 @@ describe('ordering by chat', () => {
     await one(FX.core, 'T95 5套');
     const draft = (await drafts(FX.core)).find((d) => d.status === 'open')!;
     const countBefore = (await ordersOf(FX.core)).length;
+    // The clock only moves forward from here (going back would revive the conversation state).
     clock = new Date(clock.getTime() + 31 * 60_000);
-    try {
-      await app.say(FX.core, '确认');
-      expect((await ordersOf(FX.core)).length).toBe(countBefore);
-      const row = await db().selectFrom('order_drafts').select('status').where('id', '=', draft.id).executeTakeFirstOrThrow();
-      expect(row.status).not.toBe('confirmed');
-    } finally {
-      clock = TEST_NOW;
-    }
+    await app.say(FX.core, '确认');
+    expect((await ordersOf(FX.core)).length).toBe(countBefore);
+    const row = await db()
+      .selectFrom('order_drafts')
+      .select('status')
+      .where('id', '=', draft.id)
+      .executeTakeFirstOrThrow();
+    expect(row.status).not.toBe('confirmed');
   });
 
   it("another dealer's order number reads exactly like a missing one", async () => {
-    const other = await one(FX.core, `${FX.otherOrder}到哪了`);
+    const other = await one(FX.core, `${otherOrder}到哪了`);
     const missing = await one(FX.core, 'SO202611209998到哪了');
     expect(other).toContain('未找到该订单');
-    expect(other.replace(FX.otherOrder, '#')).toBe(missing.replace('SO202611209998', '#'));
-    expect(await one(FX.core, `取消${FX.otherOrder}`)).toContain('未找到该订单');
-    const row = await db().selectFrom('orders').select('status').where('order_no', '=', FX.otherOrder).executeTakeFirstOrThrow();
+    expect(other.replace(otherOrder, '#')).toBe(missing.replace('SO202611209998', '#'));
+    expect(await one(FX.core, `取消${otherOrder}`)).toContain('未找到该订单');
+    const row = await db()
+      .selectFrom('orders')
+      .select('status')
+      .where('order_no', '=', otherOrder)
+      .executeTakeFirstOrThrow();
     expect(row.status).toBe('placed');
     // The owner sees it.
-    expect(await one(FX.other, `${FX.otherOrder}到哪了`)).toContain('已下单，待发货');
+    expect(await one(FX.other, `${otherOrder}到哪了`)).toContain('已下单，待发货');
   });
 
   it('zero, negative and absurd quantities get a clear reply and write nothing', async () => {
@@ -158,7 +189,7 @@ describe('ordering by chat', () => {
     expect(ask).toContain('您要的是 窄边框平开窗 N60还是 窄边框推拉窗 N75？');
     const r = await one(FX.other, 'N75');
     expect(r).toContain('窄边框推拉窗 N75 × 20套');
-    expect(r).toContain('缺 10套，预计 12月10日（周四） 到货（仍可下单）');
+    expect(r).toContain(`缺 10套，预计 ${dateZh(addDays(TODAY, 14))} 到货（仍可下单）`);
     expect(await one(FX.other, '算了')).toContain('已取消');
   });
 
@@ -171,7 +202,7 @@ describe('ordering by chat', () => {
 
   it('reorders the last order at current prices', async () => {
     const r = await one(FX.other, '跟上次一样');
-    expect(r).toContain(`按上次订单 ${FX.otherOrder}`);
+    expect(r).toContain(`按上次订单 ${otherOrder}`);
     expect(r).toContain('铝合金平开窗 A50 × 40套');
     expect(r).toContain('单价 ¥760');
     await one(FX.other, '取消');
@@ -186,6 +217,14 @@ describe('stock by chat', () => {
     expect(r).toContain('您的库存 4套（库存数据更新于 2 小时前）');
     expect(r).toContain('近 30 天销售 12套，约可卖 10 天');
     expect(r).toContain('您的价格 ¥8,360/套');
+  });
+
+  it('a stock question while a draft waits answers it and leaves the draft alone', async () => {
+    await one(FX.core, 'T80 10套');
+    const r = await one(FX.core, 'KC-L01还有货吗');
+    expect(r).toContain('【经典L型橱柜 L01】');
+    const open = (await drafts(FX.core)).filter((d) => d.status === 'open');
+    expect(open.at(-1)!.items).toEqual([{ sku: 'KW-T80', qty: 10, unit: '套' }]);
   });
 
   it('advises what to restock and turns the advice into a draft', async () => {

@@ -144,7 +144,11 @@ export class KfPuller {
       let pages = 0;
       let stored = 0;
       for (; pages < MAX_PAGES_PER_PULL; ) {
-        const row = await this.db.selectFrom('kf_cursors').select('cursor').where('open_kfid', '=', openKfid).executeTakeFirst();
+        const row = await this.db
+          .selectFrom('kf_cursors')
+          .select('cursor')
+          .where('open_kfid', '=', openKfid)
+          .executeTakeFirst();
         const cursor = row?.cursor ?? '';
         const page = await this.client.kfSyncMsg({
           open_kfid: openKfid,
@@ -188,7 +192,10 @@ export class KfPuller {
 
       const customer = page.msg_list.filter(
         (m): m is KfMessage & { external_userid: string } =>
-          m.origin === ORIGIN_CUSTOMER && typeof m.msgid === 'string' && typeof m.external_userid === 'string' && m.external_userid !== '',
+          m.origin === ORIGIN_CUSTOMER &&
+          typeof m.msgid === 'string' &&
+          typeof m.external_userid === 'string' &&
+          m.external_userid !== '',
       );
       if (customer.length === 0) return 0;
       const inserted = await trx
@@ -233,7 +240,12 @@ export class KfPuller {
 }
 
 function payloadOf(m: KfMessage): Record<string, unknown> {
-  const p: Record<string, unknown> = { msgId: m.msgid, openKfId: m.open_kfid, sendTime: m.send_time, msgType: m.msgtype };
+  const p: Record<string, unknown> = {
+    msgId: m.msgid,
+    openKfId: m.open_kfid,
+    sendTime: m.send_time,
+    msgType: m.msgtype,
+  };
   const image = m['image'] as { media_id?: unknown } | undefined;
   if (m.msgtype === 'image' && typeof image?.media_id === 'string') p['mediaId'] = image.media_id;
   if (m.text?.menu_id) p['menuId'] = m.text.menu_id;

@@ -61,7 +61,13 @@ export function inboundOf(msg: WecomMessage): InboundInput {
   const sentAt = { createTime: msg.CreateTime };
   switch (msg.kind) {
     case 'text':
-      return { ...base, externalId: msg.FromUserName, msgType: 'text', content: msg.Content, payload: { msgId: msg.MsgId, ...agent, ...sentAt } };
+      return {
+        ...base,
+        externalId: msg.FromUserName,
+        msgType: 'text',
+        content: msg.Content,
+        payload: { msgId: msg.MsgId, ...agent, ...sentAt },
+      };
     case 'image':
       return {
         ...base,
@@ -72,9 +78,21 @@ export function inboundOf(msg: WecomMessage): InboundInput {
       };
     case 'kf_msg_or_event':
       // No sender on KF callbacks: queue them per KF account. The sync Token is not kept (it is short-lived).
-      return { ...base, externalId: `kf:${msg.OpenKfId}`, msgType: 'event', content: null, payload: { event: msg.Event, openKfId: msg.OpenKfId, ...sentAt } };
+      return {
+        ...base,
+        externalId: `kf:${msg.OpenKfId}`,
+        msgType: 'event',
+        content: null,
+        payload: { event: msg.Event, openKfId: msg.OpenKfId, ...sentAt },
+      };
     case 'enter_agent':
-      return { ...base, externalId: msg.FromUserName, msgType: 'event', content: null, payload: { event: msg.Event, eventKey: msg.EventKey, ...agent, ...sentAt } };
+      return {
+        ...base,
+        externalId: msg.FromUserName,
+        msgType: 'event',
+        content: null,
+        payload: { event: msg.Event, eventKey: msg.EventKey, ...agent, ...sentAt },
+      };
     case 'template_card_event':
       return {
         ...base,
@@ -108,7 +126,13 @@ export function inboundOf(msg: WecomMessage): InboundInput {
         },
       };
     case 'event':
-      return { ...base, externalId: msg.FromUserName || 'sys', msgType: 'event', content: null, payload: { event: msg.Event, ...agent, ...sentAt } };
+      return {
+        ...base,
+        externalId: msg.FromUserName || 'sys',
+        msgType: 'event',
+        content: null,
+        payload: { event: msg.Event, ...agent, ...sentAt },
+      };
     default:
       // Voice, video, location …: stored so the dealer is told what the assistant can read.
       return {
@@ -122,7 +146,11 @@ export function inboundOf(msg: WecomMessage): InboundInput {
 }
 
 /** Reads the raw body as a string with a byte limit and a deadline (fastify has no per-route request timeout). */
-function readRawBody(req: FastifyRequest, payload: NodeJS.ReadableStream, done: (err: Error | null, body?: string) => void) {
+function readRawBody(
+  req: FastifyRequest,
+  payload: NodeJS.ReadableStream,
+  done: (err: Error | null, body?: string) => void,
+) {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > CALLBACK_BODY_LIMIT) {
     done(new HttpError(413, 'body too large'));
@@ -251,7 +279,10 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
         );
       } catch (e) {
         // Not acknowledged: WeCom retries, and the unique key absorbs a store that committed late.
-        req.log.error({ err: { name: (e as Error).name, code: (e as { code?: unknown }).code } }, 'wecom callback store failed');
+        req.log.error(
+          { err: { name: (e as Error).name, code: (e as { code?: unknown }).code } },
+          'wecom callback store failed',
+        );
         return plain(reply, 503);
       }
 

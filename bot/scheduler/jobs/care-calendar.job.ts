@@ -50,17 +50,30 @@ export async function planAnniversaries(db: Kysely<Database>, date: string, now:
     (p): p is AnniversaryBonusPolicy => p.kind === 'anniversary_bonus',
   );
   const month = monthOf(date);
-  const bonusDealers = new Map<string, { policy: AnniversaryBonusPolicy; dealer: Awaited<ReturnType<typeof dealersStartedBetween>>[number] }>();
+  const bonusDealers = new Map<
+    string,
+    { policy: AnniversaryBonusPolicy; dealer: Awaited<ReturnType<typeof dealersStartedBetween>>[number] }
+  >();
   for (const policy of bonusPolicies) {
-    const starters = await dealersStartedBetween(db, addYears(month.start, -policy.years), addYears(month.end, -policy.years));
+    const starters = await dealersStartedBetween(
+      db,
+      addYears(month.start, -policy.years),
+      addYears(month.end, -policy.years),
+    );
     for (const d of starters) {
       if (anniversaryStatus(policy, d.partnershipStart, date).isThisMonth && !bonusDealers.has(d.code))
         bonusDealers.set(d.code, { policy, dealer: d });
     }
   }
   const noticeKey = (code: string) => `care.anniversary.bonus:${code}:${date.slice(0, 7)}`;
-  const announced = await existingDedupeKeys(db, [...bonusDealers.keys()].map(noticeKey));
-  const pending = [...bonusDealers.values()].filter((b) => !announced.has(noticeKey(b.dealer.code)));
+  const greetingKey = (code: string, day: string) => `care.anniversary:${code}:${day}`;
+  // Announced: by the month's notice, or inside the greeting of the anniversary day itself.
+  const announcedBy = (b: { policy: AnniversaryBonusPolicy; dealer: { code: string; partnershipStart: string } }) => [
+    noticeKey(b.dealer.code),
+    greetingKey(b.dealer.code, anniversaryStatus(b.policy, b.dealer.partnershipStart, date).anniversaryDate),
+  ];
+  const announced = await existingDedupeKeys(db, [...bonusDealers.values()].flatMap(announcedBy));
+  const pending = [...bonusDealers.values()].filter((b) => !announcedBy(b).some((k) => announced.has(k)));
   const lines = await orderLinesBetween(
     db,
     pending.map((b) => b.dealer.code),
@@ -94,7 +107,7 @@ export async function planAnniversaries(db: Kysely<Database>, date: string, now:
         code: d.code,
         body: anniversaryMessage(d.name, years, d.partnershipStart, bonusOf(d.code, b.policy)),
         kind: 'care.anniversary',
-        dedupeKey: noticeKey(d.code),
+        dedupeKey: greetingKey(d.code, date),
       });
       pendingCodes.delete(d.code);
       continue;
@@ -104,7 +117,7 @@ export async function planAnniversaries(db: Kysely<Database>, date: string, now:
       code: d.code,
       body: anniversaryMessage(d.name, years, d.partnershipStart, null),
       kind: 'care.anniversary',
-      dedupeKey: `care.anniversary:${d.code}:${date}`,
+      dedupeKey: greetingKey(d.code, date),
     });
   }
   for (const b of pending) {

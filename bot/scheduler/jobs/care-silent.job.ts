@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { fittingPolicies, type PeerFavourite, primaryTag } from '../../../core/care/activation.js';
 import { silentPlanMessage } from '../../../core/care/care.messages.js';
-import { lastOrders, loadActivePolicies, peerPurchases, silentDealers } from '../../../db/repositories/care.repository.js';
+import {
+  lastOrders,
+  loadActivePolicies,
+  peerPurchases,
+  silentDealers,
+} from '../../../db/repositories/care.repository.js';
 import type { Database } from '../../../db/schema.js';
 import type { JobDefinition } from '../job.types.js';
 import { DAILY_CRON } from './care-calendar.job.js';

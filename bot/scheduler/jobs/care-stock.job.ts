@@ -1,7 +1,17 @@
 import type { Kysely } from 'kysely';
-import { type DealerAnomalies, dealerAnomalyMessage, managerAnomalySummary, replenishmentMessage } from '../../../core/care/care.messages.js';
+import {
+  type DealerAnomalies,
+  dealerAnomalyMessage,
+  managerAnomalySummary,
+  replenishmentMessage,
+} from '../../../core/care/care.messages.js';
 import { sellThroughDrop } from '../../../core/care/anomalies.js';
-import { adviseReplenishment, type Overstock, overstockOf, type ReplenishmentAdvice } from '../../../core/care/replenishment.js';
+import {
+  adviseReplenishment,
+  type Overstock,
+  overstockOf,
+  type ReplenishmentAdvice,
+} from '../../../core/care/replenishment.js';
 import { addDays } from '../../../core/shared/time.js';
 import {
   existingDedupeKeys,

@@ -4,7 +4,13 @@ import { silentJob } from './care-silent.job.js';
 import { anomalyJob, replenishmentJob } from './care-stock.job.js';
 
 /** The daily care jobs, in the order `daily` runs them; each also runs alone (`jobs run care.birthday`). */
-export const dailySteps: readonly JobDefinition[] = [birthdayJob, anniversaryJob, replenishmentJob, anomalyJob, silentJob];
+export const dailySteps: readonly JobDefinition[] = [
+  birthdayJob,
+  anniversaryJob,
+  replenishmentJob,
+  anomalyJob,
+  silentJob,
+];
 
 /** Runs every daily care job in order, each in its own transaction; one failing does not stop the others. */
 export const dailyJob: JobDefinition = {

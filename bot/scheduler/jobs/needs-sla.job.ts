@@ -9,9 +9,13 @@ import type { JobContext, JobDefinition } from '../job.types.js';
  * each checkpoint fire once even when two runs overlap.
  */
 export async function runNeedsSla(ctx: Pick<JobContext, 'db' | 'now' | 'notifier'>): Promise<Record<string, number>> {
-  const r = await ctx.db.transaction().execute((trx) =>
-    new NeedsService({ store: new NeedsRepository(trx), notifier: ctx.notifier(trx), notices: needNotices }).checkSla(ctx.now),
-  );
+  const r = await ctx.db
+    .transaction()
+    .execute((trx) =>
+      new NeedsService({ store: new NeedsRepository(trx), notifier: ctx.notifier(trx), notices: needNotices }).checkSla(
+        ctx.now,
+      ),
+    );
   return { ...r };
 }
 

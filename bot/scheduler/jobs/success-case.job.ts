@@ -13,7 +13,11 @@ import { type JobPlan, type Push, runPlan } from './pushes.js';
  */
 export async function planSuccessCases(db: Kysely<Database>, date: string): Promise<JobPlan> {
   const week = mondayOf(date);
-  const [dealers, cases, keys] = await Promise.all([loadCareDealers(db), loadSuccessCases(db), sentSuccessCaseKeys(db)]);
+  const [dealers, cases, keys] = await Promise.all([
+    loadCareDealers(db),
+    loadSuccessCases(db),
+    sentSuccessCaseKeys(db),
+  ]);
   const sent = new Map<string, Set<number>>();
   const thisWeek = new Set<string>();
   for (const k of keys) {
