@@ -187,8 +187,9 @@ async function main(): Promise<void> {
         });
         if (kind === 'ours') {
           const stored = (await countRows()) - before;
-          // Every acked callback must be a stored row (unique MsgIds: no duplicates in this run).
-          if (!max.wrapped && stored !== max.ok) storedOk = false;
+          // Every acked callback is a stored row (unique MsgIds). Requests still in flight when autocannon stops
+          // are stored but not counted as answered: at most one per connection.
+          if (!max.wrapped && (stored < max.ok || stored > max.ok + CONNECTIONS)) storedOk = false;
           console.error(`ours: ${max.ok} acked, ${stored} rows stored`);
         }
         const fixed = await load(port, buildPayloads(FIXED_RATE * DURATION + 2_000), {

@@ -25,6 +25,12 @@ describe('loadConfig', () => {
     for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'WECOM_AES_KEY', 'ADMIN_TOKEN']) expect(problems).toContain(key);
   });
 
+  it('overrides need SLAs only with a well-formed table', () => {
+    expect(loadConfig({ NEED_SLA: 'core=8/16' }).needs.sla.core).toEqual({ firstResponse: 8, resolution: 16 });
+    expect(loadConfig({}).needs.sla.key).toEqual({ firstResponse: 24, resolution: 48 });
+    expect(() => loadConfig({ NEED_SLA: 'core=fast' })).toThrow(/NEED_SLA/);
+  });
+
   it('requires the whole WeCom set once any of it is given', () => {
     expect(() => loadConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_TOKEN: required/);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
  * The only place that reads the environment (through `loadConfig(process.env)` in main.ts and cli.ts).
@@ -49,6 +50,7 @@ const envSchema = z.object({
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
   OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
   SCHEDULER_ENABLED: bool.default(true),
+  NEED_SLA: optionalString,
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
@@ -76,6 +78,8 @@ export interface AppConfig {
   sandbox: boolean;
   pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
   scheduler: { enabled: boolean; timezone: 'Asia/Shanghai' };
+  /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
+  needs: { sla: SlaTable };
 }
 
 export class ConfigError extends Error {
@@ -105,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   if (wecomSet.length > 0 && wecomSet.length < WECOM_REQUIRED.length) {
     for (const k of WECOM_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any WECOM_* is set`);
   }
+  const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
+  if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
   if (problems.length) throw new ConfigError(problems);
 
   const wecom =
@@ -142,6 +148,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
     scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' as const },
+    needs: { sla: sla! },
   });
 }
 

@@ -101,6 +101,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
       // Policy explanations may be phrased by the model; the handler sends it only if its numbers are grounded.
       rephrase: llm ? (text, facts) => llm.rephrase(text, facts) : undefined,
+      settings: { needSla: config.needs.sla },
     });
     const worker = new InboundWorker(database.db, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
@@ -141,7 +142,12 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     }
     const scheduler =
       config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
-        ? new Scheduler(database.db, jobs, { kv, notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()), log })
+        ? new Scheduler(database.db, jobs, {
+            kv,
+            notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()),
+            log,
+            settings: { needSla: config.needs.sla },
+          })
         : null;
     scheduler?.start();
 

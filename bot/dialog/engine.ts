@@ -21,6 +21,7 @@ export interface EngineDeps {
   fallbackBelow?: number;
   /** Passed to handlers as `ctx.rephrase` (LLM phrasing of explanations, number-guarded by the handler). */
   rephrase?: TurnContext['rephrase'];
+  settings: TurnContext['settings'];
 }
 
 const MAX_TEXT = 2000;
@@ -66,6 +67,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       catalog,
       markdown: identity.channel === 'wecom',
       ...(deps.rephrase ? { rephrase: deps.rephrase } : {}),
+      settings: deps.settings,
     };
     const handler = deps.handlers[intent] ?? deps.handlers.unknown;
     if (!handler) return [{ body: commonReplies.unknown(sender) }];

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SlaTable } from '../../core/needs/sla.js';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Notifier } from '../../core/shared/notifier.port.js';
 import type { Database, InboundRow } from '../../db/schema.js';
@@ -26,6 +27,13 @@ export interface TurnContext {
   markdown: boolean;
   /** LLM rephrasing of a template explanation (only with an LLM configured); the handler applies the number guard. */
   rephrase?: (text: string, facts: readonly string[]) => Promise<string | null>;
+  /** Deployment settings handlers need (from config). */
+  settings: TurnSettings;
+}
+
+/** Configuration the conversation needs, passed down from bot/config.ts. */
+export interface TurnSettings {
+  needSla: SlaTable;
 }
 
 export interface TurnResult {

@@ -4,6 +4,8 @@ import type { Database, OutboxRoute } from '../../db/schema.js';
 import { splitByBytes } from '../../adapters/wecom/wecom.client.js';
 import { renderForRoute } from '../replies/render.js';
 
+const DUE_NOW = new Date(0);
+
 /** WeCom's limit for one text or markdown message. */
 export const MAX_MESSAGE_BYTES = 2048;
 
@@ -46,7 +48,8 @@ export async function enqueue(db: Kysely<Database>, messages: OutgoingMessage[])
         format: m.format ?? 'text',
         kind: m.kind,
         in_reply_to: m.inReplyTo ?? null,
-        next_attempt_at: m.notBefore ?? new Date(),
+        // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
+        next_attempt_at: m.notBefore ?? DUE_NOW,
       })),
     )
     .onConflict((oc) => oc.column('dedupe_key').doNothing())

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { SlaTable } from '../../core/needs/sla.js';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Notifier } from '../../core/shared/notifier.port.js';
 import type { Database } from '../../db/schema.js';
@@ -11,6 +12,8 @@ export interface JobContext {
   /** A notifier writing into the outbox of the given transaction (or of `db` outside one). */
   notifier(db: Kysely<Database>): Notifier;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** Deployment settings jobs need (from config); defaults apply when absent (CLI what-ifs, tests). */
+  settings?: { needSla?: SlaTable };
 }
 
 /** A scheduled job: a plain service call, also runnable from the CLI (`npm run cli -- jobs run NAME`). */

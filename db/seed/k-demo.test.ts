@@ -9,6 +9,8 @@ import { parseSeedArgs, runSeedCli } from './seed.cli.js';
 
 const NOW = new Date('2026-11-26T10:00:00+08:00');
 const NOW_ARG = '2026-11-26T10:00:00+08:00';
+/** Orders' Asia/Shanghai date, for SQL. */
+const placedDay = sql`(placed_at at time zone 'Asia/Shanghai')::date`;
 
 let handle: DatabaseHandle;
 let db: Kysely<Database>;
@@ -149,7 +151,7 @@ describe('K demo at scale 1', () => {
     expect(ids.filter((i) => i.channel === 'kf').every((i) => i.open_kfid === 'wkKdemo01')).toBe(true);
   });
 
-  it('has tiers in the expected shares and tags consistent with the data', async () => {
+  it('has tiers in the expected shares and tags consistent with the data (last 12 months)', async () => {
     const tiers = await db
       .selectFrom('dealers')
       .select(['tier'])
@@ -164,6 +166,7 @@ describe('K demo at scale 1', () => {
       .innerJoin('order_lines as l', 'l.order_no', 'o.order_no')
       .where(sql<boolean>`'门窗专长' = any(d.tags)`)
       .where('o.status', '<>', 'cancelled')
+      .where(sql<boolean>`(o.placed_at at time zone 'Asia/Shanghai')::date > '2025-11-26'`)
       .select(
         sql<number>`sum(l.amount_fen) filter (where l.category in ('windows','doors'))::float8 / sum(l.amount_fen)`.as(
           'v',
@@ -176,6 +179,21 @@ describe('K demo at scale 1', () => {
     expect(engineering).toBeGreaterThan(20);
     expect(summary.facts.windowSpecialists.length).toBeGreaterThan(100);
     expect(summary.facts.cabinetSpecialists.length).toBeGreaterThan(60);
+    // 高成长: active, the last 12 months ≥ 1.5× the 12 months before (which had orders).
+    const growth = await sql<{ code: string; tagged: boolean; derived: boolean }>`
+      select d.code, '高成长' = any(d.tags) as tagged,
+             d.tier <> 'silent' and coalesce(y.before, 0) > 0 and coalesce(y.last, 0) >= 1.5 * y.before as derived
+      from dealers d left join (
+        select dealer_code,
+               sum(total_fen) filter (where ${placedDay} > '2025-11-26')::float8 as last,
+               sum(total_fen) filter (where ${placedDay} <= '2025-11-26')::float8 as before
+        from orders where status <> 'cancelled' group by dealer_code
+      ) y on y.dealer_code = d.code order by d.code`.execute(db);
+    expect(growth.rows.filter((r) => r.tagged !== r.derived)).toEqual([]);
+    const tagged = growth.rows.filter((r) => r.tagged).map((r) => r.code);
+    expect(tagged).toEqual(summary.facts.growthDealers);
+    expect(tagged.length).toBeGreaterThan(30);
+    expect(tagged.length).toBeLessThan(90);
   });
 
   it('gives every order a well-formed number and continues the daily sequences', async () => {
@@ -194,14 +212,32 @@ describe('K demo at scale 1', () => {
     expect(mismatched).toBe(0);
     const future = await scalar(sql<{ v: number }>`select count(*)::int as v from orders where placed_at > ${NOW}`);
     expect(future).toBe(0);
+    const beforePartnership = await scalar(sql<{ v: number }>`
+      select count(*)::int as v from orders o join dealers d on d.code = o.dealer_code
+      where (o.placed_at at time zone 'Asia/Shanghai')::date < d.partnership_start`);
+    expect(beforePartnership).toBe(0);
+    // The invariant has something to bite on: dealers that partnered within the 24 months do order.
+    const recentPartners = await scalar(sql<{ v: number }>`
+      select count(distinct d.code)::int as v from dealers d join orders o on o.dealer_code = d.code
+      where d.partnership_start > '2024-11-26'`);
+    expect(recentPartners).toBeGreaterThan(5);
   });
 
-  it('totals about 4 billion CNY a year at tier prices, with realistic statuses', async () => {
-    const total = await scalar(
-      sql<{ v: number }>`select sum(total_fen)::float8 as v from orders where status <> 'cancelled'`,
-    );
+  it('totals about 4 billion CNY in the last 12 months at tier prices, with realistic statuses', async () => {
+    const total = await scalar(sql<{ v: number }>`
+      select sum(total_fen)::float8 as v from orders where status <> 'cancelled' and ${placedDay} > '2025-11-26'`);
     expect(total).toBeGreaterThan(3.7e11);
     expect(total).toBeLessThan(4.3e11);
+    expect(summary.orderAmountFen).toBe(total);
+    // The year before is there too, a little smaller (most dealers grew a little, a few a lot, silent ones stopped).
+    const yearBefore = await scalar(sql<{ v: number }>`
+      select sum(total_fen)::float8 as v from orders where status <> 'cancelled' and ${placedDay} <= '2025-11-26'`);
+    expect(yearBefore / total).toBeGreaterThan(0.8);
+    expect(yearBefore / total).toBeLessThan(1.05);
+    expect(summary.orderAmount24mFen).toBe(total + yearBefore);
+    const span = await sql<{ first: string; last: string }>`
+      select min(${placedDay})::text as first, max(${placedDay})::text as last from orders`.execute(db);
+    expect(span.rows[0]).toEqual({ first: '2024-11-27', last: '2026-11-26' });
     const wrongTotals = await scalar(sql<{ v: number }>`
       select count(*)::int as v from orders o
       where o.total_fen <> (select sum(amount_fen) from order_lines l where l.order_no = o.order_no)`);
@@ -291,6 +327,71 @@ describe('K demo at scale 1', () => {
       select count(*)::int as v from dealers d where d.tier = 'silent'
         and exists (select 1 from orders o where o.dealer_code = d.code and o.placed_at < ${NOW}::timestamptz - interval '90 days')`);
     expect(longAgo).toBe(180);
+    // …and they stopped 3–10 months ago.
+    const lastOrders = await sql<{ last: string }>`
+      select max(${placedDay})::text as last from orders o join dealers d on d.code = o.dealer_code
+      where d.tier = 'silent' group by d.code`.execute(db);
+    expect(lastOrders.rows).toHaveLength(180);
+    for (const { last } of lastOrders.rows) {
+      expect(last < '2026-08-28').toBe(true);
+      expect(last >= '2026-01-30').toBe(true);
+    }
+  });
+
+  it('has the year before for year-over-year comparisons: growth dealers > +50%, most others −30%…+40%', async () => {
+    // Every dealer that partnered well before the last 12 months ordered in the year before them.
+    const withoutYearBefore = await scalar(sql<{ v: number }>`
+      select count(*)::int as v from dealers d where d.partnership_start <= '2025-09-26'
+        and not exists (select 1 from orders o where o.dealer_code = d.code
+                        and (o.placed_at at time zone 'Asia/Shanghai')::date <= '2025-11-26')`);
+    expect(withoutYearBefore).toBe(0);
+    const counts = await sql<{ last: number; before: number }>`
+      select count(*) filter (where ${placedDay} > '2025-11-26')::int as last,
+             count(*) filter (where ${placedDay} <= '2025-11-26')::int as before from orders`.execute(db);
+    const { last, before } = counts.rows[0]!;
+    expect(before / last).toBeGreaterThan(0.8);
+    expect(before / last).toBeLessThan(1.2);
+
+    // Year to date (2026-01-01..11-26) against the same days of 2025.
+    const ytd = await sql<{ code: string; tier: string; growth: boolean; now: number; then: number }>`
+      select d.code, d.tier, '高成长' = any(d.tags) as growth,
+             coalesce(sum(o.total_fen) filter (where ${placedDay} between '2026-01-01' and '2026-11-26'), 0)::float8 as now,
+             coalesce(sum(o.total_fen) filter (where ${placedDay} between '2025-01-01' and '2025-11-26'), 0)::float8 as then
+      from dealers d left join orders o on o.dealer_code = d.code and o.status <> 'cancelled'
+      group by d.code, d.tier, d.tags order by d.code`.execute(db);
+    const yoy = (r: { now: number; then: number }) => r.now / r.then - 1;
+    const growth = ytd.rows.filter((r) => r.growth);
+    expect(growth.length).toBeGreaterThan(30);
+    for (const r of growth) {
+      expect(r.then).toBeGreaterThan(0);
+      expect(yoy(r)).toBeGreaterThan(0.5);
+    }
+    const others = ytd.rows.filter((r) => !r.growth && r.tier !== 'silent');
+    expect(others.every((r) => r.then > 0)).toBe(true);
+    const steady = others.filter((r) => yoy(r) >= -0.3 && yoy(r) <= 0.4);
+    expect(steady.length / others.length).toBeGreaterThanOrEqual(0.8);
+    // Not flat either: some shrink, most grow a little.
+    expect(others.filter((r) => yoy(r) < -0.05).length).toBeGreaterThan(20);
+    expect(others.filter((r) => yoy(r) > 0.05).length).toBeGreaterThan(others.length / 4);
+    for (const r of ytd.rows.filter((x) => x.tier === 'silent')) expect(yoy(r)).toBeLessThan(0);
+
+    // GROWTH-2026 (core and key only) compares this year so far with the whole of 2025: several qualify, most don't.
+    const qualifying = ytd.rows.filter((r) => r.tier === 'core' || r.tier === 'key');
+    const annual2025 = await sql<{ code: string; v: number }>`
+      select dealer_code as code, sum(total_fen)::float8 as v from orders
+      where status <> 'cancelled' and ${placedDay} between '2025-01-01' and '2025-12-31' group by dealer_code`.execute(
+      db,
+    );
+    const base = new Map(annual2025.rows.map((r) => [r.code, r.v]));
+    const qualifiers = qualifying
+      .filter((r) => (base.get(r.code) ?? 0) > 0 && r.now > 1.5 * base.get(r.code)!)
+      .map((r) => r.code);
+    expect(qualifiers.length).toBeGreaterThanOrEqual(5);
+    expect(qualifiers.length / qualifying.length).toBeLessThan(0.3);
+    expect(summary.facts.growthRewardQualifiers.map((q) => q.dealerCode)).toEqual(qualifiers);
+    expect(summary.facts.growthRewardQualifiers.every((q) => q.policyCode === 'GROWTH-2026' && q.growth > 0.5)).toBe(
+      true,
+    );
   });
 
   it('has overdue receivables for about 5% of dealers', async () => {

@@ -2,6 +2,13 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import type { Product } from '../../core/catalog/catalog.types.js';
+import {
+  growthStatus,
+  parsePolicies,
+  policyReaches,
+  previousYearPeriod,
+  qualifyingAmount,
+} from '../../core/policies/index.js';
 import type { Database, Tier } from '../schema.js';
 import { COURSES, type DealerTag, HONOUR_TITLES, SUCCESS_CASES } from './content.js';
 import {
@@ -18,8 +25,10 @@ import { BRAND_WORDS, personName, TRADE_SUFFIXES, uniquePhone } from './names.js
 import { Prng } from './prng.js';
 
 /**
- * The K demo: a deterministic, realistic dealer network (managers, dealers, contacts, stores, 12 months of orders,
+ * The K demo: a deterministic, realistic dealer network (managers, dealers, contacts, stores, 24 months of orders,
  * receivables, 90 days of sell-through, inventory, policies and content), everything relative to `now`.
+ * Two years of orders give year-over-year comparisons a base: most dealers move −20%…+30% a year, the growth
+ * dealers (高成长) at least +50%; the last 12 months total K's ¥4 billion a year at scale 1.
  * The same seed, scale and `now` always produce the same rows.
  */
 
@@ -39,7 +48,13 @@ export interface DemoFacts {
   cabinetSpecialists: string[];
   engineeringDealers: string[];
   townshipDealers: string[];
+  /** 高成长: the last 12 months at least 1.5× the 12 months before (active dealers with orders in both). */
   growthDealers: string[];
+  /**
+   * Dealers qualifying for a growth reward policy (GROWTH-2026) at `now`, as the policy engine compares: the period's
+   * amount so far against the whole same period a year earlier. Targeted dealers only.
+   */
+  growthRewardQualifiers: { policyCode: string; dealerCode: string; growth: number }[];
   silentDealers: string[];
   /** Contacts whose birthday is today (Asia/Shanghai), by dealer. */
   birthdaysToday: { dealerCode: string; contact: string }[];
@@ -65,8 +80,10 @@ export interface SeedSummary {
   now: string;
   counts: Record<string, number>;
   totalRows: number;
-  /** Sum of non-cancelled orders over the 12 months, in fen. */
+  /** Sum of non-cancelled orders over the last 12 months, in fen (≈ ¥4 billion at scale 1). */
   orderAmountFen: number;
+  /** Sum of non-cancelled orders over all 24 months, in fen. */
+  orderAmount24mFen: number;
   ms: number;
   facts: DemoFacts;
 }
@@ -80,7 +97,9 @@ const MIN = 60_000;
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
 const SH_OFFSET = 8 * HOUR;
-const ORDER_DAYS = 365;
+/** Two years of orders: the last 365 days and the 365 before them (year-over-year comparisons). */
+const ORDER_DAYS = 730;
+const YEAR_DAYS = 365;
 const SELL_THROUGH_DAYS = 90;
 /** K's yearly revenue at scale 1, in fen. */
 const YEARLY_REVENUE_FEN = 400_000_000_000;
@@ -139,11 +158,11 @@ interface PolicyJson {
   kind: string;
 }
 
+const readPoliciesFile = (): string => readFileSync(new URL('./data/policies.json', import.meta.url), 'utf8');
+
+/** The policies as given in the file (stored verbatim as each policy's spec). */
 function loadPolicies(): PolicyJson[] {
-  const parsed = JSON.parse(readFileSync(new URL('./data/policies.json', import.meta.url), 'utf8')) as {
-    policies: PolicyJson[];
-  };
-  return parsed.policies;
+  return (JSON.parse(readPoliciesFile()) as { policies: PolicyJson[] }).policies;
 }
 
 /** Share of a dealer's purchase amount by SKU, per profile (relative weights). */
@@ -251,11 +270,16 @@ interface DealerPlan {
   profile: Profile;
   growth: boolean;
   partnershipStart: string;
-  /** Order window, as indexes into the 365 order days (inclusive). */
+  /** Year-over-year purchase multiplier (a smooth exponential trend over the two years). */
+  yoy: number;
+  /** Order window, as indexes into the 730 order days (inclusive); never before partnershipStart. */
   fromIdx: number;
   toIdx: number;
   annual: number;
   effective: number;
+  /** The dealer's order-day weights (season × trend) inside its window, this year and the year before. */
+  weightThisYear: number;
+  weightYearBefore: number;
   orderCount: number;
   storeCount: number;
   townshipWeight: number;
@@ -293,7 +317,10 @@ const placeLabel = (r: RegionDef) => (r.kind === 'township' ? r.county.slice(r.p
 export interface DemoData {
   tables: TableRows[];
   facts: DemoFacts;
+  /** Non-cancelled orders of the last 12 months, fen. */
   orderAmountFen: number;
+  /** Non-cancelled orders of all 24 months, fen. */
+  orderAmount24mFen: number;
 }
 
 /** Generates the whole demo in memory (pure: no database). */
@@ -324,6 +351,8 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   const days: string[] = [];
   for (let i = ORDER_DAYS - 1; i >= 0; i--) days.push(addDays(today, -i));
   const todayIdx = ORDER_DAYS - 1;
+  /** The first of the last 12 months' days: orders with dayIdx ≥ yearIdx are "this year", the rest a year earlier. */
+  const yearIdx = ORDER_DAYS - YEAR_DAYS;
   const dayWeights = days.map(orderDayWeight);
 
   // --- dealers: province, tier, profile, region ----------------------------------------------------------------
@@ -384,10 +413,13 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         profile,
         growth: false,
         partnershipStart: '',
+        yoy: 1,
         fromIdx: 0,
         toIdx: todayIdx,
         annual: 0,
         effective: 0,
+        weightThisYear: 0,
+        weightYearBefore: 0,
         orderCount: 0,
         storeCount: 0,
         townshipWeight: 0,
@@ -403,9 +435,22 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   });
   const active = dealers.filter((d) => d.tier !== 'silent');
 
-  // Growth dealers: ~12% of the active ones, mostly key and regular.
+  // Growth dealers: ~12% of the active ones, mostly key and regular; at least one core/key dealer at any scale
+  // (GROWTH-2026 targets core and key dealers only).
   for (const d of active) {
     if (rngDealers.chance(d.tier === 'core' ? 0.05 : d.tier === 'key' ? 0.16 : 0.14)) d.growth = true;
+  }
+  const rngTrend = root.fork('trend');
+  const coreKey = active.filter((d) => d.tier === 'core' || d.tier === 'key');
+  if (coreKey.length > 0 && !coreKey.some((d) => d.growth)) rngTrend.pick(coreKey).growth = true;
+  // Year-over-year trend: growth dealers ×1.8–2.8; the others −14%…+22% (sampling noise widens that a little);
+  // dealers about to fall silent were already slowing down.
+  for (const d of dealers) {
+    d.yoy = d.growth
+      ? rngTrend.float(1.8, 2.8)
+      : d.tier === 'silent'
+        ? rngTrend.float(0.75, 1.05)
+        : rngTrend.float(0.86, 1.22);
   }
 
   // --- partnership start, incl. ~8 third anniversaries in now's month --------------------------------------------
@@ -417,7 +462,8 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     if (annivDealers.has(d)) continue;
     const [from, to] =
       d.tier === 'core' ? [2015, 2020] : d.tier === 'silent' ? [2015, 2023] : d.growth ? [2022, 2025] : [2015, 2024];
-    const latest = d.tier === 'silent' ? addDays(today, -400) : latestStart;
+    // Growth dealers partner ≥ 18 months before now, so a year earlier already has a base to grow from.
+    const latest = d.tier === 'silent' ? addDays(today, -400) : d.growth ? addDays(today, -540) : latestStart;
     const y1 = Math.min(to, Number(latest.slice(0, 4)));
     const y0 = Math.min(from, y1);
     d.partnershipStart = latest;
@@ -436,9 +482,13 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   });
 
   // --- order windows and volumes ---------------------------------------------------------------------------------
-  const growthRamp = (d: DealerPlan, i: number) => (d.growth ? 0.55 + (0.9 * i) / todayIdx : 1);
-  const totalWeight = dayWeights.reduce((a, b) => a + b, 0);
+  // The trend is 1 in the middle of the last 12 months, so `annual` is about the dealer's last-12-month amount.
+  const midIdx = todayIdx - Math.floor(YEAR_DAYS / 2);
+  const trend = (d: DealerPlan, i: number) => d.yoy ** ((i - midIdx) / YEAR_DAYS);
+  let totalWeight = 0;
+  for (let i = yearIdx; i <= todayIdx; i++) totalWeight += dayWeights[i]!;
   for (const d of dealers) {
+    // No order before the partnership starts (orders are placed from 08:00 on their day).
     const startIdx = Math.max(0, daysBetween(days[0]!, d.partnershipStart));
     d.fromIdx = startIdx;
     d.toIdx = d.tier === 'silent' ? todayIdx - rngDealers.int(92, 300) : todayIdx;
@@ -447,7 +497,12 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     const profileFactor = d.profile === 'engineering' ? 1.3 : d.profile === 'township' ? 0.7 : 1;
     d.annual = vol.amount * profileFactor * rngDealers.logNormal(0.35);
     let w = 0;
-    for (let i = d.fromIdx; i <= d.toIdx; i++) w += dayWeights[i]! * growthRamp(d, i);
+    for (let i = d.fromIdx; i <= d.toIdx; i++) {
+      const wi = dayWeights[i]! * trend(d, i);
+      w += wi;
+      if (i < yearIdx) d.weightYearBefore += wi;
+    }
+    d.weightThisYear = w - d.weightYearBefore;
     d.effective = w / totalWeight;
     d.orderCount = Math.max(2, Math.round(vol.orders * rngDealers.logNormal(0.2) * d.effective));
     d.terms = d.tier === 'core' ? rngDealers.pick([45, 60]) : d.tier === 'key' ? rngDealers.pick([30, 45]) : 30;
@@ -541,7 +596,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     const cum: number[] = [];
     let acc = 0;
     for (let i = from; i <= to; i++) {
-      acc += dayWeights[i]! * growthRamp(d, i);
+      acc += dayWeights[i]! * trend(d, i);
       cum.push(acc);
     }
     const out: number[] = [];
@@ -612,8 +667,21 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       d.orders.push(order);
       allOrders.push(order);
     }
+    // A dealer's year-over-year change follows its trend, not the luck of a few large orders: scale the year
+    // before to the trend's ratio (orders within a year still vary).
+    let thisYear = 0;
+    let yearBefore = 0;
+    for (const o of d.orders) {
+      if (o.dayIdx >= yearIdx) thisYear += o.amount;
+      else yearBefore += o.amount;
+    }
+    if (thisYear > 0 && yearBefore > 0 && d.weightThisYear > 0) {
+      const k = (thisYear * d.weightYearBefore) / d.weightThisYear / yearBefore;
+      for (const o of d.orders) if (o.dayIdx < yearIdx) o.amount *= k;
+    }
   }
-  const plannedTotal = allOrders.reduce((s, o) => s + o.amount, 0);
+  // Calibrated on the last 12 months: they total K's yearly revenue; the year before follows from the trends.
+  const plannedTotal = allOrders.reduce((s, o) => s + (o.dayIdx >= yearIdx ? o.amount : 0), 0);
   const calibration = (YEARLY_REVENUE_FEN * (nDealers / 600)) / plannedTotal;
   for (const o of allOrders) {
     o.total = 0;
@@ -664,6 +732,10 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       dayStart(addDays(placedDay, rngOrders.int(1, Math.round(terms * 0.9)))) + rngOrders.int(10 * 60, 17 * 60) * MIN;
     o.paidAt = paidAt <= nowMs ? paidAt : null;
   }
+
+  /** The dealer's non-cancelled orders over the last 12 months, in fen (after quantities are known). */
+  const lastYearFen = (d: DealerPlan) =>
+    d.orders.reduce((s, o) => s + (o.status !== 'cancelled' && o.dayIdx >= yearIdx ? o.total : 0), 0);
 
   // ~5% of dealers with a receivable more than 30 days past due.
   const rngMoney = root.fork('money');
@@ -772,14 +844,20 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     rngStores.shuffle(d.stores);
   }
 
+  // Specialities on the last 12 months; 高成长 on them against the 12 months before.
   for (const d of dealers) {
     const byCategory: Record<string, number> = {};
     let all = 0;
     let s06 = 0;
-    let h1 = 0;
-    let h2 = 0;
+    let thisYearFen = 0;
+    let yearBeforeFen = 0;
     for (const o of d.orders) {
       if (o.status === 'cancelled') continue;
+      if (o.dayIdx < yearIdx) {
+        yearBeforeFen += o.total;
+        continue;
+      }
+      thisYearFen += o.total;
       o.lines.forEach((l, i) => {
         const amount = o.qty[i]! * o.unitPrice[i]!;
         const cat = productBySku.get(l.sku)!.category;
@@ -787,8 +865,6 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         all += amount;
         if (l.sku === 'KC-S06') s06 += amount;
       });
-      if (o.dayIdx > todayIdx - 182) h2 += o.total;
-      else if (o.dayIdx > todayIdx - 364) h1 += o.total;
     }
     const share = (cats: string[]) => (all > 0 ? cats.reduce((s, c) => s + (byCategory[c] ?? 0), 0) / all : 0);
     const retail = d.stores.filter((s) => s.type === 'retail').length;
@@ -800,7 +876,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     if (retail / d.storeCount >= 0.85 && d.storeCount >= 10) tags.push('零售终端');
     if ((all > 0 && s06 / all >= 0.2) || engineeringStores / d.storeCount >= 0.3) tags.push('工程渠道');
     if (sunk / d.storeCount >= 0.5) tags.push('下沉市场');
-    if (d.tier !== 'silent' && h2 >= 1.5 * h1 && h2 > 0) tags.push('高成长');
+    if (d.tier !== 'silent' && yearBeforeFen > 0 && thisYearFen >= 1.5 * yearBeforeFen) tags.push('高成长');
     d.tags = tags;
   }
 
@@ -829,7 +905,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   ]);
   for (const d of dealers) {
     const live = d.orders.filter((o) => o.status !== 'cancelled');
-    const yearFen = live.reduce((s, o) => s + o.total, 0);
+    const yearFen = lastYearFen(d);
     const last = live.reduce((m, o) => Math.max(m, o.placedAt), 0);
     const reasons =
       d.tier === 'silent'
@@ -1042,6 +1118,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   ]);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms));
   let orderAmountFen = 0;
+  let orderAmount24mFen = 0;
   const overdueFacts = new Set<string>();
   for (const o of allOrders) {
     orders.add(
@@ -1061,7 +1138,8 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       orderLines.add(o.orderNo, i + 1, l.sku, p.category, o.qty[i]!, o.unitPrice[i]!, o.qty[i]! * o.unitPrice[i]!);
     });
     if (o.status === 'cancelled') continue;
-    orderAmountFen += o.total;
+    orderAmount24mFen += o.total;
+    if (o.dayIdx >= yearIdx) orderAmountFen += o.total;
     if (o.dayIdx > todayIdx - 90 || o.paidAt === null) {
       const due = addDays(shDay(o.placedAt), o.dealer.terms);
       let paid = o.paidAt !== null ? o.total : 0;
@@ -1224,9 +1302,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['awarded_on', 'date'],
   ]);
   const nHonours = Math.max(4, Math.round(20 * scale));
-  const byAmount = [...active].sort(
-    (a, b) => b.orders.reduce((s, o) => s + o.total, 0) - a.orders.reduce((s, o) => s + o.total, 0),
-  );
+  const byAmount = [...active].sort((a, b) => lastYearFen(b) - lastYearFen(a));
   const lastYear = String(thisYear - 1);
   const fill = (t: string, area = '') =>
     t.replaceAll('{year}', lastYear).replaceAll('{half}', String(thisYear)).replaceAll('{area}', area);
@@ -1253,6 +1329,37 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   }
   for (const [d, title, on] of honourPlan.slice(0, nHonours)) if (d) honours.add(d.code, title, on);
 
+  // Growth reward qualifiers through the policy engine itself, so the fact matches what the bot will say.
+  const growthRewardQualifiers: DemoFacts['growthRewardQualifiers'] = [];
+  for (const policy of parsePolicies(readPoliciesFile())) {
+    if (policy.kind !== 'growth_reward' || policy.period.start > today) continue;
+    const previousPeriod = previousYearPeriod(policy.period);
+    for (const d of dealers) {
+      if (!policyReaches(policy, d)) continue;
+      const lines = d.orders.flatMap((o) =>
+        o.lines.map((l, i) => ({
+          amountFen: o.qty[i]! * o.unitPrice[i]!,
+          category: productBySku.get(l.sku)!.category,
+          orderStatus: o.status,
+          placedAt: new Date(o.placedAt),
+        })),
+      );
+      const current = qualifyingAmount(lines, policy).amountFen;
+      const previous = qualifyingAmount(lines, {
+        period: previousPeriod,
+        excludeCategories: policy.excludeCategories,
+      }).amountFen;
+      const status = growthStatus(policy, current, previous);
+      if (status.qualifies) {
+        growthRewardQualifiers.push({
+          policyCode: policy.code,
+          dealerCode: d.code,
+          growth: Math.round(status.growth! * 1000) / 1000,
+        });
+      }
+    }
+  }
+
   const facts: DemoFacts = {
     coreDealers: dealers.filter((d) => d.tier === 'core').map((d) => d.code),
     windowSpecialists: dealers.filter((d) => d.tags.includes('门窗专长')).map((d) => d.code),
@@ -1260,6 +1367,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     engineeringDealers: dealers.filter((d) => d.tags.includes('工程渠道')).map((d) => d.code),
     townshipDealers: dealers.filter((d) => d.tags.includes('下沉市场')).map((d) => d.code),
     growthDealers: dealers.filter((d) => d.tags.includes('高成长')).map((d) => d.code),
+    growthRewardQualifiers,
     silentDealers: dealers.filter((d) => d.tier === 'silent').map((d) => d.code),
     birthdaysToday,
     birthdaysThisWeek: birthdaysThisWeek.sort((a, b) => a.dealerCode.localeCompare(b.dealerCode)),
@@ -1297,6 +1405,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ],
     facts,
     orderAmountFen,
+    orderAmount24mFen,
   };
 }
 
@@ -1346,6 +1455,7 @@ export async function seedDemoData(db: Kysely<Database>, opts: SeedOptions = {})
     counts,
     totalRows: total,
     orderAmountFen: data.orderAmountFen,
+    orderAmount24mFen: data.orderAmount24mFen,
     ms: Math.round(performance.now() - started),
     facts: data.facts,
   };

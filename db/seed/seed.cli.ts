@@ -71,7 +71,7 @@ export function formatSeedSummary(s: SeedSummary): string {
   return (
     `seeded K demo (scale ${s.scale}, seed ${s.seed}, now ${s.now}): ` +
     `${n(s.counts.managers)} managers, ${n(s.counts.dealers)} dealers, ${n(s.counts.stores)} stores, ` +
-    `${n(s.counts.orders)} orders (¥${yi}亿 in 12 months), ${n(s.counts.sell_through)} sell-through rows; ` +
+    `${n(s.counts.orders)} orders over 24 months (¥${yi}亿 in the last 12), ${n(s.counts.sell_through)} sell-through rows; ` +
     `${n(s.totalRows)} rows in ${(s.ms / 1000).toFixed(1)} s`
   );
 }

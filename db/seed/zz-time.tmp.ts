@@ -4,9 +4,13 @@ import { seedDemoData, generateDemoData } from '../seed/k-demo.js';
 const NOW = new Date('2026-11-26T10:00:00+08:00');
 const kind = process.argv[2] ?? 'pglite';
 const scale = Number(process.argv[3] ?? 1);
-let t = performance.now();
+const t = performance.now();
 const g = generateDemoData({ scale, now: NOW });
-console.log('generate ms', Math.round(performance.now() - t), Object.fromEntries(g.tables.map((x) => [x.table, x.length])));
+console.log(
+  'generate ms',
+  Math.round(performance.now() - t),
+  Object.fromEntries(g.tables.map((x) => [x.table, x.length])),
+);
 if (kind === 'pglite') {
   const h = await openDatabase({ kind: 'pglite-memory' });
   await migrateToLatest(h.db);

@@ -12,6 +12,7 @@ import type { Database } from '../../../db/schema.js';
 import type { AppConfig } from '../../config.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
 import { type InboundInput, storeInbound } from '../inbound.store.js';
+import { InboundBatcher } from './inbound.batcher.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
 /** Real callbacks are a few KiB; anything near this is not from WeCom. */
@@ -210,6 +211,7 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     maxSkewSec: config.maxSkewSec,
     now: deps.nowMs,
   });
+  const batcher = new InboundBatcher(db);
 
   return async (app: FastifyInstance) => {
     // Every content type (text/xml, application/xml, none, anything) is read as a raw string.
@@ -274,7 +276,7 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
                   .execute();
                 return r;
               })
-            : storeInbound(db, input),
+            : batcher.store(input),
           STORE_TIMEOUT_MS,
         );
       } catch (e) {
