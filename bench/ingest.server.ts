@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     throw new Error(`unknown server kind ${kind}`);
   }
   process.stdout.write(`listening ${port}\n`);
+  process.on('SIGTERM', () => process.exit(0));
 }
 
 main().catch((e: Error) => {

@@ -7,6 +7,8 @@ export interface ConversationState {
   awaiting?: Awaiting;
   /** The draft shown and awaiting 确认/取消/changes. */
   draftId?: string;
+  /** The draft the conversation last dealt with, once nothing awaits it (placed, expired): "确认" can be answered. */
+  lastDraftId?: string;
   /** The resolved need awaiting a 1–5 rating. */
   needId?: number;
   /** A question asked once already (slot filling or clarification), so it is not asked twice. */
@@ -17,8 +19,12 @@ export const STATE_TTL_MS = 30 * 60_000;
 
 export async function loadState(db: Kysely<Database>, sender: string, now: Date): Promise<ConversationState> {
   const row = await db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender).executeTakeFirst();
-  if (!row || row.expires_at <= now) return {};
-  return row.state as ConversationState;
+  if (!row) return {};
+  const state = row.state as ConversationState;
+  if (row.expires_at > now) return state;
+  // Silence ended the conversation, but a late "确认" should still hear what became of the draft it meant.
+  const lastDraftId = state.draftId ?? state.lastDraftId;
+  return lastDraftId ? { lastDraftId } : {};
 }
 
 export async function saveState(db: Kysely<Database>, sender: string, state: ConversationState, now: Date): Promise<void> {

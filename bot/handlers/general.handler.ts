@@ -1,4 +1,6 @@
 import { commonReplies } from '../replies/common.replies.js';
+import { ordersReplies } from '../replies/orders.replies.js';
+import { orderService } from './orders.services.js';
 import { type HandlerRegistry, reply } from '../dialog/turn.js';
 
 const THANKS = /谢|感谢|辛苦|thank/i;
@@ -14,7 +16,16 @@ export const generalHandlers: HandlerRegistry = {
   help: async (ctx) =>
     reply(ctx.identity.kind === 'manager' ? `${commonReplies.managerHelp}\n\n${commonReplies.dealerHelp}` : commonReplies.dealerHelp),
 
-  unknown: async (ctx) => reply(commonReplies.unknown(ctx.identity.kind === 'manager' ? 'manager' : 'dealer')),
+  unknown: async (ctx, turn) => {
+    // "确认" with nothing awaiting it: say what became of the last draft instead of "没明白".
+    const lastDraftId = ctx.state.lastDraftId;
+    if (ctx.identity.kind === 'dealer' && lastDraftId && turn.result.kind === 'unknown' && turn.result.reason === 'no_context') {
+      const outcome = await orderService(ctx).draftOutcome(ctx.identity.dealerCode, lastDraftId, ctx.now);
+      if (outcome?.kind === 'already') return reply(ordersReplies.already(outcome.orderNo));
+      if (outcome?.kind === 'expired') return reply(ordersReplies.expired);
+    }
+    return reply(commonReplies.unknown(ctx.identity.kind === 'manager' ? 'manager' : 'dealer'));
+  },
 
   'account.bind': async (ctx) =>
     reply(

@@ -262,11 +262,11 @@ export const orderHandlers: HandlerRegistry = {
     const out = await orderService(ctx).confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed':
-        return { ...reply(R.placed(out.order)), state: {} };
+        return { ...reply(R.placed(out.order)), state: { lastDraftId: draftId } };
       case 'already':
-        return { ...reply(R.already(out.orderNo)), state: {} };
+        return { ...reply(R.already(out.orderNo)), state: { lastDraftId: draftId } };
       case 'expired':
-        return { ...reply(R.expired), state: {} };
+        return { ...reply(R.expired), state: { lastDraftId: draftId } };
       case 'closed':
         return { ...reply(R.closed), state: {} };
       case 'not_found':

@@ -161,6 +161,10 @@ describe('codes', () => {
  * order, different words for the same thing. [text, intent, expected slots, awaiting?, sender?]
  */
 const HELD_OUT: Array<[string, string, Record<string, unknown>, Awaiting?, ParseContext['sender']?]> = [
+  ['我的订单', 'order.status', {}],
+  ['最近订单', 'order.status', {}],
+  ['老规矩', 'order.reorder', {}],
+  ['老规矩再来一单', 'order.reorder', {}],
   [
     '老板，帮我下个单：n-60 二十套 N75 十套，月底前到',
     'order.place',

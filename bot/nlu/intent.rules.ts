@@ -229,8 +229,8 @@ const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|货/;
 const ORDER_STATUS =
   /到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
-const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|照旧|原样/;
-const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|原样|复制/;
+const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|老规矩|照旧|原样/;
+const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|老规矩|原样|复制/;
 
 const BIND = /绑定|绑一下|绑个|关联账号|关联一下|认证|验证身份/;
 const BIND_SELF = /我是|我们是|编号|账号|代码|经销商号|手机|电话/;
@@ -596,6 +596,8 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
   }
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  // A bare "我的订单" / "最近订单" / "订单记录" asks for the recent orders.
+  if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k)) return parsed('order.status', {}, MID);
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
@@ -609,7 +611,7 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
   }
 
   // 9. Reorder.
-  if (!hasQtyItems && ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|照旧/.test(k))) {
+  if (!hasQtyItems && ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|老规矩|照旧/.test(k))) {
     if (!NEED_STATUS_REF.test(k) || /单/.test(k)) return parsed('order.reorder', {}, HIGH);
   }
 

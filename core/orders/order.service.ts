@@ -303,6 +303,22 @@ export class OrderService {
     return { kind: 'draft', view: withNote(view, note) };
   }
 
+  /**
+   * What became of a draft the conversation last showed, for a "确认" that arrives when nothing awaits it: placed
+   * already, or expired unconfirmed. Null when there is nothing to say about it.
+   */
+  async draftOutcome(
+    dealerCode: string,
+    draftId: string,
+    now: Date,
+  ): Promise<{ kind: 'already'; orderNo: string } | { kind: 'expired' } | null> {
+    const draft = await this.store.draft(draftId, dealerCode);
+    if (!draft) return null;
+    if (draft.status === 'confirmed' && draft.orderNo) return { kind: 'already', orderNo: draft.orderNo };
+    if (draft.status === 'expired' || (draft.status === 'open' && draft.expiresAt <= now)) return { kind: 'expired' };
+    return null;
+  }
+
   async cancelDraft(dealerCode: string, draftId: string, now: Date): Promise<boolean> {
     return this.store.closeDraft(draftId, dealerCode, 'cancelled', now);
   }

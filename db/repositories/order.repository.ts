@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Tier } from '../../core/catalog/pricing.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
 import type {
@@ -16,7 +16,7 @@ import {
   type PolicyOrderLine,
 } from '../../core/policies/index.js';
 import { addDays, shanghaiMidnight } from '../../core/shared/time.js';
-import type { Database } from '../schema.js';
+import type { Database, OrderDraftsTable } from '../schema.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
 
 /** OrderStore on Kysely; `db` is the caller's transaction (PGlite: never the outer handle inside it). */
@@ -144,18 +144,10 @@ export class KyselyOrderStore implements OrderStore {
       .where('id', '=', id)
       .where('dealer_code', '=', dealerCode)
       .executeTakeFirst();
-    if (!r) return null;
-    const items = (typeof r.items === 'string' ? JSON.parse(r.items) : r.items) as DraftItem[];
-    return {
-      id: r.id,
-      dealerCode: r.dealer_code,
-      items,
-      deliveryDate: r.delivery_date,
-      status: r.status,
-      expiresAt: r.expires_at,
-      orderNo: r.order_no,
-    };
+    return r ? toStoredDraft(r) : null;
   }
+
+
 
   async updateDraft(
     id: string,
@@ -376,3 +368,16 @@ export class KyselyOrderStore implements OrderStore {
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (s: string) => UUID_RE.test(s);
+
+function toStoredDraft(r: Selectable<OrderDraftsTable>): StoredDraft {
+  const items = (typeof r.items === 'string' ? JSON.parse(r.items) : r.items) as DraftItem[];
+  return {
+    id: r.id,
+    dealerCode: r.dealer_code,
+    items,
+    deliveryDate: r.delivery_date,
+    status: r.status,
+    expiresAt: r.expires_at,
+    orderNo: r.order_no,
+  };
+}

@@ -327,14 +327,14 @@ describe('K demo at scale 1', () => {
       select count(*)::int as v from dealers d where d.tier = 'silent'
         and exists (select 1 from orders o where o.dealer_code = d.code and o.placed_at < ${NOW}::timestamptz - interval '90 days')`);
     expect(longAgo).toBe(180);
-    // …and they stopped 3–10 months ago.
+    // …and they stopped 3–10 months ago (their last order falls a few weeks before they stop at the latest).
     const lastOrders = await sql<{ last: string }>`
       select max(${placedDay})::text as last from orders o join dealers d on d.code = o.dealer_code
       where d.tier = 'silent' group by d.code`.execute(db);
     expect(lastOrders.rows).toHaveLength(180);
     for (const { last } of lastOrders.rows) {
       expect(last < '2026-08-28').toBe(true);
-      expect(last >= '2026-01-30').toBe(true);
+      expect(last >= '2025-12-26').toBe(true);
     }
   });
 

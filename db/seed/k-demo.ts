@@ -443,7 +443,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   const rngTrend = root.fork('trend');
   const coreKey = active.filter((d) => d.tier === 'core' || d.tier === 'key');
   if (coreKey.length > 0 && !coreKey.some((d) => d.growth)) rngTrend.pick(coreKey).growth = true;
-  // Year-over-year trend: growth dealers ×1.8–2.8; the others −14%…+22% (sampling noise widens that a little);
+  // Year-over-year trend: growth dealers ×1.8–2.8; the others −14%…+22% (calendar periods vary a little around it);
   // dealers about to fall silent were already slowing down.
   for (const d of dealers) {
     d.yoy = d.growth

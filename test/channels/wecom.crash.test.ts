@@ -130,9 +130,7 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       return { msgId, cb: signedCallback(textXml({ from: `crash-user-${i % SENDERS}`, content: `你好 ${i}`, msgId })) };
     });
 
-    const t0 = Date.now();
     const first = await startChild(env);
-    console.log('started', Date.now() - t0);
     children.push(first);
     const acked = new Set<string>();
     let next = 0;
@@ -163,7 +161,6 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       }),
     );
     await first.exited;
-    console.log('killed', Date.now() - t0, acked.size);
     const ackedBeforeCrash = new Set(acked);
     expect(ackedBeforeCrash.size).toBeGreaterThanOrEqual(KILL_AFTER_ACKS);
     expect(ackedBeforeCrash.size).toBeLessThan(TOTAL);
@@ -179,7 +176,6 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       }),
     );
     expect(acked.size).toBe(TOTAL);
-    console.log('resent', Date.now() - t0);
 
     const deadline = Date.now() + 150_000;
     for (;;) {
@@ -189,7 +185,6 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
       if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)} ${second.stderr()}`);
       await new Promise((res) => setTimeout(res, 200));
     }
-    console.log('drained', Date.now() - t0);
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 

@@ -178,7 +178,11 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(parts.map((p) => p.body).join('\n')).toBe(body);
 
     await dispatcher.runOnce();
-    const sent = fake.callsOf('message/send').map((c) => (c.body as { text: { content: string } }).text.content);
+    // WeCom app messages go out as markdown (bot/replies/render.ts); either way each part is sent as stored.
+    const sent = fake.callsOf('message/send').map((c) => {
+      const b = c.body as { text?: { content: string }; markdown?: { content: string } };
+      return b.text?.content ?? b.markdown?.content;
+    });
     expect(sent.sort()).toEqual(parts.map((p) => p.body).sort());
   });
 });

@@ -15,6 +15,7 @@ import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server
 import { openTestDatabase, testDatabaseUrl } from '../helpers/db.js';
 import {
   countInbound,
+  kfEventXml,
   signedCallback,
   signedRaw,
   startWecomApp,
@@ -327,6 +328,53 @@ describe('wecom callback route (live clock, full app)', () => {
     expect(await t.db.selectFrom('outbox').select('id').where('in_reply_to', '=', rows[0]!.id).execute()).toHaveLength(
       1,
     );
+  });
+
+  it('a kf_msg_or_event row is marked done by the worker without a reply, and its pull runs', async () => {
+    fake.queueKfMessages('wkE2E', [{ msgid: 'e2e-kf-1', external_userid: 'wm-e2e', text: { content: '你好' } }]);
+    const cb = signedCallback(kfEventXml('wkE2E', 'E2E_TOKEN'));
+    const res = await post(cb);
+    expect(res.statusCode).toBe(200);
+    const event = await waitFor(
+      async () =>
+        (
+          await t.db
+            .selectFrom('inbound_messages')
+            .selectAll()
+            .where('sender', '=', 'wecom:kf:wkE2E')
+            .where('status', '=', 'done')
+            .execute()
+        ).at(0),
+      10_000,
+      'the kf event to be done',
+    );
+    expect(await t.db.selectFrom('outbox').select('id').where('in_reply_to', '=', event.id).execute()).toHaveLength(0);
+    // The pulled customer message went through the binding dialog and was answered on KF.
+    const pulled = await waitFor(
+      async () =>
+        (
+          await t.db
+            .selectFrom('inbound_messages')
+            .selectAll()
+            .where('dedupe_key', '=', 'kfmsg:e2e-kf-1')
+            .where('status', '=', 'done')
+            .execute()
+        ).at(0),
+      10_000,
+      'the pulled message to be processed',
+    );
+    const reply = await waitFor(async () =>
+      (
+        await t.db
+          .selectFrom('outbox')
+          .selectAll()
+          .where('in_reply_to', '=', pulled.id)
+          .where('status', '=', 'sent')
+          .execute()
+      ).at(0),
+    );
+    expect(reply.route).toBe('kf');
+    expect(fake.callsOf('kf/send_msg').map((c) => (c.body as { touser: string }).touser)).toEqual(['wm-e2e']);
   });
 
   it('database unavailable → 503 and nothing acked; back up → normal without a restart', async () => {

@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../core/shared/time.js';
 import { dateZh } from '../../bot/replies/orders.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
+import { TEST_NOW } from '../helpers/seed-test-data.js';
 import { FX, fixtureOrders, orderFixtures } from './order.fixtures.js';
 
-// The turn clock runs ahead of the wall clock: the outbox stamps rows due at wall-clock time and the dispatcher
-// compares with the app clock, so a clock behind the wall would never deliver (reported to the lead).
-const NOW = new Date('2036-11-26T10:00:00+08:00');
+const NOW = TEST_NOW;
 const TODAY = shanghaiDate(NOW);
 const { coreOrder, otherOrder } = fixtureOrders(NOW);
 let app: TestApp;
@@ -39,7 +38,7 @@ describe('ordering by chat', () => {
     expect(draft).toContain('窄边框平开窗 N60 × 30套');
     expect(draft).toContain('单价 ¥1,216'); // core: list ¥1,280 − 5%
     expect(draft).toContain('合计：¥36,480');
-    expect(draft).toContain(`送货日期：${dateZh('2036-12-02')}`);
+    expect(draft).toContain(`送货日期：${dateZh('2026-12-02')}`);
     // ¥493,050 before + ¥36,480 = ¥529,530: crosses the ¥500,000 band.
     expect(draft).toContain('确认后本季度累计 ¥529,530，返利档位 0% → 2%，预计返利增加 ¥10,590.60');
     expect(draft).toContain('回复“确认”下单');
@@ -56,7 +55,7 @@ describe('ordering by chat', () => {
     expect(removed).not.toContain('执手 H01');
 
     const moved = await one(FX.core, '改到12月5号送');
-    expect(moved).toContain(`送货日期：${dateZh('2036-12-05')}`);
+    expect(moved).toContain(`送货日期：${dateZh('2026-12-05')}`);
     expect(await ordersOf(FX.core)).toHaveLength(0);
 
     const before = await reserved('KW-N60');
@@ -69,7 +68,7 @@ describe('ordering by chat', () => {
       order_no: orderNo,
       status: 'placed',
       total_fen: 4_864_000,
-      delivery_date: '2036-12-05',
+      delivery_date: '2026-12-05',
     });
     expect(await reserved('KW-N60')).toBe(before + 40);
     const notices = (await app.outbox(FX.manager)).filter((m) => m.kind === 'order.placed');
@@ -106,6 +105,8 @@ describe('ordering by chat', () => {
     expect(placed).toHaveLength(1);
     const orders = await db().selectFrom('orders').selectAll().where('draft_id', '=', draftId).execute();
     expect(orders).toHaveLength(1);
+    // The other three are told the draft was already placed, with its number.
+    expect(replies.flat().filter((r) => r.includes(`已经下过单了（${orders[0]!.order_no}）`))).toHaveLength(3);
   });
 
   it('an expired draft cannot be confirmed, and the dealer is told', async () => {
@@ -133,7 +134,7 @@ describe('ordering by chat', () => {
     const countBefore = (await ordersOf(FX.core)).length;
     // The clock only moves forward from here (going back would revive the conversation state).
     clock = new Date(clock.getTime() + 31 * 60_000);
-    await app.say(FX.core, '确认');
+    expect((await app.say(FX.core, '确认')).join('')).toContain('已超过 30 分钟失效');
     expect((await ordersOf(FX.core)).length).toBe(countBefore);
     const row = await db()
       .selectFrom('order_drafts')

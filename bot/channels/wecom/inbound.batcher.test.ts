@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../../db/connect.js';
+import { openTestDatabase } from '../../../test/helpers/db.js';
+import { InboundBatcher } from './inbound.batcher.js';
+
+describe('InboundBatcher (group commit)', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openTestDatabase();
+  });
+  afterAll(async () => h?.close());
+
+  const input = (key: string) => ({
+    channel: 'wecom' as const,
+    dedupeKey: key,
+    externalId: 'batch-user',
+    msgType: 'text',
+    content: key,
+  });
+
+  it('stores concurrent calls once per key, in shared batches, and flags every duplicate', async () => {
+    const batcher = new InboundBatcher(h.db, 16);
+    await batcher.store(input('b:existing'));
+    const keys = Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? 'b:existing' : `b:${i % 10}`));
+    const results = await Promise.all(keys.map((k) => batcher.store(input(k))));
+    const rows = await h.db
+      .selectFrom('inbound_messages')
+      .select(['id', 'dedupe_key'])
+      .where('dedupe_key', 'like', 'b:%')
+      .execute();
+    expect(rows).toHaveLength(1 + new Set(keys.filter((k) => k !== 'b:existing')).size);
+    const idOf = new Map(rows.map((r) => [r.dedupe_key, r.id]));
+    keys.forEach((k, i) => expect(results[i]!.id).toBe(idOf.get(k)));
+    // Exactly one caller per new key stored it; every other call (and every existing key) is a duplicate.
+    const fresh = results.filter((r) => !r.duplicate).map((r) => r.id);
+    expect(new Set(fresh).size).toBe(fresh.length);
+    expect(fresh).toHaveLength(rows.length - 1);
+    expect(fresh).not.toContain(idOf.get('b:existing'));
+  });
+
+  it('rejects every caller of a batch whose write fails, and works again afterwards', async () => {
+    const batcher = new InboundBatcher(h.db);
+    await h.db.schema.alterTable('inbound_messages').renameTo('inbound_messages_gone').execute();
+    try {
+      const failed = await Promise.allSettled([batcher.store(input('f:1')), batcher.store(input('f:2'))]);
+      expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    } finally {
+      await h.db.schema.alterTable('inbound_messages_gone').renameTo('inbound_messages').execute();
+    }
+    expect((await batcher.store(input('f:1'))).duplicate).toBe(false);
+  });
+});
