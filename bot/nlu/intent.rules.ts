@@ -597,7 +597,8 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
   // A bare "我的订单" / "最近订单" / "订单记录" asks for the recent orders.
-  if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k)) return parsed('order.status', {}, MID);
+  if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
+    return parsed('order.status', {}, MID);
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
@@ -611,7 +612,10 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
   }
 
   // 9. Reorder.
-  if (!hasQtyItems && ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|老规矩|照旧/.test(k))) {
+  if (
+    !hasQtyItems &&
+    ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|老规矩|照旧/.test(k))
+  ) {
     if (!NEED_STATUS_REF.test(k) || /单/.test(k)) return parsed('order.reorder', {}, HIGH);
   }
 

@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 import {
   INTENTS,
   type Intent,
@@ -88,52 +86,3 @@ export type ParseResult =
 export function intentOf(r: ParseResult): Intent {
   return r.kind === 'unknown' ? 'unknown' : r.intent;
 }
-
-// ---- zod schema: closed enums, reused by the LLM parser (its output is validated, never trusted). ----
-
-export const IntentSchema = z.enum(INTENTS);
-
-export const ItemSlotSchema = z.object({
-  sku: z.string().regex(/^[A-Z]{2}-[A-Z0-9]+$/),
-  qty: z.number().min(0).optional(),
-  unit: z.enum(UNITS).optional(),
-});
-
-export const SlotsSchema = z
-  .object({
-    items: z.array(ItemSlotSchema).optional(),
-    date: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
-    date_rolled_forward: z.boolean().optional(),
-    order_no: z
-      .string()
-      .regex(/^SO\d{12}$/)
-      .optional(),
-    need_id: z
-      .string()
-      .regex(/^N\d+$/)
-      .optional(),
-    category: z.enum(NEED_CATEGORIES).optional(),
-    policy: z.enum(POLICIES).optional(),
-    rating: z.number().int().min(1).max(5).optional(),
-    dealer_code: z
-      .string()
-      .regex(/^D\d{4}$/)
-      .optional(),
-    phone: z
-      .string()
-      .regex(/^1\d{10}$/)
-      .optional(),
-    manager_code: z
-      .string()
-      .regex(/^M\d{3}$/)
-      .optional(),
-    note: z.string().max(500).optional(),
-    comment: z.string().max(500).optional(),
-  })
-  .strict();
-
-export const IntentResultSchema = z.object({ intent: IntentSchema, slots: SlotsSchema });
-export type IntentResult = z.infer<typeof IntentResultSchema>;

@@ -3,6 +3,7 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Database, OutboxRow, OutboxTable } from '../../db/schema.js';
 import type { Updateable } from 'kysely';
 import type { PipelineBus } from './bus.js';
+import { PollLoop, releaseLeases } from './poll-loop.js';
 import { enqueue, routeToManager } from './outbox.js';
 import {
   DeferDelivery,
@@ -37,9 +38,7 @@ function backoffMs(attempts: number): number {
  * dead-lettered with their reason after `maxAttempts`.
  */
 export class OutboxDispatcher {
-  private running = false;
-  private timer: NodeJS.Timeout | null = null;
-  private busy: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private readonly now: () => Date;
 
   constructor(
@@ -48,53 +47,28 @@ export class OutboxDispatcher {
     private readonly opts: DispatcherOptions,
   ) {
     this.now = opts.now ?? (() => new Date());
+    this.loop = new PollLoop(
+      bus,
+      'outbox',
+      async () => {
+        while (this.loop.active && (await this.runOnce()) > 0) {}
+      },
+      opts.pollMs ?? 500,
+      (e) => this.opts.log?.error({ err: e.message }, 'outbox dispatch failed'),
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.bus.on('outbox', this.kick);
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    this.bus.off('outbox', this.kick);
-    if (this.timer) clearTimeout(this.timer);
-    if (this.busy) await this.busy;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** For a single-process database (PGlite): rows a crashed run left "sending" are due again at once. */
-  async releaseStaleLeases(): Promise<number> {
-    const r = await this.db
-      .updateTable('outbox')
-      .set({ status: 'pending', locked_until: null })
-      .where('status', '=', 'sending')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
-  }
-
-  private kick = () => this.schedule(0);
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.tick(), ms);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.busy) return;
-    this.busy = (async () => {
-      try {
-        while (this.running && (await this.runOnce()) > 0) {}
-      } catch (e) {
-        this.opts.log?.error({ err: (e as Error).message }, 'outbox dispatch failed');
-      } finally {
-        this.busy = null;
-        this.schedule(this.opts.pollMs ?? 500);
-      }
-    })();
-    await this.busy;
+  releaseStaleLeases(): Promise<number> {
+    return releaseLeases(this.db, 'outbox', 'sending');
   }
 
   /** Claims and sends one batch; returns how many rows it claimed. */

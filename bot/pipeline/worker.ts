@@ -4,6 +4,7 @@ import type { Database, InboundRow } from '../../db/schema.js';
 import type { PipelineBus } from './bus.js';
 import { type Identity, parseSenderKey, resolveIdentity } from './identity.js';
 import { enqueue, outboxNotifier, type Route } from './outbox.js';
+import { PollLoop, releaseLeases } from './poll-loop.js';
 
 export interface StepInput {
   /** The turn's transaction: everything the step writes commits together with its replies, or not at all. */
@@ -57,10 +58,8 @@ function recipientOf(identity: Identity): string {
  * one transaction, so a crash anywhere means the message is simply processed again, once.
  */
 export class InboundWorker {
-  private running = false;
   private inFlight = 0;
-  private timer: NodeJS.Timeout | null = null;
-  private draining: Promise<void> | null = null;
+  private readonly loop: PollLoop;
   private readonly leaseMs: number;
   private readonly now: () => Date;
 
@@ -72,70 +71,46 @@ export class InboundWorker {
   ) {
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
+    this.loop = new PollLoop(
+      bus,
+      'inbound',
+      () => this.fill(),
+      opts.pollMs ?? 500,
+      (e) => this.opts.log?.error({ err: e.message }, 'inbound claim failed'),
+    );
   }
 
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.bus.on('inbound', this.kick);
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops claiming new work and waits for the messages in flight. */
   async stop(): Promise<void> {
-    this.running = false;
-    this.bus.off('inbound', this.kick);
-    if (this.timer) clearTimeout(this.timer);
-    while (this.inFlight > 0 || this.draining) await new Promise((r) => setTimeout(r, 10));
+    await this.loop.stop();
+    while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** For a single-process database (PGlite): leases left by a crashed run can be taken back at once. */
-  async releaseStaleLeases(): Promise<number> {
-    const r = await this.db
-      .updateTable('inbound_messages')
-      .set({ status: 'pending', locked_until: null })
-      .where('status', '=', 'processing')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+  releaseStaleLeases(): Promise<number> {
+    return releaseLeases(this.db, 'inbound_messages', 'processing');
   }
 
-  private kick = () => this.schedule(0);
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.drain(), ms);
-  }
-
-  private async drain(): Promise<void> {
-    if (this.draining) return;
-    this.draining = (async () => {
-      // Yield first: if the body finished synchronously (all slots busy), its `finally` would clear `draining`
-      // before this assignment, leaving a settled promise in it and the worker idle for good.
-      await null;
-      try {
-        let claimed = 0;
-        do {
-          const free = this.opts.concurrency - this.inFlight;
-          if (free <= 0 || !this.running) break;
-          const batch = await this.claim(free);
-          claimed = batch.length;
-          for (const m of batch) {
-            this.inFlight++;
-            void this.process(m).finally(() => {
-              this.inFlight--;
-              this.schedule(0);
-            });
-          }
-        } while (claimed > 0);
-      } catch (e) {
-        this.opts.log?.error({ err: (e as Error).message }, 'inbound claim failed');
-      } finally {
-        this.draining = null;
-        this.schedule(this.opts.pollMs ?? 500);
+  /** Claims messages while there are free slots; each finished message frees a slot and wakes the loop. */
+  private async fill(): Promise<void> {
+    let claimed = 0;
+    do {
+      const free = this.opts.concurrency - this.inFlight;
+      if (free <= 0 || !this.loop.active) break;
+      const batch = await this.claim(free);
+      claimed = batch.length;
+      for (const m of batch) {
+        this.inFlight++;
+        void this.process(m).finally(() => {
+          this.inFlight--;
+          this.loop.kick();
+        });
       }
-    })();
-    await this.draining;
+    } while (claimed > 0);
   }
 
   /** Claims up to `limit` messages, each the head of its sender's queue, skipping rows another instance holds. */

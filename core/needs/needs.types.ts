@@ -3,18 +3,7 @@
 export type Tier = 'core' | 'key' | 'regular' | 'silent';
 export type NeedStatus = 'open' | 'claimed' | 'resolved' | 'closed';
 
-export const NEED_CATEGORIES = [
-  'product',
-  'training',
-  'policy',
-  'after_sales',
-  'expiring_stock',
-  'display',
-  'logistics',
-  'payment',
-  'other',
-] as const;
-export type NeedCategory = (typeof NEED_CATEGORIES)[number];
+export { NEED_CATEGORIES, type NeedCategory } from '../shared/intents.js';
 
 export interface NeedAttachment {
   kind: 'image';

@@ -1,11 +1,16 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Product } from '../../core/catalog/catalog.types.js';
-import type { Database } from '../schema.js';
+import type { Database, ProductsTable } from '../schema.js';
 
 /** The active catalog, as core's Product. */
 export async function loadCatalog(db: Kysely<Database>): Promise<Product[]> {
   const rows = await db.selectFrom('products').selectAll().where('active', '=', true).orderBy('sku').execute();
-  return rows.map((r) => ({
+  return rows.map(toProduct);
+}
+
+/** A products row as core's Product. */
+export function toProduct(r: Selectable<ProductsTable>): Product {
+  return {
     sku: r.sku,
     name: r.name,
     category: r.category as Product['category'],
@@ -17,5 +22,5 @@ export async function loadCatalog(db: Kysely<Database>): Promise<Product[]> {
     leadTimeDays: r.lead_time_days,
     tags: r.tags,
     aliases: r.aliases,
-  }));
+  };
 }

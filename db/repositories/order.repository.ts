@@ -147,8 +147,6 @@ export class KyselyOrderStore implements OrderStore {
     return r ? toStoredDraft(r) : null;
   }
 
-
-
   async updateDraft(
     id: string,
     dealerCode: string,

@@ -3,6 +3,7 @@ import type { Product } from '../../core/catalog/catalog.types.js';
 import { type Tier, tierPriceFen } from '../../core/catalog/pricing.js';
 import type { PricedProduct, StockLevel } from '../../core/orders/ports.js';
 import type { DealerStock, StockStore } from '../../core/stock/ports.js';
+import { toProduct } from './catalog.repository.js';
 import type { Database } from '../schema.js';
 
 /** Active products with the tier's price (tier_prices first, the tier discount as a fallback). */
@@ -24,17 +25,7 @@ export async function pricedProducts(
     rows.map((r) => [
       r.sku,
       {
-        sku: r.sku,
-        name: r.name,
-        category: r.category as Product['category'],
-        series: r.series,
-        unit: r.unit,
-        listPriceFen: r.list_price_fen,
-        moq: r.moq,
-        orderMultiple: r.order_multiple,
-        leadTimeDays: r.lead_time_days,
-        tags: r.tags,
-        aliases: r.aliases,
+        ...toProduct(r),
         priceFen: tierPriceFen(r.list_price_fen, tier, r.price_fen ?? undefined),
       },
     ]),

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/schema.js';
+import type { PipelineBus } from './bus.js';
+
+/**
+ * Runs `pass` now, whenever the bus announces work (`event`), and every `pollMs` otherwise (other instances' work
+ * is only found by polling). One pass at a time; `stop` waits for the running one.
+ */
+export class PollLoop {
+  private running = false;
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<void> | null = null;
+
+  constructor(
+    private readonly bus: PipelineBus,
+    private readonly event: 'inbound' | 'outbox',
+    private readonly pass: () => Promise<void>,
+    private readonly pollMs: number,
+    private readonly onError: (e: Error) => void,
+  ) {}
+
+  get active(): boolean {
+    return this.running;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.bus.on(this.event, this.kick);
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.bus.off(this.event, this.kick);
+    if (this.timer) clearTimeout(this.timer);
+    if (this.current) await this.current;
+  }
+
+  readonly kick = (): void => this.schedule(0);
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.run(), ms);
+  }
+
+  private async run(): Promise<void> {
+    if (this.current) return;
+    this.current = (async () => {
+      // Yield first: were the pass to finish synchronously, its `finally` would run before this assignment and
+      // leave a settled promise behind, so the loop would never run again.
+      await null;
+      try {
+        await this.pass();
+      } catch (e) {
+        this.onError(e as Error);
+      } finally {
+        this.current = null;
+        this.schedule(this.pollMs);
+      }
+    })();
+    await this.current;
+  }
+}
+
+/**
+ * For a single-process database (PGlite, lock-guarded): leases a crashed run left behind can be taken back at once
+ * instead of when they expire.
+ */
+export async function releaseLeases(
+  db: Kysely<Database>,
+  table: 'inbound_messages' | 'outbox',
+  leasedStatus: 'processing' | 'sending',
+): Promise<number> {
+  const r = await db
+    .updateTable(table)
+    .set({ status: 'pending', locked_until: null })
+    .where('status', '=', leasedStatus)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
