@@ -16,13 +16,20 @@ describe('loadConfig', () => {
   it('reports every bad key at once and stops boot', () => {
     let err: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', REDIS_URL: 'nope', WECOM_AES_KEY: 'short', ADMIN_TOKEN: 'x' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        REDIS_URL: 'nope',
+        WECOM_AES_KEY: 'short',
+        ADMIN_TOKEN: 'x',
+      });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(ConfigError);
     const problems = (err as ConfigError).problems.join('\n');
-    for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'WECOM_AES_KEY', 'ADMIN_TOKEN']) expect(problems).toContain(key);
+    for (const key of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'WECOM_AES_KEY', 'ADMIN_TOKEN'])
+      expect(problems).toContain(key);
   });
 
   it('overrides need SLAs only with a well-formed table', () => {
@@ -45,6 +52,8 @@ describe('loadConfig', () => {
     };
     expect(loadConfig(wecom).sandbox).toBe(false);
     expect(loadConfig({ ...wecom, SANDBOX: '1' }).sandbox).toBe(true);
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe('postgres');
+    expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe(
+      'postgres',
+    );
   });
 });

@@ -58,9 +58,7 @@ const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
   server: { port: number; host: string; logLevel: string; adminToken: string | undefined };
-  db:
-    | { kind: 'postgres'; url: string; poolSize: number }
-    | { kind: 'pglite'; dataDir: string };
+  db: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   seed: { onEmpty: boolean; scale: number };
   kv: { kind: 'redis'; url: string } | { kind: 'memory' };
   llm: { apiKey: string; baseUrl: string | undefined; model: string; timeoutMs: number } | null;

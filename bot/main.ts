@@ -90,7 +90,12 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
 
     const llm = config.llm
       ? createIntentLlm(
-          { apiKey: config.llm.apiKey, baseUrl: config.llm.baseUrl, model: config.llm.model, timeoutMs: config.llm.timeoutMs },
+          {
+            apiKey: config.llm.apiKey,
+            baseUrl: config.llm.baseUrl,
+            model: config.llm.model,
+            timeoutMs: config.llm.timeoutMs,
+          },
           promptsV1,
         )
       : null;

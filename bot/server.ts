@@ -42,7 +42,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err: { name: err.name, message: err.message } }, 'request failed');
     // No stack traces or internals in responses.
-    return reply.code(status).send({ error: status >= 500 ? 'internal_error' : 'bad_request', message: status >= 500 ? 'internal error' : err.message });
+    return reply
+      .code(status)
+      .send({
+        error: status >= 500 ? 'internal_error' : 'bad_request',
+        message: status >= 500 ? 'internal error' : err.message,
+      });
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -59,7 +64,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const adminToken = deps.config.server.adminToken;
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
-    if (!adminToken) return reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' });
+    if (!adminToken)
+      return reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' });
     if (!tokenMatches(req.headers.authorization, adminToken)) {
       return reply.code(401).send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
     }

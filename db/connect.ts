@@ -23,7 +23,10 @@ export interface DatabaseHandle {
 }
 
 export class DatabaseLockedError extends Error {
-  constructor(readonly dataDir: string, readonly holderPid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly holderPid: number,
+  ) {
     super(
       `PGlite data directory ${dataDir} is in use by process ${holderPid}. ` +
         'Only one process may open it: stop that process, or set DATABASE_URL to use PostgreSQL.',
@@ -79,15 +82,27 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     const pool = new pg.Pool({
       connectionString: config.url,
       max: config.poolSize ?? 10,
-      types: { getTypeParser: ((oid: number, format?: string) => pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser },
+      types: {
+        getTypeParser: ((oid: number, format?: string) =>
+          pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      },
     });
     // An idle client's error (e.g. the server restarting) must not crash the process.
     pool.on('error', () => {});
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(config.url);
-    return { db, kind: 'postgres', describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`, close: () => db.destroy() };
+    return {
+      db,
+      kind: 'postgres',
+      describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
+      close: () => db.destroy(),
+    };
   }
-  const parsers = { [pgliteTypes.INT8]: pgTypeParsers[PG_INT8]!, [pgliteTypes.NUMERIC]: pgTypeParsers[PG_NUMERIC]!, [pgliteTypes.DATE]: pgTypeParsers[PG_DATE]! };
+  const parsers = {
+    [pgliteTypes.INT8]: pgTypeParsers[PG_INT8]!,
+    [pgliteTypes.NUMERIC]: pgTypeParsers[PG_NUMERIC]!,
+    [pgliteTypes.DATE]: pgTypeParsers[PG_DATE]!,
+  };
   if (config.kind === 'pglite-memory') {
     const pglite = await PGlite.create({ parsers, loadDataDir: config.loadDataDir });
     const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
@@ -125,6 +140,8 @@ export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
 
 /** For /readyz: the database answers and the latest migration is applied. */
 export async function migrationsCurrent(db: Kysely<Database>): Promise<boolean> {
-  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(db);
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(
+    db,
+  );
   return rows[0]?.name === latestMigration;
 }

@@ -329,7 +329,11 @@ export interface JobRunsTable {
   instance: string;
   started_at: DefaultTimestamp;
   finished_at: Timestamp | null;
-  status: ColumnType<'running' | 'done' | 'failed', 'running' | 'done' | 'failed' | undefined, 'running' | 'done' | 'failed'>;
+  status: ColumnType<
+    'running' | 'done' | 'failed',
+    'running' | 'done' | 'failed' | undefined,
+    'running' | 'done' | 'failed'
+  >;
   result: ColumnType<unknown, string | undefined, string>;
 }
 

@@ -11,7 +11,8 @@ const ALLOWED: Record<string, string[]> = {
   prompts: ['prompts'],
 };
 // Packages that would drag infrastructure into the pure core.
-const CORE_FORBIDDEN_PACKAGES = /^(fastify|kysely|pg|ioredis|@langchain\/.*|langchain|node-cron|@wecom\/crypto|@electric-sql\/pglite|pino|fast-xml-parser)$/;
+const CORE_FORBIDDEN_PACKAGES =
+  /^(fastify|kysely|pg|ioredis|@langchain\/.*|langchain|node-cron|@wecom\/crypto|@electric-sql\/pglite|pino|fast-xml-parser)$/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,9 +24,9 @@ function sourceFiles(dir: string): string[] {
 
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  return [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)].map(
-    (m) => (m[1] ?? m[2])!,
-  );
+  return [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
+  ].map((m) => (m[1] ?? m[2])!);
 }
 
 describe('layout and import rules (DESIGN.md)', () => {

@@ -8,7 +8,12 @@ import { RedisKeyValueStore } from './redis.kv.js';
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 async function redisReachable(): Promise<boolean> {
-  const probe = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 0, connectTimeout: 500, retryStrategy: () => null });
+  const probe = new Redis(REDIS_URL, {
+    lazyConnect: true,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 500,
+    retryStrategy: () => null,
+  });
   try {
     await probe.connect();
     await probe.ping();
@@ -23,7 +28,8 @@ async function redisReachable(): Promise<boolean> {
 const redisUp = await redisReachable();
 // CI sets REQUIRE_REDIS so a missing Redis fails there instead of being skipped.
 if (!redisUp && process.env.REQUIRE_REDIS) throw new Error(`Redis required but not reachable at ${REDIS_URL}`);
-if (!redisUp) console.warn(`[kv.contract] Redis not reachable at ${REDIS_URL}: the Redis half of the contract test is skipped`);
+if (!redisUp)
+  console.warn(`[kv.contract] Redis not reachable at ${REDIS_URL}: the Redis half of the contract test is skipped`);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,7 +57,9 @@ function contract(name: string, make: () => Promise<KeyValueStore>, enabled = tr
     });
 
     it('sets if absent exactly once under concurrency', async () => {
-      const results = await Promise.all(Array.from({ length: 10 }, (_, i) => kv.setIfAbsent(`${ns}once`, String(i), 5000)));
+      const results = await Promise.all(
+        Array.from({ length: 10 }, (_, i) => kv.setIfAbsent(`${ns}once`, String(i), 5000)),
+      );
       expect(results.filter(Boolean)).toHaveLength(1);
     });
 

@@ -12,7 +12,10 @@ export class RedisKeyValueStore implements KeyValueStore {
   readonly kind = 'redis' as const;
   private readonly redis: Redis;
 
-  constructor(url: string, private readonly prefix = 'gs:') {
+  constructor(
+    url: string,
+    private readonly prefix = 'gs:',
+  ) {
     this.redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2, enableOfflineQueue: true });
   }
 

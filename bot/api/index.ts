@@ -20,8 +20,16 @@ export function adminApi(deps: ApiDeps) {
     await app.register(policiesRoutes(deps));
     app.get('/api/status', async () => {
       const [inbound, outbox] = await Promise.all([
-        deps.db.selectFrom('inbound_messages').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),
-        deps.db.selectFrom('outbox').select(['status', deps.db.fn.countAll<number>().as('n')]).groupBy('status').execute(),
+        deps.db
+          .selectFrom('inbound_messages')
+          .select(['status', deps.db.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute(),
+        deps.db
+          .selectFrom('outbox')
+          .select(['status', deps.db.fn.countAll<number>().as('n')])
+          .groupBy('status')
+          .execute(),
       ]);
       return { inbound, outbox };
     });

@@ -16,7 +16,10 @@ export interface InboundInput {
  * Persist before ack: the message is stored (or found to be a duplicate by its unique key) before the channel
  * answers. Returns the row id and whether this call stored it.
  */
-export async function storeInbound(db: Kysely<Database>, input: InboundInput): Promise<{ id: number; duplicate: boolean }> {
+export async function storeInbound(
+  db: Kysely<Database>,
+  input: InboundInput,
+): Promise<{ id: number; duplicate: boolean }> {
   const row = await db
     .insertInto('inbound_messages')
     .values({

@@ -18,7 +18,11 @@ export interface ConversationState {
 export const STATE_TTL_MS = 30 * 60_000;
 
 export async function loadState(db: Kysely<Database>, sender: string, now: Date): Promise<ConversationState> {
-  const row = await db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender).executeTakeFirst();
+  const row = await db
+    .selectFrom('conversation_state')
+    .select(['state', 'expires_at'])
+    .where('sender', '=', sender)
+    .executeTakeFirst();
   if (!row) return {};
   const state = row.state as ConversationState;
   if (row.expires_at > now) return state;
@@ -27,7 +31,12 @@ export async function loadState(db: Kysely<Database>, sender: string, now: Date)
   return lastDraftId ? { lastDraftId } : {};
 }
 
-export async function saveState(db: Kysely<Database>, sender: string, state: ConversationState, now: Date): Promise<void> {
+export async function saveState(
+  db: Kysely<Database>,
+  sender: string,
+  state: ConversationState,
+  now: Date,
+): Promise<void> {
   if (Object.keys(state).length === 0) {
     await db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
     return;

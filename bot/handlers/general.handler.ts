@@ -14,12 +14,21 @@ export const generalHandlers: HandlerRegistry = {
   },
 
   help: async (ctx) =>
-    reply(ctx.identity.kind === 'manager' ? `${commonReplies.managerHelp}\n\n${commonReplies.dealerHelp}` : commonReplies.dealerHelp),
+    reply(
+      ctx.identity.kind === 'manager'
+        ? `${commonReplies.managerHelp}\n\n${commonReplies.dealerHelp}`
+        : commonReplies.dealerHelp,
+    ),
 
   unknown: async (ctx, turn) => {
     // "确认" with nothing awaiting it: say what became of the last draft instead of "没明白".
     const lastDraftId = ctx.state.lastDraftId;
-    if (ctx.identity.kind === 'dealer' && lastDraftId && turn.result.kind === 'unknown' && turn.result.reason === 'no_context') {
+    if (
+      ctx.identity.kind === 'dealer' &&
+      lastDraftId &&
+      turn.result.kind === 'unknown' &&
+      turn.result.reason === 'no_context'
+    ) {
       const outcome = await orderService(ctx).draftOutcome(ctx.identity.dealerCode, lastDraftId, ctx.now);
       if (outcome?.kind === 'already') return reply(ordersReplies.already(outcome.orderNo));
       if (outcome?.kind === 'expired') return reply(ordersReplies.expired);
@@ -37,7 +46,11 @@ export const generalHandlers: HandlerRegistry = {
   'human.handoff': async (ctx) => {
     if (ctx.identity.kind !== 'dealer') return reply('您已是客户经理账号，可直接处理经销商需求。');
     const { dealerCode, dealerName, managerCode } = ctx.identity;
-    const manager = await ctx.db.selectFrom('managers').select('name').where('code', '=', managerCode).executeTakeFirst();
+    const manager = await ctx.db
+      .selectFrom('managers')
+      .select('name')
+      .where('code', '=', managerCode)
+      .executeTakeFirst();
     await ctx.notifier.toManagerChat(managerCode, commonReplies.handoffAlert(dealerName, dealerCode, ctx.text), {
       dedupeKey: `handoff:${ctx.message.id}`,
       kind: 'handoff',
@@ -53,16 +66,32 @@ export const generalHandlers: HandlerRegistry = {
       .orderBy('starts_at')
       .limit(6)
       .execute();
-    if (courses.length === 0) return reply('近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。');
-    const fmt = (d: Date) => d.toLocaleString('zh-CN', { timeZone: 'Asia/Shanghai', month: 'numeric', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-    const lines = courses.map((c) => `· ${fmt(c.starts_at)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`);
+    if (courses.length === 0)
+      return reply('近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。');
+    const fmt = (d: Date) =>
+      d.toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+    const lines = courses.map(
+      (c) => `· ${fmt(c.starts_at)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`,
+    );
     return reply(`近期培训课程：\n${lines.join('\n')}\n想报名或申请专场培训，回复“申请培训 + 课程名”即可。`);
   },
 
   'case.request': async (ctx) => {
     const tags =
       ctx.identity.kind === 'dealer'
-        ? ((await ctx.db.selectFrom('dealers').select('tags').where('code', '=', ctx.identity.dealerCode).executeTakeFirst())?.tags ?? [])
+        ? ((
+            await ctx.db
+              .selectFrom('dealers')
+              .select('tags')
+              .where('code', '=', ctx.identity.dealerCode)
+              .executeTakeFirst()
+          )?.tags ?? [])
         : [];
     const cases = await ctx.db.selectFrom('success_cases').select(['title', 'body', 'tags']).orderBy('id').execute();
     const ranked = cases

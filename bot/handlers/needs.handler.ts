@@ -18,7 +18,12 @@ import { needNotices, needReplies } from '../replies/needs.replies.js';
 
 /** The needs service on the turn's transaction and notifier. */
 const needsService = (ctx: Pick<TurnContext, 'db' | 'notifier'> & Partial<Pick<TurnContext, 'settings'>>) =>
-  new NeedsService({ store: new NeedsRepository(ctx.db), notifier: ctx.notifier, notices: needNotices, sla: ctx.settings?.needSla });
+  new NeedsService({
+    store: new NeedsRepository(ctx.db),
+    notifier: ctx.notifier,
+    notices: needNotices,
+    sla: ctx.settings?.needSla,
+  });
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
 const CATEGORY_WORDS: Array<[RegExp, NeedCategory]> = [

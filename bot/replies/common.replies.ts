@@ -1,6 +1,7 @@
 /** General replies: greeting, help, fallbacks. Natural, short Chinese; one example per capability. */
 export const commonReplies = {
-  greeting: (name: string) => `${name}您好！我是共生渠道助手，下单、查库存、问返利、提需求都可以直接发给我。发“帮助”看看我能做什么。`,
+  greeting: (name: string) =>
+    `${name}您好！我是共生渠道助手，下单、查库存、问返利、提需求都可以直接发给我。发“帮助”看看我能做什么。`,
   thanks: '不客气，有需要随时找我。',
   dealerHelp: [
     '我可以帮您：',
@@ -29,5 +30,6 @@ export const commonReplies = {
   unsupportedType: '目前只能处理文字消息，请用文字描述您的需求。',
   notYet: (what: string) => `${what}功能还在接入中，暂时没法直接办理。已为您记下，可以发“转人工”让客户经理处理。`,
   handoff: (managerName: string) => `已通知您的客户经理${managerName}，会尽快联系您。`,
-  handoffAlert: (dealer: string, code: string, text: string) => `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
+  handoffAlert: (dealer: string, code: string, text: string) =>
+    `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
 };

@@ -5,7 +5,11 @@ import type { OutboxRoute } from '../../db/schema.js';
  * render markdown, so there the structure becomes bold titles and the body keeps its lines; KF and the sandbox get
  * the plain text as written.
  */
-export function renderForRoute(route: OutboxRoute, body: string, format: 'text' | 'markdown' = 'text'): { body: string; format: 'text' | 'markdown' } {
+export function renderForRoute(
+  route: OutboxRoute,
+  body: string,
+  format: 'text' | 'markdown' = 'text',
+): { body: string; format: 'text' | 'markdown' } {
   if (format === 'markdown') return route === 'kf' ? { body: stripMarkdown(body), format: 'text' } : { body, format };
   if (route !== 'wecom_app') return { body, format: 'text' };
   return { body: body.replace(/【([^】\n]{1,40})】/g, '**【$1】**'), format: 'markdown' };

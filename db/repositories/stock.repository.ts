@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { Product } from '../../core/catalog/catalog.types.js';
 import { type Tier, tierPriceFen } from '../../core/catalog/pricing.js';
 import type { PricedProduct, StockLevel } from '../../core/orders/ports.js';
 import type { DealerStock, StockStore } from '../../core/stock/ports.js';

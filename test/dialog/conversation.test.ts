@@ -25,7 +25,11 @@ describe('conversation basics through the sandbox pipeline', () => {
     const guest = 'guest-wx-1';
     expect((await app.say(guest, '你好'))[0]).toContain('绑定');
     expect((await app.say(guest, `${dealer.code} 13000000000`))[0]).toContain('对不上');
-    const binding = await app.database.db.selectFrom('channel_identities').selectAll().where('external_id', '=', guest).execute();
+    const binding = await app.database.db
+      .selectFrom('channel_identities')
+      .selectAll()
+      .where('external_id', '=', guest)
+      .execute();
     expect(binding).toHaveLength(0);
     expect((await app.say(guest, `${dealer.code} ${dealer.phone}`))[0]).toContain('绑定成功');
     expect((await app.say(guest, '你好'))[0]).toContain(dealer.name);
@@ -50,15 +54,25 @@ describe('conversation basics through the sandbox pipeline', () => {
     const first = await app.say(dealer.code, '谢谢', 'client-msg-42');
     const again = await app.say(dealer.code, '谢谢', 'client-msg-42');
     expect(again).toEqual(first);
-    const rows = await app.database.db.selectFrom('inbound_messages').select('id').where('dedupe_key', '=', 'client-msg-42').execute();
+    const rows = await app.database.db
+      .selectFrom('inbound_messages')
+      .select('id')
+      .where('dedupe_key', '=', 'client-msg-42')
+      .execute();
     expect(rows).toHaveLength(1);
   });
 
   it('rejects a malformed sandbox request with 400 and stores nothing', async () => {
-    const before = await app.database.db.selectFrom('inbound_messages').select(app.database.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const before = await app.database.db
+      .selectFrom('inbound_messages')
+      .select(app.database.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const res = await app.server.inject({ method: 'POST', url: '/sandbox/messages', payload: { text: 'no sender' } });
     expect(res.statusCode).toBe(400);
-    const after = await app.database.db.selectFrom('inbound_messages').select(app.database.db.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const after = await app.database.db
+      .selectFrom('inbound_messages')
+      .select(app.database.db.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(after.n).toBe(before.n);
   });
 
@@ -78,9 +92,17 @@ describe('admin API guard', () => {
 
   it('requires the bearer token', async () => {
     expect((await app.server.inject({ method: 'GET', url: '/api/status' })).statusCode).toBe(401);
-    const wrong = await app.server.inject({ method: 'GET', url: '/api/status', headers: { authorization: 'Bearer nope' } });
+    const wrong = await app.server.inject({
+      method: 'GET',
+      url: '/api/status',
+      headers: { authorization: 'Bearer nope' },
+    });
     expect(wrong.statusCode).toBe(401);
-    const ok = await app.server.inject({ method: 'GET', url: '/api/status', headers: { authorization: 'Bearer test-admin-token-123456' } });
+    const ok = await app.server.inject({
+      method: 'GET',
+      url: '/api/status',
+      headers: { authorization: 'Bearer test-admin-token-123456' },
+    });
     expect(ok.statusCode).toBe(200);
   });
 });

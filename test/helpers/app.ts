@@ -10,7 +10,9 @@ export interface TestApp extends App {
   /** Sends a sandbox message as `from` and returns the replies (through the real pipeline). */
   say(from: string, text: string, id?: string): Promise<string[]>;
   /** Everything sent to a recipient (code or chat id), oldest first. */
-  outbox(to?: string): Promise<Array<{ id: number; to: string; route: string; kind: string; body: string; status: string }>>;
+  outbox(
+    to?: string,
+  ): Promise<Array<{ id: number; to: string; route: string; kind: string; body: string; status: string }>>;
 }
 
 /**
@@ -27,7 +29,12 @@ export async function startTestApp(
     prepare?: (db: DatabaseHandle['db']) => Promise<void>;
   } = {},
 ): Promise<TestApp> {
-  const config: Readonly<AppConfig> = loadConfig({ SANDBOX: '1', SEED_ON_EMPTY: '0', LOG_LEVEL: 'silent', ...opts.env });
+  const config: Readonly<AppConfig> = loadConfig({
+    SANDBOX: '1',
+    SEED_ON_EMPTY: '0',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
   const database = await openTestDatabase({ seeded: opts.seeded ?? true });
   if (opts.prepare) await opts.prepare(database.db);
   const kv = opts.kv ?? new MemoryKeyValueStore();
@@ -35,13 +42,24 @@ export async function startTestApp(
   const close = app.close.bind(app);
   return Object.assign(app, {
     async say(from: string, text: string, id?: string) {
-      const res = await app.server.inject({ method: 'POST', url: '/sandbox/messages', payload: { from, text, ...(id ? { id } : {}) } });
+      const res = await app.server.inject({
+        method: 'POST',
+        url: '/sandbox/messages',
+        payload: { from, text, ...(id ? { id } : {}) },
+      });
       if (res.statusCode !== 200) throw new Error(`sandbox answered ${res.statusCode}: ${res.body}`);
       return (res.json() as { replies: string[] }).replies;
     },
     async outbox(to?: string) {
-      const res = await app.server.inject({ method: 'GET', url: `/sandbox/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}` });
-      return (res.json() as { messages: Array<{ id: number; to: string; route: string; kind: string; body: string; status: string }> }).messages;
+      const res = await app.server.inject({
+        method: 'GET',
+        url: `/sandbox/outbox${to ? `?to=${encodeURIComponent(to)}` : ''}`,
+      });
+      return (
+        res.json() as {
+          messages: Array<{ id: number; to: string; route: string; kind: string; body: string; status: string }>;
+        }
+      ).messages;
     },
     async close() {
       await close();

@@ -13,7 +13,13 @@ describe('inbound worker', () => {
   afterAll(async () => h?.close());
 
   const store = (sender: string, text: string) =>
-    storeInbound(h.db, { channel: 'sandbox', dedupeKey: `${sender}:${text}`, externalId: sender, msgType: 'text', content: text });
+    storeInbound(h.db, {
+      channel: 'sandbox',
+      dedupeKey: `${sender}:${text}`,
+      externalId: sender,
+      msgType: 'text',
+      content: text,
+    });
 
   async function drain(worker: InboundWorker) {
     for (;;) {
@@ -26,17 +32,27 @@ describe('inbound worker', () => {
   it('keeps one sender in arrival order while other senders proceed', async () => {
     for (const t of ['a1', 'a2', 'a3']) await store('alice', t);
     await store('bob', 'b1');
-    const worker = new InboundWorker(h.db, async ({ message }) => [{ body: `echo ${message.content}` }], new PipelineBus(), {
-      concurrency: 4,
-      maxAttempts: 3,
-    });
+    const worker = new InboundWorker(
+      h.db,
+      async ({ message }) => [{ body: `echo ${message.content}` }],
+      new PipelineBus(),
+      {
+        concurrency: 4,
+        maxAttempts: 3,
+      },
+    );
     const first = await worker.claim(10);
     // Only the head of each sender's queue is claimable.
     expect(first.map((m) => m.content).sort()).toEqual(['a1', 'b1']);
     expect(await worker.claim(10)).toEqual([]);
     await Promise.all(first.map((m) => worker.process(m)));
     await drain(worker);
-    const replies = await h.db.selectFrom('outbox').select('body').where('recipient', '=', 'alice').orderBy('id').execute();
+    const replies = await h.db
+      .selectFrom('outbox')
+      .select('body')
+      .where('recipient', '=', 'alice')
+      .orderBy('id')
+      .execute();
     expect(replies.map((r) => r.body)).toEqual(['echo a1', 'echo a2', 'echo a3']);
   });
 
@@ -48,16 +64,30 @@ describe('inbound worker', () => {
       return [{ body: 'ok' }];
     };
     let t = Date.now();
-    const worker = new InboundWorker(h.db, failing, new PipelineBus(), { concurrency: 2, maxAttempts: 2, now: () => new Date(t) });
+    const worker = new InboundWorker(h.db, failing, new PipelineBus(), {
+      concurrency: 2,
+      maxAttempts: 2,
+      now: () => new Date(t),
+    });
     for (let i = 0; i < 4; i++) {
       await drain(worker);
       t += 120_000; // past the retry backoff
     }
-    const rows = await h.db.selectFrom('inbound_messages').select(['content', 'status', 'attempts', 'last_error']).where('sender', '=', 'sandbox:carol').orderBy('id').execute();
+    const rows = await h.db
+      .selectFrom('inbound_messages')
+      .select(['content', 'status', 'attempts', 'last_error'])
+      .where('sender', '=', 'sandbox:carol')
+      .orderBy('id')
+      .execute();
     expect(rows[0]).toMatchObject({ content: 'boom', status: 'parked', attempts: 2 });
     expect(rows[0]!.last_error).toContain('handler exploded');
     expect(rows[1]).toMatchObject({ content: 'fine', status: 'done' });
-    const sent = await h.db.selectFrom('outbox').select(['kind', 'body']).where('recipient', '=', 'carol').orderBy('id').execute();
+    const sent = await h.db
+      .selectFrom('outbox')
+      .select(['kind', 'body'])
+      .where('recipient', '=', 'carol')
+      .orderBy('id')
+      .execute();
     expect(sent.map((s) => s.kind)).toEqual(['reply.parked', 'reply']);
   });
 

@@ -19,7 +19,11 @@ const WAIT_MS = 10_000;
 /** Waits until the message is processed and its replies have left the outbox (or the deadline passes). */
 async function waitForReplies(db: Kysely<Database>, bus: PipelineBus, inboundId: number, deadline: number) {
   for (;;) {
-    const msg = await db.selectFrom('inbound_messages').select('status').where('id', '=', inboundId).executeTakeFirstOrThrow();
+    const msg = await db
+      .selectFrom('inbound_messages')
+      .select('status')
+      .where('id', '=', inboundId)
+      .executeTakeFirstOrThrow();
     const replies = await db
       .selectFrom('outbox')
       .select(['body', 'status'])
@@ -27,7 +31,8 @@ async function waitForReplies(db: Kysely<Database>, bus: PipelineBus, inboundId:
       .orderBy('id')
       .execute();
     const finished = msg.status === 'done' || msg.status === 'parked';
-    if (finished && replies.every((r) => r.status !== 'pending' && r.status !== 'sending')) return { done: true, replies };
+    if (finished && replies.every((r) => r.status !== 'pending' && r.status !== 'sending'))
+      return { done: true, replies };
     const left = deadline - Date.now();
     if (left <= 0) return { done: false, replies };
     await new Promise<void>((resolve) => {
@@ -64,7 +69,13 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
     if (!stored.duplicate) bus.inboundStored();
     const result = await waitForReplies(db, bus, stored.id, Date.now() + WAIT_MS);
     if (!result.done) {
-      return reply.code(504).send({ error: 'timeout', message: 'the message is stored and will be processed', replies: result.replies.map((r) => r.body) });
+      return reply
+        .code(504)
+        .send({
+          error: 'timeout',
+          message: 'the message is stored and will be processed',
+          replies: result.replies.map((r) => r.body),
+        });
     }
     return { replies: result.replies.map((r) => r.body) };
   });
@@ -73,7 +84,19 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
     const to = z.object({ to: z.string().min(1).max(64).optional() }).parse(req.query).to;
     let q = db
       .selectFrom('outbox')
-      .select(['id', 'recipient', 'address', 'route', 'kind', 'format', 'body', 'status', 'created_at', 'sent_at', 'last_error'])
+      .select([
+        'id',
+        'recipient',
+        'address',
+        'route',
+        'kind',
+        'format',
+        'body',
+        'status',
+        'created_at',
+        'sent_at',
+        'last_error',
+      ])
       .orderBy('id', 'desc')
       .limit(200);
     if (to) q = q.where((eb) => eb.or([eb('recipient', '=', to), eb('address', '=', to)]));
@@ -97,7 +120,12 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
 
   /** People the dev chat can act as: demo managers and a sample of dealers per tier. */
   app.get('/sandbox/people', async () => {
-    const managers = await db.selectFrom('managers').select(['code', 'name', 'role']).orderBy('code').limit(60).execute();
+    const managers = await db
+      .selectFrom('managers')
+      .select(['code', 'name', 'role'])
+      .orderBy('code')
+      .limit(60)
+      .execute();
     const dealers = await db
       .selectFrom('dealers')
       .select(['code', 'name', 'tier', 'manager_code'])

@@ -8,19 +8,17 @@ import type { JobContext, JobDefinition } from '../job.types.js';
  * regional manager. Checkpoints, timeline rows and messages commit together; need_events' unique dedupe key makes
  * each checkpoint fire once even when two runs overlap.
  */
-export async function runNeedsSla(ctx: Pick<JobContext, 'db' | 'now' | 'notifier' | 'settings'>): Promise<Record<string, number>> {
-  const r = await ctx.db
-    .transaction()
-    .execute((trx) =>
-      new NeedsService({
-        store: new NeedsRepository(trx),
-        notifier: ctx.notifier(trx),
-        notices: needNotices,
-        sla: ctx.settings?.needSla,
-      }).checkSla(
-        ctx.now,
-      ),
-    );
+export async function runNeedsSla(
+  ctx: Pick<JobContext, 'db' | 'now' | 'notifier' | 'settings'>,
+): Promise<Record<string, number>> {
+  const r = await ctx.db.transaction().execute((trx) =>
+    new NeedsService({
+      store: new NeedsRepository(trx),
+      notifier: ctx.notifier(trx),
+      notices: needNotices,
+      sla: ctx.settings?.needSla,
+    }).checkSla(ctx.now),
+  );
   return { ...r };
 }
 

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { spreadSendTime } from '../../../core/care/quiet-hours.js';
 import { shanghaiDate } from '../../../core/shared/time.js';
 import type { Database } from '../../../db/schema.js';
