@@ -7,7 +7,7 @@ import type { Ambiguity, ItemSlot, Slots } from '../nlu/nlu.types.js';
 import { NUMBER_SRC, parseNumber } from '../nlu/numbers.js';
 import { UNITS } from '../nlu/nlu.types.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
-import { orderService, stockService } from './orders.services.js';
+import { orderService, stockService, unknownModelCode } from './orders.services.js';
 import { stockHandlers } from './stock.handler.js';
 
 /** What a product clarification keeps while it waits for the answer. */
@@ -50,7 +50,7 @@ async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise
       case 'ORDER.QTY_INVALID':
         return reply(R.qtyInvalid(nameOf(ctx, d.sku ?? ''), d.qty ?? 0, d.max ?? 0));
       case 'ORDER.UNKNOWN_PRODUCT':
-        return reply(R.unknownProduct);
+        return reply(R.unknownProduct());
       case 'ORDER.TOO_MANY_LINES':
         return reply(R.tooManyLines(d.max ?? 0));
       case 'ORDER.NO_ITEMS':
@@ -237,7 +237,11 @@ export const orderHandlers: HandlerRegistry = {
       return askWhich(ctx, { intent: 'order.place', items, ...(date ? { date } : {}), ambiguity }, ctx.state.draftId);
     }
     if (items.length === 0) {
-      if (!SUGGESTION_RE.test(ctx.text)) return reply(R.askItems);
+      if (!SUGGESTION_RE.test(ctx.text)) {
+        // A model code we do not sell gets named back, not a generic "what do you want?".
+        const unknown = unknownModelCode(ctx);
+        return reply(unknown ? R.unknownProduct(unknown) : R.askItems);
+      }
       // "按建议下单": the advice is recomputed now, so the draft matches today's stock and sales.
       const advice = await stockService(ctx).replenishment({ code: dealer.dealerCode, tier: dealer.tier }, ctx.now);
       if (advice.length === 0) return reply(R.replenishNone);

@@ -1,3 +1,4 @@
+import { normalize } from '../nlu/normalize.js';
 import { OrderService } from '../../core/orders/order.service.js';
 import { StockService } from '../../core/stock/stock.service.js';
 import { KyselyOrderStore } from '../../db/repositories/order.repository.js';
@@ -15,4 +16,10 @@ export function orderService(ctx: TurnContext): OrderService {
 
 export function stockService(ctx: TurnContext): StockService {
   return new StockService(new KyselyStockStore(ctx.db));
+}
+
+/** A model code in the message that the catalog does not have ("XYZ99"), to name it back to the dealer. */
+export function unknownModelCode(ctx: Pick<TurnContext, 'text' | 'catalog'>): string | undefined {
+  const code = normalize(ctx.text).match(/(?<![a-z])[a-z]{1,3}-?\d{2,4}(?!\d)/i)?.[0];
+  return code && !ctx.catalog.isModelCode(code) ? code.toUpperCase() : undefined;
 }

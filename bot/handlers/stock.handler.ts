@@ -1,6 +1,6 @@
 import { type HandlerRegistry, reply } from '../dialog/turn.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
-import { stockService } from './orders.services.js';
+import { stockService, unknownModelCode } from './orders.services.js';
 
 const MAX_PRODUCTS = 4;
 
@@ -14,13 +14,16 @@ export const stockHandlers: HandlerRegistry = {
       ...(turn.result.kind === 'ambiguous' ? turn.result.ambiguities.flatMap((a) => a.candidates) : []),
     ];
     const unique = [...new Set(skus)].slice(0, MAX_PRODUCTS);
-    if (unique.length === 0) return reply(R.stockAskProduct);
+    if (unique.length === 0) {
+      const unknown = unknownModelCode(ctx);
+      return reply(unknown ? R.unknownProduct(unknown) : R.stockAskProduct);
+    }
     const reports = await stockService(ctx).report(
       { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
       unique,
       ctx.now,
     );
-    return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct);
+    return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct());
   },
 
   'replenish.advice': async (ctx) => {

@@ -162,6 +162,8 @@ describe('codes', () => {
  * order, different words for the same thing. [text, intent, expected slots, awaiting?, sender?]
  */
 const HELD_OUT: Array<[string, string, Record<string, unknown>, Awaiting?, ParseContext['sender']?]> = [
+  ['取消', 'deny', {}, 'clarify_product'],
+  ['算了不要了', 'deny', {}, 'clarify_product'],
   ['我的订单', 'order.status', {}],
   ['最近订单', 'order.status', {}],
   ['老规矩', 'order.reorder', {}],

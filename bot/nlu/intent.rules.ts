@@ -559,6 +559,10 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
     // The dialog asked "which one?": the answer refines the pending items.
     return orderResult('order.modify', f, MID);
   }
+  // ... or the dealer drops the question ("取消", "算了").
+  if (ctx.awaiting === 'clarify_product' && (CONFIRM_DENY_STRONG.test(k) || DENY_WEAK.test(k))) {
+    return parsed('deny', {}, MID);
+  }
 
   // 2. Manager commands; the same words from a dealer are not honoured.
   if (ctx.sender === 'manager') {

@@ -115,7 +115,8 @@ export const ordersReplies = {
       ? `${name} 数量 ${qty} 超出单行上限 ${max}，请核对后重新发送。没有生成订单。`
       : `数量需要是正整数（${name}：${qty}），请核对后重新发送。没有生成订单。`,
   negativeQty: '数量不能是负数，请核对后重新发送。没有生成订单。',
-  unknownProduct: '没找到这个产品，请发型号或产品名，例如“N60”“L型橱柜”。',
+  unknownProduct: (mention?: string) =>
+    `没找到${mention ? `“${mention}”这个` : '这个'}产品，请发型号或产品名，例如“N60”“L型橱柜”。发“帮助”可看用法。`,
   tooManyLines: (max: number) => `一张订单最多 ${max} 个品项，请分开下单。`,
 
   noDraft: NO_DRAFT,

@@ -165,7 +165,14 @@ describe('ordering by chat', () => {
     expect(await one(FX.other, 'N60 0套')).toContain('数量需要是正整数');
     expect(await one(FX.other, 'N60 -5套')).toContain('不能是负数');
     expect(await one(FX.other, 'N60 99999套')).toContain('超出单行上限');
+    expect(await one(FX.other, '订30套XYZ99')).toContain('没找到“XYZ99”这个产品');
+    expect(await one(FX.other, 'XYZ99还有货吗')).toContain('没找到“XYZ99”这个产品');
     expect((await drafts(FX.other)).length).toBe(before);
+  });
+
+  it('a vague product question can be dropped with 取消', async () => {
+    expect(await one(FX.other, '窄边框 30套')).toContain('您要的是');
+    expect(await one(FX.other, '取消')).toContain('已取消');
   });
 
   it('MOQ multiples are rejected with the nearest valid quantities; confirmation waits for a fix', async () => {

@@ -30,7 +30,7 @@ describe('InboundBatcher (group commit)', () => {
       .execute();
     expect(rows).toHaveLength(1 + new Set(keys.filter((k) => k !== 'b:existing')).size);
     const idOf = new Map(rows.map((r) => [r.dedupe_key, r.id]));
-    keys.forEach((k, i) => expect(results[i]!.id).toBe(idOf.get(k)));
+    expect(results.map((r) => r.id)).toEqual(keys.map((k) => idOf.get(k)));
     // Exactly one caller per new key stored it; every other call (and every existing key) is a duplicate.
     const fresh = results.filter((r) => !r.duplicate).map((r) => r.id);
     expect(new Set(fresh).size).toBe(fresh.length);

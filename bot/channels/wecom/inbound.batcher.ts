@@ -84,7 +84,9 @@ export class InboundBatcher {
       const existing = await this.db
         .selectFrom('inbound_messages')
         .select(['id', 'channel', 'dedupe_key'])
-        .where((eb) => eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))))
+        .where((eb) =>
+          eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))),
+        )
         .execute();
       for (const r of existing) ids.set(`${r.channel}\u0000${r.dedupe_key}`, r.id);
     }
