@@ -71,10 +71,29 @@ export class OutboxDispatcher {
     return releaseLeases(this.db, 'outbox', 'sending');
   }
 
-  /** Claims and sends one batch; returns how many rows it claimed. */
+  /**
+   * Claims and sends one batch; returns how many rows it claimed. Recipients are served in parallel, each
+   * recipient's messages one after another in order (the parts of a split message, a reply's bubbles); when one
+   * must wait, the ones behind it wait with it.
+   */
   async runOnce(): Promise<number> {
     const rows = await this.claim();
-    await Promise.all(rows.map((r) => this.deliver(r)));
+    const byRecipient = new Map<string, OutboxRow[]>();
+    for (const r of rows) {
+      const key = `${r.route}:${r.address}`;
+      byRecipient.set(key, [...(byRecipient.get(key) ?? []), r]);
+    }
+    await Promise.all(
+      [...byRecipient.values()].map(async (queue) => {
+        for (let i = 0; i < queue.length; i++) {
+          const retryAt = await this.deliver(queue[i]!);
+          if (retryAt) {
+            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt);
+            return;
+          }
+        }
+      }),
+    );
     return rows.length;
   }
 
@@ -103,7 +122,8 @@ export class OutboxDispatcher {
     });
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
+  /** Sends one row; returns when it will be tried again, or null once it is settled (sent, dead, handed over). */
+  private async deliver(row: OutboxRow): Promise<Date | null> {
     const now = this.now();
     try {
       if (row.route === 'followup') throw new UnreachableRecipient('routed to a manager follow-up');
@@ -117,9 +137,24 @@ export class OutboxDispatcher {
         await this.opts.transports[row.route].send(row, this.db);
       }
       await this.settle(row, { status: 'sent', sent_at: now, locked_until: null, last_error: null });
+      return null;
     } catch (e) {
-      await this.fail(row, e as Error, now);
+      return this.fail(row, e as Error, now);
     }
+  }
+
+  /** Puts a claimed row back without spending an attempt. */
+  private async postpone(row: OutboxRow, until: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: 'pending',
+        next_attempt_at: until,
+        locked_until: null,
+        attempts: eb('attempts', '-', 1),
+      }))
+      .where('id', '=', row.id)
+      .execute();
   }
 
   private async settle(row: OutboxRow, set: Updateable<OutboxTable>) {
@@ -127,45 +162,33 @@ export class OutboxDispatcher {
     this.bus.outboxSettled(row.in_reply_to);
   }
 
-  private async fail(row: OutboxRow, error: Error, now: Date): Promise<void> {
+  private async fail(row: OutboxRow, error: Error, now: Date): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
-      await this.db
-        .updateTable('outbox')
-        .set((eb) => ({
-          status: 'pending',
-          next_attempt_at: error.retryAt,
-          locked_until: null,
-          attempts: eb('attempts', '-', 1),
-        }))
-        .where('id', '=', row.id)
-        .execute();
-      return;
+      await this.postpone(row, error.retryAt);
+      return error.retryAt;
     }
     if (error instanceof UnreachableRecipient) {
       await this.handOver(row, error.reason);
-      return;
+      return null;
     }
     const retryable = (error as { retryable?: boolean }).retryable !== false;
     const reason = `${error.name}: ${error.message}`.slice(0, 500);
     if (!retryable || row.attempts >= this.opts.maxAttempts) {
       this.opts.log?.error({ outbox: row.id, route: row.route, err: reason }, 'outbox message dead-lettered');
       await this.settle(row, { status: 'dead', last_error: reason, locked_until: null });
-      return;
+      return null;
     }
     this.opts.log?.warn(
       { outbox: row.id, route: row.route, attempts: row.attempts, err: reason },
       'outbox send failed, will retry',
     );
+    const retryAt = new Date(now.getTime() + backoffMs(row.attempts));
     await this.db
       .updateTable('outbox')
-      .set({
-        status: 'pending',
-        last_error: reason,
-        locked_until: null,
-        next_attempt_at: new Date(now.getTime() + backoffMs(row.attempts)),
-      })
+      .set({ status: 'pending', last_error: reason, locked_until: null, next_attempt_at: retryAt })
       .where('id', '=', row.id)
       .execute();
+    return retryAt;
   }
 
   /** A dealer out of reach becomes a follow-up item for their account manager: nothing is dropped silently. */

@@ -12,7 +12,7 @@ export async function openTestDatabase(opts: { seeded?: boolean } = {}): Promise
   const which = opts.seeded ? 'seeded' : 'empty';
   const templates = inject('pgTemplates');
   if (templates) {
-    const name = `gs_t_${randomBytes(6).toString('hex')}`;
+    const name = `${templates.copyPrefix}${randomBytes(4).toString('hex')}`;
     const admin = new pg.Client({ connectionString: templates.url });
     await admin.connect();
     try {

@@ -9,7 +9,7 @@ import { seedTestData } from './seed-test-data.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     /** PostgreSQL: the server URL and the names of migrated template databases (empty and seeded). */
-    pgTemplates: { url: string; empty: string; seeded: string } | null;
+    pgTemplates: { url: string; empty: string; seeded: string; copyPrefix: string } | null;
     /** PGlite: paths of data-dir dumps (empty and seeded) each suite loads in about a second. */
     pgliteDumps: { empty: string; seeded: string } | null;
   }
@@ -36,13 +36,15 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (kind === 'seeded') await seedTestData(h.db);
       await h.close();
     }
-    project.provide('pgTemplates', { url, ...names });
+    // Suite copies carry this run's stamp, so the sweep below never touches another run's databases.
+    const copyPrefix = `gs_t_${stamp}_`;
+    project.provide('pgTemplates', { url, ...names, copyPrefix });
     project.provide('pgliteDumps', null);
     return async () => {
       // Suites drop their own copies; sweep anything a crashed worker left behind, then the templates.
       const { rows } = await admin.query<{ datname: string }>(
-        `select datname from pg_database where datname like 'gs_t\\_%' or datname in ($1, $2)`,
-        [names.empty, names.seeded],
+        `select datname from pg_database where starts_with(datname, $1) or datname in ($2, $3)`,
+        [copyPrefix, names.empty, names.seeded],
       );
       for (const r of rows) await admin.query(`drop database if exists ${r.datname} with (force)`);
       await admin.end();

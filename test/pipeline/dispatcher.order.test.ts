@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
+import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
+import { enqueue } from '../../bot/pipeline/outbox.js';
+import type { Transport } from '../../bot/pipeline/transports.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+describe('outbox dispatcher ordering', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openTestDatabase();
+  });
+  afterAll(async () => h?.close());
+
+  it("sends one recipient's messages in order, and holds the later ones back while an earlier one must retry", async () => {
+    const sent: string[] = [];
+    let failFirst = true;
+    const recording: Transport = {
+      send: async (row) => {
+        if (row.body.startsWith('part-1') && failFirst) {
+          failFirst = false;
+          throw Object.assign(new Error('busy'), { retryable: true });
+        }
+        // A slow send must not let the next part overtake it.
+        await new Promise((r) => setTimeout(r, row.body.startsWith('part-1') ? 30 : 1));
+        sent.push(`${row.address}:${row.body.slice(0, 6)}`);
+      },
+    };
+    const long = Array.from({ length: 3 }, (_, i) => `part-${i + 1} ${'字'.repeat(600)}`).join('\n');
+    await enqueue(h.db, [
+      { recipient: 'D0001', address: 'wx_a', route: 'wecom_app', body: long, kind: 'test', dedupeKey: 'order:a' },
+      { recipient: 'D0002', address: 'wx_b', route: 'wecom_app', body: 'other-1', kind: 'test', dedupeKey: 'order:b' },
+    ]);
+    let t = Date.now();
+    const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+      kv: new MemoryKeyValueStore(),
+      transports: { wecom_app: recording, wecom_appchat: recording, wecom_webhook: recording },
+      kf: null,
+      maxAttempts: 5,
+      now: () => new Date(t),
+    });
+    await dispatcher.runOnce();
+    // The first part failed: nothing for wx_a went out, the other recipient was not held up.
+    expect(sent).toEqual(['wx_b:other-']);
+    const waiting = await h.db
+      .selectFrom('outbox')
+      .select(['body', 'status', 'attempts'])
+      .where('address', '=', 'wx_a')
+      .orderBy('id')
+      .execute();
+    expect(waiting.map((w) => [w.status, w.attempts])).toEqual([
+      ['pending', 1],
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+    t += 15 * 60_000;
+    await dispatcher.runOnce();
+    expect(sent).toEqual(['wx_b:other-', 'wx_a:part-1', 'wx_a:part-2', 'wx_a:part-3']);
+  });
+});
