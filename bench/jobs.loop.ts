@@ -19,8 +19,8 @@ import { anniversaryBonusFen, anniversaryStatus } from '../core/policies/anniver
 import { monthOf } from '../core/policies/dates.js';
 import type { AnniversaryBonusPolicy } from '../core/policies/policy.types.js';
 import { qualifyingAmount } from '../core/policies/qualifying.js';
-import type { Notifier } from '../core/shared/notifier.port.js';
-import { addDays, shanghaiMidnight } from '../core/shared/time.js';
+import type { Notifier } from '../core/common/notifier.port.js';
+import { addDays, shanghaiMidnight } from '../core/common/time.js';
 import { loadActivePolicies } from '../db/repositories/care.repository.js';
 import type { Database } from '../db/schema.js';
 

@@ -14,7 +14,7 @@ import { runJobInSlot, slotOf } from '../bot/scheduler/job-runner.js';
 import { needsSlaJob } from '../bot/scheduler/jobs/needs-sla.job.js';
 import { NeedsService } from '../core/needs/needs.service.js';
 import { NEED_CATEGORIES, type Tier } from '../core/needs/needs.types.js';
-import { shanghaiDate } from '../core/shared/time.js';
+import { shanghaiDate } from '../core/common/time.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { NeedsRepository, needsReport } from '../db/repositories/needs.repository.js';
 import type { Database } from '../db/schema.js';

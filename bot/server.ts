@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
-import { DomainError } from '../core/shared/errors.js';
+import { DomainError } from '../core/common/errors.js';
 import { migrationsCurrent } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';

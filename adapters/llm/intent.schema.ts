@@ -10,7 +10,7 @@ import {
   MANAGER_INTENTS as MANAGER_INTENT_LIST,
   NEED_CATEGORIES,
   POLICY_KINDS,
-} from '../../core/shared/intents.js';
+} from '../../core/common/intents.js';
 
 export { INTENTS, NEED_CATEGORIES, POLICY_KINDS };
 export type { Intent };

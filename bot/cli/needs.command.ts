@@ -1,5 +1,5 @@
 import { isIsoDate } from '../../core/policies/index.js';
-import { addDays, shanghaiDate } from '../../core/shared/time.js';
+import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { openDatabase } from '../../db/connect.js';
 import { needsReport } from '../../db/repositories/needs.repository.js';
 import { formatNeedsReport } from '../replies/needs.replies.js';

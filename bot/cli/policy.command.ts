@@ -1,6 +1,6 @@
 import { migrationsCurrent, openDatabase } from '../../db/connect.js';
 import { PolicyService, type EffectReport, type PushReport } from '../../core/policies/policy.service.js';
-import { DomainError } from '../../core/shared/errors.js';
+import { DomainError } from '../../core/common/errors.js';
 import { policyUnitOfWork, PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
 import { policyReplies } from '../replies/policies.replies.js';

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { SlaTable } from '../../core/needs/sla.js';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
-import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database, InboundRow } from '../../db/schema.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import type { Intent, Slots, ParseResult } from '../nlu/nlu.types.js';

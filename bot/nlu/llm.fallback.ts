@@ -1,5 +1,5 @@
 import type { IntentLlm } from '../../adapters/llm/llm.client.js';
-import { shanghaiDate } from '../../core/shared/time.js';
+import { shanghaiDate } from '../../core/common/time.js';
 import type { FallbackParser } from '../dialog/engine.js';
 import type { CatalogMatcher } from './catalog.matcher.js';
 import type { Slots } from './nlu.types.js';

@@ -6,7 +6,7 @@ import {
   type NeedCategory,
   POLICY_KINDS as POLICIES,
   type PolicyKind as PolicyCode,
-} from '../../core/shared/intents.js';
+} from '../../core/common/intents.js';
 
 export { INTENTS, MANAGER_INTENTS, NEED_CATEGORIES, POLICIES };
 export type { Intent, NeedCategory, PolicyCode };

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Notifier, SendOptions } from '../../core/shared/notifier.port.js';
+import type { Notifier, SendOptions } from '../../core/common/notifier.port.js';
 import type { Database, OutboxRoute } from '../../db/schema.js';
 import { splitByBytes } from '../../adapters/wecom/wecom.client.js';
 import { renderForRoute } from '../replies/render.js';

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database, InboundRow } from '../../db/schema.js';
 import type { PipelineBus } from './bus.js';
 import { type Identity, parseSenderKey, resolveIdentity } from './identity.js';

@@ -2,7 +2,7 @@ import type { DealerLookup } from '../../core/needs/needs.service.js';
 import { type Need, type NeedEvent, needCode, type OrderSummary, type Tier } from '../../core/needs/needs.types.js';
 import type { NeedNotices, NeedsReport } from '../../core/needs/ports.js';
 import { formatPercent, formatYuan } from '../../core/policies/index.js';
-import { shanghaiClock, shanghaiDate } from '../../core/shared/time.js';
+import { shanghaiClock, shanghaiDate } from '../../core/common/time.js';
 
 export const CATEGORY_ZH: Record<string, string> = {
   product: '产品咨询',

@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/errors.js';
+import { DomainError } from '../common/errors.js';
 
 export type NeedErrorCode =
   | 'NEED.NOT_FOUND'

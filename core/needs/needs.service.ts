@@ -1,6 +1,6 @@
 import { ladderPosition, ladderRebateSchema, type LadderPosition, qualifyingAmount } from '../policies/index.js';
-import type { Notifier } from '../shared/notifier.port.js';
-import { shanghaiMidnight } from '../shared/time.js';
+import type { Notifier } from '../common/notifier.port.js';
+import { shanghaiMidnight } from '../common/time.js';
 import { NeedError } from './needs.errors.js';
 import {
   type DealerRef,

@@ -3,7 +3,7 @@
 export type Tier = 'core' | 'key' | 'regular' | 'silent';
 export type NeedStatus = 'open' | 'claimed' | 'resolved' | 'closed';
 
-export { NEED_CATEGORIES, type NeedCategory } from '../shared/intents.js';
+export { NEED_CATEGORIES, type NeedCategory } from '../common/intents.js';
 
 export interface NeedAttachment {
   kind: 'image';

@@ -7,8 +7,8 @@ import {
   qualifyingAmount,
   inPeriod,
 } from '../policies/index.js';
-import type { Notifier } from '../shared/notifier.port.js';
-import { shanghaiDate } from '../shared/time.js';
+import type { Notifier } from '../common/notifier.port.js';
+import { shanghaiDate } from '../common/time.js';
 import { availability } from '../stock/stock.rules.js';
 import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
 import { OrderError } from './order.errors.js';

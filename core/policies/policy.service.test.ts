@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shanghaiClock } from '../shared/time.js';
+import { shanghaiClock } from '../common/time.js';
 import { formatYuan } from './explain.js';
 import { allNumbersGrounded } from './number.guard.js';
 import type { LadderRebatePolicy, PromotionPolicy } from './policy.types.js';

@@ -1,5 +1,5 @@
-import { DomainError } from '../shared/errors.js';
-import { addDays, shanghaiClock, shanghaiDate, shanghaiMidnight } from '../shared/time.js';
+import { DomainError } from '../common/errors.js';
+import { addDays, shanghaiClock, shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import { type AnniversaryStatus, anniversaryBonusFen, anniversaryStatus } from './anniversary.js';
 import { monthOf } from './dates.js';
 import {

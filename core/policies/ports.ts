@@ -1,4 +1,4 @@
-import type { Notifier } from '../shared/notifier.port.js';
+import type { Notifier } from '../common/notifier.port.js';
 import type { Cohort } from './targeting.js';
 import type { Policy, Tier } from './policy.types.js';
 import type { PolicyOrderLine } from './qualifying.js';

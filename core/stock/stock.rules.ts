@@ -1,5 +1,5 @@
 import { roundUpToValid } from '../catalog/pricing.js';
-import { addDays } from '../shared/time.js';
+import { addDays } from '../common/time.js';
 
 /** Days of stock a dealer should hold beyond the lead time. */
 export const SAFETY_DAYS = 7;

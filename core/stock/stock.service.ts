@@ -1,6 +1,6 @@
 import type { Tier } from '../catalog/pricing.js';
 import type { PricedProduct } from '../orders/ports.js';
-import { addDays, shanghaiDate } from '../shared/time.js';
+import { addDays, shanghaiDate } from '../common/time.js';
 import type { StockStore } from './ports.js';
 import {
   type Availability,

@@ -19,7 +19,7 @@ import type {
   NewNeed,
 } from '../../core/needs/ports.js';
 import type { SlaClock, SlaStage } from '../../core/needs/sla.js';
-import { addDays, shanghaiMidnight } from '../../core/shared/time.js';
+import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database, NeedsTable } from '../schema.js';
 
 type NeedRow = Selectable<NeedsTable>;

@@ -15,7 +15,7 @@ import {
   type Period,
   type PolicyOrderLine,
 } from '../../core/policies/index.js';
-import { addDays, shanghaiMidnight } from '../../core/shared/time.js';
+import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database, OrderDraftsTable } from '../schema.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
 

@@ -9,7 +9,7 @@ import type {
   PolicyUnitOfWork,
 } from '../../core/policies/ports.js';
 import type { Cohort } from '../../core/policies/targeting.js';
-import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database } from '../schema.js';
 
 function toRecord(row: { code: string; spec: unknown; active: boolean; promoted: boolean }): PolicyRecord {

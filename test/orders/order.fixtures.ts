@@ -3,7 +3,7 @@ import { type Kysely, sql } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { tierPriceFen } from '../../core/catalog/pricing.js';
 import type { Database, Tier } from '../../db/schema.js';
-import { quarterStart, shanghaiDate } from '../../core/shared/time.js';
+import { quarterStart, shanghaiDate } from '../../core/common/time.js';
 
 /** A small, fully known ordering world around `now`. Upserts, so it also lays cleanly over the seeded demo slice. */
 export const FX = {

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OrderService } from '../../core/orders/order.service.js';
 import type { OrderRecord } from '../../core/orders/ports.js';
-import type { Notifier } from '../../core/shared/notifier.port.js';
+import type { Notifier } from '../../core/common/notifier.port.js';
 import { StockService } from '../../core/stock/stock.service.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyOrderStore } from '../../db/repositories/order.repository.js';

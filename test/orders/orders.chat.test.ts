@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, shanghaiDate } from '../../core/shared/time.js';
+import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { dateZh } from '../../bot/replies/orders.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';

@@ -3,7 +3,7 @@ import { anniversaryStatus } from '../../core/policies/anniversary.js';
 import { formatPercent, formatYuan } from '../../core/policies/explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { isTargeted, pilotCohort } from '../../core/policies/targeting.js';
-import { shanghaiDate } from '../../core/shared/time.js';
+import { shanghaiDate } from '../../core/common/time.js';
 import type { Tier } from '../../db/schema.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';

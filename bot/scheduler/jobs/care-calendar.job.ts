@@ -10,7 +10,7 @@ import { anniversaryBonusFen, anniversaryStatus } from '../../../core/policies/a
 import { addYears, monthOf } from '../../../core/policies/dates.js';
 import type { AnniversaryBonusPolicy } from '../../../core/policies/policy.types.js';
 import { qualifyingAmount } from '../../../core/policies/qualifying.js';
-import { shanghaiMidnight } from '../../../core/shared/time.js';
+import { shanghaiMidnight } from '../../../core/common/time.js';
 import {
   anniversariesOn,
   birthdaysOn,

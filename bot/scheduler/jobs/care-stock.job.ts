@@ -12,7 +12,7 @@ import {
   overstockOf,
   type ReplenishmentAdvice,
 } from '../../../core/care/replenishment.js';
-import { addDays } from '../../../core/shared/time.js';
+import { addDays } from '../../../core/common/time.js';
 import {
   existingDedupeKeys,
   loadCareDealers,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { managerTierSummary, type TierChange, tierChangeMessage } from '../../../core/dealers/retier.messages.js';
 import { DEFAULT_SCORING, type ScoringConfig, scoreDealers } from '../../../core/dealers/scoring.js';
 import { mergeTags } from '../../../core/dealers/tags.js';
-import { shanghaiDate, shanghaiMidnight } from '../../../core/shared/time.js';
+import { shanghaiDate, shanghaiMidnight } from '../../../core/common/time.js';
 import {
   loadDealerMetrics,
   loadDealerTiers,

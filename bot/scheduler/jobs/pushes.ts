@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { spreadSendTime } from '../../../core/care/quiet-hours.js';
-import { shanghaiDate } from '../../../core/shared/time.js';
+import { shanghaiDate } from '../../../core/common/time.js';
 import type { Database } from '../../../db/schema.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
 import type { JobContext } from '../job.types.js';
