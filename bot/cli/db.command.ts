@@ -1,5 +1,6 @@
 import { migrateToLatest, openDatabase } from '../../db/connect.js';
 import { runSeedCli } from '../../db/seed/seed.cli.js';
+import { withDatabase } from './database.js';
 import type { CliCommand } from './command.types.js';
 
 export const migrateCommand: CliCommand = {
@@ -21,12 +22,6 @@ export const seedCommand: CliCommand = {
   name: 'seed',
   usage: 'seed [--scale N] [--force]     generate the K demo data',
   async run(args, config, io) {
-    const h = await openDatabase(config.db);
-    try {
-      await migrateToLatest(h.db);
-      return await runSeedCli(h.db, args, { isTTY: io.isTTY, write: io.out });
-    } finally {
-      await h.close();
-    }
+    return withDatabase(config, (db) => runSeedCli(db, args, { isTTY: io.isTTY, write: io.out }));
   },
 };

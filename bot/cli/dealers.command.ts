@@ -1,4 +1,4 @@
-import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { withDatabase } from './database.js';
 import { isMonth, previousMonth, scoreMonth } from '../scheduler/jobs/dealer-score.job.js';
 import { type CliCommand, parseArgs } from './command.types.js';
 
@@ -17,16 +17,12 @@ export const dealersCommand: CliCommand = {
       io.err('--month must be YYYY-MM');
       return 2;
     }
-    const h = await openDatabase(config.db);
-    try {
-      await migrateToLatest(h.db);
+    return withDatabase(config, async (db) => {
       const started = performance.now();
-      const r = await scoreMonth(h.db, month, now);
+      const r = await scoreMonth(db, month, now);
       io.out(`dealers scored for ${month} (${Math.round(performance.now() - started)} ms)`);
       for (const [k, v] of Object.entries(r)) io.out(`  ${k.padEnd(10)} ${v}`);
       return 0;
-    } finally {
-      await h.close();
-    }
+    });
   },
 };

@@ -1,6 +1,6 @@
 import { isIsoDate } from '../../core/policies/dates.js';
 import { openKeyValueStore } from '../../adapters/kv/index.js';
-import { migrateToLatest, openDatabase } from '../../db/connect.js';
+import { withDatabase } from './database.js';
 import { PipelineBus } from '../pipeline/bus.js';
 import { OutboxDispatcher } from '../pipeline/dispatcher.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
@@ -52,46 +52,45 @@ export const jobsCommand: CliCommand = {
       io.err('--date must be a date YYYY-MM-DD');
       return 2;
     }
-    const h = await openDatabase(config.db);
     const kv = await openKeyValueStore(config.kv);
     const log = { info: () => {}, warn: (o: object, m: string) => io.err(`${m} ${JSON.stringify(o)}`) };
     try {
-      await migrateToLatest(h.db);
-      const now = runInstant(job, date, new Date());
-      // A manual run gets its own slot: it really runs, and the pushes' dedupe keys keep it from sending twice.
-      const outcome = await runJobInSlot(h.db, job, `cli:${new Date().toISOString()}`, `cli-${process.pid}`, {
-        kv,
-        now,
-        notifier: (db) => outboxNotifier(db),
-        log,
-      });
-      if (!outcome.ran) {
-        io.err('slot taken');
-        return 1;
-      }
-      if ('error' in outcome) {
-        io.err(`${job.name} failed after ${outcome.ms} ms: ${outcome.error}`);
-        return 1;
-      }
-      io.out(`${job.name} @ ${now.toISOString()} (${outcome.ms} ms)`);
-      for (const [k, v] of Object.entries(outcome.result)) io.out(`  ${k.padEnd(40)} ${v}`);
-      // Without WeCom the messages go to the sandbox: deliver what is due now (the app's dispatcher does it too).
-      if (!config.wecom && options['no-deliver'] === undefined) {
-        const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+      return await withDatabase(config, async (db) => {
+        const now = runInstant(job, date, new Date());
+        // A manual run gets its own slot: it really runs, and the pushes' dedupe keys keep it from sending twice.
+        const outcome = await runJobInSlot(db, job, `cli:${new Date().toISOString()}`, `cli-${process.pid}`, {
           kv,
-          transports: null,
-          kf: null,
-          maxAttempts: config.pipeline.outboxMaxAttempts,
-          batchSize: 500,
+          now,
+          notifier: (db) => outboxNotifier(db),
+          log,
         });
-        let delivered = 0;
-        for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
-        io.out(`  ${'delivered (sandbox, due now)'.padEnd(40)} ${delivered}`);
-      }
-      return 0;
+        if (!outcome.ran) {
+          io.err('slot taken');
+          return 1;
+        }
+        if ('error' in outcome) {
+          io.err(`${job.name} failed after ${outcome.ms} ms: ${outcome.error}`);
+          return 1;
+        }
+        io.out(`${job.name} @ ${now.toISOString()} (${outcome.ms} ms)`);
+        for (const [k, v] of Object.entries(outcome.result)) io.out(`  ${k.padEnd(40)} ${v}`);
+        // Without WeCom the messages go to the sandbox: deliver what is due now (the app's dispatcher does it too).
+        if (!config.wecom && options['no-deliver'] === undefined) {
+          const dispatcher = new OutboxDispatcher(db, new PipelineBus(), {
+            kv,
+            transports: null,
+            kf: null,
+            maxAttempts: config.pipeline.outboxMaxAttempts,
+            batchSize: 500,
+          });
+          let delivered = 0;
+          for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
+          io.out(`  ${'delivered (sandbox, due now)'.padEnd(40)} ${delivered}`);
+        }
+        return 0;
+      });
     } finally {
       await kv.close();
-      await h.close();
     }
   },
 };

@@ -1,6 +1,6 @@
 import { isIsoDate } from '../../core/policies/index.js';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
-import { openDatabase } from '../../db/connect.js';
+import { withDatabase } from './database.js';
 import { needsReport } from '../../db/repositories/needs.repository.js';
 import { formatNeedsReport } from '../replies/needs.replies.js';
 import { type CliCommand, parseArgs } from './command.types.js';
@@ -30,13 +30,10 @@ export const needsCommand: CliCommand = {
       io.err(period);
       return 2;
     }
-    const h = await openDatabase(config.db);
-    try {
-      const report = await needsReport(h.db, { ...period, now });
+    return withDatabase(config, async (db) => {
+      const report = await needsReport(db, { ...period, now });
       io.out(options.json ? JSON.stringify(report) : formatNeedsReport(report));
       return 0;
-    } finally {
-      await h.close();
-    }
+    });
   },
 };

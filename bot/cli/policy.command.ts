@@ -1,10 +1,10 @@
-import { migrationsCurrent, openDatabase } from '../../db/connect.js';
+import { withDatabase } from './database.js';
 import { PolicyService, type EffectReport, type PushReport } from '../../core/policies/policy.service.js';
 import { DomainError } from '../../core/common/errors.js';
 import { policyUnitOfWork, PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
 import { policyReplies } from '../replies/policies.replies.js';
-import { type CliCommand, type CliIo, parseArgs } from './command.types.js';
+import { type CliCommand, parseArgs } from './command.types.js';
 
 const USAGE = 'policy push CODE [--promote] | policy effect CODE [--json]  [--now ISO]  pilot pushes and their effect';
 
@@ -43,25 +43,15 @@ export function formatEffectReport(r: EffectReport): string[] {
   ];
 }
 
-async function withService<T>(
-  config: Parameters<CliCommand['run']>[1],
-  io: CliIo,
-  fn: (s: PolicyService) => Promise<T>,
-) {
-  const h = await openDatabase(config.db);
-  try {
-    if (!(await migrationsCurrent(h.db))) {
-      io.err('the database is not migrated: run `npm run migrate` first');
-      return null;
-    }
-    const service = new PolicyService(
-      new PolicyRepository(h.db),
-      policyUnitOfWork(h.db, (trx) => outboxNotifier(trx)),
-    );
-    return { value: await fn(service) };
-  } finally {
-    await h.close();
-  }
+function withService<T>(config: Parameters<CliCommand['run']>[1], fn: (s: PolicyService) => Promise<T>): Promise<T> {
+  return withDatabase(config, (db) =>
+    fn(
+      new PolicyService(
+        new PolicyRepository(db),
+        policyUnitOfWork(db, (trx) => outboxNotifier(trx)),
+      ),
+    ),
+  );
 }
 
 export const policyCommand: CliCommand = {
@@ -80,16 +70,15 @@ export const policyCommand: CliCommand = {
       return 2;
     }
     try {
-      const res = await withService<PushReport | EffectReport>(config, io, (service) =>
+      const report = await withService<PushReport | EffectReport>(config, (service) =>
         action === 'push'
           ? service.push(code, { now, promote: options['promote'] === true, compose: policyReplies.push })
           : service.effect(code, now),
       );
-      if (!res) return 1;
-      if (options['json'] === true) io.out(JSON.stringify(res.value));
+      if (options['json'] === true) io.out(JSON.stringify(report));
       else {
         const lines =
-          action === 'push' ? formatPushReport(res.value as PushReport) : formatEffectReport(res.value as EffectReport);
+          action === 'push' ? formatPushReport(report as PushReport) : formatEffectReport(report as EffectReport);
         for (const l of lines) io.out(l);
       }
       return 0;

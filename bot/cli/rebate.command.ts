@@ -46,20 +46,14 @@ async function dealerPosition(
     return 2;
   }
   // Loaded only here: the what-if above must not pay for (or need) a database.
-  const [{ openDatabase, migrationsCurrent }, { PolicyRepository }, { PolicyService }, { progressLine }] =
-    await Promise.all([
-      import('../../db/connect.js'),
-      import('../../db/repositories/policies.repository.js'),
-      import('../../core/policies/policy.service.js'),
-      import('../replies/policies.replies.js'),
-    ]);
-  const h = await openDatabase(config.db);
-  try {
-    if (!(await migrationsCurrent(h.db))) {
-      io.err('the database is not migrated: run `npm run migrate` first');
-      return 1;
-    }
-    const service = new PolicyService(new PolicyRepository(h.db));
+  const [{ withDatabase }, { PolicyRepository }, { PolicyService }, { progressLine }] = await Promise.all([
+    import('./database.js'),
+    import('../../db/repositories/policies.repository.js'),
+    import('../../core/policies/policy.service.js'),
+    import('../replies/policies.replies.js'),
+  ]);
+  return withDatabase(config, async (db) => {
+    const service = new PolicyService(new PolicyRepository(db));
     const dealer = await service.findDealer(code);
     if (!dealer) {
       io.err(`dealer ${code} not found`);
@@ -82,9 +76,7 @@ async function dealerPosition(
     if (positions.length === 0) io.out('没有适用的政策。');
     for (const p of positions) io.out(progressLine(p));
     return 0;
-  } finally {
-    await h.close();
-  }
+  });
 }
 
 export const rebateCommand: CliCommand = {
