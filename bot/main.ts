@@ -130,7 +130,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       bus,
       logger: log,
       plugins: [
-        adminApi({ db: database.db, kv, bus, now }),
+        adminApi({ db: database.db, kv, bus, now, settings: { needSla: config.needs.sla } }),
         ...(config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : []),
       ],
     });

@@ -5,12 +5,15 @@ import type { Database } from '../../db/schema.js';
 import type { PipelineBus } from '../pipeline/bus.js';
 import { needsRoutes } from './needs.routes.js';
 import { policiesRoutes } from './policies.routes.js';
+import { jobsRoutes } from './jobs.routes.js';
+import type { SlaTable } from '../../core/needs/sla.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
   kv: KeyValueStore;
   bus: PipelineBus;
   now: () => Date;
+  settings: { needSla: SlaTable };
 }
 
 /** The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here. */
@@ -18,6 +21,7 @@ export function adminApi(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
     await app.register(needsRoutes(deps));
     await app.register(policiesRoutes(deps));
+    await app.register(jobsRoutes(deps));
     app.get('/api/status', async () => {
       const [inbound, outbox] = await Promise.all([
         deps.db

@@ -5,24 +5,8 @@ import { PipelineBus } from '../pipeline/bus.js';
 import { OutboxDispatcher } from '../pipeline/dispatcher.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
 import { runJobInSlot } from '../scheduler/job-runner.js';
-import type { JobDefinition } from '../scheduler/job.types.js';
-import { dailySteps } from '../scheduler/jobs/daily.job.js';
-import { jobs } from '../scheduler/jobs/index.js';
+import { jobs, runInstant, runnableJobs } from '../scheduler/jobs/index.js';
 import { type CliCommand, parseArgs } from './command.types.js';
-
-/** Scheduled jobs plus the daily steps, which also run alone. */
-export function runnableJobs(): JobDefinition[] {
-  return [...jobs, ...dailySteps.filter((s) => !jobs.some((j) => j.name === s.name))];
-}
-
-/** The instant a manual run stands for: `--date` at the job's scheduled hh:mm (Shanghai), else now. */
-export function runInstant(job: JobDefinition, date: string | undefined, now: Date): Date {
-  if (!date) return now;
-  const [min, hour] = job.cron.split(/\s+/);
-  const hh = /^\d+$/.test(hour ?? '') ? hour!.padStart(2, '0') : '09';
-  const mm = /^\d+$/.test(min ?? '') ? min!.padStart(2, '0') : '10';
-  return new Date(`${date}T${hh}:${mm}:00+08:00`);
-}
 
 export const jobsCommand: CliCommand = {
   name: 'jobs',
@@ -63,6 +47,7 @@ export const jobsCommand: CliCommand = {
           now,
           notifier: (db) => outboxNotifier(db),
           log,
+          settings: { needSla: config.needs.sla },
         });
         if (!outcome.ran) {
           io.err('slot taken');

@@ -106,3 +106,42 @@ describe('admin API guard', () => {
     expect(ok.statusCode).toBe(200);
   });
 });
+
+describe('admin jobs API', () => {
+  let app: TestApp;
+  const auth = { authorization: 'Bearer test-admin-token-123456' };
+  beforeAll(async () => {
+    app = await startTestApp({ env: { ADMIN_TOKEN: 'test-admin-token-123456' } });
+  });
+  afterAll(async () => app?.close());
+
+  it('lists jobs and runs one on demand; a repeat sends nothing twice', async () => {
+    const list = await app.server.inject({ method: 'GET', url: '/api/jobs', headers: auth });
+    expect((list.json() as Array<{ name: string }>).map((j) => j.name)).toContain('daily');
+    const run = async () => {
+      const res = await app.server.inject({
+        method: 'POST',
+        url: '/api/jobs/daily/run',
+        headers: auth,
+        payload: { date: '2026-11-26' },
+      });
+      expect(res.statusCode).toBe(200);
+      const { result } = res.json() as { result: Record<string, number> };
+      return Object.entries(result)
+        .filter(([k]) => k.endsWith('.queued'))
+        .reduce((n, [, v]) => n + v, 0);
+    };
+    expect(await run()).toBeGreaterThan(0);
+    expect(await run()).toBe(0);
+    expect((await app.server.inject({ method: 'POST', url: '/api/jobs/nope/run', headers: auth })).statusCode).toBe(
+      404,
+    );
+    const bad = await app.server.inject({
+      method: 'POST',
+      url: '/api/jobs/daily/run',
+      headers: auth,
+      payload: { date: 'tomorrow' },
+    });
+    expect(bad.statusCode).toBe(400);
+  });
+});

@@ -1,12 +1,22 @@
 import type { JobDefinition } from '../job.types.js';
-import { needsSlaJob } from './needs-sla.job.js';
-import { dailyJob } from './daily.job.js';
+import { dailyJob, dailySteps } from './daily.job.js';
 import { dealerScoreJob } from './dealer-score.job.js';
+import { needsSlaJob } from './needs-sla.job.js';
 import { successCaseJob } from './success-case.job.js';
 
 /** Every scheduled job. Each capability contributes its jobs here. */
 export const jobs: JobDefinition[] = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob];
 
-export function findJob(name: string): JobDefinition | undefined {
-  return jobs.find((j) => j.name === name);
+/** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */
+export function runnableJobs(): JobDefinition[] {
+  return [...jobs, ...dailySteps.filter((s) => !jobs.some((j) => j.name === s.name))];
+}
+
+/** The instant a manual run stands for: `date` at the job's scheduled hh:mm (Shanghai), else now. */
+export function runInstant(job: JobDefinition, date: string | undefined, now: Date): Date {
+  if (!date) return now;
+  const [min, hour] = job.cron.split(/\s+/);
+  const hh = /^\d+$/.test(hour ?? '') ? hour!.padStart(2, '0') : '09';
+  const mm = /^\d+$/.test(min ?? '') ? min!.padStart(2, '0') : '10';
+  return new Date(`${date}T${hh}:${mm}:00+08:00`);
 }
