@@ -129,10 +129,8 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       db: database.db,
       bus,
       logger: log,
-      plugins: [
-        adminApi({ db: database.db, kv, bus, now, settings: { needSla: config.needs.sla } }),
-        ...(config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : []),
-      ],
+      plugins: config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : [],
+      adminApi: adminApi({ db: database.db, kv, bus, now, settings: { needSla: config.needs.sla } }),
     });
 
     if (opts.startPipeline !== false) {

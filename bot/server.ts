@@ -13,8 +13,10 @@ export interface ServerDeps {
   bus: PipelineBus;
   /** The app's pino logger; none in tests. */
   logger?: FastifyBaseLogger;
-  /** Channel and API plugins registered by the composition root (WeCom callback, admin API …). */
+  /** Channel plugins registered by the composition root (WeCom callback …). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
+  /** The HQ admin API routes (under /api): registered only with ADMIN_TOKEN, behind its bearer check. */
+  adminApi?: (app: FastifyInstance) => Promise<void>;
 }
 
 function tokenMatches(header: string | undefined, token: string): boolean {
@@ -42,12 +44,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err: { name: err.name, message: err.message } }, 'request failed');
     // No stack traces or internals in responses.
-    return reply
-      .code(status)
-      .send({
-        error: status >= 500 ? 'internal_error' : 'bad_request',
-        message: status >= 500 ? 'internal error' : err.message,
-      });
+    return reply.code(status).send({
+      error: status >= 500 ? 'internal_error' : 'bad_request',
+      message: status >= 500 ? 'internal error' : err.message,
+    });
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
@@ -60,16 +60,27 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
 
-  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it.
+  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it. The check is a hook of the API's own
+  // encapsulated context, so it guards exactly the routes the router matched (a raw-URL test is bypassed by
+  // percent-encoding: /%61pi/… routes to /api/…).
   const adminToken = deps.config.server.adminToken;
-  app.addHook('onRequest', async (req, reply) => {
-    if (!req.url.startsWith('/api/')) return;
-    if (!adminToken)
-      return reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' });
-    if (!tokenMatches(req.headers.authorization, adminToken)) {
-      return reply.code(401).send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
-    }
-  });
+  if (adminToken && deps.adminApi) {
+    const adminRoutes = deps.adminApi;
+    await app.register(async (api) => {
+      api.addHook('onRequest', async (req, reply) => {
+        if (!tokenMatches(req.headers.authorization, adminToken)) {
+          return reply
+            .code(401)
+            .send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+        }
+      });
+      await api.register(adminRoutes);
+    });
+  } else {
+    app.all('/api/*', async (_req, reply) =>
+      reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' }),
+    );
+  }
 
   if (deps.config.sandbox) {
     const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');

@@ -78,6 +78,11 @@ describe('conversation basics through the sandbox pipeline', () => {
 
   it('keeps /api off without ADMIN_TOKEN and serves health', async () => {
     expect((await app.server.inject({ method: 'GET', url: '/api/status' })).statusCode).toBe(404);
+    // Percent-encoding routes like the plain path: it must find the API off too.
+    expect((await app.server.inject({ method: 'GET', url: '/%61pi/status' })).statusCode).toBe(404);
+    expect((await app.server.inject({ method: 'POST', url: '/%61pi/jobs/daily/run', payload: {} })).statusCode).toBe(
+      404,
+    );
     expect((await app.server.inject({ method: 'GET', url: '/healthz' })).statusCode).toBe(200);
     expect((await app.server.inject({ method: 'GET', url: '/readyz' })).json()).toEqual({ status: 'ready' });
   });
@@ -92,6 +97,10 @@ describe('admin API guard', () => {
 
   it('requires the bearer token', async () => {
     expect((await app.server.inject({ method: 'GET', url: '/api/status' })).statusCode).toBe(401);
+    expect((await app.server.inject({ method: 'GET', url: '/%61pi/status' })).statusCode).toBe(401);
+    expect((await app.server.inject({ method: 'POST', url: '/%61pi/jobs/daily/run', payload: {} })).statusCode).toBe(
+      401,
+    );
     const wrong = await app.server.inject({
       method: 'GET',
       url: '/api/status',
