@@ -33,6 +33,9 @@ export interface WorkerOptions {
 }
 
 const PARKED_REPLY = '抱歉，这条消息暂时没能处理成功，已记录下来并转给您的客户经理跟进。您也可以稍后再试。';
+const PARKED_REPLY_OTHERS = '抱歉，这条消息暂时没能处理成功，已记录下来。请稍后再试。';
+const parkedAlert = (name: string, code: string, text: string) =>
+  `【待跟进】${name}（${code}）的一条消息系统未能处理，请人工回复：\n“${text.slice(0, 300)}”`;
 
 /** Where a reply to an inbound message goes: back on the channel it came from. */
 function replyRoute(identity: Identity): Route {
@@ -105,10 +108,13 @@ export class InboundWorker {
       claimed = batch.length;
       for (const m of batch) {
         this.inFlight++;
-        void this.process(m).finally(() => {
-          this.inFlight--;
-          this.loop.kick();
-        });
+        this.process(m)
+          // Even recording the failure failed (database gone): the lease runs out and the message is retried.
+          .catch((e: Error) => this.opts.log?.error({ inbound: m.id, err: e.message }, 'inbound bookkeeping failed'))
+          .finally(() => {
+            this.inFlight--;
+            this.loop.kick();
+          });
       }
     } while (claimed > 0);
   }
@@ -207,18 +213,29 @@ export class InboundWorker {
       if (!park) return false;
       const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await resolveIdentity(trx, channel, externalId);
-      return (
-        (await enqueue(trx, [
-          {
-            recipient: recipientOf(identity),
-            ...replyRoute(identity),
-            body: PARKED_REPLY,
-            kind: 'reply.parked',
-            dedupeKey: `parked:${message.id}`,
-            inReplyTo: message.id,
-          },
-        ])) > 0
-      );
+      const queued = await enqueue(trx, [
+        {
+          recipient: recipientOf(identity),
+          ...replyRoute(identity),
+          body: identity.kind === 'dealer' ? PARKED_REPLY : PARKED_REPLY_OTHERS,
+          kind: 'reply.parked',
+          dedupeKey: `parked:${message.id}`,
+          inReplyTo: message.id,
+        },
+      ]);
+      // The dealer was told their manager follows up: make it so (a follow-up item and a note in the alert chat).
+      if (identity.kind === 'dealer' && queued > 0) {
+        await trx
+          .insertInto('followups')
+          .values({ manager_code: identity.managerCode, dealer_code: identity.dealerCode, body: message.content ?? '' })
+          .execute();
+        await outboxNotifier(trx).toManagerChat(
+          identity.managerCode,
+          parkedAlert(identity.dealerName, identity.dealerCode, message.content ?? ''),
+          { dedupeKey: `parked.alert:${message.id}`, kind: 'followup' },
+        );
+      }
+      return queued > 0;
     });
   }
 }

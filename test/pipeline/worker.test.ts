@@ -107,4 +107,53 @@ describe('inbound worker', () => {
     expect(await h.db.selectFrom('outbox').select('id').where('dedupe_key', '=', 'vanish').execute()).toEqual([]);
     expect(await h.db.selectFrom('kf_cursors').select('open_kfid').execute()).toEqual([]);
   });
+
+  it("parks a dealer's failing message with a follow-up for their manager, as the apology promises", async () => {
+    const region = await h.db
+      .insertInto('regions')
+      .values({ province: '江苏', city: '徐州', county: '云龙区', market_level: '三四线' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await h.db
+      .insertInto('managers')
+      .values({ code: 'M101', name: '侯经理', role: 'account', alert_chat_id: 'chat_M101' })
+      .execute();
+    await h.db
+      .insertInto('dealers')
+      .values({
+        code: 'D0101',
+        name: '徐州测试门窗',
+        region_id: region.id,
+        tier: 'key',
+        manager_code: 'M101',
+        partnership_start: '2020-01-01',
+      })
+      .execute();
+    await h.db
+      .insertInto('channel_identities')
+      .values({ channel: 'sandbox', external_id: 'D0101', dealer_code: 'D0101' })
+      .execute();
+    await store('D0101', '这条会失败');
+    let t = Date.now();
+    const worker = new InboundWorker(
+      h.db,
+      async () => {
+        throw new Error('always');
+      },
+      new PipelineBus(),
+      { concurrency: 1, maxAttempts: 1, now: () => new Date(t) },
+    );
+    await drain(worker);
+    t += 120_000;
+    await drain(worker);
+    const alert = await h.db
+      .selectFrom('outbox')
+      .select(['recipient', 'route', 'body'])
+      .where('dedupe_key', 'like', 'parked.alert:%')
+      .execute();
+    expect(alert).toEqual([expect.objectContaining({ recipient: 'M101', route: 'wecom_appchat' })]);
+    expect(alert[0]!.body).toContain('这条会失败');
+    const followups = await h.db.selectFrom('followups').select(['manager_code', 'dealer_code']).execute();
+    expect(followups).toEqual([{ manager_code: 'M101', dealer_code: 'D0101' }]);
+  });
 });
