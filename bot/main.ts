@@ -19,6 +19,7 @@ import { OutboxDispatcher } from './pipeline/dispatcher.js';
 import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
 import { buildServer } from './server.js';
+import { groundedRephraser } from './replies/rephrase.js';
 import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
 import { outboxNotifier } from './pipeline/outbox.js';
@@ -104,8 +105,6 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       handlers,
       kv,
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
-      // Policy explanations may be phrased by the model; the handler sends it only if its numbers are grounded.
-      rephrase: llm ? (text, facts) => llm.rephrase(text, facts) : undefined,
       settings: { needSla: config.needs.sla },
     });
     const worker = new InboundWorker(database.db, step, bus, {
@@ -113,6 +112,9 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       maxAttempts: config.pipeline.inboundMaxAttempts,
       now: opts.now,
       log,
+      // Explanations may be worded by the model after the turn commits, only if every number in them is computed.
+      rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts)) : undefined,
+      rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
     });
     const dispatcher = new OutboxDispatcher(database.db, bus, {
       kv,

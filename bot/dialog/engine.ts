@@ -5,7 +5,8 @@ import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { handleBinding } from './binding.js';
 import { attachImageToNeed } from '../handlers/needs.handler.js';
-import { loadState, saveState } from './state.js';
+import { type ConversationState, loadState, saveState } from './state.js';
+import { parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
 import type { HandlerRegistry, TurnContext } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
 
@@ -19,19 +20,43 @@ export interface EngineDeps {
   fallback?: FallbackParser;
   /** Below this rule confidence the fallback parser is asked. */
   fallbackBelow?: number;
-  /** Passed to handlers as `ctx.rephrase` (LLM phrasing of explanations, number-guarded by the handler). */
-  rephrase?: TurnContext['rephrase'];
   settings: TurnContext['settings'];
 }
 
 const MAX_TEXT = 2000;
 
+/** What `prepare` hands to the turn: the parse, and the conversation state it was made under. */
+interface PreparedParse {
+  awaiting: string | undefined;
+  result: ParseResult;
+}
+
 /**
  * One conversation turn: identity → state → parse (rules, then the LLM when unsure) → the intent's handler →
- * replies and the next state, all in the worker's transaction.
+ * replies and the next state. The LLM is asked in `prepare`, before the worker opens its transaction, so a slow
+ * model never holds the database; the turn itself runs in the worker's transaction.
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep {
-  return async (input: StepInput): Promise<StepReply[]> => {
+  const ruleParse = (text: string, ctx: ParseContext) => parseIntent(text, ctx, deps.catalog());
+  const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
+
+  const prepare: ConversationStep['prepare'] = deps.fallback
+    ? async ({ db, message, now }) => {
+        if (message.msg_type !== 'text') return undefined;
+        const { channel, externalId } = parseSenderKey(message.sender);
+        const identity = await resolveIdentity(db, channel, externalId);
+        if (identity.kind === 'unbound') return undefined;
+        const state = await loadState(db, message.sender, now);
+        const ctx = parseContext(identity.kind, state, now);
+        const text = (message.content ?? '').slice(0, MAX_TEXT);
+        if (!unsure(ruleParse(text, ctx))) return undefined;
+        const proposal = await deps.fallback!(text, ctx).catch(() => null);
+        if (!proposal || proposal.kind === 'unknown') return undefined;
+        return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;
+      }
+    : undefined;
+
+  const step = async (input: StepInput): Promise<StepReply[]> => {
     const { db, message, identity, now, notifier } = input;
     const text = (message.content ?? '').slice(0, MAX_TEXT);
 
@@ -44,13 +69,13 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
 
     const state = await loadState(db, message.sender, now);
     const sender = identity.kind === 'manager' ? 'manager' : 'dealer';
-    const parseCtx: ParseContext = { sender, now, ...(state.awaiting ? { awaiting: state.awaiting } : {}) };
     const catalog = deps.catalog();
-    let result = parseIntent(text, parseCtx, catalog);
-    if (deps.fallback && (result.kind === 'unknown' || result.confidence < (deps.fallbackBelow ?? 0.6))) {
-      const proposal = await deps.fallback(text, parseCtx).catch(() => null);
-      if (proposal && proposal.kind !== 'unknown') result = proposal;
-    }
+    // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
+    const prepared = input.prepared as PreparedParse | undefined;
+    const result =
+      prepared && prepared.awaiting === state.awaiting
+        ? prepared.result
+        : ruleParse(text, parseContext(sender, state, now));
     let intent = intentOf(result);
     // Identity comes from the channel: manager commands from a dealer are just unknown words.
     if (sender === 'dealer' && MANAGER_INTENTS.includes(intent)) intent = 'unknown';
@@ -66,7 +91,6 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       state,
       catalog,
       markdown: identity.channel === 'wecom',
-      ...(deps.rephrase ? { rephrase: deps.rephrase } : {}),
       settings: deps.settings,
     };
     const handler = deps.handlers[intent] ?? deps.handlers.unknown;
@@ -78,6 +102,11 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
     if (out.state !== undefined) await saveState(db, message.sender, out.state, now);
     return out.replies;
   };
+  return Object.assign(step, prepare ? { prepare } : {});
+}
+
+function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {
+  return { sender, now, ...(state.awaiting ? { awaiting: state.awaiting } : {}) };
 }
 
 function nonText(msgType: string): StepReply[] {

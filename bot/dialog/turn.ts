@@ -25,8 +25,6 @@ export interface TurnContext {
   catalog: CatalogMatcher;
   /** Whether replies go to a channel that renders markdown (WeCom app) or plain text (KF, sandbox). */
   markdown: boolean;
-  /** LLM rephrasing of a template explanation (only with an LLM configured); the handler applies the number guard. */
-  rephrase?: (text: string, facts: readonly string[]) => Promise<string | null>;
   /** Deployment settings handlers need (from config). */
   settings: TurnSettings;
 }

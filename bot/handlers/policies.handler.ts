@@ -1,34 +1,10 @@
 import type { Explanation } from '../../core/policies/explain.js';
-import { allNumbersGrounded } from '../../core/policies/number.guard.js';
 import type { PolicyKind } from '../../core/policies/policy.types.js';
 import { type DealerPosition, explainPosition, PolicyService } from '../../core/policies/policy.service.js';
 import type { PolicyDealer } from '../../core/policies/ports.js';
 import { PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { type HandlerRegistry, reply, type TurnContext, type TurnResult } from '../dialog/turn.js';
 import { policyReplies } from '../replies/policies.replies.js';
-
-/** A rephrasing longer than this is not a rephrasing of a short explanation. */
-const MAX_REPHRASED_CHARS = 1200;
-
-/**
- * The LLM's rephrasing goes out only if it is non-empty, not overlong and every number in it is among the
- * computed facts; otherwise the template does ("the model proposes, the code decides").
- */
-export function chooseExplanation(
-  template: Explanation,
-  candidate: string | null | undefined,
-): { text: string; rephrased: boolean } {
-  const text = candidate?.trim();
-  if (text && text.length <= MAX_REPHRASED_CHARS && allNumbersGrounded(text, template.facts))
-    return { text, rephrased: true };
-  return { text: template.text, rephrased: false };
-}
-
-async function phrase(ctx: TurnContext, template: Explanation): Promise<string> {
-  if (!ctx.rephrase) return template.text;
-  const candidate = await ctx.rephrase(template.text, template.facts).catch(() => null);
-  return chooseExplanation(template, candidate).text;
-}
 
 type DealerTurn = (
   ctx: TurnContext,
@@ -73,8 +49,12 @@ export const policyHandlers: HandlerRegistry = {
         text: parts.map((p) => p.text).join('\n\n'),
         facts: [...new Set(parts.flatMap((p) => p.facts))],
       };
-      const text = await phrase(c, template);
-      return { result: reply(`${text}\n${policyReplies.explainFooter}`), kind };
+      // The worker may have the model rephrase the explanation after the turn commits (never inside it).
+      const footer = `\n${policyReplies.explainFooter}`;
+      return {
+        result: { replies: [{ body: `${template.text}${footer}`, rephrase: { ...template, suffix: footer } }] },
+        kind,
+      };
     })(ctx);
   },
 

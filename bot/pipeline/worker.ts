@@ -3,7 +3,7 @@ import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database, InboundRow } from '../../db/schema.js';
 import type { PipelineBus } from './bus.js';
 import { type Identity, parseSenderKey, resolveIdentity } from './identity.js';
-import { enqueue, outboxNotifier, type Route } from './outbox.js';
+import { enqueue, MAX_MESSAGE_BYTES, outboxNotifier, type Route } from './outbox.js';
 import { PollLoop, releaseLeases } from './poll-loop.js';
 
 export interface StepInput {
@@ -13,14 +13,30 @@ export interface StepInput {
   identity: Identity;
   now: Date;
   notifier: Notifier;
+  /** What the step's `prepare` worked out before the transaction (slow calls such as the LLM), if it has one. */
+  prepared?: unknown;
 }
 
 export interface StepReply {
   body: string;
   format?: 'text' | 'markdown';
+  /**
+   * The body is a template explanation the LLM may rephrase after the turn commits: `text` (with `facts`, every
+   * number computed) becomes the model's wording if that is grounded, then `suffix` follows.
+   */
+  rephrase?: { text: string; facts: readonly string[]; suffix?: string };
 }
 
-export type ConversationStep = (input: StepInput) => Promise<StepReply[]>;
+/**
+ * One conversation turn inside the worker's transaction. `prepare`, when present, runs first on the plain database
+ * handle — for work too slow to do while holding a transaction (PGlite has a single connection).
+ */
+export type ConversationStep = ((input: StepInput) => Promise<StepReply[]>) & {
+  prepare?: (input: { db: Kysely<Database>; message: InboundRow; now: Date }) => Promise<unknown>;
+};
+
+/** Rewords a template explanation, or null to keep the template (see bot/replies/rephrase.ts). */
+export type Rephraser = (template: { text: string; facts: readonly string[] }) => Promise<string | null>;
 
 export interface WorkerOptions {
   concurrency: number;
@@ -30,6 +46,10 @@ export interface WorkerOptions {
   pollMs?: number;
   now?: () => Date;
   log?: { error(obj: object, msg: string): void };
+  /** LLM phrasing of explanations (only with an LLM configured). */
+  rephraser?: Rephraser;
+  /** How long a reply waits for its rephrasing before the template goes out regardless (default 6 s). */
+  rephraseHoldMs?: number;
 }
 
 const PARKED_REPLY = '抱歉，这条消息暂时没能处理成功，已记录下来并转给您的客户经理跟进。您也可以稍后再试。';
@@ -152,7 +172,11 @@ export class InboundWorker {
   async process(message: InboundRow): Promise<void> {
     const { channel, externalId } = parseSenderKey(message.sender);
     let queued = false;
+    const held: Array<{ dedupeKey: string; rephrase: NonNullable<StepReply['rephrase']> }> = [];
     try {
+      const prepared = this.step.prepare
+        ? await this.step.prepare({ db: this.db, message, now: this.now() }).catch(() => undefined)
+        : undefined;
       await this.db.transaction().execute(async (trx) => {
         const now = this.now();
         const identity = await resolveIdentity(trx, channel, externalId);
@@ -163,21 +187,28 @@ export class InboundWorker {
           },
           now,
         );
-        const replies = await this.step({ db: trx, message, identity, now, notifier });
+        const replies = await this.step({ db: trx, message, identity, now, notifier, prepared });
         const route = replyRoute(identity);
+        const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
         const n = await enqueue(
           trx,
-          replies.map((r, i) => ({
-            recipient: recipientOf(identity),
-            ...route,
-            body: r.body,
-            format: r.format,
-            kind: 'reply',
-            dedupeKey: `reply:${message.id}:${i}`,
-            inReplyTo: message.id,
-            // Due at the turn's clock (the dispatcher compares with the same clock), not the wall clock.
-            notBefore: now,
-          })),
+          replies.map((r, i) => {
+            const dedupeKey = `reply:${message.id}:${i}`;
+            const rephrase = this.opts.rephraser && r.rephrase;
+            if (rephrase) held.push({ dedupeKey, rephrase });
+            return {
+              recipient: recipientOf(identity),
+              ...route,
+              body: r.body,
+              format: r.format,
+              kind: 'reply',
+              dedupeKey,
+              inReplyTo: message.id,
+              // Due at the turn's clock (the dispatcher compares with the same clock); a reply waiting for its
+              // rephrasing is held briefly — should this process die, the template still goes out then.
+              notBefore: rephrase ? holdUntil : now,
+            };
+          }),
         );
         if (n) queued = true;
         const done = await trx
@@ -189,12 +220,31 @@ export class InboundWorker {
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
         if (Number(done.numUpdatedRows) !== 1) throw new LeaseLostError();
       });
+      for (const h of held) await this.applyRephrasing(h.dedupeKey, h.rephrase);
     } catch (e) {
       if (e instanceof LeaseLostError) return;
       queued = (await this.recordFailure(message, e as Error)) || queued;
     } finally {
       if (queued) this.bus.outboxQueued();
       this.bus.inboundFinished(message.id);
+    }
+  }
+
+  /** After commit: swaps in the model's grounded wording, or keeps the template, and releases the held reply. */
+  private async applyRephrasing(dedupeKey: string, r: NonNullable<StepReply['rephrase']>): Promise<void> {
+    const worded = await this.opts.rephraser!({ text: r.text, facts: r.facts }).catch(() => null);
+    const body = worded ? `${worded}${r.suffix ?? ''}` : null;
+    const fits = body !== null && Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES;
+    try {
+      await this.db
+        .updateTable('outbox')
+        .set({ ...(fits ? { body } : {}), next_attempt_at: this.now() })
+        .where('dedupe_key', '=', dedupeKey)
+        .where('status', '=', 'pending')
+        .execute();
+    } catch (e) {
+      // The turn is committed; the held template goes out when its hold ends.
+      this.opts.log?.error({ reply: dedupeKey, err: (e as Error).message }, 'releasing a rephrased reply failed');
     }
   }
 

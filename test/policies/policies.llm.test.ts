@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuan } from '../../core/policies/explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
-import { chooseExplanation } from '../../bot/handlers/policies.handler.js';
+import { chooseExplanation } from '../../bot/replies/rephrase.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/llm/fake-openai.server.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
