@@ -4,9 +4,9 @@ import { parseIntent } from '../nlu/intent.rules.js';
 import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { handleBinding } from './binding.js';
-import { attachImageToNeed } from '../handlers/needs.handler.js';
+import { attachImageToNeed, pendingRating } from '../handlers/needs.handler.js';
 import { type ConversationState, loadState, saveState } from './state.js';
-import { parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
+import { type Identity, parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
 import type { HandlerRegistry, TurnContext } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
 
@@ -46,7 +46,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
         const { channel, externalId } = parseSenderKey(message.sender);
         const identity = await resolveIdentity(db, channel, externalId);
         if (identity.kind === 'unbound') return undefined;
-        const state = await loadState(db, message.sender, now);
+        const state = await turnState(db, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
         if (!unsure(ruleParse(text, ctx))) return undefined;
@@ -67,7 +67,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
     }
     if (identity.kind === 'unbound') return handleBinding({ db, kv: deps.kv, identity, text, now });
 
-    const state = await loadState(db, message.sender, now);
+    const state = await turnState(db, identity, message.sender, now);
     const sender = identity.kind === 'manager' ? 'manager' : 'dealer';
     const catalog = deps.catalog();
     // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
@@ -103,6 +103,19 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
     return out.replies;
   };
   return Object.assign(step, prepare ? { prepare } : {});
+}
+
+/** The stored conversation state, plus a rating a dealer owes when nothing else is awaited. */
+async function turnState(
+  db: StepInput['db'],
+  identity: Exclude<Identity, { kind: 'unbound' }>,
+  sender: string,
+  now: Date,
+): Promise<ConversationState> {
+  const state = await loadState(db, sender, now);
+  if (state.awaiting || identity.kind !== 'dealer') return state;
+  const needId = await pendingRating(db, identity.dealerCode, now);
+  return needId === undefined ? state : { ...state, awaiting: 'need_rating', needId };
 }
 
 function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {

@@ -2,7 +2,6 @@ import { NeedError } from '../../core/needs/needs.errors.js';
 import { NeedsService } from '../../core/needs/needs.service.js';
 import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import { NeedsRepository } from '../../db/repositories/needs.repository.js';
-import { saveState } from '../dialog/state.js';
 import {
   type HandlerRegistry,
   type IntentHandler,
@@ -11,7 +10,6 @@ import {
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
-import { senderKey } from '../pipeline/identity.js';
 import type { StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
 import { needNotices, needReplies } from '../replies/needs.replies.js';
@@ -104,21 +102,22 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
 /** A rating request is answered hours later, not within a conversation turn's 30 minutes. */
 export const RATING_WAIT_MS = 72 * 3_600_000;
 
-/** The dealer's next message is read as a rating: set on every channel account the dealer uses. */
-async function awaitRating(ctx: TurnContext, dealerCode: string, needId: number): Promise<void> {
-  const ids = await ctx.db
-    .selectFrom('channel_identities')
-    .select(['channel', 'external_id'])
+/**
+ * The resolved need still waiting for this dealer's rating, if any: a "5" or "非常满意" within 72 h of the resolution
+ * is read as its rating. Derived from the need itself, so no other actor has to write the dealer's conversation.
+ */
+export async function pendingRating(db: TurnContext['db'], dealerCode: string, now: Date): Promise<number | undefined> {
+  const row = await db
+    .selectFrom('needs')
+    .select('id')
     .where('dealer_code', '=', dealerCode)
-    .execute();
-  const senders = ids.map((i) => senderKey(i.channel, i.external_id));
-  for (const sender of senders) await saveState(ctx.db, sender, { awaiting: 'need_rating', needId }, ctx.now);
-  if (senders.length === 0) return;
-  await ctx.db
-    .updateTable('conversation_state')
-    .set({ expires_at: new Date(ctx.now.getTime() + RATING_WAIT_MS) })
-    .where('sender', 'in', senders)
-    .execute();
+    // Resolved means "awaiting its rating" (a rating closes or reopens it); a re-resolved need is asked again.
+    .where('status', '=', 'resolved')
+    .where('resolved_at', '>', new Date(now.getTime() - RATING_WAIT_MS))
+    .orderBy('resolved_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
 }
 
 const submit = dealerOnly(async (ctx, turn) => {
@@ -240,7 +239,6 @@ export const needsHandlers: HandlerRegistry = {
         note: turn.slots.note,
         now: ctx.now,
       });
-      await awaitRating(ctx, need.dealerCode, need.id);
       const dealer = await ctx.db
         .selectFrom('dealers')
         .select('name')

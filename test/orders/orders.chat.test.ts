@@ -86,6 +86,9 @@ describe('ordering by chat', () => {
 
     const cancelled = await one(FX.core, `取消${orderNo}`);
     expect(cancelled).toContain('已取消');
+    const cancelNotices = (await app.outbox(FX.manager)).filter((m) => m.kind === 'order.cancelled');
+    expect(cancelNotices).toHaveLength(1);
+    expect(cancelNotices[0]!.body).toContain(`【订单取消】测试核心门窗（${FX.core}）取消了订单 ${orderNo}`);
     expect(await reserved('KW-N60')).toBe(before);
     const row = await db()
       .selectFrom('orders')
@@ -95,6 +98,7 @@ describe('ordering by chat', () => {
     expect(row.status).toBe('cancelled');
     expect(row.cancelled_at).not.toBeNull();
     expect(await one(FX.core, `取消${orderNo}`)).toContain('之前已经取消');
+    expect((await app.outbox(FX.manager)).filter((m) => m.kind === 'order.cancelled')).toHaveLength(1);
   });
 
   it('four concurrent 确认 place one order', async () => {
@@ -208,6 +212,48 @@ describe('ordering by chat', () => {
     await one(FX.other, '取消');
   });
 
+  it('shows the 满减 of a township dealer, what is still missing for it, and places the discounted order', async () => {
+    const short = await one(FX.town, 'S30 30套');
+    expect(short).toContain('合计：¥12,600');
+    expect(short).toContain(
+      '还差 ¥7,400 可享满减：下沉市场高性价比产品满减，高性价比产品满 ¥20,000 减 8%（本单相关产品 ¥12,600）',
+    );
+    const reached = await one(FX.town, '再加10套B45');
+    expect(reached).toContain('商品金额：¥21,500');
+    expect(reached).toContain('满减优惠：下沉市场高性价比产品满减（高性价比产品满 ¥20,000 减 8%）−¥1,720');
+    expect(reached).toContain('优惠后合计：¥19,780');
+    expect(reached).not.toContain('还差');
+    expect(reached).toContain('确认后本季度累计 ¥19,780');
+    const placed = await one(FX.town, '确认');
+    expect(placed).toContain('合计：¥19,780（已减满减优惠 ¥1,720）');
+    const orderNo = /SO\d{12}/.exec(placed)![0];
+    expect(
+      await db()
+        .selectFrom('orders')
+        .select(['total_fen', 'discount_fen'])
+        .where('order_no', '=', orderNo)
+        .executeTakeFirstOrThrow(),
+    ).toEqual({ total_fen: 1_978_000, discount_fen: 172_000 });
+    const notice = (await app.outbox(FX.manager)).find((m) => m.kind === 'order.placed' && m.body.includes(orderNo));
+    expect(notice?.body).toContain('合计 ¥19,780（已减满减优惠 ¥1,720）');
+    // The same products for a dealer the promotion does not reach (held out of its pilot): no 满减, no teaser.
+    const held = await one(FX.townHoldout, 'S30 30套');
+    expect(held).not.toContain('满减');
+    await one(FX.townHoldout, '取消');
+  });
+
+  it("two chat accounts of one dealer confirming at once stay within the dealer's credit limit", async () => {
+    // D0905 (limit ¥50,000): each account drafts ¥37,248.
+    expect(await one(`${FX.shared}-A`, 'N60 30套')).toContain('合计：¥37,248');
+    expect(await one(`${FX.shared}-B`, 'N60 30套')).toContain('合计：¥37,248');
+    const replies = await Promise.all([app.say(`${FX.shared}-A`, '确认'), app.say(`${FX.shared}-B`, '确认')]);
+    const all = replies.flat();
+    expect(all.filter((r) => r.includes('已下单'))).toHaveLength(1);
+    const refusal = all.find((r) => r.includes('暂时不能确认'));
+    expect(refusal).toContain('本单将超出信用额度 ¥24,496（当前占用 ¥37,248）');
+    expect(await ordersOf(FX.shared)).toHaveLength(1);
+  });
+
   it('reorders the last order at current prices', async () => {
     const r = await one(FX.other, '跟上次一样');
     expect(r).toContain(`按上次订单 ${otherOrder}`);
@@ -247,5 +293,28 @@ describe('stock by chat', () => {
     expect(draft).toContain('五金执手 H01 × 60个');
     expect(draft).toContain('经典L型橱柜 L01 × 12套');
     await one(FX.core, '取消');
+  });
+});
+
+describe('a need resolved while a draft waits', () => {
+  it('neither wipes the other: 确认 places the order, then 5 rates the need', async () => {
+    await db()
+      .insertInto('channel_identities')
+      .values({ channel: 'sandbox', external_id: FX.manager, manager_code: FX.manager })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    const [ack] = await app.say(FX.core, '想申请一次门店导购培训');
+    const needId = ack!.match(/N(\d+)/)![1];
+    expect(await one(FX.core, 'A50 20套')).toContain('订单草稿');
+    expect((await app.say(FX.manager, `N${needId} 已解决 已安排培训`)).join('')).toContain(`已办结 N${needId}`);
+    const placed = await one(FX.core, '确认');
+    expect(placed).toContain('已下单');
+    expect(await one(FX.core, '5')).toContain('5 分');
+    const need = await db()
+      .selectFrom('needs')
+      .select(['status', 'rating'])
+      .where('id', '=', Number(needId))
+      .executeTakeFirstOrThrow();
+    expect(need).toEqual({ status: 'closed', rating: 5 });
   });
 });
