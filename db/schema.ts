@@ -131,7 +131,10 @@ export interface OrdersTable {
   order_no: string;
   dealer_code: string;
   status: OrderStatus;
+  /** Σ order_lines.amount_fen − discount_fen. */
   total_fen: number;
+  /** Promotion discount (满减), 0 without one (migration 0003). */
+  discount_fen: ColumnType<number, number | undefined, number>;
   delivery_date: string | null;
   placed_at: Timestamp;
   shipped_at: Timestamp | null;
@@ -148,7 +151,10 @@ export interface OrderLinesTable {
   category: string;
   qty: number;
   unit_price_fen: number;
+  /** qty × unit_price_fen, before the promotion discount. */
   amount_fen: number;
+  /** The line's share of its order's promotion discount (migration 0003). */
+  discount_fen: ColumnType<number, number | undefined, number>;
 }
 
 export interface DraftItem {

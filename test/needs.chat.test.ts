@@ -9,9 +9,8 @@ import { type TestApp, startTestApp } from './helpers/app.js';
 import { insertNeedsFixture, NEEDS_FIXTURE as F } from './helpers/needs-fixture.js';
 
 const HOUR = 3_600_000;
-// The turn clock runs ahead of the wall clock: the outbox stamps rows due at wall-clock time and the dispatcher
-// compares with the app clock, so a clock behind the wall would never deliver (see the report to the lead).
-const TEST_NOW = new Date('2036-11-26T10:00:00+08:00');
+// The fixture's orders and the Q4 ladder are dated around this instant.
+const TEST_NOW = new Date('2026-11-26T10:00:00+08:00');
 const ADMIN_TOKEN = 'needs-test-admin-token-0123';
 
 describe('needs by chat (sandbox, whole pipeline)', () => {
@@ -136,7 +135,7 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     // The report: the API (admin token) and the CLI's table on the same numbers.
     const res = await app.server.inject({
       method: 'GET',
-      url: '/api/needs/report?from=2036-11-26&to=2036-11-26',
+      url: '/api/needs/report?from=2026-11-26&to=2026-11-26',
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
     expect(res.statusCode).toBe(200);
@@ -153,7 +152,7 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     });
     expect(report.rows.at(-1)!.tier).toBe('all');
     expect(
-      formatNeedsReport(await needsReport(app.database.db, { from: '2036-11-26', to: '2036-11-26', now: clock })),
+      formatNeedsReport(await needsReport(app.database.db, { from: '2026-11-26', to: '2026-11-26', now: clock })),
     ).toMatch(/core\s+1\s+1\.0\s+1\.0\s+5\.0\s+5\.0\s+100%\s+100%\s+5\.00 \(1\)/);
     const noAuth = await app.server.inject({ method: 'GET', url: '/api/needs/report' });
     expect(noAuth.statusCode).toBe(401);

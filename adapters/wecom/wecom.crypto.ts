@@ -104,7 +104,9 @@ export class WecomCipher {
       return fail('BAD_LENGTH', 'ciphertext length is not a positive multiple of 16');
     }
     const decipher = createDecipheriv('aes-256-cbc', this.#key, this.#iv).setAutoPadding(false);
-    const plain = Buffer.concat([decipher.update(data), decipher.final()]);
+    const head = decipher.update(data);
+    const tail = decipher.final(); // empty: the input is whole blocks and auto-padding is off
+    const plain = tail.length === 0 ? head : Buffer.concat([head, tail]);
 
     const pad = plain[plain.length - 1] ?? 0;
     if (pad < 1 || pad > BLOCK || pad > plain.length) return fail('BAD_PADDING', 'invalid PKCS#7 padding');

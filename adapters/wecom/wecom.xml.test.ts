@@ -35,6 +35,26 @@ describe('parseEnvelope', () => {
   });
 
   it.each([
+    ['an unexpected element', '<xml><ToUserName>ww1</ToUserName><Encrypt>abc</Encrypt><Foo>x</Foo></xml>'],
+    ['a nested element', '<xml><Encrypt><Inner>abc</Inner></Encrypt></xml>'],
+    ['an attribute', '<xml><Encrypt a="1">abc</Encrypt></xml>'],
+    ['a comment', '<xml><!-- c --><Encrypt>abc</Encrypt></xml>'],
+    ['a processing instruction', '<xml><Encrypt>abc</Encrypt></xml><?pi x?>'],
+    ['trailing data', '<xml><Encrypt>abc</Encrypt></xml>tail'],
+    ['text at the root', '<xml>t<Encrypt>abc</Encrypt></xml>'],
+    ['a bare ampersand', '<xml><Encrypt>a & b</Encrypt></xml>'],
+    ['an unclosed CDATA section', '<xml><Encrypt><![CDATA[abc</Encrypt></xml>'],
+    ['a truncated body', '<xml><Encrypt>abc</Encrypt>'],
+  ])('strictly rejects %s', (_name, body) => {
+    expect(parseEnvelope(body).ok).toBe(false);
+  });
+
+  it('accepts whitespace around a CDATA value and an empty element', () => {
+    const body = '<xml>\n <ToUserName/>\n <Encrypt>\n  <![CDATA[abc]]>\n </Encrypt>\n</xml>\n';
+    expect(parseEnvelope(body)).toEqual({ ok: true, envelope: { ToUserName: '', Encrypt: 'abc' } });
+  });
+
+  it.each([
     '<!DOCTYPE xml [<!ENTITY x "boom">]><xml><Encrypt>&x;</Encrypt></xml>',
     '<!doctype xml><xml><Encrypt>a</Encrypt></xml>',
     '<xml><Encrypt>a</Encrypt></xml><!EnTiTy y SYSTEM "file:///etc/passwd">',
@@ -170,6 +190,29 @@ describe('parseMessage', () => {
     const voice = msg(toXml({ FromUserName: 'u1', CreateTime: '9', MsgType: 'voice', MediaId: 'v', MsgId: '42' }));
     expect(voice).toMatchObject({ kind: 'other', MsgType: 'voice', MsgId: '42' });
     expect(dedupeKeyOf(voice)).toBe('msg:42');
+  });
+
+  it('drops a repeated top-level element rather than choosing one value', () => {
+    const xml =
+      '<xml><FromUserName>u1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>' +
+      '<Content>a</Content><MsgId>1</MsgId><MsgId>2</MsgId></xml>';
+    expect(parseMessage(xml)).toEqual({ ok: false, reason: 'missing MsgId' });
+  });
+
+  it('keeps text and CDATA of one value in document order', () => {
+    const xml =
+      '<xml><FromUserName>u1</FromUserName><CreateTime>1</CreateTime><MsgType>text</MsgType>' +
+      '<Content> a&amp;<![CDATA[ <b> ]]>c </Content><MsgId>1</MsgId></xml>';
+    expect(msg(xml)).toMatchObject({ kind: 'text', Content: 'a& <b> c' });
+  });
+
+  it.each([
+    ['mixed content', '<xml><MsgType>event</MsgType><E><F>1</F>text</E></xml>'],
+    ['a mismatched nested end tag', '<xml><MsgType>event</MsgType><E><F>1</G></E></xml>'],
+    ['nesting deeper than 16', `<xml><MsgType>event</MsgType>${'<a>'.repeat(20)}x${'</a>'.repeat(20)}</xml>`],
+    ['a comment', '<xml><MsgType>event</MsgType><!-- c --></xml>'],
+  ])('strictly rejects %s', (_name, xml) => {
+    expect(parseMessage(xml)).toEqual({ ok: false, reason: 'malformed XML' });
   });
 
   it.each([

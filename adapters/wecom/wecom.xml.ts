@@ -1,36 +1,34 @@
 /**
- * XML codec for WeCom callbacks. Every value stays a string (MsgId exceeds 2^53); DTDs are refused outright and
- * entity processing is off, so no entity expansion can happen.
+ * XML codec for WeCom callbacks: a strict single-pass reader for the small subset WeCom sends (an optional XML
+ * declaration, a `<xml>` root, elements without attributes, text and CDATA). Anything else — DTDs, comments,
+ * processing instructions, attributes, mixed content, a bare `&`, trailing data — is refused, not skipped. Every
+ * value stays a string (MsgId exceeds 2^53) and no entity is ever expanded: only the five predefined entities and
+ * character references are decoded, other references are kept as written.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { signature, WecomCipher } from './wecom.crypto.js';
 
-const CDATA = '#cdata';
-const TEXT = '#text';
 const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
 const MAX_BODY_CHARS = 1 << 20;
-
-const parser = new XMLParser({
-  ignoreAttributes: true,
-  processEntities: false,
-  htmlEntities: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  cdataPropName: CDATA,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: 16,
-});
+const MAX_DEPTH = 16;
+/** Entity and character references, or a bare `&` (no group), which is malformed. */
+const REF_RE = /&(?:(lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z_][A-Za-z0-9_.-]*);)?/g;
 
 export type XmlFailure = { ok: false; reason: string };
-type XmlNode = Record<string, unknown>;
+type Scan = { ok: true; fields: Record<string, string> } | XmlFailure;
 
-/** Decodes the five predefined entities and character references (text outside CDATA only). */
+/** Thrown inside the reader only; turned into an `XmlFailure` at its boundary. */
+class Malformed {
+  constructor(readonly reason: string) {}
+}
+const MALFORMED = new Malformed('malformed XML');
+
+/** Text outside CDATA, already trimmed: predefined entities and character references decoded. */
 function decodeText(s: string): string {
   if (!s.includes('&')) return s;
-  return s.replace(/&(lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6});/g, (m, e: string) => {
+  return s.replace(REF_RE, (m, e: string | undefined) => {
     switch (e) {
+      case undefined:
+        throw MALFORMED;
       case 'lt':
         return '<';
       case 'gt':
@@ -42,46 +40,175 @@ function decodeText(s: string): string {
       case 'apos':
         return "'";
     }
+    if (e[0] !== '#') return m;
     const cp = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
     return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : m;
   });
 }
 
-/** A leaf as a string: plain text, CDATA, or both mixed. Undefined for nested elements and repeated tags. */
-function leaf(v: unknown): string | undefined {
-  if (typeof v === 'string') return decodeText(v);
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const o = v as XmlNode;
-  const keys = Object.keys(o);
-  if (keys.some((k) => k !== CDATA && k !== TEXT)) return undefined;
-  const c = o[CDATA];
-  const t = o[TEXT];
-  const cdata = typeof c === 'string' ? c : Array.isArray(c) ? c.join('') : '';
-  return cdata + (typeof t === 'string' ? decodeText(t) : '');
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
-/** Parses `<xml>…</xml>` into its top-level string leaves. */
-function parseRoot(body: string): { ok: true; fields: Record<string, string> } | XmlFailure {
+function isNameStart(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+
+function isNameChar(c: number): boolean {
+  return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
+
+/** Reads one document; `allowed` restricts the root's children to those names (each once, leaves only). */
+class Reader {
+  i = 0;
+  constructor(
+    readonly s: string,
+    readonly allowed: ReadonlySet<string> | undefined,
+  ) {}
+
+  skipSpace(): void {
+    const s = this.s;
+    while (this.i < s.length && isSpace(s.charCodeAt(this.i))) this.i++;
+  }
+
+  /** A name at the cursor (ASCII letters, digits, `_ - .`). */
+  name(): string {
+    const s = this.s;
+    const start = this.i;
+    if (!isNameStart(s.charCodeAt(start))) throw MALFORMED;
+    let j = start + 1;
+    while (j < s.length && isNameChar(s.charCodeAt(j))) j++;
+    this.i = j;
+    return s.slice(start, j);
+  }
+
+  /** After `<name`: `>` (true: content follows) or `/>` (false: empty element); attributes are refused. */
+  openEnd(): boolean {
+    this.skipSpace();
+    const s = this.s;
+    if (s.charCodeAt(this.i) === 0x3e) {
+      this.i++;
+      return true;
+    }
+    if (s.charCodeAt(this.i) === 0x2f && s.charCodeAt(this.i + 1) === 0x3e) {
+      this.i += 2;
+      return false;
+    }
+    throw MALFORMED;
+  }
+
+  /** At `</`: the matching end tag. */
+  close(name: string): void {
+    this.i += 2;
+    if (this.name() !== name) throw MALFORMED;
+    this.skipSpace();
+    if (this.s.charCodeAt(this.i) !== 0x3e) throw MALFORMED;
+    this.i++;
+  }
+
+  /**
+   * The content of an element whose start tag has been read, through its end tag. A leaf's value is its text
+   * (trimmed, decoded) and CDATA in document order; an element with child elements is undefined and may hold
+   * only whitespace besides them.
+   */
+  content(name: string, depth: number): string | undefined {
+    const s = this.s;
+    let value = '';
+    let hasValue = false;
+    let hasChild = false;
+    for (;;) {
+      const lt = s.indexOf('<', this.i);
+      if (lt < 0) throw MALFORMED;
+      if (lt > this.i) {
+        const text = s.slice(this.i, lt).trim();
+        if (text.length > 0) {
+          if (hasChild) throw MALFORMED;
+          value += decodeText(text);
+          hasValue = true;
+        }
+      }
+      this.i = lt;
+      const c = s.charCodeAt(lt + 1);
+      if (c === 0x2f) {
+        this.close(name);
+        return hasChild ? undefined : value;
+      }
+      if (c === 0x21 && s.startsWith('<![CDATA[', lt)) {
+        if (hasChild) throw MALFORMED;
+        const end = s.indexOf(']]>', lt + 9);
+        if (end < 0) throw MALFORMED;
+        value += s.slice(lt + 9, end);
+        hasValue = true;
+        this.i = end + 3;
+        continue;
+      }
+      // A child element; comments, PIs and declarations are refused.
+      if (hasValue || depth >= MAX_DEPTH) throw MALFORMED;
+      hasChild = true;
+      this.i = lt + 1;
+      const child = this.name();
+      if (this.openEnd()) this.content(child, depth + 1);
+    }
+  }
+
+  document(): Record<string, string> {
+    const s = this.s;
+    if (s.charCodeAt(0) === 0xfeff) this.i = 1;
+    // The XML declaration, only at the very start.
+    if (s.startsWith('<?xml', this.i) && (isSpace(s.charCodeAt(this.i + 5)) || s.charCodeAt(this.i + 5) === 0x3f)) {
+      const end = s.indexOf('?>', this.i + 5);
+      if (end < 0 || s.slice(this.i + 5, end).includes('<')) throw MALFORMED;
+      this.i = end + 2;
+    }
+    this.skipSpace();
+    if (s.charCodeAt(this.i) !== 0x3c) throw MALFORMED;
+    this.i++;
+    if (this.name() !== 'xml') throw new Malformed('missing <xml> root');
+    const fields: Record<string, string> = {};
+    if (this.openEnd()) {
+      const repeated = new Set<string>();
+      for (;;) {
+        this.skipSpace();
+        if (s.charCodeAt(this.i) !== 0x3c) throw MALFORMED;
+        if (s.charCodeAt(this.i + 1) === 0x2f) {
+          this.close('xml');
+          break;
+        }
+        this.i++;
+        const name = this.name();
+        const value = this.openEnd() ? this.content(name, 2) : '';
+        if (this.allowed) {
+          if (!this.allowed.has(name)) throw new Malformed(`unexpected <${name}>`);
+          if (value === undefined || Object.hasOwn(fields, name)) throw new Malformed(`unexpected <${name}>`);
+        }
+        // A repeated or nested top-level element is not a string leaf: left out, as the typed view needs one value.
+        if (value === undefined || repeated.has(name) || name === '__proto__') continue;
+        if (Object.hasOwn(fields, name)) {
+          repeated.add(name);
+          delete fields[name];
+          continue;
+        }
+        fields[name] = value;
+      }
+    }
+    this.skipSpace();
+    if (this.i !== s.length) throw MALFORMED;
+    return fields;
+  }
+}
+
+/** Reads `<xml>…</xml>` into its top-level string leaves, in one pass. */
+function parseRoot(body: string, allowed?: ReadonlySet<string>): Scan {
   if (typeof body !== 'string' || body.length === 0) return { ok: false, reason: 'empty body' };
   if (body.length > MAX_BODY_CHARS) return { ok: false, reason: 'body too large' };
   if (DTD_RE.test(body)) return { ok: false, reason: 'DTD not allowed' };
-  if (XMLValidator.validate(body) !== true) return { ok: false, reason: 'malformed XML' };
-  let doc: XmlNode;
   try {
-    doc = parser.parse(body) as XmlNode;
-  } catch {
+    return { ok: true, fields: new Reader(body, allowed).document() };
+  } catch (e) {
+    if (e instanceof Malformed) return { ok: false, reason: e.reason };
+    // A name or value beyond the engine's string limits and the like: still just malformed input.
     return { ok: false, reason: 'malformed XML' };
   }
-  const root = doc['xml'];
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) {
-    return { ok: false, reason: 'missing <xml> root' };
-  }
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(root as XmlNode)) {
-    const s = leaf(v);
-    if (s !== undefined) fields[k] = s;
-  }
-  return { ok: true, fields };
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -95,8 +222,11 @@ export interface WecomEnvelope {
 
 export type EnvelopeResult = { ok: true; envelope: WecomEnvelope } | XmlFailure;
 
+const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(['ToUserName', 'Encrypt', 'AgentID']);
+
+/** The envelope is tiny and fixed: any element besides ToUserName, Encrypt and AgentID (each once) is refused. */
 export function parseEnvelope(body: string): EnvelopeResult {
-  const r = parseRoot(body);
+  const r = parseRoot(body, ENVELOPE_FIELDS);
   if (!r.ok) return r;
   const { Encrypt, ToUserName, AgentID } = r.fields;
   if (!Encrypt) return { ok: false, reason: 'missing Encrypt' };

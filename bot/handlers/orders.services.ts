@@ -11,6 +11,7 @@ export function orderService(ctx: TurnContext): OrderService {
   return new OrderService(new KyselyOrderStore(ctx.db), {
     notifier: ctx.notifier,
     placedNotice: ordersReplies.managerNotice,
+    cancelledNotice: ordersReplies.managerCancelNotice,
   });
 }
 

@@ -1,4 +1,4 @@
-import type { IntentLlm } from '../../adapters/llm/llm.client.js';
+import type { IntentLlm, IntentProposal } from '../../adapters/llm/llm.client.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import type { FallbackParser } from '../dialog/engine.js';
 import type { CatalogMatcher } from './catalog.matcher.js';
@@ -17,6 +17,29 @@ export function llmFallback(llm: IntentLlm, catalog: () => CatalogMatcher): Fall
     const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
     const r = await llm.proposeIntent(text, { sender: ctx.sender, awaiting, today: shanghaiDate(ctx.now) }, hints);
     if (!r.ok || r.proposal.intent === 'unknown') return null;
-    return { kind: 'parsed', intent: r.proposal.intent, slots: r.proposal.slots as Slots, confidence: LLM_CONFIDENCE };
+    return { kind: 'parsed', intent: r.proposal.intent, slots: toSlots(r.proposal.slots), confidence: LLM_CONFIDENCE };
   };
+}
+
+/**
+ * The proposal's slots as the rules would give them: only items naming a catalog SKU (a bare mention cannot be
+ * ordered), and a date only if it is a real calendar day (2026-02-30 passes a pattern, not the calendar).
+ */
+function toSlots(proposed: IntentProposal['slots']): Slots {
+  const { items, date, ...rest } = proposed;
+  const slots: Slots = { ...(rest as Slots) };
+  const known = (items ?? []).filter((i): i is typeof i & { sku: string } => typeof i.sku === 'string');
+  if (known.length > 0)
+    slots.items = known.map((i) => ({
+      sku: i.sku,
+      ...(i.qty ? { qty: i.qty } : {}),
+      ...(i.unit ? { unit: i.unit } : {}),
+    }));
+  if (date && isCalendarDate(date)) slots.date = date;
+  return slots;
+}
+
+function isCalendarDate(iso: string): boolean {
+  const d = new Date(`${iso}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
 }

@@ -1,5 +1,5 @@
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
-import type { DraftLineView, DraftView } from '../../core/orders/order.types.js';
+import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
 import { formatPercent, formatYuan } from '../../core/policies/index.js';
 import type { ReplenishLine, StockReport } from '../../core/stock/stock.service.js';
@@ -71,6 +71,35 @@ function rebateLine(v: DraftView): string | null {
   return `💰 确认后${r.periodLabel}累计 ${formatYuan(r.amountAfterFen)}，${band}，预计返利增加 ${formatYuan(r.rebateDeltaFen)}。`;
 }
 
+/** 高性价比产品满 ¥20,000 减 8% */
+function promotionRule(p: PromotionEffect): string {
+  return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
+}
+
+/** The total, with the promotion discount and what is still missing for one. */
+function totalLines(v: DraftView): string[] {
+  const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
+  const out: string[] = [];
+  if (reached.length === 0) out.push(`合计：${formatYuan(v.totalFen)}`);
+  else {
+    out.push(`商品金额：${formatYuan(v.subtotalFen)}`);
+    for (const p of reached) out.push(`满减优惠：${p.policyName}（${promotionRule(p)}）−${formatYuan(p.discountFen)}`);
+    out.push(`优惠后合计：${formatYuan(v.totalFen)}`);
+  }
+  for (const p of v.promotions.filter((x) => !x.reached && x.gapFen > 0)) {
+    out.push(
+      `🎁 还差 ${formatYuan(p.gapFen)} 可享满减：${p.policyName}，${promotionRule(p)}（本单相关产品 ${formatYuan(p.eligibleFen)}）。`,
+    );
+  }
+  return out;
+}
+
+/** "合计 ¥…" of a placed order, with its discount when it had one. */
+function orderTotal(o: OrderRecord, label = '合计 '): string {
+  const discount = o.discountFen > 0 ? `（已减满减优惠 ${formatYuan(o.discountFen)}）` : '';
+  return `${label}${formatYuan(o.totalFen)}${discount}`;
+}
+
 function dateLine(v: DraftView): string[] {
   const n = v.dateNote;
   const out = [`送货日期：${v.deliveryDate ? dateZh(v.deliveryDate) : '未指定（按最早可发货安排）'}`];
@@ -87,12 +116,7 @@ export const ordersReplies = {
   dealerOnly: '下单、查订单和库存需要用经销商账号操作。',
 
   draft(v: DraftView, opts: { title?: string } = {}): string {
-    const parts = [
-      opts.title ?? '订单草稿（待确认）：',
-      ...v.lines.map(line),
-      `合计：${formatYuan(v.totalFen)}`,
-      ...dateLine(v),
-    ];
+    const parts = [opts.title ?? '订单草稿（待确认）：', ...v.lines.map(line), ...totalLines(v), ...dateLine(v)];
     const rebate = rebateLine(v);
     if (rebate) parts.push(rebate);
     parts.push(...creditLines(v.credit));
@@ -138,7 +162,7 @@ export const ordersReplies = {
     [
       `✅ 已下单：${o.orderNo}`,
       ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
-      `合计：${formatYuan(o.totalFen)}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}` : ''}`,
+      `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}` : ''}`,
       '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
     ].join('\n'),
   already: (orderNo: string) => `这张草稿已经下过单了（${orderNo}），不会重复下单。`,
@@ -150,7 +174,13 @@ export const ordersReplies = {
     [
       `【新订单】${d.name}（${d.code}）通过聊天下单 ${o.orderNo}`,
       ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
-      `合计 ${formatYuan(o.totalFen)}${o.deliveryDate ? `，要求 ${dateZh(o.deliveryDate)} 送货` : ''}`,
+      `${orderTotal(o)}${o.deliveryDate ? `，要求 ${dateZh(o.deliveryDate)} 送货` : ''}`,
+    ].join('\n'),
+  managerCancelNotice: (o: OrderRecord, d: DealerAccount) =>
+    [
+      `【订单取消】${d.name}（${d.code}）取消了订单 ${o.orderNo}，预留的总部库存已释放`,
+      ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}`),
+      orderTotal(o),
     ].join('\n'),
 
   notFound: (orderNo: string) => `未找到该订单（${orderNo}），请核对订单号。`,

@@ -9,6 +9,11 @@ export interface JobContext {
   kv: KeyValueStore;
   /** The business instant the run is for (the slot time, or --date for a manual run). */
   now: Date;
+  /**
+   * The earliest moment its pushes may go, when later than `now` (a late run: a restart's catch-up at 22:00 for the
+   * 09:10 slot must still respect quiet hours). Defaults to `now`.
+   */
+  sendFrom?: Date;
   /** A notifier writing into the outbox of the given transaction (or of `db` outside one). */
   notifier(db: Kysely<Database>): Notifier;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
@@ -22,6 +27,10 @@ export interface JobDefinition {
   /** node-cron expression, evaluated in Asia/Shanghai. */
   cron: string;
   description: string;
+  /** A slot still 'running' after this long counts as crashed and may be re-claimed (default 30 min). */
+  staleAfterMs?: number;
+  /** Claims of one slot, first run included, before a failing slot is given up (default 3). */
+  maxAttempts?: number;
   /** Returns counts for the run's record and the CLI (e.g. { sent: 12, skipped: 3 }). */
   run(ctx: JobContext): Promise<Record<string, number>>;
 }

@@ -1,21 +1,64 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
+import { shanghaiDate } from '../../core/common/time.js';
 import type { Database } from '../../db/schema.js';
-import { runJobInSlot, slotOf } from './job-runner.js';
+import { type JobRunOutcome, runJobInSlot, slotOf } from './job-runner.js';
 import type { JobContext, JobDefinition } from './job.types.js';
 
-/** node-cron in Asia/Shanghai; each firing claims its slot in job_runs, so one instance runs it. */
+/** How often a running scheduler looks for today's missed or failed slots (restart catch-up runs at start too). */
+export const DEFAULT_CATCH_UP_EVERY_MS = 10 * 60_000;
+
+const fieldMatches = (field: string, value: number) =>
+  field === '*' || (/^\d+$/.test(field) && Number(field) === value);
+
+/**
+ * Today's firing of a job whose cron names one minute and hour (daily, or weekly/monthly on a fixed day), once that
+ * moment has passed; null for interval crons (`*\/5 * * * *`), days the cron does not fire, and firings still ahead.
+ */
+export function todaysFiring(cronExpr: string, now: Date): Date | null {
+  const [min, hour, dom, month, dow] = cronExpr.trim().split(/\s+/);
+  if (!min || !hour || !dom || !month || !dow || !/^\d+$/.test(min) || !/^\d+$/.test(hour)) return null;
+  const date = shanghaiDate(now);
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
+  const dowOk = dow === '*' || (/^\d+$/.test(dow) && Number(dow) % 7 === weekday);
+  if (!fieldMatches(dom, d) || !fieldMatches(month, m) || !dowOk) return null;
+  const at = new Date(`${date}T${hour.padStart(2, '0')}:${min.padStart(2, '0')}:00+08:00`);
+  return at <= now ? at : null;
+}
+
+export interface SchedulerOptions {
+  /** The clock (tests). */
+  now?: () => Date;
+  /** How often to retry today's missed or failed slots; 0 = only at start. */
+  catchUpEveryMs?: number;
+}
+
+/**
+ * node-cron in Asia/Shanghai; each firing claims its slot in job_runs, so one instance runs it. At start and then
+ * every few minutes it also claims today's slot of each fixed-time job whose moment has passed (a restart at 09:30
+ * still sends 09:10's pushes; a failed or crashed run is retried) — the same slot key, so still one run per slot.
+ */
 export class Scheduler {
   private readonly tasks: ScheduledTask[] = [];
   private readonly running = new Set<Promise<unknown>>();
+  private timer: NodeJS.Timeout | null = null;
+  private catchingUp: Promise<unknown> | null = null;
   readonly instance = randomUUID().slice(0, 8);
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly jobs: JobDefinition[],
     private readonly ctx: Omit<JobContext, 'db' | 'now'>,
+    private readonly opts: SchedulerOptions = {},
   ) {}
+
+  private track<T>(p: Promise<T>): Promise<T> {
+    const tracked = p.finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return tracked;
+  }
 
   start(): void {
     for (const job of this.jobs) {
@@ -23,18 +66,50 @@ export class Scheduler {
         job.cron,
         () => {
           const now = new Date();
-          const p = runJobInSlot(this.db, job, slotOf(now), this.instance, { ...this.ctx, now }).finally(() =>
-            this.running.delete(p),
-          );
-          this.running.add(p);
+          void this.track(runJobInSlot(this.db, job, slotOf(now), this.instance, { ...this.ctx, now }));
         },
         { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
     }
+    const sweep = () => {
+      if (this.catchingUp) return;
+      this.catchingUp = this.track(
+        this.catchUp().catch((e) => this.ctx.log.warn({ err: (e as Error).message }, 'scheduler catch-up failed')),
+      ).finally(() => {
+        this.catchingUp = null;
+      });
+    };
+    sweep();
+    const every = this.opts.catchUpEveryMs ?? DEFAULT_CATCH_UP_EVERY_MS;
+    if (every > 0) {
+      this.timer = setInterval(sweep, every);
+      this.timer.unref();
+    }
+  }
+
+  /**
+   * Claims and runs, one after another, today's slot of every fixed-time job whose moment has passed and whose slot
+   * is not done (new, failed, or stale 'running'); a done or freshly running slot is skipped by the claim itself.
+   */
+  async catchUp(): Promise<Array<{ job: string; slot: string; outcome: JobRunOutcome }>> {
+    const now = this.opts.now?.() ?? new Date();
+    const out: Array<{ job: string; slot: string; outcome: JobRunOutcome }> = [];
+    for (const job of this.jobs) {
+      const at = todaysFiring(job.cron, now);
+      if (!at) continue;
+      const slot = slotOf(at);
+      // The run stands for its scheduled moment (business date, windows); its pushes go from now, quiet hours apply.
+      const outcome = await runJobInSlot(this.db, job, slot, this.instance, { ...this.ctx, now: at, sendFrom: now });
+      if (outcome.ran) this.ctx.log.info({ job: job.name, slot }, 'scheduler caught up a missed or failed slot');
+      out.push({ job: job.name, slot, outcome });
+    }
+    return out;
   }
 
   async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     for (const t of this.tasks) await t.stop();
     await Promise.allSettled([...this.running]);
   }

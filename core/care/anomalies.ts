@@ -1,3 +1,5 @@
+import { stableHash32 } from '../policies/targeting.js';
+
 /** Sell-through drop and overdue receivables (overstock is in replenishment.ts, beside cover). */
 
 export const DROP_RATIO = 0.3;
@@ -22,4 +24,17 @@ export interface Overdue {
   /** Days since the oldest unpaid due date. */
   maxDaysOverdue: number;
   count: number;
+}
+
+/** A dealer hears about the same anomalies at most once in this many days (a changed set is news at once). */
+export const ANOMALY_NOTICE_EVERY_DAYS = 7;
+
+/**
+ * Which anomalies a dealer notice is about — the overstocked products and whether payments are overdue — as a
+ * short stable token (amounts and day counts drift daily and are not part of it). Same set, same token.
+ */
+export function anomalySetKey(overstockSkus: readonly string[], overdue: boolean): string {
+  const items = [...new Set(overstockSkus)].sort().map((sku) => `overstock:${sku}`);
+  if (overdue) items.push('overdue');
+  return stableHash32(items.join('|')).toString(16).padStart(8, '0');
 }

@@ -1,8 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { anniversaryYears, mondayOf, sameDayOfYear } from './calendar.js';
-import { endOfQuiet, isQuietTime, isSendableMinute, spreadSendTime } from './quiet-hours.js';
+import {
+  endOfQuiet,
+  isQuietTime,
+  isSendableMinute,
+  PUSHES_PER_MINUTE,
+  pushNotBefore,
+  spreadSendTime,
+} from './quiet-hours.js';
 import { adviseReplenishment, overstockOf, type StockPosition } from './replenishment.js';
-import { sellThroughDrop } from './anomalies.js';
+import { anomalySetKey, sellThroughDrop } from './anomalies.js';
 import { pickSuccessCase, type SuccessCase } from './success-case.js';
 
 const sh = (s: string) => new Date(`${s}+08:00`);
@@ -120,5 +127,38 @@ describe('success cases', () => {
     expect(pickSuccessCase(cases, d, new Set([2]))!.id).toBe(3);
     expect(pickSuccessCase(cases, d, new Set([2, 3]))!.id).toBe(1); // same tier only
     expect(pickSuccessCase(cases, { ...d, tier: 'silent' }, new Set([2, 3]))).toBeNull();
+  });
+});
+
+describe('pushNotBefore: the one quiet-hours rule for every proactive push', () => {
+  it('holds evening and night pushes to 08:31 (08:30 itself is a :30 minute), then spreads them', () => {
+    for (const now of ['2026-11-26T21:00:00', '2026-11-26T23:59:00', '2026-11-27T00:10:00', '2026-11-27T08:29:00'])
+      expect(pushNotBefore(sh(now))).toEqual(sh('2026-11-27T08:31:00'));
+    // 20:59 is still a usable minute: it goes at once, not the next morning.
+    expect(pushNotBefore(sh('2026-11-26T20:59:00'))).toEqual(sh('2026-11-26T20:59:00'));
+    expect(pushNotBefore(sh('2026-11-26T22:00:00'), PUSHES_PER_MINUTE)).toEqual(sh('2026-11-27T08:32:00'));
+  });
+
+  it('sends daytime pushes at once, only moved off the :00 and :30 minutes', () => {
+    expect(pushNotBefore(sh('2026-11-26T10:17:00'))).toEqual(sh('2026-11-26T10:17:00'));
+    expect(pushNotBefore(sh('2026-11-26T10:17:20'))).toEqual(sh('2026-11-26T10:18:00'));
+    expect(pushNotBefore(sh('2026-11-26T10:00:00'))).toEqual(sh('2026-11-26T10:01:00'));
+    expect(pushNotBefore(sh('2026-11-26T10:29:30'))).toEqual(sh('2026-11-26T10:31:00'));
+    expect(pushNotBefore(sh('2026-11-26T08:30:00'))).toEqual(sh('2026-11-26T08:31:00'));
+  });
+
+  it('is the same rule the bulk spreader uses', () => {
+    const now = sh('2026-11-26T20:58:10');
+    for (const i of [0, 1, 119, 120, 500])
+      expect(pushNotBefore(now, i)).toEqual(spreadSendTime(now, i, { perMinute: PUSHES_PER_MINUTE }));
+  });
+});
+
+describe('anomalySetKey', () => {
+  it('names the set of anomalies, not their order or amounts', () => {
+    expect(anomalySetKey(['KW-N60', 'KC-L01'], true)).toBe(anomalySetKey(['KC-L01', 'KW-N60'], true));
+    expect(anomalySetKey(['KC-L01'], true)).not.toBe(anomalySetKey(['KC-L01'], false));
+    expect(anomalySetKey(['KC-L01'], false)).not.toBe(anomalySetKey(['KC-L01', 'KW-N60'], false));
+    expect(anomalySetKey([], true)).toMatch(/^[0-9a-f]{8}$/);
   });
 });

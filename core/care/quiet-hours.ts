@@ -1,7 +1,7 @@
 /**
- * Quiet hours and send spreading for pushes (Asia/Shanghai): nothing reaches a dealer between 21:00 and 08:30, and
- * bulk sends never land on :00 or :30 (WeCom throttles the crowd there), so each message gets a `notBefore` at a
- * minute offset.
+ * Quiet hours and send spreading for every proactive push (Asia/Shanghai) — the one rule, used by the care jobs,
+ * monthly re-tiering and policy pushes alike: nothing reaches a dealer between 21:00 and 08:30, and bulk sends never
+ * land on :00 or :30 (WeCom throttles the crowd there), so each message gets a `notBefore` at a minute offset.
  */
 const MIN = 60_000;
 const SH = 8 * 3600_000;
@@ -65,4 +65,15 @@ export function spreadSendTime(now: Date, index: number, opts: SpreadOptions = {
   }
   const within = index % opts.perMinute;
   return new Date(minute + Math.floor((within * MIN) / opts.perMinute));
+}
+
+/** Pushes per minute of a bulk send (WeCom's app API is throttled per member; a steady flow avoids bursts). */
+export const PUSHES_PER_MINUTE = 120;
+
+/**
+ * When the `index`-th push of a send started at `now` may go (index 0 for a single push): outside quiet hours, off
+ * :00 and :30, `perMinute` pushes per usable minute, never before `now`. Every proactive push uses this.
+ */
+export function pushNotBefore(now: Date, index = 0, perMinute = PUSHES_PER_MINUTE): Date {
+  return spreadSendTime(now, index, { perMinute });
 }

@@ -1,9 +1,14 @@
 /** Business time is Asia/Shanghai (UTC+8, no DST): dates and "today" are computed there. */
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
 
-/** 'YYYY-MM-DD' of an instant in Asia/Shanghai. */
-export function shanghaiDate(at: Date): string {
-  return new Date(at.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+/**
+ * 'YYYY-MM-DD' of an instant in Asia/Shanghai: the one implementation (core/policies/dates.ts and bot/nlu/dates.ts
+ * re-export it). Accepts a Date or an ISO timestamp string; an invalid instant is a RangeError, never a wrong date.
+ */
+export function shanghaiDate(at: Date | string): string {
+  const t = (typeof at === 'string' ? new Date(at) : at).getTime();
+  if (Number.isNaN(t)) throw new RangeError('invalid timestamp');
+  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
 }
 
 /** The instant a Shanghai calendar day starts. */

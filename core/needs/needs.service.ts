@@ -1,6 +1,6 @@
-import { ladderPosition, ladderRebateSchema, type LadderPosition, qualifyingAmount } from '../policies/index.js';
+import { currentLadderFor, ladderPosition, type LadderPosition, qualifyingAmount } from '../policies/index.js';
 import type { Notifier } from '../common/notifier.port.js';
-import { shanghaiMidnight } from '../common/time.js';
+import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import { NeedError } from './needs.errors.js';
 import {
   type DealerRef,
@@ -18,8 +18,6 @@ import {
 import type { DealerProfile, FiredCheckpoint, NeedNotices, NeedStore } from './ports.js';
 import { DEFAULT_SLA, deadlinesFor, reopenedResolutionDue, type SlaTable } from './sla.js';
 
-/** The rebate policy a manager's dealer lookup shows the position under. */
-export const LOOKUP_LADDER_POLICY = 'LADDER-2026Q4';
 /** An image sent this soon after submitting belongs to the dealer's latest open need. */
 export const ATTACH_WINDOW_MS = 30 * 60_000;
 /** Ratings at or below this reopen the need. */
@@ -364,21 +362,18 @@ export class NeedsService {
     // Sequential on purpose: the store may be a single-connection transaction.
     const activeNeeds = await store.activeOfDealer(profile.dealer.code, 5);
     const orders = await store.recentOrders(profile.dealer.code, 5);
-    const spec = await store.policySpec(LOOKUP_LADDER_POLICY);
+    // The ladder the dealer's orders count toward today: the same rule as their drafts and the policy chat.
+    const policy = currentLadderFor(profile.dealer, shanghaiDate(input.now), await store.policyRecords());
     let rebate: DealerLookup['rebate'] = null;
-    const policy = ladderRebateSchema.safeParse(spec);
-    if (policy.success) {
-      const lines = await store.orderLinesSince(profile.dealer.code, shanghaiMidnight(policy.data.period.start));
-      const q = qualifyingAmount(lines, {
-        period: policy.data.period,
-        excludeCategories: policy.data.excludeCategories,
-      });
+    if (policy) {
+      const lines = await store.orderLinesSince(profile.dealer.code, shanghaiMidnight(policy.period.start));
+      const q = qualifyingAmount(lines, { period: policy.period, excludeCategories: policy.excludeCategories });
       rebate = {
-        policyCode: policy.data.code,
-        policyName: policy.data.name,
-        period: policy.data.period,
+        policyCode: policy.code,
+        policyName: policy.name,
+        period: policy.period,
         amountFen: q.amountFen,
-        position: ladderPosition(policy.data, q.amountFen),
+        position: ladderPosition(policy, q.amountFen),
       };
     }
     return { profile, activeNeeds, orders, rebate };

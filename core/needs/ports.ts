@@ -7,7 +7,7 @@ import type {
   NeedStatus,
   OrderSummary,
 } from './needs.types.js';
-import type { PolicyOrderLine } from '../policies/index.js';
+import type { PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 import type { SlaClock, SlaStage } from './sla.js';
 
 export interface NewNeed {
@@ -81,10 +81,10 @@ export interface NeedStore {
   recordDueCheckpoints(now: Date): Promise<FiredCheckpoint[]>;
   /** What a manager's dealer lookup shows besides needs and orders. */
   dealerProfile(code: string): Promise<DealerProfile | null>;
-  /** Order lines placed on or after `since` (for the rebate position). */
+  /** Order lines placed on or after `since`, with their promotion discount (for the rebate position). */
   orderLinesSince(dealerCode: string, since: Date): Promise<PolicyOrderLine[]>;
-  /** The stored spec of a policy (validated by the caller), or null. */
-  policySpec(code: string): Promise<unknown | null>;
+  /** Every stored policy with its switches (the rebate position uses core/policies' currentLadderFor). */
+  policyRecords(): Promise<PolicyRecord[]>;
 }
 
 export interface DealerProfile {

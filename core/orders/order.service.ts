@@ -1,11 +1,12 @@
 import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
 import {
-  isTargeted,
-  type LadderRebatePolicy,
+  currentLadderFor,
+  currentPromotionsFor,
+  orderDiscount,
+  type PolicyRecord,
   periodLabel,
   projectDraft,
   qualifyingAmount,
-  inPeriod,
 } from '../policies/index.js';
 import type { Notifier } from '../common/notifier.port.js';
 import { shanghaiDate } from '../common/time.js';
@@ -22,6 +23,7 @@ import type {
   DraftOutcome,
   DraftView,
   ItemRequest,
+  PromotionEffect,
   RebateEffect,
 } from './order.types.js';
 import type { DealerAccount, DraftItem, OrderRecord, OrderStore, StoredDraft } from './ports.js';
@@ -34,6 +36,8 @@ export interface OrderServiceDeps {
   notifier: Notifier;
   /** The account manager's notice of a placed order (Chinese text lives at the edge). */
   placedNotice: (order: OrderRecord, dealer: DealerAccount) => string;
+  /** The account manager's notice of an order the dealer cancelled. */
+  cancelledNotice: (order: OrderRecord, dealer: DealerAccount) => string;
   newId?: () => string;
 }
 
@@ -102,7 +106,11 @@ export class OrderService {
     return req.rolledForward ? { date: null, note: { kind: 'rolled', date: req.date } } : { date: req.date };
   }
 
-  /** Prices, checks and projects a draft's items for the dealer as of `now`. */
+  /**
+   * Prices, checks and projects a draft's items for the dealer as of `now`: the promotions in force for the dealer
+   * discount their products, credit is checked on the discounted total, and the ladder projection counts the
+   * discounted amounts.
+   */
   async evaluate(
     dealer: DealerAccount,
     draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'expiresAt'>,
@@ -110,18 +118,20 @@ export class OrderService {
   ): Promise<DraftView> {
     const today = shanghaiDate(now);
     const skus = draft.items.map((i) => i.sku);
-    const [products, stock, creditFacts] = await Promise.all([
-      this.store.pricedProducts(skus, dealer.tier),
-      this.store.hqStock(skus),
-      this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS),
-    ]);
+    // Sequential on purpose: the store may be a single-connection transaction.
+    const products = await this.store.pricedProducts(skus, dealer.tier);
+    const stock = await this.store.hqStock(skus);
+    const creditFacts = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
+    const records = await this.store.policyRecords();
     const lines: DraftLineView[] = [];
+    const tags: string[][] = [];
     for (const it of draft.items) {
       const p = products.get(it.sku);
       if (!p) continue; // a product withdrawn since the draft was made is dropped
       const s = stock.get(it.sku) ?? { onHand: 0, reserved: 0 };
       const av = availability(it.qty, s.onHand, s.reserved, p.leadTimeDays, today);
       const q = checkQuantity(it.qty, p);
+      tags.push(p.tags);
       lines.push({
         sku: p.sku,
         name: p.name,
@@ -130,15 +140,36 @@ export class OrderService {
         qty: it.qty,
         unitPriceFen: p.priceFen,
         amountFen: p.priceFen * it.qty,
+        discountFen: 0,
         available: av.available,
         shortfall: av.shortfall,
         expectedDate: av.expectedDate,
         ...(!q.ok && 'nearest' in q ? { qtyProblem: q } : {}),
       });
     }
-    const totalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+    const discount = orderDiscount(
+      currentPromotionsFor(dealer, today, records),
+      lines.map((l, i) => ({ sku: l.sku, tags: tags[i] ?? [], amountFen: l.amountFen })),
+      today,
+    );
+    lines.forEach((l, i) => {
+      l.discountFen = discount.lineDiscountsFen[i] ?? 0;
+    });
+    const promotions: PromotionEffect[] = discount.promotions.map(({ policy, result }) => ({
+      policyCode: policy.code,
+      policyName: policy.name,
+      productTags: [...policy.productTagsAny],
+      discountRate: policy.discountRate,
+      minOrderAmountFen: policy.minOrderAmount,
+      eligibleFen: result.eligibleFen,
+      reached: result.reached,
+      discountFen: result.discountFen,
+      gapFen: result.gapFen,
+    }));
+    const subtotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+    const totalFen = subtotalFen - discount.discountFen;
     const credit = checkCredit(creditFacts, totalFen);
-    const rebate = await this.rebateEffect(dealer, lines, today);
+    const rebate = await this.rebateEffect(dealer, lines, today, records);
     let dateNote: DateNote | undefined;
     const latest = lines
       .map((l) => l.expectedDate)
@@ -151,7 +182,10 @@ export class OrderService {
     return {
       id: draft.id,
       lines,
+      subtotalFen,
+      discountFen: discount.discountFen,
       totalFen,
+      promotions,
       deliveryDate: draft.deliveryDate,
       expiresAt: draft.expiresAt,
       credit,
@@ -161,21 +195,20 @@ export class OrderService {
     };
   }
 
-  /** The dealer's ladder policy: the most specific active one targeting them whose period contains today. */
+  /** The draft's effect on the dealer's ladder in force today (`currentLadderFor`), on discounted amounts. */
   private async rebateEffect(
     dealer: DealerAccount,
     lines: readonly DraftLineView[],
     today: string,
+    records: readonly PolicyRecord[],
   ): Promise<RebateEffect | null> {
-    const candidates = (await this.store.ladderPolicies()).filter(
-      (p) => inPeriod(today, p.period) && isTargeted(p, { tier: dealer.tier, tags: dealer.tags }),
-    );
-    const policy: LadderRebatePolicy | undefined = candidates.find((p) => p.target.tagsAny.length > 0) ?? candidates[0];
+    const policy = currentLadderFor(dealer, today, records);
     if (!policy) return null;
     const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
     const before = qualifyingAmount(await this.store.policyLines(dealer.code, policy.period), basis).amountFen;
     const draftLines = lines.map((l) => ({
       amountFen: l.amountFen,
+      discountFen: l.discountFen,
       category: l.category,
       orderStatus: 'placed',
       placedAt: `${today}T12:00:00+08:00`,
@@ -330,7 +363,10 @@ export class OrderService {
    * UNIQUE as a second guard), reserves HQ stock and notifies the account manager, all in this transaction.
    */
   async confirmDraft(dealerCode: string, draftId: string, now: Date): Promise<ConfirmOutcome> {
-    const dealer = await this.account(dealerCode);
+    // First the dealer's row lock: two accounts of one dealer confirming different drafts at once would each pass
+    // the credit check against the other's not-yet-committed order. Locked, the second waits, then sees it.
+    const dealer = await this.store.lockDealer(dealerCode);
+    if (!dealer) throw new OrderError('ORDER.DEALER_NOT_FOUND', `dealer ${dealerCode} not found`);
     const draft = await this.store.draft(draftId, dealerCode);
     if (!draft) return { kind: 'not_found' };
     if (draft.status === 'confirmed' && draft.orderNo) return { kind: 'already', orderNo: draft.orderNo };
@@ -357,11 +393,13 @@ export class OrderService {
       qty: l.qty,
       unitPriceFen: l.unitPriceFen,
       amountFen: l.amountFen,
+      discountFen: l.discountFen,
     }));
     await this.store.insertOrder({
       orderNo,
       dealerCode,
       totalFen: view.totalFen,
+      discountFen: view.discountFen,
       deliveryDate: view.deliveryDate,
       placedAt: now,
       draftId,
@@ -374,6 +412,7 @@ export class OrderService {
       dealerCode,
       status: 'placed',
       totalFen: view.totalFen,
+      discountFen: view.discountFen,
       deliveryDate: view.deliveryDate,
       placedAt: now,
       shippedAt: null,
@@ -396,7 +435,10 @@ export class OrderService {
     return this.store.recentOrders(dealerCode, RECENT_ORDERS);
   }
 
-  /** Cancels an order that has not shipped yet and releases its HQ reservations. */
+  /**
+   * Cancels an order that has not shipped yet, releases its HQ reservations and tells the account manager (the
+   * notice is written in this transaction: no notice without the cancel, no cancel without the notice).
+   */
   async cancelOrder(dealerCode: string, orderNo: string, now: Date): Promise<CancelOutcome> {
     const order = await this.store.order(orderNo, dealerCode);
     if (!order) return { kind: 'not_found' };
@@ -405,7 +447,13 @@ export class OrderService {
       return { kind: 'not_cancellable', order };
     }
     await this.store.adjustReserved(order.lines, -1, now);
-    return { kind: 'cancelled', order: { ...order, status: 'cancelled', cancelledAt: now } };
+    const cancelled: OrderRecord = { ...order, status: 'cancelled', cancelledAt: now };
+    const dealer = await this.account(dealerCode);
+    await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.cancelledNotice(cancelled, dealer), {
+      dedupeKey: `order.cancelled:${orderNo}`,
+      kind: 'order.cancelled',
+    });
+    return { kind: 'cancelled', order: cancelled };
   }
 
   /** "Same as last time": a new draft with the last order's lines, re-priced and re-validated. */

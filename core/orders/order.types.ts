@@ -9,7 +9,10 @@ export interface DraftLineView {
   category: string;
   qty: number;
   unitPriceFen: number;
+  /** qty × unit price (after the tier discount), before any promotion. */
   amountFen: number;
+  /** This line's share of the promotion discount (0 without one). */
+  discountFen: number;
   /** HQ availability now (on hand − reserved). */
   available: number;
   shortfall: number;
@@ -31,6 +34,22 @@ export interface RebateEffect {
   periodLabel: string;
 }
 
+/** A promotion (满减) the draft's products take part in: reached (discounted) or still short of the minimum. */
+export interface PromotionEffect {
+  policyCode: string;
+  policyName: string;
+  /** Product tags the promotion covers (e.g. 高性价比). */
+  productTags: string[];
+  discountRate: number;
+  minOrderAmountFen: number;
+  /** Amount of the draft's covered products. */
+  eligibleFen: number;
+  reached: boolean;
+  discountFen: number;
+  /** How much more of the covered products reaches the minimum (0 once reached). */
+  gapFen: number;
+}
+
 export type DateNote =
   | { kind: 'past'; date: string }
   /** The wanted date looked past and was read as a later one: asked back, not accepted. */
@@ -40,10 +59,18 @@ export type DateNote =
 export interface DraftView {
   id: string;
   lines: DraftLineView[];
+  /** Sum of the lines. */
+  subtotalFen: number;
+  /** Promotion discount on the draft (sum of the lines' shares). */
+  discountFen: number;
+  /** What the dealer pays: subtotal − discount (credit is checked against it). */
   totalFen: number;
+  /** Promotions in force for the dealer that cover some of the draft's products. */
+  promotions: PromotionEffect[];
   deliveryDate: string | null;
   expiresAt: Date;
   credit: CreditCheck;
+  /** The projection is on amounts after the promotion discount (rebates are earned on what is paid). */
   rebate: RebateEffect | null;
   dateNote?: DateNote;
   /** No quantity problem and credit is fine. */

@@ -1,6 +1,6 @@
 import type { Product } from '../catalog/catalog.types.js';
 import type { Tier } from '../catalog/pricing.js';
-import type { LadderRebatePolicy, PolicyOrderLine, Period } from '../policies/index.js';
+import type { Period, PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 import type { CreditFacts } from './credit.rules.js';
 
 /** What ordering needs to know about a dealer. */
@@ -51,14 +51,20 @@ export interface OrderLineRecord {
   category: string;
   qty: number;
   unitPriceFen: number;
+  /** qty × unit price, before the promotion discount. */
   amountFen: number;
+  /** The line's share of the order's promotion discount. */
+  discountFen: number;
 }
 
 export interface OrderRecord {
   orderNo: string;
   dealerCode: string;
   status: OrderStatus;
+  /** What the dealer pays: Σ line amounts − discountFen. */
   totalFen: number;
+  /** Promotion discount (满减) on the order. */
+  discountFen: number;
   deliveryDate: string | null;
   placedAt: Date;
   shippedAt: Date | null;
@@ -69,7 +75,9 @@ export interface OrderRecord {
 export interface NewOrder {
   orderNo: string;
   dealerCode: string;
+  /** Σ line amounts − discountFen. */
   totalFen: number;
+  discountFen: number;
   deliveryDate: string | null;
   placedAt: Date;
   draftId: string;
@@ -79,13 +87,21 @@ export interface NewOrder {
 /** Storage the orders capability needs; every call runs in the caller's transaction. */
 export interface OrderStore {
   dealer(code: string): Promise<DealerAccount | null>;
+  /**
+   * The dealer, with its row locked until the transaction ends (SELECT … FOR UPDATE): confirmations of one
+   * dealer run one after another, so each credit check sees the orders the others placed.
+   */
+  lockDealer(code: string): Promise<DealerAccount | null>;
   /** Active products with the tier's price (missing SKUs are absent from the map). */
   pricedProducts(skus: readonly string[], tier: Tier): Promise<Map<string, PricedProduct>>;
   hqStock(skus: readonly string[]): Promise<Map<string, StockLevel>>;
   creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts>;
-  /** Active ladder rebate policies (validated specs). */
-  ladderPolicies(): Promise<LadderRebatePolicy[]>;
-  /** The dealer's order lines placed inside the period (any status; the policy rules decide what counts). */
+  /** Every stored policy with its switches (core/policies decides which apply: currentLadderFor, currentPromotionsFor). */
+  policyRecords(): Promise<PolicyRecord[]>;
+  /**
+   * The dealer's order lines placed inside the period (any status; the policy rules decide what counts), with
+   * their promotion discount.
+   */
   policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]>;
 
   insertDraft(draft: StoredDraft, now: Date): Promise<void>;

@@ -1,4 +1,5 @@
 export * from './anniversary.js';
+export * from './current.js';
 export * from './dates.js';
 export * from './explain.js';
 export * from './growth.js';
@@ -9,3 +10,4 @@ export * from './policy.types.js';
 export * from './promotion.js';
 export * from './qualifying.js';
 export * from './targeting.js';
+export type { PolicyRecord } from './ports.js';

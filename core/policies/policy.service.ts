@@ -26,6 +26,9 @@ import type { DealerOrderLine, PolicyDealer, PolicyRecord, PolicyStore, PolicyUn
 import { isPromotedProduct } from './promotion.js';
 import { type QualifyingAmount, qualifyingAmount } from './qualifying.js';
 import { type Cohort, isTargeted, pilotCohort, stableHash32 } from './targeting.js';
+import { currentLadderFor, reachOf } from './current.js';
+
+export { reachOf };
 
 /** A dealer's live position under one policy, computed from their orders. Money in fen. */
 export type DealerPosition =
@@ -117,16 +120,6 @@ function periodOf(policy: Policy): Period | null {
   return 'period' in policy ? policy.period : null;
 }
 
-/** The cohort a dealer is in for a policy, and whether the policy reaches them (targeted, and not held out). */
-export function reachOf(
-  record: PolicyRecord,
-  dealer: PolicyDealer,
-): { targeted: boolean; cohort: Cohort; reaches: boolean } {
-  const targeted = isTargeted(record.policy, dealer);
-  const cohort = pilotCohort(record.policy.code, dealer.code, record.policy.pilotRatio);
-  return { targeted, cohort, reaches: record.active && targeted && (cohort !== 'holdout' || record.promoted) };
-}
-
 /**
  * When a dealer push may go out: never 21:00–08:30 Asia/Shanghai (held to 08:37–08:56 the next morning, spread
  * per dealer), and never in the minutes around :00 and :30 when everyone's bulk sends hit WeCom's limits.
@@ -162,13 +155,19 @@ export class PolicyService {
     private readonly uow?: PolicyUnitOfWork,
   ) {}
 
-  /** The active policies that reach the dealer today (targeting, pilot cohort or promotion, not yet over). */
+  /**
+   * The active policies that reach the dealer today (targeting, pilot cohort or promotion, not yet over). Of the
+   * rebate ladders only the one in force for the dealer (`currentLadderFor`, the rule orders use too) is listed.
+   */
   async applicablePolicies(dealer: PolicyDealer, now: Date): Promise<Array<PolicyRecord & { cohort: Cohort }>> {
     const today = shanghaiDate(now);
+    const records = await this.store.listPolicies();
+    const ladder = currentLadderFor(dealer, today, records);
     const out: Array<PolicyRecord & { cohort: Cohort }> = [];
-    for (const record of await this.store.listPolicies()) {
+    for (const record of records) {
       const { reaches, cohort } = reachOf(record, dealer);
       if (!reaches || !isCurrent(record.policy, dealer, today)) continue;
+      if (record.policy.kind === 'ladder_rebate' && record.policy.code !== ladder?.code) continue;
       out.push({ ...record, cohort });
     }
     return out;

@@ -58,3 +58,54 @@ export function promotionForOrder(
     discountAtMin: applyRate(policy.minOrderAmount, policy.discountRate),
   };
 }
+
+export interface OrderDiscount {
+  /** Each promotion with the lines it was evaluated on (reached or not); only those with eligible lines. */
+  promotions: Array<{ policy: PromotionPolicy; result: PromotionResult }>;
+  /** Discount of each input line (same order), fen: the promotion's discount split by line amount. */
+  lineDiscountsFen: number[];
+  /** Sum of the line discounts. */
+  discountFen: number;
+}
+
+/**
+ * The promotion discount of one order. Promotions do not stack: a line belongs to the first promotion (in the given
+ * order) whose product tags it carries, and each promotion's minimum is checked on its own lines. A reached
+ * promotion's discount is split over its lines in proportion to their amounts (largest remainder, exact to the fen),
+ * so every line knows its net amount (what rebates count, see qualifyingAmount).
+ */
+export function orderDiscount(
+  promotions: readonly PromotionPolicy[],
+  lines: readonly PromotionLine[],
+  orderDate: string,
+): OrderDiscount {
+  const lineDiscountsFen = lines.map(() => 0);
+  const taken = new Set<number>();
+  const out: OrderDiscount['promotions'] = [];
+  for (const policy of promotions) {
+    const own = lines.flatMap((l, i) => (!taken.has(i) && isPromotedProduct(policy, l.tags) ? [i] : []));
+    if (own.length === 0) continue;
+    for (const i of own) taken.add(i);
+    const result = promotionForOrder(
+      policy,
+      own.map((i) => lines[i]!),
+      orderDate,
+    );
+    out.push({ policy, result });
+    if (result.discountFen === 0 || result.eligibleFen === 0) continue;
+    const total = BigInt(result.eligibleFen);
+    const d = BigInt(result.discountFen);
+    const shares = own.map((i) => {
+      const exact = d * BigInt(lines[i]!.amountFen);
+      return { i, fen: exact / total, rest: exact % total };
+    });
+    let left = result.discountFen - shares.reduce((s, x) => s + Number(x.fen), 0);
+    for (const s of [...shares].sort((a, b) => (b.rest > a.rest ? 1 : b.rest < a.rest ? -1 : a.i - b.i))) {
+      if (left <= 0) break;
+      s.fen += 1n;
+      left--;
+    }
+    for (const s of shares) lineDiscountsFen[s.i] = Number(s.fen);
+  }
+  return { promotions: out, lineDiscountsFen, discountFen: lineDiscountsFen.reduce((s, x) => s + x, 0) };
+}

@@ -13,11 +13,11 @@ export interface StockStore {
   hqStock(skus: readonly string[]): Promise<Map<string, StockLevel>>;
   /** The dealer's own stock (all products when `skus` is omitted). */
   dealerInventory(dealerCode: string, skus?: readonly string[]): Promise<Map<string, DealerStock>>;
-  /** Units the dealer sold per product between two Shanghai dates (inclusive). */
+  /** Units the dealer sold per product on Shanghai dates `[fromDay, beforeDay)` (see sellThroughWindow). */
   sellThrough(
     dealerCode: string,
     fromDay: string,
-    toDay: string,
+    beforeDay: string,
     skus?: readonly string[],
   ): Promise<Map<string, number>>;
 }

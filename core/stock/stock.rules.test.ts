@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { availability, daysOfCover, replenishmentAdvice } from './stock.rules.js';
+import { availability, daysOfCover, replenishmentAdvice, sellThroughWindow } from './stock.rules.js';
 
 describe('HQ availability', () => {
   it('is on hand minus reserved; a shortfall comes after the lead time', () => {
@@ -44,5 +44,12 @@ describe('replenishment advice', () => {
   });
   it('exactly at the threshold needs nothing', () => {
     expect(replenishmentAdvice([{ sku: 'A', ...item, stockQty: 42, sold30: 60 }])).toEqual([]);
+  });
+});
+
+describe('sell-through window', () => {
+  it('is the 30 full days before the date: [date − 30, date)', () => {
+    expect(sellThroughWindow('2026-11-26')).toEqual({ from: '2026-10-27', before: '2026-11-26' });
+    expect(sellThroughWindow('2026-03-01')).toEqual({ from: '2026-01-30', before: '2026-03-01' });
   });
 });

@@ -8,6 +8,15 @@ export const COVER_TARGET_DAYS = 30;
 /** Sell-through window used for the daily rate. */
 export const SELL_THROUGH_WINDOW_DAYS = 30;
 
+/**
+ * The sell-through window for a Shanghai business date: the SELL_THROUGH_WINDOW_DAYS full days before it,
+ * `[date − 30, date)` — today's sales are still coming in, so counting them would understate the rate. The chat
+ * (stock and replenishment answers) and the daily replenishment push use this same window.
+ */
+export function sellThroughWindow(date: string): { from: string; before: string } {
+  return { from: addDays(date, -SELL_THROUGH_WINDOW_DAYS), before: date };
+}
+
 export interface Availability {
   /** On hand minus reserved (never below 0). */
   available: number;

@@ -1,6 +1,6 @@
 import type { Tier } from '../catalog/pricing.js';
 import type { PricedProduct } from '../orders/ports.js';
-import { addDays, shanghaiDate } from '../common/time.js';
+import { shanghaiDate } from '../common/time.js';
 import type { StockStore } from './ports.js';
 import {
   type Availability,
@@ -8,7 +8,7 @@ import {
   daysOfCover,
   type ReplenishSuggestion,
   replenishmentAdvice,
-  SELL_THROUGH_WINDOW_DAYS,
+  sellThroughWindow,
 } from './stock.rules.js';
 
 export interface StockReport {
@@ -35,19 +35,14 @@ export interface DealerRef {
 export class StockService {
   constructor(private readonly store: StockStore) {}
 
-  private window(now: Date): { from: string; to: string } {
-    const to = shanghaiDate(now);
-    return { from: addDays(to, -(SELL_THROUGH_WINDOW_DAYS - 1)), to };
-  }
-
   async report(dealer: DealerRef, skus: readonly string[], now: Date): Promise<StockReport[]> {
     const today = shanghaiDate(now);
-    const { from, to } = this.window(now);
+    const { from, before } = sellThroughWindow(today);
     const [products, hq, own, sold] = await Promise.all([
       this.store.pricedProducts(skus, dealer.tier),
       this.store.hqStock(skus),
       this.store.dealerInventory(dealer.code, skus),
-      this.store.sellThrough(dealer.code, from, to, skus),
+      this.store.sellThrough(dealer.code, from, before, skus),
     ]);
     const out: StockReport[] = [];
     for (const sku of skus) {
@@ -70,11 +65,11 @@ export class StockService {
 
   /** Products whose cover is below lead time + safety days, with suggested quantities (most urgent first). */
   async replenishment(dealer: DealerRef, now: Date): Promise<ReplenishLine[]> {
-    const { from, to } = this.window(now);
+    const { from, before } = sellThroughWindow(shanghaiDate(now));
     const [products, own, sold] = await Promise.all([
       this.store.pricedProducts('all', dealer.tier),
       this.store.dealerInventory(dealer.code),
-      this.store.sellThrough(dealer.code, from, to),
+      this.store.sellThrough(dealer.code, from, before),
     ]);
     const inputs = [...sold.entries()].flatMap(([sku, sold30]) => {
       const p = products.get(sku);

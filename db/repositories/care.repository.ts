@@ -5,6 +5,7 @@ import type { StockPosition } from '../../core/care/replenishment.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
 import type { Policy, Tier } from '../../core/policies/policy.types.js';
 import { policySchema } from '../../core/policies/policy.types.js';
+import { sellThroughWindow } from '../../core/stock/stock.rules.js';
 import type { PolicyOrderLine } from '../../core/policies/qualifying.js';
 import type { Database } from '../schema.js';
 
@@ -128,12 +129,16 @@ export async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]
   return out;
 }
 
-/** Every dealer's stock positions: on hand, units sold in the 30 days before `date`, lead time and MOQ. */
+/**
+ * Every dealer's stock positions: on hand, units sold in core/stock's sell-through window (`[date − 30, date)`, the
+ * window the chat's stock answers use, so push and chat agree), lead time and MOQ.
+ */
 export async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<string, StockPosition[]>> {
+  const window = sellThroughWindow(date);
   const { rows } = await sql<Record<string, unknown>>`
     with sold as (
       select dealer_code, sku, sum(qty) as qty from sell_through
-      where day >= ${date}::date - 30 and day < ${date}::date
+      where day >= ${window.from}::date and day < ${window.before}::date
       group by dealer_code, sku
     )
     select di.dealer_code, di.sku, p.name, p.unit, di.qty as on_hand, coalesce(s.qty, 0) as sold30,

@@ -175,6 +175,15 @@ export async function loadDealerTiers(db: Kysely<Database>): Promise<DealerTierR
   }));
 }
 
+/** The latest month scored so far ('YYYY-MM-01'), or null before the first scoring. */
+export async function latestScoredMonth(db: Kysely<Database>): Promise<string | null> {
+  const row = await db
+    .selectFrom('dealer_scores')
+    .select((eb) => eb.fn.max('month').as('month'))
+    .executeTakeFirst();
+  return row?.month ?? null;
+}
+
 /** The tier a dealer had before `month` was first scored (a re-run must not see its own tier change). */
 export async function tiersBeforeMonth(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
   const rows = await db
@@ -185,15 +194,21 @@ export async function tiersBeforeMonth(db: Kysely<Database>, month: string): Pro
   return new Map(rows.map((r) => [r.dealer_code, r.tier_before]));
 }
 
+/** Each dealer's tier as of the latest month scored before `month` (the "before" of a historical re-score). */
+export async function tiersScoredBefore(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
+  const { rows } = await sql<{ dealer_code: string; tier_after: Tier }>`
+    select distinct on (dealer_code) dealer_code, tier_after from dealer_scores
+    where month < ${month}::date
+    order by dealer_code, month desc`.execute(db);
+  return new Map(rows.map((r) => [r.dealer_code, r.tier_after]));
+}
+
 export interface ScoreWrite extends DealerScore {
   tierBefore: Tier;
   tags: string[];
 }
 
-/**
- * Writes the month's scores (upsert; a re-run keeps the first run's tier_before) and the dealers' tier, reasons
- * and tags, in batched statements.
- */
+/** Writes one month's scores (upsert; a re-run keeps the first run's tier_before), in batched statements. */
 export async function saveDealerScores(
   db: Kysely<Database>,
   month: string,
@@ -234,9 +249,17 @@ export async function saveDealerScores(
         })),
       )
       .execute();
-    // One UPDATE … FROM (VALUES …) per chunk for the dealers' own tier, reasons and tags.
+  }
+}
+
+/**
+ * Sets the dealers' own tier, reasons and tags from the latest month's scores (only the latest month: an old month
+ * re-scored must not overwrite today's tiers). One UPDATE … FROM (VALUES …) per chunk.
+ */
+export async function applyDealerTiers(db: Kysely<Database>, scores: readonly ScoreWrite[]): Promise<void> {
+  for (let i = 0; i < scores.length; i += 1000) {
     const values = sql.join(
-      chunk.map((s) => sql`(${s.dealerCode}, ${s.tier}, ${s.reasons}::text[], ${s.tags}::text[])`),
+      scores.slice(i, i + 1000).map((s) => sql`(${s.dealerCode}, ${s.tier}, ${s.reasons}::text[], ${s.tags}::text[])`),
     );
     await sql`
       update dealers d set tier = v.tier, tier_reasons = v.reasons, tags = v.tags

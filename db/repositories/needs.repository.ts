@@ -1,5 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
-import type { PolicyOrderLine } from '../../core/policies/index.js';
+import type { PolicyOrderLine, PolicyRecord } from '../../core/policies/index.js';
 import type {
   DealerRef,
   ManagerRef,
@@ -21,6 +21,7 @@ import type {
 import type { SlaClock, SlaStage } from '../../core/needs/sla.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database, NeedsTable } from '../schema.js';
+import { PolicyRepository } from './policies.repository.js';
 
 type NeedRow = Selectable<NeedsTable>;
 
@@ -345,26 +346,21 @@ export class NeedsRepository implements NeedStore {
     const rows = await this.db
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.order_no', 'l.order_no')
-      .select(['l.amount_fen', 'l.category', 'o.status', 'o.placed_at'])
+      .select(['l.amount_fen', 'l.discount_fen', 'l.category', 'o.status', 'o.placed_at'])
       .where('o.dealer_code', '=', dealerCode)
       .where('o.placed_at', '>=', since)
       .execute();
     return rows.map((r) => ({
       amountFen: Number(r.amount_fen),
+      discountFen: Number(r.discount_fen),
       category: r.category,
       orderStatus: r.status,
       placedAt: r.placed_at,
     }));
   }
 
-  async policySpec(code: string): Promise<unknown | null> {
-    const r = await this.db
-      .selectFrom('policies')
-      .select('spec')
-      .where('code', '=', code)
-      .where('active', '=', true)
-      .executeTakeFirst();
-    return r?.spec ?? null;
+  policyRecords(): Promise<PolicyRecord[]> {
+    return new PolicyRepository(this.db).listPolicies({ skipInvalid: true });
   }
 }
 

@@ -9,36 +9,29 @@ import type {
   OrderStore,
   StoredDraft,
 } from '../../core/orders/ports.js';
-import {
-  type LadderRebatePolicy,
-  ladderRebateSchema,
-  type Period,
-  type PolicyOrderLine,
-} from '../../core/policies/index.js';
+import type { Period, PolicyOrderLine, PolicyRecord } from '../../core/policies/index.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database, OrderDraftsTable } from '../schema.js';
+import { PolicyRepository } from './policies.repository.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
 
 /** OrderStore on Kysely; `db` is the caller's transaction (PGlite: never the outer handle inside it). */
 export class KyselyOrderStore implements OrderStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async dealer(code: string): Promise<DealerAccount | null> {
-    const r = await this.db
+  private dealerQuery(code: string) {
+    return this.db
       .selectFrom('dealers')
       .select(['code', 'name', 'tier', 'tags', 'manager_code', 'credit_limit_fen'])
-      .where('code', '=', code)
-      .executeTakeFirst();
-    return r
-      ? {
-          code: r.code,
-          name: r.name,
-          tier: r.tier,
-          tags: r.tags,
-          managerCode: r.manager_code,
-          creditLimitFen: r.credit_limit_fen,
-        }
-      : null;
+      .where('code', '=', code);
+  }
+
+  async dealer(code: string): Promise<DealerAccount | null> {
+    return toAccount(await this.dealerQuery(code).executeTakeFirst());
+  }
+
+  async lockDealer(code: string): Promise<DealerAccount | null> {
+    return toAccount(await this.dealerQuery(code).forUpdate().executeTakeFirst());
   }
 
   pricedProducts(skus: readonly string[], tier: Tier) {
@@ -88,31 +81,22 @@ export class KyselyOrderStore implements OrderStore {
     };
   }
 
-  async ladderPolicies(): Promise<LadderRebatePolicy[]> {
-    const rows = await this.db
-      .selectFrom('policies')
-      .select(['code', 'spec'])
-      .where('kind', '=', 'ladder_rebate')
-      .where('active', '=', true)
-      .orderBy('code')
-      .execute();
-    return rows.flatMap((r) => {
-      const parsed = ladderRebateSchema.safeParse(typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec);
-      return parsed.success ? [parsed.data] : [];
-    });
+  policyRecords(): Promise<PolicyRecord[]> {
+    return new PolicyRepository(this.db).listPolicies({ skipInvalid: true });
   }
 
   async policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {
     const rows = await this.db
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.order_no', 'l.order_no')
-      .select(['l.amount_fen', 'l.category', 'o.status', 'o.placed_at'])
+      .select(['l.amount_fen', 'l.discount_fen', 'l.category', 'o.status', 'o.placed_at'])
       .where('o.dealer_code', '=', dealerCode)
       .where('o.placed_at', '>=', shanghaiMidnight(period.start))
       .where('o.placed_at', '<', shanghaiMidnight(addDays(period.end, 1)))
       .execute();
     return rows.map((r) => ({
       amountFen: r.amount_fen,
+      discountFen: r.discount_fen,
       category: r.category,
       orderStatus: r.status,
       placedAt: r.placed_at,
@@ -211,6 +195,7 @@ export class KyselyOrderStore implements OrderStore {
         dealer_code: o.dealerCode,
         status: 'placed',
         total_fen: o.totalFen,
+        discount_fen: o.discountFen,
         delivery_date: o.deliveryDate,
         placed_at: o.placedAt,
         source: 'chat',
@@ -228,6 +213,7 @@ export class KyselyOrderStore implements OrderStore {
           qty: l.qty,
           unit_price_fen: l.unitPriceFen,
           amount_fen: l.amountFen,
+          discount_fen: l.discountFen,
         })),
       )
       .execute();
@@ -261,6 +247,7 @@ export class KyselyOrderStore implements OrderStore {
         'l.qty',
         'l.unit_price_fen',
         'l.amount_fen',
+        'l.discount_fen',
       ])
       .where(
         'l.order_no',
@@ -283,6 +270,7 @@ export class KyselyOrderStore implements OrderStore {
           qty: l.qty,
           unitPriceFen: l.unit_price_fen,
           amountFen: l.amount_fen,
+          discountFen: l.discount_fen,
         })),
     }));
   }
@@ -295,6 +283,7 @@ export class KyselyOrderStore implements OrderStore {
         'dealer_code',
         'status',
         'total_fen',
+        'discount_fen',
         'delivery_date',
         'placed_at',
         'shipped_at',
@@ -307,6 +296,7 @@ export class KyselyOrderStore implements OrderStore {
     dealer_code: string;
     status: OrderRecord['status'];
     total_fen: number;
+    discount_fen: number;
     delivery_date: string | null;
     placed_at: Date;
     shipped_at: Date | null;
@@ -317,6 +307,7 @@ export class KyselyOrderStore implements OrderStore {
       dealerCode: r.dealer_code,
       status: r.status,
       totalFen: r.total_fen,
+      discountFen: r.discount_fen,
       deliveryDate: r.delivery_date,
       placedAt: r.placed_at,
       shippedAt: r.shipped_at,
@@ -362,6 +353,30 @@ export class KyselyOrderStore implements OrderStore {
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
+}
+
+function toAccount(
+  r:
+    | {
+        code: string;
+        name: string;
+        tier: Tier;
+        tags: string[];
+        manager_code: string;
+        credit_limit_fen: number;
+      }
+    | undefined,
+): DealerAccount | null {
+  return r
+    ? {
+        code: r.code,
+        name: r.name,
+        tier: r.tier,
+        tags: r.tags,
+        managerCode: r.manager_code,
+        creditLimitFen: r.credit_limit_fen,
+      }
+    : null;
 }
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

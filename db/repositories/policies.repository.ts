@@ -33,13 +33,24 @@ const nextDayStart = (date: string) => new Date(dayStart(date).getTime() + 86_40
 export class PolicyRepository implements PolicyStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async listPolicies(): Promise<PolicyRecord[]> {
+  /**
+   * Every stored policy. A stored spec that fails validation throws — or, with `skipInvalid` (ordering and lookups
+   * that must not stop over one broken policy row), is left out.
+   */
+  async listPolicies(opts: { skipInvalid?: boolean } = {}): Promise<PolicyRecord[]> {
     const rows = await this.db
       .selectFrom('policies')
       .select(['code', 'spec', 'active', 'promoted'])
       .orderBy('code')
       .execute();
-    return rows.map(toRecord);
+    if (!opts.skipInvalid) return rows.map(toRecord);
+    return rows.flatMap((r) => {
+      try {
+        return [toRecord(r)];
+      } catch {
+        return [];
+      }
+    });
   }
 
   async findPolicy(code: string): Promise<PolicyRecord | null> {
@@ -74,7 +85,16 @@ export class PolicyRepository implements PolicyStore {
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.order_no', 'l.order_no')
       .leftJoin('products as p', 'p.sku', 'l.sku')
-      .select(['o.dealer_code', 'o.status', 'o.placed_at', 'l.sku', 'l.category', 'l.amount_fen', 'p.tags'])
+      .select([
+        'o.dealer_code',
+        'o.status',
+        'o.placed_at',
+        'l.sku',
+        'l.category',
+        'l.amount_fen',
+        'l.discount_fen',
+        'p.tags',
+      ])
       .where('o.dealer_code', 'in', [...dealerCodes])
       .where('o.placed_at', '>=', dayStart(from))
       .where('o.placed_at', '<', nextDayStart(to))
@@ -89,6 +109,7 @@ export class PolicyRepository implements PolicyStore {
       sku: r.sku,
       category: r.category,
       amountFen: r.amount_fen,
+      discountFen: r.discount_fen,
       productTags: r.tags ?? [],
     }));
   }

@@ -67,7 +67,7 @@ export class KyselyStockStore implements StockStore {
   async sellThrough(
     dealerCode: string,
     fromDay: string,
-    toDay: string,
+    beforeDay: string,
     skus?: readonly string[],
   ): Promise<Map<string, number>> {
     if (skus && skus.length === 0) return new Map();
@@ -76,7 +76,7 @@ export class KyselyStockStore implements StockStore {
       .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
       .where('dealer_code', '=', dealerCode)
       .where('day', '>=', fromDay)
-      .where('day', '<=', toDay)
+      .where('day', '<', beforeDay)
       .groupBy('sku');
     if (skus) q = q.where('sku', 'in', [...skus]);
     const rows = await q.execute();

@@ -217,4 +217,47 @@ describe('monthly scoring on the fixture', () => {
       .executeTakeFirstOrThrow();
     expect(d4again.tier_before).toBe('regular');
   });
+
+  it('re-scoring an old month writes its scores but leaves current tiers alone and tells nobody', async () => {
+    const dealersNow = () =>
+      h.db.selectFrom('dealers').select(['code', 'tier', 'tags', 'tier_reasons']).orderBy('code').execute();
+    const before = await dealersNow();
+    const outboxBefore = (await outbox()).length;
+    const r = await scoreMonth(h.db, '2026-03', new Date('2026-12-02T10:00:00+08:00'));
+    expect(r).toMatchObject({ historical: 1, tiersUpdated: 0, scored: 6, queued: 0 });
+    const march = await h.db
+      .selectFrom('dealer_scores')
+      .selectAll()
+      .where('month', '=', '2026-03-01')
+      .orderBy('dealer_code')
+      .execute();
+    expect(march).toHaveLength(6);
+    // In March D0002 had not ordered yet (silent then); today it is 'regular' and must stay so, untold.
+    expect(march.find((s) => s.dealer_code === 'D0002')).toMatchObject({
+      tier_before: 'regular',
+      tier_after: 'silent',
+    });
+    expect(before.find((d) => d.code === 'D0002')!.tier).toBe('regular');
+    expect(await dealersNow()).toEqual(before);
+    expect((await outbox()).length).toBe(outboxBefore);
+
+    // A month scored later than that, the latest again, still re-tiers (and a re-run still sends nothing twice).
+    const latest = await scoreMonth(h.db, '2026-11', new Date('2026-12-01T06:10:00+08:00'));
+    expect(latest).toMatchObject({ historical: 0, tiersUpdated: 1, queued: 0 });
+  });
+
+  it("an old month first scored after a later one takes its 'before' from the month before it", async () => {
+    await scoreMonth(h.db, '2026-02', new Date('2026-12-02T10:00:00+08:00'));
+    await scoreMonth(h.db, '2026-04', new Date('2026-12-02T10:00:00+08:00'));
+    const rows = await h.db
+      .selectFrom('dealer_scores')
+      .select(['dealer_code', 'month', 'tier_before', 'tier_after'])
+      .where('month', 'in', ['2026-03-01', '2026-04-01'])
+      .orderBy('dealer_code')
+      .execute();
+    for (const apr of rows.filter((x) => x.month === '2026-04-01')) {
+      const mar = rows.find((x) => x.month === '2026-03-01' && x.dealer_code === apr.dealer_code)!;
+      expect(apr.tier_before).toBe(mar.tier_after);
+    }
+  });
 });

@@ -52,3 +52,37 @@ describe('LLM fallback parser (fake OpenAI server)', () => {
     expect(done.ms).toBeGreaterThanOrEqual(1400); // it really waited for the model
   });
 });
+
+describe('LLM proposal slots', () => {
+  it('keep only catalog items and real calendar dates', async () => {
+    const { llmFallback } = await import('../../bot/nlu/llm.fallback.js');
+    const { CatalogMatcher } = await import('../../bot/nlu/catalog.matcher.js');
+    const llm = {
+      promptVersion: 'test',
+      proposeIntent: async () => ({
+        ok: true as const,
+        elapsedMs: 1,
+        proposal: {
+          intent: 'order.place' as const,
+          slots: {
+            items: [
+              { sku: 'KW-N60', qty: 30, unit: '套' },
+              { mention: '那个新款', qty: 5 },
+            ],
+            date: '2026-02-30',
+          },
+        },
+      }),
+      rephrase: async () => null,
+      lastRephraseFailure: null,
+    };
+    const parse = llmFallback(llm, () => new CatalogMatcher([]));
+    const r = await parse('随便', { sender: 'dealer', now: new Date('2026-11-26T10:00:00+08:00') });
+    expect(r).toEqual({
+      kind: 'parsed',
+      intent: 'order.place',
+      slots: { items: [{ sku: 'KW-N60', qty: 30, unit: '套' }] },
+      confidence: 0.7,
+    });
+  });
+});

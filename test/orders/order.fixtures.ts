@@ -14,6 +14,14 @@ export const FX = {
   other: 'D0902',
   /** key tier; a receivable 56 days overdue. */
   overdue: 'D0903',
+  /** regular, 下沉市场, in TOWN-VALUE-2026Q4's pilot cohort: the 满减 applies. */
+  town: 'D0906',
+  /** regular, 下沉市场, in TOWN-VALUE-2026Q4's holdout: the 满减 does not apply (yet). */
+  townHoldout: 'D0904',
+  /** key tier, credit limit ¥50,000, two chat accounts (sandbox D0905-A and D0905-B). */
+  shared: 'D0905',
+  /** core tier, 工程渠道: LADDER-ENG-2026Q4 replaces the general ladder. */
+  eng: 'D0907',
   /** MOQ 20, order multiple 20. */
   moq20: 'KC-S06',
   /** HQ has 10 available. */
@@ -108,11 +116,12 @@ export async function installOrderFixtures(db: Kysely<Database>, now: Date): Pro
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
 
-  const dealer = (code: string, name: string, tier: Tier, limitYuan: number) => ({
+  const dealer = (code: string, name: string, tier: Tier, limitYuan: number, tags: string[] = []) => ({
     code,
     name,
     region_id: region.id,
     tier,
+    tags,
     manager_code: FX.manager,
     partnership_start: '2022-03-01',
     credit_limit_fen: limitYuan * 100,
@@ -123,14 +132,21 @@ export async function installOrderFixtures(db: Kysely<Database>, now: Date): Pro
       dealer(FX.core, '测试核心门窗', 'core', 1_000_000),
       dealer(FX.other, '测试普通门窗', 'regular', 500_000),
       dealer(FX.overdue, '测试逾期建材', 'key', 300_000),
+      dealer(FX.town, '测试乡镇门窗', 'regular', 500_000, ['下沉市场']),
+      dealer(FX.townHoldout, '测试县城门窗', 'regular', 500_000, ['下沉市场']),
+      dealer(FX.shared, '测试双账号建材', 'key', 50_000),
+      dealer(FX.eng, '测试工程门窗', 'core', 1_000_000, ['工程渠道']),
     ])
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
+  const accounts: Array<[string, string]> = [
+    ...[FX.core, FX.other, FX.overdue, FX.town, FX.townHoldout, FX.eng].map((c): [string, string] => [c, c]),
+    [`${FX.shared}-A`, FX.shared],
+    [`${FX.shared}-B`, FX.shared],
+  ];
   await db
     .insertInto('channel_identities')
-    .values(
-      [FX.core, FX.other, FX.overdue].map((c) => ({ channel: 'sandbox' as const, external_id: c, dealer_code: c })),
-    )
+    .values(accounts.map(([id, c]) => ({ channel: 'sandbox' as const, external_id: id, dealer_code: c })))
     .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
     .execute();
 
@@ -174,11 +190,13 @@ export async function installOrderFixtures(db: Kysely<Database>, now: Date): Pro
       .onConflict((oc) => oc.columns(['dealer_code', 'sku']).doUpdateSet({ qty, synced_at: hoursAgo(2) }))
       .execute();
   }
+  // The sell-through window of a date is the 30 full days before it: [date − 30, date).
   const sales: Array<[string, number, number]> = [];
-  for (let i = 0; i < 12; i++) sales.push(['KC-L01', -i * 2, 1]); // 12 over the last 23 days
-  for (let i = 0; i < 30; i++) sales.push(['KA-H01', -i, 2]); // 60 in 30 days
+  for (let i = 0; i < 12; i++) sales.push(['KC-L01', -1 - i * 2, 1]); // 12 over the 23 days before today
+  for (let i = 1; i <= 30; i++) sales.push(['KA-H01', -i, 2]); // 60 in the 30 days before today
   sales.push(['KW-N60', -3, 30]);
-  sales.push(['KC-L01', -45, 50]); // outside the 30-day window
+  sales.push(['KC-L01', 0, 5]); // today's, still coming in: outside the window
+  sales.push(['KC-L01', -31, 50]); // outside the 30-day window
   await db
     .insertInto('sell_through')
     .values(sales.map(([sku, off, qty]) => ({ dealer_code: FX.core, sku, day: day(off), qty })))

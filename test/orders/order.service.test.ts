@@ -3,9 +3,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OrderService } from '../../core/orders/order.service.js';
 import type { OrderRecord } from '../../core/orders/ports.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
+import { NeedsService } from '../../core/needs/needs.service.js';
+import type { NeedNotices } from '../../core/needs/ports.js';
+import { PolicyService } from '../../core/policies/policy.service.js';
 import { StockService } from '../../core/stock/stock.service.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { NeedsRepository } from '../../db/repositories/needs.repository.js';
 import { KyselyOrderStore } from '../../db/repositories/order.repository.js';
+import { PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { KyselyStockStore } from '../../db/repositories/stock.repository.js';
 import type { Database } from '../../db/schema.js';
 import { openTestDatabase } from '../helpers/db.js';
@@ -24,10 +29,11 @@ const notifier = (): Notifier => {
   };
   return { toDealer: push, toManager: push, toManagerChat: push };
 };
-const service = (trx: Kysely<Database> = db) =>
-  new OrderService(new KyselyOrderStore(trx), {
+const service = (trx: Kysely<Database> = db, store: KyselyOrderStore = new KyselyOrderStore(trx)) =>
+  new OrderService(store, {
     notifier: notifier(),
     placedNotice: (o: OrderRecord) => `new ${o.orderNo}`,
+    cancelledNotice: (o: OrderRecord) => `cancelled ${o.orderNo}`,
   });
 const reserved = async (sku: string) =>
   (await db.selectFrom('hq_stock').select('reserved').where('sku', '=', sku).executeTakeFirstOrThrow()).reserved;
@@ -236,6 +242,45 @@ describe('confirmation', () => {
     ]);
   });
 
+  it('two accounts of one dealer confirming different drafts at once cannot pass the credit limit together', async () => {
+    // D0905: limit ¥50,000; each draft is ¥37,248, both together ¥74,496.
+    const a = await service().createDraft(FX.shared, [{ sku: 'KW-N60', qty: 30 }], undefined, TEST_NOW);
+    const b = await service().createDraft(FX.shared, [{ sku: 'KW-N60', qty: 30 }], undefined, TEST_NOW);
+    expect([a.canConfirm, b.canConfirm]).toEqual([true, true]);
+    // Both confirmations read the credit facts at the same moment unless something makes them take turns:
+    // each waits (up to 300 ms) for the other to get there before going on.
+    let arrived = 0;
+    const bothThere = () =>
+      new Promise<void>((resolve) => {
+        arrived++;
+        const t0 = Date.now();
+        const tick = () => (arrived >= 2 || Date.now() - t0 > 300 ? resolve() : setTimeout(tick, 5));
+        tick();
+      });
+    class RacingStore extends KyselyOrderStore {
+      override async creditFacts(dealerCode: string, today: string, overdueDays: number) {
+        const facts = await super.creditFacts(dealerCode, today, overdueDays);
+        await bothThere();
+        return facts;
+      }
+    }
+    const outcomes = await Promise.all(
+      [a, b].map((d) =>
+        db.transaction().execute((trx) => service(trx, new RacingStore(trx)).confirmDraft(FX.shared, d.id, TEST_NOW)),
+      ),
+    );
+    expect(outcomes.map((o) => o.kind).sort()).toEqual(['blocked', 'placed']);
+    const refused = outcomes.find((o) => o.kind === 'blocked');
+    expect(refused?.kind === 'blocked' && refused.view.credit).toMatchObject({
+      ok: false,
+      exposureFen: 3_724_800,
+      overLimitFen: 2_449_600,
+    });
+    expect(
+      await db.selectFrom('orders').select('order_no').where('dealer_code', '=', FX.shared).execute(),
+    ).toHaveLength(1);
+  });
+
   it('continues the day sequence atomically', async () => {
     await db.insertInto('order_sequences').values({ day: '2026-11-27', last_seq: 41 }).execute();
     const at = new Date('2026-11-27T09:00:00+08:00');
@@ -273,8 +318,11 @@ describe('cancel and reorder', () => {
     const orderNo = placed.kind === 'placed' ? placed.order.orderNo : '';
     expect(await reserved('KD-J01')).toBe(before + 3);
     const later = new Date(TEST_NOW.getTime() + 5 * MIN);
+    sent = [];
     expect(await service().cancelOrder(FX.core, orderNo, later)).toMatchObject({ kind: 'cancelled' });
     expect(await reserved('KD-J01')).toBe(before);
+    // The account manager hears of it, once per order.
+    expect(sent).toEqual([{ to: FX.manager, body: `cancelled ${orderNo}`, key: `order.cancelled:${orderNo}` }]);
     expect(
       await db
         .selectFrom('orders')
@@ -283,6 +331,7 @@ describe('cancel and reorder', () => {
         .executeTakeFirstOrThrow(),
     ).toEqual({ status: 'cancelled', cancelled_at: later });
     expect(await service().cancelOrder(FX.core, orderNo, later)).toMatchObject({ kind: 'already_cancelled' });
+    expect(sent).toHaveLength(1);
 
     const w = await service().createDraft(FX.core, [{ sku: 'KD-J01', qty: 3 }], undefined, TEST_NOW);
     const p2 = await service().confirmDraft(FX.core, w.id, TEST_NOW);
@@ -298,6 +347,126 @@ describe('cancel and reorder', () => {
   it('reorders the last order that was not cancelled, re-priced', async () => {
     const r = await service().reorder(FX.other, TEST_NOW);
     expect(r?.view.lines.map((l) => [l.sku, l.qty, l.unitPriceFen])).toEqual([['KW-A50', 40, 76_000]]);
+  });
+});
+
+describe('promotions', () => {
+  const town = [
+    { sku: 'KW-S30', qty: 30 }, // 高性价比: ¥12,600
+    { sku: 'KD-B45', qty: 10 }, // 高性价比: ¥8,900
+    { sku: 'KW-N60', qty: 10 }, // not promoted: ¥12,800
+  ];
+
+  it('tells how much more of the promoted products earns the 满减 while below the minimum', async () => {
+    const v = await service().createDraft(
+      FX.town,
+      [
+        { sku: 'KW-S30', qty: 30 },
+        { sku: 'KW-N60', qty: 10 },
+      ],
+      undefined,
+      TEST_NOW,
+    );
+    expect(v.promotions).toEqual([
+      {
+        policyCode: 'TOWN-VALUE-2026Q4',
+        policyName: '下沉市场高性价比产品满减',
+        productTags: ['高性价比'],
+        discountRate: 0.08,
+        minOrderAmountFen: 2_000_000,
+        eligibleFen: 1_260_000,
+        reached: false,
+        discountFen: 0,
+        gapFen: 740_000,
+      },
+    ]);
+    expect(v).toMatchObject({ subtotalFen: 2_540_000, discountFen: 0, totalFen: 2_540_000 });
+  });
+
+  it('discounts the promoted products of a pilot dealer, stores the discount and counts the net for the ladder', async () => {
+    const v = await service().createDraft(FX.town, town, undefined, TEST_NOW);
+    // 8% of ¥21,500 = ¥1,720, split S30 ¥1,008 / B45 ¥712; N60 is not promoted.
+    expect(v.lines.map((l) => [l.sku, l.amountFen, l.discountFen])).toEqual([
+      ['KW-S30', 1_260_000, 100_800],
+      ['KD-B45', 890_000, 71_200],
+      ['KW-N60', 1_280_000, 0],
+    ]);
+    expect(v).toMatchObject({ subtotalFen: 3_430_000, discountFen: 172_000, totalFen: 3_258_000 });
+    expect(v.promotions[0]).toMatchObject({ reached: true, eligibleFen: 2_150_000, discountFen: 172_000, gapFen: 0 });
+    // Rebates are earned on what is paid: the ladder projection adds the discounted amount.
+    expect(v.rebate).toMatchObject({ policyCode: 'LADDER-2026Q4', amountBeforeFen: 0, amountAfterFen: 3_258_000 });
+
+    const placed = await service().confirmDraft(FX.town, v.id, TEST_NOW);
+    if (placed.kind !== 'placed') throw new Error(`not placed: ${placed.kind}`);
+    expect(placed.order).toMatchObject({ totalFen: 3_258_000, discountFen: 172_000 });
+    const orderNo = placed.order.orderNo;
+    const row = await db
+      .selectFrom('orders')
+      .select(['total_fen', 'discount_fen'])
+      .where('order_no', '=', orderNo)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ total_fen: 3_258_000, discount_fen: 172_000 });
+    const lines = await db
+      .selectFrom('order_lines')
+      .select(['sku', 'amount_fen', 'discount_fen'])
+      .where('order_no', '=', orderNo)
+      .orderBy('line_no')
+      .execute();
+    expect(lines.reduce((s, l) => s + l.amount_fen - l.discount_fen, 0)).toBe(row.total_fen);
+    expect((await service().order(FX.town, orderNo))?.lines.map((l) => l.discountFen)).toEqual([100_800, 71_200, 0]);
+
+    // The policy chat and the next draft count the same net amount.
+    const policies = new PolicyService(new PolicyRepository(db));
+    const dealer = (await policies.findDealer(FX.town))!;
+    const ladder = (await policies.positions(dealer, TEST_NOW)).find((p) => p.kind === 'ladder_rebate');
+    expect(ladder?.kind === 'ladder_rebate' && ladder.basis.amountFen).toBe(3_258_000);
+    const next = await service().createDraft(FX.town, [{ sku: 'KW-N60', qty: 10 }], undefined, TEST_NOW);
+    expect(next.rebate).toMatchObject({ amountBeforeFen: 3_258_000 });
+  });
+
+  it('follows the policy chat’s applicability: a holdout dealer and a date outside the period get no discount', async () => {
+    const held = await service().createDraft(FX.townHoldout, town, undefined, TEST_NOW);
+    expect(held).toMatchObject({ promotions: [], discountFen: 0, totalFen: 3_430_000 });
+    const october = new Date('2026-10-30T10:00:00+08:00');
+    const early = await service().createDraft(FX.town, town, undefined, october);
+    expect(early).toMatchObject({ promotions: [], discountFen: 0, totalFen: 3_430_000 });
+    // Promoted to the whole target, the holdout gets it too.
+    await db.updateTable('policies').set({ promoted: true }).where('code', '=', 'TOWN-VALUE-2026Q4').execute();
+    try {
+      const now = await service().createDraft(FX.townHoldout, town, undefined, TEST_NOW);
+      expect(now).toMatchObject({ discountFen: 172_000, totalFen: 3_258_000 });
+    } finally {
+      await db.updateTable('policies').set({ promoted: false }).where('code', '=', 'TOWN-VALUE-2026Q4').execute();
+    }
+  });
+});
+
+describe('one rebate ladder per dealer', () => {
+  it('drafts, the policy chat and the manager lookup pick the same ladder', async () => {
+    const needs = new NeedsService({
+      store: new NeedsRepository(db),
+      notifier: notifier(),
+      notices: {} as NeedNotices,
+    });
+    const policies = new PolicyService(new PolicyRepository(db));
+    for (const [code, expected] of [
+      [FX.eng, 'LADDER-ENG-2026Q4'],
+      [FX.core, 'LADDER-2026Q4'],
+    ] as const) {
+      const draft = await service().createDraft(code, [{ sku: 'KW-N60', qty: 10 }], undefined, TEST_NOW);
+      expect(draft.rebate?.policyCode, code).toBe(expected);
+      const dealer = (await policies.findDealer(code))!;
+      const ladders = (await policies.applicablePolicies(dealer, TEST_NOW)).filter(
+        (r) => r.policy.kind === 'ladder_rebate',
+      );
+      expect(
+        ladders.map((r) => r.policy.code),
+        code,
+      ).toEqual([expected]);
+      const lookup = await needs.lookupDealer({ managerCode: FX.manager, dealerCode: code, now: TEST_NOW });
+      expect(lookup.rebate?.policyCode, code).toBe(expected);
+      await service().cancelDraft(code, draft.id, TEST_NOW);
+    }
   });
 });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anniversaryStatus } from '../../core/policies/anniversary.js';
+import { currentLadderFor } from '../../core/policies/current.js';
 import { formatPercent, formatYuan } from '../../core/policies/explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { isTargeted, pilotCohort } from '../../core/policies/targeting.js';
@@ -15,6 +16,13 @@ const DAY = 86_400_000;
 const LADDER = filePolicy('LADDER-2026Q4', 'ladder_rebate');
 const LADDER_ENG = filePolicy('LADDER-ENG-2026Q4', 'ladder_rebate');
 const TOWN = filePolicy('TOWN-VALUE-2026Q4', 'promotion');
+/** The one ladder a dealer's orders count toward today (the rule drafts and the manager lookup use too). */
+const ladderOf = (d: { code: string; tier: Tier; tags: string[] }) =>
+  currentLadderFor(
+    d,
+    shanghaiDate(TEST_NOW),
+    filePolicies.map((policy) => ({ policy, active: true, promoted: false })),
+  );
 
 /** A second piloted promotion with a bigger pilot, so the demo slice has enough pilots to measure. */
 const PILOT_T = {
@@ -87,7 +95,8 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     for (const d of some) {
       const [text] = await app.say(d.code, '阶梯返利怎么算');
       for (const policy of [LADDER, LADDER_ENG]) {
-        const applies = isTargeted(policy, d);
+        // A 工程渠道 dealer's ladder is LADDER-ENG, which replaces the general one.
+        const applies = ladderOf(d)?.code === policy.code;
         if (!applies) {
           expect(text, d.code).not.toContain(policy.name);
           continue;
@@ -116,11 +125,15 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       expect(replies).toHaveLength(1);
       const text = replies[0]!;
       expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(2048);
-      const amount = await qualifyingFromDb(db(), d.code, LADDER.period, LADDER.excludeCategories);
-      const pos = ladderPosition(LADDER, amount);
+      const ladder = ladderOf(d)!;
+      const amount = await qualifyingFromDb(db(), d.code, ladder.period, ladder.excludeCategories);
+      const pos = ladderPosition(ladder, amount);
       expect(text, d.code).toContain(
-        `${LADDER.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`,
+        `${ladder.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`,
       );
+      for (const other of [LADDER, LADDER_ENG].filter((p) => p.code !== ladder.code)) {
+        expect(text, d.code).not.toContain(`${other.name}：`);
+      }
     }
   });
 
@@ -136,7 +149,10 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
           p.kind === 'anniversary_bonus'
             ? anniversaryStatus(p, d.partnership_start, today).monthsAway >= 0
             : p.period.end >= today;
-        const applies = isTargeted(p, d) && cohort !== 'holdout' && current;
+        const applies =
+          p.kind === 'ladder_rebate'
+            ? ladderOf(d)?.code === p.code
+            : isTargeted(p, d) && cohort !== 'holdout' && current;
         if (isTargeted(p, d) && cohort === 'holdout') heldOut++;
         if (applies) expect(text, `${d.code} ${p.code}`).toContain(p.name);
         else expect(text, `${d.code} ${p.code}`).not.toContain(p.name);

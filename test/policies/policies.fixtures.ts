@@ -23,7 +23,8 @@ export async function ensureDemoData(db: Kysely<Database>): Promise<void> {
 
 /**
  * A dealer's qualifying amount for a period, computed directly in SQL (not through the repository or the engine):
- * non-cancelled orders placed on Asia/Shanghai dates start..end, excluded categories left out.
+ * non-cancelled orders placed on Asia/Shanghai dates start..end, lines net of their promotion discount, excluded
+ * categories left out.
  */
 export async function qualifyingFromDb(
   db: Kysely<Database>,
@@ -33,7 +34,7 @@ export async function qualifyingFromDb(
 ): Promise<number> {
   const excluded = excludeCategories.length ? excludeCategories : ['\u0000'];
   const r = await sql<{ total: string | number | null }>`
-    select coalesce(sum(l.amount_fen), 0) as total
+    select coalesce(sum(l.amount_fen - l.discount_fen), 0) as total
     from order_lines l join orders o on o.order_no = l.order_no
     where o.dealer_code = ${dealerCode}
       and o.status <> 'cancelled'

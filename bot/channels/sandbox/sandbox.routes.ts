@@ -69,13 +69,11 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
     if (!stored.duplicate) bus.inboundStored();
     const result = await waitForReplies(db, bus, stored.id, Date.now() + WAIT_MS);
     if (!result.done) {
-      return reply
-        .code(504)
-        .send({
-          error: 'timeout',
-          message: 'the message is stored and will be processed',
-          replies: result.replies.map((r) => r.body),
-        });
+      return reply.code(504).send({
+        error: 'timeout',
+        message: 'the message is stored and will be processed',
+        replies: result.replies.map((r) => r.body),
+      });
     }
     return { replies: result.replies.map((r) => r.body) };
   });

@@ -38,6 +38,23 @@ describe('InboundBatcher (group commit)', () => {
     expect(fresh).not.toContain(idOf.get('b:existing'));
   });
 
+  it("with several batches in flight, keeps each sender's rows in store order", async () => {
+    const batcher = new InboundBatcher(h.db, 4, 3);
+    const calls = Array.from({ length: 30 }, (_, i) => ({
+      channel: 'wecom' as const,
+      dedupeKey: `o:${i}`,
+      externalId: `order-user-${i % 3}`,
+      msgType: 'text',
+      content: String(i),
+    }));
+    const results = await Promise.all(calls.map((c) => batcher.store(c)));
+    expect(results.every((r) => !r.duplicate)).toBe(true);
+    for (let u = 0; u < 3; u++) {
+      const ids = results.filter((_, i) => i % 3 === u).map((r) => r.id);
+      expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    }
+  });
+
   it('rejects every caller of a batch whose write fails, and works again afterwards', async () => {
     const batcher = new InboundBatcher(h.db);
     await h.db.schema.alterTable('inbound_messages').renameTo('inbound_messages_gone').execute();

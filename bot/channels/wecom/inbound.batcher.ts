@@ -3,6 +3,10 @@
  * multi-row INSERT … ON CONFLICT DO NOTHING (one commit, one fsync), and each caller is answered only after that
  * commit. Persist-before-ack is unchanged; under load it costs one round trip per batch instead of per message,
  * and at low load a batch is a single row written at once (no timer, no added wait).
+ *
+ * Up to `maxInFlight` batches are written at once, so the process parses the next requests while a commit is
+ * under way instead of idling on it. The worker claims only the oldest unfinished row of a sender, so a sender's
+ * rows must commit in id order: a message whose sender is in a batch still in flight waits for that batch.
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../../db/schema.js';
@@ -11,43 +15,68 @@ import type { InboundInput } from '../inbound.store.js';
 
 interface Waiter {
   input: InboundInput;
+  sender: string;
   resolve(r: { id: number; duplicate: boolean }): void;
   reject(e: unknown): void;
 }
 
 export class InboundBatcher {
   private queue: Waiter[] = [];
-  private flushing = false;
+  private inFlight = 0;
+  private scheduled = false;
+  /** Senders with a row in a batch not yet committed. */
+  private readonly busy = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
     private readonly maxBatch = 256,
+    private readonly maxInFlight = 1,
   ) {}
 
   store(input: InboundInput): Promise<{ id: number; duplicate: boolean }> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ input, resolve, reject });
-      if (!this.flushing) void this.flush();
+      this.queue.push({ input, sender: senderKey(input.channel, input.externalId), resolve, reject });
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    // Let the requests already parsed in this turn of the event loop join the first batch.
-    await new Promise<void>((r) => setImmediate(r));
-    try {
-      while (this.queue.length > 0) {
-        const batch = this.queue.splice(0, this.maxBatch);
-        try {
-          await this.write(batch);
-        } catch (e) {
-          for (const w of batch) w.reject(e);
-        }
-      }
-    } finally {
-      this.flushing = false;
-    }
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    // Let the requests already parsed in this turn of the event loop join the batch.
+    setImmediate(this.drain);
   }
+
+  private readonly drain = (): void => {
+    this.scheduled = false;
+    while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
+      const batch: Waiter[] = [];
+      const held: Waiter[] = [];
+      for (const w of this.queue) {
+        if (batch.length < this.maxBatch && !this.busy.has(w.sender)) batch.push(w);
+        else held.push(w);
+      }
+      // Every queued sender is busy: the batch that frees one schedules the next drain.
+      if (batch.length === 0) return;
+      // A sender's later messages wait behind its earlier ones, in queue order.
+      this.queue = held;
+      for (const w of batch) this.busy.set(w.sender, (this.busy.get(w.sender) ?? 0) + 1);
+      this.inFlight++;
+      this.write(batch)
+        .catch((e: unknown) => {
+          for (const w of batch) w.reject(e);
+        })
+        .finally(() => {
+          for (const w of batch) {
+            const n = this.busy.get(w.sender)! - 1;
+            if (n === 0) this.busy.delete(w.sender);
+            else this.busy.set(w.sender, n);
+          }
+          this.inFlight--;
+          this.schedule();
+        });
+    }
+  };
 
   private async write(batch: Waiter[]): Promise<void> {
     // One row per (channel, key); a retry that arrives in the same batch shares the first one's row.
@@ -58,15 +87,15 @@ export class InboundBatcher {
       if (list) list.push(w);
       else byKey.set(k, [w]);
     }
-    const firsts = [...byKey.values()].map((l) => l[0]!.input);
+    const firsts = [...byKey.values()].map((l) => l[0]!);
     const now = new Date();
     const inserted = await this.db
       .insertInto('inbound_messages')
       .values(
-        firsts.map((i) => ({
+        firsts.map(({ input: i, sender }) => ({
           channel: i.channel,
           dedupe_key: i.dedupeKey,
-          sender: senderKey(i.channel, i.externalId),
+          sender,
           msg_type: i.msgType,
           content: i.content,
           payload: JSON.stringify(i.payload ?? {}),

@@ -5,7 +5,7 @@ import {
   managerAnomalySummary,
   replenishmentMessage,
 } from '../../../core/care/care.messages.js';
-import { sellThroughDrop } from '../../../core/care/anomalies.js';
+import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from '../../../core/care/anomalies.js';
 import {
   adviseReplenishment,
   type Overstock,
@@ -29,6 +29,22 @@ import { type JobPlan, type Push, runPlan } from './pushes.js';
 export const REPLENISH_EVERY_DAYS = 3;
 const MAX_LINES = 5;
 
+/**
+ * Of some recipients, those without a push keyed `key(code, day)` on any of the `days` days up to `date` (the
+ * "at most once per N days" rule: dated dedupe keys looked up exactly, one statement).
+ */
+async function notRecentlySent(
+  db: Kysely<Database>,
+  codes: readonly string[],
+  date: string,
+  days: number,
+  key: (code: string, day: string) => string,
+): Promise<string[]> {
+  const recentKeys = (c: string) => Array.from({ length: days }, (_, i) => key(c, addDays(date, -i)));
+  const sent = await existingDedupeKeys(db, codes.flatMap(recentKeys));
+  return codes.filter((c) => !recentKeys(c).some((k) => sent.has(k)));
+}
+
 /** Replenishment advice for every dealer with products under lead time + 7 days of cover. */
 export async function planReplenishment(db: Kysely<Database>, date: string): Promise<JobPlan> {
   const positions = await stockPositions(db, date);
@@ -38,9 +54,7 @@ export async function planReplenishment(db: Kysely<Database>, date: string): Pro
     if (a.length) advice.set(code, a);
   }
   const key = (code: string, d: string) => `care.replenishment:${code}:${d}`;
-  const recentKeys = (c: string) => Array.from({ length: REPLENISH_EVERY_DAYS }, (_, i) => key(c, addDays(date, -i)));
-  const sent = await existingDedupeKeys(db, [...advice.keys()].flatMap(recentKeys));
-  const due = [...advice.keys()].filter((c) => !recentKeys(c).some((k) => sent.has(k)));
+  const due = await notRecentlySent(db, [...advice.keys()], date, REPLENISH_EVERY_DAYS, key);
   const dealers = new Map((await loadCareDealers(db, due)).map((d) => [d.code, d]));
   const pushes: Push[] = due.map((code) => ({
     to: 'dealer',
@@ -61,7 +75,9 @@ export async function planReplenishment(db: Kysely<Database>, date: string): Pro
 
 /**
  * Anomalies: overstock (> 90 days of cover, or no sale in 30 days), sell-through down ≥ 30% (4 weeks on 4 weeks),
- * overdue receivables. The dealer hears about overstock and overdue; every account manager gets one summary a day.
+ * overdue receivables. The dealer hears about overstock and overdue at most once a week for the same set of
+ * anomalies (a new overstocked product, or overdue payments appearing or cleared, is told at once); every account
+ * manager gets one summary a day.
  */
 export async function planAnomalies(db: Kysely<Database>, date: string): Promise<JobPlan> {
   const [positions, trends, overdue] = await Promise.all([
@@ -87,6 +103,21 @@ export async function planAnomalies(db: Kysely<Database>, date: string): Promise
     }
   }
   const dealers = await loadCareDealers(db, [...codes].sort());
+  // The dealer notice's key names its anomaly set: the same set within 7 days is held back, a changed set is not.
+  const setOf = new Map<string, string>();
+  for (const d of dealers) {
+    const o = over.get(d.code) ?? [];
+    if (o.length || overdue.has(d.code))
+      setOf.set(
+        d.code,
+        anomalySetKey(
+          o.map((x) => x.sku),
+          overdue.has(d.code),
+        ),
+      );
+  }
+  const noticeKey = (code: string, day: string) => `care.anomaly:${code}:${day}:${setOf.get(code)}`;
+  const due = new Set(await notRecentlySent(db, [...setOf.keys()], date, ANOMALY_NOTICE_EVERY_DAYS, noticeKey));
   const pushes: Push[] = [];
   const byManager = new Map<string, DealerAnomalies[]>();
   for (const d of dealers) {
@@ -97,13 +128,13 @@ export async function planAnomalies(db: Kysely<Database>, date: string): Promise
       drop: drops.get(d.code) ?? null,
       overdue: overdue.get(d.code) ?? null,
     };
-    if (a.overstock.length || a.overdue) {
+    if (due.has(d.code)) {
       pushes.push({
         to: 'dealer',
         code: d.code,
         body: dealerAnomalyMessage(d.name, a.overstock, a.overdue),
         kind: 'care.anomaly',
-        dedupeKey: `care.anomaly:${d.code}:${date}`,
+        dedupeKey: noticeKey(d.code, date),
       });
     }
     const list = byManager.get(d.managerCode) ?? [];
@@ -127,6 +158,8 @@ export async function planAnomalies(db: Kysely<Database>, date: string): Promise
       sellThroughDrop: drops.size,
       overdue: overdue.size,
       managers: byManager.size,
+      dealerNotices: due.size,
+      recentlyNotified: setOf.size - due.size,
     },
   };
 }
@@ -141,6 +174,6 @@ export const replenishmentJob: JobDefinition = {
 export const anomalyJob: JobDefinition = {
   name: 'care.anomalies',
   cron: DAILY_CRON,
-  description: '经营异常：库存积压、动销下降、逾期货款（客户经理每日一份汇总）',
+  description: '经营异常：库存积压、动销下降、逾期货款（同样的异常每家经销商7天内最多提醒一次；客户经理每日一份汇总）',
   run: (ctx) => runPlan(ctx, planAnomalies),
 };

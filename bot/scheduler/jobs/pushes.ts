@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { spreadSendTime } from '../../../core/care/quiet-hours.js';
+import { PUSHES_PER_MINUTE, pushNotBefore } from '../../../core/care/quiet-hours.js';
 import { shanghaiDate } from '../../../core/common/time.js';
 import type { Database } from '../../../db/schema.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
@@ -16,12 +16,11 @@ export interface Push {
   notBefore?: Date;
 }
 
-/** Pushes per minute of a bulk send (WeCom's app API is throttled per member; a steady flow avoids bursts). */
-export const PUSHES_PER_MINUTE = 120;
+export { PUSHES_PER_MINUTE };
 
-/** Gives every push a `notBefore` outside quiet hours, spread over usable minutes (never :00 or :30). */
+/** Gives every push a `notBefore` by the one quiet-hours rule (core/care/quiet-hours.ts), spread over usable minutes. */
 export function spreadPushes(pushes: Push[], now: Date, perMinute = PUSHES_PER_MINUTE): Push[] {
-  return pushes.map((p, i) => ({ ...p, notBefore: spreadSendTime(now, i, { perMinute }) }));
+  return pushes.map((p, i) => ({ ...p, notBefore: pushNotBefore(now, i, perMinute) }));
 }
 
 /**
@@ -53,6 +52,11 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]):
   return written;
 }
 
+/** Where a run's pushes start: its business instant, or the real clock of a late run (catch-up) when later. */
+export function sendFromOf(ctx: Pick<JobContext, 'now' | 'sendFrom'>): Date {
+  return ctx.sendFrom && ctx.sendFrom > ctx.now ? ctx.sendFrom : ctx.now;
+}
+
 /** What a care job computes: its pushes and the counts it reports. */
 export interface JobPlan {
   pushes: Push[];
@@ -70,7 +74,7 @@ export async function runPlan(
   const date = shanghaiDate(ctx.now);
   return ctx.db.transaction().execute(async (trx) => {
     const p = await plan(trx, date, ctx.now);
-    const queued = await sendPushes(trx, spreadPushes(p.pushes, ctx.now));
+    const queued = await sendPushes(trx, spreadPushes(p.pushes, sendFromOf(ctx)));
     return { ...p.counts, queued };
   });
 }

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { currentLadderFor, currentPromotionsFor } from './current.js';
+import { parsePolicies } from './policy.types.js';
+import type { PolicyRecord } from './ports.js';
+import { orderDiscount } from './promotion.js';
+import { qualifyingAmount } from './qualifying.js';
+
+const filePolicies = parsePolicies(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'));
+const records = (over: Partial<Record<string, Partial<PolicyRecord>>> = {}): PolicyRecord[] =>
+  filePolicies.map((policy) => ({ policy, active: true, promoted: false, ...over[policy.code] }));
+const TODAY = '2026-11-26';
+
+describe('currentLadderFor', () => {
+  it('is the tag-targeted ladder for a 工程渠道 dealer, else the general one', () => {
+    expect(currentLadderFor({ code: 'D0001', tier: 'core', tags: ['工程渠道'] }, TODAY, records())?.code).toBe(
+      'LADDER-ENG-2026Q4',
+    );
+    expect(currentLadderFor({ code: 'D0001', tier: 'core', tags: [] }, TODAY, records())?.code).toBe('LADDER-2026Q4');
+    // LADDER-ENG does not target silent dealers, whatever their tags.
+    expect(currentLadderFor({ code: 'D0001', tier: 'silent', tags: ['工程渠道'] }, TODAY, records())?.code).toBe(
+      'LADDER-2026Q4',
+    );
+  });
+
+  it('skips inactive ladders and ladders whose period does not contain today', () => {
+    const eng = { code: 'D0001', tier: 'core' as const, tags: ['工程渠道'] };
+    expect(currentLadderFor(eng, TODAY, records({ 'LADDER-ENG-2026Q4': { active: false } }))?.code).toBe(
+      'LADDER-2026Q4',
+    );
+    expect(currentLadderFor(eng, '2027-01-02', records())).toBeNull();
+    expect(currentLadderFor(eng, '2026-09-30', records())).toBeNull();
+  });
+});
+
+describe('currentPromotionsFor', () => {
+  const town = (code: string) => ({ code, tier: 'regular' as const, tags: ['下沉市场'] });
+  it('reaches pilot dealers in the period; the holdout once promoted', () => {
+    // D0906 is in TOWN-VALUE-2026Q4's 10% pilot, D0904 is not.
+    expect(currentPromotionsFor(town('D0906'), TODAY, records()).map((p) => p.code)).toEqual(['TOWN-VALUE-2026Q4']);
+    expect(currentPromotionsFor(town('D0904'), TODAY, records())).toEqual([]);
+    expect(
+      currentPromotionsFor(town('D0904'), TODAY, records({ 'TOWN-VALUE-2026Q4': { promoted: true } })).map(
+        (p) => p.code,
+      ),
+    ).toEqual(['TOWN-VALUE-2026Q4']);
+    expect(currentPromotionsFor(town('D0906'), '2026-10-31', records())).toEqual([]);
+    expect(currentPromotionsFor({ ...town('D0906'), tags: [] }, TODAY, records())).toEqual([]);
+  });
+});
+
+describe('orderDiscount', () => {
+  const promo = filePolicies.find((p) => p.code === 'TOWN-VALUE-2026Q4');
+  if (promo?.kind !== 'promotion') throw new Error('fixture');
+  it('splits the discount over the promoted lines exactly, to the fen', () => {
+    const d = orderDiscount(
+      [promo],
+      [
+        { sku: 'A', tags: ['高性价比'], amountFen: 1_000_001 },
+        { sku: 'B', tags: ['网红'], amountFen: 5_000_000 },
+        { sku: 'C', tags: ['高性价比'], amountFen: 1_000_003 },
+      ],
+      TODAY,
+    );
+    // 8% of 2,000,004 = 160,000.32 → 160,000.
+    expect(d.discountFen).toBe(160_000);
+    expect(d.lineDiscountsFen[1]).toBe(0);
+    expect(d.lineDiscountsFen.reduce((s, x) => s + x, 0)).toBe(160_000);
+    expect(d.lineDiscountsFen).toEqual([80_000, 0, 80_000]);
+  });
+
+  it('gives the gap and no discount below the minimum', () => {
+    const d = orderDiscount([promo], [{ sku: 'A', tags: ['高性价比'], amountFen: 1_999_999 }], TODAY);
+    expect(d).toMatchObject({ discountFen: 0, lineDiscountsFen: [0] });
+    expect(d.promotions[0]?.result).toMatchObject({ reached: false, gapFen: 1 });
+  });
+
+  it('the ladder counts a line net of its discount', () => {
+    const q = qualifyingAmount(
+      [
+        { amountFen: 2_000_000, discountFen: 160_000, category: 'windows', orderStatus: 'placed', placedAt: TODAY },
+        { amountFen: 100_000, category: 'accessories', orderStatus: 'placed', placedAt: TODAY },
+      ],
+      { period: { start: '2026-10-01', end: '2026-12-31' }, excludeCategories: ['accessories'] },
+    );
+    expect(q.amountFen).toBe(1_840_000);
+  });
+});
