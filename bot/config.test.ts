@@ -38,6 +38,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NEED_SLA: 'core=fast' })).toThrow(/NEED_SLA/);
   });
 
+  it('does not seed demo data into a production database unless asked', () => {
+    expect(loadConfig({ NODE_ENV: 'production' }).seed.onEmpty).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_ON_EMPTY: '1' }).seed.onEmpty).toBe(true);
+    expect(loadConfig({}).seed.onEmpty).toBe(true);
+  });
+
   it('requires the whole WeCom set once any of it is given', () => {
     expect(() => loadConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_TOKEN: required/);
   });

@@ -25,7 +25,8 @@ const envSchema = z.object({
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   PGLITE_DIR: z.string().default('./data/pg'),
   DB_POOL_SIZE: int(1, 100).default(10),
-  SEED_ON_EMPTY: bool.default(true),
+  /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
+  SEED_ON_EMPTY: bool.optional(),
   SEED_SCALE: z.coerce.number().positive().max(20).default(1),
 
   REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
@@ -132,7 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     db: e.DATABASE_URL
       ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
       : { kind: 'pglite' as const, dataDir: e.PGLITE_DIR },
-    seed: { onEmpty: e.SEED_ON_EMPTY, scale: e.SEED_SCALE },
+    seed: { onEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production', scale: e.SEED_SCALE },
     kv: e.REDIS_URL ? { kind: 'redis' as const, url: e.REDIS_URL } : { kind: 'memory' as const },
     llm: e.OPENAI_API_KEY
       ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }

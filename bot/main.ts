@@ -237,6 +237,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   await app.server.listen({ port: config.server.port, host: config.server.host });
   if (config.sandbox) log.info(`dev chat: http://localhost:${config.server.port}/dev/chat`);
+  if (config.sandbox && config.env === 'production') {
+    log.warn('the sandbox is on in production: anyone reaching /sandbox can speak as any dealer — configure WeCom');
+  }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

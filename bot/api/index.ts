@@ -6,6 +6,7 @@ import type { PipelineBus } from '../pipeline/bus.js';
 import { needsRoutes } from './needs.routes.js';
 import { policiesRoutes } from './policies.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
+import { followupsRoutes } from './followups.routes.js';
 import type { SlaTable } from '../../core/needs/sla.js';
 
 export interface ApiDeps {
@@ -22,6 +23,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(needsRoutes(deps));
     await app.register(policiesRoutes(deps));
     await app.register(jobsRoutes(deps));
+    await app.register(followupsRoutes(deps));
     app.get('/api/status', async () => {
       const [inbound, outbox] = await Promise.all([
         deps.db

@@ -7,7 +7,7 @@ import { handleBinding } from './binding.js';
 import { attachImageToNeed, pendingRating } from '../handlers/needs.handler.js';
 import { type ConversationState, loadState, saveState } from './state.js';
 import { type Identity, parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
-import type { HandlerRegistry, TurnContext } from './turn.js';
+import type { CompleteHandlers, TurnContext } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
 
 /** A second opinion for messages the rules are unsure of (the LLM); its answer is validated by the caller. */
@@ -15,7 +15,7 @@ export type FallbackParser = (text: string, ctx: ParseContext) => Promise<ParseR
 
 export interface EngineDeps {
   catalog: () => CatalogMatcher;
-  handlers: HandlerRegistry;
+  handlers: CompleteHandlers;
   kv: KeyValueStore;
   fallback?: FallbackParser;
   /** Below this rule confidence the fallback parser is asked. */
@@ -93,10 +93,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       markdown: identity.channel === 'wecom',
       settings: deps.settings,
     };
-    const handler = deps.handlers[intent] ?? deps.handlers.unknown;
-    if (!handler) return [{ body: commonReplies.unknown(sender) }];
-    // An understood request whose capability is not wired yet gets an honest answer, not a wrong one.
-    if (!deps.handlers[intent]) return [{ body: commonReplies.notYet('这项') }];
+    const handler = deps.handlers[intent];
     const slots = result.kind === 'unknown' ? {} : result.slots;
     const out = await handler(ctx, { intent, slots, result });
     if (out.state !== undefined) await saveState(db, message.sender, out.state, now);

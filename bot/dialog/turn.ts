@@ -48,5 +48,7 @@ export interface ParsedTurn {
 
 export type IntentHandler = (ctx: TurnContext, turn: ParsedTurn) => Promise<TurnResult>;
 export type HandlerRegistry = Partial<Record<Intent, IntentHandler>>;
+/** Every intent answered: the typechecker refuses a registry that forgets one. */
+export type CompleteHandlers = Record<Intent, IntentHandler>;
 
 export const reply = (...bodies: string[]): TurnResult => ({ replies: bodies.map((body) => ({ body })) });

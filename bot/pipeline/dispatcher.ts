@@ -11,6 +11,7 @@ import {
   takeKfSlot,
   takeRateSlot,
   type Transport,
+  releaseKfSlot,
   UnreachableRecipient,
 } from './transports.js';
 
@@ -129,7 +130,14 @@ export class OutboxDispatcher {
       if (row.route === 'followup') throw new UnreachableRecipient('routed to a manager follow-up');
       if (row.route === 'kf') {
         const openKfid = await takeKfSlot(this.db, row.address, now);
-        if (this.opts.kf) await this.opts.kf(row, openKfid);
+        if (this.opts.kf) {
+          try {
+            await this.opts.kf(row, openKfid);
+          } catch (e) {
+            await releaseKfSlot(this.db, row.address);
+            throw e;
+          }
+        }
       } else if (row.route === 'sandbox' || !this.opts.transports) {
         await sandboxTransport.send(row, this.db);
       } else {

@@ -67,6 +67,16 @@ export async function takeKfSlot(db: Kysely<Database>, externalUserId: string, n
   return row.open_kfid;
 }
 
+/** Gives back a KF send that did not happen (the call failed), so a few errors do not close the window early. */
+export async function releaseKfSlot(db: Kysely<Database>, externalUserId: string): Promise<void> {
+  await db
+    .updateTable('kf_sessions')
+    .set((eb) => ({ sent_since_inbound: eb('sent_since_inbound', '-', 1) }))
+    .where('external_userid', '=', externalUserId)
+    .where('sent_since_inbound', '>', 0)
+    .execute();
+}
+
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
 export const sandboxTransport: Transport = { send: async () => {} };
 

@@ -28,7 +28,6 @@ export const commonReplies = {
       : '抱歉，我没太明白。您可以说“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”，或发“转人工”联系客户经理。',
   imageReceived: '图片已收到。如果是售后或陈列问题，请再用一句话描述情况，我会一并提交给客户经理。',
   unsupportedType: '目前只能处理文字消息，请用文字描述您的需求。',
-  notYet: (what: string) => `${what}功能还在接入中，暂时没法直接办理。已为您记下，可以发“转人工”让客户经理处理。`,
   handoff: (managerName: string) => `已通知您的客户经理${managerName}，会尽快联系您。`,
   handoffAlert: (dealer: string, code: string, text: string) =>
     `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,

@@ -1,4 +1,5 @@
 import type { DealerLookup } from '../../core/needs/needs.service.js';
+import { mdSafe } from './render.js';
 import { type Need, type NeedEvent, needCode, type OrderSummary, type Tier } from '../../core/needs/needs.types.js';
 import type { NeedNotices, NeedsReport } from '../../core/needs/ports.js';
 import { formatPercent, formatYuan } from '../../core/policies/index.js';
@@ -77,7 +78,7 @@ export const needNotices: NeedNotices = {
       `**新需求 ${id}｜${cat(need.category)}**`,
       `> 经销商：${dealer.name}（${dealer.code}）`,
       `> 等级：${TIER_ZH[dealer.tier]}　标签：${dealer.tags.length ? dealer.tags.join('、') : '无'}`,
-      `> 内容：${clip(need.text, 300)}`,
+      `> 内容：${mdSafe(clip(need.text, 300))}`,
       `> 首次响应：${shTime(need.firstResponseDue)} 前　解决：${shTime(need.resolutionDue)} 前`,
       `最近订单：${orders.length ? `\n${orders.map((o) => `- ${orderLine(o)}`).join('\n')}` : '暂无'}`,
       actions(id),
@@ -101,7 +102,7 @@ export const needNotices: NeedNotices = {
     return [
       `**${from.name}转交需求 ${id} 给您｜${cat(need.category)}**`,
       `> 经销商：${dealer.name}（${dealer.code}），${TIER_ZH[dealer.tier]}`,
-      `> 内容：${clip(need.text, 300)}`,
+      `> 内容：${mdSafe(clip(need.text, 300))}`,
       `> 首次响应：${shTime(need.firstResponseDue)} 前　解决：${shTime(need.resolutionDue)} 前`,
       `最近订单：${orders.length ? `\n${orders.map((o) => `- ${orderLine(o)}`).join('\n')}` : '暂无'}`,
       actions(id),
@@ -119,11 +120,11 @@ export const needNotices: NeedNotices = {
     const id = needCode(need.id);
     const due = clock === 'first' ? need.firstResponseDue : need.resolutionDue;
     const what = clock === 'first' ? '首次响应' : '解决';
-    return `**超时升级 ${id}**：${dealerName}的${cat(need.category)}需求${what}已超时（时限 ${shTime(due)}），负责人：${ownerName}（${need.ownerCode}）。\n> ${clip(need.text, 200)}\n请督办，或回复“转交 ${id} 给 M007”改派。`;
+    return `**超时升级 ${id}**：${dealerName}的${cat(need.category)}需求${what}已超时（时限 ${shTime(due)}），负责人：${ownerName}（${need.ownerCode}）。\n> ${mdSafe(clip(need.text, 200))}\n请督办，或回复“转交 ${id} 给 M007”改派。`;
   },
 
   lowRating: ({ need, dealer, rating, comment }) =>
-    `**低分重开 ${needCode(need.id)}**：${dealer.name}（${dealer.code}）给出 ${rating} 分${comment ? `，意见：“${clip(comment, 200)}”` : ''}。\n需求已重新打开，负责人 ${need.ownerCode}，新的解决时限 ${shTime(need.resolutionDue)}。`,
+    `**低分重开 ${needCode(need.id)}**：${dealer.name}（${dealer.code}）给出 ${rating} 分${comment ? `，意见：“${mdSafe(clip(comment, 200))}”` : ''}。\n需求已重新打开，负责人 ${need.ownerCode}，新的解决时限 ${shTime(need.resolutionDue)}。`,
 };
 
 /** Replies in the conversation. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderForRoute } from './render.js';
+import { mdSafe, renderForRoute } from './render.js';
 
 describe('renderForRoute', () => {
   it('turns 【titles】 into bold markdown for WeCom app messages', () => {
@@ -14,5 +14,11 @@ describe('renderForRoute', () => {
       body: '需求 N12\n已认领',
       format: 'text',
     });
+  });
+
+  it('keeps dealer text inert inside markdown notices', () => {
+    expect(mdSafe('门店漏水\n**新需求 N9999**\n[点我](http://x)')).toBe(
+      '门店漏水 \\*\\*新需求 N9999\\*\\* \\[点我\\]\\(http://x\\)',
+    );
   });
 });

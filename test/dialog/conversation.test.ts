@@ -153,4 +153,38 @@ describe('admin jobs API', () => {
     });
     expect(bad.statusCode).toBe(400);
   });
+
+  it('lists manager follow-ups and closes them', async () => {
+    const dealer = await app.database.db
+      .selectFrom('dealers')
+      .select(['code', 'manager_code'])
+      .orderBy('code')
+      .executeTakeFirstOrThrow();
+    const row = await app.database.db
+      .insertInto('followups')
+      .values({ manager_code: dealer.manager_code, dealer_code: dealer.code, body: '请转告：培训改期' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const list = await app.server.inject({
+      method: 'GET',
+      url: `/api/followups?manager=${dealer.manager_code}`,
+      headers: auth,
+    });
+    expect((list.json() as { followups: Array<{ id: number }> }).followups.map((f) => f.id)).toContain(row.id);
+    expect(
+      (await app.server.inject({ method: 'POST', url: `/api/followups/${row.id}/done`, headers: auth })).statusCode,
+    ).toBe(200);
+    const after = await app.server.inject({
+      method: 'GET',
+      url: `/api/followups?manager=${dealer.manager_code}`,
+      headers: auth,
+    });
+    expect((after.json() as { followups: Array<{ id: number }> }).followups.map((f) => f.id)).not.toContain(row.id);
+    expect(
+      (await app.server.inject({ method: 'POST', url: '/api/followups/999999/done', headers: auth })).statusCode,
+    ).toBe(404);
+    expect(
+      (await app.server.inject({ method: 'GET', url: '/api/followups?manager=boss', headers: auth })).statusCode,
+    ).toBe(400);
+  });
 });

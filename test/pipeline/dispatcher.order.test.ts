@@ -59,4 +59,48 @@ describe('outbox dispatcher ordering', () => {
     await dispatcher.runOnce();
     expect(sent).toEqual(['wx_b:other-', 'wx_a:part-1', 'wx_a:part-2', 'wx_a:part-3']);
   });
+
+  it('gives a KF send back to the 5-message window when the call fails', async () => {
+    const now = new Date();
+    await h.db
+      .insertInto('kf_sessions')
+      .values({ external_userid: 'wm_x', open_kfid: 'wk1', last_inbound_at: now })
+      .execute();
+    await enqueue(h.db, [
+      { recipient: 'D0009', address: 'wm_x', route: 'kf', body: '你好', kind: 'test', dedupeKey: 'kf:1' },
+    ]);
+    let fail = true;
+    let t = now.getTime();
+    const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+      kv: new MemoryKeyValueStore(),
+      transports: null,
+      kf: async () => {
+        if (fail) {
+          fail = false;
+          throw Object.assign(new Error('timeout'), { retryable: true });
+        }
+      },
+      maxAttempts: 5,
+      now: () => new Date(t),
+    });
+    const used = async () =>
+      (
+        await h.db
+          .selectFrom('kf_sessions')
+          .select('sent_since_inbound')
+          .where('external_userid', '=', 'wm_x')
+          .executeTakeFirstOrThrow()
+      ).sent_since_inbound;
+    await dispatcher.runOnce();
+    expect(await used()).toBe(0);
+    t += 15 * 60_000;
+    await dispatcher.runOnce();
+    expect(await used()).toBe(1);
+    const row = await h.db
+      .selectFrom('outbox')
+      .select('status')
+      .where('dedupe_key', '=', 'kf:1')
+      .executeTakeFirstOrThrow();
+    expect(row.status).toBe('sent');
+  });
 });
