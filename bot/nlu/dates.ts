@@ -32,10 +32,7 @@ const parts = (d: Day) => {
 };
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-/** The Shanghai calendar date of an instant, ISO. */
-export function shanghaiDate(now: Date): string {
-  return iso(todayIn(now));
-}
+export { shanghaiDate } from '../../core/common/time.js';
 
 const CN_NUM = '[0-9零〇一二两三四五六七八九十]{1,3}';
 const WEEKDAY: Record<string, number> = {

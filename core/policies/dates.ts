@@ -1,14 +1,6 @@
 /** Business-date helpers. Asia/Shanghai is UTC+8 all year (no DST since 1991), so a fixed offset is exact. */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
-
-/** The Asia/Shanghai calendar date (`YYYY-MM-DD`) of an instant. Accepts a Date or an ISO timestamp string. */
-export function shanghaiDate(at: Date | string): string {
-  const d = typeof at === 'string' ? new Date(at) : at;
-  const t = d.getTime();
-  if (Number.isNaN(t)) throw new RangeError('invalid timestamp');
-  return new Date(t + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
-}
+export { shanghaiDate } from '../common/time.js';
 
 export function isIsoDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;

@@ -128,36 +128,36 @@ describe('lineQualifies', () => {
   });
 });
 
-describe('pushNotBefore (quiet hours 21:00–08:30 Asia/Shanghai, never at :00/:30)', () => {
+describe('pushNotBefore (the shared rule of core/care/quiet-hours.ts: quiet 21:00–08:30, never at :00/:30)', () => {
   const at = (iso: string) => new Date(iso);
   const clock = (d: Date) => shanghaiClock(d);
 
-  it('holds evening and night pushes to the next morning, spread after 08:30', () => {
+  it('holds evening and night pushes to the next morning from 08:31, spread by their index in the send', () => {
     for (const [now, day] of [
       ['2026-11-26T21:00:00+08:00', '2026-11-27'],
       ['2026-11-26T23:59:00+08:00', '2026-11-27'],
       ['2026-11-27T00:10:00+08:00', '2026-11-27'],
       ['2026-11-27T08:29:00+08:00', '2026-11-27'],
     ] as const) {
-      for (const dealerCode of ['D0001', 'D0002', 'D0417']) {
-        const t = pushNotBefore(at(now), dealerCode);
+      for (const index of [0, 1, 500]) {
+        const t = pushNotBefore(at(now), index);
         const { hour, minute } = clock(t);
         expect(new Date(t.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)).toBe(day);
         expect(hour).toBe(8);
-        expect(minute).toBeGreaterThanOrEqual(37);
-        expect(minute).toBeLessThanOrEqual(56);
+        expect(minute).toBeGreaterThanOrEqual(31);
+        expect(minute % 30).not.toBe(0);
       }
     }
   });
 
   it('sends daytime pushes now, moved off the :00 and :30 minutes', () => {
-    expect(pushNotBefore(at('2026-11-26T10:17:00+08:00'), 'D0001').toISOString()).toBe(
+    expect(pushNotBefore(at('2026-11-26T10:17:00+08:00'), 0).toISOString()).toBe(
       at('2026-11-26T10:17:00+08:00').toISOString(),
     );
-    expect(clock(pushNotBefore(at('2026-11-26T10:00:00+08:00'), 'D0001'))).toMatchObject({ hour: 10, minute: 3 });
-    expect(clock(pushNotBefore(at('2026-11-26T10:29:00+08:00'), 'D0001'))).toMatchObject({ hour: 10, minute: 33 });
-    expect(clock(pushNotBefore(at('2026-11-26T08:30:00+08:00'), 'D0001'))).toMatchObject({ hour: 8, minute: 33 });
-    // 20:59 would move to 21:03, inside quiet hours: next morning instead.
-    expect(clock(pushNotBefore(at('2026-11-26T20:59:00+08:00'), 'D0001')).hour).toBe(8);
+    expect(clock(pushNotBefore(at('2026-11-26T10:00:00+08:00'), 0))).toMatchObject({ hour: 10, minute: 1 });
+    expect(clock(pushNotBefore(at('2026-11-26T10:29:30+08:00'), 0))).toMatchObject({ hour: 10, minute: 31 });
+    expect(clock(pushNotBefore(at('2026-11-26T08:30:00+08:00'), 0))).toMatchObject({ hour: 8, minute: 31 });
+    // 21:00 itself is quiet: next morning.
+    expect(clock(pushNotBefore(at('2026-11-26T21:00:00+08:00'), 0))).toMatchObject({ hour: 8, minute: 31 });
   });
 });

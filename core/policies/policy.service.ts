@@ -1,5 +1,6 @@
 import { DomainError } from '../common/errors.js';
-import { addDays, shanghaiClock, shanghaiDate, shanghaiMidnight } from '../common/time.js';
+import { pushNotBefore } from '../care/quiet-hours.js';
+import { shanghaiDate } from '../common/time.js';
 import { type AnniversaryStatus, anniversaryBonusFen, anniversaryStatus } from './anniversary.js';
 import { monthOf } from './dates.js';
 import {
@@ -25,7 +26,7 @@ import type {
 import type { DealerOrderLine, PolicyDealer, PolicyRecord, PolicyStore, PolicyUnitOfWork } from './ports.js';
 import { isPromotedProduct } from './promotion.js';
 import { type QualifyingAmount, qualifyingAmount } from './qualifying.js';
-import { type Cohort, isTargeted, pilotCohort, stableHash32 } from './targeting.js';
+import { type Cohort, isTargeted, pilotCohort } from './targeting.js';
 import { currentLadderFor, reachOf } from './current.js';
 
 export { reachOf };
@@ -120,30 +121,8 @@ function periodOf(policy: Policy): Period | null {
   return 'period' in policy ? policy.period : null;
 }
 
-/**
- * When a dealer push may go out: never 21:00–08:30 Asia/Shanghai (held to 08:37–08:56 the next morning, spread
- * per dealer), and never in the minutes around :00 and :30 when everyone's bulk sends hit WeCom's limits.
- */
-export function pushNotBefore(now: Date, dealerCode: string): Date {
-  const morning = (at: Date, nextDay: boolean): Date => {
-    const day = nextDay ? addDays(shanghaiDate(at), 1) : shanghaiDate(at);
-    const spread = stableHash32(`push:${dealerCode}`) % 20;
-    return new Date(shanghaiMidnight(day).getTime() + (8 * 60 + 37 + spread) * 60_000);
-  };
-  const quiet = (at: Date): 'evening' | 'night' | null => {
-    const { hour, minute } = shanghaiClock(at);
-    const m = hour * 60 + minute;
-    if (m >= 21 * 60) return 'evening';
-    if (m < 8 * 60 + 30) return 'night';
-    return null;
-  };
-  const q = quiet(now);
-  if (q) return morning(now, q === 'evening');
-  const mod = shanghaiClock(now).minute % 30;
-  const shifted = mod >= 28 || mod <= 2 ? new Date(now.getTime() + ((33 - mod) % 30) * 60_000) : now;
-  const q2 = quiet(shifted);
-  return q2 ? morning(shifted, q2 === 'evening') : shifted;
-}
+// Quiet hours and :00/:30 avoidance: the one rule in core/care/quiet-hours.ts (re-exported for callers here).
+export { pushNotBefore };
 
 /**
  * The policies capability: which policies apply to a dealer, their live position under each (from their orders:
@@ -241,12 +220,13 @@ export class PolicyService {
             )
           : [];
         let n = 0;
-        for (const { dealer, cohort } of batch) {
+        for (const [j, { dealer, cohort }] of batch.entries()) {
           const own = lines.filter((l) => l.dealerCode === dealer.code);
           const position = positionOf(record.policy, cohort, dealer, own, opts.now);
           const body = opts.compose(dealer, position, explainPosition(position, dealer));
           const dedupeKey = pushDedupeKey(code, dealer.code);
-          const notBefore = pushNotBefore(opts.now, dealer.code);
+          // The (i + j)-th push of this send: spread over usable minutes like every other bulk push.
+          const notBefore = pushNotBefore(opts.now, i + j);
           // Both keyed on (policy, dealer): a concurrent run's push makes both of these no-ops.
           await notifier.toDealer(dealer.code, body, { dedupeKey, kind: 'policy.push', notBefore });
           const recorded = await store.recordDelivery({
