@@ -12,7 +12,7 @@ const ALLOWED: Record<string, string[]> = {
 };
 // Packages that would drag infrastructure into the pure core.
 const CORE_FORBIDDEN_PACKAGES =
-  /^(fastify|kysely|pg|ioredis|@langchain\/.*|langchain|node-cron|@wecom\/crypto|@electric-sql\/pglite|pino|fast-xml-parser)$/;
+  /^(fastify|kysely|pg|ioredis|@langchain\/.*|langchain|node-cron|@wecom\/crypto|@electric-sql\/pglite|pino)$/;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
