@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { fittingPolicies, type PeerFavourite, primaryTag } from '../core/care/activation.js';
-import { sellThroughDrop } from '../core/care/anomalies.js';
+import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from '../core/care/anomalies.js';
 import { anniversaryYears, sameDayOfYear } from '../core/care/calendar.js';
 import {
   type AnniversaryBonus,
@@ -205,11 +205,21 @@ export async function loopDaily(
       drop: f === null ? null : { fraction: f, ...trend },
       overdue,
     };
+    // The same anomaly set is told at most once per ANOMALY_NOTICE_EVERY_DAYS days; a changed set at once.
+    const set = anomalySetKey(
+      overstock.map((x) => x.sku),
+      overdue !== null,
+    );
+    let told = false;
+    for (let i = 0; i < ANOMALY_NOTICE_EVERY_DAYS && !told && (overstock.length || overdue); i++) {
+      told = await exists(`care.anomaly:${d.code}:${addDays(date, -i)}:${set}`);
+    }
     if (
       (overstock.length || overdue) &&
+      !told &&
       (await notifier.toDealer(d.code, dealerAnomalyMessage(d.name, overstock, overdue), {
         kind: 'care.anomaly',
-        dedupeKey: `care.anomaly:${d.code}:${date}`,
+        dedupeKey: `care.anomaly:${d.code}:${date}:${set}`,
         notBefore: when(),
       }))
     )
