@@ -24,7 +24,7 @@ export const devChatPage = `<!doctype html>
  <section class="pane" data-side="a"><h2>以 <select></select> 身份</h2><div class="log"></div>
   <form><input type="text" placeholder="例如：n60 30套 下周三" autocomplete="off"><button>发送</button></form></section>
  <section class="pane" data-side="b"><h2>以 <select></select> 身份</h2><div class="log"></div>
-  <form><input type="text" placeholder="例如：认领 N1" autocomplete="off"><button>发送</button></form></section>
+  <form><input type="text" placeholder="例如：认领 N1001" autocomplete="off"><button>发送</button></form></section>
 </main>
 <script>
 const tierName={core:'核心',key:'重点',regular:'普通',silent:'沉默'};
@@ -40,8 +40,11 @@ async function setup(){
   async function poll(){try{const r=await (await fetch('/sandbox/outbox?to='+encodeURIComponent(sel.value))).json();
     for(const m of r.messages){if(seen.has(m.id))continue;seen.add(m.id);if(first||m.kind==='reply')continue;
      log.appendChild(el('push',m.body,'推送 · '+m.kind+' · '+m.route));log.scrollTop=log.scrollHeight}first=false}catch(e){}}
-  sel.onchange=()=>{log.innerHTML='';seen=new Set();first=true;poll()};
-  form.onsubmit=async e=>{e.preventDefault();const text=input.value.trim();if(!text)return;input.value='';
+  sel.onchange=()=>{log.innerHTML='';seen=new Set();first=true;poll();
+   // Beside a dealer, show their own account manager.
+   if(i===0){const d=people.dealers.find(x=>x.code===sel.value);const other=document.querySelectorAll('.pane select')[1];
+    if(d&&other&&other.value!==d.manager_code){other.value=d.manager_code;other.dispatchEvent(new Event('change'))}}};
+  form.onsubmit=async e=>{e.preventDefault();const text=input.value.trim();if(!text)return;if(!sel.value){log.appendChild(el('bot','（请先选择身份）'));return;}input.value='';
    log.appendChild(el('me',text));log.scrollTop=log.scrollHeight;
    const r=await fetch('/sandbox/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({from:sel.value,text})});
    const j=await r.json();for(const t of (j.replies||[]))log.appendChild(el('bot',t));if(!r.ok)log.appendChild(el('bot','（'+(j.message||r.status)+'）'));

@@ -116,19 +116,19 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
     };
   });
 
-  /** People the dev chat can act as: demo managers and a sample of dealers per tier. */
+  /** People the dev chat can act as: managers and dealers (the first 2,000 of each: scale 10 has 6,000 dealers). */
   app.get('/sandbox/people', async () => {
     const managers = await db
       .selectFrom('managers')
       .select(['code', 'name', 'role'])
       .orderBy('code')
-      .limit(60)
+      .limit(2000)
       .execute();
     const dealers = await db
       .selectFrom('dealers')
       .select(['code', 'name', 'tier', 'manager_code'])
       .orderBy('code')
-      .limit(200)
+      .limit(2000)
       .execute();
     return { managers, dealers };
   });
