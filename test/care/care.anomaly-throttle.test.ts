@@ -1,22 +1,19 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
+import { describe, expect, it } from 'vitest';
 import { outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { anomalyJob } from '../../bot/scheduler/jobs/care-stock.job.js';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
-import type { DatabaseHandle } from '../../db/connect.js';
 import { stockPositions } from '../../db/repositories/care.repository.js';
-import { CARE_NOW, seedCareFixture } from '../helpers/care-fixture.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
-let h: DatabaseHandle;
-const kv = new MemoryKeyValueStore();
+const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
 const day = (n: number) => new Date(CARE_NOW.getTime() + n * 86_400_000);
-const run = (n: number) => anomalyJob.run({ db: h.db, kv, now: day(n), notifier: (db) => outboxNotifier(db), log });
+const run = (n: number) =>
+  anomalyJob.run({ db: fx.h.db, kv: fx.kv, now: day(n), notifier: (db) => outboxNotifier(db), log });
 const sentOn = async (kind: string, n: number) =>
   (
-    await h.db
+    await fx.h.db
       .selectFrom('outbox')
       .select(['recipient', 'dedupe_key'])
       .where('kind', '=', kind)
@@ -25,15 +22,6 @@ const sentOn = async (kind: string, n: number) =>
   )
     .filter((r) => r.dedupe_key.split(':')[2] === shanghaiDate(day(n)))
     .map((r) => r.recipient);
-
-beforeAll(async () => {
-  h = await openTestDatabase({ seeded: false });
-  await seedCareFixture(h.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await kv.close();
-});
 
 describe('anomaly notices: once a week per dealer for the same anomalies, the manager summary daily', () => {
   it('tells the dealers on day 0', async () => {
@@ -52,13 +40,15 @@ describe('anomaly notices: once a week per dealer for the same anomalies, the ma
 
   it('tells a dealer at once when their set of anomalies changes', async () => {
     // D0003 (overstock so far) now also has an overdue payment.
-    await h.db
+    await fx.h.db
       .insertInto('receivables')
       .values({ dealer_code: 'D0003', amount_fen: 500_000, paid_fen: 0, due_date: addDays(shanghaiDate(day(3)), -5) })
       .execute();
     expect(await run(3)).toMatchObject({ dealerNotices: 1, recentlyNotified: 1 });
     expect(await sentOn('care.anomaly', 3)).toEqual(['D0003']);
-    const body = (await h.db.selectFrom('outbox').select('body').where('kind', '=', 'care.anomaly').execute()).at(-1)!;
+    const body = (await fx.h.db.selectFrom('outbox').select('body').where('kind', '=', 'care.anomaly').execute()).at(
+      -1,
+    )!;
     expect(body.body).toContain('¥5,000');
   });
 
@@ -75,14 +65,14 @@ describe("the replenishment push counts sell-through over core/stock's window, l
     const { from, before } = sellThroughWindow(date);
     expect([from, before]).toEqual([addDays(date, -30), date]);
     // The fixture sold 2 a day on each of the 30 days before; these two fall just outside the window.
-    await h.db
+    await fx.h.db
       .insertInto('sell_through')
       .values([
         { dealer_code: 'D0001', sku: 'KW-N60', day: date, qty: 100 },
         { dealer_code: 'D0001', sku: 'KW-N60', day: addDays(date, -31), qty: 100 },
       ])
       .execute();
-    const p = (await stockPositions(h.db, date)).get('D0001')!.find((x) => x.sku === 'KW-N60')!;
+    const p = (await stockPositions(fx.h.db, date)).get('D0001')!.find((x) => x.sku === 'KW-N60')!;
     expect(p.sold30).toBe(60);
   });
 });

@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
-import type { DatabaseHandle } from '../../db/connect.js';
+import { describe, expect, it } from 'vitest';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { outboxNotifier, routeToDealer } from '../../bot/pipeline/outbox.js';
@@ -12,35 +10,24 @@ import { sendPushes } from '../../bot/scheduler/jobs/pushes.js';
 import { successCaseJob } from '../../bot/scheduler/jobs/success-case.job.js';
 import { isQuietTime, isSendableMinute } from '../../core/care/quiet-hours.js';
 import { loadDealerMetrics } from '../../db/repositories/dealers.repository.js';
-import { CARE_NOW, seedCareFixture } from '../helpers/care-fixture.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
-let h: DatabaseHandle;
-const kv = new MemoryKeyValueStore();
+const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv, now, notifier: (db) => outboxNotifier(db), log });
+const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => outboxNotifier(db), log });
 const outbox = () =>
-  h.db
+  fx.h.db
     .selectFrom('outbox')
     .select(['id', 'recipient', 'route', 'kind', 'body', 'status', 'dedupe_key', 'next_attempt_at'])
     .orderBy('id')
     .execute();
 
-beforeAll(async () => {
-  h = await openTestDatabase({ seeded: false });
-  await seedCareFixture(h.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await kv.close();
-});
-
 describe('daily care jobs on the hand-built fixture', () => {
   it('two scheduler instances on the same slot: one runs, the other skips', async () => {
     const slot = slotOf(CARE_NOW);
     const [a, b] = await Promise.all([
-      runJobInSlot(h.db, dailyJob, slot, 'instance-a', ctx()),
-      runJobInSlot(h.db, dailyJob, slot, 'instance-b', ctx()),
+      runJobInSlot(fx.h.db, dailyJob, slot, 'instance-a', ctx()),
+      runJobInSlot(fx.h.db, dailyJob, slot, 'instance-b', ctx()),
     ]);
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
     const ran = (a.ran ? a : b) as { result: Record<string, number> };
@@ -55,7 +42,7 @@ describe('daily care jobs on the hand-built fixture', () => {
       'care.anomalies.managers': 2,
       'care.silent.silent': 1,
     });
-    const runs = await h.db.selectFrom('job_runs').selectAll().where('job', '=', 'daily').execute();
+    const runs = await fx.h.db.selectFrom('job_runs').selectAll().where('job', '=', 'daily').execute();
     expect(runs).toHaveLength(1);
   });
 
@@ -95,22 +82,34 @@ describe('daily care jobs on the hand-built fixture', () => {
 
   it('a re-run sends nothing twice', async () => {
     const before = (await outbox()).length;
-    const again = await runJobInSlot(h.db, dailyJob, 'manual-rerun', 'cli', ctx());
+    const again = await runJobInSlot(fx.h.db, dailyJob, 'manual-rerun', 'cli', ctx());
     expect(again.ran).toBe(true);
     const r = (again as { result: Record<string, number> }).result;
     expect(Object.entries(r).filter(([k, v]) => k.endsWith('.queued') && v !== 0)).toEqual([]);
     expect(r['care.replenishment.recentlyAdvised']).toBe(1);
     expect((await outbox()).length).toBe(before);
     // Two days later the replenishment advice is still held back (at most once per 3 days); three days later it goes.
-    const in2 = await runJobInSlot(h.db, dailyJob, 'plus-2', 'cli', ctx(new Date(CARE_NOW.getTime() + 2 * 86_400_000)));
+    const in2 = await runJobInSlot(
+      fx.h.db,
+      dailyJob,
+      'plus-2',
+      'cli',
+      ctx(new Date(CARE_NOW.getTime() + 2 * 86_400_000)),
+    );
     expect((in2 as { result: Record<string, number> }).result['care.replenishment.queued']).toBe(0);
-    const in3 = await runJobInSlot(h.db, dailyJob, 'plus-3', 'cli', ctx(new Date(CARE_NOW.getTime() + 3 * 86_400_000)));
+    const in3 = await runJobInSlot(
+      fx.h.db,
+      dailyJob,
+      'plus-3',
+      'cli',
+      ctx(new Date(CARE_NOW.getTime() + 3 * 86_400_000)),
+    );
     expect((in3 as { result: Record<string, number> }).result['care.replenishment.queued']).toBe(1);
   });
 
   it('routes each push: WeCom app for members, KF inside the window, a manager follow-up outside it', async () => {
-    const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
-      kv,
+    const dispatcher = new OutboxDispatcher(fx.h.db, new PipelineBus(), {
+      kv: fx.kv,
       transports: null,
       kf: null,
       maxAttempts: 3,
@@ -128,13 +127,13 @@ describe('daily care jobs on the hand-built fixture', () => {
     expect(first('M002', 'care.silent')).toMatchObject({ route: 'sandbox', status: 'sent' });
     const handed = rows.filter((r) => r.kind === 'followup' && r.recipient === 'M002');
     expect(handed.some((r) => r.body.includes('孙丽，生日快乐'))).toBe(true);
-    const followups = await h.db.selectFrom('followups').select(['manager_code', 'dealer_code']).execute();
+    const followups = await fx.h.db.selectFrom('followups').select(['manager_code', 'dealer_code']).execute();
     expect(followups.every((f) => f.manager_code === 'M002' && f.dealer_code === 'D0003')).toBe(true);
   });
 
   it('routes in bulk exactly as routeToDealer does', async () => {
     for (const code of ['D0001', 'D0002', 'D0003', 'D0005']) {
-      await h.db.transaction().execute(async (trx) => {
+      await fx.h.db.transaction().execute(async (trx) => {
         await sendPushes(trx, [{ to: 'dealer', code, body: 'x', kind: 'test', dedupeKey: `route-check:${code}` }]);
         const row = await trx
           .selectFrom('outbox')
@@ -148,20 +147,20 @@ describe('daily care jobs on the hand-built fixture', () => {
 
   it('weekly success case: the best match, never the same case twice', async () => {
     const monday = new Date('2026-11-23T10:10:00+08:00');
-    const first = await runJobInSlot(h.db, successCaseJob, 'w1', 'a', ctx(monday));
+    const first = await runJobInSlot(fx.h.db, successCaseJob, 'w1', 'a', ctx(monday));
     expect((first as { result: Record<string, number> }).result.queued).toBeGreaterThan(0);
     const sentTo = async (code: string) =>
       (await outbox()).filter((r) => r.kind === 'care.success_case' && r.recipient === code).map((r) => r.dedupe_key);
     expect(await sentTo('D0002')).toEqual([expect.stringMatching(/^care\.case:D0002:2026-11-23:/)]);
-    const sameWeek = await runJobInSlot(h.db, successCaseJob, 'w1-again', 'a', ctx(monday));
+    const sameWeek = await runJobInSlot(fx.h.db, successCaseJob, 'w1-again', 'a', ctx(monday));
     expect((sameWeek as { result: Record<string, number> }).result.queued).toBe(0);
     // Week 2: the case already sent is skipped; the dealer gets the next best (same tier), not the same one again.
-    const added = await h.db
+    const added = await fx.h.db
       .insertInto('success_cases')
       .values({ title: '县城门店的社群团购', body: '某经销商用社群团购带动到店。', tags: [], tier: 'regular' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await runJobInSlot(h.db, successCaseJob, 'w2', 'a', ctx(new Date(monday.getTime() + 7 * 86_400_000)));
+    await runJobInSlot(fx.h.db, successCaseJob, 'w2', 'a', ctx(new Date(monday.getTime() + 7 * 86_400_000)));
     const keys = await sentTo('D0002');
     expect(keys.map((k) => k.split(':').slice(2).join(':'))).toEqual(['2026-11-23:2', `2026-11-30:${added.id}`]);
   });
@@ -169,7 +168,7 @@ describe('daily care jobs on the hand-built fixture', () => {
 
 describe('monthly scoring on the fixture', () => {
   it('computes metrics set-based, writes dealer_scores, re-tiers and tells the changed dealers once', async () => {
-    const metrics = await loadDealerMetrics(h.db, new Date('2026-11-01T00:00:00+08:00'));
+    const metrics = await loadDealerMetrics(fx.h.db, new Date('2026-11-01T00:00:00+08:00'));
     const d1 = metrics.find((m) => m.dealerCode === 'D0001')!;
     expect(d1).toMatchObject({
       marketLevel: '二线',
@@ -180,9 +179,9 @@ describe('monthly scoring on the fixture', () => {
     expect(metrics.find((m) => m.dealerCode === 'D0004')!.lastOrderDate).toBe('2026-07-29');
 
     const sixTen = new Date('2026-12-01T06:10:00+08:00');
-    const r = await scoreMonth(h.db, '2026-11', sixTen);
+    const r = await scoreMonth(fx.h.db, '2026-11', sixTen);
     expect(r).toMatchObject({ scored: 6, silent: 1 });
-    const scores = await h.db
+    const scores = await fx.h.db
       .selectFrom('dealer_scores')
       .selectAll()
       .where('month', '=', '2026-11-01')
@@ -192,7 +191,7 @@ describe('monthly scoring on the fixture', () => {
     const d4 = scores.find((s) => s.dealer_code === 'D0004')!;
     expect(d4).toMatchObject({ tier_before: 'regular', tier_after: 'silent' });
     expect(d4.reasons[0]).toMatch(/^已连续\d+天未订货/);
-    const dealers = await h.db.selectFrom('dealers').select(['code', 'tier', 'tags']).orderBy('code').execute();
+    const dealers = await fx.h.db.selectFrom('dealers').select(['code', 'tier', 'tags']).orderBy('code').execute();
     expect(dealers.find((d) => d.code === 'D0004')!.tier).toBe('silent');
     expect(dealers.find((d) => d.code === 'D0001')!.tags).toContain('门窗专长');
 
@@ -208,9 +207,9 @@ describe('monthly scoring on the fixture', () => {
       'M002',
     ]);
 
-    const again = await scoreMonth(h.db, '2026-11', sixTen);
+    const again = await scoreMonth(fx.h.db, '2026-11', sixTen);
     expect(again.queued).toBe(0);
-    const d4again = await h.db
+    const d4again = await fx.h.db
       .selectFrom('dealer_scores')
       .selectAll()
       .where('dealer_code', '=', 'D0004')
@@ -220,12 +219,12 @@ describe('monthly scoring on the fixture', () => {
 
   it('re-scoring an old month writes its scores but leaves current tiers alone and tells nobody', async () => {
     const dealersNow = () =>
-      h.db.selectFrom('dealers').select(['code', 'tier', 'tags', 'tier_reasons']).orderBy('code').execute();
+      fx.h.db.selectFrom('dealers').select(['code', 'tier', 'tags', 'tier_reasons']).orderBy('code').execute();
     const before = await dealersNow();
     const outboxBefore = (await outbox()).length;
-    const r = await scoreMonth(h.db, '2026-03', new Date('2026-12-02T10:00:00+08:00'));
+    const r = await scoreMonth(fx.h.db, '2026-03', new Date('2026-12-02T10:00:00+08:00'));
     expect(r).toMatchObject({ historical: 1, tiersUpdated: 0, scored: 6, queued: 0 });
-    const march = await h.db
+    const march = await fx.h.db
       .selectFrom('dealer_scores')
       .selectAll()
       .where('month', '=', '2026-03-01')
@@ -242,14 +241,14 @@ describe('monthly scoring on the fixture', () => {
     expect((await outbox()).length).toBe(outboxBefore);
 
     // A month scored later than that, the latest again, still re-tiers (and a re-run still sends nothing twice).
-    const latest = await scoreMonth(h.db, '2026-11', new Date('2026-12-01T06:10:00+08:00'));
+    const latest = await scoreMonth(fx.h.db, '2026-11', new Date('2026-12-01T06:10:00+08:00'));
     expect(latest).toMatchObject({ historical: 0, tiersUpdated: 1, queued: 0 });
   });
 
   it("an old month first scored after a later one takes its 'before' from the month before it", async () => {
-    await scoreMonth(h.db, '2026-02', new Date('2026-12-02T10:00:00+08:00'));
-    await scoreMonth(h.db, '2026-04', new Date('2026-12-02T10:00:00+08:00'));
-    const rows = await h.db
+    await scoreMonth(fx.h.db, '2026-02', new Date('2026-12-02T10:00:00+08:00'));
+    await scoreMonth(fx.h.db, '2026-04', new Date('2026-12-02T10:00:00+08:00'));
+    const rows = await fx.h.db
       .selectFrom('dealer_scores')
       .select(['dealer_code', 'month', 'tier_before', 'tier_after'])
       .where('month', 'in', ['2026-03-01', '2026-04-01'])

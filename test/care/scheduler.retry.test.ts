@@ -1,5 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
+import { describe, expect, it } from 'vitest';
 import { outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
 import type { JobContext, JobDefinition } from '../../bot/scheduler/job.types.js';
@@ -7,14 +6,11 @@ import { anomalyJob } from '../../bot/scheduler/jobs/care-stock.job.js';
 import { dailyJob } from '../../bot/scheduler/jobs/daily.job.js';
 import { Scheduler, todaysFiring } from '../../bot/scheduler/scheduler.js';
 import { isQuietTime } from '../../core/care/quiet-hours.js';
-import type { DatabaseHandle } from '../../db/connect.js';
-import { CARE_NOW, seedCareFixture } from '../helpers/care-fixture.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
-let h: DatabaseHandle;
-const kv = new MemoryKeyValueStore();
+const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv, now, notifier: (db) => outboxNotifier(db), log });
+const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => outboxNotifier(db), log });
 const sh = (s: string) => new Date(`${s}+08:00`);
 
 /** A job that fails its first `failures` runs, then counts its successful runs. */
@@ -34,59 +30,50 @@ function flaky(name: string, failures: number, extra: Partial<JobDefinition> = {
   return { job, calls };
 }
 const row = (job: string, slot: string) =>
-  h.db.selectFrom('job_runs').selectAll().where('job', '=', job).where('slot', '=', slot).executeTakeFirstOrThrow();
+  fx.h.db.selectFrom('job_runs').selectAll().where('job', '=', job).where('slot', '=', slot).executeTakeFirstOrThrow();
 const ageRun = (job: string, slot: string, minutes: number) =>
-  h.db
+  fx.h.db
     .updateTable('job_runs')
     .set({ started_at: new Date(Date.now() - minutes * 60_000) })
     .where('job', '=', job)
     .where('slot', '=', slot)
     .execute();
 
-beforeAll(async () => {
-  h = await openTestDatabase({ seeded: false });
-  await seedCareFixture(h.db);
-});
-afterAll(async () => {
-  await h?.close();
-  await kv.close();
-});
-
 describe('job slots: a failed or crashed run is retried, a live or finished one is not', () => {
   it('a failed slot is re-run by the next claim, then stays done', async () => {
     const { job, calls } = flaky('t.failed', 1);
-    const first = await runJobInSlot(h.db, job, 's1', 'a', ctx());
+    const first = await runJobInSlot(fx.h.db, job, 's1', 'a', ctx());
     expect(first).toMatchObject({ ran: true, error: 'Error: boom 1' });
     expect(await row(job.name, 's1')).toMatchObject({ status: 'failed' });
-    const retry = await runJobInSlot(h.db, job, 's1', 'b', ctx());
+    const retry = await runJobInSlot(fx.h.db, job, 's1', 'b', ctx());
     expect(retry).toMatchObject({ ran: true, result: { ok: 2 } });
     expect(await row(job.name, 's1')).toMatchObject({ status: 'done', instance: 'b' });
-    expect(await runJobInSlot(h.db, job, 's1', 'c', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    expect(await runJobInSlot(fx.h.db, job, 's1', 'c', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     expect(calls.runs).toBe(2);
   });
 
   it('a fresh running slot is not stolen; one older than the stale threshold is', async () => {
     const { job, calls } = flaky('t.crashed', 0);
-    await h.db.insertInto('job_runs').values({ job: job.name, slot: 's1', instance: 'crashed' }).execute();
-    expect(await runJobInSlot(h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    await fx.h.db.insertInto('job_runs').values({ job: job.name, slot: 's1', instance: 'crashed' }).execute();
+    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     await ageRun(job.name, 's1', 29);
-    expect(await runJobInSlot(h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     await ageRun(job.name, 's1', 31);
-    expect(await runJobInSlot(h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true, result: { ok: 1 } });
+    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true, result: { ok: 1 } });
     expect(calls.runs).toBe(1);
     // A job may set its own threshold.
     const quick = flaky('t.quick', 0, { staleAfterMs: 5 * 60_000 });
-    await h.db.insertInto('job_runs').values({ job: 't.quick', slot: 's1', instance: 'crashed' }).execute();
+    await fx.h.db.insertInto('job_runs').values({ job: 't.quick', slot: 's1', instance: 'crashed' }).execute();
     await ageRun('t.quick', 's1', 6);
-    expect(await runJobInSlot(h.db, quick.job, 's1', 'a', ctx())).toMatchObject({ ran: true });
+    expect(await runJobInSlot(fx.h.db, quick.job, 's1', 'a', ctx())).toMatchObject({ ran: true });
   });
 
   it('two instances on a failed slot: one retries, the other skips', async () => {
     const { job, calls } = flaky('t.race', 1);
-    await runJobInSlot(h.db, job, 's1', 'a', ctx());
+    await runJobInSlot(fx.h.db, job, 's1', 'a', ctx());
     const [a, b] = await Promise.all([
-      runJobInSlot(h.db, job, 's1', 'a', ctx()),
-      runJobInSlot(h.db, job, 's1', 'b', ctx()),
+      runJobInSlot(fx.h.db, job, 's1', 'a', ctx()),
+      runJobInSlot(fx.h.db, job, 's1', 'b', ctx()),
     ]);
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
     expect(calls.runs).toBe(2);
@@ -94,8 +81,8 @@ describe('job slots: a failed or crashed run is retried, a live or finished one 
 
   it('gives up a slot that keeps failing after maxAttempts claims', async () => {
     const { job, calls } = flaky('t.broken', 99, { maxAttempts: 3 });
-    for (let i = 0; i < 3; i++) expect(await runJobInSlot(h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true });
-    expect(await runJobInSlot(h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    for (let i = 0; i < 3; i++) expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true });
+    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     expect(calls.runs).toBe(3);
     expect((await row(job.name, 's1')).result).toMatchObject({ attempts: 3, error: 'Error: boom 3' });
   });
@@ -116,12 +103,16 @@ describe('scheduler catch-up', () => {
   it("a restart at 09:30 still sends 09:10's pushes, once, however many instances start", async () => {
     const at0930 = () => sh('2026-11-26T09:30:00');
     const mk = () =>
-      new Scheduler(h.db, [dailyJob], { kv, notifier: (db) => outboxNotifier(db), log }, { now: at0930 });
+      new Scheduler(fx.h.db, [dailyJob], { kv: fx.kv, notifier: (db) => outboxNotifier(db), log }, { now: at0930 });
     const [a, b] = await Promise.all([mk().catchUp(), mk().catchUp()]);
     const ran = [...a, ...b].filter((r) => r.outcome.ran);
     expect(ran).toHaveLength(1);
     expect(ran[0]!.slot).toBe('2026-11-26T09:10');
-    const birthdays = await h.db.selectFrom('outbox').select('recipient').where('kind', '=', 'care.birthday').execute();
+    const birthdays = await fx.h.db
+      .selectFrom('outbox')
+      .select('recipient')
+      .where('kind', '=', 'care.birthday')
+      .execute();
     expect(birthdays.map((r) => r.recipient).sort()).toEqual(['D0001', 'D0003']);
     expect(await row('daily', '2026-11-26T09:10')).toMatchObject({ status: 'done' });
     // Done: a later sweep runs nothing.
@@ -139,16 +130,16 @@ describe('scheduler catch-up', () => {
       },
     };
     const sched = new Scheduler(
-      h.db,
+      fx.h.db,
       [bad],
-      { kv, notifier: (db) => outboxNotifier(db), log },
+      { kv: fx.kv, notifier: (db) => outboxNotifier(db), log },
       {
         now: () => sh('2026-11-27T10:00:00'),
       },
     );
     const [first] = await sched.catchUp();
     expect(first!.outcome).toMatchObject({ ran: true, error: 'Error: step failed after its pushes' });
-    const count = async () => (await h.db.selectFrom('outbox').select('id').execute()).length;
+    const count = async () => (await fx.h.db.selectFrom('outbox').select('id').execute()).length;
     const before = await count();
     fail = false;
     const [retry] = await sched.catchUp();
@@ -158,16 +149,16 @@ describe('scheduler catch-up', () => {
 
   it('a late catch-up (22:00) keeps quiet hours: its pushes wait for the next morning', async () => {
     const sched = new Scheduler(
-      h.db,
+      fx.h.db,
       [anomalyJob],
-      { kv, notifier: (db) => outboxNotifier(db), log },
+      { kv: fx.kv, notifier: (db) => outboxNotifier(db), log },
       {
         now: () => sh('2026-11-28T22:00:00'),
       },
     );
     const [r] = await sched.catchUp();
     expect(r!.outcome).toMatchObject({ ran: true });
-    const rows = await h.db
+    const rows = await fx.h.db
       .selectFrom('outbox')
       .select(['next_attempt_at'])
       .where('dedupe_key', 'like', 'care.anomaly.summary:%:2026-11-28')

@@ -1,3 +1,7 @@
+import { afterAll, beforeAll } from 'vitest';
+import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { openTestDatabase } from './db.js';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/schema.js';
 
@@ -195,4 +199,21 @@ export async function seedCareFixture(db: Kysely<Database>): Promise<void> {
       { title: '橱柜套餐提升客单价', body: '某橱柜商推套餐，客单价提升30%。', tags: ['橱柜专长'], tier: 'regular' },
     ])
     .execute();
+}
+
+/**
+ * A suite on the hand-built care fixture: a fresh database seeded with it before the suite, closed after, and a
+ * memory KV. Call at module level; use `fx.h` inside tests.
+ */
+export function useCareFixture(): { h: DatabaseHandle; kv: MemoryKeyValueStore } {
+  const fx = { h: undefined as unknown as DatabaseHandle, kv: new MemoryKeyValueStore() };
+  beforeAll(async () => {
+    fx.h = await openTestDatabase({ seeded: false });
+    await seedCareFixture(fx.h.db);
+  });
+  afterAll(async () => {
+    await fx.h?.close();
+    await fx.kv.close();
+  });
+  return fx;
 }
