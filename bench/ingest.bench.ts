@@ -16,7 +16,7 @@ import pg from 'pg';
 import { WecomCipher } from '../adapters/wecom/wecom.crypto.js';
 import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
-import { pacedLoad } from './ingest.paced.js';
+import { type PacedRun, pacedLoad } from './ingest.paced.js';
 import { BENCH_WECOM } from './ingest.shared.js';
 
 const args = new Map<string, string>();
@@ -143,14 +143,8 @@ async function stopServer(proc: ChildProcess): Promise<void> {
   await exited;
 }
 
-interface Run {
-  rps: number;
-  p50: number;
-  p99: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  timeouts: number;
+/** A saturation or paced run; `wrapped` when autocannon ran out of distinct payloads and reused some. */
+interface Run extends PacedRun {
   wrapped: boolean;
 }
 

@@ -1,18 +1,9 @@
 import type { QuantityCheck } from '../catalog/pricing.js';
 import type { CreditCheck } from './credit.rules.js';
-import type { OrderRecord } from './ports.js';
+import type { OrderLineRecord, OrderRecord } from './ports.js';
 
-export interface DraftLineView {
-  sku: string;
-  name: string;
-  unit: string;
-  category: string;
-  qty: number;
-  unitPriceFen: number;
-  /** qty × unit price (after the tier discount), before any promotion. */
-  amountFen: number;
-  /** This line's share of the promotion discount (0 without one). */
-  discountFen: number;
+/** A draft line: the order line it would become (without its number), plus what the checks found. */
+export interface DraftLineView extends Omit<OrderLineRecord, 'lineNo'> {
   /** HQ availability now (on hand − reserved). */
   available: number;
   shortfall: number;
