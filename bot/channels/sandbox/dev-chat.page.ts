@@ -14,6 +14,7 @@ export const devChatPage = `<!doctype html>
  .me{align-self:flex-end;background:#95ec69}.bot{align-self:flex-start;background:#f0f0f0}
  .push{align-self:flex-start;background:#fff7e6;border:1px solid #ffd591}
  .meta{font-size:11px;color:#888;margin-bottom:2px}
+ .q{display:inline-block;border-left:3px solid #ddd;padding-left:6px;color:#444}
  form{display:flex;gap:8px;padding:8px;border-top:1px solid #eee}
  input[type=text]{flex:1;padding:8px;font-size:14px;border:1px solid #ccc;border-radius:6px}
  button{padding:8px 14px;border:0;border-radius:6px;background:#1f6feb;color:#fff;cursor:pointer}
@@ -28,7 +29,8 @@ export const devChatPage = `<!doctype html>
 </main>
 <script>
 const tierName={core:'核心',key:'重点',regular:'普通',silent:'沉默'};
-function el(cls,text,meta){const d=document.createElement('div');d.className='msg '+cls;if(meta){const m=document.createElement('div');m.className='meta';m.textContent=meta;d.appendChild(m)}d.appendChild(document.createTextNode(text));return d}
+function md(t){const e=t.replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'})[c]);return e.split('\\n').map(l=>l.startsWith('&gt; ')?'<span class="q">'+l.slice(5)+'</span>':l).join('\\n').replace(/\\*\\*([^*]+)\\*\\*/g,'<b>$1</b>')}
+function el(cls,text,meta,markdown){const d=document.createElement('div');d.className='msg '+cls;if(meta){const m=document.createElement('div');m.className='meta';m.textContent=meta;d.appendChild(m)}if(markdown){const b=document.createElement('div');b.innerHTML=md(text);d.appendChild(b)}else d.appendChild(document.createTextNode(text));return d}
 async function setup(){
  const people=await (await fetch('/sandbox/people')).json();
  const opts=[...people.dealers.map(d=>[d.code,d.code+' '+d.name+'（'+(tierName[d.tier]||d.tier)+'）']),...people.managers.map(m=>[m.code,m.code+' '+m.name+'（'+(m.role==='regional'?'大区经理':'客户经理')+'）'])];
@@ -39,7 +41,7 @@ async function setup(){
   let seen=new Set(),first=true;
   async function poll(){try{const r=await (await fetch('/sandbox/outbox?to='+encodeURIComponent(sel.value))).json();
     for(const m of r.messages){if(seen.has(m.id))continue;seen.add(m.id);if(first||m.kind==='reply')continue;
-     log.appendChild(el('push',m.body,'推送 · '+m.kind+' · '+m.route));log.scrollTop=log.scrollHeight}first=false}catch(e){}}
+     log.appendChild(el('push',m.body,'推送 · '+m.kind+' · '+m.route,m.format==='markdown'));log.scrollTop=log.scrollHeight}first=false}catch(e){}}
   sel.onchange=()=>{log.innerHTML='';seen=new Set();first=true;poll();
    // Beside a dealer, show their own account manager.
    if(i===0){const d=people.dealers.find(x=>x.code===sel.value);const other=document.querySelectorAll('.pane select')[1];
