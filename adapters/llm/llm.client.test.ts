@@ -2,9 +2,9 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { explainLadder } from '../../core/policies/explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { allNumbersGrounded } from '../../core/policies/number.guard.js';
-import type { LadderRebatePolicy } from '../../core/policies/policy.types.js';
 import { promptsV1 } from '../../prompts/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../test/fakes/llm/fake-openai.server.js';
+import { filePolicy } from '../../test/policies/policies.fixtures.js';
 import { createIntentLlm, type IntentLlm, LlmInvalidOutput, LlmTimeout } from './llm.client.js';
 
 const API_KEY = 'sk-test-secret-key-123';
@@ -168,23 +168,7 @@ describe('prompt injection: the model proposes, the code decides', () => {
 });
 
 describe('rephrase + number guard', () => {
-  const policy: LadderRebatePolicy = {
-    code: 'LADDER-2026Q4',
-    name: '2026年第四季度阶梯返利',
-    kind: 'ladder_rebate',
-    period: { start: '2026-10-01', end: '2026-12-31' },
-    excludeCategories: ['accessories'],
-    mode: 'retroactive',
-    ladder: [
-      { from: 0, rate: 0 },
-      { from: 50_000_000, rate: 0.02 },
-      { from: 100_000_000, rate: 0.03 },
-      { from: 200_000_000, rate: 0.04 },
-      { from: 500_000_000, rate: 0.05 },
-    ],
-    target: { tiers: ['core', 'key', 'regular', 'silent'], tagsAny: [] },
-    pilotRatio: null,
-  };
+  const policy = filePolicy('LADDER-2026Q4', 'ladder_rebate');
   const explanation = explainLadder(policy, ladderPosition(policy, 125_000_000), 125_000_000);
 
   it('accepts a faithful rephrasing and sends the facts to the model', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DealerMetrics } from './metrics.js';
-import { percentileWithinGroups, scoreDealers } from './scoring.js';
+import { DEFAULT_SCORING, percentileWithinGroups, scoreDealers } from './scoring.js';
 import { mergeTags } from './tags.js';
 import { tierFor } from './tiers.js';
 
@@ -193,28 +193,7 @@ describe('scoreDealers', () => {
   });
 
   it('takes configurable thresholds', () => {
-    const strict = scoreDealers(fixture, {
-      weights: {
-        purchaseScale: 0.3,
-        categoryExpertise: 0.25,
-        storeCoverage: 0.2,
-        growthPotential: 0.15,
-        collaboration: 0.1,
-      },
-      thresholds: { core: 80, key: 50, silentDays: 150 },
-      tagRules: {
-        windowDoorShare: 0.75,
-        cabinetShare: 0.6,
-        retailStoreShare: 0.85,
-        retailMinStores: 10,
-        engineeringStoreShare: 0.3,
-        engineeringProductShare: 0.2,
-        townStoreShare: 0.5,
-        growthRatio: 1.5,
-      },
-      fullCoverageStores: 40,
-      fullCoverageRegions: 10,
-    });
+    const strict = scoreDealers(fixture, { ...DEFAULT_SCORING, thresholds: { core: 80, key: 50, silentDays: 150 } });
     expect(strict.map((s) => s.tier)).toEqual(['core', 'key', 'regular', 'key']);
   });
 });
