@@ -4,12 +4,20 @@ import pino, { type Logger } from 'pino';
 import { openKeyValueStore } from '../adapters/kv/index.js';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { WecomClient } from '../adapters/wecom/wecom.client.js';
-import { type DatabaseHandle, DatabaseLockedError, migrateToLatest, openDatabase } from '../db/connect.js';
+import {
+  type DatabaseHandle,
+  DatabaseLockedError,
+  migrateToLatest,
+  migrationsCurrent,
+  openDatabase,
+} from '../db/connect.js';
 import { loadCatalog } from '../db/repositories/catalog.repository.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
-import { handlers } from './handlers/index.js';
+import { handlers, onImage } from './handlers/index.js';
+import { servicesFactory } from './composition.js';
+import type { ServicesFactory } from './services.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
 import { createIntentLlm, type IntentLlm } from '../adapters/llm/llm.client.js';
@@ -39,6 +47,8 @@ export interface App {
   /** 微信客服 pull (with WeCom configured). */
   kf: KfPuller | null;
   llm: IntentLlm | null;
+  /** The unit of work: every service bound to a transaction (or to `database.db`). */
+  services: ServicesFactory;
   /** The job scheduler, when started (config.scheduler.enabled; tests only when asked). */
   scheduler: Scheduler | null;
   log: Logger;
@@ -100,12 +110,15 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
           promptsV1,
         )
       : null;
+    // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
+    const services = servicesFactory({ kv, settings: { needSla: config.needs.sla }, outboxQueued: () => bus.outboxQueued() });
     const step = createConversationStep({
+      services,
       catalog: () => catalog,
       handlers,
+      media: onImage,
       kv,
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
-      settings: { needSla: config.needs.sla },
     });
     const worker = new InboundWorker(database.db, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
@@ -126,13 +139,21 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     });
     const now = opts.now ?? (() => new Date());
     const kf = wecom ? new KfPuller(database.db, wecom, kv, bus, { log }) : null;
+    // Channel routes: the sandbox (dev chat, loaded only when on) and the WeCom callback.
+    const channels: Array<(app: FastifyInstance) => Promise<void>> = [];
+    if (config.sandbox) {
+      const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
+      channels.push(async (app) => {
+        await app.register(sandboxRoutes, { db: database.db, bus });
+      });
+    }
+    if (config.wecom) channels.push(wecomRoutes({ db: database.db, bus, config: config.wecom, kf }));
     const server = await buildServer({
       config,
-      db: database.db,
-      bus,
+      ready: () => migrationsCurrent(database.db),
       logger: log,
-      plugins: config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : [],
-      adminApi: adminApi({ db: database.db, kv, bus, now, settings: { needSla: config.needs.sla } }),
+      plugins: channels,
+      adminApi: adminApi({ services: services(database.db), now, db: database.db }),
     });
 
     if (opts.startPipeline !== false) {
@@ -168,6 +189,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       wecom,
       kf,
       llm,
+      services,
       scheduler,
       log,
       async close() {

@@ -1,19 +1,16 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/common/errors.js';
-import { migrationsCurrent } from '../db/connect.js';
-import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
-import type { PipelineBus } from './pipeline/bus.js';
 
 export interface ServerDeps {
-  config: Pick<AppConfig, 'server' | 'sandbox'>;
-  db: Kysely<Database>;
-  bus: PipelineBus;
+  config: Pick<AppConfig, 'server'>;
+  /** Whether the database is reachable and migrated (for /readyz); throws when unreachable. */
+  ready: () => Promise<boolean>;
   /** The app's pino logger; none in tests. */
   logger?: FastifyBaseLogger;
-  /** Channel plugins registered by the composition root (WeCom callback …). */
+  /** Channel plugins registered by the composition root (sandbox, WeCom callback …). */
   plugins?: Array<(app: FastifyInstance) => Promise<void>>;
   /** The HQ admin API routes (under /api): registered only with ADMIN_TOKEN, behind its bearer check. */
   adminApi?: (app: FastifyInstance) => Promise<void>;
@@ -41,6 +38,11 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const suffix = err.code.split('.').pop() ?? '';
       return reply.code(DOMAIN_STATUS[suffix] ?? 422).send({ error: err.code, message: err.message });
     }
+    // Route schemas (zod, through fastify-type-provider-zod): name each field that failed.
+    if (hasZodFastifySchemaValidationErrors(err)) {
+      const fields = err.validation.map((v) => `${err.validationContext ?? ''}${v.instancePath} ${v.message}`.trim());
+      return reply.code(400).send({ error: 'bad_request', message: fields.join('; ') });
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err: { name: err.name, message: err.message } }, 'request failed');
     // No stack traces or internals in responses.
@@ -53,7 +55,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
-      if (!(await migrationsCurrent(deps.db))) return reply.code(503).send({ status: 'migrations pending' });
+      if (!(await deps.ready())) return reply.code(503).send({ status: 'migrations pending' });
       return { status: 'ready' };
     } catch {
       return reply.code(503).send({ status: 'database unreachable' });
@@ -82,10 +84,6 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     );
   }
 
-  if (deps.config.sandbox) {
-    const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
-    await app.register(sandboxRoutes, { db: deps.db, bus: deps.bus });
-  }
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;
 }

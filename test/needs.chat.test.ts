@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { pendingRating } from '../bot/handlers/needs.handler.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeInbound } from '../bot/channels/inbound.store.js';
 import { loadState } from '../bot/dialog/state.js';
@@ -115,14 +114,14 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     const resolvedMsg = (await kinds(F.coreDealer, 'need.resolved'))[0]!.body;
     expect(resolvedMsg).toContain('处理结果：安排了12月3日培训');
     expect(resolvedMsg).toContain('1-5 分');
-    expect(await pendingRating(app.database.db, F.coreDealer, clock)).toBe(id);
+    expect(await app.services(app.database.db).needs.pendingRating(F.coreDealer, clock)).toBe(id);
 
     at(6);
     const [thanks] = await app.say(F.coreDealer, '5');
     expect(thanks).toBe(`谢谢您的评价（5 分），需求 N${id} 已完成。`);
     row = await need(id);
     expect(row).toMatchObject({ status: 'closed', rating: 5 });
-    expect(await loadState(app.database.db, `sandbox:${F.coreDealer}`, clock)).toEqual({});
+    expect(await loadState(app.services(app.database.db).conversation, `sandbox:${F.coreDealer}`, clock)).toEqual({});
 
     const timeline = await app.database.db
       .selectFrom('need_events')
@@ -259,7 +258,7 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     // The owner can resolve it again and the dealer is asked again.
     at(40);
     await app.say(F.accountA, `N${id} 已解决 已上门二次讲解`);
-    expect(await pendingRating(app.database.db, F.regularDealer, clock)).toBe(id);
+    expect(await app.services(app.database.db).needs.pendingRating(F.regularDealer, clock)).toBe(id);
     expect((await app.say(F.regularDealer, '非常满意'))[0]).toContain('（5 分）');
     expect(await need(id)).toMatchObject({ status: 'closed', rating: 5 });
   });

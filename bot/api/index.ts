@@ -1,43 +1,31 @@
 import type { FastifyInstance } from 'fastify';
-import type { KeyValueStore } from '../../adapters/kv/kv.js';
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
-import type { PipelineBus } from '../pipeline/bus.js';
+import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { StepInput } from '../pipeline/worker.js';
+import type { Services } from '../services.js';
+import { followupsRoutes } from './followups.routes.js';
+import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
 import { policiesRoutes } from './policies.routes.js';
-import { jobsRoutes } from './jobs.routes.js';
-import { followupsRoutes } from './followups.routes.js';
-import type { SlaTable } from '../../core/needs/sla.js';
 
 export interface ApiDeps {
-  db: Kysely<Database>;
-  kv: KeyValueStore;
-  bus: PipelineBus;
+  /** The services on the database (each call its own unit of work). */
+  services: Services;
   now: () => Date;
-  settings: { needSla: SlaTable };
+  /** Read only by followups.routes.ts until its repository lands. */
+  db: StepInput['db'];
 }
 
-/** The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here. */
+/**
+ * The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here; their
+ * params, query and body are zod schemas validated by fastify (a failure is a 400 from the server's error handler).
+ */
 export function adminApi(deps: ApiDeps) {
   return async (app: FastifyInstance) => {
+    app.setValidatorCompiler(validatorCompiler);
     await app.register(needsRoutes(deps));
     await app.register(policiesRoutes(deps));
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
-    app.get('/api/status', async () => {
-      const [inbound, outbox] = await Promise.all([
-        deps.db
-          .selectFrom('inbound_messages')
-          .select(['status', deps.db.fn.countAll<number>().as('n')])
-          .groupBy('status')
-          .execute(),
-        deps.db
-          .selectFrom('outbox')
-          .select(['status', deps.db.fn.countAll<number>().as('n')])
-          .groupBy('status')
-          .execute(),
-      ]);
-      return { inbound, outbox };
-    });
+    app.get('/api/status', async () => deps.services.pipelineStatus.counts());
   };
 }

@@ -1,26 +1,34 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { parseIntent } from '../nlu/intent.rules.js';
-import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
+import { type FallbackParser, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
+import { parseSenderKey } from '../pipeline/identity.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
-import { handleBinding } from './binding.js';
-import { attachImageToNeed, pendingRating } from '../handlers/needs.handler.js';
-import { type ConversationState, loadState, saveState } from './state.js';
-import { type Identity, parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
-import type { CompleteHandlers, TurnContext } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
-
-/** A second opinion for messages the rules are unsure of (the LLM); its answer is validated by the caller. */
-export type FallbackParser = (text: string, ctx: ParseContext) => Promise<ParseResult | null>;
+import type { Services, ServicesFactory } from '../services.js';
+import { handleBinding } from './binding.js';
+import { compose, type TurnStep } from './compose.js';
+import { applyDialoguePolicy } from './policy.js';
+import { type ConversationState, loadState, saveState } from './state.js';
+import type {
+  BoundIdentity,
+  CompleteHandlers,
+  IntentRoute,
+  MediaHandler,
+  ParsedTurn,
+  TurnContext,
+  TurnResult,
+} from './turn.js';
 
 export interface EngineDeps {
+  services: ServicesFactory;
   catalog: () => CatalogMatcher;
   handlers: CompleteHandlers;
   kv: KeyValueStore;
+  media?: MediaHandler;
   fallback?: FallbackParser;
   /** Below this rule confidence the fallback parser is asked. */
   fallbackBelow?: number;
-  settings: TurnContext['settings'];
 }
 
 const MAX_TEXT = 2000;
@@ -31,22 +39,120 @@ interface PreparedParse {
   result: ParseResult;
 }
 
+/** One turn as it moves through the steps. */
+interface Turn {
+  readonly input: StepInput;
+  readonly services: Services;
+  readonly text: string;
+  identity?: BoundIdentity;
+  state?: ConversationState;
+  parsed?: ParsedTurn;
+  route?: IntentRoute;
+  result?: TurnResult;
+}
+
 /**
- * One conversation turn: identity → state → parse (rules, then the LLM when unsure) → the intent's handler →
- * replies and the next state. The LLM is asked in `prepare`, before the worker opens its transaction, so a slow
- * model never holds the database; the turn itself runs in the worker's transaction.
+ * One conversation turn, a pipeline of small steps: media → identity (binding) → state → parse (rules, then the
+ * LLM's prepared reading) → dialogue policy → role guard → handler; the state step saves what the handler chose,
+ * and the replies are the handler's. The LLM is asked in `prepare`, before the worker opens its transaction, so a
+ * slow model never holds the database; the turn itself runs in the worker's transaction.
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep {
   const ruleParse = (text: string, ctx: ParseContext) => parseIntent(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
+  /** Non-text messages: an image may belong to a need; everything else gets the default answer. */
+  const media: TurnStep<Turn> = async (t, next) => {
+    const { message, identity, now } = t.input;
+    if (message.msg_type === 'text') return next();
+    const attached =
+      message.msg_type === 'image' && deps.media
+        ? await deps.media({ services: t.services, identity, message, now })
+        : null;
+    t.result = { replies: attached ?? nonText(message.msg_type) };
+  };
+
+  /** Identity comes from the channel; an unbound account can only bind. */
+  const identity: TurnStep<Turn> = async (t, next) => {
+    const id = t.input.identity;
+    if (id.kind === 'unbound') {
+      t.result = {
+        replies: await handleBinding({ directory: t.services.directory, kv: deps.kv, identity: id, text: t.text }),
+      };
+      return;
+    }
+    t.identity = id;
+    return next();
+  };
+
+  /** Loads what the conversation waits for; after the handler, keeps what it chose. */
+  const state: TurnStep<Turn> = async (t, next) => {
+    const { message, now } = t.input;
+    t.state = await turnState(t.services, t.identity!, message.sender, now);
+    await next();
+    const chosen = t.result?.state;
+    if (chosen !== undefined) await saveState(t.services.conversation, message.sender, chosen, now);
+  };
+
+  const parse: TurnStep<Turn> = async (t, next) => {
+    const sender = t.identity!.kind;
+    const state = t.state!;
+    // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
+    const prepared = t.input.prepared as PreparedParse | undefined;
+    const result =
+      prepared && prepared.awaiting === state.awaiting
+        ? prepared.result
+        : ruleParse(t.text, parseContext(sender, state, t.input.now));
+    t.parsed = applyDialoguePolicy(
+      { intent: intentOf(result), slots: result.kind === 'unknown' ? {} : result.slots, result },
+      state,
+      t.text,
+    );
+    return next();
+  };
+
+  /** Who may ask what, as declared per intent in the registry. */
+  const guard: TurnStep<Turn> = async (t, next) => {
+    const route = deps.handlers[t.parsed!.intent];
+    if (route.role === 'dealer' && t.identity!.kind !== 'dealer') {
+      t.result = { replies: [{ body: route.refusal }] };
+      return;
+    }
+    if (route.role === 'manager' && t.identity!.kind !== 'manager') {
+      // Manager commands from a dealer are just words the assistant does not know.
+      t.parsed = { ...t.parsed!, intent: 'unknown' };
+      t.route = deps.handlers.unknown;
+    } else t.route = route;
+    return next();
+  };
+
+  const handle: TurnStep<Turn> = async (t) => {
+    const { message, now, notifier } = t.input;
+    const identity = t.identity!;
+    const ctx: TurnContext = {
+      services: t.services,
+      identity,
+      message,
+      text: t.text,
+      now,
+      notifier,
+      state: t.state!,
+      catalog: deps.catalog(),
+      markdown: identity.channel === 'wecom',
+    };
+    t.result = await dispatch(t.route!, ctx, t.parsed!);
+  };
+
+  const turn = compose<Turn>(media, identity, state, parse, guard, handle);
+
   const prepare: ConversationStep['prepare'] = deps.fallback
     ? async ({ db, message, now }) => {
         if (message.msg_type !== 'text') return undefined;
+        const services = deps.services(db);
         const { channel, externalId } = parseSenderKey(message.sender);
-        const identity = await resolveIdentity(db, channel, externalId);
+        const identity = await services.identity(channel, externalId);
         if (identity.kind === 'unbound') return undefined;
-        const state = await turnState(db, identity, message.sender, now);
+        const state = await turnState(services, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
         if (!unsure(ruleParse(text, ctx))) return undefined;
@@ -57,61 +163,46 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
     : undefined;
 
   const step = async (input: StepInput): Promise<StepReply[]> => {
-    const { db, message, identity, now, notifier } = input;
-    const text = (message.content ?? '').slice(0, MAX_TEXT);
-
-    if (message.msg_type !== 'text') {
-      // A dealer's image right after submitting a need belongs to that need.
-      const attached = message.msg_type === 'image' ? await attachImageToNeed(input) : null;
-      return attached ?? nonText(message.msg_type);
-    }
-    if (identity.kind === 'unbound') return handleBinding({ db, kv: deps.kv, identity, text, now });
-
-    const state = await turnState(db, identity, message.sender, now);
-    const sender = identity.kind === 'manager' ? 'manager' : 'dealer';
-    const catalog = deps.catalog();
-    // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
-    const prepared = input.prepared as PreparedParse | undefined;
-    const result =
-      prepared && prepared.awaiting === state.awaiting
-        ? prepared.result
-        : ruleParse(text, parseContext(sender, state, now));
-    let intent = intentOf(result);
-    // Identity comes from the channel: manager commands from a dealer are just unknown words.
-    if (sender === 'dealer' && MANAGER_INTENTS.includes(intent)) intent = 'unknown';
-
-    const ctx: TurnContext = {
-      db,
-      kv: deps.kv,
-      identity,
-      message,
-      text,
-      now,
-      notifier,
-      state,
-      catalog,
-      markdown: identity.channel === 'wecom',
-      settings: deps.settings,
+    const t: Turn = {
+      input,
+      services: deps.services(input.db, input.notifier),
+      text: (input.message.content ?? '').slice(0, MAX_TEXT),
     };
-    const handler = deps.handlers[intent];
-    const slots = result.kind === 'unknown' ? {} : result.slots;
-    const out = await handler(ctx, { intent, slots, result });
-    if (out.state !== undefined) await saveState(db, message.sender, out.state, now);
-    return out.replies;
+    await turn(t);
+    return t.result?.replies ?? [];
   };
   return Object.assign(step, prepare ? { prepare } : {});
 }
 
+/** Runs the route's handler for the asker; the guard step has already checked the role. */
+function dispatch(route: IntentRoute, ctx: TurnContext, turn: ParsedTurn): Promise<TurnResult> {
+  const { identity } = ctx;
+  switch (route.role) {
+    case 'any':
+      return route.handle(ctx, turn);
+    case 'dealer':
+      if (identity.kind !== 'dealer') throw new Error('dealer route reached by a manager');
+      return route.handle({ ...ctx, identity }, turn);
+    case 'manager':
+      if (identity.kind !== 'manager') throw new Error('manager route reached by a dealer');
+      return route.handle({ ...ctx, identity }, turn);
+    case 'each':
+      return identity.kind === 'dealer'
+        ? route.dealer({ ...ctx, identity }, turn)
+        : route.manager({ ...ctx, identity }, turn);
+  }
+}
+
 /** The stored conversation state, plus a rating a dealer owes when nothing else is awaited. */
 async function turnState(
-  db: StepInput['db'],
-  identity: Exclude<Identity, { kind: 'unbound' }>,
+  services: Services,
+  identity: BoundIdentity,
   sender: string,
   now: Date,
 ): Promise<ConversationState> {
-  const state = await loadState(db, sender, now);
+  const state = await loadState(services.conversation, sender, now);
   if (state.awaiting || identity.kind !== 'dealer') return state;
-  const needId = await pendingRating(db, identity.dealerCode, now);
+  const needId = await services.needs.pendingRating(identity.dealerCode, now);
   return needId === undefined ? state : { ...state, awaiting: 'need_rating', needId };
 }
 

@@ -1,5 +1,4 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
+import type { ConversationStore } from '../../core/conversation/ports.js';
 import type { Awaiting } from '../nlu/nlu.types.js';
 
 /** What the conversation waits for, per sender. Forgotten after 30 minutes of silence. */
@@ -17,34 +16,22 @@ export interface ConversationState {
 
 export const STATE_TTL_MS = 30 * 60_000;
 
-export async function loadState(db: Kysely<Database>, sender: string, now: Date): Promise<ConversationState> {
-  const row = await db
-    .selectFrom('conversation_state')
-    .select(['state', 'expires_at'])
-    .where('sender', '=', sender)
-    .executeTakeFirst();
-  if (!row) return {};
-  const state = row.state as ConversationState;
-  if (row.expires_at > now) return state;
+export async function loadState(store: ConversationStore, sender: string, now: Date): Promise<ConversationState> {
+  const saved = await store.load(sender);
+  if (!saved) return {};
+  const state = saved.state as ConversationState;
+  if (saved.expiresAt > now) return state;
   // Silence ended the conversation, but a late "确认" should still hear what became of the draft it meant.
   const lastDraftId = state.draftId ?? state.lastDraftId;
   return lastDraftId ? { lastDraftId } : {};
 }
 
 export async function saveState(
-  db: Kysely<Database>,
+  store: ConversationStore,
   sender: string,
   state: ConversationState,
   now: Date,
 ): Promise<void> {
-  if (Object.keys(state).length === 0) {
-    await db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
-    return;
-  }
-  const values = { state: JSON.stringify(state), updated_at: now, expires_at: new Date(now.getTime() + STATE_TTL_MS) };
-  await db
-    .insertInto('conversation_state')
-    .values({ sender, ...values })
-    .onConflict((oc) => oc.column('sender').doUpdateSet(values))
-    .execute();
+  if (Object.keys(state).length === 0) return store.clear(sender);
+  return store.save(sender, state, now, new Date(now.getTime() + STATE_TTL_MS));
 }

@@ -1,23 +1,20 @@
-import type { Kysely } from 'kysely';
-import type { SlaTable } from '../../core/needs/sla.js';
-import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
-import type { Database, InboundRow } from '../../db/schema.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
-import type { Intent, Slots, ParseResult } from '../nlu/nlu.types.js';
+import type { Intent, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { Identity } from '../pipeline/identity.js';
-import type { StepReply } from '../pipeline/worker.js';
+import type { StepInput, StepReply } from '../pipeline/worker.js';
+import type { Services } from '../services.js';
 import type { ConversationState } from './state.js';
 
 export type DealerIdentity = Extract<Identity, { kind: 'dealer' }>;
 export type ManagerIdentity = Extract<Identity, { kind: 'manager' }>;
+export type BoundIdentity = DealerIdentity | ManagerIdentity;
 
-/** Everything a handler may use for one turn. `db` is the turn's transaction. */
-export interface TurnContext {
-  db: Kysely<Database>;
-  kv: KeyValueStore;
-  identity: DealerIdentity | ManagerIdentity;
-  message: InboundRow;
+/** Everything a handler may use for one turn. `services` are bound to the turn's transaction. */
+export interface TurnContext<I extends BoundIdentity = BoundIdentity> {
+  services: Services;
+  identity: I;
+  message: StepInput['message'];
   text: string;
   now: Date;
   notifier: Notifier;
@@ -25,13 +22,6 @@ export interface TurnContext {
   catalog: CatalogMatcher;
   /** Whether replies go to a channel that renders markdown (WeCom app) or plain text (KF, sandbox). */
   markdown: boolean;
-  /** Deployment settings handlers need (from config). */
-  settings: TurnSettings;
-}
-
-/** Configuration the conversation needs, passed down from bot/config.ts. */
-export interface TurnSettings {
-  needSla: SlaTable;
 }
 
 export interface TurnResult {
@@ -46,9 +36,46 @@ export interface ParsedTurn {
   result: ParseResult;
 }
 
-export type IntentHandler = (ctx: TurnContext, turn: ParsedTurn) => Promise<TurnResult>;
-export type HandlerRegistry = Partial<Record<Intent, IntentHandler>>;
+export type IntentHandler<I extends BoundIdentity = BoundIdentity> = (
+  ctx: TurnContext<I>,
+  turn: ParsedTurn,
+) => Promise<TurnResult>;
+
+/**
+ * How an intent is answered, with who may ask it. The conversation's guard step reads the role before any handler
+ * runs, so handlers never re-check identity (identity comes from the channel, never from the text).
+ */
+export type IntentRoute =
+  | { role: 'any'; handle: IntentHandler }
+  /** A dealer's own business: a manager gets `refusal`, never someone's data. */
+  | { role: 'dealer'; refusal: string; handle: IntentHandler<DealerIdentity> }
+  /** Manager commands: from a dealer they are just words the assistant does not know (answered as `unknown`). */
+  | { role: 'manager'; handle: IntentHandler<ManagerIdentity> }
+  /** Both may ask, and each gets their own answer. */
+  | { role: 'each'; dealer: IntentHandler<DealerIdentity>; manager: IntentHandler<ManagerIdentity> };
+
+export const anyone = (handle: IntentHandler): IntentRoute => ({ role: 'any', handle });
+export const dealerOnly = (refusal: string, handle: IntentHandler<DealerIdentity>): IntentRoute => ({
+  role: 'dealer',
+  refusal,
+  handle,
+});
+export const managerOnly = (handle: IntentHandler<ManagerIdentity>): IntentRoute => ({ role: 'manager', handle });
+export const eachRole = (
+  dealer: IntentHandler<DealerIdentity>,
+  manager: IntentHandler<ManagerIdentity>,
+): IntentRoute => ({ role: 'each', dealer, manager });
+
+export type HandlerRegistry = Partial<Record<Intent, IntentRoute>>;
 /** Every intent answered: the typechecker refuses a registry that forgets one. */
-export type CompleteHandlers = Record<Intent, IntentHandler>;
+export type CompleteHandlers = Record<Intent, IntentRoute>;
+
+/** An answer to a non-text message (an image after a need was submitted …), or null for the default reply. */
+export type MediaHandler = (input: {
+  services: Services;
+  identity: StepInput['identity'];
+  message: StepInput['message'];
+  now: Date;
+}) => Promise<StepReply[] | null>;
 
 export const reply = (...bodies: string[]): TurnResult => ({ replies: bodies.map((body) => ({ body })) });

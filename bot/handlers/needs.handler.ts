@@ -1,27 +1,19 @@
 import { NeedError } from '../../core/needs/needs.errors.js';
-import { NeedsService } from '../../core/needs/needs.service.js';
 import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
-import { NeedsRepository } from '../../db/repositories/needs.repository.js';
 import {
+  type DealerIdentity,
+  dealerOnly,
+  eachRole,
   type HandlerRegistry,
-  type IntentHandler,
   type ManagerIdentity,
+  type MediaHandler,
+  managerOnly,
+  type ParsedTurn,
   reply,
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
-import type { StepInput, StepReply } from '../pipeline/worker.js';
-import { commonReplies } from '../replies/common.replies.js';
-import { needNotices, needReplies } from '../replies/needs.replies.js';
-
-/** The needs service on the turn's transaction and notifier. */
-const needsService = (ctx: Pick<TurnContext, 'db' | 'notifier'> & Partial<Pick<TurnContext, 'settings'>>) =>
-  new NeedsService({
-    store: new NeedsRepository(ctx.db),
-    notifier: ctx.notifier,
-    notices: needNotices,
-    sla: ctx.settings?.needSla,
-  });
+import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
 const CATEGORY_WORDS: Array<[RegExp, NeedCategory]> = [
@@ -70,62 +62,18 @@ function failure(e: unknown, needId?: string): TurnResult {
   }
 }
 
-const dealerOnly =
-  (
-    h: (
-      ctx: TurnContext & { identity: Extract<TurnContext['identity'], { kind: 'dealer' }> },
-      t: Parameters<IntentHandler>[1],
-    ) => Promise<TurnResult>,
-  ): IntentHandler =>
-  async (ctx, turn) => {
-    if (ctx.identity.kind !== 'dealer')
-      return reply('这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。');
-    return h(ctx as TurnContext & { identity: Extract<TurnContext['identity'], { kind: 'dealer' }> }, turn);
-  };
-
-// Identity comes from the channel: the engine already turns am.* from dealers into unknown; this is the second lock.
-const managerOnly =
-  (
-    h: (ctx: TurnContext & { identity: ManagerIdentity }, t: Parameters<IntentHandler>[1]) => Promise<TurnResult>,
-  ): IntentHandler =>
-  async (ctx, turn) => {
-    if (ctx.identity.kind !== 'manager') return reply(commonReplies.unknown('dealer'));
-    return h(ctx as TurnContext & { identity: ManagerIdentity }, turn);
-  };
-
 /** Need ids as typed ("n1024") normalised to N1024; null when missing or malformed. */
 function needIdOf(slot: string | undefined): { id: number; code: string } | null {
   const id = parseNeedCode(slot);
   return id === null ? null : { id, code: needCode(id) };
 }
 
-/** A rating request is answered hours later, not within a conversation turn's 30 minutes. */
-export const RATING_WAIT_MS = 72 * 3_600_000;
-
-/**
- * The resolved need still waiting for this dealer's rating, if any: a "5" or "非常满意" within 72 h of the resolution
- * is read as its rating. Derived from the need itself, so no other actor has to write the dealer's conversation.
- */
-export async function pendingRating(db: TurnContext['db'], dealerCode: string, now: Date): Promise<number | undefined> {
-  const row = await db
-    .selectFrom('needs')
-    .select('id')
-    .where('dealer_code', '=', dealerCode)
-    // Resolved means "awaiting its rating" (a rating closes or reopens it); a re-resolved need is asked again.
-    .where('status', '=', 'resolved')
-    .where('resolved_at', '>', new Date(now.getTime() - RATING_WAIT_MS))
-    .orderBy('resolved_at', 'desc')
-    .limit(1)
-    .executeTakeFirst();
-  return row?.id;
-}
-
-const submit = dealerOnly(async (ctx, turn) => {
+const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promise<TurnResult> => {
   // A bare "我要提需求" carries nothing to act on: ask for the details first.
   const text = ctx.text.trim();
   if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
   try {
-    const { need } = await needsService(ctx).submit({
+    const { need } = await ctx.services.needs.submit({
       dealerCode: ctx.identity.dealerCode,
       category: turn.slots.category,
       text,
@@ -135,16 +83,16 @@ const submit = dealerOnly(async (ctx, turn) => {
   } catch (e) {
     return failure(e);
   }
-});
+};
 
 /** "N1024 类别改为售后" from a manager: reads as a need (or status) request, but it changes the category. */
 async function managerNeedWords(
-  ctx: TurnContext & { identity: ManagerIdentity },
+  ctx: TurnContext<ManagerIdentity>,
   slot: string | undefined,
 ): Promise<TurnResult> {
   const ref = needIdOf(slot ?? /N\s*\d{2,}/i.exec(ctx.text)?.[0].replace(/\s/g, ''));
   if (!ref) return reply(needReplies.needIdMissing('N1024 进度'));
-  const service = needsService(ctx);
+  const service = ctx.services.needs;
   try {
     const category = categoryFromText(ctx.text);
     if (category) {
@@ -167,32 +115,32 @@ async function managerNeedWords(
 }
 
 export const needsHandlers: HandlerRegistry = {
-  'need.submit': async (ctx, turn) => {
-    if (ctx.identity.kind === 'manager')
-      return managerNeedWords(ctx as TurnContext & { identity: ManagerIdentity }, undefined);
-    return submit(ctx, turn);
-  },
+  'need.submit': eachRole(submit, (ctx) => managerNeedWords(ctx, undefined)),
 
-  'need.status': async (ctx, turn) => {
-    if (ctx.identity.kind === 'manager')
-      return managerNeedWords(ctx as TurnContext & { identity: ManagerIdentity }, turn.slots.need_id);
-    const ref = needIdOf(turn.slots.need_id);
-    try {
-      const needs = await needsService(ctx).statusForDealer({ dealerCode: ctx.identity.dealerCode, needId: ref?.id });
-      if (ref) return reply(needReplies.statusOne(needs[0]!));
-      return reply(needs.length ? needReplies.statusList(needs) : needReplies.noNeeds);
-    } catch (e) {
-      return failure(e, ref?.code ?? turn.slots.need_id);
-    }
-  },
+  'need.status': eachRole(
+    async (ctx, turn) => {
+      const ref = needIdOf(turn.slots.need_id);
+      try {
+        const needs = await ctx.services.needs.statusForDealer({
+          dealerCode: ctx.identity.dealerCode,
+          needId: ref?.id,
+        });
+        if (ref) return reply(needReplies.statusOne(needs[0]!));
+        return reply(needs.length ? needReplies.statusList(needs) : needReplies.noNeeds);
+      } catch (e) {
+        return failure(e, ref?.code ?? turn.slots.need_id);
+      }
+    },
+    (ctx, turn) => managerNeedWords(ctx, turn.slots.need_id),
+  ),
 
-  'need.rate': dealerOnly(async (ctx, turn) => {
+  'need.rate': dealerOnly(needReplies.dealerOnly, async (ctx, turn) => {
     const needId = ctx.state.awaiting === 'need_rating' ? ctx.state.needId : undefined;
     if (!needId) return reply(needReplies.noRatingPending);
     const rating = turn.slots.rating;
     if (rating === undefined) return reply(needReplies.ratingOutOfRange);
     try {
-      const { need, reopened } = await needsService(ctx).rate({
+      const { need, reopened } = await ctx.services.needs.rate({
         dealerCode: ctx.identity.dealerCode,
         needId,
         rating,
@@ -211,19 +159,15 @@ export const needsHandlers: HandlerRegistry = {
     const ref = needIdOf(turn.slots.need_id);
     if (!ref) return reply(needReplies.needIdMissing('认领 N1024'));
     try {
-      const r = await needsService(ctx).claim({
+      const r = await ctx.services.needs.claim({
         managerCode: ctx.identity.managerCode,
         needId: ref.id,
         now: ctx.now,
         category: categoryFromText(ctx.text),
       });
       if (r.already) return reply(needReplies.alreadyClaimed(r.need));
-      const dealer = await ctx.db
-        .selectFrom('dealers')
-        .select('name')
-        .where('code', '=', r.need.dealerCode)
-        .executeTakeFirst();
-      return reply(needReplies.claimed(r.need, dealer?.name ?? r.need.dealerCode));
+      const dealerName = await ctx.services.directory.dealerName(r.need.dealerCode);
+      return reply(needReplies.claimed(r.need, dealerName ?? r.need.dealerCode));
     } catch (e) {
       return failure(e, ref.code);
     }
@@ -233,18 +177,14 @@ export const needsHandlers: HandlerRegistry = {
     const ref = needIdOf(turn.slots.need_id);
     if (!ref) return reply(needReplies.needIdMissing('N1024 已解决 安排了12月3日培训'));
     try {
-      const { need } = await needsService(ctx).resolve({
+      const { need } = await ctx.services.needs.resolve({
         managerCode: ctx.identity.managerCode,
         needId: ref.id,
         note: turn.slots.note,
         now: ctx.now,
       });
-      const dealer = await ctx.db
-        .selectFrom('dealers')
-        .select('name')
-        .where('code', '=', need.dealerCode)
-        .executeTakeFirst();
-      return reply(needReplies.resolved(need, dealer?.name ?? need.dealerCode));
+      const dealerName = await ctx.services.directory.dealerName(need.dealerCode);
+      return reply(needReplies.resolved(need, dealerName ?? need.dealerCode));
     } catch (e) {
       return failure(e, ref.code);
     }
@@ -255,7 +195,7 @@ export const needsHandlers: HandlerRegistry = {
     if (!ref) return reply(needReplies.needIdMissing('转交 N1024 给 M007'));
     if (!turn.slots.manager_code) return reply(needReplies.transferTargetMissing(ref.code));
     try {
-      const { need, to } = await needsService(ctx).transfer({
+      const { need, to } = await ctx.services.needs.transfer({
         managerCode: ctx.identity.managerCode,
         needId: ref.id,
         toCode: turn.slots.manager_code,
@@ -271,7 +211,7 @@ export const needsHandlers: HandlerRegistry = {
     const code = turn.slots.dealer_code?.toUpperCase();
     if (!code) return reply(needReplies.dealerCodeMissing);
     try {
-      const lookup = await needsService(ctx).lookupDealer({
+      const lookup = await ctx.services.needs.lookupDealer({
         managerCode: ctx.identity.managerCode,
         dealerCode: code,
         now: ctx.now,
@@ -287,15 +227,14 @@ export const needsHandlers: HandlerRegistry = {
  * An image from a dealer within 30 minutes of submitting is attached to their latest open need (called by the
  * dialog engine for non-text messages). Null when it does not apply, so the engine answers as before.
  */
-export async function attachImageToNeed(input: StepInput): Promise<StepReply[] | null> {
-  const { identity, message, db, notifier, now } = input;
+export const attachImageToNeed: MediaHandler = async ({ services, identity, message, now }) => {
   if (message.msg_type !== 'image' || identity.kind !== 'dealer') return null;
   const p = message.payload ?? {};
   const str = (...keys: string[]) =>
     keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
   const mediaId = str('MediaId', 'media_id', 'mediaId');
   const url = str('PicUrl', 'pic_url', 'url');
-  const need = await needsService({ db, notifier }).attachImage({
+  const need = await services.needs.attachImage({
     dealerCode: identity.dealerCode,
     attachment: {
       kind: 'image',
@@ -306,4 +245,4 @@ export async function attachImageToNeed(input: StepInput): Promise<StepReply[] |
     now,
   });
   return need ? [{ body: needReplies.imageAttached(need) }] : null;
-}
+};

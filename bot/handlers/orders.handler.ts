@@ -1,14 +1,21 @@
 import { OrderError } from '../../core/orders/order.errors.js';
 import type { DateRequest, DraftChange, DraftOutcome, ItemRequest } from '../../core/orders/order.types.js';
 import type { ConversationState } from '../dialog/state.js';
-import { type HandlerRegistry, type ParsedTurn, reply, type TurnContext, type TurnResult } from '../dialog/turn.js';
+import {
+  type DealerIdentity,
+  dealerOnly,
+  type HandlerRegistry,
+  type ParsedTurn,
+  reply,
+  type TurnContext,
+  type TurnResult,
+} from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
 import type { Ambiguity, ItemSlot, Slots } from '../nlu/nlu.types.js';
 import { NUMBER_SRC, parseNumber } from '../nlu/numbers.js';
 import { UNITS } from '../nlu/nlu.types.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
-import { orderService, stockService, unknownModelCode } from './orders.services.js';
-import { stockHandlers } from './stock.handler.js';
+import { unknownModelCode } from './model-code.js';
 
 /** What a product clarification keeps while it waits for the answer. */
 interface PendingOrder {
@@ -18,14 +25,9 @@ interface PendingOrder {
   ambiguity: Ambiguity;
 }
 
-type Dealer = Extract<TurnContext['identity'], { kind: 'dealer' }>;
-type DealerHandler = (ctx: TurnContext, dealer: Dealer, turn: ParsedTurn) => Promise<TurnResult>;
-
-/** Orders and stock are a dealer's own business: managers get a clear answer, never someone's data. */
-const dealerOnly =
-  (h: DealerHandler) =>
-  (ctx: TurnContext, turn: ParsedTurn): Promise<TurnResult> =>
-    ctx.identity.kind === 'dealer' ? h(ctx, ctx.identity, turn) : Promise.resolve(reply(R.dealerOnly));
+/** Orders are a dealer's own business: the guard step gives managers a clear answer, never someone's data. */
+type DealerTurn = TurnContext<DealerIdentity>;
+const forDealer = (h: (ctx: DealerTurn, turn: ParsedTurn) => Promise<TurnResult>) => dealerOnly(R.dealerOnly, h);
 
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
 const LOOSE_QTY_RE = new RegExp(`(${NUMBER_SRC})\\s*(?:${UNIT_ALT})`);
@@ -81,7 +83,7 @@ function askWhich(ctx: TurnContext, pending: PendingOrder, draftId?: string): Tu
 /** A new draft; the previous open draft of this chat (if any) is dropped so only one waits for 确认. */
 async function newDraft(
   ctx: TurnContext,
-  dealer: Dealer,
+  dealer: DealerIdentity,
   items: ItemSlot[],
   date: DateRequest | undefined,
   title?: string,
@@ -89,7 +91,7 @@ async function newDraft(
   const missing = items.filter((i) => i.qty === undefined);
   if (missing.length > 0) return reply(R.askQty(missing.map((i) => nameOf(ctx, i.sku))));
   return guarded(async () => {
-    const svc = orderService(ctx);
+    const svc = ctx.services.orders;
     const requests: ItemRequest[] = items.map((i) => ({
       sku: i.sku,
       qty: i.qty!,
@@ -159,15 +161,10 @@ function changesFor(
   return changes.length > 0 ? changes : null;
 }
 
-/** "KC-L01还有货吗" while a draft waits is a question, not a change to the draft. */
-const STOCK_QUESTION = /有货|有没有货|现货|库存|还有吗|还有没有|还剩|多少钱|价格|单价/;
-
-async function modify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promise<TurnResult> {
+async function modify(ctx: TurnContext, dealer: DealerIdentity, turn: ParsedTurn): Promise<TurnResult> {
   const draftId = ctx.state.draftId;
-  const noQty = (turn.slots.items ?? []).every((i) => i.qty === undefined) && !turn.slots.date;
-  if (noQty && STOCK_QUESTION.test(normalize(ctx.text))) return stockHandlers['stock.query']!(ctx, turn);
   if (!draftId) return reply(R.noDraft);
-  const svc = orderService(ctx);
+  const svc = ctx.services.orders;
   const current = await svc.showDraft(dealer.dealerCode, draftId, ctx.now);
   if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
   const skus = current.view.lines.map((l) => l.sku);
@@ -195,7 +192,7 @@ async function modify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promi
 }
 
 /** The answer to "您要的是 A 还是 B？": asked once; a second unclear answer offers help and a person. */
-async function clarify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Promise<TurnResult> {
+async function clarify(ctx: TurnContext, dealer: DealerIdentity, turn: ParsedTurn): Promise<TurnResult> {
   const pending = ctx.state.asked?.pending as PendingOrder | undefined;
   const back: ConversationState = ctx.state.draftId ? { awaiting: 'order_confirm', draftId: ctx.state.draftId } : {};
   if (!pending) return { ...reply(R.clarifyFailed), state: back };
@@ -214,7 +211,7 @@ async function clarify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Prom
   }
   if (!ctx.state.draftId) return { ...reply(R.noDraft), state: {} };
   if (item.qty === undefined) return { ...reply(R.askQty([nameOf(ctx, item.sku)])), state: back };
-  const svc = orderService(ctx);
+  const svc = ctx.services.orders;
   const draftId = ctx.state.draftId;
   return guarded(
     async () =>
@@ -228,7 +225,8 @@ async function clarify(ctx: TurnContext, dealer: Dealer, turn: ParsedTurn): Prom
 }
 
 export const orderHandlers: HandlerRegistry = {
-  'order.place': dealerOnly(async (ctx, dealer, turn) => {
+  'order.place': forDealer(async (ctx, turn) => {
+    const dealer = ctx.identity;
     if (NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
     const items = turn.slots.items ?? [];
     if (turn.result.kind === 'ambiguous') {
@@ -243,27 +241,28 @@ export const orderHandlers: HandlerRegistry = {
         return reply(unknown ? R.unknownProduct(unknown) : R.askItems);
       }
       // "按建议下单": the advice is recomputed now, so the draft matches today's stock and sales.
-      const advice = await stockService(ctx).replenishment({ code: dealer.dealerCode, tier: dealer.tier }, ctx.now);
+      const advice = await ctx.services.stock.replenishment({ code: dealer.dealerCode, tier: dealer.tier }, ctx.now);
       if (advice.length === 0) return reply(R.replenishNone);
       return newDraft(
         ctx,
         dealer,
         advice.map((a) => ({ sku: a.sku, qty: a.qty, unit: a.product.unit })),
         dateOf(turn.slots),
-        '按补货建议生成的订单草稿（待确认）：',
+        R.suggestionDraftTitle,
       );
     }
     return newDraft(ctx, dealer, items, dateOf(turn.slots));
   }),
 
-  'order.modify': dealerOnly(async (ctx, dealer, turn) =>
-    ctx.state.awaiting === 'clarify_product' ? clarify(ctx, dealer, turn) : modify(ctx, dealer, turn),
+  'order.modify': forDealer(async (ctx, turn) =>
+    ctx.state.awaiting === 'clarify_product' ? clarify(ctx, ctx.identity, turn) : modify(ctx, ctx.identity, turn),
   ),
 
-  confirm: dealerOnly(async (ctx, dealer) => {
+  confirm: forDealer(async (ctx) => {
+    const dealer = ctx.identity;
     const draftId = ctx.state.draftId;
     if (!draftId || ctx.state.awaiting !== 'order_confirm') return reply(R.noDraft);
-    const out = await orderService(ctx).confirmDraft(dealer.dealerCode, draftId, ctx.now);
+    const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed':
         return { ...reply(R.placed(out.order)), state: { lastDraftId: draftId } };
@@ -280,24 +279,27 @@ export const orderHandlers: HandlerRegistry = {
     }
   }),
 
-  deny: dealerOnly(async (ctx, dealer) => {
+  deny: forDealer(async (ctx) => {
+    const dealer = ctx.identity;
     if (ctx.state.awaiting === 'clarify_product' && !ctx.state.draftId)
       return { ...reply(R.draftCancelled), state: {} };
     if (!ctx.state.draftId) return reply(R.noDraft);
-    const done = await orderService(ctx).cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
+    const done = await ctx.services.orders.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
     return { ...reply(done ? R.draftCancelled : R.noDraft), state: {} };
   }),
 
-  'order.status': dealerOnly(async (ctx, dealer, turn) => {
-    const svc = orderService(ctx);
+  'order.status': forDealer(async (ctx, turn) => {
+    const dealer = ctx.identity;
+    const svc = ctx.services.orders;
     const no = turn.slots.order_no;
     if (!no) return reply(R.recent(await svc.recentOrders(dealer.dealerCode)));
     const order = await svc.order(dealer.dealerCode, no);
     return reply(order ? R.status(order) : R.notFound(no));
   }),
 
-  'order.cancel': dealerOnly(async (ctx, dealer, turn) => {
-    const svc = orderService(ctx);
+  'order.cancel': forDealer(async (ctx, turn) => {
+    const dealer = ctx.identity;
+    const svc = ctx.services.orders;
     const no = turn.slots.order_no;
     if (!no) {
       const cancellable = (await svc.recentOrders(dealer.dealerCode)).filter((o) => o.status === 'placed');
@@ -316,9 +318,10 @@ export const orderHandlers: HandlerRegistry = {
     }
   }),
 
-  'order.reorder': dealerOnly(async (ctx, dealer) =>
+  'order.reorder': forDealer(async (ctx) =>
     guarded(async () => {
-      const svc = orderService(ctx);
+      const dealer = ctx.identity;
+      const svc = ctx.services.orders;
       const out = await svc.reorder(dealer.dealerCode, ctx.now);
       if (!out) return reply(R.noLastOrder);
       if (ctx.state.draftId && ctx.state.draftId !== out.view.id)

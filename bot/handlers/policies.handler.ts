@@ -1,71 +1,79 @@
 import type { Explanation } from '../../core/policies/explain.js';
 import type { PolicyKind } from '../../core/policies/policy.types.js';
-import { type DealerPosition, explainPosition, PolicyService } from '../../core/policies/policy.service.js';
+import { type DealerPosition, explainPosition } from '../../core/policies/policy.service.js';
 import type { PolicyDealer } from '../../core/policies/ports.js';
-import { PolicyRepository } from '../../db/repositories/policies.repository.js';
-import { type HandlerRegistry, reply, type TurnContext, type TurnResult } from '../dialog/turn.js';
+import {
+  type DealerIdentity,
+  dealerOnly,
+  type HandlerRegistry,
+  type IntentRoute,
+  type ParsedTurn,
+  reply,
+  type TurnContext,
+  type TurnResult,
+} from '../dialog/turn.js';
 import { policyReplies } from '../replies/policies.replies.js';
 
 type DealerTurn = (
-  ctx: TurnContext,
+  ctx: TurnContext<DealerIdentity>,
   dealer: PolicyDealer,
-  service: PolicyService,
+  turn: ParsedTurn,
 ) => Promise<{ result: TurnResult; kind?: PolicyKind }>;
 
-/** Resolves the dealer behind the chat (identity comes from the channel), runs `fn`, and records push feedback. */
-function forDealer(intent: string, fn: DealerTurn) {
-  return async (ctx: TurnContext): Promise<TurnResult> => {
-    if (ctx.identity.kind !== 'dealer') return reply(policyReplies.managerHint);
-    const service = new PolicyService(new PolicyRepository(ctx.db));
+/**
+ * A dealer's policy question (managers get a hint from the guard step): resolves the dealer's policy profile, runs
+ * `fn`, and records the question as push feedback.
+ */
+function forDealer(intent: string, fn: DealerTurn): IntentRoute {
+  return dealerOnly(policyReplies.managerHint, async (ctx, turn) => {
+    const service = ctx.services.policies;
     const dealer = await service.findDealer(ctx.identity.dealerCode);
     if (!dealer) return reply(policyReplies.noneApply);
-    const { result, kind } = await fn(ctx, dealer, service);
+    const { result, kind } = await fn(ctx, dealer, turn);
     // A policy question soon after a push is the push's feedback (effect report).
     await service.recordFeedback(dealer.code, ctx.now, `${intent}：${ctx.text}`, kind);
     return result;
-  };
+  });
 }
 
 /** policy.explain, rebate.progress and policy.list: always the asking dealer's own policies and numbers. */
 export const policyHandlers: HandlerRegistry = {
-  'policy.explain': async (ctx, turn) => {
+  'policy.explain': forDealer('policy.explain', async (ctx, dealer, turn) => {
     const kind: PolicyKind = turn.slots.policy ?? 'ladder_rebate';
-    return forDealer('policy.explain', async (c, dealer, service) => {
-      const positions = await service.positions(dealer, c.now);
-      const matching = positions.filter((p) => p.kind === kind);
-      if (matching.length === 0) {
-        return {
-          result: reply(
-            policyReplies.notApplicable(
-              kind,
-              positions.map((p) => p.policy),
-            ),
-          ),
-          kind,
-        };
-      }
-      const parts = matching.map((p) => explainPosition(p, dealer));
-      const template: Explanation = {
-        text: parts.map((p) => p.text).join('\n\n'),
-        facts: [...new Set(parts.flatMap((p) => p.facts))],
-      };
-      // The worker may have the model rephrase the explanation after the turn commits (never inside it).
-      const footer = `\n${policyReplies.explainFooter}`;
+    const positions = await ctx.services.policies.positions(dealer, ctx.now);
+    const matching = positions.filter((p) => p.kind === kind);
+    if (matching.length === 0) {
       return {
-        result: { replies: [{ body: `${template.text}${footer}`, rephrase: { ...template, suffix: footer } }] },
+        result: reply(
+          policyReplies.notApplicable(
+            kind,
+            positions.map((p) => p.policy),
+          ),
+        ),
         kind,
       };
-    })(ctx);
-  },
+    }
+    const parts = matching.map((p) => explainPosition(p, dealer));
+    const template: Explanation = {
+      text: parts.map((p) => p.text).join('\n\n'),
+      facts: [...new Set(parts.flatMap((p) => p.facts))],
+    };
+    // The worker may have the model rephrase the explanation after the turn commits (never inside it).
+    const footer = `\n${policyReplies.explainFooter}`;
+    return {
+      result: { replies: [{ body: `${template.text}${footer}`, rephrase: { ...template, suffix: footer } }] },
+      kind,
+    };
+  }),
 
-  'rebate.progress': forDealer('rebate.progress', async (ctx, dealer, service) => {
-    const positions: DealerPosition[] = await service.positions(dealer, ctx.now);
+  'rebate.progress': forDealer('rebate.progress', async (ctx, dealer) => {
+    const positions: DealerPosition[] = await ctx.services.policies.positions(dealer, ctx.now);
     if (positions.length === 0) return { result: reply(policyReplies.noneApply) };
     return { result: reply(policyReplies.progress(positions)) };
   }),
 
-  'policy.list': forDealer('policy.list', async (ctx, dealer, service) => {
-    const policies = (await service.applicablePolicies(dealer, ctx.now)).map((r) => r.policy);
+  'policy.list': forDealer('policy.list', async (ctx, dealer) => {
+    const policies = (await ctx.services.policies.applicablePolicies(dealer, ctx.now)).map((r) => r.policy);
     if (policies.length === 0) return { result: reply(policyReplies.noneApply) };
     return { result: reply(policyReplies.list(policies)) };
   }),

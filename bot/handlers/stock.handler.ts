@@ -1,13 +1,12 @@
-import { type HandlerRegistry, reply } from '../dialog/turn.js';
+import { dealerOnly, type HandlerRegistry, reply } from '../dialog/turn.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
-import { stockService, unknownModelCode } from './orders.services.js';
+import { unknownModelCode } from './model-code.js';
 
 const MAX_PRODUCTS = 4;
 
-/** Stock questions ("KC-L01还有货吗") and replenishment advice ("我该补什么货"). */
+/** Stock questions ("KC-L01还有货吗") and replenishment advice ("我该补什么货"): a dealer's own business. */
 export const stockHandlers: HandlerRegistry = {
-  'stock.query': async (ctx, turn) => {
-    if (ctx.identity.kind !== 'dealer') return reply(R.dealerOnly);
+  'stock.query': dealerOnly(R.dealerOnly, async (ctx, turn) => {
     // A vague product ("窄边框") answers for each candidate rather than asking back.
     const skus = [
       ...(turn.slots.items ?? []).map((i) => i.sku),
@@ -18,17 +17,16 @@ export const stockHandlers: HandlerRegistry = {
       const unknown = unknownModelCode(ctx);
       return reply(unknown ? R.unknownProduct(unknown) : R.stockAskProduct);
     }
-    const reports = await stockService(ctx).report(
+    const reports = await ctx.services.stock.report(
       { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
       unique,
       ctx.now,
     );
     return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct());
-  },
+  }),
 
-  'replenish.advice': async (ctx) => {
-    if (ctx.identity.kind !== 'dealer') return reply(R.dealerOnly);
-    const advice = await stockService(ctx).replenishment(
+  'replenish.advice': dealerOnly(R.dealerOnly, async (ctx) => {
+    const advice = await ctx.services.stock.replenishment(
       { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
       ctx.now,
     );
@@ -39,5 +37,5 @@ export const stockHandlers: HandlerRegistry = {
       return { ...reply(R.replenish(advice, true)), state: { draftId: ctx.state.draftId } };
     }
     return reply(R.replenish(advice));
-  },
+  }),
 };

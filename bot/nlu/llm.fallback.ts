@@ -1,8 +1,7 @@
 import type { IntentLlm, IntentProposal } from '../../adapters/llm/llm.client.js';
 import { shanghaiDate } from '../../core/common/time.js';
-import type { FallbackParser } from '../dialog/engine.js';
 import type { CatalogMatcher } from './catalog.matcher.js';
-import type { Slots } from './nlu.types.js';
+import type { FallbackParser, Slots } from './nlu.types.js';
 
 /** Confidence given to a validated LLM proposal: above "unsure", below a clear rule match. */
 const LLM_CONFIDENCE = 0.7;

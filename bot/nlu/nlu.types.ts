@@ -86,3 +86,6 @@ export type ParseResult =
 export function intentOf(r: ParseResult): Intent {
   return r.kind === 'unknown' ? 'unknown' : r.intent;
 }
+
+/** A second opinion for messages the rules are unsure of (the LLM); its answer is validated by the caller. */
+export type FallbackParser = (text: string, ctx: ParseContext) => Promise<ParseResult | null>;

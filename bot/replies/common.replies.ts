@@ -1,3 +1,14 @@
+import type { Course } from '../../core/care/content.port.js';
+
+const courseTime = (d: Date) =>
+  d.toLocaleString('zh-CN', {
+    timeZone: 'Asia/Shanghai',
+    month: 'numeric',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+
 /** General replies: greeting, help, fallbacks. Natural, short Chinese; one example per capability. */
 export const commonReplies = {
   greeting: (name: string) =>
@@ -31,4 +42,13 @@ export const commonReplies = {
   handoff: (managerName: string) => `已通知您的客户经理${managerName}，会尽快联系您。`,
   handoffAlert: (dealer: string, code: string, text: string) =>
     `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
+  boundDealer: (name: string, code: string) =>
+    `这个账号已绑定 ${name}（${code}）。如需更换绑定，请联系您的客户经理。`,
+  boundManager: (name: string, code: string) => `这个账号已登记为客户经理 ${name}（${code}）。`,
+  handoffIsManager: '您已是客户经理账号，可直接处理经销商需求。',
+  noCourses: '近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。',
+  courses: (courses: readonly Course[]) =>
+    `近期培训课程：\n${courses
+      .map((c) => `· ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`)
+      .join('\n')}\n想报名或申请专场培训，回复“申请培训 + 课程名”即可。`,
 };

@@ -129,6 +129,7 @@ export const needNotices: NeedNotices = {
 
 /** Replies in the conversation. */
 export const needReplies = {
+  dealerOnly: '这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。',
   submitted: (need: Need) =>
     `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。有图片可以直接发给我，我会附在这个需求上。`,
   askDetail: '请用一句话说明具体需要什么帮助，例如“想申请门店导购培训”或“N60 有两樘玻璃破损，需要售后”。',

@@ -114,6 +114,7 @@ const NO_DRAFT = '当前没有待确认的订单草稿。要下单请直接发�
 
 export const ordersReplies = {
   dealerOnly: '下单、查订单和库存需要用经销商账号操作。',
+  suggestionDraftTitle: '按补货建议生成的订单草稿（待确认）：',
 
   draft(v: DraftView, opts: { title?: string } = {}): string {
     const parts = [opts.title ?? '订单草稿（待确认）：', ...v.lines.map(line), ...totalLines(v), ...dateLine(v)];

@@ -20,6 +20,8 @@ import { DEFAULT_SLA, deadlinesFor, reopenedResolutionDue, type SlaTable } from 
 
 /** An image sent this soon after submitting belongs to the dealer's latest open need. */
 export const ATTACH_WINDOW_MS = 30 * 60_000;
+/** A rating request is answered hours later, not within a conversation turn's 30 minutes. */
+export const RATING_WAIT_MS = 72 * 3_600_000;
 /** Ratings at or below this reopen the need. */
 export const REOPEN_AT_OR_BELOW = 2;
 
@@ -279,6 +281,20 @@ export class NeedsService {
     if (!need || need.dealerCode !== input.dealerCode)
       throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
     return [need];
+  }
+
+  /**
+   * The resolved need still waiting for this dealer's rating, if any: a "5" or "非常满意" within 72 h of the
+   * resolution is read as its rating. Derived from the need itself, so no other actor writes the conversation.
+   */
+  async pendingRating(dealerCode: string, now: Date): Promise<number | undefined> {
+    const since = now.getTime() - RATING_WAIT_MS;
+    // Resolved means "awaiting its rating" (a rating closes or reopens it); a re-resolved need is asked again.
+    const waiting = (await this.deps.store.activeOfDealer(dealerCode, 100)).filter(
+      (n) => n.status === 'resolved' && n.resolvedAt !== null && n.resolvedAt.getTime() > since,
+    );
+    waiting.sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime());
+    return waiting[0]?.id;
   }
 
   /** A need and its timeline, for a manager who may act on it. */

@@ -44,8 +44,7 @@ describe('wecom callback route (standalone, fixed clock)', () => {
     const config = wecomConfig();
     server = await buildServer({
       config,
-      db: database.db,
-      bus: new PipelineBus(),
+      ready: async () => true,
       plugins: [wecomRoutes({ db: database.db, bus: new PipelineBus(), config: config.wecom!, nowMs: () => clockMs })],
     });
   });
