@@ -5,9 +5,9 @@
  *
  *   npx tsx bench/needs-week.sim.ts [--needs 200] [--scale 0.2] [--seed 7]
  */
+import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
-import { parseArgs } from '../bot/cli/command.types.js';
 import { outboxNotifier } from '../bot/pipeline/outbox.js';
 import { formatNeedsReport } from '../bot/replies/needs.replies.js';
 import { runJobInSlot, slotOf } from '../bot/scheduler/job-runner.js';
@@ -23,7 +23,9 @@ import { seedDemoData } from '../db/seed/k-demo.js';
 import { needNotices } from '../bot/replies/needs.replies.js';
 import type { Kysely } from 'kysely';
 
-const { options } = parseArgs(process.argv.slice(2));
+const { values: options } = parseArgs({
+  options: { needs: { type: 'string' }, scale: { type: 'string' }, seed: { type: 'string' } },
+});
 const NEEDS = Number(options.needs ?? 200);
 const SCALE = Number(options.scale ?? 0.2);
 const rng = new Prng(Number(options.seed ?? 7));

@@ -111,7 +111,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
-    const services = servicesFactory({ kv, settings: { needSla: config.needs.sla }, outboxQueued: () => bus.outboxQueued() });
+    const services = servicesFactory({
+      kv,
+      settings: { needSla: config.needs.sla },
+      outboxQueued: () => bus.outboxQueued(),
+    });
     const step = createConversationStep({
       services,
       catalog: () => catalog,

@@ -30,10 +30,7 @@ export interface Services {
   needsReport(period: { from: string; to: string; now: Date }): Promise<NeedsReport>;
   pipelineStatus: PipelineStatusReader;
   /** Runs a job now in its own slot (admin API, CLI); pushes keep their dedupe keys. */
-  runJob(
-    job: JobDefinition,
-    run: { slot: string; instance: string; now: Date; log: JobLog },
-  ): Promise<JobRunOutcome>;
+  runJob(job: JobDefinition, run: { slot: string; instance: string; now: Date; log: JobLog }): Promise<JobRunOutcome>;
   /** Scores and re-tiers every dealer for a month. */
   scoreDealers(month: string, now: Date): Promise<Record<string, number>>;
 }

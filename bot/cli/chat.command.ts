@@ -1,14 +1,16 @@
 import { createInterface } from 'node:readline/promises';
-import { parseArgs, type CliCommand } from './command.types.js';
+import { cliReplies } from '../replies/cli.replies.js';
+import { type CliCommand, parseCommandArgs } from './command.types.js';
 
 /** A terminal chat against a running server's sandbox API: `npm run chat -- --as D0001`. */
 export const chatCommand: CliCommand = {
   name: 'chat',
   usage: 'chat --as D0001 [--url URL]    chat in the terminal through the running sandbox',
   async run(args, config, io) {
-    const { options } = parseArgs(args);
-    const as = typeof options['as'] === 'string' ? options['as'] : 'D0001';
-    const url = typeof options['url'] === 'string' ? options['url'] : `http://127.0.0.1:${config.server.port}`;
+    const parsed = parseCommandArgs(args, { as: { type: 'string' }, url: { type: 'string' } }, io);
+    if (!parsed) return 2;
+    const as = parsed.values.as ?? 'D0001';
+    const url = parsed.values.url ?? `http://127.0.0.1:${config.server.port}`;
     const seen = new Set<number>();
     const fetchPushes = async (print: boolean) => {
       const r = await fetch(`${url}/sandbox/outbox?to=${encodeURIComponent(as)}`);
@@ -17,7 +19,7 @@ export const chatCommand: CliCommand = {
       for (const m of messages) {
         if (seen.has(m.id)) continue;
         seen.add(m.id);
-        if (print && m.kind !== 'reply') io.out(`\n[推送·${m.kind}]\n${m.body}\n`);
+        if (print && m.kind !== 'reply') io.out(cliReplies.push(m.kind, m.body));
       }
     };
     try {
@@ -26,7 +28,7 @@ export const chatCommand: CliCommand = {
       io.err(`cannot reach ${url}: start the assistant first with \`npm start\` (the sandbox must be on).`);
       return 1;
     }
-    io.out(`以 ${as} 身份聊天（输入 /quit 退出）`);
+    io.out(cliReplies.chatAs(as));
     const rl = createInterface({ input: process.stdin, output: process.stdout });
     const timer = setInterval(() => void fetchPushes(true).catch(() => {}), 3000);
     try {

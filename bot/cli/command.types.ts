@@ -1,3 +1,4 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { AppConfig } from '../config.js';
 
 export interface CliIo {
@@ -13,21 +14,21 @@ export interface CliCommand {
   run(args: string[], config: Readonly<AppConfig>, io: CliIo): Promise<number>;
 }
 
-/** `--key value` and `--flag` options plus positional words. */
-export function parseArgs(args: string[]): { positional: string[]; options: Record<string, string | true> } {
-  const positional: string[] = [];
-  const options: Record<string, string | true> = {};
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a.startsWith('--')) {
-      const [k, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
-      const next = args[i + 1];
-      if (inline !== undefined) options[k] = inline;
-      else if (next !== undefined && !next.startsWith('--')) {
-        options[k] = next;
-        i++;
-      } else options[k] = true;
-    } else positional.push(a);
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * A command's `--options` and positional words, parsed strictly by `node:util` `parseArgs`: an unknown option or a
+ * missing value is reported on stderr and gives null (the command exits 2).
+ *
+ * @example
+ * const args = parseCommandArgs(['score', '--month', '2026-10'], { month: { type: 'string' } }, io);
+ * // { values: { month: '2026-10' }, positionals: ['score'] }
+ */
+export function parseCommandArgs<const O extends Options>(args: string[], options: O, io: CliIo) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (e) {
+    io.err((e as Error).message);
+    return null;
   }
-  return { positional, options };
 }

@@ -1,20 +1,13 @@
-import { migrateToLatest, openDatabase } from '../../db/connect.js';
-import { runSeedCli } from '../../db/seed/seed.cli.js';
-import { withDatabase } from './database.js';
+import { migrateDatabase, seedDatabase } from '../composition.js';
 import type { CliCommand } from './command.types.js';
 
 export const migrateCommand: CliCommand = {
   name: 'migrate',
   usage: 'migrate                       apply pending database migrations',
   async run(_args, config, io) {
-    const h = await openDatabase(config.db);
-    try {
-      const applied = await migrateToLatest(h.db);
-      io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
-      return 0;
-    } finally {
-      await h.close();
-    }
+    const applied = await migrateDatabase(config);
+    io.out(applied.length ? `applied: ${applied.join(', ')}` : 'database is up to date');
+    return 0;
   },
 };
 
@@ -22,6 +15,6 @@ export const seedCommand: CliCommand = {
   name: 'seed',
   usage: 'seed [--scale N] [--force]     generate the K demo data',
   async run(args, config, io) {
-    return withDatabase(config, (db) => runSeedCli(db, args, { isTTY: io.isTTY, write: io.out }));
+    return seedDatabase(config, args, { isTTY: io.isTTY, write: io.out });
   },
 };

@@ -1,25 +1,25 @@
-import { withDatabase } from './database.js';
-import { isMonth, previousMonth, scoreMonth } from '../scheduler/jobs/dealer-score.job.js';
-import { type CliCommand, parseArgs } from './command.types.js';
+import { withServices } from '../composition.js';
+import { isMonth, previousMonth } from '../scheduler/jobs/dealer-score.job.js';
+import { type CliCommand, parseCommandArgs } from './command.types.js';
 
 export const dealersCommand: CliCommand = {
   name: 'dealers',
   usage: 'dealers score [--month YYYY-MM]            score and re-tier every dealer (default: last month)',
   async run(args, config, io) {
-    const { positional, options } = parseArgs(args);
-    if (positional[0] !== 'score') {
+    const parsed = parseCommandArgs(args, { month: { type: 'string' } }, io);
+    if (parsed?.positionals[0] !== 'score') {
       io.err(`usage: npm run cli -- ${this.usage}`);
       return 2;
     }
     const now = new Date();
-    const month = options.month === undefined ? previousMonth(now) : options.month;
-    if (typeof month !== 'string' || !isMonth(month)) {
+    const month = parsed.values.month ?? previousMonth(now);
+    if (!isMonth(month)) {
       io.err('--month must be YYYY-MM');
       return 2;
     }
-    return withDatabase(config, async (db) => {
+    return withServices(config, async ({ services }) => {
       const started = performance.now();
-      const r = await scoreMonth(db, month, now);
+      const r = await services.scoreDealers(month, now);
       io.out(`dealers scored for ${month} (${Math.round(performance.now() - started)} ms)`);
       for (const [k, v] of Object.entries(r)) io.out(`  ${k.padEnd(10)} ${v}`);
       return 0;

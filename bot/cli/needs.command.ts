@@ -1,38 +1,36 @@
-import { isIsoDate } from '../../core/policies/index.js';
-import { addDays, shanghaiDate } from '../../core/common/time.js';
-import { withDatabase } from './database.js';
-import { needsReport } from '../../db/repositories/needs.repository.js';
+import { withServices } from '../composition.js';
+import { reportPeriod } from '../../core/needs/report-period.js';
 import { formatNeedsReport } from '../replies/needs.replies.js';
-import { type CliCommand, parseArgs } from './command.types.js';
+import { type CliCommand, parseCommandArgs } from './command.types.js';
 
-/** The report period: --from/--to (Shanghai dates, inclusive), default the last 30 days up to today. */
-export function reportPeriod(options: Record<string, string | true>, now: Date): { from: string; to: string } | string {
-  const to = options.to ?? shanghaiDate(now);
-  const from = options.from ?? addDays(typeof to === 'string' ? to : shanghaiDate(now), -29);
-  if (typeof from !== 'string' || !isIsoDate(from)) return '--from must be a date YYYY-MM-DD';
-  if (typeof to !== 'string' || !isIsoDate(to)) return '--to must be a date YYYY-MM-DD';
-  if (from > to) return '--from is after --to';
-  return { from, to };
-}
+const PERIOD_ERRORS = {
+  from: '--from must be a date YYYY-MM-DD',
+  to: '--to must be a date YYYY-MM-DD',
+  order: '--from is after --to',
+} as const;
 
 export const needsCommand: CliCommand = {
   name: 'needs',
   usage: 'needs report [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]   needs SLA report per tier',
   async run(args, config, io) {
-    const { positional, options } = parseArgs(args);
-    if (positional[0] !== 'report') {
+    const parsed = parseCommandArgs(
+      args,
+      { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
+      io,
+    );
+    if (parsed?.positionals[0] !== 'report') {
       io.err(`usage: npm run cli -- ${this.usage}`);
       return 2;
     }
     const now = new Date();
-    const period = reportPeriod(options, now);
-    if (typeof period === 'string') {
-      io.err(period);
+    const period = reportPeriod(parsed.values, now);
+    if ('error' in period) {
+      io.err(PERIOD_ERRORS[period.error]);
       return 2;
     }
-    return withDatabase(config, async (db) => {
-      const report = await needsReport(db, { ...period, now });
-      io.out(options.json ? JSON.stringify(report) : formatNeedsReport(report));
+    return withServices(config, async ({ services }) => {
+      const report = await services.needsReport({ ...period, now });
+      io.out(parsed.values.json ? JSON.stringify(report) : formatNeedsReport(report));
       return 0;
     });
   },

@@ -1,10 +1,8 @@
-import { withDatabase } from './database.js';
-import { PolicyService, type EffectReport, type PushReport } from '../../core/policies/policy.service.js';
 import { DomainError } from '../../core/common/errors.js';
-import { policyUnitOfWork, PolicyRepository } from '../../db/repositories/policies.repository.js';
-import { outboxNotifier } from '../pipeline/outbox.js';
+import type { EffectReport, PushReport } from '../../core/policies/policy.service.js';
+import { withServices } from '../composition.js';
 import { policyReplies } from '../replies/policies.replies.js';
-import { type CliCommand, parseArgs } from './command.types.js';
+import { type CliCommand, parseCommandArgs } from './command.types.js';
 
 const USAGE = 'policy push CODE [--promote] | policy effect CODE [--json]  [--now ISO]  pilot pushes and their effect';
 
@@ -43,39 +41,33 @@ export function formatEffectReport(r: EffectReport): string[] {
   ];
 }
 
-function withService<T>(config: Parameters<CliCommand['run']>[1], fn: (s: PolicyService) => Promise<T>): Promise<T> {
-  return withDatabase(config, (db) =>
-    fn(
-      new PolicyService(
-        new PolicyRepository(db),
-        policyUnitOfWork(db, (trx) => outboxNotifier(trx)),
-      ),
-    ),
-  );
-}
-
 export const policyCommand: CliCommand = {
   name: 'policy',
   usage: USAGE,
   async run(args, config, io) {
-    const { positional, options } = parseArgs(args);
-    const [action, code] = positional;
-    if ((action !== 'push' && action !== 'effect') || !code) {
+    const parsed = parseCommandArgs(
+      args,
+      { promote: { type: 'boolean' }, json: { type: 'boolean' }, now: { type: 'string' } },
+      io,
+    );
+    const [action, code] = parsed?.positionals ?? [];
+    if (!parsed || (action !== 'push' && action !== 'effect') || !code) {
       io.err(`usage: npm run cli -- ${USAGE}`);
       return 2;
     }
-    const now = typeof options['now'] === 'string' ? new Date(options['now']) : new Date();
+    const { values } = parsed;
+    const now = values.now === undefined ? new Date() : new Date(values.now);
     if (Number.isNaN(now.getTime())) {
       io.err('--now must be an ISO timestamp, e.g. 2026-11-26T10:00:00+08:00');
       return 2;
     }
     try {
-      const report = await withService<PushReport | EffectReport>(config, (service) =>
+      const report = await withServices<PushReport | EffectReport>(config, ({ services }) =>
         action === 'push'
-          ? service.push(code, { now, promote: options['promote'] === true, compose: policyReplies.push })
-          : service.effect(code, now),
+          ? services.policies.push(code, { now, promote: values.promote === true, compose: policyReplies.push })
+          : services.policies.effect(code, now),
       );
-      if (options['json'] === true) io.out(JSON.stringify(report));
+      if (values.json === true) io.out(JSON.stringify(report));
       else {
         const lines =
           action === 'push' ? formatPushReport(report as PushReport) : formatEffectReport(report as EffectReport);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { type Policy, parsePolicies } from '../../core/policies/policy.types.js';
-import { type CliCommand, type CliIo, parseArgs } from './command.types.js';
+import { type CliCommand, type CliIo, parseCommandArgs } from './command.types.js';
 
 const USAGE =
   "rebate --policy CODE --amount FEN | --dealer D0001 [--now ISO] [--json]  rebate what-if / a dealer's live position";
@@ -12,8 +12,8 @@ export function loadPolicyFile(): Policy[] {
 }
 
 /** `--policy CODE --amount FEN`: exactly one JSON object `{rate, rebate, next}` on stdout. */
-function whatIf(code: string, amountArg: string | true | undefined, io: CliIo): number {
-  if (typeof amountArg !== 'string' || !/^\d+$/.test(amountArg) || !Number.isSafeInteger(Number(amountArg))) {
+function whatIf(code: string, amountArg: string | undefined, io: CliIo): number {
+  if (amountArg === undefined || !/^\d+$/.test(amountArg) || !Number.isSafeInteger(Number(amountArg))) {
     io.err('--amount must be a non-negative integer number of fen (1 yuan = 100 fen)');
     return 2;
   }
@@ -35,25 +35,24 @@ function whatIf(code: string, amountArg: string | true | undefined, io: CliIo): 
 /** `--dealer CODE`: the dealer's live position under every policy that applies to them (opens the database). */
 async function dealerPosition(
   code: string,
-  nowArg: string | true | undefined,
+  nowArg: string | undefined,
   json: boolean,
   config: Parameters<CliCommand['run']>[1],
   io: CliIo,
 ): Promise<number> {
-  const now = typeof nowArg === 'string' ? new Date(nowArg) : new Date();
+  const now = nowArg === undefined ? new Date() : new Date(nowArg);
   if (Number.isNaN(now.getTime())) {
     io.err('--now must be an ISO timestamp, e.g. 2026-11-26T10:00:00+08:00');
     return 2;
   }
   // Loaded only here: the what-if above must not pay for (or need) a database.
-  const [{ withDatabase }, { PolicyRepository }, { PolicyService }, { progressLine }] = await Promise.all([
-    import('./database.js'),
-    import('../../db/repositories/policies.repository.js'),
-    import('../../core/policies/policy.service.js'),
+  const [{ withServices }, { progressLine }, { cliReplies }] = await Promise.all([
+    import('../composition.js'),
     import('../replies/policies.replies.js'),
+    import('../replies/cli.replies.js'),
   ]);
-  return withDatabase(config, async (db) => {
-    const service = new PolicyService(new PolicyRepository(db));
+  return withServices(config, async ({ services }) => {
+    const service = services.policies;
     const dealer = await service.findDealer(code);
     if (!dealer) {
       io.err(`dealer ${code} not found`);
@@ -70,10 +69,8 @@ async function dealerPosition(
       );
       return 0;
     }
-    io.out(
-      `${dealer.name}（${dealer.code}，${dealer.tier}${dealer.tags.length ? `，${dealer.tags.join('、')}` : ''}）`,
-    );
-    if (positions.length === 0) io.out('没有适用的政策。');
+    io.out(cliReplies.dealerHeading(dealer));
+    if (positions.length === 0) io.out(cliReplies.noPolicies);
     for (const p of positions) io.out(progressLine(p));
     return 0;
   });
@@ -83,10 +80,21 @@ export const rebateCommand: CliCommand = {
   name: 'rebate',
   usage: USAGE,
   async run(args, config, io) {
-    const { options } = parseArgs(args);
-    if (typeof options['policy'] === 'string') return whatIf(options['policy'], options['amount'], io);
-    if (typeof options['dealer'] === 'string') {
-      return dealerPosition(options['dealer'].toUpperCase(), options['now'], options['json'] === true, config, io);
+    const parsed = parseCommandArgs(
+      args,
+      {
+        policy: { type: 'string' },
+        amount: { type: 'string' },
+        dealer: { type: 'string' },
+        now: { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      io,
+    );
+    const values = parsed?.values ?? {};
+    if (values.policy !== undefined) return whatIf(values.policy, values.amount, io);
+    if (values.dealer !== undefined) {
+      return dealerPosition(values.dealer.toUpperCase(), values.now, values.json === true, config, io);
     }
     io.err(`usage: npm run cli -- ${USAGE}`);
     return 2;

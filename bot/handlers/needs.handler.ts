@@ -86,10 +86,7 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
 };
 
 /** "N1024 类别改为售后" from a manager: reads as a need (or status) request, but it changes the category. */
-async function managerNeedWords(
-  ctx: TurnContext<ManagerIdentity>,
-  slot: string | undefined,
-): Promise<TurnResult> {
+async function managerNeedWords(ctx: TurnContext<ManagerIdentity>, slot: string | undefined): Promise<TurnResult> {
   const ref = needIdOf(slot ?? /N\s*\d{2,}/i.exec(ctx.text)?.[0].replace(/\s/g, ''));
   if (!ref) return reply(needReplies.needIdMissing('N1024 进度'));
   const service = ctx.services.needs;

@@ -42,8 +42,7 @@ export const commonReplies = {
   handoff: (managerName: string) => `已通知您的客户经理${managerName}，会尽快联系您。`,
   handoffAlert: (dealer: string, code: string, text: string) =>
     `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
-  boundDealer: (name: string, code: string) =>
-    `这个账号已绑定 ${name}（${code}）。如需更换绑定，请联系您的客户经理。`,
+  boundDealer: (name: string, code: string) => `这个账号已绑定 ${name}（${code}）。如需更换绑定，请联系您的客户经理。`,
   boundManager: (name: string, code: string) => `这个账号已登记为客户经理 ${name}（${code}）。`,
   handoffIsManager: '您已是客户经理账号，可直接处理经销商需求。',
   noCourses: '近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。',

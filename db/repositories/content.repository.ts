@@ -23,6 +23,13 @@ export class KyselyCareContent implements CareContent {
       .select(['id', 'title', 'body', 'tags', 'tier', 'dealer_code'])
       .orderBy('id')
       .execute();
-    return rows.map((r) => ({ id: r.id, title: r.title, body: r.body, tags: r.tags, tier: r.tier, dealerCode: r.dealer_code }));
+    return rows.map((r) => ({
+      id: r.id,
+      title: r.title,
+      body: r.body,
+      tags: r.tags,
+      tier: r.tier,
+      dealerCode: r.dealer_code,
+    }));
   }
 }
