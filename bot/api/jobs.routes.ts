@@ -5,7 +5,8 @@ import { runInstant, runnableJobs } from '../scheduler/jobs/index.js';
 import type { ApiDeps } from './index.js';
 
 const params = z.object({ name: z.string() });
-const body = z.object({ date: z.iso.date().optional() }).strict().optional();
+// fastify hands a missing body over as null.
+const body = z.object({ date: z.iso.date().optional() }).strict().nullish();
 
 /**
  * Runs a job now for HQ (the running instance does it, so no second process needs the database):

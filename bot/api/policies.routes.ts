@@ -5,7 +5,8 @@ import { policyReplies } from '../replies/policies.replies.js';
 import type { ApiDeps } from './index.js';
 
 const params = z.object({ code: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/) });
-const pushBody = z.object({ promote: z.boolean().optional() }).strict().optional();
+// fastify hands a missing body over as null.
+const pushBody = z.object({ promote: z.boolean().optional() }).strict().nullish();
 
 /** HQ policy operations: push (pilot first, `promote` for the rest) and the effect report. Admin token required. */
 export function policiesRoutes(deps: ApiDeps) {
