@@ -63,7 +63,7 @@ export const generalHandlers: HandlerRegistry = {
       .map((c) => ({ c, score: c.tags.filter((t) => tags.includes(t)).length }))
       .sort((a, b) => b.score - a.score)
       .slice(0, 2);
-    if (ranked.length === 0) return reply('暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。');
-    return reply(`和您情况相近的经销商经验：\n${ranked.map(({ c }) => `【${c.title}】\n${c.body}`).join('\n\n')}`);
+    if (ranked.length === 0) return reply(commonReplies.noCases);
+    return reply(commonReplies.cases(ranked.map(({ c }) => c)));
   }),
 };

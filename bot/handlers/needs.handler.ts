@@ -88,7 +88,7 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
 /** "N1024 类别改为售后" from a manager: reads as a need (or status) request, but it changes the category. */
 async function managerNeedWords(ctx: TurnContext<ManagerIdentity>, slot: string | undefined): Promise<TurnResult> {
   const ref = needIdOf(slot ?? /N\s*\d{2,}/i.exec(ctx.text)?.[0].replace(/\s/g, ''));
-  if (!ref) return reply(needReplies.needIdMissing('N1024 进度'));
+  if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.detail));
   const service = ctx.services.needs;
   try {
     const category = categoryFromText(ctx.text);
@@ -154,7 +154,7 @@ export const needsHandlers: HandlerRegistry = {
 
   'am.need.claim': managerOnly(async (ctx, turn) => {
     const ref = needIdOf(turn.slots.need_id);
-    if (!ref) return reply(needReplies.needIdMissing('认领 N1024'));
+    if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.claim));
     try {
       const r = await ctx.services.needs.claim({
         managerCode: ctx.identity.managerCode,
@@ -172,7 +172,7 @@ export const needsHandlers: HandlerRegistry = {
 
   'am.need.resolve': managerOnly(async (ctx, turn) => {
     const ref = needIdOf(turn.slots.need_id);
-    if (!ref) return reply(needReplies.needIdMissing('N1024 已解决 安排了12月3日培训'));
+    if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.resolve));
     try {
       const { need } = await ctx.services.needs.resolve({
         managerCode: ctx.identity.managerCode,
@@ -189,7 +189,7 @@ export const needsHandlers: HandlerRegistry = {
 
   'am.need.transfer': managerOnly(async (ctx, turn) => {
     const ref = needIdOf(turn.slots.need_id);
-    if (!ref) return reply(needReplies.needIdMissing('转交 N1024 给 M007'));
+    if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.transfer));
     if (!turn.slots.manager_code) return reply(needReplies.transferTargetMissing(ref.code));
     try {
       const { need, to } = await ctx.services.needs.transfer({

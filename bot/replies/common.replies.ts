@@ -50,4 +50,7 @@ export const commonReplies = {
     `近期培训课程：\n${courses
       .map((c) => `· ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`)
       .join('\n')}\n想报名或申请专场培训，回复“申请培训 + 课程名”即可。`,
+  noCases: '暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。',
+  cases: (cases: ReadonlyArray<{ title: string; body: string }>) =>
+    `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】\n${c.body}`).join('\n\n')}`,
 };

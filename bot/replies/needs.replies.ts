@@ -129,6 +129,13 @@ export const needNotices: NeedNotices = {
 
 /** Replies in the conversation. */
 export const needReplies = {
+  /** How each manager command is written, for the reply that asks for the need id. */
+  examples: {
+    detail: 'N1024 进度',
+    claim: '认领 N1024',
+    resolve: 'N1024 已解决 安排了12月3日培训',
+    transfer: '转交 N1024 给 M007',
+  },
   dealerOnly: '这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。',
   submitted: (need: Need) =>
     `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。有图片可以直接发给我，我会附在这个需求上。`,

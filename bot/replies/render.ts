@@ -1,12 +1,11 @@
-import type { OutboxRoute } from '../../db/schema.js';
-
 /**
  * Replies are written once as plain Chinese text with light structure (【标题】, "· " bullets). WeCom app messages
  * render markdown, so there the structure becomes bold titles and the body keeps its lines; KF and the sandbox get
  * the plain text as written.
  */
 export function renderForRoute(
-  route: OutboxRoute,
+  /** The outbox route: only 'wecom_app' renders markdown, and 'kf' shows none. */
+  route: string,
   body: string,
   format: 'text' | 'markdown' = 'text',
 ): { body: string; format: 'text' | 'markdown' } {
