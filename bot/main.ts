@@ -30,7 +30,7 @@ import { buildServer } from './server.js';
 import { groundedRephraser } from './replies/rephrase.js';
 import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
-import { outboxNotifier } from './pipeline/outbox.js';
+import { MAX_MESSAGE_BYTES, outboxNotifier } from './pipeline/outbox.js';
 import { jobs } from './scheduler/jobs/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
@@ -130,7 +130,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       now: opts.now,
       log,
       // Explanations may be worded by the model after the turn commits, only if every number in them is computed.
-      rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts)) : undefined,
+      rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts), MAX_MESSAGE_BYTES) : undefined,
       rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
     });
     const dispatcher = new OutboxDispatcher(database.db, bus, {

@@ -1,5 +1,4 @@
 import { allNumbersGrounded } from '../../core/policies/number.guard.js';
-import { MAX_MESSAGE_BYTES } from '../pipeline/outbox.js';
 
 /** A template explanation and the numbers computed for it: what an LLM may rephrase. */
 export interface Explanation {
@@ -17,12 +16,14 @@ const MAX_REPHRASED_CHARS = 1200;
 export function chooseExplanation(
   template: Explanation,
   candidate: string | null | undefined,
+  /** One message's limit on the channel (the outbox's): a rephrasing must fit in one. */
+  maxBytes: number,
 ): { text: string; rephrased: boolean } {
   const text = candidate?.trim();
   if (
     text &&
     text.length <= MAX_REPHRASED_CHARS &&
-    Buffer.byteLength(text, 'utf8') <= MAX_MESSAGE_BYTES &&
+    Buffer.byteLength(text, 'utf8') <= maxBytes &&
     allNumbersGrounded(text, template.facts)
   )
     return { text, rephrased: true };
@@ -32,10 +33,11 @@ export function chooseExplanation(
 /** A rephraser for the worker: asks the model, then keeps its text only when `chooseExplanation` accepts it. */
 export function groundedRephraser(
   rephrase: (text: string, facts: readonly string[]) => Promise<string | null>,
+  maxBytes: number,
 ): (template: Explanation) => Promise<string | null> {
   return async (template) => {
     const candidate = await rephrase(template.text, template.facts).catch(() => null);
-    const chosen = chooseExplanation(template, candidate);
+    const chosen = chooseExplanation(template, candidate, maxBytes);
     return chosen.rephrased ? chosen.text : null;
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatYuan } from '../../core/policies/explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
+import { MAX_MESSAGE_BYTES } from '../../bot/pipeline/outbox.js';
 import { chooseExplanation } from '../../bot/replies/rephrase.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../fakes/llm/fake-openai.server.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
@@ -66,13 +67,13 @@ describe('LLM phrasing of policy explanations (fake OpenAI server, number guard)
 
   it('chooseExplanation: grounded, invented, empty and overlong candidates', () => {
     const template = { text: '您本季度累计 ¥1,250,000，处于 3% 档', facts: ['1,250,000', '1250000', '3%', '0.03'] };
-    expect(chooseExplanation(template, '累计125万元，返利比例百分之三')).toEqual({
+    expect(chooseExplanation(template, '累计125万元，返利比例百分之三', MAX_MESSAGE_BYTES)).toEqual({
       text: '累计125万元，返利比例百分之三',
       rephrased: true,
     });
-    expect(chooseExplanation(template, '累计125万元，返利比例4%').rephrased).toBe(false);
-    expect(chooseExplanation(template, '   ').rephrased).toBe(false);
-    expect(chooseExplanation(template, null).text).toBe(template.text);
-    expect(chooseExplanation(template, '好'.repeat(1300)).rephrased).toBe(false);
+    expect(chooseExplanation(template, '累计125万元，返利比例4%', MAX_MESSAGE_BYTES).rephrased).toBe(false);
+    expect(chooseExplanation(template, '   ', MAX_MESSAGE_BYTES).rephrased).toBe(false);
+    expect(chooseExplanation(template, null, MAX_MESSAGE_BYTES).text).toBe(template.text);
+    expect(chooseExplanation(template, '好'.repeat(1300), MAX_MESSAGE_BYTES).rephrased).toBe(false);
   });
 });
