@@ -13,7 +13,7 @@ import { extractRef, resolveRef } from './slots.extract.js';
 export const CONFIRM_DENY_STRONG =
   /取消|算了|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
 export const CONFIRM =
-  /确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
+  /^下$|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
 export const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
 // A lone emoji, ok or 好: read as yes, but the dialog re-asks once with the total.
 const WEAK_CONFIRM = /^(ok|okay|好|嗯+|行|y|(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+)[.!~]*$/u;
@@ -38,9 +38,21 @@ const Q_TOTAL = /总共|一共|合计|总价|总额|总金额|多少钱一共/;
 const Q_PRICE = /多少钱|价格|价钱|单价|什么价|啥价|贵不贵|优惠/;
 const Q_STOCK = /有货|现货|库存|还有|够不够|缺货|断货/;
 
-/** The first quantity said after `pos` (the one after 改成 wins over the old one: "不要八米了 改六米"). */
-function qtyAfter(f: Facts, pos: number): Qty | undefined {
-  return f.qtys.find((q) => q.start >= pos);
+const BARE_NUMBER_RE = new RegExp(`^\\s*(?:成|为|到|来|要)?\\s*(${NUMBER_SRC})(?![0-9]|\\s*[号日月天点年周%])`);
+
+/**
+ * The first quantity said after `pos` (the one after 改成 wins over the old one: "不要八米了 改六米"); a bare number
+ * right after the verb ("从30改成25", "多来俩") takes the unit of the product it is about.
+ */
+function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
+  const withUnit = f.qtys.find((q) => q.start >= pos);
+  if (withUnit) return withUnit;
+  const m = BARE_NUMBER_RE.exec(f.t.slice(verbEnd));
+  const qty = m ? parseNumber(m[1]!) : null;
+  if (m === null || qty === null || qty <= 0) return undefined;
+  const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
+  const unit = (skus.length === 1 && f.matcher.product(skus[0]!)?.unit) || '套';
+  return { start: verbEnd + m.index, end: verbEnd + m[0].length, qty, unit, each: false };
 }
 
 function specificSku(m: ProductMention): string | undefined {
@@ -50,9 +62,12 @@ function specificSku(m: ProductMention): string | undefined {
 function modify(f: Facts, change: DraftChange, items: ItemSlot[] | undefined, confidence: number): ParseResult {
   const slots: Slots = { change };
   if (items && items.length > 0) slots.items = items;
-  if (change.kind === 'date' && change.date) {
-    slots.date = change.date;
-    if (change.date_kind) slots.date_kind = change.date_kind;
+  // A date said with another change ("折叠门加一套 改后天送") changes the date too.
+  const date = change.date ?? f.date?.date;
+  if (date) {
+    if (change.kind !== 'date') Object.assign(change, { date, date_kind: f.date?.kind ?? 'on' });
+    slots.date = date;
+    slots.date_kind = change.date_kind ?? f.date?.kind ?? 'on';
     if (f.date?.rolledForward) slots.date_rolled_forward = true;
   }
   return parsed('order.modify', slots, confidence);
@@ -86,19 +101,37 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   }
 
   // 3. Deltas: "T80 少要三套", "N60 多要五套", "N60 也来20".
-  const qtyItems = f.items.items.filter((i) => i.qty !== undefined);
+  let qtyItems = f.items.items.filter((i) => i.qty !== undefined);
   const loose = qtyItems.length === 0 ? f.qtys[0] : undefined;
-  const setVerb = lastMatch(SET_VERB, f.t);
-  const delta = setVerb ? null : SUBTRACT_VERB.test(k) ? 'subtract' : ADD_VERB.test(k) ? 'add' : null;
-  if (delta && (qtyItems.length > 0 || loose)) {
+  // 改 about the date ("改后天送") is not a new quantity: a set verb counts when a number or product follows it.
+  let setVerb = lastMatch(SET_VERB, f.t);
+  const setEnd = setVerb ? setVerb.index + setVerb[0].length : 0;
+  const setQty = setVerb ? qtyAfter(f, setVerb.index, setEnd) : undefined;
+  const productAfterSet = setVerb ? f.mentions.filter((m) => m.start >= setEnd) : [];
+  if (setVerb && !setQty && productAfterSet.length === 0) setVerb = undefined;
+  const deltaVerb = setVerb ? null : (SUBTRACT_VERB.exec(f.t) ?? ADD_VERB.exec(f.t));
+  const delta = deltaVerb ? (SUBTRACT_VERB.test(deltaVerb[0]) ? 'subtract' : 'add') : null;
+  const deltaQty =
+    deltaVerb && qtyItems.length === 0
+      ? qtyAfter(f, deltaVerb.index, deltaVerb.index + deltaVerb[0].length)
+      : undefined;
+  if (delta && deltaQty && f.mentions.length === 1 && specificSku(f.mentions[0]!)) {
+    qtyItems = [{ sku: specificSku(f.mentions[0]!)!, qty: deltaQty.qty, unit: deltaQty.unit }];
+  }
+  if (delta && (qtyItems.length > 0 || loose || deltaQty)) {
     const change: DraftChange = { kind: delta };
+    const amount = loose ?? deltaQty;
     if (qtyItems.length > 0) change.items = qtyItems;
-    else if (loose) Object.assign(change, { qty: loose.qty, unit: loose.unit });
+    else if (amount) Object.assign(change, { qty: amount.qty, unit: amount.unit });
     return modify(f, change, qtyItems, hasItems ? HIGH : MID);
   }
 
-  // 4. A new quantity: "台面不要八米了 改六米", "N60改成40套", "N60 40套", "改成20".
-  const setQty = setVerb ? qtyAfter(f, setVerb.index) : undefined;
+  // 4. A new quantity or product: "台面不要八米了 改六米", "N60改成40套", "N60 40套", "改成20", "把N60换成N75".
+  if (setVerb && productAfterSet.length > 0) {
+    // What follows the verb is the new line; what came before it is the line it replaces.
+    const after = f.items.items.filter((i) => productAfterSet.some((m) => m.skus.length === 1 && m.skus[0] === i.sku));
+    if (after.length > 0) return modify(f, { kind: 'set', items: after }, after, MID);
+  }
   if (setQty || qtyItems.length > 0) {
     const targets = f.mentions.map(specificSku).filter((s): s is string => s !== undefined);
     let items = qtyItems;

@@ -2,16 +2,7 @@ import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
 import { normalize } from './normalize.js';
 import { type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
-import type {
-  Ambiguity,
-  Intent,
-  ItemSlot,
-  NeedCategory,
-  ParseContext,
-  ParseResult,
-  PolicyCode,
-  Slots,
-} from './nlu.types.js';
+import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
 import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extractRef } from './slots.extract.js';
 
@@ -37,9 +28,9 @@ const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
 
 const CANCEL = /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不要这单|砍掉/;
-const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|货/;
+const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货/;
 const ORDER_STATUS =
-  /到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
+  /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
 const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|老规矩|照旧|原样/;
 const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|老规矩|原样|复制/;
@@ -51,32 +42,40 @@ const CLAIM =
   /我接手|我拿了|我来看|我来处理|我来跟|我来负责|我来|我接|接了|接单|认领|领了|分给我|交给我|给我吧|我负责|我跟进|我处理|我去处理|归我/;
 const RESOLVE =
   /已解决|关了|关掉|已补发|解决了|已处理|处理完|处理好了|搞定|关闭|关单|办结|完结|结案|已完成|完成了|已办|已回复|已答复|已落实|标记.{0,12}(解决|完成|关闭)/;
+// Manager shorthand, read only from managers (from a dealer the same words are not a command).
+const CLAIM_SHORT =
+  /拿下|分到我|分给我|我跟|俺来|我来|我去|我这边|给我|我的$|算我|派给我|交我|归我|我接|^接|^take|认领|我负责|我处理|我盯/;
+const RESOLVE_SHORT =
+  /搞完|搞好|结了|结单|完成|ok了|好了|完事|办完|搞掂|解决|换好|可以关|弄好|弄完|处理掉|闭环|关闭|关了|关掉|搞定/;
+const AM_LIST_SHORT =
+  /(需求|工单|任务|活|单|事).{0,6}(有哪些|有几个|多少|挂着|没结|没搞定|没处理|没弄)|(哪些|几个|啥|什么).{0,6}(需求|工单|任务|没搞定|没处理|要处理|没结)|需求池|my\s*list|open\s*needs|手头的活|我的任务|今天.{0,4}(新进来|新来|进来)|要我处理|还挂着/;
 const TRANSFER = /转交|转给|转派|转到|交给|分给|指派给|派给|移交/;
 const LOOKUP = /查|看|资料|档案|情况|画像|信息|怎么样|数据|订货|销量|概况|详情|调出|调取|打开/;
 const QUESTION = /吗|\?|没有$|了没|呢$|怎么样|如何|多久|什么时候/;
 
-const NEED_STATUS_REF = /申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
+const NEED_STATUS_REF =
+  /的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
 const NEED_STATUS_ASK =
-  /批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
+  /有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
 
-const REBATE = /返利|返点|返现|档/;
+const REBATE = /返利|返点|返现|档|反利/;
 const REBATE_PROGRESS =
-  /进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
+  /^查|冲|账户|progress|进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
 const EXPLAIN =
   /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给/;
 const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
-  [/阶梯|梯度|台阶/, 'ladder_rebate'],
-  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
   [/周年/, 'anniversary_bonus'],
+  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
+  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|返利(规则|门槛|的计算|计算|怎么(算|划分)|按)/, 'ladder_rebate'],
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
 const RATING_SAID = /(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
 
 const STATEMENT =
-  /对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+  /额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票/;
 const TIER =
   /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
@@ -85,14 +84,14 @@ const ENROL =
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
 const CAMPAIGN_WORDS = /活动|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
 const TREND =
-  /好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
+  /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
   /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了多少|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各店|每个店/;
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 const CONTACT =
-  /已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
+  /去了|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
 const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
@@ -107,17 +106,17 @@ const TRAINING_REQUEST =
   /找个|找人|来店|到店|来我们|申请|派人|派个|请.{0,6}来|来给|给我们|上门|安排一次|组织一次|做个|搞个|办一次|办个|想要|需要/;
 
 const CASE_REQ =
-  /案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
+  /例子|成功做法|别人是怎么|做得好的|做成的|案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
 
 const HANDOFF =
-  /转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
+  /跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
 const HELP =
-  /你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
+  /介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
 const GREETING =
-  /^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
+  /新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
 // What remains of a greeting once these are gone must be (almost) nothing.
 const GREETING_STRIP =
-  /货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
+  /新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
 
 // Need categories, most specific first.
 const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
@@ -206,7 +205,8 @@ function parseRating(f: Facts, text: string): ParseResult | null {
 function parseManager(f: Facts, text: string): ParseResult | null {
   const { k } = f;
   if (f.needId) {
-    if (f.managerCode && TRANSFER.test(k)) {
+    // A need and another manager's code: hand it over ("N1031 转M010", "N1270 M003接一下").
+    if (f.managerCode && (TRANSFER.test(k) || !QUESTION.test(k))) {
       return parsed('am.need.transfer', { need_id: f.needId, manager_code: f.managerCode }, HIGH);
     }
     const res = RESOLVE.exec(f.t);
@@ -217,6 +217,16 @@ function parseManager(f: Facts, text: string): ParseResult | null {
       return parsed('am.need.resolve', slots, HIGH);
     }
     if (CLAIM.test(k)) return parsed('am.need.claim', { need_id: f.needId }, HIGH);
+    if (!QUESTION.test(k)) {
+      const done = RESOLVE_SHORT.exec(f.t);
+      if (done) {
+        const slots: Slots = { need_id: f.needId };
+        const note = resolutionNote(text, f.t, done.index + done[0].length);
+        if (note) slots.note = note;
+        return parsed('am.need.resolve', slots, MID);
+      }
+      if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', { need_id: f.needId }, MID);
+    }
   }
   if (f.dealerCode && !BIND.test(k)) {
     const contact = CONTACT.exec(f.t);
@@ -229,6 +239,7 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     return parsed('am.dealer.lookup', { dealer_code: f.dealerCode }, LOOKUP.test(k) ? HIGH : MID);
   }
   if (!f.needId && AM_LIST.test(k)) return parsed('am.need.list', {}, HIGH);
+  if (!f.needId && !f.dealerCode && AM_LIST_SHORT.test(k)) return parsed('am.need.list', {}, MID);
   const dealerName = LOOKUP.test(k) ? extractDealerName(k) : undefined;
   if (dealerName) return parsed('am.dealer.lookup', { dealer_name: dealerName }, MID);
   return null;
@@ -258,7 +269,9 @@ function looksManagerOnly(f: Facts): boolean {
 
 // ---- general intents
 
-function needCategory(k: string): { category: NeedCategory; strong: boolean } | null {
+function needCategory(text: string, ordering = false): { category: NeedCategory; strong: boolean } | null {
+  // Colours and sizes of an order ("G66隐形门 黑色 6套") describe the goods, not a product problem.
+  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制/g, '') : text;
   for (const [re, cat] of NEED_STRONG) if (re.test(k)) return { category: cat, strong: true };
   if (NEED_TRAINING.test(k)) return { category: 'training', strong: TRAINING_REQUEST.test(k) };
   if (NEED_AFTER_SALES.test(k)) return { category: 'after_sales', strong: true };
@@ -396,7 +409,10 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
   // 9. Reorder.
   if (
     !hasQtyItems &&
-    ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|老规矩|照旧/.test(k))
+    ((REORDER_REF.test(k) && REORDER_DO.test(k)) ||
+      /重复上一单|再来一单$|老样子|老规矩|照旧|(和|跟|同)上(个月|次|回)一样|还是上次|同上次|复购|reorder|same\s*as\s*last|再来一单一样/.test(
+        k,
+      ))
   ) {
     if (!NEED_STATUS_REF.test(k) || /单/.test(k)) return parsed('order.reorder', {}, HIGH);
   }
@@ -407,7 +423,7 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
     return parsed('need.status', ref?.kind === 'last_need' ? { ref } : {}, MID);
   }
 
-  const cat = needCategory(k);
+  const cat = needCategory(k, hasQtyItems && f.mentions.length > 0);
   const stockAsk =
     STOCK_AVAIL.test(k) ||
     ((STOCK_QTY.test(k) || PRICE.test(k)) && (f.mentions.length > 0 || /货|产品/.test(k))) ||

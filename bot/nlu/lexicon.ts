@@ -48,6 +48,9 @@ const WORDS: Record<string, string> = {
   manager: '客户经理',
   please: '请',
   // pinyin
+  human: '人工',
+  rengong: '人工',
+  duizhang: '对账',
   mingtian: '明天',
   houtian: '后天',
   jintian: '今天',
