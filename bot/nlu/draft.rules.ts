@@ -127,7 +127,8 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   }
 
   // 4. A new quantity or product: "台面不要八米了 改六米", "N60改成40套", "N60 40套", "改成20", "把N60换成N75".
-  if (setVerb && productAfterSet.length > 0) {
+  const sameClause = productAfterSet.length > 0 && !/[,;.!?]/.test(f.t.slice(setEnd, productAfterSet[0]!.start));
+  if (setVerb && sameClause) {
     // What follows the verb is the new line; what came before it is the line it replaces.
     const after = f.items.items.filter((i) => productAfterSet.some((m) => m.skus.length === 1 && m.skus[0] === i.sku));
     if (after.length > 0) return modify(f, { kind: 'set', items: after }, after, MID);

@@ -84,6 +84,7 @@ export function translateWords(s: string): string {
   return s.replace(/(?<![a-z0-9])[a-z]{2,}(?![a-z0-9])/g, (w, offset: number) => {
     let zh = WORDS[w];
     if (w === 'order') zh = ORDER_VERB_AFTER.test(s.slice(offset + w.length)) ? '下单' : '订单';
-    return zh === undefined || zh.length > w.length ? w : zh + ' '.repeat(w.length - zh.length);
+    // Padding goes first: the word ends where the original did, so a note cut after it starts at the right place.
+    return zh === undefined || zh.length > w.length ? w : ' '.repeat(w.length - zh.length) + zh;
   });
 }

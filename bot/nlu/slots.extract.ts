@@ -38,9 +38,9 @@ const TRAIL = /(怎么报名|怎么参加|可以吗|行吗|吗|吧|呢|谢谢|,.
 
 /** The words naming what to enrol in / join, from the enrol verb to the end of the clause. */
 function nameAfterVerb(k: string): string | undefined {
-  const m = /(报名|报个名|报一下|报|参加|参与|加入|预约)(一下|下)?/.exec(k);
+  const m = /(报名|报个名|报一下|报|参加|参与|加入|预约)(一下)?/.exec(k);
   let rest = m ? k.slice(m.index + m[0].length) : k.replace(LEAD, '');
-  rest = rest.replace(/^(参加|参与|一下|下|个|那个|这个|一期)+/, '').replace(TRAIL, '');
+  rest = rest.replace(/^(参加|参与|一下|个|那个|这个|一期)+/, '').replace(TRAIL, '');
   rest = rest.replace(/[\u0001.!?;:~]/g, '').replace(/的$/, '');
   return rest.length >= 2 && rest.length <= 30 ? rest : undefined;
 }
