@@ -25,6 +25,8 @@ export const handlers = completeHandlers({
   ...needsHandlers,
   ...orderHandlers,
   ...stockHandlers,
+  // TEMPORARY: replaced by the new-intent handlers
+  ...Object.fromEntries(INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [i, generalHandlers.unknown])),
 });
 
 /** Non-text messages: a dealer's image right after submitting a need belongs to that need. */
