@@ -1,0 +1,26 @@
+import { AccountError } from './accounts.errors.js';
+import type { DirectoryMatch } from './accounts.types.js';
+import { matchDealers } from './name-match.js';
+import type { DirectoryStore } from './ports.js';
+
+export const DIRECTORY_MATCH_LIMIT = 5;
+
+/**
+ * Finds a manager's dealer by (part of) its name (`am.dealer.lookup` with `dealer_name`): typos, homophones and
+ * "老王" for a contact's surname are tolerated; only the manager's own dealers (a regional manager: the region).
+ *
+ * @example
+ * const hits = await new DirectoryService(new DirectoryRepository(trx)).searchByName({ managerCode: 'M003', text: '老王建材' });
+ * // one hit → show its profile (NeedsService.lookupDealer with hits[0].entry.code); several → let the manager pick
+ */
+export class DirectoryService {
+  constructor(private readonly store: DirectoryStore) {}
+
+  async searchByName(input: { managerCode: string; text: string; limit?: number }): Promise<DirectoryMatch[]> {
+    const manager = await this.store.manager(input.managerCode);
+    if (!manager)
+      throw new AccountError('ACCOUNT.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
+    const entries = await this.store.dealersInScope(manager);
+    return matchDealers(input.text, entries, input.limit ?? DIRECTORY_MATCH_LIMIT);
+  }
+}
