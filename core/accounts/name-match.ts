@@ -84,7 +84,7 @@ export function nameScore(query: string, e: DirectoryEntry): number {
     const rest = nick[2]!;
     const hasSurname = e.contactNames.some((c) => c.startsWith(surname));
     // A nickname plus words of the name is a strong hint; the nickname alone only narrows to that contact's dealers.
-    const viaContact = hasSurname ? (rest ? 0.45 + 0.5 * text(rest) : 0.7) : 0.8 * text(rest);
+    const viaContact = hasSurname ? (rest ? 0.45 + 0.5 * text(rest) : 0.7) : 0.55 * text(rest);
     best = Math.max(best, viaContact);
   }
   return Math.round(best * 1000) / 1000;
