@@ -13,6 +13,9 @@ const at = (h: number) => new Date(NOW.getTime() + h * H);
 
 describe("a manager's open needs (am.need.list)", () => {
   let h: DatabaseHandle;
+  // Need ids start where migration 0002 puts them: `n(k)` is the k-th need inserted below.
+  let ids: number[] = [];
+  const n = (k: number) => ids[k - 1];
   // Listing sends nothing: every send is recorded and checked empty.
   const sent: string[] = [];
   const record = async (to: string) => {
@@ -48,7 +51,7 @@ describe("a manager's open needs (am.need.list)", () => {
       first_response_at: status === 'open' ? null : at(created + 1),
       created_at: at(created),
     });
-    await h.db
+    const rows = await h.db
       .insertInto('needs')
       .values([
         need(F.coreDealer, F.accountA, 'open', -2, 10), // 1: today, 10 h left
@@ -58,7 +61,9 @@ describe("a manager's open needs (am.need.list)", () => {
         need(F.keyDealerB, F.accountB, 'open', -1, 20), // 5: another region
         need(F.keyDealerB, F.accountA, 'claimed', -3, 20), // 6: transferred to M102 from the other region
       ])
+      .returning('id')
       .execute();
+    ids = rows.map((r) => Number(r.id));
   });
   afterAll(async () => {
     await h?.close();
@@ -66,7 +71,7 @@ describe("a manager's open needs (am.need.list)", () => {
 
   it("an account manager sees their dealers' open and claimed needs and those transferred to them, overdue first", async () => {
     const l = await list(F.accountA);
-    expect(l.items.map((i) => i.need.id)).toEqual([3, 2, 1, 6]);
+    expect(l.items.map((i) => i.need.id)).toEqual([n(3), n(2), n(1), n(6)]);
     expect(l.items.map((i) => i.dealerName)).toEqual([
       '嘉兴旧时光门业',
       '湖州良匠家居',
@@ -74,15 +79,15 @@ describe("a manager's open needs (am.need.list)", () => {
       '宁波安居建材',
     ]);
     expect(l.counts).toEqual({ all: 4, today: 2, overdue: 2 });
-    expect((await list(F.accountA, 'overdue')).items.map((i) => i.need.id)).toEqual([3, 2]);
-    expect((await list(F.accountA, 'today')).items.map((i) => i.need.id)).toEqual([1, 6]);
+    expect((await list(F.accountA, 'overdue')).items.map((i) => i.need.id)).toEqual([n(3), n(2)]);
+    expect((await list(F.accountA, 'today')).items.map((i) => i.need.id)).toEqual([n(1), n(6)]);
   });
 
   it("a regional manager sees their region's needs; the other region sees its own", async () => {
-    expect((await list(F.regionalA)).items.map((i) => i.need.id).sort()).toEqual([1, 2, 3]);
+    expect((await list(F.regionalA)).items.map((i) => i.need.id)).toEqual([n(3), n(2), n(1)]);
     // Need 6 was transferred to M102 but its dealer is still M103's: both see it.
-    expect((await list(F.accountB)).items.map((i) => i.need.id)).toEqual([5, 6]);
-    expect((await list(F.regionalB)).items.map((i) => i.need.id).sort()).toEqual([5, 6]);
+    expect((await list(F.accountB)).items.map((i) => i.need.id)).toEqual([n(5), n(6)]);
+    expect((await list(F.regionalB)).items.map((i) => i.need.id)).toEqual([n(5), n(6)]);
   });
 
   it('a dealer code is not a manager', async () => {
