@@ -188,8 +188,10 @@ describe('sell-through and trend replies', () => {
           dealerPreviousFen: 40_000_000,
           dealerShare: 0.75,
           regionShare: 0.6,
-          sellThroughQty: 320,
-          sellThroughPreviousQty: null,
+          sellThrough: [
+            { unit: '套', qty: 320, previousQty: null },
+            { unit: '米', qty: 12, previousQty: null },
+          ],
         },
       ],
       topProducts: [
@@ -207,7 +209,7 @@ describe('sell-through and trend replies', () => {
     };
     const text = trendReply(t);
     expect(text).toContain('【区域趋势｜浙江二线市场】近3个月（8月27日–11月26日）与前3个月相比，同类 8 家经销商：');
-    expect(text).toContain('· 窗类：进货 ¥6,000,000（+20%），门店卖出 320 件；占区域 60%，占您 75%');
+    expect(text).toContain('· 窗类：进货 ¥6,000,000（+20%），门店卖出 320套、12米；占区域 60%，占您 75%');
     expect(text).toContain('1. 窄边框平开窗 N60 ¥3,000,000（新增）');
     expect(text).toContain('您近3个月进货 ¥800,000，同类经销商平均 ¥1,250,000。');
   });

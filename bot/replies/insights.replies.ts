@@ -14,7 +14,8 @@ function windowWords(w: ComparedWindow): { now: string; before: string } {
       ? { now: '本月', before: '上月同期' }
       : { now: periodLabel(w.label), before: periodLabel(w.previous.start.slice(0, 7)) };
   }
-  return { now: `近${w.label.replace('d', '')}天`, before: '之前同样天数' };
+  const days = w.label.replace('d', '');
+  return { now: `近${days}天`, before: `前${days}天` };
 }
 
 const range = (w: ComparedWindow) => `${dayText(w.current.start)}–${dayText(w.current.end)}`;
@@ -27,7 +28,7 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     return `${head}\n近两个月没有门店动销数据${r.lastSaleDay ? `（最近一次是${dayText(r.lastSaleDay)}）` : ''}。门店 POS 数据同步后就能查询；如需帮助可以说“转人工”。`;
   }
   if (r.lines.length === 0) {
-    return `${head}\n${now}${r.skus ? '这些产品' : ''}没有动销记录，${before}也没有。`;
+    return `${head}\n${now}${r.skus ? '所问的产品' : ''}没有动销记录，${before}也没有。`;
   }
   const lines: (string | null)[] = [head];
   const totals = r.totals.map(
@@ -53,7 +54,8 @@ export function trendReply(t: TrendReport, f: ReplyFormat = 'text'): string {
   }
   const lines: (string | null)[] = [head];
   for (const c of t.categories.filter((x) => x.regionFen > 0 || x.regionPreviousFen > 0)) {
-    const sell = c.sellThroughQty > 0 ? `，门店卖出 ${c.sellThroughQty} 件` : '';
+    const sold = c.sellThrough.filter((u) => u.qty > 0).map((u) => `${u.qty}${u.unit}`);
+    const sell = sold.length ? `，门店卖出 ${sold.join('、')}` : '';
     lines.push(
       bullet(
         `${categoryNameZh(c.category)}：进货 ${formatYuan(c.regionFen)}（${changeText(c.change, c.regionFen)}）${sell}；占区域 ${shareText(c.regionShare)}，占您 ${shareText(c.dealerShare)}`,

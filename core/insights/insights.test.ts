@@ -133,7 +133,10 @@ describe('regional trends', () => {
     const t = categoryTrends({
       current: amounts(6_000_000, 4_000_000),
       previous: amounts(5_000_000, 5_000_000),
-      sellThrough: [{ category: 'windows', regionQty: 300, dealerQty: 20 }],
+      sellThrough: [
+        { category: 'windows', unit: '米', regionQty: 40, dealerQty: 0 },
+        { category: 'windows', unit: '套', regionQty: 300, dealerQty: 20 },
+      ],
       sellThroughPrevious: null,
       dealers: 8,
     });
@@ -144,10 +147,12 @@ describe('regional trends', () => {
       dealerFen: 600_000,
       dealerShare: 1,
       regionShare: 0.6,
-      sellThroughQty: 300,
-      sellThroughPreviousQty: null,
+      sellThrough: [
+        { unit: '套', qty: 300, previousQty: null },
+        { unit: '米', qty: 40, previousQty: null },
+      ],
     });
-    expect(t[1]).toMatchObject({ change: -0.2, dealerShare: 0, regionShare: 0.4, sellThroughQty: 0 });
+    expect(t[1]).toMatchObject({ change: -0.2, dealerShare: 0, regionShare: 0.4, sellThrough: [] });
   });
 
   it('widens to the market level nationwide when the province has too few dealers of it', async () => {
@@ -169,7 +174,7 @@ describe('regional trends', () => {
     const r = await new TrendsService(store).regional({ dealerCode: 'D0001', now: NOW });
     expect(scopes).toEqual(['浙江/县城', '*/县城']);
     expect(r.scope).toEqual({ province: null, marketLevel: '县城', dealers: 40, widened: true });
-    expect(r.categories[0]).toMatchObject({ category: 'windows', change: 1, sellThroughPreviousQty: null });
+    expect(r.categories[0]).toMatchObject({ category: 'windows', change: 1, sellThrough: [] });
     expect(r.topProducts).toEqual([
       { sku: 'KW-N60', name: 'N60', category: 'windows', fen: 3_000_000, previousFen: 1_000_000, change: 2 },
     ]);

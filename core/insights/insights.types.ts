@@ -71,8 +71,10 @@ export interface CategoryAmounts {
   dealerFen: number;
 }
 
+/** Units sold per category and unit (套, 米 and 个 do not add up). */
 export interface CategoryUnits {
   category: string;
+  unit: string;
   regionQty: number;
   dealerQty: number;
 }
@@ -97,9 +99,11 @@ export interface CategoryTrend {
   /** Share of this category in the dealer's / the scope's purchases (0–1). */
   dealerShare: number;
   regionShare: number;
-  /** Units sold through the scope's stores, current / previous window (null when no sell-through covers it). */
-  sellThroughQty: number;
-  sellThroughPreviousQty: number | null;
+  /**
+   * Units sold through the scope's stores per unit, most first: current window, and the previous one (null when no
+   * sell-through data covers it).
+   */
+  sellThrough: Array<{ unit: string; qty: number; previousQty: number | null }>;
 }
 
 export interface TrendReport {

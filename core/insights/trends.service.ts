@@ -27,8 +27,19 @@ export function categoryTrends(input: {
 }): CategoryTrend[] {
   const cats = new Set([...input.current, ...input.previous].map((c) => c.category));
   for (const s of input.sellThrough) cats.add(s.category);
-  const find = <T extends { category: string }>(xs: readonly T[] | null, c: string) =>
-    xs?.find((x) => x.category === c);
+  const find = <T extends { category: string }>(xs: readonly T[], c: string) => xs.find((x) => x.category === c);
+  const units = (category: string) =>
+    input.sellThrough
+      .filter((s) => s.category === category)
+      .map((s) => ({
+        unit: s.unit,
+        qty: s.regionQty,
+        previousQty:
+          input.sellThroughPrevious === null
+            ? null
+            : (input.sellThroughPrevious.find((p) => p.category === category && p.unit === s.unit)?.regionQty ?? 0),
+      }))
+      .sort((a, b) => b.qty - a.qty || a.unit.localeCompare(b.unit));
   const regionTotal = input.current.reduce((s, c) => s + c.regionFen, 0);
   const dealerTotal = input.current.reduce((s, c) => s + c.dealerFen, 0);
   return [...cats]
@@ -48,9 +59,7 @@ export function categoryTrends(input: {
         dealerPreviousFen: prev?.dealerFen ?? 0,
         dealerShare: share(dealerFen, dealerTotal),
         regionShare: share(regionFen, regionTotal),
-        sellThroughQty: find(input.sellThrough, category)?.regionQty ?? 0,
-        sellThroughPreviousQty:
-          input.sellThroughPrevious === null ? null : (find(input.sellThroughPrevious, category)?.regionQty ?? 0),
+        sellThrough: units(category),
       };
     })
     .sort((a, b) => b.regionFen - a.regionFen || a.category.localeCompare(b.category));

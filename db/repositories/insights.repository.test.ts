@@ -100,7 +100,19 @@ describe('sell-through and regional trends on the seeded demo', () => {
     expect(t.scope.dealers).toBe(n.n);
     expect(t.categories.reduce((s, c) => s + c.dealerShare, 0)).toBeCloseTo(t.dealerTotalFen > 0 ? 1 : 0, 9);
     // Sell-through starts 90 days back: the window before is not covered, so it is "unknown", not zero.
-    expect(t.categories.every((c) => c.sellThroughPreviousQty === null)).toBe(true);
+    expect(t.categories.every((c) => c.sellThrough.every((u) => u.previousQty === null))).toBe(true);
+    const units = (
+      await sql<{ category: string; unit: string; qty: number }>`
+        select p.category, p.unit, sum(s.qty)::int as qty from sell_through s join products p on p.sku = s.sku
+        join dealers d on d.code = s.dealer_code join regions r on r.id = d.region_id
+        where s.day between '2026-08-27' and '2026-11-26' and r.market_level = ${t.scope.marketLevel} and ${scope}
+        group by p.category, p.unit`.execute(h.db)
+    ).rows;
+    expect(units.length).toBeGreaterThan(0);
+    for (const u of units) {
+      const c = t.categories.find((x) => x.category === u.category);
+      expect(c?.sellThrough.find((x) => x.unit === u.unit)?.qty).toBe(u.qty);
+    }
     expect(t.topProducts.length).toBeGreaterThan(0);
   });
 });

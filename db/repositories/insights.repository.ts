@@ -142,16 +142,18 @@ export class InsightsRepository implements SalesStore, TrendStore {
       .innerJoin('regions as r', 'r.id', 'd.region_id')
       .select([
         'p.category',
+        'p.unit',
         sql<number>`sum(s.qty)`.as('region_qty'),
         sql<number>`coalesce(sum(s.qty) filter (where s.dealer_code = ${dealerCode}), 0)`.as('dealer_qty'),
       ])
       .where('s.day', '>=', start)
       .where('s.day', '<=', end)
       .where(regionInScope(scope))
-      .groupBy('p.category')
+      .groupBy(['p.category', 'p.unit'])
       .execute();
     return rows.map((r) => ({
       category: r.category,
+      unit: r.unit,
       regionQty: Number(r.region_qty),
       dealerQty: Number(r.dealer_qty),
     }));
