@@ -4,6 +4,21 @@ import { matchDealers } from './name-match.js';
 import type { DirectoryStore } from './ports.js';
 
 export const DIRECTORY_MATCH_LIMIT = 5;
+/** The best match is taken without asking when it is this far ahead of the next one. */
+export const CLEAR_LEAD = 0.15;
+
+export type DirectoryOutcome =
+  | { kind: 'one'; match: DirectoryMatch }
+  | { kind: 'several'; matches: DirectoryMatch[] }
+  | { kind: 'none' };
+
+/** One dealer when the search leaves no doubt (a single match, or a clear lead), else the list to pick from. */
+export function decideMatch(matches: readonly DirectoryMatch[]): DirectoryOutcome {
+  const [best, next] = matches;
+  if (!best) return { kind: 'none' };
+  if (!next || best.score - next.score >= CLEAR_LEAD) return { kind: 'one', match: best };
+  return { kind: 'several', matches: [...matches] };
+}
 
 /**
  * Finds a manager's dealer by (part of) its name (`am.dealer.lookup` with `dealer_name`): typos, homophones and
@@ -11,7 +26,7 @@ export const DIRECTORY_MATCH_LIMIT = 5;
  *
  * @example
  * const hits = await new DirectoryService(new DirectoryRepository(trx)).searchByName({ managerCode: 'M003', text: '老王建材' });
- * // one hit → show its profile (NeedsService.lookupDealer with hits[0].entry.code); several → let the manager pick
+ * decideMatch(hits); // 'one' → NeedsService.lookupDealer with its code; 'several' → let the manager pick
  */
 export class DirectoryService {
   constructor(private readonly store: DirectoryStore) {}

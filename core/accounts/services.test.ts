@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DirectoryEntry, ScoreRecord, TierFacts } from './accounts.types.js';
-import { DirectoryService } from './directory.service.js';
+import { DirectoryService, decideMatch } from './directory.service.js';
 import type { DirectoryStore, StatementStore, TierStore } from './ports.js';
 import { StatementService } from './statement.service.js';
 import { nextTierByScore, TierService, weakestDimension } from './tier.service.js';
@@ -130,5 +130,19 @@ describe('DirectoryService (in-memory store)', () => {
     await expect(
       new DirectoryService(store).searchByName({ managerCode: 'D0001', text: '华美' }),
     ).rejects.toMatchObject({ code: 'ACCOUNT.MANAGER_NOT_FOUND' });
+  });
+});
+
+describe('decideMatch', () => {
+  const m = (code: string, score: number) => ({
+    entry: { code, name: code, tier: 'key' as const, province: '', city: '', county: '', contactNames: [] },
+    score,
+  });
+
+  it('takes a single match or a clear lead, lists close ones, and says when there is none', () => {
+    expect(decideMatch([m('D0001', 0.7)])).toEqual({ kind: 'one', match: m('D0001', 0.7) });
+    expect(decideMatch([m('D0001', 1), m('D0002', 0.8)])).toMatchObject({ kind: 'one', match: { score: 1 } });
+    expect(decideMatch([m('D0001', 0.9), m('D0002', 0.85)])).toMatchObject({ kind: 'several' });
+    expect(decideMatch([])).toEqual({ kind: 'none' });
   });
 });
