@@ -1,3 +1,4 @@
+export * from './need-list.js';
 export * from './needs.errors.js';
 export * from './needs.service.js';
 export * from './needs.types.js';

@@ -1,6 +1,7 @@
 import { currentLadderFor, ladderPosition, type LadderPosition, qualifyingAmount } from '../policies/index.js';
 import type { Notifier } from '../common/notifier.port.js';
 import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
+import { NEED_LIST_LIMIT, type NeedList, type NeedListFilter, needList } from './need-list.js';
 import { NeedError } from './needs.errors.js';
 import {
   type DealerRef,
@@ -393,6 +394,22 @@ export class NeedsService {
       };
     }
     return { profile, activeNeeds, orders, rebate };
+  }
+
+  /**
+   * The manager's open needs (`am.need.list`: "我手上还有哪些没处理", "今天新来的", "超时的") with the time left on the
+   * running SLA clock, overdue first.
+   */
+  async listForManager(input: {
+    managerCode: string;
+    filter?: NeedListFilter;
+    now: Date;
+    limit?: number;
+  }): Promise<NeedList & { manager: ManagerRef }> {
+    const manager = await this.deps.store.manager(input.managerCode);
+    if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
+    const rows = await this.deps.store.openNeedsForManager(manager);
+    return { manager, ...needList(rows, input.filter ?? 'all', input.now, input.limit ?? NEED_LIST_LIMIT) };
   }
 
   /** The manager, the need (locked when it will change) and its dealer, if the manager may act on it. */

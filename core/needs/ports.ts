@@ -9,6 +9,7 @@ import type {
 } from './needs.types.js';
 import type { PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 import type { SlaClock, SlaStage } from './sla.js';
+import type { OpenNeedRow } from './need-list.js';
 
 export interface NewNeed {
   dealerCode: string;
@@ -85,6 +86,11 @@ export interface NeedStore {
   orderLinesSince(dealerCode: string, since: Date): Promise<PolicyOrderLine[]>;
   /** Every stored policy with its switches (the rebate position uses core/policies' currentLadderFor). */
   policyRecords(): Promise<PolicyRecord[]>;
+  /**
+   * Open and claimed needs a manager answers for: those they own, and those of their dealers (a regional manager:
+   * every dealer of their region), with the dealer's name.
+   */
+  openNeedsForManager(manager: ManagerRef): Promise<OpenNeedRow[]>;
 }
 
 export interface DealerProfile {

@@ -18,9 +18,11 @@ import type {
   NeedStore,
   NewNeed,
 } from '../../core/needs/ports.js';
+import type { OpenNeedRow } from '../../core/needs/need-list.js';
 import type { SlaClock, SlaStage } from '../../core/needs/sla.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database, NeedsTable } from '../schema.js';
+import { dealerInScope } from './dealer-search.repository.js';
 import { PolicyRepository } from './policies.repository.js';
 
 type NeedRow = Selectable<NeedsTable>;
@@ -361,6 +363,19 @@ export class NeedsRepository implements NeedStore {
 
   policyRecords(): Promise<PolicyRecord[]> {
     return new PolicyRepository(this.db).listPolicies({ skipInvalid: true });
+  }
+
+  async openNeedsForManager(manager: ManagerRef): Promise<OpenNeedRow[]> {
+    const rows = await this.db
+      .selectFrom('needs as n')
+      .innerJoin('dealers as d', 'd.code', 'n.dealer_code')
+      .selectAll('n')
+      .select('d.name as dealer_name')
+      .where('n.status', 'in', ['open', 'claimed'])
+      .where((eb) => eb.or([eb('n.owner_code', '=', manager.code), dealerInScope(manager, 'd')]))
+      .orderBy('n.id')
+      .execute();
+    return rows.map((r) => ({ need: toNeed(r), dealerName: r.dealer_name }));
   }
 }
 

@@ -1,0 +1,151 @@
+import type { ScoreDimensions, Statement, TierStatus } from '../../core/accounts/accounts.types.js';
+import { DEFAULT_SCORING } from '../../core/dealers/scoring.js';
+import { monthLabel } from '../../core/dealers/retier.messages.js';
+import { TIER_NAMES_ZH, TIER_RANK } from '../../core/dealers/tiers.js';
+import { formatYuan } from '../../core/policies/explain.js';
+import { shanghaiDate } from '../../core/common/time.js';
+import { bullet, dayText, periodLabel, type ReplyFormat, safe, title } from './format.js';
+import { fitBytes } from './policies.replies.js';
+
+/** Items listed per section before "……等 N 笔". */
+const LIST_MAX = 5;
+
+const ORDER_STATUS_ZH: Readonly<Record<string, string>> = {
+  placed: '已下单',
+  shipped: '已发货',
+  delivered: '已送达',
+  cancelled: '已取消',
+};
+
+export const DIMENSION_NAMES_ZH: Readonly<Record<keyof ScoreDimensions, string>> = {
+  purchaseScale: '采购规模',
+  categoryExpertise: '品类专长',
+  storeCoverage: '门店覆盖',
+  growthPotential: '成长潜力',
+  collaboration: '协同配合',
+};
+
+const DIMENSION_ORDER = Object.keys(DIMENSION_NAMES_ZH) as (keyof ScoreDimensions)[];
+
+const more = (shown: number, total: number, unit: string) => (total > shown ? `……等共 ${total} ${unit}` : null);
+
+/** "本月" / "本季度" while the period runs, else its name. */
+function periodWord(s: Statement): string {
+  if (s.period.running) return s.period.kind === 'month' ? '本月' : '本季度';
+  return periodLabel(s.period.label);
+}
+
+/** The statement of account (`account.statement`). */
+export function statementReply(s: Statement, f: ReplyFormat = 'text'): string {
+  const when = periodWord(s);
+  const head = `${title(`对账单｜${periodLabel(s.period.label)}${s.period.running ? `（截至${dayText(s.period.end)}）` : ''}`, f)}${safe(s.dealer.name, f)}`;
+  const lines: (string | null)[] = [head];
+  const quiet = s.orders.count === 0 && s.orders.cancelledCount === 0 && s.payments.count === 0 && s.billed.count === 0;
+  if (quiet) lines.push(`${when}没有订单和回款。`);
+  else {
+    const cancelled = s.orders.cancelledCount
+      ? `（另有 ${s.orders.cancelledCount} 笔已取消，${formatYuan(s.orders.cancelledFen)}）`
+      : '';
+    lines.push(`${when}订单 ${s.orders.count} 笔，合计 ${formatYuan(s.orders.totalFen)}${cancelled}`);
+    for (const o of s.orders.items.slice(0, LIST_MAX)) {
+      lines.push(
+        bullet(
+          `${o.orderNo} ${dayText(shanghaiDate(o.placedAt))} ${formatYuan(o.totalFen)} ${ORDER_STATUS_ZH[o.status] ?? o.status}`,
+          f,
+        ),
+      );
+    }
+    lines.push(more(LIST_MAX, s.orders.count, '笔'));
+    lines.push(`${when}回款 ${s.payments.count} 笔，合计 ${formatYuan(s.payments.totalFen)}`);
+    if (s.billed.count > 0) {
+      lines.push(
+        `${when}开出应收 ${formatYuan(s.billed.amountFen)}，已收 ${formatYuan(s.billed.paidFen)}，未收 ${formatYuan(s.billed.openFen)}`,
+      );
+    }
+  }
+  const b = s.balance;
+  lines.push(
+    b.totalFen > 0
+      ? `当前欠款 ${formatYuan(b.totalFen)}（应收未付 ${formatYuan(b.openReceivablesFen)}${b.unpaidPlacedFen ? `，已下单待开票 ${formatYuan(b.unpaidPlacedFen)}` : ''}）`
+      : '当前没有欠款。',
+  );
+  if (s.overdue.items.length > 0) {
+    lines.push(`逾期 ${s.overdue.items.length} 笔，共 ${formatYuan(s.overdue.totalFen)}：`);
+    for (const o of s.overdue.items.slice(0, LIST_MAX)) {
+      lines.push(
+        bullet(
+          `${o.orderNo ?? '应收款'} 未付 ${formatYuan(o.openFen)}，${dayText(o.dueDate)}到期，已逾期 ${o.daysOverdue} 天${o.blocking ? '（影响下单）' : ''}`,
+          f,
+        ),
+      );
+    }
+    lines.push(more(LIST_MAX, s.overdue.items.length, '笔'));
+  }
+  if (s.dueSoon.items.length > 0) {
+    lines.push(`${s.dueSoon.withinDays} 天内到期 ${formatYuan(s.dueSoon.totalFen)}：`);
+    for (const d of s.dueSoon.items.slice(0, LIST_MAX)) {
+      lines.push(
+        bullet(
+          `${d.orderNo ?? '应收款'} ${formatYuan(d.openFen)}，${d.daysLeft === 0 ? '今天到期' : `${dayText(d.dueDate)}到期`}`,
+          f,
+        ),
+      );
+    }
+    lines.push(more(LIST_MAX, s.dueSoon.items.length, '笔'));
+  }
+  const c = s.credit;
+  lines.push(
+    c.leftFen >= 0
+      ? `信用额度 ${formatYuan(c.limitFen)}，已用 ${formatYuan(c.usedFen)}，剩余 ${formatYuan(c.leftFen)}。`
+      : `信用额度 ${formatYuan(c.limitFen)}，已用 ${formatYuan(c.usedFen)}，超出 ${formatYuan(-c.leftFen)}。`,
+  );
+  lines.push(
+    c.canOrder
+      ? '目前可以正常下单。'
+      : `需先回款 ${formatYuan(c.settleFen)} 才能继续下单；对账有疑问可以直接说“账款有问题”，客户经理会核对。`,
+  );
+  return fitBytes(lines.filter((l): l is string => l !== null));
+}
+
+/** The dealer's tier (`tier.query`): tier, last re-tier and why, the five scores, the next step, the benefits. */
+export function tierReply(t: TierStatus, f: ReplyFormat = 'text'): string {
+  const tierName = (x: keyof typeof TIER_NAMES_ZH) => `「${TIER_NAMES_ZH[x]}」`;
+  const lines: (string | null)[] = [
+    `${title('合作等级', f)}${safe(t.dealer.name, f)}目前是${tierName(t.dealer.tier)}经销商。`,
+  ];
+  const c = t.lastChange;
+  if (c) {
+    const up = TIER_RANK[c.tierAfter] > TIER_RANK[c.tierBefore];
+    lines.push(
+      `${monthLabel(c.month)}评估由${tierName(c.tierBefore)}${up ? '升为' : '调整为'}${tierName(c.tierAfter)}${c.reasons.length ? `，依据：${c.reasons.join('；')}` : ''}。`,
+    );
+  }
+  const latest = t.latest;
+  if (latest) {
+    if (!c || c.month !== latest.month) {
+      lines.push(
+        `${monthLabel(latest.month)}评分 ${latest.total} 分${t.reasons.length ? `：${t.reasons.join('；')}` : ''}。`,
+      );
+    } else lines.push(`${monthLabel(latest.month)}评分 ${latest.total} 分。`);
+    lines.push('五项得分（满分 100）：');
+    for (const k of DIMENSION_ORDER) {
+      const w = Math.round(DEFAULT_SCORING.weights[k] * 100);
+      lines.push(bullet(`${DIMENSION_NAMES_ZH[k]}（权重 ${w}%）：${latest.dimensions[k]}`, f));
+    }
+  } else if (t.reasons.length) lines.push(`定级依据：${t.reasons.join('；')}。`);
+  if (t.next) {
+    const weakest = t.weakest ? `，其中「${DIMENSION_NAMES_ZH[t.weakest]}」得分最低，提升空间最大` : '';
+    lines.push(`距${tierName(t.next.tier)}（${t.next.minTotal} 分）还差 ${t.next.gap} 分${weakest}。`);
+  } else if (t.dealer.tier === 'silent') lines.push('恢复订货后，下次月度评估即可重新定级。');
+  lines.push(`${tierName(t.dealer.tier)}等级权益：`);
+  for (const b of t.benefits) lines.push(bullet(b, f));
+  return fitBytes(lines.filter((l): l is string => l !== null));
+}
+
+export const accountReplies = {
+  statement: statementReply,
+  tier: tierReply,
+  badPeriod: '请说明要查哪个月，例如“10月的对账单”或“本季度对账”。',
+  futurePeriod: (label: string) => `${periodLabel(label)}还没开始，可以查本月或之前月份的对账单。`,
+  dealerNotFound: '没有找到您的经销商账户，请先绑定（发送“绑定 D0012 手机号”）。',
+};

@@ -1,0 +1,36 @@
+import type { CreditFacts } from '../orders/credit.rules.js';
+import type {
+  DirectoryEntry,
+  DirectoryManager,
+  PeriodOrder,
+  ReceivableItem,
+  StatementDealer,
+  TierFacts,
+} from './accounts.types.js';
+
+/** What a statement of account reads; db/repositories/accounts.repository.ts implements it. */
+export interface StatementStore {
+  statementDealer(code: string): Promise<StatementDealer | null>;
+  /** Orders placed in [from, to) (instants), any status. */
+  ordersPlaced(dealerCode: string, from: Date, to: Date): Promise<PeriodOrder[]>;
+  /** Orders whose full payment (orders.paid_at) falls in [from, to). */
+  ordersPaid(dealerCode: string, from: Date, to: Date): Promise<PeriodOrder[]>;
+  /** Receivables invoiced in [from, to). */
+  receivablesBilled(dealerCode: string, from: Date, to: Date): Promise<ReceivableItem[]>;
+  /** Every receivable not fully paid. */
+  openReceivables(dealerCode: string): Promise<ReceivableItem[]>;
+  /** The same facts the order draft's credit check uses (core/orders' OrderStore.creditFacts). */
+  creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts>;
+}
+
+/** The dealer's tier and its scores (table dealer_scores). */
+export interface TierStore {
+  tierFacts(dealerCode: string): Promise<TierFacts | null>;
+}
+
+/** The manager's dealers, for finding one by name; db/repositories/dealer-search.repository.ts implements it. */
+export interface DirectoryStore {
+  manager(code: string): Promise<DirectoryManager | null>;
+  /** The dealers the manager looks after: their own, and for a regional manager every dealer of their region. */
+  dealersInScope(manager: DirectoryManager): Promise<DirectoryEntry[]>;
+}

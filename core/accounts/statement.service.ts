@@ -1,0 +1,35 @@
+import { addDays, shanghaiDate, shanghaiMidnight } from '../common/time.js';
+import { OVERDUE_BLOCK_DAYS } from '../orders/credit.rules.js';
+import { AccountError } from './accounts.errors.js';
+import type { Statement } from './accounts.types.js';
+import type { StatementStore } from './ports.js';
+import { buildStatement, statementPeriod } from './statement.rules.js';
+
+/**
+ * The dealer's statement of account (`account.statement`): the period's orders, payments and invoices, and today's
+ * balance, overdue items and credit left.
+ *
+ * @example
+ * const s = await new StatementService(new AccountsRepository(trx)).statement({ dealerCode: 'D0012', now });
+ * s.credit.leftFen; // credit left today, in fen
+ */
+export class StatementService {
+  constructor(private readonly store: StatementStore) {}
+
+  /** `period`: 'YYYY-MM', 'YYYY-Qn', 'quarter' or nothing (the running month). */
+  async statement(input: { dealerCode: string; period?: string; now: Date }): Promise<Statement> {
+    const today = shanghaiDate(input.now);
+    const period = statementPeriod(input.period, today);
+    const dealer = await this.store.statementDealer(input.dealerCode);
+    if (!dealer) throw new AccountError('ACCOUNT.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
+    const from = shanghaiMidnight(period.start);
+    const to = shanghaiMidnight(addDays(period.end, 1));
+    // Sequential on purpose: the store may be a single-connection transaction.
+    const orders = await this.store.ordersPlaced(dealer.code, from, to);
+    const paidOrders = await this.store.ordersPaid(dealer.code, from, to);
+    const billed = await this.store.receivablesBilled(dealer.code, from, to);
+    const open = await this.store.openReceivables(dealer.code);
+    const credit = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
+    return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit });
+  }
+}
