@@ -1,6 +1,6 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
-import { parseIntent } from '../nlu/intent.rules.js';
+import { parse } from '../nlu/parser.js';
 import { MANAGER_INTENTS, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { handleBinding } from './binding.js';
@@ -37,7 +37,7 @@ interface PreparedParse {
  * model never holds the database; the turn itself runs in the worker's transaction.
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep {
-  const ruleParse = (text: string, ctx: ParseContext) => parseIntent(text, ctx, deps.catalog());
+  const ruleParse = (text: string, ctx: ParseContext) => parse(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
   const prepare: ConversationStep['prepare'] = deps.fallback

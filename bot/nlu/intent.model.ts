@@ -21,6 +21,11 @@ const DEALER = '\ue005';
 const PHONE = '\ue006';
 const SEP = '|';
 
+const NUMBER_CODE = NUMBER.charCodeAt(0);
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/** ASCII punctuation and symbols other than letters/digits (after normalize, Chinese punctuation is ASCII). */
+const isAsciiPunct = (c: number) => !(isDigit(c) || (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a));
+
 const CODES_RE =
   /(?<![a-z0-9])(?:(s\s*o\s*[-_]?\s*(?:\d\s*){11}\d)|(n\s*[-_]?\s*\d{2,})|(d\s*[-_]?\s*\d{4})|(1[3-9]\d(?:[\s-]?\d){8}))(?![0-9])/g;
 const CODE_TOKENS = [ORDER_NO, NEED_ID, DEALER, PHONE];
@@ -54,17 +59,17 @@ export function classText(text: string, matcher: CatalogMatcher): string {
       prevSep = false;
       continue;
     }
-    const c = t[i]!;
-    if (c === ' ') continue;
-    if (c >= '0' && c <= '9') {
-      if (out[out.length - 1] !== NUMBER) out += NUMBER;
-      while (i + 1 < t.length && /[0-9.]/.test(t[i + 1]!)) i++;
+    const c = t.charCodeAt(i);
+    if (c === 0x20) continue;
+    if (isDigit(c)) {
+      if (out.charCodeAt(out.length - 1) !== NUMBER_CODE) out += NUMBER;
+      while (i + 1 < t.length && (isDigit(t.charCodeAt(i + 1)) || t.charCodeAt(i + 1) === 0x2e)) i++;
       prevSep = false;
-    } else if (/[,.!?;:~"'()[\]<>\-/\\、]/.test(c)) {
+    } else if (c < 0x80 ? isAsciiPunct(c) : c === 0x3001) {
       if (!prevSep) out += SEP;
       prevSep = true;
     } else {
-      out += c;
+      out += t[i];
       prevSep = false;
     }
   }
@@ -488,7 +493,7 @@ export class IntentModel {
       intents: [...this.intents],
       options: this.options,
       thresholds: this.thresholds,
-      bias: this.bias.map((b) => Math.round(b * 1e6) / 1e6),
+      bias: [...this.bias],
       scale: this.scale,
       weights: Buffer.from(bytes).toString('base64'),
     };
@@ -528,16 +533,29 @@ export class IntentModel {
       const end = start + this.count[b]!;
       for (let e = start; e < end; e++) s[this.cls[e]!]! += this.val[e]! * f.value;
     }
+    const mask = allowed ? this.maskOf(allowed) : undefined;
     let max = -Infinity;
-    for (let k = 0; k < K; k++) if (s[k]! > max && (!allowed || allowed(this.intents[k]!))) max = s[k]!;
+    for (let k = 0; k < K; k++) if (s[k]! > max && (!mask || mask[k])) max = s[k]!;
     let sum = 0;
     for (let k = 0; k < K; k++) {
-      s[k] = !allowed || allowed(this.intents[k]!) ? Math.exp(s[k]! - max) : 0;
+      s[k] = !mask || mask[k] ? Math.exp(s[k]! - max) : 0;
       sum += s[k]!;
     }
     const out: Scored[] = [];
     for (let k = 0; k < K; k++) out.push({ intent: this.intents[k]!, p: s[k]! / sum });
     return out.sort((a, b) => b.p - a.p || (a.intent < b.intent ? -1 : 1));
+  }
+
+  private readonly masks = new WeakMap<(intent: string) => boolean, Uint8Array>();
+
+  /** The allowed intents as a mask, computed once per predicate (callers pass long-lived predicates). */
+  private maskOf(allowed: (intent: string) => boolean): Uint8Array {
+    let m = this.masks.get(allowed);
+    if (!m) {
+      m = Uint8Array.from(this.intents, (i) => (allowed(i) ? 1 : 0));
+      this.masks.set(allowed, m);
+    }
+    return m;
   }
 }
 

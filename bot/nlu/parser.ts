@@ -73,8 +73,10 @@ export function parse(
 
 /** Intents the sender may have: identity comes from the channel, so a dealer never gets an am.* intent. */
 export function allowedFor(sender: ParseContext['sender']): (intent: string) => boolean {
-  return (i) => KNOWN.has(i) && (sender === 'manager' || !MANAGER_ONLY.has(i));
+  return sender === 'manager' ? MANAGER_ALLOWED : DEALER_ALLOWED;
 }
+const MANAGER_ALLOWED = (i: string) => KNOWN.has(i);
+const DEALER_ALLOWED = (i: string) => KNOWN.has(i) && !MANAGER_ONLY.has(i);
 
 /**
  * The decision between the rules' result and the model's ranking (asked lazily: a sure rule costs no model).
