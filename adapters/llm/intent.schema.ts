@@ -1,6 +1,7 @@
 /**
- * The intent contract (NLU.md) as a zod schema: what the LLM may propose. The rules parser may import it too.
- * It is sent to the model as the function's JSON Schema, then checked again here: the model proposes, the code decides.
+ * The intent contract (NLU.md) as a zod schema: what the LLM may propose. Its slots derive from the one slot schema
+ * in core/common/slots.ts (shared with the rule parser). It is sent to the model as the function's JSON Schema,
+ * then checked again here: the model proposes, the code decides.
  */
 import { z } from 'zod';
 
@@ -11,8 +12,9 @@ import {
   NEED_CATEGORIES,
   POLICY_KINDS,
 } from '../../core/common/intents.js';
+import { MAX_QTY, proposedItemSchema, proposedSlotsSchema } from '../../core/common/slots.js';
 
-export { INTENTS, NEED_CATEGORIES, POLICY_KINDS };
+export { INTENTS, MAX_QTY, NEED_CATEGORIES, POLICY_KINDS };
 export type { Intent };
 
 export const intentSchema = z.enum(INTENTS);
@@ -20,52 +22,10 @@ export const intentSchema = z.enum(INTENTS);
 /** Intents only an account manager may have (identity comes from the channel, never the text). */
 export const MANAGER_INTENTS: ReadonlySet<Intent> = new Set(MANAGER_INTENT_LIST);
 
-export const MAX_QTY = 100_000;
-
-export const itemSlotSchema = z.object({
-  sku: z
-    .string()
-    .regex(/^[A-Z]{2}-[A-Z0-9]{2,8}$/)
-    .optional()
-    .describe('catalog SKU, only when the mention fits exactly one product'),
-  mention: z.string().max(40).optional().describe('the product words as written, when no single SKU fits'),
-  qty: z.number().int().min(1).max(MAX_QTY).optional(),
-  unit: z.string().min(1).max(4).optional().describe('套, 樘, 个, 米, 卷'),
-});
+export const itemSlotSchema = proposedItemSchema;
 export type ItemSlot = z.infer<typeof itemSlotSchema>;
 
-export const slotsSchema = z.object({
-  items: z.array(itemSlotSchema).min(1).max(20).optional(),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/)
-    .optional()
-    .describe('YYYY-MM-DD'),
-  order_no: z
-    .string()
-    .regex(/^SO\d{12}$/)
-    .optional(),
-  need_id: z
-    .string()
-    .regex(/^N\d{1,9}$/)
-    .optional(),
-  category: z.enum(NEED_CATEGORIES).optional(),
-  rating: z.number().int().min(1).max(5).optional(),
-  policy: z.enum(POLICY_KINDS).optional(),
-  dealer_code: z
-    .string()
-    .regex(/^D\d{4}$/)
-    .optional(),
-  phone: z
-    .string()
-    .regex(/^1\d{10}$/)
-    .optional(),
-  manager_code: z
-    .string()
-    .regex(/^M\d{3}$/)
-    .optional(),
-  note: z.string().max(200).optional().describe('am.need.resolve: what was done'),
-});
+export const slotsSchema = proposedSlotsSchema;
 export type Slots = z.infer<typeof slotsSchema>;
 
 export const intentProposalSchema = z.object({

@@ -20,4 +20,6 @@ export const handlers = completeHandlers({
   ...needsHandlers,
   ...orderHandlers,
   ...stockHandlers,
+  // TEMPORARY: replaced by the new-intent handlers
+  ...Object.fromEntries(INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [i, generalHandlers.unknown])),
 });

@@ -34,39 +34,32 @@ export const UNITS = [
 ] as const;
 export type Unit = (typeof UNITS)[number];
 
-/** One product line. `qty`/`unit` are absent for stock questions or when the dealer gave no quantity. */
-export interface ItemSlot {
-  sku: string;
-  qty?: number;
-  unit?: string;
-}
+/**
+ * Slots come from the one slot schema (core/common/slots.ts) shared with the LLM adapter. What the dialog reads:
+ * - `items` lines in the order said, with `width_mm`/`height_mm`/`glass`/`opening`/`color` for configured items;
+ * - `change` (order.modify): the kind of draft change and what it names; a draft changes only when it is present;
+ * - `question`: a question asked while a draft is open (answer it, keep the draft);
+ * - `ref`: a reference to an earlier order/need or to one of `ParseContext.candidates`;
+ * - `date_kind`: 'by' for a deadline (月底前); `also`: further requests of the same message, in order.
+ */
+export type { DraftChange, DraftQuestion, ItemSlot, Ref, Slots } from '../../core/common/slots.js';
+import type { Slots } from '../../core/common/slots.js';
 
-export interface Slots {
-  items?: ItemSlot[];
-  /** ISO YYYY-MM-DD, Asia/Shanghai. */
-  date?: string;
-  /** Set when a date that looked past was moved to the next month/year: the dialog may double-check. */
-  date_rolled_forward?: boolean;
-  order_no?: string;
-  need_id?: string;
-  category?: NeedCategory;
-  policy?: PolicyCode;
-  rating?: number;
-  dealer_code?: string;
-  phone?: string;
-  manager_code?: string;
-  /** Resolution note of am.need.resolve. */
-  note?: string;
-  /** Free text next to a rating. */
-  comment?: string;
-}
-
-export type Awaiting = 'order_confirm' | 'need_rating' | 'binding' | 'clarify_product';
+/** What the conversation waits for; `clarify_*` follow a question of the bot (which product / how many / which order). */
+export type Awaiting =
+  | 'order_confirm'
+  | 'need_rating'
+  | 'binding'
+  | 'clarify_product'
+  | 'clarify_qty'
+  | 'clarify_order';
 
 export interface ParseContext {
   awaiting?: Awaiting;
   sender: 'dealer' | 'manager';
   now: Date;
+  /** SKUs the bot just offered ("N60 还是 N75？"), in the order shown: "第一个", "便宜的那个" pick among them. */
+  candidates?: readonly string[];
 }
 
 export interface Ambiguity {

@@ -29,6 +29,14 @@ export const INTENTS = [
   'am.need.resolve',
   'am.need.transfer',
   'am.dealer.lookup',
+  'account.statement',
+  'tier.query',
+  'training.enrol',
+  'campaign.join',
+  'trend.query',
+  'sales.query',
+  'am.need.list',
+  'am.contact.log',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 

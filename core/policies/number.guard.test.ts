@@ -57,3 +57,15 @@ describe('allNumbersGrounded', () => {
     expect(ungroundedNumbers('已订125万，返利4万', facts).map((t) => t.raw)).toEqual(['4万']);
   });
 });
+
+describe('Chinese numerals read as the NLU reads them (one parser)', () => {
+  it.each([
+    ['三百五', 'N:350'],
+    ['两千三', 'N:2300'],
+    ['一万二', 'N:12000'],
+    ['壹佰贰拾', 'N:120'],
+    ['二〇二六', 'N:2026'],
+  ])('%s → %s', (text, key) => {
+    expect(numbersIn(text).map((t) => t.key)).toEqual([key]);
+  });
+});

@@ -3,6 +3,8 @@
  * Numbers are compared by value, so '1,250,000' == '1250000' == '125万' and '3%' == '0.03' == '百分之三'.
  */
 
+import { CN_CHARS, parseDigitSequence, parseNumber } from '../common/numerals.js';
+
 export type NumberKind = 'number' | 'date' | 'year-month' | 'month-day' | 'year' | 'month' | 'code';
 
 export interface NumberToken {
@@ -13,22 +15,9 @@ export interface NumberToken {
   key: string;
 }
 
-const CN_DIGITS: Record<string, number> = {
-  零: 0,
-  〇: 0,
-  一: 1,
-  二: 2,
-  两: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
-};
-const CN_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
-const CN_NUM_CHARS = '零〇一二两三四五六七八九十百千万亿';
+// Chinese numerals are read by the project's one parser (core/common/numerals.ts).
+const CN_NUM_CHARS = CN_CHARS;
+const CN_FRAC_DIGITS = '零〇一二两三四五六七八九';
 
 /** Full-width digits and signs to ASCII (commas stay as written: a Chinese '，' is never a thousands separator). */
 function normaliseWidth(text: string): string {
@@ -55,41 +44,12 @@ function canonicalDecimal(digits: string, shift: number): string {
   return frac ? `${int}.${frac}` : int;
 }
 
-/** Parses a run of Chinese numerals (e.g. 一百二十五万, 三万, 二〇二六, 十二) to a canonical decimal string. */
+/** A run of Chinese numerals (一百二十五万, 三百五, 二〇二六 read digit by digit) as a canonical decimal string. */
 function parseChineseInteger(run: string): string | null {
-  const chars = [...run];
-  if (chars.every((c) => c in CN_DIGITS)) {
-    // digit-by-digit reading (二〇二六)
-    return canonicalDecimal(chars.map((c) => String(CN_DIGITS[c])).join(''), 0);
-  }
-  let total = 0n;
-  let section = 0n; // below 万
-  let digit = -1;
-  let big = 0n; // accumulated 万 part below 亿
-  for (const c of chars) {
-    if (c in CN_DIGITS) {
-      digit = CN_DIGITS[c] ?? 0;
-    } else if (c in CN_UNITS) {
-      const unit = BigInt(CN_UNITS[c] ?? 1);
-      section += BigInt(digit < 0 ? 1 : digit) * unit;
-      digit = -1;
-    } else if (c === '万') {
-      section += BigInt(Math.max(digit, 0));
-      big += section * 10_000n;
-      section = 0n;
-      digit = -1;
-    } else if (c === '亿') {
-      section += BigInt(Math.max(digit, 0));
-      total += (big + section) * 100_000_000n;
-      big = 0n;
-      section = 0n;
-      digit = -1;
-    } else {
-      return null;
-    }
-  }
-  section += BigInt(Math.max(digit, 0));
-  return (total + big + section).toString();
+  const digits = parseDigitSequence(run);
+  if (digits !== null) return canonicalDecimal(digits, 0);
+  const n = parseNumber(run);
+  return n === null || !Number.isInteger(n) ? null : String(n);
 }
 
 function percentOrPlain(value: string, percent: boolean): string {
@@ -114,11 +74,11 @@ const TOKEN_RE = new RegExp(
     // 6: codes with letters and digits (SO202611200012, D0012, KW-N60, Q4)
     `(?<code>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)*)`,
     // 7: 百分之 + number
-    String.raw`(?<pct>百分之(?<pctnum>\d+(?:\.\d+)?|[${CN_NUM_CHARS}]+(?:点[零〇一二三四五六七八九]+)?))`,
+    String.raw`(?<pct>百分之(?<pctnum>\d+(?:\.\d+)?|[${CN_NUM_CHARS}]+(?:点[${CN_FRAC_DIGITS}]+)?))`,
     // 8: Arabic number with thousands separators / decimals, optional 万/亿 and percent
     String.raw`(?<num>(?<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?<mult>[万亿]))?(?:\s*(?<pctSuffix>%|个百分点|个点))?)`,
     // 9: Chinese numerals, optional decimal part and percent
-    `(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[零〇一二三四五六七八九]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
+    `(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[${CN_FRAC_DIGITS}]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
   ].join('|'),
   'gu',
 );
@@ -126,7 +86,7 @@ const TOKEN_RE = new RegExp(
 function chineseValue(intRun: string, fracRun: string | undefined, mult = ''): string | null {
   const int = parseChineseInteger(intRun);
   if (int === null) return null;
-  const frac = fracRun ? [...fracRun].map((c) => String(CN_DIGITS[c] ?? 0)).join('') : '';
+  const frac = fracRun ? (parseDigitSequence(fracRun) ?? '') : '';
   return canonicalDecimal(frac ? `${int}.${frac}` : int, MULTIPLIER_SHIFT[mult] ?? 0);
 }
 
@@ -172,7 +132,7 @@ export function numbersIn(text: string): NumberToken[] {
       if (!frac && !pct) {
         if (intRun === '一') continue;
         if (/^[零〇]+$/.test(intRun)) continue;
-        if (/^[百千万亿]/.test(intRun)) continue;
+        if (/^[百佰千仟万萬亿億]/.test(intRun)) continue;
         if (intRun === '十' && after === '分') continue;
         if (intRun === '五' && after === '金') continue;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNumber } from './numbers.js';
+import { parseDigitSequence, parseNumber } from './numerals.js';
 
 describe('parseNumber', () => {
   it.each([
@@ -22,11 +22,34 @@ describe('parseNumber', () => {
     ['四十五万', 450_000],
     ['零', 0],
     ['2.5', 2.5],
+    ['两千三', 2300],
+    ['一万二', 12_000],
+    ['3.5万', 35_000],
+    ['〇', 0],
+    ['玖拾玖', 99],
+    ['伍佰', 500],
+    ['拾', 10],
+    ['两', 2],
+    ['一千零一', 1001],
+    ['一万零五百', 10_500],
   ])('%s → %d', (s, n) => {
     expect(parseNumber(s)).toBe(n);
   });
 
   it.each(['', '几', '一二三', '百十', '十十', '万', '三x', '两万万'])('%s does not parse', (s) => {
     expect(parseNumber(s)).toBeNull();
+  });
+});
+
+describe('parseDigitSequence', () => {
+  it.each([
+    ['二〇二六', '2026'],
+    ['一二三', '123'],
+    ['二零2六', '2026'],
+  ])('%s → %s', (s, n) => {
+    expect(parseDigitSequence(s)).toBe(n);
+  });
+  it.each(['', '十二', '二x'])('%s does not read as digits', (s) => {
+    expect(parseDigitSequence(s)).toBeNull();
   });
 });
