@@ -20,16 +20,16 @@ const P = '\ue001';
 const NUM = '\ue002';
 
 describe('classText', () => {
-  it('replaces products, numbers and codes by class tokens and drops spaces', () => {
-    expect(classText('N60 改成40套，谢谢', matcher)).toBe(`${P}改成${NUM}套|谢谢`);
+  it('replaces products, numbers and codes by class tokens; spaces and punctuation are one separator', () => {
+    expect(classText('N60 改成40套，谢谢', matcher)).toBe(`${P}|改成${NUM}套|谢谢`);
     expect(classText('订30套窄边框平开窗N60。', matcher)).toBe(`订${NUM}套${P}`);
-    expect(classText('ＳＯ２０２６１１２０００１２ 到哪了', matcher)).toBe('\ue003到哪了');
-    expect(classText('N1024 处理好了', matcher)).toBe('\ue004处理好了');
-    expect(classText('我是D0012 手机13800138000', matcher)).toBe('我是\ue005手机\ue006');
+    expect(classText('ＳＯ２０２６１１２０００１２ 到哪了', matcher)).toBe('\ue003|到哪了');
+    expect(classText('N1024处理好了', matcher)).toBe('\ue004处理好了');
+    expect(classText('我是D0012 ，手机13800138000', matcher)).toBe('我是\ue005|手机\ue006');
   });
 
   it('keeps Latin words lower-cased (cancel, rebate) and folds full-width', () => {
-    expect(classText('Cancel ＲＥＢＡＴＥ 12.5', matcher)).toBe(`cancelrebate${NUM}`);
+    expect(classText('Cancel ＲＥＢＡＴＥ 12.5', matcher)).toBe(`cancel|rebate|${NUM}`);
   });
 });
 

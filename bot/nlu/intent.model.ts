@@ -31,8 +31,9 @@ const CODES_RE =
 const CODE_TOKENS = [ORDER_NO, NEED_ID, DEALER, PHONE];
 
 /**
- * The message as the model sees it: normalised, without spaces, products/codes/numbers as class tokens and
- * punctuation as one separator. "N60 改成40套，谢谢" → "P改成#套|谢谢".
+ * The message as the model sees it: normalised, products/codes/numbers as class tokens, a run of spaces and
+ * punctuation as one separator (clauses matter: the first request names the intent). "N60 改成40套，谢谢" →
+ * "P|改成#套|谢谢".
  */
 export function classText(text: string, matcher: CatalogMatcher): string {
   const t = normalize(text);
@@ -60,7 +61,6 @@ export function classText(text: string, matcher: CatalogMatcher): string {
       continue;
     }
     const c = t.charCodeAt(i);
-    if (c === 0x20) continue;
     if (isDigit(c)) {
       if (out.charCodeAt(out.length - 1) !== NUMBER_CODE) out += NUMBER;
       while (i + 1 < t.length && (isDigit(t.charCodeAt(i + 1)) || t.charCodeAt(i + 1) === 0x2e)) i++;
@@ -84,6 +84,7 @@ const SALT_TEXT = 0x9e3779b1;
 const SALT_CTX = 0x85ebca6b;
 const SALT_WORD = 0xc2b2ae35;
 const SALT_META = 0x27d4eb2f;
+const SALT_FIRST = 0x165667b1;
 
 const BOUNDARY_START = 0x02;
 const BOUNDARY_END = 0x03;
@@ -93,9 +94,11 @@ export interface FeatureOptions {
   bits: number;
   /** Longest character n-gram. */
   maxN: number;
+  /** The n-grams of the first clause again, as their own features: the first request names the intent. */
+  firstClause: boolean;
 }
 
-export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, maxN: 3 };
+export const DEFAULT_FEATURES: FeatureOptions = { bits: 18, maxN: 3, firstClause: true };
 
 /** The sparse feature vector of one message: hashed indices, each with value 1/sqrt(count). */
 export interface Features {
@@ -103,14 +106,6 @@ export interface Features {
   n: number;
   value: number;
 }
-
-const AWAITING_CODES: Record<Awaiting | 'none', number> = {
-  none: 1,
-  order_confirm: 2,
-  need_rating: 3,
-  binding: 4,
-  clarify_product: 5,
-};
 
 /** Reused between calls: featurising allocates nothing but the class text. */
 function ngramHashes(
@@ -165,10 +160,14 @@ export class Featurizer {
     codes[len - 1] = BOUNDARY_END;
     const out = this.out;
     let n = ngramHashes(codes, len, SALT_TEXT, maxN, mask, out, 0);
+    if (this.options.firstClause) {
+      const sep = ct.indexOf(SEP);
+      if (sep > 0) n = ngramHashes(codes, sep + 1, SALT_FIRST, maxN, mask, out, n);
+    }
     // A waiting conversation changes what the same words mean ("好" confirms an order draft): the context
     // is conjoined with the uni- and bigrams, not just added.
-    const awaiting = AWAITING_CODES[ctx.awaiting ?? 'none'];
-    if (ctx.awaiting) n = ngramHashes(codes, len, (SALT_CTX + awaiting) >>> 0, 2, mask, out, n);
+    const awaiting = ctx.awaiting ?? 'none';
+    if (ctx.awaiting) n = ngramHashes(codes, len, hashWord(awaiting, SALT_CTX), 2, mask, out, n);
     // Latin words whole (cancel, rebate, mingtian): their character n-grams alone blur into each other.
     for (const w of ct.match(/[a-z]{2,}/g) ?? []) if (n < out.length) out[n++] = hashWord(w, SALT_WORD) & mask;
     const meta = [`a:${awaiting}`, `s:${ctx.sender}`, `l:${lengthBucket(ct.length)}`];
@@ -207,16 +206,19 @@ export interface TrainOptions {
   seed: number;
   /** Weights are stored as int8 multiples of max|w|/127; smaller ones are dropped. */
   quantize: boolean;
+  /** Also drop quantised weights with |q| ≤ prune (a smaller file for a negligible loss). */
+  prune: number;
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
   features: DEFAULT_FEATURES,
   epochs: 20,
-  lr: 0.5,
+  lr: 2,
   decay: 0.2,
-  l2: 1e-5,
+  l2: 1e-4,
   seed: 12,
   quantize: true,
+  prune: 2,
 };
 
 /** Seeded PRNG (mulberry32): shuffles and folds are the same on every machine. */
@@ -413,7 +415,7 @@ export class IntentModel {
       const x = m.w[at]!;
       if (x === 0) continue;
       const q = m.options.quantize ? Math.round(x / scale) : x;
-      if (q === 0) continue;
+      if (q === 0 || (m.options.quantize && Math.abs(q) <= m.options.prune)) continue;
       buckets.push(Math.floor(at / K));
       cls.push(at % K);
       val.push(m.options.quantize ? q * scale : x);

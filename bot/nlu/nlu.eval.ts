@@ -333,7 +333,7 @@ export async function runNluEvalCli(
   printMismatches(r, print);
   if (report) printBreakdown(lines, r, print);
   const summary: Record<string, number> = { n: r.n, intentAccuracy: r.intentAccuracy, slotAccuracy: r.slotAccuracy };
-  if (model && !parser) {
+  if (report && model && !parser) {
     const asked = results.filter((x) => needsClarification(x, model)).length;
     summary.askRate = r.n === 0 ? 0 : round4(asked / r.n);
   }
