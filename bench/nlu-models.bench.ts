@@ -52,9 +52,11 @@ const fold = stratifiedFolds(
 const thresholds =
   (() => {
     try {
-      return (JSON.parse(readFileSync(new URL('../bot/nlu/model/intent-model.json', import.meta.url), 'utf8')) as {
-        thresholds: typeof DEFAULT_THRESHOLDS;
-      }).thresholds;
+      return (
+        JSON.parse(readFileSync(new URL('../bot/nlu/model/intent-model.json', import.meta.url), 'utf8')) as {
+          thresholds: typeof DEFAULT_THRESHOLDS;
+        }
+      ).thresholds;
     } catch {
       return undefined;
     }
@@ -150,8 +152,11 @@ for (const option of options) {
       const ctx = evalContext(l);
       combined.push(l);
       combinedResults.push(
-        combine(parseIntent(l.text, ctx, matcher), () => ranked, thresholds, (intent) =>
-          slotsForIntent(intent, l.text, ctx, matcher),
+        combine(
+          parseIntent(l.text, ctx, matcher),
+          () => ranked,
+          thresholds,
+          (intent) => slotsForIntent(intent, l.text, ctx, matcher),
         ),
       );
     }
@@ -182,7 +187,8 @@ const header = [
   'µs/msg',
 ];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 console.log();
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));

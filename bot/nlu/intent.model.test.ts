@@ -76,7 +76,11 @@ describe('trainIntentModel', () => {
   });
 
   it('generalises a frame over products it never saw in that frame', () => {
-    const ex = (text: string, intent: string): TrainExample => ({ ct: classText(text, matcher), sender: 'dealer', intent });
+    const ex = (text: string, intent: string): TrainExample => ({
+      ct: classText(text, matcher),
+      sender: 'dealer',
+      intent,
+    });
     const train = [
       ex('N60有货吗', 'stock.query'),
       ex('T80还有货吗', 'stock.query'),
@@ -94,7 +98,12 @@ describe('trainIntentModel', () => {
 
   it('uses the context: the same word reads differently while an order draft waits', () => {
     const train: TrainExample[] = [
-      ...['好', '好的', '行', '可以'].map((t) => ({ ct: t, awaiting: 'order_confirm' as const, sender: 'dealer' as const, intent: 'confirm' })),
+      ...['好', '好的', '行', '可以'].map((t) => ({
+        ct: t,
+        awaiting: 'order_confirm' as const,
+        sender: 'dealer' as const,
+        intent: 'confirm',
+      })),
       ...['好', '好的', '你好', '嗨'].map((t) => ({ ct: t, sender: 'dealer' as const, intent: 'greeting' })),
     ];
     const model = trainIntentModel(train);

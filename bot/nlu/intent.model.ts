@@ -299,6 +299,7 @@ export function trainIntentModel(
   }
   return IntentModel.fromWeights({
     intents,
+    contexts: [...new Set(examples.map((e) => e.awaiting ?? 'none'))].sort(),
     options,
     w,
     bias: [...bias],
@@ -353,6 +354,8 @@ export interface IntentModelJson {
   intents: string[];
   options: TrainOptions;
   thresholds: Thresholds;
+  /** The `awaiting` values the corpus has: in any other context the model has no say. */
+  contexts: string[];
   bias: number[];
   /** Weight of int8 value q is q · scale. */
   scale: number;
@@ -383,6 +386,8 @@ export class IntentModel {
     readonly trainedOn: number,
     public thresholds: Thresholds,
     private readonly scale: number,
+    /** The `awaiting` values seen in training. */
+    readonly contexts: readonly string[],
   ) {
     this.featurizer = new Featurizer(options.features);
     this.probs = new Float64Array(intents.length);
@@ -397,6 +402,7 @@ export class IntentModel {
 
   static fromWeights(m: {
     intents: string[];
+    contexts: string[];
     options: TrainOptions;
     w: Float32Array;
     bias: number[];
@@ -431,6 +437,7 @@ export class IntentModel {
       m.trainedOn,
       m.thresholds ?? DEFAULT_THRESHOLDS,
       scale,
+      m.contexts,
     );
   }
 
@@ -466,6 +473,7 @@ export class IntentModel {
       json.trainedOn,
       json.thresholds,
       json.scale,
+      json.contexts,
     );
   }
 
@@ -495,10 +503,16 @@ export class IntentModel {
       intents: [...this.intents],
       options: this.options,
       thresholds: this.thresholds,
+      contexts: [...this.contexts],
       bias: [...this.bias],
       scale: this.scale,
       weights: Buffer.from(bytes).toString('base64'),
     };
+  }
+
+  /** The model was trained on messages in this context. */
+  knows(awaiting: string | undefined): boolean {
+    return this.contexts.includes(awaiting ?? 'none');
   }
 
   /** Number of stored (non-zero) weights. */
@@ -573,7 +587,12 @@ export function shippedIntentModel(): IntentModel {
 
 /** Labelled lines (the evaluation format) as training examples. */
 export function toExamples(
-  lines: ReadonlyArray<{ text: string; intent: string; context?: { awaiting?: Awaiting }; sender?: 'dealer' | 'manager' }>,
+  lines: ReadonlyArray<{
+    text: string;
+    intent: string;
+    context?: { awaiting?: Awaiting };
+    sender?: 'dealer' | 'manager';
+  }>,
   matcher: CatalogMatcher,
 ): TrainExample[] {
   return lines.map((l) => ({

@@ -21,9 +21,16 @@ import {
   trainIntentModel,
 } from './intent.model.js';
 import { parseIntent } from './intent.rules.js';
-import { DEFAULT_CATALOG_PATH, DEFAULT_EVAL_NOW, type EvalLine, evalContext, evaluateResults, parseEvalJsonl } from './nlu.eval.js';
+import {
+  DEFAULT_CATALOG_PATH,
+  DEFAULT_EVAL_NOW,
+  type EvalLine,
+  evalContext,
+  evaluateResults,
+  parseEvalJsonl,
+} from './nlu.eval.js';
 import type { Intent, ParseResult } from './nlu.types.js';
-import { allowedFor, combine, slotsForIntent } from './parser.js';
+import { HIGH_PRECISION, allowedFor, combine, slotsForIntent } from './parser.js';
 
 export const DEFAULT_CORPUS_PATH = new URL('./corpus/intents.jsonl', import.meta.url).pathname;
 
@@ -31,7 +38,8 @@ export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
-const RULES_SURE = [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95, 1.01];
+// Up to HIGH_PRECISION: a high-precision rule always stands.
+const RULES_SURE = [0.5, 0.6, 0.7, 0.8, 0.85, HIGH_PRECISION];
 const MODEL_OVERRIDE = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
 const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */

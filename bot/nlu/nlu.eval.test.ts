@@ -43,7 +43,10 @@ describe('nlu-eval CLI', () => {
     const summary = JSON.parse(out.at(-1)!);
     expect(summary).toMatchObject({ n: 140, k: 2 });
     expect(summary.folds).toHaveLength(2);
-    expect(summary.intentAccuracy).toBeCloseTo((summary.folds[0].intentAccuracy + summary.folds[1].intentAccuracy) / 2, 4);
+    expect(summary.intentAccuracy).toBeCloseTo(
+      (summary.folds[0].intentAccuracy + summary.folds[1].intentAccuracy) / 2,
+      4,
+    );
   });
 
   it('--report adds per-intent P/R/F1 and the confusions; --rules scores the rules alone', async () => {

@@ -170,7 +170,13 @@ export function intentBreakdown(
     const precision = (pred.get(intent) ?? 0) === 0 ? 0 : t / pred.get(intent)!;
     const recall = (gold.get(intent) ?? 0) === 0 ? 0 : t / gold.get(intent)!;
     const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
-    return { intent, support: gold.get(intent) ?? 0, precision: round4(precision), recall: round4(recall), f1: round4(f1) };
+    return {
+      intent,
+      support: gold.get(intent) ?? 0,
+      precision: round4(precision),
+      recall: round4(recall),
+      f1: round4(f1),
+    };
   });
   const confusions = [...conf.entries()]
     .map(([key, count]) => {

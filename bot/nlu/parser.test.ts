@@ -24,7 +24,11 @@ describe('combine (rules first, the model where they are unsure)', () => {
 
   it('keeps a sure rule result without asking the model', () => {
     let asked = false;
-    const r = combine(parsed('help', 0.95), () => ((asked = true), []), T, noSlots);
+    const rank = () => {
+      asked = true;
+      return [];
+    };
+    const r = combine(parsed('help', 0.95), rank, T, noSlots);
     expect(r).toMatchObject({ intent: 'help', source: 'rules' });
     expect(asked).toBe(false);
   });
@@ -58,22 +62,31 @@ describe('combine (rules first, the model where they are unsure)', () => {
 
   it('keeps the rules when the model is not confident enough to overrule them', () => {
     const r = combine(parsed('greeting', 0.6), () => ranking(['help', 0.45], ['greeting', 0.4]), T, noSlots);
-    expect(r).toMatchObject({ intent: 'greeting', source: 'rules', alternatives: [{ intent: 'help' }, { intent: 'greeting' }] });
+    expect(r).toMatchObject({
+      intent: 'greeting',
+      source: 'rules',
+      alternatives: [{ intent: 'help' }, { intent: 'greeting' }],
+    });
   });
 
   it('returns ambiguous when the rules find a product mention that fits several SKUs', () => {
     const amb = [{ mention: '窄边框', candidates: ['KW-N60', 'KW-N75'] }];
-    const r = combine({ kind: 'unknown', confidence: 0.3, reason: 'no_match' }, () => ranking(['stock.query', 0.9]), T, () => ({
-      slots: {},
-      ambiguities: amb,
-    }));
+    const r = combine(
+      { kind: 'unknown', confidence: 0.3, reason: 'no_match' },
+      () => ranking(['stock.query', 0.9]),
+      T,
+      () => ({
+        slots: {},
+        ambiguities: amb,
+      }),
+    );
     expect(r).toMatchObject({ kind: 'ambiguous', intent: 'stock.query', ambiguities: amb });
   });
 });
 
 describe('parse with a trained model', () => {
   const model = trainIntentModel(toExamples(DEV, matcher));
-  model.thresholds = { rulesSure: 1.01, modelOverride: 0, askBelow: 0.5 }; // the model decides everything
+  model.thresholds = { rulesSure: 0.9, modelOverride: 0, askBelow: 0.5 }; // the model decides below 0.9
 
   it('never gives a dealer a manager intent, whatever the model thinks', () => {
     expect(parse('N1024 我来处理', { ...dealer, sender: 'manager' }, matcher, model)).toMatchObject({
@@ -82,7 +95,10 @@ describe('parse with a trained model', () => {
     for (const text of ['N1024 我来处理', 'N1024', '那个需求我接了', 'D0012 资料', '标记一下已解决']) {
       const r = parse(text, dealer, matcher, model);
       expect(r.kind === 'unknown' || !r.intent.startsWith('am.'), text).toBe(true);
-      expect((r.alternatives ?? []).every((a) => !a.intent.startsWith('am.')), text).toBe(true);
+      expect(
+        (r.alternatives ?? []).every((a) => !a.intent.startsWith('am.')),
+        text,
+      ).toBe(true);
     }
   });
 
@@ -100,12 +116,28 @@ describe('parse with a trained model', () => {
     };
     expect(needsClarification(low, model)).toBe(true);
     expect(needsClarification({ ...low, source: 'rules' }, model)).toBe(false);
-    expect(needsClarification({ ...low, alternatives: [{ intent: 'help', p: 0.9 }, { intent: 'greeting', p: 0.05 }] }, model)).toBe(false);
+    expect(
+      needsClarification(
+        {
+          ...low,
+          alternatives: [
+            { intent: 'help', p: 0.9 },
+            { intent: 'greeting', p: 0.05 },
+          ],
+        },
+        model,
+      ),
+    ).toBe(false);
     expect(needsClarification(low, null)).toBe(false);
   });
 
   it('is the rules alone without a model', () => {
-    expect(parse('你好', dealer, matcher, null)).toEqual({ kind: 'parsed', intent: 'greeting', slots: {}, confidence: 0.85 });
+    expect(parse('你好', dealer, matcher, null)).toEqual({
+      kind: 'parsed',
+      intent: 'greeting',
+      slots: {},
+      confidence: 0.85,
+    });
   });
 
   it('allowedFor: managers get every known intent, dealers no am.*, nobody an intent this build lacks', () => {

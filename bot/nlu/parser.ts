@@ -1,7 +1,14 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { type IntentModel, type Scored, type Thresholds, shippedIntentModel } from './intent.model.js';
 import { parseIntent } from './intent.rules.js';
-import { type Ambiguity, INTENTS, type Intent, MANAGER_INTENTS, type ParseContext, type ParseResult } from './nlu.types.js';
+import {
+  type Ambiguity,
+  INTENTS,
+  type Intent,
+  MANAGER_INTENTS,
+  type ParseContext,
+  type ParseResult,
+} from './nlu.types.js';
 import type { Slots } from './nlu.types.js';
 
 /**
@@ -22,6 +29,9 @@ export type NluResult = ParseResult & {
   /** Who decided the intent. */
   source?: 'rules' | 'model';
 };
+
+/** A rule result this confident is a high-precision pattern: it always stands, whatever the thresholds. */
+export const HIGH_PRECISION = 0.9;
 
 /** Rule reasons for `unknown` that no model may overrule. */
 const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty']);
@@ -62,7 +72,8 @@ export function parse(
   model: IntentModel | null = shippedIntentModel(),
 ): NluResult {
   const r = parseIntent(text, ctx, matcher);
-  if (!model) return r;
+  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
+  if (!model || !model.knows(ctx.awaiting)) return r;
   return combine(
     r,
     () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
@@ -88,7 +99,8 @@ export function combine(
   thresholds: Thresholds,
   slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
 ): NluResult {
-  if (r.kind === 'unknown' ? VETOES.has(r.reason ?? '') : r.confidence >= thresholds.rulesSure) {
+  const sure = Math.min(thresholds.rulesSure, HIGH_PRECISION);
+  if (r.kind === 'unknown' ? VETOES.has(r.reason ?? '') : r.confidence >= sure) {
     return { ...r, source: 'rules' };
   }
   const alternatives = rank()
