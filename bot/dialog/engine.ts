@@ -1,6 +1,6 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
-import { parseIntent } from '../nlu/intent.rules.js';
+import { parse as nluParse } from '../nlu/parser.js';
 import { type FallbackParser, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import { parseSenderKey } from '../pipeline/identity.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
@@ -58,7 +58,7 @@ interface Turn {
  * slow model never holds the database; the turn itself runs in the worker's transaction.
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep {
-  const ruleParse = (text: string, ctx: ParseContext) => parseIntent(text, ctx, deps.catalog());
+  const ruleParse = (text: string, ctx: ParseContext) => nluParse(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
   /** Non-text messages: an image may belong to a need; everything else gets the default answer. */

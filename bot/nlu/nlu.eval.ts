@@ -1,6 +1,17 @@
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { CatalogMatcher } from './catalog.matcher.js';
+import {
+  DEFAULT_TRAIN,
+  type IntentModel,
+  type Thresholds,
+  type TrainOptions,
+  shippedIntentModel,
+  stratifiedFolds,
+  toExamples,
+  trainIntentModel,
+} from './intent.model.js';
 import { parseIntent } from './intent.rules.js';
+import { needsClarification, parse } from './parser.js';
 import type { Awaiting, ItemSlot, ParseContext, ParseResult } from './nlu.types.js';
 import { intentOf } from './nlu.types.js';
 
@@ -26,6 +37,8 @@ export interface EvalReport {
   intentAccuracy: number;
   slotAccuracy: number;
   mismatches: Mismatch[];
+  /** The predicted intent of every line, in order. */
+  predicted: string[];
 }
 
 /** Relative dates of the evaluation files resolve against this instant (NLU.md). */
@@ -66,15 +79,30 @@ export function slotsMatch(expected: Record<string, unknown>, got: Record<string
 
 /** Scores a parser on labelled lines exactly as NLU.md says. */
 export function evaluate(lines: readonly EvalLine[], parser: Parser, now: Date = DEFAULT_EVAL_NOW): EvalReport {
+  return evaluateResults(
+    lines,
+    lines.map((line) => parser(line.text, evalContext(line, now))),
+  );
+}
+
+/** The context the conversation would pass for this line. */
+export function evalContext(line: EvalLine, now: Date = DEFAULT_EVAL_NOW): ParseContext {
+  const ctx: ParseContext = { sender: line.sender ?? 'dealer', now };
+  if (line.context?.awaiting) ctx.awaiting = line.context.awaiting;
+  return ctx;
+}
+
+/** Scores results already computed, one per line in order. */
+export function evaluateResults(lines: readonly EvalLine[], results: readonly ParseResult[]): EvalReport {
   let intentOk = 0;
   let slotLines = 0;
   let slotOk = 0;
   const mismatches: Mismatch[] = [];
-  for (const line of lines) {
-    const ctx: ParseContext = { sender: line.sender ?? 'dealer', now };
-    if (line.context?.awaiting) ctx.awaiting = line.context.awaiting;
-    const r = parser(line.text, ctx);
+  const predicted: string[] = [];
+  lines.forEach((line, i) => {
+    const r = results[i]!;
     const intent = intentOf(r);
+    predicted.push(intent);
     const slots = (r.kind === 'unknown' ? {} : r.slots) as Record<string, unknown>;
     const iOk = intent === line.intent;
     if (iOk) intentOk++;
@@ -91,14 +119,126 @@ export function evaluate(lines: readonly EvalLine[], parser: Parser, now: Date =
         got: { intent, slots },
       });
     }
-  }
+  });
   const n = lines.length;
-  const round = (x: number) => Math.round(x * 10_000) / 10_000;
   return {
     n,
-    intentAccuracy: n === 0 ? 0 : round(intentOk / n),
-    slotAccuracy: slotLines === 0 ? 1 : round(slotOk / slotLines),
+    intentAccuracy: n === 0 ? 0 : round4(intentOk / n),
+    slotAccuracy: slotLines === 0 ? 1 : round4(slotOk / slotLines),
     mismatches,
+    predicted,
+  };
+}
+
+const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+
+export interface IntentScore {
+  intent: string;
+  /** Lines labelled with this intent. */
+  support: number;
+  precision: number;
+  recall: number;
+  f1: number;
+}
+
+export interface Confusion {
+  expected: string;
+  got: string;
+  count: number;
+}
+
+/** Per-intent precision/recall/F1 and the confusions, most frequent first. */
+export function intentBreakdown(
+  expected: readonly string[],
+  predicted: readonly string[],
+): { perIntent: IntentScore[]; confusions: Confusion[] } {
+  const labels = [...new Set([...expected, ...predicted])].sort();
+  const tp = new Map<string, number>();
+  const gold = new Map<string, number>();
+  const pred = new Map<string, number>();
+  const conf = new Map<string, number>();
+  const inc = (m: Map<string, number>, key: string) => m.set(key, (m.get(key) ?? 0) + 1);
+  expected.forEach((e, i) => {
+    const p = predicted[i]!;
+    inc(gold, e);
+    inc(pred, p);
+    if (e === p) inc(tp, e);
+    else inc(conf, `${e}\t${p}`);
+  });
+  const perIntent = labels.map((intent) => {
+    const t = tp.get(intent) ?? 0;
+    const precision = (pred.get(intent) ?? 0) === 0 ? 0 : t / pred.get(intent)!;
+    const recall = (gold.get(intent) ?? 0) === 0 ? 0 : t / gold.get(intent)!;
+    const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+    return {
+      intent,
+      support: gold.get(intent) ?? 0,
+      precision: round4(precision),
+      recall: round4(recall),
+      f1: round4(f1),
+    };
+  });
+  const confusions = [...conf.entries()]
+    .map(([key, count]) => {
+      const [e, g] = key.split('\t');
+      return { expected: e!, got: g!, count };
+    })
+    .sort((a, b) => b.count - a.count || a.expected.localeCompare(b.expected) || a.got.localeCompare(b.got));
+  return { perIntent, confusions };
+}
+
+export interface CrossValidation {
+  k: number;
+  folds: Array<{ n: number; intentAccuracy: number; slotAccuracy: number }>;
+  /** Mean over folds. */
+  intentAccuracy: number;
+  slotAccuracy: number;
+  /** Every line scored once, in its fold. */
+  lines: EvalLine[];
+  report: EvalReport;
+}
+
+/**
+ * k-fold cross-validation on a labelled corpus: per fold the model is trained on the other folds (rules
+ * unchanged) and the fold is parsed with rules + that model. Folds are stratified by intent and seeded.
+ */
+export function crossValidate(
+  lines: readonly EvalLine[],
+  k: number,
+  matcher: CatalogMatcher,
+  options: { seed?: number; train?: TrainOptions; thresholds?: Thresholds; now?: Date } = {},
+): CrossValidation {
+  const now = options.now ?? DEFAULT_EVAL_NOW;
+  const fold = stratifiedFolds(
+    lines.map((l) => l.intent),
+    k,
+    options.seed ?? 7,
+  );
+  const examples = toExamples(lines, matcher);
+  const folds: CrossValidation['folds'] = [];
+  const scored: EvalLine[] = [];
+  const results: ParseResult[] = [];
+  for (let f = 0; f < k; f++) {
+    const model = trainIntentModel(
+      examples.filter((_, i) => fold[i] !== f),
+      options.train ?? DEFAULT_TRAIN,
+    );
+    if (options.thresholds) model.thresholds = options.thresholds;
+    const test = lines.filter((_, i) => fold[i] === f);
+    const foldResults = test.map((l) => parse(l.text, evalContext(l, now), matcher, model));
+    const r = evaluateResults(test, foldResults);
+    folds.push({ n: r.n, intentAccuracy: r.intentAccuracy, slotAccuracy: r.slotAccuracy });
+    scored.push(...test);
+    results.push(...foldResults);
+  }
+  const mean = (xs: number[]) => round4(xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length));
+  return {
+    k,
+    folds,
+    intentAccuracy: mean(folds.map((f) => f.intentAccuracy)),
+    slotAccuracy: mean(folds.map((f) => f.slotAccuracy)),
+    lines: scored,
+    report: evaluateResults(scored, results),
   };
 }
 
@@ -111,8 +251,10 @@ export function ruleParserFromCsv(csv: string): Parser {
 export const DEFAULT_CATALOG_PATH = new URL('../../db/seed/data/catalog.csv', import.meta.url).pathname;
 
 /**
- * `nlu-eval FILE.jsonl [--now ISO] [--catalog CSV]`: prints one line per mismatch, then as the LAST line the
- * JSON `{"n":…,"intentAccuracy":…,"slotAccuracy":…}`. Returns the process exit code.
+ * `nlu-eval FILE.jsonl [--now ISO] [--catalog CSV] [--rules] [--cv K [--seed N]] [--report]`: prints one line per
+ * mismatch, then as the LAST line the JSON `{"n":…,"intentAccuracy":…,"slotAccuracy":…}` (plus, with --cv, the
+ * folds). Rules + the committed model by default; `--rules` for the rules alone. `--cv K` retrains the model per
+ * fold on FILE (rules unchanged). `--report` adds per-intent precision/recall/F1 and the top confusions.
  */
 export async function runNluEvalCli(
   argv: readonly string[],
@@ -123,16 +265,28 @@ export async function runNluEvalCli(
   let file: string | undefined;
   let now = DEFAULT_EVAL_NOW;
   let catalogPath = DEFAULT_CATALOG_PATH;
+  let cv = 0;
+  let seed = 7;
+  let rulesOnly = false;
+  let report = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--now' || a === '--catalog') {
+    if (a === '--now' || a === '--catalog' || a === '--cv' || a === '--seed') {
       const v = argv[++i];
       if (v === undefined) {
         print(`nlu-eval: ${a} needs a value`);
         return 2;
       }
       if (a === '--catalog') catalogPath = v;
-      else {
+      else if (a === '--cv' || a === '--seed') {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < (a === '--cv' ? 2 : 0)) {
+          print(`nlu-eval: invalid ${a} ${v}`);
+          return 2;
+        }
+        if (a === '--cv') cv = n;
+        else seed = n;
+      } else {
         now = new Date(v);
         if (Number.isNaN(now.getTime())) {
           print(`nlu-eval: invalid --now ${v}`);
@@ -140,18 +294,87 @@ export async function runNluEvalCli(
         }
       }
     } else if (a.startsWith('--now=')) now = new Date(a.slice(6));
+    else if (a === '--rules') rulesOnly = true;
+    else if (a === '--report') report = true;
     else if (a === '--') continue;
     else file ??= a;
   }
   if (!file) {
-    print('usage: nlu-eval FILE.jsonl [--now ISO] [--catalog catalog.csv]');
+    print('usage: nlu-eval FILE.jsonl [--now ISO] [--catalog catalog.csv] [--rules] [--cv K [--seed N]] [--report]');
     return 2;
   }
-  const p = parser ?? ruleParserFromCsv(await readFile(catalogPath));
-  const report = evaluate(parseEvalJsonl(await readFile(file)), p, now);
-  for (const m of report.mismatches) {
+  const lines = parseEvalJsonl(await readFile(file));
+  const matcher = new CatalogMatcher(parseCatalogCsv(await readFile(catalogPath)));
+  if (cv > 0) {
+    if (cv > lines.length) {
+      print(`nlu-eval: --cv ${cv} needs at least ${cv} lines`);
+      return 2;
+    }
+    const shipped = loadShipped();
+    const result = crossValidate(lines, cv, matcher, {
+      seed,
+      now,
+      ...(shipped ? { train: shipped.options, thresholds: shipped.thresholds } : {}),
+    });
+    printMismatches(result.report, print);
+    if (report) printBreakdown(result.lines, result.report, print);
+    result.folds.forEach((f, i) => {
+      print(`fold ${i + 1}/${cv}: n=${f.n} intent=${f.intentAccuracy} slots=${f.slotAccuracy}`);
+    });
+    print(
+      JSON.stringify({
+        n: lines.length,
+        intentAccuracy: result.intentAccuracy,
+        slotAccuracy: result.slotAccuracy,
+        k: cv,
+        folds: result.folds,
+      }),
+    );
+    return 0;
+  }
+  const model = rulesOnly ? null : loadShipped();
+  const p: Parser = parser ?? ((text, ctx) => parse(text, ctx, matcher, model));
+  const results = lines.map((l) => p(l.text, evalContext(l, now)));
+  const r = evaluateResults(lines, results);
+  printMismatches(r, print);
+  if (report) printBreakdown(lines, r, print);
+  const summary: Record<string, number> = { n: r.n, intentAccuracy: r.intentAccuracy, slotAccuracy: r.slotAccuracy };
+  if (report && model && !parser) {
+    const asked = results.filter((x) => needsClarification(x, model)).length;
+    summary.askRate = r.n === 0 ? 0 : round4(asked / r.n);
+  }
+  print(JSON.stringify(summary));
+  return 0;
+}
+
+function loadShipped(): IntentModel | null {
+  try {
+    return shippedIntentModel();
+  } catch {
+    return null; // no committed model yet: rules alone
+  }
+}
+
+function printMismatches(r: EvalReport, print: (line: string) => void) {
+  for (const m of r.mismatches) {
     print(`MISMATCH ${m.text}\texpected ${JSON.stringify(m.expected)}\tgot ${JSON.stringify(m.got)}`);
   }
-  print(JSON.stringify({ n: report.n, intentAccuracy: report.intentAccuracy, slotAccuracy: report.slotAccuracy }));
-  return 0;
+}
+
+function printBreakdown(lines: readonly EvalLine[], r: EvalReport, print: (line: string) => void) {
+  const { perIntent, confusions } = intentBreakdown(
+    lines.map((l) => l.intent),
+    r.predicted,
+  );
+  const w = Math.max(6, ...perIntent.map((s) => s.intent.length));
+  print(`${'intent'.padEnd(w)}  support  precision  recall      f1`);
+  for (const s of perIntent) {
+    print(
+      `${s.intent.padEnd(w)}  ${String(s.support).padStart(7)}  ${s.precision.toFixed(4).padStart(9)}  ${s.recall
+        .toFixed(4)
+        .padStart(6)}  ${s.f1.toFixed(4).padStart(6)}`,
+    );
+  }
+  print('top confusions (expected → got):');
+  for (const c of confusions.slice(0, 15)) print(`  ${c.count}× ${c.expected} → ${c.got}`);
 }

@@ -26,7 +26,8 @@ describe('LLM fallback parser (fake OpenAI server)', () => {
     await app.say(dealers[0]!, '你好');
     expect(fake.requests.length).toBe(before); // the rules were sure
     fake.enqueue({ kind: 'tool', args: { intent: 'help', slots: {} } });
-    const replies = await app.say(dealers[0]!, '嗯那个你们这个东西平时都能干点啥呀');
+    // Unclear to the rules and to the trained model alike (the model now reads "你们这个东西能干点啥" as help).
+    const replies = await app.say(dealers[0]!, '就那个 嗯 你懂的');
     expect(fake.requests.length).toBe(before + 1);
     expect(replies.join('')).toContain('我可以帮您');
   });

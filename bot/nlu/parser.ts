@@ -1,0 +1,138 @@
+import type { CatalogMatcher } from './catalog.matcher.js';
+import { type IntentModel, type Scored, type Thresholds, shippedIntentModel } from './intent.model.js';
+import { parseIntent } from './intent.rules.js';
+import {
+  type Ambiguity,
+  INTENTS,
+  type Intent,
+  MANAGER_INTENTS,
+  type ParseContext,
+  type ParseResult,
+} from './nlu.types.js';
+import type { Slots } from './nlu.types.js';
+
+/**
+ * Understanding = rules + model. The rules run first; a rule result at or above the model's `rulesSure`
+ * confidence stands (codes, high-precision patterns), and so do the rules' vetoes (injection, manager-only
+ * words from a dealer, negated orders). Otherwise the trained model decides the intent and the rules extract
+ * that intent's slots. The two likeliest readings travel with the result for the dialogue's question.
+ */
+
+export interface Alternative {
+  intent: Intent;
+  p: number;
+}
+
+export type NluResult = ParseResult & {
+  /** The model's two likeliest readings, when the model was asked. */
+  alternatives?: Alternative[];
+  /** Who decided the intent. */
+  source?: 'rules' | 'model';
+};
+
+/** A rule result this confident is a high-precision pattern: it always stands, whatever the thresholds. */
+export const HIGH_PRECISION = 0.9;
+
+/** Rule reasons for `unknown` that no model may overrule. */
+const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty']);
+
+const KNOWN = new Set<string>(INTENTS);
+const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
+
+/**
+ * The rules' slots for a given intent. Temporary seam until the rules expose `slotsForIntent`: the rules'
+ * own parse supplies the entities; a stock question carries products only.
+ */
+export function slotsForIntent(
+  intent: Intent,
+  text: string,
+  ctx: ParseContext,
+  matcher: CatalogMatcher,
+): { slots: Slots; ambiguities: Ambiguity[] } {
+  const r = parseIntent(text, ctx, matcher);
+  if (r.kind === 'unknown') return { slots: {}, ambiguities: [] };
+  const ambiguities = r.kind === 'ambiguous' ? r.ambiguities : [];
+  if (intent === 'stock.query' && r.slots.items) {
+    return { slots: { items: r.slots.items.map((i) => ({ sku: i.sku })) }, ambiguities };
+  }
+  return { slots: r.slots, ambiguities };
+}
+
+export interface ParserDeps {
+  matcher: CatalogMatcher;
+  /** null: rules only. */
+  model: IntentModel | null;
+}
+
+/** Parses one message with rules + model. Pure and synchronous. */
+export function parse(
+  text: string,
+  ctx: ParseContext,
+  matcher: CatalogMatcher,
+  model: IntentModel | null = shippedIntentModel(),
+): NluResult {
+  const r = parseIntent(text, ctx, matcher);
+  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
+  if (!model || !model.knows(ctx.awaiting)) return r;
+  return combine(
+    r,
+    () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
+    model.thresholds,
+    (intent) => slotsForIntent(intent, text, ctx, matcher),
+  );
+}
+
+/** Intents the sender may have: identity comes from the channel, so a dealer never gets an am.* intent. */
+export function allowedFor(sender: ParseContext['sender']): (intent: string) => boolean {
+  return sender === 'manager' ? MANAGER_ALLOWED : DEALER_ALLOWED;
+}
+const MANAGER_ALLOWED = (i: string) => KNOWN.has(i);
+const DEALER_ALLOWED = (i: string) => KNOWN.has(i) && !MANAGER_ONLY.has(i);
+
+/**
+ * The decision between the rules' result and the model's ranking (asked lazily: a sure rule costs no model).
+ * Separate from `parse` so that cross-validation can replay it under other thresholds.
+ */
+export function combine(
+  r: ParseResult,
+  rank: () => readonly Scored[],
+  thresholds: Thresholds,
+  slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
+): NluResult {
+  const sure = Math.min(thresholds.rulesSure, HIGH_PRECISION);
+  if (r.kind === 'unknown' ? VETOES.has(r.reason ?? '') : r.confidence >= sure) {
+    return { ...r, source: 'rules' };
+  }
+  const alternatives = rank()
+    .slice(0, 2)
+    .map((s) => ({ intent: s.intent as Intent, p: s.p }));
+  const top = alternatives[0];
+  const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
+  if (!top || top.intent === ruleIntent || top.p < thresholds.modelOverride) {
+    return { ...r, alternatives, source: 'rules' };
+  }
+  if (top.intent === 'unknown') {
+    return { kind: 'unknown', confidence: top.p, reason: 'model', alternatives, source: 'model' };
+  }
+  const { slots, ambiguities } = slotsFor(top.intent);
+  const base = { intent: top.intent, slots, confidence: top.p, alternatives, source: 'model' as const };
+  return ambiguities.length > 0 ? { kind: 'ambiguous', ...base, ambiguities } : { kind: 'parsed', ...base };
+}
+
+/** The model decided, and not firmly enough to act: ask back with the two likeliest readings. */
+export function needsClarification(r: NluResult, model: IntentModel | null = shippedIntentModel()): boolean {
+  return (
+    !!model &&
+    r.source === 'model' &&
+    (r.alternatives?.length ?? 0) >= 2 &&
+    (r.alternatives?.[0]?.p ?? 1) < model.thresholds.askBelow
+  );
+}
+
+/** A parser over one matcher and model, in the shape evaluation and benches use. */
+export function parserWith(
+  matcher: CatalogMatcher,
+  model: IntentModel | null,
+): (text: string, ctx: ParseContext) => NluResult {
+  return (text, ctx) => parse(text, ctx, matcher, model);
+}
