@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
 import type { JobContext, JobDefinition } from '../../bot/scheduler/job.types.js';
-import { anomalyJob } from '../../bot/scheduler/jobs/care-stock.job.js';
+import { anomalyJob } from '../../bot/scheduler/jobs/care.jobs.js';
 import { dailyJob } from '../../bot/scheduler/jobs/daily.job.js';
 import { Scheduler, todaysFiring } from '../../bot/scheduler/scheduler.js';
 import { isQuietTime } from '../../core/care/quiet-hours.js';

@@ -1,7 +1,5 @@
 import type { JobDefinition } from '../job.types.js';
-import { anniversaryJob, birthdayJob, DAILY_CRON } from './care-calendar.job.js';
-import { silentJob } from './care-silent.job.js';
-import { anomalyJob, replenishmentJob } from './care-stock.job.js';
+import { anniversaryJob, birthdayJob, DAILY_CRON, anomalyJob, replenishmentJob, silentJob } from './care.jobs.js';
 
 /** The daily care jobs, in the order `daily` runs them; each also runs alone (`jobs run care.birthday`). */
 export const dailySteps: readonly JobDefinition[] = [
