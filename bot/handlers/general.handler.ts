@@ -2,6 +2,7 @@ import { commonReplies } from '../replies/common.replies.js';
 import { ordersReplies } from '../replies/orders.replies.js';
 import { orderService } from './orders.services.js';
 import { type HandlerRegistry, reply } from '../dialog/turn.js';
+import { successCasesFor } from '../../core/care/success-case.js';
 
 const THANKS = /谢|感谢|辛苦|thank/i;
 
@@ -83,21 +84,18 @@ export const generalHandlers: HandlerRegistry = {
   },
 
   'case.request': async (ctx) => {
-    const tags =
+    const dealer =
       ctx.identity.kind === 'dealer'
-        ? ((
-            await ctx.db
-              .selectFrom('dealers')
-              .select('tags')
-              .where('code', '=', ctx.identity.dealerCode)
-              .executeTakeFirst()
-          )?.tags ?? [])
-        : [];
-    const cases = await ctx.db.selectFrom('success_cases').select(['title', 'body', 'tags']).orderBy('id').execute();
-    const ranked = cases
-      .map((c) => ({ c, score: c.tags.filter((t) => tags.includes(t)).length }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 2);
+        ? await ctx.db
+            .selectFrom('dealers')
+            .select(['code', 'tier', 'tags'])
+            .where('code', '=', ctx.identity.dealerCode)
+            .executeTakeFirst()
+        : undefined;
+    const rows = await ctx.db.selectFrom('success_cases').selectAll().orderBy('id').execute();
+    const cases = rows.map((c) => ({ ...c, dealerCode: c.dealer_code }));
+    // The weekly push's rule (core/care): best match by tags and tier, never the dealer's own case.
+    const ranked = successCasesFor(cases, dealer ?? null, 2).map((c) => ({ c }));
     if (ranked.length === 0) return reply('暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。');
     return reply(`和您情况相近的经销商经验：\n${ranked.map(({ c }) => `【${c.title}】\n${c.body}`).join('\n\n')}`);
   },

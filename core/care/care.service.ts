@@ -21,7 +21,7 @@ import {
 import type { CareDealer, CarePorts, DeliveryLog, Push } from './ports.js';
 import { adviseReplenishment, type Overstock, overstockOf, type ReplenishmentAdvice } from './replenishment.js';
 import { type CarePlan, sendOnce } from './send-once.js';
-import { rankSuccessCases, type SuccessCase } from './success-case.js';
+import { rankSuccessCases, type SuccessCase, successCasesFor } from './success-case.js';
 
 /** A dealer gets replenishment advice at most once in this many days. */
 export const REPLENISH_EVERY_DAYS = 3;
@@ -351,11 +351,12 @@ export class CareService {
     return { pushes, counts: { dealers: dealers.length, alreadyThisWeek: thisWeek.size, noMatch } };
   }
 
-  /** The cases a dealer asks for in the chat, by the weekly push's rule; a non-dealer has no profile: the first ones. */
+  /** The cases a dealer asks for in the chat (successCasesFor on the store's cases and dealer). */
   async casesFor(dealerCode: string | null, limit = 2): Promise<SuccessCase[]> {
-    const cases = await this.ports.store.successCases();
-    if (dealerCode === null) return cases.slice(0, limit);
-    const [dealer] = await this.ports.store.dealers([dealerCode]);
-    return dealer ? rankSuccessCases(cases, dealer).slice(0, limit) : [];
+    const [cases, dealers] = await Promise.all([
+      this.ports.store.successCases(),
+      dealerCode === null ? Promise.resolve([]) : this.ports.store.dealers([dealerCode]),
+    ]);
+    return successCasesFor(cases, dealers[0] ?? null, limit);
   }
 }

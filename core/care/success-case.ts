@@ -47,3 +47,12 @@ export function pickSuccessCase(
 ): SuccessCase | null {
   return rankSuccessCases(cases, dealer, sentCaseIds)[0] ?? null;
 }
+
+/** The cases a dealer asks for in the chat, by the same rule; without a dealer profile (a manager) the first ones. */
+export function successCasesFor(
+  cases: readonly SuccessCase[],
+  dealer: CaseReader | null,
+  limit = 2,
+): SuccessCase[] {
+  return (dealer ? rankSuccessCases(cases, dealer) : cases).slice(0, limit);
+}
