@@ -33,7 +33,11 @@ const dealer = (code: string, start: string, extra: Partial<FakeCareDealer> = {}
 function setup() {
   const store = new MemoryCareStore({
     dealerList: [
-      dealer('D0001', '2018-03-01', { contacts: [{ name: '王强', birthday: '1980-11-26' }], tier: 'key', tags: ['门窗专长'] }),
+      dealer('D0001', '2018-03-01', {
+        contacts: [{ name: '王强', birthday: '1980-11-26' }],
+        tier: 'key',
+        tags: ['门窗专长'],
+      }),
       dealer('D0002', '2020-11-26'),
       dealer('D0005', '2023-11-10'),
       dealer('D0006', '2023-11-26'),
@@ -42,8 +46,18 @@ function setup() {
     policies: [ANNIV_3Y],
   });
   store.orderLines.set('D0005', [
-    { placedAt: new Date('2026-11-23T10:00:00+08:00'), orderStatus: 'delivered', category: 'windows', amountFen: 1_200_000 },
-    { placedAt: new Date('2026-11-23T10:00:00+08:00'), orderStatus: 'delivered', category: 'accessories', amountFen: 50_000 },
+    {
+      placedAt: new Date('2026-11-23T10:00:00+08:00'),
+      orderStatus: 'delivered',
+      category: 'windows',
+      amountFen: 1_200_000,
+    },
+    {
+      placedAt: new Date('2026-11-23T10:00:00+08:00'),
+      orderStatus: 'delivered',
+      category: 'accessories',
+      amountFen: 50_000,
+    },
   ]);
   const deliveries = new MemoryDeliveryLog();
   const queue = new MemoryPushQueue();
@@ -56,9 +70,7 @@ describe('CareService on in-memory ports', () => {
     expect(await care.run('birthday', NOW)).toEqual({ birthdays: 1, queued: 1 });
     expect(queue.of('care.birthday')[0]).toMatchObject({ code: 'D0001', dedupeKey: 'care.birthday:D0001:2026-11-26' });
     expect(queue.of('care.birthday')[0]!.body).toContain('王强');
-    expect(deliveries.rows).toEqual([
-      { kind: 'care.birthday', subject: 'D0001', key: '2026-11-26', sentAt: NOW },
-    ]);
+    expect(deliveries.rows).toEqual([{ kind: 'care.birthday', subject: 'D0001', key: '2026-11-26', sentAt: NOW }]);
     queue.prune();
     expect(await care.run('birthday', NOW)).toEqual({ birthdays: 1, queued: 0 });
     expect(queue.queued).toEqual([]);
@@ -88,7 +100,16 @@ describe('CareService on in-memory ports', () => {
   it('advises replenishment at most once in 3 days', async () => {
     const { care, store, queue } = setup();
     store.positions.set('D0001', [
-      { sku: 'KW-N60', name: '窄边框平开窗 N60', unit: '套', onHand: 20, sold30: 60, leadTimeDays: 14, moq: 10, orderMultiple: 1 },
+      {
+        sku: 'KW-N60',
+        name: '窄边框平开窗 N60',
+        unit: '套',
+        onHand: 20,
+        sold30: 60,
+        leadTimeDays: 14,
+        moq: 10,
+        orderMultiple: 1,
+      },
     ]);
     const queued = async (n: number) => (await care.run('replenishment', day(n))).queued;
     expect([await queued(0), await queued(1), await queued(2), await queued(3)]).toEqual([1, 0, 0, 1]);
@@ -104,7 +125,16 @@ describe('CareService on in-memory ports', () => {
     expect(await care.run('anomalies', NOW)).toMatchObject({ dealerNotices: 1, managers: 1, queued: 2 });
     expect(await care.run('anomalies', day(1))).toMatchObject({ dealerNotices: 0, recentlyNotified: 1, queued: 1 });
     store.positions.set('D0002', [
-      { sku: 'KC-L01', name: '经典L型橱柜 L01', unit: '套', onHand: 300, sold30: 30, leadTimeDays: 21, moq: 1, orderMultiple: 1 },
+      {
+        sku: 'KC-L01',
+        name: '经典L型橱柜 L01',
+        unit: '套',
+        onHand: 300,
+        sold30: 30,
+        leadTimeDays: 21,
+        moq: 1,
+        orderMultiple: 1,
+      },
     ]);
     expect(await care.run('anomalies', day(2))).toMatchObject({ dealerNotices: 1, queued: 2 });
     expect(queue.of('care.anomaly.summary').map((p) => p.dedupeKey)).toEqual([
@@ -117,7 +147,11 @@ describe('CareService on in-memory ports', () => {
   it('sends a silent dealer’s activation plan to the manager once a month', async () => {
     const { care, queue } = setup();
     expect(await care.run('silent', NOW)).toEqual({ silent: 1, queued: 1 });
-    expect(queue.queued[0]).toMatchObject({ to: 'manager', code: 'M002', delivery: { subject: 'D0004', key: '2026-11' } });
+    expect(queue.queued[0]).toMatchObject({
+      to: 'manager',
+      code: 'M002',
+      delivery: { subject: 'D0004', key: '2026-11' },
+    });
     expect((await care.run('silent', day(1))).queued).toBe(0);
     expect((await care.run('silent', day(5))).queued).toBe(1); // December
   });
@@ -135,7 +169,10 @@ describe('CareService on in-memory ports', () => {
     expect(await care.run('successCase', day(2, monday))).toMatchObject({ alreadyThisWeek: 1, queued: 0 });
     expect(await care.run('successCase', day(7, monday))).toMatchObject({ queued: 1 });
     expect(await care.run('successCase', day(14, monday))).toMatchObject({ noMatch: 1, queued: 0 });
-    expect(queue.queued.map((p) => p.dedupeKey)).toEqual(['care.case:D0001:2026-11-23:2', 'care.case:D0001:2026-11-30:1']);
+    expect(queue.queued.map((p) => p.dedupeKey)).toEqual([
+      'care.case:D0001:2026-11-23:2',
+      'care.case:D0001:2026-11-30:1',
+    ]);
     // The chat uses the same rule: best first, never the dealer's own case; a manager gets the first ones.
     expect((await care.casesFor('D0001')).map((c) => c.id)).toEqual([2, 1]);
     expect((await care.casesFor(null)).map((c) => c.id)).toEqual([1, 2]);

@@ -344,9 +344,7 @@ export class CareService {
         noMatch++;
         continue;
       }
-      pushes.push(
-        toDealer('care.success_case', d.code, `${week}:${c.id}`, successCaseMessage(d.name, c), 'care.case'),
-      );
+      pushes.push(toDealer('care.success_case', d.code, `${week}:${c.id}`, successCaseMessage(d.name, c), 'care.case'));
     }
     return { pushes, counts: { dealers: dealers.length, alreadyThisWeek: thisWeek.size, noMatch } };
   }

@@ -49,10 +49,6 @@ export function pickSuccessCase(
 }
 
 /** The cases a dealer asks for in the chat, by the same rule; without a dealer profile (a manager) the first ones. */
-export function successCasesFor(
-  cases: readonly SuccessCase[],
-  dealer: CaseReader | null,
-  limit = 2,
-): SuccessCase[] {
+export function successCasesFor(cases: readonly SuccessCase[], dealer: CaseReader | null, limit = 2): SuccessCase[] {
   return (dealer ? rankSuccessCases(cases, dealer) : cases).slice(0, limit);
 }

@@ -25,15 +25,20 @@ export async function up(db: Kysely<any>): Promise<void> {
       sent_at timestamptz not null default now(),
       primary key (kind, subject, key)
     )`.execute(db);
+  await backfillDeliveries(db);
+  await sql`create index outbox_finished on outbox(coalesce(sent_at, created_at)) where status in ('sent','dead')`.execute(
+    db,
+  );
+}
+
+/** The delivery log from the outbox's dedupe keys (exported for its test; idempotent). */
+export async function backfillDeliveries(db: Kysely<any>): Promise<void> {
   await sql`
     insert into care_deliveries (kind, subject, key, sent_at)
     select o.kind, m[1], m[2], o.created_at
     from outbox o, regexp_match(o.dedupe_key, '^[^:]+:([^:]+):(.+)$') as m
     where o.kind = any(${KINDS}) and o.dedupe_key not like '%#%'
     on conflict do nothing`.execute(db);
-  await sql`create index outbox_finished on outbox(coalesce(sent_at, created_at)) where status in ('sent','dead')`.execute(
-    db,
-  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

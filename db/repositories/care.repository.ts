@@ -15,7 +15,6 @@ import type { Database } from '../schema.js';
  * `date` is the business date (Asia/Shanghai); windows end the day before it.
  */
 
-
 const dealerColumns = sql`d.code, d.name, d.tier, d.tags, d.manager_code, r.market_level, d.partnership_start`;
 const toDealer = (r: Record<string, unknown>): CareDealer => ({
   code: r.code as string,
@@ -38,10 +37,7 @@ async function loadCareDealers(db: Kysely<Database>, codes?: readonly string[]):
 }
 
 /** Contacts whose birthday is `date` (month-day; 29 Feb on 28 Feb in other years), with their dealer. */
-async function birthdaysOn(
-  db: Kysely<Database>,
-  date: string,
-): Promise<Array<CareDealer & { contacts: string[] }>> {
+async function birthdaysOn(db: Kysely<Database>, date: string): Promise<Array<CareDealer & { contacts: string[] }>> {
   const md = date.slice(5);
   const y = Number(date.slice(0, 4));
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -208,11 +204,7 @@ async function silentDealers(db: Kysely<Database>, date: string, days = 90): Pro
 }
 
 /** The last `n` non-cancelled orders of some dealers, each with its three biggest lines' product names. */
-async function lastOrders(
-  db: Kysely<Database>,
-  codes: readonly string[],
-  n = 3,
-): Promise<Map<string, PastOrder[]>> {
+async function lastOrders(db: Kysely<Database>, codes: readonly string[], n = 3): Promise<Map<string, PastOrder[]>> {
   const out = new Map<string, PastOrder[]>();
   if (codes.length === 0) return out;
   const { rows } = await sql<{ dealer_code: string; day: string; total_fen: number; products: string[] }>`
@@ -240,10 +232,7 @@ async function lastOrders(
  * What active dealers (an order in the last 90 days) bought in the last 90 days, by market level, tag ('' = all
  * dealers of the level) and product: the "similar dealers order …" part of an activation plan.
  */
-async function peerPurchases(
-  db: Kysely<Database>,
-  date: string,
-): Promise<PeerPurchase[]> {
+async function peerPurchases(db: Kysely<Database>, date: string): Promise<PeerPurchase[]> {
   const since = `${date}T00:00:00+08:00`;
   const { rows } = await sql<{ market_level: string; tag: string; name: string; amount: number }>`
     with active_lines as (
@@ -275,7 +264,6 @@ async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
     dealerCode: r.dealer_code,
   }));
 }
-
 
 /** CareStore on Kysely; `db` is the caller's transaction. */
 export class CareRepository implements CareStore {
@@ -351,7 +339,9 @@ export class DeliveryLogRepository implements DeliveryLog {
     for (let i = 0; i < deliveries.length; i += 1000) {
       const rows = await this.db
         .insertInto('care_deliveries')
-        .values(deliveries.slice(i, i + 1000).map((d) => ({ kind: d.kind, subject: d.subject, key: d.key, sent_at: at })))
+        .values(
+          deliveries.slice(i, i + 1000).map((d) => ({ kind: d.kind, subject: d.subject, key: d.key, sent_at: at })),
+        )
         .onConflict((oc) => oc.columns(['kind', 'subject', 'key']).doNothing())
         .returning('kind')
         .execute();

@@ -196,11 +196,7 @@ async function tiersScoredBefore(db: Kysely<Database>, month: string): Promise<M
 }
 
 /** Writes one month's scores (upsert; a re-run keeps the first run's tier_before), in batched statements. */
-async function saveDealerScores(
-  db: Kysely<Database>,
-  month: string,
-  scores: readonly ScoreWrite[],
-): Promise<void> {
+async function saveDealerScores(db: Kysely<Database>, month: string, scores: readonly ScoreWrite[]): Promise<void> {
   for (let i = 0; i < scores.length; i += 1000) {
     const chunk = scores.slice(i, i + 1000);
     await db

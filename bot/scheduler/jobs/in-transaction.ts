@@ -4,7 +4,8 @@ import type { JobContext } from '../job.types.js';
 /** Runs `fn` with the job services bound to one transaction: its reads, outbox rows and delivery records commit together. */
 export function inTransaction<T>(
   ctx: Pick<JobContext, 'db' | 'services'>,
-  fn: (s: JobServices) => Promise<T>): Promise<T> {
+  fn: (s: JobServices) => Promise<T>,
+): Promise<T> {
   const services = ctx.services ?? jobServices;
   return ctx.db.transaction().execute((trx) => fn(services(trx)));
 }
