@@ -33,12 +33,12 @@ export class MemoryJobRunStore implements JobRunStore {
     return r && r.instance === instance && r.status === 'running' ? r : null;
   }
 
-  async finish(job: string, slot: string, instance: string, result: Record<string, number>) {
+  async finish(job: string, slot: string, instance: string, result: Record<string, number>, _at?: Date) {
     const r = this.mine(job, slot, instance);
     if (r) Object.assign(r, { status: 'done', result });
   }
 
-  async fail(job: string, slot: string, instance: string, error: string) {
+  async fail(job: string, slot: string, instance: string, error: string, _at?: Date) {
     const r = this.mine(job, slot, instance);
     if (r) Object.assign(r, { status: 'failed', error });
   }
