@@ -70,7 +70,7 @@ async function main() {
     const perStep: Array<{ step: string; ms: number; messages: number }> = [];
     const set = await rolledBack(h.db, async (trx) => {
       // The jobs' own path: CareService on the transaction's repositories, delivery log and outbox.
-      const { care } = jobServices(trx);
+      const { care } = jobServices(trx, { notifier: (t) => outboxNotifier(t) });
       for (const [step, careStep] of steps) {
         const t = performance.now();
         const { queued = 0 } = await care.run(careStep, NOW);

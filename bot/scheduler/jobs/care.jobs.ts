@@ -4,7 +4,7 @@ import { inTransaction } from './in-transaction.js';
 
 export const DAILY_CRON = '10 9 * * *';
 
-/** A care job: one CareService step for the run's business day, its pushes queued from `sendFrom` (catch-up). */
+/** A care job: a thin adapter calling one CareService step for the run's business day, its pushes queued from `sendFrom` (catch-up). */
 const careJob = (name: string, step: CareStep, cron: string, description: string): JobDefinition => ({
   name,
   cron,
@@ -43,3 +43,34 @@ export const successCaseJob = careJob(
   '10 10 * * 1',
   '每周成功案例：按标签和等级匹配，未发过的案例（周一 10:10）',
 );
+
+/** The daily care jobs, in the order `daily` runs them; each also runs alone (`jobs run care.birthday`). */
+export const dailySteps: readonly JobDefinition[] = [
+  birthdayJob,
+  anniversaryJob,
+  replenishmentJob,
+  anomalyJob,
+  silentJob,
+];
+
+/** Runs every daily care job in order, each in its own transaction; one failing does not stop the others. */
+export const dailyJob: JobDefinition = {
+  name: 'daily',
+  cron: DAILY_CRON,
+  description: '每日关怀（09:10）：生日、周年、补货建议、经营异常、沉默客户激活',
+  async run(ctx) {
+    const out: Record<string, number> = {};
+    const failed: string[] = [];
+    for (const step of dailySteps) {
+      try {
+        const r = await step.run(ctx);
+        for (const [k, v] of Object.entries(r)) out[`${step.name}.${k}`] = v;
+      } catch (e) {
+        failed.push(step.name);
+        ctx.log.warn({ job: step.name, err: (e as Error).message }, 'daily step failed');
+      }
+    }
+    if (failed.length) throw new Error(`daily steps failed: ${failed.join(', ')}`);
+    return out;
+  },
+};

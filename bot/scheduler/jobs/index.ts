@@ -1,9 +1,8 @@
 import type { JobDefinition } from '../job.types.js';
-import { dailyJob, dailySteps } from './daily.job.js';
 import { dealerScoreJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
 import { outboxPruneJob } from './outbox-prune.job.js';
-import { successCaseJob } from './care.jobs.js';
+import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
 
 /** Every scheduled job. Each capability contributes its jobs here. */
 export const jobs: JobDefinition[] = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob, outboxPruneJob];
