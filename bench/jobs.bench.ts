@@ -8,10 +8,8 @@
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { outboxNotifier } from '../bot/pipeline/outbox.js';
-import { planAnniversaries, planBirthdays } from '../bot/scheduler/jobs/care-calendar.job.js';
-import { planSilent } from '../bot/scheduler/jobs/care-silent.job.js';
-import { planAnomalies, planReplenishment } from '../bot/scheduler/jobs/care-stock.job.js';
-import { type JobPlan, sendPushes, spreadPushes } from '../bot/scheduler/jobs/pushes.js';
+import { jobServices } from '../bot/scheduler/job.services.js';
+import type { CareStep } from '../core/care/care.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
@@ -45,12 +43,12 @@ async function rolledBack<T>(db: Kysely<Database>, fn: (trx: Kysely<Database>) =
   return out!;
 }
 
-const steps: Array<[string, (db: Kysely<Database>, date: string, now: Date) => Promise<JobPlan>]> = [
-  ['care.birthday', planBirthdays],
-  ['care.anniversary', planAnniversaries],
-  ['care.replenishment', planReplenishment],
-  ['care.anomalies', planAnomalies],
-  ['care.silent', planSilent],
+const steps: Array<[string, CareStep]> = [
+  ['care.birthday', 'birthday'],
+  ['care.anniversary', 'anniversary'],
+  ['care.replenishment', 'replenishment'],
+  ['care.anomalies', 'anomalies'],
+  ['care.silent', 'silent'],
 ];
 
 async function main() {
@@ -71,10 +69,11 @@ async function main() {
 
     const perStep: Array<{ step: string; ms: number; messages: number }> = [];
     const set = await rolledBack(h.db, async (trx) => {
-      for (const [step, plan] of steps) {
+      // The jobs' own path: CareService on the transaction's repositories, delivery log and outbox.
+      const { care } = jobServices(trx, { notifier: (t) => outboxNotifier(t) });
+      for (const [step, careStep] of steps) {
         const t = performance.now();
-        const p = await plan(trx, DATE, NOW);
-        const queued = await sendPushes(trx, spreadPushes(p.pushes, NOW));
+        const { queued = 0 } = await care.run(careStep, NOW);
         perStep.push({ step, ms: performance.now() - t, messages: queued });
       }
     });

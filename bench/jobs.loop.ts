@@ -21,7 +21,7 @@ import type { AnniversaryBonusPolicy } from '../core/policies/policy.types.js';
 import { qualifyingAmount } from '../core/policies/qualifying.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { addDays, shanghaiMidnight } from '../core/common/time.js';
-import { loadActivePolicies } from '../db/repositories/care.repository.js';
+import { CareRepository } from '../db/repositories/care.repository.js';
 import type { Database } from '../db/schema.js';
 
 /**
@@ -52,7 +52,7 @@ export async function loopDaily(
     .select(['d.code', 'd.name', 'd.tier', 'd.tags', 'd.manager_code', 'd.partnership_start', 'r.market_level'])
     .orderBy('d.code')
     .execute();
-  const policies = await loadActivePolicies(db);
+  const policies = await new CareRepository(db).activePolicies();
   const bonusPolicies = policies.filter((p): p is AnniversaryBonusPolicy => p.kind === 'anniversary_bonus');
   const month = monthOf(date);
   const byManager = new Map<string, DealerAnomalies[]>();

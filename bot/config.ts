@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
@@ -50,6 +51,7 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: int(1, 64).default(8),
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
   OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
+  OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
 });
@@ -76,7 +78,8 @@ export interface AppConfig {
   } | null;
   sandbox: boolean;
   pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
-  scheduler: { enabled: boolean; timezone: 'Asia/Shanghai' };
+  /** `outboxRetentionDays`: sent and dead outbox rows older than this are pruned daily (outbox.prune). */
+  scheduler: { enabled: boolean; timezone: 'Asia/Shanghai'; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
 }
@@ -146,7 +149,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
-    scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' as const },
+    scheduler: {
+      enabled: e.SCHEDULER_ENABLED,
+      timezone: 'Asia/Shanghai' as const,
+      outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
+    },
     needs: { sla: sla! },
   });
 }

@@ -176,7 +176,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
             kv,
             notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()),
             log,
-            settings: { needSla: config.needs.sla },
+            settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
           })
         : null;
     scheduler?.start();

@@ -329,6 +329,16 @@ export interface FollowupsTable {
   created_at: DefaultTimestamp;
 }
 
+/** What was sent (care, cases, tier notices), kept apart from the outbox; primary key (kind, subject, key). */
+export interface CareDeliveriesTable {
+  kind: string;
+  /** The dealer the delivery is about (the manager, for summaries). */
+  subject: string;
+  /** The occasion: a date, a month, `<monday>:<case id>`, `<date>:<anomaly set>`. */
+  key: string;
+  sent_at: DefaultTimestamp;
+}
+
 export interface JobRunsTable {
   job: string;
   slot: string;
@@ -392,6 +402,7 @@ export interface Database {
   outbox: OutboxTable;
   followups: FollowupsTable;
   job_runs: JobRunsTable;
+  care_deliveries: CareDeliveriesTable;
   conversation_state: ConversationStateTable;
   kf_cursors: KfCursorsTable;
   kf_sessions: KfSessionsTable;

@@ -1,6 +1,7 @@
 import { commonReplies } from '../replies/common.replies.js';
 import { ordersReplies } from '../replies/orders.replies.js';
 import { anyone, eachRole, type HandlerRegistry, reply } from '../dialog/turn.js';
+import { successCasesFor } from '../../core/care/success-case.js';
 
 const THANKS = /谢|感谢|辛苦|thank/i;
 
@@ -57,13 +58,9 @@ export const generalHandlers: HandlerRegistry = {
   }),
 
   'case.request': anyone(async (ctx) => {
-    const tags = ctx.identity.kind === 'dealer' ? await ctx.services.directory.dealerTags(ctx.identity.dealerCode) : [];
-    const cases = await ctx.services.content.successCases();
-    const ranked = cases
-      .map((c) => ({ c, score: c.tags.filter((t) => tags.includes(t)).length }))
-      .sort((a, b) => b.score - a.score)
-      .slice(0, 2);
-    if (ranked.length === 0) return reply(commonReplies.noCases);
-    return reply(commonReplies.cases(ranked.map(({ c }) => c)));
+    const reader = ctx.identity.kind === 'dealer' ? await ctx.services.directory.caseReader(ctx.identity.dealerCode) : null;
+    // The weekly push's rule (core/care): best match by tags and tier, never the dealer's own case.
+    const cases = successCasesFor(await ctx.services.content.successCases(), reader ?? null, 2);
+    return reply(cases.length === 0 ? commonReplies.noCases : commonReplies.cases(cases));
   }),
 };

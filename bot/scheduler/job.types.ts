@@ -3,6 +3,7 @@ import type { SlaTable } from '../../core/needs/sla.js';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database } from '../../db/schema.js';
+import type { JobServiceOptions, JobServices } from './job.services.js';
 
 export interface JobContext {
   db: Kysely<Database>;
@@ -18,7 +19,9 @@ export interface JobContext {
   notifier(db: Kysely<Database>): Notifier;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Deployment settings jobs need (from config); defaults apply when absent (CLI what-ifs, tests). */
-  settings?: { needSla?: SlaTable };
+  settings?: { needSla?: SlaTable; outboxRetentionDays?: number };
+  /** The core services on a transaction (the composition root may supply its own; default: job.services.ts). */
+  services?: (trx: Kysely<Database>, opts: JobServiceOptions) => JobServices;
 }
 
 /** A scheduled job: a plain service call, also runnable from the CLI (`npm run cli -- jobs run NAME`). */

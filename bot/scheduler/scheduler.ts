@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { type CronExpression, CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
 import { shanghaiDate } from '../../core/common/time.js';
@@ -9,23 +10,22 @@ import type { JobContext, JobDefinition } from './job.types.js';
 /** How often a running scheduler looks for today's missed or failed slots (restart catch-up runs at start too). */
 export const DEFAULT_CATCH_UP_EVERY_MS = 10 * 60_000;
 
-const fieldMatches = (field: string, value: number) =>
-  field === '*' || (/^\d+$/.test(field) && Number(field) === value);
-
 /**
  * Today's firing of a job whose cron names one minute and hour (daily, or weekly/monthly on a fixed day), once that
  * moment has passed; null for interval crons (`*\/5 * * * *`), days the cron does not fire, and firings still ahead.
+ * The previous firing comes from cron-parser in Asia/Shanghai.
  */
 export function todaysFiring(cronExpr: string, now: Date): Date | null {
-  const [min, hour, dom, month, dow] = cronExpr.trim().split(/\s+/);
-  if (!min || !hour || !dom || !month || !dow || !/^\d+$/.test(min) || !/^\d+$/.test(hour)) return null;
-  const date = shanghaiDate(now);
-  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
-  const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
-  const dowOk = dow === '*' || (/^\d+$/.test(dow) && Number(dow) % 7 === weekday);
-  if (!fieldMatches(dom, d) || !fieldMatches(month, m) || !dowOk) return null;
-  const at = new Date(`${date}T${hour.padStart(2, '0')}:${min.padStart(2, '0')}:00+08:00`);
-  return at <= now ? at : null;
+  let expr: CronExpression;
+  try {
+    // 1 ms on: a firing exactly at `now` counts as passed.
+    expr = CronExpressionParser.parse(cronExpr, { currentDate: new Date(now.getTime() + 1), tz: 'Asia/Shanghai' });
+  } catch {
+    return null;
+  }
+  if (expr.fields.minute.values.length !== 1 || expr.fields.hour.values.length !== 1) return null;
+  const at = expr.prev().toDate();
+  return shanghaiDate(at) === shanghaiDate(now) ? at : null;
 }
 
 export interface SchedulerOptions {

@@ -37,3 +37,30 @@ export function fittingPolicies(
 ): Policy[] {
   return policies.filter((p) => p.kind !== 'anniversary_bonus' && isTargeted(p, dealer));
 }
+
+const TOP_PEER_PRODUCTS = 3;
+
+/** Top products of similar active dealers, per (market level, tag); '' = the whole market level. */
+export function peerFavourites(
+  rows: ReadonlyArray<{ marketLevel: string; tag: string; name: string; amountFen: number }>,
+): Map<string, PeerFavourite[]> {
+  const groups = new Map<string, Array<{ name: string; amountFen: number }>>();
+  for (const r of rows) {
+    const k = `${r.marketLevel}|${r.tag}`;
+    const g = groups.get(k) ?? [];
+    g.push(r);
+    groups.set(k, g);
+  }
+  const out = new Map<string, PeerFavourite[]>();
+  for (const [k, g] of groups) {
+    const total = g.reduce((s, x) => s + x.amountFen, 0);
+    out.set(
+      k,
+      g
+        .sort((a, b) => b.amountFen - a.amountFen || a.name.localeCompare(b.name))
+        .slice(0, TOP_PEER_PRODUCTS)
+        .map((x) => ({ name: x.name, sharePct: total > 0 ? Math.round((100 * x.amountFen) / total) : 0 })),
+    );
+  }
+  return out;
+}

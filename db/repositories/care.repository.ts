@@ -3,6 +3,7 @@ import type { PastOrder } from '../../core/care/activation.js';
 import type { Overdue, SellThroughTrend } from '../../core/care/anomalies.js';
 import type { StockPosition } from '../../core/care/replenishment.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
+import type { CareDealer, CareStore, Delivery, DeliveryLog, PeerPurchase, SilentRow } from '../../core/care/ports.js';
 import type { Policy, Tier } from '../../core/policies/policy.types.js';
 import { policySchema } from '../../core/policies/policy.types.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
@@ -13,16 +14,6 @@ import type { Database } from '../schema.js';
  * Set-based reads for the care and outreach jobs: each returns the rows of every dealer concerned in one statement.
  * `date` is the business date (Asia/Shanghai); windows end the day before it.
  */
-
-export interface CareDealer {
-  code: string;
-  name: string;
-  tier: Tier;
-  tags: string[];
-  managerCode: string;
-  marketLevel: string;
-  partnershipStart: string;
-}
 
 const dealerColumns = sql`d.code, d.name, d.tier, d.tags, d.manager_code, r.market_level, d.partnership_start`;
 const toDealer = (r: Record<string, unknown>): CareDealer => ({
@@ -36,7 +27,7 @@ const toDealer = (r: Record<string, unknown>): CareDealer => ({
 });
 
 /** Dealers by code (all when `codes` is omitted). */
-export async function loadCareDealers(db: Kysely<Database>, codes?: readonly string[]): Promise<CareDealer[]> {
+async function loadCareDealers(db: Kysely<Database>, codes?: readonly string[]): Promise<CareDealer[]> {
   if (codes && codes.length === 0) return [];
   const { rows } = await sql<Record<string, unknown>>`
     select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
@@ -46,10 +37,7 @@ export async function loadCareDealers(db: Kysely<Database>, codes?: readonly str
 }
 
 /** Contacts whose birthday is `date` (month-day; 29 Feb on 28 Feb in other years), with their dealer. */
-export async function birthdaysOn(
-  db: Kysely<Database>,
-  date: string,
-): Promise<Array<CareDealer & { contacts: string[] }>> {
+async function birthdaysOn(db: Kysely<Database>, date: string): Promise<Array<CareDealer & { contacts: string[] }>> {
   const md = date.slice(5);
   const y = Number(date.slice(0, 4));
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -66,7 +54,7 @@ export async function birthdaysOn(
 }
 
 /** Dealers whose partnership started on this day of the year in an earlier year. */
-export async function anniversariesOn(db: Kysely<Database>, date: string): Promise<CareDealer[]> {
+async function anniversariesOn(db: Kysely<Database>, date: string): Promise<CareDealer[]> {
   const md = date.slice(5);
   const y = Number(date.slice(0, 4));
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
@@ -79,7 +67,7 @@ export async function anniversariesOn(db: Kysely<Database>, date: string): Promi
 }
 
 /** Dealers whose partnership started between two dates (the Nth-anniversary month, shifted back N years). */
-export async function dealersStartedBetween(db: Kysely<Database>, from: string, to: string): Promise<CareDealer[]> {
+async function dealersStartedBetween(db: Kysely<Database>, from: string, to: string): Promise<CareDealer[]> {
   const { rows } = await sql<Record<string, unknown>>`
     select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
     where d.partnership_start between ${from}::date and ${to}::date
@@ -88,7 +76,7 @@ export async function dealersStartedBetween(db: Kysely<Database>, from: string, 
 }
 
 /** Order lines of some dealers placed in [from, before), for the policy engine's qualifying amount. */
-export async function orderLinesBetween(
+async function orderLinesBetween(
   db: Kysely<Database>,
   codes: readonly string[],
   from: Date,
@@ -113,7 +101,7 @@ export async function orderLinesBetween(
 }
 
 /** Every active policy (validated), e.g. ANNIV-3Y. */
-export async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]> {
+async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]> {
   const rows = await db
     .selectFrom('policies')
     .select(['code', 'spec'])
@@ -133,7 +121,7 @@ export async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]
  * Every dealer's stock positions: on hand, units sold in core/stock's sell-through window (`[date − 30, date)`, the
  * window the chat's stock answers use, so push and chat agree), lead time and MOQ.
  */
-export async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<string, StockPosition[]>> {
+async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<string, StockPosition[]>> {
   const window = sellThroughWindow(date);
   const { rows } = await sql<Record<string, unknown>>`
     with sold as (
@@ -167,7 +155,7 @@ export async function stockPositions(db: Kysely<Database>, date: string): Promis
 }
 
 /** Units sold per dealer in the last 28 days and the 28 before. */
-export async function sellThroughTrends(db: Kysely<Database>, date: string): Promise<Map<string, SellThroughTrend>> {
+async function sellThroughTrends(db: Kysely<Database>, date: string): Promise<Map<string, SellThroughTrend>> {
   const { rows } = await sql<{ dealer_code: string; last28: number; prev28: number }>`
     select dealer_code,
       coalesce(sum(qty) filter (where day >= ${date}::date - 28), 0) as last28,
@@ -179,7 +167,7 @@ export async function sellThroughTrends(db: Kysely<Database>, date: string): Pro
 }
 
 /** Receivables past their due date and not fully paid, per dealer. */
-export async function overdueReceivables(db: Kysely<Database>, date: string): Promise<Map<string, Overdue>> {
+async function overdueReceivables(db: Kysely<Database>, date: string): Promise<Map<string, Overdue>> {
   const { rows } = await sql<{ dealer_code: string; amount: number; max_days: number; n: number }>`
     select dealer_code, sum(amount_fen - paid_fen) as amount, max(${date}::date - due_date) as max_days, count(*) as n
     from receivables
@@ -193,25 +181,8 @@ export async function overdueReceivables(db: Kysely<Database>, date: string): Pr
   );
 }
 
-/** Which of these dedupe keys are already in the outbox (re-runs and "once per N days" checks). */
-export async function existingDedupeKeys(db: Kysely<Database>, keys: readonly string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < keys.length; i += 5000) {
-    const chunk = keys.slice(i, i + 5000) as string[];
-    const { rows } = await sql<{ dedupe_key: string }>`
-      select dedupe_key from outbox where dedupe_key = any(${chunk})`.execute(db);
-    for (const r of rows) found.add(r.dedupe_key);
-  }
-  return found;
-}
-
-export interface SilentRow extends CareDealer {
-  lastOrderDate: string | null;
-  daysSinceLastOrder: number | null;
-}
-
 /** Dealers without an order for `days` days (or none since a partnership at least that old). */
-export async function silentDealers(db: Kysely<Database>, date: string, days = 90): Promise<SilentRow[]> {
+async function silentDealers(db: Kysely<Database>, date: string, days = 90): Promise<SilentRow[]> {
   const { rows } = await sql<Record<string, unknown>>`
     with last as (
       select dealer_code, max((placed_at at time zone 'Asia/Shanghai')::date) as last_day
@@ -233,11 +204,7 @@ export async function silentDealers(db: Kysely<Database>, date: string, days = 9
 }
 
 /** The last `n` non-cancelled orders of some dealers, each with its three biggest lines' product names. */
-export async function lastOrders(
-  db: Kysely<Database>,
-  codes: readonly string[],
-  n = 3,
-): Promise<Map<string, PastOrder[]>> {
+async function lastOrders(db: Kysely<Database>, codes: readonly string[], n = 3): Promise<Map<string, PastOrder[]>> {
   const out = new Map<string, PastOrder[]>();
   if (codes.length === 0) return out;
   const { rows } = await sql<{ dealer_code: string; day: string; total_fen: number; products: string[] }>`
@@ -265,10 +232,7 @@ export async function lastOrders(
  * What active dealers (an order in the last 90 days) bought in the last 90 days, by market level, tag ('' = all
  * dealers of the level) and product: the "similar dealers order …" part of an activation plan.
  */
-export async function peerPurchases(
-  db: Kysely<Database>,
-  date: string,
-): Promise<Array<{ marketLevel: string; tag: string; name: string; amountFen: number }>> {
+async function peerPurchases(db: Kysely<Database>, date: string): Promise<PeerPurchase[]> {
   const since = `${date}T00:00:00+08:00`;
   const { rows } = await sql<{ market_level: string; tag: string; name: string; amount: number }>`
     with active_lines as (
@@ -289,7 +253,7 @@ export async function peerPurchases(
   return rows.map((r) => ({ marketLevel: r.market_level, tag: r.tag, name: r.name, amountFen: Number(r.amount) }));
 }
 
-export async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
+async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
   const rows = await db.selectFrom('success_cases').selectAll().orderBy('id').execute();
   return rows.map((r) => ({
     id: r.id,
@@ -301,8 +265,88 @@ export async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCas
   }));
 }
 
-/** Dedupe keys of every success case pushed before (`care.case:<dealer>:<monday>:<case id>`). */
-export async function sentSuccessCaseKeys(db: Kysely<Database>): Promise<string[]> {
-  const rows = await db.selectFrom('outbox').select('dedupe_key').where('kind', '=', 'care.success_case').execute();
-  return rows.map((r) => r.dedupe_key);
+/** CareStore on Kysely; `db` is the caller's transaction. */
+export class CareRepository implements CareStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  dealers(codes?: readonly string[]) {
+    return loadCareDealers(this.db, codes);
+  }
+  birthdaysOn(date: string) {
+    return birthdaysOn(this.db, date);
+  }
+  anniversariesOn(date: string) {
+    return anniversariesOn(this.db, date);
+  }
+  dealersStartedBetween(from: string, to: string) {
+    return dealersStartedBetween(this.db, from, to);
+  }
+  orderLinesBetween(codes: readonly string[], from: Date, before: Date) {
+    return orderLinesBetween(this.db, codes, from, before);
+  }
+  activePolicies() {
+    return loadActivePolicies(this.db);
+  }
+  stockPositions(date: string) {
+    return stockPositions(this.db, date);
+  }
+  sellThroughTrends(date: string) {
+    return sellThroughTrends(this.db, date);
+  }
+  overdueReceivables(date: string) {
+    return overdueReceivables(this.db, date);
+  }
+  silentDealers(date: string, days?: number) {
+    return silentDealers(this.db, date, days);
+  }
+  lastOrders(codes: readonly string[], n?: number) {
+    return lastOrders(this.db, codes, n);
+  }
+  peerPurchases(date: string) {
+    return peerPurchases(this.db, date);
+  }
+  successCases() {
+    return loadSuccessCases(this.db);
+  }
+}
+
+/** The delivery log in care_deliveries; `db` is the caller's transaction (the outbox rows commit with it). */
+export class DeliveryLogRepository implements DeliveryLog {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async sentKeys(
+    kind: string,
+    subjects: readonly string[] | 'all',
+    keys?: readonly string[],
+  ): Promise<Map<string, Set<string>>> {
+    const out = new Map<string, Set<string>>();
+    if ((subjects !== 'all' && subjects.length === 0) || keys?.length === 0) return out;
+    const { rows } = await sql<{ subject: string; key: string }>`
+      select subject, key from care_deliveries
+      where kind = ${kind}
+        ${subjects === 'all' ? sql`` : sql`and subject = any(${subjects as string[]})`}
+        ${keys ? sql`and key = any(${keys as string[]})` : sql``}`.execute(this.db);
+    for (const r of rows) {
+      const set = out.get(r.subject) ?? new Set<string>();
+      set.add(r.key);
+      out.set(r.subject, set);
+    }
+    return out;
+  }
+
+  async record(deliveries: readonly Delivery[], at: Date): Promise<number> {
+    let added = 0;
+    for (let i = 0; i < deliveries.length; i += 1000) {
+      const rows = await this.db
+        .insertInto('care_deliveries')
+        .values(
+          deliveries.slice(i, i + 1000).map((d) => ({ kind: d.kind, subject: d.subject, key: d.key, sent_at: at })),
+        )
+        .onConflict((oc) => oc.columns(['kind', 'subject', 'key']).doNothing())
+        .returning('kind')
+        .execute();
+      added += rows.length;
+    }
+    return added;
+  }
 }

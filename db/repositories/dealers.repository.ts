@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { DealerMetrics } from '../../core/dealers/metrics.js';
-import type { DealerScore } from '../../core/dealers/scoring.js';
+import type { DealerScoreStore, DealerTierRow, ScoreWrite } from '../../core/dealers/ports.js';
 import type { Tier } from '../../core/dealers/tiers.js';
 import type { Database } from '../schema.js';
 
@@ -8,7 +8,7 @@ import type { Database } from '../schema.js';
  * Raw scoring metrics of every dealer as of `asOf`, in one set-based statement (each source aggregated by dealer
  * once, then joined), never a per-dealer loop.
  */
-export async function loadDealerMetrics(db: Kysely<Database>, asOf: Date): Promise<DealerMetrics[]> {
+async function loadDealerMetrics(db: Kysely<Database>, asOf: Date): Promise<DealerMetrics[]> {
   const day = 86_400_000;
   const at = (days: number) => new Date(asOf.getTime() - days * day);
   const { rows } = await sql<Record<string, unknown>>`
@@ -152,15 +152,7 @@ export async function loadDealerMetrics(db: Kysely<Database>, asOf: Date): Promi
   });
 }
 
-export interface DealerTierRow {
-  code: string;
-  name: string;
-  tier: Tier;
-  managerCode: string;
-  manualTags: string[];
-}
-
-export async function loadDealerTiers(db: Kysely<Database>): Promise<DealerTierRow[]> {
+async function loadDealerTiers(db: Kysely<Database>): Promise<DealerTierRow[]> {
   const rows = await db
     .selectFrom('dealers')
     .select(['code', 'name', 'tier', 'manager_code', 'manual_tags'])
@@ -176,7 +168,7 @@ export async function loadDealerTiers(db: Kysely<Database>): Promise<DealerTierR
 }
 
 /** The latest month scored so far ('YYYY-MM-01'), or null before the first scoring. */
-export async function latestScoredMonth(db: Kysely<Database>): Promise<string | null> {
+async function latestScoredMonth(db: Kysely<Database>): Promise<string | null> {
   const row = await db
     .selectFrom('dealer_scores')
     .select((eb) => eb.fn.max('month').as('month'))
@@ -185,7 +177,7 @@ export async function latestScoredMonth(db: Kysely<Database>): Promise<string | 
 }
 
 /** The tier a dealer had before `month` was first scored (a re-run must not see its own tier change). */
-export async function tiersBeforeMonth(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
+async function tiersBeforeMonth(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
   const rows = await db
     .selectFrom('dealer_scores')
     .select(['dealer_code', 'tier_before'])
@@ -195,7 +187,7 @@ export async function tiersBeforeMonth(db: Kysely<Database>, month: string): Pro
 }
 
 /** Each dealer's tier as of the latest month scored before `month` (the "before" of a historical re-score). */
-export async function tiersScoredBefore(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
+async function tiersScoredBefore(db: Kysely<Database>, month: string): Promise<Map<string, Tier>> {
   const { rows } = await sql<{ dealer_code: string; tier_after: Tier }>`
     select distinct on (dealer_code) dealer_code, tier_after from dealer_scores
     where month < ${month}::date
@@ -203,17 +195,8 @@ export async function tiersScoredBefore(db: Kysely<Database>, month: string): Pr
   return new Map(rows.map((r) => [r.dealer_code, r.tier_after]));
 }
 
-export interface ScoreWrite extends DealerScore {
-  tierBefore: Tier;
-  tags: string[];
-}
-
 /** Writes one month's scores (upsert; a re-run keeps the first run's tier_before), in batched statements. */
-export async function saveDealerScores(
-  db: Kysely<Database>,
-  month: string,
-  scores: readonly ScoreWrite[],
-): Promise<void> {
+async function saveDealerScores(db: Kysely<Database>, month: string, scores: readonly ScoreWrite[]): Promise<void> {
   for (let i = 0; i < scores.length; i += 1000) {
     const chunk = scores.slice(i, i + 1000);
     await db
@@ -256,7 +239,7 @@ export async function saveDealerScores(
  * Sets the dealers' own tier, reasons and tags from the latest month's scores (only the latest month: an old month
  * re-scored must not overwrite today's tiers). One UPDATE … FROM (VALUES …) per chunk.
  */
-export async function applyDealerTiers(db: Kysely<Database>, scores: readonly ScoreWrite[]): Promise<void> {
+async function applyDealerTiers(db: Kysely<Database>, scores: readonly ScoreWrite[]): Promise<void> {
   for (let i = 0; i < scores.length; i += 1000) {
     const values = sql.join(
       scores.slice(i, i + 1000).map((s) => sql`(${s.dealerCode}, ${s.tier}, ${s.reasons}::text[], ${s.tags}::text[])`),
@@ -265,5 +248,36 @@ export async function applyDealerTiers(db: Kysely<Database>, scores: readonly Sc
       update dealers d set tier = v.tier, tier_reasons = v.reasons, tags = v.tags
       from (values ${values}) as v(code, tier, reasons, tags)
       where d.code = v.code`.execute(db);
+  }
+}
+
+/** DealerScoreStore on Kysely; `db` is the caller's transaction. */
+export class DealerScoreRepository implements DealerScoreStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  metrics(asOf: Date) {
+    return loadDealerMetrics(this.db, asOf);
+  }
+  dealerTiers() {
+    return loadDealerTiers(this.db);
+  }
+  async managerNames(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('managers').select(['code', 'name']).execute();
+    return new Map(rows.map((m) => [m.code, m.name]));
+  }
+  latestScoredMonth() {
+    return latestScoredMonth(this.db);
+  }
+  tiersBeforeMonth(month: string) {
+    return tiersBeforeMonth(this.db, month);
+  }
+  tiersScoredBefore(month: string) {
+    return tiersScoredBefore(this.db, month);
+  }
+  saveScores(month: string, scores: readonly ScoreWrite[]) {
+    return saveDealerScores(this.db, month, scores);
+  }
+  applyTiers(scores: readonly ScoreWrite[]) {
+    return applyDealerTiers(this.db, scores);
   }
 }

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import type { CaseReader } from '../../core/care/success-case.js';
 import type { DealerDirectory } from '../../core/dealers/directory.port.js';
 import type { Channel, Database } from '../schema.js';
 
@@ -28,9 +29,8 @@ export class KyselyDealerDirectory implements DealerDirectory {
     return row?.name;
   }
 
-  async dealerTags(code: string): Promise<string[]> {
-    const row = await this.db.selectFrom('dealers').select('tags').where('code', '=', code).executeTakeFirst();
-    return row?.tags ?? [];
+  async caseReader(code: string): Promise<CaseReader | undefined> {
+    return this.db.selectFrom('dealers').select(['code', 'tier', 'tags']).where('code', '=', code).executeTakeFirst();
   }
 
   async managerName(code: string): Promise<string | undefined> {

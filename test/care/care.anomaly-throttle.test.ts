@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { outboxNotifier } from '../../bot/pipeline/outbox.js';
-import { anomalyJob } from '../../bot/scheduler/jobs/care-stock.job.js';
+import { anomalyJob } from '../../bot/scheduler/jobs/care.jobs.js';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
-import { stockPositions } from '../../db/repositories/care.repository.js';
+import { CareRepository } from '../../db/repositories/care.repository.js';
 import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
@@ -72,7 +72,7 @@ describe("the replenishment push counts sell-through over core/stock's window, l
         { dealer_code: 'D0001', sku: 'KW-N60', day: addDays(date, -31), qty: 100 },
       ])
       .execute();
-    const p = (await stockPositions(fx.h.db, date)).get('D0001')!.find((x) => x.sku === 'KW-N60')!;
+    const p = (await new CareRepository(fx.h.db).stockPositions(date)).get('D0001')!.find((x) => x.sku === 'KW-N60')!;
     expect(p.sold30).toBe(60);
   });
 });

@@ -4,12 +4,11 @@ import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { outboxNotifier, routeToDealer } from '../../bot/pipeline/outbox.js';
 import { runJobInSlot, slotOf } from '../../bot/scheduler/job-runner.js';
 import type { JobContext } from '../../bot/scheduler/job.types.js';
-import { dailyJob } from '../../bot/scheduler/jobs/daily.job.js';
 import { scoreMonth } from '../../bot/scheduler/jobs/dealer-score.job.js';
 import { sendPushes } from '../../bot/scheduler/jobs/pushes.js';
-import { successCaseJob } from '../../bot/scheduler/jobs/success-case.job.js';
+import { dailyJob, successCaseJob } from '../../bot/scheduler/jobs/care.jobs.js';
 import { isQuietTime, isSendableMinute } from '../../core/care/quiet-hours.js';
-import { loadDealerMetrics } from '../../db/repositories/dealers.repository.js';
+import { DealerScoreRepository } from '../../db/repositories/dealers.repository.js';
 import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
@@ -168,7 +167,7 @@ describe('daily care jobs on the hand-built fixture', () => {
 
 describe('monthly scoring on the fixture', () => {
   it('computes metrics set-based, writes dealer_scores, re-tiers and tells the changed dealers once', async () => {
-    const metrics = await loadDealerMetrics(fx.h.db, new Date('2026-11-01T00:00:00+08:00'));
+    const metrics = await new DealerScoreRepository(fx.h.db).metrics(new Date('2026-11-01T00:00:00+08:00'));
     const d1 = metrics.find((m) => m.dealerCode === 'D0001')!;
     expect(d1).toMatchObject({
       marketLevel: '二线',

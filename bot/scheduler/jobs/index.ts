@@ -1,11 +1,11 @@
 import type { JobDefinition } from '../job.types.js';
-import { dailyJob, dailySteps } from './daily.job.js';
 import { dealerScoreJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
-import { successCaseJob } from './success-case.job.js';
+import { outboxPruneJob } from './outbox-prune.job.js';
+import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
 
 /** Every scheduled job. Each capability contributes its jobs here. */
-export const jobs: JobDefinition[] = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob];
+export const jobs: JobDefinition[] = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob, outboxPruneJob];
 
 /** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */
 export function runnableJobs(): JobDefinition[] {

@@ -1,7 +1,5 @@
-import { NeedsService } from '../../../core/needs/needs.service.js';
-import { NeedsRepository } from '../../../db/repositories/needs.repository.js';
-import { needNotices } from '../../replies/needs.replies.js';
 import type { JobContext, JobDefinition } from '../job.types.js';
+import { inTransaction } from './in-transaction.js';
 
 /**
  * The needs SLA clock: every 5 minutes, warn owners at 50% and 80% of each deadline and escalate breaches to the
@@ -9,17 +7,9 @@ import type { JobContext, JobDefinition } from '../job.types.js';
  * each checkpoint fire once even when two runs overlap.
  */
 export async function runNeedsSla(
-  ctx: Pick<JobContext, 'db' | 'now' | 'notifier' | 'settings'>,
+  ctx: Pick<JobContext, 'db' | 'now' | 'notifier' | 'settings' | 'services'>,
 ): Promise<Record<string, number>> {
-  const r = await ctx.db.transaction().execute((trx) =>
-    new NeedsService({
-      store: new NeedsRepository(trx),
-      notifier: ctx.notifier(trx),
-      notices: needNotices,
-      sla: ctx.settings?.needSla,
-    }).checkSla(ctx.now),
-  );
-  return { ...r };
+  return { ...(await inTransaction(ctx, (s) => s.needs.checkSla(ctx.now))) };
 }
 
 export const needsSlaJob: JobDefinition = {

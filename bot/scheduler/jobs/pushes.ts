@@ -1,33 +1,16 @@
 import type { Kysely } from 'kysely';
-import { PUSHES_PER_MINUTE, pushNotBefore } from '../../../core/care/quiet-hours.js';
-import { shanghaiDate } from '../../../core/common/time.js';
+import type { Push, PushQueue } from '../../../core/care/ports.js';
 import type { Database } from '../../../db/schema.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
-import type { JobContext } from '../job.types.js';
 
-/** A proactive push a job wants to send; routed and written to the outbox in bulk by `sendPushes`. */
-export interface Push {
-  to: 'dealer' | 'manager' | 'managerChat';
-  code: string;
-  body: string;
-  kind: string;
-  /** (job, recipient, date): a re-run writes nothing new. */
-  dedupeKey: string;
-  notBefore?: Date;
-}
-
-export { PUSHES_PER_MINUTE };
-
-/** Gives every push a `notBefore` by the one quiet-hours rule (core/care/quiet-hours.ts), spread over usable minutes. */
-export function spreadPushes(pushes: Push[], now: Date, perMinute = PUSHES_PER_MINUTE): Push[] {
-  return pushes.map((p, i) => ({ ...p, notBefore: pushNotBefore(now, i, perMinute) }));
-}
+/** A push as the outbox sees it (its delivery record is core's business). */
+export type OutboxPush = Omit<Push, 'delivery'>;
 
 /**
  * Routes and enqueues many pushes with a handful of statements (the per-call Notifier would cost two queries per
  * message), using the outbox's own routing rules for all recipients at once. Returns how many outbox rows were new.
  */
-export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]): Promise<number> {
+export async function sendPushes(db: Kysely<Database>, pushes: readonly OutboxPush[]): Promise<number> {
   if (pushes.length === 0) return 0;
   const codes = (to: Push['to']) => [...new Set(pushes.filter((p) => p.to === to).map((p) => p.code))];
   const [dealers, managers, chats] = await Promise.all([
@@ -35,7 +18,7 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]):
     routeManagers(db, codes('manager'), false),
     routeManagers(db, codes('managerChat'), true),
   ]);
-  const routeOf = (p: Push): Route =>
+  const routeOf = (p: OutboxPush): Route =>
     (p.to === 'dealer' ? dealers : p.to === 'manager' ? managers : chats).get(p.code)!;
   let written = 0;
   for (let i = 0; i < pushes.length; i += 1000) {
@@ -52,29 +35,11 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]):
   return written;
 }
 
-/** Where a run's pushes start: its business instant, or the real clock of a late run (catch-up) when later. */
-export function sendFromOf(ctx: Pick<JobContext, 'now' | 'sendFrom'>): Date {
-  return ctx.sendFrom && ctx.sendFrom > ctx.now ? ctx.sendFrom : ctx.now;
-}
+/** core's PushQueue on the outbox of a transaction: the bulk notifier of the care and scoring jobs. */
+export class OutboxPushQueue implements PushQueue {
+  constructor(private readonly db: Kysely<Database>) {}
 
-/** What a care job computes: its pushes and the counts it reports. */
-export interface JobPlan {
-  pushes: Push[];
-  counts: Record<string, number>;
-}
-
-/**
- * Runs a job's plan in one transaction (reads and outbox writes together), spreads the pushes over quiet-hours-safe
- * minutes and reports `queued` (new outbox rows) beside the plan's counts.
- */
-export async function runPlan(
-  ctx: JobContext,
-  plan: (db: Kysely<Database>, date: string, now: Date) => Promise<JobPlan>,
-): Promise<Record<string, number>> {
-  const date = shanghaiDate(ctx.now);
-  return ctx.db.transaction().execute(async (trx) => {
-    const p = await plan(trx, date, ctx.now);
-    const queued = await sendPushes(trx, spreadPushes(p.pushes, sendFromOf(ctx)));
-    return { ...p.counts, queued };
-  });
+  enqueue(pushes: readonly Push[]): Promise<number> {
+    return sendPushes(this.db, pushes);
+  }
 }

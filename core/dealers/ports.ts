@@ -1,0 +1,35 @@
+import type { DealerMetrics } from './metrics.js';
+import type { DealerScore } from './scoring.js';
+import type { Tier } from './tiers.js';
+
+export interface DealerTierRow {
+  code: string;
+  name: string;
+  tier: Tier;
+  managerCode: string;
+  manualTags: string[];
+}
+
+/** A month's score as written: the score, the tier before it and the merged tags (derived ∪ manual). */
+export interface ScoreWrite extends DealerScore {
+  tierBefore: Tier;
+  tags: string[];
+}
+
+/** Storage the monthly scoring needs. Months are 'YYYY-MM-01'. */
+export interface DealerScoreStore {
+  /** Raw scoring metrics of every dealer as of `asOf`, set-based. */
+  metrics(asOf: Date): Promise<DealerMetrics[]>;
+  dealerTiers(): Promise<DealerTierRow[]>;
+  managerNames(): Promise<Map<string, string>>;
+  /** The latest month scored so far, or null before the first scoring. */
+  latestScoredMonth(): Promise<string | null>;
+  /** The tier a dealer had before `month` was first scored (a re-run must not see its own tier change). */
+  tiersBeforeMonth(month: string): Promise<Map<string, Tier>>;
+  /** Each dealer's tier as of the latest month scored before `month`. */
+  tiersScoredBefore(month: string): Promise<Map<string, Tier>>;
+  /** Upserts one month's scores (a re-run keeps the first run's tier_before). */
+  saveScores(month: string, scores: readonly ScoreWrite[]): Promise<void>;
+  /** Sets the dealers' own tier, reasons and tags. */
+  applyTiers(scores: readonly ScoreWrite[]): Promise<void>;
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
+import { MemoryDealerScoreStore } from '../testing/dealers.fakes.js';
+import type { DealerMetrics } from './metrics.js';
+import { isMonth, monthAsOf, previousMonth, RetieringService } from './retiering.service.js';
+
+const base: DealerMetrics = {
+  dealerCode: '',
+  marketLevel: '二线',
+  partnershipDays: 1000,
+  amount12Fen: 0,
+  windowDoorFen: 0,
+  cabinetFen: 0,
+  engineeringProductFen: 0,
+  windowDoorSold30: 0,
+  windowDoorOnHand: 0,
+  cabinetSold30: 0,
+  cabinetOnHand: 0,
+  activeStores: 0,
+  storeRegions: 0,
+  retailStores: 0,
+  engineeringStores: 0,
+  townStores: 0,
+  last3Fen: 0,
+  prev3Fen: 0,
+  last6Fen: 0,
+  prev6Fen: 0,
+  monthsWithOrders: 0,
+  needsRaised: 0,
+  needsRated: 0,
+  policyDeliveries: 0,
+  policyFeedback: 0,
+  pushes: 0,
+  pushesAnswered: 0,
+  lastOrderDate: '2026-11-20',
+  daysSinceLastOrder: 6,
+};
+
+function setup() {
+  const store = new MemoryDealerScoreStore();
+  store.metricRows = [
+    { ...base, dealerCode: 'D0001' },
+    { ...base, dealerCode: 'D0004', lastOrderDate: '2026-07-29', daysSinceLastOrder: 125 },
+  ];
+  store.dealers = [
+    { code: 'D0001', name: '南京恒信门窗', tier: 'regular', managerCode: 'M001', manualTags: [] },
+    { code: 'D0004', name: '阜宁老街建材', tier: 'regular', managerCode: 'M002', manualTags: ['重点关注'] },
+  ];
+  store.managers = new Map([
+    ['M001', '张伟'],
+    ['M002', '李娜'],
+  ]);
+  const queue = new MemoryPushQueue();
+  const deliveries = new MemoryDeliveryLog();
+  return { store, queue, deliveries, retiering: new RetieringService({ store, deliveries, queue }) };
+}
+
+const SIX_TEN = new Date('2026-12-01T06:10:00+08:00');
+
+describe('RetieringService on in-memory ports', () => {
+  it('re-tiers, tells the changed dealer and every manager once, after quiet hours', async () => {
+    const { retiering, store, queue } = setup();
+    expect(await retiering.scoreMonth('2026-11', SIX_TEN)).toMatchObject({
+      historical: 0,
+      scored: 2,
+      changed: 1,
+      silent: 1,
+      queued: 3,
+    });
+    expect(store.dealers.find((d) => d.code === 'D0004')!.tier).toBe('silent');
+    expect(store.scores.get('2026-11-01')!.get('D0004')!.tags).toContain('重点关注');
+    expect(queue.queued.map((p) => p.dedupeKey)).toEqual([
+      'dealers.tier:D0004:2026-11',
+      'dealers.tier.summary:M001:2026-11',
+      'dealers.tier.summary:M002:2026-11',
+    ]);
+    for (const p of queue.queued) expect(p.notBefore!.getTime()).toBeGreaterThan(SIX_TEN.getTime());
+    // A re-run after the outbox is pruned: the delivery log still knows.
+    queue.prune();
+    expect(await retiering.scoreMonth('2026-11', SIX_TEN)).toMatchObject({ changed: 1, queued: 0 });
+  });
+
+  it('re-scores an old month without touching today’s tiers or telling anyone', async () => {
+    const { retiering, store, queue } = setup();
+    await retiering.scoreMonth('2026-11', SIX_TEN);
+    const before = store.dealers.map((d) => ({ ...d }));
+    const sent = queue.queued.length;
+    expect(await retiering.scoreMonth('2026-03', SIX_TEN)).toMatchObject({ historical: 1, queued: 0 });
+    expect(store.dealers).toEqual(before);
+    expect(queue.queued).toHaveLength(sent);
+  });
+
+  it('names months in Asia/Shanghai', () => {
+    expect(previousMonth(new Date('2026-12-31T16:30:00Z'))).toBe('2026-12'); // 2027-01-01 00:30 in Shanghai
+    expect(previousMonth(SIX_TEN)).toBe('2026-11');
+    expect([isMonth('2026-11'), isMonth('2026-13')]).toEqual([true, false]);
+    expect(monthAsOf('2026-11', SIX_TEN)).toEqual(new Date('2026-12-01T00:00:00+08:00'));
+    expect(monthAsOf('2026-12', SIX_TEN)).toEqual(SIX_TEN);
+  });
+});
