@@ -7,7 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { outboxNotifier } from '../bot/pipeline/outbox.js';
+import { dbNotifier } from '../test/helpers/pipeline.js';
 import { planAnniversaries, planBirthdays } from '../bot/scheduler/jobs/care-calendar.job.js';
 import { planSilent } from '../bot/scheduler/jobs/care-silent.job.js';
 import { planAnomalies, planReplenishment } from '../bot/scheduler/jobs/care-stock.job.js';
@@ -78,7 +78,7 @@ async function main() {
         perStep.push({ step, ms: performance.now() - t, messages: queued });
       }
     });
-    const loop = await rolledBack(h.db, (trx) => loopDaily(trx, DATE, NOW, outboxNotifier(trx)));
+    const loop = await rolledBack(h.db, (trx) => loopDaily(trx, DATE, NOW, dbNotifier(trx)));
 
     const key = (r: { dedupe_key: string; body: string }) => `${r.dedupe_key}\u0000${r.body}`;
     const a = new Set(set.rows.map(key));

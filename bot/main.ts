@@ -6,9 +6,12 @@ import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { WecomClient } from '../adapters/wecom/wecom.client.js';
 import { type DatabaseHandle, DatabaseLockedError, migrateToLatest, openDatabase } from '../db/connect.js';
 import { loadCatalog } from '../db/repositories/catalog.repository.js';
+import { KyselyPipelineStatusReader } from '../db/repositories/outbox.repository.js';
+import { pipelineStores, pipelineUnitOfWork, turnUnitOfWork } from '../db/repositories/pipeline.stores.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
+import type { TurnServices } from './dialog/turn.js';
 import { handlers } from './handlers/index.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
@@ -20,6 +23,7 @@ import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
 import { buildServer } from './server.js';
 import { groundedRephraser } from './replies/rephrase.js';
+import { pipelineReplies } from './replies/pipeline.replies.js';
 import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
 import { outboxNotifier } from './pipeline/outbox.js';
@@ -32,7 +36,7 @@ export interface App {
   database: DatabaseHandle;
   kv: KeyValueStore;
   bus: PipelineBus;
-  worker: InboundWorker;
+  worker: InboundWorker<TurnServices>;
   dispatcher: OutboxDispatcher;
   server: FastifyInstance;
   wecom: WecomClient | null;
@@ -107,7 +111,9 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
       settings: { needSla: config.needs.sla },
     });
-    const worker = new InboundWorker(database.db, step, bus, {
+    const pipeline = pipelineUnitOfWork(database.db);
+    const turns = turnUnitOfWork(database.db, (db): TurnServices => ({ db }));
+    const worker = new InboundWorker(turns, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
       maxAttempts: config.pipeline.inboundMaxAttempts,
       now: opts.now,
@@ -115,24 +121,35 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       // Explanations may be worded by the model after the turn commits, only if every number in them is computed.
       rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts)) : undefined,
       rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
+      texts: pipelineReplies,
     });
-    const dispatcher = new OutboxDispatcher(database.db, bus, {
+    const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
       transports: wecom ? wecomTransports(wecom) : null,
       kf: wecom ? kfSend(wecom) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
+      texts: pipelineReplies,
       now: opts.now,
       log,
     });
     const now = opts.now ?? (() => new Date());
-    const kf = wecom ? new KfPuller(database.db, wecom, kv, bus, { log }) : null;
+    const kf = wecom ? new KfPuller(pipeline, wecom, kv, bus, { log }) : null;
     const server = await buildServer({
       config,
       db: database.db,
       bus,
+      pipeline: pipeline.root,
       logger: log,
-      plugins: config.wecom ? [wecomRoutes({ db: database.db, bus, config: config.wecom, kf })] : [],
-      adminApi: adminApi({ db: database.db, kv, bus, now, settings: { needSla: config.needs.sla } }),
+      plugins: config.wecom ? [wecomRoutes({ pipeline, bus, config: config.wecom, kf })] : [],
+      adminApi: adminApi({
+        db: database.db,
+        kv,
+        bus,
+        now,
+        settings: { needSla: config.needs.sla },
+        followups: pipeline.root.followups,
+        pipelineStatus: new KyselyPipelineStatusReader(database.db),
+      }),
     });
 
     if (opts.startPipeline !== false) {
@@ -149,7 +166,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
         ? new Scheduler(database.db, jobs, {
             kv,
-            notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()),
+            notifier: (db) => outboxNotifier(pipelineStores(db), () => bus.outboxQueued()),
             log,
             settings: { needSla: config.needs.sla },
           })

@@ -5,12 +5,15 @@ import { DomainError } from '../core/common/errors.js';
 import { migrationsCurrent } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
+import type { PipelineStores } from '../core/messaging/ports.js';
 import type { PipelineBus } from './pipeline/bus.js';
 
 export interface ServerDeps {
   config: Pick<AppConfig, 'server' | 'sandbox'>;
   db: Kysely<Database>;
   bus: PipelineBus;
+  /** The message pipeline's stores (the sandbox channel writes and reads through them). */
+  pipeline: PipelineStores;
   /** The app's pino logger; none in tests. */
   logger?: FastifyBaseLogger;
   /** Channel plugins registered by the composition root (WeCom callback …). */
@@ -84,7 +87,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   if (deps.config.sandbox) {
     const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
-    await app.register(sandboxRoutes, { db: deps.db, bus: deps.bus });
+    await app.register(sandboxRoutes, { stores: deps.pipeline, bus: deps.bus });
   }
   for (const plugin of deps.plugins ?? []) await app.register(plugin);
   return app;

@@ -8,6 +8,7 @@ import { policiesRoutes } from './policies.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { followupsRoutes } from './followups.routes.js';
 import type { SlaTable } from '../../core/needs/sla.js';
+import type { FollowupStore, PipelineStatusReader } from '../../core/messaging/ports.js';
 
 export interface ApiDeps {
   db: Kysely<Database>;
@@ -15,6 +16,8 @@ export interface ApiDeps {
   bus: PipelineBus;
   now: () => Date;
   settings: { needSla: SlaTable };
+  followups: FollowupStore;
+  pipelineStatus: PipelineStatusReader;
 }
 
 /** The HQ admin API under /api (bearer-token guarded in server.ts). Each capability registers its routes here. */
@@ -24,20 +27,6 @@ export function adminApi(deps: ApiDeps) {
     await app.register(policiesRoutes(deps));
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
-    app.get('/api/status', async () => {
-      const [inbound, outbox] = await Promise.all([
-        deps.db
-          .selectFrom('inbound_messages')
-          .select(['status', deps.db.fn.countAll<number>().as('n')])
-          .groupBy('status')
-          .execute(),
-        deps.db
-          .selectFrom('outbox')
-          .select(['status', deps.db.fn.countAll<number>().as('n')])
-          .groupBy('status')
-          .execute(),
-      ]);
-      return { inbound, outbox };
-    });
+    app.get('/api/status', async () => deps.pipelineStatus.counts());
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { outboxNotifier } from '../pipeline/outbox.js';
+import { pipelineStores } from '../../db/repositories/pipeline.stores.js';
 import { runJobInSlot } from '../scheduler/job-runner.js';
 import { runInstant, runnableJobs } from '../scheduler/jobs/index.js';
 import type { ApiDeps } from './index.js';
@@ -28,7 +29,7 @@ export function jobsRoutes(deps: ApiDeps) {
       const outcome = await runJobInSlot(deps.db, job, `api:${new Date().toISOString()}`, 'api', {
         kv: deps.kv,
         now,
-        notifier: (db) => outboxNotifier(db, () => deps.bus.outboxQueued()),
+        notifier: (db) => outboxNotifier(pipelineStores(db), () => deps.bus.outboxQueued()),
         log: req.log,
         settings: deps.settings,
       });

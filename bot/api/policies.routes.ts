@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { PolicyService } from '../../core/policies/policy.service.js';
 import { PolicyRepository, policyUnitOfWork } from '../../db/repositories/policies.repository.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
+import { pipelineStores } from '../../db/repositories/pipeline.stores.js';
 import { policyReplies } from '../replies/policies.replies.js';
 import type { ApiDeps } from './index.js';
 
@@ -14,7 +15,7 @@ export function policiesRoutes(deps: ApiDeps) {
   const service = () =>
     new PolicyService(
       new PolicyRepository(deps.db),
-      policyUnitOfWork(deps.db, (trx) => outboxNotifier(trx, () => deps.bus.outboxQueued())),
+      policyUnitOfWork(deps.db, (trx) => outboxNotifier(pipelineStores(trx), () => deps.bus.outboxQueued())),
     );
   return async (app: FastifyInstance) => {
     app.post('/api/policies/:code/push', async (req, reply) => {

@@ -4,6 +4,8 @@ import { withDatabase } from './database.js';
 import { PipelineBus } from '../pipeline/bus.js';
 import { OutboxDispatcher } from '../pipeline/dispatcher.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
+import { pipelineReplies } from '../replies/pipeline.replies.js';
+import { pipelineStores, pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { runJobInSlot } from '../scheduler/job-runner.js';
 import { jobs, runInstant, runnableJobs } from '../scheduler/jobs/index.js';
 import { type CliCommand, parseArgs } from './command.types.js';
@@ -45,7 +47,7 @@ export const jobsCommand: CliCommand = {
         const outcome = await runJobInSlot(db, job, `cli:${new Date().toISOString()}`, `cli-${process.pid}`, {
           kv,
           now,
-          notifier: (db) => outboxNotifier(db),
+          notifier: (db) => outboxNotifier(pipelineStores(db)),
           log,
           settings: { needSla: config.needs.sla },
         });
@@ -61,11 +63,12 @@ export const jobsCommand: CliCommand = {
         for (const [k, v] of Object.entries(outcome.result)) io.out(`  ${k.padEnd(40)} ${v}`);
         // Without WeCom the messages go to the sandbox: deliver what is due now (the app's dispatcher does it too).
         if (!config.wecom && options['no-deliver'] === undefined) {
-          const dispatcher = new OutboxDispatcher(db, new PipelineBus(), {
+          const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(db), new PipelineBus(), {
             kv,
             transports: null,
             kf: null,
             maxAttempts: config.pipeline.outboxMaxAttempts,
+            texts: pipelineReplies,
             batchSize: 500,
           });
           let delivered = 0;

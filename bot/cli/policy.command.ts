@@ -3,6 +3,7 @@ import { PolicyService, type EffectReport, type PushReport } from '../../core/po
 import { DomainError } from '../../core/common/errors.js';
 import { policyUnitOfWork, PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { outboxNotifier } from '../pipeline/outbox.js';
+import { pipelineStores } from '../../db/repositories/pipeline.stores.js';
 import { policyReplies } from '../replies/policies.replies.js';
 import { type CliCommand, parseArgs } from './command.types.js';
 
@@ -48,7 +49,7 @@ function withService<T>(config: Parameters<CliCommand['run']>[1], fn: (s: Policy
     fn(
       new PolicyService(
         new PolicyRepository(db),
-        policyUnitOfWork(db, (trx) => outboxNotifier(trx)),
+        policyUnitOfWork(db, (trx) => outboxNotifier(pipelineStores(trx))),
       ),
     ),
   );

@@ -6,8 +6,8 @@ import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.
 import { handleBinding } from './binding.js';
 import { attachImageToNeed, pendingRating } from '../handlers/needs.handler.js';
 import { type ConversationState, loadState, saveState } from './state.js';
-import { type Identity, parseSenderKey, resolveIdentity } from '../pipeline/identity.js';
-import type { CompleteHandlers, TurnContext } from './turn.js';
+import type { Identity } from '../pipeline/identity.js';
+import type { CompleteHandlers, TurnContext, TurnServices } from './turn.js';
 import { commonReplies } from '../replies/common.replies.js';
 
 /** A second opinion for messages the rules are unsure of (the LLM); its answer is validated by the caller. */
@@ -36,15 +36,13 @@ interface PreparedParse {
  * replies and the next state. The LLM is asked in `prepare`, before the worker opens its transaction, so a slow
  * model never holds the database; the turn itself runs in the worker's transaction.
  */
-export function createConversationStep(deps: EngineDeps): ConversationStep {
+export function createConversationStep(deps: EngineDeps): ConversationStep<TurnServices> {
   const ruleParse = (text: string, ctx: ParseContext) => parseIntent(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
-  const prepare: ConversationStep['prepare'] = deps.fallback
-    ? async ({ db, message, now }) => {
-        if (message.msg_type !== 'text') return undefined;
-        const { channel, externalId } = parseSenderKey(message.sender);
-        const identity = await resolveIdentity(db, channel, externalId);
+  const prepare: ConversationStep<TurnServices>['prepare'] = deps.fallback
+    ? async ({ services: { db }, message, identity, now }) => {
+        if (message.msgType !== 'text') return undefined;
         if (identity.kind === 'unbound') return undefined;
         const state = await turnState(db, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
@@ -56,14 +54,20 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       }
     : undefined;
 
-  const step = async (input: StepInput): Promise<StepReply[]> => {
-    const { db, message, identity, now, notifier } = input;
+  const step = async (input: StepInput<TurnServices>): Promise<StepReply[]> => {
+    const {
+      services: { db },
+      message,
+      identity,
+      now,
+      notifier,
+    } = input;
     const text = (message.content ?? '').slice(0, MAX_TEXT);
 
-    if (message.msg_type !== 'text') {
+    if (message.msgType !== 'text') {
       // A dealer's image right after submitting a need belongs to that need.
-      const attached = message.msg_type === 'image' ? await attachImageToNeed(input) : null;
-      return attached ?? nonText(message.msg_type);
+      const attached = message.msgType === 'image' ? await attachImageToNeed(input) : null;
+      return attached ?? nonText(message.msgType);
     }
     if (identity.kind === 'unbound') return handleBinding({ db, kv: deps.kv, identity, text, now });
 
@@ -104,7 +108,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
 
 /** The stored conversation state, plus a rating a dealer owes when nothing else is awaited. */
 async function turnState(
-  db: StepInput['db'],
+  db: TurnServices['db'],
   identity: Exclude<Identity, { kind: 'unbound' }>,
   sender: string,
   now: Date,

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import type { SlaTable } from '../../core/needs/sla.js';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
-import type { Database, InboundRow } from '../../db/schema.js';
+import type { InboundMessage } from '../../core/messaging/types.js';
+import type { Database } from '../../db/schema.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import type { Intent, Slots, ParseResult } from '../nlu/nlu.types.js';
 import type { Identity } from '../pipeline/identity.js';
@@ -12,12 +13,17 @@ import type { ConversationState } from './state.js';
 export type DealerIdentity = Extract<Identity, { kind: 'dealer' }>;
 export type ManagerIdentity = Extract<Identity, { kind: 'manager' }>;
 
+/** What the pipeline worker hands each turn, bound to the turn's transaction. */
+export interface TurnServices {
+  db: Kysely<Database>;
+}
+
 /** Everything a handler may use for one turn. `db` is the turn's transaction. */
 export interface TurnContext {
   db: Kysely<Database>;
   kv: KeyValueStore;
   identity: DealerIdentity | ManagerIdentity;
-  message: InboundRow;
+  message: InboundMessage;
   text: string;
   now: Date;
   notifier: Notifier;

@@ -9,6 +9,7 @@ import {
   reply,
   type TurnContext,
   type TurnResult,
+  type TurnServices,
 } from '../dialog/turn.js';
 import type { StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
@@ -287,9 +288,15 @@ export const needsHandlers: HandlerRegistry = {
  * An image from a dealer within 30 minutes of submitting is attached to their latest open need (called by the
  * dialog engine for non-text messages). Null when it does not apply, so the engine answers as before.
  */
-export async function attachImageToNeed(input: StepInput): Promise<StepReply[] | null> {
-  const { identity, message, db, notifier, now } = input;
-  if (message.msg_type !== 'image' || identity.kind !== 'dealer') return null;
+export async function attachImageToNeed(input: StepInput<TurnServices>): Promise<StepReply[] | null> {
+  const {
+    identity,
+    message,
+    services: { db },
+    notifier,
+    now,
+  } = input;
+  if (message.msgType !== 'image' || identity.kind !== 'dealer') return null;
   const p = message.payload ?? {};
   const str = (...keys: string[]) =>
     keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);

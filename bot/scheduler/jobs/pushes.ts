@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { PUSHES_PER_MINUTE, pushNotBefore } from '../../../core/care/quiet-hours.js';
 import { shanghaiDate } from '../../../core/common/time.js';
+import { pipelineStores } from '../../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../../db/schema.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
 import type { JobContext } from '../job.types.js';
@@ -30,10 +31,11 @@ export function spreadPushes(pushes: Push[], now: Date, perMinute = PUSHES_PER_M
 export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]): Promise<number> {
   if (pushes.length === 0) return 0;
   const codes = (to: Push['to']) => [...new Set(pushes.filter((p) => p.to === to).map((p) => p.code))];
+  const { outbox, recipients } = pipelineStores(db);
   const [dealers, managers, chats] = await Promise.all([
-    routeDealers(db, codes('dealer')),
-    routeManagers(db, codes('manager'), false),
-    routeManagers(db, codes('managerChat'), true),
+    routeDealers(recipients, codes('dealer')),
+    routeManagers(recipients, codes('manager'), false),
+    routeManagers(recipients, codes('managerChat'), true),
   ]);
   const routeOf = (p: Push): Route =>
     (p.to === 'dealer' ? dealers : p.to === 'manager' ? managers : chats).get(p.code)!;
@@ -47,7 +49,7 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly Push[]):
       dedupeKey: p.dedupeKey,
       notBefore: p.notBefore,
     }));
-    written += await enqueue(db, chunk);
+    written += await enqueue(outbox, chunk);
   }
   return written;
 }
