@@ -80,7 +80,8 @@ export class KyselyInboundStore implements InboundStore {
         )
         .returningAll()
         .execute();
-      return rows.map(toMessage);
+      // RETURNING has no order: arrival order.
+      return rows.map(toMessage).sort((x, y) => x.id - y.id);
     });
   }
 

@@ -51,7 +51,8 @@ export class KyselyOutboxStore implements OutboxStore {
         )
         .returningAll()
         .execute();
-      return rows.map(toMessage);
+      // RETURNING has no order: hand the rows back in due order (a recipient's parts go out in sequence).
+      return rows.map(toMessage).sort((x, y) => x.nextAttemptAt.getTime() - y.nextAttemptAt.getTime() || x.id - y.id);
     });
   }
 
