@@ -55,13 +55,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     : undefined;
 
   const step = async (input: StepInput<TurnServices>): Promise<StepReply[]> => {
-    const {
-      services: { db },
-      message,
-      identity,
-      now,
-      notifier,
-    } = input;
+    const { message, identity, now, notifier } = input;
+    const { db } = input.services;
     const text = (message.content ?? '').slice(0, MAX_TEXT);
 
     if (message.msgType !== 'text') {

@@ -289,13 +289,8 @@ export const needsHandlers: HandlerRegistry = {
  * dialog engine for non-text messages). Null when it does not apply, so the engine answers as before.
  */
 export async function attachImageToNeed(input: StepInput<TurnServices>): Promise<StepReply[] | null> {
-  const {
-    identity,
-    message,
-    services: { db },
-    notifier,
-    now,
-  } = input;
+  const { identity, message, notifier, now } = input;
+  const { db } = input.services;
   if (message.msgType !== 'image' || identity.kind !== 'dealer') return null;
   const p = message.payload ?? {};
   const str = (...keys: string[]) =>
