@@ -7,9 +7,9 @@
  */
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { outboxNotifier } from '../bot/pipeline/outbox.js';
 import { jobServices } from '../bot/scheduler/job.services.js';
 import type { CareStep } from '../core/care/care.service.js';
+import { dbNotifier } from '../test/helpers/pipeline.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
@@ -70,14 +70,14 @@ async function main() {
     const perStep: Array<{ step: string; ms: number; messages: number }> = [];
     const set = await rolledBack(h.db, async (trx) => {
       // The jobs' own path: CareService on the transaction's repositories, delivery log and outbox.
-      const { care } = jobServices(trx, { notifier: (t) => outboxNotifier(t) });
+      const { care } = jobServices(trx, { notifier: dbNotifier });
       for (const [step, careStep] of steps) {
         const t = performance.now();
         const { queued = 0 } = await care.run(careStep, NOW);
         perStep.push({ step, ms: performance.now() - t, messages: queued });
       }
     });
-    const loop = await rolledBack(h.db, (trx) => loopDaily(trx, DATE, NOW, outboxNotifier(trx)));
+    const loop = await rolledBack(h.db, (trx) => loopDaily(trx, DATE, NOW, dbNotifier(trx)));
 
     const key = (r: { dedupe_key: string; body: string }) => `${r.dedupe_key}\u0000${r.body}`;
     const a = new Set(set.rows.map(key));

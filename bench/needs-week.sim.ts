@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
-import { outboxNotifier } from '../bot/pipeline/outbox.js';
+import { dbNotifier } from '../test/helpers/pipeline.js';
 import { formatNeedsReport } from '../bot/replies/needs.replies.js';
 import { runJobInSlot, slotOf } from '../bot/scheduler/job-runner.js';
 import { needsSlaJob } from '../bot/scheduler/jobs/needs-sla.job.js';
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     db
       .transaction()
       .execute((trx) =>
-        fn(new NeedsService({ store: new NeedsRepository(trx), notifier: outboxNotifier(trx), notices: needNotices })),
+        fn(new NeedsService({ store: new NeedsRepository(trx), notifier: dbNotifier(trx), notices: needNotices })),
       );
   const tierOf = new Map<number, Tier>();
   const lateOf = new Map<number, boolean>();
@@ -184,7 +184,7 @@ async function main(): Promise<void> {
       }
     }
     const now = new Date(tick);
-    const out = await runJobInSlot(db, needsSlaJob, slotOf(now), 'sim', { kv, now, notifier: outboxNotifier, log });
+    const out = await runJobInSlot(db, needsSlaJob, slotOf(now), 'sim', { kv, now, notifier: dbNotifier, log });
     if (out.ran && 'result' in out) {
       stats.jobRuns++;
       stats.jobMs.push(out.ms);

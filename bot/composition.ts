@@ -10,20 +10,22 @@ import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
 import { KyselyConversationStore } from '../db/repositories/conversation.repository.js';
 import { KyselyDealerDirectory } from '../db/repositories/directory.repository.js';
+import { KyselyFollowupStore } from '../db/repositories/followups.repository.js';
 import { NeedsRepository, needsReport } from '../db/repositories/needs.repository.js';
 import { KyselyOrderStore } from '../db/repositories/order.repository.js';
-import { KyselyPipelineStatus } from '../db/repositories/pipeline-status.repository.js';
+import { KyselyPipelineStatusReader } from '../db/repositories/outbox.repository.js';
+import { pipelineStores, pipelineUnitOfWork, turnUnitOfWork } from '../db/repositories/pipeline.stores.js';
 import { PolicyRepository, policyUnitOfWork } from '../db/repositories/policies.repository.js';
 import { KyselyStockStore } from '../db/repositories/stock.repository.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
-import { resolveIdentity } from './pipeline/identity.js';
 import { outboxNotifier } from './pipeline/outbox.js';
 import { needNotices } from './replies/needs.replies.js';
+import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
 import { scoreMonth } from './scheduler/jobs/dealer-score.job.js';
-import type { Services, ServicesFactory } from './services.js';
+import type { Services, TurnServices } from './services.js';
 
 export interface ServicesOptions {
   kv: KeyValueStore;
@@ -32,12 +34,15 @@ export interface ServicesOptions {
   outboxQueued?: () => void;
 }
 
+/** The unit of work: services on a transaction (or the database) with that transaction's notifier. */
+export type ServicesFactory = (tx: Kysely<Database>, notifier?: Notifier) => Services;
+
 /**
  * The one place services are assembled: `services(tx)` binds every core service, its repository and its notifier
  * to one transaction — the worker's turn, or the database itself for the admin API and the CLI.
  */
 export function servicesFactory(opts: ServicesOptions): ServicesFactory {
-  const notifierFor = (tx: Kysely<Database>) => outboxNotifier(tx, opts.outboxQueued);
+  const notifierFor = (tx: Kysely<Database>) => outboxNotifier(pipelineStores(tx), opts.outboxQueued);
   return (tx: Kysely<Database>, notifier: Notifier = notifierFor(tx)): Services => ({
     orders: new OrderService(new KyselyOrderStore(tx), {
       notifier,
@@ -56,9 +61,9 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     directory: new KyselyDealerDirectory(tx),
     content: new KyselyCareContent(tx),
     conversation: new KyselyConversationStore(tx),
-    identity: (channel, externalId) => resolveIdentity(tx, channel, externalId),
     needsReport: (period) => needsReport(tx, period),
-    pipelineStatus: new KyselyPipelineStatus(tx),
+    pipelineStatus: new KyselyPipelineStatusReader(tx),
+    followups: new KyselyFollowupStore(tx),
     runJob: (job, run) =>
       runJobInSlot(tx, job, run.slot, run.instance, {
         kv: opts.kv,
@@ -69,6 +74,16 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
       }),
     scoreDealers: (month, now) => scoreMonth(tx, month, now),
   });
+}
+
+/** Conversation turns: the pipeline's stores and the turn's services, bound to one transaction per turn. */
+export function turnsUnitOfWork(db: Kysely<Database>, services: ServicesFactory) {
+  return turnUnitOfWork(
+    db,
+    (tx): TurnServices =>
+      (notifier) =>
+        services(tx, notifier),
+  );
 }
 
 /** What a CLI command gets: the services on the configured database, and the sandbox delivery of due messages. */
@@ -95,11 +110,12 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
       await migrateToLatest(h.db);
       const services = servicesFactory({ kv, settings: { needSla: config.needs.sla } })(h.db);
       const deliverDue = async () => {
-        const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+        const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
           kv,
           transports: null,
           kf: null,
           maxAttempts: config.pipeline.outboxMaxAttempts,
+          texts: pipelineReplies,
           batchSize: 500,
         });
         let delivered = 0;

@@ -12,12 +12,13 @@ import {
   openDatabase,
 } from '../db/connect.js';
 import { loadCatalog } from '../db/repositories/catalog.repository.js';
+import { pipelineStores, pipelineUnitOfWork } from '../db/repositories/pipeline.stores.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
-import { servicesFactory } from './composition.js';
-import type { ServicesFactory } from './services.js';
+import { type ServicesFactory, servicesFactory, turnsUnitOfWork } from './composition.js';
+import type { TurnServices } from './services.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
 import { createIntentLlm, type IntentLlm } from '../adapters/llm/llm.client.js';
@@ -28,6 +29,7 @@ import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
 import { buildServer } from './server.js';
 import { groundedRephraser } from './replies/rephrase.js';
+import { pipelineReplies } from './replies/pipeline.replies.js';
 import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
 import { MAX_MESSAGE_BYTES, outboxNotifier } from './pipeline/outbox.js';
@@ -40,7 +42,7 @@ export interface App {
   database: DatabaseHandle;
   kv: KeyValueStore;
   bus: PipelineBus;
-  worker: InboundWorker;
+  worker: InboundWorker<TurnServices>;
   dispatcher: OutboxDispatcher;
   server: FastifyInstance;
   wecom: WecomClient | null;
@@ -117,14 +119,15 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       outboxQueued: () => bus.outboxQueued(),
     });
     const step = createConversationStep({
-      services,
       catalog: () => catalog,
       handlers,
       media: onImage,
       kv,
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
     });
-    const worker = new InboundWorker(database.db, step, bus, {
+    const pipeline = pipelineUnitOfWork(database.db);
+    const turns = turnsUnitOfWork(database.db, services);
+    const worker = new InboundWorker(turns, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
       maxAttempts: config.pipeline.inboundMaxAttempts,
       now: opts.now,
@@ -132,32 +135,34 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       // Explanations may be worded by the model after the turn commits, only if every number in them is computed.
       rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts), MAX_MESSAGE_BYTES) : undefined,
       rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
+      texts: pipelineReplies,
     });
-    const dispatcher = new OutboxDispatcher(database.db, bus, {
+    const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
       transports: wecom ? wecomTransports(wecom) : null,
       kf: wecom ? kfSend(wecom) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
+      texts: pipelineReplies,
       now: opts.now,
       log,
     });
     const now = opts.now ?? (() => new Date());
-    const kf = wecom ? new KfPuller(database.db, wecom, kv, bus, { log }) : null;
+    const kf = wecom ? new KfPuller(pipeline, wecom, kv, bus, { log }) : null;
     // Channel routes: the sandbox (dev chat, loaded only when on) and the WeCom callback.
     const channels: Array<(app: FastifyInstance) => Promise<void>> = [];
     if (config.sandbox) {
       const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
       channels.push(async (app) => {
-        await app.register(sandboxRoutes, { db: database.db, bus });
+        await app.register(sandboxRoutes, { stores: pipeline.root, bus });
       });
     }
-    if (config.wecom) channels.push(wecomRoutes({ db: database.db, bus, config: config.wecom, kf }));
+    if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
     const server = await buildServer({
       config,
       ready: () => migrationsCurrent(database.db),
       logger: log,
       plugins: channels,
-      adminApi: adminApi({ services: services(database.db), now, db: database.db }),
+      adminApi: adminApi({ services: services(database.db), now }),
     });
 
     if (opts.startPipeline !== false) {
@@ -174,7 +179,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
         ? new Scheduler(database.db, jobs, {
             kv,
-            notifier: (db) => outboxNotifier(db, () => bus.outboxQueued()),
+            notifier: (db) => outboxNotifier(pipelineStores(db), () => bus.outboxQueued()),
             log,
             settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
           })

@@ -1,15 +1,13 @@
 import type { CareContent } from '../core/care/content.port.js';
-import type { PipelineStatusReader } from '../core/common/pipeline-status.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
+import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
 import type { NeedsReport } from '../core/needs/ports.js';
 import type { NeedsService } from '../core/needs/needs.service.js';
 import type { OrderService } from '../core/orders/order.service.js';
 import type { PolicyService } from '../core/policies/policy.service.js';
 import type { StockService } from '../core/stock/stock.service.js';
-import type { Identity } from './pipeline/identity.js';
-import type { StepInput } from './pipeline/worker.js';
 import type { JobRunOutcome } from './scheduler/job-runner.js';
 import type { JobDefinition } from './scheduler/job.types.js';
 
@@ -25,10 +23,10 @@ export interface Services {
   directory: DealerDirectory;
   content: CareContent;
   conversation: ConversationStore;
-  /** Who a chat account is: from the channel alone. */
-  identity(channel: Identity['channel'], externalId: string): Promise<Identity>;
   needsReport(period: { from: string; to: string; now: Date }): Promise<NeedsReport>;
   pipelineStatus: PipelineStatusReader;
+  /** Follow-up items for account managers (messages the pipeline could not deliver or handle). */
+  followups: FollowupStore;
   /** Runs a job now in its own slot (admin API, CLI); pushes keep their dedupe keys. */
   runJob(job: JobDefinition, run: { slot: string; instance: string; now: Date; log: JobLog }): Promise<JobRunOutcome>;
   /** Scores and re-tiers every dealer for a month. */
@@ -40,5 +38,8 @@ export interface JobLog {
   warn(obj: object, msg: string): void;
 }
 
-/** The unit of work: services on a transaction (the worker's turn) with that transaction's notifier. */
-export type ServicesFactory = (tx: StepInput['db'], notifier?: Notifier) => Services;
+/**
+ * One conversation turn's services, bound to the turn's transaction: given the worker's notifier for the turn (it
+ * wakes the dispatcher after the commit); without one (the read-only `prepare`), the services' own.
+ */
+export type TurnServices = (notifier?: Notifier) => Services;

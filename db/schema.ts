@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Channel, InboundStatus, OutboxRoute, OutboxStatus } from '../core/messaging/types.js';
 
 /**
  * Kysely table types. Both drivers are set up (db/connect.ts) to return int8 and numeric as JS numbers,
@@ -10,8 +11,7 @@ type Json<T> = ColumnType<T, string, string>;
 
 export type Tier = 'core' | 'key' | 'regular' | 'silent';
 export type MarketLevel = '一线' | '二线' | '三四线' | '县城' | '乡镇';
-export type Channel = 'wecom' | 'kf' | 'sandbox';
-export type OutboxRoute = 'wecom_app' | 'wecom_appchat' | 'wecom_webhook' | 'kf' | 'sandbox' | 'followup';
+export type { Channel, InboundStatus, OutboxRoute, OutboxStatus };
 
 export interface RegionsTable {
   id: Generated<number>;
@@ -278,8 +278,6 @@ export interface HonoursTable {
   awarded_on: string;
 }
 
-export type InboundStatus = 'pending' | 'processing' | 'done' | 'parked';
-
 export interface InboundMessagesTable {
   id: Generated<number>;
   channel: Channel;
@@ -295,8 +293,6 @@ export interface InboundMessagesTable {
   last_error: string | null;
   processed_at: Timestamp | null;
 }
-
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'followup';
 
 export interface OutboxTable {
   id: Generated<number>;

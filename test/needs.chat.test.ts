@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeInbound } from '../bot/channels/inbound.store.js';
+import { pipelineStores } from '../db/repositories/pipeline.stores.js';
 import { loadState } from '../bot/dialog/state.js';
 import { needsReport } from '../db/repositories/needs.repository.js';
 import { formatNeedsReport } from '../bot/replies/needs.replies.js';
@@ -25,7 +26,7 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
 
   async function sendImage(from: string): Promise<string[]> {
     const db = app.database.db;
-    const stored = await storeInbound(db, {
+    const stored = await storeInbound(pipelineStores(db).inbound, {
       channel: 'sandbox',
       dedupeKey: randomUUID(),
       externalId: from,

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiDeps } from './index.js';
 
@@ -9,33 +10,33 @@ const listQuery = z.object({
     .optional(),
   status: z.enum(['open', 'done']).default('open'),
 });
+const params = z.object({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 /**
  * Manager follow-ups: pushes that could not reach a dealer (KF window closed) and messages the system could not
  * handle. HQ lists them per manager and closes them once handled.
  */
 export function followupsRoutes(deps: ApiDeps) {
-  return async (app: FastifyInstance) => {
-    app.get('/api/followups', async (req, reply) => {
-      const q = listQuery.safeParse(req.query);
-      if (!q.success)
-        return reply.code(400).send({ error: 'bad_request', message: 'expected ?manager=M001&status=open|done' });
-      let sel = deps.db
-        .selectFrom('followups')
-        .select(['id', 'manager_code', 'dealer_code', 'body', 'status', 'created_at'])
-        .where('status', '=', q.data.status)
-        .orderBy('id', 'desc')
-        .limit(500);
-      if (q.data.manager) sel = sel.where('manager_code', '=', q.data.manager);
-      return { followups: await sel.execute() };
+  return async (base: FastifyInstance) => {
+    const app = base.withTypeProvider<ZodTypeProvider>();
+    app.get('/api/followups', { schema: { querystring: listQuery } }, async (req) => {
+      const items = await deps.services.followups.list(req.query.status, req.query.manager);
+      // The API's field names predate the store's: keep them.
+      return {
+        followups: items.map((f) => ({
+          id: f.id,
+          manager_code: f.managerCode,
+          dealer_code: f.dealerCode,
+          body: f.body,
+          status: f.status,
+          created_at: f.createdAt,
+        })),
+      };
     });
 
-    app.post('/api/followups/:id/done', async (req, reply) => {
-      const id = Number((req.params as { id: string }).id);
-      if (!Number.isSafeInteger(id) || id <= 0)
-        return reply.code(400).send({ error: 'bad_request', message: 'bad id' });
-      const r = await deps.db.updateTable('followups').set({ status: 'done' }).where('id', '=', id).executeTakeFirst();
-      if (Number(r.numUpdatedRows) === 0)
+    app.post('/api/followups/:id/done', { schema: { params } }, async (req, reply) => {
+      const { id } = req.params;
+      if (!(await deps.services.followups.close(id)))
         return reply.code(404).send({ error: 'not_found', message: `no follow-up ${id}` });
       return { id, status: 'done' };
     });

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
-import type { StepInput } from '../pipeline/worker.js';
 import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
@@ -11,8 +10,6 @@ export interface ApiDeps {
   /** The services on the database (each call its own unit of work). */
   services: Services;
   now: () => Date;
-  /** Read only by followups.routes.ts until its repository lands. */
-  db: StepInput['db'];
 }
 
 /**

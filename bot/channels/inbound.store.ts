@@ -1,45 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { Channel, Database } from '../../db/schema.js';
-import { senderKey } from '../pipeline/identity.js';
+import type { InboundStore } from '../../core/messaging/ports.js';
+import type { InboundInput, StoredInbound } from '../../core/messaging/types.js';
 
-export interface InboundInput {
-  channel: Channel;
-  dedupeKey: string;
-  externalId: string;
-  msgType: string;
-  content: string | null;
-  payload?: Record<string, unknown>;
-  receivedAt?: Date;
-}
+export type { InboundInput, StoredInbound };
 
 /**
  * Persist before ack: the message is stored (or found to be a duplicate by its unique key) before the channel
  * answers. Returns the row id and whether this call stored it.
  */
-export async function storeInbound(
-  db: Kysely<Database>,
-  input: InboundInput,
-): Promise<{ id: number; duplicate: boolean }> {
-  const row = await db
-    .insertInto('inbound_messages')
-    .values({
-      channel: input.channel,
-      dedupe_key: input.dedupeKey,
-      sender: senderKey(input.channel, input.externalId),
-      msg_type: input.msgType,
-      content: input.content,
-      payload: JSON.stringify(input.payload ?? {}),
-      received_at: input.receivedAt ?? new Date(),
-    })
-    .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
-    .returning('id')
-    .executeTakeFirst();
-  if (row) return { id: row.id, duplicate: false };
-  const existing = await db
-    .selectFrom('inbound_messages')
-    .select('id')
-    .where('channel', '=', input.channel)
-    .where('dedupe_key', '=', input.dedupeKey)
-    .executeTakeFirstOrThrow();
-  return { id: existing.id, duplicate: true };
+export async function storeInbound(inbound: InboundStore, input: InboundInput): Promise<StoredInbound> {
+  const [stored] = await inbound.store([input]);
+  return stored!;
 }

@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
+import type { InboundMessage } from '../../core/messaging/types.js';
 import { handlers } from '../handlers/index.js';
 import { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { DEFAULT_CATALOG_PATH } from '../nlu/nlu.eval.js';
 import type { Identity } from '../pipeline/identity.js';
-import type { StepInput } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 import { ordersReplies } from '../replies/orders.replies.js';
@@ -75,27 +75,23 @@ const manager: Identity = {
 async function say(identity: Identity, text: string, state?: object) {
   const { services, touched } = guardedServices(state);
   const step = createConversationStep({
-    services: () => services,
     catalog: () => catalog,
     handlers,
     kv: new MemoryKeyValueStore(),
   });
-  const message = {
+  const message: InboundMessage = {
     id: 1,
     channel: identity.channel,
-    dedupe_key: 'k1',
+    dedupeKey: 'k1',
     sender: `${identity.channel}:${identity.externalId}`,
-    msg_type: 'text',
+    msgType: 'text',
     content: text,
     payload: {},
-    received_at: now,
+    receivedAt: now,
     status: 'processing',
     attempts: 0,
-    locked_until: null,
-    last_error: null,
-    processed_at: null,
-  } satisfies StepInput['message'];
-  const replies = await step({ db: {} as StepInput['db'], message, identity, now, notifier });
+  };
+  const replies = await step({ services: () => services, message, identity, now, notifier });
   return { replies: replies.map((r) => r.body), touched };
 }
 

@@ -2,10 +2,9 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { parse as nluParse } from '../nlu/parser.js';
 import { type FallbackParser, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
-import { parseSenderKey } from '../pipeline/identity.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
-import type { Services, ServicesFactory } from '../services.js';
+import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
 import { compose, type TurnStep } from './compose.js';
 import { applyDialoguePolicy } from './policy.js';
@@ -21,7 +20,6 @@ import type {
 } from './turn.js';
 
 export interface EngineDeps {
-  services: ServicesFactory;
   catalog: () => CatalogMatcher;
   handlers: CompleteHandlers;
   kv: KeyValueStore;
@@ -41,7 +39,7 @@ interface PreparedParse {
 
 /** One turn as it moves through the steps. */
 interface Turn {
-  readonly input: StepInput;
+  readonly input: StepInput<TurnServices>;
   readonly services: Services;
   readonly text: string;
   identity?: BoundIdentity;
@@ -57,19 +55,19 @@ interface Turn {
  * and the replies are the handler's. The LLM is asked in `prepare`, before the worker opens its transaction, so a
  * slow model never holds the database; the turn itself runs in the worker's transaction.
  */
-export function createConversationStep(deps: EngineDeps): ConversationStep {
+export function createConversationStep(deps: EngineDeps): ConversationStep<TurnServices> {
   const ruleParse = (text: string, ctx: ParseContext) => nluParse(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
   /** Non-text messages: an image may belong to a need; everything else gets the default answer. */
   const media: TurnStep<Turn> = async (t, next) => {
     const { message, identity, now } = t.input;
-    if (message.msg_type === 'text') return next();
+    if (message.msgType === 'text') return next();
     const attached =
-      message.msg_type === 'image' && deps.media
+      message.msgType === 'image' && deps.media
         ? await deps.media({ services: t.services, identity, message, now })
         : null;
-    t.result = { replies: attached ?? nonText(message.msg_type) };
+    t.result = { replies: attached ?? nonText(message.msgType) };
   };
 
   /** Identity comes from the channel; an unbound account can only bind. */
@@ -145,13 +143,11 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
 
   const turn = compose<Turn>(media, identity, state, parse, guard, handle);
 
-  const prepare: ConversationStep['prepare'] = deps.fallback
-    ? async ({ db, message, now }) => {
-        if (message.msg_type !== 'text') return undefined;
-        const services = deps.services(db);
-        const { channel, externalId } = parseSenderKey(message.sender);
-        const identity = await services.identity(channel, externalId);
-        if (identity.kind === 'unbound') return undefined;
+  const prepare: ConversationStep<TurnServices>['prepare'] = deps.fallback
+    ? async ({ services: turnServices, message, identity, now }) => {
+        if (message.msgType !== 'text' || identity.kind === 'unbound') return undefined;
+        // Reads only, so the services' own notifier is never used.
+        const services = turnServices();
         const state = await turnState(services, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
@@ -162,10 +158,10 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       }
     : undefined;
 
-  const step = async (input: StepInput): Promise<StepReply[]> => {
+  const step = async (input: StepInput<TurnServices>): Promise<StepReply[]> => {
     const t: Turn = {
       input,
-      services: deps.services(input.db, input.notifier),
+      services: input.services(input.notifier),
       text: (input.message.content ?? '').slice(0, MAX_TEXT),
     };
     await turn(t);

@@ -1,8 +1,9 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
+import type { InboundMessage } from '../../core/messaging/types.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import type { Intent, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { Identity } from '../pipeline/identity.js';
-import type { StepInput, StepReply } from '../pipeline/worker.js';
+import type { StepReply } from '../pipeline/worker.js';
 import type { Services } from '../services.js';
 import type { ConversationState } from './state.js';
 
@@ -14,7 +15,7 @@ export type BoundIdentity = DealerIdentity | ManagerIdentity;
 export interface TurnContext<I extends BoundIdentity = BoundIdentity> {
   services: Services;
   identity: I;
-  message: StepInput['message'];
+  message: InboundMessage;
   text: string;
   now: Date;
   notifier: Notifier;
@@ -73,8 +74,8 @@ export type CompleteHandlers = Record<Intent, IntentRoute>;
 /** An answer to a non-text message (an image after a need was submitted …), or null for the default reply. */
 export type MediaHandler = (input: {
   services: Services;
-  identity: StepInput['identity'];
-  message: StepInput['message'];
+  identity: Identity;
+  message: InboundMessage;
   now: Date;
 }) => Promise<StepReply[] | null>;
 

@@ -1,5 +1,6 @@
 import { INTENTS, MANAGER_INTENTS } from '../../core/common/intents.js';
-import type { CompleteHandlers, HandlerRegistry } from '../dialog/turn.js';
+import { type CompleteHandlers, type HandlerRegistry, managerOnly, reply } from '../dialog/turn.js';
+import { commonReplies } from '../replies/common.replies.js';
 import { generalHandlers } from './general.handler.js';
 import { attachImageToNeed, needsHandlers } from './needs.handler.js';
 import { orderHandlers } from './orders.handler.js';
@@ -18,6 +19,8 @@ export function completeHandlers(registry: HandlerRegistry): CompleteHandlers {
   return registry as CompleteHandlers;
 }
 
+const notYetForManagers = managerOnly(async () => reply(commonReplies.unknown('manager')));
+
 /** Every intent's route. Each capability contributes its own registry. */
 export const handlers = completeHandlers({
   ...generalHandlers,
@@ -25,8 +28,13 @@ export const handlers = completeHandlers({
   ...needsHandlers,
   ...orderHandlers,
   ...stockHandlers,
-  // TEMPORARY: replaced by the new-intent handlers
-  ...Object.fromEntries(INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [i, generalHandlers.unknown])),
+  // TEMPORARY: replaced by the new-intent handlers (manager commands stay guarded as such meanwhile)
+  ...Object.fromEntries(
+    INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [
+      i,
+      MANAGER_INTENTS.includes(i) ? notYetForManagers : generalHandlers.unknown,
+    ]),
+  ),
 });
 
 /** Non-text messages: a dealer's image right after submitting a need belongs to that need. */

@@ -225,7 +225,7 @@ export const needsHandlers: HandlerRegistry = {
  * dialog engine for non-text messages). Null when it does not apply, so the engine answers as before.
  */
 export const attachImageToNeed: MediaHandler = async ({ services, identity, message, now }) => {
-  if (message.msg_type !== 'image' || identity.kind !== 'dealer') return null;
+  if (message.msgType !== 'image' || identity.kind !== 'dealer') return null;
   const p = message.payload ?? {};
   const str = (...keys: string[]) =>
     keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);

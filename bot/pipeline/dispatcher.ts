@@ -1,17 +1,16 @@
-import { type Kysely, sql } from 'kysely';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
-import type { Database, OutboxRow, OutboxTable } from '../../db/schema.js';
-import type { Updateable } from 'kysely';
+import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
+import type { OutboxMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
-import { PollLoop, releaseLeases } from './poll-loop.js';
 import { enqueue, routeToManager } from './outbox.js';
+import { PollLoop } from './poll-loop.js';
+import type { PipelineTexts } from './texts.js';
 import {
   DeferDelivery,
   sandboxTransport,
   takeKfSlot,
   takeRateSlot,
   type Transport,
-  releaseKfSlot,
   UnreachableRecipient,
 } from './transports.js';
 
@@ -19,7 +18,9 @@ export interface DispatcherOptions {
   kv: KeyValueStore;
   /** null: no WeCom configured, every route delivers into the sandbox (the routing decisions still apply). */
   transports: { wecom_app: Transport; wecom_appchat: Transport; wecom_webhook: Transport } | null;
-  kf: ((row: OutboxRow, openKfid: string) => Promise<void>) | null;
+  kf: ((row: OutboxMessage, openKfid: string) => Promise<void>) | null;
+  /** The notice a manager gets for a dealer out of reach (bot/replies). */
+  texts: Pick<PipelineTexts, 'unreachable'>;
   maxAttempts: number;
   batchSize?: number;
   pollMs?: number;
@@ -41,12 +42,14 @@ function backoffMs(attempts: number): number {
 export class OutboxDispatcher {
   private readonly loop: PollLoop;
   private readonly now: () => Date;
+  private readonly stores: PipelineStores;
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly pipeline: UnitOfWork<PipelineStores>,
     private readonly bus: PipelineBus,
     private readonly opts: DispatcherOptions,
   ) {
+    this.stores = pipeline.root;
     this.now = opts.now ?? (() => new Date());
     this.loop = new PollLoop(
       bus,
@@ -69,7 +72,7 @@ export class OutboxDispatcher {
 
   /** For a single-process database (PGlite): rows a crashed run left "sending" are due again at once. */
   releaseStaleLeases(): Promise<number> {
-    return releaseLeases(this.db, 'outbox', 'sending');
+    return this.stores.outbox.releaseLeases();
   }
 
   /**
@@ -79,7 +82,7 @@ export class OutboxDispatcher {
    */
   async runOnce(): Promise<number> {
     const rows = await this.claim();
-    const byRecipient = new Map<string, OutboxRow[]>();
+    const byRecipient = new Map<string, OutboxMessage[]>();
     for (const r of rows) {
       const key = `${r.route}:${r.address}`;
       byRecipient.set(key, [...(byRecipient.get(key) ?? []), r]);
@@ -98,53 +101,36 @@ export class OutboxDispatcher {
     return rows.length;
   }
 
-  private async claim(): Promise<OutboxRow[]> {
+  private claim(): Promise<OutboxMessage[]> {
     const now = this.now();
     const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
-    return this.db.transaction().execute(async (trx) => {
-      const due = await sql<{ id: number }>`
-        select id from outbox
-        where (status = 'pending' and next_attempt_at <= ${now})
-           or (status = 'sending' and locked_until < ${now})
-        order by next_attempt_at, id
-        limit ${this.opts.batchSize ?? 50}
-        for update skip locked`.execute(trx);
-      if (due.rows.length === 0) return [];
-      return trx
-        .updateTable('outbox')
-        .set((eb) => ({ status: 'sending', locked_until: until, attempts: eb('attempts', '+', 1) }))
-        .where(
-          'id',
-          'in',
-          due.rows.map((r) => Number(r.id)),
-        )
-        .returningAll()
-        .execute();
-    });
+    return this.stores.outbox.claim(now, until, this.opts.batchSize ?? 50);
   }
 
   /** Sends one row; returns when it will be tried again, or null once it is settled (sent, dead, handed over). */
-  private async deliver(row: OutboxRow): Promise<Date | null> {
+  private async deliver(row: OutboxMessage): Promise<Date | null> {
     const now = this.now();
     try {
       if (row.route === 'followup') throw new UnreachableRecipient('routed to a manager follow-up');
       if (row.route === 'kf') {
-        const openKfid = await takeKfSlot(this.db, row.address, now);
+        const openKfid = await takeKfSlot(this.stores.kf, row.address, now);
         if (this.opts.kf) {
           try {
             await this.opts.kf(row, openKfid);
           } catch (e) {
-            await releaseKfSlot(this.db, row.address);
+            // Give the send back, so a few failed calls do not close the window early.
+            await this.stores.kf.releaseSlot(row.address);
             throw e;
           }
         }
       } else if (row.route === 'sandbox' || !this.opts.transports) {
-        await sandboxTransport.send(row, this.db);
+        await sandboxTransport.send(row);
       } else {
         await takeRateSlot(this.opts.kv, row.route, row.address, now);
-        await this.opts.transports[row.route].send(row, this.db);
+        await this.opts.transports[row.route].send(row);
       }
-      await this.settle(row, { status: 'sent', sent_at: now, locked_until: null, last_error: null });
+      await this.stores.outbox.markSent(row.id, now);
+      this.bus.outboxSettled(row.inReplyTo);
       return null;
     } catch (e) {
       return this.fail(row, e as Error, now);
@@ -152,25 +138,11 @@ export class OutboxDispatcher {
   }
 
   /** Puts a claimed row back without spending an attempt. */
-  private async postpone(row: OutboxRow, until: Date): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set((eb) => ({
-        status: 'pending',
-        next_attempt_at: until,
-        locked_until: null,
-        attempts: eb('attempts', '-', 1),
-      }))
-      .where('id', '=', row.id)
-      .execute();
+  private postpone(row: OutboxMessage, until: Date): Promise<void> {
+    return this.stores.outbox.postpone(row.id, until);
   }
 
-  private async settle(row: OutboxRow, set: Updateable<OutboxTable>) {
-    await this.db.updateTable('outbox').set(set).where('id', '=', row.id).execute();
-    this.bus.outboxSettled(row.in_reply_to);
-  }
-
-  private async fail(row: OutboxRow, error: Error, now: Date): Promise<Date | null> {
+  private async fail(row: OutboxMessage, error: Error, now: Date): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
       await this.postpone(row, error.retryAt);
       return error.retryAt;
@@ -183,7 +155,8 @@ export class OutboxDispatcher {
     const reason = `${error.name}: ${error.message}`.slice(0, 500);
     if (!retryable || row.attempts >= this.opts.maxAttempts) {
       this.opts.log?.error({ outbox: row.id, route: row.route, err: reason }, 'outbox message dead-lettered');
-      await this.settle(row, { status: 'dead', last_error: reason, locked_until: null });
+      await this.stores.outbox.markDead(row.id, reason);
+      this.bus.outboxSettled(row.inReplyTo);
       return null;
     }
     this.opts.log?.warn(
@@ -191,52 +164,36 @@ export class OutboxDispatcher {
       'outbox send failed, will retry',
     );
     const retryAt = new Date(now.getTime() + backoffMs(row.attempts));
-    await this.db
-      .updateTable('outbox')
-      .set({ status: 'pending', last_error: reason, locked_until: null, next_attempt_at: retryAt })
-      .where('id', '=', row.id)
-      .execute();
+    await this.stores.outbox.retry(row.id, reason, retryAt);
     return retryAt;
   }
 
   /** A dealer out of reach becomes a follow-up item for their account manager: nothing is dropped silently. */
-  private async handOver(row: OutboxRow, reason: string): Promise<void> {
-    await this.db.transaction().execute(async (trx) => {
-      const dealer = await trx
-        .selectFrom('dealers')
-        .select(['code', 'name', 'manager_code'])
-        .where('code', '=', row.recipient)
-        .executeTakeFirst();
+  private async handOver(row: OutboxMessage, reason: string): Promise<void> {
+    await this.pipeline.transaction(async (tx) => {
+      const dealer = await tx.recipients.dealer(row.recipient);
       if (!dealer) {
-        await trx
-          .updateTable('outbox')
-          .set({ status: 'dead', last_error: `unreachable: ${reason}`, locked_until: null })
-          .where('id', '=', row.id)
-          .execute();
+        await tx.outbox.markDead(row.id, `unreachable: ${reason}`);
         return;
       }
-      await trx
-        .insertInto('followups')
-        .values({ manager_code: dealer.manager_code, dealer_code: dealer.code, body: row.body, outbox_id: row.id })
-        .onConflict((oc) => oc.column('outbox_id').doNothing())
-        .execute();
-      await trx
-        .updateTable('outbox')
-        .set({ status: 'followup', last_error: reason, locked_until: null })
-        .where('id', '=', row.id)
-        .execute();
-      const notice = `【待跟进】无法直接联系 ${dealer.name}（${dealer.code}）：对方已超过 48 小时未在微信客服发消息。请您转达以下内容：\n${row.body}`;
-      await enqueue(trx, [
+      await tx.followups.add({
+        managerCode: dealer.managerCode,
+        dealerCode: dealer.code,
+        body: row.body,
+        outboxId: row.id,
+      });
+      await tx.outbox.markFollowup(row.id, reason);
+      await enqueue(tx.outbox, [
         {
-          recipient: dealer.manager_code,
-          ...(await routeToManager(trx, dealer.manager_code, true)),
-          body: notice,
+          recipient: dealer.managerCode,
+          ...(await routeToManager(tx.recipients, dealer.managerCode, true)),
+          body: this.opts.texts.unreachable(dealer.name, dealer.code, row.body),
           kind: 'followup',
           dedupeKey: `followup:${row.id}`,
         },
       ]);
     });
-    this.bus.outboxSettled(row.in_reply_to);
+    this.bus.outboxSettled(row.inReplyTo);
     this.bus.outboxQueued();
   }
 }

@@ -1,8 +1,8 @@
-import type { Kysely } from 'kysely';
-import type { Notifier, SendOptions } from '../../core/common/notifier.port.js';
-import type { Database, OutboxRoute } from '../../db/schema.js';
 import { splitByBytes } from '../../adapters/wecom/wecom.client.js';
-import { renderForRoute } from '../replies/render.js';
+import type { Notifier, SendOptions } from '../../core/common/notifier.port.js';
+import type { OutboxStore, PipelineStores, RecipientDirectory } from '../../core/messaging/ports.js';
+import type { MessageFormat, NewOutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
+import { renderForRoute } from './render.js';
 
 const DUE_NOW = new Date(0);
 
@@ -14,7 +14,7 @@ export interface OutgoingMessage {
   address: string;
   route: OutboxRoute;
   body: string;
-  format?: 'text' | 'markdown';
+  format?: MessageFormat;
   kind: string;
   dedupeKey: string;
   inReplyTo?: number | null;
@@ -22,40 +22,32 @@ export interface OutgoingMessage {
 }
 
 /** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
-function splitMessage(original: OutgoingMessage): OutgoingMessage[] {
+function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
   // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
-  const m = { ...original, ...renderForRoute(original.route, original.body, original.format) };
-  if (Buffer.byteLength(m.body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
-  return splitByBytes(m.body, MAX_MESSAGE_BYTES).map((body, i) => ({
-    ...m,
+  const { body, format } = renderForRoute(original.route, original.body, original.format);
+  const m: NewOutboxMessage = {
+    dedupeKey: original.dedupeKey,
+    recipient: original.recipient,
+    address: original.address,
+    route: original.route,
     body,
+    format,
+    kind: original.kind,
+    inReplyTo: original.inReplyTo ?? null,
+    // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
+    notBefore: original.notBefore ?? DUE_NOW,
+  };
+  if (Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
+  return splitByBytes(body, MAX_MESSAGE_BYTES).map((part, i) => ({
+    ...m,
+    body: part,
     dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
   }));
 }
 
-/** Inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */
-export async function enqueue(db: Kysely<Database>, messages: OutgoingMessage[]): Promise<number> {
-  if (messages.length === 0) return 0;
-  const rows = await db
-    .insertInto('outbox')
-    .values(
-      messages.flatMap(splitMessage).map((m) => ({
-        dedupe_key: m.dedupeKey,
-        recipient: m.recipient,
-        address: m.address,
-        route: m.route,
-        body: m.body,
-        format: m.format ?? 'text',
-        kind: m.kind,
-        in_reply_to: m.inReplyTo ?? null,
-        // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
-        next_attempt_at: m.notBefore ?? DUE_NOW,
-      })),
-    )
-    .onConflict((oc) => oc.column('dedupe_key').doNothing())
-    .returning('id')
-    .execute();
-  return rows.length;
+/** Renders, splits and inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */
+export function enqueue(outbox: OutboxStore, messages: OutgoingMessage[]): Promise<number> {
+  return outbox.enqueue(messages.flatMap(splitMessage));
 }
 
 export interface Route {
@@ -67,21 +59,15 @@ export interface Route {
  * Routes for many dealers at once: WeCom app message when they are a member, else KF (the dispatcher checks the
  * 48 h window at send time and hands over to the manager), else the sandbox.
  */
-export async function routeDealers(db: Kysely<Database>, dealerCodes: readonly string[]): Promise<Map<string, Route>> {
+export async function routeDealers(
+  directory: RecipientDirectory,
+  dealerCodes: readonly string[],
+): Promise<Map<string, Route>> {
   const routes = new Map<string, Route>();
-  if (dealerCodes.length === 0) return routes;
-  const ids = await db
-    .selectFrom('channel_identities')
-    .select(['dealer_code', 'channel', 'external_id'])
-    .where('dealer_code', 'in', [...dealerCodes])
-    .where('channel', 'in', ['wecom', 'kf'])
-    .orderBy('dealer_code')
-    .orderBy('channel', 'desc') // 'wecom' before 'kf': the first row per dealer is its best route
-    .orderBy('external_id')
-    .execute();
-  for (const r of ids) {
-    if (r.dealer_code && !routes.has(r.dealer_code)) {
-      routes.set(r.dealer_code, { route: r.channel === 'wecom' ? 'wecom_app' : 'kf', address: r.external_id });
+  // Contacts come WeCom first: the first one per dealer is its best route.
+  for (const c of await directory.dealerContacts(dealerCodes)) {
+    if (!routes.has(c.dealerCode)) {
+      routes.set(c.dealerCode, { route: c.channel === 'wecom' ? 'wecom_app' : 'kf', address: c.externalId });
     }
   }
   for (const code of dealerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
@@ -90,50 +76,53 @@ export async function routeDealers(db: Kysely<Database>, dealerCodes: readonly s
 
 /** Managers are reached in their alert chat (group robot, then app chat) or directly on their WeCom account. */
 export async function routeManagers(
-  db: Kysely<Database>,
+  directory: RecipientDirectory,
   managerCodes: readonly string[],
   chat: boolean,
 ): Promise<Map<string, Route>> {
   const routes = new Map<string, Route>();
-  if (managerCodes.length === 0) return routes;
-  const rows = await db
-    .selectFrom('managers')
-    .select(['code', 'wecom_userid', 'alert_chat_id', 'webhook_key'])
-    .where('code', 'in', [...managerCodes])
-    .execute();
-  for (const m of rows) {
-    if (chat && m.webhook_key) routes.set(m.code, { route: 'wecom_webhook', address: m.webhook_key });
-    else if (chat && m.alert_chat_id) routes.set(m.code, { route: 'wecom_appchat', address: m.alert_chat_id });
-    else if (m.wecom_userid) routes.set(m.code, { route: 'wecom_app', address: m.wecom_userid });
+  for (const m of await directory.managerContacts(managerCodes)) {
+    if (chat && m.webhookKey) routes.set(m.code, { route: 'wecom_webhook', address: m.webhookKey });
+    else if (chat && m.alertChatId) routes.set(m.code, { route: 'wecom_appchat', address: m.alertChatId });
+    else if (m.wecomUserId) routes.set(m.code, { route: 'wecom_app', address: m.wecomUserId });
   }
   for (const code of managerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
   return routes;
 }
 
-export async function routeToDealer(db: Kysely<Database>, dealerCode: string): Promise<Route> {
-  return (await routeDealers(db, [dealerCode])).get(dealerCode)!;
+export async function routeToDealer(directory: RecipientDirectory, dealerCode: string): Promise<Route> {
+  return (await routeDealers(directory, [dealerCode])).get(dealerCode)!;
 }
 
-export async function routeToManager(db: Kysely<Database>, managerCode: string, chat: boolean): Promise<Route> {
-  return (await routeManagers(db, [managerCode], chat)).get(managerCode)!;
+export async function routeToManager(
+  directory: RecipientDirectory,
+  managerCode: string,
+  chat: boolean,
+): Promise<Route> {
+  return (await routeManagers(directory, [managerCode], chat)).get(managerCode)!;
 }
 
 /**
- * The Notifier core uses, writing into the outbox within the given transaction. `now` is the caller's clock:
- * messages are due from then (the dispatcher compares due times with the same clock).
+ * The Notifier core uses, writing into the outbox of the given stores (bound to the caller's transaction). `now` is
+ * the caller's clock: messages are due from then (the dispatcher compares due times with the same clock).
  */
-export function outboxNotifier(db: Kysely<Database>, onQueued?: () => void, now?: Date): Notifier {
+export function outboxNotifier(
+  stores: Pick<PipelineStores, 'outbox' | 'recipients'>,
+  onQueued?: () => void,
+  now?: Date,
+): Notifier {
+  const { outbox, recipients } = stores;
   const send = async (recipient: string, route: Route, body: string, o: SendOptions) => {
     const notBefore = o.notBefore ?? now;
-    const n = await enqueue(db, [
+    const n = await enqueue(outbox, [
       { recipient, ...route, body, format: o.format, kind: o.kind, dedupeKey: o.dedupeKey, notBefore },
     ]);
     if (n) onQueued?.();
     return n > 0;
   };
   return {
-    toDealer: async (code, body, o) => send(code, await routeToDealer(db, code), body, o),
-    toManager: async (code, body, o) => send(code, await routeToManager(db, code, false), body, o),
-    toManagerChat: async (code, body, o) => send(code, await routeToManager(db, code, true), body, o),
+    toDealer: async (code, body, o) => send(code, await routeToDealer(recipients, code), body, o),
+    toManager: async (code, body, o) => send(code, await routeToManager(recipients, code, false), body, o),
+    toManagerChat: async (code, body, o) => send(code, await routeToManager(recipients, code, true), body, o),
   };
 }

@@ -1,5 +1,3 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/schema.js';
 import type { PipelineBus } from './bus.js';
 
 /**
@@ -62,21 +60,4 @@ export class PollLoop {
     })();
     await this.current;
   }
-}
-
-/**
- * For a single-process database (PGlite, lock-guarded): leases a crashed run left behind can be taken back at once
- * instead of when they expire.
- */
-export async function releaseLeases(
-  db: Kysely<Database>,
-  table: 'inbound_messages' | 'outbox',
-  leasedStatus: 'processing' | 'sending',
-): Promise<number> {
-  const r = await db
-    .updateTable(table)
-    .set({ status: 'pending', locked_until: null })
-    .where('status', '=', leasedStatus)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows);
 }

@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { WecomClient } from '../../adapters/wecom/wecom.client.js';
-import type { Database, OutboxRoute, OutboxRow } from '../../db/schema.js';
+import type { KfStateStore } from '../../core/messaging/ports.js';
+import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
 /** A send that should not happen now: try again at `retryAt` (rate limit) without counting an attempt. */
 export class DeferDelivery extends Error {
@@ -23,7 +23,7 @@ export class UnreachableRecipient extends Error {
 }
 
 export interface Transport {
-  send(row: OutboxRow, db: Kysely<Database>): Promise<void>;
+  send(row: OutboxMessage): Promise<void>;
 }
 
 /** WeCom's own limits, so nothing is silently dropped on their side. */
@@ -54,27 +54,10 @@ export async function takeRateSlot(kv: KeyValueStore, route: OutboxRoute, addres
  * KF may only answer within 48 h of the dealer's last message and at most 5 times per message. Takes one of
  * those sends atomically (so two dispatchers cannot both use the fifth), or says the dealer is out of reach.
  */
-export async function takeKfSlot(db: Kysely<Database>, externalUserId: string, now: Date): Promise<string> {
-  const row = await db
-    .updateTable('kf_sessions')
-    .set((eb) => ({ sent_since_inbound: eb('sent_since_inbound', '+', 1) }))
-    .where('external_userid', '=', externalUserId)
-    .where('last_inbound_at', '>', new Date(now.getTime() - KF_WINDOW_MS))
-    .where('sent_since_inbound', '<', KF_MAX_PER_INBOUND)
-    .returning('open_kfid')
-    .executeTakeFirst();
-  if (!row) throw new UnreachableRecipient('KF window closed (48 h / 5 messages)');
-  return row.open_kfid;
-}
-
-/** Gives back a KF send that did not happen (the call failed), so a few errors do not close the window early. */
-export async function releaseKfSlot(db: Kysely<Database>, externalUserId: string): Promise<void> {
-  await db
-    .updateTable('kf_sessions')
-    .set((eb) => ({ sent_since_inbound: eb('sent_since_inbound', '-', 1) }))
-    .where('external_userid', '=', externalUserId)
-    .where('sent_since_inbound', '>', 0)
-    .execute();
+export async function takeKfSlot(kf: KfStateStore, externalUserId: string, now: Date): Promise<string> {
+  const openKfid = await kf.takeSlot(externalUserId, new Date(now.getTime() - KF_WINDOW_MS), KF_MAX_PER_INBOUND);
+  if (openKfid === null) throw new UnreachableRecipient('KF window closed (48 h / 5 messages)');
+  return openKfid;
 }
 
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
@@ -83,7 +66,7 @@ export const sandboxTransport: Transport = { send: async () => {} };
 export function wecomTransports(
   client: WecomClient,
 ): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
-  const content = (row: OutboxRow) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
+  const content = (row: OutboxMessage) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
   return {
     wecom_app: { send: async (row) => void (await client.sendAppMessage(row.address, content(row))) },
     wecom_appchat: { send: async (row) => client.sendAppChat(row.address, content(row)) },
@@ -92,7 +75,7 @@ export function wecomTransports(
 }
 
 export function kfSend(client: WecomClient) {
-  return async (row: OutboxRow, openKfid: string) => {
+  return async (row: OutboxMessage, openKfid: string) => {
     // The outbox id as client msgid: a retried send after a lost answer is not delivered twice.
     await client.kfSendMsg({ touser: row.address, open_kfid: openKfid, text: row.body, msgid: `gs${row.id}` });
   };

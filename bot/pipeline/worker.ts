@@ -1,15 +1,16 @@
-import { type Kysely, sql } from 'kysely';
 import type { Notifier } from '../../core/common/notifier.port.js';
-import type { Database, InboundRow } from '../../db/schema.js';
+import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
+import { parseSenderKey } from '../../core/messaging/sender.js';
+import type { Identity, InboundMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
-import { type Identity, parseSenderKey, resolveIdentity } from './identity.js';
 import { enqueue, MAX_MESSAGE_BYTES, outboxNotifier, type Route } from './outbox.js';
-import { PollLoop, releaseLeases } from './poll-loop.js';
+import { PollLoop } from './poll-loop.js';
+import type { PipelineTexts } from './texts.js';
 
-export interface StepInput {
-  /** The turn's transaction: everything the step writes commits together with its replies, or not at all. */
-  db: Kysely<Database>;
-  message: InboundRow;
+export interface StepInput<Services> {
+  /** Bound to the turn's transaction: everything the step writes commits together with its replies, or not at all. */
+  services: Services;
+  message: InboundMessage;
   identity: Identity;
   now: Date;
   notifier: Notifier;
@@ -28,11 +29,11 @@ export interface StepReply {
 }
 
 /**
- * One conversation turn inside the worker's transaction. `prepare`, when present, runs first on the plain database
- * handle — for work too slow to do while holding a transaction (PGlite has a single connection).
+ * One conversation turn inside the worker's transaction. `prepare`, when present, runs first with services on the
+ * plain database handle — for work too slow to do while holding a transaction (PGlite has a single connection).
  */
-export type ConversationStep = ((input: StepInput) => Promise<StepReply[]>) & {
-  prepare?: (input: { db: Kysely<Database>; message: InboundRow; now: Date }) => Promise<unknown>;
+export type ConversationStep<Services> = ((input: StepInput<Services>) => Promise<StepReply[]>) & {
+  prepare?: (input: { services: Services; message: InboundMessage; identity: Identity; now: Date }) => Promise<unknown>;
 };
 
 /** Rewords a template explanation, or null to keep the template (see bot/replies/rephrase.ts). */
@@ -50,12 +51,9 @@ export interface WorkerOptions {
   rephraser?: Rephraser;
   /** How long a reply waits for its rephrasing before the template goes out regardless (default 6 s). */
   rephraseHoldMs?: number;
+  /** What a sender and their manager are told when a message is parked (bot/replies). */
+  texts: Pick<PipelineTexts, 'parkedToDealer' | 'parkedToOthers' | 'parkedAlert'>;
 }
-
-const PARKED_REPLY = '抱歉，这条消息暂时没能处理成功，已记录下来并转给您的客户经理跟进。您也可以稍后再试。';
-const PARKED_REPLY_OTHERS = '抱歉，这条消息暂时没能处理成功，已记录下来。请稍后再试。';
-const parkedAlert = (name: string, code: string, text: string) =>
-  `【待跟进】${name}（${code}）的一条消息系统未能处理，请人工回复：\n“${text.slice(0, 300)}”`;
 
 /** Where a reply to an inbound message goes: back on the channel it came from. */
 function replyRoute(identity: Identity): Route {
@@ -80,18 +78,20 @@ function recipientOf(identity: Identity): string {
  * sender can be claimed), different senders in parallel. Each message's step, replies and "done" mark commit in
  * one transaction, so a crash anywhere means the message is simply processed again, once.
  */
-export class InboundWorker {
+export class InboundWorker<Services> {
   private inFlight = 0;
   private readonly loop: PollLoop;
   private readonly leaseMs: number;
   private readonly now: () => Date;
+  private readonly stores: PipelineStores;
 
   constructor(
-    private readonly db: Kysely<Database>,
-    private readonly step: ConversationStep,
+    private readonly turns: UnitOfWork<TurnScope<Services>>,
+    private readonly step: ConversationStep<Services>,
     private readonly bus: PipelineBus,
     private readonly opts: WorkerOptions,
   ) {
+    this.stores = turns.root.stores;
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
     this.loop = new PollLoop(
@@ -115,7 +115,7 @@ export class InboundWorker {
 
   /** For a single-process database (PGlite): leases left by a crashed run can be taken back at once. */
   releaseStaleLeases(): Promise<number> {
-    return releaseLeases(this.db, 'inbound_messages', 'processing');
+    return this.stores.inbound.releaseLeases();
   }
 
   /** Claims messages while there are free slots; each finished message frees a slot and wakes the loop. */
@@ -140,58 +140,33 @@ export class InboundWorker {
   }
 
   /** Claims up to `limit` messages, each the head of its sender's queue, skipping rows another instance holds. */
-  async claim(limit: number): Promise<InboundRow[]> {
+  claim(limit: number): Promise<InboundMessage[]> {
     const now = this.now();
-    const until = new Date(now.getTime() + this.leaseMs);
-    return this.db.transaction().execute(async (trx) => {
-      const heads = await sql<{ id: number }>`
-        select m.id from inbound_messages m
-        where m.status in ('pending', 'processing')
-          and (m.locked_until is null or m.locked_until < ${now})
-          and not exists (
-            select 1 from inbound_messages p
-            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
-        order by m.id
-        limit ${limit}
-        for update skip locked`.execute(trx);
-      if (heads.rows.length === 0) return [];
-      return trx
-        .updateTable('inbound_messages')
-        .set((eb) => ({ status: 'processing', locked_until: until, attempts: eb('attempts', '+', 1) }))
-        .where(
-          'id',
-          'in',
-          heads.rows.map((r) => Number(r.id)),
-        )
-        .returningAll()
-        .execute();
-    });
+    return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit);
   }
 
   /** Handles one claimed message; exposed for tests that drive the pipeline step by step. */
-  async process(message: InboundRow): Promise<void> {
+  async process(message: InboundMessage): Promise<void> {
     const { channel, externalId } = parseSenderKey(message.sender);
     let queued = false;
     const held: Array<{ dedupeKey: string; rephrase: NonNullable<StepReply['rephrase']> }> = [];
     try {
-      const prepared = this.step.prepare
-        ? await this.step.prepare({ db: this.db, message, now: this.now() }).catch(() => undefined)
-        : undefined;
-      await this.db.transaction().execute(async (trx) => {
+      const prepared = await this.prepare(message);
+      await this.turns.transaction(async ({ stores, services }) => {
         const now = this.now();
-        const identity = await resolveIdentity(trx, channel, externalId);
+        const identity = await stores.identities.resolve(channel, externalId);
         const notifier = outboxNotifier(
-          trx,
+          stores,
           () => {
             queued = true;
           },
           now,
         );
-        const replies = await this.step({ db: trx, message, identity, now, notifier, prepared });
+        const replies = await this.step({ services, message, identity, now, notifier, prepared });
         const route = replyRoute(identity);
         const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
         const n = await enqueue(
-          trx,
+          stores.outbox,
           replies.map((r, i) => {
             const dedupeKey = `reply:${message.id}:${i}`;
             const rephrase = this.opts.rephraser && r.rephrase;
@@ -211,14 +186,8 @@ export class InboundWorker {
           }),
         );
         if (n) queued = true;
-        const done = await trx
-          .updateTable('inbound_messages')
-          .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
-          .where('id', '=', message.id)
-          .where('status', '=', 'processing')
-          .executeTakeFirst();
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
-        if (Number(done.numUpdatedRows) !== 1) throw new LeaseLostError();
+        if (!(await stores.inbound.finish(message.id, now))) throw new LeaseLostError();
       });
       for (const h of held) await this.applyRephrasing(h.dedupeKey, h.rephrase);
     } catch (e) {
@@ -230,18 +199,25 @@ export class InboundWorker {
     }
   }
 
+  /** The step's slow preparation (the LLM), outside the transaction; a failure just means no preparation. */
+  private async prepare(message: InboundMessage): Promise<unknown> {
+    if (!this.step.prepare) return undefined;
+    try {
+      const { channel, externalId } = parseSenderKey(message.sender);
+      const identity = await this.stores.identities.resolve(channel, externalId);
+      return await this.step.prepare({ services: this.turns.root.services, message, identity, now: this.now() });
+    } catch {
+      return undefined;
+    }
+  }
+
   /** After commit: swaps in the model's grounded wording, or keeps the template, and releases the held reply. */
   private async applyRephrasing(dedupeKey: string, r: NonNullable<StepReply['rephrase']>): Promise<void> {
     const worded = await this.opts.rephraser!({ text: r.text, facts: r.facts }).catch(() => null);
     const body = worded ? `${worded}${r.suffix ?? ''}` : null;
     const fits = body !== null && Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES;
     try {
-      await this.db
-        .updateTable('outbox')
-        .set({ ...(fits ? { body } : {}), next_attempt_at: this.now() })
-        .where('dedupe_key', '=', dedupeKey)
-        .where('status', '=', 'pending')
-        .execute();
+      await this.stores.outbox.release(dedupeKey, this.now(), fits ? body : undefined);
     } catch (e) {
       // The turn is committed; the held template goes out when its hold ends.
       this.opts.log?.error({ reply: dedupeKey, err: (e as Error).message }, 'releasing a rephrased reply failed');
@@ -249,25 +225,24 @@ export class InboundWorker {
   }
 
   /** A failing message retries with backoff, then is parked with its error so it no longer blocks its sender. */
-  private async recordFailure(message: InboundRow, error: Error): Promise<boolean> {
+  private async recordFailure(message: InboundMessage, error: Error): Promise<boolean> {
     const reason = `${error.name}: ${error.message}`.slice(0, 500);
     this.opts.log?.error({ inbound: message.id, attempts: message.attempts, err: reason }, 'inbound step failed');
-    const park = message.attempts >= this.opts.maxAttempts;
-    const retryAt = new Date(this.now().getTime() + Math.min(60_000, 500 * 2 ** message.attempts));
-    return this.db.transaction().execute(async (trx) => {
-      await trx
-        .updateTable('inbound_messages')
-        .set({ status: park ? 'parked' : 'pending', locked_until: park ? null : retryAt, last_error: reason })
-        .where('id', '=', message.id)
-        .execute();
-      if (!park) return false;
+    if (message.attempts < this.opts.maxAttempts) {
+      const retryAt = new Date(this.now().getTime() + Math.min(60_000, 500 * 2 ** message.attempts));
+      await this.stores.inbound.retry(message.id, retryAt, reason);
+      return false;
+    }
+    const texts = this.opts.texts;
+    return this.turns.transaction(async ({ stores }) => {
+      await stores.inbound.park(message.id, reason);
       const { channel, externalId } = parseSenderKey(message.sender);
-      const identity = await resolveIdentity(trx, channel, externalId);
-      const queued = await enqueue(trx, [
+      const identity = await stores.identities.resolve(channel, externalId);
+      const queued = await enqueue(stores.outbox, [
         {
           recipient: recipientOf(identity),
           ...replyRoute(identity),
-          body: identity.kind === 'dealer' ? PARKED_REPLY : PARKED_REPLY_OTHERS,
+          body: identity.kind === 'dealer' ? texts.parkedToDealer : texts.parkedToOthers,
           kind: 'reply.parked',
           dedupeKey: `parked:${message.id}`,
           inReplyTo: message.id,
@@ -275,13 +250,14 @@ export class InboundWorker {
       ]);
       // The dealer was told their manager follows up: make it so (a follow-up item and a note in the alert chat).
       if (identity.kind === 'dealer' && queued > 0) {
-        await trx
-          .insertInto('followups')
-          .values({ manager_code: identity.managerCode, dealer_code: identity.dealerCode, body: message.content ?? '' })
-          .execute();
-        await outboxNotifier(trx).toManagerChat(
+        await stores.followups.add({
+          managerCode: identity.managerCode,
+          dealerCode: identity.dealerCode,
+          body: message.content ?? '',
+        });
+        await outboxNotifier(stores).toManagerChat(
           identity.managerCode,
-          parkedAlert(identity.dealerName, identity.dealerCode, message.content ?? ''),
+          texts.parkedAlert(identity.dealerName, identity.dealerCode, message.content ?? ''),
           { dedupeKey: `parked.alert:${message.id}`, kind: 'followup' },
         );
       }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { anomalyJob } from '../../bot/scheduler/jobs/care.jobs.js';
+import { dbNotifier } from '../helpers/pipeline.js';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
 import { CareRepository } from '../../db/repositories/care.repository.js';
@@ -10,7 +10,7 @@ const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
 const day = (n: number) => new Date(CARE_NOW.getTime() + n * 86_400_000);
 const run = (n: number) =>
-  anomalyJob.run({ db: fx.h.db, kv: fx.kv, now: day(n), notifier: (db) => outboxNotifier(db), log });
+  anomalyJob.run({ db: fx.h.db, kv: fx.kv, now: day(n), notifier: (db) => dbNotifier(db), log });
 const sentOn = async (kind: string, n: number) =>
   (
     await fx.h.db

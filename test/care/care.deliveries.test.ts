@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboxNotifier } from '../../bot/pipeline/outbox.js';
+import { dbNotifier } from '../helpers/pipeline.js';
 import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
 import type { JobContext } from '../../bot/scheduler/job.types.js';
 import { birthdayJob, dailyJob, successCaseJob } from '../../bot/scheduler/jobs/care.jobs.js';
@@ -15,7 +15,7 @@ describe('the outbox is a delivery queue: pruning it sends nothing twice', () =>
   const ctx = (now = CARE_NOW, extra: Partial<JobContext> = {}): Omit<JobContext, 'db'> => ({
     kv: fx.kv,
     now,
-    notifier: (db) => outboxNotifier(db),
+    notifier: (db) => dbNotifier(db),
     log,
     ...extra,
   });
@@ -126,7 +126,7 @@ describe('migration 0004 backfills the delivery log from the outbox', () => {
       db: fx.h.db,
       kv: fx.kv,
       now: CARE_NOW,
-      notifier: (db) => outboxNotifier(db),
+      notifier: (db) => dbNotifier(db),
       log,
     });
     expect(r).toEqual({ birthdays: 2, queued: 1 });

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
-import { outboxNotifier, routeToDealer } from '../../bot/pipeline/outbox.js';
+import { routeToDealer } from '../../bot/pipeline/outbox.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
+import { pipelineStores, pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
+import { dbNotifier } from '../helpers/pipeline.js';
 import { runJobInSlot, slotOf } from '../../bot/scheduler/job-runner.js';
 import type { JobContext } from '../../bot/scheduler/job.types.js';
 import { scoreMonth } from '../../bot/scheduler/jobs/dealer-score.job.js';
@@ -13,7 +16,7 @@ import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => outboxNotifier(db), log });
+const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => dbNotifier(db), log });
 const outbox = () =>
   fx.h.db
     .selectFrom('outbox')
@@ -107,11 +110,12 @@ describe('daily care jobs on the hand-built fixture', () => {
   });
 
   it('routes each push: WeCom app for members, KF inside the window, a manager follow-up outside it', async () => {
-    const dispatcher = new OutboxDispatcher(fx.h.db, new PipelineBus(), {
+    const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(fx.h.db), new PipelineBus(), {
       kv: fx.kv,
       transports: null,
       kf: null,
       maxAttempts: 3,
+      texts: pipelineReplies,
       batchSize: 100,
       now: () => new Date(CARE_NOW.getTime() + 2 * 3600_000),
     });
@@ -139,7 +143,7 @@ describe('daily care jobs on the hand-built fixture', () => {
           .select(['route', 'address'])
           .where('dedupe_key', '=', `route-check:${code}`)
           .executeTakeFirstOrThrow();
-        expect(row).toEqual(await routeToDealer(trx, code));
+        expect(row).toEqual(await routeToDealer(pipelineStores(trx).recipients, code));
       });
     }
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { outboxNotifier } from '../../bot/pipeline/outbox.js';
+import { dbNotifier } from '../helpers/pipeline.js';
 import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
 import type { JobContext, JobDefinition } from '../../bot/scheduler/job.types.js';
 import { anomalyJob, dailyJob } from '../../bot/scheduler/jobs/care.jobs.js';
@@ -9,7 +9,7 @@ import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => outboxNotifier(db), log });
+const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => dbNotifier(db), log });
 const sh = (s: string) => new Date(`${s}+08:00`);
 
 /** A job that fails its first `failures` runs, then counts its successful runs. */
@@ -102,7 +102,7 @@ describe('scheduler catch-up', () => {
   it("a restart at 09:30 still sends 09:10's pushes, once, however many instances start", async () => {
     const at0930 = () => sh('2026-11-26T09:30:00');
     const mk = () =>
-      new Scheduler(fx.h.db, [dailyJob], { kv: fx.kv, notifier: (db) => outboxNotifier(db), log }, { now: at0930 });
+      new Scheduler(fx.h.db, [dailyJob], { kv: fx.kv, notifier: (db) => dbNotifier(db), log }, { now: at0930 });
     const [a, b] = await Promise.all([mk().catchUp(), mk().catchUp()]);
     const ran = [...a, ...b].filter((r) => r.outcome.ran);
     expect(ran).toHaveLength(1);
@@ -131,7 +131,7 @@ describe('scheduler catch-up', () => {
     const sched = new Scheduler(
       fx.h.db,
       [bad],
-      { kv: fx.kv, notifier: (db) => outboxNotifier(db), log },
+      { kv: fx.kv, notifier: (db) => dbNotifier(db), log },
       {
         now: () => sh('2026-11-27T10:00:00'),
       },
@@ -150,7 +150,7 @@ describe('scheduler catch-up', () => {
     const sched = new Scheduler(
       fx.h.db,
       [anomalyJob],
-      { kv: fx.kv, notifier: (db) => outboxNotifier(db), log },
+      { kv: fx.kv, notifier: (db) => dbNotifier(db), log },
       {
         now: () => sh('2026-11-28T22:00:00'),
       },

@@ -12,7 +12,9 @@ import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { enqueue, outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { kfSend, wecomTransports } from '../../bot/pipeline/transports.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { pipelineStores, pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../db/schema.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 import { openTestDatabase } from '../helpers/db.js';
@@ -55,11 +57,12 @@ describe('dispatcher against the fake WeCom server', () => {
       { apiBase: fake.baseUrl, corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, timeoutMs },
       { kv },
     );
-    dispatcher = new OutboxDispatcher(db, new PipelineBus(), {
+    dispatcher = new OutboxDispatcher(pipelineUnitOfWork(db), new PipelineBus(), {
       kv,
       transports: wecomTransports(client),
       kf: kfSend(client),
       maxAttempts: 8,
+      texts: pipelineReplies,
       now: () => clock,
     });
   };
@@ -79,7 +82,7 @@ describe('dispatcher against the fake WeCom server', () => {
     setup(1500);
     const n = 10;
     await enqueue(
-      db,
+      pipelineStores(db).outbox,
       Array.from({ length: n }, (_, i) => ({
         recipient: `u-fault-${i}`,
         address: `u-fault-${i}`,
@@ -125,7 +128,7 @@ describe('dispatcher against the fake WeCom server', () => {
     const minuteStart = clock.getTime();
     clock = new Date(minuteStart + 5_000);
     await enqueue(
-      db,
+      pipelineStores(db).outbox,
       Array.from({ length: 31 }, (_, i) => ({
         recipient: 'u-busy',
         address: 'u-busy',
@@ -165,8 +168,8 @@ describe('dispatcher against the fake WeCom server', () => {
       dedupeKey: 'long:1',
       notBefore: clock,
     };
-    const inserted = await enqueue(db, [msg]);
-    expect(await enqueue(db, [msg])).toBe(0); // a repeat is a no-op, every part included
+    const inserted = await enqueue(pipelineStores(db).outbox, [msg]);
+    expect(await enqueue(pipelineStores(db).outbox, [msg])).toBe(0); // a repeat is a no-op, every part included
     const parts = await statusOf('long:1');
     expect(parts.length).toBe(inserted);
     expect(parts.length).toBeGreaterThanOrEqual(3);
@@ -335,7 +338,7 @@ describe('微信客服 (KF)', () => {
     await t.app.kf!.pull(openKfid);
 
     const push = '【政策】12月门窗冲量返利已开放，详情回复“政策”。';
-    await outboxNotifier(t.db).toDealer(dealer, push, { dedupeKey: 'push:old:1', kind: 'policy.push' });
+    await outboxNotifier(pipelineStores(t.db)).toDealer(dealer, push, { dedupeKey: 'push:old:1', kind: 'policy.push' });
     await t.app.dispatcher.runOnce();
     await t.app.dispatcher.runOnce();
 
@@ -363,7 +366,7 @@ describe('微信客服 (KF)', () => {
     await t.db.updateTable('kf_cursors').set({ cursor: '' }).where('open_kfid', '=', openKfid).execute();
     await t.app.kf!.pull(openKfid);
 
-    const notifier = outboxNotifier(t.db);
+    const notifier = outboxNotifier(pipelineStores(t.db));
     for (let i = 1; i <= 6; i++)
       await notifier.toDealer(dealer, `推送 ${i}`, { dedupeKey: `push:fresh:${i}`, kind: 'test' });
     for (let i = 0; i < 3; i++) await t.app.dispatcher.runOnce();

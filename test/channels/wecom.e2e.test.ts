@@ -12,6 +12,7 @@ import { wecomRoutes } from '../../bot/channels/wecom/wecom.routes.js';
 import { buildServer } from '../../bot/server.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
+import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { openTestDatabase, testDatabaseUrl } from '../helpers/db.js';
 import {
   countInbound,
@@ -42,10 +43,11 @@ describe('wecom callback route (standalone, fixed clock)', () => {
   beforeAll(async () => {
     database = await openTestDatabase();
     const config = wecomConfig();
+    const pipeline = pipelineUnitOfWork(database.db);
     server = await buildServer({
       config,
       ready: async () => true,
-      plugins: [wecomRoutes({ db: database.db, bus: new PipelineBus(), config: config.wecom!, nowMs: () => clockMs })],
+      plugins: [wecomRoutes({ pipeline, bus: new PipelineBus(), config: config.wecom!, nowMs: () => clockMs })],
     });
   });
   afterAll(async () => {

@@ -4,7 +4,10 @@ import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { enqueue } from '../../bot/pipeline/outbox.js';
 import type { Transport } from '../../bot/pipeline/transports.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { KyselyOutboxStore } from '../../db/repositories/outbox.repository.js';
+import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { openTestDatabase } from '../helpers/db.js';
 
 describe('outbox dispatcher ordering', () => {
@@ -29,16 +32,17 @@ describe('outbox dispatcher ordering', () => {
       },
     };
     const long = Array.from({ length: 3 }, (_, i) => `part-${i + 1} ${'字'.repeat(600)}`).join('\n');
-    await enqueue(h.db, [
+    await enqueue(new KyselyOutboxStore(h.db), [
       { recipient: 'D0001', address: 'wx_a', route: 'wecom_app', body: long, kind: 'test', dedupeKey: 'order:a' },
       { recipient: 'D0002', address: 'wx_b', route: 'wecom_app', body: 'other-1', kind: 'test', dedupeKey: 'order:b' },
     ]);
     let t = Date.now();
-    const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+    const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
       kv: new MemoryKeyValueStore(),
       transports: { wecom_app: recording, wecom_appchat: recording, wecom_webhook: recording },
       kf: null,
       maxAttempts: 5,
+      texts: pipelineReplies,
       now: () => new Date(t),
     });
     await dispatcher.runOnce();
@@ -66,12 +70,12 @@ describe('outbox dispatcher ordering', () => {
       .insertInto('kf_sessions')
       .values({ external_userid: 'wm_x', open_kfid: 'wk1', last_inbound_at: now })
       .execute();
-    await enqueue(h.db, [
+    await enqueue(new KyselyOutboxStore(h.db), [
       { recipient: 'D0009', address: 'wm_x', route: 'kf', body: '你好', kind: 'test', dedupeKey: 'kf:1' },
     ]);
     let fail = true;
     let t = now.getTime();
-    const dispatcher = new OutboxDispatcher(h.db, new PipelineBus(), {
+    const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
       kv: new MemoryKeyValueStore(),
       transports: null,
       kf: async () => {
@@ -81,6 +85,7 @@ describe('outbox dispatcher ordering', () => {
         }
       },
       maxAttempts: 5,
+      texts: pipelineReplies,
       now: () => new Date(t),
     });
     const used = async () =>

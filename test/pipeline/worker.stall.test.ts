@@ -6,7 +6,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { storeInbound } from '../../bot/channels/inbound.store.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { InboundWorker } from '../../bot/pipeline/worker.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { pipelineStores, turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { waitFor } from '../channels/wecom.harness.js';
 
@@ -18,7 +20,7 @@ afterAll(async () => h?.close());
 
 it('keeps claiming after a wake-up that arrived while all slots were busy', async () => {
   const store = (sender: string) =>
-    storeInbound(h.db, {
+    storeInbound(pipelineStores(h.db).inbound, {
       channel: 'sandbox',
       dedupeKey: `stall:${sender}`,
       externalId: sender,
@@ -32,14 +34,14 @@ it('keeps claiming after a wake-up that arrived while all slots were busy', asyn
   let started = 0;
   const bus = new PipelineBus();
   const worker = new InboundWorker(
-    h.db,
+    turnUnitOfWork(h.db, () => ({})),
     async () => {
       started++;
       await gate;
       return [];
     },
     bus,
-    { concurrency: 1, maxAttempts: 3, pollMs: 50 },
+    { concurrency: 1, maxAttempts: 3, pollMs: 50, texts: pipelineReplies },
   );
   // Both stored up front: while the step holds its transaction, PGlite's single connection is taken.
   await store('s1');

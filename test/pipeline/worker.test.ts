@@ -1,8 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storeInbound } from '../../bot/channels/inbound.store.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
-import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
+import { type ConversationStep, InboundWorker, type WorkerOptions } from '../../bot/pipeline/worker.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { pipelineStores, turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
+import type { Database } from '../../db/schema.js';
+import type { Kysely } from 'kysely';
 import { openTestDatabase } from '../helpers/db.js';
 
 describe('inbound worker', () => {
@@ -12,8 +16,18 @@ describe('inbound worker', () => {
   });
   afterAll(async () => h?.close());
 
+  /** The worker on the test database; its steps get the turn's transaction as their only service. */
+  type Services = { db: Kysely<Database> };
+  const makeWorker = (step: ConversationStep<Services>, opts: Omit<WorkerOptions, 'texts'>) =>
+    new InboundWorker(
+      turnUnitOfWork(h.db, (db) => ({ db })),
+      step,
+      new PipelineBus(),
+      { ...opts, texts: pipelineReplies },
+    );
+
   const store = (sender: string, text: string) =>
-    storeInbound(h.db, {
+    storeInbound(pipelineStores(h.db).inbound, {
       channel: 'sandbox',
       dedupeKey: `${sender}:${text}`,
       externalId: sender,
@@ -21,7 +35,7 @@ describe('inbound worker', () => {
       content: text,
     });
 
-  async function drain(worker: InboundWorker) {
+  async function drain(worker: InboundWorker<Services>) {
     for (;;) {
       const batch = await worker.claim(10);
       if (batch.length === 0) return;
@@ -32,15 +46,10 @@ describe('inbound worker', () => {
   it('keeps one sender in arrival order while other senders proceed', async () => {
     for (const t of ['a1', 'a2', 'a3']) await store('alice', t);
     await store('bob', 'b1');
-    const worker = new InboundWorker(
-      h.db,
-      async ({ message }) => [{ body: `echo ${message.content}` }],
-      new PipelineBus(),
-      {
-        concurrency: 4,
-        maxAttempts: 3,
-      },
-    );
+    const worker = makeWorker(async ({ message }) => [{ body: `echo ${message.content}` }], {
+      concurrency: 4,
+      maxAttempts: 3,
+    });
     const first = await worker.claim(10);
     // Only the head of each sender's queue is claimable.
     expect(first.map((m) => m.content).sort()).toEqual(['a1', 'b1']);
@@ -59,12 +68,12 @@ describe('inbound worker', () => {
   it('parks a message that keeps failing, with its error and one apology, without blocking later ones', async () => {
     await store('carol', 'boom');
     await store('carol', 'fine');
-    const failing: ConversationStep = async ({ message }) => {
+    const failing: ConversationStep<Services> = async ({ message }) => {
       if (message.content === 'boom') throw new Error('handler exploded');
       return [{ body: 'ok' }];
     };
     let t = Date.now();
-    const worker = new InboundWorker(h.db, failing, new PipelineBus(), {
+    const worker = makeWorker(failing, {
       concurrency: 2,
       maxAttempts: 2,
       now: () => new Date(t),
@@ -93,14 +102,12 @@ describe('inbound worker', () => {
 
   it('rolls back everything a failed step wrote', async () => {
     await store('dave', 'half');
-    const worker = new InboundWorker(
-      h.db,
-      async ({ db, notifier }) => {
+    const worker = makeWorker(
+      async ({ services: { db }, notifier }) => {
         await notifier.toManager('M999', 'should vanish', { dedupeKey: 'vanish', kind: 'test' });
         await db.insertInto('kf_cursors').values({ open_kfid: 'x', cursor: 'y' }).execute();
         throw new Error('late failure');
       },
-      new PipelineBus(),
       { concurrency: 1, maxAttempts: 5 },
     );
     await drain(worker);
@@ -135,12 +142,10 @@ describe('inbound worker', () => {
       .execute();
     await store('D0101', '这条会失败');
     let t = Date.now();
-    const worker = new InboundWorker(
-      h.db,
+    const worker = makeWorker(
       async () => {
         throw new Error('always');
       },
-      new PipelineBus(),
       { concurrency: 1, maxAttempts: 1, now: () => new Date(t) },
     );
     await drain(worker);

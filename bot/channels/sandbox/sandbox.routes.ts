@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import type { Kysely } from 'kysely';
 import { z } from 'zod';
-import type { Database } from '../../../db/schema.js';
+import type { InboundStore, PipelineStores } from '../../../core/messaging/ports.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
 import { storeInbound } from '../inbound.store.js';
 import { devChatPage } from './dev-chat.page.js';
@@ -17,20 +16,12 @@ const messageBody = z.object({
 const WAIT_MS = 10_000;
 
 /** Waits until the message is processed and its replies have left the outbox (or the deadline passes). */
-async function waitForReplies(db: Kysely<Database>, bus: PipelineBus, inboundId: number, deadline: number) {
+async function waitForReplies(inbound: InboundStore, bus: PipelineBus, inboundId: number, deadline: number) {
   for (;;) {
-    const msg = await db
-      .selectFrom('inbound_messages')
-      .select('status')
-      .where('id', '=', inboundId)
-      .executeTakeFirstOrThrow();
-    const replies = await db
-      .selectFrom('outbox')
-      .select(['body', 'status'])
-      .where('in_reply_to', '=', inboundId)
-      .orderBy('id')
-      .execute();
-    const finished = msg.status === 'done' || msg.status === 'parked';
+    const progress = await inbound.progress(inboundId);
+    if (!progress) throw new Error(`inbound message ${inboundId} not found`);
+    const { status, replies } = progress;
+    const finished = status === 'done' || status === 'parked';
     if (finished && replies.every((r) => r.status !== 'pending' && r.status !== 'sending'))
       return { done: true, replies };
     const left = deadline - Date.now();
@@ -50,8 +41,8 @@ async function waitForReplies(db: Kysely<Database>, bus: PipelineBus, inboundId:
 }
 
 /** The sandbox channel (DESIGN.md "Contracts"): the same inbound table, worker and outbox as WeCom. */
-export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Database>; bus: PipelineBus }) {
-  const { db, bus } = opts;
+export async function sandboxRoutes(app: FastifyInstance, opts: { stores: PipelineStores; bus: PipelineBus }) {
+  const { stores, bus } = opts;
 
   app.post('/sandbox/messages', async (req, reply) => {
     const parsed = messageBody.safeParse(req.body);
@@ -59,7 +50,7 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
       return reply.code(400).send({ error: 'bad_request', message: 'expected {"from": "<code>", "text": "..."}' });
     }
     const { from, text, id } = parsed.data;
-    const stored = await storeInbound(db, {
+    const stored = await storeInbound(stores.inbound, {
       channel: 'sandbox',
       dedupeKey: id ?? randomUUID(),
       externalId: from,
@@ -67,7 +58,7 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
       content: text,
     });
     if (!stored.duplicate) bus.inboundStored();
-    const result = await waitForReplies(db, bus, stored.id, Date.now() + WAIT_MS);
+    const result = await waitForReplies(stores.inbound, bus, stored.id, Date.now() + WAIT_MS);
     if (!result.done) {
       return reply.code(504).send({
         error: 'timeout',
@@ -80,27 +71,9 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
 
   app.get('/sandbox/outbox', async (req) => {
     const to = z.object({ to: z.string().min(1).max(64).optional() }).parse(req.query).to;
-    let q = db
-      .selectFrom('outbox')
-      .select([
-        'id',
-        'recipient',
-        'address',
-        'route',
-        'kind',
-        'format',
-        'body',
-        'status',
-        'created_at',
-        'sent_at',
-        'last_error',
-      ])
-      .orderBy('id', 'desc')
-      .limit(200);
-    if (to) q = q.where((eb) => eb.or([eb('recipient', '=', to), eb('address', '=', to)]));
-    const rows = await q.execute();
+    const rows = await stores.outbox.latest(200, to);
     return {
-      messages: rows.reverse().map((r) => ({
+      messages: rows.map((r) => ({
         id: r.id,
         to: r.recipient,
         address: r.address,
@@ -109,28 +82,20 @@ export async function sandboxRoutes(app: FastifyInstance, opts: { db: Kysely<Dat
         format: r.format,
         body: r.body,
         status: r.status,
-        createdAt: r.created_at,
-        sentAt: r.sent_at,
-        error: r.last_error,
+        createdAt: r.createdAt,
+        sentAt: r.sentAt,
+        error: r.lastError,
       })),
     };
   });
 
   /** People the dev chat can act as: managers and dealers (the first 2,000 of each: scale 10 has 6,000 dealers). */
   app.get('/sandbox/people', async () => {
-    const managers = await db
-      .selectFrom('managers')
-      .select(['code', 'name', 'role'])
-      .orderBy('code')
-      .limit(2000)
-      .execute();
-    const dealers = await db
-      .selectFrom('dealers')
-      .select(['code', 'name', 'tier', 'manager_code'])
-      .orderBy('code')
-      .limit(2000)
-      .execute();
-    return { managers, dealers };
+    const { managers, dealers } = await stores.recipients.people(2000);
+    return {
+      managers,
+      dealers: dealers.map((d) => ({ code: d.code, name: d.name, tier: d.tier, manager_code: d.managerCode })),
+    };
   });
 
   app.get('/dev/chat', async (_req, reply) => reply.type('text/html; charset=utf-8').send(devChatPage));

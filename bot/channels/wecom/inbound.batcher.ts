@@ -8,15 +8,14 @@
  * under way instead of idling on it. The worker claims only the oldest unfinished row of a sender, so a sender's
  * rows must commit in id order: a message whose sender is in a batch still in flight waits for that batch.
  */
-import type { Kysely } from 'kysely';
-import type { Database } from '../../../db/schema.js';
-import { senderKey } from '../../pipeline/identity.js';
-import type { InboundInput } from '../inbound.store.js';
+import type { InboundStore } from '../../../core/messaging/ports.js';
+import { senderKey } from '../../../core/messaging/sender.js';
+import type { InboundInput, StoredInbound } from '../../../core/messaging/types.js';
 
 interface Waiter {
   input: InboundInput;
   sender: string;
-  resolve(r: { id: number; duplicate: boolean }): void;
+  resolve(r: StoredInbound): void;
   reject(e: unknown): void;
 }
 
@@ -28,12 +27,12 @@ export class InboundBatcher {
   private readonly busy = new Map<string, number>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly inbound: InboundStore,
     private readonly maxBatch = 256,
     private readonly maxInFlight = 1,
   ) {}
 
-  store(input: InboundInput): Promise<{ id: number; duplicate: boolean }> {
+  store(input: InboundInput): Promise<StoredInbound> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, sender: senderKey(input.channel, input.externalId), resolve, reject });
       this.schedule();
@@ -78,53 +77,9 @@ export class InboundBatcher {
     }
   };
 
+  /** One multi-row insert; a retry that arrives in the same batch shares the first one's row. */
   private async write(batch: Waiter[]): Promise<void> {
-    // One row per (channel, key); a retry that arrives in the same batch shares the first one's row.
-    const byKey = new Map<string, Waiter[]>();
-    for (const w of batch) {
-      const k = `${w.input.channel}\u0000${w.input.dedupeKey}`;
-      const list = byKey.get(k);
-      if (list) list.push(w);
-      else byKey.set(k, [w]);
-    }
-    const firsts = [...byKey.values()].map((l) => l[0]!);
-    const now = new Date();
-    const inserted = await this.db
-      .insertInto('inbound_messages')
-      .values(
-        firsts.map(({ input: i, sender }) => ({
-          channel: i.channel,
-          dedupe_key: i.dedupeKey,
-          sender,
-          msg_type: i.msgType,
-          content: i.content,
-          payload: JSON.stringify(i.payload ?? {}),
-          received_at: i.receivedAt ?? now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
-      .returning(['id', 'channel', 'dedupe_key'])
-      .execute();
-    const ids = new Map(inserted.map((r) => [`${r.channel}\u0000${r.dedupe_key}`, r.id]));
-    const fresh = new Set(ids.keys());
-
-    const missing = [...byKey.entries()].filter(([k]) => !ids.has(k)).map(([, l]) => l[0]!.input);
-    if (missing.length > 0) {
-      const existing = await this.db
-        .selectFrom('inbound_messages')
-        .select(['id', 'channel', 'dedupe_key'])
-        .where((eb) =>
-          eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))),
-        )
-        .execute();
-      for (const r of existing) ids.set(`${r.channel}\u0000${r.dedupe_key}`, r.id);
-    }
-    for (const [k, waiters] of byKey) {
-      const id = ids.get(k);
-      waiters.forEach((w, i) => {
-        if (id === undefined) w.reject(new Error('inbound row neither inserted nor found'));
-        else w.resolve({ id, duplicate: i > 0 || !fresh.has(k) });
-      });
-    }
+    const stored = await this.inbound.store(batch.map((w) => w.input));
+    for (const [i, w] of batch.entries()) w.resolve(stored[i]!);
   }
 }

@@ -5,12 +5,11 @@
  * move it backwards. A KV lock keeps two instances from pulling one cursor at once; a per-process single flight
  * coalesces triggers. Message rows are unique by `kfmsg:<msgid>`, so a page pulled twice is stored once.
  */
-import type { Kysely } from 'kysely';
 import type { KeyValueStore } from '../../../adapters/kv/kv.js';
 import type { KfMessage, KfSyncParams, KfSyncResult } from '../../../adapters/wecom/wecom.client.js';
-import type { Database } from '../../../db/schema.js';
+import type { PipelineStores, UnitOfWork } from '../../../core/messaging/ports.js';
+import type { InboundInput } from '../../../core/messaging/types.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
-import { senderKey } from '../../pipeline/identity.js';
 
 /** origin 3: sent by the customer (4 system event, 5 servicer). */
 const ORIGIN_CUSTOMER = 3;
@@ -47,7 +46,7 @@ export class KfPuller {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly pipeline: UnitOfWork<PipelineStores>,
     private readonly client: KfSyncClient,
     private readonly kv: KeyValueStore,
     private readonly bus: PipelineBus,
@@ -102,10 +101,9 @@ export class KfPuller {
 
   /** The safety poll: every KF account we know of (registered when its first event was stored). */
   async pollAll(): Promise<void> {
-    const rows = await this.db.selectFrom('kf_cursors').select('open_kfid').execute();
-    for (const r of rows) {
-      await this.pull(r.open_kfid).catch((e: Error) => {
-        this.opts.log?.warn({ openKfid: r.open_kfid, err: `${e.name}: ${e.message}` }, 'kf safety poll failed');
+    for (const openKfid of await this.pipeline.root.kf.accounts()) {
+      await this.pull(openKfid).catch((e: Error) => {
+        this.opts.log?.warn({ openKfid, err: `${e.name}: ${e.message}` }, 'kf safety poll failed');
       });
     }
   }
@@ -144,19 +142,15 @@ export class KfPuller {
       let pages = 0;
       let stored = 0;
       for (; pages < MAX_PAGES_PER_PULL; ) {
-        const row = await this.db
-          .selectFrom('kf_cursors')
-          .select('cursor')
-          .where('open_kfid', '=', openKfid)
-          .executeTakeFirst();
-        const cursor = row?.cursor ?? '';
+        const current = await this.pipeline.root.kf.cursor(openKfid);
+        const cursor = current ?? '';
         const page = await this.client.kfSyncMsg({
           open_kfid: openKfid,
           ...(cursor ? { cursor } : {}),
           ...(token ? { token } : {}),
         });
         pages++;
-        const n = await this.storePage(openKfid, row ? cursor : null, page);
+        const n = await this.storePage(openKfid, current, page);
         if (n === null) break; // the cursor moved under us (an expired lock): the other puller owns it now
         stored += n;
         if (n > 0) this.bus.inboundStored();
@@ -173,22 +167,8 @@ export class KfPuller {
    * transaction. Returns how many rows were new, or null when the cursor was no longer `expected`.
    */
   private async storePage(openKfid: string, expected: string | null, page: KfSyncResult): Promise<number | null> {
-    return this.db.transaction().execute(async (trx) => {
-      const moved =
-        expected === null
-          ? await trx
-              .insertInto('kf_cursors')
-              .values({ open_kfid: openKfid, cursor: page.next_cursor })
-              .onConflict((oc) => oc.column('open_kfid').doNothing())
-              .executeTakeFirst()
-          : await trx
-              .updateTable('kf_cursors')
-              .set({ cursor: page.next_cursor, updated_at: new Date() })
-              .where('open_kfid', '=', openKfid)
-              .where('cursor', '=', expected)
-              .executeTakeFirst();
-      const count = Number('numInsertedOrUpdatedRows' in moved ? moved.numInsertedOrUpdatedRows : moved.numUpdatedRows);
-      if (count !== 1) return null;
+    return this.pipeline.transaction(async (tx) => {
+      if (!(await tx.kf.moveCursor(openKfid, expected, page.next_cursor))) return null;
 
       const customer = page.msg_list.filter(
         (m): m is KfMessage & { external_userid: string } =>
@@ -198,45 +178,31 @@ export class KfPuller {
           m.external_userid !== '',
       );
       if (customer.length === 0) return 0;
-      const inserted = await trx
-        .insertInto('inbound_messages')
-        .values(
-          customer.map((m) => ({
-            channel: 'kf' as const,
-            dedupe_key: `kfmsg:${m.msgid}`,
-            sender: senderKey('kf', m.external_userid),
-            msg_type: m.msgtype === 'text' || m.msgtype === 'image' ? m.msgtype : m.msgtype || 'unknown',
-            content: m.msgtype === 'text' ? (m.text?.content ?? '') : null,
-            payload: JSON.stringify(payloadOf(m)),
-          })),
-        )
-        .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
-        .returning('dedupe_key')
-        .execute();
-      const fresh = new Set(inserted.map((r) => r.dedupe_key));
+      const stored = await tx.inbound.store(customer.map(inboundOf));
 
       // The dispatcher's 48 h / 5-message window opens again with each new customer message.
       const latest = new Map<string, number>();
-      for (const m of customer) {
-        if (!fresh.has(`kfmsg:${m.msgid}`)) continue;
+      customer.forEach((m, i) => {
+        if (stored[i]!.duplicate) return;
         latest.set(m.external_userid, Math.max(latest.get(m.external_userid) ?? 0, Number(m.send_time) || 0));
-      }
+      });
       for (const [externalUserId, sendTime] of latest) {
-        const at = new Date(sendTime * 1000);
-        await trx
-          .insertInto('kf_sessions')
-          .values({ external_userid: externalUserId, open_kfid: openKfid, last_inbound_at: at, sent_since_inbound: 0 })
-          .onConflict((oc) =>
-            oc
-              .column('external_userid')
-              .doUpdateSet({ open_kfid: openKfid, last_inbound_at: at, sent_since_inbound: 0 })
-              .where('kf_sessions.last_inbound_at', '<=', at),
-          )
-          .execute();
+        await tx.kf.openWindow(externalUserId, openKfid, new Date(sendTime * 1000));
       }
-      return inserted.length;
+      return stored.filter((r) => !r.duplicate).length;
     });
   }
+}
+
+function inboundOf(m: KfMessage & { external_userid: string }): InboundInput {
+  return {
+    channel: 'kf',
+    dedupeKey: `kfmsg:${m.msgid}`,
+    externalId: m.external_userid,
+    msgType: m.msgtype === 'text' || m.msgtype === 'image' ? m.msgtype : m.msgtype || 'unknown',
+    content: m.msgtype === 'text' ? (m.text?.content ?? '') : null,
+    payload: payloadOf(m),
+  };
 }
 
 function payloadOf(m: KfMessage): Record<string, unknown> {

@@ -4,11 +4,11 @@
  * happens in the request: the worker, the dispatcher and the KF puller pick the work up afterwards.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Kysely } from 'kysely';
 import { type CallbackOpener, openCallback } from '../../../adapters/wecom/wecom.callback.js';
 import { WecomCipher } from '../../../adapters/wecom/wecom.crypto.js';
 import { dedupeKeyOf, parseMessage, type WecomMessage } from '../../../adapters/wecom/wecom.xml.js';
-import type { Database } from '../../../db/schema.js';
+import type { PipelineStores, UnitOfWork } from '../../../core/messaging/ports.js';
+import type { StoredInbound } from '../../../core/messaging/types.js';
 import type { AppConfig } from '../../config.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
 import { type InboundInput, storeInbound } from '../inbound.store.js';
@@ -28,7 +28,7 @@ export interface KfPullTrigger {
 }
 
 export interface WecomRoutesDeps {
-  db: Kysely<Database>;
+  pipeline: UnitOfWork<PipelineStores>;
   bus: PipelineBus;
   config: NonNullable<AppConfig['wecom']>;
   /** Pulls 微信客服 messages after a kf_msg_or_event is stored (outside the request). */
@@ -204,7 +204,7 @@ function plain(reply: FastifyReply, status: number, body = STATUS_TEXT[status] ?
 
 /** Fastify plugin (encapsulated: its body parser and error handler apply to the callback routes only). */
 export function wecomRoutes(deps: WecomRoutesDeps) {
-  const { db, bus, config } = deps;
+  const { pipeline, bus, config } = deps;
   const opener: CallbackOpener = openCallback({
     token: config.token,
     cipher: new WecomCipher(config.aesKey),
@@ -212,7 +212,7 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     maxSkewSec: config.maxSkewSec,
     now: deps.nowMs,
   });
-  const batcher = new InboundBatcher(db);
+  const batcher = new InboundBatcher(pipeline.root.inbound);
 
   return async (app: FastifyInstance) => {
     // Every content type (text/xml, application/xml, none, anything) is read as a raw string.
@@ -262,19 +262,15 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
         return plain(reply, 400);
       }
 
-      let stored: { id: number; duplicate: boolean };
+      let stored: StoredInbound;
       try {
         stored = await withTimeout(
           msg.kind === 'kf_msg_or_event'
-            ? db.transaction().execute(async (trx) => {
-                const r = await storeInbound(trx, input);
+            ? pipeline.transaction(async (tx) => {
+                const r = await storeInbound(tx.inbound, input);
                 // Registers the KF account durably with the event, so the safety poll covers it even if this
                 // process dies before its first pull.
-                await trx
-                  .insertInto('kf_cursors')
-                  .values({ open_kfid: msg.OpenKfId, cursor: '' })
-                  .onConflict((oc) => oc.column('open_kfid').doNothing())
-                  .execute();
+                await tx.kf.register(msg.OpenKfId);
                 return r;
               })
             : batcher.store(input),

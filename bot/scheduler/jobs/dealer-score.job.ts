@@ -1,5 +1,6 @@
 import { isMonth, monthAsOf, previousMonth } from '../../../core/dealers/retiering.service.js';
 import type { ScoringConfig } from '../../../core/dealers/scoring.js';
+import { pipelineStores } from '../../../db/repositories/pipeline.stores.js';
 import { outboxNotifier } from '../../pipeline/outbox.js';
 import type { JobContext, JobDefinition } from '../job.types.js';
 import { inTransaction } from './in-transaction.js';
@@ -13,7 +14,7 @@ export function scoreMonth(
   now: Date,
   opts: { cfg?: ScoringConfig; sendFrom?: Date; services?: JobContext['services'] } = {},
 ): Promise<Record<string, number>> {
-  const ctx = { db, services: opts.services, notifier: (trx: JobContext['db']) => outboxNotifier(trx) };
+  const ctx = { db, services: opts.services, notifier: (trx: JobContext['db']) => outboxNotifier(pipelineStores(trx)) };
   return inTransaction(ctx, (s) => s.retiering.scoreMonth(month, now, opts));
 }
 

@@ -7,7 +7,7 @@ import { NeedsRepository } from '../../../db/repositories/needs.repository.js';
 import { openTestDatabase } from '../../../test/helpers/db.js';
 import { insertNeedsFixture, NEEDS_FIXTURE as F } from '../../../test/helpers/needs-fixture.js';
 import { TEST_NOW } from '../../../test/helpers/seed-test-data.js';
-import { outboxNotifier } from '../../pipeline/outbox.js';
+import { dbNotifier } from '../../../test/helpers/pipeline.js';
 import { needNotices } from '../../replies/needs.replies.js';
 import { runJobInSlot, slotOf } from '../job-runner.js';
 import { needsSlaJob, runNeedsSla } from './needs-sla.job.js';
@@ -19,12 +19,12 @@ const log = pino({ level: 'silent' });
 describe('needs SLA job (fake clock)', () => {
   let h: DatabaseHandle;
   const at = (hours: number) => new Date(TEST_NOW.getTime() + hours * H);
-  const ctxAt = (now: Date) => ({ kv, now, notifier: outboxNotifier, log });
+  const ctxAt = (now: Date) => ({ kv, now, notifier: dbNotifier, log });
   const submit = (dealerCode: string, hours: number) =>
     h.db.transaction().execute(async (trx) => {
       const service = new NeedsService({
         store: new NeedsRepository(trx),
-        notifier: outboxNotifier(trx),
+        notifier: dbNotifier(trx),
         notices: needNotices,
       });
       return (await service.submit({ dealerCode, category: 'training', text: '想申请门店导购培训', now: at(hours) }))
@@ -116,7 +116,7 @@ describe('needs SLA job (fake clock)', () => {
     await h.db.transaction().execute(async (trx) => {
       const service = new NeedsService({
         store: new NeedsRepository(trx),
-        notifier: outboxNotifier(trx),
+        notifier: dbNotifier(trx),
         notices: needNotices,
       });
       await service.claim({ managerCode: F.accountB, needId: need.id, now: at(101) });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Push, PushQueue } from '../../../core/care/ports.js';
+import { pipelineStores } from '../../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../../db/schema.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
 
@@ -13,10 +14,11 @@ export type OutboxPush = Omit<Push, 'delivery'>;
 export async function sendPushes(db: Kysely<Database>, pushes: readonly OutboxPush[]): Promise<number> {
   if (pushes.length === 0) return 0;
   const codes = (to: Push['to']) => [...new Set(pushes.filter((p) => p.to === to).map((p) => p.code))];
+  const { outbox, recipients } = pipelineStores(db);
   const [dealers, managers, chats] = await Promise.all([
-    routeDealers(db, codes('dealer')),
-    routeManagers(db, codes('manager'), false),
-    routeManagers(db, codes('managerChat'), true),
+    routeDealers(recipients, codes('dealer')),
+    routeManagers(recipients, codes('manager'), false),
+    routeManagers(recipients, codes('managerChat'), true),
   ]);
   const routeOf = (p: OutboxPush): Route =>
     (p.to === 'dealer' ? dealers : p.to === 'manager' ? managers : chats).get(p.code)!;
@@ -30,7 +32,7 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly OutboxPu
       dedupeKey: p.dedupeKey,
       notBefore: p.notBefore,
     }));
-    written += await enqueue(db, chunk);
+    written += await enqueue(outbox, chunk);
   }
   return written;
 }

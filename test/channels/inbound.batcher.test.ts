@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DatabaseHandle } from '../../../db/connect.js';
-import { openTestDatabase } from '../../../test/helpers/db.js';
-import { InboundBatcher } from './inbound.batcher.js';
+import { InboundBatcher } from '../../bot/channels/wecom/inbound.batcher.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
+import { openTestDatabase } from '../helpers/db.js';
 
 describe('InboundBatcher (group commit)', () => {
   let h: DatabaseHandle;
@@ -19,7 +20,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it('stores concurrent calls once per key, in shared batches, and flags every duplicate', async () => {
-    const batcher = new InboundBatcher(h.db, 16);
+    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 16);
     await batcher.store(input('b:existing'));
     const keys = Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? 'b:existing' : `b:${i % 10}`));
     const results = await Promise.all(keys.map((k) => batcher.store(input(k))));
@@ -39,7 +40,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it("with several batches in flight, keeps each sender's rows in store order", async () => {
-    const batcher = new InboundBatcher(h.db, 4, 3);
+    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 4, 3);
     const calls = Array.from({ length: 30 }, (_, i) => ({
       channel: 'wecom' as const,
       dedupeKey: `o:${i}`,
@@ -56,7 +57,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it('rejects every caller of a batch whose write fails, and works again afterwards', async () => {
-    const batcher = new InboundBatcher(h.db);
+    const batcher = new InboundBatcher(new KyselyInboundStore(h.db));
     await h.db.schema.alterTable('inbound_messages').renameTo('inbound_messages_gone').execute();
     try {
       const failed = await Promise.allSettled([batcher.store(input('f:1')), batcher.store(input('f:2'))]);

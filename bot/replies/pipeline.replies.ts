@@ -1,0 +1,11 @@
+import type { PipelineTexts } from '../pipeline/texts.js';
+
+/** What the pipeline sends on its own: apologies for a parked message, and hand-overs to the account manager. */
+export const pipelineReplies: PipelineTexts = {
+  parkedToDealer: '抱歉，这条消息暂时没能处理成功，已记录下来并转给您的客户经理跟进。您也可以稍后再试。',
+  parkedToOthers: '抱歉，这条消息暂时没能处理成功，已记录下来。请稍后再试。',
+  parkedAlert: (name, code, text) =>
+    `【待跟进】${name}（${code}）的一条消息系统未能处理，请人工回复：\n“${text.slice(0, 300)}”`,
+  unreachable: (name, code, body) =>
+    `【待跟进】无法直接联系 ${name}（${code}）：对方已超过 48 小时未在微信客服发消息。请您转达以下内容：\n${body}`,
+};

@@ -1,0 +1,128 @@
+import type {
+  Channel,
+  DealerContact,
+  DealerSummary,
+  Followup,
+  Identity,
+  InboundInput,
+  InboundMessage,
+  InboundProgress,
+  ManagerContact,
+  ManagerSummary,
+  NewFollowup,
+  NewOutboxMessage,
+  OutboxMessage,
+  PipelineCounts,
+  StoredInbound,
+} from './types.js';
+
+/** The one place inbound messages are written and claimed. */
+export interface InboundStore {
+  /**
+   * Stores a batch in one statement, skipping messages whose (channel, dedupe key) is already stored. Answers per
+   * input, in input order; a repeat of an earlier input of the same batch shares its row and is a duplicate.
+   */
+  store(inputs: readonly InboundInput[]): Promise<StoredInbound[]>;
+  /**
+   * Leases up to `limit` messages until `until`, each the oldest unfinished message of its sender, skipping rows
+   * another instance holds (FOR UPDATE SKIP LOCKED); counts an attempt on each.
+   */
+  claim(now: Date, until: Date, limit: number): Promise<InboundMessage[]>;
+  /** Marks a claimed message done; false when it is no longer ours (the lease ran out and someone finished it). */
+  finish(id: number, now: Date): Promise<boolean>;
+  /** Back to pending, retried from `retryAt`. */
+  retry(id: number, retryAt: Date, error: string): Promise<void>;
+  /** Parked for good: it no longer blocks its sender. */
+  park(id: number, error: string): Promise<void>;
+  /** Every leased message becomes pending again (single-process database after a crash). */
+  releaseLeases(): Promise<number>;
+  progress(id: number): Promise<InboundProgress | null>;
+}
+
+export interface OutboxStore {
+  /** Inserts rows; a row whose dedupe key exists is skipped. Returns how many were new. */
+  enqueue(messages: readonly NewOutboxMessage[]): Promise<number>;
+  /** Leases up to `limit` due rows (and rows whose lease ran out) until `until`, oldest due first. */
+  claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]>;
+  markSent(id: number, now: Date): Promise<void>;
+  markDead(id: number, reason: string): Promise<void>;
+  /** Handed over to a person (a follow-up item). */
+  markFollowup(id: number, reason: string): Promise<void>;
+  /** Back to pending after a failed send, due again at `at`. */
+  retry(id: number, reason: string, at: Date): Promise<void>;
+  /** Back to pending without spending the attempt the claim counted. */
+  postpone(id: number, until: Date): Promise<void>;
+  /** Releases a held row (a reply waiting for its rephrasing): due at `now`, with `body` when given. */
+  release(dedupeKey: string, now: Date, body?: string): Promise<void>;
+  releaseLeases(): Promise<number>;
+  /** The latest `limit` rows, oldest first; with `to`, those whose recipient or address is `to`. */
+  latest(limit: number, to?: string): Promise<OutboxMessage[]>;
+}
+
+export interface IdentityDirectory {
+  resolve(channel: Channel, externalId: string): Promise<Identity>;
+}
+
+/** Where dealers and managers can be reached (for routing pushes). */
+export interface RecipientDirectory {
+  dealerContacts(dealerCodes: readonly string[]): Promise<DealerContact[]>;
+  managerContacts(managerCodes: readonly string[]): Promise<ManagerContact[]>;
+  dealer(code: string): Promise<DealerSummary | null>;
+  /** The people the dev chat can act as, in code order. */
+  people(limit: number): Promise<{ managers: ManagerSummary[]; dealers: DealerSummary[] }>;
+}
+
+/** 微信客服 state: the sync cursor per KF account, and each customer's 48 h / 5-message window. */
+export interface KfStateStore {
+  /** Known KF accounts (registered with their first event). */
+  accounts(): Promise<string[]>;
+  /** Registers a KF account with an empty cursor, if it is new. */
+  register(openKfid: string): Promise<void>;
+  /** The stored cursor, or null when the account has none yet. */
+  cursor(openKfid: string): Promise<string | null>;
+  /** Moves the cursor from `expected` (null: none yet) to `next`; false when it was no longer `expected`. */
+  moveCursor(openKfid: string, expected: string | null, next: string): Promise<boolean>;
+  /** A customer's message at `at` opens the window again (never moves it back to an older message). */
+  openWindow(externalUserId: string, openKfid: string, at: Date): Promise<void>;
+  /** Takes one send of an open window atomically; the KF account to send from, or null when it is closed. */
+  takeSlot(externalUserId: string, windowStart: Date, maxSends: number): Promise<string | null>;
+  /** Gives back a send that did not happen. */
+  releaseSlot(externalUserId: string): Promise<void>;
+}
+
+export interface FollowupStore {
+  /** Adds an item; one per outbox row when `outboxId` is given. */
+  add(item: NewFollowup): Promise<void>;
+  list(status: 'open' | 'done', managerCode?: string, limit?: number): Promise<Followup[]>;
+  /** False when there is no such item. */
+  close(id: number): Promise<boolean>;
+}
+
+export interface PipelineStatusReader {
+  counts(): Promise<PipelineCounts>;
+}
+
+/** The pipeline's stores, all bound to one database handle or one transaction. */
+export interface PipelineStores {
+  inbound: InboundStore;
+  outbox: OutboxStore;
+  identities: IdentityDirectory;
+  recipients: RecipientDirectory;
+  kf: KfStateStore;
+  followups: FollowupStore;
+}
+
+/**
+ * A unit of work over scopes of stores: `root` commits each call on its own; `transaction` runs `work` in one
+ * transaction with a scope bound to it, committing when `work` resolves and rolling back when it throws.
+ */
+export interface UnitOfWork<Scope> {
+  readonly root: Scope;
+  transaction<R>(work: (scope: Scope) => Promise<R>): Promise<R>;
+}
+
+/** One conversation turn's scope: the pipeline's stores and the services its step uses, bound together. */
+export interface TurnScope<Services> {
+  stores: PipelineStores;
+  services: Services;
+}

@@ -1,0 +1,117 @@
+import type { Kysely } from 'kysely';
+import type { IdentityDirectory, RecipientDirectory } from '../../core/messaging/ports.js';
+import type {
+  Channel,
+  DealerContact,
+  DealerSummary,
+  Identity,
+  ManagerContact,
+  ManagerSummary,
+} from '../../core/messaging/types.js';
+import type { Database } from '../schema.js';
+
+/** Who is behind a channel account, and how dealers and managers can be reached. */
+export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDirectory {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async resolve(channel: Channel, externalId: string): Promise<Identity> {
+    const row = await this.db
+      .selectFrom('channel_identities as ci')
+      .leftJoin('dealers as d', 'd.code', 'ci.dealer_code')
+      .leftJoin('managers as m', 'm.code', 'ci.manager_code')
+      .select([
+        'ci.dealer_code',
+        'ci.manager_code',
+        'd.name as dealer_name',
+        'd.tier',
+        'd.manager_code as dealer_manager',
+        'm.name as manager_name',
+        'm.role',
+      ])
+      .where('ci.channel', '=', channel)
+      .where('ci.external_id', '=', externalId)
+      .executeTakeFirst();
+    if (row?.dealer_code && row.tier && row.dealer_name && row.dealer_manager) {
+      return {
+        kind: 'dealer',
+        channel,
+        externalId,
+        dealerCode: row.dealer_code,
+        dealerName: row.dealer_name,
+        tier: row.tier,
+        managerCode: row.dealer_manager,
+      };
+    }
+    if (row?.manager_code && row.manager_name && row.role) {
+      return {
+        kind: 'manager',
+        channel,
+        externalId,
+        managerCode: row.manager_code,
+        managerName: row.manager_name,
+        role: row.role,
+      };
+    }
+    return { kind: 'unbound', channel, externalId };
+  }
+
+  /** WeCom and KF accounts, per dealer WeCom first (then by external id): the first is the best route. */
+  async dealerContacts(dealerCodes: readonly string[]): Promise<DealerContact[]> {
+    if (dealerCodes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('channel_identities')
+      .select(['dealer_code', 'channel', 'external_id'])
+      .where('dealer_code', 'in', [...dealerCodes])
+      .where('channel', 'in', ['wecom', 'kf'])
+      .orderBy('dealer_code')
+      .orderBy('channel', 'desc') // 'wecom' before 'kf'
+      .orderBy('external_id')
+      .execute();
+    return rows.flatMap((r) =>
+      r.dealer_code ? [{ dealerCode: r.dealer_code, channel: r.channel, externalId: r.external_id }] : [],
+    );
+  }
+
+  async managerContacts(managerCodes: readonly string[]): Promise<ManagerContact[]> {
+    if (managerCodes.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('managers')
+      .select(['code', 'wecom_userid', 'alert_chat_id', 'webhook_key'])
+      .where('code', 'in', [...managerCodes])
+      .execute();
+    return rows.map((m) => ({
+      code: m.code,
+      wecomUserId: m.wecom_userid,
+      alertChatId: m.alert_chat_id,
+      webhookKey: m.webhook_key,
+    }));
+  }
+
+  async dealer(code: string): Promise<DealerSummary | null> {
+    const d = await this.db
+      .selectFrom('dealers')
+      .select(['code', 'name', 'tier', 'manager_code'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return d ? { code: d.code, name: d.name, tier: d.tier, managerCode: d.manager_code } : null;
+  }
+
+  async people(limit: number): Promise<{ managers: ManagerSummary[]; dealers: DealerSummary[] }> {
+    const managers = await this.db
+      .selectFrom('managers')
+      .select(['code', 'name', 'role'])
+      .orderBy('code')
+      .limit(limit)
+      .execute();
+    const dealers = await this.db
+      .selectFrom('dealers')
+      .select(['code', 'name', 'tier', 'manager_code'])
+      .orderBy('code')
+      .limit(limit)
+      .execute();
+    return {
+      managers,
+      dealers: dealers.map((d) => ({ code: d.code, name: d.name, tier: d.tier, managerCode: d.manager_code })),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { InboundStore } from '../../core/messaging/ports.js';
+import { senderKey } from '../../core/messaging/sender.js';
+import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
+import type { Database, InboundMessagesTable } from '../schema.js';
+import { inTransaction } from './unit-of-work.js';
+
+const keyOf = (channel: string, dedupeKey: string) => `${channel}\u0000${dedupeKey}`;
+
+/** InboundStore on Kysely: the one insert into `inbound_messages`. */
+export class KyselyInboundStore implements InboundStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async store(inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
+    if (inputs.length === 0) return [];
+    const firsts = new Map<string, InboundInput>();
+    for (const i of inputs)
+      if (!firsts.has(keyOf(i.channel, i.dedupeKey))) firsts.set(keyOf(i.channel, i.dedupeKey), i);
+    const now = new Date();
+    const inserted = await this.db
+      .insertInto('inbound_messages')
+      .values(
+        [...firsts.values()].map((i) => ({
+          channel: i.channel,
+          dedupe_key: i.dedupeKey,
+          sender: senderKey(i.channel, i.externalId),
+          msg_type: i.msgType,
+          content: i.content,
+          payload: JSON.stringify(i.payload ?? {}),
+          received_at: i.receivedAt ?? now,
+        })),
+      )
+      .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
+      .returning(['id', 'channel', 'dedupe_key'])
+      .execute();
+    const ids = new Map(inserted.map((r) => [keyOf(r.channel, r.dedupe_key), r.id]));
+    const fresh = new Set(ids.keys());
+    const missing = [...firsts.entries()].filter(([k]) => !ids.has(k)).map(([, i]) => i);
+    if (missing.length > 0) {
+      const existing = await this.db
+        .selectFrom('inbound_messages')
+        .select(['id', 'channel', 'dedupe_key'])
+        .where((eb) =>
+          eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))),
+        )
+        .execute();
+      for (const r of existing) ids.set(keyOf(r.channel, r.dedupe_key), r.id);
+    }
+    const answered = new Set<string>();
+    return inputs.map((i) => {
+      const k = keyOf(i.channel, i.dedupeKey);
+      const id = ids.get(k);
+      if (id === undefined) throw new Error('inbound row neither inserted nor found');
+      const duplicate = answered.has(k) || !fresh.has(k);
+      answered.add(k);
+      return { id, duplicate };
+    });
+  }
+
+  claim(now: Date, until: Date, limit: number): Promise<InboundMessage[]> {
+    return inTransaction(this.db, async (trx) => {
+      const heads = await sql<{ id: number }>`
+        select m.id from inbound_messages m
+        where m.status in ('pending', 'processing')
+          and (m.locked_until is null or m.locked_until < ${now})
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        order by m.id
+        limit ${limit}
+        for update skip locked`.execute(trx);
+      if (heads.rows.length === 0) return [];
+      const rows = await trx
+        .updateTable('inbound_messages')
+        .set((eb) => ({ status: 'processing', locked_until: until, attempts: eb('attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          heads.rows.map((r) => Number(r.id)),
+        )
+        .returningAll()
+        .execute();
+      // RETURNING has no order: arrival order.
+      return rows.map(toMessage).sort((x, y) => x.id - y.id);
+    });
+  }
+
+  async finish(id: number, now: Date): Promise<boolean> {
+    const done = await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
+      .where('id', '=', id)
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return Number(done.numUpdatedRows) === 1;
+  }
+
+  async retry(id: number, retryAt: Date, error: string): Promise<void> {
+    await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'pending', locked_until: retryAt, last_error: error })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async park(id: number, error: string): Promise<void> {
+    await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'parked', locked_until: null, last_error: error })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async releaseLeases(): Promise<number> {
+    const r = await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'pending', locked_until: null })
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async progress(id: number): Promise<InboundProgress | null> {
+    const msg = await this.db.selectFrom('inbound_messages').select('status').where('id', '=', id).executeTakeFirst();
+    if (!msg) return null;
+    const replies = await this.db
+      .selectFrom('outbox')
+      .select(['body', 'status'])
+      .where('in_reply_to', '=', id)
+      .orderBy('id')
+      .execute();
+    return { status: msg.status, replies };
+  }
+}
+
+function toMessage(r: Selectable<InboundMessagesTable>): InboundMessage {
+  return {
+    id: r.id,
+    channel: r.channel,
+    dedupeKey: r.dedupe_key,
+    sender: r.sender,
+    msgType: r.msg_type,
+    content: r.content,
+    payload: r.payload,
+    receivedAt: r.received_at,
+    status: r.status,
+    attempts: r.attempts,
+  };
+}

@@ -1,0 +1,161 @@
+import { type Kysely, type Selectable, sql } from 'kysely';
+import type { OutboxStore, PipelineStatusReader } from '../../core/messaging/ports.js';
+import type { NewOutboxMessage, OutboxMessage, PipelineCounts } from '../../core/messaging/types.js';
+import type { Database, OutboxTable } from '../schema.js';
+import { inTransaction } from './unit-of-work.js';
+
+/** OutboxStore on Kysely: the transactional outbox (written in the caller's transaction) and its claims. */
+export class KyselyOutboxStore implements OutboxStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async enqueue(messages: readonly NewOutboxMessage[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const rows = await this.db
+      .insertInto('outbox')
+      .values(
+        messages.map((m) => ({
+          dedupe_key: m.dedupeKey,
+          recipient: m.recipient,
+          address: m.address,
+          route: m.route,
+          body: m.body,
+          format: m.format,
+          kind: m.kind,
+          in_reply_to: m.inReplyTo,
+          next_attempt_at: m.notBefore,
+        })),
+      )
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .execute();
+    return rows.length;
+  }
+
+  claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]> {
+    return inTransaction(this.db, async (trx) => {
+      const due = await sql<{ id: number }>`
+        select id from outbox
+        where (status = 'pending' and next_attempt_at <= ${now})
+           or (status = 'sending' and locked_until < ${now})
+        order by next_attempt_at, id
+        limit ${limit}
+        for update skip locked`.execute(trx);
+      if (due.rows.length === 0) return [];
+      const rows = await trx
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'sending', locked_until: until, attempts: eb('attempts', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          due.rows.map((r) => Number(r.id)),
+        )
+        .returningAll()
+        .execute();
+      // RETURNING has no order: hand the rows back in due order (a recipient's parts go out in sequence).
+      return rows.map(toMessage).sort((x, y) => x.nextAttemptAt.getTime() - y.nextAttemptAt.getTime() || x.id - y.id);
+    });
+  }
+
+  async markSent(id: number, now: Date): Promise<void> {
+    await this.set(id, { status: 'sent', sent_at: now, locked_until: null, last_error: null });
+  }
+
+  async markDead(id: number, reason: string): Promise<void> {
+    await this.set(id, { status: 'dead', last_error: reason, locked_until: null });
+  }
+
+  async markFollowup(id: number, reason: string): Promise<void> {
+    await this.set(id, { status: 'followup', last_error: reason, locked_until: null });
+  }
+
+  async retry(id: number, reason: string, at: Date): Promise<void> {
+    await this.set(id, { status: 'pending', last_error: reason, locked_until: null, next_attempt_at: at });
+  }
+
+  async postpone(id: number, until: Date): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({
+        status: 'pending',
+        next_attempt_at: until,
+        locked_until: null,
+        attempts: eb('attempts', '-', 1),
+      }))
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async release(dedupeKey: string, now: Date, body?: string): Promise<void> {
+    await this.db
+      .updateTable('outbox')
+      .set({ ...(body !== undefined ? { body } : {}), next_attempt_at: now })
+      .where('dedupe_key', '=', dedupeKey)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  async releaseLeases(): Promise<number> {
+    const r = await this.db
+      .updateTable('outbox')
+      .set({ status: 'pending', locked_until: null })
+      .where('status', '=', 'sending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async latest(limit: number, to?: string): Promise<OutboxMessage[]> {
+    let q = this.db.selectFrom('outbox').selectAll().orderBy('id', 'desc').limit(limit);
+    if (to) q = q.where((eb) => eb.or([eb('recipient', '=', to), eb('address', '=', to)]));
+    return (await q.execute()).reverse().map(toMessage);
+  }
+
+  private async set(
+    id: number,
+    values: Partial<
+      Pick<Selectable<OutboxTable>, 'status' | 'sent_at' | 'locked_until' | 'last_error' | 'next_attempt_at'>
+    >,
+  ): Promise<void> {
+    await this.db.updateTable('outbox').set(values).where('id', '=', id).execute();
+  }
+}
+
+/** Rows per status of the inbound queue and the outbox (the admin status page). */
+export class KyselyPipelineStatusReader implements PipelineStatusReader {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async counts(): Promise<PipelineCounts> {
+    const [inbound, outbox] = await Promise.all([
+      this.db
+        .selectFrom('inbound_messages')
+        .select(['status', this.db.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+      this.db
+        .selectFrom('outbox')
+        .select(['status', this.db.fn.countAll<number>().as('n')])
+        .groupBy('status')
+        .execute(),
+    ]);
+    return { inbound, outbox };
+  }
+}
+
+function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
+  return {
+    id: r.id,
+    dedupeKey: r.dedupe_key,
+    recipient: r.recipient,
+    address: r.address,
+    route: r.route,
+    format: r.format,
+    body: r.body,
+    kind: r.kind,
+    inReplyTo: r.in_reply_to,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
+  };
+}
