@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=kv.js.map

@@ -1,0 +1,300 @@
+/**
+ * WeCom server API client: app messages, group chats, group robots and 微信客服 (KF).
+ * access_token is shared through the KeyValueStore (one per secret), fetched single-flight per process, and
+ * refreshed once when WeCom says it is invalid or expired.
+ */
+import { createHash } from 'node:crypto';
+export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
+/** -1 system busy, 45009 API frequency limit, 45033 too many concurrent calls. */
+const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
+/** 40014 invalid token, 42001 expired token, 41001 missing token. */
+const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
+const TOKEN_EARLY_EXPIRY_SEC = 300;
+const MAX_ERRMSG_CHARS = 200;
+export class WecomApiError extends Error {
+    method;
+    errcode;
+    errmsg;
+    name = 'WecomApiError';
+    retryable;
+    httpStatus;
+    constructor(method, errcode, errmsg, httpStatus) {
+        super(`WeCom ${method} failed: ` +
+            (httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`) +
+            (errmsg ? ` (${errmsg})` : ''));
+        this.method = method;
+        this.errcode = errcode;
+        this.errmsg = errmsg;
+        this.httpStatus = httpStatus;
+        this.retryable =
+            httpStatus !== undefined ? httpStatus >= 500 || httpStatus === 429 : RETRYABLE_ERRCODES.has(errcode);
+    }
+}
+export class WecomNetworkError extends Error {
+    method;
+    name = 'WecomNetworkError';
+    retryable = true;
+    timedOut;
+    constructor(method, cause) {
+        const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+        // The cause's message may carry the URL (and so the token or robot key): name only its kind.
+        const kind = timedOut ? 'timed out' : `network error (${cause instanceof Error ? errorKind(cause) : 'unknown'})`;
+        super(`WeCom ${method} ${kind}`);
+        this.method = method;
+        this.timedOut = timedOut;
+    }
+}
+function errorKind(e) {
+    const code = e.cause?.code ?? e.code;
+    return typeof code === 'string' ? code : e.name;
+}
+export class WecomClient {
+    #config;
+    #kv;
+    #fetch;
+    #base;
+    #inflight = new Map();
+    constructor(config, deps) {
+        this.#config = config;
+        this.#kv = deps.kv;
+        this.#fetch = deps.fetch ?? globalThis.fetch;
+        this.#base = (config.apiBase || DEFAULT_WECOM_API_BASE).replace(/\/+$/, '');
+    }
+    /** App message to one or more members (`touser` joined with `|`). */
+    async sendAppMessage(touser, content) {
+        const res = await this.#authed('message/send', 'app', {
+            touser: typeof touser === 'string' ? touser : touser.join('|'),
+            agentid: Number(this.#config.agentId),
+            ...contentBody(content),
+            safe: 0,
+        });
+        const out = {};
+        if (typeof res['msgid'] === 'string')
+            out.msgid = res['msgid'];
+        if (typeof res['invaliduser'] === 'string' && res['invaliduser'])
+            out.invaliduser = res['invaliduser'];
+        if (typeof res['unlicenseduser'] === 'string' && res['unlicenseduser']) {
+            out.unlicenseduser = res['unlicenseduser'];
+        }
+        return out;
+    }
+    /** Message to an app group chat created through appchat/create. */
+    async sendAppChat(chatid, content) {
+        await this.#authed('appchat/send', 'app', { chatid, ...contentBody(content), safe: 0 });
+    }
+    /**
+     * Group robot message. Accepts the robot key or its full webhook URL; either way the request goes to `apiBase`
+     * so tests never reach the real service.
+     */
+    async sendWebhook(urlOrKey, content) {
+        const key = webhookKey(urlOrKey);
+        let body;
+        if ('markdown' in content) {
+            body = { msgtype: 'markdown', markdown: { content: content.markdown } };
+        }
+        else {
+            const text = { content: content.text };
+            if (content.mentionedList)
+                text['mentioned_list'] = content.mentionedList;
+            if (content.mentionedMobileList)
+                text['mentioned_mobile_list'] = content.mentionedMobileList;
+            body = { msgtype: 'text', text };
+        }
+        await this.#request('webhook/send', `/cgi-bin/webhook/send?key=${encodeURIComponent(key)}`, body);
+    }
+    async kfSyncMsg(params) {
+        const body = { limit: params.limit ?? 1000 };
+        if (params.cursor)
+            body['cursor'] = params.cursor;
+        if (params.token)
+            body['token'] = params.token;
+        if (params.open_kfid)
+            body['open_kfid'] = params.open_kfid;
+        const res = await this.#authed('kf/sync_msg', 'kf', body);
+        return {
+            next_cursor: typeof res['next_cursor'] === 'string' ? res['next_cursor'] : (params.cursor ?? ''),
+            has_more: res['has_more'] === 1 || res['has_more'] === true,
+            msg_list: Array.isArray(res['msg_list']) ? res['msg_list'] : [],
+        };
+    }
+    async kfSendMsg(params) {
+        const body = {
+            touser: params.touser,
+            open_kfid: params.open_kfid,
+            msgtype: 'text',
+            text: { content: params.text },
+        };
+        if (params.msgid)
+            body['msgid'] = params.msgid;
+        const res = await this.#authed('kf/send_msg', 'kf', body);
+        return { msgid: typeof res['msgid'] === 'string' ? res['msgid'] : (params.msgid ?? '') };
+    }
+    /** The cached access_token for the app (or KF) secret, fetching it when absent. */
+    async accessToken(kind = 'app') {
+        const key = this.#tokenKey(kind);
+        const cached = await this.#kv.get(key);
+        if (cached)
+            return cached;
+        return this.#singleFlight(key, () => this.#fetchToken(kind, key));
+    }
+    // -------------------------------------------------------------------------------------------------------------
+    #secret(kind) {
+        return kind === 'kf' ? (this.#config.kfSecret ?? this.#config.secret) : this.#config.secret;
+    }
+    /** Never the secret itself: a hash, so a KV dump reveals nothing. */
+    #tokenKey(kind) {
+        const h = createHash('sha256')
+            .update(`${this.#config.corpId}\0${this.#secret(kind)}`)
+            .digest('hex');
+        return `wecom:token:${h.slice(0, 32)}`;
+    }
+    #singleFlight(key, run) {
+        const existing = this.#inflight.get(key);
+        if (existing)
+            return existing;
+        const p = run().finally(() => this.#inflight.delete(key));
+        this.#inflight.set(key, p);
+        return p;
+    }
+    async #fetchToken(kind, key) {
+        const q = new URLSearchParams({ corpid: this.#config.corpId, corpsecret: this.#secret(kind) });
+        const res = await this.#request('gettoken', `/cgi-bin/gettoken?${q}`);
+        const token = res['access_token'];
+        const expiresIn = Number(res['expires_in'] ?? 7200);
+        if (typeof token !== 'string' || !token)
+            throw new WecomApiError('gettoken', -1, 'no access_token in response');
+        const ttlSec = expiresIn - TOKEN_EARLY_EXPIRY_SEC;
+        // Set before the in-flight entry is dropped, so late joiners find it in the store.
+        if (ttlSec > 0)
+            await this.#kv.set(key, token, ttlSec * 1000);
+        return token;
+    }
+    /** Replaces `stale` unless someone (this process or another instance) already has. */
+    #refreshToken(kind, stale) {
+        const key = this.#tokenKey(kind);
+        return this.#singleFlight(key, async () => {
+            const current = await this.#kv.get(key);
+            if (current && current !== stale)
+                return current;
+            try {
+                return await this.#fetchToken(kind, key);
+            }
+            catch (e) {
+                if (current === stale)
+                    await this.#kv.del(key);
+                throw e;
+            }
+        });
+    }
+    async #authed(method, kind, body) {
+        const path = `/cgi-bin/${method}`;
+        let token = await this.accessToken(kind);
+        try {
+            return await this.#request(method, `${path}?access_token=${encodeURIComponent(token)}`, body);
+        }
+        catch (e) {
+            if (!(e instanceof WecomApiError) || !TOKEN_ERRCODES.has(e.errcode))
+                throw e;
+        }
+        token = await this.#refreshToken(kind, token);
+        return this.#request(method, `${path}?access_token=${encodeURIComponent(token)}`, body);
+    }
+    async #request(method, pathAndQuery, body) {
+        let res;
+        let text;
+        try {
+            res = await this.#fetch(this.#base + pathAndQuery, {
+                method: body === undefined ? 'GET' : 'POST',
+                headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+                body: body === undefined ? undefined : JSON.stringify(body),
+                signal: AbortSignal.timeout(this.#config.timeoutMs),
+            });
+            text = await res.text();
+        }
+        catch (e) {
+            throw new WecomNetworkError(method, e);
+        }
+        if (!res.ok)
+            throw new WecomApiError(method, -1, '', res.status);
+        let json;
+        try {
+            json = JSON.parse(text);
+        }
+        catch {
+            throw new WecomApiError(method, -1, 'response is not JSON');
+        }
+        if (json === null || typeof json !== 'object')
+            throw new WecomApiError(method, -1, 'response is not an object');
+        const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
+        if (errcode !== 0) {
+            const errmsg = typeof json.errmsg === 'string' ? json.errmsg.slice(0, MAX_ERRMSG_CHARS) : '';
+            throw new WecomApiError(method, errcode, errmsg);
+        }
+        return json;
+    }
+}
+function contentBody(content) {
+    return 'markdown' in content
+        ? { msgtype: 'markdown', markdown: { content: content.markdown } }
+        : { msgtype: 'text', text: { content: content.text } };
+}
+function webhookKey(urlOrKey) {
+    if (!/^https?:\/\//i.test(urlOrKey))
+        return urlOrKey;
+    const key = new URL(urlOrKey).searchParams.get('key');
+    if (!key)
+        throw new TypeError('webhook URL has no key parameter');
+    return key;
+}
+/**
+ * Splits text into parts of at most `maxBytes` UTF-8 bytes, on line boundaries where possible (the newline at a
+ * split is dropped); a line longer than `maxBytes` is cut between code points.
+ */
+export function splitByBytes(text, maxBytes = 2048) {
+    if (!Number.isInteger(maxBytes) || maxBytes < 4)
+        throw new RangeError('maxBytes must be an integer ≥ 4');
+    if (text.length === 0)
+        return [];
+    const parts = [];
+    let cur = '';
+    let curBytes = -1; // -1: nothing in the current part yet (not even an empty line)
+    const flush = () => {
+        if (curBytes >= 0)
+            parts.push(cur);
+        cur = '';
+        curBytes = -1;
+    };
+    for (const line of text.split('\n')) {
+        const lineBytes = Buffer.byteLength(line, 'utf8');
+        if (curBytes >= 0 && curBytes + 1 + lineBytes <= maxBytes) {
+            cur += '\n' + line;
+            curBytes += 1 + lineBytes;
+            continue;
+        }
+        flush();
+        if (lineBytes <= maxBytes) {
+            cur = line;
+            curBytes = lineBytes;
+            continue;
+        }
+        // An overlong line: cut between code points; the tail stays open for following lines.
+        let piece = '';
+        let pieceBytes = 0;
+        for (const ch of line) {
+            const cp = ch.codePointAt(0);
+            const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (pieceBytes + n > maxBytes) {
+                parts.push(piece);
+                piece = '';
+                pieceBytes = 0;
+            }
+            piece += ch;
+            pieceBytes += n;
+        }
+        cur = piece;
+        curBytes = pieceBytes;
+    }
+    flush();
+    return parts;
+}
+//# sourceMappingURL=wecom.client.js.map

@@ -1,0 +1,388 @@
+/**
+ * XML codec for WeCom callbacks: a strict single-pass reader for the small subset WeCom sends (an optional XML
+ * declaration, a `<xml>` root, elements without attributes, text and CDATA). Anything else — DTDs, comments,
+ * processing instructions, attributes, mixed content, a bare `&`, trailing data — is refused, not skipped. Every
+ * value stays a string (MsgId exceeds 2^53) and no entity is ever expanded: only the five predefined entities and
+ * character references are decoded, other references are kept as written.
+ */
+import { signature, WecomCipher } from './wecom.crypto.js';
+const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
+const MAX_BODY_CHARS = 1 << 20;
+const MAX_DEPTH = 16;
+/** Entity and character references, or a bare `&` (no group), which is malformed. */
+const REF_RE = /&(?:(lt|gt|amp|quot|apos|#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z_][A-Za-z0-9_.-]*);)?/g;
+/** Thrown inside the reader only; turned into an `XmlFailure` at its boundary. */
+class Malformed {
+    reason;
+    constructor(reason) {
+        this.reason = reason;
+    }
+}
+const MALFORMED = new Malformed('malformed XML');
+/** Text outside CDATA, already trimmed: predefined entities and character references decoded. */
+function decodeText(s) {
+    if (!s.includes('&'))
+        return s;
+    return s.replace(REF_RE, (m, e) => {
+        switch (e) {
+            case undefined:
+                throw MALFORMED;
+            case 'lt':
+                return '<';
+            case 'gt':
+                return '>';
+            case 'amp':
+                return '&';
+            case 'quot':
+                return '"';
+            case 'apos':
+                return "'";
+        }
+        if (e[0] !== '#')
+            return m;
+        const cp = e[1] === 'x' ? Number.parseInt(e.slice(2), 16) : Number.parseInt(e.slice(1), 10);
+        return cp <= 0x10ffff && (cp < 0xd800 || cp > 0xdfff) ? String.fromCodePoint(cp) : m;
+    });
+}
+function isSpace(c) {
+    return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+function isNameStart(c) {
+    return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+}
+function isNameChar(c) {
+    return isNameStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e;
+}
+/** Reads one document; `allowed` restricts the root's children to those names (each once, leaves only). */
+class Reader {
+    s;
+    allowed;
+    i = 0;
+    constructor(s, allowed) {
+        this.s = s;
+        this.allowed = allowed;
+    }
+    skipSpace() {
+        const s = this.s;
+        while (this.i < s.length && isSpace(s.charCodeAt(this.i)))
+            this.i++;
+    }
+    /** A name at the cursor (ASCII letters, digits, `_ - .`). */
+    name() {
+        const s = this.s;
+        const start = this.i;
+        if (!isNameStart(s.charCodeAt(start)))
+            throw MALFORMED;
+        let j = start + 1;
+        while (j < s.length && isNameChar(s.charCodeAt(j)))
+            j++;
+        this.i = j;
+        return s.slice(start, j);
+    }
+    /** After `<name`: `>` (true: content follows) or `/>` (false: empty element); attributes are refused. */
+    openEnd() {
+        this.skipSpace();
+        const s = this.s;
+        if (s.charCodeAt(this.i) === 0x3e) {
+            this.i++;
+            return true;
+        }
+        if (s.charCodeAt(this.i) === 0x2f && s.charCodeAt(this.i + 1) === 0x3e) {
+            this.i += 2;
+            return false;
+        }
+        throw MALFORMED;
+    }
+    /** At `</`: the matching end tag. */
+    close(name) {
+        this.i += 2;
+        if (this.name() !== name)
+            throw MALFORMED;
+        this.skipSpace();
+        if (this.s.charCodeAt(this.i) !== 0x3e)
+            throw MALFORMED;
+        this.i++;
+    }
+    /**
+     * The content of an element whose start tag has been read, through its end tag. A leaf's value is its text
+     * (trimmed, decoded) and CDATA in document order; an element with child elements is undefined and may hold
+     * only whitespace besides them.
+     */
+    content(name, depth) {
+        const s = this.s;
+        let value = '';
+        let hasValue = false;
+        let hasChild = false;
+        for (;;) {
+            const lt = s.indexOf('<', this.i);
+            if (lt < 0)
+                throw MALFORMED;
+            if (lt > this.i) {
+                const text = s.slice(this.i, lt).trim();
+                if (text.length > 0) {
+                    if (hasChild)
+                        throw MALFORMED;
+                    value += decodeText(text);
+                    hasValue = true;
+                }
+            }
+            this.i = lt;
+            const c = s.charCodeAt(lt + 1);
+            if (c === 0x2f) {
+                this.close(name);
+                return hasChild ? undefined : value;
+            }
+            if (c === 0x21 && s.startsWith('<![CDATA[', lt)) {
+                if (hasChild)
+                    throw MALFORMED;
+                const end = s.indexOf(']]>', lt + 9);
+                if (end < 0)
+                    throw MALFORMED;
+                value += s.slice(lt + 9, end);
+                hasValue = true;
+                this.i = end + 3;
+                continue;
+            }
+            // A child element; comments, PIs and declarations are refused.
+            if (hasValue || depth >= MAX_DEPTH)
+                throw MALFORMED;
+            hasChild = true;
+            this.i = lt + 1;
+            const child = this.name();
+            if (this.openEnd())
+                this.content(child, depth + 1);
+        }
+    }
+    document() {
+        const s = this.s;
+        if (s.charCodeAt(0) === 0xfeff)
+            this.i = 1;
+        // The XML declaration, only at the very start.
+        if (s.startsWith('<?xml', this.i) && (isSpace(s.charCodeAt(this.i + 5)) || s.charCodeAt(this.i + 5) === 0x3f)) {
+            const end = s.indexOf('?>', this.i + 5);
+            if (end < 0 || s.slice(this.i + 5, end).includes('<'))
+                throw MALFORMED;
+            this.i = end + 2;
+        }
+        this.skipSpace();
+        if (s.charCodeAt(this.i) !== 0x3c)
+            throw MALFORMED;
+        this.i++;
+        if (this.name() !== 'xml')
+            throw new Malformed('missing <xml> root');
+        const fields = {};
+        if (this.openEnd()) {
+            const repeated = new Set();
+            for (;;) {
+                this.skipSpace();
+                if (s.charCodeAt(this.i) !== 0x3c)
+                    throw MALFORMED;
+                if (s.charCodeAt(this.i + 1) === 0x2f) {
+                    this.close('xml');
+                    break;
+                }
+                this.i++;
+                const name = this.name();
+                const value = this.openEnd() ? this.content(name, 2) : '';
+                if (this.allowed) {
+                    if (!this.allowed.has(name))
+                        throw new Malformed(`unexpected <${name}>`);
+                    if (value === undefined || Object.hasOwn(fields, name))
+                        throw new Malformed(`unexpected <${name}>`);
+                }
+                // A repeated or nested top-level element is not a string leaf: left out, as the typed view needs one value.
+                if (value === undefined || repeated.has(name) || name === '__proto__')
+                    continue;
+                if (Object.hasOwn(fields, name)) {
+                    repeated.add(name);
+                    delete fields[name];
+                    continue;
+                }
+                fields[name] = value;
+            }
+        }
+        this.skipSpace();
+        if (this.i !== s.length)
+            throw MALFORMED;
+        return fields;
+    }
+}
+/** Reads `<xml>…</xml>` into its top-level string leaves, in one pass. */
+function parseRoot(body, allowed) {
+    if (typeof body !== 'string' || body.length === 0)
+        return { ok: false, reason: 'empty body' };
+    if (body.length > MAX_BODY_CHARS)
+        return { ok: false, reason: 'body too large' };
+    if (DTD_RE.test(body))
+        return { ok: false, reason: 'DTD not allowed' };
+    try {
+        return { ok: true, fields: new Reader(body, allowed).document() };
+    }
+    catch (e) {
+        if (e instanceof Malformed)
+            return { ok: false, reason: e.reason };
+        // A name or value beyond the engine's string limits and the like: still just malformed input.
+        return { ok: false, reason: 'malformed XML' };
+    }
+}
+const ENVELOPE_FIELDS = new Set(['ToUserName', 'Encrypt', 'AgentID']);
+/** The envelope is tiny and fixed: any element besides ToUserName, Encrypt and AgentID (each once) is refused. */
+export function parseEnvelope(body) {
+    const r = parseRoot(body, ENVELOPE_FIELDS);
+    if (!r.ok)
+        return r;
+    const { Encrypt, ToUserName, AgentID } = r.fields;
+    if (!Encrypt)
+        return { ok: false, reason: 'missing Encrypt' };
+    const envelope = { ToUserName: ToUserName ?? '', Encrypt };
+    if (AgentID)
+        envelope.AgentID = AgentID;
+    return { ok: true, envelope };
+}
+export function parseMessage(plaintextXml) {
+    const r = parseRoot(plaintextXml);
+    if (!r.ok)
+        return r;
+    const f = r.fields;
+    const MsgType = f['MsgType'];
+    const CreateTime = f['CreateTime'];
+    if (!MsgType)
+        return { ok: false, reason: 'missing MsgType' };
+    if (!CreateTime)
+        return { ok: false, reason: 'missing CreateTime' };
+    const base = {
+        ToUserName: f['ToUserName'] ?? '',
+        FromUserName: f['FromUserName'] ?? '',
+        CreateTime,
+        MsgType,
+        fields: f,
+    };
+    if (f['AgentID'])
+        base.AgentID = f['AgentID'];
+    const need = (...names) => {
+        const missing = names.find((n) => f[n] === undefined);
+        return missing ? { ok: false, reason: `missing ${missing}` } : undefined;
+    };
+    const ok = (message) => ({ ok: true, message });
+    if (MsgType === 'text') {
+        const bad = need('FromUserName', 'Content', 'MsgId');
+        if (bad)
+            return bad;
+        return ok({ ...base, kind: 'text', Content: f['Content'], MsgId: f['MsgId'] });
+    }
+    if (MsgType === 'image') {
+        const bad = need('FromUserName', 'MediaId', 'MsgId');
+        if (bad)
+            return bad;
+        return ok({ ...base, kind: 'image', PicUrl: f['PicUrl'] ?? '', MediaId: f['MediaId'], MsgId: f['MsgId'] });
+    }
+    if (MsgType === 'event') {
+        const Event = f['Event'];
+        if (!Event)
+            return { ok: false, reason: 'missing Event' };
+        switch (Event) {
+            case 'enter_agent':
+                return ok({ ...base, kind: 'enter_agent', Event, EventKey: f['EventKey'] ?? '' });
+            case 'template_card_event': {
+                const bad = need('EventKey', 'TaskId');
+                if (bad)
+                    return bad;
+                const m = {
+                    ...base,
+                    kind: 'template_card_event',
+                    Event,
+                    EventKey: f['EventKey'],
+                    TaskId: f['TaskId'],
+                };
+                if (f['CardType'] !== undefined)
+                    m.CardType = f['CardType'];
+                if (f['ResponseCode'] !== undefined)
+                    m.ResponseCode = f['ResponseCode'];
+                return ok(m);
+            }
+            case 'kf_msg_or_event': {
+                const bad = need('Token', 'OpenKfId');
+                if (bad)
+                    return bad;
+                return ok({ ...base, kind: 'kf_msg_or_event', Event, Token: f['Token'], OpenKfId: f['OpenKfId'] });
+            }
+            case 'change_external_contact': {
+                const bad = need('ChangeType', 'UserID');
+                if (bad)
+                    return bad;
+                const m = {
+                    ...base,
+                    kind: 'change_external_contact',
+                    Event,
+                    ChangeType: f['ChangeType'],
+                    UserID: f['UserID'],
+                    ExternalUserID: f['ExternalUserID'] ?? '',
+                };
+                if (f['State'] !== undefined)
+                    m.State = f['State'];
+                if (f['WelcomeCode'] !== undefined)
+                    m.WelcomeCode = f['WelcomeCode'];
+                return ok(m);
+            }
+            default:
+                return ok({ ...base, kind: 'event', Event });
+        }
+    }
+    const other = { ...base, kind: 'other' };
+    if (f['MsgId'])
+        other.MsgId = f['MsgId'];
+    return ok(other);
+}
+/**
+ * The idempotency key for an inbound callback: messages by MsgId; events by sender + time + event
+ * (change_external_contact always comes from `sys`, so its key names the contact pair and change).
+ * kf_msg_or_event has no sender; its per-callback Token keeps two callbacks in one second apart.
+ */
+export function dedupeKeyOf(msg) {
+    switch (msg.kind) {
+        case 'text':
+        case 'image':
+            return `msg:${msg.MsgId}`;
+        case 'change_external_contact':
+            return `ext:${msg.ChangeType}:${msg.UserID}:${msg.ExternalUserID}:${msg.CreateTime}`;
+        case 'kf_msg_or_event':
+            return `kf:${msg.OpenKfId}:${msg.CreateTime}:${msg.Token}`;
+        case 'other':
+            if (msg.MsgId)
+                return `msg:${msg.MsgId}`;
+            return `evt:${msg.FromUserName}:${msg.CreateTime}:${msg.MsgType}`;
+        default:
+            return `evt:${msg.FromUserName}:${msg.CreateTime}:${msg.Event}`;
+    }
+}
+// ---------------------------------------------------------------------------------------------------------------
+// Building (tests, the fake server, the benchmark)
+function cdata(s) {
+    return `<![CDATA[${s.replaceAll(']]>', ']]]]><![CDATA[>')}]]>`;
+}
+/** `<xml>` with each field as a CDATA child, in the given order. */
+export function toXml(fields) {
+    let out = '<xml>';
+    for (const [k, v] of Object.entries(fields)) {
+        if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+            throw new RangeError(`invalid XML tag name: ${k}`);
+        out += typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}>${cdata(v)}</${k}>`;
+    }
+    return out + '</xml>';
+}
+/** Encrypts and signs `message` into the XML body WeCom posts, plus the query values that go with it. */
+export function buildEnvelope(input) {
+    const cipher = typeof input.aesKey === 'string' ? new WecomCipher(input.aesKey) : input.aesKey;
+    const encrypt = cipher.encrypt(input.message, input.receiveId, input.random16);
+    const fields = { ToUserName: input.toUserName ?? input.receiveId, Encrypt: encrypt };
+    if (input.agentId !== undefined)
+        fields['AgentID'] = input.agentId;
+    return {
+        body: toXml(fields),
+        encrypt,
+        msgSignature: signature(input.token, input.timestamp, input.nonce, encrypt),
+        timestamp: input.timestamp,
+        nonce: input.nonce,
+    };
+}
+//# sourceMappingURL=wecom.xml.js.map

@@ -1,0 +1,47 @@
+import { ConfigError, loadConfigFromProcess } from './config.js';
+/**
+ * Every CLI command; each capability adds its own. Loaded on use, so a light command (rebate --policy) never
+ * imports the database, the LLM stack or another command's modules.
+ */
+const commands = {
+    migrate: async () => (await import('./cli/db.command.js')).migrateCommand,
+    seed: async () => (await import('./cli/db.command.js')).seedCommand,
+    chat: async () => (await import('./cli/chat.command.js')).chatCommand,
+    'nlu-eval': async () => (await import('./cli/nlu-eval.command.js')).nluEvalCommand,
+    rebate: async () => (await import('./cli/rebate.command.js')).rebateCommand,
+    policy: async () => (await import('./cli/policy.command.js')).policyCommand,
+    needs: async () => (await import('./cli/needs.command.js')).needsCommand,
+    jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
+    dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
+};
+async function main(argv) {
+    const [name, ...args] = argv;
+    const load = name !== undefined && Object.hasOwn(commands, name) ? commands[name] : undefined;
+    if (!load) {
+        const all = await Promise.all(Object.values(commands).map((l) => l()));
+        console.error(`usage: npm run cli -- <command> …\n${all.map((c) => `  ${c.usage}`).join('\n')}`);
+        return name ? 2 : 0;
+    }
+    const command = await load();
+    let config;
+    try {
+        config = loadConfigFromProcess();
+    }
+    catch (e) {
+        if (e instanceof ConfigError) {
+            console.error(e.message);
+            return 2;
+        }
+        throw e;
+    }
+    return command.run(args, config, {
+        out: (l) => process.stdout.write(`${l}\n`),
+        err: (l) => process.stderr.write(`${l}\n`),
+        isTTY: Boolean(process.stdout.isTTY),
+    });
+}
+main(process.argv.slice(2)).then((code) => process.exit(code), (e) => {
+    console.error(e.name === 'DatabaseLockedError' ? e.message : e);
+    process.exit(1);
+});
+//# sourceMappingURL=cli.js.map

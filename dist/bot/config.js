@@ -1,0 +1,124 @@
+import { z } from 'zod';
+import { DEFAULT_SLA, parseSlaOverride } from '../core/needs/sla.js';
+/**
+ * The only place that reads the environment (through `loadConfig(process.env)` in main.ts and cli.ts).
+ * Pure: the same env gives the same frozen config; every bad key is reported at once.
+ */
+const bool = z
+    .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
+    .transform((v) => v === '1' || v === 'true' || v === 'yes');
+const optionalString = z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+const int = (min, max) => z.coerce.number().int().min(min).max(max);
+const envSchema = z.object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: int(0, 65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    PGLITE_DIR: z.string().default('./data/pg'),
+    DB_POOL_SIZE: int(1, 100).default(10),
+    /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
+    SEED_ON_EMPTY: bool.optional(),
+    SEED_SCALE: z.coerce.number().positive().max(20).default(1),
+    REDIS_URL: optionalString.pipe(z.url({ protocol: /^rediss?$/ }).optional()),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    LLM_MODEL: z.string().default('gpt-4o-mini'),
+    LLM_TIMEOUT_MS: int(100, 60_000).default(4000),
+    SANDBOX: optionalString.pipe(bool.optional()),
+    WECOM_CORP_ID: optionalString,
+    WECOM_TOKEN: optionalString,
+    WECOM_AES_KEY: optionalString.pipe(z.string().length(43, 'must be the 43-character EncodingAESKey').optional()),
+    WECOM_AGENT_ID: optionalString.pipe(z.string().regex(/^\d+$/, 'must be the numeric AgentId').optional()),
+    WECOM_SECRET: optionalString,
+    WECOM_KF_SECRET: optionalString,
+    WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com'),
+    WECOM_MAX_SKEW_SEC: int(10, 86_400).default(300),
+    WECOM_TIMEOUT_MS: int(100, 60_000).default(5000),
+    WORKER_CONCURRENCY: int(1, 64).default(8),
+    INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
+    OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
+    SCHEDULER_ENABLED: bool.default(true),
+    NEED_SLA: optionalString,
+});
+const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'];
+export class ConfigError extends Error {
+    problems;
+    constructor(problems) {
+        super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+        this.problems = problems;
+        this.name = 'ConfigError';
+    }
+}
+function deepFreeze(value) {
+    if (value && typeof value === 'object') {
+        for (const v of Object.values(value))
+            deepFreeze(v);
+        Object.freeze(value);
+    }
+    return value;
+}
+export function loadConfig(env) {
+    const parsed = envSchema.safeParse(env);
+    const problems = parsed.success
+        ? []
+        : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);
+    if (!parsed.success)
+        throw new ConfigError(problems);
+    const e = parsed.data;
+    const wecomSet = WECOM_REQUIRED.filter((k) => e[k] !== undefined);
+    if (wecomSet.length > 0 && wecomSet.length < WECOM_REQUIRED.length) {
+        for (const k of WECOM_REQUIRED)
+            if (e[k] === undefined)
+                problems.push(`${k}: required when any WECOM_* is set`);
+    }
+    const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
+    if (!sla)
+        problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
+    if (problems.length)
+        throw new ConfigError(problems);
+    const wecom = wecomSet.length === WECOM_REQUIRED.length
+        ? {
+            corpId: e.WECOM_CORP_ID,
+            token: e.WECOM_TOKEN,
+            aesKey: e.WECOM_AES_KEY,
+            agentId: e.WECOM_AGENT_ID,
+            secret: e.WECOM_SECRET,
+            kfSecret: e.WECOM_KF_SECRET,
+            apiBase: e.WECOM_API_BASE,
+            maxSkewSec: e.WECOM_MAX_SKEW_SEC,
+            timeoutMs: e.WECOM_TIMEOUT_MS,
+        }
+        : null;
+    return deepFreeze({
+        env: e.NODE_ENV,
+        server: { port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, adminToken: e.ADMIN_TOKEN },
+        db: e.DATABASE_URL
+            ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+            : { kind: 'pglite', dataDir: e.PGLITE_DIR },
+        seed: { onEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production', scale: e.SEED_SCALE },
+        kv: e.REDIS_URL ? { kind: 'redis', url: e.REDIS_URL } : { kind: 'memory' },
+        llm: e.OPENAI_API_KEY
+            ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
+            : null,
+        wecom,
+        // The sandbox is on when asked for, or when there is no WeCom to talk to; never otherwise.
+        sandbox: e.SANDBOX ?? wecom === null,
+        pipeline: {
+            workerConcurrency: e.WORKER_CONCURRENCY,
+            inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+            outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+        },
+        scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' },
+        needs: { sla: sla },
+    });
+}
+/** The process's configuration: the one read of the environment (main.ts and cli.ts). */
+export function loadConfigFromProcess() {
+    return loadConfig(process.env);
+}
+//# sourceMappingURL=config.js.map

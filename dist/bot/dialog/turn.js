@@ -1,0 +1,2 @@
+export const reply = (...bodies) => ({ replies: bodies.map((body) => ({ body })) });
+//# sourceMappingURL=turn.js.map

@@ -1,0 +1,37 @@
+import { reply } from '../dialog/turn.js';
+import { ordersReplies as R } from '../replies/orders.replies.js';
+import { stockService, unknownModelCode } from './orders.services.js';
+const MAX_PRODUCTS = 4;
+/** Stock questions ("KC-L01还有货吗") and replenishment advice ("我该补什么货"). */
+export const stockHandlers = {
+    'stock.query': async (ctx, turn) => {
+        if (ctx.identity.kind !== 'dealer')
+            return reply(R.dealerOnly);
+        // A vague product ("窄边框") answers for each candidate rather than asking back.
+        const skus = [
+            ...(turn.slots.items ?? []).map((i) => i.sku),
+            ...(turn.result.kind === 'ambiguous' ? turn.result.ambiguities.flatMap((a) => a.candidates) : []),
+        ];
+        const unique = [...new Set(skus)].slice(0, MAX_PRODUCTS);
+        if (unique.length === 0) {
+            const unknown = unknownModelCode(ctx);
+            return reply(unknown ? R.unknownProduct(unknown) : R.stockAskProduct);
+        }
+        const reports = await stockService(ctx).report({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, unique, ctx.now);
+        return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct());
+    },
+    'replenish.advice': async (ctx) => {
+        if (ctx.identity.kind !== 'dealer')
+            return reply(R.dealerOnly);
+        const advice = await stockService(ctx).replenishment({ code: ctx.identity.dealerCode, tier: ctx.identity.tier }, ctx.now);
+        if (advice.length === 0)
+            return reply(R.replenishNone);
+        // "按建议下单" must draft the advice, not confirm a draft still waiting: that draft stops waiting for 确认
+        // (it is replaced when the advice becomes a draft).
+        if (ctx.state.awaiting === 'order_confirm' && ctx.state.draftId) {
+            return { ...reply(R.replenish(advice, true)), state: { draftId: ctx.state.draftId } };
+        }
+        return reply(R.replenish(advice));
+    },
+};
+//# sourceMappingURL=stock.handler.js.map

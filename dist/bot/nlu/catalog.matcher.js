@@ -1,0 +1,328 @@
+import { pinyin } from 'pinyin-pro';
+import { normalize } from './normalize.js';
+const isCjk = (c) => c >= '\u4e00' && c <= '\u9fff';
+/** Levenshtein distance, stopping early above `max`. */
+export function editDistance(a, b, max = 3) {
+    if (Math.abs(a.length - b.length) > max)
+        return max + 1;
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        let rowMin = i;
+        for (let j = 1; j <= b.length; j++) {
+            const v = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            cur.push(v);
+            if (v < rowMin)
+                rowMin = v;
+        }
+        if (rowMin > max)
+            return max + 1;
+        prev = cur;
+    }
+    return prev[b.length];
+}
+/** Edit distance ≤ 1, without allocating (the fuzzy matcher calls this per candidate syllable). */
+export function withinOneEdit(a, b) {
+    if (a === b)
+        return true;
+    const la = a.length;
+    const lb = b.length;
+    if (Math.abs(la - lb) > 1)
+        return false;
+    let i = 0;
+    while (i < la && i < lb && a.charCodeAt(i) === b.charCodeAt(i))
+        i++;
+    if (la === lb)
+        return a.slice(i + 1) === b.slice(i + 1);
+    return la > lb ? a.slice(i + 1) === b.slice(i) : a.slice(i) === b.slice(i + 1);
+}
+// Per-character pinyin cache: pinyin-pro costs tens of µs per call, a Map hit a few ns.
+const PINYIN_CACHE = new Map();
+export function charPinyin(c) {
+    let p = PINYIN_CACHE.get(c);
+    if (p === undefined) {
+        p = pinyin(c, { toneType: 'none', type: 'array' })[0] ?? c;
+        PINYIN_CACHE.set(c, p);
+    }
+    return p;
+}
+function take(spans, covered, s) {
+    spans.push(s);
+    covered.fill(1, s.start, s.end);
+}
+function toMention(text, s) {
+    return { start: s.start, end: s.end, skus: s.skus, kind: s.kind, text: text.slice(s.start, s.end) };
+}
+export class CatalogMatcher {
+    products;
+    /** Units the catalog sells in (套, 个, 米, 卷 …). */
+    units;
+    bySku = new Map();
+    /** Exact terms grouped by first character, longest first. */
+    termsByFirst = new Map();
+    /** Model code ("n60") and full code ("kwn60") → SKU. */
+    codes = new Map();
+    codeList = [];
+    codeRe;
+    codeLetters = new Set();
+    /** Name and aliases of each SKU, to settle "窄边框推拉" or "铝合金平开的" between a series' products. */
+    hintText = new Map();
+    /** Pinyin syllable → fuzzy terms containing it, with its position. */
+    fuzzyIndex = new Map();
+    constructor(products) {
+        this.products = products;
+        this.units = new Set(products.map((p) => p.unit));
+        const termSkus = new Map();
+        // Words derived from names (平开窗, 橱柜 of 工程款橱柜) must not widen a series word (橱柜 = 整体橱柜).
+        const derived = new Map();
+        const add = (raw, sku, into = termSkus) => {
+            const t = normalize(raw).replace(/\s+/g, '');
+            if (t.length < 2)
+                return;
+            let set = into.get(t);
+            if (!set) {
+                set = new Set();
+                into.set(t, set);
+            }
+            set.add(sku);
+        };
+        const prefixes = new Set();
+        for (const p of products) {
+            this.bySku.set(p.sku, p);
+            this.hintText.set(p.sku, normalize([p.name, ...p.aliases].join('|')).replace(/\s+/g, ''));
+            const [prefix, model] = p.sku.toLowerCase().split('-');
+            if (model) {
+                prefixes.add(prefix);
+                this.registerCode(model, p.sku);
+                this.registerCode(prefix + model, p.sku);
+            }
+            const modelRe = model ? new RegExp(`\\s*${model}$`, 'i') : null;
+            const bareName = modelRe ? p.name.replace(modelRe, '') : p.name;
+            add(bareName, p.sku);
+            for (const a of p.aliases) {
+                if (model && a.toLowerCase() === model)
+                    continue; // codes go through the code scanner
+                add(a, p.sku);
+            }
+            // Series words name a group: 窄边框 → N60, N75; "整体橱柜" is also said "橱柜".
+            add(p.series, p.sku);
+            if (p.series.startsWith('整体'))
+                add(p.series.slice(2), p.sku);
+            // The product word after the series: 窄边框平开窗 → 平开窗 (shared with 铝合金平开窗: ambiguous).
+            if (bareName.startsWith(p.series) && bareName.length - p.series.length >= 2) {
+                add(bareName.slice(p.series.length), p.sku, derived);
+            }
+        }
+        for (const [t, set] of derived)
+            if (!termSkus.has(t))
+                termSkus.set(t, set);
+        for (const [text, set] of termSkus) {
+            const term = { text, skus: [...set] };
+            const list = this.termsByFirst.get(text[0]) ?? [];
+            list.push(term);
+            this.termsByFirst.set(text[0], list);
+            if ([...text].every(isCjk)) {
+                const ft = { term, chars: text, syllables: [...text].map(charPinyin) };
+                ft.syllables.forEach((s, pos) => {
+                    const l = this.fuzzyIndex.get(s) ?? [];
+                    l.push({ ft, pos });
+                    this.fuzzyIndex.set(s, l);
+                });
+            }
+        }
+        for (const list of this.termsByFirst.values())
+            list.sort((a, b) => b.text.length - a.text.length);
+        // KW-N60, kw n60, kwn60, N-60, n 60, N60 — not inside a longer Latin/digit token (SO2026…, N1024).
+        const pre = [...prefixes].join('|');
+        this.codeRe = new RegExp(`(?<![a-z0-9])(?:(?:${pre || 'zz'})\\s*[-_]?\\s*)?([a-z]{1,3})\\s*[-_]?\\s*(\\d{1,4})(?![0-9])`, 'g');
+    }
+    registerCode(code, sku) {
+        this.codes.set(code, sku);
+        const m = /^([a-z]+)(\d+)$/.exec(code);
+        if (m && code.length <= 4) {
+            this.codeList.push({ code, letters: m[1], digits: m[2], sku });
+            this.codeLetters.add(m[1]);
+        }
+    }
+    product(sku) {
+        return this.bySku.get(sku);
+    }
+    /** True when `code` (e.g. "N60", "n 60") is a catalog model code: such a token is never a need id. */
+    isModelCode(code) {
+        return this.codes.has(code.toLowerCase().replace(/[\s\-_]/g, ''));
+    }
+    /** Product mentions of normalised text, left to right, non-overlapping, adjacent mentions merged. */
+    find(text) {
+        const spans = [];
+        const covered = new Uint8Array(text.length);
+        // 1. Model codes and SKUs.
+        this.codeRe.lastIndex = 0;
+        for (let m = this.codeRe.exec(text); m !== null; m = this.codeRe.exec(text)) {
+            const key = m[1] + m[2];
+            const exact = this.codes.get(key);
+            if (exact) {
+                take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: [exact], kind: 'code' });
+                continue;
+            }
+            const near = this.nearCodes(m[1], m[2]);
+            if (near.length > 0)
+                take(spans, covered, { start: m.index, end: m.index + m[0].length, skus: near, kind: 'fuzzy' });
+        }
+        // 2. Names, aliases, series: leftmost-longest over the first-character index.
+        for (let i = 0; i < text.length;) {
+            if (covered[i]) {
+                i++;
+                continue;
+            }
+            const list = this.termsByFirst.get(text[i]);
+            let hit;
+            if (list) {
+                for (const t of list) {
+                    if (text.startsWith(t.text, i) && !covered[i + t.text.length - 1]) {
+                        hit = t;
+                        break;
+                    }
+                }
+            }
+            if (hit) {
+                take(spans, covered, { start: i, end: i + hit.text.length, skus: hit.skus, kind: 'term' });
+                i += hit.text.length;
+            }
+            else
+                i++;
+        }
+        // 3. Typos and homophones on what is left.
+        this.findFuzzy(text, covered, spans);
+        spans.sort((a, b) => a.start - b.start);
+        for (const s of spans)
+            if (s.skus.length > 1)
+                this.narrow(text, s, covered);
+        return this.merge(text, spans);
+    }
+    /** Model codes one edit away with the same number of digits (m60 → n60; n6 or m001 never). */
+    nearCodes(letters, digits) {
+        const code = letters + digits;
+        // Only letters the catalog uses: "x30" (as in N60 x30) must not become S30.
+        if (letters.length !== 1 || code.length < 3 || !this.codeLetters.has(letters))
+            return [];
+        const out = new Set();
+        for (const c of this.codeList) {
+            if (c.digits.length !== digits.length || c.letters.length !== 1)
+                continue;
+            if (editDistance(code, c.code, 1) === 1)
+                out.add(c.sku);
+        }
+        return [...out];
+    }
+    findFuzzy(text, covered, spans) {
+        const n = text.length;
+        for (let i = 0; i < n; i++) {
+            if (covered[i] || !isCjk(text[i]))
+                continue;
+            const cands = this.fuzzyCandidates(text[i]);
+            if (cands === null)
+                continue;
+            let best;
+            for (const { ft, pos } of cands) {
+                const start = i - pos;
+                const len = ft.chars.length;
+                if (start < 0 || start + len > n)
+                    continue;
+                const budget = len <= 2 ? 0 : len <= 4 ? 1 : 2;
+                let cost = 0;
+                let sameChars = 0;
+                let ok = true;
+                for (let k = 0; k < len && ok; k++) {
+                    const c = text[start + k];
+                    if (covered[start + k] || !isCjk(c)) {
+                        ok = false;
+                        break;
+                    }
+                    if (c === ft.chars[k]) {
+                        sameChars++;
+                        continue;
+                    }
+                    const ts = charPinyin(c); // cached per character
+                    const ps = ft.syllables[k];
+                    if (ts === ps)
+                        continue; // homophone
+                    if (withinOneEdit(ts, ps))
+                        cost++;
+                    else
+                        ok = false;
+                    if (cost > budget)
+                        ok = false;
+                }
+                // Exact text is the exact matcher's job; a 2-character homophone needs one identical character
+                // (教练 is not 铰链, but 移们 is 移门).
+                if (!ok || sameChars === len || (len <= 2 && sameChars === 0))
+                    continue;
+                if (!best || len > best.end - best.start || (len === best.end - best.start && cost < best.cost)) {
+                    best = { start, end: start + len, cost, ft };
+                }
+            }
+            if (best) {
+                take(spans, covered, { start: best.start, end: best.end, skus: best.ft.term.skus, kind: 'fuzzy' });
+                i = best.end - 1;
+            }
+        }
+    }
+    /** A vague mention followed by words only one candidate has (窄边框 + 推拉 → N75) becomes that product. */
+    narrow(text, s, covered) {
+        const gap = /^[\s的]*/.exec(text.slice(s.end))[0].length;
+        const from = s.end + gap;
+        for (let len = 3; len >= 2; len--) {
+            const word = text.slice(from, from + len);
+            if (word.length < len || ![...word].every(isCjk))
+                continue;
+            let blocked = false;
+            for (let i = from; i < from + len; i++)
+                if (covered[i])
+                    blocked = true;
+            if (blocked)
+                continue;
+            const fit = s.skus.filter((sku) => this.hintText.get(sku).includes(word));
+            if (fit.length === 1) {
+                s.skus = fit;
+                s.end = from + len;
+                covered.fill(1, s.start, s.end);
+                return;
+            }
+        }
+    }
+    // Character → fuzzy terms sharing its syllable; one look-up per character of the message.
+    fuzzyByChar = new Map();
+    fuzzyCandidates(c) {
+        let cands = this.fuzzyByChar.get(c);
+        if (cands === undefined) {
+            cands = this.fuzzyIndex.get(charPinyin(c)) ?? null;
+            if (this.fuzzyByChar.size < 50_000)
+                this.fuzzyByChar.set(c, cands);
+        }
+        return cands;
+    }
+    /** Adjacent mentions of a common product are one mention: 窄边框平开窗N60, N75的推拉窗, 橱柜 L01. */
+    merge(text, spans) {
+        const out = [];
+        if (spans.length === 0)
+            return out;
+        let cur;
+        for (const s of spans) {
+            if (cur && /^[\s的-]{0,2}$/.test(text.slice(cur.end, s.start))) {
+                const common = cur.skus.filter((k) => s.skus.includes(k));
+                if (common.length > 0) {
+                    const kind = cur.kind === 'code' || s.kind === 'code' ? 'code' : cur.kind;
+                    cur = { start: cur.start, end: s.end, skus: common, kind };
+                    continue;
+                }
+            }
+            if (cur)
+                out.push(toMention(text, cur));
+            cur = s;
+        }
+        if (cur)
+            out.push(toMention(text, cur));
+        return out;
+    }
+}
+//# sourceMappingURL=catalog.matcher.js.map

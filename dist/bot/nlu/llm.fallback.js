@@ -1,0 +1,40 @@
+import { shanghaiDate } from '../../core/common/time.js';
+/** Confidence given to a validated LLM proposal: above "unsure", below a clear rule match. */
+const LLM_CONFIDENCE = 0.7;
+/**
+ * The LLM as a second opinion for messages the rules are unsure of. Its proposal has already been checked against
+ * the schema, the sender's role and the catalog by the adapter; any failure means "no opinion" (the rules stand).
+ */
+export function llmFallback(llm, catalog) {
+    return async (text, ctx) => {
+        const hints = catalog().products.map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases }));
+        const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
+        const r = await llm.proposeIntent(text, { sender: ctx.sender, awaiting, today: shanghaiDate(ctx.now) }, hints);
+        if (!r.ok || r.proposal.intent === 'unknown')
+            return null;
+        return { kind: 'parsed', intent: r.proposal.intent, slots: toSlots(r.proposal.slots), confidence: LLM_CONFIDENCE };
+    };
+}
+/**
+ * The proposal's slots as the rules would give them: only items naming a catalog SKU (a bare mention cannot be
+ * ordered), and a date only if it is a real calendar day (2026-02-30 passes a pattern, not the calendar).
+ */
+function toSlots(proposed) {
+    const { items, date, ...rest } = proposed;
+    const slots = { ...rest };
+    const known = (items ?? []).filter((i) => typeof i.sku === 'string');
+    if (known.length > 0)
+        slots.items = known.map((i) => ({
+            sku: i.sku,
+            ...(i.qty ? { qty: i.qty } : {}),
+            ...(i.unit ? { unit: i.unit } : {}),
+        }));
+    if (date && isCalendarDate(date))
+        slots.date = date;
+    return slots;
+}
+function isCalendarDate(iso) {
+    const d = new Date(`${iso}T00:00:00Z`);
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
+}
+//# sourceMappingURL=llm.fallback.js.map

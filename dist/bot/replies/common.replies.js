@@ -1,0 +1,32 @@
+/** General replies: greeting, help, fallbacks. Natural, short Chinese; one example per capability. */
+export const commonReplies = {
+    greeting: (name) => `${name}您好！我是共生渠道助手，下单、查库存、问返利、提需求都可以直接发给我。发“帮助”看看我能做什么。`,
+    thanks: '不客气，有需要随时找我。',
+    dealerHelp: [
+        '我可以帮您：',
+        '· 下单：“N60 30套 下周三送”',
+        '· 改单/确认：“改成40套”“确认”',
+        '· 查订单：“我的订单”“SO202611260001 到哪了”',
+        '· 查库存和价格：“KC-L01还有货吗”',
+        '· 补货建议：“我该补什么货”',
+        '· 返利进度：“我还差多少到下一档”',
+        '· 政策说明：“阶梯返利怎么算”“有什么政策”',
+        '· 提需求：“想申请门店导购培训”',
+        '· 找客户经理：“转人工”',
+    ].join('\n'),
+    managerHelp: [
+        '客户经理可用指令：',
+        '· 认领需求：“认领 N1024”',
+        '· 办结需求：“N1024 已解决 安排了12月3日培训”',
+        '· 转交需求：“转交 N1024 给 M007”',
+        '· 查经销商：“查 D0012”',
+    ].join('\n'),
+    unknown: (sender) => sender === 'manager'
+        ? '没看懂这条指令。可以发“认领 N1024”“N1024 已解决 …”“查 D0012”，或发“帮助”。'
+        : '抱歉，我没太明白。您可以说“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”，或发“转人工”联系客户经理。',
+    imageReceived: '图片已收到。如果是售后或陈列问题，请再用一句话描述情况，我会一并提交给客户经理。',
+    unsupportedType: '目前只能处理文字消息，请用文字描述您的需求。',
+    handoff: (managerName) => `已通知您的客户经理${managerName}，会尽快联系您。`,
+    handoffAlert: (dealer, code, text) => `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
+};
+//# sourceMappingURL=common.replies.js.map

@@ -1,0 +1,224 @@
+import { mdSafe } from './render.js';
+import { needCode } from '../../core/needs/needs.types.js';
+import { formatPercent, formatYuan } from '../../core/policies/index.js';
+import { shanghaiClock, shanghaiDate } from '../../core/common/time.js';
+export const CATEGORY_ZH = {
+    product: '产品咨询',
+    training: '培训',
+    policy: '政策咨询',
+    after_sales: '售后',
+    expiring_stock: '临期/滞销库存',
+    display: '门店陈列',
+    logistics: '物流',
+    payment: '账款',
+    other: '其他',
+};
+export const TIER_ZH = { core: '核心', key: '重点培育', regular: '普通', silent: '沉默' };
+const STATUS_ZH = {
+    open: '待认领',
+    claimed: '处理中',
+    resolved: '已解决，待您评价',
+    closed: '已完成',
+};
+const EVENT_ZH = {
+    submitted: '提交',
+    alerted: '已提醒客户经理',
+    claimed: '认领',
+    resolved: '办结',
+    transferred: '转交',
+    recategorized: '改类别',
+    attachment: '补充图片',
+    warned: 'SLA 预警',
+    escalated: '超时升级',
+    rated: '评价',
+    reopened: '重新打开',
+};
+const pad = (n) => String(n).padStart(2, '0');
+/** "12月1日 14:00" in Asia/Shanghai. */
+export function shTime(at) {
+    const [, m, d] = shanghaiDate(at).split('-').map(Number);
+    const c = shanghaiClock(at);
+    return `${m}月${d}日 ${pad(c.hour)}:${pad(c.minute)}`;
+}
+const cat = (c) => CATEGORY_ZH[c] ?? c;
+const clip = (s, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
+const ORDER_STATUS_ZH = {
+    placed: '已下单',
+    shipped: '已发货',
+    delivered: '已送达',
+    cancelled: '已取消',
+};
+const orderLine = (o) => `${o.orderNo} ${shanghaiDate(o.placedAt)} ${formatYuan(o.totalFen)} ${ORDER_STATUS_ZH[o.status] ?? o.status}`;
+const actions = (id) => `认领：“认领 ${id}”\n办结：“${id} 已解决 处理说明”\n转交：“转交 ${id} 给 M007”`;
+function needStage(n) {
+    if (n.status === 'open')
+        return `待认领，预计 ${shTime(n.firstResponseDue)} 前响应`;
+    if (n.status === 'claimed')
+        return `处理中，预计 ${shTime(n.resolutionDue)} 前解决`;
+    if (n.status === 'resolved')
+        return `已解决${n.resolution ? `：${clip(n.resolution, 60)}` : ''}，待您评价（回复 1-5 分）`;
+    return `已完成${n.rating ? `，您的评分 ${n.rating} 分` : ''}`;
+}
+/** The words of the notices core sends (alerts, warnings, escalations, dealer updates). */
+export const needNotices = {
+    managerAlert: ({ need, dealer, orders }) => {
+        const id = needCode(need.id);
+        return [
+            `**新需求 ${id}｜${cat(need.category)}**`,
+            `> 经销商：${dealer.name}（${dealer.code}）`,
+            `> 等级：${TIER_ZH[dealer.tier]}　标签：${dealer.tags.length ? dealer.tags.join('、') : '无'}`,
+            `> 内容：${mdSafe(clip(need.text, 300))}`,
+            `> 首次响应：${shTime(need.firstResponseDue)} 前　解决：${shTime(need.resolutionDue)} 前`,
+            `最近订单：${orders.length ? `\n${orders.map((o) => `- ${orderLine(o)}`).join('\n')}` : '暂无'}`,
+            actions(id),
+        ].join('\n');
+    },
+    dealerClaimed: ({ need, manager }) => `您的需求 ${needCode(need.id)} 已由客户经理${manager.name}跟进处理，预计 ${shTime(need.resolutionDue)} 前解决。`,
+    dealerResolved: ({ need, manager }) => [
+        `您的需求 ${needCode(need.id)} 已处理完毕（客户经理${manager.name}）。`,
+        need.resolution ? `处理结果：${need.resolution}` : null,
+        '请为本次服务打分：直接回复 1-5 分（5 分最满意），也可以附一句意见。',
+    ]
+        .filter(Boolean)
+        .join('\n'),
+    transferred: ({ need, dealer, from, orders }) => {
+        const id = needCode(need.id);
+        return [
+            `**${from.name}转交需求 ${id} 给您｜${cat(need.category)}**`,
+            `> 经销商：${dealer.name}（${dealer.code}），${TIER_ZH[dealer.tier]}`,
+            `> 内容：${mdSafe(clip(need.text, 300))}`,
+            `> 首次响应：${shTime(need.firstResponseDue)} 前　解决：${shTime(need.resolutionDue)} 前`,
+            `最近订单：${orders.length ? `\n${orders.map((o) => `- ${orderLine(o)}`).join('\n')}` : '暂无'}`,
+            actions(id),
+        ].join('\n');
+    },
+    warning: ({ need, clock, stage, dealerName }) => {
+        const id = needCode(need.id);
+        const due = clock === 'first' ? need.firstResponseDue : need.resolutionDue;
+        const what = clock === 'first' ? '首次响应' : '解决';
+        return `**SLA 预警 ${id}**：${dealerName}的${cat(need.category)}需求，${what}时限已过 ${stage}%，请在 ${shTime(due)} 前处理。\n${clock === 'first' ? `回复“认领 ${id}”` : `回复“${id} 已解决 处理说明”`}`;
+    },
+    escalation: ({ need, clock, dealerName, ownerName }) => {
+        const id = needCode(need.id);
+        const due = clock === 'first' ? need.firstResponseDue : need.resolutionDue;
+        const what = clock === 'first' ? '首次响应' : '解决';
+        return `**超时升级 ${id}**：${dealerName}的${cat(need.category)}需求${what}已超时（时限 ${shTime(due)}），负责人：${ownerName}（${need.ownerCode}）。\n> ${mdSafe(clip(need.text, 200))}\n请督办，或回复“转交 ${id} 给 M007”改派。`;
+    },
+    lowRating: ({ need, dealer, rating, comment }) => `**低分重开 ${needCode(need.id)}**：${dealer.name}（${dealer.code}）给出 ${rating} 分${comment ? `，意见：“${mdSafe(clip(comment, 200))}”` : ''}。\n需求已重新打开，负责人 ${need.ownerCode}，新的解决时限 ${shTime(need.resolutionDue)}。`,
+};
+/** Replies in the conversation. */
+export const needReplies = {
+    submitted: (need) => `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。有图片可以直接发给我，我会附在这个需求上。`,
+    askDetail: '请用一句话说明具体需要什么帮助，例如“想申请门店导购培训”或“N60 有两樘玻璃破损，需要售后”。',
+    notFound: (id) => `未找到该需求 ${id}，请核对编号。`,
+    noNeeds: '您目前没有进行中的需求。需要帮助可以直接说，例如“想申请门店导购培训”。',
+    statusList: (needs) => `您的需求进度：\n${needs.map((n) => `· ${needCode(n.id)}【${cat(n.category)}】${clip(n.text, 24)} —— ${needStage(n)}`).join('\n')}`,
+    statusOne: (n) => `${needCode(n.id)}【${cat(n.category)}】${clip(n.text, 60)}\n提交于 ${shTime(n.createdAt)}，${needStage(n)}`,
+    imageAttached: (n) => `图片已附到需求 ${needCode(n.id)}，客户经理处理时可以看到。`,
+    rated: (n, rating) => `谢谢您的评价（${rating} 分），需求 ${needCode(n.id)} 已完成。`,
+    reopened: (n, rating) => `抱歉这次没让您满意（${rating} 分）。需求 ${needCode(n.id)} 已重新打开，并已通知区域经理督办，${shTime(n.resolutionDue)} 前给您新的答复。`,
+    ratingOutOfRange: '请回复 1 到 5 之间的分数（5 分最满意）。',
+    notAwaitingRating: (n) => `需求 ${needCode(n.id)} 目前${STATUS_ZH[n.status] ?? n.status}，不需要评价。`,
+    noRatingPending: '目前没有待评价的需求。想查进度可以说“我的需求进度”。',
+    // Manager side.
+    claimed: (n, dealerName) => `已认领 ${needCode(n.id)}（${dealerName}），已通知经销商。请在 ${shTime(n.resolutionDue)} 前解决，完成后回复“${needCode(n.id)} 已解决 处理说明”。`,
+    alreadyClaimed: (n) => `${needCode(n.id)} 已在您名下处理中。`,
+    resolved: (n, dealerName) => `已办结 ${needCode(n.id)}，处理结果已发给${dealerName}，并请其评分。`,
+    transferred: (n, toName, toCode) => `已将 ${needCode(n.id)} 转交给${toName}（${toCode}），并已提醒对方。`,
+    recategorized: (n) => `已将 ${needCode(n.id)} 的类别改为“${cat(n.category)}”。`,
+    notYours: (id) => `${id} 不是您负责的经销商的需求，无法操作，也未做任何改动。如需协助请联系其负责人或区域经理。`,
+    dealerNotYours: (code) => `${code} 不是您负责的经销商，无法查看。`,
+    dealerNotFound: (code) => `未找到经销商 ${code}，请核对编号。`,
+    managerNotFound: (code) => `未找到客户经理 ${code}，请核对编号。`,
+    sameOwner: (id, name) => `${id} 已经由${name}负责，无需转交。`,
+    badState: (n, ownerName) => {
+        const id = needCode(n.id);
+        if (n.status === 'claimed')
+            return `${id} 已由${ownerName}认领处理中，如需接手请让其转交给您。`;
+        if (n.status === 'resolved')
+            return `${id} 已办结，正在等待经销商评价。`;
+        if (n.status === 'closed')
+            return `${id} 已完成并关闭，无需再处理。`;
+        return `${id} 还未认领，请先回复“认领 ${id}”。`;
+    },
+    needIdMissing: (example) => `请带上需求编号，例如“${example}”。`,
+    dealerCodeMissing: '请带上经销商编号，例如“查 D0012”。',
+    transferTargetMissing: (id) => `请说明转交给谁，例如“转交 ${id} 给 M007”。`,
+    managerDetail: (n, dealerName, events) => [
+        `${needCode(n.id)}【${cat(n.category)}】${dealerName}（${n.dealerCode}，${TIER_ZH[n.tier]}）`,
+        `内容：${clip(n.text, 200)}`,
+        `状态：${STATUS_ZH[n.status] ?? n.status}，负责人 ${n.ownerCode}；首次响应 ${shTime(n.firstResponseDue)} 前，解决 ${shTime(n.resolutionDue)} 前`,
+        n.attachments.length ? `附件：${n.attachments.length} 张图片` : null,
+        `时间线：\n${events.map((e) => `· ${shTime(e.at)} ${EVENT_ZH[e.kind] ?? e.kind}${e.actor && e.actor !== 'system' ? ` ${e.actor}` : ''}${e.body && e.kind !== 'submitted' ? `：${clip(e.body, 40)}` : ''}`).join('\n')}`,
+    ]
+        .filter(Boolean)
+        .join('\n'),
+    dealerLookup: (l) => {
+        const p = l.profile;
+        const d = p.dealer;
+        const reasons = p.latestScore?.reasons.length ? p.latestScore.reasons : p.tierReasons;
+        const lines = [
+            `${d.name}（${d.code}）`,
+            `等级：${TIER_ZH[d.tier]}${p.latestScore ? `（${p.latestScore.month.slice(0, 7)} 评分 ${p.latestScore.total}）` : ''}；标签：${d.tags.length ? d.tags.join('、') : '无'}`,
+            reasons.length ? `定级理由：${reasons.join('；')}` : null,
+            `区域：${p.region}；合作始于 ${p.partnershipStart}；门店 ${p.stores} 家；客户经理 ${p.managerName}（${d.managerCode}）`,
+            p.primaryContact ? `联系人：${p.primaryContact.name} ${p.primaryContact.phone}` : null,
+            `进行中的需求：${l.activeNeeds.length ? `\n${l.activeNeeds.map((n) => `· ${needCode(n.id)}【${cat(n.category)}】${STATUS_ZH[n.status] ?? n.status}：${clip(n.text, 30)}`).join('\n')}` : '无'}`,
+            `最近订单：${l.orders.length ? `\n${l.orders.map((o) => `· ${orderLine(o)}`).join('\n')}` : '暂无'}`,
+        ];
+        if (l.rebate) {
+            const { position: pos } = l.rebate;
+            lines.push(`返利（${l.rebate.policyName}）：累计 ${formatYuan(l.rebate.amountFen)}，当前档 ${formatPercent(pos.rate)}，预计返利 ${formatYuan(pos.rebate)}` +
+                (pos.next
+                    ? `；距下一档还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}`
+                    : '；已到最高档'));
+        }
+        return lines.filter(Boolean).join('\n');
+    },
+};
+const h = (v) => (v === null ? '-' : v.toFixed(1));
+const pct = (v) => (v === null ? '-' : `${(v * 100).toFixed(0)}%`);
+/** The report as a fixed-width table (CLI and the simulation). */
+export function formatNeedsReport(r) {
+    const head = [
+        'tier',
+        'n',
+        'FR p50',
+        'FR p90',
+        'Res p50',
+        'Res p90',
+        'FR hit',
+        'Res hit',
+        'rating',
+        'open <12h',
+        '12-24h',
+        '24-48h',
+        '48-72h',
+        '>=72h',
+    ];
+    const body = r.rows.map((x) => [
+        x.tier,
+        String(x.submitted),
+        h(x.firstResponseP50),
+        h(x.firstResponseP90),
+        h(x.resolutionP50),
+        h(x.resolutionP90),
+        pct(x.firstResponseHitRate),
+        pct(x.resolutionHitRate),
+        x.avgRating === null ? '-' : `${x.avgRating.toFixed(2)} (${x.rated})`,
+        String(x.openByAge.lt12h),
+        String(x.openByAge.h12to24),
+        String(x.openByAge.h24to48),
+        String(x.openByAge.h48to72),
+        String(x.openByAge.ge72h),
+    ]);
+    const widths = head.map((c, i) => Math.max(c.length, ...body.map((row) => row[i].length)));
+    const fmt = (row) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    return [
+        `Needs ${r.from} … ${r.to} (hours; FR = first response, Res = resolution; hit = within SLA among decided)`,
+        fmt(head),
+        widths.map((w) => '-'.repeat(w)).join('  '),
+        ...body.map(fmt),
+    ].join('\n');
+}
+//# sourceMappingURL=needs.replies.js.map

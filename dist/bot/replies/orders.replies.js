@@ -1,0 +1,222 @@
+import { formatPercent, formatYuan } from '../../core/policies/index.js';
+const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];
+/** 2026-12-02 → 12月2日（周三） */
+export function dateZh(iso) {
+    const d = new Date(`${iso}T00:00:00Z`);
+    return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日（周${WEEKDAYS[d.getUTCDay()]}）`;
+}
+function timeZh(at) {
+    return at.toLocaleString('zh-CN', {
+        timeZone: 'Asia/Shanghai',
+        month: 'numeric',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+    });
+}
+/** "2 小时前", "15 分钟前", "3 天前". */
+export function ageZh(at, now) {
+    const min = Math.max(0, Math.floor((now.getTime() - at.getTime()) / 60_000));
+    if (min < 1)
+        return '刚刚';
+    if (min < 60)
+        return `${min} 分钟前`;
+    if (min < 24 * 60)
+        return `${Math.floor(min / 60)} 小时前`;
+    return `${Math.floor(min / 1440)} 天前`;
+}
+const STATUS_ZH = {
+    placed: '已下单，待发货',
+    shipped: '已发货',
+    delivered: '已送达',
+    cancelled: '已取消',
+};
+function line(l, i) {
+    let s = `${i + 1}. ${l.name} × ${l.qty}${l.unit}  单价 ${formatYuan(l.unitPriceFen)}  小计 ${formatYuan(l.amountFen)}`;
+    if (l.qtyProblem) {
+        s +=
+            l.qtyProblem.reason === 'below_moq'
+                ? `\n   ⚠ 起订量 ${l.qtyProblem.nearest[0]}${l.unit}，请改为 ${l.qtyProblem.nearest[0]}${l.unit} 或以上`
+                : `\n   ⚠ 需按倍数订货，可改为 ${l.qtyProblem.nearest.map((n) => `${n}${l.unit}`).join(' 或 ')}`;
+    }
+    if (l.shortfall > 0 && l.expectedDate) {
+        s += `\n   ⚠ 总部现货 ${l.available}${l.unit}，缺 ${l.shortfall}${l.unit}，预计 ${dateZh(l.expectedDate)} 到货（仍可下单）`;
+    }
+    return s;
+}
+function creditLines(c) {
+    const out = [];
+    if (c.overdueFen > 0)
+        out.push(`⛔ 有应收款逾期超过 30 天（最长 ${c.maxOverdueDays} 天），金额 ${formatYuan(c.overdueFen)}。`);
+    if (c.overLimitFen > 0)
+        out.push(`⛔ 本单将超出信用额度 ${formatYuan(c.overLimitFen)}（当前占用 ${formatYuan(c.exposureFen)}）。`);
+    if (out.length > 0)
+        out.push(`需先回款 ${formatYuan(c.settleFen)} 才能确认下单，回款后回复“确认”即可。`);
+    return out;
+}
+function rebateLine(v) {
+    const r = v.rebate;
+    if (!r)
+        return null;
+    const band = r.bandUp
+        ? `返利档位 ${formatPercent(r.rateBefore)} → ${formatPercent(r.rateAfter)}`
+        : `返利档位 ${formatPercent(r.rateAfter)}`;
+    return `💰 确认后${r.periodLabel}累计 ${formatYuan(r.amountAfterFen)}，${band}，预计返利增加 ${formatYuan(r.rebateDeltaFen)}。`;
+}
+/** 高性价比产品满 ¥20,000 减 8% */
+function promotionRule(p) {
+    return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
+}
+/** The total, with the promotion discount and what is still missing for one. */
+function totalLines(v) {
+    const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
+    const out = [];
+    if (reached.length === 0)
+        out.push(`合计：${formatYuan(v.totalFen)}`);
+    else {
+        out.push(`商品金额：${formatYuan(v.subtotalFen)}`);
+        for (const p of reached)
+            out.push(`满减优惠：${p.policyName}（${promotionRule(p)}）−${formatYuan(p.discountFen)}`);
+        out.push(`优惠后合计：${formatYuan(v.totalFen)}`);
+    }
+    for (const p of v.promotions.filter((x) => !x.reached && x.gapFen > 0)) {
+        out.push(`🎁 还差 ${formatYuan(p.gapFen)} 可享满减：${p.policyName}，${promotionRule(p)}（本单相关产品 ${formatYuan(p.eligibleFen)}）。`);
+    }
+    return out;
+}
+/** "合计 ¥…" of a placed order, with its discount when it had one. */
+function orderTotal(o, label = '合计 ') {
+    const discount = o.discountFen > 0 ? `（已减满减优惠 ${formatYuan(o.discountFen)}）` : '';
+    return `${label}${formatYuan(o.totalFen)}${discount}`;
+}
+function dateLine(v) {
+    const n = v.dateNote;
+    const out = [`送货日期：${v.deliveryDate ? dateZh(v.deliveryDate) : '未指定（按最早可发货安排）'}`];
+    if (n?.kind === 'past')
+        out.push(`❓ 您说的 ${dateZh(n.date)} 已经过去了，请回复新的送货日期，例如“改到下周三送”。`);
+    if (n?.kind === 'rolled')
+        out.push(`❓ 您说的日期今年已经过了（按字面是 ${n.date}），请回复正确的送货日期。`);
+    if (n?.kind === 'before_stock')
+        out.push(`⚠ 部分产品预计 ${dateZh(n.expectedDate)} 才到货，${dateZh(n.date)} 可能无法送齐。`);
+    return out;
+}
+const NO_DRAFT = '当前没有待确认的订单草稿。要下单请直接发，例如“N60 30套 下周三送”。';
+export const ordersReplies = {
+    dealerOnly: '下单、查订单和库存需要用经销商账号操作。',
+    draft(v, opts = {}) {
+        const parts = [opts.title ?? '订单草稿（待确认）：', ...v.lines.map(line), ...totalLines(v), ...dateLine(v)];
+        const rebate = rebateLine(v);
+        if (rebate)
+            parts.push(rebate);
+        parts.push(...creditLines(v.credit));
+        if (v.lines.some((l) => l.qtyProblem))
+            parts.push('请先改好数量再确认，例如“N60改成20套”。');
+        parts.push(v.canConfirm
+            ? '回复“确认”下单；可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。'
+            : '可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。');
+        return parts.join('\n');
+    },
+    askItems: '请告诉我要订的产品和数量，例如“N60 30套 下周三送”。',
+    askQty: (names) => `请告诉我 ${names.join('、')} 各要多少，例如“N60 30套”。`,
+    askWhich: (mention, names) => `“${mention}”有 ${names.length} 款，您要的是 ${names.slice(0, -1).join('、')}还是 ${names.at(-1)}？直接回复型号即可。`,
+    clarifyFailed: '还是没能确定是哪一款。可以直接发型号（如“N60 30套”），发“帮助”看示例，或发“转人工”让客户经理协助。',
+    qtyInvalid: (name, qty, max) => qty > max
+        ? `${name} 数量 ${qty} 超出单行上限 ${max}，请核对后重新发送。没有生成订单。`
+        : `数量需要是正整数（${name}：${qty}），请核对后重新发送。没有生成订单。`,
+    negativeQty: '数量不能是负数，请核对后重新发送。没有生成订单。',
+    unknownProduct: (mention) => `没找到${mention ? `“${mention}”这个` : '这个'}产品，请发型号或产品名，例如“N60”“L型橱柜”。发“帮助”可看用法。`,
+    tooManyLines: (max) => `一张订单最多 ${max} 个品项，请分开下单。`,
+    noDraft: NO_DRAFT,
+    draftGone: (reason, orderNo) => reason === 'expired'
+        ? '这张草稿已超过 30 分钟失效，没有下单。请重新发送要订的产品和数量。'
+        : reason === 'confirmed'
+            ? `这张草稿已经下单${orderNo ? `（${orderNo}）` : ''}，无需重复操作。`
+            : reason === 'cancelled'
+                ? '这张草稿已取消。要下单请重新发送产品和数量。'
+                : NO_DRAFT,
+    notInDraft: (name) => `草稿里没有 ${name}，没有改动。`,
+    lastLine: '这是草稿里最后一个品项了。不想要这单的话，回复“取消”即可。',
+    whichLine: '草稿里有多个品项，请说明改哪个，例如“N60改成40套”。',
+    modifyUnclear: '没看懂要怎么改。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
+    draftCancelled: '好的，这张草稿已取消，没有下单。',
+    placed: (o) => [
+        `✅ 已下单：${o.orderNo}`,
+        ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
+        `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}` : ''}`,
+        '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
+    ].join('\n'),
+    already: (orderNo) => `这张草稿已经下过单了（${orderNo}），不会重复下单。`,
+    expired: '这张草稿已超过 30 分钟失效，没有下单。请重新发送要订的产品和数量，我重新给您核算。',
+    closed: '这张草稿已取消，没有下单。要下单请重新发送产品和数量。',
+    blocked: (v) => `暂时不能确认：\n${ordersReplies.draft(v, { title: '订单草稿（未下单）：' })}`,
+    managerNotice: (o, d) => [
+        `【新订单】${d.name}（${d.code}）通过聊天下单 ${o.orderNo}`,
+        ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
+        `${orderTotal(o)}${o.deliveryDate ? `，要求 ${dateZh(o.deliveryDate)} 送货` : ''}`,
+    ].join('\n'),
+    managerCancelNotice: (o, d) => [
+        `【订单取消】${d.name}（${d.code}）取消了订单 ${o.orderNo}，预留的总部库存已释放`,
+        ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}`),
+        orderTotal(o),
+    ].join('\n'),
+    notFound: (orderNo) => `未找到该订单（${orderNo}），请核对订单号。`,
+    status: (o) => {
+        const parts = [
+            `订单 ${o.orderNo}：${STATUS_ZH[o.status]}`,
+            `下单时间：${timeZh(o.placedAt)}，金额 ${formatYuan(o.totalFen)}`,
+        ];
+        if (o.deliveryDate && o.status !== 'cancelled')
+            parts.push(`送货日期：${dateZh(o.deliveryDate)}`);
+        if (o.shippedAt)
+            parts.push(`发货时间：${timeZh(o.shippedAt)}`);
+        if (o.cancelledAt)
+            parts.push(`取消时间：${timeZh(o.cancelledAt)}`);
+        parts.push(...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}`));
+        return parts.join('\n');
+    },
+    recent: (orders) => orders.length === 0
+        ? '您还没有订单记录。下单请直接发，例如“N60 30套 下周三送”。'
+        : [
+            `您最近的 ${orders.length} 个订单：`,
+            ...orders.map((o) => `· ${o.orderNo}  ${timeZh(o.placedAt)}  ${formatYuan(o.totalFen)}  ${STATUS_ZH[o.status]}`),
+            '发订单号可查看详情，例如“SO202611260001 到哪了”。',
+        ].join('\n'),
+    askCancelNo: (cancellable) => cancellable.length === 0
+        ? '您目前没有可以取消的订单（已发货的订单无法取消）。'
+        : `请告诉我要取消的订单号，例如“取消 ${cancellable[0].orderNo}”。可取消的订单：\n${cancellable.map((o) => `· ${o.orderNo}  ${formatYuan(o.totalFen)}`).join('\n')}`,
+    cancelled: (o) => `订单 ${o.orderNo} 已取消，预留的总部库存已释放。`,
+    alreadyCancelled: (o) => `订单 ${o.orderNo} 之前已经取消了。`,
+    notCancellable: (o) => `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，无法在线取消。如需退货请发“转人工”联系客户经理。`,
+    noLastOrder: '没有找到您之前的订单，请直接发要订的产品和数量，例如“N60 30套”。',
+    reorderTitle: (o) => `按上次订单 ${o.orderNo} 重新核算（当前价格和库存）：`,
+    stockAskProduct: '请告诉我要查的产品，例如“KC-L01还有货吗”。',
+    stock: (reports, now) => reports
+        .map((r) => {
+        const p = r.product;
+        const parts = [`【${p.name}】`];
+        parts.push(r.hq.shortfall > 0
+            ? `总部可用 ${r.hq.available}${p.unit}，不足一个起订量，新货预计 ${dateZh(r.hq.expectedDate)} 到（可先下单）`
+            : `总部可用 ${r.hq.available}${p.unit}，现货可发`);
+        if (r.dealer) {
+            const cover = r.daysOfCover === null
+                ? '近 30 天没有销售记录'
+                : `近 30 天销售 ${r.sold30}${p.unit}，约可卖 ${Math.floor(r.daysOfCover)} 天`;
+            parts.push(`您的库存 ${r.dealer.qty}${p.unit}（库存数据更新于 ${ageZh(r.dealer.syncedAt, now)}），${cover}`);
+        }
+        else {
+            parts.push('您的库存：暂无同步数据');
+        }
+        parts.push(`您的价格 ${formatYuan(p.priceFen)}/${p.unit}，起订 ${p.moq}${p.unit}${p.orderMultiple > 1 ? `，按 ${p.orderMultiple}${p.unit} 递增` : ''}`);
+        return parts.join('\n');
+    })
+        .join('\n\n'),
+    replenishNone: '按最近 30 天的销售看，您的库存都还够卖（均高于到货周期 + 7 天安全库存），暂时不用补货。',
+    replenish: (lines, replacesDraft = false) => [
+        '建议补货（库存可卖天数低于到货周期 + 7 天安全期）：',
+        ...lines.map((l) => `· ${l.product.name}：库存 ${l.stockQty}${l.product.unit}，约可卖 ${Math.floor(l.daysOfCover)} 天（到货需 ${l.product.leadTimeDays} 天）→ 建议订 ${l.qty}${l.product.unit}，约 ${formatYuan(l.qty * l.product.priceFen)}`),
+        replacesDraft
+            ? '回复“按建议下单”即可生成新的订单草稿（会替换您之前未确认的草稿），确认前还可以修改。'
+            : '回复“按建议下单”即可生成订单草稿，确认前还可以修改。',
+    ].join('\n'),
+};
+//# sourceMappingURL=orders.replies.js.map

@@ -1,0 +1,20 @@
+import { dailyJob, dailySteps } from './daily.job.js';
+import { dealerScoreJob } from './dealer-score.job.js';
+import { needsSlaJob } from './needs-sla.job.js';
+import { successCaseJob } from './success-case.job.js';
+/** Every scheduled job. Each capability contributes its jobs here. */
+export const jobs = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob];
+/** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */
+export function runnableJobs() {
+    return [...jobs, ...dailySteps.filter((s) => !jobs.some((j) => j.name === s.name))];
+}
+/** The instant a manual run stands for: `date` at the job's scheduled hh:mm (Shanghai), else now. */
+export function runInstant(job, date, now) {
+    if (!date)
+        return now;
+    const [min, hour] = job.cron.split(/\s+/);
+    const hh = /^\d+$/.test(hour ?? '') ? hour.padStart(2, '0') : '09';
+    const mm = /^\d+$/.test(min ?? '') ? min.padStart(2, '0') : '10';
+    return new Date(`${date}T${hh}:${mm}:00+08:00`);
+}
+//# sourceMappingURL=index.js.map

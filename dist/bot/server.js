@@ -1,0 +1,72 @@
+import { timingSafeEqual } from 'node:crypto';
+import Fastify, {} from 'fastify';
+import { DomainError } from '../core/common/errors.js';
+import { migrationsCurrent } from '../db/connect.js';
+function tokenMatches(header, token) {
+    const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+}
+const DOMAIN_STATUS = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
+/** The fastify app factory: main.ts listens on it, tests use it with `inject`. */
+export async function buildServer(deps) {
+    const app = Fastify({
+        ...(deps.logger ? { loggerInstance: deps.logger } : { logger: false }),
+        // Never wait forever on a slow client; callbacks have their own tighter limits.
+        requestTimeout: 15_000,
+        bodyLimit: 1024 * 1024,
+    });
+    app.setErrorHandler((err, req, reply) => {
+        if (err instanceof DomainError) {
+            const suffix = err.code.split('.').pop() ?? '';
+            return reply.code(DOMAIN_STATUS[suffix] ?? 422).send({ error: err.code, message: err.message });
+        }
+        const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+        if (status >= 500)
+            req.log.error({ err: { name: err.name, message: err.message } }, 'request failed');
+        // No stack traces or internals in responses.
+        return reply.code(status).send({
+            error: status >= 500 ? 'internal_error' : 'bad_request',
+            message: status >= 500 ? 'internal error' : err.message,
+        });
+    });
+    app.get('/healthz', async () => ({ status: 'ok' }));
+    app.get('/readyz', async (_req, reply) => {
+        try {
+            if (!(await migrationsCurrent(deps.db)))
+                return reply.code(503).send({ status: 'migrations pending' });
+            return { status: 'ready' };
+        }
+        catch {
+            return reply.code(503).send({ status: 'database unreachable' });
+        }
+    });
+    // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it. The check is a hook of the API's own
+    // encapsulated context, so it guards exactly the routes the router matched (a raw-URL test is bypassed by
+    // percent-encoding: /%61pi/… routes to /api/…).
+    const adminToken = deps.config.server.adminToken;
+    if (adminToken && deps.adminApi) {
+        const adminRoutes = deps.adminApi;
+        await app.register(async (api) => {
+            api.addHook('onRequest', async (req, reply) => {
+                if (!tokenMatches(req.headers.authorization, adminToken)) {
+                    return reply
+                        .code(401)
+                        .send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+                }
+            });
+            await api.register(adminRoutes);
+        });
+    }
+    else {
+        app.all('/api/*', async (_req, reply) => reply.code(404).send({ error: 'admin_api_disabled', message: 'set ADMIN_TOKEN to enable /api' }));
+    }
+    if (deps.config.sandbox) {
+        const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
+        await app.register(sandboxRoutes, { db: deps.db, bus: deps.bus });
+    }
+    for (const plugin of deps.plugins ?? [])
+        await app.register(plugin);
+    return app;
+}
+//# sourceMappingURL=server.js.map

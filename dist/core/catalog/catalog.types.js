@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=catalog.types.js.map

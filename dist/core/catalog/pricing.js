@@ -1,0 +1,46 @@
+/** Discount off the list price (the dealer base price) per tier, in percent. */
+export const TIER_DISCOUNT_PCT = { core: 5, key: 3, regular: 0, silent: 0 };
+/**
+ * The dealer's unit price: the tier_prices row when there is one (it is the price list of record), otherwise
+ * the list price less the tier discount, rounded half-up to the fen.
+ */
+export function tierPriceFen(listPriceFen, tier, fromPriceList) {
+    if (fromPriceList !== undefined)
+        return fromPriceList;
+    const pct = 100 - TIER_DISCOUNT_PCT[tier];
+    return Math.floor((listPriceFen * pct + 50) / 100);
+}
+/** More than this in one line is a typo, not an order. */
+export const MAX_LINE_QTY = 10_000;
+/** Valid quantities are MOQ, MOQ + multiple, MOQ + 2 × multiple … */
+export function isValidQuantity(qty, p) {
+    return Number.isInteger(qty) && qty >= p.moq && (qty - p.moq) % p.orderMultiple === 0;
+}
+/** The valid quantities around `qty`: the one below (if any) and the one above. */
+export function nearestValidQuantities(qty, p) {
+    if (qty <= p.moq)
+        return [p.moq];
+    const below = p.moq + Math.floor((qty - p.moq) / p.orderMultiple) * p.orderMultiple;
+    return below === qty ? [qty] : [below, below + p.orderMultiple];
+}
+/** The smallest valid quantity at or above `qty`. */
+export function roundUpToValid(qty, p) {
+    if (qty <= p.moq)
+        return p.moq;
+    return p.moq + Math.ceil((qty - p.moq) / p.orderMultiple) * p.orderMultiple;
+}
+/** Checks a line quantity against the product's MOQ and order multiple; never rounds. */
+export function checkQuantity(qty, p) {
+    if (!Number.isFinite(qty) || qty <= 0)
+        return { ok: false, reason: 'not_positive' };
+    if (!Number.isInteger(qty))
+        return { ok: false, reason: 'not_integer' };
+    if (qty > MAX_LINE_QTY)
+        return { ok: false, reason: 'too_large' };
+    if (qty < p.moq)
+        return { ok: false, reason: 'below_moq', nearest: nearestValidQuantities(qty, p) };
+    if (!isValidQuantity(qty, p))
+        return { ok: false, reason: 'not_multiple', nearest: nearestValidQuantities(qty, p) };
+    return { ok: true };
+}
+//# sourceMappingURL=pricing.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=notifier.port.js.map

@@ -1,0 +1,419 @@
+import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
+import { currentLadderFor, currentPromotionsFor, orderDiscount, periodLabel, projectDraft, qualifyingAmount, } from '../policies/index.js';
+import { shanghaiDate } from '../common/time.js';
+import { availability } from '../stock/stock.rules.js';
+import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
+import { OrderError } from './order.errors.js';
+export const DRAFT_TTL_MS = 30 * 60_000;
+export const MAX_DRAFT_LINES = 30;
+export const RECENT_ORDERS = 5;
+/** SO + yyyymmdd (Asia/Shanghai) + 4-digit daily sequence. */
+export function formatOrderNo(day, seq) {
+    if (seq < 1 || seq > 9999)
+        throw new RangeError('daily order sequence exhausted');
+    return `SO${day.replaceAll('-', '')}${String(seq).padStart(4, '0')}`;
+}
+/**
+ * Ordering by chat: drafts (priced, checked and projected onto the rebate ladder), changes, confirmation exactly
+ * once, status, cancel and reorder. Every call runs inside the caller's transaction (the store and notifier share it).
+ */
+export class OrderService {
+    store;
+    deps;
+    newId;
+    constructor(store, deps) {
+        this.store = store;
+        this.deps = deps;
+        this.newId = deps.newId ?? (() => globalThis.crypto.randomUUID());
+    }
+    async account(dealerCode) {
+        const dealer = await this.store.dealer(dealerCode);
+        if (!dealer)
+            throw new OrderError('ORDER.DEALER_NOT_FOUND', `dealer ${dealerCode} not found`);
+        return dealer;
+    }
+    /** Checks the requested lines before anything is written: known products, sane quantities. */
+    validateItems(items, known) {
+        if (items.length === 0)
+            throw new OrderError('ORDER.NO_ITEMS', 'no items');
+        if (items.length > MAX_DRAFT_LINES)
+            throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
+        const merged = new Map();
+        for (const it of items) {
+            if (!known.has(it.sku))
+                throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
+            if (!Number.isInteger(it.qty) || it.qty <= 0 || it.qty > MAX_LINE_QTY) {
+                throw new OrderError('ORDER.QTY_INVALID', `invalid quantity ${it.qty}`, {
+                    sku: it.sku,
+                    qty: it.qty,
+                    max: MAX_LINE_QTY,
+                });
+            }
+            const prev = merged.get(it.sku);
+            if (prev)
+                prev.qty += it.qty;
+            else
+                merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: it.unit ?? '' });
+        }
+        for (const it of merged.values()) {
+            if (it.qty > MAX_LINE_QTY)
+                throw new OrderError('ORDER.QTY_INVALID', 'quantity too large', {
+                    sku: it.sku,
+                    qty: it.qty,
+                    max: MAX_LINE_QTY,
+                });
+        }
+        return [...merged.values()];
+    }
+    /** A wanted date is accepted only if it is not in the past. */
+    resolveDate(req, today) {
+        if (!req)
+            return { date: null };
+        if (req.date < today)
+            return { date: null, note: { kind: 'past', date: req.date } };
+        // A date the parser had to move forward (11月20号 said on 11月26日) is most likely a slip: ask, don't assume.
+        return req.rolledForward ? { date: null, note: { kind: 'rolled', date: req.date } } : { date: req.date };
+    }
+    /**
+     * Prices, checks and projects a draft's items for the dealer as of `now`: the promotions in force for the dealer
+     * discount their products, credit is checked on the discounted total, and the ladder projection counts the
+     * discounted amounts.
+     */
+    async evaluate(dealer, draft, now) {
+        const today = shanghaiDate(now);
+        const skus = draft.items.map((i) => i.sku);
+        // Sequential on purpose: the store may be a single-connection transaction.
+        const products = await this.store.pricedProducts(skus, dealer.tier);
+        const stock = await this.store.hqStock(skus);
+        const creditFacts = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
+        const records = await this.store.policyRecords();
+        const lines = [];
+        const tags = [];
+        for (const it of draft.items) {
+            const p = products.get(it.sku);
+            if (!p)
+                continue; // a product withdrawn since the draft was made is dropped
+            const s = stock.get(it.sku) ?? { onHand: 0, reserved: 0 };
+            const av = availability(it.qty, s.onHand, s.reserved, p.leadTimeDays, today);
+            const q = checkQuantity(it.qty, p);
+            tags.push(p.tags);
+            lines.push({
+                sku: p.sku,
+                name: p.name,
+                unit: p.unit,
+                category: p.category,
+                qty: it.qty,
+                unitPriceFen: p.priceFen,
+                amountFen: p.priceFen * it.qty,
+                discountFen: 0,
+                available: av.available,
+                shortfall: av.shortfall,
+                expectedDate: av.expectedDate,
+                ...(!q.ok && 'nearest' in q ? { qtyProblem: q } : {}),
+            });
+        }
+        const discount = orderDiscount(currentPromotionsFor(dealer, today, records), lines.map((l, i) => ({ sku: l.sku, tags: tags[i] ?? [], amountFen: l.amountFen })), today);
+        lines.forEach((l, i) => {
+            l.discountFen = discount.lineDiscountsFen[i] ?? 0;
+        });
+        const promotions = discount.promotions.map(({ policy, result }) => ({
+            policyCode: policy.code,
+            policyName: policy.name,
+            productTags: [...policy.productTagsAny],
+            discountRate: policy.discountRate,
+            minOrderAmountFen: policy.minOrderAmount,
+            eligibleFen: result.eligibleFen,
+            reached: result.reached,
+            discountFen: result.discountFen,
+            gapFen: result.gapFen,
+        }));
+        const subtotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
+        const totalFen = subtotalFen - discount.discountFen;
+        const credit = checkCredit(creditFacts, totalFen);
+        const rebate = await this.rebateEffect(dealer, lines, today, records);
+        let dateNote;
+        const latest = lines
+            .map((l) => l.expectedDate)
+            .filter((d) => d !== null)
+            .sort()
+            .at(-1);
+        if (draft.deliveryDate && latest && draft.deliveryDate < latest) {
+            dateNote = { kind: 'before_stock', date: draft.deliveryDate, expectedDate: latest };
+        }
+        return {
+            id: draft.id,
+            lines,
+            subtotalFen,
+            discountFen: discount.discountFen,
+            totalFen,
+            promotions,
+            deliveryDate: draft.deliveryDate,
+            expiresAt: draft.expiresAt,
+            credit,
+            rebate,
+            ...(dateNote ? { dateNote } : {}),
+            canConfirm: lines.length > 0 && credit.ok && lines.every((l) => !l.qtyProblem),
+        };
+    }
+    /** The draft's effect on the dealer's ladder in force today (`currentLadderFor`), on discounted amounts. */
+    async rebateEffect(dealer, lines, today, records) {
+        const policy = currentLadderFor(dealer, today, records);
+        if (!policy)
+            return null;
+        const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
+        const before = qualifyingAmount(await this.store.policyLines(dealer.code, policy.period), basis).amountFen;
+        const draftLines = lines.map((l) => ({
+            amountFen: l.amountFen,
+            discountFen: l.discountFen,
+            category: l.category,
+            orderStatus: 'placed',
+            placedAt: `${today}T12:00:00+08:00`,
+        }));
+        const added = qualifyingAmount(draftLines, basis).amountFen;
+        const projection = projectDraft(policy, before, added);
+        return {
+            policyCode: policy.code,
+            policyName: policy.name,
+            amountBeforeFen: projection.amountBefore,
+            amountAfterFen: projection.amountAfter,
+            rateBefore: projection.before.rate,
+            rateAfter: projection.after.rate,
+            bandUp: projection.bandUp,
+            rebateDeltaFen: projection.rebateDelta,
+            periodLabel: periodLabel(policy.period),
+        };
+    }
+    /** A new draft from parsed items. Throws OrderError for unknown products or impossible quantities (nothing written). */
+    async createDraft(dealerCode, items, date, now) {
+        const dealer = await this.account(dealerCode);
+        const known = await this.store.pricedProducts(items.map((i) => i.sku), dealer.tier);
+        const valid = this.validateItems(items, new Set(known.keys()));
+        for (const it of valid)
+            it.unit = known.get(it.sku)?.unit ?? it.unit;
+        const { date: deliveryDate, note } = this.resolveDate(date, shanghaiDate(now));
+        const draft = {
+            id: this.newId(),
+            dealerCode,
+            items: valid,
+            deliveryDate,
+            status: 'open',
+            expiresAt: new Date(now.getTime() + DRAFT_TTL_MS),
+            orderNo: null,
+        };
+        await this.store.insertDraft(draft, now);
+        const view = await this.evaluate(dealer, draft, now);
+        return withNote(view, note);
+    }
+    /** The open draft, re-validated; `gone` when it is no longer open (an expired one is marked so). */
+    async showDraft(dealerCode, draftId, now) {
+        const dealer = await this.account(dealerCode);
+        const draft = await this.openDraft(dealerCode, draftId, now);
+        if ('kind' in draft)
+            return draft;
+        return { kind: 'draft', view: await this.evaluate(dealer, draft, now) };
+    }
+    async openDraft(dealerCode, draftId, now) {
+        const draft = await this.store.draft(draftId, dealerCode);
+        if (!draft)
+            return { kind: 'gone', reason: 'not_found' };
+        if (draft.status === 'open' && draft.expiresAt <= now) {
+            await this.store.closeDraft(draftId, dealerCode, 'expired', now);
+            return { kind: 'gone', reason: 'expired' };
+        }
+        if (draft.status !== 'open')
+            return { kind: 'gone', reason: draft.status, orderNo: draft.orderNo };
+        return draft;
+    }
+    /** Applies changes to the open draft and re-validates it; the draft's 30 minutes start again. */
+    async modifyDraft(dealerCode, draftId, changes, now) {
+        const dealer = await this.account(dealerCode);
+        const draft = await this.openDraft(dealerCode, draftId, now);
+        if ('kind' in draft)
+            return draft;
+        const items = draft.items.map((i) => ({ ...i }));
+        let deliveryDate = draft.deliveryDate;
+        let note;
+        const added = [];
+        for (const c of changes) {
+            if (c.kind === 'date') {
+                const r = this.resolveDate(c.date, shanghaiDate(now));
+                if (r.date)
+                    deliveryDate = r.date;
+                note = r.note;
+                continue;
+            }
+            const line = items.find((i) => i.sku === c.sku);
+            if (c.kind === 'remove') {
+                if (!line)
+                    return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+                if (items.length + added.length === 1)
+                    return { kind: 'no_change', reason: 'last_line', sku: c.sku };
+                items.splice(items.indexOf(line), 1);
+                continue;
+            }
+            if (!line) {
+                if (c.kind === 'subtract')
+                    return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+                added.push({ sku: c.sku, qty: c.qty });
+                continue;
+            }
+            const qty = c.kind === 'set' ? c.qty : c.kind === 'add' ? line.qty + c.qty : line.qty - c.qty;
+            if (c.kind === 'subtract' && qty === 0) {
+                if (items.length + added.length === 1)
+                    return { kind: 'no_change', reason: 'last_line', sku: c.sku };
+                items.splice(items.indexOf(line), 1);
+                continue;
+            }
+            line.qty = qty;
+        }
+        const requested = [...items, ...added];
+        const known = await this.store.pricedProducts(requested.map((i) => i.sku), dealer.tier);
+        const valid = this.validateItems(requested, new Set(known.keys()));
+        for (const it of valid)
+            it.unit = known.get(it.sku)?.unit ?? it.unit;
+        const expiresAt = new Date(now.getTime() + DRAFT_TTL_MS);
+        if (!(await this.store.updateDraft(draftId, dealerCode, valid, deliveryDate, expiresAt, now))) {
+            return { kind: 'gone', reason: 'not_found' };
+        }
+        const view = await this.evaluate(dealer, { id: draftId, items: valid, deliveryDate, expiresAt }, now);
+        return { kind: 'draft', view: withNote(view, note) };
+    }
+    /**
+     * What became of a draft the conversation last showed, for a "确认" that arrives when nothing awaits it: placed
+     * already, or expired unconfirmed. Null when there is nothing to say about it.
+     */
+    async draftOutcome(dealerCode, draftId, now) {
+        const draft = await this.store.draft(draftId, dealerCode);
+        if (!draft)
+            return null;
+        if (draft.status === 'confirmed' && draft.orderNo)
+            return { kind: 'already', orderNo: draft.orderNo };
+        if (draft.status === 'expired' || (draft.status === 'open' && draft.expiresAt <= now))
+            return { kind: 'expired' };
+        return null;
+    }
+    async cancelDraft(dealerCode, draftId, now) {
+        return this.store.closeDraft(draftId, dealerCode, 'cancelled', now);
+    }
+    /**
+     * Places the order of a draft exactly once: re-validates, then claims the draft with a conditional
+     * UPDATE (open and unexpired → confirmed) — a second confirmation, a retry, another instance or an expiry
+     * racing it finds nothing to claim — then numbers the order, writes it with its lines (orders.draft_id is
+     * UNIQUE as a second guard), reserves HQ stock and notifies the account manager, all in this transaction.
+     */
+    async confirmDraft(dealerCode, draftId, now) {
+        // First the dealer's row lock: two accounts of one dealer confirming different drafts at once would each pass
+        // the credit check against the other's not-yet-committed order. Locked, the second waits, then sees it.
+        const dealer = await this.store.lockDealer(dealerCode);
+        if (!dealer)
+            throw new OrderError('ORDER.DEALER_NOT_FOUND', `dealer ${dealerCode} not found`);
+        const draft = await this.store.draft(draftId, dealerCode);
+        if (!draft)
+            return { kind: 'not_found' };
+        if (draft.status === 'confirmed' && draft.orderNo)
+            return { kind: 'already', orderNo: draft.orderNo };
+        if (draft.status === 'expired' || (draft.status === 'open' && draft.expiresAt <= now)) {
+            await this.store.closeDraft(draftId, dealerCode, 'expired', now);
+            return { kind: 'expired' };
+        }
+        if (draft.status !== 'open')
+            return { kind: 'closed' };
+        const view = await this.evaluate(dealer, draft, now);
+        if (!view.canConfirm)
+            return { kind: 'blocked', view };
+        if (!(await this.store.claimDraft(draftId, dealerCode, now))) {
+            const again = await this.store.draft(draftId, dealerCode);
+            if (again?.status === 'confirmed' && again.orderNo)
+                return { kind: 'already', orderNo: again.orderNo };
+            if (again?.status === 'expired' || (again?.status === 'open' && again.expiresAt <= now))
+                return { kind: 'expired' };
+            return { kind: 'closed' };
+        }
+        const day = shanghaiDate(now);
+        const orderNo = formatOrderNo(day, await this.store.nextOrderSeq(day));
+        const lines = view.lines.map((l, i) => ({
+            lineNo: i + 1,
+            sku: l.sku,
+            category: l.category,
+            qty: l.qty,
+            unitPriceFen: l.unitPriceFen,
+            amountFen: l.amountFen,
+            discountFen: l.discountFen,
+        }));
+        await this.store.insertOrder({
+            orderNo,
+            dealerCode,
+            totalFen: view.totalFen,
+            discountFen: view.discountFen,
+            deliveryDate: view.deliveryDate,
+            placedAt: now,
+            draftId,
+            lines,
+        });
+        await this.store.setDraftOrder(draftId, orderNo);
+        await this.store.adjustReserved(lines, 1, now);
+        const order = {
+            orderNo,
+            dealerCode,
+            status: 'placed',
+            totalFen: view.totalFen,
+            discountFen: view.discountFen,
+            deliveryDate: view.deliveryDate,
+            placedAt: now,
+            shippedAt: null,
+            cancelledAt: null,
+            lines: view.lines.map((l, i) => ({ ...lines[i], name: l.name, unit: l.unit })),
+        };
+        await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.placedNotice(order, dealer), {
+            dedupeKey: `order.placed:${orderNo}`,
+            kind: 'order.placed',
+        });
+        return { kind: 'placed', order, view };
+    }
+    /** An order of this dealer; another dealer's number is indistinguishable from a missing one. */
+    async order(dealerCode, orderNo) {
+        return this.store.order(orderNo, dealerCode);
+    }
+    async recentOrders(dealerCode) {
+        return this.store.recentOrders(dealerCode, RECENT_ORDERS);
+    }
+    /**
+     * Cancels an order that has not shipped yet, releases its HQ reservations and tells the account manager (the
+     * notice is written in this transaction: no notice without the cancel, no cancel without the notice).
+     */
+    async cancelOrder(dealerCode, orderNo, now) {
+        const order = await this.store.order(orderNo, dealerCode);
+        if (!order)
+            return { kind: 'not_found' };
+        if (order.status === 'cancelled')
+            return { kind: 'already_cancelled', order };
+        if (order.status !== 'placed' || !(await this.store.cancelOrder(orderNo, dealerCode, now))) {
+            return { kind: 'not_cancellable', order };
+        }
+        await this.store.adjustReserved(order.lines, -1, now);
+        const cancelled = { ...order, status: 'cancelled', cancelledAt: now };
+        const dealer = await this.account(dealerCode);
+        await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.cancelledNotice(cancelled, dealer), {
+            dedupeKey: `order.cancelled:${orderNo}`,
+            kind: 'order.cancelled',
+        });
+        return { kind: 'cancelled', order: cancelled };
+    }
+    /** "Same as last time": a new draft with the last order's lines, re-priced and re-validated. */
+    async reorder(dealerCode, now) {
+        const last = await this.store.lastOrder(dealerCode);
+        if (!last)
+            return null;
+        const dealer = await this.account(dealerCode);
+        const known = await this.store.pricedProducts(last.lines.map((l) => l.sku), dealer.tier);
+        const items = last.lines.filter((l) => known.has(l.sku)).map((l) => ({ sku: l.sku, qty: l.qty, unit: l.unit }));
+        if (items.length === 0)
+            return null;
+        return { last, view: await this.createDraft(dealerCode, items, undefined, now) };
+    }
+}
+/** A question about the wanted date beats a stock warning. */
+function withNote(view, note) {
+    return note ? { ...view, dateNote: note } : view;
+}
+//# sourceMappingURL=order.service.js.map

@@ -1,0 +1,36 @@
+/** The dealer's tier is listed AND (no tags required OR one of its tags is listed). */
+export function isTargeted(policy, dealer) {
+    const { tiers, tagsAny } = policy.target;
+    if (!tiers.includes(dealer.tier))
+        return false;
+    return tagsAny.length === 0 || dealer.tags.some((t) => tagsAny.includes(t));
+}
+/** FNV-1a over the UTF-8 bytes, then the murmur3 finaliser for a better spread; unsigned 32-bit. */
+export function stableHash32(s) {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(s)) {
+        h ^= byte;
+        h = Math.imul(h, 0x01000193);
+    }
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** A stable number in [0, 1) for a policy and a dealer. */
+export function pilotBucket(policyCode, dealerCode) {
+    return stableHash32(`${policyCode}:${dealerCode}`) / 0x1_0000_0000;
+}
+/** 'pilot' for about `pilotRatio` of dealers (stable across runs), 'holdout' for the rest; 'all' without a pilot. */
+export function pilotCohort(policyCode, dealerCode, pilotRatio) {
+    if (pilotRatio === null)
+        return 'all';
+    return pilotBucket(policyCode, dealerCode) < pilotRatio ? 'pilot' : 'holdout';
+}
+/** Whether a dealer gets the policy now: targeted and not held out of a pilot. */
+export function policyReaches(policy, dealer) {
+    return isTargeted(policy, dealer) && pilotCohort(policy.code, dealer.code, policy.pilotRatio) !== 'holdout';
+}
+//# sourceMappingURL=targeting.js.map

@@ -1,0 +1,125 @@
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import { latestMigration, migrationProvider } from './migrations/index.js';
+export class DatabaseLockedError extends Error {
+    dataDir;
+    holderPid;
+    constructor(dataDir, holderPid) {
+        super(`PGlite data directory ${dataDir} is in use by process ${holderPid}. ` +
+            'Only one process may open it: stop that process, or set DATABASE_URL to use PostgreSQL.');
+        this.dataDir = dataDir;
+        this.holderPid = holderPid;
+        this.name = 'DatabaseLockedError';
+    }
+}
+const PG_INT8 = 20;
+const PG_NUMERIC = 1700;
+const PG_DATE = 1082;
+// Both drivers return int8/numeric as numbers (money in fen stays far below 2^53) and dates as strings.
+const pgTypeParsers = {
+    [PG_INT8]: (v) => Number(v),
+    [PG_NUMERIC]: (v) => Number(v),
+    [PG_DATE]: (v) => v,
+};
+function isAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (e) {
+        return e.code === 'EPERM';
+    }
+}
+/** An exclusive lock file beside the data dir: two processes on one PGlite dir silently lose writes. */
+function lockDataDir(dataDir) {
+    const lockPath = `${dataDir}.lock`;
+    mkdirSync(dirname(lockPath), { recursive: true });
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const fd = openSync(lockPath, 'wx');
+            writeSync(fd, String(process.pid));
+            closeSync(fd);
+            return () => rmSync(lockPath, { force: true });
+        }
+        catch (e) {
+            if (e.code !== 'EEXIST')
+                throw e;
+            const holder = Number(readFileSync(lockPath, 'utf8').trim());
+            if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
+                throw new DatabaseLockedError(dataDir, holder);
+            }
+            rmSync(lockPath, { force: true }); // stale: its process is gone
+        }
+    }
+    throw new Error(`could not lock ${dataDir}`);
+}
+export async function openDatabase(config) {
+    if (config.kind === 'postgres') {
+        const pool = new pg.Pool({
+            connectionString: config.url,
+            max: config.poolSize ?? 10,
+            types: {
+                getTypeParser: ((oid, format) => pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format)),
+            },
+        });
+        // An idle client's error (e.g. the server restarting) must not crash the process.
+        pool.on('error', () => { });
+        const db = new Kysely({ dialect: new PostgresDialect({ pool }) });
+        const url = new URL(config.url);
+        return {
+            db,
+            kind: 'postgres',
+            describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
+            close: () => db.destroy(),
+        };
+    }
+    const parsers = {
+        [pgliteTypes.INT8]: pgTypeParsers[PG_INT8],
+        [pgliteTypes.NUMERIC]: pgTypeParsers[PG_NUMERIC],
+        [pgliteTypes.DATE]: pgTypeParsers[PG_DATE],
+    };
+    if (config.kind === 'pglite-memory') {
+        const pglite = await PGlite.create({ parsers, loadDataDir: config.loadDataDir });
+        const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+        return { db, kind: 'pglite', describe: 'PGlite (in memory)', pglite, close: () => db.destroy() };
+    }
+    const dataDir = resolve(config.dataDir);
+    const unlock = lockDataDir(dataDir);
+    try {
+        mkdirSync(dataDir, { recursive: true });
+        const pglite = await PGlite.create({ dataDir, parsers });
+        const db = new Kysely({ dialect: new PGliteDialect(pglite) });
+        return {
+            db,
+            kind: 'pglite',
+            describe: `PGlite ${config.dataDir}`,
+            pglite,
+            close: async () => {
+                await db.destroy();
+                await pglite.close().catch(() => { });
+                unlock();
+            },
+        };
+    }
+    catch (e) {
+        unlock();
+        throw e;
+    }
+}
+export async function migrateToLatest(db) {
+    const migrator = new Migrator({ db, provider: migrationProvider });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error)
+        throw error instanceof Error ? error : new Error(String(error));
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+/** For /readyz: the database answers and the latest migration is applied. */
+export async function migrationsCurrent(db) {
+    const { rows } = await sql `select name from kysely_migration order by name desc limit 1`.execute(db);
+    return rows[0]?.name === latestMigration;
+}
+//# sourceMappingURL=connect.js.map

@@ -1,0 +1,14 @@
+import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_need_ids.js';
+import * as m0003 from './0003_order_discount.js';
+// A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
+const migrations = {
+    '0001_initial': m0001,
+    '0002_need_ids': m0002,
+    '0003_order_discount': m0003,
+};
+export const migrationProvider = {
+    getMigrations: async () => migrations,
+};
+export const latestMigration = Object.keys(migrations).sort().at(-1);
+//# sourceMappingURL=index.js.map

@@ -1,0 +1,254 @@
+import { sql } from 'kysely';
+import { policySchema } from '../../core/policies/policy.types.js';
+import { sellThroughWindow } from '../../core/stock/stock.rules.js';
+const dealerColumns = sql `d.code, d.name, d.tier, d.tags, d.manager_code, r.market_level, d.partnership_start`;
+const toDealer = (r) => ({
+    code: r.code,
+    name: r.name,
+    tier: r.tier,
+    tags: r.tags,
+    managerCode: r.manager_code,
+    marketLevel: r.market_level,
+    partnershipStart: r.partnership_start,
+});
+/** Dealers by code (all when `codes` is omitted). */
+export async function loadCareDealers(db, codes) {
+    if (codes && codes.length === 0)
+        return [];
+    const { rows } = await sql `
+    select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
+    ${codes ? sql `where d.code = any(${codes})` : sql ``}
+    order by d.code`.execute(db);
+    return rows.map(toDealer);
+}
+/** Contacts whose birthday is `date` (month-day; 29 Feb on 28 Feb in other years), with their dealer. */
+export async function birthdaysOn(db, date) {
+    const md = date.slice(5);
+    const y = Number(date.slice(0, 4));
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const mds = md === '02-28' && !leap ? ['02-28', '02-29'] : [md];
+    const { rows } = await sql `
+    select ${dealerColumns}, array_agg(c.name order by c.is_primary desc, c.id) as contacts
+    from dealer_contacts c
+    join dealers d on d.code = c.dealer_code
+    join regions r on r.id = d.region_id
+    where to_char(c.birthday, 'MM-DD') = any(${mds})
+    group by d.code, r.market_level
+    order by d.code`.execute(db);
+    return rows.map((r) => ({ ...toDealer(r), contacts: r.contacts }));
+}
+/** Dealers whose partnership started on this day of the year in an earlier year. */
+export async function anniversariesOn(db, date) {
+    const md = date.slice(5);
+    const y = Number(date.slice(0, 4));
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const mds = md === '02-28' && !leap ? ['02-28', '02-29'] : [md];
+    const { rows } = await sql `
+    select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
+    where to_char(d.partnership_start, 'MM-DD') = any(${mds}) and d.partnership_start < ${`${y}-01-01`}::date
+    order by d.code`.execute(db);
+    return rows.map(toDealer);
+}
+/** Dealers whose partnership started between two dates (the Nth-anniversary month, shifted back N years). */
+export async function dealersStartedBetween(db, from, to) {
+    const { rows } = await sql `
+    select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
+    where d.partnership_start between ${from}::date and ${to}::date
+    order by d.code`.execute(db);
+    return rows.map(toDealer);
+}
+/** Order lines of some dealers placed in [from, before), for the policy engine's qualifying amount. */
+export async function orderLinesBetween(db, codes, from, before) {
+    const out = new Map();
+    if (codes.length === 0)
+        return out;
+    const rows = await db
+        .selectFrom('orders as o')
+        .innerJoin('order_lines as l', 'l.order_no', 'o.order_no')
+        .select(['o.dealer_code', 'o.placed_at', 'o.status', 'l.category', 'l.amount_fen'])
+        .where('o.dealer_code', 'in', codes)
+        .where('o.placed_at', '>=', from)
+        .where('o.placed_at', '<', before)
+        .execute();
+    for (const r of rows) {
+        const list = out.get(r.dealer_code) ?? [];
+        list.push({ placedAt: r.placed_at, orderStatus: r.status, category: r.category, amountFen: r.amount_fen });
+        out.set(r.dealer_code, list);
+    }
+    return out;
+}
+/** Every active policy (validated), e.g. ANNIV-3Y. */
+export async function loadActivePolicies(db) {
+    const rows = await db
+        .selectFrom('policies')
+        .select(['code', 'spec'])
+        .where('active', '=', true)
+        .orderBy('code')
+        .execute();
+    const out = [];
+    for (const r of rows) {
+        const spec = typeof r.spec === 'string' ? JSON.parse(r.spec) : r.spec;
+        const parsed = policySchema.safeParse(spec);
+        if (parsed.success)
+            out.push(parsed.data);
+    }
+    return out;
+}
+/**
+ * Every dealer's stock positions: on hand, units sold in core/stock's sell-through window (`[date − 30, date)`, the
+ * window the chat's stock answers use, so push and chat agree), lead time and MOQ.
+ */
+export async function stockPositions(db, date) {
+    const window = sellThroughWindow(date);
+    const { rows } = await sql `
+    with sold as (
+      select dealer_code, sku, sum(qty) as qty from sell_through
+      where day >= ${window.from}::date and day < ${window.before}::date
+      group by dealer_code, sku
+    )
+    select di.dealer_code, di.sku, p.name, p.unit, di.qty as on_hand, coalesce(s.qty, 0) as sold30,
+      p.lead_time_days, p.moq, p.order_multiple
+    from dealer_inventory di
+    join products p on p.sku = di.sku
+    left join sold s on s.dealer_code = di.dealer_code and s.sku = di.sku
+    order by di.dealer_code, di.sku`.execute(db);
+    const out = new Map();
+    for (const r of rows) {
+        const code = r.dealer_code;
+        const list = out.get(code) ?? [];
+        list.push({
+            sku: r.sku,
+            name: r.name,
+            unit: r.unit,
+            onHand: Number(r.on_hand),
+            sold30: Number(r.sold30),
+            leadTimeDays: Number(r.lead_time_days),
+            moq: Number(r.moq),
+            orderMultiple: Number(r.order_multiple),
+        });
+        out.set(code, list);
+    }
+    return out;
+}
+/** Units sold per dealer in the last 28 days and the 28 before. */
+export async function sellThroughTrends(db, date) {
+    const { rows } = await sql `
+    select dealer_code,
+      coalesce(sum(qty) filter (where day >= ${date}::date - 28), 0) as last28,
+      coalesce(sum(qty) filter (where day < ${date}::date - 28), 0) as prev28
+    from sell_through
+    where day >= ${date}::date - 56 and day < ${date}::date
+    group by dealer_code`.execute(db);
+    return new Map(rows.map((r) => [r.dealer_code, { last28: Number(r.last28), prev28: Number(r.prev28) }]));
+}
+/** Receivables past their due date and not fully paid, per dealer. */
+export async function overdueReceivables(db, date) {
+    const { rows } = await sql `
+    select dealer_code, sum(amount_fen - paid_fen) as amount, max(${date}::date - due_date) as max_days, count(*) as n
+    from receivables
+    where due_date < ${date}::date and paid_fen < amount_fen
+    group by dealer_code`.execute(db);
+    return new Map(rows.map((r) => [
+        r.dealer_code,
+        { amountFen: Number(r.amount), maxDaysOverdue: Number(r.max_days), count: Number(r.n) },
+    ]));
+}
+/** Which of these dedupe keys are already in the outbox (re-runs and "once per N days" checks). */
+export async function existingDedupeKeys(db, keys) {
+    const found = new Set();
+    for (let i = 0; i < keys.length; i += 5000) {
+        const chunk = keys.slice(i, i + 5000);
+        const { rows } = await sql `
+      select dedupe_key from outbox where dedupe_key = any(${chunk})`.execute(db);
+        for (const r of rows)
+            found.add(r.dedupe_key);
+    }
+    return found;
+}
+/** Dealers without an order for `days` days (or none since a partnership at least that old). */
+export async function silentDealers(db, date, days = 90) {
+    const { rows } = await sql `
+    with last as (
+      select dealer_code, max((placed_at at time zone 'Asia/Shanghai')::date) as last_day
+      from orders where status <> 'cancelled' and placed_at < ${`${date}T00:00:00+08:00`}::timestamptz
+      group by dealer_code
+    )
+    select ${dealerColumns}, to_char(last.last_day, 'YYYY-MM-DD') as last_day, ${date}::date - last.last_day as since
+    from dealers d
+    join regions r on r.id = d.region_id
+    left join last on last.dealer_code = d.code
+    where (last.last_day is null and d.partnership_start <= ${date}::date - ${days}::int)
+       or last.last_day <= ${date}::date - ${days}::int
+    order by d.code`.execute(db);
+    return rows.map((r) => ({
+        ...toDealer(r),
+        lastOrderDate: r.last_day ?? null,
+        daysSinceLastOrder: r.since === null || r.since === undefined ? null : Number(r.since),
+    }));
+}
+/** The last `n` non-cancelled orders of some dealers, each with its three biggest lines' product names. */
+export async function lastOrders(db, codes, n = 3) {
+    const out = new Map();
+    if (codes.length === 0)
+        return out;
+    const { rows } = await sql `
+    with ranked as (
+      select o.order_no, o.dealer_code, o.placed_at, o.total_fen,
+        row_number() over (partition by o.dealer_code order by o.placed_at desc, o.order_no desc) as rn
+      from orders o
+      where o.dealer_code = any(${codes}) and o.status <> 'cancelled'
+    )
+    select k.dealer_code, to_char(k.placed_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD') as day, k.total_fen,
+      (select array_agg(x.name) from (
+         select p.name from order_lines l join products p on p.sku = l.sku
+         where l.order_no = k.order_no order by l.amount_fen desc, l.line_no limit 3) x) as products
+    from ranked k where k.rn <= ${n}
+    order by k.dealer_code, k.placed_at desc, k.order_no desc`.execute(db);
+    for (const r of rows) {
+        const list = out.get(r.dealer_code) ?? [];
+        list.push({ date: r.day, amountFen: Number(r.total_fen), products: r.products ?? [] });
+        out.set(r.dealer_code, list);
+    }
+    return out;
+}
+/**
+ * What active dealers (an order in the last 90 days) bought in the last 90 days, by market level, tag ('' = all
+ * dealers of the level) and product: the "similar dealers order …" part of an activation plan.
+ */
+export async function peerPurchases(db, date) {
+    const since = `${date}T00:00:00+08:00`;
+    const { rows } = await sql `
+    with active_lines as (
+      select r.market_level, d.tags, l.sku, l.amount_fen
+      from orders o
+      join order_lines l on l.order_no = o.order_no
+      join dealers d on d.code = o.dealer_code
+      join regions r on r.id = d.region_id
+      where o.status <> 'cancelled'
+        and o.placed_at >= ${since}::timestamptz - interval '90 days' and o.placed_at < ${since}::timestamptz
+    ),
+    tagged as (
+      select market_level, unnest(tags || array['']) as tag, sku, amount_fen from active_lines
+    )
+    select t.market_level, t.tag, p.name, sum(t.amount_fen) as amount
+    from tagged t join products p on p.sku = t.sku
+    group by t.market_level, t.tag, p.name`.execute(db);
+    return rows.map((r) => ({ marketLevel: r.market_level, tag: r.tag, name: r.name, amountFen: Number(r.amount) }));
+}
+export async function loadSuccessCases(db) {
+    const rows = await db.selectFrom('success_cases').selectAll().orderBy('id').execute();
+    return rows.map((r) => ({
+        id: r.id,
+        title: r.title,
+        body: r.body,
+        tags: r.tags,
+        tier: r.tier,
+        dealerCode: r.dealer_code,
+    }));
+}
+/** Dedupe keys of every success case pushed before (`care.case:<dealer>:<monday>:<case id>`). */
+export async function sentSuccessCaseKeys(db) {
+    const rows = await db.selectFrom('outbox').select('dedupe_key').where('kind', '=', 'care.success_case').execute();
+    return rows.map((r) => r.dedupe_key);
+}
+//# sourceMappingURL=care.repository.js.map

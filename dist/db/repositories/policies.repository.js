@@ -1,0 +1,169 @@
+import { sql } from 'kysely';
+import { PolicyError, policySchema } from '../../core/policies/policy.types.js';
+function toRecord(row) {
+    const parsed = policySchema.safeParse(row.spec);
+    if (!parsed.success) {
+        const where = parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.')}: ${i.message}`)
+            .join('; ');
+        throw new PolicyError('POLICY.INVALID_FILE', `stored policy ${row.code} is invalid: ${where}`);
+    }
+    const policy = parsed.data;
+    return { policy, active: row.active, promoted: row.promoted };
+}
+/** Start of an Asia/Shanghai date, as an instant (orders are filtered on placed_at). */
+const dayStart = (date) => new Date(`${date}T00:00:00+08:00`);
+const nextDayStart = (date) => new Date(dayStart(date).getTime() + 86_400_000);
+/** Policies, dealers' order lines and policy deliveries in PostgreSQL (implements core's PolicyStore). */
+export class PolicyRepository {
+    db;
+    constructor(db) {
+        this.db = db;
+    }
+    /**
+     * Every stored policy. A stored spec that fails validation throws — or, with `skipInvalid` (ordering and lookups
+     * that must not stop over one broken policy row), is left out.
+     */
+    async listPolicies(opts = {}) {
+        const rows = await this.db
+            .selectFrom('policies')
+            .select(['code', 'spec', 'active', 'promoted'])
+            .orderBy('code')
+            .execute();
+        if (!opts.skipInvalid)
+            return rows.map(toRecord);
+        return rows.flatMap((r) => {
+            try {
+                return [toRecord(r)];
+            }
+            catch {
+                return [];
+            }
+        });
+    }
+    async findPolicy(code) {
+        const row = await this.db
+            .selectFrom('policies')
+            .select(['code', 'spec', 'active', 'promoted'])
+            .where('code', '=', code)
+            .executeTakeFirst();
+        return row ? toRecord(row) : null;
+    }
+    async setPromoted(code, promoted) {
+        await this.db.updateTable('policies').set({ promoted }).where('code', '=', code).execute();
+    }
+    dealers() {
+        return this.db.selectFrom('dealers').select(['code', 'name', 'tier', 'tags', 'partnership_start']);
+    }
+    async findDealer(code) {
+        const row = await this.dealers().where('code', '=', code).executeTakeFirst();
+        return row ? toDealer(row) : null;
+    }
+    async listDealers() {
+        return (await this.dealers().orderBy('code').execute()).map(toDealer);
+    }
+    async orderLines(dealerCodes, from, to) {
+        if (dealerCodes.length === 0)
+            return [];
+        const rows = await this.db
+            .selectFrom('order_lines as l')
+            .innerJoin('orders as o', 'o.order_no', 'l.order_no')
+            .leftJoin('products as p', 'p.sku', 'l.sku')
+            .select([
+            'o.dealer_code',
+            'o.status',
+            'o.placed_at',
+            'l.sku',
+            'l.category',
+            'l.amount_fen',
+            'l.discount_fen',
+            'p.tags',
+        ])
+            .where('o.dealer_code', 'in', [...dealerCodes])
+            .where('o.placed_at', '>=', dayStart(from))
+            .where('o.placed_at', '<', nextDayStart(to))
+            .orderBy('o.placed_at')
+            .orderBy('l.order_no')
+            .orderBy('l.line_no')
+            .execute();
+        return rows.map((r) => ({
+            dealerCode: r.dealer_code,
+            orderStatus: r.status,
+            placedAt: r.placed_at,
+            sku: r.sku,
+            category: r.category,
+            amountFen: r.amount_fen,
+            discountFen: r.discount_fen,
+            productTags: r.tags ?? [],
+        }));
+    }
+    async deliveries(policyCode) {
+        const rows = await this.db
+            .selectFrom('policy_deliveries as d')
+            .leftJoin('outbox as o', 'o.id', 'd.outbox_id')
+            .select(['d.policy_code', 'd.dealer_code', 'd.cohort', 'd.pushed_at', 'd.feedback', 'o.status'])
+            .where('d.policy_code', '=', policyCode)
+            .orderBy('d.dealer_code')
+            .execute();
+        return rows.map((r) => ({
+            policyCode: r.policy_code,
+            dealerCode: r.dealer_code,
+            cohort: r.cohort,
+            pushedAt: r.pushed_at,
+            outboxStatus: r.status,
+            feedback: r.feedback,
+        }));
+    }
+    async recordDelivery(d) {
+        const rows = await this.db
+            .insertInto('policy_deliveries')
+            .values({
+            policy_code: d.policyCode,
+            dealer_code: d.dealerCode,
+            cohort: d.cohort,
+            // The push's outbox row, written just before in the same transaction.
+            outbox_id: sql `(select id from outbox where dedupe_key = ${d.dedupeKey})`,
+            pushed_at: d.pushedAt,
+        })
+            .onConflict((oc) => oc.columns(['policy_code', 'dealer_code']).doNothing())
+            .returning('dealer_code')
+            .execute();
+        return rows.length > 0;
+    }
+    async recentDeliveries(dealerCode, since) {
+        const rows = await this.db
+            .selectFrom('policy_deliveries as d')
+            .innerJoin('policies as p', 'p.code', 'd.policy_code')
+            .select(['d.policy_code', 'p.kind'])
+            .where('d.dealer_code', '=', dealerCode)
+            .where('d.pushed_at', '>=', since)
+            .execute();
+        return rows.map((r) => ({ policyCode: r.policy_code, kind: r.kind }));
+    }
+    async recordFeedback(dealerCode, policyCodes, feedback) {
+        if (policyCodes.length === 0)
+            return 0;
+        const res = await this.db
+            .updateTable('policy_deliveries')
+            .set({ feedback })
+            .where('dealer_code', '=', dealerCode)
+            .where('policy_code', 'in', [...policyCodes])
+            .where('feedback', 'is', null)
+            .executeTakeFirst();
+        return Number(res.numUpdatedRows);
+    }
+}
+function toDealer(row) {
+    return { code: row.code, name: row.name, tier: row.tier, tags: row.tags, partnershipStart: row.partnership_start };
+}
+/**
+ * Transactions for the policies capability. `notifierFor` builds the outbox notifier on the transaction
+ * (the bot's outboxNotifier: db/ may not import bot/). PGlite: inside, only the transaction's handle is used.
+ */
+export function policyUnitOfWork(db, notifierFor) {
+    return {
+        run: (fn) => db.transaction().execute((trx) => fn(new PolicyRepository(trx), notifierFor(trx))),
+    };
+}
+//# sourceMappingURL=policies.repository.js.map
