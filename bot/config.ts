@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
@@ -6,9 +7,8 @@ import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.
  * Pure: the same env gives the same frozen config; every bad key is reported at once.
  */
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+// 1/true/yes/on/y/enabled and 0/false/no/off/n/disabled, any case; an empty value (`KEY=`) is false, as it always was.
+const bool = z.stringbool({ falsy: ['false', '0', 'no', 'off', 'n', 'disabled', ''] });
 const optionalString = z
   .string()
   .optional()
@@ -76,7 +76,7 @@ export interface AppConfig {
   } | null;
   sandbox: boolean;
   pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
-  scheduler: { enabled: boolean; timezone: 'Asia/Shanghai' };
+  scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
 }
@@ -146,7 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },
-    scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: 'Asia/Shanghai' as const },
+    scheduler: { enabled: e.SCHEDULER_ENABLED, timezone: BUSINESS_TIME_ZONE },
     needs: { sla: sla! },
   });
 }

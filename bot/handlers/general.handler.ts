@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import { commonReplies } from '../replies/common.replies.js';
 import { ordersReplies } from '../replies/orders.replies.js';
 import { orderService } from './orders.services.js';
@@ -70,7 +71,7 @@ export const generalHandlers: HandlerRegistry = {
       return reply('近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。');
     const fmt = (d: Date) =>
       d.toLocaleString('zh-CN', {
-        timeZone: 'Asia/Shanghai',
+        timeZone: BUSINESS_TIME_ZONE,
         month: 'numeric',
         day: 'numeric',
         hour: '2-digit',

@@ -1,3 +1,4 @@
+import { shanghaiMinute } from '../../core/common/time.js';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../db/schema.js';
 import type { JobContext, JobDefinition } from './job.types.js';
@@ -77,5 +78,5 @@ export async function runJobInSlot(
 
 /** The slot of a scheduled firing: its minute in Asia/Shanghai, so every instance names it the same. */
 export function slotOf(at: Date): string {
-  return new Date(Math.floor(at.getTime() / 60_000) * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  return shanghaiMinute(at);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
-import { shanghaiDate } from '../../core/common/time.js';
+import { BUSINESS_TIME_ZONE, shanghaiDate, shanghaiInstant } from '../../core/common/time.js';
 import type { Database } from '../../db/schema.js';
 import { type JobRunOutcome, runJobInSlot, slotOf } from './job-runner.js';
 import type { JobContext, JobDefinition } from './job.types.js';
@@ -24,7 +24,7 @@ export function todaysFiring(cronExpr: string, now: Date): Date | null {
   const weekday = new Date(Date.UTC(y, m - 1, d)).getUTCDay();
   const dowOk = dow === '*' || (/^\d+$/.test(dow) && Number(dow) % 7 === weekday);
   if (!fieldMatches(dom, d) || !fieldMatches(month, m) || !dowOk) return null;
-  const at = new Date(`${date}T${hour.padStart(2, '0')}:${min.padStart(2, '0')}:00+08:00`);
+  const at = shanghaiInstant(date, `${hour.padStart(2, '0')}:${min.padStart(2, '0')}`);
   return at <= now ? at : null;
 }
 
@@ -68,7 +68,7 @@ export class Scheduler {
           const now = new Date();
           void this.track(runJobInSlot(this.db, job, slotOf(now), this.instance, { ...this.ctx, now }));
         },
-        { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
+        { timezone: BUSINESS_TIME_ZONE, name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
     }

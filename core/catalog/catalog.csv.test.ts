@@ -6,7 +6,9 @@ const HEADER = 'sku,name,category,series,unit,list_price,moq,tags,aliases';
 
 describe('parseCatalogCsv', () => {
   it('reads a row: yuan to fen, lists split on |, defaults for multiple and lead time', () => {
-    const [p] = parseCatalogCsv(`${HEADER}\nKW-N60,窄边框平开窗 N60,windows,窄边框,套,1280.5,10,网红|高端,N60|窄边60\n`);
+    const [p] = parseCatalogCsv(
+      `${HEADER}\nKW-N60,窄边框平开窗 N60,windows,窄边框,套,1280.5,10,网红|高端,N60|窄边60\n`,
+    );
     expect(p).toEqual({
       sku: 'KW-N60',
       name: '窄边框平开窗 N60',
