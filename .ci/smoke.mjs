@@ -45,7 +45,12 @@ const started = performance.now();
 // Its own process group, so the check below sees every descendant (npm → sh → node).
 const child = spawn(cmd, args, { env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
 let exit = null;
-const exited = new Promise((r) => child.on('exit', (code, signal) => r((exit = { code, signal }))));
+const exited = new Promise((resolve) =>
+  child.on('exit', (code, signal) => {
+    exit = { code, signal };
+    resolve(exit);
+  }),
+);
 
 let failure = null;
 try {
