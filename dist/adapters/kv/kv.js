@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=kv.js.map

@@ -1,2 +1,0 @@
-export const reply = (...bodies) => ({ replies: bodies.map((body) => ({ body })) });
-//# sourceMappingURL=turn.js.map

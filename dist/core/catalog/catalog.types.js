@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=catalog.types.js.map

@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=notifier.port.js.map

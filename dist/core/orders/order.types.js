@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=order.types.js.map
