@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -61,5 +62,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe(
       'postgres',
     );
+  });
+
+  it('reads booleans with z.stringbool: any case, on/off too; empty is false; anything else stops boot', () => {
+    expect(loadConfig({ SCHEDULER_ENABLED: 'OFF' }).scheduler.enabled).toBe(false);
+    expect(loadConfig({ SCHEDULER_ENABLED: '' }).scheduler.enabled).toBe(false);
+    expect(loadConfig({}).scheduler.enabled).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'production', SEED_ON_EMPTY: 'Yes' }).seed.onEmpty).toBe(true);
+    expect(loadConfig({ SANDBOX: ' no ' }).sandbox).toBe(false);
+    expect(() => loadConfig({ SCHEDULER_ENABLED: 'maybe' })).toThrow(/SCHEDULER_ENABLED/);
+  });
+});
+
+describe('LangSmith tracing', () => {
+  // @langchain/core turns tracing on when one of these is "true"; nothing the project ships may set one.
+  const TRACING = /LANG(?:SMITH|CHAIN)_TRACING(?:_V2)?\W{0,3}(?:=|:|\s)\W{0,3}true/i;
+  const setsTracing = (text: string) => text.split('\n').some((l) => !l.trim().startsWith('#') && TRACING.test(l));
+  it.each(['.env.example', 'Dockerfile', 'package.json', '.ci/run'])('is not switched on by %s', (file) => {
+    expect(setsTracing(readFileSync(new URL(`../${file}`, import.meta.url), 'utf8'))).toBe(false);
+  });
+  it('the check sees a planted switch', () => {
+    expect(setsTracing('ENV LANGSMITH_TRACING=true')).toBe(true);
+    expect(setsTracing('"start": "LANGCHAIN_TRACING_V2=true node x"')).toBe(true);
+    expect(setsTracing('# LANGSMITH_TRACING=true enables it')).toBe(false);
   });
 });

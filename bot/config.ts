@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
+import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
@@ -7,9 +8,8 @@ import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.
  * Pure: the same env gives the same frozen config; every bad key is reported at once.
  */
 
-const bool = z
-  .enum(['1', '0', 'true', 'false', 'yes', 'no', ''])
-  .transform((v) => v === '1' || v === 'true' || v === 'yes');
+// 1/true/yes/on/y/enabled and 0/false/no/off/n/disabled, any case; an empty value (`KEY=`) is false, as it always was.
+const bool = z.stringbool({ falsy: ['false', '0', 'no', 'off', 'n', 'disabled', ''] });
 const optionalString = z
   .string()
   .optional()
@@ -79,7 +79,7 @@ export interface AppConfig {
   sandbox: boolean;
   pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
   /** `outboxRetentionDays`: sent and dead outbox rows older than this are pruned daily (outbox.prune). */
-  scheduler: { enabled: boolean; timezone: 'Asia/Shanghai'; outboxRetentionDays: number };
+  scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
 }
@@ -151,7 +151,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     },
     scheduler: {
       enabled: e.SCHEDULER_ENABLED,
-      timezone: 'Asia/Shanghai' as const,
+      timezone: BUSINESS_TIME_ZONE,
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },

@@ -1,18 +1,216 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, posix, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-/** DESIGN.md's import rules, checked on every source file (tests excluded: they may reach across for setup). */
+/**
+ * DESIGN.md's import rules and issue 11's, checked on every source file (tests excluded: they may reach across for
+ * setup). Each rule is a function over a virtual file map (repo-relative path → text), so a test can plant a
+ * violation and see the rule catch it.
+ */
+type Files = ReadonlyMap<string, string>;
+type Rule = (files: Files) => string[];
+
 const ROOT = resolve(import.meta.dirname, '..');
+const SOURCE_FOLDERS = ['bot', 'core', 'adapters', 'prompts', 'db'];
+
 const ALLOWED: Record<string, string[]> = {
   core: ['core'],
   db: ['db', 'core'],
   adapters: ['adapters', 'core'],
   prompts: ['prompts'],
 };
-// Packages that would drag infrastructure into the pure core.
-const CORE_FORBIDDEN_PACKAGES =
+// Packages that would drag infrastructure into the pure core (and into bot/nlu).
+const INFRASTRUCTURE_PACKAGES =
   /^(fastify|kysely|pg|ioredis|@langchain\/.*|langchain|node-cron|@wecom\/crypto|@electric-sql\/pglite|pino)$/;
+/** Packages core may use, each with the reason it is not infrastructure. */
+const CORE_ALLOWED_PACKAGES: Record<string, string> = {
+  'csv-parse/sync': 'a pure parser of text already in memory (no I/O, no streams); reads the catalog CSV',
+  'pinyin-pro': 'a pure text transform with its dictionary in memory (no I/O); matches dealer names said in pinyin',
+};
+
+// --- issue 11: bot/'s inner rules --------------------------------------------------------------------------------
+
+/** The composition root: the only bot/ files that may touch db/ and kysely values, and import any bot/ area. */
+const COMPOSITION_ROOT = ['bot/main.ts', 'bot/app.ts', 'bot/composition.ts'];
+/** Entry points that may import any bot/ area (the CLI wires its commands). */
+const ENTRY_POINTS = [...COMPOSITION_ROOT, 'bot/cli.ts'];
+/** bot/ files every area may import (leaves that depend on core only). */
+const SHARED = ['bot/config.ts'];
+/**
+ * The allowed direction inside bot/, top to bottom: an area imports only areas in a LOWER row (never its own row's
+ * other areas, never upward). So nothing imports api, cli or the HTTP server's assembly; handlers plug into dialog (which receives them from
+ * the composition root); replies are text only; nlu is a leaf over core.
+ */
+const BOT_LAYERS: readonly (readonly string[])[] = [
+  ['api', 'cli', 'server'],
+  ['channels', 'scheduler'],
+  ['handlers'],
+  ['dialog'],
+  ['pipeline'],
+  ['replies'],
+  ['nlu'],
+];
+
+/**
+ * Violations of issue 11's rules in today's code, until the helpers moving the code land (S1: SQL into db/,
+ * S2: composition root, handlers, dialog, api, cli; S3: scheduler rules into core). A listed violation that is gone
+ * fails the test too, so this list only shrinks. It must end empty.
+ */
+const PENDING: Record<string, readonly string[]> = {
+  'bot-no-db': [
+    'bot/scheduler/job-runner.ts → ../../db/schema.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/repositories/care.repository.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/repositories/dealers.repository.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/repositories/job-runs.repository.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/repositories/needs.repository.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/repositories/outbox-retention.repository.js (db/)',
+    'bot/scheduler/job.services.ts → ../../db/schema.js (db/)',
+    'bot/scheduler/job.types.ts → ../../db/schema.js (db/)',
+    'bot/scheduler/jobs/dealer-score.job.ts → ../../../db/repositories/pipeline.stores.js (db/)',
+    'bot/scheduler/jobs/pushes.ts → ../../../db/repositories/pipeline.stores.js (db/)',
+    'bot/scheduler/jobs/pushes.ts → ../../../db/schema.js (db/)',
+    'bot/scheduler/scheduler.ts → ../../db/schema.js (db/)',
+  ],
+  'bot-nlu-core-only': [],
+  'bot-layers': [
+    'bot/api/index.ts → ../services.js (services is not in BOT_LAYERS)',
+    'bot/cli/db.command.ts → ../composition.js (imports an entry point)',
+    'bot/cli/dealers.command.ts → ../composition.js (imports an entry point)',
+    'bot/cli/jobs.command.ts → ../composition.js (imports an entry point)',
+    'bot/cli/needs.command.ts → ../composition.js (imports an entry point)',
+    'bot/cli/policy.command.ts → ../composition.js (imports an entry point)',
+    'bot/cli/rebate.command.ts → ../composition.js (imports an entry point)',
+    'bot/dialog/engine.ts → ../services.js (services is not in BOT_LAYERS)',
+    'bot/dialog/turn.ts → ../services.js (services is not in BOT_LAYERS)',
+    'bot/services.ts → ./scheduler/job-runner.js (services is not in BOT_LAYERS)',
+    'bot/services.ts → ./scheduler/job.types.js (services is not in BOT_LAYERS)',
+  ],
+  'handlers-no-siblings': [],
+};
+
+// --- reading imports ---------------------------------------------------------------------------------------------
+
+interface ImportRef {
+  spec: string;
+  /** `import type …`, `export type …`, or every named specifier marked `type`. */
+  typeOnly: boolean;
+}
+
+const STATEMENT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?([^'";]*?)\s*from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(text: string): ImportRef[] {
+  return [...text.matchAll(STATEMENT)].map((m) => {
+    if (m[5] ?? m[6]) return { spec: (m[5] ?? m[6])!, typeOnly: false };
+    const clause = m[3]!.trim();
+    const named = /^\{([^}]*)\}$/.exec(clause);
+    const allTypes =
+      named !== null &&
+      named[1]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+        .every((s) => s.startsWith('type '));
+    return { spec: m[4]!, typeOnly: Boolean(m[2]) || allTypes };
+  });
+}
+
+/** The repo-relative file a relative specifier points at (`.js` stands for the `.ts` source). */
+function target(from: string, spec: string): string {
+  return posix.normalize(posix.join(posix.dirname(from), spec)).replace(/\.js$/, '.ts');
+}
+
+function eachImport(files: Files, under: string, visit: (file: string, ref: ImportRef) => string | null): string[] {
+  const out: string[] = [];
+  for (const [file, text] of files) {
+    if (!file.startsWith(under)) continue;
+    for (const ref of importsOf(text)) {
+      const problem = visit(file, ref);
+      if (problem !== null) out.push(`${file} → ${ref.spec}${problem ? ` (${problem})` : ''}`);
+    }
+  }
+  return out.sort();
+}
+
+// --- the rules ---------------------------------------------------------------------------------------------------
+
+const folderRule =
+  (folder: string): Rule =>
+  (files) =>
+    eachImport(files, `${folder}/`, (file, { spec }) => {
+      if (spec.startsWith('.')) return ALLOWED[folder]!.includes(target(file, spec).split('/')[0]!) ? null : '';
+      if (folder === 'prompts') return spec.startsWith('node:') ? null : '';
+      if (folder === 'core') {
+        if (INFRASTRUCTURE_PACKAGES.test(spec)) return 'infrastructure package';
+        if (!spec.startsWith('node:') && !(spec in CORE_ALLOWED_PACKAGES) && spec !== 'zod') return 'not allow-listed';
+      }
+      return null;
+    });
+
+const envRule: Rule = (files) =>
+  [...files]
+    .filter(([, text]) => /process\.env/.test(text))
+    .map(([file]) => file)
+    .filter((f) => f !== 'bot/config.ts');
+
+/** bot/ outside the composition root: no kysely values, nothing from db/ (not even types). */
+const botNoDb: Rule = (files) =>
+  eachImport(files, 'bot/', (file, ref) => {
+    if (COMPOSITION_ROOT.includes(file)) return null;
+    if (ref.spec === 'kysely' && !ref.typeOnly) return 'kysely value';
+    if (ref.spec.startsWith('.') && target(file, ref.spec).startsWith('db/')) return 'db/';
+    return null;
+  });
+
+/** bot/nlu imports only core and itself (and non-infrastructure packages). */
+const nluCoreOnly: Rule = (files) =>
+  eachImport(files, 'bot/nlu/', (file, { spec }) => {
+    if (spec.startsWith('.')) {
+      const t = target(file, spec);
+      return t.startsWith('core/') || t.startsWith('bot/nlu/') ? null : '';
+    }
+    return INFRASTRUCTURE_PACKAGES.test(spec) ? 'infrastructure package' : null;
+  });
+
+/** The bot/ area of a file: its first folder under bot/, or the file name for bot/*.ts. */
+function botArea(file: string): string {
+  const rest = file.slice('bot/'.length);
+  return rest.includes('/') ? rest.split('/')[0]! : rest.replace(/\.ts$/, '');
+}
+const layerOf = (area: string) => BOT_LAYERS.findIndex((row) => row.includes(area));
+
+const botLayers: Rule = (files) =>
+  eachImport(files, 'bot/', (file, { spec }) => {
+    if (ENTRY_POINTS.includes(file) || SHARED.includes(file) || !spec.startsWith('.')) return null;
+    const to = target(file, spec);
+    if (!to.startsWith('bot/') || SHARED.includes(to)) return null;
+    const [from, into] = [botArea(file), botArea(to)];
+    if (from === into) return null;
+    if (layerOf(from) < 0) return `${from} is not in BOT_LAYERS`;
+    if (ENTRY_POINTS.includes(to)) return 'imports an entry point';
+    if (layerOf(into) < 0) return `${into} is not in BOT_LAYERS`;
+    return layerOf(into) > layerOf(from) ? null : `${from} may not import ${into}`;
+  });
+
+/** A handler does not reach into another handler (shared steps live in dialog or core). */
+const handlersNoSiblings: Rule = (files) =>
+  eachImport(files, 'bot/handlers/', (file, { spec }) => {
+    if (!spec.startsWith('.') || !file.endsWith('.handler.ts')) return null;
+    const to = target(file, spec);
+    return to.startsWith('bot/handlers/') && to.endsWith('.handler.ts') ? '' : null;
+  });
+
+/** Production code imports only production dependencies: the image runs `npm ci --omit=dev`. */
+const productionDeps =
+  (dependencies: readonly string[]): Rule =>
+  (files) =>
+    eachImport(files, '', (_file, { spec, typeOnly }) => {
+      if (typeOnly || spec.startsWith('.') || spec.startsWith('node:')) return null;
+      const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
+      return dependencies.includes(pkg) ? null : 'not in dependencies';
+    });
+
+// --- the repository ----------------------------------------------------------------------------------------------
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -22,38 +220,116 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8');
-  return [
-    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g),
-  ].map((m) => (m[1] ?? m[2])!);
+const repo: Files = new Map(
+  SOURCE_FOLDERS.flatMap((f) => sourceFiles(join(ROOT, f))).map((p) => [
+    relative(ROOT, p).split('\\').join('/'),
+    readFileSync(p, 'utf8'),
+  ]),
+);
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+
+/** Violations minus the pending ones; a pending entry that no longer occurs is reported too. */
+function enforce(name: keyof typeof PENDING, found: string[]): { unexpected: string[]; stale: string[] } {
+  const pending = PENDING[name]!;
+  return { unexpected: found.filter((v) => !pending.includes(v)), stale: pending.filter((v) => !found.includes(v)) };
 }
 
 describe('layout and import rules (DESIGN.md)', () => {
   for (const [folder, allowed] of Object.entries(ALLOWED)) {
     it(`${folder}/ imports only ${allowed.join(', ')}`, () => {
-      const violations: string[] = [];
-      for (const file of sourceFiles(join(ROOT, folder))) {
-        for (const spec of importsOf(file)) {
-          if (spec.startsWith('.')) {
-            const target = relative(ROOT, resolve(file, '..', spec)).split('/')[0]!;
-            if (!allowed.includes(target)) violations.push(`${relative(ROOT, file)} → ${spec}`);
-          } else if (folder === 'prompts' && !spec.startsWith('node:')) {
-            violations.push(`${relative(ROOT, file)} → ${spec}`);
-          } else if (folder === 'core' && CORE_FORBIDDEN_PACKAGES.test(spec)) {
-            violations.push(`${relative(ROOT, file)} → ${spec}`);
-          }
-        }
-      }
-      expect(violations).toEqual([]);
+      expect(folderRule(folder)(repo)).toEqual([]);
     });
   }
 
   it('reads process.env only in bot/config.ts', () => {
-    const readers = ['bot', 'core', 'adapters', 'db', 'prompts']
-      .flatMap((f) => sourceFiles(join(ROOT, f)))
-      .filter((f) => /process\.env/.test(readFileSync(f, 'utf8')))
-      .map((f) => relative(ROOT, f));
-    expect(readers).toEqual(['bot/config.ts']);
+    expect(envRule(repo)).toEqual([]);
+  });
+
+  it('ships only production dependencies from production code', () => {
+    expect(productionDeps(Object.keys(pkg.dependencies))(repo)).toEqual([]);
+  });
+});
+
+describe('bot/ rules (issue 11)', () => {
+  const rules: Array<[keyof typeof PENDING, string, Rule]> = [
+    ['bot-no-db', 'bot/ outside the composition root imports no kysely values and nothing from db/', botNoDb],
+    ['bot-nlu-core-only', 'bot/nlu imports only core and itself', nluCoreOnly],
+    ['bot-layers', `bot/ areas import only downward: ${BOT_LAYERS.map((r) => r.join('|')).join(' → ')}`, botLayers],
+    ['handlers-no-siblings', 'a handler does not import another handler', handlersNoSiblings],
+  ];
+  for (const [name, title, rule] of rules) {
+    it(title, () => {
+      expect(enforce(name, rule(repo))).toEqual({ unexpected: [], stale: [] });
+    });
+  }
+});
+
+describe('each rule fails on a planted violation', () => {
+  const plant = (path: string, text: string): Files => new Map([[path, text]]);
+
+  it('core/ may not import db/ or infrastructure, and only allow-listed packages', () => {
+    expect(folderRule('core')(plant('core/x.ts', "import { a } from '../db/schema.js';"))).toHaveLength(1);
+    expect(folderRule('core')(plant('core/x.ts', "import { sql } from 'kysely';"))).toHaveLength(1);
+    expect(folderRule('core')(plant('core/x.ts', "import _ from 'lodash';"))).toHaveLength(1);
+    expect(folderRule('core')(plant('core/x.ts', "import { parse } from 'csv-parse/sync';"))).toEqual([]);
+  });
+
+  it('prompts/ imports nothing outside itself', () => {
+    expect(folderRule('prompts')(plant('prompts/x.ts', "import { z } from 'zod';"))).toHaveLength(1);
+  });
+
+  it('process.env outside bot/config.ts', () => {
+    expect(envRule(plant('adapters/x.ts', 'const k = process.env.KEY;'))).toEqual(['adapters/x.ts']);
+  });
+
+  it('a production import of a dev dependency', () => {
+    expect(productionDeps(['zod'])(plant('bot/x.ts', "import { run } from 'tsx';\nimport { z } from 'zod';"))).toEqual([
+      'bot/x.ts → tsx (not in dependencies)',
+    ]);
+  });
+
+  it('a kysely value or a db/ import (even type-only) in bot/ outside the composition root', () => {
+    const text = [
+      "import type { Kysely } from 'kysely';",
+      "import { type Kysely as K, sql } from 'kysely';",
+      "import type { Database } from '../../db/schema.js';",
+    ].join('\n');
+    expect(botNoDb(plant('bot/pipeline/x.ts', text))).toEqual([
+      'bot/pipeline/x.ts → ../../db/schema.js (db/)',
+      'bot/pipeline/x.ts → kysely (kysely value)',
+    ]);
+    expect(botNoDb(plant('bot/main.ts', text))).toEqual([]);
+  });
+
+  it('bot/nlu importing dialog or an infrastructure package', () => {
+    const text = "import { step } from '../dialog/engine.js';\nimport { a } from '../../core/catalog/pricing.js';";
+    expect(nluCoreOnly(plant('bot/nlu/x.ts', text))).toEqual(['bot/nlu/x.ts → ../dialog/engine.js']);
+    expect(nluCoreOnly(plant('bot/nlu/x.ts', "import { ChatOpenAI } from '@langchain/openai';"))).toHaveLength(1);
+  });
+
+  it('a back-edge, a same-row edge, an import of cli and an unknown area', () => {
+    expect(botLayers(plant('bot/dialog/engine.ts', "import { x } from '../handlers/needs.handler.js';"))).toEqual([
+      'bot/dialog/engine.ts → ../handlers/needs.handler.js (dialog may not import handlers)',
+    ]);
+    expect(botLayers(plant('bot/api/needs.routes.ts', "import { x } from '../cli/needs.command.js';"))).toHaveLength(1);
+    expect(botLayers(plant('bot/replies/x.ts', "import { x } from '../pipeline/outbox.js';"))).toHaveLength(1);
+    expect(botLayers(plant('bot/widgets/x.ts', "import { x } from '../replies/a.js';"))).toEqual([
+      'bot/widgets/x.ts → ../replies/a.js (widgets is not in BOT_LAYERS)',
+    ]);
+    // Downward edges, own area, config and the entry points are fine.
+    const fine = "import { a } from '../replies/a.js';\nimport { b } from './b.js';\nimport { c } from '../config.js';";
+    expect(botLayers(plant('bot/handlers/x.ts', fine))).toEqual([]);
+    expect(botLayers(plant('bot/main.ts', "import { x } from './cli/x.js';"))).toEqual([]);
+  });
+
+  it('a handler importing another handler', () => {
+    const text = "import { s } from './stock.handler.js';\nimport { r } from './guards.js';";
+    expect(handlersNoSiblings(plant('bot/handlers/orders.handler.ts', text))).toEqual([
+      'bot/handlers/orders.handler.ts → ./stock.handler.js',
+    ]);
+  });
+
+  it('a pending exception that no longer occurs is reported, so the list only shrinks', () => {
+    expect(enforce('bot-no-db', [])).toEqual({ unexpected: [], stale: [...PENDING['bot-no-db']!] });
   });
 });

@@ -2,6 +2,7 @@
  * The LLM adapter: intent proposals and explanation rephrasing through any OpenAI-compatible chat API.
  * Never throws: failures come back as values carrying a named error (LlmTimeout …) without message text or keys.
  */
+import { shanghaiDate } from '../../core/common/time.js';
 import { HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { ChatOpenAI } from '@langchain/openai';
 import { type Intent, type IntentProposal, intentProposalSchema, MANAGER_INTENTS } from './intent.schema.js';
@@ -110,10 +111,6 @@ export interface IntentLlm {
 
 const TOOL_NAME = 'extract_intent';
 const WEEKDAYS = ['星期日', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六'];
-
-function shanghaiToday(): string {
-  return new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
-}
 
 function weekdayOf(date: string): string | undefined {
   const d = new Date(`${date}T00:00:00Z`);
@@ -228,7 +225,7 @@ export function createIntentLlm(config: LlmConfig, prompts: LlmPrompts): IntentL
     async proposeIntent(text, context, catalogSkus) {
       const started = Date.now();
       const catalog: CatalogHint[] = catalogSkus.map((c) => (typeof c === 'string' ? { sku: c } : c));
-      const today = context.today ?? shanghaiToday();
+      const today = context.today ?? shanghaiDate(new Date());
       const weekday = weekdayOf(today);
       const system = prompts.intentSystem({ catalog, today, ...(weekday ? { weekday } : {}) });
       const user = prompts.intentUser(text, {

@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../core/common/time.js';
 import { parseNumber } from './numbers.js';
 
 /**
@@ -5,7 +6,6 @@ import { parseNumber } from './numbers.js';
  * Works on normalised text (see normalize.ts).
  */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const DAY_MS = 86_400_000;
 
 export interface DateMatch {
@@ -21,8 +21,7 @@ export interface DateMatch {
 type Day = number;
 
 function todayIn(now: Date): Day {
-  const local = now.getTime() + SHANGHAI_OFFSET_MS;
-  return Math.floor(local / DAY_MS) * DAY_MS;
+  return Date.parse(shanghaiDate(now));
 }
 const ymd = (y: number, m: number, d: number): Day => Date.UTC(y, m - 1, d);
 const iso = (d: Day) => new Date(d).toISOString().slice(0, 10);
@@ -32,7 +31,7 @@ const parts = (d: Day) => {
 };
 const daysIn = (y: number, m: number) => new Date(Date.UTC(y, m, 0)).getUTCDate();
 
-export { shanghaiDate } from '../../core/common/time.js';
+export { shanghaiDate };
 
 const CN_NUM = '[0-9零〇一二两三四五六七八九十]{1,3}';
 const WEEKDAY: Record<string, number> = {

@@ -1,7 +1,20 @@
-import type { IntentLlm, IntentProposal } from '../../adapters/llm/llm.client.js';
+import type { z } from 'zod';
+import type { Intent } from '../../core/common/intents.js';
+import type { proposedSlotsSchema } from '../../core/common/slots.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import type { CatalogMatcher } from './catalog.matcher.js';
 import type { FallbackParser, Slots } from './nlu.types.js';
+
+type ProposedSlots = z.infer<typeof proposedSlotsSchema>;
+
+/** What the fallback needs of the LLM adapter (adapters/llm's IntentLlm is one); nlu itself imports only core. */
+export interface IntentProposer {
+  proposeIntent(
+    text: string,
+    context: { sender?: 'dealer' | 'manager'; awaiting?: 'order_confirm' | 'need_rating' | null; today?: string },
+    catalog: ReadonlyArray<{ sku: string; name?: string; aliases?: readonly string[] }>,
+  ): Promise<{ ok: true; proposal: { intent: Intent; slots: ProposedSlots } } | { ok: false }>;
+}
 
 /** Confidence given to a validated LLM proposal: above "unsure", below a clear rule match. */
 const LLM_CONFIDENCE = 0.7;
@@ -10,7 +23,7 @@ const LLM_CONFIDENCE = 0.7;
  * The LLM as a second opinion for messages the rules are unsure of. Its proposal has already been checked against
  * the schema, the sender's role and the catalog by the adapter; any failure means "no opinion" (the rules stand).
  */
-export function llmFallback(llm: IntentLlm, catalog: () => CatalogMatcher): FallbackParser {
+export function llmFallback(llm: IntentProposer, catalog: () => CatalogMatcher): FallbackParser {
   return async (text, ctx) => {
     const hints = catalog().products.map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases }));
     const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
@@ -24,7 +37,7 @@ export function llmFallback(llm: IntentLlm, catalog: () => CatalogMatcher): Fall
  * The proposal's slots as the rules would give them: only items naming a catalog SKU (a bare mention cannot be
  * ordered), and a date only if it is a real calendar day (2026-02-30 passes a pattern, not the calendar).
  */
-function toSlots(proposed: IntentProposal['slots']): Slots {
+function toSlots(proposed: ProposedSlots): Slots {
   const { items, date, ...rest } = proposed;
   const slots: Slots = { ...(rest as Slots) };
   const known = (items ?? []).filter((i): i is typeof i & { sku: string } => typeof i.sku === 'string');

@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../core/common/time.js';
 import type { Facts } from './facts.js';
 import type { Ref } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
@@ -7,7 +8,6 @@ import { parseNumber } from './numbers.js';
  * to something said before ("上次那单", "那个", "第一个"). All read the facts' normalised text.
  */
 
-const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
 const ym = (y: number, m: number) => {
   const d = new Date(Date.UTC(y, m - 1, 1));
   return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
@@ -15,9 +15,7 @@ const ym = (y: number, m: number) => {
 
 /** "这个月" / "上个月" / "10月份" / "2026年10月" → YYYY-MM (a month after the current one means last year's). */
 export function extractPeriod(k: string, now: Date): string | undefined {
-  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
-  const y = local.getUTCFullYear();
-  const m = local.getUTCMonth() + 1;
+  const [y, m] = shanghaiDate(now).split('-').map(Number) as [number, number];
   if (/这个?月|本月|当月|月初到现在/.test(k)) return ym(y, m);
   if (/上上个?月/.test(k)) return ym(y, m - 2);
   if (/上个?月|前一个月/.test(k)) return ym(y, m - 1);

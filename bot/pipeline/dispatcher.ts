@@ -4,7 +4,7 @@ import type { OutboxMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
 import { enqueue, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
-import type { PipelineTexts } from './texts.js';
+import type { PipelineTexts } from '../replies/pipeline.replies.js';
 import {
   DeferDelivery,
   sandboxTransport,

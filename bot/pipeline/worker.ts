@@ -5,7 +5,7 @@ import type { Identity, InboundMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
 import { enqueue, MAX_MESSAGE_BYTES, outboxNotifier, type Route } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
-import type { PipelineTexts } from './texts.js';
+import type { PipelineTexts } from '../replies/pipeline.replies.js';
 
 export interface StepInput<Services> {
   /** Bound to the turn's transaction: everything the step writes commits together with its replies, or not at all. */

@@ -1,8 +1,9 @@
 import type { Course } from '../../core/care/content.port.js';
+import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 
 const courseTime = (d: Date) =>
   d.toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: BUSINESS_TIME_ZONE,
     month: 'numeric',
     day: 'numeric',
     hour: '2-digit',

@@ -1,3 +1,4 @@
+import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
@@ -14,7 +15,7 @@ export function dateZh(iso: string): string {
 
 function timeZh(at: Date): string {
   return at.toLocaleString('zh-CN', {
-    timeZone: 'Asia/Shanghai',
+    timeZone: BUSINESS_TIME_ZONE,
     month: 'numeric',
     day: 'numeric',
     hour: '2-digit',

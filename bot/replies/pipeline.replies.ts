@@ -1,4 +1,14 @@
-import type { PipelineTexts } from '../pipeline/texts.js';
+/** The words the pipeline itself sends, handed to the worker and dispatcher by the composition root. */
+export interface PipelineTexts {
+  /** To a dealer whose message could not be handled: their manager follows up. */
+  parkedToDealer: string;
+  /** To anyone else whose message could not be handled. */
+  parkedToOthers: string;
+  /** To the manager's alert chat: a dealer's message needs a person. */
+  parkedAlert(dealerName: string, dealerCode: string, text: string): string;
+  /** To the manager: a push could not reach the dealer (KF window closed); pass it on. */
+  unreachable(dealerName: string, dealerCode: string, body: string): string;
+}
 
 /** What the pipeline sends on its own: apologies for a parked message, and hand-overs to the account manager. */
 export const pipelineReplies: PipelineTexts = {

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { shanghaiMinute } from '../../core/common/time.js';
 import type { JobRunStore } from '../../core/scheduling/ports.js';
 import type { Database } from '../../db/schema.js';
 import { jobRunStore } from './job.services.js';
@@ -47,5 +48,5 @@ export async function runJobInSlot(
 
 /** The slot of a scheduled firing: its minute in Asia/Shanghai, so every instance names it the same. */
 export function slotOf(at: Date): string {
-  return new Date(Math.floor(at.getTime() / 60_000) * 60_000 + 8 * 3600_000).toISOString().slice(0, 16);
+  return shanghaiMinute(at);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { type CronExpression, CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Kysely } from 'kysely';
-import { shanghaiDate } from '../../core/common/time.js';
+import { BUSINESS_TIME_ZONE, shanghaiDate } from '../../core/common/time.js';
 import type { Database } from '../../db/schema.js';
 import { type JobRunOutcome, runJobInSlot, slotOf } from './job-runner.js';
 import type { JobContext, JobDefinition } from './job.types.js';
@@ -19,7 +19,7 @@ export function todaysFiring(cronExpr: string, now: Date): Date | null {
   let expr: CronExpression;
   try {
     // 1 ms on: a firing exactly at `now` counts as passed.
-    expr = CronExpressionParser.parse(cronExpr, { currentDate: new Date(now.getTime() + 1), tz: 'Asia/Shanghai' });
+    expr = CronExpressionParser.parse(cronExpr, { currentDate: new Date(now.getTime() + 1), tz: BUSINESS_TIME_ZONE });
   } catch {
     return null;
   }
@@ -68,7 +68,7 @@ export class Scheduler {
           const now = new Date();
           void this.track(runJobInSlot(this.db, job, slotOf(now), this.instance, { ...this.ctx, now }));
         },
-        { timezone: 'Asia/Shanghai', name: job.name, noOverlap: true },
+        { timezone: BUSINESS_TIME_ZONE, name: job.name, noOverlap: true },
       );
       this.tasks.push(task);
     }

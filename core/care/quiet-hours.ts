@@ -3,8 +3,9 @@
  * monthly re-tiering and policy pushes alike: nothing reaches a dealer between 21:00 and 08:30, and bulk sends never
  * land on :00 or :30 (WeCom throttles the crowd there), so each message gets a `notBefore` at a minute offset.
  */
+import { shanghaiDayStart, shanghaiMinuteOfDay } from '../common/time.js';
+
 const MIN = 60_000;
-const SH = 8 * 3600_000;
 
 export interface QuietHours {
   /** Minutes after midnight (Shanghai) when quiet starts and ends. */
@@ -14,7 +15,7 @@ export interface QuietHours {
 
 export const DEFAULT_QUIET_HOURS: Readonly<QuietHours> = Object.freeze({ start: 21 * 60, end: 8 * 60 + 30 });
 
-const minuteOfDay = (at: Date) => Math.floor(((at.getTime() + SH) % 86_400_000) / MIN);
+const minuteOfDay = shanghaiMinuteOfDay;
 
 export function isQuietTime(at: Date, q: QuietHours = DEFAULT_QUIET_HOURS): boolean {
   const m = minuteOfDay(at);
@@ -24,7 +25,7 @@ export function isQuietTime(at: Date, q: QuietHours = DEFAULT_QUIET_HOURS): bool
 /** `at` itself when outside quiet hours, else the moment they end. */
 export function endOfQuiet(at: Date, q: QuietHours = DEFAULT_QUIET_HOURS): Date {
   if (!isQuietTime(at, q)) return at;
-  const dayStart = at.getTime() - ((at.getTime() + SH) % 86_400_000);
+  const dayStart = shanghaiDayStart(at).getTime();
   let end = dayStart + q.end * MIN;
   if (end <= at.getTime()) end += 86_400_000;
   return new Date(end);

@@ -1,6 +1,9 @@
+import { parse } from 'csv-parse/sync';
 import type { Product } from './catalog.types.js';
 
 const DEFAULT_LEAD_TIME_DAYS = 14;
+const COLUMNS = ['sku', 'name', 'category', 'series', 'unit', 'list_price', 'moq', 'tags', 'aliases'] as const;
+type Row = Record<(typeof COLUMNS)[number], string>;
 
 /**
  * Parses K's catalog CSV (sku,name,category,series,unit,list_price,moq,tags,aliases; lists joined by '|').
@@ -8,40 +11,26 @@ const DEFAULT_LEAD_TIME_DAYS = 14;
  * any quantity at or above the MOQ unless the product row says otherwise.
  */
 export function parseCatalogCsv(text: string): Product[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  const header = lines.shift()?.split(',') ?? [];
-  const col = (name: string) => {
-    const i = header.indexOf(name);
-    if (i < 0) throw new Error(`catalog.csv: missing column ${name}`);
-    return i;
-  };
-  const idx = {
-    sku: col('sku'),
-    name: col('name'),
-    category: col('category'),
-    series: col('series'),
-    unit: col('unit'),
-    price: col('list_price'),
-    moq: col('moq'),
-    tags: col('tags'),
-    aliases: col('aliases'),
-  };
-  const list = (v: string | undefined) => (v ? v.split('|').filter(Boolean) : []);
-  return lines.map((line) => {
-    const f = line.split(',');
-    const moq = Number(f[idx.moq]);
-    return {
-      sku: f[idx.sku]!,
-      name: f[idx.name]!,
-      category: f[idx.category] as Product['category'],
-      series: f[idx.series]!,
-      unit: f[idx.unit]!,
-      listPriceFen: Math.round(Number(f[idx.price]) * 100),
-      moq,
-      orderMultiple: 1,
-      leadTimeDays: DEFAULT_LEAD_TIME_DAYS,
-      tags: list(f[idx.tags]),
-      aliases: list(f[idx.aliases]),
-    };
-  });
+  // csv-parse is a pure parser (no I/O), so core may use it: quoted fields and BOMs are handled there.
+  const rows: Row[] = parse(text, { columns: checkHeader, bom: true, skip_empty_lines: true, trim: true });
+  const list = (v: string) => (v ? v.split('|').filter(Boolean) : []);
+  return rows.map((r) => ({
+    sku: r.sku,
+    name: r.name,
+    category: r.category as Product['category'],
+    series: r.series,
+    unit: r.unit,
+    listPriceFen: Math.round(Number(r.list_price) * 100),
+    moq: Number(r.moq),
+    orderMultiple: 1,
+    leadTimeDays: DEFAULT_LEAD_TIME_DAYS,
+    tags: list(r.tags),
+    aliases: list(r.aliases),
+  }));
+}
+
+function checkHeader(header: string[]): string[] {
+  const missing = COLUMNS.find((name) => !header.includes(name));
+  if (missing) throw new Error(`catalog.csv: missing column ${missing}`);
+  return header;
 }

@@ -1,5 +1,11 @@
-/** Business time is Asia/Shanghai (UTC+8, no DST): dates and "today" are computed there. */
+/**
+ * Business time is Asia/Shanghai (UTC+8, no DST since 1991, so a fixed offset is exact): dates, "today", clock
+ * times and quiet hours are computed there. This module is the one place that knows the offset; everything else
+ * calls it (or passes BUSINESS_TIME_ZONE to Intl / node-cron).
+ */
+export const BUSINESS_TIME_ZONE = 'Asia/Shanghai';
 const SHANGHAI_OFFSET_MS = 8 * 3600_000;
+const DAY_MS = 86_400_000;
 
 /**
  * 'YYYY-MM-DD' of an instant in Asia/Shanghai: the one implementation (core/policies/dates.ts and bot/nlu/dates.ts
@@ -13,7 +19,33 @@ export function shanghaiDate(at: Date | string): string {
 
 /** The instant a Shanghai calendar day starts. */
 export function shanghaiMidnight(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
+  return shanghaiInstant(date, '00:00');
+}
+
+/** The instant of a Shanghai wall-clock time `HH:MM` on a Shanghai date. */
+export function shanghaiInstant(date: string, time: string): Date {
+  const at = new Date(`${date}T${time}:00+08:00`);
+  if (Number.isNaN(at.getTime())) throw new RangeError(`invalid Shanghai date/time: ${date} ${time}`);
+  return at;
+}
+
+/** The instant the Shanghai day containing `at` started. */
+export function shanghaiDayStart(at: Date): Date {
+  return new Date(at.getTime() - shanghaiMinuteOfDayMs(at));
+}
+
+/** Minutes since Shanghai midnight. */
+export function shanghaiMinuteOfDay(at: Date): number {
+  return Math.floor(shanghaiMinuteOfDayMs(at) / 60_000);
+}
+
+function shanghaiMinuteOfDayMs(at: Date): number {
+  return (((at.getTime() + SHANGHAI_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS;
+}
+
+/** `YYYY-MM-DDTHH:MM` of the Shanghai minute containing `at` (a stable name for a scheduled firing). */
+export function shanghaiMinute(at: Date): string {
+  return new Date(Math.floor(at.getTime() / 60_000) * 60_000 + SHANGHAI_OFFSET_MS).toISOString().slice(0, 16);
 }
 
 /** Hour and minute of an instant in Asia/Shanghai. */

@@ -9,7 +9,7 @@ import {
   qualifyingAmount,
 } from '../policies/index.js';
 import type { Notifier } from '../common/notifier.port.js';
-import { shanghaiDate } from '../common/time.js';
+import { shanghaiDate, shanghaiInstant } from '../common/time.js';
 import { availability } from '../stock/stock.rules.js';
 import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
 import { OrderError } from './order.errors.js';
@@ -211,7 +211,7 @@ export class OrderService {
       discountFen: l.discountFen,
       category: l.category,
       orderStatus: 'placed',
-      placedAt: `${today}T12:00:00+08:00`,
+      placedAt: shanghaiInstant(today, '12:00'),
     }));
     const added = qualifyingAmount(draftLines, basis).amountFen;
     const projection = projectDraft(policy, before, added);

@@ -1,3 +1,4 @@
+import { shanghaiMidnight } from '../../core/common/time.js';
 import { type Kysely, sql } from 'kysely';
 import type { PastOrder } from '../../core/care/activation.js';
 import type { Overdue, SellThroughTrend } from '../../core/care/anomalies.js';
@@ -186,7 +187,7 @@ async function silentDealers(db: Kysely<Database>, date: string, days = 90): Pro
   const { rows } = await sql<Record<string, unknown>>`
     with last as (
       select dealer_code, max((placed_at at time zone 'Asia/Shanghai')::date) as last_day
-      from orders where status <> 'cancelled' and placed_at < ${`${date}T00:00:00+08:00`}::timestamptz
+      from orders where status <> 'cancelled' and placed_at < ${shanghaiMidnight(date).toISOString()}::timestamptz
       group by dealer_code
     )
     select ${dealerColumns}, to_char(last.last_day, 'YYYY-MM-DD') as last_day, ${date}::date - last.last_day as since
@@ -233,7 +234,7 @@ async function lastOrders(db: Kysely<Database>, codes: readonly string[], n = 3)
  * dealers of the level) and product: the "similar dealers order …" part of an activation plan.
  */
 async function peerPurchases(db: Kysely<Database>, date: string): Promise<PeerPurchase[]> {
-  const since = `${date}T00:00:00+08:00`;
+  const since = shanghaiMidnight(date).toISOString();
   const { rows } = await sql<{ market_level: string; tag: string; name: string; amount: number }>`
     with active_lines as (
       select r.market_level, d.tags, l.sku, l.amount_fen

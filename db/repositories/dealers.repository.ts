@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../../core/common/time.js';
 import { type Kysely, sql } from 'kysely';
 import type { DealerMetrics } from '../../core/dealers/metrics.js';
 import type { DealerScoreStore, DealerTierRow, ScoreWrite } from '../../core/dealers/ports.js';
@@ -113,7 +114,7 @@ async function loadDealerMetrics(db: Kysely<Database>, asOf: Date): Promise<Deal
     left join pol on pol.dealer_code = d.code
     left join push on push.dealer_code = d.code
     order by d.code`.execute(db);
-  const asOfDay = new Date(asOf.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+  const asOfDay = shanghaiDate(asOf);
   const daysBetween = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / day);
   const n = (v: unknown) => Number(v ?? 0);
   return rows.map((r) => {

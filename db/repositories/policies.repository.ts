@@ -1,3 +1,4 @@
+import { shanghaiMidnight } from '../../core/common/time.js';
 import { type Kysely, sql } from 'kysely';
 import { type Policy, PolicyError, policySchema } from '../../core/policies/policy.types.js';
 import type {
@@ -26,7 +27,7 @@ function toRecord(row: { code: string; spec: unknown; active: boolean; promoted:
 }
 
 /** Start of an Asia/Shanghai date, as an instant (orders are filtered on placed_at). */
-const dayStart = (date: string) => new Date(`${date}T00:00:00+08:00`);
+const dayStart = shanghaiMidnight;
 const nextDayStart = (date: string) => new Date(dayStart(date).getTime() + 86_400_000);
 
 /** Policies, dealers' order lines and policy deliveries in PostgreSQL (implements core's PolicyStore). */

@@ -1,3 +1,4 @@
+import { shanghaiInstant } from '../../core/common/time.js';
 import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
@@ -1286,13 +1287,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['tags', 'text[]'],
   ]);
   for (const c of COURSES) {
-    courses.add(
-      c.title,
-      c.description,
-      new Date(Date.parse(`${addDays(today, c.inDays)}T${c.at}:00+08:00`)),
-      c.mode,
-      c.tags,
-    );
+    courses.add(c.title, c.description, shanghaiInstant(addDays(today, c.inDays), c.at), c.mode, c.tags);
   }
 
   const rngHonours = root.fork('honours');

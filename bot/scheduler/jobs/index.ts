@@ -1,3 +1,4 @@
+import { shanghaiInstant } from '../../../core/common/time.js';
 import type { JobDefinition } from '../job.types.js';
 import { dealerScoreJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
@@ -18,5 +19,5 @@ export function runInstant(job: JobDefinition, date: string | undefined, now: Da
   const [min, hour] = job.cron.split(/\s+/);
   const hh = /^\d+$/.test(hour ?? '') ? hour!.padStart(2, '0') : '09';
   const mm = /^\d+$/.test(min ?? '') ? min!.padStart(2, '0') : '10';
-  return new Date(`${date}T${hh}:${mm}:00+08:00`);
+  return shanghaiInstant(date, `${hh}:${mm}`);
 }
