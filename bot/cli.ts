@@ -1,5 +1,5 @@
 import { ConfigError, loadConfigFromProcess } from './config.js';
-import type { CliCommand } from './cli/command.types.js';
+import type { CliCommand, CliHost } from './cli/command.types.js';
 
 /**
  * Every CLI command; each capability adds its own. Loaded on use, so a light command (rebate --policy) never
@@ -36,11 +36,23 @@ async function main(argv: string[]): Promise<number> {
     }
     throw e;
   }
-  return command.run(args, config, {
-    out: (l) => process.stdout.write(`${l}\n`),
-    err: (l) => process.stderr.write(`${l}\n`),
-    isTTY: Boolean(process.stdout.isTTY),
-  });
+  // The composition root, loaded only when a command asks for the database.
+  const root = () => import('./composition.js');
+  const host: CliHost = {
+    withServices: async (fn) => (await root()).withServices(config, fn),
+    migrate: async () => (await root()).migrateDatabase(config),
+    seed: async (seedArgs, io) => (await root()).seedDatabase(config, seedArgs, io),
+  };
+  return command.run(
+    args,
+    config,
+    {
+      out: (l) => process.stdout.write(`${l}\n`),
+      err: (l) => process.stderr.write(`${l}\n`),
+      isTTY: Boolean(process.stdout.isTTY),
+    },
+    host,
+  );
 }
 
 main(process.argv.slice(2)).then(

@@ -24,14 +24,21 @@ import { needNotices } from './replies/needs.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
+import { runnableJobs } from './scheduler/jobs/index.js';
 import { scoreMonth } from './scheduler/jobs/dealer-score.job.js';
-import type { Services, TurnServices } from './services.js';
+import type { CliServices, Services, TurnServices } from './services.js';
 
 export interface ServicesOptions {
   kv: KeyValueStore;
   settings: { needSla: SlaTable };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
+}
+
+function runnableJob(name: string) {
+  const job = runnableJobs().find((j) => j.name === name);
+  if (!job) throw new Error(`unknown job ${name}`);
+  return job;
 }
 
 /** The unit of work: services on a transaction (or the database) with that transaction's notifier. */
@@ -64,8 +71,8 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     needsReport: (period) => needsReport(tx, period),
     pipelineStatus: new KyselyPipelineStatusReader(tx),
     followups: new KyselyFollowupStore(tx),
-    runJob: (job, run) =>
-      runJobInSlot(tx, job, run.slot, run.instance, {
+    runJob: (name, run) =>
+      runJobInSlot(tx, runnableJob(name), run.slot, run.instance, {
         kv: opts.kv,
         now: run.now,
         notifier: notifierFor,
@@ -84,13 +91,6 @@ export function turnsUnitOfWork(db: Kysely<Database>, services: ServicesFactory)
       (notifier) =>
         services(tx, notifier),
   );
-}
-
-/** What a CLI command gets: the services on the configured database, and the sandbox delivery of due messages. */
-export interface CliServices {
-  services: Services;
-  /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */
-  deliverDue(): Promise<number>;
 }
 
 /**

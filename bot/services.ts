@@ -7,9 +7,8 @@ import type { NeedsReport } from '../core/needs/ports.js';
 import type { NeedsService } from '../core/needs/needs.service.js';
 import type { OrderService } from '../core/orders/order.service.js';
 import type { PolicyService } from '../core/policies/policy.service.js';
+import type { JobRunOutcome } from '../core/scheduling/ports.js';
 import type { StockService } from '../core/stock/stock.service.js';
-import type { JobRunOutcome } from './scheduler/job-runner.js';
-import type { JobDefinition } from './scheduler/job.types.js';
 
 /**
  * Every service a turn, route or command may use, bound to one transaction (or to the database outside one).
@@ -27,8 +26,8 @@ export interface Services {
   pipelineStatus: PipelineStatusReader;
   /** Follow-up items for account managers (messages the pipeline could not deliver or handle). */
   followups: FollowupStore;
-  /** Runs a job now in its own slot (admin API, CLI); pushes keep their dedupe keys. */
-  runJob(job: JobDefinition, run: { slot: string; instance: string; now: Date; log: JobLog }): Promise<JobRunOutcome>;
+  /** Runs a scheduled job (by name) now in its own slot (admin API, CLI); pushes keep their dedupe keys. */
+  runJob(job: string, run: { slot: string; instance: string; now: Date; log: JobLog }): Promise<JobRunOutcome>;
   /** Scores and re-tiers every dealer for a month. */
   scoreDealers(month: string, now: Date): Promise<Record<string, number>>;
 }
@@ -36,6 +35,13 @@ export interface Services {
 export interface JobLog {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
+}
+
+/** What a CLI command gets: the services on the configured database, and the sandbox delivery of due messages. */
+export interface CliServices {
+  services: Services;
+  /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */
+  deliverDue(): Promise<number>;
 }
 
 /**

@@ -23,7 +23,7 @@ export function jobsRoutes(deps: ApiDeps) {
       const job = runnableJobs().find((j) => j.name === req.params.name);
       if (!job) return reply.code(404).send({ error: 'unknown_job', message: `unknown job ${req.params.name}` });
       const now = runInstant(job, req.body?.date, deps.now());
-      const outcome = await deps.services.runJob(job, {
+      const outcome = await deps.services.runJob(job.name, {
         slot: `api:${new Date().toISOString()}`,
         instance: 'api',
         now,

@@ -1,11 +1,10 @@
-import { withServices } from '../composition.js';
 import { isMonth, previousMonth } from '../scheduler/jobs/dealer-score.job.js';
 import { type CliCommand, parseCommandArgs } from './command.types.js';
 
 export const dealersCommand: CliCommand = {
   name: 'dealers',
   usage: 'dealers score [--month YYYY-MM]            score and re-tier every dealer (default: last month)',
-  async run(args, config, io) {
+  async run(args, config, io, host) {
     const parsed = parseCommandArgs(args, { month: { type: 'string' } }, io);
     if (parsed?.positionals[0] !== 'score') {
       io.err(`usage: npm run cli -- ${this.usage}`);
@@ -17,7 +16,7 @@ export const dealersCommand: CliCommand = {
       io.err('--month must be YYYY-MM');
       return 2;
     }
-    return withServices(config, async ({ services }) => {
+    return host.withServices(async ({ services }) => {
       const started = performance.now();
       const r = await services.scoreDealers(month, now);
       io.out(`dealers scored for ${month} (${Math.round(performance.now() - started)} ms)`);

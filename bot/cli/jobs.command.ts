@@ -1,4 +1,3 @@
-import { withServices } from '../composition.js';
 import { isIsoDate } from '../../core/policies/dates.js';
 import { jobs, runInstant, runnableJobs } from '../scheduler/jobs/index.js';
 import { type CliCommand, parseCommandArgs } from './command.types.js';
@@ -6,7 +5,7 @@ import { type CliCommand, parseCommandArgs } from './command.types.js';
 export const jobsCommand: CliCommand = {
   name: 'jobs',
   usage: 'jobs list | jobs run NAME [--date YYYY-MM-DD] [--no-deliver]   scheduled jobs, run one now',
-  async run(args, config, io) {
+  async run(args, config, io, host) {
     const parsed = parseCommandArgs(args, { date: { type: 'string' }, 'no-deliver': { type: 'boolean' } }, io);
     const all = runnableJobs();
     if (parsed?.positionals[0] === 'list') {
@@ -32,10 +31,10 @@ export const jobsCommand: CliCommand = {
       return 2;
     }
     const log = { info: () => {}, warn: (o: object, m: string) => io.err(`${m} ${JSON.stringify(o)}`) };
-    return withServices(config, async ({ services, deliverDue }) => {
+    return host.withServices(async ({ services, deliverDue }) => {
       const now = runInstant(job, date, new Date());
       // A manual run gets its own slot: it really runs, and the pushes' dedupe keys keep it from sending twice.
-      const outcome = await services.runJob(job, {
+      const outcome = await services.runJob(job.name, {
         slot: `cli:${new Date().toISOString()}`,
         instance: `cli-${process.pid}`,
         now,

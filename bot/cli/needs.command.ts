@@ -1,4 +1,3 @@
-import { withServices } from '../composition.js';
 import { reportPeriod } from '../../core/needs/report-period.js';
 import { formatNeedsReport } from '../replies/needs.replies.js';
 import { type CliCommand, parseCommandArgs } from './command.types.js';
@@ -12,7 +11,7 @@ const PERIOD_ERRORS = {
 export const needsCommand: CliCommand = {
   name: 'needs',
   usage: 'needs report [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]   needs SLA report per tier',
-  async run(args, config, io) {
+  async run(args, config, io, host) {
     const parsed = parseCommandArgs(
       args,
       { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },
@@ -28,7 +27,7 @@ export const needsCommand: CliCommand = {
       io.err(PERIOD_ERRORS[period.error]);
       return 2;
     }
-    return withServices(config, async ({ services }) => {
+    return host.withServices(async ({ services }) => {
       const report = await services.needsReport({ ...period, now });
       io.out(parsed.values.json ? JSON.stringify(report) : formatNeedsReport(report));
       return 0;

@@ -1,6 +1,5 @@
 import { DomainError } from '../../core/common/errors.js';
 import type { EffectReport, PushReport } from '../../core/policies/policy.service.js';
-import { withServices } from '../composition.js';
 import { policyReplies } from '../replies/policies.replies.js';
 import { type CliCommand, parseCommandArgs } from './command.types.js';
 
@@ -44,7 +43,7 @@ export function formatEffectReport(r: EffectReport): string[] {
 export const policyCommand: CliCommand = {
   name: 'policy',
   usage: USAGE,
-  async run(args, config, io) {
+  async run(args, config, io, host) {
     const parsed = parseCommandArgs(
       args,
       { promote: { type: 'boolean' }, json: { type: 'boolean' }, now: { type: 'string' } },
@@ -62,7 +61,7 @@ export const policyCommand: CliCommand = {
       return 2;
     }
     try {
-      const report = await withServices<PushReport | EffectReport>(config, ({ services }) =>
+      const report = await host.withServices<PushReport | EffectReport>(({ services }) =>
         action === 'push'
           ? services.policies.push(code, { now, promote: values.promote === true, compose: policyReplies.push })
           : services.policies.effect(code, now),

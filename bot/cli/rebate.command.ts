@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { type Policy, parsePolicies } from '../../core/policies/policy.types.js';
-import { type CliCommand, type CliIo, parseCommandArgs } from './command.types.js';
+import { type CliCommand, type CliHost, type CliIo, parseCommandArgs } from './command.types.js';
 
 const USAGE =
   "rebate --policy CODE --amount FEN | --dealer D0001 [--now ISO] [--json]  rebate what-if / a dealer's live position";
@@ -37,7 +37,7 @@ async function dealerPosition(
   code: string,
   nowArg: string | undefined,
   json: boolean,
-  config: Parameters<CliCommand['run']>[1],
+  host: CliHost,
   io: CliIo,
 ): Promise<number> {
   const now = nowArg === undefined ? new Date() : new Date(nowArg);
@@ -46,12 +46,11 @@ async function dealerPosition(
     return 2;
   }
   // Loaded only here: the what-if above must not pay for (or need) a database.
-  const [{ withServices }, { progressLine }, { cliReplies }] = await Promise.all([
-    import('../composition.js'),
+  const [{ progressLine }, { cliReplies }] = await Promise.all([
     import('../replies/policies.replies.js'),
     import('../replies/cli.replies.js'),
   ]);
-  return withServices(config, async ({ services }) => {
+  return host.withServices(async ({ services }) => {
     const service = services.policies;
     const dealer = await service.findDealer(code);
     if (!dealer) {
@@ -79,7 +78,7 @@ async function dealerPosition(
 export const rebateCommand: CliCommand = {
   name: 'rebate',
   usage: USAGE,
-  async run(args, config, io) {
+  async run(args, _config, io, host) {
     const parsed = parseCommandArgs(
       args,
       {
@@ -94,7 +93,7 @@ export const rebateCommand: CliCommand = {
     const values = parsed?.values ?? {};
     if (values.policy !== undefined) return whatIf(values.policy, values.amount, io);
     if (values.dealer !== undefined) {
-      return dealerPosition(values.dealer.toUpperCase(), values.now, values.json === true, config, io);
+      return dealerPosition(values.dealer.toUpperCase(), values.now, values.json === true, host, io);
     }
     io.err(`usage: npm run cli -- ${USAGE}`);
     return 2;

@@ -1,14 +1,11 @@
 import type { Kysely } from 'kysely';
 import { shanghaiMinute } from '../../core/common/time.js';
-import type { JobRunStore } from '../../core/scheduling/ports.js';
+import type { JobRunOutcome, JobRunStore } from '../../core/scheduling/ports.js';
 import type { Database } from '../../db/schema.js';
 import { jobRunStore } from './job.services.js';
 import type { JobContext, JobDefinition } from './job.types.js';
 
-export type JobRunOutcome =
-  | { ran: true; result: Record<string, number>; ms: number }
-  | { ran: false; reason: 'slot taken' }
-  | { ran: true; error: string; ms: number };
+export type { JobRunOutcome };
 
 /** A 'running' slot older than this is taken to be a crashed run and may be claimed again. */
 export const DEFAULT_STALE_AFTER_MS = 30 * 60_000;

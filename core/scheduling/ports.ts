@@ -7,6 +7,12 @@ export interface ClaimPolicy {
   maxAttempts: number;
 }
 
+/** What one run of a job in a slot came to: its counts, its error, or nothing (another instance holds the slot). */
+export type JobRunOutcome =
+  | { ran: true; result: Record<string, number>; ms: number }
+  | { ran: false; reason: 'slot taken' }
+  | { ran: true; error: string; ms: number };
+
 export interface JobRunStore {
   /**
    * Claims (job, slot) atomically: a new slot, one whose run failed, or one still 'running' past `staleAfterMs`
