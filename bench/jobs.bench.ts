@@ -7,7 +7,7 @@
  */
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import { jobServices } from '../bot/scheduler/job.services.js';
+import { jobServicesOn } from '../test/helpers/jobs.js';
 import type { CareStep } from '../core/care/care.service.js';
 import { dbNotifier } from '../test/helpers/pipeline.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
@@ -70,7 +70,7 @@ async function main() {
     const perStep: Array<{ step: string; ms: number; messages: number }> = [];
     const set = await rolledBack(h.db, async (trx) => {
       // The jobs' own path: CareService on the transaction's repositories, delivery log and outbox.
-      const { care } = jobServices(trx, { notifier: dbNotifier });
+      const { care } = jobServicesOn(trx).root;
       for (const [step, careStep] of steps) {
         const t = performance.now();
         const { queued = 0 } = await care.run(careStep, NOW);

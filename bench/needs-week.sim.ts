@@ -7,10 +7,10 @@
  */
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
 import { dbNotifier } from '../test/helpers/pipeline.js';
 import { formatNeedsReport } from '../bot/replies/needs.replies.js';
-import { runJobInSlot, slotOf } from '../bot/scheduler/job-runner.js';
+import { slotOf } from '../bot/scheduler/job-runner.js';
+import { runJobOn } from '../test/helpers/jobs.js';
 import { needsSlaJob } from '../bot/scheduler/jobs/needs-sla.job.js';
 import { NeedsService } from '../core/needs/needs.service.js';
 import { NEED_CATEGORIES, type Tier } from '../core/needs/needs.types.js';
@@ -92,7 +92,6 @@ async function main(): Promise<void> {
     push({ at: submitTime(), kind: 'submit', dealer: d.code, tier: d.tier, manager: d.manager_code });
   }
 
-  const kv = new MemoryKeyValueStore();
   const inTrx = <T>(fn: (s: NeedsService) => Promise<T>) =>
     db
       .transaction()
@@ -184,7 +183,7 @@ async function main(): Promise<void> {
       }
     }
     const now = new Date(tick);
-    const out = await runJobInSlot(db, needsSlaJob, slotOf(now), 'sim', { kv, now, notifier: dbNotifier, log });
+    const out = await runJobOn(db, needsSlaJob, slotOf(now), 'sim', { now, log });
     if (out.ran && 'result' in out) {
       stats.jobRuns++;
       stats.jobMs.push(out.ms);

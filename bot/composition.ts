@@ -1,22 +1,31 @@
 import type { Kysely } from 'kysely';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
+import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import { RetieringService } from '../core/dealers/retiering.service.js';
+import type { UnitOfWork } from '../core/messaging/ports.js';
 import type { SlaTable } from '../core/needs/sla.js';
 import { NeedsService } from '../core/needs/needs.service.js';
 import { OrderService } from '../core/orders/order.service.js';
 import { PolicyService } from '../core/policies/policy.service.js';
+import type { JobRunStore } from '../core/scheduling/ports.js';
 import { StockService } from '../core/stock/stock.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
 import { KyselyConversationStore } from '../db/repositories/conversation.repository.js';
+import { DealerScoreRepository } from '../db/repositories/dealers.repository.js';
 import { KyselyDealerDirectory } from '../db/repositories/directory.repository.js';
 import { KyselyFollowupStore } from '../db/repositories/followups.repository.js';
+import { JobRunsRepository } from '../db/repositories/job-runs.repository.js';
 import { NeedsRepository, needsReport } from '../db/repositories/needs.repository.js';
 import { KyselyOrderStore } from '../db/repositories/order.repository.js';
 import { KyselyPipelineStatusReader } from '../db/repositories/outbox.repository.js';
+import { OutboxRetentionRepository } from '../db/repositories/outbox-retention.repository.js';
 import { pipelineStores, pipelineUnitOfWork, turnUnitOfWork } from '../db/repositories/pipeline.stores.js';
 import { PolicyRepository, policyUnitOfWork } from '../db/repositories/policies.repository.js';
 import { KyselyStockStore } from '../db/repositories/stock.repository.js';
+import { kyselyUnitOfWork } from '../db/repositories/unit-of-work.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
@@ -24,13 +33,15 @@ import { needNotices } from './replies/needs.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
-import { runnableJobs } from './scheduler/jobs/index.js';
+import type { JobServices } from './scheduler/job.types.js';
 import { scoreMonth } from './scheduler/jobs/dealer-score.job.js';
+import { runnableJobs } from './scheduler/jobs/index.js';
+import { OutboxPushQueue } from './scheduler/jobs/pushes.js';
 import type { CliServices, Services, TurnServices } from './services.js';
 
 export interface ServicesOptions {
   kv: KeyValueStore;
-  settings: { needSla: SlaTable };
+  settings: { needSla: SlaTable; outboxRetentionDays?: number };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
 }
@@ -72,15 +83,50 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     pipelineStatus: new KyselyPipelineStatusReader(tx),
     followups: new KyselyFollowupStore(tx),
     runJob: (name, run) =>
-      runJobInSlot(tx, runnableJob(name), run.slot, run.instance, {
-        kv: opts.kv,
+      runJobInSlot(jobRuns(tx), runnableJob(name), run.slot, run.instance, {
+        services: jobUnitOfWork(tx, { notifier: notifierFor, settings: opts.settings }),
         now: run.now,
-        notifier: notifierFor,
         log: run.log,
         settings: opts.settings,
       }),
-    scoreDealers: (month, now) => scoreMonth(tx, month, now),
+    scoreDealers: (month, now) => scoreMonth(jobUnitOfWork(tx, { notifier: notifierFor }), month, now),
   });
+}
+
+export interface JobServiceOptions {
+  /** The notifier writing into the outbox of the given transaction. */
+  notifier(tx: Kysely<Database>): Notifier;
+  settings?: { needSla?: SlaTable };
+}
+
+/**
+ * The scheduler's services: core services on the repositories of one transaction, their pushes queued into the
+ * same transaction's outbox and recorded in its delivery log.
+ */
+export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): UnitOfWork<JobServices> {
+  return kyselyUnitOfWork(db, (tx) => {
+    const deliveries = new DeliveryLogRepository(tx);
+    const queue = new OutboxPushQueue(pipelineStores(tx));
+    return {
+      care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
+      retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
+      outboxRetention: new OutboxRetentionRepository(tx),
+      // Built on use: only the SLA job needs it.
+      get needs() {
+        return new NeedsService({
+          store: new NeedsRepository(tx),
+          notifier: opts.notifier(tx),
+          notices: needNotices,
+          sla: opts.settings?.needSla,
+        });
+      },
+    };
+  });
+}
+
+/** Where job runs claim their slots (one run per job and slot across instances). */
+export function jobRuns(db: Kysely<Database>): JobRunStore {
+  return new JobRunsRepository(db);
 }
 
 /** Conversation turns: the pipeline's stores and the turn's services, bound to one transaction per turn. */
@@ -108,7 +154,10 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
     const h = await openDatabase(config.db);
     try {
       await migrateToLatest(h.db);
-      const services = servicesFactory({ kv, settings: { needSla: config.needs.sla } })(h.db);
+      const services = servicesFactory({
+        kv,
+        settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
+      })(h.db);
       const deliverDue = async () => {
         const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
           kv,

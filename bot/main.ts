@@ -17,7 +17,7 @@ import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
-import { type ServicesFactory, servicesFactory, turnsUnitOfWork } from './composition.js';
+import { jobRuns, jobUnitOfWork, type ServicesFactory, servicesFactory, turnsUnitOfWork } from './composition.js';
 import type { TurnServices } from './services.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
@@ -113,9 +113,10 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
+    const settings = { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays };
     const services = servicesFactory({
       kv,
-      settings: { needSla: config.needs.sla },
+      settings,
       outboxQueued: () => bus.outboxQueued(),
     });
     const step = createConversationStep({
@@ -177,11 +178,13 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     }
     const scheduler =
       config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
-        ? new Scheduler(database.db, jobs, {
-            kv,
-            notifier: (db) => outboxNotifier(pipelineStores(db), () => bus.outboxQueued()),
+        ? new Scheduler(jobRuns(database.db), jobs, {
+            services: jobUnitOfWork(database.db, {
+              notifier: (tx) => outboxNotifier(pipelineStores(tx), () => bus.outboxQueued()),
+              settings,
+            }),
             log,
-            settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
+            settings,
           })
         : null;
     scheduler?.start();

@@ -58,7 +58,8 @@ export const generalHandlers: HandlerRegistry = {
   }),
 
   'case.request': anyone(async (ctx) => {
-    const reader = ctx.identity.kind === 'dealer' ? await ctx.services.directory.caseReader(ctx.identity.dealerCode) : null;
+    const reader =
+      ctx.identity.kind === 'dealer' ? await ctx.services.directory.caseReader(ctx.identity.dealerCode) : null;
     // The weekly push's rule (core/care): best match by tags and tier, never the dealer's own case.
     const cases = successCasesFor(await ctx.services.content.successCases(), reader ?? null, 2);
     return reply(cases.length === 0 ? commonReplies.noCases : commonReplies.cases(cases));

@@ -1,8 +1,5 @@
-import type { Kysely } from 'kysely';
 import { shanghaiMinute } from '../../core/common/time.js';
 import type { JobRunOutcome, JobRunStore } from '../../core/scheduling/ports.js';
-import type { Database } from '../../db/schema.js';
-import { jobRunStore } from './job.services.js';
 import type { JobContext, JobDefinition } from './job.types.js';
 
 export type { JobRunOutcome };
@@ -18,12 +15,11 @@ export const DEFAULT_MAX_ATTEMPTS = 3;
  * what a job sends is recorded in the delivery log with its outbox rows, so a retry sends nothing twice.
  */
 export async function runJobInSlot(
-  db: Kysely<Database>,
+  runs: JobRunStore,
   job: JobDefinition,
   slot: string,
   instance: string,
-  ctx: Omit<JobContext, 'db'>,
-  runs: JobRunStore = jobRunStore(db),
+  ctx: JobContext,
 ): Promise<JobRunOutcome> {
   const claimed = await runs.claim(job.name, slot, instance, {
     staleAfterMs: job.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
@@ -32,7 +28,7 @@ export async function runJobInSlot(
   if (!claimed) return { ran: false, reason: 'slot taken' };
   const started = Date.now();
   try {
-    const result = await job.run({ ...ctx, db });
+    const result = await job.run(ctx);
     await runs.finish(job.name, slot, instance, result, new Date());
     return { ran: true, result, ms: Date.now() - started };
   } catch (e) {

@@ -1,13 +1,23 @@
-import type { Kysely } from 'kysely';
-import type { SlaTable } from '../../core/needs/sla.js';
-import type { KeyValueStore } from '../../adapters/kv/kv.js';
-import type { Notifier } from '../../core/common/notifier.port.js';
-import type { Database } from '../../db/schema.js';
-import type { JobServiceOptions, JobServices } from './job.services.js';
+import type { CareService } from '../../core/care/care.service.js';
+import type { RetieringService } from '../../core/dealers/retiering.service.js';
+import type { UnitOfWork } from '../../core/messaging/ports.js';
+import type { NeedsService } from '../../core/needs/needs.service.js';
+import type { OutboxRetentionStore } from '../../core/scheduling/ports.js';
+
+/** The core services scheduled jobs call, bound to one transaction (built by the composition root). */
+export interface JobServices {
+  care: CareService;
+  retiering: RetieringService;
+  outboxRetention: OutboxRetentionStore;
+  needs: NeedsService;
+}
 
 export interface JobContext {
-  db: Kysely<Database>;
-  kv: KeyValueStore;
+  /**
+   * The job services: `transaction(work)` binds them to one transaction, so a run's reads, outbox rows and delivery
+   * records commit together.
+   */
+  services: UnitOfWork<JobServices>;
   /** The business instant the run is for (the slot time, or --date for a manual run). */
   now: Date;
   /**
@@ -15,13 +25,9 @@ export interface JobContext {
    * 09:10 slot must still respect quiet hours). Defaults to `now`.
    */
   sendFrom?: Date;
-  /** A notifier writing into the outbox of the given transaction (or of `db` outside one). */
-  notifier(db: Kysely<Database>): Notifier;
   log: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
   /** Deployment settings jobs need (from config); defaults apply when absent (CLI what-ifs, tests). */
-  settings?: { needSla?: SlaTable; outboxRetentionDays?: number };
-  /** The core services on a transaction (the composition root may supply its own; default: job.services.ts). */
-  services?: (trx: Kysely<Database>, opts: JobServiceOptions) => JobServices;
+  settings?: { outboxRetentionDays?: number };
 }
 
 /** A scheduled job: a plain service call, also runnable from the CLI (`npm run cli -- jobs run NAME`). */

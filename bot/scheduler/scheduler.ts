@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type CronExpression, CronExpressionParser } from 'cron-parser';
 import cron, { type ScheduledTask } from 'node-cron';
-import type { Kysely } from 'kysely';
 import { BUSINESS_TIME_ZONE, shanghaiDate } from '../../core/common/time.js';
-import type { Database } from '../../db/schema.js';
+import type { JobRunStore } from '../../core/scheduling/ports.js';
 import { type JobRunOutcome, runJobInSlot, slotOf } from './job-runner.js';
 import type { JobContext, JobDefinition } from './job.types.js';
 
@@ -48,9 +47,9 @@ export class Scheduler {
   readonly instance = randomUUID().slice(0, 8);
 
   constructor(
-    private readonly db: Kysely<Database>,
+    private readonly runs: JobRunStore,
     private readonly jobs: JobDefinition[],
-    private readonly ctx: Omit<JobContext, 'db' | 'now'>,
+    private readonly ctx: Omit<JobContext, 'now' | 'sendFrom'>,
     private readonly opts: SchedulerOptions = {},
   ) {}
 
@@ -66,7 +65,7 @@ export class Scheduler {
         job.cron,
         () => {
           const now = new Date();
-          void this.track(runJobInSlot(this.db, job, slotOf(now), this.instance, { ...this.ctx, now }));
+          void this.track(runJobInSlot(this.runs, job, slotOf(now), this.instance, { ...this.ctx, now }));
         },
         { timezone: BUSINESS_TIME_ZONE, name: job.name, noOverlap: true },
       );
@@ -100,7 +99,7 @@ export class Scheduler {
       if (!at) continue;
       const slot = slotOf(at);
       // The run stands for its scheduled moment (business date, windows); its pushes go from now, quiet hours apply.
-      const outcome = await runJobInSlot(this.db, job, slot, this.instance, { ...this.ctx, now: at, sendFrom: now });
+      const outcome = await runJobInSlot(this.runs, job, slot, this.instance, { ...this.ctx, now: at, sendFrom: now });
       if (outcome.ran) this.ctx.log.info({ job: job.name, slot }, 'scheduler caught up a missed or failed slot');
       out.push({ job: job.name, slot, outcome });
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { anomalyJob } from '../../bot/scheduler/jobs/care.jobs.js';
-import { dbNotifier } from '../helpers/pipeline.js';
+import { jobContext } from '../helpers/jobs.js';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
 import { CareRepository } from '../../db/repositories/care.repository.js';
@@ -9,8 +9,7 @@ import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
 const day = (n: number) => new Date(CARE_NOW.getTime() + n * 86_400_000);
-const run = (n: number) =>
-  anomalyJob.run({ db: fx.h.db, kv: fx.kv, now: day(n), notifier: (db) => dbNotifier(db), log });
+const run = (n: number) => anomalyJob.run(jobContext(fx.h.db, { now: day(n), log }));
 const sentOn = async (kind: string, n: number) =>
   (
     await fx.h.db

@@ -4,9 +4,8 @@ import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { routeToDealer } from '../../bot/pipeline/outbox.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import { pipelineStores, pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
-import { dbNotifier } from '../helpers/pipeline.js';
-import { runJobInSlot, slotOf } from '../../bot/scheduler/job-runner.js';
-import type { JobContext } from '../../bot/scheduler/job.types.js';
+import { slotOf } from '../../bot/scheduler/job-runner.js';
+import { type DbJobRun, jobServicesOn, runJobOn } from '../helpers/jobs.js';
 import { scoreMonth } from '../../bot/scheduler/jobs/dealer-score.job.js';
 import { sendPushes } from '../../bot/scheduler/jobs/pushes.js';
 import { dailyJob, successCaseJob } from '../../bot/scheduler/jobs/care.jobs.js';
@@ -16,7 +15,7 @@ import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => dbNotifier(db), log });
+const ctx = (now = CARE_NOW): DbJobRun => ({ now, log });
 const outbox = () =>
   fx.h.db
     .selectFrom('outbox')
@@ -28,8 +27,8 @@ describe('daily care jobs on the hand-built fixture', () => {
   it('two scheduler instances on the same slot: one runs, the other skips', async () => {
     const slot = slotOf(CARE_NOW);
     const [a, b] = await Promise.all([
-      runJobInSlot(fx.h.db, dailyJob, slot, 'instance-a', ctx()),
-      runJobInSlot(fx.h.db, dailyJob, slot, 'instance-b', ctx()),
+      runJobOn(fx.h.db, dailyJob, slot, 'instance-a', ctx()),
+      runJobOn(fx.h.db, dailyJob, slot, 'instance-b', ctx()),
     ]);
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
     const ran = (a.ran ? a : b) as { result: Record<string, number> };
@@ -84,28 +83,16 @@ describe('daily care jobs on the hand-built fixture', () => {
 
   it('a re-run sends nothing twice', async () => {
     const before = (await outbox()).length;
-    const again = await runJobInSlot(fx.h.db, dailyJob, 'manual-rerun', 'cli', ctx());
+    const again = await runJobOn(fx.h.db, dailyJob, 'manual-rerun', 'cli', ctx());
     expect(again.ran).toBe(true);
     const r = (again as { result: Record<string, number> }).result;
     expect(Object.entries(r).filter(([k, v]) => k.endsWith('.queued') && v !== 0)).toEqual([]);
     expect(r['care.replenishment.recentlyAdvised']).toBe(1);
     expect((await outbox()).length).toBe(before);
     // Two days later the replenishment advice is still held back (at most once per 3 days); three days later it goes.
-    const in2 = await runJobInSlot(
-      fx.h.db,
-      dailyJob,
-      'plus-2',
-      'cli',
-      ctx(new Date(CARE_NOW.getTime() + 2 * 86_400_000)),
-    );
+    const in2 = await runJobOn(fx.h.db, dailyJob, 'plus-2', 'cli', ctx(new Date(CARE_NOW.getTime() + 2 * 86_400_000)));
     expect((in2 as { result: Record<string, number> }).result['care.replenishment.queued']).toBe(0);
-    const in3 = await runJobInSlot(
-      fx.h.db,
-      dailyJob,
-      'plus-3',
-      'cli',
-      ctx(new Date(CARE_NOW.getTime() + 3 * 86_400_000)),
-    );
+    const in3 = await runJobOn(fx.h.db, dailyJob, 'plus-3', 'cli', ctx(new Date(CARE_NOW.getTime() + 3 * 86_400_000)));
     expect((in3 as { result: Record<string, number> }).result['care.replenishment.queued']).toBe(1);
   });
 
@@ -137,7 +124,9 @@ describe('daily care jobs on the hand-built fixture', () => {
   it('routes in bulk exactly as routeToDealer does', async () => {
     for (const code of ['D0001', 'D0002', 'D0003', 'D0005']) {
       await fx.h.db.transaction().execute(async (trx) => {
-        await sendPushes(trx, [{ to: 'dealer', code, body: 'x', kind: 'test', dedupeKey: `route-check:${code}` }]);
+        await sendPushes(pipelineStores(trx), [
+          { to: 'dealer', code, body: 'x', kind: 'test', dedupeKey: `route-check:${code}` },
+        ]);
         const row = await trx
           .selectFrom('outbox')
           .select(['route', 'address'])
@@ -150,12 +139,12 @@ describe('daily care jobs on the hand-built fixture', () => {
 
   it('weekly success case: the best match, never the same case twice', async () => {
     const monday = new Date('2026-11-23T10:10:00+08:00');
-    const first = await runJobInSlot(fx.h.db, successCaseJob, 'w1', 'a', ctx(monday));
+    const first = await runJobOn(fx.h.db, successCaseJob, 'w1', 'a', ctx(monday));
     expect((first as { result: Record<string, number> }).result.queued).toBeGreaterThan(0);
     const sentTo = async (code: string) =>
       (await outbox()).filter((r) => r.kind === 'care.success_case' && r.recipient === code).map((r) => r.dedupe_key);
     expect(await sentTo('D0002')).toEqual([expect.stringMatching(/^care\.case:D0002:2026-11-23:/)]);
-    const sameWeek = await runJobInSlot(fx.h.db, successCaseJob, 'w1-again', 'a', ctx(monday));
+    const sameWeek = await runJobOn(fx.h.db, successCaseJob, 'w1-again', 'a', ctx(monday));
     expect((sameWeek as { result: Record<string, number> }).result.queued).toBe(0);
     // Week 2: the case already sent is skipped; the dealer gets the next best (same tier), not the same one again.
     const added = await fx.h.db
@@ -163,7 +152,7 @@ describe('daily care jobs on the hand-built fixture', () => {
       .values({ title: '县城门店的社群团购', body: '某经销商用社群团购带动到店。', tags: [], tier: 'regular' })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await runJobInSlot(fx.h.db, successCaseJob, 'w2', 'a', ctx(new Date(monday.getTime() + 7 * 86_400_000)));
+    await runJobOn(fx.h.db, successCaseJob, 'w2', 'a', ctx(new Date(monday.getTime() + 7 * 86_400_000)));
     const keys = await sentTo('D0002');
     expect(keys.map((k) => k.split(':').slice(2).join(':'))).toEqual(['2026-11-23:2', `2026-11-30:${added.id}`]);
   });
@@ -182,7 +171,7 @@ describe('monthly scoring on the fixture', () => {
     expect(metrics.find((m) => m.dealerCode === 'D0004')!.lastOrderDate).toBe('2026-07-29');
 
     const sixTen = new Date('2026-12-01T06:10:00+08:00');
-    const r = await scoreMonth(fx.h.db, '2026-11', sixTen);
+    const r = await scoreMonth(jobServicesOn(fx.h.db), '2026-11', sixTen);
     expect(r).toMatchObject({ scored: 6, silent: 1 });
     const scores = await fx.h.db
       .selectFrom('dealer_scores')
@@ -210,7 +199,7 @@ describe('monthly scoring on the fixture', () => {
       'M002',
     ]);
 
-    const again = await scoreMonth(fx.h.db, '2026-11', sixTen);
+    const again = await scoreMonth(jobServicesOn(fx.h.db), '2026-11', sixTen);
     expect(again.queued).toBe(0);
     const d4again = await fx.h.db
       .selectFrom('dealer_scores')
@@ -225,7 +214,7 @@ describe('monthly scoring on the fixture', () => {
       fx.h.db.selectFrom('dealers').select(['code', 'tier', 'tags', 'tier_reasons']).orderBy('code').execute();
     const before = await dealersNow();
     const outboxBefore = (await outbox()).length;
-    const r = await scoreMonth(fx.h.db, '2026-03', new Date('2026-12-02T10:00:00+08:00'));
+    const r = await scoreMonth(jobServicesOn(fx.h.db), '2026-03', new Date('2026-12-02T10:00:00+08:00'));
     expect(r).toMatchObject({ historical: 1, tiersUpdated: 0, scored: 6, queued: 0 });
     const march = await fx.h.db
       .selectFrom('dealer_scores')
@@ -244,13 +233,13 @@ describe('monthly scoring on the fixture', () => {
     expect((await outbox()).length).toBe(outboxBefore);
 
     // A month scored later than that, the latest again, still re-tiers (and a re-run still sends nothing twice).
-    const latest = await scoreMonth(fx.h.db, '2026-11', new Date('2026-12-01T06:10:00+08:00'));
+    const latest = await scoreMonth(jobServicesOn(fx.h.db), '2026-11', new Date('2026-12-01T06:10:00+08:00'));
     expect(latest).toMatchObject({ historical: 0, tiersUpdated: 1, queued: 0 });
   });
 
   it("an old month first scored after a later one takes its 'before' from the month before it", async () => {
-    await scoreMonth(fx.h.db, '2026-02', new Date('2026-12-02T10:00:00+08:00'));
-    await scoreMonth(fx.h.db, '2026-04', new Date('2026-12-02T10:00:00+08:00'));
+    await scoreMonth(jobServicesOn(fx.h.db), '2026-02', new Date('2026-12-02T10:00:00+08:00'));
+    await scoreMonth(jobServicesOn(fx.h.db), '2026-04', new Date('2026-12-02T10:00:00+08:00'));
     const rows = await fx.h.db
       .selectFrom('dealer_scores')
       .select(['dealer_code', 'month', 'tier_before', 'tier_after'])

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dbNotifier } from '../helpers/pipeline.js';
-import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
-import type { JobContext, JobDefinition } from '../../bot/scheduler/job.types.js';
+import { jobRuns } from '../../bot/composition.js';
+import type { JobDefinition } from '../../bot/scheduler/job.types.js';
+import { type DbJobRun, jobServicesOn, runJobOn } from '../helpers/jobs.js';
 import { anomalyJob, dailyJob } from '../../bot/scheduler/jobs/care.jobs.js';
 import { Scheduler, todaysFiring } from '../../bot/scheduler/scheduler.js';
 import { isQuietTime } from '../../core/care/quiet-hours.js';
@@ -9,7 +9,7 @@ import { CARE_NOW, useCareFixture } from '../helpers/care-fixture.js';
 
 const fx = useCareFixture();
 const log = { info: () => {}, warn: () => {} };
-const ctx = (now = CARE_NOW): Omit<JobContext, 'db'> => ({ kv: fx.kv, now, notifier: (db) => dbNotifier(db), log });
+const ctx = (now = CARE_NOW): DbJobRun => ({ now, log });
 const sh = (s: string) => new Date(`${s}+08:00`);
 
 /** A job that fails its first `failures` runs, then counts its successful runs. */
@@ -41,38 +41,38 @@ const ageRun = (job: string, slot: string, minutes: number) =>
 describe('job slots: a failed or crashed run is retried, a live or finished one is not', () => {
   it('a failed slot is re-run by the next claim, then stays done', async () => {
     const { job, calls } = flaky('t.failed', 1);
-    const first = await runJobInSlot(fx.h.db, job, 's1', 'a', ctx());
+    const first = await runJobOn(fx.h.db, job, 's1', 'a', ctx());
     expect(first).toMatchObject({ ran: true, error: 'Error: boom 1' });
     expect(await row(job.name, 's1')).toMatchObject({ status: 'failed' });
-    const retry = await runJobInSlot(fx.h.db, job, 's1', 'b', ctx());
+    const retry = await runJobOn(fx.h.db, job, 's1', 'b', ctx());
     expect(retry).toMatchObject({ ran: true, result: { ok: 2 } });
     expect(await row(job.name, 's1')).toMatchObject({ status: 'done', instance: 'b' });
-    expect(await runJobInSlot(fx.h.db, job, 's1', 'c', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    expect(await runJobOn(fx.h.db, job, 's1', 'c', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     expect(calls.runs).toBe(2);
   });
 
   it('a fresh running slot is not stolen; one older than the stale threshold is', async () => {
     const { job, calls } = flaky('t.crashed', 0);
     await fx.h.db.insertInto('job_runs').values({ job: job.name, slot: 's1', instance: 'crashed' }).execute();
-    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    expect(await runJobOn(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     await ageRun(job.name, 's1', 29);
-    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    expect(await runJobOn(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     await ageRun(job.name, 's1', 31);
-    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true, result: { ok: 1 } });
+    expect(await runJobOn(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true, result: { ok: 1 } });
     expect(calls.runs).toBe(1);
     // A job may set its own threshold.
     const quick = flaky('t.quick', 0, { staleAfterMs: 5 * 60_000 });
     await fx.h.db.insertInto('job_runs').values({ job: 't.quick', slot: 's1', instance: 'crashed' }).execute();
     await ageRun('t.quick', 's1', 6);
-    expect(await runJobInSlot(fx.h.db, quick.job, 's1', 'a', ctx())).toMatchObject({ ran: true });
+    expect(await runJobOn(fx.h.db, quick.job, 's1', 'a', ctx())).toMatchObject({ ran: true });
   });
 
   it('two instances on a failed slot: one retries, the other skips', async () => {
     const { job, calls } = flaky('t.race', 1);
-    await runJobInSlot(fx.h.db, job, 's1', 'a', ctx());
+    await runJobOn(fx.h.db, job, 's1', 'a', ctx());
     const [a, b] = await Promise.all([
-      runJobInSlot(fx.h.db, job, 's1', 'a', ctx()),
-      runJobInSlot(fx.h.db, job, 's1', 'b', ctx()),
+      runJobOn(fx.h.db, job, 's1', 'a', ctx()),
+      runJobOn(fx.h.db, job, 's1', 'b', ctx()),
     ]);
     expect([a.ran, b.ran].sort()).toEqual([false, true]);
     expect(calls.runs).toBe(2);
@@ -80,8 +80,8 @@ describe('job slots: a failed or crashed run is retried, a live or finished one 
 
   it('gives up a slot that keeps failing after maxAttempts claims', async () => {
     const { job, calls } = flaky('t.broken', 99, { maxAttempts: 3 });
-    for (let i = 0; i < 3; i++) expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true });
-    expect(await runJobInSlot(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
+    for (let i = 0; i < 3; i++) expect(await runJobOn(fx.h.db, job, 's1', 'a', ctx())).toMatchObject({ ran: true });
+    expect(await runJobOn(fx.h.db, job, 's1', 'a', ctx())).toEqual({ ran: false, reason: 'slot taken' });
     expect(calls.runs).toBe(3);
     expect((await row(job.name, 's1')).result).toMatchObject({ attempts: 3, error: 'Error: boom 3' });
   });
@@ -102,7 +102,7 @@ describe('scheduler catch-up', () => {
   it("a restart at 09:30 still sends 09:10's pushes, once, however many instances start", async () => {
     const at0930 = () => sh('2026-11-26T09:30:00');
     const mk = () =>
-      new Scheduler(fx.h.db, [dailyJob], { kv: fx.kv, notifier: (db) => dbNotifier(db), log }, { now: at0930 });
+      new Scheduler(jobRuns(fx.h.db), [dailyJob], { services: jobServicesOn(fx.h.db), log }, { now: at0930 });
     const [a, b] = await Promise.all([mk().catchUp(), mk().catchUp()]);
     const ran = [...a, ...b].filter((r) => r.outcome.ran);
     expect(ran).toHaveLength(1);
@@ -129,9 +129,9 @@ describe('scheduler catch-up', () => {
       },
     };
     const sched = new Scheduler(
-      fx.h.db,
+      jobRuns(fx.h.db),
       [bad],
-      { kv: fx.kv, notifier: (db) => dbNotifier(db), log },
+      { services: jobServicesOn(fx.h.db), log },
       {
         now: () => sh('2026-11-27T10:00:00'),
       },
@@ -148,9 +148,9 @@ describe('scheduler catch-up', () => {
 
   it('a late catch-up (22:00) keeps quiet hours: its pushes wait for the next morning', async () => {
     const sched = new Scheduler(
-      fx.h.db,
+      jobRuns(fx.h.db),
       [anomalyJob],
-      { kv: fx.kv, notifier: (db) => dbNotifier(db), log },
+      { services: jobServicesOn(fx.h.db), log },
       {
         now: () => sh('2026-11-28T22:00:00'),
       },

@@ -1,6 +1,5 @@
 import type { CareStep } from '../../../core/care/care.service.js';
 import type { JobDefinition } from '../job.types.js';
-import { inTransaction } from './in-transaction.js';
 
 export const DAILY_CRON = '10 9 * * *';
 
@@ -9,7 +8,7 @@ const careJob = (name: string, step: CareStep, cron: string, description: string
   name,
   cron,
   description,
-  run: (ctx) => inTransaction(ctx, (s) => s.care.run(step, ctx.now, ctx.sendFrom)),
+  run: (ctx) => ctx.services.transaction((s) => s.care.run(step, ctx.now, ctx.sendFrom)),
 });
 
 export const birthdayJob = careJob('care.birthday', 'birthday', DAILY_CRON, '生日关怀：今天过生日的经销商联系人');

@@ -1,6 +1,5 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MemoryKeyValueStore } from '../../../adapters/kv/memory.kv.js';
 import { NeedsService } from '../../../core/needs/needs.service.js';
 import type { DatabaseHandle } from '../../../db/connect.js';
 import { NeedsRepository } from '../../../db/repositories/needs.repository.js';
@@ -9,17 +8,17 @@ import { insertNeedsFixture, NEEDS_FIXTURE as F } from '../../../test/helpers/ne
 import { TEST_NOW } from '../../../test/helpers/seed-test-data.js';
 import { dbNotifier } from '../../../test/helpers/pipeline.js';
 import { needNotices } from '../../replies/needs.replies.js';
-import { runJobInSlot, slotOf } from '../job-runner.js';
+import { jobContext, runJobOn } from '../../../test/helpers/jobs.js';
+import { slotOf } from '../job-runner.js';
 import { needsSlaJob, runNeedsSla } from './needs-sla.job.js';
 
 const H = 3_600_000;
-const kv = new MemoryKeyValueStore();
 const log = pino({ level: 'silent' });
 
 describe('needs SLA job (fake clock)', () => {
   let h: DatabaseHandle;
   const at = (hours: number) => new Date(TEST_NOW.getTime() + hours * H);
-  const ctxAt = (now: Date) => ({ kv, now, notifier: dbNotifier, log });
+  const ctxAt = (now: Date) => ({ now, log });
   const submit = (dealerCode: string, hours: number) =>
     h.db.transaction().execute(async (trx) => {
       const service = new NeedsService({
@@ -64,13 +63,13 @@ describe('needs SLA job (fake clock)', () => {
     const twice = async (hours: number) => {
       const now = at(hours);
       const outcomes = await Promise.all([
-        runJobInSlot(h.db, needsSlaJob, slotOf(now), 'a', ctxAt(now)),
-        runJobInSlot(h.db, needsSlaJob, slotOf(now), 'b', ctxAt(now)),
+        runJobOn(h.db, needsSlaJob, slotOf(now), 'a', ctxAt(now)),
+        runJobOn(h.db, needsSlaJob, slotOf(now), 'b', ctxAt(now)),
       ]);
       expect(outcomes.filter((o) => o.ran)).toHaveLength(1);
       // Two different slots at the same instant (e.g. clock skew between hosts): need_events' dedupe key holds.
-      await Promise.all([runNeedsSla({ db: h.db, ...ctxAt(now) }), runNeedsSla({ db: h.db, ...ctxAt(now) })]);
-      await runJobInSlot(h.db, needsSlaJob, `${slotOf(now)}-other`, 'c', ctxAt(now));
+      await Promise.all([runNeedsSla(jobContext(h.db, ctxAt(now))), runNeedsSla(jobContext(h.db, ctxAt(now)))]);
+      await runJobOn(h.db, needsSlaJob, `${slotOf(now)}-other`, 'c', ctxAt(now));
     };
 
     await twice(5.9);
@@ -122,7 +121,7 @@ describe('needs SLA job (fake clock)', () => {
       await service.claim({ managerCode: F.accountB, needId: need.id, now: at(101) });
     });
     // First run only after the resolution deadline: 50%, 80% and breach are all recorded, one escalation is sent.
-    const r = await runNeedsSla({ db: h.db, ...ctxAt(at(149)) });
+    const r = await runNeedsSla(jobContext(h.db, ctxAt(at(149))));
     expect(r).toMatchObject({ recorded: 3, warned: 0, escalated: 1 });
     expect((await sent(need.id)).map((m) => [m.recipient, m.kind])).toEqual([[F.regionalB, 'need.escalation']]);
     expect((await keys(need.id)).sort()).toEqual([
@@ -130,6 +129,6 @@ describe('needs SLA job (fake clock)', () => {
       `warn50:resolution:${need.id}`,
       `warn80:resolution:${need.id}`,
     ]);
-    expect(await runNeedsSla({ db: h.db, ...ctxAt(at(200)) })).toMatchObject({ warned: 0, escalated: 0 });
+    expect(await runNeedsSla(jobContext(h.db, ctxAt(at(200))))).toMatchObject({ warned: 0, escalated: 0 });
   });
 });

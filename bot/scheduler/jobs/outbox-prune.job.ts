@@ -1,6 +1,5 @@
 import { DEFAULT_OUTBOX_RETENTION_DAYS } from '../../../core/scheduling/ports.js';
 import type { JobDefinition } from '../job.types.js';
-import { inTransaction } from './in-transaction.js';
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +14,7 @@ export const outboxPruneJob: JobDefinition = {
   run: async (ctx) => {
     const days = ctx.settings?.outboxRetentionDays ?? DEFAULT_OUTBOX_RETENTION_DAYS;
     const before = new Date(ctx.now.getTime() - days * DAY_MS);
-    const pruned = await inTransaction(ctx, (s) => s.outboxRetention.pruneFinished(before));
+    const pruned = await ctx.services.transaction((s) => s.outboxRetention.pruneFinished(before));
     return { pruned, retentionDays: days };
   },
 };

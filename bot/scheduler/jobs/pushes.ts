@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
 import type { Push, PushQueue } from '../../../core/care/ports.js';
-import { pipelineStores } from '../../../db/repositories/pipeline.stores.js';
-import type { Database } from '../../../db/schema.js';
+import type { PipelineStores } from '../../../core/messaging/ports.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
 
 /** A push as the outbox sees it (its delivery record is core's business). */
@@ -11,10 +9,13 @@ export type OutboxPush = Omit<Push, 'delivery'>;
  * Routes and enqueues many pushes with a handful of statements (the per-call Notifier would cost two queries per
  * message), using the outbox's own routing rules for all recipients at once. Returns how many outbox rows were new.
  */
-export async function sendPushes(db: Kysely<Database>, pushes: readonly OutboxPush[]): Promise<number> {
+export async function sendPushes(
+  stores: Pick<PipelineStores, 'outbox' | 'recipients'>,
+  pushes: readonly OutboxPush[],
+): Promise<number> {
   if (pushes.length === 0) return 0;
   const codes = (to: Push['to']) => [...new Set(pushes.filter((p) => p.to === to).map((p) => p.code))];
-  const { outbox, recipients } = pipelineStores(db);
+  const { outbox, recipients } = stores;
   const [dealers, managers, chats] = await Promise.all([
     routeDealers(recipients, codes('dealer')),
     routeManagers(recipients, codes('manager'), false),
@@ -37,11 +38,11 @@ export async function sendPushes(db: Kysely<Database>, pushes: readonly OutboxPu
   return written;
 }
 
-/** core's PushQueue on the outbox of a transaction: the bulk notifier of the care and scoring jobs. */
+/** core's PushQueue on the outbox of a transaction's stores: the bulk notifier of the care and scoring jobs. */
 export class OutboxPushQueue implements PushQueue {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly stores: Pick<PipelineStores, 'outbox' | 'recipients'>) {}
 
   enqueue(pushes: readonly Push[]): Promise<number> {
-    return sendPushes(this.db, pushes);
+    return sendPushes(this.stores, pushes);
   }
 }
