@@ -1,5 +1,4 @@
 import type { Kysely } from 'kysely';
-import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
@@ -40,7 +39,6 @@ import { OutboxPushQueue } from './scheduler/jobs/pushes.js';
 import type { CliServices, Services, TurnServices } from './services.js';
 
 export interface ServicesOptions {
-  kv: KeyValueStore;
   settings: { needSla: SlaTable; outboxRetentionDays?: number };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
@@ -155,7 +153,6 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
     try {
       await migrateToLatest(h.db);
       const services = servicesFactory({
-        kv,
         settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
       })(h.db);
       const deliverDue = async () => {

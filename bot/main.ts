@@ -115,7 +115,6 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
     const settings = { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays };
     const services = servicesFactory({
-      kv,
       settings,
       outboxQueued: () => bus.outboxQueued(),
     });
