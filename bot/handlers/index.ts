@@ -1,5 +1,5 @@
 import { INTENTS, MANAGER_INTENTS } from '../../core/common/intents.js';
-import type { CompleteHandlers, HandlerRegistry } from '../dialog/turn.js';
+import { type CompleteHandlers, type HandlerRegistry, type IntentHandler, managerOnly } from '../dialog/turn.js';
 import { generalHandlers } from './general.handler.js';
 import { attachImageToNeed, needsHandlers } from './needs.handler.js';
 import { orderHandlers } from './orders.handler.js';
@@ -18,6 +18,13 @@ export function completeHandlers(registry: HandlerRegistry): CompleteHandlers {
   return registry as CompleteHandlers;
 }
 
+// TEMPORARY (with the placeholder routes below): manager intents stay guarded as manager commands.
+const unknownReply: IntentHandler = (ctx, turn) => {
+  const route = generalHandlers.unknown!;
+  if (route.role !== 'any') throw new Error('unknown must answer anyone');
+  return route.handle(ctx, turn);
+};
+
 /** Every intent's route. Each capability contributes its own registry. */
 export const handlers = completeHandlers({
   ...generalHandlers,
@@ -26,7 +33,12 @@ export const handlers = completeHandlers({
   ...orderHandlers,
   ...stockHandlers,
   // TEMPORARY: replaced by the new-intent handlers
-  ...Object.fromEntries(INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [i, generalHandlers.unknown])),
+  ...Object.fromEntries(
+    INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [
+      i,
+      (MANAGER_INTENTS as readonly string[]).includes(i) ? managerOnly(unknownReply) : generalHandlers.unknown,
+    ]),
+  ),
 });
 
 /** Non-text messages: a dealer's image right after submitting a need belongs to that need. */
