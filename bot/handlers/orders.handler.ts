@@ -435,8 +435,10 @@ export const orderHandlers: HandlerRegistry = {
     }
     const draftId = ctx.state.draftId;
     if (!draftId || ctx.state.awaiting !== 'order_confirm') return reply(R.noDraft);
-    // Only a clear yes places the order; a weak one (👍, ok, 好) re-asks once with the total.
-    if (turn.slots.confirm !== 'explicit' && ctx.state.asked?.kind !== 'confirm') {
+    // Only a clear yes places the order; a weak one (👍, ok, 好) re-asks once with the total. A yes no rule read
+    // (a model's or the LLM's guess, without `confirm`) never places: it hears the question again.
+    const yes = turn.slots.confirm;
+    if (yes !== 'explicit' && !(yes === 'weak' && ctx.state.asked?.kind === 'confirm')) {
       const current = await ctx.services.orders.showDraft(dealer.dealerCode, draftId, ctx.now);
       if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
       return {

@@ -186,7 +186,6 @@ export const ordersReplies = {
     `草稿里有 ${names.join('、')}，请说明改哪个，例如“${names[0]}不要了”。草稿没有改动。`,
   askNewQty: (name: string, unit: string) => `${name} 要改成多少${unit}？例如“改成40${unit}”。草稿没有改动。`,
   askAddQty: (name: string) => `要在草稿里加 ${name} 吗？请说数量，例如“再加 ${name} 10套”。草稿没有改动。`,
-  looseQty: '数量请给个确数，例如“N60 30套”“改成25套”，我不替您估。草稿没有改动。',
   askExactQty: (names: string[]) => `请告诉我 ${names.join('、')} 的确切数量，例如“30套”。`,
   factorNotWhole: '按这个倍数算出来不是整数，请直接说要改成多少，例如“N60改成15套”。草稿没有改动。',
   unitMismatch: (name: string, qty: number, unit: string, productUnit: string) =>

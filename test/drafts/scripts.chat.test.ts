@@ -23,7 +23,9 @@ describe('corrections relative to the draft', () => {
       ['KW-T80', 10],
       ['KW-N60', 10],
     ]);
-    expect(await one(FX.core, '台面不要八米了 改六米')).toContain('石英石台面 Q05 8米 → 6米；断桥铝隔热窗 T80 10套 不变');
+    expect(await one(FX.core, '台面不要八米了 改六米')).toContain(
+      '石英石台面 Q05 8米 → 6米；断桥铝隔热窗 T80 10套 不变',
+    );
     expect(await one(FX.core, 'T80 少要三套')).toContain('断桥铝隔热窗 T80 10套 → 7套');
     expect(await one(FX.core, 'N60 多要五套')).toContain('窄边框平开窗 N60 10套 → 15套');
     const doubled = await one(FX.core, '数量翻倍');
@@ -106,6 +108,7 @@ describe('questions mid-draft, then 确认', () => {
   it('stock, price and total questions leave the draft as it was; 确认 places exactly it', async () => {
     await one(FX.townHoldout, 'A50 20套');
     expect(await one(FX.townHoldout, 'T80还有货吗')).toContain('【断桥铝隔热窗 T80】');
+    expect(await one(FX.townHoldout, 'N60多少钱')).toContain('窄边框平开窗 N60：您的价格 ¥1,280/套');
     expect(await one(FX.townHoldout, '一共多少钱')).toContain('合计：¥15,200');
     expect(await one(FX.townHoldout, '明天能送到吗')).toContain('草稿没有改动');
     const placed = await one(FX.townHoldout, '确认');
