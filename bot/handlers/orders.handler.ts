@@ -261,7 +261,13 @@ async function placedOrderChange(ctx: DealerTurn, orderNo: string): Promise<Turn
 async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   if (turn.slots.order_no) return placedOrderChange(ctx, turn.slots.order_no);
   const draftId = ctx.state.draftId;
-  if (!draftId) return reply(R.noDraft);
+  if (!draftId) {
+    // Only a cancel question was waiting: "S30 30套" is a new order, not a change of a draft.
+    const items = turn.slots.items ?? [];
+    if (cancelAsked(ctx) && items.length > 0 && items.every((i) => i.qty !== undefined && i.qty > 0))
+      return newDraft(ctx, ctx.identity, items, dateOf(turn.slots));
+    return reply(R.noDraft);
+  }
   const svc = ctx.services.orders;
   const current = await svc.showDraft(ctx.identity.dealerCode, draftId, ctx.now);
   if (current.kind !== 'draft') return draftReply(current, ctx, draftId);

@@ -142,6 +142,10 @@ describe('placed orders', () => {
     const ask = await one(FX.townHoldout, `取消${orderNo}`);
     expect(ask).toContain(`确认取消订单 ${orderNo} 吗？高性价比塑钢窗 S30 × 30套，合计 ¥12,600`);
     expect(await one(FX.townHoldout, '不')).toContain(`订单 ${orderNo} 保留`);
+    // A new order while the cancel question waits is a new draft, and "确认" then places it, not the cancel.
+    await one(FX.townHoldout, `取消${orderNo}`);
+    expect(await one(FX.townHoldout, 'S30 40套')).toContain('高性价比塑钢窗 S30 × 40套');
+    expect(await one(FX.townHoldout, '确认')).toContain('已下单');
     const [row] = (await chatOrders(FX.townHoldout)).filter((o) => o.order_no === orderNo);
     expect(row?.status).toBe('placed');
   });
