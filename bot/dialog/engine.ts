@@ -203,7 +203,12 @@ async function turnState(
 }
 
 function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {
-  return { sender, now, ...(state.awaiting ? { awaiting: state.awaiting } : {}) };
+  return {
+    sender,
+    now,
+    ...(state.awaiting ? { awaiting: state.awaiting } : {}),
+    ...(state.candidates ? { candidates: state.candidates } : {}),
+  };
 }
 
 function nonText(msgType: string): StepReply[] {

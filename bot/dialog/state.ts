@@ -11,7 +11,9 @@ export interface ConversationState {
   /** The resolved need awaiting a 1–5 rating. */
   needId?: number;
   /** A question asked once already (slot filling or clarification), so it is not asked twice. */
-  asked?: { kind: 'qty' | 'product' | 'binding'; intent: string; pending?: unknown };
+  asked?: { kind: 'qty' | 'product' | 'binding' | 'confirm' | 'order'; intent: string; pending?: unknown };
+  /** SKUs the bot just offered ("N60 还是 N75？"), in the order shown: the parse resolves "第一个" among them. */
+  candidates?: string[];
 }
 
 export const STATE_TTL_MS = 30 * 60_000;

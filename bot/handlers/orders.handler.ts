@@ -1,5 +1,8 @@
+import { shanghaiDate } from '../../core/common/time.js';
+import { diffDrafts, multiplied } from '../../core/orders/draft.diff.js';
 import { OrderError } from '../../core/orders/order.errors.js';
-import type { DateRequest, DraftChange, DraftOutcome, ItemRequest } from '../../core/orders/order.types.js';
+import type { DateRequest, DraftChange, DraftOutcome, DraftView, ItemRequest } from '../../core/orders/order.types.js';
+import type { OrderRecord } from '../../core/orders/ports.js';
 import type { ConversationState } from '../dialog/state.js';
 import {
   type DealerIdentity,
@@ -11,8 +14,7 @@ import {
   type TurnResult,
 } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
-import type { Ambiguity, ItemSlot, Slots } from '../nlu/nlu.types.js';
-import { NUMBER_SRC, parseNumber } from '../nlu/numbers.js';
+import type { Ambiguity, DraftQuestion, ItemSlot, Slots } from '../nlu/nlu.types.js';
 import { UNITS } from '../nlu/nlu.types.js';
 import { ordersReplies as R } from '../replies/orders.replies.js';
 import { unknownModelCode } from './model-code.js';
@@ -25,21 +27,40 @@ interface PendingOrder {
   ambiguity: Ambiguity;
 }
 
+/** What "各要多少？" keeps while it waits for the quantities. */
+interface PendingQty {
+  items: ItemSlot[];
+  date?: DateRequest;
+}
+
+/** What "哪一单？" / "确认取消 SO…？" keep while they wait. */
+interface PendingOrderRef {
+  orderNos?: string[];
+  orderNo?: string;
+}
+
 /** Orders are a dealer's own business: the guard step gives managers a clear answer, never someone's data. */
 type DealerTurn = TurnContext<DealerIdentity>;
 const forDealer = (h: (ctx: DealerTurn, turn: ParsedTurn) => Promise<TurnResult>) => dealerOnly(R.dealerOnly, h);
 
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
-const LOOSE_QTY_RE = new RegExp(`(${NUMBER_SRC})\\s*(?:${UNIT_ALT})`);
 const NEGATIVE_QTY_RE = new RegExp(`(?<![a-z0-9])[-−负]\\s*\\d+(?:\\.\\d+)?\\s*(?:${UNIT_ALT})`);
-const ADD_RE = /再加|加上|追加|多加|另加|再来|再要|还要|添|加\d|加[一二两三四五六七八九十百]/;
-const SUBTRACT_RE = /减|少要|少来|少订/;
 const SUGGESTION_RE = /建议/;
 
 const dateOf = (slots: Slots): DateRequest | undefined =>
-  slots.date ? { date: slots.date, ...(slots.date_rolled_forward ? { rolledForward: true } : {}) } : undefined;
+  slots.date
+    ? {
+        date: slots.date,
+        ...(slots.date_rolled_forward ? { rolledForward: true } : {}),
+        ...(slots.date_kind === 'by' ? { by: true } : {}),
+      }
+    : undefined;
 
 const nameOf = (ctx: TurnContext, sku: string) => ctx.catalog.product(sku)?.name ?? sku;
+
+/** The state that keeps an open draft waiting for 确认 (or nothing when there is none). */
+const draftState = (ctx: TurnContext): ConversationState =>
+  ctx.state.draftId ? { awaiting: 'order_confirm', draftId: ctx.state.draftId } : {};
 
 /** Runs a draft-writing call; impossible requests become a clear reply and change nothing. */
 async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise<TurnResult> {
@@ -47,7 +68,7 @@ async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise
     return await fn();
   } catch (e) {
     if (!(e instanceof OrderError)) throw e;
-    const d = e.details as { sku?: string; qty?: number; max?: number };
+    const d = e.details as { sku?: string; qty?: number; max?: number; unit?: string; productUnit?: string };
     switch (e.code) {
       case 'ORDER.QTY_INVALID':
         return reply(R.qtyInvalid(nameOf(ctx, d.sku ?? ''), d.qty ?? 0, d.max ?? 0));
@@ -57,6 +78,8 @@ async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise
         return reply(R.tooManyLines(d.max ?? 0));
       case 'ORDER.NO_ITEMS':
         return reply(R.askItems);
+      case 'ORDER.UNIT_MISMATCH':
+        return reply(R.unitMismatch(nameOf(ctx, d.sku ?? ''), d.qty ?? 0, d.unit ?? '', d.productUnit ?? ''));
       default:
         throw e;
     }
@@ -68,6 +91,7 @@ function askWhich(ctx: TurnContext, pending: PendingOrder, draftId?: string): Tu
     awaiting: 'clarify_product',
     ...(draftId ? { draftId } : {}),
     asked: { kind: 'product', intent: pending.intent, pending },
+    candidates: pending.ambiguity.candidates,
   };
   return {
     ...reply(
@@ -89,7 +113,14 @@ async function newDraft(
   title?: string,
 ): Promise<TurnResult> {
   const missing = items.filter((i) => i.qty === undefined);
-  if (missing.length > 0) return reply(R.askQty(missing.map((i) => nameOf(ctx, i.sku))));
+  if (missing.length > 0) {
+    // Asked once; the answer ("30", "各30套") fills the lines without a quantity.
+    const pending: PendingQty = { items, ...(date ? { date } : {}) };
+    return {
+      ...reply(R.askQty(missing.map((i) => nameOf(ctx, i.sku)))),
+      state: { ...draftState(ctx), awaiting: 'clarify_qty', asked: { kind: 'qty', intent: 'order.place', pending } },
+    };
+  }
   return guarded(async () => {
     const svc = ctx.services.orders;
     const requests: ItemRequest[] = items.map((i) => ({
@@ -104,10 +135,13 @@ async function newDraft(
   }, ctx);
 }
 
-function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string): TurnResult {
+function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before?: DraftView): TurnResult {
   switch (out.kind) {
-    case 'draft':
-      return { ...reply(R.draft(out.view)), state: { awaiting: 'order_confirm', draftId } };
+    case 'draft': {
+      // Every change is echoed: what changed and what stayed ("N75 30套 不变；新增 N60 20套").
+      const body = before ? `${R.changeEcho(diffDrafts(before, out.view))}\n${R.draft(out.view)}` : R.draft(out.view);
+      return { ...reply(body), state: { awaiting: 'order_confirm', draftId } };
+    }
     case 'gone':
       return { ...reply(R.draftGone(out.reason, out.orderNo)), state: {} };
     case 'no_change':
@@ -115,87 +149,161 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string): TurnR
   }
 }
 
-/** Turns an order.modify turn into draft changes, given the lines the draft has now. */
-type PlannedChange = DraftChange | { kind: 'swap'; sku: string };
-
-function changesFor(
-  ctx: TurnContext,
-  turn: ParsedTurn,
-  draftSkus: string[],
-): PlannedChange[] | { ask: 'which' } | null {
-  const t = normalize(ctx.text);
-  const changes: PlannedChange[] = [];
-  const additive = ADD_RE.test(t);
-  const subtract = SUBTRACT_RE.test(t);
-  const items = [...(turn.slots.items ?? [])];
-  // "窄边框改成40套" while the draft holds N60: the series word means the product already in the draft.
-  if (turn.result.kind === 'ambiguous') {
-    for (const a of turn.result.ambiguities) {
-      const inDraft = a.candidates.filter((c) => draftSkus.includes(c));
-      if (inDraft.length === 1)
-        items.push({ sku: inDraft[0]!, ...(a.qty !== undefined ? { qty: a.qty, unit: a.unit } : {}) });
+/**
+ * The NLU's `change` as draft changes, given the draft as it is; a string is the question asked back instead (the
+ * draft stays). Nothing is guessed: a product without a quantity, a quantity without a line, a vague product
+ * that fits no line or several all ask.
+ */
+function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): DraftChange[] | string {
+  const change = turn.slots.change!;
+  const lines = view.lines;
+  const line = (sku: string) => lines.find((l) => l.sku === sku);
+  const dateReq = dateOf({ ...turn.slots, ...(change.date ? { date: change.date } : {}) });
+  const date: DraftChange[] = change.date && dateReq ? [{ kind: 'date', date: dateReq }] : [];
+  switch (change.kind) {
+    case 'date':
+      return date.length > 0 ? date : R.modifyUnclear;
+    case 'multiply': {
+      const factor = change.factor ?? 1;
+      const targets = change.items?.length ? change.items.map((i) => ({ sku: i.sku, l: line(i.sku) })) : null;
+      const missing = targets?.find((t) => !t.l);
+      if (missing) return R.notInDraft(nameOf(ctx, missing.sku));
+      const out: DraftChange[] = [];
+      for (const l of targets ? targets.map((t) => t.l!) : lines) {
+        const qty = multiplied(l.qty, factor);
+        if (qty === null) return R.factorNotWhole;
+        out.push({ kind: 'set', sku: l.sku, qty });
+      }
+      return [...out, ...date];
+    }
+    case 'remove': {
+      if (change.items?.length) return change.items.map((i) => ({ kind: 'remove', sku: i.sku }));
+      const inDraft = (change.candidates ?? []).filter((c) => line(c));
+      if (inDraft.length === 1) return [{ kind: 'remove', sku: inDraft[0]! }];
+      if (inDraft.length === 0) return R.notInDraftMention(change.mention ?? '');
+      return R.whichOfDraft(inDraft.map((c) => nameOf(ctx, c)));
+    }
+    default: {
+      const kind = change.kind;
+      let items: ItemSlot[] = [...(change.items ?? [])];
+      // "窄边框改成40套" while the draft holds N60: the series word means the product already in the draft.
+      if (items.length === 0 && turn.result.kind === 'ambiguous') {
+        for (const a of turn.result.ambiguities) {
+          const inDraft = a.candidates.filter((c) => line(c));
+          const qty = change.qty ?? a.qty;
+          const unit = change.unit ?? a.unit;
+          if (inDraft.length === 1)
+            items.push({ sku: inDraft[0]!, ...(qty !== undefined ? { qty } : {}), ...(unit ? { unit } : {}) });
+        }
+      }
+      if (items.length === 0) {
+        if (change.qty === undefined) return date.length > 0 ? date : R.modifyUnclear;
+        if (lines.length !== 1) return R.whichLine;
+        items = [{ sku: lines[0]!.sku, qty: change.qty, ...(change.unit ? { unit: change.unit } : {}) }];
+      }
+      const out: DraftChange[] = [];
+      for (const it of items) {
+        const l = line(it.sku);
+        // A product without a quantity never takes another line's ("那个T80呢" must not swap N60 for T80).
+        if (it.qty === undefined) return l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, it.sku));
+        if (it.qty === 0) out.push({ kind: 'remove', sku: it.sku });
+        else out.push({ kind, sku: it.sku, qty: it.qty, ...(it.unit ? { unit: it.unit } : {}) });
+      }
+      return [...out, ...date];
     }
   }
-  for (const it of items) {
-    if (it.qty === 0) changes.push({ kind: 'remove', sku: it.sku });
-    else if (it.qty === undefined) {
-      // "不对，是N75": swap the only line for this product, same quantity.
-      if (draftSkus.length === 1 && draftSkus[0] !== it.sku) changes.push({ kind: 'swap', sku: it.sku });
-    } else if (subtract) changes.push({ kind: 'subtract', sku: it.sku, qty: it.qty });
-    else if (additive && draftSkus.includes(it.sku)) changes.push({ kind: 'add', sku: it.sku, qty: it.qty });
-    else changes.push({ kind: 'set', sku: it.sku, qty: it.qty });
-  }
-  if (items.length === 0) {
-    const m = LOOSE_QTY_RE.exec(t);
-    const qty = m ? parseNumber(m[1]!) : null;
-    if (qty !== null) {
-      if (draftSkus.length !== 1) return { ask: 'which' };
-      const sku = draftSkus[0]!;
-      changes.push(
-        subtract ? { kind: 'subtract', sku, qty } : additive ? { kind: 'add', sku, qty } : { kind: 'set', sku, qty },
-      );
-    }
-  }
-  const date = dateOf(turn.slots);
-  if (date) changes.push({ kind: 'date', date });
-  return changes.length > 0 ? changes : null;
 }
 
-async function modify(ctx: TurnContext, dealer: DealerIdentity, turn: ParsedTurn): Promise<TurnResult> {
+/** A question asked while the draft waits: answered from the draft, which stays as it is. */
+async function answerQuestion(
+  ctx: DealerTurn,
+  q: DraftQuestion,
+  items: ItemSlot[] | undefined,
+  view: DraftView,
+): Promise<TurnResult> {
+  const unchanged = R.draftUnchanged(view);
+  const skus = [...new Set([...(q.items ?? []), ...(items ?? [])].map((i) => i.sku))];
+  const dealer = { code: ctx.identity.dealerCode, tier: ctx.identity.tier };
+  switch (q.about) {
+    case 'delivery':
+      return reply(`${R.deliveryAnswer(view, q.date, shanghaiDate(ctx.now))}\n${unchanged}`);
+    case 'total':
+      return reply(R.totalAnswer(view));
+    case 'price': {
+      const prices =
+        skus.length > 0
+          ? (await ctx.services.stock.report(dealer, skus, ctx.now)).map((r) => ({
+              name: r.product.name,
+              priceFen: r.product.priceFen,
+              unit: r.product.unit,
+            }))
+          : view.lines.map((l) => ({ name: l.name, priceFen: l.unitPriceFen, unit: l.unit }));
+      return reply(`${R.priceAnswer(prices)}\n${unchanged}`);
+    }
+    case 'stock':
+    case 'product': {
+      const reports = await ctx.services.stock.report(
+        dealer,
+        skus.length > 0 ? skus : view.lines.map((l) => l.sku),
+        ctx.now,
+      );
+      return reply(`${R.stock(reports, ctx.now)}\n\n${unchanged}`);
+    }
+  }
+}
+
+/** "SO… 改成40套": a placed order is never edited by chat; the dealer hears how to change it. */
+async function placedOrderChange(ctx: DealerTurn, orderNo: string): Promise<TurnResult> {
+  const order = await ctx.services.orders.order(ctx.identity.dealerCode, orderNo);
+  return reply(order ? R.placedOrderChange(order) : R.notFound(orderNo));
+}
+
+async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
+  if (turn.slots.order_no) return placedOrderChange(ctx, turn.slots.order_no);
   const draftId = ctx.state.draftId;
-  if (!draftId) return reply(R.noDraft);
+  if (!draftId) {
+    // Only a cancel question was waiting: "S30 30套" is a new order, not a change of a draft.
+    const items = turn.slots.items ?? [];
+    if (cancelAsked(ctx) && items.length > 0 && items.every((i) => i.qty !== undefined && i.qty > 0))
+      return newDraft(ctx, ctx.identity, items, dateOf(turn.slots));
+    return reply(R.noDraft);
+  }
   const svc = ctx.services.orders;
-  const current = await svc.showDraft(dealer.dealerCode, draftId, ctx.now);
+  const current = await svc.showDraft(ctx.identity.dealerCode, draftId, ctx.now);
   if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
-  const skus = current.view.lines.map((l) => l.sku);
   if (NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
-  const planned = changesFor(ctx, turn, skus);
-  if (planned === null) {
+  const { change, question } = turn.slots;
+  if (!change) {
+    // A draft changes only on an explicit change: a question is answered, anything else is asked back.
+    if (question) return answerQuestion(ctx, question, turn.slots.items, current.view);
     const amb = turn.result.kind === 'ambiguous' ? turn.result.ambiguities[0] : undefined;
     if (amb) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
+    const named = turn.slots.items?.[0];
+    if (named) {
+      const l = current.view.lines.find((x) => x.sku === named.sku);
+      return reply(l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, named.sku)));
+    }
     return reply(R.modifyUnclear);
   }
-  if ('ask' in planned) return reply(R.whichLine);
-  // A swap is an add of the new product with the old quantity, then the old line goes.
-  const changes: DraftChange[] = planned.flatMap((c): DraftChange[] => {
-    if (c.kind !== 'swap') return [c];
-    const old = current.view.lines[0]!;
-    return [
-      { kind: 'add', sku: c.sku, qty: old.qty },
-      { kind: 'remove', sku: old.sku },
-    ];
-  });
+  if (turn.result.kind === 'ambiguous' && !change.items?.length && change.kind !== 'remove') {
+    const amb = turn.result.ambiguities[0]!;
+    const inDraft = amb.candidates.filter((c) => current.view.lines.some((l) => l.sku === c));
+    if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
+  }
+  const planned = planChanges(ctx, turn, current.view);
+  if (typeof planned === 'string') return reply(planned);
   return guarded(
-    async () => draftReply(await svc.modifyDraft(dealer.dealerCode, draftId, changes, ctx.now), ctx, draftId),
+    async () =>
+      draftReply(await svc.modifyDraft(ctx.identity.dealerCode, draftId, planned, ctx.now), ctx, draftId, current.view),
     ctx,
   );
 }
 
 /** The answer to "您要的是 A 还是 B？": asked once; a second unclear answer offers help and a person. */
-async function clarify(ctx: TurnContext, dealer: DealerIdentity, turn: ParsedTurn): Promise<TurnResult> {
+async function clarify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   const pending = ctx.state.asked?.pending as PendingOrder | undefined;
-  const back: ConversationState = ctx.state.draftId ? { awaiting: 'order_confirm', draftId: ctx.state.draftId } : {};
-  if (!pending) return { ...reply(R.clarifyFailed), state: back };
+  const back = draftState(ctx);
+  if (!pending?.ambiguity) return { ...reply(R.clarifyFailed), state: back };
   const { candidates } = pending.ambiguity;
   const answered = [
     ...(turn.slots.items ?? []).map((i) => i.sku),
@@ -203,26 +311,76 @@ async function clarify(ctx: TurnContext, dealer: DealerIdentity, turn: ParsedTur
   ].filter((s) => candidates.includes(s));
   const chosen = [...new Set(answered)];
   if (chosen.length !== 1) return { ...reply(R.clarifyFailed), state: back };
-  const qty = turn.slots.items?.find((i) => i.sku === chosen[0])?.qty ?? pending.ambiguity.qty;
-  const item: ItemSlot = { sku: chosen[0]!, ...(qty !== undefined ? { qty } : {}) };
+  const said = turn.slots.items?.find((i) => i.sku === chosen[0]);
+  const qty = said?.qty ?? pending.ambiguity.qty;
+  const unit = said?.qty !== undefined ? said.unit : pending.ambiguity.unit;
+  const item: ItemSlot = { sku: chosen[0]!, ...(qty !== undefined ? { qty } : {}), ...(unit ? { unit } : {}) };
   if (pending.intent === 'order.place') {
-    const result = await newDraft(ctx, dealer, [...pending.items, item], pending.date);
+    const result = await newDraft(ctx, ctx.identity, [...pending.items, item], pending.date);
     return result.state ? result : { ...result, state: back };
   }
-  if (!ctx.state.draftId) return { ...reply(R.noDraft), state: {} };
+  const draftId = ctx.state.draftId;
+  if (!draftId) return { ...reply(R.noDraft), state: {} };
   if (item.qty === undefined) return { ...reply(R.askQty([nameOf(ctx, item.sku)])), state: back };
   const svc = ctx.services.orders;
-  const draftId = ctx.state.draftId;
-  return guarded(
-    async () =>
-      draftReply(
-        await svc.modifyDraft(dealer.dealerCode, draftId, [{ kind: 'set', sku: item.sku, qty: item.qty! }], ctx.now),
-        ctx,
-        draftId,
-      ),
-    ctx,
-  );
+  const current = await svc.showDraft(ctx.identity.dealerCode, draftId, ctx.now);
+  if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
+  const change: DraftChange = { kind: 'set', sku: item.sku, qty: item.qty, ...(item.unit ? { unit: item.unit } : {}) };
+  return guarded(async () => {
+    const out = await svc.modifyDraft(ctx.identity.dealerCode, draftId, [change], ctx.now);
+    const result = draftReply(out, ctx, draftId, current.view);
+    return result.state ? result : { ...result, state: back };
+  }, ctx);
 }
+
+/** The answer to "各要多少？": one number fills every line without a quantity, or lines name their own. */
+async function fillQty(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
+  const pending = ctx.state.asked?.pending as PendingQty | undefined;
+  const back = draftState(ctx);
+  if (!pending?.items) return { ...reply(R.askItems), state: back };
+  const named = new Map((turn.slots.change?.items ?? turn.slots.items ?? []).map((i) => [i.sku, i]));
+  const each = turn.slots.change?.qty;
+  const unit = turn.slots.change?.unit;
+  const items = pending.items.map((i): ItemSlot => {
+    if (i.qty !== undefined) return i;
+    const n = named.get(i.sku);
+    if (n?.qty !== undefined) return { ...i, qty: n.qty, ...(n.unit ? { unit: n.unit } : {}) };
+    return each !== undefined ? { ...i, qty: each, ...(unit ? { unit } : {}) } : i;
+  });
+  if (items.some((i) => i.qty === undefined)) {
+    const missing = items.filter((i) => i.qty === undefined).map((i) => nameOf(ctx, i.sku));
+    return { ...reply(R.askExactQty(missing)), state: back };
+  }
+  const result = await newDraft(ctx, ctx.identity, items, pending.date);
+  return result.state ? result : { ...result, state: back };
+}
+
+/** Asks before cancelling a placed order, with its amount. */
+async function askCancel(ctx: DealerTurn, orderNo: string): Promise<TurnResult> {
+  const order = await ctx.services.orders.order(ctx.identity.dealerCode, orderNo);
+  if (!order) return { ...reply(R.notFound(orderNo)), state: draftState(ctx) };
+  if (order.status === 'cancelled') return { ...reply(R.alreadyCancelled(order)), state: draftState(ctx) };
+  if (order.status !== 'placed') return { ...reply(R.notCancellable(order)), state: draftState(ctx) };
+  const pending: PendingOrderRef = { orderNo };
+  return {
+    ...reply(R.cancelAsk(order)),
+    state: { ...draftState(ctx), awaiting: 'order_confirm', asked: { kind: 'order', intent: 'order.cancel', pending } },
+  };
+}
+
+/** The order a reference picks among those the bot listed ("最近那单", "第二个"). */
+function pickOrder(orders: OrderRecord[], turn: ParsedTurn, listed: string[] | undefined): OrderRecord | undefined {
+  const pool = listed ? orders.filter((o) => listed.includes(o.orderNo)) : orders;
+  const ref = turn.slots.ref;
+  return ref?.kind === 'ordinal' ? pool.at(ref.index ?? 0) : pool[0];
+}
+
+const cancelAsked = (ctx: TurnContext) =>
+  ctx.state.asked?.kind === 'order' &&
+  ctx.state.asked.intent === 'order.cancel' &&
+  ctx.state.awaiting === 'order_confirm'
+    ? (ctx.state.asked.pending as PendingOrderRef).orderNo
+    : undefined;
 
 export const orderHandlers: HandlerRegistry = {
   'order.place': forDealer(async (ctx, turn) => {
@@ -255,13 +413,45 @@ export const orderHandlers: HandlerRegistry = {
   }),
 
   'order.modify': forDealer(async (ctx, turn) =>
-    ctx.state.awaiting === 'clarify_product' ? clarify(ctx, ctx.identity, turn) : modify(ctx, ctx.identity, turn),
+    ctx.state.awaiting === 'clarify_product'
+      ? clarify(ctx, turn)
+      : ctx.state.awaiting === 'clarify_qty'
+        ? fillQty(ctx, turn)
+        : modify(ctx, turn),
   ),
 
-  confirm: forDealer(async (ctx) => {
+  confirm: forDealer(async (ctx, turn) => {
     const dealer = ctx.identity;
+    const cancelNo = cancelAsked(ctx);
+    if (cancelNo) {
+      // Cancelling a placed order takes a clear yes; an emoji or a lone "ok" hears the question again.
+      if (turn.slots.confirm !== 'explicit') return askCancel(ctx, cancelNo);
+      const out = await ctx.services.orders.cancelOrder(dealer.dealerCode, cancelNo, ctx.now);
+      const state = draftState(ctx);
+      switch (out.kind) {
+        case 'cancelled':
+          return { ...reply(R.cancelled(out.order)), state };
+        case 'already_cancelled':
+          return { ...reply(R.alreadyCancelled(out.order)), state };
+        case 'not_cancellable':
+          return { ...reply(R.notCancellable(out.order)), state };
+        case 'not_found':
+          return { ...reply(R.notFound(cancelNo)), state };
+      }
+    }
     const draftId = ctx.state.draftId;
     if (!draftId || ctx.state.awaiting !== 'order_confirm') return reply(R.noDraft);
+    // Only a clear yes places the order; a weak one (👍, ok, 好) re-asks once with the total. A yes no rule read
+    // (a model's or the LLM's guess, without `confirm`) never places: it hears the question again.
+    const yes = turn.slots.confirm;
+    if (yes !== 'explicit' && !(yes === 'weak' && ctx.state.asked?.kind === 'confirm')) {
+      const current = await ctx.services.orders.showDraft(dealer.dealerCode, draftId, ctx.now);
+      if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
+      return {
+        ...reply(R.confirmAgain(current.view)),
+        state: { awaiting: 'order_confirm', draftId, asked: { kind: 'confirm', intent: 'confirm' } },
+      };
+    }
     const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed':
@@ -281,7 +471,9 @@ export const orderHandlers: HandlerRegistry = {
 
   deny: forDealer(async (ctx) => {
     const dealer = ctx.identity;
-    if (ctx.state.awaiting === 'clarify_product' && !ctx.state.draftId)
+    const cancelNo = cancelAsked(ctx);
+    if (cancelNo) return { ...reply(R.cancelKept(cancelNo)), state: draftState(ctx) };
+    if (ctx.state.awaiting?.startsWith('clarify_') && !ctx.state.draftId)
       return { ...reply(R.draftCancelled), state: {} };
     if (!ctx.state.draftId) return reply(R.noDraft);
     const done = await ctx.services.orders.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
@@ -292,30 +484,35 @@ export const orderHandlers: HandlerRegistry = {
     const dealer = ctx.identity;
     const svc = ctx.services.orders;
     const no = turn.slots.order_no;
-    if (!no) return reply(R.recent(await svc.recentOrders(dealer.dealerCode)));
+    if (!no) {
+      const recent = await svc.recentOrders(dealer.dealerCode);
+      if (ctx.state.awaiting !== 'clarify_order') return reply(R.recent(recent));
+      // The answer to "哪一单？": the order the reference picks, for what was asked about it.
+      const asked = ctx.state.asked;
+      const picked = pickOrder(recent, turn, (asked?.pending as PendingOrderRef | undefined)?.orderNos);
+      if (!picked) return { ...reply(R.recent(recent)), state: draftState(ctx) };
+      if (asked?.intent === 'order.cancel') return askCancel(ctx, picked.orderNo);
+      return { ...reply(R.status(picked)), state: draftState(ctx) };
+    }
     const order = await svc.order(dealer.dealerCode, no);
     return reply(order ? R.status(order) : R.notFound(no));
   }),
 
   'order.cancel': forDealer(async (ctx, turn) => {
-    const dealer = ctx.identity;
-    const svc = ctx.services.orders;
     const no = turn.slots.order_no;
-    if (!no) {
-      const cancellable = (await svc.recentOrders(dealer.dealerCode)).filter((o) => o.status === 'placed');
-      return reply(R.askCancelNo(cancellable));
-    }
-    const out = await svc.cancelOrder(dealer.dealerCode, no, ctx.now);
-    switch (out.kind) {
-      case 'cancelled':
-        return reply(R.cancelled(out.order));
-      case 'already_cancelled':
-        return reply(R.alreadyCancelled(out.order));
-      case 'not_cancellable':
-        return reply(R.notCancellable(out.order));
-      case 'not_found':
-        return reply(R.notFound(no));
-    }
+    if (no) return askCancel(ctx, no);
+    const recent = await ctx.services.orders.recentOrders(ctx.identity.dealerCode);
+    const cancellable = recent.filter((o) => o.status === 'placed');
+    if (cancellable.length === 0) return reply(R.askCancelNo(cancellable));
+    const pending: PendingOrderRef = { orderNos: cancellable.map((o) => o.orderNo) };
+    return {
+      ...reply(R.askWhichOrder(cancellable)),
+      state: {
+        ...draftState(ctx),
+        awaiting: 'clarify_order',
+        asked: { kind: 'order', intent: 'order.cancel', pending },
+      },
+    };
   }),
 
   'order.reorder': forDealer(async (ctx) =>

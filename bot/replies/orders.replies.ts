@@ -1,5 +1,6 @@
 import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
+import type { DraftDiff } from '../../core/orders/draft.diff.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
 import { formatPercent, formatYuan } from '../../core/policies/index.js';
@@ -103,12 +104,34 @@ function orderTotal(o: OrderRecord, label = '合计 '): string {
 
 function dateLine(v: DraftView): string[] {
   const n = v.dateNote;
-  const out = [`送货日期：${v.deliveryDate ? dateZh(v.deliveryDate) : '未指定（按最早可发货安排）'}`];
-  if (n?.kind === 'past') out.push(`❓ 您说的 ${dateZh(n.date)} 已经过去了，请回复新的送货日期，例如“改到下周三送”。`);
-  if (n?.kind === 'rolled') out.push(`❓ 您说的日期今年已经过了（按字面是 ${n.date}），请回复正确的送货日期。`);
+  const wanted = v.deliveryDate
+    ? `${dateZh(v.deliveryDate)}${v.deliveryBy ? '前送到' : ''}`
+    : '未指定（按最早可发货安排）';
+  const out = [`送货日期：${wanted}`];
+  const earliest = `最早可以 ${dateZh(v.earliestDate)} 送`;
+  if (n?.kind === 'past')
+    out.push(`❓ 您说的 ${dateZh(n.date)} 已经过去了，${earliest}，请回复新的送货日期，例如“改到下周三送”。`);
+  if (n?.kind === 'today') out.push(`❓ 今天（${dateZh(n.date)}）送不了，${earliest}，请回复新的送货日期。`);
+  if (n?.kind === 'rolled')
+    out.push(`❓ 您说的日期今年已经过了（按字面是 ${n.date}），${earliest}，请回复正确的送货日期。`);
   if (n?.kind === 'before_stock')
     out.push(`⚠ 部分产品预计 ${dateZh(n.expectedDate)} 才到货，${dateZh(n.date)} 可能无法送齐。`);
   return out;
+}
+
+function diffZh(d: DraftDiff): string {
+  switch (d.kind) {
+    case 'added':
+      return `新增 ${d.name} ${d.qty}${d.unit}`;
+    case 'removed':
+      return `去掉 ${d.name}（原 ${d.qty}${d.unit}）`;
+    case 'qty':
+      return `${d.name} ${d.from}${d.unit} → ${d.to}${d.unit}`;
+    case 'same':
+      return `${d.name} ${d.qty}${d.unit} 不变`;
+    case 'date':
+      return `送货日期 ${d.from ? dateZh(d.from) : '未指定'} → ${d.to ? `${dateZh(d.to)}${d.by ? '前' : ''}` : '未指定'}`;
+  }
 }
 
 const NO_DRAFT = '当前没有待确认的订单草稿。要下单请直接发，例如“N60 30套 下周三送”。';
@@ -157,8 +180,39 @@ export const ordersReplies = {
   notInDraft: (name: string) => `草稿里没有 ${name}，没有改动。`,
   lastLine: '这是草稿里最后一个品项了。不想要这单的话，回复“取消”即可。',
   whichLine: '草稿里有多个品项，请说明改哪个，例如“N60改成40套”。',
-  modifyUnclear: '没看懂要怎么改。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
+  modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
   draftCancelled: '好的，这张草稿已取消，没有下单。',
+  notInDraftMention: (mention: string) => `草稿里没有“${mention}”的产品，草稿没有改动。`,
+  whichOfDraft: (names: string[]) =>
+    `草稿里有 ${names.join('、')}，请说明改哪个，例如“${names[0]}不要了”。草稿没有改动。`,
+  askNewQty: (name: string, unit: string) => `${name} 要改成多少${unit}？例如“改成40${unit}”。草稿没有改动。`,
+  askAddQty: (name: string) => `要在草稿里加 ${name} 吗？请说数量，例如“再加 ${name} 10套”。草稿没有改动。`,
+  askExactQty: (names: string[]) => `请告诉我 ${names.join('、')} 的确切数量，例如“30套”。`,
+  factorNotWhole: '按这个倍数算出来不是整数，请直接说要改成多少，例如“N60改成15套”。草稿没有改动。',
+  unitMismatch: (name: string, qty: number, unit: string, productUnit: string) =>
+    `${name} 按${productUnit}订货，您说的是 ${qty}${unit}。请按${productUnit}告诉我数量，例如“${qty}${productUnit}”。没有改动。`,
+
+  /** "N75 30套 不变；新增 N60 20套". */
+  changeEcho: (diffs: DraftDiff[]) => `已修改：${diffs.map(diffZh).join('；')}`,
+
+  /** Answers to questions asked while a draft waits; the draft stays as it is. */
+  draftUnchanged: (v: DraftView) =>
+    `草稿没有改动（${v.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}）。`,
+  deliveryAnswer: (v: DraftView, asked: string | undefined, today: string) => {
+    if (!asked)
+      return `这张草稿最早可以 ${dateZh(v.earliestDate)} 送货。要定日期请说“改到${dateZh(v.earliestDate)}送”。`;
+    if (asked <= today) return `${dateZh(asked)} 送不了，最早可以 ${dateZh(v.earliestDate)} 送。`;
+    if (asked < v.earliestDate) return `${dateZh(asked)} 送不齐，最早可以 ${dateZh(v.earliestDate)} 送。`;
+    return `${dateZh(asked)} 可以送到。要按这个日期送，请说“改到${dateZh(asked)}送”。`;
+  },
+  totalAnswer: (v: DraftView) => `这张草稿 ${v.lines.length} 个品项，${totalLines(v).join('，')}。`,
+  priceAnswer: (lines: Array<{ name: string; priceFen: number; unit: string }>) =>
+    lines.map((l) => `${l.name}：您的价格 ${formatYuan(l.priceFen)}/${l.unit}`).join('\n'),
+  confirmAgain: (v: DraftView) =>
+    [
+      `确认下单吗？${v.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}。`,
+      '回复“确认”下单，回复“取消”作废。',
+    ].join('\n'),
 
   placed: (o: OrderRecord) =>
     [
@@ -212,6 +266,18 @@ export const ordersReplies = {
       ? '您目前没有可以取消的订单（已发货的订单无法取消）。'
       : `请告诉我要取消的订单号，例如“取消 ${cancellable[0]!.orderNo}”。可取消的订单：\n${cancellable.map((o) => `· ${o.orderNo}  ${formatYuan(o.totalFen)}`).join('\n')}`,
   cancelled: (o: OrderRecord) => `订单 ${o.orderNo} 已取消，预留的总部库存已释放。`,
+  cancelAsk: (o: OrderRecord) =>
+    `确认取消订单 ${o.orderNo} 吗？${o.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，${orderTotal(o)}。回复“确认”取消，回复“不”保留订单。`,
+  cancelKept: (orderNo: string) => `好的，订单 ${orderNo} 保留，没有取消。`,
+  askWhichOrder: (orders: OrderRecord[]) =>
+    `哪一单？${orders.map((o) => `\n· ${o.orderNo}  ${formatYuan(o.totalFen)}  ${STATUS_ZH[o.status]}`).join('')}\n回复订单号，或说“最近那单”。`,
+  /** "SO… 改成40套": a placed order is not edited in chat; how to change it, by status. */
+  placedOrderChange: (o: OrderRecord) =>
+    o.status === 'placed'
+      ? `订单 ${o.orderNo} 已下单、还没发货（${o.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}）。下单后不能在聊天里直接改数量：可以发“取消 ${o.orderNo}”后重新下单，或发“转人工”请客户经理修改。`
+      : o.status === 'cancelled'
+        ? `订单 ${o.orderNo} 已取消，不能再修改。要订货请重新下单，例如“N60 30套”。`
+        : `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，不能再修改。如需补货请重新下单；退换货请发“转人工”联系客户经理。`,
   alreadyCancelled: (o: OrderRecord) => `订单 ${o.orderNo} 之前已经取消了。`,
   notCancellable: (o: OrderRecord) =>
     `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，无法在线取消。如需退货请发“转人工”联系客户经理。`,

@@ -5,7 +5,9 @@ export type OrderErrorCode =
   | 'ORDER.UNKNOWN_PRODUCT'
   | 'ORDER.QTY_INVALID'
   | 'ORDER.DEALER_NOT_FOUND'
-  | 'ORDER.TOO_MANY_LINES';
+  | 'ORDER.TOO_MANY_LINES'
+  /** The unit said is not the product's and the product defines no factor for it: asked back, never converted. */
+  | 'ORDER.UNIT_MISMATCH';
 
 /** A coded error of the orders capability; `details` carries what the dealer-facing message needs. */
 export class OrderError extends DomainError {

@@ -12,6 +12,7 @@ import type { Notifier } from '../common/notifier.port.js';
 import { shanghaiDate, shanghaiInstant } from '../common/time.js';
 import { availability } from '../stock/stock.rules.js';
 import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
+import { earliestDelivery, resolveWantedDate } from './delivery.rules.js';
 import { OrderError } from './order.errors.js';
 import type {
   CancelOutcome,
@@ -67,15 +68,26 @@ export class OrderService {
     return dealer;
   }
 
-  /** Checks the requested lines before anything is written: known products, sane quantities. */
-  private validateItems(items: readonly ItemRequest[], known: ReadonlySet<string>): DraftItem[] {
+  /**
+   * Checks the requested lines before anything is written: known products, their own unit (the catalog defines no
+   * conversion factors, so another unit is asked back, never converted), sane quantities.
+   */
+  private validateItems(items: readonly ItemRequest[], known: ReadonlyMap<string, { unit: string }>): DraftItem[] {
     if (items.length === 0) throw new OrderError('ORDER.NO_ITEMS', 'no items');
     if (items.length > MAX_DRAFT_LINES)
       throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
     const merged = new Map<string, DraftItem>();
     for (const it of items) {
-      if (!known.has(it.sku))
-        throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
+      const product = known.get(it.sku);
+      if (!product) throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
+      if (it.unit && it.unit !== product.unit) {
+        throw new OrderError('ORDER.UNIT_MISMATCH', `${it.sku} is sold by ${product.unit}, not ${it.unit}`, {
+          sku: it.sku,
+          qty: it.qty,
+          unit: it.unit,
+          productUnit: product.unit,
+        });
+      }
       if (!Number.isInteger(it.qty) || it.qty <= 0 || it.qty > MAX_LINE_QTY) {
         throw new OrderError('ORDER.QTY_INVALID', `invalid quantity ${it.qty}`, {
           sku: it.sku,
@@ -85,7 +97,7 @@ export class OrderService {
       }
       const prev = merged.get(it.sku);
       if (prev) prev.qty += it.qty;
-      else merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: it.unit ?? '' });
+      else merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: product.unit });
     }
     for (const it of merged.values()) {
       if (it.qty > MAX_LINE_QTY)
@@ -96,14 +108,6 @@ export class OrderService {
         });
     }
     return [...merged.values()];
-  }
-
-  /** A wanted date is accepted only if it is not in the past. */
-  private resolveDate(req: DateRequest | undefined, today: string): { date: string | null; note?: DateNote } {
-    if (!req) return { date: null };
-    if (req.date < today) return { date: null, note: { kind: 'past', date: req.date } };
-    // A date the parser had to move forward (11月20号 said on 11月26日) is most likely a slip: ask, don't assume.
-    return req.rolledForward ? { date: null, note: { kind: 'rolled', date: req.date } } : { date: req.date };
   }
 
   /**
@@ -179,6 +183,10 @@ export class OrderService {
     if (draft.deliveryDate && latest && draft.deliveryDate < latest) {
       dateNote = { kind: 'before_stock', date: draft.deliveryDate, expectedDate: latest };
     }
+    const earliestDate = earliestDelivery(
+      today,
+      lines.map((l) => l.expectedDate),
+    );
     return {
       id: draft.id,
       lines,
@@ -187,6 +195,7 @@ export class OrderService {
       totalFen,
       promotions,
       deliveryDate: draft.deliveryDate,
+      earliestDate,
       expiresAt: draft.expiresAt,
       credit,
       rebate,
@@ -240,9 +249,8 @@ export class OrderService {
       items.map((i) => i.sku),
       dealer.tier,
     );
-    const valid = this.validateItems(items, new Set(known.keys()));
-    for (const it of valid) it.unit = known.get(it.sku)?.unit ?? it.unit;
-    const { date: deliveryDate, note } = this.resolveDate(date, shanghaiDate(now));
+    const valid = this.validateItems(items, known);
+    const { date: deliveryDate, note } = resolveWantedDate(date, shanghaiDate(now));
     const draft: StoredDraft = {
       id: this.newId(),
       dealerCode,
@@ -254,7 +262,7 @@ export class OrderService {
     };
     await this.store.insertDraft(draft, now);
     const view = await this.evaluate(dealer, draft, now);
-    return withNote(view, note);
+    return withNote(view, note, deliveryDate !== null && date?.by === true);
   }
 
   /** The open draft, re-validated; `gone` when it is no longer open (an expired one is marked so). */
@@ -293,11 +301,15 @@ export class OrderService {
     const items = draft.items.map((i) => ({ ...i }));
     let deliveryDate = draft.deliveryDate;
     let note: DateNote | undefined;
+    let by = false;
     const added: ItemRequest[] = [];
     for (const c of changes) {
       if (c.kind === 'date') {
-        const r = this.resolveDate(c.date, shanghaiDate(now));
-        if (r.date) deliveryDate = r.date;
+        const r = resolveWantedDate(c.date, shanghaiDate(now));
+        if (r.date) {
+          deliveryDate = r.date;
+          by = c.date.by === true;
+        }
         note = r.note;
         continue;
       }
@@ -310,8 +322,16 @@ export class OrderService {
       }
       if (!line) {
         if (c.kind === 'subtract') return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
-        added.push({ sku: c.sku, qty: c.qty });
+        added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}) });
         continue;
+      }
+      if (c.unit && line.unit && c.unit !== line.unit) {
+        throw new OrderError('ORDER.UNIT_MISMATCH', `${c.sku} is sold by ${line.unit}, not ${c.unit}`, {
+          sku: c.sku,
+          qty: c.qty,
+          unit: c.unit,
+          productUnit: line.unit,
+        });
       }
       const qty = c.kind === 'set' ? c.qty : c.kind === 'add' ? line.qty + c.qty : line.qty - c.qty;
       if (c.kind === 'subtract' && qty === 0) {
@@ -326,14 +346,13 @@ export class OrderService {
       requested.map((i) => i.sku),
       dealer.tier,
     );
-    const valid = this.validateItems(requested, new Set(known.keys()));
-    for (const it of valid) it.unit = known.get(it.sku)?.unit ?? it.unit;
+    const valid = this.validateItems(requested, known);
     const expiresAt = new Date(now.getTime() + DRAFT_TTL_MS);
     if (!(await this.store.updateDraft(draftId, dealerCode, valid, deliveryDate, expiresAt, now))) {
       return { kind: 'gone', reason: 'not_found' };
     }
     const view = await this.evaluate(dealer, { id: draftId, items: valid, deliveryDate, expiresAt }, now);
-    return { kind: 'draft', view: withNote(view, note) };
+    return { kind: 'draft', view: withNote(view, note, by) };
   }
 
   /**
@@ -471,7 +490,8 @@ export class OrderService {
   }
 }
 
-/** A question about the wanted date beats a stock warning. */
-function withNote(view: DraftView, note: DateNote | undefined): DraftView {
-  return note ? { ...view, dateNote: note } : view;
+/** A question about the wanted date beats a stock warning; a deadline said in this turn is shown as one. */
+function withNote(view: DraftView, note: DateNote | undefined, by = false): DraftView {
+  const v = by ? { ...view, deliveryBy: true } : view;
+  return note ? { ...v, dateNote: note } : v;
 }

@@ -43,6 +43,8 @@ export interface PromotionEffect {
 
 export type DateNote =
   | { kind: 'past'; date: string }
+  /** Today: too late to deliver; the draft view's `earliestDate` is offered instead. */
+  | { kind: 'today'; date: string }
   /** The wanted date looked past and was read as a later one: asked back, not accepted. */
   | { kind: 'rolled'; date: string }
   | { kind: 'before_stock'; date: string; expectedDate: string };
@@ -59,6 +61,10 @@ export interface DraftView {
   /** Promotions in force for the dealer that cover some of the draft's products. */
   promotions: PromotionEffect[];
   deliveryDate: string | null;
+  /** The delivery date is a deadline ("月底前"), as the dealer asked in this turn. */
+  deliveryBy?: boolean;
+  /** The earliest day the draft can be delivered: tomorrow, or when HQ has all its lines. */
+  earliestDate: string;
   expiresAt: Date;
   credit: CreditCheck;
   /** The projection is on amounts after the promotion discount (rebates are earned on what is paid). */
@@ -79,12 +85,15 @@ export interface DateRequest {
   date: string;
   /** The parser moved a past-looking date forward (e.g. to next month): double-check it with the dealer. */
   rolledForward?: boolean;
+  /** A deadline ("月底前送到"), not a day. */
+  by?: boolean;
 }
 
+/** Quantity changes carry the unit as said (checked against the product's, never silently replaced). */
 export type DraftChange =
-  | { kind: 'set'; sku: string; qty: number }
-  | { kind: 'add'; sku: string; qty: number }
-  | { kind: 'subtract'; sku: string; qty: number }
+  | { kind: 'set'; sku: string; qty: number; unit?: string }
+  | { kind: 'add'; sku: string; qty: number; unit?: string }
+  | { kind: 'subtract'; sku: string; qty: number; unit?: string }
   | { kind: 'remove'; sku: string }
   | { kind: 'date'; date: DateRequest };
 

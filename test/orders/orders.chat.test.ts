@@ -51,8 +51,10 @@ describe('ordering by chat', () => {
     expect(added).toContain('五金执手 H01 × 50个');
     expect(added).toContain('N60 × 40套');
 
+    // Issue 12: every change is echoed first, then the draft as it now is.
     const removed = await one(FX.core, '不要执手了');
-    expect(removed).not.toContain('执手 H01');
+    expect(removed).toContain('去掉 五金执手 H01（原 50个）');
+    expect(removed.slice(removed.indexOf('订单草稿'))).not.toContain('执手 H01');
 
     const moved = await one(FX.core, '改到12月5号送');
     expect(moved).toContain(`送货日期：${dateZh('2026-12-05')}`);
@@ -84,7 +86,12 @@ describe('ordering by chat', () => {
     expect(recent).toContain(orderNo);
     expect(recent).toContain(coreOrder);
 
-    const cancelled = await one(FX.core, `取消${orderNo}`);
+    // Issue 12: cancelling a placed order asks first, with the amount.
+    const ask = await one(FX.core, `取消${orderNo}`);
+    expect(ask).toContain(`确认取消订单 ${orderNo} 吗？`);
+    expect(ask).toContain('合计 ¥48,640');
+    expect((await ordersOf(FX.core))[0]!.status).toBe('placed');
+    const cancelled = await one(FX.core, '确认');
     expect(cancelled).toContain('已取消');
     const cancelNotices = (await app.outbox(FX.manager)).filter((m) => m.kind === 'order.cancelled');
     expect(cancelNotices).toHaveLength(1);

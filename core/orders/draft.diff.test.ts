@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { diffDrafts, multiplied } from './draft.diff.js';
+import type { DraftView } from './order.types.js';
+
+const view = (lines: Array<[string, number]>, deliveryDate: string | null = null, deliveryBy = false) =>
+  ({
+    lines: lines.map(([name, qty]) => ({ sku: name, name, qty, unit: '套' })),
+    deliveryDate,
+    ...(deliveryBy ? { deliveryBy } : {}),
+  }) as unknown as DraftView;
+
+describe('draft diff', () => {
+  it('names what stayed, what changed, what came and what went, then the date', () => {
+    expect(
+      diffDrafts(
+        view([['N75', 30]]),
+        view([
+          ['N75', 30],
+          ['N60', 20],
+        ]),
+      ),
+    ).toEqual([
+      { kind: 'same', name: 'N75', qty: 30, unit: '套' },
+      { kind: 'added', name: 'N60', qty: 20, unit: '套' },
+    ]);
+    expect(
+      diffDrafts(
+        view([
+          ['N75', 30],
+          ['N60', 20],
+        ]),
+        view([['N60', 25]], '2026-11-30', true),
+      ),
+    ).toEqual([
+      { kind: 'qty', name: 'N60', from: 20, to: 25, unit: '套' },
+      { kind: 'removed', name: 'N75', qty: 30, unit: '套' },
+      { kind: 'date', from: null, to: '2026-11-30', by: true },
+    ]);
+  });
+
+  it('multiplies to whole quantities only', () => {
+    expect(multiplied(15, 2)).toBe(30);
+    expect(multiplied(15, 0.5)).toBeNull();
+    expect(multiplied(14, 0.5)).toBe(7);
+  });
+});
