@@ -329,6 +329,15 @@ export interface FollowupsTable {
   created_at: DefaultTimestamp;
 }
 
+export interface ManagerContactsTable {
+  id: Generated<number>;
+  manager_code: string;
+  dealer_code: string;
+  note: string;
+  contacted_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
 export interface JobRunsTable {
   job: string;
   slot: string;
@@ -391,6 +400,7 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   outbox: OutboxTable;
   followups: FollowupsTable;
+  manager_contacts: ManagerContactsTable;
   job_runs: JobRunsTable;
   conversation_state: ConversationStateTable;
   kf_cursors: KfCursorsTable;

@@ -78,6 +78,7 @@ export const DATA_TABLES = [
   'kf_cursors',
   'conversation_state',
   'job_runs',
+  'manager_contacts',
   'followups',
   'outbox',
   'inbound_messages',
