@@ -8,6 +8,7 @@ import { commonReplies } from '../replies/common.replies.js';
 import type { Services, ServicesFactory } from '../services.js';
 import { handleBinding } from './binding.js';
 import { compose, type TurnStep } from './compose.js';
+import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
 import { type ConversationState, loadState, saveState } from './state.js';
 import type {
@@ -108,6 +109,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
       state,
       t.text,
     );
+    // "第二个" after a numbered list the bot showed picks from that list.
+    t.parsed = pickedTurn(state, t.text) ?? t.parsed;
     return next();
   };
 
