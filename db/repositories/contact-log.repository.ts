@@ -33,12 +33,12 @@ export class ContactLogRepository implements ContactLogStore {
     return r ?? null;
   }
 
-  async lastContact(dealerCode: string, before: Date): Promise<ContactRecord | null> {
+  async lastContact(dealerCode: string, atOrBefore: Date): Promise<ContactRecord | null> {
     const r = await this.db
       .selectFrom('manager_contacts')
       .select(['id', 'manager_code', 'dealer_code', 'note', 'contacted_at'])
       .where('dealer_code', '=', dealerCode)
-      .where('contacted_at', '<', before)
+      .where('contacted_at', '<=', atOrBefore)
       .orderBy('contacted_at', 'desc')
       .orderBy('id', 'desc')
       .limit(1)

@@ -126,13 +126,13 @@ describe("a dealer's own accounts", () => {
 
 describe('manager shorthand', () => {
   it('"我手上还有哪些没处理" → today → overdue, then claim → resolve → the dealer rates', async () => {
-    const ack = await one(IX.regularDealer, '门店展架坏了两个 需要售后上门看看');
+    const ack = await one(IX.regularDealer, '推拉窗滑轮坏了两个 需要售后上门维修');
     const id = idIn(ack);
     expect(id).toBeGreaterThan(0);
 
     const all = await one(IX.accountA, '我手上还有哪些没处理');
     expect(all).toContain('【待处理需求】');
-    expect(all).toContain(`N${id}【售后】湖州良匠家居`);
+    expect(all).toMatch(new RegExp(`N${id}【[^】]+】湖州良匠家居`));
     expect(all).toContain('待认领');
     const today = await one(IX.accountA, '今天新来的');
     expect(today).toContain('【今天新来的需求】');
@@ -145,7 +145,7 @@ describe('manager shorthand', () => {
     at(72);
     const overdue = await one(IX.accountA, '超时的');
     expect(overdue).toContain('【已超时的需求】');
-    expect(overdue).toMatch(new RegExp(`N${id}【售后】湖州良匠家居.*已超时`));
+    expect(overdue).toMatch(new RegExp(`N${id}【[^】]+】湖州良匠家居.*已超时`));
     const listed = await services().needs.listForManager({ managerCode: IX.accountA, filter: 'overdue', now: clock });
     expect(listed.items.map((i) => i.need.id)).toContain(id);
 
@@ -173,7 +173,36 @@ describe('manager shorthand', () => {
     expect(await one(IX.regionalA, '找下老王建材')).toContain('· D0106 绍兴旺达建材');
   });
 
-  it('a dealer outside the manager\'s scope is not found, by name or by code', async () => {
+  it('"找下老王建材" → answered by code → "已联系D0105 …" → the contact is on record', async () => {
+    expect(await one(IX.accountA, '找下老王建材')).toContain('· D0105 杭州王记建材');
+    expect(await one(IX.accountA, 'D0105')).toContain('杭州王记建材（D0105）');
+    expect(await one(IX.accountA, '已联系D0105 聊了新品到店')).toContain(
+      '联系 杭州王记建材（D0105）：已联系D0105 聊了新品到店',
+    );
+    const rows = await db()
+      .selectFrom('manager_contacts')
+      .select('note')
+      .where('dealer_code', '=', IX.wangJi)
+      .execute();
+    expect(rows.map((r) => r.note)).toEqual(['已联系D0105 聊了新品到店']);
+    await db().deleteFrom('manager_contacts').where('dealer_code', '=', IX.wangJi).execute();
+  });
+
+  it('"今天新来的" → claimed with a category → transferred → back → resolved → rated', async () => {
+    const id = idIn(await one(IX.coreDealer, '想请厂家派人来店里教教导购怎么介绍新品'));
+    expect(await one(IX.accountA, '今天新来的')).toContain(`N${id}`);
+    expect(await one(IX.accountA, `认领 N${id} 类别 培训`)).toContain(`已认领 N${id}（杭州恒远门窗）`);
+    expect((await needRow(id)).category).toBe('training');
+    expect(await one(IX.accountA, `转交 N${id} 给 M103`)).toBe(`已将 N${id} 转交给王强（M103），并已提醒对方。`);
+    // The new owner has it on their desk (M102 still sees it: the dealer stays theirs).
+    expect(await one(IX.accountB, '我手上还有哪些没处理')).toContain(`N${id}【培训】杭州恒远门窗`);
+    // Back to M102 so the later scripts see their own desk as before.
+    expect(await one(IX.accountB, `转交 N${id} 给 M102`)).toContain('李娜（M102）');
+    expect(await one(IX.accountA, `N${id} 搞定 已安排下周到店培训`)).toContain(`已办结 N${id}`);
+    expect(await one(IX.coreDealer, '4')).toBe(`谢谢您的评价（4 分），需求 N${id} 已完成。`);
+  });
+
+  it("a dealer outside the manager's scope is not found, by name or by code", async () => {
     expect(await one(IX.accountA, '找下安居建材')).toContain('没有在您负责的经销商里找到');
     const byCode = await one(IX.accountA, '查 D0102');
     expect(byCode).not.toContain('宁波安居建材');
@@ -193,9 +222,13 @@ describe('manager shorthand', () => {
     expect(second).toContain('已记录 11月28日 联系 绍兴旺达建材（D0106）');
     expect(second).toContain('上次联系是 11月26日：已联系D0106 聊了陈列');
     // The regional manager may log it too; the reply says who logged the one before.
-    expect(await one(IX.regionalA, '打过电话给D0106 说了回款的事')).toContain(`上次联系是 11月28日（${IX.accountA} 记录）`);
+    expect(await one(IX.regionalA, '打过电话给D0106 说了回款的事')).toContain(
+      `上次联系是 11月28日（${IX.accountA} 记录）`,
+    );
 
-    expect(await one(IX.accountA, '已联系D0102 聊了陈列')).toBe('未找到经销商 D0102，或不在您负责的范围内，请核对编号。');
+    expect(await one(IX.accountA, '已联系D0102 聊了陈列')).toBe(
+      '未找到经销商 D0102，或不在您负责的范围内，请核对编号。',
+    );
     expect(await one(IX.regionalB, '已联系D0106 聊了陈列')).toContain('未找到经销商 D0106');
     const count = await db()
       .selectFrom('manager_contacts')
@@ -217,31 +250,51 @@ describe('sign-ups the manager confirms', () => {
   it('training.enrol: no course named → the list → "第二个" → a training need for the manager; twice → already', async () => {
     const list = await one(IX.coreDealer, '我要报名培训');
     expect(list).toContain('近期有这些课程，想报名哪一门？');
-    COURSE_TITLES.forEach((title, i) => expect(list).toContain(`${i + 1}. ${title}`));
+    COURSE_TITLES.forEach((title, i) => {
+      expect(list).toContain(`${i + 1}. ${title}`);
+    });
 
     const enrolled = await one(IX.coreDealer, '第二个');
     expect(enrolled).toContain(`已为您提交「${COURSE_TITLES[1]}」的报名申请（12月2日 09:30，线下）`);
     expect(enrolled).toContain('名额由客户经理确认');
     const id = idIn(enrolled);
     const need = await needRow(id);
-    expect(need).toMatchObject({ dealer_code: IX.coreDealer, category: 'training', status: 'open', owner_code: IX.accountA });
+    expect(need).toMatchObject({
+      dealer_code: IX.coreDealer,
+      category: 'training',
+      status: 'open',
+      owner_code: IX.accountA,
+    });
     expect(need.text).toContain(COURSE_TITLES[1]);
     const alert = (await alertsTo(IX.accountA)).find((m) => m.body.includes(`N${id}`));
     expect(alert?.body).toContain(COURSE_TITLES[1]);
 
     expect(await one(IX.coreDealer, '报名橱柜测量培训')).toContain(`已经提交过了（需求编号 N${id}）`);
-    const trainingNeeds = await db()
+    const enrolments = await db()
       .selectFrom('needs')
       .select('id')
       .where('dealer_code', '=', IX.coreDealer)
-      .where('category', '=', 'training')
+      .where('text', 'like', `%${COURSE_TITLES[1]}%`)
       .execute();
-    expect(trainingNeeds).toHaveLength(1);
+    expect(enrolments).toEqual([{ id }]);
 
     expect(await one(IX.coreDealer, '报名安装培训')).toContain(`「${COURSE_TITLES[2]}」的报名申请`);
   });
 
-  it('training.enrol: an unknown course lists what exists; a manager is told it is the dealer\'s request', async () => {
+  it('an enrolment on the manager\'s desk: "今天新来的" → claim → resolve with the seat → the dealer rates', async () => {
+    const id = idIn(await one(IX.jinhua, '报名窄边框陈列的课'));
+    expect((await needRow(id)).text).toContain(COURSE_TITLES[0]);
+    expect(await one(IX.accountA, '今天新来的')).toMatch(
+      new RegExp(`N${id}【培训】杭州锦华门窗：报名课程：${COURSE_TITLES[0]}`),
+    );
+    expect(await one(IX.accountA, `认领 N${id}`)).toContain(`已认领 N${id}（杭州锦华门窗）`);
+    expect(await one(IX.accountA, `N${id} 已解决 名额已确认 请准时上线`)).toContain(`已办结 N${id}`);
+    const told = (await app.outbox(IX.jinhua)).filter((m) => m.kind === 'need.resolved');
+    expect(told.at(-1)?.body).toContain('名额已确认 请准时上线');
+    expect(await one(IX.jinhua, '5')).toBe(`谢谢您的评价（5 分），需求 N${id} 已完成。`);
+  });
+
+  it("training.enrol: an unknown course lists what exists; a manager is told it is the dealer's request", async () => {
     const r = await one(IX.coreDealer, '报名门店运营课');
     expect(r).toContain('近期没有“门店运营”相关的课程');
     for (const title of COURSE_TITLES) expect(r).toContain(title);
@@ -253,7 +306,11 @@ describe('sign-ups the manager confirms', () => {
     expect(r).toContain('已把您报名“新品体验节”的申请交给客户经理');
     expect(r).toContain('冬季门窗满减：2026-11-01 至 2026-12-31，单笔“门窗”产品满 ¥50,000 享 5% 优惠');
     const id = idIn(r);
-    expect(await needRow(id)).toMatchObject({ category: 'policy', text: '报名活动：新品体验节', owner_code: IX.accountA });
+    expect(await needRow(id)).toMatchObject({
+      category: 'policy',
+      text: '报名活动：新品体验节',
+      owner_code: IX.accountA,
+    });
     expect(await one(IX.accountA, '今天新来的')).toContain(`N${id}【政策咨询】杭州恒远门窗`);
     expect(await one(IX.coreDealer, '报名新品体验节')).toContain(`已经提交过了（需求编号 N${id}）`);
 

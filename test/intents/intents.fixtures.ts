@@ -48,11 +48,17 @@ export async function insertIntentsFixture(db: Kysely<Database>, now: Date): Pro
     .execute();
   await db
     .insertInto('channel_identities')
-    .values([IX.wangJi, IX.wangDa, IX.jinhua].map((c) => ({ channel: 'sandbox' as const, external_id: c, dealer_code: c })))
+    .values(
+      [IX.wangJi, IX.wangDa, IX.jinhua].map((c) => ({ channel: 'sandbox' as const, external_id: c, dealer_code: c })),
+    )
     .execute();
 
   // Statement: a credit limit, one overdue receivable (partly paid) and one due within the week.
-  await db.updateTable('dealers').set({ credit_limit_fen: IX.creditLimitFen }).where('code', '=', IX.coreDealer).execute();
+  await db
+    .updateTable('dealers')
+    .set({ credit_limit_fen: IX.creditLimitFen })
+    .where('code', '=', IX.coreDealer)
+    .execute();
   await db
     .insertInto('receivables')
     .values([
@@ -103,7 +109,10 @@ export async function insertIntentsFixture(db: Kysely<Database>, now: Date): Pro
     market_level: '二线' as const,
     opened_on: '2022-01-01',
   });
-  await db.insertInto('stores').values([store('恒远西湖店'), store('恒远滨江店')]).execute();
+  await db
+    .insertInto('stores')
+    .values([store('恒远西湖店'), store('恒远滨江店')])
+    .execute();
   await db
     .insertInto('sell_through')
     .values(
