@@ -1,7 +1,7 @@
 import { AccountError } from '../../core/accounts/accounts.errors.js';
 import { dealerOnly, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
 import { accountReplies } from '../replies/accounts.replies.js';
-import { otherDealerCode, replyFormat, statementPeriod } from './words.js';
+import { otherDealerCode, statementPeriod } from './words.js';
 
 /** Coded accounts errors as Chinese replies; anything else is a real failure and propagates. */
 function failure(e: unknown): TurnResult {
@@ -28,7 +28,7 @@ export const accountHandlers: HandlerRegistry = {
         period: statementPeriod(turn, ctx.text, ctx.now),
         now: ctx.now,
       });
-      return reply(accountReplies.statement(s, replyFormat(ctx)));
+      return reply(accountReplies.statement(s));
     } catch (e) {
       return failure(e);
     }
@@ -39,7 +39,7 @@ export const accountHandlers: HandlerRegistry = {
     if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
     try {
       const t = await ctx.services.tier.status({ dealerCode: ctx.identity.dealerCode });
-      return reply(accountReplies.tier(t, replyFormat(ctx)));
+      return reply(accountReplies.tier(t));
     } catch (e) {
       return failure(e);
     }

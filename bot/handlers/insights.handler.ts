@@ -2,7 +2,7 @@ import { InsightError } from '../../core/insights/insights.errors.js';
 import { dealerOnly, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { insightReplies } from '../replies/insights.replies.js';
-import { otherDealerCode, replyFormat, salesSpan } from './words.js';
+import { otherDealerCode, salesSpan } from './words.js';
 
 function failure(e: unknown): TurnResult {
   if (!(e instanceof InsightError)) throw e;
@@ -29,7 +29,7 @@ export const insightHandlers: HandlerRegistry = {
         span: turn.slots.period ? undefined : salesSpan(ctx.text),
         now: ctx.now,
       });
-      return reply(insightReplies.sales(r, replyFormat(ctx)));
+      return reply(insightReplies.sales(r));
     } catch (e) {
       return failure(e);
     }
@@ -40,7 +40,7 @@ export const insightHandlers: HandlerRegistry = {
     if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
     try {
       const t = await ctx.services.trends.regional({ dealerCode: ctx.identity.dealerCode, now: ctx.now });
-      return reply(insightReplies.trend(t, replyFormat(ctx)));
+      return reply(insightReplies.trend(t));
     } catch (e) {
       return failure(e);
     }

@@ -3,7 +3,7 @@ import { NeedError } from '../../core/needs/needs.errors.js';
 import { type HandlerRegistry, managerOnly, reply, type TurnResult } from '../dialog/turn.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
-import { needListFilter, replyFormat } from './words.js';
+import { needListFilter } from './words.js';
 
 function contactFailure(e: unknown, code: string): TurnResult {
   if (!(e instanceof ContactError)) throw e;
@@ -26,7 +26,7 @@ export const managerHandlers: HandlerRegistry = {
         filter: needListFilter(ctx.text),
         now: ctx.now,
       });
-      return reply(managerReplies.needList(list, replyFormat(ctx)));
+      return reply(managerReplies.needList(list));
     } catch (e) {
       if (e instanceof NeedError && e.code === 'NEED.MANAGER_NOT_FOUND') {
         return reply(needReplies.managerNotFound(ctx.identity.managerCode));
@@ -45,7 +45,7 @@ export const managerHandlers: HandlerRegistry = {
         note: turn.slots.note ?? ctx.text,
         now: ctx.now,
       });
-      return reply(managerReplies.contactLogged(logged, replyFormat(ctx)));
+      return reply(managerReplies.contactLogged(logged));
     } catch (e) {
       return contactFailure(e, code);
     }

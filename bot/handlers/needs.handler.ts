@@ -141,13 +141,12 @@ async function lookupByName(ctx: TurnContext<ManagerIdentity>, name: string | un
   if (match.kind === 'one') {
     return { ...(await lookupByCode(ctx, match.match.entry.code)), state: withoutPick(ctx.state) };
   }
-  const f = ctx.markdown ? 'markdown' : 'text';
-  if (match.kind === 'none') return reply(managerReplies.dealerMatches(words, [], f));
+  if (match.kind === 'none') return reply(managerReplies.dealerMatches(words, []));
   const pick = {
     intent: 'am.dealer.lookup' as const,
     options: match.matches.map((m) => ({ dealer_code: m.entry.code })),
   };
-  return { ...reply(managerReplies.dealerMatches(words, match.matches, f)), state: withPick(ctx.state, pick) };
+  return { ...reply(managerReplies.dealerMatches(words, match.matches)), state: withPick(ctx.state, pick) };
 }
 
 export const needsHandlers: HandlerRegistry = {

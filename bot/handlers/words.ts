@@ -2,12 +2,10 @@ import { quarterStart, shanghaiDate } from '../../core/common/time.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { DealerIdentity, ParsedTurn, TurnContext } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
-import type { ReplyFormat } from '../replies/format.js';
 
 // What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
-// them only; intents and every other slot come from the parse.
-
-export const replyFormat = (ctx: Pick<TurnContext, 'markdown'>): ReplyFormat => (ctx.markdown ? 'markdown' : 'text');
+// them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns
+// 【标题】 into markdown for WeCom app messages (bot/replies/render.ts).
 
 /** Another dealer's code in a dealer's own question ("D0002 的对账单"): refused, identity comes from the channel. */
 export function otherDealerCode(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
