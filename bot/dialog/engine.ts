@@ -158,7 +158,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep {
         const state = await turnState(services, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
-        if (!unsure(ruleParse(text, ctx))) return undefined;
+        if (pickedTurn(state, text) || !unsure(ruleParse(text, ctx))) return undefined;
         const proposal = await deps.fallback!(text, ctx).catch(() => null);
         if (!proposal || proposal.kind === 'unknown') return undefined;
         return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;

@@ -4,7 +4,7 @@ import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
 
 /** A numbered list the bot just showed ("找到这几家", "想报名哪一门"): the intent it answers, and each option's slots. */
-export interface Pick {
+export interface PickList {
   intent: Intent;
   options: Slots[];
 }
@@ -60,7 +60,7 @@ function stored(state: ConversationState): ConversationState {
 }
 
 /** The state with a list to pick from (replacing any earlier one). */
-export const withPick = (state: ConversationState, pick: Pick): ConversationState => ({ ...stored(state), pick });
+export const withPick = (state: ConversationState, pick: PickList): ConversationState => ({ ...stored(state), pick });
 
 /** The state once the list is answered (or no longer applies). */
 export function withoutPick(state: ConversationState): ConversationState {

@@ -1,6 +1,6 @@
 import type { ConversationStore } from '../../core/conversation/ports.js';
 import type { Awaiting } from '../nlu/nlu.types.js';
-import type { Pick } from './picks.js';
+import type { PickList } from './picks.js';
 
 /** What the conversation waits for, per sender. Forgotten after 30 minutes of silence. */
 export interface ConversationState {
@@ -14,7 +14,7 @@ export interface ConversationState {
   /** A question asked once already (slot filling or clarification), so it is not asked twice. */
   asked?: { kind: 'qty' | 'product' | 'binding'; intent: string; pending?: unknown };
   /** A numbered list the bot showed (dealers found by name, courses): "第二个" picks from it. */
-  pick?: Pick;
+  pick?: PickList;
 }
 
 export const STATE_TTL_MS = 30 * 60_000;
