@@ -36,11 +36,13 @@ describe('choosing the course a dealer names', () => {
       course: { title: '整体橱柜测量设计实操' },
     });
     expect(chooseCourse('导购培训', COURSES)).toMatchObject({ kind: 'one', course: { title: COURSES[0]!.title } });
-    const close = chooseCourse('橱柜安装', COURSES);
+    // The whole title wins over a course that only shares some of the words.
+    expect(chooseCourse('橱柜安装', COURSES)).toMatchObject({ kind: 'one', course: { title: '橱柜安装实操' } });
+    const close = chooseCourse('安装培训', COURSES);
     expect(close).toMatchObject({ kind: 'several', named: true });
     expect(close.kind === 'several' && close.courses.map((c) => c.title)).toEqual([
-      '橱柜安装实操',
       '安装服务标准与售后处理',
+      '橱柜安装实操',
     ]);
     expect(chooseCourse('门店运营', COURSES)).toEqual({ kind: 'none', words: '门店运营' });
   });
