@@ -3,6 +3,12 @@ import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
 import type { UnitOfWork } from '../core/messaging/ports.js';
+import { DirectoryService } from '../core/accounts/directory.service.js';
+import { StatementService } from '../core/accounts/statement.service.js';
+import { TierService } from '../core/accounts/tier.service.js';
+import { ContactLogService } from '../core/contacts/contact-log.service.js';
+import { SalesService } from '../core/insights/sales.service.js';
+import { TrendsService } from '../core/insights/trends.service.js';
 import type { SlaTable } from '../core/needs/sla.js';
 import { NeedsService } from '../core/needs/needs.service.js';
 import { OrderService } from '../core/orders/order.service.js';
@@ -11,6 +17,10 @@ import type { JobRunStore } from '../core/scheduling/ports.js';
 import { StockService } from '../core/stock/stock.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
+import { AccountsRepository } from '../db/repositories/accounts.repository.js';
+import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
+import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
+import { InsightsRepository } from '../db/repositories/insights.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
 import { KyselyConversationStore } from '../db/repositories/conversation.repository.js';
 import { DealerScoreRepository } from '../db/repositories/dealers.repository.js';
@@ -75,6 +85,12 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     // Pushes open their own transactions per batch: only from the database, never inside a turn.
     policies: new PolicyService(new PolicyRepository(tx), policyUnitOfWork(tx, notifierFor)),
     directory: new KyselyDealerDirectory(tx),
+    statement: new StatementService(new AccountsRepository(tx)),
+    tier: new TierService(new AccountsRepository(tx)),
+    sales: new SalesService(new InsightsRepository(tx)),
+    trends: new TrendsService(new InsightsRepository(tx)),
+    dealerSearch: new DirectoryService(new DealerSearchRepository(tx)),
+    contacts: new ContactLogService(new ContactLogRepository(tx)),
     content: new KyselyCareContent(tx),
     conversation: new KyselyConversationStore(tx),
     needsReport: (period) => needsReport(tx, period),

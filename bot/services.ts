@@ -1,8 +1,14 @@
+import type { DirectoryService } from '../core/accounts/directory.service.js';
+import type { StatementService } from '../core/accounts/statement.service.js';
+import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
+import type { ContactLogService } from '../core/contacts/contact-log.service.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
+import type { SalesService } from '../core/insights/sales.service.js';
+import type { TrendsService } from '../core/insights/trends.service.js';
 import type { NeedsReport } from '../core/needs/ports.js';
 import type { NeedsService } from '../core/needs/needs.service.js';
 import type { OrderService } from '../core/orders/order.service.js';
@@ -20,6 +26,18 @@ export interface Services {
   needs: NeedsService;
   policies: PolicyService;
   directory: DealerDirectory;
+  /** A dealer's statement of account. */
+  statement: StatementService;
+  /** A dealer's tier, scores and benefits. */
+  tier: TierService;
+  /** A dealer's own sell-through. */
+  sales: SalesService;
+  /** What sells in a dealer's region. */
+  trends: TrendsService;
+  /** A manager's dealers found by (part of) their name. */
+  dealerSearch: DirectoryService;
+  /** The managers' contact log. */
+  contacts: ContactLogService;
   content: CareContent;
   conversation: ConversationStore;
   needsReport(period: { from: string; to: string; now: Date }): Promise<NeedsReport>;

@@ -335,6 +335,15 @@ export interface CareDeliveriesTable {
   sent_at: DefaultTimestamp;
 }
 
+export interface ManagerContactsTable {
+  id: Generated<number>;
+  manager_code: string;
+  dealer_code: string;
+  note: string;
+  contacted_at: Timestamp;
+  created_at: DefaultTimestamp;
+}
+
 export interface JobRunsTable {
   job: string;
   slot: string;
@@ -397,6 +406,7 @@ export interface Database {
   inbound_messages: InboundMessagesTable;
   outbox: OutboxTable;
   followups: FollowupsTable;
+  manager_contacts: ManagerContactsTable;
   job_runs: JobRunsTable;
   care_deliveries: CareDeliveriesTable;
   conversation_state: ConversationStateTable;

@@ -7,6 +7,7 @@ import { commonReplies } from '../replies/common.replies.js';
 import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
 import { compose, type TurnStep } from './compose.js';
+import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
 import { type ConversationState, loadState, saveState } from './state.js';
 import type {
@@ -106,6 +107,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       state,
       t.text,
     );
+    // "第二个" after a numbered list the bot showed picks from that list.
+    t.parsed = pickedTurn(state, t.text) ?? t.parsed;
     return next();
   };
 
@@ -151,7 +154,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         const state = await turnState(services, identity, message.sender, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
-        if (!unsure(ruleParse(text, ctx))) return undefined;
+        if (pickedTurn(state, text) || !unsure(ruleParse(text, ctx))) return undefined;
         const proposal = await deps.fallback!(text, ctx).catch(() => null);
         if (!proposal || proposal.kind === 'unknown') return undefined;
         return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;

@@ -1,5 +1,6 @@
 import type { ConversationStore } from '../../core/conversation/ports.js';
 import type { Awaiting } from '../nlu/nlu.types.js';
+import type { PickList } from './picks.js';
 
 /** What the conversation waits for, per sender. Forgotten after 30 minutes of silence. */
 export interface ConversationState {
@@ -14,6 +15,8 @@ export interface ConversationState {
   asked?: { kind: 'qty' | 'product' | 'binding' | 'confirm' | 'order'; intent: string; pending?: unknown };
   /** SKUs the bot just offered ("N60 还是 N75？"), in the order shown: the parse resolves "第一个" among them. */
   candidates?: string[];
+  /** A numbered list the bot showed (dealers found by name, courses): "第二个" picks from it. */
+  pick?: PickList;
 }
 
 export const STATE_TTL_MS = 30 * 60_000;

@@ -1,7 +1,10 @@
 import { INTENTS, MANAGER_INTENTS } from '../../core/common/intents.js';
-import { type CompleteHandlers, type HandlerRegistry, managerOnly, reply } from '../dialog/turn.js';
-import { commonReplies } from '../replies/common.replies.js';
+import type { CompleteHandlers, HandlerRegistry } from '../dialog/turn.js';
+import { accountHandlers } from './accounts.handler.js';
 import { generalHandlers } from './general.handler.js';
+import { growthHandlers } from './growth.handler.js';
+import { insightHandlers } from './insights.handler.js';
+import { managerHandlers } from './manager.handler.js';
 import { attachImageToNeed, needsHandlers } from './needs.handler.js';
 import { orderHandlers } from './orders.handler.js';
 import { policyHandlers } from './policies.handler.js';
@@ -19,8 +22,6 @@ export function completeHandlers(registry: HandlerRegistry): CompleteHandlers {
   return registry as CompleteHandlers;
 }
 
-const notYetForManagers = managerOnly(async () => reply(commonReplies.unknown('manager')));
-
 /** Every intent's route. Each capability contributes its own registry. */
 export const handlers = completeHandlers({
   ...generalHandlers,
@@ -28,13 +29,10 @@ export const handlers = completeHandlers({
   ...needsHandlers,
   ...orderHandlers,
   ...stockHandlers,
-  // TEMPORARY: replaced by the new-intent handlers (manager commands stay guarded as such meanwhile)
-  ...Object.fromEntries(
-    INTENTS.slice(INTENTS.indexOf('account.statement')).map((i) => [
-      i,
-      MANAGER_INTENTS.includes(i) ? notYetForManagers : generalHandlers.unknown,
-    ]),
-  ),
+  ...accountHandlers,
+  ...insightHandlers,
+  ...growthHandlers,
+  ...managerHandlers,
 });
 
 /** Non-text messages: a dealer's image right after submitting a need belongs to that need. */

@@ -1,3 +1,5 @@
+import { decideMatch } from '../../core/accounts/directory.service.js';
+import { cleanQuery } from '../../core/accounts/name-match.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
 import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import {
@@ -13,6 +15,8 @@ import {
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
+import { withoutPick, withPick } from '../dialog/picks.js';
+import { managerReplies } from '../replies/manager.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
@@ -111,6 +115,40 @@ async function managerNeedWords(ctx: TurnContext<ManagerIdentity>, slot: string 
   }
 }
 
+async function lookupByCode(ctx: TurnContext<ManagerIdentity>, code: string): Promise<TurnResult> {
+  try {
+    const lookup = await ctx.services.needs.lookupDealer({
+      managerCode: ctx.identity.managerCode,
+      dealerCode: code,
+      now: ctx.now,
+    });
+    return reply(needReplies.dealerLookup(lookup));
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+/**
+ * "找下老王建材": the manager's own dealers by (part of) the name. One clear match → its profile; several → a
+ * numbered list "第二个" picks from; none → say so. The model may read the intent without the name slot: the
+ * search then cleans the message itself.
+ */
+async function lookupByName(ctx: TurnContext<ManagerIdentity>, name: string | undefined): Promise<TurnResult> {
+  const words = cleanQuery(name ?? ctx.text);
+  if (!words) return reply(managerReplies.dealerNameMissing);
+  const hits = await ctx.services.dealerSearch.searchByName({ managerCode: ctx.identity.managerCode, text: words });
+  const match = decideMatch(hits);
+  if (match.kind === 'one') {
+    return { ...(await lookupByCode(ctx, match.match.entry.code)), state: withoutPick(ctx.state) };
+  }
+  if (match.kind === 'none') return reply(managerReplies.dealerMatches(words, []));
+  const pick = {
+    intent: 'am.dealer.lookup' as const,
+    options: match.matches.map((m) => ({ dealer_code: m.entry.code })),
+  };
+  return { ...reply(managerReplies.dealerMatches(words, match.matches)), state: withPick(ctx.state, pick) };
+}
+
 export const needsHandlers: HandlerRegistry = {
   'need.submit': eachRole(submit, (ctx) => managerNeedWords(ctx, undefined)),
 
@@ -206,17 +244,8 @@ export const needsHandlers: HandlerRegistry = {
 
   'am.dealer.lookup': managerOnly(async (ctx, turn) => {
     const code = turn.slots.dealer_code?.toUpperCase();
-    if (!code) return reply(needReplies.dealerCodeMissing);
-    try {
-      const lookup = await ctx.services.needs.lookupDealer({
-        managerCode: ctx.identity.managerCode,
-        dealerCode: code,
-        now: ctx.now,
-      });
-      return reply(needReplies.dealerLookup(lookup));
-    } catch (e) {
-      return failure(e);
-    }
+    if (code) return { ...(await lookupByCode(ctx, code)), state: withoutPick(ctx.state) };
+    return lookupByName(ctx, turn.slots.dealer_name);
   }),
 };
 

@@ -148,4 +148,10 @@ export const accountReplies = {
   badPeriod: '请说明要查哪个月，例如“10月的对账单”或“本季度对账”。',
   futurePeriod: (label: string) => `${periodLabel(label)}还没开始，可以查本月或之前月份的对账单。`,
   dealerNotFound: '没有找到您的经销商账户，请先绑定（发送“绑定 D0012 手机号”）。',
+  /** A manager asked a dealer's own question (statement, tier, sales, trend). */
+  managerHint:
+    '对账单、等级、门店动销和区域行情按经销商本人的账户查询，请让经销商直接问我；客户经理可用“查 D0012”或“找下锦华门窗”查看经销商情况。',
+  /** A dealer named another dealer's code: nothing of that dealer is shown. */
+  otherDealer: (own: string, named: string) =>
+    `只能查询您自己账户（${own}）的信息，${named} 不在您的账户下，无法查看。`,
 };

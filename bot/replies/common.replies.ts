@@ -24,6 +24,10 @@ export const commonReplies = {
     '· 补货建议：“我该补什么货”',
     '· 返利进度：“我还差多少到下一档”',
     '· 政策说明：“阶梯返利怎么算”“有什么政策”',
+    '· 对账和额度：“本月对账单”“我还欠多少”',
+    '· 等级和权益：“我现在是什么等级”',
+    '· 门店动销和区域行情：“这周卖了多少”“我们这边什么好卖”',
+    '· 报名：“报名橱柜测量培训”“报名新品体验节”',
     '· 提需求：“想申请门店导购培训”',
     '· 找客户经理：“转人工”',
   ].join('\n'),
@@ -32,7 +36,9 @@ export const commonReplies = {
     '· 认领需求：“认领 N1024”',
     '· 办结需求：“N1024 已解决 安排了12月3日培训”',
     '· 转交需求：“转交 N1024 给 M007”',
-    '· 查经销商：“查 D0012”',
+    '· 查经销商：“查 D0012”“找下锦华门窗”',
+    '· 待办需求：“我手上还有哪些没处理”“今天新来的”“超时的”',
+    '· 记录联系：“已联系D0012 聊了陈列”',
   ].join('\n'),
   unknown: (sender: 'dealer' | 'manager') =>
     sender === 'manager'
@@ -50,7 +56,7 @@ export const commonReplies = {
   courses: (courses: readonly Course[]) =>
     `近期培训课程：\n${courses
       .map((c) => `· ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`)
-      .join('\n')}\n想报名或申请专场培训，回复“申请培训 + 课程名”即可。`,
+      .join('\n')}\n想报名回复“报名 + 课程名”；需要专场培训可以说“想申请门店导购培训”。`,
   noCases: '暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。',
   cases: (cases: ReadonlyArray<{ title: string; body: string }>) =>
     `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】\n${c.body}`).join('\n\n')}`,

@@ -1,4 +1,6 @@
 import type { DirectoryMatch } from '../../core/accounts/accounts.types.js';
+import type { LoggedContact } from '../../core/contacts/contacts.types.js';
+import { shanghaiDate } from '../../core/common/time.js';
 import type { NeedList, NeedListItem } from '../../core/needs/need-list.js';
 import { needCode } from '../../core/needs/needs.types.js';
 import { TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
@@ -56,7 +58,7 @@ export function dealerMatchesReply(text: string, matches: readonly DirectoryMatc
     return `没有在您负责的经销商里找到“${safe(text, f)}”。可以换个叫法，或直接发编号，例如“查 D0012”。`;
   }
   const lines = [
-    `${title('找到这几家', f)}请回复编号查看详情：`,
+    `${title('找到这几家', f)}请回复编号或“第几个”查看详情：`,
     ...matches.map((m) =>
       bullet(
         `${m.entry.code} ${safe(m.entry.name, f)}（${TIER_NAMES_ZH[m.entry.tier]}，${m.entry.city}${m.entry.county && m.entry.county !== m.entry.city ? m.entry.county : ''}）`,
@@ -67,8 +69,27 @@ export function dealerMatchesReply(text: string, matches: readonly DirectoryMatc
   return lines.join('\n');
 }
 
+/** '2026-11-20' → '11月20日'. */
+const day = (at: Date) => {
+  const [, m, d] = shanghaiDate(at).split('-').map(Number);
+  return `${m}月${d}日`;
+};
+
+/** A contact recorded (`am.contact.log`), with the one before it. */
+export function contactLoggedReply(l: LoggedContact, f: ReplyFormat = 'text'): string {
+  const head = `已记录 ${day(l.contact.contactedAt)} 联系 ${safe(l.dealer.name, f)}（${l.dealer.code}）：${safe(l.contact.note, f)}`;
+  const p = l.previous;
+  if (!p) return `${head}\n这是与这家经销商的第一条联系记录。`;
+  const by = p.managerCode === l.contact.managerCode ? '' : `（${p.managerCode} 记录）`;
+  return `${head}\n上次联系是 ${day(p.contactedAt)}${by}：${safe(p.note, f)}`;
+}
+
 export const managerReplies = {
   needList: needListReply,
   dealerMatches: dealerMatchesReply,
   dealerNameMissing: '请说一下经销商的名字或编号，例如“找下锦华门窗”或“查 D0012”。',
+  contactLogged: contactLoggedReply,
+  contactCodeMissing: '请带上经销商编号，例如“已联系D0012 聊了陈列”。',
+  contactDealerNotFound: (code: string) => `未找到经销商 ${code}，或不在您负责的范围内，请核对编号。`,
+  contactNoteMissing: '请说一下聊了什么，例如“已联系D0012 聊了陈列”。',
 };

@@ -79,6 +79,7 @@ export const DATA_TABLES = [
   'conversation_state',
   'care_deliveries',
   'job_runs',
+  'manager_contacts',
   'followups',
   'outbox',
   'inbound_messages',

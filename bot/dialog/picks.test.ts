@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { ordinalOf, pickedTurn, withoutPick, withPick } from './picks.js';
+import type { ConversationState } from './state.js';
+
+const pick = { intent: 'am.dealer.lookup' as const, options: [{ dealer_code: 'D0105' }, { dealer_code: 'D0106' }] };
+
+describe('numbered lists answered by position', () => {
+  it('reads a whole message that is a position', () => {
+    expect(ordinalOf('第二个')).toEqual({ index: 1, explicit: true });
+    expect(ordinalOf('第2家')).toEqual({ index: 1, explicit: true });
+    expect(ordinalOf('要第一个吧')).toEqual({ index: 0, explicit: true });
+    expect(ordinalOf('2')).toEqual({ index: 1, explicit: false });
+    expect(ordinalOf('最后一个')).toEqual({ index: -1, explicit: true });
+    expect(ordinalOf('第二个需求怎么样了')).toBeNull();
+    expect(ordinalOf('N60 2套')).toBeNull();
+  });
+
+  it("picks the option's slots for the list's intent", () => {
+    const state: ConversationState = { pick };
+    expect(pickedTurn(state, '第二个')).toMatchObject({ intent: 'am.dealer.lookup', slots: { dealer_code: 'D0106' } });
+    expect(pickedTurn(state, '最后一个')?.slots).toEqual({ dealer_code: 'D0106' });
+    expect(pickedTurn(state, '第三个')).toBeNull();
+    expect(pickedTurn({}, '第二个')).toBeNull();
+  });
+
+  it('while a rating or draft waits only an explicit 第N个 picks; a clarifying question keeps its own candidates', () => {
+    expect(pickedTurn({ pick, awaiting: 'need_rating', needId: 7 }, '2')).toBeNull();
+    expect(pickedTurn({ pick, awaiting: 'need_rating', needId: 7 }, '第2个')?.slots).toEqual({ dealer_code: 'D0106' });
+    expect(pickedTurn({ pick, awaiting: 'clarify_product' }, '第二个')).toBeNull();
+  });
+
+  it('never stores the rating the engine derives', () => {
+    expect(withPick({ awaiting: 'need_rating', needId: 7, draftId: 'x' }, pick)).toEqual({ draftId: 'x', pick });
+    expect(withoutPick({ pick, awaiting: 'order_confirm', draftId: 'x' })).toEqual({
+      awaiting: 'order_confirm',
+      draftId: 'x',
+    });
+    expect(withoutPick({ pick })).toEqual({});
+  });
+});

@@ -1,0 +1,48 @@
+import { InsightError } from '../../core/insights/insights.errors.js';
+import { dealerOnly, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
+import { accountReplies } from '../replies/accounts.replies.js';
+import { insightReplies } from '../replies/insights.replies.js';
+import { otherDealerCode, salesSpan } from './words.js';
+
+function failure(e: unknown): TurnResult {
+  if (!(e instanceof InsightError)) throw e;
+  switch (e.code) {
+    case 'INSIGHT.BAD_PERIOD':
+      return reply(insightReplies.badPeriod);
+    case 'INSIGHT.FUTURE_PERIOD':
+      return reply(insightReplies.futurePeriod(String(e.details.period ?? '')));
+    case 'INSIGHT.DEALER_NOT_FOUND':
+      return reply(insightReplies.dealerNotFound);
+  }
+}
+
+/** The dealer's own sell-through and what sells in their region. */
+export const insightHandlers: HandlerRegistry = {
+  'sales.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
+    const other = otherDealerCode(ctx, turn);
+    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+    try {
+      const r = await ctx.services.sales.report({
+        dealerCode: ctx.identity.dealerCode,
+        skus: turn.slots.items?.map((i) => i.sku),
+        period: turn.slots.period,
+        span: turn.slots.period ? undefined : salesSpan(ctx.text),
+        now: ctx.now,
+      });
+      return reply(insightReplies.sales(r));
+    } catch (e) {
+      return failure(e);
+    }
+  }),
+
+  'trend.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
+    const other = otherDealerCode(ctx, turn);
+    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+    try {
+      const t = await ctx.services.trends.regional({ dealerCode: ctx.identity.dealerCode, now: ctx.now });
+      return reply(insightReplies.trend(t));
+    } catch (e) {
+      return failure(e);
+    }
+  }),
+};

@@ -1,0 +1,53 @@
+import { ContactError } from '../../core/contacts/contacts.errors.js';
+import { NeedError } from '../../core/needs/needs.errors.js';
+import { type HandlerRegistry, managerOnly, reply, type TurnResult } from '../dialog/turn.js';
+import { managerReplies } from '../replies/manager.replies.js';
+import { needReplies } from '../replies/needs.replies.js';
+import { needListFilter } from './words.js';
+
+function contactFailure(e: unknown, code: string): TurnResult {
+  if (!(e instanceof ContactError)) throw e;
+  switch (e.code) {
+    case 'CONTACT.DEALER_NOT_FOUND':
+      return reply(managerReplies.contactDealerNotFound(code));
+    case 'CONTACT.EMPTY_NOTE':
+      return reply(managerReplies.contactNoteMissing);
+    case 'CONTACT.MANAGER_NOT_FOUND':
+      return reply(needReplies.managerNotFound(String(e.details.managerCode ?? '')));
+  }
+}
+
+/** Manager shorthand about their own work: the open needs on their desk, and the contacts they made. */
+export const managerHandlers: HandlerRegistry = {
+  'am.need.list': managerOnly(async (ctx) => {
+    try {
+      const list = await ctx.services.needs.listForManager({
+        managerCode: ctx.identity.managerCode,
+        filter: needListFilter(ctx.text),
+        now: ctx.now,
+      });
+      return reply(managerReplies.needList(list));
+    } catch (e) {
+      if (e instanceof NeedError && e.code === 'NEED.MANAGER_NOT_FOUND') {
+        return reply(needReplies.managerNotFound(ctx.identity.managerCode));
+      }
+      throw e;
+    }
+  }),
+
+  'am.contact.log': managerOnly(async (ctx, turn) => {
+    const code = turn.slots.dealer_code?.toUpperCase();
+    if (!code) return reply(managerReplies.contactCodeMissing);
+    try {
+      const logged = await ctx.services.contacts.record({
+        managerCode: ctx.identity.managerCode,
+        dealerCode: code,
+        note: turn.slots.note ?? ctx.text,
+        now: ctx.now,
+      });
+      return reply(managerReplies.contactLogged(logged));
+    } catch (e) {
+      return contactFailure(e, code);
+    }
+  }),
+};

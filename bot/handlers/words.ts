@@ -1,0 +1,40 @@
+import { quarterStart, shanghaiDate } from '../../core/common/time.js';
+import type { NeedListFilter } from '../../core/needs/need-list.js';
+import type { DealerIdentity, ParsedTurn, TurnContext } from '../dialog/turn.js';
+import { normalize } from '../nlu/normalize.js';
+
+// What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
+// them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns
+// 【标题】 into markdown for WeCom app messages (bot/replies/render.ts).
+
+/** Another dealer's code in a dealer's own question ("D0002 的对账单"): refused, identity comes from the channel. */
+export function otherDealerCode(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
+  const named = turn.slots.dealer_code ?? /(?<![a-z0-9])d\d{4}(?!\d)/i.exec(normalize(ctx.text))?.[0];
+  const code = named?.toUpperCase();
+  return code && code !== ctx.identity.dealerCode ? code : undefined;
+}
+
+/** A statement's period: the month slot, else "本季度" → 'quarter', "上季度" → 'YYYY-Qn' of the quarter before. */
+export function statementPeriod(turn: ParsedTurn, text: string, now: Date): string | undefined {
+  if (turn.slots.period) return turn.slots.period;
+  const k = normalize(text);
+  if (/上一?个?季度/.test(k)) {
+    const start = quarterStart(shanghaiDate(now));
+    const y = Number(start.slice(0, 4));
+    const q = (Number(start.slice(5, 7)) - 1) / 3 + 1;
+    return q === 1 ? `${y - 1}-Q4` : `${y}-Q${q - 1}`;
+  }
+  return /季度|这季|本季/.test(k) ? 'quarter' : undefined;
+}
+
+/** "这周卖了多少" → the week so far; otherwise the sales default (the last 30 days). */
+export const salesSpan = (text: string): 'week' | undefined =>
+  /(这|本|这个)(周|星期|礼拜)/.test(normalize(text)) ? 'week' : undefined;
+
+/** "今天新来的" → today; "超时的/逾期的" → overdue; otherwise every open need. */
+export function needListFilter(text: string): NeedListFilter {
+  const k = normalize(text);
+  if (/超时|逾期|超期|过期|延误|拖了/.test(k)) return 'overdue';
+  if (/今天|今日|新来|新进|刚来/.test(k)) return 'today';
+  return 'all';
+}

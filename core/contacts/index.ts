@@ -1,0 +1,4 @@
+export * from './contact-log.service.js';
+export * from './contacts.errors.js';
+export * from './contacts.types.js';
+export * from './ports.js';

@@ -1,0 +1,328 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describeBenefits, TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
+import { formatYuan } from '../../core/policies/explain.js';
+import { accountReplies } from '../../bot/replies/accounts.replies.js';
+import { commonReplies } from '../../bot/replies/common.replies.js';
+import { growthReplies } from '../../bot/replies/growth.replies.js';
+import { type TestApp, startTestApp } from '../helpers/app.js';
+import { COURSE_TITLES, insertIntentsFixture, IX } from './intents.fixtures.js';
+
+const HOUR = 3_600_000;
+const TEST_NOW = new Date('2026-11-26T10:00:00+08:00');
+
+let app: TestApp;
+let clock = TEST_NOW;
+const at = (hours: number) => {
+  clock = new Date(TEST_NOW.getTime() + hours * HOUR);
+};
+const db = () => app.database.db;
+const services = () => app.services(db());
+const one = async (from: string, text: string) => {
+  const replies = await app.say(from, text);
+  expect(replies).toHaveLength(1);
+  return replies[0]!;
+};
+const idIn = (text: string) => Number(/N(\d+)/.exec(text)?.[1]);
+const needRow = (id: number) => db().selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const alertsTo = async (manager: string) => (await app.outbox(manager)).filter((m) => m.kind === 'need.alert');
+
+beforeAll(async () => {
+  app = await startTestApp({ seeded: false, now: () => clock, prepare: (d) => insertIntentsFixture(d, TEST_NOW) });
+});
+afterAll(async () => {
+  await app?.close();
+});
+beforeEach(() => at(0));
+
+describe("a dealer's own accounts", () => {
+  it('account.statement: this month, a named month and the quarter, with numbers from the receivables and orders', async () => {
+    const month = await one(IX.coreDealer, '本月对账单');
+    const s = await services().statement.statement({ dealerCode: IX.coreDealer, now: clock });
+    // Known from the fixture: ¥400,000 overdue + ¥500,000 due 12-01 + the placed ¥300,000 order not yet invoiced.
+    expect(s.overdue.totalFen).toBe(IX.overdueFen);
+    expect(s.dueSoon.totalFen).toBe(IX.dueSoonFen);
+    expect(s.balance.totalFen).toBe(120_000_000);
+    expect(month).toContain('对账单｜2026年11月（截至11月26日）');
+    expect(month).toContain('本月订单 1 笔，合计 ¥300,000（另有 1 笔已取消，¥200,000）');
+    expect(month).toContain('当前欠款 ¥1,200,000');
+    expect(month).toContain('逾期 1 笔，共 ¥400,000');
+    expect(month).toContain('SO202610080001 未付 ¥400,000，11月7日到期，已逾期 19 天');
+    expect(month).toContain('7 天内到期 ¥500,000');
+    expect(month).toContain(
+      `信用额度 ${formatYuan(IX.creditLimitFen)}，已用 ${formatYuan(s.credit.usedFen)}，剩余 ${formatYuan(s.credit.leftFen)}`,
+    );
+    expect(s.credit.leftFen).toBe(IX.creditLimitFen - s.credit.usedFen);
+
+    const october = await one(IX.coreDealer, '10月的对账单');
+    expect(october).toContain('对账单｜2026年10月');
+    expect(october).toContain('2026年10月订单 2 笔，合计 ¥1,100,000');
+
+    const quarter = await one(IX.coreDealer, '这个季度的对账单');
+    expect(quarter).toContain('2026年第4季度');
+    expect(quarter).toContain('本季度订单 3 笔，合计 ¥1,400,000');
+  });
+
+  it("refuses another dealer's code, a manager, and a month not yet begun", async () => {
+    for (const text of ['D0102 的对账单', 'D0102 现在什么等级']) {
+      const r = await one(IX.coreDealer, text);
+      expect(r).toBe(accountReplies.otherDealer(IX.coreDealer, 'D0102'));
+      expect(r).not.toContain('宁波安居建材');
+    }
+    // Their own code is fine.
+    expect(await one(IX.coreDealer, `${IX.coreDealer} 的对账单`)).toContain('杭州恒远门窗');
+    expect(await one(IX.accountA, '我的对账单')).toBe(accountReplies.managerHint);
+    expect(await one(IX.coreDealer, '2027年3月对账单')).toBe(accountReplies.futurePeriod('2027-03'));
+  });
+
+  it('tier.query: the tier, the re-tier and its reasons, the five scores and the benefits', async () => {
+    const r = await one(IX.coreDealer, '我现在是什么等级');
+    expect(r).toContain(`目前是「${TIER_NAMES_ZH.core}」经销商`);
+    expect(r).toContain(
+      `2026年10月评估由「${TIER_NAMES_ZH.key}」升为「${TIER_NAMES_ZH.core}」，依据：采购规模进入前 10%；门店覆盖扩大到 18 家`,
+    );
+    expect(r).toContain('2026年11月评分 85.6 分');
+    for (const [name, score] of [
+      ['采购规模', 92],
+      ['品类专长', 88],
+      ['门店覆盖', 80],
+      ['成长潜力', 70],
+      ['协同配合', 90],
+    ] as const) {
+      expect(r).toMatch(new RegExp(`${name}（权重 \\d+%）：${score}`));
+    }
+    for (const benefit of describeBenefits('core')) expect(r).toContain(benefit);
+    const t = await services().tier.status({ dealerCode: IX.coreDealer });
+    expect(t.latest?.total).toBe(85.6);
+  });
+
+  it('sales.query: a product last month, this week, and the last 30 days against the 30 before', async () => {
+    const october = await one(IX.coreDealer, 'N60 上个月卖了多少');
+    expect(october).toContain('门店动销｜2026年10月');
+    expect(october).toContain('合计卖出 5套');
+    expect(october).toContain('窄边框平开窗：5套');
+
+    const week = await one(IX.coreDealer, '这周卖了多少');
+    expect(week).toContain('门店动销｜本周（11月23日–11月26日）');
+    expect(week).toContain('合计卖出 2套（上周同期 0套');
+
+    const recent = await one(IX.coreDealer, '门店动销怎么样');
+    const r = await services().sales.report({ dealerCode: IX.coreDealer, now: clock });
+    expect(r.totals).toEqual([{ unit: '套', qty: 6, previousQty: 4, change: 0.5 }]);
+    expect(recent).toContain('合计卖出 6套（前30天 4套，+50%）');
+    expect(recent).toContain('2 家在营门店');
+  });
+
+  it('trend.query: the region against the dealer, from the orders', async () => {
+    const r = await one(IX.coreDealer, '我们这边什么好卖');
+    const t = await services().trends.regional({ dealerCode: IX.coreDealer, now: clock });
+    // Seven dealers in 浙江 二线; only D0101 ordered: ¥600,000 + ¥500,000 + ¥300,000 (the cancelled one is out).
+    expect(t.scope).toMatchObject({ province: '浙江', dealers: 7, widened: false });
+    expect(t.dealerTotalFen).toBe(140_000_000);
+    expect(r).toContain('区域趋势｜浙江二线市场');
+    expect(r).toContain('您近3个月进货 ¥1,400,000，同类经销商平均 ¥200,000');
+    expect(r).toContain('窄边框平开窗');
+  });
+});
+
+describe('manager shorthand', () => {
+  it('"我手上还有哪些没处理" → today → overdue, then claim → resolve → the dealer rates', async () => {
+    const ack = await one(IX.regularDealer, '推拉窗滑轮坏了两个 需要售后上门维修');
+    const id = idIn(ack);
+    expect(id).toBeGreaterThan(0);
+
+    const all = await one(IX.accountA, '我手上还有哪些没处理');
+    expect(all).toContain('【待处理需求】');
+    expect(all).toMatch(new RegExp(`N${id}【[^】]+】湖州良匠家居`));
+    expect(all).toContain('待认领');
+    const today = await one(IX.accountA, '今天新来的');
+    expect(today).toContain('【今天新来的需求】');
+    expect(today).toContain(`N${id}`);
+    const none = await one(IX.accountA, '超时的');
+    expect(none).not.toContain(`N${id}`);
+    // The other account manager's desk does not have it.
+    expect(await one(IX.accountB, '我手上还有哪些没处理')).not.toContain(`N${id}`);
+
+    at(72);
+    const overdue = await one(IX.accountA, '超时的');
+    expect(overdue).toContain('【已超时的需求】');
+    expect(overdue).toMatch(new RegExp(`N${id}【[^】]+】湖州良匠家居.*已超时`));
+    const listed = await services().needs.listForManager({ managerCode: IX.accountA, filter: 'overdue', now: clock });
+    expect(listed.items.map((i) => i.need.id)).toContain(id);
+
+    expect(await one(IX.accountA, `N${id} 我接了`)).toContain(`已认领 N${id}`);
+    expect(await one(IX.accountA, `N${id} 搞定 已补发`)).toContain(`已办结 N${id}`);
+    expect((await needRow(id)).resolution).toBe('已补发');
+    expect(await one(IX.regularDealer, '5')).toBe(`谢谢您的评价（5 分），需求 N${id} 已完成。`);
+    expect(await one(IX.accountA, '我手上还有哪些没处理')).not.toContain(`N${id}`);
+  });
+
+  it('"找下老王建材" → a numbered list → "第二个" opens that dealer; one clear match opens at once', async () => {
+    const list = await one(IX.accountA, '找下老王建材');
+    expect(list).toContain('找到这几家');
+    expect(list).toContain('· D0105 杭州王记建材');
+    expect(list).toContain('· D0106 绍兴旺达建材');
+    expect(list).not.toContain('宁波安居建材'); // M103's dealer
+
+    const picked = await one(IX.accountA, '第二个');
+    expect(picked).toContain('绍兴旺达建材（D0106）');
+    // The list was answered: "第二个" again is no longer a pick.
+    expect(await one(IX.accountA, '第二个')).not.toContain('绍兴旺达建材（D0106）');
+
+    expect(await one(IX.accountA, '查一下锦华门窗')).toContain('杭州锦华门窗（D0107）');
+    // The regional manager above M102 finds the same dealers.
+    expect(await one(IX.regionalA, '找下老王建材')).toContain('· D0106 绍兴旺达建材');
+  });
+
+  it('"找下老王建材" → answered by code → "已联系D0105 …" → the contact is on record', async () => {
+    expect(await one(IX.accountA, '找下老王建材')).toContain('· D0105 杭州王记建材');
+    expect(await one(IX.accountA, 'D0105')).toContain('杭州王记建材（D0105）');
+    expect(await one(IX.accountA, '已联系D0105 聊了新品到店')).toContain(
+      '联系 杭州王记建材（D0105）：已联系D0105 聊了新品到店',
+    );
+    const rows = await db()
+      .selectFrom('manager_contacts')
+      .select('note')
+      .where('dealer_code', '=', IX.wangJi)
+      .execute();
+    expect(rows.map((r) => r.note)).toEqual(['已联系D0105 聊了新品到店']);
+    await db().deleteFrom('manager_contacts').where('dealer_code', '=', IX.wangJi).execute();
+  });
+
+  it('"今天新来的" → claimed with a category → transferred → back → resolved → rated', async () => {
+    const id = idIn(await one(IX.coreDealer, '想请厂家派人来店里教教导购怎么介绍新品'));
+    expect(await one(IX.accountA, '今天新来的')).toContain(`N${id}`);
+    expect(await one(IX.accountA, `认领 N${id} 类别 培训`)).toContain(`已认领 N${id}（杭州恒远门窗）`);
+    expect((await needRow(id)).category).toBe('training');
+    expect(await one(IX.accountA, `转交 N${id} 给 M103`)).toBe(`已将 N${id} 转交给王强（M103），并已提醒对方。`);
+    // The new owner has it on their desk (M102 still sees it: the dealer stays theirs).
+    expect(await one(IX.accountB, '我手上还有哪些没处理')).toContain(`N${id}【培训】杭州恒远门窗`);
+    // Back to M102 so the later scripts see their own desk as before.
+    expect(await one(IX.accountB, `转交 N${id} 给 M102`)).toContain('李娜（M102）');
+    expect(await one(IX.accountA, `N${id} 搞定 已安排下周到店培训`)).toContain(`已办结 N${id}`);
+    expect(await one(IX.coreDealer, '4')).toBe(`谢谢您的评价（4 分），需求 N${id} 已完成。`);
+  });
+
+  it("a dealer outside the manager's scope is not found, by name or by code", async () => {
+    expect(await one(IX.accountA, '找下安居建材')).toContain('没有在您负责的经销商里找到');
+    const byCode = await one(IX.accountA, '查 D0102');
+    expect(byCode).not.toContain('宁波安居建材');
+  });
+
+  it('"已联系D0106 聊了陈列" records the contact; the next one names the last contact; other dealers are not found', async () => {
+    const first = await one(IX.accountA, '已联系D0106 聊了陈列');
+    expect(first).toContain('已记录 11月26日 联系 绍兴旺达建材（D0106）');
+    expect(first).toContain('这是与这家经销商的第一条联系记录');
+    const rows = await db().selectFrom('manager_contacts').selectAll().where('dealer_code', '=', IX.wangDa).execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ manager_code: IX.accountA, note: '已联系D0106 聊了陈列' });
+    expect(rows[0]!.contacted_at.getTime()).toBe(TEST_NOW.getTime());
+
+    at(50);
+    const second = await one(IX.accountA, '联系了D0106 聊了新品');
+    expect(second).toContain('已记录 11月28日 联系 绍兴旺达建材（D0106）');
+    expect(second).toContain('上次联系是 11月26日：已联系D0106 聊了陈列');
+    // The regional manager may log it too; the reply says who logged the one before.
+    expect(await one(IX.regionalA, '打过电话给D0106 说了回款的事')).toContain(
+      `上次联系是 11月28日（${IX.accountA} 记录）`,
+    );
+
+    expect(await one(IX.accountA, '已联系D0102 聊了陈列')).toBe(
+      '未找到经销商 D0102，或不在您负责的范围内，请核对编号。',
+    );
+    expect(await one(IX.regionalB, '已联系D0106 聊了陈列')).toContain('未找到经销商 D0106');
+    const count = await db()
+      .selectFrom('manager_contacts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    expect(Number(count.n)).toBe(3);
+  });
+
+  it('a dealer sending manager words gets "not understood", and no manager data', async () => {
+    for (const text of ['我手上还有哪些没处理', '认领 N1001', '找下老王建材']) {
+      expect(await one(IX.coreDealer, text)).toBe(commonReplies.unknown('dealer'));
+    }
+    // No pick was left behind for the dealer.
+    expect(await one(IX.coreDealer, '第二个')).not.toContain('D0106');
+  });
+});
+
+describe('sign-ups the manager confirms', () => {
+  it('training.enrol: no course named → the list → "第二个" → a training need for the manager; twice → already', async () => {
+    const list = await one(IX.coreDealer, '我要报名培训');
+    expect(list).toContain('近期有这些课程，想报名哪一门？');
+    COURSE_TITLES.forEach((title, i) => {
+      expect(list).toContain(`${i + 1}. ${title}`);
+    });
+
+    const enrolled = await one(IX.coreDealer, '第二个');
+    expect(enrolled).toContain(`已为您提交「${COURSE_TITLES[1]}」的报名申请（12月2日 09:30，线下）`);
+    expect(enrolled).toContain('名额由客户经理确认');
+    const id = idIn(enrolled);
+    const need = await needRow(id);
+    expect(need).toMatchObject({
+      dealer_code: IX.coreDealer,
+      category: 'training',
+      status: 'open',
+      owner_code: IX.accountA,
+    });
+    expect(need.text).toContain(COURSE_TITLES[1]);
+    const alert = (await alertsTo(IX.accountA)).find((m) => m.body.includes(`N${id}`));
+    expect(alert?.body).toContain(COURSE_TITLES[1]);
+
+    expect(await one(IX.coreDealer, '报名橱柜测量培训')).toContain(`已经提交过了（需求编号 N${id}）`);
+    const enrolments = await db()
+      .selectFrom('needs')
+      .select('id')
+      .where('dealer_code', '=', IX.coreDealer)
+      .where('text', 'like', `%${COURSE_TITLES[1]}%`)
+      .execute();
+    expect(enrolments).toEqual([{ id }]);
+
+    expect(await one(IX.coreDealer, '报名安装培训')).toContain(`「${COURSE_TITLES[2]}」的报名申请`);
+  });
+
+  it('an enrolment on the manager\'s desk: "今天新来的" → claim → resolve with the seat → the dealer rates', async () => {
+    const id = idIn(await one(IX.jinhua, '报名窄边框陈列的课'));
+    expect((await needRow(id)).text).toContain(COURSE_TITLES[0]);
+    expect(await one(IX.accountA, '今天新来的')).toMatch(
+      new RegExp(`N${id}【培训】杭州锦华门窗：报名课程：${COURSE_TITLES[0]}`),
+    );
+    expect(await one(IX.accountA, `认领 N${id}`)).toContain(`已认领 N${id}（杭州锦华门窗）`);
+    expect(await one(IX.accountA, `N${id} 已解决 名额已确认 请准时上线`)).toContain(`已办结 N${id}`);
+    const told = (await app.outbox(IX.jinhua)).filter((m) => m.kind === 'need.resolved');
+    expect(told.at(-1)?.body).toContain('名额已确认 请准时上线');
+    expect(await one(IX.jinhua, '5')).toBe(`谢谢您的评价（5 分），需求 N${id} 已完成。`);
+  });
+
+  it("training.enrol: an unknown course lists what exists; a manager is told it is the dealer's request", async () => {
+    const r = await one(IX.coreDealer, '报名门店运营课');
+    expect(r).toContain('近期没有“门店运营”相关的课程');
+    for (const title of COURSE_TITLES) expect(r).toContain(title);
+    expect(await one(IX.accountA, '报名培训')).toBe(growthReplies.managerHint);
+  });
+
+  it('campaign.join: a policy need for the manager and the promotions the dealer is targeted by', async () => {
+    const r = await one(IX.coreDealer, '报名参加新品体验节');
+    expect(r).toContain('已把您报名“新品体验节”的申请交给客户经理');
+    expect(r).toContain('冬季门窗满减：2026-11-01 至 2026-12-31，单笔“门窗”产品满 ¥50,000 享 5% 优惠');
+    const id = idIn(r);
+    expect(await needRow(id)).toMatchObject({
+      category: 'policy',
+      text: '报名活动：新品体验节',
+      owner_code: IX.accountA,
+    });
+    expect(await one(IX.accountA, '今天新来的')).toContain(`N${id}【政策咨询】杭州恒远门窗`);
+    expect(await one(IX.coreDealer, '报名新品体验节')).toContain(`已经提交过了（需求编号 N${id}）`);
+
+    // A regular dealer is not targeted by the promotion: the request still goes through.
+    const regular = await one(IX.regularDealer, '报名参加新品体验节');
+    expect(regular).toContain('目前没有面向您的促销政策');
+  });
+
+  it('help mentions the new questions for each role', async () => {
+    expect(await one(IX.coreDealer, '帮助')).toContain('“本月对账单”');
+    const manager = await one(IX.accountA, '帮助');
+    expect(manager).toContain('“已联系D0012 聊了陈列”');
+    expect(manager).toContain('“找下锦华门窗”');
+  });
+});
