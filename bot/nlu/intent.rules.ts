@@ -373,8 +373,8 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
     return parsed('order.status', {}, MID);
 
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
-  const period = extractPeriod(k, ctx.now);
   if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
+    const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
   if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems) return parsed('tier.query', {}, HIGH);
@@ -390,6 +390,7 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
     }
   }
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
+    const period = extractPeriod(k, ctx.now);
     const slots: Slots = period ? { period } : {};
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
     return parsed('sales.query', slots, HIGH);
