@@ -6,6 +6,7 @@ import { promptsV1 } from '../../prompts/index.js';
 import { type FakeOpenAI, startFakeOpenAI } from '../../test/fakes/llm/fake-openai.server.js';
 import { filePolicy } from '../../test/policies/policies.fixtures.js';
 import { createIntentLlm, type IntentLlm, LlmInvalidOutput, LlmTimeout } from './llm.client.js';
+import { INTENTS } from '../../core/common/intents.js';
 
 const API_KEY = 'sk-test-secret-key-123';
 const CATALOG = [
@@ -58,7 +59,7 @@ describe('proposeIntent against a fake OpenAI-compatible server', () => {
     expect(body.tools[0].function.name).toBe('extract_intent');
     const params = body.tools[0].function.parameters;
     expect(params.properties.intent.enum).toContain('am.need.claim');
-    expect(params.properties.intent.enum).toHaveLength(26);
+    expect(params.properties.intent.enum).toHaveLength(INTENTS.length);
     expect(params.required).toContain('intent');
     expect(body.tool_choice).toMatchObject({ type: 'function', function: { name: 'extract_intent' } });
     // the prompt lists the runtime catalog and wraps the user's text as data

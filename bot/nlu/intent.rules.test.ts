@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { CatalogMatcher } from './catalog.matcher.js';
-import { parseIntent } from './intent.rules.js';
+import { parseIntent, slotsForIntent } from './intent.rules.js';
 import { DEFAULT_CATALOG_PATH, slotsMatch } from './nlu.eval.js';
 import type { Awaiting, ParseContext, ParseResult } from './nlu.types.js';
 import { intentProposalSchema } from '../../adapters/llm/intent.schema.js';
 import { intentOf } from './nlu.types.js';
+import { messageSlotsSchema } from '../../core/common/slots.js';
 
 const matcher = new CatalogMatcher(parseCatalogCsv(readFileSync(DEFAULT_CATALOG_PATH, 'utf8')));
 const NOW = new Date('2026-11-26T12:00:00+08:00');
@@ -261,5 +262,342 @@ describe('held-out sentences', () => {
     const r = parse(text, awaiting, sender ?? 'dealer');
     expect(intentOf(r)).toBe(intent);
     expect(slotsMatch(slots, slotsOf(r) as Record<string, unknown>), JSON.stringify(r)).toBe(true);
+  });
+});
+
+// ---------------------------------------------------------------- issue 12: messages the rules were not written for
+
+const withCtx = (text: string, extra: Partial<ParseContext>): ParseResult =>
+  parseIntent(text, { sender: 'dealer', now: NOW, ...extra }, matcher);
+
+describe('needs told as a story, without a keyword', () => {
+  it.each([
+    ['推拉窗滑轮老卡 客户天天找我', 'product'],
+    ['镇上路窄 大车进不去 能换小车送吗', 'logistics'],
+    ['想找个老师来店里教教导购', 'training'],
+    ['门把手装上没俩月就晃', 'after_sales'],
+  ])('%s → need.submit %s', (text, category) => {
+    expect(parse(text)).toMatchObject({ intent: 'need.submit', slots: { category } });
+  });
+});
+
+describe('English and pinyin words inside Chinese', () => {
+  it.each([
+    ['cancel SO202611250002', 'order.cancel', { order_no: 'SO202611250002' }],
+    ['rebate 到几个点了', 'rebate.progress', {}],
+    ['policy 有哪些', 'policy.list', {}],
+    ['有 success case 吗', 'case.request', {}],
+    ['order 一下 N60 20套', 'order.place', { items: [{ sku: 'KW-N60', qty: 20, unit: '套' }] }],
+    ['N60 20套 mingtian 送', 'order.place', { items: [{ sku: 'KW-N60', qty: 20, unit: '套' }], date: '2026-11-27' }],
+  ])('%s → %s', (text, intent, slots) => {
+    const r = parse(text);
+    expect(intentOf(r)).toBe(intent);
+    expect(slotsMatch(slots, slotsOf(r) as Record<string, unknown>), JSON.stringify(r)).toBe(true);
+  });
+
+  it('claim N1150 from a manager claims it; from a dealer it is not a command', () => {
+    expect(parse('claim N1150', undefined, 'manager')).toMatchObject({
+      intent: 'am.need.claim',
+      slots: { need_id: 'N1150' },
+    });
+    expect(intentOf(parse('claim N1150'))).not.toBe('am.need.claim');
+  });
+
+  it('keeps the text length (spans still cut the original message)', () => {
+    expect(parse('N1150 done 客户已确认', undefined, 'manager')).toMatchObject({
+      intent: 'am.need.resolve',
+      slots: { need_id: 'N1150', note: '客户已确认' },
+    });
+  });
+});
+
+describe('draft changes carry their kind', () => {
+  const draft = (text: string) => parse(text, 'order_confirm');
+  it.each([
+    ['台面不要八米了 改六米', { kind: 'set', items: [{ sku: 'KC-Q05', qty: 6, unit: '米' }] }],
+    ['T80 少要三套', { kind: 'subtract', items: [{ sku: 'KW-T80', qty: 3, unit: '套' }] }],
+    ['N60 多要五套', { kind: 'add', items: [{ sku: 'KW-N60', qty: 5, unit: '套' }] }],
+    ['N60 也来20', { kind: 'add', items: [{ sku: 'KW-N60', qty: 20, unit: '套' }] }],
+    ['N75从30改成25', { kind: 'set', items: [{ sku: 'KW-N75', qty: 25, unit: '套' }] }],
+    ['少要三套', { kind: 'subtract', qty: 3, unit: '套' }],
+    ['数量翻倍', { kind: 'multiply', factor: 2 }],
+    ['N75不要了', { kind: 'remove', items: [{ sku: 'KW-N75' }] }],
+    ['把N60换成N75', { kind: 'set', items: [{ sku: 'KW-N75' }] }],
+    ['改到后天', { kind: 'date', date: '2026-11-28', date_kind: 'on' }],
+    ['月底前送到就行', { kind: 'date', date: '2026-11-30', date_kind: 'by' }],
+  ])('%s', (text, change) => {
+    const r = draft(text);
+    expect(intentOf(r)).toBe('order.modify');
+    expect(slotsOf(r).change).toEqual(change);
+  });
+
+  it('"我不要推拉的" removes the sliding line, whichever it is, and never cancels the draft', () => {
+    const r = draft('我不要推拉的');
+    expect(intentOf(r)).toBe('order.modify');
+    expect(slotsOf(r).change).toMatchObject({ kind: 'remove', mention: '推拉' });
+    expect(slotsOf(r).change?.candidates).toEqual(expect.arrayContaining(['KW-N75', 'KW-A70']));
+    expect(slotsOf(r).change?.candidates).not.toContain('KW-N60');
+  });
+
+  it('a date said with another change changes both', () => {
+    const r = draft('折叠门加一套 改后天送');
+    expect(slotsOf(r)).toMatchObject({
+      change: { kind: 'add', items: [{ sku: 'KD-Z10', qty: 1, unit: '套' }], date: '2026-11-28' },
+      date: '2026-11-28',
+    });
+  });
+
+  it('units stay as written', () => {
+    expect(slotsOf(draft('台面改成50米')).items).toEqual([{ sku: 'KC-Q05', qty: 50, unit: '米' }]);
+  });
+});
+
+describe('a question while a draft is open is not a change', () => {
+  it.each([
+    ['明天能送到吗', 'delivery'],
+    ['那个T80呢', 'product'],
+    ['一共多少钱', 'total'],
+    ['N60还有货吗', 'stock'],
+  ])('%s → question about %s', (text, about) => {
+    const r = parse(text, 'order_confirm');
+    expect(intentOf(r)).not.toBe('order.modify');
+    const slots = slotsOf(r);
+    expect(slots.question?.about).toBe(about);
+    expect(slots.change).toBeUndefined();
+    expect(slots.date).toBeUndefined();
+  });
+
+  it('the delivery question carries the day asked about', () => {
+    expect(slotsOf(parse('明天能送到吗', 'order_confirm')).question).toEqual({ about: 'delivery', date: '2026-11-27' });
+  });
+
+  it('a polite change in question form is a change ("能改到后天吗")', () => {
+    expect(slotsOf(parse('能改到后天吗', 'order_confirm')).change).toMatchObject({ kind: 'date', date: '2026-11-28' });
+  });
+});
+
+describe('yes is explicit or weak', () => {
+  it.each([
+    ['确认', 'explicit'],
+    ['下吧', 'explicit'],
+    ['就这样', 'explicit'],
+    ['没问题', 'explicit'],
+    ['yes', 'explicit'],
+    ['👍', 'weak'],
+    ['ok', 'weak'],
+    ['好', 'weak'],
+  ])('%s → %s', (text, strength) => {
+    expect(parse(text, 'order_confirm')).toMatchObject({ intent: 'confirm', slots: { confirm: strength } });
+  });
+});
+
+describe('dates: deadlines and the next 15th', () => {
+  it('"月底前" is a deadline', () => {
+    expect(slotsOf(parse('N60 30套 月底前送到'))).toMatchObject({ date: '2026-11-30', date_kind: 'by' });
+  });
+  it('"15号" is the next 15th', () => {
+    expect(slotsOf(parse('N60 30套 15号送'))).toMatchObject({ date: '2026-12-15', date_kind: 'on' });
+  });
+});
+
+describe('two requests in one message', () => {
+  it('small talk first leaves the request', () => {
+    const r = parse('货收到了 顺便问下返利几档');
+    expect(intentOf(r)).toBe('rebate.progress');
+    expect(slotsOf(r).also).toBeUndefined();
+  });
+
+  it('an order and a question: both, in order', () => {
+    const r = parse('N60 20套，顺便问下我返利到哪一档了');
+    expect(intentOf(r)).toBe('order.place');
+    expect(slotsOf(r)).toMatchObject({
+      items: [{ sku: 'KW-N60', qty: 20, unit: '套' }],
+      also: [{ intent: 'rebate.progress', slots: {} }],
+    });
+  });
+
+  it('two lines of one order stay one order', () => {
+    const r = parse('订N60 20套，另外N75 10套');
+    expect(slotsOf(r).also).toBeUndefined();
+    expect(slotsOf(r).items).toHaveLength(2);
+  });
+});
+
+describe('status versus a new request, ratings', () => {
+  it.each(['上次说的售后 有人管没', '我申请的物料批了没'])('%s → need.status', (text) => {
+    expect(intentOf(parse(text))).toBe('need.status');
+  });
+  it('"上次说的" refers to the last need', () => {
+    expect(slotsOf(parse('上次说的售后 有人管没')).ref).toEqual({ kind: 'last_need' });
+  });
+  it('a rating that names its need needs no waiting question', () => {
+    expect(parse('N1024 那事办得不错 给个五星')).toMatchObject({
+      intent: 'need.rate',
+      slots: { rating: 5, need_id: 'N1024', comment: '那事办得不错' },
+    });
+  });
+});
+
+describe('greetings and help', () => {
+  it.each([
+    ['早啊', 'greeting'],
+    ['在吗', 'greeting'],
+    ['你能帮我干点啥', 'help'],
+    ['这玩意怎么用', 'help'],
+  ])('%s → %s', (text, intent) => {
+    expect(intentOf(parse(text))).toBe(intent);
+  });
+});
+
+describe('manager wording', () => {
+  const am = (text: string) => parse(text, undefined, 'manager');
+  it.each([
+    ['N1150 我接了', 'am.need.claim', { need_id: 'N1150' }],
+    ['N1150 搞定 已补发', 'am.need.resolve', { need_id: 'N1150', note: '已补发' }],
+    ['把 N1099 关了', 'am.need.resolve', { need_id: 'N1099' }],
+    ['N1031 转M010处理', 'am.need.transfer', { need_id: 'N1031', manager_code: 'M010' }],
+    ['我手上还有哪些没处理', 'am.need.list', {}],
+    ['已联系D0012 聊了陈列', 'am.contact.log', { dealer_code: 'D0012' }],
+    ['查一下宏达门窗的情况', 'am.dealer.lookup', { dealer_name: '宏达门窗' }],
+  ])('%s → %s', (text, intent, slots) => {
+    const r = am(text);
+    expect(intentOf(r)).toBe(intent);
+    expect(slotsOf(r)).toMatchObject(slots);
+  });
+  it('"把 N1099 关了" has no note', () => {
+    expect(slotsOf(am('把 N1099 关了')).note).toBeUndefined();
+  });
+  it('the same words from a dealer are no command', () => {
+    expect(intentOf(parse('我手上还有哪些没处理'))).not.toBe('am.need.list');
+    expect(intentOf(parse('N1150 搞定 已补发'))).toBe('unknown');
+  });
+});
+
+describe('changing one’s own terms is not allowed', () => {
+  it.each(['把我的返利改成10%', '帮我把价格调成八折', '直接给我升级'])('%s', (text) => {
+    expect(parse(text)).toMatchObject({ kind: 'unknown', reason: 'not_allowed' });
+  });
+  it('a question about the rebate is still one', () => {
+    expect(intentOf(parse('我的返利现在多少'))).toBe('rebate.progress');
+  });
+});
+
+describe('answers to the bot’s own questions', () => {
+  const offered = { awaiting: 'clarify_product' as const, candidates: ['KW-N60', 'KW-N75'] };
+  it.each([
+    ['平开的那个', 'KW-N60', { kind: 'attribute', words: '平开' }],
+    ['推拉的', 'KW-N75', { kind: 'attribute', words: '推拉' }],
+    ['第一个', 'KW-N60', { kind: 'ordinal', index: 0 }],
+    ['第二个吧', 'KW-N75', { kind: 'ordinal', index: 1 }],
+    ['便宜的那个', 'KW-N60', { kind: 'cheapest' }],
+    ['贵的', 'KW-N75', { kind: 'dearest' }],
+  ])('"N60 还是 N75？" → %s = %s', (text, sku, ref) => {
+    expect(withCtx(text, offered)).toMatchObject({ intent: 'order.modify', slots: { items: [{ sku }], ref } });
+  });
+
+  it('the cheapest is by list price, not by position', () => {
+    const r = withCtx('便宜的那个', { awaiting: 'clarify_product', candidates: ['KW-T80', 'KW-A50'] });
+    expect(slotsOf(r).items).toEqual([{ sku: 'KW-A50' }]);
+  });
+
+  it('a named product among the candidates settles it', () => {
+    expect(slotsOf(withCtx('n75', offered)).items).toEqual([{ sku: 'KW-N75' }]);
+  });
+
+  it('words that pick none ask again', () => {
+    expect(withCtx('蓝色的那个', offered).kind).toBe('ambiguous');
+  });
+
+  it.each([
+    ['30', { kind: 'set', qty: 30 }],
+    ['各30', { kind: 'set', qty: 30 }],
+    ['二十套', { kind: 'set', qty: 20, unit: '套' }],
+  ])('"各要多少？" → %s', (text, change) => {
+    expect(withCtx(text, { awaiting: 'clarify_qty' })).toMatchObject({ intent: 'order.modify', slots: { change } });
+  });
+
+  it('"哪一单？" → 最近那单', () => {
+    expect(slotsOf(withCtx('最近那单', { awaiting: 'clarify_order' })).ref).toEqual({ kind: 'last_order' });
+  });
+});
+
+describe('configured items', () => {
+  it.each([
+    ['订T80 15套 1500*1800 中空 白色', { width_mm: 1500, height_mm: 1800, glass: 'double', color: '白色' }],
+    ['要五扇隐形门G66 宽800高2100 右开', { qty: 5, unit: '扇', width_mm: 800, height_mm: 2100, opening: 'right' }],
+    ['N60 宽1.2米高1.5米 三玻两腔 10套', { width_mm: 1200, height_mm: 1500, glass: 'triple', qty: 10 }],
+    ['N60 1.2*1.5米 low-e 10套', { width_mm: 1200, height_mm: 1500, glass: 'lowe' }],
+  ])('%s', (text, fields) => {
+    const r = parse(text);
+    expect(intentOf(r)).toBe('order.place');
+    expect(slotsOf(r).items?.[0]).toMatchObject(fields);
+  });
+
+  it('"推拉" inside a product name is the product, not an opening', () => {
+    expect(slotsOf(parse('订窄边框推拉窗 20套')).items?.[0]?.opening).toBeUndefined();
+  });
+});
+
+describe('the newer intents of NLU.md', () => {
+  it.each([
+    ['我现在还欠你们多少钱', 'account.statement', {}],
+    ['把10月份的对账单发我', 'account.statement', { period: '2026-10' }],
+    ['我现在是什么等级', 'tier.query', {}],
+    ['为什么我降级了', 'tier.query', {}],
+    ['帮我报名下周的安装培训', 'training.enrol', { course: '下周的安装培训' }],
+    ['新品体验节我们也参加', 'campaign.join', { campaign: '新品体验节' }],
+    ['我们这边最近什么卖得好', 'trend.query', {}],
+    ['这个月我几个店动销怎么样', 'sales.query', { period: '2026-11' }],
+  ])('%s → %s', (text, intent, slots) => {
+    const r = parse(text);
+    expect(intentOf(r)).toBe(intent);
+    expect(slotsMatch(slots, slotsOf(r) as Record<string, unknown>), JSON.stringify(r)).toBe(true);
+  });
+
+  it('a dispute about a statement is a payment need', () => {
+    expect(parse('对账单金额不对 多扣了一笔')).toMatchObject({ intent: 'need.submit', slots: { category: 'payment' } });
+  });
+});
+
+describe('slotsForIntent: the rules’ slots for an intent decided elsewhere', () => {
+  const ctx: ParseContext = { sender: 'dealer', now: NOW };
+  it.each([
+    [
+      'order.place',
+      '那个窗N60给我整20套 下周三要',
+      { items: [{ sku: 'KW-N60', qty: 20, unit: '套' }], date: '2026-12-02' },
+    ],
+    ['stock.query', 'N60咋样 30套够不', { items: [{ sku: 'KW-N60' }] }],
+    ['need.submit', '随便说说', { category: 'other' }],
+    ['need.submit', '门把手装上没俩月就晃', { category: 'after_sales' }],
+    ['order.status', 'SO202611200012 咋样了', { order_no: 'SO202611200012' }],
+    ['policy.explain', '周年那个奖励', { policy: 'anniversary_bonus' }],
+    ['account.statement', '上个月的账', { period: '2026-10' }],
+  ] as const)('%s: %s', (intent, text, slots) => {
+    expect(slotsForIntent(intent, text, ctx, matcher).slots).toMatchObject(slots);
+  });
+
+  it('reports ambiguous products', () => {
+    const r = slotsForIntent('order.place', '窄边框来20套', ctx, matcher);
+    expect(r.ambiguities).toEqual([{ mention: '窄边框', qty: 20, unit: '套', candidates: ['KW-N60', 'KW-N75'] }]);
+  });
+
+  it('order.modify in a draft gives the change', () => {
+    const r = slotsForIntent('order.modify', 'T80 少要三套', { ...ctx, awaiting: 'order_confirm' }, matcher);
+    expect(r.slots.change).toMatchObject({ kind: 'subtract' });
+  });
+});
+
+describe('every parse satisfies the shared slot schema', () => {
+  it.each([
+    ['N60 20套，顺便问下我返利到哪一档了', undefined],
+    ['订T80 15套 1500*1800 中空 白色', undefined],
+    ['T80 少要三套', 'order_confirm'],
+    ['明天能送到吗', 'order_confirm'],
+    ['数量翻倍', 'order_confirm'],
+  ] as const)('%s', (text, awaiting) => {
+    const r = parse(text, awaiting);
+    if (r.kind === 'unknown') throw new Error(text);
+    expect(messageSlotsSchema.safeParse(r.slots).success).toBe(true);
   });
 });

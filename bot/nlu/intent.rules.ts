@@ -1,18 +1,10 @@
-import type { CatalogMatcher, ProductMention } from './catalog.matcher.js';
-import { extractDate } from './dates.js';
+import type { CatalogMatcher } from './catalog.matcher.js';
+import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
 import { normalize } from './normalize.js';
-import type {
-  Ambiguity,
-  Intent,
-  ItemSlot,
-  NeedCategory,
-  ParseContext,
-  ParseResult,
-  PolicyCode,
-  Slots,
-} from './nlu.types.js';
-import { UNITS } from './nlu.types.js';
-import { NUMBER_SRC, parseNumber } from './numbers.js';
+import { type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
+import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
+import { parseNumber } from './numbers.js';
+import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extractRef } from './slots.extract.js';
 
 /**
  * The deterministic intent parser. Rules run in a fixed precedence (context answers, manager commands,
@@ -20,203 +12,14 @@ import { NUMBER_SRC, parseNumber } from './numbers.js';
  * run on the normalised text without spaces (`k`), entity extraction on the length-preserving text (`t`).
  */
 
-const HIGH = 0.95;
-const MID = 0.85;
-const LOW = 0.6;
-
-// ---------------------------------------------------------------- entities
-
-const ORDER_NO_RE = /(?<![a-z0-9])s\s*o\s*[-_]?\s*((?:\d\s*){11}\d)(?![0-9])/;
-const NEED_ID_RE = /(?<![a-z0-9])n\s*[-_]?\s*(\d{2,})(?![0-9])/g;
-const DEALER_RE = /(?<![a-z0-9])d\s*[-_]?\s*(\d{4})(?![0-9])/;
-const MANAGER_RE = /(?<![a-z0-9])m\s*[-_]?\s*(\d{3})(?![0-9])/;
-const PHONE_RE = /(?<![0-9])(1[3-9]\d(?:[\s-]?\d){8})(?![0-9])/;
-// Short need ids (N998) only where the words say it is a need; N60 stays a product.
-const NEED_WORDS =
-  /需求|工单|认领|解决|进度|进展|状态|处理|关闭|跟进|转交|转给|编号|问题|申请|反馈|接了|分给|关单|办结/;
-
-const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
-const QTY_RE = new RegExp(`(?<![0-9.a-z])(各)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT})`, 'g');
-// Separators between order lines; 各 looks back across the soft ones (和, 、) only.
-const HARD_SEP = /[,;.!?:]/;
-const SEP_RE = /[,;.!?:、]|和|及|以及|还有|另外|再加|加上|外加|同时|并且|然后/g;
-
-interface Qty {
-  start: number;
-  end: number;
-  qty: number;
-  unit: string;
-  each: boolean;
-}
-
-function findQuantities(masked: string): Qty[] {
-  const out: Qty[] = [];
-  QTY_RE.lastIndex = 0;
-  for (let m = QTY_RE.exec(masked); m !== null; m = QTY_RE.exec(masked)) {
-    const qty = parseNumber(m[2]!);
-    if (qty === null) continue; // 一二十套: not a number we can trust
-    out.push({ start: m.index, end: m.index + m[0].length, qty, unit: m[3]!, each: m[1] !== undefined });
-  }
-  return out;
-}
-
-function mask(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
-  let out = text;
-  for (const s of spans) out = out.slice(0, s.start) + '\u0001'.repeat(s.end - s.start) + out.slice(s.end);
-  return out;
-}
-
-interface ItemsResult {
-  items: ItemSlot[];
-  ambiguities: Ambiguity[];
-  /** Some product came with a quantity. */
-  withQty: boolean;
-  /** Quantities not attached to any product ("再订30套"). */
-  looseQty: number;
-  /** One of them is in a unit the catalog sells in (套, 个 …, not 张 of 一张机票). */
-  looseCatalogUnit: boolean;
-}
-
-/** Attaches quantities to product mentions: "30套N60", "N60 30套", "N60 二十套、N75 十五套", "N60和N75各20套". */
-function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher: CatalogMatcher): ItemsResult {
-  if (mentions.length === 0) {
-    return { items: [], ambiguities: [], withQty: false, ...looseOf(qtys, new Set(), matcher) };
-  }
-  const pairOf = new Map<ProductMention, Qty>();
-  const usedQ = new Set<Qty>();
-  const seps: number[] = [];
-  if (mentions.length + qtys.length > 1) {
-    SEP_RE.lastIndex = 0;
-    for (let m = SEP_RE.exec(t); m !== null; m = SEP_RE.exec(t)) seps.push(m.index);
-  }
-  const segOf = (pos: number) => {
-    let n = 0;
-    while (n < seps.length && seps[n]! < pos) n++;
-    return n;
-  };
-  type Tok = { pos: number; seg: number; m?: ProductMention; q?: Qty };
-  const toks: Tok[] = [
-    ...mentions.map((m) => ({ pos: m.start, seg: segOf(m.start), m })),
-    ...qtys.map((q) => ({ pos: q.start, seg: segOf(q.start), q })),
-  ].sort((a, b) => a.pos - b.pos);
-
-  // 各: one quantity for every product listed just before it (soft separators only).
-  for (const tok of toks) {
-    if (!tok.q?.each) continue;
-    const i = toks.indexOf(tok);
-    for (let j = i - 1; j >= 0; j--) {
-      const prev = toks[j]!;
-      if (prev.q) break;
-      if (HARD_SEP.test(t.slice(prev.pos, tok.pos).replace(/\u0001/g, ''))) break;
-      if (prev.m && !pairOf.has(prev.m)) pairOf.set(prev.m, tok.q);
-    }
-    usedQ.add(tok.q);
-  }
-
-  // Within one segment the first token tells the order: quantity-first or product-first.
-  const bySeg = new Map<number, Tok[]>();
-  for (const tok of toks) {
-    if (tok.q && usedQ.has(tok.q)) continue;
-    if (tok.m && pairOf.has(tok.m)) continue;
-    const l = bySeg.get(tok.seg) ?? [];
-    l.push(tok);
-    bySeg.set(tok.seg, l);
-  }
-  for (const seg of bySeg.values()) {
-    const qtyFirst = seg[0]!.q !== undefined;
-    let pendingQ: Qty | undefined;
-    let pendingM: ProductMention | undefined;
-    for (const tok of seg) {
-      if (qtyFirst) {
-        if (tok.q) pendingQ = tok.q;
-        else if (tok.m && pendingQ) {
-          pairOf.set(tok.m, pendingQ);
-          usedQ.add(pendingQ);
-          pendingQ = undefined;
-        }
-      } else if (tok.m) pendingM = tok.m;
-      else if (tok.q && pendingM) {
-        pairOf.set(pendingM, tok.q);
-        usedQ.add(tok.q);
-        pendingM = undefined;
-      }
-    }
-  }
-  // Leftovers across segments ("玻璃移门Y20，十套"): nearest free product before, else after.
-  for (const q of qtys) {
-    if (usedQ.has(q)) continue;
-    const before = mentions.filter((m) => m.end <= q.start && !pairOf.has(m)).at(-1);
-    const after = mentions.find((m) => m.start >= q.end && !pairOf.has(m));
-    const target = before ?? after;
-    if (target) {
-      pairOf.set(target, q);
-      usedQ.add(q);
-    }
-  }
-  // A bare number right after a product: "N60 30", "N60 x30".
-  for (const m of mentions) {
-    if (pairOf.has(m)) continue;
-    const bare = /^\s*[x×*]?\s*(\d{1,5})(?![0-9.%a-z]|\s*[号日月天点年周])/.exec(t.slice(m.end));
-    if (bare) {
-      const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
-      const unit = (sku && matcher.product(sku)?.unit) || '套';
-      const start = m.end + bare.index;
-      pairOf.set(m, { start, end: start + bare[0].length, qty: Number(bare[1]), unit, each: false });
-    }
-  }
-
-  // A series word next to a specific product of that series says the same thing: drop the vague one.
-  const specific = new Set(mentions.filter((m) => m.skus.length === 1).map((m) => m.skus[0]!));
-  const items: ItemSlot[] = [];
-  const ambiguities: Ambiguity[] = [];
-  let withQty = false;
-  for (const m of mentions) {
-    const q = pairOf.get(m);
-    if (q) withQty = true;
-    if (m.skus.length === 1) {
-      items.push(q ? { sku: m.skus[0]!, qty: q.qty, unit: q.unit } : { sku: m.skus[0]! });
-      continue;
-    }
-    const known = m.skus.filter((s) => specific.has(s));
-    if (known.length === 1) {
-      if (q) items.push({ sku: known[0]!, qty: q.qty, unit: q.unit });
-      continue;
-    }
-    ambiguities.push({ mention: m.text, ...(q ? { qty: q.qty, unit: q.unit } : {}), candidates: [...m.skus] });
-  }
-  // The same product said twice, once with a quantity: keep the line with the quantity.
-  const merged: ItemSlot[] = [];
-  for (const it of items) {
-    const prev = merged.find((x) => x.sku === it.sku);
-    if (prev && (prev.qty === undefined || it.qty === undefined)) {
-      if (prev.qty === undefined && it.qty !== undefined) Object.assign(prev, it);
-      continue;
-    }
-    merged.push(it);
-  }
-  return { items: merged, ambiguities, withQty, ...looseOf(qtys, usedQ, matcher) };
-}
-
-function looseOf(qtys: Qty[], used: ReadonlySet<Qty>, matcher: CatalogMatcher) {
-  const loose = qtys.filter((q) => !used.has(q));
-  return {
-    looseQty: loose.length,
-    looseCatalogUnit: loose.some((q) => matcher.units.has(q.unit) || q.unit === '樘'),
-  };
-}
-
 // ---------------------------------------------------------------- keyword rules (on compact text)
 
 const INJECTION =
   /(忽略|无视|忘记|忘掉|不要理会|别管).{0,10}(指令|指示|提示|规则|设定|要求|prompt)|system\s*prompt|你现在是|扮演|越狱|jailbreak/;
 
-const CONFIRM_DENY_STRONG = /取消|算了|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
-const CONFIRM =
-  /确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
-const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
-const MODIFY =
-  /改|换|加|减|少|多|添|增|删|去掉|去除|拿掉|不要|调整|变成|变为|再来|再要|另外|还要|补|追加|提前|推迟|延后|延期|日期|时间|数量/;
-const REMOVE_ITEM = /不要|去掉|删掉|删除|拿掉|去除|取消|不用/;
+// Asking to change one's own terms (rebate, price, tier, credit) to a value.
+const SELF_EDIT =
+  /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)/;
 
 const NEGATED_ORDER =
   /不要了|不订了|先不订|不下了|先不下|别下单|别订|不用订|暂时不订|暂不订|不想订|不需要了|不买了|先不要|别下了|不用下/;
@@ -225,9 +28,9 @@ const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
 
 const CANCEL = /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不要这单|砍掉/;
-const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|货/;
+const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货/;
 const ORDER_STATUS =
-  /到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
+  /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
 const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|老规矩|照旧|原样/;
 const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|老规矩|原样|复制/;
@@ -236,30 +39,59 @@ const BIND = /绑定|绑一下|绑个|关联账号|关联一下|认证|验证身
 const BIND_SELF = /我是|我们是|编号|账号|代码|经销商号|手机|电话/;
 
 const CLAIM =
-  /我来处理|我来跟|我来负责|我来|我接|接了|接单|认领|领了|分给我|交给我|给我吧|我负责|我跟进|我处理|我去处理|归我/;
+  /我接手|我拿了|我来看|我来处理|我来跟|我来负责|我来|我接|接了|接单|认领|领了|分给我|交给我|给我吧|我负责|我跟进|我处理|我去处理|归我/;
 const RESOLVE =
-  /已解决|解决了|已处理|处理完|处理好了|搞定|关闭|关单|办结|完结|结案|已完成|完成了|已办|已回复|已答复|已落实|标记.{0,12}(解决|完成|关闭)/;
+  /已解决|关了|关掉|已补发|解决了|已处理|处理完|处理好了|搞定|关闭|关单|办结|完结|结案|已完成|完成了|已办|已回复|已答复|已落实|标记.{0,12}(解决|完成|关闭)/;
+// Manager shorthand, read only from managers (from a dealer the same words are not a command).
+const CLAIM_SHORT =
+  /拿下|分到我|分给我|我跟|俺来|我来|我去|我这边|给我|我的$|算我|派给我|交我|归我|我接|^接|^take|认领|我负责|我处理|我盯/;
+const RESOLVE_SHORT =
+  /搞完|搞好|结了|结单|完成|ok了|好了|完事|办完|搞掂|解决|换好|可以关|弄好|弄完|处理掉|闭环|关闭|关了|关掉|搞定/;
+const AM_LIST_SHORT =
+  /(需求|工单|任务|活|单|事).{0,6}(有哪些|有几个|多少|挂着|没结|没搞定|没处理|没弄)|(哪些|几个|啥|什么).{0,6}(需求|工单|任务|没搞定|没处理|要处理|没结)|需求池|my\s*list|open\s*needs|手头的活|我的任务|今天.{0,4}(新进来|新来|进来)|要我处理|还挂着/;
 const TRANSFER = /转交|转给|转派|转到|交给|分给|指派给|派给|移交/;
 const LOOKUP = /查|看|资料|档案|情况|画像|信息|怎么样|数据|订货|销量|概况|详情|调出|调取|打开/;
 const QUESTION = /吗|\?|没有$|了没|呢$|怎么样|如何|多久|什么时候/;
 
-const NEED_STATUS_REF = /申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情/;
+const NEED_STATUS_REF =
+  /的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
 const NEED_STATUS_ASK =
-  /回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
+  /有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
 
-const REBATE = /返利|返点|返现|档/;
+const REBATE = /返利|返点|返现|档|反利/;
 const REBATE_PROGRESS =
-  /进度|多少|还差|差多少|到哪|几档|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
+  /^查|冲|账户|progress|进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
 const EXPLAIN =
   /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给/;
 const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
-  [/阶梯|梯度|台阶/, 'ladder_rebate'],
-  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
   [/周年/, 'anniversary_bonus'],
+  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
+  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|返利(规则|门槛|的计算|计算|怎么(算|划分)|按)/, 'ladder_rebate'],
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
+
+const RATING_SAID = /(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
+
+const STATEMENT =
+  /额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票/;
+const TIER =
+  /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
+const ENROL =
+  /报名|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
+const CAMPAIGN_WORDS = /活动|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
+const TREND =
+  /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
+const SALES =
+  /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了多少|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各店|每个店/;
+const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
+const AM_LIST =
+  /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
+const CONTACT =
+  /去了|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
 const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
@@ -270,20 +102,21 @@ const REPLENISH =
 
 const TRAINING_LIST_WORDS = /培训|课程|课/;
 const TRAINING_LIST_ASK = /哪些|什么|有没有|有啥|课程表|列表|安排|计划|日程|清单|报名|发我|看看|几个|最近|吗|\?/;
-const TRAINING_REQUEST = /申请|派人|派个|请.{0,6}来|来给|给我们|上门|安排一次|组织一次|做个|搞个|办一次|办个|想要|需要/;
+const TRAINING_REQUEST =
+  /找个|找人|来店|到店|来我们|申请|派人|派个|请.{0,6}来|来给|给我们|上门|安排一次|组织一次|做个|搞个|办一次|办个|想要|需要/;
 
 const CASE_REQ =
-  /案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
+  /例子|成功做法|别人是怎么|做得好的|做成的|案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
 
 const HANDOFF =
-  /转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
+  /跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
 const HELP =
-  /你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
+  /介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
 const GREETING =
-  /你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
+  /新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
 // What remains of a greeting once these are gone must be (almost) nothing.
 const GREETING_STRIP =
-  /你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
+  /新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
 
 // Need categories, most specific first.
 const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
@@ -293,7 +126,7 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
   ],
   [/展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招/, 'display'],
   [
-    /运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰/,
+    /运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰|路窄|进不去|大车|小车|货车|卸货|运费|搬运|送不进|车进|上楼费/,
     'logistics',
   ],
   [
@@ -301,7 +134,13 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
     'payment',
   ],
 ];
-const NEED_TRAINING = /培训|教学|讲课|授课|带教|讲解一下/;
+const NEED_TRAINING = /培训|教学|讲课|授课|带教|讲解一下|老师|讲师|教教|教一下|教我们|教导购|指导一下|带一带|手把手/;
+// A part that misbehaves: a quality problem (product) when it keeps happening, else a case for after-sales.
+const DEFECT = /卡|晃|松|异响|响|漏|裂|掉|锈|变形|不顺|发涩|坏|断了|歪|翘|起泡|褪色|发黄|关不严|推不动|拉不动|合不上/;
+const PART =
+  /滑轮|轨道|把手|拉手|执手|合页|铰链|锁|玻璃|胶条|密封|五金|窗|门|柜|台面|型材|纱|框|扇|螺丝|滑撑|地弹簧|门吸/;
+const RECURRING = /老|总|经常|一直|都这样|一批|批次|好几(家|个|套)|每次|天天|动不动|设计|通病|普遍/;
+const INSTALLED = /装上|安装|装好|装了|用了|才用|没(俩|两|几|多久|半年|一年)|刚装|交房|客户家|上门/;
 const NEED_AFTER_SALES =
   /售后|维修|修理|修一下|坏了|损坏|漏水|漏风|渗水|变形|异响|上门|返修|报修|安装问题|掉漆|生锈|关不上|打不开|锁坏|开裂|划痕|脱落|松动|装不上|退货|换货/;
 const NEED_POLICY =
@@ -323,105 +162,6 @@ const RATING_WORDS: Array<[RegExp, number]> = [
 
 // ---------------------------------------------------------------- parser
 
-interface Facts {
-  t: string;
-  k: string;
-  ctx: ParseContext;
-  matcher: CatalogMatcher;
-  orderNo?: string;
-  needId?: string;
-  dealerCode?: string;
-  managerCode?: string;
-  phone?: string;
-  date?: { date: string; rolledForward: boolean };
-  items: ItemsResult;
-  mentions: ProductMention[];
-}
-
-const parsed = (intent: Intent, slots: Slots, confidence: number): ParseResult => ({
-  kind: 'parsed',
-  intent,
-  slots,
-  confidence,
-});
-const unknown = (reason: string, confidence = 0.3): ParseResult => ({ kind: 'unknown', confidence, reason });
-
-function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
-  const t = normalize(text);
-  const k = t.replace(/\s+/g, '');
-  const spans: Array<{ start: number; end: number }> = [];
-
-  const so = ORDER_NO_RE.exec(t);
-  const orderNo = so ? `SO${so[1]!.replace(/\s+/g, '')}` : undefined;
-  if (so) spans.push({ start: so.index, end: so.index + so[0].length });
-
-  let needId: string | undefined;
-  NEED_ID_RE.lastIndex = 0;
-  for (let m = NEED_ID_RE.exec(t); m !== null; m = NEED_ID_RE.exec(t)) {
-    const digits = m[1]!;
-    const code = `n${digits}`;
-    if (matcher.isModelCode(code)) continue;
-    if (digits.length >= 4 || NEED_WORDS.test(k)) {
-      needId = `N${digits}`;
-      spans.push({ start: m.index, end: m.index + m[0].length });
-      break;
-    }
-  }
-  const d = DEALER_RE.exec(t);
-  if (d) spans.push({ start: d.index, end: d.index + d[0].length });
-  const mg = MANAGER_RE.exec(t);
-  if (mg) spans.push({ start: mg.index, end: mg.index + mg[0].length });
-  const ph = PHONE_RE.exec(t);
-  if (ph) spans.push({ start: ph.index, end: ph.index + ph[0].length });
-
-  const dm = extractDate(mask(t, spans), ctx.now);
-  if (dm) spans.push(dm);
-
-  // Codes above are not products (M001 is a manager, not a near miss of M01).
-  const mentions = matcher.find(mask(t, spans));
-  const qtys = findQuantities(mask(t, [...spans, ...mentions]));
-  const items = buildItems(t, mentions, qtys, matcher);
-
-  return {
-    t,
-    k,
-    ctx,
-    matcher,
-    orderNo,
-    needId,
-    dealerCode: d ? `D${d[1]}` : undefined,
-    managerCode: mg ? `M${mg[1]}` : undefined,
-    phone: ph ? ph[1]!.replace(/[\s-]/g, '') : undefined,
-    date: dm ? { date: dm.date, rolledForward: dm.rolledForward } : undefined,
-    items,
-    mentions,
-  };
-}
-
-/** An order-like result: ambiguous when some product fits several SKUs. */
-function orderResult(intent: Intent, f: Facts, confidence: number, withItemsQty = true): ParseResult {
-  const slots: Slots = {};
-  const items = withItemsQty ? f.items.items : f.items.items.map((i) => ({ sku: i.sku }));
-  if (items.length > 0) slots.items = dedupeSkus(items, withItemsQty);
-  if (f.date && withItemsQty) {
-    slots.date = f.date.date;
-    if (f.date.rolledForward) slots.date_rolled_forward = true;
-  }
-  if (f.items.ambiguities.length > 0) {
-    const ambiguities = withItemsQty
-      ? f.items.ambiguities
-      : f.items.ambiguities.map((a) => ({ mention: a.mention, candidates: a.candidates }));
-    return { kind: 'ambiguous', intent, slots, confidence: Math.min(confidence, 0.8), ambiguities };
-  }
-  return parsed(intent, slots, confidence);
-}
-
-function dedupeSkus(items: ItemSlot[], keepDuplicates: boolean): ItemSlot[] {
-  if (keepDuplicates) return items;
-  const seen = new Set<string>();
-  return items.filter((i) => !seen.has(i.sku) && seen.add(i.sku));
-}
-
 function cut(text: string, from: number): string {
   return text
     .slice(from)
@@ -436,7 +176,13 @@ function parseRating(f: Facts, text: string): ParseResult | null {
   const m = /(?<![0-9.])([1-5一二三四五])\s*(分|星|颗星|颗)/.exec(f.t) ?? /^\s*([1-5一二三四五])\s*[.!]*\s*$/.exec(f.t);
   let rating: number | null = m ? parseNumber(m[1]!) : null;
   let comment = '';
-  if (m) comment = `${cut(text.slice(0, m.index), 0)} ${cut(text, m.index + m[0].length)}`.trim();
+  if (m) {
+    // The need's code and the verb of the rating are not part of the comment.
+    const before = cut(text.slice(0, m.index), 0)
+      .replace(/(?<![a-z0-9])n\s*\d{2,}/i, '')
+      .replace(/(给个?|打个?|评个?)$/, '');
+    comment = `${before.trim()} ${cut(text, m.index + m[0].length)}`.trim();
+  }
   // "给4分吧" leaves no comment, only particles.
   if (comment.replace(/[给打评就吧啊呀了哈嗯,，。.!！~\s]/g, '').length < 2) comment = '';
   if (rating === null) {
@@ -454,33 +200,13 @@ function parseRating(f: Facts, text: string): ParseResult | null {
   return parsed('need.rate', slots, m ? HIGH : MID);
 }
 
-function parseOrderConfirm(f: Facts): ParseResult | null {
-  const { k } = f;
-  if (f.orderNo) return null;
-  const hasItems = f.mentions.length > 0;
-  if (hasItems && REMOVE_ITEM.test(k) && !f.items.withQty) {
-    // "N75不要了": the line goes to zero.
-    const res = orderResult('order.modify', f, MID);
-    if (res.kind !== 'unknown' && res.slots.items) res.slots.items = res.slots.items.map((i) => ({ ...i, qty: 0 }));
-    return res;
-  }
-  // Any product named while a draft waits is a change to it ("不对，是N75", "N60改成40套").
-  if ((hasItems && !CONFIRM_DENY_STRONG.test(k)) || (f.date && !CONFIRM_DENY_STRONG.test(k))) {
-    return orderResult('order.modify', f, hasItems && f.items.withQty ? HIGH : MID);
-  }
-  if (f.items.looseQty > 0 && MODIFY.test(k)) return orderResult('order.modify', f, LOW);
-  if (CONFIRM_DENY_STRONG.test(k)) return parsed('deny', {}, HIGH);
-  if (CONFIRM.test(k)) return parsed('confirm', {}, k.length <= 12 ? HIGH : MID);
-  if (DENY_WEAK.test(k)) return parsed('deny', {}, MID);
-  return null;
-}
-
 // ---- manager commands
 
 function parseManager(f: Facts, text: string): ParseResult | null {
   const { k } = f;
   if (f.needId) {
-    if (f.managerCode && TRANSFER.test(k)) {
+    // A need and another manager's code: hand it over ("N1031 转M010", "N1270 M003接一下").
+    if (f.managerCode && (TRANSFER.test(k) || !QUESTION.test(k))) {
       return parsed('am.need.transfer', { need_id: f.needId, manager_code: f.managerCode }, HIGH);
     }
     const res = RESOLVE.exec(f.t);
@@ -491,10 +217,31 @@ function parseManager(f: Facts, text: string): ParseResult | null {
       return parsed('am.need.resolve', slots, HIGH);
     }
     if (CLAIM.test(k)) return parsed('am.need.claim', { need_id: f.needId }, HIGH);
+    if (!QUESTION.test(k)) {
+      const done = RESOLVE_SHORT.exec(f.t);
+      if (done) {
+        const slots: Slots = { need_id: f.needId };
+        const note = resolutionNote(text, f.t, done.index + done[0].length);
+        if (note) slots.note = note;
+        return parsed('am.need.resolve', slots, MID);
+      }
+      if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', { need_id: f.needId }, MID);
+    }
   }
   if (f.dealerCode && !BIND.test(k)) {
+    const contact = CONTACT.exec(f.t);
+    if (contact) {
+      const slots: Slots = { dealer_code: f.dealerCode };
+      const note = cut(text, contact.index);
+      if (note) slots.note = note.slice(0, 200);
+      return parsed('am.contact.log', slots, HIGH);
+    }
     return parsed('am.dealer.lookup', { dealer_code: f.dealerCode }, LOOKUP.test(k) ? HIGH : MID);
   }
+  if (!f.needId && AM_LIST.test(k)) return parsed('am.need.list', {}, HIGH);
+  if (!f.needId && !f.dealerCode && AM_LIST_SHORT.test(k)) return parsed('am.need.list', {}, MID);
+  const dealerName = LOOKUP.test(k) ? extractDealerName(k) : undefined;
+  if (dealerName) return parsed('am.dealer.lookup', { dealer_name: dealerName }, MID);
   return null;
 }
 
@@ -508,7 +255,8 @@ function resolutionNote(text: string, t: string, after: number): string | undefi
     const id = /n\s*\d+/.exec(t);
     if (id) note = cut(text.slice(0, id.index), 0);
   }
-  return note || undefined;
+  // "把 N1099 关了": what is left is no note.
+  return note.replace(/[把将给帮请,，。.\s]/g, '').length >= 2 ? note : undefined;
 }
 
 function looksManagerOnly(f: Facts): boolean {
@@ -521,10 +269,16 @@ function looksManagerOnly(f: Facts): boolean {
 
 // ---- general intents
 
-function needCategory(k: string): { category: NeedCategory; strong: boolean } | null {
+function needCategory(text: string, ordering = false): { category: NeedCategory; strong: boolean } | null {
+  // Colours and sizes of an order ("G66隐形门 黑色 6套") describe the goods, not a product problem.
+  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制/g, '') : text;
   for (const [re, cat] of NEED_STRONG) if (re.test(k)) return { category: cat, strong: true };
   if (NEED_TRAINING.test(k)) return { category: 'training', strong: TRAINING_REQUEST.test(k) };
   if (NEED_AFTER_SALES.test(k)) return { category: 'after_sales', strong: true };
+  if (DEFECT.test(k) && PART.test(k)) {
+    const recurring = RECURRING.test(k) && !INSTALLED.test(k);
+    return { category: recurring ? 'product' : 'after_sales', strong: true };
+  }
   if (NEED_POLICY.test(k)) return { category: 'policy', strong: true };
   if (NEED_PRODUCT.test(k)) return { category: 'product', strong: true };
   if (NEED_REQUEST.test(k) && NEED_BUSINESS.test(k)) return { category: 'other', strong: false };
@@ -536,12 +290,23 @@ function policySlot(k: string): PolicyCode | undefined {
   return undefined;
 }
 
-/** Parses one message into an intent and its slots. Pure and synchronous; `matcher` is built once. */
+/**
+ * Parses one message into an intent and its slots. Pure and synchronous; `matcher` is built once. A second request
+ * in the same message ("N60 20套，顺便问下返利到哪档了") comes back in `slots.also`. Confidence ≥ 0.9 means a
+ * high-precision rule fired; below, the rules are unsure (the trained model decides).
+ */
 export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMatcher): ParseResult {
+  const whole = parseOne(text, ctx, matcher);
+  return withSecondRequest(text, ctx, matcher, whole);
+}
+
+function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): ParseResult {
   const f = extractFacts(text, ctx, matcher);
   const { k } = f;
   if (k.replace(/\u0001/g, '') === '') return unknown('empty', 0);
   if (INJECTION.test(k)) return unknown('injection', 0.9);
+  // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
+  if (SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
 
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
@@ -549,19 +314,15 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
     if (r) return r;
   }
   if (ctx.awaiting === 'order_confirm') {
-    const r = parseOrderConfirm(f);
+    const r = parseDraftMessage(f);
     if (r) return r;
   }
   if (ctx.awaiting === 'binding' && (f.dealerCode || f.phone)) {
     return parsed('account.bind', bindSlots(f), HIGH);
   }
-  if (ctx.awaiting === 'clarify_product' && f.mentions.length > 0) {
-    // The dialog asked "which one?": the answer refines the pending items.
-    return orderResult('order.modify', f, MID);
-  }
-  // ... or the dealer drops the question ("取消", "算了").
-  if (ctx.awaiting === 'clarify_product' && (CONFIRM_DENY_STRONG.test(k) || DENY_WEAK.test(k))) {
-    return parsed('deny', {}, MID);
+  if (ctx.awaiting?.startsWith('clarify_')) {
+    const r = parseClarification(f);
+    if (r) return r;
   }
 
   // 2. Manager commands; the same words from a dealer are not honoured.
@@ -587,6 +348,13 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
     return parsed('account.bind', bindSlots(f), f.dealerCode ? HIGH : MID);
   }
 
+  // 4b. A rating said outright ("N1024 那事办得不错 给个五星").
+  if (RATING_SAID.test(k) && !f.items.withQty) {
+    const r = parseRating(f, text);
+    if (r && r.kind === 'parsed')
+      return parsed('need.rate', { ...r.slots, ...(f.needId ? { need_id: f.needId } : {}) }, r.confidence);
+  }
+
   // 5. Needs by id.
   if (f.needId)
     return parsed('need.status', { need_id: f.needId }, QUESTION.test(k) || NEED_STATUS_ASK.test(k) ? HIGH : MID);
@@ -596,13 +364,37 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
 
   // 6. Orders without number: status / cancel.
   if (ORDER_REF.test(k) && CANCEL.test(k) && !hasQtyItems && !REORDER_DO.test(k)) {
-    if (/订单|单子|那单|这单|那个单|这个单|个单/.test(k)) return parsed('order.cancel', {}, MID);
+    if (/订单|单子|那单|这单|那个单|这个单|个单/.test(k)) return parsed('order.cancel', refSlots(f), MID);
   }
-  if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', refSlots(f), MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
   // A bare "我的订单" / "最近订单" / "订单记录" asks for the recent orders.
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
+
+  // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
+  if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
+    const period = extractPeriod(k, ctx.now);
+    return parsed('account.statement', period ? { period } : {}, HIGH);
+  }
+  if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems) return parsed('tier.query', {}, HIGH);
+  if (ENROL.test(k) && !ENROL_ASK.test(k) && !hasQtyItems) {
+    if (TRAINING_LIST_WORDS.test(k) && !CAMPAIGN_WORDS.test(k.replace(/培训班?/g, ''))) {
+      const course = extractCourse(k);
+      return parsed('training.enrol', course ? { course } : {}, HIGH);
+    }
+    // A price promotion (满减, 特价) is a policy to explain; a joint campaign (体验节, 区域促销) is joined.
+    if (CAMPAIGN_WORDS.test(k) && !/满减|折扣|打折|特价|满赠|买赠|秒杀|返利/.test(k)) {
+      const campaign = extractCampaign(k);
+      return parsed('campaign.join', campaign ? { campaign } : {}, HIGH);
+    }
+  }
+  if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
+    const period = extractPeriod(k, ctx.now);
+    const slots: Slots = period ? { period } : {};
+    if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
+    return parsed('sales.query', slots, HIGH);
+  }
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
@@ -618,15 +410,21 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
   // 9. Reorder.
   if (
     !hasQtyItems &&
-    ((REORDER_REF.test(k) && REORDER_DO.test(k)) || /重复上一单|再来一单$|老样子|老规矩|照旧/.test(k))
+    ((REORDER_REF.test(k) && REORDER_DO.test(k)) ||
+      /重复上一单|再来一单$|老样子|老规矩|照旧|(和|跟|同)上(个月|次|回)一样|还是上次|同上次|复购|reorder|same\s*as\s*last|再来一单一样/.test(
+        k,
+      ))
   ) {
     if (!NEED_STATUS_REF.test(k) || /单/.test(k)) return parsed('order.reorder', {}, HIGH);
   }
 
-  // 10. Need status without id ("上次申请的培训有回复了吗").
-  if (NEED_STATUS_REF.test(k) && NEED_STATUS_ASK.test(k) && !hasQtyItems) return parsed('need.status', {}, MID);
+  // 10. Need status without id ("上次申请的培训有回复了吗", "我申请的物料批了没").
+  if (NEED_STATUS_REF.test(k) && NEED_STATUS_ASK.test(k) && !hasQtyItems) {
+    const ref = extractRef(f);
+    return parsed('need.status', ref?.kind === 'last_need' ? { ref } : {}, MID);
+  }
 
-  const cat = needCategory(k);
+  const cat = needCategory(k, hasQtyItems && f.mentions.length > 0);
   const stockAsk =
     STOCK_AVAIL.test(k) ||
     ((STOCK_QTY.test(k) || PRICE.test(k)) && (f.mentions.length > 0 || /货|产品/.test(k))) ||
@@ -645,6 +443,9 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
 
   // 14. Replenishment advice.
   if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', {}, HIGH);
+
+  // 14b. What sells in the region.
+  if (TREND.test(k) && !hasQtyItems) return parsed('trend.query', {}, HIGH);
 
   // 15. Policies.
   const policy = policySlot(k);
@@ -710,4 +511,124 @@ function bindSlots(f: Facts): Slots {
   if (f.dealerCode) slots.dealer_code = f.dealerCode;
   if (f.phone) slots.phone = f.phone;
   return slots;
+}
+
+function refSlots(f: Facts): Slots {
+  const ref = extractRef(f);
+  return ref?.kind === 'last_order' ? { ref } : {};
+}
+
+// ---- second requests
+
+// Words that start a second request: "N60 20套，顺便问下我返利到哪一档了".
+const SECOND_REQUEST = /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题/;
+const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'greeting';
+
+/**
+ * Splits at a second-request word and parses both clauses: thanks or small talk first leave the request alone; two
+ * requests give the first with the other in `also`. The same intent twice stays one request (one order, two lines).
+ */
+function withSecondRequest(text: string, ctx: ParseContext, matcher: CatalogMatcher, whole: ParseResult): ParseResult {
+  const m = SECOND_REQUEST.exec(normalize(text));
+  if (!m || m.index === 0) return whole;
+  const rightText = text
+    .slice(m.index + m[0].length)
+    .replace(/^[\s,，。.:：]*(问一下|问下|问问|说一下|说下|一下)?[\s,，。.:：]*/, '');
+  if (rightText.trim() === '') return whole;
+  const left = parseOne(text.slice(0, m.index), ctx, matcher);
+  const { awaiting: _drop, ...fresh } = ctx;
+  const right = parseOne(rightText, fresh, matcher);
+  if (!actionable(right)) return actionable(whole) ? whole : left;
+  if (!actionable(left)) return right;
+  if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
+  const { also: _none, ...rightSlots } = right.slots;
+  return { ...left, slots: { ...left.slots, also: [{ intent: right.intent, slots: rightSlots }] } };
+}
+
+// ---- slots for an intent decided elsewhere
+
+/**
+ * The rules' slots for an intent another parser (the trained model, the LLM) decided: the same extraction as
+ * `parseIntent`, without the intent rules. Ambiguities list product mentions that fit several SKUs.
+ */
+export function slotsForIntent(
+  intent: Intent,
+  text: string,
+  ctx: ParseContext,
+  matcher: CatalogMatcher,
+): { slots: Slots; ambiguities: Ambiguity[] } {
+  const f = extractFacts(text, ctx, matcher);
+  const { k } = f;
+  const none: Ambiguity[] = [];
+  const fromResult = (r: ParseResult | null): { slots: Slots; ambiguities: Ambiguity[] } =>
+    r === null || r.kind === 'unknown'
+      ? { slots: {}, ambiguities: none }
+      : { slots: r.slots, ambiguities: r.kind === 'ambiguous' ? r.ambiguities : none };
+  switch (intent) {
+    case 'order.place':
+      return fromResult(orderResult(intent, f, HIGH));
+    case 'order.modify': {
+      const r = ctx.awaiting === 'order_confirm' ? parseDraftMessage(f) : parseClarification(f);
+      return fromResult(r && r.kind !== 'unknown' && r.intent === 'order.modify' ? r : orderResult(intent, f, HIGH));
+    }
+    case 'stock.query':
+      return fromResult(orderResult(intent, f, HIGH, false));
+    case 'order.status':
+    case 'order.cancel':
+      return { slots: f.orderNo ? { order_no: f.orderNo } : refSlots(f), ambiguities: none };
+    case 'need.submit':
+      return { slots: { category: needCategory(k)?.category ?? 'other' }, ambiguities: none };
+    case 'need.status': {
+      const ref = extractRef(f);
+      const slots: Slots = f.needId ? { need_id: f.needId } : ref?.kind === 'last_need' ? { ref } : {};
+      return { slots, ambiguities: none };
+    }
+    case 'need.rate': {
+      const r = parseRating(f, text);
+      const slots: Slots = r && r.kind !== 'unknown' ? { ...r.slots } : {};
+      if (f.needId) slots.need_id = f.needId;
+      return { slots, ambiguities: none };
+    }
+    case 'policy.explain': {
+      const policy = policySlot(k);
+      return { slots: policy ? { policy } : {}, ambiguities: none };
+    }
+    case 'account.bind':
+      return { slots: bindSlots(f), ambiguities: none };
+    case 'am.need.claim':
+    case 'am.need.resolve':
+    case 'am.need.transfer':
+    case 'am.dealer.lookup':
+    case 'am.contact.log': {
+      const r = parseManager(f, text);
+      if (r && r.kind !== 'unknown' && r.intent === intent) return { slots: r.slots, ambiguities: none };
+      const slots: Slots = {};
+      if (f.needId && intent.startsWith('am.need')) slots.need_id = f.needId;
+      if (f.managerCode && intent === 'am.need.transfer') slots.manager_code = f.managerCode;
+      if (f.dealerCode && !intent.startsWith('am.need')) slots.dealer_code = f.dealerCode;
+      const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k) : undefined;
+      if (name) slots.dealer_name = name;
+      return { slots, ambiguities: none };
+    }
+    case 'account.statement':
+    case 'sales.query': {
+      const period = extractPeriod(k, ctx.now);
+      const slots: Slots = period ? { period } : {};
+      if (intent === 'sales.query' && f.items.items.length > 0)
+        slots.items = f.items.items.map((i) => ({ sku: i.sku }));
+      return { slots, ambiguities: intent === 'sales.query' ? f.items.ambiguities : none };
+    }
+    case 'training.enrol': {
+      const course = extractCourse(k);
+      return { slots: course ? { course } : {}, ambiguities: none };
+    }
+    case 'campaign.join': {
+      const campaign = extractCampaign(k);
+      return { slots: campaign ? { campaign } : {}, ambiguities: none };
+    }
+    case 'confirm':
+      return fromResult(ctx.awaiting === 'order_confirm' ? parseDraftMessage(f) : null);
+    default:
+      return { slots: {}, ambiguities: none };
+  }
 }

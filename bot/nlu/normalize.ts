@@ -2,6 +2,7 @@
  * Text normalisation for the rule parser. It is length-preserving (one UTF-16 unit in, one out) so that spans
  * found in the normalised text can cut the original message (e.g. a resolution note keeps its case).
  */
+import { translateWords } from './lexicon.js';
 
 const PUNCT: Record<string, string> = {
   '。': '.',
@@ -44,7 +45,10 @@ function mapChar(ch: string): string {
   return c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
 }
 
-/** Full-width → half-width, Latin lower case, Chinese punctuation → ASCII, closing particles → spaces. */
+/**
+ * Full-width → half-width, Latin lower case, Chinese punctuation → ASCII, closing particles → spaces, English and
+ * pinyin words → Chinese (lexicon.ts).
+ */
 export function normalize(text: string): string {
   const chars = new Array<string>(text.length);
   for (let i = 0; i < text.length; i++) {
@@ -57,7 +61,7 @@ export function normalize(text: string): string {
     if (FILLERS.has(chars[i]!) && isBoundary(chars[i + 1])) chars[i] = ' ';
   }
   // Note: filler characters are all CJK, so the fast path above leaves them for this pass.
-  const out = chars.join('');
+  const out = translateWords(chars.join(''));
   // A message made only of particles ("嗯", "嗯嗯") is itself meaningful (a yes): keep it.
   return out.trim() === '' ? (text.trim() === '' ? out : mapAll(text)) : out;
 }

@@ -12,6 +12,8 @@ const DIGITS: Record<string, number> = {
   贰: 2,
   貳: 2,
   两: 2,
+  俩: 2,
+  仨: 3,
   兩: 2,
   三: 3,
   叁: 3,
@@ -34,7 +36,7 @@ const SMALL_UNITS: Record<string, number> = { 十: 10, 拾: 10, 百: 100, 佰: 1
 const BIG_UNITS: Record<string, number> = { 万: 10_000, 萬: 10_000, 亿: 100_000_000, 億: 100_000_000 };
 
 /** Every character a Chinese numeral may contain. */
-export const CN_CHARS = '零〇一壹二贰貳两兩三叁參四肆五伍六陆陸七柒八捌九玖十拾百佰千仟万萬亿億';
+export const CN_CHARS = '零〇一壹二贰貳两兩俩仨三叁參四肆五伍六陆陸七柒八捌九玖十拾百佰千仟万萬亿億';
 
 /** Regex source of one number as written in a message: 30, 1.5万, 3十, 二十五, 壹佰贰拾. */
 export const NUMBER_SRC = `(?:\\d+(?:\\.\\d+)?(?:[${CN_CHARS}]+)?|[${CN_CHARS}]+)`;

@@ -1,0 +1,273 @@
+import type { ProductMention } from './catalog.matcher.js';
+import { type Facts, HIGH, LOW, MID, orderResult, parsed, type Qty } from './facts.js';
+import type { DraftChange, DraftQuestion, ItemSlot, ParseResult, Slots } from './nlu.types.js';
+import { NUMBER_SRC, parseNumber } from './numbers.js';
+import { extractRef, resolveRef } from './slots.extract.js';
+
+/**
+ * Messages while the bot waits on something: a draft to confirm (changes, questions, yes/no) and answers to its own
+ * questions (which product, how many, which order). A draft changes only on an explicit change: the result then
+ * carries `change`; a question carries `question` and never a change.
+ */
+
+export const CONFIRM_DENY_STRONG =
+  /取消|算了|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
+export const CONFIRM =
+  /^下$|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
+export const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
+// A lone emoji, ok or 好: read as yes, but the dialog re-asks once with the total.
+const WEAK_CONFIRM = /^(ok|okay|好|嗯+|行|y|(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+)[.!~]*$/u;
+const MODIFY =
+  /改|换|加|减|少|多|添|增|删|去掉|去除|拿掉|不要|调整|变成|变为|再来|再要|另外|还要|补|追加|提前|推迟|延后|延期|日期|时间|数量/;
+const REMOVE_ITEM = /不要|去掉|删掉|删除|拿掉|去除|取消|不用|别要/;
+
+const MULTIPLY: Array<[RegExp, number]> = [
+  [/翻倍|翻一番|加倍|双倍|乘以?2|[x×*]2(?!\d)/, 2],
+  [/翻两番|[x×*]4(?!\d)/, 4],
+  [/减半|砍半|少一半|砍一半|减一半|一半就行|要一半/, 0.5],
+];
+const SET_VERB = /改成|改为|改到|改回|换成|换为|变成|变为|调成|调到|调整为|调整到|就要|只要|改/g;
+const SUBTRACT_VERB = /少要|少来|少订|少拿|少发|少|减少|减掉|减去|减|扣掉|去掉|砍掉|退掉/;
+const ADD_VERB = /多要|多来|多订|多拿|多发|多加|再加|加上|加|追加|添|增加|也来|也要|再来|再要|还要|外加|另外|补/;
+// Words of a change: a question that contains one ("能改到后天吗") is a polite change request.
+const CHANGE_WORDS = /改|换|加|减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
+const DRAFT_QUESTION =
+  /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少/;
+const Q_DELIVERY = /送|到货|发货|发出|几天|多久|什么时候|啥时候|交期|货期|到得了|来得及/;
+const Q_TOTAL = /总共|一共|合计|总价|总额|总金额|多少钱一共/;
+const Q_PRICE = /多少钱|价格|价钱|单价|什么价|啥价|贵不贵|优惠/;
+const Q_STOCK = /有货|现货|库存|还有|够不够|缺货|断货/;
+
+const BARE_NUMBER_RE = new RegExp(`^\\s*(?:成|为|到|来|要)?\\s*(${NUMBER_SRC})(?![0-9]|\\s*[号日月天点年周%])`);
+
+/**
+ * The first quantity said after `pos` (the one after 改成 wins over the old one: "不要八米了 改六米"); a bare number
+ * right after the verb ("从30改成25", "多来俩") takes the unit of the product it is about.
+ */
+function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
+  const withUnit = f.qtys.find((q) => q.start >= pos);
+  if (withUnit) return withUnit;
+  const m = BARE_NUMBER_RE.exec(f.t.slice(verbEnd));
+  const qty = m ? parseNumber(m[1]!) : null;
+  if (m === null || qty === null || qty <= 0) return undefined;
+  const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
+  const unit = (skus.length === 1 && f.matcher.product(skus[0]!)?.unit) || '套';
+  return { start: verbEnd + m.index, end: verbEnd + m[0].length, qty, unit, each: false };
+}
+
+function specificSku(m: ProductMention): string | undefined {
+  return m.skus.length === 1 ? m.skus[0] : undefined;
+}
+
+function modify(f: Facts, change: DraftChange, items: ItemSlot[] | undefined, confidence: number): ParseResult {
+  const slots: Slots = { change };
+  if (items && items.length > 0) slots.items = items;
+  // A date said with another change ("折叠门加一套 改后天送") changes the date too.
+  const date = change.date ?? f.date?.date;
+  if (date) {
+    if (change.kind !== 'date') Object.assign(change, { date, date_kind: f.date?.kind ?? 'on' });
+    slots.date = date;
+    slots.date_kind = change.date_kind ?? f.date?.kind ?? 'on';
+    if (f.date?.rolledForward) slots.date_rolled_forward = true;
+  }
+  return parsed('order.modify', slots, confidence);
+}
+
+/** A change or question about the draft awaiting confirmation, or a yes/no. Null: not about the draft. */
+export function parseDraftMessage(f: Facts): ParseResult | null {
+  const { k } = f;
+  if (f.orderNo) return null;
+  const hasItems = f.mentions.length > 0;
+  const changeWords = CHANGE_WORDS.test(k);
+
+  // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱").
+  if ((f.asks || DRAFT_QUESTION.test(k)) && !changeWords) {
+    const q = draftQuestion(f);
+    if (q) {
+      const slots: Slots = { question: q };
+      if (q.items) slots.items = q.items;
+      const ref = extractRef(f);
+      if (ref) slots.ref = ref;
+      return parsed('stock.query', slots, MID);
+    }
+  }
+
+  // 2. "数量翻倍", "N60 减半".
+  for (const [re, factor] of MULTIPLY) {
+    if (re.test(k)) {
+      const items = f.items.items.map((i) => ({ sku: i.sku }));
+      return modify(f, { kind: 'multiply', factor, ...(items.length ? { items } : {}) }, undefined, HIGH);
+    }
+  }
+
+  // 3. Deltas: "T80 少要三套", "N60 多要五套", "N60 也来20".
+  let qtyItems = f.items.items.filter((i) => i.qty !== undefined);
+  const loose = qtyItems.length === 0 ? f.qtys[0] : undefined;
+  // 改 about the date ("改后天送") is not a new quantity: a set verb counts when a number or product follows it.
+  let setVerb = lastMatch(SET_VERB, f.t);
+  const setEnd = setVerb ? setVerb.index + setVerb[0].length : 0;
+  const setQty = setVerb ? qtyAfter(f, setVerb.index, setEnd) : undefined;
+  const productAfterSet = setVerb ? f.mentions.filter((m) => m.start >= setEnd) : [];
+  if (setVerb && !setQty && productAfterSet.length === 0) setVerb = undefined;
+  const deltaVerb = setVerb ? null : (SUBTRACT_VERB.exec(f.t) ?? ADD_VERB.exec(f.t));
+  const delta = deltaVerb ? (SUBTRACT_VERB.test(deltaVerb[0]) ? 'subtract' : 'add') : null;
+  const deltaQty =
+    deltaVerb && qtyItems.length === 0
+      ? qtyAfter(f, deltaVerb.index, deltaVerb.index + deltaVerb[0].length)
+      : undefined;
+  if (delta && deltaQty && f.mentions.length === 1 && specificSku(f.mentions[0]!)) {
+    qtyItems = [{ sku: specificSku(f.mentions[0]!)!, qty: deltaQty.qty, unit: deltaQty.unit }];
+  }
+  if (delta && (qtyItems.length > 0 || loose || deltaQty)) {
+    const change: DraftChange = { kind: delta };
+    const amount = loose ?? deltaQty;
+    if (qtyItems.length > 0) change.items = qtyItems;
+    else if (amount) Object.assign(change, { qty: amount.qty, unit: amount.unit });
+    return modify(f, change, qtyItems, hasItems ? HIGH : MID);
+  }
+
+  // 4. A new quantity or product: "台面不要八米了 改六米", "N60改成40套", "N60 40套", "改成20", "把N60换成N75".
+  const sameClause = productAfterSet.length > 0 && !/[,;.!?]/.test(f.t.slice(setEnd, productAfterSet[0]!.start));
+  if (setVerb && sameClause) {
+    // What follows the verb is the new line; what came before it is the line it replaces.
+    const after = f.items.items.filter((i) => productAfterSet.some((m) => m.skus.length === 1 && m.skus[0] === i.sku));
+    if (after.length > 0) return modify(f, { kind: 'set', items: after }, after, MID);
+  }
+  if (setQty || qtyItems.length > 0) {
+    const targets = f.mentions.map(specificSku).filter((s): s is string => s !== undefined);
+    let items = qtyItems;
+    if (setQty && targets.length <= 1) {
+      items =
+        targets.length === 1 ? [{ ...(qtyItems[0] ?? {}), sku: targets[0]!, qty: setQty.qty, unit: setQty.unit }] : [];
+    }
+    const change: DraftChange = { kind: 'set' };
+    if (items.length > 0) change.items = items;
+    else if (setQty) Object.assign(change, { qty: setQty.qty, unit: setQty.unit });
+    if (f.items.ambiguities.length > 0) return ambiguousChange(f, change);
+    return modify(f, change, items, hasItems ? HIGH : MID);
+  }
+
+  // 5. A line dropped: "N75不要了", "我不要推拉的".
+  if (REMOVE_ITEM.test(k)) {
+    const items = f.items.items.map((i) => ({ sku: i.sku, qty: 0 }));
+    if (items.length > 0) return modify(f, { kind: 'remove', items: items.map((i) => ({ sku: i.sku })) }, items, HIGH);
+    const vague = f.items.ambiguities[0] ?? vagueMention(f);
+    if (vague) {
+      return modify(f, { kind: 'remove', mention: vague.mention, candidates: [...vague.candidates] }, undefined, MID);
+    }
+  }
+
+  // 6. A product without quantity replaces the draft's ("不对，是N75").
+  if (hasItems && !CONFIRM_DENY_STRONG.test(k)) {
+    const items = f.items.items.map((i) => ({ ...i }));
+    const change: DraftChange = { kind: 'set', ...(items.length ? { items } : {}) };
+    if (f.items.ambiguities.length > 0) return ambiguousChange(f, change);
+    if (f.date) return modify(f, { ...change }, items, MID);
+    return modify(f, change, items, MID);
+  }
+
+  // 7. A new date: "改到后天", "月底前送到就行".
+  if (f.date && !CONFIRM_DENY_STRONG.test(k)) {
+    return modify(f, { kind: 'date', date: f.date.date, date_kind: f.date.kind }, undefined, HIGH);
+  }
+  if (f.items.looseQty > 0 && MODIFY.test(k)) return orderResult('order.modify', f, LOW);
+
+  // 8. Yes or no.
+  if (CONFIRM_DENY_STRONG.test(k)) return parsed('deny', {}, HIGH);
+  if (CONFIRM.test(k) || WEAK_CONFIRM.test(k)) {
+    return parsed('confirm', { confirm: WEAK_CONFIRM.test(k) ? 'weak' : 'explicit' }, k.length <= 12 ? HIGH : MID);
+  }
+  if (DENY_WEAK.test(k)) return parsed('deny', {}, MID);
+  return null;
+}
+
+function lastMatch(re: RegExp, s: string): RegExpExecArray | undefined {
+  re.lastIndex = 0;
+  let last: RegExpExecArray | undefined;
+  for (let m = re.exec(s); m !== null; m = re.exec(s)) last = m;
+  return last;
+}
+
+function ambiguousChange(f: Facts, change: DraftChange): ParseResult {
+  const slots: Slots = { change };
+  if (change.items) slots.items = change.items;
+  return { kind: 'ambiguous', intent: 'order.modify', slots, confidence: 0.8, ambiguities: f.items.ambiguities };
+}
+
+/** "不要推拉的": the words after the remove verb, and the products whose name has them. */
+function vagueMention(f: Facts): { mention: string; candidates: string[] } | undefined {
+  const m = /(?:不要|去掉|删掉|删除|拿掉|去除|取消|别要)(?:那个|这个|那些|这些)?([\u4e00-\u9fff]{1,6}?)的/.exec(f.k);
+  if (!m) return undefined;
+  const words = m[1]!;
+  const candidates = f.matcher.products
+    .filter((p) => [p.name, p.series, ...p.aliases].some((s) => s.includes(words)))
+    .map((p) => p.sku);
+  return { mention: words, candidates };
+}
+
+function draftQuestion(f: Facts): DraftQuestion | null {
+  const { k } = f;
+  const items = f.items.items.map((i) => ({ sku: i.sku }));
+  const withItems = (q: DraftQuestion): DraftQuestion => (items.length ? { ...q, items } : q);
+  if (Q_TOTAL.test(k)) return withItems({ about: 'total' });
+  if (f.date || Q_DELIVERY.test(k)) return withItems({ about: 'delivery', ...(f.date ? { date: f.date.date } : {}) });
+  if (Q_PRICE.test(k)) return withItems({ about: 'price' });
+  if (Q_STOCK.test(k)) return withItems({ about: 'stock' });
+  if (f.mentions.length > 0) return withItems({ about: 'product' });
+  return null;
+}
+
+// ---------------------------------------------------------------- answers to the bot's own questions
+
+const EACH_QTY_RE = new RegExp(
+  `^(?:各|都|每样|每种|每个)?\\s*(${NUMBER_SRC})\\s*([套樘个米卷件只扇把条副组箱根片块张台])?\\s*(?:各|每样|吧|就行|就好)?$`,
+);
+
+/**
+ * After "N60 还是 N75？" (clarify_product), "各要多少？" (clarify_qty) or "哪一单？" (clarify_order). Null: the
+ * message is something else (a new request).
+ */
+export function parseClarification(f: Facts): ParseResult | null {
+  const { k, ctx } = f;
+  const candidates = ctx.candidates ?? [];
+  if (ctx.awaiting === 'clarify_product') {
+    if (f.mentions.length > 0) {
+      // A named product among the offered ones settles it; else the answer refines the pending items.
+      const skus = new Set(f.mentions.flatMap((m) => m.skus).filter((s) => candidates.includes(s)));
+      if (skus.size === 1) return parsed('order.modify', { items: [{ sku: [...skus][0]! }] }, HIGH);
+      return orderResult('order.modify', f, MID);
+    }
+    const ref = extractRef(f);
+    if (ref) {
+      const sku = resolveRef(ref, f, candidates);
+      if (sku) return parsed('order.modify', { items: [{ sku }], ref }, HIGH);
+      return {
+        kind: 'ambiguous',
+        intent: 'order.modify',
+        slots: { ref },
+        confidence: LOW,
+        ambiguities: [{ mention: k, candidates: [...candidates] }],
+      };
+    }
+  }
+  if (ctx.awaiting === 'clarify_qty') {
+    const qtyItems = f.items.items.filter((i) => i.qty !== undefined);
+    if (qtyItems.length > 0)
+      return parsed('order.modify', { items: qtyItems, change: { kind: 'set', items: qtyItems } }, HIGH);
+    const m = EACH_QTY_RE.exec(k);
+    const qty = m ? parseNumber(m[1]!) : null;
+    if (qty !== null && qty > 0) {
+      return parsed('order.modify', { change: { kind: 'set', qty, ...(m?.[2] ? { unit: m[2] } : {}) } }, HIGH);
+    }
+  }
+  if (ctx.awaiting === 'clarify_order' && !f.orderNo) {
+    const ref = extractRef(f);
+    if (ref && (ref.kind === 'last_order' || ref.kind === 'ordinal' || /最近|最新|刚才|上一|那单/.test(k))) {
+      return parsed('order.status', { ref: ref.kind === 'ordinal' ? ref : { kind: 'last_order' } }, HIGH);
+    }
+  }
+  if (ctx.awaiting?.startsWith('clarify_') && (CONFIRM_DENY_STRONG.test(k) || DENY_WEAK.test(k))) {
+    return parsed('deny', {}, MID);
+  }
+  return null;
+}

@@ -1,0 +1,404 @@
+import type { CatalogMatcher, ProductMention } from './catalog.matcher.js';
+import { extractDate } from './dates.js';
+import { normalize } from './normalize.js';
+import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from './nlu.types.js';
+import { UNITS } from './nlu.types.js';
+import { NUMBER_SRC, parseNumber } from './numbers.js';
+
+/**
+ * What a message says, before any intent is decided: codes, dates, products with their quantities. Rules
+ * (intent.rules.ts, draft.rules.ts) and `slotsForIntent` read these facts; nothing else re-reads the raw text.
+ */
+
+// ---------------------------------------------------------------- entities
+
+const ORDER_NO_RE = /(?<![a-z0-9])s\s*o\s*[-_]?\s*((?:\d\s*){11}\d)(?![0-9])/;
+const NEED_ID_RE = /(?<![a-z0-9])n\s*[-_]?\s*(\d{2,})(?![0-9])/g;
+const DEALER_RE = /(?<![a-z0-9])d\s*[-_]?\s*(\d{4})(?![0-9])/;
+const MANAGER_RE = /(?<![a-z0-9])m\s*[-_]?\s*(\d{3})(?![0-9])/;
+const PHONE_RE = /(?<![0-9])(1[3-9]\d(?:[\s-]?\d){8})(?![0-9])/;
+// Short need ids (N998) only where the words say it is a need; N60 stays a product.
+const NEED_WORDS =
+  /需求|工单|认领|解决|进度|进展|状态|处理|关闭|跟进|转交|转给|编号|问题|申请|反馈|接了|分给|关单|办结/;
+
+const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
+const QTY_RE = new RegExp(`(?<![0-9.a-z])(各)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT})`, 'g');
+// Separators between order lines; 各 looks back across the soft ones (和, 、) only.
+const HARD_SEP = /[,;.!?:]/;
+const SEP_RE = /[,;.!?:、]|和|及|以及|还有|另外|再加|加上|外加|同时|并且|然后/g;
+
+export interface Qty {
+  start: number;
+  end: number;
+  qty: number;
+  unit: string;
+  each: boolean;
+}
+
+function findQuantities(masked: string): Qty[] {
+  const out: Qty[] = [];
+  QTY_RE.lastIndex = 0;
+  for (let m = QTY_RE.exec(masked); m !== null; m = QTY_RE.exec(masked)) {
+    const qty = parseNumber(m[2]!);
+    if (qty === null) continue; // 一二十套: not a number we can trust
+    out.push({ start: m.index, end: m.index + m[0].length, qty, unit: m[3]!, each: m[1] !== undefined });
+  }
+  return out;
+}
+
+export function mask(text: string, spans: ReadonlyArray<{ start: number; end: number }>): string {
+  let out = text;
+  for (const s of spans) out = out.slice(0, s.start) + '\u0001'.repeat(s.end - s.start) + out.slice(s.end);
+  return out;
+}
+
+export interface ItemsResult {
+  items: ItemSlot[];
+  ambiguities: Ambiguity[];
+  /** Some product came with a quantity. */
+  withQty: boolean;
+  /** Quantities not attached to any product ("再订30套"). */
+  looseQty: number;
+  /** One of them is in a unit the catalog sells in (套, 个 …, not 张 of 一张机票). */
+  looseCatalogUnit: boolean;
+}
+
+/** Attaches quantities to product mentions: "30套N60", "N60 30套", "N60 二十套、N75 十五套", "N60和N75各20套". */
+function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher: CatalogMatcher): ItemsResult {
+  if (mentions.length === 0) {
+    return { items: [], ambiguities: [], withQty: false, ...looseOf(qtys, new Set(), matcher) };
+  }
+  const pairOf = new Map<ProductMention, Qty>();
+  const usedQ = new Set<Qty>();
+  const seps: number[] = [];
+  if (mentions.length + qtys.length > 1) {
+    SEP_RE.lastIndex = 0;
+    for (let m = SEP_RE.exec(t); m !== null; m = SEP_RE.exec(t)) seps.push(m.index);
+  }
+  const segOf = (pos: number) => {
+    let n = 0;
+    while (n < seps.length && seps[n]! < pos) n++;
+    return n;
+  };
+  type Tok = { pos: number; seg: number; m?: ProductMention; q?: Qty };
+  const toks: Tok[] = [
+    ...mentions.map((m) => ({ pos: m.start, seg: segOf(m.start), m })),
+    ...qtys.map((q) => ({ pos: q.start, seg: segOf(q.start), q })),
+  ].sort((a, b) => a.pos - b.pos);
+
+  // 各: one quantity for every product listed just before it (soft separators only).
+  for (const tok of toks) {
+    if (!tok.q?.each) continue;
+    const i = toks.indexOf(tok);
+    for (let j = i - 1; j >= 0; j--) {
+      const prev = toks[j]!;
+      if (prev.q) break;
+      if (HARD_SEP.test(t.slice(prev.pos, tok.pos).replace(/\u0001/g, ''))) break;
+      if (prev.m && !pairOf.has(prev.m)) pairOf.set(prev.m, tok.q);
+    }
+    usedQ.add(tok.q);
+  }
+
+  // Within one segment the first token tells the order: quantity-first or product-first.
+  const bySeg = new Map<number, Tok[]>();
+  for (const tok of toks) {
+    if (tok.q && usedQ.has(tok.q)) continue;
+    if (tok.m && pairOf.has(tok.m)) continue;
+    const l = bySeg.get(tok.seg) ?? [];
+    l.push(tok);
+    bySeg.set(tok.seg, l);
+  }
+  for (const seg of bySeg.values()) {
+    const qtyFirst = seg[0]!.q !== undefined;
+    let pendingQ: Qty | undefined;
+    let pendingM: ProductMention | undefined;
+    for (const tok of seg) {
+      if (qtyFirst) {
+        if (tok.q) pendingQ = tok.q;
+        else if (tok.m && pendingQ) {
+          pairOf.set(tok.m, pendingQ);
+          usedQ.add(pendingQ);
+          pendingQ = undefined;
+        }
+      } else if (tok.m) pendingM = tok.m;
+      else if (tok.q && pendingM) {
+        pairOf.set(pendingM, tok.q);
+        usedQ.add(tok.q);
+        pendingM = undefined;
+      }
+    }
+  }
+  // Leftovers across segments ("玻璃移门Y20，十套"): nearest free product before, else after.
+  for (const q of qtys) {
+    if (usedQ.has(q)) continue;
+    const before = mentions.filter((m) => m.end <= q.start && !pairOf.has(m)).at(-1);
+    const after = mentions.find((m) => m.start >= q.end && !pairOf.has(m));
+    const target = before ?? after;
+    if (target) {
+      pairOf.set(target, q);
+      usedQ.add(q);
+    }
+  }
+  // A bare number right after a product: "N60 30", "N60 x30".
+  for (const m of mentions) {
+    if (pairOf.has(m)) continue;
+    const bare = BARE_QTY_RE.exec(t.slice(m.end));
+    if (bare) {
+      const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
+      const unit = (sku && matcher.product(sku)?.unit) || '套';
+      const start = m.end + bare.index;
+      pairOf.set(m, { start, end: start + bare[0].length, qty: Number(bare[1]), unit, each: false });
+      qtys.push(pairOf.get(m)!);
+      usedQ.add(pairOf.get(m)!);
+    }
+  }
+
+  // A series word next to a specific product of that series says the same thing: drop the vague one.
+  const specific = new Set(mentions.filter((m) => m.skus.length === 1).map((m) => m.skus[0]!));
+  const items: ItemSlot[] = [];
+  const ambiguities: Ambiguity[] = [];
+  let withQty = false;
+  for (const m of mentions) {
+    const q = pairOf.get(m);
+    if (q) withQty = true;
+    if (m.skus.length === 1) {
+      items.push(q ? { sku: m.skus[0]!, qty: q.qty, unit: q.unit } : { sku: m.skus[0]! });
+      continue;
+    }
+    const known = m.skus.filter((s) => specific.has(s));
+    if (known.length === 1) {
+      if (q) items.push({ sku: known[0]!, qty: q.qty, unit: q.unit });
+      continue;
+    }
+    ambiguities.push({ mention: m.text, ...(q ? { qty: q.qty, unit: q.unit } : {}), candidates: [...m.skus] });
+  }
+  // The same product said twice, once with a quantity: keep the line with the quantity.
+  const merged: ItemSlot[] = [];
+  for (const it of items) {
+    const prev = merged.find((x) => x.sku === it.sku);
+    if (prev && (prev.qty === undefined || it.qty === undefined)) {
+      if (prev.qty === undefined && it.qty !== undefined) Object.assign(prev, it);
+      continue;
+    }
+    merged.push(it);
+  }
+  return { items: merged, ambiguities, withQty, ...looseOf(qtys, usedQ, matcher) };
+}
+
+function looseOf(qtys: Qty[], used: ReadonlySet<Qty>, matcher: CatalogMatcher) {
+  const loose = qtys.filter((q) => !used.has(q));
+  return {
+    looseQty: loose.length,
+    looseCatalogUnit: loose.some((q) => matcher.units.has(q.unit) || q.unit === '樘'),
+  };
+}
+
+export interface Facts {
+  t: string;
+  k: string;
+  ctx: ParseContext;
+  matcher: CatalogMatcher;
+  orderNo?: string;
+  needId?: string;
+  dealerCode?: string;
+  managerCode?: string;
+  phone?: string;
+  date?: { date: string; rolledForward: boolean; kind: 'on' | 'by'; start: number; end: number };
+  items: ItemsResult;
+  mentions: ProductMention[];
+  /** Every quantity with a unit, in text order (spans in `t`). */
+  qtys: Qty[];
+  /** The message ends as a question (吗, 呢, 么, ?) — normalisation drops a closing 呢, this keeps it. */
+  asks: boolean;
+}
+
+export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
+  const t = normalize(text);
+  const k = t.replace(/\s+/g, '');
+  const spans: Array<{ start: number; end: number }> = [];
+
+  const so = ORDER_NO_RE.exec(t);
+  const orderNo = so ? `SO${so[1]!.replace(/\s+/g, '')}` : undefined;
+  if (so) spans.push({ start: so.index, end: so.index + so[0].length });
+
+  let needId: string | undefined;
+  NEED_ID_RE.lastIndex = 0;
+  for (let m = NEED_ID_RE.exec(t); m !== null; m = NEED_ID_RE.exec(t)) {
+    const digits = m[1]!;
+    const code = `n${digits}`;
+    if (matcher.isModelCode(code)) continue;
+    if (digits.length >= 4 || NEED_WORDS.test(k)) {
+      needId = `N${digits}`;
+      spans.push({ start: m.index, end: m.index + m[0].length });
+      break;
+    }
+  }
+  const d = DEALER_RE.exec(t);
+  if (d) spans.push({ start: d.index, end: d.index + d[0].length });
+  const mg = MANAGER_RE.exec(t);
+  if (mg) spans.push({ start: mg.index, end: mg.index + mg[0].length });
+  const ph = PHONE_RE.exec(t);
+  if (ph) spans.push({ start: ph.index, end: ph.index + ph[0].length });
+
+  const dm = extractDate(mask(t, spans), ctx.now);
+  if (dm) spans.push(dm);
+
+  // Codes above are not products (M001 is a manager, not a near miss of M01).
+  const mentions = matcher.find(mask(t, spans));
+  // Sizes (1500*1800, 宽1.2米) are not quantities: find them first.
+  const config = findConfig(mask(t, [...spans, ...mentions]));
+  const qtys = findQuantities(mask(t, [...spans, ...mentions, ...config.spans]));
+  const items = buildItems(t, mentions, qtys, matcher);
+  attachConfig(items.items, mentions, config.found);
+
+  return {
+    t,
+    k,
+    ctx,
+    matcher,
+    orderNo,
+    needId,
+    dealerCode: d ? `D${d[1]}` : undefined,
+    managerCode: mg ? `M${mg[1]}` : undefined,
+    phone: ph ? ph[1]!.replace(/[\s-]/g, '') : undefined,
+    date: dm
+      ? { date: dm.date, rolledForward: dm.rolledForward, kind: dateKind(t, dm), start: dm.start, end: dm.end }
+      : undefined,
+    items,
+    mentions,
+    qtys,
+    asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
+  };
+}
+
+// "N60 30", "N60 x30", "N60 也来20", "N60 再加10": a bare number after a product is its quantity.
+const BARE_QTY_RE = /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5})(?![0-9.%a-z]|\s*[号日月天点年周])/;
+
+/** A deadline ("月底前", "最晚周五") rather than a day. */
+function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {
+  const after = t.slice(dm.end, dm.end + 4);
+  const before = t.slice(Math.max(0, dm.start - 4), dm.start);
+  return /^\s*(之前|以前|前|为止|以内)/.test(after) || /(最晚|最迟|不晚于|截止|赶在)\s*$/.test(before) ? 'by' : 'on';
+}
+
+// ---------------------------------------------------------------- configured items (sizes, glass, opening, colour)
+
+type Config = Pick<ItemSlot, 'width_mm' | 'height_mm' | 'glass' | 'opening' | 'color'>;
+interface ConfigHit {
+  pos: number;
+  fields: Config;
+}
+
+const LEN_UNIT = '(mm|毫米|cm|厘米|公分|m|米)';
+const NUM = '(\\d+(?:\\.\\d+)?)';
+const SIZE_RE = new RegExp(`${NUM}\\s*${LEN_UNIT}?\\s*[*x×乘]\\s*${NUM}\\s*${LEN_UNIT}?`, 'g');
+const SIDE_RE = new RegExp(`([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?|${NUM}\\s*${LEN_UNIT}\\s*([宽高])`, 'g');
+const GLASS: Array<[RegExp, NonNullable<ItemSlot['glass']>]> = [
+  [/low\s*-?\s*e/, 'lowe'],
+  [/夹胶|夹层玻璃/, 'laminated'],
+  [/三玻|三层玻璃/, 'triple'],
+  [/双玻|中空|双层玻璃/, 'double'],
+  [/单玻|单层玻璃/, 'single'],
+];
+const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
+  [/内开|内倒/, 'inward'],
+  [/外开/, 'outward'],
+  [/左开|左手开/, 'left'],
+  [/右开|右手开/, 'right'],
+  [/推拉/, 'sliding'],
+];
+const COLOR_RE =
+  /(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|香槟|玫瑰)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)色|(?:胡桃|原木|橡木|柚木)?木纹色?|香槟金|玫瑰金|古铜色?/g;
+
+/** A length in millimetres: 1.5米 = 1500, 150cm = 1500, 1500 = 1500, a bare 1.5 = 1.5 m. */
+function toMm(value: number, unit: string | undefined): number {
+  if (unit === 'mm' || unit === '毫米') return Math.round(value);
+  if (unit === 'cm' || unit === '厘米' || unit === '公分') return Math.round(value * 10);
+  if (unit === 'm' || unit === '米' || value < 10) return Math.round(value * 1000);
+  return Math.round(value < 100 ? value * 10 : value);
+}
+
+function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start: number; end: number }> } {
+  const found: ConfigHit[] = [];
+  const spans: Array<{ start: number; end: number }> = [];
+  for (const m of masked.matchAll(SIZE_RE)) {
+    const unit = m[2] ?? m[4];
+    found.push({ pos: m.index, fields: { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) } });
+    spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  const sides = mask(masked, spans);
+  for (const m of sides.matchAll(SIDE_RE)) {
+    const side = m[1] ?? m[6];
+    const mm = toMm(Number(m[2] ?? m[4]), m[3] ?? m[5]);
+    found.push({ pos: m.index, fields: side === '宽' ? { width_mm: mm } : { height_mm: mm } });
+    spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  for (const [re, glass] of GLASS) {
+    const m = re.exec(masked);
+    if (m) {
+      found.push({ pos: m.index, fields: { glass } });
+      break;
+    }
+  }
+  for (const [re, opening] of OPENING) {
+    const m = re.exec(masked);
+    if (m) {
+      found.push({ pos: m.index, fields: { opening } });
+      break;
+    }
+  }
+  for (const m of masked.matchAll(COLOR_RE)) found.push({ pos: m.index, fields: { color: m[0] } });
+  return { found: found.sort((a, b) => a.pos - b.pos), spans };
+}
+
+/** Each configured field goes to the product mentioned last before it (or the first one, when said before any). */
+function attachConfig(items: ItemSlot[], mentions: readonly ProductMention[], found: readonly ConfigHit[]): void {
+  if (items.length === 0 || found.length === 0) return;
+  for (const hit of found) {
+    const before = mentions.filter((m) => m.start <= hit.pos && m.skus.length === 1).at(-1);
+    const target = (before && items.find((i) => i.sku === before.skus[0])) ?? items[0]!;
+    for (const [key, value] of Object.entries(hit.fields)) {
+      if ((target as Record<string, unknown>)[key] === undefined) (target as Record<string, unknown>)[key] = value;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- results
+
+/** ≥ 0.9: a high-precision rule fired; below: unsure (the trained model decides). */
+export const HIGH = 0.95;
+export const MID = 0.85;
+export const LOW = 0.6;
+
+export const parsed = (intent: Intent, slots: Slots, confidence: number): ParseResult => ({
+  kind: 'parsed',
+  intent,
+  slots,
+  confidence,
+});
+export const unknown = (reason: string, confidence = 0.3): ParseResult => ({ kind: 'unknown', confidence, reason });
+
+/** An order-like result: ambiguous when some product fits several SKUs. */
+export function orderResult(intent: Intent, f: Facts, confidence: number, withItemsQty = true): ParseResult {
+  const slots: Slots = {};
+  const items = withItemsQty ? f.items.items : f.items.items.map((i) => ({ sku: i.sku }));
+  if (items.length > 0) slots.items = dedupeSkus(items, withItemsQty);
+  if (f.date && withItemsQty) {
+    slots.date = f.date.date;
+    slots.date_kind = f.date.kind;
+    if (f.date.rolledForward) slots.date_rolled_forward = true;
+  }
+  if (f.items.ambiguities.length > 0) {
+    const ambiguities = withItemsQty
+      ? f.items.ambiguities
+      : f.items.ambiguities.map((a) => ({ mention: a.mention, candidates: a.candidates }));
+    return { kind: 'ambiguous', intent, slots, confidence: Math.min(confidence, 0.8), ambiguities };
+  }
+  return parsed(intent, slots, confidence);
+}
+
+export function dedupeSkus(items: ItemSlot[], keepDuplicates: boolean): ItemSlot[] {
+  if (keepDuplicates) return items;
+  const seen = new Set<string>();
+  return items.filter((i) => !seen.has(i.sku) && seen.add(i.sku));
+}

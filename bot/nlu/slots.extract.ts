@@ -1,0 +1,129 @@
+import type { Facts } from './facts.js';
+import type { Ref } from './nlu.types.js';
+import { parseNumber } from './numbers.js';
+
+/**
+ * Free-text and relative slots: the period (YYYY-MM), the words naming a course / campaign / dealer, and references
+ * to something said before ("上次那单", "那个", "第一个"). All read the facts' normalised text.
+ */
+
+const SHANGHAI_OFFSET_MS = 8 * 3600 * 1000;
+const ym = (y: number, m: number) => {
+  const d = new Date(Date.UTC(y, m - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+
+/** "这个月" / "上个月" / "10月份" / "2026年10月" → YYYY-MM (a month after the current one means last year's). */
+export function extractPeriod(k: string, now: Date): string | undefined {
+  const local = new Date(now.getTime() + SHANGHAI_OFFSET_MS);
+  const y = local.getUTCFullYear();
+  const m = local.getUTCMonth() + 1;
+  if (/这个?月|本月|当月|月初到现在/.test(k)) return ym(y, m);
+  if (/上上个?月/.test(k)) return ym(y, m - 2);
+  if (/上个?月|前一个月/.test(k)) return ym(y, m - 1);
+  const full = /(20\d\d)年(\d{1,2})月/.exec(k);
+  if (full) return ym(Number(full[1]), Number(full[2]));
+  const month = /(?<![0-9年])([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?(?![0-9一二三四五六七八九十]*[号日])/.exec(k);
+  if (month) {
+    const n = parseNumber(month[1]!);
+    if (n !== null && Number.isInteger(n) && n >= 1 && n <= 12) return ym(n > m ? y - 1 : y, n);
+  }
+  return undefined;
+}
+
+// Words around a name that are not the name.
+const LEAD =
+  /^(我们?|我司|帮我|帮忙|麻烦|请|想|要|也|能不能|可以|给我|给我们)*(报名|报个名|报一下|报|参加|参与|加入|申请|预约|约)(一下|下)?(参加)?/;
+const TRAIL = /(怎么报名|怎么参加|可以吗|行吗|吗|吧|呢|谢谢|,.*)$/;
+
+/** The words naming what to enrol in / join, from the enrol verb to the end of the clause. */
+function nameAfterVerb(k: string): string | undefined {
+  const m = /(报名|报个名|报一下|报|参加|参与|加入|预约)(一下)?/.exec(k);
+  let rest = m ? k.slice(m.index + m[0].length) : k.replace(LEAD, '');
+  rest = rest.replace(/^(参加|参与|一下|个|那个|这个|一期)+/, '').replace(TRAIL, '');
+  rest = rest.replace(/[\u0001.!?;:~]/g, '').replace(/的$/, '');
+  return rest.length >= 2 && rest.length <= 30 ? rest : undefined;
+}
+
+/** "帮我报名下周的安装培训" → "下周的安装培训". */
+export function extractCourse(k: string): string | undefined {
+  const name = nameAfterVerb(k);
+  return name && /培训|课|班|讲座|学习|训练营/.test(name) ? name : undefined;
+}
+
+/** "新品体验节我们也参加" → "新品体验节". */
+export function extractCampaign(k: string): string | undefined {
+  const before =
+    /^(.{2,16}?(体验节|活动|促销|节|大促|展会|团购|直播))(我们?|我司)?(也|都)?(要|想)?(报名|参加|参与|加入)/.exec(k);
+  if (before) return before[1];
+  const name = nameAfterVerb(k);
+  return name && /活动|节|促销|大促|展|团购|直播|联合|推广|campaign/.test(name) ? name : undefined;
+}
+
+const DEALER_SUFFIX =
+  '门窗建材|门窗|系统门窗|铝门窗|门业|建材|建筑材料|装饰工程|装饰材料|装饰|工程材料|家居建材|家居|五金|商行|经营部|经销部';
+const DEALER_NAME_RE = new RegExp(`([\\u4e00-\\u9fffa-z0-9]{1,12}?(?:${DEALER_SUFFIX}))(?:有限公司|公司|店)?`);
+const LOOKUP_NAME_RE =
+  /(?:查一?下|查查|查|看一?下|看看|调出|调取|打开)(?:经销商|客户|门店|这家|一下)?([\u4e00-\u9fffa-z0-9]{2,16}?)(?:的)?(?:资料|档案|情况|画像|信息|数据|订货|销量|概况|详情|怎么样)/;
+
+/** A dealer named by (part of) its name, for a manager's lookup. */
+export function extractDealerName(k: string): string | undefined {
+  const named = DEALER_NAME_RE.exec(k);
+  if (named) return named[1]!.replace(/^(查一?下|查查|查|看一?下|看看|调出|调取|打开|经销商|客户)+/, '');
+  const asked = LOOKUP_NAME_RE.exec(k);
+  if (asked && !/^(我|我们|他|她|这|那|需求|工单|今天|订单|返利)/.test(asked[1]!)) return asked[1];
+  return undefined;
+}
+
+const ORDINALS: Array<[RegExp, number]> = [
+  [/第一|第1|头一|前一个|前面(那|的)|上面(那|的)|左边/, 0],
+  [/第二|第2|后一个|后面(那|的)|下面(那|的)|右边/, 1],
+  [/第三|第3/, 2],
+  [/第四|第4/, 3],
+  [/最后一|最后那/, -1],
+];
+
+/**
+ * A reference in the message: to the last order / need, to "that one", or — when the bot offered candidates — to
+ * one of them by position, price or words ("平开的那个").
+ */
+export function extractRef(f: Facts): Ref | undefined {
+  const { k } = f;
+  if (/(最近|最新|刚才|刚刚|上一|上次|上回|前面|之前|昨天)(那|的|下的|那个|一)?(单|订单)/.test(k)) {
+    return { kind: 'last_order' };
+  }
+  if (/(上次|上回|之前|刚才|前几天)(说|提|报|反映|申请)的|(上次|之前)那(个|件)?(事|需求|问题)/.test(k)) {
+    return { kind: 'last_need' };
+  }
+  for (const [re, index] of ORDINALS) if (re.test(k)) return { kind: 'ordinal', index };
+  if (/便宜|实惠|价格低|价低|低价|省钱/.test(k)) return { kind: 'cheapest' };
+  if (/贵的|贵一点|价格高|高端|最好的|好一点的/.test(k)) return { kind: 'dearest' };
+  const words = k
+    .replace(/[\u0001\s.,!?]/g, '')
+    .replace(/^(就|要|选|还是|我要|我选|要的是|是)+/, '')
+    .replace(/(的那个|的那款|的那种|那个|那款|那种|这个|的|吧|就行|就好|呗)+$/, '');
+  if (/那个|那款|那种|这个|的$/.test(k) && words.length >= 1 && words.length <= 6) return { kind: 'attribute', words };
+  if (/^那个|^这个|就那个|就这个/.test(k)) return { kind: 'that_one' };
+  return undefined;
+}
+
+/** The candidate a reference picks, or undefined when it does not pick exactly one. */
+export function resolveRef(ref: Ref, f: Facts, candidates: readonly string[]): string | undefined {
+  if (candidates.length === 0) return undefined;
+  if (ref.kind === 'ordinal') return ref.index === -1 ? candidates.at(-1) : candidates[ref.index ?? 0];
+  const products = candidates.map((sku) => f.matcher.product(sku)).filter((p) => p !== undefined);
+  if (ref.kind === 'cheapest' || ref.kind === 'dearest') {
+    const sorted = [...products].sort((a, b) => a.listPriceFen - b.listPriceFen);
+    const pick = ref.kind === 'cheapest' ? sorted[0] : sorted.at(-1);
+    const tie = ref.kind === 'cheapest' ? sorted[1] : sorted.at(-2);
+    return pick && !(tie && tie !== pick && tie.listPriceFen === pick.listPriceFen) ? pick.sku : undefined;
+  }
+  if (ref.kind === 'attribute' && ref.words) {
+    const words = ref.words;
+    const fits = products.filter((p) =>
+      [p.name, p.series, ...p.aliases, ...p.tags].some((s) => s.toLowerCase().includes(words)),
+    );
+    return fits.length === 1 ? fits[0]!.sku : undefined;
+  }
+  return undefined;
+}
