@@ -1,6 +1,9 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { type IntentModel, type Scored, type Thresholds, shippedIntentModel } from './intent.model.js';
-import { parseIntent } from './intent.rules.js';
+import { parseIntent, slotsForIntent } from './intent.rules.js';
+
+/** The rules' slots for the intent the model chose (the seam between the two). */
+export { slotsForIntent };
 import {
   type Ambiguity,
   INTENTS,
@@ -39,25 +42,6 @@ const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty']);
 const KNOWN = new Set<string>(INTENTS);
 const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
 
-/**
- * The rules' slots for a given intent. Temporary seam until the rules expose `slotsForIntent`: the rules'
- * own parse supplies the entities; a stock question carries products only.
- */
-export function slotsForIntent(
-  intent: Intent,
-  text: string,
-  ctx: ParseContext,
-  matcher: CatalogMatcher,
-): { slots: Slots; ambiguities: Ambiguity[] } {
-  const r = parseIntent(text, ctx, matcher);
-  if (r.kind === 'unknown') return { slots: {}, ambiguities: [] };
-  const ambiguities = r.kind === 'ambiguous' ? r.ambiguities : [];
-  if (intent === 'stock.query' && r.slots.items) {
-    return { slots: { items: r.slots.items.map((i) => ({ sku: i.sku })) }, ambiguities };
-  }
-  return { slots: r.slots, ambiguities };
-}
-
 export interface ParserDeps {
   matcher: CatalogMatcher;
   /** null: rules only. */
@@ -73,7 +57,7 @@ export function parse(
 ): NluResult {
   const r = parseIntent(text, ctx, matcher);
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
-  if (!model || !model.knows(ctx.awaiting)) return r;
+  if (!model?.knows(ctx.awaiting)) return r;
   return combine(
     r,
     () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
