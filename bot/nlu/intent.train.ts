@@ -40,7 +40,8 @@ export function sha256(text: string): string {
 
 // Up to HIGH_PRECISION: a high-precision rule always stands.
 const RULES_SURE = [0.5, 0.6, 0.7, 0.8, 0.85, HIGH_PRECISION];
-const MODEL_OVERRIDE = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+// From 0.5: the model overrules a rule reading only when it is more likely right than not.
+const MODEL_OVERRIDE = [0.5, 0.6, 0.7, 0.8, 0.9];
 const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */
 const WRONG_COST = 2;

@@ -37,7 +37,7 @@ export type NluResult = ParseResult & {
 export const HIGH_PRECISION = 0.9;
 
 /** Rule reasons for `unknown` that no model may overrule. */
-const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty']);
+const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed']);
 
 const KNOWN = new Set<string>(INTENTS);
 const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
@@ -92,7 +92,10 @@ export function combine(
     .map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
-  if (!top || top.intent === ruleIntent || top.p < thresholds.modelOverride) {
+  // A rule reading is overruled only by a model at least `modelOverride` sure; where the rules found nothing,
+  // the model's best guess is better than none (the dialogue asks back below `askBelow`).
+  const floor = r.kind === 'unknown' ? 0 : thresholds.modelOverride;
+  if (!top || top.intent === ruleIntent || top.p < floor) {
     return { ...r, alternatives, source: 'rules' };
   }
   if (top.intent === 'unknown') {
