@@ -54,9 +54,9 @@ const LOOKUP = /查|看|资料|档案|情况|画像|信息|怎么样|数据|订�
 const QUESTION = /吗|\?|没有$|了没|呢$|怎么样|如何|多久|什么时候/;
 
 const NEED_STATUS_REF =
-  /的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
+  /要的|报修|的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
 const NEED_STATUS_ASK =
-  /有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
+  /赔了没|去了没|寄出来没|安排了没|有人看|定了没|有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
 
 const REBATE = /返利|返点|返现|档|反利/;
 const REBATE_PROGRESS =
@@ -75,14 +75,14 @@ const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
 const RATING_SAID = /(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
 
 const STATEMENT =
-  /额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+  /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票/;
 const TIER =
   /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
 const ENROL =
   /报名|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
-const CAMPAIGN_WORDS = /活动|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
+const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
 const TREND =
   /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
@@ -98,7 +98,7 @@ const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几�
 const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|进货价|进价|出厂价|批发价|贵不贵|啥价|多少一/;
 
 const REPLENISH =
-  /补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
+  /快断货|快没|安全库存|库存预警|补啥|补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
 
 const TRAINING_LIST_WORDS = /培训|课程|课/;
 const TRAINING_LIST_ASK = /哪些|什么|有没有|有啥|课程表|列表|安排|计划|日程|清单|报名|发我|看看|几个|最近|吗|\?/;
@@ -271,7 +271,7 @@ function looksManagerOnly(f: Facts): boolean {
 
 function needCategory(text: string, ordering = false): { category: NeedCategory; strong: boolean } | null {
   // Colours and sizes of an order ("G66隐形门 黑色 6套") describe the goods, not a product problem.
-  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制/g, '') : text;
+  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制|别(送|发|搞)错了?/g, '') : text;
   for (const [re, cat] of NEED_STRONG) if (re.test(k)) return { category: cat, strong: true };
   if (NEED_TRAINING.test(k)) return { category: 'training', strong: TRAINING_REQUEST.test(k) };
   if (NEED_AFTER_SALES.test(k)) return { category: 'after_sales', strong: true };
@@ -437,6 +437,11 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
 
   // 12. Stale stock is a need even though it says 库存.
   if (cat?.category === 'expiring_stock') return parsed('need.submit', { category: cat.category }, HIGH);
+
+  // 13a. "快断货的有哪些 要补吗" asks what to restock, not about one product's stock.
+  if (REPLENISH.test(k) && !hasQtyItems && f.mentions.length === 0 && !cat?.strong) {
+    return parsed('replenish.advice', {}, HIGH);
+  }
 
   // 13. Stock, availability and price questions.
   if (stockAsk && !cat?.strong) return orderResult('stock.query', f, HIGH, false);
