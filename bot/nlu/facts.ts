@@ -307,8 +307,9 @@ const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
   [/右开|右手开/, 'right'],
   [/推拉/, 'sliding'],
 ];
+// A colour with or without 色 ("深灰", "磨砂白", "香槟"); a bare 白/金 inside other words (明白, 白天, 金刚网) is not one.
 const COLOR_RE =
-  /(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|香槟|玫瑰)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)色|(?:胡桃|原木|橡木|柚木)?木纹色?|香槟金|玫瑰金|古铜色?/g;
+  /(?<![明空坦洁黑白])(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|磨砂|拉丝|暖|冷|银|香槟|玫瑰|咖啡|胡桃|原木|橡木|柚木)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)(?:色|(?![天班条菜酒话刚行包卡属额牌费]))|(?:胡桃|原木|橡木|柚木)(?:木纹)?色|木纹色?|古铜色?/g;
 
 /** A length in millimetres: 1.5米 = 1500, 150cm = 1500, 1500 = 1500, a bare 1.5 = 1.5 m. */
 function toMm(value: number, unit: string | undefined): number {

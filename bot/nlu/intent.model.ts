@@ -343,6 +343,8 @@ export interface Thresholds {
   modelOverride: number;
   /** A model-decided intent below this probability is asked back with the two likeliest readings. */
   askBelow: number;
+  /** A sure (non-veto) rule reading is overruled by a model at least this sure of another; absent: never. */
+  modelOverSure?: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { rulesSure: 0.9, modelOverride: 0.5, askBelow: 0.5 };

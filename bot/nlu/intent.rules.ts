@@ -66,9 +66,12 @@ const EXPLAIN =
 const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
-  [/周年/, 'anniversary_bonus'],
-  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
-  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|返利(规则|门槛|的计算|计算|怎么(算|划分)|按)/, 'ladder_rebate'],
+  [/周年|合作(满|年限|.{0,2}年)|满.{0,2}年/, 'anniversary_bonus'],
+  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长|growth|同比|增长|比去年/, 'growth_reward'],
+  [
+    /阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|ladder/,
+    'ladder_rebate',
+  ],
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
@@ -82,7 +85,7 @@ const TIER =
 const ENROL =
   /报名|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
-const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
+const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
 const TREND =
   /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
@@ -173,8 +176,13 @@ function cut(text: string, from: number): string {
 // ---- context answers
 
 function parseRating(f: Facts, text: string): ParseResult | null {
-  const m = /(?<![0-9.])([1-5一二三四五])\s*(分|星|颗星|颗)/.exec(f.t) ?? /^\s*([1-5一二三四五])\s*[.!]*\s*$/.exec(f.t);
+  const m =
+    /(?<![0-9.])([1-5一二两三四五壹贰貳叁參肆伍])\s*(分|星|颗星|颗)/.exec(f.t) ??
+    // A bare score at the end ("中规中矩 3", "给个2吧"): the message answers "打几分".
+    /(?:^|[\s,给打评个])([1-5])\s*(?:分|吧|啊|呀|了)?\s*[.!~]*\s*$/.exec(f.t);
   let rating: number | null = m ? parseNumber(m[1]!) : null;
+  const stars = /^[\s\u2b50\u2605]+$/.test(f.t) ? (f.t.match(/[\u2b50\u2605]/g) ?? []).length : 0;
+  if (rating === null && stars >= 1 && stars <= 5) rating = stars;
   let comment = '';
   if (m) {
     // The need's code and the verb of the rating are not part of the comment.
@@ -196,6 +204,7 @@ function parseRating(f: Facts, text: string): ParseResult | null {
   }
   if (rating === null) return null;
   const slots: Slots = { rating };
+  if (f.needId) slots.need_id = f.needId;
   if (comment) slots.comment = comment;
   return parsed('need.rate', slots, m ? HIGH : MID);
 }

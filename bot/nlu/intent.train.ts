@@ -42,6 +42,8 @@ export function sha256(text: string): string {
 const RULES_SURE = [0.5, 0.6, 0.7, 0.8, 0.85, HIGH_PRECISION];
 // From 0.5: the model overrules a rule reading only when it is more likely right than not.
 const MODEL_OVERRIDE = [0.5, 0.6, 0.7, 0.8, 0.9];
+// The model overrules a sure rule only when it is very sure (1: never).
+const MODEL_OVER_SURE = [1, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */
 const WRONG_COST = 2;
@@ -103,10 +105,12 @@ export function chooseThresholds(
   let best: { t: Thresholds; score: number } | undefined;
   for (const rulesSure of RULES_SURE) {
     for (const modelOverride of MODEL_OVERRIDE) {
-      const t = { rulesSure, modelOverride, askBelow: 0 };
-      const r = evaluateResults(lines, replay(t));
-      const score = r.intentAccuracy + r.slotAccuracy;
-      if (!best || score > best.score + 1e-9) best = { t, score };
+      for (const modelOverSure of MODEL_OVER_SURE) {
+        const t = { rulesSure, modelOverride, askBelow: 0, modelOverSure };
+        const r = evaluateResults(lines, replay(t));
+        const score = r.intentAccuracy + r.slotAccuracy;
+        if (!best || score > best.score + 1e-9) best = { t, score };
+      }
     }
   }
   const chosen = best!.t;

@@ -39,6 +39,8 @@ export const HIGH_PRECISION = 0.9;
 /** Rule reasons for `unknown` that no model may overrule. */
 const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed']);
 
+/** Sure rule readings of a waiting draft: the rules read the draft change itself, the model only its wording. */
+const STRUCTURAL = new Set<string>(['order.modify', 'confirm', 'deny']);
 const KNOWN = new Set<string>(INTENTS);
 const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
 
@@ -83,18 +85,20 @@ export function combine(
   thresholds: Thresholds,
   slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
 ): NluResult {
-  const sure = Math.min(thresholds.rulesSure, HIGH_PRECISION);
-  if (r.kind === 'unknown' ? VETOES.has(r.reason ?? '') : r.confidence >= sure) {
-    return { ...r, source: 'rules' };
-  }
-  const alternatives = rank()
-    .slice(0, 2)
-    .map((s) => ({ intent: s.intent as Intent, p: s.p }));
+  if (r.kind === 'unknown' && VETOES.has(r.reason ?? '')) return { ...r, source: 'rules' };
+  const sure = r.kind !== 'unknown' && r.confidence >= Math.min(thresholds.rulesSure, HIGH_PRECISION);
+  // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
+  // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
+  const overSure = thresholds.modelOverSure ?? 1;
+  if (sure && (overSure >= 1 || STRUCTURAL.has(r.intent))) return { ...r, source: 'rules' };
+  const ranking = rank();
+  if (sure && (ranking[0]?.p ?? 0) < overSure) return { ...r, source: 'rules' };
+  const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
   // A rule reading is overruled only by a model at least `modelOverride` sure; where the rules found nothing,
   // the model's best guess is better than none (the dialogue asks back below `askBelow`).
-  const floor = r.kind === 'unknown' ? 0 : thresholds.modelOverride;
+  const floor = r.kind === 'unknown' ? 0 : sure ? overSure : thresholds.modelOverride;
   if (!top || top.intent === ruleIntent || top.p < floor) {
     return { ...r, alternatives, source: 'rules' };
   }
