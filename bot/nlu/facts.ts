@@ -147,7 +147,9 @@ function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher:
       const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
       const unit = (sku && matcher.product(sku)?.unit) || '套';
       const start = m.end + bare.index;
-      pairOf.set(m, { start, end: start + bare[0].length, qty: Number(bare[1]), unit, each: false });
+      const qty = parseNumber(bare[1]!);
+      if (qty === null) continue;
+      pairOf.set(m, { start, end: start + bare[0].length, qty, unit, each: false });
       qtys.push(pairOf.get(m)!);
       usedQ.add(pairOf.get(m)!);
     }
@@ -271,8 +273,10 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   };
 }
 
-// "N60 30", "N60 x30", "N60 也来20", "N60 再加10": a bare number after a product is its quantity.
-const BARE_QTY_RE = /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5})(?![0-9.%a-z]|\s*[号日月天点年周])/;
+// "N60 30", "N60 x30", "N60 也来20", "N60 再加10", "合页两百": a bare number after a product is its quantity
+// (Chinese only with 十/百/千, so "N60 一下" is no quantity).
+const BARE_QTY_RE =
+  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z]|\s*[号日月天点年周块元岁])/;
 
 /** A deadline ("月底前", "最晚周五") rather than a day. */
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {

@@ -60,12 +60,24 @@ export function parse(
   const r = parseIntent(text, ctx, matcher);
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
   if (!model?.knows(ctx.awaiting)) return r;
-  return combine(
+  const result = combine(
     r,
     () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
     model.thresholds,
     (intent) => slotsForIntent(intent, text, ctx, matcher),
   );
+  return withCategory(result, () => model.categories?.rank(text, ctx, matcher) ?? [], model.thresholds);
+}
+
+/**
+ * A need's category: the rules know keywords (漏水 → after_sales), the category model the way stories are told
+ * ("导购讲不清楚产品" → training); where the model is at least `categoryOver` sure, its reading wins.
+ */
+export function withCategory(r: NluResult, rank: () => readonly Scored[], thresholds: Thresholds): NluResult {
+  if (r.kind === 'unknown' || r.intent !== 'need.submit' || thresholds.categoryOver === undefined) return r;
+  const top = rank()[0];
+  if (!top || top.p < thresholds.categoryOver || top.intent === r.slots.category) return r;
+  return { ...r, slots: { ...r.slots, category: top.intent as NonNullable<Slots['category']> } };
 }
 
 /** Intents the sender may have: identity comes from the channel, so a dealer never gets an am.* intent. */
