@@ -28,7 +28,7 @@ const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
 
 const CANCEL = /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不要这单|砍掉/;
-const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货/;
+const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货|上一单|的单|那批/;
 const ORDER_STATUS =
   /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
@@ -68,10 +68,7 @@ const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|�
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
   [/周年|合作(满|年限|.{0,2}年)|满.{0,2}年/, 'anniversary_bonus'],
   [/成长奖|成长激励|增长奖|成长返利|年度成长|成长|growth|同比|增长|比去年/, 'growth_reward'],
-  [
-    /阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|ladder/,
-    'ladder_rebate',
-  ],
+  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|ladder/, 'ladder_rebate'],
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
@@ -83,7 +80,7 @@ const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|�
 const TIER =
   /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
 const ENROL =
-  /报名|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+  /报名|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
 const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
 const TREND =
@@ -373,7 +370,9 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
 
   // 6. Orders without number: status / cancel.
   if (ORDER_REF.test(k) && CANCEL.test(k) && !hasQtyItems && !REORDER_DO.test(k)) {
-    if (/订单|单子|那单|这单|那个单|这个单|个单/.test(k)) return parsed('order.cancel', refSlots(f), MID);
+    // A placed order, named by a reference (上一单, 前天订的, 那批): cancelling it is no draft edit.
+    if (/订单|单子|那单|这单|那个单|这个单|个单|上一单|的单|订的|那批/.test(k))
+      return parsed('order.cancel', refSlots(f), MID);
   }
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', refSlots(f), MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);

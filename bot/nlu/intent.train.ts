@@ -105,7 +105,13 @@ export function chooseThresholds(
     return s;
   };
   const replay = (t: Thresholds) =>
-    lines.map((_, i) => withCategory(combine(rules[i]!, () => ranked[i]!, t, slotsFor(i)), () => categories[i]!, t));
+    lines.map((_, i) =>
+      withCategory(
+        combine(rules[i]!, () => ranked[i]!, t, slotsFor(i)),
+        () => categories[i]!,
+        t,
+      ),
+    );
 
   let best: { t: Thresholds; score: number } | undefined;
   for (const rulesSure of RULES_SURE) {

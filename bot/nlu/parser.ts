@@ -114,7 +114,8 @@ export function combine(
   if (!top || top.intent === ruleIntent || top.p < floor) {
     return { ...r, alternatives, source: 'rules' };
   }
-  if (top.intent === 'unknown') {
+  // Greetings are a closed set the rules know; a message they did not recognise is no greeting ("无聊", "测试").
+  if (top.intent === 'unknown' || (top.intent === 'greeting' && r.kind === 'unknown')) {
     return { kind: 'unknown', confidence: top.p, reason: 'model', alternatives, source: 'model' };
   }
   const { slots, ambiguities } = slotsFor(top.intent);
