@@ -296,20 +296,24 @@ interface ConfigHit {
 const LEN_UNIT = '(mm|毫米|cm|厘米|公分|m|米)';
 const NUM = '(\\d+(?:\\.\\d+)?)';
 const SIZE_RE = new RegExp(`${NUM}\\s*${LEN_UNIT}?\\s*[*x×乘]\\s*${NUM}\\s*${LEN_UNIT}?`, 'g');
-const SIDE_RE = new RegExp(`([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?|${NUM}\\s*${LEN_UNIT}\\s*([宽高])`, 'g');
+// "宽1米2" is 1.2 m; "1500宽" is a width.
+const SIDE_RE = new RegExp(
+  `([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?(\\d(?![\\d.]))?|${NUM}\\s*${LEN_UNIT}?\\s*([宽高])(?!度?\\s*[:是为]?\\s*\\d)`,
+  'g',
+);
 const GLASS: Array<[RegExp, NonNullable<ItemSlot['glass']>]> = [
-  [/low\s*-?\s*e/, 'lowe'],
-  [/夹胶|夹层玻璃/, 'laminated'],
-  [/三玻|三层玻璃/, 'triple'],
-  [/双玻|中空|双层玻璃/, 'double'],
-  [/单玻|单层玻璃/, 'single'],
+  [/low\s*-?\s*e/g, 'lowe'],
+  [/夹胶|夹层玻璃/g, 'laminated'],
+  [/三玻|三层玻璃/g, 'triple'],
+  [/双玻|中空|双层玻璃/g, 'double'],
+  [/单玻|单层玻璃/g, 'single'],
 ];
 const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
-  [/内开|内倒/, 'inward'],
-  [/外开/, 'outward'],
-  [/左开|左手开/, 'left'],
-  [/右开|右手开/, 'right'],
-  [/推拉/, 'sliding'],
+  [/内开|内倒/g, 'inward'],
+  [/外开/g, 'outward'],
+  [/左开|左手开/g, 'left'],
+  [/右开|右手开/g, 'right'],
+  [/推拉/g, 'sliding'],
 ];
 // A colour with or without 色 ("深灰", "磨砂白", "香槟"); a bare 白/金 inside other words (明白, 白天, 金刚网) is not one.
 const COLOR_RE =
@@ -333,24 +337,18 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
   }
   const sides = mask(masked, spans);
   for (const m of sides.matchAll(SIDE_RE)) {
-    const side = m[1] ?? m[6];
-    const mm = toMm(Number(m[2] ?? m[4]), m[3] ?? m[5]);
+    const side = m[1] ?? m[7];
+    const tenths = m[4] !== undefined && m[3] === '米' ? Number(m[4]) / 10 : 0;
+    const mm = toMm(Number(m[2] ?? m[5]) + tenths, m[3] ?? m[6]);
     found.push({ pos: m.index, fields: side === '宽' ? { width_mm: mm } : { height_mm: mm } });
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
+  // Every glass and opening said, each for the product before it ("N60 … 双玻 8套 N75 … 推拉 双玻 6套").
   for (const [re, glass] of GLASS) {
-    const m = re.exec(masked);
-    if (m) {
-      found.push({ pos: m.index, fields: { glass } });
-      break;
-    }
+    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { glass } });
   }
   for (const [re, opening] of OPENING) {
-    const m = re.exec(masked);
-    if (m) {
-      found.push({ pos: m.index, fields: { opening } });
-      break;
-    }
+    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { opening } });
   }
   for (const m of masked.matchAll(COLOR_RE)) found.push({ pos: m.index, fields: { color: m[0] } });
   return { found: found.sort((a, b) => a.pos - b.pos), spans };

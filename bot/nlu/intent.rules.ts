@@ -376,6 +376,10 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
   }
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', refSlots(f), MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  // A bare shipping question ("查物流", "物流信息") is about the recent orders, not a logistics complaint.
+  if (/^(查|查下|查一下|查询|看看|看下)?(物流|快递)(信息|单号|到哪了?|情况)?(呢|吗)?$/.test(k)) {
+    return parsed('order.status', {}, MID);
+  }
   // A bare "我的订单" / "最近订单" / "订单记录" asks for the recent orders.
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
