@@ -74,6 +74,11 @@ export const INTENT_FEW_SHOTS: readonly FewShotExample[] = [
     output: { intent: 'unknown', slots: {} },
   },
   {
+    text: '把我的返利改成10%',
+    context: { sender: 'dealer' },
+    output: { intent: 'unknown', slots: {} },
+  },
+  {
     text: 'n2001 我来跟进',
     context: { sender: 'manager' },
     output: { intent: 'am.need.claim', slots: { need_id: 'N2001' } },
@@ -108,15 +113,28 @@ const INTENT_TABLE = `
 | am.need.claim | (manager only) take a need | need_id |
 | am.need.resolve | (manager only) mark a need solved, with a note | need_id, note |
 | am.need.transfer | (manager only) hand a need to another manager | need_id, manager_code |
-| am.dealer.lookup | (manager only) show a dealer's profile | dealer_code |
+| am.dealer.lookup | (manager only) show a dealer's profile, by code or by (part of) its name | dealer_code or dealer_name |
+| account.statement | what do I owe / statement of account / credit left / overdue (a dispute is need.submit payment) | period |
+| tier.query | my tier, why it changed, what it entitles me to | — |
+| training.enrol | sign me up for a course | course |
+| campaign.join | sign up for a joint campaign (新品体验节, 区域促销) | campaign |
+| trend.query | what sells well in my region / market trends | — |
+| sales.query | my own stores' sell-through (终端动销) | items [{sku}], period |
+| am.need.list | (manager only) my open / new / overdue needs | — |
+| am.contact.log | (manager only) record a contact with a dealer | dealer_code, note |
 `.trim();
 
 const SLOT_RULES = `
 Slot formats:
 - items: in the order mentioned. sku = a catalog code from the list below, only when the mention fits exactly one product;
-  if it fits several (e.g. only "窄边框"), leave sku out and put the words in "mention". qty = integer 1–100000
-  (convert Chinese numerals: 三十 → 30); unit as written or implied (套, 樘, 个, 米, 卷).
-- date: ISO YYYY-MM-DD, resolved against today (明天, 后天, 下周三, 这周六, 月底, 12月5号).
+  if it fits several (e.g. only "窄边框"), leave sku out and put the words in "mention". qty = integer 1–10000
+  (convert Chinese numerals: 三十 → 30, 三百五 → 350); unit as written or implied (套, 樘, 个, 米, 卷).
+  Configured items may carry width_mm, height_mm (integers: 1.5米 → 1500, 1500*1800 → width 1500 height 1800),
+  glass (single | double 双玻/中空 | triple 三玻 | laminated 夹胶 | lowe Low-E), opening (inward 内开 | outward 外开 |
+  left 左开 | right 右开 | sliding 推拉) and color (the words).
+- date: ISO YYYY-MM-DD, resolved against today (明天, 后天, 下周三, 这周六, 月底, 12月5号); date_kind "by" for a
+  deadline (月底前), else "on". period: YYYY-MM (这个月, 上个月, 10月份).
+- course, campaign, dealer_name: the words that name it, as written.
 - order_no: "SO" + 12 digits, upper case, no spaces (so 2026 1120 0012 → SO202611200012).
 - need_id: "N" + digits (n1024 → N1024). dealer_code: "D" + 4 digits. manager_code: "M" + 3 digits. phone: 11 digits.
 - category: product | training | policy | after_sales | expiring_stock | display | logistics | payment | other.

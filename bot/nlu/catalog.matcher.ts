@@ -140,6 +140,9 @@ export class CatalogMatcher {
       for (const a of p.aliases) {
         if (model && a.toLowerCase() === model) continue; // codes go through the code scanner
         add(a, p.sku);
+        // Said shorter: 一字型橱柜 → 一字橱柜, U型橱柜 → U型柜.
+        for (const v of [a.replace('型', ''), a.replace('橱柜', '柜')])
+          if (v !== a && v.length >= 3) add(v, p.sku, derived);
       }
       // Series words name a group: 窄边框 → N60, N75; "整体橱柜" is also said "橱柜".
       add(p.series, p.sku);

@@ -147,7 +147,9 @@ function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher:
       const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
       const unit = (sku && matcher.product(sku)?.unit) || '套';
       const start = m.end + bare.index;
-      pairOf.set(m, { start, end: start + bare[0].length, qty: Number(bare[1]), unit, each: false });
+      const qty = parseNumber(bare[1]!);
+      if (qty === null) continue;
+      pairOf.set(m, { start, end: start + bare[0].length, qty, unit, each: false });
       qtys.push(pairOf.get(m)!);
       usedQ.add(pairOf.get(m)!);
     }
@@ -271,8 +273,10 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   };
 }
 
-// "N60 30", "N60 x30", "N60 也来20", "N60 再加10": a bare number after a product is its quantity.
-const BARE_QTY_RE = /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5})(?![0-9.%a-z]|\s*[号日月天点年周])/;
+// "N60 30", "N60 x30", "N60 也来20", "N60 再加10", "合页两百": a bare number after a product is its quantity
+// (Chinese only with 十/百/千, so "N60 一下" is no quantity).
+const BARE_QTY_RE =
+  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z]|\s*[号日月天点年周块元岁])/;
 
 /** A deadline ("月底前", "最晚周五") rather than a day. */
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {
@@ -292,23 +296,28 @@ interface ConfigHit {
 const LEN_UNIT = '(mm|毫米|cm|厘米|公分|m|米)';
 const NUM = '(\\d+(?:\\.\\d+)?)';
 const SIZE_RE = new RegExp(`${NUM}\\s*${LEN_UNIT}?\\s*[*x×乘]\\s*${NUM}\\s*${LEN_UNIT}?`, 'g');
-const SIDE_RE = new RegExp(`([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?|${NUM}\\s*${LEN_UNIT}\\s*([宽高])`, 'g');
+// "宽1米2" is 1.2 m; "1500宽" is a width.
+const SIDE_RE = new RegExp(
+  `([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?(\\d(?![\\d.]))?|${NUM}\\s*${LEN_UNIT}?\\s*([宽高])(?!度?\\s*[:是为]?\\s*\\d)`,
+  'g',
+);
 const GLASS: Array<[RegExp, NonNullable<ItemSlot['glass']>]> = [
-  [/low\s*-?\s*e/, 'lowe'],
-  [/夹胶|夹层玻璃/, 'laminated'],
-  [/三玻|三层玻璃/, 'triple'],
-  [/双玻|中空|双层玻璃/, 'double'],
-  [/单玻|单层玻璃/, 'single'],
+  [/low\s*-?\s*e/g, 'lowe'],
+  [/夹胶|夹层玻璃/g, 'laminated'],
+  [/三玻|三层玻璃/g, 'triple'],
+  [/双玻|中空|双层玻璃/g, 'double'],
+  [/单玻|单层玻璃/g, 'single'],
 ];
 const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
-  [/内开|内倒/, 'inward'],
-  [/外开/, 'outward'],
-  [/左开|左手开/, 'left'],
-  [/右开|右手开/, 'right'],
-  [/推拉/, 'sliding'],
+  [/内开|内倒/g, 'inward'],
+  [/外开/g, 'outward'],
+  [/左开|左手开/g, 'left'],
+  [/右开|右手开/g, 'right'],
+  [/推拉/g, 'sliding'],
 ];
+// A colour with or without 色 ("深灰", "磨砂白", "香槟"); a bare 白/金 inside other words (明白, 白天, 金刚网) is not one.
 const COLOR_RE =
-  /(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|香槟|玫瑰)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)色|(?:胡桃|原木|橡木|柚木)?木纹色?|香槟金|玫瑰金|古铜色?/g;
+  /(?<![明空坦洁黑白])(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|磨砂|拉丝|暖|冷|银|香槟|玫瑰|咖啡|胡桃|原木|橡木|柚木)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)(?:色|(?![天班条菜酒话刚行包卡属额牌费]))|(?:胡桃|原木|橡木|柚木)(?:木纹)?色|木纹色?|古铜色?/g;
 
 /** A length in millimetres: 1.5米 = 1500, 150cm = 1500, 1500 = 1500, a bare 1.5 = 1.5 m. */
 function toMm(value: number, unit: string | undefined): number {
@@ -328,24 +337,18 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
   }
   const sides = mask(masked, spans);
   for (const m of sides.matchAll(SIDE_RE)) {
-    const side = m[1] ?? m[6];
-    const mm = toMm(Number(m[2] ?? m[4]), m[3] ?? m[5]);
+    const side = m[1] ?? m[7];
+    const tenths = m[4] !== undefined && m[3] === '米' ? Number(m[4]) / 10 : 0;
+    const mm = toMm(Number(m[2] ?? m[5]) + tenths, m[3] ?? m[6]);
     found.push({ pos: m.index, fields: side === '宽' ? { width_mm: mm } : { height_mm: mm } });
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
+  // Every glass and opening said, each for the product before it ("N60 … 双玻 8套 N75 … 推拉 双玻 6套").
   for (const [re, glass] of GLASS) {
-    const m = re.exec(masked);
-    if (m) {
-      found.push({ pos: m.index, fields: { glass } });
-      break;
-    }
+    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { glass } });
   }
   for (const [re, opening] of OPENING) {
-    const m = re.exec(masked);
-    if (m) {
-      found.push({ pos: m.index, fields: { opening } });
-      break;
-    }
+    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { opening } });
   }
   for (const m of masked.matchAll(COLOR_RE)) found.push({ pos: m.index, fields: { color: m[0] } });
   return { found: found.sort((a, b) => a.pos - b.pos), spans };

@@ -193,6 +193,8 @@ export interface TrainExample {
   awaiting?: Awaiting;
   sender: 'dealer' | 'manager';
   intent: string;
+  /** A need's category (`need.submit` lines): the labels of the category model. */
+  category?: string;
 }
 
 export interface TrainOptions {
@@ -297,6 +299,16 @@ export function trainIntentModel(
       }
     }
   }
+  // Needs told as stories name their category by the same kind of words: a second, smaller model of the same
+  // kind learns it from the need lines.
+  const needs = examples.filter((e) => e.category !== undefined);
+  const categories =
+    needs.length > 0
+      ? trainIntentModel(
+          needs.map(({ category, ...e }) => ({ ...e, intent: category! })),
+          options,
+        )
+      : null;
   return IntentModel.fromWeights({
     intents,
     contexts: [...new Set(examples.map((e) => e.awaiting ?? 'none'))].sort(),
@@ -305,6 +317,7 @@ export function trainIntentModel(
     bias: [...bias],
     corpusSha256: meta.corpusSha256 ?? '',
     trainedOn: examples.length,
+    categories,
   });
 }
 
@@ -343,6 +356,10 @@ export interface Thresholds {
   modelOverride: number;
   /** A model-decided intent below this probability is asked back with the two likeliest readings. */
   askBelow: number;
+  /** A need's category from the category model at this probability replaces the rules' keyword category; absent: never. */
+  categoryOver?: number;
+  /** A sure (non-veto) rule reading is overruled by a model at least this sure of another; absent: never. */
+  modelOverSure?: number;
 }
 
 export const DEFAULT_THRESHOLDS: Thresholds = { rulesSure: 0.9, modelOverride: 0.5, askBelow: 0.5 };
@@ -361,6 +378,8 @@ export interface IntentModelJson {
   scale: number;
   /** Base64 of the non-zero weights: per entry a varint bucket delta (from the previous entry's), a class byte and an int8. */
   weights: string;
+  /** The need-category model (same format, labels are categories). */
+  categories?: IntentModelJson;
 }
 
 export interface Scored {
@@ -388,6 +407,8 @@ export class IntentModel {
     private readonly scale: number,
     /** The `awaiting` values seen in training. */
     readonly contexts: readonly string[],
+    /** Ranks a need's category (see `trainIntentModel`). */
+    readonly categories: IntentModel | null = null,
   ) {
     this.featurizer = new Featurizer(options.features);
     this.probs = new Float64Array(intents.length);
@@ -409,6 +430,7 @@ export class IntentModel {
     corpusSha256: string;
     trainedOn: number;
     thresholds?: Thresholds;
+    categories?: IntentModel | null;
   }): IntentModel {
     const K = m.intents.length;
     let max = 0;
@@ -438,6 +460,7 @@ export class IntentModel {
       m.thresholds ?? DEFAULT_THRESHOLDS,
       scale,
       m.contexts,
+      m.categories ?? null,
     );
   }
 
@@ -474,6 +497,7 @@ export class IntentModel {
       json.thresholds,
       json.scale,
       json.contexts,
+      json.categories ? IntentModel.fromJson(json.categories) : null,
     );
   }
 
@@ -507,6 +531,7 @@ export class IntentModel {
       bias: [...this.bias],
       scale: this.scale,
       weights: Buffer.from(bytes).toString('base64'),
+      ...(this.categories ? { categories: this.categories.toJson() } : {}),
     };
   }
 
@@ -592,11 +617,13 @@ export function toExamples(
     intent: string;
     context?: { awaiting?: Awaiting };
     sender?: 'dealer' | 'manager';
+    slots?: Record<string, unknown>;
   }>,
   matcher: CatalogMatcher,
 ): TrainExample[] {
   return lines.map((l) => ({
     ct: classText(l.text, matcher),
+    ...(l.intent === 'need.submit' && typeof l.slots?.category === 'string' ? { category: l.slots.category } : {}),
     ...(l.context?.awaiting ? { awaiting: l.context.awaiting } : {}),
     sender: l.sender ?? 'dealer',
     intent: l.intent,

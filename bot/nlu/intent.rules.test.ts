@@ -601,3 +601,47 @@ describe('every parse satisfies the shared slot schema', () => {
     expect(messageSlotsSchema.safeParse(r.slots).success).toBe(true);
   });
 });
+
+describe('N6 rule and slot fixes', () => {
+  const cases: Array<[string, string, Record<string, unknown>, Awaiting?]> = [
+    ['还行吧 4', 'need.rate', { rating: 4 }, 'need_rating'],
+    ['肆分', 'need.rate', { rating: 4 }, 'need_rating'],
+    ['⭐⭐⭐', 'need.rate', { rating: 3 }, 'need_rating'],
+    ['阶梯返利咋算的', 'policy.explain', { policy: 'ladder_rebate' }],
+    ['合作满五年有什么奖励', 'policy.explain', { policy: 'anniversary_bonus' }],
+    ['我们报名参加年货节活动', 'campaign.join', {}],
+    ['L型柜来两套', 'order.place', { items: [{ sku: 'KC-L01', qty: 2, unit: '套' }] }],
+    [
+      '合页三百 N75二十',
+      'order.place',
+      {
+        items: [
+          { sku: 'KA-H02', qty: 300 },
+          { sku: 'KW-N75', qty: 20 },
+        ],
+      },
+    ],
+    [
+      'N75 宽1米8 高1米5 香槟 中空 十套 N60 900*1200 单玻 内开 五套',
+      'order.place',
+      {
+        items: [
+          { sku: 'KW-N75', qty: 10, unit: '套', width_mm: 1800, height_mm: 1500, color: '香槟', glass: 'double' },
+          { sku: 'KW-N60', qty: 5, unit: '套', width_mm: 900, height_mm: 1200, glass: 'single', opening: 'inward' },
+        ],
+      },
+    ],
+    ['上一单不要了 帮我撤了', 'order.cancel', {}],
+    ['查下快递', 'order.status', {}],
+  ];
+  it.each(cases)('%s → %s', (text, intent, slots, awaiting) => {
+    const r = parse(text, awaiting, 'dealer');
+    expect(intentOf(r)).toBe(intent);
+    expect(slotsMatch(slots, slotsOf(r) as Record<string, unknown>), JSON.stringify(r)).toBe(true);
+  });
+
+  it('reads no colour into 明白, 白天 or 金刚网', () => {
+    const r = parse('F12金刚网 十套 白天送 明白', undefined, 'dealer');
+    expect(JSON.stringify(slotsOf(r))).not.toContain('color');
+  });
+});

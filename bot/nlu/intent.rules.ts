@@ -28,7 +28,7 @@ const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
 
 const CANCEL = /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不要这单|砍掉/;
-const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货/;
+const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货|上一单|的单|那批/;
 const ORDER_STATUS =
   /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
@@ -54,9 +54,9 @@ const LOOKUP = /查|看|资料|档案|情况|画像|信息|怎么样|数据|订�
 const QUESTION = /吗|\?|没有$|了没|呢$|怎么样|如何|多久|什么时候/;
 
 const NEED_STATUS_REF =
-  /的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
+  /要的|报修|的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
 const NEED_STATUS_ASK =
-  /有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
+  /赔了没|去了没|寄出来没|安排了没|有人看|定了没|有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
 
 const REBATE = /返利|返点|返现|档|反利/;
 const REBATE_PROGRESS =
@@ -66,23 +66,23 @@ const EXPLAIN =
 const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
-  [/周年/, 'anniversary_bonus'],
-  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长/, 'growth_reward'],
-  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|返利(规则|门槛|的计算|计算|怎么(算|划分)|按)/, 'ladder_rebate'],
+  [/周年|合作(满|年限|.{0,2}年)|满.{0,2}年/, 'anniversary_bonus'],
+  [/成长奖|成长激励|增长奖|成长返利|年度成长|成长|growth|同比|增长|比去年/, 'growth_reward'],
+  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|ladder/, 'ladder_rebate'],
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
 const RATING_SAID = /(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
 
 const STATEMENT =
-  /额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+  /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票/;
 const TIER =
   /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
 const ENROL =
-  /报名|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+  /报名|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
-const CAMPAIGN_WORDS = /活动|体验节|节|促销|大促|联合|推广|团购|直播|展会|campaign/;
+const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
 const TREND =
   /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
@@ -98,7 +98,7 @@ const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几�
 const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|进货价|进价|出厂价|批发价|贵不贵|啥价|多少一/;
 
 const REPLENISH =
-  /补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
+  /快断货|快没|安全库存|库存预警|补啥|补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
 
 const TRAINING_LIST_WORDS = /培训|课程|课/;
 const TRAINING_LIST_ASK = /哪些|什么|有没有|有啥|课程表|列表|安排|计划|日程|清单|报名|发我|看看|几个|最近|吗|\?/;
@@ -173,8 +173,13 @@ function cut(text: string, from: number): string {
 // ---- context answers
 
 function parseRating(f: Facts, text: string): ParseResult | null {
-  const m = /(?<![0-9.])([1-5一二三四五])\s*(分|星|颗星|颗)/.exec(f.t) ?? /^\s*([1-5一二三四五])\s*[.!]*\s*$/.exec(f.t);
+  const m =
+    /(?<![0-9.])([1-5一二两三四五壹贰貳叁參肆伍])\s*(分|星|颗星|颗)/.exec(f.t) ??
+    // A bare score at the end ("中规中矩 3", "给个2吧"): the message answers "打几分".
+    /(?:^|[\s,给打评个])([1-5])\s*(?:分|吧|啊|呀|了)?\s*[.!~]*\s*$/.exec(f.t);
   let rating: number | null = m ? parseNumber(m[1]!) : null;
+  const stars = /^[\s\u2b50\u2605]+$/.test(f.t) ? (f.t.match(/[\u2b50\u2605]/g) ?? []).length : 0;
+  if (rating === null && stars >= 1 && stars <= 5) rating = stars;
   let comment = '';
   if (m) {
     // The need's code and the verb of the rating are not part of the comment.
@@ -196,6 +201,7 @@ function parseRating(f: Facts, text: string): ParseResult | null {
   }
   if (rating === null) return null;
   const slots: Slots = { rating };
+  if (f.needId) slots.need_id = f.needId;
   if (comment) slots.comment = comment;
   return parsed('need.rate', slots, m ? HIGH : MID);
 }
@@ -271,7 +277,7 @@ function looksManagerOnly(f: Facts): boolean {
 
 function needCategory(text: string, ordering = false): { category: NeedCategory; strong: boolean } | null {
   // Colours and sizes of an order ("G66隐形门 黑色 6套") describe the goods, not a product problem.
-  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制/g, '') : text;
+  const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制|别(送|发|搞)错了?/g, '') : text;
   for (const [re, cat] of NEED_STRONG) if (re.test(k)) return { category: cat, strong: true };
   if (NEED_TRAINING.test(k)) return { category: 'training', strong: TRAINING_REQUEST.test(k) };
   if (NEED_AFTER_SALES.test(k)) return { category: 'after_sales', strong: true };
@@ -364,17 +370,23 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
 
   // 6. Orders without number: status / cancel.
   if (ORDER_REF.test(k) && CANCEL.test(k) && !hasQtyItems && !REORDER_DO.test(k)) {
-    if (/订单|单子|那单|这单|那个单|这个单|个单/.test(k)) return parsed('order.cancel', refSlots(f), MID);
+    // A placed order, named by a reference (上一单, 前天订的, 那批): cancelling it is no draft edit.
+    if (/订单|单子|那单|这单|那个单|这个单|个单|上一单|的单|订的|那批/.test(k))
+      return parsed('order.cancel', refSlots(f), MID);
   }
   if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', refSlots(f), MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  // A bare shipping question ("查物流", "物流信息") is about the recent orders, not a logistics complaint.
+  if (/^(查|查下|查一下|查询|看看|看下)?(物流|快递)(信息|单号|到哪了?|情况)?(呢|吗)?$/.test(k)) {
+    return parsed('order.status', {}, MID);
+  }
   // A bare "我的订单" / "最近订单" / "订单记录" asks for the recent orders.
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
 
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
-  const period = extractPeriod(k, ctx.now);
   if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
+    const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
   if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems) return parsed('tier.query', {}, HIGH);
@@ -390,6 +402,7 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
     }
   }
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
+    const period = extractPeriod(k, ctx.now);
     const slots: Slots = period ? { period } : {};
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
     return parsed('sales.query', slots, HIGH);
@@ -436,6 +449,11 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
 
   // 12. Stale stock is a need even though it says 库存.
   if (cat?.category === 'expiring_stock') return parsed('need.submit', { category: cat.category }, HIGH);
+
+  // 13a. "快断货的有哪些 要补吗" asks what to restock, not about one product's stock.
+  if (REPLENISH.test(k) && !hasQtyItems && f.mentions.length === 0 && !cat?.strong) {
+    return parsed('replenish.advice', {}, HIGH);
+  }
 
   // 13. Stock, availability and price questions.
   if (stockAsk && !cat?.strong) return orderResult('stock.query', f, HIGH, false);

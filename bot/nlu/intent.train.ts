@@ -30,7 +30,7 @@ import {
   parseEvalJsonl,
 } from './nlu.eval.js';
 import type { Intent, ParseResult } from './nlu.types.js';
-import { HIGH_PRECISION, allowedFor, combine, slotsForIntent } from './parser.js';
+import { HIGH_PRECISION, allowedFor, combine, slotsForIntent, withCategory } from './parser.js';
 
 export const DEFAULT_CORPUS_PATH = new URL('./corpus/intents.jsonl', import.meta.url).pathname;
 
@@ -40,7 +40,12 @@ export function sha256(text: string): string {
 
 // Up to HIGH_PRECISION: a high-precision rule always stands.
 const RULES_SURE = [0.5, 0.6, 0.7, 0.8, 0.85, HIGH_PRECISION];
-const MODEL_OVERRIDE = [0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+// From 0.5: the model overrules a rule reading only when it is more likely right than not.
+const MODEL_OVERRIDE = [0.5, 0.6, 0.7, 0.8, 0.9];
+// The model overrules a sure rule only when it is very sure (1: never).
+const MODEL_OVER_SURE = [1, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
+// The category model overrules the rules' need category from this probability (undefined: never).
+const CATEGORY_OVER = [undefined, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2];
 const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */
 const WRONG_COST = 2;
@@ -73,6 +78,7 @@ export function chooseThresholds(
   );
   const examples = toExamples(lines, matcher);
   const ranked: Scored[][] = new Array(lines.length);
+  const categories: Scored[][] = new Array(lines.length);
   const rules: ParseResult[] = new Array(lines.length);
   for (let f = 0; f < k; f++) {
     const model: IntentModel = trainIntentModel(
@@ -84,6 +90,7 @@ export function chooseThresholds(
       const ctx = evalContext(l, DEFAULT_EVAL_NOW);
       rules[i] = parseIntent(l.text, ctx, matcher);
       ranked[i] = model.rankClassText(examples[i]!.ct, ctx, allowedFor(ctx.sender));
+      categories[i] = model.categories?.rankClassText(examples[i]!.ct, ctx) ?? [];
     });
   }
   const slotCache = new Map<string, ReturnType<typeof slotsForIntent>>();
@@ -97,18 +104,36 @@ export function chooseThresholds(
     }
     return s;
   };
-  const replay = (t: Thresholds) => lines.map((_, i) => combine(rules[i]!, () => ranked[i]!, t, slotsFor(i)));
+  const replay = (t: Thresholds) =>
+    lines.map((_, i) =>
+      withCategory(
+        combine(rules[i]!, () => ranked[i]!, t, slotsFor(i)),
+        () => categories[i]!,
+        t,
+      ),
+    );
 
   let best: { t: Thresholds; score: number } | undefined;
   for (const rulesSure of RULES_SURE) {
     for (const modelOverride of MODEL_OVERRIDE) {
-      const t = { rulesSure, modelOverride, askBelow: 0 };
-      const r = evaluateResults(lines, replay(t));
-      const score = r.intentAccuracy + r.slotAccuracy;
-      if (!best || score > best.score + 1e-9) best = { t, score };
+      for (const modelOverSure of MODEL_OVER_SURE) {
+        const t = { rulesSure, modelOverride, askBelow: 0, modelOverSure };
+        const r = evaluateResults(lines, replay(t));
+        const score = r.intentAccuracy + r.slotAccuracy;
+        if (!best || score > best.score + 1e-9) best = { t, score };
+      }
     }
   }
-  const chosen = best!.t;
+  let chosen: Thresholds = best!.t;
+  let bestSlots = -1;
+  for (const categoryOver of CATEGORY_OVER) {
+    const t = categoryOver === undefined ? best!.t : { ...best!.t, categoryOver };
+    const r = evaluateResults(lines, replay(t));
+    if (r.slotAccuracy > bestSlots + 1e-9) {
+      bestSlots = r.slotAccuracy;
+      chosen = t;
+    }
+  }
   const results = replay(chosen);
   let bestAsk = { askBelow: 0, utility: -Infinity };
   for (const askBelow of ASK_BELOW) {

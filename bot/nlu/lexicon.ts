@@ -34,6 +34,7 @@ const WORDS: Record<string, string> = {
   invoice: '发票',
   refund: '退款',
   campaign: '活动',
+  join: '参加',
   promotion: '促销',
   promo: '促销',
   discount: '折扣',

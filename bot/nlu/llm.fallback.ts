@@ -28,7 +28,8 @@ export function llmFallback(llm: IntentProposer, catalog: () => CatalogMatcher):
     const hints = catalog().products.map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases }));
     const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
     const r = await llm.proposeIntent(text, { sender: ctx.sender, awaiting, today: shanghaiDate(ctx.now) }, hints);
-    if (!r.ok || r.proposal.intent === 'unknown') return null;
+    // The LLM never confirms a draft by itself: only the dealer's own clear yes (rules) places an order.
+    if (!r.ok || r.proposal.intent === 'unknown' || r.proposal.intent === 'confirm') return null;
     return { kind: 'parsed', intent: r.proposal.intent, slots: toSlots(r.proposal.slots), confidence: LLM_CONFIDENCE };
   };
 }
@@ -39,6 +40,7 @@ export function llmFallback(llm: IntentProposer, catalog: () => CatalogMatcher):
  */
 function toSlots(proposed: ProposedSlots): Slots {
   const { items, date, ...rest } = proposed;
+  // Configured fields pass through: the shared slot schema (core/common/slots.ts) has already bounded them.
   const slots: Slots = { ...(rest as Slots) };
   const known = (items ?? []).filter((i): i is typeof i & { sku: string } => typeof i.sku === 'string');
   if (known.length > 0)
@@ -46,6 +48,11 @@ function toSlots(proposed: ProposedSlots): Slots {
       sku: i.sku,
       ...(i.qty ? { qty: i.qty } : {}),
       ...(i.unit ? { unit: i.unit } : {}),
+      ...(i.width_mm ? { width_mm: i.width_mm } : {}),
+      ...(i.height_mm ? { height_mm: i.height_mm } : {}),
+      ...(i.glass ? { glass: i.glass } : {}),
+      ...(i.opening ? { opening: i.opening } : {}),
+      ...(i.color ? { color: i.color } : {}),
     }));
   if (date && isCalendarDate(date)) slots.date = date;
   return slots;

@@ -2,11 +2,34 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { CatalogMatcher } from './catalog.matcher.js';
-import { DEFAULT_CATALOG_PATH, crossValidate, intentBreakdown, parseEvalJsonl, runNluEvalCli } from './nlu.eval.js';
+import {
+  DEFAULT_CATALOG_PATH,
+  crossValidate,
+  intentBreakdown,
+  parseEvalJsonl,
+  runNluEvalCli,
+  slotsMatch,
+} from './nlu.eval.js';
 
 const DEV = new URL('../../test/fixtures/nlu-dev.jsonl', import.meta.url).pathname;
 const read = (p: string) => readFileSync(p, 'utf8');
 const matcher = new CatalogMatcher(parseCatalogCsv(read(DEFAULT_CATALOG_PATH)));
+
+describe('slotsMatch (NLU.md scoring)', () => {
+  it('compares free-text slots without spaces, as containment either way', () => {
+    expect(slotsMatch({ course: '安装培训' }, { course: '安装 培训班' })).toBe(true);
+    expect(slotsMatch({ campaign: '区域促销活动' }, { campaign: '区域促销' })).toBe(true);
+    expect(slotsMatch({ course: '安装培训' }, { course: '销售培训' })).toBe(false);
+    expect(slotsMatch({ dealer_name: '华美' }, {})).toBe(false);
+  });
+
+  it('compares the configured fields an expected item has', () => {
+    const item = { sku: 'KW-N60', qty: 4, unit: '套', width_mm: 1200, color: '深灰' };
+    expect(slotsMatch({ items: [item] }, { items: [{ ...item, glass: 'double' }] })).toBe(true);
+    expect(slotsMatch({ items: [item] }, { items: [{ ...item, color: undefined }] })).toBe(false);
+    expect(slotsMatch({ items: [item] }, { items: [{ ...item, width_mm: 1000 }] })).toBe(false);
+  });
+});
 
 describe('intentBreakdown', () => {
   it('computes per-intent precision, recall and F1, and the confusions most frequent first', () => {

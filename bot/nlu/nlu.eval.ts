@@ -58,13 +58,31 @@ export function parseEvalJsonl(text: string): EvalLine[] {
     });
 }
 
+/** Configured-item fields, compared only where the expected item has them (NLU.md). */
+const CONFIG_FIELDS = ['width_mm', 'height_mm', 'glass', 'opening', 'color'] as const;
+
 function itemsEqual(expected: unknown, got: unknown): boolean {
   if (!Array.isArray(expected) || !Array.isArray(got) || expected.length !== got.length) return false;
   return expected.every((e: ItemSlot, i) => {
     const g = got[i] as ItemSlot;
     // sku, qty and unit in order; a field the file leaves out (stock questions have no qty) is not compared.
-    return e.sku === g.sku && (e.qty === undefined || e.qty === g.qty) && (e.unit === undefined || e.unit === g.unit);
+    return (
+      e.sku === g.sku &&
+      (e.qty === undefined || e.qty === g.qty) &&
+      (e.unit === undefined || e.unit === g.unit) &&
+      CONFIG_FIELDS.every((k) => e[k] === undefined || e[k] === g[k])
+    );
   });
+}
+
+/** Free-text slots: equal after removing spaces, as containment either way (NLU.md). */
+const FREE_TEXT = new Set(['course', 'campaign', 'dealer_name']);
+
+function freeTextEqual(expected: unknown, got: unknown): boolean {
+  if (typeof expected !== 'string' || typeof got !== 'string') return expected === got;
+  const e = expected.replace(/\s+/g, '');
+  const g = got.replace(/\s+/g, '');
+  return e === g || (e !== '' && g !== '' && (e.includes(g) || g.includes(e)));
 }
 
 /** Every expected slot equals the prediction; extra predicted slots are ignored. */
@@ -72,6 +90,8 @@ export function slotsMatch(expected: Record<string, unknown>, got: Record<string
   for (const [key, value] of Object.entries(expected)) {
     if (key === 'items') {
       if (!itemsEqual(value, got.items)) return false;
+    } else if (FREE_TEXT.has(key)) {
+      if (!freeTextEqual(value, got[key])) return false;
     } else if (got[key] !== value) return false;
   }
   return true;

@@ -5,7 +5,7 @@ import { CatalogMatcher } from './catalog.matcher.js';
 import { type Scored, type Thresholds, shippedIntentModel, toExamples, trainIntentModel } from './intent.model.js';
 import { DEFAULT_CATALOG_PATH, DEFAULT_EVAL_NOW, evaluate, parseEvalJsonl } from './nlu.eval.js';
 import type { ParseContext, ParseResult } from './nlu.types.js';
-import { type NluResult, allowedFor, combine, needsClarification, parse } from './parser.js';
+import { type NluResult, allowedFor, combine, needsClarification, parse, withCategory } from './parser.js';
 
 const matcher = new CatalogMatcher(parseCatalogCsv(readFileSync(DEFAULT_CATALOG_PATH, 'utf8')));
 const DEV = parseEvalJsonl(readFileSync(new URL('../../test/fixtures/nlu-dev.jsonl', import.meta.url), 'utf8'));
@@ -31,6 +31,42 @@ describe('combine (rules first, the model where they are unsure)', () => {
     const r = combine(parsed('help', 0.95), rank, T, noSlots);
     expect(r).toMatchObject({ intent: 'help', source: 'rules' });
     expect(asked).toBe(false);
+  });
+
+  it('lets a very sure model overrule a sure keyword rule, never a draft reading, and only from modelOverSure', () => {
+    const over: Thresholds = { ...T, modelOverSure: 0.8 };
+    const sureModel = () => ranking(['stock.query', 0.85], ['help', 0.1]);
+    expect(combine(parsed('help', 0.95), sureModel, over, noSlots)).toMatchObject({
+      intent: 'stock.query',
+      source: 'model',
+    });
+    expect(combine(parsed('help', 0.95), () => ranking(['stock.query', 0.7]), over, noSlots)).toMatchObject({
+      intent: 'help',
+      source: 'rules',
+    });
+    expect(combine(parsed('help', 0.95), sureModel, T, noSlots)).toMatchObject({ intent: 'help', source: 'rules' });
+    const draft: ParseResult = { kind: 'parsed', intent: 'confirm', slots: {}, confidence: 0.95 };
+    expect(combine(draft, () => ranking(['deny', 0.99]), over, noSlots)).toMatchObject({ intent: 'confirm' });
+  });
+
+  it('reads no greeting into a message the rules did not recognise', () => {
+    const r = combine(
+      { kind: 'unknown', confidence: 0.3, reason: 'no_match' },
+      () => ranking(['greeting', 0.7]),
+      T,
+      noSlots,
+    );
+    expect(r).toMatchObject({ kind: 'unknown', source: 'model' });
+  });
+
+  it('takes a need category from the category model only at categoryOver', () => {
+    const need: NluResult = { kind: 'parsed', intent: 'need.submit', slots: { category: 'other' }, confidence: 0.95 };
+    const cats = () => ranking(['training', 0.6], ['other', 0.3]);
+    expect(withCategory(need, cats, { ...T, categoryOver: 0.5 })).toMatchObject({ slots: { category: 'training' } });
+    expect(withCategory(need, cats, { ...T, categoryOver: 0.7 })).toMatchObject({ slots: { category: 'other' } });
+    expect(withCategory(need, cats, T)).toMatchObject({ slots: { category: 'other' } });
+    const help: NluResult = { kind: 'parsed', intent: 'help', slots: {}, confidence: 0.95 };
+    expect(withCategory(help, cats, { ...T, categoryOver: 0 })).toEqual(help);
   });
 
   it('never lets the model overrule a rule veto (injection, negation, manager words from a dealer)', () => {

@@ -1,6 +1,9 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { type IntentModel, type Scored, type Thresholds, shippedIntentModel } from './intent.model.js';
-import { parseIntent } from './intent.rules.js';
+import { parseIntent, slotsForIntent } from './intent.rules.js';
+
+/** The rules' slots for the intent the model chose (the seam between the two). */
+export { slotsForIntent };
 import {
   type Ambiguity,
   INTENTS,
@@ -34,29 +37,12 @@ export type NluResult = ParseResult & {
 export const HIGH_PRECISION = 0.9;
 
 /** Rule reasons for `unknown` that no model may overrule. */
-const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty']);
+const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed']);
 
+/** Sure rule readings of a waiting draft: the rules read the draft change itself, the model only its wording. */
+const STRUCTURAL = new Set<string>(['order.modify', 'confirm', 'deny']);
 const KNOWN = new Set<string>(INTENTS);
 const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
-
-/**
- * The rules' slots for a given intent. Temporary seam until the rules expose `slotsForIntent`: the rules'
- * own parse supplies the entities; a stock question carries products only.
- */
-export function slotsForIntent(
-  intent: Intent,
-  text: string,
-  ctx: ParseContext,
-  matcher: CatalogMatcher,
-): { slots: Slots; ambiguities: Ambiguity[] } {
-  const r = parseIntent(text, ctx, matcher);
-  if (r.kind === 'unknown') return { slots: {}, ambiguities: [] };
-  const ambiguities = r.kind === 'ambiguous' ? r.ambiguities : [];
-  if (intent === 'stock.query' && r.slots.items) {
-    return { slots: { items: r.slots.items.map((i) => ({ sku: i.sku })) }, ambiguities };
-  }
-  return { slots: r.slots, ambiguities };
-}
 
 export interface ParserDeps {
   matcher: CatalogMatcher;
@@ -73,13 +59,25 @@ export function parse(
 ): NluResult {
   const r = parseIntent(text, ctx, matcher);
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
-  if (!model || !model.knows(ctx.awaiting)) return r;
-  return combine(
+  if (!model?.knows(ctx.awaiting)) return r;
+  const result = combine(
     r,
     () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
     model.thresholds,
     (intent) => slotsForIntent(intent, text, ctx, matcher),
   );
+  return withCategory(result, () => model.categories?.rank(text, ctx, matcher) ?? [], model.thresholds);
+}
+
+/**
+ * A need's category: the rules know keywords (漏水 → after_sales), the category model the way stories are told
+ * ("导购讲不清楚产品" → training); where the model is at least `categoryOver` sure, its reading wins.
+ */
+export function withCategory(r: NluResult, rank: () => readonly Scored[], thresholds: Thresholds): NluResult {
+  if (r.kind === 'unknown' || r.intent !== 'need.submit' || thresholds.categoryOver === undefined) return r;
+  const top = rank()[0];
+  if (!top || top.p < thresholds.categoryOver || top.intent === r.slots.category) return r;
+  return { ...r, slots: { ...r.slots, category: top.intent as NonNullable<Slots['category']> } };
 }
 
 /** Intents the sender may have: identity comes from the channel, so a dealer never gets an am.* intent. */
@@ -99,19 +97,25 @@ export function combine(
   thresholds: Thresholds,
   slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
 ): NluResult {
-  const sure = Math.min(thresholds.rulesSure, HIGH_PRECISION);
-  if (r.kind === 'unknown' ? VETOES.has(r.reason ?? '') : r.confidence >= sure) {
-    return { ...r, source: 'rules' };
-  }
-  const alternatives = rank()
-    .slice(0, 2)
-    .map((s) => ({ intent: s.intent as Intent, p: s.p }));
+  if (r.kind === 'unknown' && VETOES.has(r.reason ?? '')) return { ...r, source: 'rules' };
+  const sure = r.kind !== 'unknown' && r.confidence >= Math.min(thresholds.rulesSure, HIGH_PRECISION);
+  // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
+  // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
+  const overSure = thresholds.modelOverSure ?? 1;
+  if (sure && (overSure >= 1 || STRUCTURAL.has(r.intent))) return { ...r, source: 'rules' };
+  const ranking = rank();
+  if (sure && (ranking[0]?.p ?? 0) < overSure) return { ...r, source: 'rules' };
+  const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
-  if (!top || top.intent === ruleIntent || top.p < thresholds.modelOverride) {
+  // A rule reading is overruled only by a model at least `modelOverride` sure; where the rules found nothing,
+  // the model's best guess is better than none (the dialogue asks back below `askBelow`).
+  const floor = r.kind === 'unknown' ? 0 : sure ? overSure : thresholds.modelOverride;
+  if (!top || top.intent === ruleIntent || top.p < floor) {
     return { ...r, alternatives, source: 'rules' };
   }
-  if (top.intent === 'unknown') {
+  // Greetings are a closed set the rules know; a message they did not recognise is no greeting ("无聊", "测试").
+  if (top.intent === 'unknown' || (top.intent === 'greeting' && r.kind === 'unknown')) {
     return { kind: 'unknown', confidence: top.p, reason: 'model', alternatives, source: 'model' };
   }
   const { slots, ambiguities } = slotsFor(top.intent);
