@@ -12,6 +12,7 @@ import { KyselyConversationStore } from '../db/repositories/conversation.reposit
 import { KyselyDealerDirectory } from '../db/repositories/directory.repository.js';
 import { KyselyFollowupStore } from '../db/repositories/followups.repository.js';
 import { NeedsRepository, needsReport } from '../db/repositories/needs.repository.js';
+import { KyselyNluMissStore } from '../db/repositories/nlu-misses.repository.js';
 import { KyselyOrderStore } from '../db/repositories/order.repository.js';
 import { KyselyPipelineStatusReader } from '../db/repositories/outbox.repository.js';
 import { pipelineStores, pipelineUnitOfWork, turnUnitOfWork } from '../db/repositories/pipeline.stores.js';
@@ -61,6 +62,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     directory: new KyselyDealerDirectory(tx),
     content: new KyselyCareContent(tx),
     conversation: new KyselyConversationStore(tx),
+    nluMisses: new KyselyNluMissStore(tx),
     needsReport: (period) => needsReport(tx, period),
     pipelineStatus: new KyselyPipelineStatusReader(tx),
     followups: new KyselyFollowupStore(tx),

@@ -1,5 +1,6 @@
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
@@ -23,6 +24,8 @@ export interface Services {
   directory: DealerDirectory;
   content: CareContent;
   conversation: ConversationStore;
+  /** Messages the assistant did not understand, for HQ to label. */
+  nluMisses: NluMissStore;
   needsReport(period: { from: string; to: string; now: Date }): Promise<NeedsReport>;
   pipelineStatus: PipelineStatusReader;
   /** Follow-up items for account managers (messages the pipeline could not deliver or handle). */
