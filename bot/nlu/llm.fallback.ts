@@ -9,6 +9,8 @@ const LLM_CONFIDENCE = 0.7;
 /**
  * The LLM as a second opinion for messages the rules are unsure of. Its proposal has already been checked against
  * the schema, the sender's role and the catalog by the adapter; any failure means "no opinion" (the rules stand).
+ * It can never place anything: its slots carry no confirmation, so an order.place/order.modify proposal only
+ * shows a draft awaiting the dealer's own 确认.
  */
 export function llmFallback(llm: IntentLlm, catalog: () => CatalogMatcher): FallbackParser {
   return async (text, ctx) => {
@@ -16,6 +18,9 @@ export function llmFallback(llm: IntentLlm, catalog: () => CatalogMatcher): Fall
     const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
     const r = await llm.proposeIntent(text, { sender: ctx.sender, awaiting, today: shanghaiDate(ctx.now) }, hints);
     if (!r.ok || r.proposal.intent === 'unknown') return null;
+    // Only a clear yes or no read by the rules answers a waiting draft: the LLM never confirms or cancels one.
+    if (ctx.awaiting === 'order_confirm' && (r.proposal.intent === 'confirm' || r.proposal.intent === 'deny'))
+      return null;
     return { kind: 'parsed', intent: r.proposal.intent, slots: toSlots(r.proposal.slots), confidence: LLM_CONFIDENCE };
   };
 }

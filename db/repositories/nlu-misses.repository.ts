@@ -47,7 +47,12 @@ export class KyselyNluMissStore implements NluMissStore {
     const set =
       label === 'discard'
         ? { status: 'discarded', label_intent: null, label_slots: null, labelled_at: now }
-        : { status: 'labelled', label_intent: label.intent, label_slots: JSON.stringify(label.slots), labelled_at: now };
+        : {
+            status: 'labelled',
+            label_intent: label.intent,
+            label_slots: JSON.stringify(label.slots),
+            labelled_at: now,
+          };
     const r = await this.db
       .updateTable('nlu_misses')
       .set(set)
