@@ -2,13 +2,7 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import type { MissKind } from '../../core/conversation/misses.js';
 import { type NluResult, needsClarification, parse as nluParse, slotsForIntent } from '../nlu/parser.js';
-import {
-  type FallbackParser,
-  type Intent,
-  type ParseContext,
-  type ParseResult,
-  intentOf,
-} from '../nlu/nlu.types.js';
+import { type FallbackParser, type Intent, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
 import type { Services, TurnServices } from '../services.js';
