@@ -62,6 +62,8 @@ interface Turn {
   handlerText?: string;
   route?: IntentRoute;
   result?: TurnResult;
+  /** Misses so far, counting a clarification this message left unanswered. */
+  carriedMisses?: number;
   /** What the dialogue itself keeps for the next turn (its fields are forgotten unless set again). */
   dialog?: Pick<ConversationState, 'awaiting' | (typeof DIALOG_FIELDS)[number]>;
 }
@@ -135,7 +137,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         const result: ParseResult =
           ambiguities.length > 0 ? { kind: 'ambiguous', ...base, ambiguities } : { kind: 'parsed', ...base };
         t.resumed = { turn: { intent: answer.intent, slots, result }, text };
-      }
+      } else t.carriedMisses = (state.misses ?? 0) + 1; // the question went unanswered: a miss
     }
     return next();
   };
@@ -150,10 +152,11 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       t.parsed = applyDialoguePolicy(t.resumed.turn, state, t.resumed.text);
       return next();
     }
-    const result =
+    const read =
       prepared && prepared.awaiting === state.awaiting
         ? prepared.result
         : ruleParse(t.text, parseContext(sender, state, t.input.now));
+    const result = state.awaiting === 'order_confirm' ? onlyRulesAnswerDraft(read) : read;
     t.parsed = applyDialoguePolicy(
       { intent: intentOf(result), slots: result.kind === 'unknown' ? {} : result.slots, result },
       state,
@@ -173,10 +176,14 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     if (!pair) return next();
     const guesses = (r.alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
     await recordMiss(t, 'clarify', t.text, guesses);
-    const misses = (t.stored!.misses ?? 0) + 1;
-    if (misses >= MISSES_BEFORE_OFFER && (await offerHandoff(t, t.text))) return;
+    // The question is not a miss yet: leaving it unanswered is.
+    const misses = priorMisses(t);
     t.result = reply(commonReplies.clarifyIntent(describe(pair[0]), describe(pair[1])));
-    t.dialog = { awaiting: 'clarify_intent', clarify: { text: t.text, intents: pair, guesses }, misses };
+    t.dialog = {
+      awaiting: 'clarify_intent',
+      clarify: { text: t.text, intents: pair, guesses },
+      ...(misses ? { misses } : {}),
+    };
   };
 
   /** Who may ask what, as declared per intent in the registry. */
@@ -198,7 +205,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const guesses = ((r as NluResult).alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
     await recordMiss(t, 'unknown', t.text, guesses);
     if (!dialogFree(t.stored!)) return next();
-    const count = (t.stored!.misses ?? 0) + 1;
+    const count = priorMisses(t) + 1;
     if (count >= MISSES_BEFORE_OFFER && (await offerHandoff(t, t.text))) return;
     t.dialog = { misses: count };
     return next();
@@ -260,7 +267,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
 
   /** A miss answered with a fixed reply, or with the offer when it is the second in a row. */
   const missed = async (t: Turn, text: string, body: string): Promise<void> => {
-    const count = (t.stored!.misses ?? 0) + 1;
+    const count = priorMisses(t) + 1;
     if (count >= MISSES_BEFORE_OFFER && (await offerHandoff(t, text))) return;
     t.result = reply(body);
     t.dialog = { misses: count };
@@ -337,6 +344,26 @@ async function withRatingOwed(
 function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {
   const awaiting = state.awaiting && !DIALOG_AWAITING.has(state.awaiting) ? state.awaiting : undefined;
   return { sender, now, ...(awaiting ? { awaiting: awaiting as NonNullable<ParseContext['awaiting']> } : {}) };
+}
+
+/**
+ * Only the rules' clear yes or no answers a waiting draft: a 确认/取消 the model or the LLM guessed (gibberish reads
+ * as "confirm" at p≈0.3 in this context) is not understood, and the draft keeps waiting.
+ */
+function onlyRulesAnswerDraft(r: ParseResult): ParseResult {
+  if (r.kind === 'unknown' || (r.intent !== 'confirm' && r.intent !== 'deny')) return r;
+  if ((r as NluResult).source === 'rules') return r;
+  const { alternatives } = r as NluResult;
+  return {
+    kind: 'unknown',
+    confidence: r.confidence,
+    reason: 'unsure_answer',
+    ...(alternatives ? { alternatives } : {}),
+  } as NluResult;
+}
+
+function priorMisses(t: Turn): number {
+  return t.carriedMisses ?? t.stored!.misses ?? 0;
 }
 
 /** Nothing but the dialogue's own question is awaited: it may ask back or offer the account manager. */
