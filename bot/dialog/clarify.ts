@@ -6,6 +6,7 @@ import { intentDescriptions } from '../replies/common.replies.js';
 export const CLARIFY_FLOOR = 0.2;
 
 /** Unknown reasons that are refusals or no-context answers, never a question back. */
+const ANSWERS = new Set<string>(['confirm', 'deny']);
 const NO_QUESTION = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context']);
 
 /**
@@ -17,6 +18,8 @@ export function clarificationFor(r: NluResult, parserAsks: boolean): [Intent, In
   const guesses = (r.alternatives ?? []).filter((a) => a.intent !== 'unknown');
   const [a, b] = guesses;
   if (!a || !b || a.intent === b.intent) return null;
+  // 确认/取消 mean something only in their context, where the handlers answer them (a draft gone, nothing waiting).
+  if ([a, b].some((g) => ANSWERS.has(g.intent))) return null;
   if (parserAsks || (r.kind === 'unknown' && a.p >= CLARIFY_FLOOR)) return [a.intent, b.intent];
   return null;
 }
@@ -31,14 +34,9 @@ export type ClarifyAnswer = { kind: 'rejected' } | { kind: 'chosen'; intent: Int
 
 /**
  * Reads an answer to "您是想A，还是B？": "都不是", "第一个"/"第二个", or the words of one reading ("查库存", "下单",
- * also inside a longer answer "我是想查库存"). `parsedIntent` is the rules' reading of the answer itself, which
- * counts when it is one of the two. Anything else is a new message.
+ * also inside a longer answer "我是想查库存"). Anything else is a new message.
  */
-export function readClarifyAnswer(
-  text: string,
-  intents: readonly [Intent, Intent],
-  parsedIntent: () => Intent,
-): ClarifyAnswer {
+export function readClarifyAnswer(text: string, intents: readonly [Intent, Intent]): ClarifyAnswer {
   const t = clean(text);
   if (t === '') return { kind: 'other' };
   if (REJECT.test(t)) return { kind: 'rejected' };
@@ -49,8 +47,7 @@ export function readClarifyAnswer(
     return t.includes(d) || (t.length >= 2 && d.includes(t));
   });
   if (said.length === 1) return { kind: 'chosen', intent: said[0]! };
-  const parsed = parsedIntent();
-  if (intents.includes(parsed)) return { kind: 'chosen', intent: parsed };
+  // A whole request of its own ("N1002 类别改为售后") is a new message, never a reason to resume the old one.
   return { kind: 'other' };
 }
 

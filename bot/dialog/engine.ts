@@ -126,7 +126,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     if (state.awaiting === 'clarify_intent' && state.clarify) {
       const { text, intents, guesses } = state.clarify;
       const ctx = parseContext(t.identity!.kind, {}, t.input.now);
-      const answer = readClarifyAnswer(t.text, intents, () => intentOf(ruleParse(t.text, ctx)));
+      const answer = readClarifyAnswer(t.text, intents);
       if (answer.kind === 'rejected') {
         await recordMiss(t, 'rejected', text, guesses);
         return missed(t, text, commonReplies.clarifyRejected);
@@ -172,7 +172,10 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   const clarify: TurnStep<Turn> = async (t, next) => {
     const r = t.parsed!.result as NluResult;
     if (t.resumed || !dialogFree(t.stored!)) return next();
-    const pair = clarificationFor(r, needsClarification(r));
+    // The model's weak reading is asked back only where the rules found nothing at all.
+    const rulesBlank = () =>
+      nluParse(t.text, parseContext(t.identity!.kind, t.state!, t.input.now), deps.catalog(), null).kind === 'unknown';
+    const pair = clarificationFor(r, needsClarification(r) && rulesBlank());
     if (!pair) return next();
     const guesses = (r.alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
     await recordMiss(t, 'clarify', t.text, guesses);
@@ -287,7 +290,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         // An answer to the dialogue's own question needs no second opinion.
         if (state.awaiting === 'handoff_offer' && acceptsOffer(text)) return undefined;
         if (state.awaiting === 'clarify_intent' && state.clarify) {
-          const read = readClarifyAnswer(text, state.clarify.intents, () => intentOf(ruleParse(text, ctx)));
+          const read = readClarifyAnswer(text, state.clarify.intents);
           if (read.kind !== 'other') return undefined;
         }
         if (!unsure(ruleParse(text, ctx))) return undefined;
