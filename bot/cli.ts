@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   seed: async () => (await import('./cli/db.command.js')).seedCommand,
   chat: async () => (await import('./cli/chat.command.js')).chatCommand,
   'nlu-eval': async () => (await import('./cli/nlu-eval.command.js')).nluEvalCommand,
+  nlu: async () => (await import('./cli/nlu.command.js')).nluCommand,
   rebate: async () => (await import('./cli/rebate.command.js')).rebateCommand,
   policy: async () => (await import('./cli/policy.command.js')).policyCommand,
   needs: async () => (await import('./cli/needs.command.js')).needsCommand,

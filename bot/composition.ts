@@ -28,6 +28,7 @@ import { KyselyDealerDirectory } from '../db/repositories/directory.repository.j
 import { KyselyFollowupStore } from '../db/repositories/followups.repository.js';
 import { JobRunsRepository } from '../db/repositories/job-runs.repository.js';
 import { NeedsRepository, needsReport } from '../db/repositories/needs.repository.js';
+import { KyselyNluMissStore } from '../db/repositories/nlu-misses.repository.js';
 import { KyselyOrderStore } from '../db/repositories/order.repository.js';
 import { KyselyPipelineStatusReader } from '../db/repositories/outbox.repository.js';
 import { OutboxRetentionRepository } from '../db/repositories/outbox-retention.repository.js';
@@ -93,6 +94,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     contacts: new ContactLogService(new ContactLogRepository(tx)),
     content: new KyselyCareContent(tx),
     conversation: new KyselyConversationStore(tx),
+    nluMisses: new KyselyNluMissStore(tx),
     needsReport: (period) => needsReport(tx, period),
     pipelineStatus: new KyselyPipelineStatusReader(tx),
     followups: new KyselyFollowupStore(tx),

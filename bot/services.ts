@@ -3,6 +3,7 @@ import type { StatementService } from '../core/accounts/statement.service.js';
 import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
 import type { ContactLogService } from '../core/contacts/contact-log.service.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
@@ -40,6 +41,8 @@ export interface Services {
   contacts: ContactLogService;
   content: CareContent;
   conversation: ConversationStore;
+  /** Messages the assistant did not understand, for HQ to label. */
+  nluMisses: NluMissStore;
   needsReport(period: { from: string; to: string; now: Date }): Promise<NeedsReport>;
   pipelineStatus: PipelineStatusReader;
   /** Follow-up items for account managers (messages the pipeline could not deliver or handle). */

@@ -358,6 +358,23 @@ export interface JobRunsTable {
   result: ColumnType<unknown, string | undefined, string>;
 }
 
+/** Messages the assistant did not understand (core/conversation/misses.ts). */
+export interface NluMissesTable {
+  id: Generated<number>;
+  text: string;
+  kind: string;
+  sender_role: string;
+  dealer_code: string | null;
+  channel: string;
+  guesses: Json<Array<{ intent: string; p: number }>>;
+  status: ColumnType<string, string | undefined, string>;
+  label_intent: string | null;
+  label_slots: ColumnType<Record<string, unknown> | null, string | null | undefined, string | null>;
+  created_at: Timestamp;
+  labelled_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  exported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
 export interface ConversationStateTable {
   sender: string;
   state: Json<Record<string, unknown>>;
@@ -410,6 +427,7 @@ export interface Database {
   job_runs: JobRunsTable;
   care_deliveries: CareDeliveriesTable;
   conversation_state: ConversationStateTable;
+  nlu_misses: NluMissesTable;
   kf_cursors: KfCursorsTable;
   kf_sessions: KfSessionsTable;
 }

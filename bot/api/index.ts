@@ -4,6 +4,7 @@ import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
+import { nluRoutes } from './nlu.routes.js';
 import { policiesRoutes } from './policies.routes.js';
 
 export interface ApiDeps {
@@ -23,6 +24,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(policiesRoutes(deps));
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
+    await app.register(nluRoutes(deps));
     app.get('/api/status', async () => deps.services.pipelineStatus.counts());
   };
 }

@@ -44,6 +44,8 @@ function guardedServices(state?: object): { services: Services; touched: string[
     policies: trap('policies'),
     directory: trap('directory'),
     content: trap('content'),
+    // A manager command from a dealer is a message not understood: kept for HQ like any other.
+    nluMisses: trap('nluMisses', { add: async () => 1 }),
   } as unknown as Services;
   return { services, touched };
 }

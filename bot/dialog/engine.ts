@@ -1,23 +1,26 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
-import { parse as nluParse } from '../nlu/parser.js';
-import { type FallbackParser, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
+import type { MissKind } from '../../core/conversation/misses.js';
+import { type NluResult, needsClarification, parse as nluParse, slotsForIntent } from '../nlu/parser.js';
+import { type FallbackParser, type Intent, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
 import { commonReplies } from '../replies/common.replies.js';
 import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
+import { acceptsOffer, clarificationFor, describe, readClarifyAnswer } from './clarify.js';
 import { compose, type TurnStep } from './compose.js';
 import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
-import { type ConversationState, loadState, saveState } from './state.js';
-import type {
-  BoundIdentity,
-  CompleteHandlers,
-  IntentRoute,
-  MediaHandler,
-  ParsedTurn,
-  TurnContext,
-  TurnResult,
+import { type ConversationState, DIALOG_AWAITING, DIALOG_FIELDS, loadState, saveState } from './state.js';
+import {
+  type BoundIdentity,
+  type CompleteHandlers,
+  type IntentRoute,
+  type MediaHandler,
+  type ParsedTurn,
+  reply,
+  type TurnContext,
+  type TurnResult,
 } from './turn.js';
 
 export interface EngineDeps {
@@ -38,16 +41,32 @@ interface PreparedParse {
   result: ParseResult;
 }
 
+/** A second request of a message never confirms or cancels what the first one showed. */
+const NEVER_SECOND = new Set<Intent>(['confirm', 'deny', 'unknown']);
+
+/** Two messages in a row not understood offer the account manager. */
+const MISSES_BEFORE_OFFER = 2;
+
 /** One turn as it moves through the steps. */
 interface Turn {
   readonly input: StepInput<TurnServices>;
   readonly services: Services;
   readonly text: string;
   identity?: BoundIdentity;
+  /** The state as stored; `state` adds what is derived (a rating owed). */
+  stored?: ConversationState;
   state?: ConversationState;
+  /** The reading chosen by answering the bot's clarification, with the message it was about. */
+  resumed?: { turn: ParsedTurn; text: string };
   parsed?: ParsedTurn;
+  /** The text handlers see: the message, or the earlier one a clarification or offer was about. */
+  handlerText?: string;
   route?: IntentRoute;
   result?: TurnResult;
+  /** Misses so far, counting a clarification this message left unanswered. */
+  carriedMisses?: number;
+  /** What the dialogue itself keeps for the next turn (its fields are forgotten unless set again). */
+  dialog?: Pick<ConversationState, 'awaiting' | (typeof DIALOG_FIELDS)[number]>;
 }
 
 /**
@@ -87,10 +106,41 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   /** Loads what the conversation waits for; after the handler, keeps what it chose. */
   const state: TurnStep<Turn> = async (t, next) => {
     const { message, now } = t.input;
-    t.state = await turnState(t.services, t.identity!, message.sender, now);
+    t.stored = await loadState(t.services.conversation, message.sender, now);
+    t.state = await withRatingOwed(t.services, t.identity!, t.stored, now);
     await next();
-    const chosen = t.result?.state;
+    const chosen = nextState(t.stored, t.result?.state, t.dialog);
     if (chosen !== undefined) await saveState(t.services.conversation, message.sender, chosen, now);
+  };
+
+  /**
+   * Answers to the dialogue's own questions: "好" to the offer of the account manager hands off; an answer to
+   * "您是想A，还是B？" resumes the earlier message under the reading chosen ("都不是" is another miss). Anything else
+   * is a new message.
+   */
+  const answers: TurnStep<Turn> = async (t, next) => {
+    const state = t.stored!;
+    if (state.awaiting === 'handoff_offer' && state.offer && acceptsOffer(t.text)) {
+      const result: ParseResult = { kind: 'parsed', intent: 'human.handoff', slots: {}, confidence: 1 };
+      t.resumed = { turn: { intent: 'human.handoff', slots: {}, result }, text: state.offer.text };
+    }
+    if (state.awaiting === 'clarify_intent' && state.clarify) {
+      const { text, intents, guesses } = state.clarify;
+      const ctx = parseContext(t.identity!.kind, {}, t.input.now);
+      const answer = readClarifyAnswer(t.text, intents);
+      if (answer.kind === 'rejected') {
+        await recordMiss(t, 'rejected', text, guesses);
+        return missed(t, text, commonReplies.clarifyRejected);
+      }
+      if (answer.kind === 'chosen') {
+        const { slots, ambiguities } = slotsForIntent(answer.intent, text, ctx, deps.catalog());
+        const base = { intent: answer.intent, slots, confidence: 1 };
+        const result: ParseResult =
+          ambiguities.length > 0 ? { kind: 'ambiguous', ...base, ambiguities } : { kind: 'parsed', ...base };
+        t.resumed = { turn: { intent: answer.intent, slots, result }, text };
+      } else t.carriedMisses = (state.misses ?? 0) + 1; // the question went unanswered: a miss
+    }
+    return next();
   };
 
   const parse: TurnStep<Turn> = async (t, next) => {
@@ -98,10 +148,16 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const state = t.state!;
     // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
     const prepared = t.input.prepared as PreparedParse | undefined;
-    const result =
+    if (t.resumed) {
+      t.handlerText = t.resumed.text;
+      t.parsed = applyDialoguePolicy(t.resumed.turn, state, t.resumed.text);
+      return next();
+    }
+    const read =
       prepared && prepared.awaiting === state.awaiting
         ? prepared.result
         : ruleParse(t.text, parseContext(sender, state, t.input.now));
+    const result = state.awaiting === 'order_confirm' ? onlyRulesAnswerDraft(read) : read;
     t.parsed = applyDialoguePolicy(
       { intent: intentOf(result), slots: result.kind === 'unknown' ? {} : result.slots, result },
       state,
@@ -112,21 +168,56 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     return next();
   };
 
+  /**
+   * Low confidence asks back with the two likeliest readings instead of guessing — only while nothing else is
+   * awaited (a draft waiting for 确认 keeps its own context).
+   */
+  const clarify: TurnStep<Turn> = async (t, next) => {
+    const r = t.parsed!.result as NluResult;
+    if (t.resumed || !dialogFree(t.stored!)) return next();
+    // The model's weak reading is asked back only where the rules found nothing at all.
+    const rulesBlank = () =>
+      nluParse(t.text, parseContext(t.identity!.kind, t.state!, t.input.now), deps.catalog(), null).kind === 'unknown';
+    const pair = clarificationFor(r, needsClarification(r) && rulesBlank());
+    if (!pair) return next();
+    const guesses = (r.alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
+    await recordMiss(t, 'clarify', t.text, guesses);
+    // The question is not a miss yet: leaving it unanswered is.
+    const misses = priorMisses(t);
+    t.result = reply(commonReplies.clarifyIntent(describe(pair[0]), describe(pair[1])));
+    t.dialog = {
+      awaiting: 'clarify_intent',
+      clarify: { text: t.text, intents: pair, guesses },
+      ...(misses ? { misses } : {}),
+    };
+  };
+
   /** Who may ask what, as declared per intent in the registry. */
   const guard: TurnStep<Turn> = async (t, next) => {
-    const route = deps.handlers[t.parsed!.intent];
-    if (route.role === 'dealer' && t.identity!.kind !== 'dealer') {
-      t.result = { replies: [{ body: route.refusal }] };
+    const routed = routeFor(deps.handlers, t.parsed!, t.identity!);
+    if ('refusal' in routed) {
+      t.result = reply(routed.refusal);
       return;
     }
-    if (route.role === 'manager' && t.identity!.kind !== 'manager') {
-      // Manager commands from a dealer are just words the assistant does not know.
-      t.parsed = { ...t.parsed!, intent: 'unknown' };
-      t.route = deps.handlers.unknown;
-    } else t.route = route;
+    t.parsed = routed.turn;
+    t.route = routed.route;
     return next();
   };
 
+  /** A message not understood is kept for HQ; the second in a row offers the account manager. */
+  const misses: TurnStep<Turn> = async (t, next) => {
+    const r = t.parsed!.result;
+    if (t.parsed!.intent !== 'unknown' || (r.kind === 'unknown' && r.reason === 'no_context')) return next();
+    const guesses = ((r as NluResult).alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
+    await recordMiss(t, 'unknown', t.text, guesses);
+    if (!dialogFree(t.stored!)) return next();
+    const count = priorMisses(t) + 1;
+    if (count >= MISSES_BEFORE_OFFER && (await offerHandoff(t, t.text))) return;
+    t.dialog = { misses: count };
+    return next();
+  };
+
+  /** The first request's handler, then each further request of the message, answered in one reply. */
   const handle: TurnStep<Turn> = async (t) => {
     const { message, now, notifier } = t.input;
     const identity = t.identity!;
@@ -134,27 +225,79 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       services: t.services,
       identity,
       message,
-      text: t.text,
+      text: t.handlerText ?? t.text,
       now,
       notifier,
       state: t.state!,
       catalog: deps.catalog(),
       markdown: identity.channel === 'wecom',
     };
-    t.result = await dispatch(t.route!, ctx, t.parsed!);
+    const first = await dispatch(t.route!, ctx, t.parsed!);
+    const further = (t.parsed!.slots.also ?? []).filter((a) => !NEVER_SECOND.has(a.intent));
+    if (further.length === 0) {
+      t.result = first;
+      return;
+    }
+    const results = [first];
+    for (const request of further) {
+      const result: ParseResult = { kind: 'parsed', intent: request.intent, slots: request.slots, confidence: 1 };
+      const routed = routeFor(deps.handlers, { intent: request.intent, slots: request.slots, result }, identity);
+      results.push('refusal' in routed ? reply(routed.refusal) : await dispatch(routed.route, ctx, routed.turn));
+    }
+    t.result = joinResults(results);
   };
 
-  const turn = compose<Turn>(media, identity, state, parse, guard, handle);
+  /** Keeps a miss: the text, the sender's role (and dealer code), the guesses, the time and the channel. */
+  const recordMiss = async (t: Turn, kind: MissKind, text: string, guesses: Array<{ intent: string; p: number }>) => {
+    const identity = t.identity!;
+    await t.services.nluMisses.add({
+      text,
+      kind,
+      senderRole: identity.kind,
+      dealerCode: identity.kind === 'dealer' ? identity.dealerCode : null,
+      channel: identity.channel,
+      guesses,
+      at: t.input.now,
+    });
+  };
+
+  /** The second miss in a row: offers the dealer's account manager. False for a manager (nobody to offer). */
+  const offerHandoff = async (t: Turn, text: string): Promise<boolean> => {
+    const identity = t.identity!;
+    if (identity.kind !== 'dealer') return false;
+    const name = (await t.services.directory.managerName(identity.managerCode)) ?? '';
+    t.result = reply(commonReplies.offerHandoff(name));
+    t.dialog = { awaiting: 'handoff_offer', offer: { text } };
+    return true;
+  };
+
+  /** A miss answered with a fixed reply, or with the offer when it is the second in a row. */
+  const missed = async (t: Turn, text: string, body: string): Promise<void> => {
+    const count = priorMisses(t) + 1;
+    if (count >= MISSES_BEFORE_OFFER && (await offerHandoff(t, text))) return;
+    t.result = reply(body);
+    t.dialog = { misses: count };
+  };
+
+  const turn = compose<Turn>(media, identity, state, answers, parse, clarify, guard, misses, handle);
 
   const prepare: ConversationStep<TurnServices>['prepare'] = deps.fallback
     ? async ({ services: turnServices, message, identity, now }) => {
         if (message.msgType !== 'text' || identity.kind === 'unbound') return undefined;
         // Reads only, so the services' own notifier is never used.
         const services = turnServices();
-        const state = await turnState(services, identity, message.sender, now);
+        const stored = await loadState(services.conversation, message.sender, now);
+        const state = await withRatingOwed(services, identity, stored, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
-        if (pickedTurn(state, text) || !unsure(ruleParse(text, ctx))) return undefined;
+        if (pickedTurn(state, text)) return undefined;
+        // An answer to the dialogue's own question needs no second opinion.
+        if (state.awaiting === 'handoff_offer' && acceptsOffer(text)) return undefined;
+        if (state.awaiting === 'clarify_intent' && state.clarify) {
+          const read = readClarifyAnswer(text, state.clarify.intents);
+          if (read.kind !== 'other') return undefined;
+        }
+        if (!unsure(ruleParse(text, ctx))) return undefined;
         const proposal = await deps.fallback!(text, ctx).catch(() => null);
         if (!proposal || proposal.kind === 'unknown') return undefined;
         return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;
@@ -193,26 +336,100 @@ function dispatch(route: IntentRoute, ctx: TurnContext, turn: ParsedTurn): Promi
 }
 
 /** The stored conversation state, plus a rating a dealer owes when nothing else is awaited. */
-async function turnState(
+async function withRatingOwed(
   services: Services,
   identity: BoundIdentity,
-  sender: string,
+  state: ConversationState,
   now: Date,
 ): Promise<ConversationState> {
-  const state = await loadState(services.conversation, sender, now);
   if (state.awaiting || identity.kind !== 'dealer') return state;
   const needId = await services.needs.pendingRating(identity.dealerCode, now);
   return needId === undefined ? state : { ...state, awaiting: 'need_rating', needId };
 }
 
+/** The parser's context: the dialogue's own questions are answered before parsing, so they are no context. */
 function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {
+  const awaiting = state.awaiting && !DIALOG_AWAITING.has(state.awaiting) ? state.awaiting : undefined;
   return {
     sender,
     now,
-    ...(state.awaiting ? { awaiting: state.awaiting } : {}),
+    ...(awaiting ? { awaiting: awaiting as NonNullable<ParseContext['awaiting']> } : {}),
     ...(state.candidates ? { candidates: state.candidates } : {}),
   };
 }
+
+/**
+ * Only the rules' clear yes or no answers a waiting draft: a 确认/取消 the model or the LLM guessed (gibberish reads
+ * as "confirm" at p≈0.3 in this context) is not understood, and the draft keeps waiting.
+ */
+function onlyRulesAnswerDraft(r: ParseResult): ParseResult {
+  if (r.kind === 'unknown' || (r.intent !== 'confirm' && r.intent !== 'deny')) return r;
+  if ((r as NluResult).source === 'rules') return r;
+  const { alternatives } = r as NluResult;
+  return {
+    kind: 'unknown',
+    confidence: r.confidence,
+    reason: 'unsure_answer',
+    ...(alternatives ? { alternatives } : {}),
+  } as NluResult;
+}
+
+function priorMisses(t: Turn): number {
+  return t.carriedMisses ?? t.stored!.misses ?? 0;
+}
+
+/** Nothing but the dialogue's own question is awaited: it may ask back or offer the account manager. */
+function dialogFree(stored: ConversationState): boolean {
+  return !stored.awaiting || DIALOG_AWAITING.has(stored.awaiting);
+}
+
+/**
+ * The state to save after a turn, or undefined to leave the stored one. The handler's choice wins; the dialogue's
+ * fields (clarification, misses, offer) last only while a turn sets them again.
+ */
+export function nextState(
+  stored: ConversationState,
+  chosen: ConversationState | undefined,
+  dialog: Turn['dialog'],
+): ConversationState | undefined {
+  const owned = DIALOG_FIELDS.some((f) => stored[f] !== undefined) || DIALOG_AWAITING.has(stored.awaiting ?? '');
+  if (chosen === undefined && !owned && !dialog) return undefined;
+  const base: ConversationState = { ...(chosen ?? stored) };
+  for (const f of DIALOG_FIELDS) delete base[f];
+  if (base.awaiting && DIALOG_AWAITING.has(base.awaiting)) delete base.awaiting;
+  return { ...base, ...dialog };
+}
+
+/** The guard's decision for one request: a refusal, or the route (a manager command from a dealer is `unknown`). */
+function routeFor(
+  handlers: CompleteHandlers,
+  turn: ParsedTurn,
+  identity: BoundIdentity,
+): { refusal: string } | { route: IntentRoute; turn: ParsedTurn } {
+  const route = handlers[turn.intent];
+  if (route.role === 'dealer' && identity.kind !== 'dealer') return { refusal: route.refusal };
+  if (route.role === 'manager' && identity.kind !== 'manager') {
+    // Manager commands from a dealer are just words the assistant does not know.
+    return { route: handlers.unknown, turn: { ...turn, intent: 'unknown' } };
+  }
+  return { route, turn };
+}
+
+/**
+ * The answers of a message's requests as one reply, a blank line between them. The first request's state wins
+ * unless it is empty (then a later one's, e.g. a draft shown by the second).
+ */
+function joinResults(results: readonly TurnResult[]): TurnResult {
+  const replies = results.flatMap((r) => r.replies);
+  const body = replies.map((r) => r.body).join('\n\n');
+  // A rephrase would reword one part only: the joined answer keeps the templates.
+  const joined: StepReply = { body, ...(replies.some((r) => r.format === 'markdown') ? { format: 'markdown' } : {}) };
+  const filled = results.find((r) => r.state !== undefined && Object.keys(r.state).length > 0)?.state;
+  const state = filled ?? results[0]?.state;
+  return { replies: body === '' ? [] : [joined], ...(state !== undefined ? { state } : {}) };
+}
+
+const round = (p: number) => Math.round(p * 1000) / 1000;
 
 function nonText(msgType: string): StepReply[] {
   if (msgType === 'event') return [];

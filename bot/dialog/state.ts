@@ -1,10 +1,14 @@
 import type { ConversationStore } from '../../core/conversation/ports.js';
-import type { Awaiting } from '../nlu/nlu.types.js';
+import type { Awaiting, Intent } from '../nlu/nlu.types.js';
 import type { PickList } from './picks.js';
+
+/** What the dialogue itself waits for (beside the parser's contexts): an answer to its clarification or offer. */
+export type DialogAwaiting = 'clarify_intent' | 'handoff_offer';
+export const DIALOG_AWAITING: ReadonlySet<string> = new Set<DialogAwaiting>(['clarify_intent', 'handoff_offer']);
 
 /** What the conversation waits for, per sender. Forgotten after 30 minutes of silence. */
 export interface ConversationState {
-  awaiting?: Awaiting;
+  awaiting?: Awaiting | DialogAwaiting;
   /** The draft shown and awaiting 确认/取消/changes. */
   draftId?: string;
   /** The draft the conversation last dealt with, once nothing awaits it (placed, expired): "确认" can be answered. */
@@ -17,7 +21,16 @@ export interface ConversationState {
   candidates?: string[];
   /** A numbered list the bot showed (dealers found by name, courses): "第二个" picks from it. */
   pick?: PickList;
+  /** clarify_intent: the message asked about and its two likeliest readings, likeliest first. */
+  clarify?: { text: string; intents: [Intent, Intent]; guesses: Array<{ intent: string; p: number }> };
+  /** Messages not understood in a row; the second offers the account manager. */
+  misses?: number;
+  /** handoff_offer: the last message not understood, passed on to the account manager on "好". */
+  offer?: { text: string };
 }
+
+/** The fields the dialogue owns; a turn that does not set them again forgets them. */
+export const DIALOG_FIELDS = ['clarify', 'misses', 'offer'] as const;
 
 export const STATE_TTL_MS = 30 * 60_000;
 

@@ -22,14 +22,18 @@ const LLM_CONFIDENCE = 0.7;
 /**
  * The LLM as a second opinion for messages the rules are unsure of. Its proposal has already been checked against
  * the schema, the sender's role and the catalog by the adapter; any failure means "no opinion" (the rules stand).
+ * It can never place anything: its slots carry no confirmation, so an order.place/order.modify proposal only
+ * shows a draft awaiting the dealer's own 确认.
  */
 export function llmFallback(llm: IntentProposer, catalog: () => CatalogMatcher): FallbackParser {
   return async (text, ctx) => {
     const hints = catalog().products.map((p) => ({ sku: p.sku, name: p.name, aliases: p.aliases }));
     const awaiting = ctx.awaiting === 'order_confirm' || ctx.awaiting === 'need_rating' ? ctx.awaiting : null;
     const r = await llm.proposeIntent(text, { sender: ctx.sender, awaiting, today: shanghaiDate(ctx.now) }, hints);
-    // The LLM never confirms a draft by itself: only the dealer's own clear yes (rules) places an order.
-    if (!r.ok || r.proposal.intent === 'unknown' || r.proposal.intent === 'confirm') return null;
+    if (!r.ok || r.proposal.intent === 'unknown') return null;
+    // The LLM never confirms anything by itself, nor cancels a waiting draft: only the rules' clear yes or no does.
+    if (r.proposal.intent === 'confirm') return null;
+    if (ctx.awaiting === 'order_confirm' && r.proposal.intent === 'deny') return null;
     return { kind: 'parsed', intent: r.proposal.intent, slots: toSlots(r.proposal.slots), confidence: LLM_CONFIDENCE };
   };
 }

@@ -1,5 +1,6 @@
 import type { Course } from '../../core/care/content.port.js';
 import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
+import type { Intent } from '../../core/common/intents.js';
 
 const courseTime = (d: Date) =>
   d.toLocaleString('zh-CN', {
@@ -60,4 +61,48 @@ export const commonReplies = {
   noCases: '暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。',
   cases: (cases: ReadonlyArray<{ title: string; body: string }>) =>
     `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】\n${c.body}`).join('\n\n')}`,
+  // ---- clarification and misses (dialog engine)
+  /** The bot's question with the two likeliest readings of a message. */
+  clarifyIntent: (first: string, second: string) =>
+    `您是想${first}，还是${second}？直接回“${first}”或“${second}”就行，都不是请回“都不是”。`,
+  clarifyRejected: '抱歉没理解对。麻烦换个说法再说一次，例如“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”。',
+  offerHandoff: (managerName: string) =>
+    `抱歉，我还是没弄明白。要不要我请您的客户经理${managerName}联系您？回复“好”即可。`,
+};
+
+/** What each intent is, said short enough to ask "您是想…，还是…？" (clarification answers match these words). */
+export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
+  'order.place': '下单',
+  'order.modify': '改单',
+  confirm: '确认订单',
+  deny: '取消这次操作',
+  'order.status': '查订单',
+  'order.cancel': '取消订单',
+  'order.reorder': '按上次再下一单',
+  'stock.query': '查库存',
+  'replenish.advice': '要补货建议',
+  'need.submit': '提需求',
+  'need.status': '查需求进度',
+  'need.rate': '给服务打分',
+  'policy.explain': '问政策怎么算',
+  'rebate.progress': '查返利进度',
+  'policy.list': '看有哪些政策',
+  'training.list': '看培训课程',
+  'case.request': '看经销商案例',
+  'account.bind': '绑定账号',
+  'human.handoff': '找客户经理',
+  greeting: '打个招呼',
+  help: '看看我能做什么',
+  'am.need.claim': '认领需求',
+  'am.need.resolve': '办结需求',
+  'am.need.transfer': '转交需求',
+  'am.dealer.lookup': '查经销商',
+  'account.statement': '看对账单',
+  'tier.query': '查等级',
+  'training.enrol': '报名培训',
+  'campaign.join': '参加活动',
+  'trend.query': '看销售趋势',
+  'sales.query': '查销量',
+  'am.need.list': '看待处理的需求',
+  'am.contact.log': '记录拜访',
 };

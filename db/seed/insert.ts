@@ -77,6 +77,7 @@ export const DATA_TABLES = [
   'kf_sessions',
   'kf_cursors',
   'conversation_state',
+  'nlu_misses',
   'care_deliveries',
   'job_runs',
   'manager_contacts',
