@@ -21,7 +21,9 @@ export function applyDialoguePolicy(turn: ParsedTurn, state: ConversationState, 
       return { ...turn, intent: 'order.modify' };
     }
   }
-  if (turn.intent === 'order.modify' && state.awaiting !== 'clarify_product' && !turn.slots.question) {
+  // While a draft waits, the orders handler answers such a question from the draft (with the rules' reading).
+  const draftWaits = state.awaiting === 'order_confirm' && !!state.draftId;
+  if (turn.intent === 'order.modify' && state.awaiting !== 'clarify_product' && !turn.slots.question && !draftWaits) {
     const noQty = (turn.slots.items ?? []).every((i) => i.qty === undefined) && !turn.slots.date;
     if (noQty && !turn.slots.change && STOCK_QUESTION.test(normalize(text))) return { ...turn, intent: 'stock.query' };
   }

@@ -13,6 +13,7 @@ import {
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
+import { parseIntent } from '../nlu/intent.rules.js';
 import { normalize } from '../nlu/normalize.js';
 import type { Ambiguity, DraftQuestion, ItemSlot, Slots } from '../nlu/nlu.types.js';
 import { UNITS } from '../nlu/nlu.types.js';
@@ -252,6 +253,15 @@ async function answerQuestion(
   }
 }
 
+/**
+ * The question the rules read in a message the model took for a draft change without a change ("那个T80呢",
+ * "明天能送到吗"): the model chose the intent and its slots carry no question, yet the draft must not move.
+ */
+function rulesQuestion(ctx: DealerTurn): DraftQuestion | undefined {
+  const r = parseIntent(ctx.text, { sender: 'dealer', now: ctx.now, awaiting: 'order_confirm' }, ctx.catalog);
+  return r.kind === 'unknown' ? undefined : r.slots.question;
+}
+
 /** "SO… 改成40套": a placed order is never edited by chat; the dealer hears how to change it. */
 async function placedOrderChange(ctx: DealerTurn, orderNo: string): Promise<TurnResult> {
   const order = await ctx.services.orders.order(ctx.identity.dealerCode, orderNo);
@@ -272,7 +282,8 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   const current = await svc.showDraft(ctx.identity.dealerCode, draftId, ctx.now);
   if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
   if (NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
-  const { change, question } = turn.slots;
+  const { change } = turn.slots;
+  const question = turn.slots.question ?? (change ? undefined : rulesQuestion(ctx));
   if (!change) {
     // A draft changes only on an explicit change: a question is answered, anything else is asked back.
     if (question) return answerQuestion(ctx, question, turn.slots.items, current.view);

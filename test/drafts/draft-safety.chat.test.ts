@@ -141,7 +141,8 @@ describe('placed orders', () => {
     expect(change).toContain(`取消 ${orderNo}`);
     const ask = await one(FX.townHoldout, `取消${orderNo}`);
     expect(ask).toContain(`确认取消订单 ${orderNo} 吗？高性价比塑钢窗 S30 × 30套，合计 ¥12,600`);
-    expect(await one(FX.townHoldout, '不')).toContain(`订单 ${orderNo} 保留`);
+    // "不取消": only the rules' clear no answers a waiting question (a bare "不" is the model's guess alone).
+    expect(await one(FX.townHoldout, '不取消')).toContain(`订单 ${orderNo} 保留`);
     // A new order while the cancel question waits is a new draft, and "确认" then places it, not the cancel.
     await one(FX.townHoldout, `取消${orderNo}`);
     expect(await one(FX.townHoldout, 'S30 40套')).toContain('高性价比塑钢窗 S30 × 40套');

@@ -240,6 +240,8 @@ describe('manager shorthand', () => {
   it('a dealer sending manager words gets "not understood", and no manager data', async () => {
     for (const text of ['我手上还有哪些没处理', '认领 N1001', '找下老王建材']) {
       expect(await one(IX.coreDealer, text)).toBe(commonReplies.unknown('dealer'));
+      // An understood message between them: a second miss in a row would offer the account manager instead.
+      await one(IX.coreDealer, '你好');
     }
     // No pick was left behind for the dealer.
     expect(await one(IX.coreDealer, '第二个')).not.toContain('D0106');
