@@ -4,7 +4,6 @@ import { createInterface } from 'node:readline/promises';
 import type { Miss, NluMissStore } from '../../core/conversation/misses.js';
 import { INTENTS, type Intent } from '../../core/common/intents.js';
 import { slotsSchema } from '../../core/common/slots.js';
-import { withServices } from '../composition.js';
 import { type CliCommand, type CliIo, parseCommandArgs } from './command.types.js';
 
 /** The training corpus `npm run nlu:train` reads. */
@@ -110,7 +109,7 @@ export const nluCommand: CliCommand = {
   name: 'nlu',
   usage:
     'nlu label [--id N --intent X [--slots JSON]] | nlu export [--out FILE]   label missed messages, add them to the corpus',
-  async run(args, config, io) {
+  async run(args, _config, io, host) {
     const parsed = parseCommandArgs(
       args,
       { id: { type: 'string' }, intent: { type: 'string' }, slots: { type: 'string' }, out: { type: 'string' } },
@@ -130,7 +129,7 @@ export const nluCommand: CliCommand = {
       io.err('not a terminal: give --id N --intent X [--slots JSON]');
       return 2;
     }
-    return withServices(config, async ({ services }) => {
+    return host.withServices(async ({ services }) => {
       const store = services.nluMisses;
       if (sub === 'export') {
         const r = await exportMisses(store, out ?? CORPUS_PATH, new Date());
