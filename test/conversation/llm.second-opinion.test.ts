@@ -76,14 +76,15 @@ describe('llmFallback', () => {
   });
   const matcher = () => new CatalogMatcher([]);
 
-  it('gives no opinion on a waiting draft (confirm/deny), and proposes otherwise', async () => {
+  it('never proposes confirm, nor deny on a waiting draft, and proposes otherwise', async () => {
     const ctx = { sender: 'dealer' as const, now: TEST_NOW, awaiting: 'order_confirm' as const };
     expect(await llmFallback(proposing('confirm'), matcher)('嗯那就那样', ctx)).toBeNull();
     expect(await llmFallback(proposing('deny'), matcher)('嗯那就那样', ctx)).toBeNull();
     expect(await llmFallback(proposing('help'), matcher)('嗯那就那样', ctx)).toMatchObject({ intent: 'help' });
-    // With no draft waiting, a "confirm" is only a proposal (the handler answers that nothing awaits it).
-    expect(
-      await llmFallback(proposing('confirm'), matcher)('嗯那就那样', { sender: 'dealer', now: TEST_NOW }),
-    ).toMatchObject({ intent: 'confirm' });
+    // With no draft waiting the LLM still never confirms (only the rules' clear yes places an order); a "deny" is
+    // only a proposal there (the handler answers that nothing awaits it).
+    const free = { sender: 'dealer' as const, now: TEST_NOW };
+    expect(await llmFallback(proposing('confirm'), matcher)('嗯那就那样', free)).toBeNull();
+    expect(await llmFallback(proposing('deny'), matcher)('嗯那就那样', free)).toMatchObject({ intent: 'deny' });
   });
 });
