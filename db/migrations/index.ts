@@ -2,12 +2,14 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_need_ids.js';
 import * as m0003 from './0003_order_discount.js';
+import * as m0007 from './0007_imports.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_need_ids': m0002,
   '0003_order_discount': m0003,
+  '0007_imports': m0007,
 };
 
 export const migrationProvider: MigrationProvider = {
