@@ -47,7 +47,8 @@ export async function openImportFile(
   const format = formatOf(path);
   if (!format) throw new UnsupportedImportFile(path);
   const scan = await scanFile(path);
-  if (format === 'xlsx') return { format, encoding: 'utf-8', sha256: scan.sha256, bytes: scan.bytes, items: parseXlsx(path) };
+  if (format === 'xlsx')
+    return { format, encoding: 'utf-8', sha256: scan.sha256, bytes: scan.bytes, items: parseXlsx(path) };
   const encoding = opts.encoding && opts.encoding !== 'auto' ? opts.encoding : scan.utf8 ? 'utf-8' : 'gbk';
   const text = decodeFile(path, encoding);
   return {

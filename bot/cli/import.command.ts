@@ -28,7 +28,14 @@ export interface ImportCommandDeps {
 
 type Parsed =
   | { kind: 'runs'; limit: number }
-  | { kind: 'import'; entity: (typeof IMPORT_ENTITIES)[number]; path: string; mode: ImportMode; encoding: TextEncodingName | 'auto'; who: string }
+  | {
+      kind: 'import';
+      entity: (typeof IMPORT_ENTITIES)[number];
+      path: string;
+      mode: ImportMode;
+      encoding: TextEncodingName | 'auto';
+      who: string;
+    }
   | { kind: 'usage'; message: string };
 
 function parse(args: string[]): Parsed {
@@ -45,9 +52,11 @@ function parse(args: string[]): Parsed {
     if (!Number.isInteger(limit) || limit < 1) return { kind: 'usage', message: '--limit must be a positive integer' };
     return { kind: 'runs', limit };
   }
-  if (first === undefined || path === undefined || extra.length > 0) return { kind: 'usage', message: 'ENTITY and FILE are required' };
+  if (first === undefined || path === undefined || extra.length > 0)
+    return { kind: 'usage', message: 'ENTITY and FILE are required' };
   if (!isImportEntity(first)) return { kind: 'usage', message: `unknown entity ${first}` };
-  if (values['dry-run'] && values.partial) return { kind: 'usage', message: '--dry-run and --partial exclude each other' };
+  if (values['dry-run'] && values.partial)
+    return { kind: 'usage', message: '--dry-run and --partial exclude each other' };
   const encoding = values.encoding ?? 'auto';
   if (encoding !== 'auto' && encoding !== 'utf-8' && encoding !== 'gbk') {
     return { kind: 'usage', message: '--encoding must be utf-8 or gbk' };

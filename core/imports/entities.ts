@@ -30,7 +30,13 @@ const cols = (required: string[], optional: string[] = []) => [
 ];
 
 /** A code that must name a known row of `kind`; fails with `unknown(code)` otherwise. */
-function known(r: RowReader, column: string, code: string | undefined, map: ReadonlyMap<string, string>, unknown: (c: string) => string) {
+function known(
+  r: RowReader,
+  column: string,
+  code: string | undefined,
+  map: ReadonlyMap<string, string>,
+  unknown: (c: string) => string,
+) {
   if (code !== undefined && !map.has(code)) r.fail(column, unknown(code));
 }
 
@@ -69,7 +75,8 @@ const managers: EntitySpec<ManagerRecord> = {
       if (!rec.regionalCode) continue;
       const role = roles.get(rec.regionalCode);
       if (role !== 'regional') {
-        const reason = role === undefined ? reasons.unknownManager(rec.regionalCode) : reasons.notRegional(rec.regionalCode);
+        const reason =
+          role === undefined ? reasons.unknownManager(rec.regionalCode) : reasons.notRegional(rec.regionalCode);
         errors.push({ line, column: 'regional_code', value: rec.regionalCode, reason });
       }
     }
@@ -90,7 +97,10 @@ const REGION_COLUMNS = ['province', 'city', 'county', 'market_level'];
 
 const dealers: EntitySpec<DealerRecord> = {
   entity: 'dealers',
-  columns: cols(['code', 'name', 'manager_code', ...REGION_COLUMNS, 'partnership_start'], ['tier', 'credit_limit', 'payment_terms_days']),
+  columns: cols(
+    ['code', 'name', 'manager_code', ...REGION_COLUMNS, 'partnership_start'],
+    ['tier', 'credit_limit', 'payment_terms_days'],
+  ),
   refs: ['managers'],
   whole: false,
   parse(r, refs) {
@@ -109,7 +119,18 @@ const dealers: EntitySpec<DealerRecord> = {
   },
   key: (d) => d.code,
   keyColumn: 'code',
-  compare: ['name', 'managerCode', 'province', 'city', 'county', 'marketLevel', 'partnershipStart', 'tier', 'creditLimitFen', 'paymentTermsDays'],
+  compare: [
+    'name',
+    'managerCode',
+    'province',
+    'city',
+    'county',
+    'marketLevel',
+    'partnershipStart',
+    'tier',
+    'creditLimitFen',
+    'paymentTermsDays',
+  ],
   defaults: { tier: 'regular', creditLimitFen: 0, paymentTermsDays: 30 },
 };
 
@@ -186,7 +207,19 @@ const products: EntitySpec<ProductRecord> = {
   },
   key: (p) => p.sku,
   keyColumn: 'sku',
-  compare: ['name', 'category', 'series', 'unit', 'listPriceFen', 'moq', 'orderMultiple', 'leadTimeDays', 'aliases', 'tags', 'active'],
+  compare: [
+    'name',
+    'category',
+    'series',
+    'unit',
+    'listPriceFen',
+    'moq',
+    'orderMultiple',
+    'leadTimeDays',
+    'aliases',
+    'tags',
+    'active',
+  ],
   defaults: { orderMultiple: 1, leadTimeDays: 14, aliases: [], tags: [], active: true },
 };
 
@@ -209,7 +242,8 @@ const prices: EntitySpec<PriceRecord> = {
   columns: cols(['sku', 'tier', 'price']),
   refs: ['skus'],
   whole: false,
-  parse: (r, refs) => valid(r, { sku: sku(r, refs)!, tier: r.oneOf('tier', TIERS)!, priceFen: r.fen('price', { positive: true })! }),
+  parse: (r, refs) =>
+    valid(r, { sku: sku(r, refs)!, tier: r.oneOf('tier', TIERS)!, priceFen: r.fen('price', { positive: true })! }),
   key: (p) => `${p.sku}|${p.tier}`,
   keyColumn: 'tier',
   compare: ['priceFen'],

@@ -22,7 +22,14 @@ export function parseDateTime(s: string): string | null {
   const m = DATE_TIME.exec(s);
   if (!m || !isDate(m[1]!)) return null;
   const [, day, hh, mm, ss = '00', zone] = m;
-  const offset = zone === undefined ? '+08:00' : zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const offset =
+    zone === undefined
+      ? '+08:00'
+      : zone === 'Z'
+        ? 'Z'
+        : zone.includes(':')
+          ? zone
+          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const t = new Date(`${day}T${hh}:${mm}:${ss}${offset}`);
   return Number.isNaN(t.getTime()) ? null : t.toISOString();
 }

@@ -108,7 +108,10 @@ export class ImportService {
       status === 'rejected'
         ? { rows: tally.counts.rows, inserted: 0, updated: 0, unchanged: 0, older: 0, removed: 0 }
         : tally.counts;
-    tally.errors.sort((a, b) => a.line - b.line);
+    // File order, and within a line the documented column order.
+    const position = new Map(spec.columns.map((c, i) => [c.name, i]));
+    const at = (e: RowError) => position.get(e.column) ?? spec.columns.length;
+    tally.errors.sort((a, b) => a.line - b.line || at(a) - at(b));
     await this.finish(runId, status, tally, counts);
     return { runId, entity: req.entity, status, ...counts, errors: tally.errors, errorCount: tally.errorCount };
   }
@@ -134,7 +137,9 @@ export class ImportService {
       if (item.kind === 'header') {
         const missing = spec.columns.filter((c) => c.required && !item.columns.includes(c.name));
         if (missing.length > 0) {
-          tally.add(missing.map((c) => ({ line: item.line, column: c.name, value: '', reason: reasons.missingColumn })));
+          tally.add(
+            missing.map((c) => ({ line: item.line, column: c.name, value: '', reason: reasons.missingColumn })),
+          );
           return; // every row would fail the same way
         }
         continue;

@@ -98,11 +98,17 @@ class KyselyImportWriter implements ImportWriter {
     const db = this.db;
     const pairs: { k: string; v: string }[] =
       kind === 'dealers'
-        ? await db.selectFrom('dealers').select(['code as k', sql<string>`''`.as('v')]).execute()
+        ? await db
+            .selectFrom('dealers')
+            .select(['code as k', sql<string>`''`.as('v')])
+            .execute()
         : kind === 'managers'
           ? await db.selectFrom('managers').select(['code as k', 'role as v']).execute()
           : kind === 'skus'
-            ? await db.selectFrom('products').select(['sku as k', sql<string>`''`.as('v')]).execute()
+            ? await db
+                .selectFrom('products')
+                .select(['sku as k', sql<string>`''`.as('v')])
+                .execute()
             : kind === 'stores'
               ? await db
                   .selectFrom('stores')
@@ -140,7 +146,10 @@ class KyselyImportWriter implements ImportWriter {
     return (loaders[entity] as (r: readonly EntityRecords[E][]) => Promise<EntityRecords[E][]>)(records);
   }
 
-  async apply<E extends ImportEntity>(entity: E, changes: ImportChanges<EntityRecords[E]>): Promise<{ removed: number }> {
+  async apply<E extends ImportEntity>(
+    entity: E,
+    changes: ImportChanges<EntityRecords[E]>,
+  ): Promise<{ removed: number }> {
     const appliers: { [K in ImportEntity]: (c: ImportChanges<EntityRecords[K]>) => Promise<number | undefined> } = {
       managers: (c) => this.applyManagers(c),
       dealers: (c) => this.applyDealers(c),
@@ -291,7 +300,9 @@ class KyselyImportWriter implements ImportWriter {
         join regions r on r.province = k.province and r.city = k.city and r.county = k.county
         on conflict (code) do update set name = excluded.name, manager_code = excluded.manager_code,
           region_id = excluded.region_id, partnership_start = excluded.partnership_start, tier = excluded.tier,
-          credit_limit_fen = excluded.credit_limit_fen, payment_terms_days = excluded.payment_terms_days`.execute(this.db);
+          credit_limit_fen = excluded.credit_limit_fen, payment_terms_days = excluded.payment_terms_days`.execute(
+        this.db,
+      );
     }
     return undefined;
   }
@@ -308,9 +319,14 @@ class KyselyImportWriter implements ImportWriter {
       birthday: string | null;
       is_primary: boolean;
     }>`select c.dealer_code, c.name, c.phone, c.birthday, c.is_primary from dealer_contacts c
-      join ${unnest('k', [['d', 'text'], ['p', 'text']], keys)} on c.dealer_code = k.d and c.phone = k.p`.execute(
-      this.db,
-    );
+      join ${unnest(
+        'k',
+        [
+          ['d', 'text'],
+          ['p', 'text'],
+        ],
+        keys,
+      )} on c.dealer_code = k.d and c.phone = k.p`.execute(this.db);
     return rows.map((r) => ({
       dealerCode: r.dealer_code,
       name: r.name,
@@ -763,10 +779,7 @@ class KyselyImportWriter implements ImportWriter {
       .selectFrom('orders')
       .select(['order_no', 'erp_bill_id'])
       .where((eb) =>
-        eb.or([
-          eb('erp_bill_id', 'in', ids),
-          ...(givenNos.length > 0 ? [eb('order_no', 'in', givenNos)] : []),
-        ]),
+        eb.or([eb('erp_bill_id', 'in', ids), ...(givenNos.length > 0 ? [eb('order_no', 'in', givenNos)] : [])]),
       )
       .execute();
     const byBill = new Map(existing.filter((o) => o.erp_bill_id).map((o) => [o.erp_bill_id!, o.order_no]));
@@ -987,11 +1000,7 @@ class KyselyImportWriter implements ImportWriter {
     const before = await this.db
       .selectFrom('payments')
       .select('receivable_bill_no')
-      .where(
-        'payment_no',
-        'in',
-        c.updates.map((p) => p.paymentNo).concat(['']),
-      )
+      .where('payment_no', 'in', c.updates.map((p) => p.paymentNo).concat(['']))
       .execute();
     await upsert(
       this.db,
