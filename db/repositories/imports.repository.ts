@@ -802,7 +802,8 @@ class KyselyImportWriter implements ImportWriter {
         )
         .returning('last_seq')
         .executeTakeFirstOrThrow();
-      dayBills.forEach((id, i) => orderNoOf.set(id, formatOrderNo(day, last_seq - dayBills.length + 1 + i)));
+      const first = last_seq - dayBills.length + 1;
+      for (const [i, id] of dayBills.entries()) orderNoOf.set(id, formatOrderNo(day, first + i));
     }
     // Headers; a status reached for the first time is stamped with the source's modified time.
     const headers = [...bills.entries()].map(([id, { head }]) => [
