@@ -20,10 +20,10 @@ create table import_runs (
 );
 create index import_runs_started on import_runs(started_at desc);
 
-alter table stores add column code text unique check (code ~ '^D[0-9]{4}-S[0-9]{2}$');
+alter table stores add column code text unique check (code ~ '^D[0-9]{4}-S([0-9]{2}|[1-9][0-9]{2})$');
 update stores s set code = s.dealer_code || '-S' || lpad(r.n::text, 2, '0')
   from (select id, row_number() over (partition by dealer_code order by id) as n from stores) r
-  where r.id = s.id and r.n <= 99;
+  where r.id = s.id and r.n <= 999;
 
 create table store_sales (
   store_code text not null references stores(code),
