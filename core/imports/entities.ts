@@ -259,8 +259,8 @@ const hqStock: EntitySpec<HqStockRecord> = {
   key: (s) => s.sku,
   keyColumn: 'sku',
   compare: ['onHand', 'modifiedAt'],
-  defaults: {},
-  modifiedAt: (s) => s.modifiedAt,
+  defaults: { modifiedAt: null },
+  modifiedAt: (s) => s.modifiedAt ?? null,
 };
 
 const dealerStock: EntitySpec<DealerStockRecord> = {
@@ -349,8 +349,8 @@ const orders: EntitySpec<OrderLineRecord> = {
   keyColumn: 'entry_id',
   // The SO number is ours once allocated: a later file without it (or with it) never renumbers the order.
   compare: ['billNo', 'dealerCode', 'status', 'placedAt', 'deliveryDate', 'sku', 'qty', 'unitPriceFen', 'modifiedAt'],
-  defaults: { billNo: null, orderNo: null, deliveryDate: null },
-  modifiedAt: (o) => o.modifiedAt,
+  defaults: { billNo: null, orderNo: null, deliveryDate: null, modifiedAt: null },
+  modifiedAt: (o) => o.modifiedAt ?? null,
   // Every line repeats its bill's header; a line that disagrees with the bill's first line is an error.
   checkAll(rows) {
     const first = new Map<string, OrderLineRecord>();
@@ -399,8 +399,8 @@ const receivables: EntitySpec<ReceivableRecord> = {
   key: (x) => x.billNo,
   keyColumn: 'bill_no',
   compare: ['dealerCode', 'orderNo', 'amountFen', 'dueDate', 'billDate', 'modifiedAt'],
-  defaults: { orderNo: null },
-  modifiedAt: (x) => x.modifiedAt,
+  defaults: { orderNo: null, modifiedAt: null },
+  modifiedAt: (x) => x.modifiedAt ?? null,
 };
 
 const payments: EntitySpec<PaymentRecord> = {
@@ -428,8 +428,8 @@ const payments: EntitySpec<PaymentRecord> = {
   key: (p) => p.paymentNo,
   keyColumn: 'payment_no',
   compare: ['dealerCode', 'receivableNo', 'amountFen', 'paidOn', 'modifiedAt'],
-  defaults: {},
-  modifiedAt: (p) => p.modifiedAt,
+  defaults: { modifiedAt: null },
+  modifiedAt: (p) => p.modifiedAt ?? null,
 };
 
 /** Every entity's column mapping and rules (documented in adapters/imports/README.md). */

@@ -85,7 +85,8 @@ export interface PriceRecord {
 export interface HqStockRecord {
   sku: string;
   onHand: number;
-  modifiedAt: string | null;
+  /** The source's modified time (ISO); undefined when the row has none. */
+  modifiedAt?: string | null;
 }
 
 /** One line of a dealer's stock snapshot on a date. */
@@ -120,7 +121,8 @@ export interface OrderLineRecord {
   sku: string;
   qty: number;
   unitPriceFen: number;
-  modifiedAt: string | null;
+  /** The source's modified time (ISO); undefined when the row has none. */
+  modifiedAt?: string | null;
 }
 
 export interface ReceivableRecord {
@@ -131,7 +133,8 @@ export interface ReceivableRecord {
   dueDate: string;
   /** The bill's date; defaults to the import time on insert. */
   billDate?: string;
-  modifiedAt: string | null;
+  /** The source's modified time (ISO); undefined when the row has none. */
+  modifiedAt?: string | null;
 }
 
 export interface PaymentRecord {
@@ -140,7 +143,8 @@ export interface PaymentRecord {
   receivableNo: string | null;
   amountFen: number;
   paidOn: string;
-  modifiedAt: string | null;
+  /** The source's modified time (ISO); undefined when the row has none. */
+  modifiedAt?: string | null;
 }
 
 export interface EntityRecords {

@@ -154,10 +154,10 @@ export class RowReader {
     return iso ?? this.fail(column, reasons.badDateTime);
   }
 
-  /** The source's modified time: null when the file has no such column or the cell is empty. */
-  modifiedAt(column = 'modified_at'): string | null {
-    if (this.raw(column) === '') return null;
-    return this.instant(column) ?? null;
+  /** The source's modified time; undefined (keep the stored one) when the file has no such column or cell. */
+  modifiedAt(column = 'modified_at'): string | undefined {
+    if (this.raw(column) === '') return undefined;
+    return this.instant(column);
   }
 
   bool(column: string): boolean | undefined {
