@@ -326,3 +326,44 @@ describe('npm run cli -- import (examples into an empty database, then every rul
     expect(rejected.errors).toHaveLength(6);
   });
 });
+
+describe('imports on the seeded K demo', () => {
+  let h: DatabaseHandle;
+  let dir: string;
+  beforeAll(async () => {
+    h = await openTestDatabase({ seeded: true });
+    dir = mkdtempSync(join(tmpdir(), 'gs-import-demo-'));
+  });
+  afterAll(async () => {
+    await h?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the demo seeds store codes D0001-S01 …, and a POS file for them sets the dealer sell-through', async () => {
+    const stores = await h.db.selectFrom('stores').select(['code', 'dealer_code']).orderBy('id').execute();
+    expect(stores.length).toBeGreaterThan(0);
+    for (const s of stores) expect(s.code).toMatch(new RegExp(`^${s.dealer_code}-S\\d{2,3}$`));
+    expect(stores[0]!.code).toBe(`${stores[0]!.dealer_code}-S01`);
+    const dealer = stores[0]!.dealer_code;
+    const own = stores.filter((s) => s.dealer_code === dealer).slice(0, 2);
+    const path = join(dir, 'pos.csv');
+    writeFileSync(
+      path,
+      `date,store_code,sku,qty,amount\n${own.map((s, i) => `2026-11-26,${s.code},KW-N60,${i + 2},${(i + 2) * 1560}`).join('\n')}\n`,
+    );
+    const out: string[] = [];
+    const code = await runImportCommand(['pos', path], {
+      store: new KyselyImportStore(h.db),
+      io: { out: (l) => out.push(l), err: () => {}, isTTY: false },
+    });
+    expect([code, JSON.parse(out.at(-1)!).inserted]).toEqual([0, own.length]);
+    const st = await h.db
+      .selectFrom('sell_through')
+      .select('qty')
+      .where('dealer_code', '=', dealer)
+      .where('sku', '=', 'KW-N60')
+      .where('day', '=', '2026-11-26')
+      .executeTakeFirstOrThrow();
+    expect(st.qty).toBe(own.length === 2 ? 5 : 2);
+  });
+});
