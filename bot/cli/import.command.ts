@@ -9,7 +9,7 @@ import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } f
 import type { CliCommand, CliIo } from './command.types.js';
 
 const USAGE =
-  'import ENTITY FILE [--dry-run] [--partial] [--encoding utf-8|gbk] [--who NAME] | import runs [--limit N]\n' +
+  'import ENTITY FILE [--dry-run] [--partial] [--encoding utf-8|gbk] [--who NAME] | import runs [--limit N] | import errors RUN\n' +
   `      ENTITY: ${IMPORT_ENTITIES.join(', ')}; FILE: .csv (UTF-8 or GBK), .xlsx, .ndjson`;
 
 /** The contract's last stdout line (DESIGN.md "Imports"): exactly these keys. */
@@ -28,6 +28,7 @@ export interface ImportCommandDeps {
 
 type Parsed =
   | { kind: 'runs'; limit: number }
+  | { kind: 'errors'; run: number }
   | {
       kind: 'import';
       entity: (typeof IMPORT_ENTITIES)[number];
@@ -51,6 +52,9 @@ function parse(args: string[]): Parsed {
     const limit = values.limit === undefined ? 20 : Number(values.limit);
     if (!Number.isInteger(limit) || limit < 1) return { kind: 'usage', message: '--limit must be a positive integer' };
     return { kind: 'runs', limit };
+  }
+  if (first === 'errors' && path !== undefined && /^\d+$/.test(path) && extra.length === 0) {
+    return { kind: 'errors', run: Number(path) };
   }
   if (first === undefined || path === undefined || extra.length > 0)
     return { kind: 'usage', message: 'ENTITY and FILE are required' };
@@ -79,6 +83,11 @@ const OPTIONS = {
   limit: { type: 'string' },
 } as const;
 
+function usage(message: string, io: CliIo): number {
+  io.err(`${message}\nusage: npm run cli -- ${USAGE}`);
+  return 2;
+}
+
 /**
  * `import ENTITY FILE …` and `import runs` against an ImportStore (tests hand in one on PGlite).
  * Exit codes: 0 applied (or a clean dry run), 1 rejected / errors in a dry run, 2 bad usage.
@@ -86,9 +95,15 @@ const OPTIONS = {
 export async function runImportCommand(args: string[], deps: ImportCommandDeps): Promise<number> {
   const { io } = deps;
   const p = parse(args);
-  if (p.kind === 'usage') {
-    io.err(`${p.message}\nusage: npm run cli -- ${USAGE}`);
-    return 2;
+  if (p.kind === 'usage') return usage(p.message, io);
+  if (p.kind === 'errors') {
+    const errors = await deps.store.runErrors(p.run);
+    if (errors === null) {
+      io.err(`no import run #${p.run}`);
+      return 1;
+    }
+    for (const e of errors) io.out(JSON.stringify(e));
+    return 0;
   }
   if (p.kind === 'runs') {
     const runs = await deps.store.listRuns(p.limit);
@@ -155,6 +170,9 @@ export const importCommand: CliCommand = {
   name: 'import',
   usage: USAGE,
   async run(args, config, io) {
+    // Bad usage is answered before the database is opened.
+    const p = parse(args);
+    if (p.kind === 'usage') return usage(p.message, io);
     const [{ withDatabase }, { KyselyImportStore }] = await Promise.all([
       import('./database.js'),
       import('../../db/repositories/imports.repository.js'),

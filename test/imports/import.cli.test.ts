@@ -324,6 +324,9 @@ describe('npm run cli -- import (examples into an empty database, then every rul
       .executeTakeFirstOrThrow();
     expect([rejected.error_count, rejected.file_sha256]).toEqual([6, expect.stringMatching(/^[0-9a-f]{64}$/)]);
     expect(rejected.errors).toHaveLength(6);
+    const listed = await cli('errors', String(rejected.id));
+    expect([listed.code, listed.out.map((l) => JSON.parse(l))]).toEqual([0, rejected.errors]);
+    expect((await cli('errors', '999999')).code).toBe(1);
   });
 });
 
