@@ -214,6 +214,8 @@ export interface PaymentsTable {
 /** Store POS daily sales (migration 0007); sell_through holds their per-dealer sums. */
 export interface StoreSalesTable {
   store_code: string;
+  /** The store code's dealer, kept here so a dealer's daily sum is one index range (migration 0007). */
+  dealer_code: string;
   sku: string;
   day: string;
   qty: number;

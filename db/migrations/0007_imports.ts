@@ -27,6 +27,7 @@ update stores s set code = s.dealer_code || '-S' || lpad(r.n::text, 2, '0')
 
 create table store_sales (
   store_code text not null references stores(code),
+  dealer_code text not null references dealers(code),
   sku text not null references products(sku),
   day date not null,
   qty int not null check (qty >= 0),
@@ -34,6 +35,7 @@ create table store_sales (
   primary key (store_code, sku, day)
 );
 create index store_sales_day on store_sales(day);
+create index store_sales_dealer on store_sales(dealer_code, sku, day);
 
 create table dealer_stock_snapshots (
   dealer_code text not null references dealers(code),

@@ -691,12 +691,13 @@ class KyselyImportWriter implements ImportWriter {
       'store_sales',
       [
         ['store_code', 'text'],
+        ['dealer_code', 'text'],
         ['sku', 'text'],
         ['day', 'date'],
         ['qty', 'int4'],
         ['amount_fen', 'int8'],
       ],
-      changed.map((p) => [p.storeCode, p.sku, p.day, p.qty, p.amountFen]),
+      changed.map((p) => [p.storeCode, p.dealerCode, p.sku, p.day, p.qty, p.amountFen]),
       ['store_code', 'sku', 'day'],
       ['qty', 'amount_fen'],
     );
@@ -713,8 +714,7 @@ class KyselyImportWriter implements ImportWriter {
           ],
           batch,
         )}
-        join stores st on st.dealer_code = t.d
-        join store_sales ss on ss.store_code = st.code and ss.sku = t.s and ss.day = t.day
+        join store_sales ss on ss.dealer_code = t.d and ss.sku = t.s and ss.day = t.day
         group by t.d, t.s, t.day
         on conflict (dealer_code, sku, day) do update set qty = excluded.qty`.execute(this.db);
     }
