@@ -43,10 +43,13 @@ async function main(): Promise<void> {
     const path = join(dir, 'pos.csv');
     await writePosFile(path, stores, skus, ROWS);
     global.gc?.();
-    const before = process.memoryUsage().rss;
+    const { rss: before, heapUsed: heapBefore } = process.memoryUsage();
     let peak = before;
+    let heapPeak = heapBefore;
     const timer = setInterval(() => {
-      peak = Math.max(peak, process.memoryUsage().rss);
+      const m = process.memoryUsage();
+      peak = Math.max(peak, m.rss);
+      heapPeak = Math.max(heapPeak, m.heapUsed);
     }, 50);
     const started = performance.now();
     const lines: string[] = [];
@@ -63,7 +66,8 @@ async function main(): Promise<void> {
         `rows          ${summary.rows.toLocaleString('en')} (${(statSync(path).size / MB).toFixed(1)} MB, ${stores.length} stores × ${skus.length} SKUs)`,
         `exit code     ${code}, inserted ${summary.inserted.toLocaleString('en')}, errors ${summary.errors.length}`,
         `time          ${seconds.toFixed(1)} s (${Math.round(summary.rows / seconds).toLocaleString('en')} rows/s)`,
-        `RSS           ${(before / MB).toFixed(0)} MB before, ${(peak / MB).toFixed(0)} MB peak (+${((peak - before) / MB).toFixed(0)} MB)`,
+        `RSS           ${(before / MB).toFixed(0)} MB before, ${(peak / MB).toFixed(0)} MB peak (+${((peak - before) / MB).toFixed(0)} MB, PGlite's WASM memory included)`,
+        `JS heap       ${(heapBefore / MB).toFixed(0)} MB before, ${(heapPeak / MB).toFixed(0)} MB peak (+${((heapPeak - heapBefore) / MB).toFixed(0)} MB)`,
       ].join('\n'),
     );
   } finally {

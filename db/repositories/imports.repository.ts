@@ -661,17 +661,20 @@ class KyselyImportWriter implements ImportWriter {
       day: string;
       qty: number;
       amount_fen: number;
-    }>`select s.store_code, k.dealer_code, s.sku, s.day, s.qty, s.amount_fen from store_sales s
-      join ${unnest(
-        'k',
-        [
-          ['st', 'text'],
-          ['sk', 'text'],
-          ['day', 'date'],
-          ['dealer_code', 'text'],
-        ],
-        recs.map((r) => [r.storeCode, r.sku, r.day, r.dealerCode]),
-      )} on s.store_code = k.st and s.sku = k.sk and s.day = k.day`.execute(this.db);
+    }>`select s.store_code, k.dealer_code, s.sku, s.day, s.qty, s.amount_fen from ${unnest(
+      'k',
+      [
+        ['st', 'text'],
+        ['sk', 'text'],
+        ['day', 'date'],
+        ['dealer_code', 'text'],
+      ],
+      recs.map((r) => [r.storeCode, r.sku, r.day, r.dealerCode]),
+    )}
+      -- One primary-key probe per row: a join would hash the whole (growing) table for every batch; limit 1
+      -- keeps the planner from flattening the lateral into one.
+      cross join lateral (select * from store_sales x
+        where x.store_code = k.st and x.sku = k.sk and x.day = k.day limit 1) s`.execute(this.db);
     return rows.map((r) => ({
       storeCode: r.store_code,
       dealerCode: r.dealer_code,
