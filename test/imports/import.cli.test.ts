@@ -301,6 +301,25 @@ describe('npm run cli -- import (examples into an empty database, then every rul
     expect(n.json.errors).toEqual([{ line: 4, column: '', value: 'not json', reason: '不是有效的 JSON 对象' }]);
   });
 
+  it('an account manager may name a regional manager further down the same file, never an account manager', async () => {
+    const r = await cli(
+      'managers',
+      file(
+        'managers-2.csv',
+        'code,name,role,regional_code\nM904,吴磊,account,M903\nM903,郑红,regional,\nM905,孙强,account,M902\n',
+      ),
+      '--partial',
+    );
+    expect([r.code, r.json.inserted]).toEqual([0, 2]);
+    expect(r.json.errors).toEqual([{ line: 4, column: 'regional_code', value: 'M902', reason: 'M902 不是区域经理' }]);
+    const m = await h.db
+      .selectFrom('managers')
+      .select('regional_code')
+      .where('code', '=', 'M904')
+      .executeTakeFirstOrThrow();
+    expect(m.regional_code).toBe('M903');
+  });
+
   it('a missing required column is one error on the header; bad usage exits 2', async () => {
     const r = await cli('pos', file('no-amount.csv', 'date,store_code,sku,qty\n2026-11-26,D9001-S01,KW-N60,1\n'));
     expect([r.code, r.json.errors]).toEqual([1, [{ line: 1, column: 'amount', value: '', reason: '缺少必需的列' }]]);
