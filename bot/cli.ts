@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   needs: async () => (await import('./cli/needs.command.js')).needsCommand,
   jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
   dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
+  import: async () => (await import('./cli/import.command.js')).importCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

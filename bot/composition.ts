@@ -20,6 +20,7 @@ import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.r
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
+import { KyselyImportStore } from '../db/repositories/imports.repository.js';
 import { InsightsRepository } from '../db/repositories/insights.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
 import { KyselyConversationStore } from '../db/repositories/conversation.repository.js';
@@ -186,7 +187,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, deliverDue });
+      return await fn({ services, imports: new KyselyImportStore(h.db), deliverDue });
     } finally {
       await h.close();
     }

@@ -3,6 +3,7 @@ import type { StatementService } from '../core/accounts/statement.service.js';
 import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import type { ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
 import type { ContactLogService } from '../core/contacts/contact-log.service.js';
@@ -61,6 +62,8 @@ export interface JobLog {
 /** What a CLI command gets: the services on the configured database, and the sandbox delivery of due messages. */
 export interface CliServices {
   services: Services;
+  /** Where imports go; it opens its own transaction per import, so it is bound to the database, never a turn. */
+  imports: ImportStore;
   /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */
   deliverDue(): Promise<number>;
 }

@@ -69,6 +69,8 @@ export interface ChannelIdentitiesTable {
 
 export interface StoresTable {
   id: Generated<number>;
+  /** Dealer code + `-S` + 2 digits (D0001-S01), what POS files name (migration 0007). */
+  code: string | null;
   dealer_code: string;
   name: string;
   type: 'retail' | 'engineering' | 'home_improvement';
@@ -104,6 +106,8 @@ export interface HqStockTable {
   on_hand: number;
   reserved: ColumnType<number, number | undefined, number>;
   updated_at: DefaultTimestamp;
+  /** The source's modified time of the last imported row (migration 0007). */
+  source_modified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface DealerInventoryTable {
@@ -111,6 +115,8 @@ export interface DealerInventoryTable {
   sku: string;
   qty: number;
   synced_at: Timestamp;
+  /** The date of the imported snapshot these rows come from; null for stock not imported (migration 0007). */
+  snapshot_day: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SellThroughTable {
@@ -142,6 +148,10 @@ export interface OrdersTable {
   paid_at: Timestamp | null;
   source: 'chat' | 'erp' | 'seed';
   draft_id: string | null;
+  /** ERP bill id (Kingdee FID), bill number and modified time of an imported order (migration 0007). */
+  erp_bill_id: ColumnType<string | null, string | null | undefined, string | null>;
+  erp_bill_no: ColumnType<string | null, string | null | undefined, string | null>;
+  source_modified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface OrderLinesTable {
@@ -155,6 +165,8 @@ export interface OrderLinesTable {
   amount_fen: number;
   /** The line's share of its order's promotion discount (migration 0003). */
   discount_fen: ColumnType<number, number | undefined, number>;
+  /** ERP entry id (Kingdee FEntryID) of an imported line (migration 0007). */
+  erp_entry_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface DraftItem {
@@ -183,6 +195,57 @@ export interface ReceivablesTable {
   paid_fen: ColumnType<number, number | undefined, number>;
   due_date: string;
   created_at: DefaultTimestamp;
+  /** ERP receivable bill number and its modified time (migration 0007). */
+  bill_no: ColumnType<string | null, string | null | undefined, string | null>;
+  source_modified_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+/** Imported payments (收款单); a payment naming a receivable counts towards its paid_fen (migration 0007). */
+export interface PaymentsTable {
+  payment_no: string;
+  dealer_code: string;
+  receivable_bill_no: string | null;
+  amount_fen: number;
+  paid_on: string;
+  source_modified_at: Date | null;
+  created_at: DefaultTimestamp;
+}
+
+/** Store POS daily sales (migration 0007); sell_through holds their per-dealer sums. */
+export interface StoreSalesTable {
+  store_code: string;
+  /** The store code's dealer, kept here so a dealer's daily sum is one index range (migration 0007). */
+  dealer_code: string;
+  sku: string;
+  day: string;
+  qty: number;
+  amount_fen: number;
+}
+
+/** Dealer stock as reported on a date (migration 0007); the latest snapshot is what dealer_inventory shows. */
+export interface DealerStockSnapshotsTable {
+  dealer_code: string;
+  day: string;
+  sku: string;
+  qty: number;
+}
+
+export type ImportRunStatus = 'running' | 'applied' | 'partial' | 'rejected' | 'dry_run' | 'failed';
+
+export interface ImportRunsTable {
+  id: Generated<number>;
+  entity: string;
+  source: string;
+  file_sha256: string;
+  who: string;
+  mode: 'all' | 'partial' | 'dry_run';
+  status: ImportRunStatus;
+  started_at: Timestamp;
+  finished_at: Timestamp | null;
+  counts: ColumnType<Record<string, number>, string | undefined, string>;
+  error_count: ColumnType<number, number | undefined, number>;
+  /** The first errors only (capped); error_count has them all. */
+  errors: ColumnType<unknown[], string | undefined, string>;
 }
 
 export interface PoliciesTable {
@@ -430,6 +493,10 @@ export interface Database {
   nlu_misses: NluMissesTable;
   kf_cursors: KfCursorsTable;
   kf_sessions: KfSessionsTable;
+  import_runs: ImportRunsTable;
+  store_sales: StoreSalesTable;
+  dealer_stock_snapshots: DealerStockSnapshotsTable;
+  payments: PaymentsTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

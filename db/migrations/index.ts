@@ -3,6 +3,7 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_need_ids.js';
 import * as m0003 from './0003_order_discount.js';
 import * as m0004 from './0004_care_deliveries.js';
+import * as m0007 from './0007_imports.js';
 import * as m0008 from './0008_contact_log.js';
 import * as m0009 from './0009_nlu_misses.js';
 
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0002_need_ids': m0002,
   '0003_order_discount': m0003,
   '0004_care_deliveries': m0004,
+  '0007_imports': m0007,
   '0008_contact_log': m0008,
   '0009_nlu_misses': m0009,
 };

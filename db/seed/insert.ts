@@ -74,6 +74,10 @@ export async function insertRows(db: Kysely<Database>, rows: TableRows, onBatch:
 
 /** Every table the demo seed (or the running app) fills; the migrations table is never among them. */
 export const DATA_TABLES = [
+  'import_runs',
+  'payments',
+  'store_sales',
+  'dealer_stock_snapshots',
   'kf_sessions',
   'kf_cursors',
   'conversation_state',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import type { Product } from '../../core/catalog/catalog.types.js';
+import { storeCode } from '../../core/imports/codes.js';
 import {
   growthStatus,
   parsePolicies,
@@ -1002,6 +1003,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   }
 
   const stores = new TableRows('stores', [
+    ['code', 'text'],
     ['dealer_code', 'text'],
     ['name', 'text'],
     ['type', 'text'],
@@ -1015,7 +1017,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     const perPlace = new Map<string, number>();
     const from = addDays(d.partnershipStart, -730) < earliestStore ? earliestStore : addDays(d.partnershipStart, -730);
     const span = Math.max(1, daysBetween(from, addDays(today, -10)));
-    for (const s of d.stores) {
+    for (const [i, s] of d.stores.entries()) {
       const place = placeLabel(s.region);
       const k = (perPlace.get(`${s.type}|${place}`) ?? 0) + 1;
       perPlace.set(`${s.type}|${place}`, k);
@@ -1027,6 +1029,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
             ? `${d.brand}家装体验馆（${place}${nth ? `${nth}馆` : ''}）`
             : `${d.brand}${d.biz}${place}${nth ? `${nth}号` : ''}店`;
       stores.add(
+        storeCode(d.code, i + 1),
         d.code,
         name,
         s.type,

@@ -1,0 +1,36 @@
+/**
+ * Every import validation reason, in Chinese for HQ operators. One place so the wording stays consistent;
+ * the CLI and the admin API print them as they are.
+ */
+export const reasons = {
+  required: '必填项为空',
+  missingColumn: '缺少必需的列',
+  notInteger: '应为整数',
+  negative: '数量不能为负',
+  notPositive: '应大于 0',
+  notAmount: '金额格式不正确（元，如 12.50）',
+  amountDecimals: '金额最多两位小数',
+  amountNegative: '金额不能为负',
+  badDate: '日期格式应为 YYYY-MM-DD',
+  badDateTime: '时间格式应为 YYYY-MM-DD HH:mm:ss',
+  badBool: '应为 是/否（1/0、true/false）',
+  duplicate: '文件内重复',
+  gbkAsUtf8: '疑似 GBK 文件按 UTF-8 读取',
+  badCsv: 'CSV 格式错误（引号未闭合）',
+  badJson: '不是有效的 JSON 对象',
+  tooLong: (max: number) => `超过 ${max} 个字符`,
+  oneOf: (values: readonly string[]) => `应为 ${values.join('/')} 之一`,
+  badCode: (example: string) => `编码格式应如 ${example}`,
+  unknownDealer: (code: string) => `未知经销商 ${code}`,
+  unknownManager: (code: string) => `未知客户经理 ${code}`,
+  notRegional: (code: string) => `${code} 不是区域经理`,
+  unknownSku: (sku: string) => `未知产品 ${sku}`,
+  unknownStore: (code: string) => `未知门店 ${code}`,
+  unknownOrder: (no: string) => `未知订单 ${no}`,
+  unknownReceivable: (no: string) => `未知应收单 ${no}`,
+  otherDealer: (dealer: string) => `属于经销商 ${dealer}，与本行经销商不符`,
+  orderTaken: (orderNo: string) => `订单号 ${orderNo} 已属于另一张 ERP 单据`,
+  headerMismatch: (column: string) => `同一单据的表头 ${column} 与前面的行不一致`,
+  unitRejected: (unit: string) => `${unit} 有错误行，整组未导入`,
+  failed: '导入失败，已全部回滚',
+} as const;
