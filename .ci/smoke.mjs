@@ -60,6 +60,16 @@ try {
     await sleep(100);
   }
   console.log(`smoke: ${[cmd, ...args].join(' ')} ready in ${Math.round(performance.now() - started)} ms`);
+  // Ready is not enough: a demo dealer's message must go through the whole pipeline (NLU model included) to a reply.
+  const chat = await fetch(`http://127.0.0.1:${port}/sandbox/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ from: 'D0001', text: '你好' }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const body = await chat.json();
+  if (chat.status !== 200 || !body.replies?.length) throw new Error(`no chat reply: ${chat.status} ${JSON.stringify(body)}`);
+  console.log(`smoke: sandbox reply "${String(body.replies[0]).slice(0, 24)}…"`);
   child.kill('SIGTERM');
   const deadline = performance.now() + STOP_TIMEOUT_MS;
   await Promise.race([exited, sleep(STOP_TIMEOUT_MS)]);
