@@ -68,7 +68,8 @@ try {
     signal: AbortSignal.timeout(20_000),
   });
   const body = await chat.json();
-  if (chat.status !== 200 || !body.replies?.length) throw new Error(`no chat reply: ${chat.status} ${JSON.stringify(body)}`);
+  if (chat.status !== 200 || !body.replies?.length)
+    throw new Error(`no chat reply: ${chat.status} ${JSON.stringify(body)}`);
   console.log(`smoke: sandbox reply "${String(body.replies[0]).slice(0, 24)}…"`);
   child.kill('SIGTERM');
   const deadline = performance.now() + STOP_TIMEOUT_MS;
