@@ -1,40 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
-import { MemoryDealerScoreStore } from '../testing/dealers.fakes.js';
+import { BASE_METRICS, MemoryDealerScoreStore } from '../testing/dealers.fakes.js';
 import type { DealerMetrics } from './metrics.js';
 import { isMonth, monthAsOf, previousMonth, RetieringService } from './retiering.service.js';
 
-const base: DealerMetrics = {
-  dealerCode: '',
-  marketLevel: '二线',
-  partnershipDays: 1000,
-  amount12Fen: 0,
-  windowDoorFen: 0,
-  cabinetFen: 0,
-  engineeringProductFen: 0,
-  windowDoorSold30: 0,
-  windowDoorOnHand: 0,
-  cabinetSold30: 0,
-  cabinetOnHand: 0,
-  activeStores: 0,
-  storeRegions: 0,
-  retailStores: 0,
-  engineeringStores: 0,
-  townStores: 0,
-  last3Fen: 0,
-  prev3Fen: 0,
-  last6Fen: 0,
-  prev6Fen: 0,
-  monthsWithOrders: 0,
-  needsRaised: 0,
-  needsRated: 0,
-  policyDeliveries: 0,
-  policyFeedback: 0,
-  pushes: 0,
-  pushesAnswered: 0,
-  lastOrderDate: '2026-11-20',
-  daysSinceLastOrder: 6,
-};
+const base = BASE_METRICS;
 
 function setup() {
   const store = new MemoryDealerScoreStore();

@@ -1,40 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { BASE_METRICS } from '../testing/dealers.fakes.js';
 import type { DealerMetrics } from './metrics.js';
 import { DEFAULT_SCORING, percentileWithinGroups, scoreDealers } from './scoring.js';
 import { mergeTags } from './tags.js';
 import { tierFor } from './tiers.js';
 
-const base: DealerMetrics = {
-  dealerCode: '',
-  marketLevel: '二线',
-  partnershipDays: 1000,
-  amount12Fen: 0,
-  windowDoorFen: 0,
-  cabinetFen: 0,
-  engineeringProductFen: 0,
-  windowDoorSold30: 0,
-  windowDoorOnHand: 0,
-  cabinetSold30: 0,
-  cabinetOnHand: 0,
-  activeStores: 0,
-  storeRegions: 0,
-  retailStores: 0,
-  engineeringStores: 0,
-  townStores: 0,
-  last3Fen: 0,
-  prev3Fen: 0,
-  last6Fen: 0,
-  prev6Fen: 0,
-  monthsWithOrders: 0,
-  needsRaised: 0,
-  needsRated: 0,
-  policyDeliveries: 0,
-  policyFeedback: 0,
-  pushes: 0,
-  pushesAnswered: 0,
-  lastOrderDate: '2026-11-20',
-  daysSinceLastOrder: 6,
-};
+const base = BASE_METRICS;
 const m = (o: Partial<DealerMetrics>): DealerMetrics => ({ ...base, ...o });
 
 // Hand-computed answers (see the comments): weights 30/25/20/15/10, core ≥ 75, key ≥ 60, silent after 90 days.

@@ -44,3 +44,36 @@ export class MemoryDealerScoreStore implements DealerScoreStore {
     }
   }
 }
+
+/** A dealer with no activity yet (last order 6 days before 2026-11-26): tests set only what they exercise. */
+export const BASE_METRICS: DealerMetrics = {
+  dealerCode: '',
+  marketLevel: '二线',
+  partnershipDays: 1000,
+  amount12Fen: 0,
+  windowDoorFen: 0,
+  cabinetFen: 0,
+  engineeringProductFen: 0,
+  windowDoorSold30: 0,
+  windowDoorOnHand: 0,
+  cabinetSold30: 0,
+  cabinetOnHand: 0,
+  activeStores: 0,
+  storeRegions: 0,
+  retailStores: 0,
+  engineeringStores: 0,
+  townStores: 0,
+  last3Fen: 0,
+  prev3Fen: 0,
+  last6Fen: 0,
+  prev6Fen: 0,
+  monthsWithOrders: 0,
+  needsRaised: 0,
+  needsRated: 0,
+  policyDeliveries: 0,
+  policyFeedback: 0,
+  pushes: 0,
+  pushesAnswered: 0,
+  lastOrderDate: '2026-11-20',
+  daysSinceLastOrder: 6,
+};
