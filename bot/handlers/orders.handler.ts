@@ -350,6 +350,12 @@ async function fillQty(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   const back = draftState(ctx);
   if (!pending?.items) return { ...reply(R.askItems), state: back };
   const named = new Map((turn.slots.change?.items ?? turn.slots.items ?? []).map((i) => [i.sku, i]));
+  // An order of other products is a new request, not the answer: the question about the pending lines is dropped.
+  const asked = new Set(pending.items.map((i) => i.sku));
+  const others = [...named.values()].filter((i) => !asked.has(i.sku));
+  if (others.length > 0 && others.length === named.size && others.every((i) => i.qty !== undefined)) {
+    return newDraft(ctx, ctx.identity, others, dateOf(turn.slots));
+  }
   const each = turn.slots.change?.qty;
   const unit = turn.slots.change?.unit;
   const items = pending.items.map((i): ItemSlot => {

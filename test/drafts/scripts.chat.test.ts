@@ -67,6 +67,14 @@ describe('loose quantities are asked back', () => {
     expect((await openDraft(FX.other))?.items).toEqual([['KW-N60', 30]]);
     await one(FX.other, '取消');
   });
+
+  it('an order of another product while the number is asked drafts that order, not the asked one', async () => {
+    expect(await one(FX.other, '那个呢 N60')).toContain('N60');
+    const r = await one(FX.other, '帮我整20套a70');
+    expect(r).toContain('铝合金推拉窗 A70 × 20套');
+    expect((await openDraft(FX.other))?.items).toEqual([['KW-A70', 20]]);
+    await one(FX.other, '取消');
+  });
 });
 
 describe("answers to the bot's own questions", () => {
