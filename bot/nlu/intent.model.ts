@@ -37,8 +37,16 @@ const CODE_TOKENS = [ORDER_NO, NEED_ID, DEALER, PHONE];
  */
 export function classText(text: string, matcher: CatalogMatcher): string {
   const t = normalize(text);
+  return normalizedClassText(t, matcher.find(t));
+}
+
+/**
+ * `classText` of text already normalised, with the product mentions `matcher.find` gives for that same text (the
+ * parser has both from the rules' facts, so a message is normalised and matched once).
+ */
+export function normalizedClassText(t: string, products: ReadonlyArray<{ start: number; end: number }>): string {
   const repl: Array<{ start: number; end: number; token: string }> = [];
-  for (const m of matcher.find(t)) repl.push({ start: m.start, end: m.end, token: PRODUCT });
+  for (const m of products) repl.push({ start: m.start, end: m.end, token: PRODUCT });
   CODES_RE.lastIndex = 0;
   for (let m = CODES_RE.exec(t); m !== null; m = CODES_RE.exec(t)) {
     const start = m.index;
@@ -563,6 +571,40 @@ export class IntentModel {
     ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
     allowed?: (intent: string) => boolean,
   ): Scored[] {
+    const p = this.probabilities(ct, ctx, allowed);
+    const out: Scored[] = [];
+    for (let k = 0; k < p.length; k++) out.push({ intent: this.intents[k]!, p: p[k]! });
+    return out.sort(byLikelihood);
+  }
+
+  /** The `n` likeliest readings: `rankClassText(…).slice(0, n)` without building and sorting every class. */
+  topClassText(
+    ct: string,
+    ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
+    allowed: ((intent: string) => boolean) | undefined,
+    n: number,
+  ): Scored[] {
+    const p = this.probabilities(ct, ctx, allowed);
+    const top: Scored[] = [];
+    for (let k = 0; k < p.length; k++) {
+      const s = { intent: this.intents[k]!, p: p[k]! };
+      if (top.length === n && byLikelihood(s, top[n - 1]!) >= 0) continue;
+      let at = top.length === n ? n - 1 : top.length;
+      while (at > 0 && byLikelihood(s, top[at - 1]!) < 0) {
+        top[at] = top[at - 1]!;
+        at--;
+      }
+      top[at] = s;
+    }
+    return top;
+  }
+
+  /** Probabilities of every intent in label order (a buffer reused by the next call). */
+  private probabilities(
+    ct: string,
+    ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
+    allowed?: (intent: string) => boolean,
+  ): Float64Array {
     const f = this.featurizer.fromClassText(ct, ctx);
     const K = this.intents.length;
     const s = this.probs;
@@ -582,9 +624,8 @@ export class IntentModel {
       s[k] = !mask || mask[k] ? Math.exp(s[k]! - max) : 0;
       sum += s[k]!;
     }
-    const out: Scored[] = [];
-    for (let k = 0; k < K; k++) out.push({ intent: this.intents[k]!, p: s[k]! / sum });
-    return out.sort((a, b) => b.p - a.p || (a.intent < b.intent ? -1 : 1));
+    for (let k = 0; k < K; k++) s[k] = s[k]! / sum;
+    return s;
   }
 
   private readonly masks = new WeakMap<(intent: string) => boolean, Uint8Array>();
@@ -599,6 +640,9 @@ export class IntentModel {
     return m;
   }
 }
+
+/** Most likely first; equal probabilities in label order. */
+const byLikelihood = (a: Scored, b: Scored) => b.p - a.p || (a.intent < b.intent ? -1 : 1);
 
 export const DEFAULT_MODEL_PATH = new URL('./model/intent-model.json', import.meta.url).pathname;
 
