@@ -398,9 +398,16 @@ export interface Scored {
 export class IntentModel {
   private readonly featurizer: Featurizer;
   private readonly probs: Float64Array;
-  /** Bucket → start offset of its entries in `cls`/`val`, or -1; entries of a bucket are contiguous. */
-  private readonly start: Int32Array;
-  private readonly count: Uint8Array;
+  /**
+   * Which buckets have entries, as a bitmap with the number of such buckets before each 32-bit word: a bucket's row
+   * is found without a table over the whole hash space (the index fits in the CPU cache, the weights stay sparse).
+   */
+  private readonly present: Uint32Array;
+  private readonly rowsBefore: Int32Array;
+  /** Row → start offset of its entries in `cls`/`val` (entries of a bucket are contiguous); one more at the end. */
+  private readonly rowStart: Int32Array;
+  /** Row → its bucket. */
+  private readonly rowBucket: Int32Array;
 
   private constructor(
     readonly intents: readonly string[],
@@ -420,12 +427,24 @@ export class IntentModel {
   ) {
     this.featurizer = new Featurizer(options.features);
     this.probs = new Float64Array(intents.length);
-    this.start = new Int32Array(1 << options.features.bits).fill(-1);
-    this.count = new Uint8Array(1 << options.features.bits);
+    // Entries come sorted by bucket (see `fromWeights`, `fromJson`).
+    const starts: number[] = [];
+    const rowBuckets: number[] = [];
+    this.present = new Uint32Array(Math.ceil((1 << options.features.bits) / 32));
     for (let e = 0; e < buckets.length; e++) {
       const b = buckets[e]!;
-      if (this.start[b] === -1) this.start[b] = e;
-      this.count[b]!++;
+      if (e > 0 && b === buckets[e - 1]) continue;
+      if (e > 0 && b < buckets[e - 1]!) throw new Error('intent model: weights out of bucket order');
+      starts.push(e);
+      rowBuckets.push(b);
+      this.present[b >>> 5]! |= 1 << (b & 31);
+    }
+    starts.push(buckets.length);
+    this.rowStart = Int32Array.from(starts);
+    this.rowBucket = Int32Array.from(rowBuckets);
+    this.rowsBefore = new Int32Array(this.present.length);
+    for (let w = 1; w < this.present.length; w++) {
+      this.rowsBefore[w] = this.rowsBefore[w - 1]! + popcount(this.present[w - 1]!);
     }
   }
 
@@ -513,10 +532,9 @@ export class IntentModel {
     if (!this.options.quantize) throw new Error('intent model: only quantised models are stored');
     const bytes: number[] = [];
     let prev = 0;
-    for (let b = 0; b < this.start.length; b++) {
-      const s = this.start[b]!;
-      if (s === -1) continue;
-      for (let e = s; e < s + this.count[b]!; e++) {
+    for (let row = 0; row < this.rowBucket.length; row++) {
+      const b = this.rowBucket[row]!;
+      for (let e = this.rowStart[row]!; e < this.rowStart[row + 1]!; e++) {
         let delta = b - prev;
         prev = b;
         do {
@@ -609,12 +627,15 @@ export class IntentModel {
     const K = this.intents.length;
     const s = this.probs;
     for (let k = 0; k < K; k++) s[k] = this.bias[k]!;
+    const { present, rowsBefore, rowStart, cls, val } = this;
     for (let i = 0; i < f.n; i++) {
       const b = f.idx[i]!;
-      const start = this.start[b]!;
-      if (start === -1) continue;
-      const end = start + this.count[b]!;
-      for (let e = start; e < end; e++) s[this.cls[e]!]! += this.val[e]! * f.value;
+      const word = present[b >>> 5]!;
+      const bit = 1 << (b & 31);
+      if ((word & bit) === 0) continue;
+      const row = rowsBefore[b >>> 5]! + popcount(word & (bit - 1));
+      const end = rowStart[row + 1]!;
+      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * f.value;
     }
     const mask = allowed ? this.maskOf(allowed) : undefined;
     let max = -Infinity;
@@ -639,6 +660,14 @@ export class IntentModel {
     }
     return m;
   }
+}
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  v = (v + (v >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(v, 0x01010101) >>> 24;
 }
 
 /** Most likely first; equal probabilities in label order. */
