@@ -402,7 +402,7 @@ export class IntentModel {
    * Which buckets have entries, as a bitmap with the number of such buckets before each 32-bit word: a bucket's row
    * is found without a table over the whole hash space (the index fits in the CPU cache, the weights stay sparse).
    */
-  private readonly present: Uint32Array;
+  private readonly present: Int32Array;
   private readonly rowsBefore: Int32Array;
   /** Row → start offset of its entries in `cls`/`val` (entries of a bucket are contiguous); one more at the end. */
   private readonly rowStart: Int32Array;
@@ -430,7 +430,8 @@ export class IntentModel {
     // Entries come sorted by bucket (see `fromWeights`, `fromJson`).
     const starts: number[] = [];
     const rowBuckets: number[] = [];
-    this.present = new Uint32Array(Math.ceil((1 << options.features.bits) / 32));
+    // Int32, not Uint32: a word with bit 31 set stays a small integer for the JIT, never a heap number.
+    this.present = new Int32Array(Math.ceil((1 << options.features.bits) / 32));
     for (let e = 0; e < buckets.length; e++) {
       const b = buckets[e]!;
       if (e > 0 && b === buckets[e - 1]) continue;
