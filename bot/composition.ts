@@ -3,6 +3,7 @@ import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
 import type { UnitOfWork } from '../core/messaging/ports.js';
+import type { ImportStore } from '../core/imports/ports.js';
 import { DirectoryService } from '../core/accounts/directory.service.js';
 import { StatementService } from '../core/accounts/statement.service.js';
 import { TierService } from '../core/accounts/tier.service.js';
@@ -146,6 +147,11 @@ export function jobRuns(db: Kysely<Database>): JobRunStore {
   return new JobRunsRepository(db);
 }
 
+/** Where imports go: each import opens its own transaction, so the store is bound to the database. */
+export function importStore(db: Kysely<Database>): ImportStore {
+  return new KyselyImportStore(db);
+}
+
 /** Conversation turns: the pipeline's stores and the turn's services, bound to one transaction per turn. */
 export function turnsUnitOfWork(db: Kysely<Database>, services: ServicesFactory) {
   return turnUnitOfWork(
@@ -187,7 +193,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, imports: new KyselyImportStore(h.db), deliverDue });
+      return await fn({ services, imports: importStore(h.db), deliverDue });
     } finally {
       await h.close();
     }

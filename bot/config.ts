@@ -54,6 +54,8 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
+
+  IMPORT_MAX_MB: int(1, 10_240).default(200),
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
@@ -82,6 +84,8 @@ export interface AppConfig {
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
+  /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
+  imports: { uploadMaxBytes: number };
 }
 
 export class ConfigError extends Error {
@@ -155,6 +159,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },
+    imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
   });
 }
 

@@ -17,7 +17,14 @@ import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
-import { jobRuns, jobUnitOfWork, type ServicesFactory, servicesFactory, turnsUnitOfWork } from './composition.js';
+import {
+  importStore,
+  jobRuns,
+  jobUnitOfWork,
+  type ServicesFactory,
+  servicesFactory,
+  turnsUnitOfWork,
+} from './composition.js';
 import type { TurnServices } from './services.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
@@ -162,7 +169,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       ready: () => migrationsCurrent(database.db),
       logger: log,
       plugins: channels,
-      adminApi: adminApi({ services: services(database.db), now }),
+      adminApi: adminApi({
+        services: services(database.db),
+        now,
+        imports: { store: importStore(database.db), maxBytes: config.imports.uploadMaxBytes },
+      }),
     });
 
     if (opts.startPipeline !== false) {
