@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
   dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
   import: async () => (await import('./cli/import.command.js')).importCommand,
+  erp: async () => (await import('./cli/erp.command.js')).erpCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

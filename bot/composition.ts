@@ -3,6 +3,12 @@ import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
 import type { UnitOfWork } from '../core/messaging/ports.js';
+import type { ImportStore } from '../core/imports/ports.js';
+import { ErpSyncService } from '../core/erp/erp-sync.service.js';
+import { KingdeeClient } from '../adapters/erp/kingdee/kingdee.client.js';
+import { KingdeeConnector } from '../adapters/erp/kingdee/kingdee.connector.js';
+import { loadKingdeeMapping } from '../adapters/erp/kingdee/kingdee.mapping.js';
+import { KyselyErpSyncStore } from '../db/repositories/erp-sync.repository.js';
 import { DirectoryService } from '../core/accounts/directory.service.js';
 import { StatementService } from '../core/accounts/statement.service.js';
 import { TierService } from '../core/accounts/tier.service.js';
@@ -146,6 +152,36 @@ export function jobRuns(db: Kysely<Database>): JobRunStore {
   return new JobRunsRepository(db);
 }
 
+/** Where imports go: each import opens its own transaction, so the store is bound to the database. */
+export function importStore(db: Kysely<Database>): ImportStore {
+  return new KyselyImportStore(db);
+}
+
+/**
+ * The ERP sync when one is configured (config.erp), else null: the Kingdee connector with its field mapping, the
+ * import store and the sync's own store on `db`.
+ */
+export function erpSyncService(
+  config: Readonly<AppConfig>,
+  db: Kysely<Database>,
+  opts: { now?: () => Date } = {},
+): ErpSyncService | null {
+  const erp = config.erp;
+  if (!erp) return null;
+  const client = new KingdeeClient({
+    ...erp.kingdee,
+    timeoutMs: erp.timeoutMs,
+    retries: erp.retries,
+    retryDelayMs: erp.retryDelayMs,
+  });
+  const connector = new KingdeeConnector(client, loadKingdeeMapping(erp.mappingPath), erp.pageSize);
+  return new ErpSyncService(connector, new KyselyErpSyncStore(db), importStore(db), {
+    overlapMs: erp.overlapMs,
+    reconcileDays: erp.reconcileDays,
+    now: opts.now,
+  });
+}
+
 /** Conversation turns: the pipeline's stores and the turn's services, bound to one transaction per turn. */
 export function turnsUnitOfWork(db: Kysely<Database>, services: ServicesFactory) {
   return turnUnitOfWork(
@@ -187,7 +223,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, imports: new KyselyImportStore(h.db), deliverDue });
+      return await fn({ services, imports: importStore(h.db), erp: erpSyncService(config, h.db), deliverDue });
     } finally {
       await h.close();
     }

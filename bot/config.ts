@@ -54,9 +54,31 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
+
+  IMPORT_MAX_MB: int(1, 10_240).default(200),
+
+  ERP_KINGDEE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  ERP_KINGDEE_ACCT_ID: optionalString,
+  ERP_KINGDEE_USERNAME: optionalString,
+  ERP_KINGDEE_PASSWORD: optionalString,
+  ERP_KINGDEE_LCID: int(1, 99_999).default(2052),
+  ERP_KINGDEE_MAPPING: optionalString,
+  ERP_PAGE_SIZE: int(1, 10_000).default(2000),
+  ERP_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  ERP_RETRIES: int(0, 10).default(2),
+  ERP_RETRY_DELAY_MS: int(0, 60_000).default(1000),
+  ERP_SYNC_EVERY_MIN: int(1, 59).default(10),
+  ERP_OVERLAP_MIN: int(0, 1440).default(10),
+  ERP_RECONCILE_DAYS: int(1, 3650).default(90),
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
+const KINGDEE_REQUIRED = [
+  'ERP_KINGDEE_URL',
+  'ERP_KINGDEE_ACCT_ID',
+  'ERP_KINGDEE_USERNAME',
+  'ERP_KINGDEE_PASSWORD',
+] as const;
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -82,6 +104,22 @@ export interface AppConfig {
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
+  /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
+  imports: { uploadMaxBytes: number };
+  /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
+  erp: {
+    kingdee: { baseUrl: string; acctId: string; username: string; password: string; lcid: number };
+    /** A JSON field mapping replacing the default (adapters/erp/kingdee/kingdee.mapping.ts). */
+    mappingPath: string | undefined;
+    pageSize: number;
+    timeoutMs: number;
+    retries: number;
+    retryDelayMs: number;
+    /** The `erp.sync` job's interval in minutes. */
+    syncEveryMin: number;
+    overlapMs: number;
+    reconcileDays: number;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -110,6 +148,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   const wecomSet = WECOM_REQUIRED.filter((k) => e[k] !== undefined);
   if (wecomSet.length > 0 && wecomSet.length < WECOM_REQUIRED.length) {
     for (const k of WECOM_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any WECOM_* is set`);
+  }
+  const kingdeeSet = KINGDEE_REQUIRED.filter((k) => e[k] !== undefined);
+  if (kingdeeSet.length > 0 && kingdeeSet.length < KINGDEE_REQUIRED.length) {
+    for (const k of KINGDEE_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any of them is set`);
   }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
@@ -155,6 +197,27 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },
+    imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
+    erp:
+      kingdeeSet.length === KINGDEE_REQUIRED.length
+        ? {
+            kingdee: {
+              baseUrl: e.ERP_KINGDEE_URL!,
+              acctId: e.ERP_KINGDEE_ACCT_ID!,
+              username: e.ERP_KINGDEE_USERNAME!,
+              password: e.ERP_KINGDEE_PASSWORD!,
+              lcid: e.ERP_KINGDEE_LCID,
+            },
+            mappingPath: e.ERP_KINGDEE_MAPPING,
+            pageSize: e.ERP_PAGE_SIZE,
+            timeoutMs: e.ERP_TIMEOUT_MS,
+            retries: e.ERP_RETRIES,
+            retryDelayMs: e.ERP_RETRY_DELAY_MS,
+            syncEveryMin: e.ERP_SYNC_EVERY_MIN,
+            overlapMs: e.ERP_OVERLAP_MIN * 60_000,
+            reconcileDays: e.ERP_RECONCILE_DAYS,
+          }
+        : null,
   });
 }
 

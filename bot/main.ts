@@ -17,7 +17,15 @@ import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
-import { jobRuns, jobUnitOfWork, type ServicesFactory, servicesFactory, turnsUnitOfWork } from './composition.js';
+import {
+  erpSyncService,
+  importStore,
+  jobRuns,
+  jobUnitOfWork,
+  type ServicesFactory,
+  servicesFactory,
+  turnsUnitOfWork,
+} from './composition.js';
 import type { TurnServices } from './services.js';
 import { CatalogMatcher } from './nlu/catalog.matcher.js';
 import { llmFallback } from './nlu/llm.fallback.js';
@@ -34,6 +42,7 @@ import { adminApi } from './api/index.js';
 import { KfPuller } from './channels/wecom/kf.puller.js';
 import { MAX_MESSAGE_BYTES, outboxNotifier } from './pipeline/outbox.js';
 import { jobs } from './scheduler/jobs/index.js';
+import { erpJobs } from './scheduler/jobs/erp-sync.job.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 
@@ -162,7 +171,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       ready: () => migrationsCurrent(database.db),
       logger: log,
       plugins: channels,
-      adminApi: adminApi({ services: services(database.db), now }),
+      adminApi: adminApi({
+        services: services(database.db),
+        now,
+        imports: { store: importStore(database.db), maxBytes: config.imports.uploadMaxBytes },
+      }),
     });
 
     if (opts.startPipeline !== false) {
@@ -175,9 +188,12 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       dispatcher.start();
       kf?.start();
     }
+    // The ERP jobs exist only with an ERP configured.
+    const erp = erpSyncService(config, database.db, { now: opts.now });
+    const scheduled = erp && config.erp ? [...jobs, ...erpJobs(erp, config.erp.syncEveryMin)] : jobs;
     const scheduler =
       config.scheduler.enabled && (opts.startScheduler ?? (config.env !== 'test' && !opts.database))
-        ? new Scheduler(jobRuns(database.db), jobs, {
+        ? new Scheduler(jobRuns(database.db), scheduled, {
             services: jobUnitOfWork(database.db, {
               notifier: (tx) => outboxNotifier(pipelineStores(tx), () => bus.outboxQueued()),
               settings,

@@ -3,6 +3,7 @@ import type { StatementService } from '../core/accounts/statement.service.js';
 import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import type { ErpSyncService } from '../core/erp/erp-sync.service.js';
 import type { ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
@@ -64,6 +65,8 @@ export interface CliServices {
   services: Services;
   /** Where imports go; it opens its own transaction per import, so it is bound to the database, never a turn. */
   imports: ImportStore;
+  /** The ERP sync, when an ERP is configured (config.erp); it opens its own transactions too. */
+  erp: ErpSyncService | null;
   /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */
   deliverDue(): Promise<number>;
 }

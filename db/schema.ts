@@ -211,6 +211,23 @@ export interface PaymentsTable {
   created_at: DefaultTimestamp;
 }
 
+/** Per ERP form: the newest source modified time imported (migration 0011, core/erp). */
+export interface ErpWatermarksTable {
+  source: string;
+  form: string;
+  modified_through: Timestamp;
+  synced_at: Timestamp;
+}
+
+/** Bills the ERP sync imported, for the weekly reconciliation against the source's ids (migration 0011). */
+export interface ErpBillsTable {
+  source: string;
+  form: string;
+  bill_id: string;
+  bill_key: string;
+  bill_date: string | null;
+}
+
 /** Store POS daily sales (migration 0007); sell_through holds their per-dealer sums. */
 export interface StoreSalesTable {
   store_code: string;
@@ -497,6 +514,8 @@ export interface Database {
   store_sales: StoreSalesTable;
   dealer_stock_snapshots: DealerStockSnapshotsTable;
   payments: PaymentsTable;
+  erp_watermarks: ErpWatermarksTable;
+  erp_bills: ErpBillsTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

@@ -1,7 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { ImportStore } from '../../core/imports/ports.js';
 import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
+import { importsRoutes } from './imports.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
 import { nluRoutes } from './nlu.routes.js';
@@ -11,6 +13,8 @@ export interface ApiDeps {
   /** The services on the database (each call its own unit of work). */
   services: Services;
   now: () => Date;
+  /** Where imports go (their own transaction each, so bound to the database) and the upload size limit. */
+  imports: { store: ImportStore; maxBytes: number };
 }
 
 /**
@@ -25,6 +29,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
     await app.register(nluRoutes(deps));
+    await app.register(importsRoutes(deps));
     app.get('/api/status', async () => deps.services.pipelineStatus.counts());
   };
 }

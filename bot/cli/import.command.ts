@@ -2,9 +2,10 @@ import { userInfo } from 'node:os';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { type ImportFile, openImportFile, type TextEncodingName } from '../../adapters/imports/index.js';
-import { ImportService } from '../../core/imports/import.service.js';
+import { importFile, UnreadableImportFile } from '../../adapters/imports/import-file.js';
+import { type ImportFile, type TextEncodingName, UnsupportedImportFile } from '../../adapters/imports/index.js';
 import type { ImportStore } from '../../core/imports/ports.js';
+import { importSummary } from '../../core/imports/summary.js';
 import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } from '../../core/imports/types.js';
 import type { CliCommand, CliIo } from './command.types.js';
 
@@ -14,8 +15,7 @@ const USAGE =
 
 /** The contract's last stdout line (DESIGN.md "Imports"): exactly these keys. */
 export function summaryLine(r: ImportResult): string {
-  const { entity, rows, inserted, updated, unchanged, errors } = r;
-  return JSON.stringify({ entity, rows, inserted, updated, unchanged, errors });
+  return JSON.stringify(importSummary(r));
 }
 
 export interface ImportCommandDeps {
@@ -126,31 +126,32 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
     if (runs.length === 0) io.err('no import runs yet');
     return 0;
   }
-  let file: ImportFile;
-  try {
-    file = await openImportFile(p.path, { encoding: p.encoding });
-  } catch (e) {
-    io.err((e as Error).message);
-    return 2;
-  }
   const bar = deps.progress
     ? new cliProgress.SingleBar(
         { format: `import ${p.entity} | {value} rows | {duration}s`, stream: process.stderr, fps: 5 },
         cliProgress.Presets.shades_classic,
       )
     : null;
-  bar?.start(0, 0);
+  let file: ImportFile;
   let result: ImportResult;
   try {
-    result = await new ImportService(deps.store, deps.now).run({
+    bar?.start(0, 0);
+    ({ file, result } = await importFile(deps.store, {
       entity: p.entity,
-      items: file.items,
-      source: basename(p.path),
-      sha256: file.sha256,
-      who: p.who,
+      path: p.path,
       mode: p.mode,
+      encoding: p.encoding,
+      who: p.who,
+      now: deps.now,
       onProgress: bar ? (rows) => bar.update(rows) : undefined,
-    });
+    }));
+  } catch (e) {
+    // A file that cannot be opened (missing, unsupported type) is bad usage; anything else is a failure.
+    if (e instanceof UnsupportedImportFile || e instanceof UnreadableImportFile) {
+      io.err((e as Error).message);
+      return 2;
+    }
+    throw e;
   } finally {
     bar?.stop();
   }

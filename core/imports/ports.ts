@@ -61,7 +61,8 @@ export interface ImportStore {
   transaction<T>(fn: (writer: ImportWriter) => Promise<T>): Promise<T>;
   startRun(run: ImportRunStart): Promise<number>;
   finishRun(id: number, end: ImportRunEnd): Promise<void>;
-  listRuns(limit: number): Promise<ImportRunSummary[]>;
+  /** The newest runs first; with `beforeId`, the page of runs older than that one. */
+  listRuns(limit: number, beforeId?: number): Promise<ImportRunSummary[]>;
   /** The stored (capped) errors of a run; null when there is no such run. */
   runErrors(id: number): Promise<RowError[] | null>;
 }

@@ -1074,11 +1074,12 @@ export class KyselyImportStore implements ImportStore {
       .execute();
   }
 
-  async listRuns(limit: number): Promise<ImportRunSummary[]> {
+  async listRuns(limit: number, beforeId?: number): Promise<ImportRunSummary[]> {
     const rows = await this.db
       .selectFrom('import_runs')
       .select(['id', 'entity', 'source', 'file_sha256', 'who', 'mode', 'status', 'started_at', 'finished_at'])
       .select(['counts', 'error_count'])
+      .$if(beforeId !== undefined, (q) => q.where('id', '<', beforeId!))
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
