@@ -95,6 +95,9 @@ export function groupName(g: GroupKey): string {
   return `${g.series}${s}`;
 }
 
+/** Regional sums in whole yuan (fen there is noise). */
+const wholeYuan = (fen: number) => formatYuan(Math.round(fen / 100) * 100);
+
 const scopeName = (s: ScopeTrend['scope']) =>
   s.province ? `${s.province}${s.marketLevel}市场` : `全国${s.marketLevel}市场`;
 
@@ -119,9 +122,9 @@ export function dealerInsightText(i: DealerTrendInsight, f: ReplyFormat = 'text'
   const name = groupName(p.group);
   const mine = `您的${name}占比 ${shareText(p.dealerShare)}，同区域平均 ${shareText(p.group.averageShare)}`;
   if (kind === 'largest') {
-    lines.push(`各品类变化不大，进货最多的是${name}（${formatYuan(p.group.fen)}，${moveText(p.group)}）。${mine}。`);
+    lines.push(`各品类变化不大，进货最多的是${name}（${wholeYuan(p.group.fen)}，${moveText(p.group)}）。${mine}。`);
   } else {
-    lines.push(`${t.scope.marketLevel}${name} ${moveText(p.group)}（${formatYuan(p.group.fen)}），${mine}。`);
+    lines.push(`${t.scope.marketLevel}${name} ${moveText(p.group)}（${wholeYuan(p.group.fen)}），${mine}。`);
     const c = trendChange(p.group);
     const up = kind === 'rising' || (kind === 'asked' && c !== null && c >= 0);
     if (up) {
@@ -158,7 +161,7 @@ export function regionSummaryText(s: RegionTrendSummary, f: ReplyFormat = 'text'
     ].filter((x): x is string => x !== null);
     lines.push(
       bullet(
-        `${scopeName(t.scope)}（${t.scope.dealers}家）：合计 ${formatYuan(t.totalFen)}（${t.lastYearFen === null ? '较前3个月' : '同比'} ${total}）；${moves.length ? moves.join('，') : '各品类变化不大'}`,
+        `${scopeName(t.scope)}（${t.scope.dealers}家）：合计 ${wholeYuan(t.totalFen)}（${t.lastYearFen === null ? '较前3个月' : '同比'} ${total}）；${moves.length ? moves.join('，') : '各品类变化不大'}`,
         f,
       ),
     );
