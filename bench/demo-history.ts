@@ -31,6 +31,8 @@ export interface DemoHistory {
   products: Map<string, { category: string; series: string; leadTimeDays: number; moq: number; priceFen: number }>;
   /** dealer → tier. */
   tiers: Map<string, string>;
+  /** dealer → sku → units on hand at now (the demo's synced dealer stock). */
+  inventory: Map<string, Map<string, number>>;
 }
 
 export function demoHistory(scale: number, now = BACKTEST_NOW): DemoHistory {
@@ -102,7 +104,14 @@ export function demoHistory(scale: number, now = BACKTEST_NOW): DemoHistory {
     sellThrough.set(dealer, bySku);
   });
   const tiers = new Map(dealers.map((x) => [x.code, x.tier]));
-  return { dealers, monthly, groups, sellThrough, products, tiers };
+  const inv = table(data, 'dealer_inventory');
+  const inventory: DemoHistory['inventory'] = new Map();
+  col<string>(inv, 'dealer_code').forEach((dealer, i) => {
+    const bySku = inventory.get(dealer) ?? new Map<string, number>();
+    bySku.set(col<string>(inv, 'sku')[i]!, col<number>(inv, 'qty')[i]!);
+    inventory.set(dealer, bySku);
+  });
+  return { dealers, monthly, groups, sellThrough, products, tiers, inventory };
 }
 
 /** 'YYYY-MM' n months later (earlier when negative). */
