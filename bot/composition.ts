@@ -14,6 +14,7 @@ import { StatementService } from '../core/accounts/statement.service.js';
 import { TierService } from '../core/accounts/tier.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
+import { TrendInsightService } from '../core/insights/trend-insights.service.js';
 import { TrendsService } from '../core/insights/trends.service.js';
 import type { SlaTable } from '../core/needs/sla.js';
 import { NeedsService } from '../core/needs/needs.service.js';
@@ -47,6 +48,7 @@ import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
 import { needNotices } from './replies/needs.replies.js';
+import { trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
@@ -97,6 +99,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     tier: new TierService(new AccountsRepository(tx)),
     sales: new SalesService(new InsightsRepository(tx)),
     trends: new TrendsService(new InsightsRepository(tx)),
+    trendInsights: trendInsightService(tx),
     dealerSearch: new DirectoryService(new DealerSearchRepository(tx)),
     contacts: new ContactLogService(new ContactLogRepository(tx)),
     content: new KyselyCareContent(tx),
@@ -122,6 +125,16 @@ export interface JobServiceOptions {
   settings?: { needSla?: SlaTable };
 }
 
+/** Regional trends told to dealers and managers: pushes queued into the transaction's outbox, recorded once. */
+function trendInsightService(tx: Kysely<Database>): TrendInsightService {
+  return new TrendInsightService({
+    store: new InsightsRepository(tx),
+    deliveries: new DeliveryLogRepository(tx),
+    queue: new OutboxPushQueue(pipelineStores(tx)),
+    texts: trendTexts,
+  });
+}
+
 /**
  * The scheduler's services: core services on the repositories of one transaction, their pushes queued into the
  * same transaction's outbox and recorded in its delivery log.
@@ -134,6 +147,7 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
       care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
       outboxRetention: new OutboxRetentionRepository(tx),
+      trendInsights: trendInsightService(tx),
       // Built on use: only the SLA job needs it.
       get needs() {
         return new NeedsService({

@@ -11,6 +11,7 @@ import type { ContactLogService } from '../core/contacts/contact-log.service.js'
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
 import type { SalesService } from '../core/insights/sales.service.js';
+import type { TrendInsightService } from '../core/insights/trend-insights.service.js';
 import type { TrendsService } from '../core/insights/trends.service.js';
 import type { NeedsReport } from '../core/needs/ports.js';
 import type { NeedsService } from '../core/needs/needs.service.js';
@@ -37,6 +38,8 @@ export interface Services {
   sales: SalesService;
   /** What sells in a dealer's region. */
   trends: TrendsService;
+  /** The regional trend table: a dealer's position in it, a manager's region summary. */
+  trendInsights: TrendInsightService;
   /** A manager's dealers found by (part of) their name. */
   dealerSearch: DirectoryService;
   /** The managers' contact log. */

@@ -1,8 +1,10 @@
 import { InsightError } from '../../core/insights/insights.errors.js';
-import { dealerOnly, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
+import { focusOn } from '../../core/insights/trend-insights.service.js';
+import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
+import { normalize } from '../nlu/normalize.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { insightReplies } from '../replies/insights.replies.js';
-import { otherDealerCode, salesSpan } from './words.js';
+import { marketLevelIn, otherDealerCode, salesSpan } from './words.js';
 
 function failure(e: unknown): TurnResult {
   if (!(e instanceof InsightError)) throw e;
@@ -35,14 +37,31 @@ export const insightHandlers: HandlerRegistry = {
     }
   }),
 
-  'trend.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
-    const other = otherDealerCode(ctx, turn);
-    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
-    try {
-      const t = await ctx.services.trends.regional({ dealerCode: ctx.identity.dealerCode, now: ctx.now });
-      return reply(insightReplies.trend(t));
-    } catch (e) {
-      return failure(e);
-    }
-  }),
+  'trend.query': eachRole(
+    async (ctx, turn) => {
+      const other = otherDealerCode(ctx, turn);
+      if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+      try {
+        const level = marketLevelIn(ctx.text);
+        const view = await ctx.services.trendInsights.dealerView({
+          dealerCode: ctx.identity.dealerCode,
+          now: ctx.now,
+          marketLevel: level,
+        });
+        // A product group named in the question ("铝合金门窗卖得怎么样"): the answer is about it.
+        const text = normalize(ctx.text);
+        const asked = view.positions.find((p) => p.group.series.length > 1 && text.includes(p.group.series));
+        if (asked) return reply(insightReplies.dealerInsight(focusOn(view, asked.group)));
+        if (level) return reply(insightReplies.dealerInsight(view));
+        const t = await ctx.services.trends.regional({ dealerCode: ctx.identity.dealerCode, now: ctx.now });
+        return reply(insightReplies.trend(t, view));
+      } catch (e) {
+        return failure(e);
+      }
+    },
+    async (ctx) => {
+      const summary = await ctx.services.trendInsights.regionSummary(ctx.identity.managerCode, ctx.now);
+      return reply(summary ? insightReplies.regionSummary(summary) : insightReplies.noRegion);
+    },
+  ),
 };

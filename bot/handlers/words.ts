@@ -1,4 +1,5 @@
 import { quarterStart, shanghaiDate } from '../../core/common/time.js';
+import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { DealerIdentity, ParsedTurn, TurnContext } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
@@ -37,4 +38,15 @@ export function needListFilter(text: string): NeedListFilter {
   if (/超时|逾期|超期|过期|延误|拖了/.test(k)) return 'overdue';
   if (/今天|今日|新来|新进|刚来/.test(k)) return 'today';
   return 'all';
+}
+
+/** A market level the question names ("乡镇市场最近啥卖得好" → 乡镇), else the dealer's own. */
+export function marketLevelIn(text: string): MarketLevel | undefined {
+  const k = normalize(text);
+  if (/乡镇|镇上|农村|乡下/.test(k)) return '乡镇';
+  if (/县城|县里|县级/.test(k)) return '县城';
+  if (/三四线/.test(k)) return '三四线';
+  if (/二线/.test(k)) return '二线';
+  if (/一线/.test(k)) return '一线';
+  return undefined;
 }

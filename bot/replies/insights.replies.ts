@@ -1,4 +1,7 @@
 import type { ComparedWindow, SalesReport, TrendReport } from '../../core/insights/insights.types.js';
+import { type GroupKey, type GroupTrend, type ScopeTrend, trendChange } from '../../core/insights/regional.js';
+import type { DealerTrendInsight, RegionTrendSummary, TrendTexts } from '../../core/insights/trend-insights.service.js';
+import { change } from '../../core/insights/windows.js';
 import { categoryNameZh, formatYuan } from '../../core/policies/explain.js';
 import { bullet, changeText, dayText, periodLabel, type ReplyFormat, safe, shareText, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
@@ -46,13 +49,21 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
 }
 
 /** What sells in the dealer's region (`trend.query`). */
-export function trendReply(t: TrendReport, f: ReplyFormat = 'text'): string {
+export function trendReply(t: TrendReport, view?: DealerTrendInsight, f: ReplyFormat = 'text'): string {
   const scope = t.scope.province ? `${t.scope.province}${t.scope.marketLevel}市场` : `全国${t.scope.marketLevel}市场`;
   const head = `${title(`区域趋势｜${scope}`, f)}近3个月（${range(t.window)}）与前3个月相比，同类 ${t.scope.dealers} 家经销商：`;
   if (t.categories.every((c) => c.regionFen === 0 && c.regionPreviousFen === 0)) {
     return `${head}\n近半年这个市场没有进货记录，暂时看不出趋势。`;
   }
   const lines: (string | null)[] = [head];
+  for (const kind of ['rising', 'falling'] as const) {
+    const g = view?.trend[kind];
+    if (!g) continue;
+    const p = view.positions.find((x) => x.group === g)!;
+    lines.push(
+      `${kind === 'rising' ? '涨得最快' : '降得最多'}：${groupName(g)} ${moveText(g)}，您的占比 ${shareText(p.dealerShare)}，同区域平均 ${shareText(g.averageShare)}`,
+    );
+  }
   for (const c of t.categories.filter((x) => x.regionFen > 0 || x.regionPreviousFen > 0)) {
     const sold = c.sellThrough.filter((u) => u.qty > 0).map((u) => `${u.qty}${u.unit}`);
     const sell = sold.length ? `，门店卖出 ${sold.join('、')}` : '';
@@ -76,7 +87,105 @@ export function trendReply(t: TrendReport, f: ReplyFormat = 'text'): string {
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 
+/** A product group in words: 铝合金 windows → 铝合金窗, 入户门 → 入户门, 工程款 cabinets → 工程款橱柜. */
+export function groupName(g: GroupKey): string {
+  const suffix: Record<string, string> = { windows: '窗', doors: '门', cabinets: '橱柜' };
+  const s = suffix[g.category];
+  if (!s || g.series.endsWith(s) || (g.category === 'cabinets' && g.series !== '工程款')) return g.series;
+  return `${g.series}${s}`;
+}
+
+/** Regional sums in whole yuan (fen there is noise). */
+const wholeYuan = (fen: number) => formatYuan(Math.round(fen / 100) * 100);
+
+const scopeName = (s: ScopeTrend['scope']) =>
+  s.province ? `${s.province}${s.marketLevel}市场` : `全国${s.marketLevel}市场`;
+
+/** '同比 +40%' against last year when known, else '环比 +12%' against the 3 months before. */
+function moveText(g: GroupTrend): string {
+  return `${g.lastYearFen === null ? '较前3个月' : '同比'} ${changeText(trendChange(g), g.fen)}`;
+}
+
+const windowText = (w: DealerTrendInsight['windows']) => `${dayText(w.current.start)}–${dayText(w.current.end)}`;
+
+/** The monthly insight, also the dealer's chat answer about a group: the region's movement and the dealer's own share. */
+export function dealerInsightText(i: DealerTrendInsight, f: ReplyFormat = 'text'): string {
+  const t = i.trend;
+  const head = `${title(`区域趋势｜${scopeName(t.scope)}`, f)}${safe(i.dealer.name, f)}您好，近3个月（${windowText(i.windows)}）同类 ${t.scope.dealers} 家经销商的进货：`;
+  const lines: string[] = [head];
+  if (i.askedLevel) lines.push(`（${i.askedLevel}门店由县城经销商供货，按县城经销商的进货统计）`);
+  if (!i.focus) {
+    lines.push('这个市场近3个月没有进货记录，暂时看不出趋势。');
+    return fitBytes(lines);
+  }
+  const { kind, position: p } = i.focus;
+  const name = groupName(p.group);
+  const mine = `您的${name}占比 ${shareText(p.dealerShare)}，同区域平均 ${shareText(p.group.averageShare)}`;
+  if (kind === 'largest') {
+    lines.push(`各品类变化不大，进货最多的是${name}（${wholeYuan(p.group.fen)}，${moveText(p.group)}）。${mine}。`);
+  } else {
+    lines.push(`${t.scope.marketLevel}${name} ${moveText(p.group)}（${wholeYuan(p.group.fen)}），${mine}。`);
+    const c = trendChange(p.group);
+    const up = kind === 'rising' || (kind === 'asked' && c !== null && c >= 0);
+    if (up) {
+      lines.push(
+        p.dealerShare < p.group.averageShare
+          ? `${name}在您这里还有空间，可以提前备货、做好样品陈列；发“${p.group.series}有货吗”可查库存和价格。`
+          : `您的${name}已高于同区域平均，注意备足货、别断货。`,
+      );
+    } else lines.push(`${name}在区域里走弱，进货时留意库存，避免积压。`);
+  }
+  const others = t.groups
+    .filter((g) => g !== p.group && trendChange(g) !== null && g.buyers >= 3)
+    .sort((a, b) => Math.abs(trendChange(b)!) - Math.abs(trendChange(a)!))
+    .slice(0, 2);
+  if (others.length) lines.push(`其他变化：${others.map((g) => `${groupName(g)} ${moveText(g)}`).join('，')}。`);
+  lines.push('（数据来自经销商订货，不含取消的订单）');
+  return fitBytes(lines);
+}
+
+/** The manager's monthly summary of their region, also their chat answer to "区域趋势". */
+export function regionSummaryText(s: RegionTrendSummary, f: ReplyFormat = 'text'): string {
+  const lines: string[] = [
+    `${title('区域趋势', f)}${safe(s.manager.name, f)}，您负责区域近3个月（${windowText(s.windows)}）的经销商进货：`,
+  ];
+  if (s.scopes.length === 0)
+    return `${lines[0]}
+暂无负责的经销商。`;
+  for (const sc of s.scopes) {
+    const t = sc.trend;
+    const total = changeText(change(t.totalFen, t.lastYearFen ?? t.previousFen), t.totalFen);
+    const moves = [
+      t.rising ? `↑ ${groupName(t.rising)} ${moveText(t.rising)}` : null,
+      t.falling ? `↓ ${groupName(t.falling)} ${moveText(t.falling)}` : null,
+    ].filter((x): x is string => x !== null);
+    lines.push(
+      bullet(
+        `${scopeName(t.scope)}（${t.scope.dealers}家）：合计 ${wholeYuan(t.totalFen)}（${t.lastYearFen === null ? '较前3个月' : '同比'} ${total}）；${moves.length ? moves.join('，') : '各品类变化不大'}`,
+        f,
+      ),
+    );
+    if (t.rising && sc.underweightCount > 0) {
+      const names = sc.underweight.map((d) => `${d.code} ${safe(d.name, f)} ${shareText(d.share)}`).join('、');
+      lines.push(
+        `  ${groupName(t.rising)}占比不到平均（${shareText(t.rising.averageShare)}）一半的经销商 ${sc.underweightCount} 家：${names}${sc.underweightCount > sc.underweight.length ? ' 等' : ''}`,
+      );
+    }
+  }
+  lines.push('（数据来自经销商订货，不含取消的订单）');
+  return fitBytes(lines);
+}
+
+/** The words of the monthly trend pushes (core's TrendTexts port). */
+export const trendTexts: TrendTexts = {
+  dealerInsight: (i) => dealerInsightText(i),
+  regionSummary: (s) => regionSummaryText(s),
+};
+
 export const insightReplies = {
+  dealerInsight: dealerInsightText,
+  regionSummary: regionSummaryText,
+  noRegion: '没有找到您负责的区域，请联系总部核对客户经理信息。',
   sales: salesReply,
   trend: trendReply,
   badPeriod: '请说明要查哪个月，例如“上个月卖了多少”或“10月动销”。',

@@ -1,5 +1,6 @@
 import type { CareService } from '../../core/care/care.service.js';
 import type { RetieringService } from '../../core/dealers/retiering.service.js';
+import type { TrendInsightService } from '../../core/insights/trend-insights.service.js';
 import type { UnitOfWork } from '../../core/messaging/ports.js';
 import type { NeedsService } from '../../core/needs/needs.service.js';
 import type { OutboxRetentionStore } from '../../core/scheduling/ports.js';
@@ -10,6 +11,7 @@ export interface JobServices {
   retiering: RetieringService;
   outboxRetention: OutboxRetentionStore;
   needs: NeedsService;
+  trendInsights: TrendInsightService;
 }
 
 export interface JobContext {

@@ -6,6 +6,7 @@ import type {
   TrendDealer,
   TrendScope,
 } from './insights.types.js';
+import type { DealerGroupAmount, RegionalDealer } from './regional.js';
 
 /** What the dealer's sell-through answer reads; db/repositories/insights.repository.ts implements it. */
 export interface SalesStore {
@@ -28,4 +29,22 @@ export interface TrendStore {
   productPurchases(scope: TrendScope, start: string, end: string): Promise<ProductAmount[]>;
   /** The earliest sell-through day stored (data before it does not exist, rather than being zero). */
   firstSellThroughDay(): Promise<string | null>;
+}
+
+/** An account or regional manager and the provinces whose dealers they look after. */
+export interface TrendManager {
+  code: string;
+  name: string;
+  role: 'account' | 'regional';
+  provinces: string[];
+}
+
+/** Set-based reads of the regional trend table (all dealers at once: the monthly jobs and the managers' view). */
+export interface RegionalTrendStore {
+  /** Every dealer with its region's province and market level, by code. */
+  regionalDealers(): Promise<RegionalDealer[]>;
+  /** Per dealer and product group (category + series): net purchases placed on Shanghai dates [start, end]. */
+  groupPurchases(start: string, end: string): Promise<DealerGroupAmount[]>;
+  trendManager(code: string): Promise<TrendManager | null>;
+  trendManagers(): Promise<TrendManager[]>;
 }

@@ -9,10 +9,8 @@ import type {
   TrendScope,
 } from './insights.types.js';
 import type { TrendStore } from './ports.js';
+import { MIN_SCOPE_DEALERS } from './regional.js';
 import { change, trendWindow } from './windows.js';
-
-/** Fewer dealers than this in the province and market level: compare with the market level nationwide. */
-export const MIN_SCOPE_DEALERS = 5;
 
 const share = (part: number, whole: number) => (whole > 0 ? part / whole : 0);
 

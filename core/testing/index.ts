@@ -4,3 +4,4 @@ export * from './clock.js';
 export * from './notifier.js';
 export * from './orders.js';
 export * from './stock.js';
+export * from './insights.fakes.js';

@@ -7,7 +7,8 @@ import type {
   TrendDealer,
   TrendScope,
 } from '../../core/insights/insights.types.js';
-import type { SalesStore, TrendStore } from '../../core/insights/ports.js';
+import type { RegionalTrendStore, SalesStore, TrendManager, TrendStore } from '../../core/insights/ports.js';
+import type { DealerGroupAmount, RegionalDealer } from '../../core/insights/regional.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
 import type { Database } from '../schema.js';
 
@@ -25,8 +26,18 @@ const placedBetween = (start: string, end: string) => ({
   to: shanghaiMidnight(addDays(end, 1)),
 });
 
-/** core/insights' SalesStore and TrendStore on Kysely. */
-export class InsightsRepository implements SalesStore, TrendStore {
+const managerOf = (r: { code: string; name: string; role: 'account' | 'regional'; province: string | null }) => ({
+  code: r.code,
+  name: r.name,
+  role: r.role,
+  provinces: (r.province ?? '')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean),
+});
+
+/** core/insights' SalesStore, TrendStore and RegionalTrendStore on Kysely. */
+export class InsightsRepository implements SalesStore, TrendStore, RegionalTrendStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async salesDealer(code: string): Promise<{ code: string; name: string; activeStores: number } | null> {
@@ -183,5 +194,55 @@ export class InsightsRepository implements SalesStore, TrendStore {
       .select((eb) => eb.fn.min('day').as('day'))
       .executeTakeFirst();
     return r?.day ? String(r.day).slice(0, 10) : null;
+  }
+
+  async regionalDealers(): Promise<RegionalDealer[]> {
+    const rows = await this.db
+      .selectFrom('dealers as d')
+      .innerJoin('regions as r', 'r.id', 'd.region_id')
+      .select(['d.code', 'd.name', 'r.province', 'r.market_level', 'd.manager_code', 'd.tier'])
+      .orderBy('d.code')
+      .execute();
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      province: r.province,
+      marketLevel: r.market_level,
+      managerCode: r.manager_code,
+      tier: r.tier,
+    }));
+  }
+
+  async groupPurchases(start: string, end: string): Promise<DealerGroupAmount[]> {
+    const { from, to } = placedBetween(start, end);
+    const rows = await this.db
+      .selectFrom('order_lines as l')
+      .innerJoin('orders as o', 'o.order_no', 'l.order_no')
+      .innerJoin('products as p', 'p.sku', 'l.sku')
+      .select(['o.dealer_code', 'l.category', 'p.series', sql<number>`sum(l.amount_fen - l.discount_fen)`.as('fen')])
+      .where('o.status', '<>', 'cancelled')
+      .where('o.placed_at', '>=', from)
+      .where('o.placed_at', '<', to)
+      .groupBy(['o.dealer_code', 'l.category', 'p.series'])
+      .execute();
+    return rows.map((r) => ({ dealerCode: r.dealer_code, category: r.category, series: r.series, fen: Number(r.fen) }));
+  }
+
+  async trendManager(code: string): Promise<TrendManager | null> {
+    const r = await this.db
+      .selectFrom('managers')
+      .select(['code', 'name', 'role', 'province'])
+      .where('code', '=', code)
+      .executeTakeFirst();
+    return r ? managerOf(r) : null;
+  }
+
+  async trendManagers(): Promise<TrendManager[]> {
+    const rows = await this.db
+      .selectFrom('managers')
+      .select(['code', 'name', 'role', 'province'])
+      .orderBy('code')
+      .execute();
+    return rows.map(managerOf);
   }
 }

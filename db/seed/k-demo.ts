@@ -194,6 +194,15 @@ const MIX: Record<Profile, Record<string, number>> = {
   },
 };
 
+/**
+ * The demo's regional signal, so the regional trend and the need prediction have something real to find: county-level
+ * (县城) dealers put a growing share of their orders into aluminium windows (A50, A70), about +6% a month relative to
+ * their other lines (roughly ×2 a year). It reweights lines only: the order amounts, the random draws and every
+ * other dealer's rows are unchanged.
+ */
+export const DEMO_SIGNAL = { marketLevel: '县城', skus: ['KW-A50', 'KW-A70'], monthlyGrowth: 1.06 } as const;
+const MONTH_DAYS = 30.4;
+
 const PROFILE_BY_TIER: Record<Tier, Record<Profile, number>> = {
   core: { window: 0.35, cabinet: 0.25, engineering: 0.25, township: 0.05, general: 0.1 },
   key: { window: 0.35, cabinet: 0.22, engineering: 0.13, township: 0.15, general: 0.15 },
@@ -620,6 +629,13 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   const allOrders: OrderPlan[] = [];
   const sigma = 0.45;
   const lnMean = Math.exp((sigma * sigma) / 2);
+  const signalSkus = new Set<string>(DEMO_SIGNAL.skus);
+  /** Weight of a SKU in a dealer's order on a day: its mix weight, times the regional signal where it applies. */
+  const lineWeight = (d: DealerPlan, sku: string, dayIdx: number) =>
+    MIX[d.profile][sku]! *
+    (d.region.marketLevel === DEMO_SIGNAL.marketLevel && signalSkus.has(sku)
+      ? DEMO_SIGNAL.monthlyGrowth ** ((dayIdx - todayIdx) / MONTH_DAYS)
+      : 1);
   for (const d of dealers) {
     const mix = MIX[d.profile];
     const skus = Object.keys(mix);
@@ -639,10 +655,10 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         const k = rngOrders.weighted(lineCounts, (n) => lineWeights[n - 1]!);
         const chosen: string[] = [];
         while (chosen.length < Math.min(k, skus.length)) {
-          const sku = rngOrders.weighted(skus, (s) => (chosen.includes(s) ? 0 : mix[s]!));
+          const sku = rngOrders.weighted(skus, (s) => (chosen.includes(s) ? 0 : lineWeight(d, s, dayIdx)));
           chosen.push(sku);
         }
-        lines = chosen.map((sku) => ({ sku, share: mix[sku]! * rngOrders.float(0.5, 1.5) }));
+        lines = chosen.map((sku) => ({ sku, share: lineWeight(d, sku, dayIdx) * rngOrders.float(0.5, 1.5) }));
       }
       const shareSum = lines.reduce((s, l) => s + l.share, 0);
       for (const l of lines) l.share /= shareSum;

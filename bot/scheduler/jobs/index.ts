@@ -4,9 +4,18 @@ import { dealerScoreJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
 import { outboxPruneJob } from './outbox-prune.job.js';
 import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
+import { trendInsightJob, trendSummaryJob } from './insights.jobs.js';
 
 /** Every scheduled job. Each capability contributes its jobs here. */
-export const jobs: JobDefinition[] = [needsSlaJob, dailyJob, dealerScoreJob, successCaseJob, outboxPruneJob];
+export const jobs: JobDefinition[] = [
+  needsSlaJob,
+  dailyJob,
+  dealerScoreJob,
+  successCaseJob,
+  outboxPruneJob,
+  trendInsightJob,
+  trendSummaryJob,
+];
 
 /** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */
 export function runnableJobs(): JobDefinition[] {

@@ -1,0 +1,44 @@
+import type { TrendManager, RegionalTrendStore } from '../insights/ports.js';
+import type { DealerGroupAmount, RegionalDealer } from '../insights/regional.js';
+
+/** One order line as the fake keeps it: a dealer's net purchase of a product group on a Shanghai date. */
+export interface FakePurchase {
+  dealerCode: string;
+  day: string;
+  category: string;
+  series: string;
+  fen: number;
+}
+
+/** RegionalTrendStore in memory: purchases summed per dealer and group over the asked dates, as the SQL does. */
+export class MemoryRegionalTrendStore implements RegionalTrendStore {
+  constructor(
+    readonly dealers: RegionalDealer[],
+    readonly purchases: FakePurchase[],
+    readonly managers: TrendManager[] = [],
+  ) {}
+
+  async regionalDealers() {
+    return [...this.dealers].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  async groupPurchases(start: string, end: string) {
+    const out = new Map<string, DealerGroupAmount>();
+    for (const p of this.purchases) {
+      if (p.day < start || p.day > end) continue;
+      const k = `${p.dealerCode}|${p.category}|${p.series}`;
+      const had = out.get(k);
+      if (had) had.fen += p.fen;
+      else out.set(k, { dealerCode: p.dealerCode, category: p.category, series: p.series, fen: p.fen });
+    }
+    return [...out.values()];
+  }
+
+  async trendManager(code: string) {
+    return this.managers.find((m) => m.code === code) ?? null;
+  }
+
+  async trendManagers() {
+    return [...this.managers].sort((a, b) => a.code.localeCompare(b.code));
+  }
+}
