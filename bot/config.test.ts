@@ -49,6 +49,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_TOKEN: required/);
   });
 
+  it('keeps the ERP sync off unless its four Kingdee settings are all given', () => {
+    expect(loadConfig({}).erp).toBeNull();
+    expect(() => loadConfig({ ERP_KINGDEE_URL: 'http://erp.local/k3cloud/' })).toThrow(
+      /ERP_KINGDEE_ACCT_ID: required when any of them is set/,
+    );
+    const erp = loadConfig({
+      ERP_KINGDEE_URL: 'http://erp.local/k3cloud/',
+      ERP_KINGDEE_ACCT_ID: 'K01',
+      ERP_KINGDEE_USERNAME: 'api',
+      ERP_KINGDEE_PASSWORD: 'secret',
+      ERP_OVERLAP_MIN: '5',
+    }).erp;
+    expect(erp).toMatchObject({ kingdee: { lcid: 2052 }, overlapMs: 300_000, syncEveryMin: 10, reconcileDays: 90 });
+    expect(() => loadConfig({ ERP_SYNC_EVERY_MIN: '60' })).toThrow(/ERP_SYNC_EVERY_MIN/);
+  });
+
   it('turns the sandbox off when WeCom is configured, unless asked for', () => {
     const wecom = {
       WECOM_CORP_ID: 'ww1436e0e65a779aee',

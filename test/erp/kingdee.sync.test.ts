@@ -4,6 +4,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../adapters/imports/import-file.js';
 import { runErpCommand } from '../../bot/cli/erp.command.js';
 import { erpSyncService, importStore } from '../../bot/composition.js';
+import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
+import type { JobContext } from '../../bot/scheduler/job.types.js';
+import { erpJobs } from '../../bot/scheduler/jobs/erp-sync.job.js';
+import { MemoryJobRunStore } from '../../core/testing/scheduling.fakes.js';
 import { loadConfig } from '../../bot/config.js';
 import type { ErpSyncService } from '../../core/erp/erp-sync.service.js';
 import type { DatabaseHandle } from '../../db/connect.js';
@@ -281,6 +285,19 @@ describe('ERP sync against a fake Kingdee K/3 Cloud', () => {
         (r: { cancelled: number; deleted: number; fetched: number }) => r.cancelled + r.deleted + r.fetched,
       ),
     ).toEqual([0, 0]);
+  });
+
+  it('the erp.sync job runs once per slot and fails (for the record) when a form failed', async () => {
+    const [syncJob, reconcileJob] = erpJobs(erp, 10);
+    expect([syncJob!.cron, reconcileJob!.cron]).toEqual(['*/10 * * * *', '30 3 * * 0']);
+    const runs = new MemoryJobRunStore();
+    const ctx = { now: clock, log: { info() {}, warn() {} } } as unknown as JobContext;
+    const first = await runJobInSlot(runs, syncJob!, 's1', 'a', ctx);
+    expect(first).toMatchObject({ ran: true, result: { forms: 3, inserted: 0, updated: 0 } });
+    expect(await runJobInSlot(runs, syncJob!, 's1', 'b', ctx)).toEqual({ ran: false, reason: 'slot taken' });
+    fake.failQuery({ form: 'AR_receivable', kind: 'error' });
+    const failed = await runJobInSlot(runs, syncJob!, 's2', 'a', ctx);
+    expect(failed).toMatchObject({ ran: true, error: expect.stringMatching(/AR_receivable: ExecuteBillQuery/) });
   });
 
   it('erp sync CLI: a line per form and the JSON reports last; bad usage exits 2', async () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BillQuery } from '../../../adapters/erp/kingdee/kingdee.client.js';
 
 const VALIDATE_USER = '/k3cloud/Kingdee.BOS.WebApi.ServicesStub.AuthService.ValidateUser.common.kdsvc';
 const EXECUTE_BILL_QUERY = '/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.ExecuteBillQuery.common.kdsvc';
@@ -16,14 +17,7 @@ export type FakeKingdeeRow = Record<string, string | number | null>;
 export interface FakeKingdeeCall {
   service: 'ValidateUser' | 'ExecuteBillQuery' | 'unknown';
   /** ExecuteBillQuery's parameters (its `data`). */
-  query?: {
-    FormId: string;
-    FieldKeys: string;
-    FilterString: string;
-    OrderString: string;
-    StartRow: number;
-    Limit: number;
-  };
+  query?: BillQuery;
   /** What the fake answered: rows, or the failure. */
   answered: 'rows' | 'http500' | 'error' | 'session' | 'login' | 'refused';
   rows?: number;
