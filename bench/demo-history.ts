@@ -114,11 +114,7 @@ export function demoHistory(scale: number, now = BACKTEST_NOW): DemoHistory {
   return { dealers, monthly, groups, sellThrough, products, tiers, inventory };
 }
 
-/** 'YYYY-MM' n months later (earlier when negative). */
-export function shiftMonth(month: string, n: number): string {
-  const t = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
-  return `${Math.floor(t / 12)}-${String((t % 12) + 1).padStart(2, '0')}`;
-}
+export { shiftMonth } from '../core/insights/windows.js';
 
 /** Prints rows as an aligned text table (CJK counted double width). */
 export function printTable(head: string[], rows: (string | number)[][]): void {

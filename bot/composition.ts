@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
+import type { NeedResources } from '../core/insights/ports.js';
 import type { UnitOfWork } from '../core/messaging/ports.js';
 import type { ImportStore } from '../core/imports/ports.js';
 import { ErpSyncService } from '../core/erp/erp-sync.service.js';
@@ -14,6 +15,7 @@ import { StatementService } from '../core/accounts/statement.service.js';
 import { TierService } from '../core/accounts/tier.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
+import { NeedPredictionService } from '../core/insights/need-prediction.service.js';
 import { TrendInsightService } from '../core/insights/trend-insights.service.js';
 import { TrendsService } from '../core/insights/trends.service.js';
 import type { SlaTable } from '../core/needs/sla.js';
@@ -48,7 +50,7 @@ import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
 import { needNotices } from './replies/needs.replies.js';
-import { trendTexts } from './replies/insights.replies.js';
+import { needTexts, trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
@@ -135,6 +137,19 @@ function trendInsightService(tx: Kysely<Database>): TrendInsightService {
   });
 }
 
+/** What a predicted need is answered with: HQ's courses and cases, the running promotions. */
+function needResources(tx: Kysely<Database>): NeedResources {
+  const content = new KyselyCareContent(tx);
+  return {
+    upcomingCourses: (from, limit) => content.upcomingCourses(from, limit),
+    successCases: () => content.successCases(),
+    activePromotions: async () =>
+      (await new CareRepository(tx).activePolicies())
+        .filter((p) => p.kind === 'promotion')
+        .map((p) => ({ code: p.code, name: p.name })),
+  };
+}
+
 /**
  * The scheduler's services: core services on the repositories of one transaction, their pushes queued into the
  * same transaction's outbox and recorded in its delivery log.
@@ -148,6 +163,13 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
       outboxRetention: new OutboxRetentionRepository(tx),
       trendInsights: trendInsightService(tx),
+      needPredictions: new NeedPredictionService({
+        store: new InsightsRepository(tx),
+        resources: needResources(tx),
+        deliveries,
+        queue,
+        texts: needTexts,
+      }),
       // Built on use: only the SLA job needs it.
       get needs() {
         return new NeedsService({

@@ -2,6 +2,9 @@ import type { ComparedWindow, SalesReport, TrendReport } from '../../core/insigh
 import { type GroupKey, type GroupTrend, type ScopeTrend, trendChange } from '../../core/insights/regional.js';
 import type { DealerTrendInsight, RegionTrendSummary, TrendTexts } from '../../core/insights/trend-insights.service.js';
 import { change } from '../../core/insights/windows.js';
+import type { NeedKind } from '../../core/insights/need-prediction.js';
+import type { NeedPush, NeedResource, NeedTexts } from '../../core/insights/need-prediction.service.js';
+import { shanghaiDate } from '../../core/common/time.js';
 import { categoryNameZh, formatYuan } from '../../core/policies/explain.js';
 import { bullet, changeText, dayText, periodLabel, type ReplyFormat, safe, shareText, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
@@ -181,6 +184,55 @@ export const trendTexts: TrendTexts = {
   dealerInsight: (i) => dealerInsightText(i),
   regionSummary: (s) => regionSummaryText(s),
 };
+
+const NEED_WORDS: Record<NeedKind, string> = {
+  training: '产品培训',
+  display: '陈列物料',
+  restock: '旺季备货',
+  promotion: '促销支持',
+};
+
+function resourceText(r: NeedResource): string {
+  if (r === null) return '您的客户经理会和您联系，一起看看怎么支持。';
+  switch (r.kind) {
+    case 'course':
+      return `推荐参加培训「${r.title}」（${dayText(shanghaiDate(r.startsAt))}开课），回复“报名${r.title}”即可报名。`;
+    case 'case':
+      return `参考同行案例「${r.title}」，回复“成功案例”查看全文；需要样品或物料可以直接说。`;
+    case 'promotion':
+      return `正在进行的活动「${r.title}」可以用上，回复“有什么活动”查看条件。`;
+    case 'replenishment':
+      return '回复“补货建议”可查看建议补货的产品和数量。';
+  }
+}
+
+/** A predicted need pushed to the dealer with its resource. */
+export function dealerNeedText(n: NeedPush): string {
+  const name = groupName(n.need.group);
+  const recent = wholeYuan(n.need.recentFen);
+  const why: Record<NeedKind, string> = {
+    training: `您近3个月的${name}进货（${recent}）连续上涨，是新起来的品类，做好卖点讲解能卖得更好。`,
+    display: `您近3个月的${name}进货（${recent}）连续上涨，门店样品和陈列跟上，成交会更快。`,
+    restock: `去年同期您的${name}进货明显多于近3个月（${recent}），旺季快到了，建议提前备货，避免断货。`,
+    promotion: `您近3个月的${name}进货（${recent}）比前3个月下降较多，而同区域在增长。`,
+  };
+  return `${title(`经营提示｜${NEED_WORDS[n.need.need]}`, 'text')}${n.dealer.name}您好：${why[n.need.need]}${resourceText(n.resource)}`;
+}
+
+/** The manager's monthly heads-up: which of their dealers were told which need. */
+export function managerNeedHeadsUp(_managerCode: string, needs: readonly NeedPush[]): string {
+  const lines = [
+    `${title('经营提示（已推送给经销商）', 'text')}本月根据订货趋势预测的需求 ${needs.length} 条，建议跟进：`,
+  ];
+  for (const n of needs) {
+    lines.push(
+      bullet(`${n.dealer.code} ${n.dealer.name}：${NEED_WORDS[n.need.need]}（${groupName(n.need.group)}）`, 'text'),
+    );
+  }
+  return fitBytes(lines);
+}
+
+export const needTexts: NeedTexts = { dealerNeed: dealerNeedText, managerHeadsUp: managerNeedHeadsUp };
 
 export const insightReplies = {
   dealerInsight: dealerInsightText,

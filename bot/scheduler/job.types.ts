@@ -1,5 +1,6 @@
 import type { CareService } from '../../core/care/care.service.js';
 import type { RetieringService } from '../../core/dealers/retiering.service.js';
+import type { NeedPredictionService } from '../../core/insights/need-prediction.service.js';
 import type { TrendInsightService } from '../../core/insights/trend-insights.service.js';
 import type { UnitOfWork } from '../../core/messaging/ports.js';
 import type { NeedsService } from '../../core/needs/needs.service.js';
@@ -12,6 +13,7 @@ export interface JobServices {
   outboxRetention: OutboxRetentionStore;
   needs: NeedsService;
   trendInsights: TrendInsightService;
+  needPredictions: NeedPredictionService;
 }
 
 export interface JobContext {

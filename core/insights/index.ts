@@ -6,3 +6,5 @@ export * from './trend-insights.service.js';
 export * from './sales.service.js';
 export * from './trends.service.js';
 export * from './windows.js';
+export * from './need-prediction.js';
+export * from './need-prediction.service.js';

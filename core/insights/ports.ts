@@ -48,3 +48,23 @@ export interface RegionalTrendStore {
   trendManager(code: string): Promise<TrendManager | null>;
   trendManagers(): Promise<TrendManager[]>;
 }
+
+/** Purchases per dealer, product group and Shanghai month, for the need prediction. */
+export interface MonthlyGroupAmount extends DealerGroupAmount {
+  /** 'YYYY-MM'. */
+  month: string;
+}
+
+/** What the need prediction reads besides the trend table. */
+export interface NeedSignalStore extends RegionalTrendStore {
+  /** Net purchases per dealer, group and month for the months [fromMonth, toMonth] ('YYYY-MM'). */
+  monthlyGroupPurchases(fromMonth: string, toMonth: string): Promise<MonthlyGroupAmount[]>;
+}
+
+/** The resources a predicted need is answered with (HQ's content and the running promotions). */
+export interface NeedResources {
+  /** Courses starting at or after `from`, soonest first. */
+  upcomingCourses(from: Date, limit: number): Promise<Array<{ title: string; startsAt: Date }>>;
+  successCases(): Promise<Array<{ title: string }>>;
+  activePromotions(): Promise<Array<{ code: string; name: string }>>;
+}

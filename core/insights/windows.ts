@@ -18,6 +18,12 @@ export function addMonths(date: string, n: number): string {
   return `${y}-${pad2(m)}-${pad2(Math.min(Number(date.slice(8, 10)), lastDay(y, m)))}`;
 }
 
+/** 'YYYY-MM' n months later (earlier when negative). */
+export function shiftMonth(month: string, n: number): string {
+  const t = Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1 + n;
+  return `${Math.floor(t / 12)}-${pad2((t % 12) + 1)}`;
+}
+
 /** Monday of the week containing `date`. */
 export function mondayOf(date: string): string {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();

@@ -1,4 +1,4 @@
-import type { TrendManager, RegionalTrendStore } from '../insights/ports.js';
+import type { MonthlyGroupAmount, NeedSignalStore, TrendManager } from '../insights/ports.js';
 import type { DealerGroupAmount, RegionalDealer } from '../insights/regional.js';
 
 /** One order line as the fake keeps it: a dealer's net purchase of a product group on a Shanghai date. */
@@ -10,8 +10,8 @@ export interface FakePurchase {
   fen: number;
 }
 
-/** RegionalTrendStore in memory: purchases summed per dealer and group over the asked dates, as the SQL does. */
-export class MemoryRegionalTrendStore implements RegionalTrendStore {
+/** NeedSignalStore (the trend table's reads too) in memory: purchases summed as the SQL does. */
+export class MemoryRegionalTrendStore implements NeedSignalStore {
   constructor(
     readonly dealers: RegionalDealer[],
     readonly purchases: FakePurchase[],
@@ -40,5 +40,18 @@ export class MemoryRegionalTrendStore implements RegionalTrendStore {
 
   async trendManagers() {
     return [...this.managers].sort((a, b) => a.code.localeCompare(b.code));
+  }
+
+  async monthlyGroupPurchases(fromMonth: string, toMonth: string) {
+    const out = new Map<string, MonthlyGroupAmount>();
+    for (const p of this.purchases) {
+      const month = p.day.slice(0, 7);
+      if (month < fromMonth || month > toMonth) continue;
+      const k = `${p.dealerCode}|${p.category}|${p.series}|${month}`;
+      const had = out.get(k);
+      if (had) had.fen += p.fen;
+      else out.set(k, { dealerCode: p.dealerCode, category: p.category, series: p.series, month, fen: p.fen });
+    }
+    return [...out.values()];
   }
 }

@@ -7,9 +7,16 @@ import type {
   TrendDealer,
   TrendScope,
 } from '../../core/insights/insights.types.js';
-import type { RegionalTrendStore, SalesStore, TrendManager, TrendStore } from '../../core/insights/ports.js';
+import type {
+  MonthlyGroupAmount,
+  NeedSignalStore,
+  SalesStore,
+  TrendManager,
+  TrendStore,
+} from '../../core/insights/ports.js';
 import type { DealerGroupAmount, RegionalDealer } from '../../core/insights/regional.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
+import { shiftMonth } from '../../core/insights/windows.js';
 import type { Database } from '../schema.js';
 
 /** The scope as a condition on a regions alias. */
@@ -36,8 +43,8 @@ const managerOf = (r: { code: string; name: string; role: 'account' | 'regional'
     .filter(Boolean),
 });
 
-/** core/insights' SalesStore, TrendStore and RegionalTrendStore on Kysely. */
-export class InsightsRepository implements SalesStore, TrendStore, RegionalTrendStore {
+/** core/insights' SalesStore, TrendStore and NeedSignalStore (the regional table and monthly purchases) on Kysely. */
+export class InsightsRepository implements SalesStore, TrendStore, NeedSignalStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async salesDealer(code: string): Promise<{ code: string; name: string; activeStores: number } | null> {
@@ -244,5 +251,32 @@ export class InsightsRepository implements SalesStore, TrendStore, RegionalTrend
       .orderBy('code')
       .execute();
     return rows.map(managerOf);
+  }
+
+  async monthlyGroupPurchases(fromMonth: string, toMonth: string): Promise<MonthlyGroupAmount[]> {
+    const { from, to } = placedBetween(`${fromMonth}-01`, addDays(`${shiftMonth(toMonth, 1)}-01`, -1));
+    const rows = await this.db
+      .selectFrom('order_lines as l')
+      .innerJoin('orders as o', 'o.order_no', 'l.order_no')
+      .innerJoin('products as p', 'p.sku', 'l.sku')
+      .select([
+        'o.dealer_code',
+        'l.category',
+        'p.series',
+        sql<string>`to_char(o.placed_at at time zone 'Asia/Shanghai', 'YYYY-MM')`.as('month'),
+        sql<number>`sum(l.amount_fen - l.discount_fen)`.as('fen'),
+      ])
+      .where('o.status', '<>', 'cancelled')
+      .where('o.placed_at', '>=', from)
+      .where('o.placed_at', '<', to)
+      .groupBy(['o.dealer_code', 'l.category', 'p.series', 'month'])
+      .execute();
+    return rows.map((r) => ({
+      dealerCode: r.dealer_code,
+      category: r.category,
+      series: r.series,
+      month: r.month,
+      fen: Number(r.fen),
+    }));
   }
 }

@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { slotOf } from '../../bot/scheduler/job-runner.js';
-import { trendInsightJob, trendSummaryJob } from '../../bot/scheduler/jobs/insights.jobs.js';
+import { needPredictionJob, trendInsightJob, trendSummaryJob } from '../../bot/scheduler/jobs/insights.jobs.js';
+import { NEED_HEADS_UP_KIND, NEED_PUSH_KIND } from '../../core/insights/need-prediction.service.js';
 import { DEALER_INSIGHT_KIND, REGION_SUMMARY_KIND } from '../../core/insights/trend-insights.service.js';
 import { trendWindows } from '../../core/insights/regional.js';
 import { InsightsRepository } from '../../db/repositories/insights.repository.js';
@@ -111,6 +112,36 @@ describe('monthly pushes', () => {
     expect(summary?.body).toContain('【区域趋势】');
     expect(summary?.body).toContain('县城市场');
     expect(summary?.body).toMatch(/县城市场（\d+家）：合计 ¥[\d,]+（同比 [+-]\d+%）/);
+  });
+});
+
+describe('need prediction', () => {
+  it('predicts from the orders up to November, pushes each need with its resource and tells the managers, once', async () => {
+    const r = await runJobOn(db(), needPredictionJob, slotOf(DEC_1), 'a', { now: DEC_1, log });
+    expect(r.ran).toBe(true);
+    const result = (r as { result: Record<string, number> }).result;
+    expect(result.predicted).toBeGreaterThan(0);
+    expect(result.dealersTold).toBe(result.predicted);
+    const told = await db()
+      .selectFrom('care_deliveries')
+      .select(['subject', 'key'])
+      .where('kind', '=', NEED_PUSH_KIND)
+      .execute();
+    expect(told).toHaveLength(result.predicted!);
+    for (const t of told) expect(t.key).toMatch(/^2026-12:(training|display|restock|promotion)$/);
+    const { subject } = told[0]!;
+    const [push] = (await app.outbox(subject)).filter((m) => m.kind === NEED_PUSH_KIND);
+    expect(push?.body).toMatch(/^(\*\*)?【经营提示｜(产品培训|陈列物料|旺季备货|促销支持)】(\*\*)?.+您好：/);
+    const { manager_code } = await db()
+      .selectFrom('dealers')
+      .select('manager_code')
+      .where('code', '=', subject)
+      .executeTakeFirstOrThrow();
+    const [headsUp] = (await app.outbox(manager_code)).filter((m) => m.kind === NEED_HEADS_UP_KIND);
+    expect(headsUp?.body).toContain(`${subject} `);
+    expect(result.queued).toBe(result.dealersTold! + result.managers!);
+    const again = await runJobOn(db(), needPredictionJob, `${slotOf(DEC_1)}-again`, 'b', { now: DEC_1, log });
+    expect(again).toMatchObject({ ran: true, result: { dealersTold: 0, managers: 0, queued: 0 } });
   });
 });
 
