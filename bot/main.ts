@@ -36,6 +36,10 @@ import { MAX_MESSAGE_BYTES, outboxNotifier } from './pipeline/outbox.js';
 import { jobs } from './scheduler/jobs/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
+import { consoleRoutes } from './console/index.js';
+
+/** Where WeCom web sign-in (网页授权) starts; it sends the member back with a code. */
+const WECOM_OAUTH_AUTHORIZE_URL = 'https://open.weixin.qq.com/connect/oauth2/authorize';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -157,6 +161,25 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       });
     }
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
+    // The HQ console (/console): HQ signs in with ADMIN_TOKEN, account managers through WeCom web sign-in.
+    channels.push(
+      consoleRoutes({
+        services: services(database.db),
+        kv,
+        now,
+        adminToken: config.server.adminToken,
+        sla: config.needs.sla,
+        wecomOAuth:
+          wecom && config.wecom
+            ? {
+                corpId: config.wecom.corpId,
+                agentId: config.wecom.agentId,
+                authorizeUrl: WECOM_OAUTH_AUTHORIZE_URL,
+                userIdForCode: (code) => wecom.userIdForOAuthCode(code),
+              }
+            : null,
+      }),
+    );
     const server = await buildServer({
       config,
       ready: () => migrationsCurrent(database.db),

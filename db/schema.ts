@@ -438,6 +438,28 @@ export interface NluMissesTable {
   exported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A console sign-in (migration 0012); `id` is the sha-256 hex of the cookie token. */
+export interface ConsoleSessionsTable {
+  id: string;
+  role: 'hq' | 'manager';
+  manager_code: string | null;
+  csrf: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+/** Who did what in the console, and when (migration 0012). */
+export interface ConsoleAuditTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  ip: string | null;
+}
+
 export interface ConversationStateTable {
   sender: string;
   state: Json<Record<string, unknown>>;
@@ -497,6 +519,8 @@ export interface Database {
   store_sales: StoreSalesTable;
   dealer_stock_snapshots: DealerStockSnapshotsTable;
   payments: PaymentsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_audit: ConsoleAuditTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;
