@@ -38,9 +38,6 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 import { consoleRoutes } from './console/index.js';
 
-/** Where WeCom web sign-in (网页授权) starts; it sends the member back with a code. */
-const WECOM_OAUTH_AUTHORIZE_URL = 'https://open.weixin.qq.com/connect/oauth2/authorize';
-
 export interface App {
   config: Readonly<AppConfig>;
   database: DatabaseHandle;
@@ -174,7 +171,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
             ? {
                 corpId: config.wecom.corpId,
                 agentId: config.wecom.agentId,
-                authorizeUrl: WECOM_OAUTH_AUTHORIZE_URL,
+                authorizeUrl: config.wecom.oauthUrl,
                 userIdForCode: (code) => wecom.userIdForOAuthCode(code),
               }
             : null,

@@ -49,9 +49,11 @@ function frame(input: ChartInput, top: number, points: number, body: HtmlValue):
       ? html`<text class="axis" x="${r1(xOf(i, n))}" y="${H - 8}" text-anchor="middle">${l}</text>`
       : null,
   );
+  // Legend entries share the width, so six series still fit.
+  const step = Math.min(130, (W - PAD.left - PAD.right) / Math.max(input.series.length, 1));
   const legend = input.series.map(
     (s, i) =>
-      html`<rect x="${PAD.left + i * 130}" y="4" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text class="legend" x="${PAD.left + i * 130 + 14}" y="13">${s.name}</text>`,
+      html`<rect x="${r1(PAD.left + i * step)}" y="4" width="10" height="10" fill="${COLORS[i % COLORS.length]}"/><text class="legend" x="${r1(PAD.left + i * step + 14)}" y="13">${s.name}</text>`,
   );
   return html`<svg class="chart" viewBox="0 0 ${W} ${H}" role="img" aria-label="${input.title}" data-points="${points}" xmlns="http://www.w3.org/2000/svg">${grid}${xLabels}${legend}${body}</svg>`;
 }

@@ -74,6 +74,11 @@ export interface FakeWecom {
   expireTokens(): void;
   /** Issues a web sign-in (OAuth) code for a member; `auth/getuserinfo` answers it once with the userid. */
   issueOAuthCode(userid: string): string;
+  /**
+   * The member the browser is signed in to WeCom as: `GET /connect/oauth2/authorize` (the web sign-in page, at
+   * `${baseUrl}/connect/oauth2/authorize`) sends them back to `redirect_uri` with a fresh code and the `state`.
+   */
+  signInAs(userid: string | null): void;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -89,6 +94,12 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   const tokens = new Map<string, 'valid' | 'expired'>();
   const kfLog: FakeKfMessage[] = [];
   const oauthCodes = new Map<string, string>();
+  let browserUser: string | null = null;
+  const issueCode = (userid: string) => {
+    const code = `oauth-${++seq}-${randomBytes(6).toString('hex')}`;
+    oauthCodes.set(code, userid);
+    return code;
+  };
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
@@ -134,6 +145,17 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     if (fault?.delayMs) await sleep(fault.delayMs);
     if (fault?.status) return send(fault.status, 'fake upstream failure');
     if (fault?.errcode !== undefined) return fail(fault.errcode, fault.errmsg ?? `injected ${fault.errcode}`);
+
+    if (url.pathname === '/connect/oauth2/authorize') {
+      const back = query['redirect_uri'];
+      if (!back || !browserUser) return send(400, 'not signed in to WeCom');
+      const to = new URL(back);
+      to.searchParams.set('code', issueCode(browserUser));
+      to.searchParams.set('state', query['state'] ?? '');
+      call.status = 302;
+      res.writeHead(302, { location: to.toString() });
+      return res.end();
+    }
 
     if (method === 'gettoken') {
       if (!query['corpid'] || !query['corpsecret']) return fail(41002, 'corpid or corpsecret missing');
@@ -236,10 +258,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     expireTokens: () => {
       for (const t of tokens.keys()) tokens.set(t, 'expired');
     },
-    issueOAuthCode: (userid) => {
-      const code = `oauth-${++seq}-${randomBytes(6).toString('hex')}`;
-      oauthCodes.set(code, userid);
-      return code;
+    issueOAuthCode: issueCode,
+    signInAs: (userid) => {
+      browserUser = userid;
     },
     queueKfMessages: (openKfId, messages) => {
       const added = messages.map((m) => {
