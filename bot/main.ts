@@ -37,6 +37,7 @@ import { jobs } from './scheduler/jobs/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 import { consoleRoutes } from './console/index.js';
+import { metricsRoutes } from './console/metrics.js';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -177,6 +178,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
             : null,
       }),
     );
+    channels.push(metricsRoutes({ services: services(database.db), adminToken: config.server.adminToken }));
     const server = await buildServer({
       config,
       ready: () => migrationsCurrent(database.db),

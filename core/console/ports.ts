@@ -25,6 +25,18 @@ export interface ConsoleReadModel {
   jobRuns(limit: number): Promise<JobRunRow[]>;
   /** The latest console actions, newest first. */
   audit(limit: number): Promise<AuditEntry[]>;
+  /** Counts behind the Prometheus /metrics page. */
+  opsMetrics(): Promise<OpsMetrics>;
+}
+
+/** What /metrics exposes, read from the tables at scrape time (so every instance reports the same totals). */
+export interface OpsMetrics {
+  inbound: Array<{ channel: string; status: string; n: number }>;
+  /** Outbox rows by route and status; `failedAttempts`: rows whose last send attempt failed (WeCom errors). */
+  outbox: Array<{ route: string; status: string; n: number; failedAttempts: number }>;
+  jobs: Array<{ job: string; status: string; runs: number; lastSeconds: number | null }>;
+  /** SLA deadlines passed (need_events 'escalated'). */
+  slaBreaches: number;
 }
 
 export interface OutcomeFacts {

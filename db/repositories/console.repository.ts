@@ -9,6 +9,7 @@ import type {
   DealerFilterOptions,
   DealerListRow,
   JobRunRow,
+  OpsMetrics,
   OutcomeFacts,
   PolicyRow,
   TierMovement,
@@ -446,6 +447,55 @@ export class ConsoleRepository implements ConsoleReadModel {
       startedAt: new Date(r.started_at),
       finishedAt: r.finished_at ? new Date(r.finished_at) : null,
     }));
+  }
+
+  async opsMetrics(): Promise<OpsMetrics> {
+    const [inbound, outbox, jobs, breaches] = await Promise.all([
+      this.db
+        .selectFrom('inbound_messages')
+        .select(['channel', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy(['channel', 'status'])
+        .execute(),
+      this.db
+        .selectFrom('outbox')
+        .select(['route', 'status', (eb) => eb.fn.countAll<number>().as('n')])
+        .select(sql<number>`count(*) filter (where last_error is not null)`.as('failed'))
+        .groupBy(['route', 'status'])
+        .execute(),
+      this.db
+        .selectFrom('job_runs as j')
+        .select(['j.job', 'j.status', (eb) => eb.fn.countAll<number>().as('runs')])
+        .select(
+          sql<
+            number | null
+          >`(select extract(epoch from (l.finished_at - l.started_at)) from job_runs l where l.job = j.job and l.finished_at is not null order by l.started_at desc limit 1)`.as(
+            'last_seconds',
+          ),
+        )
+        .groupBy(['j.job', 'j.status'])
+        .execute(),
+      this.db
+        .selectFrom('need_events')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('kind', '=', 'escalated')
+        .executeTakeFirstOrThrow(),
+    ]);
+    return {
+      inbound: inbound.map((r) => ({ channel: r.channel, status: r.status, n: Number(r.n) })),
+      outbox: outbox.map((r) => ({
+        route: r.route,
+        status: r.status,
+        n: Number(r.n),
+        failedAttempts: Number(r.failed),
+      })),
+      jobs: jobs.map((r) => ({
+        job: r.job,
+        status: r.status,
+        runs: Number(r.runs),
+        lastSeconds: r.last_seconds === null ? null : Number(r.last_seconds),
+      })),
+      slaBreaches: Number(breaches.n),
+    };
   }
 
   async audit(limit: number): Promise<AuditEntry[]> {

@@ -311,4 +311,21 @@ describe('HQ console', () => {
       ]),
     );
   });
+
+  it('serves Prometheus metrics to a scraper holding the admin token', async () => {
+    expect((await app.server.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(401);
+    const res = await app.server.inject({
+      method: 'GET',
+      url: '/metrics',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
+    // The needs submitted above alerted their managers; the job run from the console is counted with its duration.
+    expect(res.body).toMatch(/^gongsheng_messages_out_total\{route="[a-z_]+",status="[a-z]+"\} [1-9]\d*$/m);
+    expect(res.body).toMatch(/^gongsheng_queue_depth\{queue="outbox"\} \d+$/m);
+    expect(res.body).toMatch(/^gongsheng_job_runs_total\{job="needs\.sla",status="done"\} 1$/m);
+    expect(res.body).toMatch(/^gongsheng_job_last_duration_seconds\{job="needs\.sla"\} [\d.]+$/m);
+    expect(res.body).toMatch(/^gongsheng_need_sla_breaches_total \d+$/m);
+  });
 });
