@@ -328,4 +328,22 @@ describe('HQ console', () => {
     expect(res.body).toMatch(/^gongsheng_job_last_duration_seconds\{job="needs\.sla"\} [\d.]+$/m);
     expect(res.body).toMatch(/^gongsheng_need_sla_breaches_total \d+$/m);
   });
+
+  it("describes the admin API in OpenAPI, from the routes' schemas, behind the admin token", async () => {
+    expect((await app.server.inject({ method: 'GET', url: '/api/openapi.json' })).statusCode).toBe(401);
+    const res = await app.server.inject({
+      method: 'GET',
+      url: '/api/openapi.json',
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(res.statusCode).toBe(200);
+    const doc = res.json() as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
+    };
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/jobs/{name}/run', '/api/nlu/misses']));
+    expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/api/'))).toEqual([]);
+    expect(doc.paths['/api/nlu/misses']!.get!.parameters!.map((p) => p.name)).toEqual(['status', 'limit']);
+  });
 });
