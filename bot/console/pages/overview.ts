@@ -105,9 +105,9 @@ async function overview(
 }
 
 const pctAxis = (v: number) => `${Math.round(v * 100)}%`;
-/** Rates rarely reach 100%: scale to the data, in steps of 10 points. */
+/** Rates rarely reach 100%: scale to the data in steps of 20 points, so the quarter ticks read 5%, 10% … */
 const niceRate = (values: ReadonlyArray<number | null>) =>
-  Math.min(1, Math.max(0.1, Math.ceil(Math.max(0, ...values.filter((v): v is number => v !== null)) * 10) / 10));
+  Math.min(1, Math.max(0.2, Math.ceil(Math.max(0, ...values.filter((v): v is number => v !== null)) * 5) / 5));
 
 function card(title: string, latest: string | null, previous: string | null, target: string | null, chart: SafeHtml) {
   return html`<section class="card"><h2>${title}</h2>
