@@ -27,6 +27,7 @@ import { StockService } from '../core/stock/stock.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
+import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/console.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
 import { KyselyImportStore } from '../db/repositories/imports.repository.js';
@@ -118,6 +119,9 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
         settings: opts.settings,
       }),
     scoreDealers: (month, now) => scoreMonth(jobUnitOfWork(tx, { notifier: notifierFor }), month, now),
+    console: new ConsoleRepository(tx),
+    consoleSessions: new ConsoleSessionRepository(tx),
+    importRuns: new KyselyImportStore(tx),
   });
 }
 

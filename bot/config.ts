@@ -45,6 +45,8 @@ const envSchema = z.object({
   WECOM_SECRET: optionalString,
   WECOM_KF_SECRET: optionalString,
   WECOM_API_BASE: z.url({ protocol: /^https?$/ }).default('https://qyapi.weixin.qq.com'),
+  /** Where WeCom web sign-in (网页授权) starts, for account managers signing in to the console. */
+  WECOM_OAUTH_URL: z.url({ protocol: /^https?$/ }).default('https://open.weixin.qq.com/connect/oauth2/authorize'),
   WECOM_MAX_SKEW_SEC: int(10, 86_400).default(300),
   WECOM_TIMEOUT_MS: int(100, 60_000).default(5000),
 
@@ -95,6 +97,7 @@ export interface AppConfig {
     secret: string;
     kfSecret: string | undefined;
     apiBase: string;
+    oauthUrl: string;
     maxSkewSec: number;
     timeoutMs: number;
   } | null;
@@ -167,6 +170,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           secret: e.WECOM_SECRET!,
           kfSecret: e.WECOM_KF_SECRET,
           apiBase: e.WECOM_API_BASE,
+          oauthUrl: e.WECOM_OAUTH_URL,
           maxSkewSec: e.WECOM_MAX_SKEW_SEC,
           timeoutMs: e.WECOM_TIMEOUT_MS,
         }

@@ -45,6 +45,8 @@ import { jobs } from './scheduler/jobs/index.js';
 import { erpJobs } from './scheduler/jobs/erp-sync.job.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
+import { consoleRoutes } from './console/index.js';
+import { metricsRoutes } from './console/metrics.js';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -166,6 +168,26 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       });
     }
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
+    // The HQ console (/console): HQ signs in with ADMIN_TOKEN, account managers through WeCom web sign-in.
+    channels.push(
+      consoleRoutes({
+        services: services(database.db),
+        kv,
+        now,
+        adminToken: config.server.adminToken,
+        sla: config.needs.sla,
+        wecomOAuth:
+          wecom && config.wecom
+            ? {
+                corpId: config.wecom.corpId,
+                agentId: config.wecom.agentId,
+                authorizeUrl: config.wecom.oauthUrl,
+                userIdForCode: (code) => wecom.userIdForOAuthCode(code),
+              }
+            : null,
+      }),
+    );
+    channels.push(metricsRoutes({ services: services(database.db), adminToken: config.server.adminToken }));
     const server = await buildServer({
       config,
       ready: () => migrationsCurrent(database.db),

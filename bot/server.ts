@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
+import swagger from '@fastify/swagger';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/common/errors.js';
 import type { AppConfig } from './config.js';
 
@@ -68,6 +69,16 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const adminToken = deps.config.server.adminToken;
   if (adminToken && deps.adminApi) {
     const adminRoutes = deps.adminApi;
+    // OpenAPI from the admin routes' zod schemas, at /api/openapi.json (behind the same token); other routes hidden.
+    await app.register(swagger, {
+      openapi: {
+        info: { title: 'gongsheng admin API', version: '1' },
+        components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+        security: [{ bearer: [] }],
+      },
+      transform: (input) =>
+        input.url.startsWith('/api/') ? jsonSchemaTransform(input) : { schema: { hide: true }, url: input.url },
+    });
     await app.register(async (api) => {
       api.addHook('onRequest', async (req, reply) => {
         if (!tokenMatches(req.headers.authorization, adminToken)) {
@@ -77,6 +88,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         }
       });
       await api.register(adminRoutes);
+      api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     });
   } else {
     app.all('/api/*', async (_req, reply) =>

@@ -7,6 +7,7 @@ import type { ErpSyncService } from '../core/erp/erp-sync.service.js';
 import type { ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
+import type { ConsoleReadModel, ConsoleSessionStore } from '../core/console/ports.js';
 import type { ContactLogService } from '../core/contacts/contact-log.service.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
@@ -56,6 +57,12 @@ export interface Services {
   runJob(job: string, run: { slot: string; instance: string; now: Date; log: JobLog }): Promise<JobRunOutcome>;
   /** Scores and re-tiers every dealer for a month. */
   scoreDealers(month: string, now: Date): Promise<Record<string, number>>;
+  /** The HQ console's read model (bot/console). */
+  console: ConsoleReadModel;
+  /** Console sign-ins and the audit log. */
+  consoleSessions: ConsoleSessionStore;
+  /** Recorded import runs, newest first. */
+  importRuns: Pick<ImportStore, 'listRuns'>;
 }
 
 export interface JobLog {

@@ -455,6 +455,28 @@ export interface NluMissesTable {
   exported_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
+/** A console sign-in (migration 0012); `id` is the sha-256 hex of the cookie token. */
+export interface ConsoleSessionsTable {
+  id: string;
+  role: 'hq' | 'manager';
+  manager_code: string | null;
+  csrf: string;
+  created_at: Timestamp;
+  last_seen_at: Timestamp;
+  ended_at: Timestamp | null;
+}
+
+/** Who did what in the console, and when (migration 0012). */
+export interface ConsoleAuditTable {
+  id: Generated<number>;
+  at: Timestamp;
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: ColumnType<Record<string, unknown>, string | undefined, string>;
+  ip: string | null;
+}
+
 export interface ConversationStateTable {
   sender: string;
   state: Json<Record<string, unknown>>;
@@ -516,6 +538,8 @@ export interface Database {
   payments: PaymentsTable;
   erp_watermarks: ErpWatermarksTable;
   erp_bills: ErpBillsTable;
+  console_sessions: ConsoleSessionsTable;
+  console_audit: ConsoleAuditTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

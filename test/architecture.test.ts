@@ -42,7 +42,7 @@ const SHARED = ['bot/config.ts', 'bot/services.ts'];
  * the composition root); replies are text only; nlu is a leaf over core.
  */
 const BOT_LAYERS: readonly (readonly string[])[] = [
-  ['api', 'cli', 'server'],
+  ['api', 'cli', 'server', 'console'],
   ['channels', 'scheduler'],
   ['handlers'],
   ['dialog'],

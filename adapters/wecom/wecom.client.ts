@@ -25,6 +25,8 @@ const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
 /** 40014 invalid token, 42001 expired token, 41001 missing token. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const TOKEN_EARLY_EXPIRY_SEC = 300;
+/** `auth/getuserinfo`: the code is invalid, used or expired. */
+const OAUTH_INVALID_CODE = 40029;
 const MAX_ERRMSG_CHARS = 200;
 
 export class WecomApiError extends Error {
@@ -207,6 +209,21 @@ export class WecomClient {
     return { msgid: typeof res['msgid'] === 'string' ? res['msgid'] : (params.msgid ?? '') };
   }
 
+  /**
+   * The member behind a web sign-in (网页授权) code: `auth/getuserinfo` answers `userid` for a corp member, and an
+   * openid for anyone else (null here). A code is single-use and lives 5 minutes; an invalid one (40029) is null.
+   */
+  async userIdForOAuthCode(code: string): Promise<string | null> {
+    try {
+      const res = await this.#authed('auth/getuserinfo', 'app', undefined, { code });
+      const userid = res['userid'] ?? res['UserId'];
+      return typeof userid === 'string' && userid ? userid : null;
+    } catch (e) {
+      if (e instanceof WecomApiError && e.errcode === OAUTH_INVALID_CODE) return null;
+      throw e;
+    }
+  }
+
   /** The cached access_token for the app (or KF) secret, fetching it when absent. */
   async accessToken(kind: SecretKind = 'app'): Promise<string> {
     const key = this.#tokenKey(kind);
@@ -264,16 +281,22 @@ export class WecomClient {
     });
   }
 
-  async #authed(method: string, kind: SecretKind, body: unknown): Promise<WecomResponse> {
-    const path = `/cgi-bin/${method}`;
+  /** A POST with `body`, or a GET (with `query`) when the body is undefined. */
+  async #authed(
+    method: string,
+    kind: SecretKind,
+    body: unknown,
+    query: Record<string, string> = {},
+  ): Promise<WecomResponse> {
+    const url = (token: string) => `/cgi-bin/${method}?${new URLSearchParams({ access_token: token, ...query })}`;
     let token = await this.accessToken(kind);
     try {
-      return await this.#request(method, `${path}?access_token=${encodeURIComponent(token)}`, body);
+      return await this.#request(method, url(token), body);
     } catch (e) {
       if (!(e instanceof WecomApiError) || !TOKEN_ERRCODES.has(e.errcode)) throw e;
     }
     token = await this.#refreshToken(kind, token);
-    return this.#request(method, `${path}?access_token=${encodeURIComponent(token)}`, body);
+    return this.#request(method, url(token), body);
   }
 
   async #request(method: string, pathAndQuery: string, body?: unknown): Promise<WecomResponse> {

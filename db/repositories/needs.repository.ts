@@ -29,7 +29,7 @@ type NeedRow = Selectable<NeedsTable>;
 
 const TIERS = ['core', 'key', 'regular', 'silent'] as const;
 
-const toNeed = (r: NeedRow): Need => ({
+export const toNeed = (r: NeedRow): Need => ({
   id: Number(r.id),
   dealerCode: r.dealer_code,
   category: r.category,

@@ -76,6 +76,8 @@ export async function insertRows(db: Kysely<Database>, rows: TableRows, onBatch:
 export const DATA_TABLES = [
   'erp_bills',
   'erp_watermarks',
+  'console_audit',
+  'console_sessions',
   'import_runs',
   'payments',
   'store_sales',

@@ -13,7 +13,8 @@ export type FakeWecomMethod =
   | 'appchat/send'
   | 'webhook/send'
   | 'kf/sync_msg'
-  | 'kf/send_msg';
+  | 'kf/send_msg'
+  | 'auth/getuserinfo';
 
 export interface FakeWecomCall {
   /** The API method, e.g. `message/send`. */
@@ -71,6 +72,13 @@ export interface FakeWecom {
   injectDelay(method: FakeWecomMethod, delayMs: number, times?: number): void;
   /** Every token issued so far now answers 42001. */
   expireTokens(): void;
+  /** Issues a web sign-in (OAuth) code for a member; `auth/getuserinfo` answers it once with the userid. */
+  issueOAuthCode(userid: string): string;
+  /**
+   * The member the browser is signed in to WeCom as: `GET /connect/oauth2/authorize` (the web sign-in page, at
+   * `${baseUrl}/connect/oauth2/authorize`) sends them back to `redirect_uri` with a fresh code and the `state`.
+   */
+  signInAs(userid: string | null): void;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -85,6 +93,13 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   const faults = new Map<string, FakeFault[]>();
   const tokens = new Map<string, 'valid' | 'expired'>();
   const kfLog: FakeKfMessage[] = [];
+  const oauthCodes = new Map<string, string>();
+  let browserUser: string | null = null;
+  const issueCode = (userid: string) => {
+    const code = `oauth-${++seq}-${randomBytes(6).toString('hex')}`;
+    oauthCodes.set(code, userid);
+    return code;
+  };
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
@@ -131,6 +146,17 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     if (fault?.status) return send(fault.status, 'fake upstream failure');
     if (fault?.errcode !== undefined) return fail(fault.errcode, fault.errmsg ?? `injected ${fault.errcode}`);
 
+    if (url.pathname === '/connect/oauth2/authorize') {
+      const back = query['redirect_uri'];
+      if (!back || !browserUser) return send(400, 'not signed in to WeCom');
+      const to = new URL(back);
+      to.searchParams.set('code', issueCode(browserUser));
+      to.searchParams.set('state', query['state'] ?? '');
+      call.status = 302;
+      res.writeHead(302, { location: to.toString() });
+      return res.end();
+    }
+
     if (method === 'gettoken') {
       if (!query['corpid'] || !query['corpsecret']) return fail(41002, 'corpid or corpsecret missing');
       if (options.corpId && query['corpid'] !== options.corpId) return fail(40013, 'invalid corpid');
@@ -145,13 +171,19 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       return validMessage(body) ? send(200, OK) : fail(40008, 'invalid message type');
     }
 
-    const known = ['message/send', 'appchat/send', 'kf/sync_msg', 'kf/send_msg'];
+    const known = ['message/send', 'appchat/send', 'kf/sync_msg', 'kf/send_msg', 'auth/getuserinfo'];
     if (!known.includes(method)) return send(404, 'not found');
     const token = query['access_token'];
     if (!token) return fail(41001, 'access_token missing');
     const state = tokens.get(token);
     if (state === undefined) return fail(40014, 'invalid access_token');
     if (state === 'expired') return fail(42001, 'access_token expired');
+    if (method === 'auth/getuserinfo') {
+      const userid = oauthCodes.get(query['code'] ?? '');
+      if (userid === undefined) return fail(40029, 'invalid code');
+      oauthCodes.delete(query['code']!);
+      return send(200, { ...OK, userid });
+    }
     if (!body || typeof body !== 'object') return fail(44004, 'empty content');
     const b = body as Record<string, any>;
 
@@ -226,6 +258,10 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     expireTokens: () => {
       for (const t of tokens.keys()) tokens.set(t, 'expired');
     },
+    issueOAuthCode: issueCode,
+    signInAs: (userid) => {
+      browserUser = userid;
+    },
     queueKfMessages: (openKfId, messages) => {
       const added = messages.map((m) => {
         const full: FakeKfMessage = {
@@ -247,6 +283,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       calls.length = 0;
       faults.clear();
       kfLog.length = 0;
+      oauthCodes.clear();
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
