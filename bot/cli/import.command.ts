@@ -6,6 +6,7 @@ import { type ImportFile, openImportFile, type TextEncodingName } from '../../ad
 import { ImportService } from '../../core/imports/import.service.js';
 import type { ImportStore } from '../../core/imports/ports.js';
 import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } from '../../core/imports/types.js';
+import { importProblemText } from '../replies/imports.replies.js';
 import type { CliCommand, CliIo } from './command.types.js';
 
 const USAGE =
@@ -142,7 +143,7 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
   bar?.start(0, 0);
   let result: ImportResult;
   try {
-    result = await new ImportService(deps.store, deps.now).run({
+    result = await new ImportService(deps.store, importProblemText, deps.now).run({
       entity: p.entity,
       items: file.items,
       source: basename(p.path),

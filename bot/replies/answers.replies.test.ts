@@ -98,7 +98,7 @@ describe('statement and tier replies', () => {
     };
     const t: TierStatus = {
       dealer: { code: 'D0001', name: '杭州锦华门窗商行', tier: 'key' },
-      benefits: ['订货价在目录价基础上优惠3%', '提出的需求48小时内处理'],
+      benefits: { discountRate: 0.03, needSlaHours: 48, perks: [] },
       latest: {
         month: '2026-10',
         dimensions: dims,

@@ -1,5 +1,5 @@
 import type { ComparedWindow, SalesReport, TrendReport } from '../../core/insights/insights.types.js';
-import { categoryNameZh, formatYuan } from '../../core/policies/explain.js';
+import { categoryNameZh, formatYuan } from './policy.explain.js';
 import { bullet, changeText, dayText, periodLabel, type ReplyFormat, safe, shareText, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
 

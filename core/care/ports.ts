@@ -1,8 +1,10 @@
 import type { Policy, Tier } from '../policies/policy.types.js';
 import type { PolicyOrderLine } from '../policies/qualifying.js';
+import type { TierMessage } from '../dealers/retier.messages.js';
 import type { PastOrder } from './activation.js';
 import type { Overdue, SellThroughTrend } from './anomalies.js';
 import type { StockPosition } from './replenishment.js';
+import type { CareMessage } from './care.messages.js';
 import type { SuccessCase } from './success-case.js';
 
 /** A dealer as the care planners see it. */
@@ -80,11 +82,15 @@ export interface DeliveryLog {
   record(deliveries: readonly Delivery[], at: Date): Promise<number>;
 }
 
+/** Every proactive message the care and scoring planners send. */
+export type PushMessage = CareMessage | TierMessage;
+
 /** A proactive message a planner wants sent; the queue routes and writes it to the outbox. */
 export interface Push {
   to: 'dealer' | 'manager' | 'managerChat';
   code: string;
-  body: string;
+  /** What to say, as a value (bot/replies words it when the push is queued). */
+  message: PushMessage;
   /** The outbox kind (reports, sandbox). */
   kind: string;
   /** The outbox's own idempotency key (kept while the row is in the outbox). */

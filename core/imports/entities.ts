@@ -21,8 +21,8 @@ import {
   TIERS,
 } from './entity.types.js';
 import type { RowReader } from './fields.js';
-import { reasons } from './messages.js';
-import type { RowError } from './types.js';
+import { type ImportReason, type ImportUnit, reasons } from './messages.js';
+import type { RowProblem } from './types.js';
 
 const cols = (required: string[], optional: string[] = []) => [
   ...required.map((name) => ({ name, required: true })),
@@ -35,7 +35,7 @@ function known(
   column: string,
   code: string | undefined,
   map: ReadonlyMap<string, string>,
-  unknown: (c: string) => string,
+  unknown: (c: string) => ImportReason,
 ) {
   if (code !== undefined && !map.has(code)) r.fail(column, unknown(code));
 }
@@ -70,7 +70,7 @@ const managers: EntitySpec<ManagerRecord> = {
   checkAll(rows, refs) {
     const roles = new Map(refs.managers);
     for (const { rec } of rows) roles.set(rec.code, rec.role);
-    const errors: RowError[] = [];
+    const errors: RowProblem[] = [];
     for (const { line, rec } of rows) {
       if (!rec.regionalCode) continue;
       const role = roles.get(rec.regionalCode);
@@ -354,7 +354,7 @@ const orders: EntitySpec<OrderLineRecord> = {
   // Every line repeats its bill's header; a line that disagrees with the bill's first line is an error.
   checkAll(rows) {
     const first = new Map<string, OrderLineRecord>();
-    const errors: RowError[] = [];
+    const errors: RowProblem[] = [];
     for (const { line, rec } of rows) {
       const head = first.get(rec.billId);
       if (!head) {
@@ -452,7 +452,14 @@ export const SPECS: Specs = {
  * Rows that stand or fall together: an ERP bill's lines, a dealer's stock snapshot of one date. Computed from raw
  * cells, so a row that failed to parse still marks its unit as bad.
  */
-export const UNITS: Partial<Record<keyof Specs, { column: string; of(cell: (column: string) => string): string }>> = {
-  orders: { column: 'bill_id', of: (cell) => `单据 ${cell('bill_id')}` },
-  'dealer-stock': { column: 'dealer_code', of: (cell) => `${cell('dealer_code')} ${cell('date')} 库存快照` },
-};
+export const UNITS: Partial<Record<keyof Specs, { column: string; of(cell: (column: string) => string): ImportUnit }>> =
+  {
+    orders: { column: 'bill_id', of: (cell) => ({ kind: 'bill', billId: cell('bill_id') }) },
+    'dealer-stock': {
+      column: 'dealer_code',
+      of: (cell) => ({ kind: 'stockSnapshot', dealerCode: cell('dealer_code'), date: cell('date') }),
+    },
+  };
+
+/** A unit as a Set key. */
+export const unitKey = (u: ImportUnit): string => (u.kind === 'bill' ? u.billId : `${u.dealerCode} ${u.date}`);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { shanghaiClock } from '../common/time.js';
-import { formatYuan } from './explain.js';
+import { explainPosition, formatYuan } from '../../bot/replies/policy.explain.js';
 import { allNumbersGrounded } from './number.guard.js';
 import type { LadderRebatePolicy, PromotionPolicy } from './policy.types.js';
-import { explainPosition, lineQualifies, positionOf, pushNotBefore, reachOf } from './policy.service.js';
+import { lineQualifies, positionOf, pushNotBefore, reachOf } from './policy.service.js';
 import type { DealerOrderLine, PolicyDealer } from './ports.js';
 
 const ladder: LadderRebatePolicy = {
