@@ -4,3 +4,5 @@ export * from './clock.js';
 export * from './notifier.js';
 export * from './orders.js';
 export * from './stock.js';
+export * from './needs.fakes.js';
+export * from './policies.fakes.js';
