@@ -3,6 +3,7 @@ import type { Statement, TierStatus } from '../../core/accounts/accounts.types.j
 import type { SalesReport, TrendReport } from '../../core/insights/insights.types.js';
 import { needList } from '../../core/needs/need-list.js';
 import type { Need } from '../../core/needs/needs.types.js';
+import { unanswered } from '../../core/testing/needs.fakes.js';
 import { salesWindow, trendWindow } from '../../core/insights/windows.js';
 import { statementReply, tierReply } from './accounts.replies.js';
 import { salesReply, trendReply } from './insights.replies.js';
@@ -221,18 +222,11 @@ describe('manager replies', () => {
     dealerCode: 'D0001',
     category: 'after_sales',
     text: '门把手装上没俩月就晃',
-    status: 'open',
     ownerCode: 'M001',
     tier: 'key',
     firstResponseDue: new Date(NOW.getTime() + 3 * 3_600_000 + 20 * 60_000),
     resolutionDue: new Date(NOW.getTime() + 30 * 3_600_000),
-    firstResponseAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    resolution: null,
-    rating: null,
-    ratingComment: null,
-    attachments: [],
+    ...unanswered(),
     createdAt: new Date(NOW.getTime() - 3_600_000),
     ...o,
   });

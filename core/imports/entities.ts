@@ -40,6 +40,19 @@ function known(
   if (code !== undefined && !map.has(code)) r.fail(column, unknown(code));
 }
 
+/** A well-formed code (`pattern`, shown as `example`) that must name a known row. */
+function knownCode(
+  r: RowReader,
+  column: string,
+  [pattern, example]: readonly [RegExp, string],
+  map: ReadonlyMap<string, string>,
+  unknown: (c: string) => ImportReason,
+): string | undefined {
+  const code = r.code(column, pattern, example);
+  known(r, column, code, map, unknown);
+  return code;
+}
+
 /** The record when the reader saw no problem. */
 const valid = <R>(r: RowReader, rec: R): R | undefined => (r.ok ? rec : undefined);
 
@@ -104,8 +117,7 @@ const dealers: EntitySpec<DealerRecord> = {
   refs: ['managers'],
   whole: false,
   parse(r, refs) {
-    const managerCode = r.code('manager_code', MANAGER_CODE, 'M001');
-    known(r, 'manager_code', managerCode, refs.managers, reasons.unknownManager);
+    const managerCode = knownCode(r, 'manager_code', [MANAGER_CODE, 'M001'], refs.managers, reasons.unknownManager);
     return valid(r, {
       code: r.code('code', DEALER_CODE, 'D0001')!,
       name: r.text('name', 100)!,
@@ -140,8 +152,7 @@ const contacts: EntitySpec<ContactRecord> = {
   refs: ['dealers'],
   whole: false,
   parse(r, refs) {
-    const dealerCode = r.code('dealer_code', DEALER_CODE, 'D0001');
-    known(r, 'dealer_code', dealerCode, refs.dealers, reasons.unknownDealer);
+    const dealerCode = dealer(r, refs);
     return valid(r, {
       dealerCode: dealerCode!,
       name: r.text('name', 50)!,
@@ -232,9 +243,7 @@ function sku(r: RowReader, refs: Refs): string | undefined {
 
 /** A dealer code that must be known. */
 function dealer(r: RowReader, refs: Refs, column = 'dealer_code'): string | undefined {
-  const v = r.code(column, DEALER_CODE, 'D0001');
-  known(r, column, v, refs.dealers, reasons.unknownDealer);
-  return v;
+  return knownCode(r, column, [DEALER_CODE, 'D0001'], refs.dealers, reasons.unknownDealer);
 }
 
 const prices: EntitySpec<PriceRecord> = {
@@ -282,8 +291,7 @@ const pos: EntitySpec<PosRecord> = {
   refs: ['stores', 'skus'],
   whole: false,
   parse(r, refs) {
-    const storeCode = r.code('store_code', STORE_CODE, 'D0001-S01');
-    known(r, 'store_code', storeCode, refs.stores, reasons.unknownStore);
+    const storeCode = knownCode(r, 'store_code', [STORE_CODE, 'D0001-S01'], refs.stores, reasons.unknownStore);
     return valid(r, {
       day: r.date('date')!,
       storeCode: storeCode!,

@@ -1,39 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryPolicyStore, MemoryPolicyUnitOfWork } from '../testing/policies.fakes.js';
-import type { LadderRebatePolicy, Policy, PromotionPolicy } from './policy.types.js';
+import {
+  MemoryPolicyStore,
+  MemoryPolicyUnitOfWork,
+  orderLine,
+  SAMPLE_LADDER as ladder,
+  SAMPLE_PROMOTION as promo,
+} from '../testing/policies.fakes.js';
+import type { Policy } from './policy.types.js';
 import type { DealerOrderLine, PolicyDealer } from './ports.js';
 import { PolicyService, pushDedupeKey } from './policy.service.js';
 import { pilotCohort } from './targeting.js';
 
 const NOW = new Date('2026-11-26T10:00:00+08:00');
 const at = (days: number) => new Date(NOW.getTime() + days * 86_400_000);
-
-const ladder: LadderRebatePolicy = {
-  code: 'LADDER-Q4',
-  name: '第四季度阶梯返利',
-  kind: 'ladder_rebate',
-  period: { start: '2026-10-01', end: '2026-12-31' },
-  excludeCategories: ['accessories'],
-  mode: 'retroactive',
-  ladder: [
-    { from: 0, rate: 0 },
-    { from: 50_000_000, rate: 0.02 },
-    { from: 100_000_000, rate: 0.03 },
-  ],
-  target: { tiers: ['core', 'key'], tagsAny: [] },
-  pilotRatio: null,
-};
-const promo: PromotionPolicy = {
-  code: 'PROMO-TOWN',
-  name: '县城满减',
-  kind: 'promotion',
-  period: { start: '2026-11-01', end: '2026-12-31' },
-  discountRate: 0.08,
-  minOrderAmount: 2_000_000,
-  productTagsAny: ['高性价比'],
-  target: { tiers: ['regular'], tagsAny: ['下沉市场'] },
-  pilotRatio: 0.25,
-};
 
 const dealer = (code: string, tier: PolicyDealer['tier'], tags: string[] = []): PolicyDealer => ({
   code,
@@ -43,16 +22,7 @@ const dealer = (code: string, tier: PolicyDealer['tier'], tags: string[] = []): 
   partnershipStart: '2021-05-01',
 });
 const town = Array.from({ length: 40 }, (_, i) => dealer(`D1${String(i).padStart(3, '0')}`, 'regular', ['下沉市场']));
-const line = (over: Partial<DealerOrderLine>): DealerOrderLine => ({
-  dealerCode: 'D0001',
-  sku: 'KW-N60',
-  productTags: [],
-  category: 'windows',
-  orderStatus: 'delivered',
-  placedAt: new Date('2026-10-15T10:00:00+08:00'),
-  amountFen: 0,
-  ...over,
-});
+const line = (over: Partial<DealerOrderLine>) => orderLine({ dealerCode: 'D0001', ...over });
 
 function setup(records: Policy[] = [ladder, promo]) {
   const store = new MemoryPolicyStore({
@@ -79,14 +49,18 @@ describe('PolicyService on in-memory ports', () => {
     const { policies } = setup();
     const core = dealer('D0001', 'core');
     expect((await policies.applicablePolicies(core, NOW)).map((r) => [r.policy.code, r.cohort])).toEqual([
-      ['LADDER-Q4', 'all'],
+      [ladder.code, 'all'],
     ]);
     expect(await policies.applicablePolicies(dealer('D0002', 'regular'), NOW)).toEqual([]);
     const [p] = await policies.positions(core, NOW);
     if (p?.kind !== 'ladder_rebate') throw new Error('expected the ladder');
     // ¥900,000 windows + ¥300,000 doors; accessories excluded, the cancelled order netted out.
     expect(p.basis).toMatchObject({ amountFen: 120_000_000, excludedFen: 5_000_000, cancelledFen: 40_000_000 });
-    expect(p.position).toMatchObject({ rate: 0.03, rebate: 3_600_000, next: null });
+    expect(p.position).toMatchObject({
+      rate: 0.03,
+      rebate: 3_600_000,
+      next: { gap: 80_000_000, rebateAtNext: 8_000_000 },
+    });
   });
 
   it('pushes a pilot to its pilot cohort only, once each; promoting reaches the holdout', async () => {

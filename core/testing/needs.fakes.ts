@@ -14,6 +14,18 @@ import type { DealerProfile, FiredCheckpoint, NeedNotices, NeedPatch, NeedStore,
 import { checkpointKey, type SlaClock, SLA_STAGES, stageAt } from '../needs/sla.js';
 import type { PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 
+/** The fields of a need nobody has answered yet (open, no response, resolution, rating or attachment). */
+export const unanswered = () => ({
+  status: 'open' as const,
+  firstResponseAt: null,
+  resolvedAt: null,
+  closedAt: null,
+  resolution: null,
+  rating: null,
+  ratingComment: null,
+  attachments: [],
+});
+
 type StoredEvent = NeedEvent & { dedupeKey?: string };
 
 /**
@@ -44,18 +56,7 @@ export class MemoryNeedStore implements NeedStore {
     return this.managers.get(code) ?? null;
   }
   async insert(n: NewNeed): Promise<Need> {
-    const need: Need = {
-      id: this.nextId++,
-      ...n,
-      status: 'open',
-      firstResponseAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      resolution: null,
-      rating: null,
-      ratingComment: null,
-      attachments: [],
-    };
+    const need: Need = { id: this.nextId++, ...n, ...unanswered() };
     this.needs.set(need.id, need);
     return { ...need };
   }

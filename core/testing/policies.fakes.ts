@@ -7,6 +7,7 @@ import type {
   PolicyStore,
   PolicyUnitOfWork,
 } from '../policies/ports.js';
+import type { LadderRebatePolicy, PromotionPolicy } from '../policies/policy.types.js';
 import type { Cohort } from '../policies/targeting.js';
 import { RecordingNotifier } from './notifier.js';
 
@@ -104,3 +105,46 @@ export class MemoryPolicyUnitOfWork implements PolicyUnitOfWork {
     }
   }
 }
+
+/** A quarterly retroactive ladder for core and key dealers (accessories excluded), no pilot. */
+export const SAMPLE_LADDER: LadderRebatePolicy = {
+  code: 'LADDER-T',
+  name: '2026年第四季度阶梯返利',
+  kind: 'ladder_rebate',
+  period: { start: '2026-10-01', end: '2026-12-31' },
+  excludeCategories: ['accessories'],
+  mode: 'retroactive',
+  ladder: [
+    { from: 0, rate: 0 },
+    { from: 50_000_000, rate: 0.02 },
+    { from: 100_000_000, rate: 0.03 },
+    { from: 200_000_000, rate: 0.04 },
+  ],
+  target: { tiers: ['core', 'key'], tagsAny: [] },
+  pilotRatio: null,
+};
+
+/** A promotion for regular 下沉市场 dealers, piloted on 10%. */
+export const SAMPLE_PROMOTION: PromotionPolicy = {
+  code: 'PROMO-T',
+  name: '满减',
+  kind: 'promotion',
+  period: { start: '2026-11-01', end: '2026-12-31' },
+  discountRate: 0.08,
+  minOrderAmount: 2_000_000,
+  productTagsAny: ['高性价比'],
+  target: { tiers: ['regular'], tagsAny: ['下沉市场'] },
+  pilotRatio: 0.1,
+};
+
+/** An order line of D0042 (delivered windows, mid-October) with `over` applied. */
+export const orderLine = (over: Partial<DealerOrderLine>): DealerOrderLine => ({
+  dealerCode: 'D0042',
+  sku: 'KW-N60',
+  productTags: [],
+  category: 'windows',
+  orderStatus: 'delivered',
+  placedAt: new Date('2026-10-15T10:00:00+08:00'),
+  amountFen: 0,
+  ...over,
+});
