@@ -3,16 +3,15 @@ import { fittingPolicies, type PeerFavourite, primaryTag } from '../core/care/ac
 import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from '../core/care/anomalies.js';
 import { anniversaryYears, sameDayOfYear } from '../core/care/calendar.js';
 import {
-  type AnniversaryBonus,
   anniversaryBonusNotice,
   anniversaryMessage,
   birthdayMessage,
-  type DealerAnomalies,
   dealerAnomalyMessage,
   managerAnomalySummary,
   replenishmentMessage,
   silentPlanMessage,
-} from '../core/care/care.messages.js';
+} from '../bot/replies/care.replies.js';
+import type { AnniversaryBonus, DealerAnomalies } from '../core/care/care.messages.js';
 import { spreadSendTime } from '../core/care/quiet-hours.js';
 import { adviseReplenishment, overstockOf, type StockPosition } from '../core/care/replenishment.js';
 import { anniversaryBonusFen, anniversaryStatus } from '../core/policies/anniversary.js';
@@ -108,7 +107,7 @@ export async function loopDaily(
       bonus = {
         policyName: policy.name,
         rate: policy.bonusRate,
-        monthLabel: `${Number(date.slice(5, 7))}月`,
+        month: Number(date.slice(5, 7)),
         amountFen: q.amountFen,
         bonusFen: anniversaryBonusFen(policy, q.amountFen),
         excludedCategories: policy.excludeCategories,

@@ -30,6 +30,7 @@ import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/console.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
+import { ImportService } from '../core/imports/import.service.js';
 import { KyselyImportStore } from '../db/repositories/imports.repository.js';
 import { InsightsRepository } from '../db/repositories/insights.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
@@ -50,6 +51,7 @@ import { kyselyUnitOfWork } from '../db/repositories/unit-of-work.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
+import { importProblemText } from './replies/imports.replies.js';
 import { needNotices } from './replies/needs.replies.js';
 import { needTexts, trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
@@ -197,6 +199,11 @@ export function importStore(db: Kysely<Database>): ImportStore {
   return new KyselyImportStore(db);
 }
 
+/** The import of one entity's rows (CLI, admin API and ERP sync share it), its problems worded for HQ. */
+export function importService(db: Kysely<Database>, now?: () => Date): ImportService {
+  return new ImportService(importStore(db), importProblemText, now);
+}
+
 /**
  * The ERP sync when one is configured (config.erp), else null: the Kingdee connector with its field mapping, the
  * import store and the sync's own store on `db`.
@@ -215,7 +222,7 @@ export function erpSyncService(
     retryDelayMs: erp.retryDelayMs,
   });
   const connector = new KingdeeConnector(client, loadKingdeeMapping(erp.mappingPath), erp.pageSize);
-  return new ErpSyncService(connector, new KyselyErpSyncStore(db), importStore(db), {
+  return new ErpSyncService(connector, new KyselyErpSyncStore(db), importService(db, opts.now), {
     overlapMs: erp.overlapMs,
     reconcileDays: erp.reconcileDays,
     now: opts.now,

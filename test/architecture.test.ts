@@ -60,6 +60,118 @@ const CALLER_EDGES: Record<string, readonly string[]> = {
   'bot/api/': ['bot/dialog/', 'bot/handlers/'],
 };
 
+// --- issue 11: no user text in core ------------------------------------------------------------------------------
+
+/**
+ * All Chinese user text lives in bot/replies; core returns values (kinds, codes, numbers) that bot words. What core
+ * may still hold is vocabulary that is data: tier and tag names, units, category words, lexicon words and regex
+ * sources used for matching (comments are not checked). The rule: a string or template literal in core is prose —
+ * and banned — when it holds a CJK character and either CJK sentence punctuation or an interpolation that assembles
+ * a sentence (`${…}` beside CJK text). `String.raw` templates (regex
+ * sources) and regex literals are matching rules, not text. core/testing (in-memory fakes and their made-up names)
+ * is test support.
+ */
+const CJK = /[\u3400-\u9fff]/;
+// 、。「」【】… and full-width ，：；！？（）; not 〇 (U+3007), a numeral.
+const CJK_PUNCTUATION = /[\u3001-\u3006\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\u2026\u2014]/;
+/** Prose core may keep, each with its reason. */
+const CORE_TEXT_ALLOWED: Record<string, string> = {
+  'core/dealers/scoring.ts':
+    're-tiering reasons are stored as text with each score (dealer_scores.reasons, dealers.tier_reasons); wording them in bot needs the stored rows to become codes (a migration)',
+};
+
+interface Literal {
+  text: string;
+  line: number;
+}
+
+/** The string and template literals of a TypeScript text, without comments, regex literals and String.raw templates. */
+function literalsOf(src: string): Literal[] {
+  const out: Literal[] = [];
+  let i = 0;
+  let line = 1;
+  let prev = ''; // last significant character, to tell a regex literal from a division
+  const skipTo = (end: number) => {
+    for (; i < end && i < src.length; i++) if (src[i] === '\n') line++;
+  };
+  while (i < src.length) {
+    const c = src[i]!;
+    if (c === '\n') {
+      line++;
+      i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      const end = src.indexOf('\n', i);
+      skipTo(end < 0 ? src.length : end);
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '*') {
+      const end = src.indexOf('*/', i + 2);
+      skipTo(end < 0 ? src.length : end + 2);
+      continue;
+    }
+    if (c === '/' && (prev === '' || '(,=:[!&|?{};+'.includes(prev) || /\breturn\s*$/.test(src.slice(0, i)))) {
+      let j = i + 1;
+      let inClass = false;
+      for (; j < src.length && src[j] !== '\n'; j++) {
+        if (src[j] === '\\') j++;
+        else if (src[j] === '[') inClass = true;
+        else if (src[j] === ']') inClass = false;
+        else if (src[j] === '/' && !inClass) break;
+      }
+      skipTo(j + 1);
+      prev = '/';
+      continue;
+    }
+    if (c === "'" || c === '"' || c === '`') {
+      const start = i;
+      const startLine = line;
+      const raw = c === '`' && /String\.raw\s*$/.test(src.slice(Math.max(0, i - 12), i));
+      let depth = 0;
+      let j = i + 1;
+      for (; j < src.length; j++) {
+        const d = src[j]!;
+        if (d === '\\') {
+          j++;
+          continue;
+        }
+        if (c === '`' && d === '$' && src[j + 1] === '{') depth++;
+        else if (c === '`' && depth > 0 && d === '}') depth--;
+        else if (d === c && depth === 0) break;
+      }
+      const text = src.slice(start, j + 1);
+      skipTo(j + 1);
+      if (!raw) out.push({ text, line: startLine });
+      prev = c;
+      continue;
+    }
+    if (!/\s/.test(c)) prev = c;
+    i++;
+  }
+  return out;
+}
+
+/** Why a literal is prose, or null when it is vocabulary. */
+function proseIn(literal: string): string | null {
+  if (!CJK.test(literal)) return null;
+  if (CJK_PUNCTUATION.test(literal)) return 'CJK punctuation';
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source as text
+  if (literal.startsWith('`') && literal.includes('${')) return 'a sentence assembled with ${…}';
+  return null;
+}
+
+const coreNoUserText: Rule = (files) =>
+  [...files]
+    .filter(([file]) => file.startsWith('core/') && !file.startsWith('core/testing/') && !(file in CORE_TEXT_ALLOWED))
+    .flatMap(([file, text]) =>
+      literalsOf(text).flatMap(({ text: lit, line }) => {
+        const why = proseIn(lit);
+        return why ? [`${file}:${line} ${lit.slice(0, 40)} (${why})`] : [];
+      }),
+    )
+    .sort();
+
 // --- reading imports ---------------------------------------------------------------------------------------------
 
 interface ImportRef {
@@ -233,6 +345,7 @@ describe('bot/ rules (issue 11)', () => {
     [`bot/ areas import only downward: ${BOT_LAYERS.map((r) => r.join('|')).join(' → ')}`, botLayers],
     ['a handler does not import another handler', handlersNoSiblings],
     ['no edge back into a caller: handlers ↛ the engine, api ↛ dialog or handlers', noCallerEdges],
+    ['core holds no Chinese user text (bot/replies words it)', coreNoUserText],
   ];
   for (const [title, rule] of rules) {
     it(title, () => {
@@ -319,5 +432,27 @@ describe('each rule fails on a planted violation', () => {
     ]);
     expect(noCallerEdges(plant('bot/api/x.ts', "import { h } from '../handlers/needs.handler.js';"))).toHaveLength(1);
     expect(noCallerEdges(plant('bot/handlers/x.ts', "import { reply } from '../dialog/turn.js';"))).toEqual([]);
+  });
+
+  it('Chinese prose in core: punctuation, an assembled sentence or a long run; vocabulary and matching are fine', () => {
+    const text = [
+      "const a = '您好，欢迎';",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source as text
+      'const b = `库存${n}套`;',
+      "const digits = '零〇一壹二贰貳两兩俩仨三叁參四肆五伍六陆陸七柒八捌九玖十拾';",
+      "const tiers = { core: '核心', key: '重点培育' }; // 注释：不检查",
+      'const re = /^(?:请|麻烦)?(?:帮我)?，/;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source as text
+      'const src = String.raw`(?<ym>\\d{4}年(?<m>\\d{1,2})月${x})`;',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source as text
+      "const plain = 'KW-N60 ${x}';",
+      '/* 多行注释，不检查 */',
+    ].join('\n');
+    expect(coreNoUserText(plant('core/x/y.ts', text))).toEqual([
+      "core/x/y.ts:1 '您好，欢迎' (CJK punctuation)",
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source as text
+      'core/x/y.ts:2 `库存${n}套` (a sentence assembled with ${…})',
+    ]);
+    expect(coreNoUserText(plant('bot/replies/x.ts', "const a = '您好，欢迎';"))).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
-import { ImportService } from '../../core/imports/import.service.js';
-import type { ImportStore } from '../../core/imports/ports.js';
+import type { ImportService } from '../../core/imports/import.service.js';
 import type { ImportEntity, ImportMode, ImportResult } from '../../core/imports/types.js';
 import type { TextEncodingName } from './encoding.js';
 import { type ImportFile, openImportFile, UnsupportedImportFile } from './index.js';
@@ -22,7 +21,6 @@ export interface ImportFileRequest {
   encoding?: TextEncodingName | 'auto';
   who: string;
   onProgress?: (rows: number) => void;
-  now?: () => Date;
 }
 
 /**
@@ -30,10 +28,10 @@ export interface ImportFileRequest {
  * detected), stream through the ImportService, record the run. Throws UnsupportedImportFile for an unknown type.
  *
  * @example
- * const { result } = await importFile(store, { entity: 'pos', path: 'pos.csv', mode: 'all', who: 'cli:hq' });
+ * const { result } = await importFile(importer, { entity: 'pos', path: 'pos.csv', mode: 'all', who: 'cli:hq' });
  */
 export async function importFile(
-  store: ImportStore,
+  importer: ImportService,
   req: ImportFileRequest,
 ): Promise<{ file: ImportFile; result: ImportResult }> {
   let file: ImportFile;
@@ -42,7 +40,7 @@ export async function importFile(
   } catch (e) {
     throw e instanceof UnsupportedImportFile ? e : new UnreadableImportFile(req.path, e);
   }
-  const result = await new ImportService(store, req.now).run({
+  const result = await importer.run({
     entity: req.entity,
     items: file.items,
     source: req.source ?? basename(req.path),

@@ -34,7 +34,7 @@ describe('import file readers', () => {
     const open = await all(parseCsv(chunks('a,b\n1,"unterminated\n')));
     expect(open[1]).toEqual({
       kind: 'error',
-      error: { line: 2, column: '', value: 'unterminated\n', reason: 'CSV 格式错误（引号未闭合）' },
+      error: { line: 2, column: '', value: 'unterminated\n', reason: { code: 'badCsv' } },
     });
   });
 
@@ -63,7 +63,7 @@ describe('import file readers', () => {
     );
     expect(items).toEqual([
       { kind: 'record', line: 1, record: { sku: 'KW-N60', aliases: 'N60|窄边框', moq: '10', x: '' } },
-      { kind: 'error', error: { line: 2, column: '', value: '[1]', reason: '不是有效的 JSON 对象' } },
+      { kind: 'error', error: { line: 2, column: '', value: '[1]', reason: { code: 'badJson' } } },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { explainLadder } from '../../core/policies/explain.js';
+import { explainLadder } from '../../bot/replies/policy.explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { allNumbersGrounded } from '../../core/policies/number.guard.js';
 import { promptsV1 } from '../../prompts/index.js';

@@ -8,8 +8,10 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importFile } from '../../adapters/imports/import-file.js';
 import { formatOf, type ImportFormat } from '../../adapters/imports/index.js';
+import { ImportService } from '../../core/imports/import.service.js';
 import { importSummary } from '../../core/imports/summary.js';
 import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } from '../../core/imports/types.js';
+import { importProblemText } from '../replies/imports.replies.js';
 import type { ApiDeps } from './index.js';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -88,6 +90,7 @@ export function importsRoutes(deps: ApiDeps) {
   return async (base: FastifyInstance) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
     const { store, maxBytes } = deps.imports;
+    const importer = new ImportService(store, importProblemText, deps.now);
     await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
     for (const type of Object.keys(RAW_TYPES)) app.addContentTypeParser(type, (_req, body, done) => done(null, body));
 
@@ -132,14 +135,13 @@ export function importsRoutes(deps: ApiDeps) {
           const path = join(dir, `upload${EXTENSION[format]}`);
           if (!(await spool(body, path, maxBytes)) || truncated()) return tooLarge(reply, maxBytes);
           const mode: ImportMode = req.query.dryRun ? 'dry_run' : req.query.partial ? 'partial' : 'all';
-          const { result } = await importFile(store, {
+          const { result } = await importFile(importer, {
             entity,
             path,
             source,
             mode,
             encoding: req.query.encoding,
             who: 'api',
-            now: deps.now,
           });
           return reply.code(httpStatus(result)).send(importResponse(result));
         } finally {

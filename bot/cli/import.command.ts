@@ -4,9 +4,11 @@ import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { importFile, UnreadableImportFile } from '../../adapters/imports/import-file.js';
 import { type ImportFile, type TextEncodingName, UnsupportedImportFile } from '../../adapters/imports/index.js';
+import { ImportService } from '../../core/imports/import.service.js';
 import type { ImportStore } from '../../core/imports/ports.js';
 import { importSummary } from '../../core/imports/summary.js';
 import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } from '../../core/imports/types.js';
+import { importProblemText } from '../replies/imports.replies.js';
 import type { CliCommand, CliIo } from './command.types.js';
 
 const USAGE =
@@ -136,13 +138,12 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
   let result: ImportResult;
   try {
     bar?.start(0, 0);
-    ({ file, result } = await importFile(deps.store, {
+    ({ file, result } = await importFile(new ImportService(deps.store, importProblemText, deps.now), {
       entity: p.entity,
       path: p.path,
       mode: p.mode,
       encoding: p.encoding,
       who: p.who,
-      now: deps.now,
       onProgress: bar ? (rows) => bar.update(rows) : undefined,
     }));
   } catch (e) {

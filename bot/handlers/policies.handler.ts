@@ -1,6 +1,6 @@
-import type { Explanation } from '../../core/policies/explain.js';
+import { type Explanation, explainPosition } from '../replies/policy.explain.js';
 import type { PolicyKind } from '../../core/policies/policy.types.js';
-import { type DealerPosition, explainPosition } from '../../core/policies/policy.service.js';
+import type { DealerPosition } from '../../core/policies/policy.service.js';
 import type { PolicyDealer } from '../../core/policies/ports.js';
 import {
   type DealerIdentity,

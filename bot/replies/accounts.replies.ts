@@ -1,8 +1,7 @@
 import type { ScoreDimensions, Statement, TierStatus } from '../../core/accounts/accounts.types.js';
 import { DEFAULT_SCORING } from '../../core/dealers/scoring.js';
-import { monthLabel } from '../../core/dealers/retier.messages.js';
-import { TIER_NAMES_ZH, TIER_RANK } from '../../core/dealers/tiers.js';
-import { formatYuan } from '../../core/policies/explain.js';
+import { TIER_BENEFITS, TIER_NAMES_ZH, TIER_RANK, type Tier, type TierBenefits } from '../../core/dealers/tiers.js';
+import { formatYuan } from './policy.explain.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { bullet, dayText, periodLabel, type ReplyFormat, safe, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
@@ -117,16 +116,16 @@ export function tierReply(t: TierStatus, f: ReplyFormat = 'text'): string {
   if (c) {
     const up = TIER_RANK[c.tierAfter] > TIER_RANK[c.tierBefore];
     lines.push(
-      `${monthLabel(c.month)}评估由${tierName(c.tierBefore)}${up ? '升为' : '调整为'}${tierName(c.tierAfter)}${c.reasons.length ? `，依据：${c.reasons.join('；')}` : ''}。`,
+      `${periodLabel(c.month)}评估由${tierName(c.tierBefore)}${up ? '升为' : '调整为'}${tierName(c.tierAfter)}${c.reasons.length ? `，依据：${c.reasons.join('；')}` : ''}。`,
     );
   }
   const latest = t.latest;
   if (latest) {
     if (!c || c.month !== latest.month) {
       lines.push(
-        `${monthLabel(latest.month)}评分 ${latest.total} 分${t.reasons.length ? `：${t.reasons.join('；')}` : ''}。`,
+        `${periodLabel(latest.month)}评分 ${latest.total} 分${t.reasons.length ? `：${t.reasons.join('；')}` : ''}。`,
       );
-    } else lines.push(`${monthLabel(latest.month)}评分 ${latest.total} 分。`);
+    } else lines.push(`${periodLabel(latest.month)}评分 ${latest.total} 分。`);
     lines.push('五项得分（满分 100）：');
     for (const k of DIMENSION_ORDER) {
       const w = Math.round(DEFAULT_SCORING.weights[k] * 100);
@@ -138,7 +137,7 @@ export function tierReply(t: TierStatus, f: ReplyFormat = 'text'): string {
     lines.push(`距${tierName(t.next.tier)}（${t.next.minTotal} 分）还差 ${t.next.gap} 分${weakest}。`);
   } else if (t.dealer.tier === 'silent') lines.push('恢复订货后，下次月度评估即可重新定级。');
   lines.push(`${tierName(t.dealer.tier)}等级权益：`);
-  for (const b of t.benefits) lines.push(bullet(b, f));
+  for (const b of benefitLines(t.benefits)) lines.push(bullet(b, f));
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 
@@ -155,3 +154,15 @@ export const accountReplies = {
   otherDealer: (own: string, named: string) =>
     `只能查询您自己账户（${own}）的信息，${named} 不在您的账户下，无法查看。`,
 };
+
+/** One line per benefit, in the words a dealer reads. */
+export function benefitLines(b: TierBenefits): string[] {
+  const lines: string[] = [];
+  if (b.discountRate > 0) lines.push(`订货价在目录价基础上优惠${Math.round(b.discountRate * 100)}%`);
+  lines.push(`提出的需求${b.needSlaHours}小时内处理`);
+  lines.push(...b.perks);
+  return lines;
+}
+
+/** A tier's benefits, one line each. */
+export const describeBenefits = (tier: Tier): string[] => benefitLines(TIER_BENEFITS[tier]);

@@ -3,6 +3,7 @@ import type { Statement, TierStatus } from '../../core/accounts/accounts.types.j
 import type { SalesReport, TrendReport } from '../../core/insights/insights.types.js';
 import { needList } from '../../core/needs/need-list.js';
 import type { Need } from '../../core/needs/needs.types.js';
+import { unanswered } from '../../core/testing/needs.fakes.js';
 import { salesWindow, trendWindow } from '../../core/insights/windows.js';
 import { statementReply, tierReply } from './accounts.replies.js';
 import { salesReply, trendReply } from './insights.replies.js';
@@ -98,7 +99,7 @@ describe('statement and tier replies', () => {
     };
     const t: TierStatus = {
       dealer: { code: 'D0001', name: '杭州锦华门窗商行', tier: 'key' },
-      benefits: ['订货价在目录价基础上优惠3%', '提出的需求48小时内处理'],
+      benefits: { discountRate: 0.03, needSlaHours: 48, perks: [] },
       latest: {
         month: '2026-10',
         dimensions: dims,
@@ -221,18 +222,11 @@ describe('manager replies', () => {
     dealerCode: 'D0001',
     category: 'after_sales',
     text: '门把手装上没俩月就晃',
-    status: 'open',
     ownerCode: 'M001',
     tier: 'key',
     firstResponseDue: new Date(NOW.getTime() + 3 * 3_600_000 + 20 * 60_000),
     resolutionDue: new Date(NOW.getTime() + 30 * 3_600_000),
-    firstResponseAt: null,
-    resolvedAt: null,
-    closedAt: null,
-    resolution: null,
-    rating: null,
-    ratingComment: null,
-    attachments: [],
+    ...unanswered(),
     createdAt: new Date(NOW.getTime() - 3_600_000),
     ...o,
   });

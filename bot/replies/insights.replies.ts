@@ -5,7 +5,7 @@ import { change } from '../../core/insights/windows.js';
 import type { NeedKind } from '../../core/insights/need-prediction.js';
 import type { NeedPush, NeedResource, NeedTexts } from '../../core/insights/need-prediction.service.js';
 import { shanghaiDate } from '../../core/common/time.js';
-import { categoryNameZh, formatYuan } from '../../core/policies/explain.js';
+import { categoryNameZh, formatYuan } from './policy.explain.js';
 import { bullet, changeText, dayText, periodLabel, type ReplyFormat, safe, shareText, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
 

@@ -2,7 +2,7 @@ import type { DealerLookup } from '../../core/needs/needs.service.js';
 import { mdSafe } from './render.js';
 import { type Need, type NeedEvent, needCode, type OrderSummary, type Tier } from '../../core/needs/needs.types.js';
 import type { NeedNotices, NeedsReport } from '../../core/needs/ports.js';
-import { formatPercent, formatYuan } from '../../core/policies/index.js';
+import { formatPercent, formatYuan } from './policy.explain.js';
 import { shanghaiClock, shanghaiDate } from '../../core/common/time.js';
 
 export const CATEGORY_ZH: Record<string, string> = {
@@ -25,6 +25,10 @@ const STATUS_ZH: Record<string, string> = {
   resolved: '已解决，待您评价',
   closed: '已完成',
 };
+
+/** A reopening records the rating that caused it (a bare number; older rows carry the worded text). */
+const eventBody = (e: { kind: string; body: string | null }) =>
+  e.kind === 'reopened' && /^\d+$/.test(e.body ?? '') ? `评分 ${e.body}` : (e.body ?? '');
 
 const EVENT_ZH: Record<string, string> = {
   submitted: '提交',
@@ -183,7 +187,7 @@ export const needReplies = {
       `内容：${clip(n.text, 200)}`,
       `状态：${STATUS_ZH[n.status] ?? n.status}，负责人 ${n.ownerCode}；首次响应 ${shTime(n.firstResponseDue)} 前，解决 ${shTime(n.resolutionDue)} 前`,
       n.attachments.length ? `附件：${n.attachments.length} 张图片` : null,
-      `时间线：\n${events.map((e) => `· ${shTime(e.at)} ${EVENT_ZH[e.kind] ?? e.kind}${e.actor && e.actor !== 'system' ? ` ${e.actor}` : ''}${e.body && e.kind !== 'submitted' ? `：${clip(e.body, 40)}` : ''}`).join('\n')}`,
+      `时间线：\n${events.map((e) => `· ${shTime(e.at)} ${EVENT_ZH[e.kind] ?? e.kind}${e.actor && e.actor !== 'system' ? ` ${e.actor}` : ''}${e.body && e.kind !== 'submitted' ? `：${clip(eventBody(e), 40)}` : ''}`).join('\n')}`,
     ]
       .filter(Boolean)
       .join('\n'),

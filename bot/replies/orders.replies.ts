@@ -3,7 +3,7 @@ import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftDiff } from '../../core/orders/draft.diff.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
-import { formatPercent, formatYuan } from '../../core/policies/index.js';
+import { formatPercent, formatYuan } from './policy.explain.js';
 import type { ReplenishLine, StockReport } from '../../core/stock/stock.service.js';
 
 const WEEKDAYS = ['日', '一', '二', '三', '四', '五', '六'];

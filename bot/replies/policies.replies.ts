@@ -1,4 +1,4 @@
-import { type Explanation, formatPercent, formatYuan } from '../../core/policies/explain.js';
+import { explainPosition, formatPercent, formatYuan } from './policy.explain.js';
 import type { Policy, PolicyKind } from '../../core/policies/policy.types.js';
 import type { DealerPosition } from '../../core/policies/policy.service.js';
 import type { PolicyDealer } from '../../core/policies/ports.js';
@@ -103,6 +103,6 @@ export const policyReplies = {
   explainFooter: '有疑问可以直接问我，或发“转人工”联系客户经理。',
 
   /** The personalised push: the policy explained with the dealer's own numbers. */
-  push: (dealer: PolicyDealer, p: DealerPosition, explanation: Explanation) =>
-    `${dealer.name}您好，有一项政策适用于您：\n${explanation.text}\n有疑问直接回复我，例如“${ASK_EXAMPLE[p.kind]}”。`,
+  push: (dealer: PolicyDealer, p: DealerPosition) =>
+    `${dealer.name}您好，有一项政策适用于您：\n${explainPosition(p, dealer).text}\n有疑问直接回复我，例如“${ASK_EXAMPLE[p.kind]}”。`,
 };

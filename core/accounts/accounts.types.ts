@@ -1,5 +1,6 @@
 /** The accounts capability's domain types: statements of account, tier status, the manager's dealer directory. */
 import type { Tier } from '../catalog/pricing.js';
+import type { TierBenefits } from '../dealers/tiers.js';
 
 export type { Tier };
 
@@ -118,8 +119,8 @@ export interface TierFacts {
 
 export interface TierStatus {
   dealer: { code: string; name: string; tier: Tier };
-  /** What the current tier brings, one line each (core/dealers' describeBenefits). */
-  benefits: string[];
+  /** What the current tier brings (discount, need SLA, perks). */
+  benefits: TierBenefits;
   latest: ScoreRecord | null;
   lastChange: ScoreRecord | null;
   /** Why the dealer is where it is: the latest score's reasons, else the stored tier reasons. */

@@ -72,7 +72,7 @@ describe('TierService (in-memory store)', () => {
   it('answers the tier with its benefits, the last change, the weakest dimension and the gap to the next tier', async () => {
     const t = await new TierService(store).status({ dealerCode: 'D0001' });
     expect(t.dealer.tier).toBe('key');
-    expect(t.benefits[0]).toContain('3%');
+    expect(t.benefits).toMatchObject({ discountRate: 0.03, needSlaHours: 48 });
     expect(t.lastChange?.month).toBe('2026-09');
     expect(t.reasons).toEqual(['2026-11 理由']);
     expect(t.weakest).toBe('storeCoverage');

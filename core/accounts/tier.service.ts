@@ -1,4 +1,4 @@
-import { DEFAULT_TIER_THRESHOLDS, describeBenefits, type TierThresholds } from '../dealers/tiers.js';
+import { DEFAULT_TIER_THRESHOLDS, TIER_BENEFITS, type TierThresholds } from '../dealers/tiers.js';
 import { AccountError } from './accounts.errors.js';
 import type { ScoreDimensions, ScoreRecord, Tier, TierStatus } from './accounts.types.js';
 import type { TierStore } from './ports.js';
@@ -43,7 +43,7 @@ export class TierService {
     const tier = f.dealer.tier;
     return {
       dealer: { code: f.dealer.code, name: f.dealer.name, tier },
-      benefits: describeBenefits(tier),
+      benefits: TIER_BENEFITS[tier],
       latest: f.latest,
       lastChange: f.lastChange,
       reasons: f.latest?.reasons.length ? f.latest.reasons : f.dealer.tierReasons,

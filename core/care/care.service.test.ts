@@ -69,7 +69,7 @@ describe('CareService on in-memory ports', () => {
     const { care, queue, deliveries } = setup();
     expect(await care.run('birthday', NOW)).toEqual({ birthdays: 1, queued: 1 });
     expect(queue.of('care.birthday')[0]).toMatchObject({ code: 'D0001', dedupeKey: 'care.birthday:D0001:2026-11-26' });
-    expect(queue.of('care.birthday')[0]!.body).toContain('王强');
+    expect(queue.of('care.birthday')[0]!.message).toEqual({ kind: 'birthday', contactNames: ['王强'] });
     expect(deliveries.rows).toEqual([{ kind: 'care.birthday', subject: 'D0001', key: '2026-11-26', sentAt: NOW }]);
     queue.prune();
     expect(await care.run('birthday', NOW)).toEqual({ birthdays: 1, queued: 0 });
@@ -80,12 +80,14 @@ describe('CareService on in-memory ports', () => {
     const { care, queue } = setup();
     expect(await care.run('anniversary', NOW)).toMatchObject({ anniversaries: 2, bonusNotices: 2, queued: 3 });
     expect(queue.of('care.anniversary').map((p) => p.code)).toEqual(['D0002', 'D0006']);
-    expect(queue.of('care.anniversary')[1]!.body).toContain('合作3周年');
+    expect(queue.of('care.anniversary')[1]!.message).toMatchObject({ kind: 'anniversary', years: 3 });
     const notice = queue.of('care.anniversary.bonus');
     expect(notice.map((p) => p.dedupeKey)).toEqual(['care.anniversary.bonus:D0005:2026-11']);
     // ¥12,000 of windows count, the accessories do not: 3% = ¥360.
-    expect(notice[0]!.body).toContain('¥12,000');
-    expect(notice[0]!.body).toContain('¥360');
+    expect(notice[0]!.message).toMatchObject({
+      kind: 'anniversaryBonus',
+      bonus: { amountFen: 1_200_000, bonusFen: 36_000 },
+    });
     queue.prune();
     expect(await care.run('anniversary', day(1))).toMatchObject({ anniversaries: 0, bonusNotices: 0, queued: 0 });
   });

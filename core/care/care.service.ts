@@ -6,18 +6,7 @@ import { qualifyingAmount } from '../policies/qualifying.js';
 import { fittingPolicies, peerFavourites, primaryTag } from './activation.js';
 import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from './anomalies.js';
 import { anniversaryYears, mondayOf } from './calendar.js';
-import {
-  type AnniversaryBonus,
-  anniversaryBonusNotice,
-  anniversaryMessage,
-  birthdayMessage,
-  type DealerAnomalies,
-  dealerAnomalyMessage,
-  managerAnomalySummary,
-  replenishmentMessage,
-  silentPlanMessage,
-  successCaseMessage,
-} from './care.messages.js';
+import type { AnniversaryBonus, CareMessage, DealerAnomalies } from './care.messages.js';
 import type { CareDealer, CarePorts, DeliveryLog, Push } from './ports.js';
 import { adviseReplenishment, type Overstock, overstockOf, type ReplenishmentAdvice } from './replenishment.js';
 import { type CarePlan, sendOnce } from './send-once.js';
@@ -32,10 +21,10 @@ export const SILENT_AFTER_DAYS = 90;
 export type CareStep = 'birthday' | 'anniversary' | 'replenishment' | 'anomalies' | 'silent' | 'successCase';
 
 /** One planned push to a dealer, keyed `<kind>:<code>:<key>` in the outbox and (kind, code, key) in the log. */
-const toDealer = (kind: string, code: string, key: string, body: string, prefix = kind): Push => ({
+const toDealer = (kind: string, code: string, key: string, message: CareMessage, prefix = kind): Push => ({
   to: 'dealer',
   code,
-  body,
+  message,
   kind,
   dedupeKey: `${prefix}:${code}:${key}`,
   delivery: { kind, subject: code, key },
@@ -54,7 +43,6 @@ async function notSentAny(
 }
 
 const lastDays = (date: string, days: number) => Array.from({ length: days }, (_, i) => addDays(date, -i));
-const monthLabel = (date: string) => `${Number(date.slice(5, 7))}月`;
 
 /**
  * The care rules: what to send to whom on a business day, each at most once (the delivery log), never in quiet
@@ -91,7 +79,9 @@ export class CareService {
   /** Birthday greetings: one message per dealer whose contact(s) have a birthday today. */
   async planBirthdays(date: string): Promise<CarePlan> {
     const rows = await this.ports.store.birthdaysOn(date);
-    const pushes = rows.map((d) => toDealer('care.birthday', d.code, date, birthdayMessage(d.contacts)));
+    const pushes = rows.map((d) =>
+      toDealer('care.birthday', d.code, date, { kind: 'birthday', contactNames: d.contacts }),
+    );
     return { pushes, counts: { birthdays: pushes.length } };
   }
 
@@ -135,7 +125,7 @@ export class CareService {
       return {
         policyName: policy.name,
         rate: policy.bonusRate,
-        monthLabel: monthLabel(date),
+        month: Number(date.slice(5, 7)),
         amountFen: q.amountFen,
         bonusFen: anniversaryBonusFen(policy, q.amountFen),
         excludedCategories: policy.excludeCategories,
@@ -149,13 +139,24 @@ export class CareService {
       // Today is the day and the bonus is not announced yet: one message carries both.
       const bonus = b && pendingCodes.delete(d.code) ? bonusOf(d.code, b.policy) : null;
       pushes.push(
-        toDealer('care.anniversary', d.code, date, anniversaryMessage(d.name, years, d.partnershipStart, bonus)),
+        toDealer('care.anniversary', d.code, date, {
+          kind: 'anniversary',
+          dealerName: d.name,
+          years,
+          since: d.partnershipStart,
+          bonus,
+        }),
       );
     }
     for (const b of pending) {
       if (!pendingCodes.has(b.dealer.code)) continue;
-      const body = anniversaryBonusNotice(b.dealer.name, dayOf(b.dealer.code), bonusOf(b.dealer.code, b.policy));
-      pushes.push(toDealer('care.anniversary.bonus', b.dealer.code, date.slice(0, 7), body));
+      const message: CareMessage = {
+        kind: 'anniversaryBonus',
+        dealerName: b.dealer.name,
+        anniversaryDate: dayOf(b.dealer.code),
+        bonus: bonusOf(b.dealer.code, b.policy),
+      };
+      pushes.push(toDealer('care.anniversary.bonus', b.dealer.code, date.slice(0, 7), message));
     }
     return { pushes, counts: { anniversaries: today.length, bonusNotices: pending.length } };
   }
@@ -173,12 +174,11 @@ export class CareService {
     const due = await notSentAny(deliveries, 'care.replenishment', [...advice.keys()], () => recent);
     const dealers = new Map((await store.dealers(due)).map((d) => [d.code, d]));
     const pushes = due.map((code) =>
-      toDealer(
-        'care.replenishment',
-        code,
-        date,
-        replenishmentMessage(dealers.get(code)!.name, advice.get(code)!.slice(0, MAX_REPLENISH_LINES)),
-      ),
+      toDealer('care.replenishment', code, date, {
+        kind: 'replenishment',
+        dealerName: dealers.get(code)!.name,
+        advice: advice.get(code)!.slice(0, MAX_REPLENISH_LINES),
+      }),
     );
     return {
       pushes,
@@ -248,8 +248,13 @@ export class CareService {
         overdue: overdue.get(d.code) ?? null,
       };
       if (due.has(d.code)) {
-        const body = dealerAnomalyMessage(d.name, a.overstock, a.overdue);
-        pushes.push(toDealer('care.anomaly', d.code, `${date}:${setOf.get(d.code)}`, body));
+        const message: CareMessage = {
+          kind: 'dealerAnomalies',
+          dealerName: d.name,
+          overstock: a.overstock,
+          overdue: a.overdue,
+        };
+        pushes.push(toDealer('care.anomaly', d.code, `${date}:${setOf.get(d.code)}`, message));
       }
       const list = byManager.get(d.managerCode) ?? [];
       list.push(a);
@@ -259,7 +264,7 @@ export class CareService {
       pushes.push({
         to: 'managerChat',
         code: manager,
-        body: managerAnomalySummary(date, items),
+        message: { kind: 'managerAnomalies', date, items },
         kind: 'care.anomaly.summary',
         dedupeKey: `care.anomaly.summary:${manager}:${date}`,
         delivery: { kind: 'care.anomaly.summary', subject: manager, key: date },
@@ -299,12 +304,13 @@ export class CareService {
       return {
         to: 'manager',
         code: d.managerCode,
-        body: silentPlanMessage(
-          { ...d, tags: tag ? [tag] : [] },
-          orders.get(d.code) ?? [],
-          peer,
-          fittingPolicies(policies, { tier: 'silent', tags: d.tags }),
-        ),
+        message: {
+          kind: 'silentPlan',
+          dealer: { ...d, tags: tag ? [tag] : [] },
+          lastOrders: orders.get(d.code) ?? [],
+          peers: peer,
+          policies: fittingPolicies(policies, { tier: 'silent', tags: d.tags }),
+        },
         kind: 'care.silent',
         dedupeKey: `care.silent:${d.code}:${month}`,
         delivery: { kind: 'care.silent', subject: d.code, key: month },
@@ -344,7 +350,8 @@ export class CareService {
         noMatch++;
         continue;
       }
-      pushes.push(toDealer('care.success_case', d.code, `${week}:${c.id}`, successCaseMessage(d.name, c), 'care.case'));
+      const message: CareMessage = { kind: 'successCase', dealerName: d.name, case: c };
+      pushes.push(toDealer('care.success_case', d.code, `${week}:${c.id}`, message, 'care.case'));
     }
     return { pushes, counts: { dealers: dealers.length, alreadyThisWeek: thisWeek.size, noMatch } };
   }

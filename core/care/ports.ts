@@ -1,8 +1,10 @@
 import type { Policy, Tier } from '../policies/policy.types.js';
 import type { PolicyOrderLine } from '../policies/qualifying.js';
+import type { TierMessage } from '../dealers/retier.messages.js';
 import type { PastOrder } from './activation.js';
 import type { Overdue, SellThroughTrend } from './anomalies.js';
 import type { StockPosition } from './replenishment.js';
+import type { CareMessage } from './care.messages.js';
 import type { SuccessCase } from './success-case.js';
 
 /** A dealer as the care planners see it. */
@@ -80,11 +82,24 @@ export interface DeliveryLog {
   record(deliveries: readonly Delivery[], at: Date): Promise<number>;
 }
 
+/** Every proactive message the care and scoring planners send. */
+/**
+ * A push already worded by a service's own texts port (implemented in bot/replies), e.g. the monthly trend insight
+ * and the predicted-need resource, whose words depend on a whole read model rather than a few values.
+ */
+export interface WordedMessage {
+  kind: 'worded';
+  body: string;
+}
+
+export type PushMessage = CareMessage | TierMessage | WordedMessage;
+
 /** A proactive message a planner wants sent; the queue routes and writes it to the outbox. */
 export interface Push {
   to: 'dealer' | 'manager' | 'managerChat';
   code: string;
-  body: string;
+  /** What to say, as a value (bot/replies words it when the push is queued). */
+  message: PushMessage;
   /** The outbox kind (reports, sandbox). */
   kind: string;
   /** The outbox's own idempotency key (kept while the row is in the outbox). */

@@ -2,7 +2,7 @@ import type { DeliveryLog, Push, PushQueue } from '../care/ports.js';
 import { sendOnce } from '../care/send-once.js';
 import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import type { DealerScoreStore, ScoreWrite } from './ports.js';
-import { managerTierSummary, type TierChange, tierChangeMessage } from './retier.messages.js';
+import type { TierChange } from './retier.messages.js';
 import { DEFAULT_SCORING, type ScoringConfig, scoreDealers } from './scoring.js';
 import { mergeTags } from './tags.js';
 import type { Tier } from './tiers.js';
@@ -93,7 +93,7 @@ export class RetieringService {
     const pushes: Push[] = changes.map((c) => ({
       to: 'dealer',
       code: c.dealerCode,
-      body: tierChangeMessage(c, month, managerName.get(c.managerCode) ?? null),
+      message: { kind: 'tierChange', change: c, month, managerName: managerName.get(c.managerCode) ?? null },
       kind: 'dealers.tier_change',
       dedupeKey: `dealers.tier:${c.dealerCode}:${month}`,
       delivery: { kind: 'dealers.tier_change', subject: c.dealerCode, key: month },
@@ -109,7 +109,7 @@ export class RetieringService {
       pushes.push({
         to: 'managerChat',
         code,
-        body: managerTierSummary(month, m.changes, m.scored),
+        message: { kind: 'tierSummary', month, changes: m.changes, scored: m.scored },
         kind: 'dealers.tier_summary',
         dedupeKey: `dealers.tier.summary:${code}:${month}`,
         delivery: { kind: 'dealers.tier_summary', subject: code, key: month },

@@ -41,16 +41,6 @@ export const TIER_BENEFITS: Readonly<Record<Tier, TierBenefits>> = Object.freeze
   silent: { discountRate: 0, needSlaHours: 72, perks: ['客户经理上门回访', '复购激活支持'] },
 });
 
-/** One line per benefit, in the words a dealer reads. */
-export function describeBenefits(tier: Tier): string[] {
-  const b = TIER_BENEFITS[tier];
-  const lines: string[] = [];
-  if (b.discountRate > 0) lines.push(`订货价在目录价基础上优惠${Math.round(b.discountRate * 100)}%`);
-  lines.push(`提出的需求${b.needSlaHours}小时内处理`);
-  lines.push(...b.perks);
-  return lines;
-}
-
 /**
  * The tier for a total score. No order for `silentDays` (or none ever, once the partnership is that old) means
  * `silent`; a new partner without orders yet stays `regular`.

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { shanghaiDate } from '../common/time.js';
-import { ImportService } from '../imports/import.service.js';
-import type { ImportStore } from '../imports/ports.js';
+import type { ImportService } from '../imports/import.service.js';
 import type { ImportResult, SourceItem } from '../imports/types.js';
 import type { ErpBillRef, ErpConnector, ErpFeed, ErpRemoval, ErpRow, ErpSyncStore } from './ports.js';
 
@@ -68,7 +67,7 @@ export class ErpSyncService {
   constructor(
     private readonly connector: ErpConnector,
     private readonly store: ErpSyncStore,
-    private readonly imports: ImportStore,
+    private readonly imports: ImportService,
     private readonly opts: ErpSyncOptions,
   ) {
     this.now = opts.now ?? (() => new Date());
@@ -196,7 +195,7 @@ export class ErpSyncService {
         }
       }
     }
-    const result = await new ImportService(this.imports, this.now).run({
+    const result = await this.imports.run({
       entity: feed.entity,
       items: items(),
       source: `${this.connector.source}:${feed.form}`,

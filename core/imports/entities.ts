@@ -21,8 +21,8 @@ import {
   TIERS,
 } from './entity.types.js';
 import type { RowReader } from './fields.js';
-import { reasons } from './messages.js';
-import type { RowError } from './types.js';
+import { type ImportReason, type ImportUnit, reasons } from './messages.js';
+import type { RowProblem } from './types.js';
 
 const cols = (required: string[], optional: string[] = []) => [
   ...required.map((name) => ({ name, required: true })),
@@ -35,9 +35,22 @@ function known(
   column: string,
   code: string | undefined,
   map: ReadonlyMap<string, string>,
-  unknown: (c: string) => string,
+  unknown: (c: string) => ImportReason,
 ) {
   if (code !== undefined && !map.has(code)) r.fail(column, unknown(code));
+}
+
+/** A well-formed code (`pattern`, shown as `example`) that must name a known row. */
+function knownCode(
+  r: RowReader,
+  column: string,
+  [pattern, example]: readonly [RegExp, string],
+  map: ReadonlyMap<string, string>,
+  unknown: (c: string) => ImportReason,
+): string | undefined {
+  const code = r.code(column, pattern, example);
+  known(r, column, code, map, unknown);
+  return code;
 }
 
 /** The record when the reader saw no problem. */
@@ -70,7 +83,7 @@ const managers: EntitySpec<ManagerRecord> = {
   checkAll(rows, refs) {
     const roles = new Map(refs.managers);
     for (const { rec } of rows) roles.set(rec.code, rec.role);
-    const errors: RowError[] = [];
+    const errors: RowProblem[] = [];
     for (const { line, rec } of rows) {
       if (!rec.regionalCode) continue;
       const role = roles.get(rec.regionalCode);
@@ -104,8 +117,7 @@ const dealers: EntitySpec<DealerRecord> = {
   refs: ['managers'],
   whole: false,
   parse(r, refs) {
-    const managerCode = r.code('manager_code', MANAGER_CODE, 'M001');
-    known(r, 'manager_code', managerCode, refs.managers, reasons.unknownManager);
+    const managerCode = knownCode(r, 'manager_code', [MANAGER_CODE, 'M001'], refs.managers, reasons.unknownManager);
     return valid(r, {
       code: r.code('code', DEALER_CODE, 'D0001')!,
       name: r.text('name', 100)!,
@@ -140,8 +152,7 @@ const contacts: EntitySpec<ContactRecord> = {
   refs: ['dealers'],
   whole: false,
   parse(r, refs) {
-    const dealerCode = r.code('dealer_code', DEALER_CODE, 'D0001');
-    known(r, 'dealer_code', dealerCode, refs.dealers, reasons.unknownDealer);
+    const dealerCode = dealer(r, refs);
     return valid(r, {
       dealerCode: dealerCode!,
       name: r.text('name', 50)!,
@@ -232,9 +243,7 @@ function sku(r: RowReader, refs: Refs): string | undefined {
 
 /** A dealer code that must be known. */
 function dealer(r: RowReader, refs: Refs, column = 'dealer_code'): string | undefined {
-  const v = r.code(column, DEALER_CODE, 'D0001');
-  known(r, column, v, refs.dealers, reasons.unknownDealer);
-  return v;
+  return knownCode(r, column, [DEALER_CODE, 'D0001'], refs.dealers, reasons.unknownDealer);
 }
 
 const prices: EntitySpec<PriceRecord> = {
@@ -282,8 +291,7 @@ const pos: EntitySpec<PosRecord> = {
   refs: ['stores', 'skus'],
   whole: false,
   parse(r, refs) {
-    const storeCode = r.code('store_code', STORE_CODE, 'D0001-S01');
-    known(r, 'store_code', storeCode, refs.stores, reasons.unknownStore);
+    const storeCode = knownCode(r, 'store_code', [STORE_CODE, 'D0001-S01'], refs.stores, reasons.unknownStore);
     return valid(r, {
       day: r.date('date')!,
       storeCode: storeCode!,
@@ -354,7 +362,7 @@ const orders: EntitySpec<OrderLineRecord> = {
   // Every line repeats its bill's header; a line that disagrees with the bill's first line is an error.
   checkAll(rows) {
     const first = new Map<string, OrderLineRecord>();
-    const errors: RowError[] = [];
+    const errors: RowProblem[] = [];
     for (const { line, rec } of rows) {
       const head = first.get(rec.billId);
       if (!head) {
@@ -452,7 +460,14 @@ export const SPECS: Specs = {
  * Rows that stand or fall together: an ERP bill's lines, a dealer's stock snapshot of one date. Computed from raw
  * cells, so a row that failed to parse still marks its unit as bad.
  */
-export const UNITS: Partial<Record<keyof Specs, { column: string; of(cell: (column: string) => string): string }>> = {
-  orders: { column: 'bill_id', of: (cell) => `单据 ${cell('bill_id')}` },
-  'dealer-stock': { column: 'dealer_code', of: (cell) => `${cell('dealer_code')} ${cell('date')} 库存快照` },
-};
+export const UNITS: Partial<Record<keyof Specs, { column: string; of(cell: (column: string) => string): ImportUnit }>> =
+  {
+    orders: { column: 'bill_id', of: (cell) => ({ kind: 'bill', billId: cell('bill_id') }) },
+    'dealer-stock': {
+      column: 'dealer_code',
+      of: (cell) => ({ kind: 'stockSnapshot', dealerCode: cell('dealer_code'), date: cell('date') }),
+    },
+  };
+
+/** A unit as a Set key. */
+export const unitKey = (u: ImportUnit): string => (u.kind === 'bill' ? u.billId : `${u.dealerCode} ${u.date}`);

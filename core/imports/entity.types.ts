@@ -1,5 +1,5 @@
 import type { RowReader } from './fields.js';
-import type { ImportEntity, RowError } from './types.js';
+import type { ImportEntity, RowProblem } from './types.js';
 
 export type Tier = 'core' | 'key' | 'regular' | 'silent';
 export const TIERS: readonly Tier[] = ['core', 'key', 'regular', 'silent'];
@@ -197,7 +197,7 @@ export interface EntitySpec<R extends object> {
   /** The source's modified time, when the entity has one: an older row never overwrites a newer stored one. */
   modifiedAt?(rec: R): string | null;
   /** Rules across rows of a whole-file entity; every row named in an error is dropped. */
-  checkAll?(rows: readonly { line: number; rec: R }[], refs: Refs): RowError[];
+  checkAll?(rows: readonly { line: number; rec: R }[], refs: Refs): RowProblem[];
 }
 
 export type Specs = { [E in ImportEntity]: EntitySpec<EntityRecords[E]> };

@@ -10,8 +10,8 @@ describe('import cell rules', () => {
     expect(yuanToFen('1,280.10')).toEqual({ fen: 128_010 });
     expect(yuanToFen('19.99')).toEqual({ fen: 1999 }); // 19.99 * 100 is 1998.9999… in floating point
     expect(yuanToFen('3')).toEqual({ fen: 300 });
-    expect(yuanToFen('10.005')).toEqual({ reason: '金额最多两位小数' });
-    expect(yuanToFen('12元')).toEqual({ reason: '金额格式不正确（元，如 12.50）' });
+    expect(yuanToFen('10.005')).toEqual({ reason: { code: 'amountDecimals' } });
+    expect(yuanToFen('12元')).toEqual({ reason: { code: 'notAmount' } });
   });
 
   it('accepts real calendar dates and Shanghai or offset times', () => {
@@ -40,10 +40,10 @@ describe('import cell rules', () => {
     });
     expect(rec).toBeUndefined();
     expect(r.errors).toEqual([
-      { line: 7, column: 'store_code', value: 'S01', reason: '编码格式应如 D0001-S01' },
-      { line: 7, column: 'date', value: '2026-11-31', reason: '日期格式应为 YYYY-MM-DD' },
-      { line: 7, column: 'qty', value: '1.5', reason: '应为整数' },
-      { line: 7, column: 'amount', value: '-3', reason: '金额不能为负' },
+      { line: 7, column: 'store_code', value: 'S01', reason: { code: 'badCode', example: 'D0001-S01' } },
+      { line: 7, column: 'date', value: '2026-11-31', reason: { code: 'badDate' } },
+      { line: 7, column: 'qty', value: '1.5', reason: { code: 'notInteger' } },
+      { line: 7, column: 'amount', value: '-3', reason: { code: 'amountNegative' } },
     ]);
   });
 

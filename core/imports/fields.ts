@@ -1,5 +1,5 @@
-import { reasons } from './messages.js';
-import type { RowError } from './types.js';
+import { type ImportReason, reasons } from './messages.js';
+import type { RowProblem } from './types.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Kingdee and Excel write local (Shanghai) times without an offset; ISO with an offset is accepted as well.
@@ -35,7 +35,7 @@ export function parseDateTime(s: string): string | null {
 }
 
 /** Yuan with at most 2 decimals → integer fen, exactly (no floating point): '12.5' → 1250. */
-export function yuanToFen(s: string): { fen: number } | { reason: string } {
+export function yuanToFen(s: string): { fen: number } | { reason: ImportReason } {
   const m = YUAN.exec(s.replace(/,/g, ''));
   if (!m) return { reason: reasons.notAmount };
   const [, sign, whole, frac = ''] = m;
@@ -51,10 +51,10 @@ export function yuanToFen(s: string): { fen: number } | { reason: string } {
  *
  * @example
  * const r = new RowReader(7, { sku: 'KW-N60', qty: '-3' });
- * r.int('qty', { min: 0 }); // undefined, r.errors = [{ line: 7, column: 'qty', value: '-3', reason: '数量不能为负' }]
+ * r.int('qty', { min: 0 }); // undefined, r.errors = [{ line: 7, column: 'qty', value: '-3', reason: { code: 'negative' } }]
  */
 export class RowReader {
-  readonly errors: RowError[] = [];
+  readonly errors: RowProblem[] = [];
 
   constructor(
     readonly line: number,
@@ -71,7 +71,7 @@ export class RowReader {
     return Object.hasOwn(this.record, column);
   }
 
-  fail(column: string, reason: string, value = this.raw(column)): undefined {
+  fail(column: string, reason: ImportReason, value = this.raw(column)): undefined {
     this.errors.push({ line: this.line, column, value, reason });
     return undefined;
   }

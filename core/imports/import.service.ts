@@ -1,7 +1,7 @@
 import { type EntitySpec, type RefKind, type Refs, SPECS_REF_KINDS } from './entity.types.js';
-import { SPECS, UNITS } from './entities.js';
+import { SPECS, UNITS, unitKey } from './entities.js';
 import { RowReader } from './fields.js';
-import { reasons } from './messages.js';
+import { type ImportUnit, reasons } from './messages.js';
 import { decide } from './plan.js';
 import type { ImportStore, ImportWriter } from './ports.js';
 import {
@@ -10,8 +10,9 @@ import {
   type ImportMode,
   type ImportResult,
   type ImportStatus,
+  type DescribeProblem,
   MAX_REPORTED_ERRORS,
-  type RowError,
+  type RowProblem,
   type SourceItem,
 } from './types.js';
 
@@ -42,12 +43,12 @@ type Writer = {
 /** The counts and errors of one run, and what it may still write. */
 class Tally {
   readonly counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, removed: 0 };
-  readonly errors: RowError[] = [];
+  readonly errors: RowProblem[] = [];
   errorCount = 0;
 
   constructor(readonly mode: ImportMode) {}
 
-  add(errors: readonly RowError[]): void {
+  add(errors: readonly RowProblem[]): void {
     for (const e of errors) {
       this.errorCount++;
       if (this.errors.length < MAX_REPORTED_ERRORS) this.errors.push(e);
@@ -66,7 +67,7 @@ class Tally {
  * default, the good rows with `partial`, nothing with `dry_run`. Every run is recorded.
  *
  * @example
- * const result = await new ImportService(store).run({
+ * const result = await new ImportService(store, importProblemText).run({
  *   entity: 'pos', items: readImportFile('pos.csv'), source: 'pos.csv', sha256, who: 'cli', mode: 'all',
  * });
  * // { status: 'applied', rows: 3, inserted: 3, updated: 0, unchanged: 0, errors: [] … }
@@ -74,6 +75,8 @@ class Tally {
 export class ImportService {
   constructor(
     private readonly store: ImportStore,
+    /** Words each problem for the result and the run record (bot/replies). */
+    private readonly describe: DescribeProblem,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -110,10 +113,17 @@ export class ImportService {
         : tally.counts;
     // File order, and within a line the documented column order.
     const position = new Map(spec.columns.map((c, i) => [c.name, i]));
-    const at = (e: RowError) => position.get(e.column) ?? spec.columns.length;
+    const at = (e: RowProblem) => position.get(e.column) ?? spec.columns.length;
     tally.errors.sort((a, b) => a.line - b.line || at(a) - at(b));
     await this.finish(runId, status, tally, counts);
-    return { runId, entity: req.entity, status, ...counts, errors: tally.errors, errorCount: tally.errorCount };
+    return {
+      runId,
+      entity: req.entity,
+      status,
+      ...counts,
+      errors: tally.errors.map(this.describe),
+      errorCount: tally.errorCount,
+    };
   }
 
   private finish(id: number, status: ImportStatus, tally: Tally, counts = tally.counts) {
@@ -122,7 +132,7 @@ export class ImportService {
       finishedAt: this.now(),
       counts,
       errorCount: tally.errorCount,
-      errors: tally.errors,
+      errors: tally.errors.map(this.describe),
     });
   }
 
@@ -132,6 +142,7 @@ export class ImportService {
     const badUnits = new Set<string>();
     const seen = new Set<string>();
     const whole: { line: number; rec: object; unit: string }[] = [];
+    const unitOfKey = new Map<string, ImportUnit>();
     let batch: object[] = [];
     for await (const item of req.items) {
       if (item.kind === 'header') {
@@ -151,7 +162,12 @@ export class ImportService {
         continue;
       }
       const reader = new RowReader(item.line, item.record);
-      const unit = unitOf ? unitOf.of((c) => reader.raw(c)) : '';
+      let unit = '';
+      if (unitOf) {
+        const u = unitOf.of((c) => reader.raw(c));
+        unit = unitKey(u);
+        unitOfKey.set(unit, u);
+      }
       const rec = spec.parse(reader, refs);
       let key = '';
       if (rec) {
@@ -185,7 +201,7 @@ export class ImportService {
     for (const { line, rec, unit } of whole) {
       if (dropped.has(line)) continue;
       if (badUnits.has(unit)) {
-        tally.add([{ line, column: unitOf!.column, value: unit, reason: reasons.unitRejected(unit) }]);
+        tally.add([{ line, column: unitOf!.column, value: unit, reason: reasons.unitRejected(unitOfKey.get(unit)!) }]);
         continue;
       }
       kept.push(rec);

@@ -1,36 +1,77 @@
 /**
- * Every import validation reason, in Chinese for HQ operators. One place so the wording stays consistent;
- * the CLI and the admin API print them as they are.
+ * Every import validation reason, as a value: a code and its parameters. bot/replies/imports.replies.ts words them
+ * for HQ operators (the CLI and the admin API print the wording; DESIGN.md "Imports" fixes the JSON around it).
  */
+
+/** Rows that stand or fall together: the lines of one ERP bill, or one dealer's stock snapshot of a date. */
+export type ImportUnit = { kind: 'bill'; billId: string } | { kind: 'stockSnapshot'; dealerCode: string; date: string };
+
+export type ImportReason =
+  | {
+      code:
+        | 'required'
+        | 'missingColumn'
+        | 'notInteger'
+        | 'negative'
+        | 'notPositive'
+        | 'notAmount'
+        | 'amountDecimals'
+        | 'amountNegative'
+        | 'badDate'
+        | 'badDateTime'
+        | 'badBool'
+        | 'duplicate'
+        | 'gbkAsUtf8'
+        | 'badCsv'
+        | 'badJson'
+        | 'failed';
+    }
+  | { code: 'tooLong'; max: number }
+  | { code: 'oneOf'; values: readonly string[] }
+  | { code: 'badCode'; example: string }
+  | { code: 'unknownDealer'; dealerCode: string }
+  | { code: 'unknownManager' | 'notRegional'; managerCode: string }
+  | { code: 'unknownStore'; storeCode: string }
+  | { code: 'unknownSku'; sku: string }
+  | { code: 'unknownOrder' | 'unknownReceivable' | 'orderTaken'; orderNo: string }
+  | { code: 'otherDealer'; dealerCode: string }
+  | { code: 'headerMismatch'; column: string }
+  | { code: 'unitRejected'; unit: ImportUnit };
+
+export type ImportReasonCode = ImportReason['code'];
+
+const fixed = <C extends ImportReasonCode>(code: C) => ({ code }) as const;
+
+/** The reasons by name, as core and the file readers raise them. */
 export const reasons = {
-  required: '必填项为空',
-  missingColumn: '缺少必需的列',
-  notInteger: '应为整数',
-  negative: '数量不能为负',
-  notPositive: '应大于 0',
-  notAmount: '金额格式不正确（元，如 12.50）',
-  amountDecimals: '金额最多两位小数',
-  amountNegative: '金额不能为负',
-  badDate: '日期格式应为 YYYY-MM-DD',
-  badDateTime: '时间格式应为 YYYY-MM-DD HH:mm:ss',
-  badBool: '应为 是/否（1/0、true/false）',
-  duplicate: '文件内重复',
-  gbkAsUtf8: '疑似 GBK 文件按 UTF-8 读取',
-  badCsv: 'CSV 格式错误（引号未闭合）',
-  badJson: '不是有效的 JSON 对象',
-  tooLong: (max: number) => `超过 ${max} 个字符`,
-  oneOf: (values: readonly string[]) => `应为 ${values.join('/')} 之一`,
-  badCode: (example: string) => `编码格式应如 ${example}`,
-  unknownDealer: (code: string) => `未知经销商 ${code}`,
-  unknownManager: (code: string) => `未知客户经理 ${code}`,
-  notRegional: (code: string) => `${code} 不是区域经理`,
-  unknownSku: (sku: string) => `未知产品 ${sku}`,
-  unknownStore: (code: string) => `未知门店 ${code}`,
-  unknownOrder: (no: string) => `未知订单 ${no}`,
-  unknownReceivable: (no: string) => `未知应收单 ${no}`,
-  otherDealer: (dealer: string) => `属于经销商 ${dealer}，与本行经销商不符`,
-  orderTaken: (orderNo: string) => `订单号 ${orderNo} 已属于另一张 ERP 单据`,
-  headerMismatch: (column: string) => `同一单据的表头 ${column} 与前面的行不一致`,
-  unitRejected: (unit: string) => `${unit} 有错误行，整组未导入`,
-  failed: '导入失败，已全部回滚',
-} as const;
+  required: fixed('required'),
+  missingColumn: fixed('missingColumn'),
+  notInteger: fixed('notInteger'),
+  negative: fixed('negative'),
+  notPositive: fixed('notPositive'),
+  notAmount: fixed('notAmount'),
+  amountDecimals: fixed('amountDecimals'),
+  amountNegative: fixed('amountNegative'),
+  badDate: fixed('badDate'),
+  badDateTime: fixed('badDateTime'),
+  badBool: fixed('badBool'),
+  duplicate: fixed('duplicate'),
+  gbkAsUtf8: fixed('gbkAsUtf8'),
+  badCsv: fixed('badCsv'),
+  badJson: fixed('badJson'),
+  tooLong: (max: number): ImportReason => ({ code: 'tooLong', max }),
+  oneOf: (values: readonly string[]): ImportReason => ({ code: 'oneOf', values }),
+  badCode: (example: string): ImportReason => ({ code: 'badCode', example }),
+  unknownDealer: (code: string): ImportReason => ({ code: 'unknownDealer', dealerCode: code }),
+  unknownManager: (code: string): ImportReason => ({ code: 'unknownManager', managerCode: code }),
+  notRegional: (code: string): ImportReason => ({ code: 'notRegional', managerCode: code }),
+  unknownSku: (sku: string): ImportReason => ({ code: 'unknownSku', sku }),
+  unknownStore: (code: string): ImportReason => ({ code: 'unknownStore', storeCode: code }),
+  unknownOrder: (no: string): ImportReason => ({ code: 'unknownOrder', orderNo: no }),
+  unknownReceivable: (no: string): ImportReason => ({ code: 'unknownReceivable', orderNo: no }),
+  otherDealer: (dealer: string): ImportReason => ({ code: 'otherDealer', dealerCode: dealer }),
+  orderTaken: (orderNo: string): ImportReason => ({ code: 'orderTaken', orderNo }),
+  headerMismatch: (column: string): ImportReason => ({ code: 'headerMismatch', column }),
+  unitRejected: (unit: ImportUnit): ImportReason => ({ code: 'unitRejected', unit }),
+  failed: fixed('failed'),
+} satisfies Record<ImportReasonCode, ImportReason | ((...args: never[]) => ImportReason)>;

@@ -1,3 +1,5 @@
+import type { ImportReason } from './messages.js';
+
 /** The entity names of the import contract (DESIGN.md "Imports"), in the order a fresh database loads them. */
 export const IMPORT_ENTITIES = [
   'managers',
@@ -19,13 +21,25 @@ export function isImportEntity(name: string): name is ImportEntity {
   return (IMPORT_ENTITIES as readonly string[]).includes(name);
 }
 
-/** One problem a person can act on: where (line, column), what (value) and why (reason, Chinese). */
+/** One problem a person can act on: where (line, column), what (value) and why (reason, as a value). */
+export interface RowProblem {
+  line: number;
+  column: string;
+  /** The cell as read; for a rejected unit, its key (the wording names the unit). */
+  value: string;
+  reason: ImportReason;
+}
+
+/** A RowProblem as worded for HQ operators (bot/replies): the errors of the import contract (DESIGN.md). */
 export interface RowError {
   line: number;
   column: string;
   value: string;
   reason: string;
 }
+
+/** Words a problem (injected by the composition root: core holds no user text). */
+export type DescribeProblem = (problem: RowProblem) => RowError;
 
 /**
  * What a file reader yields, in file order: the header (CSV, XLSX), each data record with its line (CSV/NDJSON
@@ -34,7 +48,7 @@ export interface RowError {
 export type SourceItem =
   | { kind: 'header'; line: number; columns: string[] }
   | { kind: 'record'; line: number; record: Readonly<Record<string, string>> }
-  | { kind: 'error'; error: RowError };
+  | { kind: 'error'; error: RowProblem };
 
 export interface ImportCounts {
   rows: number;

@@ -131,7 +131,7 @@ export class NeedPredictionService {
       pushes.push({
         to: 'dealer',
         code: d.code,
-        body: this.ports.texts.dealerNeed(item),
+        message: { kind: 'worded', body: this.ports.texts.dealerNeed(item) },
         kind: NEED_PUSH_KIND,
         dedupeKey: `${NEED_PUSH_KIND}:${d.code}:${key}`,
         delivery: { kind: NEED_PUSH_KIND, subject: d.code, key },
@@ -148,7 +148,7 @@ export class NeedPredictionService {
     const headsUp: Push[] = [...byManager.entries()].map(([m, list]) => ({
       to: 'manager',
       code: m,
-      body: this.ports.texts.managerHeadsUp(m, list),
+      message: { kind: 'worded', body: this.ports.texts.managerHeadsUp(m, list) },
       kind: NEED_HEADS_UP_KIND,
       dedupeKey: `${NEED_HEADS_UP_KIND}:${m}:${month}`,
       delivery: { kind: NEED_HEADS_UP_KIND, subject: m, key: month },

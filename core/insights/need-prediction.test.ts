@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
+import { bodyOf, MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
 import { type FakePurchase, MemoryRegionalTrendStore } from '../testing/insights.fakes.js';
 import { type GroupHistory, needHappened, predictNeeds } from './need-prediction.js';
 import {
@@ -101,10 +101,10 @@ describe('NeedPredictionService (in-memory ports)', () => {
       managers: 1,
       queued: 2,
     });
-    expect(queue.of(NEED_PUSH_KIND).map((p) => [p.code, p.body])).toEqual([
+    expect(queue.of(NEED_PUSH_KIND).map((p) => [p.code, bodyOf(p)])).toEqual([
       ['D1', 'training 窄边框 窄边框门窗卖点与样窗陈列'],
     ]);
-    expect(queue.of(NEED_HEADS_UP_KIND).map((p) => [p.code, p.body])).toEqual([['M010', 'M010 D1/training']]);
+    expect(queue.of(NEED_HEADS_UP_KIND).map((p) => [p.code, bodyOf(p)])).toEqual([['M010', 'M010 D1/training']]);
     queue.prune();
     expect(await service.run(new Date('2026-12-20T09:35:00+08:00'))).toMatchObject({ dealersTold: 0, queued: 0 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
+import { bodyOf, MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
 import { type FakePurchase, MemoryRegionalTrendStore } from '../testing/insights.fakes.js';
 import type { MarketLevel } from './insights.types.js';
 import { type RegionalDealer, regionalTable, scopeTrend, trendChange, trendWindows } from './regional.js';
@@ -138,7 +138,7 @@ describe('TrendInsightService (in-memory ports)', () => {
   it("each buying dealer's insight once a month, for the last three whole months", async () => {
     const { queue, service, deliveries } = setup();
     expect(await service.runDealerInsights(DEC_1)).toMatchObject({ dealers: 9, queued: 9 });
-    const bodies = queue.of(DEALER_INSIGHT_KIND).map((p) => p.body);
+    const bodies = queue.of(DEALER_INSIGHT_KIND).map(bodyOf);
     expect(bodies).toContain('D2 rising 铝合金 0.41');
     expect(bodies).toContain('D6 rising 铝合金 0.00');
     // Re-run the same month (the outbox pruned meanwhile): nothing again; the delivery log remembers.
@@ -154,7 +154,7 @@ describe('TrendInsightService (in-memory ports)', () => {
   it("managers get their region's summary with the dealers lagging in the rising group; once a month", async () => {
     const { queue, service } = setup();
     expect(await service.runRegionSummaries(DEC_1)).toMatchObject({ managers: 2, queued: 2 });
-    const bodies = queue.of(REGION_SUMMARY_KIND).map((p) => p.body);
+    const bodies = queue.of(REGION_SUMMARY_KIND).map(bodyOf);
     // The regional manager: 县城 nationwide (江苏's two dealers are too few), 浙江 县城, 二线 nationwide (one dealer).
     expect(bodies).toEqual(['M001 铝合金:D7,D8 铝合金:D6 -:', 'M010 铝合金:D6 -:']);
     expect((await service.runRegionSummaries(DEC_1)).queued).toBe(0);

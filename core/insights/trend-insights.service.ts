@@ -149,7 +149,7 @@ export class TrendInsightService {
       pushes.push({
         to: 'dealer',
         code: d.code,
-        body: this.ports.texts.dealerInsight(insight),
+        message: { kind: 'worded', body: this.ports.texts.dealerInsight(insight) },
         kind: DEALER_INSIGHT_KIND,
         dedupeKey: `${DEALER_INSIGHT_KIND}:${d.code}:${month}`,
         delivery: { kind: DEALER_INSIGHT_KIND, subject: d.code, key: month },
@@ -170,7 +170,7 @@ export class TrendInsightService {
       pushes.push({
         to: 'manager',
         code: m.code,
-        body: this.ports.texts.regionSummary(summary),
+        message: { kind: 'worded', body: this.ports.texts.regionSummary(summary) },
         kind: REGION_SUMMARY_KIND,
         dedupeKey: `${REGION_SUMMARY_KIND}:${m.code}:${month}`,
         delivery: { kind: REGION_SUMMARY_KIND, subject: m.code, key: month },

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { unanswered } from '../testing/needs.fakes.js';
 import { needList, type OpenNeedRow } from './need-list.js';
 import type { Need } from './needs.types.js';
 
@@ -14,18 +15,11 @@ function row(id: number, o: Partial<Need>): OpenNeedRow {
       dealerCode: 'D0001',
       category: 'training',
       text: '想申请导购培训',
-      status: 'open',
       ownerCode: 'M001',
       tier: 'key',
       firstResponseDue: at(10),
       resolutionDue: at(30),
-      firstResponseAt: null,
-      resolvedAt: null,
-      closedAt: null,
-      resolution: null,
-      rating: null,
-      ratingComment: null,
-      attachments: [],
+      ...unanswered(),
       createdAt: at(-2),
       ...o,
     },

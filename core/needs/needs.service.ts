@@ -252,7 +252,7 @@ export class NeedsService {
         needId: need.id,
         kind: 'reopened',
         actor: 'system',
-        body: `评分 ${input.rating}`,
+        body: String(input.rating),
         at: input.now,
       });
       const dealer = await store.dealer(need.dealerCode);

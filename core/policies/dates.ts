@@ -1,5 +1,7 @@
 /** Business-date helpers. Asia/Shanghai is UTC+8 all year (no DST since 1991), so a fixed offset is exact. */
 
+import type { Period } from './policy.types.js';
+
 export { shanghaiDate } from '../common/time.js';
 
 export function isIsoDate(s: string): boolean {
@@ -31,4 +33,21 @@ export function monthOf(date: string): { start: string; end: string } {
 /** True when `date` lies within [start, end] (inclusive, ISO dates compare as strings). */
 export function inPeriod(date: string, period: { start: string; end: string }): boolean {
   return date >= period.start && date <= period.end;
+}
+
+/**
+ * The dealer's word for a policy period — '本季度' (a calendar quarter), '本年度' (a year), '本月' (a month), else
+ * '活动期内' — vocabulary that core's rebate preview carries as data.
+ */
+export function periodLabel(period: Period): string {
+  const [sy, sm, sd] = period.start.split('-').map(Number);
+  const [ey, em, ed] = period.end.split('-').map(Number);
+  if (sy === undefined || sm === undefined || ey === undefined || em === undefined || ed === undefined)
+    return '活动期内';
+  const lastDay = new Date(Date.UTC(ey, em, 0)).getUTCDate();
+  if (sd !== 1 || ed !== lastDay || sy !== ey) return '活动期内';
+  if (sm === 1 && em === 12) return '本年度';
+  if (em - sm === 2 && sm % 3 === 1) return '本季度';
+  if (em === sm) return '本月';
+  return '活动期内';
 }

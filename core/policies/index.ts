@@ -1,7 +1,6 @@
 export * from './anniversary.js';
 export * from './current.js';
 export * from './dates.js';
-export * from './explain.js';
 export * from './growth.js';
 export * from './ladder.js';
 export * from './money.js';

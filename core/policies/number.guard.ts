@@ -78,7 +78,8 @@ const TOKEN_RE = new RegExp(
     // 8: Arabic number with thousands separators / decimals, optional 万/亿 and percent
     String.raw`(?<num>(?<digits>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?:\s*(?<mult>[万亿]))?(?:\s*(?<pctSuffix>%|个百分点|个点))?)`,
     // 9: Chinese numerals, optional decimal part and percent
-    `(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[${CN_FRAC_DIGITS}]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
+    // biome-ignore lint/complexity/noUselessStringRaw: a regex source like its neighbours (not user text)
+    String.raw`(?<cn>(?<cnint>[${CN_NUM_CHARS}]+)(?:点(?<cnfrac>[${CN_FRAC_DIGITS}]+)(?<cnMult>[万亿])?)?(?<cnPct>%|个百分点|个点)?)`,
   ].join('|'),
   'gu',
 );

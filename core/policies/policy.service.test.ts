@@ -1,39 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { shanghaiClock } from '../common/time.js';
-import { formatYuan } from './explain.js';
+import { explainPosition, formatYuan } from '../../bot/replies/policy.explain.js';
 import { allNumbersGrounded } from './number.guard.js';
-import type { LadderRebatePolicy, PromotionPolicy } from './policy.types.js';
-import { explainPosition, lineQualifies, positionOf, pushNotBefore, reachOf } from './policy.service.js';
-import type { DealerOrderLine, PolicyDealer } from './ports.js';
-
-const ladder: LadderRebatePolicy = {
-  code: 'LADDER-T',
-  name: '2026年第四季度阶梯返利',
-  kind: 'ladder_rebate',
-  period: { start: '2026-10-01', end: '2026-12-31' },
-  excludeCategories: ['accessories'],
-  mode: 'retroactive',
-  ladder: [
-    { from: 0, rate: 0 },
-    { from: 50_000_000, rate: 0.02 },
-    { from: 100_000_000, rate: 0.03 },
-    { from: 200_000_000, rate: 0.04 },
-  ],
-  target: { tiers: ['core', 'key'], tagsAny: [] },
-  pilotRatio: null,
-};
-
-const promo: PromotionPolicy = {
-  code: 'PROMO-T',
-  name: '满减',
-  kind: 'promotion',
-  period: { start: '2026-11-01', end: '2026-12-31' },
-  discountRate: 0.08,
-  minOrderAmount: 2_000_000,
-  productTagsAny: ['高性价比'],
-  target: { tiers: ['regular'], tagsAny: ['下沉市场'] },
-  pilotRatio: 0.1,
-};
+import { lineQualifies, positionOf, pushNotBefore, reachOf } from './policy.service.js';
+import type { PolicyDealer } from './ports.js';
+import { SAMPLE_LADDER as ladder, orderLine as line, SAMPLE_PROMOTION as promo } from '../testing/policies.fakes.js';
 
 const dealer: PolicyDealer = {
   code: 'D0042',
@@ -43,17 +14,6 @@ const dealer: PolicyDealer = {
   partnershipStart: '2020-03-01',
 };
 const NOW = new Date('2026-11-26T10:00:00+08:00');
-
-const line = (over: Partial<DealerOrderLine>): DealerOrderLine => ({
-  dealerCode: 'D0042',
-  sku: 'KW-N60',
-  productTags: [],
-  category: 'windows',
-  orderStatus: 'delivered',
-  placedAt: new Date('2026-10-15T10:00:00+08:00'),
-  amountFen: 0,
-  ...over,
-});
 
 describe('positionOf / explainPosition', () => {
   const lines = [

@@ -3,15 +3,6 @@ import { pushNotBefore } from '../care/quiet-hours.js';
 import { shanghaiDate } from '../common/time.js';
 import { type AnniversaryStatus, anniversaryBonusFen, anniversaryStatus } from './anniversary.js';
 import { monthOf } from './dates.js';
-import {
-  categoryNameZh,
-  type Explanation,
-  explainAnniversary,
-  explainGrowth,
-  explainLadder,
-  explainPromotion,
-  formatYuan,
-} from './explain.js';
 import { type GrowthStatus, growthStatus, previousYearPeriod } from './growth.js';
 import { type LadderPosition, ladderPosition } from './ladder.js';
 import type {
@@ -59,8 +50,8 @@ export type DealerPosition =
     }
   | { kind: 'promotion'; policy: PromotionPolicy; cohort: Cohort };
 
-/** Builds the personalised push text from the dealer's position and its explanation (wording lives in bot/replies). */
-export type PushComposer = (dealer: PolicyDealer, position: DealerPosition, explanation: Explanation) => string;
+/** Builds the personalised push text from the dealer's position (the wording and explanation live in bot/replies). */
+export type PushComposer = (dealer: PolicyDealer, position: DealerPosition) => string;
 
 export interface PushReport {
   policy: string;
@@ -223,7 +214,7 @@ export class PolicyService {
         for (const [j, { dealer, cohort }] of batch.entries()) {
           const own = lines.filter((l) => l.dealerCode === dealer.code);
           const position = positionOf(record.policy, cohort, dealer, own, opts.now);
-          const body = opts.compose(dealer, position, explainPosition(position, dealer));
+          const body = opts.compose(dealer, position);
           const dedupeKey = pushDedupeKey(code, dealer.code);
           // The (i + j)-th push of this send: spread over usable minutes like every other bulk push.
           const notBefore = pushNotBefore(opts.now, i + j);
@@ -433,50 +424,6 @@ export function positionOf(
     }
     case 'promotion':
       return { kind: policy.kind, policy, cohort };
-  }
-}
-
-/** What was left out of the dealer's amount (excluded categories, cancelled orders), as an explanation line. */
-function nettingLine(basis: QualifyingAmount, excludeCategories: readonly string[]): Explanation | null {
-  const parts: string[] = [];
-  const facts: string[] = [];
-  const money = (fen: number) => {
-    const shown = formatYuan(fen);
-    facts.push(shown.replace('¥', ''), (fen / 100).toString());
-    return shown;
-  };
-  if (basis.excludedFen > 0)
-    parts.push(`${excludeCategories.map(categoryNameZh).join('、')} ${money(basis.excludedFen)}`);
-  if (basis.cancelledFen > 0) parts.push(`已取消订单 ${money(basis.cancelledFen)}`);
-  if (parts.length === 0) return null;
-  return { text: `您本期未计入的部分：${parts.join('，')}。`, facts };
-}
-
-function joinExplanations(parts: Array<Explanation | null>): Explanation {
-  const present = parts.filter((p): p is Explanation => p !== null);
-  return { text: present.map((p) => p.text).join('\n'), facts: [...new Set(present.flatMap((p) => p.facts))] };
-}
-
-/** The rule in plain Chinese with the dealer's own numbers, and every number it uses (for the LLM guard). */
-export function explainPosition(p: DealerPosition, dealer: PolicyDealer): Explanation {
-  switch (p.kind) {
-    case 'ladder_rebate':
-      return joinExplanations([
-        explainLadder(p.policy, p.position, p.basis.amountFen),
-        nettingLine(p.basis, p.policy.excludeCategories),
-      ]);
-    case 'growth_reward':
-      return joinExplanations([explainGrowth(p.policy, p.status), nettingLine(p.basis, p.policy.excludeCategories)]);
-    case 'anniversary_bonus':
-      return explainAnniversary(
-        p.policy,
-        p.status,
-        dealer.partnershipStart,
-        p.month?.amountFen,
-        p.bonusFen ?? undefined,
-      );
-    case 'promotion':
-      return explainPromotion(p.policy);
   }
 }
 

@@ -161,3 +161,9 @@ export class MemoryPushQueue implements PushQueue {
     return this.queued.filter((p) => p.kind === kind);
   }
 }
+
+/** The words of a push its service worded through a texts port (a test failure for a push carrying values). */
+export function bodyOf(p: Push): string {
+  if (p.message.kind !== 'worded') throw new Error(`push ${p.kind} to ${p.code} carries a ${p.message.kind} value`);
+  return p.message.body;
+}

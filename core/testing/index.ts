@@ -5,3 +5,5 @@ export * from './notifier.js';
 export * from './orders.js';
 export * from './stock.js';
 export * from './insights.fakes.js';
+export * from './needs.fakes.js';
+export * from './policies.fakes.js';

@@ -1,23 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { addDays, shanghaiDate } from '../../core/common/time.js';
 import { dateZh } from '../../bot/replies/orders.replies.js';
-import { type TestApp, startTestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
-import { FX, orderFixtures } from '../orders/order.fixtures.js';
-import { draftChat } from './draft.helpers.js';
+import { FX } from '../orders/order.fixtures.js';
+import { useDraftChat } from './draft.helpers.js';
 
 /** Issue 12's draft-safety defects, each replayed through the sandbox: a draft changes only on an explicit change. */
 const TODAY = shanghaiDate(TEST_NOW);
 const TOMORROW = addDays(TODAY, 1);
-let app: TestApp;
-const { one, openDraft, chatOrders } = draftChat(() => app);
-
-beforeAll(async () => {
-  app = await startTestApp({ seeded: true, prepare: orderFixtures(TEST_NOW), now: () => TEST_NOW });
-});
-afterAll(async () => {
-  await app?.close();
-});
+const { one, openDraft, chatOrders } = useDraftChat();
 
 describe('a question while a draft waits is answered and the draft stays', () => {
   it('"那个T80呢" answers about T80 and never swaps N60×37 for T80×37', async () => {

@@ -1,5 +1,7 @@
-import { expect } from 'vitest';
-import type { TestApp } from '../helpers/app.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { type TestApp, startTestApp } from '../helpers/app.js';
+import { TEST_NOW } from '../helpers/seed-test-data.js';
+import { orderFixtures } from '../orders/order.fixtures.js';
 
 /** Chat helpers over one test app: a single reply per message, and the dealer's open draft as stored. */
 export function draftChat(app: () => TestApp) {
@@ -31,4 +33,16 @@ export function draftChat(app: () => TestApp) {
         .execute();
     },
   };
+}
+
+/** One seeded test app (order fixtures, clock at TEST_NOW) for the file, with the chat helpers over it. */
+export function useDraftChat() {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp({ seeded: true, prepare: orderFixtures(TEST_NOW), now: () => TEST_NOW });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return draftChat(() => app!);
 }

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type TestApp, startTestApp } from '../helpers/app.js';
-import { TEST_NOW } from '../helpers/seed-test-data.js';
-import { FX, orderFixtures } from '../orders/order.fixtures.js';
-import { draftChat } from './draft.helpers.js';
+import { describe, expect, it } from 'vitest';
+import { FX } from '../orders/order.fixtures.js';
+import { useDraftChat } from './draft.helpers.js';
 
 /** Multi-turn scripts: corrections, loose quantities, answers to the bot's own questions, questions mid-draft. */
-let app: TestApp;
-const { one, openDraft, chatOrders } = draftChat(() => app);
-
-beforeAll(async () => {
-  app = await startTestApp({ seeded: true, prepare: orderFixtures(TEST_NOW), now: () => TEST_NOW });
-});
-afterAll(async () => {
-  await app?.close();
-});
+const { one, openDraft, chatOrders } = useDraftChat();
 
 describe('corrections relative to the draft', () => {
   it('set, subtract, add, multiply and remove: each echoed, each applied to its line only', async () => {

@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { importFile } from '../../adapters/imports/import-file.js';
 import { runErpCommand } from '../../bot/cli/erp.command.js';
-import { erpSyncService, importStore } from '../../bot/composition.js';
+import { erpSyncService, importService } from '../../bot/composition.js';
 import { runJobInSlot } from '../../bot/scheduler/job-runner.js';
 import type { JobContext } from '../../bot/scheduler/job.types.js';
 import { erpJobs } from '../../bot/scheduler/jobs/erp-sync.job.js';
@@ -84,7 +84,7 @@ describe('ERP sync against a fake Kingdee K/3 Cloud', () => {
   beforeAll(async () => {
     h = await openTestDatabase();
     for (const entity of ['managers', 'dealers', 'products'] as const) {
-      const { result } = await importFile(importStore(h.db), {
+      const { result } = await importFile(importService(h.db), {
         entity,
         path: `${EXAMPLES}${entity}.csv`,
         mode: 'all',

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { describeBenefits, TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
-import { formatYuan } from '../../core/policies/explain.js';
+import { describeBenefits } from '../../bot/replies/accounts.replies.js';
+import { TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
+import { formatYuan } from '../../bot/replies/policy.explain.js';
 import { accountReplies } from '../../bot/replies/accounts.replies.js';
 import { commonReplies } from '../../bot/replies/common.replies.js';
 import { growthReplies } from '../../bot/replies/growth.replies.js';

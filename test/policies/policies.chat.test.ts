@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anniversaryStatus } from '../../core/policies/anniversary.js';
 import { currentLadderFor } from '../../core/policies/current.js';
-import { formatPercent, formatYuan } from '../../core/policies/explain.js';
+import { formatPercent, formatYuan } from '../../bot/replies/policy.explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { isTargeted, pilotCohort } from '../../core/policies/targeting.js';
 import { shanghaiDate } from '../../core/common/time.js';

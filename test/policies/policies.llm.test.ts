@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatYuan } from '../../core/policies/explain.js';
+import { formatYuan } from '../../bot/replies/policy.explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
 import { MAX_MESSAGE_BYTES } from '../../bot/pipeline/outbox.js';
 import { chooseExplanation } from '../../bot/replies/rephrase.js';

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { overstockOf } from '../../../core/care/replenishment.js';
 import { lastMonths } from '../../../core/console/index.js';
 import { TIER_NAMES_ZH } from '../../../core/dealers/tiers.js';
-import { explainPosition } from '../../../core/policies/policy.service.js';
+import { explainPosition } from '../../replies/policy.explain.js';
 import { daysOfCover } from '../../../core/stock/stock.rules.js';
 import { consoleTexts as t } from '../../replies/console.texts.js';
 import { barChart, lineChart } from '../charts.js';

@@ -1,9 +1,10 @@
 import type { Push, PushQueue } from '../../../core/care/ports.js';
 import type { PipelineStores } from '../../../core/messaging/ports.js';
+import { pushText } from '../../replies/care.replies.js';
 import { enqueue, type OutgoingMessage, type Route, routeDealers, routeManagers } from '../../pipeline/outbox.js';
 
-/** A push as the outbox sees it (its delivery record is core's business). */
-export type OutboxPush = Omit<Push, 'delivery'>;
+/** A push as the outbox sees it: worded, without its delivery record (core's business). */
+export type OutboxPush = Omit<Push, 'delivery' | 'message'> & { body: string };
 
 /**
  * Routes and enqueues many pushes with a handful of statements (the per-call Notifier would cost two queries per
@@ -43,6 +44,9 @@ export class OutboxPushQueue implements PushQueue {
   constructor(private readonly stores: Pick<PipelineStores, 'outbox' | 'recipients'>) {}
 
   enqueue(pushes: readonly Push[]): Promise<number> {
-    return sendPushes(this.stores, pushes);
+    return sendPushes(
+      this.stores,
+      pushes.map(({ message, delivery: _, ...p }) => ({ ...p, body: pushText(message) })),
+    );
   }
 }

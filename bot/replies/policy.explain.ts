@@ -1,16 +1,20 @@
-import type { AnniversaryStatus } from './anniversary.js';
-import type { GrowthStatus } from './growth.js';
-import type { LadderPosition } from './ladder.js';
-import { RATE_SCALE, rateToNano } from './money.js';
-import { numbersIn } from './number.guard.js';
+import type { AnniversaryStatus } from '../../core/policies/anniversary.js';
+import type { GrowthStatus } from '../../core/policies/growth.js';
+import type { LadderPosition } from '../../core/policies/ladder.js';
+import { RATE_SCALE, rateToNano } from '../../core/policies/money.js';
+import { numbersIn } from '../../core/policies/number.guard.js';
 import type {
   AnniversaryBonusPolicy,
   GrowthRewardPolicy,
   LadderRebatePolicy,
   Period,
   PromotionPolicy,
-} from './policy.types.js';
-import type { PromotionResult } from './promotion.js';
+} from '../../core/policies/policy.types.js';
+import type { DealerPosition } from '../../core/policies/policy.service.js';
+import type { PolicyDealer } from '../../core/policies/ports.js';
+import type { PromotionResult } from '../../core/policies/promotion.js';
+import type { QualifyingAmount } from '../../core/policies/qualifying.js';
+import { periodLabel } from '../../core/policies/dates.js';
 
 /** A dealer-facing explanation and every number it uses (for the LLM number guard). */
 export interface Explanation {
@@ -88,20 +92,6 @@ class Facts {
   list(): string[] {
     return [...this.set];
   }
-}
-
-/** '本季度' for a calendar quarter, '本年度' for a calendar year, '本月' for a month, else '活动期内'. */
-export function periodLabel(period: Period): string {
-  const [sy, sm, sd] = period.start.split('-').map(Number);
-  const [ey, em, ed] = period.end.split('-').map(Number);
-  if (sy === undefined || sm === undefined || ey === undefined || em === undefined || ed === undefined)
-    return '活动期内';
-  const lastDay = new Date(Date.UTC(ey, em, 0)).getUTCDate();
-  if (sd !== 1 || ed !== lastDay || sy !== ey) return '活动期内';
-  if (sm === 1 && em === 12) return '本年度';
-  if (em - sm === 2 && sm % 3 === 1) return '本季度';
-  if (em === sm) return '本月';
-  return '活动期内';
 }
 
 function countsLine(f: Facts, period: Period, excludeCategories: readonly string[]): string {
@@ -208,4 +198,48 @@ export function explainPromotion(policy: PromotionPolicy, result?: PromotionResu
     }
   }
   return { text: lines.join('\n'), facts: f.list() };
+}
+
+/** What was left out of the dealer's amount (excluded categories, cancelled orders), as an explanation line. */
+function nettingLine(basis: QualifyingAmount, excludeCategories: readonly string[]): Explanation | null {
+  const parts: string[] = [];
+  const facts: string[] = [];
+  const money = (fen: number) => {
+    const shown = formatYuan(fen);
+    facts.push(shown.replace('¥', ''), (fen / 100).toString());
+    return shown;
+  };
+  if (basis.excludedFen > 0)
+    parts.push(`${excludeCategories.map(categoryNameZh).join('、')} ${money(basis.excludedFen)}`);
+  if (basis.cancelledFen > 0) parts.push(`已取消订单 ${money(basis.cancelledFen)}`);
+  if (parts.length === 0) return null;
+  return { text: `您本期未计入的部分：${parts.join('，')}。`, facts };
+}
+
+function joinExplanations(parts: Array<Explanation | null>): Explanation {
+  const present = parts.filter((p): p is Explanation => p !== null);
+  return { text: present.map((p) => p.text).join('\n'), facts: [...new Set(present.flatMap((p) => p.facts))] };
+}
+
+/** The rule in plain Chinese with the dealer's own numbers, and every number it uses (for the LLM guard). */
+export function explainPosition(p: DealerPosition, dealer: PolicyDealer): Explanation {
+  switch (p.kind) {
+    case 'ladder_rebate':
+      return joinExplanations([
+        explainLadder(p.policy, p.position, p.basis.amountFen),
+        nettingLine(p.basis, p.policy.excludeCategories),
+      ]);
+    case 'growth_reward':
+      return joinExplanations([explainGrowth(p.policy, p.status), nettingLine(p.basis, p.policy.excludeCategories)]);
+    case 'anniversary_bonus':
+      return explainAnniversary(
+        p.policy,
+        p.status,
+        dealer.partnershipStart,
+        p.month?.amountFen,
+        p.bonusFen ?? undefined,
+      );
+    case 'promotion':
+      return explainPromotion(p.policy);
+  }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { anniversaryBonusFen, anniversaryStatus } from './anniversary.js';
+import { anniversaryBonusFen, anniversaryStatus } from '../../core/policies/anniversary.js';
 import {
   explainAnniversary,
   explainGrowth,
@@ -8,12 +8,12 @@ import {
   explainPromotion,
   formatPercent,
   formatYuan,
-} from './explain.js';
-import { growthStatus } from './growth.js';
-import { ladderPosition } from './ladder.js';
-import { allNumbersGrounded, ungroundedNumbers } from './number.guard.js';
-import { type Policy, parsePolicies } from './policy.types.js';
-import { promotionForOrder } from './promotion.js';
+} from './policy.explain.js';
+import { growthStatus } from '../../core/policies/growth.js';
+import { ladderPosition } from '../../core/policies/ladder.js';
+import { allNumbersGrounded, ungroundedNumbers } from '../../core/policies/number.guard.js';
+import { type Policy, parsePolicies } from '../../core/policies/policy.types.js';
+import { promotionForOrder } from '../../core/policies/promotion.js';
 
 const policies = parsePolicies(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'));
 function byCode<K extends Policy['kind']>(code: string, kind: K): Extract<Policy, { kind: K }> {
