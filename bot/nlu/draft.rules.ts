@@ -50,6 +50,9 @@ function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
   const m = BARE_NUMBER_RE.exec(f.t.slice(verbEnd));
   const qty = m ? parseNumber(m[1]!) : null;
   if (m === null || qty === null || qty <= 0) return undefined;
+  // "宽改成1200", "尺寸改为1500*1500": a size, not a quantity.
+  const at = verbEnd + m.index + m[0].length - 1;
+  if (f.sizeSpans.some((s) => s.start <= at && at < s.end)) return undefined;
   const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
   const unit = (skus.length === 1 && f.matcher.product(skus[0]!)?.unit) || '套';
   return { start: verbEnd + m.index, end: verbEnd + m[0].length, qty, unit, each: false };
@@ -100,6 +103,13 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
     }
   }
 
+  // 2b. Several lines set at once ("n60改20 n75改10", "A70改成六十 A50不变") and corrected numbers ("T95不要五套了
+  // 三套就行", "A50是四十不是十四").
+  const perLine = setPerLine(f);
+  if (perLine) return modify(f, { kind: 'set', items: perLine }, perLine, HIGH);
+  const corrected = correctedQty(f);
+  if (corrected) return modify(f, { kind: 'set', items: [corrected] }, [corrected], HIGH);
+
   // 3. Deltas: "T80 少要三套", "N60 多要五套", "N60 也来20".
   let qtyItems = f.items.items.filter((i) => i.qty !== undefined);
   const loose = qtyItems.length === 0 ? f.qtys[0] : undefined;
@@ -147,9 +157,14 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
     return modify(f, change, items, hasItems ? HIGH : MID);
   }
 
-  // 5. A line dropped: "N75不要了", "我不要推拉的".
+  // 5. A line dropped: "N75不要了", "我不要推拉的" ("执手不要了 合页留着" keeps 合页).
   if (REMOVE_ITEM.test(k)) {
-    const items = f.items.items.map((i) => ({ sku: i.sku, qty: 0 }));
+    const kept = new Set(
+      f.mentions
+        .filter((m) => KEEP_LINE.test(clauseAfter(f, m)) && !REMOVE_ITEM.test(clauseAfter(f, m)))
+        .flatMap((m) => m.skus),
+    );
+    const items = f.items.items.filter((i) => !kept.has(i.sku)).map((i) => ({ sku: i.sku, qty: 0 }));
     if (items.length > 0) return modify(f, { kind: 'remove', items: items.map((i) => ({ sku: i.sku })) }, items, HIGH);
     const vague = f.items.ambiguities[0] ?? vagueMention(f);
     if (vague) {
@@ -179,6 +194,57 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   }
   if (DENY_WEAK.test(k)) return parsed('deny', {}, MID);
   return null;
+}
+
+const KEEP_LINE = /^\s*(留着|不变|保留|照旧|照常|还要|要留|别动|不动)/;
+
+/** The words after a product mention up to the next mention or clause break. */
+function clauseAfter(f: Facts, m: ProductMention): string {
+  const next = f.mentions.find((o) => o.start >= m.end)?.start ?? f.t.length;
+  return f.t.slice(m.end, next).split(/[,;.!?]/)[0]!;
+}
+
+/** Each set verb with its product just before it and its number just after ("合页改300 执手改100"). */
+function setPerLine(f: Facts): ItemSlot[] | undefined {
+  // Sets mixed with deltas ("N60改成40套，N75加10套") are read below, line by line.
+  if (f.mentions.length < 2 || ADD_VERB.test(f.k) || SUBTRACT_VERB.test(f.k)) return undefined;
+  const out: ItemSlot[] = [];
+  SET_VERB.lastIndex = 0;
+  let from = 0;
+  for (let v = SET_VERB.exec(f.t); v !== null; v = SET_VERB.exec(f.t)) {
+    const end = v.index + v[0].length;
+    const product = f.mentions.filter((m) => m.end <= v!.index && m.start >= from).at(-1);
+    const sku = product && specificSku(product);
+    const nextMention = f.mentions.find((m) => m.start >= end)?.start ?? f.t.length;
+    const q = qtyAfter(f, end, end);
+    from = end;
+    if (!sku || !q || q.start >= nextMention) continue;
+    // A bare number takes its own product's unit (合页 个).
+    out.push({ sku, qty: q.qty, unit: f.qtys.includes(q) ? q.unit : f.matcher.product(sku)?.unit || '套' });
+  }
+  return out.length >= 1 ? out : undefined;
+}
+
+// "是四十不是十四" / "不是十四是四十" / "不要五套了 三套就行": the number that is not negated.
+const IS_NOT_RE = new RegExp(
+  `(?<!不)是\\s*(${NUMBER_SRC})[套樘个米卷件只扇]?\\s*[,]?\\s*不是|不是\\s*${NUMBER_SRC}[套樘个米卷件只扇]?\\s*[,]?\\s*(?:是|而是|要)\\s*(${NUMBER_SRC})`,
+);
+
+function correctedQty(f: Facts): ItemSlot | undefined {
+  const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
+  if (skus.length !== 1) return undefined;
+  const sku = skus[0]!;
+  const unit = f.matcher.product(sku)?.unit || '套';
+  const said = IS_NOT_RE.exec(f.t);
+  if (said) {
+    const qty = parseNumber((said[1] ?? said[2])!);
+    return qty === null || qty <= 0 ? undefined : { sku, qty, unit };
+  }
+  if (f.qtys.length !== 2) return undefined;
+  const negated = f.qtys.filter((q) => /(不要|不是|不用)\s*$/.test(f.t.slice(Math.max(0, q.start - 3), q.start)));
+  if (negated.length !== 1) return undefined;
+  const q = f.qtys.find((x) => x !== negated[0])!;
+  return { sku, qty: q.qty, unit: q.unit };
 }
 
 function lastMatch(re: RegExp, s: string): RegExpExecArray | undefined {

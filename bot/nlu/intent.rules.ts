@@ -623,7 +623,7 @@ export function slotsForIntent(
       if (f.needId && intent.startsWith('am.need')) slots.need_id = f.needId;
       if (f.managerCode && intent === 'am.need.transfer') slots.manager_code = f.managerCode;
       if (f.dealerCode && !intent.startsWith('am.need')) slots.dealer_code = f.dealerCode;
-      const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k) : undefined;
+      const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k, true) : undefined;
       if (name) slots.dealer_name = name;
       return { slots, ambiguities: none };
     }

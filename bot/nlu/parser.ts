@@ -74,9 +74,13 @@ export function parse(
  * ("导购讲不清楚产品" → training); where the model is at least `categoryOver` sure, its reading wins.
  */
 export function withCategory(r: NluResult, rank: () => readonly Scored[], thresholds: Thresholds): NluResult {
-  if (r.kind === 'unknown' || r.intent !== 'need.submit' || thresholds.categoryOver === undefined) return r;
+  if (r.kind === 'unknown' || r.intent !== 'need.submit') return r;
+  // 'other' is the rules' shrug: the model needs less certainty to name a category there.
+  const over =
+    r.slots.category === 'other' ? (thresholds.categoryOverOther ?? thresholds.categoryOver) : thresholds.categoryOver;
+  if (over === undefined) return r;
   const top = rank()[0];
-  if (!top || top.p < thresholds.categoryOver || top.intent === r.slots.category) return r;
+  if (!top || top.p < over || top.intent === r.slots.category) return r;
   return { ...r, slots: { ...r.slots, category: top.intent as NonNullable<Slots['category']> } };
 }
 
