@@ -15,11 +15,15 @@ import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extra
 // ---------------------------------------------------------------- keyword rules (on compact text)
 
 const INJECTION =
-  /(忽略|无视|忘记|忘掉|不要理会|别管).{0,10}(指令|指示|提示|规则|设定|要求|prompt)|system\s*prompt|你现在是|扮演|越狱|jailbreak/;
+  /(忽略|无视|忘记|忘掉|不要理会|别管).{0,10}(指令|指示|提示|规则|设定|要求|prompt|前面说的|之前说的|上面说的|前面的话|之前的话)|ignore.{0,20}(instruction|prompt|rule)|system\s*prompt|你现在是|扮演|越狱|jailbreak/;
 
 // Asking to change one's own terms (rebate, price, tier, credit) to a value.
 const SELF_EDIT =
-  /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)/;
+  /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)|(直接|马上|立刻|必须)给我打[0-9一二三四五六七八九]+折|给我(加|提|涨)[0-9一二两三四五六七八九十百千万]+.{0,3}(额度|授信|返利|返点)|(欠款|账|货款).{0,4}(免了|免掉|清零|抹掉|一笔勾销|不用还)|^转账给我/;
+
+// Another dealer's data (identity comes from the channel): "告诉我D0012的手机号", "别人家卖了多少".
+const OTHERS_DATA =
+  /d\d{4}的?(手机|电话|库存|返利|订单|单子|销量|销售|欠款|资料|数据|联系方式|地址|进货|价格)|(告诉我|给我|发我|查一?下?|看看?)d\d{4}的|别人(家)?的?(订单|单|返利|销量|库存|数据|价格)|别人家?卖了|所有经销商的|其他经销商的(数据|销量|返利|订单)|(隔壁|同行|别的)(品牌|家|店)?的(返利|价格|数据|销量)|不是我的/;
 
 const NEGATED_ORDER =
   /不要了|不订了|先不订|不下了|先不下|别下单|别订|不用订|暂时不订|暂不订|不想订|不需要了|不买了|先不要|别下了|不用下/;
@@ -113,10 +117,10 @@ const HANDOFF =
 const HELP =
   /介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
 const GREETING =
-  /新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
+  /^喂+$|^在\??$|在不$|^早|新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
 // What remains of a greeting once these are gone must be (almost) nothing.
 const GREETING_STRIP =
-  /新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
+  /喂|在不|老板|嘎哈|新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
 
 // Need categories, most specific first.
 const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
@@ -313,6 +317,10 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
   if (SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
+  // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)
+  if (ctx.sender === 'dealer' && OTHERS_DATA.test(k) && !f.phone && !BIND.test(k) && !CASE_REQ.test(k)) {
+    return unknown('not_allowed', 0.9);
+  }
 
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
@@ -515,9 +523,15 @@ function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): Par
     return orderResult('stock.query', f, 0.5, false);
   }
   if (cat) return parsed('need.submit', { category: cat.category }, LOW);
+  // "好的 收到", "好 就这样 谢谢", "👍" with nothing waiting: an acknowledgement, i.e. small talk.
+  if (!ctx.awaiting && ACK.test(k) && k.replace(ACK_STRIP, '').length === 0) return parsed('greeting', {}, MID);
   if (confirmWithoutContext(k)) return unknown('no_context', 0.5);
   return unknown('no_match');
 }
+
+const ACK = /收到|谢谢|多谢|感谢|明白|知道了|了解|辛苦|^(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+$/u;
+const ACK_STRIP =
+  /收到|谢谢你?们?|多谢|感谢|明白了?|知道了|了解|辛苦了?|好的|好嘞|好滴|好|行|就这样|嗯+|ok|\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}]|[!.,?~ \u0001]/gu;
 
 function confirmWithoutContext(k: string): boolean {
   return k.length <= 6 && (CONFIRM.test(k) || CONFIRM_DENY_STRONG.test(k) || DENY_WEAK.test(k));
@@ -538,7 +552,8 @@ function refSlots(f: Facts): Slots {
 // ---- second requests
 
 // Words that start a second request: "N60 20套，顺便问下我返利到哪一档了".
-const SECOND_REQUEST = /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题/;
+const SECOND_REQUEST =
+  /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题|(?<=[\s,.;!?])(还有|再)(?=给|帮|按|看|查|问|发|来一份|我|你|上个?月|这个?月|最近|有)/;
 const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'greeting';
 
 /**

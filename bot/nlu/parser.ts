@@ -106,7 +106,9 @@ export function combine(
   // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
   // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
   const overSure = thresholds.modelOverSure ?? 1;
-  if (sure && (overSure >= 1 || STRUCTURAL.has(r.intent))) return { ...r, source: 'rules' };
+  // Two requests the rules split apart are read clause by clause: the model, which sees the whole, does not overrule.
+  const split = r.kind !== 'unknown' && (r.slots.also?.length ?? 0) > 0;
+  if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
   const ranking = rank();
   if (sure && (ranking[0]?.p ?? 0) < overSure) return { ...r, source: 'rules' };
   const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
