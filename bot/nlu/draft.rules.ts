@@ -11,9 +11,9 @@ import { extractRef, resolveRef } from './slots.extract.js';
  */
 
 export const CONFIRM_DENY_STRONG =
-  /取消|算了|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
+  /取消|算了|不确认|别提交|不提交|^否$|拉倒|^停|算咗|唔要|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
 export const CONFIRM =
-  /^下$|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
+  /^下$|帮我下了?吧?$|^下了吧|下单吧|提交吧|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
 export const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
 // A lone emoji, ok or 好: read as yes, but the dialog re-asks once with the total.
 const WEAK_CONFIRM = /^(ok|okay|好|嗯+|行|y|(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+)[.!~]*$/u;
@@ -22,7 +22,7 @@ const MODIFY =
 const REMOVE_ITEM = /不要|去掉|删掉|删除|拿掉|去除|取消|不用|别要/;
 
 const MULTIPLY: Array<[RegExp, number]> = [
-  [/翻倍|翻一番|加倍|双倍|乘以?2|[x×*]2(?!\d)/, 2],
+  [/翻倍|翻一番|加倍|双倍|乘以?[2二两]|[x×*]2(?!\d)/, 2],
   [/翻两番|[x×*]4(?!\d)/, 4],
   [/减半|砍半|少一半|砍一半|减一半|一半就行|要一半/, 0.5],
 ];
@@ -82,6 +82,9 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   if (f.orderNo) return null;
   const hasItems = f.mentions.length > 0;
   const changeWords = CHANGE_WORDS.test(k);
+
+  // 0. "取消吧 我先看看库存": a no first, whatever follows.
+  if (/^(取消|算了|不要了|先不要|不下了|不订了|作废)(吧|了)?[\s,.!]/.test(f.t.trim())) return parsed('deny', {}, HIGH);
 
   // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱").
   if ((f.asks || DRAFT_QUESTION.test(k)) && !changeWords) {

@@ -110,14 +110,18 @@ export function combine(
   const split = r.kind !== 'unknown' && (r.slots.also?.length ?? 0) > 0;
   if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
   const ranking = rank();
-  if (sure && (ranking[0]?.p ?? 0) < overSure) return { ...r, source: 'rules' };
+  // Greetings are a closed set the rules know: a sure reading is never overruled into one ("老样子 谢谢").
+  if (sure && ((ranking[0]?.p ?? 0) < overSure || ranking[0]?.intent === 'greeting')) return { ...r, source: 'rules' };
   const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
   // A rule reading is overruled only by a model at least `modelOverride` sure; where the rules found nothing,
   // the model's best guess is better than none (the dialogue asks back below `askBelow`).
   const floor = r.kind === 'unknown' ? 0 : sure ? overSure : thresholds.modelOverride;
-  if (!top || top.intent === ruleIntent || top.p < floor) {
+  // Dropping a rule reading for "not understood" needs its own certainty (`unknownOver`).
+  const unknownFloor =
+    top?.intent === 'unknown' && r.kind !== 'unknown' ? Math.max(floor, thresholds.unknownOver ?? 0) : floor;
+  if (!top || top.intent === ruleIntent || top.p < unknownFloor) {
     return { ...r, alternatives, source: 'rules' };
   }
   // Greetings are a closed set the rules know; a message they did not recognise is no greeting ("无聊", "测试").
