@@ -24,7 +24,7 @@ const NEED_WORDS =
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
 // "各来25套" keeps 各 across the verb; "一打" is a dozen; "七米半" adds a half.
 const QTY_RE = new RegExp(
-  `(?<![0-9.a-z])(?:(各)\\s*(?:来|要|订|拿|备)?)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT}|打(?![个电折招分款]))(半)?`,
+  `(?<![0-9.a-z几多])(?:(各)\\s*(?:来|要|订|拿|备)?)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT}|打(?![个电折招分款]))(半)?`,
   'g',
 );
 /** A dozen has no unit of its own: the product's unit fills it in (`buildItems`). */
@@ -337,7 +337,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
 // "N60 30", "N60 x30", "N60 也来20", "N60 再加10", "合页两百": a bare number after a product is its quantity
 // (Chinese only with 十/百/千, so "N60 一下" is no quantity).
 const BARE_QTY_RE =
-  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z]|\s*[号日月天点年周块元岁])/;
+  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z多余几]|\s*[号日月天点年周块元岁])/;
 
 /** A deadline ("月底前", "最晚周五") rather than a day. */
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {

@@ -48,7 +48,9 @@ const MODEL_OVER_SURE = [1, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 const CATEGORY_OVER = [undefined, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0];
 // The model says "not understood" over a rule reading only from this probability.
 const UNKNOWN_OVER = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
-const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
+// From 0.3: a reading less likely than that is never acted on, whatever the corpus says (the utility below only
+// picks how much more sure than that the model must be).
+const ASK_BELOW = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */
 const WRONG_COST = 2;
 

@@ -78,6 +78,7 @@ const WORDS: Record<string, string> = {
   three: '三',
   // pinyin
   jie: '接',
+  le: '了',
   canjia: '参加',
   baoming: '报名',
   dengji: '等级',
