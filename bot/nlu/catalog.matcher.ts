@@ -21,6 +21,9 @@ export interface ProductMention {
 }
 
 const isCjk = (c: string) => c >= '\u4e00' && c <= '\u9fff';
+const CJK_FIRST = 0x4e00;
+const CJK_LAST = 0x9fff;
+const isCjkCode = (c: number) => c >= CJK_FIRST && c <= CJK_LAST;
 
 /** Levenshtein distance, stopping early above `max`. */
 export function editDistance(a: string, b: string, max = 3): number {
@@ -63,6 +66,13 @@ export function charPinyin(c: string): string {
   return p;
 }
 
+// The same by UTF-16 code of a CJK ideograph: the fuzzy matcher's inner loop reads codes, not one-character strings.
+// A dense table, a slot per CJK ideograph (a sparse array would fall back to a slow dictionary).
+const PINYIN_BY_CODE: Array<string | undefined> = Array.from({ length: CJK_LAST - CJK_FIRST + 1 }, () => undefined);
+function codePinyin(code: number): string {
+  return (PINYIN_BY_CODE[code - CJK_FIRST] ??= charPinyin(String.fromCharCode(code)));
+}
+
 interface Term {
   text: string;
   skus: string[];
@@ -71,6 +81,8 @@ interface Term {
 interface FuzzyTerm {
   term: Term;
   chars: string;
+  /** `chars` as UTF-16 codes. */
+  codes: number[];
   syllables: string[];
 }
 
@@ -95,8 +107,8 @@ export class CatalogMatcher {
   /** Units the catalog sells in (套, 个, 米, 卷 …). */
   readonly units: ReadonlySet<string>;
   private readonly bySku = new Map<string, Product>();
-  /** Exact terms grouped by first character, longest first. */
-  private readonly termsByFirst = new Map<string, Term[]>();
+  /** Exact terms grouped by the UTF-16 code of their first character, longest first. */
+  private readonly termsByFirst = new Map<number, Term[]>();
   /** Model code ("n60") and full code ("kwn60") → SKU. */
   private readonly codes = new Map<string, string>();
   private readonly codeList: Array<{ code: string; letters: string; digits: string; sku: string }> = [];
@@ -158,11 +170,12 @@ export class CatalogMatcher {
 
     for (const [text, set] of termSkus) {
       const term: Term = { text, skus: [...set] };
-      const list = this.termsByFirst.get(text[0]!) ?? [];
+      const list = this.termsByFirst.get(text.charCodeAt(0)) ?? [];
       list.push(term);
-      this.termsByFirst.set(text[0]!, list);
+      this.termsByFirst.set(text.charCodeAt(0), list);
       if ([...text].every(isCjk)) {
-        const ft: FuzzyTerm = { term, chars: text, syllables: [...text].map(charPinyin) };
+        const codes = [...text].map((c) => c.charCodeAt(0));
+        const ft: FuzzyTerm = { term, chars: text, codes, syllables: [...text].map(charPinyin) };
         ft.syllables.forEach((s, pos) => {
           const l = this.fuzzyIndex.get(s) ?? [];
           l.push({ ft, pos });
@@ -223,7 +236,7 @@ export class CatalogMatcher {
         i++;
         continue;
       }
-      const list = this.termsByFirst.get(text[i]!);
+      const list = this.termsByFirst.get(text.charCodeAt(i));
       let hit: Term | undefined;
       if (list) {
         for (const t of list) {
@@ -263,8 +276,9 @@ export class CatalogMatcher {
   private findFuzzy(text: string, covered: Uint8Array, spans: Span[]) {
     const n = text.length;
     for (let i = 0; i < n; i++) {
-      if (covered[i] || !isCjk(text[i]!)) continue;
-      const cands = this.fuzzyCandidates(text[i]!);
+      const ci = text.charCodeAt(i);
+      if (covered[i] || !isCjkCode(ci)) continue;
+      const cands = this.fuzzyCandidates(ci);
       if (cands === null) continue;
       let best: { start: number; end: number; cost: number; ft: FuzzyTerm } | undefined;
       for (const { ft, pos } of cands) {
@@ -276,16 +290,16 @@ export class CatalogMatcher {
         let sameChars = 0;
         let ok = true;
         for (let k = 0; k < len && ok; k++) {
-          const c = text[start + k]!;
-          if (covered[start + k] || !isCjk(c)) {
+          const c = text.charCodeAt(start + k);
+          if (covered[start + k] || !isCjkCode(c)) {
             ok = false;
             break;
           }
-          if (c === ft.chars[k]) {
+          if (c === ft.codes[k]) {
             sameChars++;
             continue;
           }
-          const ts = charPinyin(c); // cached per character
+          const ts = codePinyin(c); // cached per character
           const ps = ft.syllables[k]!;
           if (ts === ps) continue; // homophone
           if (withinOneEdit(ts, ps)) cost++;
@@ -326,13 +340,13 @@ export class CatalogMatcher {
     }
   }
 
-  // Character → fuzzy terms sharing its syllable; one look-up per character of the message.
-  private readonly fuzzyByChar = new Map<string, Array<{ ft: FuzzyTerm; pos: number }> | null>();
-  private fuzzyCandidates(c: string): Array<{ ft: FuzzyTerm; pos: number }> | null {
-    let cands = this.fuzzyByChar.get(c);
+  // CJK character (by code) → fuzzy terms sharing its syllable; one look-up per character of the message.
+  private readonly fuzzyByChar = new Map<number, Array<{ ft: FuzzyTerm; pos: number }> | null>();
+  private fuzzyCandidates(code: number): Array<{ ft: FuzzyTerm; pos: number }> | null {
+    let cands = this.fuzzyByChar.get(code);
     if (cands === undefined) {
-      cands = this.fuzzyIndex.get(charPinyin(c)) ?? null;
-      if (this.fuzzyByChar.size < 50_000) this.fuzzyByChar.set(c, cands);
+      cands = this.fuzzyIndex.get(codePinyin(code)) ?? null;
+      this.fuzzyByChar.set(code, cands);
     }
     return cands;
   }

@@ -20,8 +20,16 @@ export interface DateMatch {
 /** A calendar day as a UTC-midnight epoch (pure day arithmetic, no zone involved). */
 type Day = number;
 
+// The day of the last `now` seen: the parser asks once per message, nearly always for the same instant.
+let lastNow = Number.NaN;
+let lastToday: Day = 0;
 function todayIn(now: Date): Day {
-  return Date.parse(shanghaiDate(now));
+  const at = now.getTime();
+  if (at !== lastNow) {
+    lastToday = Date.parse(shanghaiDate(now));
+    lastNow = at;
+  }
+  return lastToday;
 }
 const ymd = (y: number, m: number, d: number): Day => Date.UTC(y, m - 1, d);
 const iso = (d: Day) => new Date(d).toISOString().slice(0, 10);
@@ -193,10 +201,15 @@ const RULES: Array<[RegExp, Resolver]> = [
 // Words after a date that mark it as the delivery date when a message holds several dates.
 const DELIVERY_AFTER = /^\s*(?:之前|以前|前)?\s*(?:送|到|发|交|提|要|装|用)/;
 
+// Every rule's match holds one of these characters (or a digit, dot, digit: 12.12): most messages have none and skip
+// the rules.
+const DATE_CHARS = /[-/天日儿周期拜月号年]|\d\.\d/;
+
 /** All date mentions of the (normalised) text, left to right, without overlaps. */
 export function findDates(text: string, now: Date): DateMatch[] {
-  const today = todayIn(now);
   const found: DateMatch[] = [];
+  if (!DATE_CHARS.test(text)) return found;
+  const today = todayIn(now);
   const taken = new Uint8Array(text.length);
   for (const [re, resolve] of RULES) {
     re.lastIndex = 0;

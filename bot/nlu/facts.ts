@@ -266,6 +266,8 @@ export interface Facts {
   date?: { date: string; rolledForward: boolean; kind: 'on' | 'by'; start: number; end: number };
   items: ItemsResult;
   mentions: ProductMention[];
+  /** No code or date was masked before matching: `mentions` are `matcher.find(t)` (the model reuses them). */
+  mentionsOfT: boolean;
   /** Every quantity with a unit, in text order (spans in `t`). */
   qtys: Qty[];
   /** The message ends as a question (吗, 呢, 么, ?) — normalisation drops a closing 呢, this keeps it. */
@@ -328,6 +330,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
       : undefined,
     items,
     mentions,
+    mentionsOfT: spans.length === 0,
     qtys,
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
     sizeSpans: config.spans,
@@ -391,23 +394,38 @@ function toMm(value: number, unit: string | undefined): number {
   return Math.round(value < 100 ? value * 10 : value);
 }
 
+const NO_MATCHES: RegExpExecArray[] = [];
+
+/** `s.matchAll(re)` for a global regex, without the copy of the regex `matchAll` makes on every call. */
+function allMatches(re: RegExp, s: string): RegExpExecArray[] {
+  re.lastIndex = 0;
+  let m = re.exec(s);
+  if (m === null) return NO_MATCHES;
+  const out: RegExpExecArray[] = [];
+  for (; m !== null; m = re.exec(s)) {
+    out.push(m);
+    if (m[0] === '') re.lastIndex++;
+  }
+  return out;
+}
+
 function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start: number; end: number }> } {
   const found: ConfigHit[] = [];
   const spans: Array<{ start: number; end: number }> = [];
-  for (const m of masked.matchAll(SIZE_RE)) {
+  for (const m of allMatches(SIZE_RE, masked)) {
     const unit = m[2] ?? m[4];
     found.push({ pos: m.index, fields: { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) } });
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
   const side = (pos: number, which: string, mm: number) =>
     found.push({ pos, fields: which === '宽' ? { width_mm: mm } : { height_mm: mm } });
-  for (const m of mask(masked, spans).matchAll(SIDES_AFTER_RE)) {
+  for (const m of allMatches(SIDES_AFTER_RE, mask(masked, spans))) {
     if (m[3] === m[6]) continue;
     side(m.index, m[3]!, toMm(Number(m[1]), m[2]));
     side(m.index, m[6]!, toMm(Number(m[4]), m[5]));
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  for (const m of mask(masked, spans).matchAll(SIDE_RE)) {
+  for (const m of allMatches(SIDE_RE, mask(masked, spans))) {
     const value = parseNumber(m[2] ?? m[5]!);
     if (value === null) continue;
     const tenth = m[4] === undefined ? null : parseNumber(m[4]);
@@ -417,12 +435,12 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
   }
   // Every glass and opening said, each for the product before it ("N60 … 双玻 8套 N75 … 推拉 双玻 6套").
   for (const [re, glass] of GLASS) {
-    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { glass } });
+    for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { glass } });
   }
   for (const [re, opening] of OPENING) {
-    for (const m of masked.matchAll(re)) found.push({ pos: m.index, fields: { opening } });
+    for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { opening } });
   }
-  for (const m of masked.matchAll(COLOR_RE)) found.push({ pos: m.index, fields: { color: m[0] } });
+  for (const m of allMatches(COLOR_RE, masked)) found.push({ pos: m.index, fields: { color: m[0] } });
   return { found: found.sort((a, b) => a.pos - b.pos), spans };
 }
 

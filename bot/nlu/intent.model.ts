@@ -37,8 +37,16 @@ const CODE_TOKENS = [ORDER_NO, NEED_ID, DEALER, PHONE];
  */
 export function classText(text: string, matcher: CatalogMatcher): string {
   const t = normalize(text);
+  return normalizedClassText(t, matcher.find(t));
+}
+
+/**
+ * `classText` of text already normalised, with the product mentions `matcher.find` gives for that same text (the
+ * parser has both from the rules' facts, so a message is normalised and matched once).
+ */
+export function normalizedClassText(t: string, products: ReadonlyArray<{ start: number; end: number }>): string {
   const repl: Array<{ start: number; end: number; token: string }> = [];
-  for (const m of matcher.find(t)) repl.push({ start: m.start, end: m.end, token: PRODUCT });
+  for (const m of products) repl.push({ start: m.start, end: m.end, token: PRODUCT });
   CODES_RE.lastIndex = 0;
   for (let m = CODES_RE.exec(t); m !== null; m = CODES_RE.exec(t)) {
     const start = m.index;
@@ -394,9 +402,16 @@ export interface Scored {
 export class IntentModel {
   private readonly featurizer: Featurizer;
   private readonly probs: Float64Array;
-  /** Bucket → start offset of its entries in `cls`/`val`, or -1; entries of a bucket are contiguous. */
-  private readonly start: Int32Array;
-  private readonly count: Uint8Array;
+  /**
+   * Which buckets have entries, as a bitmap with the number of such buckets before each 32-bit word: a bucket's row
+   * is found without a table over the whole hash space (the index fits in the CPU cache, the weights stay sparse).
+   */
+  private readonly present: Int32Array;
+  private readonly rowsBefore: Int32Array;
+  /** Row → start offset of its entries in `cls`/`val` (entries of a bucket are contiguous); one more at the end. */
+  private readonly rowStart: Int32Array;
+  /** Row → its bucket. */
+  private readonly rowBucket: Int32Array;
 
   private constructor(
     readonly intents: readonly string[],
@@ -416,12 +431,25 @@ export class IntentModel {
   ) {
     this.featurizer = new Featurizer(options.features);
     this.probs = new Float64Array(intents.length);
-    this.start = new Int32Array(1 << options.features.bits).fill(-1);
-    this.count = new Uint8Array(1 << options.features.bits);
+    // Entries come sorted by bucket (see `fromWeights`, `fromJson`).
+    const starts: number[] = [];
+    const rowBuckets: number[] = [];
+    // Int32, not Uint32: a word with bit 31 set stays a small integer for the JIT, never a heap number.
+    this.present = new Int32Array(Math.ceil((1 << options.features.bits) / 32));
     for (let e = 0; e < buckets.length; e++) {
       const b = buckets[e]!;
-      if (this.start[b] === -1) this.start[b] = e;
-      this.count[b]!++;
+      if (e > 0 && b === buckets[e - 1]) continue;
+      if (e > 0 && b < buckets[e - 1]!) throw new Error('intent model: weights out of bucket order');
+      starts.push(e);
+      rowBuckets.push(b);
+      this.present[b >>> 5]! |= 1 << (b & 31);
+    }
+    starts.push(buckets.length);
+    this.rowStart = Int32Array.from(starts);
+    this.rowBucket = Int32Array.from(rowBuckets);
+    this.rowsBefore = new Int32Array(this.present.length);
+    for (let w = 1; w < this.present.length; w++) {
+      this.rowsBefore[w] = this.rowsBefore[w - 1]! + popcount(this.present[w - 1]!);
     }
   }
 
@@ -509,10 +537,9 @@ export class IntentModel {
     if (!this.options.quantize) throw new Error('intent model: only quantised models are stored');
     const bytes: number[] = [];
     let prev = 0;
-    for (let b = 0; b < this.start.length; b++) {
-      const s = this.start[b]!;
-      if (s === -1) continue;
-      for (let e = s; e < s + this.count[b]!; e++) {
+    for (let row = 0; row < this.rowBucket.length; row++) {
+      const b = this.rowBucket[row]!;
+      for (let e = this.rowStart[row]!; e < this.rowStart[row + 1]!; e++) {
         let delta = b - prev;
         prev = b;
         do {
@@ -567,16 +594,53 @@ export class IntentModel {
     ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
     allowed?: (intent: string) => boolean,
   ): Scored[] {
+    const p = this.probabilities(ct, ctx, allowed);
+    const out: Scored[] = [];
+    for (let k = 0; k < p.length; k++) out.push({ intent: this.intents[k]!, p: p[k]! });
+    return out.sort(byLikelihood);
+  }
+
+  /** The `n` likeliest readings: `rankClassText(…).slice(0, n)` without building and sorting every class. */
+  topClassText(
+    ct: string,
+    ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
+    allowed: ((intent: string) => boolean) | undefined,
+    n: number,
+  ): Scored[] {
+    const p = this.probabilities(ct, ctx, allowed);
+    const top: Scored[] = [];
+    for (let k = 0; k < p.length; k++) {
+      const s = { intent: this.intents[k]!, p: p[k]! };
+      if (top.length === n && byLikelihood(s, top[n - 1]!) >= 0) continue;
+      let at = top.length === n ? n - 1 : top.length;
+      while (at > 0 && byLikelihood(s, top[at - 1]!) < 0) {
+        top[at] = top[at - 1]!;
+        at--;
+      }
+      top[at] = s;
+    }
+    return top;
+  }
+
+  /** Probabilities of every intent in label order (a buffer reused by the next call). */
+  private probabilities(
+    ct: string,
+    ctx: Pick<ParseContext, 'awaiting' | 'sender'>,
+    allowed?: (intent: string) => boolean,
+  ): Float64Array {
     const f = this.featurizer.fromClassText(ct, ctx);
     const K = this.intents.length;
     const s = this.probs;
     for (let k = 0; k < K; k++) s[k] = this.bias[k]!;
+    const { present, rowsBefore, rowStart, cls, val } = this;
     for (let i = 0; i < f.n; i++) {
       const b = f.idx[i]!;
-      const start = this.start[b]!;
-      if (start === -1) continue;
-      const end = start + this.count[b]!;
-      for (let e = start; e < end; e++) s[this.cls[e]!]! += this.val[e]! * f.value;
+      const word = present[b >>> 5]!;
+      const bit = 1 << (b & 31);
+      if ((word & bit) === 0) continue;
+      const row = rowsBefore[b >>> 5]! + popcount(word & (bit - 1));
+      const end = rowStart[row + 1]!;
+      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * f.value;
     }
     const mask = allowed ? this.maskOf(allowed) : undefined;
     let max = -Infinity;
@@ -586,9 +650,8 @@ export class IntentModel {
       s[k] = !mask || mask[k] ? Math.exp(s[k]! - max) : 0;
       sum += s[k]!;
     }
-    const out: Scored[] = [];
-    for (let k = 0; k < K; k++) out.push({ intent: this.intents[k]!, p: s[k]! / sum });
-    return out.sort((a, b) => b.p - a.p || (a.intent < b.intent ? -1 : 1));
+    for (let k = 0; k < K; k++) s[k] = s[k]! / sum;
+    return s;
   }
 
   private readonly masks = new WeakMap<(intent: string) => boolean, Uint8Array>();
@@ -603,6 +666,17 @@ export class IntentModel {
     return m;
   }
 }
+
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  v = (v + (v >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(v, 0x01010101) >>> 24;
+}
+
+/** Most likely first; equal probabilities in label order. */
+const byLikelihood = (a: Scored, b: Scored) => b.p - a.p || (a.intent < b.intent ? -1 : 1);
 
 export const DEFAULT_MODEL_PATH = new URL('./model/intent-model.json', import.meta.url).pathname;
 

@@ -1,6 +1,5 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
-import { normalize } from './normalize.js';
 import { type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
 import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
@@ -312,13 +311,16 @@ function policySlot(k: string): PolicyCode | undefined {
  * high-precision rule fired; below, the rules are unsure (the trained model decides).
  */
 export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMatcher): ParseResult {
-  const whole = parseOne(text, ctx, matcher);
-  return withSecondRequest(text, ctx, matcher, whole);
+  return parseFacts(extractFacts(text, ctx, matcher), text);
 }
 
-function parseOne(text: string, ctx: ParseContext, matcher: CatalogMatcher): ParseResult {
-  const f = extractFacts(text, ctx, matcher);
-  const { k } = f;
+/** `parseIntent` over the facts of `text`, extracted once (the parser shares them with `slotsForIntent`). */
+export function parseFacts(f: Facts, text: string): ParseResult {
+  return withSecondRequest(text, f, parseOne(f, text));
+}
+
+function parseOne(f: Facts, text: string): ParseResult {
+  const { k, ctx } = f;
   if (k.replace(/\u0001/g, '') === '') return unknown('empty', 0);
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
@@ -583,16 +585,18 @@ const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'gre
  * Splits at a second-request word and parses both clauses: thanks or small talk first leave the request alone; two
  * requests give the first with the other in `also`. The same intent twice stays one request (one order, two lines).
  */
-function withSecondRequest(text: string, ctx: ParseContext, matcher: CatalogMatcher, whole: ParseResult): ParseResult {
-  const m = SECOND_REQUEST.exec(normalize(text));
+function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseResult {
+  const m = SECOND_REQUEST.exec(f.t);
   if (!m || m.index === 0) return whole;
   const rightText = text
     .slice(m.index + m[0].length)
     .replace(/^[\s,，。.:：]*(问一下|问下|问问|说一下|说下|一下)?[\s,，。.:：]*/, '');
   if (rightText.trim() === '') return whole;
-  const left = parseOne(text.slice(0, m.index), ctx, matcher);
+  const { ctx, matcher } = f;
+  const leftText = text.slice(0, m.index);
+  const left = parseOne(extractFacts(leftText, ctx, matcher), leftText);
   const { awaiting: _drop, ...fresh } = ctx;
-  const right = parseOne(rightText, fresh, matcher);
+  const right = parseOne(extractFacts(rightText, fresh, matcher), rightText);
   if (!actionable(right)) return actionable(whole) ? whole : left;
   if (!actionable(left)) return right;
   if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
@@ -611,8 +615,8 @@ export function slotsForIntent(
   text: string,
   ctx: ParseContext,
   matcher: CatalogMatcher,
+  f: Facts = extractFacts(text, ctx, matcher),
 ): { slots: Slots; ambiguities: Ambiguity[] } {
-  const f = extractFacts(text, ctx, matcher);
   const { k } = f;
   const none: Ambiguity[] = [];
   const fromResult = (r: ParseResult | null): { slots: Slots; ambiguities: Ambiguity[] } =>

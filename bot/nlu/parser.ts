@@ -1,6 +1,13 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
-import { type IntentModel, type Scored, type Thresholds, shippedIntentModel } from './intent.model.js';
-import { parseIntent, slotsForIntent } from './intent.rules.js';
+import { extractFacts } from './facts.js';
+import {
+  type IntentModel,
+  type Scored,
+  type Thresholds,
+  normalizedClassText,
+  shippedIntentModel,
+} from './intent.model.js';
+import { parseFacts, slotsForIntent } from './intent.rules.js';
 
 /** The rules' slots for the intent the model chose (the seam between the two). */
 export { slotsForIntent };
@@ -57,16 +64,25 @@ export function parse(
   matcher: CatalogMatcher,
   model: IntentModel | null = shippedIntentModel(),
 ): NluResult {
-  const r = parseIntent(text, ctx, matcher);
+  // The message is normalised, matched and read once: the rules, their slots and both models share the facts.
+  const f = extractFacts(text, ctx, matcher);
+  const r = parseFacts(f, text);
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
   if (!model?.knows(ctx.awaiting)) return r;
+  let ct: string | undefined;
+  const classText = () => (ct ??= normalizedClassText(f.t, f.mentionsOfT ? f.mentions : matcher.find(f.t)));
+  // `combine` reads the two likeliest readings, `withCategory` the likeliest: no full ranking is built.
   const result = combine(
     r,
-    () => model.rank(text, ctx, matcher, allowedFor(ctx.sender)),
+    () => model.topClassText(classText(), ctx, allowedFor(ctx.sender), 2),
     model.thresholds,
-    (intent) => slotsForIntent(intent, text, ctx, matcher),
+    (intent) => slotsForIntent(intent, text, ctx, matcher, f),
   );
-  return withCategory(result, () => model.categories?.rank(text, ctx, matcher) ?? [], model.thresholds);
+  return withCategory(
+    result,
+    () => model.categories?.topClassText(classText(), ctx, undefined, 1) ?? [],
+    model.thresholds,
+  );
 }
 
 /**
