@@ -142,6 +142,8 @@ export interface OrdersTable {
   /** Promotion discount (满减), 0 without one (migration 0003). */
   discount_fen: ColumnType<number, number | undefined, number>;
   delivery_date: string | null;
+  /** The delivery date is a deadline ("月底前"), migration 0014. */
+  delivery_by: ColumnType<boolean, boolean | undefined, boolean>;
   placed_at: Timestamp;
   shipped_at: Timestamp | null;
   cancelled_at: Timestamp | null;
@@ -180,6 +182,8 @@ export interface OrderDraftsTable {
   dealer_code: string;
   items: Json<DraftItem[]>;
   delivery_date: string | null;
+  /** The delivery date is a deadline ("月底前"), migration 0014. */
+  delivery_by: ColumnType<boolean, boolean | undefined, boolean>;
   status: 'open' | 'confirmed' | 'cancelled' | 'expired';
   expires_at: Timestamp;
   order_no: string | null;

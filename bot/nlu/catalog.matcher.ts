@@ -153,7 +153,9 @@ export class CatalogMatcher {
         if (model && a.toLowerCase() === model) continue; // codes go through the code scanner
         add(a, p.sku);
         // Said shorter: 一字型橱柜 → 一字橱柜, U型橱柜 → U型柜.
-        for (const v of [a.replace('型', ''), a.replace('橱柜', '柜')])
+        // …and without the product word: 窄边平开窗 → 窄边平开, 一字型橱柜 → 一字型.
+        const bare = a.replace(/(橱柜|窗|门)$/, '');
+        for (const v of [a.replace('型', ''), a.replace('橱柜', '柜'), ...(bare.length >= 3 ? [bare] : [])])
           if (v !== a && v.length >= 3) add(v, p.sku, derived);
       }
       // Series words name a group: 窄边框 → N60, N75; "整体橱柜" is also said "橱柜".

@@ -154,6 +154,21 @@ const RULES: Array<[RegExp, Resolver]> = [
       return null;
     },
   ],
+  // 12.12, 12.5号: month.day with a two-digit day or a day word (1.5 alone is a length, 1.20*1.50 a size)
+  [
+    /(?<![0-9.*x×乘宽高])(1[0-2]|0?[1-9])\.(\d{2}|\d(?=\s*[号日]))\s*[号日]?(?![0-9.]|\s*(?:米|m|万|千|元|块|%|倍|公分|厘米|cm|mm|毫米|[*x×乘]))/g,
+    (m, today) => {
+      const mo = Number(m[1]);
+      const d = Number(m[2]);
+      const t = parts(today);
+      for (const y of [t.y, t.y + 1]) {
+        if (d < 1 || d > daysIn(y, mo)) continue;
+        const day = ymd(y, mo, d);
+        if (day >= today) return { day, rolled: y !== t.y };
+      }
+      return null;
+    },
+  ],
   // 月底, 月末, 月初 (early next month: the 1st of this month is always past or today), 月中, 年底
   [
     /(本|这个|这)?月\s*(底|末|初|中)|年\s*(底|末)/g,
@@ -186,8 +201,9 @@ const RULES: Array<[RegExp, Resolver]> = [
 // Words after a date that mark it as the delivery date when a message holds several dates.
 const DELIVERY_AFTER = /^\s*(?:之前|以前|前)?\s*(?:送|到|发|交|提|要|装|用)/;
 
-// Every rule's match holds one of these characters: most messages have none and skip the rules.
-const DATE_CHARS = /[-/天日儿周期拜月号年]/;
+// Every rule's match holds one of these characters (or a digit, dot, digit: 12.12): most messages have none and skip
+// the rules.
+const DATE_CHARS = /[-/天日儿周期拜月号年]|\d\.\d/;
 
 /** All date mentions of the (normalised) text, left to right, without overlaps. */
 export function findDates(text: string, now: Date): DateMatch[] {
@@ -209,7 +225,16 @@ export function findDates(text: string, now: Date): DateMatch[] {
       found.push({ date: iso(r.day), rolledForward: r.rolled, start, end });
     }
   }
-  return found.sort((a, b) => a.start - b.start);
+  found.sort((a, b) => a.start - b.start);
+  // "12月6号 礼拜天", "12月6号(周日)": a weekday right after a date names the same day, not a second one.
+  return found.filter((d, i) => {
+    const prev = found[i - 1];
+    return !(
+      prev &&
+      /^[\s,()[\]]*$/.test(text.slice(prev.end, d.start)) &&
+      /周|星期|礼拜/.test(text.slice(d.start, d.end))
+    );
+  });
 }
 
 /** The wanted date of a message: the one followed by a delivery word, else the last one. */

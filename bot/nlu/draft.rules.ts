@@ -11,9 +11,9 @@ import { extractRef, resolveRef } from './slots.extract.js';
  */
 
 export const CONFIRM_DENY_STRONG =
-  /取消|算了|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
+  /取消|算了|不确认|别提交|不提交|^否$|拉倒|^停|算咗|唔要|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
 export const CONFIRM =
-  /^下$|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
+  /^下$|帮我下了?吧?$|^下了吧|下单吧|提交吧|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
 export const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
 // A lone emoji, ok or 好: read as yes, but the dialog re-asks once with the total.
 const WEAK_CONFIRM = /^(ok|okay|好|嗯+|行|y|(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+)[.!~]*$/u;
@@ -22,7 +22,7 @@ const MODIFY =
 const REMOVE_ITEM = /不要|去掉|删掉|删除|拿掉|去除|取消|不用|别要/;
 
 const MULTIPLY: Array<[RegExp, number]> = [
-  [/翻倍|翻一番|加倍|双倍|乘以?2|[x×*]2(?!\d)/, 2],
+  [/翻倍|翻一番|加倍|双倍|乘以?[2二两]|[x×*]2(?!\d)/, 2],
   [/翻两番|[x×*]4(?!\d)/, 4],
   [/减半|砍半|少一半|砍一半|减一半|一半就行|要一半/, 0.5],
 ];
@@ -50,6 +50,9 @@ function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
   const m = BARE_NUMBER_RE.exec(f.t.slice(verbEnd));
   const qty = m ? parseNumber(m[1]!) : null;
   if (m === null || qty === null || qty <= 0) return undefined;
+  // "宽改成1200", "尺寸改为1500*1500": a size, not a quantity.
+  const at = verbEnd + m.index + m[0].length - 1;
+  if (f.sizeSpans.some((s) => s.start <= at && at < s.end)) return undefined;
   const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
   const unit = (skus.length === 1 && f.matcher.product(skus[0]!)?.unit) || '套';
   return { start: verbEnd + m.index, end: verbEnd + m[0].length, qty, unit, each: false };
@@ -80,6 +83,9 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   const hasItems = f.mentions.length > 0;
   const changeWords = CHANGE_WORDS.test(k);
 
+  // 0. "取消吧 我先看看库存": a no first, whatever follows.
+  if (/^(取消|算了|不要了|先不要|不下了|不订了|作废)(吧|了)?[\s,.!]/.test(f.t.trim())) return parsed('deny', {}, HIGH);
+
   // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱").
   if ((f.asks || DRAFT_QUESTION.test(k)) && !changeWords) {
     const q = draftQuestion(f);
@@ -99,6 +105,13 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
       return modify(f, { kind: 'multiply', factor, ...(items.length ? { items } : {}) }, undefined, HIGH);
     }
   }
+
+  // 2b. Several lines set at once ("n60改20 n75改10", "A70改成六十 A50不变") and corrected numbers ("T95不要五套了
+  // 三套就行", "A50是四十不是十四").
+  const perLine = setPerLine(f);
+  if (perLine) return modify(f, { kind: 'set', items: perLine }, perLine, HIGH);
+  const corrected = correctedQty(f);
+  if (corrected) return modify(f, { kind: 'set', items: [corrected] }, [corrected], HIGH);
 
   // 3. Deltas: "T80 少要三套", "N60 多要五套", "N60 也来20".
   let qtyItems = f.items.items.filter((i) => i.qty !== undefined);
@@ -147,9 +160,14 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
     return modify(f, change, items, hasItems ? HIGH : MID);
   }
 
-  // 5. A line dropped: "N75不要了", "我不要推拉的".
+  // 5. A line dropped: "N75不要了", "我不要推拉的" ("执手不要了 合页留着" keeps 合页).
   if (REMOVE_ITEM.test(k)) {
-    const items = f.items.items.map((i) => ({ sku: i.sku, qty: 0 }));
+    const kept = new Set(
+      f.mentions
+        .filter((m) => KEEP_LINE.test(clauseAfter(f, m)) && !REMOVE_ITEM.test(clauseAfter(f, m)))
+        .flatMap((m) => m.skus),
+    );
+    const items = f.items.items.filter((i) => !kept.has(i.sku)).map((i) => ({ sku: i.sku, qty: 0 }));
     if (items.length > 0) return modify(f, { kind: 'remove', items: items.map((i) => ({ sku: i.sku })) }, items, HIGH);
     const vague = f.items.ambiguities[0] ?? vagueMention(f);
     if (vague) {
@@ -179,6 +197,57 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   }
   if (DENY_WEAK.test(k)) return parsed('deny', {}, MID);
   return null;
+}
+
+const KEEP_LINE = /^\s*(留着|不变|保留|照旧|照常|还要|要留|别动|不动)/;
+
+/** The words after a product mention up to the next mention or clause break. */
+function clauseAfter(f: Facts, m: ProductMention): string {
+  const next = f.mentions.find((o) => o.start >= m.end)?.start ?? f.t.length;
+  return f.t.slice(m.end, next).split(/[,;.!?]/)[0]!;
+}
+
+/** Each set verb with its product just before it and its number just after ("合页改300 执手改100"). */
+function setPerLine(f: Facts): ItemSlot[] | undefined {
+  // Sets mixed with deltas ("N60改成40套，N75加10套") are read below, line by line.
+  if (f.mentions.length < 2 || ADD_VERB.test(f.k) || SUBTRACT_VERB.test(f.k)) return undefined;
+  const out: ItemSlot[] = [];
+  SET_VERB.lastIndex = 0;
+  let from = 0;
+  for (let v = SET_VERB.exec(f.t); v !== null; v = SET_VERB.exec(f.t)) {
+    const end = v.index + v[0].length;
+    const product = f.mentions.filter((m) => m.end <= v!.index && m.start >= from).at(-1);
+    const sku = product && specificSku(product);
+    const nextMention = f.mentions.find((m) => m.start >= end)?.start ?? f.t.length;
+    const q = qtyAfter(f, end, end);
+    from = end;
+    if (!sku || !q || q.start >= nextMention) continue;
+    // A bare number takes its own product's unit (合页 个).
+    out.push({ sku, qty: q.qty, unit: f.qtys.includes(q) ? q.unit : f.matcher.product(sku)?.unit || '套' });
+  }
+  return out.length >= 1 ? out : undefined;
+}
+
+// "是四十不是十四" / "不是十四是四十" / "不要五套了 三套就行": the number that is not negated.
+const IS_NOT_RE = new RegExp(
+  `(?<!不)是\\s*(${NUMBER_SRC})[套樘个米卷件只扇]?\\s*[,]?\\s*不是|不是\\s*${NUMBER_SRC}[套樘个米卷件只扇]?\\s*[,]?\\s*(?:是|而是|要)\\s*(${NUMBER_SRC})`,
+);
+
+function correctedQty(f: Facts): ItemSlot | undefined {
+  const skus = f.mentions.map(specificSku).filter((s) => s !== undefined);
+  if (skus.length !== 1) return undefined;
+  const sku = skus[0]!;
+  const unit = f.matcher.product(sku)?.unit || '套';
+  const said = IS_NOT_RE.exec(f.t);
+  if (said) {
+    const qty = parseNumber((said[1] ?? said[2])!);
+    return qty === null || qty <= 0 ? undefined : { sku, qty, unit };
+  }
+  if (f.qtys.length !== 2) return undefined;
+  const negated = f.qtys.filter((q) => /(不要|不是|不用)\s*$/.test(f.t.slice(Math.max(0, q.start - 3), q.start)));
+  if (negated.length !== 1) return undefined;
+  const q = f.qtys.find((x) => x !== negated[0])!;
+  return { sku, qty: q.qty, unit: q.unit };
 }
 
 function lastMatch(re: RegExp, s: string): RegExpExecArray | undefined {
@@ -219,8 +288,9 @@ function draftQuestion(f: Facts): DraftQuestion | null {
 
 // ---------------------------------------------------------------- answers to the bot's own questions
 
+// "30", "各30套", "改成三十", "都要二十套", "那就十套吧".
 const EACH_QTY_RE = new RegExp(
-  `^(?:各|都|每样|每种|每个)?\\s*(${NUMBER_SRC})\\s*([套樘个米卷件只扇把条副组箱根片块张台])?\\s*(?:各|每样|吧|就行|就好)?$`,
+  `^(?:那就|就|还是|改成|改为|换成|改|要|都要|各要|各来|都来|来|各|都|每样|每种|每个)*\\s*(${NUMBER_SRC})\\s*([套樘个米卷件只扇把条副组箱根片块张台])?\\s*(?:各|每样|吧|就行|就好|好了|吧)*$`,
 );
 
 /**

@@ -22,7 +22,13 @@ const NEED_WORDS =
   /需求|工单|认领|解决|进度|进展|状态|处理|关闭|跟进|转交|转给|编号|问题|申请|反馈|接了|分给|关单|办结/;
 
 const UNIT_ALT = [...UNITS].sort((a, b) => b.length - a.length).join('|');
-const QTY_RE = new RegExp(`(?<![0-9.a-z])(各)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT})`, 'g');
+// "各来25套" keeps 各 across the verb; "一打" is a dozen; "七米半" adds a half.
+const QTY_RE = new RegExp(
+  `(?<![0-9.a-z几多])(?:(各)\\s*(?:来|要|订|拿|备)?)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT}|打(?![个电折招分款]))(半)?`,
+  'g',
+);
+/** A dozen has no unit of its own: the product's unit fills it in (`buildItems`). */
+const DOZEN = '打';
 // Separators between order lines; 各 looks back across the soft ones (和, 、) only.
 const HARD_SEP = /[,;.!?:]/;
 const SEP_RE = /[,;.!?:、]|和|及|以及|还有|另外|再加|加上|外加|同时|并且|然后/g;
@@ -39,9 +45,11 @@ function findQuantities(masked: string): Qty[] {
   const out: Qty[] = [];
   QTY_RE.lastIndex = 0;
   for (let m = QTY_RE.exec(masked); m !== null; m = QTY_RE.exec(masked)) {
-    const qty = parseNumber(m[2]!);
-    if (qty === null) continue; // 一二十套: not a number we can trust
-    out.push({ start: m.index, end: m.index + m[0].length, qty, unit: m[3]!, each: m[1] !== undefined });
+    const n = parseNumber(m[2]!);
+    if (n === null) continue; // 一二十套: not a number we can trust
+    const dozen = m[3] === DOZEN;
+    const qty = (dozen ? n * 12 : n) + (m[4] ? 0.5 : 0);
+    out.push({ start: m.index, end: m.index + m[0].length, qty, unit: dozen ? '' : m[3]!, each: m[1] !== undefined });
   }
   return out;
 }
@@ -64,7 +72,14 @@ export interface ItemsResult {
 }
 
 /** Attaches quantities to product mentions: "30套N60", "N60 30套", "N60 二十套、N75 十五套", "N60和N75各20套". */
-function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher: CatalogMatcher): ItemsResult {
+function buildItems(
+  t: string,
+  mentions: ProductMention[],
+  qtys: Qty[],
+  matcher: CatalogMatcher,
+  config: readonly ConfigHit[] = [],
+  bareText = t,
+): ItemsResult {
   if (mentions.length === 0) {
     return { items: [], ambiguities: [], withQty: false, ...looseOf(qtys, new Set(), matcher) };
   }
@@ -131,52 +146,86 @@ function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher:
   // Leftovers across segments ("玻璃移门Y20，十套"): nearest free product before, else after.
   for (const q of qtys) {
     if (usedQ.has(q)) continue;
-    const before = mentions.filter((m) => m.end <= q.start && !pairOf.has(m)).at(-1);
-    const after = mentions.find((m) => m.start >= q.end && !pairOf.has(m));
+    // A product said again by name ("系统窗 … T95 两樘") is no free product once one of its mentions has a quantity.
+    const free = (m: ProductMention) =>
+      !pairOf.has(m) &&
+      !(m.skus.length === 1 && mentions.some((o) => pairOf.has(o) && o.skus.length === 1 && o.skus[0] === m.skus[0]));
+    const before = mentions.filter((m) => m.end <= q.start && free(m)).at(-1);
+    const after = mentions.find((m) => m.start >= q.end && free(m));
     const target = before ?? after;
     if (target) {
       pairOf.set(target, q);
       usedQ.add(q);
     }
   }
-  // A bare number right after a product: "N60 30", "N60 x30".
+  // A bare number right after a product: "N60 30", "N60 x30" (sizes are masked in `bareText`: "J01 1200*2100").
   for (const m of mentions) {
     if (pairOf.has(m)) continue;
-    const bare = BARE_QTY_RE.exec(t.slice(m.end));
+    const bare = BARE_QTY_RE.exec(bareText.slice(m.end));
+    const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
+    const unit = (sku && matcher.product(sku)?.unit) || '套';
     if (bare) {
-      const sku = m.skus.length === 1 ? m.skus[0]! : undefined;
-      const unit = (sku && matcher.product(sku)?.unit) || '套';
       const start = m.end + bare.index;
       const qty = parseNumber(bare[1]!);
       if (qty === null) continue;
       pairOf.set(m, { start, end: start + bare[0].length, qty, unit, each: false });
       qtys.push(pairOf.get(m)!);
       usedQ.add(pairOf.get(m)!);
+    } else if (ONE_OF_RE.test(t.slice(Math.max(0, m.start - 4), m.start))) {
+      // "再来个U型柜", "加个一字型橱柜": one of it.
+      pairOf.set(m, { start: m.start, end: m.start, qty: 1, unit, each: false });
     }
+  }
+  // A dozen takes the unit of its product.
+  for (const [m, q] of pairOf) {
+    if (q.unit === '')
+      pairOf.set(m, { ...q, unit: (m.skus.length === 1 && matcher.product(m.skus[0]!)?.unit) || '套' });
+  }
+
+  // More quantities after a paired product, with sizes/glass/opening of their own, are more lines of it: "A50
+  // 800*1000 二十套 1000*1200 二十套", "G66 左开 两套 右开 两套", "T95 … 两樘 另外加一樘 900*1600".
+  const extra = new Map<ProductMention, Qty[]>();
+  for (const q of qtys) {
+    if (usedQ.has(q)) continue;
+    const prev = mentions.filter((m) => m.end <= q.start && m.skus.length === 1 && pairOf.has(m)).at(-1);
+    if (!prev) continue;
+    const lastQ = extra.get(prev)?.at(-1) ?? pairOf.get(prev)!;
+    const next = Math.min(
+      ...mentions.filter((m) => m.start > q.end).map((m) => m.start),
+      ...qtys.filter((x) => x.start > q.end).map((x) => x.start),
+      t.length,
+    );
+    const own = config.some((h) => (h.pos > lastQ.end && h.pos < q.start) || (h.pos >= q.end && h.pos < next));
+    if (!own) continue;
+    extra.set(prev, [...(extra.get(prev) ?? []), q]);
+    usedQ.add(q);
   }
 
   // A series word next to a specific product of that series says the same thing: drop the vague one.
   const specific = new Set(mentions.filter((m) => m.skus.length === 1).map((m) => m.skus[0]!));
-  const items: ItemSlot[] = [];
+  const lines: Line[] = [];
   const ambiguities: Ambiguity[] = [];
   let withQty = false;
   for (const m of mentions) {
     const q = pairOf.get(m);
     if (q) withQty = true;
     if (m.skus.length === 1) {
-      items.push(q ? { sku: m.skus[0]!, qty: q.qty, unit: q.unit } : { sku: m.skus[0]! });
+      lines.push({ item: q ? { sku: m.skus[0]!, qty: q.qty, unit: q.unit } : { sku: m.skus[0]! }, mention: m, q });
+      for (const x of extra.get(m) ?? [])
+        lines.push({ item: { sku: m.skus[0]!, qty: x.qty, unit: x.unit }, mention: m, q: x });
       continue;
     }
     const known = m.skus.filter((s) => specific.has(s));
     if (known.length === 1) {
-      if (q) items.push({ sku: known[0]!, qty: q.qty, unit: q.unit });
+      if (q) lines.push({ item: { sku: known[0]!, qty: q.qty, unit: q.unit }, mention: m, q });
       continue;
     }
     ambiguities.push({ mention: m.text, ...(q ? { qty: q.qty, unit: q.unit } : {}), candidates: [...m.skus] });
   }
+  const configured = attachConfig(t, lines, config);
   // The same product said twice, once with a quantity: keep the line with the quantity.
   const merged: ItemSlot[] = [];
-  for (const it of items) {
+  for (const it of configured) {
     const prev = merged.find((x) => x.sku === it.sku);
     if (prev && (prev.qty === undefined || it.qty === undefined)) {
       if (prev.qty === undefined && it.qty !== undefined) Object.assign(prev, it);
@@ -186,6 +235,15 @@ function buildItems(t: string, mentions: ProductMention[], qtys: Qty[], matcher:
   }
   return { items: merged, ambiguities, withQty, ...looseOf(qtys, usedQ, matcher) };
 }
+
+interface Line {
+  item: ItemSlot;
+  mention: ProductMention;
+  q?: Qty;
+}
+
+// "再来个", "加个", "要一个" right before a product.
+const ONE_OF_RE = /(?:来|加|要|订|拿|补|添)一?个\s*$/;
 
 function looseOf(qtys: Qty[], used: ReadonlySet<Qty>, matcher: CatalogMatcher) {
   const loose = qtys.filter((q) => !used.has(q));
@@ -214,6 +272,8 @@ export interface Facts {
   qtys: Qty[];
   /** The message ends as a question (吗, 呢, 么, ?) — normalisation drops a closing 呢, this keeps it. */
   asks: boolean;
+  /** Sizes said (1500*1800, 宽1200): spans in `t`, never quantities. */
+  sizeSpans: ReadonlyArray<{ start: number; end: number }>;
 }
 
 export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
@@ -231,7 +291,8 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     const digits = m[1]!;
     const code = `n${digits}`;
     if (matcher.isModelCode(code)) continue;
-    if (digits.length >= 4 || NEED_WORDS.test(k)) {
+    // N998: three digits are no model code of the catalog; two (N60-like) need the words of a need.
+    if (digits.length >= 3 || NEED_WORDS.test(k)) {
       needId = `N${digits}`;
       spans.push({ start: m.index, end: m.index + m[0].length });
       break;
@@ -252,8 +313,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   // Sizes (1500*1800, 宽1.2米) are not quantities: find them first.
   const config = findConfig(mask(t, [...spans, ...mentions]));
   const qtys = findQuantities(mask(t, [...spans, ...mentions, ...config.spans]));
-  const items = buildItems(t, mentions, qtys, matcher);
-  attachConfig(items.items, mentions, config.found);
+  const items = buildItems(t, mentions, qtys, matcher, config.found, mask(t, config.spans));
 
   return {
     t,
@@ -273,13 +333,14 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     mentionsOfT: spans.length === 0,
     qtys,
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
+    sizeSpans: config.spans,
   };
 }
 
 // "N60 30", "N60 x30", "N60 也来20", "N60 再加10", "合页两百": a bare number after a product is its quantity
 // (Chinese only with 十/百/千, so "N60 一下" is no quantity).
 const BARE_QTY_RE =
-  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z]|\s*[号日月天点年周块元岁])/;
+  /^\s*(?:[也再还多少]?[来要加订拿减]?)\s*[x×*]?\s*(\d{1,5}|[一二两三四五六七八九]?[十百千][一二两三四五六七八九十百零]*)(?![0-9.%a-z多余几]|\s*[号日月天点年周块元岁])/;
 
 /** A deadline ("月底前", "最晚周五") rather than a day. */
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {
@@ -299,11 +360,14 @@ interface ConfigHit {
 const LEN_UNIT = '(mm|毫米|cm|厘米|公分|m|米)';
 const NUM = '(\\d+(?:\\.\\d+)?)';
 const SIZE_RE = new RegExp(`${NUM}\\s*${LEN_UNIT}?\\s*[*x×乘]\\s*${NUM}\\s*${LEN_UNIT}?`, 'g');
-// "宽1米2" is 1.2 m; "1500宽" is a width.
+// "宽1米2" / "宽一米二" is 1.2 m; "1500宽" is a width; "宽改成1200" a new width.
+const SIDE_NUM = '(\\d+(?:\\.\\d+)?|[一二两三四五六七八九十]{1,3})';
 const SIDE_RE = new RegExp(
-  `([宽高])度?\\s*[:是为]?\\s*${NUM}\\s*${LEN_UNIT}?(\\d(?![\\d.]))?|${NUM}\\s*${LEN_UNIT}?\\s*([宽高])(?!度?\\s*[:是为]?\\s*\\d)`,
+  `([宽高])度?\\s*(?:改成|改为|改到|调成|调到|要|[:是为])?\\s*${SIDE_NUM}\\s*${LEN_UNIT}?(\\d(?![\\d.])|[一二三四五六七八九](?![十百千]))?|${NUM}\\s*${LEN_UNIT}?\\s*([宽高])(?!度?\\s*[:是为]?\\s*\\d)`,
   'g',
 );
+// "1500宽 1200高": both sides said number-first.
+const SIDES_AFTER_RE = new RegExp(`${NUM}\\s*${LEN_UNIT}?\\s*([宽高])\\s*${NUM}\\s*${LEN_UNIT}?\\s*([宽高])`, 'g');
 const GLASS: Array<[RegExp, NonNullable<ItemSlot['glass']>]> = [
   [/low\s*-?\s*e/g, 'lowe'],
   [/夹胶|夹层玻璃/g, 'laminated'],
@@ -353,12 +417,20 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
     found.push({ pos: m.index, fields: { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) } });
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  const sides = mask(masked, spans);
-  for (const m of allMatches(SIDE_RE, sides)) {
-    const side = m[1] ?? m[7];
-    const tenths = m[4] !== undefined && m[3] === '米' ? Number(m[4]) / 10 : 0;
-    const mm = toMm(Number(m[2] ?? m[5]) + tenths, m[3] ?? m[6]);
-    found.push({ pos: m.index, fields: side === '宽' ? { width_mm: mm } : { height_mm: mm } });
+  const side = (pos: number, which: string, mm: number) =>
+    found.push({ pos, fields: which === '宽' ? { width_mm: mm } : { height_mm: mm } });
+  for (const m of allMatches(SIDES_AFTER_RE, mask(masked, spans))) {
+    if (m[3] === m[6]) continue;
+    side(m.index, m[3]!, toMm(Number(m[1]), m[2]));
+    side(m.index, m[6]!, toMm(Number(m[4]), m[5]));
+    spans.push({ start: m.index, end: m.index + m[0].length });
+  }
+  for (const m of allMatches(SIDE_RE, mask(masked, spans))) {
+    const value = parseNumber(m[2] ?? m[5]!);
+    if (value === null) continue;
+    const tenth = m[4] === undefined ? null : parseNumber(m[4]);
+    const tenths = tenth !== null && m[3] === '米' ? tenth / 10 : 0;
+    side(m.index, m[1] ?? m[7]!, toMm(value + tenths, m[3] ?? m[6]));
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
   // Every glass and opening said, each for the product before it ("N60 … 双玻 8套 N75 … 推拉 双玻 6套").
@@ -372,17 +444,48 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
   return { found: found.sort((a, b) => a.pos - b.pos), spans };
 }
 
-/** Each configured field goes to the product mentioned last before it (or the first one, when said before any). */
-function attachConfig(items: ItemSlot[], mentions: readonly ProductMention[], found: readonly ConfigHit[]): void {
-  if (items.length === 0 || found.length === 0) return;
+/**
+ * Each configured field goes to the line of the product mentioned last before it whose quantity it precedes (the
+ * last line when said after all of them; the first line when said before any product); "都要灰色" goes to every
+ * line. Later lines of one product mention take the fields they do not say from the line before ("右开 两套"), and
+ * a line "各五套" with two values of a field ("左开右开各五套") is one line per value.
+ */
+function attachConfig(t: string, lines: readonly Line[], found: readonly ConfigHit[]): ItemSlot[] {
+  if (lines.length === 0 || found.length === 0) return lines.map((l) => l.item);
+  const seen = new Map<Line, Map<string, unknown[]>>();
+  const put = (line: Line, fields: Config) => {
+    const byKey = seen.get(line) ?? new Map<string, unknown[]>();
+    seen.set(line, byKey);
+    for (const [key, value] of Object.entries(fields)) byKey.set(key, [...(byKey.get(key) ?? []), value]);
+  };
   for (const hit of found) {
-    const before = mentions.filter((m) => m.start <= hit.pos && m.skus.length === 1).at(-1);
-    const target = (before && items.find((i) => i.sku === before.skus[0])) ?? items[0]!;
-    for (const [key, value] of Object.entries(hit.fields)) {
-      if ((target as Record<string, unknown>)[key] === undefined) (target as Record<string, unknown>)[key] = value;
+    if (/(都|全部|全都|统一|一律)(要|是|用|做)?\s*$/.test(t.slice(Math.max(0, hit.pos - 3), hit.pos))) {
+      for (const l of lines) put(l, hit.fields);
+      continue;
     }
+    const before = lines.filter((l) => l.mention.start <= hit.pos).at(-1)?.mention;
+    const own = before ? lines.filter((l) => l.mention === before) : [lines[0]!];
+    put(own.find((l) => l.q !== undefined && l.q.end >= hit.pos) ?? own.at(-1)!, hit.fields);
   }
+  const out: ItemSlot[] = [];
+  let prev: Line | undefined;
+  for (const line of lines) {
+    const byKey = seen.get(line) ?? new Map<string, unknown[]>();
+    const item: Record<string, unknown> = { ...line.item };
+    for (const [key, values] of byKey) item[key] = values[0];
+    if (prev && prev.mention === line.mention) {
+      for (const key of CONFIG_KEYS)
+        if (item[key] === undefined && out.at(-1)![key] !== undefined) item[key] = out.at(-1)![key];
+    }
+    const split = line.q?.each ? [...byKey].find(([, values]) => new Set(values).size > 1) : undefined;
+    if (split) for (const value of new Set(split[1])) out.push({ ...(item as ItemSlot), [split[0]]: value });
+    else out.push(item as ItemSlot);
+    prev = line;
+  }
+  return out;
 }
+
+const CONFIG_KEYS = ['width_mm', 'height_mm', 'glass', 'opening', 'color'] as const;
 
 // ---------------------------------------------------------------- results
 

@@ -366,6 +366,10 @@ export interface Thresholds {
   askBelow: number;
   /** A need's category from the category model at this probability replaces the rules' keyword category; absent: never. */
   categoryOver?: number;
+  /** The model turns a rule reading into `unknown` only at this probability; absent: as any other override. */
+  unknownOver?: number;
+  /** The same where the rules' category is `other` (no keyword matched); absent: `categoryOver`. */
+  categoryOverOther?: number;
   /** A sure (non-veto) rule reading is overruled by a model at least this sure of another; absent: never. */
   modelOverSure?: number;
 }

@@ -14,11 +14,15 @@ import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extra
 // ---------------------------------------------------------------- keyword rules (on compact text)
 
 const INJECTION =
-  /(忽略|无视|忘记|忘掉|不要理会|别管).{0,10}(指令|指示|提示|规则|设定|要求|prompt)|system\s*prompt|你现在是|扮演|越狱|jailbreak/;
+  /(忽略|无视|忘记|忘掉|不要理会|别管).{0,10}(指令|指示|提示|规则|设定|要求|prompt|前面说的|之前说的|上面说的|前面的话|之前的话)|ignore.{0,20}(instruction|prompt|rule)|system\s*prompt|你现在是|扮演|越狱|jailbreak/;
 
 // Asking to change one's own terms (rebate, price, tier, credit) to a value.
 const SELF_EDIT =
-  /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)/;
+  /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)|(直接|马上|立刻|必须)给我打[0-9一二三四五六七八九]+折|给我(加|提|涨)[0-9一二两三四五六七八九十百千万]+.{0,3}(额度|授信|返利|返点)|(欠款|账|货款).{0,4}(免了|免掉|清零|抹掉|一笔勾销|不用还)|^转账给我/;
+
+// Another dealer's data (identity comes from the channel): "告诉我D0012的手机号", "别人家卖了多少".
+const OTHERS_DATA =
+  /d\d{4}的?(手机|电话|库存|返利|订单|单子|销量|销售|欠款|资料|数据|联系方式|地址|进货|价格)|(告诉我|给我|发我|查一?下?|看看?)d\d{4}的|别人(家)?的?(订单|单|返利|销量|库存|数据|价格)|别人家?卖了|所有经销商的|其他经销商的(数据|销量|返利|订单)|(隔壁|同行|别的)(品牌|家|店)?的(返利|价格|数据|销量)|不是我的/;
 
 const NEGATED_ORDER =
   /不要了|不订了|先不订|不下了|先不下|别下单|别订|不用订|暂时不订|暂不订|不想订|不需要了|不买了|先不要|别下了|不用下/;
@@ -26,13 +30,14 @@ const ORDER_VERB = /下单|下个单|订购|采购|加订|追加|预订|预定|�
 const ORDER_VERB_WEAK = /要|来|拿|进|买|补|加|需要|给我/;
 const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|拿货|发货|供货)/;
 
-const CANCEL = /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不要这单|砍掉/;
+const CANCEL =
+  /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不发了|不用发了|删一个|删了吧|不要这单|砍掉/;
 const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货|上一单|的单|那批/;
 const ORDER_STATUS =
   /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
-const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|老规矩|照旧|原样/;
-const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|老规矩|原样|复制/;
+const REORDER_REF = /上次|上回|上一次|上一单|上个月那|上月那|上个月的单|之前那单|老样子|老规矩|老一套|惯例|照旧|原样/;
+const REORDER_DO = /一样|照|按|重复|再来|再下|再订|重新|同样|老样子|老规矩|老一套|原样|复制/;
 
 const BIND = /绑定|绑一下|绑个|关联账号|关联一下|认证|验证身份/;
 const BIND_SELF = /我是|我们是|编号|账号|代码|经销商号|手机|电话/;
@@ -50,7 +55,7 @@ const AM_LIST_SHORT =
   /(需求|工单|任务|活|单|事).{0,6}(有哪些|有几个|多少|挂着|没结|没搞定|没处理|没弄)|(哪些|几个|啥|什么).{0,6}(需求|工单|任务|没搞定|没处理|要处理|没结)|需求池|my\s*list|open\s*needs|手头的活|我的任务|今天.{0,4}(新进来|新来|进来)|要我处理|还挂着/;
 const TRANSFER = /转交|转给|转派|转到|交给|分给|指派给|派给|移交/;
 const LOOKUP = /查|看|资料|档案|情况|画像|信息|怎么样|数据|订货|销量|概况|详情|调出|调取|打开/;
-const QUESTION = /吗|\?|没有$|了没|呢$|怎么样|如何|多久|什么时候/;
+const QUESTION = /吗|\?|没有?$|了没|呢$|怎么样|如何|多久|什么时候/;
 
 const NEED_STATUS_REF =
   /要的|报修|的事|那个事|说派|说好|申请|需求|工单|反馈|提的|报的|报修|投诉|问题|事情|说的|提过|反映的|售后|那事/;
@@ -60,9 +65,12 @@ const NEED_STATUS_ASK =
 const REBATE = /返利|返点|返现|档|反利/;
 const REBATE_PROGRESS =
   /^查|冲|账户|progress|进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
+const REBATE_COMPLAINT =
+  /怎么(还)?没(到账|到|发)|还没(影|到账|发|到)|说好.{0,8}(没|还没)|跟我算的不一样|不对|(?<!多)少了|算错|少算|对不上/;
 const EXPLAIN =
   /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给/;
-const LIST = /哪些|什么|有没有|有啥|啥|列一下|列出|清单|都有|所有|有哪|几个/;
+const LIST =
+  /哪些|什么|有没有|有啥|啥|列一下|列出|列表|清单|都有|所有|有哪|几个|^(最近|近期|这个月|本月)的?(促销|活动|优惠)$/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
   [/周年|合作(满|年限|.{0,2}年)|满.{0,2}年/, 'anniversary_bonus'],
@@ -71,26 +79,28 @@ const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
   [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
-const RATING_SAID = /(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
+const RATING_SAID =
+  /(满意|不满意|一般|还行|不错).{0,3}[1-5一二三四五]\s*(分|星)$|(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
 
 const STATEMENT =
   /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
-const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票/;
+const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
-  /等级|级别|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
+  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
 const ENROL =
-  /报名|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+  /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
-const CAMPAIGN_WORDS = /体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
+const CAMPAIGN_WORDS =
+  /博会|巡展|体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
 const TREND =
-  /最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
+  /火不火|还火|火吗|有市场|都买啥|都买什么|爱买|喜欢买|网红款|适合推|推啥|最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
   /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了多少|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各店|每个店/;
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 const CONTACT =
-  /去了|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
+  /联系.{0,2}(完毕|好了|过了)|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
 const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
@@ -108,14 +118,14 @@ const CASE_REQ =
   /例子|成功做法|别人是怎么|做得好的|做成的|案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
 
 const HANDOFF =
-  /跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
+  /转接|打给我|当面聊|当面谈|负责我们的|跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
 const HELP =
-  /介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
+  /有哪些服务|什么服务|介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
 const GREETING =
-  /新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
+  /^喂+$|^在\??$|在不$|^早|新年好|新年快乐|节日快乐|周末愉快|^老板好|^大家好|晓得了|^3q|^okk|回头聊|^先这样|麻烦了|^好的好的|在么|^早$|^早上$|货(已经)?收到了|收到货了|^货到了$|你好|您好|^hi|hello|^hey|哈喽|^嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢|感谢|多谢|谢了|辛苦|thanks|thank|thx|拜拜|再见|^好的$|^收到|^明白|^知道了|^ok$/;
 // What remains of a greeting once these are gone must be (almost) nothing.
 const GREETING_STRIP =
-  /新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
+  /喂|在不|老板|嘎哈|新年好|新年快乐|节日快乐|周末愉快|老板好|大家好|晓得了|3q|okk|回头聊|先这样|麻烦了|在么|多谢你了|谢谢你了|thank\s*you|行|货(已经)?收到了|收到货了|货到了|早上|早|你好|您好|hi|hello|hey|哈喽|嗨|早上好|早安|上午好|中午好|下午好|晚上好|晚安|在吗|在不在|谢谢你?们?|感谢|多谢|谢了|辛苦了?|thanks|thank you|thx|拜拜|再见|好的|收到|明白|知道了|ok|老师|经理|小助手|助手|啊|呀|哈|嗯|的|[!.,?~ \u0001]/g;
 
 // Need categories, most specific first.
 const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
@@ -125,7 +135,7 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
   ],
   [/展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招/, 'display'],
   [
-    /运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰|路窄|进不去|大车|小车|货车|卸货|运费|搬运|送不进|车进|上楼费/,
+    /少了[0-9一二两三四五六七八九十几]+(箱|套|件|个|扇|樘|卷|根)|运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰|路窄|进不去|大车|小车|货车|卸货|运费|搬运|送不进|车进|上楼费/,
     'logistics',
   ],
   [
@@ -315,6 +325,10 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
   if (SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
+  // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)
+  if (ctx.sender === 'dealer' && OTHERS_DATA.test(k) && !f.phone && !BIND.test(k) && !CASE_REQ.test(k)) {
+    return unknown('not_allowed', 0.9);
+  }
 
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
@@ -370,13 +384,21 @@ function parseOne(f: Facts, text: string): ParseResult {
   const hasQtyItems = f.items.withQty;
   const question = QUESTION.test(k) || /[?？]/.test(f.t);
 
-  // 6. Orders without number: status / cancel.
+  // 6. Orders without number: status / cancel ("货到了少了三箱" is a logistics problem, not a status question).
+  const problem = needCategory(k, hasQtyItems && f.mentions.length > 0);
+  if (/^(退单|撤单|取消订单|我要退单)$/.test(k)) return parsed('order.cancel', {}, MID);
   if (ORDER_REF.test(k) && CANCEL.test(k) && !hasQtyItems && !REORDER_DO.test(k)) {
     // A placed order, named by a reference (上一单, 前天订的, 那批): cancelling it is no draft edit.
     if (/订单|单子|那单|这单|那个单|这个单|个单|上一单|的单|订的|那批/.test(k))
       return parsed('order.cancel', refSlots(f), MID);
   }
-  if (ORDER_REF.test(k) && ORDER_STATUS.test(k) && !hasQtyItems) return parsed('order.status', refSlots(f), MID);
+  if (
+    ORDER_REF.test(k) &&
+    ORDER_STATUS.test(k) &&
+    !hasQtyItems &&
+    !(problem?.strong && problem.category !== 'training')
+  )
+    return parsed('order.status', refSlots(f), MID);
   if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
   // A bare shipping question ("查物流", "物流信息") is about the recent orders, not a logistics complaint.
   if (/^(查|查下|查一下|查询|看看|看下)?(物流|快递)(信息|单号|到哪了?|情况)?(呢|吗)?$/.test(k)) {
@@ -391,7 +413,9 @@ function parseOne(f: Facts, text: string): ParseResult {
     const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
-  if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems) return parsed('tier.query', {}, HIGH);
+  // "S30啥价 我这个级别能打几折": the price of a product at my tier is a price question.
+  const priceAsk = f.mentions.length > 0 && PRICE.test(k);
+  if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems && !priceAsk) return parsed('tier.query', {}, HIGH);
   if (ENROL.test(k) && !ENROL_ASK.test(k) && !hasQtyItems) {
     if (TRAINING_LIST_WORDS.test(k) && !CAMPAIGN_WORDS.test(k.replace(/培训班?/g, ''))) {
       const course = extractCourse(k);
@@ -409,6 +433,9 @@ function parseOne(f: Facts, text: string): ParseResult {
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
     return parsed('sales.query', slots, HIGH);
   }
+
+  // 7a. A rebate that did not come or does not add up is a complaint, not a question of progress.
+  if (REBATE.test(k) && REBATE_COMPLAINT.test(k)) return parsed('need.submit', { category: 'payment' }, HIGH);
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
@@ -438,7 +465,7 @@ function parseOne(f: Facts, text: string): ParseResult {
     return parsed('need.status', ref?.kind === 'last_need' ? { ref } : {}, MID);
   }
 
-  const cat = needCategory(k, hasQtyItems && f.mentions.length > 0);
+  const cat = problem;
   const stockAsk =
     STOCK_AVAIL.test(k) ||
     ((STOCK_QTY.test(k) || PRICE.test(k)) && (f.mentions.length > 0 || /货|产品/.test(k))) ||
@@ -485,6 +512,9 @@ function parseOne(f: Facts, text: string): ParseResult {
   // 17. Success cases.
   if (CASE_REQ.test(k)) return parsed('case.request', {}, HIGH);
 
+  // 18a. Asking for a person outright ("帮我转接下", "能不能转给负责我们的人") beats a vague request.
+  if (HANDOFF.test(k) && !cat?.strong) return parsed('human.handoff', {}, HIGH);
+
   // 18. Needs (requests, problems, complaints).
   if (cat && (cat.strong || cat.category !== 'training')) {
     if (!(hasQtyItems && ORDER_VERB_WEAK.test(k) && !cat.strong)) {
@@ -517,9 +547,16 @@ function parseOne(f: Facts, text: string): ParseResult {
     return orderResult('stock.query', f, 0.5, false);
   }
   if (cat) return parsed('need.submit', { category: cat.category }, LOW);
+  // "好的 收到", "好 就这样 谢谢", "👍" with nothing waiting: an acknowledgement, i.e. small talk.
+  if (!ctx.awaiting && ACK.test(k) && k.replace(ACK_STRIP, '').length === 0) return parsed('greeting', {}, MID);
   if (confirmWithoutContext(k)) return unknown('no_context', 0.5);
   return unknown('no_match');
 }
+
+const ACK =
+  /收到|谢谢|多谢|感谢|明白|知道了|了解|辛苦|^(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+$/u;
+const ACK_STRIP =
+  /收到|谢谢你?们?|多谢|感谢|明白了?|知道了|了解|辛苦了?|好的|好嘞|好滴|好|行|就这样|嗯+|ok|\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}]|[!.,?~ \u0001]/gu;
 
 function confirmWithoutContext(k: string): boolean {
   return k.length <= 6 && (CONFIRM.test(k) || CONFIRM_DENY_STRONG.test(k) || DENY_WEAK.test(k));
@@ -540,7 +577,8 @@ function refSlots(f: Facts): Slots {
 // ---- second requests
 
 // Words that start a second request: "N60 20套，顺便问下我返利到哪一档了".
-const SECOND_REQUEST = /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题/;
+const SECOND_REQUEST =
+  /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题|(?<=[\s,.;!?])(还有|再)(?=给|帮|按|看|查|问|发|来一份|我|你|上个?月|这个?月|最近|有)/;
 const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'greeting';
 
 /**
@@ -627,7 +665,7 @@ export function slotsForIntent(
       if (f.needId && intent.startsWith('am.need')) slots.need_id = f.needId;
       if (f.managerCode && intent === 'am.need.transfer') slots.manager_code = f.managerCode;
       if (f.dealerCode && !intent.startsWith('am.need')) slots.dealer_code = f.dealerCode;
-      const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k) : undefined;
+      const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k, true) : undefined;
       if (name) slots.dealer_name = name;
       return { slots, ambiguities: none };
     }

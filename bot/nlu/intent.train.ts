@@ -45,8 +45,12 @@ const MODEL_OVERRIDE = [0.5, 0.6, 0.7, 0.8, 0.9];
 // The model overrules a sure rule only when it is very sure (1: never).
 const MODEL_OVER_SURE = [1, 0.95, 0.9, 0.85, 0.8, 0.7, 0.6];
 // The category model overrules the rules' need category from this probability (undefined: never).
-const CATEGORY_OVER = [undefined, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2];
-const ASK_BELOW = [0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
+const CATEGORY_OVER = [undefined, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0];
+// The model says "not understood" over a rule reading only from this probability.
+const UNKNOWN_OVER = [0.5, 0.6, 0.7, 0.8, 0.9, 1.01];
+// From 0.3: a reading less likely than that is never acted on, whatever the corpus says (the utility below only
+// picks how much more sure than that the model must be).
+const ASK_BELOW = [0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8];
 /** A wrong action costs this many right ones; a question costs nothing and gains nothing. */
 const WRONG_COST = 2;
 
@@ -124,10 +128,25 @@ export function chooseThresholds(
       }
     }
   }
+  for (const unknownOver of UNKNOWN_OVER) {
+    const t = { ...best!.t, unknownOver };
+    const r = evaluateResults(lines, replay(t));
+    const score = r.intentAccuracy + r.slotAccuracy;
+    if (score > best!.score + 1e-9) best = { t, score };
+  }
   let chosen: Thresholds = best!.t;
   let bestSlots = -1;
   for (const categoryOver of CATEGORY_OVER) {
     const t = categoryOver === undefined ? best!.t : { ...best!.t, categoryOver };
+    const r = evaluateResults(lines, replay(t));
+    if (r.slotAccuracy > bestSlots + 1e-9) {
+      bestSlots = r.slotAccuracy;
+      chosen = t;
+    }
+  }
+  for (const categoryOverOther of CATEGORY_OVER) {
+    if (categoryOverOther === undefined) continue;
+    const t = { ...chosen, categoryOverOther };
     const r = evaluateResults(lines, replay(t));
     if (r.slotAccuracy > bestSlots + 1e-9) {
       bestSlots = r.slotAccuracy;

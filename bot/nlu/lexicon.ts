@@ -48,7 +48,42 @@ const WORDS: Record<string, string> = {
   repair: '维修',
   manager: '客户经理',
   please: '请',
+  want: '要',
+  need: '要',
+  sets: '套',
+  set: '套',
+  pcs: '个',
+  pieces: '个',
+  rolls: '卷',
+  meters: '米',
+  next: '下',
+  this: '这',
+  monday: '周一',
+  tuesday: '周二',
+  wednesday: '周三',
+  thursday: '周四',
+  friday: '周五',
+  saturday: '周六',
+  sunday: '周日',
+  fixed: '已解决',
+  assign: '分给我',
+  restock: '补货',
+  sales: '销量',
+  bonus: '奖励',
+  anniversary: '周年',
+  stars: '星',
+  star: '星',
+  five: '五',
+  four: '四',
+  three: '三',
   // pinyin
+  jie: '接',
+  le: '了',
+  canjia: '参加',
+  baoming: '报名',
+  dengji: '等级',
+  youhui: '优惠',
+  buhuo: '补货',
   human: '人工',
   rengong: '人工',
   duizhang: '对账',
@@ -77,7 +112,7 @@ const WORDS: Record<string, string> = {
 };
 
 // "order 一下 N60" is a verb (下单); "我的 order 到哪了" a noun (订单).
-const ORDER_VERB_AFTER = /^\s*(一下|下|点|些|个|了)/;
+const ORDER_VERB_AFTER = /^\s*(一下|下|点|些|个|了|\d)/;
 
 /** Replaces the known Latin words of an already lower-cased, length-preserved text. */
 export function translateWords(s: string): string {

@@ -90,9 +90,13 @@ export function parse(
  * ("导购讲不清楚产品" → training); where the model is at least `categoryOver` sure, its reading wins.
  */
 export function withCategory(r: NluResult, rank: () => readonly Scored[], thresholds: Thresholds): NluResult {
-  if (r.kind === 'unknown' || r.intent !== 'need.submit' || thresholds.categoryOver === undefined) return r;
+  if (r.kind === 'unknown' || r.intent !== 'need.submit') return r;
+  // 'other' is the rules' shrug: the model needs less certainty to name a category there.
+  const over =
+    r.slots.category === 'other' ? (thresholds.categoryOverOther ?? thresholds.categoryOver) : thresholds.categoryOver;
+  if (over === undefined) return r;
   const top = rank()[0];
-  if (!top || top.p < thresholds.categoryOver || top.intent === r.slots.category) return r;
+  if (!top || top.p < over || top.intent === r.slots.category) return r;
   return { ...r, slots: { ...r.slots, category: top.intent as NonNullable<Slots['category']> } };
 }
 
@@ -118,16 +122,22 @@ export function combine(
   // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
   // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
   const overSure = thresholds.modelOverSure ?? 1;
-  if (sure && (overSure >= 1 || STRUCTURAL.has(r.intent))) return { ...r, source: 'rules' };
+  // Two requests the rules split apart are read clause by clause: the model, which sees the whole, does not overrule.
+  const split = r.kind !== 'unknown' && (r.slots.also?.length ?? 0) > 0;
+  if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
   const ranking = rank();
-  if (sure && (ranking[0]?.p ?? 0) < overSure) return { ...r, source: 'rules' };
+  // Greetings are a closed set the rules know: a sure reading is never overruled into one ("老样子 谢谢").
+  if (sure && ((ranking[0]?.p ?? 0) < overSure || ranking[0]?.intent === 'greeting')) return { ...r, source: 'rules' };
   const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
   // A rule reading is overruled only by a model at least `modelOverride` sure; where the rules found nothing,
   // the model's best guess is better than none (the dialogue asks back below `askBelow`).
   const floor = r.kind === 'unknown' ? 0 : sure ? overSure : thresholds.modelOverride;
-  if (!top || top.intent === ruleIntent || top.p < floor) {
+  // Dropping a rule reading for "not understood" needs its own certainty (`unknownOver`).
+  const unknownFloor =
+    top?.intent === 'unknown' && r.kind !== 'unknown' ? Math.max(floor, thresholds.unknownOver ?? 0) : floor;
+  if (!top || top.intent === ruleIntent || top.p < unknownFloor) {
     return { ...r, alternatives, source: 'rules' };
   }
   // Greetings are a closed set the rules know; a message they did not recognise is no greeting ("无聊", "测试").

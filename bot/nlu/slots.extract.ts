@@ -19,8 +19,15 @@ export function extractPeriod(k: string, now: Date): string | undefined {
   if (/这个?月|本月|当月|月初到现在/.test(k)) return ym(y, m);
   if (/上上个?月/.test(k)) return ym(y, m - 2);
   if (/上个?月|前一个月/.test(k)) return ym(y, m - 1);
-  const full = /(20\d\d)年(\d{1,2})月/.exec(k);
+  const full = /(20\d\d)\s*(?:年|-|\/|\.)\s*(\d{1,2})(?:月|(?![0-9]))/.exec(k);
   if (full) return ym(Number(full[1]), Number(full[2]));
+  // 去年12月, 今年三月份, 前年8月
+  const rel = /(去年|今年|前年)([0-9]{1,2}|[一二三四五六七八九十]{1,3})月/.exec(k);
+  if (rel) {
+    const n = parseNumber(rel[2]!);
+    const year = { 前年: y - 2, 去年: y - 1, 今年: y }[rel[1] as '前年' | '去年' | '今年'];
+    if (n !== null && Number.isInteger(n) && n >= 1 && n <= 12) return ym(year, n);
+  }
   const month = /(?<![0-9年])([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?(?![0-9一二三四五六七八九十]*[号日])/.exec(k);
   if (month) {
     const n = parseNumber(month[1]!);
@@ -38,34 +45,65 @@ const TRAIL = /(怎么报名|怎么参加|可以吗|行吗|吗|吧|呢|谢谢|,.
 function nameAfterVerb(k: string): string | undefined {
   const m = /(报名|报个名|报一下|报|参加|参与|加入|预约)(一下)?/.exec(k);
   let rest = m ? k.slice(m.index + m[0].length) : k.replace(LEAD, '');
-  rest = rest.replace(/^(参加|参与|一下|个|那个|这个|一期)+/, '').replace(TRAIL, '');
+  rest = rest.replace(/^(参加|参与|一下|个|那个|这个|一期|呗|吧|啊|哈)+/, '').replace(TRAIL, '');
   rest = rest.replace(/[\u0001.!?;:~]/g, '').replace(/的$/, '');
   return rest.length >= 2 && rest.length <= 30 ? rest : undefined;
 }
 
-/** "帮我报名下周的安装培训" → "下周的安装培训". */
-export function extractCourse(k: string): string | undefined {
-  const name = nameAfterVerb(k);
-  return name && /培训|课|班|讲座|学习|训练营/.test(name) ? name : undefined;
+const COURSE_WORDS = /培训|课|班|讲座|学习|训练营|学院|宣讲|安装/;
+const CAMPAIGN_NAME_WORDS = /活动|节|季|促销|大促|展|团购|直播|联合|推广|品鉴|品牌日|巡|会|campaign/;
+// The name said before the sign-up words: "新员工培训我们报名", "区域促销 报个名", "售后培训帮我报上".
+const NAME_BEFORE =
+  /^(?:我想学|想学|我们?想学)?([\u4e00-\u9fffa-z0-9]{2,16}?)(?:我们?|我司|我们店|咱们?)?(?:也|都)?(?:要|想)?(?:帮我|给我)?(?:怎么|如何|咋)?(?:报名|报个名|报一下|报上|报两个|报[0-9一二两三]个|参加|参与|加入|报)/;
+// Not a name: the words of the request itself ("我们店要报名", "报名参加").
+const NOT_A_NAME = /^(我|我们|我们店|咱|咱们|帮我|给我|那个|这个|下次的?|上次|怎么|怎样|整个活动)/;
+
+function nameBefore(k: string, words: RegExp): string | undefined {
+  const m = NAME_BEFORE.exec(k.replace(/[\u0001\s.,!?;:~]/g, ''));
+  const name = m?.[1];
+  return name && words.test(name) && !NOT_A_NAME.test(name) ? name : undefined;
 }
 
-/** "新品体验节我们也参加" → "新品体验节". */
+/** "帮我报名下周的安装培训" → "下周的安装培训"; "新员工培训我们报名" → "新员工培训". */
+export function extractCourse(k: string): string | undefined {
+  const after = nameAfterVerb(k);
+  const name = after && COURSE_WORDS.test(after) ? after : nameBefore(k, COURSE_WORDS);
+  // Model codes are written in capitals ("T95安装培训").
+  return name?.replace(/[a-z]{1,3}\d{2,4}/g, (code) => code.toUpperCase());
+}
+
+/** "新品体验节我们也参加" → "新品体验节"; "整个活动报名呗 新品体验节那个" → "新品体验节". */
 export function extractCampaign(k: string): string | undefined {
-  const before =
-    /^(.{2,16}?(体验节|活动|促销|节|大促|展会|团购|直播))(我们?|我司)?(也|都)?(要|想)?(报名|参加|参与|加入)/.exec(k);
-  if (before) return before[1];
   const name = nameAfterVerb(k);
-  return name && /活动|节|促销|大促|展|团购|直播|联合|推广|campaign/.test(name) ? name : undefined;
+  if (name && CAMPAIGN_NAME_WORDS.test(name) && !NOT_A_NAME.test(name)) return name.replace(/那个$/, '');
+  const before = nameBefore(k, CAMPAIGN_NAME_WORDS);
+  if (before) return before;
+  // The name said on its own in another clause: "…报名呗 新品体验节那个".
+  const named =
+    /([\u4e00-\u9fff]{2,8}(?:体验节|体验季|品鉴会|促销|大促|品牌日|巡展|团购|展会|节|季))(?:那个|这个|的)?/.exec(
+      k.replace(/[\u0001\s.,!?;:~]/g, ' '),
+    );
+  return named && !NOT_A_NAME.test(named[1]!) ? named[1] : undefined;
 }
 
 const DEALER_SUFFIX =
-  '门窗建材|门窗|系统门窗|铝门窗|门业|建材|建筑材料|装饰工程|装饰材料|装饰|工程材料|家居建材|家居|五金|商行|经营部|经销部';
+  '橱柜店|橱柜|门窗建材|门窗|系统门窗|铝门窗|门业|建材|建筑材料|装饰工程|装饰材料|装饰|工程材料|家居建材|家居|五金|商行|经营部|经销部';
 const DEALER_NAME_RE = new RegExp(`([\\u4e00-\\u9fffa-z0-9]{1,12}?(?:${DEALER_SUFFIX}))(?:有限公司|公司|店)?`);
 const LOOKUP_NAME_RE =
   /(?:查一?下|查查|查|看一?下|看看|调出|调取|打开)(?:经销商|客户|门店|这家|一下)?([\u4e00-\u9fffa-z0-9]{2,16}?)(?:的)?(?:资料|档案|情况|画像|信息|数据|订货|销量|概况|详情|怎么样)/;
 
-/** A dealer named by (part of) its name, for a manager's lookup. */
-export function extractDealerName(k: string): string | undefined {
+// A bare name, once the intent is known to be a lookup: "查 安居乐", "瑞祥 这家店", "佳美最近咋样".
+const BARE_NAME_RE =
+  /^(?:查一?下|查查|查|看一?下|看看)?([\u4e00-\u9fff]{2,8}?)(?:这家店|这家|这个店|这个客户|这个经销商)?(?:最近|现在)?(?:咋样|怎么样|情况|资料)?$/;
+
+/** A dealer named by (part of) its name, for a manager's lookup; `bare` also takes a name without any suffix. */
+export function extractDealerName(k: string, bare = false): string | undefined {
+  if (bare) {
+    const name = extractDealerName(k);
+    if (name) return name;
+    const m = BARE_NAME_RE.exec(k.replace(/[\u0001\s.,!?]/g, ''));
+    return m && !/^(我|我们|他|她|这|那|需求|工单|今天|订单|返利|经销商|客户)/.test(m[1]!) ? m[1] : undefined;
+  }
   const named = DEALER_NAME_RE.exec(k);
   if (named) return named[1]!.replace(/^(查一?下|查查|查|看一?下|看看|调出|调取|打开|经销商|客户)+/, '');
   const asked = LOOKUP_NAME_RE.exec(k);

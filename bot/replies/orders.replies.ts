@@ -218,7 +218,7 @@ export const ordersReplies = {
     [
       `✅ 已下单：${o.orderNo}`,
       ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
-      `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}` : ''}`,
+      `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}${o.deliveryBy ? '前送到' : ''}` : ''}`,
       '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
     ].join('\n'),
   already: (orderNo: string) => `这张草稿已经下过单了（${orderNo}），不会重复下单。`,

@@ -117,7 +117,7 @@ export class OrderService {
    */
   async evaluate(
     dealer: DealerAccount,
-    draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'expiresAt'>,
+    draft: Pick<StoredDraft, 'id' | 'items' | 'deliveryDate' | 'deliveryBy' | 'expiresAt'>,
     now: Date,
   ): Promise<DraftView> {
     const today = shanghaiDate(now);
@@ -195,6 +195,7 @@ export class OrderService {
       totalFen,
       promotions,
       deliveryDate: draft.deliveryDate,
+      ...(draft.deliveryBy && draft.deliveryDate ? { deliveryBy: true } : {}),
       earliestDate,
       expiresAt: draft.expiresAt,
       credit,
@@ -256,6 +257,7 @@ export class OrderService {
       dealerCode,
       items: valid,
       deliveryDate,
+      ...(deliveryDate !== null && date?.by === true ? { deliveryBy: true } : {}),
       status: 'open',
       expiresAt: new Date(now.getTime() + DRAFT_TTL_MS),
       orderNo: null,
@@ -301,7 +303,8 @@ export class OrderService {
     const items = draft.items.map((i) => ({ ...i }));
     let deliveryDate = draft.deliveryDate;
     let note: DateNote | undefined;
-    let by = false;
+    // A deadline stays one until another date is said.
+    let by = draft.deliveryBy ?? false;
     const added: ItemRequest[] = [];
     for (const c of changes) {
       if (c.kind === 'date') {
@@ -348,10 +351,14 @@ export class OrderService {
     );
     const valid = this.validateItems(requested, known);
     const expiresAt = new Date(now.getTime() + DRAFT_TTL_MS);
-    if (!(await this.store.updateDraft(draftId, dealerCode, valid, deliveryDate, expiresAt, now))) {
+    if (!(await this.store.updateDraft(draftId, dealerCode, valid, deliveryDate, expiresAt, now, by))) {
       return { kind: 'gone', reason: 'not_found' };
     }
-    const view = await this.evaluate(dealer, { id: draftId, items: valid, deliveryDate, expiresAt }, now);
+    const view = await this.evaluate(
+      dealer,
+      { id: draftId, items: valid, deliveryDate, deliveryBy: by, expiresAt },
+      now,
+    );
     return { kind: 'draft', view: withNote(view, note, by) };
   }
 
@@ -420,6 +427,7 @@ export class OrderService {
       totalFen: view.totalFen,
       discountFen: view.discountFen,
       deliveryDate: view.deliveryDate,
+      ...(view.deliveryBy ? { deliveryBy: true } : {}),
       placedAt: now,
       draftId,
       lines,
@@ -433,6 +441,7 @@ export class OrderService {
       totalFen: view.totalFen,
       discountFen: view.discountFen,
       deliveryDate: view.deliveryDate,
+      ...(view.deliveryBy ? { deliveryBy: true } : {}),
       placedAt: now,
       shippedAt: null,
       cancelledAt: null,

@@ -36,6 +36,8 @@ export interface StoredDraft {
   dealerCode: string;
   items: DraftItem[];
   deliveryDate: string | null;
+  /** The delivery date is a deadline ("月底前"): deliver by it, not on it. */
+  deliveryBy?: boolean;
   status: DraftStatus;
   expiresAt: Date;
   orderNo: string | null;
@@ -66,6 +68,8 @@ export interface OrderRecord {
   /** Promotion discount (满减) on the order. */
   discountFen: number;
   deliveryDate: string | null;
+  /** The delivery date is a deadline ("月底前"). */
+  deliveryBy?: boolean;
   placedAt: Date;
   shippedAt: Date | null;
   cancelledAt: Date | null;
@@ -79,6 +83,7 @@ export interface NewOrder {
   totalFen: number;
   discountFen: number;
   deliveryDate: string | null;
+  deliveryBy?: boolean;
   placedAt: Date;
   draftId: string;
   lines: Array<Omit<OrderLineRecord, 'name' | 'unit'>>;
@@ -106,7 +111,7 @@ export interface OrderStore {
 
   insertDraft(draft: StoredDraft, now: Date): Promise<void>;
   draft(id: string, dealerCode: string): Promise<StoredDraft | null>;
-  /** Rewrites an open draft; false when it is no longer open. */
+  /** Rewrites an open draft (`deliveryBy`: the date is a deadline); false when it is no longer open. */
   updateDraft(
     id: string,
     dealerCode: string,
@@ -114,6 +119,7 @@ export interface OrderStore {
     deliveryDate: string | null,
     expiresAt: Date,
     now: Date,
+    deliveryBy?: boolean,
   ): Promise<boolean>;
   /** Atomically claims an open, unexpired draft for confirmation (open → confirmed); false when it is not. */
   claimDraft(id: string, dealerCode: string, now: Date): Promise<boolean>;

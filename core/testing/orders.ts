@@ -108,10 +108,18 @@ export class InMemoryOrderStore implements OrderStore {
     return d && d.dealerCode === dealerCode ? structuredClone(d) : null;
   }
 
-  async updateDraft(id: string, dealerCode: string, items: DraftItem[], deliveryDate: string | null, expiresAt: Date) {
+  async updateDraft(
+    id: string,
+    dealerCode: string,
+    items: DraftItem[],
+    deliveryDate: string | null,
+    expiresAt: Date,
+    _now: Date,
+    deliveryBy = false,
+  ) {
     const d = this.drafts.get(id);
     if (!d || d.dealerCode !== dealerCode || d.status !== 'open') return false;
-    Object.assign(d, { items: structuredClone(items), deliveryDate, expiresAt });
+    Object.assign(d, { items: structuredClone(items), deliveryDate, deliveryBy, expiresAt });
     return true;
   }
 
@@ -153,6 +161,7 @@ export class InMemoryOrderStore implements OrderStore {
       totalFen: order.totalFen,
       discountFen: order.discountFen,
       deliveryDate: order.deliveryDate,
+      ...(order.deliveryBy ? { deliveryBy: true } : {}),
       placedAt: order.placedAt,
       shippedAt: null,
       cancelledAt: null,

@@ -8,6 +8,7 @@ import * as m0008 from './0008_contact_log.js';
 import * as m0009 from './0009_nlu_misses.js';
 import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
+import * as m0014 from './0014_draft_delivery_by.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0009_nlu_misses': m0009,
   '0011_erp_sync': m0011,
   '0012_console': m0012,
+  '0014_draft_delivery_by': m0014,
 };
 
 export const migrationProvider: MigrationProvider = {

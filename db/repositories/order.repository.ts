@@ -111,6 +111,7 @@ export class KyselyOrderStore implements OrderStore {
         dealer_code: d.dealerCode,
         items: JSON.stringify(d.items),
         delivery_date: d.deliveryDate,
+        delivery_by: d.deliveryBy ?? false,
         status: d.status,
         expires_at: d.expiresAt,
         order_no: d.orderNo,
@@ -138,10 +139,17 @@ export class KyselyOrderStore implements OrderStore {
     deliveryDate: string | null,
     expiresAt: Date,
     now: Date,
+    deliveryBy = false,
   ): Promise<boolean> {
     const r = await this.db
       .updateTable('order_drafts')
-      .set({ items: JSON.stringify(items), delivery_date: deliveryDate, expires_at: expiresAt, updated_at: now })
+      .set({
+        items: JSON.stringify(items),
+        delivery_date: deliveryDate,
+        delivery_by: deliveryBy,
+        expires_at: expiresAt,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('dealer_code', '=', dealerCode)
       .where('status', '=', 'open')
@@ -197,6 +205,7 @@ export class KyselyOrderStore implements OrderStore {
         total_fen: o.totalFen,
         discount_fen: o.discountFen,
         delivery_date: o.deliveryDate,
+        delivery_by: o.deliveryBy ?? false,
         placed_at: o.placedAt,
         source: 'chat',
         draft_id: o.draftId,
@@ -285,6 +294,7 @@ export class KyselyOrderStore implements OrderStore {
         'total_fen',
         'discount_fen',
         'delivery_date',
+        'delivery_by',
         'placed_at',
         'shipped_at',
         'cancelled_at',
@@ -298,6 +308,7 @@ export class KyselyOrderStore implements OrderStore {
     total_fen: number;
     discount_fen: number;
     delivery_date: string | null;
+    delivery_by: boolean;
     placed_at: Date;
     shipped_at: Date | null;
     cancelled_at: Date | null;
@@ -309,6 +320,7 @@ export class KyselyOrderStore implements OrderStore {
       totalFen: r.total_fen,
       discountFen: r.discount_fen,
       deliveryDate: r.delivery_date,
+      ...(r.delivery_by ? { deliveryBy: true } : {}),
       placedAt: r.placed_at,
       shippedAt: r.shipped_at,
       cancelledAt: r.cancelled_at,
@@ -389,6 +401,7 @@ function toStoredDraft(r: Selectable<OrderDraftsTable>): StoredDraft {
     dealerCode: r.dealer_code,
     items,
     deliveryDate: r.delivery_date,
+    ...(r.delivery_by ? { deliveryBy: true } : {}),
     status: r.status,
     expiresAt: r.expires_at,
     orderNo: r.order_no,

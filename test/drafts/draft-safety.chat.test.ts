@@ -142,3 +142,55 @@ describe('placed orders', () => {
     expect(row?.status).toBe('placed');
   });
 });
+
+describe('answers while the bot asks for a quantity', () => {
+  it('"改成三十" sets the quantity it asked for; "算了不要了" drops the order, nothing is drafted', async () => {
+    expect(await one(FX.town, '要N60和T80')).toContain('各要多少');
+    const set = await one(FX.town, '改成三十');
+    expect(set).toContain('窄边框平开窗 N60 × 30套');
+    expect(set).toContain('断桥铝隔热窗 T80 × 30套');
+    expect((await openDraft(FX.town))?.items).toEqual([
+      ['KW-N60', 30],
+      ['KW-T80', 30],
+    ]);
+    await one(FX.town, '取消');
+    const orders = (await chatOrders(FX.town)).length;
+    expect(await one(FX.town, '要N75')).toContain('各要多少');
+    expect(await one(FX.town, '算了不要了')).toContain('没有下单');
+    expect(await openDraft(FX.town)).toBeUndefined();
+    // The question is over: a number now is no answer to it.
+    expect(await one(FX.town, '30')).not.toContain('N75 × 30');
+    expect(await chatOrders(FX.town)).toHaveLength(orders);
+  });
+});
+
+describe('a deadline stays a deadline', () => {
+  it('"月底前" is kept on the draft through later changes and shown in the placed order', async () => {
+    await one(FX.eng, 'A50 20套');
+    expect(await one(FX.eng, '月底前送到就行')).toContain(`送货日期：${dateZh('2026-11-30')}前送到`);
+    // Another change keeps the deadline (it is stored with the draft, not only said in that turn).
+    expect(await one(FX.eng, 'A50 多要五套')).toContain(`送货日期：${dateZh('2026-11-30')}前送到`);
+    const { db } = app.database;
+    const draft = await db
+      .selectFrom('order_drafts')
+      .select(['id', 'delivery_by'])
+      .where('dealer_code', '=', FX.eng)
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow();
+    expect(draft.delivery_by).toBe(true);
+    const placed = await one(FX.eng, '确认');
+    expect(placed).toContain(`送货日期 ${dateZh('2026-11-30')}前送到`);
+    const orderNo = /SO\d{12}/.exec(placed)![0];
+    const row = await db
+      .selectFrom('orders')
+      .select(['delivery_date', 'delivery_by'])
+      .where('order_no', '=', orderNo)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({ delivery_date: '2026-11-30', delivery_by: true });
+    // A day said outright replaces the deadline.
+    await one(FX.eng, 'A50 20套');
+    await one(FX.eng, '月底前送');
+    expect(await one(FX.eng, '改到12月5号送')).toMatch(new RegExp(`送货日期：${dateZh('2026-12-05')}(?!前)`));
+    await one(FX.eng, '取消');
+  });
+});

@@ -38,8 +38,10 @@ describe('corrections relative to the draft', () => {
   it('a product named without a quantity is asked about, never swapped in', async () => {
     await one(FX.core, 'N60 37套');
     expect(await one(FX.core, 'T80')).toContain('要在草稿里加 断桥铝隔热窗 T80 吗？');
-    expect(await one(FX.core, 'N60 两打')).toContain('窄边框平开窗 N60 要改成多少套？');
+    expect(await one(FX.core, 'N60 几十套')).toContain('窄边框平开窗 N60 要改成多少套？');
     expect((await openDraft(FX.core))?.items).toEqual([['KW-N60', 37]]);
+    // A dozen is a number: "两打" is 24 of the product's unit.
+    expect(await one(FX.core, 'N60 两打')).toContain('窄边框平开窗 N60 37套 → 24套');
     await one(FX.core, '取消');
   });
 });
