@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
   dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
   import: async () => (await import('./cli/import.command.js')).importCommand,
+  export: async () => (await import('./cli/export.command.js')).exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -20,6 +20,7 @@ import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.r
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
+import { KyselyExportSource } from '../db/repositories/imports-export.repository.js';
 import { KyselyImportStore } from '../db/repositories/imports.repository.js';
 import { InsightsRepository } from '../db/repositories/insights.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
@@ -187,7 +188,12 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, imports: new KyselyImportStore(h.db), deliverDue });
+      return await fn({
+        services,
+        imports: new KyselyImportStore(h.db),
+        exports: new KyselyExportSource(h.db),
+        deliverDue,
+      });
     } finally {
       await h.close();
     }
