@@ -1128,6 +1128,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['receivable_bill_no', 'text'],
     ['amount_fen', 'int8'],
     ['paid_on', 'date'],
+    ['created_at', 'timestamptz'],
   ]);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms));
   let orderAmountFen = 0;
@@ -1165,7 +1166,9 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         // A part payment (no paidAt) came in halfway through the terms, never after today.
         const paidOn =
           o.paidAt !== null ? shDay(o.paidAt) : shDay(Math.min(nowMs, o.placedAt + (o.dealer.terms / 2) * DAY));
-        payments.add(`PM${o.orderNo.slice(2)}`, o.dealer.code, billNo, paid, paidOn);
+        // Recorded the morning it was paid (never after now): the same seed gives the same rows.
+        const recorded = new Date(Math.min(nowMs, dayStart(paidOn) + 10 * HOUR));
+        payments.add(`PM${o.orderNo.slice(2)}`, o.dealer.code, billNo, paid, paidOn, recorded);
       }
       if (paid < o.total && daysBetween(due, today) > 30) overdueFacts.add(o.dealer.code);
     }
