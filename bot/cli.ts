@@ -18,6 +18,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
   import: async () => (await import('./cli/import.command.js')).importCommand,
   erp: async () => (await import('./cli/erp.command.js')).erpCommand,
+  export: async () => (await import('./cli/export.command.js')).exportCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -31,6 +31,7 @@ import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
 import { ImportService } from '../core/imports/import.service.js';
+import { KyselyExportSource } from '../db/repositories/imports-export.repository.js';
 import { KyselyImportStore } from '../db/repositories/imports.repository.js';
 import { InsightsRepository } from '../db/repositories/insights.repository.js';
 import { KyselyCareContent } from '../db/repositories/content.repository.js';
@@ -270,7 +271,13 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, imports: importStore(h.db), erp: erpSyncService(config, h.db), deliverDue });
+      return await fn({
+        services,
+        imports: importStore(h.db),
+        exports: new KyselyExportSource(h.db),
+        erp: erpSyncService(config, h.db),
+        deliverDue,
+      });
     } finally {
       await h.close();
     }

@@ -112,7 +112,7 @@ const dealers: EntitySpec<DealerRecord> = {
   entity: 'dealers',
   columns: cols(
     ['code', 'name', 'manager_code', ...REGION_COLUMNS, 'partnership_start'],
-    ['tier', 'credit_limit', 'payment_terms_days'],
+    ['tier', 'credit_limit', 'payment_terms_days', 'tags'],
   ),
   refs: ['managers'],
   whole: false,
@@ -127,6 +127,7 @@ const dealers: EntitySpec<DealerRecord> = {
       tier: r.oneOf('tier', TIERS, true),
       creditLimitFen: r.fen('credit_limit', { optional: true }),
       paymentTermsDays: r.int('payment_terms_days', { optional: true }),
+      tags: r.list('tags'),
     });
   },
   key: (d) => d.code,
@@ -142,8 +143,9 @@ const dealers: EntitySpec<DealerRecord> = {
     'tier',
     'creditLimitFen',
     'paymentTermsDays',
+    'tags',
   ],
-  defaults: { tier: 'regular', creditLimitFen: 0, paymentTermsDays: 30 },
+  defaults: { tier: 'regular', creditLimitFen: 0, paymentTermsDays: 30, tags: [] },
 };
 
 const contacts: EntitySpec<ContactRecord> = {
@@ -261,14 +263,20 @@ const prices: EntitySpec<PriceRecord> = {
 
 const hqStock: EntitySpec<HqStockRecord> = {
   entity: 'hq-stock',
-  columns: cols(['sku', 'on_hand'], ['modified_at']),
+  columns: cols(['sku', 'on_hand'], ['modified_at', 'reserved']),
   refs: ['skus'],
   whole: false,
-  parse: (r, refs) => valid(r, { sku: sku(r, refs)!, onHand: r.int('on_hand')!, modifiedAt: r.modifiedAt() }),
+  parse: (r, refs) =>
+    valid(r, {
+      sku: sku(r, refs)!,
+      onHand: r.int('on_hand')!,
+      modifiedAt: r.modifiedAt(),
+      reserved: r.int('reserved', { optional: true }),
+    }),
   key: (s) => s.sku,
   keyColumn: 'sku',
-  compare: ['onHand', 'modifiedAt'],
-  defaults: { modifiedAt: null },
+  compare: ['onHand', 'modifiedAt', 'reserved'],
+  defaults: { modifiedAt: null, reserved: 0 },
   modifiedAt: (s) => s.modifiedAt ?? null,
 };
 

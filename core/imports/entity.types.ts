@@ -38,6 +38,8 @@ export interface DealerRecord {
   tier?: Tier;
   creditLimitFen?: number;
   paymentTermsDays?: number;
+  /** The segment tags (门窗专长 …): re-tiering derives them monthly; a file may carry them (an export does). */
+  tags?: string[];
 }
 
 export interface ContactRecord {
@@ -85,6 +87,8 @@ export interface PriceRecord {
 export interface HqStockRecord {
   sku: string;
   onHand: number;
+  /** Units the chat orders reserve: an ERP file leaves it out (kept); an export carries it so a restore is exact. */
+  reserved?: number;
   /** The source's modified time (ISO); undefined when the row has none. */
   modifiedAt?: string | null;
 }

@@ -3,7 +3,7 @@ import type { RowProblem } from './types.js';
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 // Kingdee and Excel write local (Shanghai) times without an offset; ISO with an offset is accepted as well.
-const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?$/;
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})?$/;
 const INTEGER = /^[+-]?\d+$/;
 const YUAN = /^([+-]?)(\d+)(?:\.(\d*))?$/;
 const TRUE = new Set(['1', 'true', 'yes', 'y', '是', 'TRUE', 'True']);
@@ -21,7 +21,8 @@ export function isDate(s: string): boolean {
 export function parseDateTime(s: string): string | null {
   const m = DATE_TIME.exec(s);
   if (!m || !isDate(m[1]!)) return null;
-  const [, day, hh, mm, ss = '00', zone] = m;
+  // Milliseconds are kept (an export writes them), finer digits dropped: JavaScript instants are milliseconds.
+  const [, day, hh, mm, ss = '00', fraction = '', zone] = m;
   const offset =
     zone === undefined
       ? '+08:00'
@@ -30,7 +31,8 @@ export function parseDateTime(s: string): string | null {
         : zone.includes(':')
           ? zone
           : `${zone.slice(0, 3)}:${zone.slice(3)}`;
-  const t = new Date(`${day}T${hh}:${mm}:${ss}${offset}`);
+  const ms = fraction === '' ? '' : `.${fraction.slice(0, 3).padEnd(3, '0')}`;
+  const t = new Date(`${day}T${hh}:${mm}:${ss}${ms}${offset}`);
   return Number.isNaN(t.getTime()) ? null : t.toISOString();
 }
 

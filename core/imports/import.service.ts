@@ -31,6 +31,9 @@ export interface ImportRequest {
   onProgress?: (rows: number) => void;
 }
 
+/** A valid record of a streamed entity with its line, natural key and the raw cell of its key column. */
+type Keyed = { line: number; rec: object; key: string; value: string };
+
 /** Thrown inside the transaction to undo it (dry run, rejected file). */
 class Rollback extends Error {}
 
@@ -140,10 +143,11 @@ export class ImportService {
     const refs = await loadRefs(w, spec.refs);
     const unitOf = UNITS[req.entity];
     const badUnits = new Set<string>();
-    const seen = new Set<string>();
+    // Whole-file entities are held in memory anyway; streamed ones check duplicates per batch (flush).
+    const seen = spec.whole ? new Set<string>() : null;
     const whole: { line: number; rec: object; unit: string }[] = [];
     const unitOfKey = new Map<string, ImportUnit>();
-    let batch: object[] = [];
+    let batch: Keyed[] = [];
     for await (const item of req.items) {
       if (item.kind === 'header') {
         const missing = spec.columns.filter((c) => c.required && !item.columns.includes(c.name));
@@ -172,25 +176,25 @@ export class ImportService {
       let key = '';
       if (rec) {
         key = spec.key(rec);
-        if (seen.has(key)) reader.fail(spec.keyColumn, reasons.duplicate);
+        if (seen?.has(key)) reader.fail(spec.keyColumn, reasons.duplicate);
       }
       if (!rec || !reader.ok) {
         tally.add(reader.errors);
         if (unit) badUnits.add(unit);
         continue;
       }
-      seen.add(key);
+      seen?.add(key);
       if (spec.whole) whole.push({ line: item.line, rec, unit });
       else {
-        batch.push(rec);
+        batch.push({ line: item.line, rec, key, value: reader.raw(spec.keyColumn) });
         if (batch.length >= IMPORT_BATCH) {
-          await this.write(spec, w, tally, batch, batch);
+          await this.flush(spec, w, tally, batch);
           batch = [];
         }
       }
     }
     if (!spec.whole) {
-      if (batch.length > 0) await this.write(spec, w, tally, batch, batch);
+      if (batch.length > 0) await this.flush(spec, w, tally, batch);
       return;
     }
     const cross = spec.checkAll?.(whole, refs) ?? [];
@@ -206,6 +210,38 @@ export class ImportService {
       }
       kept.push(rec);
     }
+    await this.write(spec, w, tally, kept, kept);
+  }
+
+  /**
+   * Writes one batch of a streamed entity less its duplicates within the file: a key twice in the batch, or a key
+   * an earlier batch had (the writer keeps the keys, so memory stays flat for a 1,000,000-row file). The later
+   * line is the error, the first one stands.
+   */
+  private async flush(spec: AnySpec, w: Writer & ImportWriter, tally: Tally, batch: Keyed[]): Promise<void> {
+    const inBatch = new Set<string>();
+    const duplicate = (b: Keyed): RowProblem => ({
+      line: b.line,
+      column: spec.keyColumn,
+      value: b.value,
+      reason: reasons.duplicate,
+    });
+    const errors: RowProblem[] = [];
+    const fresh: Keyed[] = [];
+    for (const b of batch) {
+      if (inBatch.has(b.key)) errors.push(duplicate(b));
+      else {
+        inBatch.add(b.key);
+        fresh.push(b);
+      }
+    }
+    const earlier = await w.markSeen(fresh.map((b) => b.key));
+    const kept: object[] = [];
+    for (const b of fresh) {
+      if (earlier.has(b.key)) errors.push(duplicate(b));
+      else kept.push(b.rec);
+    }
+    tally.add(errors);
     await this.write(spec, w, tally, kept, kept);
   }
 

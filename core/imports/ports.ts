@@ -42,6 +42,11 @@ export interface ImportWriter {
   references(kind: RefKind): Promise<ReadonlyMap<string, string>>;
   /** The stored records with the natural keys of `records` (same shape, every field defined). */
   load<E extends ImportEntity>(entity: E, records: readonly EntityRecords[E][]): Promise<EntityRecords[E][]>;
+  /**
+   * Records natural keys as seen by this import (kept by the store, so memory does not grow with the file) and
+   * returns those an earlier batch of the same import already had: duplicates within the file.
+   */
+  markSeen(keys: readonly string[]): Promise<Set<string>>;
   /** Writes the changes (≤ 1,000 rows per statement); returns how many stored rows a unit replace removed. */
   apply<E extends ImportEntity>(entity: E, changes: ImportChanges<EntityRecords[E]>): Promise<{ removed: number }>;
 }
@@ -65,4 +70,13 @@ export interface ImportStore {
   listRuns(limit: number, beforeId?: number): Promise<ImportRunSummary[]>;
   /** The stored (capped) errors of a run; null when there is no such run. */
   runErrors(id: number): Promise<RowError[] | null>;
+}
+
+/**
+ * What an export reads: every stored record of an entity in its import shape (every field defined), streamed in
+ * natural-key order a page at a time. Data stored without the entity's natural key (no such rows are created today)
+ * is left out.
+ */
+export interface ExportSource {
+  records<E extends ImportEntity>(entity: E): AsyncIterable<EntityRecords[E]>;
 }

@@ -1,4 +1,4 @@
-import { type Kysely, type RawBuilder, sql } from 'kysely';
+import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
 import { shanghaiDate, shanghaiMidnight } from '../../core/common/time.js';
 import type {
   ContactRecord,
@@ -90,9 +90,150 @@ async function upsertRegions(db: Kysely<Database>, recs: readonly (DealerRecord 
   );
 }
 
+// --- stored rows as import records (what an import compares with, and what an export writes) ---------------------
+
+export const toManagerRecord = (m: Selectable<Database['managers']>): ManagerRecord => ({
+  code: m.code,
+  name: m.name,
+  role: m.role,
+  regionalCode: m.regional_code,
+  province: m.province,
+  wecomUserid: m.wecom_userid,
+  phone: m.phone,
+  alertChatId: m.alert_chat_id,
+});
+
+export const dealerRows = (db: Kysely<Database>) =>
+  db
+    .selectFrom('dealers as d')
+    .innerJoin('regions as r', 'r.id', 'd.region_id')
+    .select(['d.code', 'd.name', 'd.manager_code', 'r.province', 'r.city', 'r.county', 'r.market_level'])
+    .select(['d.partnership_start', 'd.tier', 'd.credit_limit_fen', 'd.payment_terms_days', 'd.tags']);
+
+export const toDealerRecord = (d: Awaited<ReturnType<ReturnType<typeof dealerRows>['execute']>>[number]) =>
+  ({
+    code: d.code,
+    name: d.name,
+    managerCode: d.manager_code,
+    province: d.province,
+    city: d.city,
+    county: d.county,
+    marketLevel: d.market_level,
+    partnershipStart: d.partnership_start,
+    tier: d.tier,
+    creditLimitFen: d.credit_limit_fen,
+    paymentTermsDays: d.payment_terms_days,
+    tags: d.tags,
+  }) satisfies DealerRecord;
+
+export const storeRows = (db: Kysely<Database>) =>
+  db
+    .selectFrom('stores as s')
+    .innerJoin('regions as r', 'r.id', 's.region_id')
+    .select(['s.code', 's.dealer_code', 's.name', 's.type', 'r.province', 'r.city', 'r.county', 'r.market_level'])
+    .select(['s.opened_on', 's.active']);
+
+export const toStoreRecord = (s: Awaited<ReturnType<ReturnType<typeof storeRows>['execute']>>[number]) =>
+  ({
+    code: s.code!,
+    dealerCode: s.dealer_code,
+    name: s.name,
+    type: s.type,
+    province: s.province,
+    city: s.city,
+    county: s.county,
+    marketLevel: s.market_level,
+    openedOn: s.opened_on,
+    active: s.active,
+  }) satisfies StoreRecord;
+
+export const toProductRecord = (p: Selectable<Database['products']>): ProductRecord => ({
+  sku: p.sku,
+  name: p.name,
+  category: p.category,
+  series: p.series,
+  unit: p.unit,
+  listPriceFen: p.list_price_fen,
+  moq: p.moq,
+  orderMultiple: p.order_multiple,
+  leadTimeDays: p.lead_time_days,
+  aliases: p.aliases,
+  tags: p.tags,
+  active: p.active,
+});
+
+export const toHqStockRecord = (
+  s: Pick<Selectable<Database['hq_stock']>, 'sku' | 'on_hand' | 'reserved' | 'source_modified_at'>,
+): HqStockRecord => ({ sku: s.sku, onHand: s.on_hand, reserved: s.reserved, modifiedAt: iso(s.source_modified_at) });
+
+export const orderLineRows = (db: Kysely<Database>) =>
+  db
+    .selectFrom('orders as o')
+    .innerJoin('order_lines as l', 'l.order_no', 'o.order_no')
+    .select(['o.erp_bill_id', 'l.erp_entry_id', 'l.line_no', 'o.erp_bill_no', 'o.order_no', 'o.dealer_code'])
+    .select(['o.status', 'o.placed_at', 'o.delivery_date', 'l.sku', 'l.qty', 'l.unit_price_fen'])
+    .select('o.source_modified_at');
+
+/** An order line; an order that did not come from the ERP is its own bill (bill id = SO number, entry = line). */
+export const toOrderLineRecord = (
+  r: Awaited<ReturnType<ReturnType<typeof orderLineRows>['execute']>>[number],
+): OrderLineRecord => ({
+  billId: r.erp_bill_id ?? r.order_no,
+  entryId: r.erp_entry_id ?? String(r.line_no),
+  billNo: r.erp_bill_no,
+  orderNo: r.order_no,
+  dealerCode: r.dealer_code,
+  status: r.status,
+  placedAt: r.placed_at.toISOString(),
+  deliveryDate: r.delivery_date,
+  sku: r.sku,
+  qty: r.qty,
+  unitPriceFen: r.unit_price_fen,
+  modifiedAt: iso(r.source_modified_at),
+});
+
+export const toReceivableRecord = (
+  r: Pick<
+    Selectable<Database['receivables']>,
+    'bill_no' | 'dealer_code' | 'order_no' | 'amount_fen' | 'due_date' | 'created_at' | 'source_modified_at'
+  >,
+): ReceivableRecord => ({
+  billNo: r.bill_no!,
+  dealerCode: r.dealer_code,
+  orderNo: r.order_no,
+  amountFen: r.amount_fen,
+  dueDate: r.due_date,
+  billDate: shanghaiDate(r.created_at),
+  modifiedAt: iso(r.source_modified_at),
+});
+
+export const toPaymentRecord = (p: Selectable<Database['payments']>): PaymentRecord => ({
+  paymentNo: p.payment_no,
+  dealerCode: p.dealer_code,
+  receivableNo: p.receivable_bill_no,
+  amountFen: p.amount_fen,
+  paidOn: p.paid_on,
+  modifiedAt: iso(p.source_modified_at),
+});
+
 /** The ImportWriter of one transaction. */
 class KyselyImportWriter implements ImportWriter {
+  private seenTable = false;
+
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** The keys live in a temporary table of the import's transaction (gone at commit or rollback), not in memory. */
+  async markSeen(keys: readonly string[]): Promise<Set<string>> {
+    if (keys.length === 0) return new Set();
+    if (!this.seenTable) {
+      await sql`create temp table import_seen_keys (key text primary key) on commit drop`.execute(this.db);
+      this.seenTable = true;
+    }
+    const { rows } = await sql<{ key: string }>`insert into import_seen_keys
+      select unnest(${keys}::text[]) on conflict do nothing returning key`.execute(this.db);
+    const added = new Set(rows.map((r) => r.key));
+    return new Set(keys.filter((k) => !added.has(k)));
+  }
 
   async references(kind: RefKind): Promise<ReadonlyMap<string, string>> {
     const db = this.db;
@@ -183,16 +324,7 @@ class KyselyImportWriter implements ImportWriter {
         recs.map((r) => r.code),
       )
       .execute();
-    return rows.map((m) => ({
-      code: m.code,
-      name: m.name,
-      role: m.role,
-      regionalCode: m.regional_code,
-      province: m.province,
-      wecomUserid: m.wecom_userid,
-      phone: m.phone,
-      alertChatId: m.alert_chat_id,
-    }));
+    return rows.map(toManagerRecord);
   }
 
   private async applyManagers(c: ImportChanges<ManagerRecord>): Promise<undefined> {
@@ -228,41 +360,14 @@ class KyselyImportWriter implements ImportWriter {
 
   private async loadDealers(recs: readonly DealerRecord[]): Promise<DealerRecord[]> {
     if (recs.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('dealers as d')
-      .innerJoin('regions as r', 'r.id', 'd.region_id')
-      .select([
-        'd.code',
-        'd.name',
-        'd.manager_code',
-        'r.province',
-        'r.city',
-        'r.county',
-        'r.market_level',
-        'd.partnership_start',
-        'd.tier',
-        'd.credit_limit_fen',
-        'd.payment_terms_days',
-      ])
+    const rows = await dealerRows(this.db)
       .where(
         'd.code',
         'in',
         recs.map((r) => r.code),
       )
       .execute();
-    return rows.map((d) => ({
-      code: d.code,
-      name: d.name,
-      managerCode: d.manager_code,
-      province: d.province,
-      city: d.city,
-      county: d.county,
-      marketLevel: d.market_level,
-      partnershipStart: d.partnership_start,
-      tier: d.tier,
-      creditLimitFen: d.credit_limit_fen,
-      paymentTermsDays: d.payment_terms_days,
-    }));
+    return rows.map(toDealerRecord);
   }
 
   private async applyDealers(c: ImportChanges<DealerRecord>): Promise<undefined> {
@@ -280,6 +385,8 @@ class KyselyImportWriter implements ImportWriter {
       ['tier', 'text'],
       ['credit_limit_fen', 'int8'],
       ['payment_terms_days', 'int4'],
+      // text[] would be flattened by unnest: '|'-joined, as the file writes them.
+      ['tags', 'text'],
     ];
     for (const batch of chunks(recs)) {
       const rows = batch.map((d) => [
@@ -293,16 +400,18 @@ class KyselyImportWriter implements ImportWriter {
         d.tier,
         d.creditLimitFen,
         d.paymentTermsDays,
+        d.tags!.join('|'),
       ]);
-      await sql`insert into dealers (code, name, manager_code, region_id, partnership_start, tier, credit_limit_fen, payment_terms_days)
-        select k.code, k.name, k.manager_code, r.id, k.partnership_start, k.tier, k.credit_limit_fen, k.payment_terms_days
+      await sql`insert into dealers (code, name, manager_code, region_id, partnership_start, tier, credit_limit_fen,
+          payment_terms_days, tags)
+        select k.code, k.name, k.manager_code, r.id, k.partnership_start, k.tier, k.credit_limit_fen,
+          k.payment_terms_days, coalesce(string_to_array(nullif(k.tags, ''), '|'), '{}')
         from ${unnest('k', columns, rows)}
         join regions r on r.province = k.province and r.city = k.city and r.county = k.county
         on conflict (code) do update set name = excluded.name, manager_code = excluded.manager_code,
           region_id = excluded.region_id, partnership_start = excluded.partnership_start, tier = excluded.tier,
-          credit_limit_fen = excluded.credit_limit_fen, payment_terms_days = excluded.payment_terms_days`.execute(
-        this.db,
-      );
+          credit_limit_fen = excluded.credit_limit_fen, payment_terms_days = excluded.payment_terms_days,
+          tags = excluded.tags`.execute(this.db);
     }
     return undefined;
   }
@@ -358,29 +467,14 @@ class KyselyImportWriter implements ImportWriter {
 
   private async loadStores(recs: readonly StoreRecord[]): Promise<StoreRecord[]> {
     if (recs.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('stores as s')
-      .innerJoin('regions as r', 'r.id', 's.region_id')
-      .select(['s.code', 's.dealer_code', 's.name', 's.type', 'r.province', 'r.city', 'r.county', 'r.market_level'])
-      .select(['s.opened_on', 's.active'])
+    const rows = await storeRows(this.db)
       .where(
         's.code',
         'in',
         recs.map((r) => r.code),
       )
       .execute();
-    return rows.map((s) => ({
-      code: s.code!,
-      dealerCode: s.dealer_code,
-      name: s.name,
-      type: s.type,
-      province: s.province,
-      city: s.city,
-      county: s.county,
-      marketLevel: s.market_level,
-      openedOn: s.opened_on,
-      active: s.active,
-    }));
+    return rows.map(toStoreRecord);
   }
 
   private async applyStores(c: ImportChanges<StoreRecord>): Promise<undefined> {
@@ -435,20 +529,7 @@ class KyselyImportWriter implements ImportWriter {
         recs.map((r) => r.sku),
       )
       .execute();
-    return rows.map((p) => ({
-      sku: p.sku,
-      name: p.name,
-      category: p.category,
-      series: p.series,
-      unit: p.unit,
-      listPriceFen: p.list_price_fen,
-      moq: p.moq,
-      orderMultiple: p.order_multiple,
-      leadTimeDays: p.lead_time_days,
-      aliases: p.aliases,
-      tags: p.tags,
-      active: p.active,
-    }));
+    return rows.map(toProductRecord);
   }
 
   private async applyProducts(c: ImportChanges<ProductRecord>): Promise<undefined> {
@@ -529,27 +610,28 @@ class KyselyImportWriter implements ImportWriter {
     if (recs.length === 0) return [];
     const rows = await this.db
       .selectFrom('hq_stock')
-      .select(['sku', 'on_hand', 'source_modified_at'])
+      .select(['sku', 'on_hand', 'reserved', 'source_modified_at'])
       .where(
         'sku',
         'in',
         recs.map((r) => r.sku),
       )
       .execute();
-    return rows.map((s) => ({ sku: s.sku, onHand: s.on_hand, modifiedAt: iso(s.source_modified_at) }));
+    return rows.map(toHqStockRecord);
   }
 
   private async applyHqStock(c: ImportChanges<HqStockRecord>): Promise<undefined> {
     const columns: Column[] = [
       ['sku', 'text'],
       ['on_hand', 'int4'],
+      ['reserved', 'int4'],
       ['source_modified_at', 'timestamptz'],
     ];
     for (const batch of chunks([...c.inserts, ...c.updates])) {
-      const rows = batch.map((s) => [s.sku, s.onHand, s.modifiedAt]);
-      await sql`insert into hq_stock (sku, on_hand, source_modified_at, updated_at)
-        select k.sku, k.on_hand, k.source_modified_at, now() from ${unnest('k', columns, rows)}
-        on conflict (sku) do update set on_hand = excluded.on_hand,
+      const rows = batch.map((s) => [s.sku, s.onHand, s.reserved, s.modifiedAt]);
+      await sql`insert into hq_stock (sku, on_hand, reserved, source_modified_at, updated_at)
+        select k.sku, k.on_hand, k.reserved, k.source_modified_at, now() from ${unnest('k', columns, rows)}
+        on conflict (sku) do update set on_hand = excluded.on_hand, reserved = excluded.reserved,
           source_modified_at = excluded.source_modified_at, updated_at = now()`.execute(this.db);
     }
     return undefined;
@@ -730,30 +812,11 @@ class KyselyImportWriter implements ImportWriter {
     if (recs.length === 0) return [];
     const out: OrderLineRecord[] = [];
     for (const batch of chunks([...new Set(recs.map((r) => r.billId))])) {
-      const rows = await this.db
-        .selectFrom('orders as o')
-        .innerJoin('order_lines as l', 'l.order_no', 'o.order_no')
-        .select(['o.erp_bill_id', 'l.erp_entry_id', 'o.erp_bill_no', 'o.order_no', 'o.dealer_code', 'o.status'])
-        .select(['o.placed_at', 'o.delivery_date', 'l.sku', 'l.qty', 'l.unit_price_fen', 'o.source_modified_at'])
+      const rows = await orderLineRows(this.db)
         .where('o.erp_bill_id', 'in', batch)
         .where('l.erp_entry_id', 'is not', null)
         .execute();
-      for (const r of rows) {
-        out.push({
-          billId: r.erp_bill_id!,
-          entryId: r.erp_entry_id!,
-          billNo: r.erp_bill_no,
-          orderNo: r.order_no,
-          dealerCode: r.dealer_code,
-          status: r.status,
-          placedAt: r.placed_at.toISOString(),
-          deliveryDate: r.delivery_date,
-          sku: r.sku,
-          qty: r.qty,
-          unitPriceFen: r.unit_price_fen,
-          modifiedAt: iso(r.source_modified_at),
-        });
-      }
+      out.push(...rows.map(toOrderLineRecord));
     }
     return out;
   }
@@ -807,6 +870,24 @@ class KyselyImportWriter implements ImportWriter {
         .executeTakeFirstOrThrow();
       const first = last_seq - dayBills.length + 1;
       for (const [i, id] of dayBills.entries()) orderNoOf.set(id, formatOrderNo(day, first + i));
+    }
+    // A number the file names (a chat order the ERP took over, an export restored) is taken: its day's sequence
+    // moves past it, so the next chat order of that day never collides with it.
+    const taken = [...orderNoOf.values()].map((no) => [
+      `${no.slice(2, 6)}-${no.slice(6, 8)}-${no.slice(8, 10)}`,
+      Number(no.slice(10)),
+    ]);
+    for (const batch of chunks(taken)) {
+      await sql`insert into order_sequences (day, last_seq)
+        select k.day, max(k.seq) from ${unnest(
+          'k',
+          [
+            ['day', 'date'],
+            ['seq', 'int4'],
+          ],
+          batch,
+        )} group by k.day
+        on conflict (day) do update set last_seq = greatest(order_sequences.last_seq, excluded.last_seq)`.execute(db);
     }
     // Headers; a status reached for the first time is stamped with the source's modified time.
     const headers = [...bills.entries()].map(([id, { head }]) => [
@@ -934,15 +1015,7 @@ class KyselyImportWriter implements ImportWriter {
         recs.map((r) => r.billNo),
       )
       .execute();
-    return rows.map((r) => ({
-      billNo: r.bill_no!,
-      dealerCode: r.dealer_code,
-      orderNo: r.order_no,
-      amountFen: r.amount_fen,
-      dueDate: r.due_date,
-      billDate: shanghaiDate(r.created_at),
-      modifiedAt: iso(r.source_modified_at),
-    }));
+    return rows.map(toReceivableRecord);
   }
 
   private async applyReceivables(c: ImportChanges<ReceivableRecord>): Promise<undefined> {
@@ -987,14 +1060,7 @@ class KyselyImportWriter implements ImportWriter {
         recs.map((r) => r.paymentNo),
       )
       .execute();
-    return rows.map((p) => ({
-      paymentNo: p.payment_no,
-      dealerCode: p.dealer_code,
-      receivableNo: p.receivable_bill_no,
-      amountFen: p.amount_fen,
-      paidOn: p.paid_on,
-      modifiedAt: iso(p.source_modified_at),
-    }));
+    return rows.map(toPaymentRecord);
   }
 
   /** Payments, then paid_fen of every receivable a payment was or now is applied to. */

@@ -1128,12 +1128,22 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['unit_price_fen', 'int8'],
     ['amount_fen', 'int8'],
   ]);
+  // Receivables and payments carry the ERP's bill numbers, as an import (or an export of the demo) has them.
   const receivables = new TableRows('receivables', [
+    ['bill_no', 'text'],
     ['dealer_code', 'text'],
     ['order_no', 'text'],
     ['amount_fen', 'int8'],
     ['paid_fen', 'int8'],
     ['due_date', 'date'],
+    ['created_at', 'timestamptz'],
+  ]);
+  const payments = new TableRows('payments', [
+    ['payment_no', 'text'],
+    ['dealer_code', 'text'],
+    ['receivable_bill_no', 'text'],
+    ['amount_fen', 'int8'],
+    ['paid_on', 'date'],
     ['created_at', 'timestamptz'],
   ]);
   const iso = (ms: number | null) => (ms === null ? null : new Date(ms));
@@ -1166,7 +1176,16 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       if (paid === 0 && rngMoney.chance(overdueOrders.has(o) ? 0.3 : 0.2)) {
         paid = Math.round((o.total * rngMoney.float(0.2, 0.7)) / 10_000) * 10_000;
       }
-      receivables.add(o.dealer.code, o.orderNo, o.total, paid, due, iso(o.placedAt));
+      const billNo = `AR${o.orderNo.slice(2)}`;
+      receivables.add(billNo, o.dealer.code, o.orderNo, o.total, paid, due, iso(o.placedAt));
+      if (paid > 0) {
+        // A part payment (no paidAt) came in halfway through the terms, never after today.
+        const paidOn =
+          o.paidAt !== null ? shDay(o.paidAt) : shDay(Math.min(nowMs, o.placedAt + (o.dealer.terms / 2) * DAY));
+        // Recorded the morning it was paid (never after now): the same seed gives the same rows.
+        const recorded = new Date(Math.min(nowMs, dayStart(paidOn) + 10 * HOUR));
+        payments.add(`PM${o.orderNo.slice(2)}`, o.dealer.code, billNo, paid, paidOn, recorded);
+      }
       if (paid < o.total && daysBetween(due, today) > 30) overdueFacts.add(o.dealer.code);
     }
   }
@@ -1199,6 +1218,18 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['sku', 'text'],
     ['day', 'date'],
     ['qty', 'int4'],
+  ]);
+  // Store-level POS: each day's units of a product sold in one of the dealer's stores at list price, so the
+  // dealer's sell-through is the sum over its stores, as after a POS import. Its own generator: the other streams
+  // (and every fact derived from them) stay as they were.
+  const rngPos = new Prng((seed ^ 0x5eed_9051) >>> 0);
+  const storeSales = new TableRows('store_sales', [
+    ['store_code', 'text'],
+    ['dealer_code', 'text'],
+    ['sku', 'text'],
+    ['day', 'date'],
+    ['qty', 'int4'],
+    ['amount_fen', 'int8'],
   ]);
   const inventory = new TableRows('dealer_inventory', [
     ['dealer_code', 'text'],
@@ -1237,7 +1268,11 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         const qty = rngSell.poisson(rate * f);
         if (daysAgo < 28) last28 += qty;
         else if (daysAgo < 56) prev28 += qty;
-        if (qty > 0) sellThrough.add(d.code, sku, day, qty);
+        if (qty > 0) {
+          sellThrough.add(d.code, sku, day, qty);
+          const store = storeCode(d.code, rngPos.int(1, d.stores.length));
+          storeSales.add(store, d.code, sku, day, qty, qty * productBySku.get(sku)!.listPriceFen);
+        }
       });
       rates.push({ sku, last28, prev28 });
     }
@@ -1410,7 +1445,9 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       orderLines,
       orderSequences,
       receivables,
+      payments,
       sellThrough,
+      storeSales,
       inventory,
       policies,
       cases,

@@ -8,7 +8,7 @@ import { useDraftChat } from './draft.helpers.js';
 /** Issue 12's draft-safety defects, each replayed through the sandbox: a draft changes only on an explicit change. */
 const TODAY = shanghaiDate(TEST_NOW);
 const TOMORROW = addDays(TODAY, 1);
-const { one, openDraft, chatOrders } = useDraftChat();
+const { one, openDraft, chatOrders, app } = useDraftChat();
 
 describe('a question while a draft waits is answered and the draft stays', () => {
   it('"那个T80呢" answers about T80 and never swaps N60×37 for T80×37', async () => {
@@ -170,7 +170,7 @@ describe('a deadline stays a deadline', () => {
     expect(await one(FX.eng, '月底前送到就行')).toContain(`送货日期：${dateZh('2026-11-30')}前送到`);
     // Another change keeps the deadline (it is stored with the draft, not only said in that turn).
     expect(await one(FX.eng, 'A50 多要五套')).toContain(`送货日期：${dateZh('2026-11-30')}前送到`);
-    const { db } = app.database;
+    const { db } = app().database;
     const draft = await db
       .selectFrom('order_drafts')
       .select(['id', 'delivery_by'])

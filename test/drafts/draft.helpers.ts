@@ -44,5 +44,5 @@ export function useDraftChat() {
   afterAll(async () => {
     await app?.close();
   });
-  return draftChat(() => app!);
+  return { ...draftChat(() => app!), app: () => app! };
 }

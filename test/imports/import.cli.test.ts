@@ -153,6 +153,30 @@ describe('npm run cli -- import (examples into an empty database, then every rul
     expect(await count('store_sales')).toBe(before + 1);
   });
 
+  it('a key seen batches earlier is still a duplicate, named by its line; --partial keeps the first', async () => {
+    // 2,400 distinct rows (2 stores × 3 SKUs × 400 days, more than two write batches), then line 2 again.
+    const rows: string[] = [];
+    for (let d = 0; d < 400; d++) {
+      const day = new Date(Date.UTC(2024, 0, 1) + d * 86_400_000).toISOString().slice(0, 10);
+      for (const store of ['D9001-S01', 'D9001-S02'])
+        for (const sku of ['KW-N60', 'KD-B45', 'KC-L01']) rows.push(`${day},${store},${sku},1,10`);
+    }
+    const path = file('many-pos.csv', ['date,store_code,sku,qty,amount', ...rows, rows[0]!, rows[1500]!].join('\n'));
+    const before = await count('store_sales');
+    const r = await cli('pos', path);
+    expect(r.code).toBe(1);
+    expect(r.json.errors).toEqual([
+      { line: 2402, column: 'store_code', value: 'D9001-S01', reason: '文件内重复' },
+      { line: 2403, column: 'store_code', value: 'D9001-S01', reason: '文件内重复' },
+    ]);
+    expect(await count('store_sales')).toBe(before);
+    const partial = await cli('pos', path, '--partial');
+    expect([partial.code, partial.json.rows, partial.json.inserted, partial.json.errors.length]).toEqual([
+      0, 2402, 2400, 2,
+    ]);
+    expect(await count('store_sales')).toBe(before + 2400);
+  }, 120_000);
+
   it('--dry-run prints the counts and changes nothing', async () => {
     const path = file(
       'dry-stock.csv',
