@@ -6,6 +6,7 @@ import type { UnitOfWork } from '../core/messaging/ports.js';
 import { DirectoryService } from '../core/accounts/directory.service.js';
 import { StatementService } from '../core/accounts/statement.service.js';
 import { TierService } from '../core/accounts/tier.service.js';
+import { ImportService } from '../core/imports/import.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
 import { TrendsService } from '../core/insights/trends.service.js';
@@ -141,6 +142,15 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
   });
 }
 
+/**
+ * Imports into `db` (the CLI today, the admin API alike): every row and what is derived from it in SQL (dealer stock,
+ * sell-through, paid amounts) commit together, so the chat's stock, replenishment and rebate answers read them at
+ * once.
+ */
+export function importService(db: Kysely<Database>, opts: { now?: () => Date } = {}): ImportService {
+  return new ImportService(new KyselyImportStore(db), opts.now);
+}
+
 /** Where job runs claim their slots (one run per job and slot across instances). */
 export function jobRuns(db: Kysely<Database>): JobRunStore {
   return new JobRunsRepository(db);
@@ -187,7 +197,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         for (let n = await dispatcher.runOnce(); n > 0; n = await dispatcher.runOnce()) delivered += n;
         return delivered;
       };
-      return await fn({ services, imports: new KyselyImportStore(h.db), deliverDue });
+      return await fn({ services, imports: new KyselyImportStore(h.db), importer: importService(h.db), deliverDue });
     } finally {
       await h.close();
     }

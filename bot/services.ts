@@ -3,6 +3,7 @@ import type { StatementService } from '../core/accounts/statement.service.js';
 import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
+import type { ImportService } from '../core/imports/import.service.js';
 import type { ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
@@ -64,6 +65,8 @@ export interface CliServices {
   services: Services;
   /** Where imports go; it opens its own transaction per import, so it is bound to the database, never a turn. */
   imports: ImportStore;
+  /** Runs imports into that store; each commit recomputes the dealers it touched (bot/composition.ts). */
+  importer: ImportService;
   /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */
   deliverDue(): Promise<number>;
 }

@@ -3,7 +3,8 @@ import { SPECS, UNITS } from './entities.js';
 import { RowReader } from './fields.js';
 import { reasons } from './messages.js';
 import { decide } from './plan.js';
-import type { ImportStore, ImportWriter } from './ports.js';
+import type { ImportCommitListener, ImportStore, ImportWriter } from './ports.js';
+import { TouchedDealerSet } from './touched.js';
 import {
   type ImportCounts,
   type ImportEntity,
@@ -44,8 +45,14 @@ class Tally {
   readonly counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, removed: 0 };
   readonly errors: RowError[] = [];
   errorCount = 0;
+  readonly touched: TouchedDealerSet;
 
-  constructor(readonly mode: ImportMode) {}
+  constructor(
+    readonly mode: ImportMode,
+    entity: ImportEntity,
+  ) {
+    this.touched = new TouchedDealerSet(entity);
+  }
 
   add(errors: readonly RowError[]): void {
     for (const e of errors) {
@@ -75,6 +82,8 @@ export class ImportService {
   constructor(
     private readonly store: ImportStore,
     private readonly now: () => Date = () => new Date(),
+    /** Told after a commit that wrote rows (composition: recompute the touched dealers' anomalies). */
+    private readonly afterCommit?: ImportCommitListener,
   ) {}
 
   async run(req: ImportRequest): Promise<ImportResult> {
@@ -87,7 +96,7 @@ export class ImportService {
       mode: req.mode,
       startedAt: this.now(),
     });
-    const tally = new Tally(req.mode);
+    const tally = new Tally(req.mode, req.entity);
     let status: ImportStatus;
     try {
       await this.store.transaction(async (w) => {
@@ -113,7 +122,24 @@ export class ImportService {
     const at = (e: RowError) => position.get(e.column) ?? spec.columns.length;
     tally.errors.sort((a, b) => a.line - b.line || at(a) - at(b));
     await this.finish(runId, status, tally, counts);
-    return { runId, entity: req.entity, status, ...counts, errors: tally.errors, errorCount: tally.errorCount };
+    const result: ImportResult = {
+      runId,
+      entity: req.entity,
+      status,
+      ...counts,
+      errors: tally.errors,
+      errorCount: tally.errorCount,
+    };
+    if ((status === 'applied' || status === 'partial') && this.afterCommit && !tally.touched.empty) {
+      // The rows are committed whatever happens here; a failed follow-up is reported, and the daily job catches up.
+      try {
+        await this.afterCommit({ runId, entity: req.entity, dealers: tally.touched.value, at: this.now() });
+        result.afterCommit = 'done';
+      } catch {
+        result.afterCommit = 'failed';
+      }
+    }
+    return result;
   }
 
   private finish(id: number, status: ImportStatus, tally: Tally, counts = tally.counts) {
@@ -217,6 +243,9 @@ export class ImportService {
     }
     const { removed } = await w.apply(spec.entity, { inserts, updates, all });
     tally.counts.removed += removed;
+    tally.touched.add(inserts);
+    tally.touched.add(updates);
+    if (removed > 0) tally.touched.add(all);
   }
 }
 
