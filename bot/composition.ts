@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AnomalyService } from '../core/care/anomaly.service.js';
 import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
@@ -17,6 +18,7 @@ import { PolicyService } from '../core/policies/policy.service.js';
 import type { JobRunStore } from '../core/scheduling/ports.js';
 import { StockService } from '../core/stock/stock.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { AnomalyRepository } from '../db/repositories/anomalies.repository.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
@@ -41,6 +43,7 @@ import { kyselyUnitOfWork } from '../db/repositories/unit-of-work.js';
 import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
+import { anomalyNotices } from './replies/anomaly.replies.js';
 import { needNotices } from './replies/needs.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
@@ -127,6 +130,7 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
     const queue = new OutboxPushQueue(pipelineStores(tx));
     return {
       care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
+      anomalies: anomalyService(tx),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
       outboxRetention: new OutboxRetentionRepository(tx),
       // Built on use: only the SLA job needs it.
@@ -147,8 +151,26 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
  * sell-through, paid amounts) commit together, so the chat's stock, replenishment and rebate answers read them at
  * once.
  */
-export function importService(db: Kysely<Database>, opts: { now?: () => Date } = {}): ImportService {
-  return new ImportService(new KyselyImportStore(db), opts.now);
+export function importService(
+  db: Kysely<Database>,
+  opts: { now?: () => Date; outboxQueued?: () => void } = {},
+): ImportService {
+  // After the commit, the touched dealers' anomalies are brought up to date in one transaction of their own (its
+  // notices and the lifecycle rows commit together); the daily job covers everyone.
+  const refresh = kyselyUnitOfWork(db, anomalyService);
+  return new ImportService(new KyselyImportStore(db), opts.now, async ({ dealers, at }) => {
+    const r = await refresh.transaction((s) => s.refresh(dealers.kind === 'all' ? 'all' : [...dealers.codes], at));
+    if (r.queued > 0) opts.outboxQueued?.();
+  });
+}
+
+/** The anomaly lifecycle on one transaction: its notices go to that transaction's outbox. */
+function anomalyService(tx: Kysely<Database>): AnomalyService {
+  return new AnomalyService({
+    store: new AnomalyRepository(tx),
+    queue: new OutboxPushQueue(pipelineStores(tx)),
+    notices: anomalyNotices,
+  });
 }
 
 /** Where job runs claim their slots (one run per job and slot across instances). */

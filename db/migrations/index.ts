@@ -6,6 +6,7 @@ import * as m0004 from './0004_care_deliveries.js';
 import * as m0007 from './0007_imports.js';
 import * as m0008 from './0008_contact_log.js';
 import * as m0009 from './0009_nlu_misses.js';
+import * as m0010 from './0010_dealer_anomalies.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '0007_imports': m0007,
   '0008_contact_log': m0008,
   '0009_nlu_misses': m0009,
+  '0010_dealer_anomalies': m0010,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -74,6 +74,7 @@ export async function insertRows(db: Kysely<Database>, rows: TableRows, onBatch:
 
 /** Every table the demo seed (or the running app) fills; the migrations table is never among them. */
 export const DATA_TABLES = [
+  'dealer_anomalies',
   'import_runs',
   'payments',
   'store_sales',

@@ -94,3 +94,98 @@ describe('an import reaches the dealer within 60 s of its commit', () => {
     expect(clock.getTime() - committed).toBeLessThan(60_000);
   });
 });
+
+describe('the anomaly feed follows each import of the touched dealers', () => {
+  const anomalyNotices = async (to: string) =>
+    (await app.outbox(to)).filter((m) => m.kind === 'anomaly.opened' || m.kind === 'anomaly.opened.manager');
+  const openOf = async (dealer: string) =>
+    (
+      await app.database.db
+        .selectFrom('dealer_anomalies')
+        .select(['kind', 'subject'])
+        .where('dealer_code', '=', dealer)
+        .where('closed_at', 'is', null)
+        .orderBy('kind')
+        .execute()
+    ).map((a) => `${a.kind} ${a.subject}`);
+
+  it('the first imports opened what the data shows, told the dealers and their manager once', async () => {
+    expect(await openOf('D9001')).toEqual(['overstock KD-B45']);
+    expect(await openOf('D9002')).toEqual(['overdue_payment AR2026100007', 'overstock KW-N60']);
+    const toD9001 = await anomalyNotices('D9001');
+    expect(toD9001).toHaveLength(1);
+    expect(toD9001[0]!.body).toContain('库存积压：静音木门 B45 库存12樘');
+    // D9002: the stock import opened the overstock, the receivables import then the overdue bill — one notice each.
+    const toD9002 = await anomalyNotices('D9002');
+    expect(toD9002).toHaveLength(2);
+    expect(toD9002[0]!.body).toContain('库存积压：窄边框平开窗 N60 库存9套');
+    // Told at the receivables import (¥18,000 open); the payments import after it (¥5,000) changed no notice.
+    expect(toD9002[1]!.body).toContain('货款逾期：AR2026100007 未付¥18,000，10月31日到期，已逾期26天');
+    const toManager = await anomalyNotices('M902');
+    expect(toManager.map((m) => m.body.split('\n')[0])).toEqual([
+      // Stock came before POS: both D9001 products were unsold then (N60 closed since, at the 6-套 snapshot).
+      '【经营异常】杭州安居门窗商行（D9001）新出现2项：',
+      '【经营异常】义乌鑫源建材（D9002）新出现1项：',
+      '【经营异常】义乌鑫源建材（D9002）新出现1项：',
+    ]);
+  });
+
+  it('a snapshot with an expiry opens an expiring batch and closes the overstock; a payment closes the overdue', async () => {
+    const commit = new Date('2026-11-26T14:05:00+08:00');
+    clock = commit;
+    await importFile(
+      'dealer-stock',
+      file(
+        'stock-expiry.csv',
+        'date,dealer_code,sku,qty,expires_on\n2026-11-26,D9001,KW-N60,6,\n2026-11-26,D9001,KD-B45,2,2026-12-10\n',
+      ),
+    );
+    await importFile(
+      'payments',
+      file(
+        'pay.csv',
+        'payment_no,dealer_code,receivable_no,amount,paid_on,modified_at\nSK2026110020,D9002,AR2026100007,13000,2026-11-26,2026-11-26 14:00:00\n',
+      ),
+    );
+    expect(await openOf('D9001')).toEqual(['expiring_batch KD-B45']);
+    expect(await openOf('D9002')).toEqual(['overstock KW-N60']);
+    const toD9001 = await anomalyNotices('D9001');
+    expect(toD9001).toHaveLength(2);
+    expect(toD9001[1]!.body).toContain('临期库存：静音木门 B45 2樘，12月10日到期（还剩14天）');
+    // Closing tells nobody; the new one goes out inside the minute of its commit.
+    expect(await anomalyNotices('D9002')).toHaveLength(2);
+    const queued = await app.database.db
+      .selectFrom('outbox')
+      .select('next_attempt_at')
+      .where('kind', '=', 'anomaly.opened')
+      .where('recipient', '=', 'D9001')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
+    expect(queued.next_attempt_at.getTime() - commit.getTime()).toBeLessThan(60_000);
+    const inv = await app.database.db
+      .selectFrom('dealer_inventory')
+      .select(['sku', 'expires_on'])
+      .where('dealer_code', '=', 'D9001')
+      .orderBy('sku')
+      .execute();
+    expect(inv).toEqual([
+      { sku: 'KD-B45', expires_on: '2026-12-10' },
+      { sku: 'KW-N60', expires_on: null },
+    ]);
+  });
+
+  it('re-importing the same files sends nothing again', async () => {
+    clock = new Date('2026-11-26T14:20:00+08:00');
+    const before = (await app.outbox()).length;
+    const r = await importFile(
+      'dealer-stock',
+      file(
+        'stock-expiry.csv',
+        'date,dealer_code,sku,qty,expires_on\n2026-11-26,D9001,KW-N60,6,\n2026-11-26,D9001,KD-B45,2,2026-12-10\n',
+      ),
+    );
+    expect([r.inserted, r.updated, r.afterCommit]).toEqual([0, 0, undefined]);
+    expect((await app.outbox()).length).toBe(before);
+    expect(await openOf('D9001')).toEqual(['expiring_batch KD-B45']);
+  });
+});
