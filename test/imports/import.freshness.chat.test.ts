@@ -7,6 +7,8 @@ import { openImportFile } from '../../adapters/imports/index.js';
 import { importService } from '../../bot/composition.js';
 import type { ImportEntity } from '../../core/imports/types.js';
 import { IMPORT_ENTITIES } from '../../core/imports/types.js';
+import { accountReplies } from '../../bot/replies/accounts.replies.js';
+import { insightReplies } from '../../bot/replies/insights.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../adapters/imports/examples/', import.meta.url));
@@ -34,6 +36,8 @@ beforeAll(async () => {
   app = await startTestApp({ seeded: true, now: () => clock });
   dir = mkdtempSync(join(tmpdir(), 'gs-fresh-'));
   for (const entity of IMPORT_ENTITIES) await importFile(entity, join(EXAMPLES, `${entity}.csv`));
+  // The imported dealer binds with its imported contact's phone.
+  expect(await app.say('D9001', 'D9001 13812340001')).toEqual([expect.stringContaining('绑定成功')]);
 });
 afterAll(async () => {
   await app?.close();
@@ -53,7 +57,6 @@ const one = async (text: string) => {
 
 describe('an import reaches the dealer within 60 s of its commit', () => {
   it('stock, replenishment advice and rebate progress answer from the new data (clock: commit + 59 s)', async () => {
-    expect(await one('D9001 13812340001')).toContain('绑定成功');
     expect(await one('N60还有货吗')).toContain('您的库存 48套');
     expect(await one('我该补什么货')).toContain('暂时不用补货');
     expect(await one('我的返利到哪一档了')).toContain('2026年第四季度阶梯返利：累计 ¥53,548.90');
@@ -187,5 +190,57 @@ describe('the anomaly feed follows each import of the touched dealers', () => {
     expect([r.inserted, r.updated, r.afterCommit]).toEqual([0, 0, undefined]);
     expect((await app.outbox()).length).toBe(before);
     expect(await openOf('D9001')).toEqual(['expiring_batch KD-B45']);
+  });
+});
+
+describe('sales.query answers from the imported POS (store_sales): by store, product and period', () => {
+  beforeAll(async () => {
+    clock = new Date('2026-11-26T15:00:00+08:00');
+    await importFile(
+      'pos',
+      file(
+        'pos-autumn.csv',
+        'date,store_code,sku,qty,amount\n2026-10-12,D9001-S01,KW-N60,2,3120\n2026-10-20,D9001-S02,KD-B45,1,2199\n' +
+          '2026-09-15,D9001-S01,KW-N60,4,6240\n',
+      ),
+    );
+  });
+
+  it('"这周各门店卖了多少": the week so far per store, against the same days of last week', async () => {
+    const r = await one('这周各门店卖了多少');
+    expect(r).toContain('【门店动销｜本周（11月23日–11月26日）】杭州安居门窗商行');
+    expect(r).toContain('合计卖出 18套（上周同期 0套，新增），1樘（上周同期 0樘，新增）');
+    // Most sold first; the week runs to today (S02's 6 套 of this morning's import count).
+    expect(r).toContain(
+      '分门店：\n· 安居工程服务部（余杭）（D9001-S02）：11套（上周同期 0套，新增）\n' +
+        '· 安居门窗西湖店（D9001-S01）：7套（上周同期 0套，新增），1樘（上周同期 0樘，新增）',
+    );
+  });
+
+  it('"N60 上个月走了几套" and "上个月卖了多少": October against September', async () => {
+    const n60 = await one('N60 上个月走了几套');
+    expect(n60).toContain('【门店动销｜2026年10月（10月1日–10月31日）】杭州安居门窗商行');
+    expect(n60).toContain('合计卖出 2套（2026年9月 4套，-50%）');
+    expect(n60).not.toContain('静音木门');
+    const all = await one('上个月卖了多少');
+    expect(all).toContain('合计卖出 2套（2026年9月 4套，-50%），1樘（2026年9月 0樘，新增）');
+    expect(all).toContain('· 静音木门 B45：1樘，2026年9月 0樘（新增）');
+    expect(all).toContain('（可问“各门店卖了多少”看分门店）');
+  });
+
+  it('one of their own stores by code answers from that store only', async () => {
+    const r = await one('D9001-S02 这周卖了多少');
+    expect(r).toContain('【门店动销｜本周（11月23日–11月26日）】安居工程服务部（余杭）（D9001-S02）');
+    expect(r).toContain('合计卖出 11套（上周同期 0套，新增）');
+    expect(r).not.toContain('樘');
+    expect(await one('d9001-s01 上个月卖了多少')).toContain('合计卖出 2套（2026年9月 4套，-50%）');
+  });
+
+  it("another dealer's store, an unknown store, another dealer, a month not begun, a manager: clear answers", async () => {
+    expect(await one('D9002-S01 这周卖了多少')).toBe(insightReplies.storeNotFound('D9002-S01'));
+    expect(await one('D9999-S01 上个月卖了多少')).toBe(insightReplies.storeNotFound('D9999-S01'));
+    expect(await one('D9002 上个月卖了多少')).toBe(accountReplies.otherDealer('D9001', 'D9002'));
+    expect(await one('2027年3月卖了多少')).toBe(insightReplies.futurePeriod('2027-03'));
+    expect(await app.say('M001', '这周各门店卖了多少')).toEqual([accountReplies.managerHint]);
   });
 });
