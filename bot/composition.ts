@@ -169,6 +169,7 @@ function anomalyService(tx: Kysely<Database>): AnomalyService {
   return new AnomalyService({
     store: new AnomalyRepository(tx),
     queue: new OutboxPushQueue(pipelineStores(tx)),
+    deliveries: new DeliveryLogRepository(tx),
     notices: anomalyNotices,
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryAnomalyStore } from '../testing/anomaly.fakes.js';
-import { MemoryPushQueue } from '../testing/care.fakes.js';
+import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
 import { findAnomalies } from './anomalies.js';
 import { AnomalyService } from './anomaly.service.js';
 import type { Anomaly, AnomalyNotices } from './anomaly.types.js';
@@ -36,7 +36,8 @@ const notices: AnomalyNotices = {
 function setup() {
   const store = new MemoryAnomalyStore([dealer('D0001'), dealer('D0002', 'M002')]);
   const queue = new MemoryPushQueue();
-  return { store, queue, service: new AnomalyService({ store, queue, notices }) };
+  const deliveries = new MemoryDeliveryLog();
+  return { store, queue, deliveries, service: new AnomalyService({ store, queue, deliveries, notices }) };
 }
 
 describe('findAnomalies: the four kinds on a business date', () => {
@@ -93,7 +94,7 @@ describe('findAnomalies: the four kinds on a business date', () => {
 
 describe('AnomalyService: open once, persist silently, close when cleared', () => {
   it('tells the dealer and their manager once about new anomalies; a persisting one is not re-sent', async () => {
-    const { store, queue, service } = setup();
+    const { store, queue, deliveries, service } = setup();
     store.inputsGiven.positions.set('D0001', [position('KW-N60', 100, 30)]);
     const first = await service.refresh(['D0001'], NOW);
     expect(first).toMatchObject({ dealers: 1, opened: 1, seen: 0, closed: 0, queued: 2 });
@@ -101,6 +102,7 @@ describe('AnomalyService: open once, persist silently, close when cleared', () =
       ['dealer', 'D0001', 'dealer D0001: overstock/KW-N60'],
       ['managerChat', 'M001', 'manager D0001: 1'],
     ]);
+    expect([...(await deliveries.sentKeys('anomaly.opened', 'all')).keys()]).toEqual(['D0001']);
     // Still overstocked the next day, with fresh numbers: seen, not told.
     store.inputsGiven.positions.set('D0001', [position('KW-N60', 120, 30)]);
     const second = await service.refresh(['D0001'], later(1));

@@ -1,7 +1,7 @@
 import { shanghaiDate } from '../common/time.js';
 import { findAnomalies, reconcileAnomalies } from './anomalies.js';
 import type { Anomaly, AnomalyNotices, AnomalyScope, AnomalyStore } from './anomaly.types.js';
-import type { Push, PushQueue } from './ports.js';
+import type { DeliveryLog, Push, PushQueue } from './ports.js';
 import { spreadPushes } from './send-once.js';
 
 export interface AnomalyRefresh {
@@ -24,7 +24,9 @@ export interface AnomalyRefresh {
  * await anomalies.refresh('all', now);     // the daily care.anomalies job
  */
 export class AnomalyService {
-  constructor(private readonly ports: { store: AnomalyStore; queue: PushQueue; notices: AnomalyNotices }) {}
+  constructor(
+    private readonly ports: { store: AnomalyStore; queue: PushQueue; deliveries: DeliveryLog; notices: AnomalyNotices },
+  ) {}
 
   /** Brings the scope's open anomalies in line with the data of `now`'s business date; queues notices from `sendFrom`. */
   async refresh(scope: AnomalyScope, now: Date, sendFrom: Date = now): Promise<AnomalyRefresh> {
@@ -64,7 +66,14 @@ export class AnomalyService {
         delivery: { ...delivery, kind: 'anomaly.opened.manager' },
       });
     }
-    const queued = await queue.enqueue(spreadPushes(pushes, sendFrom > now ? sendFrom : now));
+    const from = sendFrom > now ? sendFrom : now;
+    const queued = await queue.enqueue(spreadPushes(pushes, from));
+    // The delivery log keeps what was sent after the outbox is pruned, like every other push.
+    if (pushes.length > 0)
+      await this.ports.deliveries.record(
+        pushes.map((p) => p.delivery),
+        from,
+      );
     const dealerCount = scope === 'all' ? new Set([...open, ...findings].map((a) => a.dealerCode)).size : scope.length;
     return {
       dealers: dealerCount,
