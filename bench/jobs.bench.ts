@@ -47,7 +47,6 @@ const steps: Array<[string, CareStep]> = [
   ['care.birthday', 'birthday'],
   ['care.anniversary', 'anniversary'],
   ['care.replenishment', 'replenishment'],
-  ['care.anomalies', 'anomalies'],
   ['care.silent', 'silent'],
 ];
 

@@ -1,19 +1,16 @@
 import { type Kysely, sql } from 'kysely';
 import { fittingPolicies, type PeerFavourite, primaryTag } from '../core/care/activation.js';
-import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from '../core/care/anomalies.js';
 import { anniversaryYears, sameDayOfYear } from '../core/care/calendar.js';
 import {
   anniversaryBonusNotice,
   anniversaryMessage,
   birthdayMessage,
-  dealerAnomalyMessage,
-  managerAnomalySummary,
   replenishmentMessage,
   silentPlanMessage,
 } from '../bot/replies/care.replies.js';
 import type { AnniversaryBonus, DealerAnomalies } from '../core/care/care.messages.js';
 import { spreadSendTime } from '../core/care/quiet-hours.js';
-import { adviseReplenishment, overstockOf, type StockPosition } from '../core/care/replenishment.js';
+import { adviseReplenishment, type StockPosition } from '../core/care/replenishment.js';
 import { anniversaryBonusFen, anniversaryStatus } from '../core/policies/anniversary.js';
 import { monthOf } from '../core/policies/dates.js';
 import type { AnniversaryBonusPolicy } from '../core/policies/policy.types.js';
@@ -39,8 +36,6 @@ export async function loopDaily(
     birthday: 0,
     anniversary: 0,
     replenishment: 0,
-    anomaly: 0,
-    summary: 0,
     silent: 0,
   };
   const exists = async (key: string) =>
@@ -54,7 +49,6 @@ export async function loopDaily(
   const policies = await new CareRepository(db).activePolicies();
   const bonusPolicies = policies.filter((p): p is AnniversaryBonusPolicy => p.kind === 'anniversary_bonus');
   const month = monthOf(date);
-  const byManager = new Map<string, DealerAnomalies[]>();
 
   // Birthdays and anniversaries.
   for (const d of dealers) {
@@ -178,64 +172,6 @@ export async function loopDaily(
       )
         counts.replenishment!++;
     }
-    const overstock = positions.map(overstockOf).filter((x) => x !== null);
-    const { rows: t } = await sql<{ last28: number; prev28: number }>`
-      select coalesce(sum(qty) filter (where day >= ${date}::date - 28), 0) as last28,
-             coalesce(sum(qty) filter (where day < ${date}::date - 28), 0) as prev28
-      from sell_through where dealer_code = ${d.code} and day >= ${date}::date - 56 and day < ${date}::date`.execute(
-      db,
-    );
-    const trend = { last28: Number(t[0]!.last28), prev28: Number(t[0]!.prev28) };
-    const f = sellThroughDrop(trend);
-    const { rows: o } = await sql<{ amount: number | null; max_days: number | null; n: number }>`
-      select sum(amount_fen - paid_fen) as amount, max(${date}::date - due_date) as max_days, count(*) as n
-      from receivables where dealer_code = ${d.code} and due_date < ${date}::date and paid_fen < amount_fen`.execute(
-      db,
-    );
-    const overdue =
-      Number(o[0]!.n) > 0
-        ? { amountFen: Number(o[0]!.amount), maxDaysOverdue: Number(o[0]!.max_days), count: Number(o[0]!.n) }
-        : null;
-    if (!overstock.length && f === null && !overdue) continue;
-    const a: DealerAnomalies = {
-      dealerCode: d.code,
-      dealerName: d.name,
-      overstock,
-      drop: f === null ? null : { fraction: f, ...trend },
-      overdue,
-    };
-    // The same anomaly set is told at most once per ANOMALY_NOTICE_EVERY_DAYS days; a changed set at once.
-    const set = anomalySetKey(
-      overstock.map((x) => x.sku),
-      overdue !== null,
-    );
-    let told = false;
-    for (let i = 0; i < ANOMALY_NOTICE_EVERY_DAYS && !told && (overstock.length || overdue); i++) {
-      told = await exists(`care.anomaly:${d.code}:${addDays(date, -i)}:${set}`);
-    }
-    if (
-      (overstock.length || overdue) &&
-      !told &&
-      (await notifier.toDealer(d.code, dealerAnomalyMessage(d.name, overstock, overdue), {
-        kind: 'care.anomaly',
-        dedupeKey: `care.anomaly:${d.code}:${date}:${set}`,
-        notBefore: when(),
-      }))
-    )
-      counts.anomaly!++;
-    const list = byManager.get(d.manager_code) ?? [];
-    list.push(a);
-    byManager.set(d.manager_code, list);
-  }
-  for (const [m, items] of [...byManager].sort((a, b) => a[0].localeCompare(b[0]))) {
-    if (
-      await notifier.toManagerChat(m, managerAnomalySummary(date, items), {
-        kind: 'care.anomaly.summary',
-        dedupeKey: `care.anomaly.summary:${m}:${date}`,
-        notBefore: when(),
-      })
-    )
-      counts.summary!++;
   }
 
   // Silent dealers.

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { AnomalyService } from '../core/care/anomaly.service.js';
 import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
@@ -25,6 +26,7 @@ import { PolicyService } from '../core/policies/policy.service.js';
 import type { JobRunStore } from '../core/scheduling/ports.js';
 import { StockService } from '../core/stock/stock.service.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
+import { AnomalyRepository } from '../db/repositories/anomalies.repository.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/console.repository.js';
@@ -53,6 +55,7 @@ import type { Database } from '../db/schema.js';
 import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
 import { importProblemText } from './replies/imports.replies.js';
+import { anomalyNotices } from './replies/anomaly.replies.js';
 import { needNotices } from './replies/needs.replies.js';
 import { needTexts, trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
@@ -167,6 +170,7 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
     const queue = new OutboxPushQueue(pipelineStores(tx));
     return {
       care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
+      anomalies: anomalyService(tx),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
       outboxRetention: new OutboxRetentionRepository(tx),
       trendInsights: trendInsightService(tx),
@@ -190,6 +194,34 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
   });
 }
 
+/**
+ * Imports into `db` (the CLI today, the admin API alike): every row and what is derived from it in SQL (dealer stock,
+ * sell-through, paid amounts) commit together, so the chat's stock, replenishment and rebate answers read them at
+ * once.
+ */
+export function importService(
+  db: Kysely<Database>,
+  opts: { now?: () => Date; outboxQueued?: () => void } = {},
+): ImportService {
+  // After the commit, the touched dealers' anomalies are brought up to date in one transaction of their own (its
+  // notices and the lifecycle rows commit together); the daily job covers everyone.
+  const refresh = kyselyUnitOfWork(db, anomalyService);
+  return new ImportService(importStore(db), importProblemText, opts.now, async ({ dealers, at }) => {
+    const r = await refresh.transaction((s) => s.refresh(dealers.kind === 'all' ? 'all' : [...dealers.codes], at));
+    if (r.queued > 0) opts.outboxQueued?.();
+  });
+}
+
+/** The anomaly lifecycle on one transaction: its notices go to that transaction's outbox. */
+export function anomalyService(tx: Kysely<Database>): AnomalyService {
+  return new AnomalyService({
+    store: new AnomalyRepository(tx),
+    queue: new OutboxPushQueue(pipelineStores(tx)),
+    deliveries: new DeliveryLogRepository(tx),
+    notices: anomalyNotices,
+  });
+}
+
 /** Where job runs claim their slots (one run per job and slot across instances). */
 export function jobRuns(db: Kysely<Database>): JobRunStore {
   return new JobRunsRepository(db);
@@ -201,9 +233,6 @@ export function importStore(db: Kysely<Database>): ImportStore {
 }
 
 /** The import of one entity's rows (CLI, admin API and ERP sync share it), its problems worded for HQ. */
-export function importService(db: Kysely<Database>, now?: () => Date): ImportService {
-  return new ImportService(importStore(db), importProblemText, now);
-}
 
 /**
  * The ERP sync when one is configured (config.erp), else null: the Kingdee connector with its field mapping, the
@@ -223,7 +252,7 @@ export function erpSyncService(
     retryDelayMs: erp.retryDelayMs,
   });
   const connector = new KingdeeConnector(client, loadKingdeeMapping(erp.mappingPath), erp.pageSize);
-  return new ErpSyncService(connector, new KyselyErpSyncStore(db), importService(db, opts.now), {
+  return new ErpSyncService(connector, new KyselyErpSyncStore(db), importService(db, { now: opts.now }), {
     overlapMs: erp.overlapMs,
     reconcileDays: erp.reconcileDays,
     now: opts.now,
@@ -274,6 +303,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
       return await fn({
         services,
         imports: importStore(h.db),
+        importer: importService(h.db),
         exports: new KyselyExportSource(h.db),
         erp: erpSyncService(config, h.db),
         deliverDue,

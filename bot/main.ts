@@ -19,6 +19,7 @@ import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
 import {
   erpSyncService,
+  importService,
   importStore,
   jobRuns,
   jobUnitOfWork,
@@ -196,7 +197,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       adminApi: adminApi({
         services: services(database.db),
         now,
-        imports: { store: importStore(database.db), maxBytes: config.imports.uploadMaxBytes },
+        imports: {
+          store: importStore(database.db),
+          importer: importService(database.db, { now: opts.now }),
+          maxBytes: config.imports.uploadMaxBytes,
+        },
       }),
     });
 

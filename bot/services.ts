@@ -4,6 +4,7 @@ import type { TierService } from '../core/accounts/tier.service.js';
 import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import type { ErpSyncService } from '../core/erp/erp-sync.service.js';
+import type { ImportService } from '../core/imports/import.service.js';
 import type { ExportSource, ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
@@ -77,6 +78,8 @@ export interface CliServices {
   imports: ImportStore;
   /** The ERP sync, when an ERP is configured (config.erp); it opens its own transactions too. */
   erp: ErpSyncService | null;
+  /** Runs imports into that store; each commit recomputes the dealers it touched (bot/composition.ts). */
+  importer: ImportService;
   /** What `export` reads: every entity's stored rows in the import format. */
   exports: ExportSource;
   /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */

@@ -117,6 +117,8 @@ export interface DealerInventoryTable {
   synced_at: Timestamp;
   /** The date of the imported snapshot these rows come from; null for stock not imported (migration 0007). */
   snapshot_day: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The earliest expiry of this stock, when the snapshot gave one (migration 0010). */
+  expires_on: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SellThroughTable {
@@ -249,6 +251,20 @@ export interface DealerStockSnapshotsTable {
   day: string;
   sku: string;
   qty: number;
+  /** dealer-stock's optional `expires_on` (migration 0010). */
+  expires_on: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** Anomalies with a lifecycle (migration 0010): at most one open row per dealer, kind and subject. */
+export interface DealerAnomaliesTable {
+  id: Generated<number>;
+  dealer_code: string;
+  kind: 'overstock' | 'sell_through_drop' | 'overdue_payment' | 'expiring_batch';
+  subject: string;
+  opened_at: Timestamp;
+  last_seen_at: Timestamp;
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  details: ColumnType<Record<string, unknown>, string, string>;
 }
 
 export type ImportRunStatus = 'running' | 'applied' | 'partial' | 'rejected' | 'dry_run' | 'failed';
@@ -544,6 +560,7 @@ export interface Database {
   erp_bills: ErpBillsTable;
   console_sessions: ConsoleSessionsTable;
   console_audit: ConsoleAuditTable;
+  dealer_anomalies: DealerAnomaliesTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

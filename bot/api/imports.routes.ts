@@ -8,10 +8,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { importFile } from '../../adapters/imports/import-file.js';
 import { formatOf, type ImportFormat } from '../../adapters/imports/index.js';
-import { ImportService } from '../../core/imports/import.service.js';
 import { importSummary } from '../../core/imports/summary.js';
 import { IMPORT_ENTITIES, type ImportMode, type ImportResult, isImportEntity } from '../../core/imports/types.js';
-import { importProblemText } from '../replies/imports.replies.js';
 import type { ApiDeps } from './index.js';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
@@ -89,8 +87,7 @@ const mediaType = (header: string | undefined) => (header ?? '').split(';')[0]!.
 export function importsRoutes(deps: ApiDeps) {
   return async (base: FastifyInstance) => {
     const app = base.withTypeProvider<ZodTypeProvider>();
-    const { store, maxBytes } = deps.imports;
-    const importer = new ImportService(store, importProblemText, deps.now);
+    const { store, importer, maxBytes } = deps.imports;
     await app.register(multipart, { limits: { fileSize: maxBytes, files: 1, fields: 0, parts: 1 } });
     for (const type of Object.keys(RAW_TYPES)) app.addContentTypeParser(type, (_req, body, done) => done(null, body));
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
+import type { ImportService } from '../../core/imports/import.service.js';
 import type { ImportStore } from '../../core/imports/ports.js';
 import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
@@ -14,7 +15,7 @@ export interface ApiDeps {
   services: Services;
   now: () => Date;
   /** Where imports go (their own transaction each, so bound to the database) and the upload size limit. */
-  imports: { store: ImportStore; maxBytes: number };
+  imports: { store: ImportStore; importer: ImportService; maxBytes: number };
 }
 
 /**

@@ -22,6 +22,8 @@ export function summaryLine(r: ImportResult): string {
 
 export interface ImportCommandDeps {
   store: ImportStore;
+  /** The composed import service (its commits recompute the touched dealers); a bare one on `store` otherwise. */
+  importer?: ImportService;
   io: CliIo;
   /** Draw a progress bar on stderr (only when stderr is a terminal). */
   progress?: boolean;
@@ -138,7 +140,7 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
   let result: ImportResult;
   try {
     bar?.start(0, 0);
-    ({ file, result } = await importFile(new ImportService(deps.store, importProblemText, deps.now), {
+    ({ file, result } = await importFile(deps.importer ?? new ImportService(deps.store, importProblemText, deps.now), {
       entity: p.entity,
       path: p.path,
       mode: p.mode,
@@ -162,6 +164,8 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
       `${result.unchanged} unchanged (${result.older} older than stored), ${result.removed} removed, ` +
       `${result.errorCount} errors${result.errorCount > result.errors.length ? ` (first ${result.errors.length} listed)` : ''}`,
   );
+  if (result.afterCommit === 'failed')
+    io.err('imported, but recomputing the touched dealers failed: the daily anomaly job will catch up');
   io.out(summaryLine(result));
   if (result.status === 'applied' || result.status === 'partial') return 0;
   if (result.status === 'dry_run') return result.errorCount === 0 ? 0 : 1;
@@ -175,8 +179,8 @@ export const importCommand: CliCommand = {
     // Bad usage is answered before the database is opened.
     const p = parse(args);
     if (p.kind === 'usage') return usage(p.message, io);
-    return host.withServices(({ imports }) =>
-      runImportCommand(args, { store: imports, io, progress: Boolean(process.stderr.isTTY) }),
+    return host.withServices(({ imports, importer }) =>
+      runImportCommand(args, { store: imports, importer, io, progress: Boolean(process.stderr.isTTY) }),
     );
   },
 };

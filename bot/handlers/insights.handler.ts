@@ -4,7 +4,7 @@ import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult } fr
 import { normalize } from '../nlu/normalize.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { insightReplies } from '../replies/insights.replies.js';
-import { marketLevelIn, otherDealerCode, salesSpan } from './words.js';
+import { marketLevelIn, otherDealerCode, perStore, salesSpan, storeCodeIn } from './words.js';
 
 function failure(e: unknown): TurnResult {
   if (!(e instanceof InsightError)) throw e;
@@ -15,13 +15,17 @@ function failure(e: unknown): TurnResult {
       return reply(insightReplies.futurePeriod(String(e.details.period ?? '')));
     case 'INSIGHT.DEALER_NOT_FOUND':
       return reply(insightReplies.dealerNotFound);
+    case 'INSIGHT.STORE_NOT_FOUND':
+      return reply(insightReplies.storeNotFound(String(e.details.storeCode ?? '')));
   }
 }
 
 /** The dealer's own sell-through and what sells in their region. */
 export const insightHandlers: HandlerRegistry = {
   'sales.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
-    const other = otherDealerCode(ctx, turn);
+    // A store code names a store (the service answers 未找到 for another dealer's); else a dealer code is refused.
+    const storeCode = storeCodeIn(ctx.text);
+    const other = storeCode ? undefined : otherDealerCode(ctx, turn);
     if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
     try {
       const r = await ctx.services.sales.report({
@@ -29,6 +33,8 @@ export const insightHandlers: HandlerRegistry = {
         skus: turn.slots.items?.map((i) => i.sku),
         period: turn.slots.period,
         span: turn.slots.period ? undefined : salesSpan(ctx.text),
+        storeCode,
+        byStore: !storeCode && perStore(ctx.text),
         now: ctx.now,
       });
       return reply(insightReplies.sales(r));

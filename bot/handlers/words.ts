@@ -32,6 +32,17 @@ export function statementPeriod(turn: ParsedTurn, text: string, now: Date): stri
 export const salesSpan = (text: string): 'week' | undefined =>
   /(这|本|这个)(周|星期|礼拜)/.test(normalize(text)) ? 'week' : undefined;
 
+/** A store code in the text ("D0012-S01 上个月卖了多少"), upper-cased. */
+export const storeCodeIn = (text: string): string | undefined =>
+  /(?<![a-z0-9])d\d{4}\s*[-－—]\s*s\d{2,3}(?!\d)/i
+    .exec(text)?.[0]
+    .replace(/\s*[-－—]\s*/, '-')
+    .toUpperCase();
+
+/** "各门店 / 每个门店 / 分门店 / 哪个门店" → the answer is split per store. */
+export const perStore = (text: string): boolean =>
+  /各个?门店|每个?门店|每家(门)?店|分门店|哪个门店|哪家(门)?店|各店/.test(normalize(text));
+
 /** "今天新来的" → today; "超时的/逾期的" → overdue; otherwise every open need. */
 export function needListFilter(text: string): NeedListFilter {
   const k = normalize(text);

@@ -134,6 +134,8 @@ describe('sell-through and trend replies', () => {
   const base: SalesReport = {
     dealer: { code: 'D0001', name: '杭州锦华门窗商行' },
     activeStores: 12,
+    store: null,
+    stores: null,
     window: salesWindow({ period: '2026-10' }, '2026-11-26'),
     skus: null,
     lines: [

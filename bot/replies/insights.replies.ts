@@ -29,7 +29,8 @@ const range = (w: ComparedWindow) => `${dayText(w.current.start)}–${dayText(w.
 /** The dealer's own sell-through (`sales.query`). */
 export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
   const { now, before } = windowWords(r.window);
-  const head = `${title(`门店动销｜${now}（${range(r.window)}）`, f)}${safe(r.dealer.name, f)}`;
+  const who = r.store ? `${safe(r.store.name, f)}（${r.store.code}）` : safe(r.dealer.name, f);
+  const head = `${title(`门店动销｜${now}（${range(r.window)}）`, f)}${who}`;
   if (!r.hasRecentData) {
     return `${head}\n近两个月没有门店动销数据${r.lastSaleDay ? `（最近一次是${dayText(r.lastSaleDay)}）` : ''}。门店 POS 数据同步后就能查询；如需帮助可以说“转人工”。`;
   }
@@ -37,17 +38,29 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     return `${head}\n${now}${r.skus ? '所问的产品' : ''}没有动销记录，${before}也没有。`;
   }
   const lines: (string | null)[] = [head];
-  const totals = r.totals.map(
-    (t) => `${t.qty}${t.unit}（${before} ${t.previousQty}${t.unit}，${changeText(t.change, t.qty)}）`,
-  );
-  lines.push(`合计卖出 ${totals.join('，')}`);
+  const unitTotals = (totals: SalesReport['totals']) =>
+    totals.map((t) => `${t.qty}${t.unit}（${before} ${t.previousQty}${t.unit}，${changeText(t.change, t.qty)}）`);
+  lines.push(`合计卖出 ${unitTotals(r.totals).join('，')}`);
+  if (r.stores) {
+    if (r.stores.length === 0) lines.push('各门店还没有分门店的 POS 数据，以上是经销商汇总。');
+    else {
+      lines.push('分门店：');
+      for (const s of r.stores.slice(0, SALES_LINES_MAX))
+        lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，')}`, f));
+      if (r.stores.length > SALES_LINES_MAX) lines.push(`……等共 ${r.stores.length} 家门店`);
+    }
+  }
   for (const l of r.lines.slice(0, SALES_LINES_MAX)) {
     lines.push(
       bullet(`${l.name}：${l.qty}${l.unit}，${before} ${l.previousQty}${l.unit}（${changeText(l.change, l.qty)}）`, f),
     );
   }
   if (r.lines.length > SALES_LINES_MAX) lines.push(`……等共 ${r.lines.length} 个产品`);
-  lines.push(`数据来自 ${r.activeStores} 家在营门店的 POS 汇总（暂不分门店）。`);
+  lines.push(
+    r.store
+      ? `数据来自该门店的 POS。`
+      : `数据来自 ${r.activeStores} 家在营门店的 POS 汇总${r.stores?.length ? '' : '（可问“各门店卖了多少”看分门店）'}。`,
+  );
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 
@@ -243,4 +256,5 @@ export const insightReplies = {
   badPeriod: '请说明要查哪个月，例如“上个月卖了多少”或“10月动销”。',
   futurePeriod: (label: string) => `${periodLabel(label)}还没开始，可以查本月或之前的动销。`,
   dealerNotFound: '没有找到您的经销商账户，请先绑定（发送“绑定 D0012 手机号”）。',
+  storeNotFound: (code: string) => `未找到门店 ${code}。只能查询您自己的门店，门店编号形如“D0012-S01”。`,
 };

@@ -1,3 +1,4 @@
+import type { AnomalyService } from '../../core/care/anomaly.service.js';
 import type { CareService } from '../../core/care/care.service.js';
 import type { RetieringService } from '../../core/dealers/retiering.service.js';
 import type { NeedPredictionService } from '../../core/insights/need-prediction.service.js';
@@ -9,6 +10,8 @@ import type { OutboxRetentionStore } from '../../core/scheduling/ports.js';
 /** The core services scheduled jobs call, bound to one transaction (built by the composition root). */
 export interface JobServices {
   care: CareService;
+  /** The anomaly lifecycle (care.anomalies runs it for every dealer). */
+  anomalies: AnomalyService;
   retiering: RetieringService;
   outboxRetention: OutboxRetentionStore;
   needs: NeedsService;

@@ -9,7 +9,7 @@ import {
   spreadSendTime,
 } from './quiet-hours.js';
 import { adviseReplenishment, overstockOf, type StockPosition } from './replenishment.js';
-import { anomalySetKey, sellThroughDrop } from './anomalies.js';
+import { sellThroughDrop } from './anomalies.js';
 import { pickSuccessCase, type SuccessCase } from './success-case.js';
 
 const sh = (s: string) => new Date(`${s}+08:00`);
@@ -151,14 +151,5 @@ describe('pushNotBefore: the one quiet-hours rule for every proactive push', () 
     const now = sh('2026-11-26T20:58:10');
     for (const i of [0, 1, 119, 120, 500])
       expect(pushNotBefore(now, i)).toEqual(spreadSendTime(now, i, { perMinute: PUSHES_PER_MINUTE }));
-  });
-});
-
-describe('anomalySetKey', () => {
-  it('names the set of anomalies, not their order or amounts', () => {
-    expect(anomalySetKey(['KW-N60', 'KC-L01'], true)).toBe(anomalySetKey(['KC-L01', 'KW-N60'], true));
-    expect(anomalySetKey(['KC-L01'], true)).not.toBe(anomalySetKey(['KC-L01'], false));
-    expect(anomalySetKey(['KC-L01'], false)).not.toBe(anomalySetKey(['KC-L01', 'KW-N60'], false));
-    expect(anomalySetKey([], true)).toMatch(/^[0-9a-f]{8}$/);
   });
 });

@@ -121,31 +121,6 @@ describe('CareService on in-memory ports', () => {
     ]);
   });
 
-  it('tells a dealer the same anomalies once a week, a changed set at once, the manager daily', async () => {
-    const { care, store, queue } = setup();
-    store.overdue.set('D0002', { amountFen: 800_000, maxDaysOverdue: 40, count: 1 });
-    expect(await care.run('anomalies', NOW)).toMatchObject({ dealerNotices: 1, managers: 1, queued: 2 });
-    expect(await care.run('anomalies', day(1))).toMatchObject({ dealerNotices: 0, recentlyNotified: 1, queued: 1 });
-    store.positions.set('D0002', [
-      {
-        sku: 'KC-L01',
-        name: '经典L型橱柜 L01',
-        unit: '套',
-        onHand: 300,
-        sold30: 30,
-        leadTimeDays: 21,
-        moq: 1,
-        orderMultiple: 1,
-      },
-    ]);
-    expect(await care.run('anomalies', day(2))).toMatchObject({ dealerNotices: 1, queued: 2 });
-    expect(queue.of('care.anomaly.summary').map((p) => p.dedupeKey)).toEqual([
-      'care.anomaly.summary:M001:2026-11-26',
-      'care.anomaly.summary:M001:2026-11-27',
-      'care.anomaly.summary:M001:2026-11-28',
-    ]);
-  });
-
   it('sends a silent dealer’s activation plan to the manager once a month', async () => {
     const { care, queue } = setup();
     expect(await care.run('silent', NOW)).toEqual({ silent: 1, queued: 1 });

@@ -4,11 +4,10 @@ import { addYears, monthOf } from '../policies/dates.js';
 import type { AnniversaryBonusPolicy } from '../policies/policy.types.js';
 import { qualifyingAmount } from '../policies/qualifying.js';
 import { fittingPolicies, peerFavourites, primaryTag } from './activation.js';
-import { ANOMALY_NOTICE_EVERY_DAYS, anomalySetKey, sellThroughDrop } from './anomalies.js';
 import { anniversaryYears, mondayOf } from './calendar.js';
-import type { AnniversaryBonus, CareMessage, DealerAnomalies } from './care.messages.js';
+import type { AnniversaryBonus, CareMessage } from './care.messages.js';
 import type { CareDealer, CarePorts, DeliveryLog, Push } from './ports.js';
-import { adviseReplenishment, type Overstock, overstockOf, type ReplenishmentAdvice } from './replenishment.js';
+import { adviseReplenishment, type ReplenishmentAdvice } from './replenishment.js';
 import { type CarePlan, sendOnce } from './send-once.js';
 import { rankSuccessCases, type SuccessCase, successCasesFor } from './success-case.js';
 
@@ -18,7 +17,8 @@ const MAX_REPLENISH_LINES = 5;
 /** A dealer without an order for this many days gets an activation plan (to their manager), once a month. */
 export const SILENT_AFTER_DAYS = 90;
 
-export type CareStep = 'birthday' | 'anniversary' | 'replenishment' | 'anomalies' | 'silent' | 'successCase';
+/** The anomalies have their own lifecycle service (anomaly.service.ts). */
+export type CareStep = 'birthday' | 'anniversary' | 'replenishment' | 'silent' | 'successCase';
 
 /** One planned push to a dealer, keyed `<kind>:<code>:<key>` in the outbox and (kind, code, key) in the log. */
 const toDealer = (kind: string, code: string, key: string, message: CareMessage, prefix = kind): Push => ({
@@ -67,8 +67,6 @@ export class CareService {
         return this.planAnniversaries(date, now);
       case 'replenishment':
         return this.planReplenishment(date);
-      case 'anomalies':
-        return this.planAnomalies(date);
       case 'silent':
         return this.planSilent(date);
       case 'successCase':
@@ -186,100 +184,6 @@ export class CareService {
         dealersLow: advice.size,
         products: [...advice.values()].reduce((s, a) => s + a.length, 0),
         recentlyAdvised: advice.size - due.length,
-      },
-    };
-  }
-
-  /**
-   * Anomalies: overstock (> 90 days of cover, or no sale in 30 days), sell-through down ≥ 30% (4 weeks on 4 weeks),
-   * overdue receivables. The dealer hears about overstock and overdue at most once a week for the same set of
-   * anomalies (a new overstocked product, or overdue payments appearing or cleared, is told at once); every account
-   * manager gets one summary a day.
-   */
-  async planAnomalies(date: string): Promise<CarePlan> {
-    const { store, deliveries } = this.ports;
-    const [positions, trends, overdue] = await Promise.all([
-      store.stockPositions(date),
-      store.sellThroughTrends(date),
-      store.overdueReceivables(date),
-    ]);
-    const codes = new Set<string>([...overdue.keys()]);
-    const over = new Map<string, Overstock[]>();
-    for (const [code, list] of positions) {
-      const o = list.map(overstockOf).filter((x): x is Overstock => x !== null);
-      if (o.length) {
-        over.set(code, o);
-        codes.add(code);
-      }
-    }
-    const drops = new Map<string, DealerAnomalies['drop']>();
-    for (const [code, t] of trends) {
-      const f = sellThroughDrop(t);
-      if (f !== null) {
-        drops.set(code, { fraction: f, last28: t.last28, prev28: t.prev28 });
-        codes.add(code);
-      }
-    }
-    const dealers = await store.dealers([...codes].sort());
-    // The notice's key names its anomaly set: the same set within 7 days is held back, a changed set is not.
-    const setOf = new Map<string, string>();
-    for (const d of dealers) {
-      const o = over.get(d.code) ?? [];
-      if (o.length || overdue.has(d.code))
-        setOf.set(
-          d.code,
-          anomalySetKey(
-            o.map((x) => x.sku),
-            overdue.has(d.code),
-          ),
-        );
-    }
-    const recent = lastDays(date, ANOMALY_NOTICE_EVERY_DAYS);
-    const noticeKeys = (code: string) => recent.map((day) => `${day}:${setOf.get(code)}`);
-    const due = new Set(await notSentAny(deliveries, 'care.anomaly', [...setOf.keys()], noticeKeys));
-    const pushes: Push[] = [];
-    const byManager = new Map<string, DealerAnomalies[]>();
-    for (const d of dealers) {
-      const a: DealerAnomalies = {
-        dealerCode: d.code,
-        dealerName: d.name,
-        overstock: over.get(d.code) ?? [],
-        drop: drops.get(d.code) ?? null,
-        overdue: overdue.get(d.code) ?? null,
-      };
-      if (due.has(d.code)) {
-        const message: CareMessage = {
-          kind: 'dealerAnomalies',
-          dealerName: d.name,
-          overstock: a.overstock,
-          overdue: a.overdue,
-        };
-        pushes.push(toDealer('care.anomaly', d.code, `${date}:${setOf.get(d.code)}`, message));
-      }
-      const list = byManager.get(d.managerCode) ?? [];
-      list.push(a);
-      byManager.set(d.managerCode, list);
-    }
-    for (const [manager, items] of [...byManager].sort((a, b) => a[0].localeCompare(b[0]))) {
-      pushes.push({
-        to: 'managerChat',
-        code: manager,
-        message: { kind: 'managerAnomalies', date, items },
-        kind: 'care.anomaly.summary',
-        dedupeKey: `care.anomaly.summary:${manager}:${date}`,
-        delivery: { kind: 'care.anomaly.summary', subject: manager, key: date },
-      });
-    }
-    return {
-      pushes,
-      counts: {
-        dealers: dealers.length,
-        overstock: over.size,
-        sellThroughDrop: drops.size,
-        overdue: overdue.size,
-        managers: byManager.size,
-        dealerNotices: due.size,
-        recentlyNotified: setOf.size - due.size,
       },
     };
   }

@@ -2,7 +2,6 @@ import type { Policy, Tier } from '../policies/policy.types.js';
 import type { PolicyOrderLine } from '../policies/qualifying.js';
 import type { TierMessage } from '../dealers/retier.messages.js';
 import type { PastOrder } from './activation.js';
-import type { Overdue, SellThroughTrend } from './anomalies.js';
 import type { StockPosition } from './replenishment.js';
 import type { CareMessage } from './care.messages.js';
 import type { SuccessCase } from './success-case.js';
@@ -48,8 +47,6 @@ export interface CareStore {
   activePolicies(): Promise<Policy[]>;
   /** Every dealer's stock positions over core/stock's sell-through window. */
   stockPositions(date: string): Promise<Map<string, StockPosition[]>>;
-  sellThroughTrends(date: string): Promise<Map<string, SellThroughTrend>>;
-  overdueReceivables(date: string): Promise<Map<string, Overdue>>;
   /** Dealers without an order for `days` days (or none since a partnership at least that old). */
   silentDealers(date: string, days?: number): Promise<SilentRow[]>;
   lastOrders(codes: readonly string[], n?: number): Promise<Map<string, PastOrder[]>>;

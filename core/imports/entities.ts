@@ -282,14 +282,21 @@ const hqStock: EntitySpec<HqStockRecord> = {
 
 const dealerStock: EntitySpec<DealerStockRecord> = {
   entity: 'dealer-stock',
-  columns: cols(['date', 'dealer_code', 'sku', 'qty']),
+  // expires_on (optional, after the contract's fixed four): the earliest expiry of that stock, for expiring batches.
+  columns: cols(['date', 'dealer_code', 'sku', 'qty'], ['expires_on']),
   refs: ['dealers', 'skus'],
   whole: true,
   parse: (r, refs) =>
-    valid(r, { day: r.date('date')!, dealerCode: dealer(r, refs)!, sku: sku(r, refs)!, qty: r.int('qty')! }),
+    valid(r, {
+      day: r.date('date')!,
+      dealerCode: dealer(r, refs)!,
+      sku: sku(r, refs)!,
+      qty: r.int('qty')!,
+      expiresOn: r.optionalDate('expires_on'),
+    }),
   key: (s) => `${s.dealerCode}|${s.day}|${s.sku}`,
   keyColumn: 'sku',
-  compare: ['qty'],
+  compare: ['qty', 'expiresOn'],
   defaults: {},
 };
 

@@ -99,6 +99,8 @@ export interface DealerStockRecord {
   day: string;
   sku: string;
   qty: number;
+  /** The earliest expiry of this stock (optional column `expires_on`); undefined when the file has no such column. */
+  expiresOn?: string | null;
 }
 
 /** A store's POS sales of one SKU on one day. */

@@ -3,7 +3,8 @@ import { SPECS, UNITS, unitKey } from './entities.js';
 import { RowReader } from './fields.js';
 import { type ImportUnit, reasons } from './messages.js';
 import { decide } from './plan.js';
-import type { ImportStore, ImportWriter } from './ports.js';
+import type { ImportCommitListener, ImportStore, ImportWriter } from './ports.js';
+import { TouchedDealerSet } from './touched.js';
 import {
   type ImportCounts,
   type ImportEntity,
@@ -48,8 +49,14 @@ class Tally {
   readonly counts: ImportCounts = { rows: 0, inserted: 0, updated: 0, unchanged: 0, older: 0, removed: 0 };
   readonly errors: RowProblem[] = [];
   errorCount = 0;
+  readonly touched: TouchedDealerSet;
 
-  constructor(readonly mode: ImportMode) {}
+  constructor(
+    readonly mode: ImportMode,
+    entity: ImportEntity,
+  ) {
+    this.touched = new TouchedDealerSet(entity);
+  }
 
   add(errors: readonly RowProblem[]): void {
     for (const e of errors) {
@@ -81,6 +88,8 @@ export class ImportService {
     /** Words each problem for the result and the run record (bot/replies). */
     private readonly describe: DescribeProblem,
     private readonly now: () => Date = () => new Date(),
+    /** Told after a commit that wrote rows (composition: recompute the touched dealers' anomalies). */
+    private readonly afterCommit?: ImportCommitListener,
   ) {}
 
   async run(req: ImportRequest): Promise<ImportResult> {
@@ -93,7 +102,7 @@ export class ImportService {
       mode: req.mode,
       startedAt: this.now(),
     });
-    const tally = new Tally(req.mode);
+    const tally = new Tally(req.mode, req.entity);
     let status: ImportStatus;
     try {
       await this.store.transaction(async (w) => {
@@ -119,7 +128,7 @@ export class ImportService {
     const at = (e: RowProblem) => position.get(e.column) ?? spec.columns.length;
     tally.errors.sort((a, b) => a.line - b.line || at(a) - at(b));
     await this.finish(runId, status, tally, counts);
-    return {
+    const result: ImportResult = {
       runId,
       entity: req.entity,
       status,
@@ -127,6 +136,16 @@ export class ImportService {
       errors: tally.errors.map(this.describe),
       errorCount: tally.errorCount,
     };
+    if ((status === 'applied' || status === 'partial') && this.afterCommit && !tally.touched.empty) {
+      // The rows are committed whatever happens here; a failed follow-up is reported, and the daily job catches up.
+      try {
+        await this.afterCommit({ runId, entity: req.entity, dealers: tally.touched.value, at: this.now() });
+        result.afterCommit = 'done';
+      } catch {
+        result.afterCommit = 'failed';
+      }
+    }
+    return result;
   }
 
   private finish(id: number, status: ImportStatus, tally: Tally, counts = tally.counts) {
@@ -269,6 +288,9 @@ export class ImportService {
     }
     const { removed } = await w.apply(spec.entity, { inserts, updates, all });
     tally.counts.removed += removed;
+    tally.touched.add(inserts);
+    tally.touched.add(updates);
+    if (removed > 0) tally.touched.add(all);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { EntityRecords, RefKind } from './entity.types.js';
+import type { TouchedDealers } from './touched.js';
 import type { ImportCounts, ImportEntity, ImportMode, ImportStatus, RowError } from './types.js';
 
 export interface ImportRunStart {
@@ -80,3 +81,14 @@ export interface ImportStore {
 export interface ExportSource {
   records<E extends ImportEntity>(entity: E): AsyncIterable<EntityRecords[E]>;
 }
+
+/** An import that committed rows, with the dealers whose derived answers it changed. */
+export interface ImportCommit {
+  runId: number;
+  entity: ImportEntity;
+  dealers: TouchedDealers;
+  at: Date;
+}
+
+/** Told once per committed run (not for dry runs, rejected files or runs that wrote nothing). */
+export type ImportCommitListener = (commit: ImportCommit) => Promise<void>;

@@ -71,6 +71,8 @@ export interface ImportResult extends ImportCounts {
   /** The first MAX_REPORTED_ERRORS errors; errorCount has them all. */
   errors: RowError[];
   errorCount: number;
+  /** The after-commit follow-up (recomputing the touched dealers), when one ran. */
+  afterCommit?: 'done' | 'failed';
 }
 
 /** Errors kept in a result and in import_runs; the count is always exact. */

@@ -96,6 +96,17 @@ describe('SalesService (in-memory store)', () => {
       return start === '2026-10-01' ? [sku('KW-N60', 41)] : [sku('KW-N60', 35)];
     },
     lastSellThroughDay: async () => last,
+    dealerStore: async (dealer, code) =>
+      dealer === 'D0001' && code.startsWith('D0001-') ? { code, name: `店${code}` } : null,
+    storeSellThrough: async (_d, start, _end, _skus, storeCode) => {
+      const october = start === '2026-10-01';
+      const rows = [
+        { ...sku('KW-N60', october ? 30 : 20), storeCode: 'D0001-S01', storeName: '一店' },
+        { ...sku('KW-N60', october ? 11 : 15), storeCode: 'D0001-S02', storeName: '二店' },
+        { ...sku('KC-L01', october ? 2 : 0, '延米', 'cabinets'), storeCode: 'D0001-S02', storeName: '二店' },
+      ];
+      return rows.filter((r) => r.qty > 0 && (!storeCode || r.storeCode === storeCode));
+    },
   });
 
   it('answers "N60 上个月走了几套" from last month against the month before', async () => {
@@ -110,6 +121,38 @@ describe('SalesService (in-memory store)', () => {
     expect(r.lines[0]).toMatchObject({ qty: 41, previousQty: 35 });
     expect(r.activeStores).toBe(12);
     expect(r.hasRecentData).toBe(true);
+  });
+
+  it('splits per store from the stores\' POS ("各门店"), or answers for one own store; another dealer\'s store is not found', async () => {
+    const service = new SalesService(store('2026-11-25'));
+    const split = await service.report({ dealerCode: 'D0001', period: '2026-10', byStore: true, now: NOW });
+    expect(split.store).toBeNull();
+    expect(split.stores).toEqual([
+      {
+        code: 'D0001-S01',
+        name: '一店',
+        totals: [{ unit: '套', qty: 30, previousQty: 20, change: 0.5 }],
+      },
+      {
+        code: 'D0001-S02',
+        name: '二店',
+        totals: [
+          { unit: '套', qty: 11, previousQty: 15, change: -4 / 15 },
+          { unit: '延米', qty: 2, previousQty: 0, change: null },
+        ],
+      },
+    ]);
+    const one = await service.report({ dealerCode: 'D0001', period: '2026-10', storeCode: 'D0001-S02', now: NOW });
+    expect(one.store).toEqual({ code: 'D0001-S02', name: '店D0001-S02' });
+    expect(one.stores).toBeNull();
+    expect(one.lines.map((l) => [l.sku, l.qty, l.previousQty])).toEqual([
+      ['KW-N60', 11, 15],
+      ['KC-L01', 2, 0],
+    ]);
+    await expect(service.report({ dealerCode: 'D0001', storeCode: 'D0002-S01', now: NOW })).rejects.toMatchObject({
+      code: 'INSIGHT.STORE_NOT_FOUND',
+      details: { storeCode: 'D0002-S01' },
+    });
   });
 
   it('tells missing POS data from no sales: nothing for 60 days is "no data"', async () => {

@@ -35,17 +35,36 @@ export interface SalesLine extends SkuSales {
   change: Change;
 }
 
+/** One store's POS units of one product over a period (store_sales). */
+export interface StoreSkuSales extends SkuSales {
+  storeCode: string;
+  storeName: string;
+}
+
+export type UnitTotals = Array<{ unit: string; qty: number; previousQty: number; change: Change }>;
+
+/** A store's sell-through per unit, against the period before. */
+export interface StoreSalesLine {
+  code: string;
+  name: string;
+  totals: UnitTotals;
+}
+
 export interface SalesReport {
   dealer: { code: string; name: string };
-  /** Active stores of the dealer (the POS data is summed per dealer: there is no per-store split yet). */
+  /** Active stores of the dealer. */
   activeStores: number;
+  /** The one store asked about ("D0012-S01 上个月卖了多少"): lines and totals are that store's POS. */
+  store: { code: string; name: string } | null;
+  /** Per store (asked "各门店"): from the stores' POS; empty when no store sent any in either period. */
+  stores: StoreSalesLine[] | null;
   window: ComparedWindow;
   /** The products asked about, or null for all. */
   skus: string[] | null;
   /** Sold in either period, most sold first. */
   lines: SalesLine[];
   /** Per unit (套, 樘, 米 … do not add up). */
-  totals: Array<{ unit: string; qty: number; previousQty: number; change: Change }>;
+  totals: UnitTotals;
   /** The dealer's latest day with sell-through, any product. */
   lastSaleDay: string | null;
   /** False when the dealer has sent no sell-through for RECENT_DATA_DAYS: the answer is "no data", not "sold 0". */

@@ -3,6 +3,7 @@ import type {
   CategoryUnits,
   ProductAmount,
   SkuSales,
+  StoreSkuSales,
   TrendDealer,
   TrendScope,
 } from './insights.types.js';
@@ -14,6 +15,16 @@ export interface SalesStore {
   /** Units sold per product in [start, end] (inclusive dates), only `skus` when given. */
   sellThroughBySku(dealerCode: string, start: string, end: string, skus: readonly string[] | null): Promise<SkuSales[]>;
   lastSellThroughDay(dealerCode: string): Promise<string | null>;
+  /** The dealer's own store with this code; null for another dealer's store or no such store. */
+  dealerStore(dealerCode: string, storeCode: string): Promise<{ code: string; name: string } | null>;
+  /** POS units per store and product in [start, end] (store_sales), only `skus` / one store when given. */
+  storeSellThrough(
+    dealerCode: string,
+    start: string,
+    end: string,
+    skus: readonly string[] | null,
+    storeCode: string | null,
+  ): Promise<StoreSkuSales[]>;
 }
 
 /** What the regional trend reads (orders net of discounts, cancelled excluded; sell-through in units). */

@@ -1,6 +1,6 @@
 import { shanghaiDate } from '../common/time.js';
 import { InsightError } from './insights.errors.js';
-import type { SalesLine, SalesReport, SkuSales } from './insights.types.js';
+import type { SalesLine, SalesReport, SkuSales, StoreSalesLine, StoreSkuSales } from './insights.types.js';
 import type { SalesStore } from './ports.js';
 import { change, daysBetween, salesWindow } from './windows.js';
 
@@ -33,6 +33,36 @@ export function totalsByUnit(lines: readonly SalesLine[]): SalesReport['totals']
     .sort((a, b) => b.qty - a.qty || a.unit.localeCompare(b.unit));
 }
 
+/** Per product, summed over stores. */
+function bySku(rows: readonly StoreSkuSales[]): SkuSales[] {
+  const out = new Map<string, SkuSales>();
+  for (const r of rows) {
+    const s = out.get(r.sku) ?? { sku: r.sku, name: r.name, unit: r.unit, category: r.category, qty: 0 };
+    s.qty += r.qty;
+    out.set(r.sku, s);
+  }
+  return [...out.values()];
+}
+
+/** Per store, the two periods' units per unit; most sold first (then code). */
+export function storeLines(current: readonly StoreSkuSales[], previous: readonly StoreSkuSales[]): StoreSalesLine[] {
+  const stores = new Map<string, { name: string; now: StoreSkuSales[]; before: StoreSkuSales[] }>();
+  const at = (r: StoreSkuSales) => {
+    const s = stores.get(r.storeCode) ?? { name: r.storeName, now: [], before: [] };
+    stores.set(r.storeCode, s);
+    return s;
+  };
+  for (const r of current) at(r).now.push(r);
+  for (const r of previous) at(r).before.push(r);
+  const lines = [...stores].map(([code, s]) => ({
+    code,
+    name: s.name,
+    totals: totalsByUnit(salesLines(bySku(s.now), bySku(s.before))),
+  }));
+  const sold = (l: StoreSalesLine) => l.totals.reduce((n, t) => n + t.qty, 0);
+  return lines.sort((a, b) => sold(b) - sold(a) || a.code.localeCompare(b.code));
+}
+
 /**
  * The dealer's own sell-through (`sales.query`): units per product in a period, against the period before.
  *
@@ -48,6 +78,10 @@ export class SalesService {
     skus?: readonly string[];
     period?: string;
     span?: 'week' | 'days';
+    /** One of the dealer's stores (its POS only); another dealer's store is STORE_NOT_FOUND. */
+    storeCode?: string;
+    /** Split per store. */
+    byStore?: boolean;
     now: Date;
   }): Promise<SalesReport> {
     const today = shanghaiDate(input.now);
@@ -56,13 +90,33 @@ export class SalesService {
     if (!dealer) throw new InsightError('INSIGHT.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
     const skus = input.skus?.length ? [...new Set(input.skus)] : null;
     const { current, previous } = window;
-    const now = await this.store.sellThroughBySku(dealer.code, current.start, current.end, skus);
-    const before = await this.store.sellThroughBySku(dealer.code, previous.start, previous.end, skus);
+    const store = input.storeCode ? await this.store.dealerStore(dealer.code, input.storeCode) : null;
+    if (input.storeCode && !store)
+      throw new InsightError('INSIGHT.STORE_NOT_FOUND', "not one of the dealer's stores", {
+        storeCode: input.storeCode,
+      });
+    // Dealer totals read sell_through (the imports keep it the sum of store_sales; the demo seeds it directly);
+    // a store, or the split per store, reads store_sales itself.
+    const perStore = store !== null || input.byStore === true;
+    const [storeNow, storeBefore] = perStore
+      ? await Promise.all([
+          this.store.storeSellThrough(dealer.code, current.start, current.end, skus, store?.code ?? null),
+          this.store.storeSellThrough(dealer.code, previous.start, previous.end, skus, store?.code ?? null),
+        ])
+      : [[], []];
+    const now = store
+      ? bySku(storeNow)
+      : await this.store.sellThroughBySku(dealer.code, current.start, current.end, skus);
+    const before = store
+      ? bySku(storeBefore)
+      : await this.store.sellThroughBySku(dealer.code, previous.start, previous.end, skus);
     const lastSaleDay = await this.store.lastSellThroughDay(dealer.code);
     const lines = salesLines(now, before);
     return {
       dealer: { code: dealer.code, name: dealer.name },
       activeStores: dealer.activeStores,
+      store,
+      stores: input.byStore && !store ? storeLines(storeNow, storeBefore) : null,
       window,
       skus,
       lines,

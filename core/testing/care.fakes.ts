@@ -1,5 +1,4 @@
 import type { PastOrder } from '../care/activation.js';
-import type { Overdue, SellThroughTrend } from '../care/anomalies.js';
 import { sameDayOfYear } from '../care/calendar.js';
 import type {
   CareDealer,
@@ -31,8 +30,6 @@ export class MemoryCareStore implements CareStore {
   dealerList: FakeCareDealer[] = [];
   policies: Policy[] = [];
   positions = new Map<string, StockPosition[]>();
-  trends = new Map<string, SellThroughTrend>();
-  overdue = new Map<string, Overdue>();
   orderLines = new Map<string, Array<PolicyOrderLine & { placedAt: Date }>>();
   pastOrders = new Map<string, PastOrder[]>();
   peers: PeerPurchase[] = [];
@@ -84,12 +81,6 @@ export class MemoryCareStore implements CareStore {
   }
   async stockPositions(_date: string) {
     return this.positions;
-  }
-  async sellThroughTrends(_date: string) {
-    return this.trends;
-  }
-  async overdueReceivables(_date: string) {
-    return this.overdue;
   }
   async silentDealers(date: string, days = 90): Promise<SilentRow[]> {
     const limit = addDays(date, -days);

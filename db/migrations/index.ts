@@ -6,6 +6,7 @@ import * as m0004 from './0004_care_deliveries.js';
 import * as m0007 from './0007_imports.js';
 import * as m0008 from './0008_contact_log.js';
 import * as m0009 from './0009_nlu_misses.js';
+import * as m0010 from './0010_dealer_anomalies.js';
 import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
 import * as m0014 from './0014_draft_delivery_by.js';
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0007_imports': m0007,
   '0008_contact_log': m0008,
   '0009_nlu_misses': m0009,
+  '0010_dealer_anomalies': m0010,
   '0011_erp_sync': m0011,
   '0012_console': m0012,
   '0014_draft_delivery_by': m0014,

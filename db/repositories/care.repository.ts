@@ -1,7 +1,7 @@
 import { shanghaiMidnight } from '../../core/common/time.js';
 import { type Kysely, sql } from 'kysely';
 import type { PastOrder } from '../../core/care/activation.js';
-import type { Overdue, SellThroughTrend } from '../../core/care/anomalies.js';
+import type { SellThroughTrend } from '../../core/care/anomalies.js';
 import type { StockPosition } from '../../core/care/replenishment.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
 import type { CareDealer, CareStore, Delivery, DeliveryLog, PeerPurchase, SilentRow } from '../../core/care/ports.js';
@@ -28,7 +28,7 @@ const toDealer = (r: Record<string, unknown>): CareDealer => ({
 });
 
 /** Dealers by code (all when `codes` is omitted). */
-async function loadCareDealers(db: Kysely<Database>, codes?: readonly string[]): Promise<CareDealer[]> {
+export async function loadCareDealers(db: Kysely<Database>, codes?: readonly string[]): Promise<CareDealer[]> {
   if (codes && codes.length === 0) return [];
   const { rows } = await sql<Record<string, unknown>>`
     select ${dealerColumns} from dealers d join regions r on r.id = d.region_id
@@ -122,12 +122,21 @@ async function loadActivePolicies(db: Kysely<Database>): Promise<Policy[]> {
  * Every dealer's stock positions: on hand, units sold in core/stock's sell-through window (`[date − 30, date)`, the
  * window the chat's stock answers use, so push and chat agree), lead time and MOQ.
  */
-async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<string, StockPosition[]>> {
+/** `and <column> = any(codes)`, or nothing for every dealer. */
+const ofDealers = (column: string, codes?: readonly string[]) =>
+  codes ? sql`and ${sql.ref(column)} = any(${codes as string[]})` : sql``;
+
+/** Stock positions per dealer (only `codes` when given). */
+export async function stockPositions(
+  db: Kysely<Database>,
+  date: string,
+  codes?: readonly string[],
+): Promise<Map<string, StockPosition[]>> {
   const window = sellThroughWindow(date);
   const { rows } = await sql<Record<string, unknown>>`
     with sold as (
       select dealer_code, sku, sum(qty) as qty from sell_through
-      where day >= ${window.from}::date and day < ${window.before}::date
+      where day >= ${window.from}::date and day < ${window.before}::date ${ofDealers('dealer_code', codes)}
       group by dealer_code, sku
     )
     select di.dealer_code, di.sku, p.name, p.unit, di.qty as on_hand, coalesce(s.qty, 0) as sold30,
@@ -135,6 +144,7 @@ async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<s
     from dealer_inventory di
     join products p on p.sku = di.sku
     left join sold s on s.dealer_code = di.dealer_code and s.sku = di.sku
+    where true ${ofDealers('di.dealer_code', codes)}
     order by di.dealer_code, di.sku`.execute(db);
   const out = new Map<string, StockPosition[]>();
   for (const r of rows) {
@@ -155,31 +165,20 @@ async function stockPositions(db: Kysely<Database>, date: string): Promise<Map<s
   return out;
 }
 
-/** Units sold per dealer in the last 28 days and the 28 before. */
-async function sellThroughTrends(db: Kysely<Database>, date: string): Promise<Map<string, SellThroughTrend>> {
+/** Units sold per dealer (only `codes` when given) in the last 28 days and the 28 before. */
+export async function sellThroughTrends(
+  db: Kysely<Database>,
+  date: string,
+  codes?: readonly string[],
+): Promise<Map<string, SellThroughTrend>> {
   const { rows } = await sql<{ dealer_code: string; last28: number; prev28: number }>`
     select dealer_code,
       coalesce(sum(qty) filter (where day >= ${date}::date - 28), 0) as last28,
       coalesce(sum(qty) filter (where day < ${date}::date - 28), 0) as prev28
     from sell_through
-    where day >= ${date}::date - 56 and day < ${date}::date
+    where day >= ${date}::date - 56 and day < ${date}::date ${ofDealers('dealer_code', codes)}
     group by dealer_code`.execute(db);
   return new Map(rows.map((r) => [r.dealer_code, { last28: Number(r.last28), prev28: Number(r.prev28) }]));
-}
-
-/** Receivables past their due date and not fully paid, per dealer. */
-async function overdueReceivables(db: Kysely<Database>, date: string): Promise<Map<string, Overdue>> {
-  const { rows } = await sql<{ dealer_code: string; amount: number; max_days: number; n: number }>`
-    select dealer_code, sum(amount_fen - paid_fen) as amount, max(${date}::date - due_date) as max_days, count(*) as n
-    from receivables
-    where due_date < ${date}::date and paid_fen < amount_fen
-    group by dealer_code`.execute(db);
-  return new Map(
-    rows.map((r) => [
-      r.dealer_code,
-      { amountFen: Number(r.amount), maxDaysOverdue: Number(r.max_days), count: Number(r.n) },
-    ]),
-  );
 }
 
 /** Dealers without an order for `days` days (or none since a partnership at least that old). */
@@ -290,12 +289,6 @@ export class CareRepository implements CareStore {
   }
   stockPositions(date: string) {
     return stockPositions(this.db, date);
-  }
-  sellThroughTrends(date: string) {
-    return sellThroughTrends(this.db, date);
-  }
-  overdueReceivables(date: string) {
-    return overdueReceivables(this.db, date);
   }
   silentDealers(date: string, days?: number) {
     return silentDealers(this.db, date, days);

@@ -641,8 +641,14 @@ class KyselyImportWriter implements ImportWriter {
 
   private async loadDealerStock(recs: readonly DealerStockRecord[]): Promise<DealerStockRecord[]> {
     if (recs.length === 0) return [];
-    const { rows } = await sql<{ dealer_code: string; day: string; sku: string; qty: number }>`
-      select s.dealer_code, s.day, s.sku, s.qty from dealer_stock_snapshots s
+    const { rows } = await sql<{
+      dealer_code: string;
+      day: string;
+      sku: string;
+      qty: number;
+      expires_on: string | null;
+    }>`
+      select s.dealer_code, s.day, s.sku, s.qty, s.expires_on from dealer_stock_snapshots s
       join ${unnest(
         'k',
         [
@@ -652,7 +658,13 @@ class KyselyImportWriter implements ImportWriter {
         ],
         recs.map((r) => [r.dealerCode, r.day, r.sku]),
       )} on s.dealer_code = k.d and s.day = k.day and s.sku = k.s`.execute(this.db);
-    return rows.map((r) => ({ dealerCode: r.dealer_code, day: r.day, sku: r.sku, qty: r.qty }));
+    return rows.map((r) => ({
+      dealerCode: r.dealer_code,
+      day: r.day,
+      sku: r.sku,
+      qty: r.qty,
+      expiresOn: r.expires_on,
+    }));
   }
 
   /**
@@ -666,14 +678,15 @@ class KyselyImportWriter implements ImportWriter {
       ['day', 'date'],
       ['sku', 'text'],
       ['qty', 'int4'],
+      ['expires_on', 'date'],
     ];
     await upsert(
       db,
       'dealer_stock_snapshots',
       columns,
-      [...c.inserts, ...c.updates].map((s) => [s.dealerCode, s.day, s.sku, s.qty]),
+      [...c.inserts, ...c.updates].map((s) => [s.dealerCode, s.day, s.sku, s.qty, s.expiresOn ?? null]),
       ['dealer_code', 'day', 'sku'],
-      ['qty'],
+      ['qty', 'expires_on'],
     );
     const unitKey = (s: DealerStockRecord) => `${s.dealerCode}|${s.day}`;
     const units = new Map(c.all.map((s) => [unitKey(s), s]));
@@ -723,11 +736,11 @@ class KyselyImportWriter implements ImportWriter {
         cleared as (
           delete from dealer_inventory i using refresh r where i.dealer_code = r.dealer_code returning i.dealer_code
         )
-        insert into dealer_inventory (dealer_code, sku, qty, synced_at, snapshot_day)
-        select s.dealer_code, s.sku, s.qty, now(), s.day
+        insert into dealer_inventory (dealer_code, sku, qty, synced_at, snapshot_day, expires_on)
+        select s.dealer_code, s.sku, s.qty, now(), s.day, s.expires_on
         from dealer_stock_snapshots s join refresh r on r.dealer_code = s.dealer_code and r.day = s.day
         on conflict (dealer_code, sku) do update set qty = excluded.qty, synced_at = excluded.synced_at,
-          snapshot_day = excluded.snapshot_day`.execute(db);
+          snapshot_day = excluded.snapshot_day, expires_on = excluded.expires_on`.execute(db);
     }
     return removedRows.rows.length;
   }

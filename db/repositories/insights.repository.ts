@@ -4,6 +4,7 @@ import type {
   CategoryUnits,
   ProductAmount,
   SkuSales,
+  StoreSkuSales,
   TrendDealer,
   TrendScope,
 } from '../../core/insights/insights.types.js';
@@ -93,6 +94,55 @@ export class InsightsRepository implements SalesStore, TrendStore, NeedSignalSto
       .where('dealer_code', '=', dealerCode)
       .executeTakeFirst();
     return r?.day ? String(r.day).slice(0, 10) : null;
+  }
+
+  async dealerStore(dealerCode: string, storeCode: string): Promise<{ code: string; name: string } | null> {
+    const r = await this.db
+      .selectFrom('stores')
+      .select(['code', 'name'])
+      .where('code', '=', storeCode)
+      .where('dealer_code', '=', dealerCode)
+      .executeTakeFirst();
+    return r?.code ? { code: r.code, name: r.name } : null;
+  }
+
+  async storeSellThrough(
+    dealerCode: string,
+    start: string,
+    end: string,
+    skus: readonly string[] | null,
+    storeCode: string | null,
+  ): Promise<StoreSkuSales[]> {
+    if (skus && skus.length === 0) return [];
+    let q = this.db
+      .selectFrom('store_sales as s')
+      .innerJoin('stores as st', 'st.code', 's.store_code')
+      .innerJoin('products as p', 'p.sku', 's.sku')
+      .select([
+        's.store_code',
+        'st.name as store_name',
+        's.sku',
+        'p.name',
+        'p.unit',
+        'p.category',
+        (eb) => eb.fn.sum<number>('s.qty').as('qty'),
+      ])
+      .where('s.dealer_code', '=', dealerCode)
+      .where('s.day', '>=', start)
+      .where('s.day', '<=', end)
+      .groupBy(['s.store_code', 'st.name', 's.sku', 'p.name', 'p.unit', 'p.category']);
+    if (skus) q = q.where('s.sku', 'in', [...skus]);
+    if (storeCode) q = q.where('s.store_code', '=', storeCode);
+    const rows = await q.execute();
+    return rows.map((r) => ({
+      storeCode: r.store_code,
+      storeName: r.store_name,
+      sku: r.sku,
+      name: r.name,
+      unit: r.unit,
+      category: r.category,
+      qty: Number(r.qty),
+    }));
   }
 
   async trendDealer(code: string): Promise<TrendDealer | null> {

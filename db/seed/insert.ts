@@ -78,6 +78,7 @@ export const DATA_TABLES = [
   'erp_watermarks',
   'console_audit',
   'console_sessions',
+  'dealer_anomalies',
   'import_runs',
   'payments',
   'store_sales',

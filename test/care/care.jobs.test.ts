@@ -37,10 +37,9 @@ describe('daily care jobs on the hand-built fixture', () => {
       'care.anniversary.anniversaries': 2,
       'care.anniversary.bonusNotices': 2,
       'care.replenishment.dealersLow': 1,
-      'care.anomalies.overstock': 2,
-      'care.anomalies.sellThroughDrop': 1,
-      'care.anomalies.overdue': 1,
-      'care.anomalies.managers': 2,
+      'care.anomalies.opened': 4,
+      'care.anomalies.closed': 0,
+      'care.anomalies.queued': 4,
       'care.silent.silent': 1,
     });
     const runs = await fx.h.db.selectFrom('job_runs').selectAll().where('job', '=', 'daily').execute();
@@ -65,13 +64,13 @@ describe('daily care jobs on the hand-built fixture', () => {
     const restock = of('care.replenishment');
     expect(restock.map((r) => r.recipient)).toEqual(['D0001']);
     expect(restock[0]!.body).toContain('库存20套，约够卖10天（到货需14天），建议补60套');
-    const anomaly = of('care.anomaly');
+    const anomaly = of('anomaly.opened');
     expect(anomaly.map((r) => r.recipient)).toEqual(['D0002', 'D0003']);
     expect(anomaly[0]!.body).toContain('约够卖300天');
     expect(anomaly[0]!.body).toContain('¥8,000');
-    const summaries = of('care.anomaly.summary');
-    expect(summaries.map((r) => r.recipient)).toEqual(['M001', 'M002']);
-    expect(summaries[1]!.body).toContain('近4周动销下降75%（40→10件）');
+    const toManagers = of('anomaly.opened.manager');
+    expect(toManagers.map((r) => r.recipient)).toEqual(['M001', 'M002']);
+    expect(toManagers[1]!.body).toContain('近4周卖出10件，前4周40件（-75%）');
     const silent = of('care.silent');
     expect(silent.map((r) => r.recipient)).toEqual(['M002']);
     expect(silent[0]!.body).toContain('阜宁老街建材（D0004）已120天未订货');
@@ -113,7 +112,7 @@ describe('daily care jobs on the hand-built fixture', () => {
     expect(first('D0002', 'care.anniversary')).toMatchObject({ route: 'kf', status: 'sent' });
     expect(first('D0003', 'care.birthday')).toMatchObject({ route: 'kf', status: 'followup' });
     expect(first('D0005', 'care.anniversary.bonus')).toMatchObject({ route: 'sandbox', status: 'sent' });
-    expect(first('M001', 'care.anomaly.summary')).toMatchObject({ route: 'wecom_appchat', status: 'sent' });
+    expect(first('M001', 'anomaly.opened.manager')).toMatchObject({ route: 'wecom_appchat', status: 'sent' });
     expect(first('M002', 'care.silent')).toMatchObject({ route: 'sandbox', status: 'sent' });
     const handed = rows.filter((r) => r.kind === 'followup' && r.recipient === 'M002');
     expect(handed.some((r) => r.body.includes('孙丽，生日快乐'))).toBe(true);

@@ -155,14 +155,19 @@ describe('scheduler catch-up', () => {
         now: () => sh('2026-11-28T22:00:00'),
       },
     );
+    // A payment falls overdue on the 28th: a new anomaly, told to the dealer and the manager.
+    await fx.h.db
+      .insertInto('receivables')
+      .values({ dealer_code: 'D0004', amount_fen: 300_000, paid_fen: 0, due_date: '2026-11-27' })
+      .execute();
     const [r] = await sched.catchUp();
-    expect(r!.outcome).toMatchObject({ ran: true });
+    expect(r!.outcome).toMatchObject({ ran: true, result: { opened: 1, queued: 2 } });
     const rows = await fx.h.db
       .selectFrom('outbox')
       .select(['next_attempt_at'])
-      .where('dedupe_key', 'like', 'care.anomaly.summary:%:2026-11-28')
+      .where('dedupe_key', 'like', 'anomaly.opened%:D0004:%')
       .execute();
-    expect(rows.length).toBeGreaterThan(0);
+    expect(rows).toHaveLength(2);
     for (const x of rows) {
       expect(isQuietTime(x.next_attempt_at)).toBe(false);
       expect(x.next_attempt_at.getTime()).toBeGreaterThanOrEqual(sh('2026-11-29T08:31:00').getTime());

@@ -24,12 +24,16 @@ export const replenishmentJob = careJob(
   DAILY_CRON,
   '补货建议：可售天数低于到货周期+7天的产品（每家经销商3天内最多一次）',
 );
-export const anomalyJob = careJob(
-  'care.anomalies',
-  'anomalies',
-  DAILY_CRON,
-  '经营异常：库存积压、动销下降、逾期货款（同样的异常每家经销商7天内最多提醒一次；客户经理每日一份汇总）',
-);
+/** The anomaly lifecycle for every dealer: what the calendar moves (due dates, expiries, sales windows). */
+export const anomalyJob: JobDefinition = {
+  name: 'care.anomalies',
+  cron: DAILY_CRON,
+  description:
+    '经营异常：库存积压、动销下降、逾期货款、临期库存（新出现的提醒经销商和客户经理一次；持续的不重复；消除后关闭）',
+  run: async (ctx) => ({
+    ...(await ctx.services.transaction((s) => s.anomalies.refresh('all', ctx.now, ctx.sendFrom))),
+  }),
+};
 export const silentJob = careJob(
   'care.silent',
   'silent',
