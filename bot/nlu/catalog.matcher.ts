@@ -70,7 +70,11 @@ export function charPinyin(c: string): string {
 // A dense table, a slot per CJK ideograph (a sparse array would fall back to a slow dictionary).
 const PINYIN_BY_CODE: Array<string | undefined> = Array.from({ length: CJK_LAST - CJK_FIRST + 1 }, () => undefined);
 function codePinyin(code: number): string {
-  return (PINYIN_BY_CODE[code - CJK_FIRST] ??= charPinyin(String.fromCharCode(code)));
+  const cached = PINYIN_BY_CODE[code - CJK_FIRST];
+  if (cached !== undefined) return cached;
+  const pinyin = charPinyin(String.fromCharCode(code));
+  PINYIN_BY_CODE[code - CJK_FIRST] = pinyin;
+  return pinyin;
 }
 
 interface Term {
