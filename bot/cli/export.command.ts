@@ -45,7 +45,7 @@ export async function runExportCommand(args: string[], deps: { source: ExportSou
     p.kind === 'one' ? [[p.entity, p.path]] : IMPORT_ENTITIES.map((e) => [e, join(p.dir, `${e}.csv`)]);
   if (p.kind === 'all') mkdirSync(p.dir, { recursive: true });
   for (const [entity, file] of files) {
-    const { columns, rows } = service.table(entity);
+    const { columns, rows } = await service.table(entity);
     const n = await writeCsvFile(file, columns, rows);
     deps.io.out(JSON.stringify({ entity, rows: n, file }));
   }

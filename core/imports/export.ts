@@ -128,6 +128,12 @@ const CELLS: { [E in ImportEntity]: (rec: EntityRecords[E]) => Record<string, Ce
   }),
 };
 
+/** The contract's two fixed CSV headers; their entities may append optional columns only when data needs them. */
+const FIXED_HEADERS: Partial<Record<ImportEntity, readonly string[]>> = {
+  'dealer-stock': ['date', 'dealer_code', 'sku', 'qty'],
+  pos: ['date', 'store_code', 'sku', 'qty', 'amount'],
+};
+
 /** An exported table: the entity's documented columns, then each stored record as cells in that order. */
 export interface ExportTable {
   entity: ImportEntity;
@@ -140,14 +146,18 @@ export interface ExportTable {
  * at a time, so the files import back — into an empty database or over the same one (then nothing changes).
  *
  * @example
- * const { columns, rows } = new ExportService(source).table('pos');
+ * const { columns, rows } = await new ExportService(source).table('pos');
  * // columns = ['date', 'store_code', 'sku', 'qty', 'amount']; rows yields ['2026-11-24', 'D0001-S01', 'KW-N60', '3', '4680.00'] …
  */
 export class ExportService {
   constructor(private readonly source: ExportSource) {}
 
-  table(entity: ImportEntity): ExportTable {
-    const columns = SPECS[entity].columns.map((c) => c.name);
+  async table(entity: ImportEntity): Promise<ExportTable> {
+    const all = SPECS[entity].columns.map((c) => c.name);
+    // A fixed header (DESIGN.md) stays byte-exact unless stored data needs one of its optional extension columns.
+    const fixed = FIXED_HEADERS[entity];
+    const columns = fixed ? [...fixed] : all;
+    if (fixed) for (const c of all.slice(fixed.length)) if (await this.source.usesExtension(entity, c)) columns.push(c);
     const cellsOf = CELLS[entity] as (rec: object) => Record<string, Cell>;
     const records = this.source.records(entity) as AsyncIterable<object>;
     async function* rows(): AsyncGenerator<string[]> {

@@ -65,7 +65,7 @@ describe('import cell rules', () => {
     const incoming = { ...stored, tier: undefined, creditLimitFen: undefined, paymentTermsDays: undefined };
     expect(decide(spec, incoming, undefined)).toEqual({
       verdict: 'insert',
-      record: { ...stored, tier: 'regular', creditLimitFen: 0, paymentTermsDays: 30 },
+      record: { ...stored, tier: 'regular', creditLimitFen: 0, paymentTermsDays: 30, tags: [] },
     });
     expect(decide(spec, incoming, stored)).toEqual({ verdict: 'unchanged', record: stored });
     expect(decide(spec, { ...incoming, name: '安居门窗' }, stored).verdict).toBe('update');

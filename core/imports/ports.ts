@@ -80,6 +80,8 @@ export interface ImportStore {
  */
 export interface ExportSource {
   records<E extends ImportEntity>(entity: E): AsyncIterable<EntityRecords[E]>;
+  /** Whether any stored record has a value for an optional column beyond the contract's fixed header. */
+  usesExtension(entity: ImportEntity, column: string): Promise<boolean>;
 }
 
 /** An import that committed rows, with the dealers whose derived answers it changed. */

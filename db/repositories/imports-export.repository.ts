@@ -47,6 +47,21 @@ async function* keyset<Row, Rec>(
 export class KyselyExportSource implements ExportSource {
   constructor(private readonly db: Kysely<Database>) {}
 
+  async usesExtension(entity: ImportEntity, column: string): Promise<boolean> {
+    if (entity !== 'dealer-stock' || column !== 'expires_on') return false;
+    // Snapshots, and current stock that has no snapshot (exported as one): either may carry an expiry.
+    for (const table of ['dealer_stock_snapshots', 'dealer_inventory'] as const) {
+      const row = await this.db
+        .selectFrom(table)
+        .select('dealer_code')
+        .where('expires_on', 'is not', null)
+        .limit(1)
+        .executeTakeFirst();
+      if (row) return true;
+    }
+    return false;
+  }
+
   records<E extends ImportEntity>(entity: E): AsyncIterable<EntityRecords[E]> {
     const sources: { [K in ImportEntity]: () => AsyncIterable<EntityRecords[K]> } = {
       managers: () => this.managers(),
