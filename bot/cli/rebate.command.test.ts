@@ -57,5 +57,5 @@ describe('npm run cli -- rebate --policy CODE --amount FEN (child process)', () 
       expect(r.stderr.length).toBeGreaterThan(0);
     }
     expect(existsSync(pgliteDir)).toBe(false);
-  });
+  }, 150_000); // five child processes, each starting tsx: slow when the suite shares 2 cores
 });
