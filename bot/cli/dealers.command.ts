@@ -4,7 +4,7 @@ import { type CliCommand, parseCommandArgs } from './command.types.js';
 export const dealersCommand: CliCommand = {
   name: 'dealers',
   usage: 'dealers score [--month YYYY-MM]            score and re-tier every dealer (default: last month)',
-  async run(args, config, io, host) {
+  async run(args, _config, io, host) {
     const parsed = parseCommandArgs(args, { month: { type: 'string' } }, io);
     if (parsed?.positionals[0] !== 'score') {
       io.err(`usage: npm run cli -- ${this.usage}`);

@@ -11,7 +11,7 @@ const PERIOD_ERRORS = {
 export const needsCommand: CliCommand = {
   name: 'needs',
   usage: 'needs report [--from YYYY-MM-DD --to YYYY-MM-DD] [--json]   needs SLA report per tier',
-  async run(args, config, io, host) {
+  async run(args, _config, io, host) {
     const parsed = parseCommandArgs(
       args,
       { from: { type: 'string' }, to: { type: 'string' }, json: { type: 'boolean' } },

@@ -43,7 +43,7 @@ export function formatEffectReport(r: EffectReport): string[] {
 export const policyCommand: CliCommand = {
   name: 'policy',
   usage: USAGE,
-  async run(args, config, io, host) {
+  async run(args, _config, io, host) {
     const parsed = parseCommandArgs(
       args,
       { promote: { type: 'boolean' }, json: { type: 'boolean' }, now: { type: 'string' } },
