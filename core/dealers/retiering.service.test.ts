@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
 import { BASE_METRICS, MemoryDealerScoreStore } from '../testing/dealers.fakes.js';
-import type { DealerMetrics } from './metrics.js';
 import { tierReasonText } from '../../bot/replies/tiers.replies.js';
 import { isMonth, monthAsOf, previousMonth, RetieringService } from './retiering.service.js';
 
