@@ -60,6 +60,7 @@ import { needNotices } from './replies/needs.replies.js';
 import { needTexts, trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { ordersReplies } from './replies/orders.replies.js';
+import { tierReasonText } from './replies/tiers.replies.js';
 import { runJobInSlot } from './scheduler/job-runner.js';
 import type { JobServices } from './scheduler/job.types.js';
 import { scoreMonth } from './scheduler/jobs/dealer-score.job.js';
@@ -171,7 +172,7 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
     return {
       care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
       anomalies: anomalyService(tx),
-      retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }),
+      retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }, tierReasonText),
       outboxRetention: new OutboxRetentionRepository(tx),
       trendInsights: trendInsightService(tx),
       needPredictions: new NeedPredictionService({

@@ -74,11 +74,6 @@ const CALLER_EDGES: Record<string, readonly string[]> = {
 const CJK = /[\u3400-\u9fff]/;
 // 、。「」【】… and full-width ，：；！？（）; not 〇 (U+3007), a numeral.
 const CJK_PUNCTUATION = /[\u3001-\u3006\u3008-\u303f\uff01-\uff0f\uff1a-\uff20\u2026\u2014]/;
-/** Prose core may keep, each with its reason. */
-const CORE_TEXT_ALLOWED: Record<string, string> = {
-  'core/dealers/scoring.ts':
-    're-tiering reasons are stored as text with each score (dealer_scores.reasons, dealers.tier_reasons); wording them in bot needs the stored rows to become codes (a migration)',
-};
 
 interface Literal {
   text: string;
@@ -163,7 +158,7 @@ function proseIn(literal: string): string | null {
 
 const coreNoUserText: Rule = (files) =>
   [...files]
-    .filter(([file]) => file.startsWith('core/') && !file.startsWith('core/testing/') && !(file in CORE_TEXT_ALLOWED))
+    .filter(([file]) => file.startsWith('core/') && !file.startsWith('core/testing/'))
     .flatMap(([file, text]) =>
       literalsOf(text).flatMap(({ text: lit, line }) => {
         const why = proseIn(lit);

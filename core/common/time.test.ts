@@ -7,6 +7,7 @@ import {
   shanghaiMidnight,
   shanghaiMinute,
   shanghaiMinuteOfDay,
+  parseShanghaiInstant,
 } from './time.js';
 
 describe('shanghaiDate (the one implementation; policies and NLU re-export it)', () => {
@@ -28,6 +29,12 @@ describe('Shanghai instants and clock', () => {
     expect(shanghaiInstant('2026-10-01', '09:30').toISOString()).toBe('2026-10-01T01:30:00.000Z');
     expect(shanghaiMidnight('2026-10-01').toISOString()).toBe('2026-09-30T16:00:00.000Z');
     expect(() => shanghaiInstant('2026-13-01', '09:30')).toThrow(RangeError);
+  });
+
+  it('parses a local time with seconds and milliseconds; null when it does not exist', () => {
+    expect(parseShanghaiInstant('2026-11-05', '16:20:05.250')?.toISOString()).toBe('2026-11-05T08:20:05.250Z');
+    expect(parseShanghaiInstant('2026-11-05', '00:30:00')?.toISOString()).toBe('2026-11-04T16:30:00.000Z');
+    expect(parseShanghaiInstant('2026-11-05', '24:30:00')).toBeNull();
   });
 
   it('finds the start of the Shanghai day and the minute of day, across the UTC date line', () => {

@@ -24,9 +24,18 @@ export function shanghaiMidnight(date: string): Date {
 
 /** The instant of a Shanghai wall-clock time `HH:MM` on a Shanghai date. */
 export function shanghaiInstant(date: string, time: string): Date {
-  const at = new Date(`${date}T${time}:00+08:00`);
-  if (Number.isNaN(at.getTime())) throw new RangeError(`invalid Shanghai date/time: ${date} ${time}`);
+  const at = parseShanghaiInstant(date, `${time}:00`);
+  if (!at) throw new RangeError(`invalid Shanghai date/time: ${date} ${time}`);
   return at;
+}
+
+/**
+ * The instant of a Shanghai wall-clock time `HH:MM:SS[.fff]` on a Shanghai date ('YYYY-MM-DD'), for parsers of
+ * local times written without an offset (Kingdee, Excel); null when the date or time does not exist.
+ */
+export function parseShanghaiInstant(date: string, time: string): Date | null {
+  const at = new Date(`${date}T${time}+08:00`);
+  return Number.isNaN(at.getTime()) ? null : at;
 }
 
 /** The instant the Shanghai day containing `at` started. */

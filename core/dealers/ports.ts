@@ -10,10 +10,14 @@ export interface DealerTierRow {
   manualTags: string[];
 }
 
-/** A month's score as written: the score, the tier before it and the merged tags (derived ∪ manual). */
-export interface ScoreWrite extends DealerScore {
+/**
+ * A month's score as written: the score, the tier before it, the merged tags (derived ∪ manual) and the reasons in
+ * the words stored with it.
+ */
+export interface ScoreWrite extends Omit<DealerScore, 'reasons'> {
   tierBefore: Tier;
   tags: string[];
+  reasons: string[];
 }
 
 /** Storage the monthly scoring needs. Months are 'YYYY-MM-01'. */

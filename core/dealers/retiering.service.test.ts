@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryDeliveryLog, MemoryPushQueue } from '../testing/care.fakes.js';
 import { BASE_METRICS, MemoryDealerScoreStore } from '../testing/dealers.fakes.js';
-import type { DealerMetrics } from './metrics.js';
+import { tierReasonText } from '../../bot/replies/tiers.replies.js';
 import { isMonth, monthAsOf, previousMonth, RetieringService } from './retiering.service.js';
 
 const base = BASE_METRICS;
@@ -22,7 +22,7 @@ function setup() {
   ]);
   const queue = new MemoryPushQueue();
   const deliveries = new MemoryDeliveryLog();
-  return { store, queue, deliveries, retiering: new RetieringService({ store, deliveries, queue }) };
+  return { store, queue, deliveries, retiering: new RetieringService({ store, deliveries, queue }, tierReasonText) };
 }
 
 const SIX_TEN = new Date('2026-12-01T06:10:00+08:00');

@@ -3,7 +3,7 @@ import { sendOnce } from '../care/send-once.js';
 import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import type { DealerScoreStore, ScoreWrite } from './ports.js';
 import type { TierChange } from './retier.messages.js';
-import { DEFAULT_SCORING, type ScoringConfig, scoreDealers } from './scoring.js';
+import { DEFAULT_SCORING, type ScoringConfig, scoreDealers, type TierReason } from './scoring.js';
 import { mergeTags } from './tags.js';
 import type { Tier } from './tiers.js';
 
@@ -31,9 +31,15 @@ export interface RetieringPorts {
   queue: PushQueue;
 }
 
+/** Words one reason (bot/replies): the words are what the scores and the dealer's tier store and the notices quote. */
+export type DescribeTierReason = (reason: TierReason) => string;
+
 /** Monthly scoring and re-tiering, with the notices it owes dealers and account managers. */
 export class RetieringService {
-  constructor(private readonly ports: RetieringPorts) {}
+  constructor(
+    private readonly ports: RetieringPorts,
+    private readonly describe: DescribeTierReason,
+  ) {}
 
   /**
    * Scores every dealer for `month` (data up to its end). When `month` is the latest scored month (or later), it
@@ -66,7 +72,12 @@ export class RetieringService {
     const scores = scoreDealers(metrics, opts.cfg ?? DEFAULT_SCORING);
     const writes: ScoreWrite[] = scores.map((s) => {
       const d = byCode.get(s.dealerCode)!;
-      return { ...s, tierBefore: tierBefore(d), tags: mergeTags(s.derivedTags, d.manualTags) };
+      return {
+        ...s,
+        tierBefore: tierBefore(d),
+        tags: mergeTags(s.derivedTags, d.manualTags),
+        reasons: s.reasons.map(this.describe),
+      };
     });
     await store.saveScores(monthDate, writes);
     const tiers = { core: 0, key: 0, regular: 0, silent: 0 };

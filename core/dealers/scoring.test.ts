@@ -4,6 +4,7 @@ import type { DealerMetrics } from './metrics.js';
 import { DEFAULT_SCORING, percentileWithinGroups, scoreDealers } from './scoring.js';
 import { mergeTags } from './tags.js';
 import { tierFor } from './tiers.js';
+import { tierReasonText } from '../../bot/replies/tiers.replies.js';
 
 const base = BASE_METRICS;
 const m = (o: Partial<DealerMetrics>): DealerMetrics => ({ ...base, ...o });
@@ -149,18 +150,30 @@ describe('scoreDealers', () => {
     expect(byCode.get('D0004')!.derivedTags).toEqual(['门窗专长', '零售终端', '下沉市场', '高成长']);
   });
 
-  it('explains the score in plain Chinese', () => {
+  it('explains the score as values', () => {
     expect(byCode.get('D0001')!.reasons).toEqual([
+      { kind: 'growth', change: 0.5 },
+      { kind: 'sellThrough', category: '门窗', rate: 0.9 },
+      { kind: 'purchases', amountFen: 200_000_000, marketLevel: '二线', topPercent: 1 },
+    ]);
+    expect(byCode.get('D0003')!.reasons).toEqual([{ kind: 'silent', days: 120, lastOrderDate: '2026-07-29' }]);
+  });
+
+  // The words are what dealer_scores.reasons and dealers.tier_reasons store (bot/replies/tiers.replies.ts).
+  const worded = (code: string) => byCode.get(code)!.reasons.map(tierReasonText);
+
+  it('explains the score in plain Chinese', () => {
+    expect(worded('D0001')).toEqual([
       '近3个月订货增长50%',
       '门窗动销率90%',
       '近12个月订货200万元，在同级（二线）市场前1%',
     ]);
-    expect(byCode.get('D0002')!.reasons).toEqual([
+    expect(worded('D0002')).toEqual([
       '近3个月订货增长100%',
       '橱柜动销率30%',
       '近12个月订货50万元，在同级（二线）市场前50%',
     ]);
-    expect(byCode.get('D0003')!.reasons).toEqual(['已连续120天未订货（最近一次2026-07-29）']);
+    expect(worded('D0003')).toEqual(['已连续120天未订货（最近一次2026-07-29）']);
   });
 
   it('takes configurable thresholds', () => {

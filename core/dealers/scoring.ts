@@ -3,8 +3,9 @@ import { DEFAULT_TAG_RULES, type DerivedTag, deriveTags, type TagRules } from '.
 import { DEFAULT_TIER_THRESHOLDS, type Tier, type TierThresholds, tierFor } from './tiers.js';
 
 /**
- * Monthly dealer scoring: five dimensions on 0–100, a weighted total, a tier, derived tags and plain-Chinese
- * reasons. Pure: the repository computes the raw metrics of every dealer in a few set-based statements.
+ * Monthly dealer scoring: five dimensions on 0–100, a weighted total, a tier, derived tags and the reasons behind
+ * them (values; bot words them). Pure: the repository computes the raw metrics of every dealer in a few set-based
+ * statements.
  */
 
 export interface ScoringWeights {
@@ -52,13 +53,12 @@ export interface DealerScore {
   total: number;
   tier: Tier;
   derivedTags: DerivedTag[];
-  reasons: string[];
+  reasons: TierReason[];
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, x));
 /** One decimal, half-up (what numeric(5,1) stores). */
 export const round1 = (x: number) => Math.round(x * 10 + 1e-9) / 10;
-const pct = (x: number) => `${Math.round(x * 100)}%`;
 
 /** Growth of `recent` over `before`; a start from nothing counts as +100%, nothing at all as 0. */
 export function growthRate(recent: number, before: number): number {
@@ -154,31 +154,51 @@ export function totalOf(d: Dimensions, w: ScoringWeights): number {
   );
 }
 
-const wan = (fen: number) => {
-  const w = fen / 1_000_000;
-  return `${w >= 100 ? Math.round(w) : round1(w)}万元`;
-};
+/**
+ * Why a dealer scored as it did, as values (bot/replies/tiers.replies.ts words them; the words are what
+ * dealer_scores.reasons and dealers.tier_reasons store). Changes and rates are fractions (0.52 = 52%).
+ */
+export type TierReason =
+  /** Silent: days since the last order and its date. */
+  | { kind: 'silent'; days: number; lastOrderDate: string }
+  /** Silent without a single order since the partnership began. */
+  | { kind: 'neverOrdered' }
+  /** The last 3 months' orders against the 3 before (signed, at least ±10%). */
+  | { kind: 'growth'; change: number }
+  /** Orders again in the last 3 months after none in the 3 before. */
+  | { kind: 'resumed' }
+  /** The strongest category group's sell-through rate (动销率). */
+  | { kind: 'sellThrough'; category: '门窗' | '橱柜'; rate: number }
+  /** The last 12 months' orders; `topPercent` is the rank within the market level when in its upper half. */
+  | { kind: 'purchases'; amountFen: number; marketLevel: string; topPercent: number | null }
+  /** Active stores and the counties they cover. */
+  | { kind: 'stores'; stores: number; regions: number };
 
-/** Up to three plain-Chinese reasons, the most telling first ("近3个月订货增长52%，门窗动销率90%"). */
-export function reasonsFor(m: DealerMetrics, d: Dimensions, tier: Tier): string[] {
+/** Up to three reasons, the most telling first (growth, sell-through, purchases; stores when there is room). */
+export function reasonsFor(m: DealerMetrics, d: Dimensions, tier: Tier): TierReason[] {
   if (tier === 'silent') {
     return [
-      m.lastOrderDate ? `已连续${m.daysSinceLastOrder}天未订货（最近一次${m.lastOrderDate}）` : `合作以来尚未订货`,
+      // Both come from the last order: null together.
+      m.lastOrderDate !== null && m.daysSinceLastOrder !== null
+        ? { kind: 'silent', days: m.daysSinceLastOrder, lastOrderDate: m.lastOrderDate }
+        : { kind: 'neverOrdered' },
     ];
   }
-  const out: string[] = [];
+  const out: TierReason[] = [];
   const g3 = growthRate(m.last3Fen, m.prev3Fen);
-  if (m.prev3Fen > 0 && Math.abs(g3) >= 0.1) out.push(`近3个月订货${g3 > 0 ? '增长' : '下降'}${pct(Math.abs(g3))}`);
-  else if (m.prev3Fen === 0 && m.last3Fen > 0) out.push('近3个月恢复订货');
+  if (m.prev3Fen > 0 && Math.abs(g3) >= 0.1) out.push({ kind: 'growth', change: g3 });
+  else if (m.prev3Fen === 0 && m.last3Fen > 0) out.push({ kind: 'resumed' });
   const cat = strongestCategory(m);
-  if (cat.sellThrough > 0) out.push(`${cat.name}动销率${pct(cat.sellThrough)}`);
-  const top = 100 - d.purchaseScale;
-  out.push(
-    d.purchaseScale >= 50
-      ? `近12个月订货${wan(m.amount12Fen)}，在同级（${m.marketLevel}）市场前${Math.max(1, Math.round(top))}%`
-      : `近12个月订货${wan(m.amount12Fen)}`,
-  );
-  if (out.length < 3 && m.activeStores > 0) out.push(`在营门店${m.activeStores}家，覆盖${m.storeRegions}个区县`);
+  if (cat.sellThrough > 0) out.push({ kind: 'sellThrough', category: cat.name, rate: cat.sellThrough });
+  out.push({
+    kind: 'purchases',
+    amountFen: m.amount12Fen,
+    marketLevel: m.marketLevel,
+    topPercent: d.purchaseScale >= 50 ? Math.max(1, Math.round(100 - d.purchaseScale)) : null,
+  });
+  if (out.length < 3 && m.activeStores > 0) {
+    out.push({ kind: 'stores', stores: m.activeStores, regions: m.storeRegions });
+  }
   return out.slice(0, 3);
 }
 

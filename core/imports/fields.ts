@@ -1,3 +1,4 @@
+import { parseShanghaiInstant } from '../common/time.js';
 import { type ImportReason, reasons } from './messages.js';
 import type { RowProblem } from './types.js';
 
@@ -23,16 +24,11 @@ export function parseDateTime(s: string): string | null {
   if (!m || !isDate(m[1]!)) return null;
   // Milliseconds are kept (an export writes them), finer digits dropped: JavaScript instants are milliseconds.
   const [, day, hh, mm, ss = '00', fraction = '', zone] = m;
-  const offset =
-    zone === undefined
-      ? '+08:00'
-      : zone === 'Z'
-        ? 'Z'
-        : zone.includes(':')
-          ? zone
-          : `${zone.slice(0, 3)}:${zone.slice(3)}`;
   const ms = fraction === '' ? '' : `.${fraction.slice(0, 3).padEnd(3, '0')}`;
-  const t = new Date(`${day}T${hh}:${mm}:${ss}${ms}${offset}`);
+  const time = `${hh}:${mm}:${ss}${ms}`;
+  if (zone === undefined) return parseShanghaiInstant(day!, time)?.toISOString() ?? null;
+  const offset = zone === 'Z' || zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`;
+  const t = new Date(`${day}T${time}${offset}`);
   return Number.isNaN(t.getTime()) ? null : t.toISOString();
 }
 
