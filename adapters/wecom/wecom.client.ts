@@ -26,6 +26,8 @@ const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const TOKEN_EARLY_EXPIRY_SEC = 300;
 const MAX_ERRMSG_CHARS = 200;
+/** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
+export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
 
 export class WecomApiError extends Error {
   override readonly name = 'WecomApiError';
@@ -149,6 +151,10 @@ export class WecomClient {
       agentid: Number(this.#config.agentId),
       ...contentBody(content),
       safe: 0,
+      // WeCom drops the same content to the same member within the interval: a resend after a timed-out call or
+      // an unrecorded success is not shown twice.
+      enable_duplicate_check: 1,
+      duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC,
     });
     const out: AppSendResult = {};
     if (typeof res['msgid'] === 'string') out.msgid = res['msgid'];

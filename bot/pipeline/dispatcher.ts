@@ -1,7 +1,8 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
-import type { OutboxMessage } from '../../core/messaging/types.js';
+import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
+import { pipelineMetrics } from './metrics.js';
 import { enqueue, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
@@ -26,8 +27,15 @@ export interface DispatcherOptions {
   pollMs?: number;
   leaseMs?: number;
   now?: () => Date;
+  /** Fixed delay between tries to record "sent" (tests); default a backoff from 250 ms. */
+  recordRetryMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
+
+/** Routes on which WeCom drops a repeated send (app message duplicate check, KF client msgid). */
+const DEDUPLICATED_ROUTES = new Set<OutboxRoute>(['wecom_app', 'kf']);
+/** Tries to record "sent" (about 4 s in all with the default backoff), well inside the lease. */
+const SENT_RECORD_TRIES = 5;
 
 function backoffMs(attempts: number): number {
   const base = Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
@@ -129,11 +137,45 @@ export class OutboxDispatcher {
         await takeRateSlot(this.opts.kv, row.route, row.address, now);
         await this.opts.transports[row.route].send(row);
       }
-      await this.stores.outbox.markSent(row.id, now);
-      this.bus.outboxSettled(row.inReplyTo);
-      return null;
     } catch (e) {
-      return this.fail(row, e as Error, now);
+      const error = e as Error;
+      if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error, now);
+      // Timed out: WeCom may have delivered it. Send again only where WeCom drops the duplicate.
+      pipelineMetrics.increment('outbox_send_unknown');
+      if (DEDUPLICATED_ROUTES.has(row.route)) {
+        pipelineMetrics.increment('outbox_resend_after_unknown');
+        return this.fail(row, error, now);
+      }
+      pipelineMetrics.increment('outbox_unknown_not_resent');
+      this.opts.log?.warn(
+        { outbox: row.id, route: row.route },
+        'outbox send timed out; not resent (no duplicate check)',
+      );
+    }
+    await this.recordSent(row, now);
+    this.bus.outboxSettled(row.inReplyTo);
+    return null;
+  }
+
+  /**
+   * Records a delivered row. A failure here (the database dropping) would send it again after the lease, so the
+   * record is retried for a while first; a row still unrecorded is counted (WeCom's duplicate check then drops the
+   * resend on app messages and KF).
+   */
+  private async recordSent(row: OutboxMessage, now: Date): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.stores.outbox.markSent(row.id, now);
+        if (attempt > 0) pipelineMetrics.increment('outbox_sent_mark_retried');
+        return;
+      } catch (e) {
+        if (attempt + 1 >= SENT_RECORD_TRIES) {
+          pipelineMetrics.increment('outbox_sent_unrecorded');
+          this.opts.log?.error({ outbox: row.id, err: (e as Error).message }, 'sent, but could not record it');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.opts.recordRetryMs ?? 250 * 2 ** attempt));
+      }
     }
   }
 

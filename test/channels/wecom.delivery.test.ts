@@ -5,11 +5,14 @@
  * Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
  */
 import type { Kysely } from 'kysely';
+import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
+import type { OutboxStore } from '../../core/messaging/ports.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { WecomClient } from '../../adapters/wecom/wecom.client.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
+import { pipelineMetrics } from '../../bot/pipeline/metrics.js';
 import { enqueue, outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { kfSend, wecomTransports } from '../../bot/pipeline/transports.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
@@ -49,7 +52,7 @@ describe('dispatcher against the fake WeCom server', () => {
     await fake?.close();
   });
 
-  const setup = (timeoutMs = 1000) => {
+  const setup = (timeoutMs = 1000, pipeline: UnitOfWork<PipelineStores> = pipelineUnitOfWork(db)) => {
     fake.reset();
     kv = new MemoryKeyValueStore();
     clock = nextMinute();
@@ -57,13 +60,14 @@ describe('dispatcher against the fake WeCom server', () => {
       { apiBase: fake.baseUrl, corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, timeoutMs },
       { kv },
     );
-    dispatcher = new OutboxDispatcher(pipelineUnitOfWork(db), new PipelineBus(), {
+    dispatcher = new OutboxDispatcher(pipeline, new PipelineBus(), {
       kv,
       transports: wecomTransports(client),
       kf: kfSend(client),
       maxAttempts: 8,
       texts: pipelineReplies,
       now: () => clock,
+      recordRetryMs: 20,
     });
   };
   afterEach(async () => kv?.close());
@@ -121,6 +125,64 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(sends.filter((c) => c.errcode === 42001).length).toBeGreaterThan(0);
     // One token at the start, one refresh after the expiry (single flight, shared through the KV).
     expect(fake.callsOf('gettoken')).toHaveLength(2);
+  });
+
+  const oneRow = (prefix: string, route: 'wecom_app' | 'wecom_appchat', address: string) =>
+    enqueue(pipelineStores(db).outbox, [
+      {
+        recipient: address,
+        address,
+        route,
+        body: `${prefix} 消息`,
+        kind: 'test',
+        dedupeKey: `${prefix}:1`,
+        notBefore: clock,
+      },
+    ]);
+
+  it('a timed-out send is unknown: resent only under WeCom duplicate check, and counted', async () => {
+    setup(1500);
+    const before = pipelineMetrics.snapshot();
+    const delta = (name: Parameters<typeof pipelineMetrics.get>[0]) => pipelineMetrics.get(name) - (before[name] ?? 0);
+    await oneRow('unknown-app', 'wecom_app', 'u-unknown');
+    await oneRow('unknown-chat', 'wecom_appchat', 'chat-unknown');
+    fake.injectDelay('message/send', 2500, 1);
+    fake.injectDelay('appchat/send', 2500, 1);
+    await dispatcher.runOnce();
+    // The app chat has no duplicate check: its timed-out send is not repeated (WeCom accepted it, late).
+    expect((await statusOf('unknown-chat:')).map((r) => r.status)).toEqual(['sent']);
+    expect((await statusOf('unknown-app:')).map((r) => r.status)).toEqual(['pending']);
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    await dispatcher.runOnce();
+    expect((await statusOf('unknown-app:')).map((r) => r.status)).toEqual(['sent']);
+    expect(fake.callsOf('appchat/send')).toHaveLength(1);
+    const sends = fake.callsOf('message/send');
+    expect(sends).toHaveLength(2);
+    for (const c of sends) {
+      expect(c.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+    }
+    expect(delta('outbox_send_unknown')).toBe(2);
+    expect(delta('outbox_resend_after_unknown')).toBe(1);
+    expect(delta('outbox_unknown_not_resent')).toBe(1);
+  });
+
+  it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
+    const real = pipelineUnitOfWork(db);
+    let failures = 2;
+    const outbox: OutboxStore = Object.create(real.root.outbox);
+    outbox.markSent = async (id, now) => {
+      if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      return real.root.outbox.markSent(id, now);
+    };
+    setup(1000, { ...real, root: { ...real.root, outbox } });
+    const retried = pipelineMetrics.get('outbox_sent_mark_retried');
+    await oneRow('unrecorded', 'wecom_app', 'u-unrecorded');
+    await dispatcher.runOnce();
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    await dispatcher.runOnce();
+    expect((await statusOf('unrecorded:')).map((r) => [r.status, r.attempts])).toEqual([['sent', 1]]);
+    expect(fake.callsOf('message/send')).toHaveLength(1);
+    expect(pipelineMetrics.get('outbox_sent_mark_retried') - retried).toBe(1);
   });
 
   it('31 messages to one member within a minute: 30 sent, the 31st deferred to the next minute', async () => {
