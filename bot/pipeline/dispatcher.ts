@@ -62,9 +62,7 @@ export class OutboxDispatcher {
     this.loop = new PollLoop(
       bus,
       'outbox',
-      async () => {
-        while (this.loop.active && (await this.runOnce()) > 0) {}
-      },
+      () => this.pump(),
       opts.pollMs ?? 500,
       (e) => this.opts.log?.error({ err: e.message }, 'outbox dispatch failed'),
     );
@@ -89,14 +87,56 @@ export class OutboxDispatcher {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim();
+    const rows = await this.claim(this.opts.batchSize ?? 50);
+    await Promise.all(this.sendQueues(rows).map((q) => q.done));
+    return rows.length;
+  }
+
+  /**
+   * The running loop: claims while fewer than a batch of rows are in flight, so a slow call holds up only its own
+   * recipient (the claim skips recipients with a send in flight). Wakes when a send settles or new work is queued.
+   */
+  private async pump(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 50;
+    const inFlight = new Set<Promise<void>>();
+    let rowsInFlight = 0;
+    let wake: () => void = () => {};
+    const onQueued = () => wake();
+    this.bus.on('outbox', onQueued);
+    try {
+      while (this.loop.active) {
+        const rows = rowsInFlight < batchSize ? await this.claim(batchSize - rowsInFlight) : [];
+        for (const queue of this.sendQueues(rows)) {
+          rowsInFlight += queue.size;
+          const sending = queue.done.finally(() => {
+            rowsInFlight -= queue.size;
+            inFlight.delete(sending);
+          });
+          inFlight.add(sending);
+        }
+        if (rows.length > 0) continue;
+        if (inFlight.size === 0) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          for (const p of inFlight) void p.then(resolve);
+        });
+      }
+    } finally {
+      this.bus.off('outbox', onQueued);
+      await Promise.all(inFlight);
+    }
+  }
+
+  /** Starts each recipient's queue; a queue's promise settles when its rows are settled or postponed. */
+  private sendQueues(rows: OutboxMessage[]): Array<{ size: number; done: Promise<void> }> {
     const byRecipient = new Map<string, OutboxMessage[]>();
     for (const r of rows) {
       const key = `${r.route}:${r.address}`;
       byRecipient.set(key, [...(byRecipient.get(key) ?? []), r]);
     }
-    await Promise.all(
-      [...byRecipient.values()].map(async (queue) => {
+    return [...byRecipient.values()].map((queue) => ({
+      size: queue.length,
+      done: (async () => {
         for (let i = 0; i < queue.length; i++) {
           const retryAt = await this.deliver(queue[i]!);
           if (retryAt) {
@@ -104,15 +144,14 @@ export class OutboxDispatcher {
             return;
           }
         }
-      }),
-    );
-    return rows.length;
+      })(),
+    }));
   }
 
-  private claim(): Promise<OutboxMessage[]> {
+  private claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.now();
     const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
-    return this.stores.outbox.claim(now, until, this.opts.batchSize ?? 50);
+    return this.stores.outbox.claim(now, until, limit);
   }
 
   /** Sends one row; returns when it will be tried again, or null once it is settled (sent, dead, handed over). */
@@ -139,12 +178,12 @@ export class OutboxDispatcher {
       }
     } catch (e) {
       const error = e as Error;
-      if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error, now);
+      if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error);
       // Timed out: WeCom may have delivered it. Send again only where WeCom drops the duplicate.
       pipelineMetrics.increment('outbox_send_unknown');
       if (DEDUPLICATED_ROUTES.has(row.route)) {
         pipelineMetrics.increment('outbox_resend_after_unknown');
-        return this.fail(row, error, now);
+        return this.fail(row, error);
       }
       pipelineMetrics.increment('outbox_unknown_not_resent');
       this.opts.log?.warn(
@@ -184,7 +223,7 @@ export class OutboxDispatcher {
     return this.stores.outbox.postpone(row.id, until);
   }
 
-  private async fail(row: OutboxMessage, error: Error, now: Date): Promise<Date | null> {
+  private async fail(row: OutboxMessage, error: Error): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
       await this.postpone(row, error.retryAt);
       return error.retryAt;
@@ -205,7 +244,8 @@ export class OutboxDispatcher {
       { outbox: row.id, route: row.route, attempts: row.attempts, err: reason },
       'outbox send failed, will retry',
     );
-    const retryAt = new Date(now.getTime() + backoffMs(row.attempts));
+    // From the attempt's end: a send that took 7 s to fail still waits its full backoff.
+    const retryAt = new Date(this.now().getTime() + backoffMs(row.attempts));
     await this.stores.outbox.retry(row.id, reason, retryAt);
     return retryAt;
   }

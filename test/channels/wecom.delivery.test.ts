@@ -112,7 +112,7 @@ describe('dispatcher against the fake WeCom server', () => {
     }
     const rows = await statusOf('fault:');
     expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
-    expect(rows.filter((r) => r.attempts > 1)).toHaveLength(5);
+    expect(rows.filter((r) => r.attempts > 1), JSON.stringify(rows)).toHaveLength(5);
 
     const sends = fake.callsOf('message/send');
     // The delayed call (the fifth) was accepted by the fake after the client had given up: WeCom app messages
@@ -183,6 +183,75 @@ describe('dispatcher against the fake WeCom server', () => {
     expect((await statusOf('unrecorded:')).map((r) => [r.status, r.attempts])).toEqual([['sent', 1]]);
     expect(fake.callsOf('message/send')).toHaveLength(1);
     expect(pipelineMetrics.get('outbox_sent_mark_retried') - retried).toBe(1);
+  });
+
+  it('one recipient answered slowly does not delay the others; each recipient keeps its order', async () => {
+    setup(10_000);
+    // Real time: the dispatcher runs its own loop here.
+    clock = new Date();
+    const bus = new PipelineBus();
+    const looping = new OutboxDispatcher(pipelineUnitOfWork(db), bus, {
+      kv,
+      transports: wecomTransports(
+        new WecomClient(
+          {
+            apiBase: fake.baseUrl,
+            corpId: WECOM.corpId,
+            secret: WECOM.secret,
+            agentId: WECOM.agentId,
+            timeoutMs: 10_000,
+          },
+          { kv },
+        ),
+      ),
+      kf: null,
+      maxAttempts: 8,
+      texts: pipelineReplies,
+      batchSize: 4,
+      pollMs: 50,
+    });
+    const row = (address: string, i: number) => ({
+      recipient: address,
+      address,
+      route: 'wecom_app' as const,
+      body: `${address} 第${i}条`,
+      kind: 'test',
+      dedupeKey: `slow:${address}:${i}`,
+      notBefore: new Date(0),
+    });
+    // The slow member's first message is claimed first, so the first (delayed) call is theirs.
+    await enqueue(pipelineStores(db).outbox, [row('u-slow', 1), row('u-slow', 2)]);
+    await enqueue(
+      pipelineStores(db).outbox,
+      ['u-a', 'u-b', 'u-c', 'u-d', 'u-e', 'u-f'].flatMap((u) => [row(u, 1), row(u, 2)]),
+    );
+    fake.injectDelay('message/send', 3000, 1);
+    const started = Date.now();
+    looping.start();
+    try {
+      await waitFor(async () => {
+        const rows = await statusOf('slow:u-');
+        return rows.filter((r) => !r.dedupe_key.startsWith('slow:u-slow') && r.status === 'sent').length === 12
+          ? true
+          : undefined;
+      }, 2500);
+      // The others are through while the slow member's first send is still in flight.
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect((await statusOf('slow:u-slow:')).every((r) => r.status !== 'sent')).toBe(true);
+      await waitFor(
+        async () => ((await statusOf('slow:u-slow:')).every((r) => r.status === 'sent') ? true : undefined),
+        8000,
+      );
+    } finally {
+      await looping.stop();
+    }
+    const order = (u: string) =>
+      fake
+        .callsOf('message/send')
+        .filter((c) => (c.body as { touser: string }).touser === u)
+        .map((c) => c.body as { markdown?: { content: string }; text?: { content: string } })
+        .map((b) => (b.markdown ?? b.text)!.content);
+    for (const u of ['u-slow', 'u-a', 'u-f']) expect(order(u)).toEqual([`${u} 第1条`, `${u} 第2条`]);
   });
 
   it('31 messages to one member within a minute: 30 sent, the 31st deferred to the next minute', async () => {
