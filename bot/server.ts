@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/common/errors.js';
 import type { AppConfig } from './config.js';
@@ -20,6 +20,19 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
+}
+
+/**
+ * An onRequest hook answering 401 unless `Authorization: Bearer <token>`. Add it to an encapsulated context so it
+ * guards exactly the routes the router matched (a raw-URL test is bypassed by percent-encoding: /%61pi/… routes to
+ * /api/…).
+ */
+export function requireAdminToken(token: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!tokenMatches(req.headers.authorization, token)) {
+      return reply.code(401).send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+    }
+  };
 }
 
 const DOMAIN_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
@@ -62,20 +75,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
 
-  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it. The check is a hook of the API's own
-  // encapsulated context, so it guards exactly the routes the router matched (a raw-URL test is bypassed by
-  // percent-encoding: /%61pi/… routes to /api/…).
+  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it (a hook of the API's own context).
   const adminToken = deps.config.server.adminToken;
   if (adminToken && deps.adminApi) {
     const adminRoutes = deps.adminApi;
     await app.register(async (api) => {
-      api.addHook('onRequest', async (req, reply) => {
-        if (!tokenMatches(req.headers.authorization, adminToken)) {
-          return reply
-            .code(401)
-            .send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
-        }
-      });
+      api.addHook('onRequest', requireAdminToken(adminToken));
       await api.register(adminRoutes);
     });
   } else {
