@@ -317,10 +317,38 @@ export type WecomMessage =
 
 export type MessageResult = { ok: true; message: WecomMessage } | XmlFailure;
 
+/**
+ * Fields that become keys (the idempotency key, the sender) or short identifiers. WeCom's are at most a few dozen
+ * characters; a longer value is not from WeCom, and thousands of characters would exceed the database's index row.
+ */
+const KEY_FIELDS = [
+  'ToUserName',
+  'FromUserName',
+  'CreateTime',
+  'MsgType',
+  'MsgId',
+  'AgentID',
+  'Event',
+  'Token',
+  'OpenKfId',
+  'ChangeType',
+  'UserID',
+  'ExternalUserID',
+  'MediaId',
+  'TaskId',
+] as const;
+export const MAX_KEY_FIELD_CHARS = 256;
+
 export function parseMessage(plaintextXml: string): MessageResult {
   const r = parseRoot(plaintextXml);
   if (!r.ok) return r;
   const f = r.fields;
+  const tooLong = KEY_FIELDS.find((n) => (f[n]?.length ?? 0) > MAX_KEY_FIELD_CHARS);
+  if (tooLong) return { ok: false, reason: `${tooLong} too long` };
+  // An empty MsgId would be the key "msg:" shared by every such message: all but the first would be dropped.
+  if (f['MsgId'] === '' && (f['MsgType'] === 'text' || f['MsgType'] === 'image')) {
+    return { ok: false, reason: 'empty MsgId' };
+  }
   const MsgType = f['MsgType'];
   const CreateTime = f['CreateTime'];
   if (!MsgType) return { ok: false, reason: 'missing MsgType' };
