@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { openKeyValueStore } from '../adapters/kv/index.js';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { WecomClient } from '../adapters/wecom/wecom.client.js';
@@ -27,6 +27,7 @@ import { PipelineBus } from './pipeline/bus.js';
 import { OutboxDispatcher } from './pipeline/dispatcher.js';
 import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
+import { createLogger } from './logger.js';
 import { buildServer, requireAdminToken } from './server.js';
 import { groundedRephraser } from './replies/rephrase.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
@@ -71,7 +72,7 @@ export interface ComposeOptions {
 
 /** The one composition root: wires config, database, KV, pipeline, channels and server. */
 export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptions = {}): Promise<App> {
-  const log = opts.log ?? pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  const log = opts.log ?? createLogger({ level: config.server.logLevel });
   const database = opts.database ?? (await openDatabase(config.db));
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -239,7 +240,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const log = pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  const log = createLogger({ level: config.server.logLevel });
   log.info(
     {
       database: config.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.db.dataDir})`,

@@ -12,7 +12,9 @@ export type PipelineCounter =
   /** Recording "sent" failed at first (database drop) and succeeded on a later try. */
   | 'outbox_sent_mark_retried'
   /** Recording "sent" failed for good: the row is sent again after its lease (a possible duplicate). */
-  | 'outbox_sent_unrecorded';
+  | 'outbox_sent_unrecorded'
+  /** A WeCom callback refused before storing (bad signature, timestamp, body …). */
+  | 'wecom_callback_rejected';
 
 const counts = new Map<PipelineCounter, number>();
 
