@@ -21,7 +21,7 @@ export interface DispatcherOptions {
   transports: { wecom_app: Transport; wecom_appchat: Transport; wecom_webhook: Transport } | null;
   kf: ((row: OutboxMessage, openKfid: string) => Promise<void>) | null;
   /** The notice a manager gets for a dealer out of reach (bot/replies). */
-  texts: Pick<PipelineTexts, 'unreachable'>;
+  texts: Pick<PipelineTexts, 'unreachable' | 'undelivered'>;
   maxAttempts: number;
   batchSize?: number;
   pollMs?: number;
@@ -236,8 +236,8 @@ export class OutboxDispatcher {
     const reason = `${error.name}: ${error.message}`.slice(0, 500);
     if (!retryable || row.attempts >= this.opts.maxAttempts) {
       this.opts.log?.error({ outbox: row.id, route: row.route, err: reason }, 'outbox message dead-lettered');
-      await this.stores.outbox.markDead(row.id, reason);
-      this.bus.outboxSettled(row.inReplyTo);
+      // A dealer who never got this message must reach their manager: the dead row raises a follow-up.
+      await this.handOver(row, reason, 'dead');
       return null;
     }
     this.opts.log?.warn(
@@ -250,12 +250,15 @@ export class OutboxDispatcher {
     return retryAt;
   }
 
-  /** A dealer out of reach becomes a follow-up item for their account manager: nothing is dropped silently. */
-  private async handOver(row: OutboxMessage, reason: string): Promise<void> {
+  /**
+   * A dealer out of reach (or whose message was dead-lettered: `outcome` 'dead') becomes a follow-up item for their
+   * account manager: nothing is dropped silently. A row to anyone else is dead-lettered as it is.
+   */
+  private async handOver(row: OutboxMessage, reason: string, outcome: 'followup' | 'dead' = 'followup'): Promise<void> {
     await this.pipeline.transaction(async (tx) => {
       const dealer = await tx.recipients.dealer(row.recipient);
       if (!dealer) {
-        await tx.outbox.markDead(row.id, `unreachable: ${reason}`);
+        await tx.outbox.markDead(row.id, outcome === 'dead' ? reason : `unreachable: ${reason}`);
         return;
       }
       await tx.followups.add({
@@ -264,12 +267,13 @@ export class OutboxDispatcher {
         body: row.body,
         outboxId: row.id,
       });
-      await tx.outbox.markFollowup(row.id, reason);
+      if (outcome === 'dead') await tx.outbox.markDead(row.id, reason);
+      else await tx.outbox.markFollowup(row.id, reason);
       await enqueue(tx.outbox, [
         {
           recipient: dealer.managerCode,
           ...(await routeToManager(tx.recipients, dealer.managerCode, true)),
-          body: this.opts.texts.unreachable(dealer.name, dealer.code, row.body),
+          body: this.opts.texts[outcome === 'dead' ? 'undelivered' : 'unreachable'](dealer.name, dealer.code, row.body),
           kind: 'followup',
           dedupeKey: `followup:${row.id}`,
         },

@@ -112,7 +112,10 @@ describe('dispatcher against the fake WeCom server', () => {
     }
     const rows = await statusOf('fault:');
     expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
-    expect(rows.filter((r) => r.attempts > 1), JSON.stringify(rows)).toHaveLength(5);
+    expect(
+      rows.filter((r) => r.attempts > 1),
+      JSON.stringify(rows),
+    ).toHaveLength(5);
 
     const sends = fake.callsOf('message/send');
     // The delayed call (the fifth) was accepted by the fake after the client had given up: WeCom app messages
@@ -125,6 +128,61 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(sends.filter((c) => c.errcode === 42001).length).toBeGreaterThan(0);
     // One token at the start, one refresh after the expiry (single flight, shared through the KV).
     expect(fake.callsOf('gettoken')).toHaveLength(2);
+  });
+
+  it('40014 twice (the call and its retry after a refresh): retried with a new token, not dead-lettered', async () => {
+    setup();
+    await oneRow('tok40014', 'wecom_app', 'u-tok-1');
+    fake.injectErrcode('message/send', 40014, 2);
+    for (let round = 0; round < 4; round++) {
+      await dispatcher.runOnce();
+      clock = new Date(clock.getTime() + 11 * 60_000);
+      if ((await statusOf('tok40014:'))[0]!.status === 'sent') break;
+    }
+    const [row] = await statusOf('tok40014:');
+    expect(row!.status).toBe('sent');
+    expect(row!.attempts).toBe(2);
+    expect(fake.callsOf('gettoken').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a dealer's dead-lettered reply raises a follow-up to their manager", async () => {
+    setup();
+    const { dealer, manager } = await seedDealer(db, { dealer: 'D0951', manager: 'M951' });
+    await enqueue(pipelineStores(db).outbox, [
+      {
+        recipient: dealer,
+        address: `u-${dealer}`,
+        route: 'wecom_app' as const,
+        body: '您的订单已确认。',
+        kind: 'reply',
+        dedupeKey: 'deadreply:1',
+        notBefore: clock,
+      },
+    ]);
+    // Not retryable (e.g. the member left): dead at once.
+    fake.injectErrcode('message/send', 60111, 1);
+    await dispatcher.runOnce();
+    const [row] = await statusOf('deadreply:');
+    expect(row!.status).toBe('dead');
+    const followups = await db
+      .selectFrom('followups')
+      .select(['manager_code', 'dealer_code', 'body'])
+      .where('dealer_code', '=', dealer)
+      .execute();
+    expect(followups).toEqual([{ manager_code: manager, dealer_code: dealer, body: '您的订单已确认。' }]);
+    // The manager is told (through the outbox), once.
+    const notes = await db
+      .selectFrom('outbox')
+      .select(['recipient', 'kind', 'body'])
+      .where('recipient', '=', manager)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ recipient: manager, kind: 'followup' });
+    expect(notes[0]!.body).toContain('未能送达');
+    expect(notes[0]!.body).toContain('您的订单已确认。');
+    // And it reaches the manager's alert chat.
+    await dispatcher.runOnce();
+    expect(fake.callsOf('appchat/send').map((c) => (c.body as { chatid: string }).chatid)).toEqual([`chat-${manager}`]);
   });
 
   const oneRow = (prefix: string, route: 'wecom_app' | 'wecom_appchat', address: string) =>
