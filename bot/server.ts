@@ -35,6 +35,9 @@ export function requireAdminToken(token: string) {
   };
 }
 
+/** A request body must arrive within this time (the callback route has its own, tighter one). */
+export const BODY_TIMEOUT_MS = 10_000;
+
 const DOMAIN_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
 
 /** The fastify app factory: main.ts listens on it, tests use it with `inject`. */
@@ -63,6 +66,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       error: status >= 500 ? 'internal_error' : 'bad_request',
       message: status >= 500 ? 'internal error' : err.message,
     });
+  });
+
+  // A body has its own deadline: Node checks requestTimeout only every 30 s, and a body trickling in a byte at a
+  // time held a connection ~73 s. Past the deadline the client gets 408 and the connection is closed.
+  app.addHook('onRequest', async (req, reply) => {
+    const raw = req.raw;
+    if (raw.headers['content-length'] === undefined && raw.headers['transfer-encoding'] === undefined) return;
+    const timer = setTimeout(() => {
+      if (raw.readableEnded || reply.raw.writableEnded) return;
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(408, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      }
+      reply.raw.end(JSON.stringify({ error: 'request_timeout', message: 'request body not received in time' }), () =>
+        raw.destroy(),
+      );
+    }, BODY_TIMEOUT_MS);
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    reply.raw.once('finish', clear);
   });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
