@@ -185,6 +185,39 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(fake.callsOf('appchat/send').map((c) => (c.body as { chatid: string }).chatid)).toEqual([`chat-${manager}`]);
   });
 
+  it('WeCom answering invaliduser / unlicenseduser is not "sent": dead-lettered with a follow-up', async () => {
+    setup();
+    const a = await seedDealer(db, { dealer: 'D0961', manager: 'M961' });
+    const b = await seedDealer(db, { dealer: 'D0962', manager: 'M962' });
+    fake.setUnreachableMembers({ invalid: [`u-${a.dealer}`], unlicensed: [`u-${b.dealer}`] });
+    await enqueue(
+      pipelineStores(db).outbox,
+      [a, b].map((d) => ({
+        recipient: d.dealer,
+        address: `u-${d.dealer}`,
+        route: 'wecom_app' as const,
+        body: `给 ${d.dealer} 的回复`,
+        kind: 'reply',
+        dedupeKey: `unreach:${d.dealer}`,
+        notBefore: clock,
+      })),
+    );
+    await dispatcher.runOnce();
+    expect((await statusOf('unreach:')).map((r) => r.status)).toEqual(['dead', 'dead']);
+    const followups = await db
+      .selectFrom('followups')
+      .select(['manager_code', 'dealer_code'])
+      .where('dealer_code', 'in', [a.dealer, b.dealer])
+      .orderBy('dealer_code')
+      .execute();
+    expect(followups).toEqual([
+      { manager_code: a.manager, dealer_code: a.dealer },
+      { manager_code: b.manager, dealer_code: b.dealer },
+    ]);
+    // Settle the managers' notes so later tests start from an empty outbox.
+    await dispatcher.runOnce();
+  });
+
   const oneRow = (prefix: string, route: 'wecom_app' | 'wecom_appchat', address: string) =>
     enqueue(pipelineStores(db).outbox, [
       {
