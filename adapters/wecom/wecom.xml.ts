@@ -8,6 +8,7 @@
 import { signature, WecomCipher } from './wecom.crypto.js';
 
 const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
+const CDATA_RE = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 const MAX_BODY_CHARS = 1 << 20;
 const MAX_DEPTH = 16;
 /** Entity and character references, or a bare `&` (no group), which is malformed. */
@@ -201,7 +202,10 @@ class Reader {
 function parseRoot(body: string, allowed?: ReadonlySet<string>): Scan {
   if (typeof body !== 'string' || body.length === 0) return { ok: false, reason: 'empty body' };
   if (body.length > MAX_BODY_CHARS) return { ok: false, reason: 'body too large' };
-  if (DTD_RE.test(body)) return { ok: false, reason: 'DTD not allowed' };
+  // The DTD check applies to the structure: "<!DOCTYPE" inside a CDATA value is a dealer's text, not a declaration.
+  if (DTD_RE.test(body.includes('<![CDATA[') ? body.replace(CDATA_RE, '') : body)) {
+    return { ok: false, reason: 'DTD not allowed' };
+  }
   try {
     return { ok: true, fields: new Reader(body, allowed).document() };
   } catch (e) {

@@ -50,4 +50,16 @@ describe('WeCom callback fields (issue 14, defect 8)', () => {
     expect(keys).toHaveLength(0);
     expect(await countInbound(t.db)).toBe(before);
   });
+
+  it('stores a dealer text with "<!DOCTYPE" inside its CDATA (text, not XML structure)', async () => {
+    const content = '网页里看到 <!DOCTYPE html> 和 <!ENTITY x> 是什么意思？';
+    const res = await post(textXml({ from: 'doctype-user', content, msgId: '7300000000000099001' }));
+    expect(res.statusCode).toBe(200);
+    const row = await t.db
+      .selectFrom('inbound_messages')
+      .select('content')
+      .where('dedupe_key', '=', 'msg:7300000000000099001')
+      .executeTakeFirst();
+    expect(row?.content).toBe(content);
+  });
 });
