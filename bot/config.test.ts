@@ -74,7 +74,9 @@ describe('loadConfig', () => {
       WECOM_SECRET: 'sec',
     };
     expect(loadConfig(wecom).sandbox).toBe(false);
-    expect(loadConfig({ ...wecom, SANDBOX: '1' }).sandbox).toBe(true);
+    expect(loadConfig({ ...wecom, SANDBOX: '1', ADMIN_TOKEN: 'sandbox-admin-token-1' }).sandbox).toBe(true);
+    // Next to WeCom the sandbox shows real data: not without the admin token guarding it.
+    expect(() => loadConfig({ ...wecom, SANDBOX: '1' })).toThrow(/SANDBOX/);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe(
       'postgres',
     );

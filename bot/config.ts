@@ -158,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
+  // Next to WeCom the sandbox shows real replies and people and speaks as anyone: only behind the admin token.
+  if (e.SANDBOX && wecomSet.length === WECOM_REQUIRED.length && !e.ADMIN_TOKEN) {
+    problems.push('SANDBOX: with WeCom configured the sandbox exposes real data; set ADMIN_TOKEN (it guards /sandbox)');
+  }
   if (problems.length) throw new ConfigError(problems);
 
   const wecom =

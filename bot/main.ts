@@ -1,6 +1,6 @@
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
-import pino, { type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { openKeyValueStore } from '../adapters/kv/index.js';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { WecomClient } from '../adapters/wecom/wecom.client.js';
@@ -36,7 +36,8 @@ import { PipelineBus } from './pipeline/bus.js';
 import { OutboxDispatcher } from './pipeline/dispatcher.js';
 import { kfSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
-import { buildServer } from './server.js';
+import { createLogger } from './logger.js';
+import { buildServer, requireAdminToken } from './server.js';
 import { groundedRephraser } from './replies/rephrase.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
 import { adminApi } from './api/index.js';
@@ -83,7 +84,7 @@ export interface ComposeOptions {
 
 /** The one composition root: wires config, database, KV, pipeline, channels and server. */
 export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptions = {}): Promise<App> {
-  const log = opts.log ?? pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  const log = opts.log ?? createLogger({ level: config.server.logLevel });
   const database = opts.database ?? (await openDatabase(config.db));
   const closers: Array<() => Promise<void>> = [];
   try {
@@ -165,7 +166,12 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     if (config.sandbox) {
       const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
       channels.push(async (app) => {
-        await app.register(sandboxRoutes, { stores: pipeline.root, bus });
+        // Next to WeCom the data is real: the sandbox then requires the admin token (config.ts refuses to start without).
+        await app.register(sandboxRoutes, {
+          stores: pipeline.root,
+          bus,
+          guard: config.wecom && config.server.adminToken ? requireAdminToken(config.server.adminToken) : undefined,
+        });
       });
     }
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
@@ -277,7 +283,7 @@ async function main(): Promise<void> {
     }
     throw e;
   }
-  const log = pino({ level: config.server.logLevel, base: { app: 'gongsheng' } });
+  const log = createLogger({ level: config.server.logLevel });
   log.info(
     {
       database: config.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.db.dataDir})`,
@@ -313,9 +319,17 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   await app.server.listen({ port: config.server.port, host: config.server.host });
   if (config.sandbox) log.info(`dev chat: http://localhost:${config.server.port}/dev/chat`);
-  if (config.sandbox && config.env === 'production') {
-    log.warn('the sandbox is on in production: anyone reaching /sandbox can speak as any dealer — configure WeCom');
+  const warning = sandboxStartupWarning(config);
+  if (warning) log.warn(warning);
+}
+
+/** What the sandbox exposes in production, said at start-up (null when it is off or only a development tool). */
+export function sandboxStartupWarning(config: Readonly<AppConfig>): string | null {
+  if (!config.sandbox || config.env !== 'production') return null;
+  if (config.wecom) {
+    return 'the sandbox is on next to WeCom in production: /sandbox shows real replies and people and speaks as any dealer or manager to anyone holding ADMIN_TOKEN — set SANDBOX=0 to close it';
   }
+  return 'the sandbox is on in production with no WeCom configured: anyone reaching /sandbox can read every reply, list every dealer and manager and speak as any of them — set SANDBOX=0, or configure WECOM_* and ADMIN_TOKEN';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

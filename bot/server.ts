@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import swagger from '@fastify/swagger';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/common/errors.js';
 import type { AppConfig } from './config.js';
@@ -22,6 +22,22 @@ function tokenMatches(header: string | undefined, token: string): boolean {
   const want = Buffer.from(token);
   return given.length === want.length && timingSafeEqual(given, want);
 }
+
+/**
+ * An onRequest hook answering 401 unless `Authorization: Bearer <token>`. Add it to an encapsulated context so it
+ * guards exactly the routes the router matched (a raw-URL test is bypassed by percent-encoding: /%61pi/… routes to
+ * /api/…).
+ */
+export function requireAdminToken(token: string) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!tokenMatches(req.headers.authorization, token)) {
+      return reply.code(401).send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
+    }
+  };
+}
+
+/** A request body must arrive within this time (the callback route has its own, tighter one). */
+export const BODY_TIMEOUT_MS = 10_000;
 
 const DOMAIN_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
 
@@ -53,6 +69,26 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   });
 
+  // A body has its own deadline: Node checks requestTimeout only every 30 s, and a body trickling in a byte at a
+  // time held a connection ~73 s. Past the deadline the client gets 408 and the connection is closed.
+  app.addHook('onRequest', async (req, reply) => {
+    const raw = req.raw;
+    if (raw.headers['content-length'] === undefined && raw.headers['transfer-encoding'] === undefined) return;
+    const timer = setTimeout(() => {
+      if (raw.readableEnded || reply.raw.writableEnded) return;
+      if (!reply.raw.headersSent) {
+        reply.raw.writeHead(408, { 'content-type': 'application/json; charset=utf-8', connection: 'close' });
+      }
+      reply.raw.end(JSON.stringify({ error: 'request_timeout', message: 'request body not received in time' }), () =>
+        raw.destroy(),
+      );
+    }, BODY_TIMEOUT_MS);
+    const clear = () => clearTimeout(timer);
+    raw.once('end', clear);
+    raw.once('close', clear);
+    reply.raw.once('finish', clear);
+  });
+
   app.get('/healthz', async () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
@@ -63,9 +99,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     }
   });
 
-  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it. The check is a hook of the API's own
-  // encapsulated context, so it guards exactly the routes the router matched (a raw-URL test is bypassed by
-  // percent-encoding: /%61pi/… routes to /api/…).
+  // The HQ admin API: off without ADMIN_TOKEN, bearer-token protected with it (a hook of the API's own context).
   const adminToken = deps.config.server.adminToken;
   if (adminToken && deps.adminApi) {
     const adminRoutes = deps.adminApi;
@@ -80,13 +114,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
         input.url.startsWith('/api/') ? jsonSchemaTransform(input) : { schema: { hide: true }, url: input.url },
     });
     await app.register(async (api) => {
-      api.addHook('onRequest', async (req, reply) => {
-        if (!tokenMatches(req.headers.authorization, adminToken)) {
-          return reply
-            .code(401)
-            .send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
-        }
-      });
+      api.addHook('onRequest', requireAdminToken(adminToken));
       await api.register(adminRoutes);
       api.get('/api/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     });

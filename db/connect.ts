@@ -87,8 +87,11 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
           pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
-    // An idle client's error (e.g. the server restarting) must not crash the process.
+    // A server restart, failover or pg_terminate_backend (57P01) emits 'error' on every client. The pool listens on
+    // idle ones only; a checked-out client's error would be unhandled and kill the process. Its running query
+    // rejects on its own, and the pool discards the broken client on release.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     const url = new URL(config.url);
     return {

@@ -164,20 +164,23 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(bad.statusCode).toBe(400);
   });
 
-  it("refuses another manager's need and changes nothing", async () => {
+  it("refuses another manager's need exactly like a missing one (no existence leak) and changes nothing", async () => {
     at(10);
     const [ack] = await app.say(F.coreDealer, '有两樘窗户玻璃破损，需要售后上门处理');
     const id = idIn(ack!);
     const before = await need(id);
     const dealerMsgs = (await app.outbox(F.coreDealer)).length;
+    const missing = 999_999;
     for (const text of [`认领 N${id}`, `N${id} 已解决 已处理`, `转交 N${id} 给 M103`]) {
       const [r] = await app.say(F.accountB, text);
-      expect(r).toBe(`N${id} 不是您负责的经销商的需求，无法操作，也未做任何改动。如需协助请联系其负责人或区域经理。`);
+      expect(r).toBe(`未找到该需求 N${id}，请核对编号。`);
+      const [absent] = await app.say(F.accountB, text.replace(String(id), String(missing)));
+      expect(absent!.replace(String(missing), 'X')).toBe(r!.replace(String(id), 'X'));
     }
     expect(await need(id)).toEqual(before);
     expect((await app.outbox(F.coreDealer)).length).toBe(dealerMsgs);
     // Another region's regional manager is refused as well; the dealer's own regional manager may act.
-    expect((await app.say(F.regionalB, `认领 N${id}`))[0]).toContain('不是您负责');
+    expect((await app.say(F.regionalB, `认领 N${id}`))[0]).toBe(`未找到该需求 N${id}，请核对编号。`);
     const [lookup] = await app.say(F.accountB, '查 D0101');
     expect(lookup).toBe('D0101 不是您负责的经销商，无法查看。');
 

@@ -132,7 +132,7 @@ describe('access_token', () => {
     expect(sends.filter((c) => c.errcode === 0)).toHaveLength(7);
   });
 
-  it.each([40014, 42001, 41001])('refreshes once on %i, then gives up', async (code) => {
+  it.each([40014, 42001, 41001])('refreshes once on %i, then gives up for this call (retryable)', async (code) => {
     await client.sendAppChat('c1', { text: 'warm' });
     fake.injectErrcode('appchat/send', code);
     await client.sendAppChat('c1', { text: 'x' });
@@ -141,7 +141,11 @@ describe('access_token', () => {
     fake.injectErrcode('appchat/send', code, 2);
     const err = await client.sendAppChat('c1', { text: 'y' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WecomApiError);
-    expect(err).toMatchObject({ method: 'appchat/send', errcode: code, retryable: false });
+    // The outbox tries again later (not a dead letter), and that try fetches a token of its own.
+    expect(err).toMatchObject({ method: 'appchat/send', errcode: code, retryable: true });
+    expect(fake.callsOf('gettoken')).toHaveLength(3);
+    await client.sendAppChat('c1', { text: 'z' });
+    expect(fake.callsOf('gettoken')).toHaveLength(4);
   });
 
   it('a gettoken failure is a WecomApiError that names gettoken and never the secret', async () => {

@@ -22,12 +22,14 @@ export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
 /** -1 system busy, 45009 API frequency limit, 45033 too many concurrent calls. */
 const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
-/** 40014 invalid token, 42001 expired token, 41001 missing token. */
+/** 40014 invalid token, 42001 expired token, 41001 missing token: refreshed once per call, and retryable. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const TOKEN_EARLY_EXPIRY_SEC = 300;
 /** `auth/getuserinfo`: the code is invalid, used or expired. */
 const OAUTH_INVALID_CODE = 40029;
 const MAX_ERRMSG_CHARS = 200;
+/** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
+export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
 
 export class WecomApiError extends Error {
   override readonly name = 'WecomApiError';
@@ -47,7 +49,9 @@ export class WecomApiError extends Error {
     );
     this.httpStatus = httpStatus;
     this.retryable =
-      httpStatus !== undefined ? httpStatus >= 500 || httpStatus === 429 : RETRYABLE_ERRCODES.has(errcode);
+      httpStatus !== undefined
+        ? httpStatus >= 500 || httpStatus === 429
+        : RETRYABLE_ERRCODES.has(errcode) || TOKEN_ERRCODES.has(errcode);
   }
 }
 
@@ -151,6 +155,10 @@ export class WecomClient {
       agentid: Number(this.#config.agentId),
       ...contentBody(content),
       safe: 0,
+      // WeCom drops the same content to the same member within the interval: a resend after a timed-out call or
+      // an unrecorded success is not shown twice.
+      enable_duplicate_check: 1,
+      duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC,
     });
     const out: AppSendResult = {};
     if (typeof res['msgid'] === 'string') out.msgid = res['msgid'];
@@ -296,7 +304,18 @@ export class WecomClient {
       if (!(e instanceof WecomApiError) || !TOKEN_ERRCODES.has(e.errcode)) throw e;
     }
     token = await this.#refreshToken(kind, token);
-    return this.#request(method, url(token), body);
+    try {
+      return await this.#request(method, url(token), body);
+    } catch (e) {
+      // Refused again with a fresh token: forget it, so the next attempt (a token error is retryable) fetches one.
+      if (e instanceof WecomApiError && TOKEN_ERRCODES.has(e.errcode)) await this.#forgetToken(kind, token);
+      throw e;
+    }
+  }
+
+  async #forgetToken(kind: SecretKind, token: string): Promise<void> {
+    const key = this.#tokenKey(kind);
+    if ((await this.#kv.get(key)) === token) await this.#kv.del(key);
   }
 
   async #request(method: string, pathAndQuery: string, body?: unknown): Promise<WecomResponse> {

@@ -248,4 +248,17 @@ describe('buildEnvelope', () => {
       receiveId: vectors.corpId,
     });
   });
+
+  it('refuses a DTD in the structure but reads "<!DOCTYPE" inside a CDATA value as text', () => {
+    const text = toXml({
+      FromUserName: 'u1',
+      CreateTime: '1',
+      MsgType: 'text',
+      Content: '<!DOCTYPE html>',
+      MsgId: '5',
+    });
+    expect(parseMessage(text)).toMatchObject({ ok: true, message: { Content: '<!DOCTYPE html>' } });
+    expect(parseMessage(`<!DOCTYPE x [<!ENTITY a "b">]>${text}`)).toEqual({ ok: false, reason: 'DTD not allowed' });
+    expect(parseMessage(text.replace('<MsgId>', '<!ENTITY a "b"><MsgId>'))).toMatchObject({ ok: false });
+  });
 });

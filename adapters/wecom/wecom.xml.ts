@@ -8,6 +8,7 @@
 import { signature, WecomCipher } from './wecom.crypto.js';
 
 const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
+const CDATA_RE = /<!\[CDATA\[[\s\S]*?\]\]>/g;
 const MAX_BODY_CHARS = 1 << 20;
 const MAX_DEPTH = 16;
 /** Entity and character references, or a bare `&` (no group), which is malformed. */
@@ -201,7 +202,10 @@ class Reader {
 function parseRoot(body: string, allowed?: ReadonlySet<string>): Scan {
   if (typeof body !== 'string' || body.length === 0) return { ok: false, reason: 'empty body' };
   if (body.length > MAX_BODY_CHARS) return { ok: false, reason: 'body too large' };
-  if (DTD_RE.test(body)) return { ok: false, reason: 'DTD not allowed' };
+  // The DTD check applies to the structure: "<!DOCTYPE" inside a CDATA value is a dealer's text, not a declaration.
+  if (DTD_RE.test(body.includes('<![CDATA[') ? body.replace(CDATA_RE, '') : body)) {
+    return { ok: false, reason: 'DTD not allowed' };
+  }
   try {
     return { ok: true, fields: new Reader(body, allowed).document() };
   } catch (e) {
@@ -317,10 +321,38 @@ export type WecomMessage =
 
 export type MessageResult = { ok: true; message: WecomMessage } | XmlFailure;
 
+/**
+ * Fields that become keys (the idempotency key, the sender) or short identifiers. WeCom's are at most a few dozen
+ * characters; a longer value is not from WeCom, and thousands of characters would exceed the database's index row.
+ */
+const KEY_FIELDS = [
+  'ToUserName',
+  'FromUserName',
+  'CreateTime',
+  'MsgType',
+  'MsgId',
+  'AgentID',
+  'Event',
+  'Token',
+  'OpenKfId',
+  'ChangeType',
+  'UserID',
+  'ExternalUserID',
+  'MediaId',
+  'TaskId',
+] as const;
+export const MAX_KEY_FIELD_CHARS = 256;
+
 export function parseMessage(plaintextXml: string): MessageResult {
   const r = parseRoot(plaintextXml);
   if (!r.ok) return r;
   const f = r.fields;
+  const tooLong = KEY_FIELDS.find((n) => (f[n]?.length ?? 0) > MAX_KEY_FIELD_CHARS);
+  if (tooLong) return { ok: false, reason: `${tooLong} too long` };
+  // An empty MsgId would be the key "msg:" shared by every such message: all but the first would be dropped.
+  if (f['MsgId'] === '' && (f['MsgType'] === 'text' || f['MsgType'] === 'image')) {
+    return { ok: false, reason: 'empty MsgId' };
+  }
   const MsgType = f['MsgType'];
   const CreateTime = f['CreateTime'];
   if (!MsgType) return { ok: false, reason: 'missing MsgType' };

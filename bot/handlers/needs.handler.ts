@@ -48,7 +48,7 @@ function failure(e: unknown, needId?: string): TurnResult {
     case 'NEED.NOT_FOUND':
       return reply(needReplies.notFound(id));
     case 'NEED.NOT_YOURS':
-      return d.dealerCode ? reply(needReplies.dealerNotYours(String(d.dealerCode))) : reply(needReplies.notYours(id));
+      return reply(needReplies.dealerNotYours(String(d.dealerCode ?? '')));
     case 'NEED.MANAGER_NOT_FOUND':
       return reply(needReplies.managerNotFound(String(d.managerCode ?? '')));
     case 'NEED.DEALER_NOT_FOUND':

@@ -1,7 +1,8 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
-import type { OutboxMessage } from '../../core/messaging/types.js';
+import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
+import { pipelineMetrics } from './metrics.js';
 import { enqueue, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
@@ -20,14 +21,21 @@ export interface DispatcherOptions {
   transports: { wecom_app: Transport; wecom_appchat: Transport; wecom_webhook: Transport } | null;
   kf: ((row: OutboxMessage, openKfid: string) => Promise<void>) | null;
   /** The notice a manager gets for a dealer out of reach (bot/replies). */
-  texts: Pick<PipelineTexts, 'unreachable'>;
+  texts: Pick<PipelineTexts, 'unreachable' | 'undelivered'>;
   maxAttempts: number;
   batchSize?: number;
   pollMs?: number;
   leaseMs?: number;
   now?: () => Date;
+  /** Fixed delay between tries to record "sent" (tests); default a backoff from 250 ms. */
+  recordRetryMs?: number;
   log?: { warn(obj: object, msg: string): void; error(obj: object, msg: string): void };
 }
+
+/** Routes on which WeCom drops a repeated send (app message duplicate check, KF client msgid). */
+const DEDUPLICATED_ROUTES = new Set<OutboxRoute>(['wecom_app', 'kf']);
+/** Tries to record "sent" (about 4 s in all with the default backoff), well inside the lease. */
+const SENT_RECORD_TRIES = 5;
 
 function backoffMs(attempts: number): number {
   const base = Math.min(10 * 60_000, 1000 * 2 ** (attempts - 1));
@@ -54,9 +62,7 @@ export class OutboxDispatcher {
     this.loop = new PollLoop(
       bus,
       'outbox',
-      async () => {
-        while (this.loop.active && (await this.runOnce()) > 0) {}
-      },
+      () => this.pump(),
       opts.pollMs ?? 500,
       (e) => this.opts.log?.error({ err: e.message }, 'outbox dispatch failed'),
     );
@@ -81,14 +87,56 @@ export class OutboxDispatcher {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim();
+    const rows = await this.claim(this.opts.batchSize ?? 50);
+    await Promise.all(this.sendQueues(rows).map((q) => q.done));
+    return rows.length;
+  }
+
+  /**
+   * The running loop: claims while fewer than a batch of rows are in flight, so a slow call holds up only its own
+   * recipient (the claim skips recipients with a send in flight). Wakes when a send settles or new work is queued.
+   */
+  private async pump(): Promise<void> {
+    const batchSize = this.opts.batchSize ?? 50;
+    const inFlight = new Set<Promise<void>>();
+    let rowsInFlight = 0;
+    let wake: () => void = () => {};
+    const onQueued = () => wake();
+    this.bus.on('outbox', onQueued);
+    try {
+      while (this.loop.active) {
+        const rows = rowsInFlight < batchSize ? await this.claim(batchSize - rowsInFlight) : [];
+        for (const queue of this.sendQueues(rows)) {
+          rowsInFlight += queue.size;
+          const sending = queue.done.finally(() => {
+            rowsInFlight -= queue.size;
+            inFlight.delete(sending);
+          });
+          inFlight.add(sending);
+        }
+        if (rows.length > 0) continue;
+        if (inFlight.size === 0) return;
+        await new Promise<void>((resolve) => {
+          wake = resolve;
+          for (const p of inFlight) void p.then(resolve);
+        });
+      }
+    } finally {
+      this.bus.off('outbox', onQueued);
+      await Promise.all(inFlight);
+    }
+  }
+
+  /** Starts each recipient's queue; a queue's promise settles when its rows are settled or postponed. */
+  private sendQueues(rows: OutboxMessage[]): Array<{ size: number; done: Promise<void> }> {
     const byRecipient = new Map<string, OutboxMessage[]>();
     for (const r of rows) {
       const key = `${r.route}:${r.address}`;
       byRecipient.set(key, [...(byRecipient.get(key) ?? []), r]);
     }
-    await Promise.all(
-      [...byRecipient.values()].map(async (queue) => {
+    return [...byRecipient.values()].map((queue) => ({
+      size: queue.length,
+      done: (async () => {
         for (let i = 0; i < queue.length; i++) {
           const retryAt = await this.deliver(queue[i]!);
           if (retryAt) {
@@ -96,15 +144,14 @@ export class OutboxDispatcher {
             return;
           }
         }
-      }),
-    );
-    return rows.length;
+      })(),
+    }));
   }
 
-  private claim(): Promise<OutboxMessage[]> {
+  private claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.now();
     const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
-    return this.stores.outbox.claim(now, until, this.opts.batchSize ?? 50);
+    return this.stores.outbox.claim(now, until, limit);
   }
 
   /** Sends one row; returns when it will be tried again, or null once it is settled (sent, dead, handed over). */
@@ -129,11 +176,45 @@ export class OutboxDispatcher {
         await takeRateSlot(this.opts.kv, row.route, row.address, now);
         await this.opts.transports[row.route].send(row);
       }
-      await this.stores.outbox.markSent(row.id, now);
-      this.bus.outboxSettled(row.inReplyTo);
-      return null;
     } catch (e) {
-      return this.fail(row, e as Error, now);
+      const error = e as Error;
+      if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error);
+      // Timed out: WeCom may have delivered it. Send again only where WeCom drops the duplicate.
+      pipelineMetrics.increment('outbox_send_unknown');
+      if (DEDUPLICATED_ROUTES.has(row.route)) {
+        pipelineMetrics.increment('outbox_resend_after_unknown');
+        return this.fail(row, error);
+      }
+      pipelineMetrics.increment('outbox_unknown_not_resent');
+      this.opts.log?.warn(
+        { outbox: row.id, route: row.route },
+        'outbox send timed out; not resent (no duplicate check)',
+      );
+    }
+    await this.recordSent(row, now);
+    this.bus.outboxSettled(row.inReplyTo);
+    return null;
+  }
+
+  /**
+   * Records a delivered row. A failure here (the database dropping) would send it again after the lease, so the
+   * record is retried for a while first; a row still unrecorded is counted (WeCom's duplicate check then drops the
+   * resend on app messages and KF).
+   */
+  private async recordSent(row: OutboxMessage, now: Date): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.stores.outbox.markSent(row.id, now);
+        if (attempt > 0) pipelineMetrics.increment('outbox_sent_mark_retried');
+        return;
+      } catch (e) {
+        if (attempt + 1 >= SENT_RECORD_TRIES) {
+          pipelineMetrics.increment('outbox_sent_unrecorded');
+          this.opts.log?.error({ outbox: row.id, err: (e as Error).message }, 'sent, but could not record it');
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, this.opts.recordRetryMs ?? 250 * 2 ** attempt));
+      }
     }
   }
 
@@ -142,7 +223,7 @@ export class OutboxDispatcher {
     return this.stores.outbox.postpone(row.id, until);
   }
 
-  private async fail(row: OutboxMessage, error: Error, now: Date): Promise<Date | null> {
+  private async fail(row: OutboxMessage, error: Error): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
       await this.postpone(row, error.retryAt);
       return error.retryAt;
@@ -155,25 +236,29 @@ export class OutboxDispatcher {
     const reason = `${error.name}: ${error.message}`.slice(0, 500);
     if (!retryable || row.attempts >= this.opts.maxAttempts) {
       this.opts.log?.error({ outbox: row.id, route: row.route, err: reason }, 'outbox message dead-lettered');
-      await this.stores.outbox.markDead(row.id, reason);
-      this.bus.outboxSettled(row.inReplyTo);
+      // A dealer who never got this message must reach their manager: the dead row raises a follow-up.
+      await this.handOver(row, reason, 'dead');
       return null;
     }
     this.opts.log?.warn(
       { outbox: row.id, route: row.route, attempts: row.attempts, err: reason },
       'outbox send failed, will retry',
     );
-    const retryAt = new Date(now.getTime() + backoffMs(row.attempts));
+    // From the attempt's end: a send that took 7 s to fail still waits its full backoff.
+    const retryAt = new Date(this.now().getTime() + backoffMs(row.attempts));
     await this.stores.outbox.retry(row.id, reason, retryAt);
     return retryAt;
   }
 
-  /** A dealer out of reach becomes a follow-up item for their account manager: nothing is dropped silently. */
-  private async handOver(row: OutboxMessage, reason: string): Promise<void> {
+  /**
+   * A dealer out of reach (or whose message was dead-lettered: `outcome` 'dead') becomes a follow-up item for their
+   * account manager: nothing is dropped silently. A row to anyone else is dead-lettered as it is.
+   */
+  private async handOver(row: OutboxMessage, reason: string, outcome: 'followup' | 'dead' = 'followup'): Promise<void> {
     await this.pipeline.transaction(async (tx) => {
       const dealer = await tx.recipients.dealer(row.recipient);
       if (!dealer) {
-        await tx.outbox.markDead(row.id, `unreachable: ${reason}`);
+        await tx.outbox.markDead(row.id, outcome === 'dead' ? reason : `unreachable: ${reason}`);
         return;
       }
       await tx.followups.add({
@@ -182,12 +267,13 @@ export class OutboxDispatcher {
         body: row.body,
         outboxId: row.id,
       });
-      await tx.outbox.markFollowup(row.id, reason);
+      if (outcome === 'dead') await tx.outbox.markDead(row.id, reason);
+      else await tx.outbox.markFollowup(row.id, reason);
       await enqueue(tx.outbox, [
         {
           recipient: dealer.managerCode,
           ...(await routeToManager(tx.recipients, dealer.managerCode, true)),
-          body: this.opts.texts.unreachable(dealer.name, dealer.code, row.body),
+          body: this.opts.texts[outcome === 'dead' ? 'undelivered' : 'unreachable'](dealer.name, dealer.code, row.body),
           kind: 'followup',
           dedupeKey: `followup:${row.id}`,
         },

@@ -22,6 +22,18 @@ export class UnreachableRecipient extends Error {
   }
 }
 
+/**
+ * WeCom accepted the call (errcode 0) but listed the member as `invaliduser` or `unlicenseduser`: nothing was
+ * delivered, and trying again will not change that. Dead-lettered (a dealer's raises a follow-up), never "sent".
+ */
+export class MemberNotDelivered extends Error {
+  readonly retryable = false;
+  constructor(readonly reason: 'invaliduser' | 'unlicenseduser') {
+    super(`WeCom listed the member as ${reason}`);
+    this.name = 'MemberNotDelivered';
+  }
+}
+
 export interface Transport {
   send(row: OutboxMessage): Promise<void>;
 }
@@ -68,7 +80,14 @@ export function wecomTransports(
 ): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
   const content = (row: OutboxMessage) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
   return {
-    wecom_app: { send: async (row) => void (await client.sendAppMessage(row.address, content(row))) },
+    wecom_app: {
+      send: async (row) => {
+        const result = await client.sendAppMessage(row.address, content(row));
+        for (const reason of ['invaliduser', 'unlicenseduser'] as const) {
+          if (result[reason]?.split('|').includes(row.address)) throw new MemberNotDelivered(reason);
+        }
+      },
+    },
     wecom_appchat: { send: async (row) => client.sendAppChat(row.address, content(row)) },
     wecom_webhook: { send: async (row) => client.sendWebhook(row.address, content(row)) },
   };

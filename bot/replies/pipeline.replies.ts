@@ -8,6 +8,8 @@ export interface PipelineTexts {
   parkedAlert(dealerName: string, dealerCode: string, text: string): string;
   /** To the manager: a push could not reach the dealer (KF window closed); pass it on. */
   unreachable(dealerName: string, dealerCode: string, body: string): string;
+  /** To the manager when a message to their dealer failed for good (dead-lettered). */
+  undelivered(dealerName: string, dealerCode: string, body: string): string;
 }
 
 /** What the pipeline sends on its own: apologies for a parked message, and hand-overs to the account manager. */
@@ -18,4 +20,6 @@ export const pipelineReplies: PipelineTexts = {
     `【待跟进】${name}（${code}）的一条消息系统未能处理，请人工回复：\n“${text.slice(0, 300)}”`,
   unreachable: (name, code, body) =>
     `【待跟进】无法直接联系 ${name}（${code}）：对方已超过 48 小时未在微信客服发消息。请您转达以下内容：\n${body}`,
+  undelivered: (name, code, body) =>
+    `【待跟进】发给 ${name}（${code}）的消息多次发送失败，未能送达。请您转达以下内容：\n${body}`,
 };

@@ -425,8 +425,9 @@ export class NeedsService {
     if (!need) throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId });
     const dealer = await store.dealer(need.dealerCode);
     if (!dealer) throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId });
+    // Outside the manager's line a need reads exactly as a missing one: the answer must not confirm it exists.
     if (need.ownerCode !== manager.code && !managesDealer(manager, dealer)) {
-      throw new NeedError('NEED.NOT_YOURS', 'another manager owns this need', { needId, ownerCode: need.ownerCode });
+      throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId });
     }
     return { manager, need, dealer };
   }

@@ -34,10 +34,14 @@ export class KyselyOutboxStore implements OutboxStore {
   claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]> {
     return inTransaction(this.db, async (trx) => {
       const due = await sql<{ id: number }>`
-        select id from outbox
-        where (status = 'pending' and next_attempt_at <= ${now})
-           or (status = 'sending' and locked_until < ${now})
-        order by next_attempt_at, id
+        select o.id from outbox o
+        where ((o.status = 'pending' and o.next_attempt_at <= ${now})
+            or (o.status = 'sending' and o.locked_until < ${now}))
+          -- A recipient with a send in flight (any instance) waits for it: their messages go out in order.
+          and not exists (
+            select 1 from outbox s
+            where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
+        order by o.next_attempt_at, o.id
         limit ${limit}
         for update skip locked`.execute(trx);
       if (due.rows.length === 0) return [];

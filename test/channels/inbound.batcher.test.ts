@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InboundBatcher } from '../../bot/channels/wecom/inbound.batcher.js';
 import type { DatabaseHandle } from '../../db/connect.js';
@@ -66,5 +67,28 @@ describe('InboundBatcher (group commit)', () => {
       await h.db.schema.alterTable('inbound_messages_gone').renameTo('inbound_messages').execute();
     }
     expect((await batcher.store(input('f:1'))).duplicate).toBe(false);
+  });
+
+  it('isolates a row that fails from its batch: the neighbours are stored, only its caller is rejected', async () => {
+    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 64);
+    // An incompressible 9,000-character key exceeds PostgreSQL's index row size: that row's insert fails.
+    const oversize = `i:${randomBytes(9000).toString('base64url').slice(0, 9000)}`;
+    const keys = Array.from({ length: 30 }, (_, i) => (i === 11 ? oversize : `i:${i}`));
+    const results = await Promise.allSettled(
+      keys.map((k, i) => batcher.store({ ...input(k), externalId: `iso-${i % 4}` })),
+    );
+    expect(results.map((r) => r.status)).toEqual(keys.map((k) => (k === oversize ? 'rejected' : 'fulfilled')));
+    const rows = await h.db
+      .selectFrom('inbound_messages')
+      .select(['id', 'dedupe_key', 'sender'])
+      .where('dedupe_key', 'like', 'i:%')
+      .orderBy('id')
+      .execute();
+    expect(rows).toHaveLength(29);
+    // Each sender's rows are still in call order.
+    for (let u = 0; u < 4; u++) {
+      const own = rows.filter((r) => r.sender.endsWith(`iso-${u}`)).map((r) => Number(r.dedupe_key.slice(2)));
+      expect(own).toEqual([...own].sort((a, b) => a - b));
+    }
   });
 });

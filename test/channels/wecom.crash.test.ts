@@ -4,84 +4,26 @@
  * reply row per inbound message), nothing acked is lost.
  * PGlite: a data dir owned by the child process. PostgreSQL (TEST_DATABASE_URL): a fresh database.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
+import {
+  adminQuery,
+  countStatus as count,
+  pipelineStatus,
+  type ServerProcess as Child,
+  startServerProcess as startChild,
+} from './server-process.js';
 import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
 
 const TOTAL = 500;
 const KILL_AFTER_ACKS = 150;
 const SENDERS = 50;
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
-
-async function adminQuery(url: string, text: string): Promise<void> {
-  const c = new pg.Client({ connectionString: url });
-  await c.connect();
-  try {
-    await c.query(text);
-  } finally {
-    await c.end();
-  }
-}
-
-interface Child {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<number | null>;
-  stderr(): string;
-}
-
-async function startChild(env: Record<string, string>): Promise<Child> {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/channels/crash-server.ts'], {
-    cwd: process.cwd(),
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)));
-  let stderr = '';
-  proc.stderr!.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 90_000);
-    proc.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    });
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}) before listening: ${stderr.slice(-1500)}`));
-    });
-  });
-  return { proc, url, exited, stderr: () => stderr };
-}
-
-interface Status {
-  inbound: Array<{ status: string; n: number }>;
-  outbox: Array<{ status: string; n: number }>;
-}
-
-async function status(child: Child): Promise<Status> {
-  const res = await fetch(`${child.url}/api/status`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
-  const body = (await res.json()) as Status;
-  if (res.status !== 200 || !Array.isArray(body.inbound))
-    throw new Error(`status ${res.status}: ${JSON.stringify(body)}`);
-  return body;
-}
-
-const count = (rows: Array<{ status: string; n: number }>, ...statuses: string[]) =>
-  rows.filter((r) => statuses.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
 
 describe('crash in the middle of a load (real process, SIGKILL)', () => {
   let fake: FakeWecom;
@@ -179,7 +121,7 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
 
     const deadline = Date.now() + 150_000;
     for (;;) {
-      const s = await status(second);
+      const s = await pipelineStatus(second, ADMIN_TOKEN);
       const open = count(s.inbound, 'pending', 'processing') + count(s.outbox, 'pending', 'sending');
       if (count(s.inbound, 'done', 'parked', 'pending', 'processing') === TOTAL && open === 0) break;
       if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)} ${second.stderr()}`);

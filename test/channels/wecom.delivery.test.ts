@@ -5,11 +5,14 @@
  * Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
  */
 import type { Kysely } from 'kysely';
+import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
+import type { OutboxStore } from '../../core/messaging/ports.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { WecomClient } from '../../adapters/wecom/wecom.client.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
+import { pipelineMetrics } from '../../bot/pipeline/metrics.js';
 import { enqueue, outboxNotifier } from '../../bot/pipeline/outbox.js';
 import { kfSend, wecomTransports } from '../../bot/pipeline/transports.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
@@ -49,7 +52,7 @@ describe('dispatcher against the fake WeCom server', () => {
     await fake?.close();
   });
 
-  const setup = (timeoutMs = 1000) => {
+  const setup = (timeoutMs = 1000, pipeline: UnitOfWork<PipelineStores> = pipelineUnitOfWork(db)) => {
     fake.reset();
     kv = new MemoryKeyValueStore();
     clock = nextMinute();
@@ -57,13 +60,14 @@ describe('dispatcher against the fake WeCom server', () => {
       { apiBase: fake.baseUrl, corpId: WECOM.corpId, secret: WECOM.secret, agentId: WECOM.agentId, timeoutMs },
       { kv },
     );
-    dispatcher = new OutboxDispatcher(pipelineUnitOfWork(db), new PipelineBus(), {
+    dispatcher = new OutboxDispatcher(pipeline, new PipelineBus(), {
       kv,
       transports: wecomTransports(client),
       kf: kfSend(client),
       maxAttempts: 8,
       texts: pipelineReplies,
       now: () => clock,
+      recordRetryMs: 20,
     });
   };
   afterEach(async () => kv?.close());
@@ -108,7 +112,10 @@ describe('dispatcher against the fake WeCom server', () => {
     }
     const rows = await statusOf('fault:');
     expect(rows.map((r) => r.status)).toEqual(Array(n).fill('sent'));
-    expect(rows.filter((r) => r.attempts > 1)).toHaveLength(5);
+    expect(
+      rows.filter((r) => r.attempts > 1),
+      JSON.stringify(rows),
+    ).toHaveLength(5);
 
     const sends = fake.callsOf('message/send');
     // The delayed call (the fifth) was accepted by the fake after the client had given up: WeCom app messages
@@ -121,6 +128,221 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(sends.filter((c) => c.errcode === 42001).length).toBeGreaterThan(0);
     // One token at the start, one refresh after the expiry (single flight, shared through the KV).
     expect(fake.callsOf('gettoken')).toHaveLength(2);
+  });
+
+  it('40014 twice (the call and its retry after a refresh): retried with a new token, not dead-lettered', async () => {
+    setup();
+    await oneRow('tok40014', 'wecom_app', 'u-tok-1');
+    fake.injectErrcode('message/send', 40014, 2);
+    for (let round = 0; round < 4; round++) {
+      await dispatcher.runOnce();
+      clock = new Date(clock.getTime() + 11 * 60_000);
+      if ((await statusOf('tok40014:'))[0]!.status === 'sent') break;
+    }
+    const [row] = await statusOf('tok40014:');
+    expect(row!.status).toBe('sent');
+    expect(row!.attempts).toBe(2);
+    expect(fake.callsOf('gettoken').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it("a dealer's dead-lettered reply raises a follow-up to their manager", async () => {
+    setup();
+    const { dealer, manager } = await seedDealer(db, { dealer: 'D0951', manager: 'M951' });
+    await enqueue(pipelineStores(db).outbox, [
+      {
+        recipient: dealer,
+        address: `u-${dealer}`,
+        route: 'wecom_app' as const,
+        body: '您的订单已确认。',
+        kind: 'reply',
+        dedupeKey: 'deadreply:1',
+        notBefore: clock,
+      },
+    ]);
+    // Not retryable (e.g. the member left): dead at once.
+    fake.injectErrcode('message/send', 60111, 1);
+    await dispatcher.runOnce();
+    const [row] = await statusOf('deadreply:');
+    expect(row!.status).toBe('dead');
+    const followups = await db
+      .selectFrom('followups')
+      .select(['manager_code', 'dealer_code', 'body'])
+      .where('dealer_code', '=', dealer)
+      .execute();
+    expect(followups).toEqual([{ manager_code: manager, dealer_code: dealer, body: '您的订单已确认。' }]);
+    // The manager is told (through the outbox), once.
+    const notes = await db
+      .selectFrom('outbox')
+      .select(['recipient', 'kind', 'body'])
+      .where('recipient', '=', manager)
+      .execute();
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ recipient: manager, kind: 'followup' });
+    expect(notes[0]!.body).toContain('未能送达');
+    expect(notes[0]!.body).toContain('您的订单已确认。');
+    // And it reaches the manager's alert chat.
+    await dispatcher.runOnce();
+    expect(fake.callsOf('appchat/send').map((c) => (c.body as { chatid: string }).chatid)).toEqual([`chat-${manager}`]);
+  });
+
+  it('WeCom answering invaliduser / unlicenseduser is not "sent": dead-lettered with a follow-up', async () => {
+    setup();
+    const a = await seedDealer(db, { dealer: 'D0961', manager: 'M961' });
+    const b = await seedDealer(db, { dealer: 'D0962', manager: 'M962' });
+    fake.setUnreachableMembers({ invalid: [`u-${a.dealer}`], unlicensed: [`u-${b.dealer}`] });
+    await enqueue(
+      pipelineStores(db).outbox,
+      [a, b].map((d) => ({
+        recipient: d.dealer,
+        address: `u-${d.dealer}`,
+        route: 'wecom_app' as const,
+        body: `给 ${d.dealer} 的回复`,
+        kind: 'reply',
+        dedupeKey: `unreach:${d.dealer}`,
+        notBefore: clock,
+      })),
+    );
+    await dispatcher.runOnce();
+    expect((await statusOf('unreach:')).map((r) => r.status)).toEqual(['dead', 'dead']);
+    const followups = await db
+      .selectFrom('followups')
+      .select(['manager_code', 'dealer_code'])
+      .where('dealer_code', 'in', [a.dealer, b.dealer])
+      .orderBy('dealer_code')
+      .execute();
+    expect(followups).toEqual([
+      { manager_code: a.manager, dealer_code: a.dealer },
+      { manager_code: b.manager, dealer_code: b.dealer },
+    ]);
+    // Settle the managers' notes so later tests start from an empty outbox.
+    await dispatcher.runOnce();
+  });
+
+  const oneRow = (prefix: string, route: 'wecom_app' | 'wecom_appchat', address: string) =>
+    enqueue(pipelineStores(db).outbox, [
+      {
+        recipient: address,
+        address,
+        route,
+        body: `${prefix} 消息`,
+        kind: 'test',
+        dedupeKey: `${prefix}:1`,
+        notBefore: clock,
+      },
+    ]);
+
+  it('a timed-out send is unknown: resent only under WeCom duplicate check, and counted', async () => {
+    setup(1500);
+    const before = pipelineMetrics.snapshot();
+    const delta = (name: Parameters<typeof pipelineMetrics.get>[0]) => pipelineMetrics.get(name) - (before[name] ?? 0);
+    await oneRow('unknown-app', 'wecom_app', 'u-unknown');
+    await oneRow('unknown-chat', 'wecom_appchat', 'chat-unknown');
+    fake.injectDelay('message/send', 2500, 1);
+    fake.injectDelay('appchat/send', 2500, 1);
+    await dispatcher.runOnce();
+    // The app chat has no duplicate check: its timed-out send is not repeated (WeCom accepted it, late).
+    expect((await statusOf('unknown-chat:')).map((r) => r.status)).toEqual(['sent']);
+    expect((await statusOf('unknown-app:')).map((r) => r.status)).toEqual(['pending']);
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    await dispatcher.runOnce();
+    expect((await statusOf('unknown-app:')).map((r) => r.status)).toEqual(['sent']);
+    expect(fake.callsOf('appchat/send')).toHaveLength(1);
+    const sends = fake.callsOf('message/send');
+    expect(sends).toHaveLength(2);
+    for (const c of sends) {
+      expect(c.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+    }
+    expect(delta('outbox_send_unknown')).toBe(2);
+    expect(delta('outbox_resend_after_unknown')).toBe(1);
+    expect(delta('outbox_unknown_not_resent')).toBe(1);
+  });
+
+  it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
+    const real = pipelineUnitOfWork(db);
+    let failures = 2;
+    const outbox: OutboxStore = Object.create(real.root.outbox);
+    outbox.markSent = async (id, now) => {
+      if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
+      return real.root.outbox.markSent(id, now);
+    };
+    setup(1000, { ...real, root: { ...real.root, outbox } });
+    const retried = pipelineMetrics.get('outbox_sent_mark_retried');
+    await oneRow('unrecorded', 'wecom_app', 'u-unrecorded');
+    await dispatcher.runOnce();
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    await dispatcher.runOnce();
+    expect((await statusOf('unrecorded:')).map((r) => [r.status, r.attempts])).toEqual([['sent', 1]]);
+    expect(fake.callsOf('message/send')).toHaveLength(1);
+    expect(pipelineMetrics.get('outbox_sent_mark_retried') - retried).toBe(1);
+  });
+
+  it('one recipient answered slowly does not delay the others; each recipient keeps its order', async () => {
+    setup(10_000);
+    // Real time: the dispatcher runs its own loop here.
+    clock = new Date();
+    const bus = new PipelineBus();
+    const looping = new OutboxDispatcher(pipelineUnitOfWork(db), bus, {
+      kv,
+      transports: wecomTransports(
+        new WecomClient(
+          {
+            apiBase: fake.baseUrl,
+            corpId: WECOM.corpId,
+            secret: WECOM.secret,
+            agentId: WECOM.agentId,
+            timeoutMs: 10_000,
+          },
+          { kv },
+        ),
+      ),
+      kf: null,
+      maxAttempts: 8,
+      texts: pipelineReplies,
+      batchSize: 4,
+      pollMs: 50,
+    });
+    const row = (address: string, i: number) => ({
+      recipient: address,
+      address,
+      route: 'wecom_app' as const,
+      body: `${address} 第${i}条`,
+      kind: 'test',
+      dedupeKey: `slow:${address}:${i}`,
+      notBefore: new Date(0),
+    });
+    // The slow member's first message is claimed first, so the first (delayed) call is theirs.
+    await enqueue(pipelineStores(db).outbox, [row('u-slow', 1), row('u-slow', 2)]);
+    await enqueue(
+      pipelineStores(db).outbox,
+      ['u-a', 'u-b', 'u-c', 'u-d', 'u-e', 'u-f'].flatMap((u) => [row(u, 1), row(u, 2)]),
+    );
+    fake.injectDelay('message/send', 3000, 1);
+    const started = Date.now();
+    looping.start();
+    try {
+      await waitFor(async () => {
+        const rows = await statusOf('slow:u-');
+        return rows.filter((r) => !r.dedupe_key.startsWith('slow:u-slow') && r.status === 'sent').length === 12
+          ? true
+          : undefined;
+      }, 2500);
+      // The others are through while the slow member's first send is still in flight.
+      expect(Date.now() - started).toBeLessThan(2500);
+      expect((await statusOf('slow:u-slow:')).every((r) => r.status !== 'sent')).toBe(true);
+      await waitFor(
+        async () => ((await statusOf('slow:u-slow:')).every((r) => r.status === 'sent') ? true : undefined),
+        8000,
+      );
+    } finally {
+      await looping.stop();
+    }
+    const order = (u: string) =>
+      fake
+        .callsOf('message/send')
+        .filter((c) => (c.body as { touser: string }).touser === u)
+        .map((c) => c.body as { markdown?: { content: string }; text?: { content: string } })
+        .map((b) => (b.markdown ?? b.text)!.content);
+    for (const u of ['u-slow', 'u-a', 'u-f']) expect(order(u)).toEqual([`${u} 第1条`, `${u} 第2条`]);
   });
 
   it('31 messages to one member within a minute: 30 sent, the 31st deferred to the next minute', async () => {

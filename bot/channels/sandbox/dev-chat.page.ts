@@ -28,18 +28,20 @@ export const devChatPage = `<!doctype html>
   <form><input type="text" placeholder="例如：认领 N1001" autocomplete="off"><button>发送</button></form></section>
 </main>
 <script>
+// Next to WeCom /sandbox needs the admin token: open /dev/chat#token=<ADMIN_TOKEN> (a fragment never reaches a log).
+const auth=location.hash.startsWith('#token=')?{authorization:'Bearer '+decodeURIComponent(location.hash.slice(7))}:{};
 const tierName={core:'核心',key:'重点',regular:'普通',silent:'沉默'};
 function md(t){const e=t.replace(/[&<>]/g,c=>({'&':'&amp;','<':'&lt;','>':'&gt;'})[c]);return e.split('\\n').map(l=>l.startsWith('&gt; ')?'<span class="q">'+l.slice(5)+'</span>':l).join('\\n').replace(/\\*\\*([^*]+)\\*\\*/g,'<b>$1</b>')}
 function el(cls,text,meta,markdown){const d=document.createElement('div');d.className='msg '+cls;if(meta){const m=document.createElement('div');m.className='meta';m.textContent=meta;d.appendChild(m)}if(markdown){const b=document.createElement('div');b.innerHTML=md(text);d.appendChild(b)}else d.appendChild(document.createTextNode(text));return d}
 async function setup(){
- const people=await (await fetch('/sandbox/people')).json();
+ const people=await (await fetch('/sandbox/people',{headers:auth})).json();
  const opts=[...people.dealers.map(d=>[d.code,d.code+' '+d.name+'（'+(tierName[d.tier]||d.tier)+'）']),...people.managers.map(m=>[m.code,m.code+' '+m.name+'（'+(m.role==='regional'?'大区经理':'客户经理')+'）'])];
  document.querySelectorAll('.pane').forEach((pane,i)=>{
   const sel=pane.querySelector('select'),log=pane.querySelector('.log'),form=pane.querySelector('form'),input=form.querySelector('input');
   for(const [v,t] of opts){const o=document.createElement('option');o.value=v;o.textContent=t;sel.appendChild(o)}
   if(i===1&&people.dealers[0]){const mgr=people.dealers[0].manager_code;sel.value=mgr}
   let seen=new Set(),first=true;
-  async function poll(){try{const r=await (await fetch('/sandbox/outbox?to='+encodeURIComponent(sel.value))).json();
+  async function poll(){try{const r=await (await fetch('/sandbox/outbox?to='+encodeURIComponent(sel.value),{headers:auth})).json();
     for(const m of r.messages){if(seen.has(m.id))continue;seen.add(m.id);if(first||m.kind==='reply')continue;
      log.appendChild(el('push',m.body,'推送 · '+m.kind+' · '+m.route,m.format==='markdown'));log.scrollTop=log.scrollHeight}first=false}catch(e){}}
   sel.onchange=()=>{log.innerHTML='';seen=new Set();first=true;poll();
@@ -48,7 +50,7 @@ async function setup(){
     if(d&&other&&other.value!==d.manager_code){other.value=d.manager_code;other.dispatchEvent(new Event('change'))}}};
   form.onsubmit=async e=>{e.preventDefault();const text=input.value.trim();if(!text)return;if(!sel.value){log.appendChild(el('bot','（请先选择身份）'));return;}input.value='';
    log.appendChild(el('me',text));log.scrollTop=log.scrollHeight;
-   const r=await fetch('/sandbox/messages',{method:'POST',headers:{'content-type':'application/json'},body:JSON.stringify({from:sel.value,text})});
+   const r=await fetch('/sandbox/messages',{method:'POST',headers:{...auth,'content-type':'application/json'},body:JSON.stringify({from:sel.value,text})});
    const j=await r.json();for(const t of (j.replies||[]))log.appendChild(el('bot',t));if(!r.ok)log.appendChild(el('bot','（'+(j.message||r.status)+'）'));
    log.scrollTop=log.scrollHeight;poll()};
   poll();setInterval(poll,2000);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { z } from 'zod';
 import type { InboundStore, PipelineStores } from '../../../core/messaging/ports.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
@@ -40,62 +40,72 @@ async function waitForReplies(inbound: InboundStore, bus: PipelineBus, inboundId
   }
 }
 
-/** The sandbox channel (DESIGN.md "Contracts"): the same inbound table, worker and outbox as WeCom. */
-export async function sandboxRoutes(app: FastifyInstance, opts: { stores: PipelineStores; bus: PipelineBus }) {
+/**
+ * The sandbox channel (DESIGN.md "Contracts"): the same inbound table, worker and outbox as WeCom. `guard` (the admin
+ * token check, next to a configured WeCom where the data is real) runs before every /sandbox route; the dev chat page
+ * holds no data.
+ */
+export async function sandboxRoutes(
+  app: FastifyInstance,
+  opts: { stores: PipelineStores; bus: PipelineBus; guard?: onRequestHookHandler },
+) {
   const { stores, bus } = opts;
+  await app.register(async (sandbox) => {
+    if (opts.guard) sandbox.addHook('onRequest', opts.guard);
 
-  app.post('/sandbox/messages', async (req, reply) => {
-    const parsed = messageBody.safeParse(req.body);
-    if (!parsed.success) {
-      return reply.code(400).send({ error: 'bad_request', message: 'expected {"from": "<code>", "text": "..."}' });
-    }
-    const { from, text, id } = parsed.data;
-    const stored = await storeInbound(stores.inbound, {
-      channel: 'sandbox',
-      dedupeKey: id ?? randomUUID(),
-      externalId: from,
-      msgType: 'text',
-      content: text,
-    });
-    if (!stored.duplicate) bus.inboundStored();
-    const result = await waitForReplies(stores.inbound, bus, stored.id, Date.now() + WAIT_MS);
-    if (!result.done) {
-      return reply.code(504).send({
-        error: 'timeout',
-        message: 'the message is stored and will be processed',
-        replies: result.replies.map((r) => r.body),
+    sandbox.post('/sandbox/messages', async (req, reply) => {
+      const parsed = messageBody.safeParse(req.body);
+      if (!parsed.success) {
+        return reply.code(400).send({ error: 'bad_request', message: 'expected {"from": "<code>", "text": "..."}' });
+      }
+      const { from, text, id } = parsed.data;
+      const stored = await storeInbound(stores.inbound, {
+        channel: 'sandbox',
+        dedupeKey: id ?? randomUUID(),
+        externalId: from,
+        msgType: 'text',
+        content: text,
       });
-    }
-    return { replies: result.replies.map((r) => r.body) };
-  });
+      if (!stored.duplicate) bus.inboundStored();
+      const result = await waitForReplies(stores.inbound, bus, stored.id, Date.now() + WAIT_MS);
+      if (!result.done) {
+        return reply.code(504).send({
+          error: 'timeout',
+          message: 'the message is stored and will be processed',
+          replies: result.replies.map((r) => r.body),
+        });
+      }
+      return { replies: result.replies.map((r) => r.body) };
+    });
 
-  app.get('/sandbox/outbox', async (req) => {
-    const to = z.object({ to: z.string().min(1).max(64).optional() }).parse(req.query).to;
-    const rows = await stores.outbox.latest(200, to);
-    return {
-      messages: rows.map((r) => ({
-        id: r.id,
-        to: r.recipient,
-        address: r.address,
-        route: r.route,
-        kind: r.kind,
-        format: r.format,
-        body: r.body,
-        status: r.status,
-        createdAt: r.createdAt,
-        sentAt: r.sentAt,
-        error: r.lastError,
-      })),
-    };
-  });
+    sandbox.get('/sandbox/outbox', async (req) => {
+      const to = z.object({ to: z.string().min(1).max(64).optional() }).parse(req.query).to;
+      const rows = await stores.outbox.latest(200, to);
+      return {
+        messages: rows.map((r) => ({
+          id: r.id,
+          to: r.recipient,
+          address: r.address,
+          route: r.route,
+          kind: r.kind,
+          format: r.format,
+          body: r.body,
+          status: r.status,
+          createdAt: r.createdAt,
+          sentAt: r.sentAt,
+          error: r.lastError,
+        })),
+      };
+    });
 
-  /** People the dev chat can act as: managers and dealers (the first 2,000 of each: scale 10 has 6,000 dealers). */
-  app.get('/sandbox/people', async () => {
-    const { managers, dealers } = await stores.recipients.people(2000);
-    return {
-      managers,
-      dealers: dealers.map((d) => ({ code: d.code, name: d.name, tier: d.tier, manager_code: d.managerCode })),
-    };
+    /** People the dev chat can act as: managers and dealers (the first 2,000 of each: scale 10 has 6,000 dealers). */
+    sandbox.get('/sandbox/people', async () => {
+      const { managers, dealers } = await stores.recipients.people(2000);
+      return {
+        managers,
+        dealers: dealers.map((d) => ({ code: d.code, name: d.name, tier: d.tier, manager_code: d.managerCode })),
+      };
+    });
   });
 
   app.get('/dev/chat', async (_req, reply) => reply.type('text/html; charset=utf-8').send(devChatPage));

@@ -77,9 +77,36 @@ export class InboundBatcher {
     }
   };
 
-  /** One multi-row insert; a retry that arrives in the same batch shares the first one's row. */
+  /**
+   * One multi-row insert; a retry that arrives in the same batch shares the first one's row. When the insert fails
+   * on a row's data (not on the connection), the rows are stored one by one, in batch order (a sender's rows keep
+   * their order): only the failing row's caller is refused and its neighbours are acknowledged.
+   */
   private async write(batch: Waiter[]): Promise<void> {
-    const stored = await this.inbound.store(batch.map((w) => w.input));
+    let stored: StoredInbound[];
+    try {
+      stored = await this.inbound.store(batch.map((w) => w.input));
+    } catch (e) {
+      if (batch.length === 1 || !isRowDataError(e)) throw e;
+      for (const w of batch) {
+        try {
+          const [one] = await this.inbound.store([w.input]);
+          w.resolve(one!);
+        } catch (rowError) {
+          w.reject(rowError);
+        }
+      }
+      return;
+    }
     for (const [i, w] of batch.entries()) w.resolve(stored[i]!);
   }
+}
+
+/**
+ * A failure caused by a row's values, by SQLSTATE class: 22 data exception, 23 integrity constraint, 54 program
+ * limit exceeded (an index row too large). Connection and server-state failures fail the whole batch as they are.
+ */
+function isRowDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && /^(?:22|23|54)[0-9A-Z]{3}$/.test(code);
 }

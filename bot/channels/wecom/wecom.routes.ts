@@ -11,6 +11,7 @@ import type { PipelineStores, UnitOfWork } from '../../../core/messaging/ports.j
 import type { StoredInbound } from '../../../core/messaging/types.js';
 import type { AppConfig } from '../../config.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
+import { pipelineMetrics } from '../../pipeline/metrics.js';
 import { type InboundInput, storeInbound } from '../inbound.store.js';
 import { InboundBatcher } from './inbound.batcher.js';
 
@@ -22,6 +23,8 @@ const BODY_TIMEOUT_MS = 3_000;
 /** A store slower than this answers 503: WeCom retries, and the unique key absorbs a late commit. */
 const STORE_TIMEOUT_MS = 3_000;
 const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
+/** Rejected callbacks write at most one log line per this window (each counted in pipelineMetrics). */
+const REJECTION_LOG_WINDOW_MS = 10_000;
 
 export interface KfPullTrigger {
   trigger(openKfid: string, token?: string): void;
@@ -202,6 +205,28 @@ function plain(reply: FastifyReply, status: number, body = STATUS_TEXT[status] ?
   return reply.code(status).type('text/plain; charset=utf-8').send(body);
 }
 
+/**
+ * Log sampling for rejections: a flood of forged callbacks must not become a flood of log lines. The first line of
+ * a window is written with the number left out since the previous one.
+ */
+class RejectionLog {
+  private last = Number.NEGATIVE_INFINITY;
+  private left = 0;
+  constructor(private readonly now: () => number = Date.now) {}
+
+  write(req: FastifyRequest, status: number, reason: string, msg = 'wecom callback rejected'): void {
+    pipelineMetrics.increment('wecom_callback_rejected');
+    const t = this.now();
+    if (t - this.last < REJECTION_LOG_WINDOW_MS) {
+      this.left++;
+      return;
+    }
+    req.log.warn({ status, reason, notLoggedSincePrevious: this.left }, msg);
+    this.last = t;
+    this.left = 0;
+  }
+}
+
 /** Fastify plugin (encapsulated: its body parser and error handler apply to the callback routes only). */
 export function wecomRoutes(deps: WecomRoutesDeps) {
   const { pipeline, bus, config } = deps;
@@ -213,6 +238,10 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     now: deps.nowMs,
   });
   const batcher = new InboundBatcher(pipeline.root.inbound);
+  const rejections = new RejectionLog();
+  // Fastify's per-request lines (incoming / completed) are off on these routes: a forgery writes at most its
+  // sampled rejection; a stored callback writes one line.
+  const routeOptions = { logLevel: 'warn' as const };
 
   return async (app: FastifyInstance) => {
     // Every content type (text/xml, application/xml, none, anything) is read as a raw string.
@@ -222,45 +251,37 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 503;
       if (status >= 500) req.log.error({ err: { name: err.name } }, 'wecom callback failed');
-      else req.log.warn({ status, reason: err.message }, 'wecom callback rejected');
+      else rejections.write(req, status, err.message);
       return plain(reply, status);
     });
 
-    app.get(CALLBACK_PATH, async (req, reply) => {
+    app.get(CALLBACK_PATH, routeOptions, async (req, reply) => {
       const query = { ...(req.query as Record<string, unknown>) };
       // echostr is base64: a `+` sent unencoded arrives as a space after query decoding; put it back.
       if (typeof query['echostr'] === 'string') query['echostr'] = query['echostr'].replaceAll(' ', '+');
       const opened = opener(query);
       if (!opened.ok) {
-        req.log.warn({ status: opened.status, reason: opened.reason }, 'wecom URL verification rejected');
+        rejections.write(req, opened.status, opened.reason, 'wecom URL verification rejected');
         return plain(reply, opened.status);
       }
       return plain(reply, 200, opened.plaintext);
     });
 
-    app.post(CALLBACK_PATH, { bodyLimit: CALLBACK_BODY_LIMIT }, async (req, reply) => {
+    app.post(CALLBACK_PATH, { ...routeOptions, bodyLimit: CALLBACK_BODY_LIMIT }, async (req, reply) => {
+      const reject = (status: number, reason: string, msg?: string) => {
+        rejections.write(req, status, reason, msg);
+        return plain(reply, status);
+      };
       const body = typeof req.body === 'string' ? req.body : '';
-      if (body.length === 0) return plain(reply, 400);
-      if (DTD_RE.test(body)) {
-        req.log.warn({ reason: 'DTD in callback body' }, 'wecom callback rejected');
-        return plain(reply, 400);
-      }
+      if (body.length === 0) return reject(400, 'empty body');
+      if (DTD_RE.test(body)) return reject(400, 'DTD in callback body');
       const opened = opener(req.query as Record<string, unknown>, body);
-      if (!opened.ok) {
-        req.log.warn({ status: opened.status, reason: opened.reason }, 'wecom callback rejected');
-        return plain(reply, opened.status);
-      }
+      if (!opened.ok) return reject(opened.status, opened.reason);
       const parsed = parseMessage(opened.plaintext);
-      if (!parsed.ok) {
-        req.log.warn({ reason: parsed.reason }, 'wecom callback message malformed');
-        return plain(reply, 400);
-      }
+      if (!parsed.ok) return reject(400, parsed.reason, 'wecom callback message malformed');
       const msg = parsed.message;
       const input = inboundOf(msg);
-      if (input.externalId === '') {
-        req.log.warn({ reason: 'no sender' }, 'wecom callback message malformed');
-        return plain(reply, 400);
-      }
+      if (input.externalId === '') return reject(400, 'no sender', 'wecom callback message malformed');
 
       let stored: StoredInbound;
       try {
@@ -285,6 +306,8 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
         return plain(reply, 503);
       }
 
+      // The one line of a stored callback (the route's level is warn: the app logger writes it).
+      app.log.info({ reqId: req.id, inboundId: stored.id, duplicate: stored.duplicate }, 'wecom callback stored');
       // Ack with an empty body; the answer goes out later through the send API.
       reply.code(200).type('text/plain; charset=utf-8').send('');
       if (!stored.duplicate) {

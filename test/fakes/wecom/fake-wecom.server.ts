@@ -79,6 +79,8 @@ export interface FakeWecom {
    * `${baseUrl}/connect/oauth2/authorize`) sends them back to `redirect_uri` with a fresh code and the `state`.
    */
   signInAs(userid: string | null): void;
+  /** message/send to these members answers errcode 0 listing them in `invaliduser` / `unlicenseduser`. */
+  setUnreachableMembers(members: { invalid?: string[]; unlicensed?: string[] }): void;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -100,6 +102,8 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     oauthCodes.set(code, userid);
     return code;
   };
+  let invalidMembers = new Set<string>();
+  let unlicensedMembers = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
@@ -188,18 +192,20 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     const b = body as Record<string, any>;
 
     switch (method) {
-      case 'message/send':
+      case 'message/send': {
         if (!b['touser'] || !b['agentid']) return fail(40003, 'invalid userid or agentid');
         if (!validMessage(b)) return fail(40008, 'invalid message type');
+        const members = String(b['touser']).split('|');
         return send(200, {
           ...OK,
-          invaliduser: '',
+          invaliduser: members.filter((m) => invalidMembers.has(m)).join('|'),
           invalidparty: '',
           invalidtag: '',
-          unlicenseduser: '',
+          unlicenseduser: members.filter((m) => unlicensedMembers.has(m)).join('|'),
           msgid: `msg-${++seq}`,
           response_code: '',
         });
+      }
       case 'appchat/send':
         if (!b['chatid']) return fail(86003, 'chat not exist');
         return validMessage(b) ? send(200, OK) : fail(40008, 'invalid message type');
@@ -279,11 +285,17 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       kfLog.push(...added);
       return added;
     },
+    setUnreachableMembers: (m) => {
+      invalidMembers = new Set(m.invalid);
+      unlicensedMembers = new Set(m.unlicensed);
+    },
     reset: () => {
       calls.length = 0;
       faults.clear();
       kfLog.length = 0;
       oauthCodes.clear();
+      invalidMembers = new Set();
+      unlicensedMembers = new Set();
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
