@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OpsMetrics } from '../../core/console/ports.js';
+import { pipelineMetrics } from '../pipeline/metrics.js';
 import type { Services } from '../services.js';
 import { sameSecret } from './auth.js';
 
@@ -19,7 +20,8 @@ export function metricsRoutes(deps: { services: Services; adminToken: string | u
             .send({ error: 'unauthorized', message: 'Authorization: Bearer <ADMIN_TOKEN> required' });
         }
       }
-      const text = prometheusText(await deps.services.console.opsMetrics());
+      const text =
+        prometheusText(await deps.services.console.opsMetrics()) + processCounterText(pipelineMetrics.snapshot());
       return reply.type('text/plain; version=0.0.4; charset=utf-8').send(text);
     });
   };
@@ -92,4 +94,12 @@ export function prometheusText(m: OpsMetrics): string {
     [{}, m.slaBreaches],
   ]);
   return `${out.join('\n')}\n`;
+}
+
+/** This instance's in-memory pipeline counters (unknown sends, resends, rejected callbacks …), zero until counted. */
+export function processCounterText(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, n]) => `# TYPE gongsheng_${name}_total counter\ngongsheng_${name}_total ${n}\n`)
+    .join('');
 }
