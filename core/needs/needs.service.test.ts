@@ -66,14 +66,14 @@ describe('NeedsService on in-memory ports', () => {
     expect([store.needs.size, notifier.sent.length]).toEqual([0, 0]);
   });
 
-  it('claim is the first response; a second claim by the owner is "already"; another manager gets not-yours', async () => {
+  it('claim is the first response; a second claim by the owner is "already"; another manager is told it does not exist (no existence leak)', async () => {
     const { needs, notifier } = setup();
     const { need } = await needs.submit({ dealerCode: 'D0001', text: '要培训', now: NOW });
     const first = await needs.claim({ managerCode: 'M001', needId: need.id, now: hours(1) });
     expect([first.already, first.need.status, first.need.firstResponseAt]).toEqual([false, 'claimed', hours(1)]);
     expect((await needs.claim({ managerCode: 'M001', needId: need.id, now: hours(2) })).already).toBe(true);
     await expect(needs.claim({ managerCode: 'M002', needId: need.id, now: hours(2) })).rejects.toMatchObject({
-      code: 'NEED.NOT_YOURS',
+      code: 'NEED.NOT_FOUND',
     });
     await expect(needs.claim({ managerCode: 'M001', needId: 999, now: hours(2) })).rejects.toMatchObject({
       code: 'NEED.NOT_FOUND',
