@@ -27,6 +27,8 @@ const QTY_RE = new RegExp(
   `(?<![0-9.a-z几多])(?:(各)\\s*(?:来|要|订|拿|备)?)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT}|打(?![个电折招分款]))(半)?`,
   'g',
 );
+// Every quantity ends in a unit (or 打): a message with none of their first characters has no quantity.
+const QTY_HINT = new RegExp(`[${[...new Set([...UNITS, '打'].map((u) => u[0]))].join('')}]`);
 /** A dozen has no unit of its own: the product's unit fills it in (`buildItems`). */
 const DOZEN = '打';
 // Separators between order lines; 各 looks back across the soft ones (和, 、) only.
@@ -43,6 +45,7 @@ export interface Qty {
 
 function findQuantities(masked: string): Qty[] {
   const out: Qty[] = [];
+  if (!QTY_HINT.test(masked)) return out;
   QTY_RE.lastIndex = 0;
   for (let m = QTY_RE.exec(masked); m !== null; m = QTY_RE.exec(masked)) {
     const n = parseNumber(m[2]!);
@@ -386,6 +389,9 @@ const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
 const COLOR_RE =
   /(?<![明空坦洁黑白])(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|磨砂|拉丝|暖|冷|银|香槟|玫瑰|咖啡|胡桃|原木|橡木|柚木)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)(?:色|(?![天班条菜酒话刚行包卡属额牌费]))|(?:胡桃|原木|橡木|柚木)(?:木纹)?色|木纹色?|古铜色?/g;
 
+// Each alternative of COLOR_RE holds one of these characters: most messages skip the regex.
+const COLOR_HINT = /[灰黑白银金铜咖棕红绿蓝黄香色纹]/;
+
 /** A length in millimetres: 1.5米 = 1500, 150cm = 1500, 1500 = 1500, a bare 1.5 = 1.5 m. */
 function toMm(value: number, unit: string | undefined): number {
   if (unit === 'mm' || unit === '毫米') return Math.round(value);
@@ -440,7 +446,8 @@ function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start:
   for (const [re, opening] of OPENING) {
     for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { opening } });
   }
-  for (const m of allMatches(COLOR_RE, masked)) found.push({ pos: m.index, fields: { color: m[0] } });
+  if (COLOR_HINT.test(masked))
+    for (const m of allMatches(COLOR_RE, masked)) found.push({ pos: m.index, fields: { color: m[0] } });
   return { found: found.sort((a, b) => a.pos - b.pos), spans };
 }
 

@@ -178,10 +178,27 @@ export class Featurizer {
     if (ctx.awaiting) n = ngramHashes(codes, len, hashWord(awaiting, SALT_CTX), 2, mask, out, n);
     // Latin words whole (cancel, rebate, mingtian): their character n-grams alone blur into each other.
     for (const w of ct.match(/[a-z]{2,}/g) ?? []) if (n < out.length) out[n++] = hashWord(w, SALT_WORD) & mask;
-    const meta = [`a:${awaiting}`, `s:${ctx.sender}`, `l:${lengthBucket(ct.length)}`];
-    for (const m of meta) if (n < out.length) out[n++] = hashWord(m, SALT_META) & mask;
+    if (n < out.length) out[n++] = metaHash('a:', awaiting) & mask;
+    if (n < out.length) out[n++] = metaHash('s:', ctx.sender) & mask;
+    if (n < out.length) out[n++] = metaHash('l:', lengthBucket(ct.length)) & mask;
     return { idx: out, n, value: 1 / Math.sqrt(n) };
   }
+}
+
+// The hashes of the few context words (awaiting, sender, length bucket), computed once per word.
+const metaHashes = new Map<string, Map<string | number, number>>();
+function metaHash(prefix: string, value: string | number): number {
+  let byValue = metaHashes.get(prefix);
+  if (!byValue) {
+    byValue = new Map();
+    metaHashes.set(prefix, byValue);
+  }
+  let h = byValue.get(value);
+  if (h === undefined) {
+    h = hashWord(`${prefix}${value}`, SALT_META);
+    byValue.set(value, h);
+  }
+  return h;
 }
 
 function lengthBucket(len: number): number {
