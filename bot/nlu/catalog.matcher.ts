@@ -288,7 +288,8 @@ export class CatalogMatcher {
       for (const { ft, pos } of cands) {
         const start = i - pos;
         const len = ft.chars.length;
-        if (start < 0 || start + len > n) continue;
+        // A shorter term never replaces the best one found.
+        if (start < 0 || start + len > n || (best && len < best.end - best.start)) continue;
         const budget = len <= 2 ? 0 : len <= 4 ? 1 : 2;
         let cost = 0;
         let sameChars = 0;

@@ -284,13 +284,15 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   const k = t.replace(/\s+/g, '');
   const spans: Array<{ start: number; end: number }> = [];
 
-  const so = ORDER_NO_RE.exec(t);
+  // Every code (order, need, dealer, manager, phone) has digits: most messages have none and skip the regexes.
+  const hasDigits = /\d/.test(t);
+  const so = hasDigits ? ORDER_NO_RE.exec(t) : null;
   const orderNo = so ? `SO${so[1]!.replace(/\s+/g, '')}` : undefined;
   if (so) spans.push({ start: so.index, end: so.index + so[0].length });
 
   let needId: string | undefined;
   NEED_ID_RE.lastIndex = 0;
-  for (let m = NEED_ID_RE.exec(t); m !== null; m = NEED_ID_RE.exec(t)) {
+  for (let m = hasDigits ? NEED_ID_RE.exec(t) : null; m !== null; m = NEED_ID_RE.exec(t)) {
     const digits = m[1]!;
     const code = `n${digits}`;
     if (matcher.isModelCode(code)) continue;
@@ -301,11 +303,11 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
       break;
     }
   }
-  const d = DEALER_RE.exec(t);
+  const d = hasDigits ? DEALER_RE.exec(t) : null;
   if (d) spans.push({ start: d.index, end: d.index + d[0].length });
-  const mg = MANAGER_RE.exec(t);
+  const mg = hasDigits ? MANAGER_RE.exec(t) : null;
   if (mg) spans.push({ start: mg.index, end: mg.index + mg[0].length });
-  const ph = PHONE_RE.exec(t);
+  const ph = hasDigits ? PHONE_RE.exec(t) : null;
   if (ph) spans.push({ start: ph.index, end: ph.index + ph[0].length });
 
   const dm = extractDate(mask(t, spans), ctx.now);

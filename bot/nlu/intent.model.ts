@@ -158,7 +158,18 @@ export class Featurizer {
     return this.fromClassText(classText(text, matcher), ctx);
   }
 
+  // The last call's input and result: the intent and category models share a featurizer and read the same message.
+  private last: { ct: string; awaiting: string | undefined; sender: string; features: Features } | undefined;
+
   fromClassText(ct: string, ctx: Pick<ParseContext, 'awaiting' | 'sender'>): Features {
+    const last = this.last;
+    if (last && last.ct === ct && last.awaiting === ctx.awaiting && last.sender === ctx.sender) return last.features;
+    const features = this.compute(ct, ctx);
+    this.last = { ct, awaiting: ctx.awaiting, sender: ctx.sender, features };
+    return features;
+  }
+
+  private compute(ct: string, ctx: Pick<ParseContext, 'awaiting' | 'sender'>): Features {
     const { maxN } = this.options;
     const mask = this.mask;
     const codes = this.codes;
@@ -199,6 +210,18 @@ function metaHash(prefix: string, value: string | number): number {
     byValue.set(value, h);
   }
   return h;
+}
+
+// Models with the same feature options share one featurizer (a message is featurised once for both models).
+const featurizers = new Map<string, Featurizer>();
+function sharedFeaturizer(options: FeatureOptions): Featurizer {
+  const key = `${options.bits}/${options.maxN}/${options.firstClause}`;
+  let f = featurizers.get(key);
+  if (!f) {
+    f = new Featurizer(options);
+    featurizers.set(key, f);
+  }
+  return f;
 }
 
 function lengthBucket(len: number): number {
@@ -446,7 +469,7 @@ export class IntentModel {
     /** Ranks a need's category (see `trainIntentModel`). */
     readonly categories: IntentModel | null = null,
   ) {
-    this.featurizer = new Featurizer(options.features);
+    this.featurizer = sharedFeaturizer(options.features);
     this.probs = new Float64Array(intents.length);
     // Entries come sorted by bucket (see `fromWeights`, `fromJson`).
     const starts: number[] = [];
@@ -650,14 +673,15 @@ export class IntentModel {
     const s = this.probs;
     for (let k = 0; k < K; k++) s[k] = this.bias[k]!;
     const { present, rowsBefore, rowStart, cls, val } = this;
-    for (let i = 0; i < f.n; i++) {
-      const b = f.idx[i]!;
+    const { idx, n, value } = f;
+    for (let i = 0; i < n; i++) {
+      const b = idx[i]!;
       const word = present[b >>> 5]!;
       const bit = 1 << (b & 31);
       if ((word & bit) === 0) continue;
       const row = rowsBefore[b >>> 5]! + popcount(word & (bit - 1));
       const end = rowStart[row + 1]!;
-      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * f.value;
+      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * value;
     }
     const mask = allowed ? this.maskOf(allowed) : undefined;
     let max = -Infinity;

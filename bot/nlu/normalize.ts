@@ -34,7 +34,8 @@ const PUNCT: Record<string, string> = {
 
 // Sentence particles that carry no meaning for intent rules when they close a clause.
 const FILLERS = new Set(['啊', '呀', '哈', '嗯', '呢', '吧', '哦', '噢', '啦', '哇', '呃', '呐', '哟', '喔']);
-const FILLER_CODES = new Set([...FILLERS].map((c) => c.charCodeAt(0)));
+const IS_FILLER = new Uint8Array(0x10000);
+for (const c of FILLERS) IS_FILLER[c.charCodeAt(0)] = 1;
 const isBoundary = (c: string | undefined) => c === undefined || /[\s,.!?;:~"')\]>、]/.test(c);
 
 function mapChar(ch: string): string {
@@ -74,7 +75,7 @@ export function normalize(text: string): string {
 function stripClosingFillers(s: string): string {
   let chars: string[] | undefined; // split only once a filler goes
   for (let i = s.length - 1; i >= 0; i--) {
-    if (!FILLER_CODES.has(s.charCodeAt(i))) continue;
+    if (IS_FILLER[s.charCodeAt(i)] === 0) continue;
     if (isBoundary(i + 1 < s.length ? (chars ? chars[i + 1] : s[i + 1]) : undefined)) {
       chars ??= s.split('');
       chars[i] = ' ';
