@@ -650,8 +650,11 @@ export class IntentModel {
     const p = this.probabilities(ct, ctx, allowed);
     const top: Scored[] = [];
     for (let k = 0; k < p.length; k++) {
-      const s = { intent: this.intents[k]!, p: p[k]! };
-      if (top.length === n && byLikelihood(s, top[n - 1]!) >= 0) continue;
+      const intent = this.intents[k]!;
+      const pk = p[k]!;
+      // Most classes miss the top: they are compared without allocating their reading.
+      if (top.length === n && likelihoodOrder(intent, pk, top[n - 1]!) >= 0) continue;
+      const s = { intent, p: pk };
       let at = top.length === n ? n - 1 : top.length;
       while (at > 0 && byLikelihood(s, top[at - 1]!) < 0) {
         top[at] = top[at - 1]!;
@@ -717,7 +720,8 @@ function popcount(x: number): number {
 }
 
 /** Most likely first; equal probabilities in label order. */
-const byLikelihood = (a: Scored, b: Scored) => b.p - a.p || (a.intent < b.intent ? -1 : 1);
+const byLikelihood = (a: Scored, b: Scored) => likelihoodOrder(a.intent, a.p, b);
+const likelihoodOrder = (intent: string, p: number, b: Scored) => b.p - p || (intent < b.intent ? -1 : 1);
 
 export const DEFAULT_MODEL_PATH = new URL('./model/intent-model.json', import.meta.url).pathname;
 
