@@ -346,12 +346,16 @@ export class CatalogMatcher {
   }
 
   // CJK character (by code) → fuzzy terms sharing its syllable; one look-up per character of the message.
-  private readonly fuzzyByChar = new Map<number, Array<{ ft: FuzzyTerm; pos: number }> | null>();
+  // A dense table like PINYIN_BY_CODE (undefined: not looked up yet; null: no term shares the syllable).
+  private readonly fuzzyByChar: Array<Array<{ ft: FuzzyTerm; pos: number }> | null | undefined> = Array.from(
+    { length: CJK_LAST - CJK_FIRST + 1 },
+    () => undefined,
+  );
   private fuzzyCandidates(code: number): Array<{ ft: FuzzyTerm; pos: number }> | null {
-    let cands = this.fuzzyByChar.get(code);
+    let cands = this.fuzzyByChar[code - CJK_FIRST];
     if (cands === undefined) {
       cands = this.fuzzyIndex.get(codePinyin(code)) ?? null;
-      this.fuzzyByChar.set(code, cands);
+      this.fuzzyByChar[code - CJK_FIRST] = cands;
     }
     return cands;
   }
