@@ -27,6 +27,8 @@ const QTY_RE = new RegExp(
   `(?<![0-9.a-z几多])(?:(各)\\s*(?:来|要|订|拿|备)?)?\\s*(${NUMBER_SRC})\\s*(${UNIT_ALT}|打(?![个电折招分款]))(半)?`,
   'g',
 );
+// Every quantity ends in a unit (or 打): a message with none of their first characters has no quantity.
+const QTY_HINT = new RegExp(`[${[...new Set([...UNITS, '打'].map((u) => u[0]))].join('')}]`);
 /** A dozen has no unit of its own: the product's unit fills it in (`buildItems`). */
 const DOZEN = '打';
 // Separators between order lines; 各 looks back across the soft ones (和, 、) only.
@@ -43,6 +45,7 @@ export interface Qty {
 
 function findQuantities(masked: string): Qty[] {
   const out: Qty[] = [];
+  if (!QTY_HINT.test(masked)) return out;
   QTY_RE.lastIndex = 0;
   for (let m = QTY_RE.exec(masked); m !== null; m = QTY_RE.exec(masked)) {
     const n = parseNumber(m[2]!);
@@ -281,13 +284,15 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   const k = t.replace(/\s+/g, '');
   const spans: Array<{ start: number; end: number }> = [];
 
-  const so = ORDER_NO_RE.exec(t);
+  // Every code (order, need, dealer, manager, phone) has digits: most messages have none and skip the regexes.
+  const hasDigits = /\d/.test(t);
+  const so = hasDigits ? ORDER_NO_RE.exec(t) : null;
   const orderNo = so ? `SO${so[1]!.replace(/\s+/g, '')}` : undefined;
   if (so) spans.push({ start: so.index, end: so.index + so[0].length });
 
   let needId: string | undefined;
   NEED_ID_RE.lastIndex = 0;
-  for (let m = NEED_ID_RE.exec(t); m !== null; m = NEED_ID_RE.exec(t)) {
+  for (let m = hasDigits ? NEED_ID_RE.exec(t) : null; m !== null; m = NEED_ID_RE.exec(t)) {
     const digits = m[1]!;
     const code = `n${digits}`;
     if (matcher.isModelCode(code)) continue;
@@ -298,11 +303,11 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
       break;
     }
   }
-  const d = DEALER_RE.exec(t);
+  const d = hasDigits ? DEALER_RE.exec(t) : null;
   if (d) spans.push({ start: d.index, end: d.index + d[0].length });
-  const mg = MANAGER_RE.exec(t);
+  const mg = hasDigits ? MANAGER_RE.exec(t) : null;
   if (mg) spans.push({ start: mg.index, end: mg.index + mg[0].length });
-  const ph = PHONE_RE.exec(t);
+  const ph = hasDigits ? PHONE_RE.exec(t) : null;
   if (ph) spans.push({ start: ph.index, end: ph.index + ph[0].length });
 
   const dm = extractDate(mask(t, spans), ctx.now);
@@ -386,6 +391,12 @@ const OPENING: Array<[RegExp, NonNullable<ItemSlot['opening']>]> = [
 const COLOR_RE =
   /(?<![明空坦洁黑白])(?:深|浅|星空|钛|碳|铁|亮|雅|象牙|珍珠|瓷|哑光|磨砂|拉丝|暖|冷|银|香槟|玫瑰|咖啡|胡桃|原木|橡木|柚木)?(?:灰|黑|白|银|金|铜|咖啡|棕|红|绿|蓝|黄|香槟)(?:色|(?![天班条菜酒话刚行包卡属额牌费]))|(?:胡桃|原木|橡木|柚木)(?:木纹)?色|木纹色?|古铜色?/g;
 
+// Each alternative of these regexes holds one of the characters of its hint.
+const SIDE_HINT = /[宽高]/;
+const GLASS_HINT = /[e胶玻空]/;
+const OPENING_HINT = /[开倒拉]/;
+const COLOR_HINT = /[灰黑白银金铜咖棕红绿蓝黄香色纹]/;
+
 /** A length in millimetres: 1.5米 = 1500, 150cm = 1500, 1500 = 1500, a bare 1.5 = 1.5 m. */
 function toMm(value: number, unit: string | undefined): number {
   if (unit === 'mm' || unit === '毫米') return Math.round(value);
@@ -409,38 +420,45 @@ function allMatches(re: RegExp, s: string): RegExpExecArray[] {
   return out;
 }
 
+function pushSide(found: ConfigHit[], pos: number, which: string, mm: number) {
+  found.push({ pos, fields: which === '宽' ? { width_mm: mm } : { height_mm: mm } });
+}
+
 function findConfig(masked: string): { found: ConfigHit[]; spans: Array<{ start: number; end: number }> } {
   const found: ConfigHit[] = [];
   const spans: Array<{ start: number; end: number }> = [];
-  for (const m of allMatches(SIZE_RE, masked)) {
+  // Cheap character tests first: most messages say no size, glass or opening, and skip those regexes.
+  const sides = SIDE_HINT.test(masked);
+  for (const m of /\d/.test(masked) ? allMatches(SIZE_RE, masked) : NO_MATCHES) {
     const unit = m[2] ?? m[4];
     found.push({ pos: m.index, fields: { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) } });
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  const side = (pos: number, which: string, mm: number) =>
-    found.push({ pos, fields: which === '宽' ? { width_mm: mm } : { height_mm: mm } });
-  for (const m of allMatches(SIDES_AFTER_RE, mask(masked, spans))) {
+  for (const m of sides ? allMatches(SIDES_AFTER_RE, mask(masked, spans)) : NO_MATCHES) {
     if (m[3] === m[6]) continue;
-    side(m.index, m[3]!, toMm(Number(m[1]), m[2]));
-    side(m.index, m[6]!, toMm(Number(m[4]), m[5]));
+    pushSide(found, m.index, m[3]!, toMm(Number(m[1]), m[2]));
+    pushSide(found, m.index, m[6]!, toMm(Number(m[4]), m[5]));
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
-  for (const m of allMatches(SIDE_RE, mask(masked, spans))) {
+  for (const m of sides ? allMatches(SIDE_RE, mask(masked, spans)) : NO_MATCHES) {
     const value = parseNumber(m[2] ?? m[5]!);
     if (value === null) continue;
     const tenth = m[4] === undefined ? null : parseNumber(m[4]);
     const tenths = tenth !== null && m[3] === '米' ? tenth / 10 : 0;
-    side(m.index, m[1] ?? m[7]!, toMm(value + tenths, m[3] ?? m[6]));
+    pushSide(found, m.index, m[1] ?? m[7]!, toMm(value + tenths, m[3] ?? m[6]));
     spans.push({ start: m.index, end: m.index + m[0].length });
   }
   // Every glass and opening said, each for the product before it ("N60 … 双玻 8套 N75 … 推拉 双玻 6套").
-  for (const [re, glass] of GLASS) {
-    for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { glass } });
-  }
-  for (const [re, opening] of OPENING) {
-    for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { opening } });
-  }
-  for (const m of allMatches(COLOR_RE, masked)) found.push({ pos: m.index, fields: { color: m[0] } });
+  if (GLASS_HINT.test(masked))
+    for (const [re, glass] of GLASS) {
+      for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { glass } });
+    }
+  if (OPENING_HINT.test(masked))
+    for (const [re, opening] of OPENING) {
+      for (const m of allMatches(re, masked)) found.push({ pos: m.index, fields: { opening } });
+    }
+  if (COLOR_HINT.test(masked))
+    for (const m of allMatches(COLOR_RE, masked)) found.push({ pos: m.index, fields: { color: m[0] } });
   return { found: found.sort((a, b) => a.pos - b.pos), spans };
 }
 

@@ -158,7 +158,18 @@ export class Featurizer {
     return this.fromClassText(classText(text, matcher), ctx);
   }
 
+  // The last call's input and result: the intent and category models share a featurizer and read the same message.
+  private last: { ct: string; awaiting: string | undefined; sender: string; features: Features } | undefined;
+
   fromClassText(ct: string, ctx: Pick<ParseContext, 'awaiting' | 'sender'>): Features {
+    const last = this.last;
+    if (last && last.ct === ct && last.awaiting === ctx.awaiting && last.sender === ctx.sender) return last.features;
+    const features = this.compute(ct, ctx);
+    this.last = { ct, awaiting: ctx.awaiting, sender: ctx.sender, features };
+    return features;
+  }
+
+  private compute(ct: string, ctx: Pick<ParseContext, 'awaiting' | 'sender'>): Features {
     const { maxN } = this.options;
     const mask = this.mask;
     const codes = this.codes;
@@ -178,10 +189,39 @@ export class Featurizer {
     if (ctx.awaiting) n = ngramHashes(codes, len, hashWord(awaiting, SALT_CTX), 2, mask, out, n);
     // Latin words whole (cancel, rebate, mingtian): their character n-grams alone blur into each other.
     for (const w of ct.match(/[a-z]{2,}/g) ?? []) if (n < out.length) out[n++] = hashWord(w, SALT_WORD) & mask;
-    const meta = [`a:${awaiting}`, `s:${ctx.sender}`, `l:${lengthBucket(ct.length)}`];
-    for (const m of meta) if (n < out.length) out[n++] = hashWord(m, SALT_META) & mask;
+    if (n < out.length) out[n++] = metaHash('a:', awaiting) & mask;
+    if (n < out.length) out[n++] = metaHash('s:', ctx.sender) & mask;
+    if (n < out.length) out[n++] = metaHash('l:', lengthBucket(ct.length)) & mask;
     return { idx: out, n, value: 1 / Math.sqrt(n) };
   }
+}
+
+// The hashes of the few context words (awaiting, sender, length bucket), computed once per word.
+const metaHashes = new Map<string, Map<string | number, number>>();
+function metaHash(prefix: string, value: string | number): number {
+  let byValue = metaHashes.get(prefix);
+  if (!byValue) {
+    byValue = new Map();
+    metaHashes.set(prefix, byValue);
+  }
+  let h = byValue.get(value);
+  if (h === undefined) {
+    h = hashWord(`${prefix}${value}`, SALT_META);
+    byValue.set(value, h);
+  }
+  return h;
+}
+
+// Models with the same feature options share one featurizer (a message is featurised once for both models).
+const featurizers = new Map<string, Featurizer>();
+function sharedFeaturizer(options: FeatureOptions): Featurizer {
+  const key = `${options.bits}/${options.maxN}/${options.firstClause}`;
+  let f = featurizers.get(key);
+  if (!f) {
+    f = new Featurizer(options);
+    featurizers.set(key, f);
+  }
+  return f;
 }
 
 function lengthBucket(len: number): number {
@@ -429,7 +469,7 @@ export class IntentModel {
     /** Ranks a need's category (see `trainIntentModel`). */
     readonly categories: IntentModel | null = null,
   ) {
-    this.featurizer = new Featurizer(options.features);
+    this.featurizer = sharedFeaturizer(options.features);
     this.probs = new Float64Array(intents.length);
     // Entries come sorted by bucket (see `fromWeights`, `fromJson`).
     const starts: number[] = [];
@@ -610,8 +650,11 @@ export class IntentModel {
     const p = this.probabilities(ct, ctx, allowed);
     const top: Scored[] = [];
     for (let k = 0; k < p.length; k++) {
-      const s = { intent: this.intents[k]!, p: p[k]! };
-      if (top.length === n && byLikelihood(s, top[n - 1]!) >= 0) continue;
+      const intent = this.intents[k]!;
+      const pk = p[k]!;
+      // Most classes miss the top: they are compared without allocating their reading.
+      if (top.length === n && likelihoodOrder(intent, pk, top[n - 1]!) >= 0) continue;
+      const s = { intent, p: pk };
       let at = top.length === n ? n - 1 : top.length;
       while (at > 0 && byLikelihood(s, top[at - 1]!) < 0) {
         top[at] = top[at - 1]!;
@@ -633,14 +676,15 @@ export class IntentModel {
     const s = this.probs;
     for (let k = 0; k < K; k++) s[k] = this.bias[k]!;
     const { present, rowsBefore, rowStart, cls, val } = this;
-    for (let i = 0; i < f.n; i++) {
-      const b = f.idx[i]!;
+    const { idx, n, value } = f;
+    for (let i = 0; i < n; i++) {
+      const b = idx[i]!;
       const word = present[b >>> 5]!;
       const bit = 1 << (b & 31);
       if ((word & bit) === 0) continue;
       const row = rowsBefore[b >>> 5]! + popcount(word & (bit - 1));
       const end = rowStart[row + 1]!;
-      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * f.value;
+      for (let e = rowStart[row]!; e < end; e++) s[cls[e]!]! += val[e]! * value;
     }
     const mask = allowed ? this.maskOf(allowed) : undefined;
     let max = -Infinity;
@@ -676,7 +720,8 @@ function popcount(x: number): number {
 }
 
 /** Most likely first; equal probabilities in label order. */
-const byLikelihood = (a: Scored, b: Scored) => b.p - a.p || (a.intent < b.intent ? -1 : 1);
+const byLikelihood = (a: Scored, b: Scored) => likelihoodOrder(a.intent, a.p, b);
+const likelihoodOrder = (intent: string, p: number, b: Scored) => b.p - p || (intent < b.intent ? -1 : 1);
 
 export const DEFAULT_MODEL_PATH = new URL('./model/intent-model.json', import.meta.url).pathname;
 

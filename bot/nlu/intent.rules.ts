@@ -19,6 +19,9 @@ const INJECTION =
 // Asking to change one's own terms (rebate, price, tier, credit) to a value.
 const SELF_EDIT =
   /(把|给|帮)?(我|我们)的?.{0,8}(返利|返点|价格|单价|折扣|额度|授信|等级|级别|星级|积分|欠款|账期|档位|档).{0,6}(改成|改为|改到|调成|调到|调为|设成|设为|设置为|变成|提到|提高到|升到|升成|降到)|直接给我(升级|升档|改成|调成)|(直接|马上|立刻|必须)给我打[0-9一二三四五六七八九]+折|给我(加|提|涨)[0-9一二两三四五六七八九十百千万]+.{0,3}(额度|授信|返利|返点)|(欠款|账|货款).{0,4}(免了|免掉|清零|抹掉|一笔勾销|不用还)|^转账给我/;
+// Each alternative of SELF_EDIT holds a character of both (a cheap test first: few messages ask this).
+const SELF_EDIT_WHOSE = /[我欠账款]/;
+const SELF_EDIT_VERB = /[改调设变提升降折加涨免清抹勾还转]/;
 
 // Another dealer's data (identity comes from the channel): "告诉我D0012的手机号", "别人家卖了多少".
 const OTHERS_DATA =
@@ -324,7 +327,7 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (k.replace(/\u0001/g, '') === '') return unknown('empty', 0);
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
-  if (SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
+  if (SELF_EDIT_WHOSE.test(k) && SELF_EDIT_VERB.test(k) && SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
   // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)
   if (ctx.sender === 'dealer' && OTHERS_DATA.test(k) && !f.phone && !BIND.test(k) && !CASE_REQ.test(k)) {
     return unknown('not_allowed', 0.9);
@@ -579,6 +582,7 @@ function refSlots(f: Facts): Slots {
 // Words that start a second request: "N60 20套，顺便问下我返利到哪一档了".
 const SECOND_REQUEST =
   /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题|(?<=[\s,.;!?])(还有|再)(?=给|帮|按|看|查|问|发|来一份|我|你|上个?月|这个?月|最近|有)/;
+const SECOND_REQUEST_HINT = /[顺另对还再]/;
 const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'greeting';
 
 /**
@@ -586,7 +590,7 @@ const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'gre
  * requests give the first with the other in `also`. The same intent twice stays one request (one order, two lines).
  */
 function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseResult {
-  const m = SECOND_REQUEST.exec(f.t);
+  const m = SECOND_REQUEST_HINT.test(f.t) ? SECOND_REQUEST.exec(f.t) : null;
   if (!m || m.index === 0) return whole;
   const rightText = text
     .slice(m.index + m[0].length)

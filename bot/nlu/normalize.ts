@@ -34,6 +34,8 @@ const PUNCT: Record<string, string> = {
 
 // Sentence particles that carry no meaning for intent rules when they close a clause.
 const FILLERS = new Set(['啊', '呀', '哈', '嗯', '呢', '吧', '哦', '噢', '啦', '哇', '呃', '呐', '哟', '喔']);
+const IS_FILLER = new Uint8Array(0x10000);
+for (const c of FILLERS) IS_FILLER[c.charCodeAt(0)] = 1;
 const isBoundary = (c: string | undefined) => c === undefined || /[\s,.!?;:~"')\]>、]/.test(c);
 
 function mapChar(ch: string): string {
@@ -45,25 +47,41 @@ function mapChar(ch: string): string {
   return c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
 }
 
+/** CJK ideographs, digits and lower-case Latin map to themselves. */
+const mapsToItself = (code: number) =>
+  (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+
 /**
  * Full-width → half-width, Latin lower case, Chinese punctuation → ASCII, closing particles → spaces, English and
  * pinyin words → Chinese (lexicon.ts).
  */
 export function normalize(text: string): string {
-  const chars = new Array<string>(text.length);
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    // Fast path: CJK ideographs, digits and lower-case Latin map to themselves.
-    chars[i] = (c >= '\u4e00' && c <= '\u9fff') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ? c : mapChar(c);
+  // Most messages are mostly ideographs: the text is copied only from its first character that maps to another.
+  let first = 0;
+  while (first < text.length && mapsToItself(text.charCodeAt(first))) first++;
+  let mapped = text;
+  if (first < text.length) {
+    mapped = text.slice(0, first);
+    for (let i = first; i < text.length; i++) {
+      mapped += mapsToItself(text.charCodeAt(i)) ? text[i]! : mapChar(text[i]!);
+    }
   }
-  // Strip fillers that end a clause (一般吧, 好的呀): walk back so "好的呀啊" loses both.
-  for (let i = chars.length - 1; i >= 0; i--) {
-    if (FILLERS.has(chars[i]!) && isBoundary(chars[i + 1])) chars[i] = ' ';
-  }
-  // Note: filler characters are all CJK, so the fast path above leaves them for this pass.
-  const out = translateWords(chars.join(''));
+  const out = translateWords(stripClosingFillers(mapped));
   // A message made only of particles ("嗯", "嗯嗯") is itself meaningful (a yes): keep it.
   return out.trim() === '' ? (text.trim() === '' ? out : mapAll(text)) : out;
+}
+
+/** Fillers that end a clause (一般吧, 好的呀) become spaces: walking back, "好的呀啊" loses both. */
+function stripClosingFillers(s: string): string {
+  let chars: string[] | undefined; // split only once a filler goes
+  for (let i = s.length - 1; i >= 0; i--) {
+    if (IS_FILLER[s.charCodeAt(i)] === 0) continue;
+    if (isBoundary(i + 1 < s.length ? (chars ? chars[i + 1] : s[i + 1]) : undefined)) {
+      chars ??= s.split('');
+      chars[i] = ' ';
+    }
+  }
+  return chars ? chars.join('') : s;
 }
 
 function mapAll(text: string): string {

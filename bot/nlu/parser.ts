@@ -1,5 +1,5 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
-import { extractFacts } from './facts.js';
+import { type Facts, extractFacts } from './facts.js';
 import {
   type IntentModel,
   type Scored,
@@ -69,20 +69,28 @@ export function parse(
   const r = parseFacts(f, text);
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
   if (!model?.knows(ctx.awaiting)) return r;
-  let ct: string | undefined;
-  const classText = () => (ct ??= normalizedClassText(f.t, f.mentionsOfT ? f.mentions : matcher.find(f.t)));
+  const memo: ClassTextMemo = { ct: undefined };
   // `combine` reads the two likeliest readings, `withCategory` the likeliest: no full ranking is built.
   const result = combine(
     r,
-    () => model.topClassText(classText(), ctx, allowedFor(ctx.sender), 2),
+    () => model.topClassText(classTextOf(memo, f), ctx, allowedFor(ctx.sender), 2),
     model.thresholds,
     (intent) => slotsForIntent(intent, text, ctx, matcher, f),
   );
   return withCategory(
     result,
-    () => model.categories?.topClassText(classText(), ctx, undefined, 1) ?? [],
+    () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],
     model.thresholds,
   );
+}
+
+/** The message's class text, built at most once (by whichever model is asked first). */
+interface ClassTextMemo {
+  ct: string | undefined;
+}
+function classTextOf(memo: ClassTextMemo, f: Facts): string {
+  if (memo.ct === undefined) memo.ct = normalizedClassText(f.t, f.mentionsOfT ? f.mentions : f.matcher.find(f.t));
+  return memo.ct;
 }
 
 /**
