@@ -8,7 +8,7 @@ import {
   replenishmentMessage,
   silentPlanMessage,
 } from '../bot/replies/care.replies.js';
-import type { AnniversaryBonus, DealerAnomalies } from '../core/care/care.messages.js';
+import type { AnniversaryBonus } from '../core/care/care.messages.js';
 import { spreadSendTime } from '../core/care/quiet-hours.js';
 import { adviseReplenishment, type StockPosition } from '../core/care/replenishment.js';
 import { anniversaryBonusFen, anniversaryStatus } from '../core/policies/anniversary.js';

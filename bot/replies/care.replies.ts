@@ -1,8 +1,7 @@
-import type { AnniversaryBonus, DealerAnomalies } from '../../core/care/care.messages.js';
+import type { AnniversaryBonus } from '../../core/care/care.messages.js';
 import type { PastOrder, PeerFavourite, SilentDealer } from '../../core/care/activation.js';
-import type { Overdue } from '../../core/care/anomalies.js';
 import type { PushMessage } from '../../core/care/ports.js';
-import type { Overstock, ReplenishmentAdvice } from '../../core/care/replenishment.js';
+import type { ReplenishmentAdvice } from '../../core/care/replenishment.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
 import type { TierChange } from '../../core/dealers/retier.messages.js';
 import { TIER_NAMES_ZH, TIER_RANK } from '../../core/dealers/tiers.js';
@@ -22,10 +21,6 @@ export function pushText(m: PushMessage): string {
       return anniversaryBonusNotice(m.dealerName, m.anniversaryDate, m.bonus);
     case 'replenishment':
       return replenishmentMessage(m.dealerName, m.advice);
-    case 'dealerAnomalies':
-      return dealerAnomalyMessage(m.dealerName, m.overstock, m.overdue);
-    case 'managerAnomalies':
-      return managerAnomalySummary(m.date, m.items);
     case 'silentPlan':
       return silentPlanMessage(m.dealer, m.lastOrders, m.peers, m.policies);
     case 'successCase':
@@ -75,45 +70,6 @@ export function replenishmentMessage(dealerName: string, advice: readonly Replen
   );
   const first = advice[0]!;
   return `${dealerName}您好！根据近30天的门店销售，以下产品库存偏紧，建议尽快补货：\n${lines.join('\n')}\n建议量按近30天销量备足30天、不低于起订量计算。直接回复即可下单，例如「再来${first.suggestQty}${first.unit}${first.name}」。`;
-}
-
-function overstockLine(o: Overstock): string {
-  return o.daysOfCover === null
-    ? `· ${o.name}：库存${o.onHand}${o.unit}，近30天没有销售`
-    : `· ${o.name}：库存${o.onHand}${o.unit}，按近30天销量约够卖${Math.round(o.daysOfCover)}天`;
-}
-
-/** To the dealer: only what they can act on (overstock with a clearance idea, overdue payment). */
-export function dealerAnomalyMessage(
-  dealerName: string,
-  overstock: readonly Overstock[],
-  overdue: Overdue | null,
-): string {
-  const parts = [`${dealerName}您好！这里是经营提醒：`];
-  if (overstock.length) {
-    parts.push(
-      `以下产品库存偏多，占用资金：\n${overstock.map(overstockLine).join('\n')}\n建议：门店做限时特价或套餐搭售，老客户转介绍返现，或联系客户经理在附近门店间调拨。`,
-    );
-  }
-  if (overdue) {
-    parts.push(
-      `您有${overdue.count}笔货款已过付款期（最久${overdue.maxDaysOverdue}天），合计${formatYuan(overdue.amountFen)}。为免影响后续发货和授信额度，请尽快安排；如已付款请忽略。`,
-    );
-  }
-  return parts.join('\n');
-}
-
-/** One summary per account manager per day, covering all their dealers' anomalies. */
-export function managerAnomalySummary(date: string, items: readonly DealerAnomalies[]): string {
-  const lines = items.map((a) => {
-    const bits: string[] = [];
-    if (a.overstock.length)
-      bits.push(`库存积压${a.overstock.length}款（${a.overstock.map((o) => o.name).join('、')}）`);
-    if (a.drop) bits.push(`近4周动销下降${Math.round(a.drop.fraction * 100)}%（${a.drop.prev28}→${a.drop.last28}件）`);
-    if (a.overdue) bits.push(`逾期货款${formatYuan(a.overdue.amountFen)}，最久${a.overdue.maxDaysOverdue}天`);
-    return `· ${a.dealerName}（${a.dealerCode}）：${bits.join('；')}`;
-  });
-  return `【经营异常 ${date}】您负责的经销商有${items.length}家出现异常：\n${lines.join('\n')}\n库存积压和逾期已提醒经销商本人；动销下降建议本周电话了解原因。`;
 }
 
 export function silentPlanMessage(
