@@ -67,3 +67,20 @@ export async function pipelineStatus(server: ServerProcess, adminToken: string):
 
 export const countStatus = (rows: Array<{ status: string; n: number }>, ...statuses: string[]) =>
   rows.filter((r) => statuses.includes(r.status)).reduce((a, r) => a + Number(r.n), 0);
+
+/** Waits until every one of `total` stored messages is handled and nothing waits in the outbox (polled over HTTP). */
+export async function waitForDrain(
+  server: ServerProcess,
+  adminToken: string,
+  total: number,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const s = await pipelineStatus(server, adminToken);
+    const open = countStatus(s.inbound, 'pending', 'processing') + countStatus(s.outbox, 'pending', 'sending');
+    if (countStatus(s.inbound, 'done', 'parked', 'pending', 'processing') === total && open === 0) return;
+    if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)} ${server.stderr()}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -13,10 +13,9 @@ import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 import {
   adminQuery,
-  countStatus as count,
-  pipelineStatus,
   type ServerProcess as Child,
   startServerProcess as startChild,
+  waitForDrain,
 } from './server-process.js';
 import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
 
@@ -119,14 +118,7 @@ describe('crash in the middle of a load (real process, SIGKILL)', () => {
     );
     expect(acked.size).toBe(TOTAL);
 
-    const deadline = Date.now() + 150_000;
-    for (;;) {
-      const s = await pipelineStatus(second, ADMIN_TOKEN);
-      const open = count(s.inbound, 'pending', 'processing') + count(s.outbox, 'pending', 'sending');
-      if (count(s.inbound, 'done', 'parked', 'pending', 'processing') === TOTAL && open === 0) break;
-      if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(s)} ${second.stderr()}`);
-      await new Promise((res) => setTimeout(res, 200));
-    }
+    await waitForDrain(second, ADMIN_TOKEN, TOTAL, 150_000);
     second.proc.kill('SIGTERM');
     expect(await second.exited).toBe(0);
 

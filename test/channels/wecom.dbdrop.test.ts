@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
-import { adminQuery, countStatus, pipelineStatus, type ServerProcess, startServerProcess } from './server-process.js';
+import { adminQuery, type ServerProcess, startServerProcess, waitForDrain } from './server-process.js';
 import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
 
 const TOTAL = 400;
@@ -98,14 +98,7 @@ describe.skipIf(!templates)('PostgreSQL drops the connections under load (real p
     for (const m of messages) if (!acked.has(m.msgId)) await post(m);
     expect(acked.size).toBe(TOTAL);
 
-    const deadline = Date.now() + 120_000;
-    for (;;) {
-      const st = await pipelineStatus(s, ADMIN_TOKEN);
-      const open = countStatus(st.inbound, 'pending', 'processing') + countStatus(st.outbox, 'pending', 'sending');
-      if (countStatus(st.inbound, 'done', 'parked', 'pending', 'processing') === TOTAL && open === 0) break;
-      if (Date.now() > deadline) throw new Error(`pipeline did not drain: ${JSON.stringify(st)} ${s.stderr()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    await waitForDrain(s, ADMIN_TOKEN, TOTAL, 120_000);
     expect(server.proc.exitCode, server.stderr()).toBeNull();
     server.proc.kill('SIGTERM');
     expect(await server.exited).toBe(0);
