@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type KingdeeSignedAuth, splitAppId } from '../adapters/erp/kingdee/kingdee.signing.js';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
@@ -63,6 +64,9 @@ const envSchema = z.object({
   ERP_KINGDEE_ACCT_ID: optionalString,
   ERP_KINGDEE_USERNAME: optionalString,
   ERP_KINGDEE_PASSWORD: optionalString,
+  ERP_KINGDEE_APP_ID: optionalString,
+  ERP_KINGDEE_APP_SECRET: optionalString,
+  ERP_KINGDEE_ORG_NUM: optionalString,
   ERP_KINGDEE_LCID: int(1, 99_999).default(2052),
   ERP_KINGDEE_MAPPING: optionalString,
   ERP_PAGE_SIZE: int(1, 10_000).default(2000),
@@ -75,12 +79,33 @@ const envSchema = z.object({
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
-const KINGDEE_REQUIRED = [
-  'ERP_KINGDEE_URL',
-  'ERP_KINGDEE_ACCT_ID',
-  'ERP_KINGDEE_USERNAME',
-  'ERP_KINGDEE_PASSWORD',
-] as const;
+const KINGDEE_REQUIRED = ['ERP_KINGDEE_URL', 'ERP_KINGDEE_ACCT_ID', 'ERP_KINGDEE_USERNAME'] as const;
+/** The login: a password (ValidateUser) or an app id and secret (signed headers), exactly one of the two. */
+const KINGDEE_CREDENTIALS = ['ERP_KINGDEE_PASSWORD', 'ERP_KINGDEE_APP_ID', 'ERP_KINGDEE_APP_SECRET'] as const;
+
+type Env = z.infer<typeof envSchema>;
+
+/** Exactly one login: ERP_KINGDEE_PASSWORD, or ERP_KINGDEE_APP_ID with ERP_KINGDEE_APP_SECRET. */
+function kingdeeLoginProblems(e: Env): string[] {
+  const signed = e.ERP_KINGDEE_APP_ID !== undefined || e.ERP_KINGDEE_APP_SECRET !== undefined;
+  if (e.ERP_KINGDEE_PASSWORD !== undefined && signed) {
+    return [
+      'ERP_KINGDEE_PASSWORD: set it (ValidateUser login) or ERP_KINGDEE_APP_ID + ERP_KINGDEE_APP_SECRET, not both',
+    ];
+  }
+  if (!signed) {
+    return e.ERP_KINGDEE_PASSWORD === undefined
+      ? ['ERP_KINGDEE_PASSWORD: required (or ERP_KINGDEE_APP_ID + ERP_KINGDEE_APP_SECRET for the signed-header login)']
+      : [];
+  }
+  const problems: string[] = [];
+  if (e.ERP_KINGDEE_APP_ID === undefined) problems.push('ERP_KINGDEE_APP_ID: required with ERP_KINGDEE_APP_SECRET');
+  if (e.ERP_KINGDEE_APP_SECRET === undefined) problems.push('ERP_KINGDEE_APP_SECRET: required with ERP_KINGDEE_APP_ID');
+  if (e.ERP_KINGDEE_APP_ID?.includes('_') && !splitAppId(e.ERP_KINGDEE_APP_ID)) {
+    problems.push('ERP_KINGDEE_APP_ID: expected "<client id>_<32 characters>" as K/3 Cloud issues it');
+  }
+  return problems;
+}
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -111,7 +136,13 @@ export interface AppConfig {
   imports: { uploadMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
   erp: {
-    kingdee: { baseUrl: string; acctId: string; username: string; password: string; lcid: number };
+    kingdee: {
+      baseUrl: string;
+      acctId: string;
+      username: string;
+      lcid: number;
+      auth: { kind: 'password'; password: string } | KingdeeSignedAuth;
+    };
     /** A JSON field mapping replacing the default (adapters/erp/kingdee/kingdee.mapping.ts). */
     mappingPath: string | undefined;
     pageSize: number;
@@ -152,9 +183,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   if (wecomSet.length > 0 && wecomSet.length < WECOM_REQUIRED.length) {
     for (const k of WECOM_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any WECOM_* is set`);
   }
-  const kingdeeSet = KINGDEE_REQUIRED.filter((k) => e[k] !== undefined);
-  if (kingdeeSet.length > 0 && kingdeeSet.length < KINGDEE_REQUIRED.length) {
+  const kingdeeSet = [...KINGDEE_REQUIRED, ...KINGDEE_CREDENTIALS].filter((k) => e[k] !== undefined);
+  const kingdeeOn = kingdeeSet.length > 0;
+  if (kingdeeOn) {
     for (const k of KINGDEE_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any of them is set`);
+    problems.push(...kingdeeLoginProblems(e));
   }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
@@ -206,26 +239,32 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     },
     needs: { sla: sla! },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
-    erp:
-      kingdeeSet.length === KINGDEE_REQUIRED.length
-        ? {
-            kingdee: {
-              baseUrl: e.ERP_KINGDEE_URL!,
-              acctId: e.ERP_KINGDEE_ACCT_ID!,
-              username: e.ERP_KINGDEE_USERNAME!,
-              password: e.ERP_KINGDEE_PASSWORD!,
-              lcid: e.ERP_KINGDEE_LCID,
-            },
-            mappingPath: e.ERP_KINGDEE_MAPPING,
-            pageSize: e.ERP_PAGE_SIZE,
-            timeoutMs: e.ERP_TIMEOUT_MS,
-            retries: e.ERP_RETRIES,
-            retryDelayMs: e.ERP_RETRY_DELAY_MS,
-            syncEveryMin: e.ERP_SYNC_EVERY_MIN,
-            overlapMs: e.ERP_OVERLAP_MIN * 60_000,
-            reconcileDays: e.ERP_RECONCILE_DAYS,
-          }
-        : null,
+    erp: kingdeeOn
+      ? {
+          kingdee: {
+            baseUrl: e.ERP_KINGDEE_URL!,
+            acctId: e.ERP_KINGDEE_ACCT_ID!,
+            username: e.ERP_KINGDEE_USERNAME!,
+            lcid: e.ERP_KINGDEE_LCID,
+            auth: e.ERP_KINGDEE_PASSWORD
+              ? { kind: 'password' as const, password: e.ERP_KINGDEE_PASSWORD }
+              : {
+                  kind: 'signed' as const,
+                  appId: e.ERP_KINGDEE_APP_ID!,
+                  appSecret: e.ERP_KINGDEE_APP_SECRET!,
+                  orgNum: e.ERP_KINGDEE_ORG_NUM ?? '0',
+                },
+          },
+          mappingPath: e.ERP_KINGDEE_MAPPING,
+          pageSize: e.ERP_PAGE_SIZE,
+          timeoutMs: e.ERP_TIMEOUT_MS,
+          retries: e.ERP_RETRIES,
+          retryDelayMs: e.ERP_RETRY_DELAY_MS,
+          syncEveryMin: e.ERP_SYNC_EVERY_MIN,
+          overlapMs: e.ERP_OVERLAP_MIN * 60_000,
+          reconcileDays: e.ERP_RECONCILE_DAYS,
+        }
+      : null,
   });
 }
 

@@ -60,7 +60,9 @@ export const erpCommand: CliCommand = {
   usage: USAGE,
   async run(args, config, io, host) {
     if (!config.erp) {
-      io.err('no ERP configured: set ERP_KINGDEE_URL, ERP_KINGDEE_ACCT_ID, ERP_KINGDEE_USERNAME, ERP_KINGDEE_PASSWORD');
+      io.err(
+        'no ERP configured: set ERP_KINGDEE_URL, ERP_KINGDEE_ACCT_ID, ERP_KINGDEE_USERNAME and ERP_KINGDEE_PASSWORD (or ERP_KINGDEE_APP_ID + ERP_KINGDEE_APP_SECRET)',
+      );
       return 2;
     }
     return host.withServices(({ erp }) => runErpCommand(args, erp!, io));

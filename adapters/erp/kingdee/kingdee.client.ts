@@ -1,10 +1,14 @@
 /**
- * Kingdee 金蝶云星空 (K/3 Cloud) WebAPI over HTTP: login by ValidateUser (session cookie), then ExecuteBillQuery.
+ * Kingdee 金蝶云星空 (K/3 Cloud) WebAPI over HTTP: ExecuteBillQuery, logged in either by ValidateUser (password,
+ * session cookie) or by signed headers on every request (app id and secret, kingdee.signing.ts).
  * Every call is a JSON POST to `{baseUrl}{service}.common.kdsvc`.
  */
+import { type KingdeeSignedAuth, signedHeaders } from './kingdee.signing.js';
 
 const VALIDATE_USER = 'Kingdee.BOS.WebApi.ServicesStub.AuthService.ValidateUser.common.kdsvc';
 const EXECUTE_BILL_QUERY = 'Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.ExecuteBillQuery.common.kdsvc';
+/** The API gateway's status for a refused request (`{"errcode":4006,"description_cn":…}`). */
+const GATEWAY_REFUSED = 519;
 /** LoginResultType of a successful ValidateUser. */
 const LOGIN_OK = 1;
 
@@ -14,7 +18,8 @@ export interface KingdeeSettings {
   /** The data centre (账套) id. */
   acctId: string;
   username: string;
-  password: string;
+  /** ValidateUser with a password, or signed headers (no login call). */
+  auth: { kind: 'password'; password: string } | KingdeeSignedAuth;
   /** 2052 = Simplified Chinese. */
   lcid: number;
   timeoutMs: number;
@@ -22,6 +27,8 @@ export interface KingdeeSettings {
   retries: number;
   /** Wait before retry n: n × this (default 500 ms). */
   retryDelayMs?: number;
+  /** The clock the signed headers' timestamp is taken from. */
+  now?: () => Date;
 }
 
 /** ExecuteBillQuery's parameters, as K/3 Cloud names them. */
@@ -84,7 +91,8 @@ export class KingdeeClient {
 
   /** One page of ExecuteBillQuery: rows as arrays of values in FieldKeys order. */
   async billQuery(query: BillQuery): Promise<unknown[][]> {
-    if (!this.cookie) await this.login();
+    const signed = this.settings.auth.kind === 'signed';
+    if (!this.cookie && !signed) await this.login();
     let relogged = false;
     for (;;) {
       const body = await this.post(EXECUTE_BILL_QUERY, { data: { ...query, TopRowCount: 0 } });
@@ -92,7 +100,8 @@ export class KingdeeClient {
       if (failed && sessionLost(failed) && !relogged) {
         relogged = true;
         this.cookie = null;
-        await this.login();
+        // Signed requests carry their credentials: dropping the stale cookie is the whole re-login.
+        if (!signed) await this.login();
         continue;
       }
       if (failed) throw new KingdeeError(`ExecuteBillQuery ${query.FormId}: ${messageOf(failed)}`, failed.MsgCode);
@@ -105,11 +114,12 @@ export class KingdeeClient {
 
   private async validateUser(): Promise<void> {
     const s = this.settings;
+    if (s.auth.kind !== 'password') return;
     const { body, cookies } = await this.request(VALIDATE_USER, {
       format: 1,
       useragent: 'ApiClient',
       rid: {},
-      parameters: [s.acctId, s.username, s.password, s.lcid],
+      parameters: [s.acctId, s.username, s.auth.password, s.lcid],
       timestamp: new Date().toISOString().slice(0, 10),
       v: '1.0',
     });
@@ -123,7 +133,10 @@ export class KingdeeClient {
   }
 
   private async post(service: string, payload: unknown): Promise<unknown> {
-    return (await this.request(service, payload)).body;
+    const { body, cookies } = await this.request(service, payload);
+    // Signed requests need no session, but like the SDK we send back the one the site hands out.
+    if (this.settings.auth.kind === 'signed' && cookies.length > 0) this.cookie = cookies.join('; ');
+    return body;
   }
 
   /** A JSON POST with the session cookie, retried on transient failures. */
@@ -143,10 +156,14 @@ export class KingdeeClient {
 
   private async once(service: string, payload: unknown): Promise<{ body: unknown; cookies: string[] }> {
     let res: Response;
+    const url = this.base + service;
+    const s = this.settings;
+    const auth =
+      s.auth.kind === 'signed' ? signedHeaders(s.auth, s, new URL(url).pathname, (s.now ?? (() => new Date()))()) : {};
     try {
-      res = await fetch(this.base + service, {
+      res = await fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.cookie ? { cookie: this.cookie } : {}) },
+        headers: { 'content-type': 'application/json', ...auth, ...(this.cookie ? { cookie: this.cookie } : {}) },
         body: JSON.stringify(payload),
         signal: AbortSignal.timeout(this.settings.timeoutMs),
       });
@@ -156,6 +173,9 @@ export class KingdeeClient {
       );
     }
     const text = await res.text();
+    // Kingdee's API gateway refuses (bad signature, stale timestamp, unknown app) with HTTP 519 and an errcode:
+    // an answer, not an outage, so it is not retried.
+    if (res.status === GATEWAY_REFUSED) throw new KingdeeError(`${service}: gateway ${gatewayMessage(text)}`);
     if (res.status >= 500) throw new TransientError(`${service}: HTTP ${res.status}`);
     if (!res.ok) throw new KingdeeError(`${service}: HTTP ${res.status}`);
     let body: unknown;
@@ -171,4 +191,13 @@ export class KingdeeClient {
 
 function messageOf(s: ResponseStatus): string {
   return (s.Errors ?? []).map((e) => e.Message ?? '').join('; ') || `MsgCode ${s.MsgCode ?? '?'}`;
+}
+
+function gatewayMessage(text: string): string {
+  try {
+    const e = JSON.parse(text) as { errcode?: number; description_cn?: string; description?: string };
+    return `${e.errcode ?? '?'} ${e.description_cn ?? e.description ?? ''}`.trim();
+  } catch {
+    return 'HTTP 519';
+  }
 }

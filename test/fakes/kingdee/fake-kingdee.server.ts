@@ -3,11 +3,15 @@
  * `kdservice-sessionid`), ExecuteBillQuery (rows as arrays of values in FieldKeys order, filtered, ordered, paged by
  * StartRow/Limit), errors as K/3 Cloud answers them (`[[{"Result":{"ResponseStatus":{…}}}]]`). Faults: a query
  * page failing (HTTP 500 or a K/3 Cloud error) for a number of calls, slow answers, expired sessions.
+ * With `app` set it also takes the signed-header login (第三方系统登录授权): every query's `X-Kd-*` and `X-Api-*`
+ * headers are checked (app id, account data, both signatures, a timestamp within 5 minutes) and a request that
+ * fails the check is refused like a lost session is not: a K/3 Cloud error naming the reason.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BillQuery } from '../../../adapters/erp/kingdee/kingdee.client.js';
+import { decodeAppSecret, kingdeeHmac } from '../../../adapters/erp/kingdee/kingdee.signing.js';
 
 const VALIDATE_USER = '/k3cloud/Kingdee.BOS.WebApi.ServicesStub.AuthService.ValidateUser.common.kdsvc';
 const EXECUTE_BILL_QUERY = '/k3cloud/Kingdee.BOS.WebApi.ServicesStub.DynamicFormService.ExecuteBillQuery.common.kdsvc';
@@ -19,7 +23,7 @@ export interface FakeKingdeeCall {
   /** ExecuteBillQuery's parameters (its `data`). */
   query?: BillQuery;
   /** What the fake answered: rows, or the failure. */
-  answered: 'rows' | 'http500' | 'error' | 'session' | 'login' | 'refused';
+  answered: 'rows' | 'http500' | 'error' | 'session' | 'login' | 'refused' | 'unsigned' | 'gateway';
   rows?: number;
 }
 
@@ -27,7 +31,8 @@ export interface FakeQueryFault {
   form?: string;
   /** Only the page starting at this row. */
   startRow?: number;
-  kind: 'http500' | 'error';
+  /** `gateway`: the API gateway's refusal, HTTP 519 with an errcode (a stale timestamp). */
+  kind: 'http500' | 'error' | 'gateway';
   /** How many matching calls fail (default 1). */
   times?: number;
 }
@@ -101,8 +106,42 @@ function parseFilter(filter: string): Clause[] | null {
   return clauses;
 }
 
+/** The app K/3 Cloud's 第三方系统登录授权 issued: what a signed request must have been signed with. */
+export interface FakeKingdeeApp {
+  appId: string;
+  appSecret: string;
+  orgNum?: string;
+}
+
+const MAX_SKEW_SEC = 300;
+
+/** Why a signed request is refused, or null when its headers are what the app's credentials produce. */
+function signatureProblem(
+  req: IncomingMessage,
+  path: string,
+  app: FakeKingdeeApp,
+  account: { acctId: string; username: string },
+): string | null {
+  const h = (name: string) => String(req.headers[name.toLowerCase()] ?? '');
+  if (h('X-Kd-Appkey') !== app.appId) return '应用ID不存在';
+  const data = Buffer.from(h('X-Kd-Appdata'), 'base64').toString('utf8');
+  if (data !== `${account.acctId},${account.username},2052,${app.orgNum ?? '0'}`) return '账套或集成用户不正确';
+  if (h('X-Kd-Signature') !== kingdeeHmac(app.appId + data, app.appSecret)) return '应用签名校验失败';
+  const [clientId, key] = app.appId.split('_');
+  if (!key) return null;
+  if (h('X-Api-ClientID') !== clientId || h('X-Api-Auth-Version') !== '2.0') return '网关应用ID不正确';
+  if (h('x-api-signheaders').toLowerCase() !== 'x-api-timestamp,x-api-nonce') return '签名头不正确';
+  const [nonce, timestamp] = [h('x-api-nonce'), h('x-api-timestamp')];
+  if (!/^\d+$/.test(timestamp) || Math.abs(Date.now() / 1000 - Number(timestamp)) > MAX_SKEW_SEC) {
+    return `X-Api-TimeStamp过期: ${timestamp}`;
+  }
+  const text = `POST\n${encodeURIComponent(path)}\n\nx-api-nonce:${nonce}\nx-api-timestamp:${timestamp}\n`;
+  if (h('X-Api-Signature') !== kingdeeHmac(text, decodeAppSecret(key))) return '网关签名校验失败';
+  return null;
+}
+
 export async function startFakeKingdee(
-  opts: { acctId?: string; username?: string; password?: string } = {},
+  opts: { acctId?: string; username?: string; password?: string; app?: FakeKingdeeApp } = {},
 ): Promise<FakeKingdee> {
   const tables = new Map<string, FakeKingdeeRow[]>();
   const sessions = new Set<string>();
@@ -158,7 +197,14 @@ export async function startFakeKingdee(
       const raw = body.data;
       const query = (typeof raw === 'string' ? JSON.parse(raw) : raw) as NonNullable<FakeKingdeeCall['query']>;
       const session = /kdservice-sessionid=([^;]+)/.exec(req.headers.cookie ?? '')?.[1];
-      if (!session || !sessions.has(session)) {
+      const signedRequest = opts.app !== undefined && req.headers['x-kd-appkey'] !== undefined;
+      if (signedRequest) {
+        const problem = signatureProblem(req, path!, opts.app!, creds);
+        if (problem) {
+          calls.push({ service: 'ExecuteBillQuery', query, answered: 'unsigned' });
+          return send(res, 200, failure(`第三方系统登录授权校验失败：${problem}`));
+        }
+      } else if (!session || !sessions.has(session)) {
         calls.push({ service: 'ExecuteBillQuery', query, answered: 'session' });
         return send(res, 200, failure('会话信息已丢失，请重新登录', 1));
       }
@@ -169,6 +215,13 @@ export async function startFakeKingdee(
         if (--fault.times <= 0) faults.splice(faults.indexOf(fault), 1);
         calls.push({ service: 'ExecuteBillQuery', query, answered: fault.kind });
         if (fault.kind === 'http500') return send(res, 500, '<html>Internal Server Error</html>');
+        if (fault.kind === 'gateway') {
+          return send(res, 519, {
+            errcode: 4006,
+            description: 'Unauthorized, errDescEn: X-Api-TimeStamp is invalid[GW]',
+            description_cn: '认证失败, errDescCn: X-Api-TimeStamp过期[网关]',
+          });
+        }
         return send(res, 200, failure('数据库连接超时'));
       }
       const clauses = parseFilter(query.FilterString ?? '');
