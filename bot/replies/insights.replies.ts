@@ -225,7 +225,7 @@ export function dealerNeedText(n: NeedPush): string {
   const recent = wholeYuan(n.need.recentFen);
   const why: Record<NeedKind, string> = {
     training: `您近3个月的${name}进货（${recent}）连续上涨，是新起来的品类，做好卖点讲解能卖得更好。`,
-    display: `您近3个月的${name}进货（${recent}）连续上涨，门店样品和陈列跟上，成交会更快。`,
+    display: `${name}是您的主力品类（近3个月进货${recent}），按去年同期的走势和今年的增长，接下来3个月需求会明显增加，建议提前把门店样品和陈列跟上。`,
     restock: `去年同期您的${name}进货明显多于近3个月（${recent}），旺季快到了，建议提前备货，避免断货。`,
     promotion: `您近3个月的${name}进货（${recent}）比前3个月下降较多，而同区域在增长。`,
   };

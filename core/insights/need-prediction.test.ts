@@ -21,14 +21,24 @@ const history = (series: string, months: number[], dealerCode = 'D1'): GroupHist
 const flat = (x: number) => Array<number>(15).fill(x);
 
 describe('need rules', () => {
-  it('a new line rising three months running → training; an established one → display', () => {
+  it('a new line rising three months running → training; an established line forecast to grow → display', () => {
     const rising = [...flat(0).slice(0, 9), 0, 0, 0, 1 * W, 2 * W, 3 * W];
-    const main = [...flat(10 * W).slice(0, 12), 11 * W, 16 * W, 20 * W];
+    // A year ago 30 → next quarter 45 (season ×1.5); now 36 (+20% on a year ago): forecast 54 ≥ 1.2 × 36.
+    const main = [10, 10, 10, 15, 15, 15, 10, 10, 10, 10, 10, 10, 12, 12, 12].map((x) => x * W);
     const needs = predictNeeds([history('窄边框', rising), history('铝合金', main, 'D2')], () => null);
     expect(needs.map((n) => [n.dealerCode, n.need, n.group.series])).toEqual([
       ['D1', 'training', '窄边框'],
       ['D2', 'display', '铝合金'],
     ]);
+    expect(needs[1]!.strength).toBeCloseTo(1.5);
+  });
+
+  it('an established line that merely spiked is no display need: spikes fall back (the back-test showed it)', () => {
+    const spike = [...flat(10 * W).slice(0, 12), 11 * W, 16 * W, 20 * W];
+    expect(predictNeeds([history('铝合金', spike)], () => null).map((n) => n.need)).not.toContain('display');
+    // Growing on a year ago but the season ahead is flat: 36 × (30 / 30) < 1.2 × 36.
+    const flatSeason = [...flat(10 * W).slice(0, 12), 12 * W, 12 * W, 12 * W];
+    expect(predictNeeds([history('铝合金', flatSeason)], () => null)).toEqual([]);
   });
 
   it('last year’s next three months well above the last three → restock; a fall against a rising region → promotion', () => {
