@@ -25,8 +25,8 @@ export interface ImportCommandDeps {
   /** The composed import service (its commits recompute the touched dealers); a bare one on `store` otherwise. */
   importer?: ImportService;
   io: CliIo;
-  /** Draw a progress bar on stderr (only when stderr is a terminal). */
-  progress?: boolean;
+  /** The terminal to draw a progress bar on (stderr when it is one); none when piped. */
+  progress?: NodeJS.WritableStream & { isTTY?: boolean };
   now?: () => Date;
 }
 
@@ -132,7 +132,7 @@ export async function runImportCommand(args: string[], deps: ImportCommandDeps):
   }
   const bar = deps.progress
     ? new cliProgress.SingleBar(
-        { format: `import ${p.entity} | {value} rows | {duration}s`, stream: process.stderr, fps: 5 },
+        { format: `import ${p.entity} | {value} rows | {duration}s`, stream: deps.progress, fps: 5 },
         cliProgress.Presets.shades_classic,
       )
     : null;
@@ -180,7 +180,12 @@ export const importCommand: CliCommand = {
     const p = parse(args);
     if (p.kind === 'usage') return usage(p.message, io);
     return host.withServices(({ imports, importer }) =>
-      runImportCommand(args, { store: imports, importer, io, progress: Boolean(process.stderr.isTTY) }),
+      runImportCommand(args, {
+        store: imports,
+        importer,
+        io,
+        progress: process.stderr.isTTY ? process.stderr : undefined,
+      }),
     );
   },
 };

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Writable } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,36 +8,22 @@ import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImportCommand } from '../../bot/cli/import.command.js';
+import { IMPORT_BATCH } from '../../core/imports/import.service.js';
 import { IMPORT_ENTITIES } from '../../core/imports/types.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyImportStore } from '../../db/repositories/imports.repository.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { expectReimportChangesNothing, runImportCli } from '../helpers/import-cli.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../adapters/imports/examples/', import.meta.url));
-
-interface Summary {
-  entity: string;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  errors: { line: number; column: string; value: string; reason: string }[];
-}
+/** Distinct days going back from 2026-11-26, one per row (a POS key is date × store × SKU). */
+const shanghaiDay = (i: number) => new Date(Date.UTC(2026, 10, 26) - i * 86_400_000).toISOString().slice(0, 10);
 
 describe('npm run cli -- import (examples into an empty database, then every rule)', () => {
   let h: DatabaseHandle;
   let dir: string;
 
-  async function cli(...args: string[]): Promise<{ code: number; json: Summary; out: string[]; err: string[] }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runImportCommand(args, {
-      store: new KyselyImportStore(h.db),
-      io: { out: (l) => out.push(l), err: (l) => err.push(l), isTTY: false },
-    });
-    const last = out.at(-1) ?? '';
-    return { code, json: last.startsWith('{') ? (JSON.parse(last) as Summary) : (null as never), out, err };
-  }
+  const cli = (...args: string[]) => runImportCli(h.db, args);
 
   const file = (name: string, content: string | Buffer) => {
     const path = join(dir, name);
@@ -111,16 +98,7 @@ describe('npm run cli -- import (examples into an empty database, then every rul
   });
 
   it('re-importing the same files changes nothing', async () => {
-    for (const entity of IMPORT_ENTITIES) {
-      const r = await cli(entity, join(EXAMPLES, `${entity}.csv`));
-      expect({ entity, code: r.code, inserted: r.json.inserted, updated: r.json.updated }).toEqual({
-        entity,
-        code: 0,
-        inserted: 0,
-        updated: 0,
-      });
-      expect(r.json.unchanged).toBe(r.json.rows);
-    }
+    await expectReimportChangesNothing((entity) => cli(entity, join(EXAMPLES, `${entity}.csv`)));
   });
 
   it('one bad row rejects the whole file and names line, column, value and reason', async () => {
@@ -371,45 +349,80 @@ describe('npm run cli -- import (examples into an empty database, then every rul
     expect([listed.code, listed.out.map((l) => JSON.parse(l))]).toEqual([0, rejected.errors]);
     expect((await cli('errors', '999999')).code).toBe(1);
   });
-});
 
-describe('imports on the seeded K demo', () => {
-  let h: DatabaseHandle;
-  let dir: string;
-  beforeAll(async () => {
-    h = await openTestDatabase({ seeded: true });
-    dir = mkdtempSync(join(tmpdir(), 'gs-import-demo-'));
-  });
-  afterAll(async () => {
-    await h?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('the demo seeds store codes D0001-S01 …, and a POS file for them sets the dealer sell-through', async () => {
-    const stores = await h.db.selectFrom('stores').select(['code', 'dealer_code']).orderBy('id').execute();
-    expect(stores.length).toBeGreaterThan(0);
-    for (const s of stores) expect(s.code).toMatch(new RegExp(`^${s.dealer_code}-S\\d{2,3}$`));
-    expect(stores[0]!.code).toBe(`${stores[0]!.dealer_code}-S01`);
-    const dealer = stores[0]!.dealer_code;
-    const own = stores.filter((s) => s.dealer_code === dealer).slice(0, 2);
-    const path = join(dir, 'pos.csv');
-    writeFileSync(
-      path,
-      `date,store_code,sku,qty,amount\n${own.map((s, i) => `2026-11-26,${s.code},KW-N60,${i + 2},${(i + 2) * 1560}`).join('\n')}\n`,
+  it('on a terminal a progress bar counts the rows on stderr; the report lines are unchanged', async () => {
+    const rows = 2 * IMPORT_BATCH + 17; // past two import batches, so the bar moves before the end
+    const path = file(
+      'pos-progress.csv',
+      `date,store_code,sku,qty,amount\n${Array.from(
+        { length: rows },
+        (_, i) => `${shanghaiDay(i)},D9001-S01,KW-N60,1,1560`,
+      ).join('\n')}\n`,
     );
-    const out: string[] = [];
-    const code = await runImportCommand(['pos', path], {
-      store: new KyselyImportStore(h.db),
-      io: { out: (l) => out.push(l), err: () => {}, isTTY: false },
+    let drawn = '';
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        drawn += String(chunk);
+        done();
+      },
     });
-    expect([code, JSON.parse(out.at(-1)!).inserted]).toEqual([0, own.length]);
-    const st = await h.db
-      .selectFrom('sell_through')
-      .select('qty')
-      .where('dealer_code', '=', dealer)
-      .where('sku', '=', 'KW-N60')
-      .where('day', '=', '2026-11-26')
-      .executeTakeFirstOrThrow();
-    expect(st.qty).toBe(own.length === 2 ? 5 : 2);
+    const terminal = Object.assign(sink, {
+      isTTY: true,
+      columns: 100,
+    });
+    const out: string[] = [];
+    const code = await runImportCommand(['pos', path, '--dry-run'], {
+      store: new KyselyImportStore(h.db),
+      io: { out: (l) => out.push(l), err: () => {}, isTTY: true },
+      progress: terminal,
+    });
+    expect(code).toBe(0);
+    expect(drawn).toMatch(new RegExp(`import pos \\| ${rows} rows`));
+    const report = JSON.parse(out.at(-1)!);
+    expect([report.entity, report.rows, report.inserted + report.updated + report.unchanged]).toEqual([
+      'pos',
+      rows,
+      rows,
+    ]);
+    // Piped (the default): no bar at all.
+    const piped = await cli('pos', path, '--dry-run');
+    expect(piped.err.join('\n')).not.toMatch(/\| \d+ rows/);
+  });
+
+  describe('imports on the seeded K demo', () => {
+    let h: DatabaseHandle;
+    let dir: string;
+    beforeAll(async () => {
+      h = await openTestDatabase({ seeded: true });
+      dir = mkdtempSync(join(tmpdir(), 'gs-import-demo-'));
+    });
+    afterAll(async () => {
+      await h?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('the demo seeds store codes D0001-S01 …, and a POS file for them sets the dealer sell-through', async () => {
+      const stores = await h.db.selectFrom('stores').select(['code', 'dealer_code']).orderBy('id').execute();
+      expect(stores.length).toBeGreaterThan(0);
+      for (const s of stores) expect(s.code).toMatch(new RegExp(`^${s.dealer_code}-S\\d{2,3}$`));
+      expect(stores[0]!.code).toBe(`${stores[0]!.dealer_code}-S01`);
+      const dealer = stores[0]!.dealer_code;
+      const own = stores.filter((s) => s.dealer_code === dealer).slice(0, 2);
+      const path = join(dir, 'pos.csv');
+      writeFileSync(
+        path,
+        `date,store_code,sku,qty,amount\n${own.map((s, i) => `2026-11-26,${s.code},KW-N60,${i + 2},${(i + 2) * 1560}`).join('\n')}\n`,
+      );
+      const r = await runImportCli(h.db, ['pos', path]);
+      expect([r.code, r.json.inserted]).toEqual([0, own.length]);
+      const st = await h.db
+        .selectFrom('sell_through')
+        .select('qty')
+        .where('dealer_code', '=', dealer)
+        .where('sku', '=', 'KW-N60')
+        .where('day', '=', '2026-11-26')
+        .executeTakeFirstOrThrow();
+      expect(st.qty).toBe(own.length === 2 ? 5 : 2);
+    });
   });
 });

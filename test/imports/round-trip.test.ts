@@ -4,27 +4,17 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anomalyService } from '../../bot/composition.js';
 import { runExportCommand } from '../../bot/cli/export.command.js';
-import { runImportCommand } from '../../bot/cli/import.command.js';
 import { ordersReplies } from '../../bot/replies/orders.replies.js';
 import { IMPORT_ENTITIES } from '../../core/imports/types.js';
 import { PolicyService } from '../../core/policies/policy.service.js';
 import { StockService } from '../../core/stock/stock.service.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyExportSource } from '../../db/repositories/imports-export.repository.js';
-import { KyselyImportStore } from '../../db/repositories/imports.repository.js';
 import { PolicyRepository } from '../../db/repositories/policies.repository.js';
 import { KyselyStockStore } from '../../db/repositories/stock.repository.js';
 import { openTestDatabase } from '../helpers/db.js';
+import { expectReimportChangesNothing, runImportCli } from '../helpers/import-cli.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
-
-interface Summary {
-  entity: string;
-  rows: number;
-  inserted: number;
-  updated: number;
-  unchanged: number;
-  errors: unknown[];
-}
 
 /** What a dealer is told, computed by the services on one database: stock, rebate progress, anomalies. */
 async function dealerAnswers(h: DatabaseHandle, now: Date) {
@@ -66,14 +56,8 @@ describe('round trip: export the K demo, import it into an empty database, every
   let target: DatabaseHandle;
   let dir: string;
 
-  async function importFile(entity: string): Promise<{ code: number; json: Summary }> {
-    const out: string[] = [];
-    const code = await runImportCommand([entity, join(dir, `${entity}.csv`), '--who', 'round-trip'], {
-      store: new KyselyImportStore(target.db),
-      io: { out: (l) => out.push(l), err: () => undefined, isTTY: false },
-    });
-    return { code, json: JSON.parse(out.at(-1)!) as Summary };
-  }
+  const importFile = (entity: string) =>
+    runImportCli(target.db, [entity, join(dir, `${entity}.csv`), '--who', 'round-trip']);
 
   beforeAll(async () => {
     [source, target] = await Promise.all([openTestDatabase({ seeded: true }), openTestDatabase()]);
@@ -128,16 +112,7 @@ describe('round trip: export the K demo, import it into an empty database, every
   });
 
   it('re-importing the same files changes nothing', async () => {
-    for (const entity of IMPORT_ENTITIES) {
-      const r = await importFile(entity);
-      expect({ entity, code: r.code, inserted: r.json.inserted, updated: r.json.updated }).toEqual({
-        entity,
-        code: 0,
-        inserted: 0,
-        updated: 0,
-      });
-      expect(r.json.unchanged).toBe(r.json.rows);
-    }
+    await expectReimportChangesNothing(importFile);
   });
 
   it('exports the imported database to the same files', async () => {
