@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -46,6 +49,8 @@ describe('ERP sync with the signed-header login (fake K/3 Cloud checks every sig
       FBillNo: 'AR3001',
       FDate: '2026-11-21T00:00:00',
       'FCUSTOMERID.FNumber': 'D9001',
+      // A customised BOS's own field carrying our dealer code (read through a mapping file below).
+      F_GS_DealerCode: 'D9001',
       FALLAMOUNTFOR: 5000,
       FENDDATE_H: '2026-12-21T00:00:00',
       FDocumentStatus: 'C',
@@ -122,5 +127,43 @@ describe('ERP sync with the signed-header login (fake K/3 Cloud checks every sig
         ERP_KINGDEE_USERNAME: 'a',
       }),
     ).toThrow(/ERP_KINGDEE_PASSWORD: required \(or ERP_KINGDEE_APP_ID/);
+  });
+
+  it('ERP_KINGDEE_MAPPING: a JSON file, not code, decides the field keys the sync reads', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'gs-kd-map-'));
+    try {
+      const mapping = join(dir, 'kingdee.json');
+      writeFileSync(
+        mapping,
+        JSON.stringify({
+          forms: [
+            {
+              form: 'AR_receivable',
+              entity: 'receivables',
+              billId: 'FID',
+              billKey: 'FBillNo',
+              date: 'FDate',
+              modified: 'FModifyDate',
+              filter: "FDocumentStatus = 'C'",
+              columns: {
+                bill_no: 'FBillNo',
+                dealer_code: 'F_GS_DealerCode',
+                amount: 'FALLAMOUNTFOR',
+                due_date: 'FENDDATE_H',
+                bill_date: 'FDate',
+                modified_at: 'FModifyDate',
+              },
+            },
+          ],
+        }),
+      );
+      const reports = await erpSyncService(env({ ERP_KINGDEE_MAPPING: mapping }), h.db)!.sync({ who: 'test' });
+      expect(reports.map((r) => [r.form, r.status, r.updated])).toEqual([['AR_receivable', 'applied', 1]]);
+      expect(fake.queries('AR_receivable')[0]!.FieldKeys.split(',')).toContain('F_GS_DealerCode');
+      const row = await h.db.selectFrom('receivables').select(['dealer_code', 'amount_fen']).executeTakeFirstOrThrow();
+      expect([row.dealer_code, Number(row.amount_fen)]).toEqual(['D9001', 600_000]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
