@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { type KingdeeSignedAuth, splitAppId } from '../adapters/erp/kingdee/kingdee.signing.js';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
@@ -101,7 +100,8 @@ function kingdeeLoginProblems(e: Env): string[] {
   const problems: string[] = [];
   if (e.ERP_KINGDEE_APP_ID === undefined) problems.push('ERP_KINGDEE_APP_ID: required with ERP_KINGDEE_APP_SECRET');
   if (e.ERP_KINGDEE_APP_SECRET === undefined) problems.push('ERP_KINGDEE_APP_SECRET: required with ERP_KINGDEE_APP_ID');
-  if (e.ERP_KINGDEE_APP_ID?.includes('_') && !splitAppId(e.ERP_KINGDEE_APP_ID)) {
+  // A gateway app id is `<client id>_<24 bytes in base64>`; a bare id (no gateway) is taken as it is.
+  if (e.ERP_KINGDEE_APP_ID?.includes('_') && !/^[^_]+_[A-Za-z0-9+/]{32}$/.test(e.ERP_KINGDEE_APP_ID)) {
     problems.push('ERP_KINGDEE_APP_ID: expected "<client id>_<32 characters>" as K/3 Cloud issues it');
   }
   return problems;
@@ -141,7 +141,10 @@ export interface AppConfig {
       acctId: string;
       username: string;
       lcid: number;
-      auth: { kind: 'password'; password: string } | KingdeeSignedAuth;
+      /** ValidateUser, or the signed headers of adapters/erp/kingdee/kingdee.signing.ts. */
+      auth:
+        | { kind: 'password'; password: string }
+        | { kind: 'signed'; appId: string; appSecret: string; orgNum: string };
     };
     /** A JSON field mapping replacing the default (adapters/erp/kingdee/kingdee.mapping.ts). */
     mappingPath: string | undefined;
