@@ -104,6 +104,7 @@ export const DATA_TABLES = [
   'receivables',
   'order_drafts',
   'order_lines',
+  'dealer_order_months',
   'orders',
   'order_sequences',
   'sell_through',
