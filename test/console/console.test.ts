@@ -4,6 +4,7 @@ import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
 import { WECOM } from '../channels/wecom.harness.js';
+import { DEALER_FILTER_PAGES, HQ_ONLY_PAGES, HQ_PAGES, SHARED_PAGES } from './console.pages.js';
 import { ConsoleBrowser } from './console.session.js';
 
 const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
@@ -114,20 +115,6 @@ describe('HQ console', () => {
     expect(plain.statusCode).toBe(200);
   });
 
-  const HQ_PAGES = [
-    '/console',
-    '/console/dealers',
-    '/console/dealers?tier=core&silent=0',
-    '/console/needs',
-    '/console/policies',
-    '/console/tiers',
-    '/console/imports',
-    '/console/conversations',
-    '/console/jobs',
-    '/console/followups',
-    '/console/audit',
-  ];
-
   it('opens every page for HQ, with no script anywhere and a CSP that forbids one', async () => {
     const b = await hq();
     const pages = [
@@ -202,17 +189,8 @@ describe('HQ console', () => {
     const board = await b.get('/console/needs');
     expect(board.body).toContain(`/console/needs/${mine.need}"`);
     expect(board.body).not.toContain(`/console/needs/${theirs.need}"`);
-    for (const url of [
-      '/console/policies',
-      '/console/tiers',
-      '/console/imports',
-      '/console/conversations',
-      '/console/jobs',
-      '/console/audit',
-    ]) {
-      expect((await b.get(url)).statusCode, url).toBe(404);
-    }
-    expect((await b.get('/console/followups')).statusCode).toBe(200);
+    for (const url of HQ_ONLY_PAGES) expect((await b.get(url)).statusCode, url).toBe(404);
+    for (const url of [...SHARED_PAGES, ...DEALER_FILTER_PAGES]) expect((await b.get(url)).statusCode, url).toBe(200);
     expect((await b.post('/console/jobs/needs.sla/run')).statusCode).toBe(404);
   });
 
