@@ -213,11 +213,24 @@ export class ConsoleRepository implements ConsoleReadModel {
       .selectFrom('dealers as d')
       .innerJoin('regions as r', 'r.id', 'd.region_id')
       .where(visible(viewer));
-    const [count, rows] = await Promise.all([
-      filtered(base.select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow(),
-      filtered(this.dealerQuery(viewer, now)).orderBy('d.code').offset(f.offset).limit(f.limit).execute(),
-    ]);
-    return { total: Number(count.n), rows: rows.map(toListRow) };
+    // The filters (the silent one reads the recent orders of every dealer) run once: the page of codes carries the
+    // total; only its rows get their last order and 12-month amount.
+    const page = filtered(base.select(['d.code', sql<number>`count(*) over ()`.as('total')]))
+      .orderBy('d.code')
+      .offset(f.offset)
+      .limit(f.limit);
+    const rows = await this.dealerQuery(viewer, now)
+      .innerJoin(page.as('p'), 'p.code', 'd.code')
+      .select('p.total')
+      .orderBy('d.code')
+      .execute();
+    if (rows.length > 0) return { total: Number(rows[0]!.total), rows: rows.map(toListRow) };
+    // Past the last page the window has no row to carry the total.
+    const count =
+      f.offset > 0
+        ? Number((await filtered(base.select((eb) => eb.fn.countAll<number>().as('n'))).executeTakeFirstOrThrow()).n)
+        : 0;
+    return { total: count, rows: [] };
   }
 
   async dealer(viewer: ConsoleViewer, code: string, now: Date): Promise<DealerDetail | null> {

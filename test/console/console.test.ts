@@ -176,6 +176,35 @@ describe('HQ console', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('counts the filtered dealers as the orders say, on every page and past the last', async () => {
+    const db = app.database.db;
+    const since = new Date(clock - 90 * 86_400_000);
+    const silent = await sql<{ code: string }>`
+      select code from dealers d where not exists (
+        select 1 from orders o where o.dealer_code = d.code and o.status <> 'cancelled' and o.placed_at >= ${since})
+      order by code`.execute(db);
+    const all = Number(
+      (
+        await db
+          .selectFrom('dealers')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect(silent.rows.length).toBeGreaterThan(0);
+    expect(silent.rows.length).toBeLessThan(all);
+    const b = await hq();
+    const first = await b.get('/console/dealers?silent=1');
+    expect(first.body).toContain(`共 ${silent.rows.length} 家`);
+    expect(first.body).toContain(`/console/dealers/${silent.rows[0]!.code}"`);
+    const active = await b.get('/console/dealers?silent=0');
+    expect(active.body).toContain(`共 ${all - silent.rows.length} 家`);
+    expect(active.body).not.toContain(`/console/dealers/${silent.rows[0]!.code}"`);
+    const past = await b.get('/console/dealers?silent=1&page=999');
+    expect(past.statusCode).toBe(200);
+    expect(past.body).toContain(`共 ${silent.rows.length} 家`);
+  });
+
   it('lets an account manager see their own dealers and needs only; HQ pages do not exist for them', async () => {
     const b = await manager('wx-mine');
     expect((await b.get('/console')).statusCode).toBe(200);
