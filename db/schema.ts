@@ -509,6 +509,12 @@ export interface DealerOrderMonthsTable {
   amount_fen: ColumnType<number, number | bigint, number | bigint>;
 }
 
+/** Each dealer's newest not-cancelled order time; written only by the triggers on `orders` (migration 0013). */
+export interface DealerLastOrdersTable {
+  dealer_code: string;
+  last_order_at: Timestamp;
+}
+
 export interface ConversationStateTable {
   sender: string;
   state: Json<Record<string, unknown>>;
@@ -574,6 +580,7 @@ export interface Database {
   console_audit: ConsoleAuditTable;
   dealer_anomalies: DealerAnomaliesTable;
   dealer_order_months: DealerOrderMonthsTable;
+  dealer_last_orders: DealerLastOrdersTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

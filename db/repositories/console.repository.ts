@@ -180,7 +180,8 @@ export class ConsoleRepository implements ConsoleReadModel {
         'd.tier_reasons',
       ])
       .select([
-        sql<Date | null>`(select max(o.placed_at) from orders o where o.dealer_code = d.code and o.status <> 'cancelled')`.as(
+        // Kept by the order triggers (migration 0013).
+        sql<Date | null>`(select l.last_order_at from dealer_last_orders l where l.dealer_code = d.code)`.as(
           'last_order_at',
         ),
         sql<number>`(select coalesce(sum(o.total_fen), 0) from orders o where o.dealer_code = d.code and o.status <> 'cancelled' and o.placed_at >= ${yearAgo})`.as(
@@ -204,7 +205,8 @@ export class ConsoleRepository implements ConsoleReadModel {
         out = out.where(sql<SqlBool>`(d.name like ${like} or d.code like ${like})`);
       }
       if (f.silent !== undefined) {
-        const recent = sql<SqlBool>`exists (select 1 from orders o where o.dealer_code = d.code and o.status <> 'cancelled' and o.placed_at >= ${silentSince})`;
+        // From each dealer's last order (kept by the order triggers): no scan of the recent orders of every dealer.
+        const recent = sql<SqlBool>`exists (select 1 from dealer_last_orders l where l.dealer_code = d.code and l.last_order_at >= ${silentSince})`;
         out = out.where(f.silent ? sql<SqlBool>`not ${recent}` : recent);
       }
       return out;
@@ -213,8 +215,7 @@ export class ConsoleRepository implements ConsoleReadModel {
       .selectFrom('dealers as d')
       .innerJoin('regions as r', 'r.id', 'd.region_id')
       .where(visible(viewer));
-    // The filters (the silent one reads the recent orders of every dealer) run once: the page of codes carries the
-    // total; only its rows get their last order and 12-month amount.
+    // The filters run once: the page of codes carries the total; only its rows get their 12-month amount.
     const page = filtered(base.select(['d.code', sql<number>`count(*) over ()`.as('total')]))
       .orderBy('d.code')
       .offset(f.offset)

@@ -105,6 +105,7 @@ export const DATA_TABLES = [
   'order_drafts',
   'order_lines',
   'dealer_order_months',
+  'dealer_last_orders',
   'orders',
   'order_sequences',
   'sell_through',

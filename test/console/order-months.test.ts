@@ -10,9 +10,9 @@ import { type TestApp, startTestApp } from '../helpers/app.js';
 import { FX, orderFixtures } from '../orders/order.fixtures.js';
 
 /**
- * `dealer_order_months` (migration 0013) is kept by triggers on `orders`: after every kind of write — the seed, a
- * chat order placed and cancelled, an ERP import that inserts, rewrites and cancels bills, a delete — it must equal
- * the aggregation of the raw orders, row for row.
+ * `dealer_order_months` and `dealer_last_orders` (migration 0013) are kept by triggers on `orders`: after every kind
+ * of write — the seed, a chat order placed and cancelled, an ERP import that inserts, rewrites and cancels bills, a
+ * delete — they must equal the aggregation of the raw orders, row for row.
  */
 let app: TestApp;
 let dir: string;
@@ -41,10 +41,25 @@ const raw = async () =>
   ).rows.map(num);
 const num = (r: MonthRow): MonthRow => ({ ...r, orders: Number(r.orders), amount_fen: Number(r.amount_fen) });
 
+const lastOrders = async () =>
+  (
+    await sql<{ dealer_code: string; at: string }>`
+      select dealer_code, last_order_at::text as at from dealer_last_orders order by 1`.execute(db())
+  ).rows;
+const rawLastOrders = async () =>
+  (
+    await sql<{ dealer_code: string; at: string }>`
+      select dealer_code, max(placed_at)::text as at from orders where status <> 'cancelled' group by 1 order by 1`.execute(
+      db(),
+    )
+  ).rows;
+
 async function expectInStep() {
-  const [s, r] = await Promise.all([summary(), raw()]);
+  const [s, r, l, rl] = await Promise.all([summary(), raw(), lastOrders(), rawLastOrders()]);
   expect(s.length).toBeGreaterThan(0);
   expect(s).toEqual(r);
+  expect(l.length).toBeGreaterThan(0);
+  expect(l).toEqual(rl);
 }
 
 const monthRow = async (dealer: string, month: string, source: string) =>
@@ -78,7 +93,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-describe('the monthly order summary equals the raw aggregation', () => {
+describe('the monthly order summary and the last orders equal the raw aggregation', () => {
   it('after the seed', async () => {
     await expectInStep();
   });
