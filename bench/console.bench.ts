@@ -13,6 +13,7 @@ import { loadConfig } from '../bot/config.js';
 import { composeApp } from '../bot/main.js';
 import { openDatabase } from '../db/connect.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
+import { dealerPage, HQ_PAGES, SHARED_PAGES } from '../test/console/console.pages.js';
 import { ConsoleBrowser } from '../test/console/console.session.js';
 import { newToken, SESSION_COOKIE, sessionIdOf } from '../bot/console/auth.js';
 
@@ -48,7 +49,8 @@ async function main() {
         `seeded scale ${SCALE}: ${s.counts.dealers} dealers, ${s.counts.orders} orders in ${Math.round(performance.now() - t0)} ms`,
       );
       await app.services(database.db).scoreDealers('2026-10', NOW);
-      await sql`analyze`.execute(database.db);
+      // As autovacuum would leave a loaded table: statistics, and the visibility map index-only scans rely on.
+      await sql`vacuum analyze`.execute(database.db);
     }
     const db = database.db;
     const dealer = await db
@@ -68,21 +70,7 @@ async function main() {
     await hq.signInHq(TOKEN);
     const pages: Array<[string, ConsoleBrowser, string]> = [
       ['baseline', hq, '/readyz'],
-      ...[
-        '/console',
-        '/console/dealers',
-        '/console/dealers?tier=core&silent=0',
-        '/console/dealers?silent=1',
-        `/console/dealers/${dealer.code}`,
-        '/console/needs',
-        '/console/policies',
-        '/console/tiers',
-        '/console/imports',
-        '/console/conversations',
-        '/console/jobs',
-        '/console/followups',
-        '/console/audit',
-      ].map((p): [string, ConsoleBrowser, string] => ['hq', hq, p]),
+      ...[...HQ_PAGES, dealerPage(dealer.code)].map((p): [string, ConsoleBrowser, string] => ['hq', hq, p]),
     ];
     if (userid) {
       // The manager's session is made as the WeCom sign-in would make it (no WeCom in a bench).
@@ -98,9 +86,11 @@ async function main() {
       });
       manager.cookies.set(SESSION_COOKIE, token);
       pages.push(
-        ...['/console', '/console/dealers', `/console/dealers/${dealer.code}`, '/console/needs'].map(
-          (p): [string, ConsoleBrowser, string] => ['manager', manager, p],
-        ),
+        ...[...SHARED_PAGES, dealerPage(dealer.code)].map((p): [string, ConsoleBrowser, string] => [
+          'manager',
+          manager,
+          p,
+        ]),
       );
     }
     const rows: Array<{ who: string; path: string; cold: number; p50: number; p95: number; bytes: number }> = [];

@@ -45,6 +45,24 @@ describe('loadConfig', () => {
     expect(loadConfig({}).seed.onEmpty).toBe(true);
   });
 
+  it('believes no proxy unless told, and takes the public origin as an origin only', () => {
+    expect(loadConfig({}).server).toMatchObject({ trustProxy: false, publicBaseUrl: undefined });
+    expect(loadConfig({ TRUST_PROXY: 'true' }).server.trustProxy).toBe(true);
+    expect(loadConfig({ TRUST_PROXY: 'off' }).server.trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).server.trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1' }).server.trustProxy).toEqual([
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+    ]);
+    expect(() => loadConfig({ TRUST_PROXY: 'my-proxy' })).toThrow(/TRUST_PROXY: not an address or CIDR: my-proxy/);
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://gs.example.com/' }).server.publicBaseUrl).toBe(
+      'https://gs.example.com',
+    );
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'https://gs.example.com/console' })).toThrow(/PUBLIC_BASE_URL/);
+    expect(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://gs.example.com' })).toThrow(/PUBLIC_BASE_URL/);
+  });
+
   it('requires the whole WeCom set once any of it is given', () => {
     expect(() => loadConfig({ WECOM_CORP_ID: 'ww1' })).toThrow(/WECOM_TOKEN: required/);
   });

@@ -16,12 +16,41 @@ const optionalString = z
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/**
+ * Which proxies' X-Forwarded-For/-Proto/-Host to believe (fastify's `trustProxy`): off by default, so a client cannot
+ * pick its own address (the sign-in limit is per address) or the OAuth redirect's host. `true` trusts every hop,
+ * a number that many hops, otherwise a comma-separated list of addresses or CIDRs (`127.0.0.1,10.0.0.0/8`).
+ */
+const ADDRESS_OR_CIDR = /^(?:\d{1,3}(?:\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:.]*)(?:\/\d{1,3})?$/i;
+const trustProxy = optionalString.transform((v, ctx): boolean | number | string[] => {
+  if (v === undefined || /^(false|0|no|off)$/i.test(v)) return false;
+  if (/^(true|yes|on)$/i.test(v)) return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  const list = v.split(',').map((a) => a.trim());
+  const bad = list.filter((a) => !ADDRESS_OR_CIDR.test(a));
+  if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${bad.join(', ')}` });
+  return list;
+});
+/** The console's public origin (`https://gs.example.com`): the WeCom sign-in comes back to it. Origin only. */
+const publicBaseUrl = optionalString.pipe(
+  z
+    .url({ protocol: /^https?$/ })
+    .refine((v) => {
+      const u = new URL(v);
+      return u.pathname === '/' && !u.search && !u.hash && !u.username;
+    }, 'must be an origin only, e.g. https://gs.example.com')
+    .transform((v) => new URL(v).origin)
+    .optional(),
+);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: int(0, 65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ADMIN_TOKEN: optionalString.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  TRUST_PROXY: trustProxy,
+  PUBLIC_BASE_URL: publicBaseUrl,
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   PGLITE_DIR: z.string().default('./data/pg'),
@@ -109,7 +138,16 @@ function kingdeeLoginProblems(e: Env): string[] {
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
-  server: { port: number; host: string; logLevel: string; adminToken: string | undefined };
+  server: {
+    port: number;
+    host: string;
+    logLevel: string;
+    adminToken: string | undefined;
+    /** fastify's `trustProxy`: false, true, a hop count or the proxies' addresses/CIDRs. */
+    trustProxy: boolean | number | string[];
+    /** The public origin (no trailing slash) links leaving the server are built on; derived per request if unset. */
+    publicBaseUrl: string | undefined;
+  };
   db: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   seed: { onEmpty: boolean; scale: number };
   kv: { kind: 'redis'; url: string } | { kind: 'memory' };
@@ -218,7 +256,14 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
 
   return deepFreeze({
     env: e.NODE_ENV,
-    server: { port: e.PORT, host: e.HOST, logLevel: e.LOG_LEVEL, adminToken: e.ADMIN_TOKEN },
+    server: {
+      port: e.PORT,
+      host: e.HOST,
+      logLevel: e.LOG_LEVEL,
+      adminToken: e.ADMIN_TOKEN,
+      trustProxy: e.TRUST_PROXY,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+    },
     db: e.DATABASE_URL
       ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
       : { kind: 'pglite' as const, dataDir: e.PGLITE_DIR },

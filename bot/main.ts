@@ -183,6 +183,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         now,
         adminToken: config.server.adminToken,
         sla: config.needs.sla,
+        publicBaseUrl: config.server.publicBaseUrl,
         wecomOAuth:
           wecom && config.wecom
             ? {

@@ -12,7 +12,16 @@ describe('slow request bodies', () => {
   let port: number;
   beforeAll(async () => {
     app = await buildServer({
-      config: { server: { port: 0, host: '127.0.0.1', logLevel: 'silent', adminToken: undefined } },
+      config: {
+        server: {
+          port: 0,
+          host: '127.0.0.1',
+          logLevel: 'silent',
+          adminToken: undefined,
+          trustProxy: false,
+          publicBaseUrl: undefined,
+        },
+      },
       ready: async () => true,
       plugins: [
         async (a) => {

@@ -41,6 +41,11 @@ export const BODY_TIMEOUT_MS = 10_000;
 
 const DOMAIN_STATUS: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403, CONFLICT: 409, INVALID: 422 };
 
+/** A hop count as fastify applies it (its types take no number): the nearest `hops` proxies are trusted. */
+function trustProxyOption(t: boolean | number | string[]) {
+  return typeof t === 'number' ? (_address: string, hop: number) => hop < t : t;
+}
+
 /** The fastify app factory: main.ts listens on it, tests use it with `inject`. */
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const app = Fastify({
@@ -48,6 +53,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     // Never wait forever on a slow client; callbacks have their own tighter limits.
     requestTimeout: 15_000,
     bodyLimit: 1024 * 1024,
+    // req.ip / protocol / host from X-Forwarded-* only for the proxies the configuration names.
+    trustProxy: trustProxyOption(deps.config.server.trustProxy),
   });
 
   app.setErrorHandler((err: Error & { statusCode?: number; validation?: unknown }, req, reply) => {

@@ -497,6 +497,24 @@ export interface ConsoleAuditTable {
   ip: string | null;
 }
 
+/**
+ * A dealer's not-cancelled orders per Shanghai month (`month` is its first day) and source; written only by the
+ * triggers on `orders` (migration 0013).
+ */
+export interface DealerOrderMonthsTable {
+  dealer_code: string;
+  month: ColumnType<string, string, string>;
+  source: string;
+  orders: number;
+  amount_fen: ColumnType<number, number | bigint, number | bigint>;
+}
+
+/** Each dealer's newest not-cancelled order time; written only by the triggers on `orders` (migration 0013). */
+export interface DealerLastOrdersTable {
+  dealer_code: string;
+  last_order_at: Timestamp;
+}
+
 export interface ConversationStateTable {
   sender: string;
   state: Json<Record<string, unknown>>;
@@ -561,6 +579,8 @@ export interface Database {
   console_sessions: ConsoleSessionsTable;
   console_audit: ConsoleAuditTable;
   dealer_anomalies: DealerAnomaliesTable;
+  dealer_order_months: DealerOrderMonthsTable;
+  dealer_last_orders: DealerLastOrdersTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

@@ -27,6 +27,8 @@ export interface ConsoleDeps {
   adminToken: string | undefined;
   sla: SlaTable;
   wecomOAuth: WecomOAuth | null;
+  /** The console's public origin (PUBLIC_BASE_URL); unset: the request's own, as the trusted proxies tell it. */
+  publicBaseUrl?: string;
 }
 
 /** What every signed-in console request carries. */

@@ -11,7 +11,6 @@ import {
   OAUTH_STATE_COOKIE,
   readCookies,
   SESSION_COOKIE,
-  isHttps,
   sameSecret,
   setCookie,
   signIn,
@@ -133,7 +132,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
       const state = newToken();
       // Lax: the browser comes back to the callback from WeCom's site, a cross-site navigation.
       setCookie(reply, req, OAUTH_STATE_COOKIE, state, { maxAgeSec: 600, sameSite: 'Lax' });
-      const redirect = `${origin(req)}/console/oauth/callback`;
+      const redirect = `${deps.publicBaseUrl ?? origin(req)}/console/oauth/callback`;
       const q = new URLSearchParams({
         appid: oauth.corpId,
         redirect_uri: redirect,
@@ -203,8 +202,9 @@ function formField(req: FastifyRequest, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The request's origin: X-Forwarded-Proto/-Host count only from a trusted proxy (TRUST_PROXY). */
 function origin(req: FastifyRequest): string {
-  return `${isHttps(req) ? 'https' : 'http'}://${req.headers.host ?? 'localhost'}`;
+  return `${req.protocol}://${req.host || 'localhost'}`;
 }
 
 async function auditSafe(

@@ -50,39 +50,52 @@ export interface ActivityPoint {
 
 /** Churn and silent-dealer activation per month. */
 export function churnAndActivation(activity: readonly DealerActivity[], months: readonly string[]): ActivityPoint[] {
-  const activeAt = (a: DealerActivity, month: string) => {
-    for (let i = 0; i < ACTIVE_WINDOW_MONTHS; i++) if (a.months.has(shiftMonth(month, -i))) return true;
+  // Month numbers, not strings: this runs for every dealer and month (6,000 × 12 at scale 10).
+  const targets = months.map(monthNumber);
+  const activeAtStart = targets.map(() => 0);
+  const churned = targets.map(() => 0);
+  const silentAtStart = targets.map(() => 0);
+  const activated = targets.map(() => 0);
+  // One reused flag per month a check can read (the window before the first month through the last one).
+  const base = (targets[0] ?? 0) - ACTIVE_WINDOW_MONTHS;
+  const ordered = new Uint8Array(Math.max(0, (targets.at(-1) ?? base) - base + 1));
+  const has = (n: number) => ordered[n - base] === 1;
+  const activeAt = (n: number) => {
+    for (let i = 0; i < ACTIVE_WINDOW_MONTHS; i++) if (has(n - i)) return true;
     return false;
   };
-  const orderedBefore = (a: DealerActivity, month: string) => {
-    for (const m of a.months) if (m < month) return true;
-    return false;
-  };
-  return months.map((month) => {
-    const previous = shiftMonth(month, -1);
-    let activeAtStart = 0;
-    let churned = 0;
-    let silentAtStart = 0;
-    let activated = 0;
-    for (const a of activity) {
-      if (activeAt(a, previous)) {
-        activeAtStart++;
-        if (!activeAt(a, month)) churned++;
-      } else if (orderedBefore(a, month)) {
-        silentAtStart++;
-        if (a.months.has(month)) activated++;
-      }
+  for (const a of activity) {
+    ordered.fill(0);
+    let first = Number.POSITIVE_INFINITY;
+    for (const m of a.months) {
+      const n = monthNumber(m);
+      if (n >= base && n - base < ordered.length) ordered[n - base] = 1;
+      if (n < first) first = n;
     }
-    return {
-      month,
-      activeAtStart,
-      churned,
-      churnRate: ratio(churned, activeAtStart),
-      silentAtStart,
-      activated,
-      activationRate: ratio(activated, silentAtStart),
-    };
-  });
+    targets.forEach((n, i) => {
+      if (activeAt(n - 1)) {
+        activeAtStart[i]!++;
+        if (!activeAt(n)) churned[i]!++;
+      } else if (first < n) {
+        silentAtStart[i]!++;
+        if (has(n)) activated[i]!++;
+      }
+    });
+  }
+  return months.map((month, i) => ({
+    month,
+    activeAtStart: activeAtStart[i]!,
+    churned: churned[i]!,
+    churnRate: ratio(churned[i]!, activeAtStart[i]!),
+    silentAtStart: silentAtStart[i]!,
+    activated: activated[i]!,
+    activationRate: ratio(activated[i]!, silentAtStart[i]!),
+  }));
+}
+
+/** `YYYY-MM` as a count of months (consecutive months are consecutive numbers). */
+function monthNumber(month: string): number {
+  return Number(month.slice(0, 4)) * 12 + Number(month.slice(5, 7)) - 1;
 }
 
 /** A need's clocks, as the SLA report needs them. */

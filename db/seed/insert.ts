@@ -104,6 +104,8 @@ export const DATA_TABLES = [
   'receivables',
   'order_drafts',
   'order_lines',
+  'dealer_order_months',
+  'dealer_last_orders',
   'orders',
   'order_sequences',
   'sell_through',

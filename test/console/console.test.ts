@@ -4,6 +4,7 @@ import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server
 import { startTestApp, type TestApp } from '../helpers/app.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
 import { WECOM } from '../channels/wecom.harness.js';
+import { DEALER_FILTER_PAGES, HQ_ONLY_PAGES, HQ_PAGES, SHARED_PAGES } from './console.pages.js';
 import { ConsoleBrowser } from './console.session.js';
 
 const ADMIN_TOKEN = 'console-test-admin-token-0123456789';
@@ -114,20 +115,6 @@ describe('HQ console', () => {
     expect(plain.statusCode).toBe(200);
   });
 
-  const HQ_PAGES = [
-    '/console',
-    '/console/dealers',
-    '/console/dealers?tier=core&silent=0',
-    '/console/needs',
-    '/console/policies',
-    '/console/tiers',
-    '/console/imports',
-    '/console/conversations',
-    '/console/jobs',
-    '/console/followups',
-    '/console/audit',
-  ];
-
   it('opens every page for HQ, with no script anywhere and a CSP that forbids one', async () => {
     const b = await hq();
     const pages = [
@@ -189,6 +176,35 @@ describe('HQ console', () => {
     expect(bad.statusCode).toBe(400);
   });
 
+  it('counts the filtered dealers as the orders say, on every page and past the last', async () => {
+    const db = app.database.db;
+    const since = new Date(clock - 90 * 86_400_000);
+    const silent = await sql<{ code: string }>`
+      select code from dealers d where not exists (
+        select 1 from orders o where o.dealer_code = d.code and o.status <> 'cancelled' and o.placed_at >= ${since})
+      order by code`.execute(db);
+    const all = Number(
+      (
+        await db
+          .selectFrom('dealers')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    expect(silent.rows.length).toBeGreaterThan(0);
+    expect(silent.rows.length).toBeLessThan(all);
+    const b = await hq();
+    const first = await b.get('/console/dealers?silent=1');
+    expect(first.body).toContain(`共 ${silent.rows.length} 家`);
+    expect(first.body).toContain(`/console/dealers/${silent.rows[0]!.code}"`);
+    const active = await b.get('/console/dealers?silent=0');
+    expect(active.body).toContain(`共 ${all - silent.rows.length} 家`);
+    expect(active.body).not.toContain(`/console/dealers/${silent.rows[0]!.code}"`);
+    const past = await b.get('/console/dealers?silent=1&page=999');
+    expect(past.statusCode).toBe(200);
+    expect(past.body).toContain(`共 ${silent.rows.length} 家`);
+  });
+
   it('lets an account manager see their own dealers and needs only; HQ pages do not exist for them', async () => {
     const b = await manager('wx-mine');
     expect((await b.get('/console')).statusCode).toBe(200);
@@ -202,17 +218,8 @@ describe('HQ console', () => {
     const board = await b.get('/console/needs');
     expect(board.body).toContain(`/console/needs/${mine.need}"`);
     expect(board.body).not.toContain(`/console/needs/${theirs.need}"`);
-    for (const url of [
-      '/console/policies',
-      '/console/tiers',
-      '/console/imports',
-      '/console/conversations',
-      '/console/jobs',
-      '/console/audit',
-    ]) {
-      expect((await b.get(url)).statusCode, url).toBe(404);
-    }
-    expect((await b.get('/console/followups')).statusCode).toBe(200);
+    for (const url of HQ_ONLY_PAGES) expect((await b.get(url)).statusCode, url).toBe(404);
+    for (const url of [...SHARED_PAGES, ...DEALER_FILTER_PAGES]) expect((await b.get(url)).statusCode, url).toBe(200);
     expect((await b.post('/console/jobs/needs.sla/run')).statusCode).toBe(404);
   });
 
