@@ -4,7 +4,7 @@ import { PGlite, types as pgliteTypes } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
-import { latestMigration, migrationProvider } from './migrations/index.js';
+import { migrationNames, migrationProvider } from './migrations/index.js';
 import type { Database } from './schema.js';
 
 export type DatabaseConfig =
@@ -135,16 +135,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: migrationProvider });
+  // Migrations are independent of each other; numbers were reserved per branch, so one with a lower number can
+  // land after a higher one ran: it still runs (Kysely refuses that by default).
+  const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** For /readyz: the database answers and the latest migration is applied. */
+/** For /readyz: the database answers and every migration is applied (not only the highest-numbered one). */
 export async function migrationsCurrent(db: Kysely<Database>): Promise<boolean> {
-  const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name desc limit 1`.execute(
-    db,
-  );
-  return rows[0]?.name === latestMigration;
+  const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
+  const applied = new Set(rows.map((r) => r.name));
+  return migrationNames.every((name) => applied.has(name));
 }

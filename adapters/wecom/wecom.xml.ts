@@ -199,6 +199,14 @@ class Reader {
 }
 
 /** Reads `<xml>…</xml>` into its top-level string leaves, in one pass. */
+/**
+ * The top-level string leaves of a `<xml>` document (the same strict reader as the WeCom messages): for other
+ * WeChat callbacks in XML (the mini-program's). `allowed` limits the element names.
+ */
+export function parseXmlFields(body: string, allowed?: ReadonlySet<string>): Scan {
+  return parseRoot(body, allowed);
+}
+
 function parseRoot(body: string, allowed?: ReadonlySet<string>): Scan {
   if (typeof body !== 'string' || body.length === 0) return { ok: false, reason: 'empty body' };
   if (body.length > MAX_BODY_CHARS) return { ok: false, reason: 'body too large' };

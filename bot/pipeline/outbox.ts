@@ -55,6 +55,11 @@ export interface Route {
   address: string;
 }
 
+/** The reply route of a dealer's chat account. */
+function routeOfChannel(channel: string): OutboxRoute {
+  return channel === 'wecom' ? 'wecom_app' : channel === 'miniprogram' ? 'mp' : 'kf';
+}
+
 /**
  * Routes for many dealers at once: WeCom app message when they are a member, else KF (the dispatcher checks the
  * 48 h window at send time and hands over to the manager), else the sandbox.
@@ -67,7 +72,7 @@ export async function routeDealers(
   // Contacts come WeCom first: the first one per dealer is its best route.
   for (const c of await directory.dealerContacts(dealerCodes)) {
     if (!routes.has(c.dealerCode)) {
-      routes.set(c.dealerCode, { route: c.channel === 'wecom' ? 'wecom_app' : 'kf', address: c.externalId });
+      routes.set(c.dealerCode, { route: routeOfChannel(c.channel), address: c.externalId });
     }
   }
   for (const code of dealerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
