@@ -38,7 +38,9 @@ const AES_KEY_RE = /^[A-Za-z0-9+/]{43}$/;
 
 /** sha1 hex of the strings sorted and joined (WeChat's signature scheme: 3 strings plain, 4 with `Encrypt`). */
 export function sortedSha1(...parts: string[]): string {
-  return createHash('sha1').update([...parts].sort().join('')).digest('hex');
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
 }
 
 /** sha1 hex of the four strings sorted and joined. */
