@@ -6,8 +6,22 @@ import { renderForRoute } from './render.js';
 
 const DUE_NOW = new Date(0);
 
-/** WeCom's limit for one text or markdown message. */
+/** WeCom's limit for one text or markdown message (and WeChat's for KF and mini-program text). */
 export const MAX_MESSAGE_BYTES = 2048;
+/** A group robot's markdown may be twice as long (its text stays at 2,048). */
+const MAX_ROBOT_MARKDOWN_BYTES = 4096;
+
+/** The largest body one message may carry on `route` in `format`. */
+export function maxBytesFor(route: OutboxRoute, format: MessageFormat | undefined): number {
+  return route === 'wecom_webhook' && format === 'markdown' ? MAX_ROBOT_MARKDOWN_BYTES : MAX_MESSAGE_BYTES;
+}
+
+const labelBytes = (count: number) => Buffer.byteLength(`${partLabel(count - 1, count)}\n`, 'utf8');
+
+/** The part label a split message starts with, so the reader knows there is more and in which order. */
+export function partLabel(index: number, count: number): string {
+  return `（${index + 1}/${count}）`;
+}
 
 export interface OutgoingMessage {
   recipient: string;
@@ -21,7 +35,10 @@ export interface OutgoingMessage {
   notBefore?: Date;
 }
 
-/** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
+/**
+ * A body over its route's limit becomes several messages split on line boundaries, each numbered "（1/3）" on its
+ * first line: `<key>`, `<key>#2`, `<key>#3` …
+ */
 function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
   // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
   const { body, format } = renderForRoute(original.route, original.body, original.format);
@@ -37,10 +54,14 @@ function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
     // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
     notBefore: original.notBefore ?? DUE_NOW,
   };
-  if (Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
-  return splitByBytes(body, MAX_MESSAGE_BYTES).map((part, i) => ({
+  const limit = maxBytesFor(m.route, format);
+  if (Buffer.byteLength(body, 'utf8') <= limit) return [m];
+  // Room for the label on every part; a body of 100+ parts needs wider labels, so it is split again.
+  let parts = splitByBytes(body, limit - labelBytes(99));
+  if (parts.length > 99) parts = splitByBytes(body, limit - labelBytes(parts.length * 2));
+  return parts.map((part, i) => ({
     ...m,
-    body: part,
+    body: `${partLabel(i, parts.length)}\n${part}`,
     dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
   }));
 }

@@ -10,32 +10,10 @@ import * as official from '@wecom/crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toXml } from '../../adapters/wecom/wecom.xml.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
+import { MP, type Mode, mpEnv } from './miniprogram.harness.js';
 import { countInbound, startConfiguredApp, type WecomTestApp, waitFor } from './wecom.harness.js';
 
-const MP = {
-  appId: 'wx5f3a9d2c1b7e4a60',
-  appSecret: 'mp-test-secret',
-  token: 'mpTestToken2026',
-  aesKey: 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG',
-  originalId: 'gh_1a2b3c4d5e6f',
-};
-type Mode = 'plain' | 'compatible' | 'safe';
 type Format = 'json' | 'xml';
-
-function mpEnv(apiBase: string, mode: Mode): Record<string, string> {
-  return {
-    SANDBOX: '0',
-    SEED_ON_EMPTY: '0',
-    LOG_LEVEL: 'silent',
-    MP_APP_ID: MP.appId,
-    MP_APP_SECRET: MP.appSecret,
-    MP_TOKEN: MP.token,
-    ...(mode === 'plain' ? {} : { MP_AES_KEY: MP.aesKey }),
-    MP_MODE: mode,
-    MP_API_BASE: apiBase,
-    MP_TIMEOUT_MS: '1000',
-  };
-}
 
 // The test's own signer: sha1 of the sorted strings, written here rather than imported from the code under test.
 const sha1Sorted = (...parts: string[]) => createHash('sha1').update(parts.sort().join('')).digest('hex');
