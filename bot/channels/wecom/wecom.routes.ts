@@ -62,6 +62,23 @@ export function inboundOf(msg: WecomMessage): InboundInput {
         content: null,
         payload: { msgId: msg.MsgId, mediaId: msg.MediaId, picUrl: msg.PicUrl, ...agent, ...sentAt },
       };
+    case 'voice':
+      // WeCom's recognised text reads as the dealer's words; without it the dealer is asked to type.
+      return msg.Recognition
+        ? {
+            ...base,
+            externalId: msg.FromUserName,
+            msgType: 'text',
+            content: msg.Recognition,
+            payload: { msgId: msg.MsgId, voice: true, mediaId: msg.MediaId, ...agent, ...sentAt },
+          }
+        : {
+            ...base,
+            externalId: msg.FromUserName,
+            msgType: 'voice',
+            content: null,
+            payload: { msgId: msg.MsgId, mediaId: msg.MediaId, format: msg.Format, ...agent, ...sentAt },
+          };
     case 'kf_msg_or_event':
       // No sender on KF callbacks: queue them per KF account. The sync Token is not kept (it is short-lived).
       return {
