@@ -11,7 +11,7 @@ import {
   sandboxTransport,
   sendInMpWindow,
   takeKfSlot,
-  takeRateSlot,
+  sendWithinRate,
   type Transport,
   UnreachableRecipient,
 } from './transports.js';
@@ -178,8 +178,7 @@ export class OutboxDispatcher {
       } else if (row.route === 'sandbox' || !this.opts.transports) {
         await sandboxTransport.send(row);
       } else {
-        await takeRateSlot(this.opts.kv, row.route, row.address, now);
-        await this.opts.transports[row.route].send(row);
+        await sendWithinRate(this.opts.kv, this.opts.transports[row.route], row, now);
       }
     } catch (e) {
       const error = e as Error;

@@ -33,6 +33,8 @@ export interface OutgoingMessage {
   dedupeKey: string;
   inReplyTo?: number | null;
   notBefore?: Date;
+  /** A group robot message mentions this WeCom member (the manager who owns the alert): `<@userid>`. */
+  mention?: string;
 }
 
 /**
@@ -40,8 +42,12 @@ export interface OutgoingMessage {
  * first line: `<key>`, `<key>#2`, `<key>#3` …
  */
 function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
-  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
-  const { body, format } = renderForRoute(original.route, original.body, original.format);
+  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured. A robot's
+  // mention is markdown (`<@userid>` on the last line): the message becomes markdown for it.
+  const mention = original.route === 'wecom_webhook' && original.mention ? `\n<@${original.mention}>` : '';
+  const rendered = renderForRoute(original.route, original.body, mention ? 'markdown' : original.format);
+  const body = rendered.body + mention;
+  const format = rendered.format;
   const m: NewOutboxMessage = {
     dedupeKey: original.dedupeKey,
     recipient: original.recipient,
@@ -74,6 +80,8 @@ export function enqueue(outbox: OutboxStore, messages: OutgoingMessage[]): Promi
 export interface Route {
   route: OutboxRoute;
   address: string;
+  /** On a group robot route: the manager to mention. */
+  mention?: string;
 }
 
 /** The reply route of a dealer's chat account. */
@@ -108,8 +116,11 @@ export async function routeManagers(
 ): Promise<Map<string, Route>> {
   const routes = new Map<string, Route>();
   for (const m of await directory.managerContacts(managerCodes)) {
-    if (chat && m.webhookKey) routes.set(m.code, { route: 'wecom_webhook', address: m.webhookKey });
-    else if (chat && m.alertChatId) routes.set(m.code, { route: 'wecom_appchat', address: m.alertChatId });
+    if (chat && m.webhookKey) {
+      // The robot speaks in a group: the alert names its owner, so it reaches them among the others.
+      const mention = m.wecomUserId ? { mention: m.wecomUserId } : {};
+      routes.set(m.code, { route: 'wecom_webhook', address: m.webhookKey, ...mention });
+    } else if (chat && m.alertChatId) routes.set(m.code, { route: 'wecom_appchat', address: m.alertChatId });
     else if (m.wecomUserId) routes.set(m.code, { route: 'wecom_app', address: m.wecomUserId });
   }
   for (const code of managerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });

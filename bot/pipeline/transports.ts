@@ -1,6 +1,6 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { type MpClient, MpApiError } from '../../adapters/miniprogram/mp.client.js';
-import type { WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
 import type { KfStateStore, MpSessionStore } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
@@ -45,6 +45,27 @@ const LIMITS: Partial<Record<OutboxRoute, { perMinute: number; perHour?: number 
   wecom_appchat: { perMinute: 20 },
   wecom_webhook: { perMinute: 20 },
 };
+
+/** A group robot over its 20 a minute (130101) or the API's frequency limit (45009): wait for the next minute. */
+const ROBOT_RATE_ERRCODES = new Set([130101, 45009]);
+
+/**
+ * Sends on a rate-limited route: takes a slot of the recipient's budget first (shared through the KV store, so
+ * every instance counts against one budget), and turns WeCom's own rate refusal on a robot into a wait for the next
+ * minute — not a failed attempt.
+ */
+export async function sendWithinRate(kv: KeyValueStore, transport: Transport, row: OutboxMessage, now: Date) {
+  await takeRateSlot(kv, row.route, row.address, now);
+  try {
+    await transport.send(row);
+  } catch (e) {
+    if (row.route === 'wecom_webhook' && e instanceof WecomApiError && ROBOT_RATE_ERRCODES.has(e.errcode)) {
+      const minute = Math.floor(now.getTime() / 60_000);
+      throw new DeferDelivery(new Date((minute + 1) * 60_000), `robot rate limited (errcode ${e.errcode})`);
+    }
+    throw e;
+  }
+}
 
 const KF_WINDOW_MS = 48 * 3600_000;
 const KF_MAX_PER_INBOUND = 5;
