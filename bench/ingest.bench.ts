@@ -13,11 +13,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import autocannon from 'autocannon';
 import pg from 'pg';
-import { WecomCipher } from '../adapters/wecom/wecom.crypto.js';
+import { sortedSha1, WecomCipher } from '../adapters/wecom/wecom.crypto.js';
 import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { type PacedRun, pacedLoad } from './ingest.paced.js';
-import { BENCH_WECOM } from './ingest.shared.js';
+import { BENCH_MP, BENCH_WECOM } from './ingest.shared.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -34,13 +34,13 @@ const DB_NAME = 'gs_bench_ingest';
  * with the rest, for a before/after comparison that sees the same machine load.
  */
 const BASELINE_DIR = args.get('baseline');
-const ALL_KINDS = ['ours', 'ours-baseline', 'wechat-enterprise', 'co-wechat'] as const;
+const ALL_KINDS = ['ours', 'ours-mp', 'ours-baseline', 'wechat-enterprise', 'co-wechat'] as const;
 type Kind = (typeof ALL_KINDS)[number];
 /** `--only ours` for a quick look at one server (no ratios then). */
 const KINDS: readonly Kind[] = ALL_KINDS.filter(
   (k) => (k !== 'ours-baseline' || BASELINE_DIR) && (!args.get('only') || k === args.get('only')),
 );
-const isOurs = (k: Kind) => k === 'ours' || k === 'ours-baseline';
+const isOurs = (k: Kind) => k === 'ours' || k === 'ours-mp' || k === 'ours-baseline';
 /**
  * Every server process runs with the same production settings: NODE_ENV=production (Express and Koa skip their
  * development paths) and a larger young generation (fewer scavenges at this allocation rate).
@@ -53,6 +53,44 @@ interface Payload {
 }
 
 let msgSeq = 0n;
+/**
+ * Distinct mini-program callbacks as WeChat posts them in safe mode with JSON (unique MsgId, senders spread), so the
+ * two channels' ingest is compared on the same dealers' words.
+ */
+function buildMpPayloads(n: number): Payload[] {
+  const cipher = new WecomCipher(BENCH_MP.aesKey);
+  const ts = String(Math.floor(Date.now() / 1000));
+  const base = 24_000_000_000_000_000n + BigInt(Date.now()) * 1000n;
+  const out: Payload[] = [];
+  for (let i = 0; i < n; i++) {
+    const message = JSON.stringify({
+      ToUserName: BENCH_MP.originalId,
+      FromUserName: `bench-openid-${i % 5000}`,
+      CreateTime: Number(ts),
+      MsgType: 'text',
+      Content: `再来30套N60，下周三送（第${i}条）`,
+    }).replace(/}$/, `,"MsgId":${base + msgSeq++}}`);
+    const encrypt = cipher.encrypt(message, BENCH_MP.appId);
+    const nonce = String(2_000_000 + i);
+    const q = new URLSearchParams({
+      signature: sortedSha1(BENCH_MP.token, ts, nonce),
+      timestamp: ts,
+      nonce,
+      openid: `bench-openid-${i % 5000}`,
+      encrypt_type: 'aes',
+      msg_signature: sortedSha1(BENCH_MP.token, ts, nonce, encrypt),
+    });
+    out.push({
+      path: `/miniprogram/callback?${q}`,
+      body: JSON.stringify({ ToUserName: BENCH_MP.originalId, Encrypt: encrypt }),
+    });
+  }
+  return out;
+}
+
+/** The callbacks `kind` is measured with. */
+const payloadsFor = (kind: Kind, n: number) => (kind === 'ours-mp' ? buildMpPayloads(n) : buildPayloads(n));
+
 /** Distinct encrypted callbacks (unique MsgId and sender spread), timestamped now so they pass the ±300 s window. */
 function buildPayloads(n: number): Payload[] {
   const cipher = new WecomCipher(BENCH_WECOM.aesKey);
@@ -109,17 +147,10 @@ function dbUrl(): string {
 
 async function startServer(kind: Kind, port: number): Promise<ChildProcess> {
   const baseline = kind === 'ours-baseline';
+  const server = baseline || kind === 'ours-mp' ? 'ours' : kind;
   const proc = spawn(
     process.execPath,
-    [
-      ...SERVER_NODE_FLAGS,
-      '--import',
-      'tsx',
-      'bench/ingest.server.ts',
-      baseline ? 'ours' : kind,
-      String(port),
-      dbUrl(),
-    ],
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/ingest.server.ts', server, String(port), dbUrl()],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -230,8 +261,8 @@ async function main(): Promise<void> {
       for (const kind of KINDS) procs.set(kind, await startServer(kind, ports.get(kind)!));
       // Warm-up (JIT, pools, caches): full load, then a paced run, per server.
       for (const kind of KINDS) {
-        await load(ports.get(kind)!, buildPayloads(40_000), { duration: WARMUP_SEC, connections: CONNECTIONS });
-        await pacedLoad(ports.get(kind)!, buildPayloads(FIXED_RATE), {
+        await load(ports.get(kind)!, payloadsFor(kind, 40_000), { duration: WARMUP_SEC, connections: CONNECTIONS });
+        await pacedLoad(ports.get(kind)!, payloadsFor(kind, FIXED_RATE), {
           rate: FIXED_RATE,
           duration: 1,
           connections: 32,
@@ -243,13 +274,13 @@ async function main(): Promise<void> {
           const port = ports.get(kind)!;
           // Steady load first: measured right after our own saturation run, the paced p99 would time the database
           // catching up on tens of thousands of fresh rows (checkpoint, autovacuum), which the peers never have.
-          const fixed = await pacedLoad(port, buildPayloads(FIXED_RATE * DURATION), {
+          const fixed = await pacedLoad(port, payloadsFor(kind, FIXED_RATE * DURATION), {
             rate: FIXED_RATE,
             duration: DURATION,
             connections: 32,
           });
           const before = isOurs(kind) ? await countRows() : 0;
-          const max = await load(port, buildPayloads(Math.max(80_000, DURATION * 14_000)), {
+          const max = await load(port, payloadsFor(kind, Math.max(80_000, DURATION * 14_000)), {
             duration: DURATION,
             connections: CONNECTIONS,
           });
@@ -288,9 +319,11 @@ async function main(): Promise<void> {
       server:
         k === 'ours'
           ? 'gongsheng (verify+decrypt+parse+dedupe+persist)'
-          : k === 'ours-baseline'
-            ? `gongsheng from ${BASELINE_DIR} (same work)`
-            : `${k} (verify+decrypt+parse, no store)`,
+          : k === 'ours-mp'
+            ? 'gongsheng mini-program, safe JSON (same + reply window)'
+            : k === 'ours-baseline'
+              ? `gongsheng from ${BASELINE_DIR} (same work)`
+              : `${k} (verify+decrypt+parse, no store)`,
       'req/s': f(r.max.rps),
       'p50 ms': f(r.max.p50, 1),
       'p99 ms': f(r.max.p99, 1),
@@ -304,6 +337,13 @@ async function main(): Promise<void> {
     `\nCallback ingest: median of ${ROUNDS} interleaved rounds, ${DURATION} s per run, ${CONNECTIONS} connections, unique MsgIds, PostgreSQL for ours`,
   );
   console.table(rows);
+  const mp = results.get('ours-mp');
+  if (mp) {
+    console.log(
+      `mini-program ingest / WeCom ingest: ${f(mp.max.rps / ours.max.rps, 2)}× req/s, ` +
+        `p99 @${FIXED_RATE}/s ${f(mp.fixed.p99, 1)} ms vs ${f(ours.fixed.p99, 1)} ms`,
+    );
+  }
   const we = results.get('wechat-enterprise')?.max.rps;
   const co = results.get('co-wechat')?.max.rps;
   const checks: Array<readonly [string, boolean]> = [

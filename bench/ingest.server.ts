@@ -1,7 +1,7 @@
 /**
  * One callback server for bench/ingest.bench.ts, in its own process: `tsx bench/ingest.server.ts KIND PORT [PG_URL]`.
- * KIND: `ours` (the composed app's /wecom/callback: verify, decrypt, parse, dedupe, persist, ack; worker and
- * dispatcher off so only ingest is measured), `wechat-enterprise` (Express) or `co-wechat` (Koa). The peers only
+ * KIND: `ours` (the composed app's /wecom/callback and /miniprogram/callback: verify, decrypt, parse, dedupe,
+ * persist, ack; worker and dispatcher off so only ingest is measured), `wechat-enterprise` (Express) or `co-wechat` (Koa). The peers only
  * verify and decrypt, then answer an empty 200. Prints `listening PORT` when ready.
  */
 import { createServer } from 'node:http';
@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import pino from 'pino';
 import { loadConfig } from '../bot/config.js';
 import { composeApp } from '../bot/main.js';
-import { BENCH_WECOM } from './ingest.shared.js';
+import { BENCH_MP, BENCH_WECOM } from './ingest.shared.js';
 
 const require = createRequire(import.meta.url);
 const [kind, portArg, pgUrl] = process.argv.slice(2);
@@ -29,6 +29,12 @@ async function main(): Promise<void> {
       WECOM_AGENT_ID: BENCH_WECOM.agentId,
       WECOM_SECRET: 'bench-secret',
       WECOM_API_BASE: 'http://127.0.0.1:9',
+      // The mini-program callback too (same process, same database): its ingest is measured against WeCom's.
+      MP_APP_ID: BENCH_MP.appId,
+      MP_APP_SECRET: BENCH_MP.appSecret,
+      MP_TOKEN: BENCH_MP.token,
+      MP_AES_KEY: BENCH_MP.aesKey,
+      MP_API_BASE: 'http://127.0.0.1:9',
       SCHEDULER_ENABLED: '0',
     });
     const app = await composeApp(config, { startPipeline: false, log: pino({ level: 'warn' }) });

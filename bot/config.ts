@@ -104,9 +104,19 @@ const envSchema = z.object({
   ERP_SYNC_EVERY_MIN: int(1, 59).default(10),
   ERP_OVERLAP_MIN: int(0, 1440).default(10),
   ERP_RECONCILE_DAYS: int(1, 3650).default(90),
+
+  MP_APP_ID: optionalString,
+  MP_APP_SECRET: optionalString,
+  MP_TOKEN: optionalString,
+  MP_AES_KEY: optionalString.pipe(z.string().length(43, 'must be the 43-character EncodingAESKey').optional()),
+  /** The mini-program's 消息加密方式; default safe with MP_AES_KEY, else plain. */
+  MP_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
+  MP_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
+  MP_TIMEOUT_MS: int(100, 60_000).default(5000),
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
+const MP_REQUIRED = ['MP_APP_ID', 'MP_APP_SECRET', 'MP_TOKEN'] as const;
 const KINGDEE_REQUIRED = ['ERP_KINGDEE_URL', 'ERP_KINGDEE_ACCT_ID', 'ERP_KINGDEE_USERNAME'] as const;
 /** The login: a password (ValidateUser) or an app id and secret (signed headers), exactly one of the two. */
 const KINGDEE_CREDENTIALS = ['ERP_KINGDEE_PASSWORD', 'ERP_KINGDEE_APP_ID', 'ERP_KINGDEE_APP_SECRET'] as const;
@@ -195,6 +205,17 @@ export interface AppConfig {
     overlapMs: number;
     reconcileDays: number;
   } | null;
+  /** The mini-program customer-service channel (小程序客服消息); null (off) unless MP_APP_ID/SECRET/TOKEN are set. */
+  mp: {
+    appId: string;
+    appSecret: string;
+    token: string;
+    aesKey: string | undefined;
+    mode: 'plain' | 'compatible' | 'safe';
+    apiBase: string;
+    maxSkewSec: number;
+    timeoutMs: number;
+  } | null;
 }
 
 export class ConfigError extends Error {
@@ -230,11 +251,22 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     for (const k of KINGDEE_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any of them is set`);
     problems.push(...kingdeeLoginProblems(e));
   }
+  const mpSet = MP_REQUIRED.filter((k) => e[k] !== undefined);
+  if (mpSet.length > 0 && mpSet.length < MP_REQUIRED.length) {
+    for (const k of MP_REQUIRED) if (e[k] === undefined) problems.push(`${k}: required when any MP_* is set`);
+  }
+  const mpMode = e.MP_MODE ?? (e.MP_AES_KEY ? 'safe' : 'plain');
+  if (mpSet.length > 0 && mpMode !== 'plain' && !e.MP_AES_KEY) {
+    problems.push(`MP_AES_KEY: required in ${mpMode} mode`);
+  }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
   // Next to WeCom the sandbox shows real replies and people and speaks as anyone: only behind the admin token.
-  if (e.SANDBOX && wecomSet.length === WECOM_REQUIRED.length && !e.ADMIN_TOKEN) {
-    problems.push('SANDBOX: with WeCom configured the sandbox exposes real data; set ADMIN_TOKEN (it guards /sandbox)');
+  const realChannel = wecomSet.length === WECOM_REQUIRED.length || mpSet.length === MP_REQUIRED.length;
+  if (e.SANDBOX && realChannel && !e.ADMIN_TOKEN) {
+    problems.push(
+      'SANDBOX: with WeCom or the mini-program configured the sandbox exposes real data; set ADMIN_TOKEN (it guards /sandbox)',
+    );
   }
   if (problems.length) throw new ConfigError(problems);
 
@@ -251,6 +283,20 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           oauthUrl: e.WECOM_OAUTH_URL,
           maxSkewSec: e.WECOM_MAX_SKEW_SEC,
           timeoutMs: e.WECOM_TIMEOUT_MS,
+        }
+      : null;
+
+  const mp =
+    mpSet.length === MP_REQUIRED.length
+      ? {
+          appId: e.MP_APP_ID!,
+          appSecret: e.MP_APP_SECRET!,
+          token: e.MP_TOKEN!,
+          aesKey: e.MP_AES_KEY,
+          mode: mpMode,
+          apiBase: e.MP_API_BASE,
+          maxSkewSec: e.WECOM_MAX_SKEW_SEC,
+          timeoutMs: e.MP_TIMEOUT_MS,
         }
       : null;
 
@@ -273,8 +319,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       ? { apiKey: e.OPENAI_API_KEY, baseUrl: e.OPENAI_BASE_URL, model: e.LLM_MODEL, timeoutMs: e.LLM_TIMEOUT_MS }
       : null,
     wecom,
-    // The sandbox is on when asked for, or when there is no WeCom to talk to; never otherwise.
-    sandbox: e.SANDBOX ?? wecom === null,
+    // The sandbox is on when asked for, or when there is no real channel to talk to; never otherwise.
+    sandbox: e.SANDBOX ?? !realChannel,
     pipeline: {
       workerConcurrency: e.WORKER_CONCURRENCY,
       inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
@@ -313,6 +359,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           reconcileDays: e.ERP_RECONCILE_DAYS,
         }
       : null,
+    mp,
   });
 }
 

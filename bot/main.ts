@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { openKeyValueStore } from '../adapters/kv/index.js';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
+import { MpClient } from '../adapters/miniprogram/mp.client.js';
 import { WecomClient } from '../adapters/wecom/wecom.client.js';
 import {
   type DatabaseHandle,
@@ -34,7 +35,7 @@ import { createIntentLlm, type IntentLlm } from '../adapters/llm/llm.client.js';
 import { promptsV1 } from '../prompts/index.js';
 import { PipelineBus } from './pipeline/bus.js';
 import { OutboxDispatcher } from './pipeline/dispatcher.js';
-import { kfSend, wecomTransports } from './pipeline/transports.js';
+import { kfSend, mpSend, wecomTransports } from './pipeline/transports.js';
 import { InboundWorker } from './pipeline/worker.js';
 import { createLogger } from './logger.js';
 import { buildServer, requireAdminToken } from './server.js';
@@ -47,6 +48,7 @@ import { jobs } from './scheduler/jobs/index.js';
 import { erpJobs } from './scheduler/jobs/erp-sync.job.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
+import { mpRoutes } from './channels/miniprogram/mp.routes.js';
 import { consoleRoutes } from './console/index.js';
 import { metricsRoutes } from './console/metrics.js';
 
@@ -113,6 +115,17 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
           { kv },
         )
       : null;
+    const mp = config.mp
+      ? new MpClient(
+          {
+            apiBase: config.mp.apiBase,
+            appId: config.mp.appId,
+            appSecret: config.mp.appSecret,
+            timeoutMs: config.mp.timeoutMs,
+          },
+          { kv },
+        )
+      : null;
 
     const llm = config.llm
       ? createIntentLlm(
@@ -154,6 +167,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       kv,
       transports: wecom ? wecomTransports(wecom) : null,
       kf: wecom ? kfSend(wecom) : null,
+      mp: mp ? mpSend(mp) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
       texts: pipelineReplies,
       now: opts.now,
@@ -166,15 +180,18 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     if (config.sandbox) {
       const { sandboxRoutes } = await import('./channels/sandbox/sandbox.routes.js');
       channels.push(async (app) => {
-        // Next to WeCom the data is real: the sandbox then requires the admin token (config.ts refuses to start without).
+        // Next to a real channel the data is real: the sandbox then requires the admin token (config.ts refuses to
+        // start without).
+        const realChannel = config.wecom !== null || config.mp !== null;
         await app.register(sandboxRoutes, {
           stores: pipeline.root,
           bus,
-          guard: config.wecom && config.server.adminToken ? requireAdminToken(config.server.adminToken) : undefined,
+          guard: realChannel && config.server.adminToken ? requireAdminToken(config.server.adminToken) : undefined,
         });
       });
     }
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
+    if (config.mp) channels.push(mpRoutes({ pipeline, bus, config: config.mp }));
     // The HQ console (/console): HQ signs in with ADMIN_TOKEN, account managers through WeCom web sign-in.
     channels.push(
       consoleRoutes({
@@ -290,7 +307,9 @@ async function main(): Promise<void> {
       database: config.db.kind === 'postgres' ? 'PostgreSQL' : `PGlite (${config.db.dataDir})`,
       kv: config.kv.kind === 'redis' ? 'Redis' : 'memory',
       nlu: config.llm ? `rules + LLM (${config.llm.model})` : 'rules',
-      channel: [config.wecom ? 'WeCom' : null, config.sandbox ? 'sandbox' : null].filter(Boolean).join(' + '),
+      channel: [config.wecom ? 'WeCom' : null, config.mp ? 'mini-program' : null, config.sandbox ? 'sandbox' : null]
+        .filter(Boolean)
+        .join(' + '),
       adminApi: config.server.adminToken ? 'on' : 'off (set ADMIN_TOKEN to enable /api)',
     },
     'starting gongsheng',

@@ -135,16 +135,17 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
 }
 
 export async function migrateToLatest(db: Kysely<Database>): Promise<string[]> {
-  // Numbers are handed out per branch: one merged after a higher one (0013 after 0014) must still apply.
+  // Migrations are independent of each other; numbers were reserved per branch, so one with a lower number can
+  // land after a higher one ran: it still runs (Kysely refuses that by default).
   const migrator = new Migrator({ db, provider: migrationProvider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
-/** For /readyz: the database answers and every migration is applied (not only the highest: they may land late). */
+/** For /readyz: the database answers and every migration is applied (not only the highest-numbered one). */
 export async function migrationsCurrent(db: Kysely<Database>): Promise<boolean> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
   const applied = new Set(rows.map((r) => r.name));
-  return migrationNames.every((n) => applied.has(n));
+  return migrationNames.every((name) => applied.has(name));
 }

@@ -535,6 +535,13 @@ export interface KfSessionsTable {
   sent_since_inbound: ColumnType<number, number | undefined, number>;
 }
 
+export interface MpSessionsTable {
+  openid: string;
+  quota_left: number;
+  window_until: Timestamp;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 export interface Database {
   regions: RegionsTable;
   managers: ManagersTable;
@@ -570,6 +577,7 @@ export interface Database {
   nlu_misses: NluMissesTable;
   kf_cursors: KfCursorsTable;
   kf_sessions: KfSessionsTable;
+  mp_sessions: MpSessionsTable;
   import_runs: ImportRunsTable;
   store_sales: StoreSalesTable;
   dealer_stock_snapshots: DealerStockSnapshotsTable;

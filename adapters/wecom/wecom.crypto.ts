@@ -36,10 +36,28 @@ const HEADER_LEN = RANDOM_LEN + 4;
 const BASE64_RE = /^[A-Za-z0-9+/]*={0,2}$/;
 const AES_KEY_RE = /^[A-Za-z0-9+/]{43}$/;
 
+/** sha1 hex of the strings sorted and joined (WeChat's signature scheme: 3 strings plain, 4 with `Encrypt`). */
+export function sortedSha1(...parts: string[]): string {
+  return createHash('sha1')
+    .update([...parts].sort().join(''))
+    .digest('hex');
+}
+
 /** sha1 hex of the four strings sorted and joined. */
 export function signature(token: string, timestamp: string, nonce: string, encrypt: string): string {
-  const parts = [token, timestamp, nonce, encrypt].sort();
-  return createHash('sha1').update(parts.join('')).digest('hex');
+  return sortedSha1(token, timestamp, nonce, encrypt);
+}
+
+/** Constant-time comparison of a hex signature with the expected one; false on any length mismatch. */
+export function signatureMatches(expectedHex: string, given: string): boolean {
+  const expected = Buffer.from(expectedHex, 'latin1');
+  const got = Buffer.from(given, 'latin1');
+  if (got.length !== expected.length) {
+    // Still spend the comparison so a wrong length is not measurably faster.
+    timingSafeEqual(expected, expected);
+    return false;
+  }
+  return timingSafeEqual(expected, got);
 }
 
 /** Constant-time check of `msgSignature`; false on any length mismatch. */
@@ -50,14 +68,7 @@ export function verifySignature(
   encrypt: string,
   msgSignature: string,
 ): boolean {
-  const expected = Buffer.from(signature(token, timestamp, nonce, encrypt), 'latin1');
-  const given = Buffer.from(msgSignature, 'latin1');
-  if (given.length !== expected.length) {
-    // Still spend the comparison so a wrong length is not measurably faster.
-    timingSafeEqual(expected, expected);
-    return false;
-  }
-  return timingSafeEqual(expected, given);
+  return signatureMatches(signature(token, timestamp, nonce, encrypt), msgSignature);
 }
 
 /** Holds the decoded key so per-message work is only the AES itself. */

@@ -187,9 +187,29 @@ describe('parseMessage', () => {
     expect(ev).toMatchObject({ kind: 'event', Event: 'LOCATION', fields: { Latitude: '1.5' } });
     expect(dedupeKeyOf(ev)).toBe('evt:u1:9:LOCATION');
 
-    const voice = msg(toXml({ FromUserName: 'u1', CreateTime: '9', MsgType: 'voice', MediaId: 'v', MsgId: '42' }));
-    expect(voice).toMatchObject({ kind: 'other', MsgType: 'voice', MsgId: '42' });
-    expect(dedupeKeyOf(voice)).toBe('msg:42');
+    const video = msg(toXml({ FromUserName: 'u1', CreateTime: '9', MsgType: 'video', MediaId: 'v', MsgId: '42' }));
+    expect(video).toMatchObject({ kind: 'other', MsgType: 'video', MsgId: '42' });
+    expect(dedupeKeyOf(video)).toBe('msg:42');
+  });
+
+  it("reads voice with and without WeCom's recognised text", () => {
+    const plain = msg(
+      toXml({ FromUserName: 'u1', CreateTime: '9', MsgType: 'voice', MediaId: 'v', Format: 'amr', MsgId: '43' }),
+    );
+    expect(plain).toMatchObject({ kind: 'voice', MediaId: 'v', Format: 'amr', MsgId: '43' });
+    expect(plain).not.toHaveProperty('Recognition');
+    expect(dedupeKeyOf(plain)).toBe('msg:43');
+    const heard = msg(
+      toXml({
+        FromUserName: 'u1',
+        CreateTime: '9',
+        MsgType: 'voice',
+        MediaId: 'v',
+        MsgId: '44',
+        Recognition: 'N60要20套',
+      }),
+    );
+    expect(heard).toMatchObject({ kind: 'voice', Recognition: 'N60要20套' });
   });
 
   it('drops a repeated top-level element rather than choosing one value', () => {

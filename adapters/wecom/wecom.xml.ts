@@ -199,6 +199,14 @@ class Reader {
 }
 
 /** Reads `<xml>…</xml>` into its top-level string leaves, in one pass. */
+/**
+ * The top-level string leaves of a `<xml>` document (the same strict reader as the WeCom messages): for other
+ * WeChat callbacks in XML (the mini-program's). `allowed` limits the element names.
+ */
+export function parseXmlFields(body: string, allowed?: ReadonlySet<string>): Scan {
+  return parseRoot(body, allowed);
+}
+
 function parseRoot(body: string, allowed?: ReadonlySet<string>): Scan {
   if (typeof body !== 'string' || body.length === 0) return { ok: false, reason: 'empty body' };
   if (body.length > MAX_BODY_CHARS) return { ok: false, reason: 'body too large' };
@@ -266,6 +274,15 @@ export interface ImageMessage extends MessageBase {
   MsgId: string;
 }
 
+/** A voice message; `Recognition` is the recognised text when speech recognition is on (absent or empty else). */
+export interface VoiceMessage extends MessageBase {
+  kind: 'voice';
+  MediaId: string;
+  Format: string;
+  MsgId: string;
+  Recognition?: string;
+}
+
 export interface EnterAgentEvent extends MessageBase {
   kind: 'enter_agent';
   Event: 'enter_agent';
@@ -312,6 +329,7 @@ export interface OtherMessage extends MessageBase {
 export type WecomMessage =
   | TextMessage
   | ImageMessage
+  | VoiceMessage
   | EnterAgentEvent
   | TemplateCardEvent
   | KfMsgOrEvent
@@ -382,6 +400,17 @@ export function parseMessage(plaintextXml: string): MessageResult {
     if (bad) return bad;
     return ok({ ...base, kind: 'image', PicUrl: f['PicUrl'] ?? '', MediaId: f['MediaId']!, MsgId: f['MsgId']! });
   }
+  if (MsgType === 'voice' && f['MsgId']) {
+    const voice: VoiceMessage = {
+      ...base,
+      kind: 'voice',
+      MediaId: f['MediaId'] ?? '',
+      Format: f['Format'] ?? '',
+      MsgId: f['MsgId'],
+    };
+    if (f['Recognition']) voice.Recognition = f['Recognition'];
+    return ok(voice);
+  }
   if (MsgType === 'event') {
     const Event = f['Event'];
     if (!Event) return { ok: false, reason: 'missing Event' };
@@ -440,6 +469,7 @@ export function dedupeKeyOf(msg: WecomMessage): string {
   switch (msg.kind) {
     case 'text':
     case 'image':
+    case 'voice':
       return `msg:${msg.MsgId}`;
     case 'change_external_contact':
       return `ext:${msg.ChangeType}:${msg.UserID}:${msg.ExternalUserID}:${msg.CreateTime}`;

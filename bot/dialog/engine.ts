@@ -434,5 +434,7 @@ const round = (p: number) => Math.round(p * 1000) / 1000;
 function nonText(msgType: string): StepReply[] {
   if (msgType === 'event') return [];
   if (msgType === 'image') return [{ body: commonReplies.imageReceived }];
+  if (msgType === 'voice') return [{ body: commonReplies.voiceUnreadable }];
+  if (msgType === 'file') return [{ body: commonReplies.fileReceived }];
   return [{ body: commonReplies.unsupportedType }];
 }

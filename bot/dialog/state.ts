@@ -27,10 +27,19 @@ export interface ConversationState {
   misses?: number;
   /** handoff_offer: the last message not understood, passed on to the account manager on "好". */
   offer?: { text: string };
+  /** A picture sent with no need to attach it to: the next message, if it raises a need, carries it. */
+  image?: PendingImage;
+}
+
+/** A picture waiting for the message that says what it is about. */
+export interface PendingImage {
+  ref: string;
+  mediaId?: string;
+  url?: string;
 }
 
 /** The fields the dialogue owns; a turn that does not set them again forgets them. */
-export const DIALOG_FIELDS = ['clarify', 'misses', 'offer'] as const;
+export const DIALOG_FIELDS = ['clarify', 'misses', 'offer', 'image'] as const;
 
 export const STATE_TTL_MS = 30 * 60_000;
 

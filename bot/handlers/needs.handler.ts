@@ -16,6 +16,7 @@ import {
   type TurnResult,
 } from '../dialog/turn.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
+import { loadState, type PendingImage, saveState } from '../dialog/state.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 
@@ -83,7 +84,15 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
       text,
       now: ctx.now,
     });
-    return reply(needReplies.submitted(need));
+    // The picture sent just before ("这张图是关于什么的？") belongs to this need.
+    const image = ctx.state.image;
+    if (!image) return reply(needReplies.submitted(need));
+    await ctx.services.needs.attachImage({
+      dealerCode: ctx.identity.dealerCode,
+      attachment: { kind: 'image', ...image },
+      now: ctx.now,
+    });
+    return reply(needReplies.submittedWithImage(need));
   } catch (e) {
     return failure(e);
   }
@@ -251,7 +260,8 @@ export const needsHandlers: HandlerRegistry = {
 
 /**
  * An image from a dealer within 30 minutes of submitting is attached to their latest open need (called by the
- * dialog engine for non-text messages). Null when it does not apply, so the engine answers as before.
+ * dialog engine for non-text messages). Without such a need the dealer is asked what it is about, and the image
+ * waits one message in the conversation state: a need raised next carries it. Null for anyone else.
  */
 export const attachImageToNeed: MediaHandler = async ({ services, identity, message, now }) => {
   if (message.msgType !== 'image' || identity.kind !== 'dealer') return null;
@@ -260,15 +270,18 @@ export const attachImageToNeed: MediaHandler = async ({ services, identity, mess
     keys.map((k) => p[k]).find((v): v is string => typeof v === 'string' && v.length > 0);
   const mediaId = str('MediaId', 'media_id', 'mediaId');
   const url = str('PicUrl', 'pic_url', 'url');
+  const image: PendingImage = {
+    ref: `inbound:${message.id}`,
+    ...(mediaId ? { mediaId } : {}),
+    ...(url ? { url } : {}),
+  };
   const need = await services.needs.attachImage({
     dealerCode: identity.dealerCode,
-    attachment: {
-      kind: 'image',
-      ref: `inbound:${message.id}`,
-      ...(mediaId ? { mediaId } : {}),
-      ...(url ? { url } : {}),
-    },
+    attachment: { kind: 'image', ...image },
     now,
   });
-  return need ? [{ body: needReplies.imageAttached(need) }] : null;
+  if (need) return [{ body: needReplies.imageAttached(need) }];
+  const state = await loadState(services.conversation, message.sender, now);
+  await saveState(services.conversation, message.sender, { ...state, image }, now);
+  return [{ body: needReplies.imageAsk }];
 };

@@ -9,8 +9,9 @@ import type { PipelineTexts } from '../replies/pipeline.replies.js';
 import {
   DeferDelivery,
   sandboxTransport,
+  sendInMpWindow,
   takeKfSlot,
-  takeRateSlot,
+  sendWithinRate,
   type Transport,
   UnreachableRecipient,
 } from './transports.js';
@@ -20,6 +21,8 @@ export interface DispatcherOptions {
   /** null: no WeCom configured, every route delivers into the sandbox (the routing decisions still apply). */
   transports: { wecom_app: Transport; wecom_appchat: Transport; wecom_webhook: Transport } | null;
   kf: ((row: OutboxMessage, openKfid: string) => Promise<void>) | null;
+  /** Mini-program replies (null: not configured; rows still respect the window, then land in the sandbox). */
+  mp?: ((row: OutboxMessage) => Promise<void>) | null;
   /** The notice a manager gets for a dealer out of reach (bot/replies). */
   texts: Pick<PipelineTexts, 'unreachable' | 'undelivered'>;
   maxAttempts: number;
@@ -170,11 +173,12 @@ export class OutboxDispatcher {
             throw e;
           }
         }
+      } else if (row.route === 'mp') {
+        await sendInMpWindow(this.stores.mp, row, now, this.opts.mp ?? null);
       } else if (row.route === 'sandbox' || !this.opts.transports) {
         await sandboxTransport.send(row);
       } else {
-        await takeRateSlot(this.opts.kv, row.route, row.address, now);
-        await this.opts.transports[row.route].send(row);
+        await sendWithinRate(this.opts.kv, this.opts.transports[row.route], row, now);
       }
     } catch (e) {
       const error = e as Error;

@@ -14,7 +14,9 @@ export type PipelineCounter =
   /** Recording "sent" failed for good: the row is sent again after its lease (a possible duplicate). */
   | 'outbox_sent_unrecorded'
   /** A WeCom callback refused before storing (bad signature, timestamp, body …). */
-  | 'wecom_callback_rejected';
+  | 'wecom_callback_rejected'
+  /** A mini-program callback refused before storing. */
+  | 'mp_callback_rejected';
 
 const counts = new Map<PipelineCounter, number>();
 

@@ -6,8 +6,22 @@ import { renderForRoute } from './render.js';
 
 const DUE_NOW = new Date(0);
 
-/** WeCom's limit for one text or markdown message. */
+/** WeCom's limit for one text or markdown message (and WeChat's for KF and mini-program text). */
 export const MAX_MESSAGE_BYTES = 2048;
+/** A group robot's markdown may be twice as long (its text stays at 2,048). */
+const MAX_ROBOT_MARKDOWN_BYTES = 4096;
+
+/** The largest body one message may carry on `route` in `format`. */
+export function maxBytesFor(route: OutboxRoute, format: MessageFormat | undefined): number {
+  return route === 'wecom_webhook' && format === 'markdown' ? MAX_ROBOT_MARKDOWN_BYTES : MAX_MESSAGE_BYTES;
+}
+
+const labelBytes = (count: number) => Buffer.byteLength(`${partLabel(count - 1, count)}\n`, 'utf8');
+
+/** The part label a split message starts with, so the reader knows there is more and in which order. */
+export function partLabel(index: number, count: number): string {
+  return `（${index + 1}/${count}）`;
+}
 
 export interface OutgoingMessage {
   recipient: string;
@@ -19,12 +33,21 @@ export interface OutgoingMessage {
   dedupeKey: string;
   inReplyTo?: number | null;
   notBefore?: Date;
+  /** A group robot message mentions this WeCom member (the manager who owns the alert): `<@userid>`. */
+  mention?: string;
 }
 
-/** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
+/**
+ * A body over its route's limit becomes several messages split on line boundaries, each numbered "（1/3）" on its
+ * first line: `<key>`, `<key>#2`, `<key>#3` …
+ */
 function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
-  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
-  const { body, format } = renderForRoute(original.route, original.body, original.format);
+  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured. A robot's
+  // mention is markdown (`<@userid>` on the last line): the message becomes markdown for it.
+  const mention = original.route === 'wecom_webhook' && original.mention ? `\n<@${original.mention}>` : '';
+  const rendered = renderForRoute(original.route, original.body, mention ? 'markdown' : original.format);
+  const body = rendered.body + mention;
+  const format = rendered.format;
   const m: NewOutboxMessage = {
     dedupeKey: original.dedupeKey,
     recipient: original.recipient,
@@ -37,10 +60,14 @@ function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
     // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
     notBefore: original.notBefore ?? DUE_NOW,
   };
-  if (Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
-  return splitByBytes(body, MAX_MESSAGE_BYTES).map((part, i) => ({
+  const limit = maxBytesFor(m.route, format);
+  if (Buffer.byteLength(body, 'utf8') <= limit) return [m];
+  // Room for the label on every part; a body of 100+ parts needs wider labels, so it is split again.
+  let parts = splitByBytes(body, limit - labelBytes(99));
+  if (parts.length > 99) parts = splitByBytes(body, limit - labelBytes(parts.length * 2));
+  return parts.map((part, i) => ({
     ...m,
-    body: part,
+    body: `${partLabel(i, parts.length)}\n${part}`,
     dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
   }));
 }
@@ -53,6 +80,13 @@ export function enqueue(outbox: OutboxStore, messages: OutgoingMessage[]): Promi
 export interface Route {
   route: OutboxRoute;
   address: string;
+  /** On a group robot route: the manager to mention. */
+  mention?: string;
+}
+
+/** The reply route of a dealer's chat account. */
+function routeOfChannel(channel: string): OutboxRoute {
+  return channel === 'wecom' ? 'wecom_app' : channel === 'miniprogram' ? 'mp' : 'kf';
 }
 
 /**
@@ -67,7 +101,7 @@ export async function routeDealers(
   // Contacts come WeCom first: the first one per dealer is its best route.
   for (const c of await directory.dealerContacts(dealerCodes)) {
     if (!routes.has(c.dealerCode)) {
-      routes.set(c.dealerCode, { route: c.channel === 'wecom' ? 'wecom_app' : 'kf', address: c.externalId });
+      routes.set(c.dealerCode, { route: routeOfChannel(c.channel), address: c.externalId });
     }
   }
   for (const code of dealerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });
@@ -82,8 +116,11 @@ export async function routeManagers(
 ): Promise<Map<string, Route>> {
   const routes = new Map<string, Route>();
   for (const m of await directory.managerContacts(managerCodes)) {
-    if (chat && m.webhookKey) routes.set(m.code, { route: 'wecom_webhook', address: m.webhookKey });
-    else if (chat && m.alertChatId) routes.set(m.code, { route: 'wecom_appchat', address: m.alertChatId });
+    if (chat && m.webhookKey) {
+      // The robot speaks in a group: the alert names its owner, so it reaches them among the others.
+      const mention = m.wecomUserId ? { mention: m.wecomUserId } : {};
+      routes.set(m.code, { route: 'wecom_webhook', address: m.webhookKey, ...mention });
+    } else if (chat && m.alertChatId) routes.set(m.code, { route: 'wecom_appchat', address: m.alertChatId });
     else if (m.wecomUserId) routes.set(m.code, { route: 'wecom_app', address: m.wecomUserId });
   }
   for (const code of managerCodes) if (!routes.has(code)) routes.set(code, { route: 'sandbox', address: code });

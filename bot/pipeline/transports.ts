@@ -1,6 +1,7 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
-import type { WecomClient } from '../../adapters/wecom/wecom.client.js';
-import type { KfStateStore } from '../../core/messaging/ports.js';
+import { type MpClient, MpApiError } from '../../adapters/miniprogram/mp.client.js';
+import { WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
+import type { KfStateStore, MpSessionStore } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
 /** A send that should not happen now: try again at `retryAt` (rate limit) without counting an attempt. */
@@ -45,6 +46,27 @@ const LIMITS: Partial<Record<OutboxRoute, { perMinute: number; perHour?: number 
   wecom_webhook: { perMinute: 20 },
 };
 
+/** A group robot over its 20 a minute (130101) or the API's frequency limit (45009): wait for the next minute. */
+const ROBOT_RATE_ERRCODES = new Set([130101, 45009]);
+
+/**
+ * Sends on a rate-limited route: takes a slot of the recipient's budget first (shared through the KV store, so
+ * every instance counts against one budget), and turns WeCom's own rate refusal on a robot into a wait for the next
+ * minute — not a failed attempt.
+ */
+export async function sendWithinRate(kv: KeyValueStore, transport: Transport, row: OutboxMessage, now: Date) {
+  await takeRateSlot(kv, row.route, row.address, now);
+  try {
+    await transport.send(row);
+  } catch (e) {
+    if (row.route === 'wecom_webhook' && e instanceof WecomApiError && ROBOT_RATE_ERRCODES.has(e.errcode)) {
+      const minute = Math.floor(now.getTime() / 60_000);
+      throw new DeferDelivery(new Date((minute + 1) * 60_000), `robot rate limited (errcode ${e.errcode})`);
+    }
+    throw e;
+  }
+}
+
 const KF_WINDOW_MS = 48 * 3600_000;
 const KF_MAX_PER_INBOUND = 5;
 
@@ -72,12 +94,54 @@ export async function takeKfSlot(kf: KfStateStore, externalUserId: string, now: 
   return openKfid;
 }
 
+/** The mini-program's reply windows (WeChat's own rule; see MpSessionStore). */
+export const MP_WINDOWS = {
+  message: { quota: 5, ms: 48 * 3600_000 },
+  enter: { quota: 2, ms: 60_000 },
+} as const;
+
+/** Opens (or widens) a user's reply window for their action at `at`. */
+export function openMpWindow(mp: MpSessionStore, openid: string, action: keyof typeof MP_WINDOWS, at: Date) {
+  const w = MP_WINDOWS[action];
+  return mp.open(openid, at, w.quota, new Date(at.getTime() + w.ms));
+}
+
+/**
+ * Sends one mini-program reply inside the user's window: a reply the window no longer allows — by our count or by
+ * WeChat's (45015 / 45047) — hands the dealer to their manager; a failed call gives its reply back.
+ */
+export async function sendInMpWindow(
+  mp: MpSessionStore,
+  row: OutboxMessage,
+  now: Date,
+  send: ((row: OutboxMessage) => Promise<void>) | null,
+): Promise<void> {
+  if (!(await mp.takeSlot(row.address, now))) {
+    throw new UnreachableRecipient('mini-program reply window closed (48 h / 5 replies, or 1 min / 2 on entering)');
+  }
+  if (!send) return;
+  try {
+    await send(row);
+  } catch (e) {
+    if (e instanceof MpApiError && e.outOfWindow) {
+      await mp.close(row.address);
+      throw new UnreachableRecipient(`mini-program reply refused by WeChat (errcode ${e.errcode})`);
+    }
+    await mp.releaseSlot(row.address);
+    throw e;
+  }
+}
+
+export function mpSend(client: MpClient) {
+  return (row: OutboxMessage) => client.sendText(row.address, row.body);
+}
+
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
 export const sandboxTransport: Transport = { send: async () => {} };
 
 export function wecomTransports(
   client: WecomClient,
-): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf'>, Transport> {
+): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf' | 'mp'>, Transport> {
   const content = (row: OutboxMessage) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
   return {
     wecom_app: {

@@ -62,6 +62,8 @@ function replyRoute(identity: Identity): Route {
       return { route: 'wecom_app', address: identity.externalId };
     case 'kf':
       return { route: 'kf', address: identity.externalId };
+    case 'miniprogram':
+      return { route: 'mp', address: identity.externalId };
     default:
       return { route: 'sandbox', address: identity.externalId };
   }

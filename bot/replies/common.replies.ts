@@ -46,6 +46,8 @@ export const commonReplies = {
       ? '没看懂这条指令。可以发“认领 N1024”“N1024 已解决 …”“查 D0012”，或发“帮助”。'
       : '抱歉，我没太明白。您可以说“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”，或发“转人工”联系客户经理。',
   imageReceived: '图片已收到。如果是售后或陈列问题，请再用一句话描述情况，我会一并提交给客户经理。',
+  voiceUnreadable: '语音我暂时听不了，麻烦打字告诉我，比如「N60 要30套」或「门把手松了，要售后」。',
+  fileReceived: '文件已收到，但我读不了文件内容。请把要办的事用文字告诉我；数据文件请交给总部在后台导入。',
   unsupportedType: '目前只能处理文字消息，请用文字描述您的需求。',
   handoff: (managerName: string) => `已通知您的客户经理${managerName}，会尽快联系您。`,
   handoffAlert: (dealer: string, code: string, text: string) =>

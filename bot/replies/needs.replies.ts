@@ -151,6 +151,10 @@ export const needReplies = {
   statusOne: (n: Need) =>
     `${needCode(n.id)}【${cat(n.category)}】${clip(n.text, 60)}\n提交于 ${shTime(n.createdAt)}，${needStage(n)}`,
   imageAttached: (n: Need) => `图片已附到需求 ${needCode(n.id)}，客户经理处理时可以看到。`,
+  imageAsk:
+    '收到图片。这张图是关于什么的？回一句说明（比如「门把手松了」「展厅样品破损」），我提交给客户经理，并附上这张图。',
+  submittedWithImage: (need: Need) =>
+    `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}，刚才的图片已附上。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。`,
   rated: (n: Need, rating: number) => `谢谢您的评价（${rating} 分），需求 ${needCode(n.id)} 已完成。`,
   reopened: (n: Need, rating: number) =>
     `抱歉这次没让您满意（${rating} 分）。需求 ${needCode(n.id)} 已重新打开，并已通知区域经理督办，${shTime(n.resolutionDue)} 前给您新的答复。`,

@@ -90,6 +90,21 @@ export interface KfStateStore {
   releaseSlot(externalUserId: string): Promise<void>;
 }
 
+/**
+ * The mini-program's reply windows: a user's message allows 5 replies within 48 h, entering the session 2 within a
+ * minute; a new action raises the quota and the deadline to the larger of the old and the new (they do not add up).
+ */
+export interface MpSessionStore {
+  /** Records the user's action at `at`: `quota` replies allowed until `until`. */
+  open(openid: string, at: Date, quota: number, until: Date): Promise<void>;
+  /** Takes one reply of an open window atomically; false when it is closed or used up. */
+  takeSlot(openid: string, now: Date): Promise<boolean>;
+  /** Gives back a reply that did not happen. */
+  releaseSlot(openid: string): Promise<void>;
+  /** Closes the window (WeChat said it is closed: 45015 / 45047). */
+  close(openid: string): Promise<void>;
+}
+
 export interface FollowupStore {
   /** Adds an item; one per outbox row when `outboxId` is given. */
   add(item: NewFollowup): Promise<void>;
@@ -109,6 +124,7 @@ export interface PipelineStores {
   identities: IdentityDirectory;
   recipients: RecipientDirectory;
   kf: KfStateStore;
+  mp: MpSessionStore;
   followups: FollowupStore;
 }
 

@@ -2,8 +2,8 @@ import type { Tier } from '../catalog/pricing.js';
 
 /** What the message pipeline stores and sends: inbound messages, outbox rows, identities, follow-ups. */
 
-export type Channel = 'wecom' | 'kf' | 'sandbox';
-export type OutboxRoute = 'wecom_app' | 'wecom_appchat' | 'wecom_webhook' | 'kf' | 'sandbox' | 'followup';
+export type Channel = 'wecom' | 'kf' | 'miniprogram' | 'sandbox';
+export type OutboxRoute = 'wecom_app' | 'wecom_appchat' | 'wecom_webhook' | 'kf' | 'mp' | 'sandbox' | 'followup';
 export type MessageFormat = 'text' | 'markdown';
 export type InboundStatus = 'pending' | 'processing' | 'done' | 'parked';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'followup';

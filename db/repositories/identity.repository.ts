@@ -55,16 +55,19 @@ export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDire
     return { kind: 'unbound', channel, externalId };
   }
 
-  /** WeCom and KF accounts, per dealer WeCom first (then by external id): the first is the best route. */
+  /**
+   * WeCom, mini-program and KF accounts, per dealer WeCom first (then by external id): the first is the best route
+   * (the mini-program and KF only reach a dealer inside the window their last message opened).
+   */
   async dealerContacts(dealerCodes: readonly string[]): Promise<DealerContact[]> {
     if (dealerCodes.length === 0) return [];
     const rows = await this.db
       .selectFrom('channel_identities')
       .select(['dealer_code', 'channel', 'external_id'])
       .where('dealer_code', 'in', [...dealerCodes])
-      .where('channel', 'in', ['wecom', 'kf'])
+      .where('channel', 'in', ['wecom', 'miniprogram', 'kf'])
       .orderBy('dealer_code')
-      .orderBy('channel', 'desc') // 'wecom' before 'kf'
+      .orderBy('channel', 'desc') // 'wecom', then 'miniprogram', then 'kf'
       .orderBy('external_id')
       .execute();
     return rows.flatMap((r) =>

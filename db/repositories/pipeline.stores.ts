@@ -5,6 +5,7 @@ import { KyselyFollowupStore } from './followups.repository.js';
 import { KyselyIdentityDirectory } from './identity.repository.js';
 import { KyselyInboundStore } from './inbound.repository.js';
 import { KyselyKfStateStore } from './kf.repository.js';
+import { KyselyMpSessionStore } from './mp-session.repository.js';
 import { KyselyOutboxStore } from './outbox.repository.js';
 import { kyselyUnitOfWork } from './unit-of-work.js';
 
@@ -17,6 +18,7 @@ export function pipelineStores(db: Kysely<Database>): PipelineStores {
     identities: directory,
     recipients: directory,
     kf: new KyselyKfStateStore(db),
+    mp: new KyselyMpSessionStore(db),
     followups: new KyselyFollowupStore(db),
   };
 }

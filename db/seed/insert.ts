@@ -84,6 +84,7 @@ export const DATA_TABLES = [
   'store_sales',
   'dealer_stock_snapshots',
   'kf_sessions',
+  'mp_sessions',
   'kf_cursors',
   'conversation_state',
   'nlu_misses',

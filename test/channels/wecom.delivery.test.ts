@@ -376,7 +376,7 @@ describe('dispatcher against the fake WeCom server', () => {
     expect((await statusOf('busy:')).every((r) => r.status === 'sent')).toBe(true);
   });
 
-  it('splits text over 2,048 bytes on line boundaries into <key>, <key>#2 … and sends each part once', async () => {
+  it('splits text over 2,048 bytes on line boundaries into <key>, <key>#2 …, numbered, and sends each part once', async () => {
     setup();
     const lines = Array.from({ length: 120 }, (_, i) => `第${i + 1}行：N60 系列门窗 30 套，单价 ¥1,280.00`);
     const body = lines.join('\n');
@@ -396,11 +396,13 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(parts.length).toBe(inserted);
     expect(parts.length).toBeGreaterThanOrEqual(3);
     expect(parts.map((p) => p.dedupe_key)).toEqual(parts.map((_, i) => (i === 0 ? 'long:1' : `long:1#${i + 1}`)));
-    for (const p of parts) {
+    const label = /^（(\d+)\/(\d+)）\n/;
+    parts.forEach((p, i) => {
       expect(Buffer.byteLength(p.body)).toBeLessThanOrEqual(2048);
-      expect(p.body.startsWith('第')).toBe(true); // cut between lines, not inside one
-    }
-    expect(parts.map((p) => p.body).join('\n')).toBe(body);
+      expect(p.body.match(label)?.slice(1)).toEqual([String(i + 1), String(parts.length)]);
+      expect(p.body.replace(label, '').startsWith('第')).toBe(true); // cut between lines, not inside one
+    });
+    expect(parts.map((p) => p.body.replace(label, '')).join('\n')).toBe(body);
 
     await dispatcher.runOnce();
     // WeCom app messages go out as markdown (bot/replies/render.ts); either way each part is sent as stored.

@@ -117,11 +117,19 @@ export interface WecomTestApp {
 }
 
 /** The whole app with WeCom configured against `apiBase` (the fake server), on a fresh test database. */
-export async function startWecomApp(
+export function startWecomApp(
   apiBase: string,
   opts: { startPipeline?: boolean; seeded?: boolean; env?: Record<string, string> } = {},
 ): Promise<WecomTestApp> {
-  const config = loadConfig({ ...wecomEnv(apiBase), ...opts.env });
+  return startConfiguredApp({ ...wecomEnv(apiBase), ...opts.env }, opts);
+}
+
+/** The whole app on `env` (its channels pointed at local fakes), on a fresh test database. */
+export async function startConfiguredApp(
+  env: Record<string, string>,
+  opts: { startPipeline?: boolean; seeded?: boolean } = {},
+): Promise<WecomTestApp> {
+  const config = loadConfig(env);
   const database = await openTestDatabase({ seeded: opts.seeded ?? false });
   const kv = new MemoryKeyValueStore();
   const app = await composeApp(config, {

@@ -3,7 +3,7 @@
  * 200 (empty body) only after its row is committed; a failing store answers 503 so WeCom retries. Nothing else
  * happens in the request: the worker, the dispatcher and the KF puller pick the work up afterwards.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { type CallbackOpener, openCallback } from '../../../adapters/wecom/wecom.callback.js';
 import { WecomCipher } from '../../../adapters/wecom/wecom.crypto.js';
 import { dedupeKeyOf, parseMessage, type WecomMessage } from '../../../adapters/wecom/wecom.xml.js';
@@ -11,20 +11,20 @@ import type { PipelineStores, UnitOfWork } from '../../../core/messaging/ports.j
 import type { StoredInbound } from '../../../core/messaging/types.js';
 import type { AppConfig } from '../../config.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
-import { pipelineMetrics } from '../../pipeline/metrics.js';
+import {
+  CALLBACK_BODY_LIMIT,
+  DTD_RE,
+  plain,
+  RejectionLog,
+  rawCallbackBodies,
+  STORE_TIMEOUT_MS,
+  withTimeout,
+} from '../callback.http.js';
 import { type InboundInput, storeInbound } from '../inbound.store.js';
 import { InboundBatcher } from './inbound.batcher.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
-/** Real callbacks are a few KiB; anything near this is not from WeCom. */
-export const CALLBACK_BODY_LIMIT = 64 * 1024;
-/** The whole body must arrive within this time (WeCom itself gives up after 5 s). */
-const BODY_TIMEOUT_MS = 3_000;
-/** A store slower than this answers 503: WeCom retries, and the unique key absorbs a late commit. */
-const STORE_TIMEOUT_MS = 3_000;
-const DTD_RE = /<!(?:DOCTYPE|ENTITY)/i;
-/** Rejected callbacks write at most one log line per this window (each counted in pipelineMetrics). */
-const REJECTION_LOG_WINDOW_MS = 10_000;
+export { CALLBACK_BODY_LIMIT };
 
 export interface KfPullTrigger {
   trigger(openKfid: string, token?: string): void;
@@ -39,24 +39,6 @@ export interface WecomRoutesDeps {
   /** Epoch ms, for the timestamp window (tests). */
   nowMs?: () => number;
 }
-
-class HttpError extends Error {
-  constructor(
-    readonly statusCode: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-const STATUS_TEXT: Record<number, string> = {
-  400: 'bad request',
-  401: 'unauthorized',
-  408: 'request timeout',
-  413: 'payload too large',
-  415: 'unsupported media type',
-  503: 'service unavailable',
-};
 
 /** The inbound row for a decrypted callback: only the fields the pipeline uses, never the raw XML. */
 export function inboundOf(msg: WecomMessage): InboundInput {
@@ -80,6 +62,23 @@ export function inboundOf(msg: WecomMessage): InboundInput {
         content: null,
         payload: { msgId: msg.MsgId, mediaId: msg.MediaId, picUrl: msg.PicUrl, ...agent, ...sentAt },
       };
+    case 'voice':
+      // WeCom's recognised text reads as the dealer's words; without it the dealer is asked to type.
+      return msg.Recognition
+        ? {
+            ...base,
+            externalId: msg.FromUserName,
+            msgType: 'text',
+            content: msg.Recognition,
+            payload: { msgId: msg.MsgId, voice: true, mediaId: msg.MediaId, ...agent, ...sentAt },
+          }
+        : {
+            ...base,
+            externalId: msg.FromUserName,
+            msgType: 'voice',
+            content: null,
+            payload: { msgId: msg.MsgId, mediaId: msg.MediaId, format: msg.Format, ...agent, ...sentAt },
+          };
     case 'kf_msg_or_event':
       // No sender on KF callbacks: queue them per KF account. The sync Token is not kept (it is short-lived).
       return {
@@ -149,84 +148,6 @@ export function inboundOf(msg: WecomMessage): InboundInput {
   }
 }
 
-/** Reads the raw body as a string with a byte limit and a deadline (fastify has no per-route request timeout). */
-function readRawBody(
-  req: FastifyRequest,
-  payload: NodeJS.ReadableStream,
-  done: (err: Error | null, body?: string) => void,
-) {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > CALLBACK_BODY_LIMIT) {
-    done(new HttpError(413, 'body too large'));
-    return;
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let finished = false;
-  const finish = (err: Error | null, body?: string) => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(timer);
-    payload.removeListener('data', onData);
-    payload.removeListener('end', onEnd);
-    payload.removeListener('error', onError);
-    done(err, body);
-  };
-  const onData = (chunk: Buffer) => {
-    size += chunk.length;
-    if (size > CALLBACK_BODY_LIMIT) {
-      finish(new HttpError(413, 'body too large'));
-      // Stop reading; the connection is closed once the 413 has been written.
-      payload.resume();
-      return;
-    }
-    chunks.push(chunk);
-  };
-  // A callback body nearly always arrives in one chunk: decode it without copying.
-  const onEnd = () => finish(null, (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8'));
-  const onError = () => finish(new HttpError(400, 'body read failed'));
-  const timer = setTimeout(() => finish(new HttpError(408, 'body not received in time')), BODY_TIMEOUT_MS);
-  payload.on('data', onData);
-  payload.on('end', onEnd);
-  payload.on('error', onError);
-}
-
-function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let t: NodeJS.Timeout;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => {
-      t = setTimeout(() => reject(new Error('store timed out')), ms);
-    }),
-  ]).finally(() => clearTimeout(t));
-}
-
-function plain(reply: FastifyReply, status: number, body = STATUS_TEXT[status] ?? '') {
-  return reply.code(status).type('text/plain; charset=utf-8').send(body);
-}
-
-/**
- * Log sampling for rejections: a flood of forged callbacks must not become a flood of log lines. The first line of
- * a window is written with the number left out since the previous one.
- */
-class RejectionLog {
-  private last = Number.NEGATIVE_INFINITY;
-  private left = 0;
-  constructor(private readonly now: () => number = Date.now) {}
-
-  write(req: FastifyRequest, status: number, reason: string, msg = 'wecom callback rejected'): void {
-    pipelineMetrics.increment('wecom_callback_rejected');
-    const t = this.now();
-    if (t - this.last < REJECTION_LOG_WINDOW_MS) {
-      this.left++;
-      return;
-    }
-    req.log.warn({ status, reason, notLoggedSincePrevious: this.left }, msg);
-    this.last = t;
-    this.left = 0;
-  }
-}
-
 /** Fastify plugin (encapsulated: its body parser and error handler apply to the callback routes only). */
 export function wecomRoutes(deps: WecomRoutesDeps) {
   const { pipeline, bus, config } = deps;
@@ -238,22 +159,14 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     now: deps.nowMs,
   });
   const batcher = new InboundBatcher(pipeline.root.inbound);
-  const rejections = new RejectionLog();
+  const rejections = new RejectionLog('wecom_callback_rejected');
   // Fastify's per-request lines (incoming / completed) are off on these routes: a forgery writes at most its
   // sampled rejection; a stored callback writes one line.
   const routeOptions = { logLevel: 'warn' as const };
 
   return async (app: FastifyInstance) => {
     // Every content type (text/xml, application/xml, none, anything) is read as a raw string.
-    app.removeAllContentTypeParsers();
-    app.addContentTypeParser('*', readRawBody);
-
-    app.setErrorHandler((err: Error & { statusCode?: number }, req, reply) => {
-      const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 503;
-      if (status >= 500) req.log.error({ err: { name: err.name } }, 'wecom callback failed');
-      else rejections.write(req, status, err.message);
-      return plain(reply, status);
-    });
+    rawCallbackBodies(app, rejections, 'wecom callback failed');
 
     app.get(CALLBACK_PATH, routeOptions, async (req, reply) => {
       const query = { ...(req.query as Record<string, unknown>) };

@@ -1,6 +1,7 @@
 /**
- * A real local HTTP server speaking the WeCom server API shapes, for testing the client, the dispatcher and the
- * channels end to end. It records every call and lets a test inject errcodes, HTTP failures, delays, token expiry
+ * A real local HTTP server speaking the WeCom server API shapes — and the mini-program's (`cgi-bin/token` with
+ * AppID/AppSecret, `cgi-bin/message/custom/send`), which share WeChat's conventions — for testing the clients, the
+ * dispatcher and the channels end to end. It records every call and lets a test inject errcodes, HTTP failures, delays, token expiry
  * and KF messages.
  */
 import { randomBytes } from 'node:crypto';
@@ -14,7 +15,9 @@ export type FakeWecomMethod =
   | 'webhook/send'
   | 'kf/sync_msg'
   | 'kf/send_msg'
-  | 'auth/getuserinfo';
+  | 'auth/getuserinfo'
+  | 'token'
+  | 'message/custom/send';
 
 export interface FakeWecomCall {
   /** The API method, e.g. `message/send`. */
@@ -58,6 +61,8 @@ export interface FakeWecomOptions {
   secrets?: string[];
   /** Default 7200. */
   expiresIn?: number;
+  /** Mini-program AppID → AppSecret accepted by `cgi-bin/token` (any other answers 40013 / 40125). */
+  mpApps?: Record<string, string>;
 }
 
 export interface FakeWecom {
@@ -170,12 +175,29 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       return send(200, { ...OK, access_token: token, expires_in: options.expiresIn ?? 7200 });
     }
 
+    if (method === 'token') {
+      if (query['grant_type'] !== 'client_credential') return fail(40002, 'invalid grant_type');
+      const secret = options.mpApps?.[query['appid'] ?? ''];
+      if (secret === undefined) return fail(40013, 'invalid appid');
+      if (query['secret'] !== secret) return fail(40125, 'invalid appsecret');
+      const token = `fake-mp-token-${++seq}-${randomBytes(6).toString('hex')}`;
+      tokens.set(token, 'valid');
+      return send(200, { access_token: token, expires_in: options.expiresIn ?? 7200 });
+    }
+
     if (method === 'webhook/send') {
       if (!query['key']) return fail(93000, 'invalid webhook url');
       return validMessage(body) ? send(200, OK) : fail(40008, 'invalid message type');
     }
 
-    const known = ['message/send', 'appchat/send', 'kf/sync_msg', 'kf/send_msg', 'auth/getuserinfo'];
+    const known = [
+      'message/send',
+      'appchat/send',
+      'kf/sync_msg',
+      'kf/send_msg',
+      'auth/getuserinfo',
+      'message/custom/send',
+    ];
     if (!known.includes(method)) return send(404, 'not found');
     const token = query['access_token'];
     if (!token) return fail(41001, 'access_token missing');
@@ -209,6 +231,14 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       case 'appchat/send':
         if (!b['chatid']) return fail(86003, 'chat not exist');
         return validMessage(b) ? send(200, OK) : fail(40008, 'invalid message type');
+      case 'message/custom/send': {
+        if (!b['touser']) return fail(40003, 'invalid openid');
+        const card = b['miniprogrampage'];
+        const ok =
+          (b['msgtype'] === 'text' && typeof b['text']?.content === 'string') ||
+          (b['msgtype'] === 'miniprogrampage' && typeof card?.pagepath === 'string' && typeof card?.title === 'string');
+        return ok ? send(200, OK) : fail(40008, 'invalid message type');
+      }
       case 'kf/send_msg':
         if (!b['touser'] || !b['open_kfid']) return fail(95000, 'invalid open_kfid or touser');
         if (b['msgtype'] !== 'text' || typeof b['text']?.content !== 'string') return fail(40008, 'invalid msgtype');

@@ -1,0 +1,172 @@
+/**
+ * The mini-program's server API for customer-service replies: `cgi-bin/token` (AppID + AppSecret, its own
+ * access_token, shared through the KeyValueStore) and `cgi-bin/message/custom/send` (text, or a mini-program card
+ * that opens a page). WeChat allows replies only inside the window a user's action opens; 45015 (window closed) and
+ * 45047 (quota used) come back as `MpApiError` with `outOfWindow`.
+ */
+import { createHash } from 'node:crypto';
+import { AccessTokenCache } from '../kv/access-token.cache.js';
+import type { KeyValueStore } from '../kv/kv.js';
+
+export interface MpApiConfig {
+  /** Default https://api.weixin.qq.com; tests point it at the fake server. */
+  apiBase: string;
+  appId: string;
+  appSecret: string;
+  timeoutMs: number;
+}
+
+export const DEFAULT_MP_API_BASE = 'https://api.weixin.qq.com';
+
+/** -1 system busy. */
+const RETRYABLE_ERRCODES = new Set([-1]);
+/** 40001 invalid credential, 40014 invalid token, 42001 expired, 41001 missing: refreshed once per call. */
+const TOKEN_ERRCODES = new Set([40001, 40014, 42001, 41001]);
+/** 45015 reply time limit passed, 45047 reply count limit reached: the user must write again. */
+const OUT_OF_WINDOW_ERRCODES = new Set([45015, 45047]);
+const MAX_ERRMSG_CHARS = 200;
+
+export class MpApiError extends Error {
+  override readonly name = 'MpApiError';
+  readonly retryable: boolean;
+  /** The reply window is closed or its quota used: no retry helps until the user writes again. */
+  readonly outOfWindow: boolean;
+
+  constructor(
+    readonly method: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly httpStatus?: number,
+  ) {
+    super(
+      `mini-program ${method} failed: ` +
+        (httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`) +
+        (errmsg ? ` (${errmsg})` : ''),
+    );
+    this.outOfWindow = httpStatus === undefined && OUT_OF_WINDOW_ERRCODES.has(errcode);
+    this.retryable =
+      httpStatus !== undefined
+        ? httpStatus >= 500 || httpStatus === 429
+        : RETRYABLE_ERRCODES.has(errcode) || TOKEN_ERRCODES.has(errcode);
+  }
+}
+
+export class MpNetworkError extends Error {
+  override readonly name = 'MpNetworkError';
+  readonly retryable = true;
+  readonly timedOut: boolean;
+
+  constructor(
+    readonly method: string,
+    cause: unknown,
+  ) {
+    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+    // Never the cause's message: it may carry the URL and so the token.
+    super(`mini-program ${method} ${timedOut ? 'timed out' : 'network error'}`);
+    this.timedOut = timedOut;
+  }
+}
+
+/** A mini-program card (小程序卡片): opens `pagePath` in the mini-program. */
+export interface MpCard {
+  title: string;
+  pagePath: string;
+  /** A permanent image media id uploaded for the card's thumbnail. */
+  thumbMediaId: string;
+}
+
+type MpResponse = { errcode?: number; errmsg?: string; [k: string]: unknown };
+
+export class MpClient {
+  readonly #config: MpApiConfig;
+  readonly #fetch: typeof fetch;
+  readonly #base: string;
+  readonly #token: AccessTokenCache;
+
+  constructor(config: MpApiConfig, deps: { kv: KeyValueStore; fetch?: typeof fetch }) {
+    this.#config = config;
+    this.#fetch = deps.fetch ?? globalThis.fetch;
+    this.#base = (config.apiBase || DEFAULT_MP_API_BASE).replace(/\/+$/, '');
+    const h = createHash('sha256').update(`${config.appId}\0${config.appSecret}`).digest('hex');
+    this.#token = new AccessTokenCache(deps.kv, `mp:token:${h.slice(0, 32)}`, () => this.#fetchToken());
+  }
+
+  sendText(openid: string, content: string): Promise<void> {
+    return this.#send({ touser: openid, msgtype: 'text', text: { content } });
+  }
+
+  sendCard(openid: string, card: MpCard): Promise<void> {
+    return this.#send({
+      touser: openid,
+      msgtype: 'miniprogrampage',
+      miniprogrampage: { title: card.title, pagepath: card.pagePath, thumb_media_id: card.thumbMediaId },
+    });
+  }
+
+  accessToken(): Promise<string> {
+    return this.#token.get();
+  }
+
+  async #fetchToken() {
+    const q = new URLSearchParams({
+      grant_type: 'client_credential',
+      appid: this.#config.appId,
+      secret: this.#config.appSecret,
+    });
+    const res = await this.#request('token', `/cgi-bin/token?${q}`);
+    const token = res['access_token'];
+    if (typeof token !== 'string' || !token) throw new MpApiError('token', -1, 'no access_token in response');
+    return { token, expiresInSec: Number(res['expires_in'] ?? 7200) };
+  }
+
+  async #send(body: Record<string, unknown>): Promise<void> {
+    const path = (token: string) => `/cgi-bin/message/custom/send?${new URLSearchParams({ access_token: token })}`;
+    let token = await this.#token.get();
+    try {
+      await this.#request('custom/send', path(token), body);
+      return;
+    } catch (e) {
+      if (!(e instanceof MpApiError) || !TOKEN_ERRCODES.has(e.errcode)) throw e;
+    }
+    token = await this.#token.refresh(token);
+    try {
+      await this.#request('custom/send', path(token), body);
+    } catch (e) {
+      if (e instanceof MpApiError && TOKEN_ERRCODES.has(e.errcode)) await this.#token.forget(token);
+      throw e;
+    }
+  }
+
+  async #request(method: string, pathAndQuery: string, body?: unknown): Promise<MpResponse> {
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(this.#base + pathAndQuery, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.#config.timeoutMs),
+      });
+      text = await res.text();
+    } catch (e) {
+      throw new MpNetworkError(method, e);
+    }
+    if (!res.ok) throw new MpApiError(method, -1, '', res.status);
+    let json: MpResponse;
+    try {
+      json = JSON.parse(text) as MpResponse;
+    } catch {
+      throw new MpApiError(method, -1, 'response is not JSON');
+    }
+    if (json === null || typeof json !== 'object') throw new MpApiError(method, -1, 'response is not an object');
+    const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
+    if (errcode !== 0) {
+      throw new MpApiError(
+        method,
+        errcode,
+        typeof json.errmsg === 'string' ? json.errmsg.slice(0, MAX_ERRMSG_CHARS) : '',
+      );
+    }
+    return json;
+  }
+}
