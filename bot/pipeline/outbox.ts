@@ -21,28 +21,40 @@ export interface OutgoingMessage {
   notBefore?: Date;
 }
 
-/** A body over 2,048 bytes becomes several messages split on line boundaries: `<key>`, `<key>#2`, `<key>#3` … */
+/**
+ * A body as it goes out on its route: rendered first (markdown for WeCom app messages, plain for KF), then split on
+ * line boundaries when over 2,048 bytes. Part i (from 0) is stored under `partKey(key, i)`.
+ */
+export function outgoingParts(
+  route: OutboxRoute,
+  text: string,
+  textFormat?: MessageFormat,
+): { parts: string[]; format: MessageFormat } {
+  const { body, format } = renderForRoute(route, text, textFormat);
+  if (Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES) return { parts: [body], format };
+  return { parts: splitByBytes(body, MAX_MESSAGE_BYTES), format };
+}
+
+/** The dedupe key of a split message's part: `<key>`, `<key>#2`, `<key>#3` … */
+export const partKey = (dedupeKey: string, i: number): string => (i === 0 ? dedupeKey : `${dedupeKey}#${i + 1}`);
+
+/** A body over 2,048 bytes becomes several messages, one per part (see `outgoingParts`). */
 function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
-  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured.
-  const { body, format } = renderForRoute(original.route, original.body, original.format);
+  const { parts, format } = outgoingParts(original.route, original.body, original.format);
   const m: NewOutboxMessage = {
     dedupeKey: original.dedupeKey,
     recipient: original.recipient,
     address: original.address,
     route: original.route,
-    body,
+    body: parts[0] ?? '',
     format,
     kind: original.kind,
     inReplyTo: original.inReplyTo ?? null,
     // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
     notBefore: original.notBefore ?? DUE_NOW,
   };
-  if (Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES) return [m];
-  return splitByBytes(body, MAX_MESSAGE_BYTES).map((part, i) => ({
-    ...m,
-    body: part,
-    dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
-  }));
+  if (parts.length <= 1) return [m];
+  return parts.map((part, i) => ({ ...m, body: part, dedupeKey: partKey(m.dedupeKey, i) }));
 }
 
 /** Renders, splits and inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */
