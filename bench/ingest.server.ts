@@ -36,6 +36,8 @@ async function main(): Promise<void> {
       MP_AES_KEY: BENCH_MP.aesKey,
       MP_API_BASE: 'http://127.0.0.1:9',
       SCHEDULER_ENABLED: '0',
+      // Batches in flight, to compare settings (issue 14, 9e): the bench's own environment decides.
+      WECOM_INGEST_BATCHES: process.env.WECOM_INGEST_BATCHES ?? '1',
     });
     const app = await composeApp(config, { startPipeline: false, log: pino({ level: 'warn' }) });
     await app.server.listen({ port, host: '127.0.0.1' });

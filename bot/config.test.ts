@@ -95,6 +95,10 @@ describe('loadConfig', () => {
     expect(loadConfig({ ...wecom, SANDBOX: '1', ADMIN_TOKEN: 'sandbox-admin-token-1' }).sandbox).toBe(true);
     // Next to WeCom the sandbox shows real data: not without the admin token guarding it.
     expect(() => loadConfig({ ...wecom, SANDBOX: '1' })).toThrow(/SANDBOX/);
+    // One callback batch in flight unless asked (issue 14, 9e: two measured no faster on PostgreSQL).
+    expect(loadConfig(wecom).wecom?.ingestBatches).toBe(1);
+    expect(loadConfig({ ...wecom, WECOM_INGEST_BATCHES: '2' }).wecom?.ingestBatches).toBe(2);
+    expect(() => loadConfig({ ...wecom, WECOM_INGEST_BATCHES: '0' })).toThrow(/WECOM_INGEST_BATCHES/);
     expect(loadConfig({ DATABASE_URL: 'postgres://u@h:5432/d', REDIS_URL: 'redis://127.0.0.1:6379' }).db.kind).toBe(
       'postgres',
     );

@@ -78,6 +78,8 @@ const envSchema = z.object({
   WECOM_OAUTH_URL: z.url({ protocol: /^https?$/ }).default('https://open.weixin.qq.com/connect/oauth2/authorize'),
   WECOM_MAX_SKEW_SEC: int(10, 86_400).default(300),
   WECOM_TIMEOUT_MS: int(100, 60_000).default(5000),
+  /** Callback batches written at once (group commit); see bot/channels/wecom/inbound.batcher.ts. */
+  WECOM_INGEST_BATCHES: int(1, 8).default(1),
 
   WORKER_CONCURRENCY: int(1, 64).default(8),
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
@@ -173,6 +175,8 @@ export interface AppConfig {
     oauthUrl: string;
     maxSkewSec: number;
     timeoutMs: number;
+    /** Callback batches written at once (WECOM_INGEST_BATCHES). */
+    ingestBatches: number;
   } | null;
   sandbox: boolean;
   pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
@@ -283,6 +287,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           oauthUrl: e.WECOM_OAUTH_URL,
           maxSkewSec: e.WECOM_MAX_SKEW_SEC,
           timeoutMs: e.WECOM_TIMEOUT_MS,
+          ingestBatches: e.WECOM_INGEST_BATCHES,
         }
       : null;
 

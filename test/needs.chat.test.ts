@@ -181,8 +181,11 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect((await app.outbox(F.coreDealer)).length).toBe(dealerMsgs);
     // Another region's regional manager is refused as well; the dealer's own regional manager may act.
     expect((await app.say(F.regionalB, `认领 N${id}`))[0]).toBe(`未找到该需求 N${id}，请核对编号。`);
+    // Looking up another manager's dealer reads exactly like an unknown code.
     const [lookup] = await app.say(F.accountB, '查 D0101');
-    expect(lookup).toBe('D0101 不是您负责的经销商，无法查看。');
+    expect(lookup).toBe('未找到经销商 D0101，请核对编号。');
+    const [unknown] = await app.say(F.accountB, '查 D9999');
+    expect(unknown!.replace('D9999', 'X')).toBe(lookup!.replace('D0101', 'X'));
 
     // The category from the parser is changeable by the owner.
     expect((await app.say(F.accountA, `N${id} 类别改为售后`))[0]).toBe(`已将 N${id} 的类别改为“售后”。`);

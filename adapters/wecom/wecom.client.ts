@@ -1,7 +1,8 @@
 /**
  * WeCom server API client: app messages, group chats, group robots and 微信客服 (KF).
- * access_token is shared through the KeyValueStore (one per secret), fetched single-flight per process, and
- * refreshed once when WeCom says it is invalid or expired.
+ * access_token is shared through the KeyValueStore (one per secret), fetched once across instances (single-flight
+ * per process, and a KV lock between processes: the others wait for the token it stores), and refreshed once when
+ * WeCom says it is invalid or expired.
  */
 import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../kv/kv.js';
@@ -22,6 +23,9 @@ export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
 /** -1 system busy, 45009 API frequency limit, 45033 too many concurrent calls. */
 const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
+/** How often an instance waiting for another's gettoken looks for the token. */
+const TOKEN_WAIT_POLL_MS = 25;
+
 /** 40014 invalid token, 42001 expired token, 41001 missing token: refreshed once per call, and retryable. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const TOKEN_EARLY_EXPIRY_SEC = 300;
@@ -237,7 +241,7 @@ export class WecomClient {
     const key = this.#tokenKey(kind);
     const cached = await this.#kv.get(key);
     if (cached) return cached;
-    return this.#singleFlight(key, () => this.#fetchToken(kind, key));
+    return this.#singleFlight(key, () => this.#fetchShared(kind, key, null));
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -277,16 +281,39 @@ export class WecomClient {
   /** Replaces `stale` unless someone (this process or another instance) already has. */
   #refreshToken(kind: SecretKind, stale: string): Promise<string> {
     const key = this.#tokenKey(kind);
-    return this.#singleFlight(key, async () => {
+    return this.#singleFlight(key, () => this.#fetchShared(kind, key, stale));
+  }
+
+  /**
+   * One gettoken across instances: the holder of the KV lock fetches and stores the token; the others poll the
+   * store until it is there (or the lock is free again: the holder failed or died, its lock's TTL ran out).
+   * `stale`: a token WeCom refused, which does not count as stored.
+   */
+  async #fetchShared(kind: SecretKind, key: string, stale: string | null): Promise<string> {
+    const lockKey = `${key}:fetch`;
+    const lockTtlMs = this.#config.timeoutMs + 1000;
+    // Bounded: past two lock lifetimes the store is unreliable, and fetching without the lock beats failing.
+    const giveUpAt = Date.now() + 2 * lockTtlMs;
+    for (;;) {
       const current = await this.#kv.get(key);
       if (current && current !== stale) return current;
-      try {
-        return await this.#fetchToken(kind, key);
-      } catch (e) {
-        if (current === stale) await this.#kv.del(key);
-        throw e;
+      const lock = Date.now() < giveUpAt ? await this.#kv.lock(lockKey, lockTtlMs) : 'unlocked';
+      if (lock) {
+        try {
+          const again = lock === 'unlocked' ? current : await this.#kv.get(key);
+          if (again && again !== stale) return again;
+          try {
+            return await this.#fetchToken(kind, key);
+          } catch (e) {
+            if (stale && again === stale) await this.#kv.del(key);
+            throw e;
+          }
+        } finally {
+          if (lock !== 'unlocked') await this.#kv.unlock(lockKey, lock).catch(() => false);
+        }
       }
-    });
+      await new Promise((resolve) => setTimeout(resolve, TOKEN_WAIT_POLL_MS));
+    }
   }
 
   /** A POST with `body`, or a GET (with `query`) when the body is undefined. */

@@ -48,8 +48,6 @@ function failure(e: unknown, needId?: string): TurnResult {
   switch (e.code) {
     case 'NEED.NOT_FOUND':
       return reply(needReplies.notFound(id));
-    case 'NEED.NOT_YOURS':
-      return reply(needReplies.dealerNotYours(String(d.dealerCode ?? '')));
     case 'NEED.MANAGER_NOT_FOUND':
       return reply(needReplies.managerNotFound(String(d.managerCode ?? '')));
     case 'NEED.DEALER_NOT_FOUND':

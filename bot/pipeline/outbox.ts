@@ -38,38 +38,49 @@ export interface OutgoingMessage {
 }
 
 /**
- * A body over its route's limit becomes several messages split on line boundaries, each numbered "（1/3）" on its
- * first line: `<key>`, `<key>#2`, `<key>#3` …
+ * A body as it goes out on its route: rendered first (markdown for WeCom app messages, plain for KF and the
+ * mini-program), then, when over the route's limit, split on line boundaries with each part numbered "（1/3）" on its
+ * first line. A robot's mention is markdown (`<@userid>` on the last line): the message becomes markdown for it.
+ * Part i (from 0) is stored under `partKey(key, i)`.
  */
-function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
-  // Rendered for its route first (markdown for WeCom app messages, plain for KF), then measured. A robot's
-  // mention is markdown (`<@userid>` on the last line): the message becomes markdown for it.
-  const mention = original.route === 'wecom_webhook' && original.mention ? `\n<@${original.mention}>` : '';
-  const rendered = renderForRoute(original.route, original.body, mention ? 'markdown' : original.format);
-  const body = rendered.body + mention;
+export function outgoingParts(
+  route: OutboxRoute,
+  text: string,
+  textFormat?: MessageFormat,
+  mention?: string,
+): { parts: string[]; format: MessageFormat } {
+  const mentionLine = route === 'wecom_webhook' && mention ? `\n<@${mention}>` : '';
+  const rendered = renderForRoute(route, text, mentionLine ? 'markdown' : textFormat);
+  const body = rendered.body + mentionLine;
   const format = rendered.format;
+  const limit = maxBytesFor(route, format);
+  if (Buffer.byteLength(body, 'utf8') <= limit) return { parts: [body], format };
+  // Room for the label on every part; a body of 100+ parts needs wider labels, so it is split again.
+  let parts = splitByBytes(body, limit - labelBytes(99));
+  if (parts.length > 99) parts = splitByBytes(body, limit - labelBytes(parts.length * 2));
+  return { parts: parts.map((part, i) => `${partLabel(i, parts.length)}\n${part}`), format };
+}
+
+/** The dedupe key of a split message's part: `<key>`, `<key>#2`, `<key>#3` … */
+export const partKey = (dedupeKey: string, i: number): string => (i === 0 ? dedupeKey : `${dedupeKey}#${i + 1}`);
+
+/** A body over its route's limit becomes several messages, one per part (see `outgoingParts`). */
+function splitMessage(original: OutgoingMessage): NewOutboxMessage[] {
+  const { parts, format } = outgoingParts(original.route, original.body, original.format, original.mention);
   const m: NewOutboxMessage = {
     dedupeKey: original.dedupeKey,
     recipient: original.recipient,
     address: original.address,
     route: original.route,
-    body,
+    body: parts[0] ?? '',
     format,
     kind: original.kind,
     inReplyTo: original.inReplyTo ?? null,
     // No notBefore: due at once under any clock (tests and `--date` runs use clocks other than the wall's).
     notBefore: original.notBefore ?? DUE_NOW,
   };
-  const limit = maxBytesFor(m.route, format);
-  if (Buffer.byteLength(body, 'utf8') <= limit) return [m];
-  // Room for the label on every part; a body of 100+ parts needs wider labels, so it is split again.
-  let parts = splitByBytes(body, limit - labelBytes(99));
-  if (parts.length > 99) parts = splitByBytes(body, limit - labelBytes(parts.length * 2));
-  return parts.map((part, i) => ({
-    ...m,
-    body: `${partLabel(i, parts.length)}\n${part}`,
-    dedupeKey: i === 0 ? m.dedupeKey : `${m.dedupeKey}#${i + 1}`,
-  }));
+  if (parts.length <= 1) return [m];
+  return parts.map((part, i) => ({ ...m, body: part, dedupeKey: partKey(m.dedupeKey, i) }));
 }
 
 /** Renders, splits and inserts outbox rows; a row whose dedupe key exists is skipped. Returns how many were new. */

@@ -3,7 +3,7 @@ import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
-import { enqueue, MAX_MESSAGE_BYTES, outboxNotifier, type Route } from './outbox.js';
+import { enqueue, outboxNotifier, outgoingParts, partKey, type Route } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
 
@@ -151,7 +151,7 @@ export class InboundWorker<Services> {
   async process(message: InboundMessage): Promise<void> {
     const { channel, externalId } = parseSenderKey(message.sender);
     let queued = false;
-    const held: Array<{ dedupeKey: string; rephrase: NonNullable<StepReply['rephrase']> }> = [];
+    const held: HeldReply[] = [];
     try {
       const prepared = await this.prepare(message);
       await this.turns.transaction(async ({ stores, services }) => {
@@ -172,7 +172,7 @@ export class InboundWorker<Services> {
           replies.map((r, i) => {
             const dedupeKey = `reply:${message.id}:${i}`;
             const rephrase = this.opts.rephraser && r.rephrase;
-            if (rephrase) held.push({ dedupeKey, rephrase });
+            if (rephrase) held.push({ dedupeKey, rephrase, route: route.route, format: r.format, body: r.body });
             return {
               recipient: recipientOf(identity),
               ...route,
@@ -191,7 +191,7 @@ export class InboundWorker<Services> {
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
         if (!(await stores.inbound.finish(message.id, now))) throw new LeaseLostError();
       });
-      for (const h of held) await this.applyRephrasing(h.dedupeKey, h.rephrase);
+      for (const h of held) await this.applyRephrasing(h);
     } catch (e) {
       if (e instanceof LeaseLostError) return;
       queued = (await this.recordFailure(message, e as Error)) || queued;
@@ -213,16 +213,21 @@ export class InboundWorker<Services> {
     }
   }
 
-  /** After commit: swaps in the model's grounded wording, or keeps the template, and releases the held reply. */
-  private async applyRephrasing(dedupeKey: string, r: NonNullable<StepReply['rephrase']>): Promise<void> {
+  /**
+   * After commit: swaps in the model's grounded wording, or keeps the template, and releases the held reply. A
+   * template long enough to be split is replaced as a whole: every part, rendered and split like the template.
+   */
+  private async applyRephrasing(h: HeldReply): Promise<void> {
+    const r = h.rephrase;
     const worded = await this.opts.rephraser!({ text: r.text, facts: r.facts }).catch(() => null);
-    const body = worded ? `${worded}${r.suffix ?? ''}` : null;
-    const fits = body !== null && Buffer.byteLength(body, 'utf8') <= MAX_MESSAGE_BYTES;
+    const template = outgoingParts(h.route, h.body, h.format).parts;
+    const keys = template.map((_, i) => partKey(h.dedupeKey, i));
+    const bodies = worded ? outgoingParts(h.route, `${worded}${r.suffix ?? ''}`, h.format).parts : undefined;
     try {
-      await this.stores.outbox.release(dedupeKey, this.now(), fits ? body : undefined);
+      await this.stores.outbox.release(keys, this.now(), bodies);
     } catch (e) {
       // The turn is committed; the held template goes out when its hold ends.
-      this.opts.log?.error({ reply: dedupeKey, err: (e as Error).message }, 'releasing a rephrased reply failed');
+      this.opts.log?.error({ reply: h.dedupeKey, err: (e as Error).message }, 'releasing a rephrased reply failed');
     }
   }
 
@@ -269,3 +274,13 @@ export class InboundWorker<Services> {
 }
 
 class LeaseLostError extends Error {}
+
+/** A reply enqueued held (due later) while the model rephrases it after the commit. */
+interface HeldReply {
+  dedupeKey: string;
+  rephrase: NonNullable<StepReply['rephrase']>;
+  route: Route['route'];
+  format: StepReply['format'];
+  /** The template body as enqueued: its parts are the rows held. */
+  body: string;
+}

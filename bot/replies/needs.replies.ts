@@ -169,7 +169,6 @@ export const needReplies = {
   transferred: (n: Need, toName: string, toCode: string) =>
     `已将 ${needCode(n.id)} 转交给${toName}（${toCode}），并已提醒对方。`,
   recategorized: (n: Need) => `已将 ${needCode(n.id)} 的类别改为“${cat(n.category)}”。`,
-  dealerNotYours: (code: string) => `${code} 不是您负责的经销商，无法查看。`,
   dealerNotFound: (code: string) => `未找到经销商 ${code}，请核对编号。`,
   managerNotFound: (code: string) => `未找到客户经理 ${code}，请核对编号。`,
   sameOwner: (id: string, name: string) => `${id} 已经由${name}负责，无需转交。`,

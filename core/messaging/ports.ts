@@ -52,8 +52,12 @@ export interface OutboxStore {
   retry(id: number, reason: string, at: Date): Promise<void>;
   /** Back to pending without spending the attempt the claim counted. */
   postpone(id: number, until: Date): Promise<void>;
-  /** Releases a held row (a reply waiting for its rephrasing): due at `now`, with `body` when given. */
-  release(dedupeKey: string, now: Date, body?: string): Promise<void>;
+  /**
+   * Releases a held reply (waiting for its rephrasing), all of its parts (`partKeys`: `key`, `key#2` …): due at
+   * `now`. With `bodies`, the parts' text becomes those when every part is still pending and the new text needs no
+   * more parts than the held one (held parts left over are dropped unsent). Returns whether `bodies` went in.
+   */
+  release(partKeys: readonly string[], now: Date, bodies?: readonly string[]): Promise<boolean>;
   releaseLeases(): Promise<number>;
   /** The latest `limit` rows, oldest first; with `to`, those whose recipient or address is `to`. */
   latest(limit: number, to?: string): Promise<OutboxMessage[]>;

@@ -2,7 +2,6 @@ import { DomainError } from '../common/errors.js';
 
 export type NeedErrorCode =
   | 'NEED.NOT_FOUND'
-  | 'NEED.NOT_YOURS'
   | 'NEED.BAD_STATE'
   | 'NEED.MANAGER_NOT_FOUND'
   | 'NEED.DEALER_NOT_FOUND'

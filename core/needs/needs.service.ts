@@ -369,12 +369,9 @@ export class NeedsService {
     const manager = await store.manager(input.managerCode);
     if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
     const profile = await store.dealerProfile(input.dealerCode.toUpperCase());
-    if (!profile) throw new NeedError('NEED.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
-    if (!managesDealer(manager, profile.dealer)) {
-      throw new NeedError('NEED.NOT_YOURS', 'not your dealer', {
-        dealerCode: profile.dealer.code,
-        ownerCode: profile.dealer.managerCode,
-      });
+    // Another manager's dealer reads as unknown: the answer must not confirm that the code exists.
+    if (!profile || !managesDealer(manager, profile.dealer)) {
+      throw new NeedError('NEED.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode.toUpperCase() });
     }
     // Sequential on purpose: the store may be a single-connection transaction.
     const activeNeeds = await store.activeOfDealer(profile.dealer.code, 5);

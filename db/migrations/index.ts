@@ -9,7 +9,9 @@ import * as m0009 from './0009_nlu_misses.js';
 import * as m0010 from './0010_dealer_anomalies.js';
 import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
+import * as m0013 from './0013_console_perf.js';
 import * as m0014 from './0014_draft_delivery_by.js';
+import * as m0019 from './0019_outbox_recipient_queue.js';
 import * as m0020 from './0020_miniprogram.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
@@ -24,7 +26,9 @@ const migrations: Record<string, Migration> = {
   '0010_dealer_anomalies': m0010,
   '0011_erp_sync': m0011,
   '0012_console': m0012,
+  '0013_console_perf': m0013,
   '0014_draft_delivery_by': m0014,
+  '0019_outbox_recipient_queue': m0019,
   '0020_miniprogram': m0020,
 };
 

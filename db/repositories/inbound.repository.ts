@@ -6,54 +6,28 @@ import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
 const keyOf = (channel: string, dedupeKey: string) => `${channel}\u0000${dedupeKey}`;
+/** Seeds the per-sender advisory lock keys (apart from any other use of advisory locks). */
+const SENDER_LOCK_SEED = 0x67730001;
 
 /** InboundStore on Kysely: the one insert into `inbound_messages`. */
 export class KyselyInboundStore implements InboundStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async store(inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
-    if (inputs.length === 0) return [];
-    const firsts = new Map<string, InboundInput>();
-    for (const i of inputs)
-      if (!firsts.has(keyOf(i.channel, i.dedupeKey))) firsts.set(keyOf(i.channel, i.dedupeKey), i);
-    const now = new Date();
-    const inserted = await this.db
-      .insertInto('inbound_messages')
-      .values(
-        [...firsts.values()].map((i) => ({
-          channel: i.channel,
-          dedupe_key: i.dedupeKey,
-          sender: senderKey(i.channel, i.externalId),
-          msg_type: i.msgType,
-          content: i.content,
-          payload: JSON.stringify(i.payload ?? {}),
-          received_at: i.receivedAt ?? now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
-      .returning(['id', 'channel', 'dedupe_key'])
-      .execute();
-    const ids = new Map(inserted.map((r) => [keyOf(r.channel, r.dedupe_key), r.id]));
-    const fresh = new Set(ids.keys());
-    const missing = [...firsts.entries()].filter(([k]) => !ids.has(k)).map(([, i]) => i);
-    if (missing.length > 0) {
-      const existing = await this.db
-        .selectFrom('inbound_messages')
-        .select(['id', 'channel', 'dedupe_key'])
-        .where((eb) =>
-          eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))),
-        )
-        .execute();
-      for (const r of existing) ids.set(keyOf(r.channel, r.dedupe_key), r.id);
-    }
-    const answered = new Set<string>();
-    return inputs.map((i) => {
-      const k = keyOf(i.channel, i.dedupeKey);
-      const id = ids.get(k);
-      if (id === undefined) throw new Error('inbound row neither inserted nor found');
-      const duplicate = answered.has(k) || !fresh.has(k);
-      answered.add(k);
-      return { id, duplicate };
+  /**
+   * Stores a batch of messages. Per sender, ids are handed out and committed in the same order across instances:
+   * the insert runs under a transaction-scoped advisory lock per sender (taken in key order, so two batches never
+   * deadlock), so a sender's later message can neither take a lower id nor commit before an earlier one that
+   * already has its id. The worker claims a sender's oldest unfinished row, so that is their processing order.
+   */
+  store(inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    return inTransaction(this.db, async (trx) => {
+      const senders = [...new Set(inputs.map((i) => senderKey(i.channel, i.externalId)))];
+      await sql`
+        select pg_advisory_xact_lock(k) from (
+          select distinct hashtextextended(s, ${SENDER_LOCK_SEED}) as k from unnest(${senders}::text[]) as s
+        ) as locks order by k`.execute(trx);
+      return storeRows(trx, inputs);
     });
   }
 
@@ -131,6 +105,51 @@ export class KyselyInboundStore implements InboundStore {
       .execute();
     return { status: msg.status, replies };
   }
+}
+
+/** The one multi-row insert (ON CONFLICT DO NOTHING), then the ids of the rows that were there already. */
+async function storeRows(db: Kysely<Database>, inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
+  const firsts = new Map<string, InboundInput>();
+  for (const i of inputs) if (!firsts.has(keyOf(i.channel, i.dedupeKey))) firsts.set(keyOf(i.channel, i.dedupeKey), i);
+  const now = new Date();
+  const inserted = await db
+    .insertInto('inbound_messages')
+    .values(
+      [...firsts.values()].map((i) => ({
+        channel: i.channel,
+        dedupe_key: i.dedupeKey,
+        sender: senderKey(i.channel, i.externalId),
+        msg_type: i.msgType,
+        content: i.content,
+        payload: JSON.stringify(i.payload ?? {}),
+        received_at: i.receivedAt ?? now,
+      })),
+    )
+    .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
+    .returning(['id', 'channel', 'dedupe_key'])
+    .execute();
+  const ids = new Map(inserted.map((r) => [keyOf(r.channel, r.dedupe_key), r.id]));
+  const fresh = new Set(ids.keys());
+  const missing = [...firsts.entries()].filter(([k]) => !ids.has(k)).map(([, i]) => i);
+  if (missing.length > 0) {
+    const existing = await db
+      .selectFrom('inbound_messages')
+      .select(['id', 'channel', 'dedupe_key'])
+      .where((eb) =>
+        eb.or(missing.map((i) => eb.and([eb('channel', '=', i.channel), eb('dedupe_key', '=', i.dedupeKey)]))),
+      )
+      .execute();
+    for (const r of existing) ids.set(keyOf(r.channel, r.dedupe_key), r.id);
+  }
+  const answered = new Set<string>();
+  return inputs.map((i) => {
+    const k = keyOf(i.channel, i.dedupeKey);
+    const id = ids.get(k);
+    if (id === undefined) throw new Error('inbound row neither inserted nor found');
+    const duplicate = answered.has(k) || !fresh.has(k);
+    answered.add(k);
+    return { id, duplicate };
+  });
 }
 
 function toMessage(r: Selectable<InboundMessagesTable>): InboundMessage {

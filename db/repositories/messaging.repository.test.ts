@@ -155,7 +155,7 @@ describe('message pipeline repositories', () => {
   });
 
   describe('KyselyOutboxStore', () => {
-    it('enqueues once per dedupe key and claims due rows oldest first', async () => {
+    it('enqueues once per dedupe key and claims due rows in the order they were written', async () => {
       const outbox = new KyselyOutboxStore(h.db);
       expect(
         await outbox.enqueue([
@@ -167,11 +167,12 @@ describe('message pipeline repositories', () => {
       expect(await outbox.enqueue([outgoing('ob:first'), outgoing('ob:new')])).toBe(1);
       const claimed = await outbox.claim(at(5), at(6), 50);
       const ours = claimed.filter((m) => m.dedupeKey.startsWith('ob:'));
-      expect(ours.map((m) => m.dedupeKey)).toEqual(['ob:first', 'ob:new', 'ob:later']);
+      // Write order, not due order: a recipient's earlier row is never left out of a claim that takes a later one.
+      expect(ours.map((m) => m.dedupeKey)).toEqual(['ob:later', 'ob:first', 'ob:new']);
       expect(ours.every((m) => m.status === 'sending' && m.attempts === 1)).toBe(true);
       // Leased until 6: not claimable again before then, claimable (lease run out) after.
       expect((await outbox.claim(at(5), at(6), 50)).filter((m) => m.dedupeKey.startsWith('ob:'))).toEqual([]);
-      const [first, fresh, later] = ours;
+      const [later, first, fresh] = ours;
       await outbox.markSent(first!.id, at(5));
       await outbox.postpone(fresh!.id, at(30));
       await outbox.retry(later!.id, 'Error: busy', at(8));
@@ -220,8 +221,8 @@ describe('message pipeline repositories', () => {
       const [dead, , gone] = await outbox.latest(3);
       await outbox.markDead(dead!.id, 'Error: 40003');
       await outbox.markFollowup(gone!.id, 'KF window closed');
-      await outbox.release('ol:held', at(1), '改写后的说明');
-      await outbox.release('ol:gone', at(1), 'not pending: untouched');
+      expect(await outbox.release(['ol:held'], at(1), ['改写后的说明'])).toBe(true);
+      expect(await outbox.release(['ol:gone'], at(1), ['not pending: untouched'])).toBe(false);
       const toDealer = await outbox.latest(10, 'D0202');
       expect(toDealer.map((m) => [m.dedupeKey, m.status, m.body, m.nextAttemptAt])).toEqual([
         ['ol:held', 'pending', '改写后的说明', at(1)],

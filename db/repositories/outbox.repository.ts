@@ -41,7 +41,14 @@ export class KyselyOutboxStore implements OutboxStore {
           and not exists (
             select 1 from outbox s
             where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
-        order by o.next_attempt_at, o.id
+          -- Nor does anything overtake an earlier reply to them that is not due yet (held for its rephrasing, or
+          -- waiting out a retry): a sender's replies arrive in the order of their messages.
+          and not exists (
+            select 1 from outbox e
+            where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
+              and e.in_reply_to is not null and e.next_attempt_at > ${now})
+        -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
+        order by o.id
         limit ${limit}
         for update skip locked`.execute(trx);
       if (due.rows.length === 0) return [];
@@ -55,8 +62,9 @@ export class KyselyOutboxStore implements OutboxStore {
         )
         .returningAll()
         .execute();
-      // RETURNING has no order: hand the rows back in due order (a recipient's parts go out in sequence).
-      return rows.map(toMessage).sort((x, y) => x.nextAttemptAt.getTime() - y.nextAttemptAt.getTime() || x.id - y.id);
+      // RETURNING has no order: hand the rows back in id order, the order a recipient's messages were written
+      // (a retried part due later than the reply behind it still goes first).
+      return rows.map(toMessage).sort((x, y) => x.id - y.id);
     });
   }
 
@@ -89,13 +97,39 @@ export class KyselyOutboxStore implements OutboxStore {
       .execute();
   }
 
-  async release(dedupeKey: string, now: Date, body?: string): Promise<void> {
-    await this.db
-      .updateTable('outbox')
-      .set({ ...(body !== undefined ? { body } : {}), next_attempt_at: now })
-      .where('dedupe_key', '=', dedupeKey)
-      .where('status', '=', 'pending')
-      .execute();
+  release(partKeys: readonly string[], now: Date, bodies?: readonly string[]): Promise<boolean> {
+    if (partKeys.length === 0) return Promise.resolve(false);
+    return inTransaction(this.db, async (trx) => {
+      const rows = await trx
+        .selectFrom('outbox')
+        .select(['id', 'status'])
+        .where('dedupe_key', 'in', [...partKeys])
+        .orderBy('id')
+        .forUpdate()
+        .execute();
+      const swap =
+        bodies !== undefined &&
+        bodies.length > 0 &&
+        bodies.length <= rows.length &&
+        rows.length === partKeys.length &&
+        rows.every((r) => r.status === 'pending');
+      if (!swap) {
+        // A part already claimed (its hold ran out) went out as the template: the rest follows as the template.
+        await trx
+          .updateTable('outbox')
+          .set({ next_attempt_at: now })
+          .where('dedupe_key', 'in', [...partKeys])
+          .where('status', '=', 'pending')
+          .execute();
+        return false;
+      }
+      for (const [i, body] of bodies.entries()) {
+        await trx.updateTable('outbox').set({ body, next_attempt_at: now }).where('id', '=', rows[i]!.id).execute();
+      }
+      const surplus = rows.slice(bodies.length).map((r) => r.id);
+      if (surplus.length > 0) await trx.deleteFrom('outbox').where('id', 'in', surplus).execute();
+      return true;
+    });
   }
 
   async releaseLeases(): Promise<number> {

@@ -158,7 +158,7 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     maxSkewSec: config.maxSkewSec,
     now: deps.nowMs,
   });
-  const batcher = new InboundBatcher(pipeline.root.inbound);
+  const batcher = new InboundBatcher(pipeline.root.inbound, 256, config.ingestBatches);
   const rejections = new RejectionLog('wecom_callback_rejected');
   // Fastify's per-request lines (incoming / completed) are off on these routes: a forgery writes at most its
   // sampled rejection; a stored callback writes one line.

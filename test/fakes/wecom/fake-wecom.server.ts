@@ -30,6 +30,8 @@ export interface FakeWecomCall {
   token?: string;
   /** What the fake answered. */
   status: number;
+  /** When the request arrived (performance.now() of this process: bench/e2e.bench.ts measures replies by it). */
+  atMs: number;
   errcode?: number;
 }
 
@@ -134,7 +136,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
         body = undefined;
       }
     }
-    const call: FakeWecomCall = { method, path: url.pathname, query, body, status: 200 };
+    const call: FakeWecomCall = { method, path: url.pathname, query, body, status: 200, atMs: performance.now() };
     if (query['access_token'] !== undefined) call.token = query['access_token'];
     calls.push(call);
 
