@@ -85,7 +85,9 @@ describe('held explanations (rephrased after the turn commits)', () => {
       texts: pipelineReplies,
       now,
     });
-  const to = (address: string) => sent.filter((s) => s.address === address).map((s) => s.body);
+  // The parts' numbers （1/3） aside: what each part says.
+  const to = (address: string) =>
+    sent.filter((s) => s.address === address).map((s) => s.body.replace(/^（\d+\/\d+）\n/, ''));
 
   it('replaces every part of a split template with the rephrasing, and drops the parts it no longer needs', async () => {
     await say('u-split', '返利怎么算');
