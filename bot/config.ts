@@ -59,6 +59,12 @@ const envSchema = z.object({
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
 
+  /** HMAC secret of printable statement links; unset: a random one per process (links die with a restart). */
+  STATEMENT_LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  STATEMENT_LINK_TTL_HOURS: int(1, 24 * 90).default(72),
+  /** The address dealers reach this server at, for links in messages (https://bot.example.com); unset: relative. */
+  PUBLIC_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+
   ERP_KINGDEE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   ERP_KINGDEE_ACCT_ID: optionalString,
   ERP_KINGDEE_USERNAME: optionalString,
@@ -107,6 +113,8 @@ export interface AppConfig {
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
+  /** Printable statement links: HMAC secret (undefined: random per process), lifetime, public address. */
+  statements: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
   /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
   imports: { uploadMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
@@ -205,6 +213,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },
+    statements: {
+      linkSecret: e.STATEMENT_LINK_SECRET,
+      linkTtlHours: e.STATEMENT_LINK_TTL_HOURS,
+      publicBaseUrl: e.PUBLIC_BASE_URL?.replace(/\/+$/, ''),
+    },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     erp:
       kingdeeSet.length === KINGDEE_REQUIRED.length

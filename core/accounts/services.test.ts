@@ -28,6 +28,7 @@ describe('StatementService (in-memory store)', () => {
     },
     ordersPaid: async () => [],
     receivablesBilled: async () => [],
+    rebatesSettled: async () => [],
     openReceivables: async () => [
       { orderNo: 'SO202611050001', amountFen: 800_000, paidFen: 0, dueDate: '2026-12-05', createdAt: NOW },
     ],

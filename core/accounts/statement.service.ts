@@ -30,6 +30,7 @@ export class StatementService {
     const billed = await this.store.receivablesBilled(dealer.code, from, to);
     const open = await this.store.openReceivables(dealer.code);
     const credit = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
-    return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit });
+    const rebates = await this.store.rebatesSettled(dealer.code, from, to);
+    return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit, rebates });
   }
 }

@@ -40,6 +40,23 @@ export function pilotCohort(policyCode: string, dealerCode: string, pilotRatio: 
   return pilotBucket(policyCode, dealerCode) < pilotRatio ? 'pilot' : 'holdout';
 }
 
+/**
+ * The pilot of a piloted policy: exactly round(pilotRatio × target) of the targeted dealers, those of lowest stable
+ * hash (`pilotBucket`, ties by code) — the same dealers on every run while the target stays the same. Null without
+ * a pilot.
+ */
+export function pilotSet(
+  policy: Pick<Policy, 'code' | 'pilotRatio' | 'target'>,
+  dealers: ReadonlyArray<TargetDealer & { code: string }>,
+): Set<string> | null {
+  if (policy.pilotRatio === null) return null;
+  const ranked = dealers
+    .filter((d) => isTargeted(policy, d))
+    .map((d) => ({ code: d.code, h: stableHash32(`${policy.code}:${d.code}`) }))
+    .sort((a, b) => a.h - b.h || a.code.localeCompare(b.code));
+  return new Set(ranked.slice(0, Math.round(policy.pilotRatio * ranked.length)).map((d) => d.code));
+}
+
 /** Whether a dealer gets the policy now: targeted and not held out of a pilot. */
 export function policyReaches(policy: Policy, dealer: TargetDealer & { code: string }): boolean {
   return isTargeted(policy, dealer) && pilotCohort(policy.code, dealer.code, policy.pilotRatio) !== 'holdout';
