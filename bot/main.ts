@@ -49,6 +49,7 @@ import { Scheduler } from './scheduler/scheduler.js';
 import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 import { consoleRoutes } from './console/index.js';
 import { metricsRoutes } from './console/metrics.js';
+import { statementLinkRoutes } from './console/pages/statements.js';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -198,6 +199,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
             : null,
       }),
     );
+    channels.push(statementLinkRoutes({ services: services(database.db), now }));
     channels.push(metricsRoutes({ services: services(database.db), adminToken: config.server.adminToken }));
     const server = await buildServer({
       config,

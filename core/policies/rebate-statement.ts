@@ -109,7 +109,7 @@ export class RebateStatementService {
   /** The dealer's rebate statements: the named ladder, else every ladder in force today. */
   async statements(dealerCode: string, now: Date, policyCode?: string): Promise<RebateStatement[]> {
     const dealer = await this.store.findDealer(dealerCode);
-    if (!dealer) throw new DomainError('REBATE.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode });
+    if (!dealer) throw new DomainError('REBATE.NOT_FOUND', 'unknown dealer', { dealerCode });
     const today = shanghaiDate(now);
     const records = await this.store.listPolicies();
     const chosen = policyCode ? named(records, policyCode, dealer) : laddersFor(dealer, today, records);
@@ -134,7 +134,7 @@ export class RebateStatementService {
   /** Settles the dealer's rebate under one ladder now: pays accrued − settled (nothing when they are equal). */
   async settle(input: { dealerCode: string; policyCode: string; by: string; now: Date }): Promise<SettlementOutcome> {
     const [statement] = await this.statements(input.dealerCode, input.now, input.policyCode);
-    if (!statement) throw new DomainError('REBATE.POLICY_NOT_FOUND', 'no such ladder', { code: input.policyCode });
+    if (!statement) throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code: input.policyCode });
     if (statement.netDueFen === 0) return { kind: 'nothing_due', statement };
     const settlement: RebateSettlement = {
       seq: (statement.settlements.at(-1)?.seq ?? 0) + 1,
@@ -150,7 +150,7 @@ export class RebateStatementService {
       policyCode: statement.policy.code,
     });
     if (!ok)
-      throw new DomainError('REBATE.CONCURRENT_SETTLEMENT', 'another settlement of this period was just recorded', {
+      throw new DomainError('REBATE.CONFLICT', 'another settlement of this period was just recorded', {
         dealerCode: input.dealerCode,
         policyCode: statement.policy.code,
       });
@@ -168,8 +168,7 @@ export class RebateStatementService {
 
   private async ladder(code: string): Promise<LadderRebatePolicy> {
     const r = await this.store.findPolicy(code);
-    if (!r || r.policy.kind !== 'ladder_rebate')
-      throw new DomainError('REBATE.POLICY_NOT_FOUND', 'no such ladder', { code });
+    if (!r || r.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
     return r.policy;
   }
 }
@@ -177,8 +176,7 @@ export class RebateStatementService {
 /** A named ladder policy: any targeted dealer's, even after its period (settlements come after the period). */
 function named(records: readonly PolicyRecord[], code: string, dealer: PolicyDealer) {
   const r = records.find((x) => x.policy.code === code);
-  if (!r || r.policy.kind !== 'ladder_rebate')
-    throw new DomainError('REBATE.POLICY_NOT_FOUND', 'no such ladder', { code });
+  if (!r || r.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
   if (!isTargeted(r.policy, dealer))
     throw new DomainError('REBATE.NOT_TARGETED', 'the ladder does not target this dealer', { code });
   return [{ policy: r.policy, stacksOn: [], replaces: [] }];

@@ -44,7 +44,11 @@ export class SettlementRepository implements SettlementStore {
   }
 
   /** Settlements paid to the dealer in [from, to): the statement of account's "rebates settled". */
-  async settledBetween(dealerCode: string, from: Date, to: Date): Promise<Array<RebateSettlement & { policyCode: string }>> {
+  async settledBetween(
+    dealerCode: string,
+    from: Date,
+    to: Date,
+  ): Promise<Array<RebateSettlement & { policyCode: string }>> {
     const rows = await this.db
       .selectFrom('rebate_settlements')
       .selectAll()
