@@ -1,6 +1,6 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
-import { type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
+import { DECISIVE, type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
 import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
 import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extractRef } from './slots.extract.js';
@@ -332,6 +332,11 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
   if (SELF_EDIT_WHOSE.test(k) && SELF_EDIT_VERB.test(k) && SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
+  // A statement with a dealer code: a manager's for that dealer; a dealer's for another is refused by the handler.
+  if (f.dealerCode && STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k) && !/绑定/.test(k)) {
+    const period = extractPeriod(k, ctx.now);
+    return parsed('account.statement', period ? { period } : {}, HIGH);
+  }
   // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)
   if (ctx.sender === 'dealer' && OTHERS_DATA.test(k) && !f.phone && !BIND.test(k) && !CASE_REQ.test(k)) {
     return unknown('not_allowed', 0.9);
@@ -417,14 +422,14 @@ function parseOne(f: Facts, text: string): ParseResult {
 
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
   // A statement that does not add up ("对账单多扣了两千") is a payment need (NLU.md), linked to the statement.
-  if (STATEMENT.test(k) && STATEMENT_WRONG.test(k)) return parsed('need.submit', { category: 'payment' }, HIGH);
+  if (STATEMENT.test(k) && STATEMENT_WRONG.test(k)) return parsed('need.submit', { category: 'payment' }, DECISIVE);
   // The rebate statement ("返利对账单", "本季度返利结算单") is a statement of the rebate account.
   if (REBATE.test(k) && REBATE_STATEMENT.test(k) && !REBATE_COMPLAINT.test(k)) {
     const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
   // A verdict on a policy ("门槛有点高", "返点太低了") is feedback on it, not a question.
-  if (POLICY_COMMENT.test(k) && !/[吗吧么]$|怎么|多少|几|哪/.test(k)) return parsed('policy.feedback', {}, HIGH);
+  if (POLICY_COMMENT.test(k) && !/[吗吧么]$|怎么|多少|几|哪/.test(k)) return parsed('policy.feedback', {}, DECISIVE);
   if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
     const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { currentLadderFor, currentPromotionsFor, laddersFor } from './current.js';
 import { ladderRebate } from './ladder.js';
+import type { ReachDealer } from './current.js';
 import { parsePolicies } from './policy.types.js';
 import type { PolicyRecord } from './ports.js';
 import { orderDiscount } from './promotion.js';
@@ -14,7 +15,7 @@ const TODAY = '2026-11-26';
 
 describe('currentLadderFor / laddersFor (policies.json states how ladders combine)', () => {
   const eng = { code: 'D0001', tier: 'core' as const, tags: ['工程渠道'] };
-  const codesOf = (d: typeof eng, today = TODAY, recs = records()) =>
+  const codesOf = (d: ReachDealer, today = TODAY, recs = records()) =>
     laddersFor(d, today, recs).map((l) => l.policy.code);
 
   it('an engineering-channel dealer earns the general ladder AND the marginal one (combines.stacks)', () => {
