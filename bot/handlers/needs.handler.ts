@@ -1,5 +1,7 @@
 import { decideMatch } from '../../core/accounts/directory.service.js';
 import { cleanQuery } from '../../core/accounts/name-match.js';
+import { extractPeriod } from '../nlu/slots.extract.js';
+import { normalize } from '../nlu/normalize.js';
 import { statementPeriod } from './words.js';
 import { statementPeriod as periodOfStatement } from '../../core/accounts/statement.rules.js';
 import { shanghaiDate } from '../../core/common/time.js';
@@ -79,7 +81,9 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
 function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
   if (turn.slots.category !== 'payment' || !/对账|账单/.test(ctx.text)) return undefined;
   try {
-    const period = periodOfStatement(statementPeriod(turn, ctx.text, ctx.now), shanghaiDate(ctx.now));
+    // need.submit carries no period slot: the month named in the words ("10月的对账单"), else the running month.
+    const spec = extractPeriod(normalize(ctx.text), ctx.now) ?? statementPeriod(turn, ctx.text, ctx.now);
+    const period = periodOfStatement(spec, shanghaiDate(ctx.now));
     return `${ctx.identity.dealerCode}:${period.label}`;
   } catch {
     return undefined;
