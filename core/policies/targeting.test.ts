@@ -88,7 +88,9 @@ describe('pilotSet (issue 13: round(10%) of the target by stable hash rank)', ()
     expect(pilotSet(town, [...target].reverse())).toEqual(set);
   });
 
-  it('is null without a pilot ratio', () => {
+  it('is null without a pilot ratio; at least one dealer of a small target; empty without a target', () => {
     expect(pilotSet(eng, target)).toBeNull();
+    expect(pilotSet(town, target.slice(0, 4))?.size).toBe(1);
+    expect(pilotSet(town, [])?.size).toBe(0);
   });
 });
