@@ -176,7 +176,7 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
       if (pos.next) expect(text).toContain(`还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}`);
     }
     expect(text).toContain('与「2026年第四季度阶梯返利」叠加，分别计算。');
-    expect(text).toContain('本期尚未结算。');
+    expect(text).toMatch(/本期尚未结算。|已结算 \d+ 次，合计 ¥/);
   });
 
   it('every demo dealer: the rebate statement equals the engine to the fen (amount from SQL, not the repository)', async () => {
@@ -201,28 +201,30 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
   });
 
   it('settling twice never pays twice; the statement of account shows the settlement; the console shows both', async () => {
-    const d = eng();
+    // A dealer the demo settled on November 1st (interim settlement of October's accrual): settling now pays the
+    // difference only, then nothing.
+    const seeded = await db().selectFrom('rebate_settlements').select('dealer_code').orderBy('dealer_code').execute();
+    expect(seeded.length).toBeGreaterThan(0);
+    const d = dealers.find((x) => x.code === seeded[0]!.dealer_code)!;
+    const before = (await api('GET', `/api/dealers/${d.code}/rebate-statements?policy=${LADDER.code}`)).json()[0];
+    expect(before.settlements).toHaveLength(1);
+    const accrued = before.accruedFen as number;
     const first = await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code, by: 'M001' });
-    const accrued = (await api('GET', `/api/dealers/${d.code}/rebate-statements?policy=${LADDER.code}`)).json()[0]
-      .accruedFen as number;
-    if (accrued === 0) expect(first.statusCode).toBe(200);
-    else {
-      expect(first.statusCode).toBe(201);
-      expect(first.json().settlement).toMatchObject({ seq: 1, paidFen: accrued });
-    }
+    expect(first.statusCode).toBe(before.netDueFen === 0 ? 200 : 201);
+    if (before.netDueFen !== 0)
+      expect(first.json().settlement).toMatchObject({ seq: 2, accruedFen: accrued, paidFen: accrued - before.settledFen });
     const again = await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code, by: 'M001' });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ kind: 'nothing_due', statement: { settledFen: accrued, netDueFen: 0 } });
     const rows = await db().selectFrom('rebate_settlements').selectAll().where('dealer_code', '=', d.code).execute();
     expect(rows.reduce((s, r) => s + r.paid_fen, 0)).toBe(accrued);
 
-    if (accrued > 0) {
-      const [summary] = await app.say(d.code, '对账单');
-      expect(summary).toContain(`返利结算 1 笔，冲抵货款 ${formatYuan(accrued)}`);
-      const [rebates] = await app.say(d.code, '返利对账单');
-      expect(rebates).toContain(`已结算 1 次，合计 ${formatYuan(accrued)}`);
-      expect(rebates).toContain('应计返利已全部结算。');
-    }
+    // Both settlements are in November: the statement of account lists them as credit notes.
+    const [summary] = await app.say(d.code, '对账单');
+    expect(summary).toContain(`返利结算 ${rows.length} 笔，冲抵货款 ${formatYuan(accrued)}`);
+    const [rebates] = await app.say(d.code, '返利对账单');
+    expect(rebates).toContain(`已结算 ${rows.length} 次，合计 ${formatYuan(accrued)}`);
+    expect(rebates).toContain('应计返利已全部结算。');
     // Bad input changes nothing.
     expect((await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: 'NOPE', by: 'x' })).statusCode).toBe(404);
     expect((await api('POST', `/api/dealers/D9999/rebate-settlements`, { policy: LADDER.code, by: 'x' })).statusCode).toBe(404);
@@ -235,21 +237,27 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     const page = await hq.get(`/console/statements?dealer=${d.code}`);
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain(d.name);
-    expect(page.body).toContain(`返利对账单｜${LADDER_ENG.name}`);
+    expect(page.body).toContain(`返利对账单｜${LADDER.name}`);
+    expect(page.body).toContain('HQ-finance');
     const bad = await hq.get('/console/statements?dealer=X');
     expect(bad.statusCode).toBe(400);
   });
 
   it('policy comment: "门槛有点高" after a push is acknowledged and recorded for that policy; listable by HQ', async () => {
+    const d = plain();
+    const rows = () => db().selectFrom('policy_feedback').selectAll().where('dealer_code', '=', d.code).execute();
+    const seededRows = (await rows()).length;
+    // Nothing was pushed to the dealer yet: acknowledged, nothing recorded against a policy it never got.
+    expect((await app.say(d.code, '门槛有点高'))[0]).toContain('目前还没有向您推送过政策');
+    expect(await rows()).toHaveLength(seededRows);
+
     const pushed = await api('POST', `/api/policies/${LADDER.code}/push`);
     expect(pushed.statusCode).toBe(200);
-    const d = plain();
     const [r] = await app.say(d.code, '门槛有点高');
     expect(r).toContain(`收到，您对「${LADDER.name}」的意见“门槛有点高”已记录`);
+    expect(await rows()).toHaveLength(seededRows + 1);
     const list = (await api('GET', `/api/policies/${LADDER.code}/feedback`)).json();
-    expect(list.comments).toEqual([
-      expect.objectContaining({ policyCode: LADDER.code, dealerCode: d.code, text: '门槛有点高' }),
-    ]);
+    expect(list.comments[0]).toMatchObject({ policyCode: LADDER.code, dealerCode: d.code, text: '门槛有点高' });
     expect((await api('GET', '/api/policies/NOPE/feedback')).statusCode).toBe(404);
     const hq = new ConsoleBrowser(app.server);
     await hq.signInHq(ADMIN_TOKEN);
