@@ -168,7 +168,7 @@ export class RebateStatementService {
 
   private async ladder(code: string): Promise<LadderRebatePolicy> {
     const r = await this.store.findPolicy(code);
-    if (!r || r.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
+    if (r?.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
     return r.policy;
   }
 }
@@ -176,7 +176,7 @@ export class RebateStatementService {
 /** A named ladder policy: any targeted dealer's, even after its period (settlements come after the period). */
 function named(records: readonly PolicyRecord[], code: string, dealer: PolicyDealer) {
   const r = records.find((x) => x.policy.code === code);
-  if (!r || r.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
+  if (r?.policy.kind !== 'ladder_rebate') throw new DomainError('REBATE.NOT_FOUND', 'no such ladder', { code });
   if (!isTargeted(r.policy, dealer))
     throw new DomainError('REBATE.NOT_TARGETED', 'the ladder does not target this dealer', { code });
   return [{ policy: r.policy, stacksOn: [], replaces: [] }];

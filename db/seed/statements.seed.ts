@@ -8,7 +8,13 @@ import type { Database } from '../schema.js';
 /** Every this-many dealer (by code) had an interim rebate settlement at the start of the running month. */
 const SETTLED_EVERY = 4;
 /** Comments dealers made on policies pushed to them (the demo's policy feedback). */
-const COMMENTS = ['门槛有点高', '返点能不能再高一点', '满减门槛偏高，小店凑不够', '这个政策挺好，希望延续', '档位跨度太大了'];
+const COMMENTS = [
+  '门槛有点高',
+  '返点能不能再高一点',
+  '满减门槛偏高，小店凑不够',
+  '这个政策挺好，希望延续',
+  '档位跨度太大了',
+];
 
 /**
  * The demo's statements side (issue 13): interim settlements of the running rebate period — what the ladder gave on
@@ -22,9 +28,8 @@ export async function seedStatements(db: Kysely<Database>, now: Date): Promise<R
   const today = shanghaiDate(now);
   const monthStart = `${today.slice(0, 7)}-01`;
   const settledAt = new Date(shanghaiMidnight(monthStart).getTime() + 10 * 3_600_000);
-  const general = records.find(
-    (r) => r.policy.kind === 'ladder_rebate' && r.policy.target.tagsAny.length === 0,
-  )?.policy as LadderRebatePolicy | undefined;
+  const general = records.find((r) => r.policy.kind === 'ladder_rebate' && r.policy.target.tagsAny.length === 0)
+    ?.policy as LadderRebatePolicy | undefined;
   let settlements = 0;
   if (general && general.period.start < monthStart && general.period.end >= today) {
     const picked = dealers.filter((_, i) => i % SETTLED_EVERY === 0);

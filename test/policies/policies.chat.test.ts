@@ -224,9 +224,7 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
         expect(minute % 30).not.toBe(0);
         expect(new Date(r.next_attempt_at).getTime()).toBeGreaterThanOrEqual(TEST_NOW.getTime());
       }
-      const expected = dealers.filter(
-        (d) => isTargeted(policy, d) && cohortOf(policy, d) === 'pilot',
-      );
+      const expected = dealers.filter((d) => isTargeted(policy, d) && cohortOf(policy, d) === 'pilot');
       expect(rows.map((r) => r.recipient)).toEqual(expected.map((d) => d.code));
     }
 

@@ -100,7 +100,9 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     expect(otherDealer.body).not.toContain(other.name);
     expect((await get(`${base.replace('2026-Q4', '2026-10')}?${query}`)).statusCode).toBe(403);
     const sig = q.get('sig')!;
-    expect((await get(`${base}?exp=${q.get('exp')}&sig=${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`)).statusCode).toBe(403);
+    expect(
+      (await get(`${base}?exp=${q.get('exp')}&sig=${sig.slice(0, -1)}${sig.endsWith('A') ? 'B' : 'A'}`)).statusCode,
+    ).toBe(403);
     expect((await get(`${base}?exp=${Number(q.get('exp')) + 3600}&sig=${sig}`)).statusCode).toBe(403);
     expect((await get(`${base}?exp=abc&sig=${sig}`)).statusCode).toBe(400);
     expect((await get(`/statements/X1/2026-Q4?${query}`)).statusCode).toBe(400);
@@ -173,7 +175,8 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
       expect(text).toContain(`【返利对账单｜${policy.name}】`);
       expect(text).toContain(`计返金额 ${formatYuan(amount)}`);
       expect(text).toContain(`应计返利 ${formatYuan(pos.rebate)}`);
-      if (pos.next) expect(text).toContain(`还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}`);
+      if (pos.next)
+        expect(text).toContain(`还差 ${formatYuan(pos.next.gap)}，达到后返利 ${formatYuan(pos.next.rebateAtNext)}`);
     }
     expect(text).toContain('与「2026年第四季度阶梯返利」叠加，分别计算。');
     expect(text).toMatch(/本期尚未结算。|已结算 \d+ 次，合计 ¥/);
@@ -185,7 +188,10 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     for (const d of dealers) {
       const rs = (await api('GET', `/api/dealers/${d.code}/rebate-statements`)).json() as RebateStatement[];
       const expected = laddersFor(d, shanghaiDate(TEST_NOW), records).map((l) => l.policy.code);
-      expect(rs.map((r) => r.policy.code), d.code).toEqual(expected);
+      expect(
+        rs.map((r) => r.policy.code),
+        d.code,
+      ).toEqual(expected);
       for (const r of rs) {
         const policy = r.policy.code === LADDER.code ? LADDER : LADDER_ENG;
         const amount = await qualifyingFromDb(db(), d.code, policy.period, policy.excludeCategories);
@@ -212,7 +218,11 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     const first = await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code, by: 'M001' });
     expect(first.statusCode).toBe(before.netDueFen === 0 ? 200 : 201);
     if (before.netDueFen !== 0)
-      expect(first.json().settlement).toMatchObject({ seq: 2, accruedFen: accrued, paidFen: accrued - before.settledFen });
+      expect(first.json().settlement).toMatchObject({
+        seq: 2,
+        accruedFen: accrued,
+        paidFen: accrued - before.settledFen,
+      });
     const again = await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code, by: 'M001' });
     expect(again.statusCode).toBe(200);
     expect(again.json()).toMatchObject({ kind: 'nothing_due', statement: { settledFen: accrued, netDueFen: 0 } });
@@ -226,9 +236,15 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     expect(rebates).toContain(`已结算 ${rows.length} 次，合计 ${formatYuan(accrued)}`);
     expect(rebates).toContain('应计返利已全部结算。');
     // Bad input changes nothing.
-    expect((await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: 'NOPE', by: 'x' })).statusCode).toBe(404);
-    expect((await api('POST', `/api/dealers/D9999/rebate-settlements`, { policy: LADDER.code, by: 'x' })).statusCode).toBe(404);
-    expect((await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code })).statusCode).toBe(400);
+    expect(
+      (await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: 'NOPE', by: 'x' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await api('POST', `/api/dealers/D9999/rebate-settlements`, { policy: LADDER.code, by: 'x' })).statusCode,
+    ).toBe(404);
+    expect((await api('POST', `/api/dealers/${d.code}/rebate-settlements`, { policy: LADDER.code })).statusCode).toBe(
+      400,
+    );
     expect((await api('GET', `/api/dealers/D9999/statement`)).statusCode).toBe(404);
     expect((await api('GET', `/api/dealers/${d.code}/statement?period=2027-01`)).statusCode).toBe(400);
 
