@@ -334,7 +334,8 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (SELF_EDIT_WHOSE.test(k) && SELF_EDIT_VERB.test(k) && SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
   // A statement with a dealer code: a manager's for that dealer; a dealer's for another is refused by the handler.
   if (f.dealerCode && STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k) && !/绑定/.test(k)) {
-    const period = extractPeriod(k, ctx.now);
+    // The code's digits must not read as the month's ("D001310月" is October).
+    const period = extractPeriod(k.replace(/d\d{4}/gi, '|'), ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
   // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)

@@ -133,6 +133,8 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     expect(replies[0]).toContain('【对账单｜2026年11月');
     expect(replies[0]).toContain(d.name);
     expect(replies[1]).toContain(`/statements/${d.code}/2026-11?`);
+    // The month after the code is the month, not the code's digits.
+    expect((await app.say(d.manager_code, `${d.code} 10月对账单`))[0]).toContain('【对账单｜2026年10月】');
     const foreign = dealers.find((x) => x.manager_code !== d.manager_code)!;
     expect((await app.say(d.manager_code, `${foreign.code} 对账单`))[0]).toBe(
       `未找到经销商 ${foreign.code}，或不在您负责的范围内。`,
