@@ -120,6 +120,8 @@ try {
   await visit(hq, 'hq', '/console/policies', 'policies');
   const policy = await hq.$eval('table a[href^="/console/policies/"]', (a) => a.getAttribute('href') ?? '');
   await visit(hq, 'hq', policy, 'policy');
+  await visit(hq, 'hq', '/console/statements', 'statements');
+  await visit(hq, 'hq', `/console/statements?dealer=${dealerCode}`, 'statement');
   await visit(hq, 'hq', '/console/jobs', 'jobs');
   // Run the monthly scoring from the console, so the tiers page has movements to draw.
   await Promise.all([

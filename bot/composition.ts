@@ -12,7 +12,13 @@ import { KingdeeConnector } from '../adapters/erp/kingdee/kingdee.connector.js';
 import { loadKingdeeMapping } from '../adapters/erp/kingdee/kingdee.mapping.js';
 import { KyselyErpSyncStore } from '../db/repositories/erp-sync.repository.js';
 import { DirectoryService } from '../core/accounts/directory.service.js';
+import { randomBytes } from 'node:crypto';
+import { StatementLinks } from '../core/accounts/statement-link.js';
 import { StatementService } from '../core/accounts/statement.service.js';
+import { PolicyFeedbackService } from '../core/policies/feedback.js';
+import { RebateStatementService } from '../core/policies/rebate-statement.js';
+import { PolicyFeedbackRepository } from '../db/repositories/policy-feedback.repository.js';
+import { SettlementRepository } from '../db/repositories/settlements.repository.js';
 import { TierService } from '../core/accounts/tier.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
@@ -69,7 +75,11 @@ import { OutboxPushQueue } from './scheduler/jobs/pushes.js';
 import type { CliServices, Services, TurnServices } from './services.js';
 
 export interface ServicesOptions {
-  settings: { needSla: SlaTable; outboxRetentionDays?: number };
+  settings: {
+    needSla: SlaTable;
+    outboxRetentionDays?: number;
+    statements?: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
+  };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
 }
@@ -89,6 +99,12 @@ export type ServicesFactory = (tx: Kysely<Database>, notifier?: Notifier) => Ser
  */
 export function servicesFactory(opts: ServicesOptions): ServicesFactory {
   const notifierFor = (tx: Kysely<Database>) => outboxNotifier(pipelineStores(tx), opts.outboxQueued);
+  const st = opts.settings.statements;
+  // Without a configured secret, one per process: links stay valid until the next restart.
+  const statementLinks = {
+    links: new StatementLinks(st?.linkSecret ?? randomBytes(32).toString('base64url'), st?.linkTtlHours ?? 72),
+    baseUrl: st?.publicBaseUrl ?? '',
+  };
   return (tx: Kysely<Database>, notifier: Notifier = notifierFor(tx)): Services => ({
     orders: new OrderService(new KyselyOrderStore(tx), {
       notifier,
@@ -106,6 +122,9 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     policies: new PolicyService(new PolicyRepository(tx), policyUnitOfWork(tx, notifierFor)),
     directory: new KyselyDealerDirectory(tx),
     statement: new StatementService(new AccountsRepository(tx)),
+    rebates: new RebateStatementService(new PolicyRepository(tx), new SettlementRepository(tx)),
+    policyFeedback: new PolicyFeedbackService(new PolicyFeedbackRepository(tx), new PolicyRepository(tx)),
+    statementLinks,
     tier: new TierService(new AccountsRepository(tx)),
     sales: new SalesService(new InsightsRepository(tx)),
     trends: new TrendsService(new InsightsRepository(tx)),

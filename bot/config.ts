@@ -31,7 +31,10 @@ const trustProxy = optionalString.transform((v, ctx): boolean | number | string[
   if (bad.length) ctx.addIssue({ code: 'custom', message: `not an address or CIDR: ${bad.join(', ')}` });
   return list;
 });
-/** The console's public origin (`https://gs.example.com`): the WeCom sign-in comes back to it. Origin only. */
+/**
+ * The public origin this server is reached at (`https://gs.example.com`): the WeCom sign-in comes back to it and
+ * links in messages (printable statements) start with it. Origin only; unset: built from the request / relative.
+ */
 const publicBaseUrl = optionalString.pipe(
   z
     .url({ protocol: /^https?$/ })
@@ -89,6 +92,10 @@ const envSchema = z.object({
   NEED_SLA: optionalString,
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
+
+  /** HMAC secret of printable statement links; unset: a random one per process (links die with a restart). */
+  STATEMENT_LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  STATEMENT_LINK_TTL_HOURS: int(1, 24 * 90).default(72),
 
   ERP_KINGDEE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
   ERP_KINGDEE_ACCT_ID: optionalString,
@@ -184,6 +191,8 @@ export interface AppConfig {
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
+  /** Printable statement links: HMAC secret (undefined: random per process), lifetime, public address. */
+  statements: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
   /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
   imports: { uploadMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
@@ -337,6 +346,11 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },
+    statements: {
+      linkSecret: e.STATEMENT_LINK_SECRET,
+      linkTtlHours: e.STATEMENT_LINK_TTL_HOURS,
+      publicBaseUrl: e.PUBLIC_BASE_URL,
+    },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     erp: kingdeeOn
       ? {

@@ -51,6 +51,7 @@ import { wecomRoutes } from './channels/wecom/wecom.routes.js';
 import { mpRoutes } from './channels/miniprogram/mp.routes.js';
 import { consoleRoutes } from './console/index.js';
 import { metricsRoutes } from './console/metrics.js';
+import { statementLinkRoutes } from './console/pages/statements.js';
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -139,7 +140,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
-    const settings = { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays };
+    const settings = {
+      needSla: config.needs.sla,
+      outboxRetentionDays: config.scheduler.outboxRetentionDays,
+      statements: config.statements,
+    };
     const services = servicesFactory({
       settings,
       outboxQueued: () => bus.outboxQueued(),
@@ -212,6 +217,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
             : null,
       }),
     );
+    channels.push(statementLinkRoutes({ services: services(database.db), now }));
     channels.push(metricsRoutes({ services: services(database.db), adminToken: config.server.adminToken }));
     const server = await buildServer({
       config,

@@ -18,7 +18,10 @@ import type { TrendsService } from '../core/insights/trends.service.js';
 import type { NeedsReport } from '../core/needs/ports.js';
 import type { NeedsService } from '../core/needs/needs.service.js';
 import type { OrderService } from '../core/orders/order.service.js';
+import type { StatementLinks } from '../core/accounts/statement-link.js';
+import type { PolicyFeedbackService } from '../core/policies/feedback.js';
 import type { PolicyService } from '../core/policies/policy.service.js';
+import type { RebateStatementService } from '../core/policies/rebate-statement.js';
 import type { JobRunOutcome } from '../core/scheduling/ports.js';
 import type { StockService } from '../core/stock/stock.service.js';
 
@@ -34,6 +37,12 @@ export interface Services {
   directory: DealerDirectory;
   /** A dealer's statement of account. */
   statement: StatementService;
+  /** Rebate statements per policy period and their settlements (netted against earlier ones). */
+  rebates: RebateStatementService;
+  /** Dealers' comments on pushed policies. */
+  policyFeedback: PolicyFeedbackService;
+  /** Signed, expiring links to a dealer's printable statement, and the address they start with. */
+  statementLinks: { links: StatementLinks; baseUrl: string };
   /** A dealer's tier, scores and benefits. */
   tier: TierService;
   /** A dealer's own sell-through. */

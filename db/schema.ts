@@ -324,6 +324,8 @@ export interface NeedsTable {
   rating_comment: string | null;
   attachments: ColumnType<unknown[], string | undefined, string>;
   created_at: DefaultTimestamp;
+  /** The statement a payment dispute refers to ('D0012:2026-11'), migration 0016. */
+  statement_ref: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface NeedEventsTable {
@@ -542,6 +544,29 @@ export interface MpSessionsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** One settlement of a dealer's rebate under a policy period; paid_fen nets against earlier ones (migration 0016). */
+export interface RebateSettlementsTable {
+  id: Generated<number>;
+  dealer_code: string;
+  policy_code: string;
+  seq: number;
+  qualifying_fen: number;
+  accrued_fen: number;
+  /** What this settlement paid: accrued minus everything settled before (negative = a claw-back). */
+  paid_fen: number;
+  settled_at: DefaultTimestamp;
+  settled_by: string;
+}
+
+/** A dealer's comment on a policy pushed to them (migration 0016). */
+export interface PolicyFeedbackTable {
+  id: Generated<number>;
+  policy_code: string;
+  dealer_code: string;
+  text: string;
+  created_at: DefaultTimestamp;
+}
+
 export interface Database {
   regions: RegionsTable;
   managers: ManagersTable;
@@ -589,6 +614,8 @@ export interface Database {
   dealer_anomalies: DealerAnomaliesTable;
   dealer_order_months: DealerOrderMonthsTable;
   dealer_last_orders: DealerLastOrdersTable;
+  rebate_settlements: RebateSettlementsTable;
+  policy_feedback: PolicyFeedbackTable;
 }
 
 export type DealerRow = Selectable<DealersTable>;

@@ -9,6 +9,7 @@ import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
 import { nluRoutes } from './nlu.routes.js';
 import { policiesRoutes } from './policies.routes.js';
+import { statementsRoutes } from './statements.routes.js';
 
 export interface ApiDeps {
   /** The services on the database (each call its own unit of work). */
@@ -27,6 +28,7 @@ export function adminApi(deps: ApiDeps) {
     app.setValidatorCompiler(validatorCompiler);
     await app.register(needsRoutes(deps));
     await app.register(policiesRoutes(deps));
+    await app.register(statementsRoutes(deps));
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
     await app.register(nluRoutes(deps));

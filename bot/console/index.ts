@@ -24,6 +24,7 @@ import { needsPages } from './pages/needs.js';
 import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
 import { policyPages } from './pages/policies.js';
+import { statementPages } from './pages/statements.js';
 
 export type { ConsoleDeps, WecomOAuth } from './context.js';
 
@@ -184,6 +185,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(dealerPages(deps));
     await app.register(needsPages(deps));
     await app.register(policyPages(deps));
+    await app.register(statementPages(deps));
     await app.register(opsPages(deps));
   };
 }

@@ -17,6 +17,7 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; hqOnly: boolean }> = [
   { key: 'dealers', href: '/console/dealers', hqOnly: false },
   { key: 'needs', href: '/console/needs', hqOnly: false },
   { key: 'policies', href: '/console/policies', hqOnly: true },
+  { key: 'statements', href: '/console/statements', hqOnly: true },
   { key: 'tiers', href: '/console/tiers', hqOnly: true },
   { key: 'imports', href: '/console/imports', hqOnly: true },
   { key: 'conversations', href: '/console/conversations', hqOnly: true },

@@ -1,5 +1,14 @@
 import { AccountError } from '../../core/accounts/accounts.errors.js';
-import { dealerOnly, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
+import type { Statement } from '../../core/accounts/accounts.types.js';
+import {
+  dealerOnly,
+  eachRole,
+  type HandlerRegistry,
+  reply,
+  type TurnContext,
+  type TurnResult,
+} from '../dialog/turn.js';
+import { statementReplies } from '../replies/statements.replies.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { otherDealerCode, statementPeriod } from './words.js';
 
@@ -17,22 +26,63 @@ function failure(e: unknown): TurnResult {
   }
 }
 
+const REBATE_WORDS = /返利|返点/;
+const DEALER_CODE = /(?<![A-Za-z0-9])[Dd]\d{4}(?!\d)/;
+
+/** The signed, expiring link to the statement's printable page. */
+function printLink(ctx: TurnContext, s: Statement): string {
+  const { links, baseUrl } = ctx.services.statementLinks;
+  const q = links.sign(s.dealer.code, s.period.label, ctx.now);
+  return statementReplies.printLink(
+    `${baseUrl}/statements/${s.dealer.code}/${s.period.label}?exp=${q.exp}&sig=${q.sig}`,
+    links.ttlHours,
+  );
+}
+
+/** The rebate statements of every ladder in force for the dealer (`laddersFor`: stacked ones each on its own). */
+async function rebateStatement(ctx: TurnContext, dealerCode: string): Promise<TurnResult> {
+  const rs = await ctx.services.rebates.statements(dealerCode, ctx.now);
+  return reply(rs.length ? statementReplies.rebateStatements(rs) : statementReplies.noRebateLadder);
+}
+
 /** A dealer's statement of account and tier: always the asking dealer's own (identity from the channel). */
 export const accountHandlers: HandlerRegistry = {
-  'account.statement': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
-    const other = otherDealerCode(ctx, turn);
-    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
-    try {
-      const s = await ctx.services.statement.statement({
-        dealerCode: ctx.identity.dealerCode,
-        period: statementPeriod(turn, ctx.text, ctx.now),
-        now: ctx.now,
-      });
-      return reply(accountReplies.statement(s));
-    } catch (e) {
-      return failure(e);
-    }
-  }),
+  'account.statement': eachRole(
+    async (ctx, turn) => {
+      const other = otherDealerCode(ctx, turn);
+      if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+      if (REBATE_WORDS.test(ctx.text)) return rebateStatement(ctx, ctx.identity.dealerCode);
+      try {
+        const s = await ctx.services.statement.statement({
+          dealerCode: ctx.identity.dealerCode,
+          period: statementPeriod(turn, ctx.text, ctx.now),
+          now: ctx.now,
+        });
+        return reply(accountReplies.statement(s), printLink(ctx, s));
+      } catch (e) {
+        return failure(e);
+      }
+    },
+    // A manager sees the statement of a dealer they look after ("D0012 对账单"); any other code is not found.
+    async (ctx, turn) => {
+      const code = (turn.slots.dealer_code ?? DEALER_CODE.exec(ctx.text)?.[0])?.toUpperCase();
+      if (!code) return reply(statementReplies.managerNeedsCode);
+      try {
+        const s = await ctx.services.statement.forManager({
+          managerCode: ctx.identity.managerCode,
+          dealerCode: code,
+          period: statementPeriod(turn, ctx.text, ctx.now),
+          now: ctx.now,
+        });
+        if (REBATE_WORDS.test(ctx.text)) return rebateStatement(ctx, code);
+        return reply(accountReplies.statement(s), printLink(ctx, s));
+      } catch (e) {
+        if (e instanceof AccountError && e.code === 'ACCOUNT.DEALER_NOT_FOUND')
+          return reply(statementReplies.managerNotFound(code));
+        return failure(e);
+      }
+    },
+  ),
 
   'tier.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
     const other = otherDealerCode(ctx, turn);

@@ -1,5 +1,10 @@
 import { decideMatch } from '../../core/accounts/directory.service.js';
 import { cleanQuery } from '../../core/accounts/name-match.js';
+import { extractPeriod } from '../nlu/slots.extract.js';
+import { normalize } from '../nlu/normalize.js';
+import { statementPeriod } from './words.js';
+import { statementPeriod as periodOfStatement } from '../../core/accounts/statement.rules.js';
+import { shanghaiDate } from '../../core/common/time.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
 import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import {
@@ -71,6 +76,19 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
   return id === null ? null : { id, code: needCode(id) };
 }
 
+/** A payment need that names a statement ("对账单多扣了两千", "10月账单不对") is linked to that statement. */
+function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
+  if (turn.slots.category !== 'payment' || !/对账|账单/.test(ctx.text)) return undefined;
+  try {
+    // need.submit carries no period slot: the month named in the words ("10月的对账单"), else the running month.
+    const spec = extractPeriod(normalize(ctx.text), ctx.now) ?? statementPeriod(turn, ctx.text, ctx.now);
+    const period = periodOfStatement(spec, shanghaiDate(ctx.now));
+    return `${ctx.identity.dealerCode}:${period.label}`;
+  } catch {
+    return undefined;
+  }
+}
+
 const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promise<TurnResult> => {
   // A bare "我要提需求" carries nothing to act on: ask for the details first.
   const text = ctx.text.trim();
@@ -81,6 +99,7 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
       category: turn.slots.category,
       text,
       now: ctx.now,
+      statementRef: disputedStatement(ctx, turn),
     });
     // The picture sent just before ("这张图是关于什么的？") belongs to this need.
     const image = ctx.state.image;

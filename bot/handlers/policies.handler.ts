@@ -13,6 +13,7 @@ import {
   type TurnResult,
 } from '../dialog/turn.js';
 import { policyReplies } from '../replies/policies.replies.js';
+import { feedbackReplies } from '../replies/statements.replies.js';
 
 type DealerTurn = (
   ctx: TurnContext<DealerIdentity>,
@@ -36,6 +37,15 @@ function forDealer(intent: string, fn: DealerTurn): IntentRoute {
   });
 }
 
+/** The kind of policy a comment names, if any ("返点太低" → ladder_rebate, "满减门槛高" → promotion). */
+function kindNamed(text: string): PolicyKind | undefined {
+  if (/满减|促销|特价|折扣/.test(text)) return 'promotion';
+  if (/成长|增长/.test(text)) return 'growth_reward';
+  if (/周年/.test(text)) return 'anniversary_bonus';
+  if (/返利|返点|阶梯|档/.test(text)) return 'ladder_rebate';
+  return undefined;
+}
+
 /** policy.explain, rebate.progress and policy.list: always the asking dealer's own policies and numbers. */
 export const policyHandlers: HandlerRegistry = {
   'policy.explain': forDealer('policy.explain', async (ctx, dealer, turn) => {
@@ -53,7 +63,8 @@ export const policyHandlers: HandlerRegistry = {
         kind,
       };
     }
-    const parts = matching.map((p) => explainPosition(p, dealer));
+    const names = new Map(positions.map((p) => [p.policy.code, p.policy.name]));
+    const parts = matching.map((p) => explainPosition(p, dealer, names));
     const template: Explanation = {
       text: parts.map((p) => p.text).join('\n\n'),
       facts: [...new Set(parts.flatMap((p) => p.facts))],
@@ -70,6 +81,17 @@ export const policyHandlers: HandlerRegistry = {
     const positions: DealerPosition[] = await ctx.services.policies.positions(dealer, ctx.now);
     if (positions.length === 0) return { result: reply(policyReplies.noneApply) };
     return { result: reply(policyReplies.progress(positions)) };
+  }),
+
+  // "门槛有点高": acknowledged and recorded against the policy it is about (the pushed one of the kind it names).
+  'policy.feedback': dealerOnly(policyReplies.managerHint, async (ctx) => {
+    const saved = await ctx.services.policyFeedback.comment({
+      dealerCode: ctx.identity.dealerCode,
+      text: ctx.text.trim(),
+      kind: kindNamed(ctx.text),
+      now: ctx.now,
+    });
+    return reply(saved ? feedbackReplies.recorded(saved.policyName, ctx.text.trim()) : feedbackReplies.noPolicy);
   }),
 
   'policy.list': forDealer('policy.list', async (ctx, dealer) => {

@@ -509,6 +509,11 @@ const CONFIG_KEYS = ['width_mm', 'height_mm', 'glass', 'opening', 'color'] as co
 
 /** ≥ 0.9: a high-precision rule fired; below: unsure (the trained model decides). */
 export const HIGH = 0.95;
+/**
+ * A rule reading no model may overrule: words the corpus mostly reads another way whose meaning the rule knows
+ * ("对账单多扣了两千" is a dispute, not a statement request; "门槛有点高" a verdict, not a question).
+ */
+export const DECISIVE = 1;
 export const MID = 0.85;
 export const LOW = 0.6;
 

@@ -1,6 +1,6 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
-import { type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
+import { DECISIVE, type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
 import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
 import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extractRef } from './slots.extract.js';
@@ -87,6 +87,10 @@ const RATING_SAID =
 
 const STATEMENT =
   /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+const STATEMENT_WRONG = /多扣|扣多|少算|多算|算错|错了|有误|对不上|不一致|搞错|不对/;
+const REBATE_STATEMENT = /对账|结算单|结算明细|账单|结算情况/;
+const POLICY_COMMENT =
+  /门槛(有点|太|偏|也太|比较|挺)?(高|低)|(返利|返点|点数|比例|政策|奖励|力度)(有点|太|偏|也太|比较)(低|少|高|难|小|严)|(要求|目标|任务)(有点|太|偏|也太)(高|难)|(太难|很难)(拿到|达到|完成)|够不着/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
   /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
@@ -328,6 +332,12 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (INJECTION.test(k)) return unknown('injection', 0.9);
   // Changing one's own terms is not something a chat message can do ("把我的返利改成10%").
   if (SELF_EDIT_WHOSE.test(k) && SELF_EDIT_VERB.test(k) && SELF_EDIT.test(k)) return unknown('not_allowed', 0.95);
+  // A statement with a dealer code: a manager's for that dealer; a dealer's for another is refused by the handler.
+  if (f.dealerCode && STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k) && !/绑定/.test(k)) {
+    // The code's digits must not read as the month's ("D001310月" is October).
+    const period = extractPeriod(k.replace(/d\d{4}/gi, '|'), ctx.now);
+    return parsed('account.statement', period ? { period } : {}, HIGH);
+  }
   // (A message that gives a phone number is binding, and asking how others did it is a request for cases.)
   if (ctx.sender === 'dealer' && OTHERS_DATA.test(k) && !f.phone && !BIND.test(k) && !CASE_REQ.test(k)) {
     return unknown('not_allowed', 0.9);
@@ -412,6 +422,15 @@ function parseOne(f: Facts, text: string): ParseResult {
     return parsed('order.status', {}, MID);
 
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
+  // A statement that does not add up ("对账单多扣了两千") is a payment need (NLU.md), linked to the statement.
+  if (STATEMENT.test(k) && STATEMENT_WRONG.test(k)) return parsed('need.submit', { category: 'payment' }, DECISIVE);
+  // The rebate statement ("返利对账单", "本季度返利结算单") is a statement of the rebate account.
+  if (REBATE.test(k) && REBATE_STATEMENT.test(k) && !REBATE_COMPLAINT.test(k)) {
+    const period = extractPeriod(k, ctx.now);
+    return parsed('account.statement', period ? { period } : {}, HIGH);
+  }
+  // A verdict on a policy ("门槛有点高", "返点太低了") is feedback on it, not a question.
+  if (POLICY_COMMENT.test(k) && !/[吗吧么]$|怎么|多少|几|哪/.test(k)) return parsed('policy.feedback', {}, DECISIVE);
   if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
     const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);

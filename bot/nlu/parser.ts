@@ -1,5 +1,5 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
-import { type Facts, extractFacts } from './facts.js';
+import { DECISIVE, type Facts, extractFacts } from './facts.js';
 import {
   type IntentModel,
   type Scored,
@@ -132,7 +132,8 @@ export function combine(
   const overSure = thresholds.modelOverSure ?? 1;
   // Two requests the rules split apart are read clause by clause: the model, which sees the whole, does not overrule.
   const split = r.kind !== 'unknown' && (r.slots.also?.length ?? 0) > 0;
-  if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
+  if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent) || r.confidence >= DECISIVE)))
+    return { ...r, source: 'rules' };
   const ranking = rank();
   // Greetings are a closed set the rules know: a sure reading is never overruled into one ("老样子 谢谢").
   if (sure && ((ranking[0]?.p ?? 0) < overSure || ranking[0]?.intent === 'greeting')) return { ...r, source: 'rules' };

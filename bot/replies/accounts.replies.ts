@@ -5,6 +5,7 @@ import { formatYuan } from './policy.explain.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { bullet, dayText, periodLabel, type ReplyFormat, safe, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
+import { rebatesSettledLine } from './statements.replies.js';
 
 /** Items listed per section before "……等 N 笔". */
 const LIST_MAX = 5;
@@ -39,7 +40,12 @@ export function statementReply(s: Statement, f: ReplyFormat = 'text'): string {
   const when = periodWord(s);
   const head = `${title(`对账单｜${periodLabel(s.period.label)}${s.period.running ? `（截至${dayText(s.period.end)}）` : ''}`, f)}${safe(s.dealer.name, f)}`;
   const lines: (string | null)[] = [head];
-  const quiet = s.orders.count === 0 && s.orders.cancelledCount === 0 && s.payments.count === 0 && s.billed.count === 0;
+  const quiet =
+    s.orders.count === 0 &&
+    s.orders.cancelledCount === 0 &&
+    s.payments.count === 0 &&
+    s.billed.count === 0 &&
+    s.rebates.count === 0;
   if (quiet) lines.push(`${when}没有订单和回款。`);
   else {
     const cancelled = s.orders.cancelledCount
@@ -56,6 +62,7 @@ export function statementReply(s: Statement, f: ReplyFormat = 'text'): string {
     }
     lines.push(more(LIST_MAX, s.orders.count, '笔'));
     lines.push(`${when}回款 ${s.payments.count} 笔，合计 ${formatYuan(s.payments.totalFen)}`);
+    lines.push(rebatesSettledLine(s));
     if (s.billed.count > 0) {
       lines.push(
         `${when}开出应收 ${formatYuan(s.billed.amountFen)}，已收 ${formatYuan(s.billed.paidFen)}，未收 ${formatYuan(s.billed.openFen)}`,

@@ -32,6 +32,7 @@ const STATEMENT: Statement = {
     cancelledFen: 5_000_000,
   },
   payments: { count: 2, totalFen: 12_345_600 },
+  rebates: { items: [], count: 0, totalFen: 0 },
   billed: { count: 0, amountFen: 0, paidFen: 0, openFen: 0 },
   balance: { openReceivablesFen: 15_000_000, unpaidPlacedFen: 20_000_000, totalFen: 35_000_000 },
   overdue: {

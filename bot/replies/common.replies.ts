@@ -107,4 +107,5 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'sales.query': '查销量',
   'am.need.list': '看待处理的需求',
   'am.contact.log': '记录拜访',
+  'policy.feedback': '反馈政策意见',
 };

@@ -6,6 +6,7 @@ export const consoleTexts = {
     dealers: '经销商',
     needs: '需求看板',
     policies: '政策',
+    statements: '对账单',
     tiers: '分级',
     imports: '数据导入',
     conversations: '未识别消息',

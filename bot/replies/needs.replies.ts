@@ -1,5 +1,6 @@
 import type { DealerLookup } from '../../core/needs/needs.service.js';
 import { mdSafe } from './render.js';
+import { periodLabel } from './format.js';
 import { type Need, type NeedEvent, needCode, type OrderSummary, type Tier } from '../../core/needs/needs.types.js';
 import type { NeedNotices, NeedsReport } from '../../core/needs/ports.js';
 import { formatPercent, formatYuan } from './policy.explain.js';
@@ -74,6 +75,12 @@ function needStage(n: Need): string {
   return `已完成${n.rating ? `，您的评分 ${n.rating} 分` : ''}`;
 }
 
+/** 'D0012:2026-11' → 'D0012 2026年11月对账单'. */
+export function statementRefText(ref: string): string {
+  const [dealer, period] = ref.split(':');
+  return `${dealer} ${periodLabel(period ?? '')}对账单`;
+}
+
 /** The words of the notices core sends (alerts, warnings, escalations, dealer updates). */
 export const needNotices: NeedNotices = {
   managerAlert: ({ need, dealer, orders }) => {
@@ -83,6 +90,7 @@ export const needNotices: NeedNotices = {
       `> 经销商：${dealer.name}（${dealer.code}）`,
       `> 等级：${TIER_ZH[dealer.tier]}　标签：${dealer.tags.length ? dealer.tags.join('、') : '无'}`,
       `> 内容：${mdSafe(clip(need.text, 300))}`,
+      ...(need.statementRef ? [`> 关联对账单：${statementRefText(need.statementRef)}`] : []),
       `> 首次响应：${shTime(need.firstResponseDue)} 前　解决：${shTime(need.resolutionDue)} 前`,
       `最近订单：${orders.length ? `\n${orders.map((o) => `- ${orderLine(o)}`).join('\n')}` : '暂无'}`,
       actions(id),
@@ -142,7 +150,7 @@ export const needReplies = {
   },
   dealerOnly: '这是经销商使用的功能。客户经理可发“认领 N1024”“N1024 已解决 …”“查 D0012”。',
   submitted: (need: Need) =>
-    `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。有图片可以直接发给我，我会附在这个需求上。`,
+    `已收到您的${cat(need.category)}需求，编号 ${needCode(need.id)}${need.statementRef ? `（已关联${statementRefText(need.statementRef)}，客户经理会逐笔核对）` : ''}。客户经理会在 ${shTime(need.firstResponseDue)} 前响应，${shTime(need.resolutionDue)} 前给您解决方案。有图片可以直接发给我，我会附在这个需求上。`,
   askDetail: '请用一句话说明具体需要什么帮助，例如“想申请门店导购培训”或“N60 有两樘玻璃破损，需要售后”。',
   notFound: (id: string) => `未找到该需求 ${id}，请核对编号。`,
   noNeeds: '您目前没有进行中的需求。需要帮助可以直接说，例如“想申请门店导购培训”。',

@@ -221,13 +221,38 @@ function joinExplanations(parts: Array<Explanation | null>): Explanation {
   return { text: present.map((p) => p.text).join('\n'), facts: [...new Set(present.flatMap((p) => p.facts))] };
 }
 
+/**
+ * How the policy combines with the others it names (policies.json `combines`): stacked ones are both paid,
+ * a replaced one is not. `names` gives the other policies' names (their codes otherwise).
+ */
+export function combinesLine(
+  policy: { combines?: { mode: 'stacks' | 'replaces'; with: string[] } },
+  names: ReadonlyMap<string, string> = new Map(),
+): Explanation | null {
+  const c = policy.combines;
+  if (!c) return null;
+  const others = c.with.map((code) => `「${names.get(code) ?? code}」`).join('、');
+  return {
+    text:
+      c.mode === 'stacks'
+        ? `本政策与${others}叠加：两项返利各按自己的档位分别计算，一并发放。`
+        : `本政策替代${others}：适用本政策的经销商不再享受${others}。`,
+    facts: [],
+  };
+}
+
 /** The rule in plain Chinese with the dealer's own numbers, and every number it uses (for the LLM guard). */
-export function explainPosition(p: DealerPosition, dealer: PolicyDealer): Explanation {
+export function explainPosition(
+  p: DealerPosition,
+  dealer: PolicyDealer,
+  names?: ReadonlyMap<string, string>,
+): Explanation {
   switch (p.kind) {
     case 'ladder_rebate':
       return joinExplanations([
         explainLadder(p.policy, p.position, p.basis.amountFen),
         nettingLine(p.basis, p.policy.excludeCategories),
+        combinesLine(p.policy, names),
       ]);
     case 'growth_reward':
       return joinExplanations([explainGrowth(p.policy, p.status), nettingLine(p.basis, p.policy.excludeCategories)]);

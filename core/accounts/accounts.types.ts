@@ -41,6 +41,15 @@ export interface ReceivableItem {
   createdAt: Date;
 }
 
+/** A rebate settlement credited to the dealer (a credit note against their account). */
+export interface SettledRebate {
+  policyCode: string;
+  /** The settlement's number within its policy period: 2 and up net against earlier ones. */
+  seq: number;
+  paidFen: number;
+  settledAt: Date;
+}
+
 export interface OverdueItem {
   orderNo: string | null;
   dueDate: string;
@@ -72,6 +81,8 @@ export interface Statement {
   };
   /** Orders paid in full inside the period (the data dates full payments only). */
   payments: { count: number; totalFen: number };
+  /** Rebates settled in the period (credit notes; a negative one claws back an earlier over-payment). */
+  rebates: { items: SettledRebate[]; count: number; totalFen: number };
   /** Receivables invoiced in the period and how much of them is paid. */
   billed: { count: number; amountFen: number; paidFen: number; openFen: number };
   /** What the dealer owes today: open receivables plus placed orders not yet invoiced. */

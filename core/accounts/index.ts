@@ -6,3 +6,4 @@ export * from './ports.js';
 export * from './statement.rules.js';
 export * from './statement.service.js';
 export * from './tier.service.js';
+export * from './statement-link.js';

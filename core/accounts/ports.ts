@@ -4,6 +4,7 @@ import type {
   DirectoryManager,
   PeriodOrder,
   ReceivableItem,
+  SettledRebate,
   StatementDealer,
   TierFacts,
 } from './accounts.types.js';
@@ -19,6 +20,10 @@ export interface StatementStore {
   receivablesBilled(dealerCode: string, from: Date, to: Date): Promise<ReceivableItem[]>;
   /** Every receivable not fully paid. */
   openReceivables(dealerCode: string): Promise<ReceivableItem[]>;
+  /** Whether the manager looks after the dealer (their own, or their region's for a regional manager). */
+  managerSees(managerCode: string, dealerCode: string): Promise<boolean>;
+  /** Rebate settlements (credit notes to the dealer) recorded in [from, to). */
+  rebatesSettled(dealerCode: string, from: Date, to: Date): Promise<SettledRebate[]>;
   /** The same facts the order draft's credit check uses (core/orders' OrderStore.creditFacts). */
   creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts>;
 }

@@ -28,6 +28,8 @@ describe('StatementService (in-memory store)', () => {
     },
     ordersPaid: async () => [],
     receivablesBilled: async () => [],
+    rebatesSettled: async () => [],
+    managerSees: async () => false,
     openReceivables: async () => [
       { orderNo: 'SO202611050001', amountFen: 800_000, paidFen: 0, dueDate: '2026-12-05', createdAt: NOW },
     ],

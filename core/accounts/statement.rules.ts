@@ -8,6 +8,7 @@ import type {
   ReceivableItem,
   Statement,
   StatementDealer,
+  SettledRebate,
   StatementPeriod,
 } from './accounts.types.js';
 
@@ -111,6 +112,8 @@ export interface StatementFacts {
   open: readonly ReceivableItem[];
   /** The ordering credit facts (same query as the order draft's credit check). */
   credit: CreditFacts;
+  /** Rebate settlements recorded in the period. */
+  rebates?: readonly SettledRebate[];
 }
 
 /** Puts a statement together; balances and credit use core/orders' credit rule, so chat and ordering agree. */
@@ -132,6 +135,11 @@ export function buildStatement(f: StatementFacts): Statement {
       cancelledFen: sum(cancelled, (o) => o.totalFen),
     },
     payments: { count: f.paidOrders.length, totalFen: sum(f.paidOrders, (o) => o.totalFen) },
+    rebates: {
+      items: [...(f.rebates ?? [])],
+      count: f.rebates?.length ?? 0,
+      totalFen: sum(f.rebates ?? [], (r) => r.paidFen),
+    },
     billed: {
       count: f.billed.length,
       amountFen: sum(f.billed, (r) => r.amountFen),

@@ -16,6 +16,16 @@ import { buildStatement, statementPeriod } from './statement.rules.js';
 export class StatementService {
   constructor(private readonly store: StatementStore) {}
 
+  /**
+   * A dealer's statement for their account manager (or regional manager). Another manager's dealer, or a code
+   * that does not exist, is the same not-found: a manager cannot probe which codes exist.
+   */
+  async forManager(input: { managerCode: string; dealerCode: string; period?: string; now: Date }): Promise<Statement> {
+    if (!(await this.store.managerSees(input.managerCode, input.dealerCode)))
+      throw new AccountError('ACCOUNT.DEALER_NOT_FOUND', "not this manager's dealer", { dealerCode: input.dealerCode });
+    return this.statement(input);
+  }
+
   /** `period`: 'YYYY-MM', 'YYYY-Qn', 'quarter' or nothing (the running month). */
   async statement(input: { dealerCode: string; period?: string; now: Date }): Promise<Statement> {
     const today = shanghaiDate(input.now);
@@ -30,6 +40,7 @@ export class StatementService {
     const billed = await this.store.receivablesBilled(dealer.code, from, to);
     const open = await this.store.openReceivables(dealer.code);
     const credit = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
-    return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit });
+    const rebates = await this.store.rebatesSettled(dealer.code, from, to);
+    return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit, rebates });
   }
 }

@@ -70,6 +70,8 @@ export class NeedsService {
     category?: string;
     text: string;
     now: Date;
+    /** A dispute of a statement ('D0012:2026-11'): kept with the need and shown to the manager. */
+    statementRef?: string;
   }): Promise<{ need: Need; dealer: DealerRef }> {
     const { store, notifier, notices } = this.deps;
     const text = input.text.trim();
@@ -85,6 +87,7 @@ export class NeedsService {
       tier: dealer.tier,
       ...due,
       createdAt: input.now,
+      statementRef: input.statementRef ?? null,
     });
     await store.addEvent({ needId: need.id, kind: 'submitted', actor: dealer.code, body: text, at: input.now });
     const orders = await store.recentOrders(dealer.code, 3);

@@ -32,6 +32,8 @@ export interface Need {
   ratingComment: string | null;
   attachments: NeedAttachment[];
   createdAt: Date;
+  /** The statement a payment dispute is about ('D0012:2026-11'), when it named one. */
+  statementRef?: string | null;
 }
 
 export interface NeedEvent {

@@ -20,6 +20,8 @@ export interface NewNeed {
   firstResponseDue: Date;
   resolutionDue: Date;
   createdAt: Date;
+  /** The statement a payment dispute is about. */
+  statementRef?: string | null;
 }
 
 export type NeedPatch = Partial<

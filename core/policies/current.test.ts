@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { currentLadderFor, currentPromotionsFor } from './current.js';
+import { currentLadderFor, currentPromotionsFor, laddersFor } from './current.js';
+import { ladderRebate } from './ladder.js';
+import type { ReachDealer } from './current.js';
 import { parsePolicies } from './policy.types.js';
 import type { PolicyRecord } from './ports.js';
 import { orderDiscount } from './promotion.js';
@@ -11,22 +13,59 @@ const records = (over: Partial<Record<string, Partial<PolicyRecord>>> = {}): Pol
   filePolicies.map((policy) => ({ policy, active: true, promoted: false, ...over[policy.code] }));
 const TODAY = '2026-11-26';
 
-describe('currentLadderFor', () => {
-  it('is the tag-targeted ladder for a 工程渠道 dealer, else the general one', () => {
-    expect(currentLadderFor({ code: 'D0001', tier: 'core', tags: ['工程渠道'] }, TODAY, records())?.code).toBe(
-      'LADDER-ENG-2026Q4',
-    );
-    expect(currentLadderFor({ code: 'D0001', tier: 'core', tags: [] }, TODAY, records())?.code).toBe('LADDER-2026Q4');
+describe('currentLadderFor / laddersFor (policies.json states how ladders combine)', () => {
+  const eng = { code: 'D0001', tier: 'core' as const, tags: ['工程渠道'] };
+  const codesOf = (d: ReachDealer, today = TODAY, recs = records()) =>
+    laddersFor(d, today, recs).map((l) => l.policy.code);
+
+  it('an engineering-channel dealer earns the general ladder AND the marginal one (combines.stacks)', () => {
+    expect(codesOf(eng)).toEqual(['LADDER-2026Q4', 'LADDER-ENG-2026Q4']);
+    const [base, extra] = laddersFor(eng, TODAY, records());
+    expect(base?.stacksOn).toEqual([]);
+    expect(extra?.stacksOn).toEqual(['LADDER-2026Q4']);
+    // The base ladder is the one a draft's band projection shows.
+    expect(currentLadderFor(eng, TODAY, records())?.code).toBe('LADDER-2026Q4');
+    // ¥536,700 of orders: ¥10,734 on the general ladder plus ¥734 on the marginal one (it used to be ¥734 alone).
+    const [g, m] = laddersFor(eng, TODAY, records()).map((l) => ladderRebate(l.policy, 53_670_000));
+    expect([g, m]).toEqual([1_073_400, 73_400]);
+  });
+
+  it('other dealers get the general ladder only', () => {
+    expect(codesOf({ code: 'D0001', tier: 'core', tags: [] })).toEqual(['LADDER-2026Q4']);
     // LADDER-ENG does not target silent dealers, whatever their tags.
-    expect(currentLadderFor({ code: 'D0001', tier: 'silent', tags: ['工程渠道'] }, TODAY, records())?.code).toBe(
-      'LADDER-2026Q4',
-    );
+    expect(codesOf({ code: 'D0001', tier: 'silent', tags: ['工程渠道'] })).toEqual(['LADDER-2026Q4']);
+  });
+
+  it('"replaces" drops the named ladder; with no stated relation the most specific replaces the general one', () => {
+    const replacing = filePolicies.map((policy) => ({
+      policy:
+        policy.code === 'LADDER-ENG-2026Q4'
+          ? { ...policy, combines: { mode: 'replaces' as const, with: ['LADDER-2026Q4'] } }
+          : policy,
+      active: true,
+      promoted: false,
+    }));
+    expect(codesOf(eng, TODAY, replacing)).toEqual(['LADDER-ENG-2026Q4']);
+    expect(laddersFor(eng, TODAY, replacing)[0]?.replaces).toEqual(['LADDER-2026Q4']);
+    const silentOnRelation = filePolicies.map((policy) => ({
+      policy: { ...policy, combines: undefined },
+      active: true,
+      promoted: false,
+    }));
+    expect(codesOf(eng, TODAY, silentOnRelation)).toEqual(['LADDER-ENG-2026Q4']);
+  });
+
+  it('a combines entry must name another policy of the same kind', () => {
+    const file = JSON.parse(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'));
+    file.policies[1].combines = { mode: 'stacks', with: ['GROWTH-2026'] };
+    expect(() => parsePolicies(file)).toThrow(/combines names GROWTH-2026/);
+    file.policies[1].combines = { mode: 'stacks', with: ['NOPE'] };
+    expect(() => parsePolicies(file)).toThrow(/combines names NOPE/);
   });
 
   it('skips inactive ladders and ladders whose period does not contain today', () => {
-    const eng = { code: 'D0001', tier: 'core' as const, tags: ['工程渠道'] };
-    expect(currentLadderFor(eng, TODAY, records({ 'LADDER-ENG-2026Q4': { active: false } }))?.code).toBe(
-      'LADDER-2026Q4',
+    expect(currentLadderFor(eng, TODAY, records({ 'LADDER-2026Q4': { active: false } }))?.code).toBe(
+      'LADDER-ENG-2026Q4',
     );
     expect(currentLadderFor(eng, '2027-01-02', records())).toBeNull();
     expect(currentLadderFor(eng, '2026-09-30', records())).toBeNull();

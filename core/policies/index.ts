@@ -10,3 +10,5 @@ export * from './promotion.js';
 export * from './qualifying.js';
 export * from './targeting.js';
 export type { PolicyRecord } from './ports.js';
+export * from './rebate-statement.js';
+export * from './feedback.js';

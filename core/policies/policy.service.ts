@@ -17,8 +17,8 @@ import type {
 import type { DealerOrderLine, PolicyDealer, PolicyRecord, PolicyStore, PolicyUnitOfWork } from './ports.js';
 import { isPromotedProduct } from './promotion.js';
 import { type QualifyingAmount, qualifyingAmount } from './qualifying.js';
-import { type Cohort, isTargeted, pilotCohort } from './targeting.js';
-import { currentLadderFor, reachOf } from './current.js';
+import { type Cohort, isTargeted, pilotSet } from './targeting.js';
+import { laddersFor, reachOf } from './current.js';
 
 export { reachOf };
 
@@ -127,17 +127,17 @@ export class PolicyService {
 
   /**
    * The active policies that reach the dealer today (targeting, pilot cohort or promotion, not yet over). Of the
-   * rebate ladders only the one in force for the dealer (`currentLadderFor`, the rule orders use too) is listed.
+   * rebate ladders only those in force for the dealer (`laddersFor`: stacked ones together, replaced ones out).
    */
   async applicablePolicies(dealer: PolicyDealer, now: Date): Promise<Array<PolicyRecord & { cohort: Cohort }>> {
     const today = shanghaiDate(now);
     const records = await this.store.listPolicies();
-    const ladder = currentLadderFor(dealer, today, records);
+    const ladders = new Set(laddersFor(dealer, today, records).map((l) => l.policy.code));
     const out: Array<PolicyRecord & { cohort: Cohort }> = [];
     for (const record of records) {
       const { reaches, cohort } = reachOf(record, dealer);
       if (!reaches || !isCurrent(record.policy, dealer, today)) continue;
-      if (record.policy.kind === 'ladder_rebate' && record.policy.code !== ladder?.code) continue;
+      if (record.policy.kind === 'ladder_rebate' && !ladders.has(record.policy.code)) continue;
       out.push({ ...record, cohort });
     }
     return out;
@@ -176,6 +176,7 @@ export class PolicyService {
       record.promoted = true;
     }
     const dealers = await this.store.listDealers();
+    record.pilot ??= pilotSet(record.policy, dealers) ?? undefined;
     const delivered = new Set((await this.store.deliveries(code)).map((d) => d.dealerCode));
     let target = 0;
     let pilot = 0;
@@ -256,7 +257,8 @@ export class PolicyService {
     const deliveries = await this.store.deliveries(code);
     const byDealer = new Map(deliveries.map((d) => [d.dealerCode, d]));
     const targeted = dealers.filter((d) => isTargeted(policy, d));
-    const cohortOf = (d: PolicyDealer) => pilotCohort(policy.code, d.code, policy.pilotRatio);
+    const pilot = record.pilot ?? pilotSet(policy, dealers);
+    const cohortOf = (d: PolicyDealer): Cohort => (pilot ? (pilot.has(d.code) ? 'pilot' : 'holdout') : 'all');
     const holdoutDealers = targeted.filter((d) => cohortOf(d) === 'holdout');
     const pilotDeliveries = deliveries.filter((d) => d.cohort !== 'holdout');
     const firstPilotPush = pilotDeliveries.reduce<Date | null>(

@@ -31,7 +31,14 @@ const base = {
   target: targetSchema,
   /** Share of the target that gets the policy first; null = everyone targeted. */
   pilotRatio: z.number().gt(0).lte(1).nullable().default(null),
+  /**
+   * How the policy combines with others of its kind that reach the same dealer: `stacks` — both are paid, each on
+   * its own ladder; `replaces` — the listed policies are not paid to the dealers this one reaches. Without it, a
+   * tag-targeted ladder replaces a general one (the most specific wins).
+   */
+  combines: z.object({ mode: z.enum(['stacks', 'replaces']), with: z.array(z.string().min(1)).min(1) }).optional(),
 };
+export type Combines = NonNullable<z.infer<z.ZodObject<typeof base>>['combines']>;
 
 export const ladderBandSchema = z.object({
   /** Lower bound of the band in fen (inclusive). */
@@ -134,6 +141,16 @@ export function parsePolicies(json: unknown): Policy[] {
   for (const p of parsed.data.policies) {
     if (seen.has(p.code)) throw new PolicyError('POLICY.DUPLICATE_CODE', `duplicate policy code ${p.code}`);
     seen.add(p.code);
+  }
+  for (const p of parsed.data.policies) {
+    for (const other of p.combines?.with ?? []) {
+      const target = parsed.data.policies.find((q) => q.code === other);
+      if (!target || target.kind !== p.kind || other === p.code)
+        throw new PolicyError(
+          'POLICY.INVALID_FILE',
+          `invalid policies file: ${p.code}.combines names ${other}, not another ${p.kind} policy`,
+        );
+    }
   }
   return parsed.data.policies;
 }

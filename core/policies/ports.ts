@@ -9,6 +9,11 @@ export interface PolicyRecord {
   active: boolean;
   /** A piloted policy promoted to the whole target (the holdout gets it too). */
   promoted: boolean;
+  /**
+   * A piloted policy's pilot: the round(pilotRatio × target) targeted dealers of lowest stable hash (`pilotSet`).
+   * The stores fill it from the dealer table; without it the cohort falls back to the per-dealer hash bucket.
+   */
+  pilot?: ReadonlySet<string>;
 }
 
 /** What the policies capability needs to know about a dealer. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePolicies, type Tier } from './policy.types.js';
-import { isTargeted, pilotBucket, pilotCohort, policyReaches } from './targeting.js';
+import { isTargeted, pilotBucket, pilotCohort, pilotSet, policyReaches } from './targeting.js';
 
 const policies = parsePolicies(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'));
 const eng = policies.find((p) => p.code === 'LADDER-ENG-2026Q4')!;
@@ -63,5 +63,34 @@ describe('pilotCohort', () => {
     const reached = codes.filter((code) => policyReaches(town, { code, tier: 'regular', tags: ['下沉市场'] }));
     expect(reached.length).toBe(codes.filter((c) => pilotCohort(town.code, c, 0.1) === 'pilot').length);
     expect(codes.some((code) => policyReaches(town, { code, tier: 'core', tags: ['下沉市场'] }))).toBe(false);
+  });
+});
+
+describe('pilotSet (issue 13: round(10%) of the target by stable hash rank)', () => {
+  const target = codes.slice(0, 250).map((code) => ({ code, tier: 'regular' as const, tags: ['下沉市场'] }));
+
+  it('takes exactly round(ratio × target) dealers: 25 of 250 at 10% (the per-dealer bucket gave 19)', () => {
+    const bucketPilots = target.filter((d) => pilotCohort(town.code, d.code, 0.1) === 'pilot').length;
+    expect(bucketPilots).not.toBe(25); // the old rule's draw, kept to show what changed
+    expect(pilotSet(town, target)?.size).toBe(25);
+    expect(pilotSet(town, target.slice(0, 245))?.size).toBe(25); // 24.5 rounds half up
+    expect(pilotSet(town, target.slice(0, 244))?.size).toBe(24);
+    expect(pilotSet({ ...town, pilotRatio: 0.3 }, target)?.size).toBe(75);
+  });
+
+  it('is the lowest hashes of the targeted dealers only, the same on every run and in any input order', () => {
+    const others = codes.slice(250, 400).map((code) => ({ code, tier: 'core' as const, tags: ['下沉市场'] }));
+    const set = pilotSet(town, [...others, ...target])!;
+    expect([...set].every((c) => target.some((d) => d.code === c))).toBe(true);
+    const cutoff = Math.max(...[...set].map((c) => pilotBucket(town.code, c)));
+    const below = target.filter((d) => pilotBucket(town.code, d.code) <= cutoff).map((d) => d.code);
+    expect(new Set(below)).toEqual(set);
+    expect(pilotSet(town, [...target].reverse())).toEqual(set);
+  });
+
+  it('is null without a pilot ratio; at least one dealer of a small target; empty without a target', () => {
+    expect(pilotSet(eng, target)).toBeNull();
+    expect(pilotSet(town, target.slice(0, 4))?.size).toBe(1);
+    expect(pilotSet(town, [])?.size).toBe(0);
   });
 });

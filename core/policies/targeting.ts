@@ -40,6 +40,24 @@ export function pilotCohort(policyCode: string, dealerCode: string, pilotRatio: 
   return pilotBucket(policyCode, dealerCode) < pilotRatio ? 'pilot' : 'holdout';
 }
 
+/**
+ * The pilot of a piloted policy: exactly round(pilotRatio × target) of the targeted dealers (at least one when there
+ * is a target: a pilot of nobody measures nothing), those of lowest stable hash (`pilotBucket`, ties by code) — the
+ * same dealers on every run while the target stays the same. Null without a pilot.
+ */
+export function pilotSet(
+  policy: Pick<Policy, 'code' | 'pilotRatio' | 'target'>,
+  dealers: ReadonlyArray<TargetDealer & { code: string }>,
+): Set<string> | null {
+  if (policy.pilotRatio === null) return null;
+  const ranked = dealers
+    .filter((d) => isTargeted(policy, d))
+    .map((d) => ({ code: d.code, h: stableHash32(`${policy.code}:${d.code}`) }))
+    .sort((a, b) => a.h - b.h || a.code.localeCompare(b.code));
+  const size = ranked.length === 0 ? 0 : Math.max(1, Math.round(policy.pilotRatio * ranked.length));
+  return new Set(ranked.slice(0, size).map((d) => d.code));
+}
+
 /** Whether a dealer gets the policy now: targeted and not held out of a pilot. */
 export function policyReaches(policy: Policy, dealer: TargetDealer & { code: string }): boolean {
   return isTargeted(policy, dealer) && pilotCohort(policy.code, dealer.code, policy.pilotRatio) !== 'holdout';

@@ -11,6 +11,7 @@ import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
 import * as m0013 from './0013_console_perf.js';
 import * as m0014 from './0014_draft_delivery_by.js';
+import * as m0016 from './0016_statements.js';
 import * as m0019 from './0019_outbox_recipient_queue.js';
 import * as m0020 from './0020_miniprogram.js';
 
@@ -28,6 +29,7 @@ const migrations: Record<string, Migration> = {
   '0012_console': m0012,
   '0013_console_perf': m0013,
   '0014_draft_delivery_by': m0014,
+  '0016_statements': m0016,
   '0019_outbox_recipient_queue': m0019,
   '0020_miniprogram': m0020,
 };

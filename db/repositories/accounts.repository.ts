@@ -7,6 +7,9 @@ import type {
   TierFacts,
 } from '../../core/accounts/accounts.types.js';
 import type { StatementStore, TierStore } from '../../core/accounts/ports.js';
+import type { SettledRebate } from '../../core/accounts/accounts.types.js';
+import { dealerInScope } from './dealer-search.repository.js';
+import { SettlementRepository } from './settlements.repository.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
 import type { Database, DealerScoresTable } from '../schema.js';
 import { KyselyOrderStore } from './order.repository.js';
@@ -125,6 +128,27 @@ export class AccountsRepository implements StatementStore, TierStore {
       .orderBy('id')
       .execute();
     return rows.map(toReceivable);
+  }
+
+  async managerSees(managerCode: string, dealerCode: string): Promise<boolean> {
+    const manager = await this.db
+      .selectFrom('managers')
+      .select(['code', 'role'])
+      .where('code', '=', managerCode)
+      .executeTakeFirst();
+    if (!manager) return false;
+    const row = await this.db
+      .selectFrom('dealers as d')
+      .select('d.code')
+      .where('d.code', '=', dealerCode)
+      .where(dealerInScope(manager))
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  async rebatesSettled(dealerCode: string, from: Date, to: Date): Promise<SettledRebate[]> {
+    const rows = await new SettlementRepository(this.db).settledBetween(dealerCode, from, to);
+    return rows.map((r) => ({ policyCode: r.policyCode, seq: r.seq, paidFen: r.paidFen, settledAt: r.settledAt }));
   }
 
   creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {

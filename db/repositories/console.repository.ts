@@ -436,7 +436,20 @@ export class ConsoleRepository implements ConsoleReadModel {
       .orderBy('pushed_at', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ dealerCode: r.dealer_code, feedback: r.feedback ?? '', at: new Date(r.pushed_at) }));
+    // Dealers' comments on the policy (policy_feedback, migration 0016) beside the questions asked after a push.
+    const comments = await this.db
+      .selectFrom('policy_feedback')
+      .select(['dealer_code', 'text', 'created_at'])
+      .where('policy_code', '=', code)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return [
+      ...comments.map((c) => ({ dealerCode: c.dealer_code, feedback: c.text, at: new Date(c.created_at) })),
+      ...rows.map((r) => ({ dealerCode: r.dealer_code, feedback: r.feedback ?? '', at: new Date(r.pushed_at) })),
+    ]
+      .sort((a, b) => b.at.getTime() - a.at.getTime())
+      .slice(0, limit);
   }
 
   async setPolicyActive(code: string, active: boolean): Promise<boolean> {

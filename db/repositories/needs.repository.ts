@@ -47,6 +47,7 @@ export const toNeed = (r: NeedRow): Need => ({
   ratingComment: r.rating_comment,
   attachments: (Array.isArray(r.attachments) ? r.attachments : []) as NeedAttachment[],
   createdAt: new Date(r.created_at),
+  statementRef: r.statement_ref ?? null,
 });
 
 const PATCH_COLUMNS: Record<keyof NeedPatch, keyof NeedsTable> = {
@@ -106,6 +107,7 @@ export class NeedsRepository implements NeedStore {
         first_response_due: n.firstResponseDue,
         resolution_due: n.resolutionDue,
         created_at: n.createdAt,
+        statement_ref: n.statementRef ?? null,
       })
       .returningAll()
       .executeTakeFirstOrThrow();

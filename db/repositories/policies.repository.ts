@@ -9,7 +9,7 @@ import type {
   PolicyStore,
   PolicyUnitOfWork,
 } from '../../core/policies/ports.js';
-import type { Cohort } from '../../core/policies/targeting.js';
+import { type Cohort, pilotSet } from '../../core/policies/targeting.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
 import type { Database } from '../schema.js';
 
@@ -44,14 +44,28 @@ export class PolicyRepository implements PolicyStore {
       .select(['code', 'spec', 'active', 'promoted'])
       .orderBy('code')
       .execute();
-    if (!opts.skipInvalid) return rows.map(toRecord);
-    return rows.flatMap((r) => {
-      try {
-        return [toRecord(r)];
-      } catch {
-        return [];
-      }
-    });
+    const records = opts.skipInvalid
+      ? rows.flatMap((r) => {
+          try {
+            return [toRecord(r)];
+          } catch {
+            return [];
+          }
+        })
+      : rows.map(toRecord);
+    return this.withPilots(records);
+  }
+
+  /** Fills each piloted policy's pilot set from the dealer table (one read, only when a policy has a pilot). */
+  private async withPilots(records: PolicyRecord[]): Promise<PolicyRecord[]> {
+    if (!records.some((r) => r.policy.pilotRatio !== null)) return records;
+    const dealers = (await this.db.selectFrom('dealers').select(['code', 'tier', 'tags']).execute()).map((d) => ({
+      code: d.code,
+      tier: d.tier,
+      tags: d.tags ?? [],
+    }));
+    for (const r of records) r.pilot = pilotSet(r.policy, dealers) ?? undefined;
+    return records;
   }
 
   async findPolicy(code: string): Promise<PolicyRecord | null> {
@@ -60,7 +74,7 @@ export class PolicyRepository implements PolicyStore {
       .select(['code', 'spec', 'active', 'promoted'])
       .where('code', '=', code)
       .executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? ((await this.withPilots([toRecord(row)]))[0] ?? null) : null;
   }
 
   async setPromoted(code: string, promoted: boolean): Promise<void> {

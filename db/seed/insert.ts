@@ -74,6 +74,8 @@ export async function insertRows(db: Kysely<Database>, rows: TableRows, onBatch:
 
 /** Every table the demo seed (or the running app) fills; the migrations table is never among them. */
 export const DATA_TABLES = [
+  'rebate_settlements',
+  'policy_feedback',
   'erp_bills',
   'erp_watermarks',
   'console_audit',

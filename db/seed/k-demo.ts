@@ -11,6 +11,7 @@ import {
   previousYearPeriod,
   qualifyingAmount,
 } from '../../core/policies/index.js';
+import { seedStatements } from './statements.seed.js';
 import type { Database, Tier } from '../schema.js';
 import { COURSES, type DealerTag, HONOUR_TITLES, SUCCESS_CASES } from './content.js';
 import {
@@ -1498,6 +1499,8 @@ export async function seedDemoData(db: Kysely<Database>, opts: SeedOptions = {})
         }
       }
     }
+    // Settlements and policy comments are derived from the loaded orders and policies (issue 13).
+    Object.assign(counts, await seedStatements(trx, now));
   });
   return {
     scale,

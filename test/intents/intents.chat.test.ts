@@ -3,6 +3,7 @@ import { describeBenefits } from '../../bot/replies/accounts.replies.js';
 import { TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
 import { formatYuan } from '../../bot/replies/policy.explain.js';
 import { accountReplies } from '../../bot/replies/accounts.replies.js';
+import { statementReplies } from '../../bot/replies/statements.replies.js';
 import { commonReplies } from '../../bot/replies/common.replies.js';
 import { growthReplies } from '../../bot/replies/growth.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
@@ -23,6 +24,13 @@ const one = async (from: string, text: string) => {
   expect(replies).toHaveLength(1);
   return replies[0]!;
 };
+/** A statement comes as the summary plus its signed printable link (issue 13). */
+const statementOf = async (from: string, text: string) => {
+  const replies = await app.say(from, text);
+  expect(replies).toHaveLength(2);
+  expect(replies[1]).toMatch(/\/statements\/D\d{4}\/\d{4}-(\d{2}|Q\d)\?exp=\d+&sig=/);
+  return replies[0]!;
+};
 const idIn = (text: string) => Number(/N(\d+)/.exec(text)?.[1]);
 const needRow = (id: number) => db().selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 const alertsTo = async (manager: string) => (await app.outbox(manager)).filter((m) => m.kind === 'need.alert');
@@ -37,7 +45,7 @@ beforeEach(() => at(0));
 
 describe("a dealer's own accounts", () => {
   it('account.statement: this month, a named month and the quarter, with numbers from the receivables and orders', async () => {
-    const month = await one(IX.coreDealer, '本月对账单');
+    const month = await statementOf(IX.coreDealer, '本月对账单');
     const s = await services().statement.statement({ dealerCode: IX.coreDealer, now: clock });
     // Known from the fixture: ¥400,000 overdue + ¥500,000 due 12-01 + the placed ¥300,000 order not yet invoiced.
     expect(s.overdue.totalFen).toBe(IX.overdueFen);
@@ -54,11 +62,11 @@ describe("a dealer's own accounts", () => {
     );
     expect(s.credit.leftFen).toBe(IX.creditLimitFen - s.credit.usedFen);
 
-    const october = await one(IX.coreDealer, '10月的对账单');
+    const october = await statementOf(IX.coreDealer, '10月的对账单');
     expect(october).toContain('对账单｜2026年10月');
     expect(october).toContain('2026年10月订单 2 笔，合计 ¥1,100,000');
 
-    const quarter = await one(IX.coreDealer, '这个季度的对账单');
+    const quarter = await statementOf(IX.coreDealer, '这个季度的对账单');
     expect(quarter).toContain('2026年第4季度');
     expect(quarter).toContain('本季度订单 3 笔，合计 ¥1,400,000');
   });
@@ -70,8 +78,9 @@ describe("a dealer's own accounts", () => {
       expect(r).not.toContain('宁波安居建材');
     }
     // Their own code is fine.
-    expect(await one(IX.coreDealer, `${IX.coreDealer} 的对账单`)).toContain('杭州恒远门窗');
-    expect(await one(IX.accountA, '我的对账单')).toBe(accountReplies.managerHint);
+    expect(await statementOf(IX.coreDealer, `${IX.coreDealer} 的对账单`)).toContain('杭州恒远门窗');
+    // A manager's statement request names the dealer ("D0012 对账单").
+    expect(await one(IX.accountA, '我的对账单')).toBe(statementReplies.managerNeedsCode);
     expect(await one(IX.coreDealer, '2027年3月对账单')).toBe(accountReplies.futurePeriod('2027-03'));
   });
 

@@ -14,13 +14,13 @@ export const FX = {
   other: 'D0902',
   /** key tier; a receivable 56 days overdue. */
   overdue: 'D0903',
-  /** regular, 下沉市场, in TOWN-VALUE-2026Q4's pilot cohort: the 满减 applies. */
+  /** regular, 下沉市场, in TOWN-VALUE-2026Q4's pilot cohort (the lowest hash of the two): the 满减 applies. */
   town: 'D0906',
   /** regular, 下沉市场, in TOWN-VALUE-2026Q4's holdout: the 满减 does not apply (yet). */
   townHoldout: 'D0904',
   /** key tier, credit limit ¥50,000, two chat accounts (sandbox D0905-A and D0905-B). */
   shared: 'D0905',
-  /** core tier, 工程渠道: LADDER-ENG-2026Q4 replaces the general ladder. */
+  /** core tier, 工程渠道: LADDER-ENG-2026Q4 stacks on the general ladder. */
   eng: 'D0907',
   /** MOQ 20, order multiple 20. */
   moq20: 'KC-S06',

@@ -449,9 +449,11 @@ describe('one rebate ladder per dealer', () => {
       notices: {} as NeedNotices,
     });
     const policies = new PolicyService(new PolicyRepository(db));
-    for (const [code, expected] of [
-      [FX.eng, 'LADDER-ENG-2026Q4'],
-      [FX.core, 'LADDER-2026Q4'],
+    // An engineering-channel dealer earns LADDER-ENG on top of the general ladder (policies.json `combines`): the
+    // draft's band projection and the lookup show the base ladder, the policy chat lists both.
+    for (const [code, expected, all] of [
+      [FX.eng, 'LADDER-2026Q4', ['LADDER-2026Q4', 'LADDER-ENG-2026Q4']],
+      [FX.core, 'LADDER-2026Q4', ['LADDER-2026Q4']],
     ] as const) {
       const draft = await service().createDraft(code, [{ sku: 'KW-N60', qty: 10 }], undefined, TEST_NOW);
       expect(draft.rebate?.policyCode, code).toBe(expected);
@@ -462,7 +464,7 @@ describe('one rebate ladder per dealer', () => {
       expect(
         ladders.map((r) => r.policy.code),
         code,
-      ).toEqual([expected]);
+      ).toEqual(all);
       const lookup = await needs.lookupDealer({ managerCode: FX.manager, dealerCode: code, now: TEST_NOW });
       expect(lookup.rebate?.policyCode, code).toBe(expected);
       await service().cancelDraft(code, draft.id, TEST_NOW);

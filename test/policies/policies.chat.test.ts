@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { anniversaryStatus } from '../../core/policies/anniversary.js';
-import { currentLadderFor } from '../../core/policies/current.js';
+import { laddersFor } from '../../core/policies/current.js';
 import { formatPercent, formatYuan } from '../../bot/replies/policy.explain.js';
 import { ladderPosition } from '../../core/policies/ladder.js';
-import { isTargeted, pilotCohort } from '../../core/policies/targeting.js';
+import { type Cohort, isTargeted, pilotSet } from '../../core/policies/targeting.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import type { Tier } from '../../db/schema.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
@@ -16,13 +16,13 @@ const DAY = 86_400_000;
 const LADDER = filePolicy('LADDER-2026Q4', 'ladder_rebate');
 const LADDER_ENG = filePolicy('LADDER-ENG-2026Q4', 'ladder_rebate');
 const TOWN = filePolicy('TOWN-VALUE-2026Q4', 'promotion');
-/** The one ladder a dealer's orders count toward today (the rule drafts and the manager lookup use too). */
-const ladderOf = (d: { code: string; tier: Tier; tags: string[] }) =>
-  currentLadderFor(
+/** The ladders a dealer's orders earn today: LADDER-ENG stacks on the general one (policies.json `combines`). */
+const laddersOf = (d: { code: string; tier: Tier; tags: string[] }) =>
+  laddersFor(
     d,
     shanghaiDate(TEST_NOW),
     filePolicies.map((policy) => ({ policy, active: true, promoted: false })),
-  );
+  ).map((l) => l.policy);
 
 /** A second piloted promotion with a bigger pilot, so the demo slice has enough pilots to measure. */
 const PILOT_T = {
@@ -78,6 +78,12 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     await app?.close();
   });
 
+  /** The cohort by the pilot rule: round(pilotRatio × target) dealers of lowest stable hash (pilotSet). */
+  const cohortOf = (policy: Parameters<typeof pilotSet>[0], d: DemoDealer): Cohort => {
+    const set = pilotSet(policy, dealers);
+    return set ? (set.has(d.code) ? 'pilot' : 'holdout') : 'all';
+  };
+
   /** A spread of demo dealers: every tier, engineering and township ones. */
   function sample(): DemoDealer[] {
     const picked = new Map<string, DemoDealer>();
@@ -95,8 +101,8 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     for (const d of some) {
       const [text] = await app.say(d.code, '阶梯返利怎么算');
       for (const policy of [LADDER, LADDER_ENG]) {
-        // A 工程渠道 dealer's ladder is LADDER-ENG, which replaces the general one.
-        const applies = ladderOf(d)?.code === policy.code;
+        // A 工程渠道 dealer earns LADDER-ENG on top of the general ladder (it stacks, policies.json).
+        const applies = laddersOf(d).some((l) => l.code === policy.code);
         if (!applies) {
           expect(text, d.code).not.toContain(policy.name);
           continue;
@@ -125,13 +131,15 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       expect(replies).toHaveLength(1);
       const text = replies[0]!;
       expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(2048);
-      const ladder = ladderOf(d)!;
-      const amount = await qualifyingFromDb(db(), d.code, ladder.period, ladder.excludeCategories);
-      const pos = ladderPosition(ladder, amount);
-      expect(text, d.code).toContain(
-        `${ladder.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`,
-      );
-      for (const other of [LADDER, LADDER_ENG].filter((p) => p.code !== ladder.code)) {
+      const ladders = laddersOf(d);
+      for (const ladder of ladders) {
+        const amount = await qualifyingFromDb(db(), d.code, ladder.period, ladder.excludeCategories);
+        const pos = ladderPosition(ladder, amount);
+        expect(text, d.code).toContain(
+          `${ladder.name}：累计 ${formatYuan(amount)}，${formatPercent(pos.rate)} 档，返利 ${formatYuan(pos.rebate)}`,
+        );
+      }
+      for (const other of [LADDER, LADDER_ENG].filter((p) => !ladders.some((l) => l.code === p.code))) {
         expect(text, d.code).not.toContain(`${other.name}：`);
       }
     }
@@ -144,14 +152,14 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     for (const d of dealers.slice(0, 30)) {
       const [text] = await app.say(d.code, '我适用哪些政策');
       for (const p of all) {
-        const cohort = pilotCohort(p.code, d.code, p.pilotRatio);
+        const cohort = cohortOf(p, d);
         const current =
           p.kind === 'anniversary_bonus'
             ? anniversaryStatus(p, d.partnership_start, today).monthsAway >= 0
             : p.period.end >= today;
         const applies =
           p.kind === 'ladder_rebate'
-            ? ladderOf(d)?.code === p.code
+            ? laddersOf(d).some((l) => l.code === p.code)
             : isTargeted(p, d) && cohort !== 'holdout' && current;
         if (isTargeted(p, d) && cohort === 'holdout') heldOut++;
         if (applies) expect(text, `${d.code} ${p.code}`).toContain(p.name);
@@ -172,7 +180,7 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
 
   it('push: only the pilot cohort of the target receives it, once, off quiet hours and off :00/:30', async () => {
     const targeted = dealers.filter((d) => isTargeted(PILOT_T, d));
-    const pilots = targeted.filter((d) => pilotCohort(PILOT_T.code, d.code, PILOT_T.pilotRatio) === 'pilot');
+    const pilots = targeted.filter((d) => cohortOf(PILOT_T, d) === 'pilot');
     expect(pilots.length).toBeGreaterThan(0);
     expect(pilots.length).toBeLessThan(targeted.length);
 
@@ -211,14 +219,12 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
       for (const r of rows) {
         const d = dealers.find((x) => x.code === r.recipient)!;
         expect(isTargeted(policy, d), `${policy.code} → ${r.recipient}`).toBe(true);
-        expect(pilotCohort(policy.code, d.code, policy.pilotRatio)).toBe('pilot');
+        expect(cohortOf(policy, d)).toBe('pilot');
         const minute = new Date(r.next_attempt_at).getUTCMinutes();
         expect(minute % 30).not.toBe(0);
         expect(new Date(r.next_attempt_at).getTime()).toBeGreaterThanOrEqual(TEST_NOW.getTime());
       }
-      const expected = dealers.filter(
-        (d) => isTargeted(policy, d) && pilotCohort(policy.code, d.code, policy.pilotRatio) === 'pilot',
-      );
+      const expected = dealers.filter((d) => isTargeted(policy, d) && cohortOf(policy, d) === 'pilot');
       expect(rows.map((r) => r.recipient)).toEqual(expected.map((d) => d.code));
     }
 
@@ -257,8 +263,8 @@ describe('policies by chat, pushes and effect (sandbox, whole pipeline)', () => 
     expect(sent).toBeGreaterThanOrEqual(1);
 
     const targeted = dealers.filter((d) => isTargeted(PILOT_T, d));
-    const pilots = targeted.filter((d) => pilotCohort(PILOT_T.code, d.code, PILOT_T.pilotRatio) === 'pilot');
-    const holdout = targeted.filter((d) => pilotCohort(PILOT_T.code, d.code, PILOT_T.pilotRatio) === 'holdout');
+    const pilots = targeted.filter((d) => cohortOf(PILOT_T, d) === 'pilot');
+    const holdout = targeted.filter((d) => cohortOf(PILOT_T, d) === 'holdout');
     expect(holdout.length).toBeGreaterThanOrEqual(3);
     const promoSku = (await db().selectFrom('products').select(['sku', 'category', 'tags']).execute()).find((p) =>
       p.tags.includes('高性价比'),
