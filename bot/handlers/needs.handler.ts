@@ -17,6 +17,7 @@ import {
 } from '../dialog/turn.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
 import { managerReplies } from '../replies/manager.replies.js';
+import { trainingReplies } from '../replies/training.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
@@ -83,7 +84,14 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
       text,
       now: ctx.now,
     });
-    return reply(needReplies.submitted(need));
+    // A training need is answered with the matching session HQ scheduled, when there is one.
+    const offer =
+      need.category === 'training'
+        ? await ctx.services.training.offerForNeed(ctx.identity.dealerCode, text, ctx.now)
+        : null;
+    return reply(
+      offer ? `${needReplies.submitted(need)}\n${trainingReplies.needOffer(offer)}` : needReplies.submitted(need),
+    );
   } catch (e) {
     return failure(e);
   }

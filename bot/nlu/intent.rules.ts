@@ -89,7 +89,7 @@ const STATEMENT =
   /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
-  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
+  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖/;
 const ENROL =
   /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
@@ -104,6 +104,19 @@ const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 const CONTACT =
   /联系.{0,2}(完毕|好了|过了)|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
+
+const ATTEND = /到了|到场|签到|出席|来了|参加了|参训了|听课了|上课了|来上课|已到|到课|来听课|培训完/;
+const ATTEND_TRAINING = /培训|课程|课|训练营|讲座/;
+
+/** The course words of an attendance ("d0012安装培训到了" → "安装培训"), without the code and the attendance verb. */
+function attendedCourse(k: string): string | undefined {
+  const rest = k
+    .replace(/d\d{4}/g, '')
+    .replace(ATTEND, '')
+    .replace(/^(今天|昨天|刚才|已经|已|的|参加|上)+|(了|的|啦|都|也|今天|昨天)+$/g, '')
+    .replace(/[\s.,!?;:~，。！？；：]/g, '');
+  return rest.length >= 2 ? rest : undefined;
+}
 
 const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
@@ -247,6 +260,11 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     }
   }
   if (f.dealerCode && !BIND.test(k)) {
+    // "D0012 安装培训到了", "D0012参加了陈列培训": attendance at a session, not a contact of the manager's.
+    if (ATTEND.test(k) && ATTEND_TRAINING.test(k) && !QUESTION.test(k)) {
+      const course = attendedCourse(k);
+      return parsed('am.training.attend', { dealer_code: f.dealerCode, ...(course ? { course } : {}) }, HIGH);
+    }
     const contact = CONTACT.exec(f.t);
     if (contact) {
       const slots: Slots = { dealer_code: f.dealerCode };
@@ -662,6 +680,7 @@ export function slotsForIntent(
     case 'am.need.resolve':
     case 'am.need.transfer':
     case 'am.dealer.lookup':
+    case 'am.training.attend':
     case 'am.contact.log': {
       const r = parseManager(f, text);
       if (r && r.kind !== 'unknown' && r.intent === intent) return { slots: r.slots, ambiguities: none };

@@ -105,4 +105,5 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'sales.query': '查销量',
   'am.need.list': '看待处理的需求',
   'am.contact.log': '记录拜访',
+  'am.training.attend': '记录培训到场',
 };

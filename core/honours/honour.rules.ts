@@ -148,5 +148,11 @@ export function periodsDue(date: string): HonourPeriod[] {
 /** The same period a year earlier (the order_growth baseline). */
 export function yearBefore(p: HonourPeriod): HonourPeriod {
   const shift = (d: string) => `${Number(d.slice(0, 4)) - 1}${d.slice(4)}`;
-  return { ...p, label: p.kind === 'year' ? String(Number(p.label) - 1) : shift(p.label), start: shift(p.start), end: shift(p.end), months: p.months.map(shift) };
+  return {
+    ...p,
+    label: p.kind === 'year' ? String(Number(p.label) - 1) : shift(p.label),
+    start: shift(p.start),
+    end: shift(p.end),
+    months: p.months.map(shift),
+  };
 }

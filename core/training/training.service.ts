@@ -75,6 +75,7 @@ export class TrainingService {
       kind: 'enrolled',
       session: { ...session, enrolled: session.enrolled + 1 },
       enrolment,
+      dealer,
       free: enrolment.feeFen === 0 && session.feeFen > 0,
     };
   }
@@ -123,15 +124,25 @@ export class TrainingService {
     return e.attendedAt ? e : this.store.markAttended(e.id, input.now, input.by);
   }
 
-  /** The upcoming session best matching a training need's words, among those meant for the dealer; else the next one. */
+  /**
+   * The upcoming session (meant for the dealer) a training need's words point to: the most character pairs shared
+   * with its title (description at half weight), at least one whole pair in the title; soonest on a tie; null when
+   * nothing is related.
+   */
   async offerForNeed(dealerCode: string, text: string, now: Date): Promise<Session | null> {
     const dealer = await this.store.dealer(dealerCode);
     if (!dealer) return null;
-    const eligible = await this.upcomingFor(dealer, now, 6);
-    const choice = chooseCourse(text, eligible);
-    if (choice.kind === 'one') return choice.course;
-    if (choice.kind === 'several') return choice.courses[0] ?? null;
-    return null;
+    const words = courseWords(text);
+    if (!words) return null;
+    const pairs = [...words].slice(1).map((c, i) => `${words[i]}${c}`);
+    let best: { s: Session; hits: number } | null = null;
+    for (const s of await this.upcomingFor(dealer, now, 8)) {
+      const title = pairs.filter((p) => s.title.includes(p)).length;
+      if (title === 0) continue;
+      const hits = title + pairs.filter((p) => !s.title.includes(p) && s.description.includes(p)).length / 2;
+      if (!best || hits > best.hits) best = { s, hits };
+    }
+    return best?.s ?? null;
   }
 
   async createSession(s: NewSession): Promise<Session> {

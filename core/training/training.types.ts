@@ -39,7 +39,7 @@ export interface TrainingDealer {
 
 /** What an enrolment request came to (expected outcomes are values). */
 export type EnrolOutcome =
-  | { kind: 'enrolled'; session: Session; enrolment: Enrolment; free: boolean }
+  | { kind: 'enrolled'; session: Session; enrolment: Enrolment; dealer: TrainingDealer; free: boolean }
   /** The session is full: the dealer is on the waitlist at `position`. */
   | { kind: 'waitlisted'; session: Session; enrolment: Enrolment; position: number }
   | { kind: 'already'; session: Session; enrolment: Enrolment }

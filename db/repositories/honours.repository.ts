@@ -90,14 +90,21 @@ order by d.code`.execute(this.db);
           reason: r.reason,
         })),
       )
-      .onConflict((oc) => oc.columns(['rule_code', 'period', 'dealer_code']).where('rule_code', 'is not', null).doNothing())
+      .onConflict((oc) =>
+        oc.columns(['rule_code', 'period', 'dealer_code']).where('rule_code', 'is not', null).doNothing(),
+      )
       .returning(['id', 'dealer_code', 'title', 'awarded_on', 'rule_code', 'period', 'reason'])
       .execute();
     return inserted.map(toHonour);
   }
 
   async awardsOf(period: string): Promise<Honour[]> {
-    const rows = await this.db.selectFrom('honours as h').select(COLUMNS).where('h.period', '=', period).orderBy('h.id').execute();
+    const rows = await this.db
+      .selectFrom('honours as h')
+      .select(COLUMNS)
+      .where('h.period', '=', period)
+      .orderBy('h.id')
+      .execute();
     return rows.map(toHonour);
   }
 

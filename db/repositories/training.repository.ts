@@ -75,7 +75,13 @@ const ENROLMENT_COLUMNS = [
   'e.attended_by',
 ] as const;
 
-const toDealer = (r: { code: string; name: string; tier: Tier; tags: string[]; manager_code: string }): TrainingDealer => ({
+const toDealer = (r: {
+  code: string;
+  name: string;
+  tier: Tier;
+  tags: string[];
+  manager_code: string;
+}): TrainingDealer => ({
   code: r.code,
   name: r.name,
   tier: r.tier,
@@ -121,7 +127,11 @@ export class TrainingRepository implements TrainingStore {
   }
 
   async dealerForManager(managerCode: string, dealerCode: string): Promise<TrainingDealer | null> {
-    const m = await this.db.selectFrom('managers').select(['code', 'role']).where('code', '=', managerCode).executeTakeFirst();
+    const m = await this.db
+      .selectFrom('managers')
+      .select(['code', 'role'])
+      .where('code', '=', managerCode)
+      .executeTakeFirst();
     if (!m) return null;
     const r = await this.db
       .selectFrom('dealers as d')
@@ -133,7 +143,12 @@ export class TrainingRepository implements TrainingStore {
   }
 
   async upcoming(from: Date, limit: number): Promise<Session[]> {
-    const rows = await this.sessions().where('courses.starts_at', '>=', from).orderBy('courses.starts_at').orderBy('courses.id').limit(limit).execute();
+    const rows = await this.sessions()
+      .where('courses.starts_at', '>=', from)
+      .orderBy('courses.starts_at')
+      .orderBy('courses.id')
+      .limit(limit)
+      .execute();
     return rows.map(toSession);
   }
 
@@ -165,7 +180,13 @@ export class TrainingRepository implements TrainingStore {
   }): Promise<Enrolment> {
     const r = await this.db
       .insertInto('course_enrolments')
-      .values({ course_id: e.courseId, dealer_code: e.dealerCode, status: e.status, fee_fen: e.feeFen, enrolled_at: e.at })
+      .values({
+        course_id: e.courseId,
+        dealer_code: e.dealerCode,
+        status: e.status,
+        fee_fen: e.feeFen,
+        enrolled_at: e.at,
+      })
       .returning(['id', 'course_id', 'dealer_code', 'status', 'fee_fen', 'enrolled_at', 'attended_at', 'attended_by'])
       .executeTakeFirstOrThrow();
     return toEnrolment(r);
@@ -201,7 +222,11 @@ export class TrainingRepository implements TrainingStore {
 
   async seatsStartingBetween(from: Date, to: Date) {
     const sessions = (
-      await this.sessions().where('courses.starts_at', '>=', from).where('courses.starts_at', '<', to).orderBy('courses.id').execute()
+      await this.sessions()
+        .where('courses.starts_at', '>=', from)
+        .where('courses.starts_at', '<', to)
+        .orderBy('courses.id')
+        .execute()
     ).map(toSession);
     if (sessions.length === 0) return [];
     const rows = await this.db
