@@ -54,7 +54,7 @@ with o as (
   group by dealer_code
 ), s as (
   select dealer_code, avg(collaboration)::float8 as collaboration
-  from dealer_scores where month = any(${period.months}::text[])
+  from dealer_scores where month >= ${period.start}::date and month < ${period.end}::date
   group by dealer_code
 )
 select d.code, d.name, r.province, d.manager_code, o.orders, o.amount, o.base, s.collaboration
