@@ -1,4 +1,4 @@
-import { chooseCourse } from '../../core/enrolment/course-match.js';
+import { chooseCourse, courseWords } from '../../core/enrolment/course-match.js';
 import type { EnrolOutcome, Session } from '../../core/training/training.types.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
 import {
@@ -43,9 +43,10 @@ export const trainingHandlers: HandlerRegistry = {
   'training.enrol': dealerOnly(trainingReplies.managerHint, async (ctx, turn) => {
     const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
     if (!dealer) return reply(trainingReplies.noCourses);
-    const named = turn.slots.course;
+    // The rules take a course name only beside 培训/课; "报名社群营销" still names one (fillers are dropped).
+    const named = turn.slots.course ?? ctx.text;
     // Named: among every upcoming session (one for other tiers is refused with a reason); unnamed: the dealer's own.
-    const pool = named
+    const pool = courseWords(named)
       ? await ctx.services.training.upcoming(ctx.now, COURSES_SEARCHED)
       : await ctx.services.training.upcomingFor(dealer, ctx.now, COURSES_SHOWN);
     const choice = chooseCourse(named, pool);
