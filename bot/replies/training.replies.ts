@@ -82,7 +82,7 @@ export const trainingReplies = {
   },
 
   /** A training need gets the matching session offered. */
-  needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加回复“报名${s.title}”即可。`,
+  needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加直接回复“1”即可报名。`,
 
   reminder: (r: SessionReminder) =>
     `培训提醒：您报名的「${r.session.title}」明天 ${shTime(r.session.startsAt).split(' ')[1]} 开课（${where(r.session)}），请准时参加。`,

@@ -114,7 +114,7 @@ order by d.code`.execute(this.db);
       .select(COLUMNS)
       .where('h.dealer_code', '=', code)
       .orderBy('h.awarded_on', 'desc')
-      .orderBy('h.id', 'desc')
+      .orderBy('h.id')
       .execute();
     return rows.map(toHonour);
   }

@@ -156,8 +156,8 @@ describe('training.enrol (dealer)', () => {
   it('a training need is answered with the matching session', async () => {
     const r = await one(IX.regularDealer, '想申请一次社群营销培训，店里导购不会做社群');
     expect(r).toMatch(/N\d+/);
-    expect(r).toContain(`近期有相关课程：${S.community}（11月27日 19:30，线上，¥400/人，余 20 席）。想参加回复“报名${S.community}”即可。`);
-    expect(await one(IX.regularDealer, `报名${S.community}`)).toContain(`报名成功：「${S.community}」`);
+    expect(r).toContain(`近期有相关课程：${S.community}（11月27日 19:30，线上，¥400/人，余 20 席）。想参加直接回复“1”即可报名。`);
+    expect(await one(IX.regularDealer, '1')).toContain(`报名成功：「${S.community}」`);
   });
 });
 
