@@ -25,6 +25,7 @@ import { needsPages } from './pages/needs.js';
 import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
 import { policyPages } from './pages/policies.js';
+import { trainingPages } from './pages/training.js';
 
 export type { ConsoleDeps, WecomOAuth } from './context.js';
 
@@ -186,6 +187,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(needsPages(deps));
     await app.register(policyPages(deps));
     await app.register(opsPages(deps));
+    await app.register(trainingPages(deps));
   };
 }
 

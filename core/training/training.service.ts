@@ -145,6 +145,11 @@ export class TrainingService {
     return best?.s ?? null;
   }
 
+  /** Every seat and waitlist place of the dealer, with its session (the console's dealer page). */
+  forDealer(dealerCode: string) {
+    return this.store.enrolmentsBetween(dealerCode, new Date(0), new Date(8.64e15));
+  }
+
   async createSession(s: NewSession): Promise<Session> {
     return this.store.insertSession(s);
   }

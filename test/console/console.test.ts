@@ -126,6 +126,8 @@ describe('HQ console', () => {
     '/console/jobs',
     '/console/followups',
     '/console/audit',
+    '/console/training',
+    '/console/honours',
   ];
 
   it('opens every page for HQ, with no script anywhere and a CSP that forbids one', async () => {
@@ -209,6 +211,8 @@ describe('HQ console', () => {
       '/console/conversations',
       '/console/jobs',
       '/console/audit',
+      '/console/training',
+      '/console/honours',
     ]) {
       expect((await b.get(url)).statusCode, url).toBe(404);
     }
