@@ -147,7 +147,7 @@ export class TrainingService {
 
   /** Every seat and waitlist place of the dealer, with its session (the console's dealer page). */
   forDealer(dealerCode: string) {
-    return this.store.enrolmentsBetween(dealerCode, new Date(0), new Date(8.64e15));
+    return this.store.enrolmentsBetween(dealerCode, new Date(0), new Date('9999-12-31T00:00:00Z'));
   }
 
   async createSession(s: NewSession): Promise<Session> {
