@@ -153,7 +153,8 @@ try {
   const hidden = await am.request.get(`${base}/console/policies`);
   if (hidden.status() !== 404) problems.push(`manager /console/policies: ${hidden.status()} instead of 404`);
   const hiddenTraining = await am.request.get(`${base}/console/training`);
-  if (hiddenTraining.status() !== 404) problems.push(`manager /console/training: ${hiddenTraining.status()} instead of 404`);
+  if (hiddenTraining.status() !== 404)
+    problems.push(`manager /console/training: ${hiddenTraining.status()} instead of 404`);
 } catch (e) {
   problems.push(`run failed: ${(e as Error).message}`);
 } finally {

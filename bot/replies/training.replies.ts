@@ -82,7 +82,7 @@ export const trainingReplies = {
   },
 
   /** A training need gets the matching session offered. */
-  needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加直接回复“1”即可报名。`,
+  needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加直接回复“第一个”即可报名。`,
 
   reminder: (r: SessionReminder) =>
     `培训提醒：您报名的「${r.session.title}」明天 ${shTime(r.session.startsAt).split(' ')[1]} 开课（${where(r.session)}），请准时参加。`,
@@ -143,3 +143,7 @@ export const honourLines = (honours: readonly Honour[]): string[] =>
   honours.length === 0
     ? ['荣誉：暂无。每季度和年度按协同评分和订货增长评选“协同之星”“终端突破奖”。']
     : [`荣誉（${honours.length} 项）：`, ...honours.slice(0, 6).map((h) => `· ${h.title}（${h.awardedOn}）`)];
+
+/** "（该经销商荣获：…）" when a success case's dealer holds honours. */
+export const honoursNote = (c: { honours?: readonly string[] }): string =>
+  c.honours?.length ? `（该经销商荣获：${c.honours.join('、')}）` : '';

@@ -120,7 +120,7 @@ export class TrainingService {
   /** The console's attendance form: by enrolment, whoever HQ is. */
   async markAttendedById(input: { courseId: number; dealerCode: string; by: string; now: Date }) {
     const e = await this.store.enrolment(input.courseId, input.dealerCode);
-    if (!e || e.status !== 'enrolled') return null;
+    if (e?.status !== 'enrolled') return null;
     return e.attendedAt ? e : this.store.markAttended(e.id, input.now, input.by);
   }
 

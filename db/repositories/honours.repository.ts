@@ -26,6 +26,29 @@ const toHonour = (r: Row): Honour => ({
 
 const COLUMNS = ['h.id', 'h.dealer_code', 'h.title', 'h.awarded_on', 'h.rule_code', 'h.period', 'h.reason'] as const;
 
+/** The latest `per` honour titles of each dealer (for success cases). */
+export async function honourTitlesOf(
+  db: Kysely<Database>,
+  codes: readonly string[],
+  per = 2,
+): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>();
+  if (codes.length === 0) return out;
+  const rows = await db
+    .selectFrom('honours')
+    .select(['dealer_code', 'title'])
+    .where('dealer_code', 'in', [...new Set(codes)])
+    .orderBy('awarded_on', 'desc')
+    .orderBy('id')
+    .execute();
+  for (const r of rows) {
+    const list = out.get(r.dealer_code) ?? [];
+    if (list.length < per) list.push(r.title);
+    out.set(r.dealer_code, list);
+  }
+  return out;
+}
+
 /** core/honours' HonourStore on Kysely (honours, orders, dealer_scores). */
 export class HonoursRepository implements HonourStore {
   constructor(private readonly db: Kysely<Database>) {}

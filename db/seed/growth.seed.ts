@@ -22,8 +22,16 @@ const MIN = 60_000;
  */
 async function seedEnrolments(db: Kysely<Database>, now: Date, seed: number): Promise<number> {
   const rng = new Prng(seed ^ 0x7a11);
-  const dealers = await db.selectFrom('dealers').select(['code', 'tier', 'tags', 'manager_code']).orderBy('code').execute();
-  const courses = await db.selectFrom('courses').select(['id', 'title', 'starts_at', 'seats', 'fee_fen', 'target_tiers', 'target_tags']).orderBy('id').execute();
+  const dealers = await db
+    .selectFrom('dealers')
+    .select(['code', 'tier', 'tags', 'manager_code'])
+    .orderBy('code')
+    .execute();
+  const courses = await db
+    .selectFrom('courses')
+    .select(['id', 'title', 'starts_at', 'seats', 'fee_fen', 'target_tiers', 'target_tags'])
+    .orderBy('id')
+    .execute();
   const values: Array<{
     course_id: number;
     dealer_code: string;
@@ -38,7 +46,9 @@ async function seedEnrolments(db: Kysely<Database>, now: Date, seed: number): Pr
     if (!template) continue;
     const session = { targetTiers: c.target_tiers as Tier[], targetTags: c.target_tags };
     const targeted = dealers.filter(
-      (d) => d.tier !== 'silent' && isTargeted(session, { code: d.code, name: '', tier: d.tier, tags: d.tags, managerCode: d.manager_code }),
+      (d) =>
+        d.tier !== 'silent' &&
+        isTargeted(session, { code: d.code, name: '', tier: d.tier, tags: d.tags, managerCode: d.manager_code }),
     );
     const chosen = rng.shuffle(targeted).slice(0, Math.max(1, Math.round(targeted.length * template.uptake)));
     const held = c.starts_at <= now;
@@ -58,7 +68,10 @@ async function seedEnrolments(db: Kysely<Database>, now: Date, seed: number): Pr
     });
   }
   for (let i = 0; i < values.length; i += 1000) {
-    await db.insertInto('course_enrolments').values(values.slice(i, i + 1000)).execute();
+    await db
+      .insertInto('course_enrolments')
+      .values(values.slice(i, i + 1000))
+      .execute();
   }
   return values.length;
 }

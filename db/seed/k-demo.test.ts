@@ -445,8 +445,12 @@ describe('K demo at scale 1', () => {
         'c.title',
         'c.seats',
         'c.starts_at',
-        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'enrolled')`.as('enrolled'),
-        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'waitlisted')`.as('waiting'),
+        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'enrolled')`.as(
+          'enrolled',
+        ),
+        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'waitlisted')`.as(
+          'waiting',
+        ),
         sql<number>`(select count(attended_at)::int from course_enrolments e where e.course_id = c.id)`.as('attended'),
       ])
       .execute();
@@ -468,7 +472,11 @@ describe('K demo at scale 1', () => {
     );
     expect(paidByKey).toBe(0);
     expect(summary.counts.honours_by_rule).toBeGreaterThan(0);
-    const rule = await db.selectFrom('honours').select(['title', 'period', 'reason']).where('rule_code', 'is not', null).execute();
+    const rule = await db
+      .selectFrom('honours')
+      .select(['title', 'period', 'reason'])
+      .where('rule_code', 'is not', null)
+      .execute();
     expect(rule.every((h) => h.title.includes(h.period!.slice(0, 4)) && h.reason)).toBe(true);
   });
 

@@ -24,7 +24,6 @@ const one = async (from: string, text: string) => {
 };
 const idIn = (text: string) => Number(/N(\d+)/.exec(text)?.[1]);
 const needRow = (id: number) => db().selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const alertsTo = async (manager: string) => (await app.outbox(manager)).filter((m) => m.kind === 'need.alert');
 
 beforeAll(async () => {
   app = await startTestApp({ seeded: false, now: () => clock, prepare: (d) => insertIntentsFixture(d, TEST_NOW) });

@@ -36,11 +36,15 @@ describe('training sessions and honours for HQ', () => {
     const created = await api('POST', '/api/training/sessions', body);
     expect(created.statusCode).toBe(201);
     expect(created.json()).toMatchObject({ title: body.title, seats: 2, enrolled: 0, target_tiers: ['core', 'key'] });
-    expect((await api('POST', '/api/training/sessions', { ...body, starts_at: '2026-11-01T09:00:00+08:00' })).statusCode).toBe(422);
+    expect(
+      (await api('POST', '/api/training/sessions', { ...body, starts_at: '2026-11-01T09:00:00+08:00' })).statusCode,
+    ).toBe(422);
     expect((await api('POST', '/api/training/sessions', { ...body, seats: 0 })).statusCode).toBe(400);
     expect((await api('POST', '/api/training/sessions', { ...body, target_tiers: ['gold'] })).statusCode).toBe(400);
     expect((await db().selectFrom('courses').select('id').execute()).length).toBe(before.length + 1);
-    const list = (await api('GET', '/api/training/sessions')).json() as { sessions: Array<{ title: string; enrolled: number }> };
+    const list = (await api('GET', '/api/training/sessions')).json() as {
+      sessions: Array<{ title: string; enrolled: number }>;
+    };
     expect(list.sessions.map((s) => s.title)).toContain(body.title);
     // The seeded sessions come with their enrolments.
     expect(list.sessions.some((s) => s.enrolled > 0)).toBe(true);
@@ -55,7 +59,9 @@ describe('training sessions and honours for HQ', () => {
       .where('attended_at', 'is', null)
       .orderBy('id')
       .executeTakeFirstOrThrow();
-    const ok = await api('POST', `/api/training/sessions/${seat.course_id}/attendance`, { dealer_code: seat.dealer_code });
+    const ok = await api('POST', `/api/training/sessions/${seat.course_id}/attendance`, {
+      dealer_code: seat.dealer_code,
+    });
     expect(ok.statusCode).toBe(200);
     const row = await db()
       .selectFrom('course_enrolments')
@@ -64,9 +70,13 @@ describe('training sessions and honours for HQ', () => {
       .where('dealer_code', '=', seat.dealer_code)
       .executeTakeFirstOrThrow();
     expect(row.attended_by).toBe('hq');
-    expect((await api('POST', `/api/training/sessions/${seat.course_id}/attendance`, { dealer_code: 'D9999' })).statusCode).toBe(404);
+    expect(
+      (await api('POST', `/api/training/sessions/${seat.course_id}/attendance`, { dealer_code: 'D9999' })).statusCode,
+    ).toBe(404);
 
-    const honours = (await api('GET', '/api/honours')).json() as { honours: Array<{ rule: string | null; title: string }> };
+    const honours = (await api('GET', '/api/honours')).json() as {
+      honours: Array<{ rule: string | null; title: string }>;
+    };
     expect(honours.honours.some((h) => h.rule === 'terminal_breakthrough')).toBe(true);
     expect((await api('GET', '/api/honours?period=2026Q5')).statusCode).toBe(400);
   });
@@ -97,12 +107,23 @@ describe('training sessions and honours for HQ', () => {
       .where('dealer_code', '=', seat.dealer_code)
       .executeTakeFirstOrThrow();
     expect(attended.attended_at).not.toBeNull();
-    const audit = await db().selectFrom('console_audit').select(['action', 'subject']).where('action', '=', 'training.attend').execute();
+    const audit = await db()
+      .selectFrom('console_audit')
+      .select(['action', 'subject'])
+      .where('action', '=', 'training.attend')
+      .execute();
     expect(audit).toEqual([{ action: 'training.attend', subject: `${seat.course_id}:${seat.dealer_code}` }]);
     expect((await b.post(`/console/training/${seat.course_id}/attend`, { dealer_code: 'D9999' })).statusCode).toBe(404);
-    expect((await b.post(`/console/training/${seat.course_id}/attend`, { dealer_code: seat.dealer_code }, 'wrong')).statusCode).toBe(403);
+    expect(
+      (await b.post(`/console/training/${seat.course_id}/attend`, { dealer_code: seat.dealer_code }, 'wrong'))
+        .statusCode,
+    ).toBe(403);
 
-    const honour = await db().selectFrom('honours').select(['dealer_code', 'title']).where('rule_code', 'is not', null).executeTakeFirstOrThrow();
+    const honour = await db()
+      .selectFrom('honours')
+      .select(['dealer_code', 'title'])
+      .where('rule_code', 'is not', null)
+      .executeTakeFirstOrThrow();
     const honoursPage = await b.get('/console/honours');
     expect(honoursPage.statusCode).toBe(200);
     expect(honoursPage.body).toContain(honour.title);

@@ -7,7 +7,6 @@ import { type TestApp, startTestApp } from '../helpers/app.js';
 import { runJobOn } from '../helpers/jobs.js';
 import { COURSE_TITLES, insertIntentsFixture, IX } from '../intents/intents.fixtures.js';
 
-const HOUR = 3_600_000;
 const TEST_NOW = new Date('2026-11-26T10:00:00+08:00');
 const log = pino({ level: 'silent' });
 
@@ -22,8 +21,10 @@ const S = {
 
 async function trainingFixture(db: Kysely<Database>, now: Date): Promise<void> {
   await insertIntentsFixture(db, now);
-  const set = (title: string, v: Partial<{ seats: number; fee_fen: number; target_tiers: string[]; location: string }>) =>
-    db.updateTable('courses').set(v).where('title', '=', title).execute();
+  const set = (
+    title: string,
+    v: Partial<{ seats: number; fee_fen: number; target_tiers: string[]; location: string }>,
+  ) => db.updateTable('courses').set(v).where('title', '=', title).execute();
   await set(S.display, { seats: 30, fee_fen: 60_000 });
   await set(S.cabinet, { seats: 20, fee_fen: 80_000, target_tiers: ['core', 'key'] });
   await set(S.install, { seats: 1, fee_fen: 80_000, location: '杭州总部培训中心' });
@@ -78,7 +79,12 @@ const seat = (title: string, dealer: string) =>
     .where('e.dealer_code', '=', dealer)
     .executeTakeFirst();
 const outboxOf = (to: string, kind: string) =>
-  db().selectFrom('outbox').select(['body', 'recipient']).where('recipient', '=', to).where('kind', '=', kind).execute();
+  db()
+    .selectFrom('outbox')
+    .select(['body', 'recipient'])
+    .where('recipient', '=', to)
+    .where('kind', '=', kind)
+    .execute();
 
 beforeAll(async () => {
   app = await startTestApp({ seeded: false, now: () => clock, prepare: (d) => trainingFixture(d, TEST_NOW) });
@@ -117,7 +123,10 @@ describe('training.enrol (dealer)', () => {
     expect(await one(IX.coreDealer, '报名窄边框的课')).toBe(
       `您已经报名了「${S.display}」（11月29日 14:00，线上），不用重复报名。`,
     );
-    const n = await db().selectFrom('course_enrolments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const n = await db()
+      .selectFrom('course_enrolments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(n.n)).toBe(2); // the held session's seat and the one above
   });
 
@@ -143,10 +152,12 @@ describe('training.enrol (dealer)', () => {
       `「${S.install}」的 1 个名额已满，已为您登记候补第 1 位；有名额空出时客户经理会联系您。`,
     );
     expect(await seat(S.install, IX.jinhua)).toMatchObject({ status: 'waitlisted' });
-    expect(await one(IX.jinhua, '报名安装培训')).toBe(`您已在「${S.install}」的候补名单上，有名额空出时客户经理会联系您。`);
+    expect(await one(IX.jinhua, '报名安装培训')).toBe(
+      `您已在「${S.install}」的候补名单上，有名额空出时客户经理会联系您。`,
+    );
   });
 
-  it('an unknown course lists the dealer\'s sessions; a manager is told enrolment is the dealer\'s', async () => {
+  it("an unknown course lists the dealer's sessions; a manager is told enrolment is the dealer's", async () => {
     const r = await one(IX.regularDealer, '报名门店运营课');
     expect(r).toContain('近期没有“门店运营”相关的课程');
     expect(r).toContain(S.community);
@@ -156,13 +167,15 @@ describe('training.enrol (dealer)', () => {
   it('a training need is answered with the matching session', async () => {
     const r = await one(IX.regularDealer, '想申请一次社群营销培训，店里导购不会做社群');
     expect(r).toMatch(/N\d+/);
-    expect(r).toContain(`近期有相关课程：${S.community}（11月27日 19:30，线上，¥400/人，余 20 席）。想参加直接回复“1”即可报名。`);
-    expect(await one(IX.regularDealer, '1')).toContain(`报名成功：「${S.community}」`);
+    expect(r).toContain(
+      `近期有相关课程：${S.community}（11月27日 19:30，线上，¥400/人，余 20 席）。想参加直接回复“第一个”即可报名。`,
+    );
+    expect(await one(IX.regularDealer, '第一个')).toContain(`报名成功：「${S.community}」`);
   });
 });
 
 describe('the day-before reminder', () => {
-  it('tells each seat holder of tomorrow\'s session once, whatever the reruns', async () => {
+  it("tells each seat holder of tomorrow's session once, whatever the reruns", async () => {
     const first = await runJobOn(db(), trainingReminderJob, '2026-11-26T09:40', 'test', { now: TEST_NOW, log });
     expect(first).toMatchObject({ ran: true, result: { sessions: 1, seats: 1, queued: 1 } });
     const again = await runJobOn(db(), trainingReminderJob, 'manual-2', 'test', { now: TEST_NOW, log });
@@ -283,5 +296,21 @@ describe('honours', () => {
     );
     expect(await one(IX.coreDealer, '我现在什么等级')).toContain('· 2026年第3季度终端突破奖（2026-10-02）');
     expect(await one(IX.regularDealer, '我有什么荣誉')).toContain('荣誉：暂无。');
+  });
+
+  it("a success case names its dealer's honours", async () => {
+    await db()
+      .insertInto('success_cases')
+      .values({
+        title: '老店翻新带动门窗换新',
+        body: '门店翻新后三个月门窗订货翻倍。',
+        tags: [],
+        tier: 'regular',
+        dealer_code: IX.coreDealer,
+      })
+      .execute();
+    expect(await one(IX.regularDealer, '有没有同行的成功案例')).toContain(
+      '【老店翻新带动门窗换新】（该经销商荣获：2026年第3季度协同之星、2026年第3季度终端突破奖）',
+    );
   });
 });

@@ -15,7 +15,12 @@ const H = t.honours;
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
 const doneQuery = z.object({ done: z.string().max(200).optional() });
 const attendBody = z.object({ _csrf: z.string(), dealer_code: z.string().regex(/^D\d{4}$/) });
-const honoursQuery = z.object({ period: z.string().regex(/^\d{4}(Q[1-4])?$/).optional() });
+const honoursQuery = z.object({
+  period: z
+    .string()
+    .regex(/^\d{4}(Q[1-4])?$/)
+    .optional(),
+});
 
 const targets = (s: Session) =>
   [s.targetTiers.map((x) => TIER_NAMES_ZH[x]).join('、'), s.targetTags.join('、')].filter(Boolean).join(' · ') ||
@@ -70,7 +75,8 @@ export function trainingPages(deps: ConsoleDeps) {
         by: 'hq',
         now: deps.now(),
       });
-      if (!e) return sendPage(reply, page(ctx.page, T.title, 'training', html`<p class="err">${T.noSeat(code)}</p>`), 404);
+      if (!e)
+        return sendPage(reply, page(ctx.page, T.title, 'training', html`<p class="err">${T.noSeat(code)}</p>`), 404);
       await audit(deps, req, ctx.viewer, 'training.attend', `${req.params.id}:${code}`);
       return reply.redirect(`/console/training/${req.params.id}?done=${encodeURIComponent(T.recorded(code))}`, 303);
     });
