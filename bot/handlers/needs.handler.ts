@@ -89,9 +89,13 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
       need.category === 'training'
         ? await ctx.services.training.offerForNeed(ctx.identity.dealerCode, text, ctx.now)
         : null;
-    return reply(
-      offer ? `${needReplies.submitted(need)}\n${trainingReplies.needOffer(offer)}` : needReplies.submitted(need),
-    );
+    if (!offer) return reply(needReplies.submitted(need));
+    // "第一个" then enrols in it (a one-option pick list).
+    const pick = { intent: 'training.enrol' as const, options: [{ course: offer.title }] };
+    return {
+      ...reply(`${needReplies.submitted(need)}\n${trainingReplies.needOffer(offer)}`),
+      state: withPick(ctx.state, pick),
+    };
   } catch (e) {
     return failure(e);
   }

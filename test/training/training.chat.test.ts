@@ -165,12 +165,13 @@ describe('training.enrol (dealer)', () => {
   });
 
   it('a training need is answered with the matching session', async () => {
-    const r = await one(IX.regularDealer, '想申请一次社群营销培训，店里导购不会做社群');
+    const r = await one(IX.wangDa, '想申请一次社群营销培训，店里导购不会做社群');
     expect(r).toMatch(/N\d+/);
     expect(r).toContain(
       `近期有相关课程：${S.community}（11月27日 19:30，线上，¥400/人，余 20 席）。想参加直接回复“第一个”即可报名。`,
     );
-    expect(await one(IX.regularDealer, '第一个')).toContain(`报名成功：「${S.community}」`);
+    // "第一个" picks the offered session (no other list was shown to this dealer).
+    expect(await one(IX.wangDa, '第一个')).toContain(`报名成功：「${S.community}」`);
   });
 });
 
@@ -178,9 +179,10 @@ describe('the day-before reminder', () => {
   it("tells each seat holder of tomorrow's session once, whatever the reruns", async () => {
     const first = await runJobOn(db(), trainingReminderJob, '2026-11-26T09:40', 'test', { now: TEST_NOW, log });
     expect(first).toMatchObject({ ran: true, result: { sessions: 1, seats: 1, queued: 1 } });
+    // (IX.wangDa holds the seat: enrolled through the offer above.)
     const again = await runJobOn(db(), trainingReminderJob, 'manual-2', 'test', { now: TEST_NOW, log });
     expect(again).toMatchObject({ ran: true, result: { queued: 0 } });
-    const sent = await outboxOf(IX.regularDealer, 'training.reminder');
+    const sent = await outboxOf(IX.wangDa, 'training.reminder');
     expect(sent.map((m) => m.body)).toEqual([
       `培训提醒：您报名的「${S.community}」明天 19:30 开课（线上），请准时参加。`,
     ]);
