@@ -134,6 +134,10 @@ try {
   await visit(hq, 'hq', '/console/conversations', 'conversations');
   await visit(hq, 'hq', '/console/followups', 'followups');
   await visit(hq, 'hq', '/console/audit', 'audit');
+  await visit(hq, 'hq', '/console/training', 'training');
+  const session = await hq.$eval('table a[href^="/console/training/"]', (a) => a.getAttribute('href') ?? '');
+  await visit(hq, 'hq', session, 'training-session');
+  await visit(hq, 'hq', '/console/honours', 'honours');
 
   // An account manager: WeCom web sign-in through the fake WeCom's authorize page.
   wecom.signInAs(managerCode.toLowerCase());
@@ -150,6 +154,9 @@ try {
   // HQ's sections do not exist for a manager (asked without navigating: a 404 page load is a console error).
   const hidden = await am.request.get(`${base}/console/policies`);
   if (hidden.status() !== 404) problems.push(`manager /console/policies: ${hidden.status()} instead of 404`);
+  const hiddenTraining = await am.request.get(`${base}/console/training`);
+  if (hiddenTraining.status() !== 404)
+    problems.push(`manager /console/training: ${hiddenTraining.status()} instead of 404`);
 } catch (e) {
   problems.push(`run failed: ${(e as Error).message}`);
 } finally {

@@ -31,6 +31,11 @@ import { OrderService } from '../core/orders/order.service.js';
 import { PolicyService } from '../core/policies/policy.service.js';
 import type { JobRunStore } from '../core/scheduling/ports.js';
 import { StockService } from '../core/stock/stock.service.js';
+import { HonoursService } from '../core/honours/honours.service.js';
+import { TrainingReminders, TrainingService } from '../core/training/training.service.js';
+import { HonoursRepository } from '../db/repositories/honours.repository.js';
+import { TrainingRepository } from '../db/repositories/training.repository.js';
+import { honourTexts, trainingTexts } from './replies/training.replies.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { AnomalyRepository } from '../db/repositories/anomalies.repository.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
@@ -132,6 +137,8 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     dealerSearch: new DirectoryService(new DealerSearchRepository(tx)),
     contacts: new ContactLogService(new ContactLogRepository(tx)),
     content: new KyselyCareContent(tx),
+    training: new TrainingService(new TrainingRepository(tx)),
+    honours: new HonoursRepository(tx),
     conversation: new KyselyConversationStore(tx),
     nluMisses: new KyselyNluMissStore(tx),
     needsReport: (period) => needsReport(tx, period),
@@ -193,6 +200,13 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
       anomalies: anomalyService(tx),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }, tierReasonText),
       outboxRetention: new OutboxRetentionRepository(tx),
+      trainingReminders: new TrainingReminders({
+        store: new TrainingRepository(tx),
+        deliveries,
+        queue,
+        texts: trainingTexts,
+      }),
+      honours: new HonoursService({ store: new HonoursRepository(tx), deliveries, queue, texts: honourTexts }),
       trendInsights: trendInsightService(tx),
       needPredictions: new NeedPredictionService({
         store: new InsightsRepository(tx),

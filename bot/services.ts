@@ -24,6 +24,8 @@ import type { PolicyService } from '../core/policies/policy.service.js';
 import type { RebateStatementService } from '../core/policies/rebate-statement.js';
 import type { JobRunOutcome } from '../core/scheduling/ports.js';
 import type { StockService } from '../core/stock/stock.service.js';
+import type { HonourStore } from '../core/honours/ports.js';
+import type { TrainingService } from '../core/training/training.service.js';
 
 /**
  * Every service a turn, route or command may use, bound to one transaction (or to the database outside one).
@@ -56,6 +58,10 @@ export interface Services {
   /** The managers' contact log. */
   contacts: ContactLogService;
   content: CareContent;
+  /** Training sessions: enrolment, attendance, HQ's sessions and rosters. */
+  training: TrainingService;
+  /** Honours given (a dealer's, or all of a period). */
+  honours: Pick<HonourStore, 'forDealer' | 'list'>;
   conversation: ConversationStore;
   /** Messages the assistant did not understand, for HQ to label. */
   nluMisses: NluMissStore;

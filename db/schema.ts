@@ -371,6 +371,24 @@ export interface CoursesTable {
   starts_at: Timestamp;
   mode: ColumnType<string, string | undefined, string>;
   tags: ColumnType<string[], string[] | undefined, string[]>;
+  /** Seats, fee and targeting (migration 0017): empty target lists mean every tier / any tags. */
+  seats: ColumnType<number, number | undefined, number>;
+  fee_fen: ColumnType<number, number | undefined, number>;
+  target_tiers: ColumnType<string[], string[] | undefined, string[]>;
+  target_tags: ColumnType<string[], string[] | undefined, string[]>;
+  location: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** A dealer's seat (or waitlist place) in a course (migration 0017). */
+export interface CourseEnrolmentsTable {
+  id: Generated<number>;
+  course_id: number;
+  dealer_code: string;
+  status: 'enrolled' | 'waitlisted';
+  fee_fen: number;
+  enrolled_at: Timestamp;
+  attended_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  attended_by: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface HonoursTable {
@@ -378,6 +396,10 @@ export interface HonoursTable {
   dealer_code: string;
   title: string;
   awarded_on: string;
+  /** The rule and period that gave it (migration 0017); null for honours recorded before the rules. */
+  rule_code: ColumnType<string | null, string | null | undefined, string | null>;
+  period: ColumnType<string | null, string | null | undefined, string | null>;
+  reason: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface InboundMessagesTable {
@@ -592,6 +614,7 @@ export interface Database {
   success_cases: SuccessCasesTable;
   courses: CoursesTable;
   honours: HonoursTable;
+  course_enrolments: CourseEnrolmentsTable;
   inbound_messages: InboundMessagesTable;
   outbox: OutboxTable;
   followups: FollowupsTable;

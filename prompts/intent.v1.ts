@@ -122,6 +122,7 @@ const INTENT_TABLE = `
 | sales.query | my own stores' sell-through (终端动销) | items [{sku}], period |
 | am.need.list | (manager only) my open / new / overdue needs | — |
 | am.contact.log | (manager only) record a contact with a dealer | dealer_code, note |
+| am.training.attend | (manager only) record that a dealer attended a training session ("D0012 安装培训到了") | dealer_code, course |
 `.trim();
 
 const SLOT_RULES = `

@@ -10,6 +10,7 @@ import { needsRoutes } from './needs.routes.js';
 import { nluRoutes } from './nlu.routes.js';
 import { policiesRoutes } from './policies.routes.js';
 import { statementsRoutes } from './statements.routes.js';
+import { trainingRoutes } from './training.routes.js';
 
 export interface ApiDeps {
   /** The services on the database (each call its own unit of work). */
@@ -33,6 +34,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(followupsRoutes(deps));
     await app.register(nluRoutes(deps));
     await app.register(importsRoutes(deps));
+    await app.register(trainingRoutes(deps));
     app.get('/api/status', async () => deps.services.pipelineStatus.counts());
   };
 }

@@ -25,6 +25,7 @@ import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
 import { policyPages } from './pages/policies.js';
 import { statementPages } from './pages/statements.js';
+import { trainingPages } from './pages/training.js';
 
 export type { ConsoleDeps, WecomOAuth } from './context.js';
 
@@ -187,6 +188,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(policyPages(deps));
     await app.register(statementPages(deps));
     await app.register(opsPages(deps));
+    await app.register(trainingPages(deps));
   };
 }
 

@@ -23,6 +23,8 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; hqOnly: boolean }> = [
   { key: 'conversations', href: '/console/conversations', hqOnly: true },
   { key: 'jobs', href: '/console/jobs', hqOnly: true },
   { key: 'followups', href: '/console/followups', hqOnly: false },
+  { key: 'training', href: '/console/training', hqOnly: true },
+  { key: 'honours', href: '/console/honours', hqOnly: true },
   { key: 'audit', href: '/console/audit', hqOnly: true },
 ];
 

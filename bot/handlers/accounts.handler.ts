@@ -10,7 +10,11 @@ import {
 } from '../dialog/turn.js';
 import { statementReplies } from '../replies/statements.replies.js';
 import { accountReplies } from '../replies/accounts.replies.js';
+import { fitBytes } from '../replies/policies.replies.js';
+import { honourLines } from '../replies/training.replies.js';
 import { otherDealerCode, statementPeriod } from './words.js';
+
+const HONOUR_ASK = /荣誉|获奖|奖项|得奖|得过.{0,2}奖/;
 
 /** Coded accounts errors as Chinese replies; anything else is a real failure and propagates. */
 function failure(e: unknown): TurnResult {
@@ -89,7 +93,10 @@ export const accountHandlers: HandlerRegistry = {
     if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
     try {
       const t = await ctx.services.tier.status({ dealerCode: ctx.identity.dealerCode });
-      return reply(accountReplies.tier(t));
+      const honours = await ctx.services.honours.forDealer(ctx.identity.dealerCode);
+      // "我有什么荣誉" asks for the honours alone; a tier question gets them under the tier.
+      if (HONOUR_ASK.test(ctx.text)) return reply(honourLines(honours).join('\n'));
+      return reply(fitBytes([accountReplies.tier(t), ...honourLines(honours)]));
     } catch (e) {
       return failure(e);
     }

@@ -1,12 +1,6 @@
-import type { Course } from '../../core/care/content.port.js';
-import { chooseCourse } from '../../core/enrolment/course-match.js';
 import type { Need, NeedCategory } from '../../core/needs/needs.types.js';
-import { withoutPick, withPick } from '../dialog/picks.js';
 import { type DealerIdentity, dealerOnly, type HandlerRegistry, reply, type TurnContext } from '../dialog/turn.js';
 import { growthReplies } from '../replies/growth.replies.js';
-
-/** Upcoming courses a dealer may pick from. */
-const COURSES_SHOWN = 6;
 
 /**
  * Records a sign-up as a need for the account manager (SLA and manager alert as any need), unless the dealer's
@@ -25,40 +19,11 @@ async function requestOnce(
   return { need, already: false };
 }
 
-async function enrol(ctx: TurnContext<DealerIdentity>, course: Course) {
-  const { need, already } = await requestOnce(ctx, 'training', growthReplies.enrolNeedText(course));
-  return {
-    ...reply(already ? growthReplies.alreadyEnrolled(course, need) : growthReplies.enrolled(course, need)),
-    state: withoutPick(ctx.state),
-  };
-}
-
 /**
- * Sign-ups the manager confirms: a course (from the courses HQ schedules) or a joint campaign. Nothing is booked
- * by the bot; the request reaches the account manager as a need.
+ * Joint-campaign sign-ups the manager confirms: the request reaches the account manager as a need. (Training
+ * enrolment books a seat itself: training.handler.ts.)
  */
 export const growthHandlers: HandlerRegistry = {
-  'training.enrol': dealerOnly(growthReplies.managerHint, async (ctx, turn) => {
-    const upcoming = await ctx.services.content.upcomingCourses(ctx.now, COURSES_SHOWN);
-    const choice = chooseCourse(turn.slots.course, upcoming);
-    switch (choice.kind) {
-      case 'no_courses':
-        return reply(growthReplies.noCourses);
-      case 'one':
-        return enrol(ctx, choice.course);
-      case 'several':
-      case 'none': {
-        const listed = choice.kind === 'several' ? choice.courses : upcoming;
-        const body =
-          choice.kind === 'several'
-            ? growthReplies.pickCourse(listed, choice.named)
-            : growthReplies.courseNotFound(choice.words, listed);
-        const pick = { intent: 'training.enrol' as const, options: listed.map((c) => ({ course: c.title })) };
-        return { ...reply(body), state: withPick(ctx.state, pick) };
-      }
-    }
-  }),
-
   'campaign.join': dealerOnly(growthReplies.managerHint, async (ctx, turn) => {
     const campaign = turn.slots.campaign;
     const { need, already } = await requestOnce(ctx, 'policy', growthReplies.campaignNeedText(campaign));

@@ -9,6 +9,7 @@ import { attachImageToNeed, needsHandlers } from './needs.handler.js';
 import { orderHandlers } from './orders.handler.js';
 import { policyHandlers } from './policies.handler.js';
 import { stockHandlers } from './stock.handler.js';
+import { trainingHandlers } from './training.handler.js';
 
 /**
  * Checks at load that every intent of the contract has a handler (none may fall through to a generic reply) and
@@ -32,6 +33,7 @@ export const handlers = completeHandlers({
   ...accountHandlers,
   ...insightHandlers,
   ...growthHandlers,
+  ...trainingHandlers,
   ...managerHandlers,
 });
 

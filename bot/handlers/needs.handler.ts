@@ -23,6 +23,7 @@ import {
 import { withoutPick, withPick } from '../dialog/picks.js';
 import { loadState, type PendingImage, saveState } from '../dialog/state.js';
 import { managerReplies } from '../replies/manager.replies.js';
+import { trainingReplies } from '../replies/training.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
@@ -103,13 +104,23 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
     });
     // The picture sent just before ("这张图是关于什么的？") belongs to this need.
     const image = ctx.state.image;
-    if (!image) return reply(needReplies.submitted(need));
-    await ctx.services.needs.attachImage({
-      dealerCode: ctx.identity.dealerCode,
-      attachment: { kind: 'image', ...image },
-      now: ctx.now,
-    });
-    return reply(needReplies.submittedWithImage(need));
+    if (image) {
+      await ctx.services.needs.attachImage({
+        dealerCode: ctx.identity.dealerCode,
+        attachment: { kind: 'image', ...image },
+        now: ctx.now,
+      });
+    }
+    const submitted = image ? needReplies.submittedWithImage(need) : needReplies.submitted(need);
+    // A training need is answered with the matching session HQ scheduled, when there is one.
+    const offer =
+      need.category === 'training'
+        ? await ctx.services.training.offerForNeed(ctx.identity.dealerCode, text, ctx.now)
+        : null;
+    if (!offer) return reply(submitted);
+    // "第一个" then enrols in it (a one-option pick list).
+    const pick = { intent: 'training.enrol' as const, options: [{ course: offer.title }] };
+    return { ...reply(`${submitted}\n${trainingReplies.needOffer(offer)}`), state: withPick(ctx.state, pick) };
   } catch (e) {
     return failure(e);
   }

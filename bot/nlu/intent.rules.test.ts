@@ -458,6 +458,8 @@ describe('manager wording', () => {
     ['N1031 转M010处理', 'am.need.transfer', { need_id: 'N1031', manager_code: 'M010' }],
     ['我手上还有哪些没处理', 'am.need.list', {}],
     ['已联系D0012 聊了陈列', 'am.contact.log', { dealer_code: 'D0012' }],
+    ['D0012 安装培训到了', 'am.training.attend', { dealer_code: 'D0012', course: '安装培训' }],
+    ['D0012参加了陈列培训', 'am.training.attend', { dealer_code: 'D0012', course: '陈列培训' }],
     ['查一下宏达门窗的情况', 'am.dealer.lookup', { dealer_name: '宏达门窗' }],
   ])('%s → %s', (text, intent, slots) => {
     const r = am(text);

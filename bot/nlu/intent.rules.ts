@@ -93,7 +93,7 @@ const POLICY_COMMENT =
   /门槛(有点|太|偏|也太|比较|挺)?(高|低)|(返利|返点|点数|比例|政策|奖励|力度)(有点|太|偏|也太|比较)(低|少|高|难|小|严)|(要求|目标|任务)(有点|太|偏|也太)(高|难)|(太难|很难)(拿到|达到|完成)|够不着/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
-  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石/;
+  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖/;
 const ENROL =
   /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
@@ -109,6 +109,19 @@ const AM_LIST =
 const CONTACT =
   /联系.{0,2}(完毕|好了|过了)|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
+const ATTEND = /到了|到场|签到|出席|来了|参加了|参训了|听课了|上课了|来上课|已到|到课|来听课|培训完/;
+const ATTEND_TRAINING = /培训|课程|课|训练营|讲座/;
+
+/** The course words of an attendance ("d0012安装培训到了" → "安装培训"), without the code and the attendance verb. */
+function attendedCourse(k: string): string | undefined {
+  const rest = k
+    .replace(/d\d{4}/g, '')
+    .replace(ATTEND, '')
+    .replace(/^(今天|昨天|刚才|已经|已|的|参加|上)+|(了|的|啦|都|也|今天|昨天)+$/g, '')
+    .replace(/[\s.,!?;:~，。！？；：]/g, '');
+  return rest.length >= 2 ? rest : undefined;
+}
+
 const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
 const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|进货价|进价|出厂价|批发价|贵不贵|啥价|多少一/;
@@ -116,7 +129,7 @@ const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|
 const REPLENISH =
   /快断货|快没|安全库存|库存预警|补啥|补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
 
-const TRAINING_LIST_WORDS = /培训|课程|课/;
+const TRAINING_LIST_WORDS = /培训|课程|课|大师班|训练营|成长营|讲座/;
 const TRAINING_LIST_ASK = /哪些|什么|有没有|有啥|课程表|列表|安排|计划|日程|清单|报名|发我|看看|几个|最近|吗|\?/;
 const TRAINING_REQUEST =
   /找个|找人|来店|到店|来我们|申请|派人|派个|请.{0,6}来|来给|给我们|上门|安排一次|组织一次|做个|搞个|办一次|办个|想要|需要/;
@@ -251,6 +264,11 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     }
   }
   if (f.dealerCode && !BIND.test(k)) {
+    // "D0012 安装培训到了", "D0012参加了陈列培训": attendance at a session, not a contact of the manager's.
+    if (ATTEND.test(k) && ATTEND_TRAINING.test(k) && !QUESTION.test(k)) {
+      const course = attendedCourse(k);
+      return parsed('am.training.attend', { dealer_code: f.dealerCode, ...(course ? { course } : {}) }, HIGH);
+    }
     const contact = CONTACT.exec(f.t);
     if (contact) {
       const slots: Slots = { dealer_code: f.dealerCode };
@@ -681,6 +699,7 @@ export function slotsForIntent(
     case 'am.need.resolve':
     case 'am.need.transfer':
     case 'am.dealer.lookup':
+    case 'am.training.attend':
     case 'am.contact.log': {
       const r = parseManager(f, text);
       if (r && r.kind !== 'unknown' && r.intent === intent) return { slots: r.slots, ambiguities: none };

@@ -47,7 +47,8 @@ export const HIGH_PRECISION = 0.9;
 const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed']);
 
 /** Sure rule readings of a waiting draft: the rules read the draft change itself, the model only its wording. */
-const STRUCTURAL = new Set<string>(['order.modify', 'confirm', 'deny']);
+// am.training.attend: a dealer code with attendance words; the shipped model has not seen the intent yet.
+const STRUCTURAL = new Set<string>(['order.modify', 'confirm', 'deny', 'am.training.attend']);
 const KNOWN = new Set<string>(INTENTS);
 const MANAGER_ONLY = new Set<string>(MANAGER_INTENTS);
 

@@ -3,6 +3,7 @@ import type { PastOrder, PeerFavourite, SilentDealer } from '../../core/care/act
 import type { PushMessage } from '../../core/care/ports.js';
 import type { ReplenishmentAdvice } from '../../core/care/replenishment.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
+import { honoursNote } from './training.replies.js';
 import type { TierChange } from '../../core/dealers/retier.messages.js';
 import { TIER_NAMES_ZH, TIER_RANK } from '../../core/dealers/tiers.js';
 import { describeBenefits } from './accounts.replies.js';
@@ -100,7 +101,7 @@ export function silentPlanMessage(
 }
 
 export function successCaseMessage(dealerName: string, c: SuccessCase): string {
-  return `${dealerName}您好！分享一个和您情况相近的经销商案例，供参考：\n【${c.title}】\n${c.body}\n想了解具体做法，可以随时问您的客户经理。`;
+  return `${dealerName}您好！分享一个和您情况相近的经销商案例，供参考：\n【${c.title}】${honoursNote(c)}\n${c.body}\n想了解具体做法，可以随时问您的客户经理。`;
 }
 
 /** The one friendly message a dealer gets when their tier changes: why, and what the new tier brings. */

@@ -1,6 +1,7 @@
 import type { Course } from '../../core/care/content.port.js';
 import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { Intent } from '../../core/common/intents.js';
+import { honoursNote } from './training.replies.js';
 
 const courseTime = (d: Date) =>
   d.toLocaleString('zh-CN', {
@@ -61,8 +62,8 @@ export const commonReplies = {
       .map((c) => `· ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`)
       .join('\n')}\n想报名回复“报名 + 课程名”；需要专场培训可以说“想申请门店导购培训”。`,
   noCases: '暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。',
-  cases: (cases: ReadonlyArray<{ title: string; body: string }>) =>
-    `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】\n${c.body}`).join('\n\n')}`,
+  cases: (cases: ReadonlyArray<{ title: string; body: string; honours?: readonly string[] }>) =>
+    `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】${honoursNote(c)}\n${c.body}`).join('\n\n')}`,
   // ---- clarification and misses (dialog engine)
   /** The bot's question with the two likeliest readings of a message. */
   clarifyIntent: (first: string, second: string) =>
@@ -108,4 +109,5 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'am.need.list': '看待处理的需求',
   'am.contact.log': '记录拜访',
   'policy.feedback': '反馈政策意见',
+  'am.training.attend': '记录培训到场',
 };

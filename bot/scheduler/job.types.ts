@@ -6,6 +6,8 @@ import type { TrendInsightService } from '../../core/insights/trend-insights.ser
 import type { UnitOfWork } from '../../core/messaging/ports.js';
 import type { NeedsService } from '../../core/needs/needs.service.js';
 import type { OutboxRetentionStore } from '../../core/scheduling/ports.js';
+import type { HonoursService } from '../../core/honours/honours.service.js';
+import type { TrainingReminders } from '../../core/training/training.service.js';
 
 /** The core services scheduled jobs call, bound to one transaction (built by the composition root). */
 export interface JobServices {
@@ -17,6 +19,10 @@ export interface JobServices {
   needs: NeedsService;
   trendInsights: TrendInsightService;
   needPredictions: NeedPredictionService;
+  /** The day-before training reminders. */
+  trainingReminders: TrainingReminders;
+  /** Honours of each finished quarter and year. */
+  honours: HonoursService;
 }
 
 export interface JobContext {

@@ -7,6 +7,8 @@ export interface SuccessCase {
   tags: readonly string[];
   tier: Tier | null;
   dealerCode: string | null;
+  /** The case dealer's latest honours (titles), shown with the case. */
+  honours?: readonly string[];
 }
 
 /** Who a case is matched to: a dealer's code, tier and tags. */

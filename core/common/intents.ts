@@ -38,6 +38,7 @@ export const INTENTS = [
   'am.need.list',
   'am.contact.log',
   'policy.feedback',
+  'am.training.attend',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 

@@ -9,6 +9,7 @@ import type { Policy, Tier } from '../../core/policies/policy.types.js';
 import { policySchema } from '../../core/policies/policy.types.js';
 import { sellThroughWindow } from '../../core/stock/stock.rules.js';
 import type { PolicyOrderLine } from '../../core/policies/qualifying.js';
+import { honourTitlesOf } from './honours.repository.js';
 import type { Database } from '../schema.js';
 
 /**
@@ -255,6 +256,10 @@ async function peerPurchases(db: Kysely<Database>, date: string): Promise<PeerPu
 
 async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
   const rows = await db.selectFrom('success_cases').selectAll().orderBy('id').execute();
+  const honours = await honourTitlesOf(
+    db,
+    rows.flatMap((r) => (r.dealer_code ? [r.dealer_code] : [])),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
@@ -262,6 +267,7 @@ async function loadSuccessCases(db: Kysely<Database>): Promise<SuccessCase[]> {
     tags: r.tags,
     tier: r.tier,
     dealerCode: r.dealer_code,
+    honours: r.dealer_code ? (honours.get(r.dealer_code) ?? []) : [],
   }));
 }
 

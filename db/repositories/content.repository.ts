@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { CareContent, Course } from '../../core/care/content.port.js';
 import type { SuccessCase } from '../../core/care/success-case.js';
 import type { Database } from '../schema.js';
+import { honourTitlesOf } from './honours.repository.js';
 
 export class KyselyCareContent implements CareContent {
   constructor(private readonly db: Kysely<Database>) {}
@@ -23,6 +24,10 @@ export class KyselyCareContent implements CareContent {
       .select(['id', 'title', 'body', 'tags', 'tier', 'dealer_code'])
       .orderBy('id')
       .execute();
+    const honours = await honourTitlesOf(
+      this.db,
+      rows.flatMap((r) => (r.dealer_code ? [r.dealer_code] : [])),
+    );
     return rows.map((r) => ({
       id: r.id,
       title: r.title,
@@ -30,6 +35,7 @@ export class KyselyCareContent implements CareContent {
       tags: r.tags,
       tier: r.tier,
       dealerCode: r.dealer_code,
+      honours: r.dealer_code ? (honours.get(r.dealer_code) ?? []) : [],
     }));
   }
 }

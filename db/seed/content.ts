@@ -115,6 +115,13 @@ export interface CourseTemplate {
   at: string;
   mode: 'online' | 'offline';
   tags: string[];
+  /** Seats, fee in yuan (key and core dealers attend free) and target tiers (empty: all), migration 0017. */
+  seats: number;
+  feeYuan: number;
+  targetTiers: Array<'core' | 'key' | 'regular' | 'silent'>;
+  location?: string;
+  /** Share of the targeted active dealers who have enrolled (more than the seats: the rest wait). */
+  uptake: number;
 }
 
 export const COURSES: readonly CourseTemplate[] = [
@@ -125,6 +132,10 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '14:00',
     mode: 'online',
     tags: ['门窗专长', '零售终端'],
+    seats: 60,
+    feeYuan: 600,
+    targetTiers: [],
+    uptake: 0.08,
   },
   {
     title: '整体橱柜测量设计实操',
@@ -133,6 +144,11 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '09:30',
     mode: 'offline',
     tags: ['橱柜专长'],
+    seats: 20,
+    feeYuan: 800,
+    targetTiers: [],
+    location: '杭州总部培训中心',
+    uptake: 0.05,
   },
   {
     title: '工程项目投标与回款管理',
@@ -141,6 +157,10 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '14:00',
     mode: 'online',
     tags: ['工程渠道'],
+    seats: 30,
+    feeYuan: 500,
+    targetTiers: ['core', 'key'],
+    uptake: 0.1,
   },
   {
     title: '县域和乡镇门店开店指南',
@@ -149,6 +169,10 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '19:30',
     mode: 'online',
     tags: ['下沉市场'],
+    seats: 80,
+    feeYuan: 0,
+    targetTiers: [],
+    uptake: 0.05,
   },
   {
     title: '年终冲量：阶梯返利政策解读',
@@ -157,6 +181,10 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '19:30',
     mode: 'online',
     tags: [],
+    seats: 200,
+    feeYuan: 0,
+    targetTiers: [],
+    uptake: 0.12,
   },
   {
     title: '门店数字化：库存同步与补货建议',
@@ -165,6 +193,10 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '14:00',
     mode: 'online',
     tags: ['零售终端'],
+    seats: 100,
+    feeYuan: 300,
+    targetTiers: [],
+    uptake: 0.04,
   },
   {
     title: '安装服务标准与售后处理',
@@ -173,6 +205,11 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '09:00',
     mode: 'offline',
     tags: [],
+    seats: 24,
+    feeYuan: 800,
+    targetTiers: [],
+    location: '杭州总部培训中心',
+    uptake: 0.04,
   },
   {
     title: '新商成长营：第一年怎么做到500万',
@@ -181,6 +218,48 @@ export const COURSES: readonly CourseTemplate[] = [
     at: '14:00',
     mode: 'offline',
     tags: ['高成长'],
+    seats: 30,
+    feeYuan: 1500,
+    targetTiers: ['key', 'regular'],
+    location: '杭州总部培训中心',
+    uptake: 0.03,
+  },
+  {
+    title: '门店导购成交技巧（上期）',
+    description: '进店接待、需求挖掘和报价成交的话术演练；上期已结课，到场记录可在后台查看。',
+    inDays: -5,
+    at: '14:00',
+    mode: 'online',
+    tags: ['零售终端'],
+    seats: 60,
+    feeYuan: 300,
+    targetTiers: [],
+    uptake: 0.06,
+  },
+  {
+    title: '社群营销：门店私域与社群团购',
+    description: '企业微信社群搭建、老客户转介绍和小区团购活动的组织方法，适合店长和导购。',
+    inDays: 1,
+    at: '19:30',
+    mode: 'online',
+    tags: ['零售终端'],
+    seats: 50,
+    feeYuan: 400,
+    targetTiers: [],
+    uptake: 0.06,
+  },
+  {
+    title: '旗舰店终端陈列大师班',
+    description: '旗舰店样窗、橱柜样间和灯光陈列的现场打造，小班实操。',
+    inDays: 20,
+    at: '09:00',
+    mode: 'offline',
+    tags: ['零售终端'],
+    seats: 12,
+    feeYuan: 2000,
+    targetTiers: ['core', 'key'],
+    location: '杭州总部培训中心',
+    uptake: 0.12,
   },
 ];
 
@@ -191,4 +270,7 @@ export const HONOUR_TITLES = {
   service: '{year}年度服务之星',
   engineering: '{year}年度工程渠道突破奖',
   area: '{half}上半年{area}区销售冠军',
+  /** Honours by rule (core/honours), as the honours job titles them. */
+  ruleQuarter: '{year}年第{q}季度{name}',
+  ruleYear: '{year}年度{name}',
 } as const;

@@ -96,6 +96,7 @@ export const DATA_TABLES = [
   'followups',
   'outbox',
   'inbound_messages',
+  'course_enrolments',
   'honours',
   'courses',
   'success_cases',

@@ -114,8 +114,10 @@ describe('K demo at scale 1', () => {
     expect(await count('tier_prices')).toBe(92);
     expect(await count('policies')).toBe(5);
     expect(await count('success_cases')).toBe(15);
-    expect(await count('courses')).toBe(8);
-    expect(await count('honours')).toBe(20);
+    expect(await count('courses')).toBe(11);
+    // 20 honours from before the rules, plus those the published rules give for the finished periods.
+    expect(await scalar(sql<{ v: number }>`select count(*)::int as v from honours where rule_code is null`)).toBe(20);
+    expect(await count('honours')).toBe(20 + summary.counts.honours_by_rule!);
     expect(await count('managers')).toBe(46);
     expect(summary.counts.dealers).toBe(600);
   });
@@ -436,6 +438,48 @@ describe('K demo at scale 1', () => {
     expect(new Set(low.map((r) => r.dealer_code)).size).toBeLessThan(40);
   });
 
+  it('has training sessions with seats taken, a full one with a waitlist, attendance of the held one, rule honours', async () => {
+    const sessions = await db
+      .selectFrom('courses as c')
+      .select([
+        'c.title',
+        'c.seats',
+        'c.starts_at',
+        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'enrolled')`.as(
+          'enrolled',
+        ),
+        sql<number>`(select count(*)::int from course_enrolments e where e.course_id = c.id and e.status = 'waitlisted')`.as(
+          'waiting',
+        ),
+        sql<number>`(select count(attended_at)::int from course_enrolments e where e.course_id = c.id)`.as('attended'),
+      ])
+      .execute();
+    for (const s of sessions) {
+      expect(s.enrolled).toBeGreaterThan(0);
+      expect(s.enrolled).toBeLessThanOrEqual(s.seats);
+      // Nobody waits for a session with free seats.
+      if (s.waiting > 0) expect(s.enrolled).toBe(s.seats);
+      if (s.starts_at > NOW) expect(s.attended).toBe(0);
+    }
+    expect(sessions.filter((s) => s.waiting > 0).map((s) => s.title)).toContain('旗舰店终端陈列大师班');
+    const held = sessions.find((s) => s.starts_at <= NOW)!;
+    expect(held.attended).toBeGreaterThan(0);
+    expect(held.attended).toBeLessThan(held.enrolled);
+    // Key and core dealers' seats are free.
+    const paidByKey = await scalar(
+      sql<{ v: number }>`select count(*)::int as v from course_enrolments e join dealers d on d.code = e.dealer_code
+        where d.tier in ('core', 'key') and e.fee_fen > 0`,
+    );
+    expect(paidByKey).toBe(0);
+    expect(summary.counts.honours_by_rule).toBeGreaterThan(0);
+    const rule = await db
+      .selectFrom('honours')
+      .select(['title', 'period', 'reason'])
+      .where('rule_code', 'is not', null)
+      .execute();
+    expect(rule.every((h) => h.title.includes(h.period!.slice(0, 4)) && h.reason)).toBe(true);
+  });
+
   it('stores the policies as given and dates the courses ahead', async () => {
     const policy = await db
       .selectFrom('policies')
@@ -443,8 +487,9 @@ describe('K demo at scale 1', () => {
       .where('code', '=', 'LADDER-2026Q4')
       .executeTakeFirstOrThrow();
     expect(policy.spec).toMatchObject({ kind: 'ladder_rebate', mode: 'retroactive' });
+    // One session was held five days ago (its attendance is recorded); every other one is ahead.
     const past = await scalar(sql<{ v: number }>`select count(*)::int as v from courses where starts_at <= ${NOW}`);
-    expect(past).toBe(0);
+    expect(past).toBe(1);
     const linked = await scalar(sql<{ v: number }>`select count(dealer_code)::int as v from success_cases`);
     expect(linked).toBe(15);
   });

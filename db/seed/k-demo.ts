@@ -23,6 +23,7 @@ import {
   type RegionDef,
   shortPlaceName,
 } from './geography.js';
+import { seedGrowth } from './growth.seed.js';
 import { insertRows, TableRows } from './insert.js';
 import { BRAND_WORDS, personName, TRADE_SUFFIXES, uniquePhone } from './names.js';
 import { Prng } from './prng.js';
@@ -1340,9 +1341,23 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['starts_at', 'timestamptz'],
     ['mode', 'text'],
     ['tags', 'text[]'],
+    ['seats', 'int4'],
+    ['fee_fen', 'int4'],
+    ['target_tiers', 'text[]'],
+    ['location', 'text'],
   ]);
   for (const c of COURSES) {
-    courses.add(c.title, c.description, shanghaiInstant(addDays(today, c.inDays), c.at), c.mode, c.tags);
+    courses.add(
+      c.title,
+      c.description,
+      shanghaiInstant(addDays(today, c.inDays), c.at),
+      c.mode,
+      c.tags,
+      c.seats,
+      c.feeYuan * 100,
+      c.targetTiers,
+      c.location ?? null,
+    );
   }
 
   const rngHonours = root.fork('honours');
@@ -1501,6 +1516,7 @@ export async function seedDemoData(db: Kysely<Database>, opts: SeedOptions = {})
     }
     // Settlements and policy comments are derived from the loaded orders and policies (issue 13).
     Object.assign(counts, await seedStatements(trx, now));
+    Object.assign(counts, await seedGrowth(trx, now, seed));
   });
   return {
     scale,

@@ -17,6 +17,9 @@ export const HQ_ONLY_PAGES = [
   '/console/conversations',
   '/console/jobs',
   '/console/audit',
+  '/console/statements',
+  '/console/training',
+  '/console/honours',
 ] as const;
 
 /** Every list page HQ opens. */

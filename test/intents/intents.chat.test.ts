@@ -5,9 +5,8 @@ import { formatYuan } from '../../bot/replies/policy.explain.js';
 import { accountReplies } from '../../bot/replies/accounts.replies.js';
 import { statementReplies } from '../../bot/replies/statements.replies.js';
 import { commonReplies } from '../../bot/replies/common.replies.js';
-import { growthReplies } from '../../bot/replies/growth.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
-import { COURSE_TITLES, insertIntentsFixture, IX } from './intents.fixtures.js';
+import { insertIntentsFixture, IX } from './intents.fixtures.js';
 
 const HOUR = 3_600_000;
 const TEST_NOW = new Date('2026-11-26T10:00:00+08:00');
@@ -33,7 +32,6 @@ const statementOf = async (from: string, text: string) => {
 };
 const idIn = (text: string) => Number(/N(\d+)/.exec(text)?.[1]);
 const needRow = (id: number) => db().selectFrom('needs').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const alertsTo = async (manager: string) => (await app.outbox(manager)).filter((m) => m.kind === 'need.alert');
 
 beforeAll(async () => {
   app = await startTestApp({ seeded: false, now: () => clock, prepare: (d) => insertIntentsFixture(d, TEST_NOW) });
@@ -258,61 +256,7 @@ describe('manager shorthand', () => {
   });
 });
 
-describe('sign-ups the manager confirms', () => {
-  it('training.enrol: no course named → the list → "第二个" → a training need for the manager; twice → already', async () => {
-    const list = await one(IX.coreDealer, '我要报名培训');
-    expect(list).toContain('近期有这些课程，想报名哪一门？');
-    COURSE_TITLES.forEach((title, i) => {
-      expect(list).toContain(`${i + 1}. ${title}`);
-    });
-
-    const enrolled = await one(IX.coreDealer, '第二个');
-    expect(enrolled).toContain(`已为您提交「${COURSE_TITLES[1]}」的报名申请（12月2日 09:30，线下）`);
-    expect(enrolled).toContain('名额由客户经理确认');
-    const id = idIn(enrolled);
-    const need = await needRow(id);
-    expect(need).toMatchObject({
-      dealer_code: IX.coreDealer,
-      category: 'training',
-      status: 'open',
-      owner_code: IX.accountA,
-    });
-    expect(need.text).toContain(COURSE_TITLES[1]);
-    const alert = (await alertsTo(IX.accountA)).find((m) => m.body.includes(`N${id}`));
-    expect(alert?.body).toContain(COURSE_TITLES[1]);
-
-    expect(await one(IX.coreDealer, '报名橱柜测量培训')).toContain(`已经提交过了（需求编号 N${id}）`);
-    const enrolments = await db()
-      .selectFrom('needs')
-      .select('id')
-      .where('dealer_code', '=', IX.coreDealer)
-      .where('text', 'like', `%${COURSE_TITLES[1]}%`)
-      .execute();
-    expect(enrolments).toEqual([{ id }]);
-
-    expect(await one(IX.coreDealer, '报名安装培训')).toContain(`「${COURSE_TITLES[2]}」的报名申请`);
-  });
-
-  it('an enrolment on the manager\'s desk: "今天新来的" → claim → resolve with the seat → the dealer rates', async () => {
-    const id = idIn(await one(IX.jinhua, '报名窄边框陈列的课'));
-    expect((await needRow(id)).text).toContain(COURSE_TITLES[0]);
-    expect(await one(IX.accountA, '今天新来的')).toMatch(
-      new RegExp(`N${id}【培训】杭州锦华门窗：报名课程：${COURSE_TITLES[0]}`),
-    );
-    expect(await one(IX.accountA, `认领 N${id}`)).toContain(`已认领 N${id}（杭州锦华门窗）`);
-    expect(await one(IX.accountA, `N${id} 已解决 名额已确认 请准时上线`)).toContain(`已办结 N${id}`);
-    const told = (await app.outbox(IX.jinhua)).filter((m) => m.kind === 'need.resolved');
-    expect(told.at(-1)?.body).toContain('名额已确认 请准时上线');
-    expect(await one(IX.jinhua, '5')).toBe(`谢谢您的评价（5 分），需求 N${id} 已完成。`);
-  });
-
-  it("training.enrol: an unknown course lists what exists; a manager is told it is the dealer's request", async () => {
-    const r = await one(IX.coreDealer, '报名门店运营课');
-    expect(r).toContain('近期没有“门店运营”相关的课程');
-    for (const title of COURSE_TITLES) expect(r).toContain(title);
-    expect(await one(IX.accountA, '报名培训')).toBe(growthReplies.managerHint);
-  });
-
+describe('sign-ups the manager confirms (training: test/training/training.chat.test.ts)', () => {
   it('campaign.join: a policy need for the manager and the promotions the dealer is targeted by', async () => {
     const r = await one(IX.coreDealer, '报名参加新品体验节');
     expect(r).toContain('已把您报名“新品体验节”的申请交给客户经理');

@@ -126,6 +126,10 @@ export function dealerPages(deps: ConsoleDeps) {
       if (!d) return notFound(reply, ctx.page);
       const policyDealer = await deps.services.policies.findDealer(d.code);
       const positions = policyDealer ? await deps.services.policies.positions(policyDealer, now) : [];
+      const [honours, seats] = await Promise.all([
+        deps.services.honours.forDealer(d.code),
+        deps.services.training.forDealer(d.code),
+      ]);
       const months = lastMonths(now, 24);
       const amountOf = (m: string) => d.ordersByMonth.find((o) => o.month === m)?.amountFen ?? 0;
       const scoreMonths = d.scores.map((s) => s.month);
@@ -159,6 +163,10 @@ export function dealerPages(deps: ConsoleDeps) {
             ? html`<table><tr><th>${T.month}</th><th>${T.total_}</th><th>${T.from}</th><th>${T.to}</th><th>${T.reasons}</th></tr>${[...d.scores].reverse().map((s) => html`<tr><td>${s.month}</td><td class="n">${s.total.toFixed(1)}</td><td>${TIER_NAMES_ZH[s.tierBefore]}</td><td>${TIER_NAMES_ZH[s.tierAfter]}</td><td>${s.reasons.join('；')}</td></tr>`)}</table>`
             : html`<p class="muted">${T.none}</p>`
         }
+        <h2>${t.honours.title}</h2>
+        ${honours.length ? html`<ul>${honours.map((h) => html`<li><strong>${h.title}</strong>（${h.awardedOn}）${h.reason ? `：${h.reason}` : ''}</li>`)}</ul>` : html`<p class="muted">${T.none}</p>`}
+        <h2>${t.training.title}</h2>
+        ${seats.length ? html`<table>${seats.map(({ session: s, enrolment: e }) => html`<tr><td><a href="/console/training/${s.id}">${s.title}</a></td><td>${when(s.startsAt)}</td><td>${e.status === 'enrolled' ? t.training.statusEnrolled : t.training.statusWaitlisted}</td><td>${e.attendedAt ? `${t.training.attended} ${when(e.attendedAt)}` : '—'}</td></tr>`)}</table>` : html`<p class="muted">${T.none}</p>`}
         <h2>${T.rebate}</h2>
         ${positions.length ? html`<ul>${positions.map((p) => html`<li><strong>${p.policy.name}</strong>（${p.cohort}）：${policyDealer ? explainPosition(p, policyDealer).text : ''}</li>`)}</ul>` : html`<p class="muted">${T.none}</p>`}
         <h2>${T.stock}</h2>

@@ -5,6 +5,7 @@ import { needsSlaJob } from './needs-sla.job.js';
 import { outboxPruneJob } from './outbox-prune.job.js';
 import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
 import { needPredictionJob, trendInsightJob, trendSummaryJob } from './insights.jobs.js';
+import { honoursJob, trainingReminderJob } from './training.jobs.js';
 
 /** Every scheduled job. Each capability contributes its jobs here. */
 export const jobs: JobDefinition[] = [
@@ -16,6 +17,8 @@ export const jobs: JobDefinition[] = [
   trendInsightJob,
   trendSummaryJob,
   needPredictionJob,
+  trainingReminderJob,
+  honoursJob,
 ];
 
 /** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */

@@ -1,0 +1,3 @@
+export * from './honour.rules.js';
+export * from './honours.service.js';
+export * from './ports.js';
