@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
+import { type CadenceTable, DEFAULT_CADENCE, parseCadence } from '../core/contacts/cadence.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
@@ -56,6 +57,7 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
+  CONTACT_CADENCE: optionalString,
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
 
@@ -107,6 +109,8 @@ export interface AppConfig {
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
   needs: { sla: SlaTable };
+  /** Days between an account manager's one-to-one contacts, by tier (CONTACT_CADENCE overrides K's defaults). */
+  contacts: { cadence: CadenceTable };
   /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
   imports: { uploadMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
@@ -158,6 +162,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
+  const cadence = e.CONTACT_CADENCE ? parseCadence(e.CONTACT_CADENCE) : DEFAULT_CADENCE;
+  if (!cadence) problems.push('CONTACT_CADENCE: expected e.g. "core=7,key=14,regular=14" (days, 1–90)');
   // Next to WeCom the sandbox shows real replies and people and speaks as anyone: only behind the admin token.
   if (e.SANDBOX && wecomSet.length === WECOM_REQUIRED.length && !e.ADMIN_TOKEN) {
     problems.push('SANDBOX: with WeCom configured the sandbox exposes real data; set ADMIN_TOKEN (it guards /sandbox)');
@@ -205,6 +211,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       outboxRetentionDays: e.OUTBOX_RETENTION_DAYS,
     },
     needs: { sla: sla! },
+    contacts: { cadence: cadence! },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     erp:
       kingdeeSet.length === KINGDEE_REQUIRED.length

@@ -126,7 +126,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
-    const settings = { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays };
+    const settings = {
+      needSla: config.needs.sla,
+      outboxRetentionDays: config.scheduler.outboxRetentionDays,
+      contactCadence: config.contacts.cadence,
+    };
     const services = servicesFactory({
       settings,
       outboxQueued: () => bus.outboxQueued(),

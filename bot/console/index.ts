@@ -21,6 +21,7 @@ import { bindContext, type ConsoleDeps, ctxOf, notFound, sendPage } from './cont
 import { html } from './html.js';
 import { csrfField, page } from './layout.js';
 import { dealerPages } from './pages/dealers.js';
+import { growthPages } from './pages/growth.js';
 import { needsPages } from './pages/needs.js';
 import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
@@ -186,6 +187,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(needsPages(deps));
     await app.register(policyPages(deps));
     await app.register(opsPages(deps));
+    await app.register(growthPages(deps));
   };
 }
 

@@ -22,6 +22,8 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; hqOnly: boolean }> = [
   { key: 'conversations', href: '/console/conversations', hqOnly: true },
   { key: 'jobs', href: '/console/jobs', hqOnly: true },
   { key: 'followups', href: '/console/followups', hqOnly: false },
+  { key: 'campaigns', href: '/console/campaigns', hqOnly: false },
+  { key: 'cadence', href: '/console/cadence', hqOnly: false },
   { key: 'audit', href: '/console/audit', hqOnly: true },
 ];
 

@@ -3,6 +3,7 @@ import { chooseCourse } from '../../core/enrolment/course-match.js';
 import type { Need, NeedCategory } from '../../core/needs/needs.types.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
 import { type DealerIdentity, dealerOnly, type HandlerRegistry, reply, type TurnContext } from '../dialog/turn.js';
+import { campaignReplies } from '../replies/campaigns.replies.js';
 import { growthReplies } from '../replies/growth.replies.js';
 
 /** Upcoming courses a dealer may pick from. */
@@ -34,8 +35,8 @@ async function enrol(ctx: TurnContext<DealerIdentity>, course: Course) {
 }
 
 /**
- * Sign-ups the manager confirms: a course (from the courses HQ schedules) or a joint campaign. Nothing is booked
- * by the bot; the request reaches the account manager as a need.
+ * Sign-ups: a course (from the courses HQ schedules; the request reaches the account manager as a need) or a joint
+ * campaign (an application the account manager approves in chat).
  */
 export const growthHandlers: HandlerRegistry = {
   'training.enrol': dealerOnly(growthReplies.managerHint, async (ctx, turn) => {
@@ -59,13 +60,12 @@ export const growthHandlers: HandlerRegistry = {
     }
   }),
 
-  'campaign.join': dealerOnly(growthReplies.managerHint, async (ctx, turn) => {
-    const campaign = turn.slots.campaign;
-    const { need, already } = await requestOnce(ctx, 'policy', growthReplies.campaignNeedText(campaign));
-    if (already) return reply(growthReplies.campaignAlready(need));
-    const policies = ctx.services.policies;
-    const dealer = await policies.findDealer(ctx.identity.dealerCode);
-    const promotions = dealer ? (await policies.positions(dealer, ctx.now)).filter((p) => p.kind === 'promotion') : [];
-    return reply(growthReplies.campaignRequested(campaign, need, promotions));
+  'campaign.join': dealerOnly(campaignReplies.managerJoinHint, async (ctx, turn) => {
+    const outcome = await ctx.services.campaigns.join({
+      dealerCode: ctx.identity.dealerCode,
+      words: turn.slots.campaign,
+      now: ctx.now,
+    });
+    return reply(campaignReplies.join(outcome));
   }),
 };

@@ -40,6 +40,7 @@ export const commonReplies = {
     '· 查经销商：“查 D0012”“找下锦华门窗”',
     '· 待办需求：“我手上还有哪些没处理”“今天新来的”“超时的”',
     '· 记录联系：“已联系D0012 聊了陈列”',
+    '· 批准活动报名：“批准 D0012 新品体验节”',
   ].join('\n'),
   unknown: (sender: 'dealer' | 'manager') =>
     sender === 'manager'
@@ -105,4 +106,5 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'sales.query': '查销量',
   'am.need.list': '看待处理的需求',
   'am.contact.log': '记录拜访',
+  'am.campaign.approve': '批准活动报名',
 };

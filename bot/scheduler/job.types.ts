@@ -1,5 +1,7 @@
 import type { AnomalyService } from '../../core/care/anomaly.service.js';
 import type { CareService } from '../../core/care/care.service.js';
+import type { CampaignService } from '../../core/campaigns/campaign.service.js';
+import type { CadenceService } from '../../core/contacts/cadence.service.js';
 import type { RetieringService } from '../../core/dealers/retiering.service.js';
 import type { NeedPredictionService } from '../../core/insights/need-prediction.service.js';
 import type { TrendInsightService } from '../../core/insights/trend-insights.service.js';
@@ -17,6 +19,10 @@ export interface JobServices {
   needs: NeedsService;
   trendInsights: TrendInsightService;
   needPredictions: NeedPredictionService;
+  /** Campaign invitations and results. */
+  campaigns: CampaignService;
+  /** The managers' weekly contact plan and overdue reminders. */
+  cadence: CadenceService;
 }
 
 export interface JobContext {

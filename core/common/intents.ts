@@ -37,6 +37,7 @@ export const INTENTS = [
   'sales.query',
   'am.need.list',
   'am.contact.log',
+  'am.campaign.approve',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 

@@ -22,6 +22,7 @@ import {
   type RegionDef,
   shortPlaceName,
 } from './geography.js';
+import { campaignSeed } from './campaigns.js';
 import { insertRows, TableRows } from './insert.js';
 import { BRAND_WORDS, personName, TRADE_SUFFIXES, uniquePhone } from './names.js';
 import { Prng } from './prng.js';
@@ -1378,6 +1379,19 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   }
   for (const [d, title, on] of honourPlan.slice(0, nHonours)) if (d) honours.add(d.code, title, on);
 
+  const campaignRows = campaignSeed({
+    dealers: dealers.map((d) => ({
+      code: d.code,
+      tier: d.tier,
+      tags: d.tags,
+      province: d.province.name,
+      managerCode: d.managerCode,
+    })),
+    today,
+    scale,
+    rng: root.fork('campaigns'),
+  });
+
   // Growth reward qualifiers through the policy engine itself, so the fact matches what the bot will say.
   const growthRewardQualifiers: DemoFacts['growthRewardQualifiers'] = [];
   for (const policy of parsePolicies(readPoliciesFile())) {
@@ -1453,6 +1467,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       cases,
       courses,
       honours,
+      ...campaignRows,
     ],
     facts,
     orderAmountFen,
