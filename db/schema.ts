@@ -456,7 +456,7 @@ export interface CampaignsTable {
   ends_on: ColumnType<string, string, string>;
   subsidy_fen: ColumnType<number, number | undefined, number>;
   seats: number;
-  results_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  results_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -466,7 +466,7 @@ export interface CampaignEntriesTable {
   dealer_code: string;
   status: 'applied' | 'approved';
   applied_at: Timestamp;
-  approved_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   approved_by: ColumnType<string | null, string | null | undefined, string | null>;
   baseline_fen: ColumnType<number | null, number | null | undefined, number | null>;
   campaign_fen: ColumnType<number | null, number | null | undefined, number | null>;

@@ -296,6 +296,7 @@ function looksManagerOnly(f: Facts): boolean {
   if (f.needId && !QUESTION.test(k) && (CLAIM.test(k) || RESOLVE.test(k) || (f.managerCode && TRANSFER.test(k)))) {
     return true;
   }
+  if (f.dealerCode && /批准|审批|approve/.test(k) && !QUESTION.test(k)) return true;
   return !!f.dealerCode && !BIND.test(k) && !BIND_SELF.test(k) && /资料|档案|画像|调出|调取|情况|订货|销量/.test(k);
 }
 

@@ -114,7 +114,10 @@ export function campaignSeed(input: {
     // Half the seats taken: the demo still has room for a chat sign-up.
     const joined = rng.shuffle([...targeted]).slice(0, Math.floor(c.seats / 2));
     for (const d of joined) {
-      const applied = shanghaiInstant(addDays(c.startsOn, -rng.int(2, 10)), `${rng.int(9, 17)}:15`);
+      const applied = shanghaiInstant(
+        addDays(c.startsOn, -rng.int(2, 10)),
+        `${String(rng.int(9, 17)).padStart(2, '0')}:15`,
+      );
       const approved = rng.chance(c.approve);
       entries.add(
         c.code,
@@ -141,7 +144,7 @@ export function campaignSeed(input: {
         d.managerCode,
         d.code,
         rng.pick(NOTES),
-        shanghaiInstant(addDays(today, -ago), `${rng.int(9, 17)}:40`),
+        shanghaiInstant(addDays(today, -ago), `${String(rng.int(9, 17)).padStart(2, '0')}:40`),
       );
       ago += rng.int(5, 16);
     }
