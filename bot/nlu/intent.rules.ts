@@ -103,9 +103,9 @@ const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 // A manager approving a dealer's campaign application ("批准 D0012 新品体验节", "同意D0012报名").
-const APPROVE = /批准|同意|通过|准了|批了|审批|审核|approve/;
+const APPROVE = /批准|同意|通过|准了|批了|批一下|批下|审批|审核|approve/;
 const APPROVE_WORDS =
-  /批准|同意|通过|准了|批了|审批|审核|approve|d\s*\d{4}|的?(报名|申请)|参加|参与|一下|吧|了|他们?|她们?|这家|那个|[,，。.!！:：\s]/g;
+  /批准|同意|通过|准了|批了|批一下|批下|给|审批|审核|approve|d\s*\d{4}|的?(报名|申请)|参加|参与|一下|吧|了|我们?|他们?|她们?|这家|那个|[,，。.!！:：\s]/g;
 const CONTACT =
   /联系.{0,2}(完毕|好了|过了)|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
@@ -273,8 +273,9 @@ function parseManager(f: Facts, text: string): ParseResult | null {
 
 /** The campaign named in an approval, what is left once the code, the verb and particles are gone. */
 function approvedCampaign(k: string): string | undefined {
-  const rest = k.replace(APPROVE_WORDS, '');
-  return rest.length >= 2 && rest.length <= 30 ? rest : undefined;
+  const rest = k.replace(APPROVE_WORDS, '').replace(/^的|的$/g, '');
+  // "那个活动" names nothing.
+  return rest.length >= 2 && rest.length <= 30 && rest !== '活动' ? rest : undefined;
 }
 
 /** The note after the resolve keyword ("N1024已解决，已安排售后上门" → "已安排售后上门"), cut from the original. */
