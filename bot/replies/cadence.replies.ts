@@ -11,7 +11,7 @@ const lastText = (i: CadenceItem) =>
 
 /** One dealer of a plan or a reminder: name, tier and cadence, when due, how late. */
 export function cadenceLine(i: CadenceItem): string {
-  const status = i.never ? '从未联系' : i.overdueDays > 0 ? `已逾期 ${i.overdueDays} 天` : `${dayText(i.dueOn)} 前`;
+  const status = i.never ? '从未联系' : i.overdueDays > 0 ? `已逾期 ${i.overdueDays} 天` : `${dayText(i.dueOn)}前到期`;
   return `· ${i.name}（${i.code}，${TIER_NAMES_ZH[i.tier]}，每${i.intervalDays}天）${status}${i.never ? '' : `，${lastText(i)}`}`;
 }
 

@@ -9,6 +9,8 @@ import { fitBytes } from './policies.replies.js';
 
 const window = (c: Campaign) => `${dayText(c.startsOn)}—${dayText(c.endsOn)}`;
 const subsidy = (c: Campaign) => (c.subsidyFen > 0 ? `，厂家补贴每家 ${formatYuan(c.subsidyFen)}` : '');
+/** The description as one sentence ending in 。 (HQ may or may not have ended it so). */
+const sentence = (text: string) => (text ? `${text.replace(/[。.！!\s]+$/u, '')}。` : '');
 const line = (c: Campaign, i: number) => `${i + 1}. ${c.name}（${window(c)}${subsidy(c)}）`;
 
 /** Who a campaign is for, in words ("核心、重点培育经销商；浙江省"). */
@@ -33,7 +35,7 @@ const resultLine = (r: EntryResult) =>
 /** The campaign pushes (core/campaigns' CampaignTexts). */
 export const campaignTexts: CampaignTexts = {
   invitation: (c) =>
-    `【活动邀请】${c.name}（${window(c)}）：${c.description || '厂家联合活动'}${subsidy(c)}，名额 ${c.seats} 家。想参加请回复“报名${c.name}”。`,
+    `【活动邀请】${c.name}（${window(c)}）：${sentence(c.description)}${c.subsidyFen > 0 ? `厂家补贴每家 ${formatYuan(c.subsidyFen)}，` : ''}名额 ${c.seats} 家。想参加请回复“报名${c.name}”。`,
   applied: (c, d, seatsLeft) =>
     `${d.name}（${d.code}）申请报名「${c.name}」（${window(c)}），剩余名额 ${seatsLeft}。同意请回复“批准 ${d.code} ${c.name}”。`,
   approved: (c) =>
@@ -88,21 +90,21 @@ export const campaignReplies = {
     const who = (d: CampaignDealer) => `${d.name}（${d.code}）`;
     switch (o.kind) {
       case 'approved':
-        return `已批准 ${who(o.dealer)} 参加「${o.campaign.name}」，已通知经销商。`;
+        return `已批准${who(o.dealer)}参加「${o.campaign.name}」，已通知经销商。`;
       case 'already':
-        return `${who(o.dealer)} 参加「${o.campaign.name}」已经批准过了。`;
+        return `${who(o.dealer)}参加「${o.campaign.name}」已经批准过了。`;
       case 'no_application':
         return o.words
-          ? `${who(o.dealer)} 没有报名“${o.words}”，没有可批准的申请。`
-          : `${who(o.dealer)} 目前没有待审核的活动报名。`;
+          ? `${who(o.dealer)}没有报名“${o.words}”，没有可批准的申请。`
+          : `${who(o.dealer)}目前没有待审核的活动报名。`;
       case 'pick':
         return fitBytes([
-          `${who(o.dealer)} 报名了几个活动，批准哪一个？`,
+          `${who(o.dealer)}报名了几个活动，批准哪一个？`,
           ...o.campaigns.map(line),
           `回复“批准 ${o.dealer.code} ${o.campaigns[0]!.name}”即可。`,
         ]);
       case 'full':
-        return `「${o.campaign.name}」的 ${o.campaign.seats} 个名额已批满，无法再批准 ${who(o.dealer)}。`;
+        return `「${o.campaign.name}」的 ${o.campaign.seats} 个名额已批满，无法再批准${who(o.dealer)}。`;
     }
   },
   dealerNotFound: (code: string) => `未找到经销商 ${code}，或不在您负责的范围内，请核对编号。`,

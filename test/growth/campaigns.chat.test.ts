@@ -52,7 +52,7 @@ describe('joint campaigns: invitation, sign-up, approval', () => {
     const invites = await sent(GX.coreDealer, 'campaign.invite');
     expect(invites).toHaveLength(1);
     expect(invites[0]!.body).toContain('【活动邀请】新品体验节（11月20日—12月20日）');
-    expect(invites[0]!.body).toContain('厂家补贴每家 ¥5,000，名额 2 家');
+    expect(invites[0]!.body).toContain('新品样窗优先试销，门店办体验活动。厂家补贴每家 ¥5,000，名额 2 家。');
     expect(invites[0]!.body).toContain('回复“报名新品体验节”');
     expect(await sent(GX.keyDealerB, 'campaign.invite')).toHaveLength(1);
     // A regular dealer is not targeted by 新品体验节; the ended 浙江区域促销 invites nobody.
@@ -96,7 +96,7 @@ describe('joint campaigns: invitation, sign-up, approval', () => {
     expect((await entry('C001', GX.coreDealer))?.status).toBe('applied');
 
     expect(await one(GX.accountA, '批准 D0101 新品体验节')).toBe(
-      '已批准 杭州恒远门窗（D0101） 参加「新品体验节」，已通知经销商。',
+      '已批准杭州恒远门窗（D0101）参加「新品体验节」，已通知经销商。',
     );
     const row = await entry('C001', GX.coreDealer);
     expect(row).toMatchObject({ status: 'approved', approved_by: GX.accountA });
@@ -105,11 +105,11 @@ describe('joint campaigns: invitation, sign-up, approval', () => {
     expect(notice[0]!.body).toContain('您报名的「新品体验节」已通过审核');
 
     expect(await one(GX.accountA, '批准 D0101 新品体验节')).toBe(
-      '杭州恒远门窗（D0101） 参加「新品体验节」已经批准过了。',
+      '杭州恒远门窗（D0101）参加「新品体验节」已经批准过了。',
     );
-    expect(await one(GX.accountA, '同意D0103报名')).toBe('湖州良匠家居（D0103） 目前没有待审核的活动报名。');
+    expect(await one(GX.accountA, '同意D0103报名')).toBe('湖州良匠家居（D0103）目前没有待审核的活动报名。');
     // M103 approves their own dealer without naming the campaign: the one pending application.
-    expect(await one(GX.accountB, '同意D0102报名')).toContain('已批准 宁波安居建材（D0102） 参加「新品体验节」');
+    expect(await one(GX.accountB, '同意D0102报名')).toContain('已批准宁波安居建材（D0102）参加「新品体验节」');
     // The same words from a dealer are no command.
     expect(await one(GX.coreDealer, '批准 D0101 新品体验节')).toBe(commonReplies.unknown('dealer'));
   });
