@@ -37,6 +37,7 @@ export function campaignSeed(input: {
     ['ends_on', 'date'],
     ['subsidy_fen', 'int8'],
     ['seats', 'int4'],
+    ['created_at', 'timestamptz'],
   ]);
   const entries = new TableRows('campaign_entries', [
     ['campaign_code', 'text'],
@@ -103,6 +104,8 @@ export function campaignSeed(input: {
       c.endsOn,
       c.subsidyFen,
       c.seats,
+      // Fixed, not now(): the same seed gives the same rows.
+      shanghaiInstant(addDays(c.startsOn, -20), '10:00'),
     );
     if (c.approve === 0) continue;
     const targeted = dealers.filter(
@@ -135,17 +138,14 @@ export function campaignSeed(input: {
     ['dealer_code', 'text'],
     ['note', 'text'],
     ['contacted_at', 'timestamptz'],
+    ['created_at', 'timestamptz'],
   ]);
   for (const d of dealers) {
     if (rng.chance(0.06)) continue; // never contacted yet
     let ago = rng.int(0, 20);
     for (let k = 0; k < 3 && ago < 45; k++) {
-      contacts.add(
-        d.managerCode,
-        d.code,
-        rng.pick(NOTES),
-        shanghaiInstant(addDays(today, -ago), `${String(rng.int(9, 17)).padStart(2, '0')}:40`),
-      );
+      const at = shanghaiInstant(addDays(today, -ago), `${String(rng.int(9, 17)).padStart(2, '0')}:40`);
+      contacts.add(d.managerCode, d.code, rng.pick(NOTES), at, at);
       ago += rng.int(5, 16);
     }
   }
