@@ -133,6 +133,10 @@ try {
   await visit(hq, 'hq', '/console/imports', 'imports');
   await visit(hq, 'hq', '/console/conversations', 'conversations');
   await visit(hq, 'hq', '/console/followups', 'followups');
+  await visit(hq, 'hq', '/console/campaigns', 'campaigns');
+  const campaign = await hq.$eval('table a[href^="/console/campaigns/C"]', (a) => a.getAttribute('href') ?? '');
+  await visit(hq, 'hq', campaign, 'campaign');
+  await visit(hq, 'hq', '/console/cadence', 'cadence');
   await visit(hq, 'hq', '/console/audit', 'audit');
   await visit(hq, 'hq', '/console/training', 'training');
   const session = await hq.$eval('table a[href^="/console/training/"]', (a) => a.getAttribute('href') ?? '');
@@ -151,6 +155,8 @@ try {
   await visit(am, 'manager', `/console/dealers/${own}`, 'dealer');
   await visit(am, 'manager', '/console/needs', 'needs');
   await visit(am, 'manager', '/console/followups', 'followups');
+  await visit(am, 'manager', '/console/campaigns', 'campaigns');
+  await visit(am, 'manager', '/console/cadence', 'cadence');
   // HQ's sections do not exist for a manager (asked without navigating: a 404 page load is a console error).
   const hidden = await am.request.get(`${base}/console/policies`);
   if (hidden.status() !== 404) problems.push(`manager /console/policies: ${hidden.status()} instead of 404`);

@@ -19,6 +19,8 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   import: async () => (await import('./cli/import.command.js')).importCommand,
   erp: async () => (await import('./cli/erp.command.js')).erpCommand,
   export: async () => (await import('./cli/export.command.js')).exportCommand,
+  campaigns: async () => (await import('./cli/growth.command.js')).campaignsCommand,
+  cadence: async () => (await import('./cli/growth.command.js')).cadenceCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -20,6 +20,9 @@ import { RebateStatementService } from '../core/policies/rebate-statement.js';
 import { PolicyFeedbackRepository } from '../db/repositories/policy-feedback.repository.js';
 import { SettlementRepository } from '../db/repositories/settlements.repository.js';
 import { TierService } from '../core/accounts/tier.service.js';
+import { CampaignService } from '../core/campaigns/campaign.service.js';
+import { type CadenceTable, DEFAULT_CADENCE } from '../core/contacts/cadence.js';
+import { CadenceService } from '../core/contacts/cadence.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
 import { NeedPredictionService } from '../core/insights/need-prediction.service.js';
@@ -41,6 +44,7 @@ import { AnomalyRepository } from '../db/repositories/anomalies.repository.js';
 import { CareRepository, DeliveryLogRepository } from '../db/repositories/care.repository.js';
 import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/console.repository.js';
+import { CampaignsRepository } from '../db/repositories/campaigns.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
 import { ImportService } from '../core/imports/import.service.js';
@@ -67,6 +71,8 @@ import type { AppConfig } from './config.js';
 import { outboxNotifier } from './pipeline/outbox.js';
 import { importProblemText } from './replies/imports.replies.js';
 import { anomalyNotices } from './replies/anomaly.replies.js';
+import { cadenceTexts } from './replies/cadence.replies.js';
+import { campaignTexts } from './replies/campaigns.replies.js';
 import { needNotices } from './replies/needs.replies.js';
 import { needTexts, trendTexts } from './replies/insights.replies.js';
 import { pipelineReplies } from './replies/pipeline.replies.js';
@@ -84,6 +90,7 @@ export interface ServicesOptions {
     needSla: SlaTable;
     outboxRetentionDays?: number;
     statements?: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
+    contactCadence?: CadenceTable;
   };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
@@ -136,6 +143,8 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     trendInsights: trendInsightService(tx),
     dealerSearch: new DirectoryService(new DealerSearchRepository(tx)),
     contacts: new ContactLogService(new ContactLogRepository(tx)),
+    cadence: cadenceService(tx, notifier, opts.settings.contactCadence),
+    campaigns: campaignService(tx, notifier),
     content: new KyselyCareContent(tx),
     training: new TrainingService(new TrainingRepository(tx)),
     honours: new HonoursRepository(tx),
@@ -161,7 +170,28 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
 export interface JobServiceOptions {
   /** The notifier writing into the outbox of the given transaction. */
   notifier(tx: Kysely<Database>): Notifier;
-  settings?: { needSla?: SlaTable };
+  settings?: { needSla?: SlaTable; contactCadence?: CadenceTable };
+}
+
+/** Joint campaigns on one transaction: invitations, approvals and results go to its outbox, recorded once. */
+function campaignService(tx: Kysely<Database>, notifier: Notifier): CampaignService {
+  return new CampaignService({
+    store: new CampaignsRepository(tx),
+    notifier,
+    deliveries: new DeliveryLogRepository(tx),
+    texts: campaignTexts,
+  });
+}
+
+/** The contact cadence (K's by default) on one transaction. */
+function cadenceService(tx: Kysely<Database>, notifier: Notifier, table?: CadenceTable): CadenceService {
+  return new CadenceService({
+    store: new ContactLogRepository(tx),
+    table: table ?? DEFAULT_CADENCE,
+    notifier,
+    deliveries: new DeliveryLogRepository(tx),
+    texts: cadenceTexts,
+  });
 }
 
 /** Regional trends told to dealers and managers: pushes queued into the transaction's outbox, recorded once. */
@@ -215,6 +245,12 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
         queue,
         texts: needTexts,
       }),
+      get campaigns() {
+        return campaignService(tx, opts.notifier(tx));
+      },
+      get cadence() {
+        return cadenceService(tx, opts.notifier(tx), opts.settings?.contactCadence);
+      },
       // Built on use: only the SLA job needs it.
       get needs() {
         return new NeedsService({
@@ -319,7 +355,11 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
     try {
       await migrateToLatest(h.db);
       const services = servicesFactory({
-        settings: { needSla: config.needs.sla, outboxRetentionDays: config.scheduler.outboxRetentionDays },
+        settings: {
+          needSla: config.needs.sla,
+          outboxRetentionDays: config.scheduler.outboxRetentionDays,
+          contactCadence: config.contacts.cadence,
+        },
       })(h.db);
       const deliverDue = async () => {
         const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {

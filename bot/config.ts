@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
+import { type CadenceTable, DEFAULT_CADENCE, parseCadence } from '../core/contacts/cadence.js';
 import { DEFAULT_SLA, parseSlaOverride, type SlaTable } from '../core/needs/sla.js';
 
 /**
@@ -90,6 +91,7 @@ const envSchema = z.object({
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
+  CONTACT_CADENCE: optionalString,
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
 
@@ -193,6 +195,8 @@ export interface AppConfig {
   needs: { sla: SlaTable };
   /** Printable statement links: HMAC secret (undefined: random per process), lifetime, public address. */
   statements: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
+  /** Days between an account manager's one-to-one contacts, by tier (CONTACT_CADENCE overrides K's defaults). */
+  contacts: { cadence: CadenceTable };
   /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
   imports: { uploadMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
@@ -274,6 +278,8 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   }
   const sla = e.NEED_SLA ? parseSlaOverride(e.NEED_SLA) : DEFAULT_SLA;
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
+  const cadence = e.CONTACT_CADENCE ? parseCadence(e.CONTACT_CADENCE) : DEFAULT_CADENCE;
+  if (!cadence) problems.push('CONTACT_CADENCE: expected e.g. "core=7,key=14,regular=14" (days, 1–90)');
   // Next to WeCom the sandbox shows real replies and people and speaks as anyone: only behind the admin token.
   const realChannel = wecomSet.length === WECOM_REQUIRED.length || mpSet.length === MP_REQUIRED.length;
   if (e.SANDBOX && realChannel && !e.ADMIN_TOKEN) {
@@ -351,6 +357,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       linkTtlHours: e.STATEMENT_LINK_TTL_HOURS,
       publicBaseUrl: e.PUBLIC_BASE_URL,
     },
+    contacts: { cadence: cadence! },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     erp: kingdeeOn
       ? {

@@ -144,6 +144,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       needSla: config.needs.sla,
       outboxRetentionDays: config.scheduler.outboxRetentionDays,
       statements: config.statements,
+      contactCadence: config.contacts.cadence,
     };
     const services = servicesFactory({
       settings,

@@ -9,6 +9,8 @@ import type { ExportSource, ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
 import type { ConsoleReadModel, ConsoleSessionStore } from '../core/console/ports.js';
+import type { CampaignService } from '../core/campaigns/campaign.service.js';
+import type { CadenceService } from '../core/contacts/cadence.service.js';
 import type { ContactLogService } from '../core/contacts/contact-log.service.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
@@ -57,6 +59,10 @@ export interface Services {
   dealerSearch: DirectoryService;
   /** The managers' contact log. */
   contacts: ContactLogService;
+  /** The managers' contact cadence by tier: who is due, who is overdue. */
+  cadence: CadenceService;
+  /** Joint campaigns: sign-up, approval, results. */
+  campaigns: CampaignService;
   content: CareContent;
   /** Training sessions: enrolment, attendance, HQ's sessions and rosters. */
   training: TrainingService;

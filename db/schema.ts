@@ -468,6 +468,36 @@ export interface ManagerContactsTable {
   created_at: DefaultTimestamp;
 }
 
+/** A joint campaign HQ runs with its dealers (migration 0018); empty targets mean everyone. */
+export interface CampaignsTable {
+  code: string;
+  name: string;
+  description: ColumnType<string, string | undefined, string>;
+  provinces: ColumnType<string[], string[] | undefined, string[]>;
+  tags: ColumnType<string[], string[] | undefined, string[]>;
+  tiers: ColumnType<string[], string[] | undefined, string[]>;
+  starts_on: ColumnType<string, string, string>;
+  ends_on: ColumnType<string, string, string>;
+  subsidy_fen: ColumnType<number, number | undefined, number>;
+  seats: number;
+  results_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  created_at: DefaultTimestamp;
+}
+
+/** A dealer's application to a campaign, its approval and its recorded result (migration 0018). */
+export interface CampaignEntriesTable {
+  campaign_code: string;
+  dealer_code: string;
+  status: 'applied' | 'approved';
+  applied_at: Timestamp;
+  approved_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  approved_by: ColumnType<string | null, string | null | undefined, string | null>;
+  baseline_fen: ColumnType<number | null, number | null | undefined, number | null>;
+  campaign_fen: ColumnType<number | null, number | null | undefined, number | null>;
+  baseline_qty: ColumnType<number | null, number | null | undefined, number | null>;
+  campaign_qty: ColumnType<number | null, number | null | undefined, number | null>;
+}
+
 export interface JobRunsTable {
   job: string;
   slot: string;
@@ -619,6 +649,8 @@ export interface Database {
   outbox: OutboxTable;
   followups: FollowupsTable;
   manager_contacts: ManagerContactsTable;
+  campaigns: CampaignsTable;
+  campaign_entries: CampaignEntriesTable;
   job_runs: JobRunsTable;
   care_deliveries: CareDeliveriesTable;
   conversation_state: ConversationStateTable;

@@ -4,6 +4,7 @@ import type { ImportService } from '../../core/imports/import.service.js';
 import type { ImportStore } from '../../core/imports/ports.js';
 import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
+import { growthRoutes } from './growth.routes.js';
 import { importsRoutes } from './imports.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
@@ -35,6 +36,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(nluRoutes(deps));
     await app.register(importsRoutes(deps));
     await app.register(trainingRoutes(deps));
+    await app.register(growthRoutes(deps));
     app.get('/api/status', async () => deps.services.pipelineStatus.counts());
   };
 }

@@ -20,6 +20,7 @@ import { bindContext, type ConsoleDeps, ctxOf, notFound, sendPage } from './cont
 import { html } from './html.js';
 import { csrfField, page } from './layout.js';
 import { dealerPages } from './pages/dealers.js';
+import { growthPages } from './pages/growth.js';
 import { needsPages } from './pages/needs.js';
 import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
@@ -189,6 +190,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(statementPages(deps));
     await app.register(opsPages(deps));
     await app.register(trainingPages(deps));
+    await app.register(growthPages(deps));
   };
 }
 

@@ -25,6 +25,8 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; hqOnly: boolean }> = [
   { key: 'followups', href: '/console/followups', hqOnly: false },
   { key: 'training', href: '/console/training', hqOnly: true },
   { key: 'honours', href: '/console/honours', hqOnly: true },
+  { key: 'campaigns', href: '/console/campaigns', hqOnly: false },
+  { key: 'cadence', href: '/console/cadence', hqOnly: false },
   { key: 'audit', href: '/console/audit', hqOnly: true },
 ];
 

@@ -1,6 +1,9 @@
+import { CampaignError } from '../../core/campaigns/campaigns.errors.js';
 import { ContactError } from '../../core/contacts/contacts.errors.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
 import { type HandlerRegistry, managerOnly, reply, type TurnResult } from '../dialog/turn.js';
+import { nextDueText } from '../replies/cadence.replies.js';
+import { campaignReplies } from '../replies/campaigns.replies.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
 import { needListFilter } from './words.js';
@@ -17,7 +20,7 @@ function contactFailure(e: unknown, code: string): TurnResult {
   }
 }
 
-/** Manager shorthand about their own work: the open needs on their desk, and the contacts they made. */
+/** Manager shorthand about their own work: the open needs on their desk, the contacts they made, approvals. */
 export const managerHandlers: HandlerRegistry = {
   'am.need.list': managerOnly(async (ctx) => {
     try {
@@ -45,9 +48,29 @@ export const managerHandlers: HandlerRegistry = {
         note: turn.slots.note ?? ctx.text,
         now: ctx.now,
       });
-      return reply(managerReplies.contactLogged(logged));
+      const next = await ctx.services.cadence.forDealer(logged.dealer.code, ctx.now);
+      const text = managerReplies.contactLogged(logged);
+      return reply(next ? `${text}\n${nextDueText(next)}` : text);
     } catch (e) {
       return contactFailure(e, code);
+    }
+  }),
+
+  'am.campaign.approve': managerOnly(async (ctx, turn) => {
+    const code = turn.slots.dealer_code?.toUpperCase();
+    if (!code) return reply(campaignReplies.codeMissing);
+    try {
+      const outcome = await ctx.services.campaigns.approve({
+        managerCode: ctx.identity.managerCode,
+        dealerCode: code,
+        words: turn.slots.campaign,
+        now: ctx.now,
+      });
+      return reply(campaignReplies.approve(outcome));
+    } catch (e) {
+      if (!(e instanceof CampaignError)) throw e;
+      if (e.code === 'CAMPAIGN.MANAGER_NOT_FOUND') return reply(needReplies.managerNotFound(ctx.identity.managerCode));
+      return reply(campaignReplies.dealerNotFound(code));
     }
   }),
 };

@@ -461,10 +461,16 @@ describe('manager wording', () => {
     ['D0012 安装培训到了', 'am.training.attend', { dealer_code: 'D0012', course: '安装培训' }],
     ['D0012参加了陈列培训', 'am.training.attend', { dealer_code: 'D0012', course: '陈列培训' }],
     ['查一下宏达门窗的情况', 'am.dealer.lookup', { dealer_name: '宏达门窗' }],
+    ['批准 D0012 新品体验节', 'am.campaign.approve', { dealer_code: 'D0012', campaign: '新品体验节' }],
+    ['同意D0012报名', 'am.campaign.approve', { dealer_code: 'D0012' }],
+    ['d0012 新品体验节的报名 通过吧', 'am.campaign.approve', { dealer_code: 'D0012', campaign: '新品体验节' }],
   ])('%s → %s', (text, intent, slots) => {
     const r = am(text);
     expect(intentOf(r)).toBe(intent);
     expect(slotsOf(r)).toMatchObject(slots);
+  });
+  it('"同意D0012报名" names no campaign', () => {
+    expect(slotsOf(am('同意D0012报名')).campaign).toBeUndefined();
   });
   it('"把 N1099 关了" has no note', () => {
     expect(slotsOf(am('把 N1099 关了')).note).toBeUndefined();

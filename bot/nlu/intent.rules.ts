@@ -106,6 +106,10 @@ const SALES =
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
+// A manager approving a dealer's campaign application ("批准 D0012 新品体验节", "同意D0012报名").
+const APPROVE = /批准|同意|通过|准了|批了|批一下|批下|审批|审核|approve/;
+const APPROVE_WORDS =
+  /批准|同意|通过|准了|批了|批一下|批下|给|审批|审核|approve|d\s*\d{4}|的?(报名|申请)|参加|参与|一下|吧|了|我们?|他们?|她们?|这家|那个|[,，。.!！:：\s]/g;
 const CONTACT =
   /联系.{0,2}(完毕|好了|过了)|去过|打电话了|电话了|已沟通|上门了|出来|log|记一下|记录一下|已联系|联系了|联系过|打过电话|打了电话|通了电话|电话沟通|拜访|沟通了|沟通过|聊了|聊过|回访|见了|面谈|走访|去了趟|约了/;
 
@@ -263,6 +267,10 @@ function parseManager(f: Facts, text: string): ParseResult | null {
       if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', { need_id: f.needId }, MID);
     }
   }
+  if (f.dealerCode && !BIND.test(k) && APPROVE.test(k) && !QUESTION.test(k) && !CONTACT.test(k)) {
+    const campaign = approvedCampaign(k);
+    return parsed('am.campaign.approve', { dealer_code: f.dealerCode, ...(campaign ? { campaign } : {}) }, HIGH);
+  }
   if (f.dealerCode && !BIND.test(k)) {
     // "D0012 安装培训到了", "D0012参加了陈列培训": attendance at a session, not a contact of the manager's.
     if (ATTEND.test(k) && ATTEND_TRAINING.test(k) && !QUESTION.test(k)) {
@@ -285,6 +293,13 @@ function parseManager(f: Facts, text: string): ParseResult | null {
   return null;
 }
 
+/** The campaign named in an approval, what is left once the code, the verb and particles are gone. */
+function approvedCampaign(k: string): string | undefined {
+  const rest = k.replace(APPROVE_WORDS, '').replace(/^的|的$/g, '');
+  // "那个活动" names nothing.
+  return rest.length >= 2 && rest.length <= 30 && rest !== '活动' ? rest : undefined;
+}
+
 /** The note after the resolve keyword ("N1024已解决，已安排售后上门" → "已安排售后上门"), cut from the original. */
 function resolutionNote(text: string, t: string, after: number): string | undefined {
   let note = cut(text, after);
@@ -304,6 +319,7 @@ function looksManagerOnly(f: Facts): boolean {
   if (f.needId && !QUESTION.test(k) && (CLAIM.test(k) || RESOLVE.test(k) || (f.managerCode && TRANSFER.test(k)))) {
     return true;
   }
+  if (f.dealerCode && /批准|审批|approve/.test(k) && !QUESTION.test(k)) return true;
   return !!f.dealerCode && !BIND.test(k) && !BIND_SELF.test(k) && /资料|档案|画像|调出|调取|情况|订货|销量/.test(k);
 }
 
@@ -700,6 +716,7 @@ export function slotsForIntent(
     case 'am.need.transfer':
     case 'am.dealer.lookup':
     case 'am.training.attend':
+    case 'am.campaign.approve':
     case 'am.contact.log': {
       const r = parseManager(f, text);
       if (r && r.kind !== 'unknown' && r.intent === intent) return { slots: r.slots, ambiguities: none };
@@ -707,6 +724,8 @@ export function slotsForIntent(
       if (f.needId && intent.startsWith('am.need')) slots.need_id = f.needId;
       if (f.managerCode && intent === 'am.need.transfer') slots.manager_code = f.managerCode;
       if (f.dealerCode && !intent.startsWith('am.need')) slots.dealer_code = f.dealerCode;
+      const campaign = intent === 'am.campaign.approve' ? approvedCampaign(k) : undefined;
+      if (campaign) slots.campaign = campaign;
       const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k, true) : undefined;
       if (name) slots.dealer_name = name;
       return { slots, ambiguities: none };

@@ -41,6 +41,7 @@ export const commonReplies = {
     '· 查经销商：“查 D0012”“找下锦华门窗”',
     '· 待办需求：“我手上还有哪些没处理”“今天新来的”“超时的”',
     '· 记录联系：“已联系D0012 聊了陈列”',
+    '· 批准活动报名：“批准 D0012 新品体验节”',
   ].join('\n'),
   unknown: (sender: 'dealer' | 'manager') =>
     sender === 'manager'
@@ -110,4 +111,5 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'am.contact.log': '记录拜访',
   'policy.feedback': '反馈政策意见',
   'am.training.attend': '记录培训到场',
+  'am.campaign.approve': '批准活动报名',
 };

@@ -1,5 +1,7 @@
 import type { AnomalyService } from '../../core/care/anomaly.service.js';
 import type { CareService } from '../../core/care/care.service.js';
+import type { CampaignService } from '../../core/campaigns/campaign.service.js';
+import type { CadenceService } from '../../core/contacts/cadence.service.js';
 import type { RetieringService } from '../../core/dealers/retiering.service.js';
 import type { NeedPredictionService } from '../../core/insights/need-prediction.service.js';
 import type { TrendInsightService } from '../../core/insights/trend-insights.service.js';
@@ -23,6 +25,10 @@ export interface JobServices {
   trainingReminders: TrainingReminders;
   /** Honours of each finished quarter and year. */
   honours: HonoursService;
+  /** Campaign invitations and results. */
+  campaigns: CampaignService;
+  /** The managers' weekly contact plan and overdue reminders. */
+  cadence: CadenceService;
 }
 
 export interface JobContext {

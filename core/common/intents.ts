@@ -39,6 +39,7 @@ export const INTENTS = [
   'am.contact.log',
   'policy.feedback',
   'am.training.attend',
+  'am.campaign.approve',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 

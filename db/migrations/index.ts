@@ -13,6 +13,7 @@ import * as m0013 from './0013_console_perf.js';
 import * as m0014 from './0014_draft_delivery_by.js';
 import * as m0016 from './0016_statements.js';
 import * as m0017 from './0017_training_honours.js';
+import * as m0018 from './0018_campaigns_cadence.js';
 import * as m0019 from './0019_outbox_recipient_queue.js';
 import * as m0020 from './0020_miniprogram.js';
 
@@ -32,6 +33,7 @@ const migrations: Record<string, Migration> = {
   '0014_draft_delivery_by': m0014,
   '0016_statements': m0016,
   '0017_training_honours': m0017,
+  '0018_campaigns_cadence': m0018,
   '0019_outbox_recipient_queue': m0019,
   '0020_miniprogram': m0020,
 };

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ContactDealer, ContactManager, ContactRecord } from '../../core/contacts/contacts.types.js';
-import type { ContactLogStore } from '../../core/contacts/ports.js';
+import type { CadenceDealer } from '../../core/contacts/cadence.js';
+import type { CadenceStore, ContactLogStore } from '../../core/contacts/ports.js';
 import type { Database } from '../schema.js';
 import { dealerInScope } from './dealer-search.repository.js';
 
@@ -14,8 +15,8 @@ const toRecord = (r: Row): ContactRecord => ({
   contactedAt: r.contacted_at,
 });
 
-/** core/contacts' ContactLogStore on Kysely (table manager_contacts). */
-export class ContactLogRepository implements ContactLogStore {
+/** core/contacts' ContactLogStore and CadenceStore on Kysely (table manager_contacts). */
+export class ContactLogRepository implements ContactLogStore, CadenceStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async manager(code: string): Promise<ContactManager | null> {
@@ -53,5 +54,54 @@ export class ContactLogRepository implements ContactLogStore {
       .returning(['id', 'manager_code', 'dealer_code', 'note', 'contacted_at'])
       .executeTakeFirstOrThrow();
     return toRecord(r);
+  }
+
+  private cadenceQuery() {
+    return this.db
+      .selectFrom('dealers as d')
+      .select(['d.code', 'd.name', 'd.tier', 'd.manager_code'])
+      .select((eb) =>
+        eb
+          .selectFrom('manager_contacts as c')
+          .whereRef('c.dealer_code', '=', 'd.code')
+          .select((e) => e.fn.max('c.contacted_at').as('at'))
+          .as('last_contact_at'),
+      );
+  }
+
+  private static cadence(r: {
+    code: string;
+    name: string;
+    tier: CadenceDealer['tier'];
+    manager_code: string;
+    last_contact_at: Date | string | null;
+  }): CadenceDealer {
+    return {
+      code: r.code,
+      name: r.name,
+      tier: r.tier,
+      managerCode: r.manager_code,
+      lastContactAt: r.last_contact_at === null ? null : new Date(r.last_contact_at),
+    };
+  }
+
+  async cadenceDealers(managerCode?: string): Promise<CadenceDealer[]> {
+    let q = this.cadenceQuery().orderBy('d.code');
+    if (managerCode) {
+      const m = await this.manager(managerCode);
+      if (!m) return [];
+      q = q.where(dealerInScope(m));
+    }
+    return (await q.execute()).map((r) => ContactLogRepository.cadence(r));
+  }
+
+  async cadenceDealer(dealerCode: string): Promise<CadenceDealer | null> {
+    const r = await this.cadenceQuery().where('d.code', '=', dealerCode).executeTakeFirst();
+    return r ? ContactLogRepository.cadence(r) : null;
+  }
+
+  async managerNames(): Promise<Map<string, string>> {
+    const rows = await this.db.selectFrom('managers').select(['code', 'name']).execute();
+    return new Map(rows.map((r) => [r.code, r.name]));
   }
 }

@@ -92,6 +92,8 @@ export const DATA_TABLES = [
   'nlu_misses',
   'care_deliveries',
   'job_runs',
+  'campaign_entries',
+  'campaigns',
   'manager_contacts',
   'followups',
   'outbox',

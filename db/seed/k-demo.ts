@@ -24,6 +24,7 @@ import {
   shortPlaceName,
 } from './geography.js';
 import { seedGrowth } from './growth.seed.js';
+import { campaignSeed } from './campaigns.js';
 import { insertRows, TableRows } from './insert.js';
 import { BRAND_WORDS, personName, TRADE_SUFFIXES, uniquePhone } from './names.js';
 import { Prng } from './prng.js';
@@ -1394,6 +1395,19 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   }
   for (const [d, title, on] of honourPlan.slice(0, nHonours)) if (d) honours.add(d.code, title, on);
 
+  const campaignRows = campaignSeed({
+    dealers: dealers.map((d) => ({
+      code: d.code,
+      tier: d.tier,
+      tags: d.tags,
+      province: d.province.name,
+      managerCode: d.managerCode,
+    })),
+    today,
+    scale,
+    rng: root.fork('campaigns'),
+  });
+
   // Growth reward qualifiers through the policy engine itself, so the fact matches what the bot will say.
   const growthRewardQualifiers: DemoFacts['growthRewardQualifiers'] = [];
   for (const policy of parsePolicies(readPoliciesFile())) {
@@ -1469,6 +1483,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       cases,
       courses,
       honours,
+      ...campaignRows,
     ],
     facts,
     orderAmountFen,

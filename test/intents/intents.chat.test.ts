@@ -4,6 +4,7 @@ import { TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
 import { formatYuan } from '../../bot/replies/policy.explain.js';
 import { accountReplies } from '../../bot/replies/accounts.replies.js';
 import { statementReplies } from '../../bot/replies/statements.replies.js';
+import { campaignReplies } from '../../bot/replies/campaigns.replies.js';
 import { commonReplies } from '../../bot/replies/common.replies.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
 import { insertIntentsFixture, IX } from './intents.fixtures.js';
@@ -257,22 +258,11 @@ describe('manager shorthand', () => {
 });
 
 describe('sign-ups the manager confirms (training: test/training/training.chat.test.ts)', () => {
-  it('campaign.join: a policy need for the manager and the promotions the dealer is targeted by', async () => {
-    const r = await one(IX.coreDealer, '报名参加新品体验节');
-    expect(r).toContain('已把您报名“新品体验节”的申请交给客户经理');
-    expect(r).toContain('冬季门窗满减：2026-11-01 至 2026-12-31，单笔“门窗”产品满 ¥50,000 享 5% 优惠');
-    const id = idIn(r);
-    expect(await needRow(id)).toMatchObject({
-      category: 'policy',
-      text: '报名活动：新品体验节',
-      owner_code: IX.accountA,
-    });
-    expect(await one(IX.accountA, '今天新来的')).toContain(`N${id}【政策咨询】杭州恒远门窗`);
-    expect(await one(IX.coreDealer, '报名新品体验节')).toContain(`已经提交过了（需求编号 N${id}）`);
-
-    // A regular dealer is not targeted by the promotion: the request still goes through.
-    const regular = await one(IX.regularDealer, '报名参加新品体验节');
-    expect(regular).toContain('目前没有面向您的促销政策');
+  it('campaign.join with no campaign open: said so, no need is raised (test/growth covers sign-ups)', async () => {
+    const before = await db().selectFrom('needs').select('id').execute();
+    expect(await one(IX.coreDealer, '报名参加新品体验节')).toBe(campaignReplies.join({ kind: 'none_open' }));
+    expect(await db().selectFrom('needs').select('id').execute()).toHaveLength(before.length);
+    expect(await one(IX.accountA, '报名新品体验节')).toBe(campaignReplies.managerJoinHint);
   });
 
   it('help mentions the new questions for each role', async () => {

@@ -4,6 +4,7 @@ import { dealerScoreJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
 import { outboxPruneJob } from './outbox-prune.job.js';
 import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
+import { growthJobs } from './growth.jobs.js';
 import { needPredictionJob, trendInsightJob, trendSummaryJob } from './insights.jobs.js';
 import { honoursJob, trainingReminderJob } from './training.jobs.js';
 
@@ -19,6 +20,7 @@ export const jobs: JobDefinition[] = [
   needPredictionJob,
   trainingReminderJob,
   honoursJob,
+  ...growthJobs,
 ];
 
 /** What can be run on demand (CLI, admin API): the scheduled jobs plus the daily steps, which also run alone. */
