@@ -140,7 +140,11 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before
   switch (out.kind) {
     case 'draft': {
       // Every change is echoed: what changed and what stayed ("N75 30套 不变；新增 N60 20套").
-      const body = before ? `${R.changeEcho(diffDrafts(before, out.view))}\n${R.draft(out.view)}` : R.draft(out.view);
+      // A change that did not take (a refused date: its line says why) is no "已修改".
+      const diffs = before ? diffDrafts(before, out.view) : [];
+      const body = diffs.some((d) => d.kind !== 'same')
+        ? `${R.changeEcho(diffs)}\n${R.draft(out.view)}`
+        : `${before ? `${R.nothingChanged}\n` : ''}${R.draft(out.view)}`;
       return { ...reply(body), state: { awaiting: 'order_confirm', draftId } };
     }
     case 'gone':
@@ -411,8 +415,8 @@ export const orderHandlers: HandlerRegistry = {
     }
     if (items.length === 0) {
       if (!SUGGESTION_RE.test(ctx.text)) {
-        // A model code we do not sell gets named back, not a generic "what do you want?".
-        const unknown = unknownModelCode(ctx);
+        // A model code or kind of product we do not sell gets named back, not a generic "what do you want?".
+        const unknown = turn.slots.unknown_product ?? unknownModelCode(ctx);
         return reply(unknown ? R.unknownProduct(unknown) : R.askItems);
       }
       // "按建议下单": the advice is recomputed now, so the draft matches today's stock and sales.

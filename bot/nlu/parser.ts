@@ -67,6 +67,13 @@ export function parse(
   // The message is normalised, matched and read once: the rules, their slots and both models share the facts.
   const f = extractFacts(text, ctx, matcher);
   const r = parseFacts(f, text);
+  // While the bot's own question waits ("N60 还是 N75？", "各要多少"), a message that is not a sure answer but clearly
+  // a request of its own ("我们这边铝合金门窗卖得咋样") is read as that request; the question keeps waiting.
+  if (ctx.awaiting?.startsWith('clarify_') && !isSureAnswer(r)) {
+    const { awaiting: _a, candidates: _c, ...fresh } = ctx;
+    const own = parse(text, fresh, matcher, model);
+    if (isOwnRequest(own, model)) return own;
+  }
   // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
   if (!model?.knows(ctx.awaiting)) return r;
   const memo: ClassTextMemo = { ct: undefined };
@@ -82,6 +89,22 @@ export function parse(
     () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],
     model.thresholds,
   );
+}
+
+/** Readings that answer the bot's question: a product or quantity it asked for, a no, the order it meant. */
+const ANSWERS = new Set<string>(['order.modify', 'deny', 'order.status']);
+/** Readings that could be a new request as well as an answer ("N60", "30套"): never taken over an answer. */
+const ANSWER_LIKE = new Set<string>(['order.modify', 'order.place', 'stock.query', 'confirm', 'deny', 'unknown']);
+
+function isSureAnswer(r: ParseResult): boolean {
+  return r.kind !== 'unknown' && ANSWERS.has(r.intent) && r.confidence >= HIGH_PRECISION;
+}
+
+/** A request of its own: an intent no answer has, read with the confidence the dialogue acts on. */
+function isOwnRequest(r: NluResult, model: IntentModel | null): boolean {
+  if (r.kind === 'unknown' || ANSWER_LIKE.has(r.intent)) return false;
+  if (r.source === 'model') return r.confidence >= (model?.thresholds.askBelow ?? 1);
+  return r.confidence >= 0.8;
 }
 
 /** The message's class text, built at most once (by whichever model is asked first). */
@@ -126,6 +149,8 @@ export function combine(
   slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
 ): NluResult {
   if (r.kind === 'unknown' && VETOES.has(r.reason ?? '')) return { ...r, source: 'rules' };
+  // A kind of product we do not sell (子母门) is named back: no model turns it into a change of the draft.
+  if (r.kind !== 'unknown' && r.slots.unknown_product) return { ...r, source: 'rules' };
   const sure = r.kind !== 'unknown' && r.confidence >= Math.min(thresholds.rulesSure, HIGH_PRECISION);
   // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
   // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
@@ -135,7 +160,12 @@ export function combine(
   if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
   const ranking = rank();
   // Greetings are a closed set the rules know: a sure reading is never overruled into one ("老样子 谢谢").
-  if (sure && ((ranking[0]?.p ?? 0) < overSure || ranking[0]?.intent === 'greeting')) return { ...r, source: 'rules' };
+  // …and a need the rules are sure of never becomes a draft change or a yes/no ("推拉窗滑轮老卡" with a draft open).
+  const into = ranking[0]?.intent ?? '';
+  const needKept = r.kind !== 'unknown' && r.intent === 'need.submit' && STRUCTURAL.has(into);
+  if (sure && ((ranking[0]?.p ?? 0) < overSure || into === 'greeting' || needKept)) {
+    return { ...r, source: 'rules' };
+  }
   const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;

@@ -130,6 +130,12 @@ export const slotsSchema = z.object({
     .describe('YYYY-MM'),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
+  unknown_product: z
+    .string()
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('order.place / stock.query: a kind of product the catalog does not sell (子母门), named back'),
   change: changeSchema.optional(),
   question: questionSchema.optional(),
   ref: refSchema.optional(),
