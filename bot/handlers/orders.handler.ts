@@ -507,6 +507,10 @@ export const orderHandlers: HandlerRegistry = {
     const no = turn.slots.order_no;
     if (!no) {
       const recent = await svc.recentOrders(dealer.dealerCode);
+      // "刚才那单啥时候到": the order meant is the latest one, not a list to pick from.
+      if (ctx.state.awaiting !== 'clarify_order' && turn.slots.ref?.kind === 'last_order' && recent[0]) {
+        return reply(R.status(recent[0]));
+      }
       if (ctx.state.awaiting !== 'clarify_order') return reply(R.recent(recent));
       // The answer to "哪一单？": the order the reference picks, for what was asked about it.
       const asked = ctx.state.asked;

@@ -358,7 +358,10 @@ const BARE_QTY_RE =
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {
   const after = t.slice(dm.end, dm.end + 4);
   const before = t.slice(Math.max(0, dm.start - 4), dm.start);
-  return /^\s*(之前|以前|前|为止|以内)/.test(after) || /(最晚|最迟|不晚于|截止|赶在)\s*$/.test(before) ? 'by' : 'on';
+  // "下周五钱到": 钱 right after a date is a slip for 前.
+  return /^\s*(之前|以前|前|钱到|为止|以内)/.test(after) || /(最晚|最迟|不晚于|截止|赶在)\s*$/.test(before)
+    ? 'by'
+    : 'on';
 }
 
 // ---------------------------------------------------------------- configured items (sizes, glass, opening, colour)

@@ -471,6 +471,10 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
     return parsed('rebate.progress', {}, HIGH);
   }
+  // A bare "返利" ("…顺便问下返利", "我的返利呢") asks where one stands.
+  if (/^(我的?|我们的?)?(返利|返点)(呢|吗|嘞|咧)?$/.test(k.replace(/[\u0001,.!?~]/g, ''))) {
+    return parsed('rebate.progress', {}, MID);
+  }
 
   // 8. Negated orders never place anything.
   const negatedProduct = f.mentions.length > 0 && !hasQtyItems && /不要|不订|别订|不买|别要|别发/.test(k);
@@ -731,7 +735,10 @@ export function slotsForIntent(
 }
 
 /** The unsold kind named ("子母门") where no catalog product was. */
-function withUnsold(f: Facts, r: { slots: Slots; ambiguities: Ambiguity[] }): { slots: Slots; ambiguities: Ambiguity[] } {
+function withUnsold(
+  f: Facts,
+  r: { slots: Slots; ambiguities: Ambiguity[] },
+): { slots: Slots; ambiguities: Ambiguity[] } {
   if (!f.unsold || r.slots.items?.length || r.ambiguities.length > 0) return r;
   return { ...r, slots: { ...r.slots, unknown_product: f.unsold } };
 }

@@ -70,7 +70,7 @@ describe('a story about a product problem is a need, whatever waits', () => {
   });
 });
 
-describe('a new request while the bot\'s own question waits', () => {
+describe("a new request while the bot's own question waits", () => {
   it('"N60 还是 N75？" → a trend question is answered, the question is kept and still answerable', async () => {
     expect(await one(FX.other, '要窄边框')).toContain('窄边框平开窗 N60还是 窄边框推拉窗 N75');
     const r = await one(FX.other, '我们这边铝合金门窗卖得咋样');
