@@ -207,6 +207,19 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
         items = [{ sku: lines[0]!.sku, qty: change.qty, ...(change.unit ? { unit: change.unit } : {}) }];
       }
       const out: DraftChange[] = [];
+      // "N75换成T80": the replaced line's quantity carries over, only in the same unit (units never change silently).
+      const replaced = change.replaces ? line(change.replaces) : undefined;
+      const only = items.length === 1 ? items[0]! : undefined;
+      if (replaced && only && only.qty === undefined && !line(only.sku)) {
+        const unit = ctx.catalog.product(only.sku)?.unit;
+        if (unit === replaced.unit) {
+          return [
+            { kind: 'remove', sku: replaced.sku },
+            { kind: 'add', sku: only.sku, qty: replaced.qty, unit },
+            ...date,
+          ];
+        }
+      }
       for (const it of items) {
         const l = line(it.sku);
         // A product without a quantity never takes another line's ("那个T80呢" must not swap N60 for T80).

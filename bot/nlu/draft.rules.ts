@@ -146,7 +146,13 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   if (setVerb && sameClause) {
     // What follows the verb is the new line; what came before it is the line it replaces.
     const after = f.items.items.filter((i) => productAfterSet.some((m) => m.skus.length === 1 && m.skus[0] === i.sku));
-    if (after.length > 0) return modify(f, { kind: 'set', items: after }, after, MID);
+    const replaced = f.mentions.filter((m) => m.end <= setVerb!.index).map(specificSku);
+    const change: DraftChange = { kind: 'set', items: after };
+    // "N75换成T80": one product for another, the new one without a quantity of its own.
+    if (after.length === 1 && after[0]!.qty === undefined && replaced.length === 1 && replaced[0] !== after[0]!.sku) {
+      if (replaced[0]) change.replaces = replaced[0];
+    }
+    if (after.length > 0) return modify(f, change, after, MID);
   }
   if (setQty || qtyItems.length > 0) {
     const targets = f.mentions.map(specificSku).filter((s): s is string => s !== undefined);

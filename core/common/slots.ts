@@ -67,6 +67,8 @@ export const changeSchema = z.object({
   /** A product said vaguely ("推拉的"): the draft line among `candidates` is meant; none → nothing to change. */
   mention: z.string().max(40).optional(),
   candidates: z.array(sku).max(20).optional(),
+  /** set: "N75换成T80" — the line the new product replaces (its quantity carries over when the units agree). */
+  replaces: sku.optional(),
   date: isoDate.optional(),
   date_kind: z.enum(['on', 'by']).optional(),
 });

@@ -76,6 +76,25 @@ describe('an order from first line to placed, with follow-ups and corrections', 
   });
 });
 
+describe('one product for another', () => {
+  it('"N75换成T80" carries the quantity over and echoes both lines; another unit is asked, never converted', async () => {
+    await one(FX.town, 'N60和N75各来二十套');
+    const r = await one(FX.town, 'N75换成T80');
+    expect(r).toContain('去掉 窄边框推拉窗 N75（原 20套）');
+    expect(r).toContain('新增 断桥铝隔热窗 T80 20套');
+    expect((await openDraft(FX.town))?.items).toEqual([
+      ['KW-N60', 20],
+      ['KW-T80', 20],
+    ]);
+    expect(await one(FX.town, 'T80换成执手')).toContain('请说数量');
+    expect((await openDraft(FX.town))?.items).toEqual([
+      ['KW-N60', 20],
+      ['KW-T80', 20],
+    ]);
+    await one(FX.town, '取消');
+  });
+});
+
 describe('questions, needs and small talk', () => {
   it('typos and colloquial questions reach their answers', async () => {
     expect(await one(FX.town, '返力到哪档了')).toContain('阶梯返利');
