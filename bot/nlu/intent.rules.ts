@@ -315,6 +315,13 @@ function problemStory(f: Facts, r: ParseResult): boolean {
   return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales') && DEFECT.test(f.k);
 }
 
+/** The rules read a need from a story about a product's problem (a defect word and a part). */
+export function isProblemStoryNeed(f: Facts, r: ParseResult): boolean {
+  if (r.kind === 'unknown' || r.intent !== 'need.submit' || !DEFECT.test(f.k)) return false;
+  const cat = needCategory(f.k, true);
+  return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales');
+}
+
 function policySlot(k: string): PolicyCode | undefined {
   for (const [re, code] of POLICY_SLOT) if (re.test(k)) return code;
   return undefined;

@@ -7,7 +7,7 @@ import {
   normalizedClassText,
   shippedIntentModel,
 } from './intent.model.js';
-import { parseFacts, slotsForIntent } from './intent.rules.js';
+import { isProblemStoryNeed, parseFacts, slotsForIntent } from './intent.rules.js';
 
 /** The rules' slots for the intent the model chose (the seam between the two). */
 export { slotsForIntent };
@@ -74,8 +74,10 @@ export function parse(
     const own = parse(text, fresh, matcher, model);
     if (isOwnRequest(own, model)) return own;
   }
-  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
+  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone; so is a story about
+  // a product's problem while a draft waits ("推拉窗滑轮老卡"): the model must not make it a change of the draft.
   if (!model?.knows(ctx.awaiting)) return r;
+  if (ctx.awaiting && isProblemStoryNeed(f, r)) return { ...r, source: 'rules' };
   const memo: ClassTextMemo = { ct: undefined };
   // `combine` reads the two likeliest readings, `withCategory` the likeliest: no full ranking is built.
   const result = combine(
@@ -160,12 +162,7 @@ export function combine(
   if (split || (sure && (overSure >= 1 || STRUCTURAL.has(r.intent)))) return { ...r, source: 'rules' };
   const ranking = rank();
   // Greetings are a closed set the rules know: a sure reading is never overruled into one ("老样子 谢谢").
-  // …and a need the rules are sure of never becomes a draft change or a yes/no ("推拉窗滑轮老卡" with a draft open).
-  const into = ranking[0]?.intent ?? '';
-  const needKept = r.kind !== 'unknown' && r.intent === 'need.submit' && STRUCTURAL.has(into);
-  if (sure && ((ranking[0]?.p ?? 0) < overSure || into === 'greeting' || needKept)) {
-    return { ...r, source: 'rules' };
-  }
+  if (sure && ((ranking[0]?.p ?? 0) < overSure || ranking[0]?.intent === 'greeting')) return { ...r, source: 'rules' };
   const alternatives = ranking.slice(0, 2).map((s) => ({ intent: s.intent as Intent, p: s.p }));
   const top = alternatives[0];
   const ruleIntent = r.kind === 'unknown' ? 'unknown' : r.intent;
