@@ -252,6 +252,7 @@ describe('issue 12 chat defects, at the parse', () => {
     expect(read('A50 不要了 顺便问下返利', at('order_confirm'))).toMatchObject({
       slots: { change: { kind: 'remove' }, also: [{ intent: 'rebate.progress' }] },
     });
-    expect((read('加急 明天能送吗', at('order_confirm')) as NluResult).slots).not.toHaveProperty('change');
+    const urgent = read('加急 明天能送吗', at('order_confirm'));
+    expect(urgent.kind === 'unknown' ? {} : urgent.slots).not.toHaveProperty('change');
   });
 });
