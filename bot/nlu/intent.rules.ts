@@ -650,7 +650,10 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   if (!actionable(left)) return right;
   if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
   const { also: _none, ...rightSlots } = right.slots;
-  return { ...left, slots: { ...left.slots, also: [{ intent: right.intent, slots: rightSlots }] } };
+  const also = [{ intent: right.intent, slots: rightSlots }];
+  // A need keeps its own words, not the question asked after it.
+  const needText = left.intent === 'need.submit' ? leftText.replace(/[\s,，。.;；、]+$/, '').trim() : '';
+  return { ...left, slots: { ...left.slots, ...(needText ? { need_text: needText } : {}), also } };
 }
 
 // ---- slots for an intent decided elsewhere

@@ -125,6 +125,8 @@ export const slotsSchema = z.object({
   note: z.string().max(200).optional().describe('am.need.resolve / am.contact.log: what was done'),
   /** Free text next to a rating. */
   comment: z.string().max(500).optional(),
+  /** need.submit with a second request after it: the need's own words ("展架坏了", not "…顺便问下有啥活动"). */
+  need_text: z.string().min(1).max(2000).optional(),
   period: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/)

@@ -121,6 +121,10 @@ describe('questions, needs and small talk', () => {
     const r = await one(FX.core, '展架坏了 顺便问下有啥活动');
     expect(r).toContain('门店陈列需求');
     expect(r.indexOf('适用于您的政策')).toBeGreaterThan(r.indexOf('门店陈列需求'));
+    // The need keeps its own words, not the question after it.
+    const id = Number(/编号 N(\d+)/.exec(r)![1]);
+    expect(await one(FX.core, `N${id} 进度`)).toContain('展架坏了');
+    expect(await one(FX.core, `N${id} 进度`)).not.toContain('顺便');
   });
 
   it("greetings, thanks, help; a change of one's own terms is refused", async () => {
