@@ -235,7 +235,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const first = await dispatch(t.route!, ctx, t.parsed!);
     const further = (t.parsed!.slots.also ?? []).filter((a) => !NEVER_SECOND.has(a.intent));
     if (further.length === 0) {
-      t.result = first;
+      t.result = withQuestionKept(t.stored!, first, deps.catalog());
       return;
     }
     const results = [first];
@@ -244,7 +244,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       const routed = routeFor(deps.handlers, { intent: request.intent, slots: request.slots, result }, identity);
       results.push('refusal' in routed ? reply(routed.refusal) : await dispatch(routed.route, ctx, routed.turn));
     }
-    t.result = joinResults(results);
+    t.result = withQuestionKept(t.stored!, joinResults(results), deps.catalog());
   };
 
   /** Keeps a miss: the text, the sender's role (and dealer code), the guesses, the time and the channel. */
@@ -427,6 +427,26 @@ function joinResults(results: readonly TurnResult[]): TurnResult {
   const filled = results.find((r) => r.state !== undefined && Object.keys(r.state).length > 0)?.state;
   const state = filled ?? results[0]?.state;
   return { replies: body === '' ? [] : [joined], ...(state !== undefined ? { state } : {}) };
+}
+
+/**
+ * A request of its own while the bot's product or quantity question waits ("N60 还是 N75？" → "铝合金门窗卖得咋样"):
+ * the answer leaves the question waiting (no new state), and one line says so.
+ */
+function withQuestionKept(stored: ConversationState, result: TurnResult, catalog: CatalogMatcher): TurnResult {
+  if (result.state !== undefined || result.replies.length !== 1) return result;
+  const name = (sku: string) => catalog.product(sku)?.name ?? sku;
+  let line: string | undefined;
+  if (stored.awaiting === 'clarify_product' && stored.candidates?.length) {
+    line = commonReplies.stillAsking({ product: stored.candidates.map(name) });
+  } else if (stored.awaiting === 'clarify_qty') {
+    const pending = stored.asked?.pending as { items?: Array<{ sku: string; qty?: number }> } | undefined;
+    const skus = (pending?.items ?? []).filter((i) => i.qty === undefined).map((i) => name(i.sku));
+    if (skus.length > 0) line = commonReplies.stillAsking({ qty: skus });
+  }
+  if (!line) return result;
+  const [only] = result.replies;
+  return { ...result, replies: [{ ...only!, body: `${only!.body}\n\n${line}` }] };
 }
 
 const round = (p: number) => Math.round(p * 1000) / 1000;

@@ -92,7 +92,7 @@ function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): 
 
 const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promise<TurnResult> => {
   // A bare "我要提需求" carries nothing to act on: ask for the details first.
-  const text = ctx.text.trim();
+  const text = (turn.slots.need_text ?? ctx.text).trim();
   if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
   try {
     const { need } = await ctx.services.needs.submit({

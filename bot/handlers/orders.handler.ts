@@ -140,7 +140,11 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before
   switch (out.kind) {
     case 'draft': {
       // Every change is echoed: what changed and what stayed ("N75 30套 不变；新增 N60 20套").
-      const body = before ? `${R.changeEcho(diffDrafts(before, out.view))}\n${R.draft(out.view)}` : R.draft(out.view);
+      // A change that did not take (a refused date: its line says why) is no "已修改".
+      const diffs = before ? diffDrafts(before, out.view) : [];
+      const body = diffs.some((d) => d.kind !== 'same')
+        ? `${R.changeEcho(diffs)}\n${R.draft(out.view)}`
+        : `${before ? `${R.nothingChanged}\n` : ''}${R.draft(out.view)}`;
       return { ...reply(body), state: { awaiting: 'order_confirm', draftId } };
     }
     case 'gone':
@@ -203,6 +207,19 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
         items = [{ sku: lines[0]!.sku, qty: change.qty, ...(change.unit ? { unit: change.unit } : {}) }];
       }
       const out: DraftChange[] = [];
+      // "N75换成T80": the replaced line's quantity carries over, only in the same unit (units never change silently).
+      const replaced = change.replaces ? line(change.replaces) : undefined;
+      const only = items.length === 1 ? items[0]! : undefined;
+      if (replaced && only && only.qty === undefined && !line(only.sku)) {
+        const unit = ctx.catalog.product(only.sku)?.unit;
+        if (unit === replaced.unit) {
+          return [
+            { kind: 'remove', sku: replaced.sku },
+            { kind: 'add', sku: only.sku, qty: replaced.qty, unit },
+            ...date,
+          ];
+        }
+      }
       for (const it of items) {
         const l = line(it.sku);
         // A product without a quantity never takes another line's ("那个T80呢" must not swap N60 for T80).
@@ -411,8 +428,8 @@ export const orderHandlers: HandlerRegistry = {
     }
     if (items.length === 0) {
       if (!SUGGESTION_RE.test(ctx.text)) {
-        // A model code we do not sell gets named back, not a generic "what do you want?".
-        const unknown = unknownModelCode(ctx);
+        // A model code or kind of product we do not sell gets named back, not a generic "what do you want?".
+        const unknown = turn.slots.unknown_product ?? unknownModelCode(ctx);
         return reply(unknown ? R.unknownProduct(unknown) : R.askItems);
       }
       // "按建议下单": the advice is recomputed now, so the draft matches today's stock and sales.
@@ -503,6 +520,10 @@ export const orderHandlers: HandlerRegistry = {
     const no = turn.slots.order_no;
     if (!no) {
       const recent = await svc.recentOrders(dealer.dealerCode);
+      // "刚才那单啥时候到": the order meant is the latest one, not a list to pick from.
+      if (ctx.state.awaiting !== 'clarify_order' && turn.slots.ref?.kind === 'last_order' && recent[0]) {
+        return reply(R.status(recent[0]));
+      }
       if (ctx.state.awaiting !== 'clarify_order') return reply(R.recent(recent));
       // The answer to "哪一单？": the order the reference picks, for what was asked about it.
       const asked = ctx.state.asked;

@@ -14,7 +14,7 @@ export const stockHandlers: HandlerRegistry = {
     ];
     const unique = [...new Set(skus)].slice(0, MAX_PRODUCTS);
     if (unique.length === 0) {
-      const unknown = unknownModelCode(ctx);
+      const unknown = turn.slots.unknown_product ?? unknownModelCode(ctx);
       return reply(unknown ? R.unknownProduct(unknown) : R.stockAskProduct);
     }
     const reports = await ctx.services.stock.report(

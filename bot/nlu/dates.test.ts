@@ -38,6 +38,13 @@ describe('extractDate (Asia/Shanghai)', () => {
     expect(d('月初')).toMatchObject({ date: '2026-12-01', rolledForward: true });
   });
 
+  it('"月底" said on the month\'s last day is the next month\'s end (today leaves no day to deliver)', () => {
+    const lastDay = new Date('2026-11-30T10:00:00+08:00');
+    expect(d('月底前送到就行', lastDay)).toMatchObject({ date: '2026-12-31', rolledForward: true });
+    expect(d('月底', new Date('2026-11-29T10:00:00+08:00'))).toMatchObject({ date: '2026-11-30' });
+    expect(d('年底', new Date('2026-12-31T10:00:00+08:00'))).toMatchObject({ date: '2027-12-31' });
+  });
+
   it('uses the Shanghai calendar day, not UTC', () => {
     const lateUtc = new Date('2026-11-26T17:30:00Z'); // 01:30 on the 27th in Shanghai
     expect(shanghaiDate(lateUtc)).toBe('2026-11-27');

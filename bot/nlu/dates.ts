@@ -169,14 +169,21 @@ const RULES: Array<[RegExp, Resolver]> = [
       return null;
     },
   ],
-  // 月底, 月末, 月初 (early next month: the 1st of this month is always past or today), 月中, 年底
+  // 月底, 月末, 月初 (early next month: the 1st of this month is always past or today), 月中, 年底. Said on the
+  // month's (year's) last day, the end meant is the next one: a period's end that is today leaves no day to deliver.
   [
     /(本|这个|这)?月\s*(底|末|初|中)|年\s*(底|末)/g,
     (m, today) => {
       const t = parts(today);
-      if (m[3]) return { day: ymd(t.y, 12, 31), rolled: false };
+      if (m[3]) {
+        const end = ymd(t.y, 12, 31);
+        return end > today ? { day: end, rolled: false } : { day: ymd(t.y + 1, 12, 31), rolled: true };
+      }
       const w = m[2];
-      if (w === '底' || w === '末') return { day: dayOfMonth(today, 0, 'last')!, rolled: false };
+      if (w === '底' || w === '末') {
+        const end = dayOfMonth(today, 0, 'last')!;
+        return end > today ? { day: end, rolled: false } : { day: dayOfMonth(today, 1, 'last')!, rolled: true };
+      }
       if (w === '初')
         return t.d === 1 ? { day: today, rolled: false } : { day: dayOfMonth(today, 1, 1)!, rolled: true };
       const mid = dayOfMonth(today, 0, 15)!;

@@ -30,7 +30,9 @@ const SET_VERB = /改成|改为|改到|改回|换成|换为|变成|变为|调成
 const SUBTRACT_VERB = /少要|少来|少订|少拿|少发|少|减少|减掉|减去|减|扣掉|去掉|砍掉|退掉/;
 const ADD_VERB = /多要|多来|多订|多拿|多发|多加|再加|加上|加|追加|添|增加|也来|也要|再来|再要|还要|外加|另外|补/;
 // Words of a change: a question that contains one ("能改到后天吗") is a polite change request.
-const CHANGE_WORDS = /改|换|加|减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
+// (加急 is urgency, not an added line: "加急 明天能送吗" is a question.)
+const CHANGE_WORDS =
+  /改|换|加(?!急)|减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
 const DRAFT_QUESTION =
   /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少/;
 const Q_DELIVERY = /送|到货|发货|发出|几天|多久|什么时候|啥时候|交期|货期|到得了|来得及/;
@@ -144,7 +146,13 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   if (setVerb && sameClause) {
     // What follows the verb is the new line; what came before it is the line it replaces.
     const after = f.items.items.filter((i) => productAfterSet.some((m) => m.skus.length === 1 && m.skus[0] === i.sku));
-    if (after.length > 0) return modify(f, { kind: 'set', items: after }, after, MID);
+    const replaced = f.mentions.filter((m) => m.end <= setVerb!.index).map(specificSku);
+    const change: DraftChange = { kind: 'set', items: after };
+    // "N75换成T80": one product for another, the new one without a quantity of its own.
+    if (after.length === 1 && after[0]!.qty === undefined && replaced.length === 1 && replaced[0] !== after[0]!.sku) {
+      if (replaced[0]) change.replaces = replaced[0];
+    }
+    if (after.length > 0) return modify(f, change, after, MID);
   }
   if (setQty || qtyItems.length > 0) {
     const targets = f.mentions.map(specificSku).filter((s): s is string => s !== undefined);

@@ -1,5 +1,6 @@
 import type { CatalogMatcher, ProductMention } from './catalog.matcher.js';
 import { extractDate } from './dates.js';
+import { UNSOLD_KINDS_RE } from './lexicon.js';
 import { normalize } from './normalize.js';
 import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from './nlu.types.js';
 import { UNITS } from './nlu.types.js';
@@ -277,6 +278,8 @@ export interface Facts {
   asks: boolean;
   /** Sizes said (1500*1800, 宽1200): spans in `t`, never quantities. */
   sizeSpans: ReadonlyArray<{ start: number; end: number }>;
+  /** A kind of product the catalog does not sell (子母门), masked before matching. */
+  unsold?: string;
 }
 
 export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
@@ -312,6 +315,9 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
 
   const dm = extractDate(mask(t, spans), ctx.now);
   if (dm) spans.push(dm);
+  // A kind of product we do not sell is no catalog product (子母门 is not 木门).
+  const unsold = UNSOLD_KINDS_RE.exec(t);
+  if (unsold) spans.push({ start: unsold.index, end: unsold.index + unsold[0].length });
 
   // Codes above are not products (M001 is a manager, not a near miss of M01).
   const mentions = matcher.find(mask(t, spans));
@@ -339,6 +345,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     qtys,
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
     sizeSpans: config.spans,
+    ...(unsold ? { unsold: unsold[0] } : {}),
   };
 }
 
@@ -351,7 +358,10 @@ const BARE_QTY_RE =
 function dateKind(t: string, dm: { start: number; end: number }): 'on' | 'by' {
   const after = t.slice(dm.end, dm.end + 4);
   const before = t.slice(Math.max(0, dm.start - 4), dm.start);
-  return /^\s*(之前|以前|前|为止|以内)/.test(after) || /(最晚|最迟|不晚于|截止|赶在)\s*$/.test(before) ? 'by' : 'on';
+  // "下周五钱到": 钱 right after a date is a slip for 前.
+  return /^\s*(之前|以前|前|钱到|为止|以内)/.test(after) || /(最晚|最迟|不晚于|截止|赶在)\s*$/.test(before)
+    ? 'by'
+    : 'on';
 }
 
 // ---------------------------------------------------------------- configured items (sizes, glass, opening, colour)

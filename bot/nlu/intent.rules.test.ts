@@ -322,7 +322,7 @@ describe('draft changes carry their kind', () => {
     ['少要三套', { kind: 'subtract', qty: 3, unit: '套' }],
     ['数量翻倍', { kind: 'multiply', factor: 2 }],
     ['N75不要了', { kind: 'remove', items: [{ sku: 'KW-N75' }] }],
-    ['把N60换成N75', { kind: 'set', items: [{ sku: 'KW-N75' }] }],
+    ['把N60换成N75', { kind: 'set', items: [{ sku: 'KW-N75' }], replaces: 'KW-N60' }],
     ['改到后天', { kind: 'date', date: '2026-11-28', date_kind: 'on' }],
     ['月底前送到就行', { kind: 'date', date: '2026-11-30', date_kind: 'by' }],
   ])('%s', (text, change) => {

@@ -341,6 +341,25 @@ function needCategory(text: string, ordering = false): { category: NeedCategory;
   return null;
 }
 
+/**
+ * "推拉窗滑轮老卡 客户天天找我" while a draft or the bot's question waits: a product named in a story about a problem,
+ * without a quantity, date or change verb, is a need — not the product the draft or the question is about.
+ */
+function problemStory(f: Facts, r: ParseResult): boolean {
+  if (r.kind === 'unknown' || r.intent !== 'order.modify' || f.qtys.length > 0 || f.date) return false;
+  if (r.slots.change && r.slots.change.kind !== 'set') return false;
+  if ((r.slots.items ?? []).some((i) => i.qty !== undefined)) return false;
+  const cat = needCategory(f.k, true);
+  return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales') && DEFECT.test(f.k);
+}
+
+/** The rules read a need from a story about a product's problem (a defect word and a part). */
+export function isProblemStoryNeed(f: Facts, r: ParseResult): boolean {
+  if (r.kind === 'unknown' || r.intent !== 'need.submit' || !DEFECT.test(f.k)) return false;
+  const cat = needCategory(f.k, true);
+  return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales');
+}
+
 function policySlot(k: string): PolicyCode | undefined {
   for (const [re, code] of POLICY_SLOT) if (re.test(k)) return code;
   return undefined;
@@ -357,7 +376,22 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
 
 /** `parseIntent` over the facts of `text`, extracted once (the parser shares them with `slotsForIntent`). */
 export function parseFacts(f: Facts, text: string): ParseResult {
-  return withSecondRequest(text, f, parseOne(f, text));
+  const r = withSecondRequest(text, f, parseOne(f, text));
+  return f.unsold && f.mentions.length === 0 ? unsoldProduct(f, r) : r;
+}
+
+/**
+ * "子母门 10套", "有衣柜吗": asking for or about a kind of product we do not sell is answered with that — never as
+ * another product, never as "没明白". Stories about it (a need) and other requests keep their reading.
+ */
+function unsoldProduct(f: Facts, r: ParseResult): ParseResult {
+  const productish =
+    r.kind === 'unknown'
+      ? r.reason === 'no_match'
+      : r.intent === 'order.place' || r.intent === 'stock.query' || (r.intent === 'order.modify' && !r.slots.items);
+  if (!productish) return r;
+  const ordering = f.qtys.length > 0 || f.items.looseQty > 0 || ORDER_VERB.test(f.k);
+  return parsed(ordering ? 'order.place' : 'stock.query', { unknown_product: f.unsold! }, HIGH);
 }
 
 function parseOne(f: Facts, text: string): ParseResult {
@@ -384,14 +418,14 @@ function parseOne(f: Facts, text: string): ParseResult {
   }
   if (ctx.awaiting === 'order_confirm') {
     const r = parseDraftMessage(f);
-    if (r) return r;
+    if (r && !problemStory(f, r)) return r;
   }
   if (ctx.awaiting === 'binding' && (f.dealerCode || f.phone)) {
     return parsed('account.bind', bindSlots(f), HIGH);
   }
   if (ctx.awaiting?.startsWith('clarify_')) {
     const r = parseClarification(f);
-    if (r) return r;
+    if (r && !problemStory(f, r)) return r;
   }
 
   // 2. Manager commands; the same words from a dealer are not honoured.
@@ -496,6 +530,10 @@ function parseOne(f: Facts, text: string): ParseResult {
   // 7. Rebate progress (before stock: "返利现在有多少了").
   if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
     return parsed('rebate.progress', {}, HIGH);
+  }
+  // A bare "返利" ("…顺便问下返利", "我的返利呢") asks where one stands.
+  if (/^(我的?|我们的?)?(返利|返点)(呢|吗|嘞|咧)?$/.test(k.replace(/[\u0001,.!?~]/g, ''))) {
+    return parsed('rebate.progress', {}, MID);
   }
 
   // 8. Negated orders never place anything.
@@ -651,14 +689,24 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   if (rightText.trim() === '') return whole;
   const { ctx, matcher } = f;
   const leftText = text.slice(0, m.index);
-  const left = parseOne(extractFacts(leftText, ctx, matcher), leftText);
+  const leftFacts = extractFacts(leftText, ctx, matcher);
+  const left = parseOne(leftFacts, leftText);
   const { awaiting: _drop, ...fresh } = ctx;
   const right = parseOne(extractFacts(rightText, fresh, matcher), rightText);
   if (!actionable(right)) return actionable(whole) ? whole : left;
+  // "不要了 对了返利几档" with nothing waiting: the no is answered too (nothing to cancel), then the question.
+  const noWithNothingWaiting = left.kind === 'unknown' && left.reason === 'no_context';
+  if (noWithNothingWaiting && right.kind !== 'unknown' && CONFIRM_DENY_STRONG.test(leftFacts.k)) {
+    const { also: _none, ...rightSlots } = right.slots;
+    return parsed('deny', { also: [{ intent: right.intent, slots: rightSlots }] }, MID);
+  }
   if (!actionable(left)) return right;
   if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
   const { also: _none, ...rightSlots } = right.slots;
-  return { ...left, slots: { ...left.slots, also: [{ intent: right.intent, slots: rightSlots }] } };
+  const also = [{ intent: right.intent, slots: rightSlots }];
+  // A need keeps its own words, not the question asked after it.
+  const needText = left.intent === 'need.submit' ? leftText.replace(/[\s,，。.;；、]+$/, '').trim() : '';
+  return { ...left, slots: { ...left.slots, ...(needText ? { need_text: needText } : {}), also } };
 }
 
 // ---- slots for an intent decided elsewhere
@@ -682,13 +730,13 @@ export function slotsForIntent(
       : { slots: r.slots, ambiguities: r.kind === 'ambiguous' ? r.ambiguities : none };
   switch (intent) {
     case 'order.place':
-      return fromResult(orderResult(intent, f, HIGH));
+      return withUnsold(f, fromResult(orderResult(intent, f, HIGH)));
     case 'order.modify': {
       const r = ctx.awaiting === 'order_confirm' ? parseDraftMessage(f) : parseClarification(f);
       return fromResult(r && r.kind !== 'unknown' && r.intent === 'order.modify' ? r : orderResult(intent, f, HIGH));
     }
     case 'stock.query':
-      return fromResult(orderResult(intent, f, HIGH, false));
+      return withUnsold(f, fromResult(orderResult(intent, f, HIGH, false)));
     case 'order.status':
     case 'order.cancel':
       return { slots: f.orderNo ? { order_no: f.orderNo } : refSlots(f), ambiguities: none };
@@ -751,4 +799,13 @@ export function slotsForIntent(
     default:
       return { slots: {}, ambiguities: none };
   }
+}
+
+/** The unsold kind named ("子母门") where no catalog product was. */
+function withUnsold(
+  f: Facts,
+  r: { slots: Slots; ambiguities: Ambiguity[] },
+): { slots: Slots; ambiguities: Ambiguity[] } {
+  if (!f.unsold || r.slots.items?.length || r.ambiguities.length > 0) return r;
+  return { ...r, slots: { ...r.slots, unknown_product: f.unsold } };
 }

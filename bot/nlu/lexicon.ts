@@ -124,3 +124,10 @@ export function translateWords(s: string): string {
     return zh === undefined || zh.length > w.length ? w : ' '.repeat(w.length - zh.length) + zh;
   });
 }
+
+/**
+ * Kinds of door, window and cabinet the trade knows but the catalog does not sell. Read before the catalog so that
+ * no product hides inside them (子母门 is not 木门 P88, 钢木门 not 木门): the dealer hears that we do not have it.
+ */
+export const UNSOLD_KINDS_RE =
+  /子母门|对开门|双开门|防火门|卷帘门|车库门|钢木门|铜门|谷仓门|吊趟门|地弹门|百叶窗|飘窗|天窗|内倒窗|铝木窗|铝包木|阳光房|淋浴房|衣柜|浴室柜|鞋柜|酒柜|书柜|电视柜|榻榻米/;

@@ -196,3 +196,63 @@ describe('the shipped parser (rules + committed model)', () => {
     expect(r.kind).toBe('unknown');
   });
 });
+
+describe('issue 12 chat defects, at the parse', () => {
+  const at = (awaiting: ParseContext['awaiting'], candidates?: string[]): ParseContext => ({
+    ...dealer,
+    ...(awaiting ? { awaiting } : {}),
+    ...(candidates ? { candidates } : {}),
+  });
+  const read = (text: string, ctx: ParseContext = dealer) => parse(text, ctx, matcher);
+
+  it("a story about a product problem is a need while a draft or the bot's question waits", () => {
+    for (const ctx of [at('order_confirm'), at('clarify_product', ['KW-N60', 'KW-N75'])]) {
+      expect(read('推拉窗滑轮老卡 客户天天找我', ctx)).toMatchObject({
+        intent: 'need.submit',
+        slots: { category: 'product' },
+      });
+    }
+    // A change of colour is still a change of the draft.
+    expect(read('颜色改成灰色', at('order_confirm'))).toMatchObject({ intent: 'order.modify' });
+  });
+
+  it('a request of its own while the bot asks is read as that request; answers stay answers', () => {
+    const which = at('clarify_product', ['KW-N60', 'KW-N75']);
+    expect(read('我们这边铝合金门窗卖得咋样', which)).toMatchObject({ intent: 'trend.query' });
+    expect(read('我们这边铝合金门窗卖得咋样', at('clarify_qty'))).toMatchObject({ intent: 'trend.query' });
+    expect(read('第一个', which)).toMatchObject({ intent: 'order.modify', slots: { items: [{ sku: 'KW-N60' }] } });
+    expect(read('推拉的', which)).toMatchObject({ intent: 'order.modify', slots: { items: [{ sku: 'KW-N75' }] } });
+    expect(read('30', at('clarify_qty'))).toMatchObject({ intent: 'order.modify', slots: { change: { qty: 30 } } });
+  });
+
+  it('a no plus a question carries both, with or without a draft', () => {
+    for (const ctx of [dealer, at('order_confirm')]) {
+      expect(read('不要了 对了返利几档', ctx)).toMatchObject({
+        intent: 'deny',
+        slots: { also: [{ intent: 'rebate.progress' }] },
+      });
+    }
+  });
+
+  it('a kind of product the catalog does not sell is named, never another product', () => {
+    expect(read('子母门 10套')).toMatchObject({ intent: 'order.place', slots: { unknown_product: '子母门' } });
+    expect(read('子母门有货吗')).toMatchObject({ intent: 'stock.query', slots: { unknown_product: '子母门' } });
+    expect(read('子母门也来10套', at('order_confirm'))).toMatchObject({
+      intent: 'order.place',
+      slots: { unknown_product: '子母门' },
+    });
+    expect(read('有没有钢木门')).toMatchObject({ slots: { unknown_product: '钢木门' } });
+    // A door said with its style keeps the door: 入户门 J01 as a 子母门.
+    const door = read('入户门J01 1200*2100 子母门 右开 一套');
+    expect(door).toMatchObject({ intent: 'order.place', slots: { items: [{ sku: 'KD-J01', qty: 1 }] } });
+    expect(read('木门 10套')).toMatchObject({ slots: { items: [{ sku: 'KD-P88', qty: 10 }] } });
+  });
+
+  it('"…顺便问下返利" asks the progress; "加急 明天能送吗" changes nothing', () => {
+    expect(read('A50 不要了 顺便问下返利', at('order_confirm'))).toMatchObject({
+      slots: { change: { kind: 'remove' }, also: [{ intent: 'rebate.progress' }] },
+    });
+    const urgent = read('加急 明天能送吗', at('order_confirm'));
+    expect(urgent.kind === 'unknown' ? {} : urgent.slots).not.toHaveProperty('change');
+  });
+});

@@ -7,7 +7,7 @@ import {
   normalizedClassText,
   shippedIntentModel,
 } from './intent.model.js';
-import { parseFacts, slotsForIntent } from './intent.rules.js';
+import { isProblemStoryNeed, parseFacts, slotsForIntent } from './intent.rules.js';
 
 /** The rules' slots for the intent the model chose (the seam between the two). */
 export { slotsForIntent };
@@ -68,8 +68,17 @@ export function parse(
   // The message is normalised, matched and read once: the rules, their slots and both models share the facts.
   const f = extractFacts(text, ctx, matcher);
   const r = parseFacts(f, text);
-  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone.
+  // While the bot's own question waits ("N60 还是 N75？", "各要多少"), a message that is not a sure answer but clearly
+  // a request of its own ("我们这边铝合金门窗卖得咋样") is read as that request; the question keeps waiting.
+  if (ctx.awaiting?.startsWith('clarify_') && !isSureAnswer(r)) {
+    const { awaiting: _a, candidates: _c, ...fresh } = ctx;
+    const own = parse(text, fresh, matcher, model);
+    if (isOwnRequest(own, model)) return own;
+  }
+  // A context the corpus never had (the bot's own clarifying questions …) is the rules' alone; so is a story about
+  // a product's problem while a draft waits ("推拉窗滑轮老卡"): the model must not make it a change of the draft.
   if (!model?.knows(ctx.awaiting)) return r;
+  if (ctx.awaiting && isProblemStoryNeed(f, r)) return { ...r, source: 'rules' };
   const memo: ClassTextMemo = { ct: undefined };
   // `combine` reads the two likeliest readings, `withCategory` the likeliest: no full ranking is built.
   const result = combine(
@@ -83,6 +92,22 @@ export function parse(
     () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],
     model.thresholds,
   );
+}
+
+/** Readings that answer the bot's question: a product or quantity it asked for, a no, the order it meant. */
+const ANSWERS = new Set<string>(['order.modify', 'deny', 'order.status']);
+/** Readings that could be a new request as well as an answer ("N60", "30套"): never taken over an answer. */
+const ANSWER_LIKE = new Set<string>(['order.modify', 'order.place', 'stock.query', 'confirm', 'deny', 'unknown']);
+
+function isSureAnswer(r: ParseResult): boolean {
+  return r.kind !== 'unknown' && ANSWERS.has(r.intent) && r.confidence >= HIGH_PRECISION;
+}
+
+/** A request of its own: an intent no answer has, read with the confidence the dialogue acts on. */
+function isOwnRequest(r: NluResult, model: IntentModel | null): boolean {
+  if (r.kind === 'unknown' || ANSWER_LIKE.has(r.intent)) return false;
+  if (r.source === 'model') return r.confidence >= (model?.thresholds.askBelow ?? 1);
+  return r.confidence >= 0.8;
 }
 
 /** The message's class text, built at most once (by whichever model is asked first). */
@@ -127,6 +152,8 @@ export function combine(
   slotsFor: (intent: Intent) => { slots: Slots; ambiguities: Ambiguity[] },
 ): NluResult {
   if (r.kind === 'unknown' && VETOES.has(r.reason ?? '')) return { ...r, source: 'rules' };
+  // A kind of product we do not sell (子母门) is named back: no model turns it into a change of the draft.
+  if (r.kind !== 'unknown' && r.slots.unknown_product) return { ...r, source: 'rules' };
   const sure = r.kind !== 'unknown' && r.confidence >= Math.min(thresholds.rulesSure, HIGH_PRECISION);
   // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
   // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).

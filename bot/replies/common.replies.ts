@@ -67,6 +67,11 @@ export const commonReplies = {
     `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】${honoursNote(c)}\n${c.body}`).join('\n\n')}`,
   // ---- clarification and misses (dialog engine)
   /** The bot's question with the two likeliest readings of a message. */
+  /** The bot's own question, kept while another request was answered. */
+  stillAsking: (asked: { product: string[] } | { qty: string[] }) =>
+    'product' in asked
+      ? `（刚才的问题还在：您要的是 ${asked.product.join('还是 ')}？直接回复型号即可。）`
+      : `（刚才的问题还在：${asked.qty.join('、')} 各要多少？）`,
   clarifyIntent: (first: string, second: string) =>
     `您是想${first}，还是${second}？直接回“${first}”或“${second}”就行，都不是请回“都不是”。`,
   clarifyRejected: '抱歉没理解对。麻烦换个说法再说一次，例如“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”。',

@@ -193,6 +193,7 @@ export const ordersReplies = {
     `${name} 按${productUnit}订货，您说的是 ${qty}${unit}。请按${productUnit}告诉我数量，例如“${qty}${productUnit}”。没有改动。`,
 
   /** "N75 30套 不变；新增 N60 20套". */
+  nothingChanged: '草稿没有改动。',
   changeEcho: (diffs: DraftDiff[]) => `已修改：${diffs.map(diffZh).join('；')}`,
 
   /** Answers to questions asked while a draft waits; the draft stays as it is. */

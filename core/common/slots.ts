@@ -67,6 +67,8 @@ export const changeSchema = z.object({
   /** A product said vaguely ("推拉的"): the draft line among `candidates` is meant; none → nothing to change. */
   mention: z.string().max(40).optional(),
   candidates: z.array(sku).max(20).optional(),
+  /** set: "N75换成T80" — the line the new product replaces (its quantity carries over when the units agree). */
+  replaces: sku.optional(),
   date: isoDate.optional(),
   date_kind: z.enum(['on', 'by']).optional(),
 });
@@ -123,6 +125,8 @@ export const slotsSchema = z.object({
   note: z.string().max(200).optional().describe('am.need.resolve / am.contact.log: what was done'),
   /** Free text next to a rating. */
   comment: z.string().max(500).optional(),
+  /** need.submit with a second request after it: the need's own words ("展架坏了", not "…顺便问下有啥活动"). */
+  need_text: z.string().min(1).max(2000).optional(),
   period: z
     .string()
     .regex(/^\d{4}-(0[1-9]|1[0-2])$/)
@@ -130,6 +134,12 @@ export const slotsSchema = z.object({
     .describe('YYYY-MM'),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
+  unknown_product: z
+    .string()
+    .min(1)
+    .max(20)
+    .optional()
+    .describe('order.place / stock.query: a kind of product the catalog does not sell (子母门), named back'),
   change: changeSchema.optional(),
   question: questionSchema.optional(),
   ref: refSchema.optional(),
