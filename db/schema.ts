@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Channel, InboundStatus, OutboxRoute, OutboxStatus } from '../core/messaging/types.js';
+import type { ItemConfig, ProductOptions } from '../core/catalog/options.js';
 
 /**
  * Kysely table types. Both drivers are set up (db/connect.ts) to return int8 and numeric as JS numbers,
@@ -93,6 +94,8 @@ export interface ProductsTable {
   tags: ColumnType<string[], string[] | undefined, string[]>;
   aliases: ColumnType<string[], string[] | undefined, string[]>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Made-to-size options (core/catalog/options.ts ProductOptions), null for stock items (migration 0015). */
+  options: ColumnType<ProductOptions | null, string | null | undefined, string | null>;
 }
 
 export interface TierPricesTable {
@@ -171,12 +174,15 @@ export interface OrderLinesTable {
   discount_fen: ColumnType<number, number | undefined, number>;
   /** ERP entry id (Kingdee FEntryID) of an imported line (migration 0007). */
   erp_entry_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The configuration of a made-to-size line (core/catalog/options.ts ItemConfig), migration 0015. */
+  config: ColumnType<ItemConfig | null, string | null | undefined, string | null>;
 }
 
 export interface DraftItem {
   sku: string;
   qty: number;
   unit: string;
+  config?: ItemConfig;
 }
 
 export interface OrderDraftsTable {

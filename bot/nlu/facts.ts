@@ -277,6 +277,8 @@ export interface Facts {
   asks: boolean;
   /** Sizes said (1500*1800, 宽1200): spans in `t`, never quantities. */
   sizeSpans: ReadonlyArray<{ start: number; end: number }>;
+  /** The sizes, glass, opening and colour said anywhere in the message (the first of each), for an answer to "哪种玻璃？". */
+  said: Config;
 }
 
 export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
@@ -339,6 +341,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     qtys,
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
     sizeSpans: config.spans,
+    said: Object.assign({}, ...[...config.found].reverse().map((h) => h.fields)) as Config,
   };
 }
 

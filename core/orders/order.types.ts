@@ -1,3 +1,4 @@
+import type { ConfigRequest, ItemConfig } from '../catalog/options.js';
 import type { QuantityCheck } from '../catalog/pricing.js';
 import type { CreditCheck } from './credit.rules.js';
 import type { OrderLineRecord, OrderRecord } from './ports.js';
@@ -8,6 +9,8 @@ export interface DraftLineView extends Omit<OrderLineRecord, 'lineNo'> {
   available: number;
   shortfall: number;
   expectedDate: string | null;
+  /** A made-to-size line: produced to order (no HQ stock, no MOQ), billed for this area per unit in mm². */
+  billedAreaMm2?: number;
   /** Set when the quantity breaks the MOQ or order multiple (blocks confirmation). */
   qtyProblem?: Extract<QuantityCheck, { ok: false; nearest: number[] }>;
 }
@@ -79,7 +82,11 @@ export interface ItemRequest {
   sku: string;
   qty: number;
   unit?: string;
+  /** Sizes and options said for a made-to-size product (checked against its options, never guessed). */
+  config?: ConfigRequest;
 }
+
+export type { ItemConfig };
 
 export interface DateRequest {
   date: string;
@@ -92,7 +99,8 @@ export interface DateRequest {
 /** Quantity changes carry the unit as said (checked against the product's, never silently replaced). */
 export type DraftChange =
   | { kind: 'set'; sku: string; qty: number; unit?: string }
-  | { kind: 'add'; sku: string; qty: number; unit?: string }
+  /** `config`: a made-to-size line to add beside the product's other lines. */
+  | { kind: 'add'; sku: string; qty: number; unit?: string; config?: ConfigRequest }
   | { kind: 'subtract'; sku: string; qty: number; unit?: string }
   | { kind: 'remove'; sku: string }
   | { kind: 'date'; date: DateRequest };

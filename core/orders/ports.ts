@@ -1,4 +1,5 @@
 import type { Product } from '../catalog/catalog.types.js';
+import type { ItemConfig } from '../catalog/options.js';
 import type { Tier } from '../catalog/pricing.js';
 import type { Period, PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 import type { CreditFacts } from './credit.rules.js';
@@ -27,6 +28,8 @@ export interface DraftItem {
   sku: string;
   qty: number;
   unit: string;
+  /** A made-to-size line: its checked configuration (priced by area). */
+  config?: ItemConfig;
 }
 
 export type DraftStatus = 'open' | 'confirmed' | 'cancelled' | 'expired';
@@ -57,6 +60,8 @@ export interface OrderLineRecord {
   amountFen: number;
   /** The line's share of the order's promotion discount. */
   discountFen: number;
+  /** A made-to-size line's configuration (sizes, glass, opening, colour). */
+  config?: ItemConfig;
 }
 
 export interface OrderRecord {

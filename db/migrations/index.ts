@@ -10,6 +10,7 @@ import * as m0010 from './0010_dealer_anomalies.js';
 import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
 import * as m0014 from './0014_draft_delivery_by.js';
+import * as m0015 from './0015_made_to_size.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   '0011_erp_sync': m0011,
   '0012_console': m0012,
   '0014_draft_delivery_by': m0014,
+  '0015_made_to_size': m0015,
 };
 
 export const migrationProvider: MigrationProvider = {

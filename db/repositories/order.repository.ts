@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ItemConfig } from '../../core/catalog/options.js';
 import type { Tier } from '../../core/catalog/pricing.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
 import type {
@@ -223,6 +224,7 @@ export class KyselyOrderStore implements OrderStore {
           unit_price_fen: l.unitPriceFen,
           amount_fen: l.amountFen,
           discount_fen: l.discountFen,
+          config: l.config ? JSON.stringify(l.config) : null,
         })),
       )
       .execute();
@@ -257,6 +259,7 @@ export class KyselyOrderStore implements OrderStore {
         'l.unit_price_fen',
         'l.amount_fen',
         'l.discount_fen',
+        'l.config',
       ])
       .where(
         'l.order_no',
@@ -280,6 +283,9 @@ export class KyselyOrderStore implements OrderStore {
           unitPriceFen: l.unit_price_fen,
           amountFen: l.amount_fen,
           discountFen: l.discount_fen,
+          ...(l.config
+            ? { config: (typeof l.config === 'string' ? JSON.parse(l.config) : l.config) as ItemConfig }
+            : {}),
         })),
     }));
   }

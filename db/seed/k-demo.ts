@@ -1070,6 +1070,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['lead_time_days', 'int4'],
     ['tags', 'text[]'],
     ['aliases', 'text[]'],
+    ['options', 'jsonb'],
   ]);
   const tierPrices = new TableRows('tier_prices', [
     ['sku', 'text'],
@@ -1077,7 +1078,20 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['price_fen', 'int8'],
   ]);
   for (const p of catalog) {
-    products.add(p.sku, p.name, p.category, p.series, p.unit, p.listPriceFen, p.moq, 1, leadTime(p), p.tags, p.aliases);
+    products.add(
+      p.sku,
+      p.name,
+      p.category,
+      p.series,
+      p.unit,
+      p.listPriceFen,
+      p.moq,
+      1,
+      leadTime(p),
+      p.tags,
+      p.aliases,
+      p.options ?? null,
+    );
     for (const t of ['core', 'key', 'regular', 'silent'] as const)
       tierPrices.add(p.sku, t, tierPrice(p.listPriceFen, t));
   }
