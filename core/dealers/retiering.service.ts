@@ -3,7 +3,7 @@ import { sendOnce } from '../care/send-once.js';
 import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import type { DealerScoreStore, ScoreWrite } from './ports.js';
 import type { TierChange } from './retier.messages.js';
-import { DEFAULT_SCORING, type ScoringConfig, scoreDealers, type TierReason } from './scoring.js';
+import { changeReasons, DEFAULT_SCORING, type ScoringConfig, scoreDealers, type TierReason } from './scoring.js';
 import { mergeTags } from './tags.js';
 import type { Tier } from './tiers.js';
 
@@ -70,13 +70,21 @@ export class RetieringService {
       before.get(d.code) ?? (historical ? earlier.get(d.code) : undefined) ?? d.tier;
     const byCode = new Map(dealers.map((d) => [d.code, d]));
     const scores = scoreDealers(metrics, opts.cfg ?? DEFAULT_SCORING);
+    const metricsOf = new Map(metrics.map((m) => [m.dealerCode, m]));
+    const cfg = opts.cfg ?? DEFAULT_SCORING;
     const writes: ScoreWrite[] = scores.map((s) => {
       const d = byCode.get(s.dealerCode)!;
+      const was = tierBefore(d);
+      // A changed tier is explained in its own direction: a downgrade never by the dealer's strengths.
+      const reasons =
+        was === s.tier
+          ? s.reasons
+          : changeReasons(metricsOf.get(s.dealerCode)!, s.dimensions, s.total, was, s.tier, cfg.thresholds);
       return {
         ...s,
-        tierBefore: tierBefore(d),
+        tierBefore: was,
         tags: mergeTags(s.derivedTags, d.manualTags),
-        reasons: s.reasons.map(this.describe),
+        reasons: reasons.map(this.describe),
       };
     });
     await store.saveScores(monthDate, writes);
