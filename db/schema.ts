@@ -47,6 +47,9 @@ export interface DealersTable {
   credit_limit_fen: ColumnType<number, number | undefined, number>;
   payment_terms_days: ColumnType<number, number | undefined, number>;
   tier_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  /** A re-tier's new tier, in force from tier_pending_at (when its notice goes out), migration 0015. */
+  tier_pending: ColumnType<Tier | null, Tier | null | undefined, Tier | null>;
+  tier_pending_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultTimestamp;
 }
 
