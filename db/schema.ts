@@ -101,6 +101,21 @@ export interface ProductsTable {
   options: ColumnType<ProductOptions | null, string | null | undefined, string | null>;
 }
 
+/** Birthday and anniversary vouchers (migration 0015). */
+export interface CareVouchersTable {
+  id: Generated<number>;
+  dealer_code: string;
+  kind: 'birthday' | 'anniversary';
+  occasion: string;
+  amount_fen: number;
+  min_order_fen: number;
+  valid_from: string;
+  valid_until: string;
+  used_order_no: string | null;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
+}
+
 export interface TierPricesTable {
   sku: string;
   tier: Tier;
@@ -534,6 +549,7 @@ export interface Database {
   channel_identities: ChannelIdentitiesTable;
   stores: StoresTable;
   products: ProductsTable;
+  care_vouchers: CareVouchersTable;
   tier_prices: TierPricesTable;
   hq_stock: HqStockTable;
   dealer_inventory: DealerInventoryTable;

@@ -5,6 +5,7 @@ import type { ConfigCheck, ConfigField, ItemConfig, ProductOptions } from '../..
 import type { GlassKind, Opening } from '../../core/common/slots.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
+import { voucherName } from './care.replies.js';
 import { formatPercent, formatYuan } from './policy.explain.js';
 import type { ReplenishLine, StockReport } from '../../core/stock/stock.service.js';
 
@@ -142,14 +143,19 @@ function promotionRule(p: PromotionEffect): string {
   return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
 }
 
-/** The total, with the promotion discount and what is still missing for one. */
+/** The total, with the promotion discount, the voucher, and what is still missing for either. */
 function totalLines(v: DraftView): string[] {
   const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
+  const voucher = v.voucher?.applied ? v.voucher : undefined;
   const out: string[] = [];
-  if (reached.length === 0) out.push(`合计：${formatYuan(v.totalFen)}`);
+  if (reached.length === 0 && !voucher) out.push(`合计：${formatYuan(v.totalFen)}`);
   else {
     out.push(`商品金额：${formatYuan(v.subtotalFen)}`);
     for (const p of reached) out.push(`满减优惠：${p.policyName}（${promotionRule(p)}）−${formatYuan(p.discountFen)}`);
+    if (voucher)
+      out.push(
+        `🎁 ${voucherName(voucher.kind)}：−${formatYuan(voucher.amountFen)}（有效期至 ${dateZh(voucher.validUntil)}，确认下单即使用）`,
+      );
     out.push(`优惠后合计：${formatYuan(v.totalFen)}`);
   }
   for (const p of v.promotions.filter((x) => !x.reached && x.gapFen > 0)) {
@@ -157,12 +163,21 @@ function totalLines(v: DraftView): string[] {
       `🎁 还差 ${formatYuan(p.gapFen)} 可享满减：${p.policyName}，${promotionRule(p)}（本单相关产品 ${formatYuan(p.eligibleFen)}）。`,
     );
   }
+  if (v.voucher && !v.voucher.applied)
+    out.push(
+      `🎁 您有一张${voucherName(v.voucher.kind)}（满 ${formatYuan(v.voucher.minOrderFen)} 减 ${formatYuan(v.voucher.amountFen)}，有效期至 ${dateZh(v.voucher.validUntil)}），本单再加 ${formatYuan(v.voucher.gapFen)} 即可使用。`,
+    );
   return out;
 }
 
 /** "合计 ¥…" of a placed order, with its discount when it had one. */
 function orderTotal(o: OrderRecord, label = '合计 '): string {
-  const discount = o.discountFen > 0 ? `（已减满减优惠 ${formatYuan(o.discountFen)}）` : '';
+  const promo = o.discountFen - (o.voucher?.amountFen ?? 0);
+  const parts = [
+    promo > 0 ? `满减优惠 ${formatYuan(promo)}` : '',
+    o.voucher ? `${voucherName(o.voucher.kind)} ${formatYuan(o.voucher.amountFen)}` : '',
+  ].filter(Boolean);
+  const discount = parts.length ? `（已减${parts.join('、')}）` : '';
   return `${label}${formatYuan(o.totalFen)}${discount}`;
 }
 

@@ -28,8 +28,9 @@ import type {
   ItemRequest,
   PromotionEffect,
   RebateEffect,
+  VoucherEffect,
 } from './order.types.js';
-import type { DealerAccount, DraftItem, OrderRecord, OrderStore, StoredDraft } from './ports.js';
+import type { DealerAccount, DraftItem, OpenVoucher, OrderRecord, OrderStore, StoredDraft } from './ports.js';
 
 export const DRAFT_TTL_MS = 30 * 60_000;
 export const MAX_DRAFT_LINES = 30;
@@ -185,6 +186,21 @@ export class OrderService {
     lines.forEach((l, i) => {
       l.discountFen = discount.lineDiscountsFen[i] ?? 0;
     });
+    // A birthday/anniversary voucher comes off what is left after promotions, shared over the lines like them.
+    const voucher = pickVoucher(
+      await this.store.openVouchers(dealer.code, today),
+      lines.reduce((s, l) => s + l.amountFen - l.discountFen, 0),
+    );
+    if (voucher?.applied) {
+      const shares = spreadFen(
+        voucher.amountFen,
+        lines.map((l) => l.amountFen - l.discountFen),
+      );
+      lines.forEach((l, i) => {
+        l.discountFen += shares[i] ?? 0;
+      });
+    }
+    const voucherFen = voucher?.applied ? voucher.amountFen : 0;
     const promotions: PromotionEffect[] = discount.promotions.map(({ policy, result }) => ({
       policyCode: policy.code,
       policyName: policy.name,
@@ -197,7 +213,7 @@ export class OrderService {
       gapFen: result.gapFen,
     }));
     const subtotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
-    const totalFen = subtotalFen - discount.discountFen;
+    const totalFen = subtotalFen - discount.discountFen - voucherFen;
     const credit = checkCredit(creditFacts, totalFen);
     const rebate = await this.rebateEffect(dealer, lines, today, records);
     let dateNote: DateNote | undefined;
@@ -217,9 +233,10 @@ export class OrderService {
       id: draft.id,
       lines,
       subtotalFen,
-      discountFen: discount.discountFen,
+      discountFen: discount.discountFen + voucherFen,
       totalFen,
       promotions,
+      ...(voucher ? { voucher } : {}),
       deliveryDate: draft.deliveryDate,
       ...(draft.deliveryBy && draft.deliveryDate ? { deliveryBy: true } : {}),
       earliestDate,
@@ -464,6 +481,9 @@ export class OrderService {
       lines,
     });
     await this.store.setDraftOrder(draftId, orderNo);
+    // The dealer row is locked: the voucher cannot be taken by another order of theirs meanwhile.
+    if (view.voucher?.applied && !(await this.store.useVoucher(view.voucher.id, dealerCode, orderNo, now)))
+      throw new Error(`voucher ${view.voucher.id} already used`); // cannot happen under the lock: roll back
     // Made-to-size lines are produced for the order: they reserve no HQ stock.
     await this.store.adjustReserved(
       lines.filter((l) => !l.config),
@@ -482,6 +502,7 @@ export class OrderService {
       shippedAt: null,
       cancelledAt: null,
       lines: view.lines.map((l, i) => ({ ...lines[i]!, name: l.name, unit: l.unit })),
+      ...(view.voucher?.applied ? { voucher: { kind: view.voucher.kind, amountFen: view.voucher.amountFen } } : {}),
     };
     await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.placedNotice(order, dealer), {
       dedupeKey: `order.placed:${orderNo}`,
@@ -539,6 +560,36 @@ export class OrderService {
     if (items.length === 0) return null;
     return { last, view: await this.createDraft(dealerCode, items, undefined, now) };
   }
+}
+
+/**
+ * The voucher a draft of `payableFen` takes: the largest one whose minimum it reaches (never more than it pays);
+ * else the one it is closest to reaching, shown with the gap. Null without vouchers.
+ */
+export function pickVoucher(vouchers: readonly OpenVoucher[], payableFen: number): VoucherEffect | null {
+  const usable = vouchers
+    .filter((v) => payableFen >= v.minOrderFen && payableFen > v.amountFen)
+    .sort((a, b) => b.amountFen - a.amountFen || a.validUntil.localeCompare(b.validUntil) || a.id - b.id);
+  const v = usable[0];
+  if (v) return { ...v, applied: true, gapFen: 0 };
+  const near = [...vouchers].sort((a, b) => a.minOrderFen - b.minOrderFen || a.id - b.id)[0];
+  return near ? { ...near, applied: false, gapFen: Math.max(1, near.minOrderFen - payableFen) } : null;
+}
+
+/** `total` fen shared in proportion to `weights`, largest remainders first: the shares add up to `total`. */
+export function spreadFen(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((s, x) => s + x, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    out[i]! += 1;
+    left--;
+  }
+  return out;
 }
 
 /** The request's configuration checked against the product's options; the reason is a coded error (nothing written). */

@@ -44,6 +44,18 @@ export interface PromotionEffect {
   gapFen: number;
 }
 
+/** The dealer's best voucher for this draft: applied (part of the discount), or short of its minimum order. */
+export interface VoucherEffect {
+  id: number;
+  kind: 'birthday' | 'anniversary';
+  amountFen: number;
+  minOrderFen: number;
+  validUntil: string;
+  applied: boolean;
+  /** How much more reaches the minimum (0 once applied). */
+  gapFen: number;
+}
+
 export type DateNote =
   | { kind: 'past'; date: string }
   /** Today: too late to deliver; the draft view's `earliestDate` is offered instead. */
@@ -57,8 +69,10 @@ export interface DraftView {
   lines: DraftLineView[];
   /** Sum of the lines. */
   subtotalFen: number;
-  /** Promotion discount on the draft (sum of the lines' shares). */
+  /** Promotion discount plus an applied voucher (sum of the lines' shares). */
   discountFen: number;
+  /** A birthday/anniversary voucher the dealer holds, and whether this draft takes it. */
+  voucher?: VoucherEffect;
   /** What the dealer pays: subtotal − discount (credit is checked against it). */
   totalFen: number;
   /** Promotions in force for the dealer that cover some of the draft's products. */

@@ -79,6 +79,8 @@ export interface OrderRecord {
   shippedAt: Date | null;
   cancelledAt: Date | null;
   lines: OrderLineRecord[];
+  /** The voucher the order took (part of `discountFen`), when it was just placed. */
+  voucher?: { kind: OpenVoucher['kind']; amountFen: number };
 }
 
 export interface NewOrder {
@@ -92,6 +94,15 @@ export interface NewOrder {
   placedAt: Date;
   draftId: string;
   lines: Array<Omit<OrderLineRecord, 'name' | 'unit'>>;
+}
+
+/** A birthday or anniversary voucher the dealer still holds (core/care issues them with the greetings). */
+export interface OpenVoucher {
+  id: number;
+  kind: 'birthday' | 'anniversary';
+  amountFen: number;
+  minOrderFen: number;
+  validUntil: string;
 }
 
 /** Storage the orders capability needs; every call runs in the caller's transaction. */
@@ -131,6 +142,11 @@ export interface OrderStore {
   /** Moves an open draft to cancelled or expired; false when it was not open. */
   closeDraft(id: string, dealerCode: string, status: 'cancelled' | 'expired', now: Date): Promise<boolean>;
   setDraftOrder(id: string, orderNo: string): Promise<void>;
+
+  /** The dealer's unused vouchers valid on `today` (inclusive window). */
+  openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]>;
+  /** Marks a voucher used by an order (compare-and-set); false when it was used already. */
+  useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean>;
 
   /** The next number of a Shanghai business day's sequence (atomic). */
   nextOrderSeq(day: string): Promise<number>;

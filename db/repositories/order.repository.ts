@@ -6,6 +6,7 @@ import type {
   DealerAccount,
   DraftItem,
   NewOrder,
+  OpenVoucher,
   OrderRecord,
   OrderStore,
   StoredDraft,
@@ -194,6 +195,36 @@ export class KyselyOrderStore implements OrderStore {
       .returning('last_seq')
       .executeTakeFirstOrThrow();
     return r.last_seq;
+  }
+
+  async openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
+    const rows = await this.db
+      .selectFrom('care_vouchers')
+      .select(['id', 'kind', 'amount_fen', 'min_order_fen', 'valid_until'])
+      .where('dealer_code', '=', dealerCode)
+      .where('used_order_no', 'is', null)
+      .where('valid_from', '<=', today)
+      .where('valid_until', '>=', today)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      amountFen: r.amount_fen,
+      minOrderFen: r.min_order_fen,
+      validUntil: String(r.valid_until).slice(0, 10),
+    }));
+  }
+
+  async useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('care_vouchers')
+      .set({ used_order_no: orderNo, used_at: now })
+      .where('id', '=', id)
+      .where('dealer_code', '=', dealerCode)
+      .where('used_order_no', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async insertOrder(o: NewOrder): Promise<void> {

@@ -102,6 +102,7 @@ export const DATA_TABLES = [
   'policy_deliveries',
   'policies',
   'receivables',
+  'care_vouchers',
   'order_drafts',
   'order_lines',
   'orders',
