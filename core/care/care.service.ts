@@ -9,7 +9,7 @@ import type { AnniversaryBonus, CareMessage } from './care.messages.js';
 import { voucherFor } from './offers.js';
 import type { CareDealer, CarePorts, DeliveryLog, Push } from './ports.js';
 import { adviseReplenishment, type ReplenishmentAdvice } from './replenishment.js';
-import { type CarePlan, sendOnce } from './send-once.js';
+import { type CarePlan, notYetDelivered, sendOnce } from './send-once.js';
 import { rankSuccessCases, type SuccessCase, successCasesFor } from './success-case.js';
 
 /** A dealer gets replenishment advice at most once in this many days. */
@@ -56,12 +56,14 @@ export class CareService {
   async run(step: CareStep, now: Date, sendFrom: Date = now): Promise<Record<string, number>> {
     const plan = await this.plan(step, now);
     // The offers the greetings announce exist before the greetings go out (issuing again is a no-op).
-    const offers = plan.pushes.flatMap((p) =>
+    const fresh = this.ports.vouchers ? await notYetDelivered(this.ports.deliveries, plan.pushes) : [];
+    const offers = fresh.flatMap((p) =>
       (p.message.kind === 'birthday' || p.message.kind === 'anniversary') && p.message.offer ? [p.message.offer] : [],
     );
     const vouchers = offers.length > 0 && this.ports.vouchers ? await this.ports.vouchers.issue(offers, now) : 0;
     const queued = await sendOnce(this.ports, plan.pushes, sendFrom > now ? sendFrom : now);
-    return { ...plan.counts, ...(offers.length > 0 ? { vouchers } : {}), queued };
+    const greets = this.ports.vouchers && (step === 'birthday' || step === 'anniversary');
+    return { ...plan.counts, ...(greets ? { vouchers } : {}), queued };
   }
 
   plan(step: CareStep, now: Date): Promise<CarePlan> {

@@ -39,17 +39,12 @@ export const TIER_BENEFITS: Readonly<Record<Tier, TierBenefits>> = Object.freeze
   core: {
     discountRate: 0.05,
     needSlaHours: 24,
-    perks: [
-      '新品优先试销（新品上市首批供货）',
-      '定制化返利方案（由客户经理按年度目标一对一制定）',
-      '专属客户经理一对一服务',
-      '旺季优先排产与发货',
-    ],
+    perks: ['新品优先试销', '定制化返利', '专属客户经理一对一服务', '旺季优先排产与发货'],
   },
   key: {
     discountRate: 0.03,
     needSlaHours: 48,
-    perks: ['总部培训免费名额（每季度 2 个）', '营销物料支持（门店海报、样册、展架按季度配送）', '季度经营复盘'],
+    perks: ['免费培训名额', '营销物料支持', '季度经营复盘'],
   },
   regular: { discountRate: 0, needSlaHours: 72, perks: ['标准订货与售后服务'] },
   silent: { discountRate: 0, needSlaHours: 72, perks: ['客户经理上门回访', '复购激活支持'] },
