@@ -298,7 +298,11 @@ export const ordersReplies = {
       `✅ 已下单：${o.orderNo}`,
       ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
       `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}${o.deliveryBy ? '前送到' : ''}` : ''}`,
-      '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
+      o.lines.every((l) => l.config)
+        ? '定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
+        : o.lines.some((l) => l.config)
+          ? '现货已为您预留总部库存，定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
+          : '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
     ].join('\n'),
   already: (orderNo: string) => `这张草稿已经下过单了（${orderNo}），不会重复下单。`,
   expired: '这张草稿已超过 30 分钟失效，没有下单。请重新发送要订的产品和数量，我重新给您核算。',

@@ -33,7 +33,7 @@ describe('made-to-size order lines', () => {
       },
     ]);
     // No MOQ for a made-to-size line: 5 is fine and the order is placed with its configuration.
-    expect(await one(FX.core, '确认')).toContain('已下单');
+    expect(await one(FX.core, '确认')).toContain('定制产品已安排生产');
     const [order] = (await chatOrders(FX.core)).slice(-1);
     const lines = await app()
       .database.db.selectFrom('order_lines')
