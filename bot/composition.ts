@@ -3,6 +3,7 @@ import { AnomalyService } from '../core/care/anomaly.service.js';
 import { CareService } from '../core/care/care.service.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
+import { VoucherRepository } from '../db/repositories/vouchers.repository.js';
 import type { NeedResources } from '../core/insights/ports.js';
 import type { UnitOfWork } from '../core/messaging/ports.js';
 import type { ImportStore } from '../core/imports/ports.js';
@@ -226,7 +227,7 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
     const deliveries = new DeliveryLogRepository(tx);
     const queue = new OutboxPushQueue(pipelineStores(tx));
     return {
-      care: new CareService({ store: new CareRepository(tx), deliveries, queue }),
+      care: new CareService({ store: new CareRepository(tx), deliveries, queue, vouchers: new VoucherRepository(tx) }),
       anomalies: anomalyService(tx),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }, tierReasonText),
       outboxRetention: new OutboxRetentionRepository(tx),

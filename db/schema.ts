@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { Channel, InboundStatus, OutboxRoute, OutboxStatus } from '../core/messaging/types.js';
+import type { ItemConfig, ProductOptions } from '../core/catalog/options.js';
 
 /**
  * Kysely table types. Both drivers are set up (db/connect.ts) to return int8 and numeric as JS numbers,
@@ -46,6 +47,9 @@ export interface DealersTable {
   credit_limit_fen: ColumnType<number, number | undefined, number>;
   payment_terms_days: ColumnType<number, number | undefined, number>;
   tier_reasons: ColumnType<string[], string[] | undefined, string[]>;
+  /** A re-tier's new tier, in force from tier_pending_at (when its notice goes out), migration 0015. */
+  tier_pending: ColumnType<Tier | null, Tier | null | undefined, Tier | null>;
+  tier_pending_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: DefaultTimestamp;
 }
 
@@ -93,6 +97,23 @@ export interface ProductsTable {
   tags: ColumnType<string[], string[] | undefined, string[]>;
   aliases: ColumnType<string[], string[] | undefined, string[]>;
   active: ColumnType<boolean, boolean | undefined, boolean>;
+  /** Made-to-size options (core/catalog/options.ts ProductOptions), null for stock items (migration 0015). */
+  options: ColumnType<ProductOptions | null, string | null | undefined, string | null>;
+}
+
+/** Birthday and anniversary vouchers (migration 0015). */
+export interface CareVouchersTable {
+  id: Generated<number>;
+  dealer_code: string;
+  kind: 'birthday' | 'anniversary';
+  occasion: string;
+  amount_fen: number;
+  min_order_fen: number;
+  valid_from: string;
+  valid_until: string;
+  used_order_no: string | null;
+  used_at: Timestamp | null;
+  created_at: DefaultTimestamp;
 }
 
 export interface TierPricesTable {
@@ -171,12 +192,15 @@ export interface OrderLinesTable {
   discount_fen: ColumnType<number, number | undefined, number>;
   /** ERP entry id (Kingdee FEntryID) of an imported line (migration 0007). */
   erp_entry_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** The configuration of a made-to-size line (core/catalog/options.ts ItemConfig), migration 0015. */
+  config: ColumnType<ItemConfig | null, string | null | undefined, string | null>;
 }
 
 export interface DraftItem {
   sku: string;
   qty: number;
   unit: string;
+  config?: ItemConfig;
 }
 
 export interface OrderDraftsTable {
@@ -627,6 +651,7 @@ export interface Database {
   channel_identities: ChannelIdentitiesTable;
   stores: StoresTable;
   products: ProductsTable;
+  care_vouchers: CareVouchersTable;
   tier_prices: TierPricesTable;
   hq_stock: HqStockTable;
   dealer_inventory: DealerInventoryTable;

@@ -16,7 +16,7 @@ export interface ConversationState {
   /** The resolved need awaiting a 1–5 rating. */
   needId?: number;
   /** A question asked once already (slot filling or clarification), so it is not asked twice. */
-  asked?: { kind: 'qty' | 'product' | 'binding' | 'confirm' | 'order'; intent: string; pending?: unknown };
+  asked?: { kind: 'qty' | 'product' | 'binding' | 'confirm' | 'order' | 'options'; intent: string; pending?: unknown };
   /** SKUs the bot just offered ("N60 还是 N75？"), in the order shown: the parse resolves "第一个" among them. */
   candidates?: string[];
   /** A numbered list the bot showed (dealers found by name, courses): "第二个" picks from it. */

@@ -1,3 +1,4 @@
+import { type ConfigCheck, type ConfigRequest, missingOptions } from '../../core/catalog/options.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { diffDrafts, multiplied } from '../../core/orders/draft.diff.js';
 import { OrderError } from '../../core/orders/order.errors.js';
@@ -81,6 +82,15 @@ async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise
         return reply(R.askItems);
       case 'ORDER.UNIT_MISMATCH':
         return reply(R.unitMismatch(nameOf(ctx, d.sku ?? ''), d.qty ?? 0, d.unit ?? '', d.productUnit ?? ''));
+      case 'ORDER.NOT_CONFIGURABLE':
+        return reply(R.notConfigurable(nameOf(ctx, d.sku ?? '')));
+      case 'ORDER.CONFIG_INVALID': {
+        const check = (e.details as { check: Exclude<ConfigCheck, { ok: true }> }).check;
+        const options = ctx.catalog.product(d.sku ?? '')?.options;
+        if (check.reason === 'missing')
+          return options ? reply(R.askOptions(nameOf(ctx, d.sku ?? ''), check.fields, options)) : reply(R.askItems);
+        return reply(R.configInvalid(nameOf(ctx, d.sku ?? ''), check));
+      }
       default:
         throw e;
     }
@@ -105,6 +115,79 @@ function askWhich(ctx: TurnContext, pending: PendingOrder, draftId?: string): Tu
   };
 }
 
+const CONFIG_SLOTS = ['width_mm', 'height_mm', 'glass', 'opening'] as const;
+/** A line said with a size, glass or opening is a made-to-size request. */
+const saysConfig = (i: ItemSlot) => CONFIG_SLOTS.some((k) => i[k] !== undefined);
+
+function configRequest(i: ItemSlot): ConfigRequest {
+  return {
+    ...(i.width_mm !== undefined ? { widthMm: i.width_mm } : {}),
+    ...(i.height_mm !== undefined ? { heightMm: i.height_mm } : {}),
+    ...(i.glass ? { glass: i.glass } : {}),
+    ...(i.opening ? { opening: i.opening } : {}),
+    ...(i.color ? { color: i.color } : {}),
+  };
+}
+
+// Glass words the parser reads (NLU.md); any other "…玻璃" is one we do not make.
+const KNOWN_GLASS = /单玻|双玻|三玻|中空|夹胶|夹层|单层|双层|三层|low\s*-?\s*e/;
+function unknownGlassWord(text: string): string | undefined {
+  for (const m of normalize(text).matchAll(/[\u4e00-\u9fff]{1,2}玻璃?/g)) if (!KNOWN_GLASS.test(m[0])) return m[0];
+  return undefined;
+}
+
+/**
+ * Made-to-size lines checked before a draft: a product not made to size, a glass we do not make, or options not
+ * said (asked once for all of them; a second answer that still lacks some ends the request). Null: go on.
+ */
+function optionsProblem(
+  ctx: TurnContext,
+  items: ItemSlot[],
+  date: DateRequest | undefined,
+  askedBefore: boolean,
+): TurnResult | null {
+  const glassWord = unknownGlassWord(ctx.text);
+  for (const i of items) {
+    const p = ctx.catalog.product(i.sku);
+    if (glassWord && p?.options) return reply(R.unknownGlass(glassWord, p.name, p.options));
+    if (saysConfig(i) && !p?.options) return reply(R.notConfigurable(nameOf(ctx, i.sku)));
+  }
+  for (const i of items) {
+    const options = ctx.catalog.product(i.sku)?.options;
+    if (!options || !saysConfig(i)) continue;
+    const fields = missingOptions(options, configRequest(i));
+    if (fields.length === 0) continue;
+    const name = nameOf(ctx, i.sku);
+    if (askedBefore) return { ...reply(R.optionsStillMissing(name, fields, options)), state: draftState(ctx) };
+    const pending: PendingQty = { items, ...(date ? { date } : {}) };
+    return {
+      ...reply(R.askOptions(name, fields, options)),
+      state: {
+        ...draftState(ctx),
+        awaiting: 'clarify_option',
+        asked: { kind: 'options', intent: 'order.place', pending },
+        candidates: [i.sku],
+      },
+    };
+  }
+  return null;
+}
+
+/** The answer to "N60 要哪种玻璃、内开还是外开？": what it says fills the made-to-size lines that lack it. */
+async function fillOptions(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
+  const pending = ctx.state.asked?.pending as PendingQty | undefined;
+  if (!pending?.items) return { ...reply(R.askItems), state: draftState(ctx) };
+  const said = turn.slots.items?.[0] ?? { sku: '' };
+  const items = pending.items.map((i): ItemSlot => {
+    if (!saysConfig(i) || !ctx.catalog.product(i.sku)?.options) return i;
+    const filled: ItemSlot = { ...i };
+    for (const k of [...CONFIG_SLOTS, 'color'] as const)
+      if (filled[k] === undefined && said[k] !== undefined) Object.assign(filled, { [k]: said[k] });
+    return filled;
+  });
+  return newDraft(ctx, ctx.identity, items, pending.date, undefined, true);
+}
+
 /** A new draft; the previous open draft of this chat (if any) is dropped so only one waits for 确认. */
 async function newDraft(
   ctx: TurnContext,
@@ -112,7 +195,10 @@ async function newDraft(
   items: ItemSlot[],
   date: DateRequest | undefined,
   title?: string,
+  optionsAsked = false,
 ): Promise<TurnResult> {
+  const problem = optionsProblem(ctx, items, date, optionsAsked);
+  if (problem) return problem;
   const missing = items.filter((i) => i.qty === undefined);
   if (missing.length > 0) {
     // Asked once; the answer ("30", "各30套") fills the lines without a quantity.
@@ -128,6 +214,7 @@ async function newDraft(
       sku: i.sku,
       qty: i.qty!,
       ...(i.unit ? { unit: i.unit } : {}),
+      ...(saysConfig(i) ? { config: configRequest(i) } : {}),
     }));
     const view = await svc.createDraft(dealer.dealerCode, requests, date, ctx.now);
     if (ctx.state.draftId && ctx.state.draftId !== view.id)
@@ -225,6 +312,14 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
         // A product without a quantity never takes another line's ("那个T80呢" must not swap N60 for T80).
         if (it.qty === undefined) return l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, it.sku));
         if (it.qty === 0) out.push({ kind: 'remove', sku: it.sku });
+        else if (kind === 'add' && saysConfig(it))
+          out.push({
+            kind,
+            sku: it.sku,
+            qty: it.qty,
+            ...(it.unit ? { unit: it.unit } : {}),
+            config: configRequest(it),
+          });
         else out.push({ kind, sku: it.sku, qty: it.qty, ...(it.unit ? { unit: it.unit } : {}) });
       }
       return [...out, ...date];
@@ -318,6 +413,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     const inDraft = amb.candidates.filter((c) => current.view.lines.some((l) => l.sku === c));
     if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
   }
+  // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
+  const problem = optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
+  if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, turn, current.view);
   if (typeof planned === 'string') return reply(planned);
   return guarded(
@@ -447,11 +545,13 @@ export const orderHandlers: HandlerRegistry = {
   }),
 
   'order.modify': forDealer(async (ctx, turn) =>
-    ctx.state.awaiting === 'clarify_product'
-      ? clarify(ctx, turn)
-      : ctx.state.awaiting === 'clarify_qty'
-        ? fillQty(ctx, turn)
-        : modify(ctx, turn),
+    ctx.state.awaiting === 'clarify_option'
+      ? fillOptions(ctx, turn)
+      : ctx.state.awaiting === 'clarify_product'
+        ? clarify(ctx, turn)
+        : ctx.state.awaiting === 'clarify_qty'
+          ? fillQty(ctx, turn)
+          : modify(ctx, turn),
   ),
 
   confirm: forDealer(async (ctx, turn) => {

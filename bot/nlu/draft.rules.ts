@@ -338,6 +338,12 @@ export function parseClarification(f: Facts): ParseResult | null {
       return parsed('order.modify', { change: { kind: 'set', qty, ...(m?.[2] ? { unit: m[2] } : {}) } }, HIGH);
     }
   }
+  if (ctx.awaiting === 'clarify_option' && Object.keys(f.said).length > 0 && candidates[0]) {
+    // "双玻 内开", "1500*1800 外开": the options of the line asked about (a product named means a new request).
+    const named = f.mentions.flatMap((m) => m.skus);
+    if (named.length === 0 || named.every((s) => candidates.includes(s)))
+      return parsed('order.modify', { items: [{ sku: candidates[0], ...f.said }] }, HIGH);
+  }
   if (ctx.awaiting === 'clarify_order' && !f.orderNo) {
     const ref = extractRef(f);
     if (ref && (ref.kind === 'last_order' || ref.kind === 'ordinal' || /最近|最新|刚才|上一|那单/.test(k))) {

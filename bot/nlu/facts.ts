@@ -280,6 +280,8 @@ export interface Facts {
   sizeSpans: ReadonlyArray<{ start: number; end: number }>;
   /** A kind of product the catalog does not sell (子母门), masked before matching. */
   unsold?: string;
+  /** The sizes, glass, opening and colour said anywhere in the message (the first of each), for an answer to "哪种玻璃？". */
+  said: Config;
 }
 
 export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
@@ -346,6 +348,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
     sizeSpans: config.spans,
     ...(unsold ? { unsold: unsold[0] } : {}),
+    said: Object.assign({}, ...[...config.found].reverse().map((h) => h.fields)) as Config,
   };
 }
 

@@ -52,7 +52,9 @@ export type Awaiting =
   | 'binding'
   | 'clarify_product'
   | 'clarify_qty'
-  | 'clarify_order';
+  | 'clarify_order'
+  /** "N60 要哪种玻璃、内开还是外开？": the answer names the options of a made-to-size line. */
+  | 'clarify_option';
 
 export interface ParseContext {
   awaiting?: Awaiting;

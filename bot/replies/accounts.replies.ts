@@ -145,6 +145,12 @@ export function tierReply(t: TierStatus, f: ReplyFormat = 'text'): string {
   } else if (t.dealer.tier === 'silent') lines.push('恢复订货后，下次月度评估即可重新定级。');
   lines.push(`${tierName(t.dealer.tier)}等级权益：`);
   for (const b of benefitLines(t.benefits)) lines.push(bullet(b, f));
+  // What the next tier adds: the benefits table is the reason to grow.
+  if (t.next) {
+    const own = new Set(t.benefits.perks);
+    const more = TIER_BENEFITS[t.next.tier].perks.filter((p) => !own.has(p));
+    if (more.length) lines.push(`升到${tierName(t.next.tier)}还可享：${more.join('；')}。`);
+  }
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 

@@ -8,6 +8,7 @@ import type { TierChange } from '../../core/dealers/retier.messages.js';
 import { TIER_NAMES_ZH, TIER_RANK } from '../../core/dealers/tiers.js';
 import { describeBenefits } from './accounts.replies.js';
 import type { Policy } from '../../core/policies/policy.types.js';
+import type { Voucher, VoucherKind } from '../../core/care/offers.js';
 import { periodLabel } from './format.js';
 import { categoryNameZh, formatPercent, formatYuan } from './policy.explain.js';
 
@@ -15,9 +16,9 @@ import { categoryNameZh, formatPercent, formatYuan } from './policy.explain.js';
 export function pushText(m: PushMessage): string {
   switch (m.kind) {
     case 'birthday':
-      return birthdayMessage(m.contactNames);
+      return birthdayMessage(m.contactNames) + (m.offer ? offerLine(m.offer) : '');
     case 'anniversary':
-      return anniversaryMessage(m.dealerName, m.years, m.since, m.bonus);
+      return anniversaryMessage(m.dealerName, m.years, m.since, m.bonus) + (m.offer ? offerLine(m.offer) : '');
     case 'anniversaryBonus':
       return anniversaryBonusNotice(m.dealerName, m.anniversaryDate, m.bonus);
     case 'replenishment':
@@ -33,6 +34,17 @@ export function pushText(m: PushMessage): string {
     case 'worded':
       return m.body;
   }
+}
+
+const VOUCHER_NAME_ZH: Record<VoucherKind, string> = { birthday: '生日礼券', anniversary: '周年礼券' };
+export const voucherName = (kind: VoucherKind) => VOUCHER_NAME_ZH[kind];
+
+/** "12月1日" */
+const dayZh = (iso: string) => `${Number(iso.slice(5, 7))}月${Number(iso.slice(8, 10))}日`;
+
+/** The offer a greeting carries: what it is worth, on what order, until when, and that it applies by itself. */
+export function offerLine(v: Voucher): string {
+  return `\n🎁 送您一张${VOUCHER_NAME_ZH[v.kind]}：${dayZh(v.validFrom)}至${dayZh(v.validUntil)}下单，订单满${formatYuan(v.minOrderFen)}立减${formatYuan(v.amountFen)}，下单时自动抵扣（限用一次）。`;
 }
 
 export function birthdayMessage(contactNames: readonly string[]): string {

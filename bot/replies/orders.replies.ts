@@ -1,8 +1,11 @@
 import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftDiff } from '../../core/orders/draft.diff.js';
+import type { ConfigCheck, ConfigField, ItemConfig, ProductOptions } from '../../core/catalog/options.js';
+import type { GlassKind, Opening } from '../../core/common/slots.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
+import { voucherName } from './care.replies.js';
 import { formatPercent, formatYuan } from './policy.explain.js';
 import type { ReplenishLine, StockReport } from '../../core/stock/stock.service.js';
 
@@ -40,8 +43,70 @@ const STATUS_ZH: Record<OrderStatus, string> = {
   cancelled: '已取消',
 };
 
+export const GLASS_ZH: Record<GlassKind, string> = {
+  single: '单玻',
+  double: '双玻（中空）',
+  triple: '三玻两腔',
+  laminated: '夹胶',
+  lowe: 'Low-E',
+};
+export const OPENING_ZH: Record<Opening, string> = {
+  inward: '内开',
+  outward: '外开',
+  left: '左开',
+  right: '右开',
+  sliding: '推拉',
+};
+const FIELD_ZH: Record<ConfigField, string> = { width: '宽度', height: '高度', glass: '玻璃', opening: '开启方向' };
+
+/** "1500×1800mm 双玻（中空） 内开 深灰" */
+export function configText(c: ItemConfig): string {
+  return [
+    `${c.widthMm}×${c.heightMm}mm`,
+    c.glass ? GLASS_ZH[c.glass] : '',
+    c.opening ? OPENING_ZH[c.opening] : '',
+    c.color ?? '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+/** A line's name, with its configuration when it is made to size. */
+function itemName(l: { name: string; config?: ItemConfig }): string {
+  return l.config ? `${l.name}（${configText(l.config)}）` : l.name;
+}
+
+/** mm² as m² with two decimals ("1.80"). */
+const m2 = (mm2: number) => (mm2 / 1_000_000).toFixed(2);
+
+/** What a made-to-size product still needs said, with its choices. */
+function optionChoices(fields: readonly ConfigField[], o: ProductOptions): string {
+  return fields
+    .map((f) => {
+      if (f === 'glass') return `玻璃（${o.glass.map((g) => GLASS_ZH[g.kind]).join('/')}）`;
+      if (f === 'opening') return `开启方向（${o.openings.map((x) => OPENING_ZH[x]).join('/')}）`;
+      const r = f === 'width' ? o.widthMm : o.heightMm;
+      return `${FIELD_ZH[f]}（${r.min}–${r.max} mm）`;
+    })
+    .join('、');
+}
+
+/** "1500*1800 双玻 内开": an answer that would do. */
+function optionExample(fields: readonly ConfigField[], o: ProductOptions): string {
+  return [
+    fields.includes('width') || fields.includes('height') ? '1500*1800' : '',
+    fields.includes('glass') && o.glass[0] ? GLASS_ZH[o.glass[0].kind].replace(/（.*）/, '') : '',
+    fields.includes('opening') ? OPENING_ZH[o.openings[0]!] : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
 function line(l: DraftLineView, i: number): string {
-  let s = `${i + 1}. ${l.name} × ${l.qty}${l.unit}  单价 ${formatYuan(l.unitPriceFen)}  小计 ${formatYuan(l.amountFen)}`;
+  let s = `${i + 1}. ${itemName(l)} × ${l.qty}${l.unit}  单价 ${formatYuan(l.unitPriceFen)}  小计 ${formatYuan(l.amountFen)}`;
+  if (l.config && l.billedAreaMm2 !== undefined) {
+    s += `\n   定制：每${l.unit}按 ${m2(l.billedAreaMm2)}㎡ 计价${l.expectedDate ? `，预计 ${dateZh(l.expectedDate)} 生产完成` : ''}`;
+  }
   if (l.qtyProblem) {
     s +=
       l.qtyProblem.reason === 'below_moq'
@@ -78,14 +143,19 @@ function promotionRule(p: PromotionEffect): string {
   return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
 }
 
-/** The total, with the promotion discount and what is still missing for one. */
+/** The total, with the promotion discount, the voucher, and what is still missing for either. */
 function totalLines(v: DraftView): string[] {
   const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
+  const voucher = v.voucher?.applied ? v.voucher : undefined;
   const out: string[] = [];
-  if (reached.length === 0) out.push(`合计：${formatYuan(v.totalFen)}`);
+  if (reached.length === 0 && !voucher) out.push(`合计：${formatYuan(v.totalFen)}`);
   else {
     out.push(`商品金额：${formatYuan(v.subtotalFen)}`);
     for (const p of reached) out.push(`满减优惠：${p.policyName}（${promotionRule(p)}）−${formatYuan(p.discountFen)}`);
+    if (voucher)
+      out.push(
+        `🎁 ${voucherName(voucher.kind)}：−${formatYuan(voucher.amountFen)}（有效期至 ${dateZh(voucher.validUntil)}，确认下单即使用）`,
+      );
     out.push(`优惠后合计：${formatYuan(v.totalFen)}`);
   }
   for (const p of v.promotions.filter((x) => !x.reached && x.gapFen > 0)) {
@@ -93,12 +163,21 @@ function totalLines(v: DraftView): string[] {
       `🎁 还差 ${formatYuan(p.gapFen)} 可享满减：${p.policyName}，${promotionRule(p)}（本单相关产品 ${formatYuan(p.eligibleFen)}）。`,
     );
   }
+  if (v.voucher && !v.voucher.applied)
+    out.push(
+      `🎁 您有一张${voucherName(v.voucher.kind)}（满 ${formatYuan(v.voucher.minOrderFen)} 减 ${formatYuan(v.voucher.amountFen)}，有效期至 ${dateZh(v.voucher.validUntil)}），本单再加 ${formatYuan(v.voucher.gapFen)} 即可使用。`,
+    );
   return out;
 }
 
 /** "合计 ¥…" of a placed order, with its discount when it had one. */
 function orderTotal(o: OrderRecord, label = '合计 '): string {
-  const discount = o.discountFen > 0 ? `（已减满减优惠 ${formatYuan(o.discountFen)}）` : '';
+  const promo = o.discountFen - (o.voucher?.amountFen ?? 0);
+  const parts = [
+    promo > 0 ? `满减优惠 ${formatYuan(promo)}` : '',
+    o.voucher ? `${voucherName(o.voucher.kind)} ${formatYuan(o.voucher.amountFen)}` : '',
+  ].filter(Boolean);
+  const discount = parts.length ? `（已减${parts.join('、')}）` : '';
   return `${label}${formatYuan(o.totalFen)}${discount}`;
 }
 
@@ -198,7 +277,7 @@ export const ordersReplies = {
 
   /** Answers to questions asked while a draft waits; the draft stays as it is. */
   draftUnchanged: (v: DraftView) =>
-    `草稿没有改动（${v.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}）。`,
+    `草稿没有改动（${v.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}）。`,
   deliveryAnswer: (v: DraftView, asked: string | undefined, today: string) => {
     if (!asked)
       return `这张草稿最早可以 ${dateZh(v.earliestDate)} 送货。要定日期请说“改到${dateZh(v.earliestDate)}送”。`;
@@ -211,16 +290,20 @@ export const ordersReplies = {
     lines.map((l) => `${l.name}：您的价格 ${formatYuan(l.priceFen)}/${l.unit}`).join('\n'),
   confirmAgain: (v: DraftView) =>
     [
-      `确认下单吗？${v.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}。`,
+      `确认下单吗？${v.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}。`,
       '回复“确认”下单，回复“取消”作废。',
     ].join('\n'),
 
   placed: (o: OrderRecord) =>
     [
       `✅ 已下单：${o.orderNo}`,
-      ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
+      ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
       `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}${o.deliveryBy ? '前送到' : ''}` : ''}`,
-      '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
+      o.lines.every((l) => l.config)
+        ? '定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
+        : o.lines.some((l) => l.config)
+          ? '现货已为您预留总部库存，定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
+          : '已为您预留总部库存，并通知客户经理。查进度发“订单号+到哪了”。',
     ].join('\n'),
   already: (orderNo: string) => `这张草稿已经下过单了（${orderNo}），不会重复下单。`,
   expired: '这张草稿已超过 30 分钟失效，没有下单。请重新发送要订的产品和数量，我重新给您核算。',
@@ -230,13 +313,13 @@ export const ordersReplies = {
   managerNotice: (o: OrderRecord, d: DealerAccount) =>
     [
       `【新订单】${d.name}（${d.code}）通过聊天下单 ${o.orderNo}`,
-      ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
+      ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
       `${orderTotal(o)}${o.deliveryDate ? `，要求 ${dateZh(o.deliveryDate)} 送货` : ''}`,
     ].join('\n'),
   managerCancelNotice: (o: OrderRecord, d: DealerAccount) =>
     [
       `【订单取消】${d.name}（${d.code}）取消了订单 ${o.orderNo}，预留的总部库存已释放`,
-      ...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}`),
+      ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}`),
       orderTotal(o),
     ].join('\n'),
 
@@ -249,7 +332,7 @@ export const ordersReplies = {
     if (o.deliveryDate && o.status !== 'cancelled') parts.push(`送货日期：${dateZh(o.deliveryDate)}`);
     if (o.shippedAt) parts.push(`发货时间：${timeZh(o.shippedAt)}`);
     if (o.cancelledAt) parts.push(`取消时间：${timeZh(o.cancelledAt)}`);
-    parts.push(...o.lines.map((l) => `· ${l.name} × ${l.qty}${l.unit}`));
+    parts.push(...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}`));
     return parts.join('\n');
   },
   recent: (orders: OrderRecord[]) =>
@@ -268,14 +351,14 @@ export const ordersReplies = {
       : `请告诉我要取消的订单号，例如“取消 ${cancellable[0]!.orderNo}”。可取消的订单：\n${cancellable.map((o) => `· ${o.orderNo}  ${formatYuan(o.totalFen)}`).join('\n')}`,
   cancelled: (o: OrderRecord) => `订单 ${o.orderNo} 已取消，预留的总部库存已释放。`,
   cancelAsk: (o: OrderRecord) =>
-    `确认取消订单 ${o.orderNo} 吗？${o.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}，${orderTotal(o)}。回复“确认”取消，回复“不”保留订单。`,
+    `确认取消订单 ${o.orderNo} 吗？${o.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}，${orderTotal(o)}。回复“确认”取消，回复“不”保留订单。`,
   cancelKept: (orderNo: string) => `好的，订单 ${orderNo} 保留，没有取消。`,
   askWhichOrder: (orders: OrderRecord[]) =>
     `哪一单？${orders.map((o) => `\n· ${o.orderNo}  ${formatYuan(o.totalFen)}  ${STATUS_ZH[o.status]}`).join('')}\n回复订单号，或说“最近那单”。`,
   /** "SO… 改成40套": a placed order is not edited in chat; how to change it, by status. */
   placedOrderChange: (o: OrderRecord) =>
     o.status === 'placed'
-      ? `订单 ${o.orderNo} 已下单、还没发货（${o.lines.map((l) => `${l.name} × ${l.qty}${l.unit}`).join('、')}）。下单后不能在聊天里直接改数量：可以发“取消 ${o.orderNo}”后重新下单，或发“转人工”请客户经理修改。`
+      ? `订单 ${o.orderNo} 已下单、还没发货（${o.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}）。下单后不能在聊天里直接改数量：可以发“取消 ${o.orderNo}”后重新下单，或发“转人工”请客户经理修改。`
       : o.status === 'cancelled'
         ? `订单 ${o.orderNo} 已取消，不能再修改。要订货请重新下单，例如“N60 30套”。`
         : `订单 ${o.orderNo} ${STATUS_ZH[o.status]}，不能再修改。如需补货请重新下单；退换货请发“转人工”联系客户经理。`,
@@ -312,6 +395,34 @@ export const ordersReplies = {
         return parts.join('\n');
       })
       .join('\n\n'),
+
+  /** "N60 要哪种玻璃？" — asked once for everything a made-to-size line lacks. */
+  askOptions: (name: string, fields: readonly ConfigField[], o: ProductOptions) =>
+    `${name} 按尺寸定做，还需要：${optionChoices(fields, o)}。请一次告诉我，例如“${optionExample(fields, o)}”。`,
+  optionsStillMissing: (name: string, fields: readonly ConfigField[], o: ProductOptions) =>
+    `还是缺少 ${name} 的${fields.map((f) => FIELD_ZH[f]).join('、')}，草稿没有生成。请把型号、尺寸、选项和数量一起发我，例如“${name.split(' ').at(-1)} ${optionExample(['width', 'glass', 'opening'], o)} 5樘”。`,
+  configInvalid: (name: string, c: Exclude<ConfigCheck, { ok: true } | { reason: 'missing' }>) => {
+    const short = name.split(' ').at(-1) ?? name;
+    switch (c.reason) {
+      case 'width_range':
+      case 'height_range': {
+        const what = c.reason === 'width_range' ? '宽度' : '高度';
+        return `${short} ${what} ${c.min}–${c.max} mm，您要的 ${c.value} mm 超出范围，草稿没有生成。请改一下尺寸再发我。`;
+      }
+      case 'glass':
+        return `${short} 不做${GLASS_ZH[c.value]}玻璃，可选：${c.offered.length ? c.offered.map((g) => GLASS_ZH[g]).join('、') : '（此款不带玻璃）'}。草稿没有生成。`;
+      case 'opening':
+        return `${short} 没有${OPENING_ZH[c.value]}，可选：${c.offered.map((x) => OPENING_ZH[x]).join('、')}。草稿没有生成。`;
+      case 'color':
+        return `${short} 没有“${c.value}”这个颜色，可选：${c.offered.join('、')}。草稿没有生成。`;
+    }
+  },
+  unknownGlass: (word: string, name: string, o: ProductOptions) =>
+    o.glass.length === 0
+      ? `${name} 不带玻璃，不需要选玻璃。请去掉“${word}”再发我。`
+      : `“${word}”不是我们的玻璃配置，${name} 可选：${o.glass.map((g) => GLASS_ZH[g.kind]).join('、')}。草稿没有生成，请选一种再发我。`,
+  notConfigurable: (name: string) =>
+    `${name} 不按尺寸定做，按标准规格订货即可：请只发型号和数量，例如“${name.split(' ').at(-1)} 10套”。`,
 
   replenishNone: '按最近 30 天的销售看，您的库存都还够卖（均高于到货周期 + 7 天安全库存），暂时不用补货。',
   replenish: (lines: ReplenishLine[], replacesDraft = false) =>

@@ -1,4 +1,6 @@
 import { round1, type TierReason } from '../../core/dealers/scoring.js';
+import { TIER_NAMES_ZH } from '../../core/dealers/tiers.js';
+import { DIMENSION_NAMES_ZH } from './accounts.replies.js';
 import { shareText } from './format.js';
 
 /** An amount in 万元: whole from 100万 up, one decimal below ("200万元", "50万元", "3.5万元"). */
@@ -29,5 +31,9 @@ export function tierReasonText(r: TierReason): string {
         : `近12个月订货${wanText(r.amountFen)}，在同级（${r.marketLevel}）市场前${r.topPercent}%`;
     case 'stores':
       return `在营门店${r.stores}家，覆盖${r.regions}个区县`;
+    case 'belowTier':
+      return `综合评分${r.total}分，低于「${TIER_NAMES_ZH[r.tier]}」所需的${r.minTotal}分`;
+    case 'weakDimension':
+      return `「${DIMENSION_NAMES_ZH[r.dimension]}」得分${r.score}分，是短板`;
   }
 }

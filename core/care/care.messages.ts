@@ -1,4 +1,5 @@
 import type { Policy } from '../policies/policy.types.js';
+import type { Voucher } from './offers.js';
 import type { PastOrder, PeerFavourite, SilentDealer } from './activation.js';
 import type { ReplenishmentAdvice } from './replenishment.js';
 import type { SuccessCase } from './success-case.js';
@@ -20,8 +21,15 @@ export interface AnniversaryBonus {
 }
 
 export type CareMessage =
-  | { kind: 'birthday'; contactNames: readonly string[] }
-  | { kind: 'anniversary'; dealerName: string; years: number; since: string; bonus: AnniversaryBonus | null }
+  | { kind: 'birthday'; contactNames: readonly string[]; offer?: Voucher }
+  | {
+      kind: 'anniversary';
+      dealerName: string;
+      years: number;
+      since: string;
+      bonus: AnniversaryBonus | null;
+      offer?: Voucher;
+    }
   /** The 3rd-anniversary bonus announced once in the anniversary month (when the day itself is not today). */
   | { kind: 'anniversaryBonus'; dealerName: string; anniversaryDate: string; bonus: AnniversaryBonus }
   | { kind: 'replenishment'; dealerName: string; advice: readonly ReplenishmentAdvice[] }

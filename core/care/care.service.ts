@@ -6,9 +6,10 @@ import { qualifyingAmount } from '../policies/qualifying.js';
 import { fittingPolicies, peerFavourites, primaryTag } from './activation.js';
 import { anniversaryYears, mondayOf } from './calendar.js';
 import type { AnniversaryBonus, CareMessage } from './care.messages.js';
+import { voucherFor } from './offers.js';
 import type { CareDealer, CarePorts, DeliveryLog, Push } from './ports.js';
 import { adviseReplenishment, type ReplenishmentAdvice } from './replenishment.js';
-import { type CarePlan, sendOnce } from './send-once.js';
+import { type CarePlan, notYetDelivered, sendOnce } from './send-once.js';
 import { rankSuccessCases, type SuccessCase, successCasesFor } from './success-case.js';
 
 /** A dealer gets replenishment advice at most once in this many days. */
@@ -54,8 +55,15 @@ export class CareService {
   /** Plans one step for the business day of `now` and queues its pushes from `sendFrom` (default `now`). */
   async run(step: CareStep, now: Date, sendFrom: Date = now): Promise<Record<string, number>> {
     const plan = await this.plan(step, now);
+    // The offers the greetings announce exist before the greetings go out (issuing again is a no-op).
+    const fresh = this.ports.vouchers ? await notYetDelivered(this.ports.deliveries, plan.pushes) : [];
+    const offers = fresh.flatMap((p) =>
+      (p.message.kind === 'birthday' || p.message.kind === 'anniversary') && p.message.offer ? [p.message.offer] : [],
+    );
+    const vouchers = offers.length > 0 && this.ports.vouchers ? await this.ports.vouchers.issue(offers, now) : 0;
     const queued = await sendOnce(this.ports, plan.pushes, sendFrom > now ? sendFrom : now);
-    return { ...plan.counts, queued };
+    const greets = this.ports.vouchers && (step === 'birthday' || step === 'anniversary');
+    return { ...plan.counts, ...(greets ? { vouchers } : {}), queued };
   }
 
   plan(step: CareStep, now: Date): Promise<CarePlan> {
@@ -77,8 +85,9 @@ export class CareService {
   /** Birthday greetings: one message per dealer whose contact(s) have a birthday today. */
   async planBirthdays(date: string): Promise<CarePlan> {
     const rows = await this.ports.store.birthdaysOn(date);
+    const offer = (code: string) => (this.ports.vouchers ? { offer: voucherFor('birthday', code, date) } : {});
     const pushes = rows.map((d) =>
-      toDealer('care.birthday', d.code, date, { kind: 'birthday', contactNames: d.contacts }),
+      toDealer('care.birthday', d.code, date, { kind: 'birthday', contactNames: d.contacts, ...offer(d.code) }),
     );
     return { pushes, counts: { birthdays: pushes.length } };
   }
@@ -143,6 +152,7 @@ export class CareService {
           years,
           since: d.partnershipStart,
           bonus,
+          ...(this.ports.vouchers ? { offer: voucherFor('anniversary', d.code, date) } : {}),
         }),
       );
     }

@@ -1,4 +1,5 @@
 import type { Policy, Tier } from '../policies/policy.types.js';
+import type { VoucherIssuer } from './offers.js';
 import type { PolicyOrderLine } from '../policies/qualifying.js';
 import type { TierMessage } from '../dealers/retier.messages.js';
 import type { PastOrder } from './activation.js';
@@ -117,4 +118,6 @@ export interface CarePorts {
   store: CareStore;
   deliveries: DeliveryLog;
   queue: PushQueue;
+  /** Issues the vouchers birthday and anniversary greetings carry (absent: greetings carry no offer). */
+  vouchers?: VoucherIssuer;
 }

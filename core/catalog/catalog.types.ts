@@ -1,3 +1,5 @@
+import type { ProductOptions } from './options.js';
+
 /** A product of the manufacturer's catalog. Money is integer fen. */
 export interface Product {
   sku: string;
@@ -12,4 +14,6 @@ export interface Product {
   leadTimeDays: number;
   tags: string[];
   aliases: string[];
+  /** Made to size (windows, doors): sizes, glass, openings, colours and the area price rule. */
+  options?: ProductOptions;
 }

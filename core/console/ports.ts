@@ -18,6 +18,8 @@ export interface ConsoleReadModel {
   /** Tier changes between consecutive months (from the monthly scoring), and the current distribution. */
   tierMovements(months: readonly string[]): Promise<TierMovement[]>;
   tierDistribution(): Promise<Array<{ tier: Tier; dealers: number }>>;
+  /** Re-tiers waiting for their notice, and the birthday/anniversary vouchers by kind as of `today`. */
+  careOffers(today: string): Promise<CareOffersSummary>;
   policies(): Promise<PolicyRow[]>;
   policyFeedback(code: string, limit: number): Promise<Array<{ dealerCode: string; feedback: string; at: Date }>>;
   setPolicyActive(code: string, active: boolean): Promise<boolean>;
@@ -27,6 +29,11 @@ export interface ConsoleReadModel {
   audit(limit: number): Promise<AuditEntry[]>;
   /** Counts behind the Prometheus /metrics page. */
   opsMetrics(): Promise<OpsMetrics>;
+}
+
+export interface CareOffersSummary {
+  pendingTiers: number;
+  vouchers: Array<{ kind: string; issued: number; used: number; open: number; expired: number; usedFen: number }>;
 }
 
 /** What /metrics exposes, read from the tables at scrape time (so every instance reports the same totals). */

@@ -18,6 +18,8 @@ export interface ScoreWrite extends Omit<DealerScore, 'reasons'> {
   tierBefore: Tier;
   tags: string[];
   reasons: string[];
+  /** A changed tier takes effect when its notice goes out (prices start with the notice), not when it is scored. */
+  tierFrom?: Date;
 }
 
 /** Storage the monthly scoring needs. Months are 'YYYY-MM-01'. */
@@ -34,6 +36,11 @@ export interface DealerScoreStore {
   tiersScoredBefore(month: string): Promise<Map<string, Tier>>;
   /** Upserts one month's scores (a re-run keeps the first run's tier_before). */
   saveScores(month: string, scores: readonly ScoreWrite[]): Promise<void>;
-  /** Sets the dealers' own tier, reasons and tags. */
-  applyTiers(scores: readonly ScoreWrite[]): Promise<void>;
+  /**
+   * Sets the dealers' reasons and tags, and their tier — or, for a `tierFrom` after `now`, records it as pending
+   * from then (a pending tier a re-run finds again stays pending).
+   */
+  applyTiers(scores: readonly ScoreWrite[], now: Date): Promise<void>;
+  /** Pending tiers whose time has come become the dealers' tier; returns how many. */
+  applyDueTiers(now: Date): Promise<number>;
 }

@@ -1,9 +1,9 @@
 import type { DeliveryLog, Push, PushQueue } from '../care/ports.js';
-import { sendOnce } from '../care/send-once.js';
+import { notYetDelivered, spreadPushes } from '../care/send-once.js';
 import { shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import type { DealerScoreStore, ScoreWrite } from './ports.js';
 import type { TierChange } from './retier.messages.js';
-import { DEFAULT_SCORING, type ScoringConfig, scoreDealers, type TierReason } from './scoring.js';
+import { changeReasons, DEFAULT_SCORING, type ScoringConfig, scoreDealers, type TierReason } from './scoring.js';
 import { mergeTags } from './tags.js';
 import type { Tier } from './tiers.js';
 
@@ -70,13 +70,21 @@ export class RetieringService {
       before.get(d.code) ?? (historical ? earlier.get(d.code) : undefined) ?? d.tier;
     const byCode = new Map(dealers.map((d) => [d.code, d]));
     const scores = scoreDealers(metrics, opts.cfg ?? DEFAULT_SCORING);
+    const metricsOf = new Map(metrics.map((m) => [m.dealerCode, m]));
+    const cfg = opts.cfg ?? DEFAULT_SCORING;
     const writes: ScoreWrite[] = scores.map((s) => {
       const d = byCode.get(s.dealerCode)!;
+      const was = tierBefore(d);
+      // A changed tier is explained in its own direction: a downgrade never by the dealer's strengths.
+      const reasons =
+        was === s.tier
+          ? s.reasons
+          : changeReasons(metricsOf.get(s.dealerCode)!, s.dimensions, s.total, was, s.tier, cfg.thresholds);
       return {
         ...s,
-        tierBefore: tierBefore(d),
+        tierBefore: was,
         tags: mergeTags(s.derivedTags, d.manualTags),
-        reasons: s.reasons.map(this.describe),
+        reasons: reasons.map(this.describe),
       };
     });
     await store.saveScores(monthDate, writes);
@@ -85,7 +93,6 @@ export class RetieringService {
     const changed = writes.filter((w) => w.tier !== w.tierBefore).length;
     // An old month must not overwrite today's tiers nor announce a "new" tier that is already history.
     if (historical) return { historical: 1, tiersUpdated: 0, scored: scores.length, changed, ...tiers, queued: 0 };
-    await store.applyTiers(writes);
 
     const changes: TierChange[] = writes
       .filter((w) => w.tier !== w.tierBefore)
@@ -127,7 +134,28 @@ export class RetieringService {
       });
     }
     const from = opts.sendFrom && opts.sendFrom > now ? opts.sendFrom : now;
-    const queued = await sendOnce(this.ports, pushes, from);
+    // Each new tier (and its prices) starts when its notice may go out — after quiet hours, at its spread minute —
+    // not at scoring time: the dealer never pays a new price before being told.
+    const fresh = spreadPushes(await notYetDelivered(this.ports.deliveries, pushes), from);
+    const noticeAt = new Map(fresh.filter((p) => p.kind === 'dealers.tier_change').map((p) => [p.code, p.notBefore!]));
+    await store.applyTiers(
+      writes.map((w) => {
+        const at = w.tier !== w.tierBefore ? noticeAt.get(w.dealerCode) : undefined;
+        return at ? { ...w, tierFrom: at } : w;
+      }),
+      now,
+    );
+    const queued = fresh.length === 0 ? 0 : await this.ports.queue.enqueue(fresh);
+    if (fresh.length > 0)
+      await this.ports.deliveries.record(
+        fresh.map((p) => p.delivery),
+        from,
+      );
     return { historical: 0, tiersUpdated: 1, scored: scores.length, changed, ...tiers, queued };
+  }
+
+  /** Pending tiers whose notice time has come take effect (the `dealers.tier.apply` job, every few minutes). */
+  applyDueTiers(now: Date): Promise<number> {
+    return this.ports.store.applyDueTiers(now);
   }
 }

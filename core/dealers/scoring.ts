@@ -1,6 +1,6 @@
 import type { DealerMetrics } from './metrics.js';
 import { DEFAULT_TAG_RULES, type DerivedTag, deriveTags, type TagRules } from './tags.js';
-import { DEFAULT_TIER_THRESHOLDS, type Tier, type TierThresholds, tierFor } from './tiers.js';
+import { DEFAULT_TIER_THRESHOLDS, TIER_RANK, type Tier, type TierThresholds, tierFor } from './tiers.js';
 
 /**
  * Monthly dealer scoring: five dimensions on 0–100, a weighted total, a tier, derived tags and the reasons behind
@@ -172,7 +172,11 @@ export type TierReason =
   /** The last 12 months' orders; `topPercent` is the rank within the market level when in its upper half. */
   | { kind: 'purchases'; amountFen: number; marketLevel: string; topPercent: number | null }
   /** Active stores and the counties they cover. */
-  | { kind: 'stores'; stores: number; regions: number };
+  | { kind: 'stores'; stores: number; regions: number }
+  /** A downgrade: the total score fell below the minimum of the tier held before. */
+  | { kind: 'belowTier'; total: number; tier: Tier; minTotal: number }
+  /** A downgrade: one of the weakest dimensions and its score (0–100). */
+  | { kind: 'weakDimension'; dimension: keyof Dimensions; score: number };
 
 /** Up to three reasons, the most telling first (growth, sell-through, purchases; stores when there is room). */
 export function reasonsFor(m: DealerMetrics, d: Dimensions, tier: Tier): TierReason[] {
@@ -200,6 +204,38 @@ export function reasonsFor(m: DealerMetrics, d: Dimensions, tier: Tier): TierRea
     out.push({ kind: 'stores', stores: m.activeStores, regions: m.storeRegions });
   }
   return out.slice(0, 3);
+}
+
+/**
+ * The reasons of a tier change, matching its direction: an upgrade is explained by strengths (growth, sell-through,
+ * purchases, stores — never a decline), a downgrade by what fell short (the score under the old tier's minimum, a
+ * decline, the weakest dimensions — never a strength). Without a change (or into silence) the ordinary reasons.
+ */
+export function changeReasons(
+  m: DealerMetrics,
+  d: Dimensions,
+  total: number,
+  before: Tier,
+  after: Tier,
+  thresholds: TierThresholds = DEFAULT_TIER_THRESHOLDS,
+): TierReason[] {
+  const plain = reasonsFor(m, d, after);
+  if (after === 'silent' || TIER_RANK[after] === TIER_RANK[before]) return plain;
+  if (TIER_RANK[after] > TIER_RANK[before])
+    return plain
+      .filter((r) => !(r.kind === 'growth' && r.change < 0) && !(r.kind === 'purchases' && r.topPercent === null))
+      .slice(0, 3);
+  const out: TierReason[] = [];
+  const minTotal = before === 'core' ? thresholds.core : before === 'key' ? thresholds.key : null;
+  if (minTotal !== null && total < minTotal) out.push({ kind: 'belowTier', total, tier: before, minTotal });
+  const g3 = growthRate(m.last3Fen, m.prev3Fen);
+  if (m.prev3Fen > 0 && g3 <= -0.1) out.push({ kind: 'growth', change: g3 });
+  const weakest = (Object.entries(d) as Array<[keyof Dimensions, number]>).sort((a, b) => a[1] - b[1]);
+  for (const [dimension, score] of weakest) {
+    if (out.length >= 3) break;
+    out.push({ kind: 'weakDimension', dimension, score });
+  }
+  return out;
 }
 
 /** Scores every dealer of the set (purchase scale is a percentile within the dealer's market level). */

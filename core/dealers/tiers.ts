@@ -30,13 +30,22 @@ export interface TierBenefits {
   perks: readonly string[];
 }
 
+/**
+ * The tier benefits table (HQ's configuration, K's programme): core dealers get new products to trial first and a
+ * rebate tailored to them; key dealers free training seats and marketing materials. `tier.query` and the re-tier
+ * notices quote it.
+ */
 export const TIER_BENEFITS: Readonly<Record<Tier, TierBenefits>> = Object.freeze({
   core: {
     discountRate: 0.05,
     needSlaHours: 24,
-    perks: ['专属客户经理一对一服务', '旺季优先排产与发货', '新品首批试销资格'],
+    perks: ['新品优先试销', '定制化返利', '专属客户经理一对一服务', '旺季优先排产与发货'],
   },
-  key: { discountRate: 0.03, needSlaHours: 48, perks: ['季度经营复盘', '总部培训名额优先'] },
+  key: {
+    discountRate: 0.03,
+    needSlaHours: 48,
+    perks: ['免费培训名额', '营销物料支持', '季度经营复盘'],
+  },
   regular: { discountRate: 0, needSlaHours: 72, perks: ['标准订货与售后服务'] },
   silent: { discountRate: 0, needSlaHours: 72, perks: ['客户经理上门回访', '复购激活支持'] },
 });

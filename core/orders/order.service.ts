@@ -1,3 +1,5 @@
+import type { Product } from '../catalog/catalog.types.js';
+import { billableAreaMm2, checkConfig, configKey, configuredUnitPriceFen } from '../catalog/options.js';
 import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
 import {
   currentLadderFor,
@@ -9,7 +11,7 @@ import {
   qualifyingAmount,
 } from '../policies/index.js';
 import type { Notifier } from '../common/notifier.port.js';
-import { shanghaiDate, shanghaiInstant } from '../common/time.js';
+import { addDays, shanghaiDate, shanghaiInstant } from '../common/time.js';
 import { availability } from '../stock/stock.rules.js';
 import { checkCredit, OVERDUE_BLOCK_DAYS } from './credit.rules.js';
 import { earliestDelivery, resolveWantedDate } from './delivery.rules.js';
@@ -26,8 +28,9 @@ import type {
   ItemRequest,
   PromotionEffect,
   RebateEffect,
+  VoucherEffect,
 } from './order.types.js';
-import type { DealerAccount, DraftItem, OrderRecord, OrderStore, StoredDraft } from './ports.js';
+import type { DealerAccount, DraftItem, OpenVoucher, OrderRecord, OrderStore, StoredDraft } from './ports.js';
 
 export const DRAFT_TTL_MS = 30 * 60_000;
 export const MAX_DRAFT_LINES = 30;
@@ -72,7 +75,7 @@ export class OrderService {
    * Checks the requested lines before anything is written: known products, their own unit (the catalog defines no
    * conversion factors, so another unit is asked back, never converted), sane quantities.
    */
-  private validateItems(items: readonly ItemRequest[], known: ReadonlyMap<string, { unit: string }>): DraftItem[] {
+  private validateItems(items: readonly ItemRequest[], known: ReadonlyMap<string, Product>): DraftItem[] {
     if (items.length === 0) throw new OrderError('ORDER.NO_ITEMS', 'no items');
     if (items.length > MAX_DRAFT_LINES)
       throw new OrderError('ORDER.TOO_MANY_LINES', 'too many lines', { max: MAX_DRAFT_LINES });
@@ -80,7 +83,8 @@ export class OrderService {
     for (const it of items) {
       const product = known.get(it.sku);
       if (!product) throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
-      if (it.unit && it.unit !== product.unit) {
+      // A window or door made to size is counted in 樘 as well as in its own unit (one 樘 is one 套).
+      if (it.unit && it.unit !== product.unit && !(it.unit === '樘' && product.options)) {
         throw new OrderError('ORDER.UNIT_MISMATCH', `${it.sku} is sold by ${product.unit}, not ${it.unit}`, {
           sku: it.sku,
           qty: it.qty,
@@ -95,9 +99,12 @@ export class OrderService {
           max: MAX_LINE_QTY,
         });
       }
-      const prev = merged.get(it.sku);
+      const config = it.config ? checkedConfig(product, it.config) : undefined;
+      // Lines of one product merge only when made the same way.
+      const key = `${it.sku}#${configKey(config)}`;
+      const prev = merged.get(key);
       if (prev) prev.qty += it.qty;
-      else merged.set(it.sku, { sku: it.sku, qty: it.qty, unit: product.unit });
+      else merged.set(key, { sku: it.sku, qty: it.qty, unit: product.unit, ...(config ? { config } : {}) });
     }
     for (const it of merged.values()) {
       if (it.qty > MAX_LINE_QTY)
@@ -132,10 +139,30 @@ export class OrderService {
     for (const it of draft.items) {
       const p = products.get(it.sku);
       if (!p) continue; // a product withdrawn since the draft was made is dropped
+      tags.push(p.tags);
+      if (it.config && p.options) {
+        // Made to size: produced to order after the lead time, priced by area; stock and the MOQ do not apply.
+        const unitPriceFen = configuredUnitPriceFen(p.options, it.config, dealer.tier);
+        lines.push({
+          sku: p.sku,
+          name: p.name,
+          unit: p.unit,
+          category: p.category,
+          qty: it.qty,
+          unitPriceFen,
+          amountFen: unitPriceFen * it.qty,
+          discountFen: 0,
+          config: it.config,
+          billedAreaMm2: billableAreaMm2(p.options, it.config),
+          available: 0,
+          shortfall: 0,
+          expectedDate: addDays(today, p.leadTimeDays),
+        });
+        continue;
+      }
       const s = stock.get(it.sku) ?? { onHand: 0, reserved: 0 };
       const av = availability(it.qty, s.onHand, s.reserved, p.leadTimeDays, today);
       const q = checkQuantity(it.qty, p);
-      tags.push(p.tags);
       lines.push({
         sku: p.sku,
         name: p.name,
@@ -159,6 +186,21 @@ export class OrderService {
     lines.forEach((l, i) => {
       l.discountFen = discount.lineDiscountsFen[i] ?? 0;
     });
+    // A birthday/anniversary voucher comes off what is left after promotions, shared over the lines like them.
+    const voucher = pickVoucher(
+      await this.store.openVouchers(dealer.code, today),
+      lines.reduce((s, l) => s + l.amountFen - l.discountFen, 0),
+    );
+    if (voucher?.applied) {
+      const shares = spreadFen(
+        voucher.amountFen,
+        lines.map((l) => l.amountFen - l.discountFen),
+      );
+      lines.forEach((l, i) => {
+        l.discountFen += shares[i] ?? 0;
+      });
+    }
+    const voucherFen = voucher?.applied ? voucher.amountFen : 0;
     const promotions: PromotionEffect[] = discount.promotions.map(({ policy, result }) => ({
       policyCode: policy.code,
       policyName: policy.name,
@@ -171,7 +213,7 @@ export class OrderService {
       gapFen: result.gapFen,
     }));
     const subtotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
-    const totalFen = subtotalFen - discount.discountFen;
+    const totalFen = subtotalFen - discount.discountFen - voucherFen;
     const credit = checkCredit(creditFacts, totalFen);
     const rebate = await this.rebateEffect(dealer, lines, today, records);
     let dateNote: DateNote | undefined;
@@ -191,9 +233,10 @@ export class OrderService {
       id: draft.id,
       lines,
       subtotalFen,
-      discountFen: discount.discountFen,
+      discountFen: discount.discountFen + voucherFen,
       totalFen,
       promotions,
+      ...(voucher ? { voucher } : {}),
       deliveryDate: draft.deliveryDate,
       ...(draft.deliveryBy && draft.deliveryDate ? { deliveryBy: true } : {}),
       earliestDate,
@@ -316,6 +359,10 @@ export class OrderService {
         note = r.note;
         continue;
       }
+      if (c.kind === 'add' && c.config) {
+        added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}), config: c.config });
+        continue;
+      }
       const line = items.find((i) => i.sku === c.sku);
       if (c.kind === 'remove') {
         if (!line) return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
@@ -328,7 +375,7 @@ export class OrderService {
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}) });
         continue;
       }
-      if (c.unit && line.unit && c.unit !== line.unit) {
+      if (c.unit && line.unit && c.unit !== line.unit && !(c.unit === '樘' && line.config)) {
         throw new OrderError('ORDER.UNIT_MISMATCH', `${c.sku} is sold by ${line.unit}, not ${c.unit}`, {
           sku: c.sku,
           qty: c.qty,
@@ -420,6 +467,7 @@ export class OrderService {
       unitPriceFen: l.unitPriceFen,
       amountFen: l.amountFen,
       discountFen: l.discountFen,
+      ...(l.config ? { config: l.config } : {}),
     }));
     await this.store.insertOrder({
       orderNo,
@@ -433,7 +481,15 @@ export class OrderService {
       lines,
     });
     await this.store.setDraftOrder(draftId, orderNo);
-    await this.store.adjustReserved(lines, 1, now);
+    // The dealer row is locked: the voucher cannot be taken by another order of theirs meanwhile.
+    if (view.voucher?.applied && !(await this.store.useVoucher(view.voucher.id, dealerCode, orderNo, now)))
+      throw new Error(`voucher ${view.voucher.id} already used`); // cannot happen under the lock: roll back
+    // Made-to-size lines are produced for the order: they reserve no HQ stock.
+    await this.store.adjustReserved(
+      lines.filter((l) => !l.config),
+      1,
+      now,
+    );
     const order: OrderRecord = {
       orderNo,
       dealerCode,
@@ -446,6 +502,7 @@ export class OrderService {
       shippedAt: null,
       cancelledAt: null,
       lines: view.lines.map((l, i) => ({ ...lines[i]!, name: l.name, unit: l.unit })),
+      ...(view.voucher?.applied ? { voucher: { kind: view.voucher.kind, amountFen: view.voucher.amountFen } } : {}),
     };
     await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.placedNotice(order, dealer), {
       dedupeKey: `order.placed:${orderNo}`,
@@ -474,7 +531,11 @@ export class OrderService {
     if (order.status !== 'placed' || !(await this.store.cancelOrder(orderNo, dealerCode, now))) {
       return { kind: 'not_cancellable', order };
     }
-    await this.store.adjustReserved(order.lines, -1, now);
+    await this.store.adjustReserved(
+      order.lines.filter((l) => !l.config),
+      -1,
+      now,
+    );
     const cancelled: OrderRecord = { ...order, status: 'cancelled', cancelledAt: now };
     const dealer = await this.account(dealerCode);
     await this.deps.notifier.toManagerChat(dealer.managerCode, this.deps.cancelledNotice(cancelled, dealer), {
@@ -493,10 +554,52 @@ export class OrderService {
       last.lines.map((l) => l.sku),
       dealer.tier,
     );
-    const items = last.lines.filter((l) => known.has(l.sku)).map((l) => ({ sku: l.sku, qty: l.qty, unit: l.unit }));
+    const items = last.lines
+      .filter((l) => known.has(l.sku))
+      .map((l) => ({ sku: l.sku, qty: l.qty, unit: l.unit, ...(l.config ? { config: l.config } : {}) }));
     if (items.length === 0) return null;
     return { last, view: await this.createDraft(dealerCode, items, undefined, now) };
   }
+}
+
+/**
+ * The voucher a draft of `payableFen` takes: the largest one whose minimum it reaches (never more than it pays);
+ * else the one it is closest to reaching, shown with the gap. Null without vouchers.
+ */
+export function pickVoucher(vouchers: readonly OpenVoucher[], payableFen: number): VoucherEffect | null {
+  const usable = vouchers
+    .filter((v) => payableFen >= v.minOrderFen && payableFen > v.amountFen)
+    .sort((a, b) => b.amountFen - a.amountFen || a.validUntil.localeCompare(b.validUntil) || a.id - b.id);
+  const v = usable[0];
+  if (v) return { ...v, applied: true, gapFen: 0 };
+  const near = [...vouchers].sort((a, b) => a.minOrderFen - b.minOrderFen || a.id - b.id)[0];
+  return near ? { ...near, applied: false, gapFen: Math.max(1, near.minOrderFen - payableFen) } : null;
+}
+
+/** `total` fen shared in proportion to `weights`, largest remainders first: the shares add up to `total`. */
+export function spreadFen(total: number, weights: readonly number[]): number[] {
+  const sum = weights.reduce((s, w) => s + w, 0);
+  if (sum <= 0) return weights.map(() => 0);
+  const exact = weights.map((w) => (total * w) / sum);
+  const out = exact.map(Math.floor);
+  let left = total - out.reduce((s, x) => s + x, 0);
+  const order = exact.map((x, i) => [x - Math.floor(x), i] as const).sort((a, b) => b[0] - a[0] || a[1] - b[1]);
+  for (const [, i] of order) {
+    if (left <= 0) break;
+    out[i]! += 1;
+    left--;
+  }
+  return out;
+}
+
+/** The request's configuration checked against the product's options; the reason is a coded error (nothing written). */
+function checkedConfig(product: Product, req: NonNullable<ItemRequest['config']>) {
+  if (!product.options)
+    throw new OrderError('ORDER.NOT_CONFIGURABLE', `${product.sku} is not made to size`, { sku: product.sku });
+  const c = checkConfig(product.options, req);
+  if (!c.ok)
+    throw new OrderError('ORDER.CONFIG_INVALID', `${product.sku}: ${c.reason}`, { sku: product.sku, check: c });
+  return c.config;
 }
 
 /** A question about the wanted date beats a stock warning; a deadline said in this turn is shown as one. */

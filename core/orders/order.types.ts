@@ -1,3 +1,4 @@
+import type { ConfigRequest, ItemConfig } from '../catalog/options.js';
 import type { QuantityCheck } from '../catalog/pricing.js';
 import type { CreditCheck } from './credit.rules.js';
 import type { OrderLineRecord, OrderRecord } from './ports.js';
@@ -8,6 +9,8 @@ export interface DraftLineView extends Omit<OrderLineRecord, 'lineNo'> {
   available: number;
   shortfall: number;
   expectedDate: string | null;
+  /** A made-to-size line: produced to order (no HQ stock, no MOQ), billed for this area per unit in mm². */
+  billedAreaMm2?: number;
   /** Set when the quantity breaks the MOQ or order multiple (blocks confirmation). */
   qtyProblem?: Extract<QuantityCheck, { ok: false; nearest: number[] }>;
 }
@@ -41,6 +44,18 @@ export interface PromotionEffect {
   gapFen: number;
 }
 
+/** The dealer's best voucher for this draft: applied (part of the discount), or short of its minimum order. */
+export interface VoucherEffect {
+  id: number;
+  kind: 'birthday' | 'anniversary';
+  amountFen: number;
+  minOrderFen: number;
+  validUntil: string;
+  applied: boolean;
+  /** How much more reaches the minimum (0 once applied). */
+  gapFen: number;
+}
+
 export type DateNote =
   | { kind: 'past'; date: string }
   /** Today: too late to deliver; the draft view's `earliestDate` is offered instead. */
@@ -54,8 +69,10 @@ export interface DraftView {
   lines: DraftLineView[];
   /** Sum of the lines. */
   subtotalFen: number;
-  /** Promotion discount on the draft (sum of the lines' shares). */
+  /** Promotion discount plus an applied voucher (sum of the lines' shares). */
   discountFen: number;
+  /** A birthday/anniversary voucher the dealer holds, and whether this draft takes it. */
+  voucher?: VoucherEffect;
   /** What the dealer pays: subtotal − discount (credit is checked against it). */
   totalFen: number;
   /** Promotions in force for the dealer that cover some of the draft's products. */
@@ -79,7 +96,11 @@ export interface ItemRequest {
   sku: string;
   qty: number;
   unit?: string;
+  /** Sizes and options said for a made-to-size product (checked against its options, never guessed). */
+  config?: ConfigRequest;
 }
+
+export type { ItemConfig };
 
 export interface DateRequest {
   date: string;
@@ -92,7 +113,8 @@ export interface DateRequest {
 /** Quantity changes carry the unit as said (checked against the product's, never silently replaced). */
 export type DraftChange =
   | { kind: 'set'; sku: string; qty: number; unit?: string }
-  | { kind: 'add'; sku: string; qty: number; unit?: string }
+  /** `config`: a made-to-size line to add beside the product's other lines. */
+  | { kind: 'add'; sku: string; qty: number; unit?: string; config?: ConfigRequest }
   | { kind: 'subtract'; sku: string; qty: number; unit?: string }
   | { kind: 'remove'; sku: string }
   | { kind: 'date'; date: DateRequest };

@@ -1,4 +1,5 @@
 import type { Product } from '../catalog/catalog.types.js';
+import type { ItemConfig } from '../catalog/options.js';
 import type { Tier } from '../catalog/pricing.js';
 import type { Period, PolicyOrderLine, PolicyRecord } from '../policies/index.js';
 import type { CreditFacts } from './credit.rules.js';
@@ -27,6 +28,8 @@ export interface DraftItem {
   sku: string;
   qty: number;
   unit: string;
+  /** A made-to-size line: its checked configuration (priced by area). */
+  config?: ItemConfig;
 }
 
 export type DraftStatus = 'open' | 'confirmed' | 'cancelled' | 'expired';
@@ -57,6 +60,8 @@ export interface OrderLineRecord {
   amountFen: number;
   /** The line's share of the order's promotion discount. */
   discountFen: number;
+  /** A made-to-size line's configuration (sizes, glass, opening, colour). */
+  config?: ItemConfig;
 }
 
 export interface OrderRecord {
@@ -74,6 +79,8 @@ export interface OrderRecord {
   shippedAt: Date | null;
   cancelledAt: Date | null;
   lines: OrderLineRecord[];
+  /** The voucher the order took (part of `discountFen`), when it was just placed. */
+  voucher?: { kind: OpenVoucher['kind']; amountFen: number };
 }
 
 export interface NewOrder {
@@ -87,6 +94,15 @@ export interface NewOrder {
   placedAt: Date;
   draftId: string;
   lines: Array<Omit<OrderLineRecord, 'name' | 'unit'>>;
+}
+
+/** A birthday or anniversary voucher the dealer still holds (core/care issues them with the greetings). */
+export interface OpenVoucher {
+  id: number;
+  kind: 'birthday' | 'anniversary';
+  amountFen: number;
+  minOrderFen: number;
+  validUntil: string;
 }
 
 /** Storage the orders capability needs; every call runs in the caller's transaction. */
@@ -126,6 +142,11 @@ export interface OrderStore {
   /** Moves an open draft to cancelled or expired; false when it was not open. */
   closeDraft(id: string, dealerCode: string, status: 'cancelled' | 'expired', now: Date): Promise<boolean>;
   setDraftOrder(id: string, orderNo: string): Promise<void>;
+
+  /** The dealer's unused vouchers valid on `today` (inclusive window). */
+  openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]>;
+  /** Marks a voucher used by an order (compare-and-set); false when it was used already. */
+  useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean>;
 
   /** The next number of a Shanghai business day's sequence (atomic). */
   nextOrderSeq(day: string): Promise<number>;

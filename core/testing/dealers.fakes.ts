@@ -37,11 +37,30 @@ export class MemoryDealerScoreStore implements DealerScoreStore {
     for (const s of scores) m.set(s.dealerCode, { ...s, tierBefore: m.get(s.dealerCode)?.tierBefore ?? s.tierBefore });
     this.scores.set(month, m);
   }
-  async applyTiers(scores: readonly ScoreWrite[]) {
+  /** Tiers waiting for their notice, by dealer. */
+  readonly pending = new Map<string, { tier: Tier; at: Date }>();
+  async applyTiers(scores: readonly ScoreWrite[], now: Date) {
     for (const s of scores) {
       const d = this.dealers.find((x) => x.code === s.dealerCode);
-      if (d) d.tier = s.tier;
+      if (!d) continue;
+      const waiting = this.pending.get(d.code);
+      if (s.tierFrom && s.tierFrom > now) this.pending.set(d.code, { tier: s.tier, at: s.tierFrom });
+      else if (!(waiting && waiting.tier === s.tier && waiting.at > now)) {
+        this.pending.delete(d.code);
+        d.tier = s.tier;
+      }
     }
+  }
+  async applyDueTiers(now: Date) {
+    let n = 0;
+    for (const [code, p] of this.pending) {
+      if (p.at > now) continue;
+      const d = this.dealers.find((x) => x.code === code);
+      if (d) d.tier = p.tier;
+      this.pending.delete(code);
+      n++;
+    }
+    return n;
   }
 }
 

@@ -4,6 +4,7 @@ import type {
   DraftItem,
   NewOrder,
   OrderRecord,
+  OpenVoucher,
   OrderStore,
   PricedProduct,
   StockLevel,
@@ -37,7 +38,22 @@ export class InMemoryOrderStore implements OrderStore {
   readonly orders: OrderRecord[] = [];
   readonly receivables = new Map<string, { openFen: number; overdueFen: number; maxOverdueDays: number }>();
   policies: PolicyRecord[] = [];
+  /** Vouchers by id, with the dealer and the order that used them. */
+  readonly vouchers = new Map<number, OpenVoucher & { dealerCode: string; validFrom: string; usedBy?: string }>();
   private readonly seq = new Map<string, number>();
+
+  async openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
+    return [...this.vouchers.values()]
+      .filter((v) => v.dealerCode === dealerCode && !v.usedBy && v.validFrom <= today && today <= v.validUntil)
+      .map(({ id, kind, amountFen, minOrderFen, validUntil }) => ({ id, kind, amountFen, minOrderFen, validUntil }));
+  }
+
+  async useVoucher(id: number, dealerCode: string, orderNo: string): Promise<boolean> {
+    const v = this.vouchers.get(id);
+    if (!v || v.dealerCode !== dealerCode || v.usedBy) return false;
+    v.usedBy = orderNo;
+    return true;
+  }
 
   constructor(private readonly catalog: InMemoryCatalog) {}
 

@@ -11,6 +11,7 @@ import * as m0011 from './0011_erp_sync.js';
 import * as m0012 from './0012_console.js';
 import * as m0013 from './0013_console_perf.js';
 import * as m0014 from './0014_draft_delivery_by.js';
+import * as m0015 from './0015_made_to_size.js';
 import * as m0016 from './0016_statements.js';
 import * as m0017 from './0017_training_honours.js';
 import * as m0018 from './0018_campaigns_cadence.js';
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0012_console': m0012,
   '0013_console_perf': m0013,
   '0014_draft_delivery_by': m0014,
+  '0015_made_to_size': m0015,
   '0016_statements': m0016,
   '0017_training_honours': m0017,
   '0018_campaigns_cadence': m0018,

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Product } from '../../core/catalog/catalog.types.js';
+import type { ProductOptions } from '../../core/catalog/options.js';
 import type { Database, ProductsTable } from '../schema.js';
 
 /** The active catalog, as core's Product. */
@@ -22,5 +23,8 @@ export function toProduct(r: Selectable<ProductsTable>): Product {
     leadTimeDays: r.lead_time_days,
     tags: r.tags,
     aliases: r.aliases,
+    ...(r.options
+      ? { options: (typeof r.options === 'string' ? JSON.parse(r.options) : r.options) as ProductOptions }
+      : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { type Expression, type Kysely, type SqlBool, sql } from 'kysely';
 import type {
   AuditEntry,
+  CareOffersSummary,
   BoardNeed,
   ConsoleReadModel,
   ConsoleSessionStore,
@@ -392,6 +393,38 @@ export class ConsoleRepository implements ConsoleReadModel {
         .sort((a, b) => b.n - a.n || a.reason.localeCompare(b.reason))
         .slice(0, 3),
     }));
+  }
+
+  async careOffers(today: string): Promise<CareOffersSummary> {
+    const pending = await this.db
+      .selectFrom('dealers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('tier_pending_at', 'is not', null)
+      .executeTakeFirstOrThrow();
+    const rows = await this.db
+      .selectFrom('care_vouchers')
+      .select([
+        'kind',
+        sql<number>`count(*)`.as('issued'),
+        sql<number>`count(*) filter (where used_order_no is not null)`.as('used'),
+        sql<number>`count(*) filter (where used_order_no is null and valid_until >= ${today}::date)`.as('open'),
+        sql<number>`count(*) filter (where used_order_no is null and valid_until < ${today}::date)`.as('expired'),
+        sql<number>`coalesce(sum(amount_fen) filter (where used_order_no is not null), 0)`.as('used_fen'),
+      ])
+      .groupBy('kind')
+      .orderBy('kind')
+      .execute();
+    return {
+      pendingTiers: Number(pending.n),
+      vouchers: rows.map((r) => ({
+        kind: r.kind,
+        issued: Number(r.issued),
+        used: Number(r.used),
+        open: Number(r.open),
+        expired: Number(r.expired),
+        usedFen: Number(r.used_fen),
+      })),
+    };
   }
 
   async tierDistribution(): Promise<Array<{ tier: Tier; dealers: number }>> {

@@ -240,16 +240,38 @@ async function saveDealerScores(db: Kysely<Database>, month: string, scores: rea
  * Sets the dealers' own tier, reasons and tags from the latest month's scores (only the latest month: an old month
  * re-scored must not overwrite today's tiers). One UPDATE … FROM (VALUES …) per chunk.
  */
-async function applyDealerTiers(db: Kysely<Database>, scores: readonly ScoreWrite[]): Promise<void> {
+async function applyDealerTiers(db: Kysely<Database>, scores: readonly ScoreWrite[], now: Date): Promise<void> {
   for (let i = 0; i < scores.length; i += 1000) {
     const values = sql.join(
-      scores.slice(i, i + 1000).map((s) => sql`(${s.dealerCode}, ${s.tier}, ${s.reasons}::text[], ${s.tags}::text[])`),
+      scores
+        .slice(i, i + 1000)
+        .map(
+          (s) =>
+            sql`(${s.dealerCode}, ${s.tier}, ${s.reasons}::text[], ${s.tags}::text[], ${s.tierFrom ?? null}::timestamptz)`,
+        ),
     );
+    // Pending: a new tier announced later (v.from_at), or one a re-run finds still waiting for its notice.
     await sql`
-      update dealers d set tier = v.tier, tier_reasons = v.reasons, tags = v.tags
-      from (values ${values}) as v(code, tier, reasons, tags)
+      update dealers d set
+        tier = case when v.from_at > ${now} or (d.tier_pending = v.tier and d.tier_pending_at > ${now})
+                    then d.tier else v.tier end,
+        tier_pending = case when v.from_at > ${now} then v.tier
+                            when d.tier_pending = v.tier and d.tier_pending_at > ${now} then d.tier_pending end,
+        tier_pending_at = case when v.from_at > ${now} then v.from_at
+                               when d.tier_pending = v.tier and d.tier_pending_at > ${now} then d.tier_pending_at end,
+        tier_reasons = v.reasons, tags = v.tags
+      from (values ${values}) as v(code, tier, reasons, tags, from_at)
       where d.code = v.code`.execute(db);
   }
+}
+
+async function applyDueDealerTiers(db: Kysely<Database>, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('dealers')
+    .set((eb) => ({ tier: eb.fn.coalesce('tier_pending', 'tier'), tier_pending: null, tier_pending_at: null }))
+    .where('tier_pending_at', '<=', now)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
 }
 
 /** DealerScoreStore on Kysely; `db` is the caller's transaction. */
@@ -278,7 +300,10 @@ export class DealerScoreRepository implements DealerScoreStore {
   saveScores(month: string, scores: readonly ScoreWrite[]) {
     return saveDealerScores(this.db, month, scores);
   }
-  applyTiers(scores: readonly ScoreWrite[]) {
-    return applyDealerTiers(this.db, scores);
+  applyTiers(scores: readonly ScoreWrite[], now: Date) {
+    return applyDealerTiers(this.db, scores, now);
+  }
+  applyDueTiers(now: Date) {
+    return applyDueDealerTiers(this.db, now);
   }
 }

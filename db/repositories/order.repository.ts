@@ -1,10 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { ItemConfig } from '../../core/catalog/options.js';
 import type { Tier } from '../../core/catalog/pricing.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
 import type {
   DealerAccount,
   DraftItem,
   NewOrder,
+  OpenVoucher,
   OrderRecord,
   OrderStore,
   StoredDraft,
@@ -195,6 +197,36 @@ export class KyselyOrderStore implements OrderStore {
     return r.last_seq;
   }
 
+  async openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
+    const rows = await this.db
+      .selectFrom('care_vouchers')
+      .select(['id', 'kind', 'amount_fen', 'min_order_fen', 'valid_until'])
+      .where('dealer_code', '=', dealerCode)
+      .where('used_order_no', 'is', null)
+      .where('valid_from', '<=', today)
+      .where('valid_until', '>=', today)
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      amountFen: r.amount_fen,
+      minOrderFen: r.min_order_fen,
+      validUntil: String(r.valid_until).slice(0, 10),
+    }));
+  }
+
+  async useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean> {
+    const r = await this.db
+      .updateTable('care_vouchers')
+      .set({ used_order_no: orderNo, used_at: now })
+      .where('id', '=', id)
+      .where('dealer_code', '=', dealerCode)
+      .where('used_order_no', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
   async insertOrder(o: NewOrder): Promise<void> {
     await this.db
       .insertInto('orders')
@@ -223,6 +255,7 @@ export class KyselyOrderStore implements OrderStore {
           unit_price_fen: l.unitPriceFen,
           amount_fen: l.amountFen,
           discount_fen: l.discountFen,
+          config: l.config ? JSON.stringify(l.config) : null,
         })),
       )
       .execute();
@@ -257,6 +290,7 @@ export class KyselyOrderStore implements OrderStore {
         'l.unit_price_fen',
         'l.amount_fen',
         'l.discount_fen',
+        'l.config',
       ])
       .where(
         'l.order_no',
@@ -280,6 +314,9 @@ export class KyselyOrderStore implements OrderStore {
           unitPriceFen: l.unit_price_fen,
           amountFen: l.amount_fen,
           discountFen: l.discount_fen,
+          ...(l.config
+            ? { config: (typeof l.config === 'string' ? JSON.parse(l.config) : l.config) as ItemConfig }
+            : {}),
         })),
     }));
   }

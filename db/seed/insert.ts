@@ -108,6 +108,7 @@ export const DATA_TABLES = [
   'policy_deliveries',
   'policies',
   'receivables',
+  'care_vouchers',
   'order_drafts',
   'order_lines',
   'dealer_order_months',

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import type { Product } from '../../core/catalog/catalog.types.js';
+import { voucherFor } from '../../core/care/offers.js';
 import { storeCode } from '../../core/imports/codes.js';
 import {
   growthStatus,
@@ -973,6 +974,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
   const birthdaysToday: DemoFacts['birthdaysToday'] = [];
   const birthdaysThisWeek: DemoFacts['birthdaysThisWeek'] = [];
   const usedContactNames = new Set<string>();
+  const recentBirthdays: Array<{ dealerCode: string; monthDay: string }> = [];
   for (const d of dealers) {
     const n = rngContacts.chance(0.5) ? 2 : 1;
     usedContactNames.clear();
@@ -997,6 +999,38 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
         } while (weekMonthDays.has(birthday.slice(5)));
       }
       contacts.add(d.code, name, uniquePhone(rngContacts, phones), birthday, c === 0);
+      recentBirthdays.push({ dealerCode: d.code, monthDay: birthday.slice(5) });
+    }
+  }
+
+  // The birthday greetings of the last 45 days carried a voucher (core/care/offers.ts): some still open, some expired.
+  const vouchers = new TableRows('care_vouchers', [
+    ['dealer_code', 'text'],
+    ['kind', 'text'],
+    ['occasion', 'date'],
+    ['amount_fen', 'int8'],
+    ['min_order_fen', 'int8'],
+    ['valid_from', 'date'],
+    ['valid_until', 'date'],
+    ['created_at', 'timestamptz'],
+  ]);
+  const issued = new Set<string>();
+  for (let back = 1; back <= 45; back++) {
+    const day = addDays(today, -back);
+    for (const b of recentBirthdays) {
+      if (b.monthDay !== day.slice(5) || issued.has(`${b.dealerCode}:${day}`)) continue;
+      issued.add(`${b.dealerCode}:${day}`);
+      const v = voucherFor('birthday', b.dealerCode, day);
+      vouchers.add(
+        v.dealerCode,
+        v.kind,
+        v.occasion,
+        v.amountFen,
+        v.minOrderFen,
+        v.validFrom,
+        v.validUntil,
+        new Date(dayStart(day) + 9 * HOUR + 10 * MIN),
+      );
     }
   }
 
@@ -1073,6 +1107,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['lead_time_days', 'int4'],
     ['tags', 'text[]'],
     ['aliases', 'text[]'],
+    ['options', 'jsonb'],
   ]);
   const tierPrices = new TableRows('tier_prices', [
     ['sku', 'text'],
@@ -1080,7 +1115,20 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
     ['price_fen', 'int8'],
   ]);
   for (const p of catalog) {
-    products.add(p.sku, p.name, p.category, p.series, p.unit, p.listPriceFen, p.moq, 1, leadTime(p), p.tags, p.aliases);
+    products.add(
+      p.sku,
+      p.name,
+      p.category,
+      p.series,
+      p.unit,
+      p.listPriceFen,
+      p.moq,
+      1,
+      leadTime(p),
+      p.tags,
+      p.aliases,
+      p.options ?? null,
+    );
     for (const t of ['core', 'key', 'regular', 'silent'] as const)
       tierPrices.add(p.sku, t, tierPrice(p.listPriceFen, t));
   }
@@ -1466,6 +1514,7 @@ export function generateDemoData(options: { scale?: number; now?: Date; seed?: n
       managers,
       dealerRows,
       contacts,
+      vouchers,
       identities,
       stores,
       products,

@@ -109,7 +109,7 @@ describe('migration 0004 backfills the delivery log from the outbox', () => {
     // The old rows are pruned; the birthday job then greets D0003 only, never D0001 again.
     await fx.h.db.deleteFrom('outbox').execute();
     const r = await birthdayJob.run(jobContext(fx.h.db, { now: CARE_NOW, log }));
-    expect(r).toEqual({ birthdays: 2, queued: 1 });
+    expect(r).toEqual({ birthdays: 2, vouchers: 1, queued: 1 });
     const sent = await fx.h.db.selectFrom('outbox').select('recipient').execute();
     expect(sent.map((s) => s.recipient)).toEqual(['D0003']);
   });

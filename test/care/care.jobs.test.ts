@@ -6,7 +6,7 @@ import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import { pipelineStores, pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { slotOf } from '../../bot/scheduler/job-runner.js';
 import { type DbJobRun, jobServicesOn, runJobOn } from '../helpers/jobs.js';
-import { scoreMonth } from '../../bot/scheduler/jobs/dealer-score.job.js';
+import { scoreMonth, tierApplyJob } from '../../bot/scheduler/jobs/dealer-score.job.js';
 import { sendPushes } from '../../bot/scheduler/jobs/pushes.js';
 import { dailyJob, successCaseJob } from '../../bot/scheduler/jobs/care.jobs.js';
 import { isQuietTime, isSendableMinute } from '../../core/care/quiet-hours.js';
@@ -182,8 +182,14 @@ describe('monthly scoring on the fixture', () => {
     const d4 = scores.find((s) => s.dealer_code === 'D0004')!;
     expect(d4).toMatchObject({ tier_before: 'regular', tier_after: 'silent' });
     expect(d4.reasons[0]).toMatch(/^已连续\d+天未订货/);
-    const dealers = await fx.h.db.selectFrom('dealers').select(['code', 'tier', 'tags']).orderBy('code').execute();
-    expect(dealers.find((d) => d.code === 'D0004')!.tier).toBe('silent');
+    const dealers = await fx.h.db
+      .selectFrom('dealers')
+      .select(['code', 'tier', 'tags', 'tier_pending', 'tier_pending_at'])
+      .orderBy('code')
+      .execute();
+    // The new tier (and its prices) waits for its notice: at 06:10 D0004 is still 'regular', 'silent' is pending.
+    const d4row = dealers.find((d) => d.code === 'D0004')!;
+    expect(d4row).toMatchObject({ tier: 'regular', tier_pending: 'silent' });
     expect(dealers.find((d) => d.code === 'D0001')!.tags).toContain('门窗专长');
 
     const changed = scores.filter((s) => s.tier_before !== s.tier_after);
@@ -193,6 +199,15 @@ describe('monthly scoring on the fixture', () => {
     for (const m of tierMsgs)
       expect(m.next_attempt_at.getTime()).toBeGreaterThanOrEqual(new Date('2026-12-01T08:31:00+08:00').getTime());
     expect(tierMsgs.find((o) => o.recipient === 'D0004')!.body).toContain('调整为「沉默」');
+    // …and starts exactly when the notice may go out, not hours earlier.
+    const notice = tierMsgs.find((o) => o.recipient === 'D0004')!;
+    expect(d4row.tier_pending_at!.getTime()).toBe(notice.next_attempt_at.getTime());
+    const tierOf = async (code: string) =>
+      (await fx.h.db.selectFrom('dealers').select('tier').where('code', '=', code).executeTakeFirstOrThrow()).tier;
+    await runJobOn(fx.h.db, tierApplyJob, 'apply-early', 'a', ctx(new Date('2026-12-01T08:25:00+08:00')));
+    expect(await tierOf('D0004')).toBe('regular');
+    await runJobOn(fx.h.db, tierApplyJob, 'apply-due', 'a', ctx(new Date(notice.next_attempt_at.getTime() + 60_000)));
+    expect(await tierOf('D0004')).toBe('silent');
     expect((await outbox()).filter((o) => o.kind === 'dealers.tier_summary').map((o) => o.recipient)).toEqual([
       'M001',
       'M002',

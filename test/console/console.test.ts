@@ -151,6 +151,11 @@ describe('HQ console', () => {
     const points = [...tiers.body.matchAll(/data-points="(\d+)"/g)].map((m) => Number(m[1]));
     expect(points).toHaveLength(2);
     expect(points.every((n) => n > 0)).toBe(true);
+    // The tier benefits table and the greetings' vouchers (issue 13).
+    expect(tiers.body).toContain('等级权益');
+    expect(tiers.body).toContain('新品优先试销；定制化返利');
+    expect(tiers.body).toContain('免费培训名额；营销物料支持');
+    expect(tiers.body).toContain('生日/周年礼券');
     const dealer = await b.get(`/console/dealers/${mine.dealer}`);
     // Five dimensions and the total, one month each.
     expect(dealer.body).toMatch(/aria-label="五维评分" data-points="6"/);

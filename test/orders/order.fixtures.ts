@@ -56,6 +56,7 @@ export async function installOrderFixtures(db: Kysely<Database>, now: Date): Pro
       tags: p.tags,
       aliases: p.aliases,
       active: true,
+      options: p.options ? JSON.stringify(p.options) : null,
     };
     const { sku: _sku, ...update } = values;
     await db

@@ -3,7 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isHq, lastMonths, TIERS } from '../../../core/console/index.js';
 import { INTENTS } from '../../../core/common/intents.js';
-import { TIER_NAMES_ZH, TIER_RANK } from '../../../core/dealers/tiers.js';
+import type { VoucherKind } from '../../../core/care/offers.js';
+import { shanghaiDate } from '../../../core/common/time.js';
+import { TIER_BENEFITS, TIER_NAMES_ZH, TIER_RANK } from '../../../core/dealers/tiers.js';
+import { benefitLines } from '../../replies/accounts.replies.js';
+import { voucherName } from '../../replies/care.replies.js';
+import { formatYuan } from '../../replies/policy.explain.js';
 import { consoleTexts as t } from '../../replies/console.texts.js';
 import { runInstant, runnableJobs } from '../../scheduler/jobs/index.js';
 import { barChart } from '../charts.js';
@@ -42,9 +47,10 @@ function hqPages(deps: ConsoleDeps) {
     app.get('/console/tiers', async (req, reply) => {
       const ctx = ctxOf(req);
       const months = lastMonths(deps.now(), 12);
-      const [dist, moves] = await Promise.all([
+      const [dist, moves, offers] = await Promise.all([
         deps.services.console.tierDistribution(),
         deps.services.console.tierMovements(months),
+        deps.services.console.careOffers(shanghaiDate(deps.now())),
       ]);
       const T = t.tiers;
       const scored = [...new Set(moves.map((m) => m.month))].sort();
@@ -83,7 +89,20 @@ function hqPages(deps: ConsoleDeps) {
           )}</table>`
           : null
       }`;
-      return sendPage(reply, page(ctx.page, T.title, 'tiers', body));
+      // The benefits table each tier brings, the re-tiers waiting for their notice, and the greetings' vouchers.
+      const benefits = html`<section class="card"><h2>${T.benefits}</h2><table><tr><th>${T.tier}</th><th>${T.benefits}</th></tr>
+        ${TIERS.map((x) => html`<tr><td>${TIER_NAMES_ZH[x]}</td><td>${benefitLines(TIER_BENEFITS[x]).join('；')}</td></tr>`)}</table>
+        <p class="muted">${T.pendingTiers(offers.pendingTiers)}</p></section>
+        <section class="card"><h2>${T.vouchers}</h2>${
+          offers.vouchers.length
+            ? html`<table><tr><th>${T.voucherKind}</th><th>${T.issued}</th><th>${T.used}</th><th>${T.open}</th><th>${T.expired}</th><th>${T.usedAmount}</th></tr>
+            ${offers.vouchers.map(
+              (v) =>
+                html`<tr><td>${voucherName(v.kind as VoucherKind)}</td><td class="n">${v.issued}</td><td class="n">${v.used}</td><td class="n">${v.open}</td><td class="n">${v.expired}</td><td class="n">${formatYuan(v.usedFen)}</td></tr>`,
+            )}</table>`
+            : html`<p class="muted">${T.noVouchers}</p>`
+        }</section>`;
+      return sendPage(reply, page(ctx.page, T.title, 'tiers', html`${body}<div class="cards">${benefits}</div>`));
     });
 
     app.get('/console/imports', async (req, reply) => {

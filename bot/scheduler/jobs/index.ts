@@ -1,6 +1,6 @@
 import { shanghaiInstant } from '../../../core/common/time.js';
 import type { JobDefinition } from '../job.types.js';
-import { dealerScoreJob } from './dealer-score.job.js';
+import { dealerScoreJob, tierApplyJob } from './dealer-score.job.js';
 import { needsSlaJob } from './needs-sla.job.js';
 import { outboxPruneJob } from './outbox-prune.job.js';
 import { dailyJob, dailySteps, successCaseJob } from './care.jobs.js';
@@ -13,6 +13,7 @@ export const jobs: JobDefinition[] = [
   needsSlaJob,
   dailyJob,
   dealerScoreJob,
+  tierApplyJob,
   successCaseJob,
   outboxPruneJob,
   trendInsightJob,
