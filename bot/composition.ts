@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { AnomalyService } from '../core/care/anomaly.service.js';
 import { CareService } from '../core/care/care.service.js';
+import type { CareOffers } from '../core/care/offers.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import { RetieringService } from '../core/dealers/retiering.service.js';
 import { VoucherRepository } from '../db/repositories/vouchers.repository.js';
@@ -86,12 +87,24 @@ import { runnableJobs } from './scheduler/jobs/index.js';
 import { OutboxPushQueue } from './scheduler/jobs/pushes.js';
 import type { CliServices, Services, TurnServices } from './services.js';
 
+/** The settings the services take from the configuration (the app and the CLI alike). */
+export function servicesSettings(config: Readonly<AppConfig>): ServicesOptions['settings'] {
+  return {
+    needSla: config.needs.sla,
+    outboxRetentionDays: config.scheduler.outboxRetentionDays,
+    statements: config.statements,
+    contactCadence: config.contacts.cadence,
+    careOffers: config.care.offers,
+  };
+}
+
 export interface ServicesOptions {
   settings: {
     needSla: SlaTable;
     outboxRetentionDays?: number;
     statements?: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
     contactCadence?: CadenceTable;
+    careOffers?: CareOffers;
   };
   /** Wakes the outbox dispatcher after a commit that queued messages (absent in the CLI: no dispatcher runs). */
   outboxQueued?: () => void;
@@ -171,7 +184,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
 export interface JobServiceOptions {
   /** The notifier writing into the outbox of the given transaction. */
   notifier(tx: Kysely<Database>): Notifier;
-  settings?: { needSla?: SlaTable; contactCadence?: CadenceTable };
+  settings?: { needSla?: SlaTable; contactCadence?: CadenceTable; careOffers?: CareOffers };
 }
 
 /** Joint campaigns on one transaction: invitations, approvals and results go to its outbox, recorded once. */
@@ -227,7 +240,13 @@ export function jobUnitOfWork(db: Kysely<Database>, opts: JobServiceOptions): Un
     const deliveries = new DeliveryLogRepository(tx);
     const queue = new OutboxPushQueue(pipelineStores(tx));
     return {
-      care: new CareService({ store: new CareRepository(tx), deliveries, queue, vouchers: new VoucherRepository(tx) }),
+      care: new CareService({
+        store: new CareRepository(tx),
+        deliveries,
+        queue,
+        vouchers: new VoucherRepository(tx),
+        ...(opts.settings?.careOffers ? { offers: opts.settings.careOffers } : {}),
+      }),
       anomalies: anomalyService(tx),
       retiering: new RetieringService({ store: new DealerScoreRepository(tx), deliveries, queue }, tierReasonText),
       outboxRetention: new OutboxRetentionRepository(tx),
@@ -355,13 +374,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
     const h = await openDatabase(config.db);
     try {
       await migrateToLatest(h.db);
-      const services = servicesFactory({
-        settings: {
-          needSla: config.needs.sla,
-          outboxRetentionDays: config.scheduler.outboxRetentionDays,
-          contactCadence: config.contacts.cadence,
-        },
-      })(h.db);
+      const services = servicesFactory({ settings: servicesSettings(config) })(h.db);
       const deliverDue = async () => {
         const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
           kv,

@@ -126,4 +126,19 @@ describe('LangSmith tracing', () => {
     expect(setsTracing('"start": "LANGCHAIN_TRACING_V2=true node x"')).toBe(true);
     expect(setsTracing('# LANGSMITH_TRACING=true enables it')).toBe(false);
   });
+
+  it('CARE_OFFERS replaces the named offers and refuses a malformed one', () => {
+    const offers = loadConfig({ CARE_OFFERS: 'birthday=800/6000/15' }).care.offers;
+    expect(offers.birthday).toEqual({ amountFen: 80_000, minOrderFen: 600_000, validDays: 15 });
+    expect(offers.anniversary).toEqual(loadConfig({}).care.offers.anniversary);
+    for (const bad of [
+      'birthday=800',
+      'birthday=800/500/15',
+      'birthday=0/500/15',
+      'party=1/1/1',
+      'birthday=1/2/3,birthday=1/2/3',
+    ]) {
+      expect(() => loadConfig({ CARE_OFFERS: bad }), bad).toThrow(/CARE_OFFERS/);
+    }
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CARE_OFFERS, type CareOffers, parseCareOffers } from '../core/care/offers.js';
 import { DEFAULT_OUTBOX_RETENTION_DAYS, MIN_OUTBOX_RETENTION_DAYS } from '../core/scheduling/ports.js';
 import { BUSINESS_TIME_ZONE } from '../core/common/time.js';
 import { type CadenceTable, DEFAULT_CADENCE, parseCadence } from '../core/contacts/cadence.js';
@@ -92,6 +93,7 @@ const envSchema = z.object({
   SCHEDULER_ENABLED: bool.default(true),
   NEED_SLA: optionalString,
   CONTACT_CADENCE: optionalString,
+  CARE_OFFERS: optionalString,
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
 
@@ -195,6 +197,8 @@ export interface AppConfig {
   needs: { sla: SlaTable };
   /** Printable statement links: HMAC secret (undefined: random per process), lifetime, public address. */
   statements: { linkSecret: string | undefined; linkTtlHours: number; publicBaseUrl: string | undefined };
+  /** The vouchers birthday and anniversary greetings carry (CARE_OFFERS overrides K's defaults). */
+  care: { offers: CareOffers };
   /** Days between an account manager's one-to-one contacts, by tier (CONTACT_CADENCE overrides K's defaults). */
   contacts: { cadence: CadenceTable };
   /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
@@ -280,6 +284,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
   if (!sla) problems.push('NEED_SLA: expected e.g. "core=12/24,key=24/48" (hours to first response/resolution)');
   const cadence = e.CONTACT_CADENCE ? parseCadence(e.CONTACT_CADENCE) : DEFAULT_CADENCE;
   if (!cadence) problems.push('CONTACT_CADENCE: expected e.g. "core=7,key=14,regular=14" (days, 1–90)');
+  const offers = e.CARE_OFFERS ? parseCareOffers(e.CARE_OFFERS) : CARE_OFFERS;
+  if (!offers) {
+    problems.push(
+      'CARE_OFFERS: expected e.g. "birthday=500/5000/30,anniversary=1000/10000/30" (voucher ¥ / minimum order ¥ / days valid)',
+    );
+  }
   // Next to WeCom the sandbox shows real replies and people and speaks as anyone: only behind the admin token.
   const realChannel = wecomSet.length === WECOM_REQUIRED.length || mpSet.length === MP_REQUIRED.length;
   if (e.SANDBOX && realChannel && !e.ADMIN_TOKEN) {
@@ -357,6 +367,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       linkTtlHours: e.STATEMENT_LINK_TTL_HOURS,
       publicBaseUrl: e.PUBLIC_BASE_URL,
     },
+    care: { offers: offers! },
     contacts: { cadence: cadence! },
     imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
     erp: kingdeeOn

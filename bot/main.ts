@@ -26,6 +26,7 @@ import {
   jobUnitOfWork,
   type ServicesFactory,
   servicesFactory,
+  servicesSettings,
   turnsUnitOfWork,
 } from './composition.js';
 import type { TurnServices } from './services.js';
@@ -140,12 +141,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         )
       : null;
     // The services, built once: each turn binds them to its transaction; the API and jobs use the database.
-    const settings = {
-      needSla: config.needs.sla,
-      outboxRetentionDays: config.scheduler.outboxRetentionDays,
-      statements: config.statements,
-      contactCadence: config.contacts.cadence,
-    };
+    const settings = servicesSettings(config);
     const services = servicesFactory({
       settings,
       outboxQueued: () => bus.outboxQueued(),

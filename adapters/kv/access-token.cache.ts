@@ -1,12 +1,15 @@
 /**
- * An access_token shared through the KeyValueStore (so every instance uses one token), fetched single-flight per
- * process, expired a little early, and replaced at most once when the API says it is invalid — unless another
+ * An API access_token shared through the KeyValueStore, so every instance uses one token: fetched single-flight
+ * per process and once across instances (the holder of a KV lock fetches and stores it; the others wait for the
+ * stored token), expired a little early, and replaced at most once when the API says it is invalid — unless another
  * caller already replaced it.
  */
 import type { KeyValueStore } from './kv.js';
 
 /** A token is dropped this long before the API's own expiry. */
 const EARLY_EXPIRY_SEC = 300;
+/** How often an instance waiting for another's fetch looks for the stored token. */
+const WAIT_POLL_MS = 25;
 
 export interface FetchedToken {
   token: string;
@@ -16,37 +19,63 @@ export interface FetchedToken {
 export class AccessTokenCache {
   readonly #inflight = new Map<string, Promise<string>>();
 
-  /** `key` must not contain the secret (hash it): a KV dump then reveals nothing. */
+  /**
+   * `key` must not contain the secret (hash it): a KV dump then reveals nothing. `lockTtlMs` bounds how long a
+   * fetch may hold the others back (the API call's timeout and a margin).
+   */
   constructor(
     private readonly kv: KeyValueStore,
     private readonly key: string,
     private readonly fetchToken: () => Promise<FetchedToken>,
+    private readonly lockTtlMs: number,
   ) {}
 
   /** The cached token, fetched when absent. */
   async get(): Promise<string> {
     const cached = await this.kv.get(this.key);
     if (cached) return cached;
-    return this.#singleFlight(() => this.#fetch());
+    return this.#singleFlight(() => this.#fetchShared(null));
   }
 
-  /** Replaces `stale` unless someone (this process or another instance) already has. */
+  /** Replaces `stale` (a token the API refused) unless someone — this process or another instance — already has. */
   refresh(stale: string): Promise<string> {
-    return this.#singleFlight(async () => {
-      const current = await this.kv.get(this.key);
-      if (current && current !== stale) return current;
-      try {
-        return await this.#fetch();
-      } catch (e) {
-        if (current === stale) await this.kv.del(this.key);
-        throw e;
-      }
-    });
+    return this.#singleFlight(() => this.#fetchShared(stale));
   }
 
   /** Drops `token` if it is still the cached one (refused even when fresh). */
   async forget(token: string): Promise<void> {
     if ((await this.kv.get(this.key)) === token) await this.kv.del(this.key);
+  }
+
+  /**
+   * One fetch across instances: the holder of the KV lock fetches and stores the token; the others poll the store
+   * until it is there (or the lock is free again: the holder failed or died, its lock's TTL ran out). `stale`: a
+   * token the API refused, which does not count as stored.
+   */
+  async #fetchShared(stale: string | null): Promise<string> {
+    const lockKey = `${this.key}:fetch`;
+    // Bounded: past two lock lifetimes the store is unreliable, and fetching without the lock beats failing.
+    const giveUpAt = Date.now() + 2 * this.lockTtlMs;
+    for (;;) {
+      const current = await this.kv.get(this.key);
+      if (current && current !== stale) return current;
+      const lock = Date.now() < giveUpAt ? await this.kv.lock(lockKey, this.lockTtlMs) : 'unlocked';
+      if (lock) {
+        try {
+          const again = lock === 'unlocked' ? current : await this.kv.get(this.key);
+          if (again && again !== stale) return again;
+          try {
+            return await this.#fetch();
+          } catch (e) {
+            if (stale && again === stale) await this.kv.del(this.key);
+            throw e;
+          }
+        } finally {
+          if (lock !== 'unlocked') await this.kv.unlock(lockKey, lock).catch(() => false);
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, WAIT_POLL_MS));
+    }
   }
 
   async #fetch(): Promise<string> {

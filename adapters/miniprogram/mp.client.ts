@@ -5,6 +5,7 @@
  * 45047 (quota used) come back as `MpApiError` with `outOfWindow`.
  */
 import { createHash } from 'node:crypto';
+import { type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -24,7 +25,6 @@ const RETRYABLE_ERRCODES = new Set([-1]);
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001, 41001]);
 /** 45015 reply time limit passed, 45047 reply count limit reached: the user must write again. */
 const OUT_OF_WINDOW_ERRCODES = new Set([45015, 45047]);
-const MAX_ERRMSG_CHARS = 200;
 
 export class MpApiError extends Error {
   override readonly name = 'MpApiError';
@@ -75,20 +75,24 @@ export interface MpCard {
   thumbMediaId: string;
 }
 
-type MpResponse = { errcode?: number; errmsg?: string; [k: string]: unknown };
-
 export class MpClient {
   readonly #config: MpApiConfig;
-  readonly #fetch: typeof fetch;
-  readonly #base: string;
+  readonly #api: JsonApi;
   readonly #token: AccessTokenCache;
 
   constructor(config: MpApiConfig, deps: { kv: KeyValueStore; fetch?: typeof fetch }) {
     this.#config = config;
-    this.#fetch = deps.fetch ?? globalThis.fetch;
-    this.#base = (config.apiBase || DEFAULT_MP_API_BASE).replace(/\/+$/, '');
+    this.#api = {
+      fetch: deps.fetch ?? globalThis.fetch,
+      base: (config.apiBase || DEFAULT_MP_API_BASE).replace(/\/+$/, ''),
+      timeoutMs: config.timeoutMs,
+      apiError: (method, errcode, errmsg, status) => new MpApiError(method, errcode, errmsg, status),
+      networkError: (method, cause) => new MpNetworkError(method, cause),
+    };
+    // Never the secret itself in the key: a hash, so a KV dump reveals nothing.
     const h = createHash('sha256').update(`${config.appId}\0${config.appSecret}`).digest('hex');
-    this.#token = new AccessTokenCache(deps.kv, `mp:token:${h.slice(0, 32)}`, () => this.#fetchToken());
+    const key = `mp:token:${h.slice(0, 32)}`;
+    this.#token = new AccessTokenCache(deps.kv, key, () => this.#fetchToken(), config.timeoutMs + 1000);
   }
 
   sendText(openid: string, content: string): Promise<void> {
@@ -137,36 +141,7 @@ export class MpClient {
     }
   }
 
-  async #request(method: string, pathAndQuery: string, body?: unknown): Promise<MpResponse> {
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#fetch(this.#base + pathAndQuery, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#config.timeoutMs),
-      });
-      text = await res.text();
-    } catch (e) {
-      throw new MpNetworkError(method, e);
-    }
-    if (!res.ok) throw new MpApiError(method, -1, '', res.status);
-    let json: MpResponse;
-    try {
-      json = JSON.parse(text) as MpResponse;
-    } catch {
-      throw new MpApiError(method, -1, 'response is not JSON');
-    }
-    if (json === null || typeof json !== 'object') throw new MpApiError(method, -1, 'response is not an object');
-    const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
-    if (errcode !== 0) {
-      throw new MpApiError(
-        method,
-        errcode,
-        typeof json.errmsg === 'string' ? json.errmsg.slice(0, MAX_ERRMSG_CHARS) : '',
-      );
-    }
-    return json;
+  #request(method: string, pathAndQuery: string, body?: unknown): Promise<ApiResponse> {
+    return requestJson(this.#api, method, pathAndQuery, body);
   }
 }

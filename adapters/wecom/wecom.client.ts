@@ -5,6 +5,8 @@
  * WeCom says it is invalid or expired.
  */
 import { createHash } from 'node:crypto';
+import { type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
+import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
 export interface WecomApiConfig {
@@ -23,15 +25,11 @@ export const DEFAULT_WECOM_API_BASE = 'https://qyapi.weixin.qq.com';
 
 /** -1 system busy, 45009 API frequency limit, 45033 too many concurrent calls. */
 const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
-/** How often an instance waiting for another's gettoken looks for the token. */
-const TOKEN_WAIT_POLL_MS = 25;
 
 /** 40014 invalid token, 42001 expired token, 41001 missing token: refreshed once per call, and retryable. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
-const TOKEN_EARLY_EXPIRY_SEC = 300;
 /** `auth/getuserinfo`: the code is invalid, used or expired. */
 const OAUTH_INVALID_CODE = 40029;
-const MAX_ERRMSG_CHARS = 200;
 /** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
 
@@ -136,20 +134,25 @@ export interface WecomClientDeps {
 }
 
 type SecretKind = 'app' | 'kf';
-type WecomResponse = { errcode?: number; errmsg?: string; [k: string]: unknown };
+type WecomResponse = ApiResponse;
 
 export class WecomClient {
   readonly #config: WecomApiConfig;
-  readonly #kv: KeyValueStore;
-  readonly #fetch: typeof fetch;
-  readonly #base: string;
-  readonly #inflight = new Map<string, Promise<string>>();
+  readonly #api: JsonApi;
+  readonly #tokens: Record<SecretKind, AccessTokenCache>;
 
   constructor(config: WecomApiConfig, deps: WecomClientDeps) {
     this.#config = config;
-    this.#kv = deps.kv;
-    this.#fetch = deps.fetch ?? globalThis.fetch;
-    this.#base = (config.apiBase || DEFAULT_WECOM_API_BASE).replace(/\/+$/, '');
+    this.#api = {
+      fetch: deps.fetch ?? globalThis.fetch,
+      base: (config.apiBase || DEFAULT_WECOM_API_BASE).replace(/\/+$/, ''),
+      timeoutMs: config.timeoutMs,
+      apiError: (method, errcode, errmsg, status) => new WecomApiError(method, errcode, errmsg, status),
+      networkError: (method, cause) => new WecomNetworkError(method, cause),
+    };
+    const cache = (kind: SecretKind) =>
+      new AccessTokenCache(deps.kv, this.#tokenKey(kind), () => this.#fetchToken(kind), config.timeoutMs + 1000);
+    this.#tokens = { app: cache('app'), kf: cache('kf') };
   }
 
   /** App message to one or more members (`touser` joined with `|`). */
@@ -237,11 +240,8 @@ export class WecomClient {
   }
 
   /** The cached access_token for the app (or KF) secret, fetching it when absent. */
-  async accessToken(kind: SecretKind = 'app'): Promise<string> {
-    const key = this.#tokenKey(kind);
-    const cached = await this.#kv.get(key);
-    if (cached) return cached;
-    return this.#singleFlight(key, () => this.#fetchShared(kind, key, null));
+  accessToken(kind: SecretKind = 'app'): Promise<string> {
+    return this.#tokens[kind].get();
   }
 
   // -------------------------------------------------------------------------------------------------------------
@@ -258,62 +258,12 @@ export class WecomClient {
     return `wecom:token:${h.slice(0, 32)}`;
   }
 
-  #singleFlight(key: string, run: () => Promise<string>): Promise<string> {
-    const existing = this.#inflight.get(key);
-    if (existing) return existing;
-    const p = run().finally(() => this.#inflight.delete(key));
-    this.#inflight.set(key, p);
-    return p;
-  }
-
-  async #fetchToken(kind: SecretKind, key: string): Promise<string> {
+  async #fetchToken(kind: SecretKind) {
     const q = new URLSearchParams({ corpid: this.#config.corpId, corpsecret: this.#secret(kind) });
     const res = await this.#request('gettoken', `/cgi-bin/gettoken?${q}`);
     const token = res['access_token'];
-    const expiresIn = Number(res['expires_in'] ?? 7200);
     if (typeof token !== 'string' || !token) throw new WecomApiError('gettoken', -1, 'no access_token in response');
-    const ttlSec = expiresIn - TOKEN_EARLY_EXPIRY_SEC;
-    // Set before the in-flight entry is dropped, so late joiners find it in the store.
-    if (ttlSec > 0) await this.#kv.set(key, token, ttlSec * 1000);
-    return token;
-  }
-
-  /** Replaces `stale` unless someone (this process or another instance) already has. */
-  #refreshToken(kind: SecretKind, stale: string): Promise<string> {
-    const key = this.#tokenKey(kind);
-    return this.#singleFlight(key, () => this.#fetchShared(kind, key, stale));
-  }
-
-  /**
-   * One gettoken across instances: the holder of the KV lock fetches and stores the token; the others poll the
-   * store until it is there (or the lock is free again: the holder failed or died, its lock's TTL ran out).
-   * `stale`: a token WeCom refused, which does not count as stored.
-   */
-  async #fetchShared(kind: SecretKind, key: string, stale: string | null): Promise<string> {
-    const lockKey = `${key}:fetch`;
-    const lockTtlMs = this.#config.timeoutMs + 1000;
-    // Bounded: past two lock lifetimes the store is unreliable, and fetching without the lock beats failing.
-    const giveUpAt = Date.now() + 2 * lockTtlMs;
-    for (;;) {
-      const current = await this.#kv.get(key);
-      if (current && current !== stale) return current;
-      const lock = Date.now() < giveUpAt ? await this.#kv.lock(lockKey, lockTtlMs) : 'unlocked';
-      if (lock) {
-        try {
-          const again = lock === 'unlocked' ? current : await this.#kv.get(key);
-          if (again && again !== stale) return again;
-          try {
-            return await this.#fetchToken(kind, key);
-          } catch (e) {
-            if (stale && again === stale) await this.#kv.del(key);
-            throw e;
-          }
-        } finally {
-          if (lock !== 'unlocked') await this.#kv.unlock(lockKey, lock).catch(() => false);
-        }
-      }
-      await new Promise((resolve) => setTimeout(resolve, TOKEN_WAIT_POLL_MS));
-    }
+    return { token, expiresInSec: Number(res['expires_in'] ?? 7200) };
   }
 
   /** A POST with `body`, or a GET (with `query`) when the body is undefined. */
@@ -324,55 +274,25 @@ export class WecomClient {
     query: Record<string, string> = {},
   ): Promise<WecomResponse> {
     const url = (token: string) => `/cgi-bin/${method}?${new URLSearchParams({ access_token: token, ...query })}`;
-    let token = await this.accessToken(kind);
+    const tokens = this.#tokens[kind];
+    let token = await tokens.get();
     try {
       return await this.#request(method, url(token), body);
     } catch (e) {
       if (!(e instanceof WecomApiError) || !TOKEN_ERRCODES.has(e.errcode)) throw e;
     }
-    token = await this.#refreshToken(kind, token);
+    token = await tokens.refresh(token);
     try {
       return await this.#request(method, url(token), body);
     } catch (e) {
       // Refused again with a fresh token: forget it, so the next attempt (a token error is retryable) fetches one.
-      if (e instanceof WecomApiError && TOKEN_ERRCODES.has(e.errcode)) await this.#forgetToken(kind, token);
+      if (e instanceof WecomApiError && TOKEN_ERRCODES.has(e.errcode)) await tokens.forget(token);
       throw e;
     }
   }
 
-  async #forgetToken(kind: SecretKind, token: string): Promise<void> {
-    const key = this.#tokenKey(kind);
-    if ((await this.#kv.get(key)) === token) await this.#kv.del(key);
-  }
-
-  async #request(method: string, pathAndQuery: string, body?: unknown): Promise<WecomResponse> {
-    let res: Response;
-    let text: string;
-    try {
-      res = await this.#fetch(this.#base + pathAndQuery, {
-        method: body === undefined ? 'GET' : 'POST',
-        headers: body === undefined ? undefined : { 'content-type': 'application/json; charset=utf-8' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(this.#config.timeoutMs),
-      });
-      text = await res.text();
-    } catch (e) {
-      throw new WecomNetworkError(method, e);
-    }
-    if (!res.ok) throw new WecomApiError(method, -1, '', res.status);
-    let json: WecomResponse;
-    try {
-      json = JSON.parse(text) as WecomResponse;
-    } catch {
-      throw new WecomApiError(method, -1, 'response is not JSON');
-    }
-    if (json === null || typeof json !== 'object') throw new WecomApiError(method, -1, 'response is not an object');
-    const errcode = typeof json.errcode === 'number' ? json.errcode : 0;
-    if (errcode !== 0) {
-      const errmsg = typeof json.errmsg === 'string' ? json.errmsg.slice(0, MAX_ERRMSG_CHARS) : '';
-      throw new WecomApiError(method, errcode, errmsg);
-    }
-    return json;
+  #request(method: string, pathAndQuery: string, body?: unknown): Promise<WecomResponse> {
+    return requestJson(this.#api, method, pathAndQuery, body);
   }
 }
 

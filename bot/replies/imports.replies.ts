@@ -47,6 +47,8 @@ export function importReasonText(r: ImportReason): string {
       return `应为 ${r.values.join('/')} 之一`;
     case 'badCode':
       return `编码格式应如 ${r.example}`;
+    case 'badOptions':
+      return `定制选项格式有误（${r.problem}），应如 w=600-2400;h=600-2400;glass=double:0|triple:90;open=inward|outward;color=深灰:0;m2=980;min=1.0`;
     case 'unknownDealer':
       return `未知经销商 ${r.dealerCode}`;
     case 'unknownManager':

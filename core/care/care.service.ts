@@ -85,7 +85,8 @@ export class CareService {
   /** Birthday greetings: one message per dealer whose contact(s) have a birthday today. */
   async planBirthdays(date: string): Promise<CarePlan> {
     const rows = await this.ports.store.birthdaysOn(date);
-    const offer = (code: string) => (this.ports.vouchers ? { offer: voucherFor('birthday', code, date) } : {});
+    const offer = (code: string) =>
+      this.ports.vouchers ? { offer: voucherFor('birthday', code, date, this.ports.offers) } : {};
     const pushes = rows.map((d) =>
       toDealer('care.birthday', d.code, date, { kind: 'birthday', contactNames: d.contacts, ...offer(d.code) }),
     );
@@ -152,7 +153,7 @@ export class CareService {
           years,
           since: d.partnershipStart,
           bonus,
-          ...(this.ports.vouchers ? { offer: voucherFor('anniversary', d.code, date) } : {}),
+          ...(this.ports.vouchers ? { offer: voucherFor('anniversary', d.code, date, this.ports.offers) } : {}),
         }),
       );
     }

@@ -12,10 +12,34 @@ export interface CareOfferConfig {
 
 export type VoucherKind = 'birthday' | 'anniversary';
 
-export const CARE_OFFERS: Readonly<Record<VoucherKind, CareOfferConfig>> = Object.freeze({
+export type CareOffers = Readonly<Record<VoucherKind, CareOfferConfig>>;
+
+/** K's defaults; CARE_OFFERS (bot/config.ts, `parseCareOffers`) replaces them. */
+export const CARE_OFFERS: CareOffers = Object.freeze({
   birthday: { amountFen: 50_000, minOrderFen: 500_000, validDays: 30 },
   anniversary: { amountFen: 100_000, minOrderFen: 1_000_000, validDays: 30 },
 });
+
+const OFFER_RE = /^(birthday|anniversary)=(\d{1,6})\/(\d{1,8})\/(\d{1,3})$/;
+
+/**
+ * "birthday=500/5000/30,anniversary=1000/10000/30": per occasion the voucher in yuan, the smallest order it applies
+ * to in yuan and the days it is valid (1–365); an occasion not named keeps its default. Null when malformed (an
+ * amount of 0, a minimum below the amount, a repeated occasion).
+ */
+export function parseCareOffers(text: string): CareOffers | null {
+  const out: Record<VoucherKind, CareOfferConfig> = { ...CARE_OFFERS };
+  const seen = new Set<string>();
+  for (const part of text.split(',').map((p) => p.trim())) {
+    const m = OFFER_RE.exec(part);
+    if (!m || seen.has(m[1]!)) return null;
+    seen.add(m[1]!);
+    const [amount, min, days] = [Number(m[2]), Number(m[3]), Number(m[4])];
+    if (amount <= 0 || min < amount || days < 1 || days > 365) return null;
+    out[m[1] as VoucherKind] = { amountFen: amount * 100, minOrderFen: min * 100, validDays: days };
+  }
+  return Object.freeze(out);
+}
 
 /** A voucher as issued with a greeting; `occasion` (the greeting's date) makes issuing it again a no-op. */
 export interface Voucher {
@@ -33,7 +57,7 @@ export function voucherFor(
   kind: VoucherKind,
   dealerCode: string,
   date: string,
-  cfg: Readonly<Record<VoucherKind, CareOfferConfig>> = CARE_OFFERS,
+  cfg: CareOffers = CARE_OFFERS,
 ): Voucher {
   const c = cfg[kind];
   return {

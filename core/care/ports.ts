@@ -1,5 +1,5 @@
 import type { Policy, Tier } from '../policies/policy.types.js';
-import type { VoucherIssuer } from './offers.js';
+import type { CareOffers, VoucherIssuer } from './offers.js';
 import type { PolicyOrderLine } from '../policies/qualifying.js';
 import type { TierMessage } from '../dealers/retier.messages.js';
 import type { PastOrder } from './activation.js';
@@ -120,4 +120,6 @@ export interface CarePorts {
   queue: PushQueue;
   /** Issues the vouchers birthday and anniversary greetings carry (absent: greetings carry no offer). */
   vouchers?: VoucherIssuer;
+  /** The offers HQ configured (CARE_OFFERS); K's defaults when absent. */
+  offers?: CareOffers;
 }

@@ -1,3 +1,4 @@
+import { formatOptionsSpec, parseOptionsSpec } from '../catalog/options.js';
 import { DEALER_CODE, MANAGER_CODE, ORDER_NO, STORE_CODE, storeDealer } from './codes.js';
 import {
   type ContactRecord,
@@ -198,7 +199,7 @@ const products: EntitySpec<ProductRecord> = {
   entity: 'products',
   columns: cols(
     ['sku', 'name', 'category', 'series', 'unit', 'list_price', 'moq'],
-    ['order_multiple', 'lead_time_days', 'aliases', 'tags', 'active'],
+    ['order_multiple', 'lead_time_days', 'aliases', 'tags', 'active', 'options'],
   ),
   refs: [],
   whole: false,
@@ -216,6 +217,7 @@ const products: EntitySpec<ProductRecord> = {
       aliases: r.list('aliases'),
       tags: r.list('tags'),
       active: r.bool('active'),
+      options: productOptions(r),
     });
   },
   key: (p) => p.sku,
@@ -232,9 +234,21 @@ const products: EntitySpec<ProductRecord> = {
     'aliases',
     'tags',
     'active',
+    'options',
   ],
-  defaults: { orderMultiple: 1, leadTimeDays: 14, aliases: [], tags: [], active: true },
+  defaults: { orderMultiple: 1, leadTimeDays: 14, aliases: [], tags: [], active: true, options: '' },
 };
+
+/** The `options` cell, checked and written canonically; absent column: keep what is stored. */
+function productOptions(r: RowReader): string | undefined {
+  const text = r.optionalText('options', 2000);
+  if (text === undefined) return undefined;
+  if (text === null) return '';
+  const parsed = parseOptionsSpec(text);
+  if (parsed === null) return '';
+  if ('error' in parsed) return r.fail('options', reasons.badOptions(parsed.error));
+  return formatOptionsSpec(parsed);
+}
 
 /** A SKU that must be in the catalog. */
 function sku(r: RowReader, refs: Refs): string | undefined {

@@ -76,6 +76,11 @@ export interface ProductRecord {
   aliases?: string[];
   tags?: string[];
   active?: boolean;
+  /**
+   * Made-to-size options as the spec text (core/catalog/options.ts `formatOptionsSpec`, canonical so a re-import
+   * compares equal); '' for a stock item, undefined to keep what is stored.
+   */
+  options?: string;
 }
 
 export interface PriceRecord {

@@ -90,6 +90,7 @@ const CELLS: { [E in ImportEntity]: (rec: EntityRecords[E]) => Record<string, Ce
     aliases: p.aliases,
     tags: p.tags,
     active: p.active,
+    options: p.options ?? '',
   }),
   prices: (p) => ({ sku: p.sku, tier: p.tier, price: yuan(p.priceFen) }),
   'hq-stock': (s) => ({ sku: s.sku, on_hand: s.onHand, modified_at: time(s.modifiedAt), reserved: s.reserved }),

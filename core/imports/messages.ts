@@ -29,6 +29,8 @@ export type ImportReason =
   | { code: 'tooLong'; max: number }
   | { code: 'oneOf'; values: readonly string[] }
   | { code: 'badCode'; example: string }
+  /** The made-to-size options text does not parse (`problem` says which part, in the spec's own terms). */
+  | { code: 'badOptions'; problem: string }
   | { code: 'unknownDealer'; dealerCode: string }
   | { code: 'unknownManager' | 'notRegional'; managerCode: string }
   | { code: 'unknownStore'; storeCode: string }
@@ -62,6 +64,7 @@ export const reasons = {
   tooLong: (max: number): ImportReason => ({ code: 'tooLong', max }),
   oneOf: (values: readonly string[]): ImportReason => ({ code: 'oneOf', values }),
   badCode: (example: string): ImportReason => ({ code: 'badCode', example }),
+  badOptions: (problem: string): ImportReason => ({ code: 'badOptions', problem }),
   unknownDealer: (code: string): ImportReason => ({ code: 'unknownDealer', dealerCode: code }),
   unknownManager: (code: string): ImportReason => ({ code: 'unknownManager', managerCode: code }),
   notRegional: (code: string): ImportReason => ({ code: 'notRegional', managerCode: code }),

@@ -1,4 +1,5 @@
 import { type Kysely, type RawBuilder, type Selectable, sql } from 'kysely';
+import { formatOptionsSpec, parseOptionsSpec } from '../../core/catalog/options.js';
 import { shanghaiDate, shanghaiMidnight } from '../../core/common/time.js';
 import type {
   ContactRecord,
@@ -160,7 +161,14 @@ export const toProductRecord = (p: Selectable<Database['products']>): ProductRec
   aliases: p.aliases,
   tags: p.tags,
   active: p.active,
+  options: p.options ? formatOptionsSpec(p.options) : '',
 });
+
+/** The options column from the record's spec text (checked by the import): null for a stock item. */
+function optionsJson(spec: string | undefined): string | null {
+  const parsed = spec ? parseOptionsSpec(spec) : null;
+  return parsed && !('error' in parsed) ? JSON.stringify(parsed) : null;
+}
 
 export const toHqStockRecord = (
   s: Pick<Selectable<Database['hq_stock']>, 'sku' | 'on_hand' | 'reserved' | 'source_modified_at'>,
@@ -551,6 +559,7 @@ class KyselyImportWriter implements ImportWriter {
             aliases: p.aliases!,
             tags: p.tags!,
             active: p.active!,
+            options: optionsJson(p.options),
           })),
         )
         .onConflict((oc) =>
@@ -566,6 +575,7 @@ class KyselyImportWriter implements ImportWriter {
             aliases: eb.ref('excluded.aliases'),
             tags: eb.ref('excluded.tags'),
             active: eb.ref('excluded.active'),
+            options: eb.ref('excluded.options'),
           })),
         )
         .execute();

@@ -120,3 +120,39 @@ describe('birthday voucher', () => {
     expect(unused[0]!.used_order_no).toBeNull();
   });
 });
+
+describe('offers from configuration (CARE_OFFERS)', () => {
+  let configured: TestApp;
+  beforeAll(async () => {
+    configured = await startTestApp({
+      env: { ADMIN_TOKEN: 'test-admin-token-123456', CARE_OFFERS: 'birthday=800/6000/15' },
+      prepare: async (d) => {
+        await orderFixtures(TEST_NOW)(d);
+        await d
+          .insertInto('dealer_contacts')
+          .values({ dealer_code: FX.townHoldout, name: '王寿星', phone: '13900009904', birthday: '1985-11-26' })
+          .execute();
+      },
+      now: () => TEST_NOW,
+    });
+  });
+  afterAll(async () => configured?.close());
+
+  it('the greeting and the voucher carry the configured amount, minimum and validity', async () => {
+    const run = await configured.server.inject({
+      method: 'POST',
+      url: '/api/jobs/care.birthday/run',
+      headers: auth,
+      payload: { date: '2026-11-26' },
+    });
+    expect(run.statusCode).toBe(200);
+    const greeting = (await configured.outbox(FX.townHoldout)).find((m) => m.kind === 'care.birthday')!;
+    expect(greeting.body).toContain('11月26日至12月10日下单，订单满¥6,000立减¥800');
+    const voucher = await configured.database.db
+      .selectFrom('care_vouchers')
+      .select(['amount_fen', 'min_order_fen', 'valid_until'])
+      .where('dealer_code', '=', FX.townHoldout)
+      .executeTakeFirstOrThrow();
+    expect(voucher).toEqual({ amount_fen: 80_000, min_order_fen: 600_000, valid_until: '2026-12-10' });
+  });
+});

@@ -131,6 +131,49 @@ describe('npm run cli -- import (examples into an empty database, then every rul
     expect(await count('store_sales')).toBe(before + 1);
   });
 
+  it('made-to-size options import canonically; a bad spec names its line and column; re-import changes nothing', async () => {
+    const header = 'sku,name,category,series,unit,list_price,moq,options\n';
+    const bad = file(
+      'bad-options.csv',
+      header +
+        'KW-T70,断桥平开窗 T70,windows,断桥,套,1500,5,w=600-2400;h=600-2400;glass=double:0;open=inward;m2=900\n' +
+        'KW-T71,断桥平开窗 T71,windows,断桥,套,1500,5,w=600;h=600-2400;glass=double:0;open=inward;m2=900\n',
+    );
+    const refused = await cli('products', bad);
+    expect(refused.code).toBe(1);
+    expect(refused.json.errors).toEqual([
+      expect.objectContaining({ line: 3, column: 'options', reason: expect.stringContaining('定制选项格式有误') }),
+    ]);
+    const none = await h.db.selectFrom('products').select('sku').where('sku', 'in', ['KW-T70', 'KW-T71']).execute();
+    expect(none).toEqual([]);
+
+    // Written loosely (spaces, a surcharge omitted): stored as parsed options, compared in canonical form.
+    const good = file(
+      'options.csv',
+      header +
+        'KW-T70,断桥平开窗 T70,windows,断桥,套,1500,5, w=600-2400 ; h=600-2400;glass=double|triple:80;open=inward;m2=900;min=1.2\n' +
+        'KW-T72,断桥推拉门 T72,doors,断桥,樘,2500,2,\n',
+    );
+    expect((await cli('products', good)).json).toMatchObject({ inserted: 2, errors: [] });
+    const stored = await h.db
+      .selectFrom('products')
+      .select(['sku', 'options'])
+      .where('sku', 'in', ['KW-T70', 'KW-T72'])
+      .orderBy('sku')
+      .execute();
+    expect(stored[0]!.options).toMatchObject({
+      widthMm: { min: 600, max: 2400 },
+      glass: [
+        { kind: 'double', surchargeFenPerM2: 0 },
+        { kind: 'triple', surchargeFenPerM2: 8000 },
+      ],
+      pricePerM2Fen: 90_000,
+      minAreaMm2: 1_200_000,
+    });
+    expect(stored[1]!.options).toBeNull();
+    expect((await cli('products', good)).json).toMatchObject({ inserted: 0, updated: 0, unchanged: 2 });
+  });
+
   it('a key seen batches earlier is still a duplicate, named by its line; --partial keeps the first', async () => {
     // 2,400 distinct rows (2 stores × 3 SKUs × 400 days, more than two write batches), then line 2 again.
     const rows: string[] = [];

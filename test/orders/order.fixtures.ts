@@ -140,6 +140,14 @@ export async function installOrderFixtures(db: Kysely<Database>, now: Date): Pro
     ])
     .onConflict((oc) => oc.column('code').doNothing())
     .execute();
+  // TOWN-VALUE-2026Q4's pilot is 10% of the dealers it targets, lowest hash first: with the demo's own 下沉市场
+  // dealers in the database that would be anyone's. The two fixture dealers are its whole target, so the pilot is
+  // exactly one of them (FX.town) and the other is held out, in any database these fixtures are installed in.
+  await db
+    .updateTable('dealers')
+    .set({ tags: sql`array_remove(tags, '下沉市场')` })
+    .where('code', 'not in', [FX.town, FX.townHoldout])
+    .execute();
   const accounts: Array<[string, string]> = [
     ...[FX.core, FX.other, FX.overdue, FX.town, FX.townHoldout, FX.eng].map((c): [string, string] => [c, c]),
     [`${FX.shared}-A`, FX.shared],
