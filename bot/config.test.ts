@@ -141,4 +141,12 @@ describe('LangSmith tracing', () => {
       expect(() => loadConfig({ CARE_OFFERS: bad }), bad).toThrow(/CARE_OFFERS/);
     }
   });
+
+  it('.env.example documents every setting config.ts reads', () => {
+    const source = readFileSync(new URL('./config.ts', import.meta.url), 'utf8');
+    const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+    const keys = [...source.matchAll(/^ {2}([A-Z][A-Z0-9_]+):/gm)].map((m) => m[1]!);
+    expect(keys.length).toBeGreaterThan(40);
+    expect(keys.filter((k) => !new RegExp(`^#\\s*${k}=`, 'm').test(example))).toEqual([]);
+  });
 });
