@@ -126,6 +126,10 @@ const envSchema = z.object({
   MP_MODE: z.enum(['plain', 'compatible', 'safe']).optional(),
   MP_API_BASE: z.url({ protocol: /^https?$/ }).default('https://api.weixin.qq.com'),
   MP_TIMEOUT_MS: int(100, 60_000).default(5000),
+  /** A permanent image media id: with it, replies about an order or a statement are followed by a card opening it. */
+  MP_CARD_THUMB_MEDIA_ID: optionalString,
+  MP_ORDER_PAGE: z.string().default('pages/order/detail'),
+  MP_STATEMENT_PAGE: z.string().default('pages/statement/index'),
 });
 
 const WECOM_REQUIRED = ['WECOM_CORP_ID', 'WECOM_TOKEN', 'WECOM_AES_KEY', 'WECOM_AGENT_ID', 'WECOM_SECRET'] as const;
@@ -236,6 +240,8 @@ export interface AppConfig {
     apiBase: string;
     maxSkewSec: number;
     timeoutMs: number;
+    /** Cards opening the order and statement pages (null without a thumbnail). */
+    cards: { thumbMediaId: string; orderPage: string; statementPage: string } | null;
   } | null;
 }
 
@@ -327,6 +333,9 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           apiBase: e.MP_API_BASE,
           maxSkewSec: e.WECOM_MAX_SKEW_SEC,
           timeoutMs: e.MP_TIMEOUT_MS,
+          cards: e.MP_CARD_THUMB_MEDIA_ID
+            ? { thumbMediaId: e.MP_CARD_THUMB_MEDIA_ID, orderPage: e.MP_ORDER_PAGE, statementPage: e.MP_STATEMENT_PAGE }
+            : null,
         }
       : null;
 

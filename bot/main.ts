@@ -164,12 +164,13 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts), MAX_MESSAGE_BYTES) : undefined,
       rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
       texts: pipelineReplies,
+      mpCards: config.mp?.cards ?? null,
     });
     const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
       transports: wecom ? wecomTransports(wecom) : null,
       kf: wecom ? kfSend(wecom) : null,
-      mp: mp ? mpSend(mp) : null,
+      mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
       texts: pipelineReplies,
       now: opts.now,

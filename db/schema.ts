@@ -1,5 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
-import type { Channel, InboundStatus, OutboxRoute, OutboxStatus } from '../core/messaging/types.js';
+import type { Channel, InboundStatus, MessageFormat, OutboxRoute, OutboxStatus } from '../core/messaging/types.js';
 import type { ItemConfig, ProductOptions } from '../core/catalog/options.js';
 
 /**
@@ -450,7 +450,7 @@ export interface OutboxTable {
   /** Where the route delivers it: a WeCom userid, a chat id, a KF external userid, a webhook key. */
   address: string;
   route: OutboxRoute;
-  format: ColumnType<'text' | 'markdown', 'text' | 'markdown' | undefined, 'text' | 'markdown'>;
+  format: ColumnType<MessageFormat, MessageFormat | undefined, MessageFormat>;
   body: string;
   kind: ColumnType<string, string | undefined, string>;
   in_reply_to: number | null;

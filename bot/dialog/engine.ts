@@ -423,7 +423,12 @@ function joinResults(results: readonly TurnResult[]): TurnResult {
   const replies = results.flatMap((r) => r.replies);
   const body = replies.map((r) => r.body).join('\n\n');
   // A rephrase would reword one part only: the joined answer keeps the templates.
-  const joined: StepReply = { body, ...(replies.some((r) => r.format === 'markdown') ? { format: 'markdown' } : {}) };
+  const card = replies.find((r) => r.card)?.card;
+  const joined: StepReply = {
+    body,
+    ...(replies.some((r) => r.format === 'markdown') ? { format: 'markdown' } : {}),
+    ...(card ? { card } : {}),
+  };
   const filled = results.find((r) => r.state !== undefined && Object.keys(r.state).length > 0)?.state;
   const state = filled ?? results[0]?.state;
   return { replies: body === '' ? [] : [joined], ...(state !== undefined ? { state } : {}) };

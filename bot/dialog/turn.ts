@@ -4,6 +4,8 @@ import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import type { Intent, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { Identity } from '../pipeline/identity.js';
 import type { StepReply } from '../pipeline/worker.js';
+
+export type { StepReply };
 import type { Services } from '../services.js';
 import type { ConversationState } from './state.js';
 

@@ -5,6 +5,7 @@ import {
   eachRole,
   type HandlerRegistry,
   reply,
+  type StepReply,
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
@@ -33,14 +34,21 @@ function failure(e: unknown): TurnResult {
 const REBATE_WORDS = /返利|返点/;
 const DEALER_CODE = /(?<![A-Za-z0-9])[Dd]\d{4}(?!\d)/;
 
-/** The signed, expiring link to the statement's printable page. */
-function printLink(ctx: TurnContext, s: Statement): string {
+/**
+ * The signed, expiring link to the statement's printable page; on the mini-program the same signed page follows as a
+ * card.
+ */
+function printLink(ctx: TurnContext, s: Statement): StepReply {
   const { links, baseUrl } = ctx.services.statementLinks;
   const q = links.sign(s.dealer.code, s.period.label, ctx.now);
-  return statementReplies.printLink(
-    `${baseUrl}/statements/${s.dealer.code}/${s.period.label}?exp=${q.exp}&sig=${q.sig}`,
-    links.ttlHours,
-  );
+  const query = { dealer: s.dealer.code, period: s.period.label, exp: String(q.exp), sig: q.sig };
+  return {
+    body: statementReplies.printLink(
+      `${baseUrl}/statements/${s.dealer.code}/${s.period.label}?exp=${q.exp}&sig=${q.sig}`,
+      links.ttlHours,
+    ),
+    card: { title: statementReplies.cardTitle(s.period.label), page: 'statement', query },
+  };
 }
 
 /** The rebate statements of every ladder in force for the dealer (`laddersFor`: stacked ones each on its own). */
@@ -62,7 +70,7 @@ export const accountHandlers: HandlerRegistry = {
           period: statementPeriod(turn, ctx.text, ctx.now),
           now: ctx.now,
         });
-        return reply(accountReplies.statement(s), printLink(ctx, s));
+        return { replies: [{ body: accountReplies.statement(s) }, printLink(ctx, s)] };
       } catch (e) {
         return failure(e);
       }
@@ -79,7 +87,7 @@ export const accountHandlers: HandlerRegistry = {
           now: ctx.now,
         });
         if (REBATE_WORDS.test(ctx.text)) return rebateStatement(ctx, code);
-        return reply(accountReplies.statement(s), printLink(ctx, s));
+        return { replies: [{ body: accountReplies.statement(s) }, printLink(ctx, s)] };
       } catch (e) {
         if (e instanceof AccountError && e.code === 'ACCOUNT.DEALER_NOT_FOUND')
           return reply(statementReplies.managerNotFound(code));

@@ -588,8 +588,15 @@ export const orderHandlers: HandlerRegistry = {
     }
     const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
-      case 'placed':
-        return { ...reply(R.placed(out.order)), state: { lastDraftId: draftId } };
+      case 'placed': {
+        // On the mini-program the order page follows as a card.
+        const card = {
+          title: R.orderCardTitle(out.order.orderNo),
+          page: 'order' as const,
+          query: { no: out.order.orderNo },
+        };
+        return { replies: [{ body: R.placed(out.order), card }], state: { lastDraftId: draftId } };
+      }
       case 'already':
         return { ...reply(R.already(out.orderNo)), state: { lastDraftId: draftId } };
       case 'expired':

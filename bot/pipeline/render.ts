@@ -10,6 +10,7 @@ export function renderForRoute(
   body: string,
   format: MessageFormat = 'text',
 ): { body: string; format: MessageFormat } {
+  if (format === 'mpcard') return { body, format };
   if (format === 'markdown') {
     return route === 'kf' || route === 'mp' ? { body: stripMarkdown(body), format: 'text' } : { body, format };
   }

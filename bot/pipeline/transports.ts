@@ -132,8 +132,13 @@ export async function sendInMpWindow(
   }
 }
 
-export function mpSend(client: MpClient) {
-  return (row: OutboxMessage) => client.sendText(row.address, row.body);
+/** Mini-program replies: text, or a card (`mpcard` rows, made by the worker) with the configured thumbnail. */
+export function mpSend(client: MpClient, thumbMediaId?: string) {
+  return (row: OutboxMessage) => {
+    if (row.format !== 'mpcard') return client.sendText(row.address, row.body);
+    const card = JSON.parse(row.body) as { title: string; pagePath: string };
+    return client.sendCard(row.address, { ...card, thumbMediaId: thumbMediaId ?? '' });
+  };
 }
 
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */

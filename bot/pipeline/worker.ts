@@ -26,6 +26,15 @@ export interface StepReply {
    * number computed) becomes the model's wording if that is grounded, then `suffix` follows.
    */
   rephrase?: { text: string; facts: readonly string[]; suffix?: string };
+  /** A page of the ordering mini-program this reply is about: sent as a card after it, on the mini-program route. */
+  card?: ReplyCard;
+}
+
+/** A mini-program page a reply can open ("查看订单", the printable statement). */
+export interface ReplyCard {
+  title: string;
+  page: 'order' | 'statement';
+  query: Readonly<Record<string, string>>;
 }
 
 /**
@@ -51,8 +60,17 @@ export interface WorkerOptions {
   rephraser?: Rephraser;
   /** How long a reply waits for its rephrasing before the template goes out regardless (default 6 s). */
   rephraseHoldMs?: number;
+  /** The mini-program pages cards open (null: no cards, e.g. no thumbnail configured). */
+  mpCards?: { orderPage: string; statementPage: string } | null;
   /** What a sender and their manager are told when a message is parked (bot/replies). */
   texts: Pick<PipelineTexts, 'parkedToDealer' | 'parkedToOthers' | 'parkedAlert'>;
+}
+
+/** The outbox body and format of a mini-program card opening `card`'s page. */
+function cardRow(card: ReplyCard, pages: { orderPage: string; statementPage: string }) {
+  const page = card.page === 'order' ? pages.orderPage : pages.statementPage;
+  const pagePath = `${page}?${new URLSearchParams(card.query)}`;
+  return { body: JSON.stringify({ title: card.title, pagePath }), format: 'mpcard' as const };
 }
 
 /** Where a reply to an inbound message goes: back on the channel it came from. */
@@ -169,11 +187,11 @@ export class InboundWorker<Services> {
         const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
         const n = await enqueue(
           stores.outbox,
-          replies.map((r, i) => {
+          replies.flatMap((r, i) => {
             const dedupeKey = `reply:${message.id}:${i}`;
             const rephrase = this.opts.rephraser && r.rephrase;
             if (rephrase) held.push({ dedupeKey, rephrase, route: route.route, format: r.format, body: r.body });
-            return {
+            const text = {
               recipient: recipientOf(identity),
               ...route,
               body: r.body,
@@ -185,6 +203,10 @@ export class InboundWorker<Services> {
               // rephrasing is held briefly — should this process die, the template still goes out then.
               notBefore: rephrase ? holdUntil : now,
             };
+            const card =
+              route.route === 'mp' && r.card && this.opts.mpCards ? cardRow(r.card, this.opts.mpCards) : null;
+            // The card follows its text (the outbox keeps a recipient's rows in order).
+            return card ? [text, { ...text, ...card, kind: 'reply.card', dedupeKey: `${dedupeKey}:card` }] : [text];
           }),
         );
         if (n) queued = true;

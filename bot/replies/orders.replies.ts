@@ -294,6 +294,8 @@ export const ordersReplies = {
       '回复“确认”下单，回复“取消”作废。',
     ].join('\n'),
 
+  /** The mini-program card opening a placed order. */
+  orderCardTitle: (orderNo: string) => `查看订单 ${orderNo}`,
   placed: (o: OrderRecord) =>
     [
       `✅ 已下单：${o.orderNo}`,

@@ -67,6 +67,8 @@ export const statementReplies = {
   },
   noRebateLadder: '您目前没有适用的阶梯返利政策，所以没有返利对账单。可以说“有哪些政策”看看适用于您的政策。',
   /** The printable page's link under the chat summary. */
+  /** The mini-program card opening the statement page. */
+  cardTitle: (periodLabel: string) => `查看对账单 ${periodLabel}`,
   printLink: (url: string, ttlHours: number) =>
     `打印版对账单（盖章版式，${ttlHours} 小时内有效）：\n${url}\n对账有出入直接告诉我，例如“对账单多扣了两千”，会转客户经理核对。`,
   /** A manager's statement request without a dealer code. */

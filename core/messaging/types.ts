@@ -4,7 +4,8 @@ import type { Tier } from '../catalog/pricing.js';
 
 export type Channel = 'wecom' | 'kf' | 'miniprogram' | 'sandbox';
 export type OutboxRoute = 'wecom_app' | 'wecom_appchat' | 'wecom_webhook' | 'kf' | 'mp' | 'sandbox' | 'followup';
-export type MessageFormat = 'text' | 'markdown';
+/** `mpcard`: a mini-program card (body: JSON `{ title, pagePath }`), only on the `mp` route. */
+export type MessageFormat = 'text' | 'markdown' | 'mpcard';
 export type InboundStatus = 'pending' | 'processing' | 'done' | 'parked';
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'followup';
 

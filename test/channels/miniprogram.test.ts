@@ -222,7 +222,10 @@ describe('mini-program: a bound dealer by chat, replies through custom/send', ()
 
   beforeAll(async () => {
     fake = await startFakeWecom({ mpApps: { [MP.appId]: MP.appSecret } });
-    t = await startConfiguredApp(mpEnv(fake.baseUrl, 'safe'), { seeded: true });
+    t = await startConfiguredApp(
+      { ...mpEnv(fake.baseUrl, 'safe'), MP_CARD_THUMB_MEDIA_ID: 'thumb-media-1' },
+      { seeded: true },
+    );
   });
   afterAll(async () => {
     await t?.close();
@@ -249,7 +252,13 @@ describe('mini-program: a bound dealer by chat, replies through custom/send', ()
       `replies to ${content}`,
     );
     for (const c of calls) expect((c.body as { touser: string }).touser).toBe(openid);
-    return calls.map((c) => (c.body as { text: { content: string } }).text.content).join('\n');
+    // Text as it reads; a mini-program card as "[card] title → page".
+    return calls
+      .map((c) => {
+        const b = c.body as { text?: { content: string }; miniprogrampage?: { title: string; pagepath: string } };
+        return b.text ? b.text.content : `[card] ${b.miniprogrampage!.title} → ${b.miniprogrampage!.pagepath}`;
+      })
+      .join('\n');
   }
 
   it('binds, orders, confirms, asks for the rebate and raises a need', async () => {
@@ -271,7 +280,18 @@ describe('mini-program: a bound dealer by chat, replies through custom/send', ()
     const draft = await say('N60 要20套');
     expect(draft).toMatch(/N60/);
     expect(draft).toMatch(/20/);
-    expect(await say('确认')).toMatch(/SO\d+/);
+    const placed = await say('确认');
+    const orderNo = /SO\d+/.exec(placed)?.[0];
+    expect(orderNo).toBeDefined();
+    // The order page follows the text as a card (after it: a recipient's messages keep their order).
+    expect(placed.split('\n').at(-1)).toBe(`[card] 查看订单 ${orderNo} → pages/order/detail?no=${orderNo}`);
+    const statement = await say('这个月对账单发我');
+    expect(statement).toMatch(/对账单/);
+    expect(statement).toMatch(
+      new RegExp(
+        `\\[card\\] 查看对账单 \\d{4}-\\d{2} → pages/statement/index\\?dealer=${contact.code}&period=\\d{4}-\\d{2}&exp=\\d+&sig=`,
+      ),
+    );
     const orders = await t.db.selectFrom('orders').select('order_no').where('dealer_code', '=', contact.code).execute();
     expect(orders.length).toBeGreaterThan(0);
 
@@ -283,8 +303,12 @@ describe('mini-program: a bound dealer by chat, replies through custom/send', ()
       .where('dealer_code', '=', contact.code)
       .execute();
     expect(needs.length).toBeGreaterThan(0);
-    // Every reply went out as plain text inside the window (never markdown, which the mini-program does not show).
-    for (const c of fake.callsOf('message/custom/send')) expect((c.body as { msgtype: string }).msgtype).toBe('text');
+    // Every reply went out as plain text or a card with the configured thumbnail, inside the window.
+    for (const c of fake.callsOf('message/custom/send')) {
+      const b = c.body as { msgtype: string; miniprogrampage?: { thumb_media_id: string } };
+      expect(['text', 'miniprogrampage']).toContain(b.msgtype);
+      if (b.miniprogrampage) expect(b.miniprogrampage.thumb_media_id).toBe('thumb-media-1');
+    }
   });
 
   it.each([

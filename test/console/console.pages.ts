@@ -4,7 +4,14 @@
  */
 
 /** Pages both HQ and an account manager have (a manager's cut to their own dealers). */
-export const SHARED_PAGES = ['/console', '/console/dealers', '/console/needs', '/console/followups'] as const;
+export const SHARED_PAGES = [
+  '/console',
+  '/console/dealers',
+  '/console/needs',
+  '/console/followups',
+  '/console/campaigns',
+  '/console/cadence',
+] as const;
 
 /** The dealer list filtered: by tier and activity, and the silent dealers (no order for 90 days). */
 export const DEALER_FILTER_PAGES = ['/console/dealers?tier=core&silent=0', '/console/dealers?silent=1'] as const;
