@@ -51,3 +51,33 @@ export async function requestJson(
   }
   return json;
 }
+
+/** "<service> <method> failed: HTTP 503 (…)" or "…: errcode 45009 (…)". */
+export function apiFailureMessage(
+  service: string,
+  method: string,
+  errcode: number,
+  errmsg: string,
+  httpStatus: number | undefined,
+): string {
+  const what = httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`;
+  return `${service} ${method} failed: ${what}${errmsg ? ` (${errmsg})` : ''}`;
+}
+
+/** Worth trying again: a 5xx or 429, or one of the API's `retryable` errcodes. */
+export function retryableFailure(errcode: number, httpStatus: number | undefined, retryable: ReadonlySet<number>) {
+  return httpStatus !== undefined ? httpStatus >= 500 || httpStatus === 429 : retryable.has(errcode);
+}
+
+/**
+ * A call that got no answer, described without the cause's message (it may carry the URL, and so a token or a robot
+ * key): "timed out", or "network error (ECONNREFUSED)".
+ */
+export function networkFailure(cause: unknown): { timedOut: boolean; kind: string } {
+  const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+  if (timedOut) return { timedOut, kind: 'timed out' };
+  const code =
+    cause instanceof Error ? ((cause.cause as { code?: unknown })?.code ?? (cause as { code?: unknown }).code) : null;
+  const name = typeof code === 'string' ? code : cause instanceof Error ? cause.name : 'unknown';
+  return { timedOut, kind: `network error (${name})` };
+}

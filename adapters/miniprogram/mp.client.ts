@@ -5,7 +5,14 @@
  * 45047 (quota used) come back as `MpApiError` with `outOfWindow`.
  */
 import { createHash } from 'node:crypto';
-import { type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
+import {
+  type ApiResponse,
+  apiFailureMessage,
+  type JsonApi,
+  networkFailure,
+  requestJson,
+  retryableFailure,
+} from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -38,16 +45,9 @@ export class MpApiError extends Error {
     readonly errmsg: string,
     readonly httpStatus?: number,
   ) {
-    super(
-      `mini-program ${method} failed: ` +
-        (httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`) +
-        (errmsg ? ` (${errmsg})` : ''),
-    );
+    super(apiFailureMessage('mini-program', method, errcode, errmsg, httpStatus));
     this.outOfWindow = httpStatus === undefined && OUT_OF_WINDOW_ERRCODES.has(errcode);
-    this.retryable =
-      httpStatus !== undefined
-        ? httpStatus >= 500 || httpStatus === 429
-        : RETRYABLE_ERRCODES.has(errcode) || TOKEN_ERRCODES.has(errcode);
+    this.retryable = retryableFailure(errcode, httpStatus, RETRYABLE_ERRCODES) || TOKEN_ERRCODES.has(errcode);
   }
 }
 
@@ -60,9 +60,8 @@ export class MpNetworkError extends Error {
     readonly method: string,
     cause: unknown,
   ) {
-    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-    // Never the cause's message: it may carry the URL and so the token.
-    super(`mini-program ${method} ${timedOut ? 'timed out' : 'network error'}`);
+    const { timedOut, kind } = networkFailure(cause);
+    super(`mini-program ${method} ${kind}`);
     this.timedOut = timedOut;
   }
 }

@@ -5,7 +5,14 @@
  * WeCom says it is invalid or expired.
  */
 import { createHash } from 'node:crypto';
-import { type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
+import {
+  type ApiResponse,
+  apiFailureMessage,
+  type JsonApi,
+  networkFailure,
+  requestJson,
+  retryableFailure,
+} from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -44,16 +51,9 @@ export class WecomApiError extends Error {
     readonly errmsg: string,
     httpStatus?: number,
   ) {
-    super(
-      `WeCom ${method} failed: ` +
-        (httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`) +
-        (errmsg ? ` (${errmsg})` : ''),
-    );
+    super(apiFailureMessage('WeCom', method, errcode, errmsg, httpStatus));
     this.httpStatus = httpStatus;
-    this.retryable =
-      httpStatus !== undefined
-        ? httpStatus >= 500 || httpStatus === 429
-        : RETRYABLE_ERRCODES.has(errcode) || TOKEN_ERRCODES.has(errcode);
+    this.retryable = retryableFailure(errcode, httpStatus, RETRYABLE_ERRCODES) || TOKEN_ERRCODES.has(errcode);
   }
 }
 
@@ -66,17 +66,10 @@ export class WecomNetworkError extends Error {
     readonly method: string,
     cause: unknown,
   ) {
-    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-    // The cause's message may carry the URL (and so the token or robot key): name only its kind.
-    const kind = timedOut ? 'timed out' : `network error (${cause instanceof Error ? errorKind(cause) : 'unknown'})`;
+    const { timedOut, kind } = networkFailure(cause);
     super(`WeCom ${method} ${kind}`);
     this.timedOut = timedOut;
   }
-}
-
-function errorKind(e: Error): string {
-  const code = (e.cause as { code?: unknown } | undefined)?.code ?? (e as { code?: unknown }).code;
-  return typeof code === 'string' ? code : e.name;
 }
 
 export type MessageContent = { text: string } | { markdown: string };

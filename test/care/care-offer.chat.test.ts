@@ -12,9 +12,10 @@ let app: TestApp;
 const auth = { authorization: 'Bearer test-admin-token-123456' };
 const db = () => app.database.db;
 
-beforeAll(async () => {
-  app = await startTestApp({
-    env: { ADMIN_TOKEN: 'test-admin-token-123456' },
+/** The order fixtures and a dealer whose birthday is the test's day, on an app with `env`. */
+const startOfferApp = (env: Record<string, string> = {}) =>
+  startTestApp({
+    env: { ADMIN_TOKEN: 'test-admin-token-123456', ...env },
     prepare: async (d) => {
       await orderFixtures(TEST_NOW)(d);
       await d
@@ -24,6 +25,9 @@ beforeAll(async () => {
     },
     now: () => TEST_NOW,
   });
+
+beforeAll(async () => {
+  app = await startOfferApp();
 });
 afterAll(async () => app?.close());
 
@@ -124,17 +128,7 @@ describe('birthday voucher', () => {
 describe('offers from configuration (CARE_OFFERS)', () => {
   let configured: TestApp;
   beforeAll(async () => {
-    configured = await startTestApp({
-      env: { ADMIN_TOKEN: 'test-admin-token-123456', CARE_OFFERS: 'birthday=800/6000/15' },
-      prepare: async (d) => {
-        await orderFixtures(TEST_NOW)(d);
-        await d
-          .insertInto('dealer_contacts')
-          .values({ dealer_code: FX.townHoldout, name: '王寿星', phone: '13900009904', birthday: '1985-11-26' })
-          .execute();
-      },
-      now: () => TEST_NOW,
-    });
+    configured = await startOfferApp({ CARE_OFFERS: 'birthday=800/6000/15' });
   });
   afterAll(async () => configured?.close());
 
