@@ -106,7 +106,7 @@ describe('questions, needs and small talk', () => {
     expect(statement).toHaveLength(2);
     expect(statement[0]).toContain('【对账单');
     expect(statement[1]).toContain('打印版对账单');
-    expect(await one(FX.town, '我欠你们多少钱')).toContain('当前没有欠款');
+    expect((await app().say(FX.town, '我欠你们多少钱'))[0]).toContain('当前没有欠款');
     expect(await one(FX.town, '我是几星经销商')).toContain('【合作等级】');
     expect(await one(FX.town, '最近有啥活动')).toContain('适用于您的政策');
     expect(await one(FX.town, '这周卖了多少')).toContain('【门店动销');
