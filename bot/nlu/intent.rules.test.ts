@@ -653,3 +653,43 @@ describe('N6 rule and slot fixes', () => {
     expect(JSON.stringify(slotsOf(r))).not.toContain('color');
   });
 });
+
+describe('N12 word classes', () => {
+  it.each([
+    // Region around the shop vs the shop itself.
+    ['我们这边铝合金门窗卖得怎么样', 'trend.query'],
+    ['本地橱柜行情怎么样', 'trend.query'],
+    ['我自己店里最近啥走得快', 'sales.query'],
+    ['我们这边什么好卖', 'trend.query'],
+    // A named ladder or the shape of the rule is explained; one's own place is progress.
+    ['阶梯返利 每档多少', 'policy.explain'],
+    ['返利档位怎么划分的', 'policy.explain'],
+    ['返利政策给我解释下', 'policy.explain'],
+    ['满多少减多少', 'policy.explain'],
+    ['我阶梯返利到几档了', 'rebate.progress'],
+    ['到档没有', 'rebate.progress'],
+    ['本季度达成率多少', 'rebate.progress'],
+    ['离4%还差多少货', 'rebate.progress'],
+    // Statement and order-list wording.
+    ['超期的有几笔', 'account.statement'],
+    ['欠了多久了', 'account.statement'],
+    ['看看我的订单', 'order.status'],
+    // The last noun decides between a course and a campaign.
+    ['报名 抖音直播的课', 'training.enrol'],
+    ['报名抖音联合直播', 'campaign.join'],
+  ] as const)('%s → %s', (text, intent) => {
+    expect(intentOf(parse(text))).toBe(intent);
+  });
+
+  it.each(['你好笨', '今晚吃啥', '最近有啥好看的电视剧', '股票能买吗'])(
+    '%s is small talk no model may overrule',
+    (text) => {
+      const r = parse(text);
+      expect(r).toMatchObject({ kind: 'unknown', reason: 'off_topic' });
+    },
+  );
+
+  it('a message naming a product is never vetoed as small talk', () => {
+    expect(parse('N60你喜欢哪个颜色 有货吗').kind).not.toBe('unknown');
+  });
+});

@@ -65,28 +65,31 @@ const NEED_STATUS_REF =
 const NEED_STATUS_ASK =
   /赔了没|去了没|寄出来没|安排了没|有人看|定了没|有人去|没消息|搞好了没|定了吗|到底啥时候|咋说|有结果|怎么还没|批了|批下来|批没|批了没|审批|通过了没|有下文|回音|咋样了|怎么说|搞了没|弄了没|办了没|管没|回复|进展|进度|结果|处理得怎么样|怎么样了|有消息|答复|落实|处理了吗|处理了没|解决了吗|解决了没|有人管|有人跟|多久|什么时候处理|状态/;
 
-const REBATE = /返利|返点|返现|档|反利/;
+const REBATE = /返利|返点|返现|档|反利|点位|达成率|离\d+(\.\d+)?%/;
 const REBATE_PROGRESS =
-  /^查|冲|账户|progress|进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现/;
+  /^查|冲|账户|progress|进度|多少|还差|差多少|到哪|几档|几个点|多少个点|几个百分点|点数|下一档|下个档|那一档|哪一档|升档|累计|拿了|算下来|能拿多少|现在|目前|达到|够不够|情况|明细|我的返利|到账|发放|发了|什么时候(到|发|给)|兑现|到档|上档|够档|达成|算算/;
 const REBATE_COMPLAINT =
   /怎么(还)?没(到账|到|发)|还没(影|到账|发|到)|说好.{0,8}(没|还没)|跟我算的不一样|不对|(?<!多)少了|算错|少算|对不上/;
 const EXPLAIN =
-  /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给/;
+  /怎么算|怎么计算|怎么拿|如何|规则|是什么|什么意思|怎么参加|怎么参与|怎么样算|解释|讲讲|说说|介绍|详细|具体|条件|门槛|标准|怎么领|怎么申请|怎么享受|啥意思|咋算|咋拿|怎么弄|怎么回事|怎么给|划分|计算方法|算法|按什么|按啥|每档|每个档|每一档/;
 const LIST =
   /哪些|什么|有没有|有啥|啥|列一下|列出|列表|清单|都有|所有|有哪|几个|^(最近|近期|这个月|本月)的?(促销|活动|优惠)$/;
 const POLICY_WORDS = /政策|活动|促销|优惠|返利|折扣|特价|打折|满减/;
 const POLICY_SLOT: Array<[RegExp, PolicyCode]> = [
   [/周年|合作(满|年限|.{0,2}年)|满.{0,2}年/, 'anniversary_bonus'],
   [/成长奖|成长激励|增长奖|成长返利|年度成长|成长|growth|同比|增长|比去年/, 'growth_reward'],
-  [/阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|ladder/, 'ladder_rebate'],
-  [/满减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
+  [
+    /阶梯|梯度|台阶|季度返利|返利档位|返点政策|[返反]利(规则|门槛|的计算|计算|怎么|咋|如何|按)|[返反][利点]政策.{0,4}(解释|详细|讲|说说|介绍)|ladder/,
+    'ladder_rebate',
+  ],
+  [/满减|满.{1,4}减|促销|特惠|优惠活动|折扣|打折|满赠|买赠|特价活动|秒杀|团购|活动/, 'promotion'],
 ];
 
 const RATING_SAID =
   /(满意|不满意|一般|还行|不错).{0,3}[1-5一二三四五]\s*(分|星)$|(给|打|评)(你们?|个|一个)?\s*[1-5一二三四五]\s*(分|星|颗星)|[1-5一二三四五]星好评|好评|差评/;
 
 const STATEMENT =
-  /^对账|对账$|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
+  /^对账|对账$|欠了(多久|多少|几)|超期的?(有|几|多少|款|账)|(哪几|几)笔.{0,3}到期|^(看看|看下|查下|查查)?我的账户|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_WRONG = /多扣|扣多|少算|多算|算错|错了|有误|对不上|不一致|搞错|不对/;
 const REBATE_STATEMENT = /对账|结算单|结算明细|账单|结算情况/;
 const POLICY_COMMENT =
@@ -104,6 +107,16 @@ const TREND =
 const SALES =
   /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各个?门?店|每个店/;
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
+/** The dealer's own shop ("店里", "我们卖得最快的") as against the region around it ("我们这边", "本地"). */
+const OWN_SHOP = /我自己|店里|我店|我们店|我的店|本店|我家|我们卖|我卖|咱店|门店/;
+const REGION_WORDS = /这边|这一带|这块|本地|当地|区域|附近|周边|我们这儿|我们这里|县城|市场|大家/;
+const LADDER_NAMED = /阶梯|梯度|台阶/;
+/**
+ * Small talk that is no request of ours (TV, food, love, lottery, insults): not understood, and no model may guess
+ * an intent for it from a stray word ("电视剧" → 卖得好).
+ */
+const OFF_TOPIC =
+  /电视剧|电影|综艺|追剧|打游戏|吃啥|吃什么|菜谱|红烧|几点了|彩票|股票|炒股|基金|女朋友|男朋友|有对象|老婆|老公|作业|涨粉|你喜欢|你(好|真|咋|怎么)?(这么|太|真|好)?(笨|蠢|傻)|什么模型|老板叫/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 // A manager approving a dealer's campaign application ("批准 D0012 新品体验节", "同意D0012报名").
@@ -411,6 +424,8 @@ function parseOne(f: Facts, text: string): ParseResult {
     return unknown('not_allowed', 0.9);
   }
 
+  if (!ctx.awaiting && OFF_TOPIC.test(k) && f.mentions.length === 0 && !f.dealerCode) return unknown('off_topic', 0.8);
+
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
     const r = parseRating(f, text);
@@ -480,7 +495,8 @@ function parseOne(f: Facts, text: string): ParseResult {
     !(problem?.strong && problem.category !== 'training')
   )
     return parsed('order.status', refSlots(f), MID);
-  if (/订单|单子/.test(k) && /查/.test(k) && !hasQtyItems) return parsed('order.status', {}, MID);
+  if (/订单|单子/.test(k) && /查|看看|看下|看一下|在路上|路上了/.test(k) && !hasQtyItems && !f.mentions.length)
+    return parsed('order.status', {}, MID);
   // A bare shipping question ("查物流", "物流信息") is about the recent orders, not a logistics complaint.
   if (/^(查|查下|查一下|查询|看看|看下)?(物流|快递)(信息|单号|到哪了?|情况)?(呢|吗)?$/.test(k)) {
     return parsed('order.status', {}, MID);
@@ -507,7 +523,9 @@ function parseOne(f: Facts, text: string): ParseResult {
   const priceAsk = f.mentions.length > 0 && PRICE.test(k);
   if (TIER.test(k) && !RATING_SAID.test(k) && !hasQtyItems && !priceAsk) return parsed('tier.query', {}, HIGH);
   if (ENROL.test(k) && !ENROL_ASK.test(k) && !hasQtyItems) {
-    if (TRAINING_LIST_WORDS.test(k) && !CAMPAIGN_WORDS.test(k.replace(/培训班?/g, ''))) {
+    // The last noun decides: "抖音直播的课" is a course about live streaming, "抖音联合直播" a campaign.
+    const courseHead = /(培训班?|课程?|讲座|训练营|大师班)(吧|呢|啊|哈)?$/.test(k);
+    if (TRAINING_LIST_WORDS.test(k) && (courseHead || !CAMPAIGN_WORDS.test(k.replace(/培训班?/g, '')))) {
       const course = extractCourse(k);
       return parsed('training.enrol', course ? { course } : {}, HIGH);
     }
@@ -517,6 +535,9 @@ function parseOne(f: Facts, text: string): ParseResult {
       return parsed('campaign.join', campaign ? { campaign } : {}, HIGH);
     }
   }
+  // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales.
+  const regionAsk = REGION_WORDS.test(k) && !OWN_SHOP.test(k) && /卖得(怎么样|如何|咋样|好不好)|行情/.test(k);
+  if (regionAsk && !hasQtyItems) return parsed('trend.query', {}, HIGH);
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
     const period = extractPeriod(k, ctx.now);
     const slots: Slots = period ? { period } : {};
@@ -528,7 +549,9 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (REBATE.test(k) && REBATE_COMPLAINT.test(k)) return parsed('need.submit', { category: 'payment' }, HIGH);
 
   // 7. Rebate progress (before stock: "返利现在有多少了").
-  if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !/申请|报名|参加/.test(k)) {
+  // A named ladder ("阶梯返利到3%要多少") asks about the ladder itself unless the dealer asks about their own place.
+  const ladderAsk = LADDER_NAMED.test(k) && !/我|还差|离/.test(k);
+  if (REBATE.test(k) && REBATE_PROGRESS.test(k) && !EXPLAIN.test(k) && !ladderAsk && !/申请|报名|参加/.test(k)) {
     return parsed('rebate.progress', {}, HIGH);
   }
   // A bare "返利" ("…顺便问下返利", "我的返利呢") asks where one stands.
@@ -585,7 +608,11 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', {}, HIGH);
 
   // 14b. What sells in the region.
-  if (TREND.test(k) && !hasQtyItems) return parsed('trend.query', {}, HIGH);
+  if (TREND.test(k) && !hasQtyItems) {
+    // "我们卖得最快的是哪几款": the shop's own best sellers are its sales.
+    const own = OWN_SHOP.test(k) && !REGION_WORDS.test(k);
+    return parsed(own ? 'sales.query' : 'trend.query', {}, HIGH);
+  }
 
   // 15. Policies.
   const policy = policySlot(k);

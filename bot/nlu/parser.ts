@@ -44,7 +44,7 @@ export type NluResult = ParseResult & {
 export const HIGH_PRECISION = 0.9;
 
 /** Rule reasons for `unknown` that no model may overrule. */
-const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed']);
+const VETOES = new Set(['injection', 'manager_only', 'negated', 'empty', 'no_context', 'not_allowed', 'off_topic']);
 
 /** Sure rule readings of a waiting draft: the rules read the draft change itself, the model only its wording. */
 // am.training.attend: a dealer code with attendance words; the shipped model has not seen the intent yet.

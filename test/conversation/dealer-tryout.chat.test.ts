@@ -6,7 +6,7 @@ import { FX } from '../orders/order.fixtures.js';
  * About forty messages of a dealer trying the assistant out (typos, pinyin and English words, follow-ups, two
  * requests in one message, corrections), replayed through the sandbox. Clock: TEST_NOW (Thursday 2026-11-26).
  */
-const { one, openDraft, chatOrders } = useDraftChat();
+const { one, openDraft, chatOrders, app } = useDraftChat();
 
 describe('an order from first line to placed, with follow-ups and corrections', () => {
   it('deadline, set, add, remove, total, a date question, a date change, then "行 就这样"', async () => {
@@ -101,8 +101,12 @@ describe('questions, needs and small talk', () => {
     expect(await one(FX.town, 'rebate 到几个点了')).toContain('阶梯返利');
     expect(await one(FX.town, '帮我看下S30还有没')).toContain('【高性价比塑钢窗 S30】');
     expect(await one(FX.town, '有货没 N75')).toContain('【窄边框推拉窗 N75】');
-    expect(await one(FX.town, '对下账')).toContain('【对账单');
-    expect(await one(FX.town, '我欠你们多少钱')).toContain('当前没有欠款');
+    // A statement comes with its printable copy as a second message.
+    const statement = await app().say(FX.town, '对下账');
+    expect(statement).toHaveLength(2);
+    expect(statement[0]).toContain('【对账单');
+    expect(statement[1]).toContain('打印版对账单');
+    expect((await app().say(FX.town, '我欠你们多少钱'))[0]).toContain('当前没有欠款');
     expect(await one(FX.town, '我是几星经销商')).toContain('【合作等级】');
     expect(await one(FX.town, '最近有啥活动')).toContain('适用于您的政策');
     expect(await one(FX.town, '这周卖了多少')).toContain('【门店动销');
