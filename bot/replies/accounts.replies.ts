@@ -3,19 +3,12 @@ import { DEFAULT_SCORING } from '../../core/dealers/scoring.js';
 import { TIER_BENEFITS, TIER_NAMES_ZH, TIER_RANK, type Tier, type TierBenefits } from '../../core/dealers/tiers.js';
 import { formatYuan } from './policy.explain.js';
 import { shanghaiDate } from '../../core/common/time.js';
-import { bullet, dayText, periodLabel, type ReplyFormat, safe, title } from './format.js';
+import { bullet, dayText, ORDER_STATUS_ZH, periodLabel, type ReplyFormat, safe, title } from './format.js';
 import { fitBytes } from './policies.replies.js';
 import { rebatesSettledLine } from './statements.replies.js';
 
 /** Items listed per section before "……等 N 笔". */
 const LIST_MAX = 5;
-
-const ORDER_STATUS_ZH: Readonly<Record<string, string>> = {
-  placed: '已下单',
-  shipped: '已发货',
-  delivered: '已送达',
-  cancelled: '已取消',
-};
 
 export const DIMENSION_NAMES_ZH: Readonly<Record<keyof ScoreDimensions, string>> = {
   purchaseScale: '采购规模',

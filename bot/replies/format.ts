@@ -34,3 +34,11 @@ export function periodLabel(label: string): string {
   if (q) return `${q[1]}年第${q[2]}季度`;
   return `${label.slice(0, 4)}年${Number(label.slice(5, 7))}月`;
 }
+
+/** An order's status in a list or a statement (the order replies' own lines say more: "已下单，待发货"). */
+export const ORDER_STATUS_ZH: Readonly<Record<string, string>> = {
+  placed: '已下单',
+  shipped: '已发货',
+  delivered: '已送达',
+  cancelled: '已取消',
+};

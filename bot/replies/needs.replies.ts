@@ -1,6 +1,6 @@
 import type { DealerLookup } from '../../core/needs/needs.service.js';
 import { mdSafe } from './render.js';
-import { periodLabel } from './format.js';
+import { ORDER_STATUS_ZH, periodLabel } from './format.js';
 import { type Need, type NeedEvent, needCode, type OrderSummary, type Tier } from '../../core/needs/needs.types.js';
 import type { NeedNotices, NeedsReport } from '../../core/needs/ports.js';
 import { formatPercent, formatYuan } from './policy.explain.js';
@@ -56,12 +56,6 @@ export function shTime(at: Date): string {
 
 const cat = (c: string) => CATEGORY_ZH[c] ?? c;
 const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
-const ORDER_STATUS_ZH: Record<string, string> = {
-  placed: '已下单',
-  shipped: '已发货',
-  delivered: '已送达',
-  cancelled: '已取消',
-};
 const orderLine = (o: OrderSummary) =>
   `${o.orderNo} ${shanghaiDate(o.placedAt)} ${formatYuan(o.totalFen)} ${ORDER_STATUS_ZH[o.status] ?? o.status}`;
 

@@ -6,7 +6,7 @@ import type { Statement } from '../../../core/accounts/accounts.types.js';
 import { shanghaiDate } from '../../../core/common/time.js';
 import { DomainError } from '../../../core/common/errors.js';
 import type { RebateStatement } from '../../../core/policies/rebate-statement.js';
-import { dayText, periodLabel } from '../../replies/format.js';
+import { dayText, ORDER_STATUS_ZH, periodLabel } from '../../replies/format.js';
 import { formatPercent, formatYuan } from '../../replies/policy.explain.js';
 import { statementPageTexts as T } from '../../replies/statements.replies.js';
 import type { Services } from '../../services.js';
@@ -49,7 +49,7 @@ export function statementDocument(s: Statement, rebates: readonly RebateStatemen
   ${
     s.orders.items.length
       ? html`<table><tr><th>${T.orderNo}</th><th>${T.placedOn}</th><th>${T.amount}</th><th>${T.status}</th></tr>
-        ${s.orders.items.map((o) => html`<tr><td>${o.orderNo}</td><td>${shanghaiDate(o.placedAt)}</td><td class="n">${yuan(o.totalFen)}</td><td>${o.status}</td></tr>`)}</table>`
+        ${s.orders.items.map((o) => html`<tr><td>${o.orderNo}</td><td>${shanghaiDate(o.placedAt)}</td><td class="n">${yuan(o.totalFen)}</td><td>${ORDER_STATUS_ZH[o.status] ?? o.status}</td></tr>`)}</table>`
       : html`<p class="muted">${T.none}</p>`
   }
   <h2>${T.overdue}</h2>
