@@ -490,6 +490,18 @@ describe('changing one’s own terms is not allowed', () => {
   });
 });
 
+describe('a verdict on a policy is feedback, a question about it is not', () => {
+  it.each(['门槛有点高', '返利给的太少 没积极性', '我觉得这次政策挺合理的', '这个季度的政策 说实话没啥吸引力'])(
+    '%s → policy.feedback',
+    (text) => {
+      expect(intentOf(parse(text))).toBe('policy.feedback');
+    },
+  );
+  it.each(['门槛有点高吗', '有没有政策不错的活动', '返点太低了 怎么算的'])('%s is no feedback', (text) => {
+    expect(intentOf(parse(text))).not.toBe('policy.feedback');
+  });
+});
+
 describe('answers to the bot’s own questions', () => {
   const offered = { awaiting: 'clarify_product' as const, candidates: ['KW-N60', 'KW-N75'] };
   it.each([
@@ -583,6 +595,12 @@ describe('slotsForIntent: the rules’ slots for an intent decided elsewhere', (
     ['account.statement', '上个月的账', { period: '2026-10' }],
   ] as const)('%s: %s', (intent, text, slots) => {
     expect(slotsForIntent(intent, text, ctx, matcher).slots).toMatchObject(slots);
+  });
+  it('an attendance the model chose keeps its course ("D0006 安装培训到咯")', () => {
+    const am: ParseContext = { sender: 'manager', now: NOW };
+    const slots = slotsForIntent('am.training.attend', 'D0006 安装培训到咯', am, matcher).slots;
+    expect(slots).toMatchObject({ dealer_code: 'D0006' });
+    expect(String(slots.course)).toContain('安装培训');
   });
 
   it('reports ambiguous products', () => {

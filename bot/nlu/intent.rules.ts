@@ -92,8 +92,9 @@ const STATEMENT =
   /^对账|对账$|欠了(多久|多少|几)|超期的?(有|几|多少|款|账)|(哪几|几)笔.{0,3}到期|^(看看|看下|查下|查查)?我的账户|欠款|未付|账期到|账期还|预付款|额度|赊|要还|没付|对下账|对个账|欠.{0,4}钱|对账单|账单|欠(你们|公司|厂家|厂里)?(多少|几)|还欠|欠款(多少|还有|情况)|欠多少|应付|应收|信用额度|授信额度|额度(还)?(剩|有|多少|够)|剩(多少|几)额度|逾期|余额|往来账|结余|账户(情况|余额)|货款(还)?(剩|欠|多少)/;
 const STATEMENT_WRONG = /多扣|扣多|少算|多算|算错|错了|有误|对不上|不一致|搞错|不对/;
 const REBATE_STATEMENT = /对账|结算单|结算明细|账单|结算情况/;
+// A verdict either way ("返利给的太少", "这次政策挺合理的", "政策没啥吸引力"); a question about the policy is no verdict.
 const POLICY_COMMENT =
-  /门槛(有点|太|偏|也太|比较|挺)?(高|低)|(返利|返点|点数|比例|政策|奖励|力度)(有点|太|偏|也太|比较)(低|少|高|难|小|严)|(要求|目标|任务)(有点|太|偏|也太)(高|难)|(太难|很难)(拿到|达到|完成)|够不着/;
+  /门槛(有点|太|偏|也太|比较|挺)?(高|低)|(返利|返点|点数|比例|政策|奖励|力度)(给的|给得|定的|定得)?(有点|太|偏|也太|比较)(低|少|高|难|小|严)|政策.{0,4}(挺好|不错|还行|挺合理|很合理|不合理|挺给力|很给力|实在|没啥吸引力|没吸引力|不公平|不太公平|不友好)|(要求|目标|任务)(有点|太|偏|也太)(高|难)|(太难|很难)(拿到|达到|完成)|够不着/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
   /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖/;
@@ -514,7 +515,8 @@ function parseOne(f: Facts, text: string): ParseResult {
     return parsed('account.statement', period ? { period } : {}, HIGH);
   }
   // A verdict on a policy ("门槛有点高", "返点太低了") is feedback on it, not a question.
-  if (POLICY_COMMENT.test(k) && !/[吗吧么]$|怎么|多少|几|哪/.test(k)) return parsed('policy.feedback', {}, DECISIVE);
+  if (POLICY_COMMENT.test(k) && !/[吗吧么]$|怎么|多少|几|哪|有没有|有啥|什么/.test(k))
+    return parsed('policy.feedback', {}, DECISIVE);
   if (STATEMENT.test(k) && !STATEMENT_DISPUTE.test(k)) {
     const period = extractPeriod(k, ctx.now);
     return parsed('account.statement', period ? { period } : {}, HIGH);
@@ -801,6 +803,8 @@ export function slotsForIntent(
       if (f.dealerCode && !intent.startsWith('am.need')) slots.dealer_code = f.dealerCode;
       const campaign = intent === 'am.campaign.approve' ? approvedCampaign(k) : undefined;
       if (campaign) slots.campaign = campaign;
+      const course = intent === 'am.training.attend' ? attendedCourse(k) : undefined;
+      if (course) slots.course = course;
       const name = intent === 'am.dealer.lookup' && !f.dealerCode ? extractDealerName(k, true) : undefined;
       if (name) slots.dealer_name = name;
       return { slots, ambiguities: none };

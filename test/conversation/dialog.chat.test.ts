@@ -73,7 +73,7 @@ describe('two requests in one message', () => {
 });
 
 describe('clarify, do not shrug', () => {
-  const ASK = '有啥学习资料'; // the model: policy.list 0.24, training.list 0.20 (below askBelow)
+  const ASK = '有啥学的'; // the model: policy.list 0.24, training.list 0.24 (below askBelow)
   it('asks with the two likeliest readings and resumes under the one named', async () => {
     const question = await one(FX.core, ASK);
     expect(question).toContain('您是想看有哪些政策，还是看培训课程？');
@@ -146,7 +146,7 @@ describe('misses in a row', () => {
 describe('misses for HQ: admin API and CLI export', () => {
   it('lists open misses, labels against the intent contract, discards, and exports to the corpus once', async () => {
     await one(FX.other, '那个事儿咋样了呀老板');
-    await one(FX.other, '有啥学习资料');
+    await one(FX.other, '有啥学的');
     const list = await app.server.inject({
       method: 'GET',
       url: '/api/nlu/misses?status=open&limit=100',
@@ -155,12 +155,12 @@ describe('misses for HQ: admin API and CLI export', () => {
     expect(list.statusCode).toBe(200);
     const open = (list.json() as { misses: Array<{ id: number; text: string; dealer_code: string }> }).misses;
     const mine = open.filter((m) => m.dealer_code === FX.other);
-    expect(mine.map((m) => m.text)).toContain('有啥学习资料');
+    expect(mine.map((m) => m.text)).toContain('有啥学的');
     expect((await app.server.inject({ method: 'GET', url: '/api/nlu/misses' })).statusCode).toBe(401);
 
     const label = (id: number, payload: Record<string, unknown>) =>
       app.server.inject({ method: 'POST', url: `/api/nlu/misses/${id}/label`, headers: auth, payload });
-    const target = mine.find((m) => m.text === '有啥学习资料')!;
+    const target = mine.find((m) => m.text === '有啥学的')!;
     expect((await label(target.id, { intent: 'no.such.intent' })).statusCode).toBe(400);
     expect((await label(target.id, { intent: 'stock.query', slots: { rating: 9 } })).statusCode).toBe(400);
     expect((await label(999_999, { discard: true })).statusCode).toBe(404);
@@ -179,7 +179,7 @@ describe('misses for HQ: admin API and CLI export', () => {
       writeFileSync(corpus, '{"text": "N60 来30套", "intent": "order.place", "slots": {}}\n');
       expect(await exportMisses(store, corpus, TEST_NOW)).toEqual({ appended: 1, skipped: 0 });
       const lines = readFileSync(corpus, 'utf8').trim().split('\n');
-      expect(JSON.parse(lines.at(-1)!)).toEqual({ text: '有啥学习资料', intent: 'case.request', slots: {} });
+      expect(JSON.parse(lines.at(-1)!)).toEqual({ text: '有啥学的', intent: 'case.request', slots: {} });
       expect((await store.get(target.id))?.status).toBe('exported');
       // Exported once: a second export adds nothing, and an exported miss is no longer labelled.
       expect(await exportMisses(store, corpus, TEST_NOW)).toEqual({ appended: 0, skipped: 0 });
@@ -192,14 +192,14 @@ describe('misses for HQ: admin API and CLI export', () => {
 
   it('skips a labelled miss whose text the corpus already has', async () => {
     await one(FX.other, '早啊'); // the last test's question is left behind
-    await one(FX.other, '有啥学习资料');
+    await one(FX.other, '有啥学的');
     const store = new KyselyNluMissStore(db());
     const [miss] = await store.list('open', 10);
     expect(await labelMiss(store, miss!.id, 'training.list', undefined, TEST_NOW)).toBeNull();
     const dir = mkdtempSync(join(tmpdir(), 'gs-nlu-export-'));
     try {
       const corpus = join(dir, 'intents.jsonl');
-      writeFileSync(corpus, '{"text": "有啥学习资料", "intent": "case.request", "slots": {}}');
+      writeFileSync(corpus, '{"text": "有啥学的", "intent": "case.request", "slots": {}}');
       expect(await exportMisses(store, corpus, TEST_NOW)).toEqual({ appended: 0, skipped: 1 });
       expect(readFileSync(corpus, 'utf8').split('\n').filter(Boolean)).toHaveLength(1);
     } finally {
