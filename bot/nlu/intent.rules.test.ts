@@ -1,3 +1,4 @@
+import { DECISIVE } from './facts.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
@@ -572,6 +573,14 @@ describe('the newer intents of NLU.md', () => {
     const r = parse(text);
     expect(intentOf(r)).toBe(intent);
     expect(slotsMatch(slots, slotsOf(r) as Record<string, unknown>), JSON.stringify(r)).toBe(true);
+  });
+
+  it('the amount sold over a past period is a decisive sales question, never an order', () => {
+    for (const text of ['N60 上个月走了几套', '上个月卖了多少', '10月份卖出去多少']) {
+      expect(parse(text), text).toMatchObject({ intent: 'sales.query', confidence: DECISIVE });
+    }
+    expect(parse('最近卖得怎么样')).toMatchObject({ intent: 'sales.query' });
+    expect(parse('最近卖得怎么样')).not.toMatchObject({ confidence: DECISIVE });
   });
 
   it('a dispute about a statement is a payment need', () => {

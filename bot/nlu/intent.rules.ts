@@ -108,6 +108,8 @@ const TREND =
 const SALES =
   /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各个?门?店|每个店/;
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
+/** Asking the amount already sold: 卖了多少, 走了几套, 出了多少货. */
+const SOLD_AMOUNT = /卖了(多少|几)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖出(去)?(多少|几)/;
 /** The dealer's own shop ("店里", "我们卖得最快的") as against the region around it ("我们这边", "本地"). */
 const OWN_SHOP = /我自己|店里|我店|我们店|我的店|本店|我家|我们卖|我卖|咱店|门店/;
 const REGION_WORDS = /这边|这一带|这块|本地|当地|区域|附近|周边|我们这儿|我们这里|县城|市场|大家/;
@@ -544,7 +546,8 @@ function parseOne(f: Facts, text: string): ParseResult {
     const period = extractPeriod(k, ctx.now);
     const slots: Slots = period ? { period } : {};
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
-    return parsed('sales.query', slots, HIGH);
+    // How much sold over a period that has passed ("N60 上个月走了几套") is a question, never an order: decisive.
+    return parsed('sales.query', slots, period && SOLD_AMOUNT.test(k) ? DECISIVE : HIGH);
   }
 
   // 7a. A rebate that did not come or does not add up is a complaint, not a question of progress.
