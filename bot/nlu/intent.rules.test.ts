@@ -563,6 +563,7 @@ describe('the newer intents of NLU.md', () => {
   it.each([
     ['我现在还欠你们多少钱', 'account.statement', {}],
     ['把10月份的对账单发我', 'account.statement', { period: '2026-10' }],
+    ['上个月对帐单发我', 'account.statement', { period: '2026-10' }],
     ['我现在是什么等级', 'tier.query', {}],
     ['为什么我降级了', 'tier.query', {}],
     ['帮我报名下周的安装培训', 'training.enrol', { course: '下周的安装培训' }],

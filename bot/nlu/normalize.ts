@@ -32,6 +32,10 @@ const PUNCT: Record<string, string> = {
   '・': ' ',
 };
 
+/** Characters dealers type for the one the rules know (对帐单 for 对账单), one for one so spans keep their places. */
+const VARIANTS: Readonly<Record<string, string>> = { 帐: '账' };
+const VARIANT_CODES = new Set(Object.keys(VARIANTS).map((c) => c.charCodeAt(0)));
+
 // Sentence particles that carry no meaning for intent rules when they close a clause.
 const FILLERS = new Set(['啊', '呀', '哈', '嗯', '呢', '吧', '哦', '噢', '啦', '哇', '呃', '呐', '哟', '喔']);
 const IS_FILLER = new Uint8Array(0x10000);
@@ -42,14 +46,16 @@ function mapChar(ch: string): string {
   const code = ch.charCodeAt(0);
   const c = code >= 0xff01 && code <= 0xff5e ? String.fromCharCode(code - 0xfee0) : ch; // full-width ASCII
   if (code === 0x3000 || code === 0xa0 || c === '\t' || c === '\n' || c === '\r') return ' ';
-  const p = PUNCT[c];
+  const p = PUNCT[c] ?? VARIANTS[c];
   if (p !== undefined) return p;
   return c >= 'A' && c <= 'Z' ? c.toLowerCase() : c;
 }
 
-/** CJK ideographs, digits and lower-case Latin map to themselves. */
+/** CJK ideographs (but the variants above), digits and lower-case Latin map to themselves. */
 const mapsToItself = (code: number) =>
-  (code >= 0x4e00 && code <= 0x9fff) || (code >= 0x61 && code <= 0x7a) || (code >= 0x30 && code <= 0x39);
+  (code >= 0x4e00 && code <= 0x9fff && !VARIANT_CODES.has(code)) ||
+  (code >= 0x61 && code <= 0x7a) ||
+  (code >= 0x30 && code <= 0x39);
 
 /**
  * Full-width → half-width, Latin lower case, Chinese punctuation → ASCII, closing particles → spaces, English and
