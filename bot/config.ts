@@ -83,7 +83,7 @@ const envSchema = z.object({
   WECOM_OAUTH_URL: z.url({ protocol: /^https?$/ }).default('https://open.weixin.qq.com/connect/oauth2/authorize'),
   WECOM_MAX_SKEW_SEC: int(10, 86_400).default(300),
   WECOM_TIMEOUT_MS: int(100, 60_000).default(5000),
-  /** Callback batches written at once (group commit); see bot/channels/wecom/inbound.batcher.ts. */
+  /** Callback batches written at once (group commit); see bot/channels/inbound.batcher.ts. */
   WECOM_INGEST_BATCHES: int(1, 8).default(1),
 
   WORKER_CONCURRENCY: int(1, 64).default(8),

@@ -1,7 +1,7 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { type MpClient, MpApiError } from '../../adapters/miniprogram/mp.client.js';
 import { WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
-import type { KfStateStore, MpSessionStore } from '../../core/messaging/ports.js';
+import type { KfStateStore, MpSessionStore, MpWindowOpening } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
 /** A send that should not happen now: try again at `retryAt` (rate limit) without counting an attempt. */
@@ -100,10 +100,17 @@ export const MP_WINDOWS = {
   enter: { quota: 2, ms: 60_000 },
 } as const;
 
-/** Opens (or widens) a user's reply window for their action at `at`. */
-export function openMpWindow(mp: MpSessionStore, openid: string, action: keyof typeof MP_WINDOWS, at: Date) {
+export type MpAction = keyof typeof MP_WINDOWS;
+
+/** The reply window a user's action at `at` opens. */
+export function mpWindowOpening(openid: string, action: MpAction, at: Date): MpWindowOpening {
   const w = MP_WINDOWS[action];
-  return mp.open(openid, at, w.quota, new Date(at.getTime() + w.ms));
+  return { openid, at, quota: w.quota, until: new Date(at.getTime() + w.ms) };
+}
+
+/** Opens (or widens) a user's reply window for their action at `at`. */
+export function openMpWindow(mp: MpSessionStore, openid: string, action: MpAction, at: Date) {
+  return mp.open([mpWindowOpening(openid, action, at)]);
 }
 
 /**

@@ -94,13 +94,24 @@ export interface KfStateStore {
   releaseSlot(externalUserId: string): Promise<void>;
 }
 
+/** A user's action on the mini-program: `quota` replies allowed from `at` until `until`. */
+export interface MpWindowOpening {
+  openid: string;
+  at: Date;
+  quota: number;
+  until: Date;
+}
+
 /**
  * The mini-program's reply windows: a user's message allows 5 replies within 48 h, entering the session 2 within a
  * minute; a new action raises the quota and the deadline to the larger of the old and the new (they do not add up).
  */
 export interface MpSessionStore {
-  /** Records the user's action at `at`: `quota` replies allowed until `until`. */
-  open(openid: string, at: Date, quota: number, until: Date): Promise<void>;
+  /**
+   * Records users' actions, as if one after another in the given order: each allows `quota` replies from `at`
+   * until `until` (a batch of callbacks opens its windows in the transaction that stores its messages).
+   */
+  open(openings: readonly MpWindowOpening[]): Promise<void>;
   /** Takes one reply of an open window atomically; false when it is closed or used up. */
   takeSlot(openid: string, now: Date): Promise<boolean>;
   /** Gives back a reply that did not happen. */

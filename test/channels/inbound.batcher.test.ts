@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InboundBatcher } from '../../bot/channels/wecom/inbound.batcher.js';
+import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { type MpInbound, mpBatchWriter } from '../../bot/channels/miniprogram/mp.routes.js';
+import { mpWindowOpening } from '../../bot/pipeline/transports.js';
 import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
+import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { openTestDatabase } from '../helpers/db.js';
 
 describe('InboundBatcher (group commit)', () => {
@@ -21,7 +24,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it('stores concurrent calls once per key, in shared batches, and flags every duplicate', async () => {
-    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 16);
+    const batcher = new InboundBatcher(messagesOnly(new KyselyInboundStore(h.db)), 16);
     await batcher.store(input('b:existing'));
     const keys = Array.from({ length: 60 }, (_, i) => (i % 7 === 0 ? 'b:existing' : `b:${i % 10}`));
     const results = await Promise.all(keys.map((k) => batcher.store(input(k))));
@@ -41,7 +44,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it("with several batches in flight, keeps each sender's rows in store order", async () => {
-    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 4, 3);
+    const batcher = new InboundBatcher(messagesOnly(new KyselyInboundStore(h.db)), 4, 3);
     const calls = Array.from({ length: 30 }, (_, i) => ({
       channel: 'wecom' as const,
       dedupeKey: `o:${i}`,
@@ -58,7 +61,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it('rejects every caller of a batch whose write fails, and works again afterwards', async () => {
-    const batcher = new InboundBatcher(new KyselyInboundStore(h.db));
+    const batcher = new InboundBatcher(messagesOnly(new KyselyInboundStore(h.db)));
     await h.db.schema.alterTable('inbound_messages').renameTo('inbound_messages_gone').execute();
     try {
       const failed = await Promise.allSettled([batcher.store(input('f:1')), batcher.store(input('f:2'))]);
@@ -70,7 +73,7 @@ describe('InboundBatcher (group commit)', () => {
   });
 
   it('isolates a row that fails from its batch: the neighbours are stored, only its caller is rejected', async () => {
-    const batcher = new InboundBatcher(new KyselyInboundStore(h.db), 64);
+    const batcher = new InboundBatcher(messagesOnly(new KyselyInboundStore(h.db)), 64);
     // An incompressible 9,000-character key exceeds PostgreSQL's index row size: that row's insert fails.
     const oversize = `i:${randomBytes(9000).toString('base64url').slice(0, 9000)}`;
     const keys = Array.from({ length: 30 }, (_, i) => (i === 11 ? oversize : `i:${i}`));
@@ -90,5 +93,42 @@ describe('InboundBatcher (group commit)', () => {
       const own = rows.filter((r) => r.sender.endsWith(`iso-${u}`)).map((r) => Number(r.dedupe_key.slice(2)));
       expect(own).toEqual([...own].sort((a, b) => a - b));
     }
+  });
+
+  it('mini-program: commits each row with its window, isolates a failing row, opens no window for a duplicate', async () => {
+    const batcher = new InboundBatcher<MpInbound>(mpBatchWriter(pipelineUnitOfWork(h.db)), 64);
+    const t0 = new Date('2026-11-30T02:00:00Z');
+    const mp = (key: string, openid: string, action: 'message' | 'enter' = 'message', at = t0): MpInbound => ({
+      channel: 'miniprogram',
+      dedupeKey: key,
+      externalId: openid,
+      msgType: action === 'enter' ? 'event' : 'text',
+      content: key,
+      opensWindow: mpWindowOpening(openid, action, at),
+    });
+    const oversize = `m:${randomBytes(9000).toString('base64url').slice(0, 9000)}`;
+    const calls = [
+      mp('m:1', 'mp-a', 'enter'),
+      mp('m:2', 'mp-a', 'message', new Date(t0.getTime() + 40_000)),
+      mp(oversize, 'mp-bad'),
+      mp('m:3', 'mp-b', 'enter'),
+      mp('m:3', 'mp-b', 'enter'),
+    ];
+    const results = await Promise.allSettled(calls.map((c) => batcher.store(c)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    const windows = await h.db
+      .selectFrom('mp_sessions')
+      .select(['openid', 'quota_left', 'window_until'])
+      .where('openid', 'like', 'mp-%')
+      .orderBy('openid')
+      .execute();
+    // mp-a entered, then wrote within the minute: one 48 h window of 5, as if opened one after the other.
+    expect(windows.map((w) => [w.openid, w.quota_left, w.window_until.getTime() - t0.getTime()])).toEqual([
+      ['mp-a', 5, 40_000 + 48 * 3600_000],
+      ['mp-b', 2, 60_000],
+    ]);
+    // The repeat of m:3 in the same batch is a duplicate of its row.
+    const [, , , first, repeat] = results.map((r) => (r.status === 'fulfilled' ? r.value : null));
+    expect(repeat).toEqual({ id: first!.id, duplicate: true });
   });
 });

@@ -193,6 +193,36 @@ describe.each(['plain', 'compatible', 'safe'] as const)('mini-program callback, 
     });
   }
 
+  it('group-commits concurrent callbacks: each acked with its row and window, a retry stored once', async () => {
+    const senders = Array.from({ length: 12 }, (_, i) => `o-${mode}-burst-${i}`);
+    const firsts = senders.map((o) => text(o, '第1条'));
+    const calls = [
+      ...firsts,
+      ...senders.flatMap((o) => [text(o, '第2条'), text(o, '第3条')]),
+      // WeChat's retries of the first messages, arriving with the rest.
+      ...firsts,
+    ].map((f, i) => ({ c: callback(f, i % 2 ? 'json' : 'xml', mode), format: (i % 2 ? 'json' : 'xml') as Format }));
+    const answers = await Promise.all(calls.map(({ c, format }) => post(t, c, format)));
+    expect(answers.map((a) => `${a.statusCode} ${a.body}`)).toEqual(calls.map(() => '200 success'));
+    const windows = await t.db.selectFrom('mp_sessions').selectAll().where('openid', 'in', senders).execute();
+    expect(windows).toHaveLength(senders.length);
+    for (const [i, o] of senders.entries()) {
+      expect((await inboundOf(t, o)).map((r) => r.content).sort()).toEqual(['第1条', '第2条', '第3条']);
+      const w = windows.find((x) => x.openid === o)!;
+      expect(w.quota_left).toBe(5);
+      expect(w.window_until.getTime() - Number(firsts[i]!['CreateTime']) * 1000).toBeGreaterThanOrEqual(48 * 3600_000);
+    }
+    // A retry is a duplicate: it does not open the window again.
+    await t.db.updateTable('mp_sessions').set({ quota_left: 1 }).where('openid', '=', senders[0]!).execute();
+    expect((await post(t, callback(firsts[0]!, 'json', mode), 'json')).statusCode).toBe(200);
+    const after = await t.db
+      .selectFrom('mp_sessions')
+      .select('quota_left')
+      .where('openid', '=', senders[0]!)
+      .executeTakeFirstOrThrow();
+    expect(after.quota_left).toBe(1);
+  });
+
   it('stores the enter-session event once by sender and time, with its 2-reply minute', async () => {
     const openid = `o-${mode}-enter`;
     const ev: Fields = {

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { InboundBatcher } from '../../bot/channels/wecom/inbound.batcher.js';
+import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
@@ -74,7 +74,7 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     });
     await until(async () => firstId > 0);
     // Instance 2 gets B from the same sender meanwhile.
-    const batcher2 = new InboundBatcher(new KyselyInboundStore(second.db));
+    const batcher2 = new InboundBatcher(messagesOnly(new KyselyInboundStore(second.db)));
     let storedB: number | null = null;
     const b = batcher2.store(input('u-slow', 'B')).then((r) => (storedB = r.id));
     const w2 = worker(second, 2);
@@ -101,8 +101,8 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     w1.start();
     w2.start();
     const batchers = [
-      new InboundBatcher(new KyselyInboundStore(first.db)),
-      new InboundBatcher(new KyselyInboundStore(second.db)),
+      new InboundBatcher(messagesOnly(new KyselyInboundStore(first.db))),
+      new InboundBatcher(messagesOnly(new KyselyInboundStore(second.db))),
     ];
     const senders = Array.from({ length: 64 }, (_, i) => `u-load-${i}`);
     const perSender = 8;

@@ -20,8 +20,8 @@ import {
   STORE_TIMEOUT_MS,
   withTimeout,
 } from '../callback.http.js';
+import { InboundBatcher, messagesOnly } from '../inbound.batcher.js';
 import { type InboundInput, storeInbound } from '../inbound.store.js';
-import { InboundBatcher } from './inbound.batcher.js';
 
 export const CALLBACK_PATH = '/wecom/callback';
 export { CALLBACK_BODY_LIMIT };
@@ -158,7 +158,7 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
     maxSkewSec: config.maxSkewSec,
     now: deps.nowMs,
   });
-  const batcher = new InboundBatcher(pipeline.root.inbound, 256, config.ingestBatches);
+  const batcher = new InboundBatcher(messagesOnly(pipeline.root.inbound), 256, config.ingestBatches);
   const rejections = new RejectionLog('wecom_callback_rejected');
   // Fastify's per-request lines (incoming / completed) are off on these routes: a forgery writes at most its
   // sampled rejection; a stored callback writes one line.

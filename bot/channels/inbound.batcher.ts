@@ -1,8 +1,9 @@
 /**
- * Group commit for callbacks: requests that arrive while a write is in flight are stored together in one
- * multi-row INSERT … ON CONFLICT DO NOTHING (one commit, one fsync), and each caller is answered only after that
- * commit. Persist-before-ack is unchanged; under load it costs one round trip per batch instead of per message,
- * and at low load a batch is a single row written at once (no timer, no added wait).
+ * Group commit for callbacks (WeCom and the mini-program): requests that arrive while a write is in flight are
+ * stored together in one transaction — one multi-row INSERT … ON CONFLICT DO NOTHING, plus whatever the channel
+ * writes with its messages (the mini-program's reply windows) — one commit, one fsync; each caller is answered only
+ * after that commit. Persist-before-ack is unchanged; under load it costs one round trip per batch instead of per
+ * message, and at low load a batch is a single row written at once (no timer, no added wait).
  *
  * Up to `maxInFlight` batches are written at once (WECOM_INGEST_BATCHES, default 1): with more, the process could
  * parse the next requests while a commit is under way, but on PostgreSQL two measured no faster than one (issue
@@ -10,31 +11,43 @@
  * The worker claims only the oldest unfinished row of a sender, so a sender's rows must commit in id order: with
  * several batches in flight, a message whose sender is in a batch still in flight waits for that batch.
  */
-import type { InboundStore } from '../../../core/messaging/ports.js';
-import { senderKey } from '../../../core/messaging/sender.js';
-import type { InboundInput, StoredInbound } from '../../../core/messaging/types.js';
+import type { InboundStore } from '../../core/messaging/ports.js';
+import { senderKey } from '../../core/messaging/sender.js';
+import type { InboundInput, StoredInbound } from '../../core/messaging/types.js';
 
-interface Waiter {
-  input: InboundInput;
+/**
+ * Stores a batch atomically (all of it commits, or none), answering per item in item order like
+ * `InboundStore.store`. A channel whose messages carry more state wraps the insert in its own transaction.
+ */
+export type BatchWriter<T extends InboundInput> = (batch: readonly T[]) => Promise<StoredInbound[]>;
+
+/** The plain writer: the messages alone, through the one insert. */
+export const messagesOnly =
+  (inbound: InboundStore): BatchWriter<InboundInput> =>
+  (batch) =>
+    inbound.store(batch);
+
+interface Waiter<T> {
+  input: T;
   sender: string;
   resolve(r: StoredInbound): void;
   reject(e: unknown): void;
 }
 
-export class InboundBatcher {
-  private queue: Waiter[] = [];
+export class InboundBatcher<T extends InboundInput = InboundInput> {
+  private queue: Waiter<T>[] = [];
   private inFlight = 0;
   private scheduled = false;
   /** Senders with a row in a batch not yet committed. */
   private readonly busy = new Map<string, number>();
 
   constructor(
-    private readonly inbound: InboundStore,
+    private readonly writeBatch: BatchWriter<T>,
     private readonly maxBatch = 256,
     private readonly maxInFlight = 1,
   ) {}
 
-  store(input: InboundInput): Promise<StoredInbound> {
+  store(input: T): Promise<StoredInbound> {
     return new Promise((resolve, reject) => {
       this.queue.push({ input, sender: senderKey(input.channel, input.externalId), resolve, reject });
       this.schedule();
@@ -51,8 +64,8 @@ export class InboundBatcher {
   private readonly drain = (): void => {
     this.scheduled = false;
     while (this.inFlight < this.maxInFlight && this.queue.length > 0) {
-      const batch: Waiter[] = [];
-      const held: Waiter[] = [];
+      const batch: Waiter<T>[] = [];
+      const held: Waiter<T>[] = [];
       for (const w of this.queue) {
         if (batch.length < this.maxBatch && !this.busy.has(w.sender)) batch.push(w);
         else held.push(w);
@@ -80,19 +93,19 @@ export class InboundBatcher {
   };
 
   /**
-   * One multi-row insert; a retry that arrives in the same batch shares the first one's row. When the insert fails
-   * on a row's data (not on the connection), the rows are stored one by one, in batch order (a sender's rows keep
-   * their order): only the failing row's caller is refused and its neighbours are acknowledged.
+   * One transaction; a retry that arrives in the same batch shares the first one's row. When it fails on a row's
+   * data (not on the connection), the rows are stored one by one, each in a transaction of its own, in batch order
+   * (a sender's rows keep their order): only the failing row's caller is refused and its neighbours are acknowledged.
    */
-  private async write(batch: Waiter[]): Promise<void> {
+  private async write(batch: Waiter<T>[]): Promise<void> {
     let stored: StoredInbound[];
     try {
-      stored = await this.inbound.store(batch.map((w) => w.input));
+      stored = await this.writeBatch(batch.map((w) => w.input));
     } catch (e) {
       if (batch.length === 1 || !isRowDataError(e)) throw e;
       for (const w of batch) {
         try {
-          const [one] = await this.inbound.store([w.input]);
+          const [one] = await this.writeBatch([w.input]);
           w.resolve(one!);
         } catch (rowError) {
           w.reject(rowError);
