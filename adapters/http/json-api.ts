@@ -52,32 +52,50 @@ export async function requestJson(
   return json;
 }
 
-/** "<service> <method> failed: HTTP 503 (…)" or "…: errcode 45009 (…)". */
-export function apiFailureMessage(
-  service: string,
-  method: string,
-  errcode: number,
-  errmsg: string,
-  httpStatus: number | undefined,
-): string {
-  const what = httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`;
-  return `${service} ${method} failed: ${what}${errmsg ? ` (${errmsg})` : ''}`;
-}
+/**
+ * A refusal by a WeChat-family API: a non-zero `errcode`, or an HTTP status (then `errcode` is -1). The message
+ * names the service and the method ("WeCom message/send failed: errcode 45009 (…)"); worth trying again on a 5xx or
+ * 429, or on one of the service's `retryableErrcodes`. Each client names its own subclass.
+ */
+export abstract class ApiError extends Error {
+  readonly retryable: boolean;
 
-/** Worth trying again: a 5xx or 429, or one of the API's `retryable` errcodes. */
-export function retryableFailure(errcode: number, httpStatus: number | undefined, retryable: ReadonlySet<number>) {
-  return httpStatus !== undefined ? httpStatus >= 500 || httpStatus === 429 : retryable.has(errcode);
+  constructor(
+    service: string,
+    readonly method: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+    readonly httpStatus: number | undefined,
+    retryableErrcodes: ReadonlySet<number>,
+  ) {
+    const what = httpStatus !== undefined ? `HTTP ${httpStatus}` : `errcode ${errcode}`;
+    super(`${service} ${method} failed: ${what}${errmsg ? ` (${errmsg})` : ''}`);
+    this.retryable =
+      httpStatus !== undefined ? httpStatus >= 500 || httpStatus === 429 : retryableErrcodes.has(errcode);
+  }
 }
 
 /**
  * A call that got no answer, described without the cause's message (it may carry the URL, and so a token or a robot
- * key): "timed out", or "network error (ECONNREFUSED)".
+ * key): "<service> <method> timed out", or "… network error (ECONNREFUSED)". Always worth trying again.
  */
-export function networkFailure(cause: unknown): { timedOut: boolean; kind: string } {
-  const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
-  if (timedOut) return { timedOut, kind: 'timed out' };
+export abstract class ApiNetworkError extends Error {
+  readonly retryable = true;
+  readonly timedOut: boolean;
+
+  constructor(
+    service: string,
+    readonly method: string,
+    cause: unknown,
+  ) {
+    const timedOut = cause instanceof Error && (cause.name === 'TimeoutError' || cause.name === 'AbortError');
+    super(`${service} ${method} ${timedOut ? 'timed out' : `network error (${causeCode(cause)})`}`);
+    this.timedOut = timedOut;
+  }
+}
+
+function causeCode(cause: unknown): string {
   const code =
     cause instanceof Error ? ((cause.cause as { code?: unknown })?.code ?? (cause as { code?: unknown }).code) : null;
-  const name = typeof code === 'string' ? code : cause instanceof Error ? cause.name : 'unknown';
-  return { timedOut, kind: `network error (${name})` };
+  return typeof code === 'string' ? code : cause instanceof Error ? cause.name : 'unknown';
 }

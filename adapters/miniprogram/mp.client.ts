@@ -5,14 +5,7 @@
  * 45047 (quota used) come back as `MpApiError` with `outOfWindow`.
  */
 import { createHash } from 'node:crypto';
-import {
-  type ApiResponse,
-  apiFailureMessage,
-  type JsonApi,
-  networkFailure,
-  requestJson,
-  retryableFailure,
-} from '../http/json-api.js';
+import { ApiError, ApiNetworkError, type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -30,39 +23,27 @@ export const DEFAULT_MP_API_BASE = 'https://api.weixin.qq.com';
 const RETRYABLE_ERRCODES = new Set([-1]);
 /** 40001 invalid credential, 40014 invalid token, 42001 expired, 41001 missing: refreshed once per call. */
 const TOKEN_ERRCODES = new Set([40001, 40014, 42001, 41001]);
+/** A refused token is refreshed and the call tried again: retryable too. */
+const RETRY_ERRCODES: ReadonlySet<number> = new Set([...RETRYABLE_ERRCODES, ...TOKEN_ERRCODES]);
 /** 45015 reply time limit passed, 45047 reply count limit reached: the user must write again. */
 const OUT_OF_WINDOW_ERRCODES = new Set([45015, 45047]);
 
-export class MpApiError extends Error {
+export class MpApiError extends ApiError {
   override readonly name = 'MpApiError';
-  readonly retryable: boolean;
   /** The reply window is closed or its quota used: no retry helps until the user writes again. */
   readonly outOfWindow: boolean;
 
-  constructor(
-    readonly method: string,
-    readonly errcode: number,
-    readonly errmsg: string,
-    readonly httpStatus?: number,
-  ) {
-    super(apiFailureMessage('mini-program', method, errcode, errmsg, httpStatus));
+  constructor(method: string, errcode: number, errmsg: string, httpStatus?: number) {
+    super('mini-program', method, errcode, errmsg, httpStatus, RETRY_ERRCODES);
     this.outOfWindow = httpStatus === undefined && OUT_OF_WINDOW_ERRCODES.has(errcode);
-    this.retryable = retryableFailure(errcode, httpStatus, RETRYABLE_ERRCODES) || TOKEN_ERRCODES.has(errcode);
   }
 }
 
-export class MpNetworkError extends Error {
+export class MpNetworkError extends ApiNetworkError {
   override readonly name = 'MpNetworkError';
-  readonly retryable = true;
-  readonly timedOut: boolean;
 
-  constructor(
-    readonly method: string,
-    cause: unknown,
-  ) {
-    const { timedOut, kind } = networkFailure(cause);
-    super(`mini-program ${method} ${kind}`);
-    this.timedOut = timedOut;
+  constructor(method: string, cause: unknown) {
+    super('mini-program', method, cause);
   }
 }
 

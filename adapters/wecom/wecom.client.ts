@@ -5,14 +5,7 @@
  * WeCom says it is invalid or expired.
  */
 import { createHash } from 'node:crypto';
-import {
-  type ApiResponse,
-  apiFailureMessage,
-  type JsonApi,
-  networkFailure,
-  requestJson,
-  retryableFailure,
-} from '../http/json-api.js';
+import { ApiError, ApiNetworkError, type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -35,40 +28,26 @@ const RETRYABLE_ERRCODES = new Set([-1, 45009, 45033]);
 
 /** 40014 invalid token, 42001 expired token, 41001 missing token: refreshed once per call, and retryable. */
 const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
+/** A refused token is refreshed and the call tried again: retryable too. */
+const RETRY_ERRCODES: ReadonlySet<number> = new Set([...RETRYABLE_ERRCODES, ...TOKEN_ERRCODES]);
 /** `auth/getuserinfo`: the code is invalid, used or expired. */
 const OAUTH_INVALID_CODE = 40029;
 /** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
 
-export class WecomApiError extends Error {
+export class WecomApiError extends ApiError {
   override readonly name = 'WecomApiError';
-  readonly retryable: boolean;
-  readonly httpStatus: number | undefined;
 
-  constructor(
-    readonly method: string,
-    readonly errcode: number,
-    readonly errmsg: string,
-    httpStatus?: number,
-  ) {
-    super(apiFailureMessage('WeCom', method, errcode, errmsg, httpStatus));
-    this.httpStatus = httpStatus;
-    this.retryable = retryableFailure(errcode, httpStatus, RETRYABLE_ERRCODES) || TOKEN_ERRCODES.has(errcode);
+  constructor(method: string, errcode: number, errmsg: string, httpStatus?: number) {
+    super('WeCom', method, errcode, errmsg, httpStatus, RETRY_ERRCODES);
   }
 }
 
-export class WecomNetworkError extends Error {
+export class WecomNetworkError extends ApiNetworkError {
   override readonly name = 'WecomNetworkError';
-  readonly retryable = true;
-  readonly timedOut: boolean;
 
-  constructor(
-    readonly method: string,
-    cause: unknown,
-  ) {
-    const { timedOut, kind } = networkFailure(cause);
-    super(`WeCom ${method} ${kind}`);
-    this.timedOut = timedOut;
+  constructor(method: string, cause: unknown) {
+    super('WeCom', method, cause);
   }
 }
 
