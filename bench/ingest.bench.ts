@@ -34,13 +34,17 @@ const DB_NAME = 'gs_bench_ingest';
  * with the rest, for a before/after comparison that sees the same machine load.
  */
 const BASELINE_DIR = args.get('baseline');
-const ALL_KINDS = ['ours', 'ours-mp', 'ours-baseline', 'wechat-enterprise', 'co-wechat'] as const;
+const ALL_KINDS = ['ours', 'ours-mp', 'ours-baseline', 'ours-mp-baseline', 'wechat-enterprise', 'co-wechat'] as const;
 type Kind = (typeof ALL_KINDS)[number];
 /** `--only ours` for a quick look at one server (no ratios then). */
 const KINDS: readonly Kind[] = ALL_KINDS.filter(
-  (k) => (k !== 'ours-baseline' || BASELINE_DIR) && (!args.get('only') || k === args.get('only')),
+  (k) => (!isBaseline(k) || BASELINE_DIR) && (!args.get('only') || k === args.get('only')),
 );
-const isOurs = (k: Kind) => k === 'ours' || k === 'ours-mp' || k === 'ours-baseline';
+function isBaseline(k: Kind): boolean {
+  return k === 'ours-baseline' || k === 'ours-mp-baseline';
+}
+const isOurs = (k: Kind) => k.startsWith('ours');
+const isMp = (k: Kind) => k === 'ours-mp' || k === 'ours-mp-baseline';
 /**
  * Every server process runs with the same production settings: NODE_ENV=production (Express and Koa skip their
  * development paths) and a larger young generation (fewer scavenges at this allocation rate).
@@ -89,7 +93,7 @@ function buildMpPayloads(n: number): Payload[] {
 }
 
 /** The callbacks `kind` is measured with. */
-const payloadsFor = (kind: Kind, n: number) => (kind === 'ours-mp' ? buildMpPayloads(n) : buildPayloads(n));
+const payloadsFor = (kind: Kind, n: number) => (isMp(kind) ? buildMpPayloads(n) : buildPayloads(n));
 
 /** Distinct encrypted callbacks (unique MsgId and sender spread), timestamped now so they pass the ±300 s window. */
 function buildPayloads(n: number): Payload[] {
@@ -146,8 +150,8 @@ function dbUrl(): string {
 }
 
 async function startServer(kind: Kind, port: number): Promise<ChildProcess> {
-  const baseline = kind === 'ours-baseline';
-  const server = baseline || kind === 'ours-mp' ? 'ours' : kind;
+  const baseline = isBaseline(kind);
+  const server = isOurs(kind) ? 'ours' : kind;
   const proc = spawn(
     process.execPath,
     [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/ingest.server.ts', server, String(port), dbUrl()],
@@ -323,7 +327,9 @@ async function main(): Promise<void> {
             ? 'gongsheng mini-program, safe JSON (same + reply window)'
             : k === 'ours-baseline'
               ? `gongsheng from ${BASELINE_DIR} (same work)`
-              : `${k} (verify+decrypt+parse, no store)`,
+              : k === 'ours-mp-baseline'
+                ? `gongsheng mini-program from ${BASELINE_DIR} (same work)`
+                : `${k} (verify+decrypt+parse, no store)`,
       'req/s': f(r.max.rps),
       'p50 ms': f(r.max.p50, 1),
       'p99 ms': f(r.max.p99, 1),
@@ -342,6 +348,13 @@ async function main(): Promise<void> {
     console.log(
       `mini-program ingest / WeCom ingest: ${f(mp.max.rps / ours.max.rps, 2)}× req/s, ` +
         `p99 @${FIXED_RATE}/s ${f(mp.fixed.p99, 1)} ms vs ${f(ours.fixed.p99, 1)} ms`,
+    );
+  }
+  const [wecomBefore, mpBefore] = [results.get('ours-baseline'), results.get('ours-mp-baseline')];
+  if (mp && wecomBefore && mpBefore) {
+    console.log(
+      `baseline (${BASELINE_DIR}): mini-program / WeCom ${f(mpBefore.max.rps / wecomBefore.max.rps, 2)}× req/s; ` +
+        `mini-program now / baseline ${f(mp.max.rps / mpBefore.max.rps, 2)}×`,
     );
   }
   const we = results.get('wechat-enterprise')?.max.rps;
