@@ -143,7 +143,7 @@ export class OutboxDispatcher {
         for (let i = 0; i < queue.length; i++) {
           const retryAt = await this.deliver(queue[i]!);
           if (retryAt) {
-            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt);
+            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt, 'behind an earlier message');
             return;
           }
         }
@@ -223,13 +223,13 @@ export class OutboxDispatcher {
   }
 
   /** Puts a claimed row back without spending an attempt. */
-  private postpone(row: OutboxMessage, until: Date): Promise<void> {
-    return this.stores.outbox.postpone(row.id, until);
+  private postpone(row: OutboxMessage, until: Date, reason: string): Promise<void> {
+    return this.stores.outbox.postpone(row.id, until, reason);
   }
 
   private async fail(row: OutboxMessage, error: Error): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
-      await this.postpone(row, error.retryAt);
+      await this.postpone(row, error.retryAt, error.reason);
       return error.retryAt;
     }
     if (error instanceof UnreachableRecipient) {

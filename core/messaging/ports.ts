@@ -42,7 +42,11 @@ export interface InboundStore {
 export interface OutboxStore {
   /** Inserts rows; a row whose dedupe key exists is skipped. Returns how many were new. */
   enqueue(messages: readonly NewOutboxMessage[]): Promise<number>;
-  /** Leases up to `limit` due rows (and rows whose lease ran out) until `until`, oldest due first. */
+  /**
+   * Leases up to `limit` due rows (and rows whose lease ran out) until `until`, in id order. A recipient's row is
+   * not claimed while an earlier one to them is in flight or waits for a rephrasing; in a managers' alert chat (group
+   * robot, app chat) nor while an earlier one that was tried waits (rate limit, retry): their alerts read in order.
+   */
   claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]>;
   markSent(id: number, now: Date): Promise<void>;
   markDead(id: number, reason: string): Promise<void>;
@@ -50,8 +54,8 @@ export interface OutboxStore {
   markFollowup(id: number, reason: string): Promise<void>;
   /** Back to pending after a failed send, due again at `at`. */
   retry(id: number, reason: string, at: Date): Promise<void>;
-  /** Back to pending without spending the attempt the claim counted. */
-  postpone(id: number, until: Date): Promise<void>;
+  /** Back to pending without spending the attempt the claim counted; `reason` is why it waits (its last error). */
+  postpone(id: number, until: Date, reason: string): Promise<void>;
   /**
    * Releases a held reply (waiting for its rephrasing), all of its parts (`partKeys`: `key`, `key#2` …): due at
    * `now`. With `bodies`, the parts' text becomes those when every part is still pending and the new text needs no

@@ -42,11 +42,15 @@ export class KyselyOutboxStore implements OutboxStore {
             select 1 from outbox s
             where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
           -- Nor does anything overtake an earlier reply to them that is not due yet (held for its rephrasing, or
-          -- waiting out a retry): a sender's replies arrive in the order of their messages.
+          -- waiting out a retry): a sender's replies arrive in the order of their messages. In a managers' alert
+          -- chat, nor an earlier alert that was tried and waits (the robot's minute used up, a retry): the group
+          -- reads its alerts in order. One not tried yet (scheduled for later) takes its place when it is due.
           and not exists (
             select 1 from outbox e
             where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
-              and e.in_reply_to is not null and e.next_attempt_at > ${now})
+              and e.next_attempt_at > ${now}
+              and (e.in_reply_to is not null
+                or (o.route in ('wecom_webhook', 'wecom_appchat') and e.last_error is not null)))
         -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
         order by o.id
         limit ${limit}
@@ -84,13 +88,14 @@ export class KyselyOutboxStore implements OutboxStore {
     await this.set(id, { status: 'pending', last_error: reason, locked_until: null, next_attempt_at: at });
   }
 
-  async postpone(id: number, until: Date): Promise<void> {
+  async postpone(id: number, until: Date, reason: string): Promise<void> {
     await this.db
       .updateTable('outbox')
       .set((eb) => ({
         status: 'pending',
         next_attempt_at: until,
         locked_until: null,
+        last_error: reason,
         attempts: eb('attempts', '-', 1),
       }))
       .where('id', '=', id)
