@@ -27,6 +27,8 @@ export interface DispatcherOptions {
   texts: Pick<PipelineTexts, 'unreachable' | 'undelivered'>;
   maxAttempts: number;
   batchSize?: number;
+  /** Rows of one recipient per claim (default 20, a group robot's minute): a backlog leaves room for the others. */
+  perRecipient?: number;
   pollMs?: number;
   leaseMs?: number;
   now?: () => Date;
@@ -37,6 +39,8 @@ export interface DispatcherOptions {
 
 /** Routes on which WeCom drops a repeated send (app message duplicate check, KF client msgid). */
 const DEDUPLICATED_ROUTES = new Set<OutboxRoute>(['wecom_app', 'kf']);
+/** A group robot's minute: a claim takes no more of one recipient's rows than a robot may send in a minute. */
+const DEFAULT_PER_RECIPIENT = 20;
 /** Tries to record "sent" (about 4 s in all with the default backoff), well inside the lease. */
 const SENT_RECORD_TRIES = 5;
 
@@ -154,7 +158,7 @@ export class OutboxDispatcher {
   private claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.now();
     const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
-    return this.stores.outbox.claim(now, until, limit);
+    return this.stores.outbox.claim(now, until, limit, this.opts.perRecipient ?? DEFAULT_PER_RECIPIENT);
   }
 
   /** Sends one row; returns when it will be tried again, or null once it is settled (sent, dead, handed over). */

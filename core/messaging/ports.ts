@@ -46,8 +46,9 @@ export interface OutboxStore {
    * Leases up to `limit` due rows (and rows whose lease ran out) until `until`, in id order. A recipient's row is
    * not claimed while an earlier one to them is in flight or waits for a rephrasing; in a managers' alert chat (group
    * robot, app chat) nor while an earlier one that was tried waits (rate limit, retry): their alerts read in order.
+   * At most `perRecipient` rows of one recipient (default `limit`), so one recipient's backlog leaves room for others.
    */
-  claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]>;
+  claim(now: Date, until: Date, limit: number, perRecipient?: number): Promise<OutboxMessage[]>;
   markSent(id: number, now: Date): Promise<void>;
   markDead(id: number, reason: string): Promise<void>;
   /** Handed over to a person (a follow-up item). */

@@ -4,6 +4,9 @@ import type { NewOutboxMessage, OutboxMessage, PipelineCounts } from '../../core
 import type { Database, OutboxTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
+/** How many due rows a claim looks at per row it may take (see `claim`). */
+const CLAIM_LOOKAHEAD = 10;
+
 /** OutboxStore on Kysely: the transactional outbox (written in the caller's transaction) and its claims. */
 export class KyselyOutboxStore implements OutboxStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -31,30 +34,44 @@ export class KyselyOutboxStore implements OutboxStore {
     return rows.length;
   }
 
-  claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]> {
+  claim(now: Date, until: Date, limit: number, perRecipient = limit): Promise<OutboxMessage[]> {
     return inTransaction(this.db, async (trx) => {
+      const isDue = sql`((o.status = 'pending' and o.next_attempt_at <= ${now})
+            or (o.status = 'sending' and o.locked_until < ${now}))`;
       const due = await sql<{ id: number }>`
+        with candidates as (
+          select o.id, o.route, o.address from outbox o
+          where ${isDue}
+            -- A recipient with a send in flight (any instance) waits for it: their messages go out in order.
+            and not exists (
+              select 1 from outbox s
+              where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
+            -- Nor does anything overtake an earlier reply to them that is not due yet (held for its rephrasing, or
+            -- waiting out a retry): a sender's replies arrive in the order of their messages. In a managers' alert
+            -- chat, nor an earlier alert that was tried and waits (the robot's minute used up, a retry): the group
+            -- reads its alerts in order. One not tried yet (scheduled for later) takes its place when it is due.
+            and not exists (
+              select 1 from outbox e
+              where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
+                and e.next_attempt_at > ${now}
+                and (e.in_reply_to is not null
+                  or (o.route in ('wecom_webhook', 'wecom_appchat') and e.last_error is not null)))
+          order by o.id
+          -- A bounded look-ahead: room for other recipients past one recipient's backlog.
+          limit ${limit * CLAIM_LOOKAHEAD}
+        ), capped as (
+          -- At most perRecipient rows of one recipient (their earliest): one backlog does not fill the batch.
+          select id from (
+            select id, row_number() over (partition by route, address order by id) as n from candidates
+          ) ranked where n <= ${perRecipient}
+        )
         select o.id from outbox o
-        where ((o.status = 'pending' and o.next_attempt_at <= ${now})
-            or (o.status = 'sending' and o.locked_until < ${now}))
-          -- A recipient with a send in flight (any instance) waits for it: their messages go out in order.
-          and not exists (
-            select 1 from outbox s
-            where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
-          -- Nor does anything overtake an earlier reply to them that is not due yet (held for its rephrasing, or
-          -- waiting out a retry): a sender's replies arrive in the order of their messages. In a managers' alert
-          -- chat, nor an earlier alert that was tried and waits (the robot's minute used up, a retry): the group
-          -- reads its alerts in order. One not tried yet (scheduled for later) takes its place when it is due.
-          and not exists (
-            select 1 from outbox e
-            where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
-              and e.next_attempt_at > ${now}
-              and (e.in_reply_to is not null
-                or (o.route in ('wecom_webhook', 'wecom_appchat') and e.last_error is not null)))
+        -- Checked again on the locked row: another instance may have claimed it since the candidates were read.
+        where o.id in (select id from capped) and ${isDue}
         -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
         order by o.id
         limit ${limit}
-        for update skip locked`.execute(trx);
+        for update of o skip locked`.execute(trx);
       if (due.rows.length === 0) return [];
       const rows = await trx
         .updateTable('outbox')
