@@ -16,7 +16,8 @@ export class KyselyMpSessionStore implements MpSessionStore {
     for (const o of openings) {
       const round = seen.get(o.openid) ?? 0;
       seen.set(o.openid, round + 1);
-      (rounds[round] ??= []).push(o);
+      if (rounds[round]) rounds[round].push(o);
+      else rounds[round] = [o];
     }
     for (const round of rounds) {
       // An open window keeps the larger quota and the later deadline; a closed one starts over.

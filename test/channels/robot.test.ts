@@ -36,7 +36,11 @@ describe('manager alerts through a group robot', () => {
     await seedDealer(database.db, { manager: 'M001' });
     await database.db.updateTable('managers').set({ webhook_key: ROBOT_KEY }).where('code', '=', 'M001').execute();
     await seedDealer(database.db, { dealer: 'D0002', manager: 'M002' });
-    await database.db.updateTable('managers').set({ webhook_key: OTHER_ROBOT_KEY }).where('code', '=', 'M002').execute();
+    await database.db
+      .updateTable('managers')
+      .set({ webhook_key: OTHER_ROBOT_KEY })
+      .where('code', '=', 'M002')
+      .execute();
     await database.db
       .insertInto('channel_identities')
       .values({ channel: 'wecom', external_id: 'u-D0002', dealer_code: 'D0002' })
