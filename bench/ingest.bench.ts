@@ -1,5 +1,5 @@
 /**
- * Callback ingest benchmark (`npm run bench:ingest [-- --pg URL --duration SEC --connections N --rounds N --only KIND
+ * Callback ingest benchmark (`npm run bench:ingest [-- --pg URL --duration SEC --connections N --rounds N --only KIND --peers off --baseline DIR
  * --node-flags "FLAGS"]`).
  *
  * Ours: verify, decrypt, parse, dedupe, persist (PostgreSQL, in a database of its own that is dropped at the
@@ -36,14 +36,19 @@ const DB_NAME = 'gs_bench_ingest';
 const BASELINE_DIR = args.get('baseline');
 const ALL_KINDS = ['ours', 'ours-mp', 'ours-baseline', 'ours-mp-baseline', 'wechat-enterprise', 'co-wechat'] as const;
 type Kind = (typeof ALL_KINDS)[number];
-/** `--only ours` for a quick look at one server (no ratios then). */
+/** `--only ours` for a quick look at one server (no ratios then); `--peers off` for ours alone (the before/after). */
 const KINDS: readonly Kind[] = ALL_KINDS.filter(
-  (k) => (!isBaseline(k) || BASELINE_DIR) && (!args.get('only') || k === args.get('only')),
+  (k) =>
+    (!isBaseline(k) || BASELINE_DIR) &&
+    (!args.get('only') || k === args.get('only')) &&
+    (isOurs(k) || args.get('peers') !== 'off'),
 );
 function isBaseline(k: Kind): boolean {
   return k === 'ours-baseline' || k === 'ours-mp-baseline';
 }
-const isOurs = (k: Kind) => k.startsWith('ours');
+function isOurs(k: Kind): boolean {
+  return k.startsWith('ours');
+}
 const isMp = (k: Kind) => k === 'ours-mp' || k === 'ours-mp-baseline';
 /**
  * Every server process runs with the same production settings: NODE_ENV=production (Express and Koa skip their
