@@ -1,6 +1,6 @@
 /**
- * Callback ingest benchmark (`npm run bench:ingest [-- --pg URL --duration SEC --connections N --rounds N --only KIND --peers off --baseline DIR
- * --node-flags "FLAGS"]`).
+ * Callback ingest benchmark (`npm run bench:ingest [-- --pg URL --duration SEC --connections N --rounds N --only KIND
+ * --peers off --baseline DIR --node-flags "FLAGS"]`).
  *
  * Ours: verify, decrypt, parse, dedupe, persist (PostgreSQL, in a database of its own that is dropped at the
  * end), ack. Peers: `wechat-enterprise` (Express) and `co-wechat` (Koa), which verify, decrypt and parse (xml2js)
