@@ -461,6 +461,8 @@ export interface OutboxTable {
   last_error: string | null;
   created_at: DefaultTimestamp;
   sent_at: Timestamp | null;
+  /** First claimed for sending (null: never tried). */
+  first_tried_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface FollowupsTable {

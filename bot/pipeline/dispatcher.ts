@@ -147,7 +147,7 @@ export class OutboxDispatcher {
         for (let i = 0; i < queue.length; i++) {
           const retryAt = await this.deliver(queue[i]!);
           if (retryAt) {
-            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt, 'behind an earlier message');
+            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt);
             return;
           }
         }
@@ -227,13 +227,13 @@ export class OutboxDispatcher {
   }
 
   /** Puts a claimed row back without spending an attempt. */
-  private postpone(row: OutboxMessage, until: Date, reason: string): Promise<void> {
-    return this.stores.outbox.postpone(row.id, until, reason);
+  private postpone(row: OutboxMessage, until: Date): Promise<void> {
+    return this.stores.outbox.postpone(row.id, until);
   }
 
   private async fail(row: OutboxMessage, error: Error): Promise<Date | null> {
     if (error instanceof DeferDelivery) {
-      await this.postpone(row, error.retryAt, error.reason);
+      await this.postpone(row, error.retryAt);
       return error.retryAt;
     }
     if (error instanceof UnreachableRecipient) {

@@ -55,8 +55,8 @@ export interface OutboxStore {
   markFollowup(id: number, reason: string): Promise<void>;
   /** Back to pending after a failed send, due again at `at`. */
   retry(id: number, reason: string, at: Date): Promise<void>;
-  /** Back to pending without spending the attempt the claim counted; `reason` is why it waits (its last error). */
-  postpone(id: number, until: Date, reason: string): Promise<void>;
+  /** Back to pending without spending the attempt the claim counted. */
+  postpone(id: number, until: Date): Promise<void>;
   /**
    * Releases a held reply (waiting for its rephrasing), all of its parts (`partKeys`: `key`, `key#2` …): due at
    * `now`. With `bodies`, the parts' text becomes those when every part is still pending and the new text needs no

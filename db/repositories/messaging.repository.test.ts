@@ -174,7 +174,7 @@ describe('message pipeline repositories', () => {
       expect((await outbox.claim(at(5), at(6), 50)).filter((m) => m.dedupeKey.startsWith('ob:'))).toEqual([]);
       const [later, first, fresh] = ours;
       await outbox.markSent(first!.id, at(5));
-      await outbox.postpone(fresh!.id, at(30), 'per-minute limit');
+      await outbox.postpone(fresh!.id, at(30));
       await outbox.retry(later!.id, 'Error: busy', at(8));
       const rows = await h.db
         .selectFrom('outbox')
@@ -199,13 +199,13 @@ describe('message pipeline repositories', () => {
           last_error: 'Error: busy',
           sent_at: null,
         },
-        // Postponed without spending the attempt its claim counted, with the reason it waits.
+        // Postponed without spending the attempt its claim counted.
         {
           dedupe_key: 'ob:new',
           status: 'pending',
           attempts: 0,
           next_attempt_at: at(30),
-          last_error: 'per-minute limit',
+          last_error: null,
           sent_at: null,
         },
       ]);

@@ -55,7 +55,7 @@ export class KyselyOutboxStore implements OutboxStore {
               where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
                 and e.next_attempt_at > ${now}
                 and (e.in_reply_to is not null
-                  or (o.route in ('wecom_webhook', 'wecom_appchat') and e.last_error is not null)))
+                  or (o.route in ('wecom_webhook', 'wecom_appchat') and e.first_tried_at is not null)))
           order by o.id
           -- A bounded look-ahead: room for other recipients past one recipient's backlog.
           limit ${limit * CLAIM_LOOKAHEAD}
@@ -75,7 +75,12 @@ export class KyselyOutboxStore implements OutboxStore {
       if (due.rows.length === 0) return [];
       const rows = await trx
         .updateTable('outbox')
-        .set((eb) => ({ status: 'sending', locked_until: until, attempts: eb('attempts', '+', 1) }))
+        .set((eb) => ({
+          status: 'sending',
+          locked_until: until,
+          attempts: eb('attempts', '+', 1),
+          first_tried_at: sql<Date>`coalesce(first_tried_at, ${now})`,
+        }))
         .where(
           'id',
           'in',
@@ -105,14 +110,13 @@ export class KyselyOutboxStore implements OutboxStore {
     await this.set(id, { status: 'pending', last_error: reason, locked_until: null, next_attempt_at: at });
   }
 
-  async postpone(id: number, until: Date, reason: string): Promise<void> {
+  async postpone(id: number, until: Date): Promise<void> {
     await this.db
       .updateTable('outbox')
       .set((eb) => ({
         status: 'pending',
         next_attempt_at: until,
         locked_until: null,
-        last_error: reason,
         attempts: eb('attempts', '-', 1),
       }))
       .where('id', '=', id)
