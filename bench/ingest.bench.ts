@@ -29,6 +29,8 @@ const CONNECTIONS = Number(args.get('connections') ?? 64);
 const FIXED_RATE = 1000;
 const WARMUP_SEC = 4;
 const DB_NAME = 'gs_bench_ingest';
+/** The baseline checkout's servers use a database of their own, migrated by its own code (its migrations may differ). */
+const BASELINE_DB_NAME = 'gs_bench_ingest_baseline';
 /**
  * `--baseline DIR`: also run `ours` from another checkout of the repo (same database, same Node), interleaved
  * with the rest, for a before/after comparison that sees the same machine load.
@@ -148,9 +150,9 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
-function dbUrl(): string {
+function dbUrl(kind?: Kind): string {
   const u = new URL(PG_URL);
-  u.pathname = `/${DB_NAME}`;
+  u.pathname = `/${kind && isBaseline(kind) ? BASELINE_DB_NAME : DB_NAME}`;
   return u.toString();
 }
 
@@ -159,7 +161,7 @@ async function startServer(kind: Kind, port: number): Promise<ChildProcess> {
   const server = isOurs(kind) ? 'ours' : kind;
   const proc = spawn(
     process.execPath,
-    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/ingest.server.ts', server, String(port), dbUrl()],
+    [...SERVER_NODE_FLAGS, '--import', 'tsx', 'bench/ingest.server.ts', server, String(port), dbUrl(kind)],
     {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, NODE_ENV: 'production' },
@@ -241,8 +243,8 @@ function medianRun(runs: Run[]): Run {
   };
 }
 
-async function countRows(): Promise<number> {
-  const c = new pg.Client({ connectionString: dbUrl() });
+async function countRows(kind: Kind): Promise<number> {
+  const c = new pg.Client({ connectionString: dbUrl(kind) });
   await c.connect();
   try {
     const { rows } = await c.query<{ n: string }>('select count(*) as n from inbound_messages');
@@ -253,8 +255,10 @@ async function countRows(): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  await admin(`drop database if exists ${DB_NAME} with (force)`);
-  await admin(`create database ${DB_NAME}`);
+  for (const name of [DB_NAME, BASELINE_DB_NAME]) {
+    await admin(`drop database if exists ${name} with (force)`);
+    await admin(`create database ${name}`);
+  }
   const results = new Map<Kind, { max: Run; fixed: Run }>();
   let storedOk = true;
   try {
@@ -288,13 +292,13 @@ async function main(): Promise<void> {
             duration: DURATION,
             connections: 32,
           });
-          const before = isOurs(kind) ? await countRows() : 0;
+          const before = isOurs(kind) ? await countRows(kind) : 0;
           const max = await load(port, payloadsFor(kind, Math.max(80_000, DURATION * 14_000)), {
             duration: DURATION,
             connections: CONNECTIONS,
           });
           if (isOurs(kind)) {
-            const stored = (await countRows()) - before;
+            const stored = (await countRows(kind)) - before;
             // Every acked callback is a stored row (unique MsgIds). Requests still in flight when autocannon stops
             // are stored but not counted as answered: at most one per connection.
             if (!max.wrapped && (stored < max.ok || stored > max.ok + CONNECTIONS)) storedOk = false;
@@ -316,7 +320,7 @@ async function main(): Promise<void> {
       for (const p of procs.values()) await stopServer(p);
     }
   } finally {
-    await admin(`drop database if exists ${DB_NAME} with (force)`);
+    for (const name of [DB_NAME, BASELINE_DB_NAME]) await admin(`drop database if exists ${name} with (force)`);
   }
 
   const ours = results.get('ours');
