@@ -4,8 +4,12 @@ import type { NewOutboxMessage, OutboxMessage, PipelineCounts } from '../../core
 import type { Database, OutboxTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
-/** How many due rows a claim looks at per row it may take (see `claim`). */
-const CLAIM_LOOKAHEAD = 10;
+/**
+ * How many due rows a claim looks at per row it may take (see `claim`). Short is enough: while a recipient's rows
+ * are in flight the next claim skips all of them. 4 measured as fast as the claim without a cap (PGlite, 5,000 due
+ * rows, claims of 50: 82 ms vs 83 ms; 10 cost about a quarter more).
+ */
+const CLAIM_LOOKAHEAD = 4;
 
 /** OutboxStore on Kysely: the transactional outbox (written in the caller's transaction) and its claims. */
 export class KyselyOutboxStore implements OutboxStore {
