@@ -1,9 +1,10 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { type ImportOffer, OFFER_STATUSES, type ReviewOutcome } from '../../core/imports/offer.service.js';
+import { OFFER_STATUSES, type ReviewOutcome } from '../../core/imports/offer.service.js';
 import { importSummary } from '../../core/imports/summary.js';
 import type { ImportResult } from '../../core/imports/types.js';
+import { offerView } from '../replies/files.replies.js';
 import type { ApiDeps } from './index.js';
 
 const idParams = z.object({ id: z.coerce.number().int().positive().max(2_147_483_647) });
@@ -14,28 +15,6 @@ const listQuery = z.object({
 // Both bodies are optional: a POST without one is the default.
 const applyBody = z.object({ partial: z.boolean().default(false) }).nullish();
 const rejectBody = z.object({ reason: z.string().max(200).optional() }).nullish();
-
-/** An offer as the API shows it (the file itself is never sent back). */
-export function offerJson(o: ImportOffer) {
-  return {
-    id: o.id,
-    manager_code: o.managerCode,
-    channel: o.channel,
-    file_name: o.fileName,
-    format: o.format,
-    size_bytes: o.sizeBytes,
-    entity: o.entity,
-    rows: o.rows,
-    dealers: o.dealerCodes,
-    status: o.status,
-    created_at: o.createdAt,
-    expires_at: o.expiresAt,
-    decided_at: o.decidedAt,
-    decided_by: o.decidedBy,
-    reason: o.reason,
-    last_run: o.last,
-  };
-}
 
 function resultJson(r: ImportResult) {
   return { ...importSummary(r), runId: r.runId, status: r.status, errorCount: r.errorCount };
@@ -49,20 +28,20 @@ function send(reply: FastifyReply, out: ReviewOutcome) {
     case 'closed':
       return reply
         .code(409)
-        .send({ error: 'closed', message: `the offer is ${out.offer.status}`, offer: offerJson(out.offer) });
+        .send({ error: 'closed', message: `the offer is ${out.offer.status}`, offer: offerView(out.offer) });
     case 'expired':
-      return reply.code(409).send({ error: 'expired', message: 'the offer expired', offer: offerJson(out.offer) });
+      return reply.code(409).send({ error: 'expired', message: 'the offer expired', offer: offerView(out.offer) });
     case 'outside_scope':
       return reply.code(409).send({
         error: 'outside_scope',
         message: `rows about dealers that are not the sender's: ${out.dealers.join(', ')}`,
-        offer: offerJson(out.offer),
+        offer: offerView(out.offer),
       });
     case 'done': {
       const rejected = out.result?.status === 'rejected';
       return reply
         .code(rejected ? 422 : 200)
-        .send({ offer: offerJson(out.offer), ...(out.result ? { result: resultJson(out.result) } : {}) });
+        .send({ offer: offerView(out.offer), ...(out.result ? { result: resultJson(out.result) } : {}) });
     }
   }
 }
@@ -84,13 +63,13 @@ export function importOffersRoutes(deps: ApiDeps) {
 
     app.get('/api/import-offers', { schema: { querystring: listQuery } }, async (req) => ({
       offers: (await offers.list({ limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}) })).map(
-        offerJson,
+        offerView,
       ),
     }));
 
     app.get('/api/import-offers/:id', { schema: { params: idParams } }, async (req, reply) => {
       const offer = await offers.get(req.params.id);
-      return offer ? { offer: offerJson(offer) } : send(reply, { kind: 'not_found' });
+      return offer ? { offer: offerView(offer) } : send(reply, { kind: 'not_found' });
     });
 
     app.post('/api/import-offers/:id/preview', { schema: { params: idParams } }, async (req, reply) =>

@@ -67,3 +67,25 @@ export const offerNotices: OfferNotices = {
   rejected: (offer: ImportOffer, reason: string | null) =>
     `您发来的${ENTITY_ZH[offer.entity]}文件《${offer.fileName}》（#${offer.id}）总部没有导入${reason ? `：${reason}` : '。'}`,
 };
+
+/** An offer as HQ's API and CLI show it (the file itself is never shown). */
+export function offerView(o: ImportOffer) {
+  return {
+    id: o.id,
+    manager_code: o.managerCode,
+    channel: o.channel,
+    file_name: o.fileName,
+    format: o.format,
+    size_bytes: o.sizeBytes,
+    entity: o.entity,
+    rows: o.rows,
+    dealers: o.dealerCodes,
+    status: o.status,
+    created_at: o.createdAt,
+    expires_at: o.expiresAt,
+    decided_at: o.decidedAt,
+    decided_by: o.decidedBy,
+    reason: o.reason,
+    last_run: o.last,
+  };
+}
