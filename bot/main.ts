@@ -206,9 +206,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
     if (config.mp) channels.push(mpRoutes({ pipeline, bus, config: config.mp }));
     // The HQ console (/console): HQ signs in with ADMIN_TOKEN, account managers through WeCom web sign-in.
+    const offers = importOfferReview(database.db, { now: opts.now, outboxQueued: () => bus.outboxQueued() });
     channels.push(
       consoleRoutes({
         services: services(database.db),
+        importOffers: offers,
         kv,
         now,
         adminToken: config.server.adminToken,
@@ -238,7 +240,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         imports: {
           store: importStore(database.db),
           importer: importService(database.db, { now: opts.now }),
-          offers: importOfferReview(database.db, { now: opts.now, outboxQueued: () => bus.outboxQueued() }),
+          offers,
           maxBytes: config.imports.uploadMaxBytes,
         },
       }),

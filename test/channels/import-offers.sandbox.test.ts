@@ -1,13 +1,16 @@
 /**
  * A file sent to the sandbox (what /dev/chat does) goes the same way as a 微信客服 file: kept under a media id,
- * fetched, read and staged; HQ works it from the CLI (`offers`). Two applies at once import once; an expired offer
- * cannot be applied. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
+ * fetched, read and staged; HQ works it from the CLI (`offers`) and the console's imports page. Two applies at once
+ * import once; an expired offer cannot be applied. Runs on PGlite, and on PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { offersCommand } from '../../bot/cli/offers.command.js';
 import { importOfferReview } from '../../bot/composition.js';
 import type { CliServices } from '../../bot/services.js';
+import { ConsoleBrowser } from '../console/console.session.js';
 import { startTestApp, type TestApp } from '../helpers/app.js';
+
+const ADMIN_TOKEN = 'offers-console-token-0123456789';
 
 describe('files sent to the sandbox', () => {
   let app: TestApp;
@@ -17,7 +20,7 @@ describe('files sent to the sandbox', () => {
   let sku: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ env: { ADMIN_TOKEN } });
     const db = app.database.db;
     const stores = await db
       .selectFrom('stores as s')
@@ -111,5 +114,51 @@ describe('files sent to the sandbox', () => {
       .execute();
     expect(await cli(['apply', String(late)])).toMatchObject({ code: 1, lines: [{ error: 'expired' }] });
     expect((await cli(['list', '--status', 'expired'])).lines.map((l) => l['id'])).toEqual([late]);
+  });
+
+  it('HQ previews, applies and rejects on the console imports page (audited); the sender hears each outcome', async () => {
+    await sendFile(manager, '控制台.csv', pos('2026-11-15', ownStores.slice(0, 1)));
+    await sendFile(manager, '退回.csv', pos('2026-11-14', ownStores.slice(0, 1)));
+    const [toReject, toApply] = (await cli(['list', '--status', 'pending'])).lines.map((l) => l['id'] as number);
+    const b = new ConsoleBrowser(app.server);
+    await b.signInHq(ADMIN_TOKEN);
+    const listing = await b.get('/console/imports');
+    expect(listing.statusCode).toBe(200);
+    expect(listing.body).toContain('客户经理发来的文件');
+    expect(listing.body).toContain('控制台.csv');
+    expect(listing.body).toContain(`/console/import-offers/${toApply}/apply`);
+
+    const done = async (url: string, form: Record<string, string> = {}) => {
+      const res = await b.post(url, form);
+      expect(res.statusCode).toBe(303);
+      return decodeURIComponent(new URL(String(res.headers.location), 'http://x').searchParams.get('done') ?? '');
+    };
+    expect(await done(`/console/import-offers/${toApply}/preview`)).toContain(`#${toApply} 预览：1 行，将新增 1`);
+    expect(await done(`/console/import-offers/${toApply}/apply`)).toBe('导入前请先勾选确认。');
+    expect(await done(`/console/import-offers/${toApply}/apply`, { confirm: 'yes' })).toContain(
+      `#${toApply} 已导入：新增 1`,
+    );
+    expect(await done(`/console/import-offers/${toReject}/reject`, { reason: '日期不对' })).toBe(
+      `#${toReject} 已退回，并通知了客户经理。`,
+    );
+    expect(await done(`/console/import-offers/${toReject}/apply`, { confirm: 'yes' })).toBe(`#${toReject} 已处理过。`);
+    // Without the session's CSRF token nothing happens.
+    expect((await b.post(`/console/import-offers/${toReject}/reject`, {}, 'forged')).statusCode).toBe(403);
+
+    const notices = (await app.outbox(manager)).filter((m) => m.kind === 'import.offer').map((m) => m.body);
+    expect(notices.some((n) => n.includes(`（#${toApply}）总部已导入`))).toBe(true);
+    expect(notices.some((n) => n.includes(`（#${toReject}）总部没有导入：日期不对`))).toBe(true);
+    const audited = await app.database.db
+      .selectFrom('console_audit')
+      .select(['action', 'subject'])
+      .where('action', 'like', 'import.offer.%')
+      .orderBy('id')
+      .execute();
+    expect(audited.map((a) => `${a.action} ${a.subject}`)).toEqual([
+      `import.offer.preview ${toApply}`,
+      `import.offer.apply ${toApply}`,
+      `import.offer.reject ${toReject}`,
+      `import.offer.apply ${toReject}`,
+    ]);
   });
 });
