@@ -40,9 +40,11 @@ function encodingOf(bytes: Uint8Array): 'utf-8' | 'gbk' {
 export function itemsOfFile(file: Pick<OfferFile, 'format' | 'encoding' | 'bytes'>): AsyncIterable<SourceItem> {
   if (file.format === 'xlsx') return parseXlsx(Readable.from([Buffer.from(file.bytes)]));
   const text = new TextDecoder(file.encoding).decode(file.bytes);
-  return parseCsv((async function* () {
-    yield text;
-  })());
+  return parseCsv(
+    (async function* () {
+      yield text;
+    })(),
+  );
 }
 
 /**

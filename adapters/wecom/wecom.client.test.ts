@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeWecom, startFakeWecom } from '../../test/fakes/wecom/fake-wecom.server.js';
 import type { KeyValueStore } from '../kv/kv.js';
-import { fileNameOf, splitByBytes, WecomApiError, WecomClient, type WecomApiConfig, WecomNetworkError } from './wecom.client.js';
+import {
+  fileNameOf,
+  splitByBytes,
+  WecomApiError,
+  WecomClient,
+  type WecomApiConfig,
+  WecomNetworkError,
+} from './wecom.client.js';
 
 /** Just enough of the KV port for these tests (the real implementations live in adapters/kv). */
 class TinyKv implements KeyValueStore {

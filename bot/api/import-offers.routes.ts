@@ -62,9 +62,9 @@ export function importOffersRoutes(deps: ApiDeps) {
     const { offers } = deps.imports;
 
     app.get('/api/import-offers', { schema: { querystring: listQuery } }, async (req) => ({
-      offers: (await offers.list({ limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}) })).map(
-        offerView,
-      ),
+      offers: (
+        await offers.list({ limit: req.query.limit, ...(req.query.status ? { status: req.query.status } : {}) })
+      ).map(offerView),
     }));
 
     app.get('/api/import-offers/:id', { schema: { params: idParams } }, async (req, reply) => {
@@ -81,7 +81,10 @@ export function importOffersRoutes(deps: ApiDeps) {
     );
 
     app.post('/api/import-offers/:id/reject', { schema: { params: idParams, body: rejectBody } }, async (req, reply) =>
-      send(reply, await offers.reject(req.params.id, { by: 'api', ...(req.body?.reason ? { reason: req.body.reason } : {}) })),
+      send(
+        reply,
+        await offers.reject(req.params.id, { by: 'api', ...(req.body?.reason ? { reason: req.body.reason } : {}) }),
+      ),
     );
   };
 }

@@ -36,7 +36,12 @@ export const offersCommand: CliCommand = {
   async run(args, _config, io, host) {
     const parsed = parseCommandArgs(
       args,
-      { status: { type: 'string' }, limit: { type: 'string' }, partial: { type: 'boolean' }, reason: { type: 'string' } },
+      {
+        status: { type: 'string' },
+        limit: { type: 'string' },
+        partial: { type: 'boolean' },
+        reason: { type: 'string' },
+      },
       io,
     );
     const usage = (why?: string) => {

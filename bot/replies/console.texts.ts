@@ -216,7 +216,10 @@ export const consoleTexts = {
     confirmFirst: '导入前请先勾选确认。',
     lastRun: (o: { runId: number; status: string; rows: number; errorCount: number }) =>
       `#${o.runId} ${o.status}：${o.rows} 行，问题 ${o.errorCount} 行`,
-    previewed: (id: number, r: { rows: number; inserted: number; updated: number; unchanged: number; errorCount: number; runId: number }) =>
+    previewed: (
+      id: number,
+      r: { rows: number; inserted: number; updated: number; unchanged: number; errorCount: number; runId: number },
+    ) =>
       `#${id} 预览：${r.rows} 行，将新增 ${r.inserted}、更新 ${r.updated}、不变 ${r.unchanged}，问题 ${r.errorCount} 行（导入记录 #${r.runId}）。`,
     applied: (id: number, r: { inserted: number; updated: number; unchanged: number; errorCount: number }) =>
       `#${id} 已导入：新增 ${r.inserted}、更新 ${r.updated}、不变 ${r.unchanged}，跳过 ${r.errorCount} 行；已通知客户经理。`,

@@ -76,7 +76,11 @@ export interface ImportOfferStore {
   /** pending and unexpired → applying (or a claim left `since` before `staleBefore` by a crashed apply); true when taken. */
   claim(id: number, now: Date, staleBefore: Date): Promise<boolean>;
   /** Records a run of the offer; `status` moves it (applying → pending after a rejected apply, → applied). */
-  record(id: number, outcome: OfferOutcome, change?: { status: 'pending' | 'applied'; at: Date; by: string }): Promise<void>;
+  record(
+    id: number,
+    outcome: OfferOutcome,
+    change?: { status: 'pending' | 'applied'; at: Date; by: string },
+  ): Promise<void>;
   /** pending (or expired) → rejected; false when it was no longer pending. */
   reject(id: number, d: { at: Date; by: string; reason: string | null }): Promise<boolean>;
 }

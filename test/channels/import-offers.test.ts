@@ -38,7 +38,10 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
         .execute()
     ).map((s) => ({ ...s, code: s.code! }));
     manager = stores[0]!.manager_code;
-    ownStores = stores.filter((s) => s.manager_code === manager).map((s) => s.code).slice(0, 3);
+    ownStores = stores
+      .filter((s) => s.manager_code === manager)
+      .map((s) => s.code)
+      .slice(0, 3);
     otherStore = stores.find((s) => s.manager_code !== manager)!.code;
     dealer = stores[0]!.dealer;
     skus = (await t.db.selectFrom('products').select('sku').orderBy('sku').limit(2).execute()).map((p) => p.sku);
@@ -61,7 +64,15 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
         .flatMap((s) => skus.map((sku, i) => `2026-11-20,${s},${sku},${i + 2},${(i + 2) * 1000}.50`))
         .join('\n')}\n`,
     );
-  const offerCount = async () => Number((await t.db.selectFrom('import_offers').select((e) => e.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  const offerCount = async () =>
+    Number(
+      (
+        await t.db
+          .selectFrom('import_offers')
+          .select((e) => e.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
   const api = (method: 'GET' | 'POST', url: string, payload?: object) =>
     t.app.server.inject({
       method,
@@ -107,7 +118,12 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
     expect(preview.statusCode).toBe(200);
     expect(preview.json().result).toMatchObject({ status: 'dry_run', rows, inserted: rows, errors: [] });
     const salesOf = () =>
-      t.db.selectFrom('store_sales').select('store_code').where('store_code', 'in', ownStores).where('day', '=', '2026-11-20').execute();
+      t.db
+        .selectFrom('store_sales')
+        .select('store_code')
+        .where('store_code', 'in', ownStores)
+        .where('day', '=', '2026-11-20')
+        .execute();
     expect(await salesOf()).toHaveLength(0); // a preview keeps nothing
 
     const applied = await api('POST', `/api/import-offers/${offer!.id}/apply`, { partial: false });
@@ -128,9 +144,7 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
     // The sender hears it on their WeCom account, once.
     const notice = await waitFor(
       async () =>
-        fake
-          .callsOf('message/send')
-          .find((c) => JSON.stringify(c.body).includes(`#${offer!.id}）总部已导入`)),
+        fake.callsOf('message/send').find((c) => JSON.stringify(c.body).includes(`#${offer!.id}）总部已导入`)),
       10_000,
       'the notice to the manager',
     );
@@ -145,14 +159,18 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
     fake.addMedia('MEDIA-POS-2', { name: '补录.xlsx', bytes: await posXlsx(ownStores.slice(0, 1), skus) });
     const reply = await sendFile(MANAGER_KF, 'MEDIA-POS-2');
     expect(reply).toContain(`这份文件像是门店销售导入：${skus.length} 行`);
-    const { offers } = (await api('GET', '/api/import-offers?status=pending')).json() as { offers: Array<{ id: number }> };
+    const { offers } = (await api('GET', '/api/import-offers?status=pending')).json() as {
+      offers: Array<{ id: number }>;
+    };
     const id = offers[0]!.id;
     const rejected = await api('POST', `/api/import-offers/${id}/reject`, { reason: '数据和 ERP 对不上' });
     expect(rejected.statusCode).toBe(200);
     expect(rejected.json().offer).toMatchObject({ status: 'rejected', reason: '数据和 ERP 对不上' });
     await waitFor(
       async () =>
-        fake.callsOf('message/send').some((c) => JSON.stringify(c.body).includes(`#${id}）总部没有导入：数据和 ERP 对不上`)),
+        fake
+          .callsOf('message/send')
+          .some((c) => JSON.stringify(c.body).includes(`#${id}）总部没有导入：数据和 ERP 对不上`)),
       10_000,
       'the rejection notice',
     );
@@ -177,7 +195,10 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
     expect(await sendFile(MANAGER_KF, 'MEDIA-BIG')).toContain('文件超过 1 MB');
 
     const book = await posXlsx(ownStores, skus);
-    fake.addMedia('MEDIA-BROKEN', { name: '销售.xlsx', bytes: Buffer.concat([book.subarray(0, 300), Buffer.alloc(200, 1)]) });
+    fake.addMedia('MEDIA-BROKEN', {
+      name: '销售.xlsx',
+      bytes: Buffer.concat([book.subarray(0, 300), Buffer.alloc(200, 1)]),
+    });
     expect(await sendFile(MANAGER_KF, 'MEDIA-BROKEN')).toContain('Excel 文件打不开');
 
     expect(await sendFile(MANAGER_KF, 'NO-SUCH-MEDIA')).toContain('没能取到');
@@ -192,7 +213,9 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
     expect(others).toContain(otherStore.slice(0, 5));
 
     fake.addMedia('MEDIA-PRICES', { name: '价格.csv', bytes: Buffer.from(`sku,tier,price\n${skus[0]},core,100\n`) });
-    expect(await sendFile(MANAGER_KF, 'MEDIA-PRICES')).toContain('这份文件像是等级价格导入。这类数据只由总部或 ERP 导入');
+    expect(await sendFile(MANAGER_KF, 'MEDIA-PRICES')).toContain(
+      '这份文件像是等级价格导入。这类数据只由总部或 ERP 导入',
+    );
 
     expect(await offerCount()).toBe(before);
   });

@@ -49,7 +49,9 @@ async function offersSection(review: ImportOfferReview, csrf: string) {
   const O = t.offers;
   const pending = await review.list({ status: 'pending', limit: 100 });
   const rows = pending.map(
-    (o) => html`<tr><td class="n">${o.id}</td><td>${o.managerCode}</td><td>${o.fileName}</td><td>${ENTITY_ZH[o.entity]}</td>
+    (
+      o,
+    ) => html`<tr><td class="n">${o.id}</td><td>${o.managerCode}</td><td>${o.fileName}</td><td>${ENTITY_ZH[o.entity]}</td>
       <td class="n">${o.rows}</td><td>${o.dealerCodes.length <= 3 ? o.dealerCodes.join('、') : `${o.dealerCodes.length}`}</td>
       <td>${when(o.expiresAt)}</td><td>${o.last ? html`<a href="/console/imports/${o.last.runId}">${O.lastRun(o.last)}</a>` : '—'}</td>
       <td><form method="post" action="/console/import-offers/${o.id}/preview">${csrfField(csrf)}<button type="submit">${O.preview}</button></form>
