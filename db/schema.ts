@@ -631,7 +631,7 @@ export interface ImportOffersTable {
   encoding: 'utf-8' | 'gbk';
   sha256: string;
   size_bytes: number;
-  content: ColumnType<Uint8Array, Uint8Array, never>;
+  content: ColumnType<Uint8Array | null, Uint8Array, null>;
   entity: string;
   rows: number;
   dealer_codes: string[];

@@ -67,21 +67,28 @@ export interface NewOffer {
 
 /** Where offers are kept. Reads derive `expired` from `now`. */
 export interface ImportOfferStore {
-  /** Stages the offer, or answers the one already staged for its message. */
+  /**
+   * Stages the offer, or answers the one already staged for its message. The files of offers that have expired by
+   * then are dropped (their rows stay, as history).
+   */
   stage(offer: NewOffer): Promise<ImportOffer>;
   get(id: number, now: Date): Promise<ImportOffer | null>;
   /** Newest first. */
   list(q: { status?: OfferStatus; limit: number }, now: Date): Promise<ImportOffer[]>;
+  /** The staged file; null once the offer is decided or its file was dropped after expiry. */
   file(id: number): Promise<OfferFile | null>;
   /** pending and unexpired → applying (or a claim left `since` before `staleBefore` by a crashed apply); true when taken. */
   claim(id: number, now: Date, staleBefore: Date): Promise<boolean>;
-  /** Records a run of the offer; `status` moves it (applying → pending after a rejected apply, → applied). */
+  /**
+   * Records a run of the offer; `status` moves it (applying → pending after a rejected apply, → applied; an applied
+   * offer's file is dropped).
+   */
   record(
     id: number,
     outcome: OfferOutcome,
     change?: { status: 'pending' | 'applied'; at: Date; by: string },
   ): Promise<void>;
-  /** pending (or expired) → rejected; false when it was no longer pending. */
+  /** pending (or expired) → rejected, its file dropped; false when it was no longer pending. */
   reject(id: number, d: { at: Date; by: string; reason: string | null }): Promise<boolean>;
 }
 

@@ -8,7 +8,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`
     create table import_offers (
       id serial primary key,
-      inbound_id bigint not null unique references inbound_messages(id) on delete cascade,
+      -- The chat message that carried the file (its dedupe key here: no foreign key, so the offer outlives any pruning).
+      inbound_id bigint not null unique,
       manager_code text not null references managers(code),
       channel text not null,
       file_name text not null,
@@ -16,7 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
       encoding text not null check (encoding in ('utf-8', 'gbk')),
       sha256 text not null,
       size_bytes integer not null,
-      content bytea not null,
+      -- Dropped once HQ has decided, or when the offer expired (the import run keeps the file's SHA-256).
+      content bytea,
       entity text not null,
       rows integer not null,
       dealer_codes text[] not null,

@@ -64,6 +64,14 @@ export class ImportOffersRepository implements ImportOfferStore, ManagerScope {
   constructor(private readonly db: Kysely<Database>) {}
 
   async stage(o: NewOffer): Promise<ImportOffer> {
+    // Files of offers that expired are no longer needed: each new offer drops them (few, and indexed by status).
+    await this.db
+      .updateTable('import_offers')
+      .set({ content: null })
+      .where('status', '=', 'pending')
+      .where('expires_at', '<=', o.createdAt)
+      .where('content', 'is not', null)
+      .execute();
     await this.db
       .insertInto('import_offers')
       .values({
@@ -111,7 +119,7 @@ export class ImportOffersRepository implements ImportOfferStore, ManagerScope {
       .select(['file_name', 'format', 'encoding', 'sha256', 'content'])
       .where('id', '=', id)
       .executeTakeFirst();
-    if (!r) return null;
+    if (!r?.content) return null;
     return { name: r.file_name, format: r.format, encoding: r.encoding, sha256: r.sha256, bytes: r.content };
   }
 
@@ -136,15 +144,17 @@ export class ImportOffersRepository implements ImportOfferStore, ManagerScope {
     change?: { status: 'pending' | 'applied'; at: Date; by: string },
   ): Promise<void> {
     let q = this.db.updateTable('import_offers').set({ last_run: JSON.stringify(outcome) });
-    if (change?.status === 'applied') q = q.set({ status: 'applied', decided_at: change.at, decided_by: change.by });
-    else if (change) q = q.set({ status: 'pending', claimed_at: null });
+    // Once applied the file is no longer needed (the import run keeps its SHA-256).
+    if (change?.status === 'applied') {
+      q = q.set({ status: 'applied', decided_at: change.at, decided_by: change.by, content: null });
+    } else if (change) q = q.set({ status: 'pending', claimed_at: null });
     await q.where('id', '=', id).execute();
   }
 
   async reject(id: number, d: { at: Date; by: string; reason: string | null }): Promise<boolean> {
     const r = await this.db
       .updateTable('import_offers')
-      .set({ status: 'rejected', decided_at: d.at, decided_by: d.by, reason: d.reason })
+      .set({ status: 'rejected', decided_at: d.at, decided_by: d.by, reason: d.reason, content: null })
       .where('id', '=', id)
       .where('status', '=', 'pending')
       .executeTakeFirst();

@@ -114,6 +114,19 @@ describe('files sent to the sandbox', () => {
       .execute();
     expect(await cli(['apply', String(late)])).toMatchObject({ code: 1, lines: [{ error: 'expired' }] });
     expect((await cli(['list', '--status', 'expired'])).lines.map((l) => l['id'])).toEqual([late]);
+    // Decided offers keep no file; an expired one's goes when the next offer is staged.
+    const contentOf = async (id: number) =>
+      (
+        await app.database.db
+          .selectFrom('import_offers')
+          .select('content')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).content;
+    expect(await contentOf(first!)).toBeNull();
+    expect(await contentOf(late!)).not.toBeNull();
+    await sendFile(manager, '新的.csv', pos('2026-11-13', ownStores.slice(0, 1)));
+    expect(await contentOf(late!)).toBeNull();
   });
 
   it('HQ previews, applies and rejects on the console imports page (audited); the sender hears each outcome', async () => {
