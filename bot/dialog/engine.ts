@@ -337,7 +337,9 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     await turn(t);
     return t.result?.replies ?? [];
   };
-  return Object.assign(step, prepare ? { prepare } : {});
+  // Only files (when handled) and text (when an LLM may be asked) are prepared.
+  const preparesFor = (m: { msgType: string }) => (m.msgType === 'file' ? !!files : !!prepareParse);
+  return Object.assign(step, prepare ? { prepare, preparesFor } : {});
 }
 
 /** Runs the route's handler for the asker; the guard step has already checked the role. */
