@@ -113,7 +113,7 @@ const STALE_APPLY_MS = 15 * 60_000;
 /** The turn's side: a manager's file becomes an offer when it is theirs to offer. */
 export class ImportOfferDesk {
   constructor(
-    private readonly store: ImportOfferStore,
+    private readonly store: Pick<ImportOfferStore, 'stage'>,
     private readonly scope: ManagerScope,
   ) {}
 
