@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<CliCommand>> = {
   jobs: async () => (await import('./cli/jobs.command.js')).jobsCommand,
   dealers: async () => (await import('./cli/dealers.command.js')).dealersCommand,
   import: async () => (await import('./cli/import.command.js')).importCommand,
+  offers: async () => (await import('./cli/offers.command.js')).offersCommand,
   erp: async () => (await import('./cli/erp.command.js')).erpCommand,
   export: async () => (await import('./cli/export.command.js')).exportCommand,
   campaigns: async () => (await import('./cli/growth.command.js')).campaignsCommand,

@@ -50,6 +50,10 @@ import { CampaignsRepository } from '../db/repositories/campaigns.repository.js'
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
 import { ImportService } from '../core/imports/import.service.js';
+import { ImportOfferDesk, ImportOfferReview } from '../core/imports/offer.service.js';
+import { itemsOfFile } from '../adapters/imports/import-bytes.js';
+import { ImportOffersRepository } from '../db/repositories/import-offers.repository.js';
+import { offerNotices } from './replies/files.replies.js';
 import { KyselyExportSource } from '../db/repositories/imports-export.repository.js';
 import { KyselyImportStore } from '../db/repositories/imports.repository.js';
 import { InsightsRepository } from '../db/repositories/insights.repository.js';
@@ -178,6 +182,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     console: new ConsoleRepository(tx),
     consoleSessions: new ConsoleSessionRepository(tx),
     importRuns: new KyselyImportStore(tx),
+    importOffers: offerDesk(tx),
   });
 }
 
@@ -185,6 +190,12 @@ export interface JobServiceOptions {
   /** The notifier writing into the outbox of the given transaction. */
   notifier(tx: Kysely<Database>): Notifier;
   settings?: { needSla?: SlaTable; contactCadence?: CadenceTable; careOffers?: CareOffers };
+}
+
+/** Staging of managers' chat files, on one transaction (the offers and the managers' scope in one repository). */
+function offerDesk(tx: Kysely<Database>): ImportOfferDesk {
+  const offers = new ImportOffersRepository(tx);
+  return new ImportOfferDesk(offers, offers);
 }
 
 /** Joint campaigns on one transaction: invitations, approvals and results go to its outbox, recorded once. */
@@ -302,6 +313,26 @@ export function importService(
   });
 }
 
+/**
+ * HQ's review of the files managers sent in chat: imports through the same service as the CLI and the admin API;
+ * the sender's notice commits with the offer's decision.
+ */
+export function importOfferReview(
+  db: Kysely<Database>,
+  opts: { now?: () => Date; outboxQueued?: () => void } = {},
+): ImportOfferReview {
+  return new ImportOfferReview({
+    uow: kyselyUnitOfWork(db, (tx) => {
+      const offers = new ImportOffersRepository(tx);
+      return { offers, scope: offers, notifier: outboxNotifier(pipelineStores(tx), opts.outboxQueued) };
+    }),
+    importer: importService(db, opts),
+    read: itemsOfFile,
+    notices: offerNotices,
+    now: opts.now ?? (() => new Date()),
+  });
+}
+
 /** The anomaly lifecycle on one transaction: its notices go to that transaction's outbox. */
 export function anomalyService(tx: Kysely<Database>): AnomalyService {
   return new AnomalyService({
@@ -392,6 +423,7 @@ export async function withServices<T>(config: Readonly<AppConfig>, fn: (cli: Cli
         services,
         imports: importStore(h.db),
         importer: importService(h.db),
+        offers: importOfferReview(h.db),
         exports: new KyselyExportSource(h.db),
         erp: erpSyncService(config, h.db),
         deliverDue,

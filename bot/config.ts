@@ -96,6 +96,8 @@ const envSchema = z.object({
   CARE_OFFERS: optionalString,
 
   IMPORT_MAX_MB: int(1, 10_240).default(200),
+  /** The largest file a manager may send in chat as an import offer (WeCom's own file limit is 20 MB). */
+  IMPORT_OFFER_MAX_MB: int(1, 20).default(10),
 
   /** HMAC secret of printable statement links; unset: a random one per process (links die with a restart). */
   STATEMENT_LINK_SECRET: optionalString.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
@@ -205,8 +207,11 @@ export interface AppConfig {
   care: { offers: CareOffers };
   /** Days between an account manager's one-to-one contacts, by tier (CONTACT_CADENCE overrides K's defaults). */
   contacts: { cadence: CadenceTable };
-  /** `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond). */
-  imports: { uploadMaxBytes: number };
+  /**
+   * `uploadMaxBytes`: the largest file `POST /api/imports/:entity` accepts (413 beyond); `offerMaxBytes`: the largest
+   * file sent in chat that is read as an import offer.
+   */
+  imports: { uploadMaxBytes: number; offerMaxBytes: number };
   /** The Kingdee K/3 Cloud sync (adapters/erp); null (off) unless its four required settings are set. */
   erp: {
     kingdee: {
@@ -378,7 +383,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     },
     care: { offers: offers! },
     contacts: { cadence: cadence! },
-    imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024 },
+    imports: { uploadMaxBytes: e.IMPORT_MAX_MB * 1024 * 1024, offerMaxBytes: e.IMPORT_OFFER_MAX_MB * 1024 * 1024 },
     erp: kingdeeOn
       ? {
           kingdee: {

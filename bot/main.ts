@@ -18,8 +18,11 @@ import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
 import { createConversationStep } from './dialog/engine.js';
 import { handlers, onImage } from './handlers/index.js';
+import { chatFiles } from './handlers/files.handler.js';
+import { channelFiles, SandboxMedia } from './channels/media.js';
 import {
   erpSyncService,
+  importOfferReview,
   importService,
   importStore,
   jobRuns,
@@ -146,10 +149,16 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       settings,
       outboxQueued: () => bus.outboxQueued(),
     });
+    // Files sent in chat: 微信客服 and WeCom media through the API client, sandbox files from the KV store.
+    const sandboxMedia = config.sandbox ? new SandboxMedia(kv) : null;
     const step = createConversationStep({
       catalog: () => catalog,
       handlers,
       media: onImage,
+      files: chatFiles({
+        fetch: channelFiles({ wecom, sandbox: sandboxMedia }),
+        maxBytes: config.imports.offerMaxBytes,
+      }),
       kv,
       fallback: llm ? llmFallback(llm, () => catalog) : undefined,
     });
@@ -189,6 +198,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         await app.register(sandboxRoutes, {
           stores: pipeline.root,
           bus,
+          media: sandboxMedia ? { store: sandboxMedia, maxBytes: config.imports.offerMaxBytes } : undefined,
           guard: realChannel && config.server.adminToken ? requireAdminToken(config.server.adminToken) : undefined,
         });
       });
@@ -196,9 +206,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     if (config.wecom) channels.push(wecomRoutes({ pipeline, bus, config: config.wecom, kf }));
     if (config.mp) channels.push(mpRoutes({ pipeline, bus, config: config.mp }));
     // The HQ console (/console): HQ signs in with ADMIN_TOKEN, account managers through WeCom web sign-in.
+    const offers = importOfferReview(database.db, { now: opts.now, outboxQueued: () => bus.outboxQueued() });
     channels.push(
       consoleRoutes({
         services: services(database.db),
+        importOffers: offers,
         kv,
         now,
         adminToken: config.server.adminToken,
@@ -228,6 +240,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         imports: {
           store: importStore(database.db),
           importer: importService(database.db, { now: opts.now }),
+          offers,
           maxBytes: config.imports.uploadMaxBytes,
         },
       }),

@@ -5,6 +5,7 @@ import type { CareContent } from '../core/care/content.port.js';
 import type { Notifier } from '../core/common/notifier.port.js';
 import type { ErpSyncService } from '../core/erp/erp-sync.service.js';
 import type { ImportService } from '../core/imports/import.service.js';
+import type { ImportOfferDesk, ImportOfferReview } from '../core/imports/offer.service.js';
 import type { ExportSource, ImportStore } from '../core/imports/ports.js';
 import type { NluMissStore } from '../core/conversation/misses.js';
 import type { ConversationStore } from '../core/conversation/ports.js';
@@ -85,6 +86,8 @@ export interface Services {
   consoleSessions: ConsoleSessionStore;
   /** Recorded import runs, newest first. */
   importRuns: Pick<ImportStore, 'listRuns'>;
+  /** Stages a manager's chat file as an import offer for HQ (in the turn's transaction). */
+  importOffers: ImportOfferDesk;
 }
 
 export interface JobLog {
@@ -101,6 +104,8 @@ export interface CliServices {
   erp: ErpSyncService | null;
   /** Runs imports into that store; each commit recomputes the dealers it touched (bot/composition.ts). */
   importer: ImportService;
+  /** HQ's review of the files managers sent in chat (list, preview, apply, reject). */
+  offers: ImportOfferReview;
   /** What `export` reads: every entity's stored rows in the import format. */
   exports: ExportSource;
   /** Delivers what is due now through the sandbox route (no WeCom configured); returns how many went. */

@@ -622,6 +622,31 @@ export interface MpSessionsTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A file an account manager sent in chat, offered to HQ as an import (migration 0021). */
+export interface ImportOffersTable {
+  id: Generated<number>;
+  inbound_id: ColumnType<string, number | string, never>;
+  manager_code: string;
+  channel: string;
+  file_name: string;
+  format: 'csv' | 'xlsx';
+  encoding: 'utf-8' | 'gbk';
+  sha256: string;
+  size_bytes: number;
+  content: ColumnType<Uint8Array | null, Uint8Array, null>;
+  entity: string;
+  rows: number;
+  dealer_codes: string[];
+  status: ColumnType<'pending' | 'applying' | 'applied' | 'rejected', 'pending' | undefined, string>;
+  created_at: Timestamp;
+  expires_at: Timestamp;
+  claimed_at: Timestamp | null;
+  decided_at: Timestamp | null;
+  decided_by: string | null;
+  reason: string | null;
+  last_run: ColumnType<unknown, string | null, string | null>;
+}
+
 /** One settlement of a dealer's rebate under a policy period; paid_fen nets against earlier ones (migration 0016). */
 export interface RebateSettlementsTable {
   id: Generated<number>;
@@ -685,6 +710,7 @@ export interface Database {
   kf_cursors: KfCursorsTable;
   kf_sessions: KfSessionsTable;
   mp_sessions: MpSessionsTable;
+  import_offers: ImportOffersTable;
   import_runs: ImportRunsTable;
   store_sales: StoreSalesTable;
   dealer_stock_snapshots: DealerStockSnapshotsTable;

@@ -1,3 +1,4 @@
+import type { Stream } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { SourceItem } from '../../core/imports/types.js';
 import { normalizeColumn, toRecord } from './csv.reader.js';
@@ -28,10 +29,11 @@ export function cellText(v: unknown): string {
 
 /**
  * The first worksheet of an XLSX workbook, streamed row by row (exceljs WorkbookReader): row 1 is the header,
- * line numbers are Excel row numbers. Styles are read only to tell date cells from numbers.
+ * line numbers are Excel row numbers. Styles are read only to tell date cells from numbers. `input`: a path, or a
+ * stream of the workbook's bytes.
  */
-export async function* parseXlsx(path: string): AsyncGenerator<SourceItem> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(path, {
+export async function* parseXlsx(input: string | Stream): AsyncGenerator<SourceItem> {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
     sharedStrings: 'cache',
     styles: 'cache',
     hyperlinks: 'ignore',

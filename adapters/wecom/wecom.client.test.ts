@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type FakeWecom, startFakeWecom } from '../../test/fakes/wecom/fake-wecom.server.js';
 import type { KeyValueStore } from '../kv/kv.js';
-import { splitByBytes, WecomApiError, WecomClient, type WecomApiConfig, WecomNetworkError } from './wecom.client.js';
+import {
+  fileNameOf,
+  splitByBytes,
+  WecomApiError,
+  WecomClient,
+  type WecomApiConfig,
+  WecomNetworkError,
+} from './wecom.client.js';
 
 /** Just enough of the KV port for these tests (the real implementations live in adapters/kv). */
 class TinyKv implements KeyValueStore {
@@ -271,6 +278,54 @@ describe('微信客服', () => {
       text: { content: '您好' },
       msgid: 'outbox-42',
     });
+  });
+});
+
+describe('media/get', () => {
+  const csv = Buffer.from('date,store_code,sku,qty,amount\n2026-11-25,D0001-S01,N60,2,3600\n');
+
+  it('downloads a file with its name (RFC 5987) using the KF token for KF media', async () => {
+    const kfClient = new WecomClient({ ...config, kfSecret: KF_SECRET }, { kv });
+    fake.addMedia('MEDIA-OK', { name: '11月门店销售.csv', contentType: 'text/csv', bytes: csv });
+    const got = await kfClient.getMedia('MEDIA-OK', { kind: 'kf', maxBytes: 1024 });
+    expect(got).toMatchObject({ kind: 'file', name: '11月门店销售.csv', contentType: 'text/csv' });
+    expect(got.kind === 'file' && got.bytes.equals(csv)).toBe(true);
+    expect(fake.callsOf('gettoken').map((c) => c.query['corpsecret'])).toEqual([KF_SECRET]);
+    expect(fake.callsOf('media/get')[0]!.query['media_id']).toBe('MEDIA-OK');
+  });
+
+  it('an unknown media_id is a WecomApiError 40007 naming media/get (not retryable)', async () => {
+    const e = await client.getMedia('NO-SUCH-MEDIA', { maxBytes: 1024 }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(WecomApiError);
+    expect(e).toMatchObject({ method: 'media/get', errcode: 40007, retryable: false });
+  });
+
+  it('a file over maxBytes is not read: too_large', async () => {
+    fake.addMedia('MEDIA-BIG', { name: 'big.csv', bytes: Buffer.alloc(4096, 0x41) });
+    expect(await client.getMedia('MEDIA-BIG', { maxBytes: 1000 })).toEqual({ kind: 'too_large', maxBytes: 1000 });
+  });
+
+  it('refreshes an expired token once and downloads', async () => {
+    fake.addMedia('MEDIA-OK', { bytes: csv });
+    await client.getMedia('MEDIA-OK', { maxBytes: 1024 });
+    fake.expireTokens();
+    const got = await client.getMedia('MEDIA-OK', { maxBytes: 1024 });
+    expect(got).toMatchObject({ kind: 'file', name: null });
+    expect(fake.callsOf('gettoken')).toHaveLength(2);
+  });
+
+  it('a JSON file (no errcode) is a file, not a refusal', async () => {
+    fake.addMedia('MEDIA-JSON', { name: 'a.json', contentType: 'application/json', bytes: Buffer.from('{"a":1}') });
+    expect(await client.getMedia('MEDIA-JSON', { maxBytes: 1024 })).toMatchObject({ kind: 'file', name: 'a.json' });
+  });
+});
+
+describe('fileNameOf', () => {
+  it('reads filename* before filename, and none', () => {
+    expect(fileNameOf(`attachment; filename="a.csv"; filename*=UTF-8''%E9%94%80%E5%94%AE.csv`)).toBe('销售.csv');
+    expect(fileNameOf('attachment; filename="stock 11.xlsx"')).toBe('stock 11.xlsx');
+    expect(fileNameOf('attachment; filename=x.csv')).toBe('x.csv');
+    expect(fileNameOf(null)).toBeNull();
   });
 });
 

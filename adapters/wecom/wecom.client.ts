@@ -34,6 +34,8 @@ const RETRY_ERRCODES: ReadonlySet<number> = new Set([...RETRYABLE_ERRCODES, ...T
 const OAUTH_INVALID_CODE = 40029;
 /** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
+/** A media download gets at least this long (a file of several MB on a slow link), whatever the API timeout. */
+const MEDIA_TIMEOUT_MS = 30_000;
 
 export class WecomApiError extends ApiError {
   override readonly name = 'WecomApiError';
@@ -100,12 +102,23 @@ export interface KfSendParams {
   msgid?: string;
 }
 
+/** A media file (`media/get`): its bytes, or only that it is larger than the caller accepts. */
+export type MediaDownload =
+  | {
+      kind: 'file';
+      /** From Content-Disposition, when WeCom names it. */
+      name: string | null;
+      contentType: string;
+      bytes: Buffer;
+    }
+  | { kind: 'too_large'; maxBytes: number };
+
 export interface WecomClientDeps {
   kv: KeyValueStore;
   fetch?: typeof fetch;
 }
 
-type SecretKind = 'app' | 'kf';
+export type SecretKind = 'app' | 'kf';
 type WecomResponse = ApiResponse;
 
 export class WecomClient {
@@ -211,6 +224,21 @@ export class WecomClient {
     }
   }
 
+  /**
+   * A temporary media file (`media/get`, media_id valid 3 days) — a file a 微信客服 customer sent is read with the
+   * KF secret's token. WeCom's refusal (40007 invalid media_id …) throws WecomApiError; a body over `maxBytes` is
+   * not read further and answers `too_large`.
+   */
+  getMedia(mediaId: string, opts: { kind?: SecretKind; maxBytes: number }): Promise<MediaDownload> {
+    return this.#withToken(opts.kind ?? 'app', (token) =>
+      this.#download(
+        'media/get',
+        `/cgi-bin/media/get?${new URLSearchParams({ access_token: token, media_id: mediaId })}`,
+        opts.maxBytes,
+      ),
+    );
+  }
+
   /** The cached access_token for the app (or KF) secret, fetching it when absent. */
   accessToken(kind: SecretKind = 'app'): Promise<string> {
     return this.#tokens[kind].get();
@@ -239,28 +267,73 @@ export class WecomClient {
   }
 
   /** A POST with `body`, or a GET (with `query`) when the body is undefined. */
-  async #authed(
-    method: string,
-    kind: SecretKind,
-    body: unknown,
-    query: Record<string, string> = {},
-  ): Promise<WecomResponse> {
-    const url = (token: string) => `/cgi-bin/${method}?${new URLSearchParams({ access_token: token, ...query })}`;
+  #authed(method: string, kind: SecretKind, body: unknown, query: Record<string, string> = {}): Promise<WecomResponse> {
+    return this.#withToken(kind, (token) =>
+      this.#request(method, `/cgi-bin/${method}?${new URLSearchParams({ access_token: token, ...query })}`, body),
+    );
+  }
+
+  /** Runs `call` with the cached token; a token WeCom refuses is refreshed once and the call made again. */
+  async #withToken<T>(kind: SecretKind, call: (token: string) => Promise<T>): Promise<T> {
     const tokens = this.#tokens[kind];
     let token = await tokens.get();
     try {
-      return await this.#request(method, url(token), body);
+      return await call(token);
     } catch (e) {
       if (!(e instanceof WecomApiError) || !TOKEN_ERRCODES.has(e.errcode)) throw e;
     }
     token = await tokens.refresh(token);
     try {
-      return await this.#request(method, url(token), body);
+      return await call(token);
     } catch (e) {
       // Refused again with a fresh token: forget it, so the next attempt (a token error is retryable) fetches one.
       if (e instanceof WecomApiError && TOKEN_ERRCODES.has(e.errcode)) await tokens.forget(token);
       throw e;
     }
+  }
+
+  /** GET of a binary body: a JSON answer is WeCom's refusal; the body is read only up to `maxBytes`. */
+  async #download(method: string, pathAndQuery: string, maxBytes: number): Promise<MediaDownload> {
+    const fetchFn = this.#api.fetch;
+    let res: Response;
+    try {
+      res = await fetchFn(this.#api.base + pathAndQuery, {
+        signal: AbortSignal.timeout(Math.max(this.#config.timeoutMs, MEDIA_TIMEOUT_MS)),
+      });
+    } catch (e) {
+      throw new WecomNetworkError(method, e);
+    }
+    if (!res.ok) {
+      await res.body?.cancel().catch(() => {});
+      throw new WecomApiError(method, -1, '', res.status);
+    }
+    const contentType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
+    const declared = Number(res.headers.get('content-length'));
+    if (Number.isFinite(declared) && declared > maxBytes) {
+      await res.body?.cancel().catch(() => {});
+      return { kind: 'too_large', maxBytes };
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of (res.body ?? []) as AsyncIterable<Uint8Array>) {
+        size += chunk.byteLength;
+        if (size > maxBytes) {
+          await res.body?.cancel().catch(() => {});
+          return { kind: 'too_large', maxBytes };
+        }
+        chunks.push(Buffer.from(chunk));
+      }
+    } catch (e) {
+      throw new WecomNetworkError(method, e);
+    }
+    const bytes = Buffer.concat(chunks);
+    if (contentType === 'application/json') {
+      // WeCom answers a refusal (an unknown or expired media_id: 40007) as JSON instead of the file.
+      const refusal = jsonRefusal(bytes);
+      if (refusal) throw new WecomApiError(method, refusal.errcode, refusal.errmsg);
+    }
+    return { kind: 'file', name: fileNameOf(res.headers.get('content-disposition')), contentType, bytes };
   }
 
   #request(method: string, pathAndQuery: string, body?: unknown): Promise<WecomResponse> {
@@ -272,6 +345,33 @@ function contentBody(content: MessageContent): Record<string, unknown> {
   return 'markdown' in content
     ? { msgtype: 'markdown', markdown: { content: content.markdown } }
     : { msgtype: 'text', text: { content: content.text } };
+}
+
+/** An errcode answer in place of a file, or null when the JSON is a file that happens to be JSON. */
+function jsonRefusal(bytes: Buffer): { errcode: number; errmsg: string } | null {
+  try {
+    const json = JSON.parse(bytes.toString('utf8')) as { errcode?: unknown; errmsg?: unknown };
+    if (typeof json?.errcode !== 'number' || json.errcode === 0) return null;
+    return { errcode: json.errcode, errmsg: typeof json.errmsg === 'string' ? json.errmsg.slice(0, 200) : '' };
+  } catch {
+    return null;
+  }
+}
+
+/** The file name of a Content-Disposition header: `filename*=UTF-8''…` (RFC 5987) first, then `filename="…"`. */
+export function fileNameOf(header: string | null): string | null {
+  if (!header) return null;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended) {
+    try {
+      return decodeURIComponent(extended[1]!.trim());
+    } catch {
+      // fall through to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*(?:"([^"]*)"|([^;\s]+))/.exec(header);
+  const name = plain?.[1] ?? plain?.[2];
+  return name ? name.trim() : null;
 }
 
 function webhookKey(urlOrKey: string): string {

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { validatorCompiler } from 'fastify-type-provider-zod';
 import type { ImportService } from '../../core/imports/import.service.js';
+import type { ImportOfferReview } from '../../core/imports/offer.service.js';
 import type { ImportStore } from '../../core/imports/ports.js';
 import type { Services } from '../services.js';
 import { followupsRoutes } from './followups.routes.js';
 import { growthRoutes } from './growth.routes.js';
+import { importOffersRoutes } from './import-offers.routes.js';
 import { importsRoutes } from './imports.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
 import { needsRoutes } from './needs.routes.js';
@@ -17,8 +19,11 @@ export interface ApiDeps {
   /** The services on the database (each call its own unit of work). */
   services: Services;
   now: () => Date;
-  /** Where imports go (their own transaction each, so bound to the database) and the upload size limit. */
-  imports: { store: ImportStore; importer: ImportService; maxBytes: number };
+  /**
+   * Where imports go (their own transaction each, so bound to the database), the upload size limit, and HQ's review
+   * of the files managers sent in chat.
+   */
+  imports: { store: ImportStore; importer: ImportService; offers: ImportOfferReview; maxBytes: number };
 }
 
 /**
@@ -35,6 +40,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(followupsRoutes(deps));
     await app.register(nluRoutes(deps));
     await app.register(importsRoutes(deps));
+    await app.register(importOffersRoutes(deps));
     await app.register(trainingRoutes(deps));
     await app.register(growthRoutes(deps));
     app.get('/api/status', async () => deps.services.pipelineStatus.counts());

@@ -1,3 +1,4 @@
+import type { ImportOfferReview } from '../../core/imports/offer.service.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type ConsoleSession, type ConsoleViewer } from '../../core/console/index.js';
 import type { SlaTable } from '../../core/needs/sla.js';
@@ -29,6 +30,8 @@ export interface ConsoleDeps {
   wecomOAuth: WecomOAuth | null;
   /** The console's public origin (PUBLIC_BASE_URL); unset: the request's own, as the trusted proxies tell it. */
   publicBaseUrl?: string;
+  /** HQ's review of the files managers sent in chat (the imports page); absent: the page lists runs only. */
+  importOffers?: ImportOfferReview;
 }
 
 /** What every signed-in console request carries. */

@@ -15,6 +15,7 @@ import { type ConversationState, DIALOG_AWAITING, DIALOG_FIELDS, loadState, save
 import {
   type BoundIdentity,
   type CompleteHandlers,
+  type FileHandler,
   type IntentRoute,
   type MediaHandler,
   type ParsedTurn,
@@ -28,12 +29,19 @@ export interface EngineDeps {
   handlers: CompleteHandlers;
   kv: KeyValueStore;
   media?: MediaHandler;
+  /** Files sent in chat (a manager's import file offered to HQ); without it a file gets the default answer. */
+  files?: FileHandler;
   fallback?: FallbackParser;
   /** Below this rule confidence the fallback parser is asked. */
   fallbackBelow?: number;
 }
 
 const MAX_TEXT = 2000;
+
+/** What `prepare` hands to the turn for a file: what the file handler's own preparation made of it. */
+interface PreparedFile {
+  file: unknown;
+}
 
 /** What `prepare` hands to the turn: the parse, and the conversation state it was made under. */
 interface PreparedParse {
@@ -79,10 +87,15 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   const ruleParse = (text: string, ctx: ParseContext) => nluParse(text, ctx, deps.catalog());
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
-  /** Non-text messages: an image may belong to a need; everything else gets the default answer. */
+  /** Non-text messages: an image may belong to a need, a file may be an import; the rest get the default answer. */
   const media: TurnStep<Turn> = async (t, next) => {
     const { message, identity, now } = t.input;
     if (message.msgType === 'text') return next();
+    if (message.msgType === 'file' && deps.files) {
+      const prepared = (t.input.prepared as PreparedFile | undefined)?.file;
+      t.result = { replies: await deps.files.handle({ services: t.services, identity, message, now, prepared }) };
+      return;
+    }
     const attached =
       message.msgType === 'image' && deps.media
         ? await deps.media({ services: t.services, identity, message, now })
@@ -281,7 +294,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
 
   const turn = compose<Turn>(media, identity, state, answers, parse, clarify, guard, misses, handle);
 
-  const prepare: ConversationStep<TurnServices>['prepare'] = deps.fallback
+  const prepareParse: ConversationStep<TurnServices>['prepare'] = deps.fallback
     ? async ({ services: turnServices, message, identity, now }) => {
         if (message.msgType !== 'text' || identity.kind === 'unbound') return undefined;
         // Reads only, so the services' own notifier is never used.
@@ -303,6 +316,17 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;
       }
     : undefined;
+  // A file is fetched and read before the transaction; text may get the LLM's reading.
+  const files = deps.files;
+  const prepare: ConversationStep<TurnServices>['prepare'] =
+    files || prepareParse
+      ? async (input) => {
+          if (input.message.msgType === 'file') {
+            return files ? ({ file: await files.prepare(input) } satisfies PreparedFile) : undefined;
+          }
+          return prepareParse?.(input);
+        }
+      : undefined;
 
   const step = async (input: StepInput<TurnServices>): Promise<StepReply[]> => {
     const t: Turn = {
@@ -313,7 +337,9 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     await turn(t);
     return t.result?.replies ?? [];
   };
-  return Object.assign(step, prepare ? { prepare } : {});
+  // Only files (when handled) and text (when an LLM may be asked) are prepared.
+  const preparesFor = (m: { msgType: string }) => (m.msgType === 'file' ? !!files : !!prepareParse);
+  return Object.assign(step, prepare ? { prepare, preparesFor } : {});
 }
 
 /** Runs the route's handler for the asker; the guard step has already checked the role. */

@@ -81,4 +81,19 @@ export type MediaHandler = (input: {
   now: Date;
 }) => Promise<StepReply[] | null>;
 
+/**
+ * A file sent in chat. `prepare` runs before the turn's transaction (a download is slow; PGlite has one connection)
+ * and may fail — `handle` then gets `prepared` undefined; `handle` answers inside the turn and may stage the file.
+ */
+export interface FileHandler {
+  prepare(input: { identity: Identity; message: InboundMessage }): Promise<unknown>;
+  handle(input: {
+    services: Services;
+    identity: Identity;
+    message: InboundMessage;
+    now: Date;
+    prepared: unknown;
+  }): Promise<StepReply[]>;
+}
+
 export const reply = (...bodies: string[]): TurnResult => ({ replies: bodies.map((body) => ({ body })) });

@@ -43,6 +43,8 @@ export interface ReplyCard {
  */
 export type ConversationStep<Services> = ((input: StepInput<Services>) => Promise<StepReply[]>) & {
   prepare?: (input: { services: Services; message: InboundMessage; identity: Identity; now: Date }) => Promise<unknown>;
+  /** Which messages `prepare` is for (default all): the others skip it and the identity lookup it needs. */
+  preparesFor?: (message: InboundMessage) => boolean;
 };
 
 /** Rewords a template explanation, or null to keep the template (see bot/replies/rephrase.ts). */
@@ -225,7 +227,7 @@ export class InboundWorker<Services> {
 
   /** The step's slow preparation (the LLM), outside the transaction; a failure just means no preparation. */
   private async prepare(message: InboundMessage): Promise<unknown> {
-    if (!this.step.prepare) return undefined;
+    if (!this.step.prepare || this.step.preparesFor?.(message) === false) return undefined;
     try {
       const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await this.stores.identities.resolve(channel, externalId);

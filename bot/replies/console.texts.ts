@@ -194,6 +194,45 @@ export const consoleTexts = {
     value: '值',
     reason: '原因',
     none: '还没有导入记录。命令：npm run cli -- import ENTITY FILE',
+    runs: '导入记录',
+  },
+  /** Files account managers sent in chat, offered as imports (on the imports page). */
+  offers: {
+    title: '客户经理发来的文件',
+    none: '没有待处理的文件。客户经理在微信客服里发来的 CSV/Excel 会出现在这里。',
+    manager: '客户经理',
+    file: '文件',
+    entity: '数据',
+    rows: '行数',
+    dealers: '经销商',
+    expires: '有效期至',
+    last: '上次预览/导入',
+    preview: '预览',
+    apply: '导入',
+    partial: '只导入没问题的行',
+    reject: '退回',
+    reason: '退回原因（会告诉客户经理）',
+    confirmApply: '确认导入（数据立即生效，并通知客户经理）',
+    confirmFirst: '导入前请先勾选确认。',
+    lastRun: (o: { runId: number; status: string; rows: number; errorCount: number }) =>
+      `#${o.runId} ${o.status}：${o.rows} 行，问题 ${o.errorCount} 行`,
+    previewed: (
+      id: number,
+      r: { rows: number; inserted: number; updated: number; unchanged: number; errorCount: number; runId: number },
+    ) =>
+      `#${id} 预览：${r.rows} 行，将新增 ${r.inserted}、更新 ${r.updated}、不变 ${r.unchanged}，问题 ${r.errorCount} 行（导入记录 #${r.runId}）。`,
+    applied: (id: number, r: { inserted: number; updated: number; unchanged: number; errorCount: number }) =>
+      `#${id} 已导入：新增 ${r.inserted}、更新 ${r.updated}、不变 ${r.unchanged}，跳过 ${r.errorCount} 行；已通知客户经理。`,
+    importRejected: (id: number, r: { errorCount: number; runId: number }) =>
+      `#${id} 没有导入：有 ${r.errorCount} 行问题（导入记录 #${r.runId}）。可以退回，或勾选“只导入没问题的行”。`,
+    rejected: (id: number) => `#${id} 已退回，并通知了客户经理。`,
+    refused: (id: number, kind: 'not_found' | 'closed' | 'expired' | 'outside_scope') =>
+      ({
+        not_found: `没有文件 #${id}。`,
+        closed: `#${id} 已处理过。`,
+        expired: `#${id} 已过期，请客户经理重新发送。`,
+        outside_scope: `#${id} 里有些经销商已不归这位客户经理，不能导入。`,
+      })[kind],
   },
   conversations: {
     title: '未识别消息',

@@ -97,6 +97,7 @@ export const DATA_TABLES = [
   'manager_contacts',
   'followups',
   'outbox',
+  'import_offers',
   'inbound_messages',
   'course_enrolments',
   'honours',

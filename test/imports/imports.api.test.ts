@@ -7,7 +7,7 @@ import iconv from 'iconv-lite';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminApi } from '../../bot/api/index.js';
-import { importService, importStore, servicesFactory } from '../../bot/composition.js';
+import { importOfferReview, importService, importStore, servicesFactory } from '../../bot/composition.js';
 import { loadConfig } from '../../bot/config.js';
 import { buildServer } from '../../bot/server.js';
 import { IMPORT_ENTITIES } from '../../core/imports/types.js';
@@ -46,7 +46,12 @@ describe('admin API /api/imports (the CLI import over HTTP)', () => {
       adminApi: adminApi({
         services: servicesFactory({ settings: { needSla: config.needs.sla } })(h.db),
         now: () => new Date(),
-        imports: { store: importStore(h.db), importer: importService(h.db), maxBytes: MAX_BYTES },
+        imports: {
+          store: importStore(h.db),
+          importer: importService(h.db),
+          offers: importOfferReview(h.db),
+          maxBytes: MAX_BYTES,
+        },
       }),
     });
   });

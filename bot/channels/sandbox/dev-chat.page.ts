@@ -19,13 +19,15 @@ export const devChatPage = `<!doctype html>
  input[type=text]{flex:1;padding:8px;font-size:14px;border:1px solid #ccc;border-radius:6px}
  button{padding:8px 14px;border:0;border-radius:6px;background:#1f6feb;color:#fff;cursor:pointer}
  select{padding:4px}
+ label.file{padding:8px 10px;border-radius:6px;background:#eef2ff;color:#1f6feb;cursor:pointer;font-size:13px}
+ label.file input{display:none}
 </style></head><body>
 <header><h1>共生渠道助手 · 开发聊天（沙箱）</h1><span style="font-size:12px;opacity:.85">消息走真实管道：入站表 → 处理 → 发件箱</span></header>
 <main>
  <section class="pane" data-side="a"><h2>以 <select></select> 身份</h2><div class="log"></div>
-  <form><input type="text" placeholder="例如：n60 30套 下周三" autocomplete="off"><button>发送</button></form></section>
+  <form><input type="text" placeholder="例如：n60 30套 下周三" autocomplete="off"><label class="file" title="发送文件（客户经理的 CSV/XLSX 会提交总部导入）">文件<input type="file"></label><button>发送</button></form></section>
  <section class="pane" data-side="b"><h2>以 <select></select> 身份</h2><div class="log"></div>
-  <form><input type="text" placeholder="例如：认领 N1001" autocomplete="off"><button>发送</button></form></section>
+  <form><input type="text" placeholder="例如：认领 N1001" autocomplete="off"><label class="file" title="发送文件（客户经理的 CSV/XLSX 会提交总部导入）">文件<input type="file"></label><button>发送</button></form></section>
 </main>
 <script>
 // Next to WeCom /sandbox needs the admin token: open /dev/chat#token=<ADMIN_TOKEN> (a fragment never reaches a log).
@@ -37,7 +39,7 @@ async function setup(){
  const people=await (await fetch('/sandbox/people',{headers:auth})).json();
  const opts=[...people.dealers.map(d=>[d.code,d.code+' '+d.name+'（'+(tierName[d.tier]||d.tier)+'）']),...people.managers.map(m=>[m.code,m.code+' '+m.name+'（'+(m.role==='regional'?'大区经理':'客户经理')+'）'])];
  document.querySelectorAll('.pane').forEach((pane,i)=>{
-  const sel=pane.querySelector('select'),log=pane.querySelector('.log'),form=pane.querySelector('form'),input=form.querySelector('input');
+  const sel=pane.querySelector('select'),log=pane.querySelector('.log'),form=pane.querySelector('form'),input=form.querySelector('input[type=text]'),picker=form.querySelector('input[type=file]');
   for(const [v,t] of opts){const o=document.createElement('option');o.value=v;o.textContent=t;sel.appendChild(o)}
   if(i===1&&people.dealers[0]){const mgr=people.dealers[0].manager_code;sel.value=mgr}
   let seen=new Set(),first=true;
@@ -48,11 +50,15 @@ async function setup(){
    // Beside a dealer, show their own account manager.
    if(i===0){const d=people.dealers.find(x=>x.code===sel.value);const other=document.querySelectorAll('.pane select')[1];
     if(d&&other&&other.value!==d.manager_code){other.value=d.manager_code;other.dispatchEvent(new Event('change'))}}};
-  form.onsubmit=async e=>{e.preventDefault();const text=input.value.trim();if(!text)return;if(!sel.value){log.appendChild(el('bot','（请先选择身份）'));return;}input.value='';
-   log.appendChild(el('me',text));log.scrollTop=log.scrollHeight;
-   const r=await fetch('/sandbox/messages',{method:'POST',headers:{...auth,'content-type':'application/json'},body:JSON.stringify({from:sel.value,text})});
-   const j=await r.json();for(const t of (j.replies||[]))log.appendChild(el('bot',t));if(!r.ok)log.appendChild(el('bot','（'+(j.message||r.status)+'）'));
-   log.scrollTop=log.scrollHeight;poll()};
+  async function send(message,shown){if(!sel.value){log.appendChild(el('bot','（请先选择身份）'));return;}
+   log.appendChild(el('me',shown));log.scrollTop=log.scrollHeight;
+   const r=await fetch('/sandbox/messages',{method:'POST',headers:{...auth,'content-type':'application/json'},body:JSON.stringify({from:sel.value,...message})});
+   const j=await r.json().catch(()=>({message:r.statusText}));for(const t of (j.replies||[]))log.appendChild(el('bot',t));if(!r.ok)log.appendChild(el('bot','（'+(j.message||r.status)+'）'));
+   log.scrollTop=log.scrollHeight;poll()}
+  form.onsubmit=async e=>{e.preventDefault();const text=input.value.trim();if(!text)return;input.value='';await send({text},text)};
+  // A file goes as 微信客服 carries one: its name and bytes (base64), fetched by the pipeline like a media id.
+  picker.onchange=()=>{const f=picker.files[0];picker.value='';if(!f)return;const rd=new FileReader();
+   rd.onload=()=>send({file:{name:f.name,data:String(rd.result).split(',')[1]||''}},'📎 '+f.name);rd.readAsDataURL(f)};
   poll();setInterval(poll,2000);
  });
 }

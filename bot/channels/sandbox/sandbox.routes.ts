@@ -4,14 +4,19 @@ import { z } from 'zod';
 import type { InboundStore, PipelineStores } from '../../../core/messaging/ports.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
 import { storeInbound } from '../inbound.store.js';
+import type { SandboxMedia } from '../media.js';
 import { devChatPage } from './dev-chat.page.js';
 
-const messageBody = z.object({
-  from: z.string().trim().min(1).max(64),
-  text: z.string().min(1).max(4000),
-  /** Optional client message id: a resend with the same id is the same message (as WeCom's MsgId). */
-  id: z.string().min(1).max(64).optional(),
-});
+const messageBody = z
+  .object({
+    from: z.string().trim().min(1).max(64),
+    text: z.string().min(1).max(4000).optional(),
+    /** A file, as 微信客服 carries one: its name and its bytes in base64. */
+    file: z.object({ name: z.string().trim().min(1).max(200), data: z.base64() }).optional(),
+    /** Optional client message id: a resend with the same id is the same message (as WeCom's MsgId). */
+    id: z.string().min(1).max(64).optional(),
+  })
+  .refine((b) => (b.text === undefined) !== (b.file === undefined));
 
 const WAIT_MS = 10_000;
 
@@ -47,24 +52,44 @@ async function waitForReplies(inbound: InboundStore, bus: PipelineBus, inboundId
  */
 export async function sandboxRoutes(
   app: FastifyInstance,
-  opts: { stores: PipelineStores; bus: PipelineBus; guard?: onRequestHookHandler },
+  opts: {
+    stores: PipelineStores;
+    bus: PipelineBus;
+    guard?: onRequestHookHandler;
+    /** Where files sent to the sandbox are kept (fetched like 微信客服 media), and the largest one that is read. */
+    media?: { store: SandboxMedia; maxBytes: number };
+  },
 ) {
   const { stores, bus } = opts;
   await app.register(async (sandbox) => {
     if (opts.guard) sandbox.addHook('onRequest', opts.guard);
 
-    sandbox.post('/sandbox/messages', async (req, reply) => {
+    // A file in base64 is 4/3 of its size: room for one somewhat over the limit, so the chat can say it is too large.
+    const bodyLimit = opts.media ? Math.max(1 << 20, opts.media.maxBytes * 2) : undefined;
+    sandbox.post('/sandbox/messages', { ...(bodyLimit ? { bodyLimit } : {}) }, async (req, reply) => {
       const parsed = messageBody.safeParse(req.body);
-      if (!parsed.success) {
-        return reply.code(400).send({ error: 'bad_request', message: 'expected {"from": "<code>", "text": "..."}' });
+      if (!parsed.success || (parsed.data.file && !opts.media)) {
+        return reply.code(400).send({
+          error: 'bad_request',
+          message: 'expected {"from": "<code>", "text": "..."} or {"from": "<code>", "file": {"name", "data": base64}}',
+        });
       }
-      const { from, text, id } = parsed.data;
+      const { from, text, file, id } = parsed.data;
+      const message = file
+        ? {
+            msgType: 'file',
+            content: null,
+            payload: {
+              mediaId: await opts.media!.store.put({ name: file.name, bytes: Buffer.from(file.data, 'base64') }),
+              fileName: file.name,
+            },
+          }
+        : { msgType: 'text', content: text! };
       const stored = await storeInbound(stores.inbound, {
         channel: 'sandbox',
         dedupeKey: id ?? randomUUID(),
         externalId: from,
-        msgType: 'text',
-        content: text,
+        ...message,
       });
       if (!stored.duplicate) bus.inboundStored();
       const result = await waitForReplies(stores.inbound, bus, stored.id, Date.now() + WAIT_MS);

@@ -212,8 +212,11 @@ function payloadOf(m: KfMessage): Record<string, unknown> {
     sendTime: m.send_time,
     msgType: m.msgtype,
   };
-  const image = m['image'] as { media_id?: unknown } | undefined;
-  if (m.msgtype === 'image' && typeof image?.media_id === 'string') p['mediaId'] = image.media_id;
+  // An image or a file (sync_msg's `file` carries only its media_id; the name comes with the download).
+  const media = (m.msgtype === 'image' || m.msgtype === 'file' ? m[m.msgtype] : undefined) as
+    | { media_id?: unknown }
+    | undefined;
+  if (typeof media?.media_id === 'string') p['mediaId'] = media.media_id;
   if (m.text?.menu_id) p['menuId'] = m.text.menu_id;
   return p;
 }

@@ -6,7 +6,9 @@ import { INTENTS } from '../../../core/common/intents.js';
 import type { VoucherKind } from '../../../core/care/offers.js';
 import { shanghaiDate } from '../../../core/common/time.js';
 import { TIER_BENEFITS, TIER_NAMES_ZH, TIER_RANK } from '../../../core/dealers/tiers.js';
+import type { ImportOfferReview } from '../../../core/imports/offer.service.js';
 import { benefitLines } from '../../replies/accounts.replies.js';
+import { ENTITY_ZH } from '../../replies/files.replies.js';
 import { voucherName } from '../../replies/care.replies.js';
 import { formatYuan } from '../../replies/policy.explain.js';
 import { consoleTexts as t } from '../../replies/console.texts.js';
@@ -29,7 +31,39 @@ const jobBody = z.object({
   _csrf: z.string(),
   date: z.preprocess((v) => (v === '' ? undefined : v), z.iso.date().optional()),
 });
+const offerParams = z.object({
+  id: z.coerce.number().int().positive().max(2_147_483_647),
+  action: z.enum(['preview', 'apply', 'reject']),
+});
+const offerBody = z.object({
+  _csrf: z.string(),
+  /** Applying takes the ticked confirmation (the console runs no script). */
+  confirm: z.literal('yes').optional(),
+  partial: z.literal('1').optional(),
+  reason: z.string().max(200).optional(),
+});
 const redirectDone = (path: string, text: string) => `${path}?done=${encodeURIComponent(text)}`;
+
+/** The files managers sent in chat and wait for HQ: preview, apply (all, or the good rows), reject with a reason. */
+async function offersSection(review: ImportOfferReview, csrf: string) {
+  const O = t.offers;
+  const pending = await review.list({ status: 'pending', limit: 100 });
+  const rows = pending.map(
+    (
+      o,
+    ) => html`<tr><td class="n">${o.id}</td><td>${o.managerCode}</td><td>${o.fileName}</td><td>${ENTITY_ZH[o.entity]}</td>
+      <td class="n">${o.rows}</td><td>${o.dealerCodes.length <= 3 ? o.dealerCodes.join('、') : `${o.dealerCodes.length}`}</td>
+      <td>${when(o.expiresAt)}</td><td>${o.last ? html`<a href="/console/imports/${o.last.runId}">${O.lastRun(o.last)}</a>` : '—'}</td>
+      <td><form method="post" action="/console/import-offers/${o.id}/preview">${csrfField(csrf)}<button type="submit">${O.preview}</button></form>
+        <form method="post" action="/console/import-offers/${o.id}/apply">${csrfField(csrf)}<label><input type="checkbox" name="confirm" value="yes" required> ${O.confirmApply}</label> <label><input type="checkbox" name="partial" value="1"> ${O.partial}</label> <button type="submit">${O.apply}</button></form>
+        <form method="post" action="/console/import-offers/${o.id}/reject">${csrfField(csrf)}<input type="text" name="reason" maxlength="200" placeholder="${O.reason}"> <button type="submit">${O.reject}</button></form></td></tr>`,
+  );
+  return html`<section><h2>${O.title}</h2>${
+    pending.length
+      ? html`<table><tr><th>#</th><th>${O.manager}</th><th>${O.file}</th><th>${O.entity}</th><th>${O.rows}</th><th>${O.dealers}</th><th>${O.expires}</th><th>${O.last}</th><th></th></tr>${rows}</table>`
+      : html`<p class="muted">${O.none}</p>`
+  }</section>`;
+}
 
 /** HQ's operating pages: tiers, imports, conversations to label, jobs, the audit log. */
 export function opsPages(deps: ConsoleDeps) {
@@ -105,11 +139,11 @@ function hqPages(deps: ConsoleDeps) {
       return sendPage(reply, page(ctx.page, T.title, 'tiers', html`${body}<div class="cards">${benefits}</div>`));
     });
 
-    app.get('/console/imports', async (req, reply) => {
+    app.get('/console/imports', { schema: { querystring: doneQuery } }, async (req, reply) => {
       const ctx = ctxOf(req);
       const T = t.imports;
       const runs = await deps.services.importRuns.listRuns(100);
-      const body = runs.length
+      const table = runs.length
         ? html`<table><tr><th>#</th><th>${T.entity}</th><th>${T.source}</th><th>${T.who}</th><th>${T.mode}</th><th>${T.status}</th><th>${T.started}</th><th>${T.counts}</th><th>${T.errors}</th></tr>
           ${runs.map(
             (r) =>
@@ -120,8 +154,42 @@ function hqPages(deps: ConsoleDeps) {
                 .join(' · ')}</td><td class="n">${r.errorCount}</td></tr>`,
           )}</table>`
         : html`<p class="muted">${T.none}</p>`;
+      const offers = deps.importOffers ? await offersSection(deps.importOffers, ctx.page.csrf) : null;
+      const body = html`${flash(req.query.done)}${offers}<section><h2>${T.runs}</h2>${table}</section>`;
       return sendPage(reply, page(ctx.page, T.title, 'imports', body));
     });
+
+    app.post(
+      '/console/import-offers/:id/:action',
+      { schema: { params: offerParams, body: offerBody } },
+      async (req, reply) => {
+        const ctx = ctxOf(req);
+        const review = deps.importOffers;
+        if (!review) return notFound(reply, ctx.page);
+        const { id, action } = req.params;
+        const O = t.offers;
+        const by = 'console:hq';
+        if (action === 'apply' && req.body.confirm !== 'yes') {
+          return reply.redirect(redirectDone('/console/imports', O.confirmFirst), 303);
+        }
+        const out =
+          action === 'preview'
+            ? await review.preview(id, by)
+            : action === 'apply'
+              ? await review.apply(id, { by, partial: req.body.partial === '1' })
+              : await review.reject(id, { by, ...(req.body.reason?.trim() ? { reason: req.body.reason.trim() } : {}) });
+        let text: string;
+        if (out.kind !== 'done') text = O.refused(id, out.kind);
+        else if (action === 'reject') text = O.rejected(id);
+        else if (action === 'preview') text = O.previewed(id, out.result!);
+        else text = out.result!.status === 'rejected' ? O.importRejected(id, out.result!) : O.applied(id, out.result!);
+        await audit(deps, req, ctx.viewer, `import.offer.${action}`, String(id), {
+          outcome: out.kind,
+          ...(out.kind === 'done' && out.result ? { run: out.result.runId, status: out.result.status } : {}),
+        });
+        return reply.redirect(redirectDone('/console/imports', text), 303);
+      },
+    );
 
     app.get('/console/imports/:id', { schema: { params: idParams } }, async (req, reply) => {
       const ctx = ctxOf(req);

@@ -16,6 +16,7 @@ export type FakeWecomMethod =
   | 'kf/sync_msg'
   | 'kf/send_msg'
   | 'auth/getuserinfo'
+  | 'media/get'
   | 'token'
   | 'message/custom/send';
 
@@ -56,6 +57,14 @@ export interface FakeKfMessage {
   [field: string]: unknown;
 }
 
+/** A temporary media file `media/get` serves (what a 微信客服 customer sent). */
+export interface FakeMedia {
+  /** Sent as Content-Disposition's filename (RFC 5987, UTF-8); none when absent. */
+  name?: string;
+  contentType?: string;
+  bytes: Buffer;
+}
+
 export interface FakeWecomOptions {
   /** When set, gettoken with another corpid answers 40013. */
   corpId?: string;
@@ -88,6 +97,8 @@ export interface FakeWecom {
   signInAs(userid: string | null): void;
   /** message/send to these members answers errcode 0 listing them in `invaliduser` / `unlicenseduser`. */
   setUnreachableMembers(members: { invalid?: string[]; unlicensed?: string[] }): void;
+  /** Makes `media/get?media_id=…` serve this file (any other id answers 40007 invalid media_id). */
+  addMedia(mediaId: string, media: FakeMedia): void;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -102,6 +113,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   const faults = new Map<string, FakeFault[]>();
   const tokens = new Map<string, 'valid' | 'expired'>();
   const kfLog: FakeKfMessage[] = [];
+  const media = new Map<string, FakeMedia>();
   const oauthCodes = new Map<string, string>();
   let browserUser: string | null = null;
   const issueCode = (userid: string) => {
@@ -199,6 +211,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       'kf/send_msg',
       'auth/getuserinfo',
       'message/custom/send',
+      'media/get',
     ];
     if (!known.includes(method)) return send(404, 'not found');
     const token = query['access_token'];
@@ -211,6 +224,17 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       if (userid === undefined) return fail(40029, 'invalid code');
       oauthCodes.delete(query['code']!);
       return send(200, { ...OK, userid });
+    }
+    if (method === 'media/get') {
+      const file = media.get(query['media_id'] ?? '');
+      if (!file) return fail(40007, 'invalid media_id');
+      const headers: Record<string, string> = {
+        'content-type': file.contentType ?? 'application/octet-stream',
+        'content-length': String(file.bytes.length),
+      };
+      if (file.name) headers['content-disposition'] = `attachment; filename*=UTF-8''${encodeURIComponent(file.name)}`;
+      res.writeHead(200, headers);
+      return res.end(file.bytes);
     }
     if (!body || typeof body !== 'object') return fail(44004, 'empty content');
     const b = body as Record<string, any>;
@@ -300,6 +324,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
     signInAs: (userid) => {
       browserUser = userid;
     },
+    addMedia: (mediaId, file) => {
+      media.set(mediaId, file);
+    },
     queueKfMessages: (openKfId, messages) => {
       const added = messages.map((m) => {
         const full: FakeKfMessage = {
@@ -325,6 +352,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       calls.length = 0;
       faults.clear();
       kfLog.length = 0;
+      media.clear();
       oauthCodes.clear();
       invalidMembers = new Set();
       unlicensedMembers = new Set();
