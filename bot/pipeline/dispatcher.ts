@@ -147,7 +147,12 @@ export class OutboxDispatcher {
             return;
           }
         }
-      })(),
+      })().catch((e: Error) => {
+        // The database went away while settling a row (recording a retry, a dead letter, a postponement). Nobody
+        // awaits a running queue, so a rejection here would end the process; the rows keep their lease and are
+        // claimed again when it runs out.
+        this.opts.log?.error({ outbox: queue.map((r) => r.id), err: e.message }, 'outbox send: could not record');
+      }),
     }));
   }
 
