@@ -168,7 +168,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     });
     const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
-      transports: wecom ? wecomTransports(wecom) : null,
+      transports: wecom ? wecomTransports(wecom, kv) : null,
       kf: wecom ? kfSend(wecom) : null,
       mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
