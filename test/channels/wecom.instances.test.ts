@@ -5,7 +5,11 @@ import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { RedisKeyValueStore } from '../../adapters/kv/redis.kv.js';
 import { WecomClient, type WecomApiConfig } from '../../adapters/wecom/wecom.client.js';
 import { DeferDelivery, ownsDuplicateCheck, takeRateSlot } from '../../bot/pipeline/transports.js';
+import { KfPuller } from '../../bot/channels/wecom/kf.puller.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
 import type { OutboxMessage } from '../../core/messaging/types.js';
+import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
+import { openTestDatabase } from '../helpers/db.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 
 /**
@@ -141,6 +145,44 @@ for (const kind of kinds) {
         sentInHour += r.reduce<number>((s, x) => s + x, 0);
       }
       expect(sentInHour).toBeLessThanOrEqual(1000);
+    });
+
+    it('pull one KF account once between them: one takes the lock and the cursor, the others stand aside', async () => {
+      const database = await openTestDatabase();
+      try {
+        const kfid = 'wkKF-instances';
+        fake.queueKfMessages(
+          kfid,
+          Array.from({ length: 1005 }, (_, i) => ({ msgid: `inst-${i}`, external_userid: `wm-inst-${i % 5}` })),
+        );
+        // A slow first page: every instance is triggered while the first pull holds the account.
+        fake.injectDelay('kf/sync_msg', 300, 1);
+        const pullers = stores.map(
+          (kv) =>
+            new KfPuller(
+              pipelineUnitOfWork(database.db),
+              new WecomClient({ ...config, kfSecret: SECRET }, { kv }),
+              kv,
+              new PipelineBus(),
+            ),
+        );
+        const results = await Promise.all(pullers.map((p) => p.pull(kfid)));
+        expect(results.filter((r) => !r.locked)).toEqual([{ pages: 2, stored: 1005, locked: false }]);
+        expect(results.filter((r) => r.locked)).toHaveLength(2);
+        expect(fake.callsOf('kf/sync_msg').map((c) => (c.body as { cursor?: string }).cursor)).toEqual([
+          undefined,
+          'c1000',
+        ]);
+        const rows = await database.db
+          .selectFrom('inbound_messages')
+          .select(database.db.fn.countAll<number>().as('n'))
+          .where('dedupe_key', 'like', 'kfmsg:inst-%')
+          .executeTakeFirstOrThrow();
+        expect(Number(rows.n)).toBe(1005);
+        await Promise.all(pullers.map((p) => p.stop()));
+      } finally {
+        await database.close();
+      }
     });
 
     it("agree which row owns WeCom's duplicate check of a text to a member (its resends keep it, others go without)", async () => {
