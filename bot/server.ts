@@ -4,7 +4,6 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { hasZodFastifySchemaValidationErrors, jsonSchemaTransform } from 'fastify-type-provider-zod';
 import { DomainError } from '../core/common/errors.js';
 import type { AppConfig } from './config.js';
-import { redactUrl } from './logger.js';
 
 export interface ServerDeps {
   config: Pick<AppConfig, 'server'>;
@@ -78,10 +77,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   // Fastify's own 404 logs "Route GET:<url> not found" with the raw URL, so an admin token sent in a query string
-  // reached the log; this one says the same with the URL redacted (the access-log lines redact it already).
-  app.setNotFoundHandler((req, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `Route ${req.method}:${redactUrl(req.url)} not found` }),
-  );
+  // reached the log. This one writes no line of its own (the access-log lines redact the URL already).
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
 
   // A body has its own deadline: Node checks requestTimeout only every 30 s, and a body trickling in a byte at a
   // time held a connection ~73 s. Past the deadline the client gets 408 and the connection is closed.
