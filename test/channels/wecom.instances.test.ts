@@ -161,7 +161,8 @@ for (const kind of kinds) {
           (kv) =>
             new KfPuller(
               pipelineUnitOfWork(database.db),
-              new WecomClient({ ...config, kfSecret: SECRET }, { kv }),
+              // A page of 1,000 messages under a loaded machine: far more time than the token tests' 1 s.
+              new WecomClient({ ...config, kfSecret: SECRET, timeoutMs: 15_000 }, { kv }),
               kv,
               new PipelineBus(),
             ),
