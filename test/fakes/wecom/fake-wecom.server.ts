@@ -288,6 +288,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       res.end();
     });
   });
+  // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it at that moment (ECONNRESET on a
+  // loaded machine, after a test paused ~5 s between calls). close() ends every connection anyway.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
