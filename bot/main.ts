@@ -177,7 +177,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     });
     const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
-      transports: wecom ? wecomTransports(wecom) : null,
+      transports: wecom ? wecomTransports(wecom, kv) : null,
       kf: wecom ? kfSend(wecom) : null,
       mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,
@@ -363,10 +363,11 @@ async function main(): Promise<void> {
 /** What the sandbox exposes in production, said at start-up (null when it is off or only a development tool). */
 export function sandboxStartupWarning(config: Readonly<AppConfig>): string | null {
   if (!config.sandbox || config.env !== 'production') return null;
-  if (config.wecom) {
-    return 'the sandbox is on next to WeCom in production: /sandbox shows real replies and people and speaks as any dealer or manager to anyone holding ADMIN_TOKEN — set SANDBOX=0 to close it';
+  if (config.wecom || config.mp) {
+    const channel = config.wecom ? 'WeCom' : 'the mini-program';
+    return `the sandbox is on next to ${channel} in production: /sandbox shows real replies and people and speaks as any dealer or manager to anyone holding ADMIN_TOKEN — set SANDBOX=0 to close it`;
   }
-  return 'the sandbox is on in production with no WeCom configured: anyone reaching /sandbox can read every reply, list every dealer and manager and speak as any of them — set SANDBOX=0, or configure WECOM_* and ADMIN_TOKEN';
+  return 'the sandbox is on in production with no real channel configured: anyone reaching /sandbox can read every reply, list every dealer and manager and speak as any of them — set SANDBOX=0, or configure WECOM_* and ADMIN_TOKEN';
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

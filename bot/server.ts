@@ -76,6 +76,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     });
   });
 
+  // Fastify's own 404 logs "Route GET:<url> not found" with the raw URL, so an admin token sent in a query string
+  // reached the log. This one writes no line of its own (the access-log lines redact the URL already).
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'not_found', message: 'no such route' }));
+
   // A body has its own deadline: Node checks requestTimeout only every 30 s, and a body trickling in a byte at a
   // time held a connection ~73 s. Past the deadline the client gets 408 and the connection is closed.
   app.addHook('onRequest', async (req, reply) => {

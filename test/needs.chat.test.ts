@@ -171,7 +171,15 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     const before = await need(id);
     const dealerMsgs = (await app.outbox(F.coreDealer)).length;
     const missing = 999_999;
-    for (const text of [`认领 N${id}`, `N${id} 已解决 已处理`, `转交 N${id} 给 M103`]) {
+    const asks = [
+      `认领 N${id}`,
+      `N${id} 已解决 已处理`,
+      `转交 N${id} 给 M103`,
+      `N${id} 进度怎么样`,
+      `查 N${id}`,
+      `N${id} 时间线`,
+    ];
+    for (const text of asks) {
       const [r] = await app.say(F.accountB, text);
       expect(r).toBe(`未找到该需求 N${id}，请核对编号。`);
       const [absent] = await app.say(F.accountB, text.replace(String(id), String(missing)));

@@ -140,17 +140,24 @@ export class WecomClient {
     this.#tokens = { app: cache('app'), kf: cache('kf') };
   }
 
-  /** App message to one or more members (`touser` joined with `|`). */
-  async sendAppMessage(touser: string | readonly string[], content: MessageContent): Promise<AppSendResult> {
+  /**
+   * App message to one or more members (`touser` joined with `|`). With `duplicateCheck` (the default) WeCom drops
+   * the same request within the interval: a resend after a timed-out call or an unrecorded success is not shown
+   * twice — but neither is a new message that reads the same, so the caller turns it off for those.
+   */
+  async sendAppMessage(
+    touser: string | readonly string[],
+    content: MessageContent,
+    opts: { duplicateCheck?: boolean } = {},
+  ): Promise<AppSendResult> {
     const res = await this.#authed('message/send', 'app', {
       touser: typeof touser === 'string' ? touser : touser.join('|'),
       agentid: Number(this.#config.agentId),
       ...contentBody(content),
       safe: 0,
-      // WeCom drops the same content to the same member within the interval: a resend after a timed-out call or
-      // an unrecorded success is not shown twice.
-      enable_duplicate_check: 1,
-      duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC,
+      ...(opts.duplicateCheck === false
+        ? {}
+        : { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC }),
     });
     const out: AppSendResult = {};
     if (typeof res['msgid'] === 'string') out.msgid = res['msgid'];

@@ -151,7 +151,12 @@ export class OutboxDispatcher {
             return;
           }
         }
-      })(),
+      })().catch((e: Error) => {
+        // The database went away while settling a row (recording a retry, a dead letter, a postponement). Nobody
+        // awaits a running queue, so a rejection here would end the process; the rows keep their lease and are
+        // claimed again when it runs out.
+        this.opts.log?.error({ outbox: queue.map((r) => r.id), err: e.message }, 'outbox send: could not record');
+      }),
     }));
   }
 
@@ -189,7 +194,7 @@ export class OutboxDispatcher {
       if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error);
       // Timed out: WeCom may have delivered it. Send again only where WeCom drops the duplicate.
       pipelineMetrics.increment('outbox_send_unknown');
-      if (DEDUPLICATED_ROUTES.has(row.route)) {
+      if (DEDUPLICATED_ROUTES.has(row.route) && (error as { duplicateCheck?: boolean }).duplicateCheck !== false) {
         pipelineMetrics.increment('outbox_resend_after_unknown');
         return this.fail(row, error);
       }

@@ -67,5 +67,12 @@ describe('SANDBOX=1 next to a configured WeCom (issue 14, defect 4)', () => {
     const prodWithWecom = sandboxStartupWarning(loadConfig({ ...WECOM_ENV, NODE_ENV: 'production', ADMIN_TOKEN }));
     expect(prodWithWecom).toMatch(/ADMIN_TOKEN/);
     expect(prodWithWecom).toMatch(/real/);
+    // The mini-program alone is a real channel too: its sandbox is behind the token, and the warning says so.
+    const mpEnv = { MP_APP_ID: 'wx-guard', MP_APP_SECRET: 'mp-secret', MP_TOKEN: 'mp-token', SANDBOX: '1' };
+    expect(() => loadConfig(mpEnv)).toThrow(/SANDBOX.*ADMIN_TOKEN/);
+    const prodWithMp = sandboxStartupWarning(loadConfig({ ...mpEnv, NODE_ENV: 'production', ADMIN_TOKEN }));
+    expect(prodWithMp).toMatch(/mini-program/);
+    expect(prodWithMp).toMatch(/ADMIN_TOKEN/);
+    expect(prodWithMp).not.toMatch(/anyone reaching/);
   });
 });

@@ -1,7 +1,8 @@
 /**
  * PostgreSQL ends every connection of the app while callbacks flow (a restart, failover or pg_terminate_backend,
- * error 57P01 on checked-out clients): the process stays up, /readyz recovers by itself, and every acked message
- * is processed once with its reply. PostgreSQL only (PGlite has no server to drop connections).
+ * error 57P01 on checked-out clients), then refuses new ones for a while (an outage) as WeCom sends fail: the
+ * process stays up, /readyz recovers by itself, and every acked message is processed once with its reply.
+ * PostgreSQL only (PGlite has no server to drop connections).
  */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -13,6 +14,7 @@ import { signedCallback, textXml, WECOM, wecomEnv } from './wecom.harness.js';
 const TOTAL = 400;
 const SENDERS = 40;
 const DROPS = 3;
+const OUTAGE_MS = 2_500;
 const ADMIN_TOKEN = 'dbdrop-test-admin-token-0123456789';
 const templates = inject('pgTemplates');
 
@@ -82,6 +84,19 @@ describe.skipIf(!templates)('PostgreSQL drops the connections under load (real p
         'select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
       );
     }
+    // An outage: connections ended and refused for a while, and the WeCom calls in flight fail meanwhile, so the
+    // dispatcher cannot record their retries (before the fix, an unhandled rejection ended the process).
+    while (acked.size < ((DROPS + 1) * TOTAL) / (DROPS + 2) && next < TOTAL)
+      await new Promise((r) => setTimeout(r, 10));
+    fake.inject('message/send', { delayMs: 300, status: 502 }, 40);
+    await new Promise((r) => setTimeout(r, 150));
+    await adminQuery(templates!.url, `alter database ${dbName} allow_connections false`);
+    await adminQuery(
+      templates!.url,
+      `select pg_terminate_backend(pid) from pg_stat_activity where datname = '${dbName}'`,
+    );
+    await new Promise((r) => setTimeout(r, OUTAGE_MS));
+    await adminQuery(templates!.url, `alter database ${dbName} allow_connections true`);
     await posting;
     expect(server.proc.exitCode, server.stderr()).toBeNull();
 

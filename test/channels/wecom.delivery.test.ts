@@ -62,7 +62,7 @@ describe('dispatcher against the fake WeCom server', () => {
     );
     dispatcher = new OutboxDispatcher(pipeline, new PipelineBus(), {
       kv,
-      transports: wecomTransports(client),
+      transports: wecomTransports(client, kv),
       kf: kfSend(client),
       maxAttempts: 8,
       texts: pipelineReplies,
@@ -118,12 +118,12 @@ describe('dispatcher against the fake WeCom server', () => {
     ).toHaveLength(5);
 
     const sends = fake.callsOf('message/send');
-    // The delayed call (the fifth) was accepted by the fake after the client had given up: WeCom app messages
-    // have no idempotency key, so such a send can arrive twice in real life. Every other accepted send is the
-    // one the dispatcher saw succeed.
-    const acknowledged = sends.filter((c, i) => c.errcode === 0 && i !== 4);
+    // The delayed call (the fifth) reached the fake after the client had given up, and the row was sent again
+    // (WeCom's duplicate check would drop a second copy): each member is shown their message once.
+    await waitFor(async () => (sends.every((c) => c.status !== 200 || c.errcode !== undefined) ? true : undefined));
+    const shown = sends.filter((c) => c.errcode === 0 && !c.deduplicated);
     for (let i = 0; i < n; i++) {
-      expect(acknowledged.filter((c) => (c.body as { touser: string }).touser === `u-fault-${i}`)).toHaveLength(1);
+      expect(shown.filter((c) => (c.body as { touser: string }).touser === `u-fault-${i}`)).toHaveLength(1);
     }
     expect(sends.filter((c) => c.errcode === 42001).length).toBeGreaterThan(0);
     // One token at the start, one refresh after the expiry (single flight, shared through the KV).
@@ -252,9 +252,43 @@ describe('dispatcher against the fake WeCom server', () => {
     for (const c of sends) {
       expect(c.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
     }
+    // Two calls reached WeCom (the late one and the resend): the member is shown the message once.
+    await waitFor(async () => (sends.every((c) => c.errcode !== undefined) ? true : undefined), 3000);
+    expect(sends.filter((c) => c.errcode === 0 && !c.deduplicated)).toHaveLength(1);
     expect(delta('outbox_send_unknown')).toBe(2);
     expect(delta('outbox_resend_after_unknown')).toBe(1);
     expect(delta('outbox_unknown_not_resent')).toBe(1);
+  });
+
+  it('two replies that read the same, to one member within the check interval: both shown (the check is per row)', async () => {
+    setup(1500);
+    const same = (i: number) => ({
+      recipient: 'u-same',
+      address: 'u-same',
+      route: 'wecom_app' as const,
+      body: '好的，已收到。',
+      kind: 'reply',
+      dedupeKey: `same:${i}`,
+      notBefore: clock,
+    });
+    await enqueue(pipelineStores(db).outbox, [same(1)]);
+    await dispatcher.runOnce();
+    // Ten minutes later the dealer gets the same answer to a new question. It goes without the duplicate check, so
+    // its timed-out call is not repeated (WeCom would show both).
+    clock = new Date(clock.getTime() + 10 * 60_000);
+    await enqueue(pipelineStores(db).outbox, [{ ...same(2), notBefore: clock }]);
+    const notResent = pipelineMetrics.get('outbox_unknown_not_resent');
+    fake.injectDelay('message/send', 2500, 1);
+    await dispatcher.runOnce();
+    clock = new Date(clock.getTime() + 11 * 60_000);
+    await dispatcher.runOnce();
+    expect((await statusOf('same:')).map((r) => r.status)).toEqual(['sent', 'sent']);
+    const sends = fake.callsOf('message/send');
+    await waitFor(async () => (sends.every((c) => c.errcode !== undefined) ? true : undefined), 3000);
+    expect(sends).toHaveLength(2);
+    expect(sends.filter((c) => c.errcode === 0 && !c.deduplicated)).toHaveLength(2);
+    expect(sends[1]!.body).not.toHaveProperty('enable_duplicate_check');
+    expect(pipelineMetrics.get('outbox_unknown_not_resent') - notResent).toBe(1);
   });
 
   it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
@@ -294,6 +328,7 @@ describe('dispatcher against the fake WeCom server', () => {
           },
           { kv },
         ),
+        kv,
       ),
       kf: null,
       maxAttempts: 8,

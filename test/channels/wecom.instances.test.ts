@@ -4,7 +4,12 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { RedisKeyValueStore } from '../../adapters/kv/redis.kv.js';
 import { WecomClient, type WecomApiConfig } from '../../adapters/wecom/wecom.client.js';
-import { DeferDelivery, takeRateSlot } from '../../bot/pipeline/transports.js';
+import { DeferDelivery, ownsDuplicateCheck, takeRateSlot } from '../../bot/pipeline/transports.js';
+import { KfPuller } from '../../bot/channels/wecom/kf.puller.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
+import type { OutboxMessage } from '../../core/messaging/types.js';
+import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
+import { openTestDatabase } from '../helpers/db.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 
 /**
@@ -140,6 +145,63 @@ for (const kind of kinds) {
         sentInHour += r.reduce<number>((s, x) => s + x, 0);
       }
       expect(sentInHour).toBeLessThanOrEqual(1000);
+    });
+
+    it('pull one KF account once between them: one takes the lock and the cursor, the others stand aside', async () => {
+      const database = await openTestDatabase();
+      try {
+        const kfid = 'wkKF-instances';
+        fake.queueKfMessages(
+          kfid,
+          Array.from({ length: 1005 }, (_, i) => ({ msgid: `inst-${i}`, external_userid: `wm-inst-${i % 5}` })),
+        );
+        // A slow first page: every instance is triggered while the first pull holds the account.
+        fake.injectDelay('kf/sync_msg', 300, 1);
+        const pullers = stores.map(
+          (kv) =>
+            new KfPuller(
+              pipelineUnitOfWork(database.db),
+              // A page of 1,000 messages under a loaded machine: far more time than the token tests' 1 s.
+              new WecomClient({ ...config, kfSecret: SECRET, timeoutMs: 15_000 }, { kv }),
+              kv,
+              new PipelineBus(),
+            ),
+        );
+        const results = await Promise.all(pullers.map((p) => p.pull(kfid)));
+        expect(results.filter((r) => !r.locked)).toEqual([{ pages: 2, stored: 1005, locked: false }]);
+        expect(results.filter((r) => r.locked)).toHaveLength(2);
+        expect(fake.callsOf('kf/sync_msg').map((c) => (c.body as { cursor?: string }).cursor)).toEqual([
+          undefined,
+          'c1000',
+        ]);
+        const rows = await database.db
+          .selectFrom('inbound_messages')
+          .select(database.db.fn.countAll<number>().as('n'))
+          .where('dedupe_key', 'like', 'kfmsg:inst-%')
+          .executeTakeFirstOrThrow();
+        expect(Number(rows.n)).toBe(1005);
+        await Promise.all(pullers.map((p) => p.stop()));
+      } finally {
+        await database.close();
+      }
+    });
+
+    it("agree which row owns WeCom's duplicate check of a text to a member (its resends keep it, others go without)", async () => {
+      const row = (id: number, address = 'u-dup', body = '好的，已收到。') =>
+        ({ id, address, body, format: 'text' }) as OutboxMessage;
+      // Two rows with one text, each tried on every instance at once: exactly one row owns the check.
+      const first = await Promise.all(
+        stores.flatMap((kv) => [ownsDuplicateCheck(kv, row(1)), ownsDuplicateCheck(kv, row(2))]),
+      );
+      const owners = new Set([1, 2].filter((_id, i) => first.filter((_, j) => j % 2 === i).every(Boolean)));
+      expect(owners.size).toBe(1);
+      expect(first.filter(Boolean)).toHaveLength(3);
+      // The owner's resend on another instance keeps the check; another text or member is a fresh owner.
+      const owner = [...owners][0]!;
+      expect(await ownsDuplicateCheck(stores[2]!, row(owner))).toBe(true);
+      expect(await ownsDuplicateCheck(stores[1]!, row(3))).toBe(false);
+      expect(await ownsDuplicateCheck(stores[1]!, row(3, 'u-other'))).toBe(true);
+      expect(await ownsDuplicateCheck(stores[0]!, row(4, 'u-dup', '另一句'))).toBe(true);
     });
   });
 }

@@ -80,9 +80,14 @@ describe('logs under attack and secrets in logs (issue 14, defect 6)', () => {
       url: `/healthz?access_token=${WECOM.secret}&corpsecret=${WECOM.secret}`,
       headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
     });
+    // A mistyped route: fastify's own 404 line used to carry the raw URL.
+    for (const url of [`/api/no-such-route?token=${ADMIN_TOKEN}`, `/sandbox/people?%74oken=${ADMIN_TOKEN}`]) {
+      expect((await app.server.inject({ method: 'POST', url, payload: 'x' })).statusCode).toBe(404);
+    }
     app.log.info({ config: { secret: WECOM.secret, adminToken: ADMIN_TOKEN } }, 'settings');
     const written = capture.lines.slice(linesBefore).join('\n');
     expect(written).toContain('/api/needs/report');
+    expect(written).toContain('/api/no-such-route');
     expect(written).not.toContain(ADMIN_TOKEN);
     expect(written).not.toContain(WECOM.secret);
     expect(written).toContain('redacted');

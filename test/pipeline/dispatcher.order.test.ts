@@ -109,4 +109,45 @@ describe('outbox dispatcher ordering', () => {
       .executeTakeFirstOrThrow();
     expect(row.status).toBe('sent');
   });
+
+  it("counts a retry's delay from the attempt's end: a send that took 7 s to fail still waits its backoff", async () => {
+    const start = new Date('2026-11-26T02:00:00Z').getTime();
+    let t = start;
+    const slowFailure: Transport = {
+      send: async () => {
+        t += 7_000; // the call took 7 s, then WeCom answered 5xx
+        throw Object.assign(new Error('WeCom 502'), { retryable: true });
+      },
+    };
+    await enqueue(new KyselyOutboxStore(h.db), [
+      {
+        recipient: 'D0010',
+        address: 'wx_slow',
+        route: 'wecom_app',
+        body: '慢',
+        kind: 'test',
+        dedupeKey: 'slowfail:1',
+        notBefore: new Date(start),
+      },
+    ]);
+    const dispatcher = new OutboxDispatcher(pipelineUnitOfWork(h.db), new PipelineBus(), {
+      kv: new MemoryKeyValueStore(),
+      transports: { wecom_app: slowFailure, wecom_appchat: slowFailure, wecom_webhook: slowFailure },
+      kf: null,
+      maxAttempts: 5,
+      texts: pipelineReplies,
+      now: () => new Date(t),
+    });
+    await dispatcher.runOnce();
+    const row = await h.db
+      .selectFrom('outbox')
+      .select(['status', 'attempts', 'next_attempt_at'])
+      .where('dedupe_key', '=', 'slowfail:1')
+      .executeTakeFirstOrThrow();
+    expect([row.status, row.attempts]).toEqual(['pending', 1]);
+    // The first backoff is 0.5–1 s, counted from 7 s after the start (not from the start: due at once again).
+    const wait = row.next_attempt_at.getTime() - (start + 7_000);
+    expect(wait).toBeGreaterThanOrEqual(500);
+    expect(wait).toBeLessThanOrEqual(1_000);
+  });
 });

@@ -34,6 +34,11 @@ export interface FakeWecomCall {
   /** When the request arrived (performance.now() of this process: bench/e2e.bench.ts measures replies by it). */
   atMs: number;
   errcode?: number;
+  /**
+   * message/send accepted (errcode 0) but not shown: WeCom's duplicate check (`enable_duplicate_check`) found the
+   * same request JSON sent within `duplicate_check_interval`.
+   */
+  deduplicated?: boolean;
 }
 
 export interface FakeFault {
@@ -123,6 +128,8 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   };
   let invalidMembers = new Set<string>();
   let unlicensedMembers = new Set<string>();
+  /** message/send request JSON → when it was last shown, for the duplicate check. */
+  const shown = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
 
@@ -244,6 +251,14 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
         if (!b['touser'] || !b['agentid']) return fail(40003, 'invalid userid or agentid');
         if (!validMessage(b)) return fail(40008, 'invalid message type');
         const members = String(b['touser']).split('|');
+        if (b['enable_duplicate_check'] === 1) {
+          // WeCom: "同样内容（请求json）的消息，不会重复收到" within the interval (default 1,800 s).
+          const json = JSON.stringify(b);
+          const last = shown.get(json);
+          const intervalMs = Number(b['duplicate_check_interval'] ?? 1800) * 1000;
+          if (last !== undefined && Date.now() - last < intervalMs) call.deduplicated = true;
+          else shown.set(json, Date.now());
+        }
         return send(200, {
           ...OK,
           invaliduser: members.filter((m) => invalidMembers.has(m)).join('|'),
@@ -297,6 +312,9 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       res.end();
     });
   });
+  // Node closes an idle keep-alive socket after 5 s, racing a client that reuses it at that moment (ECONNRESET on a
+  // loaded machine, after a test paused ~5 s between calls). close() ends every connection anyway.
+  server.keepAliveTimeout = 120_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -356,6 +374,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       oauthCodes.clear();
       invalidMembers = new Set();
       unlicensedMembers = new Set();
+      shown.clear();
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
