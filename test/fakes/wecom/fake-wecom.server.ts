@@ -1,8 +1,9 @@
 /**
  * A real local HTTP server speaking the WeCom server API shapes — and the mini-program's (`cgi-bin/token` with
  * AppID/AppSecret, `cgi-bin/message/custom/send`), which share WeChat's conventions — for testing the clients, the
- * dispatcher and the channels end to end. It records every call and lets a test inject errcodes, HTTP failures, delays, token expiry
- * and KF messages.
+ * dispatcher and the channels end to end. It records every call and lets a test inject errcodes, HTTP failures,
+ * delays, token expiry and KF messages, and it honours WeCom's duplicate check on message calls (`deliveryStats`:
+ * delivered, suppressed, delivered again).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -33,6 +34,22 @@ export interface FakeWecomCall {
   /** When the request arrived (performance.now() of this process: bench/e2e.bench.ts measures replies by it). */
   atMs: number;
   errcode?: number;
+  /**
+   * A message call answered errcode 0: `delivered` (the member sees it), or `suppressed` by WeCom's duplicate check
+   * (`enable_duplicate_check`: the same request JSON within `duplicate_check_interval` is accepted, not shown again).
+   */
+  delivery?: 'delivered' | 'suppressed';
+  /** Delivered, and the same request JSON had been delivered before: the member sees it twice. */
+  repeated?: boolean;
+}
+
+/** What reached members (message calls answered errcode 0), as WeCom's duplicate check decided. */
+export interface FakeDeliveryStats {
+  delivered: number;
+  /** Caught by the duplicate check: accepted, not shown again. */
+  suppressed: number;
+  /** Delivered although the same request JSON had been delivered before (no duplicate check, or past its interval). */
+  repeated: number;
 }
 
 export interface FakeFault {
@@ -88,6 +105,8 @@ export interface FakeWecom {
   signInAs(userid: string | null): void;
   /** message/send to these members answers errcode 0 listing them in `invaliduser` / `unlicenseduser`. */
   setUnreachableMembers(members: { invalid?: string[]; unlicensed?: string[] }): void;
+  /** Deliveries so far (message/send, appchat/send, webhook/send, kf/send_msg, message/custom/send). */
+  deliveryStats(): FakeDeliveryStats;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -96,6 +115,9 @@ export interface FakeWecom {
 
 const OK = { errcode: 0, errmsg: 'ok' };
 const MAX_BODY = 1 << 20;
+/** WeCom's default `duplicate_check_interval` (seconds); its maximum is 4 h. */
+const DEFAULT_DUPLICATE_CHECK_SEC = 1800;
+const MESSAGE_METHODS = new Set(['message/send', 'appchat/send', 'webhook/send', 'kf/send_msg', 'message/custom/send']);
 
 export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<FakeWecom> {
   const calls: FakeWecomCall[] = [];
@@ -113,6 +135,32 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   let unlicensedMembers = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
+  /** Request JSON of each delivered message (per method and robot key) → when it was last delivered. */
+  const deliveredAt = new Map<string, number>();
+  const stats: FakeDeliveryStats = { delivered: 0, suppressed: 0, repeated: 0 };
+
+  /**
+   * Like WeCom: with `enable_duplicate_check`, the same request JSON delivered within the interval is accepted but
+   * not shown again. Decided when the call is answered with errcode 0 (a delayed call counts when it completes).
+   */
+  const deliver = (call: FakeWecomCall, raw: string) => {
+    const key = `${call.method}\0${call.query['key'] ?? ''}\0${raw}`;
+    const b = (call.body ?? {}) as Record<string, unknown>;
+    const last = deliveredAt.get(key);
+    const intervalMs = Number(b['duplicate_check_interval'] ?? DEFAULT_DUPLICATE_CHECK_SEC) * 1000;
+    if (Number(b['enable_duplicate_check']) === 1 && last !== undefined && Date.now() - last < intervalMs) {
+      call.delivery = 'suppressed';
+      stats.suppressed++;
+      return;
+    }
+    call.delivery = 'delivered';
+    stats.delivered++;
+    if (last !== undefined) {
+      call.repeated = true;
+      stats.repeated++;
+    }
+    deliveredAt.set(key, Date.now());
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -144,6 +192,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       call.status = status;
       if (status === 200 && payload && typeof payload === 'object' && 'errcode' in payload) {
         call.errcode = (payload as { errcode: number }).errcode;
+        if (call.errcode === 0 && MESSAGE_METHODS.has(method)) deliver(call, raw);
       }
       if (res.destroyed) return;
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
@@ -317,6 +366,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       kfLog.push(...added);
       return added;
     },
+    deliveryStats: () => ({ ...stats }),
     setUnreachableMembers: (m) => {
       invalidMembers = new Set(m.invalid);
       unlicensedMembers = new Set(m.unlicensed);
@@ -328,6 +378,8 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       oauthCodes.clear();
       invalidMembers = new Set();
       unlicensedMembers = new Set();
+      deliveredAt.clear();
+      Object.assign(stats, { delivered: 0, suppressed: 0, repeated: 0 });
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
