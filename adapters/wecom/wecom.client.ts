@@ -39,6 +39,23 @@ const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const OAUTH_INVALID_CODE = 40029;
 /** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
+/** How many distinct intervals `duplicateCheckInterval` hands out (above DUPLICATE_CHECK_INTERVAL_SEC). */
+const DUPLICATE_CHECK_SPREAD_SEC = 3600;
+
+/**
+ * The duplicate check interval of one outgoing message, keyed by its outbox id. WeCom drops "the same request JSON"
+ * sent within the interval: the same message sent again (after a timed-out or unrecorded send) must match itself,
+ * but two different replies with the same words (a dealer greeting twice, asking twice for the same stock) must not
+ * match each other — with one fixed interval the second would never be shown. The interval is part of the request,
+ * so each message gets its own: 1,800 s plus its id modulo 3,600 (at most 5,399 s, under WeCom's 4 h). Two
+ * messages share it only 3,600 ids apart — more than a member may receive within it (1,000 an hour).
+ */
+export function duplicateCheckInterval(key: number): number {
+  return (
+    DUPLICATE_CHECK_INTERVAL_SEC +
+    (((key % DUPLICATE_CHECK_SPREAD_SEC) + DUPLICATE_CHECK_SPREAD_SEC) % DUPLICATE_CHECK_SPREAD_SEC)
+  );
+}
 
 export class WecomApiError extends Error {
   override readonly name = 'WecomApiError';
@@ -148,8 +165,15 @@ export class WecomClient {
     this.#tokens = { app: cache('app'), kf: cache('kf') };
   }
 
-  /** App message to one or more members (`touser` joined with `|`). */
-  async sendAppMessage(touser: string | readonly string[], content: MessageContent): Promise<AppSendResult> {
+  /**
+   * App message to one or more members (`touser` joined with `|`), under WeCom's duplicate check:
+   * `duplicateCheckIntervalSec` (default 1,800 s) is best `duplicateCheckInterval(outboxId)`, see there.
+   */
+  async sendAppMessage(
+    touser: string | readonly string[],
+    content: MessageContent,
+    opts: { duplicateCheckIntervalSec?: number } = {},
+  ): Promise<AppSendResult> {
     const res = await this.#authed('message/send', 'app', {
       touser: typeof touser === 'string' ? touser : touser.join('|'),
       agentid: Number(this.#config.agentId),
@@ -158,7 +182,7 @@ export class WecomClient {
       // WeCom drops the same content to the same member within the interval: a resend after a timed-out call or
       // an unrecorded success is not shown twice.
       enable_duplicate_check: 1,
-      duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC,
+      duplicate_check_interval: opts.duplicateCheckIntervalSec ?? DUPLICATE_CHECK_INTERVAL_SEC,
     });
     const out: AppSendResult = {};
     if (typeof res['msgid'] === 'string') out.msgid = res['msgid'];

@@ -78,7 +78,20 @@ export class SoakPostgres {
       chownSync(dir, Number(pw[1]), Number(pw[2]));
     }
     const data = join(dir, 'data');
-    await run(...asPostgres(pgBin('initdb'), ['-D', data, '-U', 'postgres', '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']));
+    await run(
+      ...asPostgres(pgBin('initdb'), [
+        '-D',
+        data,
+        '-U',
+        'postgres',
+        '-A',
+        'trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ]),
+    );
     await pg.startServer();
     return pg;
   }
@@ -93,7 +106,20 @@ export class SoakPostgres {
 
   async startServer(): Promise<void> {
     const opts = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
-    await run(...asPostgres(pgBin('pg_ctl'), ['-D', join(this.dir, 'data'), '-o', opts, '-l', join(this.dir, 'log'), '-w', '-t', '60', 'start']));
+    await run(
+      ...asPostgres(pgBin('pg_ctl'), [
+        '-D',
+        join(this.dir, 'data'),
+        '-o',
+        opts,
+        '-l',
+        join(this.dir, 'log'),
+        '-w',
+        '-t',
+        '60',
+        'start',
+      ]),
+    );
   }
 
   /** `fast` ends the backends and stops cleanly; `immediate` for cleanup. */
@@ -201,7 +227,8 @@ export class AppInstance {
     this.runs.push(runInfo);
     const until = performance.now() + readyTimeoutMs;
     while ((await status(`${this.url}/readyz`)) !== 200) {
-      if (runInfo.exit) throw new Error(`${this.name} exited before ready (${JSON.stringify(runInfo.exit)}); see ${this.logFile}`);
+      if (runInfo.exit)
+        throw new Error(`${this.name} exited before ready (${JSON.stringify(runInfo.exit)}); see ${this.logFile}`);
       if (performance.now() > until) throw new Error(`${this.name} not ready in ${readyTimeoutMs} ms`);
       await sleep(200);
     }

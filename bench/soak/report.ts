@@ -61,12 +61,20 @@ export function renderReport(run: SoakRun): { markdown: string; pass: boolean } 
     [
       'every instance up at the end (the killed one restarted)',
       allUp,
-      allUp ? 'all up and ready' : [...unexpectedExits, ...run.instances.filter((i) => !i.alive || !i.ready).map((i) => `${i.name} down or not ready`)].join('; '),
+      allUp
+        ? 'all up and ready'
+        : [
+            ...unexpectedExits,
+            ...run.instances.filter((i) => !i.alive || !i.ready).map((i) => `${i.name} down or not ready`),
+          ].join('; '),
     ],
   ];
   const pass = checks.every(([, ok]) => ok);
   const counters = Object.fromEntries(
-    COUNTERS.map((c) => [c, run.instances.reduce((s, i) => s + i.runs.reduce((t, r) => t + (r.counters[c] ?? 0), 0), 0)]),
+    COUNTERS.map((c) => [
+      c,
+      run.instances.reduce((s, i) => s + i.runs.reduce((t, r) => t + (r.counters[c] ?? 0), 0), 0),
+    ]),
   );
 
   const lines: string[] = [];
@@ -112,7 +120,9 @@ export function renderReport(run: SoakRun): { markdown: string; pass: boolean } 
   p(
     `| message/send calls for the senders | ${f.wire.calls}: delivered ${f.wire.delivered}, caught by the duplicate check ${f.wire.suppressed}, refused (fault) ${f.wire.refused} |`,
   );
-  p(`| reply delay (first post → first reply shown), ms | p50 ${f.replyDelayMs.p50.toFixed(0)}, p99 ${f.replyDelayMs.p99.toFixed(0)}, max ${f.replyDelayMs.max.toFixed(0)} (n ${f.replyDelayMs.n}) |`);
+  p(
+    `| reply delay (first post → first reply shown), ms | p50 ${f.replyDelayMs.p50.toFixed(0)}, p99 ${f.replyDelayMs.p99.toFixed(0)}, max ${f.replyDelayMs.max.toFixed(0)} (n ${f.replyDelayMs.n}) |`,
+  );
   p();
   p('## Duplicates on the wire');
   p();

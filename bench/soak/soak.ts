@@ -78,7 +78,10 @@ process.on('SIGTERM', () => void exit(143, 'terminated: stopping everything it s
 setTimeout(() => void exit(2, `hard deadline of ${HARD_DEADLINE_MS / 1000} s reached`), HARD_DEADLINE_MS).unref();
 
 const log = (msg: string) => console.log(`[soak ${new Date().toISOString().slice(11, 19)}] ${msg}`);
-const load1 = () => loadavg().map((l) => l.toFixed(2)).join(' ');
+const load1 = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 async function main(): Promise<number> {
   mkdirSync(OUT_DIR, { recursive: true });
@@ -111,7 +114,9 @@ async function main(): Promise<number> {
     }
   }
   const senders = await pickSenders(dbUrl, dealersWanted, managersWanted);
-  log(`seeded; senders: ${senders.filter((s) => s.kind === 'dealer').length} dealers, ${senders.filter((s) => s.kind === 'manager').length} managers`);
+  log(
+    `seeded; senders: ${senders.filter((s) => s.kind === 'dealer').length} dealers, ${senders.filter((s) => s.kind === 'manager').length} managers`,
+  );
 
   const fake = await startFakeWecom({ corpId: APP.corpId, secrets: [SECRET] });
   cleanup.add('fake WeCom', () => fake.close());
@@ -136,7 +141,13 @@ async function main(): Promise<number> {
   };
   const instances: AppInstance[] = [];
   for (let i = 1; i <= INSTANCES; i++) {
-    const inst = new AppInstance(`instance-${i}`, await freePort(), env, join(OUT_DIR, `soak-instance-${i}.log`), ADMIN_TOKEN);
+    const inst = new AppInstance(
+      `instance-${i}`,
+      await freePort(),
+      env,
+      join(OUT_DIR, `soak-instance-${i}.log`),
+      ADMIN_TOKEN,
+    );
     cleanup.add(inst.name, () => inst.stop());
     instances.push(inst);
   }
@@ -144,7 +155,9 @@ async function main(): Promise<number> {
   await Promise.all(instances.map((i) => i.start()));
   const proxy = await startRoundRobinProxy(instances.map((i) => i.url));
   cleanup.add('proxy', () => proxy.close());
-  log(`3 instances ready behind ${proxy.url} in ${((performance.now() - started) / 1000).toFixed(1)} s; load ${RATE}/s for ${DURATION_S} s`);
+  log(
+    `3 instances ready behind ${proxy.url} in ${((performance.now() - started) / 1000).toFixed(1)} s; load ${RATE}/s for ${DURATION_S} s`,
+  );
 
   const samplers = [
     setInterval(() => {
@@ -159,7 +172,11 @@ async function main(): Promise<number> {
   });
 
   const loads: string[] = [`start: ${load1()}`];
-  const load = new CallbackLoad(proxy.url, APP, 7_600_000_000_000_000_000n + BigInt(Date.now() % 1_000_000_000) * 1000n);
+  const load = new CallbackLoad(
+    proxy.url,
+    APP,
+    7_600_000_000_000_000_000n + BigInt(Date.now() % 1_000_000_000) * 1000n,
+  );
   const t0 = performance.now();
   const loadEnd = t0 + DURATION_S * 1000;
   const faults = runFaults({ t0, postgres, redis, fake, victim: instances[1]!, dbUrl });
@@ -179,10 +196,18 @@ async function main(): Promise<number> {
     await i.scrape();
   }
   const instanceState = await Promise.all(
-    instances.map(async (i) => ({ name: i.name, alive: i.alive(), ready: (await status(`${i.url}/readyz`)) === 200, runs: i.runs })),
+    instances.map(async (i) => ({
+      name: i.name,
+      alive: i.alive(),
+      ready: (await status(`${i.url}/readyz`)) === 200,
+      runs: i.runs,
+    })),
   );
 
-  const records = await readRecords(dbUrl, senders.map((s) => s.userid));
+  const records = await readRecords(
+    dbUrl,
+    senders.map((s) => s.userid),
+  );
   const f = findings({ sent: load.sent, inbound: records.inbound, outbox: records.outbox, calls: fake.calls });
   const run: SoakRun = {
     durationS: DURATION_S,

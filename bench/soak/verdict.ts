@@ -195,9 +195,8 @@ export function findings(input: {
       inboundPastLease: soakInbound.filter((r) => (r.status === 'pending' || r.status === 'processing') && r.pastLease)
         .length,
       outboxOverdue: outbox.filter((r) => (r.status === 'pending' || r.status === 'sending') && r.overdue).length,
-      inboundWaiting: soakInbound.filter(
-        (r) => (r.status === 'pending' || r.status === 'processing') && !r.pastLease,
-      ).length,
+      inboundWaiting: soakInbound.filter((r) => (r.status === 'pending' || r.status === 'processing') && !r.pastLease)
+        .length,
       outboxWaiting: outbox.filter((r) => (r.status === 'pending' || r.status === 'sending') && !r.overdue).length,
     },
   };

@@ -1,6 +1,6 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { type MpClient, MpApiError } from '../../adapters/miniprogram/mp.client.js';
-import { WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { duplicateCheckInterval, WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
 import type { KfStateStore, MpSessionStore } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
@@ -151,7 +151,10 @@ export function wecomTransports(
   return {
     wecom_app: {
       send: async (row) => {
-        const result = await client.sendAppMessage(row.address, content(row));
+        // Its own duplicate check interval: a resend of this row is dropped, a same-worded other reply is not.
+        const result = await client.sendAppMessage(row.address, content(row), {
+          duplicateCheckIntervalSec: duplicateCheckInterval(row.id),
+        });
         for (const reason of ['invaliduser', 'unlicenseduser'] as const) {
           if (result[reason]?.split('|').includes(row.address)) throw new MemberNotDelivered(reason);
         }

@@ -9,7 +9,7 @@ import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
 import type { OutboxStore } from '../../core/messaging/ports.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
-import { WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { duplicateCheckInterval, WecomClient } from '../../adapters/wecom/wecom.client.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { pipelineMetrics } from '../../bot/pipeline/metrics.js';
@@ -249,12 +249,41 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(fake.callsOf('appchat/send')).toHaveLength(1);
     const sends = fake.callsOf('message/send');
     expect(sends).toHaveLength(2);
+    const [row] = await db.selectFrom('outbox').select('id').where('dedupe_key', 'like', 'unknown-app:%').execute();
     for (const c of sends) {
-      expect(c.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+      expect(c.body).toMatchObject({
+        enable_duplicate_check: 1,
+        duplicate_check_interval: duplicateCheckInterval(row!.id),
+      });
     }
+    // The late first call and the resend are the same request: WeCom shows it once.
+    await waitFor(async () => sends.every((c) => c.delivery !== undefined));
+    expect(sends.map((c) => c.delivery).sort()).toEqual(['delivered', 'suppressed']);
     expect(delta('outbox_send_unknown')).toBe(2);
     expect(delta('outbox_resend_after_unknown')).toBe(1);
     expect(delta('outbox_unknown_not_resent')).toBe(1);
+  });
+
+  it("two replies with the same words to one member are both shown (WeCom's duplicate check drops only a resend)", async () => {
+    // The soak found it: with one fixed interval, a dealer's second greeting (or a second stock question, same answer)
+    // was accepted by WeCom and never shown.
+    setup(1000);
+    for (const n of [1, 2]) {
+      await enqueue(pipelineStores(db).outbox, [
+        {
+          recipient: 'u-twice',
+          address: 'u-twice',
+          route: 'wecom_app',
+          body: '您好！',
+          kind: 'reply',
+          dedupeKey: `twice:${n}`,
+          notBefore: clock,
+        },
+      ]);
+      await dispatcher.runOnce();
+    }
+    expect((await statusOf('twice:')).map((r) => r.status)).toEqual(['sent', 'sent']);
+    expect(fake.callsOf('message/send').map((c) => c.delivery)).toEqual(['delivered', 'delivered']);
   });
 
   it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
