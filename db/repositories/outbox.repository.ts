@@ -34,7 +34,8 @@ export class KyselyOutboxStore implements OutboxStore {
   claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]> {
     return inTransaction(this.db, async (trx) => {
       const due = await sql<{ id: number }>`
-        select o.id from outbox o
+        with candidates as (
+        select o.id, o.route, o.address from outbox o
         where ((o.status = 'pending' and o.next_attempt_at <= ${now})
             or (o.status = 'sending' and o.locked_until < ${now}))
           -- A recipient with a send in flight (any instance) waits for it: their messages go out in order.
@@ -50,7 +51,16 @@ export class KyselyOutboxStore implements OutboxStore {
         -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
         order by o.id
         limit ${limit}
-        for update skip locked`.execute(trx);
+        for update skip locked)
+        -- … unless another instance is claiming that earlier row right now: SKIP LOCKED hid it from this claim, and
+        -- the later row would overtake it (the soak caught two instances each taking one of a recipient's replies).
+        select c.id from candidates c
+        where not exists (
+          select 1 from outbox e
+          where e.route = c.route and e.address = c.address and e.id < c.id
+            and (e.status = 'sending' or (e.status = 'pending' and e.next_attempt_at <= ${now}))
+            and e.id not in (select id from candidates))
+        order by c.id`.execute(trx);
       if (due.rows.length === 0) return [];
       const rows = await trx
         .updateTable('outbox')
