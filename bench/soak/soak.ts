@@ -364,7 +364,7 @@ async function readRecords(
          from inbound_messages where channel = 'wecom' order by id`,
     );
     const outbox = await c.query(
-      `select id, address, body, kind, in_reply_to, status, attempts,
+      `select id, address, body, kind, in_reply_to, status, attempts, last_error,
               case when status = 'sending' then locked_until < now() else next_attempt_at < now() - interval '5 seconds' end as overdue
          from outbox where route = 'wecom_app' and address = any($1) order by id`,
       [addresses],
@@ -389,6 +389,7 @@ async function readRecords(
         inReplyTo: r.in_reply_to === null ? null : Number(r.in_reply_to),
         status: r.status,
         attempts: Number(r.attempts),
+        lastError: r.last_error,
         overdue: Boolean(r.overdue),
       })),
       deadReasons: Object.fromEntries(dead.rows.map((r) => [r.reason, Number(r.n)])),

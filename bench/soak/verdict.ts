@@ -23,6 +23,7 @@ export interface OutboxRecord {
   inReplyTo: number | null;
   status: string;
   attempts: number;
+  lastError: string | null;
   /** pending rows: due now (not waiting out a backoff or a rate limit); sending rows: lease run out. */
   overdue: boolean;
 }
@@ -138,7 +139,7 @@ export function findings(input: {
       if (i < lastReplyPos) {
         orderViolations.push({
           address,
-          detail: `outbox ${row.id} (answering inbound ${row.inReplyTo}) reached the member after outbox ${rows[lastReplyPos]!.id} (answering inbound ${rows[lastReplyPos]!.inReplyTo})`,
+          detail: `outbox ${row.id} (answering inbound ${row.inReplyTo}; attempts ${row.attempts}, last error ${row.lastError ?? '—'}) reached the member after outbox ${rows[lastReplyPos]!.id} (answering inbound ${rows[lastReplyPos]!.inReplyTo}; attempts ${rows[lastReplyPos]!.attempts})`,
         });
       }
       lastReplyPos = Math.max(lastReplyPos, i);

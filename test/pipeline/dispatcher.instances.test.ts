@@ -35,7 +35,9 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
       address,
       route: 'wecom_app' as const,
       body: `回复 ${n}`,
+      format: 'text' as const,
       kind: 'reply',
+      inReplyTo: null,
       dedupeKey: `claim-race:${address}:${n}`,
       notBefore: new Date(now.getTime() - 1000),
     });
