@@ -135,6 +135,15 @@ export function renderReport(run: SoakRun): { markdown: string; pass: boolean } 
       `reply was never shown on its own.`,
   );
   p(
+    `- The resends caught, by the earlier call of the same request: ${f.resendCauses.afterTimeout} after a send that ` +
+      `outlived the client's timeout (WeCom answered late, the row was retried as "unknown"), ` +
+      `${f.resendCauses.afterUnrecordedSuccess} after a send answered in time whose success was never recorded ` +
+      `(the instance killed, or the database gone while recording it), so the row was sent again after its lease.` +
+      (f.resendCauses.examples.length
+        ? ` Examples (s since the load started): ${f.resendCauses.examples.join('; ')}.`
+        : ''),
+  );
+  p(
     `- Delivered twice (same reply reached the member again): ${f.deliveredTwice.length}` +
       (f.deliveredTwice.length
         ? ` — ${f.deliveredTwice

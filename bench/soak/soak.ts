@@ -49,6 +49,8 @@ const DRAIN_S = num('drain', 120);
 const OUT_DIR = resolve(args.get('out') ?? 'data/soak');
 const SKIP_BUILD = args.has('skip-build');
 const INSTANCES = 3;
+/** The instances' WeCom call timeout (WECOM_TIMEOUT_MS, the default): the 7 s fault outlives it. */
+const WECOM_TIMEOUT_MS = 5000;
 /** Setup (build, initdb, seed, start) and teardown on top of the load and the drain. */
 const HARD_DEADLINE_MS = (DURATION_S + DRAIN_S + 600) * 1000;
 
@@ -138,6 +140,7 @@ async function main(): Promise<number> {
     WECOM_AGENT_ID: APP.agentId,
     WECOM_SECRET: SECRET,
     WECOM_API_BASE: fake.baseUrl,
+    WECOM_TIMEOUT_MS: String(WECOM_TIMEOUT_MS),
   };
   const instances: AppInstance[] = [];
   for (let i = 1; i <= INSTANCES; i++) {
@@ -208,7 +211,14 @@ async function main(): Promise<number> {
     dbUrl,
     senders.map((s) => s.userid),
   );
-  const f = findings({ sent: load.sent, inbound: records.inbound, outbox: records.outbox, calls: fake.calls });
+  const f = findings({
+    sent: load.sent,
+    inbound: records.inbound,
+    outbox: records.outbox,
+    calls: fake.calls,
+    wecomTimeoutMs: WECOM_TIMEOUT_MS,
+    t0,
+  });
   const run: SoakRun = {
     durationS: DURATION_S,
     rate: RATE,
@@ -311,10 +321,21 @@ async function runFaults(ctx: {
     return `pid ${pid} killed`;
   });
   await at(0.55, 'WeCom answers HTTP 503', wecomFault(15, { status: 503 }));
+  // Started in the background: a slow start (a loaded machine) must not push the later faults back.
+  let restarted: Promise<void> = Promise.resolve();
   await at(0.62, `${ctx.victim.name} started again`, async () => {
     const t = performance.now();
-    await ctx.victim.start();
-    return `pid ${ctx.victim.current?.pid}, ready in ${((performance.now() - t) / 1000).toFixed(1)} s`;
+    const entry = entries.length;
+    restarted = ctx.victim.start().then(
+      () => {
+        entries[entry]!.outcome =
+          `pid ${ctx.victim.current?.pid}, ready in ${((performance.now() - t) / 1000).toFixed(1)} s`;
+      },
+      (e: Error) => {
+        entries[entry]!.outcome = `did not start: ${e.message}`;
+      },
+    );
+    return 'starting';
   });
   await at(0.7, 'WeCom answers after 7 s (the client gives up at 5 s)', wecomFault(8, { delayMs: 7000 }));
   await at(0.8, 'Redis restarted (its keys lost)', async () => {
@@ -324,6 +345,7 @@ async function runFaults(ctx: {
     return 'stopped, started again after 2 s, empty';
   });
   await at(0.9, 'pg_terminate_backend again', terminate);
+  await restarted;
   return entries;
 }
 

@@ -46,6 +46,12 @@ export interface Findings {
   wire: { calls: number; delivered: number; suppressed: number; refused: number };
   /** Suppressed by the duplicate check: a resend of a reply already shown (the check working) … */
   suppressedResends: number;
+  /**
+   * … explained by the earlier call of the same request: it outlived the client's timeout (a timed-out send, resent),
+   * or it was answered in time and the success was not recorded (the instance killed, the database gone), so the row
+   * was sent again after its lease or retry. `examples`: seconds since the load started, earlier call → resend.
+   */
+  resendCauses: { afterTimeout: number; afterUnrecordedSuccess: number; examples: string[] };
   /** … or a different reply with the same words as one shown earlier (that reply never shown on its own). */
   withheldDistinctReplies: number;
   /** Delivered twice: the same reply row reached the member again (no duplicate check caught it). */
@@ -73,6 +79,10 @@ export function findings(input: {
   inbound: readonly InboundRecord[];
   outbox: readonly OutboxRecord[];
   calls: readonly FakeWecomCall[];
+  /** The client's timeout of a WeCom call (WECOM_TIMEOUT_MS). */
+  wecomTimeoutMs: number;
+  /** When the load started (performance.now()), for the examples' times. */
+  t0: number;
 }): Findings {
   const { sent, inbound, outbox } = input;
   const byMsgId = new Map(inbound.map((r) => [r.msgId, r]));
@@ -159,6 +169,8 @@ export function findings(input: {
     suppressedResends += suppressedLeft;
   }
 
+  const resendCauses = explainResends(input.calls, input.wecomTimeoutMs, input.t0);
+
   const delays: number[] = [];
   for (const [inboundId, at] of firstReplyAt) {
     const msg = sentById.get(inboundById.get(inboundId)?.msgId ?? '');
@@ -181,6 +193,7 @@ export function findings(input: {
     replyRows,
     wire,
     suppressedResends,
+    resendCauses,
     withheldDistinctReplies,
     deliveredTwice,
     sentNotSeen,
@@ -201,4 +214,31 @@ export function findings(input: {
       outboxWaiting: outbox.filter((r) => (r.status === 'pending' || r.status === 'sending') && !r.overdue).length,
     },
   };
+}
+
+/** Each message/send the duplicate check caught, explained by the delivered call of the same request before it. */
+function explainResends(calls: readonly FakeWecomCall[], timeoutMs: number, t0: number): Findings['resendCauses'] {
+  const out: Findings['resendCauses'] = { afterTimeout: 0, afterUnrecordedSuccess: 0, examples: [] };
+  const delivered = new Map<string, FakeWecomCall>();
+  const sends = calls.filter((c) => c.method === 'message/send' && c.delivery && c.doneMs !== undefined);
+  // In the order WeCom decided them (a delayed call decides when it completes).
+  for (const c of [...sends].sort((a, b) => a.doneMs! - b.doneMs!)) {
+    const key = JSON.stringify(c.body);
+    if (c.delivery === 'delivered') {
+      delivered.set(key, c);
+      continue;
+    }
+    const first = delivered.get(key);
+    if (!first) continue;
+    const slow = first.doneMs! - first.atMs >= timeoutMs;
+    if (slow) out.afterTimeout++;
+    else out.afterUnrecordedSuccess++;
+    if (out.examples.length < 12) {
+      const s = (ms: number) => ((ms - t0) / 1000).toFixed(1);
+      out.examples.push(
+        `${slow ? 'timed out' : 'unrecorded'}: ${s(first.atMs)}→${s(first.doneMs!)} s, resent ${s(c.atMs)} s`,
+      );
+    }
+  }
+  return out;
 }

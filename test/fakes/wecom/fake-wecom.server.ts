@@ -33,6 +33,8 @@ export interface FakeWecomCall {
   status: number;
   /** When the request arrived (performance.now() of this process: bench/e2e.bench.ts measures replies by it). */
   atMs: number;
+  /** When it was answered (same clock as `atMs`; unset while a delayed call is pending). */
+  doneMs?: number;
   errcode?: number;
   /**
    * A message call answered errcode 0: `delivered` (the member sees it), or `suppressed` by WeCom's duplicate check
@@ -190,6 +192,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
 
     const send = (status: number, payload: unknown) => {
       call.status = status;
+      call.doneMs = performance.now();
       if (status === 200 && payload && typeof payload === 'object' && 'errcode' in payload) {
         call.errcode = (payload as { errcode: number }).errcode;
         if (call.errcode === 0 && MESSAGE_METHODS.has(method)) deliver(call, raw);
