@@ -67,12 +67,13 @@ const MANAGER_TEXTS = ['你好', '今天有哪些待处理的需求', '查一下
 
 const cleanup = new Cleanup();
 let exiting = false;
+/** Every way out goes through here: a second call (a signal during a failure) waits for the same cleanup. */
 async function exit(code: number, why?: string): Promise<never> {
   if (!exiting) {
     exiting = true;
     if (why) console.error(`soak: ${why}`);
-    await cleanup.run();
   }
+  await cleanup.run();
   process.exit(code);
 }
 process.on('SIGINT', () => void exit(130, 'interrupted: stopping everything it started'));
