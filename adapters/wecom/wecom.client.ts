@@ -39,21 +39,25 @@ const TOKEN_ERRCODES = new Set([40014, 42001, 41001]);
 const OAUTH_INVALID_CODE = 40029;
 /** WeCom's duplicate check window for app messages (its maximum is 4 h); far above the outbox lease. */
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
-/** How many distinct intervals `duplicateCheckInterval` hands out (above DUPLICATE_CHECK_INTERVAL_SEC). */
-const DUPLICATE_CHECK_SPREAD_SEC = 3600;
+/** The spread of `duplicateCheckInterval` above DUPLICATE_CHECK_INTERVAL_SEC: intervals end within WeCom's 4 h. */
+const DUPLICATE_CHECK_SPREAD_SEC = 12_600;
 
 /**
- * The duplicate check interval of one outgoing message, keyed by its outbox id. WeCom drops "the same request JSON"
- * sent within the interval: the same message sent again (after a timed-out or unrecorded send) must match itself,
- * but two different replies with the same words (a dealer greeting twice, asking twice for the same stock) must not
- * match each other — with one fixed interval the second would never be shown. The interval is part of the request,
- * so each message gets its own: 1,800 s plus its id modulo 3,600 (at most 5,399 s, under WeCom's 4 h). Two
- * messages share it only 3,600 ids apart — more than a member may receive within it (1,000 an hour).
+ * The duplicate check interval of one outgoing message, from the second it was written. WeCom drops "the same
+ * request JSON" sent within the interval: the same message sent again (after a timed-out or unrecorded send) must
+ * match itself, but two different replies with the same words (a dealer greeting twice, asking twice for the same
+ * stock) must not match each other — with one fixed interval the second would never be shown. The interval is part
+ * of the request, so each message gets its own: 1,800 s plus the second it was written modulo 12,600 (at most
+ * 14,399 s, within WeCom's 4 h). Two same-worded messages to one member share it only when written in the same
+ * second (a double send, answered once) or exactly 3.5 h apart to the second. Not the outbox id: ids are counted
+ * over every member, so at 10 messages a second a member's rows 3,600 ids apart were minutes apart (the 10-minute
+ * soak saw 1,469 replies withheld that way).
  */
-export function duplicateCheckInterval(key: number): number {
+export function duplicateCheckInterval(writtenAt: Date): number {
+  const second = Math.floor(writtenAt.getTime() / 1000);
   return (
     DUPLICATE_CHECK_INTERVAL_SEC +
-    (((key % DUPLICATE_CHECK_SPREAD_SEC) + DUPLICATE_CHECK_SPREAD_SEC) % DUPLICATE_CHECK_SPREAD_SEC)
+    (((second % DUPLICATE_CHECK_SPREAD_SEC) + DUPLICATE_CHECK_SPREAD_SEC) % DUPLICATE_CHECK_SPREAD_SEC)
   );
 }
 
@@ -167,7 +171,7 @@ export class WecomClient {
 
   /**
    * App message to one or more members (`touser` joined with `|`), under WeCom's duplicate check:
-   * `duplicateCheckIntervalSec` (default 1,800 s) is best `duplicateCheckInterval(outboxId)`, see there.
+   * `duplicateCheckIntervalSec` (default 1,800 s) is best `duplicateCheckInterval(writtenAt)`, see there.
    */
   async sendAppMessage(
     touser: string | readonly string[],

@@ -18,6 +18,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { duplicateCheckInterval } from '../../adapters/wecom/wecom.client.js';
 import { migrateToLatest, openDatabase } from '../../db/connect.js';
 import { seedDemoData } from '../../db/seed/k-demo.js';
 import { type FakeWecom, startFakeWecom } from '../../test/fakes/wecom/fake-wecom.server.js';
@@ -387,7 +388,7 @@ async function readRecords(
          from inbound_messages where channel = 'wecom' order by id`,
     );
     const outbox = await c.query(
-      `select id, address, body, kind, in_reply_to, status, attempts, last_error,
+      `select id, address, body, kind, in_reply_to, status, attempts, last_error, created_at,
               case when status = 'sending' then locked_until < now() else next_attempt_at < now() - interval '5 seconds' end as overdue
          from outbox where route = 'wecom_app' and address = any($1) order by id`,
       [addresses],
@@ -413,6 +414,7 @@ async function readRecords(
         status: r.status,
         attempts: Number(r.attempts),
         lastError: r.last_error,
+        wireTag: duplicateCheckInterval(new Date(r.created_at)),
         overdue: Boolean(r.overdue),
       })),
       deadReasons: Object.fromEntries(dead.rows.map((r) => [r.reason, Number(r.n)])),

@@ -24,6 +24,11 @@ export interface OutboxRecord {
   status: string;
   attempts: number;
   lastError: string | null;
+  /**
+   * What tells this row's request apart on the wire besides its words: the `duplicate_check_interval` the app
+   * gives it (adapters/wecom `duplicateCheckInterval`), so a call is matched to its own row, not to a same-worded one.
+   */
+  wireTag: number | null;
   /** pending rows: due now (not waiting out a backoff or a rate limit); sending rows: lease run out. */
   overdue: boolean;
 }
@@ -69,10 +74,21 @@ const pct = (sorted: number[], p: number) =>
 
 /** The content of a message/send call as the outbox row's body (text or markdown). */
 function contentOf(call: FakeWecomCall): { to: string; body: string } | null {
-  const b = call.body as { touser?: string; text?: { content?: string }; markdown?: { content?: string } } | undefined;
-  const body = b?.text?.content ?? b?.markdown?.content;
-  return b?.touser && body !== undefined ? { to: b.touser, body } : null;
+  const b = call.body as
+    | {
+        touser?: string;
+        text?: { content?: string };
+        markdown?: { content?: string };
+        duplicate_check_interval?: number;
+      }
+    | undefined;
+  const words = b?.text?.content ?? b?.markdown?.content;
+  return b?.touser && words !== undefined
+    ? { to: b.touser, body: wireKey(words, b.duplicate_check_interval ?? null) }
+    : null;
 }
+
+const wireKey = (words: string, tag: number | null) => `${tag ?? ''}\u0000${words}`;
 
 export function findings(input: {
   sent: readonly SentMessage[];
@@ -111,6 +127,7 @@ export function findings(input: {
     if (call.delivery) callsTo.set(c.to, [...(callsTo.get(c.to) ?? []), { call, body: c.body }]);
   }
 
+  const keyOf = (r: OutboxRecord) => wireKey(r.body, r.wireTag);
   const deliveredTwice: Findings['deliveredTwice'] = [];
   const orderViolations: Findings['orderViolations'] = [];
   const firstReplyAt = new Map<number, number>();
@@ -132,9 +149,9 @@ export function findings(input: {
         continue;
       }
       // The first row with these words not yet delivered, else (a repeat) the last one delivered.
-      let i = rows.findIndex((r, k) => r.body === body && !matched.has(k));
+      let i = rows.findIndex((r, k) => keyOf(r) === body && !matched.has(k));
       if (i < 0) {
-        const again = rows.map((r, k) => (r.body === body && matched.has(k) ? k : -1)).filter((k) => k >= 0);
+        const again = rows.map((r, k) => (keyOf(r) === body && matched.has(k) ? k : -1)).filter((k) => k >= 0);
         i = again.at(-1) ?? -1;
         if (i < 0) continue; // not one of ours (cannot happen: every send comes from a row)
         const row = rows[i]!;
@@ -159,7 +176,7 @@ export function findings(input: {
     const unseen = rows.filter((r, k) => !matched.has(k) && (r.status === 'sent' || r.status === 'dead'));
     let suppressedLeft = suppressedBodies.length;
     for (const r of unseen) {
-      const s = suppressedBodies.indexOf(r.body);
+      const s = suppressedBodies.indexOf(keyOf(r));
       if (s >= 0) {
         suppressedBodies.splice(s, 1);
         withheldDistinctReplies++;

@@ -153,7 +153,7 @@ export function wecomTransports(
       send: async (row) => {
         // Its own duplicate check interval: a resend of this row is dropped, a same-worded other reply is not.
         const result = await client.sendAppMessage(row.address, content(row), {
-          duplicateCheckIntervalSec: duplicateCheckInterval(row.id),
+          duplicateCheckIntervalSec: duplicateCheckInterval(row.createdAt),
         });
         for (const reason of ['invaliduser', 'unlicenseduser'] as const) {
           if (result[reason]?.split('|').includes(row.address)) throw new MemberNotDelivered(reason);

@@ -249,11 +249,15 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(fake.callsOf('appchat/send')).toHaveLength(1);
     const sends = fake.callsOf('message/send');
     expect(sends).toHaveLength(2);
-    const [row] = await db.selectFrom('outbox').select('id').where('dedupe_key', 'like', 'unknown-app:%').execute();
+    const [row] = await db
+      .selectFrom('outbox')
+      .select('created_at')
+      .where('dedupe_key', 'like', 'unknown-app:%')
+      .execute();
     for (const c of sends) {
       expect(c.body).toMatchObject({
         enable_duplicate_check: 1,
-        duplicate_check_interval: duplicateCheckInterval(row!.id),
+        duplicate_check_interval: duplicateCheckInterval(row!.created_at),
       });
     }
     // The late first call and the resend are the same request: WeCom shows it once.
@@ -266,9 +270,14 @@ describe('dispatcher against the fake WeCom server', () => {
 
   it("two replies with the same words to one member are both shown (WeCom's duplicate check drops only a resend)", async () => {
     // The soak found it: with one fixed interval, a dealer's second greeting (or a second stock question, same answer)
-    // was accepted by WeCom and never shown.
+    // was accepted by WeCom and never shown; with the interval keyed by the outbox id, rows 3,600 ids apart were.
     setup(1000);
-    for (const n of [1, 2]) {
+    // Written 6 minutes ago, 5 s ago and now: every one is a different reply, each must be shown.
+    for (const [n, agoSec] of [
+      [1, 360],
+      [2, 5],
+      [3, 0],
+    ] as const) {
       await enqueue(pipelineStores(db).outbox, [
         {
           recipient: 'u-twice',
@@ -280,10 +289,41 @@ describe('dispatcher against the fake WeCom server', () => {
           notBefore: clock,
         },
       ]);
+      await db
+        .updateTable('outbox')
+        .set({ created_at: new Date(Date.now() - agoSec * 1000) })
+        .where('dedupe_key', '=', `twice:${n}`)
+        .execute();
       await dispatcher.runOnce();
     }
-    expect((await statusOf('twice:')).map((r) => r.status)).toEqual(['sent', 'sent']);
-    expect(fake.callsOf('message/send').map((c) => c.delivery)).toEqual(['delivered', 'delivered']);
+    // And one written a minute ago whose id is the first's + 3,600 (ids count every member's rows).
+    const first = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('dedupe_key', '=', 'twice:1')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('outbox')
+      .values({
+        id: first.id + 3600,
+        recipient: 'u-twice',
+        address: 'u-twice',
+        route: 'wecom_app',
+        body: '您好！',
+        kind: 'reply',
+        dedupe_key: 'twice:4',
+        next_attempt_at: clock,
+        created_at: new Date(Date.now() - 60_000),
+      })
+      .execute();
+    await dispatcher.runOnce();
+    expect((await statusOf('twice:')).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(fake.callsOf('message/send').map((c) => c.delivery)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
   });
 
   it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
