@@ -131,16 +131,16 @@ export function renderReport(run: SoakRun): { markdown: string; pass: boolean } 
       `${f.suppressedResends} were a reply sent again after a timed-out or unrecorded send (the check doing its job; ` +
       `the instances counted ${counters.outbox_send_unknown} timed-out sends, ${counters.outbox_resend_after_unknown} ` +
       `resent, ${counters.outbox_sent_unrecorded} "sent" never recorded), and ${f.withheldDistinctReplies} were a ` +
-      `different reply with the same words as one shown within the check's interval (e.g. a second greeting): that ` +
-      `reply was never shown on its own.`,
+      `different reply with the same words and the same duplicate check interval as one shown (two same-worded ` +
+      `replies written in the same second, e.g. after a stall): that reply was never shown on its own.`,
   );
   p(
-    `- The resends caught, by the earlier call of the same request: ${f.resendCauses.afterTimeout} after a send that ` +
-      `outlived the client's timeout (WeCom answered late, the row was retried as "unknown"), ` +
-      `${f.resendCauses.afterUnrecordedSuccess} after a send answered in time whose success was never recorded ` +
-      `(the instance killed, or the database gone while recording it), so the row was sent again after its lease.` +
+    `- The ${f.suppressedResends} resends caught, told by timing: ${f.resendCauses.afterTimeout} a send that ` +
+      `outlived the client's timeout and its resend (WeCom answered late; the row was retried as "unknown"), ` +
+      `${f.resendCauses.afterUnrecordedSuccess} a resend of a send answered in time whose success was never recorded ` +
+      `(the instance killed, or the database gone while recording it), sent again after its lease or retry.` +
       (f.resendCauses.examples.length
-        ? ` Examples (s since the load started): ${f.resendCauses.examples.join('; ')}.`
+        ? ` Calls caught (s since the load started): ${f.resendCauses.examples.join('; ')}.`
         : ''),
   );
   p(

@@ -186,8 +186,6 @@ export function findings(input: {
     suppressedResends += suppressedLeft;
   }
 
-  const resendCauses = explainResends(input.calls, input.wecomTimeoutMs, input.t0);
-
   const delays: number[] = [];
   for (const [inboundId, at] of firstReplyAt) {
     const msg = sentById.get(inboundById.get(inboundId)?.msgId ?? '');
@@ -210,7 +208,7 @@ export function findings(input: {
     replyRows,
     wire,
     suppressedResends,
-    resendCauses,
+    resendCauses: explainResends(input.calls, input.wecomTimeoutMs, input.t0, withheldDistinctReplies),
     withheldDistinctReplies,
     deliveredTwice,
     sentNotSeen,
@@ -233,11 +231,22 @@ export function findings(input: {
   };
 }
 
-/** Each message/send the duplicate check caught, explained by the delivered call of the same request before it. */
-function explainResends(calls: readonly FakeWecomCall[], timeoutMs: number, t0: number): Findings['resendCauses'] {
+/**
+ * Each message/send the duplicate check caught, told by timing: a call that outlived the client's timeout (or whose
+ * same request before it did) was a timed-out send and its resend; one answered in time was either a resend of a
+ * success never recorded, or a same-worded reply withheld (`withheld`, from the matching, is taken off that count).
+ */
+function explainResends(
+  calls: readonly FakeWecomCall[],
+  timeoutMs: number,
+  t0: number,
+  withheld: number,
+): Findings['resendCauses'] {
   const out: Findings['resendCauses'] = { afterTimeout: 0, afterUnrecordedSuccess: 0, examples: [] };
   const delivered = new Map<string, FakeWecomCall>();
   const sends = calls.filter((c) => c.method === 'message/send' && c.delivery && c.doneMs !== undefined);
+  const slow = (c: FakeWecomCall) => c.doneMs! - c.atMs >= timeoutMs;
+  let inTime = 0;
   // In the order WeCom decided them (a delayed call decides when it completes).
   for (const c of [...sends].sort((a, b) => a.doneMs! - b.doneMs!)) {
     const key = JSON.stringify(c.body);
@@ -247,15 +256,16 @@ function explainResends(calls: readonly FakeWecomCall[], timeoutMs: number, t0: 
     }
     const first = delivered.get(key);
     if (!first) continue;
-    const slow = first.doneMs! - first.atMs >= timeoutMs;
-    if (slow) out.afterTimeout++;
-    else out.afterUnrecordedSuccess++;
+    const timedOut = slow(first) || slow(c);
+    if (timedOut) out.afterTimeout++;
+    else inTime++;
     if (out.examples.length < 12) {
       const s = (ms: number) => ((ms - t0) / 1000).toFixed(1);
       out.examples.push(
-        `${slow ? 'timed out' : 'unrecorded'}: ${s(first.atMs)}→${s(first.doneMs!)} s, resent ${s(c.atMs)} s`,
+        `${timedOut ? 'timed out' : 'in time'}: shown ${s(first.atMs)}→${s(first.doneMs!)} s, caught ${s(c.atMs)}→${s(c.doneMs!)} s`,
       );
     }
   }
+  out.afterUnrecordedSuccess = Math.max(0, inTime - withheld);
   return out;
 }
