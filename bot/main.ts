@@ -177,7 +177,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     });
     const dispatcher = new OutboxDispatcher(pipeline, bus, {
       kv,
-      transports: wecom ? wecomTransports(wecom, kv) : null,
+      transports: wecom ? wecomTransports(wecom) : null,
       kf: wecom ? kfSend(wecom) : null,
       mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
       maxAttempts: config.pipeline.outboxMaxAttempts,

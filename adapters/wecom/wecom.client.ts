@@ -36,6 +36,27 @@ const OAUTH_INVALID_CODE = 40029;
 export const DUPLICATE_CHECK_INTERVAL_SEC = 1800;
 /** A media download gets at least this long (a file of several MB on a slow link), whatever the API timeout. */
 const MEDIA_TIMEOUT_MS = 30_000;
+/** The spread of `duplicateCheckInterval` above DUPLICATE_CHECK_INTERVAL_SEC: intervals end within WeCom's 4 h. */
+const DUPLICATE_CHECK_SPREAD_SEC = 12_600;
+
+/**
+ * The duplicate check interval of one outgoing message, from the second it was written. WeCom drops "the same
+ * request JSON" sent within the interval: the same message sent again (after a timed-out or unrecorded send) must
+ * match itself, but two different replies with the same words (a dealer greeting twice, asking twice for the same
+ * stock) must not match each other — with one fixed interval the second would never be shown. The interval is part
+ * of the request, so each message gets its own: 1,800 s plus the second it was written modulo 12,600 (at most
+ * 14,399 s, within WeCom's 4 h). Two same-worded messages to one member share it only when written in the same
+ * second (a double send, answered once) or exactly 3.5 h apart to the second. Not the outbox id: ids are counted
+ * over every member, so at 10 messages a second a member's rows 3,600 ids apart were minutes apart (the 10-minute
+ * soak saw 1,469 replies withheld that way).
+ */
+export function duplicateCheckInterval(writtenAt: Date): number {
+  const second = Math.floor(writtenAt.getTime() / 1000);
+  return (
+    DUPLICATE_CHECK_INTERVAL_SEC +
+    (((second % DUPLICATE_CHECK_SPREAD_SEC) + DUPLICATE_CHECK_SPREAD_SEC) % DUPLICATE_CHECK_SPREAD_SEC)
+  );
+}
 
 export class WecomApiError extends ApiError {
   override readonly name = 'WecomApiError';
@@ -141,23 +162,23 @@ export class WecomClient {
   }
 
   /**
-   * App message to one or more members (`touser` joined with `|`). With `duplicateCheck` (the default) WeCom drops
-   * the same request within the interval: a resend after a timed-out call or an unrecorded success is not shown
-   * twice — but neither is a new message that reads the same, so the caller turns it off for those.
+   * App message to one or more members (`touser` joined with `|`), under WeCom's duplicate check:
+   * `duplicateCheckIntervalSec` (default 1,800 s) is best `duplicateCheckInterval(writtenAt)`, see there.
    */
   async sendAppMessage(
     touser: string | readonly string[],
     content: MessageContent,
-    opts: { duplicateCheck?: boolean } = {},
+    opts: { duplicateCheckIntervalSec?: number } = {},
   ): Promise<AppSendResult> {
     const res = await this.#authed('message/send', 'app', {
       touser: typeof touser === 'string' ? touser : touser.join('|'),
       agentid: Number(this.#config.agentId),
       ...contentBody(content),
       safe: 0,
-      ...(opts.duplicateCheck === false
-        ? {}
-        : { enable_duplicate_check: 1, duplicate_check_interval: DUPLICATE_CHECK_INTERVAL_SEC }),
+      // WeCom drops the same content to the same member within the interval: a resend after a timed-out call or
+      // an unrecorded success is not shown twice.
+      enable_duplicate_check: 1,
+      duplicate_check_interval: opts.duplicateCheckIntervalSec ?? DUPLICATE_CHECK_INTERVAL_SEC,
     });
     const out: AppSendResult = {};
     if (typeof res['msgid'] === 'string') out.msgid = res['msgid'];

@@ -194,7 +194,7 @@ export class OutboxDispatcher {
       if (!(error as { timedOut?: boolean }).timedOut) return this.fail(row, error);
       // Timed out: WeCom may have delivered it. Send again only where WeCom drops the duplicate.
       pipelineMetrics.increment('outbox_send_unknown');
-      if (DEDUPLICATED_ROUTES.has(row.route) && (error as { duplicateCheck?: boolean }).duplicateCheck !== false) {
+      if (DEDUPLICATED_ROUTES.has(row.route)) {
         pipelineMetrics.increment('outbox_resend_after_unknown');
         return this.fail(row, error);
       }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { type MpClient, MpApiError } from '../../adapters/miniprogram/mp.client.js';
-import { DUPLICATE_CHECK_INTERVAL_SEC, WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { duplicateCheckInterval, WecomApiError, type WecomClient } from '../../adapters/wecom/wecom.client.js';
 import type { KfStateStore, MpSessionStore, MpWindowOpening } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 
@@ -152,34 +151,16 @@ export function mpSend(client: MpClient, thumbMediaId?: string) {
 /** Delivers into the sandbox: the row itself is the delivered message, shown by /sandbox/outbox. */
 export const sandboxTransport: Transport = { send: async () => {} };
 
-/**
- * Whether this row may use WeCom's duplicate check. The check drops any request equal to one sent within its
- * interval — a resend of the same row (wanted), but also another row that reads the same ("好的，已收到。" twice in
- * ten minutes). The first row to send a text to a member owns the check for the interval; another row with the same
- * text goes without it. Shared through the KV store, so every instance agrees.
- */
-export async function ownsDuplicateCheck(kv: KeyValueStore, row: OutboxMessage): Promise<boolean> {
-  const digest = createHash('sha1').update(`${row.format}\n${row.body}`).digest('hex');
-  const key = `dupcheck:${row.address}:${digest}`;
-  const id = String(row.id);
-  // A little past WeCom's interval, so a late resend of the owner still counts as its own.
-  if (await kv.setIfAbsent(key, id, (DUPLICATE_CHECK_INTERVAL_SEC + 600) * 1000)) return true;
-  return (await kv.get(key)) === id;
-}
-
 export function wecomTransports(
   client: WecomClient,
-  kv: KeyValueStore,
 ): Record<Exclude<OutboxRoute, 'followup' | 'sandbox' | 'kf' | 'mp'>, Transport> {
   const content = (row: OutboxMessage) => (row.format === 'markdown' ? { markdown: row.body } : { text: row.body });
   return {
     wecom_app: {
       send: async (row) => {
-        const duplicateCheck = await ownsDuplicateCheck(kv, row);
-        const result = await client.sendAppMessage(row.address, content(row), { duplicateCheck }).catch((e) => {
-          // Without the check, a timed-out call must not be repeated (the dispatcher reads this flag).
-          if (!duplicateCheck && e instanceof Error) Object.assign(e, { duplicateCheck: false });
-          throw e;
+        // Its own duplicate check interval: a resend of this row is dropped, a same-worded other reply is not.
+        const result = await client.sendAppMessage(row.address, content(row), {
+          duplicateCheckIntervalSec: duplicateCheckInterval(row.createdAt),
         });
         for (const reason of ['invaliduser', 'unlicenseduser'] as const) {
           if (result[reason]?.split('|').includes(row.address)) throw new MemberNotDelivered(reason);

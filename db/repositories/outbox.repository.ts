@@ -68,14 +68,24 @@ export class KyselyOutboxStore implements OutboxStore {
           select id from (
             select id, row_number() over (partition by route, address order by id) as n from candidates
           ) ranked where n <= ${perRecipient}
+        ), locked as (
+          select o.id, o.route, o.address from outbox o
+          -- Checked again on the locked row: another instance may have claimed it since the candidates were read.
+          where o.id in (select id from capped) and ${isDue}
+          -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
+          order by o.id
+          limit ${limit}
+          for update of o skip locked
         )
-        select o.id from outbox o
-        -- Checked again on the locked row: another instance may have claimed it since the candidates were read.
-        where o.id in (select id from capped) and ${isDue}
-        -- In id order: a recipient's earlier due row is never left out of a claim that takes a later one.
-        order by o.id
-        limit ${limit}
-        for update of o skip locked`.execute(trx);
+        -- … unless another instance is claiming that earlier row right now: SKIP LOCKED hid it from this claim, and
+        -- the later row would overtake it (the soak caught two instances each taking one of a recipient's replies).
+        select c.id from locked c
+        where not exists (
+          select 1 from outbox e
+          where e.route = c.route and e.address = c.address and e.id < c.id
+            and (e.status = 'sending' or (e.status = 'pending' and e.next_attempt_at <= ${now}))
+            and e.id not in (select id from locked))
+        order by c.id`.execute(trx);
       if (due.rows.length === 0) return [];
       const rows = await trx
         .updateTable('outbox')

@@ -52,7 +52,7 @@ describe('manager alerts through a group robot', () => {
     );
     dispatcher = new OutboxDispatcher(pipelineUnitOfWork(database.db), new PipelineBus(), {
       kv,
-      transports: wecomTransports(client, kv),
+      transports: wecomTransports(client),
       kf: null,
       maxAttempts: 3,
       texts: pipelineReplies,

@@ -9,7 +9,7 @@ import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
 import type { OutboxStore } from '../../core/messaging/ports.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
-import { WecomClient } from '../../adapters/wecom/wecom.client.js';
+import { duplicateCheckInterval, WecomClient } from '../../adapters/wecom/wecom.client.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { OutboxDispatcher } from '../../bot/pipeline/dispatcher.js';
 import { pipelineMetrics } from '../../bot/pipeline/metrics.js';
@@ -62,7 +62,7 @@ describe('dispatcher against the fake WeCom server', () => {
     );
     dispatcher = new OutboxDispatcher(pipeline, new PipelineBus(), {
       kv,
-      transports: wecomTransports(client, kv),
+      transports: wecomTransports(client),
       kf: kfSend(client),
       maxAttempts: 8,
       texts: pipelineReplies,
@@ -121,7 +121,7 @@ describe('dispatcher against the fake WeCom server', () => {
     // The delayed call (the fifth) reached the fake after the client had given up, and the row was sent again
     // (WeCom's duplicate check would drop a second copy): each member is shown their message once.
     await waitFor(async () => (sends.every((c) => c.status !== 200 || c.errcode !== undefined) ? true : undefined));
-    const shown = sends.filter((c) => c.errcode === 0 && !c.deduplicated);
+    const shown = sends.filter((c) => c.delivery === 'delivered');
     for (let i = 0; i < n; i++) {
       expect(shown.filter((c) => (c.body as { touser: string }).touser === `u-fault-${i}`)).toHaveLength(1);
     }
@@ -249,46 +249,81 @@ describe('dispatcher against the fake WeCom server', () => {
     expect(fake.callsOf('appchat/send')).toHaveLength(1);
     const sends = fake.callsOf('message/send');
     expect(sends).toHaveLength(2);
+    const [row] = await db
+      .selectFrom('outbox')
+      .select('created_at')
+      .where('dedupe_key', 'like', 'unknown-app:%')
+      .execute();
     for (const c of sends) {
-      expect(c.body).toMatchObject({ enable_duplicate_check: 1, duplicate_check_interval: 1800 });
+      expect(c.body).toMatchObject({
+        enable_duplicate_check: 1,
+        duplicate_check_interval: duplicateCheckInterval(row!.created_at),
+      });
     }
-    // Two calls reached WeCom (the late one and the resend): the member is shown the message once.
-    await waitFor(async () => (sends.every((c) => c.errcode !== undefined) ? true : undefined), 3000);
-    expect(sends.filter((c) => c.errcode === 0 && !c.deduplicated)).toHaveLength(1);
+    // The late first call and the resend are the same request: WeCom shows it once.
+    await waitFor(async () => sends.every((c) => c.delivery !== undefined));
+    expect(sends.map((c) => c.delivery).sort()).toEqual(['delivered', 'suppressed']);
     expect(delta('outbox_send_unknown')).toBe(2);
     expect(delta('outbox_resend_after_unknown')).toBe(1);
     expect(delta('outbox_unknown_not_resent')).toBe(1);
   });
 
-  it('two replies that read the same, to one member within the check interval: both shown (the check is per row)', async () => {
-    setup(1500);
-    const same = (i: number) => ({
-      recipient: 'u-same',
-      address: 'u-same',
-      route: 'wecom_app' as const,
-      body: '好的，已收到。',
-      kind: 'reply',
-      dedupeKey: `same:${i}`,
-      notBefore: clock,
-    });
-    await enqueue(pipelineStores(db).outbox, [same(1)]);
+  it("two replies with the same words to one member are both shown (WeCom's duplicate check drops only a resend)", async () => {
+    // The soak found it: with one fixed interval, a dealer's second greeting (or a second stock question, same answer)
+    // was accepted by WeCom and never shown; with the interval keyed by the outbox id, rows 3,600 ids apart were.
+    setup(1000);
+    // Written 6 minutes ago, 5 s ago and now: every one is a different reply, each must be shown.
+    for (const [n, agoSec] of [
+      [1, 360],
+      [2, 5],
+      [3, 0],
+    ] as const) {
+      await enqueue(pipelineStores(db).outbox, [
+        {
+          recipient: 'u-twice',
+          address: 'u-twice',
+          route: 'wecom_app',
+          body: '您好！',
+          kind: 'reply',
+          dedupeKey: `twice:${n}`,
+          notBefore: clock,
+        },
+      ]);
+      await db
+        .updateTable('outbox')
+        .set({ created_at: new Date(Date.now() - agoSec * 1000) })
+        .where('dedupe_key', '=', `twice:${n}`)
+        .execute();
+      await dispatcher.runOnce();
+    }
+    // And one written a minute ago whose id is the first's + 3,600 (ids count every member's rows).
+    const first = await db
+      .selectFrom('outbox')
+      .select('id')
+      .where('dedupe_key', '=', 'twice:1')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('outbox')
+      .values({
+        id: first.id + 3600,
+        recipient: 'u-twice',
+        address: 'u-twice',
+        route: 'wecom_app',
+        body: '您好！',
+        kind: 'reply',
+        dedupe_key: 'twice:4',
+        next_attempt_at: clock,
+        created_at: new Date(Date.now() - 60_000),
+      })
+      .execute();
     await dispatcher.runOnce();
-    // Ten minutes later the dealer gets the same answer to a new question. It goes without the duplicate check, so
-    // its timed-out call is not repeated (WeCom would show both).
-    clock = new Date(clock.getTime() + 10 * 60_000);
-    await enqueue(pipelineStores(db).outbox, [{ ...same(2), notBefore: clock }]);
-    const notResent = pipelineMetrics.get('outbox_unknown_not_resent');
-    fake.injectDelay('message/send', 2500, 1);
-    await dispatcher.runOnce();
-    clock = new Date(clock.getTime() + 11 * 60_000);
-    await dispatcher.runOnce();
-    expect((await statusOf('same:')).map((r) => r.status)).toEqual(['sent', 'sent']);
-    const sends = fake.callsOf('message/send');
-    await waitFor(async () => (sends.every((c) => c.errcode !== undefined) ? true : undefined), 3000);
-    expect(sends).toHaveLength(2);
-    expect(sends.filter((c) => c.errcode === 0 && !c.deduplicated)).toHaveLength(2);
-    expect(sends[1]!.body).not.toHaveProperty('enable_duplicate_check');
-    expect(pipelineMetrics.get('outbox_unknown_not_resent') - notResent).toBe(1);
+    expect((await statusOf('twice:')).map((r) => r.status)).toEqual(['sent', 'sent', 'sent', 'sent']);
+    expect(fake.callsOf('message/send').map((c) => c.delivery)).toEqual([
+      'delivered',
+      'delivered',
+      'delivered',
+      'delivered',
+    ]);
   });
 
   it('the database failing to record a successful send: recorded on a later try, not sent again, counted', async () => {
@@ -328,7 +363,6 @@ describe('dispatcher against the fake WeCom server', () => {
           },
           { kv },
         ),
-        kv,
       ),
       kf: null,
       maxAttempts: 8,

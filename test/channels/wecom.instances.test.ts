@@ -4,10 +4,9 @@ import type { KeyValueStore } from '../../adapters/kv/kv.js';
 import { MemoryKeyValueStore } from '../../adapters/kv/memory.kv.js';
 import { RedisKeyValueStore } from '../../adapters/kv/redis.kv.js';
 import { WecomClient, type WecomApiConfig } from '../../adapters/wecom/wecom.client.js';
-import { DeferDelivery, ownsDuplicateCheck, takeRateSlot } from '../../bot/pipeline/transports.js';
+import { DeferDelivery, takeRateSlot } from '../../bot/pipeline/transports.js';
 import { KfPuller } from '../../bot/channels/wecom/kf.puller.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
-import type { OutboxMessage } from '../../core/messaging/types.js';
 import { pipelineUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import { openTestDatabase } from '../helpers/db.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
@@ -184,24 +183,6 @@ for (const kind of kinds) {
       } finally {
         await database.close();
       }
-    });
-
-    it("agree which row owns WeCom's duplicate check of a text to a member (its resends keep it, others go without)", async () => {
-      const row = (id: number, address = 'u-dup', body = '好的，已收到。') =>
-        ({ id, address, body, format: 'text' }) as OutboxMessage;
-      // Two rows with one text, each tried on every instance at once: exactly one row owns the check.
-      const first = await Promise.all(
-        stores.flatMap((kv) => [ownsDuplicateCheck(kv, row(1)), ownsDuplicateCheck(kv, row(2))]),
-      );
-      const owners = new Set([1, 2].filter((_id, i) => first.filter((_, j) => j % 2 === i).every(Boolean)));
-      expect(owners.size).toBe(1);
-      expect(first.filter(Boolean)).toHaveLength(3);
-      // The owner's resend on another instance keeps the check; another text or member is a fresh owner.
-      const owner = [...owners][0]!;
-      expect(await ownsDuplicateCheck(stores[2]!, row(owner))).toBe(true);
-      expect(await ownsDuplicateCheck(stores[1]!, row(3))).toBe(false);
-      expect(await ownsDuplicateCheck(stores[1]!, row(3, 'u-other'))).toBe(true);
-      expect(await ownsDuplicateCheck(stores[0]!, row(4, 'u-dup', '另一句'))).toBe(true);
     });
   });
 }

@@ -89,3 +89,50 @@ describe('fake WeCom server', () => {
     fake = await startFakeWecom();
   });
 });
+
+describe("fake WeCom's duplicate check", () => {
+  it('accepts the same request JSON within the interval without delivering it again, and counts repeats', async () => {
+    const t = await token();
+    const send = (content: string, check: boolean) =>
+      post(`/cgi-bin/message/send?access_token=${t}`, {
+        touser: 'u1',
+        agentid: 1,
+        msgtype: 'text',
+        text: { content },
+        ...(check ? { enable_duplicate_check: 1, duplicate_check_interval: 1800 } : {}),
+      });
+    expect(await send('a', true)).toMatchObject({ errcode: 0 });
+    expect(await send('a', true)).toMatchObject({ errcode: 0 }); // accepted, not shown again
+    expect(await send('b', true)).toMatchObject({ errcode: 0 });
+    expect(await send('c', false)).toMatchObject({ errcode: 0 });
+    expect(await send('c', false)).toMatchObject({ errcode: 0 }); // no check: shown twice
+    fake.injectErrcode('message/send', 45009);
+    expect((await send('d', true))['errcode']).toBe(45009); // refused: nothing delivered
+    expect(await send('d', true)).toMatchObject({ errcode: 0 });
+    expect(fake.deliveryStats()).toEqual({ delivered: 5, suppressed: 1, repeated: 1 });
+    expect(fake.callsOf('message/send').map((c) => c.delivery ?? '-')).toEqual([
+      'delivered',
+      'suppressed',
+      'delivered',
+      'delivered',
+      'delivered',
+      '-',
+      'delivered',
+    ]);
+  });
+
+  it('decides when a delayed call completes, and forgets after the interval', async () => {
+    const t = await token();
+    const body = { touser: 'u2', agentid: 1, msgtype: 'text', text: { content: 'x' } };
+    Object.assign(body, { enable_duplicate_check: 1, duplicate_check_interval: 1 });
+    fake.injectDelay('message/send', 150);
+    const slow = post(`/cgi-bin/message/send?access_token=${t}`, body);
+    await post(`/cgi-bin/message/send?access_token=${t}`, body); // the resend arrives first and is delivered
+    await slow;
+    // In arrival order: the slow first call completed second and was caught.
+    expect(fake.callsOf('message/send').map((c) => c.delivery)).toEqual(['suppressed', 'delivered']);
+    await new Promise((r) => setTimeout(r, 1100));
+    await post(`/cgi-bin/message/send?access_token=${t}`, body);
+    expect(fake.deliveryStats()).toEqual({ delivered: 2, suppressed: 1, repeated: 1 });
+  });
+});

@@ -1,8 +1,9 @@
 /**
  * A real local HTTP server speaking the WeCom server API shapes — and the mini-program's (`cgi-bin/token` with
  * AppID/AppSecret, `cgi-bin/message/custom/send`), which share WeChat's conventions — for testing the clients, the
- * dispatcher and the channels end to end. It records every call and lets a test inject errcodes, HTTP failures, delays, token expiry
- * and KF messages.
+ * dispatcher and the channels end to end. It records every call and lets a test inject errcodes, HTTP failures,
+ * delays, token expiry and KF messages, and it honours WeCom's duplicate check on message calls (`deliveryStats`:
+ * delivered, suppressed, delivered again).
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -33,12 +34,25 @@ export interface FakeWecomCall {
   status: number;
   /** When the request arrived (performance.now() of this process: bench/e2e.bench.ts measures replies by it). */
   atMs: number;
+  /** When it was answered (same clock as `atMs`; unset while a delayed call is pending). */
+  doneMs?: number;
   errcode?: number;
   /**
-   * message/send accepted (errcode 0) but not shown: WeCom's duplicate check (`enable_duplicate_check`) found the
-   * same request JSON sent within `duplicate_check_interval`.
+   * A message call answered errcode 0: `delivered` (the member sees it), or `suppressed` by WeCom's duplicate check
+   * (`enable_duplicate_check`: the same request JSON within `duplicate_check_interval` is accepted, not shown again).
    */
-  deduplicated?: boolean;
+  delivery?: 'delivered' | 'suppressed';
+  /** Delivered, and the same request JSON had been delivered before: the member sees it twice. */
+  repeated?: boolean;
+}
+
+/** What reached members (message calls answered errcode 0), as WeCom's duplicate check decided. */
+export interface FakeDeliveryStats {
+  delivered: number;
+  /** Caught by the duplicate check: accepted, not shown again. */
+  suppressed: number;
+  /** Delivered although the same request JSON had been delivered before (no duplicate check, or past its interval). */
+  repeated: number;
 }
 
 export interface FakeFault {
@@ -104,6 +118,8 @@ export interface FakeWecom {
   setUnreachableMembers(members: { invalid?: string[]; unlicensed?: string[] }): void;
   /** Makes `media/get?media_id=…` serve this file (any other id answers 40007 invalid media_id). */
   addMedia(mediaId: string, media: FakeMedia): void;
+  /** Deliveries so far (message/send, appchat/send, webhook/send, kf/send_msg, message/custom/send). */
+  deliveryStats(): FakeDeliveryStats;
   /** Appends messages for kf/sync_msg; missing fields get defaults (text, origin 3, now). */
   queueKfMessages(openKfId: string, messages: Array<Partial<FakeKfMessage>>): FakeKfMessage[];
   reset(): void;
@@ -112,6 +128,9 @@ export interface FakeWecom {
 
 const OK = { errcode: 0, errmsg: 'ok' };
 const MAX_BODY = 1 << 20;
+/** WeCom's default `duplicate_check_interval` (seconds); its maximum is 4 h. */
+const DEFAULT_DUPLICATE_CHECK_SEC = 1800;
+const MESSAGE_METHODS = new Set(['message/send', 'appchat/send', 'webhook/send', 'kf/send_msg', 'message/custom/send']);
 
 export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<FakeWecom> {
   const calls: FakeWecomCall[] = [];
@@ -128,10 +147,34 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
   };
   let invalidMembers = new Set<string>();
   let unlicensedMembers = new Set<string>();
-  /** message/send request JSON → when it was last shown, for the duplicate check. */
-  const shown = new Map<string, number>();
   const timers = new Set<NodeJS.Timeout>();
   let seq = 0;
+  /** Request JSON of each delivered message (per method and robot key) → when it was last delivered. */
+  const deliveredAt = new Map<string, number>();
+  const stats: FakeDeliveryStats = { delivered: 0, suppressed: 0, repeated: 0 };
+
+  /**
+   * Like WeCom: with `enable_duplicate_check`, the same request JSON delivered within the interval is accepted but
+   * not shown again. Decided when the call is answered with errcode 0 (a delayed call counts when it completes).
+   */
+  const deliver = (call: FakeWecomCall, raw: string) => {
+    const key = `${call.method}\0${call.query['key'] ?? ''}\0${raw}`;
+    const b = (call.body ?? {}) as Record<string, unknown>;
+    const last = deliveredAt.get(key);
+    const intervalMs = Number(b['duplicate_check_interval'] ?? DEFAULT_DUPLICATE_CHECK_SEC) * 1000;
+    if (Number(b['enable_duplicate_check']) === 1 && last !== undefined && Date.now() - last < intervalMs) {
+      call.delivery = 'suppressed';
+      stats.suppressed++;
+      return;
+    }
+    call.delivery = 'delivered';
+    stats.delivered++;
+    if (last !== undefined) {
+      call.repeated = true;
+      stats.repeated++;
+    }
+    deliveredAt.set(key, Date.now());
+  };
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
@@ -161,8 +204,10 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
 
     const send = (status: number, payload: unknown) => {
       call.status = status;
+      call.doneMs = performance.now();
       if (status === 200 && payload && typeof payload === 'object' && 'errcode' in payload) {
         call.errcode = (payload as { errcode: number }).errcode;
+        if (call.errcode === 0 && MESSAGE_METHODS.has(method)) deliver(call, raw);
       }
       if (res.destroyed) return;
       const text = typeof payload === 'string' ? payload : JSON.stringify(payload);
@@ -251,14 +296,6 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
         if (!b['touser'] || !b['agentid']) return fail(40003, 'invalid userid or agentid');
         if (!validMessage(b)) return fail(40008, 'invalid message type');
         const members = String(b['touser']).split('|');
-        if (b['enable_duplicate_check'] === 1) {
-          // WeCom: "同样内容（请求json）的消息，不会重复收到" within the interval (default 1,800 s).
-          const json = JSON.stringify(b);
-          const last = shown.get(json);
-          const intervalMs = Number(b['duplicate_check_interval'] ?? 1800) * 1000;
-          if (last !== undefined && Date.now() - last < intervalMs) call.deduplicated = true;
-          else shown.set(json, Date.now());
-        }
         return send(200, {
           ...OK,
           invaliduser: members.filter((m) => invalidMembers.has(m)).join('|'),
@@ -362,6 +399,7 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       kfLog.push(...added);
       return added;
     },
+    deliveryStats: () => ({ ...stats }),
     setUnreachableMembers: (m) => {
       invalidMembers = new Set(m.invalid);
       unlicensedMembers = new Set(m.unlicensed);
@@ -374,7 +412,8 @@ export async function startFakeWecom(options: FakeWecomOptions = {}): Promise<Fa
       oauthCodes.clear();
       invalidMembers = new Set();
       unlicensedMembers = new Set();
-      shown.clear();
+      deliveredAt.clear();
+      Object.assign(stats, { delivered: 0, suppressed: 0, repeated: 0 });
     },
     close: async () => {
       for (const t of timers) clearTimeout(t);
