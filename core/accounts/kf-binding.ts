@@ -40,7 +40,10 @@ export class KfBindingCodes {
 
   async issue(managerCode: string): Promise<{ code: string; ttlMs: number }> {
     const previous = await this.kv.get(`kfbind:manager:${managerCode}`);
-    if (previous) await this.kv.del(`kfbind:code:${previous}`);
+    // The old digits may since have been used and issued to someone else: drop them only while still this manager's.
+    if (previous && (await this.kv.get(`kfbind:code:${previous}`))?.startsWith(`${managerCode}:`)) {
+      await this.kv.del(`kfbind:code:${previous}`);
+    }
     for (;;) {
       const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       // The nonce tells this issue of the code from an earlier one with the same digits (its "used" mark).

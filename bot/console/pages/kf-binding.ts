@@ -45,7 +45,9 @@ async function render(deps: ConsoleDeps, req: FastifyRequest, reply: FastifyRepl
   const ctx = ctxOf(req);
   const viewer = ctx.viewer;
   const hq = isHq(viewer);
-  const accounts = await deps.services.directory.managerKfAccounts(viewer.role === 'hq' ? undefined : viewer.managerCode);
+  const accounts = await deps.services.directory.managerKfAccounts(
+    viewer.role === 'hq' ? undefined : viewer.managerCode,
+  );
   const csrf = ctx.page.csrf;
   const issue =
     hq || !deps.kfBinding
