@@ -1,3 +1,4 @@
+import { KfBindingCodes } from '../core/accounts/kf-binding.js';
 import { pathToFileURL } from 'node:url';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -211,6 +212,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       consoleRoutes({
         services: services(database.db),
         importOffers: offers,
+        kfBinding: new KfBindingCodes(kv),
         kv,
         now,
         adminToken: config.server.adminToken,

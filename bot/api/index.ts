@@ -9,6 +9,7 @@ import { growthRoutes } from './growth.routes.js';
 import { importOffersRoutes } from './import-offers.routes.js';
 import { importsRoutes } from './imports.routes.js';
 import { jobsRoutes } from './jobs.routes.js';
+import { kfBindingsRoutes } from './kf-bindings.routes.js';
 import { needsRoutes } from './needs.routes.js';
 import { nluRoutes } from './nlu.routes.js';
 import { policiesRoutes } from './policies.routes.js';
@@ -38,6 +39,7 @@ export function adminApi(deps: ApiDeps) {
     await app.register(statementsRoutes(deps));
     await app.register(jobsRoutes(deps));
     await app.register(followupsRoutes(deps));
+    await app.register(kfBindingsRoutes(deps));
     await app.register(nluRoutes(deps));
     await app.register(importsRoutes(deps));
     await app.register(importOffersRoutes(deps));

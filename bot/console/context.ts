@@ -1,3 +1,4 @@
+import type { KfBindingCodes } from '../../core/accounts/kf-binding.js';
 import type { ImportOfferReview } from '../../core/imports/offer.service.js';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { actorOf, type ConsoleSession, type ConsoleViewer } from '../../core/console/index.js';
@@ -32,6 +33,8 @@ export interface ConsoleDeps {
   publicBaseUrl?: string;
   /** HQ's review of the files managers sent in chat (the imports page); absent: the page lists runs only. */
   importOffers?: ImportOfferReview;
+  /** One-time codes a manager binds their 微信客服 account with; absent: the page only lists and unbinds. */
+  kfBinding?: KfBindingCodes;
 }
 
 /** What every signed-in console request carries. */

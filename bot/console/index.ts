@@ -21,6 +21,7 @@ import { html } from './html.js';
 import { csrfField, page } from './layout.js';
 import { dealerPages } from './pages/dealers.js';
 import { growthPages } from './pages/growth.js';
+import { kfBindingPage } from './pages/kf-binding.js';
 import { needsPages } from './pages/needs.js';
 import { opsPages } from './pages/ops.js';
 import { overviewPage } from './pages/overview.js';
@@ -191,6 +192,7 @@ export function consoleRoutes(deps: ConsoleDeps) {
     await app.register(opsPages(deps));
     await app.register(trainingPages(deps));
     await app.register(growthPages(deps));
+    await app.register(kfBindingPage(deps));
   };
 }
 

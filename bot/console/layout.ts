@@ -27,6 +27,7 @@ const NAV: ReadonlyArray<{ key: NavKey; href: string; hqOnly: boolean }> = [
   { key: 'honours', href: '/console/honours', hqOnly: true },
   { key: 'campaigns', href: '/console/campaigns', hqOnly: false },
   { key: 'cadence', href: '/console/cadence', hqOnly: false },
+  { key: 'kf', href: '/console/kf', hqOnly: false },
   { key: 'audit', href: '/console/audit', hqOnly: true },
 ];
 

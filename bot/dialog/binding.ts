@@ -1,4 +1,5 @@
 import type { KeyValueStore } from '../../adapters/kv/kv.js';
+import { KfBindingCodes, readKfBindingCode } from '../../core/accounts/kf-binding.js';
 import type { DealerDirectory } from '../../core/dealers/directory.port.js';
 import { normalize } from '../nlu/normalize.js';
 import type { Identity } from '../pipeline/identity.js';
@@ -15,6 +16,8 @@ export async function handleBinding(input: {
   text: string;
 }): Promise<StepReply[]> {
   const { directory, kv, identity } = input;
+  const kfCode = identity.channel === 'kf' ? readKfBindingCode(normalize(input.text)) : null;
+  if (kfCode) return bindManagerKf(directory, kv, identity.externalId, kfCode);
   const t = normalize(input.text).toUpperCase();
   const code = t.match(/D\d{4}(?!\d)/)?.[0];
   const phone = t.match(/(?<!\d)1\d{10}(?!\d)/)?.[0];
@@ -28,4 +31,18 @@ export async function handleBinding(input: {
   if (!dealer) return [{ body: text.mismatch(MAX_TRIES_PER_HOUR - tries) }];
   await directory.bindChannel(identity.channel, identity.externalId, dealer.code);
   return [{ body: text.bound(dealer.name) }];
+}
+
+/** A manager's 微信客服 account sends the one-time code the console showed them (never a claim in the text). */
+async function bindManagerKf(
+  directory: DealerDirectory,
+  kv: KeyValueStore,
+  externalId: string,
+  code: string,
+): Promise<StepReply[]> {
+  const redeemed = await new KfBindingCodes(kv).redeem(`kf:${externalId}`, code);
+  if (redeemed.kind === 'tooMany') return [{ body: text.tooMany }];
+  if (redeemed.kind === 'invalid') return [{ body: text.kfInvalid(redeemed.triesLeft) }];
+  if ((await directory.bindManagerKf(externalId, redeemed.managerCode)) === 'taken') return [{ body: text.kfTaken }];
+  return [{ body: text.kfBound((await directory.managerName(redeemed.managerCode)) ?? redeemed.managerCode) }];
 }

@@ -8,4 +8,10 @@ export const bindingReplies = {
   tooMany: '尝试次数过多，为保护账户安全已暂停绑定，请一小时后再试，或联系您的客户经理。',
   bound: (name: string) =>
     `绑定成功！${name}您好，以后下单、查库存、问返利、提需求都可以直接发给我。发“帮助”查看用法。`,
+  /** A manager binding their 微信客服 account with the one-time code from the console. */
+  kfBound: (name: string) =>
+    `绑定成功！${name}您好，这个微信客服账号已绑定到您。今后把门店销售、库存等 CSV/Excel 文件发到这里，就会提交总部审核导入。`,
+  kfInvalid: (left: number) =>
+    `绑定码无效、已过期或已被使用，未做任何更改。请在管理后台“微信客服绑定”重新获取（本小时还可尝试 ${left} 次）。`,
+  kfTaken: '这个微信客服账号已有绑定，未做更改。如需改绑，请先在管理后台解除原绑定。',
 };

@@ -17,6 +17,22 @@ export const consoleTexts = {
     audit: '操作记录',
     training: '培训',
     honours: '荣誉',
+    kf: '微信客服绑定',
+  },
+  kf: {
+    intro:
+      '把您的微信客服账号绑定到您，您在微信客服里发的门店销售、库存等 CSV/Excel 文件就会提交总部审核导入。获取绑定码后，用要绑定的微信客服账号把这 6 位数字发给我们的客服即可（也可发“绑定 123456”）。',
+    issue: '获取绑定码',
+    code: (code: string, minutes: number) =>
+      `绑定码：${code}（${minutes} 分钟内有效，只能使用一次；重新获取后旧码作废）`,
+    hqIntro: '客户经理的微信客服绑定。解除后，该账号发来的文件不再作为导入提交。',
+    none: '暂无绑定的微信客服账号。',
+    account: '微信客服账号',
+    manager: '客户经理',
+    boundAt: '绑定时间',
+    unbind: '解除绑定',
+    unbound: '已解除绑定。',
+    notFound: '没有找到这个绑定。',
   },
   signedInAs: (who: string) => `当前登录：${who}`,
   hq: '总部',

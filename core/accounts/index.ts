@@ -7,3 +7,4 @@ export * from './statement.rules.js';
 export * from './statement.service.js';
 export * from './tier.service.js';
 export * from './statement-link.js';
+export * from './kf-binding.js';

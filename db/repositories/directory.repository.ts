@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CaseReader } from '../../core/care/success-case.js';
-import type { DealerDirectory } from '../../core/dealers/directory.port.js';
+import type { DealerDirectory, ManagerKfAccount } from '../../core/dealers/directory.port.js';
 import type { Channel, Database } from '../schema.js';
 
 export class KyselyDealerDirectory implements DealerDirectory {
@@ -22,6 +22,43 @@ export class KyselyDealerDirectory implements DealerDirectory {
       .values({ channel: channel as Channel, external_id: externalId, dealer_code: dealerCode })
       .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
       .execute();
+  }
+
+  async bindManagerKf(externalId: string, managerCode: string): Promise<'bound' | 'taken'> {
+    const row = await this.db
+      .insertInto('channel_identities')
+      .values({ channel: 'kf', external_id: externalId, manager_code: managerCode })
+      .onConflict((oc) => oc.columns(['channel', 'external_id']).doNothing())
+      .returning('external_id')
+      .executeTakeFirst();
+    return row ? 'bound' : 'taken';
+  }
+
+  async managerKfAccounts(managerCode?: string): Promise<ManagerKfAccount[]> {
+    let q = this.db
+      .selectFrom('channel_identities as ci')
+      .innerJoin('managers as m', 'm.code', 'ci.manager_code')
+      .select(['ci.external_id', 'ci.manager_code', 'm.name', 'ci.bound_at'])
+      .where('ci.channel', '=', 'kf');
+    if (managerCode) q = q.where('ci.manager_code', '=', managerCode);
+    const rows = await q.orderBy('ci.bound_at', 'desc').orderBy('ci.external_id').execute();
+    return rows.map((r) => ({
+      externalId: r.external_id,
+      managerCode: r.manager_code!,
+      managerName: r.name,
+      boundAt: new Date(r.bound_at),
+    }));
+  }
+
+  async unbindManagerKf(externalId: string, managerCode?: string): Promise<boolean> {
+    let q = this.db
+      .deleteFrom('channel_identities')
+      .where('channel', '=', 'kf')
+      .where('external_id', '=', externalId)
+      .where('manager_code', 'is not', null);
+    if (managerCode) q = q.where('manager_code', '=', managerCode);
+    const res = await q.executeTakeFirst();
+    return Number(res.numDeletedRows) > 0;
   }
 
   async dealerName(code: string): Promise<string | undefined> {

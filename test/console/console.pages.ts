@@ -11,6 +11,7 @@ export const SHARED_PAGES = [
   '/console/followups',
   '/console/campaigns',
   '/console/cadence',
+  '/console/kf',
 ] as const;
 
 /** The dealer list filtered: by tier and activity, and the silent dealers (no order for 90 days). */
