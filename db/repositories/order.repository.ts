@@ -194,6 +194,7 @@ export class KyselyOrderStore implements OrderStore {
     now: Date,
     deliveryBy = false,
   ): Promise<boolean> {
+    this.forget('draft');
     const r = await this.db
       .updateTable('order_drafts')
       .set({
@@ -211,7 +212,6 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async claimDraft(id: string, dealerCode: string, now: Date): Promise<boolean> {
-    this.forget('draft');
     this.forget('draft');
     const r = await this.db
       .updateTable('order_drafts')
