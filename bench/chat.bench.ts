@@ -93,6 +93,12 @@ function countRoundTrips(handle: DatabaseHandle): void {
   } as typeof query;
 }
 
+/** This process's CPU time (user + system) since `from`, in ms: steadier than wall time on a loaded machine. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 const fmt = (ms: number) => ms.toFixed(1).padStart(8);
@@ -122,12 +128,13 @@ async function main(): Promise<void> {
   const lastOrder = new Map<string, string>();
   const step = new Map<string, number>();
 
-  type Sample = { kind: Kind; ms: number; rt: number; stepRt: number };
+  type Sample = { kind: Kind; ms: number; rt: number; stepRt: number; cpuMs: number };
   async function send(dealer: string): Promise<Sample> {
     const i = step.get(dealer) ?? 0;
     step.set(dealer, i + 1);
     const s = SCRIPT[i % SCRIPT.length]!;
     const rt0 = { ...roundTrips };
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await app.server.inject({
       method: 'POST',
@@ -135,6 +142,7 @@ async function main(): Promise<void> {
       payload: { from: dealer, text: s.text(lastOrder.get(dealer) ?? null) },
     });
     const ms = performance.now() - t0;
+    const cpuMs = cpuSince(cpu0);
     const rt = roundTrips.all - rt0.all;
     const stepRt = roundTrips.step - rt0.step;
     if (res.statusCode !== 200) {
@@ -150,7 +158,7 @@ async function main(): Promise<void> {
     if (replies.length === 0) throw new Error(`no reply to ${s.kind}`);
     const no = /已下单：(SO\d{12})/.exec(replies.join('\n'))?.[1];
     if (no) lastOrder.set(dealer, no);
-    return { kind: s.kind, ms, rt, stepRt };
+    return { kind: s.kind, ms, rt, stepRt, cpuMs };
   }
 
   // Warm-up: JIT, prepared plans, pinyin cache.
@@ -163,6 +171,7 @@ async function main(): Promise<void> {
   const baseline: Sample[] = [];
   for (let i = 0; i < 200; i++) {
     const rt0 = { ...roundTrips };
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const res = await app.server.inject({
       method: 'POST',
@@ -176,6 +185,7 @@ async function main(): Promise<void> {
       ms,
       rt: roundTrips.all - rt0.all,
       stepRt: roundTrips.step - rt0.step,
+      cpuMs: cpuSince(cpu0),
     });
   }
   results.push({
@@ -221,11 +231,11 @@ async function main(): Promise<void> {
     `\nChat latency, message → reply through the sandbox pipeline (${pgUrl ? 'PostgreSQL' : 'PGlite in memory'}, rules only)\n`,
   );
   console.log(
-    'run / message kind                    n   median      p95      p99      max   msg/s  SQL/msg step SQL/msg',
+    'run / message kind                    n   median      p95      p99      max   msg/s  SQL/msg step SQL/msg  CPU ms/msg',
   );
   const perMsg = (xs: Sample[], counted: boolean) =>
     counted
-      ? `${(xs.reduce((a, s) => a + s.rt, 0) / xs.length).toFixed(1).padStart(8)} ${(xs.reduce((a, s) => a + s.stepRt, 0) / xs.length).toFixed(1).padStart(13)}`
+      ? `${(xs.reduce((a, s) => a + s.rt, 0) / xs.length).toFixed(1).padStart(8)} ${(xs.reduce((a, s) => a + s.stepRt, 0) / xs.length).toFixed(1).padStart(13)} ${(xs.reduce((a, s) => a + s.cpuMs, 0) / xs.length).toFixed(2).padStart(11)}`
       : '';
   for (const r of results) {
     const all = r.samples.map((s) => s.ms).sort((a, b) => a - b);
