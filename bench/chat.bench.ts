@@ -3,8 +3,14 @@
  * outbox → dispatched), rules path only, over a mix of ordering, stock and status messages on the seeded K demo.
  * Two runs: one message in flight at a time, then 16 dealers talking at once. Run: npx tsx bench/chat.bench.ts
  * (BENCH_DATABASE_URL=postgres://… to measure on PostgreSQL; the database is created, seeded and dropped).
+ *
+ * Round trips: every statement the driver sends is counted (pg's Client.query, PGlite's query). With one message in
+ * flight, those between the message and its reply are that message's; the "step" ones are the conversation's own
+ * (identity, state, handler reads and writes) — everything but the pipeline's inbound/outbox rows, transaction
+ * brackets and locks, which also include the sandbox route's polling for the reply.
  */
 import { randomBytes } from 'node:crypto';
+import { loadavg } from 'node:os';
 import pg from 'pg';
 import pino from 'pino';
 import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
@@ -13,7 +19,7 @@ import { composeApp } from '../bot/main.js';
 import { type DatabaseHandle, migrateToLatest, openDatabase } from '../db/connect.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
 
-const MESSAGES = 1000;
+const MESSAGES = Number(process.env.CHAT_BENCH_MESSAGES ?? 1000);
 const CONCURRENT_SENDERS = 16;
 const pgUrl = process.env.BENCH_DATABASE_URL;
 
@@ -62,12 +68,44 @@ async function openBenchDatabase(): Promise<{ handle: DatabaseHandle; drop: () =
   };
 }
 
+/** Statements sent to the database, by who sent them (see the header). */
+const roundTrips = { all: 0, step: 0 };
+const PIPELINE_SQL = /inbound_messages|outbox|pg_advisory|^\s*(begin|commit|rollback|start transaction)\b/i;
+function countStatement(text: unknown): void {
+  roundTrips.all++;
+  if (typeof text === 'string' && !PIPELINE_SQL.test(text)) roundTrips.step++;
+}
+function countRoundTrips(handle: DatabaseHandle): void {
+  if (handle.pglite) {
+    const pglite = handle.pglite;
+    const query = pglite.query.bind(pglite);
+    pglite.query = ((text: string, ...rest: unknown[]) => {
+      countStatement(text);
+      return (query as (...a: unknown[]) => unknown)(text, ...rest);
+    }) as typeof pglite.query;
+    return;
+  }
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (this: pg.Client, ...a: unknown[]) {
+    const first = a[0];
+    countStatement(typeof first === 'string' ? first : (first as { text?: string } | undefined)?.text);
+    return (query as (...b: unknown[]) => unknown).apply(this, a);
+  } as typeof query;
+}
+
+/** This process's CPU time (user + system) since `from`, in ms: steadier than wall time on a loaded machine. */
+const cpuSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return (d.user + d.system) / 1000;
+};
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 const fmt = (ms: number) => ms.toFixed(1).padStart(8);
 
 async function main(): Promise<void> {
   const { handle, drop } = await openBenchDatabase();
+  countRoundTrips(handle);
   await migrateToLatest(handle.db);
   await seedDemoData(handle.db, { scale: 0.05, now: new Date() });
   const dealers = (
@@ -90,10 +128,13 @@ async function main(): Promise<void> {
   const lastOrder = new Map<string, string>();
   const step = new Map<string, number>();
 
-  async function send(dealer: string): Promise<{ kind: Kind; ms: number }> {
+  type Sample = { kind: Kind; ms: number; rt: number; stepRt: number; cpuMs: number };
+  async function send(dealer: string): Promise<Sample> {
     const i = step.get(dealer) ?? 0;
     step.set(dealer, i + 1);
     const s = SCRIPT[i % SCRIPT.length]!;
+    const rt0 = { ...roundTrips };
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const res = await app.server.inject({
       method: 'POST',
@@ -101,6 +142,9 @@ async function main(): Promise<void> {
       payload: { from: dealer, text: s.text(lastOrder.get(dealer) ?? null) },
     });
     const ms = performance.now() - t0;
+    const cpuMs = cpuSince(cpu0);
+    const rt = roundTrips.all - rt0.all;
+    const stepRt = roundTrips.step - rt0.step;
     if (res.statusCode !== 200) {
       const errors = await handle.db
         .selectFrom('inbound_messages')
@@ -114,18 +158,20 @@ async function main(): Promise<void> {
     if (replies.length === 0) throw new Error(`no reply to ${s.kind}`);
     const no = /已下单：(SO\d{12})/.exec(replies.join('\n'))?.[1];
     if (no) lastOrder.set(dealer, no);
-    return { kind: s.kind, ms };
+    return { kind: s.kind, ms, rt, stepRt, cpuMs };
   }
 
   // Warm-up: JIT, prepared plans, pinyin cache.
   for (let i = 0; i < SCRIPT.length; i++) await send(dealers[0]!);
 
-  const results: Array<{ run: string; samples: Array<{ kind: Kind; ms: number }>; seconds: number }> = [];
+  const results: Array<{ run: string; samples: Sample[]; seconds: number; counted: boolean }> = [];
 
   // Baseline in the same run: a greeting goes through the same pipeline without touching orders or stock.
   const tb = performance.now();
-  const baseline: Array<{ kind: Kind; ms: number }> = [];
+  const baseline: Sample[] = [];
   for (let i = 0; i < 200; i++) {
+    const rt0 = { ...roundTrips };
+    const cpu0 = process.cpuUsage();
     const t = performance.now();
     const res = await app.server.inject({
       method: 'POST',
@@ -133,25 +179,38 @@ async function main(): Promise<void> {
       payload: { from: dealers[i % dealers.length]!, text: '你好' },
     });
     if (res.statusCode !== 200) throw new Error(`sandbox answered ${res.statusCode}`);
-    baseline.push({ kind: 'baseline: greeting', ms: performance.now() - t });
+    const ms = performance.now() - t;
+    baseline.push({
+      kind: 'baseline: greeting',
+      ms,
+      rt: roundTrips.all - rt0.all,
+      stepRt: roundTrips.step - rt0.step,
+      cpuMs: cpuSince(cpu0),
+    });
   }
   results.push({
     run: 'baseline: greeting (pipeline only)',
     samples: baseline,
     seconds: (performance.now() - tb) / 1000,
+    counted: true,
   });
 
   let t0 = performance.now();
-  const sequential: Array<{ kind: Kind; ms: number }> = [];
+  const sequential: Sample[] = [];
   for (let i = 0; i < MESSAGES; i++) sequential.push(await send(dealers[i % dealers.length]!));
-  results.push({ run: 'sequential (1 in flight)', samples: sequential, seconds: (performance.now() - t0) / 1000 });
+  results.push({
+    run: 'sequential (1 in flight)',
+    samples: sequential,
+    seconds: (performance.now() - t0) / 1000,
+    counted: true,
+  });
 
   t0 = performance.now();
   const perSender = Math.ceil(MESSAGES / dealers.length);
   const concurrent = (
     await Promise.all(
       dealers.map(async (d) => {
-        const out: Array<{ kind: Kind; ms: number }> = [];
+        const out: Sample[] = [];
         for (let i = 0; i < perSender; i++) out.push(await send(d));
         return out;
       }),
@@ -161,6 +220,7 @@ async function main(): Promise<void> {
     run: `${dealers.length} dealers at once`,
     samples: concurrent,
     seconds: (performance.now() - t0) / 1000,
+    counted: false,
   });
 
   await app.close();
@@ -170,25 +230,33 @@ async function main(): Promise<void> {
   console.log(
     `\nChat latency, message → reply through the sandbox pipeline (${pgUrl ? 'PostgreSQL' : 'PGlite in memory'}, rules only)\n`,
   );
-  console.log('run / message kind                    n   median      p95      p99      max   msg/s');
+  console.log(
+    'run / message kind                    n   median      p95      p99      max   msg/s  SQL/msg step SQL/msg  CPU ms/msg',
+  );
+  const perMsg = (xs: Sample[], counted: boolean) =>
+    counted
+      ? `${(xs.reduce((a, s) => a + s.rt, 0) / xs.length).toFixed(1).padStart(8)} ${(xs.reduce((a, s) => a + s.stepRt, 0) / xs.length).toFixed(1).padStart(13)} ${(xs.reduce((a, s) => a + s.cpuMs, 0) / xs.length).toFixed(2).padStart(11)}`
+      : '';
   for (const r of results) {
     const all = r.samples.map((s) => s.ms).sort((a, b) => a - b);
     console.log(
-      `${r.run.padEnd(34)}${String(all.length).padStart(6)} ${fmt(pct(all, 50))} ${fmt(pct(all, 95))} ${fmt(pct(all, 99))} ${fmt(all.at(-1)!)} ${(all.length / r.seconds).toFixed(0).padStart(7)}`,
+      `${r.run.padEnd(34)}${String(all.length).padStart(6)} ${fmt(pct(all, 50))} ${fmt(pct(all, 95))} ${fmt(pct(all, 99))} ${fmt(all.at(-1)!)} ${(all.length / r.seconds).toFixed(0).padStart(7)} ${perMsg(r.samples, r.counted)}`,
     );
     const kinds = [...new Set(r.samples.map((s) => s.kind))];
     for (const k of kinds) {
-      const ms = r.samples
-        .filter((s) => s.kind === k)
-        .map((s) => s.ms)
-        .sort((a, b) => a - b);
+      const of = r.samples.filter((s) => s.kind === k);
+      const ms = of.map((s) => s.ms).sort((a, b) => a - b);
       console.log(
-        `  ${k.padEnd(32)}${String(ms.length).padStart(6)} ${fmt(pct(ms, 50))} ${fmt(pct(ms, 95))} ${fmt(pct(ms, 99))} ${fmt(ms.at(-1)!)}`,
+        `  ${k.padEnd(32)}${String(ms.length).padStart(6)} ${fmt(pct(ms, 50))} ${fmt(pct(ms, 95))} ${fmt(pct(ms, 99))} ${fmt(ms.at(-1)!)}         ${perMsg(of, r.counted)}`,
       );
     }
   }
   console.log(
-    '\nTimes in ms. A reply counts once the worker committed it and the dispatcher handed it to the sandbox route.',
+    '\nTimes in ms. A reply counts once the worker committed it and the dispatcher handed it to the sandbox route.' +
+      "\nSQL/msg: statements per message (1 in flight); step: the conversation step's own (identity, state, handlers)." +
+      `\nLoad average (1/5/15 min) at the end: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
   );
 }
 

@@ -13,7 +13,7 @@ import {
   migrationsCurrent,
   openDatabase,
 } from '../db/connect.js';
-import { loadCatalog } from '../db/repositories/catalog.repository.js';
+import { catalogFingerprint, loadCatalog } from '../db/repositories/catalog.repository.js';
 import { pipelineStores, pipelineUnitOfWork } from '../db/repositories/pipeline.stores.js';
 import { isDatabaseEmpty, seedDemoData } from '../db/seed/k-demo.js';
 import { type AppConfig, ConfigError, loadConfigFromProcess } from './config.js';
@@ -34,7 +34,7 @@ import {
   turnsUnitOfWork,
 } from './composition.js';
 import type { TurnServices } from './services.js';
-import { CatalogMatcher } from './nlu/catalog.matcher.js';
+import { LiveCatalog } from './nlu/catalog.live.js';
 import { llmFallback } from './nlu/llm.fallback.js';
 import { createIntentLlm, type IntentLlm } from '../adapters/llm/llm.client.js';
 import { promptsV1 } from '../prompts/index.js';
@@ -57,6 +57,9 @@ import { mpRoutes } from './channels/miniprogram/mp.routes.js';
 import { consoleRoutes } from './console/index.js';
 import { metricsRoutes } from './console/metrics.js';
 import { statementLinkRoutes } from './console/pages/statements.js';
+
+/** How often the chat's product matcher checks whether an import changed the catalog. */
+const CATALOG_CHECK_MS = 30_000;
 
 export interface App {
   config: Readonly<AppConfig>;
@@ -106,7 +109,11 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     const kv = opts.kv ?? (await openKeyValueStore(config.kv));
     if (!opts.kv) closers.push(() => kv.close());
 
-    const catalog = new CatalogMatcher(await loadCatalog(database.db));
+    // Built once; rebuilt when an import (here or on another instance) changed the products.
+    const catalog = await LiveCatalog.open({
+      products: () => loadCatalog(database.db),
+      fingerprint: () => catalogFingerprint(database.db),
+    });
     const bus = new PipelineBus();
     const wecom = config.wecom
       ? new WecomClient(
@@ -153,7 +160,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     // Files sent in chat: 微信客服 and WeCom media through the API client, sandbox files from the KV store.
     const sandboxMedia = config.sandbox ? new SandboxMedia(kv) : null;
     const step = createConversationStep({
-      catalog: () => catalog,
+      catalog: () => catalog.current(),
       handlers,
       media: onImage,
       files: chatFiles({
@@ -161,7 +168,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         maxBytes: config.imports.offerMaxBytes,
       }),
       kv,
-      fallback: llm ? llmFallback(llm, () => catalog) : undefined,
+      fallback: llm ? llmFallback(llm, () => catalog.current()) : undefined,
     });
     const pipeline = pipelineUnitOfWork(database.db);
     const turns = turnsUnitOfWork(database.db, services);
@@ -257,6 +264,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       worker.start();
       dispatcher.start();
       kf?.start();
+      catalog.start(CATALOG_CHECK_MS, (e) => log.warn({ err: e.message }, 'catalog check failed'));
     }
     // The ERP jobs exist only with an ERP configured.
     const erp = erpSyncService(config, database.db, { now: opts.now });
@@ -296,6 +304,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
         await server.close();
         await scheduler?.stop();
         await kf?.stop();
+        catalog.stop();
         await worker.stop();
         await dispatcher.stop();
         for (const c of closers.reverse()) await c();

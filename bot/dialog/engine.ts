@@ -11,7 +11,15 @@ import { acceptsOffer, clarificationFor, describe, readClarifyAnswer } from './c
 import { compose, type TurnStep } from './compose.js';
 import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
-import { type ConversationState, DIALOG_AWAITING, DIALOG_FIELDS, loadState, saveState } from './state.js';
+import {
+  type ConversationState,
+  DIALOG_AWAITING,
+  DIALOG_FIELDS,
+  type LoadedState,
+  loadTurnState,
+  saveState,
+  unchangedState,
+} from './state.js';
 import {
   type BoundIdentity,
   type CompleteHandlers,
@@ -43,10 +51,16 @@ interface PreparedFile {
   file: unknown;
 }
 
-/** What `prepare` hands to the turn: the parse, and the conversation state it was made under. */
-interface PreparedParse {
-  awaiting: string | undefined;
-  result: ParseResult;
+/**
+ * What `prepare` hands to the turn: the conversation state it read (the turn does not read it again: only this
+ * sender's turns write it, one at a time) and, when the rules were unsure, the LLM's reading made under it.
+ */
+interface PreparedTurn {
+  loaded: LoadedState;
+  /** `loaded.state` with a rating owed, when no slow call followed (after the LLM, the turn asks again). */
+  state?: ConversationState;
+  /** The LLM's reading, and what the conversation awaited when it was asked. */
+  reading?: { awaiting: string | undefined; result: ParseResult };
 }
 
 /** A second request of a message never confirms or cancels what the first one showed. */
@@ -119,11 +133,15 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   /** Loads what the conversation waits for; after the handler, keeps what it chose. */
   const state: TurnStep<Turn> = async (t, next) => {
     const { message, now } = t.input;
-    t.stored = await loadState(t.services.conversation, message.sender, now);
-    t.state = await withRatingOwed(t.services, t.identity!, t.stored, now);
+    const prepared = t.input.prepared as PreparedTurn | undefined;
+    const loaded = prepared?.loaded ?? (await loadTurnState(t.services.conversation, message.sender, now));
+    t.stored = loaded.state;
+    t.state = prepared?.state ?? (await withRatingOwed(t.services, t.identity!, t.stored, now));
     await next();
     const chosen = nextState(t.stored, t.result?.state, t.dialog);
-    if (chosen !== undefined) await saveState(t.services.conversation, message.sender, chosen, now);
+    // A state the row already holds (and keeps for long enough) is not written again.
+    if (chosen !== undefined && !unchangedState(loaded.saved, chosen, now))
+      await saveState(t.services.conversation, message.sender, chosen, now);
   };
 
   /**
@@ -160,15 +178,15 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const sender = t.identity!.kind;
     const state = t.state!;
     // The LLM's reading stands only if the conversation still waits for what it waited for when it was asked.
-    const prepared = t.input.prepared as PreparedParse | undefined;
+    const prepared = t.input.prepared as PreparedTurn | undefined;
     if (t.resumed) {
       t.handlerText = t.resumed.text;
       t.parsed = applyDialoguePolicy(t.resumed.turn, state, t.resumed.text);
       return next();
     }
     const read =
-      prepared && prepared.awaiting === state.awaiting
-        ? prepared.result
+      prepared?.reading && prepared.reading.awaiting === state.awaiting
+        ? prepared.reading.result
         : ruleParse(t.text, parseContext(sender, state, t.input.now));
     const result = state.awaiting === 'order_confirm' ? onlyRulesAnswerDraft(read) : read;
     t.parsed = applyDialoguePolicy(
@@ -299,21 +317,22 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         if (message.msgType !== 'text' || identity.kind === 'unbound') return undefined;
         // Reads only, so the services' own notifier is never used.
         const services = turnServices();
-        const stored = await loadState(services.conversation, message.sender, now);
-        const state = await withRatingOwed(services, identity, stored, now);
+        const loaded = await loadTurnState(services.conversation, message.sender, now);
+        const state = await withRatingOwed(services, identity, loaded.state, now);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
-        if (pickedTurn(state, text)) return undefined;
+        const read: PreparedTurn = { loaded, state };
+        if (pickedTurn(state, text)) return read;
         // An answer to the dialogue's own question needs no second opinion.
-        if (state.awaiting === 'handoff_offer' && acceptsOffer(text)) return undefined;
+        if (state.awaiting === 'handoff_offer' && acceptsOffer(text)) return read;
         if (state.awaiting === 'clarify_intent' && state.clarify) {
-          const read = readClarifyAnswer(text, state.clarify.intents);
-          if (read.kind !== 'other') return undefined;
+          const answer = readClarifyAnswer(text, state.clarify.intents);
+          if (answer.kind !== 'other') return read;
         }
-        if (!unsure(ruleParse(text, ctx))) return undefined;
+        if (!unsure(ruleParse(text, ctx))) return read;
         const proposal = await deps.fallback!(text, ctx).catch(() => null);
-        if (!proposal || proposal.kind === 'unknown') return undefined;
-        return { awaiting: state.awaiting, result: proposal } satisfies PreparedParse;
+        if (!proposal || proposal.kind === 'unknown') return { loaded } satisfies PreparedTurn;
+        return { loaded, reading: { awaiting: state.awaiting, result: proposal } } satisfies PreparedTurn;
       }
     : undefined;
   // A file is fetched and read before the transaction; text may get the LLM's reading.

@@ -43,14 +43,48 @@ export const DIALOG_FIELDS = ['clarify', 'misses', 'offer', 'image'] as const;
 
 export const STATE_TTL_MS = 30 * 60_000;
 
+/** A write that would only slide the expiry is skipped while the stored one is at most this much behind. */
+const EXPIRY_SLACK_MS = 60_000;
+
+/** The state a turn starts from, and the row it came from (so an unchanged state is not written again). */
+export interface LoadedState {
+  state: ConversationState;
+  saved: { state: unknown; expiresAt: Date } | undefined;
+}
+
 export async function loadState(store: ConversationStore, sender: string, now: Date): Promise<ConversationState> {
+  return (await loadTurnState(store, sender, now)).state;
+}
+
+export async function loadTurnState(store: ConversationStore, sender: string, now: Date): Promise<LoadedState> {
   const saved = await store.load(sender);
-  if (!saved) return {};
+  if (!saved) return { state: {}, saved };
   const state = saved.state as ConversationState;
-  if (saved.expiresAt > now) return state;
+  if (saved.expiresAt > now) return { state, saved };
   // Silence ended the conversation, but a late "确认" should still hear what became of the draft it meant.
   const lastDraftId = state.draftId ?? state.lastDraftId;
-  return lastDraftId ? { lastDraftId } : {};
+  return { state: lastDraftId ? { lastDraftId } : {}, saved };
+}
+
+/**
+ * Whether saving `next` would change nothing: no row to clear, or the same state stored and still running (its
+ * expiry no more than a minute short of a fresh one — so a conversation may end up to a minute early, never late).
+ */
+export function unchangedState(saved: LoadedState['saved'], next: ConversationState, now: Date): boolean {
+  if (Object.keys(next).length === 0) return saved === undefined;
+  if (!saved || saved.expiresAt.getTime() < now.getTime() + STATE_TTL_MS - EXPIRY_SLACK_MS) return false;
+  return canonicalJson(saved.state) === canonicalJson(next);
+}
+
+/** JSON with object keys sorted (jsonb keeps its own key order) and undefined members dropped, as stored. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
+      : v,
+  );
 }
 
 export async function saveState(

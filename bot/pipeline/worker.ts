@@ -3,6 +3,7 @@ import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
+import { IdentityCache } from './identity-cache.js';
 import { enqueue, outboxNotifier, outgoingParts, partKey, type Route } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
@@ -62,6 +63,8 @@ export interface WorkerOptions {
   rephraser?: Rephraser;
   /** How long a reply waits for its rephrasing before the template goes out regardless (default 6 s). */
   rephraseHoldMs?: number;
+  /** How long a bound sender's identity is reused without reading it again (default 10 s; 0: read every turn). */
+  identityTtlMs?: number;
   /** The mini-program pages cards open (null: no cards, e.g. no thumbnail configured). */
   mpCards?: { orderPage: string; statementPage: string } | null;
   /** What a sender and their manager are told when a message is parked (bot/replies). */
@@ -106,6 +109,7 @@ export class InboundWorker<Services> {
   private readonly leaseMs: number;
   private readonly now: () => Date;
   private readonly stores: PipelineStores;
+  private readonly identities: IdentityCache;
 
   constructor(
     private readonly turns: UnitOfWork<TurnScope<Services>>,
@@ -116,6 +120,7 @@ export class InboundWorker<Services> {
     this.stores = turns.root.stores;
     this.leaseMs = opts.leaseMs ?? 30_000;
     this.now = opts.now ?? (() => new Date());
+    this.identities = new IdentityCache(opts.identityTtlMs);
     this.loop = new PollLoop(
       bus,
       'inbound',
@@ -173,10 +178,11 @@ export class InboundWorker<Services> {
     let queued = false;
     const held: HeldReply[] = [];
     try {
-      const prepared = await this.prepare(message);
+      // Resolved once, before `prepare` and the transaction: both use it (usually remembered, see IdentityCache).
+      const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
+      const prepared = await this.prepare(message, identity);
       await this.turns.transaction(async ({ stores, services }) => {
         const now = this.now();
-        const identity = await stores.identities.resolve(channel, externalId);
         const notifier = outboxNotifier(
           stores,
           () => {
@@ -226,11 +232,9 @@ export class InboundWorker<Services> {
   }
 
   /** The step's slow preparation (the LLM), outside the transaction; a failure just means no preparation. */
-  private async prepare(message: InboundMessage): Promise<unknown> {
+  private async prepare(message: InboundMessage, identity: Identity): Promise<unknown> {
     if (!this.step.prepare || this.step.preparesFor?.(message) === false) return undefined;
     try {
-      const { channel, externalId } = parseSenderKey(message.sender);
-      const identity = await this.stores.identities.resolve(channel, externalId);
       return await this.step.prepare({ services: this.turns.root.services, message, identity, now: this.now() });
     } catch {
       return undefined;

@@ -38,12 +38,7 @@ export class StockService {
   async report(dealer: DealerRef, skus: readonly string[], now: Date): Promise<StockReport[]> {
     const today = shanghaiDate(now);
     const { from, before } = sellThroughWindow(today);
-    const [products, hq, own, sold] = await Promise.all([
-      this.store.pricedProducts(skus, dealer.tier),
-      this.store.hqStock(skus),
-      this.store.dealerInventory(dealer.code, skus),
-      this.store.sellThrough(dealer.code, from, before, skus),
-    ]);
+    const { products, hq, own, sold } = await this.store.stockFacts(dealer, skus, from, before);
     const out: StockReport[] = [];
     for (const sku of skus) {
       const product = products.get(sku);

@@ -1,6 +1,6 @@
 import type { Tier } from '../catalog/pricing.js';
 import type { PricedProduct, StockLevel } from '../orders/ports.js';
-import type { DealerStock, StockStore } from '../stock/ports.js';
+import type { DealerStock, StockFacts, StockStore } from '../stock/ports.js';
 import type { InMemoryCatalog } from './catalog.js';
 
 interface Sale {
@@ -27,6 +27,20 @@ export class InMemoryStockStore implements StockStore {
   sell(dealerCode: string, sku: string, day: string, qty: number): this {
     this.sales.push({ dealerCode, sku, day, qty });
     return this;
+  }
+
+  async stockFacts(
+    dealer: { code: string; tier: Tier },
+    skus: readonly string[],
+    fromDay: string,
+    beforeDay: string,
+  ): Promise<StockFacts> {
+    return {
+      products: await this.pricedProducts(skus, dealer.tier),
+      hq: await this.hqStock(skus),
+      own: await this.dealerInventory(dealer.code, skus),
+      sold: await this.sellThrough(dealer.code, fromDay, beforeDay, skus),
+    };
   }
 
   async pricedProducts(skus: readonly string[] | 'all', tier: Tier): Promise<Map<string, PricedProduct>> {

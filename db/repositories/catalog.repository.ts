@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { type Kysely, type Selectable, sql } from 'kysely';
 import type { Product } from '../../core/catalog/catalog.types.js';
 import type { ProductOptions } from '../../core/catalog/options.js';
 import type { Database, ProductsTable } from '../schema.js';
@@ -7,6 +7,16 @@ import type { Database, ProductsTable } from '../schema.js';
 export async function loadCatalog(db: Kysely<Database>): Promise<Product[]> {
   const rows = await db.selectFrom('products').selectAll().where('active', '=', true).orderBy('sku').execute();
   return rows.map(toProduct);
+}
+
+/**
+ * A digest of every products row (all columns, the inactive ones too): equal digests mean the catalog the chat
+ * matches against has not changed. One scan of a table of a few thousand rows at most.
+ */
+export async function catalogFingerprint(db: Kysely<Database>): Promise<string> {
+  const { rows } = await sql<{ digest: string | null }>`
+    select md5(coalesce(string_agg(p::text, E'\n' order by p.sku), '')) as digest from products p`.execute(db);
+  return rows[0]?.digest ?? '';
 }
 
 /** A products row as core's Product. */

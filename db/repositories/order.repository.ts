@@ -17,9 +17,40 @@ import type { Database, OrderDraftsTable } from '../schema.js';
 import { PolicyRepository } from './policies.repository.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
 
-/** OrderStore on Kysely; `db` is the caller's transaction (PGlite: never the outer handle inside it). */
+/** What a write changes among the reads `KyselyOrderStore` remembers within a transaction. */
+type Remembered = 'dealer' | 'products' | 'stock' | 'credit' | 'policies' | 'lines' | 'vouchers' | 'draft';
+
+/**
+ * OrderStore on Kysely; `db` is the caller's transaction (PGlite: never the outer handle inside it).
+ *
+ * Inside a transaction (a conversation turn builds one store per turn) reads are remembered until this store writes
+ * what they read: a draft is priced before and after a change in one turn, and the second pricing reads nothing
+ * that did not change (policies with their pilot sets read every dealer). Outside a transaction nothing is kept.
+ */
 export class KyselyOrderStore implements OrderStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  private readonly remembered: Map<string, Promise<unknown>> | null;
+
+  constructor(private readonly db: Kysely<Database>) {
+    this.remembered = db.isTransaction ? new Map() : null;
+  }
+
+  /** `load()` once per key while the transaction lasts (and until a write forgets its kind). */
+  private remember<T>(kind: Remembered, key: string, load: () => Promise<T>): Promise<T> {
+    if (!this.remembered) return load();
+    const k = `${kind}\u0000${key}`;
+    let p = this.remembered.get(k) as Promise<T> | undefined;
+    if (!p) {
+      p = load();
+      this.remembered.set(k, p);
+    }
+    return p;
+  }
+
+  private forget(...kinds: Remembered[]): void {
+    if (!this.remembered) return;
+    for (const k of [...this.remembered.keys()])
+      if (kinds.some((kind) => k.startsWith(`${kind}\u0000`))) this.remembered.delete(k);
+  }
 
   private dealerQuery(code: string) {
     return this.db
@@ -28,8 +59,8 @@ export class KyselyOrderStore implements OrderStore {
       .where('code', '=', code);
   }
 
-  async dealer(code: string): Promise<DealerAccount | null> {
-    return toAccount(await this.dealerQuery(code).executeTakeFirst());
+  dealer(code: string): Promise<DealerAccount | null> {
+    return this.remember('dealer', code, async () => toAccount(await this.dealerQuery(code).executeTakeFirst()));
   }
 
   async lockDealer(code: string): Promise<DealerAccount | null> {
@@ -37,57 +68,72 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   pricedProducts(skus: readonly string[], tier: Tier) {
-    return pricedProducts(this.db, skus, tier);
+    return this.remember('products', `${tier}:${skus.join(',')}`, () => pricedProducts(this.db, skus, tier));
   }
 
   hqStock(skus: readonly string[]) {
-    return hqStock(this.db, skus);
+    return this.remember('stock', skus.join(','), () => hqStock(this.db, skus));
   }
 
-  async creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {
-    const limit = await this.db
-      .selectFrom('dealers')
-      .select('credit_limit_fen')
-      .where('code', '=', dealerCode)
-      .executeTakeFirst();
-    const open = await this.db
+  creditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {
+    return this.remember('credit', `${dealerCode}:${today}:${overdueDays}`, () =>
+      this.readCreditFacts(dealerCode, today, overdueDays),
+    );
+  }
+
+  /** The three facts in one statement (one round trip): the limit, open receivables, placed orders not invoiced. */
+  private async readCreditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {
+    const overdueBefore = addDays(today, -overdueDays);
+    const receivables = this.db
       .selectFrom('receivables')
       .select([
         sql<number>`coalesce(sum(amount_fen - paid_fen), 0)`.as('open'),
-        sql<number>`coalesce(sum(amount_fen - paid_fen) filter (where due_date < ${addDays(today, -overdueDays)}::date), 0)`.as(
+        sql<number>`coalesce(sum(amount_fen - paid_fen) filter (where due_date < ${overdueBefore}::date), 0)`.as(
           'overdue',
         ),
-        sql<string | null>`min(due_date) filter (where due_date < ${addDays(today, -overdueDays)}::date)`.as('oldest'),
+        sql<string | null>`min(due_date) filter (where due_date < ${overdueBefore}::date)`.as('oldest'),
       ])
       .where('dealer_code', '=', dealerCode)
-      .whereRef('paid_fen', '<', 'amount_fen')
+      .whereRef('paid_fen', '<', 'amount_fen');
+    const r = await this.db
+      .selectFrom(receivables.as('rc'))
+      .select(['rc.open', 'rc.overdue', 'rc.oldest'])
+      .select((eb) => [
+        eb.selectFrom('dealers').select('credit_limit_fen').where('code', '=', dealerCode).as('limit'),
+        // Placed-but-unpaid orders not invoiced yet (a receivable comes at shipping): counted once.
+        eb
+          .selectFrom('orders as o')
+          .select(sql<number>`coalesce(sum(o.total_fen), 0)`.as('fen'))
+          .where('o.dealer_code', '=', dealerCode)
+          .where('o.status', '=', 'placed')
+          .where('o.paid_at', 'is', null)
+          .where(({ not, exists, selectFrom }) =>
+            not(exists(selectFrom('receivables as r').select('r.id').whereRef('r.order_no', '=', 'o.order_no'))),
+          )
+          .as('unpaid'),
+      ])
       .executeTakeFirstOrThrow();
-    // Placed-but-unpaid orders not invoiced yet (a receivable comes at shipping): counted once.
-    const unpaid = await this.db
-      .selectFrom('orders as o')
-      .select(sql<number>`coalesce(sum(o.total_fen), 0)`.as('fen'))
-      .where('o.dealer_code', '=', dealerCode)
-      .where('o.status', '=', 'placed')
-      .where('o.paid_at', 'is', null)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('receivables as r').select('r.id').whereRef('r.order_no', '=', 'o.order_no'))),
-      )
-      .executeTakeFirstOrThrow();
-    const oldest = open.oldest ? String(open.oldest).slice(0, 10) : null;
+    const oldest = r.oldest ? String(r.oldest).slice(0, 10) : null;
     return {
-      limitFen: limit?.credit_limit_fen ?? 0,
-      openReceivablesFen: Number(open.open),
-      unpaidPlacedFen: Number(unpaid.fen),
-      overdueFen: Number(open.overdue),
+      limitFen: r.limit ?? 0,
+      openReceivablesFen: Number(r.open),
+      unpaidPlacedFen: Number(r.unpaid),
+      overdueFen: Number(r.overdue),
       maxOverdueDays: oldest ? Math.round((Date.parse(today) - Date.parse(oldest)) / 86_400_000) : 0,
     };
   }
 
   policyRecords(): Promise<PolicyRecord[]> {
-    return new PolicyRepository(this.db).listPolicies({ skipInvalid: true });
+    return this.remember('policies', '', () => new PolicyRepository(this.db).listPolicies({ skipInvalid: true }));
   }
 
-  async policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {
+  policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {
+    return this.remember('lines', `${dealerCode}:${period.start}:${period.end}`, () =>
+      this.readPolicyLines(dealerCode, period),
+    );
+  }
+
+  private async readPolicyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {
     const rows = await this.db
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.order_no', 'l.order_no')
@@ -106,6 +152,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async insertDraft(d: StoredDraft, now: Date): Promise<void> {
+    this.forget('draft');
     await this.db
       .insertInto('order_drafts')
       .values({
@@ -123,7 +170,11 @@ export class KyselyOrderStore implements OrderStore {
       .execute();
   }
 
-  async draft(id: string, dealerCode: string): Promise<StoredDraft | null> {
+  draft(id: string, dealerCode: string): Promise<StoredDraft | null> {
+    return this.remember('draft', `${id}:${dealerCode}`, () => this.readDraft(id, dealerCode));
+  }
+
+  private async readDraft(id: string, dealerCode: string): Promise<StoredDraft | null> {
     if (!isUuid(id)) return null;
     const r = await this.db
       .selectFrom('order_drafts')
@@ -143,6 +194,7 @@ export class KyselyOrderStore implements OrderStore {
     now: Date,
     deliveryBy = false,
   ): Promise<boolean> {
+    this.forget('draft');
     const r = await this.db
       .updateTable('order_drafts')
       .set({
@@ -160,6 +212,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async claimDraft(id: string, dealerCode: string, now: Date): Promise<boolean> {
+    this.forget('draft');
     const r = await this.db
       .updateTable('order_drafts')
       .set({ status: 'confirmed', updated_at: now })
@@ -172,6 +225,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async closeDraft(id: string, dealerCode: string, status: 'cancelled' | 'expired', now: Date): Promise<boolean> {
+    this.forget('draft');
     if (!isUuid(id)) return false;
     const r = await this.db
       .updateTable('order_drafts')
@@ -184,6 +238,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async setDraftOrder(id: string, orderNo: string): Promise<void> {
+    this.forget('draft');
     await this.db.updateTable('order_drafts').set({ order_no: orderNo }).where('id', '=', id).execute();
   }
 
@@ -197,7 +252,11 @@ export class KyselyOrderStore implements OrderStore {
     return r.last_seq;
   }
 
-  async openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
+  openVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
+    return this.remember('vouchers', `${dealerCode}:${today}`, () => this.readOpenVouchers(dealerCode, today));
+  }
+
+  private async readOpenVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
     const rows = await this.db
       .selectFrom('care_vouchers')
       .select(['id', 'kind', 'amount_fen', 'min_order_fen', 'valid_until'])
@@ -217,6 +276,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean> {
+    this.forget('vouchers');
     const r = await this.db
       .updateTable('care_vouchers')
       .set({ used_order_no: orderNo, used_at: now })
@@ -228,6 +288,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async insertOrder(o: NewOrder): Promise<void> {
+    this.forget('credit', 'lines');
     await this.db
       .insertInto('orders')
       .values({
@@ -262,6 +323,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async adjustReserved(items: ReadonlyArray<{ sku: string; qty: number }>, sign: 1 | -1, now: Date): Promise<void> {
+    this.forget('stock');
     for (const it of items) {
       const delta = sign * it.qty;
       await this.db
@@ -393,6 +455,7 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async cancelOrder(orderNo: string, dealerCode: string, now: Date): Promise<boolean> {
+    this.forget('credit', 'lines');
     const r = await this.db
       .updateTable('orders')
       .set({ status: 'cancelled', cancelled_at: now })

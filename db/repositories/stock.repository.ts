@@ -1,7 +1,7 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { type Tier, tierPriceFen } from '../../core/catalog/pricing.js';
 import type { PricedProduct, StockLevel } from '../../core/orders/ports.js';
-import type { DealerStock, StockStore } from '../../core/stock/ports.js';
+import type { DealerStock, StockFacts, StockStore } from '../../core/stock/ports.js';
 import { toProduct } from './catalog.repository.js';
 import type { Database } from '../schema.js';
 
@@ -44,6 +44,56 @@ export async function hqStock(db: Kysely<Database>, skus: readonly string[]): Pr
 /** StockStore on Kysely; `db` is the caller's transaction. */
 export class KyselyStockStore implements StockStore {
   constructor(private readonly db: Kysely<Database>) {}
+
+  /** One statement: each active product with its tier price, HQ level, the dealer's stock and sales joined on. */
+  async stockFacts(
+    dealer: { code: string; tier: Tier },
+    skus: readonly string[],
+    fromDay: string,
+    beforeDay: string,
+  ): Promise<StockFacts> {
+    const facts: StockFacts = { products: new Map(), hq: new Map(), own: new Map(), sold: new Map() };
+    if (skus.length === 0) return facts;
+    const wanted = [...new Set(skus)];
+    const sold = this.db
+      .selectFrom('sell_through')
+      .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
+      .where('dealer_code', '=', dealer.code)
+      .where('day', '>=', fromDay)
+      .where('day', '<', beforeDay)
+      .where('sku', 'in', wanted)
+      .groupBy('sku');
+    const rows = await this.db
+      .selectFrom('products as p')
+      .leftJoin('tier_prices as tp', (j) => j.onRef('tp.sku', '=', 'p.sku').on('tp.tier', '=', dealer.tier))
+      .leftJoin('hq_stock as h', 'h.sku', 'p.sku')
+      .leftJoin('dealer_inventory as di', (j) => j.onRef('di.sku', '=', 'p.sku').on('di.dealer_code', '=', dealer.code))
+      .leftJoin(sold.as('st'), 'st.sku', 'p.sku')
+      .selectAll('p')
+      .select([
+        'tp.price_fen',
+        'h.on_hand as hq_on_hand',
+        'h.reserved as hq_reserved',
+        'di.qty as own_qty',
+        'di.synced_at as own_synced_at',
+        sql<number | string | null>`st.qty`.as('sold_qty'),
+      ])
+      .where('p.active', '=', true)
+      .where('p.sku', 'in', wanted)
+      .execute();
+    for (const r of rows) {
+      facts.products.set(r.sku, {
+        ...toProduct(r),
+        priceFen: tierPriceFen(r.list_price_fen, dealer.tier, r.price_fen ?? undefined),
+      });
+      if (r.hq_on_hand !== null && r.hq_reserved !== null)
+        facts.hq.set(r.sku, { onHand: r.hq_on_hand, reserved: r.hq_reserved });
+      if (r.own_qty !== null && r.own_synced_at !== null)
+        facts.own.set(r.sku, { qty: r.own_qty, syncedAt: r.own_synced_at });
+      if (r.sold_qty !== null) facts.sold.set(r.sku, Number(r.sold_qty));
+    }
+    return facts;
+  }
 
   pricedProducts(skus: readonly string[] | 'all', tier: Tier) {
     return pricedProducts(this.db, skus, tier);

@@ -495,3 +495,55 @@ describe('stock', () => {
     ]);
   });
 });
+
+describe("a turn's reads (KyselyOrderStore inside a transaction)", () => {
+  /** Runs `work` in a transaction that is rolled back, so the fixtures stay as they were. */
+  const rolledBack = async (work: (trx: Kysely<Database>) => Promise<void>) => {
+    const undo = new Error('roll back');
+    await expect(
+      db.transaction().execute(async (trx) => {
+        await work(trx);
+        throw undo;
+      }),
+    ).rejects.toBe(undo);
+  };
+
+  it('reads policies, the dealer and prices once per transaction; outside one, every call reads', async () => {
+    await rolledBack(async (trx) => {
+      const store = new KyselyOrderStore(trx);
+      expect(await store.policyRecords()).toBe(await store.policyRecords());
+      expect(await store.dealer(FX.core)).toBe(await store.dealer(FX.core));
+      expect(await store.pricedProducts(['KW-N60'], 'core')).toBe(await store.pricedProducts(['KW-N60'], 'core'));
+    });
+    const outside = new KyselyOrderStore(db);
+    expect(await outside.policyRecords()).not.toBe(await outside.policyRecords());
+    expect(await outside.dealer(FX.core)).not.toBe(await outside.dealer(FX.core));
+  });
+
+  it("what the store writes is read anew: the changed draft, the placed order's credit and reservation", async () => {
+    await rolledBack(async (trx) => {
+      const store = new KyselyOrderStore(trx);
+      const orders = service(trx, store);
+      const today = '2026-11-26';
+      const draft = await orders.createDraft(FX.other, [{ sku: 'KW-N60', qty: 10 }], undefined, TEST_NOW);
+      const creditBefore = await store.creditFacts(FX.other, today, 30);
+      const stockBefore = (await store.hqStock(['KW-N60'])).get('KW-N60')!;
+      const changed = await orders.modifyDraft(FX.other, draft.id, [{ kind: 'set', sku: 'KW-N60', qty: 20 }], TEST_NOW);
+      expect(changed).toMatchObject({ kind: 'draft', view: { lines: [{ qty: 20 }] } });
+      expect(await orders.showDraft(FX.other, draft.id, TEST_NOW)).toMatchObject({ view: { lines: [{ qty: 20 }] } });
+      const placed = await orders.confirmDraft(FX.other, draft.id, TEST_NOW);
+      if (placed.kind !== 'placed') throw new Error(`not placed: ${placed.kind}`);
+      const creditAfter = await store.creditFacts(FX.other, today, 30);
+      expect(creditAfter.unpaidPlacedFen - creditBefore.unpaidPlacedFen).toBe(placed.order.totalFen);
+      expect((await store.hqStock(['KW-N60'])).get('KW-N60')!.reserved).toBe(stockBefore.reserved + 20);
+      expect(await store.draft(draft.id, FX.other)).toMatchObject({
+        status: 'confirmed',
+        orderNo: placed.order.orderNo,
+      });
+      expect(await orders.confirmDraft(FX.other, draft.id, TEST_NOW)).toEqual({
+        kind: 'already',
+        orderNo: placed.order.orderNo,
+      });
+    });
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import type { IdentityDirectory } from '../../core/messaging/ports.js';
+import type { Channel, Identity } from '../../core/messaging/types.js';
+import { IdentityCache } from './identity-cache.js';
+
+/** A directory over a map the test edits, counting its reads. */
+function directory(bound: Map<string, string>) {
+  const d = {
+    reads: 0,
+    async resolve(channel: Channel, externalId: string): Promise<Identity> {
+      d.reads++;
+      const dealerCode = bound.get(externalId);
+      return dealerCode
+        ? { kind: 'dealer', channel, externalId, dealerCode, dealerName: dealerCode, tier: 'key', managerCode: 'M001' }
+        : { kind: 'unbound', channel, externalId };
+    },
+  } satisfies IdentityDirectory & { reads: number };
+  return d;
+}
+
+describe('IdentityCache', () => {
+  it('reuses a bound identity for its time to live, then reads it again and sees the change', async () => {
+    let clock = 0;
+    const cache = new IdentityCache(10_000, () => clock);
+    const bound = new Map([['wx-1', 'D0001']]);
+    const dir = directory(bound);
+    expect(await cache.resolve(dir, 'wecom', 'wx-1')).toMatchObject({ kind: 'dealer', dealerCode: 'D0001' });
+    bound.set('wx-1', 'D0002'); // rebound on another instance
+    clock = 9_999;
+    expect(await cache.resolve(dir, 'wecom', 'wx-1')).toMatchObject({ dealerCode: 'D0001' });
+    expect(dir.reads).toBe(1);
+    clock = 10_000;
+    expect(await cache.resolve(dir, 'wecom', 'wx-1')).toMatchObject({ dealerCode: 'D0002' });
+    expect(dir.reads).toBe(2);
+  });
+
+  it('never keeps an unbound account: its binding counts from the next message', async () => {
+    const cache = new IdentityCache(10_000, () => 0);
+    const bound = new Map<string, string>();
+    const dir = directory(bound);
+    expect((await cache.resolve(dir, 'wecom', 'wx-2')).kind).toBe('unbound');
+    bound.set('wx-2', 'D0003');
+    expect(await cache.resolve(dir, 'wecom', 'wx-2')).toMatchObject({ kind: 'dealer', dealerCode: 'D0003' });
+    expect(dir.reads).toBe(2);
+  });
+
+  it('keeps accounts apart by channel, and keeps nothing with a time to live of 0', async () => {
+    const bound = new Map([['same-id', 'D0001']]);
+    const dir = directory(bound);
+    const cache = new IdentityCache(10_000, () => 0);
+    await cache.resolve(dir, 'wecom', 'same-id');
+    expect(await cache.resolve(dir, 'kf', 'same-id')).toMatchObject({ channel: 'kf' });
+    expect(dir.reads).toBe(2);
+    const off = new IdentityCache(0, () => 0);
+    await off.resolve(dir, 'wecom', 'same-id');
+    await off.resolve(dir, 'wecom', 'same-id');
+    expect(dir.reads).toBe(4);
+  });
+});
