@@ -5,6 +5,7 @@ import type { PipelineBus } from './bus.js';
 import { pipelineMetrics } from './metrics.js';
 import { enqueue, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
+import { SentMarks } from './sent-marks.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
 import {
   DeferDelivery,
@@ -54,6 +55,7 @@ export class OutboxDispatcher {
   private readonly loop: PollLoop;
   private readonly now: () => Date;
   private readonly stores: PipelineStores;
+  private readonly sentMarks: SentMarks;
 
   constructor(
     private readonly pipeline: UnitOfWork<PipelineStores>,
@@ -61,6 +63,7 @@ export class OutboxDispatcher {
     private readonly opts: DispatcherOptions,
   ) {
     this.stores = pipeline.root;
+    this.sentMarks = new SentMarks(this.stores.outbox);
     this.now = opts.now ?? (() => new Date());
     this.loop = new PollLoop(
       bus,
@@ -208,7 +211,8 @@ export class OutboxDispatcher {
   private async recordSent(row: OutboxMessage, now: Date): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.stores.outbox.markSent(row.id, now);
+        // Sends settling together are recorded in one statement.
+        await this.sentMarks.mark(row.id, now);
         if (attempt > 0) pipelineMetrics.increment('outbox_sent_mark_retried');
         return;
       } catch (e) {

@@ -53,6 +53,8 @@ export interface OutboxStore {
   /** Leases up to `limit` due rows (and rows whose lease ran out) until `until`, oldest due first. */
   claim(now: Date, until: Date, limit: number): Promise<OutboxMessage[]>;
   markSent(id: number, now: Date): Promise<void>;
+  /** Marks many rows sent in one statement, each at its own time. */
+  markSentAll(rows: readonly { id: number; at: Date }[]): Promise<void>;
   markDead(id: number, reason: string): Promise<void>;
   /** Handed over to a person (a follow-up item). */
   markFollowup(id: number, reason: string): Promise<void>;
