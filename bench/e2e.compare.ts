@@ -2,7 +2,8 @@
  * Before/after for `bench:e2e` in one invocation (`npm run bench:e2e:compare [-- --base 5de2cef --rounds 2 …]`):
  * the baseline ref's app is exported (`git archive`, no worktree or branch is created) to a directory under the
  * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts
- * (copied in, so both apps see the same driver, checks and counters). The two run one after the other, alternating,
+ * (copied in, so both apps see the same driver, checks and counters). `--new REF` measures REF, exported the same
+ * way, instead of the working tree (edits in progress cannot leak into a run). The two run one after the other, alternating,
  * `--rounds` times each; every other argument is passed to both. The baseline keeps the pool the bench gave it
  * before (16 connections) unless `--pool` is given. Prints one table of every run, and the load averages.
  */
@@ -19,22 +20,32 @@ const take = (name: string, fallback: string): string => {
   return value ?? fallback;
 };
 const baseRef = take('base', '5de2cef');
+/** Measure this ref instead of the working tree (exported the same way: edits in progress cannot leak in). */
+const newRef = take('new', '');
 const rounds = Number(take('rounds', '1'));
 const passThrough = argv;
 const here = resolve(import.meta.dirname, '..');
 
-const commit = execFileSync('git', ['rev-parse', '--short', `${baseRef}^{commit}`], { cwd: here })
-  .toString()
-  .trim();
-const baseDir = join(tmpdir(), `gongsheng-e2e-base-${commit}`);
-if (!existsSync(join(baseDir, 'package.json'))) {
-  rmSync(baseDir, { recursive: true, force: true });
-  mkdirSync(baseDir, { recursive: true });
-  const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: here, maxBuffer: 1 << 30 });
-  execFileSync('tar', ['-x', '-C', baseDir], { input: archive });
-  symlinkSync(realpathSync(join(here, 'node_modules')), join(baseDir, 'node_modules'));
+/** The app of `ref`, exported once under the temp dir with this project's node_modules. */
+function exported(ref: string): { commit: string; dir: string } {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: here })
+    .toString()
+    .trim();
+  const dir = join(tmpdir(), `gongsheng-e2e-${commit}`);
+  if (!existsSync(join(dir, 'package.json'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: here, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    symlinkSync(realpathSync(join(here, 'node_modules')), join(dir, 'node_modules'));
+  }
+  return { commit, dir };
 }
+const base = exported(baseRef);
+const candidate = newRef ? exported(newRef) : null;
+const [commit, baseDir] = [base.commit, base.dir];
 copyFileSync(join(here, 'bench/e2e.bench.ts'), join(baseDir, 'bench/e2e.bench.ts'));
+if (candidate) copyFileSync(join(here, 'bench/e2e.bench.ts'), join(candidate.dir, 'bench/e2e.bench.ts'));
 
 interface Result {
   rows: Array<Record<string, string>>;
@@ -48,10 +59,11 @@ const loads: string[] = [];
 for (let round = 1; round <= rounds; round++) {
   for (const [label, dir] of [
     [`base ${commit}`, baseDir],
-    ['this tree', here],
+    [candidate ? `new ${candidate.commit}` : 'this tree', candidate?.dir ?? here],
   ] as const) {
-    const out = join(tmpdir(), `gongsheng-e2e-${process.pid}-${round}-${label === 'this tree' ? 'new' : 'base'}.json`);
-    const pool = label !== 'this tree' && !passThrough.includes('--pool') ? ['--pool', '16'] : [];
+    const isBase = dir === baseDir;
+    const out = join(tmpdir(), `gongsheng-e2e-${process.pid}-${round}-${isBase ? 'base' : 'new'}.json`);
+    const pool = isBase && !passThrough.includes('--pool') ? ['--pool', '16'] : [];
     const run = spawnSync('npx', ['tsx', 'bench/e2e.bench.ts', ...passThrough, ...pool, '--json', out], {
       cwd: dir,
       stdio: ['ignore', 'inherit', 'inherit'],
