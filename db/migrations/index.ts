@@ -17,6 +17,7 @@ import * as m0017 from './0017_training_honours.js';
 import * as m0018 from './0018_campaigns_cadence.js';
 import * as m0019 from './0019_outbox_recipient_queue.js';
 import * as m0020 from './0020_miniprogram.js';
+import * as m0023 from './0023_inbound_unfinished.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -38,6 +39,7 @@ const migrations: Record<string, Migration> = {
   '0018_campaigns_cadence': m0018,
   '0019_outbox_recipient_queue': m0019,
   '0020_miniprogram': m0020,
+  '0023_inbound_unfinished': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {
