@@ -40,6 +40,8 @@ const SEQUENTIAL = Number(args.get('sequential') ?? 200);
 /** The connection pool (default: the app's own default, DB_POOL_SIZE) and WORKER_CONCURRENCY (default: the app's). */
 const POOL = args.get('pool');
 const CONCURRENCY = args.get('concurrency');
+/** WORKER_TURNS_PER_TRANSACTION (default: the app's; an app without the setting ignores it). */
+const TURNS = args.get('turns');
 /** Also write the results as JSON to this file (bench/e2e.compare.ts reads it). */
 const JSON_OUT = args.get('json');
 const SECRET = 'bench-e2e-secret';
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
   const config = loadConfig({
     DATABASE_URL: u.toString(),
     ...(CONCURRENCY ? { WORKER_CONCURRENCY: CONCURRENCY } : {}),
+    ...(TURNS ? { WORKER_TURNS_PER_TRANSACTION: TURNS } : {}),
     SANDBOX: '0',
     SEED_ON_EMPTY: '0',
     SCHEDULER_ENABLED: '0',

@@ -1,5 +1,5 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
-import type { PipelineStores, TransactionControl, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
+import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
@@ -53,7 +53,7 @@ export interface WorkerOptions {
   concurrency: number;
   /**
    * Up to this many claimed messages (of different senders) share one transaction, each after its own savepoint:
-   * one commit for all of them; a failing one is rolled back alone (default 16).
+   * one commit for all of them; a failing one is rolled back alone (default 8).
    */
   turnsPerTransaction?: number;
   maxAttempts: number;
@@ -150,7 +150,7 @@ export class InboundWorker<Services> {
    * and wakes the loop.
    */
   private async fill(): Promise<void> {
-    const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 16);
+    const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 8);
     let claimed = 0;
     do {
       const free = this.opts.concurrency - this.inFlight;
@@ -189,7 +189,9 @@ export class InboundWorker<Services> {
     try {
       const prepared = await this.prepare(message);
       await this.turns.transaction(async (scope) => {
-        await this.turn(scope, message, prepared, turn);
+        const { channel, externalId } = parseSenderKey(message.sender);
+        const identity = await scope.stores.identities.resolve(channel, externalId);
+        await this.turn(scope, message, identity, prepared, turn);
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
         if (!(await scope.stores.inbound.finish(message.id, this.now()))) throw new LeaseLostError();
       });
@@ -215,10 +217,19 @@ export class InboundWorker<Services> {
       await this.turns.transaction(async (scope, tx) => {
         const ours = new Set(await scope.stores.inbound.lockClaimed(messages.map((m) => m.id)));
         lost = new Set(messages.filter((m) => !ours.has(m.id)).map((m) => m.id));
+        // One look-up for every sender (each is a different sender: no turn changes another's identity).
+        const identities = await scope.stores.identities.resolveAll(messages.map((m) => parseSenderKey(m.sender)));
         const done: number[] = [];
         for (const [i, message] of messages.entries()) {
           if (lost.has(message.id)) continue;
-          if (await this.turnAfterSavepoint(tx, scope, message, prepared[i], turns[i]!)) done.push(message.id);
+          const turn = turns[i]!;
+          try {
+            await tx.savepoint(() => this.turn(scope, message, identities[i]!, prepared[i], turn));
+            done.push(message.id);
+          } catch (e) {
+            // Rolled back to its savepoint: nothing it wrote stays; it is retried or parked after the commit.
+            Object.assign(turn, newTurn(), { error: e as Error });
+          }
         }
         if ((await scope.stores.inbound.finishAll(done, this.now())) !== done.length)
           throw new Error('a locked message could not be finished');
@@ -232,33 +243,15 @@ export class InboundWorker<Services> {
     );
   }
 
-  /** One turn after a savepoint; false when it failed (rolled back to the savepoint, its error kept). */
-  private async turnAfterSavepoint(
-    tx: TransactionControl,
-    scope: TurnScope<Services>,
-    message: InboundMessage,
-    prepared: unknown,
-    turn: Turn,
-  ): Promise<boolean> {
-    try {
-      await tx.savepoint(() => this.turn(scope, message, prepared, turn));
-      return true;
-    } catch (e) {
-      Object.assign(turn, newTurn(), { error: e as Error });
-      return false;
-    }
-  }
-
   /** A message's step and its replies, in the caller's transaction (`turn` collects what follows the commit). */
   private async turn(
     { stores, services }: TurnScope<Services>,
     message: InboundMessage,
+    identity: Identity,
     prepared: unknown,
     turn: Turn,
   ): Promise<void> {
-    const { channel, externalId } = parseSenderKey(message.sender);
     const now = this.now();
-    const identity = await stores.identities.resolve(channel, externalId);
     const notifier = outboxNotifier(
       stores,
       () => {

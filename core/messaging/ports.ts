@@ -75,6 +75,8 @@ export interface OutboxStore {
 
 export interface IdentityDirectory {
   resolve(channel: Channel, externalId: string): Promise<Identity>;
+  /** Several accounts in one look-up; answers in input order. */
+  resolveAll(accounts: readonly { channel: Channel; externalId: string }[]): Promise<Identity[]>;
 }
 
 /** Where dealers and managers can be reached (for routing pushes). */
