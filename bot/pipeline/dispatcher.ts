@@ -93,7 +93,7 @@ export class OutboxDispatcher {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim(this.opts.batchSize ?? 50);
+    const rows = await this.claim(this.opts.batchSize ?? 128);
     await Promise.all(this.sendQueues(rows).map((q) => q.done));
     return rows.length;
   }
@@ -103,32 +103,42 @@ export class OutboxDispatcher {
    * recipient (the claim skips recipients with a send in flight). Wakes when a send settles or new work is queued.
    */
   private async pump(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 50;
+    const batchSize = this.opts.batchSize ?? 128;
     const inFlight = new Set<Promise<void>>();
     let rowsInFlight = 0;
-    let wake: () => void = () => {};
-    const onQueued = () => wake();
-    this.bus.on('outbox', onQueued);
+    // One wake-up for the loop (a send settled, or work was queued); one that comes while the loop is busy is kept.
+    let wake: (() => void) | null = null;
+    let poked = false;
+    const poke = () => {
+      poked = true;
+      wake?.();
+    };
+    this.bus.on('outbox', poke);
     try {
       while (this.loop.active) {
+        poked = false;
         const rows = rowsInFlight < batchSize ? await this.claim(batchSize - rowsInFlight) : [];
         for (const queue of this.sendQueues(rows)) {
           rowsInFlight += queue.size;
           const sending = queue.done.finally(() => {
             rowsInFlight -= queue.size;
             inFlight.delete(sending);
+            poke();
           });
           inFlight.add(sending);
         }
         if (rows.length > 0) continue;
         if (inFlight.size === 0) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          for (const p of inFlight) void p.then(resolve);
-        });
+        if (!poked)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        wake = null;
+        // Sends settling in the same turn of the event loop free their slots together: one claim for them all.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.bus.off('outbox', onQueued);
+      this.bus.off('outbox', poke);
       await Promise.all(inFlight);
     }
   }
