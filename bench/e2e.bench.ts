@@ -13,7 +13,9 @@
  * rate slot, so the pipeline itself is measured (the limits are tested in test/channels/wecom.instances.test.ts).
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
@@ -35,7 +37,24 @@ const PER_SENDER = Number(args.get('per-sender') ?? 40);
 const RATE = Number(args.get('rate') ?? 200);
 const PACED_SEC = Number(args.get('paced-sec') ?? 10);
 const SEQUENTIAL = Number(args.get('sequential') ?? 200);
+/** The connection pool (default: the app's own default, DB_POOL_SIZE) and WORKER_CONCURRENCY (default: the app's). */
+const POOL = args.get('pool');
+const CONCURRENCY = args.get('concurrency');
+/** WORKER_TURNS_PER_TRANSACTION (default: the app's; an app without the setting ignores it). */
+const TURNS = args.get('turns');
+/** Also write the results as JSON to this file (bench/e2e.compare.ts reads it). */
+const JSON_OUT = args.get('json');
 const SECRET = 'bench-e2e-secret';
+
+/** Counts the statements the app sends (transactions' begin/commit aside: those come from pg_stat_database). */
+class StatementCounter implements KyselyPlugin {
+  n = 0;
+  transformQuery: KyselyPlugin['transformQuery'] = (a) => {
+    this.n++;
+    return a.node;
+  };
+  transformResult: KyselyPlugin['transformResult'] = async (a) => a.result;
+}
 
 /** Grants every rate slot (see the header); everything else is the in-memory store. */
 class UnlimitedKv extends MemoryKeyValueStore implements KeyValueStore {
@@ -55,8 +74,27 @@ async function main(): Promise<void> {
   await admin.query(`create database ${name}`);
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
-  const database = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize: 16 });
   const fake = await startFakeWecom({ corpId: BENCH_WECOM.corpId, secrets: [SECRET] });
+  const config = loadConfig({
+    DATABASE_URL: u.toString(),
+    ...(CONCURRENCY ? { WORKER_CONCURRENCY: CONCURRENCY } : {}),
+    ...(TURNS ? { WORKER_TURNS_PER_TRANSACTION: TURNS } : {}),
+    SANDBOX: '0',
+    SEED_ON_EMPTY: '0',
+    SCHEDULER_ENABLED: '0',
+    LOG_LEVEL: 'warn',
+    WECOM_CORP_ID: BENCH_WECOM.corpId,
+    WECOM_TOKEN: BENCH_WECOM.token,
+    WECOM_AES_KEY: BENCH_WECOM.aesKey,
+    WECOM_AGENT_ID: BENCH_WECOM.agentId,
+    WECOM_SECRET: SECRET,
+    WECOM_API_BASE: fake.baseUrl,
+  });
+  if (config.db.kind !== 'postgres') throw new Error('bench:e2e runs on PostgreSQL');
+  const poolSize = POOL ? Number(POOL) : config.db.poolSize;
+  const opened = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize });
+  const statements = new StatementCounter();
+  const database = { ...opened, db: opened.db.withPlugin(statements) };
   let closeApp: (() => Promise<void>) | null = null;
   try {
     await migrateToLatest(database.db);
@@ -72,18 +110,6 @@ async function main(): Promise<void> {
       .onConflict((oc) => oc.doNothing())
       .execute();
 
-    const config = loadConfig({
-      SANDBOX: '0',
-      SEED_ON_EMPTY: '0',
-      SCHEDULER_ENABLED: '0',
-      LOG_LEVEL: 'warn',
-      WECOM_CORP_ID: BENCH_WECOM.corpId,
-      WECOM_TOKEN: BENCH_WECOM.token,
-      WECOM_AES_KEY: BENCH_WECOM.aesKey,
-      WECOM_AGENT_ID: BENCH_WECOM.agentId,
-      WECOM_SECRET: SECRET,
-      WECOM_API_BASE: fake.baseUrl,
-    });
     const app = await composeApp(config, {
       database,
       kv: new UnlimitedKv(),
@@ -98,13 +124,19 @@ async function main(): Promise<void> {
     // Replies per sender, in arrival order at the fake WeCom: the k-th reply answers the k-th message.
     const seen = { calls: 0 };
     const replies = new Map<string, number[]>();
+    /** Takes in the fake's new calls; returns the senders that got replies. */
     const collect = () => {
+      const fresh = new Set<string>();
       for (; seen.calls < fake.calls.length; seen.calls++) {
         const c = fake.calls[seen.calls]!;
         if (c.method !== 'message/send' || c.errcode) continue;
         const to = String((c.body as { touser?: string } | undefined)?.touser ?? '');
-        replies.set(to, [...(replies.get(to) ?? []), c.atMs]);
+        const list = replies.get(to);
+        if (list) list.push(c.atMs);
+        else replies.set(to, [c.atMs]);
+        fresh.add(to);
       }
+      return fresh;
     };
     const sent = new Map<string, number>();
     let msgSeq = 0;
@@ -143,15 +175,47 @@ async function main(): Promise<void> {
       }
       return { startMs, ackMs: performance.now() - startMs, k };
     }
-    async function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
-      const until = performance.now() + timeoutMs;
-      for (;;) {
-        collect();
-        const at = replies.get(from)?.[k];
-        if (at !== undefined) return at;
-        if (performance.now() > until) throw new Error(`no reply ${k} to ${from}`);
-        await new Promise((r) => setTimeout(r, 1));
+    // Waiting for replies: one shared 1 ms ticker for every waiting message, not a timer each (thousands wait at once
+    // in the throughput run, and the driver shares the process with the app). Latency is the fake's own arrival time.
+    type Waiter = { k: number; until: number; resolve(at: number): void; reject(e: Error): void };
+    const waiting = new Map<string, Waiter[]>();
+    let waiters = 0;
+    let ticker: NodeJS.Timeout | null = null;
+    let lastTimeoutCheck = 0;
+    const settle = (from: string, now: number) => {
+      const list = waiting.get(from) ?? [];
+      const got = replies.get(from) ?? [];
+      const left = list.filter((w) => {
+        const at = got[w.k];
+        if (at !== undefined) w.resolve(at);
+        else if (now > w.until) w.reject(new Error(`no reply ${w.k} to ${from}`));
+        else return true;
+        return false;
+      });
+      waiters -= list.length - left.length;
+      if (left.length > 0) waiting.set(from, left);
+      else waiting.delete(from);
+    };
+    const tick = () => {
+      const now = performance.now();
+      const fresh = collect();
+      const all = now - lastTimeoutCheck > 100;
+      if (all) lastTimeoutCheck = now;
+      for (const from of all ? [...waiting.keys()] : [...fresh].filter((f) => waiting.has(f))) settle(from, now);
+      if (waiters === 0 && ticker) {
+        clearInterval(ticker);
+        ticker = null;
       }
+    };
+    function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
+      collect();
+      const at = replies.get(from)?.[k];
+      if (at !== undefined) return Promise.resolve(at);
+      return new Promise((resolve, reject) => {
+        waiting.set(from, [...(waiting.get(from) ?? []), { k, until: performance.now() + timeoutMs, resolve, reject }]);
+        waiters++;
+        ticker ??= setInterval(tick, 1);
+      });
     }
 
     // Warm-up (JIT, plans, token); every message kind below must answer with exactly one message.
@@ -211,6 +275,7 @@ async function main(): Promise<void> {
     // 2. Throughput: every sender sends its messages back to back (each after the previous ack).
     markLoad('throughput');
     const firstId = await maxInboundId();
+    const throughputCost = await costFrom();
     const t0 = performance.now();
     const posted = await Promise.all(
       senders.map(async (from, si) => {
@@ -223,11 +288,12 @@ async function main(): Promise<void> {
     const throughputSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
     const lastReply = Math.max(...senders.map((s) => replies.get(s)!.at(-1)!));
     row(`${SENDERS} senders × ${PER_SENDER}, as fast as acked`, done, SENDERS * PER_SENDER, (lastReply - t0) / 1000);
-    const throughputStages = await stages(firstId);
+    const throughputStages = { ...(await stages(firstId)), ...(await throughputCost(SENDERS * PER_SENDER)) };
 
     // 3. Latency at a fixed rate (open loop): RATE messages/s over the senders, round robin.
     markLoad('paced');
     const pacedFirst = await maxInboundId();
+    const pacedCost = await costFrom();
     const total = RATE * PACED_SEC;
     const tp = performance.now();
     const pending: Array<Promise<number>> = [];
@@ -241,8 +307,9 @@ async function main(): Promise<void> {
     }
     const paced = await Promise.all(pending);
     row(`fixed ${RATE}/s for ${PACED_SEC} s (open loop)`, paced, total, (performance.now() - tp) / 1000);
-    const pacedStages = await stages(pacedFirst);
+    const pacedStages = { ...(await stages(pacedFirst)), ...(await pacedCost(total)) };
     markLoad('end');
+    const order = await replyOrder();
 
     await app.close();
     closeApp = null;
@@ -263,6 +330,16 @@ async function main(): Promise<void> {
       `Throughput run: ${throughputSec.toFixed(2)} s to post ${SENDERS * PER_SENDER} callbacks. Callbacks posted` +
         ` again after a 503 (as WeCom retries): ${reposted}.`,
     );
+    console.log(
+      `Per-sender reply order (replies at the fake WeCom in the order of the messages they answer): ` +
+        `${order.inOrder}/${order.senders} senders in order, ${order.replies} replies` +
+        (order.firstBreak ? `; first break: ${order.firstBreak}` : ''),
+    );
+    if (JSON_OUT) {
+      const stagesOut = { throughput: throughputStages, paced: pacedStages };
+      writeFileSync(JSON_OUT, JSON.stringify({ rows, stages: stagesOut, order, loads, reposted }, null, 1));
+    }
+    if (order.inOrder !== order.senders) process.exitCode = 1;
 
     /** Highest inbound id so far (a run's messages are those above). */
     async function maxInboundId(): Promise<number> {
@@ -271,6 +348,64 @@ async function main(): Promise<void> {
         .select((eb) => eb.fn.max('id').as('id'))
         .executeTakeFirst();
       return Number(r?.id ?? 0);
+    }
+    /**
+     * Database cost per message of the run that starts now: statements (counted as the app sends them) and
+     * transactions (pg_stat_database, which the server reports within a second: read after a pause).
+     */
+    async function costFrom(): Promise<(n: number) => Promise<Record<string, string>>> {
+      const xacts = async () => {
+        const r = await admin.query<{ n: string }>(
+          'select xact_commit + xact_rollback as n from pg_stat_database where datname = $1',
+          [name],
+        );
+        return Number(r.rows[0]?.n ?? 0);
+      };
+      await new Promise((r) => setTimeout(r, 1100));
+      const [s0, x0] = [statements.n, await xacts()];
+      return async (n) => {
+        const s1 = statements.n;
+        await new Promise((r) => setTimeout(r, 1100));
+        return {
+          'statements/msg': ((s1 - s0) / n).toFixed(1),
+          'transactions/msg': (((await xacts()) - x0) / n).toFixed(2),
+        };
+      };
+    }
+    /**
+     * Each sender's replies as the fake WeCom received them must be its outbox rows in the order of the messages they
+     * answer (then of the rows of one answer): the same bodies in the same sequence. The k-th-reply rule above assumes
+     * it; this checks it.
+     */
+    async function replyOrder(): Promise<{ senders: number; inOrder: number; replies: number; firstBreak?: string }> {
+      const wire = new Map<string, string[]>();
+      for (const c of fake.calls) {
+        if (c.method !== 'message/send' || c.errcode) continue;
+        const b = c.body as { touser?: string; text?: { content?: string }; markdown?: { content?: string } };
+        const to = String(b.touser ?? '');
+        wire.set(to, [...(wire.get(to) ?? []), String(b.text?.content ?? b.markdown?.content ?? '')]);
+      }
+      const rows = await database.db
+        .selectFrom('outbox')
+        .select(['address', 'body'])
+        .where('route', '=', 'wecom_app')
+        .where('status', '=', 'sent')
+        .where('in_reply_to', 'is not', null)
+        .orderBy('in_reply_to')
+        .orderBy('id')
+        .execute();
+      const expected = new Map<string, string[]>();
+      for (const r of rows) expected.set(r.address, [...(expected.get(r.address) ?? []), r.body]);
+      let inOrder = 0;
+      let firstBreak: string | undefined;
+      for (const from of senders) {
+        const got = wire.get(from) ?? [];
+        const want = expected.get(from) ?? [];
+        const at = want.findIndex((b, i) => got[i] !== b);
+        if (at === -1 && got.length === want.length) inOrder++;
+        else firstBreak ??= `${from} reply ${at === -1 ? want.length : at} of ${want.length} (${got.length} received)`;
+      }
+      return { senders: senders.length, inOrder, replies: rows.length, ...(firstBreak ? { firstBreak } : {}) };
     }
     /** Per message: stored → processed (worker, incl. queueing), reply written → sent (dispatcher). */
     async function stages(afterId: number): Promise<Record<string, string>> {

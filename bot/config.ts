@@ -59,7 +59,8 @@ const envSchema = z.object({
 
   DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   PGLITE_DIR: z.string().default('./data/pg'),
-  DB_POOL_SIZE: int(1, 100).default(10),
+  /** Enough for the worker's parallel transactions (WORKER_CONCURRENCY / WORKER_TURNS_PER_TRANSACTION) and the rest. */
+  DB_POOL_SIZE: int(1, 100).default(20),
   /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
   SEED_ON_EMPTY: bool.optional(),
   SEED_SCALE: z.coerce.number().positive().max(20).default(1),
@@ -86,7 +87,10 @@ const envSchema = z.object({
   /** Callback batches written at once (group commit); see bot/channels/inbound.batcher.ts. */
   WECOM_INGEST_BATCHES: int(1, 8).default(1),
 
-  WORKER_CONCURRENCY: int(1, 64).default(8),
+  /** Messages in flight in the inbound worker (each the oldest unfinished one of its sender). */
+  WORKER_CONCURRENCY: int(1, 256).default(64),
+  /** Claimed messages of different senders sharing one transaction (a savepoint each): fewer commits per message. */
+  WORKER_TURNS_PER_TRANSACTION: int(1, 60).default(8),
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
   OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),
@@ -196,7 +200,12 @@ export interface AppConfig {
     ingestBatches: number;
   } | null;
   sandbox: boolean;
-  pipeline: { workerConcurrency: number; inboundMaxAttempts: number; outboxMaxAttempts: number };
+  pipeline: {
+    workerConcurrency: number;
+    turnsPerTransaction: number;
+    inboundMaxAttempts: number;
+    outboxMaxAttempts: number;
+  };
   /** `outboxRetentionDays`: sent and dead outbox rows older than this are pruned daily (outbox.prune). */
   scheduler: { enabled: boolean; timezone: typeof BUSINESS_TIME_ZONE; outboxRetentionDays: number };
   /** Hours to first response / resolution by tier (NEED_SLA overrides K's defaults). */
@@ -367,6 +376,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
     sandbox: e.SANDBOX ?? !realChannel,
     pipeline: {
       workerConcurrency: e.WORKER_CONCURRENCY,
+      turnsPerTransaction: e.WORKER_TURNS_PER_TRANSACTION,
       inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
       outboxMaxAttempts: e.OUTBOX_MAX_ATTEMPTS,
     },

@@ -174,6 +174,7 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     const turns = turnsUnitOfWork(database.db, services);
     const worker = new InboundWorker(turns, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
+      turnsPerTransaction: config.pipeline.turnsPerTransaction,
       maxAttempts: config.pipeline.inboundMaxAttempts,
       now: opts.now,
       log,

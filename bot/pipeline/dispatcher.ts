@@ -5,6 +5,7 @@ import type { PipelineBus } from './bus.js';
 import { pipelineMetrics } from './metrics.js';
 import { enqueue, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
+import { SentMarks } from './sent-marks.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
 import {
   DeferDelivery,
@@ -58,6 +59,7 @@ export class OutboxDispatcher {
   private readonly loop: PollLoop;
   private readonly now: () => Date;
   private readonly stores: PipelineStores;
+  private readonly sentMarks: SentMarks;
 
   constructor(
     private readonly pipeline: UnitOfWork<PipelineStores>,
@@ -65,6 +67,7 @@ export class OutboxDispatcher {
     private readonly opts: DispatcherOptions,
   ) {
     this.stores = pipeline.root;
+    this.sentMarks = new SentMarks(this.stores.outbox);
     this.now = opts.now ?? (() => new Date());
     this.loop = new PollLoop(
       bus,
@@ -94,7 +97,7 @@ export class OutboxDispatcher {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim(this.opts.batchSize ?? 50);
+    const rows = await this.claim(this.opts.batchSize ?? 128);
     await Promise.all(this.sendQueues(rows).map((q) => q.done));
     return rows.length;
   }
@@ -104,32 +107,42 @@ export class OutboxDispatcher {
    * recipient (the claim skips recipients with a send in flight). Wakes when a send settles or new work is queued.
    */
   private async pump(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 50;
+    const batchSize = this.opts.batchSize ?? 128;
     const inFlight = new Set<Promise<void>>();
     let rowsInFlight = 0;
-    let wake: () => void = () => {};
-    const onQueued = () => wake();
-    this.bus.on('outbox', onQueued);
+    // One wake-up for the loop (a send settled, or work was queued); one that comes while the loop is busy is kept.
+    let wake: (() => void) | null = null;
+    let poked = false;
+    const poke = () => {
+      poked = true;
+      wake?.();
+    };
+    this.bus.on('outbox', poke);
     try {
       while (this.loop.active) {
+        poked = false;
         const rows = rowsInFlight < batchSize ? await this.claim(batchSize - rowsInFlight) : [];
         for (const queue of this.sendQueues(rows)) {
           rowsInFlight += queue.size;
           const sending = queue.done.finally(() => {
             rowsInFlight -= queue.size;
             inFlight.delete(sending);
+            poke();
           });
           inFlight.add(sending);
         }
         if (rows.length > 0) continue;
         if (inFlight.size === 0) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          for (const p of inFlight) void p.then(resolve);
-        });
+        if (!poked)
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+          });
+        wake = null;
+        // Sends settling in the same turn of the event loop free their slots together: one claim for them all.
+        await new Promise((resolve) => setImmediate(resolve));
       }
     } finally {
-      this.bus.off('outbox', onQueued);
+      this.bus.off('outbox', poke);
       await Promise.all(inFlight);
     }
   }
@@ -217,7 +230,8 @@ export class OutboxDispatcher {
   private async recordSent(row: OutboxMessage, now: Date): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.stores.outbox.markSent(row.id, now);
+        // Sends settling together are recorded in one statement.
+        await this.sentMarks.mark(row.id, now);
         if (attempt > 0) pipelineMetrics.increment('outbox_sent_mark_retried');
         return;
       } catch (e) {

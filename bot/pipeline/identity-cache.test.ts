@@ -5,14 +5,22 @@ import { IdentityCache } from './identity-cache.js';
 
 /** A directory over a map the test edits, counting its reads. */
 function directory(bound: Map<string, string>) {
+  const read = (channel: Channel, externalId: string): Identity => {
+    const dealerCode = bound.get(externalId);
+    return dealerCode
+      ? { kind: 'dealer', channel, externalId, dealerCode, dealerName: dealerCode, tier: 'key', managerCode: 'M001' }
+      : { kind: 'unbound', channel, externalId };
+  };
   const d = {
+    /** Look-ups (one per call, however many accounts it reads). */
     reads: 0,
     async resolve(channel: Channel, externalId: string): Promise<Identity> {
       d.reads++;
-      const dealerCode = bound.get(externalId);
-      return dealerCode
-        ? { kind: 'dealer', channel, externalId, dealerCode, dealerName: dealerCode, tier: 'key', managerCode: 'M001' }
-        : { kind: 'unbound', channel, externalId };
+      return read(channel, externalId);
+    },
+    async resolveAll(accounts: readonly { channel: Channel; externalId: string }[]): Promise<Identity[]> {
+      d.reads++;
+      return accounts.map((a) => read(a.channel, a.externalId));
     },
   } satisfies IdentityDirectory & { reads: number };
   return d;
@@ -55,5 +63,28 @@ describe('IdentityCache', () => {
     await off.resolve(dir, 'wecom', 'same-id');
     await off.resolve(dir, 'wecom', 'same-id');
     expect(dir.reads).toBe(4);
+  });
+
+  it('resolves several accounts in one look-up of those not remembered, in order', async () => {
+    const bound = new Map([
+      ['a', 'D0001'],
+      ['b', 'D0002'],
+    ]);
+    const dir = directory(bound);
+    const cache = new IdentityCache(10_000, () => 0);
+    await cache.resolve(dir, 'wecom', 'a');
+    const all = await cache.resolveAll(dir, [
+      { channel: 'wecom', externalId: 'b' },
+      { channel: 'wecom', externalId: 'a' },
+      { channel: 'wecom', externalId: 'c' },
+    ]);
+    expect(all.map((i) => (i.kind === 'dealer' ? i.dealerCode : i.kind))).toEqual(['D0002', 'D0001', 'unbound']);
+    expect(dir.reads).toBe(2);
+    // b is remembered now, c (unbound) is not: one more look-up, of c alone.
+    await cache.resolveAll(dir, [
+      { channel: 'wecom', externalId: 'b' },
+      { channel: 'wecom', externalId: 'c' },
+    ]);
+    expect(dir.reads).toBe(3);
   });
 });

@@ -25,17 +25,37 @@ export class IdentityCache {
 
   /** The account's identity: remembered, or read from `directory` (and remembered when bound). */
   async resolve(directory: IdentityDirectory, channel: Channel, externalId: string): Promise<Identity> {
-    const key = `${channel}:${externalId}`;
+    const [identity] = await this.resolveAll(directory, [{ channel, externalId }]);
+    return identity!;
+  }
+
+  /** Several accounts' identities, in order: those not remembered are read in one look-up. */
+  async resolveAll(
+    directory: IdentityDirectory,
+    accounts: readonly { channel: Channel; externalId: string }[],
+  ): Promise<Identity[]> {
     const now = this.clock();
-    const hit = this.entries.get(key);
-    if (hit && hit.until > now) return hit.identity;
-    const identity = await directory.resolve(channel, externalId);
-    this.entries.delete(key);
-    if (identity.kind !== 'unbound' && this.ttlMs > 0) {
-      // Insertion order is age order: past the cap, the oldest entry goes.
-      if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
-      this.entries.set(key, { identity, until: now + this.ttlMs });
-    }
-    return identity;
+    const keys = accounts.map((a) => `${a.channel}:${a.externalId}`);
+    const out = keys.map((k) => {
+      const hit = this.entries.get(k);
+      return hit && hit.until > now ? hit.identity : undefined;
+    });
+    const missing = out.flatMap((identity, i) => (identity ? [] : [i]));
+    if (missing.length === 0) return out as Identity[];
+    const read =
+      missing.length === 1
+        ? [await directory.resolve(accounts[missing[0]!]!.channel, accounts[missing[0]!]!.externalId)]
+        : await directory.resolveAll(missing.map((i) => accounts[i]!));
+    missing.forEach((i, j) => {
+      const identity = read[j]!;
+      out[i] = identity;
+      this.entries.delete(keys[i]!);
+      if (identity.kind !== 'unbound' && this.ttlMs > 0) {
+        // Insertion order is age order: past the cap, the oldest entry goes.
+        if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
+        this.entries.set(keys[i]!, { identity, until: now + this.ttlMs });
+      }
+    });
+    return out as Identity[];
   }
 }

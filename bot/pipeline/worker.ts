@@ -52,7 +52,13 @@ export type ConversationStep<Services> = ((input: StepInput<Services>) => Promis
 export type Rephraser = (template: { text: string; facts: readonly string[] }) => Promise<string | null>;
 
 export interface WorkerOptions {
+  /** Messages in flight at once (each the head of its sender's queue). */
   concurrency: number;
+  /**
+   * Up to this many claimed messages (of different senders) share one transaction, each after its own savepoint:
+   * one commit for all of them; a failing one is rolled back alone (default 8).
+   */
+  turnsPerTransaction?: number;
   maxAttempts: number;
   /** How long a claimed message stays ours before another instance may take it over. */
   leaseMs?: number;
@@ -145,21 +151,33 @@ export class InboundWorker<Services> {
     return this.stores.inbound.releaseLeases();
   }
 
-  /** Claims messages while there are free slots; each finished message frees a slot and wakes the loop. */
+  /**
+   * Claims messages while there are free slots and hands them out in transactions of up to `turnsPerTransaction`
+   * (sizes balanced, so they run in parallel on as many connections); each finished transaction frees its slots
+   * and wakes the loop.
+   */
   private async fill(): Promise<void> {
+    const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 8);
     let claimed = 0;
     do {
       const free = this.opts.concurrency - this.inFlight;
       if (free <= 0 || !this.loop.active) break;
       const batch = await this.claim(free);
       claimed = batch.length;
-      for (const m of batch) {
-        this.inFlight++;
-        this.process(m)
+      const groups = Math.ceil(batch.length / perTransaction);
+      for (let g = 0; g < groups; g++) {
+        const group = batch.slice(
+          Math.floor((g * batch.length) / groups),
+          Math.floor(((g + 1) * batch.length) / groups),
+        );
+        this.inFlight += group.length;
+        this.processBatch(group)
           // Even recording the failure failed (database gone): the lease runs out and the message is retried.
-          .catch((e: Error) => this.opts.log?.error({ inbound: m.id, err: e.message }, 'inbound bookkeeping failed'))
+          .catch((e: Error) =>
+            this.opts.log?.error({ inbound: group.map((m) => m.id), err: e.message }, 'inbound bookkeeping failed'),
+          )
           .finally(() => {
-            this.inFlight--;
+            this.inFlight -= group.length;
             this.loop.kick();
           });
       }
@@ -172,61 +190,122 @@ export class InboundWorker<Services> {
     return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit);
   }
 
-  /** Handles one claimed message; exposed for tests that drive the pipeline step by step. */
+  /** Handles one claimed message in a transaction of its own; exposed for tests that drive the pipeline. */
   async process(message: InboundMessage): Promise<void> {
-    const { channel, externalId } = parseSenderKey(message.sender);
-    let queued = false;
-    const held: HeldReply[] = [];
+    const turn = newTurn();
     try {
       // Resolved once, before `prepare` and the transaction: both use it (usually remembered, see IdentityCache).
+      const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
       const prepared = await this.prepare(message, identity);
-      await this.turns.transaction(async ({ stores, services }) => {
-        const now = this.now();
-        const notifier = outboxNotifier(
-          stores,
-          () => {
-            queued = true;
-          },
-          now,
-        );
-        const replies = await this.step({ services, message, identity, now, notifier, prepared });
-        const route = replyRoute(identity);
-        const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
-        const n = await enqueue(
-          stores.outbox,
-          replies.flatMap((r, i) => {
-            const dedupeKey = `reply:${message.id}:${i}`;
-            const rephrase = this.opts.rephraser && r.rephrase;
-            if (rephrase) held.push({ dedupeKey, rephrase, route: route.route, format: r.format, body: r.body });
-            const text = {
-              recipient: recipientOf(identity),
-              ...route,
-              body: r.body,
-              format: r.format,
-              kind: 'reply',
-              dedupeKey,
-              inReplyTo: message.id,
-              // Due at the turn's clock (the dispatcher compares with the same clock); a reply waiting for its
-              // rephrasing is held briefly — should this process die, the template still goes out then.
-              notBefore: rephrase ? holdUntil : now,
-            };
-            const card =
-              route.route === 'mp' && r.card && this.opts.mpCards ? cardRow(r.card, this.opts.mpCards) : null;
-            // The card follows its text (the outbox keeps a recipient's rows in order).
-            return card ? [text, { ...text, ...card, kind: 'reply.card', dedupeKey: `${dedupeKey}:card` }] : [text];
-          }),
-        );
-        if (n) queued = true;
+      await this.turns.transaction(async (scope) => {
+        await this.turn(scope, message, identity, prepared, turn);
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
-        if (!(await stores.inbound.finish(message.id, now))) throw new LeaseLostError();
+        if (!(await scope.stores.inbound.finish(message.id, this.now()))) throw new LeaseLostError();
       });
-      for (const h of held) await this.applyRephrasing(h);
     } catch (e) {
-      if (e instanceof LeaseLostError) return;
-      queued = (await this.recordFailure(message, e as Error)) || queued;
+      if (e instanceof LeaseLostError) return this.bus.inboundFinished(message.id);
+      turn.error = e as Error;
+    }
+    await this.settle(message, turn);
+  }
+
+  /**
+   * Handles claimed messages of different senders in one transaction: one commit for all, each message's step,
+   * replies and "done" mark together in it. Each turn runs after a savepoint: a failing one is rolled back alone
+   * and retried or parked after the commit, its neighbours commit. The messages are locked first, so a lease lost
+   * to another instance is found before any work (and none can be lost after). Exposed for tests.
+   */
+  async processBatch(messages: readonly InboundMessage[]): Promise<void> {
+    if (messages.length === 1) return this.process(messages[0]!);
+    const turns = messages.map(newTurn);
+    // One look-up for every sender not remembered (each is a different sender: no turn changes another's identity).
+    const identities = await this.identities.resolveAll(
+      this.stores.identities,
+      messages.map((m) => parseSenderKey(m.sender)),
+    );
+    const prepared = await Promise.all(messages.map((m, i) => this.prepare(m, identities[i]!)));
+    let lost = new Set<number>();
+    try {
+      await this.turns.transaction(async (scope, tx) => {
+        const ours = new Set(await scope.stores.inbound.lockClaimed(messages.map((m) => m.id)));
+        lost = new Set(messages.filter((m) => !ours.has(m.id)).map((m) => m.id));
+        const done: number[] = [];
+        for (const [i, message] of messages.entries()) {
+          if (lost.has(message.id)) continue;
+          const turn = turns[i]!;
+          try {
+            await tx.savepoint(() => this.turn(scope, message, identities[i]!, prepared[i], turn));
+            done.push(message.id);
+          } catch (e) {
+            // Rolled back to its savepoint: nothing it wrote stays; it is retried or parked after the commit.
+            Object.assign(turn, newTurn(), { error: e as Error });
+          }
+        }
+        if ((await scope.stores.inbound.finishAll(done, this.now())) !== done.length)
+          throw new Error('a locked message could not be finished');
+      });
+    } catch (e) {
+      // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
+      for (const t of turns) Object.assign(t, newTurn(), { error: t.error ?? (e as Error) });
+    }
+    await Promise.all(
+      messages.map((m, i) => (lost.has(m.id) ? this.bus.inboundFinished(m.id) : this.settle(m, turns[i]!))),
+    );
+  }
+
+  /** A message's step and its replies, in the caller's transaction (`turn` collects what follows the commit). */
+  private async turn(
+    { stores, services }: TurnScope<Services>,
+    message: InboundMessage,
+    identity: Identity,
+    prepared: unknown,
+    turn: Turn,
+  ): Promise<void> {
+    const now = this.now();
+    const notifier = outboxNotifier(
+      stores,
+      () => {
+        turn.queued = true;
+      },
+      now,
+    );
+    const replies = await this.step({ services, message, identity, now, notifier, prepared });
+    const route = replyRoute(identity);
+    const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
+    const n = await enqueue(
+      stores.outbox,
+      replies.flatMap((r, i) => {
+        const dedupeKey = `reply:${message.id}:${i}`;
+        const rephrase = this.opts.rephraser && r.rephrase;
+        if (rephrase) turn.held.push({ dedupeKey, rephrase, route: route.route, format: r.format, body: r.body });
+        const text = {
+          recipient: recipientOf(identity),
+          ...route,
+          body: r.body,
+          format: r.format,
+          kind: 'reply',
+          dedupeKey,
+          inReplyTo: message.id,
+          // Due at the turn's clock (the dispatcher compares with the same clock); a reply waiting for its
+          // rephrasing is held briefly — should this process die, the template still goes out then.
+          notBefore: rephrase ? holdUntil : now,
+        };
+        const card = route.route === 'mp' && r.card && this.opts.mpCards ? cardRow(r.card, this.opts.mpCards) : null;
+        // The card follows its text (the outbox keeps a recipient's rows in order).
+        return card ? [text, { ...text, ...card, kind: 'reply.card', dedupeKey: `${dedupeKey}:card` }] : [text];
+      }),
+    );
+    if (n) turn.queued = true;
+  }
+
+  /** After the commit: rephrasings of held replies, or the failure recorded; then the wake-ups. */
+  private async settle(message: InboundMessage, turn: Turn): Promise<void> {
+    try {
+      if (turn.error) turn.queued = (await this.recordFailure(message, turn.error)) || turn.queued;
+      else for (const h of turn.held) await this.applyRephrasing(h);
     } finally {
-      if (queued) this.bus.outboxQueued();
+      if (turn.queued) this.bus.outboxQueued();
       this.bus.inboundFinished(message.id);
     }
   }
@@ -302,6 +381,14 @@ export class InboundWorker<Services> {
 }
 
 class LeaseLostError extends Error {}
+
+/** What a turn leaves for after its commit. */
+interface Turn {
+  queued: boolean;
+  held: HeldReply[];
+  error: Error | null;
+}
+const newTurn = (): Turn => ({ queued: false, held: [], error: null });
 
 /** A reply enqueued held (due later) while the model rephrases it after the commit. */
 interface HeldReply {

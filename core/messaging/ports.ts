@@ -30,6 +30,14 @@ export interface InboundStore {
   claim(now: Date, until: Date, limit: number): Promise<InboundMessage[]>;
   /** Marks a claimed message done; false when it is no longer ours (the lease ran out and someone finished it). */
   finish(id: number, now: Date): Promise<boolean>;
+  /**
+   * Inside a transaction: locks the claimed messages among `ids` that are still unfinished, until it ends, and
+   * returns their ids; the others are no longer ours (the lease ran out and someone finished them). Once locked,
+   * nobody else can finish them first, so `finishAll` at the end of the same transaction finishes every one.
+   */
+  lockClaimed(ids: readonly number[]): Promise<number[]>;
+  /** Marks claimed messages done (see `lockClaimed`); returns how many it marked. */
+  finishAll(ids: readonly number[], now: Date): Promise<number>;
   /** Back to pending, retried from `retryAt`. */
   retry(id: number, retryAt: Date, error: string): Promise<void>;
   /** Parked for good: it no longer blocks its sender. */
@@ -50,6 +58,8 @@ export interface OutboxStore {
    */
   claim(now: Date, until: Date, limit: number, perRecipient?: number): Promise<OutboxMessage[]>;
   markSent(id: number, now: Date): Promise<void>;
+  /** Marks many rows sent in one statement, each at its own time. */
+  markSentAll(rows: readonly { id: number; at: Date }[]): Promise<void>;
   markDead(id: number, reason: string): Promise<void>;
   /** Handed over to a person (a follow-up item). */
   markFollowup(id: number, reason: string): Promise<void>;
@@ -70,6 +80,8 @@ export interface OutboxStore {
 
 export interface IdentityDirectory {
   resolve(channel: Channel, externalId: string): Promise<Identity>;
+  /** Several accounts in one look-up; answers in input order. */
+  resolveAll(accounts: readonly { channel: Channel; externalId: string }[]): Promise<Identity[]>;
 }
 
 /** Where dealers and managers can be reached (for routing pushes). */
@@ -154,7 +166,22 @@ export interface PipelineStores {
  */
 export interface UnitOfWork<Scope> {
   readonly root: Scope;
-  transaction<R>(work: (scope: Scope) => Promise<R>): Promise<R>;
+  transaction<R>(work: (scope: Scope, tx: TransactionControl) => Promise<R>): Promise<R>;
+}
+
+/** What a unit of work's transaction offers beyond its scope. */
+export interface TransactionControl {
+  /**
+   * Runs `work` after a savepoint: when it throws, what it wrote is rolled back (the rest of the transaction stays)
+   * and the error is passed on. Savepoints are not released (one round trip fewer): keep them to a few dozen per
+   * transaction (PostgreSQL caches 64 subtransactions per backend).
+   *
+   * @example
+   * await uow.transaction(async (scope, tx) => {
+   *   for (const m of messages) await tx.savepoint(() => handle(scope, m)).catch(() => failed.push(m));
+   * });
+   */
+  savepoint<R>(work: () => Promise<R>): Promise<R>;
 }
 
 /** One conversation turn's scope: the pipeline's stores and the services its step uses, bound together. */

@@ -19,6 +19,7 @@ import * as m0019 from './0019_outbox_recipient_queue.js';
 import * as m0020 from './0020_miniprogram.js';
 import * as m0021 from './0021_import_offers.js';
 import * as m0022 from './0022_outbox_tried.js';
+import * as m0023 from './0023_inbound_unfinished.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -42,6 +43,7 @@ const migrations: Record<string, Migration> = {
   '0020_miniprogram': m0020,
   '0021_import_offers': m0021,
   '0022_outbox_tried': m0022,
+  '0023_inbound_unfinished': m0023,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -15,11 +15,19 @@ export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDire
   constructor(private readonly db: Kysely<Database>) {}
 
   async resolve(channel: Channel, externalId: string): Promise<Identity> {
-    const row = await this.db
+    const [identity] = await this.resolveAll([{ channel, externalId }]);
+    return identity!;
+  }
+
+  async resolveAll(accounts: readonly { channel: Channel; externalId: string }[]): Promise<Identity[]> {
+    if (accounts.length === 0) return [];
+    const rows = await this.db
       .selectFrom('channel_identities as ci')
       .leftJoin('dealers as d', 'd.code', 'ci.dealer_code')
       .leftJoin('managers as m', 'm.code', 'ci.manager_code')
       .select([
+        'ci.channel',
+        'ci.external_id',
         'ci.dealer_code',
         'ci.manager_code',
         'd.name as dealer_name',
@@ -28,31 +36,36 @@ export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDire
         'm.name as manager_name',
         'm.role',
       ])
-      .where('ci.channel', '=', channel)
-      .where('ci.external_id', '=', externalId)
-      .executeTakeFirst();
-    if (row?.dealer_code && row.tier && row.dealer_name && row.dealer_manager) {
-      return {
-        kind: 'dealer',
-        channel,
-        externalId,
-        dealerCode: row.dealer_code,
-        dealerName: row.dealer_name,
-        tier: row.tier,
-        managerCode: row.dealer_manager,
-      };
-    }
-    if (row?.manager_code && row.manager_name && row.role) {
-      return {
-        kind: 'manager',
-        channel,
-        externalId,
-        managerCode: row.manager_code,
-        managerName: row.manager_name,
-        role: row.role,
-      };
-    }
-    return { kind: 'unbound', channel, externalId };
+      .where((eb) =>
+        eb.or(accounts.map((a) => eb.and([eb('ci.channel', '=', a.channel), eb('ci.external_id', '=', a.externalId)]))),
+      )
+      .execute();
+    const byAccount = new Map(rows.map((r) => [`${r.channel}\u0000${r.external_id}`, r]));
+    return accounts.map(({ channel, externalId }) => {
+      const row = byAccount.get(`${channel}\u0000${externalId}`);
+      if (row?.dealer_code && row.tier && row.dealer_name && row.dealer_manager) {
+        return {
+          kind: 'dealer',
+          channel,
+          externalId,
+          dealerCode: row.dealer_code,
+          dealerName: row.dealer_name,
+          tier: row.tier,
+          managerCode: row.dealer_manager,
+        };
+      }
+      if (row?.manager_code && row.manager_name && row.role) {
+        return {
+          kind: 'manager',
+          channel,
+          externalId,
+          managerCode: row.manager_code,
+          managerName: row.manager_name,
+          role: row.role,
+        };
+      }
+      return { kind: 'unbound', channel, externalId };
+    });
   }
 
   /**

@@ -69,6 +69,29 @@ export class KyselyInboundStore implements InboundStore {
     return Number(done.numUpdatedRows) === 1;
   }
 
+  async lockClaimed(ids: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('inbound_messages')
+      .select('id')
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'processing')
+      .forUpdate()
+      .execute();
+    return rows.map((r) => r.id);
+  }
+
+  async finishAll(ids: readonly number[], now: Date): Promise<number> {
+    if (ids.length === 0) return 0;
+    const done = await this.db
+      .updateTable('inbound_messages')
+      .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
+      .where('id', 'in', [...ids])
+      .where('status', '=', 'processing')
+      .executeTakeFirst();
+    return Number(done.numUpdatedRows);
+  }
+
   async retry(id: number, retryAt: Date, error: string): Promise<void> {
     await this.db
       .updateTable('inbound_messages')

@@ -211,6 +211,30 @@ describe('message pipeline repositories', () => {
       ]);
     });
 
+    it('marks many rows sent in one statement, each at its own time, and no other row', async () => {
+      const outbox = new KyselyOutboxStore(h.db);
+      const own = { address: 'wx-marks' };
+      await outbox.enqueue([outgoing('ms:a', own), outgoing('ms:b', own), outgoing('ms:c', own)]);
+      const claimed = (await outbox.claim(at(1), at(2), 50)).filter((m) => m.dedupeKey.startsWith('ms:'));
+      const [a, b] = claimed;
+      await outbox.markSentAll([
+        { id: a!.id, at: at(3) },
+        { id: b!.id, at: new Date(at(4).getTime() + 123) },
+      ]);
+      await outbox.markSentAll([]);
+      const rows = await h.db
+        .selectFrom('outbox')
+        .select(['dedupe_key', 'status', 'sent_at', 'locked_until'])
+        .where('dedupe_key', 'like', 'ms:%')
+        .orderBy('dedupe_key')
+        .execute();
+      expect(rows).toEqual([
+        { dedupe_key: 'ms:a', status: 'sent', sent_at: at(3), locked_until: null },
+        { dedupe_key: 'ms:b', status: 'sent', sent_at: new Date(at(4).getTime() + 123), locked_until: null },
+        { dedupe_key: 'ms:c', status: 'sending', sent_at: null, locked_until: at(2) },
+      ]);
+    });
+
     it('dead-letters, hands over, releases held rows and lists the latest per recipient', async () => {
       const outbox = new KyselyOutboxStore(h.db);
       await outbox.enqueue([

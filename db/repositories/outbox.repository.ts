@@ -112,6 +112,15 @@ export class KyselyOutboxStore implements OutboxStore {
     await this.set(id, { status: 'sent', sent_at: now, locked_until: null, last_error: null });
   }
 
+  async markSentAll(rows: readonly { id: number; at: Date }[]): Promise<void> {
+    if (rows.length === 0) return;
+    // Times as ISO text: both drivers pass a text array through unchanged.
+    await sql`
+      update outbox o set status = 'sent', sent_at = v.at, locked_until = null, last_error = null
+      from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.at.toISOString())}::timestamptz[]) as v(id, at)
+      where o.id = v.id`.execute(this.db);
+  }
+
   async markDead(id: number, reason: string): Promise<void> {
     await this.set(id, { status: 'dead', last_error: reason, locked_until: null });
   }

@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { UnitOfWork } from '../../core/messaging/ports.js';
+import { type Kysely, sql } from 'kysely';
+import type { TransactionControl, UnitOfWork } from '../../core/messaging/ports.js';
 import type { Database } from '../schema.js';
 
 /** Runs `work` in a transaction: a new one on a plain handle, the caller's when `db` already is one. */
@@ -14,6 +14,23 @@ export function kyselyUnitOfWork<Scope>(
 ): UnitOfWork<Scope> {
   return {
     root: bind(db),
-    transaction: (work) => db.transaction().execute((trx) => work(bind(trx))),
+    transaction: (work) => db.transaction().execute((trx) => work(bind(trx), savepoints(trx))),
+  };
+}
+
+/** Savepoints on one transaction (numbered: names need not be unique, but a rollback then finds the latest). */
+function savepoints(trx: Kysely<Database>): TransactionControl {
+  let n = 0;
+  return {
+    async savepoint(work) {
+      const name = sql.id(`sp${++n}`);
+      await sql`savepoint ${name}`.execute(trx);
+      try {
+        return await work();
+      } catch (e) {
+        await sql`rollback to savepoint ${name}`.execute(trx);
+        throw e;
+      }
+    },
   };
 }

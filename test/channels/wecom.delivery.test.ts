@@ -330,9 +330,9 @@ describe('dispatcher against the fake WeCom server', () => {
     const real = pipelineUnitOfWork(db);
     let failures = 2;
     const outbox: OutboxStore = Object.create(real.root.outbox);
-    outbox.markSent = async (id, now) => {
+    outbox.markSentAll = async (rows) => {
       if (failures-- > 0) throw new Error('Connection terminated unexpectedly');
-      return real.root.outbox.markSent(id, now);
+      return real.root.outbox.markSentAll(rows);
     };
     setup(1000, { ...real, root: { ...real.root, outbox } });
     const retried = pipelineMetrics.get('outbox_sent_mark_retried');

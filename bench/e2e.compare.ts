@@ -1,0 +1,94 @@
+/**
+ * Before/after for `bench:e2e` in one invocation (`npm run bench:e2e:compare [-- --base 5de2cef --rounds 2 …]`):
+ * the baseline ref's app is exported (`git archive`, no worktree or branch is created) to a directory under the
+ * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts
+ * (copied in, so both apps see the same driver, checks and counters). `--new REF` measures REF, exported the same
+ * way, instead of the working tree (edits in progress cannot leak into a run). The two run one after the other, alternating,
+ * `--rounds` times each; every other argument is passed to both. The baseline keeps the pool the bench gave it
+ * before (16 connections) unless `--pool` is given. Prints one table of every run, and the load averages.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const argv = process.argv.slice(2);
+const take = (name: string, fallback: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  if (i === -1) return fallback;
+  const [, value] = argv.splice(i, 2);
+  return value ?? fallback;
+};
+const baseRef = take('base', '5de2cef');
+/** Measure this ref instead of the working tree (exported the same way: edits in progress cannot leak in). */
+const newRef = take('new', '');
+const rounds = Number(take('rounds', '1'));
+const passThrough = argv;
+const here = resolve(import.meta.dirname, '..');
+
+/** The app of `ref`, exported once under the temp dir with this project's node_modules. */
+function exported(ref: string): { commit: string; dir: string } {
+  const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: here })
+    .toString()
+    .trim();
+  const dir = join(tmpdir(), `gongsheng-e2e-${commit}`);
+  if (!existsSync(join(dir, 'package.json'))) {
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const archive = execFileSync('git', ['archive', '--format=tar', commit], { cwd: here, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: archive });
+    symlinkSync(realpathSync(join(here, 'node_modules')), join(dir, 'node_modules'));
+  }
+  return { commit, dir };
+}
+const base = exported(baseRef);
+const candidate = newRef ? exported(newRef) : null;
+const [commit, baseDir] = [base.commit, base.dir];
+copyFileSync(join(here, 'bench/e2e.bench.ts'), join(baseDir, 'bench/e2e.bench.ts'));
+if (candidate) copyFileSync(join(here, 'bench/e2e.bench.ts'), join(candidate.dir, 'bench/e2e.bench.ts'));
+
+interface Result {
+  rows: Array<Record<string, string>>;
+  stages: Record<'throughput' | 'paced', Record<string, string>>;
+  order: { senders: number; inOrder: number; replies: number };
+  loads: string[];
+}
+
+const table: Array<Record<string, string>> = [];
+const loads: string[] = [];
+for (let round = 1; round <= rounds; round++) {
+  for (const [label, dir] of [
+    [`base ${commit}`, baseDir],
+    [candidate ? `new ${candidate.commit}` : 'this tree', candidate?.dir ?? here],
+  ] as const) {
+    const isBase = dir === baseDir;
+    const out = join(tmpdir(), `gongsheng-e2e-${process.pid}-${round}-${isBase ? 'base' : 'new'}.json`);
+    const pool = isBase && !passThrough.includes('--pool') ? ['--pool', '16'] : [];
+    const run = spawnSync('npx', ['tsx', 'bench/e2e.bench.ts', ...passThrough, ...pool, '--json', out], {
+      cwd: dir,
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (!existsSync(out)) {
+      console.error(`${label}: the bench wrote no results (exit ${run.status})`);
+      process.exitCode = 1;
+      continue;
+    }
+    const r = JSON.parse(readFileSync(out, 'utf8')) as Result;
+    rmSync(out);
+    const [seq, e2e, burst, paced] = [r.rows[0], r.rows[1], r.rows[2], r.rows[3]];
+    table.push({
+      run: `${label} #${round}`,
+      'greeting p50 (ack p50)': `${e2e?.['p50 ms']} (${seq?.['p50 ms']})`,
+      'throughput msg/s': burst?.['msg/s'] ?? '',
+      'throughput p99 ms': burst?.['p99 ms'] ?? '',
+      'paced msg/s': paced?.['msg/s'] ?? '',
+      'paced p50 / p99 ms': `${paced?.['p50 ms']} / ${paced?.['p99 ms']}`,
+      'stmts / xacts per msg': `${r.stages.throughput['statements/msg']} / ${r.stages.throughput['transactions/msg']}`,
+      'senders in order': `${r.order.inOrder}/${r.order.senders}`,
+    });
+    loads.push(`${label} #${round}: ${r.loads.join('; ')}`);
+  }
+}
+console.log('\nbench:e2e before/after, same invocation (alternating runs):\n');
+console.table(table);
+console.log(`Load average (1/5/15 min):\n  ${loads.join('\n  ')}`);

@@ -1,0 +1,162 @@
+/**
+ * Claimed messages of different senders share one transaction (issue 14, throughput): each turn after its own
+ * savepoint, so a failing turn rolls back alone, a message whose lease was lost is left alone, and the loop keeps
+ * each sender's order.
+ */
+import { type Kysely, sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storeInbound } from '../../bot/channels/inbound.store.js';
+import { PipelineBus } from '../../bot/pipeline/bus.js';
+import { type ConversationStep, InboundWorker, type WorkerOptions } from '../../bot/pipeline/worker.js';
+import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { pipelineStores, turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
+import type { Database } from '../../db/schema.js';
+import { waitFor } from '../channels/wecom.harness.js';
+import { openTestDatabase } from '../helpers/db.js';
+
+describe('inbound worker: several turns in one transaction', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openTestDatabase();
+  });
+  afterAll(async () => h?.close());
+
+  type Services = { db: Kysely<Database> };
+  const makeWorker = (step: ConversationStep<Services>, opts: Omit<WorkerOptions, 'texts'>) =>
+    new InboundWorker(
+      turnUnitOfWork(h.db, (db) => ({ db })),
+      step,
+      new PipelineBus(),
+      {
+        ...opts,
+        texts: pipelineReplies,
+      },
+    );
+  const store = (sender: string, text: string) =>
+    storeInbound(pipelineStores(h.db).inbound, {
+      channel: 'sandbox',
+      dedupeKey: `${sender}:${text}`,
+      externalId: sender,
+      msgType: 'text',
+      content: text,
+    });
+  const inbound = (sender: string) =>
+    h.db
+      .selectFrom('inbound_messages')
+      .select(['content', 'status', 'attempts', 'last_error', 'processed_at'])
+      .where('sender', '=', `sandbox:${sender}`)
+      .orderBy('id')
+      .execute();
+  const replies = (recipient: string) =>
+    h.db.selectFrom('outbox').select('body').where('recipient', '=', recipient).orderBy('id').execute();
+
+  it('a failing turn rolls back alone: its neighbours commit their effects and replies in the same transaction', async () => {
+    for (const [sender, text] of [
+      ['b-ann', 'ok-1'],
+      ['b-ben', 'boom'],
+      ['b-cat', 'ok-2'],
+    ] as const)
+      await store(sender, text);
+    const txids = new Map<string, string>();
+    const worker = makeWorker(
+      async ({ services: { db }, message, notifier }) => {
+        const { rows } = await sql<{ x: string }>`select txid_current()::text as x`.execute(db);
+        txids.set(message.content!, rows[0]!.x);
+        await db
+          .insertInto('kf_cursors')
+          .values({ open_kfid: `batch:${message.content}`, cursor: 'c' })
+          .execute();
+        await notifier.toManager('M998', `push ${message.content}`, {
+          dedupeKey: `batch-push:${message.content}`,
+          kind: 'test',
+        });
+        if (message.content === 'boom') throw new Error('handler exploded');
+        return [{ body: `echo ${message.content}` }];
+      },
+      { concurrency: 8, maxAttempts: 3 },
+    );
+    const claimed = await worker.claim(10);
+    expect(claimed.map((m) => m.content).sort()).toEqual(['boom', 'ok-1', 'ok-2']);
+    await worker.processBatch(claimed);
+
+    // One transaction for the three turns.
+    expect(new Set(txids.values()).size).toBe(1);
+    expect(await replies('b-ann')).toEqual([{ body: 'echo ok-1' }]);
+    expect(await replies('b-cat')).toEqual([{ body: 'echo ok-2' }]);
+    expect(await replies('b-ben')).toEqual([]);
+    const effects = await h.db
+      .selectFrom('kf_cursors')
+      .select('open_kfid')
+      .where('open_kfid', 'like', 'batch:%')
+      .execute();
+    expect(effects.map((e) => e.open_kfid).sort()).toEqual(['batch:ok-1', 'batch:ok-2']);
+    const pushes = await h.db.selectFrom('outbox').select('dedupe_key').where('recipient', '=', 'M998').execute();
+    expect(pushes.map((p) => p.dedupe_key).sort()).toEqual(['batch-push:ok-1', 'batch-push:ok-2']);
+    expect(await inbound('b-ann')).toMatchObject([{ status: 'done' }]);
+    expect(await inbound('b-cat')).toMatchObject([{ status: 'done' }]);
+    // The failing one is retried later with its error, as a message alone would be.
+    const [ben] = await inbound('b-ben');
+    expect(ben).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(ben!.last_error).toContain('handler exploded');
+  });
+
+  it('leaves alone a message another instance finished after our lease ran out, and finishes the rest', async () => {
+    await store('l-dan', 'mine');
+    await store('l-eve', 'taken over');
+    const worker = makeWorker(async ({ message }) => [{ body: `echo ${message.content}` }], {
+      concurrency: 8,
+      maxAttempts: 3,
+    });
+    const claimed = await worker.claim(10);
+    expect(claimed).toHaveLength(2);
+    // The other instance took eve's message over and finished it first.
+    await h.db
+      .updateTable('inbound_messages')
+      .set({ status: 'done', processed_at: new Date(), locked_until: null })
+      .where('sender', '=', 'sandbox:l-eve')
+      .execute();
+    await worker.processBatch(claimed);
+    expect(await replies('l-dan')).toEqual([{ body: 'echo mine' }]);
+    expect(await replies('l-eve')).toEqual([]);
+    expect(await inbound('l-dan')).toMatchObject([{ status: 'done' }]);
+  });
+
+  it('running, keeps each sender in arrival order while their messages share transactions with others', async () => {
+    const senders = Array.from({ length: 12 }, (_, i) => `o-${i}`);
+    for (let k = 0; k < 5; k++) for (const s of senders) await store(s, `m${k}`);
+    const seen = new Map<string, string[]>();
+    const bus = new PipelineBus();
+    const worker = new InboundWorker(
+      turnUnitOfWork(h.db, (db) => ({ db })),
+      async ({ message }) => {
+        const sender = message.sender;
+        seen.set(sender, [...(seen.get(sender) ?? []), message.content!]);
+        return [{ body: `echo ${message.content}` }];
+      },
+      bus,
+      { concurrency: 8, turnsPerTransaction: 3, maxAttempts: 3, pollMs: 50, texts: pipelineReplies },
+    );
+    worker.start();
+    try {
+      await waitFor(async () => {
+        const left = await h.db
+          .selectFrom('inbound_messages')
+          .select('id')
+          .where('sender', 'like', 'sandbox:o-%')
+          .where('status', '!=', 'done')
+          .execute();
+        return left.length === 0 ? true : undefined;
+      }, 20_000);
+    } finally {
+      await worker.stop();
+    }
+    const order = ['m0', 'm1', 'm2', 'm3', 'm4'];
+    for (const s of senders) {
+      expect(seen.get(`sandbox:${s}`)).toEqual(order);
+      expect((await replies(s)).map((r) => r.body)).toEqual(order.map((m) => `echo ${m}`));
+      const times = (await inbound(s)).map((r) => r.processed_at!.getTime());
+      expect(times).toEqual([...times].sort((a, b) => a - b));
+    }
+  });
+});
