@@ -87,4 +87,34 @@ describe('IdentityCache', () => {
     ]);
     expect(dir.reads).toBe(3);
   });
+
+  it('never keeps a manager: a revoked KF binding stops working at the next message', async () => {
+    const manager: Identity = {
+      kind: 'manager',
+      channel: 'kf',
+      externalId: 'wm-1',
+      managerCode: 'M001',
+      managerName: 'M001',
+      role: 'account',
+    };
+    let bound = true;
+    let reads = 0;
+    const dir: IdentityDirectory = {
+      async resolve(channel, externalId) {
+        reads++;
+        return bound ? manager : { kind: 'unbound', channel, externalId };
+      },
+      async resolveAll(accounts) {
+        reads++;
+        return accounts.map((a) =>
+          bound ? manager : { kind: 'unbound', channel: a.channel, externalId: a.externalId },
+        );
+      },
+    };
+    const cache = new IdentityCache(10_000, () => 0);
+    expect((await cache.resolve(dir, 'kf', 'wm-1')).kind).toBe('manager');
+    bound = false;
+    expect((await cache.resolve(dir, 'kf', 'wm-1')).kind).toBe('unbound');
+    expect(reads).toBe(2);
+  });
 });

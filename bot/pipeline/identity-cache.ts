@@ -1,7 +1,7 @@
 import type { IdentityDirectory } from '../../core/messaging/ports.js';
 import type { Channel, Identity } from '../../core/messaging/types.js';
 
-/** How long a bound identity is trusted without reading it again (see `IdentityCache`). */
+/** How long a dealer's identity is trusted without reading it again (see `IdentityCache`). */
 export const IDENTITY_TTL_MS = 10_000;
 const MAX_ENTRIES = 20_000;
 
@@ -11,8 +11,10 @@ const MAX_ENTRIES = 20_000;
  *
  * Invalidation is by time, not by event: a binding, a dealer's tier or manager, a manager's role can change on any
  * instance (chat binding, imports, re-tiering, the console) and nothing here hears of it, so an entry lives
- * `ttlMs` (10 s) and a change is seen by every instance within that. Only bound identities are kept: an unbound
- * account is read every time, so a binding made on another instance counts from the next message. The clock is
+ * `ttlMs` (10 s) and a change is seen by every instance within that. Only dealers are kept (most of the traffic;
+ * their bindings are only ever added): an unbound account is read every time, so a binding made on another instance
+ * counts from the next message, and so is a manager, whose KF binding can be revoked (console, API) and must
+ * stop working at once. The clock is
  * monotonic (performance.now), never the business clock a test may move.
  */
 export class IdentityCache {
@@ -23,7 +25,7 @@ export class IdentityCache {
     private readonly clock: () => number = () => performance.now(),
   ) {}
 
-  /** The account's identity: remembered, or read from `directory` (and remembered when bound). */
+  /** The account's identity: remembered, or read from `directory` (and remembered when a dealer). */
   async resolve(directory: IdentityDirectory, channel: Channel, externalId: string): Promise<Identity> {
     const [identity] = await this.resolveAll(directory, [{ channel, externalId }]);
     return identity!;
@@ -50,7 +52,7 @@ export class IdentityCache {
       const identity = read[j]!;
       out[i] = identity;
       this.entries.delete(keys[i]!);
-      if (identity.kind !== 'unbound' && this.ttlMs > 0) {
+      if (identity.kind === 'dealer' && this.ttlMs > 0) {
         // Insertion order is age order: past the cap, the oldest entry goes.
         if (this.entries.size >= MAX_ENTRIES) this.entries.delete(this.entries.keys().next().value!);
         this.entries.set(keys[i]!, { identity, until: now + this.ttlMs });
