@@ -75,10 +75,19 @@ for (let round = 1; round <= rounds; round++) {
     }
     const r = JSON.parse(readFileSync(out, 'utf8')) as Result;
     rmSync(out);
-    const [seq, e2e, burst, paced] = [r.rows[0], r.rows[1], r.rows[2], r.rows[3]];
+    // Rows by name, not position (the greeting's overhead row was added after the first version).
+    const row = (part: string) => r.rows.find((x) => String(x['run']).includes(part));
+    const [seq, e2e, overhead, burst, paced] = [
+      row('baseline: greeting'),
+      row('greeting callback → reply'),
+      row('greeting sequential overhead'),
+      row(' senders × '),
+      row('fixed '),
+    ];
     table.push({
       run: `${label} #${round}`,
       'greeting p50 (ack p50)': `${e2e?.['p50 ms']} (${seq?.['p50 ms']})`,
+      'overhead p50 / p99 ms': overhead ? `${overhead['p50 ms']} / ${overhead['p99 ms']}` : '—',
       'throughput msg/s': burst?.['msg/s'] ?? '',
       'throughput p99 ms': burst?.['p99 ms'] ?? '',
       'paced msg/s': paced?.['msg/s'] ?? '',
