@@ -8,7 +8,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
-import { startWecomApp, WECOM, type WecomTestApp, waitFor } from './wecom.harness.js';
+import { kfExchange, startWecomApp, WECOM, type WecomTestApp, waitFor } from './wecom.harness.js';
 
 const TOKEN = 'offers-admin-token-0123456789';
 const OPEN_KFID = 'wkOffers01';
@@ -23,7 +23,6 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
   let dealer: string;
   let manager: string;
   let skus: string[];
-  let seq = 0;
 
   beforeAll(async () => {
     fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
@@ -81,24 +80,8 @@ describe('files from managers on 微信客服 offered to HQ as imports', () => {
       ...(payload ? { payload } : {}),
     });
 
-  /** The customer `external` sends a file on KF; answers the bot's reply, as sent by kf/send_msg. */
-  async function sendFile(external: string, mediaId: string): Promise<string> {
-    const sentBefore = fake.callsOf('kf/send_msg').length;
-    fake.queueKfMessages(OPEN_KFID, [
-      { msgid: `kf-file-${++seq}`, external_userid: external, msgtype: 'file', file: { media_id: mediaId } },
-    ]);
-    await t.app.kf!.pull(OPEN_KFID);
-    const sent = await waitFor(
-      async () =>
-        fake
-          .callsOf('kf/send_msg')
-          .slice(sentBefore)
-          .find((c) => (c.body as { touser: string }).touser === external),
-      10_000,
-      `the reply to ${external}`,
-    );
-    return (sent!.body as { text: { content: string } }).text.content;
-  }
+  /** The customer `external` sends a file on KF; answers the bot's reply. */
+  const sendFile = (external: string, mediaId: string) => kfExchange(t, fake, OPEN_KFID, external, { mediaId });
 
   it('a manager’s CSV is staged, HQ previews and applies it through the API, rows are imported, the sender is told', async () => {
     fake.addMedia('MEDIA-POS', { name: '11月门店销售.csv', contentType: 'text/csv', bytes: posCsv(ownStores) });

@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsoleBrowser } from '../console/console.session.js';
 import { type FakeWecom, startFakeWecom } from '../fakes/wecom/fake-wecom.server.js';
-import { startWecomApp, WECOM, type WecomTestApp, waitFor } from './wecom.harness.js';
+import { kfExchange, startWecomApp, WECOM, type WecomTestApp } from './wecom.harness.js';
 
 const TOKEN = 'kf-binding-admin-token-0123456789';
 const OPEN_KFID = 'wkBinding01';
@@ -22,7 +22,6 @@ describe('a manager binds their 微信客服 account with a console code', () =>
   let other: string;
   let storeCodes: string[];
   let sku: string;
-  let seq = 0;
 
   beforeAll(async () => {
     fake = await startFakeWecom({ corpId: WECOM.corpId, secrets: [WECOM.secret] });
@@ -76,31 +75,9 @@ describe('a manager binds their 微信客服 account with a console code', () =>
       ).n,
     );
 
-  /** The customer `external` sends a message on KF; answers the bot's reply, as sent by kf/send_msg. */
-  async function send(external: string, message: { text: string } | { mediaId: string }): Promise<string> {
-    const sentBefore = fake.callsOf('kf/send_msg').length;
-    fake.queueKfMessages(OPEN_KFID, [
-      'text' in message
-        ? { msgid: `kf-bind-${++seq}`, external_userid: external, msgtype: 'text', text: { content: message.text } }
-        : {
-            msgid: `kf-bind-${++seq}`,
-            external_userid: external,
-            msgtype: 'file',
-            file: { media_id: message.mediaId },
-          },
-    ]);
-    await t.app.kf!.pull(OPEN_KFID);
-    const sent = await waitFor(
-      async () =>
-        fake
-          .callsOf('kf/send_msg')
-          .slice(sentBefore)
-          .find((c) => (c.body as { touser: string }).touser === external),
-      10_000,
-      `the reply to ${external}`,
-    );
-    return (sent!.body as { text: { content: string } }).text.content;
-  }
+  /** The customer `external` sends a message on KF; answers the bot's reply. */
+  const send = (external: string, message: { text: string } | { mediaId: string }) =>
+    kfExchange(t, fake, OPEN_KFID, external, message);
 
   async function consoleCode(b: ConsoleBrowser): Promise<string> {
     const page = await b.post('/console/kf/code');

@@ -7,6 +7,7 @@ import { buildEnvelope, toXml } from '../../adapters/wecom/wecom.xml.js';
 import { type AppConfig, loadConfig } from '../../bot/config.js';
 import { type App, composeApp } from '../../bot/main.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import type { FakeWecom } from '../fakes/wecom/fake-wecom.server.js';
 import type { Database } from '../../db/schema.js';
 import { openTestDatabase } from '../helpers/db.js';
 
@@ -207,4 +208,37 @@ export async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+let kfMessageSeq = 0;
+
+/**
+ * The customer `external` sends a text or a file (by media id) on the KF account `openKfId`; the app pulls it, and
+ * this answers the bot's reply as sent by kf/send_msg.
+ */
+export async function kfExchange(
+  t: WecomTestApp,
+  fake: FakeWecom,
+  openKfId: string,
+  external: string,
+  message: { text: string } | { mediaId: string },
+): Promise<string> {
+  const sentBefore = fake.callsOf('kf/send_msg').length;
+  const msgid = `kf-test-${++kfMessageSeq}`;
+  fake.queueKfMessages(openKfId, [
+    'text' in message
+      ? { msgid, external_userid: external, msgtype: 'text', text: { content: message.text } }
+      : { msgid, external_userid: external, msgtype: 'file', file: { media_id: message.mediaId } },
+  ]);
+  await t.app.kf!.pull(openKfId);
+  const sent = await waitFor(
+    async () =>
+      fake
+        .callsOf('kf/send_msg')
+        .slice(sentBefore)
+        .find((c) => (c.body as { touser: string }).touser === external),
+    10_000,
+    `the reply to ${external}`,
+  );
+  return (sent!.body as { text: { content: string } }).text.content;
 }
