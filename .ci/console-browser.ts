@@ -142,6 +142,7 @@ try {
   const session = await hq.$eval('table a[href^="/console/training/"]', (a) => a.getAttribute('href') ?? '');
   await visit(hq, 'hq', session, 'training-session');
   await visit(hq, 'hq', '/console/honours', 'honours');
+  await visit(hq, 'hq', '/console/kf', 'kf');
 
   // An account manager: WeCom web sign-in through the fake WeCom's authorize page.
   wecom.signInAs(managerCode.toLowerCase());
@@ -157,6 +158,12 @@ try {
   await visit(am, 'manager', '/console/followups', 'followups');
   await visit(am, 'manager', '/console/campaigns', 'campaigns');
   await visit(am, 'manager', '/console/cadence', 'cadence');
+  await visit(am, 'manager', '/console/kf', 'kf');
+  // The one-time KF binding code: a form post, answered with the code on the page (never in a URL).
+  await Promise.all([am.waitForLoadState('load'), am.click('form[action="/console/kf/code"] button')]);
+  const code = (await am.textContent('p.note strong')) ?? '';
+  if (!/\d{6}/.test(code)) problems.push(`manager /console/kf/code: no 6-digit code shown (${code.slice(0, 80)})`);
+  await am.screenshot({ path: `${OUT}/console-manager-kf-code.png`, fullPage: true });
   // HQ's sections do not exist for a manager (asked without navigating: a 404 page load is a console error).
   const hidden = await am.request.get(`${base}/console/policies`);
   if (hidden.status() !== 404) problems.push(`manager /console/policies: ${hidden.status()} instead of 404`);
