@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
@@ -42,4 +43,17 @@ export async function openTestDatabase(opts: { seeded?: boolean } = {}): Promise
 /** The URL tests use to reach a real PostgreSQL server directly (e.g. to stop or break a connection), if any. */
 export function testDatabaseUrl(): string | undefined {
   return inject('pgTemplates')?.url;
+}
+
+/**
+ * Another connection pool on `first`'s PostgreSQL database: a second instance of the app sharing it (PostgreSQL
+ * only; PGlite has a single connection).
+ */
+export async function openSecondInstance(first: DatabaseHandle, poolSize: number): Promise<DatabaseHandle> {
+  const templates = inject('pgTemplates');
+  if (!templates) throw new Error('a second instance needs PostgreSQL (TEST_DATABASE_URL)');
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
+  const url = new URL(templates.url);
+  url.pathname = `/${rows[0]!.name}`;
+  return openDatabase({ kind: 'postgres', url: url.toString(), poolSize });
 }

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
+import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyOutboxStore } from '../../db/repositories/outbox.repository.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
 
 /**
  * Issue 14, found by the soak (`npm run soak`): two instances claiming the outbox at the same moment. One has
@@ -17,10 +17,7 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
   let second: DatabaseHandle;
   beforeAll(async () => {
     first = await openTestDatabase();
-    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
-    const url = new URL(templates!.url);
-    url.pathname = `/${rows[0]!.name}`;
-    second = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 2 });
+    second = await openSecondInstance(first, 2);
   });
   afterAll(async () => {
     await second?.close();

@@ -1,15 +1,15 @@
-import { type Kysely, sql } from 'kysely';
+import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
 import type { InboundInput } from '../../core/messaging/types.js';
-import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
+import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
 import { turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../db/schema.js';
-import { openTestDatabase } from '../helpers/db.js';
+import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
 
 /**
  * Issue 14, scale-out: per-sender order across instances by design. Two instances (two connection pools, each
@@ -25,10 +25,7 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
   let second: DatabaseHandle;
   beforeAll(async () => {
     first = await openTestDatabase();
-    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
-    const url = new URL(templates!.url);
-    url.pathname = `/${rows[0]!.name}`;
-    second = await openDatabase({ kind: 'postgres', url: url.toString(), poolSize: 10 });
+    second = await openSecondInstance(first, 10);
   });
   afterAll(async () => {
     await second?.close();
