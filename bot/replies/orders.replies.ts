@@ -224,7 +224,12 @@ export const ordersReplies = {
     const rebate = rebateLine(v);
     if (rebate) parts.push(rebate);
     parts.push(...creditLines(v.credit));
-    if (v.lines.some((l) => l.qtyProblem)) parts.push('请先改好数量再确认，例如“N60改成20套”。');
+    // The example names the line to fix ("A50改成20套"), not a product the draft does not hold.
+    const toFix = v.lines.find((l) => l.qtyProblem);
+    if (toFix) {
+      const model = toFix.name.split(' ').at(-1) ?? toFix.name;
+      parts.push(`请先改好数量再确认，例如“${model}改成${toFix.qtyProblem!.nearest[0]}${toFix.unit}”。`);
+    }
     parts.push(
       v.canConfirm
         ? '回复“确认”下单；可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。'
