@@ -19,8 +19,8 @@ const catalog = new CatalogMatcher(parseCatalogCsv(readFileSync(DEFAULT_CATALOG_
 const now = new Date('2026-11-26T02:00:00Z');
 
 /**
- * Services where only the conversation store and the rating lookup answer: any other call means a handler ran
- * past the guard, and fails the test.
+ * Services where only the conversation store (its turn read brings the rating owed) answers: any other call means a
+ * handler ran past the guard, and fails the test.
  */
 function guardedServices(state?: object): { services: Services; touched: string[] } {
   const touched: string[] = [];
@@ -34,11 +34,14 @@ function guardedServices(state?: object): { services: Services; touched: string[
     });
   const services = {
     conversation: {
-      load: async () => (state ? { state, expiresAt: new Date(now.getTime() + 60_000) } : undefined),
+      loadTurn: async () => ({
+        saved: state ? { state, expiresAt: new Date(now.getTime() + 60_000) } : undefined,
+        ratingNeedId: undefined,
+      }),
       save: async () => {},
       clear: async () => {},
     },
-    needs: trap('needs', { pendingRating: async () => undefined }),
+    needs: trap('needs'),
     orders: trap('orders'),
     stock: trap('stock'),
     policies: trap('policies'),

@@ -134,9 +134,15 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   const state: TurnStep<Turn> = async (t, next) => {
     const { message, now } = t.input;
     const prepared = t.input.prepared as PreparedTurn | undefined;
-    const loaded = prepared?.loaded ?? (await loadTurnState(t.services.conversation, message.sender, now));
+    const identity = t.identity!;
+    const loaded = prepared?.loaded ?? (await loadTurnState(t.services.conversation, message.sender, now, dealerOf(identity)));
     t.stored = loaded.state;
-    t.state = prepared?.state ?? (await withRatingOwed(t.services, t.identity!, t.stored, now));
+    // After a slow LLM call in `prepare` the rating owed is asked again; otherwise it came with the state.
+    t.state =
+      prepared?.state ??
+      (prepared
+        ? await withRatingOwed(t.services, identity, t.stored, now)
+        : ratingOwed(identity, t.stored, loaded.ratingNeedId));
     await next();
     const chosen = nextState(t.stored, t.result?.state, t.dialog);
     // A state the row already holds (and keeps for long enough) is not written again.
@@ -317,8 +323,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         if (message.msgType !== 'text' || identity.kind === 'unbound') return undefined;
         // Reads only, so the services' own notifier is never used.
         const services = turnServices();
-        const loaded = await loadTurnState(services.conversation, message.sender, now);
-        const state = await withRatingOwed(services, identity, loaded.state, now);
+        const loaded = await loadTurnState(services.conversation, message.sender, now, dealerOf(identity));
+        const state = ratingOwed(identity, loaded.state, loaded.ratingNeedId);
         const ctx = parseContext(identity.kind, state, now);
         const text = (message.content ?? '').slice(0, MAX_TEXT);
         const read: PreparedTurn = { loaded, state };
@@ -380,7 +386,7 @@ function dispatch(route: IntentRoute, ctx: TurnContext, turn: ParsedTurn): Promi
   }
 }
 
-/** The stored conversation state, plus a rating a dealer owes when nothing else is awaited. */
+/** The stored conversation state, plus a rating a dealer owes (asked now) when nothing else is awaited. */
 async function withRatingOwed(
   services: Services,
   identity: BoundIdentity,
@@ -388,9 +394,17 @@ async function withRatingOwed(
   now: Date,
 ): Promise<ConversationState> {
   if (state.awaiting || identity.kind !== 'dealer') return state;
-  const needId = await services.needs.pendingRating(identity.dealerCode, now);
-  return needId === undefined ? state : { ...state, awaiting: 'need_rating', needId };
+  return ratingOwed(identity, state, await services.needs.pendingRating(identity.dealerCode, now));
 }
+
+/** The stored conversation state, plus the rating a dealer owes (read with it) when nothing else is awaited. */
+function ratingOwed(identity: BoundIdentity, state: ConversationState, needId: number | undefined): ConversationState {
+  if (state.awaiting || identity.kind !== 'dealer' || needId === undefined) return state;
+  return { ...state, awaiting: 'need_rating', needId };
+}
+
+/** A dealer's code, for the rating owed read with the state; undefined for a manager (who owes none). */
+const dealerOf = (identity: BoundIdentity) => (identity.kind === 'dealer' ? identity.dealerCode : undefined);
 
 /** The parser's context: the dialogue's own questions are answered before parsing, so they are no context. */
 function parseContext(sender: 'dealer' | 'manager', state: ConversationState, now: Date): ParseContext {

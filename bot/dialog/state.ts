@@ -1,4 +1,5 @@
 import type { ConversationStore } from '../../core/conversation/ports.js';
+import { ratingLookup } from '../../core/needs/needs.service.js';
 import type { Awaiting, Intent } from '../nlu/nlu.types.js';
 import type { PickList } from './picks.js';
 
@@ -46,24 +47,42 @@ export const STATE_TTL_MS = 30 * 60_000;
 /** A write that would only slide the expiry is skipped while the stored one is at most this much behind. */
 const EXPIRY_SLACK_MS = 60_000;
 
-/** The state a turn starts from, and the row it came from (so an unchanged state is not written again). */
+/**
+ * The state a turn starts from, the row it came from (so an unchanged state is not written again) and, for a
+ * dealer, the resolved need awaiting their rating (read with the row, in one statement).
+ */
 export interface LoadedState {
   state: ConversationState;
   saved: { state: unknown; expiresAt: Date } | undefined;
+  ratingNeedId?: number | undefined;
 }
 
 export async function loadState(store: ConversationStore, sender: string, now: Date): Promise<ConversationState> {
-  return (await loadTurnState(store, sender, now)).state;
+  return current(await store.load(sender), now);
 }
 
-export async function loadTurnState(store: ConversationStore, sender: string, now: Date): Promise<LoadedState> {
-  const saved = await store.load(sender);
-  if (!saved) return { state: {}, saved };
+/** The sender's state and, when `dealerCode` is given, the need awaiting that dealer's rating: one read. */
+export async function loadTurnState(
+  store: ConversationStore,
+  sender: string,
+  now: Date,
+  dealerCode?: string,
+): Promise<LoadedState> {
+  const { saved, ratingNeedId } = await store.loadTurn(
+    sender,
+    dealerCode === undefined ? undefined : ratingLookup(dealerCode, now),
+  );
+  return { state: current(saved, now), saved, ratingNeedId };
+}
+
+/** The stored state while it runs; once expired, only the draft a late "确认" may still ask about. */
+function current(saved: LoadedState['saved'], now: Date): ConversationState {
+  if (!saved) return {};
   const state = saved.state as ConversationState;
-  if (saved.expiresAt > now) return { state, saved };
+  if (saved.expiresAt > now) return state;
   // Silence ended the conversation, but a late "确认" should still hear what became of the draft it meant.
   const lastDraftId = state.draftId ?? state.lastDraftId;
-  return { state: lastDraftId ? { lastDraftId } : {}, saved };
+  return lastDraftId ? { lastDraftId } : {};
 }
 
 /**

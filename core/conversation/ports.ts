@@ -8,6 +8,26 @@
  */
 export interface ConversationStore<S = unknown> {
   load(sender: string): Promise<{ state: S; expiresAt: Date } | undefined>;
+  /**
+   * What a turn starts from, in one read: the stored state (as `load`) and, given a dealer's `rating` lookup
+   * (core/needs `ratingLookup`), the need awaiting their rating (as `NeedStore.awaitingRating`).
+   *
+   * @example
+   * await store.loadTurn('wecom:zhangsan', ratingLookup('D0012', now)); // { saved: undefined, ratingNeedId: 42 }
+   */
+  loadTurn(sender: string, rating?: RatingLookup): Promise<TurnStart<S>>;
   save(sender: string, state: S, now: Date, expiresAt: Date): Promise<void>;
   clear(sender: string): Promise<void>;
+}
+
+/** Which dealer's need awaiting a rating a turn asks for: resolved after `resolvedAfter`. */
+export interface RatingLookup {
+  dealerCode: string;
+  resolvedAfter: Date;
+}
+
+/** A turn's starting point: the stored state, if any, and the need awaiting the dealer's rating, if asked and any. */
+export interface TurnStart<S = unknown> {
+  saved: { state: S; expiresAt: Date } | undefined;
+  ratingNeedId: number | undefined;
 }

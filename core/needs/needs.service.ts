@@ -23,6 +23,17 @@ import { DEFAULT_SLA, deadlinesFor, reopenedResolutionDue, type SlaTable } from 
 export const ATTACH_WINDOW_MS = 30 * 60_000;
 /** A rating request is answered hours later, not within a conversation turn's 30 minutes. */
 export const RATING_WAIT_MS = 72 * 3_600_000;
+/**
+ * What `pendingRating` asks the store (`NeedStore.awaitingRating`), for a reader that fetches it together with
+ * something else (the conversation's state at the start of a turn, core/conversation `ConversationStore.loadTurn`).
+ *
+ * @example
+ * ratingLookup('D0012', now); // { dealerCode: 'D0012', resolvedAfter: now − 72 h }
+ */
+export function ratingLookup(dealerCode: string, now: Date): { dealerCode: string; resolvedAfter: Date } {
+  return { dealerCode, resolvedAfter: new Date(now.getTime() - RATING_WAIT_MS) };
+}
+
 /** Ratings at or below this reopen the need. */
 export const REOPEN_AT_OR_BELOW = 2;
 
@@ -290,15 +301,11 @@ export class NeedsService {
   /**
    * The resolved need still waiting for this dealer's rating, if any: a "5" or "非常满意" within 72 h of the
    * resolution is read as its rating. Derived from the need itself, so no other actor writes the conversation.
+   * Resolved means "awaiting its rating" (a rating closes or reopens it); a re-resolved need is asked again.
    */
   async pendingRating(dealerCode: string, now: Date): Promise<number | undefined> {
-    const since = now.getTime() - RATING_WAIT_MS;
-    // Resolved means "awaiting its rating" (a rating closes or reopens it); a re-resolved need is asked again.
-    const waiting = (await this.deps.store.activeOfDealer(dealerCode, 100)).filter(
-      (n) => n.status === 'resolved' && n.resolvedAt !== null && n.resolvedAt.getTime() > since,
-    );
-    waiting.sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime());
-    return waiting[0]?.id;
+    const { resolvedAfter } = ratingLookup(dealerCode, now);
+    return this.deps.store.awaitingRating(dealerCode, resolvedAfter);
   }
 
   /** A need and its timeline, for a manager who may act on it. */

@@ -74,6 +74,11 @@ export interface NeedStore {
   events(needId: number): Promise<NeedEvent[]>;
   /** The dealer's needs not yet closed (open, claimed, resolved awaiting a rating), newest first. */
   activeOfDealer(dealerCode: string, limit: number): Promise<Need[]>;
+  /**
+   * The dealer's need awaiting a rating: resolved after `resolvedAfter`, the latest resolved first (then the newest
+   * created); undefined when none.
+   */
+  awaitingRating(dealerCode: string, resolvedAfter: Date): Promise<number | undefined>;
   /** The dealer's latest open or claimed need created at or after `since`. */
   latestOpenSince(dealerCode: string, since: Date): Promise<Need | null>;
   recentOrders(dealerCode: string, limit: number): Promise<OrderSummary[]>;

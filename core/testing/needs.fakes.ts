@@ -100,6 +100,12 @@ export class MemoryNeedStore implements NeedStore {
   async activeOfDealer(dealerCode: string, limit: number) {
     return this.newestFirst((n) => n.dealerCode === dealerCode && n.status !== 'closed').slice(0, limit);
   }
+  async awaitingRating(dealerCode: string, resolvedAfter: Date) {
+    const waiting = this.newestFirst(
+      (n) => n.dealerCode === dealerCode && n.status === 'resolved' && n.resolvedAt !== null && n.resolvedAt > resolvedAfter,
+    ).sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime());
+    return waiting[0]?.id;
+  }
   async latestOpenSince(dealerCode: string, since: Date) {
     return (
       this.newestFirst((n) => n.dealerCode === dealerCode && isOpenStatus(n.status) && n.createdAt >= since)[0] ?? null

@@ -1,18 +1,36 @@
-import type { Kysely } from 'kysely';
-import type { ConversationStore } from '../../core/conversation/ports.js';
+import { type Kysely, sql } from 'kysely';
+import type { ConversationStore, RatingLookup, TurnStart } from '../../core/conversation/ports.js';
 import type { Database } from '../schema.js';
+import { awaitingRatingQuery } from './needs.repository.js';
 
 /** Conversation state as one jsonb row per sender. */
 export class KyselyConversationStore implements ConversationStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async load(sender: string): Promise<{ state: unknown; expiresAt: Date } | undefined> {
+    return (await this.loadTurn(sender)).saved;
+  }
+
+  /** One statement: the sender's row (or none) beside the dealer's need awaiting a rating, as a scalar subquery. */
+  async loadTurn(sender: string, rating?: RatingLookup): Promise<TurnStart> {
+    if (!rating) {
+      const row = await this.db
+        .selectFrom('conversation_state')
+        .select(['state', 'expires_at'])
+        .where('sender', '=', sender)
+        .executeTakeFirst();
+      return { saved: row ? { state: row.state, expiresAt: row.expires_at } : undefined, ratingNeedId: undefined };
+    }
     const row = await this.db
-      .selectFrom('conversation_state')
-      .select(['state', 'expires_at'])
-      .where('sender', '=', sender)
-      .executeTakeFirst();
-    return row ? { state: row.state, expiresAt: row.expires_at } : undefined;
+      .selectFrom(sql<{ one: number }>`(select 1)`.as('one'))
+      .leftJoin('conversation_state as s', (join) => join.on('s.sender', '=', sender))
+      .select(['s.state', 's.expires_at'])
+      .select(awaitingRatingQuery(this.db, rating.dealerCode, rating.resolvedAfter).as('rating_need_id'))
+      .executeTakeFirstOrThrow();
+    return {
+      saved: row.expires_at ? { state: row.state, expiresAt: row.expires_at } : undefined,
+      ratingNeedId: row.rating_need_id == null ? undefined : Number(row.rating_need_id),
+    };
   }
 
   async save(sender: string, state: unknown, now: Date, expiresAt: Date): Promise<void> {

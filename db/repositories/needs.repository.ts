@@ -63,6 +63,23 @@ const PATCH_COLUMNS: Record<keyof NeedPatch, keyof NeedsTable> = {
   resolutionDue: 'resolution_due',
 };
 
+/**
+ * The dealer's need awaiting a rating (`NeedStore.awaitingRating`) as a one-row query of its id, also run as a
+ * subquery of the conversation's turn read (`KyselyConversationStore.loadTurn`).
+ */
+export function awaitingRatingQuery(db: Kysely<Database>, dealerCode: string, resolvedAfter: Date) {
+  return db
+    .selectFrom('needs')
+    .select('id')
+    .where('dealer_code', '=', dealerCode)
+    .where('status', '=', 'resolved')
+    .where('resolved_at', '>', resolvedAfter)
+    .orderBy('resolved_at', 'desc')
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1);
+}
+
 /** core/needs' NeedStore on Kysely; give it the turn's (or job's) transaction. */
 export class NeedsRepository implements NeedStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -197,6 +214,11 @@ export class NeedsRepository implements NeedStore {
       .limit(limit)
       .execute();
     return rows.map(toNeed);
+  }
+
+  async awaitingRating(dealerCode: string, resolvedAfter: Date): Promise<number | undefined> {
+    const r = await awaitingRatingQuery(this.db, dealerCode, resolvedAfter).executeTakeFirst();
+    return r ? Number(r.id) : undefined;
   }
 
   async latestOpenSince(dealerCode: string, since: Date): Promise<Need | null> {

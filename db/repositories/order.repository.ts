@@ -1,4 +1,5 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import { jsonArrayFrom } from 'kysely/helpers/postgres';
 import type { ItemConfig } from '../../core/catalog/options.js';
 import type { Tier } from '../../core/catalog/pricing.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
@@ -7,6 +8,7 @@ import type {
   DraftItem,
   NewOrder,
   OpenVoucher,
+  OrderLineRecord,
   OrderRecord,
   OrderStore,
   StoredDraft,
@@ -336,68 +338,69 @@ export class KyselyOrderStore implements OrderStore {
     }
   }
 
-  private async withLines(rows: Array<Omit<OrderRecord, 'lines'>>): Promise<OrderRecord[]> {
-    if (rows.length === 0) return [];
-    const lines = await this.db
-      .selectFrom('order_lines as l')
-      .innerJoin('products as p', 'p.sku', 'l.sku')
-      .select([
-        'l.order_no',
-        'l.line_no',
-        'l.sku',
-        'p.name',
-        'p.unit',
-        'l.category',
-        'l.qty',
-        'l.unit_price_fen',
-        'l.amount_fen',
-        'l.discount_fen',
-        'l.config',
-      ])
-      .where(
-        'l.order_no',
-        'in',
-        rows.map((r) => r.orderNo),
-      )
-      .orderBy('l.order_no')
-      .orderBy('l.line_no')
-      .execute();
-    return rows.map((o) => ({
-      ...o,
-      lines: lines
-        .filter((l) => l.order_no === o.orderNo)
-        .map((l) => ({
-          lineNo: l.line_no,
-          sku: l.sku,
-          name: l.name,
-          unit: l.unit,
-          category: l.category,
-          qty: l.qty,
-          unitPriceFen: l.unit_price_fen,
-          amountFen: l.amount_fen,
-          discountFen: l.discount_fen,
-          ...(l.config
-            ? { config: (typeof l.config === 'string' ? JSON.parse(l.config) : l.config) as ItemConfig }
-            : {}),
-        })),
-    }));
-  }
-
+  /** Orders with their lines (each line with its product's name and unit, in line order) as one statement. */
   private orders() {
     return this.db
-      .selectFrom('orders')
+      .selectFrom('orders as o')
       .select([
-        'order_no',
-        'dealer_code',
-        'status',
-        'total_fen',
-        'discount_fen',
-        'delivery_date',
-        'delivery_by',
-        'placed_at',
-        'shipped_at',
-        'cancelled_at',
-      ]);
+        'o.order_no',
+        'o.dealer_code',
+        'o.status',
+        'o.total_fen',
+        'o.discount_fen',
+        'o.delivery_date',
+        'o.delivery_by',
+        'o.placed_at',
+        'o.shipped_at',
+        'o.cancelled_at',
+      ])
+      .select((eb) =>
+        jsonArrayFrom(
+          eb
+            .selectFrom('order_lines as l')
+            .innerJoin('products as p', 'p.sku', 'l.sku')
+            .select([
+              'l.line_no',
+              'l.sku',
+              'p.name',
+              'p.unit',
+              'l.category',
+              'l.qty',
+              'l.unit_price_fen',
+              'l.amount_fen',
+              'l.discount_fen',
+              'l.config',
+            ])
+            .whereRef('l.order_no', '=', 'o.order_no')
+            .orderBy('l.line_no'),
+        ).as('lines'),
+      );
+  }
+
+  private static line(l: {
+    line_no: number;
+    sku: string;
+    name: string;
+    unit: string;
+    category: string;
+    qty: number;
+    unit_price_fen: number;
+    amount_fen: number;
+    discount_fen: number;
+    config: ItemConfig | string | null;
+  }): OrderLineRecord {
+    return {
+      lineNo: Number(l.line_no),
+      sku: l.sku,
+      name: l.name,
+      unit: l.unit,
+      category: l.category,
+      qty: Number(l.qty),
+      unitPriceFen: Number(l.unit_price_fen),
+      amountFen: Number(l.amount_fen),
+      discountFen: Number(l.discount_fen),
+      ...(l.config ? { config: (typeof l.config === 'string' ? JSON.parse(l.config) : l.config) as ItemConfig } : {}),
+    };
   }
 
   private static map(r: {
@@ -411,7 +414,8 @@ export class KyselyOrderStore implements OrderStore {
     placed_at: Date;
     shipped_at: Date | null;
     cancelled_at: Date | null;
-  }): Omit<OrderRecord, 'lines'> {
+    lines: Array<Parameters<typeof KyselyOrderStore.line>[0]>;
+  }): OrderRecord {
     return {
       orderNo: r.order_no,
       dealerCode: r.dealer_code,
@@ -423,35 +427,38 @@ export class KyselyOrderStore implements OrderStore {
       placedAt: r.placed_at,
       shippedAt: r.shipped_at,
       cancelledAt: r.cancelled_at,
+      // json_agg keeps the subquery's order; sorted again so the line order never rests on it.
+      lines: r.lines.map(KyselyOrderStore.line).sort((x, y) => x.lineNo - y.lineNo),
     };
   }
 
   async order(orderNo: string, dealerCode: string): Promise<OrderRecord | null> {
     const r = await this.orders()
-      .where('order_no', '=', orderNo)
-      .where('dealer_code', '=', dealerCode)
+      .where('o.order_no', '=', orderNo)
+      .where('o.dealer_code', '=', dealerCode)
       .executeTakeFirst();
-    return r ? ((await this.withLines([KyselyOrderStore.map(r)]))[0] ?? null) : null;
+    return r ? KyselyOrderStore.map(r) : null;
   }
 
   async recentOrders(dealerCode: string, limit: number): Promise<OrderRecord[]> {
     const rows = await this.orders()
-      .where('dealer_code', '=', dealerCode)
-      .orderBy('placed_at', 'desc')
-      .orderBy('order_no', 'desc')
+      .where('o.dealer_code', '=', dealerCode)
+      .orderBy('o.placed_at', 'desc')
+      .orderBy('o.order_no', 'desc')
       .limit(limit)
       .execute();
-    return this.withLines(rows.map(KyselyOrderStore.map));
+    return rows.map(KyselyOrderStore.map);
   }
 
   async lastOrder(dealerCode: string): Promise<OrderRecord | null> {
     const r = await this.orders()
-      .where('dealer_code', '=', dealerCode)
-      .where('status', '!=', 'cancelled')
-      .orderBy('placed_at', 'desc')
-      .orderBy('order_no', 'desc')
+      .where('o.dealer_code', '=', dealerCode)
+      .where('o.status', '!=', 'cancelled')
+      .orderBy('o.placed_at', 'desc')
+      .orderBy('o.order_no', 'desc')
+      .limit(1)
       .executeTakeFirst();
-    return r ? ((await this.withLines([KyselyOrderStore.map(r)]))[0] ?? null) : null;
+    return r ? KyselyOrderStore.map(r) : null;
   }
 
   async cancelOrder(orderNo: string, dealerCode: string, now: Date): Promise<boolean> {
