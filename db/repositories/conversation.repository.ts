@@ -25,7 +25,10 @@ export class KyselyConversationStore implements ConversationStore {
       .selectFrom(sql<{ one: number }>`(select 1)`.as('one'))
       .leftJoin('conversation_state as s', (join) => join.on('s.sender', '=', sender))
       .select(['s.state', 's.expires_at'])
-      .select(awaitingRatingQuery(this.db, rating.dealerCode, rating.resolvedAfter).as('rating_need_id'))
+      // Built without the handle's plugins: they transform the whole statement once, subquery included.
+      .select(
+        awaitingRatingQuery(this.db.withoutPlugins(), rating.dealerCode, rating.resolvedAfter).as('rating_need_id'),
+      )
       .executeTakeFirstOrThrow();
     return {
       saved: row.expires_at ? { state: row.state, expiresAt: row.expires_at } : undefined,

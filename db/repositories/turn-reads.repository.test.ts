@@ -1,0 +1,178 @@
+import type { Kysely, KyselyPlugin } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ratingLookup } from '../../core/needs/needs.service.js';
+import { openTestDatabase } from '../../test/helpers/db.js';
+import { TEST_NOW } from '../../test/helpers/seed-test-data.js';
+import type { DatabaseHandle } from '../connect.js';
+import type { Database } from '../schema.js';
+import { KyselyConversationStore } from './conversation.repository.js';
+import { NeedsRepository } from './needs.repository.js';
+import { KyselyOrderStore } from './order.repository.js';
+
+const H = 3_600_000;
+const at = (hours: number) => new Date(TEST_NOW.getTime() + hours * H);
+
+/** Counts the statements sent through the handle it is plugged into. */
+class Statements implements KyselyPlugin {
+  n = 0;
+  transformQuery: KyselyPlugin['transformQuery'] = (a) => {
+    this.n++;
+    return a.node;
+  };
+  transformResult: KyselyPlugin['transformResult'] = async (a) => a.result;
+}
+
+/** What a conversation turn reads at its start and what a dealer's order questions read: one statement each. */
+describe("a turn's reads on the seeded demo", () => {
+  let h: DatabaseHandle;
+  let db: Kysely<Database>;
+  const counted = new Statements();
+  let dealer: string;
+  let other: string;
+  let manager: string;
+
+  beforeAll(async () => {
+    h = await openTestDatabase({ seeded: true });
+    db = h.db.withPlugin(counted);
+    const [d, o] = await h.db
+      .selectFrom('dealers')
+      .select(['code', 'manager_code'])
+      .orderBy('code')
+      .limit(2)
+      .execute();
+    dealer = d!.code;
+    other = o!.code;
+    manager = d!.manager_code;
+    await h.db.deleteFrom('need_events').execute();
+    await h.db.deleteFrom('needs').execute();
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const need = (status: 'open' | 'resolved' | 'closed', resolvedAt: Date | null, createdAt: Date, code = dealer) => ({
+    dealer_code: code,
+    category: 'training',
+    text: '想要一次培训',
+    status,
+    owner_code: manager,
+    tier: 'core' as const,
+    first_response_due: at(100),
+    resolution_due: at(200),
+    resolved_at: resolvedAt,
+    created_at: createdAt,
+  });
+
+  it("the sender's state and the need awaiting the dealer's rating come in one statement, as load and pendingRating say", async () => {
+    const store = new KyselyConversationStore(db);
+    const needs = new NeedsRepository(db);
+    const lookup = ratingLookup(dealer, TEST_NOW);
+    const turn = async (sender: string) => {
+      const before = counted.n;
+      const start = await store.loadTurn(sender, lookup);
+      expect(counted.n - before).toBe(1);
+      return start;
+    };
+
+    // Nothing stored, nothing resolved.
+    expect(await turn('sandbox:x1')).toEqual({ saved: undefined, ratingNeedId: undefined });
+
+    // Open, closed, resolved too long ago, and another dealer's resolved need: none awaits this dealer's rating.
+    await h.db
+      .insertInto('needs')
+      .values([
+        need('open', null, at(-2)),
+        need('closed', at(-1), at(-3)),
+        need('resolved', at(-73), at(-80)),
+        need('resolved', at(-1), at(-2), other),
+      ])
+      .execute();
+    expect((await turn('sandbox:x1')).ratingNeedId).toBeUndefined();
+
+    // Two resolved within 72 h: the one resolved last is asked for, whichever was created first.
+    const [older, later] = await h.db
+      .insertInto('needs')
+      .values([need('resolved', at(-5), at(-6)), need('resolved', at(-30), at(-4))])
+      .returning('id')
+      .execute();
+    const expected = Number(older!.id);
+    expect(Number(later!.id)).not.toBe(expected);
+    expect((await turn('sandbox:x1')).ratingNeedId).toBe(expected);
+    expect(await needs.awaitingRating(dealer, lookup.resolvedAfter)).toBe(expected);
+
+    // A stored state comes with it, as `load` has it; without a lookup (a manager) no rating is asked.
+    const expiresAt = at(0.5);
+    await store.save('sandbox:x1', { awaiting: 'order_confirm', draftId: 'd1' }, TEST_NOW, expiresAt);
+    const saved = { state: { awaiting: 'order_confirm', draftId: 'd1' }, expiresAt };
+    expect(await turn('sandbox:x1')).toEqual({ saved, ratingNeedId: expected });
+    expect(await store.load('sandbox:x1')).toEqual(saved);
+    expect(await store.loadTurn('sandbox:x1')).toEqual({ saved, ratingNeedId: undefined });
+  });
+
+  it("an order, a dealer's recent orders and their last one come with their lines in one statement each", async () => {
+    const store = new KyselyOrderStore(db);
+    const order = await h.db
+      .selectFrom('orders')
+      .select(['order_no', 'dealer_code'])
+      .where('order_no', 'in', h.db.selectFrom('order_lines').select('order_no').where('line_no', '=', 2))
+      .orderBy('order_no')
+      .limit(1)
+      .executeTakeFirstOrThrow();
+    const lines = await h.db
+      .selectFrom('order_lines as l')
+      .innerJoin('products as p', 'p.sku', 'l.sku')
+      .select(['l.line_no', 'l.sku', 'p.name', 'p.unit', 'l.qty', 'l.amount_fen'])
+      .where('l.order_no', '=', order.order_no)
+      .orderBy('l.line_no')
+      .execute();
+    expect(lines.length).toBeGreaterThan(1);
+
+    let before = counted.n;
+    const one = await store.order(order.order_no, order.dealer_code);
+    expect(counted.n - before).toBe(1);
+    expect(one?.lines.map((l) => [l.lineNo, l.sku, l.name, l.unit, l.qty, l.amountFen])).toEqual(
+      lines.map((l) => [l.line_no, l.sku, l.name, l.unit, l.qty, l.amount_fen]),
+    );
+    expect(typeof one?.lines[0]?.unitPriceFen).toBe('number');
+    expect(await store.order(order.order_no, 'D9999')).toBeNull();
+
+    before = counted.n;
+    const recent = await store.recentOrders(order.dealer_code, 5);
+    const last = await store.lastOrder(order.dealer_code);
+    expect(counted.n - before).toBe(2);
+    const newest = await h.db
+      .selectFrom('orders')
+      .select('order_no')
+      .where('dealer_code', '=', order.dealer_code)
+      .orderBy('placed_at', 'desc')
+      .orderBy('order_no', 'desc')
+      .limit(5)
+      .execute();
+    expect(recent.map((o) => o.orderNo)).toEqual(newest.map((o) => o.order_no));
+    for (const o of recent) {
+      const count = await h.db
+        .selectFrom('order_lines')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('order_no', '=', o.orderNo)
+        .executeTakeFirstOrThrow();
+      expect(o.lines.length).toBe(Number(count.n));
+      expect(o.lines.map((l) => l.lineNo)).toEqual([...o.lines.map((l) => l.lineNo)].sort((a, b) => a - b));
+    }
+    expect(last?.status).not.toBe('cancelled');
+
+    // An order without lines (an ERP header imported alone) has none, not a missing list.
+    await h.db
+      .insertInto('orders')
+      .values({
+        order_no: 'SO202611269999',
+        dealer_code: order.dealer_code,
+        status: 'placed',
+        total_fen: 0,
+        discount_fen: 0,
+        placed_at: at(1),
+        source: 'erp',
+      })
+      .execute();
+    expect((await store.order('SO202611269999', order.dealer_code))?.lines).toEqual([]);
+  });
+});
