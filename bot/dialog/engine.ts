@@ -135,7 +135,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const { message, now } = t.input;
     const prepared = t.input.prepared as PreparedTurn | undefined;
     const identity = t.identity!;
-    const loaded = prepared?.loaded ?? (await loadTurnState(t.services.conversation, message.sender, now, dealerOf(identity)));
+    const loaded =
+      prepared?.loaded ?? (await loadTurnState(t.services.conversation, message.sender, now, dealerOf(identity)));
     t.stored = loaded.state;
     // After a slow LLM call in `prepare` the rating owed is asked again; otherwise it came with the state.
     t.state =

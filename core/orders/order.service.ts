@@ -4,8 +4,9 @@ import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
 import {
   currentLadderFor,
   currentPromotionsFor,
+  type LadderRebatePolicy,
   orderDiscount,
-  type PolicyRecord,
+  type PolicyOrderLine,
   periodLabel,
   projectDraft,
   qualifyingAmount,
@@ -131,9 +132,16 @@ export class OrderService {
     const skus = draft.items.map((i) => i.sku);
     // Sequential on purpose: the store may be a single-connection transaction.
     const products = await this.store.pricedProducts(skus, dealer.tier);
-    const stock = await this.store.hqStock(skus);
-    const creditFacts = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
     const records = await this.store.policyRecords();
+    const ladder = currentLadderFor(dealer, today, records);
+    const facts = await this.store.draftFacts({
+      skus,
+      dealerCode: dealer.code,
+      today,
+      overdueDays: OVERDUE_BLOCK_DAYS,
+      ladderPeriod: ladder?.period ?? null,
+    });
+    const { stock, credit: creditFacts } = facts;
     const lines: DraftLineView[] = [];
     const tags: string[][] = [];
     for (const it of draft.items) {
@@ -188,7 +196,7 @@ export class OrderService {
     });
     // A birthday/anniversary voucher comes off what is left after promotions, shared over the lines like them.
     const voucher = pickVoucher(
-      await this.store.openVouchers(dealer.code, today),
+      facts.vouchers,
       lines.reduce((s, l) => s + l.amountFen - l.discountFen, 0),
     );
     if (voucher?.applied) {
@@ -215,7 +223,7 @@ export class OrderService {
     const subtotalFen = lines.reduce((s, l) => s + l.amountFen, 0);
     const totalFen = subtotalFen - discount.discountFen - voucherFen;
     const credit = checkCredit(creditFacts, totalFen);
-    const rebate = await this.rebateEffect(dealer, lines, today, records);
+    const rebate = ladder ? rebateEffect(ladder, facts.ladderLines ?? [], lines, today) : null;
     let dateNote: DateNote | undefined;
     const latest = lines
       .map((l) => l.expectedDate)
@@ -245,39 +253,6 @@ export class OrderService {
       rebate,
       ...(dateNote ? { dateNote } : {}),
       canConfirm: lines.length > 0 && credit.ok && lines.every((l) => !l.qtyProblem),
-    };
-  }
-
-  /** The draft's effect on the dealer's ladder in force today (`currentLadderFor`), on discounted amounts. */
-  private async rebateEffect(
-    dealer: DealerAccount,
-    lines: readonly DraftLineView[],
-    today: string,
-    records: readonly PolicyRecord[],
-  ): Promise<RebateEffect | null> {
-    const policy = currentLadderFor(dealer, today, records);
-    if (!policy) return null;
-    const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
-    const before = qualifyingAmount(await this.store.policyLines(dealer.code, policy.period), basis).amountFen;
-    const draftLines = lines.map((l) => ({
-      amountFen: l.amountFen,
-      discountFen: l.discountFen,
-      category: l.category,
-      orderStatus: 'placed',
-      placedAt: shanghaiInstant(today, '12:00'),
-    }));
-    const added = qualifyingAmount(draftLines, basis).amountFen;
-    const projection = projectDraft(policy, before, added);
-    return {
-      policyCode: policy.code,
-      policyName: policy.name,
-      amountBeforeFen: projection.amountBefore,
-      amountAfterFen: projection.amountAfter,
-      rateBefore: projection.before.rate,
-      rateAfter: projection.after.rate,
-      bandUp: projection.bandUp,
-      rebateDeltaFen: projection.rebateDelta,
-      periodLabel: periodLabel(policy.period),
     };
   }
 
@@ -600,6 +575,40 @@ function checkedConfig(product: Product, req: NonNullable<ItemRequest['config']>
   if (!c.ok)
     throw new OrderError('ORDER.CONFIG_INVALID', `${product.sku}: ${c.reason}`, { sku: product.sku, check: c });
   return c.config;
+}
+
+/**
+ * The draft's effect on the dealer's ladder in force today (`currentLadderFor`), on discounted amounts, given the
+ * dealer's order lines in the ladder's period.
+ */
+function rebateEffect(
+  policy: LadderRebatePolicy,
+  periodLines: readonly PolicyOrderLine[],
+  lines: readonly DraftLineView[],
+  today: string,
+): RebateEffect {
+  const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
+  const before = qualifyingAmount(periodLines, basis).amountFen;
+  const draftLines = lines.map((l) => ({
+    amountFen: l.amountFen,
+    discountFen: l.discountFen,
+    category: l.category,
+    orderStatus: 'placed',
+    placedAt: shanghaiInstant(today, '12:00'),
+  }));
+  const added = qualifyingAmount(draftLines, basis).amountFen;
+  const projection = projectDraft(policy, before, added);
+  return {
+    policyCode: policy.code,
+    policyName: policy.name,
+    amountBeforeFen: projection.amountBefore,
+    amountAfterFen: projection.amountAfter,
+    rateBefore: projection.before.rate,
+    rateAfter: projection.after.rate,
+    bandUp: projection.bandUp,
+    rebateDeltaFen: projection.rebateDelta,
+    periodLabel: periodLabel(policy.period),
+  };
 }
 
 /** A question about the wanted date beats a stock warning; a deadline said in this turn is shown as one. */

@@ -105,6 +105,24 @@ export interface OpenVoucher {
   validUntil: string;
 }
 
+/** What `OrderStore.draftFacts` reads. */
+export interface DraftFactsQuery {
+  skus: readonly string[];
+  dealerCode: string;
+  today: string;
+  overdueDays: number;
+  ladderPeriod: Period | null;
+}
+
+/** What pricing a draft reads besides its products and the policies (`OrderStore.draftFacts`). */
+export interface DraftFacts {
+  stock: Map<string, StockLevel>;
+  credit: CreditFacts;
+  vouchers: OpenVoucher[];
+  /** The dealer's order lines in the ladder's period; null when no period was asked. */
+  ladderLines: PolicyOrderLine[] | null;
+}
+
 /** Storage the orders capability needs; every call runs in the caller's transaction. */
 export interface OrderStore {
   dealer(code: string): Promise<DealerAccount | null>;
@@ -124,6 +142,18 @@ export interface OrderStore {
    * their promotion discount.
    */
   policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]>;
+
+  /**
+   * What pricing a draft reads besides its products and the policies, in one read: as `hqStock(skus)`,
+   * `creditFacts(dealerCode, today, overdueDays)`, `openVouchers(dealerCode, today)` and, given the period of the
+   * dealer's ladder, `policyLines(dealerCode, ladderPeriod)` (null without one).
+   *
+   * @example
+   * const { stock, credit, vouchers, ladderLines } = await store.draftFacts({
+   *   skus: ['KW-N60'], dealerCode: 'D0012', today: '2026-11-26', overdueDays: 30, ladderPeriod: ladder?.period ?? null,
+   * });
+   */
+  draftFacts(q: DraftFactsQuery): Promise<DraftFacts>;
 
   insertDraft(draft: StoredDraft, now: Date): Promise<void>;
   draft(id: string, dealerCode: string): Promise<StoredDraft | null>;

@@ -102,7 +102,8 @@ export class MemoryNeedStore implements NeedStore {
   }
   async awaitingRating(dealerCode: string, resolvedAfter: Date) {
     const waiting = this.newestFirst(
-      (n) => n.dealerCode === dealerCode && n.status === 'resolved' && n.resolvedAt !== null && n.resolvedAt > resolvedAfter,
+      (n) =>
+        n.dealerCode === dealerCode && n.status === 'resolved' && n.resolvedAt !== null && n.resolvedAt > resolvedAfter,
     ).sort((a, b) => b.resolvedAt!.getTime() - a.resolvedAt!.getTime());
     return waiting[0]?.id;
   }

@@ -1,6 +1,8 @@
 import type { Tier } from '../catalog/pricing.js';
 import type {
   DealerAccount,
+  DraftFacts,
+  DraftFactsQuery,
   DraftItem,
   NewOrder,
   OrderRecord,
@@ -95,6 +97,15 @@ export class InMemoryOrderStore implements OrderStore {
 
   async policyRecords() {
     return this.policies;
+  }
+
+  async draftFacts(q: DraftFactsQuery): Promise<DraftFacts> {
+    return {
+      stock: await this.hqStock(q.skus),
+      credit: await this.creditFacts(q.dealerCode),
+      vouchers: await this.openVouchers(q.dealerCode, q.today),
+      ladderLines: q.ladderPeriod ? await this.policyLines(q.dealerCode, q.ladderPeriod) : null,
+    };
   }
 
   async policyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {

@@ -5,6 +5,8 @@ import type { Tier } from '../../core/catalog/pricing.js';
 import type { CreditFacts } from '../../core/orders/credit.rules.js';
 import type {
   DealerAccount,
+  DraftFacts,
+  DraftFactsQuery,
   DraftItem,
   NewOrder,
   OpenVoucher,
@@ -85,8 +87,14 @@ export class KyselyOrderStore implements OrderStore {
 
   /** The three facts in one statement (one round trip): the limit, open receivables, placed orders not invoiced. */
   private async readCreditFacts(dealerCode: string, today: string, overdueDays: number): Promise<CreditFacts> {
+    return toCreditFacts(await this.creditQuery(dealerCode, today, overdueDays).executeTakeFirstOrThrow(), today);
+  }
+
+  private creditQuery(dealerCode: string, today: string, overdueDays: number) {
     const overdueBefore = addDays(today, -overdueDays);
+    // A subquery, built without the handle's plugins: they transform the whole statement once.
     const receivables = this.db
+      .withoutPlugins()
       .selectFrom('receivables')
       .select([
         sql<number>`coalesce(sum(amount_fen - paid_fen), 0)`.as('open'),
@@ -97,7 +105,7 @@ export class KyselyOrderStore implements OrderStore {
       ])
       .where('dealer_code', '=', dealerCode)
       .whereRef('paid_fen', '<', 'amount_fen');
-    const r = await this.db
+    return this.db
       .selectFrom(receivables.as('rc'))
       .select(['rc.open', 'rc.overdue', 'rc.oldest'])
       .select((eb) => [
@@ -113,15 +121,65 @@ export class KyselyOrderStore implements OrderStore {
             not(exists(selectFrom('receivables as r').select('r.id').whereRef('r.order_no', '=', 'o.order_no'))),
           )
           .as('unpaid'),
+      ]);
+  }
+
+  /**
+   * Stock, credit, vouchers and the ladder period's lines: remembered ones are not read again; otherwise one
+   * statement (the credit query with the others as json subqueries) reads them all, and each is remembered.
+   */
+  async draftFacts(q: DraftFactsQuery): Promise<DraftFacts> {
+    const { skus, dealerCode, today, overdueDays, ladderPeriod } = q;
+    const keys = {
+      stock: skus.join(','),
+      credit: `${dealerCode}:${today}:${overdueDays}`,
+      vouchers: `${dealerCode}:${today}`,
+      lines: ladderPeriod ? `${dealerCode}:${ladderPeriod.start}:${ladderPeriod.end}` : null,
+    };
+    const kept = (kind: Remembered, key: string) => this.remembered?.has(`${kind}\u0000${key}`) ?? false;
+    const allKept =
+      kept('stock', keys.stock) &&
+      kept('credit', keys.credit) &&
+      kept('vouchers', keys.vouchers) &&
+      (keys.lines === null || kept('lines', keys.lines));
+    if (!allKept) {
+      const facts = await this.readDraftFacts(q);
+      if (this.remembered) {
+        this.remembered.set(`stock\u0000${keys.stock}`, Promise.resolve(facts.stock));
+        this.remembered.set(`credit\u0000${keys.credit}`, Promise.resolve(facts.credit));
+        this.remembered.set(`vouchers\u0000${keys.vouchers}`, Promise.resolve(facts.vouchers));
+        if (keys.lines !== null) this.remembered.set(`lines\u0000${keys.lines}`, Promise.resolve(facts.ladderLines));
+      }
+      return facts;
+    }
+    return {
+      stock: await this.hqStock(skus),
+      credit: await this.creditFacts(dealerCode, today, overdueDays),
+      vouchers: await this.openVouchers(dealerCode, today),
+      ladderLines: ladderPeriod ? await this.policyLines(dealerCode, ladderPeriod) : null,
+    };
+  }
+
+  private async readDraftFacts(q: DraftFactsQuery): Promise<DraftFacts> {
+    const { dealerCode, today, ladderPeriod } = q;
+    const skus = [...new Set(q.skus)];
+    // Subqueries built without the handle's plugins: they transform the whole statement once, subqueries included.
+    const sub = this.db.withoutPlugins();
+    const stock = sub.selectFrom('hq_stock').select(['sku', 'on_hand', 'reserved']);
+    const r = await this.creditQuery(dealerCode, today, q.overdueDays)
+      .select([
+        jsonArrayFrom(skus.length > 0 ? stock.where('sku', 'in', skus) : stock.where(sql<boolean>`false`)).as('stock'),
+        jsonArrayFrom(this.vouchersQuery(sub, dealerCode, today)).as('vouchers'),
+        ladderPeriod
+          ? jsonArrayFrom(this.policyLinesQuery(sub, dealerCode, ladderPeriod)).as('ladder_lines')
+          : sql<null>`null`.as('ladder_lines'),
       ])
       .executeTakeFirstOrThrow();
-    const oldest = r.oldest ? String(r.oldest).slice(0, 10) : null;
     return {
-      limitFen: r.limit ?? 0,
-      openReceivablesFen: Number(r.open),
-      unpaidPlacedFen: Number(r.unpaid),
-      overdueFen: Number(r.overdue),
-      maxOverdueDays: oldest ? Math.round((Date.parse(today) - Date.parse(oldest)) / 86_400_000) : 0,
+      stock: new Map(r.stock.map((s) => [s.sku, { onHand: Number(s.on_hand), reserved: Number(s.reserved) }])),
+      credit: toCreditFacts(r, today),
+      vouchers: r.vouchers.map(toVoucher),
+      ladderLines: r.ladder_lines ? r.ladder_lines.map(toPolicyLine) : null,
     };
   }
 
@@ -136,21 +194,17 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   private async readPolicyLines(dealerCode: string, period: Period): Promise<PolicyOrderLine[]> {
-    const rows = await this.db
+    return (await this.policyLinesQuery(this.db, dealerCode, period).execute()).map(toPolicyLine);
+  }
+
+  private policyLinesQuery(qc: Pick<Kysely<Database>, 'selectFrom'>, dealerCode: string, period: Period) {
+    return qc
       .selectFrom('order_lines as l')
       .innerJoin('orders as o', 'o.order_no', 'l.order_no')
       .select(['l.amount_fen', 'l.discount_fen', 'l.category', 'o.status', 'o.placed_at'])
       .where('o.dealer_code', '=', dealerCode)
       .where('o.placed_at', '>=', shanghaiMidnight(period.start))
-      .where('o.placed_at', '<', shanghaiMidnight(addDays(period.end, 1)))
-      .execute();
-    return rows.map((r) => ({
-      amountFen: r.amount_fen,
-      discountFen: r.discount_fen,
-      category: r.category,
-      orderStatus: r.status,
-      placedAt: r.placed_at,
-    }));
+      .where('o.placed_at', '<', shanghaiMidnight(addDays(period.end, 1)));
   }
 
   async insertDraft(d: StoredDraft, now: Date): Promise<void> {
@@ -259,22 +313,18 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   private async readOpenVouchers(dealerCode: string, today: string): Promise<OpenVoucher[]> {
-    const rows = await this.db
+    return (await this.vouchersQuery(this.db, dealerCode, today).execute()).map(toVoucher);
+  }
+
+  private vouchersQuery(qc: Pick<Kysely<Database>, 'selectFrom'>, dealerCode: string, today: string) {
+    return qc
       .selectFrom('care_vouchers')
       .select(['id', 'kind', 'amount_fen', 'min_order_fen', 'valid_until'])
       .where('dealer_code', '=', dealerCode)
       .where('used_order_no', 'is', null)
       .where('valid_from', '<=', today)
       .where('valid_until', '>=', today)
-      .orderBy('id')
-      .execute();
-    return rows.map((r) => ({
-      id: r.id,
-      kind: r.kind,
-      amountFen: r.amount_fen,
-      minOrderFen: r.min_order_fen,
-      validUntil: String(r.valid_until).slice(0, 10),
-    }));
+      .orderBy('id');
   }
 
   async useVoucher(id: number, dealerCode: string, orderNo: string, now: Date): Promise<boolean> {
@@ -512,5 +562,53 @@ function toStoredDraft(r: Selectable<OrderDraftsTable>): StoredDraft {
     status: r.status,
     expiresAt: r.expires_at,
     orderNo: r.order_no,
+  };
+}
+
+function toCreditFacts(
+  r: { open: number; overdue: number; oldest: string | null; limit: number | null; unpaid: number | null },
+  today: string,
+): CreditFacts {
+  const oldest = r.oldest ? String(r.oldest).slice(0, 10) : null;
+  return {
+    limitFen: r.limit ?? 0,
+    openReceivablesFen: Number(r.open),
+    unpaidPlacedFen: Number(r.unpaid),
+    overdueFen: Number(r.overdue),
+    maxOverdueDays: oldest ? Math.round((Date.parse(today) - Date.parse(oldest)) / 86_400_000) : 0,
+  };
+}
+
+/** A voucher row, from a query or a json subquery (numbers and the date as text either way). */
+function toVoucher(r: {
+  id: number;
+  kind: OpenVoucher['kind'];
+  amount_fen: number;
+  min_order_fen: number;
+  valid_until: string | Date;
+}): OpenVoucher {
+  return {
+    id: Number(r.id),
+    kind: r.kind,
+    amountFen: Number(r.amount_fen),
+    minOrderFen: Number(r.min_order_fen),
+    validUntil: String(r.valid_until).slice(0, 10),
+  };
+}
+
+/** An order line with its order's status and time, from a query or a json subquery (the time as text there). */
+function toPolicyLine(r: {
+  amount_fen: number;
+  discount_fen: number;
+  category: string;
+  status: PolicyOrderLine['orderStatus'];
+  placed_at: Date | string;
+}): PolicyOrderLine {
+  return {
+    amountFen: Number(r.amount_fen),
+    discountFen: Number(r.discount_fen),
+    category: r.category,
+    orderStatus: r.status,
+    placedAt: new Date(r.placed_at),
   };
 }

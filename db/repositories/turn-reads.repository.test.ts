@@ -34,12 +34,7 @@ describe("a turn's reads on the seeded demo", () => {
   beforeAll(async () => {
     h = await openTestDatabase({ seeded: true });
     db = h.db.withPlugin(counted);
-    const [d, o] = await h.db
-      .selectFrom('dealers')
-      .select(['code', 'manager_code'])
-      .orderBy('code')
-      .limit(2)
-      .execute();
+    const [d, o] = await h.db.selectFrom('dealers').select(['code', 'manager_code']).orderBy('code').limit(2).execute();
     dealer = d!.code;
     other = o!.code;
     manager = d!.manager_code;
@@ -174,5 +169,56 @@ describe("a turn's reads on the seeded demo", () => {
       })
       .execute();
     expect((await store.order('SO202611269999', order.dealer_code))?.lines).toEqual([]);
+  });
+
+  it('pricing a draft reads stock, credit, vouchers and the ladder lines in one statement, as the separate reads have them', async () => {
+    // The dealer holding a voucher today with the most receivables open: every part has something to compare.
+    const today = '2026-11-26';
+    const holder = await h.db
+      .selectFrom('care_vouchers')
+      .select('dealer_code')
+      .where('used_order_no', 'is', null)
+      .where('valid_from', '<=', today)
+      .where('valid_until', '>=', today)
+      .orderBy('dealer_code')
+      .executeTakeFirstOrThrow();
+    const code = holder.dealer_code;
+    const skus = ['KW-N60', 'KW-A70', 'KW-N60', 'NO-SUCH'];
+    const period = { start: '2026-01-01', end: '2026-12-31' };
+    const q = { skus, dealerCode: code, today, overdueDays: 30, ladderPeriod: period };
+    const separate = new KyselyOrderStore(h.db);
+    const expected = {
+      stock: await separate.hqStock(skus),
+      credit: await separate.creditFacts(code, today, 30),
+      vouchers: await separate.openVouchers(code, today),
+      ladderLines: await separate.policyLines(code, period),
+    };
+    expect(expected.vouchers.length).toBeGreaterThan(0);
+    expect(expected.ladderLines.length).toBeGreaterThan(0);
+    expect(expected.stock.size).toBe(2);
+
+    let before = counted.n;
+    const outside = await new KyselyOrderStore(db).draftFacts(q);
+    expect(counted.n - before).toBe(1);
+    const byTime = (a: { placedAt: Date; amountFen: number }, b: { placedAt: Date; amountFen: number }) =>
+      a.placedAt.getTime() - b.placedAt.getTime() || a.amountFen - b.amountFen;
+    expect({ ...outside, ladderLines: outside.ladderLines?.sort(byTime) }).toEqual({
+      ...expected,
+      ladderLines: expected.ladderLines.sort(byTime),
+    });
+    expect((await new KyselyOrderStore(db).draftFacts({ ...q, skus: [], ladderPeriod: null })).ladderLines).toBeNull();
+
+    // Inside a transaction: the second pricing reads nothing, and the separate reads are the ones remembered.
+    await h.db.transaction().execute(async (trx) => {
+      const store = new KyselyOrderStore(trx.withPlugin(counted));
+      before = counted.n;
+      const first = await store.draftFacts(q);
+      const again = await store.draftFacts(q);
+      expect(counted.n - before).toBe(1);
+      expect(again.credit).toBe(first.credit);
+      expect(await store.creditFacts(code, today, 30)).toBe(first.credit);
+      expect(await store.openVouchers(code, today)).toBe(first.vouchers);
+      expect(counted.n - before).toBe(1);
+    });
   });
 });

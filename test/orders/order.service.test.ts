@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { OrderService } from '../../core/orders/order.service.js';
-import type { OrderRecord } from '../../core/orders/ports.js';
+import type { DraftFactsQuery, OrderRecord } from '../../core/orders/ports.js';
 import type { Notifier } from '../../core/common/notifier.port.js';
 import { NeedsService } from '../../core/needs/needs.service.js';
 import type { NeedNotices } from '../../core/needs/ports.js';
@@ -258,8 +258,8 @@ describe('confirmation', () => {
         tick();
       });
     class RacingStore extends KyselyOrderStore {
-      override async creditFacts(dealerCode: string, today: string, overdueDays: number) {
-        const facts = await super.creditFacts(dealerCode, today, overdueDays);
+      override async draftFacts(q: DraftFactsQuery) {
+        const facts = await super.draftFacts(q);
         await bothThere();
         return facts;
       }
