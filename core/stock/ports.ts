@@ -21,11 +21,12 @@ export interface StockFacts {
 export interface StockStore {
   /**
    * The four reads below for `skus` at once (one round trip where the store can): what an answer to "KC-L01还有货吗"
-   * needs. Only active products count; the other maps may leave out products that have no row.
+   * needs, or for every active product (`'all'`: the replenishment advice). Only active products count; the other
+   * maps may leave out products that have no row.
    */
   stockFacts(
     dealer: { code: string; tier: Tier },
-    skus: readonly string[],
+    skus: readonly string[] | 'all',
     fromDay: string,
     beforeDay: string,
   ): Promise<StockFacts>;

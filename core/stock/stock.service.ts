@@ -61,11 +61,7 @@ export class StockService {
   /** Products whose cover is below lead time + safety days, with suggested quantities (most urgent first). */
   async replenishment(dealer: DealerRef, now: Date): Promise<ReplenishLine[]> {
     const { from, before } = sellThroughWindow(shanghaiDate(now));
-    const [products, own, sold] = await Promise.all([
-      this.store.pricedProducts('all', dealer.tier),
-      this.store.dealerInventory(dealer.code),
-      this.store.sellThrough(dealer.code, from, before),
-    ]);
+    const { products, own, sold } = await this.store.stockFacts(dealer, 'all', from, before);
     const inputs = [...sold.entries()].flatMap(([sku, sold30]) => {
       const p = products.get(sku);
       if (!p) return [];

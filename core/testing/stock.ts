@@ -31,15 +31,18 @@ export class InMemoryStockStore implements StockStore {
 
   async stockFacts(
     dealer: { code: string; tier: Tier },
-    skus: readonly string[],
+    skus: readonly string[] | 'all',
     fromDay: string,
     beforeDay: string,
   ): Promise<StockFacts> {
+    const products = await this.pricedProducts(skus, dealer.tier);
+    const active = [...products.keys()];
+    const only = <V>(m: Map<string, V>) => new Map([...m].filter(([sku]) => products.has(sku)));
     return {
-      products: await this.pricedProducts(skus, dealer.tier),
-      hq: await this.hqStock(skus),
-      own: await this.dealerInventory(dealer.code, skus),
-      sold: await this.sellThrough(dealer.code, fromDay, beforeDay, skus),
+      products,
+      hq: await this.hqStock(skus === 'all' ? active : skus),
+      own: only(await this.dealerInventory(dealer.code, skus === 'all' ? undefined : skus)),
+      sold: only(await this.sellThrough(dealer.code, fromDay, beforeDay, skus === 'all' ? undefined : skus)),
     };
   }
 

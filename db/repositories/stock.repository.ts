@@ -45,25 +45,30 @@ export async function hqStock(db: Kysely<Database>, skus: readonly string[]): Pr
 export class KyselyStockStore implements StockStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** One statement: each active product with its tier price, HQ level, the dealer's stock and sales joined on. */
+  /**
+   * One statement: each active product (of `skus`, or all) with its tier price, HQ level, the dealer's stock and
+   * sales joined on.
+   */
   async stockFacts(
     dealer: { code: string; tier: Tier },
-    skus: readonly string[],
+    skus: readonly string[] | 'all',
     fromDay: string,
     beforeDay: string,
   ): Promise<StockFacts> {
     const facts: StockFacts = { products: new Map(), hq: new Map(), own: new Map(), sold: new Map() };
-    if (skus.length === 0) return facts;
-    const wanted = [...new Set(skus)];
-    const sold = this.db
+    if (skus !== 'all' && skus.length === 0) return facts;
+    const wanted = skus === 'all' ? null : [...new Set(skus)];
+    // A subquery, built without the handle's plugins: they transform the whole statement once.
+    let sold = this.db
+      .withoutPlugins()
       .selectFrom('sell_through')
       .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
       .where('dealer_code', '=', dealer.code)
       .where('day', '>=', fromDay)
       .where('day', '<', beforeDay)
-      .where('sku', 'in', wanted)
       .groupBy('sku');
-    const rows = await this.db
+    if (wanted) sold = sold.where('sku', 'in', wanted);
+    let q = this.db
       .selectFrom('products as p')
       .leftJoin('tier_prices as tp', (j) => j.onRef('tp.sku', '=', 'p.sku').on('tp.tier', '=', dealer.tier))
       .leftJoin('hq_stock as h', 'h.sku', 'p.sku')
@@ -78,9 +83,9 @@ export class KyselyStockStore implements StockStore {
         'di.synced_at as own_synced_at',
         sql<number | string | null>`st.qty`.as('sold_qty'),
       ])
-      .where('p.active', '=', true)
-      .where('p.sku', 'in', wanted)
-      .execute();
+      .where('p.active', '=', true);
+    if (wanted) q = q.where('p.sku', 'in', wanted);
+    const rows = await q.execute();
     for (const r of rows) {
       facts.products.set(r.sku, {
         ...toProduct(r),

@@ -1,6 +1,8 @@
 import type { Kysely, KyselyPlugin } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ratingLookup } from '../../core/needs/needs.service.js';
+import type { PolicyOrderLine } from '../../core/policies/index.js';
+import { StockService } from '../../core/stock/stock.service.js';
 import { openTestDatabase } from '../../test/helpers/db.js';
 import { TEST_NOW } from '../../test/helpers/seed-test-data.js';
 import type { DatabaseHandle } from '../connect.js';
@@ -8,6 +10,7 @@ import type { Database } from '../schema.js';
 import { KyselyConversationStore } from './conversation.repository.js';
 import { NeedsRepository } from './needs.repository.js';
 import { KyselyOrderStore } from './order.repository.js';
+import { KyselyStockStore } from './stock.repository.js';
 
 const H = 3_600_000;
 const at = (hours: number) => new Date(TEST_NOW.getTime() + hours * H);
@@ -200,8 +203,8 @@ describe("a turn's reads on the seeded demo", () => {
     let before = counted.n;
     const outside = await new KyselyOrderStore(db).draftFacts(q);
     expect(counted.n - before).toBe(1);
-    const byTime = (a: { placedAt: Date; amountFen: number }, b: { placedAt: Date; amountFen: number }) =>
-      a.placedAt.getTime() - b.placedAt.getTime() || a.amountFen - b.amountFen;
+    const byTime = (a: PolicyOrderLine, b: PolicyOrderLine) =>
+      new Date(a.placedAt).getTime() - new Date(b.placedAt).getTime() || a.amountFen - b.amountFen;
     expect({ ...outside, ladderLines: outside.ladderLines?.sort(byTime) }).toEqual({
       ...expected,
       ladderLines: expected.ladderLines.sort(byTime),
@@ -220,5 +223,37 @@ describe("a turn's reads on the seeded demo", () => {
       expect(await store.openVouchers(code, today)).toBe(first.vouchers);
       expect(counted.n - before).toBe(1);
     });
+  });
+
+  it("the replenishment advice reads every active product with the dealer's stock and sales in one statement", async () => {
+    // A dealer with stock of their own and sales in the window.
+    const sold = await h.db
+      .selectFrom('sell_through as st')
+      .innerJoin('dealer_inventory as di', (j) => j.onRef('di.dealer_code', '=', 'st.dealer_code'))
+      .select('st.dealer_code')
+      .where('st.day', '>=', '2026-10-27')
+      .where('st.day', '<', '2026-11-26')
+      .orderBy('st.dealer_code')
+      .executeTakeFirstOrThrow();
+    const dealerRef = { code: sold.dealer_code, tier: 'core' as const };
+    const separate = new KyselyStockStore(h.db);
+    const products = await separate.pricedProducts('all', dealerRef.tier);
+    const active = <V>(m: Map<string, V>) => new Map([...m].filter(([sku]) => products.has(sku)));
+    const own = active(await separate.dealerInventory(dealerRef.code));
+    const sales = active(await separate.sellThrough(dealerRef.code, '2026-10-27', '2026-11-26'));
+    expect(sales.size).toBeGreaterThan(0);
+    expect(own.size).toBeGreaterThan(0);
+
+    const before = counted.n;
+    const facts = await new KyselyStockStore(db).stockFacts(dealerRef, 'all', '2026-10-27', '2026-11-26');
+    expect(counted.n - before).toBe(1);
+    expect(facts.products).toEqual(products);
+    expect(facts.own).toEqual(own);
+    expect(facts.sold).toEqual(sales);
+    expect(facts.hq).toEqual(await separate.hqStock([...products.keys()]));
+
+    const advice = await new StockService(new KyselyStockStore(db)).replenishment(dealerRef, TEST_NOW);
+    expect(counted.n - before).toBe(2);
+    expect(advice.every((a) => products.has(a.sku) && a.sold30 === sales.get(a.sku))).toBe(true);
   });
 });
