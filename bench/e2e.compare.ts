@@ -1,9 +1,10 @@
 /**
  * Before/after for `bench:e2e` in one invocation (`npm run bench:e2e:compare [-- --base 5de2cef --rounds 2 …]`):
  * the baseline ref's app is exported (`git archive`, no worktree or branch is created) to a directory under the
- * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts
- * (copied in, so both apps see the same driver, checks and counters). `--new REF` measures REF, exported the same
- * way, instead of the working tree (edits in progress cannot leak into a run). The two run one after the other, alternating,
+ * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts and
+ * bench/e2e.wecom.ts (copied in, so both apps see the same driver, checks and counters; each ref's own fake WeCom).
+ * `--new REF` measures REF, exported the same way, instead of the working tree (edits in progress cannot leak into a
+ * run). The two run one after the other, alternating,
  * `--rounds` times each; every other argument is passed to both. The baseline keeps the pool the bench gave it
  * before (16 connections) unless `--pool` is given. Prints one table of every run, and the load averages.
  */
@@ -44,8 +45,11 @@ function exported(ref: string): { commit: string; dir: string } {
 const base = exported(baseRef);
 const candidate = newRef ? exported(newRef) : null;
 const [commit, baseDir] = [base.commit, base.dir];
-copyFileSync(join(here, 'bench/e2e.bench.ts'), join(baseDir, 'bench/e2e.bench.ts'));
-if (candidate) copyFileSync(join(here, 'bench/e2e.bench.ts'), join(candidate.dir, 'bench/e2e.bench.ts'));
+/** The bench: the app's side and the WeCom side (fake + driver, a child process of the first). */
+const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts'];
+for (const dir of [baseDir, ...(candidate ? [candidate.dir] : [])]) {
+  for (const f of BENCH_FILES) copyFileSync(join(here, f), join(dir, f));
+}
 
 interface Result {
   rows: Array<Record<string, string>>;
@@ -93,6 +97,8 @@ for (let round = 1; round <= rounds; round++) {
       'paced msg/s': paced?.['msg/s'] ?? '',
       'paced p50 / p99 ms': `${paced?.['p50 ms']} / ${paced?.['p99 ms']}`,
       'stmts / xacts per msg': `${r.stages.throughput['statements/msg']} / ${r.stages.throughput['transactions/msg']}`,
+      // CPU per message in the burst (/proc; absent from results of a bench before the WeCom side had its process).
+      'CPU ms/msg app / PG': `${r.stages.throughput['app CPU ms/msg'] ?? '—'} / ${r.stages.throughput['PostgreSQL CPU ms/msg'] ?? '—'}`,
       'senders in order': `${r.order.inOrder}/${r.order.senders}`,
     });
     loads.push(`${label} #${round}: ${r.loads.join('; ')}`);
