@@ -14,7 +14,7 @@
  * acked; reply latency p50/p99 at a fixed rate (open loop). Then where the time went, from the rows' own
  * timestamps: stored → processed (worker), reply written → sent (dispatcher), statements and transactions per
  * message, CPU seconds per message of the app process and of PostgreSQL (from /proc) in the throughput run, and the
- * load average.
+ * load average. `--profile FILE` writes a V8 CPU profile of the app process over the throughput run.
  *
  * WeCom's per-member limit (30/min) would cap 64 senders at 32 messages/s: the bench's key-value store grants every
  * rate slot, so the pipeline itself is measured (the limits are tested in test/channels/wecom.instances.test.ts).
@@ -22,6 +22,7 @@
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
@@ -51,6 +52,8 @@ const CONCURRENCY = args.get('concurrency');
 const TURNS = args.get('turns');
 /** Also write the results as JSON to this file (bench/e2e.compare.ts reads it). */
 const JSON_OUT = args.get('json');
+/** Write a CPU profile of the app process over the throughput run alone to this file (`.cpuprofile`). */
+const PROFILE_OUT = args.get('profile');
 const SECRET = 'bench-e2e-secret';
 
 /** Counts the statements the app sends (transactions' begin/commit aside: those come from pg_stat_database). */
@@ -121,6 +124,20 @@ class WecomSide {
     await this.ask({ type: 'close' }, 'ok').catch(() => {});
     if (this.#child.exitCode === null) await new Promise((r) => this.#child.once('exit', r));
   }
+}
+
+/** Starts the V8 profiler of this process; the function returned stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
 }
 
 const CLK_TCK = (() => {
@@ -257,9 +274,11 @@ async function main(): Promise<void> {
     markLoad('throughput');
     const firstId = await maxInboundId();
     const throughputCost = await costFrom();
+    const profiler = PROFILE_OUT ? await startProfile() : null;
     const cpu0 = await cpuNow();
     const burst = await wecom.ask({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS }, 'throughput');
     const cpu = cpuPerMessage(cpu0, await cpuNow(), SENDERS * PER_SENDER);
+    if (profiler && PROFILE_OUT) writeFileSync(PROFILE_OUT, JSON.stringify(await profiler()));
     const throughputSec = burst.postSec;
     row(`${SENDERS} senders × ${PER_SENDER}, as fast as acked`, burst.done, SENDERS * PER_SENDER, burst.lastReplySec);
     const throughputStages = {
