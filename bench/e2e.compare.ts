@@ -9,6 +9,7 @@
  * before (16 connections) unless `--pool` is given. Prints one table of every run, and the load averages.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,12 +28,22 @@ const rounds = Number(take('rounds', '1'));
 const passThrough = argv;
 const here = resolve(import.meta.dirname, '..');
 
+/** The bench: the app's side and the WeCom side (fake + driver, a child process of the first). */
+const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts'];
+/**
+ * The export's directory is named by the ref and by these bench files' contents: two compares from trees with
+ * different benches (other branches) never run each other's bench in a shared export.
+ */
+const benchHash = createHash('sha256');
+for (const f of BENCH_FILES) benchHash.update(readFileSync(join(here, f)));
+const benchTag = benchHash.digest('hex').slice(0, 8);
+
 /** The app of `ref`, exported once under the temp dir with this project's node_modules. */
 function exported(ref: string): { commit: string; dir: string } {
   const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: here })
     .toString()
     .trim();
-  const dir = join(tmpdir(), `gongsheng-e2e-${commit}`);
+  const dir = join(tmpdir(), `gongsheng-e2e-${commit}-${benchTag}`);
   if (!existsSync(join(dir, 'package.json'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -45,8 +56,6 @@ function exported(ref: string): { commit: string; dir: string } {
 const base = exported(baseRef);
 const candidate = newRef ? exported(newRef) : null;
 const [commit, baseDir] = [base.commit, base.dir];
-/** The bench: the app's side and the WeCom side (fake + driver, a child process of the first). */
-const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts'];
 for (const dir of [baseDir, ...(candidate ? [candidate.dir] : [])]) {
   for (const f of BENCH_FILES) copyFileSync(join(here, f), join(dir, f));
 }
