@@ -148,11 +148,11 @@ const CLK_TCK = (() => {
   }
 })();
 /** utime + stime of a process in seconds, from /proc (null when it is gone or not on this machine). */
-function cpuSec(pid: number): number | null {
+function cpuSec(pid: number, which: 'all' | 'kernel' = 'all'): number | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+    return ((which === 'all' ? Number(f[11]) : 0) + Number(f[12])) / CLK_TCK;
   } catch {
     return null;
   }
@@ -160,6 +160,8 @@ function cpuSec(pid: number): number | null {
 
 interface CpuSnapshot {
   app: number | null;
+  /** The app's system (kernel) time alone: syscalls, chiefly socket writes and reads. */
+  appKernel: number | null;
   wecom: number | null;
   /** PostgreSQL pid → CPU seconds. */
   pg: Map<number, number>;
@@ -172,6 +174,7 @@ function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, n: number): Record<string
   for (const [pid, c] of b.pg) pgSec += c - (a.pg.get(pid) ?? 0);
   return {
     'app CPU ms/msg': ms(a.app, b.app),
+    'app kernel ms/msg': ms(a.appKernel, b.appKernel),
     'PostgreSQL CPU ms/msg': b.pg.size ? ms(0, pgSec) : 'n/a',
     'WeCom side CPU ms/msg': ms(a.wecom, b.wecom),
   };
@@ -314,7 +317,8 @@ async function main(): Promise<void> {
       { run: `fixed ${RATE}/s`, ...pacedStages },
     ]);
     console.log(
-      `CPU per message in the throughput run (/proc): app ${cpu['app CPU ms/msg']} ms, PostgreSQL` +
+      `CPU per message in the throughput run (/proc): app ${cpu['app CPU ms/msg']} ms (kernel` +
+        ` ${cpu['app kernel ms/msg']} ms), PostgreSQL` +
         ` ${cpu['PostgreSQL CPU ms/msg']} ms (this database's backends and the server's background processes),` +
         ` WeCom side (fake + driver) ${cpu['WeCom side CPU ms/msg']} ms.`,
     );
@@ -349,7 +353,12 @@ async function main(): Promise<void> {
         const c = cpuSec(pid);
         if (c !== null) pgCpu.set(pid, c);
       }
-      return { app: cpuSec(process.pid), wecom: cpuSec(wecom.pid), pg: pgCpu };
+      return {
+        app: cpuSec(process.pid),
+        appKernel: cpuSec(process.pid, 'kernel'),
+        wecom: cpuSec(wecom.pid),
+        pg: pgCpu,
+      };
     }
     /** Highest inbound id so far (a run's messages are those above). */
     async function maxInboundId(): Promise<number> {
