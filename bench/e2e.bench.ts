@@ -2,30 +2,38 @@
  * End-to-end benchmark (`npm run bench:e2e [-- --pg URL --senders 64 --per-sender 40 --rate 200 --paced-sec 10]`):
  * WeCom callbacks in (signed, encrypted, over HTTP) → stored and acked → understood (rules) → handled → replies sent
  * to the local fake WeCom (test/fakes/wecom), on PostgreSQL (a database of its own, seeded with the K demo and
- * dropped at the end). One process: the app, the fake WeCom and the driver share it (and the machine's 2 cores).
+ * dropped at the end). The app runs in this process; the fake WeCom and the driver (signing, encrypting and posting
+ * the callbacks over a keep-alive node:http Agent, and timing everything on its own clock) run in a child process,
+ * bench/e2e.wecom.ts, as WeCom is another machine in production. A child process rather than a worker thread: its
+ * event loop, heap and GC, and its CPU time in /proc, are apart from the app's, so the app's CPU per message read from
+ * /proc is the app's alone (a worker thread's would be counted in this process). They still share the machine's
+ * cores with PostgreSQL.
  *
  * Prints: a greeting's sequential overhead (callback → reply, one at a time) with, as the baseline row of the same
  * run, the ack alone of the same callbacks; messages/s end to end with N senders each sending as fast as it is
  * acked; reply latency p50/p99 at a fixed rate (open loop). Then where the time went, from the rows' own
- * timestamps: stored → processed (worker), reply written → sent (dispatcher), and the load average.
+ * timestamps: stored → processed (worker), reply written → sent (dispatcher), statements and transactions per
+ * message, CPU seconds per message of the app process and of PostgreSQL (from /proc) in the throughput run, and the
+ * load average. `--profile FILE` writes a V8 CPU profile of the app process over the throughput run.
  *
  * WeCom's per-member limit (30/min) would cap 64 senders at 32 messages/s: the bench's key-value store grants every
  * rate slot, so the pipeline itself is measured (the limits are tested in test/channels/wecom.instances.test.ts).
  */
+import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { loadavg } from 'node:os';
 import type { KyselyPlugin } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
 import type { KeyValueStore } from '../adapters/kv/kv.js';
 import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
-import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
 import { loadConfig } from '../bot/config.js';
 import { composeApp } from '../bot/main.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
-import { startFakeWecom } from '../test/fakes/wecom/fake-wecom.server.js';
+import type { Answer, Command } from './e2e.wecom.js';
 import { BENCH_WECOM } from './ingest.shared.js';
 
 const args = new Map<string, string>();
@@ -44,6 +52,8 @@ const CONCURRENCY = args.get('concurrency');
 const TURNS = args.get('turns');
 /** Also write the results as JSON to this file (bench/e2e.compare.ts reads it). */
 const JSON_OUT = args.get('json');
+/** Write a CPU profile of the app process over the throughput run alone to this file (`.cpuprofile`). */
+const PROFILE_OUT = args.get('profile');
 const SECRET = 'bench-e2e-secret';
 
 /** Counts the statements the app sends (transactions' begin/commit aside: those come from pg_stat_database). */
@@ -63,6 +73,113 @@ class UnlimitedKv extends MemoryKeyValueStore implements KeyValueStore {
   }
 }
 
+/** The WeCom side (bench/e2e.wecom.ts) in a child process, asked one command at a time over IPC. */
+class WecomSide {
+  readonly #child: ChildProcess;
+  #next: ((a: Answer) => void) | null = null;
+  readonly ready: Promise<string>;
+
+  constructor() {
+    // The same loader (tsx) as this process, without a CPU profile of its own (--cpu-prof profiles the app).
+    const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
+    this.#child = fork(new URL('./e2e.wecom.ts', import.meta.url), [], {
+      execArgv,
+      env: { ...process.env, E2E_WECOM_SECRET: SECRET },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    this.#child.on('message', (a: Answer) => this.#next?.(a));
+    this.ready = this.#answer().then((a) => {
+      if (a.type !== 'ready') throw new Error(`the WeCom side answered ${a.type}`);
+      return a.baseUrl;
+    });
+  }
+
+  get pid(): number {
+    return this.#child.pid ?? 0;
+  }
+
+  #answer(): Promise<Answer> {
+    return new Promise((resolve, reject) => {
+      const exit = (code: number | null) => reject(new Error(`the WeCom side exited (${code})`));
+      this.#child.once('exit', exit);
+      this.#next = (a) => {
+        this.#child.off('exit', exit);
+        this.#next = null;
+        resolve(a);
+      };
+    });
+  }
+
+  async ask<T extends Answer['type']>(c: Command, expect: T): Promise<Extract<Answer, { type: T }>> {
+    const answer = this.#answer();
+    this.#child.send(c);
+    const a = await answer;
+    if (a.type === 'error') throw new Error(`WeCom side: ${a.message}`);
+    if (a.type !== expect) throw new Error(`the WeCom side answered ${a.type}, not ${expect}`);
+    return a as Extract<Answer, { type: T }>;
+  }
+
+  async close(): Promise<void> {
+    if (this.#child.exitCode !== null || !this.#child.connected) return;
+    await this.ask({ type: 'close' }, 'ok').catch(() => {});
+    if (this.#child.exitCode === null) await new Promise((r) => this.#child.once('exit', r));
+  }
+}
+
+/** Starts the V8 profiler of this process; the function returned stops it and gives the profile. */
+async function startProfile(): Promise<() => Promise<unknown>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    return profile;
+  };
+}
+
+const CLK_TCK = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+/** utime + stime of a process in seconds, from /proc (null when it is gone or not on this machine). */
+function cpuSec(pid: number, which: 'all' | 'kernel' = 'all'): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((which === 'all' ? Number(f[11]) : 0) + Number(f[12])) / CLK_TCK;
+  } catch {
+    return null;
+  }
+}
+
+interface CpuSnapshot {
+  app: number | null;
+  /** The app's system (kernel) time alone: syscalls, chiefly socket writes and reads. */
+  appKernel: number | null;
+  wecom: number | null;
+  /** PostgreSQL pid → CPU seconds. */
+  pg: Map<number, number>;
+}
+/** CPU ms per message between two snapshots; a PostgreSQL process started in between counts from its start. */
+function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, n: number): Record<string, string> {
+  const ms = (x: number | null, y: number | null) =>
+    x === null || y === null ? 'n/a' : (((y - x) * 1000) / n).toFixed(2);
+  let pgSec = 0;
+  for (const [pid, c] of b.pg) pgSec += c - (a.pg.get(pid) ?? 0);
+  return {
+    'app CPU ms/msg': ms(a.app, b.app),
+    'app kernel ms/msg': ms(a.appKernel, b.appKernel),
+    'PostgreSQL CPU ms/msg': b.pg.size ? ms(0, pgSec) : 'n/a',
+    'WeCom side CPU ms/msg': ms(a.wecom, b.wecom),
+  };
+}
+
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0;
 const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
@@ -74,7 +191,7 @@ async function main(): Promise<void> {
   await admin.query(`create database ${name}`);
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
-  const fake = await startFakeWecom({ corpId: BENCH_WECOM.corpId, secrets: [SECRET] });
+  const wecom = new WecomSide();
   const config = loadConfig({
     DATABASE_URL: u.toString(),
     ...(CONCURRENCY ? { WORKER_CONCURRENCY: CONCURRENCY } : {}),
@@ -88,7 +205,7 @@ async function main(): Promise<void> {
     WECOM_AES_KEY: BENCH_WECOM.aesKey,
     WECOM_AGENT_ID: BENCH_WECOM.agentId,
     WECOM_SECRET: SECRET,
-    WECOM_API_BASE: fake.baseUrl,
+    WECOM_API_BASE: await wecom.ready,
   });
   if (config.db.kind !== 'postgres') throw new Error('bench:e2e runs on PostgreSQL');
   const poolSize = POOL ? Number(POOL) : config.db.poolSize;
@@ -121,115 +238,9 @@ async function main(): Promise<void> {
     const address = app.server.server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-    // Replies per sender, in arrival order at the fake WeCom: the k-th reply answers the k-th message.
-    const seen = { calls: 0 };
-    const replies = new Map<string, number[]>();
-    /** Takes in the fake's new calls; returns the senders that got replies. */
-    const collect = () => {
-      const fresh = new Set<string>();
-      for (; seen.calls < fake.calls.length; seen.calls++) {
-        const c = fake.calls[seen.calls]!;
-        if (c.method !== 'message/send' || c.errcode) continue;
-        const to = String((c.body as { touser?: string } | undefined)?.touser ?? '');
-        const list = replies.get(to);
-        if (list) list.push(c.atMs);
-        else replies.set(to, [c.atMs]);
-        fresh.add(to);
-      }
-      return fresh;
-    };
-    const sent = new Map<string, number>();
-    let msgSeq = 0;
-    let reposted = 0;
-    async function post(from: string, content: string): Promise<{ startMs: number; ackMs: number; k: number }> {
-      const k = sent.get(from) ?? 0;
-      sent.set(from, k + 1);
-      const message = toXml({
-        ToUserName: BENCH_WECOM.corpId,
-        FromUserName: from,
-        CreateTime: String(Math.floor(Date.now() / 1000)),
-        MsgType: 'text',
-        Content: content,
-        MsgId: String(7_500_000_000_000_000_000n + BigInt(process.pid) * 1_000_000n + BigInt(++msgSeq)),
-        AgentID: BENCH_WECOM.agentId,
-      });
-      const env = buildEnvelope({
-        token: BENCH_WECOM.token,
-        aesKey: BENCH_WECOM.aesKey,
-        receiveId: BENCH_WECOM.corpId,
-        agentId: BENCH_WECOM.agentId,
-        message,
-        timestamp: String(Math.floor(Date.now() / 1000)),
-        nonce: `e2e${msgSeq}`,
-      });
-      const q = new URLSearchParams({ msg_signature: env.msgSignature, timestamp: env.timestamp, nonce: env.nonce });
-      const startMs = performance.now();
-      // Like WeCom: a callback not acknowledged (503 when its store took over 3 s) is posted again, same MsgId.
-      for (let attempt = 1; ; attempt++) {
-        const res = await fetch(`${base}/wecom/callback?${q}`, { method: 'POST', body: env.body });
-        await res.arrayBuffer();
-        if (res.status === 200) break;
-        if (attempt >= 5) throw new Error(`callback answered ${res.status} ${attempt} times`);
-        reposted++;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-      return { startMs, ackMs: performance.now() - startMs, k };
-    }
-    // Waiting for replies: one shared 1 ms ticker for every waiting message, not a timer each (thousands wait at once
-    // in the throughput run, and the driver shares the process with the app). Latency is the fake's own arrival time.
-    type Waiter = { k: number; until: number; resolve(at: number): void; reject(e: Error): void };
-    const waiting = new Map<string, Waiter[]>();
-    let waiters = 0;
-    let ticker: NodeJS.Timeout | null = null;
-    let lastTimeoutCheck = 0;
-    const settle = (from: string, now: number) => {
-      const list = waiting.get(from) ?? [];
-      const got = replies.get(from) ?? [];
-      const left = list.filter((w) => {
-        const at = got[w.k];
-        if (at !== undefined) w.resolve(at);
-        else if (now > w.until) w.reject(new Error(`no reply ${w.k} to ${from}`));
-        else return true;
-        return false;
-      });
-      waiters -= list.length - left.length;
-      if (left.length > 0) waiting.set(from, left);
-      else waiting.delete(from);
-    };
-    const tick = () => {
-      const now = performance.now();
-      const fresh = collect();
-      const all = now - lastTimeoutCheck > 100;
-      if (all) lastTimeoutCheck = now;
-      for (const from of all ? [...waiting.keys()] : [...fresh].filter((f) => waiting.has(f))) settle(from, now);
-      if (waiters === 0 && ticker) {
-        clearInterval(ticker);
-        ticker = null;
-      }
-    };
-    function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
-      collect();
-      const at = replies.get(from)?.[k];
-      if (at !== undefined) return Promise.resolve(at);
-      return new Promise((resolve, reject) => {
-        waiting.set(from, [...(waiting.get(from) ?? []), { k, until: performance.now() + timeoutMs, resolve, reject }]);
-        waiters++;
-        ticker ??= setInterval(tick, 1);
-      });
-    }
-
-    // Warm-up (JIT, plans, token); every message kind below must answer with exactly one message.
+    await wecom.ask({ type: 'app', base }, 'ok');
     const KINDS = ['你好', 'KC-L01还有货吗', '查一下我的订单状态'];
-    for (const text of KINDS) {
-      for (let i = 0; i < 5; i++) {
-        const p = await post(senders[0]!, text);
-        await replyAt(senders[0]!, p.k);
-      }
-    }
-    await new Promise((r) => setTimeout(r, 300));
-    collect();
-    if ((replies.get(senders[0]!)?.length ?? 0) !== sent.get(senders[0]!))
-      throw new Error('a message kind answered with other than one message: the k-th reply rule does not hold');
+    await wecom.ask({ type: 'warmup', sender: senders[0]!, kinds: KINDS }, 'ok');
 
     const rows: Array<Record<string, string>> = [];
     const row = (run: string, lat: number[], n: number, seconds: number | null) => {
@@ -254,17 +265,7 @@ async function main(): Promise<void> {
     // 1. A greeting, one at a time: callback → reply (the sequential overhead), and its ack alone (baseline).
     markLoad('start');
     const greetingFirst = await maxInboundId();
-    const acks: number[] = [];
-    const e2e: number[] = [];
-    const overhead: number[] = [];
-    for (let i = 0; i < SEQUENTIAL; i++) {
-      const from = senders[i % senders.length]!;
-      const p = await post(from, '你好');
-      acks.push(p.ackMs);
-      const ms = (await replyAt(from, p.k)) - p.startMs;
-      e2e.push(ms);
-      overhead.push(ms - p.ackMs);
-    }
+    const { acks, e2e, overhead } = await wecom.ask({ type: 'sequential', senders, n: SEQUENTIAL }, 'sequential');
     row('baseline: greeting callback → ack (stored)', acks, SEQUENTIAL, null);
     row('greeting callback → reply sent (1 in flight)', e2e, SEQUENTIAL, null);
     // The sequential overhead: per message, callback → reply sent minus callback → ack, i.e. from the ack to the
@@ -276,47 +277,37 @@ async function main(): Promise<void> {
     markLoad('throughput');
     const firstId = await maxInboundId();
     const throughputCost = await costFrom();
-    const t0 = performance.now();
-    const posted = await Promise.all(
-      senders.map(async (from, si) => {
-        const mine: Array<{ startMs: number; k: number }> = [];
-        for (let i = 0; i < PER_SENDER; i++) mine.push(await post(from, KINDS[(si + i) % KINDS.length]!));
-        return mine.map((m) => ({ from, ...m }));
-      }),
-    );
-    const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
-    const throughputSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
-    const lastReply = Math.max(...senders.map((s) => replies.get(s)!.at(-1)!));
-    row(`${SENDERS} senders × ${PER_SENDER}, as fast as acked`, done, SENDERS * PER_SENDER, (lastReply - t0) / 1000);
-    const throughputStages = { ...(await stages(firstId)), ...(await throughputCost(SENDERS * PER_SENDER)) };
+    const profiler = PROFILE_OUT ? await startProfile() : null;
+    const cpu0 = await cpuNow();
+    const burst = await wecom.ask({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS }, 'throughput');
+    const cpu = cpuPerMessage(cpu0, await cpuNow(), SENDERS * PER_SENDER);
+    if (profiler && PROFILE_OUT) writeFileSync(PROFILE_OUT, JSON.stringify(await profiler()));
+    const throughputSec = burst.postSec;
+    row(`${SENDERS} senders × ${PER_SENDER}, as fast as acked`, burst.done, SENDERS * PER_SENDER, burst.lastReplySec);
+    const throughputStages = {
+      ...(await stages(firstId)),
+      ...(await throughputCost(SENDERS * PER_SENDER)),
+      ...cpu,
+    };
 
     // 3. Latency at a fixed rate (open loop): RATE messages/s over the senders, round robin.
     markLoad('paced');
     const pacedFirst = await maxInboundId();
     const pacedCost = await costFrom();
     const total = RATE * PACED_SEC;
-    const tp = performance.now();
-    const pending: Array<Promise<number>> = [];
-    for (let i = 0; i < total; i++) {
-      const due = tp + (i * 1000) / RATE;
-      const wait = due - performance.now();
-      if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-      const from = senders[i % senders.length]!;
-      // Latency counts from the scheduled time: a late send is the system's delay too.
-      pending.push(post(from, KINDS[i % KINDS.length]!).then(async (p) => (await replyAt(from, p.k)) - (due - 0)));
-    }
-    const paced = await Promise.all(pending);
-    row(`fixed ${RATE}/s for ${PACED_SEC} s (open loop)`, paced, total, (performance.now() - tp) / 1000);
+    const paced = await wecom.ask({ type: 'paced', senders, rate: RATE, seconds: PACED_SEC, kinds: KINDS }, 'paced');
+    row(`fixed ${RATE}/s for ${PACED_SEC} s (open loop)`, paced.latencies, total, paced.sec);
     const pacedStages = { ...(await stages(pacedFirst)), ...(await pacedCost(total)) };
     markLoad('end');
-    const order = await replyOrder();
+    const { wire, reposted } = await wecom.ask({ type: 'wire' }, 'wire');
+    const order = await replyOrder(wire);
 
     await app.close();
     closeApp = null;
 
     console.log(
       `\nEnd to end on PostgreSQL: WeCom callback → stored/acked → understood → handled → reply at the fake WeCom` +
-        ` (one process; rate limits granted)\n`,
+        ` (the app in this process, the fake WeCom and the driver in another; rate limits granted)\n`,
     );
     console.table(rows);
     console.log('Where the time went (from the rows: ms per message, p50 / p99):');
@@ -325,6 +316,12 @@ async function main(): Promise<void> {
       { run: 'throughput', ...throughputStages },
       { run: `fixed ${RATE}/s`, ...pacedStages },
     ]);
+    console.log(
+      `CPU per message in the throughput run (/proc): app ${cpu['app CPU ms/msg']} ms (kernel` +
+        ` ${cpu['app kernel ms/msg']} ms), PostgreSQL` +
+        ` ${cpu['PostgreSQL CPU ms/msg']} ms (this database's backends and the server's background processes),` +
+        ` WeCom side (fake + driver) ${cpu['WeCom side CPU ms/msg']} ms.`,
+    );
     console.log(`Load average (1/5/15 min) — ${loads.join('; ')}`);
     console.log(
       `Throughput run: ${throughputSec.toFixed(2)} s to post ${SENDERS * PER_SENDER} callbacks. Callbacks posted` +
@@ -341,6 +338,28 @@ async function main(): Promise<void> {
     }
     if (order.inOrder !== order.senders) process.exitCode = 1;
 
+    /**
+     * CPU seconds so far (/proc): this process (the app: the bench's own part of it is a few IPC messages), the WeCom
+     * side, and PostgreSQL's processes that serve this database: its backends and the server's background processes
+     * (WAL writer, checkpointer …; shared with any other database on the server).
+     */
+    async function cpuNow(): Promise<CpuSnapshot> {
+      const r = await admin.query<{ pid: number }>(
+        'select pid from pg_stat_activity where datname = $1 or datname is null',
+        [name],
+      );
+      const pgCpu = new Map<number, number>();
+      for (const { pid } of r.rows) {
+        const c = cpuSec(pid);
+        if (c !== null) pgCpu.set(pid, c);
+      }
+      return {
+        app: cpuSec(process.pid),
+        appKernel: cpuSec(process.pid, 'kernel'),
+        wecom: cpuSec(wecom.pid),
+        pg: pgCpu,
+      };
+    }
     /** Highest inbound id so far (a run's messages are those above). */
     async function maxInboundId(): Promise<number> {
       const r = await database.db
@@ -377,14 +396,9 @@ async function main(): Promise<void> {
      * answer (then of the rows of one answer): the same bodies in the same sequence. The k-th-reply rule above assumes
      * it; this checks it.
      */
-    async function replyOrder(): Promise<{ senders: number; inOrder: number; replies: number; firstBreak?: string }> {
-      const wire = new Map<string, string[]>();
-      for (const c of fake.calls) {
-        if (c.method !== 'message/send' || c.errcode) continue;
-        const b = c.body as { touser?: string; text?: { content?: string }; markdown?: { content?: string } };
-        const to = String(b.touser ?? '');
-        wire.set(to, [...(wire.get(to) ?? []), String(b.text?.content ?? b.markdown?.content ?? '')]);
-      }
+    async function replyOrder(
+      wire: Record<string, string[]>,
+    ): Promise<{ senders: number; inOrder: number; replies: number; firstBreak?: string }> {
       const rows = await database.db
         .selectFrom('outbox')
         .select(['address', 'body'])
@@ -399,7 +413,7 @@ async function main(): Promise<void> {
       let inOrder = 0;
       let firstBreak: string | undefined;
       for (const from of senders) {
-        const got = wire.get(from) ?? [];
+        const got = wire[from] ?? [];
         const want = expected.get(from) ?? [];
         const at = want.findIndex((b, i) => got[i] !== b);
         if (at === -1 && got.length === want.length) inOrder++;
@@ -425,7 +439,7 @@ async function main(): Promise<void> {
     // The app first: its worker and dispatcher stop before the database goes.
     await closeApp?.().catch(() => {});
     await database.close();
-    await fake.close();
+    await wecom.close();
     await admin.query(`drop database if exists ${name} with (force)`);
     await admin.end();
   }

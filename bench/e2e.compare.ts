@@ -1,13 +1,15 @@
 /**
  * Before/after for `bench:e2e` in one invocation (`npm run bench:e2e:compare [-- --base 5de2cef --rounds 2 …]`):
  * the baseline ref's app is exported (`git archive`, no worktree or branch is created) to a directory under the
- * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts
- * (copied in, so both apps see the same driver, checks and counters). `--new REF` measures REF, exported the same
- * way, instead of the working tree (edits in progress cannot leak into a run). The two run one after the other, alternating,
+ * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts and
+ * bench/e2e.wecom.ts (copied in, so both apps see the same driver, checks and counters; each ref's own fake WeCom).
+ * `--new REF` measures REF, exported the same way, instead of the working tree (edits in progress cannot leak into a
+ * run). The two run one after the other, alternating,
  * `--rounds` times each; every other argument is passed to both. The baseline keeps the pool the bench gave it
  * before (16 connections) unless `--pool` is given. Prints one table of every run, and the load averages.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,12 +28,22 @@ const rounds = Number(take('rounds', '1'));
 const passThrough = argv;
 const here = resolve(import.meta.dirname, '..');
 
+/** The bench: the app's side and the WeCom side (fake + driver, a child process of the first). */
+const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts'];
+/**
+ * The export's directory is named by the ref and by these bench files' contents: two compares from trees with
+ * different benches (other branches) never run each other's bench in a shared export.
+ */
+const benchHash = createHash('sha256');
+for (const f of BENCH_FILES) benchHash.update(readFileSync(join(here, f)));
+const benchTag = benchHash.digest('hex').slice(0, 8);
+
 /** The app of `ref`, exported once under the temp dir with this project's node_modules. */
 function exported(ref: string): { commit: string; dir: string } {
   const commit = execFileSync('git', ['rev-parse', '--short', `${ref}^{commit}`], { cwd: here })
     .toString()
     .trim();
-  const dir = join(tmpdir(), `gongsheng-e2e-${commit}`);
+  const dir = join(tmpdir(), `gongsheng-e2e-${commit}-${benchTag}`);
   if (!existsSync(join(dir, 'package.json'))) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -44,8 +56,9 @@ function exported(ref: string): { commit: string; dir: string } {
 const base = exported(baseRef);
 const candidate = newRef ? exported(newRef) : null;
 const [commit, baseDir] = [base.commit, base.dir];
-copyFileSync(join(here, 'bench/e2e.bench.ts'), join(baseDir, 'bench/e2e.bench.ts'));
-if (candidate) copyFileSync(join(here, 'bench/e2e.bench.ts'), join(candidate.dir, 'bench/e2e.bench.ts'));
+for (const dir of [baseDir, ...(candidate ? [candidate.dir] : [])]) {
+  for (const f of BENCH_FILES) copyFileSync(join(here, f), join(dir, f));
+}
 
 interface Result {
   rows: Array<Record<string, string>>;
@@ -93,6 +106,8 @@ for (let round = 1; round <= rounds; round++) {
       'paced msg/s': paced?.['msg/s'] ?? '',
       'paced p50 / p99 ms': `${paced?.['p50 ms']} / ${paced?.['p99 ms']}`,
       'stmts / xacts per msg': `${r.stages.throughput['statements/msg']} / ${r.stages.throughput['transactions/msg']}`,
+      // CPU per message in the burst (/proc; absent from results of a bench before the WeCom side had its process).
+      'CPU ms/msg app / PG': `${r.stages.throughput['app CPU ms/msg'] ?? '—'} / ${r.stages.throughput['PostgreSQL CPU ms/msg'] ?? '—'}`,
       'senders in order': `${r.order.inOrder}/${r.order.senders}`,
     });
     loads.push(`${label} #${round}: ${r.loads.join('; ')}`);

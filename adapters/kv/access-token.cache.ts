@@ -10,6 +10,12 @@ import type { KeyValueStore } from './kv.js';
 const EARLY_EXPIRY_SEC = 300;
 /** How often an instance waiting for another's fetch looks for the stored token. */
 const WAIT_POLL_MS = 25;
+/**
+ * The token last read or fetched is used without reading the store again for this long: a reply's send does not
+ * cost a store (Redis) round trip. A token another instance replaced meanwhile is found when the API refuses the old
+ * one (`refresh` reads the store first), as when it expires.
+ */
+const LOCAL_TTL_MS = 5_000;
 
 export interface FetchedToken {
   token: string;
@@ -18,6 +24,7 @@ export interface FetchedToken {
 
 export class AccessTokenCache {
   readonly #inflight = new Map<string, Promise<string>>();
+  #local: { token: string; until: number } | null = null;
 
   /**
    * `key` must not contain the secret (hash it): a KV dump then reveals nothing. `lockTtlMs` bounds how long a
@@ -30,21 +37,30 @@ export class AccessTokenCache {
     private readonly lockTtlMs: number,
   ) {}
 
-  /** The cached token, fetched when absent. */
+  /** The cached token (this process's copy for a few seconds, else the store's), fetched when absent. */
   async get(): Promise<string> {
+    const local = this.#local;
+    if (local && Date.now() < local.until) return local.token;
     const cached = await this.kv.get(this.key);
-    if (cached) return cached;
-    return this.#singleFlight(() => this.#fetchShared(null));
+    if (cached) return this.#remember(cached);
+    return this.#remember(await this.#singleFlight(() => this.#fetchShared(null)));
   }
 
   /** Replaces `stale` (a token the API refused) unless someone — this process or another instance — already has. */
-  refresh(stale: string): Promise<string> {
-    return this.#singleFlight(() => this.#fetchShared(stale));
+  async refresh(stale: string): Promise<string> {
+    if (this.#local?.token === stale) this.#local = null;
+    return this.#remember(await this.#singleFlight(() => this.#fetchShared(stale)));
   }
 
   /** Drops `token` if it is still the cached one (refused even when fresh). */
   async forget(token: string): Promise<void> {
+    if (this.#local?.token === token) this.#local = null;
     if ((await this.kv.get(this.key)) === token) await this.kv.del(this.key);
+  }
+
+  #remember(token: string): string {
+    this.#local = { token, until: Date.now() + LOCAL_TTL_MS };
+    return token;
   }
 
   /**

@@ -5,7 +5,14 @@
  * 45047 (quota used) come back as `MpApiError` with `outOfWindow`.
  */
 import { createHash } from 'node:crypto';
-import { ApiError, ApiNetworkError, type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
+import {
+  ApiError,
+  ApiNetworkError,
+  type ApiResponse,
+  type JsonApi,
+  keepAliveTransport,
+  requestJson,
+} from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -60,11 +67,12 @@ export class MpClient {
   readonly #api: JsonApi;
   readonly #token: AccessTokenCache;
 
-  constructor(config: MpApiConfig, deps: { kv: KeyValueStore; fetch?: typeof fetch }) {
+  constructor(config: MpApiConfig, deps: { kv: KeyValueStore }) {
     this.#config = config;
+    const base = (config.apiBase || DEFAULT_MP_API_BASE).replace(/\/+$/, '');
     this.#api = {
-      fetch: deps.fetch ?? globalThis.fetch,
-      base: (config.apiBase || DEFAULT_MP_API_BASE).replace(/\/+$/, ''),
+      transport: keepAliveTransport(base),
+      base,
       timeoutMs: config.timeoutMs,
       apiError: (method, errcode, errmsg, status) => new MpApiError(method, errcode, errmsg, status),
       networkError: (method, cause) => new MpNetworkError(method, cause),

@@ -15,7 +15,10 @@ class TinyKv implements KeyValueStore {
   readonly kind = 'memory' as const;
   readonly data = new Map<string, { value: string; expiresAt: number }>();
   readonly ttls = new Map<string, number | undefined>();
+  /** Reads so far (the client keeps its token a few seconds instead of reading it per call). */
+  reads = 0;
   async get(key: string) {
+    this.reads++;
     const e = this.data.get(key);
     if (!e) return null;
     if (e.expiresAt <= Date.now()) {
@@ -111,6 +114,28 @@ describe('access_token', () => {
     await other.sendAppChat('chat-1', { text: 'b' });
     expect(fake.callsOf('gettoken')).toHaveLength(1);
     expect(fake.callsOf('appchat/send')[0]!.body).toMatchObject({ chatid: 'chat-1', text: { content: 'b' } });
+  });
+
+  it('is read from the store once, then kept by the client a few seconds: no store round trip per send', async () => {
+    await client.sendAppMessage('D0001', { text: 'warm' });
+    const reads = kv.reads;
+    for (let i = 0; i < 5; i++) await client.sendAppMessage('D0001', { text: `x${i}` });
+    expect(kv.reads).toBe(reads);
+    expect(fake.callsOf('gettoken')).toHaveLength(1);
+    expect(new Set(fake.callsOf('message/send').map((c) => c.token)).size).toBe(1);
+  });
+
+  it('a token another instance replaced is taken from the store when the kept one is refused (no second fetch)', async () => {
+    await client.sendAppMessage('D0001', { text: 'a' });
+    const other = new WecomClient(config, { kv });
+    fake.expireTokens();
+    await other.sendAppMessage('D0002', { text: 'b' });
+    expect(fake.callsOf('gettoken')).toHaveLength(2);
+    await client.sendAppMessage('D0001', { text: 'c' });
+    expect(fake.callsOf('gettoken')).toHaveLength(2);
+    const sends = fake.callsOf('message/send');
+    expect(sends.at(-2)).toMatchObject({ errcode: 42001, token: sends[0]!.token });
+    expect(sends.at(-1)).toMatchObject({ errcode: 0, token: sends[2]!.token });
   });
 
   it('is fetched single-flight by concurrent callers', async () => {

@@ -5,7 +5,14 @@
  * WeCom says it is invalid or expired.
  */
 import { createHash } from 'node:crypto';
-import { ApiError, ApiNetworkError, type ApiResponse, type JsonApi, requestJson } from '../http/json-api.js';
+import {
+  ApiError,
+  ApiNetworkError,
+  type ApiResponse,
+  type JsonApi,
+  keepAliveTransport,
+  requestJson,
+} from '../http/json-api.js';
 import { AccessTokenCache } from '../kv/access-token.cache.js';
 import type { KeyValueStore } from '../kv/kv.js';
 
@@ -136,6 +143,7 @@ export type MediaDownload =
 
 export interface WecomClientDeps {
   kv: KeyValueStore;
+  /** For media downloads (`getMedia`) only; the JSON calls use a keep-alive node:http(s) Agent of the client's own. */
   fetch?: typeof fetch;
 }
 
@@ -145,13 +153,17 @@ type WecomResponse = ApiResponse;
 export class WecomClient {
   readonly #config: WecomApiConfig;
   readonly #api: JsonApi;
+  /** Media downloads only (a streamed binary body with a size cap); the JSON calls go through `#api.transport`. */
+  readonly #fetch: typeof fetch;
   readonly #tokens: Record<SecretKind, AccessTokenCache>;
 
   constructor(config: WecomApiConfig, deps: WecomClientDeps) {
     this.#config = config;
+    const base = (config.apiBase || DEFAULT_WECOM_API_BASE).replace(/\/+$/, '');
+    this.#fetch = deps.fetch ?? globalThis.fetch;
     this.#api = {
-      fetch: deps.fetch ?? globalThis.fetch,
-      base: (config.apiBase || DEFAULT_WECOM_API_BASE).replace(/\/+$/, ''),
+      transport: keepAliveTransport(base),
+      base,
       timeoutMs: config.timeoutMs,
       apiError: (method, errcode, errmsg, status) => new WecomApiError(method, errcode, errmsg, status),
       networkError: (method, cause) => new WecomNetworkError(method, cause),
@@ -322,7 +334,7 @@ export class WecomClient {
 
   /** GET of a binary body: a JSON answer is WeCom's refusal; the body is read only up to `maxBytes`. */
   async #download(method: string, pathAndQuery: string, maxBytes: number): Promise<MediaDownload> {
-    const fetchFn = this.#api.fetch;
+    const fetchFn = this.#fetch;
     let res: Response;
     try {
       res = await fetchFn(this.#api.base + pathAndQuery, {

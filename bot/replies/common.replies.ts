@@ -1,16 +1,9 @@
 import type { Course } from '../../core/care/content.port.js';
-import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { Intent } from '../../core/common/intents.js';
+import { monthDayTimeZh } from './format.js';
 import { honoursNote } from './training.replies.js';
 
-const courseTime = (d: Date) =>
-  d.toLocaleString('zh-CN', {
-    timeZone: BUSINESS_TIME_ZONE,
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
+const courseTime = monthDayTimeZh;
 
 /** General replies: greeting, help, fallbacks. Natural, short Chinese; one example per capability. */
 export const commonReplies = {

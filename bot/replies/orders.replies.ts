@@ -1,4 +1,3 @@
-import { BUSINESS_TIME_ZONE } from '../../core/common/time.js';
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftDiff } from '../../core/orders/draft.diff.js';
 import type { ConfigCheck, ConfigField, ItemConfig, ProductOptions } from '../../core/catalog/options.js';
@@ -6,6 +5,7 @@ import type { GlassKind, Opening } from '../../core/common/slots.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
 import { voucherName } from './care.replies.js';
+import { monthDayTimeZh } from './format.js';
 import { formatPercent, formatYuan } from './policy.explain.js';
 import type { ReplenishLine, StockReport } from '../../core/stock/stock.service.js';
 
@@ -17,15 +17,7 @@ export function dateZh(iso: string): string {
   return `${d.getUTCMonth() + 1}月${d.getUTCDate()}日（周${WEEKDAYS[d.getUTCDay()]}）`;
 }
 
-function timeZh(at: Date): string {
-  return at.toLocaleString('zh-CN', {
-    timeZone: BUSINESS_TIME_ZONE,
-    month: 'numeric',
-    day: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-  });
-}
+const timeZh = monthDayTimeZh;
 
 /** "2 小时前", "15 分钟前", "3 天前". */
 export function ageZh(at: Date, now: Date): string {

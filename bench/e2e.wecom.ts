@@ -1,0 +1,257 @@
+/**
+ * The WeCom side of `bench:e2e`, in a process of its own (forked by bench/e2e.bench.ts): the fake WeCom server
+ * (test/fakes/wecom) and the driver that signs, encrypts and posts the callbacks. In production WeCom is another
+ * machine; here it is another process, so its work (encryption, HTTP client and server, JSON) does not share the
+ * app's event loop, heap and GC, and the app process's CPU time (read from /proc) is the app's alone.
+ *
+ * Every latency is measured here, on this process's clock: a callback's start and ack by the driver, a reply's
+ * arrival by the fake's own `atMs`. The app process sends commands over the IPC channel (`Command`) and gets the
+ * raw figures back (`Answer`).
+ *
+ * The driver posts with node:http and one keep-alive Agent (a connection per sender in flight, reused), not
+ * fetch/undici per request.
+ */
+import { Agent, request } from 'node:http';
+import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
+import { startFakeWecom } from '../test/fakes/wecom/fake-wecom.server.js';
+import { BENCH_WECOM } from './ingest.shared.js';
+
+export type Command =
+  | { type: 'app'; base: string }
+  | { type: 'warmup'; sender: string; kinds: string[] }
+  | { type: 'sequential'; senders: string[]; n: number }
+  | { type: 'throughput'; senders: string[]; perSender: number; kinds: string[] }
+  | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] }
+  | { type: 'wire' }
+  | { type: 'close' };
+
+export type Answer =
+  | { type: 'ready'; baseUrl: string }
+  | { type: 'ok' }
+  | { type: 'sequential'; acks: number[]; e2e: number[]; overhead: number[] }
+  | { type: 'throughput'; done: number[]; postSec: number; lastReplySec: number }
+  | { type: 'paced'; latencies: number[]; sec: number }
+  /** Each member's message/send bodies, in arrival order; callbacks posted again after a 503. */
+  | { type: 'wire'; wire: Record<string, string[]>; reposted: number }
+  | { type: 'error'; message: string };
+
+const send = (a: Answer) =>
+  new Promise<void>((resolve) => (process.send ? process.send(a, () => resolve()) : resolve()));
+
+const fake = await startFakeWecom({ corpId: BENCH_WECOM.corpId, secrets: [process.env.E2E_WECOM_SECRET ?? ''] });
+const agent = new Agent({ keepAlive: true, keepAliveMsecs: 10_000 });
+let app: URL | null = null;
+
+// Replies per member, in arrival order at the fake WeCom: the k-th reply answers the k-th message.
+const seen = { calls: 0 };
+const replies = new Map<string, number[]>();
+/** Takes in the fake's new calls; returns the members that got replies. */
+const collect = () => {
+  const fresh = new Set<string>();
+  for (; seen.calls < fake.calls.length; seen.calls++) {
+    const c = fake.calls[seen.calls]!;
+    if (c.method !== 'message/send' || c.errcode) continue;
+    const to = String((c.body as { touser?: string } | undefined)?.touser ?? '');
+    const list = replies.get(to);
+    if (list) list.push(c.atMs);
+    else replies.set(to, [c.atMs]);
+    fresh.add(to);
+  }
+  return fresh;
+};
+
+/** One POST over the keep-alive agent; resolves with the status once the answer has been read. */
+function postOnce(path: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: app!.hostname,
+        port: app!.port,
+        method: 'POST',
+        path,
+        headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const sent = new Map<string, number>();
+let msgSeq = 0;
+let reposted = 0;
+async function post(from: string, content: string): Promise<{ startMs: number; ackMs: number; k: number }> {
+  const k = sent.get(from) ?? 0;
+  sent.set(from, k + 1);
+  const message = toXml({
+    ToUserName: BENCH_WECOM.corpId,
+    FromUserName: from,
+    CreateTime: String(Math.floor(Date.now() / 1000)),
+    MsgType: 'text',
+    Content: content,
+    MsgId: String(7_500_000_000_000_000_000n + BigInt(process.pid) * 1_000_000n + BigInt(++msgSeq)),
+    AgentID: BENCH_WECOM.agentId,
+  });
+  const env = buildEnvelope({
+    token: BENCH_WECOM.token,
+    aesKey: BENCH_WECOM.aesKey,
+    receiveId: BENCH_WECOM.corpId,
+    agentId: BENCH_WECOM.agentId,
+    message,
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    nonce: `e2e${msgSeq}`,
+  });
+  const q = new URLSearchParams({ msg_signature: env.msgSignature, timestamp: env.timestamp, nonce: env.nonce });
+  const startMs = performance.now();
+  // Like WeCom: a callback not acknowledged (503 when its store took over 3 s) is posted again, same MsgId.
+  for (let attempt = 1; ; attempt++) {
+    const status = await postOnce(`/wecom/callback?${q}`, env.body);
+    if (status === 200) break;
+    if (attempt >= 5) throw new Error(`callback answered ${status} ${attempt} times`);
+    reposted++;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return { startMs, ackMs: performance.now() - startMs, k };
+}
+
+// Waiting for replies: one shared 1 ms ticker for every waiting message, not a timer each (thousands wait at once in
+// the throughput run). Latency is the fake's own arrival time.
+type Waiter = { k: number; until: number; resolve(at: number): void; reject(e: Error): void };
+const waiting = new Map<string, Waiter[]>();
+let waiters = 0;
+let ticker: NodeJS.Timeout | null = null;
+let lastTimeoutCheck = 0;
+const settle = (from: string, now: number) => {
+  const list = waiting.get(from) ?? [];
+  const got = replies.get(from) ?? [];
+  const left = list.filter((w) => {
+    const at = got[w.k];
+    if (at !== undefined) w.resolve(at);
+    else if (now > w.until) w.reject(new Error(`no reply ${w.k} to ${from}`));
+    else return true;
+    return false;
+  });
+  waiters -= list.length - left.length;
+  if (left.length > 0) waiting.set(from, left);
+  else waiting.delete(from);
+};
+const tick = () => {
+  const now = performance.now();
+  const fresh = collect();
+  const all = now - lastTimeoutCheck > 100;
+  if (all) lastTimeoutCheck = now;
+  for (const from of all ? [...waiting.keys()] : [...fresh].filter((f) => waiting.has(f))) settle(from, now);
+  if (waiters === 0 && ticker) {
+    clearInterval(ticker);
+    ticker = null;
+  }
+};
+function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
+  collect();
+  const at = replies.get(from)?.[k];
+  if (at !== undefined) return Promise.resolve(at);
+  return new Promise((resolve, reject) => {
+    waiting.set(from, [...(waiting.get(from) ?? []), { k, until: performance.now() + timeoutMs, resolve, reject }]);
+    waiters++;
+    ticker ??= setInterval(tick, 1);
+  });
+}
+
+async function run(c: Command): Promise<Answer> {
+  switch (c.type) {
+    case 'app':
+      app = new URL(c.base);
+      return { type: 'ok' };
+    case 'warmup': {
+      // JIT, plans, token; every message kind must answer with exactly one message (the k-th reply rule).
+      for (const text of c.kinds) {
+        for (let i = 0; i < 5; i++) {
+          const p = await post(c.sender, text);
+          await replyAt(c.sender, p.k);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 300));
+      collect();
+      if ((replies.get(c.sender)?.length ?? 0) !== sent.get(c.sender))
+        throw new Error('a message kind answered with other than one message: the k-th reply rule does not hold');
+      return { type: 'ok' };
+    }
+    case 'sequential': {
+      // A greeting, one at a time: callback → reply, and its ack alone. The overhead is, per message, callback →
+      // reply minus callback → ack: from the ack to the reply's arrival here.
+      const acks: number[] = [];
+      const e2e: number[] = [];
+      const overhead: number[] = [];
+      for (let i = 0; i < c.n; i++) {
+        const from = c.senders[i % c.senders.length]!;
+        const p = await post(from, '你好');
+        acks.push(p.ackMs);
+        const ms = (await replyAt(from, p.k)) - p.startMs;
+        e2e.push(ms);
+        overhead.push(ms - p.ackMs);
+      }
+      return { type: 'sequential', acks, e2e, overhead };
+    }
+    case 'throughput': {
+      // Every sender sends its messages back to back (each after the previous ack).
+      const t0 = performance.now();
+      const posted = await Promise.all(
+        c.senders.map(async (from, si) => {
+          const mine: Array<{ startMs: number; k: number }> = [];
+          for (let i = 0; i < c.perSender; i++) mine.push(await post(from, c.kinds[(si + i) % c.kinds.length]!));
+          return mine.map((m) => ({ from, ...m }));
+        }),
+      );
+      const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
+      const postSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
+      const lastReply = Math.max(...c.senders.map((s) => replies.get(s)!.at(-1)!));
+      return { type: 'throughput', done, postSec, lastReplySec: (lastReply - t0) / 1000 };
+    }
+    case 'paced': {
+      // A fixed rate (open loop) over the senders, round robin; latency counts from the scheduled time.
+      const total = c.rate * c.seconds;
+      const tp = performance.now();
+      const pending: Array<Promise<number>> = [];
+      for (let i = 0; i < total; i++) {
+        const due = tp + (i * 1000) / c.rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const from = c.senders[i % c.senders.length]!;
+        pending.push(post(from, c.kinds[i % c.kinds.length]!).then(async (p) => (await replyAt(from, p.k)) - due));
+      }
+      const latencies = await Promise.all(pending);
+      return { type: 'paced', latencies, sec: (performance.now() - tp) / 1000 };
+    }
+    case 'wire': {
+      const wire: Record<string, string[]> = {};
+      for (const call of fake.calls) {
+        if (call.method !== 'message/send' || call.errcode) continue;
+        const b = call.body as { touser?: string; text?: { content?: string }; markdown?: { content?: string } };
+        const to = String(b.touser ?? '');
+        wire[to] = [...(wire[to] ?? []), String(b.text?.content ?? b.markdown?.content ?? '')];
+      }
+      return { type: 'wire', wire, reposted };
+    }
+    case 'close':
+      agent.destroy();
+      await fake.close();
+      return { type: 'ok' };
+  }
+}
+
+process.on('message', (c: Command) => {
+  run(c)
+    .then(send, (e: unknown) => send({ type: 'error', message: e instanceof Error ? e.message : String(e) }))
+    .then(() => {
+      if (c.type === 'close') process.disconnect?.();
+    });
+});
+// The app process gone (a failure, Ctrl-C): nothing is left running.
+process.on('disconnect', () => process.exit(0));
+send({ type: 'ready', baseUrl: fake.baseUrl });
