@@ -164,7 +164,10 @@ export class OutboxDispatcher implements ReplyHandOff {
   handOff(rows: readonly OutboxMessage[], reservation: Reservation): void {
     if (rows.length === 0 || !this.loop.active) return;
     // The commit came after the lease: the claim path may hold them already (it takes them in any case).
-    if (this.now() >= reservation.until) return this.loop.kick();
+    if (this.now() >= reservation.until) {
+      this.loop.kick();
+      return;
+    }
     const accepted: OutboxMessage[] = [];
     for (const row of rows) {
       const released = this.released.get(recipientKey(row));
