@@ -66,7 +66,8 @@ export interface Reservation {
 export interface ReplyHandOff {
   /**
    * For the recipients `keys` (`recipientKey`): the rows held in memory for them and the lease to claim with; null
-   * when the dispatcher is not running (the replies are then inserted pending, for a claim).
+   * when the dispatcher is not running or holds a batch of rows already (the replies are then inserted pending,
+   * for a claim).
    */
   reserve(keys: readonly string[]): Reservation | null;
   /** After the commit: rows claimed at birth under `reservation` join their recipients' queues. */
@@ -149,13 +150,14 @@ export class OutboxDispatcher implements ReplyHandOff {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim((this.opts.batchSize ?? 128) - this.held);
+    const rows = await this.claim(this.batchSize - this.held);
     await this.accept(rows, true);
     return rows.length;
   }
 
   reserve(keys: readonly string[]): Reservation | null {
-    if (!this.loop.active) return null;
+    // A batch held already (WeCom slow): the replies wait in the outbox, as the claim leaves rows there.
+    if (!this.loop.active || this.held >= this.batchSize) return null;
     const held: number[] = [];
     for (const key of keys) for (const h of this.queues.get(key)?.items ?? []) held.push(h.row.id);
     return { held, until: new Date(this.now().getTime() + this.leaseMs), epoch: this.epoch };
@@ -181,6 +183,10 @@ export class OutboxDispatcher implements ReplyHandOff {
     void this.accept(accepted);
   }
 
+  private get batchSize(): number {
+    return this.opts.batchSize ?? 128;
+  }
+
   private get leaseMs(): number {
     return this.opts.leaseMs ?? 60_000;
   }
@@ -196,13 +202,12 @@ export class OutboxDispatcher implements ReplyHandOff {
    * claim may have skipped is done, and on the poll; rows handed over by the worker need none of it.
    */
   private async pump(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 128;
     while (this.loop.active) {
-      if (this.held >= batchSize) {
+      if (this.held >= this.batchSize) {
         this.capped = true;
         return;
       }
-      const rows = await this.claim(batchSize - this.held);
+      const rows = await this.claim(this.batchSize - this.held);
       if (rows.length === 0) return;
       void this.accept(rows, true);
     }
@@ -270,7 +275,7 @@ export class OutboxDispatcher implements ReplyHandOff {
         this.settled(h);
       }
     }
-    if (queue.claimAfter || (this.capped && this.held < (this.opts.batchSize ?? 128))) {
+    if (queue.claimAfter || (this.capped && this.held < this.batchSize)) {
       this.capped = false;
       this.loop.kick();
     }

@@ -88,7 +88,7 @@ describe('replies claimed at birth and handed to the local dispatcher', () => {
   };
   const to = (address: string) => sent.filter((s) => s.address === address).map((s) => s.body.slice(0, 12));
 
-  function instance(opts: { rephraser?: Rephraser; step?: ConversationStep<Services> } = {}) {
+  function instance(opts: { rephraser?: Rephraser; step?: ConversationStep<Services>; batchSize?: number } = {}) {
     const bus = new PipelineBus();
     const pipeline = pipelineUnitOfWork(h.db);
     const claims = { n: 0 };
@@ -104,6 +104,7 @@ describe('replies claimed at birth and handed to the local dispatcher', () => {
       maxAttempts: 5,
       texts: pipelineReplies,
       pollMs: 600_000,
+      batchSize: opts.batchSize,
       now,
     });
     const inserts = new OutboxInserts();
@@ -287,6 +288,24 @@ describe('replies claimed at birth and handed to the local dispatcher', () => {
     await explaining;
     await waitFor(() => allSent('e-hal', 3));
     expect(to('e-hal')).toEqual(['改写好的说明', '回复：返利怎么算', '回复：好的']);
+    await dispatcher.stop();
+  });
+
+  it('with a batch of rows held (WeCom slow), further replies wait in the outbox for the claim', async () => {
+    const { dispatcher, worker } = instance({ batchSize: 2 });
+    dispatcher.start();
+    const slow = gate('回复：慢');
+    await say('f-ida', '慢');
+    await say('f-jon', '慢');
+    await worker.processBatch(await worker.claim(10));
+    await say('f-kim', '快');
+    await worker.processBatch(await worker.claim(10));
+    expect(await rows('f-kim')).toMatchObject([{ status: 'pending', attempts: 0 }]);
+    slow.release();
+    // The rows held settle (the gate let both through): the claim takes the one waiting.
+    await waitFor(() => allSent('f-kim', 1));
+    expect(to('f-kim')).toEqual(['回复：快']);
+    await waitFor(async () => (await allSent('f-ida', 1)) && (await allSent('f-jon', 1)));
     await dispatcher.stop();
   });
 });
