@@ -150,7 +150,9 @@ export class OutboxDispatcher implements ReplyHandOff {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim(this.batchSize - this.held);
+    // Hand-offs may hold more than a batch: then nothing is claimed.
+    const free = this.batchSize - this.held;
+    const rows = free > 0 ? await this.claim(free) : [];
     await this.accept(rows, true);
     return rows.length;
   }
