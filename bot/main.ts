@@ -172,6 +172,16 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
     });
     const pipeline = pipelineUnitOfWork(database.db);
     const turns = turnsUnitOfWork(database.db, services);
+    const dispatcher = new OutboxDispatcher(pipeline, bus, {
+      kv,
+      transports: wecom ? wecomTransports(wecom) : null,
+      kf: wecom ? kfSend(wecom) : null,
+      mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
+      maxAttempts: config.pipeline.outboxMaxAttempts,
+      texts: pipelineReplies,
+      now: opts.now,
+      log,
+    });
     const worker = new InboundWorker(turns, step, bus, {
       concurrency: config.pipeline.workerConcurrency,
       turnsPerTransaction: config.pipeline.turnsPerTransaction,
@@ -182,17 +192,9 @@ export async function composeApp(config: Readonly<AppConfig>, opts: ComposeOptio
       rephraser: llm ? groundedRephraser((text, facts) => llm.rephrase(text, facts), MAX_MESSAGE_BYTES) : undefined,
       rephraseHoldMs: (config.llm?.timeoutMs ?? 0) + 2000,
       texts: pipelineReplies,
+      // Replies due at once go to this instance's dispatcher claimed at birth, without a claim.
+      handOff: dispatcher,
       mpCards: config.mp?.cards ?? null,
-    });
-    const dispatcher = new OutboxDispatcher(pipeline, bus, {
-      kv,
-      transports: wecom ? wecomTransports(wecom) : null,
-      kf: wecom ? kfSend(wecom) : null,
-      mp: mp ? mpSend(mp, config.mp?.cards?.thumbMediaId) : null,
-      maxAttempts: config.pipeline.outboxMaxAttempts,
-      texts: pipelineReplies,
-      now: opts.now,
-      log,
     });
     const now = opts.now ?? (() => new Date());
     const kf = wecom ? new KfPuller(pipeline, wecom, kv, bus, { log }) : null;

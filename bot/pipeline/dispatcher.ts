@@ -3,7 +3,7 @@ import type { PipelineStores, UnitOfWork } from '../../core/messaging/ports.js';
 import type { OutboxMessage, OutboxRoute } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
 import { pipelineMetrics } from './metrics.js';
-import { enqueue, routeToManager } from './outbox.js';
+import { enqueue, recipientKey, routeToManager } from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import { SentMarks } from './sent-marks.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
@@ -51,15 +51,64 @@ function backoffMs(attempts: number): number {
 }
 
 /**
- * Sends due outbox rows. Rows are claimed with FOR UPDATE SKIP LOCKED and a lease, so several instances share the
- * work and a crashed sender's rows are taken over when the lease runs out. Failures retry with backoff and are
- * dead-lettered with their reason after `maxAttempts`.
+ * What the worker agrees with the dispatcher before inserting a transaction's replies (`reserve`): the rows this
+ * instance already sends to those recipients (a reply may be claimed at birth behind them) and the lease. After the
+ * commit the rows claimed at birth are handed over with it (`handOff`).
  */
-export class OutboxDispatcher {
+export interface Reservation {
+  held: readonly number[];
+  until: Date;
+  /** Releases recorded up to the reservation: a later one of the same recipient turns its hand-off back. */
+  epoch: number;
+}
+
+/** The local dispatcher as the worker sees it: replies claimed at birth go to it in memory, without a claim. */
+export interface ReplyHandOff {
+  /**
+   * For the recipients `keys` (`recipientKey`): the rows held in memory for them and the lease to claim with; null
+   * when the dispatcher is not running or holds a batch of rows already (the replies are then inserted pending,
+   * for a claim).
+   */
+  reserve(keys: readonly string[]): Reservation | null;
+  /** After the commit: rows claimed at birth under `reservation` join their recipients' queues. */
+  handOff(rows: readonly OutboxMessage[], reservation: Reservation): void;
+}
+
+/** A row held in memory, waiting its turn in its recipient's queue (or being sent). */
+interface Held {
+  row: OutboxMessage;
+  /** Called once the row is settled (sent, retried, dead, handed over) or put back. */
+  done(): void;
+}
+
+/** One recipient's rows in memory, sent one after another in id order. */
+interface RecipientQueue {
+  items: Held[];
+  /** Work was queued while this recipient was busy: a claim may have skipped their rows, claim when done. */
+  claimAfter: boolean;
+}
+
+/**
+ * Sends due outbox rows. Rows come from two doors: the claim (FOR UPDATE SKIP LOCKED and a lease, so several
+ * instances share the work and a crashed sender's rows are taken over when the lease runs out) and the local
+ * worker's hand-off of replies it inserted already claimed (`ReplyHandOff`: no claim for them). Both join one
+ * per-recipient queue in memory: a recipient's rows go out one after another, different recipients concurrently;
+ * when a row must wait (a retry, a deferral) the rows behind it are put back with it. Failures retry with backoff
+ * and are dead-lettered with their reason after `maxAttempts`.
+ */
+export class OutboxDispatcher implements ReplyHandOff {
   private readonly loop: PollLoop;
   private readonly now: () => Date;
   private readonly stores: PipelineStores;
   private readonly sentMarks: SentMarks;
+  private readonly queues = new Map<string, RecipientQueue>();
+  /** Rows in the queues: a claim takes no more than a batch less these. */
+  private held = 0;
+  /** A pass claimed nothing because a batch was held: claim again once rows settle. */
+  private capped = false;
+  /** Recipients whose queue was put back (a retry or deferral), with when and until when (see `Reservation`). */
+  private readonly released = new Map<string, { epoch: number; until: Date; at: number }>();
+  private epoch = 0;
 
   constructor(
     private readonly pipeline: UnitOfWork<PipelineStores>,
@@ -79,11 +128,15 @@ export class OutboxDispatcher {
   }
 
   start(): void {
+    this.bus.on('outbox', this.queued);
     this.loop.start();
   }
 
-  stop(): Promise<void> {
-    return this.loop.stop();
+  /** Stops claiming and waits for the rows held in memory to settle. */
+  async stop(): Promise<void> {
+    this.bus.off('outbox', this.queued);
+    await this.loop.stop();
+    while (this.queues.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** For a single-process database (PGlite): rows a crashed run left "sending" are due again at once. */
@@ -97,85 +150,147 @@ export class OutboxDispatcher {
    * must wait, the ones behind it wait with it.
    */
   async runOnce(): Promise<number> {
-    const rows = await this.claim(this.opts.batchSize ?? 128);
-    await Promise.all(this.sendQueues(rows).map((q) => q.done));
+    // Hand-offs may hold more than a batch: then nothing is claimed.
+    const free = this.batchSize - this.held;
+    const rows = free > 0 ? await this.claim(free) : [];
+    await this.accept(rows, true);
     return rows.length;
   }
 
+  reserve(keys: readonly string[]): Reservation | null {
+    // A batch held already (WeCom slow): the replies wait in the outbox, as the claim leaves rows there.
+    if (!this.loop.active || this.held >= this.batchSize) return null;
+    const held: number[] = [];
+    for (const key of keys) for (const h of this.queues.get(key)?.items ?? []) held.push(h.row.id);
+    return { held, until: new Date(this.now().getTime() + this.leaseMs), epoch: this.epoch };
+  }
+
+  handOff(rows: readonly OutboxMessage[], reservation: Reservation): void {
+    if (rows.length === 0 || !this.loop.active) return;
+    // The commit came after the lease: the claim path may hold them already (it takes them in any case).
+    if (this.now() >= reservation.until) {
+      this.loop.kick();
+      return;
+    }
+    const accepted: OutboxMessage[] = [];
+    for (const row of rows) {
+      const released = this.released.get(recipientKey(row));
+      if (!released || released.epoch <= reservation.epoch) accepted.push(row);
+      // A row they were claimed behind was put back meanwhile (a retry): they wait with it, as if queued behind.
+      else
+        this.postpone(row, released.until).catch((e: Error) =>
+          this.opts.log?.error({ outbox: row.id, err: e.message }, 'outbox hand-off: could not put back'),
+        );
+    }
+    void this.accept(accepted);
+  }
+
+  private get batchSize(): number {
+    return this.opts.batchSize ?? 128;
+  }
+
+  private get leaseMs(): number {
+    return this.opts.leaseMs ?? 60_000;
+  }
+
+  /** Work was queued (bus): the recipients busy now may have rows a claim skips; claim again when they are done. */
+  private readonly queued = (): void => {
+    for (const q of this.queues.values()) q.claimAfter = true;
+  };
+
   /**
-   * The running loop: claims while fewer than a batch of rows are in flight, so a slow call holds up only its own
-   * recipient (the claim skips recipients with a send in flight). Wakes when a send settles or new work is queued.
+   * The running loop: claims while fewer than a batch of rows are held, so a slow call holds up only its own
+   * recipient (the claim skips recipients with a send in flight). Runs when work is queued, when a recipient the
+   * claim may have skipped is done, and on the poll; rows handed over by the worker need none of it.
    */
   private async pump(): Promise<void> {
-    const batchSize = this.opts.batchSize ?? 128;
-    const inFlight = new Set<Promise<void>>();
-    let rowsInFlight = 0;
-    // One wake-up for the loop (a send settled, or work was queued); one that comes while the loop is busy is kept.
-    let wake: (() => void) | null = null;
-    let poked = false;
-    const poke = () => {
-      poked = true;
-      wake?.();
-    };
-    this.bus.on('outbox', poke);
-    try {
-      while (this.loop.active) {
-        poked = false;
-        const rows = rowsInFlight < batchSize ? await this.claim(batchSize - rowsInFlight) : [];
-        for (const queue of this.sendQueues(rows)) {
-          rowsInFlight += queue.size;
-          const sending = queue.done.finally(() => {
-            rowsInFlight -= queue.size;
-            inFlight.delete(sending);
-            poke();
-          });
-          inFlight.add(sending);
-        }
-        if (rows.length > 0) continue;
-        if (inFlight.size === 0) return;
-        if (!poked)
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-          });
-        wake = null;
-        // Sends settling in the same turn of the event loop free their slots together: one claim for them all.
-        await new Promise((resolve) => setImmediate(resolve));
+    while (this.loop.active) {
+      if (this.held >= this.batchSize) {
+        this.capped = true;
+        return;
       }
-    } finally {
-      this.bus.off('outbox', poke);
-      await Promise.all(inFlight);
+      const rows = await this.claim(this.batchSize - this.held);
+      if (rows.length === 0) return;
+      void this.accept(rows, true);
     }
   }
 
-  /** Starts each recipient's queue; a queue's promise settles when its rows are settled or postponed. */
-  private sendQueues(rows: OutboxMessage[]): Array<{ size: number; done: Promise<void> }> {
-    const byRecipient = new Map<string, OutboxMessage[]>();
-    for (const r of rows) {
-      const key = `${r.route}:${r.address}`;
-      byRecipient.set(key, [...(byRecipient.get(key) ?? []), r]);
+  /**
+   * Adds claimed rows to their recipients' queues (starting a queue's sender when it is new). Rows of a claim
+   * (`claimed`) may have more of their recipient behind them (a claim takes at most `perRecipient`): claim again
+   * when the recipient is done. The promise settles once every row did.
+   */
+  private accept(rows: readonly OutboxMessage[], claimed = false): Promise<void> {
+    const done: Promise<void>[] = [];
+    for (const row of rows) {
+      const key = recipientKey(row);
+      let queue = this.queues.get(key);
+      const isNew = !queue;
+      queue ??= { items: [], claimAfter: false };
+      if (isNew) this.queues.set(key, queue);
+      const q = queue;
+      if (claimed) q.claimAfter = true;
+      done.push(new Promise<void>((resolve) => q.items.push({ row, done: resolve })));
+      this.held++;
+      if (isNew) void this.drain(key, q);
     }
-    return [...byRecipient.values()].map((queue) => ({
-      size: queue.length,
-      done: (async () => {
-        for (let i = 0; i < queue.length; i++) {
-          const retryAt = await this.deliver(queue[i]!);
-          if (retryAt) {
-            for (const later of queue.slice(i + 1)) await this.postpone(later, retryAt);
-            return;
-          }
-        }
-      })().catch((e: Error) => {
-        // The database went away while settling a row (recording a retry, a dead letter, a postponement). Nobody
-        // awaits a running queue, so a rejection here would end the process; the rows keep their lease and are
-        // claimed again when it runs out.
-        this.opts.log?.error({ outbox: queue.map((r) => r.id), err: e.message }, 'outbox send: could not record');
-      }),
-    }));
+    return Promise.all(done).then(() => undefined);
+  }
+
+  /**
+   * Sends a recipient's queue in order until it is empty; rows handed over meanwhile join it. When a row must wait,
+   * the rows behind it are put back until then, and the recipient is recorded as released (see `handOff`).
+   */
+  private async drain(key: string, queue: RecipientQueue): Promise<void> {
+    let retryAt: Date | null = null;
+    let recorded = true;
+    try {
+      while (queue.items.length > 0) {
+        retryAt = await this.deliver(queue.items[0]!.row);
+        if (retryAt) break;
+        this.settled(queue.items.shift()!);
+      }
+    } catch (e) {
+      // The database went away while settling a row (recording a retry, a dead letter, a postponement): the rows
+      // keep their lease and are claimed again when it runs out.
+      recorded = false;
+      retryAt = this.now();
+      this.opts.log?.error(
+        { outbox: queue.items.map((h) => h.row.id), err: (e as Error).message },
+        'outbox send: could not record',
+      );
+    }
+    // Synchronously with the last row leaving: a reservation from now on holds none of these.
+    this.queues.delete(key);
+    const rest = queue.items.splice(0);
+    if (rest.length > 0 && retryAt) {
+      this.epoch++;
+      const at = Date.now();
+      for (const [k, r] of this.released) if (r.at < at - this.leaseMs) this.released.delete(k);
+      this.released.set(key, { epoch: this.epoch, until: retryAt, at });
+      this.settled(rest[0]!);
+      for (const h of rest.slice(1)) {
+        if (recorded)
+          await this.postpone(h.row, retryAt).catch((e: Error) =>
+            this.opts.log?.error({ outbox: h.row.id, err: e.message }, 'outbox send: could not record'),
+          );
+        this.settled(h);
+      }
+    }
+    if (queue.claimAfter || (this.capped && this.held < this.batchSize)) {
+      this.capped = false;
+      this.loop.kick();
+    }
+  }
+
+  private settled(h: Held): void {
+    this.held--;
+    h.done();
   }
 
   private claim(limit: number): Promise<OutboxMessage[]> {
     const now = this.now();
-    const until = new Date(now.getTime() + (this.opts.leaseMs ?? 60_000));
+    const until = new Date(now.getTime() + this.leaseMs);
     return this.stores.outbox.claim(now, until, limit, this.opts.perRecipient ?? DEFAULT_PER_RECIPIENT);
   }
 

@@ -88,6 +88,28 @@ export function enqueue(outbox: OutboxStore, messages: OutgoingMessage[]): Promi
   return outbox.enqueue(messages.flatMap(splitMessage));
 }
 
+/** A recipient's queue: the rows of one route and address go out one after another, in id order. */
+export const recipientKey = (row: { route: OutboxRoute; address: string }): string => `${row.route}:${row.address}`;
+
+/**
+ * Renders and splits a transaction's replies for one insert (`OutboxStore.enqueueClaiming`). A row may be claimed
+ * at birth (`claim`) when it is due at `now`; a recipient's rows after one that is not (a reply held for its
+ * rephrasing) are not either, so nothing overtakes it.
+ */
+export function replyRows(
+  messages: readonly OutgoingMessage[],
+  now: Date,
+  claim: boolean,
+): Array<NewOutboxMessage & { claimable: boolean }> {
+  const waiting = new Set<string>();
+  return messages.flatMap(splitMessage).map((m) => {
+    const key = recipientKey(m);
+    const claimable = claim && !waiting.has(key) && m.notBefore <= now;
+    if (!claimable) waiting.add(key);
+    return { ...m, claimable };
+  });
+}
+
 export interface Route {
   route: OutboxRoute;
   address: string;

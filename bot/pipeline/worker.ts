@@ -1,10 +1,20 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
 import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
 import { parseSenderKey } from '../../core/messaging/sender.js';
-import type { Identity, InboundMessage } from '../../core/messaging/types.js';
+import type { Identity, InboundMessage, OutboxMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
+import type { ReplyHandOff, Reservation } from './dispatcher.js';
 import { IdentityCache } from './identity-cache.js';
-import { enqueue, outboxNotifier, outgoingParts, partKey, type Route } from './outbox.js';
+import {
+  enqueue,
+  type OutgoingMessage,
+  outboxNotifier,
+  outgoingParts,
+  partKey,
+  recipientKey,
+  replyRows,
+  type Route,
+} from './outbox.js';
 import { PollLoop } from './poll-loop.js';
 import type { PipelineTexts } from '../replies/pipeline.replies.js';
 
@@ -73,6 +83,12 @@ export interface WorkerOptions {
   identityTtlMs?: number;
   /** The mini-program pages cards open (null: no cards, e.g. no thumbnail configured). */
   mpCards?: { orderPage: string; statementPage: string } | null;
+  /**
+   * This instance's dispatcher: a transaction's replies due at once are inserted already claimed for it (when
+   * nothing of their recipient is unfinished elsewhere) and handed to it after the commit. Without it, every reply is
+   * inserted pending and the dispatcher's claim finds it.
+   */
+  handOff?: ReplyHandOff;
   /** What a sender and their manager are told when a message is parked (bot/replies). */
   texts: Pick<PipelineTexts, 'parkedToDealer' | 'parkedToOthers' | 'parkedAlert'>;
 }
@@ -198,11 +214,14 @@ export class InboundWorker<Services> {
       const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
       const prepared = await this.prepare(message, identity);
-      await this.turns.transaction(async (scope) => {
+      const replies = await this.turns.transaction(async (scope) => {
         await this.turn(scope, message, identity, prepared, turn);
+        const written = await this.writeReplies(scope.stores, [message], [turn]);
         // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
         if (!(await scope.stores.inbound.finish(message.id, this.now()))) throw new LeaseLostError();
+        return written;
       });
+      this.handOff(replies);
     } catch (e) {
       if (e instanceof LeaseLostError) return this.bus.inboundFinished(message.id);
       turn.error = e as Error;
@@ -227,7 +246,7 @@ export class InboundWorker<Services> {
     const prepared = await Promise.all(messages.map((m, i) => this.prepare(m, identities[i]!)));
     let lost = new Set<number>();
     try {
-      await this.turns.transaction(async (scope, tx) => {
+      const replies = await this.turns.transaction(async (scope, tx) => {
         const ours = new Set(await scope.stores.inbound.lockClaimed(messages.map((m) => m.id)));
         lost = new Set(messages.filter((m) => !ours.has(m.id)).map((m) => m.id));
         const done: number[] = [];
@@ -242,9 +261,13 @@ export class InboundWorker<Services> {
             Object.assign(turn, newTurn(), { error: e as Error });
           }
         }
+        // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none).
+        const written = await this.writeReplies(scope.stores, messages, turns);
         if ((await scope.stores.inbound.finishAll(done, this.now())) !== done.length)
           throw new Error('a locked message could not be finished');
+        return written;
       });
+      this.handOff(replies);
     } catch (e) {
       // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
       for (const t of turns) Object.assign(t, newTurn(), { error: t.error ?? (e as Error) });
@@ -254,7 +277,10 @@ export class InboundWorker<Services> {
     );
   }
 
-  /** A message's step and its replies, in the caller's transaction (`turn` collects what follows the commit). */
+  /**
+   * A message's step in the caller's transaction; its replies are collected in `turn` (written by `writeReplies`
+   * with the transaction's others), with what follows the commit.
+   */
   private async turn(
     { stores, services }: TurnScope<Services>,
     message: InboundMessage,
@@ -273,9 +299,8 @@ export class InboundWorker<Services> {
     const replies = await this.step({ services, message, identity, now, notifier, prepared });
     const route = replyRoute(identity);
     const holdUntil = new Date(now.getTime() + (this.opts.rephraseHoldMs ?? 6000));
-    const n = await enqueue(
-      stores.outbox,
-      replies.flatMap((r, i) => {
+    turn.replies.push(
+      ...replies.flatMap((r, i): OutgoingMessage[] => {
         const dedupeKey = `reply:${message.id}:${i}`;
         const rephrase = this.opts.rephraser && r.rephrase;
         if (rephrase) turn.held.push({ dedupeKey, rephrase, route: route.route, format: r.format, body: r.body });
@@ -296,7 +321,43 @@ export class InboundWorker<Services> {
         return card ? [text, { ...text, ...card, kind: 'reply.card', dedupeKey: `${dedupeKey}:card` }] : [text];
       }),
     );
-    if (n) turn.queued = true;
+  }
+
+  /**
+   * Before the commit: the transaction's replies in one insert. With a local dispatcher, the ones due at once are
+   * claimed at birth for it when their recipient has nothing unfinished besides what it sends already (decided in
+   * the insert); the rest are pending, found by the claim (their turns wake it after the commit).
+   */
+  private async writeReplies(
+    stores: TurnScope<Services>['stores'],
+    messages: readonly InboundMessage[],
+    turns: readonly Turn[],
+  ): Promise<WrittenReplies | null> {
+    const now = this.now();
+    const rows = replyRows(
+      turns.flatMap((t) => t.replies),
+      now,
+      this.opts.handOff !== undefined,
+    );
+    if (rows.length === 0) return null;
+    const reservation = this.opts.handOff?.reserve([
+      ...new Set(rows.filter((r) => r.claimable).map((r) => recipientKey(r))),
+    ]);
+    if (!reservation) for (const r of rows) r.claimable = false;
+    const inserted = await stores.outbox.enqueueClaiming(rows, {
+      now,
+      until: reservation?.until ?? now,
+      held: reservation?.held ?? [],
+    });
+    const waiting = new Set(inserted.filter((r) => r.status !== 'sending').map((r) => r.inReplyTo));
+    for (const [i, m] of messages.entries()) if (waiting.has(m.id)) turns[i]!.queued = true;
+    const claimed = inserted.filter((r) => r.status === 'sending');
+    return reservation && claimed.length > 0 ? { claimed, reservation } : null;
+  }
+
+  /** After the commit: the replies claimed at birth go to the local dispatcher (no claim, no wake-up). */
+  private handOff(replies: WrittenReplies | null): void {
+    if (replies) this.opts.handOff?.handOff(replies.claimed, replies.reservation);
   }
 
   /** After the commit: rephrasings of held replies, or the failure recorded; then the wake-ups. */
@@ -385,10 +446,18 @@ class LeaseLostError extends Error {}
 /** What a turn leaves for after its commit. */
 interface Turn {
   queued: boolean;
+  /** The turn's replies, written with the transaction's others before its commit. */
+  replies: OutgoingMessage[];
   held: HeldReply[];
   error: Error | null;
 }
-const newTurn = (): Turn => ({ queued: false, held: [], error: null });
+const newTurn = (): Turn => ({ queued: false, replies: [], held: [], error: null });
+
+/** Replies inserted claimed at birth, for the local dispatcher after the commit. */
+interface WrittenReplies {
+  claimed: OutboxMessage[];
+  reservation: Reservation;
+}
 
 /** A reply enqueued held (due later) while the model rephrases it after the commit. */
 interface HeldReply {

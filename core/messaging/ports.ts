@@ -51,6 +51,16 @@ export interface OutboxStore {
   /** Inserts rows; a row whose dedupe key exists is skipped. Returns how many were new. */
   enqueue(messages: readonly NewOutboxMessage[]): Promise<number>;
   /**
+   * Inserts rows in one statement (a row whose dedupe key exists is skipped), each claimed at birth — `sending`,
+   * leased until `claim.until`, attempts 1, first tried `claim.now` — when it is `claimable` and its recipient has
+   * no unfinished row other than `claim.held` (the rows this instance is sending); `pending` otherwise. Returns the
+   * rows inserted, in id order (the claimed ones are this instance's to send).
+   */
+  enqueueClaiming(
+    messages: readonly (NewOutboxMessage & { claimable: boolean })[],
+    claim: { now: Date; until: Date; held: readonly number[] },
+  ): Promise<OutboxMessage[]>;
+  /**
    * Leases up to `limit` due rows (and rows whose lease ran out) until `until`, in id order. A recipient's row is
    * not claimed while an earlier one to them is in flight or waits for a rephrasing; in a managers' alert chat (group
    * robot, app chat) nor while an earlier one that was tried waits (rate limit, retry): their alerts read in order.

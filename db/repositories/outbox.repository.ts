@@ -38,6 +38,42 @@ export class KyselyOutboxStore implements OutboxStore {
     return rows.length;
   }
 
+  async enqueueClaiming(
+    messages: readonly (NewOutboxMessage & { claimable: boolean })[],
+    claim: { now: Date; until: Date; held: readonly number[] },
+  ): Promise<OutboxMessage[]> {
+    if (messages.length === 0) return [];
+    const col = <T>(f: (m: NewOutboxMessage & { claimable: boolean }) => T) => messages.map(f);
+    // One statement whatever the number of rows (arrays, times as ISO text: both drivers pass them unchanged). A row
+    // is claimed at birth only when its recipient has no unfinished row besides the ones this instance sends
+    // already (`held`): nothing overtakes a row another instance sends, one waiting for a retry or a held reply.
+    const { rows } = await sql<Selectable<OutboxTable>>`
+      insert into outbox as o (dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+        next_attempt_at, status, locked_until, attempts, first_tried_at)
+      select v.dedupe_key, v.recipient, v.address, v.route, v.body, v.format, v.kind, v.in_reply_to,
+        v.next_attempt_at,
+        case when c.claimed then 'sending' else 'pending' end,
+        case when c.claimed then ${claim.until.toISOString()}::timestamptz end,
+        case when c.claimed then 1 else 0 end,
+        case when c.claimed then ${claim.now.toISOString()}::timestamptz end
+      from unnest(${col((m) => m.dedupeKey)}::text[], ${col((m) => m.recipient)}::text[],
+          ${col((m) => m.address)}::text[], ${col((m) => m.route)}::text[], ${col((m) => m.body)}::text[],
+          ${col((m) => m.format)}::text[], ${col((m) => m.kind)}::text[], ${col((m) => m.inReplyTo)}::bigint[],
+          ${col((m) => m.notBefore.toISOString())}::timestamptz[], ${col((m) => m.claimable)}::boolean[])
+        with ordinality as v(dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+          next_attempt_at, claimable, n)
+      cross join lateral (
+        select v.claimable and not exists (
+          select 1 from outbox e
+          where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
+            and e.id <> all(${[...claim.held]}::bigint[])) as claimed) c
+      -- In the given order: a reply's parts and card get their ids in the order they are read.
+      order by v.n
+      on conflict (dedupe_key) do nothing
+      returning o.*`.execute(this.db);
+    return rows.map(toMessage).sort((x, y) => x.id - y.id);
+  }
+
   claim(now: Date, until: Date, limit: number, perRecipient = limit): Promise<OutboxMessage[]> {
     return inTransaction(this.db, async (trx) => {
       const isDue = sql`((o.status = 'pending' and o.next_attempt_at <= ${now})
