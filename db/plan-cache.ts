@@ -84,6 +84,7 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
 
   /** The name to send `text` under, or undefined to send it unnamed. */
   function nameOf(text: string): string | undefined {
+    if (text.length > maxTextLength) return undefined; // not even counted: 2,000 long texts would hold megabytes
     let t = tracked.get(text);
     if (t) tracked.delete(text);
     else {
