@@ -153,7 +153,6 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
         if (!isStalePlan(e)) throw e;
         this.stale = true;
         if (before !== 'I') throw e; // inside a transaction: that transaction is aborted now
-
         stats.replanned++;
         return this.unnamed<R>(text, values);
       }
@@ -169,8 +168,9 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
       if (oldest === undefined) return true;
       try {
         await this.client.query(`deallocate "${oldest}"`);
-      } catch {
-        return false;
+      } catch (e) {
+        // Gone already (26000) is as good as deallocated; anything else (an aborted transaction) keeps it.
+        if ((e as { code?: string }).code !== '26000') return false;
       }
       this.names.delete(oldest);
       delete this.wire.parsedStatements[oldest];
