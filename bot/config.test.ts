@@ -14,6 +14,16 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(c.server)).toBe(true);
   });
 
+  it('names up to 100 statements per PostgreSQL connection unless DB_PLAN_CACHE says otherwise (0: off)', () => {
+    const url = 'postgres://u@h:5432/db';
+    expect(loadConfig({ DATABASE_URL: url }).db).toMatchObject({ planCache: { maxPerConnection: 100 } });
+    expect(loadConfig({ DATABASE_URL: url, DB_PLAN_CACHE: '8' }).db).toMatchObject({
+      planCache: { maxPerConnection: 8 },
+    });
+    expect(loadConfig({ DATABASE_URL: url, DB_PLAN_CACHE: '0' }).db).toMatchObject({ planCache: false });
+    expect(() => loadConfig({ DATABASE_URL: url, DB_PLAN_CACHE: '-1' })).toThrow(ConfigError);
+  });
+
   it('reports every bad key at once and stops boot', () => {
     let err: unknown;
     try {

@@ -61,6 +61,8 @@ const envSchema = z.object({
   PGLITE_DIR: z.string().default('./data/pg'),
   /** Enough for the worker's parallel transactions (WORKER_CONCURRENCY / WORKER_TURNS_PER_TRANSACTION) and the rest. */
   DB_POOL_SIZE: int(1, 100).default(20),
+  /** Named prepared statements per PostgreSQL connection (db/plan-cache.ts); 0 sends every statement unnamed. */
+  DB_PLAN_CACHE: int(0, 1000).default(100),
   /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
   SEED_ON_EMPTY: bool.optional(),
   SEED_SCALE: z.coerce.number().positive().max(20).default(1),
@@ -181,7 +183,9 @@ export interface AppConfig {
     /** The public origin (no trailing slash) links leaving the server are built on; derived per request if unset. */
     publicBaseUrl: string | undefined;
   };
-  db: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  db:
+    | { kind: 'postgres'; url: string; poolSize: number; planCache: { maxPerConnection: number } | false }
+    | { kind: 'pglite'; dataDir: string };
   seed: { onEmpty: boolean; scale: number };
   kv: { kind: 'redis'; url: string } | { kind: 'memory' };
   llm: { apiKey: string; baseUrl: string | undefined; model: string; timeoutMs: number } | null;
@@ -364,7 +368,12 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
       publicBaseUrl: e.PUBLIC_BASE_URL,
     },
     db: e.DATABASE_URL
-      ? { kind: 'postgres' as const, url: e.DATABASE_URL, poolSize: e.DB_POOL_SIZE }
+      ? {
+          kind: 'postgres' as const,
+          url: e.DATABASE_URL,
+          poolSize: e.DB_POOL_SIZE,
+          planCache: e.DB_PLAN_CACHE === 0 ? (false as const) : { maxPerConnection: e.DB_PLAN_CACHE },
+        }
       : { kind: 'pglite' as const, dataDir: e.PGLITE_DIR },
     seed: { onEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production', scale: e.SEED_SCALE },
     kv: e.REDIS_URL ? { kind: 'redis' as const, url: e.REDIS_URL } : { kind: 'memory' as const },

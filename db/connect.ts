@@ -5,10 +5,12 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { migrationNames, migrationProvider } from './migrations/index.js';
+import { type PlanCacheOptions, type PlanCacheStats, planCachedPool } from './plan-cache.js';
 import type { Database } from './schema.js';
 
 export type DatabaseConfig =
-  | { kind: 'postgres'; url: string; poolSize?: number }
+  /** `planCache`: repeated statements as named prepared statements per connection (db/plan-cache.ts); false: off. */
+  | { kind: 'postgres'; url: string; poolSize?: number; planCache?: PlanCacheOptions | false }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob | File };
 
@@ -20,6 +22,8 @@ export interface DatabaseHandle {
   close(): Promise<void>;
   /** The raw PGlite instance, for dump/load in tests. */
   pglite?: PGlite;
+  /** PostgreSQL with the plan cache on: what it did so far. */
+  planCacheStats?: () => PlanCacheStats;
 }
 
 export class DatabaseLockedError extends Error {
@@ -92,13 +96,15 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     // rejects on its own, and the pool discards the broken client on release.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const cached = config.planCache === false ? undefined : planCachedPool(pool, config.planCache);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: cached ?? pool }) });
     const url = new URL(config.url);
     return {
       db,
       kind: 'postgres',
       describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: () => db.destroy(),
+      ...(cached ? { planCacheStats: cached.stats } : {}),
     };
   }
   const parsers = {

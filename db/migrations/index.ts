@@ -20,6 +20,7 @@ import * as m0020 from './0020_miniprogram.js';
 import * as m0021 from './0021_import_offers.js';
 import * as m0022 from './0022_outbox_tried.js';
 import * as m0023 from './0023_inbound_unfinished.js';
+import * as m0025 from './0025_outbox_indexes.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -44,6 +45,7 @@ const migrations: Record<string, Migration> = {
   '0021_import_offers': m0021,
   '0022_outbox_tried': m0022,
   '0023_inbound_unfinished': m0023,
+  '0025_outbox_indexes': m0025,
 };
 
 export const migrationProvider: MigrationProvider = {
