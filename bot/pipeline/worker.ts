@@ -221,6 +221,8 @@ export class InboundWorker<Services> {
       let free = this.opts.concurrency - this.inFlight;
       if (free <= 0 || !this.loop.active) break;
       const batch = this.heads(free);
+      // In flight from here: the poll's claim below leaves them alone.
+      this.enter(batch);
       free -= batch.length;
       if (free > 0 && (this.pollWanted || Date.now() - this.lastPoll >= this.pollMs)) {
         this.pollWanted = false;
@@ -230,6 +232,7 @@ export class InboundWorker<Services> {
           // Every free slot filled: more may wait.
           if (claimed.length >= free) this.pollWanted = true;
           for (const m of claimed) this.unqueue(m);
+          this.enter(claimed);
           batch.push(...claimed);
         } catch (e) {
           this.pollWanted = true;
@@ -243,13 +246,13 @@ export class InboundWorker<Services> {
           Math.floor((g * batch.length) / groups),
           Math.floor(((g + 1) * batch.length) / groups),
         );
-        this.enter(group);
         this.processBatch(group)
           // Even recording the failure failed (database gone): the message is pending (or its lease runs out) and
           // the poll finds it again.
-          .catch((e: Error) =>
-            this.opts.log?.error({ inbound: group.map((m) => m.id), err: e.message }, 'inbound bookkeeping failed'),
-          )
+          .catch((e: Error) => {
+            this.pollWanted = true;
+            this.opts.log?.error({ inbound: group.map((m) => m.id), err: e.message }, 'inbound bookkeeping failed');
+          })
           .finally(() => {
             this.leave(group);
             this.loop.kick();
@@ -321,7 +324,11 @@ export class InboundWorker<Services> {
    * it; exposed for tests that drive the pipeline. No savepoint: a failing turn rolls the whole transaction back and
    * its failure is recorded after (`recordFailure`).
    */
-  async process(message: InboundMessage): Promise<void> {
+  process(message: InboundMessage): Promise<void> {
+    return this.processBatch([message]);
+  }
+
+  private async processOne(message: InboundMessage): Promise<void> {
     const turn = newTurn();
     let attempts: number | undefined;
     try {
@@ -350,8 +357,9 @@ export class InboundWorker<Services> {
    * rolled back alone and put back for a retry in the same transaction (parked after the commit when out of
    * attempts), its neighbours commit. Exposed for tests.
    */
-  async processBatch(messages: readonly InboundMessage[]): Promise<void> {
-    if (messages.length === 1) return this.process(messages[0]!);
+  async processBatch(batch: readonly InboundMessage[]): Promise<void> {
+    const messages = await this.worthPreparing(batch);
+    if (messages.length <= 1) return messages.length ? this.processOne(messages[0]!) : undefined;
     const turns = messages.map(newTurn);
     // One look-up for every sender not remembered (each is a different sender: no turn changes another's identity).
     const identities = await this.identities.resolveAll(
@@ -386,6 +394,23 @@ export class InboundWorker<Services> {
     await Promise.all(
       messages.map((m, i) => (failed || taken.has(m.id) ? this.settle(m, turns[i]!) : this.skipped(m))),
     );
+  }
+
+  /**
+   * Skips the handed messages `prepare` would work on in vain (found waiting behind their sender's earlier message:
+   * the poll brings them back after it), so a message is prepared once per attempt here. Without a preparation
+   * for them there is nothing to save: the take finds out.
+   */
+  private async worthPreparing(messages: readonly InboundMessage[]): Promise<readonly InboundMessage[]> {
+    const step = this.step;
+    const ask = step.prepare
+      ? messages.filter((m) => isHanded(m) && step.preparesFor?.(m) !== false).map((m) => m.id)
+      : [];
+    if (ask.length === 0) return messages;
+    const ok = new Set(await this.stores.inbound.takeable(ask, this.now()));
+    const waiting = new Set(ask.filter((id) => !ok.has(id)));
+    for (const m of messages) if (waiting.has(m.id)) this.skipped(m);
+    return waiting.size ? messages.filter((m) => !waiting.has(m.id)) : messages;
   }
 
   /** Takes `messages` in the transaction of `inbound` (see `InboundStore.take`): ids taken → attempts. */

@@ -45,6 +45,12 @@ export interface InboundStore {
    */
   take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>>;
   /**
+   * Which of these handed messages `take` could take now (pending, due, the oldest unfinished message of their
+   * sender), read without locking: asked before slow work done ahead of the transaction (the LLM), which would be
+   * wasted on a message that waits behind its sender's earlier one.
+   */
+  takeable(ids: readonly number[], now: Date): Promise<number[]>;
+  /**
    * A handed message whose transaction rolled back (its turn failed): counts the attempt and retries it from
    * `retryAt`, if it is still pending, due and nobody holds it (otherwise someone else has it: null). Returns the
    * attempts counted.

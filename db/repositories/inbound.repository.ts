@@ -87,6 +87,19 @@ export class KyselyInboundStore implements InboundStore {
     return new Map(rows.map((r) => [Number(r.id), r.attempts]));
   }
 
+  async takeable(ids: readonly number[], now: Date): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await sql<{ id: number | string }>`
+      select m.id from inbound_messages m
+      where m.id = any(${[...ids]}::bigint[])
+        and m.status = 'pending'
+        and (m.locked_until is null or m.locked_until < ${now})
+        and not exists (
+          select 1 from inbound_messages p
+          where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)`.execute(this.db);
+    return rows.map((r) => Number(r.id));
+  }
+
   async failed(id: number, now: Date, retryAt: Date, error: string): Promise<number | null> {
     const { rows } = await sql<{ attempts: number }>`
       update inbound_messages m
