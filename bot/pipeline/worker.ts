@@ -220,11 +220,14 @@ export class InboundWorker<Services> {
     for (;;) {
       let free = this.opts.concurrency - this.inFlight;
       if (free <= 0 || !this.loop.active) break;
-      const batch = this.heads(free);
+      const pollDue = this.pollWanted || Date.now() - this.lastPoll >= this.pollMs;
+      // A due poll gets half the free slots first, so a steady stream of handed messages never starves it (the
+      // next round gives what it leaves to the queues).
+      const batch = this.heads(pollDue ? Math.ceil(free / 2) : free);
       // In flight from here: the poll's claim below leaves them alone.
       this.enter(batch);
       free -= batch.length;
-      if (free > 0 && (this.pollWanted || Date.now() - this.lastPoll >= this.pollMs)) {
+      if (free > 0 && pollDue) {
         this.pollWanted = false;
         this.lastPoll = Date.now();
         try {

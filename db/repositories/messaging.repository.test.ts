@@ -95,7 +95,7 @@ describe('message pipeline repositories', () => {
       ]);
     });
 
-    it("claims only each sender's head, leases it, and finishes, retries and parks it", async () => {
+    it("claims only each sender's head, leases it, and takes (finishes), retries and parks it", async () => {
       const inbound = new KyselyInboundStore(h.db);
       const claimed = await inbound.claim(at(0), at(1), 10);
       expect(claimed.map((m) => `${m.sender}/${m.content}`).sort()).toEqual([
