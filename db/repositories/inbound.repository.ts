@@ -61,24 +61,29 @@ export class KyselyInboundStore implements InboundStore {
   }
 
   /**
-   * One statement: the rows it may take are locked (SKIP LOCKED: a row another transaction holds is left to it,
-   * never waited for, so two instances cannot deadlock) and set done. A handed row must still be its sender's oldest
+   * One statement: the rows it may take are locked and set done. A handed row another transaction holds is skipped
+   * (SKIP LOCKED: never waited for, so two instances cannot deadlock), and it must still be its sender's oldest
    * unfinished one: a later message never overtakes an earlier one another instance holds or that waits for a retry.
+   * A leased row is ours by its lease: a lock on it can only be another instance's claim that saw it before our
+   * claim committed (and let it go as it found it leased), held until that short transaction ends, so it is waited for.
    */
   async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
     if (handed.length === 0 && leased.length === 0) return new Map();
     const { rows } = await sql<{ id: number | string; attempts: number }>`
-      with ours as (
+      with leased as (
+        select id from inbound_messages
+        where id = any(${[...leased]}::bigint[]) and status = 'processing'
+        for update),
+      handed as (
         select m.id from inbound_messages m
-        where m.id = any(${[...handed, ...leased]}::bigint[])
-          and ((m.status = 'processing' and m.id = any(${[...leased]}::bigint[]))
-            or (m.status = 'pending'
-              and m.id = any(${[...handed]}::bigint[])
-              and (m.locked_until is null or m.locked_until < ${now})
-              and not exists (
-                select 1 from inbound_messages p
-                where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)))
-        for update skip locked)
+        where m.id = any(${[...handed]}::bigint[])
+          and m.status = 'pending'
+          and (m.locked_until is null or m.locked_until < ${now})
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        for update skip locked),
+      ours as (select id from leased union all select id from handed)
       update inbound_messages m
       set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
         attempts = m.attempts + (m.status = 'pending')::int
