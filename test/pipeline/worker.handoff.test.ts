@@ -302,6 +302,32 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     expect(left.every((r) => r.status === 'done')).toBe(true);
   });
 
+  it("waits for a leased message another instance's claim holds for a moment, and takes it", async () => {
+    const store = new KyselyInboundStore(first.db);
+    await store.store([
+      { channel: 'wecom', dedupeKey: 'leased:1', externalId: 'leased', msgType: 'text', content: 'x' },
+    ]);
+    const now = new Date();
+    const [m] = (await store.claim(now, new Date(now.getTime() + 30_000), 100)).filter(
+      (x) => x.sender === 'wecom:leased',
+    );
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    // The other instance's claim locked the row as it saw it before our claim committed (and left it, leased).
+    const other = second.db.transaction().execute(async (trx) => {
+      await sql`select id from inbound_messages where id = ${m!.id} for update`.execute(trx);
+      locked();
+      await gate;
+    });
+    await isLocked;
+    const taken = new KyselyInboundStore(first.db).take([], [m!.id], new Date());
+    setTimeout(release, 100);
+    expect(await taken).toEqual(new Map([[m!.id, 1]]));
+    await other;
+  });
+
   it('takes a handed message another transaction holds without waiting for it: it is skipped', async () => {
     const [m] = await new KyselyInboundStore(first.db).store([
       { channel: 'wecom', dedupeKey: 'held:1', externalId: 'held', msgType: 'text', content: 'x' },
