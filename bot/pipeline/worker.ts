@@ -315,11 +315,14 @@ export class InboundWorker<Services> {
 
   /**
    * The poll path: leases up to `limit` messages, each the head of its sender's queue, skipping rows another
-   * instance holds and the handed messages in flight here.
+   * instance holds, the handed messages in flight here and the first one queued of each sender (the fast path's:
+   * the claim only finds what was not handed here, and a handed sender's later ones wait behind it).
    */
   claim(limit: number): Promise<InboundMessage[]> {
     const now = this.now();
-    return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit, [...this.handedInFlight]);
+    const ours = [...this.handedInFlight];
+    for (const q of this.queues.values()) ours.push(q[0]!.id);
+    return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit, ours);
   }
 
   /**
