@@ -8,8 +8,8 @@
  * Up to `maxInFlight` batches are written at once (WECOM_INGEST_BATCHES, default 1): with more, the process could
  * parse the next requests while a commit is under way, but on PostgreSQL two measured no faster than one (issue
  * 14, 9e: 881/612 req/s with one, 834/619 with two, interleaved, load average 23-26), so production writes one.
- * The worker claims only the oldest unfinished row of a sender, so a sender's rows must commit in id order: with
- * several batches in flight, a message whose sender is in a batch still in flight waits for that batch.
+ * The worker takes (or claims) only the oldest unfinished row of a sender, so a sender's rows must commit in id
+ * order: with several batches in flight, a message whose sender is in a batch still in flight waits for that batch.
  */
 import type { InboundStore } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';

@@ -1,16 +1,22 @@
 import { EventEmitter } from 'node:events';
+import type { InboundMessage } from '../../core/messaging/types.js';
 
 /**
- * In-process wake-ups so a stored message or a queued reply is handled at once instead of at the next poll.
- * Other instances still find the work by polling: the database is the source of truth, this is only a hint.
+ * In-process hand-offs and wake-ups, so a stored message or a queued reply is handled at once instead of at the next
+ * poll. Other instances still find the work by polling: the database is the source of truth, this is only a hint.
  */
 export class PipelineBus extends EventEmitter {
   constructor() {
     super();
     this.setMaxListeners(0);
   }
-  inboundStored(): void {
-    this.emit('inbound');
+  /**
+   * Messages stored and committed (not duplicates), handed to this process's worker as they are: it takes them in
+   * its turn's transaction without looking for them (`InboundWorker`). Should this process die first, they are
+   * pending in the database and any instance's poll finds them.
+   */
+  inboundStored(messages: readonly InboundMessage[] = []): void {
+    this.emit('inbound', messages);
   }
   outboxQueued(): void {
     this.emit('outbox');

@@ -1,5 +1,5 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
-import type { PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
+import type { InboundStore, PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage, OutboxMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
@@ -72,7 +72,13 @@ export interface WorkerOptions {
   maxAttempts: number;
   /** How long a claimed message stays ours before another instance may take it over. */
   leaseMs?: number;
+  /** How often the poll path looks for work nobody handed here (other instances', retries, a crash's). */
   pollMs?: number;
+  /**
+   * Handed messages held in memory at most (default 10,000): beyond it a stored message is left to the poll, which
+   * finds it in the database.
+   */
+  holdLimit?: number;
   now?: () => Date;
   log?: { error(obj: object, msg: string): void };
   /** LLM phrasing of explanations (only with an LLM configured). */
@@ -122,16 +128,39 @@ function recipientOf(identity: Identity): string {
 
 /**
  * Processes stored messages: per sender strictly in arrival order (only the oldest unfinished message of a
- * sender can be claimed), different senders in parallel. Each message's step, replies and "done" mark commit in
+ * sender can be taken), different senders in parallel. Each message's step, replies and "done" mark commit in
  * one transaction, so a crash anywhere means the message is simply processed again, once.
+ *
+ * Two ways in. The fast path: the channels hand the messages they stored to this process (`bus.inboundStored`);
+ * they wait in per-sender queues here, and a sender's head is taken by the first statement of its turn's
+ * transaction (`InboundStore.take`), with no claim of its own. The poll path (every `pollMs`, and at once when the
+ * fast path had to leave something to it): the lease claim (`InboundStore.claim`, a transaction of its own) finds
+ * what was not handed here — other instances' messages, retries, a crashed process's. It stays the lease claim
+ * because the attempt it counts is committed before the work: a message found after a crash is counted even if it
+ * crashes the process again. `prepare` (the LLM) runs once per message in this instance: the poll's claim skips
+ * the handed messages in flight here. Across instances it may run twice (a message handed here and claimed by
+ * another instance's poll meanwhile): only one of them takes it, the other's preparation is dropped.
  */
 export class InboundWorker<Services> {
   private inFlight = 0;
   private readonly loop: PollLoop;
   private readonly leaseMs: number;
+  private readonly pollMs: number;
   private readonly now: () => Date;
   private readonly stores: PipelineStores;
   private readonly identities: IdentityCache;
+  /** Handed messages not yet in flight, per sender in id order; the map's order is the senders' turn order. */
+  private readonly queues = new Map<string, InboundMessage[]>();
+  private held = 0;
+  /** Ids held here (queued or in flight): a message is held once. */
+  private readonly known = new Set<number>();
+  /** Messages in flight per sender. */
+  private readonly busy = new Map<string, number>();
+  /** Handed messages in flight (not leased): the poll's claim leaves them to us. */
+  private readonly handedInFlight = new Set<number>();
+  /** The poll path should run at the next pass (the fast path left something to it). */
+  private pollWanted = true;
+  private lastPoll = 0;
 
   constructor(
     private readonly turns: UnitOfWork<TurnScope<Services>>,
@@ -141,24 +170,31 @@ export class InboundWorker<Services> {
   ) {
     this.stores = turns.root.stores;
     this.leaseMs = opts.leaseMs ?? 30_000;
+    this.pollMs = opts.pollMs ?? 500;
     this.now = opts.now ?? (() => new Date());
     this.identities = new IdentityCache(opts.identityTtlMs);
     this.loop = new PollLoop(
       bus,
       'inbound',
       () => this.fill(),
-      opts.pollMs ?? 500,
+      this.pollMs,
       (e) => this.opts.log?.error({ err: e.message }, 'inbound claim failed'),
     );
   }
 
   start(): void {
+    if (this.loop.active) return;
+    this.bus.on('inbound', this.accept);
     this.loop.start();
   }
 
-  /** Stops claiming new work and waits for the messages in flight. */
+  /** Stops taking new work and waits for the messages in flight (those only queued stay pending for any poll). */
   async stop(): Promise<void> {
+    this.bus.off('inbound', this.accept);
     await this.loop.stop();
+    for (const q of this.queues.values()) for (const m of q) this.known.delete(m.id);
+    this.queues.clear();
+    this.held = 0;
     while (this.inFlight > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -167,76 +203,187 @@ export class InboundWorker<Services> {
     return this.stores.inbound.releaseLeases();
   }
 
+  /** Messages handed over by the channels: queued behind their sender's earlier ones, up to `holdLimit`. */
+  private readonly accept = (messages: readonly InboundMessage[] = []): void => {
+    const limit = this.opts.holdLimit ?? 10_000;
+    for (const m of messages) {
+      if (this.known.has(m.id)) continue;
+      if (this.held >= limit) {
+        this.pollWanted = true;
+        continue;
+      }
+      const q = this.queues.get(m.sender);
+      if (!q) this.queues.set(m.sender, [m]);
+      else if (q[q.length - 1]!.id < m.id) q.push(m);
+      else
+        q.splice(
+          q.findIndex((x) => x.id > m.id),
+          0,
+          m,
+        );
+      this.known.add(m.id);
+      this.held++;
+    }
+  };
+
   /**
-   * Claims messages while there are free slots and hands them out in transactions of up to `turnsPerTransaction`
-   * (sizes balanced, so they run in parallel on as many connections); each finished transaction frees its slots
-   * and wakes the loop.
+   * Fills the free slots: the queued heads of senders not in flight, then (when due) what the poll's claim finds;
+   * hands them out in transactions of up to `turnsPerTransaction` (sizes balanced, so they run in parallel on as
+   * many connections); each finished transaction frees its slots and wakes the loop.
    */
   private async fill(): Promise<void> {
     const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 8);
-    let claimed = 0;
-    do {
-      const free = this.opts.concurrency - this.inFlight;
+    for (;;) {
+      let free = this.opts.concurrency - this.inFlight;
       if (free <= 0 || !this.loop.active) break;
-      const batch = await this.claim(free);
-      claimed = batch.length;
+      const pollDue = this.pollWanted || Date.now() - this.lastPoll >= this.pollMs;
+      // A due poll gets half the free slots first, so a steady stream of handed messages never starves it (the
+      // next round gives what it leaves to the queues).
+      const batch = this.heads(pollDue ? Math.ceil(free / 2) : free);
+      // In flight from here: the poll's claim below leaves them alone.
+      this.enter(batch);
+      free -= batch.length;
+      if (free > 0 && pollDue) {
+        this.pollWanted = false;
+        this.lastPoll = Date.now();
+        try {
+          const claimed = await this.claim(free);
+          // Every free slot filled: more may wait.
+          if (claimed.length >= free) this.pollWanted = true;
+          for (const m of claimed) this.unqueue(m);
+          this.enter(claimed);
+          batch.push(...claimed);
+        } catch (e) {
+          this.pollWanted = true;
+          this.opts.log?.error({ err: (e as Error).message }, 'inbound claim failed');
+        }
+      }
+      if (batch.length === 0) break;
       const groups = Math.ceil(batch.length / perTransaction);
       for (let g = 0; g < groups; g++) {
         const group = batch.slice(
           Math.floor((g * batch.length) / groups),
           Math.floor(((g + 1) * batch.length) / groups),
         );
-        this.inFlight += group.length;
         this.processBatch(group)
-          // Even recording the failure failed (database gone): the lease runs out and the message is retried.
-          .catch((e: Error) =>
-            this.opts.log?.error({ inbound: group.map((m) => m.id), err: e.message }, 'inbound bookkeeping failed'),
-          )
+          // Even recording the failure failed (database gone): the message is pending (or its lease runs out) and
+          // the poll finds it again.
+          .catch((e: Error) => {
+            this.pollWanted = true;
+            this.opts.log?.error({ inbound: group.map((m) => m.id), err: e.message }, 'inbound bookkeeping failed');
+          })
           .finally(() => {
-            this.inFlight -= group.length;
+            this.leave(group);
             this.loop.kick();
           });
       }
-    } while (claimed > 0);
+    }
   }
 
-  /** Claims up to `limit` messages, each the head of its sender's queue, skipping rows another instance holds. */
+  /** Up to `limit` queued heads of senders with nothing in flight here, each sender then to the back of the line. */
+  private heads(limit: number): InboundMessage[] {
+    const out: InboundMessage[] = [];
+    if (this.held === 0) return out;
+    for (const [sender, q] of this.queues) {
+      if (out.length >= limit) break;
+      if (this.busy.has(sender)) continue;
+      out.push(q.shift()!);
+      this.held--;
+      // Marked busy at once: the sender re-added behind the others is skipped if this loop reaches it again.
+      this.busy.set(sender, 0);
+      this.queues.delete(sender);
+      if (q.length > 0) this.queues.set(sender, q);
+    }
+    return out;
+  }
+
+  /** A message the poll's claim found that is also queued here: the claim has it now. */
+  private unqueue(m: InboundMessage): void {
+    const q = this.queues.get(m.sender);
+    const i = q ? q.findIndex((x) => x.id === m.id) : -1;
+    if (i < 0) return;
+    q!.splice(i, 1);
+    this.held--;
+    if (q!.length === 0) this.queues.delete(m.sender);
+  }
+
+  private enter(group: readonly InboundMessage[]): void {
+    this.inFlight += group.length;
+    for (const m of group) {
+      this.busy.set(m.sender, (this.busy.get(m.sender) ?? 0) + 1);
+      this.known.add(m.id);
+      if (isHanded(m)) this.handedInFlight.add(m.id);
+    }
+  }
+
+  private leave(group: readonly InboundMessage[]): void {
+    this.inFlight -= group.length;
+    for (const m of group) {
+      const n = (this.busy.get(m.sender) ?? 1) - 1;
+      if (n <= 0) this.busy.delete(m.sender);
+      else this.busy.set(m.sender, n);
+      this.known.delete(m.id);
+      this.handedInFlight.delete(m.id);
+      // The sender's next messages may be only in the database (handed elsewhere, or beyond the hold limit).
+      if (!isHanded(m)) this.pollWanted = true;
+    }
+  }
+
+  /**
+   * The poll path: leases up to `limit` messages, each the head of its sender's queue, skipping rows another
+   * instance holds, the handed messages in flight here and the first one queued of each sender (the fast path's:
+   * the claim only finds what was not handed here, and a handed sender's later ones wait behind it).
+   */
   claim(limit: number): Promise<InboundMessage[]> {
     const now = this.now();
-    return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit);
+    const ours = [...this.handedInFlight];
+    for (const q of this.queues.values()) ours.push(q[0]!.id);
+    return this.stores.inbound.claim(now, new Date(now.getTime() + this.leaseMs), limit, ours);
   }
 
-  /** Handles one claimed message in a transaction of its own; exposed for tests that drive the pipeline. */
-  async process(message: InboundMessage): Promise<void> {
+  /**
+   * Handles one message (handed, or leased by `claim`) in a transaction of its own, whose first statement takes
+   * it; exposed for tests that drive the pipeline. No savepoint: a failing turn rolls the whole transaction back and
+   * its failure is recorded after (`recordFailure`).
+   */
+  process(message: InboundMessage): Promise<void> {
+    return this.processBatch([message]);
+  }
+
+  private async processOne(message: InboundMessage): Promise<void> {
     const turn = newTurn();
+    let attempts: number | undefined;
     try {
       // Resolved once, before `prepare` and the transaction: both use it (usually remembered, see IdentityCache).
       const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
       const prepared = await this.prepare(message, identity);
       const replies = await this.turns.transaction(async (scope) => {
+        attempts = (await this.take(scope.stores.inbound, [message])).get(message.id);
+        // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
+        if (attempts === undefined) return null;
         await this.turn(scope, message, identity, prepared, turn);
-        const written = await this.writeReplies(scope.stores, [message], [turn]);
-        // Someone else finished it after our lease ran out: roll back so nothing is sent twice.
-        if (!(await scope.stores.inbound.finish(message.id, this.now()))) throw new LeaseLostError();
-        return written;
+        return this.writeReplies(scope.stores, [message], [turn]);
       });
       this.handOff(replies);
     } catch (e) {
-      if (e instanceof LeaseLostError) return this.bus.inboundFinished(message.id);
+      // Rolled back as a whole, the take too: the message is as it was (handed: pending; leased: still leased).
       turn.error = e as Error;
     }
+    if (!turn.error && attempts === undefined) return this.skipped(message);
     await this.settle(message, turn);
   }
 
   /**
-   * Handles claimed messages of different senders in one transaction: one commit for all, each message's step,
-   * replies and "done" mark together in it. Each turn runs after a savepoint: a failing one is rolled back alone
-   * and retried or parked after the commit, its neighbours commit. The messages are locked first, so a lease lost
-   * to another instance is found before any work (and none can be lost after). Exposed for tests.
+   * Handles messages of different senders (handed, or leased by `claim`) in one transaction: one commit for all,
+   * each message's step and replies together in it. Its first statement takes the messages and marks them done;
+   * those it could not take are not ours and are left alone. Each turn runs after a savepoint: a failing one is
+   * rolled back alone and put back for a retry in the same transaction (parked after the commit when out of
+   * attempts), its neighbours commit. Exposed for tests.
    */
-  async processBatch(messages: readonly InboundMessage[]): Promise<void> {
-    if (messages.length === 1) return this.process(messages[0]!);
+  async processBatch(batch: readonly InboundMessage[]): Promise<void> {
+    const messages = await this.worthPreparing(batch);
+    if (messages.length <= 1) return messages.length ? this.processOne(messages[0]!) : undefined;
     const turns = messages.map(newTurn);
     // One look-up for every sender not remembered (each is a different sender: no turn changes another's identity).
     const identities = await this.identities.resolveAll(
@@ -244,37 +391,71 @@ export class InboundWorker<Services> {
       messages.map((m) => parseSenderKey(m.sender)),
     );
     const prepared = await Promise.all(messages.map((m, i) => this.prepare(m, identities[i]!)));
-    let lost = new Set<number>();
+    let taken = new Map<number, number>();
+    let failed = false;
     try {
       const replies = await this.turns.transaction(async (scope, tx) => {
-        const ours = new Set(await scope.stores.inbound.lockClaimed(messages.map((m) => m.id)));
-        lost = new Set(messages.filter((m) => !ours.has(m.id)).map((m) => m.id));
-        const done: number[] = [];
+        taken = await this.take(scope.stores.inbound, messages);
         for (const [i, message] of messages.entries()) {
-          if (lost.has(message.id)) continue;
+          const attempts = taken.get(message.id);
+          if (attempts === undefined) continue;
           const turn = turns[i]!;
           try {
             await tx.savepoint(() => this.turn(scope, message, identities[i]!, prepared[i], turn));
-            done.push(message.id);
           } catch (e) {
-            // Rolled back to its savepoint: nothing it wrote stays; it is retried or parked after the commit.
-            Object.assign(turn, newTurn(), { error: e as Error });
+            // Rolled back to its savepoint: nothing it wrote stays; put back to be retried (or parked after the
+            // commit) — the one extra statement of a failing turn.
+            Object.assign(turn, newTurn(), { error: e as Error, recordedAttempts: attempts });
+            await scope.stores.inbound.retry(message.id, this.retryAt(attempts), reasonOf(e as Error));
           }
         }
         // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none).
-        const written = await this.writeReplies(scope.stores, messages, turns);
-        if ((await scope.stores.inbound.finishAll(done, this.now())) !== done.length)
-          throw new Error('a locked message could not be finished');
-        return written;
+        return this.writeReplies(scope.stores, messages, turns);
       });
       this.handOff(replies);
     } catch (e) {
       // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
+      failed = true;
       for (const t of turns) Object.assign(t, newTurn(), { error: t.error ?? (e as Error) });
     }
     await Promise.all(
-      messages.map((m, i) => (lost.has(m.id) ? this.bus.inboundFinished(m.id) : this.settle(m, turns[i]!))),
+      messages.map((m, i) => (failed || taken.has(m.id) ? this.settle(m, turns[i]!) : this.skipped(m))),
     );
+  }
+
+  /**
+   * Skips the handed messages `prepare` would work on in vain (found waiting behind their sender's earlier message:
+   * the poll brings them back after it), so a message is prepared once per attempt here. Without a preparation
+   * for them there is nothing to save: the take finds out.
+   */
+  private async worthPreparing(messages: readonly InboundMessage[]): Promise<readonly InboundMessage[]> {
+    const step = this.step;
+    const ask = step.prepare
+      ? messages.filter((m) => isHanded(m) && step.preparesFor?.(m) !== false).map((m) => m.id)
+      : [];
+    if (ask.length === 0) return messages;
+    const ok = new Set(await this.stores.inbound.takeable(ask, this.now()));
+    const waiting = new Set(ask.filter((id) => !ok.has(id)));
+    for (const m of messages) if (waiting.has(m.id)) this.skipped(m);
+    return waiting.size ? messages.filter((m) => !waiting.has(m.id)) : messages;
+  }
+
+  /** Takes `messages` in the transaction of `inbound` (see `InboundStore.take`): ids taken → attempts. */
+  private take(inbound: InboundStore, messages: readonly InboundMessage[]): Promise<Map<number, number>> {
+    const handed: number[] = [];
+    const leased: number[] = [];
+    for (const m of messages) (isHanded(m) ? handed : leased).push(m.id);
+    return inbound.take(handed, leased, this.now());
+  }
+
+  /** A message the transaction could not take: whoever holds it handles it (or the poll, after its predecessor). */
+  private skipped(message: InboundMessage): void {
+    this.pollWanted = true;
+    this.bus.inboundFinished(message.id);
+  }
+
+  private retryAt(attempts: number): Date {
+    return new Date(this.now().getTime() + Math.min(60_000, 500 * 2 ** attempts));
   }
 
   /**
@@ -363,7 +544,7 @@ export class InboundWorker<Services> {
   /** After the commit: rephrasings of held replies, or the failure recorded; then the wake-ups. */
   private async settle(message: InboundMessage, turn: Turn): Promise<void> {
     try {
-      if (turn.error) turn.queued = (await this.recordFailure(message, turn.error)) || turn.queued;
+      if (turn.error) turn.queued = (await this.recordFailure(message, turn)) || turn.queued;
       else for (const h of turn.held) await this.applyRephrasing(h);
     } finally {
       if (turn.queued) this.bus.outboxQueued();
@@ -399,13 +580,24 @@ export class InboundWorker<Services> {
     }
   }
 
-  /** A failing message retries with backoff, then is parked with its error so it no longer blocks its sender. */
-  private async recordFailure(message: InboundMessage, error: Error): Promise<boolean> {
-    const reason = `${error.name}: ${error.message}`.slice(0, 500);
-    this.opts.log?.error({ inbound: message.id, attempts: message.attempts, err: reason }, 'inbound step failed');
-    if (message.attempts < this.opts.maxAttempts) {
-      const retryAt = new Date(this.now().getTime() + Math.min(60_000, 500 * 2 ** message.attempts));
-      await this.stores.inbound.retry(message.id, retryAt, reason);
+  /**
+   * A failing message retries with backoff, then is parked with its error so it no longer blocks its sender. A
+   * failure put back in its transaction is only parked here when out of attempts; a handed message rolled back with
+   * its transaction is counted now (unless someone else has it by then).
+   */
+  private async recordFailure(message: InboundMessage, turn: Turn): Promise<boolean> {
+    const error = turn.error!;
+    const reason = reasonOf(error);
+    let attempts = turn.recordedAttempts ?? message.attempts;
+    if (turn.recordedAttempts === null && isHanded(message)) {
+      const counted = await this.stores.inbound.failed(message.id, this.now(), this.retryAt(attempts + 1), reason);
+      if (counted === null) return false;
+      attempts = counted;
+    }
+    this.opts.log?.error({ inbound: message.id, attempts, err: reason }, 'inbound step failed');
+    if (attempts < this.opts.maxAttempts) {
+      if (turn.recordedAttempts === null && !isHanded(message))
+        await this.stores.inbound.retry(message.id, this.retryAt(attempts), reason);
       return false;
     }
     const texts = this.opts.texts;
@@ -441,8 +633,6 @@ export class InboundWorker<Services> {
   }
 }
 
-class LeaseLostError extends Error {}
-
 /** What a turn leaves for after its commit. */
 interface Turn {
   queued: boolean;
@@ -450,14 +640,21 @@ interface Turn {
   replies: OutgoingMessage[];
   held: HeldReply[];
   error: Error | null;
+  /** The failure was put back in the committed transaction, after this many attempts (null: not recorded yet). */
+  recordedAttempts: number | null;
 }
-const newTurn = (): Turn => ({ queued: false, replies: [], held: [], error: null });
+const newTurn = (): Turn => ({ queued: false, replies: [], held: [], error: null, recordedAttempts: null });
 
 /** Replies inserted claimed at birth, for the local dispatcher after the commit. */
 interface WrittenReplies {
   claimed: OutboxMessage[];
   reservation: Reservation;
 }
+
+/** Handed over in memory (pending, never leased), as opposed to leased by the poll's claim. */
+const isHanded = (m: InboundMessage): boolean => m.status === 'pending';
+
+const reasonOf = (e: Error): string => `${e.name}: ${e.message}`.slice(0, 500);
 
 /** A reply enqueued held (due later) while the model rephrases it after the commit. */
 interface HeldReply {

@@ -25,20 +25,38 @@ export interface InboundStore {
   store(inputs: readonly InboundInput[]): Promise<StoredInbound[]>;
   /**
    * Leases up to `limit` messages until `until`, each the oldest unfinished message of its sender, skipping rows
-   * another instance holds (FOR UPDATE SKIP LOCKED); counts an attempt on each.
+   * another instance holds (FOR UPDATE SKIP LOCKED) and the ids in `exclude` (this instance's own, not yet taken);
+   * counts an attempt on each. The poll path: work of other instances, retries, messages left by a crash.
    */
-  claim(now: Date, until: Date, limit: number): Promise<InboundMessage[]>;
-  /** Marks a claimed message done; false when it is no longer ours (the lease ran out and someone finished it). */
-  finish(id: number, now: Date): Promise<boolean>;
+  claim(now: Date, until: Date, limit: number, exclude?: readonly number[]): Promise<InboundMessage[]>;
   /**
-   * Inside a transaction: locks the claimed messages among `ids` that are still unfinished, until it ends, and
-   * returns their ids; the others are no longer ours (the lease ran out and someone finished them). Once locked,
-   * nobody else can finish them first, so `finishAll` at the end of the same transaction finishes every one.
+   * The first statement of a turn's transaction: takes the messages it can and marks them done at once (their turns
+   * commit with it, or the transaction rolls back and they are as before). `handed` (stored and handed over in
+   * memory, never leased) are taken while pending, due, the oldest unfinished message of their sender and locked by
+   * no other transaction (skipped, never waited for), counting an attempt; `leased` (from `claim`) while still
+   * leased. Returns the ids taken with their attempts; the others are not ours. A turn that fails after this is put
+   * back with `retry` in the same transaction.
+   *
+   * @example
+   * await uow.transaction(async ({ stores }) => {
+   *   const taken = await stores.inbound.take([m.id], [], now); // Map { m.id => 1 }, or empty: someone else's
+   *   // … the turn, its replies …
+   * });
    */
-  lockClaimed(ids: readonly number[]): Promise<number[]>;
-  /** Marks claimed messages done (see `lockClaimed`); returns how many it marked. */
-  finishAll(ids: readonly number[], now: Date): Promise<number>;
-  /** Back to pending, retried from `retryAt`. */
+  take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>>;
+  /**
+   * Which of these handed messages `take` could take now (pending, due, the oldest unfinished message of their
+   * sender), read without locking: asked before slow work done ahead of the transaction (the LLM), which would be
+   * wasted on a message that waits behind its sender's earlier one.
+   */
+  takeable(ids: readonly number[], now: Date): Promise<number[]>;
+  /**
+   * A handed message whose transaction rolled back (its turn failed): counts the attempt and retries it from
+   * `retryAt`, if it is still pending, due and nobody holds it (otherwise someone else has it: null). Returns the
+   * attempts counted.
+   */
+  failed(id: number, now: Date, retryAt: Date, error: string): Promise<number | null>;
+  /** Back to pending (also a message `take` marked done in this transaction), retried from `retryAt`. */
   retry(id: number, retryAt: Date, error: string): Promise<void>;
   /** Parked for good: it no longer blocks its sender. */
   park(id: number, error: string): Promise<void>;

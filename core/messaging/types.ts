@@ -25,6 +25,8 @@ export interface StoredInbound {
   id: number;
   /** The message was already stored (by an earlier delivery or an earlier input of the same batch). */
   duplicate: boolean;
+  /** The stored message as the worker reads it (pending, no attempt yet), when this call stored it. */
+  message?: InboundMessage;
 }
 
 export interface InboundMessage {

@@ -31,7 +31,7 @@ export class KyselyInboundStore implements InboundStore {
     });
   }
 
-  claim(now: Date, until: Date, limit: number): Promise<InboundMessage[]> {
+  claim(now: Date, until: Date, limit: number, exclude: readonly number[] = []): Promise<InboundMessage[]> {
     return inTransaction(this.db, async (trx) => {
       const heads = await sql<{ id: number }>`
         select m.id from inbound_messages m
@@ -40,6 +40,7 @@ export class KyselyInboundStore implements InboundStore {
           and not exists (
             select 1 from inbound_messages p
             where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+          ${exclude.length > 0 ? sql`and m.id <> all(${[...exclude]}::bigint[])` : sql``}
         order by m.id
         limit ${limit}
         for update skip locked`.execute(trx);
@@ -59,43 +60,67 @@ export class KyselyInboundStore implements InboundStore {
     });
   }
 
-  async finish(id: number, now: Date): Promise<boolean> {
-    const done = await this.db
-      .updateTable('inbound_messages')
-      .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
-      .where('id', '=', id)
-      .where('status', '=', 'processing')
-      .executeTakeFirst();
-    return Number(done.numUpdatedRows) === 1;
+  /**
+   * One statement: the rows it may take are locked and set done. A handed row another transaction holds is skipped
+   * (SKIP LOCKED: never waited for, so two instances cannot deadlock), and it must still be its sender's oldest
+   * unfinished one: a later message never overtakes an earlier one another instance holds or that waits for a retry.
+   * A leased row is ours by its lease: a lock on it can only be another instance's claim that saw it before our
+   * claim committed (and let it go as it found it leased), held until that short transaction ends, so it is waited for.
+   */
+  async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
+    if (handed.length === 0 && leased.length === 0) return new Map();
+    const { rows } = await sql<{ id: number | string; attempts: number }>`
+      with leased as (
+        select id from inbound_messages
+        where id = any(${[...leased]}::bigint[]) and status = 'processing'
+        for update),
+      handed as (
+        select m.id from inbound_messages m
+        where m.id = any(${[...handed]}::bigint[])
+          and m.status = 'pending'
+          and (m.locked_until is null or m.locked_until < ${now})
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        for update skip locked),
+      ours as (select id from leased union all select id from handed)
+      update inbound_messages m
+      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
+        attempts = m.attempts + (m.status = 'pending')::int
+      from ours where m.id = ours.id
+      returning m.id, m.attempts`.execute(this.db);
+    return new Map(rows.map((r) => [Number(r.id), r.attempts]));
   }
 
-  async lockClaimed(ids: readonly number[]): Promise<number[]> {
+  async takeable(ids: readonly number[], now: Date): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('inbound_messages')
-      .select('id')
-      .where('id', 'in', [...ids])
-      .where('status', '=', 'processing')
-      .forUpdate()
-      .execute();
-    return rows.map((r) => r.id);
+    const { rows } = await sql<{ id: number | string }>`
+      select m.id from inbound_messages m
+      where m.id = any(${[...ids]}::bigint[])
+        and m.status = 'pending'
+        and (m.locked_until is null or m.locked_until < ${now})
+        and not exists (
+          select 1 from inbound_messages p
+          where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)`.execute(this.db);
+    return rows.map((r) => Number(r.id));
   }
 
-  async finishAll(ids: readonly number[], now: Date): Promise<number> {
-    if (ids.length === 0) return 0;
-    const done = await this.db
-      .updateTable('inbound_messages')
-      .set({ status: 'done', processed_at: now, locked_until: null, last_error: null })
-      .where('id', 'in', [...ids])
-      .where('status', '=', 'processing')
-      .executeTakeFirst();
-    return Number(done.numUpdatedRows);
+  async failed(id: number, now: Date, retryAt: Date, error: string): Promise<number | null> {
+    const { rows } = await sql<{ attempts: number }>`
+      update inbound_messages m
+      set attempts = m.attempts + 1, locked_until = ${retryAt}, last_error = ${error}
+      where m.id = (
+        select id from inbound_messages
+        where id = ${id} and status = 'pending' and (locked_until is null or locked_until < ${now})
+        for update skip locked)
+      returning m.attempts`.execute(this.db);
+    return rows[0]?.attempts ?? null;
   }
 
   async retry(id: number, retryAt: Date, error: string): Promise<void> {
     await this.db
       .updateTable('inbound_messages')
-      .set({ status: 'pending', locked_until: retryAt, last_error: error })
+      .set({ status: 'pending', locked_until: retryAt, last_error: error, processed_at: null })
       .where('id', '=', id)
       .execute();
   }
@@ -171,7 +196,21 @@ async function storeRows(db: Kysely<Database>, inputs: readonly InboundInput[]):
     if (id === undefined) throw new Error('inbound row neither inserted nor found');
     const duplicate = answered.has(k) || !fresh.has(k);
     answered.add(k);
-    return { id, duplicate };
+    if (duplicate) return { id, duplicate };
+    // The row as inserted, for the worker in this process (bot/pipeline/bus.ts `inboundStored`).
+    const message: InboundMessage = {
+      id,
+      channel: i.channel,
+      dedupeKey: i.dedupeKey,
+      sender: senderKey(i.channel, i.externalId),
+      msgType: i.msgType,
+      content: i.content,
+      payload: i.payload ?? {},
+      receivedAt: i.receivedAt ?? now,
+      status: 'pending',
+      attempts: 0,
+    };
+    return { id, duplicate, message };
   });
 }
 

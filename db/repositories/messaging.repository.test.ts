@@ -95,7 +95,7 @@ describe('message pipeline repositories', () => {
       ]);
     });
 
-    it("claims only each sender's head, leases it, and finishes, retries and parks it", async () => {
+    it("claims only each sender's head, leases it, and takes (finishes), retries and parks it", async () => {
       const inbound = new KyselyInboundStore(h.db);
       const claimed = await inbound.claim(at(0), at(1), 10);
       expect(claimed.map((m) => `${m.sender}/${m.content}`).sort()).toEqual([
@@ -109,8 +109,8 @@ describe('message pipeline repositories', () => {
       const ann = claimed.find((m) => m.sender === 'sandbox:ann')!;
       const bob = claimed.find((m) => m.sender === 'sandbox:bob')!;
       const wecom = claimed.find((m) => m.sender === 'wecom:ann')!;
-      expect(await inbound.finish(ann.id, at(0))).toBe(true);
-      expect(await inbound.finish(ann.id, at(0))).toBe(false); // no longer processing: not ours to finish
+      expect(await inbound.take([], [ann.id], at(0))).toEqual(new Map([[ann.id, 1]]));
+      expect(await inbound.take([], [ann.id], at(0))).toEqual(new Map()); // done: not ours to take again
       await inbound.retry(bob.id, at(5), 'Error: try later');
       await inbound.park(wecom.id, 'Error: gave up');
       // ann's next message is her head now; bob's retry is not due yet.
@@ -127,6 +127,75 @@ describe('message pipeline repositories', () => {
         .where('id', '=', wecom.id)
         .executeTakeFirstOrThrow();
       expect(parked).toEqual({ status: 'parked', last_error: 'Error: gave up' });
+    });
+
+    it("takes handed messages in a turn's transaction: a due sender head only, done at once, each attempt counted", async () => {
+      const inbound = new KyselyInboundStore(h.db);
+      const stored = await inbound.store([input('hx', 'take:1'), input('hx', 'take:2'), input('hy', 'take:3')]);
+      const [m1, m2, m3] = stored.map((s) => s.message!);
+      // What the channel hands to the worker is the row as stored.
+      const row = await h.db
+        .selectFrom('inbound_messages')
+        .selectAll()
+        .where('id', '=', m1!.id)
+        .executeTakeFirstOrThrow();
+      expect(m1).toEqual({
+        id: row.id,
+        channel: 'sandbox',
+        dedupeKey: 'take:1',
+        sender: 'sandbox:hx',
+        msgType: 'text',
+        content: 'take:1',
+        payload: row.payload,
+        receivedAt: row.received_at,
+        status: 'pending',
+        attempts: 0,
+      });
+      expect((await inbound.store([input('hx', 'take:1')]))[0]).toEqual({ id: m1!.id, duplicate: true });
+      // A sender's later message is never taken before the earlier one.
+      expect(await inbound.take([m2!.id, m3!.id], [], at(0))).toEqual(new Map([[m3!.id, 1]]));
+      const pipeline = pipelineUnitOfWork(h.db);
+      // Rolled back with its transaction: as it was.
+      await expect(
+        pipeline.transaction(async (tx) => {
+          expect(await tx.inbound.take([m1!.id], [], at(0))).toEqual(new Map([[m1!.id, 1]]));
+          throw new Error('connection lost');
+        }),
+      ).rejects.toThrow('connection lost');
+      // A failing turn is put back in the same transaction: pending again, retried from 5.
+      await pipeline.transaction(async (tx) => {
+        await tx.inbound.take([m1!.id], [], at(0));
+        await tx.inbound.retry(m1!.id, at(5), 'Error: turn failed');
+      });
+      const back = await h.db
+        .selectFrom('inbound_messages')
+        .selectAll()
+        .where('id', '=', m1!.id)
+        .executeTakeFirstOrThrow();
+      expect(back).toMatchObject({
+        status: 'pending',
+        attempts: 1,
+        processed_at: null,
+        last_error: 'Error: turn failed',
+      });
+      // Not due yet: neither it nor the message behind it.
+      expect(await inbound.take([m1!.id, m2!.id], [], at(1))).toEqual(new Map());
+      // A handed message rolled back with its transaction is counted only when it is pending and due.
+      expect(await inbound.failed(m1!.id, at(1), at(9), 'Error: x')).toBeNull();
+      expect(await inbound.failed(m1!.id, at(6), at(9), 'Error: rolled back')).toBe(2);
+      expect(await inbound.take([m1!.id], [], at(10))).toEqual(new Map([[m1!.id, 3]]));
+      expect(await inbound.failed(m1!.id, at(20), at(29), 'Error: x')).toBeNull(); // done: not pending
+      expect(await inbound.take([m2!.id], [], at(10))).toEqual(new Map([[m2!.id, 1]]));
+      const rows = await h.db
+        .selectFrom('inbound_messages')
+        .select(['status', 'processed_at', 'locked_until', 'last_error'])
+        .where('sender', '=', 'sandbox:hx')
+        .orderBy('id')
+        .execute();
+      expect(rows).toEqual([
+        { status: 'done', processed_at: at(10), locked_until: null, last_error: null },
+        { status: 'done', processed_at: at(10), locked_until: null, last_error: null },
+      ]);
     });
 
     it("reports a message's progress with its replies", async () => {

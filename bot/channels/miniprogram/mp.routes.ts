@@ -170,7 +170,7 @@ export function mpRoutes(deps: MpRoutesDeps) {
       );
       // WeChat takes an empty body or "success" as "received, no passive reply".
       reply.code(200).type('text/plain; charset=utf-8').send('success');
-      if (!stored.duplicate) bus.inboundStored();
+      if (!stored.duplicate) bus.inboundStored(stored.message ? [stored.message] : []);
       return reply;
     });
   };

@@ -91,7 +91,7 @@ export async function sandboxRoutes(
         externalId: from,
         ...message,
       });
-      if (!stored.duplicate) bus.inboundStored();
+      if (!stored.duplicate) bus.inboundStored(stored.message ? [stored.message] : []);
       const result = await waitForReplies(stores.inbound, bus, stored.id, Date.now() + WAIT_MS);
       if (!result.done) {
         return reply.code(504).send({

@@ -8,7 +8,7 @@
 import type { KeyValueStore } from '../../../adapters/kv/kv.js';
 import type { KfMessage, KfSyncParams, KfSyncResult } from '../../../adapters/wecom/wecom.client.js';
 import type { PipelineStores, UnitOfWork } from '../../../core/messaging/ports.js';
-import type { InboundInput } from '../../../core/messaging/types.js';
+import type { InboundInput, InboundMessage } from '../../../core/messaging/types.js';
 import type { PipelineBus } from '../../pipeline/bus.js';
 
 /** origin 3: sent by the customer (4 system event, 5 servicer). */
@@ -150,10 +150,11 @@ export class KfPuller {
           ...(token ? { token } : {}),
         });
         pages++;
-        const n = await this.storePage(openKfid, current, page);
-        if (n === null) break; // the cursor moved under us (an expired lock): the other puller owns it now
-        stored += n;
-        if (n > 0) this.bus.inboundStored();
+        const fresh = await this.storePage(openKfid, current, page);
+        if (fresh === null) break; // the cursor moved under us (an expired lock): the other puller owns it now
+        stored += fresh.length;
+        // Handed to this process's worker as stored (committed with the cursor).
+        if (fresh.length > 0) this.bus.inboundStored(fresh);
         if (!page.has_more || page.next_cursor === cursor) break;
       }
       return { pages, stored, locked: false };
@@ -164,9 +165,13 @@ export class KfPuller {
 
   /**
    * Stores one page's customer messages and moves the cursor from `expected` to the page's next cursor, in one
-   * transaction. Returns how many rows were new, or null when the cursor was no longer `expected`.
+   * transaction. Returns the messages that were new, or null when the cursor was no longer `expected`.
    */
-  private async storePage(openKfid: string, expected: string | null, page: KfSyncResult): Promise<number | null> {
+  private async storePage(
+    openKfid: string,
+    expected: string | null,
+    page: KfSyncResult,
+  ): Promise<InboundMessage[] | null> {
     return this.pipeline.transaction(async (tx) => {
       if (!(await tx.kf.moveCursor(openKfid, expected, page.next_cursor))) return null;
 
@@ -177,7 +182,7 @@ export class KfPuller {
           typeof m.external_userid === 'string' &&
           m.external_userid !== '',
       );
-      if (customer.length === 0) return 0;
+      if (customer.length === 0) return [];
       const stored = await tx.inbound.store(customer.map(inboundOf));
 
       // The dispatcher's 48 h / 5-message window opens again with each new customer message.
@@ -189,7 +194,7 @@ export class KfPuller {
       for (const [externalUserId, sendTime] of latest) {
         await tx.kf.openWindow(externalUserId, openKfid, new Date(sendTime * 1000));
       }
-      return stored.filter((r) => !r.duplicate).length;
+      return stored.flatMap((r) => (r.message ? [r.message] : []));
     });
   }
 }

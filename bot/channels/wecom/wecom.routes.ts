@@ -224,7 +224,8 @@ export function wecomRoutes(deps: WecomRoutesDeps) {
       // Ack with an empty body; the answer goes out later through the send API.
       reply.code(200).type('text/plain; charset=utf-8').send('');
       if (!stored.duplicate) {
-        bus.inboundStored();
+        // Handed to this process's worker as stored: it takes it in its turn without looking for it.
+        bus.inboundStored(stored.message ? [stored.message] : []);
         if (msg.kind === 'kf_msg_or_event') deps.kf?.trigger(msg.OpenKfId, msg.Token);
       }
       return reply;
