@@ -8,7 +8,8 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase } from '../test/helpers/db.js';
 import { type DatabaseHandle, openDatabase } from './connect.js';
-import { isCacheable, type PlanCacheOptions } from './plan-cache.js';
+import { isCacheable, LOCKS_BY_IDS, type PlanCacheOptions } from './plan-cache.js';
+import { KyselyInboundStore } from './repositories/inbound.repository.js';
 import { KyselyOutboxStore } from './repositories/outbox.repository.js';
 import type { Database } from './schema.js';
 
@@ -34,6 +35,12 @@ describe('which statements may be named', () => {
     ]) {
       expect(isCacheable(text), text.slice(0, 60)).toBe(false);
     }
+    // A statement that locks given rows by id says so, and may be named.
+    expect(
+      isCacheable(
+        `with m as (select id from t where id = any($1) for update skip locked) ${LOCKS_BY_IDS} update t set a = 1`,
+      ),
+    ).toBe(true);
   });
 });
 
@@ -96,6 +103,61 @@ describe.skipIf(!templates)('the plan cache on PostgreSQL', () => {
     expect(names.some((s) => /skip\s+locked/i.test(s))).toBe(false);
     // The claim's other statement (the update of what it took) is not a claim: nothing was due, so it never ran.
     expect(h.planCacheStats!().prepared).toBe(0);
+  });
+
+  it("plans the turn's take, reply insert and mark-sent once per connection (a generic plan), not on every call", async () => {
+    const h = await pool(1);
+    const inbound = new KyselyInboundStore(h.db);
+    const outbox = new KyselyOutboxStore(h.db);
+    const now = new Date();
+    const until = new Date(now.getTime() + 30_000);
+    // Batches of 1..6 (as a turn's): a custom plan counts a constant array's elements and a generic one guesses 10,
+    // so with the arrays in sight of the planner the generic plan looked costlier and every call was planned again.
+    for (let i = 0; i < 12; i++) {
+      const size = (i % 6) + 1;
+      const stored = await inbound.store(
+        Array.from({ length: size }, (_, k) => ({
+          channel: 'sandbox' as const,
+          dedupeKey: `generic:${i}:${k}`,
+          externalId: `generic-${i}-${k}`,
+          msgType: 'text',
+          content: 'hi',
+        })),
+      );
+      const ids = stored.map((m) => m.id);
+      expect((await inbound.take(ids, [], now)).size).toBe(size);
+      const replies = await outbox.enqueueClaiming(
+        ids.map((id, k) => ({
+          dedupeKey: `generic-reply:${id}`,
+          recipient: `generic-${i}-${k}`,
+          address: `generic-${i}-${k}`,
+          route: 'sandbox' as const,
+          body: 'hello',
+          format: 'text' as const,
+          kind: 'reply',
+          inReplyTo: id,
+          notBefore: now,
+          claimable: true,
+        })),
+        { now, until, held: [] },
+      );
+      expect(replies.map((r) => r.status)).toEqual(ids.map(() => 'sending'));
+      await outbox.markSentAll(replies.map((r) => ({ id: r.id, at: now })));
+    }
+    const { rows } = await sql<{ statement: string; generic_plans: string; custom_plans: string }>`
+      select statement, generic_plans, custom_plans from pg_prepared_statements where name like 'gs\\_%'`.execute(h.db);
+    const plans = (text: RegExp) => rows.find((r) => text.test(r.statement));
+    for (const text of [
+      /insert into outbox as o/,
+      /update outbox o set status = 'sent'/,
+      /update inbound_messages m/,
+    ]) {
+      const p = plans(text);
+      expect(p, String(text)).toBeDefined();
+      // PostgreSQL plans a statement's first 5 executions with its values, then keeps the generic plan.
+      expect(Number(p!.generic_plans), String(text)).toBeGreaterThan(0);
+      expect(Number(p!.custom_plans), String(text)).toBeLessThanOrEqual(5);
+    }
   });
 
   it('holds at most maxPerConnection names, DEALLOCATEs the least recently used and keeps the hot one', async () => {

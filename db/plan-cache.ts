@@ -14,7 +14,8 @@ import type pg from 'pg';
  * DEALLOCATEd before the new one is parsed). Never named: anything but one SELECT / INSERT / UPDATE / DELETE / WITH
  * (DDL, migrations, `begin`/`commit`, savepoints, SET), text with a `;` (more than one statement), a queue claim
  * (`for update … skip locked`: its plan must see the actual time and limit — a generic plan of the outbox claim
- * sorts the whole due backlog, 5–10 ms at 10,000 due rows instead of 0.3 ms), a text longer than `maxTextLength`,
+ * sorts the whole due backlog, 5–10 ms at 10,000 due rows instead of 0.3 ms) unless it says it locks rows by their ids
+ * (`LOCKS_BY_IDS`: the turn's `take`), a text longer than `maxTextLength`,
  * and any statement while the connection's transaction is aborted (it fails anyway).
  *
  * node-postgres remembers per connection which names it parsed (a failed Parse is forgotten, so it is parsed again
@@ -54,9 +55,21 @@ export interface PlanCachedPool extends PostgresPool {
 const STATEMENT_START = /^\s*(select|insert|update|delete|with)\b/i;
 const SKIP_LOCKED = /\bskip\s+locked\b/i;
 
+/**
+ * Put in a `skip locked` statement's text that locks given rows by id (no backlog walked, no limit, no time that
+ * picks the rows): it may be named like any other statement. Its plan must cost the same whatever the values (see
+ * `InboundStore.take`), or PostgreSQL plans it on every call all the same.
+ */
+export const LOCKS_BY_IDS = '/* locks by ids */';
+
 /** Whether a statement text may ever run as a named prepared statement (see the header). */
 export function isCacheable(text: string, maxTextLength = 8_000): boolean {
-  return text.length <= maxTextLength && STATEMENT_START.test(text) && !text.includes(';') && !SKIP_LOCKED.test(text);
+  return (
+    text.length <= maxTextLength &&
+    STATEMENT_START.test(text) &&
+    !text.includes(';') &&
+    (!SKIP_LOCKED.test(text) || text.includes(LOCKS_BY_IDS))
+  );
 }
 
 interface Tracked {

@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { InboundStore } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
+import { LOCKS_BY_IDS } from '../plan-cache.js';
 import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
@@ -66,24 +67,29 @@ export class KyselyInboundStore implements InboundStore {
    * unfinished one: a later message never overtakes an earlier one another instance holds or that waits for a retry.
    * A leased row is ours by its lease: a lock on it can only be another instance's claim that saw it before our
    * claim committed (and let it go as it found it leased), held until that short transaction ends, so it is waited for.
+   * The ids and the time are read through `(select …)`: the planner then sees neither array's length nor the time (a
+   * custom plan would count a constant array, a generic one guesses 10), so the generic plan costs what the custom
+   * ones do, and it is marked `LOCKS_BY_IDS`: the plan cache names it (it picks no rows from a backlog) and
+   * PostgreSQL plans it once per connection instead of on every call (db/README.md).
    */
   async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
     if (handed.length === 0 && leased.length === 0) return new Map();
     const { rows } = await sql<{ id: number | string; attempts: number }>`
       with leased as (
         select id from inbound_messages
-        where id = any(${[...leased]}::bigint[]) and status = 'processing'
+        where id = any((select ${[...leased]}::bigint[])::bigint[]) and status = 'processing'
         for update),
       handed as (
         select m.id from inbound_messages m
-        where m.id = any(${[...handed]}::bigint[])
+        where m.id = any((select ${[...handed]}::bigint[])::bigint[])
           and m.status = 'pending'
-          and (m.locked_until is null or m.locked_until < ${now})
+          and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
           and not exists (
             select 1 from inbound_messages p
             where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
         for update skip locked),
       ours as (select id from leased union all select id from handed)
+      ${sql.raw(LOCKS_BY_IDS)}
       update inbound_messages m
       set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
         attempts = m.attempts + (m.status = 'pending')::int
