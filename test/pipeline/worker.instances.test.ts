@@ -4,7 +4,7 @@ import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
-import type { InboundInput } from '../../core/messaging/types.js';
+import type { InboundInput, StoredInbound } from '../../core/messaging/types.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
 import { turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
@@ -96,16 +96,16 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     const committed = new Promise<void>((resolve) => (commit = resolve));
     let aId = 0;
     let laterId = 0;
-    let batch: Promise<Array<{ id: number; duplicate: boolean }>> | null = null;
+    let batch: Promise<StoredInbound[]> | null = null;
     // Instance 1 stores A of u-held in a transaction (its lock held until commit).
     const instance1 = first.db.transaction().execute(async (trx) => {
       const store = new KyselyInboundStore(trx);
-      [{ id: aId }] = (await store.store([input('u-held', 'held:A')])) as [{ id: number }];
+      aId = (await store.store([input('u-held', 'held:A')]))[0]!.id;
       // Instance 2's autocommit batch (another sender first, then u-held's B) starts and waits for u-held's lock.
       batch = new KyselyInboundStore(second.db).store([input('u-free', 'held:F'), input('u-held', 'held:B')]);
       await waitForLockWait(first.db);
       // Meanwhile instance 1 takes another id: the waiting batch must hold none yet.
-      [{ id: laterId }] = (await store.store([input('u-other', 'held:X')])) as [{ id: number }];
+      laterId = (await store.store([input('u-other', 'held:X')]))[0]!.id;
       await committed;
     });
     await until(async () => laterId > 0);
@@ -117,7 +117,11 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     expect(f!.id).toBeGreaterThan(laterId);
     expect(b!.id).toBeGreaterThan(f!.id);
     // Not for the next test's workers.
-    await first.db.updateTable('inbound_messages').set({ status: 'done' }).where('dedupe_key', 'like', 'held:%').execute();
+    await first.db
+      .updateTable('inbound_messages')
+      .set({ status: 'done' })
+      .where('dedupe_key', 'like', 'held:%')
+      .execute();
   });
 
   it('64 senders, their messages spread over both instances at once: each processed once, in id order', async () => {
