@@ -56,7 +56,20 @@ export type ConversationStep<Services> = ((input: StepInput<Services>) => Promis
   prepare?: (input: { services: Services; message: InboundMessage; identity: Identity; now: Date }) => Promise<unknown>;
   /** Which messages `prepare` is for (default all): the others skip it and the identity lookup it needs. */
   preparesFor?: (message: InboundMessage) => boolean;
+  /**
+   * Before the turns of a transaction taking several messages (of different senders), in it: reads ahead what
+   * each turn would read first, in one statement for all (the turns get the same values, see
+   * `ConversationStore.prefetchTurns`). The turns then run at its `now`.
+   */
+  prefetch?: (input: { services: Services; turns: readonly PrefetchTurn[]; now: Date }) => Promise<void>;
 };
+
+/** A turn of the transaction, for `ConversationStep.prefetch`. */
+export interface PrefetchTurn {
+  message: InboundMessage;
+  identity: Identity;
+  prepared?: unknown;
+}
 
 /** Rewords a template explanation, or null to keep the template (see bot/replies/rephrase.ts). */
 export type Rephraser = (template: { text: string; facts: readonly string[] }) => Promise<string | null>;
@@ -362,7 +375,7 @@ export class InboundWorker<Services> {
         attempts = (await this.take(scope.stores.inbound, [message])).get(message.id);
         // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
         if (attempts === undefined) return null;
-        await this.turn(scope, message, identity, prepared, turn);
+        await this.turn(scope, message, identity, prepared, turn, this.now());
         return this.writeReplies(scope.stores, [message], [turn]);
       });
       this.handOff(replies);
@@ -436,11 +449,23 @@ export class InboundWorker<Services> {
     return this.turns.transaction(async (scope, tx) => {
       const taken = await this.take(scope.stores.inbound, messages);
       took(taken);
+      // One clock for the transaction's turns (the read ahead is for it).
+      const now = this.now();
+      const prefetch = this.step.prefetch;
+      if (prefetch && !savepoints && taken.size > 1) {
+        const ahead = messages.flatMap((message, i) =>
+          taken.has(message.id) ? [{ message, identity: identities[i]!, prepared: prepared[i] }] : [],
+        );
+        // A failure is treated as a turn's: the rerun with savepoints reads each turn's own way.
+        await prefetch({ services: scope.services, turns: ahead, now }).catch((e: Error) => {
+          throw new TurnFailed(e);
+        });
+      }
       for (const [i, message] of messages.entries()) {
         const attempts = taken.get(message.id);
         if (attempts === undefined) continue;
         const turn = turns[i]!;
-        const run = () => this.turn(scope, message, identities[i]!, prepared[i], turn);
+        const run = () => this.turn(scope, message, identities[i]!, prepared[i], turn, now);
         if (!savepoints) {
           await run().catch((e: Error) => {
             throw new TurnFailed(e);
@@ -505,8 +530,8 @@ export class InboundWorker<Services> {
     identity: Identity,
     prepared: unknown,
     turn: Turn,
+    now: Date,
   ): Promise<void> {
-    const now = this.now();
     const notifier = outboxNotifier(
       stores,
       () => {

@@ -112,6 +112,8 @@ describe('inbound worker: several turns in one transaction', () => {
     const [ben] = await inbound('b-ben');
     expect(ben).toMatchObject({ status: 'pending', attempts: 1 });
     expect(ben!.last_error).toContain('handler exploded');
+    // Out of the way of the next tests' claims once its retry is due.
+    await h.db.updateTable('inbound_messages').set({ status: 'parked' }).where('sender', '=', 'sandbox:b-ben').execute();
   });
 
   it('a clean batch: no savepoint, the take, each step\'s own statements and one reply insert', async () => {
@@ -138,6 +140,40 @@ describe('inbound worker: several turns in one transaction', () => {
     expect(statements.texts).toHaveLength(6);
     for (const s of ['c-amy', 'c-bob', 'c-cy']) expect(await replies(s)).toEqual([{ body: `echo hi ${s}` }]);
     for (const s of ['c-amy', 'c-bob', 'c-cy']) expect(await inbound(s)).toMatchObject([{ status: 'done', attempts: 1 }]);
+  });
+
+  it("reads ahead for the taken turns before them, at the turns' clock; a failing read ahead just means savepoints", async () => {
+    for (const sender of ['r-ada', 'r-bo']) await store(sender, `hi ${sender}`);
+    const seen: Array<{ ahead: string[]; now: number }> = [];
+    const nows: number[] = [];
+    let failAhead = false;
+    const step: ConversationStep<Services> = Object.assign(
+      async ({ message, now }: { message: { content: string | null }; now: Date }) => {
+        nows.push(now.getTime());
+        return [{ body: `echo ${message.content}` }];
+      },
+      {
+        prefetch: async ({ turns, now }: { turns: readonly { message: { content: string | null } }[]; now: Date }) => {
+          seen.push({ ahead: turns.map((t) => t.message.content!).sort(), now: now.getTime() });
+          if (failAhead) throw new Error('read ahead failed');
+        },
+      },
+    );
+    let tick = Date.parse('2026-11-30T02:00:00Z');
+    const worker = makeWorker(step, { concurrency: 8, maxAttempts: 3, now: () => new Date(tick++) });
+    await worker.processBatch(await worker.claim(10));
+    expect(seen).toEqual([{ ahead: ['hi r-ada', 'hi r-bo'], now: nows[0] }]);
+    expect(nows).toEqual([nows[0], nows[0]]);
+
+    for (const sender of ['r-ada', 'r-bo']) await store(sender, `again ${sender}`);
+    failAhead = true;
+    nows.length = 0;
+    await worker.processBatch(await worker.claim(10));
+    // Read ahead once (the rerun with savepoints does not), the turns ran once, in the rerun.
+    expect(seen).toHaveLength(2);
+    expect(nows).toHaveLength(2);
+    for (const s of ['r-ada', 'r-bo'])
+      expect((await replies(s)).map((r) => r.body)).toEqual([`echo hi ${s}`, `echo again ${s}`]);
   });
 
   it('leaves alone a message another instance finished after our lease ran out, and finishes the rest', async () => {
