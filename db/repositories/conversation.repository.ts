@@ -34,8 +34,8 @@ export class KyselyConversationStore implements ConversationStore {
       select v.sender, s.state, s.expires_at, case when v.dealer = '' then null else (${rating}) end as rating_need_id
       from unnest(${senders}::text[], ${dealers}::text[], ${after}::timestamptz[]) as v(sender, dealer, after)
       left join conversation_state s on s.sender = v.sender`.execute(this.db);
-    let ahead = prefetched.get(this.db);
-    if (!ahead) prefetched.set(this.db, (ahead = new Map()));
+    const ahead = prefetched.get(this.db) ?? new Map<string, Prefetched>();
+    prefetched.set(this.db, ahead);
     const asked = new Map(requests.map((r) => [r.sender, r.rating]));
     for (const r of rows) {
       const lookup = asked.get(r.sender);

@@ -113,10 +113,14 @@ describe('inbound worker: several turns in one transaction', () => {
     expect(ben).toMatchObject({ status: 'pending', attempts: 1 });
     expect(ben!.last_error).toContain('handler exploded');
     // Out of the way of the next tests' claims once its retry is due.
-    await h.db.updateTable('inbound_messages').set({ status: 'parked' }).where('sender', '=', 'sandbox:b-ben').execute();
+    await h.db
+      .updateTable('inbound_messages')
+      .set({ status: 'parked' })
+      .where('sender', '=', 'sandbox:b-ben')
+      .execute();
   });
 
-  it('a clean batch: no savepoint, the take, each step\'s own statements and one reply insert', async () => {
+  it("a clean batch: no savepoint, the take, each step's own statements and one reply insert", async () => {
     for (const sender of ['c-amy', 'c-bob', 'c-cy']) await store(sender, `hi ${sender}`);
     const statements = new Statements();
     const txids = new Set<string>();
@@ -139,7 +143,8 @@ describe('inbound worker: several turns in one transaction', () => {
     // The senders' identities (before the transaction), the take, three step statements, the replies' insert.
     expect(statements.texts).toHaveLength(6);
     for (const s of ['c-amy', 'c-bob', 'c-cy']) expect(await replies(s)).toEqual([{ body: `echo hi ${s}` }]);
-    for (const s of ['c-amy', 'c-bob', 'c-cy']) expect(await inbound(s)).toMatchObject([{ status: 'done', attempts: 1 }]);
+    for (const s of ['c-amy', 'c-bob', 'c-cy'])
+      expect(await inbound(s)).toMatchObject([{ status: 'done', attempts: 1 }]);
   });
 
   it("reads ahead for the taken turns before them, at the turns' clock; a failing read ahead just means savepoints", async () => {
