@@ -23,7 +23,8 @@ type Built<R> = OperationNodeSource & { compile(): CompiledQuery<R> };
  * arguments (an `in` list's length, an optional filter) is one `compiledOnce` per shape, or `= any($n::type[])`.
  *
  * The handle's plugins still see the statement: each call hands the tree to them (the benchmarks' and tests'
- * statement counters count it); a plugin that changes the tree gets it compiled afresh.
+ * statement counters count it), with the call's arguments as placeholders; a plugin that changes the tree gets it
+ * compiled afresh. `build`'s function length is its argument count (no defaults, no rest parameters).
  *
  * @example
  * const stateOf = compiledOnce((db, sender: string) =>
