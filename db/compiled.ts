@@ -13,7 +13,7 @@ class Slot {
   constructor(readonly index: number) {}
 }
 
-type Built<R> = OperationNodeSource & { compile(): CompiledQuery<R> };
+type Built<R> = OperationNodeSource & { compile(...args: never[]): CompiledQuery<R> };
 
 /**
  * A hot statement built and compiled once: each call binds its arguments to the SQL text compiled the first time,
@@ -40,7 +40,7 @@ export function compiledOnce<A extends unknown[], R>(
   return async (db, ...args) => {
     const executor = db.getExecutor();
     if (!node) {
-      const slots = Array.from({ length: build.length - 1 }, (_, i) => new Slot(i)) as unknown as A;
+      const slots = Array.from({ length: Math.max(0, build.length - 1) }, (_, i) => new Slot(i)) as unknown as A;
       node = build(db.withoutPlugins(), ...slots).toOperationNode() as RootOperationNode;
     }
     const queryId = createQueryId();
