@@ -41,10 +41,9 @@ type SavepointStatements = Record<'savepoint' | 'rollback', (trx: Kysely<Databas
 const savepointsByNumber: SavepointStatements[] = [];
 
 function savepointStatements(n: number): SavepointStatements {
-  const name = sql.id(`sp${n}`);
   savepointsByNumber[n] ??= {
-    savepoint: compiledOnce(() => sql`savepoint ${name}`),
-    rollback: compiledOnce(() => sql`rollback to savepoint ${name}`),
+    savepoint: compiledOnce(() => sql`savepoint ${sql.id(`sp${n}`)}`),
+    rollback: compiledOnce(() => sql`rollback to savepoint ${sql.id(`sp${n}`)}`),
   };
   return savepointsByNumber[n];
 }
