@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { ConversationStore, RatingLookup, TurnRequest, TurnStart } from '../../core/conversation/ports.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database } from '../schema.js';
 import { awaitingRatingQuery } from './needs.repository.js';
 
@@ -70,25 +71,13 @@ export class KyselyConversationStore implements ConversationStore {
     const ahead = this.ahead(sender, rating);
     if (ahead) return ahead;
     if (!rating) {
-      const row = await this.db
-        .selectFrom('conversation_state')
-        .select(['state', 'expires_at'])
-        .where('sender', '=', sender)
-        .executeTakeFirst();
+      const [row] = await stateOf(this.db, sender);
       return { saved: row ? { state: row.state, expiresAt: row.expires_at } : undefined, ratingNeedId: undefined };
     }
-    const row = await this.db
-      .selectFrom(sql<{ one: number }>`(select 1)`.as('one'))
-      .leftJoin('conversation_state as s', (join) => join.on('s.sender', '=', sender))
-      .select(['s.state', 's.expires_at'])
-      // Built without the handle's plugins: they transform the whole statement once, subquery included.
-      .select(
-        awaitingRatingQuery(this.db.withoutPlugins(), rating.dealerCode, rating.resolvedAfter).as('rating_need_id'),
-      )
-      .executeTakeFirstOrThrow();
+    const [row] = await stateWithRating(this.db, sender, rating.dealerCode, rating.resolvedAfter);
     return {
-      saved: row.expires_at ? { state: row.state, expiresAt: row.expires_at } : undefined,
-      ratingNeedId: row.rating_need_id == null ? undefined : Number(row.rating_need_id),
+      saved: row?.expires_at ? { state: row.state, expiresAt: row.expires_at } : undefined,
+      ratingNeedId: row?.rating_need_id == null ? undefined : Number(row.rating_need_id),
     };
   }
 
@@ -107,3 +96,17 @@ export class KyselyConversationStore implements ConversationStore {
     await this.db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
   }
 }
+
+/** A sender's saved state: built and compiled once (a turn's first read). */
+const stateOf = compiledOnce((db, sender: string) =>
+  db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender),
+);
+
+/** The sender's row (or none) beside the dealer's need awaiting a rating: built and compiled once. */
+const stateWithRating = compiledOnce((db, sender: string, dealerCode: string, resolvedAfter: Date) =>
+  db
+    .selectFrom(sql<{ one: number }>`(select 1)`.as('one'))
+    .leftJoin('conversation_state as s', (join) => join.on('s.sender', '=', sender))
+    .select(['s.state', 's.expires_at'])
+    .select(awaitingRatingQuery(db, dealerCode, resolvedAfter).as('rating_need_id')),
+);

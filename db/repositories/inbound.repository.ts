@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { InboundStore } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
@@ -64,26 +65,7 @@ export class KyselyInboundStore implements InboundStore {
    */
   async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
     if (handed.length === 0 && leased.length === 0) return new Map();
-    const { rows } = await sql<{ id: number | string; attempts: number }>`
-      with leased as (
-        select id from inbound_messages
-        where id = any(${[...leased]}::bigint[]) and status = 'processing'
-        for update),
-      handed as (
-        select m.id from inbound_messages m
-        where m.id = any(${[...handed]}::bigint[])
-          and m.status = 'pending'
-          and (m.locked_until is null or m.locked_until < ${now})
-          and not exists (
-            select 1 from inbound_messages p
-            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
-        for update skip locked),
-      ours as (select id from leased union all select id from handed)
-      update inbound_messages m
-      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
-        attempts = m.attempts + (m.status = 'pending')::int
-      from ours where m.id = ours.id
-      returning m.id, m.attempts`.execute(this.db);
+    const rows = await takeRows(this.db, [...handed], [...leased], now);
     return new Map(rows.map((r) => [Number(r.id), r.attempts]));
   }
 
@@ -236,3 +218,28 @@ function toMessage(r: Selectable<InboundMessagesTable>): InboundMessage {
     attempts: r.attempts,
   };
 }
+
+/** `take`'s one statement: built and compiled once. */
+const takeRows = compiledOnce(
+  (_db, handed: number[], leased: number[], now: Date) =>
+    sql<{ id: number | string; attempts: number }>`
+      with leased as (
+        select id from inbound_messages
+        where id = any(${leased}::bigint[]) and status = 'processing'
+        for update),
+      handed as (
+        select m.id from inbound_messages m
+        where m.id = any(${handed}::bigint[])
+          and m.status = 'pending'
+          and (m.locked_until is null or m.locked_until < ${now})
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        for update skip locked),
+      ours as (select id from leased union all select id from handed)
+      update inbound_messages m
+      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
+        attempts = m.attempts + (m.status = 'pending')::int
+      from ours where m.id = ours.id
+      returning m.id, m.attempts`,
+);

@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { OutboxStore, PipelineStatusReader } from '../../core/messaging/ports.js';
 import type { NewOutboxMessage, OutboxMessage, PipelineCounts } from '../../core/messaging/types.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database, OutboxTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
@@ -47,30 +48,22 @@ export class KyselyOutboxStore implements OutboxStore {
     // One statement whatever the number of rows (arrays, times as ISO text: both drivers pass them unchanged). A row
     // is claimed at birth only when its recipient has no unfinished row besides the ones this instance sends
     // already (`held`): nothing overtakes a row another instance sends, one waiting for a retry or a held reply.
-    const { rows } = await sql<Selectable<OutboxTable>>`
-      insert into outbox as o (dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
-        next_attempt_at, status, locked_until, attempts, first_tried_at)
-      select v.dedupe_key, v.recipient, v.address, v.route, v.body, v.format, v.kind, v.in_reply_to,
-        v.next_attempt_at,
-        case when c.claimed then 'sending' else 'pending' end,
-        case when c.claimed then ${claim.until.toISOString()}::timestamptz end,
-        case when c.claimed then 1 else 0 end,
-        case when c.claimed then ${claim.now.toISOString()}::timestamptz end
-      from unnest(${col((m) => m.dedupeKey)}::text[], ${col((m) => m.recipient)}::text[],
-          ${col((m) => m.address)}::text[], ${col((m) => m.route)}::text[], ${col((m) => m.body)}::text[],
-          ${col((m) => m.format)}::text[], ${col((m) => m.kind)}::text[], ${col((m) => m.inReplyTo)}::bigint[],
-          ${col((m) => m.notBefore.toISOString())}::timestamptz[], ${col((m) => m.claimable)}::boolean[])
-        with ordinality as v(dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
-          next_attempt_at, claimable, n)
-      cross join lateral (
-        select v.claimable and not exists (
-          select 1 from outbox e
-          where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
-            and e.id <> all(${[...claim.held]}::bigint[])) as claimed) c
-      -- In the given order: a reply's parts and card get their ids in the order they are read.
-      order by v.n
-      on conflict (dedupe_key) do nothing
-      returning o.*`.execute(this.db);
+    const rows = await insertClaiming(
+      this.db,
+      col((m) => m.dedupeKey),
+      col((m) => m.recipient),
+      col((m) => m.address),
+      col((m) => m.route),
+      col((m) => m.body),
+      col((m) => m.format),
+      col((m) => m.kind),
+      col((m) => m.inReplyTo),
+      col((m) => m.notBefore.toISOString()),
+      col((m) => m.claimable),
+      claim.until.toISOString(),
+      claim.now.toISOString(),
+      [...claim.held],
+    );
     return rows.map(toMessage).sort((x, y) => x.id - y.id);
   }
 
@@ -151,10 +144,11 @@ export class KyselyOutboxStore implements OutboxStore {
   async markSentAll(rows: readonly { id: number; at: Date }[]): Promise<void> {
     if (rows.length === 0) return;
     // Times as ISO text: both drivers pass a text array through unchanged.
-    await sql`
-      update outbox o set status = 'sent', sent_at = v.at, locked_until = null, last_error = null
-      from unnest(${rows.map((r) => r.id)}::bigint[], ${rows.map((r) => r.at.toISOString())}::timestamptz[]) as v(id, at)
-      where o.id = v.id`.execute(this.db);
+    await markSentRows(
+      this.db,
+      rows.map((r) => r.id),
+      rows.map((r) => r.at.toISOString()),
+    );
   }
 
   async markDead(id: number, reason: string): Promise<void> {
@@ -282,3 +276,55 @@ function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
     sentAt: r.sent_at,
   };
 }
+
+/** `enqueueClaiming`'s one insert (columns as arrays, times as ISO text): built and compiled once. */
+const insertClaiming = compiledOnce(
+  (
+    _db,
+    dedupeKeys: string[],
+    recipients: string[],
+    addresses: string[],
+    routes: string[],
+    bodies: string[],
+    formats: string[],
+    kinds: string[],
+    inReplyTos: (number | null)[],
+    notBefores: string[],
+    claimables: boolean[],
+    until: string,
+    now: string,
+    held: number[],
+  ) =>
+    sql<Selectable<OutboxTable>>`
+    insert into outbox as o (dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+      next_attempt_at, status, locked_until, attempts, first_tried_at)
+    select v.dedupe_key, v.recipient, v.address, v.route, v.body, v.format, v.kind, v.in_reply_to,
+      v.next_attempt_at,
+      case when c.claimed then 'sending' else 'pending' end,
+      case when c.claimed then ${until}::timestamptz end,
+      case when c.claimed then 1 else 0 end,
+      case when c.claimed then ${now}::timestamptz end
+    from unnest(${dedupeKeys}::text[], ${recipients}::text[],
+        ${addresses}::text[], ${routes}::text[], ${bodies}::text[],
+        ${formats}::text[], ${kinds}::text[], ${inReplyTos}::bigint[],
+        ${notBefores}::timestamptz[], ${claimables}::boolean[])
+      with ordinality as v(dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+        next_attempt_at, claimable, n)
+    cross join lateral (
+      select v.claimable and not exists (
+        select 1 from outbox e
+        where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
+          and e.id <> all(${held}::bigint[])) as claimed) c
+    -- In the given order: a reply's parts and card get their ids in the order they are read.
+    order by v.n
+    on conflict (dedupe_key) do nothing
+    returning o.*`,
+);
+
+/** `markSentAll`'s one update: built and compiled once. */
+const markSentRows = compiledOnce(
+  (_db, ids: number[], ats: string[]) => sql`
+    update outbox o set status = 'sent', sent_at = v.at, locked_until = null, last_error = null
+    from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
+    where o.id = v.id`,
+);
