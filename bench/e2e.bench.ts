@@ -82,6 +82,9 @@ class WecomSide {
   constructor() {
     // The same loader (tsx) as this process, without a CPU profile of its own (--cpu-prof profiles the app).
     const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
+    // E2E_WECOM_PROF_DIR: a V8 CPU profile of the WeCom side (fake + driver) in that directory.
+    const profDir = process.env['E2E_WECOM_PROF_DIR'];
+    if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
     this.#child = fork(new URL('./e2e.wecom.ts', import.meta.url), [], {
       execArgv,
       env: { ...process.env, E2E_WECOM_SECRET: SECRET },

@@ -91,7 +91,7 @@ const envSchema = z.object({
 
   /** Messages in flight in the inbound worker (each the oldest unfinished one of its sender). */
   WORKER_CONCURRENCY: int(1, 256).default(64),
-  /** Claimed messages of different senders sharing one transaction (a savepoint each): fewer commits per message. */
+  /** Claimed messages of different senders sharing one transaction (savepoints once a turn fails): fewer commits. */
   WORKER_TURNS_PER_TRANSACTION: int(1, 60).default(8),
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
   OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),

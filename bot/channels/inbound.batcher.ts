@@ -1,8 +1,8 @@
 /**
  * Group commit for callbacks (WeCom and the mini-program): requests that arrive while a write is in flight are
- * stored together in one transaction — one multi-row INSERT … ON CONFLICT DO NOTHING, plus whatever the channel
- * writes with its messages (the mini-program's reply windows) — one commit, one fsync; each caller is answered only
- * after that commit. Persist-before-ack is unchanged; under load it costs one round trip per batch instead of per
+ * stored together — one INSERT … ON CONFLICT DO NOTHING under the senders' locks, one autocommit statement (a
+ * transaction when the channel writes more with its messages: the mini-program's reply windows) — one commit, one
+ * fsync; each caller is answered only after that commit. Persist-before-ack is unchanged; under load it costs one round trip per batch instead of per
  * message, and at low load a batch is a single row written at once (no timer, no added wait).
  *
  * Up to `maxInFlight` batches are written at once (WECOM_INGEST_BATCHES, default 1): with more, the process could

@@ -17,6 +17,7 @@ import {
   DIALOG_FIELDS,
   type LoadedState,
   loadTurnState,
+  prefetchTurnStates,
   saveState,
   unchangedState,
 } from './state.js';
@@ -365,7 +366,16 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   };
   // Only files (when handled) and text (when an LLM may be asked) are prepared.
   const preparesFor = (m: { msgType: string }) => (m.msgType === 'file' ? !!files : !!prepareParse);
-  return Object.assign(step, prepare ? { prepare, preparesFor } : {});
+  // The state step's read for the transaction's text turns of bound senders, unless `prepare` made it already.
+  const prefetch: NonNullable<ConversationStep<TurnServices>['prefetch']> = async ({ services, turns, now }) => {
+    const reads = turns.flatMap(({ message, identity, prepared }) =>
+      message.msgType === 'text' && identity.kind !== 'unbound' && !(prepared as PreparedTurn | undefined)?.loaded
+        ? [{ sender: message.sender, dealerCode: dealerOf(identity) }]
+        : [],
+    );
+    if (reads.length > 1) await prefetchTurnStates(services().conversation, reads, now);
+  };
+  return Object.assign(step, { prefetch }, prepare ? { prepare, preparesFor } : {});
 }
 
 /** Runs the route's handler for the asker; the guard step has already checked the role. */

@@ -75,6 +75,23 @@ export async function loadTurnState(
   return { state: current(saved, now), saved, ratingNeedId };
 }
 
+/**
+ * Reads ahead the turns of several senders (each once, one statement, inside their transaction): their
+ * `loadTurnState` at the same `now` is then answered from it (see `ConversationStore.prefetchTurns`).
+ */
+export async function prefetchTurnStates(
+  store: ConversationStore,
+  turns: readonly { sender: string; dealerCode?: string | undefined }[],
+  now: Date,
+): Promise<void> {
+  await store.prefetchTurns?.(
+    turns.map(({ sender, dealerCode }) => ({
+      sender,
+      rating: dealerCode === undefined ? undefined : ratingLookup(dealerCode, now),
+    })),
+  );
+}
+
 /** The stored state while it runs; once expired, only the draft a late "确认" may still ask about. */
 function current(saved: LoadedState['saved'], now: Date): ConversationState {
   if (!saved) return {};

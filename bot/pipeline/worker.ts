@@ -56,7 +56,20 @@ export type ConversationStep<Services> = ((input: StepInput<Services>) => Promis
   prepare?: (input: { services: Services; message: InboundMessage; identity: Identity; now: Date }) => Promise<unknown>;
   /** Which messages `prepare` is for (default all): the others skip it and the identity lookup it needs. */
   preparesFor?: (message: InboundMessage) => boolean;
+  /**
+   * Before the turns of a transaction taking several messages (of different senders), in it: reads ahead what
+   * each turn would read first, in one statement for all (the turns get the same values, see
+   * `ConversationStore.prefetchTurns`). The turns then run at its `now`.
+   */
+  prefetch?: (input: { services: Services; turns: readonly PrefetchTurn[]; now: Date }) => Promise<void>;
 };
+
+/** A turn of the transaction, for `ConversationStep.prefetch`. */
+export interface PrefetchTurn {
+  message: InboundMessage;
+  identity: Identity;
+  prepared?: unknown;
+}
 
 /** Rewords a template explanation, or null to keep the template (see bot/replies/rephrase.ts). */
 export type Rephraser = (template: { text: string; facts: readonly string[] }) => Promise<string | null>;
@@ -65,8 +78,8 @@ export interface WorkerOptions {
   /** Messages in flight at once (each the head of its sender's queue). */
   concurrency: number;
   /**
-   * Up to this many claimed messages (of different senders) share one transaction, each after its own savepoint:
-   * one commit for all of them; a failing one is rolled back alone (default 8).
+   * Up to this many claimed messages (of different senders) share one transaction: one commit for all of them; a
+   * failing one is rolled back alone (the batch runs again with a savepoint per turn) (default 8).
    */
   turnsPerTransaction?: number;
   maxAttempts: number;
@@ -362,7 +375,7 @@ export class InboundWorker<Services> {
         attempts = (await this.take(scope.stores.inbound, [message])).get(message.id);
         // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
         if (attempts === undefined) return null;
-        await this.turn(scope, message, identity, prepared, turn);
+        await this.turn(scope, message, identity, prepared, turn, this.now());
         return this.writeReplies(scope.stores, [message], [turn]);
       });
       this.handOff(replies);
@@ -377,41 +390,38 @@ export class InboundWorker<Services> {
   /**
    * Handles messages of different senders (handed, or leased by `claim`) in one transaction: one commit for all,
    * each message's step and replies together in it. Its first statement takes the messages and marks them done;
-   * those it could not take are not ours and are left alone. Each turn runs after a savepoint: a failing one is
-   * rolled back alone and put back for a retry in the same transaction (parked after the commit when out of
-   * attempts), its neighbours commit. Exposed for tests.
+   * those it could not take are not ours and are left alone. The turns run one after another without savepoints
+   * (a savepoint is a round trip per turn); when one throws, the whole transaction is rolled back and the batch runs
+   * again in a new one, each turn after a savepoint: the failing one is rolled back alone and put back for a retry
+   * in that transaction (parked after the commit when out of attempts), its neighbours commit once. Exposed for tests.
    */
   async processBatch(batch: readonly InboundMessage[]): Promise<void> {
     const messages = await this.worthPreparing(batch);
     if (messages.length <= 1) return messages.length ? this.processOne(messages[0]!) : undefined;
-    const turns = messages.map(newTurn);
     // One look-up for every sender not remembered (each is a different sender: no turn changes another's identity).
     const identities = await this.identities.resolveAll(
       this.stores.identities,
       messages.map((m) => parseSenderKey(m.sender)),
     );
     const prepared = await Promise.all(messages.map((m, i) => this.prepare(m, identities[i]!)));
+    let turns = messages.map(newTurn);
     let taken = new Map<number, number>();
     let failed = false;
     try {
-      const replies = await this.turns.transaction(async (scope, tx) => {
-        taken = await this.take(scope.stores.inbound, messages);
-        for (const [i, message] of messages.entries()) {
-          const attempts = taken.get(message.id);
-          if (attempts === undefined) continue;
-          const turn = turns[i]!;
-          try {
-            await tx.savepoint(() => this.turn(scope, message, identities[i]!, prepared[i], turn));
-          } catch (e) {
-            // Rolled back to its savepoint: nothing it wrote stays; put back to be retried (or parked after the
-            // commit) — the one extra statement of a failing turn.
-            Object.assign(turn, newTurn(), { error: e as Error, recordedAttempts: attempts });
-            await scope.stores.inbound.retry(message.id, this.retryAt(attempts), reasonOf(e as Error));
-          }
-        }
-        // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none).
-        return this.writeReplies(scope.stores, messages, turns);
-      });
+      let replies: WrittenReplies | null;
+      try {
+        replies = await this.runBatch(messages, identities, prepared, turns, false, (t) => {
+          taken = t;
+        });
+      } catch (e) {
+        if (!(e instanceof TurnFailed)) throw e;
+        // A turn threw: nothing of the first run holds (its take neither); again, with a savepoint per turn.
+        turns = messages.map(newTurn);
+        taken = new Map();
+        replies = await this.runBatch(messages, identities, prepared, turns, true, (t) => {
+          taken = t;
+        });
+      }
       this.handOff(replies);
     } catch (e) {
       // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
@@ -421,6 +431,58 @@ export class InboundWorker<Services> {
     await Promise.all(
       messages.map((m, i) => (failed || taken.has(m.id) ? this.settle(m, turns[i]!) : this.skipped(m))),
     );
+  }
+
+  /**
+   * One transaction of a batch's turns. Without `savepoints`, a throwing turn aborts it (`TurnFailed`: the caller
+   * runs the batch again with them); with them, a throwing turn is rolled back to its savepoint and put back for a
+   * retry — the one extra statement of a failing turn.
+   */
+  private runBatch(
+    messages: readonly InboundMessage[],
+    identities: readonly Identity[],
+    prepared: readonly unknown[],
+    turns: readonly Turn[],
+    savepoints: boolean,
+    took: (taken: Map<number, number>) => void,
+  ): Promise<WrittenReplies | null> {
+    return this.turns.transaction(async (scope, tx) => {
+      const taken = await this.take(scope.stores.inbound, messages);
+      took(taken);
+      // One clock for the transaction's turns (the read ahead is for it).
+      const now = this.now();
+      const prefetch = this.step.prefetch;
+      if (prefetch && !savepoints && taken.size > 1) {
+        const ahead = messages.flatMap((message, i) =>
+          taken.has(message.id) ? [{ message, identity: identities[i]!, prepared: prepared[i] }] : [],
+        );
+        // A failure is treated as a turn's: the rerun with savepoints reads each turn's own way.
+        await prefetch({ services: scope.services, turns: ahead, now }).catch((e: Error) => {
+          throw new TurnFailed(e);
+        });
+      }
+      for (const [i, message] of messages.entries()) {
+        const attempts = taken.get(message.id);
+        if (attempts === undefined) continue;
+        const turn = turns[i]!;
+        const run = () => this.turn(scope, message, identities[i]!, prepared[i], turn, now);
+        if (!savepoints) {
+          await run().catch((e: Error) => {
+            throw new TurnFailed(e);
+          });
+          continue;
+        }
+        try {
+          await tx.savepoint(run);
+        } catch (e) {
+          // Rolled back to its savepoint: nothing it wrote stays; put back to be retried (or parked after the commit).
+          Object.assign(turn, newTurn(), { error: e as Error, recordedAttempts: attempts });
+          await scope.stores.inbound.retry(message.id, this.retryAt(attempts), reasonOf(e as Error));
+        }
+      }
+      // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none).
+      return this.writeReplies(scope.stores, messages, turns);
+    });
   }
 
   /**
@@ -468,8 +530,8 @@ export class InboundWorker<Services> {
     identity: Identity,
     prepared: unknown,
     turn: Turn,
+    now: Date,
   ): Promise<void> {
-    const now = this.now();
     const notifier = outboxNotifier(
       stores,
       () => {
@@ -649,6 +711,13 @@ const newTurn = (): Turn => ({ queued: false, replies: [], held: [], error: null
 interface WrittenReplies {
   claimed: OutboxMessage[];
   reservation: Reservation;
+}
+
+/** A turn of a batch run without savepoints threw: the transaction is rolled back and the batch run again with them. */
+class TurnFailed extends Error {
+  constructor(readonly turnError: Error) {
+    super(turnError.message);
+  }
 }
 
 /** Handed over in memory (pending, never leased), as opposed to leased by the poll's claim. */

@@ -16,6 +16,15 @@ export interface ConversationStore<S = unknown> {
    * await store.loadTurn('wecom:zhangsan', ratingLookup('D0012', now)); // { saved: undefined, ratingNeedId: 42 }
    */
   loadTurn(sender: string, rating?: RatingLookup): Promise<TurnStart<S>>;
+  /**
+   * Reads the turns of several senders ahead, in one statement (a transaction's batch of turns, each sender once):
+   * the next `loadTurn` of such a sender in the same transaction, with the same lookup, is answered from it; a
+   * `save` or `clear` of the sender drops it. Outside a transaction it does nothing.
+   *
+   * @example
+   * await store.prefetchTurns?.([{ sender: 'wecom:zhangsan', rating: ratingLookup('D0012', now) }, { sender: 'wecom:li' }]);
+   */
+  prefetchTurns?(requests: readonly TurnRequest[]): Promise<void>;
   save(sender: string, state: S, now: Date, expiresAt: Date): Promise<void>;
   clear(sender: string): Promise<void>;
 }
@@ -24,6 +33,12 @@ export interface ConversationStore<S = unknown> {
 export interface RatingLookup {
   dealerCode: string;
   resolvedAfter: Date;
+}
+
+/** One sender's turn to read ahead (`ConversationStore.prefetchTurns`). */
+export interface TurnRequest {
+  sender: string;
+  rating?: RatingLookup | undefined;
 }
 
 /** A turn's starting point: the stored state, if any, and the need awaiting the dealer's rating, if asked and any. */

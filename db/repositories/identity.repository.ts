@@ -8,6 +8,7 @@ import type {
   ManagerContact,
   ManagerSummary,
 } from '../../core/messaging/types.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database } from '../schema.js';
 
 /** Who is behind a channel account, and how dealers and managers can be reached. */
@@ -21,25 +22,19 @@ export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDire
 
   async resolveAll(accounts: readonly { channel: Channel; externalId: string }[]): Promise<Identity[]> {
     if (accounts.length === 0) return [];
-    const rows = await this.db
-      .selectFrom('channel_identities as ci')
-      .leftJoin('dealers as d', 'd.code', 'ci.dealer_code')
-      .leftJoin('managers as m', 'm.code', 'ci.manager_code')
-      .select([
-        'ci.channel',
-        'ci.external_id',
-        'ci.dealer_code',
-        'ci.manager_code',
-        'd.name as dealer_name',
-        'd.tier',
-        'd.manager_code as dealer_manager',
-        'm.name as manager_name',
-        'm.role',
-      ])
-      .where((eb) =>
-        eb.or(accounts.map((a) => eb.and([eb('ci.channel', '=', a.channel), eb('ci.external_id', '=', a.externalId)]))),
-      )
-      .execute();
+    const [one] = accounts;
+    const rows =
+      accounts.length === 1 && one
+        ? await identityOf(this.db, one.channel, one.externalId)
+        : await identities(this.db)
+            .where((eb) =>
+              eb.or(
+                accounts.map((a) =>
+                  eb.and([eb('ci.channel', '=', a.channel), eb('ci.external_id', '=', a.externalId)]),
+                ),
+              ),
+            )
+            .execute();
     const byAccount = new Map(rows.map((r) => [`${r.channel}\u0000${r.external_id}`, r]));
     return accounts.map(({ channel, externalId }) => {
       const row = byAccount.get(`${channel}\u0000${externalId}`);
@@ -131,3 +126,27 @@ export class KyselyIdentityDirectory implements IdentityDirectory, RecipientDire
     };
   }
 }
+
+/** Channel accounts with the dealer or manager behind them. */
+function identities(db: Kysely<Database>) {
+  return db
+    .selectFrom('channel_identities as ci')
+    .leftJoin('dealers as d', 'd.code', 'ci.dealer_code')
+    .leftJoin('managers as m', 'm.code', 'ci.manager_code')
+    .select([
+      'ci.channel',
+      'ci.external_id',
+      'ci.dealer_code',
+      'ci.manager_code',
+      'd.name as dealer_name',
+      'd.tier',
+      'd.manager_code as dealer_manager',
+      'm.name as manager_name',
+      'm.role',
+    ]);
+}
+
+/** One account (every message's turn resolves its sender): built and compiled once. */
+const identityOf = compiledOnce((db, channel: Channel, externalId: string) =>
+  identities(db).where('ci.channel', '=', channel).where('ci.external_id', '=', externalId),
+);

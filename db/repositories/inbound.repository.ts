@@ -2,6 +2,7 @@ import { type Kysely, type Selectable, sql } from 'kysely';
 import type { InboundStore } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
+import { compiledOnce } from '../compiled.js';
 import { LOCKS_BY_IDS } from '../plan-cache.js';
 import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
@@ -15,21 +16,16 @@ export class KyselyInboundStore implements InboundStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   /**
-   * Stores a batch of messages. Per sender, ids are handed out and committed in the same order across instances:
-   * the insert runs under a transaction-scoped advisory lock per sender (taken in key order, so two batches never
-   * deadlock), so a sender's later message can neither take a lower id nor commit before an earlier one that
-   * already has its id. The worker claims a sender's oldest unfinished row, so that is their processing order.
+   * Stores a batch of messages in one statement (autocommit on a plain handle: one round trip, no begin/commit).
+   * Per sender, ids are handed out and committed in the same order across instances: the statement first takes a
+   * transaction-scoped advisory lock per sender (in key order, so two batches never deadlock), held until it commits,
+   * so a sender's later message can neither take a lower id nor commit before an earlier one that already has its
+   * id. The worker claims a sender's oldest unfinished row, so that is their processing order. Inside a caller's
+   * transaction (the KF puller, the mini-program's reply windows) the locks last until that transaction ends.
    */
   store(inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
     if (inputs.length === 0) return Promise.resolve([]);
-    return inTransaction(this.db, async (trx) => {
-      const senders = [...new Set(inputs.map((i) => senderKey(i.channel, i.externalId)))];
-      await sql`
-        select pg_advisory_xact_lock(k) from (
-          select distinct hashtextextended(s, ${SENDER_LOCK_SEED}) as k from unnest(${senders}::text[]) as s
-        ) as locks order by k`.execute(trx);
-      return storeRows(trx, inputs);
-    });
+    return storeRows(this.db, inputs);
   }
 
   claim(now: Date, until: Date, limit: number, exclude: readonly number[] = []): Promise<InboundMessage[]> {
@@ -74,27 +70,7 @@ export class KyselyInboundStore implements InboundStore {
    */
   async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
     if (handed.length === 0 && leased.length === 0) return new Map();
-    const { rows } = await sql<{ id: number | string; attempts: number }>`
-      with leased as (
-        select id from inbound_messages
-        where id = any((select ${[...leased]}::bigint[])::bigint[]) and status = 'processing'
-        for update),
-      handed as (
-        select m.id from inbound_messages m
-        where m.id = any((select ${[...handed]}::bigint[])::bigint[])
-          and m.status = 'pending'
-          and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
-          and not exists (
-            select 1 from inbound_messages p
-            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
-        for update skip locked),
-      ours as (select id from leased union all select id from handed)
-      ${sql.raw(LOCKS_BY_IDS)}
-      update inbound_messages m
-      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
-        attempts = m.attempts + (m.status = 'pending')::int
-      from ours where m.id = ours.id
-      returning m.id, m.attempts`.execute(this.db);
+    const rows = await takeRows(this.db, [...handed], [...leased], now);
     return new Map(rows.map((r) => [Number(r.id), r.attempts]));
   }
 
@@ -161,28 +137,41 @@ export class KyselyInboundStore implements InboundStore {
   }
 }
 
-/** The one multi-row insert (ON CONFLICT DO NOTHING), then the ids of the rows that were there already. */
+/**
+ * The one insert (ON CONFLICT DO NOTHING), under the senders' locks, then (only for a redelivery) the ids of the rows
+ * that were there already. Why every lock is held before any id is assigned: the ids come from the column default
+ * (`nextval`), evaluated in the insert's projection of each row the select yields; every row of that select is joined
+ * to `locks`, one row of an aggregate over every lock call, so no row (and no `nextval`) exists before all the locks
+ * are held. The rows are sorted by their place in the batch before the projection (PostgreSQL evaluates volatile
+ * output expressions after a sort), so a sender's messages within a batch take ids in batch order. The columns go as
+ * arrays: one statement text for any batch size (one named plan, db/plan-cache.ts).
+ */
 async function storeRows(db: Kysely<Database>, inputs: readonly InboundInput[]): Promise<StoredInbound[]> {
   const firsts = new Map<string, InboundInput>();
   for (const i of inputs) if (!firsts.has(keyOf(i.channel, i.dedupeKey))) firsts.set(keyOf(i.channel, i.dedupeKey), i);
   const now = new Date();
-  const inserted = await db
-    .insertInto('inbound_messages')
-    .values(
-      [...firsts.values()].map((i) => ({
-        channel: i.channel,
-        dedupe_key: i.dedupeKey,
-        sender: senderKey(i.channel, i.externalId),
-        msg_type: i.msgType,
-        content: i.content,
-        payload: JSON.stringify(i.payload ?? {}),
-        received_at: i.receivedAt ?? now,
-      })),
-    )
-    .onConflict((oc) => oc.columns(['channel', 'dedupe_key']).doNothing())
-    .returning(['id', 'channel', 'dedupe_key'])
-    .execute();
-  const ids = new Map(inserted.map((r) => [keyOf(r.channel, r.dedupe_key), r.id]));
+  const rows = [...firsts.values()];
+  const senders = rows.map((i) => senderKey(i.channel, i.externalId));
+  const { rows: inserted } = await sql<{ id: number | string; channel: string; dedupe_key: string }>`
+    with locks as materialized (
+      select count(*) as n from (
+        select pg_advisory_xact_lock(k) from (
+          select distinct hashtextextended(s, ${SENDER_LOCK_SEED}) as k from unnest(${senders}::text[]) as s
+        ) as keys order by k
+      ) as taken)
+    insert into inbound_messages (channel, dedupe_key, sender, msg_type, content, payload, received_at)
+    select r.channel, r.dedupe_key, r.sender, r.msg_type, r.content, r.payload::jsonb, r.received_at::timestamptz
+    from locks, unnest(
+      ${rows.map((i) => i.channel)}::text[], ${rows.map((i) => i.dedupeKey)}::text[], ${senders}::text[],
+      ${rows.map((i) => i.msgType)}::text[], ${rows.map((i) => i.content)}::text[],
+      ${rows.map((i) => JSON.stringify(i.payload ?? {}))}::text[],
+      ${rows.map((i) => (i.receivedAt ?? now).toISOString())}::text[]
+    ) with ordinality as r(channel, dedupe_key, sender, msg_type, content, payload, received_at, ord)
+    where locks.n >= 0
+    order by r.ord
+    on conflict (channel, dedupe_key) do nothing
+    returning id, channel, dedupe_key`.execute(db);
+  const ids = new Map(inserted.map((r) => [keyOf(r.channel, r.dedupe_key), Number(r.id)]));
   const fresh = new Set(ids.keys());
   const missing = [...firsts.entries()].filter(([k]) => !ids.has(k)).map(([, i]) => i);
   if (missing.length > 0) {
@@ -234,3 +223,29 @@ function toMessage(r: Selectable<InboundMessagesTable>): InboundMessage {
     attempts: r.attempts,
   };
 }
+
+/** `take`'s one statement: built and compiled once. */
+const takeRows = compiledOnce(
+  (_db, handed: number[], leased: number[], now: Date) =>
+    sql<{ id: number | string; attempts: number }>`
+      with leased as (
+        select id from inbound_messages
+        where id = any((select ${leased}::bigint[])::bigint[]) and status = 'processing'
+        for update),
+      handed as (
+        select m.id from inbound_messages m
+        where m.id = any((select ${handed}::bigint[])::bigint[])
+          and m.status = 'pending'
+          and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
+          and not exists (
+            select 1 from inbound_messages p
+            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+        for update skip locked),
+      ours as (select id from leased union all select id from handed)
+      ${sql.raw(LOCKS_BY_IDS)}
+      update inbound_messages m
+      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
+        attempts = m.attempts + (m.status = 'pending')::int
+      from ours where m.id = ours.id
+      returning m.id, m.attempts`,
+);

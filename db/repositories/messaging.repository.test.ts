@@ -64,6 +64,41 @@ describe('message pipeline repositories', () => {
   });
 
   describe('KyselyInboundStore', () => {
+    it('stores every column as given (arrays of any text) and hands out ids in batch order', async () => {
+      const inbound = new KyselyInboundStore(h.db);
+      const odd = ['NULL', '', 'a,b', '{x}', 'quote " and \\ backslash', '换行\n和 emoji 🙂', null];
+      const at = new Date('2026-11-30T01:02:03.456Z');
+      const stored = await inbound.store(
+        odd.map((content, i) => ({
+          ...input(i % 2 === 0 ? 'cols-a' : 'cols-b', `cols:${i}`),
+          msgType: i === 3 ? 'image' : 'text',
+          content,
+          payload: { i, text: content, nested: { q: '"\\' } },
+          ...(i === 1 ? { receivedAt: at } : {}),
+        })),
+      );
+      const ids = stored.map((r) => r.id);
+      expect(ids).toEqual([...ids].sort((x, y) => x - y));
+      const rows = await h.db
+        .selectFrom('inbound_messages')
+        .select(['id', 'sender', 'msg_type', 'content', 'payload', 'received_at'])
+        .where('dedupe_key', 'like', 'cols:%')
+        .orderBy('id')
+        .execute();
+      expect(rows.map((r) => r.content)).toEqual(odd);
+      expect(rows.map((r) => r.payload)).toEqual(odd.map((text, i) => ({ i, text, nested: { q: '"\\' } })));
+      expect(rows.map((r) => r.msg_type)).toEqual(odd.map((_, i) => (i === 3 ? 'image' : 'text')));
+      expect(rows.map((r) => r.sender)).toEqual(odd.map((_, i) => `sandbox:${i % 2 === 0 ? 'cols-a' : 'cols-b'}`));
+      expect(new Date(rows[1]!.received_at).getTime()).toBe(at.getTime());
+      expect(stored.map((r) => r.message?.content)).toEqual(odd);
+      // Not for the claims below.
+      await h.db
+        .updateTable('inbound_messages')
+        .set({ status: 'done' })
+        .where('dedupe_key', 'like', 'cols:%')
+        .execute();
+    });
+
     it('stores a batch once per key, answering in input order and flagging every repeat', async () => {
       const inbound = new KyselyInboundStore(h.db);
       const [first] = await inbound.store([input('ann', 'in:1')]);

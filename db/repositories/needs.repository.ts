@@ -1,4 +1,4 @@
-import { type Kysely, type Selectable, sql } from 'kysely';
+import { type Expression, type Kysely, type Selectable, sql } from 'kysely';
 import type { PolicyOrderLine, PolicyRecord } from '../../core/policies/index.js';
 import type {
   DealerRef,
@@ -67,7 +67,11 @@ const PATCH_COLUMNS: Record<keyof NeedPatch, keyof NeedsTable> = {
  * The dealer's need awaiting a rating (`NeedStore.awaitingRating`) as a one-row query of its id, also run as a
  * subquery of the conversation's turn read (`KyselyConversationStore.loadTurn`).
  */
-export function awaitingRatingQuery(db: Kysely<Database>, dealerCode: string, resolvedAfter: Date) {
+export function awaitingRatingQuery(
+  db: Kysely<Database>,
+  dealerCode: string | Expression<string>,
+  resolvedAfter: Date | Expression<Date>,
+) {
   return db
     .selectFrom('needs')
     .select('id')

@@ -17,6 +17,7 @@ import type {
 } from '../../core/orders/ports.js';
 import type { Period, PolicyOrderLine, PolicyRecord } from '../../core/policies/index.js';
 import { addDays, shanghaiMidnight } from '../../core/common/time.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database, OrderDraftsTable } from '../schema.js';
 import { PolicyRepository } from './policies.repository.js';
 import { hqStock, pricedProducts } from './stock.repository.js';
@@ -389,44 +390,6 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   /** Orders with their lines (each line with its product's name and unit, in line order) as one statement. */
-  private orders() {
-    return this.db
-      .selectFrom('orders as o')
-      .select([
-        'o.order_no',
-        'o.dealer_code',
-        'o.status',
-        'o.total_fen',
-        'o.discount_fen',
-        'o.delivery_date',
-        'o.delivery_by',
-        'o.placed_at',
-        'o.shipped_at',
-        'o.cancelled_at',
-      ])
-      .select((eb) =>
-        jsonArrayFrom(
-          eb
-            .selectFrom('order_lines as l')
-            .innerJoin('products as p', 'p.sku', 'l.sku')
-            .select([
-              'l.line_no',
-              'l.sku',
-              'p.name',
-              'p.unit',
-              'l.category',
-              'l.qty',
-              'l.unit_price_fen',
-              'l.amount_fen',
-              'l.discount_fen',
-              'l.config',
-            ])
-            .whereRef('l.order_no', '=', 'o.order_no')
-            .orderBy('l.line_no'),
-        ).as('lines'),
-      );
-  }
-
   private static line(l: {
     line_no: number;
     sku: string;
@@ -483,31 +446,17 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async order(orderNo: string, dealerCode: string): Promise<OrderRecord | null> {
-    const r = await this.orders()
-      .where('o.order_no', '=', orderNo)
-      .where('o.dealer_code', '=', dealerCode)
-      .executeTakeFirst();
+    const [r] = await orderByNo(this.db, orderNo, dealerCode);
     return r ? KyselyOrderStore.map(r) : null;
   }
 
   async recentOrders(dealerCode: string, limit: number): Promise<OrderRecord[]> {
-    const rows = await this.orders()
-      .where('o.dealer_code', '=', dealerCode)
-      .orderBy('o.placed_at', 'desc')
-      .orderBy('o.order_no', 'desc')
-      .limit(limit)
-      .execute();
+    const rows = await recentOrdersOf(this.db, dealerCode, limit);
     return rows.map(KyselyOrderStore.map);
   }
 
   async lastOrder(dealerCode: string): Promise<OrderRecord | null> {
-    const r = await this.orders()
-      .where('o.dealer_code', '=', dealerCode)
-      .where('o.status', '!=', 'cancelled')
-      .orderBy('o.placed_at', 'desc')
-      .orderBy('o.order_no', 'desc')
-      .limit(1)
-      .executeTakeFirst();
+    const [r] = await lastOrderOf(this.db, dealerCode);
     return r ? KyselyOrderStore.map(r) : null;
   }
 
@@ -612,3 +561,63 @@ function toPolicyLine(r: {
     placedAt: new Date(r.placed_at),
   };
 }
+
+/** An order with its lines (`json_agg`, in line order): the statements below, each built and compiled once. */
+function ordersWithLines(db: Kysely<Database>) {
+  return db
+    .selectFrom('orders as o')
+    .select([
+      'o.order_no',
+      'o.dealer_code',
+      'o.status',
+      'o.total_fen',
+      'o.discount_fen',
+      'o.delivery_date',
+      'o.delivery_by',
+      'o.placed_at',
+      'o.shipped_at',
+      'o.cancelled_at',
+    ])
+    .select((eb) =>
+      jsonArrayFrom(
+        eb
+          .selectFrom('order_lines as l')
+          .innerJoin('products as p', 'p.sku', 'l.sku')
+          .select([
+            'l.line_no',
+            'l.sku',
+            'p.name',
+            'p.unit',
+            'l.category',
+            'l.qty',
+            'l.unit_price_fen',
+            'l.amount_fen',
+            'l.discount_fen',
+            'l.config',
+          ])
+          .whereRef('l.order_no', '=', 'o.order_no')
+          .orderBy('l.line_no'),
+      ).as('lines'),
+    );
+}
+
+const orderByNo = compiledOnce((db, orderNo: string, dealerCode: string) =>
+  ordersWithLines(db).where('o.order_no', '=', orderNo).where('o.dealer_code', '=', dealerCode),
+);
+
+const recentOrdersOf = compiledOnce((db, dealerCode: string, limit: number) =>
+  ordersWithLines(db)
+    .where('o.dealer_code', '=', dealerCode)
+    .orderBy('o.placed_at', 'desc')
+    .orderBy('o.order_no', 'desc')
+    .limit(limit),
+);
+
+const lastOrderOf = compiledOnce((db, dealerCode: string) =>
+  ordersWithLines(db)
+    .where('o.dealer_code', '=', dealerCode)
+    .where('o.status', '!=', 'cancelled')
+    .orderBy('o.placed_at', 'desc')
+    .orderBy('o.order_no', 'desc')
+    .limit(1),
+);

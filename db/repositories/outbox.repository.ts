@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { OutboxStore, PipelineStatusReader } from '../../core/messaging/ports.js';
 import type { NewOutboxMessage, OutboxMessage, PipelineCounts } from '../../core/messaging/types.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database, OutboxTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
@@ -47,40 +48,22 @@ export class KyselyOutboxStore implements OutboxStore {
     // One statement whatever the number of rows (arrays, times as ISO text: both drivers pass them unchanged). A row
     // is claimed at birth only when its recipient has no unfinished row besides the ones this instance sends
     // already (`held`): nothing overtakes a row another instance sends, one waiting for a retry or a held reply.
-    // The arrays go through a materialized CTE (`a`): the planner then sees no array's length (a custom plan would
-    // count a constant array's elements, a generic one guesses 10), so the generic plan costs what the custom ones do
-    // and a named statement is planned once per connection instead of on every call (db/README.md). `offset 0` keeps
-    // the recipient check one subplan per row (pulled up, it was evaluated once per `case` below: four times).
-    const { rows } = await sql<Selectable<OutboxTable>>`
-      with a as materialized (
-        select ${col((m) => m.dedupeKey)}::text[] as dedupe_key, ${col((m) => m.recipient)}::text[] as recipient,
-          ${col((m) => m.address)}::text[] as address, ${col((m) => m.route)}::text[] as route,
-          ${col((m) => m.body)}::text[] as body, ${col((m) => m.format)}::text[] as format,
-          ${col((m) => m.kind)}::text[] as kind, ${col((m) => m.inReplyTo)}::bigint[] as in_reply_to,
-          ${col((m) => m.notBefore.toISOString())}::timestamptz[] as next_attempt_at,
-          ${col((m) => m.claimable)}::boolean[] as claimable, ${[...claim.held]}::bigint[] as held)
-      insert into outbox as o (dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
-        next_attempt_at, status, locked_until, attempts, first_tried_at)
-      select v.dedupe_key, v.recipient, v.address, v.route, v.body, v.format, v.kind, v.in_reply_to,
-        v.next_attempt_at,
-        case when c.claimed then 'sending' else 'pending' end,
-        case when c.claimed then ${claim.until.toISOString()}::timestamptz end,
-        case when c.claimed then 1 else 0 end,
-        case when c.claimed then ${claim.now.toISOString()}::timestamptz end
-      from a cross join lateral unnest(a.dedupe_key, a.recipient, a.address, a.route, a.body, a.format, a.kind,
-          a.in_reply_to, a.next_attempt_at, a.claimable)
-        with ordinality as v(dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
-          next_attempt_at, claimable, n)
-      cross join lateral (
-        select v.claimable and not exists (
-          select 1 from outbox e
-          where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
-            and e.id <> all(a.held)) as claimed
-        offset 0) c
-      -- In the given order: a reply's parts and card get their ids in the order they are read.
-      order by v.n
-      on conflict (dedupe_key) do nothing
-      returning o.*`.execute(this.db);
+    const rows = await insertClaiming(
+      this.db,
+      col((m) => m.dedupeKey),
+      col((m) => m.recipient),
+      col((m) => m.address),
+      col((m) => m.route),
+      col((m) => m.body),
+      col((m) => m.format),
+      col((m) => m.kind),
+      col((m) => m.inReplyTo),
+      col((m) => m.notBefore.toISOString()),
+      col((m) => m.claimable),
+      claim.until.toISOString(),
+      claim.now.toISOString(),
+      [...claim.held],
+    );
     return rows.map(toMessage).sort((x, y) => x.id - y.id);
   }
 
@@ -160,14 +143,12 @@ export class KyselyOutboxStore implements OutboxStore {
 
   async markSentAll(rows: readonly { id: number; at: Date }[]): Promise<void> {
     if (rows.length === 0) return;
-    // Times as ISO text: both drivers pass a text array through unchanged. The arrays through a materialized CTE: the
-    // generic plan then costs what a custom one does, so a named statement is planned once (see enqueueClaiming).
-    await sql`
-      with a as materialized (
-        select ${rows.map((r) => r.id)}::bigint[] as id, ${rows.map((r) => r.at.toISOString())}::timestamptz[] as at)
-      update outbox o set status = 'sent', sent_at = v.at, locked_until = null, last_error = null
-      from a cross join lateral unnest(a.id, a.at) as v(id, at)
-      where o.id = v.id`.execute(this.db);
+    // Times as ISO text: both drivers pass a text array through unchanged.
+    await markSentRows(
+      this.db,
+      rows.map((r) => r.id),
+      rows.map((r) => r.at.toISOString()),
+    );
   }
 
   async markDead(id: number, reason: string): Promise<void> {
@@ -295,3 +276,67 @@ function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
     sentAt: r.sent_at,
   };
 }
+
+/** `enqueueClaiming`'s one insert (columns as arrays, times as ISO text): built and compiled once. */
+const insertClaiming = compiledOnce(
+  (
+    _db,
+    dedupeKeys: string[],
+    recipients: string[],
+    addresses: string[],
+    routes: string[],
+    bodies: string[],
+    formats: string[],
+    kinds: string[],
+    inReplyTos: (number | null)[],
+    notBefores: string[],
+    claimables: boolean[],
+    until: string,
+    now: string,
+    held: number[],
+  ) =>
+    // The arrays go through a materialized CTE (`a`): the planner then sees no array's length (a custom plan would
+    // count a constant array's elements, a generic one guesses 10), so the generic plan costs what the custom ones do
+    // and a named statement is planned once per connection instead of on every call (db/README.md). `offset 0` keeps
+    // the recipient check one subplan per row (pulled up, it was evaluated once per `case` below: four times).
+    sql<Selectable<OutboxTable>>`
+    with a as materialized (
+      select ${dedupeKeys}::text[] as dedupe_key, ${recipients}::text[] as recipient, ${addresses}::text[] as address,
+        ${routes}::text[] as route, ${bodies}::text[] as body, ${formats}::text[] as format, ${kinds}::text[] as kind,
+        ${inReplyTos}::bigint[] as in_reply_to, ${notBefores}::timestamptz[] as next_attempt_at,
+        ${claimables}::boolean[] as claimable, ${held}::bigint[] as held)
+    insert into outbox as o (dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+      next_attempt_at, status, locked_until, attempts, first_tried_at)
+    select v.dedupe_key, v.recipient, v.address, v.route, v.body, v.format, v.kind, v.in_reply_to,
+      v.next_attempt_at,
+      case when c.claimed then 'sending' else 'pending' end,
+      case when c.claimed then ${until}::timestamptz end,
+      case when c.claimed then 1 else 0 end,
+      case when c.claimed then ${now}::timestamptz end
+    from a cross join lateral unnest(a.dedupe_key, a.recipient, a.address, a.route, a.body, a.format, a.kind,
+        a.in_reply_to, a.next_attempt_at, a.claimable)
+      with ordinality as v(dedupe_key, recipient, address, route, body, format, kind, in_reply_to,
+        next_attempt_at, claimable, n)
+    cross join lateral (
+      select v.claimable and not exists (
+        select 1 from outbox e
+        where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
+          and e.id <> all(a.held)) as claimed
+      offset 0) c
+    -- In the given order: a reply's parts and card get their ids in the order they are read.
+    order by v.n
+    on conflict (dedupe_key) do nothing
+    returning o.*`,
+);
+
+/**
+ * `markSentAll`'s one update: built and compiled once. The arrays through a materialized CTE: the generic plan then
+ * costs what a custom one does, so a named statement is planned once (see `insertClaiming`).
+ */
+const markSentRows = compiledOnce(
+  (_db, ids: number[], ats: string[]) => sql`
+    with a as materialized (select ${ids}::bigint[] as id, ${ats}::timestamptz[] as at)
+    update outbox o set status = 'sent', sent_at = v.at, locked_until = null, last_error = null
+    from a cross join lateral unnest(a.id, a.at) as v(id, at)
+    where o.id = v.id`,
+);

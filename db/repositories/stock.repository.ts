@@ -3,6 +3,7 @@ import { type Tier, tierPriceFen } from '../../core/catalog/pricing.js';
 import type { PricedProduct, StockLevel } from '../../core/orders/ports.js';
 import type { DealerStock, StockFacts, StockStore } from '../../core/stock/ports.js';
 import { toProduct } from './catalog.repository.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database } from '../schema.js';
 
 /** Active products with the tier's price (tier_prices first, the tier discount as a fallback). */
@@ -57,35 +58,10 @@ export class KyselyStockStore implements StockStore {
   ): Promise<StockFacts> {
     const facts: StockFacts = { products: new Map(), hq: new Map(), own: new Map(), sold: new Map() };
     if (skus !== 'all' && skus.length === 0) return facts;
-    const wanted = skus === 'all' ? null : [...new Set(skus)];
-    // A subquery, built without the handle's plugins: they transform the whole statement once.
-    let sold = this.db
-      .withoutPlugins()
-      .selectFrom('sell_through')
-      .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
-      .where('dealer_code', '=', dealer.code)
-      .where('day', '>=', fromDay)
-      .where('day', '<', beforeDay)
-      .groupBy('sku');
-    if (wanted) sold = sold.where('sku', 'in', wanted);
-    let q = this.db
-      .selectFrom('products as p')
-      .leftJoin('tier_prices as tp', (j) => j.onRef('tp.sku', '=', 'p.sku').on('tp.tier', '=', dealer.tier))
-      .leftJoin('hq_stock as h', 'h.sku', 'p.sku')
-      .leftJoin('dealer_inventory as di', (j) => j.onRef('di.sku', '=', 'p.sku').on('di.dealer_code', '=', dealer.code))
-      .leftJoin(sold.as('st'), 'st.sku', 'p.sku')
-      .selectAll('p')
-      .select([
-        'tp.price_fen',
-        'h.on_hand as hq_on_hand',
-        'h.reserved as hq_reserved',
-        'di.qty as own_qty',
-        'di.synced_at as own_synced_at',
-        sql<number | string | null>`st.qty`.as('sold_qty'),
-      ])
-      .where('p.active', '=', true);
-    if (wanted) q = q.where('p.sku', 'in', wanted);
-    const rows = await q.execute();
+    const rows =
+      skus === 'all'
+        ? await allStockFacts(this.db, dealer.code, dealer.tier, fromDay, beforeDay)
+        : await someStockFacts(this.db, dealer.code, dealer.tier, fromDay, beforeDay, [...new Set(skus)]);
     for (const r of rows) {
       facts.products.set(r.sku, {
         ...toProduct(r),
@@ -138,3 +114,51 @@ export class KyselyStockStore implements StockStore {
     return new Map(rows.map((r) => [r.sku, Number(r.qty)]));
   }
 }
+
+/**
+ * Each active product (of `wanted`, or all) with its tier price, HQ level, the dealer's stock and sales joined on:
+ * `stockFacts`' one statement. Its two shapes are each built and compiled once (`wanted` as an array parameter).
+ */
+function stockFactsQuery(
+  db: Kysely<Database>,
+  dealerCode: string,
+  tier: Tier,
+  fromDay: string,
+  beforeDay: string,
+  wanted: readonly string[] | null,
+) {
+  const inWanted = (column: string) => sql<boolean>`${sql.ref(column)} = any(${wanted}::text[])`;
+  let sold = db
+    .selectFrom('sell_through')
+    .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
+    .where('dealer_code', '=', dealerCode)
+    .where('day', '>=', fromDay)
+    .where('day', '<', beforeDay)
+    .groupBy('sku');
+  if (wanted) sold = sold.where(inWanted('sku'));
+  const q = db
+    .selectFrom('products as p')
+    .leftJoin('tier_prices as tp', (j) => j.onRef('tp.sku', '=', 'p.sku').on('tp.tier', '=', tier))
+    .leftJoin('hq_stock as h', 'h.sku', 'p.sku')
+    .leftJoin('dealer_inventory as di', (j) => j.onRef('di.sku', '=', 'p.sku').on('di.dealer_code', '=', dealerCode))
+    .leftJoin(sold.as('st'), 'st.sku', 'p.sku')
+    .selectAll('p')
+    .select([
+      'tp.price_fen',
+      'h.on_hand as hq_on_hand',
+      'h.reserved as hq_reserved',
+      'di.qty as own_qty',
+      'di.synced_at as own_synced_at',
+      sql<number | string | null>`st.qty`.as('sold_qty'),
+    ])
+    .where('p.active', '=', true);
+  return wanted ? q.where(inWanted('p.sku')) : q;
+}
+
+const allStockFacts = compiledOnce((db, dealerCode: string, tier: Tier, fromDay: string, beforeDay: string) =>
+  stockFactsQuery(db, dealerCode, tier, fromDay, beforeDay, null),
+);
+const someStockFacts = compiledOnce(
+  (db, dealerCode: string, tier: Tier, fromDay: string, beforeDay: string, wanted: readonly string[]) =>
+    stockFactsQuery(db, dealerCode, tier, fromDay, beforeDay, wanted),
+);

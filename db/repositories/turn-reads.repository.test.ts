@@ -107,6 +107,50 @@ describe("a turn's reads on the seeded demo", () => {
     expect(await store.loadTurn('sandbox:x1')).toEqual({ saved, ratingNeedId: undefined });
   });
 
+  it("a transaction's turns read ahead in one statement: each sender's next loadTurn gets the same values, once", async () => {
+    const lookup = ratingLookup(dealer, TEST_NOW);
+    const expiresAt = at(0.5);
+    await new KyselyConversationStore(h.db).save('sandbox:p1', { awaiting: 'order_confirm' }, TEST_NOW, expiresAt);
+    const fresh = new KyselyConversationStore(h.db);
+    const expected = {
+      p1: await fresh.loadTurn('sandbox:p1', lookup),
+      p2: await fresh.loadTurn('sandbox:p2'),
+      p3: await fresh.loadTurn('sandbox:p3', ratingLookup(other, TEST_NOW)),
+    };
+    expect(expected.p1.saved?.state).toEqual({ awaiting: 'order_confirm' });
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        // Each turn builds its own store on the transaction: the read ahead is the transaction's.
+        const before = counted.n;
+        await new KyselyConversationStore(trx).prefetchTurns([
+          { sender: 'sandbox:p1', rating: lookup },
+          { sender: 'sandbox:p2' },
+          { sender: 'sandbox:p3', rating: ratingLookup(other, TEST_NOW) },
+        ]);
+        expect(counted.n - before).toBe(1);
+        const store = new KyselyConversationStore(trx);
+        expect(await store.loadTurn('sandbox:p1', lookup)).toEqual(expected.p1);
+        expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
+        expect(counted.n - before).toBe(1);
+        // Served once: the next read is the database's.
+        expect(await store.loadTurn('sandbox:p1', lookup)).toEqual(expected.p1);
+        expect(counted.n - before).toBe(2);
+        // Another lookup than the one read ahead reads again; so does a read after the sender's own write.
+        await store.save('sandbox:p3', { awaiting: 'handoff_offer' }, TEST_NOW, expiresAt);
+        const p3 = await store.loadTurn('sandbox:p3', ratingLookup(other, TEST_NOW));
+        expect(p3.saved?.state).toEqual({ awaiting: 'handoff_offer' });
+        expect(p3.ratingNeedId).toBe(expected.p3.ratingNeedId);
+        expect(counted.n - before).toBe(4);
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => expect(e.message).toBe('rollback'));
+    // Outside a transaction nothing is read ahead.
+    const before = counted.n;
+    await new KyselyConversationStore(db).prefetchTurns([{ sender: 'sandbox:p1', rating: lookup }]);
+    expect(counted.n).toBe(before);
+  });
+
   it("an order, a dealer's recent orders and their last one come with their lines in one statement each", async () => {
     const store = new KyselyOrderStore(db);
     const order = await h.db

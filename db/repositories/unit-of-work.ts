@@ -1,5 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { TransactionControl, UnitOfWork } from '../../core/messaging/ports.js';
+import { compiledOnce } from '../compiled.js';
 import type { Database } from '../schema.js';
 
 /** Runs `work` in a transaction: a new one on a plain handle, the caller's when `db` already is one. */
@@ -23,14 +24,26 @@ function savepoints(trx: Kysely<Database>): TransactionControl {
   let n = 0;
   return {
     async savepoint(work) {
-      const name = sql.id(`sp${++n}`);
-      await sql`savepoint ${name}`.execute(trx);
+      const statements = savepointStatements(++n);
+      await statements.savepoint(trx);
       try {
         return await work();
       } catch (e) {
-        await sql`rollback to savepoint ${name}`.execute(trx);
+        await statements.rollback(trx);
         throw e;
       }
     },
   };
+}
+
+type SavepointStatements = Record<'savepoint' | 'rollback', (trx: Kysely<Database>) => Promise<unknown>>;
+/** Per savepoint number (at most a batch's turns): its two statements, each built and compiled once. */
+const savepointsByNumber: SavepointStatements[] = [];
+
+function savepointStatements(n: number): SavepointStatements {
+  savepointsByNumber[n] ??= {
+    savepoint: compiledOnce(() => sql`savepoint ${sql.id(`sp${n}`)}`),
+    rollback: compiledOnce(() => sql`rollback to savepoint ${sql.id(`sp${n}`)}`),
+  };
+  return savepointsByNumber[n];
 }

@@ -216,8 +216,12 @@ describe('inbound worker: messages handed over in memory', () => {
     } finally {
       await w.stop();
     }
-    expect(seen.filter((s) => s !== 'poison')).toEqual(['flaky', 'flaky', 'after']);
-    expect(seen.filter((s) => s === 'poison')).toHaveLength(2);
+    // A turn failing in a batch makes its neighbours' steps run again in the rerun with savepoints (what counts is
+    // committed once, see the rows): 'flaky' may run a third time beside 'poison', 'poison' once more beside it.
+    const others = seen.filter((s) => s !== 'poison');
+    expect(others.filter((s) => s === 'flaky').length).toBeGreaterThanOrEqual(2);
+    expect(others.slice(others.indexOf('after'))).toEqual(['after']);
+    expect(seen.filter((s) => s === 'poison').length).toBeGreaterThanOrEqual(2);
     // Once per attempt.
     expect(prepared.filter((p) => p === 'after')).toHaveLength(1);
     expect(prepared.filter((p) => p === 'flaky')).toHaveLength(2);

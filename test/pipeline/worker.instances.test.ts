@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
-import type { InboundInput } from '../../core/messaging/types.js';
+import type { InboundInput, StoredInbound } from '../../core/messaging/types.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
 import { turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
@@ -91,6 +91,39 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     expect(processed.filter((p) => p.sender === 'wecom:u-slow').map((p) => p.id)).toEqual([firstId, storedB]);
   });
 
+  it("the one-statement store takes its senders' locks before any id: a batch waiting for a lock holds no id", async () => {
+    let commit: () => void = () => {};
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    let aId = 0;
+    let laterId = 0;
+    let batch: Promise<StoredInbound[]> | null = null;
+    // Instance 1 stores A of u-held in a transaction (its lock held until commit).
+    const instance1 = first.db.transaction().execute(async (trx) => {
+      const store = new KyselyInboundStore(trx);
+      aId = (await store.store([input('u-held', 'held:A')]))[0]!.id;
+      // Instance 2's autocommit batch (another sender first, then u-held's B) starts and waits for u-held's lock.
+      batch = new KyselyInboundStore(second.db).store([input('u-free', 'held:F'), input('u-held', 'held:B')]);
+      await waitForLockWait(first.db);
+      // Meanwhile instance 1 takes another id: the waiting batch must hold none yet.
+      laterId = (await store.store([input('u-other', 'held:X')]))[0]!.id;
+      await committed;
+    });
+    await until(async () => laterId > 0);
+    commit();
+    await instance1;
+    const [f, b] = await batch!;
+    expect(laterId).toBeGreaterThan(aId);
+    // Both rows of the waiting batch got their ids after the lock: above the id taken while it waited, in batch order.
+    expect(f!.id).toBeGreaterThan(laterId);
+    expect(b!.id).toBeGreaterThan(f!.id);
+    // Not for the next test's workers.
+    await first.db
+      .updateTable('inbound_messages')
+      .set({ status: 'done' })
+      .where('dedupe_key', 'like', 'held:%')
+      .execute();
+  });
+
   it('64 senders, their messages spread over both instances at once: each processed once, in id order', async () => {
     processed.length = 0;
     const w1 = worker(first, 1);
@@ -128,6 +161,15 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     expect(new Set(processed.map((p) => p.instance))).toEqual(new Set([1, 2]));
   });
 });
+
+/** Until some backend waits for an advisory lock. */
+async function waitForLockWait(db: Kysely<Database>): Promise<void> {
+  await until(async () => {
+    const { rows } = await sql<{ n: string }>`
+      select count(*) as n from pg_locks where locktype = 'advisory' and not granted`.execute(db);
+    return Number(rows[0]!.n) > 0;
+  });
+}
 
 async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
   const deadline = Date.now() + ms;
