@@ -92,7 +92,7 @@ const envSchema = z.object({
   /** Messages in flight in the inbound worker (each the oldest unfinished one of its sender). */
   WORKER_CONCURRENCY: int(1, 256).default(64),
   /** Claimed messages of different senders sharing one transaction (savepoints once a turn fails): fewer commits. */
-  WORKER_TURNS_PER_TRANSACTION: int(1, 60).default(8),
+  WORKER_TURNS_PER_TRANSACTION: int(1, 60).default(32),
   INBOUND_MAX_ATTEMPTS: int(1, 50).default(5),
   OUTBOX_MAX_ATTEMPTS: int(1, 50).default(8),
   OUTBOX_RETENTION_DAYS: int(MIN_OUTBOX_RETENTION_DAYS, 3650).default(DEFAULT_OUTBOX_RETENTION_DAYS),

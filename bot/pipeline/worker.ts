@@ -79,7 +79,8 @@ export interface WorkerOptions {
   concurrency: number;
   /**
    * Up to this many claimed messages (of different senders) share one transaction: one commit for all of them; a
-   * failing one is rolled back alone (the batch runs again with a savepoint per turn) (default 8).
+   * failing one is rolled back alone (the batch runs again with a savepoint per turn). Default 32: under a burst,
+   * fewer commits and round trips per message (bench:e2e 807 → 972 msg/s against 8); a lone message goes alone.
    */
   turnsPerTransaction?: number;
   maxAttempts: number;
@@ -245,7 +246,7 @@ export class InboundWorker<Services> {
    * many connections); each finished transaction frees its slots and wakes the loop.
    */
   private async fill(): Promise<void> {
-    const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 8);
+    const perTransaction = Math.max(1, this.opts.turnsPerTransaction ?? 32);
     for (;;) {
       let free = this.opts.concurrency - this.inFlight;
       if (free <= 0 || !this.loop.active) break;
