@@ -102,17 +102,22 @@ export class KyselyStockStore implements StockStore {
     skus?: readonly string[],
   ): Promise<Map<string, number>> {
     if (skus && skus.length === 0) return new Map();
-    let q = this.db
-      .selectFrom('sell_through')
-      .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
-      .where('dealer_code', '=', dealerCode)
-      .where('day', '>=', fromDay)
-      .where('day', '<', beforeDay)
-      .groupBy('sku');
+    let q = soldBySku(this.db, dealerCode, fromDay, beforeDay);
     if (skus) q = q.where('sku', 'in', [...skus]);
     const rows = await q.execute();
     return new Map(rows.map((r) => [r.sku, Number(r.qty)]));
   }
+}
+
+/** A dealer's sell-through per SKU over [fromDay, beforeDay). */
+function soldBySku(db: Kysely<Database>, dealerCode: string, fromDay: string, beforeDay: string) {
+  return db
+    .selectFrom('sell_through')
+    .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
+    .where('dealer_code', '=', dealerCode)
+    .where('day', '>=', fromDay)
+    .where('day', '<', beforeDay)
+    .groupBy('sku');
 }
 
 /**
@@ -128,13 +133,7 @@ function stockFactsQuery(
   wanted: readonly string[] | null,
 ) {
   const inWanted = (column: string) => sql<boolean>`${sql.ref(column)} = any(${wanted}::text[])`;
-  let sold = db
-    .selectFrom('sell_through')
-    .select(['sku', (eb) => eb.fn.sum<number>('qty').as('qty')])
-    .where('dealer_code', '=', dealerCode)
-    .where('day', '>=', fromDay)
-    .where('day', '<', beforeDay)
-    .groupBy('sku');
+  let sold = soldBySku(db, dealerCode, fromDay, beforeDay);
   if (wanted) sold = sold.where(inWanted('sku'));
   const q = db
     .selectFrom('products as p')
