@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type DatabaseHandle, openDatabase } from '../../db/connect.js';
 
 /**
@@ -56,4 +56,21 @@ export async function openSecondInstance(first: DatabaseHandle, poolSize: number
   const url = new URL(templates.url);
   url.pathname = `/${rows[0]!.name}`;
   return openDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+}
+
+/**
+ * Two instances of the app on one PostgreSQL database for the suite it is called in (PostgreSQL only): `first` a
+ * fresh test database, `second` another pool of `secondPool` connections on it.
+ */
+export function useTwoInstances(secondPool: number): { first: DatabaseHandle; second: DatabaseHandle } {
+  const two = {} as { first: DatabaseHandle; second: DatabaseHandle };
+  beforeAll(async () => {
+    two.first = await openTestDatabase();
+    two.second = await openSecondInstance(two.first, secondPool);
+  });
+  afterAll(async () => {
+    await two.second?.close();
+    await two.first?.close();
+  });
+  return two;
 }

@@ -1,8 +1,7 @@
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { DatabaseHandle } from '../../db/connect.js';
+import { describe, expect, inject, it } from 'vitest';
 import { KyselyOutboxStore } from '../../db/repositories/outbox.repository.js';
-import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
+import { useTwoInstances } from '../helpers/db.js';
 
 /**
  * Issue 14, found by the soak (`npm run soak`): two instances claiming the outbox at the same moment. One has
@@ -13,16 +12,7 @@ import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
 const templates = inject('pgTemplates');
 
 describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', () => {
-  let first: DatabaseHandle;
-  let second: DatabaseHandle;
-  beforeAll(async () => {
-    first = await openTestDatabase();
-    second = await openSecondInstance(first, 2);
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
+  const two = useTwoInstances(2);
 
   it("does not take a recipient's later reply while another instance is claiming the earlier one", async () => {
     const now = new Date();
@@ -38,8 +28,8 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
       dedupeKey: `claim-race:${address}:${n}`,
       notBefore: new Date(now.getTime() - 1000),
     });
-    await new KyselyOutboxStore(first.db).enqueue([row(1, 'u-race'), row(2, 'u-race'), row(1, 'u-other')]);
-    const ids = await first.db
+    await new KyselyOutboxStore(two.first.db).enqueue([row(1, 'u-race'), row(2, 'u-race'), row(1, 'u-other')]);
+    const ids = await two.first.db
       .selectFrom('outbox')
       .select(['id', 'address'])
       .where('dedupe_key', 'like', 'claim-race:%')
@@ -52,7 +42,7 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
     const lockedNow = new Promise<void>((r) => {
       locked = r;
     });
-    const claiming = first.db.transaction().execute(async (trx) => {
+    const claiming = two.first.db.transaction().execute(async (trx) => {
       await sql`select id from outbox where id = ${ids[0]!.id} for update`.execute(trx);
       locked();
       await new Promise<void>((r) => {
@@ -61,7 +51,7 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
     });
     await lockedNow;
     try {
-      const claimed = await new KyselyOutboxStore(second.db).claim(now, until, 10);
+      const claimed = await new KyselyOutboxStore(two.second.db).claim(now, until, 10);
       // The other recipient goes ahead; u-race's second reply waits for its first.
       expect(claimed.map((m) => [m.address, m.body])).toEqual([['u-other', '回复 1']]);
     } finally {
@@ -69,7 +59,7 @@ describe.skipIf(!templates)('two instances claiming one outbox on PostgreSQL', (
       await claiming;
     }
     // Once nothing holds it, one claim takes both in order (a recipient's rows still go out as one queue).
-    const next = await new KyselyOutboxStore(second.db).claim(now, until, 10);
+    const next = await new KyselyOutboxStore(two.second.db).claim(now, until, 10);
     expect(next.map((m) => m.body)).toEqual(['回复 1', '回复 2']);
   });
 });

@@ -17,7 +17,7 @@ import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js'
 import { pipelineStores, turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../db/schema.js';
 import { waitFor } from '../channels/wecom.harness.js';
-import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
+import { openTestDatabase, useTwoInstances } from '../helpers/db.js';
 
 type Services = { db: Kysely<Database> };
 
@@ -238,20 +238,11 @@ describe('inbound worker: messages handed over in memory', () => {
  * both at once. PostgreSQL only (PGlite has a single connection).
  */
 describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own callbacks', () => {
-  let first: DatabaseHandle;
-  let second: DatabaseHandle;
-  beforeAll(async () => {
-    first = await openTestDatabase();
-    second = await openSecondInstance(first, 10);
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
+  const two = useTwoInstances(10);
 
   it("one sender's messages handed to both: each processed once, in id order", async () => {
     const processed: Array<{ sender: string; id: number; instance: number }> = [];
-    const instances = [first, second].map((db, i) => {
+    const instances = [two.first, two.second].map((db, i) => {
       const bus = new PipelineBus();
       const w = new InboundWorker(
         turnUnitOfWork(db.db, (d) => ({ db: d })),
@@ -298,7 +289,7 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
       expect(ids).toEqual([...ids].sort((x, y) => x - y));
     }
     expect(new Set(processed.map((p) => p.instance))).toEqual(new Set([1, 2]));
-    const left = await first.db
+    const left = await two.first.db
       .selectFrom('inbound_messages')
       .select(['status', 'attempts'])
       .where('sender', 'like', 'wecom:h-%')
@@ -307,7 +298,7 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
   });
 
   it("waits for a leased message another instance's claim holds for a moment, and takes it", async () => {
-    const store = new KyselyInboundStore(first.db);
+    const store = new KyselyInboundStore(two.first.db);
     await store.store([
       { channel: 'wecom', dedupeKey: 'leased:1', externalId: 'leased', msgType: 'text', content: 'x' },
     ]);
@@ -320,20 +311,20 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
     // The other instance's claim locked the row as it saw it before our claim committed (and left it, leased).
-    const other = second.db.transaction().execute(async (trx) => {
+    const other = two.second.db.transaction().execute(async (trx) => {
       await sql`select id from inbound_messages where id = ${m!.id} for update`.execute(trx);
       locked();
       await gate;
     });
     await isLocked;
-    const taken = new KyselyInboundStore(first.db).take([], [m!.id], new Date());
+    const taken = new KyselyInboundStore(two.first.db).take([], [m!.id], new Date());
     setTimeout(release, 100);
     expect(await taken).toEqual(new Map([[m!.id, 1]]));
     await other;
   });
 
   it('takes a handed message another transaction holds without waiting for it: it is skipped', async () => {
-    const [m] = await new KyselyInboundStore(first.db).store([
+    const [m] = await new KyselyInboundStore(two.first.db).store([
       { channel: 'wecom', dedupeKey: 'held:1', externalId: 'held', msgType: 'text', content: 'x' },
     ]);
     let release!: () => void;
@@ -341,14 +332,14 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     let locked!: () => void;
     const isLocked = new Promise<void>((r) => (locked = r));
     // The other instance's turn holds it (taken, not committed yet).
-    const other = first.db.transaction().execute(async (trx) => {
+    const other = two.first.db.transaction().execute(async (trx) => {
       expect(await new KyselyInboundStore(trx).take([m!.id], [], new Date())).toEqual(new Map([[m!.id, 1]]));
       locked();
       await gate;
     });
     await isLocked;
     const started = Date.now();
-    expect(await new KyselyInboundStore(second.db).take([m!.id], [], new Date())).toEqual(new Map());
+    expect(await new KyselyInboundStore(two.second.db).take([m!.id], [], new Date())).toEqual(new Map());
     expect(Date.now() - started).toBeLessThan(1000);
     release();
     await other;

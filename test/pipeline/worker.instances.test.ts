@@ -1,5 +1,5 @@
 import { type Kysely, sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { InboundBatcher, messagesOnly } from '../../bot/channels/inbound.batcher.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker } from '../../bot/pipeline/worker.js';
@@ -9,7 +9,7 @@ import type { DatabaseHandle } from '../../db/connect.js';
 import { KyselyInboundStore } from '../../db/repositories/inbound.repository.js';
 import { turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../db/schema.js';
-import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
+import { useTwoInstances } from '../helpers/db.js';
 
 /**
  * Issue 14, scale-out: per-sender order across instances by design. Two instances (two connection pools, each
@@ -21,16 +21,7 @@ import { openSecondInstance, openTestDatabase } from '../helpers/db.js';
 const templates = inject('pgTemplates');
 
 describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order', () => {
-  let first: DatabaseHandle;
-  let second: DatabaseHandle;
-  beforeAll(async () => {
-    first = await openTestDatabase();
-    second = await openSecondInstance(first, 10);
-  });
-  afterAll(async () => {
-    await second?.close();
-    await first?.close();
-  });
+  const two = useTwoInstances(10);
 
   type Services = { db: Kysely<Database> };
   const processed: Array<{ sender: string; id: number; instance: number }> = [];
@@ -64,17 +55,17 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     const committed = new Promise<void>((resolve) => (commit = resolve));
     let firstId = 0;
     // Instance 1 has stored A (its id taken) but not committed yet.
-    const instance1 = first.db.transaction().execute(async (trx) => {
+    const instance1 = two.first.db.transaction().execute(async (trx) => {
       const [a] = await new KyselyInboundStore(trx).store([input('u-slow', 'A')]);
       firstId = a!.id;
       await committed;
     });
     await until(async () => firstId > 0);
     // Instance 2 gets B from the same sender meanwhile.
-    const batcher2 = new InboundBatcher(messagesOnly(new KyselyInboundStore(second.db)));
+    const batcher2 = new InboundBatcher(messagesOnly(new KyselyInboundStore(two.second.db)));
     let storedB: number | null = null;
     const b = batcher2.store(input('u-slow', 'B')).then((r) => (storedB = r.id));
-    const w2 = worker(second, 2);
+    const w2 = worker(two.second, 2);
     await new Promise((r) => setTimeout(r, 300));
     // B has not overtaken A: not stored yet, so nothing of this sender can be claimed.
     expect(storedB).toBeNull();
@@ -98,12 +89,12 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     let laterId = 0;
     let batch: Promise<StoredInbound[]> | null = null;
     // Instance 1 stores A of u-held in a transaction (its lock held until commit).
-    const instance1 = first.db.transaction().execute(async (trx) => {
+    const instance1 = two.first.db.transaction().execute(async (trx) => {
       const store = new KyselyInboundStore(trx);
       aId = (await store.store([input('u-held', 'held:A')]))[0]!.id;
       // Instance 2's autocommit batch (another sender first, then u-held's B) starts and waits for u-held's lock.
-      batch = new KyselyInboundStore(second.db).store([input('u-free', 'held:F'), input('u-held', 'held:B')]);
-      await waitForLockWait(first.db);
+      batch = new KyselyInboundStore(two.second.db).store([input('u-free', 'held:F'), input('u-held', 'held:B')]);
+      await waitForLockWait(two.first.db);
       // Meanwhile instance 1 takes another id: the waiting batch must hold none yet.
       laterId = (await store.store([input('u-other', 'held:X')]))[0]!.id;
       await committed;
@@ -117,7 +108,7 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     expect(f!.id).toBeGreaterThan(laterId);
     expect(b!.id).toBeGreaterThan(f!.id);
     // Not for the next test's workers.
-    await first.db
+    await two.first.db
       .updateTable('inbound_messages')
       .set({ status: 'done' })
       .where('dedupe_key', 'like', 'held:%')
@@ -126,13 +117,13 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
 
   it('64 senders, their messages spread over both instances at once: each processed once, in id order', async () => {
     processed.length = 0;
-    const w1 = worker(first, 1);
-    const w2 = worker(second, 2);
+    const w1 = worker(two.first, 1);
+    const w2 = worker(two.second, 2);
     w1.start();
     w2.start();
     const batchers = [
-      new InboundBatcher(messagesOnly(new KyselyInboundStore(first.db))),
-      new InboundBatcher(messagesOnly(new KyselyInboundStore(second.db))),
+      new InboundBatcher(messagesOnly(new KyselyInboundStore(two.first.db))),
+      new InboundBatcher(messagesOnly(new KyselyInboundStore(two.second.db))),
     ];
     const senders = Array.from({ length: 64 }, (_, i) => `u-load-${i}`);
     const perSender = 8;
@@ -145,7 +136,7 @@ describe.skipIf(!templates)('two instances on one PostgreSQL: per-sender order',
     expect(stored.every((r) => !r.duplicate)).toBe(true);
     await until(async () => processed.length >= senders.length * perSender, 30_000);
     await Promise.all([w1.stop(), w2.stop()]);
-    const done = await first.db
+    const done = await two.first.db
       .selectFrom('inbound_messages')
       .select((eb) => eb.fn.countAll<string>().as('n'))
       .where('sender', 'like', 'wecom:u-load-%')
