@@ -8,6 +8,10 @@ import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
 const keyOf = (channel: string, dedupeKey: string) => `${channel}\u0000${dedupeKey}`;
+/** `m` is its sender's oldest unfinished message: only it may be processed (the per-sender order). */
+const SENDER_HEAD = sql.raw(`not exists (
+  select 1 from inbound_messages p
+  where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)`);
 /** Seeds the per-sender advisory lock keys (apart from any other use of advisory locks). */
 const SENDER_LOCK_SEED = 0x67730001;
 
@@ -34,9 +38,7 @@ export class KyselyInboundStore implements InboundStore {
         select m.id from inbound_messages m
         where m.status in ('pending', 'processing')
           and (m.locked_until is null or m.locked_until < ${now})
-          and not exists (
-            select 1 from inbound_messages p
-            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+          and ${SENDER_HEAD}
           ${exclude.length > 0 ? sql`and m.id <> all(${[...exclude]}::bigint[])` : sql``}
         order by m.id
         limit ${limit}
@@ -81,9 +83,7 @@ export class KyselyInboundStore implements InboundStore {
       where m.id = any(${[...ids]}::bigint[])
         and m.status = 'pending'
         and (m.locked_until is null or m.locked_until < ${now})
-        and not exists (
-          select 1 from inbound_messages p
-          where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)`.execute(this.db);
+        and ${SENDER_HEAD}`.execute(this.db);
     return rows.map((r) => Number(r.id));
   }
 
@@ -237,9 +237,7 @@ const takeRows = compiledOnce(
         where m.id = any((select ${handed}::bigint[])::bigint[])
           and m.status = 'pending'
           and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
-          and not exists (
-            select 1 from inbound_messages p
-            where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)
+          and ${SENDER_HEAD}
         for update skip locked),
       ours as (select id from leased union all select id from handed)
       ${sql.raw(LOCKS_BY_IDS)}
