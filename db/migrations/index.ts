@@ -21,6 +21,7 @@ import * as m0021 from './0021_import_offers.js';
 import * as m0022 from './0022_outbox_tried.js';
 import * as m0023 from './0023_inbound_unfinished.js';
 import * as m0025 from './0025_outbox_indexes.js';
+import * as m0026 from './0026_queue_probes.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -46,6 +47,7 @@ const migrations: Record<string, Migration> = {
   '0022_outbox_tried': m0022,
   '0023_inbound_unfinished': m0023,
   '0025_outbox_indexes': m0025,
+  '0026_queue_probes': m0026,
 };
 
 export const migrationProvider: MigrationProvider = {

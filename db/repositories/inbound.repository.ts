@@ -8,10 +8,24 @@ import type { Database, InboundMessagesTable } from '../schema.js';
 import { inTransaction } from './unit-of-work.js';
 
 const keyOf = (channel: string, dedupeKey: string) => `${channel}\u0000${dedupeKey}`;
-/** `m` is its sender's oldest unfinished message: only it may be processed (the per-sender order). */
+/**
+ * `m` is its sender's oldest unfinished message: only it may be processed (the per-sender order). A probe of
+ * `inbound_sender_queue` (sender, id) per candidate, whatever the statistics say: `offset 0` keeps it a subplan run
+ * with the candidate's values (an anti-join was planned as a scan of every unfinished row per candidate whenever the
+ * statistics held an empty queue — quadratic in a backlog), and `not in ('done','parked')` is the predicate of that
+ * index alone (migration 0026).
+ */
 const SENDER_HEAD = sql.raw(`not exists (
   select 1 from inbound_messages p
-  where p.sender = m.sender and p.status in ('pending', 'processing') and p.id < m.id)`);
+  where p.sender = m.sender and p.status not in ('done', 'parked') and p.id < m.id
+  offset 0)`);
+/**
+ * `<alias>.status = <status>` as a look-up by ids needs it: it implies no partial index's predicate, so the ids go
+ * through the primary key. Written plainly, the planner preferred reading a partial index of the unfinished rows
+ * whole when the statistics held an empty queue (a backlog read on every call).
+ */
+const statusIs = (alias: string, status: 'pending' | 'processing') =>
+  sql.raw(`(case when ${alias}.status = '${status}' then true end)`);
 /** Seeds the per-sender advisory lock keys (apart from any other use of advisory locks). */
 const SENDER_LOCK_SEED = 0x67730001;
 
@@ -81,7 +95,7 @@ export class KyselyInboundStore implements InboundStore {
     const { rows } = await sql<{ id: number | string }>`
       select m.id from inbound_messages m
       where m.id = any(${[...ids]}::bigint[])
-        and m.status = 'pending'
+        and ${statusIs('m', 'pending')}
         and (m.locked_until is null or m.locked_until < ${now})
         and ${SENDER_HEAD}`.execute(this.db);
     return rows.map((r) => Number(r.id));
@@ -92,8 +106,8 @@ export class KyselyInboundStore implements InboundStore {
       update inbound_messages m
       set attempts = m.attempts + 1, locked_until = ${retryAt}, last_error = ${error}
       where m.id = (
-        select id from inbound_messages
-        where id = ${id} and status = 'pending' and (locked_until is null or locked_until < ${now})
+        select f.id from inbound_messages f
+        where f.id = ${id} and ${statusIs('f', 'pending')} and (f.locked_until is null or f.locked_until < ${now})
         for update skip locked)
       returning m.attempts`.execute(this.db);
     return rows[0]?.attempts ?? null;
@@ -229,13 +243,13 @@ const takeRows = compiledOnce(
   (_db, handed: number[], leased: number[], now: Date) =>
     sql<{ id: number | string; attempts: number }>`
       with leased as (
-        select id from inbound_messages
-        where id = any((select ${leased}::bigint[])::bigint[]) and status = 'processing'
+        select l.id from inbound_messages l
+        where l.id = any((select ${leased}::bigint[])::bigint[]) and ${statusIs('l', 'processing')}
         for update),
       handed as (
         select m.id from inbound_messages m
         where m.id = any((select ${handed}::bigint[])::bigint[])
-          and m.status = 'pending'
+          and ${statusIs('m', 'pending')}
           and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
           and ${SENDER_HEAD}
         for update skip locked),

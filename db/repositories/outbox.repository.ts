@@ -86,7 +86,8 @@ export class KyselyOutboxStore implements OutboxStore {
             and not exists (
               select 1 from outbox e
               where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
-                and e.next_attempt_at > ${now}
+                -- (said again as the predicate of outbox_unfinished_recipient: the index to probe, migration 0026)
+                and e.status not in ('sent', 'dead', 'followup') and e.next_attempt_at > ${now}
                 and (e.in_reply_to is not null
                   or (o.route in ('wecom_webhook', 'wecom_appchat') and e.first_tried_at is not null)))
           order by o.id
@@ -320,7 +321,7 @@ const insertClaiming = compiledOnce(
     cross join lateral (
       select v.claimable and not exists (
         select 1 from outbox e
-        where e.address = v.address and e.route = v.route and e.status in ('pending', 'sending')
+        where e.address = v.address and e.route = v.route and e.status not in ('sent', 'dead', 'followup')
           and e.id <> all(a.held)) as claimed
       offset 0) c
     -- In the given order: a reply's parts and card get their ids in the order they are read.
