@@ -11,8 +11,11 @@ import { type Kysely, sql } from 'kysely';
  *   db/repositories/inbound.repository.ts).
  * - `outbox_unfinished_recipient` (address, route, id): "the recipient has nothing unfinished" (the reply insert's
  *   claim at birth) and the dispatcher's "nothing earlier of this recipient not due yet".
+ * - `outbox_sending` (route, address, locked_until): the dispatcher's "no send in flight to this recipient"; its
+ *   predicate is the `case` the check says, which implies no other index's (at 2,000 due replies its claim read
+ *   1,000,000 rows, 2.7 s).
  *
- * Their predicates say `status not in (<finished states>)` — the same rows as `status in (<unfinished states>)` under
+ * The first two say `status not in (<finished states>)` — the same rows as `status in (<unfinished states>)` under
  * the tables' check constraints — so that only they match the checks written that way, and the other partial
  * indexes (`inbound_unfinished`, `outbox_unfinished`, `outbox_due` …, written `in (…)`) no longer compete.
  */
@@ -24,9 +27,14 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`drop index outbox_unfinished_recipient`.execute(db);
   await sql`create index outbox_unfinished_recipient on outbox(address, route, id)
     where status not in ('sent','dead','followup')`.execute(db);
+  await sql`drop index outbox_sending`.execute(db);
+  await sql`create index outbox_sending on outbox(route, address, locked_until)
+    where (case when status = 'sending' then true end)`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index outbox_sending`.execute(db);
+  await sql`create index outbox_sending on outbox(route, address, locked_until) where status = 'sending'`.execute(db);
   await sql`drop index outbox_unfinished_recipient`.execute(db);
   await sql`create index outbox_unfinished_recipient on outbox(address, route, id) where status in ('pending','sending')`.execute(
     db,

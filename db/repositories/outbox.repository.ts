@@ -75,21 +75,27 @@ export class KyselyOutboxStore implements OutboxStore {
         with candidates as (
           select o.id, o.route, o.address from outbox o
           where ${isDue}
+            -- Each check here probes its index per row (offset 0; its status test written to match that index's
+            -- predicate alone, migration 0026): as joins they read every unfinished row per candidate whenever the
+            -- statistics held an empty outbox (2.7 s a claim at 2,000 due replies).
             -- A recipient with a send in flight (any instance) waits for it: their messages go out in order.
             and not exists (
               select 1 from outbox s
-              where s.route = o.route and s.address = o.address and s.status = 'sending' and s.locked_until >= ${now})
+              where s.route = o.route and s.address = o.address and (case when s.status = 'sending' then true end)
+                and s.locked_until >= ${now}
+              offset 0)
             -- Nor does anything overtake an earlier reply to them that is not due yet (held for its rephrasing, or
             -- waiting out a retry): a sender's replies arrive in the order of their messages. In a managers' alert
             -- chat, nor an earlier alert that was tried and waits (the robot's minute used up, a retry): the group
             -- reads its alerts in order. One not tried yet (scheduled for later) takes its place when it is due.
             and not exists (
               select 1 from outbox e
-              where e.route = o.route and e.address = o.address and e.status = 'pending' and e.id < o.id
-                -- (said again as the predicate of outbox_unfinished_recipient: the index to probe, migration 0026)
-                and e.status not in ('sent', 'dead', 'followup') and e.next_attempt_at > ${now}
+              where e.route = o.route and e.address = o.address and e.id < o.id
+                and e.status not in ('sent', 'dead', 'followup') and (case when e.status = 'pending' then true end)
+                and e.next_attempt_at > ${now}
                 and (e.in_reply_to is not null
-                  or (o.route in ('wecom_webhook', 'wecom_appchat') and e.first_tried_at is not null)))
+                  or (o.route in ('wecom_webhook', 'wecom_appchat') and e.first_tried_at is not null))
+              offset 0)
           order by o.id
           -- A bounded look-ahead: room for other recipients past one recipient's backlog.
           limit ${limit * CLAIM_LOOKAHEAD}
@@ -113,8 +119,10 @@ export class KyselyOutboxStore implements OutboxStore {
         where not exists (
           select 1 from outbox e
           where e.route = c.route and e.address = c.address and e.id < c.id
-            and (e.status = 'sending' or (e.status = 'pending' and e.next_attempt_at <= ${now}))
-            and e.id not in (select id from locked))
+            and e.status not in ('sent', 'dead', 'followup')
+            and (case when e.status = 'sending' or (e.status = 'pending' and e.next_attempt_at <= ${now}) then true end)
+            and e.id not in (select id from locked)
+          offset 0)
         order by c.id`.execute(trx);
       if (due.rows.length === 0) return [];
       const rows = await trx

@@ -147,6 +147,19 @@ describe.skipIf(!templates)('queue statements with a backlog the statistics neve
     expect(read).toBeLessThan(SENDERS * BACKLOG_PER_SENDER * 3);
   });
 
+  it('the dispatcher claim reads each due reply a bounded number of times, not the unsent replies per row', async () => {
+    const outbox = new KyselyOutboxStore(db);
+    // The backlog comes due (an outage over): every recipient's replies at once.
+    await sql`update outbox set next_attempt_at = now() - interval '1 second' where dedupe_key like 'new%'`.execute(db);
+    const now = new Date();
+    let claimed = 0;
+    const read = await rowsReadBy('outbox', async () => {
+      claimed = (await outbox.claim(now, new Date(now.getTime() + 60_000), 50, 5)).length;
+    });
+    expect(claimed).toBeGreaterThan(0);
+    expect(read).toBeLessThan(SENDERS * BACKLOG_PER_SENDER * 3);
+  });
+
   it('inserts replies claimed at birth probing each recipient, not reading the unsent replies per row', async () => {
     const outbox = new KyselyOutboxStore(db);
     const now = new Date();
@@ -162,7 +175,11 @@ describe.skipIf(!templates)('queue statements with a backlog the statistics neve
       notBefore: now,
       claimable: true,
     });
-    await outbox.enqueueClaiming([reply(1000), reply(1001)], { now, until: new Date(now.getTime() + 60_000), held: [] });
+    await outbox.enqueueClaiming([reply(1000), reply(1001)], {
+      now,
+      until: new Date(now.getTime() + 60_000),
+      held: [],
+    });
     const rows = Array.from({ length: 20 }, (_, i) => reply(i));
     let inserted: { status: string; address: string }[] = [];
     const read = await rowsReadBy('outbox', async () => {
