@@ -93,7 +93,9 @@ class BeginThen {
 
   submit(connection: WireConnection): Error | null {
     const name = this.statement.name;
-    const previous = name ? (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name]) : undefined;
+    const previous = name
+      ? (connection.parsedStatements[name] ?? connection.submittedNamedStatements[name])
+      : undefined;
     // The statement's own check (pg Query.submit), made before BEGIN is written: nothing goes out when it fails.
     if (previous !== undefined && previous !== this.statement.text) {
       return new Error(`Prepared statements must be unique - '${name}' was used for a different statement`);

@@ -141,7 +141,8 @@ export function planCachedPool(pool: WirePool, options: PlanCacheOptions = {}): 
       sqlOrCursor: string | PostgresCursor<R>,
       parameters?: ReadonlyArray<unknown>,
     ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
-      if (typeof sqlOrCursor !== 'string') return (this.client.query as (c: unknown) => unknown).call(this.client, sqlOrCursor) as never;
+      if (typeof sqlOrCursor !== 'string')
+        return (this.client.query as (c: unknown) => unknown).call(this.client, sqlOrCursor) as never;
       return this.run<R>(sqlOrCursor, parameters ?? []);
     }
 
