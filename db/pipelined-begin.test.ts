@@ -7,7 +7,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openTestDatabase } from '../test/helpers/db.js';
+import { openTestDatabase, urlOf } from '../test/helpers/db.js';
 import type { DatabaseHandle } from './connect.js';
 import { type PipelinedBeginPool, pipelinedBeginPool } from './pipelined-begin.js';
 import { type PlanCachedPool, planCachedPool } from './plan-cache.js';
@@ -37,10 +37,7 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
 
   beforeAll(async () => {
     first = await openTestDatabase();
-    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
-    const u = new URL(templates!.url);
-    u.pathname = `/${rows[0]!.name}`;
-    url = u.toString();
+    url = await urlOf(first);
     await sql`create table pb_items (k text primary key)`.execute(first.db);
   });
   afterAll(async () => {
