@@ -4,11 +4,11 @@
  * without statements, and the connection usable after every kind of failure. PostgreSQL only (PGlite has its own
  * driver).
  */
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import { Kysely, type PostgresCursor, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase, urlOf } from '../test/helpers/db.js';
-import type { DatabaseHandle } from './connect.js';
+import { type DatabaseHandle, openDatabase } from './connect.js';
 import { type PipelinedBeginPool, pipelinedBeginPool } from './pipelined-begin.js';
 import { type PlanCachedPool, planCachedPool } from './plan-cache.js';
 
@@ -263,6 +263,42 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
     });
     expect(await keys(first.db, 'ms-%')).toEqual(['ms-3', 'ms-4']);
     expect(o.pipelined!.stats()).toMatchObject({ alone: 2, joined: 0 });
+  });
+
+  it('sends BEGIN alone before a submittable (a cursor) that writes its own messages', async () => {
+    const o = open(1);
+    const c = await o.pipelined!.connect();
+    try {
+      await c.query('begin');
+      const insert = new pg.Query("insert into pb_items (k) values ('sub-1')");
+      const done = new Promise((resolve, reject) => insert.on('end', resolve).on('error', reject));
+      c.query(insert as unknown as PostgresCursor<unknown>);
+      await done;
+      expect(c.getTransactionStatus()).toBe('T');
+      expect((await c.query('rollback')).command).toBe('ROLLBACK');
+    } finally {
+      c.release();
+    }
+    expect(await keys(first.db, 'sub-%')).toEqual([]);
+    expect(o.pipelined!.stats()).toMatchObject({ alone: 1, joined: 0 });
+  });
+
+  it('is on by default in openDatabase and off with pipelinedBegin: false', async () => {
+    const on = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    const off = await openDatabase({ kind: 'postgres', url, poolSize: 1, pipelinedBegin: false });
+    try {
+      for (const h of [on, off]) {
+        await h.db
+          .transaction()
+          .execute((trx) => sql`insert into pb_items (k) values (${`od-${h === on}`})`.execute(trx));
+      }
+      expect(on.pipelinedBeginStats!()).toMatchObject({ held: 1, joined: 1 });
+      expect(off.pipelinedBeginStats).toBeUndefined();
+    } finally {
+      await on.close();
+      await off.close();
+    }
+    expect(await keys(first.db, 'od-%')).toEqual(['od-false', 'od-true']);
   });
 
   it('fails the first statement when the connection drops while BEGIN is held; the pool replaces the connection', async () => {

@@ -183,7 +183,8 @@ export class PipelinedClient implements PostgresPoolClient {
     parameters?: ReadonlyArray<unknown>,
   ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
     if (typeof input === 'string') return this.run({ text: input, values: parameters ?? [] }) as never;
-    if ('text' in input) return this.run(input) as never;
+    // A cursor (or any submittable) writes its own messages; it may have a `text` too.
+    if (typeof (input as { submit?: unknown }).submit !== 'function') return this.run(input as QueryInput) as never;
     this.sendHeldBeginAlone();
     this.stats.roundTrips++;
     return this.client.query(input as never) as PostgresCursor<R>;
