@@ -287,18 +287,20 @@ async function main(): Promise<void> {
     // 1. A greeting, one at a time: callback → reply (the sequential overhead), and its ack alone (baseline).
     markLoad('start');
     const greetingFirst = await maxInboundId();
+    const greetingTrips = roundTripsFrom();
     const { acks, e2e, overhead } = await wecom.ask({ type: 'sequential', senders, n: SEQUENTIAL }, 'sequential');
     row('baseline: greeting callback → ack (stored)', acks, SEQUENTIAL, null);
     row('greeting callback → reply sent (1 in flight)', e2e, SEQUENTIAL, null);
     // The sequential overhead: per message, callback → reply sent minus callback → ack, i.e. from the ack to the
     // reply's arrival at the fake WeCom — what the pipeline (worker, step, outbox, dispatcher, send) adds.
     row('greeting sequential overhead (reply − ack)', overhead, SEQUENTIAL, null);
-    const greetingStages = await stages(greetingFirst);
+    const greetingStages = { ...(await stages(greetingFirst)), ...greetingTrips(SEQUENTIAL) };
 
     // 2. Throughput: every sender sends its messages back to back (each after the previous ack).
     markLoad('throughput');
     const firstId = await maxInboundId();
     const throughputCost = await costFrom();
+    const throughputTrips = roundTripsFrom();
     const profiler = PROFILE_OUT ? await startProfile() : null;
     const cpu0 = await cpuNow();
     const burst = await wecom.ask({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS }, 'throughput');
@@ -309,6 +311,7 @@ async function main(): Promise<void> {
     const throughputStages = {
       ...(await stages(firstId)),
       ...(await throughputCost(SENDERS * PER_SENDER)),
+      ...throughputTrips(SENDERS * PER_SENDER),
       ...cpu,
     };
 
@@ -355,7 +358,7 @@ async function main(): Promise<void> {
         (order.firstBreak ? `; first break: ${order.firstBreak}` : ''),
     );
     if (JSON_OUT) {
-      const stagesOut = { throughput: throughputStages, paced: pacedStages };
+      const stagesOut = { greeting: greetingStages, throughput: throughputStages, paced: pacedStages };
       writeFileSync(JSON_OUT, JSON.stringify({ rows, stages: stagesOut, order, loads, reposted }, null, 1));
     }
     if (order.inOrder !== order.senders) process.exitCode = 1;
@@ -411,6 +414,22 @@ async function main(): Promise<void> {
           'statements/msg': ((s1 - s0) / n).toFixed(1),
           'transactions/msg': (((await xacts()) - x0) / n).toFixed(2),
         };
+      };
+    }
+    /**
+     * Database round trips per message of the run that starts now (the app's, ingest included), and what they were
+     * with every BEGIN sent alone: one more per BEGIN that went with its first statement, two per transaction that
+     * ended before any statement (its BEGIN and its end). Absent when the tree has no pipelined BEGIN (or it is off).
+     */
+    function roundTripsFrom(): (n: number) => Record<string, string> {
+      const read = opened.pipelinedBeginStats;
+      if (!read) return () => ({});
+      const s0 = read();
+      return (n) => {
+        const s1 = read();
+        const trips = s1.roundTrips - s0.roundTrips;
+        const alone = trips + (s1.joined - s0.joined) + 2 * (s1.dropped - s0.dropped);
+        return { 'round trips/msg': `${(trips / n).toFixed(2)} (BEGIN alone: ${(alone / n).toFixed(2)})` };
       };
     }
     /**

@@ -62,7 +62,7 @@ for (const dir of [baseDir, ...(candidate ? [candidate.dir] : [])]) {
 
 interface Result {
   rows: Array<Record<string, string>>;
-  stages: Record<'throughput' | 'paced', Record<string, string>>;
+  stages: Record<'throughput' | 'paced', Record<string, string>> & { greeting?: Record<string, string> };
   order: { senders: number; inOrder: number; replies: number };
   loads: string[];
 }
@@ -105,6 +105,8 @@ for (let round = 1; round <= rounds; round++) {
       'throughput p99 ms': burst?.['p99 ms'] ?? '',
       'paced msg/s': paced?.['msg/s'] ?? '',
       'paced p50 / p99 ms': `${paced?.['p50 ms']} / ${paced?.['p99 ms']}`,
+      // Database round trips per greeting (absent from results of a bench before pipelined BEGIN).
+      'greeting round trips': r.stages.greeting?.['round trips/msg'] ?? '—',
       'stmts / xacts per msg': `${r.stages.throughput['statements/msg']} / ${r.stages.throughput['transactions/msg']}`,
       // CPU per message in the burst (/proc; absent from results of a bench before the WeCom side had its process).
       'CPU ms/msg app / PG': `${r.stages.throughput['app CPU ms/msg'] ?? '—'} / ${r.stages.throughput['PostgreSQL CPU ms/msg'] ?? '—'}`,

@@ -24,6 +24,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ DATABASE_URL: url, DB_PLAN_CACHE: '-1' })).toThrow(ConfigError);
   });
 
+  it("sends a transaction's BEGIN with its first statement unless DB_PIPELINED_BEGIN=0", () => {
+    const url = 'postgres://u@h:5432/db';
+    expect(loadConfig({ DATABASE_URL: url }).db).toMatchObject({ pipelinedBegin: true });
+    expect(loadConfig({ DATABASE_URL: url, DB_PIPELINED_BEGIN: '0' }).db).toMatchObject({ pipelinedBegin: false });
+    expect(() => loadConfig({ DATABASE_URL: url, DB_PIPELINED_BEGIN: 'maybe' })).toThrow(ConfigError);
+  });
+
   it('reports every bad key at once and stops boot', () => {
     let err: unknown;
     try {

@@ -63,6 +63,8 @@ const envSchema = z.object({
   DB_POOL_SIZE: int(1, 100).default(20),
   /** Named prepared statements per PostgreSQL connection (db/plan-cache.ts); 0 sends every statement unnamed. */
   DB_PLAN_CACHE: int(0, 1000).default(100),
+  /** A transaction's BEGIN written with its first statement (db/pipelined-begin.ts); 0 sends it alone. */
+  DB_PIPELINED_BEGIN: bool.default(true),
   /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
   SEED_ON_EMPTY: bool.optional(),
   SEED_SCALE: z.coerce.number().positive().max(20).default(1),
@@ -184,7 +186,13 @@ export interface AppConfig {
     publicBaseUrl: string | undefined;
   };
   db:
-    | { kind: 'postgres'; url: string; poolSize: number; planCache: { maxPerConnection: number } | false }
+    | {
+        kind: 'postgres';
+        url: string;
+        poolSize: number;
+        planCache: { maxPerConnection: number } | false;
+        pipelinedBegin: boolean;
+      }
     | { kind: 'pglite'; dataDir: string };
   seed: { onEmpty: boolean; scale: number };
   kv: { kind: 'redis'; url: string } | { kind: 'memory' };
@@ -373,6 +381,7 @@ export function loadConfig(env: Record<string, string | undefined>): Readonly<Ap
           url: e.DATABASE_URL,
           poolSize: e.DB_POOL_SIZE,
           planCache: e.DB_PLAN_CACHE === 0 ? (false as const) : { maxPerConnection: e.DB_PLAN_CACHE },
+          pipelinedBegin: e.DB_PIPELINED_BEGIN,
         }
       : { kind: 'pglite' as const, dataDir: e.PGLITE_DIR },
     seed: { onEmpty: e.SEED_ON_EMPTY ?? e.NODE_ENV !== 'production', scale: e.SEED_SCALE },

@@ -5,12 +5,16 @@ import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { migrationNames, migrationProvider } from './migrations/index.js';
+import { type PipelinedBeginStats, pipelinedBeginPool } from './pipelined-begin.js';
 import { type PlanCacheOptions, type PlanCacheStats, planCachedPool } from './plan-cache.js';
 import type { Database } from './schema.js';
 
 export type DatabaseConfig =
-  /** `planCache`: repeated statements as named prepared statements per connection (db/plan-cache.ts); false: off. */
-  | { kind: 'postgres'; url: string; poolSize?: number; planCache?: PlanCacheOptions | false }
+  /**
+   * `planCache`: repeated statements as named prepared statements per connection (db/plan-cache.ts); false: off.
+   * `pipelinedBegin`: a transaction's BEGIN sent with its first statement (db/pipelined-begin.ts); false: alone.
+   */
+  | { kind: 'postgres'; url: string; poolSize?: number; planCache?: PlanCacheOptions | false; pipelinedBegin?: boolean }
   | { kind: 'pglite'; dataDir: string }
   | { kind: 'pglite-memory'; loadDataDir?: Blob | File };
 
@@ -24,6 +28,8 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** PostgreSQL with the plan cache on: what it did so far. */
   planCacheStats?: () => PlanCacheStats;
+  /** PostgreSQL with BEGIN sent with the first statement: BEGINs held, joined, dropped, and round trips. */
+  pipelinedBeginStats?: () => PipelinedBeginStats;
 }
 
 export class DatabaseLockedError extends Error {
@@ -96,8 +102,10 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
     // rejects on its own, and the pool discards the broken client on release.
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
-    const cached = config.planCache === false ? undefined : planCachedPool(pool, config.planCache);
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: cached ?? pool }) });
+    const pipelined = config.pipelinedBegin === false ? undefined : pipelinedBeginPool(pool);
+    const wire = pipelined ?? pool;
+    const cached = config.planCache === false ? undefined : planCachedPool(wire, config.planCache);
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: cached ?? wire }) });
     const url = new URL(config.url);
     return {
       db,
@@ -105,6 +113,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       describe: `PostgreSQL ${url.hostname}:${url.port || 5432}${url.pathname}`,
       close: () => db.destroy(),
       ...(cached ? { planCacheStats: cached.stats } : {}),
+      ...(pipelined ? { pipelinedBeginStats: pipelined.stats } : {}),
     };
   }
   const parsers = {

@@ -6,7 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openTestDatabase } from '../test/helpers/db.js';
+import { openTestDatabase, urlOf } from '../test/helpers/db.js';
 import { type DatabaseHandle, openDatabase } from './connect.js';
 import { isCacheable, LOCKS_BY_IDS, type PlanCacheOptions } from './plan-cache.js';
 import { KyselyInboundStore } from './repositories/inbound.repository.js';
@@ -51,10 +51,7 @@ describe.skipIf(!templates)('the plan cache on PostgreSQL', () => {
 
   beforeAll(async () => {
     first = await openTestDatabase();
-    const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
-    const u = new URL(templates!.url);
-    u.pathname = `/${rows[0]!.name}`;
-    url = u.toString();
+    url = await urlOf(first);
   });
   afterAll(async () => {
     for (const h of opened) await h.close().catch(() => {});

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryResult } from 'kysely';
-import type pg from 'pg';
 
 /**
  * A bounded plan cache for a node-postgres pool: statements the app sends again and again run as named prepared
@@ -82,10 +81,22 @@ interface Tracked {
 /** node-postgres' own record of the names parsed on a connection (not in its types). */
 interface WireConnection {
   parsedStatements: Record<string, string | undefined>;
-  on(event: 'readyForQuery', listener: (msg: { status: string }) => void): unknown;
 }
 
-export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): PlanCachedPool {
+/** A connection of the pool the cache wraps: node-postgres' own, or one holding BEGIN back (db/pipelined-begin.ts). */
+export interface WireClient {
+  query(config: { name?: string; text: string; values?: unknown[] }): Promise<unknown>;
+  query(text: string, values?: unknown[]): Promise<unknown>;
+  getTransactionStatus(): string | null;
+  release(destroy?: boolean): void;
+}
+
+export interface WirePool {
+  connect(): Promise<WireClient>;
+  end(): Promise<void>;
+}
+
+export function planCachedPool(pool: WirePool, options: PlanCacheOptions = {}): PlanCachedPool {
   const maxPerConnection = options.maxPerConnection ?? 100;
   const minUses = options.maxPerConnection === 0 ? Number.POSITIVE_INFINITY : (options.minUses ?? 2);
   const maxTracked = options.maxTracked ?? 2_000;
@@ -93,7 +104,7 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
   const stats: PlanCacheStats = { unnamed: 0, reused: 0, prepared: 0, evicted: 0, replanned: 0 };
   /** Text → uses and, once admitted, its name. Map order is recency (a hit moves the entry to the end). */
   const tracked = new Map<string, Tracked>();
-  const clients = new WeakMap<pg.PoolClient, CachedClient>();
+  const clients = new WeakMap<WireClient, CachedClient>();
 
   /** The name to send `text` under, or undefined to send it unnamed. */
   function nameOf(text: string): string | undefined {
@@ -117,16 +128,11 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
   class CachedClient implements PostgresPoolClient {
     /** Names parsed on this connection, least recently used first. */
     readonly names = new Set<string>();
-    /** The transaction status of the last ReadyForQuery: I idle, T in a transaction, E aborted. */
-    txStatus = 'I';
     stale = false;
     readonly wire: WireConnection;
 
-    constructor(readonly client: pg.PoolClient) {
+    constructor(readonly client: WireClient) {
       this.wire = (client as unknown as { connection: WireConnection }).connection;
-      this.wire.on('readyForQuery', (msg) => {
-        this.txStatus = msg.status;
-      });
     }
 
     query<R>(sql: string, parameters: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>>;
@@ -135,13 +141,14 @@ export function planCachedPool(pool: pg.Pool, options: PlanCacheOptions = {}): P
       sqlOrCursor: string | PostgresCursor<R>,
       parameters?: ReadonlyArray<unknown>,
     ): Promise<PostgresQueryResult<R>> | PostgresCursor<R> {
-      if (typeof sqlOrCursor !== 'string') return this.client.query(sqlOrCursor as never) as PostgresCursor<R>;
+      if (typeof sqlOrCursor !== 'string')
+        return (this.client.query as (c: unknown) => unknown).call(this.client, sqlOrCursor) as never;
       return this.run<R>(sqlOrCursor, parameters ?? []);
     }
 
     private async run<R>(text: string, values: ReadonlyArray<unknown>): Promise<PostgresQueryResult<R>> {
-      // Before this statement: idle (I) means it runs in a transaction of its own.
-      const before = this.txStatus;
+      // Before this statement (I idle: it runs in a transaction of its own, T in a transaction, E aborted).
+      const before = this.client.getTransactionStatus();
       const name = before === 'E' ? undefined : nameOf(text);
       if (name === undefined) {
         stats.unnamed++;

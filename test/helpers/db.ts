@@ -45,17 +45,22 @@ export function testDatabaseUrl(): string | undefined {
   return inject('pgTemplates')?.url;
 }
 
+/** The URL of `handle`'s PostgreSQL test database, for pools of its own (PostgreSQL only). */
+export async function urlOf(handle: DatabaseHandle): Promise<string> {
+  const templates = inject('pgTemplates');
+  if (!templates) throw new Error('another pool needs PostgreSQL (TEST_DATABASE_URL)');
+  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(handle.db);
+  const url = new URL(templates.url);
+  url.pathname = `/${rows[0]!.name}`;
+  return url.toString();
+}
+
 /**
  * Another connection pool on `first`'s PostgreSQL database: a second instance of the app sharing it (PostgreSQL
  * only; PGlite has a single connection).
  */
 export async function openSecondInstance(first: DatabaseHandle, poolSize: number): Promise<DatabaseHandle> {
-  const templates = inject('pgTemplates');
-  if (!templates) throw new Error('a second instance needs PostgreSQL (TEST_DATABASE_URL)');
-  const { rows } = await sql<{ name: string }>`select current_database() as name`.execute(first.db);
-  const url = new URL(templates.url);
-  url.pathname = `/${rows[0]!.name}`;
-  return openDatabase({ kind: 'postgres', url: url.toString(), poolSize });
+  return openDatabase({ kind: 'postgres', url: await urlOf(first), poolSize });
 }
 
 /**
