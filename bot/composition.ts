@@ -157,8 +157,7 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     directory: ({ tx }) => new KyselyDealerDirectory(tx),
     statement: ({ tx }) => new StatementService(new AccountsRepository(tx)),
     rebates: ({ tx }) => new RebateStatementService(new PolicyRepository(tx), new SettlementRepository(tx)),
-    policyFeedback: ({ tx }) =>
-      new PolicyFeedbackService(new PolicyFeedbackRepository(tx), new PolicyRepository(tx)),
+    policyFeedback: ({ tx }) => new PolicyFeedbackService(new PolicyFeedbackRepository(tx), new PolicyRepository(tx)),
     statementLinks: () => statementLinks,
     tier: ({ tx }) => new TierService(new AccountsRepository(tx)),
     sales: ({ tx }) => new SalesService(new InsightsRepository(tx)),
