@@ -6,14 +6,12 @@ export type TurnStep<C> = (ctx: C, next: () => Promise<void>) => Promise<void>;
  * every later step has finished (e.g. saving the state the handler chose).
  */
 export function compose<C>(...steps: ReadonlyArray<TurnStep<C>>): (ctx: C) => Promise<void> {
-  const done = Promise.resolve();
   return (ctx) => {
-    // The step's own promise is returned as it is: no async wrapper per step.
-    const run = (i: number): Promise<void> => {
+    const run = async (i: number): Promise<void> => {
       const step = steps[i];
-      if (!step) return done;
+      if (!step) return;
       let called = false;
-      return step(ctx, () => {
+      await step(ctx, () => {
         if (called) throw new Error(`step ${i} called next() twice`);
         called = true;
         return run(i + 1);

@@ -129,7 +129,7 @@ export class KyselyOutboxStore implements OutboxStore {
           'in',
           due.rows.map((r) => Number(r.id)),
         )
-        .returning(MESSAGE_COLUMNS)
+        .returningAll()
         .execute();
       // RETURNING has no order: hand the rows back in id order, the order a recipient's messages were written
       // (a retried part due later than the reply behind it still goes first).
@@ -257,29 +257,7 @@ export class KyselyPipelineStatusReader implements PipelineStatusReader {
   }
 }
 
-/** The columns an `OutboxMessage` is read from (not the lease's `locked_until` and `first_tried_at`). */
-const MESSAGE_COLUMNS = [
-  'id',
-  'dedupe_key',
-  'recipient',
-  'address',
-  'route',
-  'format',
-  'body',
-  'kind',
-  'in_reply_to',
-  'status',
-  'attempts',
-  'next_attempt_at',
-  'last_error',
-  'created_at',
-  'sent_at',
-] as const;
-type MessageRow = Pick<Selectable<OutboxTable>, (typeof MESSAGE_COLUMNS)[number]>;
-/** `MESSAGE_COLUMNS` of the insert's `o` for a RETURNING clause. */
-const RETURNING_MESSAGE = sql.raw(MESSAGE_COLUMNS.map((c) => `o.${c}`).join(', '));
-
-function toMessage(r: MessageRow): OutboxMessage {
+function toMessage(r: Selectable<OutboxTable>): OutboxMessage {
   return {
     id: r.id,
     dedupeKey: r.dedupe_key,
@@ -321,7 +299,7 @@ const insertClaiming = compiledOnce(
     // count a constant array's elements, a generic one guesses 10), so the generic plan costs what the custom ones do
     // and a named statement is planned once per connection instead of on every call (db/README.md). `offset 0` keeps
     // the recipient check one subplan per row (pulled up, it was evaluated once per `case` below: four times).
-    sql<MessageRow>`
+    sql<Selectable<OutboxTable>>`
     with a as materialized (
       select ${dedupeKeys}::text[] as dedupe_key, ${recipients}::text[] as recipient, ${addresses}::text[] as address,
         ${routes}::text[] as route, ${bodies}::text[] as body, ${formats}::text[] as format, ${kinds}::text[] as kind,
@@ -348,7 +326,7 @@ const insertClaiming = compiledOnce(
     -- In the given order: a reply's parts and card get their ids in the order they are read.
     order by v.n
     on conflict (dedupe_key) do nothing
-    returning ${RETURNING_MESSAGE}`,
+    returning o.*`,
 );
 
 /**
