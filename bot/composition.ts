@@ -135,56 +135,104 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     links: new StatementLinks(st?.linkSecret ?? randomBytes(32).toString('base64url'), st?.linkTtlHours ?? 72),
     baseUrl: st?.publicBaseUrl ?? '',
   };
-  return (tx: Kysely<Database>, notifier: Notifier = notifierFor(tx)): Services => ({
-    orders: new OrderService(new KyselyOrderStore(tx), {
-      notifier,
-      placedNotice: ordersReplies.managerNotice,
-      cancelledNotice: ordersReplies.managerCancelNotice,
-    }),
-    stock: new StockService(new KyselyStockStore(tx)),
-    needs: new NeedsService({
-      store: new NeedsRepository(tx),
-      notifier,
-      notices: needNotices,
-      sla: opts.settings.needSla,
-    }),
-    // Pushes open their own transactions per batch: only from the database, never inside a turn.
-    policies: new PolicyService(new PolicyRepository(tx), policyUnitOfWork(tx, notifierFor)),
-    directory: new KyselyDealerDirectory(tx),
-    statement: new StatementService(new AccountsRepository(tx)),
-    rebates: new RebateStatementService(new PolicyRepository(tx), new SettlementRepository(tx)),
-    policyFeedback: new PolicyFeedbackService(new PolicyFeedbackRepository(tx), new PolicyRepository(tx)),
-    statementLinks,
-    tier: new TierService(new AccountsRepository(tx)),
-    sales: new SalesService(new InsightsRepository(tx)),
-    trends: new TrendsService(new InsightsRepository(tx)),
-    trendInsights: trendInsightService(tx),
-    dealerSearch: new DirectoryService(new DealerSearchRepository(tx)),
-    contacts: new ContactLogService(new ContactLogRepository(tx)),
-    cadence: cadenceService(tx, notifier, opts.settings.contactCadence),
-    campaigns: campaignService(tx, notifier),
-    content: new KyselyCareContent(tx),
-    training: new TrainingService(new TrainingRepository(tx)),
-    honours: new HonoursRepository(tx),
-    conversation: new KyselyConversationStore(tx),
-    nluMisses: new KyselyNluMissStore(tx),
-    needsReport: (period) => needsReport(tx, period),
-    pipelineStatus: new KyselyPipelineStatusReader(tx),
-    followups: new KyselyFollowupStore(tx),
-    runJob: (name, run) =>
-      runJobInSlot(jobRuns(tx), runnableJob(name), run.slot, run.instance, {
-        services: jobUnitOfWork(tx, { notifier: notifierFor, settings: opts.settings }),
-        now: run.now,
-        log: run.log,
-        settings: opts.settings,
+  // Each service is built when a turn first reads it (a turn reads a few of them), on the turn's transaction and
+  // notifier; the getters are made once here, so a turn allocates one object and what it uses.
+  const bound = lazyFields<BoundTo, Services>({
+    orders: ({ tx, notifier }) =>
+      new OrderService(new KyselyOrderStore(tx), {
+        notifier: notifier(),
+        placedNotice: ordersReplies.managerNotice,
+        cancelledNotice: ordersReplies.managerCancelNotice,
       }),
-    scoreDealers: (month, now) => scoreMonth(jobUnitOfWork(tx, { notifier: notifierFor }), month, now),
-    console: new ConsoleRepository(tx),
-    consoleSessions: new ConsoleSessionRepository(tx),
-    importRuns: new KyselyImportStore(tx),
-    importOffers: offerDesk(tx),
+    stock: ({ tx }) => new StockService(new KyselyStockStore(tx)),
+    needs: ({ tx, notifier }) =>
+      new NeedsService({
+        store: new NeedsRepository(tx),
+        notifier: notifier(),
+        notices: needNotices,
+        sla: opts.settings.needSla,
+      }),
+    // Pushes open their own transactions per batch: only from the database, never inside a turn.
+    policies: ({ tx }) => new PolicyService(new PolicyRepository(tx), policyUnitOfWork(tx, notifierFor)),
+    directory: ({ tx }) => new KyselyDealerDirectory(tx),
+    statement: ({ tx }) => new StatementService(new AccountsRepository(tx)),
+    rebates: ({ tx }) => new RebateStatementService(new PolicyRepository(tx), new SettlementRepository(tx)),
+    policyFeedback: ({ tx }) => new PolicyFeedbackService(new PolicyFeedbackRepository(tx), new PolicyRepository(tx)),
+    statementLinks: () => statementLinks,
+    tier: ({ tx }) => new TierService(new AccountsRepository(tx)),
+    sales: ({ tx }) => new SalesService(new InsightsRepository(tx)),
+    trends: ({ tx }) => new TrendsService(new InsightsRepository(tx)),
+    trendInsights: ({ tx }) => trendInsightService(tx),
+    dealerSearch: ({ tx }) => new DirectoryService(new DealerSearchRepository(tx)),
+    contacts: ({ tx }) => new ContactLogService(new ContactLogRepository(tx)),
+    cadence: ({ tx, notifier }) => cadenceService(tx, notifier(), opts.settings.contactCadence),
+    campaigns: ({ tx, notifier }) => campaignService(tx, notifier()),
+    content: ({ tx }) => new KyselyCareContent(tx),
+    training: ({ tx }) => new TrainingService(new TrainingRepository(tx)),
+    honours: ({ tx }) => new HonoursRepository(tx),
+    conversation: ({ tx }) => new KyselyConversationStore(tx),
+    nluMisses: ({ tx }) => new KyselyNluMissStore(tx),
+    needsReport:
+      ({ tx }) =>
+      (period) =>
+        needsReport(tx, period),
+    pipelineStatus: ({ tx }) => new KyselyPipelineStatusReader(tx),
+    followups: ({ tx }) => new KyselyFollowupStore(tx),
+    runJob:
+      ({ tx }) =>
+      (name, run) =>
+        runJobInSlot(jobRuns(tx), runnableJob(name), run.slot, run.instance, {
+          services: jobUnitOfWork(tx, { notifier: notifierFor, settings: opts.settings }),
+          now: run.now,
+          log: run.log,
+          settings: opts.settings,
+        }),
+    scoreDealers:
+      ({ tx }) =>
+      (month, now) =>
+        scoreMonth(jobUnitOfWork(tx, { notifier: notifierFor }), month, now),
+    console: ({ tx }) => new ConsoleRepository(tx),
+    consoleSessions: ({ tx }) => new ConsoleSessionRepository(tx),
+    importRuns: ({ tx }) => new KyselyImportStore(tx),
+    importOffers: ({ tx }) => offerDesk(tx),
   });
+  return (tx, given) => {
+    // Without a notifier given, the transaction's own, made once and only if a service sends.
+    let own: Notifier | undefined;
+    const notifier = given ? () => given : () => (own ??= notifierFor(tx));
+    return bound({ tx, notifier });
+  };
 }
+
+/** What a turn's services are bound to: its transaction, and the notifier their messages go through. */
+interface BoundTo {
+  tx: Kysely<Database>;
+  notifier: () => Notifier;
+}
+
+/**
+ * An object of `T` whose fields are built from `ctx` on first read and kept (an own property then shadows the
+ * getter). The getters live on one prototype made here, so each object costs one allocation plus what is read.
+ */
+function lazyFields<C, T extends object>(build: { [K in keyof T]: (ctx: C) => T[K] }): (ctx: C) => T {
+  const proto: object = {};
+  for (const key of Object.keys(build) as Array<keyof T & string>) {
+    Object.defineProperty(proto, key, {
+      enumerable: true,
+      get(this: { [CONTEXT]: C }) {
+        const value = build[key](this[CONTEXT]);
+        Object.defineProperty(this, key, { value, enumerable: true, writable: true });
+        return value;
+      },
+    });
+  }
+  return (ctx) => {
+    const fields = Object.create(proto) as { [CONTEXT]: C };
+    fields[CONTEXT] = ctx;
+    return fields as unknown as T;
+  };
+}
+const CONTEXT = Symbol('lazyFields.context');
 
 export interface JobServiceOptions {
   /** The notifier writing into the outbox of the given transaction. */

@@ -30,11 +30,7 @@ export class KyselyConversationStore implements ConversationStore {
     const senders = requests.map((r) => r.sender);
     const dealers = requests.map((r) => r.rating?.dealerCode ?? '');
     const after = requests.map((r) => (r.rating?.resolvedAfter ?? new Date(0)).toISOString());
-    const rating = awaitingRatingQuery(this.db.withoutPlugins(), sql.ref('v.dealer'), sql.ref('v.after'));
-    const { rows } = await sql<{ sender: string; state: unknown; expires_at: Date | null; rating_need_id: unknown }>`
-      select v.sender, s.state, s.expires_at, case when v.dealer = '' then null else (${rating}) end as rating_need_id
-      from unnest(${senders}::text[], ${dealers}::text[], ${after}::timestamptz[]) as v(sender, dealer, after)
-      left join conversation_state s on s.sender = v.sender`.execute(this.db);
+    const rows = await prefetchRows(this.db, senders, dealers, after);
     const ahead = prefetched.get(this.db) ?? new Map<string, Prefetched>();
     prefetched.set(this.db, ahead);
     const asked = new Map(requests.map((r) => [r.sender, r.rating]));
@@ -101,6 +97,15 @@ export class KyselyConversationStore implements ConversationStore {
 const stateOf = compiledOnce((db, sender: string) =>
   db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender),
 );
+
+/** `prefetchTurns`' one statement (the senders and lookups as arrays): built and compiled once. */
+const prefetchRows = compiledOnce((db, senders: string[], dealers: string[], after: string[]) => {
+  const rating = awaitingRatingQuery(db, sql.ref('v.dealer'), sql.ref('v.after'));
+  return sql<{ sender: string; state: unknown; expires_at: Date | null; rating_need_id: unknown }>`
+    select v.sender, s.state, s.expires_at, case when v.dealer = '' then null else (${rating}) end as rating_need_id
+    from unnest(${senders}::text[], ${dealers}::text[], ${after}::timestamptz[]) as v(sender, dealer, after)
+    left join conversation_state s on s.sender = v.sender`;
+});
 
 /** The sender's row (or none) beside the dealer's need awaiting a rating: built and compiled once. */
 const stateWithRating = compiledOnce((db, sender: string, dealerCode: string, resolvedAfter: Date) =>
