@@ -9,8 +9,9 @@
  * raw figures back (`Answer`).
  *
  * What the real WeCom would spend on its own machine is kept out of the measured phases: each phase's callbacks
- * (XML, AES, signature, URL, request bytes) are built before its clock starts (`build`), and the fake pushes each
- * reply to its waiter as it is answered (`onCall`) instead of a ticker polling the calls.
+ * (XML, AES, signature, URL, request bytes) are built by a `prepare` command, before the app reads the CPU clocks
+ * and `run` starts the phase's clock, and the fake pushes each reply to its waiter as it is answered (`onCall`)
+ * instead of a ticker polling the calls.
  *
  * The driver posts over keep-alive HTTP/1.1 connections of its own (a connection per sender in flight, reused; see
  * `Connection`), not node:http's client or fetch/undici per request.
@@ -22,12 +23,17 @@ import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
 import { type FakeWecomCall, startFakeWecom } from '../test/fakes/wecom/fake-wecom.server.js';
 import { BENCH_WECOM } from './ingest.shared.js';
 
+/** A measured phase: `prepare` builds its callbacks, then `run` starts its clock and answers its figures. */
+export type Phase =
+  | { type: 'sequential'; senders: string[]; n: number }
+  | { type: 'throughput'; senders: string[]; perSender: number; kinds: string[] }
+  | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] };
+
 export type Command =
   | { type: 'app'; base: string }
   | { type: 'warmup'; sender: string; kinds: string[] }
-  | { type: 'sequential'; senders: string[]; n: number }
-  | { type: 'throughput'; senders: string[]; perSender: number; kinds: string[] }
-  | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] }
+  | { type: 'prepare'; phase: Phase }
+  | { type: 'run' }
   | { type: 'wire' }
   | { type: 'close' };
 
@@ -247,6 +253,84 @@ async function post(cb: Callback): Promise<{ startMs: number; ackMs: number; k: 
   return { startMs, ackMs: performance.now() - startMs, k: cb.k };
 }
 
+/**
+ * A phase's callbacks, in the order they are posted: sequential and paced, one list; throughput, each sender's in
+ * turn (`perSender` each). A paced callback's timestamp is its scheduled time (a long run stays in the app's window).
+ */
+function callbacksOf(phase: Phase): Callback[] {
+  switch (phase.type) {
+    case 'sequential':
+      return Array.from({ length: phase.n }, (_, i) => build(phase.senders[i % phase.senders.length]!, '你好'));
+    case 'throughput':
+      return phase.senders.flatMap((from, si) =>
+        Array.from({ length: phase.perSender }, (_, i) => build(from, phase.kinds[(si + i) % phase.kinds.length]!)),
+      );
+    case 'paced': {
+      const wall = Date.now();
+      return Array.from({ length: phase.rate * phase.seconds }, (_, i) =>
+        build(
+          phase.senders[i % phase.senders.length]!,
+          phase.kinds[i % phase.kinds.length]!,
+          wall + (i * 1000) / phase.rate,
+        ),
+      );
+    }
+  }
+}
+let prepared: { phase: Phase; callbacks: Callback[] } | null = null;
+
+async function runPhase(phase: Phase, callbacks: Callback[]): Promise<Answer> {
+  switch (phase.type) {
+    case 'sequential': {
+      // A greeting, one at a time: callback → reply, and its ack alone. The overhead is, per message, callback →
+      // reply minus callback → ack: from the ack to the reply's arrival here.
+      const acks: number[] = [];
+      const e2e: number[] = [];
+      const overhead: number[] = [];
+      for (const cb of callbacks) {
+        const p = await post(cb);
+        acks.push(p.ackMs);
+        const ms = (await replyAt(cb.from, p.k)) - p.startMs;
+        e2e.push(ms);
+        overhead.push(ms - p.ackMs);
+      }
+      return { type: 'sequential', acks, e2e, overhead };
+    }
+    case 'throughput': {
+      // Every sender sends its messages back to back (each after the previous ack).
+      const t0 = performance.now();
+      const posted = await Promise.all(
+        phase.senders.map(async (_, si) => {
+          const out: Array<{ from: string; startMs: number; k: number }> = [];
+          for (let i = si * phase.perSender; i < (si + 1) * phase.perSender; i++) {
+            const cb = callbacks[i]!;
+            out.push({ from: cb.from, ...(await post(cb)) });
+          }
+          return out;
+        }),
+      );
+      const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
+      const postSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
+      const lastReply = Math.max(...phase.senders.map((s) => replies.get(s)!.at(-1)!));
+      return { type: 'throughput', done, postSec, lastReplySec: (lastReply - t0) / 1000 };
+    }
+    case 'paced': {
+      // A fixed rate (open loop) over the senders, round robin; latency counts from the scheduled time.
+      const tp = performance.now();
+      const pending: Array<Promise<number>> = [];
+      for (let i = 0; i < callbacks.length; i++) {
+        const due = tp + (i * 1000) / phase.rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const cb = callbacks[i]!;
+        pending.push(post(cb).then(async (p) => (await replyAt(cb.from, p.k)) - due));
+      }
+      const latencies = await Promise.all(pending);
+      return { type: 'paced', latencies, sec: (performance.now() - tp) / 1000 };
+    }
+  }
+}
+
 async function run(c: Command): Promise<Answer> {
   switch (c.type) {
     case 'app':
@@ -265,59 +349,17 @@ async function run(c: Command): Promise<Answer> {
         throw new Error('a message kind answered with other than one message: the k-th reply rule does not hold');
       return { type: 'ok' };
     }
-    case 'sequential': {
-      // A greeting, one at a time: callback → reply, and its ack alone. The overhead is, per message, callback →
-      // reply minus callback → ack: from the ack to the reply's arrival here.
-      const callbacks = Array.from({ length: c.n }, (_, i) => build(c.senders[i % c.senders.length]!, '你好'));
-      const acks: number[] = [];
-      const e2e: number[] = [];
-      const overhead: number[] = [];
-      for (const cb of callbacks) {
-        const p = await post(cb);
-        acks.push(p.ackMs);
-        const ms = (await replyAt(cb.from, p.k)) - p.startMs;
-        e2e.push(ms);
-        overhead.push(ms - p.ackMs);
-      }
-      return { type: 'sequential', acks, e2e, overhead };
+    case 'prepare': {
+      prepared = { phase: c.phase, callbacks: callbacksOf(c.phase) };
+      // The garbage of building collected now (the bench forks this process with --expose-gc), not in the phase.
+      (globalThis as { gc?: () => void }).gc?.();
+      return { type: 'ok' };
     }
-    case 'throughput': {
-      // Every sender sends its messages back to back (each after the previous ack).
-      const mine = c.senders.map((from, si) =>
-        Array.from({ length: c.perSender }, (_, i) => build(from, c.kinds[(si + i) % c.kinds.length]!)),
-      );
-      const t0 = performance.now();
-      const posted = await Promise.all(
-        mine.map(async (callbacks) => {
-          const out: Array<{ from: string; startMs: number; k: number }> = [];
-          for (const cb of callbacks) out.push({ from: cb.from, ...(await post(cb)) });
-          return out;
-        }),
-      );
-      const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
-      const postSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
-      const lastReply = Math.max(...c.senders.map((s) => replies.get(s)!.at(-1)!));
-      return { type: 'throughput', done, postSec, lastReplySec: (lastReply - t0) / 1000 };
-    }
-    case 'paced': {
-      // A fixed rate (open loop) over the senders, round robin; latency counts from the scheduled time. Each
-      // callback's timestamp is its scheduled time (a long run stays inside the app's window).
-      const total = c.rate * c.seconds;
-      const wall = Date.now();
-      const callbacks = Array.from({ length: total }, (_, i) =>
-        build(c.senders[i % c.senders.length]!, c.kinds[i % c.kinds.length]!, wall + (i * 1000) / c.rate),
-      );
-      const tp = performance.now();
-      const pending: Array<Promise<number>> = [];
-      for (let i = 0; i < total; i++) {
-        const due = tp + (i * 1000) / c.rate;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        const cb = callbacks[i]!;
-        pending.push(post(cb).then(async (p) => (await replyAt(cb.from, p.k)) - due));
-      }
-      const latencies = await Promise.all(pending);
-      return { type: 'paced', latencies, sec: (performance.now() - tp) / 1000 };
+    case 'run': {
+      if (!prepared) throw new Error('run before prepare');
+      const { phase, callbacks } = prepared;
+      prepared = null;
+      return runPhase(phase, callbacks);
     }
     case 'wire': {
       const wire: Record<string, string[]> = {};
