@@ -3,8 +3,10 @@
  * WeCom callbacks in (signed, encrypted, over HTTP) → stored and acked → understood (rules) → handled → replies sent
  * to the local fake WeCom (test/fakes/wecom), on PostgreSQL (a database of its own, seeded with the K demo and
  * dropped at the end). The app runs in this process; the fake WeCom and the driver (signing, encrypting and posting
- * the callbacks over a keep-alive node:http Agent, and timing everything on its own clock) run in a child process,
- * bench/e2e.wecom.ts, as WeCom is another machine in production. A child process rather than a worker thread: its
+ * the callbacks over keep-alive connections of its own, and timing everything on its own clock) run in a child
+ * process, bench/e2e.wecom.ts, as WeCom is another machine in production. Each phase's callbacks are built there
+ * before the phase's clock starts and before the CPU clocks are read (`prepare`, then `run`), and the fake pushes
+ * each reply to the driver as it arrives: what the WeCom side costs during a phase is posting and answering. A child process rather than a worker thread: its
  * event loop, heap and GC, and its CPU time in /proc, are apart from the app's, so the app's CPU per message read from
  * /proc is the app's alone (a worker thread's would be counted in this process). They still share the machine's
  * cores with PostgreSQL.
@@ -23,7 +25,7 @@ import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import { type Kysely, type KyselyPlugin, sql } from 'kysely';
 import pg from 'pg';
 import pino from 'pino';
@@ -34,7 +36,7 @@ import { composeApp } from '../bot/main.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
-import type { Answer, Command } from './e2e.wecom.js';
+import type { Answer, Command, Phase } from './e2e.wecom.js';
 import { BENCH_WECOM } from './ingest.shared.js';
 
 const args = new Map<string, string>();
@@ -83,8 +85,9 @@ class WecomSide {
   readonly ready: Promise<string>;
 
   constructor() {
-    // The same loader (tsx) as this process, without a CPU profile of its own (--cpu-prof profiles the app).
-    const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
+    // The same loader (tsx) as this process, without a CPU profile of its own (--cpu-prof profiles the app);
+    // --expose-gc: the garbage of building a phase's callbacks is collected before the phase.
+    const execArgv = [...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--expose-gc'];
     // E2E_WECOM_PROF_DIR: a V8 CPU profile of the WeCom side (fake + driver) in that directory.
     const profDir = process.env['E2E_WECOM_PROF_DIR'];
     if (profDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${profDir}`);
@@ -123,6 +126,15 @@ class WecomSide {
     if (a.type === 'error') throw new Error(`WeCom side: ${a.message}`);
     if (a.type !== expect) throw new Error(`the WeCom side answered ${a.type}, not ${expect}`);
     return a as Extract<Answer, { type: T }>;
+  }
+
+  /** Has the phase's callbacks built (no clock runs); `run()` then starts it. */
+  async prepare(phase: Phase): Promise<void> {
+    await this.ask({ type: 'prepare', phase }, 'ok');
+  }
+
+  run<T extends Phase['type']>(type: T): Promise<Extract<Answer, { type: T }>> {
+    return this.ask({ type: 'run' }, type);
   }
 
   async close(): Promise<void> {
@@ -171,6 +183,8 @@ interface CpuSnapshot {
   wecom: number | null;
   /** PostgreSQL pid → CPU seconds. */
   pg: Map<number, number>;
+  /** When it was read (performance.now()). */
+  atMs: number;
 }
 /** CPU ms per message between two snapshots; a PostgreSQL process started in between counts from its start. */
 function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, n: number): Record<string, string> {
@@ -178,11 +192,17 @@ function cpuPerMessage(a: CpuSnapshot, b: CpuSnapshot, n: number): Record<string
     x === null || y === null ? 'n/a' : (((y - x) * 1000) / n).toFixed(2);
   let pgSec = 0;
   for (const [pid, c] of b.pg) pgSec += c - (a.pg.get(pid) ?? 0);
+  // How the WeCom side compares: its share of the CPU the three used, and of the machine's cores over the run.
+  const [appSec, wecomSec] = [(b.app ?? 0) - (a.app ?? 0), (b.wecom ?? 0) - (a.wecom ?? 0)];
+  const coreSec = ((b.atMs - a.atMs) / 1000) * availableParallelism();
+  const share = (x: number, of: number) => (of > 0 ? `${((100 * x) / of).toFixed(0)}%` : 'n/a');
   return {
     'app CPU ms/msg': ms(a.app, b.app),
     'app kernel ms/msg': ms(a.appKernel, b.appKernel),
     'PostgreSQL CPU ms/msg': b.pg.size ? ms(0, pgSec) : 'n/a',
     'WeCom side CPU ms/msg': ms(a.wecom, b.wecom),
+    'WeCom side % of CPU used': share(wecomSec, appSec + pgSec + wecomSec),
+    'WeCom side % of cores': share(wecomSec, coreSec),
   };
 }
 
@@ -287,8 +307,9 @@ async function main(): Promise<void> {
     // 1. A greeting, one at a time: callback → reply (the sequential overhead), and its ack alone (baseline).
     markLoad('start');
     const greetingFirst = await maxInboundId();
+    await wecom.prepare({ type: 'sequential', senders, n: SEQUENTIAL });
     const greetingTrips = roundTripsFrom();
-    const { acks, e2e, overhead } = await wecom.ask({ type: 'sequential', senders, n: SEQUENTIAL }, 'sequential');
+    const { acks, e2e, overhead } = await wecom.run('sequential');
     row('baseline: greeting callback → ack (stored)', acks, SEQUENTIAL, null);
     row('greeting callback → reply sent (1 in flight)', e2e, SEQUENTIAL, null);
     // The sequential overhead: per message, callback → reply sent minus callback → ack, i.e. from the ack to the
@@ -300,10 +321,12 @@ async function main(): Promise<void> {
     markLoad('throughput');
     const firstId = await maxInboundId();
     const throughputCost = await costFrom();
+    // The callbacks are built before the CPU clocks are read: what the real WeCom spends on its machine is not counted.
+    await wecom.prepare({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS });
     const throughputTrips = roundTripsFrom();
     const profiler = PROFILE_OUT ? await startProfile() : null;
     const cpu0 = await cpuNow();
-    const burst = await wecom.ask({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS }, 'throughput');
+    const burst = await wecom.run('throughput');
     const cpu = cpuPerMessage(cpu0, await cpuNow(), SENDERS * PER_SENDER);
     if (profiler && PROFILE_OUT) writeFileSync(PROFILE_OUT, JSON.stringify(await profiler()));
     const throughputSec = burst.postSec;
@@ -320,7 +343,8 @@ async function main(): Promise<void> {
     const pacedFirst = await maxInboundId();
     const pacedCost = await costFrom();
     const total = RATE * PACED_SEC;
-    const paced = await wecom.ask({ type: 'paced', senders, rate: RATE, seconds: PACED_SEC, kinds: KINDS }, 'paced');
+    await wecom.prepare({ type: 'paced', senders, rate: RATE, seconds: PACED_SEC, kinds: KINDS });
+    const paced = await wecom.run('paced');
     row(`fixed ${RATE}/s for ${PACED_SEC} s (open loop)`, paced.latencies, total, paced.sec);
     const pacedStages = { ...(await stages(pacedFirst)), ...(await pacedCost(total)) };
     markLoad('end');
@@ -345,7 +369,9 @@ async function main(): Promise<void> {
       `CPU per message in the throughput run (/proc): app ${cpu['app CPU ms/msg']} ms (kernel` +
         ` ${cpu['app kernel ms/msg']} ms), PostgreSQL` +
         ` ${cpu['PostgreSQL CPU ms/msg']} ms (this database's backends and the server's background processes),` +
-        ` WeCom side (fake + driver) ${cpu['WeCom side CPU ms/msg']} ms.`,
+        ` WeCom side (fake + driver) ${cpu['WeCom side CPU ms/msg']} ms: ${cpu['WeCom side % of CPU used']} of the CPU the` +
+        ` three used, ${cpu['WeCom side % of cores']} of the ${availableParallelism()} cores over the run (in production` +
+        ` another machine; its callbacks are built before the clocks start).`,
     );
     console.log(`Load average (1/5/15 min) — ${loads.join('; ')}`);
     console.log(
@@ -383,6 +409,7 @@ async function main(): Promise<void> {
         appKernel: cpuSec(process.pid, 'kernel'),
         wecom: cpuSec(wecom.pid),
         pg: pgCpu,
+        atMs: performance.now(),
       };
     }
     /** Highest inbound id so far (a run's messages are those above). */

@@ -2,7 +2,8 @@
  * Before/after for `bench:e2e` in one invocation (`npm run bench:e2e:compare [-- --base 5de2cef --rounds 2 …]`):
  * the baseline ref's app is exported (`git archive`, no worktree or branch is created) to a directory under the
  * system's temp dir with this project's node_modules linked in, and driven by THIS tree's bench/e2e.bench.ts and
- * bench/e2e.wecom.ts (copied in, so both apps see the same driver, checks and counters; each ref's own fake WeCom).
+ * bench/e2e.wecom.ts and the fake WeCom it runs (copied in, so both apps see the same driver, fake, checks and
+ * counters).
  * `--new REF` measures REF, exported the same way, instead of the working tree (edits in progress cannot leak into a
  * run). The two run one after the other, alternating,
  * `--rounds` times each; every other argument is passed to both. The baseline keeps the pool the bench gave it
@@ -28,8 +29,11 @@ const rounds = Number(take('rounds', '1'));
 const passThrough = argv;
 const here = resolve(import.meta.dirname, '..');
 
-/** The bench: the app's side and the WeCom side (fake + driver, a child process of the first). */
-const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts'];
+/**
+ * The bench: the app's side and the WeCom side (driver + fake, a child process of the first). The fake goes with the
+ * driver: the driver needs its reply push (`onCall`), and both refs then answer the same WeCom.
+ */
+const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts', 'test/fakes/wecom/fake-wecom.server.ts'];
 /**
  * The export's directory is named by the ref and by these bench files' contents: two compares from trees with
  * different benches (other branches) never run each other's bench in a shared export.
@@ -109,7 +113,13 @@ for (let round = 1; round <= rounds; round++) {
       'greeting round trips': r.stages.greeting?.['round trips/msg'] ?? '—',
       'stmts / xacts per msg': `${r.stages.throughput['statements/msg']} / ${r.stages.throughput['transactions/msg']}`,
       // CPU per message in the burst (/proc; absent from results of a bench before the WeCom side had its process).
-      'CPU ms/msg app / PG': `${r.stages.throughput['app CPU ms/msg'] ?? '—'} / ${r.stages.throughput['PostgreSQL CPU ms/msg'] ?? '—'}`,
+      'CPU ms/msg app / PG / WeCom': [
+        r.stages.throughput['app CPU ms/msg'],
+        r.stages.throughput['PostgreSQL CPU ms/msg'],
+        r.stages.throughput['WeCom side CPU ms/msg'],
+      ]
+        .map((x) => x ?? '—')
+        .join(' / '),
       'senders in order': `${r.order.inOrder}/${r.order.senders}`,
     });
     loads.push(`${label} #${round}: ${r.loads.join('; ')}`);

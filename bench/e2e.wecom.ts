@@ -8,6 +8,11 @@
  * arrival by the fake's own `atMs`. The app process sends commands over the IPC channel (`Command`) and gets the
  * raw figures back (`Answer`).
  *
+ * What the real WeCom would spend on its own machine is kept out of the measured phases: each phase's callbacks
+ * (XML, AES, signature, URL, request bytes) are built by a `prepare` command, before the app reads the CPU clocks
+ * and `run` starts the phase's clock, and the fake pushes each reply to its waiter as it is answered (`onCall`)
+ * instead of a ticker polling the calls.
+ *
  * The driver posts over keep-alive HTTP/1.1 connections of its own (a connection per sender in flight, reused; see
  * `Connection`), not node:http's client or fetch/undici per request.
  */
@@ -15,15 +20,20 @@ import { randomFillSync } from 'node:crypto';
 import { connect, type Socket } from 'node:net';
 import { WecomCipher } from '../adapters/wecom/wecom.crypto.js';
 import { buildEnvelope, toXml } from '../adapters/wecom/wecom.xml.js';
-import { startFakeWecom } from '../test/fakes/wecom/fake-wecom.server.js';
+import { type FakeWecomCall, startFakeWecom } from '../test/fakes/wecom/fake-wecom.server.js';
 import { BENCH_WECOM } from './ingest.shared.js';
+
+/** A measured phase: `prepare` builds its callbacks, then `run` starts its clock and answers its figures. */
+export type Phase =
+  | { type: 'sequential'; senders: string[]; n: number }
+  | { type: 'throughput'; senders: string[]; perSender: number; kinds: string[] }
+  | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] };
 
 export type Command =
   | { type: 'app'; base: string }
   | { type: 'warmup'; sender: string; kinds: string[] }
-  | { type: 'sequential'; senders: string[]; n: number }
-  | { type: 'throughput'; senders: string[]; perSender: number; kinds: string[] }
-  | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] }
+  | { type: 'prepare'; phase: Phase }
+  | { type: 'run' }
   | { type: 'wire' }
   | { type: 'close' };
 
@@ -40,26 +50,62 @@ export type Answer =
 const send = (a: Answer) =>
   new Promise<void>((resolve) => (process.send ? process.send(a, () => resolve()) : resolve()));
 
-const fake = await startFakeWecom({ corpId: BENCH_WECOM.corpId, secrets: [process.env.E2E_WECOM_SECRET ?? ''] });
 let app: URL | null = null;
 
-// Replies per member, in arrival order at the fake WeCom: the k-th reply answers the k-th message.
-const seen = { calls: 0 };
+// Replies per member, in arrival order at the fake WeCom (its own `atMs`): the k-th reply answers the k-th message.
 const replies = new Map<string, number[]>();
-/** Takes in the fake's new calls; returns the members that got replies. */
-const collect = () => {
-  const fresh = new Set<string>();
-  for (; seen.calls < fake.calls.length; seen.calls++) {
-    const c = fake.calls[seen.calls]!;
-    if (c.method !== 'message/send' || c.errcode) continue;
-    const to = String((c.body as { touser?: string } | undefined)?.touser ?? '');
-    const list = replies.get(to);
-    if (list) list.push(c.atMs);
-    else replies.set(to, [c.atMs]);
-    fresh.add(to);
-  }
-  return fresh;
+// A message waiting for its reply, by member and k. The fake pushes each reply (`onReply`); a coarse sweep rejects
+// the ones past their deadline.
+type Waiter = { until: number; resolve(at: number): void; reject(e: Error): void };
+const waiting = new Map<string, Map<number, Waiter>>();
+let waiters = 0;
+let sweeper: NodeJS.Timeout | null = null;
+const onReply = (call: FakeWecomCall) => {
+  if (call.method !== 'message/send' || call.errcode) return;
+  const to = String((call.body as { touser?: string } | undefined)?.touser ?? '');
+  const list = replies.get(to) ?? [];
+  if (list.length === 0) replies.set(to, list);
+  list.push(call.atMs);
+  const mine = waiting.get(to);
+  const w = mine?.get(list.length - 1);
+  if (!w) return;
+  mine!.delete(list.length - 1);
+  waiters--;
+  w.resolve(call.atMs);
 };
+const sweep = () => {
+  const now = performance.now();
+  for (const [from, mine] of waiting) {
+    for (const [k, w] of mine) {
+      if (now <= w.until) continue;
+      mine.delete(k);
+      waiters--;
+      w.reject(new Error(`no reply ${k} to ${from}`));
+    }
+    if (mine.size === 0) waiting.delete(from);
+  }
+  if (waiters === 0 && sweeper) {
+    clearInterval(sweeper);
+    sweeper = null;
+  }
+};
+function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
+  const at = replies.get(from)?.[k];
+  if (at !== undefined) return Promise.resolve(at);
+  return new Promise((resolve, reject) => {
+    const mine = waiting.get(from) ?? new Map<number, Waiter>();
+    if (mine.size === 0) waiting.set(from, mine);
+    mine.set(k, { until: performance.now() + timeoutMs, resolve, reject });
+    waiters++;
+    sweeper ??= setInterval(sweep, 1000);
+  });
+}
+
+const fake = await startFakeWecom({
+  corpId: BENCH_WECOM.corpId,
+  secrets: [process.env.E2E_WECOM_SECRET ?? ''],
+  onCall: onReply,
+});
 
 /**
  * A keep-alive HTTP/1.1 connection to the app, one request at a time: the request line, headers and body written at
@@ -91,10 +137,11 @@ class Connection {
     this.#socket.on('close', () => gone());
   }
 
-  post(head: string, body: Buffer): Promise<number> {
+  /** Writes a whole request (head and body); resolves with the answer's status. */
+  post(request: Buffer): Promise<number> {
     return new Promise((resolve, reject) => {
       this.#pending = { resolve, reject };
-      this.#socket.write(Buffer.concat([Buffer.from(head, 'latin1'), body]));
+      this.#socket.write(request);
     });
   }
 
@@ -124,11 +171,10 @@ class Connection {
 }
 const pool = { idle: [] as Connection[], all: new Set<Connection>() };
 
-/** One POST on an idle connection (or a new one); resolves with the status once the answer has been read. */
-function postOnce(path: string, body: Buffer): Promise<number> {
+/** One request on an idle connection (or a new one); resolves with the status once the answer has been read. */
+function postOnce(request: Buffer): Promise<number> {
   const c = pool.idle.pop() ?? new Connection(app!, pool);
-  const head = `POST ${path} HTTP/1.1\r\nHost: ${app!.host}\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
-  return c.post(head, body);
+  return c.post(request);
 }
 
 // What does not vary per callback is made once: the cipher (its key decoded once), and the random 16 bytes each
@@ -145,16 +191,28 @@ const random16 = () => {
   return randomPool.subarray(randomAt - 16, randomAt);
 };
 
-const sent = new Map<string, number>();
+/** A callback ready to post: the k-th message of `from`, as the request bytes WeCom would send. */
+interface Callback {
+  from: string;
+  k: number;
+  request: Buffer;
+}
+/** Callbacks built per member: a member's callbacks must be posted in the order they were built (the k-th reply). */
+const built = new Map<string, number>();
 let msgSeq = 0;
-let reposted = 0;
-async function post(from: string, content: string): Promise<{ startMs: number; ackMs: number; k: number }> {
-  const k = sent.get(from) ?? 0;
-  sent.set(from, k + 1);
+/**
+ * Builds a callback (XML, AES, signature, URL, request bytes), each with its own MsgId and nonce. `atMs` (epoch ms)
+ * is its timestamp, which the app accepts within 300 s of its own clock, either way: a phase's callbacks are built
+ * just before it starts, so each must be posted within 300 s of its `atMs`.
+ */
+function build(from: string, content: string, atMs = Date.now()): Callback {
+  const k = built.get(from) ?? 0;
+  built.set(from, k + 1);
+  const timestamp = String(Math.floor(atMs / 1000));
   const message = toXml({
     ToUserName: BENCH_WECOM.corpId,
     FromUserName: from,
-    CreateTime: String(Math.floor(Date.now() / 1000)),
+    CreateTime: timestamp,
     MsgType: 'text',
     Content: content,
     MsgId: String(7_500_000_000_000_000_000n + BigInt(process.pid) * 1_000_000n + BigInt(++msgSeq)),
@@ -167,64 +225,110 @@ async function post(from: string, content: string): Promise<{ startMs: number; a
     receiveId: BENCH_WECOM.corpId,
     agentId: BENCH_WECOM.agentId,
     message,
-    timestamp: String(Math.floor(Date.now() / 1000)),
+    timestamp,
     nonce: `e2e${msgSeq}`,
   });
   const q = new URLSearchParams({ msg_signature: env.msgSignature, timestamp: env.timestamp, nonce: env.nonce });
   const body = Buffer.from(env.body);
+  const head = `POST /wecom/callback?${q} HTTP/1.1\r\nHost: ${app!.host}\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
+  return { from, k, request: Buffer.concat([Buffer.from(head, 'latin1'), body]) };
+}
+
+let reposted = 0;
+/** Posts a built callback until acknowledged; `startMs` is when the driver began posting it. */
+async function post(cb: Callback): Promise<{ startMs: number; ackMs: number; k: number }> {
   const startMs = performance.now();
   // Like WeCom: a callback not acknowledged (503 when its store took over 3 s) is posted again, same MsgId.
   for (let attempt = 1; ; attempt++) {
-    const status = await postOnce(`/wecom/callback?${q}`, body);
+    const status = await postOnce(cb.request);
     if (status === 200) break;
-    if (attempt >= 5) throw new Error(`callback answered ${status} ${attempt} times`);
+    if (attempt >= 5) {
+      const stale =
+        status === 401 ? ' (posted more than 300 s after it was built? the app refuses old timestamps)' : '';
+      throw new Error(`callback answered ${status} ${attempt} times${stale}`);
+    }
     reposted++;
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { startMs, ackMs: performance.now() - startMs, k };
+  return { startMs, ackMs: performance.now() - startMs, k: cb.k };
 }
 
-// Waiting for replies: one shared 1 ms ticker for every waiting message, not a timer each (thousands wait at once in
-// the throughput run). Latency is the fake's own arrival time.
-type Waiter = { k: number; until: number; resolve(at: number): void; reject(e: Error): void };
-const waiting = new Map<string, Waiter[]>();
-let waiters = 0;
-let ticker: NodeJS.Timeout | null = null;
-let lastTimeoutCheck = 0;
-const settle = (from: string, now: number) => {
-  const list = waiting.get(from) ?? [];
-  const got = replies.get(from) ?? [];
-  const left = list.filter((w) => {
-    const at = got[w.k];
-    if (at !== undefined) w.resolve(at);
-    else if (now > w.until) w.reject(new Error(`no reply ${w.k} to ${from}`));
-    else return true;
-    return false;
-  });
-  waiters -= list.length - left.length;
-  if (left.length > 0) waiting.set(from, left);
-  else waiting.delete(from);
-};
-const tick = () => {
-  const now = performance.now();
-  const fresh = collect();
-  const all = now - lastTimeoutCheck > 100;
-  if (all) lastTimeoutCheck = now;
-  for (const from of all ? [...waiting.keys()] : [...fresh].filter((f) => waiting.has(f))) settle(from, now);
-  if (waiters === 0 && ticker) {
-    clearInterval(ticker);
-    ticker = null;
+/**
+ * A phase's callbacks, in the order they are posted: sequential and paced, one list; throughput, each sender's in
+ * turn (`perSender` each). A paced callback's timestamp is its scheduled time (a long run stays in the app's window).
+ */
+function callbacksOf(phase: Phase): Callback[] {
+  switch (phase.type) {
+    case 'sequential':
+      return Array.from({ length: phase.n }, (_, i) => build(phase.senders[i % phase.senders.length]!, '你好'));
+    case 'throughput':
+      return phase.senders.flatMap((from, si) =>
+        Array.from({ length: phase.perSender }, (_, i) => build(from, phase.kinds[(si + i) % phase.kinds.length]!)),
+      );
+    case 'paced': {
+      const wall = Date.now();
+      return Array.from({ length: phase.rate * phase.seconds }, (_, i) =>
+        build(
+          phase.senders[i % phase.senders.length]!,
+          phase.kinds[i % phase.kinds.length]!,
+          wall + (i * 1000) / phase.rate,
+        ),
+      );
+    }
   }
-};
-function replyAt(from: string, k: number, timeoutMs = 60_000): Promise<number> {
-  collect();
-  const at = replies.get(from)?.[k];
-  if (at !== undefined) return Promise.resolve(at);
-  return new Promise((resolve, reject) => {
-    waiting.set(from, [...(waiting.get(from) ?? []), { k, until: performance.now() + timeoutMs, resolve, reject }]);
-    waiters++;
-    ticker ??= setInterval(tick, 1);
-  });
+}
+let prepared: { phase: Phase; callbacks: Callback[] } | null = null;
+
+async function runPhase(phase: Phase, callbacks: Callback[]): Promise<Answer> {
+  switch (phase.type) {
+    case 'sequential': {
+      // A greeting, one at a time: callback → reply, and its ack alone. The overhead is, per message, callback →
+      // reply minus callback → ack: from the ack to the reply's arrival here.
+      const acks: number[] = [];
+      const e2e: number[] = [];
+      const overhead: number[] = [];
+      for (const cb of callbacks) {
+        const p = await post(cb);
+        acks.push(p.ackMs);
+        const ms = (await replyAt(cb.from, p.k)) - p.startMs;
+        e2e.push(ms);
+        overhead.push(ms - p.ackMs);
+      }
+      return { type: 'sequential', acks, e2e, overhead };
+    }
+    case 'throughput': {
+      // Every sender sends its messages back to back (each after the previous ack).
+      const t0 = performance.now();
+      const posted = await Promise.all(
+        phase.senders.map(async (_, si) => {
+          const out: Array<{ from: string; startMs: number; k: number }> = [];
+          for (let i = si * phase.perSender; i < (si + 1) * phase.perSender; i++) {
+            const cb = callbacks[i]!;
+            out.push({ from: cb.from, ...(await post(cb)) });
+          }
+          return out;
+        }),
+      );
+      const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
+      const postSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
+      const lastReply = Math.max(...phase.senders.map((s) => replies.get(s)!.at(-1)!));
+      return { type: 'throughput', done, postSec, lastReplySec: (lastReply - t0) / 1000 };
+    }
+    case 'paced': {
+      // A fixed rate (open loop) over the senders, round robin; latency counts from the scheduled time.
+      const tp = performance.now();
+      const pending: Array<Promise<number>> = [];
+      for (let i = 0; i < callbacks.length; i++) {
+        const due = tp + (i * 1000) / phase.rate;
+        const wait = due - performance.now();
+        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+        const cb = callbacks[i]!;
+        pending.push(post(cb).then(async (p) => (await replyAt(cb.from, p.k)) - due));
+      }
+      const latencies = await Promise.all(pending);
+      return { type: 'paced', latencies, sec: (performance.now() - tp) / 1000 };
+    }
+  }
 }
 
 async function run(c: Command): Promise<Answer> {
@@ -236,61 +340,26 @@ async function run(c: Command): Promise<Answer> {
       // JIT, plans, token; every message kind must answer with exactly one message (the k-th reply rule).
       for (const text of c.kinds) {
         for (let i = 0; i < 5; i++) {
-          const p = await post(c.sender, text);
+          const p = await post(build(c.sender, text));
           await replyAt(c.sender, p.k);
         }
       }
       await new Promise((r) => setTimeout(r, 300));
-      collect();
-      if ((replies.get(c.sender)?.length ?? 0) !== sent.get(c.sender))
+      if ((replies.get(c.sender)?.length ?? 0) !== built.get(c.sender))
         throw new Error('a message kind answered with other than one message: the k-th reply rule does not hold');
       return { type: 'ok' };
     }
-    case 'sequential': {
-      // A greeting, one at a time: callback → reply, and its ack alone. The overhead is, per message, callback →
-      // reply minus callback → ack: from the ack to the reply's arrival here.
-      const acks: number[] = [];
-      const e2e: number[] = [];
-      const overhead: number[] = [];
-      for (let i = 0; i < c.n; i++) {
-        const from = c.senders[i % c.senders.length]!;
-        const p = await post(from, '你好');
-        acks.push(p.ackMs);
-        const ms = (await replyAt(from, p.k)) - p.startMs;
-        e2e.push(ms);
-        overhead.push(ms - p.ackMs);
-      }
-      return { type: 'sequential', acks, e2e, overhead };
+    case 'prepare': {
+      prepared = { phase: c.phase, callbacks: callbacksOf(c.phase) };
+      // The garbage of building collected now (the bench forks this process with --expose-gc), not in the phase.
+      (globalThis as { gc?: () => void }).gc?.();
+      return { type: 'ok' };
     }
-    case 'throughput': {
-      // Every sender sends its messages back to back (each after the previous ack).
-      const t0 = performance.now();
-      const posted = await Promise.all(
-        c.senders.map(async (from, si) => {
-          const mine: Array<{ startMs: number; k: number }> = [];
-          for (let i = 0; i < c.perSender; i++) mine.push(await post(from, c.kinds[(si + i) % c.kinds.length]!));
-          return mine.map((m) => ({ from, ...m }));
-        }),
-      );
-      const done = await Promise.all(posted.flat().map(async (m) => (await replyAt(m.from, m.k)) - m.startMs));
-      const postSec = (Math.max(...posted.flat().map((m) => m.startMs)) - t0) / 1000;
-      const lastReply = Math.max(...c.senders.map((s) => replies.get(s)!.at(-1)!));
-      return { type: 'throughput', done, postSec, lastReplySec: (lastReply - t0) / 1000 };
-    }
-    case 'paced': {
-      // A fixed rate (open loop) over the senders, round robin; latency counts from the scheduled time.
-      const total = c.rate * c.seconds;
-      const tp = performance.now();
-      const pending: Array<Promise<number>> = [];
-      for (let i = 0; i < total; i++) {
-        const due = tp + (i * 1000) / c.rate;
-        const wait = due - performance.now();
-        if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-        const from = c.senders[i % c.senders.length]!;
-        pending.push(post(from, c.kinds[i % c.kinds.length]!).then(async (p) => (await replyAt(from, p.k)) - due));
-      }
-      const latencies = await Promise.all(pending);
-      return { type: 'paced', latencies, sec: (performance.now() - tp) / 1000 };
+    case 'run': {
+      if (!prepared) throw new Error('run before prepare');
+      const { phase, callbacks } = prepared;
+      prepared = null;
+      return runPhase(phase, callbacks);
     }
     case 'wire': {
       const wire: Record<string, string[]> = {};

@@ -80,6 +80,48 @@ describe('fake WeCom server', () => {
     expect((await post(`/cgi-bin/kf/sync_msg?access_token=${t}`, { cursor: 'bogus' }))['errcode']).toBe(95012);
   });
 
+  it('reads the query as URLSearchParams does: decoded, the last of a repeated name, a bare name empty', async () => {
+    await post('/cgi-bin/webhook/send?key=k%2B1+x&debug&n=1&n=2', text);
+    await post('/cgi-bin/webhook/send?key=plain&n=1&&n=2', text);
+    expect(fake.callsOf('webhook/send').map((c) => c.query)).toEqual([
+      { key: 'k+1 x', debug: '', n: '2' },
+      { key: 'plain', n: '2' },
+    ]);
+  });
+
+  it('pushes each call to onCall once answered, and answers with its length', async () => {
+    const answered: Array<{ errcode?: number; delivery?: string; status: number; done: boolean }> = [];
+    const pushing = await startFakeWecom({
+      corpId: 'ww1',
+      secrets: ['s1'],
+      onCall: (c) => answered.push({ errcode: c.errcode, delivery: c.delivery, status: c.status, done: !!c.doneMs }),
+    });
+    try {
+      const t = (await (await fetch(`${pushing.baseUrl}/cgi-bin/gettoken?corpid=ww1&corpsecret=s1`)).json()) as {
+        access_token: string;
+      };
+      const url = `${pushing.baseUrl}/cgi-bin/message/send?access_token=${t.access_token}`;
+      const send = (content: string) =>
+        fetch(url, { method: 'POST', body: JSON.stringify({ touser: 'u', agentid: 1, ...text, text: { content } }) });
+      pushing.injectDelay('message/send', 150);
+      const slow = send('slow');
+      await new Promise((r) => setTimeout(r, 30));
+      const res = await send('fast');
+      expect(res.headers.get('content-length')).toBe(String((await res.text()).length));
+      expect(res.headers.get('transfer-encoding')).toBeNull();
+      await (await slow).text();
+      expect(pushing.calls).toHaveLength(3);
+      // In the order answered: the token, the fast send, then the delayed one — each with its outcome set.
+      expect(answered).toEqual([
+        { errcode: 0, delivery: undefined, status: 200, done: true },
+        { errcode: 0, delivery: 'delivered', status: 200, done: true },
+        { errcode: 0, delivery: 'delivered', status: 200, done: true },
+      ]);
+    } finally {
+      await pushing.close();
+    }
+  });
+
   it('closes while a delayed call is pending', async () => {
     fake.injectDelay('gettoken', 10_000);
     const pending = fetch(`${fake.baseUrl}/cgi-bin/gettoken?corpid=ww1&corpsecret=s1`).catch(() => 'closed');
