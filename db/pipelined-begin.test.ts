@@ -301,6 +301,20 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
     expect(await keys(first.db, 'od-%')).toEqual(['od-false', 'od-true']);
   });
 
+  it("parses the first statement's rows with the pool's type parsers (a date stays text, as every other statement's)", async () => {
+    const h = await openDatabase({ kind: 'postgres', url, poolSize: 1 });
+    try {
+      const read = () => sql<{ d: unknown }>`select '2026-11-26'::date as d`;
+      const first = await h.db.transaction().execute(async (trx) => (await read().execute(trx)).rows[0]!.d);
+      const outside = (await read().execute(h.db)).rows[0]!.d;
+      expect(h.pipelinedBeginStats!()).toMatchObject({ joined: 1 });
+      expect(first).toBe('2026-11-26');
+      expect(outside).toBe('2026-11-26');
+    } finally {
+      await h.close();
+    }
+  });
+
   it('fails the first statement when the connection drops while BEGIN is held; the pool replaces the connection', async () => {
     const o = open(1);
     const pid = async (db: Db) => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!.pid;

@@ -52,6 +52,7 @@ interface WireConnection {
 interface ActiveQuery {
   readonly name?: string;
   readonly text: string;
+  readonly _result: unknown;
   submit(connection: WireConnection): Error | null;
   requiresPreparation(): boolean;
   handleRowDescription(msg: unknown): void;
@@ -89,6 +90,14 @@ class BeginThen {
 
   get text(): string {
     return this.statement.text;
+  }
+
+  /**
+   * node-postgres hands the active query's result its connection's type parsers (the pool's `types`: a `date` as
+   * text …) through `_result`: the statement's, or its rows would be parsed with the defaults.
+   */
+  get _result(): unknown {
+    return this.statement._result;
   }
 
   submit(connection: WireConnection): Error | null {
