@@ -220,7 +220,7 @@ async function seedHistory(db: Kysely<Database>, rows: number): Promise<void> {
     select 'wecom', 'history' || g, 'wx-history' || g % 500, 'text', '你好', 'done', now() - interval '1 day'
     from generate_series(1, ${rows}::int) g`.execute(db);
   await sql`insert into outbox (dedupe_key, recipient, address, route, body, in_reply_to, status, sent_at)
-    select 'history' || g, 'D0001', 'wx-history' || g % 500, 'wecom_app', '您好', g, 'sent', now() - interval '1 day'
+    select 'history' || g, 'history' || g % 500, 'wx-history' || g % 500, 'wecom_app', '您好', g, 'sent', now() - interval '1 day'
     from generate_series(1, ${rows}::int) g`.execute(db);
   await sql`analyze`.execute(db);
 }
