@@ -16,7 +16,8 @@
  * acked; reply latency p50/p99 at a fixed rate (open loop). Then where the time went, from the rows' own
  * timestamps: stored → processed (worker), reply written → sent (dispatcher), statements and transactions per
  * message, CPU seconds per message of the app process and of PostgreSQL (from /proc) in the throughput run, and the
- * load average. `--profile FILE` writes a V8 CPU profile of the app process over the throughput run.
+ * load average. `--profile FILE` writes a V8 CPU profile of the app process over the throughput run,
+ * `--profile-greetings FILE` one over the sequential greetings.
  *
  * WeCom's per-member limit (30/min) would cap 64 senders at 32 messages/s: the bench's key-value store grants every
  * rate slot, so the pipeline itself is measured (the limits are tested in test/channels/wecom.instances.test.ts).
@@ -59,6 +60,8 @@ const TURNS = args.get('turns');
 const JSON_OUT = args.get('json');
 /** Write a CPU profile of the app process over the throughput run alone to this file (`.cpuprofile`). */
 const PROFILE_OUT = args.get('profile');
+/** A V8 CPU profile of the app over the sequential greetings alone. */
+const PROFILE_GREETINGS_OUT = args.get('profile-greetings');
 const SECRET = 'bench-e2e-secret';
 
 /** Counts the statements the app sends (transactions' begin/commit aside: those come from pg_stat_database). */
@@ -309,13 +312,26 @@ async function main(): Promise<void> {
     const greetingFirst = await maxInboundId();
     await wecom.prepare({ type: 'sequential', senders, n: SEQUENTIAL });
     const greetingTrips = roundTripsFrom();
+    const greetingCpu0 = await cpuNow();
+    const greetingProfiler = PROFILE_GREETINGS_OUT ? await startProfile() : null;
     const { acks, e2e, overhead } = await wecom.run('sequential');
+    if (greetingProfiler && PROFILE_GREETINGS_OUT) {
+      writeFileSync(PROFILE_GREETINGS_OUT, JSON.stringify(await greetingProfiler()));
+    }
+    const greetingCpu = cpuPerMessage(greetingCpu0, await cpuNow(), SEQUENTIAL);
     row('baseline: greeting callback → ack (stored)', acks, SEQUENTIAL, null);
     row('greeting callback → reply sent (1 in flight)', e2e, SEQUENTIAL, null);
     // The sequential overhead: per message, callback → reply sent minus callback → ack, i.e. from the ack to the
     // reply's arrival at the fake WeCom — what the pipeline (worker, step, outbox, dispatcher, send) adds.
     row('greeting sequential overhead (reply − ack)', overhead, SEQUENTIAL, null);
-    const greetingStages = { ...(await stages(greetingFirst)), ...greetingTrips(SEQUENTIAL) };
+    const greetingStages = {
+      ...(await stages(greetingFirst)),
+      ...greetingTrips(SEQUENTIAL),
+      'app CPU ms/msg': greetingCpu['app CPU ms/msg'],
+      'app kernel ms/msg': greetingCpu['app kernel ms/msg'],
+      'PostgreSQL CPU ms/msg': greetingCpu['PostgreSQL CPU ms/msg'],
+      'WeCom side CPU ms/msg': greetingCpu['WeCom side CPU ms/msg'],
+    };
 
     // 2. Throughput: every sender sends its messages back to back (each after the previous ack).
     markLoad('throughput');
