@@ -17,7 +17,7 @@ import {
   DIALOG_FIELDS,
   type LoadedState,
   loadTurnState,
-  prefetchTurnStates,
+  turnRequest,
   saveState,
   unchangedState,
 } from './state.js';
@@ -366,16 +366,14 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   };
   // Only files (when handled) and text (when an LLM may be asked) are prepared.
   const preparesFor = (m: { msgType: string }) => (m.msgType === 'file' ? !!files : !!prepareParse);
-  // The state step's read for the transaction's text turns of bound senders, unless `prepare` made it already.
-  const prefetch: NonNullable<ConversationStep<TurnServices>['prefetch']> = async ({ services, turns, now }) => {
-    const reads = turns.flatMap(({ message, identity, prepared }) =>
+  // The state step's read, for the text turns of bound senders (unless `prepare` made it already): done by the take.
+  const readAhead: NonNullable<ConversationStep<TurnServices>['readAhead']> = (turns, now) =>
+    turns.flatMap(({ message, identity, prepared }) =>
       message.msgType === 'text' && identity.kind !== 'unbound' && !(prepared as PreparedTurn | undefined)?.loaded
-        ? [{ sender: message.sender, dealerCode: dealerOf(identity) }]
+        ? [turnRequest(message.sender, now, dealerOf(identity))]
         : [],
     );
-    if (reads.length > 1) await prefetchTurnStates(services().conversation, reads, now);
-  };
-  return Object.assign(step, { prefetch }, prepare ? { prepare, preparesFor } : {});
+  return Object.assign(step, { readAhead }, prepare ? { prepare, preparesFor } : {});
 }
 
 /** Runs the route's handler for the asker; the guard step has already checked the role. */

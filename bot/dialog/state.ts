@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../../core/conversation/ports.js';
+import type { ConversationStore, TurnRequest } from '../../core/conversation/ports.js';
 import { ratingLookup } from '../../core/needs/needs.service.js';
 import type { Awaiting, Intent } from '../nlu/nlu.types.js';
 import type { PickList } from './picks.js';
@@ -68,28 +68,17 @@ export async function loadTurnState(
   now: Date,
   dealerCode?: string,
 ): Promise<LoadedState> {
-  const { saved, ratingNeedId } = await store.loadTurn(
-    sender,
-    dealerCode === undefined ? undefined : ratingLookup(dealerCode, now),
-  );
+  const { rating } = turnRequest(sender, now, dealerCode);
+  const { saved, ratingNeedId } = await store.loadTurn(sender, rating);
   return { state: current(saved, now), saved, ratingNeedId };
 }
 
 /**
- * Reads ahead the turns of several senders (each once, one statement, inside their transaction): their
- * `loadTurnState` at the same `now` is then answered from it (see `ConversationStore.prefetchTurns`).
+ * What `loadTurnState` at `now` reads for this sender (and dealer), as a read-ahead request: the turn's transaction
+ * reads it with its take (`InboundStore.take`), and `loadTurnState` is answered from that.
  */
-export async function prefetchTurnStates(
-  store: ConversationStore,
-  turns: readonly { sender: string; dealerCode?: string | undefined }[],
-  now: Date,
-): Promise<void> {
-  await store.prefetchTurns?.(
-    turns.map(({ sender, dealerCode }) => ({
-      sender,
-      rating: dealerCode === undefined ? undefined : ratingLookup(dealerCode, now),
-    })),
-  );
+export function turnRequest(sender: string, now: Date, dealerCode?: string): TurnRequest {
+  return { sender, rating: dealerCode === undefined ? undefined : ratingLookup(dealerCode, now) };
 }
 
 /** The stored state while it runs; once expired, only the draft a late "确认" may still ask about. */

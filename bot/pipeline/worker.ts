@@ -1,4 +1,5 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
+import type { TurnRequest } from '../../core/conversation/ports.js';
 import type { InboundStore, PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage, OutboxMessage } from '../../core/messaging/types.js';
@@ -57,15 +58,15 @@ export type ConversationStep<Services> = ((input: StepInput<Services>) => Promis
   /** Which messages `prepare` is for (default all): the others skip it and the identity lookup it needs. */
   preparesFor?: (message: InboundMessage) => boolean;
   /**
-   * Before the turns of a transaction taking several messages (of different senders), in it: reads ahead what
-   * each turn would read first, in one statement for all (the turns get the same values, see
-   * `ConversationStore.prefetchTurns`). The turns then run at its `now`.
+   * What the turns of a transaction read first (their conversation state), as requests its take reads in the same
+   * statement (`InboundStore.take`'s `readAhead`): one statement, one round trip, for the take and every turn's
+   * first read. Pure; the turns run at the `now` it was given.
    */
-  prefetch?: (input: { services: Services; turns: readonly PrefetchTurn[]; now: Date }) => Promise<void>;
+  readAhead?: (turns: readonly ReadAheadTurn[], now: Date) => readonly TurnRequest[];
 };
 
-/** A turn of the transaction, for `ConversationStep.prefetch`. */
-export interface PrefetchTurn {
+/** A turn of the transaction, for `ConversationStep.readAhead`. */
+export interface ReadAheadTurn {
   message: InboundMessage;
   identity: Identity;
   prepared?: unknown;
@@ -373,10 +374,12 @@ export class InboundWorker<Services> {
       const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
       const prepared = await this.prepare(message, identity);
       const replies = await this.turns.transaction(async (scope) => {
-        attempts = (await this.take(scope.stores.inbound, [message])).get(message.id);
+        const now = this.now();
+        const ahead = this.step.readAhead?.([{ message, identity, prepared }], now);
+        attempts = (await this.take(scope.stores.inbound, [message], now, ahead)).get(message.id);
         // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
         if (attempts === undefined) return null;
-        await this.turn(scope, message, identity, prepared, turn, this.now());
+        await this.turn(scope, message, identity, prepared, turn, now);
         return this.writeReplies(scope.stores, [message], [turn]);
       });
       this.handOff(replies);
@@ -448,20 +451,17 @@ export class InboundWorker<Services> {
     took: (taken: Map<number, number>) => void,
   ): Promise<WrittenReplies | null> {
     return this.turns.transaction(async (scope, tx) => {
-      const taken = await this.take(scope.stores.inbound, messages);
-      took(taken);
-      // One clock for the transaction's turns (the read ahead is for it).
+      // One clock for the take and the transaction's turns (the read ahead is for it). The rerun with savepoints
+      // (rare: a turn threw) reads each turn its own way.
       const now = this.now();
-      const prefetch = this.step.prefetch;
-      if (prefetch && !savepoints && taken.size > 1) {
-        const ahead = messages.flatMap((message, i) =>
-          taken.has(message.id) ? [{ message, identity: identities[i]!, prepared: prepared[i] }] : [],
-        );
-        // A failure is treated as a turn's: the rerun with savepoints reads each turn's own way.
-        await prefetch({ services: scope.services, turns: ahead, now }).catch((e: Error) => {
-          throw new TurnFailed(e);
-        });
-      }
+      const ahead = savepoints
+        ? undefined
+        : this.step.readAhead?.(
+            messages.map((message, i) => ({ message, identity: identities[i]!, prepared: prepared[i] })),
+            now,
+          );
+      const taken = await this.take(scope.stores.inbound, messages, now, ahead);
+      took(taken);
       for (const [i, message] of messages.entries()) {
         const attempts = taken.get(message.id);
         if (attempts === undefined) continue;
@@ -503,12 +503,20 @@ export class InboundWorker<Services> {
     return waiting.size ? messages.filter((m) => !waiting.has(m.id)) : messages;
   }
 
-  /** Takes `messages` in the transaction of `inbound` (see `InboundStore.take`): ids taken → attempts. */
-  private take(inbound: InboundStore, messages: readonly InboundMessage[]): Promise<Map<number, number>> {
+  /**
+   * Takes `messages` in the transaction of `inbound`, reading `ahead` with them (see `InboundStore.take`): ids taken
+   * → attempts.
+   */
+  private take(
+    inbound: InboundStore,
+    messages: readonly InboundMessage[],
+    now: Date,
+    ahead?: readonly TurnRequest[],
+  ): Promise<Map<number, number>> {
     const handed: number[] = [];
     const leased: number[] = [];
     for (const m of messages) (isHanded(m) ? handed : leased).push(m.id);
-    return inbound.take(handed, leased, this.now());
+    return inbound.take(handed, leased, now, ahead);
   }
 
   /** A message the transaction could not take: whoever holds it handles it (or the poll, after its predecessor). */

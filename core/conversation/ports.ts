@@ -10,21 +10,13 @@ export interface ConversationStore<S = unknown> {
   load(sender: string): Promise<{ state: S; expiresAt: Date } | undefined>;
   /**
    * What a turn starts from, in one read: the stored state (as `load`) and, given a dealer's `rating` lookup
-   * (core/needs `ratingLookup`), the need awaiting their rating (as `NeedStore.awaitingRating`).
+   * (core/needs `ratingLookup`), the need awaiting their rating (as `NeedStore.awaitingRating`). In a transaction
+   * whose `InboundStore.take` read the sender's turn ahead with the same lookup, answered from that (once).
    *
    * @example
    * await store.loadTurn('wecom:zhangsan', ratingLookup('D0012', now)); // { saved: undefined, ratingNeedId: 42 }
    */
   loadTurn(sender: string, rating?: RatingLookup): Promise<TurnStart<S>>;
-  /**
-   * Reads the turns of several senders ahead, in one statement (a transaction's batch of turns, each sender once):
-   * the next `loadTurn` of such a sender in the same transaction, with the same lookup, is answered from it; a
-   * `save` or `clear` of the sender drops it. Outside a transaction it does nothing.
-   *
-   * @example
-   * await store.prefetchTurns?.([{ sender: 'wecom:zhangsan', rating: ratingLookup('D0012', now) }, { sender: 'wecom:li' }]);
-   */
-  prefetchTurns?(requests: readonly TurnRequest[]): Promise<void>;
   save(sender: string, state: S, now: Date, expiresAt: Date): Promise<void>;
   clear(sender: string): Promise<void>;
 }
@@ -35,7 +27,7 @@ export interface RatingLookup {
   resolvedAfter: Date;
 }
 
-/** One sender's turn to read ahead (`ConversationStore.prefetchTurns`). */
+/** One sender's turn to read ahead (`InboundStore.take`'s `readAhead`). */
 export interface TurnRequest {
   sender: string;
   rating?: RatingLookup | undefined;

@@ -1,3 +1,4 @@
+import type { TurnRequest } from '../conversation/ports.js';
 import type {
   Channel,
   DealerContact,
@@ -37,13 +38,23 @@ export interface InboundStore {
    * leased. Returns the ids taken with their attempts; the others are not ours. A turn that fails after this is put
    * back with `retry` in the same transaction.
    *
+   * `readAhead`: the turns' first reads (`ConversationStore.loadTurn`'s), made by the same statement for the senders
+   * of the messages it takes; that transaction's next `loadTurn` of such a sender with the same lookup is answered
+   * from it (once; a `save` or `clear` of the sender drops it). Safe under the take's snapshot: a message is taken
+   * only when every earlier one of its sender is finished, i.e. their turns (and state) committed before it.
+   *
    * @example
    * await uow.transaction(async ({ stores }) => {
-   *   const taken = await stores.inbound.take([m.id], [], now); // Map { m.id => 1 }, or empty: someone else's
-   *   // … the turn, its replies …
+   *   const taken = await stores.inbound.take([m.id], [], now, [{ sender: m.sender }]); // Map { m.id => 1 }, or
+   *   // empty: someone else's. Then the turn (its loadTurn answered from the take), its replies …
    * });
    */
-  take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>>;
+  take(
+    handed: readonly number[],
+    leased: readonly number[],
+    now: Date,
+    readAhead?: readonly TurnRequest[],
+  ): Promise<Map<number, number>>;
   /**
    * Which of these handed messages `take` could take now (pending, due, the oldest unfinished message of their
    * sender), read without locking: asked before slow work done ahead of the transaction (the LLM), which would be

@@ -5,51 +5,78 @@ import type { Database } from '../schema.js';
 import { awaitingRatingQuery } from './needs.repository.js';
 
 /** A turn read ahead, for the lookup it was read with (no dealer: ''). */
-interface Prefetched {
+interface ReadAhead {
   dealerCode: string;
   resolvedAfter: number;
   start: TurnStart;
 }
 
 /**
- * Turns read ahead per transaction handle (the services of a turn are built per turn, on the same handle): gone with
- * the transaction, each entry served once.
+ * Turns read ahead per transaction handle (by `InboundStore.take`; the services of a turn are built per turn, on the
+ * same handle): gone with the transaction, each entry served once.
  */
-const prefetched = new WeakMap<Kysely<Database>, Map<string, Prefetched>>();
+const readAhead = new WeakMap<Kysely<Database>, Map<string, ReadAhead>>();
+
+/** A read-ahead row: the sender's state (or none) beside the need awaiting their rating (null: none, or not asked). */
+export interface ReadAheadRow {
+  sender: string;
+  state: unknown;
+  expires_at: Date | string | null;
+  rating_need_id: unknown;
+}
+
+/** The requests as the arrays `readAheadOf` reads (no dealer: ''; no lookup: the epoch). */
+export function readAheadArrays(requests: readonly TurnRequest[]) {
+  return {
+    senders: requests.map((r) => r.sender),
+    dealers: requests.map((r) => r.rating?.dealerCode ?? ''),
+    after: requests.map((r) => (r.rating?.resolvedAfter ?? new Date(0)).toISOString()),
+  };
+}
+
+/**
+ * The turns of `senders` as `loadTurn` reads them, for a statement that reads ahead (`ReadAheadRow`s): each sender's
+ * row (or none) beside, for a dealer's lookup, the need awaiting their rating (`loadTurn`'s subquery, on the
+ * sender's values).
+ */
+export function readAheadOf(db: Kysely<Database>, senders: string[], dealers: string[], after: string[]) {
+  const rating = awaitingRatingQuery(db, sql.ref('v.dealer'), sql.ref('v.after'));
+  return sql`
+    select v.sender, s.state, s.expires_at, case when v.dealer = '' then null else (${rating}) end as rating_need_id
+    from unnest(${senders}::text[], ${dealers}::text[], ${after}::timestamptz[]) as v(sender, dealer, after)
+    left join conversation_state s on s.sender = v.sender`;
+}
+
+/** Keeps the turns a statement of transaction `trx` read ahead (`readAheadOf`'s rows), for its `loadTurn`s. */
+export function keepReadAhead(
+  trx: Kysely<Database>,
+  requests: readonly TurnRequest[],
+  rows: readonly ReadAheadRow[],
+): void {
+  if (rows.length === 0) return;
+  const ahead = readAhead.get(trx) ?? new Map<string, ReadAhead>();
+  readAhead.set(trx, ahead);
+  const asked = new Map(requests.map((r) => [r.sender, r.rating]));
+  for (const r of rows) {
+    const lookup = asked.get(r.sender);
+    ahead.set(r.sender, {
+      dealerCode: lookup?.dealerCode ?? '',
+      resolvedAfter: lookup?.resolvedAfter.getTime() ?? 0,
+      start: {
+        saved: r.expires_at ? { state: r.state, expiresAt: new Date(r.expires_at) } : undefined,
+        ratingNeedId: r.rating_need_id == null ? undefined : Number(r.rating_need_id),
+      },
+    });
+  }
+}
 
 /** Conversation state as one jsonb row per sender. */
 export class KyselyConversationStore implements ConversationStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /**
-   * One statement for every sender: each row (or none) beside, for a dealer's lookup, the need awaiting their
-   * rating (the same subquery as `loadTurn`'s, on the sender's values).
-   */
-  async prefetchTurns(requests: readonly TurnRequest[]): Promise<void> {
-    if (!this.db.isTransaction || requests.length === 0) return;
-    const senders = requests.map((r) => r.sender);
-    const dealers = requests.map((r) => r.rating?.dealerCode ?? '');
-    const after = requests.map((r) => (r.rating?.resolvedAfter ?? new Date(0)).toISOString());
-    const rows = await prefetchRows(this.db, senders, dealers, after);
-    const ahead = prefetched.get(this.db) ?? new Map<string, Prefetched>();
-    prefetched.set(this.db, ahead);
-    const asked = new Map(requests.map((r) => [r.sender, r.rating]));
-    for (const r of rows) {
-      const lookup = asked.get(r.sender);
-      ahead.set(r.sender, {
-        dealerCode: lookup?.dealerCode ?? '',
-        resolvedAfter: lookup?.resolvedAfter.getTime() ?? 0,
-        start: {
-          saved: r.expires_at ? { state: r.state, expiresAt: new Date(r.expires_at) } : undefined,
-          ratingNeedId: r.rating_need_id == null ? undefined : Number(r.rating_need_id),
-        },
-      });
-    }
-  }
-
   /** The sender's turn read ahead for this lookup, taken (served once), if any. */
   private ahead(sender: string, rating?: RatingLookup): TurnStart | undefined {
-    const ahead = prefetched.get(this.db);
+    const ahead = readAhead.get(this.db);
     const p = ahead?.get(sender);
     if (!p) return undefined;
     ahead!.delete(sender);
@@ -78,7 +105,7 @@ export class KyselyConversationStore implements ConversationStore {
   }
 
   async save(sender: string, state: unknown, now: Date, expiresAt: Date): Promise<void> {
-    prefetched.get(this.db)?.delete(sender);
+    readAhead.get(this.db)?.delete(sender);
     const values = { state: JSON.stringify(state), updated_at: now, expires_at: expiresAt };
     await this.db
       .insertInto('conversation_state')
@@ -88,7 +115,7 @@ export class KyselyConversationStore implements ConversationStore {
   }
 
   async clear(sender: string): Promise<void> {
-    prefetched.get(this.db)?.delete(sender);
+    readAhead.get(this.db)?.delete(sender);
     await this.db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
   }
 }
@@ -97,15 +124,6 @@ export class KyselyConversationStore implements ConversationStore {
 const stateOf = compiledOnce((db, sender: string) =>
   db.selectFrom('conversation_state').select(['state', 'expires_at']).where('sender', '=', sender),
 );
-
-/** `prefetchTurns`' one statement (the senders and lookups as arrays): built and compiled once. */
-const prefetchRows = compiledOnce((db, senders: string[], dealers: string[], after: string[]) => {
-  const rating = awaitingRatingQuery(db, sql.ref('v.dealer'), sql.ref('v.after'));
-  return sql<{ sender: string; state: unknown; expires_at: Date | null; rating_need_id: unknown }>`
-    select v.sender, s.state, s.expires_at, case when v.dealer = '' then null else (${rating}) end as rating_need_id
-    from unnest(${senders}::text[], ${dealers}::text[], ${after}::timestamptz[]) as v(sender, dealer, after)
-    left join conversation_state s on s.sender = v.sender`;
-});
 
 /** The sender's row (or none) beside the dealer's need awaiting a rating: built and compiled once. */
 const stateWithRating = compiledOnce((db, sender: string, dealerCode: string, resolvedAfter: Date) =>

@@ -1,10 +1,12 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
+import type { TurnRequest } from '../../core/conversation/ports.js';
 import type { InboundStore } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
 import { compiledOnce } from '../compiled.js';
 import { LOCKS_BY_IDS } from '../plan-cache.js';
 import type { Database, InboundMessagesTable } from '../schema.js';
+import { keepReadAhead, type ReadAheadRow, readAheadArrays, readAheadOf } from './conversation.repository.js';
 import { inTransaction } from './unit-of-work.js';
 
 const keyOf = (channel: string, dedupeKey: string) => `${channel}\u0000${dedupeKey}`;
@@ -84,9 +86,24 @@ export class KyselyInboundStore implements InboundStore {
    * ones do, and it is marked `LOCKS_BY_IDS`: the plan cache names it (it picks no rows from a backlog) and
    * PostgreSQL plans it once per connection instead of on every call (db/README.md).
    */
-  async take(handed: readonly number[], leased: readonly number[], now: Date): Promise<Map<number, number>> {
+  async take(
+    handed: readonly number[],
+    leased: readonly number[],
+    now: Date,
+    readAhead: readonly TurnRequest[] = [],
+  ): Promise<Map<number, number>> {
     if (handed.length === 0 && leased.length === 0) return new Map();
-    const rows = await takeRows(this.db, [...handed], [...leased], now);
+    if (readAhead.length === 0 || !this.db.isTransaction) {
+      const rows = await takeRows(this.db, [...handed], [...leased], now);
+      return new Map(rows.map((r) => [Number(r.id), r.attempts]));
+    }
+    const { senders, dealers, after } = readAheadArrays(readAhead);
+    const rows = await takeReadingAhead(this.db, [...handed], [...leased], now, senders, dealers, after);
+    keepReadAhead(
+      this.db,
+      readAhead,
+      rows.filter((r): r is typeof r & ReadAheadRow => r.sender !== null),
+    );
     return new Map(rows.map((r) => [Number(r.id), r.attempts]));
   }
 
@@ -238,26 +255,46 @@ function toMessage(r: Selectable<InboundMessagesTable>): InboundMessage {
   };
 }
 
+/** The rows `take` may take (see `take`): the leased ones still leased, the handed ones it may take now. */
+const TAKEABLE = (handed: number[], leased: number[], now: Date) => sql`
+  leased as (
+    select l.id from inbound_messages l
+    where l.id = any((select ${leased}::bigint[])::bigint[]) and ${statusIs('l', 'processing')}
+    for update),
+  handed as (
+    select m.id from inbound_messages m
+    where m.id = any((select ${handed}::bigint[])::bigint[])
+      and ${statusIs('m', 'pending')}
+      and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
+      and ${SENDER_HEAD}
+    for update skip locked),
+  ours as (select id from leased union all select id from handed)`;
+
+/** Marks `ours` (`TAKEABLE`) done, counting an attempt on a handed one. */
+const MARK_TAKEN = (now: Date) => sql`
+  update inbound_messages m
+  set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
+    attempts = m.attempts + (m.status = 'pending')::int
+  from ours where m.id = ours.id`;
+
 /** `take`'s one statement: built and compiled once. */
 const takeRows = compiledOnce(
   (_db, handed: number[], leased: number[], now: Date) =>
     sql<{ id: number | string; attempts: number }>`
-      with leased as (
-        select l.id from inbound_messages l
-        where l.id = any((select ${leased}::bigint[])::bigint[]) and ${statusIs('l', 'processing')}
-        for update),
-      handed as (
-        select m.id from inbound_messages m
-        where m.id = any((select ${handed}::bigint[])::bigint[])
-          and ${statusIs('m', 'pending')}
-          and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
-          and ${SENDER_HEAD}
-        for update skip locked),
-      ours as (select id from leased union all select id from handed)
+      with ${TAKEABLE(handed, leased, now)} ${sql.raw(LOCKS_BY_IDS)}
+      ${MARK_TAKEN(now)} returning m.id, m.attempts`,
+);
+
+/**
+ * `take` with the turns' first reads (`readAhead`), one statement: each message taken beside its sender's turn as
+ * `loadTurn` reads it (`sender` null: not asked). Built and compiled once.
+ */
+const takeReadingAhead = compiledOnce(
+  (db, handed: number[], leased: number[], now: Date, senders: string[], dealers: string[], after: string[]) =>
+    sql<{ id: number | string; attempts: number } & { [K in keyof ReadAheadRow]: ReadAheadRow[K] | null }>`
+      with ${TAKEABLE(handed, leased, now)},
+      taken as (${MARK_TAKEN(now)} returning m.id, m.attempts, m.sender)
       ${sql.raw(LOCKS_BY_IDS)}
-      update inbound_messages m
-      set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
-        attempts = m.attempts + (m.status = 'pending')::int
-      from ours where m.id = ours.id
-      returning m.id, m.attempts`,
+      select t.id, t.attempts, a.sender, a.state, a.expires_at, a.rating_need_id
+      from taken t left join (${readAheadOf(db, senders, dealers, after)}) a on a.sender = t.sender`,
 );

@@ -126,6 +126,24 @@ describe.skipIf(!templates)('queue statements with a backlog the statistics neve
     expect(read).toBeLessThan(backlog);
   });
 
+  it('takes the heads with their turns read ahead, probing each sender the same way', async () => {
+    const backlog = SENDERS * BACKLOG_PER_SENDER;
+    const ahead = (senders: number[]) => senders.map((s) => ({ sender: `wecom:s${s}` }));
+    const takeInTransaction = (senders: number[], heads: number[]) =>
+      db.transaction().execute((trx) => new KyselyInboundStore(trx).take(heads, [], new Date(), ahead(senders)));
+    // A first batch names the statement; the second is measured (the same generic plan).
+    await takeInTransaction([16, 17, 18, 19], await headsOf([16, 17, 18, 19]));
+    const senders = [20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31];
+    const heads = await headsOf(senders);
+    let taken = new Map<number, number>();
+    const read = await rowsReadBy('inbound_messages', async () => {
+      taken = await takeInTransaction(senders, heads);
+    });
+    expect(taken.size).toBe(heads.length);
+    expect(read).toBeLessThan(heads.length * 10);
+    expect(read).toBeLessThan(backlog);
+  });
+
   it('finds a later message not its sender’s head with one probe', async () => {
     const inbound = new KyselyInboundStore(db);
     const { rows } = await sql<{ id: string }>`

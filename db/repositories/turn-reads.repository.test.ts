@@ -8,6 +8,7 @@ import { TEST_NOW } from '../../test/helpers/seed-test-data.js';
 import type { DatabaseHandle } from '../connect.js';
 import type { Database } from '../schema.js';
 import { KyselyConversationStore } from './conversation.repository.js';
+import { KyselyInboundStore } from './inbound.repository.js';
 import { NeedsRepository } from './needs.repository.js';
 import { KyselyOrderStore } from './order.repository.js';
 import { KyselyStockStore } from './stock.repository.js';
@@ -107,7 +108,7 @@ describe("a turn's reads on the seeded demo", () => {
     expect(await store.loadTurn('sandbox:x1')).toEqual({ saved, ratingNeedId: undefined });
   });
 
-  it("a transaction's turns read ahead in one statement: each sender's next loadTurn gets the same values, once", async () => {
+  it("a transaction's take reads its turns ahead in the same statement: each sender's next loadTurn gets the same values, once", async () => {
     const lookup = ratingLookup(dealer, TEST_NOW);
     const expiresAt = at(0.5);
     await new KyselyConversationStore(h.db).save('sandbox:p1', { awaiting: 'order_confirm' }, TEST_NOW, expiresAt);
@@ -118,17 +119,32 @@ describe("a turn's reads on the seeded demo", () => {
       p3: await fresh.loadTurn('sandbox:p3', ratingLookup(other, TEST_NOW)),
     };
     expect(expected.p1.saved?.state).toEqual({ awaiting: 'order_confirm' });
+    // Messages of the three senders, waiting; p1 also has a second one (not its sender's head: not taken).
+    const inbound = new KyselyInboundStore(h.db);
+    const stored = await inbound.store(
+      ['p1', 'p2', 'p3', 'p1'].map((who, i) => ({
+        channel: 'sandbox' as const,
+        dedupeKey: `turn-reads-${i}`,
+        externalId: who,
+        msgType: 'text',
+        content: '你好',
+      })),
+    );
+    const [m1, m2, m3, m1b] = stored.map((r) => r.id);
+    const requests = [
+      { sender: 'sandbox:p1', rating: lookup },
+      { sender: 'sandbox:p2' },
+      { sender: 'sandbox:p3', rating: ratingLookup(other, TEST_NOW) },
+    ];
     await db
       .transaction()
       .execute(async (trx) => {
-        // Each turn builds its own store on the transaction: the read ahead is the transaction's.
         const before = counted.n;
-        await new KyselyConversationStore(trx).prefetchTurns([
-          { sender: 'sandbox:p1', rating: lookup },
-          { sender: 'sandbox:p2' },
-          { sender: 'sandbox:p3', rating: ratingLookup(other, TEST_NOW) },
-        ]);
+        // The take and every turn's first read: one statement.
+        const taken = await new KyselyInboundStore(trx).take([m1!, m2!, m3!, m1b!], [], TEST_NOW, requests);
+        expect([...taken.keys()].sort()).toEqual([m1, m2, m3].sort());
         expect(counted.n - before).toBe(1);
+        // Each turn builds its own store on the transaction: the read ahead is the transaction's.
         const store = new KyselyConversationStore(trx);
         expect(await store.loadTurn('sandbox:p1', lookup)).toEqual(expected.p1);
         expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
@@ -145,10 +161,28 @@ describe("a turn's reads on the seeded demo", () => {
         throw new Error('rollback');
       })
       .catch((e: Error) => expect(e.message).toBe('rollback'));
-    // Outside a transaction nothing is read ahead.
+
+    // Only the senders of messages taken are read ahead: p1's second message waits behind its first.
+    await db
+      .transaction()
+      .execute(async (trx) => {
+        const taken = await new KyselyInboundStore(trx).take([m1b!, m2!], [], TEST_NOW, requests);
+        expect([...taken.keys()]).toEqual([m2]);
+        const before = counted.n;
+        const store = new KyselyConversationStore(trx);
+        expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
+        expect(counted.n - before).toBe(0);
+        expect(await store.loadTurn('sandbox:p1', lookup)).toEqual(expected.p1);
+        expect(counted.n - before).toBe(1);
+        throw new Error('rollback');
+      })
+      .catch((e: Error) => expect(e.message).toBe('rollback'));
+    // Outside a transaction nothing is read ahead (the take alone).
+    const store = new KyselyConversationStore(db);
+    expect((await new KyselyInboundStore(db).take([m2!], [], TEST_NOW, requests)).has(m2!)).toBe(true);
     const before = counted.n;
-    await new KyselyConversationStore(db).prefetchTurns([{ sender: 'sandbox:p1', rating: lookup }]);
-    expect(counted.n).toBe(before);
+    expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
+    expect(counted.n - before).toBe(1);
   });
 
   it("an order, a dealer's recent orders and their last one come with their lines in one statement each", async () => {

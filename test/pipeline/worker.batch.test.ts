@@ -10,7 +10,9 @@ import { storeInbound } from '../../bot/channels/inbound.store.js';
 import { PipelineBus } from '../../bot/pipeline/bus.js';
 import { type ConversationStep, InboundWorker, type WorkerOptions } from '../../bot/pipeline/worker.js';
 import { pipelineReplies } from '../../bot/replies/pipeline.replies.js';
+import type { InboundMessage } from '../../core/messaging/types.js';
 import type { DatabaseHandle } from '../../db/connect.js';
+import { KyselyConversationStore } from '../../db/repositories/conversation.repository.js';
 import { pipelineStores, turnUnitOfWork } from '../../db/repositories/pipeline.stores.js';
 import type { Database } from '../../db/schema.js';
 import { waitFor } from '../channels/wecom.harness.js';
@@ -147,38 +149,65 @@ describe('inbound worker: several turns in one transaction', () => {
       expect(await inbound(s)).toMatchObject([{ status: 'done', attempts: 1 }]);
   });
 
-  it("reads ahead for the taken turns before them, at the turns' clock; a failing read ahead just means savepoints", async () => {
+  it("reads the turns ahead with the take, at the turns' clock; the rerun with savepoints reads each turn its own way", async () => {
     for (const sender of ['r-ada', 'r-bo']) await store(sender, `hi ${sender}`);
     const seen: Array<{ ahead: string[]; now: number }> = [];
     const nows: number[] = [];
-    let failAhead = false;
+    const loaded: string[] = [];
+    let failOnce = false;
     const step: ConversationStep<Services> = Object.assign(
-      async ({ message, now }: { message: { content: string | null }; now: Date }) => {
+      async ({ services: { db }, message, now }: { services: Services; message: InboundMessage; now: Date }) => {
         nows.push(now.getTime());
+        // The turn's first read: answered from the take's read ahead when there was one.
+        const before = statements.texts.length;
+        await new KyselyConversationStore(db).loadTurn(message.sender);
+        loaded.push(`${message.content}:${statements.texts.length - before}`);
+        if (failOnce && message.content === 'again r-bo') {
+          failOnce = false;
+          throw new Error('boom once');
+        }
         return [{ body: `echo ${message.content}` }];
       },
       {
-        prefetch: async ({ turns, now }: { turns: readonly { message: { content: string | null } }[]; now: Date }) => {
+        readAhead: (turns: readonly { message: InboundMessage }[], now: Date) => {
           seen.push({ ahead: turns.map((t) => t.message.content!).sort(), now: now.getTime() });
-          if (failAhead) throw new Error('read ahead failed');
+          return turns.map((t) => ({ sender: t.message.sender }));
         },
       },
     );
+    const statements = new Statements();
     let tick = Date.parse('2026-11-30T02:00:00Z');
-    const worker = makeWorker(step, { concurrency: 8, maxAttempts: 3, now: () => new Date(tick++) });
+    const worker = new InboundWorker(
+      turnUnitOfWork(h.db.withPlugin(statements), (db) => ({ db })),
+      step,
+      new PipelineBus(),
+      { concurrency: 8, maxAttempts: 3, now: () => new Date(tick++), texts: pipelineReplies },
+    );
     await worker.processBatch(await worker.claim(10));
     expect(seen).toEqual([{ ahead: ['hi r-ada', 'hi r-bo'], now: nows[0] }]);
     expect(nows).toEqual([nows[0], nows[0]]);
+    // Both turns' reads came with the take: no statement of their own.
+    expect(loaded.sort()).toEqual(['hi r-ada:0', 'hi r-bo:0']);
 
     for (const sender of ['r-ada', 'r-bo']) await store(sender, `again ${sender}`);
-    failAhead = true;
+    failOnce = true;
     nows.length = 0;
+    loaded.length = 0;
     await worker.processBatch(await worker.claim(10));
-    // Read ahead once (the rerun with savepoints does not), the turns ran once, in the rerun.
+    // Read ahead once (the rerun with savepoints does not: each turn reads its own), the turns ran twice.
     expect(seen).toHaveLength(2);
-    expect(nows).toHaveLength(2);
+    expect(nows).toHaveLength(4);
+    expect(loaded.slice(2).sort()).toEqual(['again r-ada:1', 'again r-bo:1']);
     for (const s of ['r-ada', 'r-bo'])
       expect((await replies(s)).map((r) => r.body)).toEqual([`echo hi ${s}`, `echo again ${s}`]);
+
+    // A lone message (its own transaction) reads ahead with its take too.
+    await store('r-ada', 'alone r-ada');
+    loaded.length = 0;
+    const [alone] = await worker.claim(10);
+    await worker.process(alone!);
+    expect(seen.at(-1)?.ahead).toEqual(['alone r-ada']);
+    expect(loaded).toEqual(['alone r-ada:0']);
   });
 
   it('leaves alone a message another instance finished after our lease ran out, and finishes the rest', async () => {
