@@ -448,6 +448,46 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
       expect(o.cached!.stats()).toMatchObject({ prepared: 3 });
     });
 
+    it('a connection lost during the COMMIT fails the statement; nothing committed, the pool replaces it', async () => {
+      // A deferred trigger that sleeps: the COMMIT runs it, and the backend is terminated meanwhile.
+      await sql`create table pc_slow (k text primary key)`.execute(first.db);
+      await sql`
+        create function pc_sleep() returns trigger language plpgsql as $$ begin perform pg_sleep(2); return null; end $$`.execute(
+        first.db,
+      );
+      await sql`
+        create constraint trigger pc_slow_commit after insert on pc_slow deferrable initially deferred
+        for each row execute function pc_sleep()`.execute(first.db);
+      const slow = compiledOnce((_db, k: string) => sql`insert into pc_slow (k) values (${k})`);
+      const o = open(1);
+      const pid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(o.db)).rows[0]!.pid;
+      const before = await pid();
+      const admin = new pg.Client({ connectionString: templates!.url });
+      await admin.connect();
+      try {
+        const done = unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => slow(trx as Kysely<Database>, 'sl-1')));
+        // The insert is through (the COMMIT sleeps in its trigger) once the session waits on pg_sleep.
+        let sleeping = false;
+        for (let i = 0; i < 100 && !sleeping; i++) {
+          const { rows } = await admin.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where pid = $1 and wait_event = 'PgSleep'",
+            [before],
+          );
+          sleeping = rows[0]!.n > 0;
+          if (!sleeping) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(sleeping).toBe(true);
+        await admin.query('select pg_terminate_backend($1)', [before]);
+        await expect(done).rejects.toMatchObject({ code: '57P01' });
+      } finally {
+        await admin.end();
+      }
+      expect((await sql<{ n: number }>`select count(*)::int as n from pc_slow`.execute(first.db)).rows[0]!.n).toBe(0);
+      expect(await pid()).not.toBe(before);
+      await unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, 'sl-after')));
+      expect(await keys(first.db, 'sl-%')).toEqual(['sl-after']);
+    });
+
     it('a statement after the committing one rejects and sends nothing; only the first of the work carries COMMIT', async () => {
       const o = open(1);
       await sql`select 1`.execute(o.db);
