@@ -461,8 +461,9 @@ async function main(): Promise<void> {
     }
     /**
      * Database round trips per message of the run that starts now (the app's, ingest included), and what they were
-     * with every BEGIN sent alone: one more per BEGIN that went with its first statement, two per transaction that
-     * ended before any statement (its BEGIN and its end). Absent when the tree has no pipelined BEGIN (or it is off).
+     * with every BEGIN and COMMIT sent alone: one more per BEGIN that went with its first statement and per COMMIT
+     * that went with its last, two per transaction that ended before any statement (its BEGIN and its end). Absent
+     * when the tree has no pipelined BEGIN (or it is off).
      */
     function roundTripsFrom(): (n: number) => Record<string, string> {
       const read = opened.pipelinedBeginStats;
@@ -471,8 +472,10 @@ async function main(): Promise<void> {
       return (n) => {
         const s1 = read();
         const trips = s1.roundTrips - s0.roundTrips;
-        const alone = trips + (s1.joined - s0.joined) + 2 * (s1.dropped - s0.dropped);
-        return { 'round trips/msg': `${(trips / n).toFixed(2)} (BEGIN alone: ${(alone / n).toFixed(2)})` };
+        // `commitJoined` is absent in a tree with pipelined BEGIN only.
+        const joined = s1.joined - s0.joined + ((s1.commitJoined ?? 0) - (s0.commitJoined ?? 0));
+        const alone = trips + joined + 2 * (s1.dropped - s0.dropped);
+        return { 'round trips/msg': `${(trips / n).toFixed(2)} (BEGIN, COMMIT alone: ${(alone / n).toFixed(2)})` };
       };
     }
     /**

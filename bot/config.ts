@@ -63,7 +63,10 @@ const envSchema = z.object({
   DB_POOL_SIZE: int(1, 100).default(20),
   /** Named prepared statements per PostgreSQL connection (db/plan-cache.ts); 0 sends every statement unnamed. */
   DB_PLAN_CACHE: int(0, 1000).default(100),
-  /** A transaction's BEGIN written with its first statement (db/pipelined-begin.ts); 0 sends it alone. */
+  /**
+   * A transaction's BEGIN written with its first statement, and COMMIT with its last (`commitWith`)
+   * (db/pipelined-begin.ts); 0 sends both alone.
+   */
   DB_PIPELINED_BEGIN: bool.default(true),
   /** Default: on, except in production (an empty production database must not fill with made-up dealers). */
   SEED_ON_EMPTY: bool.optional(),

@@ -6,6 +6,7 @@ import {
   type QueryResult,
   type RootOperationNode,
 } from 'kysely';
+import { THEN_COMMIT } from './pipelined-begin.js';
 import type { Database } from './schema.js';
 
 /** Stands for the statement's argument `index` while it is built; replaced by the argument's value on each call. */
@@ -14,6 +15,19 @@ class Slot {
 }
 
 type Built<R> = OperationNodeSource & { compile(...args: never[]): CompiledQuery<R> };
+
+/** Transaction handles whose next `compiledOnce` statement is their last (see `commitWithNext`). */
+const lastOnes = new WeakSet<Kysely<Database>>();
+
+/**
+ * Marks `trx`'s next statement sent through `compiledOnce` as the transaction's last: its text ends with
+ * `THEN_COMMIT`, so the pool writes COMMIT behind it (db/pipelined-begin.ts). Only that one statement carries it;
+ * the returned function clears a mark no statement took (the COMMIT then goes alone, as usual).
+ */
+export function commitWithNext(trx: Kysely<Database>): () => void {
+  lastOnes.add(trx);
+  return () => lastOnes.delete(trx);
+}
 
 /**
  * A hot statement built and compiled once: each call binds its arguments to the SQL text compiled the first time,
@@ -56,10 +70,11 @@ export function compiledOnce<A extends unknown[], R>(
       text = executor.compileQuery(transformed, queryId);
     }
     const parameters = text.parameters.map((v) => (v instanceof Slot ? args[v.index] : v));
+    const last = lastOnes.delete(db);
     const result: QueryResult<R> = await executor.executeQuery<R>({
       query: transformed,
       queryId,
-      sql: text.sql,
+      sql: last ? text.sql + THEN_COMMIT : text.sql,
       parameters,
     });
     return result.rows;

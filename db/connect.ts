@@ -12,7 +12,8 @@ import type { Database } from './schema.js';
 export type DatabaseConfig =
   /**
    * `planCache`: repeated statements as named prepared statements per connection (db/plan-cache.ts); false: off.
-   * `pipelinedBegin`: a transaction's BEGIN sent with its first statement (db/pipelined-begin.ts); false: alone.
+   * `pipelinedBegin`: a transaction's BEGIN sent with its first statement, and COMMIT with its last (`commitWith`)
+   * (db/pipelined-begin.ts); false: both alone.
    */
   | { kind: 'postgres'; url: string; poolSize?: number; planCache?: PlanCacheOptions | false; pipelinedBegin?: boolean }
   | { kind: 'pglite'; dataDir: string }
@@ -28,7 +29,10 @@ export interface DatabaseHandle {
   pglite?: PGlite;
   /** PostgreSQL with the plan cache on: what it did so far. */
   planCacheStats?: () => PlanCacheStats;
-  /** PostgreSQL with BEGIN sent with the first statement: BEGINs held, joined, dropped, and round trips. */
+  /**
+   * PostgreSQL with BEGIN sent with the first statement (and COMMIT with the last): BEGINs held, joined, dropped,
+   * COMMITs joined, and round trips.
+   */
   pipelinedBeginStats?: () => PipelinedBeginStats;
 }
 

@@ -1,20 +1,31 @@
 /**
- * BEGIN sent with a transaction's first statement (db/pipelined-begin.ts), on a real PostgreSQL: the same commits and
- * rollbacks, one round trip (one socket write, one ReadyForQuery) fewer per transaction, nothing sent for a transaction
- * without statements, and the connection usable after every kind of failure. PostgreSQL only (PGlite has its own
- * driver).
+ * BEGIN sent with a transaction's first statement and COMMIT with its last (`commitWith`) (db/pipelined-begin.ts), on
+ * a real PostgreSQL: the same commits and rollbacks, one round trip (one socket write, one ReadyForQuery) fewer for
+ * each, nothing sent for a transaction without statements, and the connection usable after every kind of failure.
+ * PostgreSQL only (PGlite has its own driver), but for `commitWith` on either database at the end.
  */
 import { Kysely, type PostgresCursor, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase, urlOf } from '../test/helpers/db.js';
+import { compiledOnce } from './compiled.js';
 import { type DatabaseHandle, openDatabase } from './connect.js';
 import { type PipelinedBeginPool, pipelinedBeginPool } from './pipelined-begin.js';
 import { type PlanCachedPool, planCachedPool } from './plan-cache.js';
+import { kyselyUnitOfWork } from './repositories/unit-of-work.js';
+import type { Database } from './schema.js';
 
 const templates = inject('pgTemplates');
 
 type Db = Kysely<any>;
+
+/** A statement built for `commitWith`: only `compiledOnce` statements carry the COMMIT. */
+const insertReturning = compiledOnce(
+  (_db, k: string) => sql<{ k: string }>`insert into pb_items (k) values (${k}) returning k`,
+);
+const addItem = (db: Db, k: string) => insertReturning(db as Kysely<Database>, k);
+/** A unit of work over the handle itself (its scope is the transaction's handle). */
+const unitOf = (db: Db) => kyselyUnitOfWork(db as Kysely<Database>, (trx) => trx as Db);
 
 /** What went over the wire since the pool opened: socket writes and ReadyForQuery messages (one per round trip). */
 interface Wire {
@@ -337,6 +348,213 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
     expect(await keys(first.db, 'drop-%')).toEqual(['drop-2']);
   });
 
+  describe('COMMIT with the last statement (commitWith)', () => {
+    beforeAll(async () => {
+      await sql`create table pc_parent (id int primary key)`.execute(first.db);
+      await sql`
+        create table pc_child (k text primary key, parent int references pc_parent deferrable initially deferred)`.execute(
+        first.db,
+      );
+    });
+
+    it('writes the statement and COMMIT in one write; committed and visible elsewhere once it resolves', async () => {
+      const measure = async (o: Opened, tag: string) => {
+        await sql`select 1`.execute(o.db);
+        let seen: string[] = [];
+        const wire = await traffic(o, () =>
+          unitOf(o.db).transaction(async (trx, tx) => {
+            await sql`select count(*) from pb_items where k = ${tag}`.execute(trx);
+            const rows = await tx.commitWith(() => addItem(trx, `${tag}-1`));
+            expect(rows).toEqual([{ k: `${tag}-1` }]);
+            seen = await keys(first.db, `${tag}-%`); // another connection, before the caller's commit
+          }),
+        );
+        return { wire, seen };
+      };
+      const on = open(1);
+      const off = open(1, { pipelined: false });
+      // begin + select, insert + commit — against begin, select, insert, commit.
+      expect(await measure(on, 'cw-on')).toEqual({ wire: { writes: 2, roundTrips: 2 }, seen: ['cw-on-1'] });
+      expect(await measure(off, 'cw-off')).toEqual({ wire: { writes: 4, roundTrips: 4 }, seen: [] });
+      expect(on.pipelined!.stats()).toMatchObject({ held: 1, joined: 1, commitJoined: 1, roundTrips: 3 });
+      expect(await keys(first.db, 'cw-%')).toEqual(['cw-off-1', 'cw-on-1']);
+    });
+
+    it('writes a held BEGIN, the one statement and COMMIT in one write', async () => {
+      const o = open(1);
+      await sql`select 1`.execute(o.db);
+      const wire = await traffic(o, () =>
+        unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, 'bc-1'))),
+      );
+      expect(wire).toEqual({ writes: 1, roundTrips: 1 });
+      expect(o.pipelined!.stats()).toMatchObject({ held: 1, joined: 1, commitJoined: 1 });
+      expect(await keys(first.db, 'bc-%')).toEqual(['bc-1']);
+      // The session is out of its transaction: the next one opens afresh.
+      const { rows } = await sql<{ open: boolean }>`
+        select xact_start is not null as open from pg_stat_activity where pid = pg_backend_pid()`.execute(o.db);
+      expect(rows[0]!.open).toBe(true); // this autocommit statement's own
+      expect(await o.db.transaction().execute(async (trx) => (await addItem(trx, 'bc-2'))[0]!.k)).toBe('bc-2');
+    });
+
+    it('a failing statement skips the COMMIT: the transaction rolls back as before, the connection serves on', async () => {
+      const o = open(1);
+      await addItem(o.db, 'se-dup');
+      for (let round = 0; round < 3; round++) {
+        // Round 0 sends the insert unnamed, later rounds under the name the plan cache gave it.
+        await expect(
+          unitOf(o.db).transaction(async (trx, tx) => {
+            await addItem(trx, `se-lost-${round}`);
+            await tx.commitWith(() => addItem(trx, 'se-dup'));
+          }),
+        ).rejects.toMatchObject({ code: '23505' });
+        await unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, `se-ok-${round}`)));
+      }
+      expect(await keys(first.db, 'se-%')).toEqual(['se-dup', 'se-ok-0', 'se-ok-1', 'se-ok-2']);
+      expect(o.cached!.stats().reused).toBeGreaterThan(0);
+    });
+
+    it('a failing COMMIT fails the statement with its error; the rollback goes nowhere, nothing committed', async () => {
+      const o = open(1);
+      await sql`select 1`.execute(o.db);
+      const orphan = compiledOnce(
+        (_db, k: string) => sql<{ k: string }>`insert into pc_child (k, parent) values (${k}, 999) returning k`,
+      );
+      for (let round = 0; round < 3; round++) {
+        const wire = await traffic(o, async () => {
+          await expect(
+            unitOf(o.db).transaction(async (trx, tx) => {
+              await addItem(trx, `ce-lost-${round}`);
+              await tx.commitWith(() => orphan(trx as Kysely<Database>, `ce-${round}`));
+            }),
+          ).rejects.toMatchObject({ code: '23503' });
+          // The error comes before its ReadyForQuery: the next statement waits for it.
+          await sql`select 1`.execute(o.db);
+        });
+        // begin + insert, insert + commit, select: the caller's rollback answered without the server.
+        expect(wire).toEqual({ writes: 3, roundTrips: 3 });
+      }
+      // The caller swallows the statement's error: its commit fails with it all the same.
+      await expect(
+        unitOf(o.db).transaction(async (trx, tx) => {
+          await addItem(trx, 'ce-lost-swallowed');
+          await tx.commitWith(() => orphan(trx as Kysely<Database>, 'ce-swallowed')).catch(() => {});
+        }),
+      ).rejects.toMatchObject({ code: '23503' });
+      expect(await keys(first.db, 'ce-%')).toEqual([]);
+      expect((await sql<{ n: number }>`select count(*)::int as n from pc_child`.execute(first.db)).rows[0]!.n).toBe(0);
+      await unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, 'ce-after')));
+      expect(await keys(first.db, 'ce-%')).toEqual(['ce-after']);
+      // The statements parsed fine: their names (the two inserts, `select 1`) stay parsed on the connection.
+      expect(o.cached!.stats()).toMatchObject({ prepared: 3 });
+    });
+
+    it('a connection lost during the COMMIT fails the statement; nothing committed, the pool replaces it', async () => {
+      // A deferred trigger that sleeps: the COMMIT runs it, and the backend is terminated meanwhile.
+      await sql`create table pc_slow (k text primary key)`.execute(first.db);
+      await sql`
+        create function pc_sleep() returns trigger language plpgsql as $$ begin perform pg_sleep(2); return null; end $$`.execute(
+        first.db,
+      );
+      await sql`
+        create constraint trigger pc_slow_commit after insert on pc_slow deferrable initially deferred
+        for each row execute function pc_sleep()`.execute(first.db);
+      const slow = compiledOnce((_db, k: string) => sql`insert into pc_slow (k) values (${k})`);
+      const o = open(1);
+      const pid = async () => (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(o.db)).rows[0]!.pid;
+      const before = await pid();
+      const admin = new pg.Client({ connectionString: templates!.url });
+      await admin.connect();
+      try {
+        const done = unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => slow(trx as Kysely<Database>, 'sl-1')));
+        // The insert is through (the COMMIT sleeps in its trigger) once the session waits on pg_sleep.
+        let sleeping = false;
+        for (let i = 0; i < 100 && !sleeping; i++) {
+          const { rows } = await admin.query<{ n: number }>(
+            "select count(*)::int as n from pg_stat_activity where pid = $1 and wait_event = 'PgSleep'",
+            [before],
+          );
+          sleeping = rows[0]!.n > 0;
+          if (!sleeping) await new Promise((r) => setTimeout(r, 20));
+        }
+        expect(sleeping).toBe(true);
+        await admin.query('select pg_terminate_backend($1)', [before]);
+        await expect(done).rejects.toMatchObject({ code: '57P01' });
+      } finally {
+        await admin.end();
+      }
+      expect((await sql<{ n: number }>`select count(*)::int as n from pc_slow`.execute(first.db)).rows[0]!.n).toBe(0);
+      expect(await pid()).not.toBe(before);
+      await unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, 'sl-after')));
+      expect(await keys(first.db, 'sl-%')).toEqual(['sl-after']);
+    });
+
+    it('a statement after the committing one rejects and sends nothing; only the first of the work carries COMMIT', async () => {
+      const o = open(1);
+      await sql`select 1`.execute(o.db);
+      const wire = await traffic(o, () =>
+        unitOf(o.db).transaction(async (trx, tx) => {
+          await tx.commitWith(async () => {
+            await addItem(trx, 'sa-1');
+            await expect(addItem(trx, 'sa-2')).rejects.toThrow(/outside the transaction/);
+          });
+          await expect(sql`insert into pb_items (k) values ('sa-3')`.execute(trx)).rejects.toThrow(
+            /outside the transaction/,
+          );
+        }),
+      );
+      expect(wire).toEqual({ writes: 1, roundTrips: 1 });
+      expect(await keys(first.db, 'sa-%')).toEqual(['sa-1']);
+    });
+
+    it('a rollback after the committing statement rejects: its work is committed', async () => {
+      const o = open(1);
+      await expect(
+        unitOf(o.db).transaction(async (trx, tx) => {
+          await tx.commitWith(() => addItem(trx, 'ra-1'));
+          throw new Error('too late');
+        }),
+      ).rejects.toThrow(/rollback after the transaction committed/);
+      expect(await keys(first.db, 'ra-%')).toEqual(['ra-1']);
+      await unitOf(o.db).transaction((trx, tx) => tx.commitWith(() => addItem(trx, 'ra-2')));
+      expect(await keys(first.db, 'ra-%')).toEqual(['ra-1', 'ra-2']);
+    });
+
+    it('lets the COMMIT go alone after a work without a statement, or with one not built for it', async () => {
+      const o = open(1);
+      await sql`select 1`.execute(o.db);
+      const wire = await traffic(o, async () => {
+        await unitOf(o.db).transaction(async (trx, tx) => {
+          await addItem(trx, 'na-1');
+          await tx.commitWith(async () => {});
+          await addItem(trx, 'na-2'); // the mark is gone with the work
+        });
+        await unitOf(o.db).transaction((trx, tx) =>
+          tx.commitWith(() => sql`insert into pb_items (k) values ('na-3')`.execute(trx)),
+        );
+      });
+      // begin + insert, insert, commit; begin + insert, commit.
+      expect(wire).toEqual({ writes: 5, roundTrips: 5 });
+      expect(o.pipelined!.stats().commitJoined).toBe(0);
+      expect(await keys(first.db, 'na-%')).toEqual(['na-1', 'na-2', 'na-3']);
+    });
+
+    it('parses a named committing statement once per connection, COMMIT unnamed behind it', async () => {
+      const o = open(1);
+      for (let i = 0; i < 5; i++) {
+        await unitOf(o.db).transaction(async (trx, tx) => {
+          if (i % 2) await sql`select 1`.execute(trx); // BEGIN sent before it, or with it
+          expect(await tx.commitWith(() => addItem(trx, `nm-${i}`))).toEqual([{ k: `nm-${i}` }]);
+        });
+      }
+      // The insert named from its 2nd use (then reused), and `select 1` from its 2nd (i = 3).
+      expect(o.cached!.stats()).toMatchObject({ prepared: 2, reused: 3 });
+      const { rows } = await sql<{ n: number }>`
+        select count(*)::int as n from pg_prepared_statements where statement like '%then commit%'`.execute(o.db);
+      expect(rows[0]!.n).toBe(1);
+      expect(o.pipelined!.stats()).toMatchObject({ commitJoined: 5 });
+    });
+  });
+
   it('keeps concurrent transactions on the pool apart', async () => {
     const o = open(4);
     const results = await Promise.allSettled(
@@ -355,5 +573,31 @@ describe.skipIf(!templates)('BEGIN with the first statement on PostgreSQL', () =
     expect(kept).toHaveLength(32);
     expect(kept.some((k) => Number(k.slice(3)) % 5 === 0)).toBe(false);
     expect(o.pipelined!.stats()).toMatchObject({ held: 40, joined: 40 });
+  });
+});
+
+describe('commitWith on either database', () => {
+  let h: DatabaseHandle;
+  beforeAll(async () => {
+    h = await openTestDatabase();
+    await sql`create table pb_items (k text primary key)`.execute(h.db);
+  });
+  afterAll(async () => h?.close());
+
+  it("commits the work's statement with the transaction and returns its rows (PGlite: the marker is a comment)", async () => {
+    const rows = await unitOf(h.db).transaction(async (trx, tx) => {
+      await sql`insert into pb_items (k) values ('ew-1')`.execute(trx);
+      return tx.commitWith(() => addItem(trx, 'ew-2'));
+    });
+    expect(rows).toEqual([{ k: 'ew-2' }]);
+    await expect(
+      unitOf(h.db).transaction(async (trx, tx) => {
+        await addItem(trx, 'ew-3');
+        await tx.commitWith(() => addItem(trx, 'ew-1'));
+      }),
+    ).rejects.toMatchObject({ code: '23505' });
+    const { rows: all } = await sql<{ k: string }>`select k from pb_items order by k`.execute(h.db);
+    expect(all.map((r) => r.k)).toEqual(['ew-1', 'ew-2']);
+    if (h.pipelinedBeginStats) expect(h.pipelinedBeginStats()).toMatchObject({ commitJoined: 2 });
   });
 });

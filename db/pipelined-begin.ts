@@ -2,18 +2,28 @@ import type { PostgresCursor, PostgresPool, PostgresPoolClient, PostgresQueryRes
 import pg from 'pg';
 
 /**
- * BEGIN without a round trip of its own, for a node-postgres pool: a transaction's `begin` (or `start transaction …`,
- * text kept) is held back and written with the transaction's first statement — BEGIN's Parse/Bind/Execute, then the
- * statement's Parse/Bind/Describe/Execute, then one Sync — and both are answered in one read; the session is in the
- * transaction block after it, as if BEGIN had gone alone. A transaction that ends (`commit`, `rollback`) before any
- * statement sends nothing. Everything else passes through: a statement outside a transaction, and the commit or
- * rollback of a transaction whose BEGIN went out.
+ * BEGIN and COMMIT without round trips of their own, for a node-postgres pool.
+ *
+ * BEGIN: a transaction's `begin` (or `start transaction …`, text kept) is held back and written with the
+ * transaction's first statement — BEGIN's Parse/Bind/Execute, then the statement's Parse/Bind/Describe/Execute, then
+ * one Sync — and both are answered in one read; the session is in the transaction block after it, as if BEGIN had
+ * gone alone. A transaction that ends (`commit`, `rollback`) before any statement sends nothing. Everything else
+ * passes through: a statement outside a transaction, and the commit or rollback of a transaction whose BEGIN went out.
  *
  * A statement error after BEGIN leaves the transaction aborted, as before (the caller's ROLLBACK ends it). A BEGIN that
  * fails (the server refused its text or mode) fails its first statement with its error, and every later statement of
  * that transaction with the same error until its `commit`/`rollback`: nothing runs outside the transaction. A text of
  * several statements (a `;`, no parameters: migrations) cannot run in the extended protocol, and a cursor keeps its
  * own protocol: BEGIN goes alone before them. PGlite has its own driver and none of this.
+ *
+ * COMMIT: a statement whose text ends with `THEN_COMMIT` (the transaction's last, see `TransactionControl.commitWith`)
+ * sent in a transaction is written with COMMIT's Parse/Bind/Execute behind it, before its Sync (and the held BEGIN's
+ * messages before it, if any): statement and COMMIT answered in one read. Its rows are the caller's. A statement
+ * error makes PostgreSQL skip the COMMIT: the transaction is aborted as before. A COMMIT that fails (a deferred
+ * constraint, a serialization failure, the connection lost) fails the statement with its error: the caller never
+ * believes it committed, and its rollback is answered here (nothing is left to roll back). Once it committed, the
+ * caller's `commit` is answered here; a `rollback` instead, or any statement before the end, rejects with an Error
+ * and sends nothing (it would run outside the transaction).
  */
 export interface PipelinedBeginStats {
   /** BEGINs held back until their transaction's first statement. */
@@ -24,6 +34,8 @@ export interface PipelinedBeginStats {
   dropped: number;
   /** BEGINs sent alone (before a text of several statements or a cursor). */
   alone: number;
+  /** COMMITs written with their transaction's last statement (`THEN_COMMIT`): no round trip of their own. */
+  commitJoined: number;
   /** Round trips on the wire (each a write answered up to its ReadyForQuery). */
   roundTrips: number;
 }
@@ -32,6 +44,12 @@ export interface PipelinedBeginPool extends PostgresPool {
   connect(): Promise<PipelinedClient>;
   stats(): PipelinedBeginStats;
 }
+
+/**
+ * Appended to the text of a transaction's last statement (`compiledOnce` on a handle in `commitWith`): COMMIT goes out
+ * behind it, in one write. A comment: PGlite, or PostgreSQL with this pool off, run the text as it is.
+ */
+export const THEN_COMMIT = ' /* then commit */';
 
 /** A transaction's opening statement, kept verbatim (`begin`, `start transaction isolation level …`). */
 const BEGIN = /^\s*(begin|start\s+transaction)\b[^;]*$/i;
@@ -66,26 +84,40 @@ interface ActiveQuery {
   handleCopyData(msg: unknown, connection: WireConnection): void;
 }
 
+/** What a `Joined` statement carries around it. */
+interface Around {
+  /** The held BEGIN's text, written before the statement. */
+  begin?: string;
+  /** COMMIT written behind the statement, before its Sync. */
+  commit?: boolean;
+  /** The BEGIN written before the statement failed: the transaction never opened. */
+  onBeginFailed(err: Error): void;
+  /** The COMMIT behind the statement ran: committed (no error) or not (its error). */
+  onCommitEnded(err?: Error): void;
+}
+
 /**
- * BEGIN's messages written ahead of a statement's own, answered under the statement's Sync. node-postgres sees one
- * query: BEGIN's CommandComplete is kept from the statement, whose result is the caller's.
+ * A statement with BEGIN's messages written ahead of its own and/or COMMIT's behind them, all answered under the
+ * statement's one Sync. node-postgres sees one query: BEGIN's and COMMIT's CommandComplete are kept from the
+ * statement, whose result is the caller's. A COMMIT's error becomes the statement's.
  */
-class BeginThen {
-  /** BEGIN's CommandComplete arrived: the transaction is open, the rest belongs to the statement. */
-  private begun = false;
+class Joined {
+  /** Whose answers arrive now: BEGIN's, the statement's, COMMIT's. */
+  private phase: 'begin' | 'statement' | 'commit' | 'done';
 
   constructor(
-    private readonly begin: string,
     private readonly statement: ActiveQuery,
-    private readonly onBeginFailed: (err: Error) => void,
-  ) {}
+    private readonly around: Around,
+  ) {
+    this.phase = around.begin === undefined ? 'statement' : 'begin';
+  }
 
   /**
    * node-postgres reads the active query's name on ParseComplete (to record it as parsed) and on an error (to forget
-   * it): BEGIN's own Parse is unnamed, so the statement's name shows only once BEGIN is through.
+   * it): BEGIN's and COMMIT's own Parse are unnamed, so the statement's name shows only while its answers arrive.
    */
   get name(): string | undefined {
-    return this.begun ? this.statement.name : undefined;
+    return this.phase === 'statement' ? this.statement.name : undefined;
   }
 
   get text(): string {
@@ -111,25 +143,54 @@ class BeginThen {
     }
     connection.stream.cork?.();
     try {
-      connection.parse({ text: this.begin, name: '', types: [] });
-      connection.bind({ portal: '', statement: '', values: [] });
-      connection.execute({ portal: '' });
-      return this.statement.submit(connection); // its Parse (unless parsed), Bind, Describe, Execute and the Sync
+      if (this.around.begin !== undefined) unnamed(connection, this.around.begin);
+      if (!this.around.commit) return this.statement.submit(connection); // Parse (unless parsed), Bind, Describe, Execute, Sync
+      // COMMIT right behind the statement's Execute, before its Sync: not written when the statement never got to its
+      // Execute (a value that failed to bind closes and syncs without one).
+      let executed = false;
+      const wire: WireConnection = Object.create(connection, {
+        execute: {
+          value(msg: { portal: string }) {
+            connection.execute(msg);
+            if (executed) return;
+            executed = true;
+            unnamed(connection, 'commit');
+          },
+        },
+      });
+      return this.statement.submit(wire);
     } finally {
       connection.stream.uncork?.();
     }
   }
 
   handleCommandComplete(msg: unknown, connection: WireConnection): void {
-    if (this.begun) this.statement.handleCommandComplete(msg, connection);
-    else this.begun = true;
+    if (this.phase === 'statement') {
+      this.statement.handleCommandComplete(msg, connection);
+      this.phase = this.around.commit ? 'commit' : 'done';
+    } else if (this.phase === 'begin') {
+      this.phase = 'statement';
+    } else if (this.phase === 'commit') {
+      this.phase = 'done';
+      this.around.onCommitEnded();
+    }
+  }
+
+  handleEmptyQuery(connection: WireConnection): void {
+    // An empty text answers EmptyQuery instead of CommandComplete.
+    this.statement.handleEmptyQuery(connection);
+    if (this.phase === 'statement') this.phase = this.around.commit ? 'commit' : 'done';
   }
 
   handleError(err: Error, connection: WireConnection): void {
     const name = this.statement.name;
     // node-postgres forgets a name submitted but not parsed by the active query's name, hidden while BEGIN runs.
     if (name && connection.parsedStatements[name] === undefined) delete connection.submittedNamedStatements[name];
-    if (!this.begun && err instanceof pg.DatabaseError) this.onBeginFailed(err);
+    if (this.phase === 'begin' && err instanceof pg.DatabaseError) this.around.onBeginFailed(err);
+    // The statement ran; its COMMIT did not (or the connection went before its answer): nothing is committed for the
+    // caller, who gets the COMMIT's error.
+    if (this.phase === 'commit') this.around.onCommitEnded(err);
+    this.phase = 'done';
     this.statement.handleError(err, connection);
   }
 
@@ -138,9 +199,6 @@ class BeginThen {
   }
   handleDataRow(msg: unknown): void {
     this.statement.handleDataRow(msg);
-  }
-  handleEmptyQuery(connection: WireConnection): void {
-    this.statement.handleEmptyQuery(connection);
   }
   handlePortalSuspended(connection: WireConnection): void {
     this.statement.handlePortalSuspended(connection);
@@ -156,6 +214,21 @@ class BeginThen {
   }
 }
 
+/** A parameterless statement's Parse/Bind/Execute (unnamed statement and portal), answered under a later Sync. */
+function unnamed(connection: WireConnection, text: string): void {
+  connection.parse({ text, name: '', types: [] });
+  connection.bind({ portal: '', statement: '', values: [] });
+  connection.execute({ portal: '' });
+}
+
+/** A statement after the transaction's last one (`THEN_COMMIT`): it would run outside the transaction. */
+function afterLast(): Error {
+  return new Error(
+    "a statement after the transaction's last one (commitWith), whose COMMIT went with it: not sent, it would run " +
+      'outside the transaction',
+  );
+}
+
 type QueryInput = { name?: string; text: string; values?: ReadonlyArray<unknown> };
 
 /** The result a statement never sent answers with (its command tag, no rows). */
@@ -163,12 +236,22 @@ function unsentResult(command: string): pg.QueryResult {
   return { command, rowCount: null, oid: 0, rows: [], fields: [] } as unknown as pg.QueryResult;
 }
 
-/** A pooled connection that holds a transaction's BEGIN back until its first statement (see the header). */
+/** The transaction ended with its last statement (`THEN_COMMIT`): committed, or not with this error. */
+interface Ended {
+  error?: Error;
+}
+
+/**
+ * A pooled connection that holds a transaction's BEGIN back until its first statement, and writes COMMIT with a
+ * statement marked as the transaction's last (see the header).
+ */
 export class PipelinedClient implements PostgresPoolClient {
   /** The BEGIN held back, not sent yet. */
   private heldBegin: string | undefined;
   /** The error of a BEGIN the server refused: the transaction's statements fail with it until its end. */
   private failedBegin: Error | undefined;
+  /** The COMMIT went with the transaction's last statement: nothing more runs until the caller ends it. */
+  private ended: Ended | undefined;
   readonly connection: WireConnection;
 
   constructor(
@@ -194,6 +277,7 @@ export class PipelinedClient implements PostgresPoolClient {
     if (typeof input === 'string') return this.run({ text: input, values: parameters ?? [] }) as never;
     // A cursor (or any submittable) writes its own messages; it may have a `text` too.
     if (typeof (input as { submit?: unknown }).submit !== 'function') return this.run(input as QueryInput) as never;
+    if (this.ended) throw afterLast();
     this.sendHeldBeginAlone();
     this.stats.roundTrips++;
     return this.client.query(input as never) as PostgresCursor<R>;
@@ -208,12 +292,18 @@ export class PipelinedClient implements PostgresPoolClient {
       this.failedBegin = undefined;
       return unsentResult('ROLLBACK'); // a commit finds the transaction aborted, as PostgreSQL answers it
     }
+    if (this.ended) return this.afterEnded(this.ended, end);
+    // One statement in the extended protocol (a text of several statements cannot go there).
+    const extended = !(input.name === undefined && values.length === 0 && text.includes(';'));
+    const last = extended && text.endsWith(THEN_COMMIT);
     if (this.heldBegin === undefined) {
       if (values.length === 0 && BEGIN.test(text) && this.client.getTransactionStatus() === 'I') {
         this.heldBegin = text;
         this.stats.held++;
         return unsentResult('BEGIN');
       }
+      // In a transaction whose BEGIN went out (not aborted: that statement fails all the same, COMMIT or not).
+      if (last && this.client.getTransactionStatus() === 'T') return this.joined(input, values, undefined, true);
       return this.send(input, values);
     }
     if (end) {
@@ -221,25 +311,59 @@ export class PipelinedClient implements PostgresPoolClient {
       this.stats.dropped++;
       return unsentResult(/^\s*(commit|end)/i.test(text) ? 'COMMIT' : 'ROLLBACK');
     }
-    if (input.name === undefined && values.length === 0 && text.includes(';')) {
+    if (!extended) {
       this.sendHeldBeginAlone();
       return this.send(input, values);
     }
     const begin = this.heldBegin;
     this.heldBegin = undefined;
     this.stats.joined++;
+    return this.joined(input, values, begin, last);
+  }
+
+  /** The statement with the held BEGIN before it and/or COMMIT behind it, in one write and one round trip. */
+  private joined(input: QueryInput, values: unknown[], begin: string | undefined, commit: boolean) {
+    if (commit) this.stats.commitJoined++;
     this.stats.roundTrips++;
-    return new Promise((resolve, reject) => {
+    return new Promise<pg.QueryResult>((resolve, reject) => {
       const statement = new pg.Query(
         // Extended protocol even without parameters: a simple Query would not wait for BEGIN's Sync.
-        { name: input.name, text, values, queryMode: 'extended' } as pg.QueryConfig,
+        { name: input.name, text: input.text, values, queryMode: 'extended' } as pg.QueryConfig,
         (err: Error | undefined, result: pg.QueryResult) => (err ? reject(err) : resolve(result)),
       );
-      const joined = new BeginThen(begin, statement as unknown as ActiveQuery, (err) => {
-        this.failedBegin = err;
+      const joined = new Joined(statement as unknown as ActiveQuery, {
+        begin,
+        commit,
+        onBeginFailed: (err) => {
+          this.failedBegin = err;
+        },
+        onCommitEnded: (error) => {
+          this.ended = error ? { error } : {};
+        },
       });
       this.client.query(joined as unknown as pg.Submittable);
     });
+  }
+
+  /**
+   * After the transaction's last statement and its COMMIT: the caller's `commit` is answered here (with the COMMIT's
+   * error if it failed); a `rollback` is too when nothing committed, and rejects when it did; anything else would run
+   * outside the transaction and rejects unsent.
+   */
+  private afterEnded(ended: Ended, end: RegExpExecArray | null): pg.QueryResult {
+    if (!end) throw afterLast();
+    if (/^(commit|end)$/i.test(end[1]!)) {
+      // A failed COMMIT keeps its state: Kysely's rollback follows the error and is answered here too.
+      if (ended.error) throw ended.error;
+      this.ended = undefined;
+      return unsentResult('COMMIT');
+    }
+    this.ended = undefined;
+    if (ended.error) return unsentResult('ROLLBACK');
+    throw new Error(
+      'rollback after the transaction committed with its last statement (commitWith): its work is committed; ' +
+        'nothing that can fail may follow that statement',
+    );
   }
 
   private send(input: QueryInput, values: unknown[]): Promise<pg.QueryResult> {
@@ -263,13 +387,14 @@ export class PipelinedClient implements PostgresPoolClient {
   release(destroy?: boolean): void {
     // A transaction left open without a statement had nothing to roll back.
     this.heldBegin = undefined;
+    this.ended = undefined;
     this.failedBegin = undefined;
     this.client.release(destroy);
   }
 }
 
 export function pipelinedBeginPool(pool: pg.Pool): PipelinedBeginPool {
-  const stats: PipelinedBeginStats = { held: 0, joined: 0, dropped: 0, alone: 0, roundTrips: 0 };
+  const stats: PipelinedBeginStats = { held: 0, joined: 0, dropped: 0, alone: 0, commitJoined: 0, roundTrips: 0 };
   const clients = new WeakMap<pg.PoolClient, PipelinedClient>();
   return {
     async connect() {

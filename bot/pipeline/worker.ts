@@ -1,6 +1,12 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
 import type { TurnRequest } from '../../core/conversation/ports.js';
-import type { InboundStore, PipelineStores, TurnScope, UnitOfWork } from '../../core/messaging/ports.js';
+import type {
+  InboundStore,
+  PipelineStores,
+  TransactionControl,
+  TurnScope,
+  UnitOfWork,
+} from '../../core/messaging/ports.js';
 import { parseSenderKey } from '../../core/messaging/sender.js';
 import type { Identity, InboundMessage, OutboxMessage } from '../../core/messaging/types.js';
 import type { PipelineBus } from './bus.js';
@@ -373,14 +379,14 @@ export class InboundWorker<Services> {
       const { channel, externalId } = parseSenderKey(message.sender);
       const identity = await this.identities.resolve(this.stores.identities, channel, externalId);
       const prepared = await this.prepare(message, identity);
-      const replies = await this.turns.transaction(async (scope) => {
+      const replies = await this.turns.transaction(async (scope, tx) => {
         const now = this.now();
         const ahead = this.step.readAhead?.([{ message, identity, prepared }], now);
         attempts = (await this.take(scope.stores.inbound, [message], now, ahead)).get(message.id);
         // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
         if (attempts === undefined) return null;
         await this.turn(scope, message, identity, prepared, turn, now);
-        return this.writeReplies(scope.stores, [message], [turn]);
+        return this.writeReplies(scope.stores, tx, [message], [turn]);
       });
       this.handOff(replies);
     } catch (e) {
@@ -481,8 +487,8 @@ export class InboundWorker<Services> {
           await scope.stores.inbound.retry(message.id, this.retryAt(attempts), reasonOf(e as Error));
         }
       }
-      // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none).
-      return this.writeReplies(scope.stores, messages, turns);
+      // The successful turns' replies, in one insert (a turn rolled back to its savepoint left none), with the COMMIT.
+      return this.writeReplies(scope.stores, tx, messages, turns);
     });
   }
 
@@ -576,12 +582,15 @@ export class InboundWorker<Services> {
   }
 
   /**
-   * Before the commit: the transaction's replies in one insert. With a local dispatcher, the ones due at once are
-   * claimed at birth for it when their recipient has nothing unfinished besides what it sends already (decided in
-   * the insert); the rest are pending, found by the claim (their turns wake it after the commit).
+   * The transaction's last statement: its replies in one insert, the COMMIT written with it (`commitWith`; without
+   * replies the COMMIT goes alone). With a local dispatcher, the ones due at once are claimed at birth for it when
+   * their recipient has nothing unfinished besides what it sends already (decided in the insert); the rest are
+   * pending, found by the claim (their turns wake it after the commit). Only plain code on the inserted rows follows
+   * the insert: nothing may run, nor throw, in a transaction that has committed.
    */
   private async writeReplies(
     stores: TurnScope<Services>['stores'],
+    tx: TransactionControl,
     messages: readonly InboundMessage[],
     turns: readonly Turn[],
   ): Promise<WrittenReplies | null> {
@@ -596,11 +605,13 @@ export class InboundWorker<Services> {
       ...new Set(rows.filter((r) => r.claimable).map((r) => recipientKey(r))),
     ]);
     if (!reservation) for (const r of rows) r.claimable = false;
-    const inserted = await stores.outbox.enqueueClaiming(rows, {
-      now,
-      until: reservation?.until ?? now,
-      held: reservation?.held ?? [],
-    });
+    const inserted = await tx.commitWith(() =>
+      stores.outbox.enqueueClaiming(rows, {
+        now,
+        until: reservation?.until ?? now,
+        held: reservation?.held ?? [],
+      }),
+    );
     const waiting = new Set(inserted.filter((r) => r.status !== 'sending').map((r) => r.inReplyTo));
     for (const [i, m] of messages.entries()) if (waiting.has(m.id)) turns[i]!.queued = true;
     const claimed = inserted.filter((r) => r.status === 'sending');

@@ -1,6 +1,6 @@
 import { type Kysely, sql } from 'kysely';
 import type { TransactionControl, UnitOfWork } from '../../core/messaging/ports.js';
-import { compiledOnce } from '../compiled.js';
+import { commitWithNext, compiledOnce } from '../compiled.js';
 import type { Database } from '../schema.js';
 
 /** Runs `work` in a transaction: a new one on a plain handle, the caller's when `db` already is one. */
@@ -15,14 +15,25 @@ export function kyselyUnitOfWork<Scope>(
 ): UnitOfWork<Scope> {
   return {
     root: bind(db),
-    transaction: (work) => db.transaction().execute((trx) => work(bind(trx), savepoints(trx))),
+    transaction: (work) => db.transaction().execute((trx) => work(bind(trx), control(trx))),
   };
 }
 
-/** Savepoints on one transaction (numbered: names need not be unique, but a rollback then finds the latest). */
-function savepoints(trx: Kysely<Database>): TransactionControl {
+/**
+ * Savepoints on one transaction (numbered: names need not be unique, but a rollback then finds the latest), and its
+ * last statement with its COMMIT (`commitWithNext`: the `compiledOnce` statement `work` sends first on `trx`).
+ */
+function control(trx: Kysely<Database>): TransactionControl {
   let n = 0;
   return {
+    async commitWith(work) {
+      const clear = commitWithNext(trx);
+      try {
+        return await work();
+      } finally {
+        clear();
+      }
+    },
     async savepoint(work) {
       const statements = savepointStatements(++n);
       await statements.savepoint(trx);

@@ -100,6 +100,41 @@ describe('inbound worker', () => {
     expect(sent.map((s) => s.kind)).toEqual(['reply.parked', 'reply']);
   });
 
+  it("commits a turn's transaction with its reply insert (PostgreSQL: BEGIN with the take, COMMIT with the insert)", async () => {
+    await store('erin', 'e1');
+    await store('fred', 'f1');
+    await store('gina', 'g1');
+    const worker = makeWorker(async ({ message }) => [{ body: `echo ${message.content}` }], {
+      concurrency: 4,
+      maxAttempts: 3,
+    });
+    const stats = h.pipelinedBeginStats;
+    const before = stats?.();
+    const [one, ...two] = await worker.claim(10);
+    const claimed = stats?.();
+    await worker.process(one!); // alone: processOne
+    const alone = stats?.();
+    await worker.processBatch(two); // two turns in one transaction: runBatch
+    const after = stats?.();
+    const sent = await h.db
+      .selectFrom('outbox')
+      .select('body')
+      .where('recipient', 'in', ['erin', 'fred', 'gina'])
+      .orderBy('body')
+      .execute();
+    expect(sent.map((r) => r.body)).toEqual(['echo e1', 'echo f1', 'echo g1']);
+    if (!before || !claimed || !alone || !after) return; // PGlite: no pool of ours
+    // Each transaction: begin + take, insert + commit; before it, the senders' identity look-up (new to this worker).
+    const trips = (from: typeof before, to: typeof before) => ({
+      roundTrips: to.roundTrips - from.roundTrips,
+      commitJoined: to.commitJoined - from.commitJoined,
+      dropped: to.dropped - from.dropped,
+    });
+    expect(trips(claimed, alone)).toEqual({ roundTrips: 3, commitJoined: 1, dropped: 0 });
+    expect(trips(alone, after)).toEqual({ roundTrips: 3, commitJoined: 1, dropped: 0 });
+    expect(after.joined - claimed.joined).toBe(2);
+  });
+
   it('rolls back everything a failed step wrote', async () => {
     await store('dave', 'half');
     const worker = makeWorker(
