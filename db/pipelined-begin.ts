@@ -252,6 +252,11 @@ export class PipelinedClient implements PostgresPoolClient {
   private failedBegin: Error | undefined;
   /** The COMMIT went with the transaction's last statement: nothing more runs until the caller ends it. */
   private ended: Ended | undefined;
+  /**
+   * The connection failed during a COMMIT that went with a statement (FATAL, or gone): released destroyed. The
+   * caller's rollback is answered here, so no round trip would show the pool that the connection is dead.
+   */
+  private broken = false;
   readonly connection: WireConnection;
 
   constructor(
@@ -339,6 +344,7 @@ export class PipelinedClient implements PostgresPoolClient {
         },
         onCommitEnded: (error) => {
           this.ended = error ? { error } : {};
+          if (error && !(error instanceof pg.DatabaseError && error.severity === 'ERROR')) this.broken = true;
         },
       });
       this.client.query(joined as unknown as pg.Submittable);
@@ -389,7 +395,9 @@ export class PipelinedClient implements PostgresPoolClient {
     this.heldBegin = undefined;
     this.ended = undefined;
     this.failedBegin = undefined;
-    this.client.release(destroy);
+    const broken = this.broken;
+    this.broken = false;
+    this.client.release(destroy || broken);
   }
 }
 
