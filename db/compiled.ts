@@ -51,6 +51,9 @@ export function compiledOnce<A extends unknown[], R>(
   let node: RootOperationNode | undefined;
   // Per dialect adapter (PGlite and pg both compile to PostgreSQL's text, but a handle decides its compiler).
   const texts = new WeakMap<object, CompiledQuery>();
+  // The same text marked as a transaction's last (`commitWithNext`), kept: one string, hashed and compared by the
+  // plan cache and node-postgres, rather than a new concatenation per call.
+  const lastTexts = new WeakMap<CompiledQuery, string>();
   return async (db, ...args) => {
     const executor = db.getExecutor();
     if (!node) {
@@ -70,13 +73,12 @@ export function compiledOnce<A extends unknown[], R>(
       text = executor.compileQuery(transformed, queryId);
     }
     const parameters = text.parameters.map((v) => (v instanceof Slot ? args[v.index] : v));
-    const last = lastOnes.delete(db);
-    const result: QueryResult<R> = await executor.executeQuery<R>({
-      query: transformed,
-      queryId,
-      sql: last ? text.sql + THEN_COMMIT : text.sql,
-      parameters,
-    });
+    let sql = text.sql;
+    if (lastOnes.delete(db)) {
+      sql = lastTexts.get(text) ?? text.sql + THEN_COMMIT;
+      lastTexts.set(text, sql);
+    }
+    const result: QueryResult<R> = await executor.executeQuery<R>({ query: transformed, queryId, sql, parameters });
     return result.rows;
   };
 }
