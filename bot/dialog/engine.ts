@@ -31,6 +31,7 @@ import {
   reply,
   type TurnContext,
   type TurnResult,
+  otherDealerCode,
 } from './turn.js';
 
 export interface EngineDeps {
@@ -247,6 +248,9 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   const misses: TurnStep<Turn> = async (t, next) => {
     const r = t.parsed!.result;
     if (t.parsed!.intent !== 'unknown' || (r.kind === 'unknown' && r.reason === 'no_context')) return next();
+    // Another dealer's code in a dealer's message is understood well enough: the handler says why nothing is shown.
+    const identity = t.identity!;
+    if (identity.kind === 'dealer' && otherDealerCode({ identity, text: t.text }, t.parsed!)) return next();
     const guesses = ((r as NluResult).alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
     await recordMiss(t, 'unknown', t.text, guesses);
     if (!dialogFree(t.stored!)) return next();

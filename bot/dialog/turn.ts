@@ -1,6 +1,7 @@
 import type { Notifier } from '../../core/common/notifier.port.js';
 import type { InboundMessage } from '../../core/messaging/types.js';
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
+import { normalize } from '../nlu/normalize.js';
 import type { Intent, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { Identity } from '../pipeline/identity.js';
 import type { StepReply } from '../pipeline/worker.js';
@@ -97,3 +98,13 @@ export interface FileHandler {
 }
 
 export const reply = (...bodies: string[]): TurnResult => ({ replies: bodies.map((body) => ({ body })) });
+
+/** Another dealer's code in a dealer's own question ("D0002 的对账单"): refused, identity comes from the channel. */
+export function otherDealerCode(
+  ctx: { identity: DealerIdentity; text: string },
+  turn: Pick<ParsedTurn, 'slots'>,
+): string | undefined {
+  const named = turn.slots.dealer_code ?? /(?<![a-z0-9])d\d{4}(?!\d)/i.exec(normalize(ctx.text))?.[0];
+  const code = named?.toUpperCase();
+  return code && code !== ctx.identity.dealerCode ? code : undefined;
+}

@@ -8,12 +8,13 @@ import {
   type StepReply,
   type TurnContext,
   type TurnResult,
+  otherDealerCode,
 } from '../dialog/turn.js';
 import { statementReplies } from '../replies/statements.replies.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { fitBytes } from '../replies/policies.replies.js';
 import { honourLines } from '../replies/training.replies.js';
-import { otherDealerCode, statementPeriod } from './words.js';
+import { statementPeriod } from './words.js';
 
 const HONOUR_ASK = /荣誉|获奖|奖项|得奖|得过.{0,2}奖/;
 

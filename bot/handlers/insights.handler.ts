@@ -1,10 +1,10 @@
 import { InsightError } from '../../core/insights/insights.errors.js';
 import { focusOn } from '../../core/insights/trend-insights.service.js';
-import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
+import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult, otherDealerCode } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { insightReplies } from '../replies/insights.replies.js';
-import { marketLevelIn, otherDealerCode, perStore, salesSpan, storeCodeIn } from './words.js';
+import { marketLevelIn, perStore, salesSpan, storeCodeIn } from './words.js';
 
 function failure(e: unknown): TurnResult {
   if (!(e instanceof InsightError)) throw e;

@@ -1,19 +1,12 @@
 import { quarterStart, shanghaiDate } from '../../core/common/time.js';
 import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
-import type { DealerIdentity, ParsedTurn, TurnContext } from '../dialog/turn.js';
+import type { ParsedTurn } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
 
 // What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
 // them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns
 // 【标题】 into markdown for WeCom app messages (bot/replies/render.ts).
-
-/** Another dealer's code in a dealer's own question ("D0002 的对账单"): refused, identity comes from the channel. */
-export function otherDealerCode(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
-  const named = turn.slots.dealer_code ?? /(?<![a-z0-9])d\d{4}(?!\d)/i.exec(normalize(ctx.text))?.[0];
-  const code = named?.toUpperCase();
-  return code && code !== ctx.identity.dealerCode ? code : undefined;
-}
 
 /** A statement's period: the month slot, else "本季度" → 'quarter', "上季度" → 'YYYY-Qn' of the quarter before. */
 export function statementPeriod(turn: ParsedTurn, text: string, now: Date): string | undefined {

@@ -71,7 +71,8 @@ describe("a dealer's own accounts", () => {
   });
 
   it("refuses another dealer's code, a manager, and a month not yet begun", async () => {
-    for (const text of ['D0102 的对账单', 'D0102 现在什么等级']) {
+    // Also when nothing else of the message is understood: why nothing is shown, not "没太明白".
+    for (const text of ['D0102 的对账单', 'D0102 现在什么等级', 'D0102的订单给我看看', '查一下d0102的返利']) {
       const r = await one(IX.coreDealer, text);
       expect(r).toBe(accountReplies.otherDealer(IX.coreDealer, 'D0102'));
       expect(r).not.toContain('宁波安居建材');
