@@ -39,6 +39,12 @@ import type { Database } from '../db/schema.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
 import type { Answer, Command, Phase } from './e2e.wecom.js';
 import { BENCH_WECOM } from './ingest.shared.js';
+import { productionNodeFlags, reexecWithProductionFlags } from './node-flags.js';
+
+// The app runs in this process: under the node flags its tree's Dockerfile starts it with (a compare runs each ref
+// under its own).
+const TREE = new URL('..', import.meta.url).pathname;
+await reexecWithProductionFlags(TREE);
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -372,7 +378,8 @@ async function main(): Promise<void> {
 
     console.log(
       `\nEnd to end on PostgreSQL: WeCom callback → stored/acked → understood → handled → reply at the fake WeCom` +
-        ` (the app in this process, the fake WeCom and the driver in another; rate limits granted)\n`,
+        ` (the app in this process, the fake WeCom and the driver in another; rate limits granted; node` +
+        ` ${productionNodeFlags(TREE).join(' ') || 'without flags'}, as its Dockerfile starts it)\n`,
     );
     console.table(rows);
     console.log('Where the time went (from the rows: ms per message, p50 / p99):');

@@ -33,7 +33,13 @@ const here = resolve(import.meta.dirname, '..');
  * The bench: the app's side and the WeCom side (driver + fake, a child process of the first). The fake goes with the
  * driver: the driver needs its reply push (`onCall`), and both refs then answer the same WeCom.
  */
-const BENCH_FILES = ['bench/e2e.bench.ts', 'bench/e2e.wecom.ts', 'test/fakes/wecom/fake-wecom.server.ts'];
+/** Copied into each export; `node-flags.ts` makes the bench run each ref under its own Dockerfile's node flags. */
+const BENCH_FILES = [
+  'bench/e2e.bench.ts',
+  'bench/e2e.wecom.ts',
+  'bench/node-flags.ts',
+  'test/fakes/wecom/fake-wecom.server.ts',
+];
 /**
  * The export's directory is named by the ref and by these bench files' contents: two compares from trees with
  * different benches (other branches) never run each other's bench in a shared export.

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { productionNodeFlags } from '../node-flags.js';
 
 const run = promisify(execFile);
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -180,7 +181,10 @@ export interface InstanceRun {
   counters: Record<string, number>;
 }
 
-/** An instance of the built app (`node dist/bot/main.js`) on its own port; can be killed and started again. */
+/**
+ * An instance of the built app (`node dist/bot/main.js`, under the Dockerfile's node flags) on its own port; can be
+ * killed and started again.
+ */
 export class AppInstance {
   readonly runs: InstanceRun[] = [];
   private proc: ChildProcess | null = null;
@@ -207,7 +211,8 @@ export class AppInstance {
 
   async start(readyTimeoutMs = 120_000): Promise<void> {
     const log = createWriteStream(this.logFile, { flags: 'a' });
-    const proc = spawn(process.execPath, ['dist/bot/main.js'], {
+    const flags = productionNodeFlags(new URL('../..', import.meta.url).pathname);
+    const proc = spawn(process.execPath, [...flags, 'dist/bot/main.js'], {
       env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
