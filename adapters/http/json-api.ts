@@ -3,12 +3,13 @@
  * a network failure, a non-2xx status, a body that is not a JSON object and a non-zero `errcode` each become the
  * caller's own error type, so every client names its failures the same way.
  *
- * The requests go through node:http(s) with a keep-alive Agent per client (`keepAliveTransport`): a reply's send is
- * the dispatcher's hottest outside call, and fetch (undici) costs several times more CPU per request (a Request,
- * a web ReadableStream per body, an AbortSignal and its timer, WHATWG header objects).
+ * The requests go through an undici `Pool` per client (`keepAliveTransport`): a reply's send is the dispatcher's
+ * hottest outside call, and undici's request costs about half the CPU of node:http's ClientRequest (31–36 µs against
+ * 45–68 µs a call, keep-alive, same local server), while fetch (undici's WHATWG layer) costs several times more (a
+ * Request, a web ReadableStream per body, an AbortSignal and its timer, WHATWG header objects).
  */
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { EventEmitter } from 'node:events';
+import { Pool } from 'undici';
 
 export type ApiResponse = { errcode?: number; errmsg?: string; [k: string]: unknown };
 
@@ -32,62 +33,39 @@ export type HttpTransport = (
 /** A free keep-alive connection is closed after this long idle (before a server's own idle timeout can race a reuse). */
 const IDLE_SOCKET_MS = 4_000;
 
+const JSON_BODY = { 'content-type': 'application/json; charset=utf-8' };
+
 /**
- * node:http(s) requests to `base` over one keep-alive Agent: connections are reused across calls (WeCom's send API
- * is called once per reply), and an idle one is closed after 4 s. The deadline covers the whole exchange, the body
- * included; when it passes, the request is destroyed and the call rejects with a `TimeoutError`.
+ * Requests to `base` over one keep-alive pool: connections are reused across calls (WeCom's send API is called once
+ * per reply), and an idle one is closed after 4 s. The deadline covers the whole exchange, the body included; when
+ * it passes, the request is aborted (its connection closed) and the call rejects with a `TimeoutError`.
  */
 export function keepAliveTransport(base: string): HttpTransport {
   const url = new URL(base);
-  const secure = url.protocol === 'https:';
-  const agent = secure
-    ? new HttpsAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS })
-    : new HttpAgent({ keepAlive: true, timeout: IDLE_SOCKET_MS });
-  const send = secure ? httpsRequest : httpRequest;
+  const pool = new Pool(url.origin, { keepAliveTimeout: IDLE_SOCKET_MS, keepAliveMaxTimeout: IDLE_SOCKET_MS });
   const prefix = url.pathname.replace(/\/+$/, '');
-  const target = { protocol: url.protocol, hostname: url.hostname, port: url.port, agent };
-  return (pathAndQuery, r) =>
-    new Promise<HttpAnswer>((resolve, reject) => {
-      let settled = false;
-      let timedOut: Error | null = null;
-      const fail = (e: unknown) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        reject(timedOut ?? e);
-      };
-      const headers: Record<string, string | number> = {};
-      if (r.body !== undefined) {
-        headers['content-type'] = 'application/json; charset=utf-8';
-        headers['content-length'] = Buffer.byteLength(r.body);
-      }
-      const req = send(
-        { ...target, method: r.method, path: prefix + pathAndQuery, headers },
-        (res: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', fail);
-          // The connection closed before the whole body came: 'end' never comes. 'close' follows every 'end' too:
-          // the error is built only when it is the outcome (an Error's stack costs ~1% of a send's CPU).
-          res.on('close', () => {
-            if (!settled) fail(Object.assign(new Error('response aborted'), { code: 'ECONNRESET' }));
-          });
-          res.on('end', () => {
-            if (settled) return;
-            settled = true;
-            clearTimeout(timer);
-            const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-            resolve({ status: res.statusCode ?? 0, text: body.toString('utf8') });
-          });
-        },
-      );
-      const timer = setTimeout(() => {
-        timedOut = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-        req.destroy(timedOut);
-      }, r.timeoutMs);
-      req.on('error', fail);
-      req.end(r.body);
-    });
+  return async (pathAndQuery, r) => {
+    // undici takes an EventEmitter as the abort signal: cheaper than an AbortController per call.
+    const abort = new EventEmitter();
+    let timedOut: DOMException | null = null;
+    const timer = setTimeout(() => {
+      timedOut = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
+      abort.emit('abort');
+    }, r.timeoutMs);
+    try {
+      const res = await pool.request({
+        path: prefix + pathAndQuery,
+        method: r.method,
+        signal: abort,
+        ...(r.body === undefined ? {} : { headers: JSON_BODY, body: r.body }),
+      });
+      return { status: res.statusCode, text: await res.body.text() };
+    } catch (e) {
+      throw timedOut ?? e;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
 }
 
 export interface JsonApi {

@@ -143,7 +143,7 @@ export type MediaDownload =
 
 export interface WecomClientDeps {
   kv: KeyValueStore;
-  /** For media downloads (`getMedia`) only; the JSON calls use a keep-alive node:http(s) Agent of the client's own. */
+  /** For media downloads (`getMedia`) only; the JSON calls use a keep-alive undici Pool of the client's own. */
   fetch?: typeof fetch;
 }
 
