@@ -406,7 +406,9 @@ export class InboundWorker<Services> {
    * in that transaction (parked after the commit when out of attempts), its neighbours commit once. Exposed for tests.
    */
   async processBatch(batch: readonly InboundMessage[]): Promise<void> {
-    const messages = await this.worthPreparing(batch);
+    const abandoned = batch.filter((m) => this.abandoned(m));
+    if (abandoned.length > 0) await Promise.all(abandoned.map((m) => this.parkAbandoned(m)));
+    const messages = await this.worthPreparing(abandoned.length ? batch.filter((m) => !this.abandoned(m)) : batch);
     if (messages.length <= 1) return messages.length ? this.processOne(messages[0]!) : undefined;
     // One look-up for every sender not remembered (each is a different sender: no turn changes another's identity).
     const identities = await this.identities.resolveAll(
@@ -682,6 +684,37 @@ export class InboundWorker<Services> {
         await this.stores.inbound.retry(message.id, this.retryAt(attempts), reason);
       return false;
     }
+    return this.park(message, reason);
+  }
+
+  /**
+   * Leased more times than it may be tried, though every failure it had was recorded: each of the extra leases ended
+   * with its worker gone before the turn finished (the process crashed or was killed, or the lease ran out), so the
+   * message may be what crashes the process. Parked unrun, as a failing one is, so it cannot take instance after
+   * instance down. A handed message is never counted here: its take rolls back with a crash, and the poll's lease
+   * counts it from then on.
+   */
+  private abandoned(m: InboundMessage): boolean {
+    return !isHanded(m) && m.attempts > this.opts.maxAttempts;
+  }
+
+  private async parkAbandoned(message: InboundMessage): Promise<void> {
+    const reason = `abandoned: leased ${message.attempts} times, its worker stopped before the turn finished each time`;
+    this.opts.log?.error({ inbound: message.id, attempts: message.attempts }, 'inbound message abandoned: parked');
+    let queued = false;
+    try {
+      queued = await this.park(message, reason);
+    } catch (e) {
+      // Still leased: the poll finds it again once the lease ends, and parks it then.
+      this.opts.log?.error({ inbound: message.id, err: (e as Error).message }, 'parking an abandoned message failed');
+    } finally {
+      if (queued) this.bus.outboxQueued();
+      this.bus.inboundFinished(message.id);
+    }
+  }
+
+  /** Parks `message` with `reason`, telling its sender (and a dealer's manager, with a follow-up) in one transaction. */
+  private park(message: InboundMessage, reason: string): Promise<boolean> {
     const texts = this.opts.texts;
     return this.turns.transaction(async ({ stores }) => {
       await stores.inbound.park(message.id, reason);

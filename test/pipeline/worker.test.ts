@@ -100,6 +100,60 @@ describe('inbound worker', () => {
     expect(sent.map((s) => s.kind)).toEqual(['reply.parked', 'reply']);
   });
 
+  it('parks unrun a message whose workers kept stopping mid-turn (a crash loop), then goes on with the next', async () => {
+    await store('kate', 'crashes the process');
+    await store('kate', 'next one');
+    await store('liam', 'unlucky but fine');
+    const ran: string[] = [];
+    const step: ConversationStep<Services> = async ({ message }) => {
+      ran.push(message.content ?? '');
+      return [{ body: `ok ${message.content}` }];
+    };
+    let t = Date.now();
+    const worker = makeWorker(step, { concurrency: 4, maxAttempts: 3, leaseMs: 1_000, now: () => new Date(t) });
+    // Leases that each ended with the worker gone (nothing recorded): the lease runs out and the poll takes it again.
+    for (let i = 1; i <= 3; i++) {
+      const claimed = await worker.claim(10);
+      expect(claimed.map((m) => [m.content, m.attempts])).toEqual([
+        ['crashes the process', i],
+        ['unlucky but fine', i],
+      ]);
+      // Liam's third lease is her last try, and she gets it.
+      if (i === 3) await worker.process(claimed[1]!);
+      t += 2_000;
+    }
+    expect(ran).toEqual(['unlucky but fine']);
+    // Kate's 4th lease with 3 tries allowed: parked unrun; his next message goes on.
+    const [kate] = await worker.claim(10);
+    expect(kate).toMatchObject({ content: 'crashes the process', attempts: 4 });
+    await worker.process(kate!);
+    await drain(worker);
+    expect(ran).toEqual(['unlucky but fine', 'next one']);
+    const rows = await h.db
+      .selectFrom('inbound_messages')
+      .select(['content', 'status', 'last_error'])
+      .where('sender', 'in', ['sandbox:kate', 'sandbox:liam'])
+      .orderBy('id')
+      .execute();
+    expect(rows.map((r) => [r.content, r.status])).toEqual([
+      ['crashes the process', 'parked'],
+      ['next one', 'done'],
+      ['unlucky but fine', 'done'],
+    ]);
+    expect(rows[0]!.last_error).toMatch(/^abandoned: leased 4 times/);
+    const sent = await h.db
+      .selectFrom('outbox')
+      .select(['recipient', 'kind'])
+      .where('recipient', 'in', ['kate', 'liam'])
+      .orderBy('id')
+      .execute();
+    expect(sent).toEqual([
+      { recipient: 'liam', kind: 'reply' },
+      { recipient: 'kate', kind: 'reply.parked' },
+      { recipient: 'kate', kind: 'reply' },
+    ]);
+  });
+
   it("commits a turn's transaction with its reply insert (PostgreSQL: BEGIN with the take, COMMIT with the insert)", async () => {
     await store('erin', 'e1');
     await store('fred', 'f1');
