@@ -8,6 +8,7 @@ import { migrationNames, migrationProvider } from './migrations/index.js';
 import { type PipelinedBeginStats, pipelinedBeginPool } from './pipelined-begin.js';
 import { type PlanCacheOptions, type PlanCacheStats, planCachedPool } from './plan-cache.js';
 import type { Database } from './schema.js';
+import { parseTimestamptz } from './timestamptz.js';
 
 export type DatabaseConfig =
   /**
@@ -52,6 +53,7 @@ export class DatabaseLockedError extends Error {
 const PG_INT8 = 20;
 const PG_NUMERIC = 1700;
 const PG_DATE = 1082;
+const PG_TIMESTAMPTZ = 1184;
 
 // Both drivers return int8/numeric as numbers (money in fen stays far below 2^53) and dates as strings.
 const pgTypeParsers: Record<number, (v: string) => unknown> = {
@@ -59,6 +61,8 @@ const pgTypeParsers: Record<number, (v: string) => unknown> = {
   [PG_NUMERIC]: (v) => Number(v),
   [PG_DATE]: (v) => v,
 };
+/** node-postgres only: its timestamptz parser is a regex chain (PGlite has its own). */
+const pgOnlyParsers: Record<number, (v: string) => unknown> = { ...pgTypeParsers, [PG_TIMESTAMPTZ]: parseTimestamptz };
 
 function isAlive(pid: number): boolean {
   try {
@@ -98,7 +102,7 @@ export async function openDatabase(config: DatabaseConfig): Promise<DatabaseHand
       max: config.poolSize ?? 10,
       types: {
         getTypeParser: ((oid: number, format?: string) =>
-          pgTypeParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+          pgOnlyParsers[oid] ?? pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
       },
     });
     // A server restart, failover or pg_terminate_backend (57P01) emits 'error' on every client. The pool listens on
