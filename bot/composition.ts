@@ -169,7 +169,10 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     contacts: ({ tx }) => new ContactLogService(new ContactLogRepository(tx)),
     cadence: ({ tx, notifier }) => cadenceService(tx, notifier(), opts.settings.contactCadence),
     portfolio: ({ tx }) =>
-      new PortfolioService({ store: new PortfolioRepository(tx), cadence: opts.settings.contactCadence ?? DEFAULT_CADENCE }),
+      new PortfolioService({
+        store: new PortfolioRepository(tx),
+        cadence: opts.settings.contactCadence ?? DEFAULT_CADENCE,
+      }),
     campaigns: ({ tx, notifier }) => campaignService(tx, notifier()),
     content: ({ tx }) => new KyselyCareContent(tx),
     training: ({ tx }) => new TrainingService(new TrainingRepository(tx)),

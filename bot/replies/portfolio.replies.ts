@@ -49,14 +49,17 @@ export function dealerListReply(p: DealerPortfolio): string {
   const count = scope
     ? `共 ${p.dealers.length} 家（您一共负责 ${p.total} 家）`
     : `共 ${p.total} 家：${tierSummary(p.byTier)}`;
-  const lines = [`${head}${count}，按等级和今年进货额排序：`, ...p.dealers.slice(0, DEALER_LIST_LINES).map(portfolioLine)];
+  const lines = [
+    `${head}${count}，按等级和今年进货额排序：`,
+    ...p.dealers.slice(0, DEALER_LIST_LINES).map(portfolioLine),
+  ];
   const rest = p.dealers.length - DEALER_LIST_LINES;
   if (rest > 0) {
     lines.push(
       `……还有 ${rest} 家。可按等级或地区看，如“我的重点经销商”“我在${p.dealers[0]!.city}的经销商”；完整名单在控制台“经销商”页。`,
     );
   }
-  lines.push('看某一家的详情：“查 D0012”。');
+  lines.push(`看某一家的详情：“查 ${(p.dealers[0] ?? { code: 'D0012' }).code}”。`);
   return fitBytes(lines);
 }
 
@@ -67,8 +70,8 @@ const ANOMALY_ZH: Readonly<Record<AnomalyKind, string>> = {
   expiring_batch: '有临期库存',
 };
 
-/** A reason in a few words: "1条需求已超时", "12月1日王伟生日", "已62天没进货". */
-export function reasonText(r: ContactReason): string {
+/** A reason in a few words: "1条需求已超时", "12月1日王伟生日", "已62天没进货" (`today`: a Shanghai date). */
+export function reasonText(r: ContactReason, today: string): string {
   switch (r.kind) {
     case 'need_overdue':
       return `${r.count}条需求已超时`;
@@ -96,7 +99,7 @@ export function reasonText(r: ContactReason): string {
     case 'need_open':
       return `${r.count}条需求待处理`;
     case 'contact_due':
-      return `${dayText(r.dueOn)}前该回访`;
+      return r.dueOn <= today ? '今天该回访' : `${dayText(r.dueOn)}前该回访`;
   }
 }
 
@@ -107,11 +110,16 @@ export function contactPlanReply(p: ContactPlan): string {
     return `您负责的 ${p.total} 家经销商这周都没有要紧事：没有超时需求、生日或纪念日，联系也都在周期内。`;
   }
   const lines = [
-    `【这周先联系这${p.planned.length}家】（${dayText(p.today)}起7天，按轻重排序）`,
-    ...p.planned.map((c, i) => `${i + 1}. ${c.dealer.name}（${c.dealer.code}）：${c.reasons.map(reasonText).join('、')}`),
+    `【这周先联系谁】${dayText(p.today)}起7天，按轻重排了 ${p.planned.length} 家：`,
+    ...p.planned.map(
+      (c, i) =>
+        `${i + 1}. ${c.dealer.name}（${c.dealer.code}）：${c.reasons.map((r) => reasonText(r, p.today)).join('、')}`,
+    ),
   ];
-  if (p.candidates > p.planned.length) lines.push(`另有 ${p.candidates - p.planned.length} 家也到了该联系的时候。`);
-  lines.push('联系后回复“已联系D0012 聊了陈列”记一笔；看详情发“查 D0012”。');
+  if (p.candidates > p.planned.length)
+    lines.push(`另有 ${p.candidates - p.planned.length} 家也有事可跟进，排在这几家之后。`);
+  const code = p.planned[0]!.dealer.code;
+  lines.push(`联系后回复“已联系${code} 聊了陈列”记一笔；看详情发“查 ${code}”。`);
   return fitBytes(lines);
 }
 

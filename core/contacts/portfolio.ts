@@ -175,8 +175,10 @@ export function contactReasons(d: PortfolioDealer, s: PlanSignals): ContactReaso
   const idle = d.lastOrderDate ? daysFrom(d.lastOrderDate, s.today) : null;
   if (d.tier === 'silent') out.push({ kind: 'silent', days: idle });
   else if (idle !== null && idle >= GOING_SILENT_DAYS) out.push({ kind: 'going_silent', days: idle });
+  // A dealer gone quiet has fallen behind last year by the same token: the days without an order say it once.
   const change = purchaseChange(d);
-  if (change !== null && change <= -PURCHASE_DROP) out.push({ kind: 'purchases_down', fraction: change });
+  const quiet = d.tier === 'silent' || (idle !== null && idle >= GOING_SILENT_DAYS);
+  if (!quiet && change !== null && change <= -PURCHASE_DROP) out.push({ kind: 'purchases_down', fraction: change });
   const cadence = cadenceOf(
     { code: d.code, name: d.name, tier: d.tier, managerCode: '', lastContactAt: d.lastContactAt },
     s.cadence,
@@ -189,7 +191,9 @@ export function contactReasons(d: PortfolioDealer, s: PlanSignals): ContactReaso
   }
   const restock = adviseReplenishment(s.positions.get(d.code) ?? []);
   if (restock.length > 0) out.push({ kind: 'replenish', skus: restock.length });
-  const stock = d.anomalies.find((a): a is 'overstock' | 'expiring_batch' => a === 'overstock' || a === 'expiring_batch');
+  const stock = d.anomalies.find(
+    (a): a is 'overstock' | 'expiring_batch' => a === 'overstock' || a === 'expiring_batch',
+  );
   if (stock) out.push({ kind: 'stock_issue', anomaly: stock });
   if (d.openNeeds > d.overdueNeeds) out.push({ kind: 'need_open', count: d.openNeeds - d.overdueNeeds });
   return out.sort((a, b) => REASON_WEIGHT[b.kind] - REASON_WEIGHT[a.kind]);
@@ -201,9 +205,12 @@ export interface PlannedContact {
   score: number;
 }
 
+/** What a dealer's tier adds to its score: the same reasons weigh more for a bigger account (core +15 … silent 0). */
+export const TIER_BONUS = 5;
+
 /**
- * This week's contacts, most pressing first: each dealer scores the weight of its reasons (a dealer due only by the
- * cadence still counts), bigger accounts first on a tie. Dealers with no reason are left out.
+ * This week's contacts, most pressing first: each dealer scores the weight of its reasons plus its tier's bonus (a
+ * dealer due only by the cadence still counts), bigger accounts first on a tie. Dealers with no reason are left out.
  */
 export function planContacts(
   dealers: readonly PortfolioDealer[],
@@ -213,7 +220,8 @@ export function planContacts(
   const all = dealers
     .map((dealer) => {
       const reasons = contactReasons(dealer, s);
-      return { dealer, reasons, score: reasons.reduce((sum, r) => sum + REASON_WEIGHT[r.kind], 0) };
+      const weight = reasons.reduce((sum, r) => sum + REASON_WEIGHT[r.kind], 0);
+      return { dealer, reasons, score: weight + TIER_BONUS * TIER_RANK[dealer.tier] };
     })
     .filter((p) => p.reasons.length > 0)
     .sort((a, b) => b.score - a.score || byWeight(a.dealer, b.dealer));
