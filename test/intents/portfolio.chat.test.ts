@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { commonReplies } from '../../bot/replies/common.replies.js';
 import type { Database } from '../../db/schema.js';
-import { type TestApp, startTestApp } from '../helpers/app.js';
+import { useSandboxChat } from '../helpers/chat.js';
+import { seedOrderRow } from '../helpers/needs-fixture.js';
 import { insertIntentsFixture, IX } from './intents.fixtures.js';
 
 /**
@@ -11,19 +12,7 @@ import { insertIntentsFixture, IX } from './intents.fixtures.js';
  * one known signal; M103's D0102 carries the strongest ones, so it would top any list it leaked into.
  */
 
-const HOUR = 3_600_000;
 const TEST_NOW = new Date('2026-11-26T10:00:00+08:00');
-
-let app: TestApp;
-let clock = TEST_NOW;
-const at = (hours: number) => {
-  clock = new Date(TEST_NOW.getTime() + hours * HOUR);
-};
-const one = async (from: string, text: string) => {
-  const replies = await app.say(from, text);
-  expect(replies).toHaveLength(1);
-  return replies[0]!;
-};
 
 async function insertPortfolioFixture(db: Kysely<Database>, now: Date): Promise<void> {
   await insertIntentsFixture(db, now);
@@ -68,19 +57,7 @@ async function insertPortfolioFixture(db: Kysely<Database>, now: Date): Promise<
   // D0101: ¥2,500,000 by this time last year against ¥1,400,000 this year (−44%); N60 sold 5 in 30 days, none left.
   await db
     .insertInto('orders')
-    .values({
-      order_no: 'SO202506100001',
-      dealer_code: IX.coreDealer,
-      status: 'delivered',
-      total_fen: 250_000_000,
-      delivery_date: null,
-      placed_at: '2025-06-10T10:00:00+08:00',
-      shipped_at: null,
-      cancelled_at: null,
-      paid_at: null,
-      source: 'seed',
-      draft_id: null,
-    })
+    .values(seedOrderRow('SO202506100001', IX.coreDealer, 250_000_000, '2025-06-10T10:00:00+08:00', 'delivered'))
     .execute();
   await db
     .insertInto('dealer_inventory')
@@ -100,13 +77,7 @@ async function insertPortfolioFixture(db: Kysely<Database>, now: Date): Promise<
     .execute();
 }
 
-beforeAll(async () => {
-  app = await startTestApp({ seeded: false, now: () => clock, prepare: (d) => insertPortfolioFixture(d, TEST_NOW) });
-});
-afterAll(async () => {
-  await app?.close();
-});
-beforeEach(() => at(0));
+const { at, one } = useSandboxChat({ now: TEST_NOW, prepare: (d) => insertPortfolioFixture(d, TEST_NOW) });
 
 describe("a manager's own dealers (am.dealer.list)", () => {
   it('lists them all, counted by tier, biggest first, with how each is doing; never another manager’s', async () => {
