@@ -173,11 +173,12 @@ export function contactReasons(d: PortfolioDealer, s: PlanSignals): ContactReaso
   if (d.anomalies.includes('overdue_payment')) out.push({ kind: 'overdue_payment' });
   if (d.anomalies.includes('sell_through_drop')) out.push({ kind: 'sell_through_drop' });
   const idle = d.lastOrderDate ? daysFrom(d.lastOrderDate, s.today) : null;
+  const goingSilent = d.tier !== 'silent' && idle !== null && idle >= GOING_SILENT_DAYS;
   if (d.tier === 'silent') out.push({ kind: 'silent', days: idle });
-  else if (idle !== null && idle >= GOING_SILENT_DAYS) out.push({ kind: 'going_silent', days: idle });
+  else if (goingSilent) out.push({ kind: 'going_silent', days: idle });
   // A dealer gone quiet has fallen behind last year by the same token: the days without an order say it once.
   const change = purchaseChange(d);
-  const quiet = d.tier === 'silent' || (idle !== null && idle >= GOING_SILENT_DAYS);
+  const quiet = d.tier === 'silent' || goingSilent;
   if (!quiet && change !== null && change <= -PURCHASE_DROP) out.push({ kind: 'purchases_down', fraction: change });
   const cadence = cadenceOf(
     { code: d.code, name: d.name, tier: d.tier, managerCode: '', lastContactAt: d.lastContactAt },
@@ -217,9 +218,12 @@ export function planContacts(
   s: PlanSignals,
   size = PLAN_SIZE,
 ): { planned: PlannedContact[]; candidates: number } {
+  // Each dealer reads only its own contacts' birthdays (a regional manager's thousands of dealers and contacts).
+  const birthdays = new Map<string, PortfolioContact[]>();
+  for (const c of s.birthdays) birthdays.set(c.dealerCode, [...(birthdays.get(c.dealerCode) ?? []), c]);
   const all = dealers
     .map((dealer) => {
-      const reasons = contactReasons(dealer, s);
+      const reasons = contactReasons(dealer, { ...s, birthdays: birthdays.get(dealer.code) ?? [] });
       const weight = reasons.reduce((sum, r) => sum + REASON_WEIGHT[r.kind], 0);
       return { dealer, reasons, score: weight + TIER_BONUS * TIER_RANK[dealer.tier] };
     })

@@ -1,7 +1,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AnomalyKind } from '../../core/care/anomaly.types.js';
 import type { StockPosition } from '../../core/care/replenishment.js';
-import { shanghaiMidnight } from '../../core/common/time.js';
+import { shanghaiDate, shanghaiMidnight } from '../../core/common/time.js';
 import type { ContactManager } from '../../core/contacts/contacts.types.js';
 import type { PortfolioStore } from '../../core/contacts/ports.js';
 import type { PortfolioContact, PortfolioDealer } from '../../core/contacts/portfolio.js';
@@ -46,7 +46,7 @@ export class PortfolioRepository implements PortfolioStore {
   }
 
   async portfolio(manager: ContactManager, now: Date): Promise<PortfolioDealer[]> {
-    const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Shanghai', year: 'numeric' }).format(now));
+    const year = Number(shanghaiDate(now).slice(0, 4));
     const jan1 = shanghaiMidnight(`${year}-01-01`);
     const lastJan1 = shanghaiMidnight(`${year - 1}-01-01`);
     const lastNow = yearBefore(now);
