@@ -26,6 +26,7 @@ import { CampaignService } from '../core/campaigns/campaign.service.js';
 import { type CadenceTable, DEFAULT_CADENCE } from '../core/contacts/cadence.js';
 import { CadenceService } from '../core/contacts/cadence.service.js';
 import { ContactLogService } from '../core/contacts/contact-log.service.js';
+import { PortfolioService } from '../core/contacts/portfolio.service.js';
 import { SalesService } from '../core/insights/sales.service.js';
 import { NeedPredictionService } from '../core/insights/need-prediction.service.js';
 import { TrendInsightService } from '../core/insights/trend-insights.service.js';
@@ -48,6 +49,7 @@ import { AccountsRepository } from '../db/repositories/accounts.repository.js';
 import { ConsoleRepository, ConsoleSessionRepository } from '../db/repositories/console.repository.js';
 import { CampaignsRepository } from '../db/repositories/campaigns.repository.js';
 import { ContactLogRepository } from '../db/repositories/contact-log.repository.js';
+import { PortfolioRepository } from '../db/repositories/portfolio.repository.js';
 import { DealerSearchRepository } from '../db/repositories/dealer-search.repository.js';
 import { ImportService } from '../core/imports/import.service.js';
 import { ImportOfferDesk, ImportOfferReview } from '../core/imports/offer.service.js';
@@ -166,6 +168,11 @@ export function servicesFactory(opts: ServicesOptions): ServicesFactory {
     dealerSearch: ({ tx }) => new DirectoryService(new DealerSearchRepository(tx)),
     contacts: ({ tx }) => new ContactLogService(new ContactLogRepository(tx)),
     cadence: ({ tx, notifier }) => cadenceService(tx, notifier(), opts.settings.contactCadence),
+    portfolio: ({ tx }) =>
+      new PortfolioService({
+        store: new PortfolioRepository(tx),
+        cadence: opts.settings.contactCadence ?? DEFAULT_CADENCE,
+      }),
     campaigns: ({ tx, notifier }) => campaignService(tx, notifier()),
     content: ({ tx }) => new KyselyCareContent(tx),
     training: ({ tx }) => new TrainingService(new TrainingRepository(tx)),

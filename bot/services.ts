@@ -13,6 +13,7 @@ import type { ConsoleReadModel, ConsoleSessionStore } from '../core/console/port
 import type { CampaignService } from '../core/campaigns/campaign.service.js';
 import type { CadenceService } from '../core/contacts/cadence.service.js';
 import type { ContactLogService } from '../core/contacts/contact-log.service.js';
+import type { PortfolioService } from '../core/contacts/portfolio.service.js';
 import type { DealerDirectory } from '../core/dealers/directory.port.js';
 import type { FollowupStore, PipelineStatusReader } from '../core/messaging/ports.js';
 import type { SalesService } from '../core/insights/sales.service.js';
@@ -62,6 +63,8 @@ export interface Services {
   contacts: ContactLogService;
   /** The managers' contact cadence by tier: who is due, who is overdue. */
   cadence: CadenceService;
+  /** A manager's own dealers at a glance and whom to contact first this week. */
+  portfolio: PortfolioService;
   /** Joint campaigns: sign-up, approval, results. */
   campaigns: CampaignService;
   content: CareContent;

@@ -123,6 +123,8 @@ const INTENT_TABLE = `
 | am.need.list | (manager only) my open / new / overdue needs | — |
 | am.contact.log | (manager only) record a contact with a dealer | dealer_code, note |
 | am.training.attend | (manager only) record that a dealer attended a training session ("D0012 安装培训到了") | dealer_code, course |
+| am.dealer.list | (manager only) list my own dealers ("我名下几家经销商", "我的核心客户") | — |
+| am.contact.plan | (manager only) whom to contact / follow up first this week or today ("这周该联系谁") | — |
 `.trim();
 
 const SLOT_RULES = `

@@ -6,7 +6,8 @@ import { nextDueText } from '../replies/cadence.replies.js';
 import { campaignReplies } from '../replies/campaigns.replies.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { needReplies } from '../replies/needs.replies.js';
-import { needListFilter } from './words.js';
+import { portfolioReplies } from '../replies/portfolio.replies.js';
+import { needListFilter, tierNamed } from './words.js';
 
 function contactFailure(e: unknown, code: string): TurnResult {
   if (!(e instanceof ContactError)) throw e;
@@ -53,6 +54,29 @@ export const managerHandlers: HandlerRegistry = {
       return reply(next ? `${text}\n${nextDueText(next)}` : text);
     } catch (e) {
       return contactFailure(e, code);
+    }
+  }),
+
+  'am.dealer.list': managerOnly(async (ctx) => {
+    try {
+      const tier = tierNamed(ctx.text);
+      const portfolio = await ctx.services.portfolio.dealers({
+        managerCode: ctx.identity.managerCode,
+        now: ctx.now,
+        filter: { ...(tier ? { tier } : {}), words: ctx.text },
+      });
+      return reply(portfolioReplies.dealers(portfolio));
+    } catch (e) {
+      return contactFailure(e, '');
+    }
+  }),
+
+  'am.contact.plan': managerOnly(async (ctx) => {
+    try {
+      const plan = await ctx.services.portfolio.contactPlan({ managerCode: ctx.identity.managerCode, now: ctx.now });
+      return reply(portfolioReplies.plan(plan));
+    } catch (e) {
+      return contactFailure(e, '');
     }
   }),
 

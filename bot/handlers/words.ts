@@ -1,4 +1,5 @@
 import { quarterStart, shanghaiDate } from '../../core/common/time.js';
+import type { Tier } from '../../core/dealers/tiers.js';
 import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { ParsedTurn } from '../dialog/turn.js';
@@ -42,6 +43,16 @@ export function needListFilter(text: string): NeedListFilter {
   if (/超时|逾期|超期|过期|延误|拖了/.test(k)) return 'overdue';
   if (/今天|今日|新来|新进|刚来/.test(k)) return 'today';
   return 'all';
+}
+
+/** A tier the manager names ("我的核心客户", "重点培育的有几家", "沉默的那几家"), if any. */
+export function tierNamed(text: string): Tier | undefined {
+  const k = normalize(text);
+  if (/核心/.test(k)) return 'core';
+  if (/重点/.test(k)) return 'key';
+  if (/普通/.test(k)) return 'regular';
+  if (/沉默|不活跃|没动静|休眠/.test(k)) return 'silent';
+  return undefined;
 }
 
 /** A market level the question names ("乡镇市场最近啥卖得好" → 乡镇), else the dealer's own. */

@@ -476,7 +476,34 @@ describe('manager wording', () => {
   it('"把 N1099 关了" has no note', () => {
     expect(slotsOf(am('把 N1099 关了')).note).toBeUndefined();
   });
+  it.each([
+    ['我名下有几家经销商', 'am.dealer.list'],
+    ['wo管的客户列个单子给我', 'am.dealer.list'],
+    ['我的重点客户', 'am.dealer.list'],
+    ['我在嘉兴的代理商都有谁', 'am.dealer.list'],
+    ['经销商名单', 'am.dealer.list'],
+    ['这周先跑哪几家啊', 'am.contact.plan'],
+    ['今天该给谁打个电话', 'am.contact.plan'],
+    ['回访计划排一下', 'am.contact.plan'],
+    ['哪几家客户这周得去走动走动', 'am.contact.plan'],
+  ])('%s → %s', (text, intent) => {
+    expect(am(text)).toMatchObject({ kind: 'parsed', intent, confidence: 0.95 });
+  });
+  it.each([
+    // Their needs, one dealer, something a customer said: not the portfolio or the plan.
+    ['我的客户有哪几条需求没处理', 'am.need.list'],
+    ['我这边客户想要灰色的', 'need.submit'],
+    ['D0012 这周联系谁合适', 'am.dealer.lookup'],
+  ])('%s → %s (not the portfolio)', (text, intent) => {
+    expect(intentOf(am(text))).toBe(intent);
+  });
   it('the same words from a dealer are no command', () => {
+    for (const text of ['我名下有几家经销商', '这周先跑哪几家啊', '我负责的客户都有谁', '今天先跟进哪几家']) {
+      expect(parse(text)).toMatchObject({ kind: 'unknown', reason: 'manager_only' });
+    }
+    // A dealer's own questions keep their meaning.
+    expect(intentOf(parse('售后该找谁'))).toBe('need.submit');
+    expect(intentOf(parse('我们这边客户都喜欢买啥'))).toBe('trend.query');
     expect(intentOf(parse('我手上还有哪些没处理'))).not.toBe('am.need.list');
     expect(intentOf(parse('N1150 搞定 已补发'))).toBe('unknown');
   });

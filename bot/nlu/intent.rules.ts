@@ -122,6 +122,19 @@ const OFF_TOPIC =
   /电视剧|电影|综艺|追剧|打游戏|吃啥|吃什么|菜谱|红烧|几点了|彩票|股票|炒股|基金|女朋友|男朋友|有对象|老婆|老公|作业|涨粉|你喜欢|你(好|真|咋|怎么)?(这么|太|真|好)?(笨|蠢|傻)|什么模型|老板叫/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
+// A manager's own dealers ("我名下几家经销商", "我管的客户列表", "我的核心客户"); 客户经理 is a person, not a dealer.
+const AM_DEALERS =
+  /((我|俺|wo)(负责|管|对接|跟|带|分管|管理|维护)|(我|俺)?(名下|手上|手下|手里|手头|片区|辖区)|我的|我们的|我这边|(我|俺)在.{1,6}的).{0,6}(经销商|客户|代理商|代理|商家|分销商|门店老板)(?!经理)|^(核心|重点|普通|沉默)的?(经销商|客户)|(经销商|客户|代理商)(列表|清单|名单|一览|总览|汇总)|(几|多少)(家|个)(经销商|客户|代理商)/;
+const AM_DEALERS_ASK =
+  /有哪些|哪几家|几家|多少家|多少个|都有谁|有谁|是谁|哪些|列表|清单|名单|列一下|列个|列出|拉一下|排一下|排个|排序|一览|汇总|总览|概况|盘一下|盘点|情况|都怎么样|怎么样|咋样|发我|给我看|看看|看下|看一下|查一下|查下/;
+// Whom to contact first ("这周该联系谁", "今天先跟进哪几家", "本周拜访计划").
+const AM_PLAN =
+  /(该|要|先|需要|应该|得|优先|重点|最好|去)(先|优先)?(联系|跟进|拜访|回访|走访|跑|打电话给?|电话|找|约|维护|关注|关心)(一下|下)?(谁|哪[几些个]|哪家|什么人|啥人)|(联系|跟进|拜访|回访|走访|电话)(谁|哪[几些]|哪家)|(拜访|回访|联系|跟进|走访)(计划|安排|名单|清单|优先级|顺序|重点)|(谁|哪[几些个]家?|哪家)(客户|经销商)?[^,.]{0,4}(该|要|需要|得|应该).{0,2}(联系|跟进|拜访|回访|维护|关注|关心|走动)|(先|该|要)去(哪[几些]家?|哪家)|打给谁|(给|跟|和|找)(谁|哪[几些]家?|哪家)(联系|聊|沟通|打电话|打个电话|谈)|(该|要|需要|得)(联系|跟进|拜访|回访)的(客户|经销商)/;
+// What a dealer may ask the same way about someone of theirs (after-sales, their manager, HQ): not a contact plan.
+const AM_PLAN_NOT = /需求|工单|售后|维修|客服|经理|厂家|总部|物流|发货|退货|快递|师傅/;
+// Only a contact plan names the dealers or the days of a manager's week.
+const AM_PLAN_SCOPE = /哪几|哪些|哪家|几家|计划|名单|清单|这周|本周|今天|今日|这几天|下周|明天|优先|顺序/;
+
 // A manager approving a dealer's campaign application ("批准 D0012 新品体验节", "同意D0012报名").
 const APPROVE = /批准|同意|通过|准了|批了|批一下|批下|审批|审核|approve/;
 const APPROVE_WORDS =
@@ -302,11 +315,20 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     }
     return parsed('am.dealer.lookup', { dealer_code: f.dealerCode }, LOOKUP.test(k) ? HIGH : MID);
   }
+  if (!f.needId && AM_PLAN.test(k) && !AM_PLAN_NOT.test(k)) return parsed('am.contact.plan', {}, HIGH);
+  if (!f.needId && isDealerList(k)) return parsed('am.dealer.list', {}, HIGH);
   if (!f.needId && AM_LIST.test(k)) return parsed('am.need.list', {}, HIGH);
   if (!f.needId && !f.dealerCode && AM_LIST_SHORT.test(k)) return parsed('am.need.list', {}, MID);
   const dealerName = LOOKUP.test(k) ? extractDealerName(k) : undefined;
   if (dealerName) return parsed('am.dealer.lookup', { dealer_name: dealerName }, MID);
   return null;
+}
+
+/** "我名下几家经销商", "我的核心客户": the manager's own dealers, asked for (a need or a complaint is something else). */
+function isDealerList(k: string): boolean {
+  if (!AM_DEALERS.test(k) || /需求|工单|投诉|待办|没处理|超时|反映|反馈|说|要货|下单|订/.test(k)) return false;
+  // Without a question word only the bare noun asks ("我的核心客户"); "我这边客户想要灰色的" tells something.
+  return AM_DEALERS_ASK.test(k) || /(经销商|客户|代理商|代理|商家|分销商)(们)?(呢|吧|啊|呀)?[\u0001,.!?~]*$/.test(k);
 }
 
 /** The campaign named in an approval, what is left once the code, the verb and particles are gone. */
@@ -336,6 +358,9 @@ function looksManagerOnly(f: Facts): boolean {
     return true;
   }
   if (f.dealerCode && /批准|审批|approve/.test(k) && !QUESTION.test(k)) return true;
+  // A manager's portfolio and contact plan, asked in a manager's words ("我负责的经销商", "这周先跟进哪几家").
+  if (!f.dealerCode && /负责|名下|手上|手下|手头|分管|片区|辖区|经销商/.test(k) && isDealerList(k)) return true;
+  if (AM_PLAN.test(k) && AM_PLAN_SCOPE.test(k) && !AM_PLAN_NOT.test(k)) return true;
   return !!f.dealerCode && !BIND.test(k) && !BIND_SELF.test(k) && /资料|档案|画像|调出|调取|情况|订货|销量/.test(k);
 }
 

@@ -32,6 +32,8 @@ export const commonReplies = {
     '· 办结需求：“N1024 已解决 安排了12月3日培训”',
     '· 转交需求：“转交 N1024 给 M007”',
     '· 查经销商：“查 D0012”“找下锦华门窗”',
+    '· 我的经销商：“我名下有哪些经销商”“我的核心客户”',
+    '· 这周联系谁：“这周该先联系哪几家”',
     '· 待办需求：“我手上还有哪些没处理”“今天新来的”“超时的”',
     '· 记录联系：“已联系D0012 聊了陈列”',
     '· 批准活动报名：“批准 D0012 新品体验节”',
@@ -110,4 +112,6 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'policy.feedback': '反馈政策意见',
   'am.training.attend': '记录培训到场',
   'am.campaign.approve': '批准活动报名',
+  'am.dealer.list': '看我负责的经销商',
+  'am.contact.plan': '看这周该联系谁',
 };

@@ -40,6 +40,8 @@ export const INTENTS = [
   'policy.feedback',
   'am.training.attend',
   'am.campaign.approve',
+  'am.dealer.list',
+  'am.contact.plan',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 

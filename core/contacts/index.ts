@@ -4,3 +4,5 @@ export * from './contacts.types.js';
 export * from './ports.js';
 export * from './cadence.js';
 export * from './cadence.service.js';
+export * from './portfolio.js';
+export * from './portfolio.service.js';

@@ -1,5 +1,7 @@
+import type { StockPosition } from '../care/replenishment.js';
 import type { CadenceDealer } from './cadence.js';
 import type { ContactDealer, ContactManager, ContactRecord } from './contacts.types.js';
+import type { PortfolioContact, PortfolioDealer } from './portfolio.js';
 
 /** Persistence of the contact log; db/repositories/contact-log.repository.ts implements it. */
 export interface ContactLogStore {
@@ -17,4 +19,15 @@ export interface CadenceStore {
   cadenceDealers(managerCode?: string): Promise<CadenceDealer[]>;
   cadenceDealer(dealerCode: string): Promise<CadenceDealer | null>;
   managerNames(): Promise<Map<string, string>>;
+}
+
+/** What a manager's portfolio and contact plan read; db/repositories/portfolio.repository.ts implements it. */
+export interface PortfolioStore {
+  manager(code: string): Promise<ContactManager | null>;
+  /** The manager's own dealers (a regional manager: their team's) with their standing on `now`. */
+  portfolio(manager: ContactManager, now: Date): Promise<PortfolioDealer[]>;
+  /** Contacts of these dealers with a birthday on record. */
+  birthdays(codes: readonly string[]): Promise<PortfolioContact[]>;
+  /** These dealers' stock positions on `date` (core/care's, for the replenishment advice). */
+  stockPositions(codes: readonly string[], date: string): Promise<Map<string, StockPosition[]>>;
 }

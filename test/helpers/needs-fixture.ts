@@ -18,6 +18,29 @@ export const NEEDS_FIXTURE = {
   silentDealer: 'D0104',
 } as const;
 
+/** An order row as the seed writes one: placed at `at`, nothing shipped, paid or cancelled (unless its status says). */
+export function seedOrderRow(
+  no: string,
+  dealer: string,
+  fen: number,
+  at: string,
+  status: 'placed' | 'delivered' | 'cancelled',
+) {
+  return {
+    order_no: no,
+    dealer_code: dealer,
+    status,
+    total_fen: fen,
+    delivery_date: null,
+    placed_at: at,
+    shipped_at: null,
+    cancelled_at: null,
+    paid_at: null,
+    source: 'seed' as const,
+    draft_id: null,
+  };
+}
+
 export async function insertNeedsFixture(db: Kysely<Database>, now: Date): Promise<void> {
   const region = await db
     .insertInto('regions')
@@ -102,19 +125,7 @@ export async function insertNeedsFixture(db: Kysely<Database>, now: Date): Promi
   for (const [no, fen, at, status] of orders) {
     await db
       .insertInto('orders')
-      .values({
-        order_no: no,
-        dealer_code: 'D0101',
-        status,
-        total_fen: fen,
-        delivery_date: null,
-        placed_at: at,
-        shipped_at: null,
-        cancelled_at: null,
-        paid_at: null,
-        source: 'seed',
-        draft_id: null,
-      })
+      .values(seedOrderRow(no, 'D0101', fen, at, status))
       .execute();
     await db
       .insertInto('order_lines')
