@@ -21,22 +21,23 @@
  *
  * WeCom's per-member limit (30/min) would cap 64 senders at 32 messages/s: the bench's key-value store grants every
  * rate slot, so the pipeline itself is measured (the limits are tested in test/channels/wecom.instances.test.ts).
+ *
+ * `--instances N` (N > 1) runs N app instances on the database, each in a process of its own
+ * (bench/e2e.instance.ts, under the same node flags), the driver posting each callback to the next as a round-robin
+ * proxy would — production's several instances; their CPU, statements and round trips are added up.
  */
 import { type ChildProcess, execFileSync, fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg } from 'node:os';
-import { type Kysely, type KyselyPlugin, sql } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
-import pino from 'pino';
-import type { KeyValueStore } from '../adapters/kv/kv.js';
-import { MemoryKeyValueStore } from '../adapters/kv/memory.kv.js';
-import { loadConfig } from '../bot/config.js';
-import { composeApp } from '../bot/main.js';
 import { migrateToLatest, openDatabase } from '../db/connect.js';
 import type { Database } from '../db/schema.js';
 import { seedDemoData } from '../db/seed/k-demo.js';
+import { type BenchAppOptions, type BenchAppStats, startBenchApp } from './e2e.app.js';
+import type { InstanceAnswer, InstanceCommand } from './e2e.instance.js';
 import type { Answer, Command, Phase } from './e2e.wecom.js';
 import { BENCH_WECOM } from './ingest.shared.js';
 import { productionNodeFlags, reexecWithProductionFlags } from './node-flags.js';
@@ -68,24 +69,15 @@ const JSON_OUT = args.get('json');
 const PROFILE_OUT = args.get('profile');
 /** A V8 CPU profile of the app over the sequential greetings alone. */
 const PROFILE_GREETINGS_OUT = args.get('profile-greetings');
+/**
+ * App instances: 1 runs in this process; N > 1 each in a child process of its own (bench/e2e.instance.ts) on the same
+ * database, the driver posting each callback to the next, as a round-robin proxy in front of them would.
+ */
+const INSTANCES = Math.max(1, Number(args.get('instances') ?? 1));
+if (INSTANCES > 1 && (PROFILE_OUT || PROFILE_GREETINGS_OUT)) {
+  throw new Error('--profile and --profile-greetings profile the app in this process: --instances 1');
+}
 const SECRET = 'bench-e2e-secret';
-
-/** Counts the statements the app sends (transactions' begin/commit aside: those come from pg_stat_database). */
-class StatementCounter implements KyselyPlugin {
-  n = 0;
-  transformQuery: KyselyPlugin['transformQuery'] = (a) => {
-    this.n++;
-    return a.node;
-  };
-  transformResult: KyselyPlugin['transformResult'] = async (a) => a.result;
-}
-
-/** Grants every rate slot (see the header); everything else is the in-memory store. */
-class UnlimitedKv extends MemoryKeyValueStore implements KeyValueStore {
-  override async increment(key: string, ttlMs: number): Promise<number> {
-    return key.startsWith('rl:') ? 1 : super.increment(key, ttlMs);
-  }
-}
 
 /** The WeCom side (bench/e2e.wecom.ts) in a child process, asked one command at a time over IPC. */
 class WecomSide {
@@ -153,6 +145,64 @@ class WecomSide {
   }
 }
 
+/** An app under test: its URL, its process (for /proc) and its counters. */
+interface RunningApp {
+  base: string;
+  pid: number;
+  stats(): Promise<BenchAppStats>;
+  close(): Promise<void>;
+}
+
+/** The app in this process (`--instances 1`): the profiles can see it. */
+async function inProcessApp(options: BenchAppOptions): Promise<RunningApp> {
+  const app = await startBenchApp(options);
+  return { base: app.base, pid: process.pid, stats: async () => app.stats(), close: () => app.close() };
+}
+
+/** An app instance in a child process of its own (bench/e2e.instance.ts), asked one command at a time. */
+async function childApp(options: BenchAppOptions): Promise<RunningApp> {
+  // The same loader (tsx) and node flags as this process (the production flags, see node-flags.ts).
+  const child = fork(new URL('./e2e.instance.ts', import.meta.url), [], {
+    execArgv: process.execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  let queue = Promise.resolve();
+  const ask = <T extends InstanceAnswer['type']>(c: InstanceCommand, expect: T) => {
+    const answer = new Promise<InstanceAnswer>((resolve, reject) => {
+      const exit = (code: number | null) => reject(new Error(`an app instance exited (${code})`));
+      child.once('exit', exit);
+      // One command at a time: the answers come back in order.
+      queue = queue.then(
+        () =>
+          new Promise<void>((done) => {
+            child.once('message', (a: InstanceAnswer) => {
+              child.off('exit', exit);
+              resolve(a);
+              done();
+            });
+            child.send(c);
+          }),
+      );
+    });
+    return answer.then((a) => {
+      if (a.type === 'error') throw new Error(`app instance: ${a.message}`);
+      if (a.type !== expect) throw new Error(`an app instance answered ${a.type}, not ${expect}`);
+      return a as Extract<InstanceAnswer, { type: T }>;
+    });
+  };
+  const { base } = await ask({ type: 'start', options }, 'ready');
+  return {
+    base,
+    pid: child.pid ?? 0,
+    stats: async () => (await ask({ type: 'stats' }, 'stats')).stats,
+    close: async () => {
+      if (child.exitCode !== null || !child.connected) return;
+      await ask({ type: 'close' }, 'closed').catch(() => {});
+      if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
+
 /** Starts the V8 profiler of this process; the function returned stops it and gives the profile. */
 async function startProfile(): Promise<() => Promise<unknown>> {
   const session = new Session();
@@ -184,6 +234,10 @@ function cpuSec(pid: number, which: 'all' | 'kernel' = 'all'): number | null {
     return null;
   }
 }
+
+/** The sum, or null when one of them is unknown. */
+const sumOf = (xs: readonly (number | null)[]): number | null =>
+  xs.some((x) => x === null) ? null : xs.reduce<number>((a, x) => a + x!, 0);
 
 interface CpuSnapshot {
   app: number | null;
@@ -242,27 +296,9 @@ async function main(): Promise<void> {
   const u = new URL(PG_URL);
   u.pathname = `/${name}`;
   const wecom = new WecomSide();
-  const config = loadConfig({
-    DATABASE_URL: u.toString(),
-    ...(CONCURRENCY ? { WORKER_CONCURRENCY: CONCURRENCY } : {}),
-    ...(TURNS ? { WORKER_TURNS_PER_TRANSACTION: TURNS } : {}),
-    SANDBOX: '0',
-    SEED_ON_EMPTY: '0',
-    SCHEDULER_ENABLED: '0',
-    LOG_LEVEL: 'warn',
-    WECOM_CORP_ID: BENCH_WECOM.corpId,
-    WECOM_TOKEN: BENCH_WECOM.token,
-    WECOM_AES_KEY: BENCH_WECOM.aesKey,
-    WECOM_AGENT_ID: BENCH_WECOM.agentId,
-    WECOM_SECRET: SECRET,
-    WECOM_API_BASE: await wecom.ready,
-  });
-  if (config.db.kind !== 'postgres') throw new Error('bench:e2e runs on PostgreSQL');
-  const poolSize = POOL ? Number(POOL) : config.db.poolSize;
-  const opened = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize });
-  const statements = new StatementCounter();
-  const database = { ...opened, db: opened.db.withPlugin(statements) };
-  let closeApp: (() => Promise<void>) | null = null;
+  // The bench's own handle (seeding, the stages read back); each app instance opens its own.
+  const database = await openDatabase({ kind: 'postgres', url: u.toString(), poolSize: 4 });
+  const apps: RunningApp[] = [];
   try {
     await migrateToLatest(database.db);
     await seedDemoData(database.db, { scale: Math.max(0.05, SENDERS / 500), now: new Date() });
@@ -278,18 +314,22 @@ async function main(): Promise<void> {
       .execute();
     if (HISTORY > 0) await seedHistory(database.db, HISTORY);
 
-    const app = await composeApp(config, {
-      database,
-      kv: new UnlimitedKv(),
-      log: pino({ level: 'warn' }),
-      startScheduler: false,
-    });
-    closeApp = () => app.close();
-    await app.server.listen({ port: 0, host: '127.0.0.1' });
-    const address = app.server.server.address();
-    const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const appOptions: BenchAppOptions = {
+      url: u.toString(),
+      wecomBase: await wecom.ready,
+      wecom: { ...BENCH_WECOM, secret: SECRET },
+      ...(POOL ? { pool: POOL } : {}),
+      ...(CONCURRENCY ? { concurrency: CONCURRENCY } : {}),
+      ...(TURNS ? { turns: TURNS } : {}),
+    };
+    if (INSTANCES === 1) apps.push(await inProcessApp(appOptions));
+    else
+      for (const app of await Promise.allSettled(Array.from({ length: INSTANCES }, () => childApp(appOptions)))) {
+        if (app.status === 'rejected') throw app.reason;
+        apps.push(app.value);
+      }
 
-    await wecom.ask({ type: 'app', base }, 'ok');
+    await wecom.ask({ type: 'app', bases: apps.map((a) => a.base) }, 'ok');
     const KINDS = ['你好', 'KC-L01还有货吗', '查一下我的订单状态'];
     await wecom.ask({ type: 'warmup', sender: senders[0]!, kinds: KINDS }, 'ok');
 
@@ -317,7 +357,7 @@ async function main(): Promise<void> {
     markLoad('start');
     const greetingFirst = await maxInboundId();
     await wecom.prepare({ type: 'sequential', senders, n: SEQUENTIAL });
-    const greetingTrips = roundTripsFrom();
+    const greetingTrips = await roundTripsFrom();
     const greetingCpu0 = await cpuNow();
     const greetingProfiler = PROFILE_GREETINGS_OUT ? await startProfile() : null;
     const { acks, e2e, overhead } = await wecom.run('sequential');
@@ -332,7 +372,7 @@ async function main(): Promise<void> {
     row('greeting sequential overhead (reply − ack)', overhead, SEQUENTIAL, null);
     const greetingStages = {
       ...(await stages(greetingFirst)),
-      ...greetingTrips(SEQUENTIAL),
+      ...(await greetingTrips(SEQUENTIAL)),
       'app CPU ms/msg': greetingCpu['app CPU ms/msg'],
       'app kernel ms/msg': greetingCpu['app kernel ms/msg'],
       'PostgreSQL CPU ms/msg': greetingCpu['PostgreSQL CPU ms/msg'],
@@ -345,7 +385,7 @@ async function main(): Promise<void> {
     const throughputCost = await costFrom();
     // The callbacks are built before the CPU clocks are read: what the real WeCom spends on its machine is not counted.
     await wecom.prepare({ type: 'throughput', senders, perSender: PER_SENDER, kinds: KINDS });
-    const throughputTrips = roundTripsFrom();
+    const throughputTrips = await roundTripsFrom();
     const profiler = PROFILE_OUT ? await startProfile() : null;
     const cpu0 = await cpuNow();
     const burst = await wecom.run('throughput');
@@ -356,7 +396,7 @@ async function main(): Promise<void> {
     const throughputStages = {
       ...(await stages(firstId)),
       ...(await throughputCost(SENDERS * PER_SENDER)),
-      ...throughputTrips(SENDERS * PER_SENDER),
+      ...(await throughputTrips(SENDERS * PER_SENDER)),
       ...cpu,
     };
 
@@ -373,12 +413,12 @@ async function main(): Promise<void> {
     const { wire, reposted } = await wecom.ask({ type: 'wire' }, 'wire');
     const order = await replyOrder(wire);
 
-    await app.close();
-    closeApp = null;
+    for (const app of apps.splice(0)) await app.close();
 
     console.log(
       `\nEnd to end on PostgreSQL: WeCom callback → stored/acked → understood → handled → reply at the fake WeCom` +
-        ` (the app in this process, the fake WeCom and the driver in another; rate limits granted; node` +
+        ` (${INSTANCES === 1 ? 'the app in this process' : `${INSTANCES} app instances, each in a process of its own, callbacks round robin`},` +
+        ` the fake WeCom and the driver in another; rate limits granted; node` +
         ` ${productionNodeFlags(TREE).join(' ') || 'without flags'}, as its Dockerfile starts it)\n`,
     );
     console.table(rows);
@@ -428,8 +468,8 @@ async function main(): Promise<void> {
         if (c !== null) pgCpu.set(pid, c);
       }
       return {
-        app: cpuSec(process.pid),
-        appKernel: cpuSec(process.pid, 'kernel'),
+        app: sumOf(apps.map((a) => cpuSec(a.pid))),
+        appKernel: sumOf(apps.map((a) => cpuSec(a.pid, 'kernel'))),
         wecom: cpuSec(wecom.pid),
         pg: pgCpu,
         atMs: performance.now(),
@@ -456,9 +496,9 @@ async function main(): Promise<void> {
         return Number(r.rows[0]?.n ?? 0);
       };
       await new Promise((r) => setTimeout(r, 1100));
-      const [s0, x0] = [statements.n, await xacts()];
+      const [s0, x0] = [(await appStats()).statements, await xacts()];
       return async (n) => {
-        const s1 = statements.n;
+        const s1 = (await appStats()).statements;
         await new Promise((r) => setTimeout(r, 1100));
         return {
           'statements/msg': ((s1 - s0) / n).toFixed(1),
@@ -472,17 +512,34 @@ async function main(): Promise<void> {
      * that went with its last, two per transaction that ended before any statement (its BEGIN and its end). Absent
      * when the tree has no pipelined BEGIN (or it is off).
      */
-    function roundTripsFrom(): (n: number) => Record<string, string> {
-      const read = opened.pipelinedBeginStats;
-      if (!read) return () => ({});
-      const s0 = read();
-      return (n) => {
-        const s1 = read();
+    async function roundTripsFrom(): Promise<(n: number) => Promise<Record<string, string>>> {
+      const s0 = (await appStats()).trips;
+      if (!s0) return async () => ({});
+      return async (n) => {
+        const s1 = (await appStats()).trips!;
         const trips = s1.roundTrips - s0.roundTrips;
         // `commitJoined` is absent in a tree with pipelined BEGIN only.
         const joined = s1.joined - s0.joined + ((s1.commitJoined ?? 0) - (s0.commitJoined ?? 0));
         const alone = trips + joined + 2 * (s1.dropped - s0.dropped);
         return { 'round trips/msg': `${(trips / n).toFixed(2)} (BEGIN, COMMIT alone: ${(alone / n).toFixed(2)})` };
+      };
+    }
+    /** The instances' counters, added up. */
+    async function appStats(): Promise<BenchAppStats> {
+      const all = await Promise.all(apps.map((a) => a.stats()));
+      const trips = all.map((x) => x.trips).filter((t) => t !== undefined);
+      return {
+        statements: sumOf(all.map((x) => x.statements)) ?? 0,
+        ...(trips.length === all.length && trips.length > 0
+          ? {
+              trips: {
+                roundTrips: sumOf(trips.map((t) => t.roundTrips))!,
+                joined: sumOf(trips.map((t) => t.joined))!,
+                commitJoined: sumOf(trips.map((t) => t.commitJoined ?? 0))!,
+                dropped: sumOf(trips.map((t) => t.dropped))!,
+              },
+            }
+          : {}),
       };
     }
     /**
@@ -530,8 +587,8 @@ async function main(): Promise<void> {
       return { 'stored → processed': f(worker), 'processed → sent': f(dispatch), replies: String(r.length) };
     }
   } finally {
-    // The app first: its worker and dispatcher stop before the database goes.
-    await closeApp?.().catch(() => {});
+    // The apps first: their workers and dispatchers stop before the database goes.
+    for (const app of apps) await app.close().catch(() => {});
     await database.close();
     await wecom.close();
     await admin.query(`drop database if exists ${name} with (force)`);

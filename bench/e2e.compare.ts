@@ -36,6 +36,8 @@ const here = resolve(import.meta.dirname, '..');
 /** Copied into each export; `node-flags.ts` makes the bench run each ref under its own Dockerfile's node flags. */
 const BENCH_FILES = [
   'bench/e2e.bench.ts',
+  'bench/e2e.app.ts',
+  'bench/e2e.instance.ts',
   'bench/e2e.wecom.ts',
   'bench/node-flags.ts',
   'test/fakes/wecom/fake-wecom.server.ts',

@@ -30,7 +30,8 @@ export type Phase =
   | { type: 'paced'; senders: string[]; rate: number; seconds: number; kinds: string[] };
 
 export type Command =
-  | { type: 'app'; base: string }
+  /** The app's instances: each callback goes to the next (round robin, as a proxy in front of them would). */
+  | { type: 'app'; bases: string[] }
   | { type: 'warmup'; sender: string; kinds: string[] }
   | { type: 'prepare'; phase: Phase }
   | { type: 'run' }
@@ -50,7 +51,9 @@ export type Answer =
 const send = (a: Answer) =>
   new Promise<void>((resolve) => (process.send ? process.send(a, () => resolve()) : resolve()));
 
-let app: URL | null = null;
+/** The app's instances, each with its own keep-alive connections (`Connection`). */
+let apps: Array<{ url: URL; pool: { idle: Connection[]; all: Set<Connection> } }> = [];
+let nextApp = 0;
 
 // Replies per member, in arrival order at the fake WeCom (its own `atMs`): the k-th reply answers the k-th message.
 const replies = new Map<string, number[]>();
@@ -169,11 +172,13 @@ class Connection {
     this.#socket.destroy();
   }
 }
-const pool = { idle: [] as Connection[], all: new Set<Connection>() };
-
-/** One request on an idle connection (or a new one); resolves with the status once the answer has been read. */
+/**
+ * One request to the next instance, on an idle connection to it (or a new one); resolves with the status once the
+ * answer has been read.
+ */
 function postOnce(request: Buffer): Promise<number> {
-  const c = pool.idle.pop() ?? new Connection(app!, pool);
+  const app = apps[nextApp++ % apps.length]!;
+  const c = app.pool.idle.pop() ?? new Connection(app.url, app.pool);
   return c.post(request);
 }
 
@@ -230,7 +235,7 @@ function build(from: string, content: string, atMs = Date.now()): Callback {
   });
   const q = new URLSearchParams({ msg_signature: env.msgSignature, timestamp: env.timestamp, nonce: env.nonce });
   const body = Buffer.from(env.body);
-  const head = `POST /wecom/callback?${q} HTTP/1.1\r\nHost: ${app!.host}\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
+  const head = `POST /wecom/callback?${q} HTTP/1.1\r\nHost: ${apps[0]!.url.host}\r\nContent-Type: text/xml\r\nContent-Length: ${body.length}\r\n\r\n`;
   return { from, k, request: Buffer.concat([Buffer.from(head, 'latin1'), body]) };
 }
 
@@ -334,7 +339,7 @@ async function runPhase(phase: Phase, callbacks: Callback[]): Promise<Answer> {
 async function run(c: Command): Promise<Answer> {
   switch (c.type) {
     case 'app':
-      app = new URL(c.base);
+      apps = c.bases.map((b) => ({ url: new URL(b), pool: { idle: [], all: new Set() } }));
       return { type: 'ok' };
     case 'warmup': {
       // JIT, plans, token; every message kind must answer with exactly one message (the k-th reply rule).
@@ -372,7 +377,7 @@ async function run(c: Command): Promise<Answer> {
       return { type: 'wire', wire, reposted };
     }
     case 'close':
-      for (const c of pool.all) c.destroy();
+      for (const a of apps) for (const c of a.pool.all) c.destroy();
       await fake.close();
       return { type: 'ok' };
   }
