@@ -103,9 +103,19 @@ interface Turn {
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep<TurnServices> {
   const ruleParse = (text: string, ctx: ParseContext) => nluParse(text, ctx, deps.catalog());
-  /** What the parser reads: a dealer's own code stands for "我" (identity comes from the channel). */
-  const readable = (text: string, identity: BoundIdentity) =>
-    identity.kind === 'dealer' ? ownCodeAsSelf(text, identity.dealerCode) : text;
+  /**
+   * What the parser reads: a dealer's own code stands for "我" ("D0002的订单" from D0002 is "我的订单"; identity comes
+   * from the channel). A manager's command naming it ("批准 D0101 新品体验节") stays as typed: not honoured.
+   */
+  const readable = (text: string, identity: BoundIdentity, ctx: ParseContext) => {
+    if (identity.kind !== 'dealer') return text;
+    const own = ownCodeAsSelf(text, identity.dealerCode);
+    if (own === text) return text;
+    const typed = nluParse(text, ctx, deps.catalog(), null);
+    return typed.kind === 'unknown' && typed.reason === 'manager_only' ? text : own;
+  };
+  const ruleParseOf = (text: string, identity: BoundIdentity, ctx: ParseContext) =>
+    ruleParse(readable(text, identity, ctx), ctx);
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
   /** Non-text messages: an image may belong to a need, a file may be an import; the rest get the default answer. */
@@ -178,7 +188,12 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         return missed(t, text, commonReplies.clarifyRejected);
       }
       if (answer.kind === 'chosen') {
-        const { slots, ambiguities } = slotsForIntent(answer.intent, readable(text, t.identity!), ctx, deps.catalog());
+        const { slots, ambiguities } = slotsForIntent(
+          answer.intent,
+          readable(text, t.identity!, ctx),
+          ctx,
+          deps.catalog(),
+        );
         const base = { intent: answer.intent, slots, confidence: 1 };
         const result: ParseResult =
           ambiguities.length > 0 ? { kind: 'ambiguous', ...base, ambiguities } : { kind: 'parsed', ...base };
@@ -201,7 +216,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const read =
       prepared?.reading && prepared.reading.awaiting === state.awaiting
         ? prepared.reading.result
-        : ruleParse(readable(t.text, t.identity!), parseContext(sender, state, t.input.now));
+        : ruleParseOf(t.text, t.identity!, parseContext(sender, state, t.input.now));
     const result = state.awaiting === 'order_confirm' ? onlyRulesAnswerDraft(read) : read;
     t.parsed = applyDialoguePolicy(
       { intent: intentOf(result), slots: result.kind === 'unknown' ? {} : result.slots, result },
@@ -221,13 +236,10 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const r = t.parsed!.result as NluResult;
     if (t.resumed || !dialogFree(t.stored!)) return next();
     // The model's weak reading is asked back only where the rules found nothing at all.
-    const rulesBlank = () =>
-      nluParse(
-        readable(t.text, t.identity!),
-        parseContext(t.identity!.kind, t.state!, t.input.now),
-        deps.catalog(),
-        null,
-      ).kind === 'unknown';
+    const rulesBlank = () => {
+      const ctx = parseContext(t.identity!.kind, t.state!, t.input.now);
+      return nluParse(readable(t.text, t.identity!, ctx), ctx, deps.catalog(), null).kind === 'unknown';
+    };
     const pair = clarificationFor(r, needsClarification(r) && rulesBlank());
     if (!pair) return next();
     const guesses = (r.alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
@@ -356,7 +368,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         const read: PreparedTurn = { loaded, state };
         // Another dealer's code is refused before any reading: no second opinion for it.
         if (identity.kind === 'dealer' && otherDealerCode(identity, typed)) return read;
-        const text = readable(typed, identity);
+        const text = readable(typed, identity, ctx);
         if (pickedTurn(state, typed)) return read;
         // An answer to the dialogue's own question needs no second opinion.
         if (state.awaiting === 'handoff_offer' && acceptsOffer(typed)) return read;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountReplies } from '../../bot/replies/accounts.replies.js';
+import { commonReplies } from '../../bot/replies/common.replies.js';
 import { useDraftChat } from '../drafts/draft.helpers.js';
 import { FX, fixtureOrders } from '../orders/order.fixtures.js';
 import { TEST_NOW } from '../helpers/seed-test-data.js';
@@ -11,7 +12,8 @@ import { TEST_NOW } from '../helpers/seed-test-data.js';
  */
 const { one, openDraft, app } = useDraftChat();
 const db = () => app().database.db;
-const misses = async () => (await db().selectFrom('nlu_misses').select('text').execute()).map((m) => m.text);
+const missesOf = async (dealer: string) =>
+  (await db().selectFrom('nlu_misses').select('text').where('dealer_code', '=', dealer).execute()).map((m) => m.text);
 
 describe('model codes typed with O for 0 (and l for 1)', () => {
   it('"t8o要12套", "N6O再补二十套 下周三到", "jo1 来三套" draft the catalog codes', async () => {
@@ -67,6 +69,8 @@ describe("dealer codes in a dealer's own message", () => {
     expect(r).toMatch(/^您最近的 \d+ 个订单：/);
     expect(r).toContain(otherOrder);
     expect(await one(FX.other, 'D0902 那单到哪了')).toMatch(new RegExp(`^订单 ${otherOrder}：`));
+    // A manager's command naming the dealer's own code is still a manager's command: not honoured.
+    expect(await one(FX.other, '已联系D0902 聊了陈列')).toBe(commonReplies.unknown('dealer'));
   });
 
   it("another dealer's code gets the other-dealer answer whatever was asked, and is no miss", async () => {
@@ -76,7 +80,7 @@ describe("dealer codes in a dealer's own message", () => {
       expect(await one(FX.core, text)).toBe(other);
     }
     expect(await openDraft(FX.core)).toBeUndefined();
-    expect((await misses()).filter((t) => /0902/.test(t))).toEqual([]);
+    expect((await missesOf(FX.core)).filter((t) => /0902/.test(t))).toEqual([]);
     // Not a miss: a message not understood after it is the first miss, not the second (no hand-off offer yet).
     expect(await one(FX.core, '呃呃 zxcv')).toContain('没太明白');
     expect(await one(FX.core, 'D0902 现在几星')).toBe(other);
