@@ -4,6 +4,7 @@ import type { MissKind } from '../../core/conversation/misses.js';
 import { type NluResult, needsClarification, parse as nluParse, slotsForIntent } from '../nlu/parser.js';
 import { type FallbackParser, type Intent, type ParseContext, type ParseResult, intentOf } from '../nlu/nlu.types.js';
 import type { ConversationStep, StepInput, StepReply } from '../pipeline/worker.js';
+import { accountReplies } from '../replies/accounts.replies.js';
 import { commonReplies } from '../replies/common.replies.js';
 import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
@@ -32,6 +33,7 @@ import {
   type TurnContext,
   type TurnResult,
   otherDealerCode,
+  ownCodeAsSelf,
 } from './turn.js';
 
 export interface EngineDeps {
@@ -95,12 +97,25 @@ interface Turn {
 
 /**
  * One conversation turn, a pipeline of small steps: media → identity (binding) → state → parse (rules, then the
- * LLM's prepared reading) → dialogue policy → role guard → handler; the state step saves what the handler chose,
- * and the replies are the handler's. The LLM is asked in `prepare`, before the worker opens its transaction, so a
- * slow model never holds the database; the turn itself runs in the worker's transaction.
+ * LLM's prepared reading) → dialogue policy → other-dealer guard → role guard → handler; the state step saves what
+ * the handler chose, and the replies are the handler's. The LLM is asked in `prepare`, before the worker opens its
+ * transaction, so a slow model never holds the database; the turn itself runs in the worker's transaction.
  */
 export function createConversationStep(deps: EngineDeps): ConversationStep<TurnServices> {
   const ruleParse = (text: string, ctx: ParseContext) => nluParse(text, ctx, deps.catalog());
+  /**
+   * What the parser reads: a dealer's own code stands for "我" ("D0002的订单" from D0002 is "我的订单"; identity comes
+   * from the channel). A manager's command naming it ("批准 D0101 新品体验节") stays as typed: not honoured.
+   */
+  const readable = (text: string, identity: BoundIdentity, ctx: ParseContext) => {
+    if (identity.kind !== 'dealer') return text;
+    const own = ownCodeAsSelf(text, identity.dealerCode);
+    if (own === text) return text;
+    const typed = nluParse(text, ctx, deps.catalog(), null);
+    return typed.kind === 'unknown' && typed.reason === 'manager_only' ? text : own;
+  };
+  const ruleParseOf = (text: string, identity: BoundIdentity, ctx: ParseContext) =>
+    ruleParse(readable(text, identity, ctx), ctx);
   const unsure = (r: ParseResult) => r.kind === 'unknown' || r.confidence < (deps.fallbackBelow ?? 0.6);
 
   /** Non-text messages: an image may belong to a need, a file may be an import; the rest get the default answer. */
@@ -173,7 +188,12 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         return missed(t, text, commonReplies.clarifyRejected);
       }
       if (answer.kind === 'chosen') {
-        const { slots, ambiguities } = slotsForIntent(answer.intent, text, ctx, deps.catalog());
+        const { slots, ambiguities } = slotsForIntent(
+          answer.intent,
+          readable(text, t.identity!, ctx),
+          ctx,
+          deps.catalog(),
+        );
         const base = { intent: answer.intent, slots, confidence: 1 };
         const result: ParseResult =
           ambiguities.length > 0 ? { kind: 'ambiguous', ...base, ambiguities } : { kind: 'parsed', ...base };
@@ -196,7 +216,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const read =
       prepared?.reading && prepared.reading.awaiting === state.awaiting
         ? prepared.reading.result
-        : ruleParse(t.text, parseContext(sender, state, t.input.now));
+        : ruleParseOf(t.text, t.identity!, parseContext(sender, state, t.input.now));
     const result = state.awaiting === 'order_confirm' ? onlyRulesAnswerDraft(read) : read;
     t.parsed = applyDialoguePolicy(
       { intent: intentOf(result), slots: result.kind === 'unknown' ? {} : result.slots, result },
@@ -216,8 +236,10 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const r = t.parsed!.result as NluResult;
     if (t.resumed || !dialogFree(t.stored!)) return next();
     // The model's weak reading is asked back only where the rules found nothing at all.
-    const rulesBlank = () =>
-      nluParse(t.text, parseContext(t.identity!.kind, t.state!, t.input.now), deps.catalog(), null).kind === 'unknown';
+    const rulesBlank = () => {
+      const ctx = parseContext(t.identity!.kind, t.state!, t.input.now);
+      return nluParse(readable(t.text, t.identity!, ctx), ctx, deps.catalog(), null).kind === 'unknown';
+    };
     const pair = clarificationFor(r, needsClarification(r) && rulesBlank());
     if (!pair) return next();
     const guesses = (r.alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
@@ -230,6 +252,19 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       clarify: { text: t.text, intents: pair, guesses },
       ...(misses ? { misses } : {}),
     };
+  };
+
+  /**
+   * One guard for every request of a dealer, before any routing: a message naming another dealer's code gets the
+   * other-dealer answer and nothing else (no handler runs, so none re-checks). It is understood, so it is no miss.
+   * Managers may look dealers up; an unbound sender never gets here (binding is the identity step's).
+   */
+  const otherDealer: TurnStep<Turn> = async (t, next) => {
+    const identity = t.identity!;
+    if (identity.kind !== 'dealer') return next();
+    const other = otherDealerCode(identity, t.handlerText ?? t.text);
+    if (!other) return next();
+    t.result = reply(accountReplies.otherDealer(identity.dealerCode, other));
   };
 
   /** Who may ask what, as declared per intent in the registry. */
@@ -248,9 +283,6 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
   const misses: TurnStep<Turn> = async (t, next) => {
     const r = t.parsed!.result;
     if (t.parsed!.intent !== 'unknown' || (r.kind === 'unknown' && r.reason === 'no_context')) return next();
-    // Another dealer's code in a dealer's message is understood well enough: the handler says why nothing is shown.
-    const identity = t.identity!;
-    if (identity.kind === 'dealer' && otherDealerCode({ identity, text: t.text }, t.parsed!)) return next();
     const guesses = ((r as NluResult).alternatives ?? []).map((a) => ({ intent: a.intent, p: round(a.p) }));
     await recordMiss(t, 'unknown', t.text, guesses);
     if (!dialogFree(t.stored!)) return next();
@@ -322,7 +354,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     t.dialog = { misses: count };
   };
 
-  const turn = compose<Turn>(media, identity, state, answers, parse, clarify, guard, misses, handle);
+  const turn = compose<Turn>(media, identity, state, answers, parse, otherDealer, clarify, guard, misses, handle);
 
   const prepareParse: ConversationStep<TurnServices>['prepare'] = deps.fallback
     ? async ({ services: turnServices, message, identity, now }) => {
@@ -332,13 +364,16 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         const loaded = await loadTurnState(services.conversation, message.sender, now, dealerOf(identity));
         const state = ratingOwed(identity, loaded.state, loaded.ratingNeedId);
         const ctx = parseContext(identity.kind, state, now);
-        const text = (message.content ?? '').slice(0, MAX_TEXT);
+        const typed = (message.content ?? '').slice(0, MAX_TEXT);
         const read: PreparedTurn = { loaded, state };
-        if (pickedTurn(state, text)) return read;
+        // Another dealer's code is refused before any reading: no second opinion for it.
+        if (identity.kind === 'dealer' && otherDealerCode(identity, typed)) return read;
+        const text = readable(typed, identity, ctx);
+        if (pickedTurn(state, typed)) return read;
         // An answer to the dialogue's own question needs no second opinion.
-        if (state.awaiting === 'handoff_offer' && acceptsOffer(text)) return read;
+        if (state.awaiting === 'handoff_offer' && acceptsOffer(typed)) return read;
         if (state.awaiting === 'clarify_intent' && state.clarify) {
-          const answer = readClarifyAnswer(text, state.clarify.intents);
+          const answer = readClarifyAnswer(typed, state.clarify.intents);
           if (answer.kind !== 'other') return read;
         }
         if (!unsure(ruleParse(text, ctx))) return read;

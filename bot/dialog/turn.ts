@@ -99,12 +99,35 @@ export interface FileHandler {
 
 export const reply = (...bodies: string[]): TurnResult => ({ replies: bodies.map((body) => ({ body })) });
 
-/** Another dealer's code in a dealer's own question ("D0002 的对账单"): refused, identity comes from the channel. */
-export function otherDealerCode(
-  ctx: { identity: DealerIdentity; text: string },
-  turn: Pick<ParsedTurn, 'slots'>,
-): string | undefined {
-  const named = turn.slots.dealer_code ?? /(?<![a-z0-9])d\d{4}(?!\d)/i.exec(normalize(ctx.text))?.[0];
-  const code = named?.toUpperCase();
-  return code && code !== ctx.identity.dealerCode ? code : undefined;
+// A dealer code as the parser reads one (D0012, d 0012, D-0012), not the start of a store code (D0012-S01).
+const DEALER_CODE_RE = /(?<![a-z0-9])d\s*[-_]?\s*(\d{4})(?![0-9])(?!\s*-\s*s\d{2,3}(?!\d))/g;
+
+/** The dealer codes a message names, in order ("D0003" for "那d0003呢"). */
+function dealerCodesIn(text: string): Array<{ code: string; start: number; end: number }> {
+  const t = normalize(text); // length-preserving: spans cut the original text
+  return [...t.matchAll(DEALER_CODE_RE)].map((m) => ({
+    code: `D${m[1]}`,
+    start: m.index,
+    end: m.index + m[0].length,
+  }));
+}
+
+/**
+ * Another dealer's code in a dealer's message ("D0002 的对账单", "那D0003呢"): nothing of theirs is shown, whatever
+ * was asked — identity comes from the channel. Store codes (D0002-S01) are the sales handler's to answer.
+ */
+export function otherDealerCode(identity: DealerIdentity, text: string): string | undefined {
+  return dealerCodesIn(text).find((c) => c.code !== identity.dealerCode)?.code;
+}
+
+/** A dealer naming their own code means themselves: "D0002的订单" from D0002 is read as "我的订单". */
+export function ownCodeAsSelf(text: string, dealerCode: string): string {
+  let out = '';
+  let last = 0;
+  for (const c of dealerCodesIn(text)) {
+    if (c.code !== dealerCode) continue;
+    out += `${text.slice(last, c.start)}我`;
+    last = c.end;
+  }
+  return last === 0 ? text : out + text.slice(last);
 }

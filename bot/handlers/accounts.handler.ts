@@ -8,7 +8,6 @@ import {
   type StepReply,
   type TurnContext,
   type TurnResult,
-  otherDealerCode,
 } from '../dialog/turn.js';
 import { statementReplies } from '../replies/statements.replies.js';
 import { accountReplies } from '../replies/accounts.replies.js';
@@ -62,8 +61,6 @@ async function rebateStatement(ctx: TurnContext, dealerCode: string): Promise<Tu
 export const accountHandlers: HandlerRegistry = {
   'account.statement': eachRole(
     async (ctx, turn) => {
-      const other = otherDealerCode(ctx, turn);
-      if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
       if (REBATE_WORDS.test(ctx.text)) return rebateStatement(ctx, ctx.identity.dealerCode);
       try {
         const s = await ctx.services.statement.statement({
@@ -97,9 +94,7 @@ export const accountHandlers: HandlerRegistry = {
     },
   ),
 
-  'tier.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
-    const other = otherDealerCode(ctx, turn);
-    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+  'tier.query': dealerOnly(accountReplies.managerHint, async (ctx) => {
     try {
       const t = await ctx.services.tier.status({ dealerCode: ctx.identity.dealerCode });
       const honours = await ctx.services.honours.forDealer(ctx.identity.dealerCode);

@@ -1,7 +1,6 @@
-import { accountReplies } from '../replies/accounts.replies.js';
 import { commonReplies } from '../replies/common.replies.js';
 import { ordersReplies } from '../replies/orders.replies.js';
-import { anyone, eachRole, type HandlerRegistry, otherDealerCode, reply } from '../dialog/turn.js';
+import { anyone, eachRole, type HandlerRegistry, reply } from '../dialog/turn.js';
 import { successCasesFor } from '../../core/care/success-case.js';
 
 const THANKS = /谢|感谢|辛苦|thank/i;
@@ -20,11 +19,6 @@ export const generalHandlers: HandlerRegistry = {
   ),
 
   unknown: anyone(async (ctx, turn) => {
-    // "D0001的订单给我看看" from another dealer: say why nothing is shown, rather than "没明白".
-    if (ctx.identity.kind === 'dealer') {
-      const other = otherDealerCode({ identity: ctx.identity, text: ctx.text }, turn);
-      if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
-    }
     // "确认" with nothing awaiting it: say what became of the last draft instead of "没明白".
     const lastDraftId = ctx.state.lastDraftId;
     if (

@@ -1,6 +1,6 @@
 import { InsightError } from '../../core/insights/insights.errors.js';
 import { focusOn } from '../../core/insights/trend-insights.service.js';
-import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult, otherDealerCode } from '../dialog/turn.js';
+import { dealerOnly, eachRole, type HandlerRegistry, reply, type TurnResult } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
 import { accountReplies } from '../replies/accounts.replies.js';
 import { insightReplies } from '../replies/insights.replies.js';
@@ -23,10 +23,9 @@ function failure(e: unknown): TurnResult {
 /** The dealer's own sell-through and what sells in their region. */
 export const insightHandlers: HandlerRegistry = {
   'sales.query': dealerOnly(accountReplies.managerHint, async (ctx, turn) => {
-    // A store code names a store (the service answers 未找到 for another dealer's); else a dealer code is refused.
+    // A store code names a store (the service answers 未找到 for another dealer's); another dealer's code never
+    // gets here (the conversation's guard answers it).
     const storeCode = storeCodeIn(ctx.text);
-    const other = storeCode ? undefined : otherDealerCode(ctx, turn);
-    if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
     try {
       const r = await ctx.services.sales.report({
         dealerCode: ctx.identity.dealerCode,
@@ -44,9 +43,7 @@ export const insightHandlers: HandlerRegistry = {
   }),
 
   'trend.query': eachRole(
-    async (ctx, turn) => {
-      const other = otherDealerCode(ctx, turn);
-      if (other) return reply(accountReplies.otherDealer(ctx.identity.dealerCode, other));
+    async (ctx) => {
       try {
         const level = marketLevelIn(ctx.text);
         const view = await ctx.services.trendInsights.dealerView({

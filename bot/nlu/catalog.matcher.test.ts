@@ -25,6 +25,17 @@ describe('CatalogMatcher', () => {
     expect(skus(`订${text}`)).toEqual(['KW-N60']);
   });
 
+  it('reads O for 0 and l/i for 1 only where that makes a catalog code, keeping the length', () => {
+    const read = (text: string) => matcher.readCodes(normalize(text));
+    expect(read('T8O 再来十套')).toBe('t80 再来十套');
+    expect(read('n6o来20套')).toBe('n60来20套');
+    expect(read('KW-A7O 20套')).toBe('kw-a70 20套');
+    expect(read('lo1 一套, fI2 十套')).toBe('l01 一套, f12 十套');
+    // No real digit (a word), no catalog code, longer ids and order numbers: as typed.
+    for (const text of ['lol', 'joi', 'x8o', 'N1o24 进度', 'so2026112o0012', 't8oo'])
+      expect(read(text)).toBe(normalize(text));
+  });
+
   it('merges a name and its model code into one mention', () => {
     const [m] = matcher.find(normalize('订30套窄边框平开窗N60，明天送'));
     expect(m).toMatchObject({ text: '窄边框平开窗n60', skus: ['KW-N60'] });

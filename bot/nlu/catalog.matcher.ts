@@ -106,6 +106,9 @@ function toMention(text: string, s: Span): ProductMention {
   return { start: s.start, end: s.end, skus: s.skus, kind: s.kind, text: text.slice(s.start, s.end) };
 }
 
+/** A Latin-and-digit token on its own ("t8o" in "t8o来20套"), as candidates for `readCodes`. */
+const LOOKALIKE_TOKEN_RE = /(?<![a-z0-9])[a-z]{1,5}[0-9oil]{1,4}(?![a-z0-9])/g;
+
 export class CatalogMatcher {
   readonly products: readonly Product[];
   /** Units the catalog sells in (套, 个, 米, 卷 …). */
@@ -213,6 +216,30 @@ export class CatalogMatcher {
   /** True when `code` (e.g. "N60", "n 60") is a catalog model code: such a token is never a need id. */
   isModelCode(code: string): boolean {
     return this.codes.has(code.toLowerCase().replace(/[\s\-_]/g, ''));
+  }
+
+  /**
+   * Model codes typed with a letter for a digit ("t8o", "n6o", "fl2"): O read as 0, l and i as 1 — only in a token
+   * that also has a real digit and only when the corrected token is a catalog code, so words ("lol"), need ids
+   * ("n1o24") and order numbers stay as typed. Length-preserving, like `normalize`.
+   *
+   * ### Example
+   * `readCodes("t8o 再来十套")` → `"t80 再来十套"`; `readCodes("lol")` → `"lol"`.
+   */
+  readCodes(text: string): string {
+    if (!/\d/.test(text) || !/[oil]/.test(text)) return text;
+    return text.replace(LOOKALIKE_TOKEN_RE, (token) => {
+      if (!/\d/.test(token) || !/[oil]/.test(token)) return token;
+      // Each split into letters + digits: "lo1" is l + o1 (L01), "jo1" is j + o1 (J01).
+      for (let i = 1; i < token.length; i++) {
+        const letters = token.slice(0, i);
+        const digits = token.slice(i);
+        if (!/^[a-z]+$/.test(letters) || !/^[0-9oil]+$/.test(digits) || !/[oil]/.test(digits)) continue;
+        const read = letters + digits.replace(/o/g, '0').replace(/[il]/g, '1');
+        if (this.codes.has(read)) return read;
+      }
+      return token;
+    });
   }
 
   /** Product mentions of normalised text, left to right, non-overlapping, adjacent mentions merged. */

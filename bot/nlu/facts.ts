@@ -285,7 +285,8 @@ export interface Facts {
 }
 
 export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMatcher): Facts {
-  const t = normalize(text);
+  // "T8O" (O for 0) is read as the catalog's T80 before anything else reads the text.
+  const t = matcher.readCodes(normalize(text));
   const k = t.replace(/\s+/g, '');
   const spans: Array<{ start: number; end: number }> = [];
 

@@ -205,6 +205,10 @@ const RECURRING = /老|总|经常|一直|都这样|一批|批次|好几(家|个|
 const INSTALLED = /装上|安装|装好|装了|用了|才用|没(俩|两|几|多久|半年|一年)|刚装|交房|客户家|上门/;
 const NEED_AFTER_SALES =
   /售后|维修|修理|修一下|坏了|损坏|漏水|漏风|渗水|变形|异响|上门|返修|报修|安装问题|掉漆|生锈|关不上|打不开|锁坏|开裂|划痕|脱落|松动|装不上|退货|换货/;
+// Asking for repair or after-sales service, or a fault of a working part: no display request, whatever is broken
+// (装修 — refitting a showroom — is display).
+const REPAIR_ASK =
+  /售后|维修|修理|(?<!装)修(一下|下|修|好)|来修|报修|返修|师傅|漏水|渗水|漏风|异响|关不上|关不严|打不开|推不动|拉不动|合不上|锁坏|松动|卡住/;
 const NEED_POLICY =
   /(申请|争取|帮我报|报一下|报名|给点|给些|能不能给|想要|需要).{0,12}(政策|返利|特价|支持|补贴|让利|优惠|价格|折扣)|(政策|价格|特价|市场)支持|补贴|让利/;
 const NEED_PRODUCT =
@@ -369,7 +373,10 @@ function looksManagerOnly(f: Facts): boolean {
 function needCategory(text: string, ordering = false): { category: NeedCategory; strong: boolean } | null {
   // Colours and sizes of an order ("G66隐形门 黑色 6套") describe the goods, not a product problem.
   const k = ordering ? text.replace(/颜色|[\u4e00-\u9fff]?色|尺寸|规格|款式|定制|别(送|发|搞)错了?/g, '') : text;
-  for (const [re, cat] of NEED_STRONG) if (re.test(k)) return { category: cat, strong: true };
+  for (const [re, cat] of NEED_STRONG) {
+    // A showroom piece that needs repairing ("样品柜坏了 需要售后") is after-sales; a prop to replace stays display.
+    if (re.test(k) && !(cat === 'display' && REPAIR_ASK.test(k))) return { category: cat, strong: true };
+  }
   if (NEED_TRAINING.test(k)) return { category: 'training', strong: TRAINING_REQUEST.test(k) };
   if (NEED_AFTER_SALES.test(k)) return { category: 'after_sales', strong: true };
   if (DEFECT.test(k) && PART.test(k)) {
@@ -392,6 +399,19 @@ function problemStory(f: Facts, r: ParseResult): boolean {
   if ((r.slots.items ?? []).some((i) => i.qty !== undefined)) return false;
   const cat = needCategory(f.k, true);
   return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales') && DEFECT.test(f.k);
+}
+
+// The after-sales service named by the dealer ("需要售后", "报修"): what they ask for, whatever the story's other words.
+const AFTER_SALES_NAMED = /售后|维修|报修|返修|修理/;
+
+/** The rules read an after-sales need whose message names the service itself ("样品柜坏了 需要售后"). */
+export function namesAfterSales(f: Facts, r: ParseResult): boolean {
+  return (
+    r.kind !== 'unknown' &&
+    r.intent === 'need.submit' &&
+    r.slots.category === 'after_sales' &&
+    AFTER_SALES_NAMED.test(f.k)
+  );
 }
 
 /** The rules read a need from a story about a product's problem (a defect word and a part). */

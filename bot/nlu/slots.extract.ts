@@ -111,6 +111,8 @@ export function extractDealerName(k: string, bare = false): string | undefined {
   return undefined;
 }
 
+const SINGLE_ORDER = /(?<![哪些几])(那|这)(一|个)?(单|订单|张单)|刚(下|订|拍)(的|了)?(那|这)?(一|个)?(单|订单)/;
+
 const ORDINALS: Array<[RegExp, number]> = [
   [/第一|第1|头一|前一个|前面(那|的)|上面(那|的)|左边/, 0],
   [/第二|第2|后一个|后面(那|的)|下面(那|的)|右边/, 1],
@@ -128,6 +130,8 @@ export function extractRef(f: Facts): Ref | undefined {
   if (/(最近|最新|刚才|刚刚|上一|上次|上回|前面|之前|昨天)(那|的|下的|那个|一)?(单|订单)/.test(k)) {
     return { kind: 'last_order' };
   }
+  // One order meant, not a list: "我那单", "那个单子", "刚下的单" (a plural — 那几单, 那些单 — or "我的订单" still lists).
+  if (SINGLE_ORDER.test(k)) return { kind: 'last_order' };
   if (/(上次|上回|之前|刚才|前几天)(说|提|报|反映|申请)的|(上次|之前)那(个|件)?(事|需求|问题)/.test(k)) {
     return { kind: 'last_need' };
   }

@@ -73,10 +73,17 @@ describe('two requests in one message', () => {
 });
 
 describe('clarify, do not shrug', () => {
-  const ASK = '有啥学的'; // the model: policy.list 0.24, training.list 0.24 (below askBelow)
+  // The model: training.list and policy.list near 0.24 each (below askBelow). Which comes first is the model's
+  // near tie (a retrained model may swap them): the tests read the order from the question.
+  const ASK = '有啥学的';
+  const ANSWERS: Record<string, RegExp> = {
+    看有哪些政策: /适用于您的政策|没有适用于您的返利或促销政策/,
+    看培训课程: /培训课程|暂无排期的培训/,
+  };
+  const readings = (question: string) => /您是想(.+?)，还是(.+?)？/.exec(question)?.slice(1, 3) ?? [];
   it('asks with the two likeliest readings and resumes under the one named', async () => {
     const question = await one(FX.core, ASK);
-    expect(question).toContain('您是想看有哪些政策，还是看培训课程？');
+    expect(readings(question).sort()).toEqual(Object.keys(ANSWERS).sort());
     expect((await stateOf(FX.core))?.awaiting).toBe('clarify_intent');
     const answer = await one(FX.core, '看培训课程');
     expect(answer).toMatch(/培训课程|暂无排期的培训/);
@@ -84,8 +91,8 @@ describe('clarify, do not shrug', () => {
   });
 
   it('takes "第一个" as the first reading', async () => {
-    await one(FX.core, ASK);
-    expect(await one(FX.core, '第一个')).toMatch(/适用于您的政策|没有适用于您的返利或促销政策/);
+    const [first] = readings(await one(FX.core, ASK));
+    expect(await one(FX.core, '第一个')).toMatch(ANSWERS[first!]!);
   });
 
   it('"都不是" is a miss kept for HQ; another miss then offers the account manager, and "好" hands off', async () => {
@@ -97,7 +104,7 @@ describe('clarify, do not shrug', () => {
     const kept = (await misses()).slice(before);
     expect(kept.map((m) => m.kind)).toEqual(['clarify', 'rejected', 'unknown']);
     expect(kept[1]).toMatchObject({ text: ASK, sender_role: 'dealer', dealer_code: FX.core, channel: 'sandbox' });
-    expect(kept[1]!.guesses.map((g) => g.intent)).toEqual(['policy.list', 'training.list']);
+    expect(kept[1]!.guesses.map((g) => g.intent).sort()).toEqual(['policy.list', 'training.list']);
     expect(await one(FX.core, '好')).toContain('已通知您的客户经理测试经理');
     const alerts = (await app.outbox()).filter((m) => m.kind === 'handoff');
     expect(alerts.at(-1)?.body).toContain('qwertyuiop'); // the manager sees what was not understood
