@@ -261,7 +261,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
    */
   const otherDealer: TurnStep<Turn> = async (t, next) => {
     const identity = t.identity!;
-    if (identity.kind !== 'dealer') return next();
+    // A need naming another dealer ("D0003在我片区窜货") is a complaint to the dealer's own manager: it shows nothing.
+    if (identity.kind !== 'dealer' || t.parsed!.intent === 'need.submit') return next();
     const other = otherDealerCode(identity, t.handlerText ?? t.text);
     if (!other) return next();
     t.result = reply(accountReplies.otherDealer(identity.dealerCode, other));

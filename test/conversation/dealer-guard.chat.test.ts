@@ -87,6 +87,19 @@ describe("dealer codes in a dealer's own message", () => {
     expect(await one(FX.core, 'qwer asdf')).toContain('没太明白');
   });
 
+  it("a complaint about another dealer is filed as a need for the dealer's own manager, not refused", async () => {
+    const r = await one(FX.core, 'D0902在我片区低价窜货 乱价了 麻烦厂家管一管');
+    expect(r).not.toBe(accountReplies.otherDealer(FX.core, FX.other));
+    expect(r).toMatch(/需求.*已(提交|收到|记录)|已(提交|收到|记录).*需求/);
+    const filed = await db()
+      .selectFrom('needs')
+      .select(['dealer_code', 'text'])
+      .orderBy('id', 'desc')
+      .executeTakeFirst();
+    expect(filed).toMatchObject({ dealer_code: FX.core });
+    expect(filed?.text).toContain('D0902');
+  });
+
   it("another dealer's store code is the sales answer's (not found), a manager may still name a dealer", async () => {
     expect(await one(FX.core, 'D0902-S01 这周卖了多少')).toContain('D0902-S01');
     const byManager = await app().say(FX.manager, `${FX.other} 对账单`);
