@@ -442,7 +442,9 @@ async function clarify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   const unit = said?.qty !== undefined ? said.unit : pending.ambiguity.unit;
   const item: ItemSlot = { sku: chosen[0]!, ...(qty !== undefined ? { qty } : {}), ...(unit ? { unit } : {}) };
   if (pending.intent === 'order.place') {
-    const result = await newDraft(ctx, ctx.identity, [...pending.items, item], pending.date);
+    // A date said with the answer ("N60 后天送") is the order's, before the one the question was asked with.
+    const date = dateOf(turn.slots) ?? pending.date;
+    const result = await newDraft(ctx, ctx.identity, [...pending.items, item], date);
     return result.state ? result : { ...result, state: back };
   }
   const draftId = ctx.state.draftId;
@@ -483,7 +485,7 @@ async function fillQty(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     const missing = items.filter((i) => i.qty === undefined).map((i) => nameOf(ctx, i.sku));
     return { ...reply(R.askExactQty(missing)), state: back };
   }
-  const result = await newDraft(ctx, ctx.identity, items, pending.date);
+  const result = await newDraft(ctx, ctx.identity, items, dateOf(turn.slots) ?? pending.date);
   return result.state ? result : { ...result, state: back };
 }
 

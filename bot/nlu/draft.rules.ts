@@ -301,6 +301,23 @@ const EACH_QTY_RE = new RegExp(
   `^(?:那就|就|还是|改成|改为|换成|改|要|都要|各要|各来|都来|来|各|都|每样|每种|每个)*\\s*(${NUMBER_SRC})\\s*([套樘个米卷件只扇把条副组箱根片块张台])?\\s*(?:各|每样|吧|就行|就好|好了|吧)*$`,
 );
 
+/** What is said besides the delivery date ("20套 后天送" → "20套"), compact, for the bare-quantity answer. */
+function withoutDate(f: Facts): string {
+  if (!f.date) return f.k;
+  const rest = `${f.t.slice(0, f.date.start)} ${f.t.slice(f.date.end)}`.replace(/\s+/g, '');
+  return rest.replace(/(之?前)?(送货|送到|送过来|送来|送|到货|发货|发|到)(吧|哈|啊|就行|就好)?$/, '');
+}
+
+/**
+ * An answer to the bot's question keeps the delivery date it says ("N60来20套 后天送" after "T80 各要多少"): it is
+ * the date of the order the answer completes or starts, never dropped on the way.
+ */
+function withAnswerDate(f: Facts, slots: Slots): Slots {
+  if (!f.date) return slots;
+  const { date, kind, rolledForward } = f.date;
+  return { ...slots, date, date_kind: kind, ...(rolledForward ? { date_rolled_forward: true } : {}) };
+}
+
 /**
  * After "N60 还是 N75？" (clarify_product), "各要多少？" (clarify_qty) or "哪一单？" (clarify_order). Null: the
  * message is something else (a new request).
@@ -312,7 +329,7 @@ export function parseClarification(f: Facts): ParseResult | null {
     if (f.mentions.length > 0) {
       // A named product among the offered ones settles it; else the answer refines the pending items.
       const skus = new Set(f.mentions.flatMap((m) => m.skus).filter((s) => candidates.includes(s)));
-      if (skus.size === 1) return parsed('order.modify', { items: [{ sku: [...skus][0]! }] }, HIGH);
+      if (skus.size === 1) return parsed('order.modify', withAnswerDate(f, { items: [{ sku: [...skus][0]! }] }), HIGH);
       return orderResult('order.modify', f, MID);
     }
     const ref = extractRef(f);
@@ -331,11 +348,16 @@ export function parseClarification(f: Facts): ParseResult | null {
   if (ctx.awaiting === 'clarify_qty') {
     const qtyItems = f.items.items.filter((i) => i.qty !== undefined);
     if (qtyItems.length > 0)
-      return parsed('order.modify', { items: qtyItems, change: { kind: 'set', items: qtyItems } }, HIGH);
-    const m = EACH_QTY_RE.exec(k);
+      return parsed(
+        'order.modify',
+        withAnswerDate(f, { items: qtyItems, change: { kind: 'set', items: qtyItems } }),
+        HIGH,
+      );
+    const m = EACH_QTY_RE.exec(withoutDate(f));
     const qty = m ? parseNumber(m[1]!) : null;
     if (qty !== null && qty > 0) {
-      return parsed('order.modify', { change: { kind: 'set', qty, ...(m?.[2] ? { unit: m[2] } : {}) } }, HIGH);
+      const change: Slots['change'] = { kind: 'set', qty, ...(m?.[2] ? { unit: m[2] } : {}) };
+      return parsed('order.modify', withAnswerDate(f, { change }), HIGH);
     }
   }
   if (ctx.awaiting === 'clarify_option' && Object.keys(f.said).length > 0 && candidates[0]) {

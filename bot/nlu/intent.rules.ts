@@ -155,7 +155,7 @@ function attendedCourse(k: string): string | undefined {
   return rest.length >= 2 ? rest : undefined;
 }
 
-const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
+const STOCK_AVAIL = /有货|有没有货|有现货|现货|库存|库纯|存货|还剩|剩多少|剩几|缺货|断货|没货|货够|有卖|还有货/;
 const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几套|多少个|够不够/;
 const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|进货价|进价|出厂价|批发价|贵不贵|啥价|多少一/;
 
@@ -437,7 +437,10 @@ export function parseIntent(text: string, ctx: ParseContext, matcher: CatalogMat
 
 /** `parseIntent` over the facts of `text`, extracted once (the parser shares them with `slotsForIntent`). */
 export function parseFacts(f: Facts, text: string): ParseResult {
-  const r = withSecondRequest(text, f, parseOne(f, text));
+  const one = parseOne(f, text);
+  const split = withSecondRequest(text, f, one);
+  // No connector split it: two questions side by side ("N60还有几套 上月卖了多少") may still be two.
+  const r = split === one ? withSideBySideQueries(text, f, one) : split;
   return f.unsold && f.mentions.length === 0 ? unsoldProduct(f, r) : r;
 }
 
@@ -769,7 +772,7 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   const leftFacts = extractFacts(leftText, ctx, matcher);
   const left = parseOne(leftFacts, leftText);
   const { awaiting: _drop, ...fresh } = ctx;
-  const right = parseOne(extractFacts(rightText, fresh, matcher), rightText);
+  const right = parseAsked(rightText, fresh, matcher);
   if (!actionable(right)) return actionable(whole) ? whole : left;
   // "不要了 对了返利几档" with nothing waiting: the no is answered too (nothing to cancel), then the question.
   const noWithNothingWaiting = left.kind === 'unknown' && left.reason === 'no_context';
@@ -779,11 +782,94 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   }
   if (!actionable(left)) return right;
   if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
-  const { also: _none, ...rightSlots } = right.slots;
-  const also = [{ intent: right.intent, slots: rightSlots }];
   // A need keeps its own words, not the question asked after it.
   const needText = left.intent === 'need.submit' ? leftText.replace(/[\s,，。.;；、]+$/, '').trim() : '';
+  return joined(left, right, needText);
+}
+
+/** The first request with the second in `also`; a second stock or sales question naming no product is about the first's. */
+function joined(left: Understood, right: ParseResult, needText = ''): ParseResult {
+  if (right.kind === 'unknown') return left;
+  const { also: _none, ...rightSlots } = right.slots;
+  // "N60库存还有多少，上个月卖了几套": the sales asked after are N60's.
+  if (!rightSlots.items && OF_PRODUCT.has(right.intent) && left.slots.items?.length) {
+    rightSlots.items = [...new Set(left.slots.items.map((i) => i.sku))].map((sku) => ({ sku }));
+  }
+  const also = [{ intent: right.intent, slots: rightSlots }];
   return { ...left, slots: { ...left.slots, ...(needText ? { need_text: needText } : {}), also } };
+}
+
+/** Questions whose answer is about products: a second one without its own product asks about the first's. */
+const OF_PRODUCT = new Set<string>(['stock.query', 'sales.query']);
+
+/** The words that only ask for a look ("帮我查下", "看下") before the thing asked about: "…顺便看下我返利". */
+const ASK_LEAD = /^\s*(帮我|帮忙|给我|麻烦)?\s*(查一下|查下|查查|查询|查|看一下|看下|看看|瞧瞧|瞅瞅|瞅一眼|看一眼)\s*/;
+
+/** A second clause as its own request; "看下我返利" is read as "我返利" when the look words alone hide the request. */
+function parseAsked(text: string, ctx: ParseContext, matcher: CatalogMatcher): ParseResult {
+  const r = parseOne(extractFacts(text, ctx, matcher), text);
+  const lead = actionable(r) ? null : ASK_LEAD.exec(text);
+  if (!lead || lead[0].length >= text.length) return r;
+  const rest = text.slice(lead[0].length);
+  const again = parseOne(extractFacts(rest, ctx, matcher), rest);
+  return actionable(again) ? again : r;
+}
+
+/**
+ * Queries that stand side by side in one message without a connector ("N60有货没 返利到哪档了"), by topic: two of
+ * one topic are one question asked twice ("返利咋这么少 到几档了"). Requests that a clause of context leads into
+ * ("根据我的销量，建议补点什么", "同行怎么搞活动的 有案例吗") are not among them.
+ */
+const QUERY_TOPIC: ReadonlyMap<string, string> = new Map([
+  ['stock.query', 'stock'],
+  ['sales.query', 'sales'],
+  ['rebate.progress', 'policy'],
+  ['policy.explain', 'policy'],
+  ['policy.list', 'policy'],
+  ['account.statement', 'account'],
+  ['order.status', 'order'],
+  ['need.status', 'need'],
+  ['training.list', 'training'],
+  ['tier.query', 'tier'],
+  ['trend.query', 'trend'],
+]);
+/** A clause that asks: a question word or mark ("多少", "几", "有货没", "吗"). */
+const ASKS = /吗|么|呢|没|[?]|多少|几|哪|啥|什么|怎么|咋|如何|是否|有没有|能不能|可不可以|够不够/;
+/** Where two clauses meet without a connector: a comma, a full stop, a question mark, a space. */
+const CLAUSE_BREAK = /[\s,;.!?]+/g;
+const MAX_BREAKS = 4;
+
+/**
+ * "N60库存还有多少，上个月卖了几套": two questions separated only by a comma or a space. Each side must be a sure
+ * query of its own (a bare product, a date or a quantity never is), and they must ask different things; the whole
+ * message's single reading would answer one of them only.
+ */
+function withSideBySideQueries(text: string, f: Facts, whole: ParseResult): ParseResult {
+  if (whole.kind === 'unknown' || !QUERY_TOPIC.has(whole.intent) || whole.slots.also || f.ctx.awaiting) return whole;
+  const { ctx, matcher } = f;
+  CLAUSE_BREAK.lastIndex = 0;
+  let breaks = 0;
+  for (let m = CLAUSE_BREAK.exec(f.t); m !== null && breaks < MAX_BREAKS; m = CLAUSE_BREAK.exec(f.t)) {
+    const end = m.index + m[0].length;
+    if (m.index === 0 || end >= f.t.length) continue;
+    breaks++;
+    const leftText = text.slice(0, m.index);
+    const rightText = text.slice(end);
+    const leftFacts = extractFacts(leftText, ctx, matcher);
+    const left = parseOne(leftFacts, leftText);
+    if (!sureQuery(left) || !ASKS.test(leftFacts.k)) continue;
+    const right = parseAsked(rightText, ctx, matcher);
+    if (!sureQuery(right) || !ASKS.test(f.k.slice(leftFacts.k.length))) continue;
+    if (QUERY_TOPIC.get(right.intent) === QUERY_TOPIC.get(left.intent)) continue;
+    return joined(left, right);
+  }
+  return whole;
+}
+
+type Understood = Extract<ParseResult, { kind: 'parsed' | 'ambiguous' }>;
+
+function sureQuery(r: ParseResult): r is Extract<ParseResult, { kind: 'parsed' }> {
+  return r.kind === 'parsed' && QUERY_TOPIC.has(r.intent) && r.confidence >= MID && !r.slots.also;
 }
 
 // ---- slots for an intent decided elsewhere

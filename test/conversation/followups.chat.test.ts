@@ -1,0 +1,131 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useDraftChat } from '../drafts/draft.helpers.js';
+import { FX } from '../orders/order.fixtures.js';
+
+/**
+ * What a dealer asks next, through the sandbox pipeline: two questions in one message (with or without a
+ * connector), the date said with the answer to "各要多少", and a bare "X呢" after a question. Clock: Thursday
+ * 2026-11-26.
+ */
+const { one, openDraft, app } = useDraftChat();
+
+/** The positions of `parts` in `text`, each found and in the order given. */
+function inOrder(text: string, ...parts: string[]): void {
+  const at = parts.map((p) => text.indexOf(p));
+  for (const [i, p] of parts.entries()) expect(at[i], `"${p}" in:\n${text}`).toBeGreaterThanOrEqual(0);
+  expect(at).toEqual([...at].sort((a, b) => a - b));
+}
+
+describe('two questions in one message are both answered, in order', () => {
+  it('"t80还剩几套 顺带帮我瞅瞅返利": the stock, then the rebate', async () => {
+    const r = await one(FX.other, 't80还剩几套 顺带帮我瞅瞅返利');
+    inOrder(r, '【断桥铝隔热窗 T80】', '阶梯返利');
+  });
+
+  it('"返利到哪档了 a70还有货没" (a space, no connector): the rebate, then the stock', async () => {
+    const r = await one(FX.other, '返利到哪档了 a70还有货没');
+    inOrder(r, '阶梯返利', '【铝合金推拉窗 A70】');
+  });
+
+  it('"a70库纯多少 上月卖了几套": the stock, then last month\'s sales of the same product', async () => {
+    const r = await one(FX.other, 'a70库纯多少 上月卖了几套');
+    inOrder(r, '【铝合金推拉窗 A70】', '门店动销｜2026年10月');
+  });
+
+  it('"N75有现货没 另外再帮我看看对账单": the stock, then the statement', async () => {
+    const r = await one(FX.other, 'N75有现货没 另外再帮我看看对账单');
+    inOrder(r, '【窄边框推拉窗 N75】', '对账');
+  });
+
+  it('a clause that only leads into the request stays one request ("按我的销量 建议补点啥")', async () => {
+    const r = await one(FX.other, '按我的销量 建议补点啥');
+    expect(r).not.toContain('门店动销');
+  });
+});
+
+describe('the date said with the answer to "各要多少" is kept', () => {
+  it('another product with a date ("n75来十二套 大后天送到"): its draft has the date', async () => {
+    expect(await one(FX.town, '我要订T80')).toContain('各要多少');
+    const r = await one(FX.town, 'n75来十二套 大后天送到');
+    expect(r).toContain('窄边框推拉窗 N75 × 12套');
+    expect(r).toContain('送货日期：11月29日（周日）');
+    expect((await openDraft(FX.town))?.date).toBe('2026-11-29');
+    expect(await one(FX.town, '取消')).toContain('已取消');
+  });
+
+  it('the quantity asked for with a date ("25套 下周一送"): the asked product\'s draft has the date', async () => {
+    expect(await one(FX.town, '订点a70')).toContain('各要多少');
+    const r = await one(FX.town, '25套 下周一送');
+    expect(r).toContain('铝合金推拉窗 A70 × 25套');
+    expect((await openDraft(FX.town))?.date).toBe('2026-11-30');
+    expect(await one(FX.town, '取消')).toContain('已取消');
+  });
+});
+
+describe('"X呢" right after a question asks it of X', () => {
+  it('stock: "t80有货没" → "那个a70呢?" is A70\'s stock (not an order asking how many), then "n75的呢" N75\'s', async () => {
+    expect(await one(FX.core, 't80有货没')).toContain('【断桥铝隔热窗 T80】');
+    const a70 = await one(FX.core, '那个a70呢?');
+    expect(a70).toContain('【铝合金推拉窗 A70】');
+    expect(a70).not.toContain('各要多少');
+    expect(await one(FX.core, 'n75的呢')).toContain('【窄边框推拉窗 N75】');
+  });
+
+  it('price: "N60啥价" → "那个 T80 呢" is T80\'s price', async () => {
+    expect(await one(FX.overdue, 'N60啥价')).toContain('您的价格');
+    const t80 = await one(FX.overdue, '那个 T80 呢');
+    expect(t80).toContain('【断桥铝隔热窗 T80】');
+    expect(t80).toContain('您的价格');
+    expect(t80).not.toContain('各要多少');
+  });
+
+  it('an order after a follow-up is an order, with its date', async () => {
+    await one(FX.eng, 'n60还有货吗');
+    expect(await one(FX.eng, '那个t80呢')).toContain('【断桥铝隔热窗 T80】');
+    expect(await one(FX.eng, 'N60来20套 后天送')).toContain('送货日期：11月28日（周六）');
+    expect((await openDraft(FX.eng))?.date).toBe('2026-11-28');
+    expect(await one(FX.eng, '取消')).toContain('已取消');
+  });
+});
+
+describe('"X呢" after a sales question, and only right after it', () => {
+  // Sell-through of D0904's one store in October: N60 5套, T80 2套.
+  beforeAll(async () => {
+    const db = app().database.db;
+    const dealer = await db
+      .selectFrom('dealers')
+      .select('region_id')
+      .where('code', '=', FX.townHoldout)
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('stores')
+      .values({
+        dealer_code: FX.townHoldout,
+        name: '测试共享门店',
+        type: 'retail',
+        region_id: dealer.region_id,
+        market_level: '二线',
+        opened_on: '2022-01-01',
+      })
+      .execute();
+    await db
+      .insertInto('sell_through')
+      .values([
+        { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-10-12', qty: 5 },
+        { dealer_code: FX.townHoldout, sku: 'KW-T80', day: '2026-10-20', qty: 2 },
+      ])
+      .execute();
+  });
+
+  it('"n60上月走了几套" → "那t80呢" is T80\'s October; a message in between ends it', async () => {
+    expect(await one(FX.townHoldout, 'n60上月走了几套')).toContain('窄边框平开窗 N60：5套');
+    const t80 = await one(FX.townHoldout, '那t80呢');
+    expect(t80).toContain('门店动销｜2026年10月');
+    expect(t80).toContain('断桥铝隔热窗 T80：2套');
+    expect(t80).not.toContain('窄边框平开窗');
+
+    expect(await one(FX.townHoldout, 'n60上月走了几套')).toContain('窄边框平开窗 N60：5套');
+    await one(FX.townHoldout, '好的 谢谢');
+    expect(await one(FX.townHoldout, '那t80呢')).not.toContain('门店动销');
+  });
+});
