@@ -10,7 +10,7 @@ import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
 import { acceptsOffer, clarificationFor, describe, readClarifyAnswer } from './clarify.js';
 import { compose, type TurnStep } from './compose.js';
-import { followUpOf, followUpTurn } from './followup.js';
+import { followUpTurn, mayFollowUp } from './followup.js';
 import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
 import {
@@ -227,7 +227,16 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     // "第二个" after a numbered list the bot showed picks from that list.
     t.parsed = pickedTurn(state, t.text) ?? t.parsed;
     // "那个T80呢" right after a stock or sales question asks the same of T80.
-    t.parsed = followUpTurn(t.stored!, t.text, parseContext(sender, state, t.input.now), deps.catalog()) ?? t.parsed;
+    const ctx = parseContext(sender, state, t.input.now);
+    const { message } = t.input;
+    t.parsed =
+      (await followUpTurn(t.stored!, t.text, ctx, deps.catalog(), {
+        previous: (limit) => t.services.conversation.answeredBefore(message.sender, message.id, limit),
+        read: (text) => {
+          const r = ruleParse(text, { ...ctx, awaiting: undefined });
+          return { intent: intentOf(r), slots: r.kind === 'unknown' ? {} : r.slots };
+        },
+      })) ?? t.parsed;
     return next();
   };
 
@@ -312,8 +321,6 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       markdown: identity.channel === 'wecom',
     };
     const first = await dispatch(t.route!, ctx, t.parsed!);
-    const followUp = followUpOf(t.parsed!, first);
-    if (followUp) t.dialog = { ...t.dialog, followUp };
     const further = (t.parsed!.slots.also ?? []).filter((a) => !NEVER_SECOND.has(a.intent));
     if (further.length === 0) {
       t.result = withQuestionKept(t.stored!, first, deps.catalog());
@@ -375,7 +382,7 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
         // Another dealer's code is refused before any reading: no second opinion for it.
         if (identity.kind === 'dealer' && otherDealerCode(identity, typed)) return read;
         const text = readable(typed, identity, ctx);
-        if (pickedTurn(state, typed) || followUpTurn(loaded.state, text, ctx, deps.catalog())) return read;
+        if (pickedTurn(state, typed) || mayFollowUp(loaded.state, text, ctx, deps.catalog())) return read;
         // An answer to the dialogue's own question needs no second opinion.
         if (state.awaiting === 'handoff_offer' && acceptsOffer(typed)) return read;
         if (state.awaiting === 'clarify_intent' && state.clarify) {

@@ -4,26 +4,46 @@ import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { DEFAULT_CATALOG_PATH, DEFAULT_EVAL_NOW } from '../nlu/nlu.eval.js';
 import type { ParseContext } from '../nlu/nlu.types.js';
-import { nextState } from './engine.js';
-import { followUpOf, followUpTurn } from './followup.js';
+import { parse } from '../nlu/parser.js';
+import { followUpTurn, mayFollowUp } from './followup.js';
 
 const matcher = new CatalogMatcher(parseCatalogCsv(readFileSync(DEFAULT_CATALOG_PATH, 'utf8')));
 const dealer: ParseContext = { sender: 'dealer', now: DEFAULT_EVAL_NOW };
+/** The sender's earlier answered messages, newest first. */
+const sources = (...earlier: string[]) => ({
+  previous: async (limit: number) => earlier.slice(0, limit),
+  read: (text: string) => {
+    const r = parse(text, dealer, matcher);
+    return {
+      intent: r.kind === 'unknown' ? ('unknown' as const) : r.intent,
+      slots: r.kind === 'unknown' ? {} : r.slots,
+    };
+  },
+});
 
 describe('"X呢" after a question', () => {
-  it('asks the question just answered of the new product, for one message only', () => {
-    const asked = { kind: 'parsed', intent: 'sales.query', slots: { period: '2026-10' }, confidence: 1 } as const;
-    const followUp = followUpOf({ intent: 'sales.query', slots: asked.slots, result: asked }, { replies: [] });
-    expect(followUp).toEqual({ intent: 'sales.query', period: '2026-10' });
-    const turn = followUpTurn({ followUp }, '那a70呢', dealer, matcher);
+  it('asks the question of the message before of the new product, a sales question with its period', async () => {
+    const turn = await followUpTurn({}, '那a70呢', dealer, matcher, sources('n60上个月卖了几套'));
     expect(turn).toMatchObject({ intent: 'sales.query', slots: { items: [{ sku: 'KW-A70' }], period: '2026-10' } });
-    // Not while the bot's own question waits, nor after an answer that asked something back.
-    expect(followUpTurn({ followUp, awaiting: 'clarify_qty' }, '那a70呢', dealer, matcher)).toBeNull();
-    const askedBack = { replies: [], state: { awaiting: 'clarify_product' as const } };
-    expect(followUpOf({ intent: 'stock.query', slots: {}, result: asked }, askedBack)).toBeUndefined();
-    // Nor is anything else a follow-up: an order is an order.
-    expect(followUpOf({ intent: 'order.place', slots: {}, result: asked }, { replies: [] })).toBeUndefined();
-    // The next turn that does not set it again forgets it.
-    expect(nextState({ followUp, lastDraftId: 'd1' }, undefined, undefined)).toEqual({ lastDraftId: 'd1' });
+    const stock = await followUpTurn({}, 't80的呢', dealer, matcher, sources('N60还有货吗'));
+    expect(stock).toMatchObject({ intent: 'stock.query', slots: { items: [{ sku: 'KW-T80' }] } });
+  });
+
+  it('follows a chain of follow-ups back to its question, and nothing past another message', async () => {
+    const chained = await followUpTurn({}, '还有A70呢', dealer, matcher, sources('那T80呢', 'N60还有货吗'));
+    expect(chained).toMatchObject({ intent: 'stock.query', slots: { items: [{ sku: 'KW-A70' }] } });
+    // Another message in between: its own question, not the stock one before it.
+    expect(await followUpTurn({}, '那T80呢', dealer, matcher, sources('查一下我的订单状态', 'N60还有货吗'))).toBeNull();
+    // No question before at all.
+    expect(await followUpTurn({}, '那T80呢', dealer, matcher, sources())).toBeNull();
+  });
+
+  it("not while the bot's own question waits, and only for a bare product with 呢", async () => {
+    const asked = sources('N60还有货吗');
+    expect(await followUpTurn({ awaiting: 'clarify_qty' }, '那a70呢', dealer, matcher, asked)).toBeNull();
+    expect(await followUpTurn({}, 'A70来20套', dealer, matcher, asked)).toBeNull();
+    expect(mayFollowUp({}, '那个T80呢', dealer, matcher)).toBe(true);
+    expect(mayFollowUp({ awaiting: 'order_confirm' }, '那个T80呢', dealer, matcher)).toBe(false);
+    expect(mayFollowUp({}, '我的订单呢', dealer, matcher)).toBe(false);
   });
 });

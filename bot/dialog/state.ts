@@ -30,14 +30,6 @@ export interface ConversationState {
   offer?: { text: string };
   /** A picture sent with no need to attach it to: the next message, if it raises a need, carries it. */
   image?: PendingImage;
-  /** The stock or sales question just answered: "那个T80呢" in the next message asks it of T80. */
-  followUp?: FollowUp;
-}
-
-/** A question about a product that a bare "X呢" repeats for X (with the period a sales question was about). */
-export interface FollowUp {
-  intent: 'stock.query' | 'sales.query';
-  period?: string;
 }
 
 /** A picture waiting for the message that says what it is about. */
@@ -47,8 +39,8 @@ export interface PendingImage {
   url?: string;
 }
 
-/** The fields the dialogue owns; a turn that does not set them again forgets them (a follow-up lasts one message). */
-export const DIALOG_FIELDS = ['clarify', 'misses', 'offer', 'image', 'followUp'] as const;
+/** The fields the dialogue owns; a turn that does not set them again forgets them. */
+export const DIALOG_FIELDS = ['clarify', 'misses', 'offer', 'image'] as const;
 
 export const STATE_TTL_MS = 30 * 60_000;
 

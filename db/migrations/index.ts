@@ -22,6 +22,7 @@ import * as m0022 from './0022_outbox_tried.js';
 import * as m0023 from './0023_inbound_unfinished.js';
 import * as m0025 from './0025_outbox_indexes.js';
 import * as m0026 from './0026_queue_probes.js';
+import * as m0027 from './0027_inbound_sender_done.js';
 
 // A static provider: Kysely's FileMigrationProvider uses native import(), which fails on .ts under vitest.
 const migrations: Record<string, Migration> = {
@@ -48,6 +49,7 @@ const migrations: Record<string, Migration> = {
   '0023_inbound_unfinished': m0023,
   '0025_outbox_indexes': m0025,
   '0026_queue_probes': m0026,
+  '0027_inbound_sender_done': m0027,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -118,6 +118,20 @@ export class KyselyConversationStore implements ConversationStore {
     readAhead.get(this.db)?.delete(sender);
     await this.db.deleteFrom('conversation_state').where('sender', '=', sender).execute();
   }
+
+  /** Read only for a bare "X呢" (rare), through `inbound_sender_done` (migration 0027). */
+  async answeredBefore(sender: string, beforeId: number, limit: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('inbound_messages')
+      .select('content')
+      .where('sender', '=', sender)
+      .where('status', '=', 'done')
+      .where('id', '<', beforeId)
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => r.content ?? '');
+  }
 }
 
 /** A sender's saved state: built and compiled once (a turn's first read). */
