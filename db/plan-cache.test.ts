@@ -122,7 +122,7 @@ describe.skipIf(!templates)('the plan cache on PostgreSQL', () => {
         })),
       );
       const ids = stored.map((m) => m.id);
-      expect((await inbound.take(ids, [], now)).size).toBe(size);
+      expect((await inbound.take(ids, [], now)).attempts.size).toBe(size);
       const replies = await outbox.enqueueClaiming(
         ids.map((id, k) => ({
           dedupeKey: `generic-reply:${id}`,

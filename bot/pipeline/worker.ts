@@ -3,6 +3,7 @@ import type { TurnRequest } from '../../core/conversation/ports.js';
 import type {
   InboundStore,
   PipelineStores,
+  TakenMessages,
   TransactionControl,
   TurnScope,
   UnitOfWork,
@@ -179,6 +180,8 @@ export class InboundWorker<Services> {
   private readonly busy = new Map<string, number>();
   /** Handed messages in flight (not leased): the poll's claim leaves them to us. */
   private readonly handedInFlight = new Set<number>();
+  /** Handed messages `take` skipped and `skipped` asked about, with the times asked. */
+  private readonly rechecks = new WeakMap<InboundMessage, number>();
   /** The poll path should run at the next pass (the fast path left something to it). */
   private pollWanted = true;
   private lastPoll = 0;
@@ -374,6 +377,7 @@ export class InboundWorker<Services> {
   private async processOne(message: InboundMessage): Promise<void> {
     const turn = newTurn();
     let attempts: number | undefined;
+    let taken: TakenMessages | undefined;
     try {
       // Resolved once, before `prepare` and the transaction: both use it (usually remembered, see IdentityCache).
       const { channel, externalId } = parseSenderKey(message.sender);
@@ -382,13 +386,15 @@ export class InboundWorker<Services> {
       const replies = await this.turns.transaction(async (scope, tx) => {
         const now = this.now();
         const ahead = this.step.readAhead?.([{ message, identity, prepared }], now);
-        attempts = (await this.take(scope.stores.inbound, [message], now, ahead)).get(message.id);
+        taken = await this.take(scope.stores.inbound, [message], now, ahead);
+        attempts = taken.attempts.get(message.id);
         // Not ours (another instance has it or finished it, or an earlier message of the sender waits).
         if (attempts === undefined) return null;
         await this.turn(scope, message, identity, prepared, turn, now);
         return this.writeReplies(scope.stores, tx, [message], [turn]);
       });
       this.handOff(replies);
+      if (taken) this.follow(taken);
     } catch (e) {
       // Rolled back as a whole, the take too: the message is as it was (handed: pending; leased: still leased).
       turn.error = e as Error;
@@ -417,7 +423,7 @@ export class InboundWorker<Services> {
     );
     const prepared = await Promise.all(messages.map((m, i) => this.prepare(m, identities[i]!)));
     let turns = messages.map(newTurn);
-    let taken = new Map<number, number>();
+    let taken: TakenMessages = NOTHING_TAKEN;
     let failed = false;
     try {
       let replies: WrittenReplies | null;
@@ -429,19 +435,20 @@ export class InboundWorker<Services> {
         if (!(e instanceof TurnFailed)) throw e;
         // A turn threw: nothing of the first run holds (its take neither); again, with a savepoint per turn.
         turns = messages.map(newTurn);
-        taken = new Map();
+        taken = NOTHING_TAKEN;
         replies = await this.runBatch(messages, identities, prepared, turns, true, (t) => {
           taken = t;
         });
       }
       this.handOff(replies);
+      this.follow(taken);
     } catch (e) {
       // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
       failed = true;
       for (const t of turns) Object.assign(t, newTurn(), { error: t.error ?? (e as Error) });
     }
     await Promise.all(
-      messages.map((m, i) => (failed || taken.has(m.id) ? this.settle(m, turns[i]!) : this.skipped(m))),
+      messages.map((m, i) => (failed || taken.attempts.has(m.id) ? this.settle(m, turns[i]!) : this.skipped(m))),
     );
   }
 
@@ -456,7 +463,7 @@ export class InboundWorker<Services> {
     prepared: readonly unknown[],
     turns: readonly Turn[],
     savepoints: boolean,
-    took: (taken: Map<number, number>) => void,
+    took: (taken: TakenMessages) => void,
   ): Promise<WrittenReplies | null> {
     return this.turns.transaction(async (scope, tx) => {
       // One clock for the take and the transaction's turns (the read ahead is for it). The rerun with savepoints
@@ -471,7 +478,7 @@ export class InboundWorker<Services> {
       const taken = await this.take(scope.stores.inbound, messages, now, ahead);
       took(taken);
       for (const [i, message] of messages.entries()) {
-        const attempts = taken.get(message.id);
+        const attempts = taken.attempts.get(message.id);
         if (attempts === undefined) continue;
         const turn = turns[i]!;
         const run = () => this.turn(scope, message, identities[i]!, prepared[i], turn, now);
@@ -505,7 +512,7 @@ export class InboundWorker<Services> {
       ? messages.filter((m) => isHanded(m) && step.preparesFor?.(m) !== false).map((m) => m.id)
       : [];
     if (ask.length === 0) return messages;
-    const ok = new Set(await this.stores.inbound.takeable(ask, this.now()));
+    const ok = new Set((await this.stores.inbound.takeable(ask, this.now())).map((m) => m.id));
     const waiting = new Set(ask.filter((id) => !ok.has(id)));
     for (const m of messages) if (waiting.has(m.id)) this.skipped(m);
     return waiting.size ? messages.filter((m) => !waiting.has(m.id)) : messages;
@@ -520,17 +527,64 @@ export class InboundWorker<Services> {
     messages: readonly InboundMessage[],
     now: Date,
     ahead?: readonly TurnRequest[],
-  ): Promise<Map<number, number>> {
+  ): Promise<TakenMessages> {
     const handed: number[] = [];
     const leased: number[] = [];
     for (const m of messages) (isHanded(m) ? handed : leased).push(m.id);
     return inbound.take(handed, leased, now, ahead);
   }
 
-  /** A message the transaction could not take: whoever holds it handles it (or the poll, after its predecessor). */
+  /**
+   * A message the transaction could not take. Leased: our lease ran out and another instance has it. Handed: asked
+   * where it stands (`InboundStore.standing`) — taken again at once when it has become its sender's head, again after
+   * a short wait while its sender's earlier message is in another transaction (which may have read the sender's queue
+   * before this one was stored), otherwise left to whoever holds it or takes its sender's earlier message (they
+   * follow the sender here, `follow`). The poll is the net under all of it.
+   */
   private skipped(message: InboundMessage): void {
-    this.pollWanted = true;
     this.bus.inboundFinished(message.id);
+    if (!isHanded(message)) return;
+    const tries = (this.rechecks.get(message) ?? 0) + 1;
+    if (tries > RECHECKS) return;
+    this.rechecks.set(message, tries);
+    this.stores.inbound
+      .standing(message.id, this.now())
+      .then((standing) => {
+        if (standing === 'gone' || standing === 'behind' || !this.loop.active) return;
+        // A timer either way: the batch that skipped it has let go of it first.
+        setTimeout(
+          () => {
+            this.accept([message]);
+            this.loop.kick();
+          },
+          standing === 'head' ? 0 : 2 ** tries,
+        ).unref();
+      })
+      .catch((e: Error) => {
+        this.pollWanted = true;
+        this.opts.log?.error({ inbound: message.id, err: e.message }, 'inbound standing check failed');
+      });
+  }
+
+  /**
+   * After a commit: a taken message's sender has a later message stored that is not held here (another instance
+   * stored it, and could not take it while this one's predecessor was unfinished): held here as handed, when `take`
+   * could take it now.
+   */
+  private follow(taken: TakenMessages): void {
+    const ids = [...taken.next.values()].filter((id) => !this.known.has(id));
+    if (ids.length === 0 || !this.loop.active) return;
+    this.stores.inbound
+      .takeable(ids, this.now())
+      .then((found) => {
+        if (found.length === 0 || !this.loop.active) return;
+        this.accept(found);
+        this.loop.kick();
+      })
+      .catch((e: Error) => {
+        this.pollWanted = true;
+        this.opts.log?.error({ inbound: ids, err: e.message }, 'inbound follow failed');
+      });
   }
 
   private retryAt(attempts: number): Date {
@@ -772,6 +826,11 @@ class TurnFailed extends Error {
     super(turnError.message);
   }
 }
+
+/** `take`'s answer when the transaction failed before it. */
+const NOTHING_TAKEN: TakenMessages = { attempts: new Map(), next: new Map() };
+/** Times a handed message skipped by `take` is asked about again (waits 2, 4, 8, 16, 32 ms), then left to the poll. */
+const RECHECKS = 5;
 
 /** Handed over in memory (pending, never leased), as opposed to leased by the poll's claim. */
 const isHanded = (m: InboundMessage): boolean => m.status === 'pending';

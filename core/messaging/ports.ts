@@ -17,6 +17,25 @@ import type {
   StoredInbound,
 } from './types.js';
 
+/** What `InboundStore.take` took. */
+export interface TakenMessages {
+  /** The ids taken, with their attempts; the others are not ours. */
+  readonly attempts: ReadonlyMap<number, number>;
+  /** Taken id → the next unfinished message of its sender stored before the take (absent: none). */
+  readonly next: ReadonlyMap<number, number>;
+}
+
+/**
+ * Where a handed message that `take` skipped stands:
+ * - `gone`: no longer pending and due, or another transaction is taking it: not ours;
+ * - `head`: its sender's oldest unfinished message now (its predecessor finished since): take it again;
+ * - `behind-busy`: an earlier message of its sender is in a transaction now (being taken): take it again after that
+ *   commits — the transaction may have read its sender's queue before this message was stored;
+ * - `behind`: every earlier unfinished message waits in no transaction (queued, leased, or waiting for a retry):
+ *   whoever takes the earliest finds this one as its `next` and follows.
+ */
+export type InboundStanding = 'gone' | 'head' | 'behind-busy' | 'behind';
+
 /** The one place inbound messages are written and claimed. */
 export interface InboundStore {
   /**
@@ -35,8 +54,10 @@ export interface InboundStore {
    * commit with it, or the transaction rolls back and they are as before). `handed` (stored and handed over in
    * memory, never leased) are taken while pending, due, the oldest unfinished message of their sender and locked by
    * no other transaction (skipped, never waited for), counting an attempt; `leased` (from `claim`) while still
-   * leased. Returns the ids taken with their attempts; the others are not ours. A turn that fails after this is put
-   * back with `retry` in the same transaction.
+   * leased. Returns the ids taken with their attempts (the others are not ours) and, for a taken message whose sender
+   * has a later unfinished one stored already, that one's id: the worker follows the sender there after the commit,
+   * even when another instance stored it (see `standing`). A turn that fails after this is put back with `retry` in
+   * the same transaction.
    *
    * `readAhead`: the turns' first reads (`ConversationStore.loadTurn`'s), made by the same statement for the senders
    * of the messages it takes; that transaction's next `loadTurn` of such a sender with the same lookup is answered
@@ -45,8 +66,9 @@ export interface InboundStore {
    *
    * @example
    * await uow.transaction(async ({ stores }) => {
-   *   const taken = await stores.inbound.take([m.id], [], now, [{ sender: m.sender }]); // Map { m.id => 1 }, or
-   *   // empty: someone else's. Then the turn (its loadTurn answered from the take), its replies …
+   *   const taken = await stores.inbound.take([m.id], [], now, [{ sender: m.sender }]);
+   *   // taken.attempts: Map { m.id => 1 }, or empty: someone else's. Then the turn (its loadTurn answered from the
+   *   // take), its replies …
    * });
    */
   take(
@@ -54,13 +76,19 @@ export interface InboundStore {
     leased: readonly number[],
     now: Date,
     readAhead?: readonly TurnRequest[],
-  ): Promise<Map<number, number>>;
+  ): Promise<TakenMessages>;
   /**
-   * Which of these handed messages `take` could take now (pending, due, the oldest unfinished message of their
-   * sender), read without locking: asked before slow work done ahead of the transaction (the LLM), which would be
-   * wasted on a message that waits behind its sender's earlier one.
+   * Those of these messages `take` could take now as handed ones (pending, due, the oldest unfinished message of their
+   * sender), whole, read without locking: asked before slow work done ahead of the transaction (the LLM), which would
+   * be wasted on a message that waits behind its sender's earlier one, and to hold a sender's next message that
+   * another instance stored (`TakenMessages.next`).
    */
-  takeable(ids: readonly number[], now: Date): Promise<number[]>;
+  takeable(ids: readonly number[], now: Date): Promise<InboundMessage[]>;
+  /**
+   * Why `take` did not take this handed message, read without locking (see `InboundStanding`): a worker retries it,
+   * or leaves it to whoever holds it or its sender's earlier message.
+   */
+  standing(id: number, now: Date): Promise<InboundStanding>;
   /**
    * A handed message whose transaction rolled back (its turn failed): counts the attempt and retries it from
    * `retryAt`, if it is still pending, due and nobody holds it (otherwise someone else has it: null). Returns the

@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { TurnRequest } from '../../core/conversation/ports.js';
-import type { InboundStore } from '../../core/messaging/ports.js';
+import type { InboundStanding, InboundStore, TakenMessages } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
 import { compiledOnce } from '../compiled.js';
@@ -28,6 +28,11 @@ const SENDER_HEAD = sql.raw(`not exists (
  */
 const statusIs = (alias: string, status: 'pending' | 'processing') =>
   sql.raw(`(case when ${alias}.status = '${status}' then true end)`);
+/** An earlier unfinished message of `m`'s sender meeting `also` exists (probes `inbound_sender_queue`, see above). */
+const EARLIER = (also: string) => `exists (
+  select 1 from inbound_messages p
+  where p.sender = m.sender and p.status not in ('done', 'parked') and p.id < m.id and ${also}
+  offset 0)`;
 /** Seeds the per-sender advisory lock keys (apart from any other use of advisory locks). */
 const SENDER_LOCK_SEED = 0x67730001;
 
@@ -91,12 +96,10 @@ export class KyselyInboundStore implements InboundStore {
     leased: readonly number[],
     now: Date,
     readAhead: readonly TurnRequest[] = [],
-  ): Promise<Map<number, number>> {
-    if (handed.length === 0 && leased.length === 0) return new Map();
-    if (readAhead.length === 0 || !this.db.isTransaction) {
-      const rows = await takeRows(this.db, [...handed], [...leased], now);
-      return new Map(rows.map((r) => [Number(r.id), r.attempts]));
-    }
+  ): Promise<TakenMessages> {
+    if (handed.length === 0 && leased.length === 0) return { attempts: new Map(), next: new Map() };
+    if (readAhead.length === 0 || !this.db.isTransaction)
+      return takenOf(await takeRows(this.db, [...handed], [...leased], now));
     const { senders, dealers, after } = readAheadArrays(readAhead);
     const rows = await takeReadingAhead(this.db, [...handed], [...leased], now, senders, dealers, after);
     keepReadAhead(
@@ -104,18 +107,37 @@ export class KyselyInboundStore implements InboundStore {
       readAhead,
       rows.filter((r): r is typeof r & ReadAheadRow => r.sender !== null),
     );
-    return new Map(rows.map((r) => [Number(r.id), r.attempts]));
+    return takenOf(rows);
   }
 
-  async takeable(ids: readonly number[], now: Date): Promise<number[]> {
+  async takeable(ids: readonly number[], now: Date): Promise<InboundMessage[]> {
     if (ids.length === 0) return [];
-    const { rows } = await sql<{ id: number | string }>`
-      select m.id from inbound_messages m
+    const { rows } = await sql<Selectable<InboundMessagesTable>>`
+      select m.* from inbound_messages m
       where m.id = any(${[...ids]}::bigint[])
         and ${statusIs('m', 'pending')}
         and (m.locked_until is null or m.locked_until < ${now})
-        and ${SENDER_HEAD}`.execute(this.db);
-    return rows.map((r) => Number(r.id));
+        and ${SENDER_HEAD}
+      order by m.id`.execute(this.db);
+    return rows.map(toMessage);
+  }
+
+  /**
+   * A row another transaction is updating or locking carries that transaction's id in `xmax` (the version we read is
+   * the one before it): a pending row with one is being taken or claimed. A stale `xmax` (a transaction that rolled
+   * back) reads as busy too; the worker's retries of a message are bounded, and the poll finds what they leave.
+   */
+  async standing(id: number, now: Date): Promise<InboundStanding> {
+    const { rows } = await sql<{ free: boolean; behind: boolean; busy: boolean }>`
+      select
+        (m.status = 'pending' and (m.locked_until is null or m.locked_until < ${now}) and m.xmax = '0'::xid) as free,
+        ${sql.raw(EARLIER('true'))} as behind,
+        ${sql.raw(EARLIER(`p.xmax <> '0'::xid`))} as busy
+      from inbound_messages m where m.id = ${id}`.execute(this.db);
+    const r = rows[0];
+    if (!r?.free) return 'gone';
+    if (!r.behind) return 'head';
+    return r.busy ? 'behind-busy' : 'behind';
   }
 
   async failed(id: number, now: Date, retryAt: Date, error: string): Promise<number | null> {
@@ -270,19 +292,38 @@ const TAKEABLE = (handed: number[], leased: number[], now: Date) => sql`
     for update skip locked),
   ours as (select id from leased union all select id from handed)`;
 
-/** Marks `ours` (`TAKEABLE`) done, counting an attempt on a handed one. */
+/**
+ * Marks `ours` (`TAKEABLE`) done, counting an attempt on a handed one; `next` is the sender's next unfinished message
+ * in the statement's snapshot (one probe of `inbound_sender_queue`).
+ */
 const MARK_TAKEN = (now: Date) => sql`
   update inbound_messages m
   set status = 'done', processed_at = ${now}, locked_until = null, last_error = null,
     attempts = m.attempts + (m.status = 'pending')::int
-  from ours where m.id = ours.id`;
+  from ours where m.id = ours.id
+  returning m.id, m.attempts, m.sender, (
+    select n.id from inbound_messages n
+    where n.sender = m.sender and n.status not in ('done', 'parked') and n.id > m.id
+    order by n.id limit 1) as next`;
+
+type TakenRow = { id: number | string; attempts: number; next: number | string | null };
+
+function takenOf(rows: readonly TakenRow[]): TakenMessages {
+  const attempts = new Map<number, number>();
+  const next = new Map<number, number>();
+  for (const r of rows) {
+    attempts.set(Number(r.id), r.attempts);
+    if (r.next !== null) next.set(Number(r.id), Number(r.next));
+  }
+  return { attempts, next };
+}
 
 /** `take`'s one statement: built and compiled once. */
 const takeRows = compiledOnce(
   (_db, handed: number[], leased: number[], now: Date) =>
-    sql<{ id: number | string; attempts: number }>`
+    sql<TakenRow>`
       with ${TAKEABLE(handed, leased, now)} ${sql.raw(LOCKS_BY_IDS)}
-      ${MARK_TAKEN(now)} returning m.id, m.attempts`,
+      ${MARK_TAKEN(now)}`,
 );
 
 /**
@@ -291,10 +332,10 @@ const takeRows = compiledOnce(
  */
 const takeReadingAhead = compiledOnce(
   (db, handed: number[], leased: number[], now: Date, senders: string[], dealers: string[], after: string[]) =>
-    sql<{ id: number | string; attempts: number } & { [K in keyof ReadAheadRow]: ReadAheadRow[K] | null }>`
+    sql<TakenRow & { [K in keyof ReadAheadRow]: ReadAheadRow[K] | null }>`
       with ${TAKEABLE(handed, leased, now)},
-      taken as (${MARK_TAKEN(now)} returning m.id, m.attempts, m.sender)
+      taken as (${MARK_TAKEN(now)})
       ${sql.raw(LOCKS_BY_IDS)}
-      select t.id, t.attempts, a.sender, a.state, a.expires_at, a.rating_need_id
+      select t.id, t.attempts, t.next, a.sender, a.state, a.expires_at, a.rating_need_id
       from taken t left join (${readAheadOf(db, senders, dealers, after)}) a on a.sender = t.sender`,
 );

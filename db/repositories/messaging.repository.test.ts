@@ -144,8 +144,8 @@ describe('message pipeline repositories', () => {
       const ann = claimed.find((m) => m.sender === 'sandbox:ann')!;
       const bob = claimed.find((m) => m.sender === 'sandbox:bob')!;
       const wecom = claimed.find((m) => m.sender === 'wecom:ann')!;
-      expect(await inbound.take([], [ann.id], at(0))).toEqual(new Map([[ann.id, 1]]));
-      expect(await inbound.take([], [ann.id], at(0))).toEqual(new Map()); // done: not ours to take again
+      expect((await inbound.take([], [ann.id], at(0))).attempts).toEqual(new Map([[ann.id, 1]]));
+      expect((await inbound.take([], [ann.id], at(0))).attempts).toEqual(new Map()); // done: not ours to take again
       await inbound.retry(bob.id, at(5), 'Error: try later');
       await inbound.park(wecom.id, 'Error: gave up');
       // ann's next message is her head now; bob's retry is not due yet.
@@ -188,12 +188,12 @@ describe('message pipeline repositories', () => {
       });
       expect((await inbound.store([input('hx', 'take:1')]))[0]).toEqual({ id: m1!.id, duplicate: true });
       // A sender's later message is never taken before the earlier one.
-      expect(await inbound.take([m2!.id, m3!.id], [], at(0))).toEqual(new Map([[m3!.id, 1]]));
+      expect((await inbound.take([m2!.id, m3!.id], [], at(0))).attempts).toEqual(new Map([[m3!.id, 1]]));
       const pipeline = pipelineUnitOfWork(h.db);
       // Rolled back with its transaction: as it was.
       await expect(
         pipeline.transaction(async (tx) => {
-          expect(await tx.inbound.take([m1!.id], [], at(0))).toEqual(new Map([[m1!.id, 1]]));
+          expect((await tx.inbound.take([m1!.id], [], at(0))).attempts).toEqual(new Map([[m1!.id, 1]]));
           throw new Error('connection lost');
         }),
       ).rejects.toThrow('connection lost');
@@ -214,13 +214,16 @@ describe('message pipeline repositories', () => {
         last_error: 'Error: turn failed',
       });
       // Not due yet: neither it nor the message behind it.
-      expect(await inbound.take([m1!.id, m2!.id], [], at(1))).toEqual(new Map());
+      expect((await inbound.take([m1!.id, m2!.id], [], at(1))).attempts).toEqual(new Map());
       // A handed message rolled back with its transaction is counted only when it is pending and due.
       expect(await inbound.failed(m1!.id, at(1), at(9), 'Error: x')).toBeNull();
       expect(await inbound.failed(m1!.id, at(6), at(9), 'Error: rolled back')).toBe(2);
-      expect(await inbound.take([m1!.id], [], at(10))).toEqual(new Map([[m1!.id, 3]]));
+      const first = await inbound.take([m1!.id], [], at(10));
+      expect(first.attempts).toEqual(new Map([[m1!.id, 3]]));
+      // The sender's next message, for the worker to follow the sender there.
+      expect(first.next).toEqual(new Map([[m1!.id, m2!.id]]));
       expect(await inbound.failed(m1!.id, at(20), at(29), 'Error: x')).toBeNull(); // done: not pending
-      expect(await inbound.take([m2!.id], [], at(10))).toEqual(new Map([[m2!.id, 1]]));
+      expect((await inbound.take([m2!.id], [], at(10))).attempts).toEqual(new Map([[m2!.id, 1]]));
       const rows = await h.db
         .selectFrom('inbound_messages')
         .select(['status', 'processed_at', 'locked_until', 'last_error'])

@@ -142,7 +142,9 @@ describe("a turn's reads on the seeded demo", () => {
         const before = counted.n;
         // The take and every turn's first read: one statement.
         const taken = await new KyselyInboundStore(trx).take([m1!, m2!, m3!, m1b!], [], TEST_NOW, requests);
-        expect([...taken.keys()].sort()).toEqual([m1, m2, m3].sort());
+        expect([...taken.attempts.keys()].sort()).toEqual([m1, m2, m3].sort());
+        // p1's second message is its first one's next (the worker follows the sender there).
+        expect(taken.next).toEqual(new Map([[m1, m1b]]));
         expect(counted.n - before).toBe(1);
         // Each turn builds its own store on the transaction: the read ahead is the transaction's.
         const store = new KyselyConversationStore(trx);
@@ -167,7 +169,7 @@ describe("a turn's reads on the seeded demo", () => {
       .transaction()
       .execute(async (trx) => {
         const taken = await new KyselyInboundStore(trx).take([m1b!, m2!], [], TEST_NOW, requests);
-        expect([...taken.keys()]).toEqual([m2]);
+        expect([...taken.attempts.keys()]).toEqual([m2]);
         const before = counted.n;
         const store = new KyselyConversationStore(trx);
         expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
@@ -179,7 +181,7 @@ describe("a turn's reads on the seeded demo", () => {
       .catch((e: Error) => expect(e.message).toBe('rollback'));
     // Outside a transaction nothing is read ahead (the take alone).
     const store = new KyselyConversationStore(db);
-    expect((await new KyselyInboundStore(db).take([m2!], [], TEST_NOW, requests)).has(m2!)).toBe(true);
+    expect((await new KyselyInboundStore(db).take([m2!], [], TEST_NOW, requests)).attempts.has(m2!)).toBe(true);
     const before = counted.n;
     expect(await store.loadTurn('sandbox:p2')).toEqual(expected.p2);
     expect(counted.n - before).toBe(1);

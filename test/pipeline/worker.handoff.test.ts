@@ -297,6 +297,130 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     expect(left.every((r) => r.status === 'done')).toBe(true);
   });
 
+  /**
+   * Two workers whose poll runs once at start and then not for a minute: whatever is processed after that came by
+   * hand, or was followed (`InboundWorker.follow`, `skipped`). `gate` holds a message's turn open in its transaction.
+   */
+  const followers = (gate: (content: string) => Promise<void> = async () => {}) => {
+    const processed: Array<{ content: string; instance: number }> = [];
+    const instances = [two.first, two.second].map((db, i) => {
+      const bus = new PipelineBus();
+      const w = new InboundWorker(
+        turnUnitOfWork(db.db, (d) => ({ db: d })),
+        async ({ message, services }) => {
+          const content = message.content ?? '';
+          await gate(content);
+          processed.push({ content, instance: i });
+          await sql`select pg_sleep(0.001)`.execute(services.db);
+          return [];
+        },
+        bus,
+        { concurrency: 8, maxAttempts: 3, pollMs: 60_000, texts: pipelineReplies },
+      );
+      const store = new KyselyInboundStore(db.db);
+      /** Stored by this instance; handed to its worker unless `hand` is false. */
+      const receive = async (sender: string, content: string, hand = true) => {
+        const [stored] = await store.store([
+          { channel: 'wecom', dedupeKey: `${sender}:${content}`, externalId: sender, msgType: 'text', content },
+        ]);
+        if (hand) bus.inboundStored([stored!.message!]);
+        return stored!.message!;
+      };
+      return { bus, w, receive };
+    });
+    return { processed, instances };
+  };
+  const startedAfterFirstPoll = async (ws: Array<{ w: InboundWorker<Services> }>) => {
+    for (const x of ws) x.w.start();
+    await new Promise((r) => setTimeout(r, 100));
+  };
+
+  it("a sender's messages alternating between instances, each sent when the last is stored: none waits for the poll", async () => {
+    const { processed, instances } = followers();
+    await startedAfterFirstPoll(instances);
+    const senders = ['alt-0', 'alt-1', 'alt-2', 'alt-3'];
+    const perSender = 15;
+    const started = Date.now();
+    try {
+      await Promise.all(
+        senders.map(async (s, i) => {
+          for (let k = 0; k < perSender; k++) await instances[(i + k) % 2]!.receive(s, `${s}/${k}`);
+        }),
+      );
+      await waitFor(async () => processed.length >= senders.length * perSender || undefined, 10_000, 'all processed');
+    } finally {
+      await Promise.all(instances.map((x) => x.w.stop()));
+    }
+    // The poll would have taken a minute.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(processed).toHaveLength(senders.length * perSender);
+    for (const s of senders) {
+      expect(processed.filter((p) => p.content.startsWith(`${s}/`)).map((p) => p.content)).toEqual(
+        Array.from({ length: perSender }, (_, k) => `${s}/${k}`),
+      );
+    }
+    expect(new Set(processed.map((p) => p.instance))).toEqual(new Set([0, 1]));
+  });
+
+  it("a message stored while its sender's earlier one is in another instance's transaction is taken once that commits", async () => {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const { processed, instances } = followers(async (content) => {
+      if (content !== 'busy/0') return;
+      open();
+      await released;
+    });
+    const [a, b] = instances;
+    await startedAfterFirstPoll(instances);
+    try {
+      await a!.receive('busy', 'busy/0');
+      // busy/0 is taken and its transaction open: its take read the sender's queue before busy/1 existed.
+      await opened;
+      const m1 = await b!.receive('busy', 'busy/1');
+      expect(await new KyselyInboundStore(two.second.db).standing(m1.id, new Date())).toBe('behind-busy');
+      setTimeout(release, 10);
+      await waitFor(async () => processed.length >= 2 || undefined, 2_000, 'busy/1 taken again after the commit');
+    } finally {
+      release();
+      await Promise.all(instances.map((x) => x.w.stop()));
+    }
+    expect(processed).toEqual([
+      { content: 'busy/0', instance: 0 },
+      { content: 'busy/1', instance: 1 },
+    ]);
+  });
+
+  it("a message waiting behind its sender's earlier one that no transaction holds is followed by whoever takes that one", async () => {
+    const { processed, instances } = followers();
+    const [a, b] = instances;
+    await startedAfterFirstPoll(instances);
+    try {
+      // The first message is stored by the first instance but not yet in its worker (queued there, in effect).
+      const m0 = await a!.receive('queued', 'queued/0', false);
+      const m1 = await b!.receive('queued', 'queued/1');
+      expect(await new KyselyInboundStore(two.second.db).standing(m1.id, new Date())).toBe('behind');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(processed).toEqual([]);
+      a!.bus.inboundStored([m0]);
+      await waitFor(async () => processed.length >= 2 || undefined, 2_000, 'queued/1 followed');
+    } finally {
+      await Promise.all(instances.map((x) => x.w.stop()));
+    }
+    expect(processed).toEqual([
+      { content: 'queued/0', instance: 0 },
+      { content: 'queued/1', instance: 0 },
+    ]);
+    // Then done, nothing left behind: the standing of a finished message.
+    const done = await two.first.db
+      .selectFrom('inbound_messages')
+      .select('id')
+      .where('content', '=', 'queued/1')
+      .executeTakeFirstOrThrow();
+    expect(await new KyselyInboundStore(two.first.db).standing(Number(done.id), new Date())).toBe('gone');
+  });
+
   it("waits for a leased message another instance's claim holds for a moment, and takes it", async () => {
     const store = new KyselyInboundStore(two.first.db);
     await store.store([
@@ -319,7 +443,7 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     await isLocked;
     const taken = new KyselyInboundStore(two.first.db).take([], [m!.id], new Date());
     setTimeout(release, 100);
-    expect(await taken).toEqual(new Map([[m!.id, 1]]));
+    expect((await taken).attempts).toEqual(new Map([[m!.id, 1]]));
     await other;
   });
 
@@ -333,13 +457,13 @@ describe.skipIf(!inject('pgTemplates'))('two instances, each handed its own call
     const isLocked = new Promise<void>((r) => (locked = r));
     // The other instance's turn holds it (taken, not committed yet).
     const other = two.first.db.transaction().execute(async (trx) => {
-      expect(await new KyselyInboundStore(trx).take([m!.id], [], new Date())).toEqual(new Map([[m!.id, 1]]));
+      expect((await new KyselyInboundStore(trx).take([m!.id], [], new Date())).attempts).toEqual(new Map([[m!.id, 1]]));
       locked();
       await gate;
     });
     await isLocked;
     const started = Date.now();
-    expect(await new KyselyInboundStore(two.second.db).take([m!.id], [], new Date())).toEqual(new Map());
+    expect((await new KyselyInboundStore(two.second.db).take([m!.id], [], new Date())).attempts).toEqual(new Map());
     expect(Date.now() - started).toBeLessThan(1000);
     release();
     await other;
