@@ -180,8 +180,6 @@ export class InboundWorker<Services> {
   private readonly busy = new Map<string, number>();
   /** Handed messages in flight (not leased): the poll's claim leaves them to us. */
   private readonly handedInFlight = new Set<number>();
-  /** Handed messages `take` skipped and `skipped` asked about, with the times asked. */
-  private readonly rechecks = new WeakMap<InboundMessage, number>();
   /** The poll path should run at the next pass (the fast path left something to it). */
   private pollWanted = true;
   private lastPoll = 0;
@@ -394,7 +392,7 @@ export class InboundWorker<Services> {
         return this.writeReplies(scope.stores, tx, [message], [turn]);
       });
       this.handOff(replies);
-      if (taken) this.follow(taken);
+      if (taken) this.follow([message], taken);
     } catch (e) {
       // Rolled back as a whole, the take too: the message is as it was (handed: pending; leased: still leased).
       turn.error = e as Error;
@@ -441,7 +439,7 @@ export class InboundWorker<Services> {
         });
       }
       this.handOff(replies);
-      this.follow(taken);
+      this.follow(messages, taken);
     } catch (e) {
       // The transaction as a whole failed (commit, connection): nothing of it holds, each message is retried.
       failed = true;
@@ -512,7 +510,7 @@ export class InboundWorker<Services> {
       ? messages.filter((m) => isHanded(m) && step.preparesFor?.(m) !== false).map((m) => m.id)
       : [];
     if (ask.length === 0) return messages;
-    const ok = new Set((await this.stores.inbound.takeable(ask, this.now())).map((m) => m.id));
+    const ok = new Set(await this.stores.inbound.takeable(ask, this.now()));
     const waiting = new Set(ask.filter((id) => !ok.has(id)));
     for (const m of messages) if (waiting.has(m.id)) this.skipped(m);
     return waiting.size ? messages.filter((m) => !waiting.has(m.id)) : messages;
@@ -535,47 +533,36 @@ export class InboundWorker<Services> {
   }
 
   /**
-   * A message the transaction could not take. Leased: our lease ran out and another instance has it. Handed: asked
-   * where it stands (`InboundStore.standing`) — taken again at once when it has become its sender's head, again after
-   * a short wait while its sender's earlier message is in another transaction (which may have read the sender's queue
-   * before this one was stored), otherwise left to whoever holds it or takes its sender's earlier message (they
-   * follow the sender here, `follow`). The poll is the net under all of it.
+   * A message the transaction could not take: not ours. Someone else has it, or its sender's earlier message is
+   * unfinished — whoever takes that one follows the sender here after its commit (`follow`), and the poll finds what a
+   * crash leaves.
    */
   private skipped(message: InboundMessage): void {
     this.bus.inboundFinished(message.id);
-    if (!isHanded(message)) return;
-    const tries = (this.rechecks.get(message) ?? 0) + 1;
-    if (tries > RECHECKS) return;
-    this.rechecks.set(message, tries);
-    this.stores.inbound
-      .standing(message.id, this.now())
-      .then((standing) => {
-        if (standing === 'gone' || standing === 'behind' || !this.loop.active) return;
-        // A timer either way: the batch that skipped it has let go of it first.
-        setTimeout(
-          () => {
-            this.accept([message]);
-            this.loop.kick();
-          },
-          standing === 'head' ? 0 : 2 ** tries,
-        ).unref();
-      })
-      .catch((e: Error) => {
-        this.pollWanted = true;
-        this.opts.log?.error({ inbound: message.id, err: e.message }, 'inbound standing check failed');
-      });
   }
 
   /**
-   * After a commit: a taken message's sender has a later message stored that is not held here (another instance
-   * stored it, and could not take it while this one's predecessor was unfinished): held here as handed, when `take`
-   * could take it now.
+   * After a commit: each taken message's sender, unless this worker holds its next message already (`take`'s `next`),
+   * is looked up once more (`InboundStore.heads`), and its head held here as handed when `take` could take it. Behind
+   * a round-robin proxy a sender's next message is usually stored by another instance, whose take skipped it while
+   * this one was unfinished; when it was stored during this transaction, only a look after the commit sees it (and
+   * when it is stored after that look, the other instance's own take sees this one finished). One statement for the
+   * transaction; with one instance it finds nothing (the next message, if any, was handed here).
    */
-  private follow(taken: TakenMessages): void {
-    const ids = [...taken.next.values()].filter((id) => !this.known.has(id));
-    if (ids.length === 0 || !this.loop.active) return;
+  private follow(messages: readonly InboundMessage[], taken: TakenMessages): void {
+    if (!this.loop.active) return;
+    const senders: string[] = [];
+    const except: number[] = [];
+    for (const m of messages) {
+      if (!taken.attempts.has(m.id)) continue;
+      const next = taken.next.get(m.id);
+      if (next !== undefined && this.known.has(next)) continue;
+      senders.push(m.sender);
+      for (const q of this.queues.get(m.sender) ?? []) except.push(q.id);
+    }
+    if (senders.length === 0) return;
     this.stores.inbound
-      .takeable(ids, this.now())
+      .heads(senders, except, this.now())
       .then((found) => {
         if (found.length === 0 || !this.loop.active) return;
         this.accept(found);
@@ -583,7 +570,7 @@ export class InboundWorker<Services> {
       })
       .catch((e: Error) => {
         this.pollWanted = true;
-        this.opts.log?.error({ inbound: ids, err: e.message }, 'inbound follow failed');
+        this.opts.log?.error({ senders, err: e.message }, 'inbound follow failed');
       });
   }
 
@@ -829,8 +816,6 @@ class TurnFailed extends Error {
 
 /** `take`'s answer when the transaction failed before it. */
 const NOTHING_TAKEN: TakenMessages = { attempts: new Map(), next: new Map() };
-/** Times a handed message skipped by `take` is asked about again (waits 2, 4, 8, 16, 32 ms), then left to the poll. */
-const RECHECKS = 5;
 
 /** Handed over in memory (pending, never leased), as opposed to leased by the poll's claim. */
 const isHanded = (m: InboundMessage): boolean => m.status === 'pending';

@@ -25,17 +25,6 @@ export interface TakenMessages {
   readonly next: ReadonlyMap<number, number>;
 }
 
-/**
- * Where a handed message that `take` skipped stands:
- * - `gone`: no longer pending and due, or another transaction is taking it: not ours;
- * - `head`: its sender's oldest unfinished message now (its predecessor finished since): take it again;
- * - `behind-busy`: an earlier message of its sender is in a transaction now (being taken): take it again after that
- *   commits — the transaction may have read its sender's queue before this message was stored;
- * - `behind`: every earlier unfinished message waits in no transaction (queued, leased, or waiting for a retry):
- *   whoever takes the earliest finds this one as its `next` and follows.
- */
-export type InboundStanding = 'gone' | 'head' | 'behind-busy' | 'behind';
-
 /** The one place inbound messages are written and claimed. */
 export interface InboundStore {
   /**
@@ -56,8 +45,8 @@ export interface InboundStore {
    * no other transaction (skipped, never waited for), counting an attempt; `leased` (from `claim`) while still
    * leased. Returns the ids taken with their attempts (the others are not ours) and, for a taken message whose sender
    * has a later unfinished one stored already, that one's id: the worker follows the sender there after the commit,
-   * even when another instance stored it (see `standing`). A turn that fails after this is put back with `retry` in
-   * the same transaction.
+   * even when another instance stored it (see `heads`). A turn that fails after this is put back with `retry` in the
+   * same transaction.
    *
    * `readAhead`: the turns' first reads (`ConversationStore.loadTurn`'s), made by the same statement for the senders
    * of the messages it takes; that transaction's next `loadTurn` of such a sender with the same lookup is answered
@@ -78,17 +67,17 @@ export interface InboundStore {
     readAhead?: readonly TurnRequest[],
   ): Promise<TakenMessages>;
   /**
-   * Those of these messages `take` could take now as handed ones (pending, due, the oldest unfinished message of their
-   * sender), whole, read without locking: asked before slow work done ahead of the transaction (the LLM), which would
-   * be wasted on a message that waits behind its sender's earlier one, and to hold a sender's next message that
-   * another instance stored (`TakenMessages.next`).
+   * Which of these handed messages `take` could take now (pending, due, the oldest unfinished message of their
+   * sender), read without locking: asked before slow work done ahead of the transaction (the LLM), which would be
+   * wasted on a message that waits behind its sender's earlier one.
    */
-  takeable(ids: readonly number[], now: Date): Promise<InboundMessage[]>;
+  takeable(ids: readonly number[], now: Date): Promise<number[]>;
   /**
-   * Why `take` did not take this handed message, read without locking (see `InboundStanding`): a worker retries it,
-   * or leaves it to whoever holds it or its sender's earlier message.
+   * The oldest unfinished message of each of these senders, whole, when `take` could take it now as a handed one
+   * (pending, due), but for the ids in `except`; read without locking. Asked after a commit for the senders whose
+   * next message the worker does not hold: another instance may have stored it, and could not take it then.
    */
-  standing(id: number, now: Date): Promise<InboundStanding>;
+  heads(senders: readonly string[], except: readonly number[], now: Date): Promise<InboundMessage[]>;
   /**
    * A handed message whose transaction rolled back (its turn failed): counts the attempt and retries it from
    * `retryAt`, if it is still pending, due and nobody holds it (otherwise someone else has it: null). Returns the

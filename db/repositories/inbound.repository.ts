@@ -1,6 +1,6 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type { TurnRequest } from '../../core/conversation/ports.js';
-import type { InboundStanding, InboundStore, TakenMessages } from '../../core/messaging/ports.js';
+import type { InboundStore, TakenMessages } from '../../core/messaging/ports.js';
 import { senderKey } from '../../core/messaging/sender.js';
 import type { InboundInput, InboundMessage, InboundProgress, StoredInbound } from '../../core/messaging/types.js';
 import { compiledOnce } from '../compiled.js';
@@ -28,11 +28,6 @@ const SENDER_HEAD = sql.raw(`not exists (
  */
 const statusIs = (alias: string, status: 'pending' | 'processing') =>
   sql.raw(`(case when ${alias}.status = '${status}' then true end)`);
-/** An earlier unfinished message of `m`'s sender meeting `also` exists (probes `inbound_sender_queue`, see above). */
-const EARLIER = (also: string) => `exists (
-  select 1 from inbound_messages p
-  where p.sender = m.sender and p.status not in ('done', 'parked') and p.id < m.id and ${also}
-  offset 0)`;
 /** Seeds the per-sender advisory lock keys (apart from any other use of advisory locks). */
 const SENDER_LOCK_SEED = 0x67730001;
 
@@ -110,34 +105,22 @@ export class KyselyInboundStore implements InboundStore {
     return takenOf(rows);
   }
 
-  async takeable(ids: readonly number[], now: Date): Promise<InboundMessage[]> {
+  async takeable(ids: readonly number[], now: Date): Promise<number[]> {
     if (ids.length === 0) return [];
-    const { rows } = await sql<Selectable<InboundMessagesTable>>`
-      select m.* from inbound_messages m
+    const { rows } = await sql<{ id: number | string }>`
+      select m.id from inbound_messages m
       where m.id = any(${[...ids]}::bigint[])
         and ${statusIs('m', 'pending')}
         and (m.locked_until is null or m.locked_until < ${now})
-        and ${SENDER_HEAD}
-      order by m.id`.execute(this.db);
-    return rows.map(toMessage);
+        and ${SENDER_HEAD}`.execute(this.db);
+    return rows.map((r) => Number(r.id));
   }
 
-  /**
-   * A row another transaction is updating or locking carries that transaction's id in `xmax` (the version we read is
-   * the one before it): a pending row with one is being taken or claimed. A stale `xmax` (a transaction that rolled
-   * back) reads as busy too; the worker's retries of a message are bounded, and the poll finds what they leave.
-   */
-  async standing(id: number, now: Date): Promise<InboundStanding> {
-    const { rows } = await sql<{ free: boolean; behind: boolean; busy: boolean }>`
-      select
-        (m.status = 'pending' and (m.locked_until is null or m.locked_until < ${now}) and m.xmax = '0'::xid) as free,
-        ${sql.raw(EARLIER('true'))} as behind,
-        ${sql.raw(EARLIER(`p.xmax <> '0'::xid`))} as busy
-      from inbound_messages m where m.id = ${id}`.execute(this.db);
-    const r = rows[0];
-    if (!r?.free) return 'gone';
-    if (!r.behind) return 'head';
-    return r.busy ? 'behind-busy' : 'behind';
+  /** One probe of `inbound_sender_queue` per sender: its first unfinished row, kept when pending and due. */
+  async heads(senders: readonly string[], except: readonly number[], now: Date): Promise<InboundMessage[]> {
+    if (senders.length === 0) return [];
+    const rows = await headRows(this.db, [...senders], [...except], now);
+    return rows.map(toMessage);
   }
 
   async failed(id: number, now: Date, retryAt: Date, error: string): Promise<number | null> {
@@ -317,6 +300,19 @@ function takenOf(rows: readonly TakenRow[]): TakenMessages {
   }
   return { attempts, next };
 }
+
+/** `heads`' statement, built and compiled once: it runs after most commits when several instances share a queue. */
+const headRows = compiledOnce(
+  (_db, senders: string[], except: number[], now: Date) =>
+    sql<Selectable<InboundMessagesTable>>`
+      select m.* from unnest((select ${senders}::text[])::text[]) as s(sender)
+      cross join lateral (
+        select h.* from inbound_messages h
+        where h.sender = s.sender and h.status not in ('done', 'parked')
+        order by h.id limit 1) m
+      where m.status = 'pending' and (m.locked_until is null or m.locked_until < (select ${now}::timestamptz))
+        and m.id <> all((select ${except}::bigint[])::bigint[])`,
+);
 
 /** `take`'s one statement: built and compiled once. */
 const takeRows = compiledOnce(
