@@ -12,9 +12,9 @@ import { extractSalesPeriod } from './slots.extract.js';
 /** What may surround the product and the period in such a follow-up (the particle 呢 itself is what `asks` keeps). */
 const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|这款|这个)?$/;
 
-/** The period words of a follow-up: this week, a month said relatively or by its number. */
+/** The period words of a follow-up: this or last week, a month said relatively or by its number. */
 const WHEN =
-  /(这|本|这个)(周|星期|礼拜)|上上个?月|上个?月|这个?月|本月|当月|(20\d\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?/;
+  /(这|本|这个)(周|星期|礼拜)|(?<!上)上个?(周|星期|礼拜)|上上个?月|上个?月|这个?月|本月|当月|(20\d\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?/;
 
 export interface FollowUp {
   /** The products named, with the mentions that fit several; both empty when only a period is said. */
@@ -22,7 +22,7 @@ export interface FollowUp {
   ambiguities: Ambiguity[];
   /** The period said: a month (YYYY-MM) or this week; absent when the follow-up names none. */
   period?: string;
-  span?: 'week';
+  span?: 'week' | 'last_week';
 }
 
 /** What a bare follow-up names, or null when it is no such message. */

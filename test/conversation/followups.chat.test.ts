@@ -89,7 +89,7 @@ describe('"X呢" right after a question asks it of X', () => {
 });
 
 describe('"X呢" after a sales question, and only right after it', () => {
-  // Sell-through of D0904's one store in October: N60 5套, T80 2套; this week (from Monday 11-23): N60 3套.
+  // Sell-through of D0904's one store in October: N60 5套, T80 2套; last week (11-16 to 11-22): N60 4套; this week (from Monday 11-23): N60 3套.
   beforeAll(async () => {
     const db = app().database.db;
     const dealer = await db
@@ -114,6 +114,7 @@ describe('"X呢" after a sales question, and only right after it', () => {
         { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-10-12', qty: 5 },
         { dealer_code: FX.townHoldout, sku: 'KW-T80', day: '2026-10-20', qty: 2 },
         { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-11-24', qty: 3 },
+        { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-11-18', qty: 4 },
       ])
       .execute();
   });
@@ -143,6 +144,13 @@ describe('"X呢" after a sales question, and only right after it', () => {
     const t80 = await one(FX.townHoldout, '那t80上个月的呢');
     expect(t80).toContain('门店动销｜2026年10月');
     expect(t80).toContain('断桥铝隔热窗 T80：2套');
+  });
+
+  it('"上礼拜卖了几套N60" is last week, Monday to Sunday; "那这周呢" this week', async () => {
+    const last = await one(FX.townHoldout, '上礼拜卖了几套N60');
+    expect(last).toContain('门店动销｜上周（11月16日–11月22日）');
+    expect(last).toContain('窄边框平开窗 N60：4套');
+    expect(await one(FX.townHoldout, '那这周呢')).toContain('窄边框平开窗 N60：3套');
   });
 
   it('"这周n60卖了几套" → "那t80呢" keeps the week', async () => {
