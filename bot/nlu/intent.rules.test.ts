@@ -768,6 +768,8 @@ describe("refitting the shop's face is a display need, not a policy, tier or res
     expect(intentOf(parse('开业活动想申请总部补贴'))).toBe('need.submit');
     expect(intentOf(parse('我们是不是核心客户'))).toBe('tier.query');
     expect(intentOf(parse('门店升级了 我们等级能升吗'))).toBe('tier.query');
+    expect(intentOf(parse('有没有店面翻新后生意变好的案例'))).toBe('case.request');
+    expect(intentOf(parse('上回门头装修的支持申请 批下来没'))).toBe('need.status');
   });
 });
 

@@ -579,8 +579,11 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
 
-  // 6a. Refitting the shop's face, or support for it: a display need, whatever policy or tier words come with it.
-  if (STORE_IMAGE.test(k) && STORE_REFIT_ASK.test(k) && !hasQtyItems && !REPAIR_ASK.test(k) && !TIER_OWN.test(k))
+  // 6a. Refitting the shop's face, or support for it: a display need, whatever policy or tier words come with it —
+  // not the progress of one asked for before ("展厅装修的支持申请 审批了吗") nor others' cases of it.
+  const refit =
+    STORE_IMAGE.test(k) && STORE_REFIT_ASK.test(k) && !REPAIR_ASK.test(k) && !TIER_OWN.test(k) && !CASE_REQ.test(k);
+  if (refit && !hasQtyItems && !(NEED_STATUS_REF.test(k) && NEED_STATUS_ASK.test(k)))
     return parsed('need.submit', { category: 'display' }, DECISIVE);
 
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
