@@ -30,6 +30,15 @@ const REJECT = /^(都不是|都不对|都没有|两个都不是|都不|不是|�
 const FIRST = /^(第一个?|前一个|前者|前面那个|1|一|1号|头一个)$/;
 const SECOND = /^(第二个?|后一个|后者|后面那个|2|二|2号|最后一个)$/;
 
+/** Other words a short answer may choose a reading with ("价格" is the stock answer's: it shows the dealer's price). */
+const ANSWER_WORDS: Partial<Record<Intent, RegExp>> = {
+  'stock.query': /库存|有货|现货|价格|价钱|多少钱|啥价|什么价|单价/,
+  'order.place': /下单|订货|要货|进货|订/,
+};
+/** A short answer without numbers: "订20套" is an order of its own, never a bare choice that drops the 20. */
+const saysShort = (t: string, intent: Intent) =>
+  t.length <= 6 && !/[0-9一二两三四五六七八九十百]/.test(t) && (ANSWER_WORDS[intent]?.test(t) ?? false);
+
 export type ClarifyAnswer = { kind: 'rejected' } | { kind: 'chosen'; intent: Intent } | { kind: 'other' };
 
 /**
@@ -44,7 +53,7 @@ export function readClarifyAnswer(text: string, intents: readonly [Intent, Inten
   if (SECOND.test(t)) return { kind: 'chosen', intent: intents[1] };
   const said = intents.filter((i) => {
     const d = describe(i);
-    return t.includes(d) || (t.length >= 2 && d.includes(t));
+    return t.includes(d) || (t.length >= 2 && d.includes(t)) || saysShort(t, i);
   });
   if (said.length === 1) return { kind: 'chosen', intent: said[0]! };
   // A whole request of its own ("N1002 类别改为售后") is a new message, never a reason to resume the old one.

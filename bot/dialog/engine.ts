@@ -71,6 +71,9 @@ interface PreparedTurn {
 /** A second request of a message never confirms or cancels what the first one showed. */
 const NEVER_SECOND = new Set<Intent>(['confirm', 'deny', 'unknown']);
 
+/** What a bare "T80呢" may want to know, asked back when no question came before it: stock (and price), or an order. */
+const PRODUCT_TOPICS: [Intent, Intent] = ['stock.query', 'order.place'];
+
 /** Two messages in a row not understood offer the account manager. */
 const MISSES_BEFORE_OFFER = 2;
 
@@ -226,17 +229,32 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     );
     // "第二个" after a numbered list the bot showed picks from that list.
     t.parsed = pickedTurn(state, t.text) ?? t.parsed;
-    // "那个T80呢" right after a stock or sales question asks the same of T80.
+    // "那个T80呢" right after a stock or sales question asks the same of T80 ("那这周呢": over this week).
     const ctx = parseContext(sender, state, t.input.now);
     const { message } = t.input;
-    t.parsed =
-      (await followUpTurn(t.stored!, t.text, ctx, deps.catalog(), {
-        previous: (limit) => t.services.conversation.answeredBefore(message.sender, message.id, limit),
-        read: (text) => {
-          const r = ruleParse(text, { ...ctx, awaiting: undefined });
-          return { intent: intentOf(r), slots: r.kind === 'unknown' ? {} : r.slots };
-        },
-      })) ?? t.parsed;
+    const followUp = await followUpTurn(t.stored!, t.text, ctx, deps.catalog(), {
+      previous: (limit) => t.services.conversation.answeredBefore(message.sender, message.id, limit),
+      read: (text) => {
+        const r = ruleParse(text, { ...ctx, awaiting: undefined });
+        return { intent: intentOf(r), slots: r.kind === 'unknown' ? {} : r.slots };
+      },
+    });
+    if (followUp?.kind === 'ask') {
+      // No question to follow: what about the product is asked back, answered like any clarification.
+      const products = followUp.items.map((i) => deps.catalog().product(i.sku));
+      const names = [
+        ...products.map((p, i) => p?.name ?? followUp.items[i]!.sku),
+        ...followUp.ambiguities.map((a) => a.mention),
+      ];
+      // The example order names the product, so the answer is a whole order of its own ("T80 10套").
+      const first = products[0];
+      const example = first ? `${first.sku.replace(/^[A-Z]+-/, '')} ${first.moq}${first.unit}` : 'N60 30套';
+      const [stock, order] = PRODUCT_TOPICS.map(describe) as [string, string];
+      t.result = reply(commonReplies.productTopic(names, stock, order, example));
+      t.dialog = { awaiting: 'clarify_intent', clarify: { text: t.text, intents: PRODUCT_TOPICS, guesses: [] } };
+      return;
+    }
+    if (followUp) t.parsed = followUp.turn;
     return next();
   };
 

@@ -21,21 +21,41 @@ const sources = (...earlier: string[]) => ({
   },
 });
 
+/** The question a follow-up asks again (undefined when it asks none). */
+const turnOf = async (...args: Parameters<typeof followUpTurn>) => {
+  const r = await followUpTurn(...args);
+  return r?.kind === 'turn' ? r.turn : undefined;
+};
+
 describe('"X呢" after a question', () => {
   it('asks the question of the message before of the new product, a sales question with its period', async () => {
-    const turn = await followUpTurn({}, '那a70呢', dealer, matcher, sources('n60上个月卖了几套'));
+    const turn = await turnOf({}, '那a70呢', dealer, matcher, sources('n60上个月卖了几套'));
     expect(turn).toMatchObject({ intent: 'sales.query', slots: { items: [{ sku: 'KW-A70' }], period: '2026-10' } });
-    const stock = await followUpTurn({}, 't80的呢', dealer, matcher, sources('N60还有货吗'));
+    const stock = await turnOf({}, 't80的呢', dealer, matcher, sources('N60还有货吗'));
     expect(stock).toMatchObject({ intent: 'stock.query', slots: { items: [{ sku: 'KW-T80' }] } });
+    const week = await turnOf({}, '那t80呢', dealer, matcher, sources('这周n60卖了几套'));
+    expect(week?.slots).toEqual({ items: [{ sku: 'KW-T80' }], span: 'week' });
+  });
+
+  it("a period of its own wins over the question's; a period alone keeps the question's products", async () => {
+    const week = await turnOf({}, '那这周呢', dealer, matcher, sources('N60十月卖了几套'));
+    expect(week).toMatchObject({ intent: 'sales.query', slots: { items: [{ sku: 'KW-N60' }], span: 'week' } });
+    expect(week?.slots.period).toBeUndefined();
+    const month = await turnOf({}, 'T80上个月的呢', dealer, matcher, sources('这周n60卖了几套'));
+    expect(month?.slots).toEqual({ items: [{ sku: 'KW-T80' }], period: '2026-10' });
+    // A stock question has no period to change.
+    expect(await followUpTurn({}, '那这周呢', dealer, matcher, sources('N60还有货吗'))).toBeNull();
   });
 
   it('follows a chain of follow-ups back to its question, and nothing past another message', async () => {
-    const chained = await followUpTurn({}, '还有A70呢', dealer, matcher, sources('那T80呢', 'N60还有货吗'));
+    const chained = await turnOf({}, '还有A70呢', dealer, matcher, sources('那T80呢', 'N60还有货吗'));
     expect(chained).toMatchObject({ intent: 'stock.query', slots: { items: [{ sku: 'KW-A70' }] } });
-    // Another message in between: its own question, not the stock one before it.
-    expect(await followUpTurn({}, '那T80呢', dealer, matcher, sources('查一下我的订单状态', 'N60还有货吗'))).toBeNull();
-    // No question before at all.
-    expect(await followUpTurn({}, '那T80呢', dealer, matcher, sources())).toBeNull();
+    // Another message in between: its own question, not the stock one before it; T80 is asked about.
+    const between = await followUpTurn({}, '那T80呢', dealer, matcher, sources('查一下我的订单状态', 'N60还有货吗'));
+    expect(between).toEqual({ kind: 'ask', items: [{ sku: 'KW-T80' }], ambiguities: [] });
+    // No question before at all: asked about too; a period alone is no follow-up.
+    expect(await followUpTurn({}, '那T80呢', dealer, matcher, sources())).toMatchObject({ kind: 'ask' });
+    expect(await followUpTurn({}, '那这周呢', dealer, matcher, sources())).toBeNull();
   });
 
   it("not while the bot's own question waits, and only for a bare product with 呢", async () => {

@@ -1,6 +1,6 @@
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { followUpProducts } from '../nlu/followup.rules.js';
-import type { Intent, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
+import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
 
@@ -17,12 +17,22 @@ export interface FollowUpSources {
   read(text: string): Pick<ParsedTurn, 'intent' | 'slots'>;
 }
 
+/** What a bare follow-up makes of its message. */
+export type FollowUpReading =
+  /** The earlier question asked again: of the product named, over the period named. */
+  | { kind: 'turn'; turn: ParsedTurn }
+  /** A product with "呢" and no question before it to follow: what about it the dealer wants is asked back. */
+  | { kind: 'ask'; items: ItemSlot[]; ambiguities: Ambiguity[] };
+
 /**
- * "那个T80呢" right after a stock or sales question: the same question about T80 (a sales question's period too).
- * The question is read back from the sender's previous message — only when the message is such a bare "X呢" (rare),
- * so no turn writes anything for it — and it must be the answered message just before (or the question a chain of
- * such follow-ups started from), with nothing awaited since (an answer that asked something back is answered
- * instead). A message in between that was never answered (parked) does not count.
+ * "那个T80呢" right after a stock or sales question: the same question about T80; "那这周呢" (or "T80上个月的呢") right
+ * after a sales question: the same question over the period said — the follow-up's own period wins, else the
+ * question's carries. The question is read back from the sender's previous message — only when the message is such
+ * a bare follow-up (rare), so no turn writes anything for it — and it must be the answered message just before (or
+ * the question a chain of such follow-ups started from), with nothing awaited since (an answer that asked something
+ * back is answered instead). A message in between that was never answered (parked) does not count. A product with
+ * no such question before it is asked about ("T80 您想了解什么？"), never taken for an order; a period alone is read
+ * as usual.
  */
 export async function followUpTurn(
   state: ConversationState,
@@ -30,26 +40,33 @@ export async function followUpTurn(
   ctx: ParseContext,
   catalog: CatalogMatcher,
   sources: FollowUpSources,
-): Promise<ParsedTurn | null> {
+): Promise<FollowUpReading | null> {
   if (state.awaiting) return null;
   const named = followUpProducts(text, ctx, catalog);
   if (!named) return null;
+  const product = named.items.length > 0 || named.ambiguities.length > 0;
+  const when = named.period !== undefined || named.span !== undefined;
+  const ask = product && !when ? ({ kind: 'ask', items: named.items, ambiguities: named.ambiguities } as const) : null;
   for (const earlier of await sources.previous(CHAIN)) {
     if (followUpProducts(earlier, ctx, catalog)) continue;
     const asked = sources.read(earlier);
-    if (!FOLLOWED.has(asked.intent)) return null;
+    // A period follows only a sales question (stock has none).
+    if (!(when ? asked.intent === 'sales.query' : FOLLOWED.has(asked.intent))) return ask;
+    const items = product ? named.items : (asked.slots.items ?? []);
+    const period = when ? named : asked.slots;
     const slots: Slots = {
-      ...(named.items.length > 0 ? { items: named.items } : {}),
-      ...(asked.slots.period ? { period: asked.slots.period } : {}),
+      ...(items.length > 0 ? { items } : {}),
+      ...(period.period ? { period: period.period } : {}),
+      ...(period.span ? { span: period.span } : {}),
     };
     const base = { intent: asked.intent, slots, confidence: 1 };
     const result: ParseResult =
       named.ambiguities.length > 0
         ? { kind: 'ambiguous', ...base, ambiguities: named.ambiguities }
         : { kind: 'parsed', ...base };
-    return { intent: asked.intent, slots, result };
+    return { kind: 'turn', turn: { intent: asked.intent, slots, result } };
   }
-  return null;
+  return ask;
 }
 
 /** Whether `text` may be a follow-up (a bare "X呢" while nothing is awaited): no second opinion is asked for it. */

@@ -31,7 +31,8 @@ export const insightHandlers: HandlerRegistry = {
         dealerCode: ctx.identity.dealerCode,
         skus: turn.slots.items?.map((i) => i.sku),
         period: turn.slots.period,
-        span: turn.slots.period ? undefined : salesSpan(ctx.text),
+        // The week said in the words, or carried by a follow-up ("这周N60卖了多少" → "那T80呢").
+        span: turn.slots.period ? undefined : (turn.slots.span ?? salesSpan(ctx.text)),
         storeCode,
         byStore: !storeCode && perStore(ctx.text),
         now: ctx.now,

@@ -4,6 +4,7 @@ import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { ParsedTurn } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
+import { salesWeek } from '../nlu/slots.extract.js';
 
 // What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
 // them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns
@@ -22,9 +23,8 @@ export function statementPeriod(turn: ParsedTurn, text: string, now: Date): stri
   return /季度|这季|本季/.test(k) ? 'quarter' : undefined;
 }
 
-/** "这周卖了多少" → the week so far; otherwise the sales default (the last 30 days). */
-export const salesSpan = (text: string): 'week' | undefined =>
-  /(这|本|这个)(周|星期|礼拜)/.test(normalize(text)) ? 'week' : undefined;
+/** "这周卖了多少" → the week so far, "上礼拜" → last week; otherwise the sales default (the last 30 days). */
+export const salesSpan = (text: string): 'week' | 'last_week' | undefined => salesWeek(normalize(text));
 
 /** A store code in the text ("D0012-S01 上个月卖了多少"), upper-cased. */
 export const storeCodeIn = (text: string): string | undefined =>

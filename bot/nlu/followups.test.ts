@@ -62,7 +62,16 @@ describe('"X呢" follow-ups', () => {
     expect(followUpProducts('还有T80的呢？', dealer, matcher)?.items).toEqual([{ sku: 'KW-T80' }]);
     // 窄边框 fits several: asked of each, as a stock question of it would be.
     expect(followUpProducts('窄边框呢', dealer, matcher)?.ambiguities[0]?.candidates.length).toBeGreaterThan(1);
-    for (const text of ['N60 20套呢', 'T80明天能到吗', 'T80', 'T80坏了咋办呢', 'SO202611200012呢'])
+    for (const text of ['N60 20套呢', 'T80明天能到吗', 'T80', 'T80坏了咋办呢', 'SO202611200012呢', '13月呢', '那个呢'])
       expect(followUpProducts(text, dealer, matcher), text).toBeNull();
+  });
+
+  it('may name a period instead of, or with, the product', () => {
+    expect(followUpProducts('那这周呢', dealer, matcher)).toEqual({ items: [], ambiguities: [], span: 'week' });
+    expect(followUpProducts('上个月的呢', dealer, matcher)).toMatchObject({ items: [], period: '2026-10' });
+    expect(followUpProducts('那t80十月份呢', dealer, matcher)).toMatchObject({
+      items: [{ sku: 'KW-T80' }],
+      period: '2026-10',
+    });
   });
 });

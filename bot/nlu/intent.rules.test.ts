@@ -748,3 +748,36 @@ describe('N12 word classes', () => {
     expect(parse('N60你喜欢哪个颜色 有货吗').kind).not.toBe('unknown');
   });
 });
+
+describe("refitting the shop's face is a display need, not a policy, tier or restock question", () => {
+  it.each([
+    '我们店想装修一下门头，需要总部支持',
+    '店招旧了 想换个新的 总部能出钱不',
+    '形象店升级有啥政策',
+    '形象店升级总部给不给补贴',
+    '展厅翻新要补贴吗',
+    '店面要重新装修 总部能出点钱吗',
+  ])('%s', (text) => {
+    expect(parse(text)).toMatchObject({ intent: 'need.submit', slots: { category: 'display' }, confidence: DECISIVE });
+  });
+
+  it('leaves repairs, restocking, the tier and the computed policies to their readings', () => {
+    expect(parse('展厅门坏了要维修')).toMatchObject({ intent: 'need.submit', slots: { category: 'after_sales' } });
+    expect(intentOf(parse('要补点啥'))).toBe('replenish.advice');
+    expect(intentOf(parse('有哪些政策'))).toBe('policy.list');
+    expect(intentOf(parse('开业活动想申请总部补贴'))).toBe('need.submit');
+    expect(intentOf(parse('我们是不是核心客户'))).toBe('tier.query');
+    expect(intentOf(parse('门店升级了 我们等级能升吗'))).toBe('tier.query');
+    expect(intentOf(parse('有没有店面翻新后生意变好的案例'))).toBe('case.request');
+    expect(intentOf(parse('上回门头装修的支持申请 批下来没'))).toBe('need.status');
+  });
+});
+
+describe("a sales question's period", () => {
+  it('is read past a model code\'s digits ("N60十月") and says this week as a span', () => {
+    expect(slotsOf(parse('N60十月卖了几套'))).toMatchObject({ period: '2026-10', items: [{ sku: 'KW-N60' }] });
+    expect(slotsOf(parse('n60 10月份走了几套'))).toMatchObject({ period: '2026-10' });
+    expect(slotsOf(parse('这周a70卖了多少'))).toMatchObject({ span: 'week', items: [{ sku: 'KW-A70' }] });
+    expect(slotsOf(parse('这周a70卖了多少')).period).toBeUndefined();
+  });
+});

@@ -1,9 +1,16 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
-import { DECISIVE, type Facts, extractFacts, HIGH, LOW, MID, orderResult, parsed, unknown } from './facts.js';
+import { DECISIVE, type Facts, extractFacts, HIGH, LOW, MID, mask, orderResult, parsed, unknown } from './facts.js';
 import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
 import { parseNumber } from './numbers.js';
-import { extractCampaign, extractCourse, extractDealerName, extractPeriod, extractRef } from './slots.extract.js';
+import {
+  extractCampaign,
+  extractCourse,
+  extractDealerName,
+  extractPeriod,
+  extractRef,
+  extractSalesPeriod,
+} from './slots.extract.js';
 
 /**
  * The deterministic intent parser. Rules run in a fixed precedence (context answers, manager commands,
@@ -97,7 +104,7 @@ const POLICY_COMMENT =
   /门槛(有点|太|偏|也太|比较|挺)?(高|低)|(返利|返点|点数|比例|政策|奖励|力度)(给的|给得|定的|定得)?(有点|太|偏|也太|比较)(低|少|高|难|小|严)|政策.{0,4}(挺好|不错|还行|挺合理|很合理|不合理|挺给力|很给力|实在|没啥吸引力|没吸引力|不公平|不太公平|不友好)|(要求|目标|任务)(有点|太|偏|也太)(高|难)|(太难|很难)(拿到|达到|完成)|够不着/;
 const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|核对|有问题|不一致|差了|发票|开票|只有|没收到|搞错/;
 const TIER =
-  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖/;
+  /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|(?<!形象店?|门店|店面|店铺|展厅|门头|店招|招牌|装修)升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖|(是不是|算不算|还算|还是不是|算是)(核心|重点|普通|沉默)(客户|经销商|户)/;
 const ENROL =
   /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
@@ -160,7 +167,7 @@ const STOCK_QTY = /还有多少|有多少|还有吗|还有没有|多少套|几�
 const PRICE = /多少钱|价格|价钱|单价|报价|什么价|几钱|拿货价|进货价|进价|出厂价|批发价|贵不贵|啥价|多少一/;
 
 const REPLENISH =
-  /快断货|快没|安全库存|库存预警|补啥|补货|补点|补些|补什么|补哪|该补|要补|需要补|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
+  /快断货|快没|安全库存|库存预警|补啥|补货|补点|补些|补什么|补哪|该补(?!贴|助|偿)|要补(?!贴|助|偿)|需要补(?!贴|助|偿)|进哪些|进什么|进点什么|该进|建议.{0,6}(进|补|订|备)|推荐.{0,10}(进|补|订|备|产品|货|款|门|窗|柜)|备什么|备点什么|备哪些|缺什么货|订什么好|进货建议|补货建议|该订|新品推荐|有什么新品|有哪些新品/;
 
 const TRAINING_LIST_WORDS = /培训|课程|课|大师班|训练营|成长营|讲座/;
 const TRAINING_LIST_ASK = /哪些|什么|有没有|有啥|课程表|列表|安排|计划|日程|清单|报名|发我|看看|几个|最近|吗|\?/;
@@ -186,7 +193,10 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
     /压货|积压|压了|压着|压库|卖不动|卖不掉|卖不出|滞销|过期|保质期|临期|库龄|清库存|清仓|处理库存|放了(很久|好久|一年|半年)|放太久|动销慢|不好卖|去年的货/,
     'expiring_stock',
   ],
-  [/展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招/, 'display'],
+  [
+    /展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招|招牌|形象店|装修补贴|(门店|店面|店铺|专卖店|店里|店)(要|想|准备|打算|得)?(重新)?(装修|翻新|改造|升级)|(装修|翻新|改造)(一下)?(门店|店面|店铺|专卖店)/,
+    'display',
+  ],
   [
     /少了[0-9一二两三四五六七八九十几]+(箱|套|件|个|扇|樘|卷|根)|运输|物流|专车|破损|碎了|摔坏|压坏|磕坏|送错|发错|少发|漏发|错发|配送|延误|送货慢|发货慢|到货慢|缺件|货损|磕碰|路窄|进不去|大车|小车|货车|卸货|运费|搬运|送不进|车进|上楼费/,
     'logistics',
@@ -209,6 +219,14 @@ const NEED_AFTER_SALES =
 // (装修 — refitting a showroom — is display).
 const REPAIR_ASK =
   /售后|维修|修理|(?<!装)修(一下|下|修|好)|来修|报修|返修|师傅|漏水|渗水|漏风|异响|关不上|关不严|打不开|推不动|拉不动|合不上|锁坏|松动|卡住/;
+// Refitting the shop's face (门头, 店招, 形象店, 展厅, the shop itself) and asking for support or a subsidy for it: a
+// display need for the account manager — no policy the assistant computes covers it ("形象店升级有啥政策").
+const STORE_IMAGE =
+  /门头|店招|招牌|形象店|形象墙|展厅|(门店|店面|店铺|专卖店|店里|店)(的)?(形象|门面)|(门店|店面|店铺|专卖店|店里|店)(要|想|准备|打算|得)?(重新)?(装修|翻新|改造|升级)|(装修|翻新|改造)(一下)?(门店|店面|店铺|专卖店)|装修补贴/;
+/** The dealer's own tier asked about beside a refit ("门店升级了 等级能升吗"): a tier question. */
+const TIER_OWN = /等级|级别|星级|几星/;
+const STORE_REFIT_ASK =
+  /装修|翻新|改造|升级|重做|重新做|换新|换个新|换一个|支持|补贴|补助|出钱|出点钱|报销|费用|申请|政策/;
 const NEED_POLICY =
   /(申请|争取|帮我报|报一下|报名|给点|给些|能不能给|想要|需要).{0,12}(政策|返利|特价|支持|补贴|让利|优惠|价格|折扣)|(政策|价格|特价|市场)支持|补贴|让利/;
 const NEED_PRODUCT =
@@ -421,6 +439,11 @@ export function isProblemStoryNeed(f: Facts, r: ParseResult): boolean {
   return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales');
 }
 
+/** A sales question's month or week, read with the products masked ("N60十月卖了几套" is October's). */
+function salesPeriodOf(f: Facts): Slots {
+  return extractSalesPeriod(mask(f.t, f.mentions).replace(/\s+/g, ''), f.ctx.now);
+}
+
 function policySlot(k: string): PolicyCode | undefined {
   for (const [re, code] of POLICY_SLOT) if (re.test(k)) return code;
   return undefined;
@@ -556,6 +579,13 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
 
+  // 6a. Refitting the shop's face, or support for it: a display need, whatever policy or tier words come with it —
+  // not the progress of one asked for before ("展厅装修的支持申请 审批了吗") nor others' cases of it.
+  const refit =
+    STORE_IMAGE.test(k) && STORE_REFIT_ASK.test(k) && !REPAIR_ASK.test(k) && !TIER_OWN.test(k) && !CASE_REQ.test(k);
+  if (refit && !hasQtyItems && !(NEED_STATUS_REF.test(k) && NEED_STATUS_ASK.test(k)))
+    return parsed('need.submit', { category: 'display' }, DECISIVE);
+
   // 6b. The account, the tier, sign-ups and sales (NLU.md's newer intents).
   // A statement that does not add up ("对账单多扣了两千") is a payment need (NLU.md), linked to the statement.
   if (STATEMENT.test(k) && STATEMENT_WRONG.test(k)) return parsed('need.submit', { category: 'payment' }, DECISIVE);
@@ -591,11 +621,10 @@ function parseOne(f: Facts, text: string): ParseResult {
   const regionAsk = REGION_WORDS.test(k) && !OWN_SHOP.test(k) && /卖得(怎么样|如何|咋样|好不好)|行情/.test(k);
   if (regionAsk && !hasQtyItems) return parsed('trend.query', {}, HIGH);
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
-    const period = extractPeriod(k, ctx.now);
-    const slots: Slots = period ? { period } : {};
+    const slots: Slots = salesPeriodOf(f);
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
     // How much sold over a period that has passed ("N60 上个月走了几套") is a question, never an order: decisive.
-    return parsed('sales.query', slots, period && SOLD_AMOUNT.test(k) ? DECISIVE : HIGH);
+    return parsed('sales.query', slots, slots.period && SOLD_AMOUNT.test(k) ? DECISIVE : HIGH);
   }
 
   // 7a. A rebate that did not come or does not add up is a complaint, not a question of progress.
@@ -943,13 +972,14 @@ export function slotsForIntent(
       if (name) slots.dealer_name = name;
       return { slots, ambiguities: none };
     }
-    case 'account.statement':
-    case 'sales.query': {
+    case 'account.statement': {
       const period = extractPeriod(k, ctx.now);
-      const slots: Slots = period ? { period } : {};
-      if (intent === 'sales.query' && f.items.items.length > 0)
-        slots.items = f.items.items.map((i) => ({ sku: i.sku }));
-      return { slots, ambiguities: intent === 'sales.query' ? f.items.ambiguities : none };
+      return { slots: period ? { period } : {}, ambiguities: none };
+    }
+    case 'sales.query': {
+      const slots: Slots = salesPeriodOf(f);
+      if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
+      return { slots, ambiguities: f.items.ambiguities };
     }
     case 'training.enrol': {
       const course = extractCourse(k);

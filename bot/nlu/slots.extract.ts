@@ -36,6 +36,28 @@ export function extractPeriod(k: string, now: Date): string | undefined {
   return undefined;
 }
 
+/** This week so far ("这周", "本星期", "这个礼拜"): a sales question's span when it names no month. */
+const THIS_WEEK = /(这|本|这个)(周|星期|礼拜)/;
+/** Last week, Monday to Sunday ("上周", "上个礼拜", "上星期"); not the week before it ("上上周"). */
+const LAST_WEEK = /(?<!上)上个?(周|星期|礼拜)/;
+
+/** The week a sales question names, if any. */
+export function salesWeek(k: string): 'week' | 'last_week' | undefined {
+  if (THIS_WEEK.test(k)) return 'week';
+  return LAST_WEEK.test(k) ? 'last_week' : undefined;
+}
+
+/**
+ * A sales question's period: the month named (YYYY-MM), else this week or last week. `k` has its product mentions masked, so a
+ * model code's digits never run into the month ("N60十月" is October).
+ */
+export function extractSalesPeriod(k: string, now: Date): { period?: string; span?: 'week' | 'last_week' } {
+  const period = extractPeriod(k, now);
+  if (period) return { period };
+  const span = salesWeek(k);
+  return span ? { span } : {};
+}
+
 // Words around a name that are not the name.
 const LEAD =
   /^(我们?|我司|帮我|帮忙|麻烦|请|想|要|也|能不能|可以|给我|给我们)*(报名|报个名|报一下|报|参加|参与|加入|申请|预约|约)(一下|下)?(参加)?/;

@@ -67,6 +67,9 @@ export const commonReplies = {
     'product' in asked
       ? `（刚才的问题还在：您要的是 ${asked.product.join('还是 ')}？直接回复型号即可。）`
       : `（刚才的问题还在：${asked.qty.join('、')} 各要多少？）`,
+  /** A bare "T80呢" with nothing before it: what about the product; `stock` and `order` are the answers understood. */
+  productTopic: (names: readonly string[], stock: string, order: string, example: string) =>
+    `您想了解${names.join('、')}的什么？看库存和您的价格请回“${stock}”；要${order}请直接说数量，例如“${example}”。`,
   clarifyIntent: (first: string, second: string) =>
     `您是想${first}，还是${second}？直接回“${first}”或“${second}”就行，都不是请回“都不是”。`,
   clarifyRejected: '抱歉没理解对。麻烦换个说法再说一次，例如“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”。',

@@ -44,6 +44,16 @@ describe('windows', () => {
     });
   });
 
+  it('last week is last Monday to Sunday against the week before', () => {
+    expect(salesWindow({ span: 'last_week' }, TODAY)).toEqual({
+      kind: 'week',
+      label: 'last_week',
+      current: { start: '2026-11-16', end: '2026-11-22' },
+      previous: { start: '2026-11-09', end: '2026-11-15' },
+      running: false,
+    });
+  });
+
   it('refuses a future or malformed month', () => {
     expect(() => salesWindow({ period: '2026-12' }, TODAY)).toThrow(
       expect.objectContaining({ code: 'INSIGHT.FUTURE_PERIOD' }),

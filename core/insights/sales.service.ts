@@ -77,7 +77,7 @@ export class SalesService {
     dealerCode: string;
     skus?: readonly string[];
     period?: string;
-    span?: 'week' | 'days';
+    span?: 'week' | 'last_week' | 'days';
     /** One of the dealer's stores (its POS only); another dealer's store is STORE_NOT_FOUND. */
     storeCode?: string;
     /** Split per store. */

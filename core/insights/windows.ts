@@ -40,9 +40,12 @@ export const DEFAULT_SALES_DAYS = 30;
 /**
  * The sell-through period a question names and the one it is compared with: a month 'YYYY-MM' (the running month
  * to date, compared with the same days of the month before), 'week' (Monday to today against the same days last
- * week), or by default the last 30 days against the 30 before.
+ * week), 'last_week' (last Monday to Sunday against the week before), or by default the last 30 days against the 30 before.
  */
-export function salesWindow(input: { period?: string; span?: 'week' | 'days' }, today: string): ComparedWindow {
+export function salesWindow(
+  input: { period?: string; span?: 'week' | 'last_week' | 'days' },
+  today: string,
+): ComparedWindow {
   if (input.period !== undefined) {
     const m = /^(\d{4})-(\d{2})$/.exec(input.period.trim());
     const mo = m ? Number(m[2]) : 0;
@@ -73,6 +76,16 @@ export function salesWindow(input: { period?: string; span?: 'week' | 'days' }, 
       current: { start, end: today },
       previous: { start: addDays(start, -7), end: addDays(today, -7) },
       running: true,
+    };
+  }
+  if (input.span === 'last_week') {
+    const start = addDays(mondayOf(today), -7);
+    return {
+      kind: 'week',
+      label: 'last_week',
+      current: { start, end: addDays(start, 6) },
+      previous: { start: addDays(start, -7), end: addDays(start, -1) },
+      running: false,
     };
   }
   const n = DEFAULT_SALES_DAYS;

@@ -1,6 +1,6 @@
 import type { Product } from '../catalog/catalog.types.js';
 import { billableAreaMm2, checkConfig, configKey, configuredUnitPriceFen } from '../catalog/options.js';
-import { checkQuantity, MAX_LINE_QTY } from '../catalog/pricing.js';
+import { checkQuantity, MAX_LINE_QTY, type Tier } from '../catalog/pricing.js';
 import {
   currentLadderFor,
   currentPromotionsFor,
@@ -350,7 +350,9 @@ export class OrderService {
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}) });
         continue;
       }
-      if (c.unit && line.unit && c.unit !== line.unit && !(c.unit === '樘' && line.config)) {
+      // 樘 counts a window or door that can be made to size, as when the draft was made ("T80来15樘" → "改成20樘").
+      const inFrames = c.unit === '樘' && (line.config !== undefined || (await this.madeToSize(c.sku, dealer.tier)));
+      if (c.unit && line.unit && c.unit !== line.unit && !inFrames) {
         throw new OrderError('ORDER.UNIT_MISMATCH', `${c.sku} is sold by ${line.unit}, not ${c.unit}`, {
           sku: c.sku,
           qty: c.qty,
@@ -382,6 +384,11 @@ export class OrderService {
       now,
     );
     return { kind: 'draft', view: withNote(view, note, by) };
+  }
+
+  /** Whether a product is made to size (counted in 樘 as well as in its own unit). */
+  private async madeToSize(sku: string, tier: Tier): Promise<boolean> {
+    return (await this.store.pricedProducts([sku], tier)).get(sku)?.options !== undefined;
   }
 
   /**

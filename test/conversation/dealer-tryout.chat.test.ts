@@ -121,6 +121,19 @@ describe('questions, needs and small talk', () => {
     expect(await one(FX.eng, '上次说的展架的事有人管没')).toContain('您的需求进度');
   });
 
+  it('refitting the shop front (门头, 店招, 形象店, 展厅) and asking for support or a subsidy is a display need', async () => {
+    for (const text of [
+      '我们店想装修一下门头，需要总部支持',
+      '店招旧了 想换个新的 总部能出钱不',
+      '形象店升级有啥政策',
+      '展厅翻新要补贴吗',
+    ])
+      expect(await one(FX.eng, text), text).toContain('门店陈列需求');
+    // The policies the assistant computes are still explained, and a restock question is still one.
+    expect(await one(FX.eng, '有哪些政策')).toContain('适用于您的政策');
+    expect(await one(FX.eng, '该补货了吗')).not.toContain('需求');
+  });
+
   it('a need and a question in one message: both answered, in order', async () => {
     const r = await one(FX.core, '展架坏了 顺便问下有啥活动');
     expect(r).toContain('门店陈列需求');

@@ -89,7 +89,7 @@ describe('"X呢" right after a question asks it of X', () => {
 });
 
 describe('"X呢" after a sales question, and only right after it', () => {
-  // Sell-through of D0904's one store in October: N60 5套, T80 2套.
+  // Sell-through of D0904's one store in October: N60 5套, T80 2套; last week (11-16 to 11-22): N60 4套; this week (from Monday 11-23): N60 3套.
   beforeAll(async () => {
     const db = app().database.db;
     const dealer = await db
@@ -113,6 +113,8 @@ describe('"X呢" after a sales question, and only right after it', () => {
       .values([
         { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-10-12', qty: 5 },
         { dealer_code: FX.townHoldout, sku: 'KW-T80', day: '2026-10-20', qty: 2 },
+        { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-11-24', qty: 3 },
+        { dealer_code: FX.townHoldout, sku: 'KW-N60', day: '2026-11-18', qty: 4 },
       ])
       .execute();
   });
@@ -127,5 +129,56 @@ describe('"X呢" after a sales question, and only right after it', () => {
     expect(await one(FX.townHoldout, 'n60上月走了几套')).toContain('窄边框平开窗 N60：5套');
     await one(FX.townHoldout, '好的 谢谢');
     expect(await one(FX.townHoldout, '那t80呢')).not.toContain('门店动销');
+  });
+
+  it('"N60十月卖了几套" → "那这周呢" is N60 this week: the follow-up\'s own period wins', async () => {
+    // The model code's digits do not swallow the month ("n6010月").
+    const october = await one(FX.townHoldout, 'N60十月卖了几套');
+    expect(october).toContain('门店动销｜2026年10月');
+    expect(october).toContain('窄边框平开窗 N60：5套');
+    const week = await one(FX.townHoldout, '那这周呢');
+    expect(week).toContain('本周');
+    expect(week).not.toContain('2026年10月');
+    expect(week).toContain('窄边框平开窗 N60：3套');
+    // A product with a period of its own: that product, that period.
+    const t80 = await one(FX.townHoldout, '那t80上个月的呢');
+    expect(t80).toContain('门店动销｜2026年10月');
+    expect(t80).toContain('断桥铝隔热窗 T80：2套');
+  });
+
+  it('"上礼拜卖了几套N60" is last week, Monday to Sunday; "那这周呢" this week', async () => {
+    const last = await one(FX.townHoldout, '上礼拜卖了几套N60');
+    expect(last).toContain('门店动销｜上周（11月16日–11月22日）');
+    expect(last).toContain('窄边框平开窗 N60：4套');
+    expect(await one(FX.townHoldout, '那这周呢')).toContain('窄边框平开窗 N60：3套');
+  });
+
+  it('"这周n60卖了几套" → "那t80呢" keeps the week', async () => {
+    expect(await one(FX.townHoldout, '这周n60卖了几套')).toContain('窄边框平开窗 N60：3套');
+    const t80 = await one(FX.townHoldout, '那t80呢');
+    expect(t80).toContain('本周');
+    expect(t80).not.toContain('窄边框平开窗');
+  });
+});
+
+describe('"X呢" with no question before it', () => {
+  it('"那个T80呢" as the first message asks what about T80, starts no order; "查库存" answers it', async () => {
+    const first = `${FX.shared}-A`;
+    const asked = await one(first, '那个T80呢');
+    expect(asked).toContain('您想了解断桥铝隔热窗 T80的什么');
+    expect(asked).not.toContain('各要多少');
+    expect(await openDraft(FX.shared)).toBeUndefined();
+    expect(await one(first, '查库存')).toContain('【断桥铝隔热窗 T80】');
+  });
+
+  it('"a70呢" → "价格" is the stock and price; "t80呢" → "T80 20套" is an order with its quantity', async () => {
+    expect((await app().say(FX.town, '对账单在哪看'))[0]).toContain('【对账单');
+    expect(await one(FX.town, 'a70呢')).toContain('您想了解铝合金推拉窗 A70的什么');
+    const price = await one(FX.town, '价格');
+    expect(price).toContain('【铝合金推拉窗 A70】');
+    expect(price).toContain('您的价格');
+    expect(await one(FX.town, 't80呢')).toContain('断桥铝隔热窗 T80');
+    expect(await one(FX.town, 'T80 20套')).toContain('断桥铝隔热窗 T80 × 20套');
+    expect(await one(FX.town, '取消')).toContain('已取消');
   });
 });

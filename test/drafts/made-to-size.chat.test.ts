@@ -115,3 +115,14 @@ describe('made-to-size order lines', () => {
     await one(FX.eng, '取消');
   });
 });
+
+describe('樘 counts a window that can be made to size', () => {
+  it('"t80来15樘" drafts 15套, and "改成20樘" changes it to 20 (as the draft took 樘, so does the change)', async () => {
+    expect(await one(FX.overdue, 't80来15樘 下礼拜一送过来')).toContain('断桥铝隔热窗 T80 × 15套');
+    expect(await one(FX.overdue, '改成20樘')).toContain('断桥铝隔热窗 T80 15套 → 20套');
+    expect((await openDraft(FX.overdue))?.items).toEqual([['KW-T80', 20]]);
+    // A product never made to size keeps its own unit.
+    expect(await one(FX.overdue, '再加5樘执手')).toContain('没有改动');
+    expect(await one(FX.overdue, '取消')).toContain('已取消');
+  });
+});
