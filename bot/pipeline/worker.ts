@@ -561,17 +561,20 @@ export class InboundWorker<Services> {
       for (const q of this.queues.get(m.sender) ?? []) except.push(q.id);
     }
     if (senders.length === 0) return;
-    this.stores.inbound
-      .heads(senders, except, this.now())
-      .then((found) => {
-        if (found.length === 0 || !this.loop.active) return;
-        this.accept(found);
-        this.loop.kick();
-      })
-      .catch((e: Error) => {
-        this.pollWanted = true;
-        this.opts.log?.error({ senders, err: e.message }, 'inbound follow failed');
-      });
+    // After what the commit set going (the replies' sends): the look-up is not on their path.
+    setImmediate(() =>
+      this.stores.inbound
+        .heads(senders, except, this.now())
+        .then((found) => {
+          if (found.length === 0 || !this.loop.active) return;
+          this.accept(found);
+          this.loop.kick();
+        })
+        .catch((e: Error) => {
+          this.pollWanted = true;
+          this.opts.log?.error({ senders, err: e.message }, 'inbound follow failed');
+        }),
+    );
   }
 
   private retryAt(attempts: number): Date {
