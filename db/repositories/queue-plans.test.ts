@@ -156,6 +156,19 @@ describe.skipIf(!templates)('queue statements with a backlog the statistics neve
     expect(read).toBeLessThan(tails.length * 10);
   });
 
+  it("looks up senders' heads after a commit with one probe each (the follow), not their backlogs", async () => {
+    const inbound = new KyselyInboundStore(db);
+    const senders = Array.from({ length: 8 }, (_, i) => `wecom:s${i + 32}`);
+    // The first call names the statement; the second is measured (the same generic plan).
+    await inbound.heads(senders.slice(0, 4), [], new Date());
+    let found = 0;
+    const read = await rowsReadBy('inbound_messages', async () => {
+      found = (await inbound.heads(senders, [], new Date())).length;
+    });
+    expect(found).toBe(senders.length);
+    expect(read).toBeLessThan(senders.length * 10);
+  });
+
   it('the poll claim reads each waiting row once, not the backlog per row', async () => {
     const inbound = new KyselyInboundStore(db);
     const now = new Date();
