@@ -133,7 +133,7 @@ export const slotsSchema = z.object({
     .optional()
     .describe('YYYY-MM'),
   /** sales.query without a month: this week so far ("这周卖了多少") or last week ("上礼拜"); a follow-up carries it. */
-  span: z.enum(['week', 'last_week']).optional(),
+  span: z.enum(['week', 'last_week', 'week_before_last']).optional(),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
   unknown_product: z
