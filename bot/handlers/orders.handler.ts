@@ -457,7 +457,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
   }
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
-  const problem = optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
+  // (A change of options alone names no size: the draft line has it.)
+  const problem =
+    change.kind === 'configure' ? null : optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, turn, current.view);
   if (typeof planned === 'string') return reply(planned);

@@ -71,7 +71,7 @@ function configChange(f: Facts, changeWords: boolean): DraftChange | null {
   if (REMOVE_ITEM.test(f.k) || (!changeWords && !CONFIG_WORDS.test(f.k))) return null;
   const config = { ...(glass ? { glass } : {}), ...(opening ? { opening } : {}), ...(color ? { color } : {}) };
   const skus = [...new Set(f.mentions.map(specificSku).filter((s) => s !== undefined))];
-  return { kind: 'configure', config, ...(skus.length ? { items: skus.map((sku) => ({ sku })) } : {}) };
+  return { kind: 'configure', config, ...(skus.length ? { items: skus.map((sku) => ({ sku, ...config })) } : {}) };
 }
 
 function specificSku(m: ProductMention): string | undefined {

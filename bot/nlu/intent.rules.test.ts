@@ -345,7 +345,7 @@ describe('draft changes carry their kind', () => {
     expect(slotsOf(draft('T80颜色换成白的')).change).toEqual({
       kind: 'configure',
       config: { color: '白' },
-      items: [{ sku: 'KW-T80' }],
+      items: [{ sku: 'KW-T80', color: '白' }],
     });
     expect(slotsOf(draft('玻璃换成三玻')).change).toEqual({ kind: 'configure', config: { glass: 'triple' } });
     expect(slotsOf(draft('改成外开')).change).toEqual({ kind: 'configure', config: { opening: 'outward' } });
