@@ -3,18 +3,10 @@ import { FX } from '../orders/order.fixtures.js';
 import { useDraftChat } from './draft.helpers.js';
 
 /** A made-to-size line's colour, glass or opening changed while its draft waits for 确认. */
-const { one, app } = useDraftChat();
+const { one, draftItems } = useDraftChat();
 
-const configs = async (dealer: string) => {
-  const rows = await app()
-    .database.db.selectFrom('order_drafts')
-    .select('items')
-    .where('dealer_code', '=', dealer)
-    .where('status', '=', 'open')
-    .orderBy('created_at', 'desc')
-    .execute();
-  return rows[0]?.items.map((i) => [i.sku, i.qty, i.config?.color, i.config?.glass, i.config?.opening]);
-};
+const configs = async (dealer: string) =>
+  (await draftItems(dealer))?.map((i) => [i.sku, i.qty, i.config?.color, i.config?.glass, i.config?.opening]);
 
 describe('changing the options of a made-to-size line in the draft', () => {
   it('colour: "颜色要深灰", "T80颜色换成白的"; a colour T80 is not made in is refused with the valid ones', async () => {
