@@ -1,4 +1,5 @@
 import { type ConfigCheck, type ConfigRequest, missingOptions } from '../../core/catalog/options.js';
+import { unitAccepted } from '../../core/catalog/pricing.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { diffDrafts, multiplied } from '../../core/orders/draft.diff.js';
 import { OrderError } from '../../core/orders/order.errors.js';
@@ -65,7 +66,7 @@ const draftState = (ctx: TurnContext): ConversationState =>
   ctx.state.draftId ? { awaiting: 'order_confirm', draftId: ctx.state.draftId } : {};
 
 /** Runs a draft-writing call; impossible requests become a clear reply and change nothing. */
-async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise<TurnResult> {
+async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext, modifying = false): Promise<TurnResult> {
   try {
     return await fn();
   } catch (e) {
@@ -89,7 +90,7 @@ async function guarded(fn: () => Promise<TurnResult>, ctx: TurnContext): Promise
         const options = ctx.catalog.product(d.sku ?? '')?.options;
         if (check.reason === 'missing')
           return options ? reply(R.askOptions(nameOf(ctx, d.sku ?? ''), check.fields, options)) : reply(R.askItems);
-        return reply(R.configInvalid(nameOf(ctx, d.sku ?? ''), check));
+        return reply(R.configInvalid(nameOf(ctx, d.sku ?? ''), check, modifying ? R.nothingChanged : undefined));
       }
       default:
         throw e;
@@ -208,9 +209,21 @@ async function newDraft(
       state: { ...draftState(ctx), awaiting: 'clarify_qty', asked: { kind: 'qty', intent: 'order.place', pending } },
     };
   }
+  // "N60 二十 Q05 十个": the lines in the product's unit are drafted, the other is explained (all wrong: refused).
+  const unitOf = (i: ItemSlot) => ctx.catalog.product(i.sku)?.unit;
+  const wrongUnit = items.filter((i) => i.unit && unitOf(i) && !unitAccepted(ctx.catalog.product(i.sku)!, i.unit));
+  const drafted = wrongUnit.length < items.length ? items.filter((i) => !wrongUnit.includes(i)) : items;
+  const notes = [
+    ...drafted
+      .filter((i) => i.unit === '个' && unitOf(i) === '套')
+      .map((i) => R.unitReadAs(nameOf(ctx, i.sku), i.qty!, '个', '套')),
+    ...(drafted === items ? [] : wrongUnit).map((i) =>
+      R.unitLineLeftOut(nameOf(ctx, i.sku), i.qty!, i.unit!, unitOf(i)!),
+    ),
+  ];
   return guarded(async () => {
     const svc = ctx.services.orders;
-    const requests: ItemRequest[] = items.map((i) => ({
+    const requests: ItemRequest[] = drafted.map((i) => ({
       sku: i.sku,
       qty: i.qty!,
       ...(i.unit ? { unit: i.unit } : {}),
@@ -219,7 +232,11 @@ async function newDraft(
     const view = await svc.createDraft(dealer.dealerCode, requests, date, ctx.now);
     if (ctx.state.draftId && ctx.state.draftId !== view.id)
       await svc.cancelDraft(dealer.dealerCode, ctx.state.draftId, ctx.now);
-    return { ...reply(R.draft(view, title ? { title } : {})), state: { awaiting: 'order_confirm', draftId: view.id } };
+    const body = R.draft(view, title ? { title } : {});
+    return {
+      ...reply(notes.length > 0 ? `${notes.join('\n')}\n\n${body}` : body),
+      state: { awaiting: 'order_confirm', draftId: view.id },
+    };
   }, ctx);
 }
 
@@ -268,6 +285,8 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
       }
       return [...out, ...date];
     }
+    case 'configure':
+      return configureChange(ctx, change, view, date);
     case 'remove': {
       if (change.items?.length) return change.items.map((i) => ({ kind: 'remove', sku: i.sku }));
       const inDraft = (change.candidates ?? []).filter((c) => line(c));
@@ -325,6 +344,30 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
       return [...out, ...date];
     }
   }
+}
+
+/**
+ * "颜色换成白的", "T80改成外开": the one made-to-size line meant (the product named, else the only one) takes the new
+ * options; several lines are asked back, never guessed.
+ */
+function configureChange(
+  ctx: TurnContext,
+  change: NonNullable<Slots['change']>,
+  view: DraftView,
+  date: DraftChange[],
+): DraftChange[] | string {
+  const named = (change.items ?? []).map((i) => i.sku);
+  const lines = view.lines.filter((l) => named.length === 0 || named.includes(l.sku));
+  const configured = lines.filter((l) => l.config);
+  const only = configured.length === 1 ? configured[0] : undefined;
+  if (only?.config)
+    return [{ kind: 'configure', sku: only.sku, from: only.config, config: change.config ?? {} }, ...date];
+  if (configured.length > 1) return R.whichConfiguredLine(configured.map(R.configuredLine));
+  if (named.length > 0 && lines.length === 0) return R.notInDraft(nameOf(ctx, named[0]!));
+  const standard = lines.length === 1 ? lines[0]! : undefined;
+  if (standard && ctx.catalog.product(standard.sku)?.options) return R.notMadeToSizeLine(standard.name);
+  if (standard) return R.notConfigurable(standard.name);
+  return R.noConfiguredLine;
 }
 
 /** A question asked while the draft waits: answered from the draft, which stays as it is. */
@@ -414,7 +457,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
   }
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
-  const problem = optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
+  // (A change of options alone names no size: the draft line has it.)
+  const problem =
+    change.kind === 'configure' ? null : optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, turn, current.view);
   if (typeof planned === 'string') return reply(planned);
@@ -422,6 +467,7 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     async () =>
       draftReply(await svc.modifyDraft(ctx.identity.dealerCode, draftId, planned, ctx.now), ctx, draftId, current.view),
     ctx,
+    true,
   );
 }
 

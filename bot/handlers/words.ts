@@ -4,7 +4,7 @@ import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { ParsedTurn } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
-import { salesWeek } from '../nlu/slots.extract.js';
+import { type SalesWeek, salesWeek } from '../nlu/slots.extract.js';
 
 // What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
 // them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns
@@ -24,7 +24,7 @@ export function statementPeriod(turn: ParsedTurn, text: string, now: Date): stri
 }
 
 /** "这周卖了多少" → the week so far, "上礼拜" → last week; otherwise the sales default (the last 30 days). */
-export const salesSpan = (text: string): 'week' | 'last_week' | undefined => salesWeek(normalize(text));
+export const salesSpan = (text: string): SalesWeek | undefined => salesWeek(normalize(text));
 
 /** A store code in the text ("D0012-S01 上个月卖了多少"), upper-cased. */
 export const storeCodeIn = (text: string): string | undefined =>

@@ -60,6 +60,20 @@ function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
   return { start: verbEnd + m.index, end: verbEnd + m[0].length, qty, unit, each: false };
 }
 
+const CONFIG_WORDS = /颜色|颜|玻璃|开启|开向|要|用|做/;
+
+/** A change of glass, opening or colour without a size or a quantity; null when the message says none of them. */
+function configChange(f: Facts, changeWords: boolean): DraftChange | null {
+  const { glass, opening, color } = f.said;
+  if (glass === undefined && opening === undefined && color === undefined) return null;
+  if (f.said.width_mm !== undefined || f.said.height_mm !== undefined || f.qtys.length > 0) return null;
+  // "我不要推拉的": a line dropped by a word of its kind, not a new opening.
+  if (REMOVE_ITEM.test(f.k) || (!changeWords && !CONFIG_WORDS.test(f.k))) return null;
+  const config = { ...(glass ? { glass } : {}), ...(opening ? { opening } : {}), ...(color ? { color } : {}) };
+  const skus = [...new Set(f.mentions.map(specificSku).filter((s) => s !== undefined))];
+  return { kind: 'configure', config, ...(skus.length ? { items: skus.map((sku) => ({ sku, ...config })) } : {}) };
+}
+
 function specificSku(m: ProductMention): string | undefined {
   return m.skus.length === 1 ? m.skus[0] : undefined;
 }
@@ -99,6 +113,10 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
       return parsed('stock.query', slots, MID);
     }
   }
+
+  // 1b. "颜色要深灰", "T80颜色换成白的", "改成外开": a made-to-size line's glass, opening or colour, no quantity.
+  const configure = configChange(f, changeWords);
+  if (configure) return modify(f, configure, configure.items, HIGH);
 
   // 2. "数量翻倍", "N60 减半".
   for (const [re, factor] of MULTIPLY) {

@@ -22,7 +22,7 @@ export interface FollowUp {
   ambiguities: Ambiguity[];
   /** The period said: a month (YYYY-MM) or this week; absent when the follow-up names none. */
   period?: string;
-  span?: 'week' | 'last_week';
+  span?: 'week' | 'last_week' | 'week_before_last';
 }
 
 /** What a bare follow-up names, or null when it is no such message. */

@@ -340,6 +340,18 @@ describe('draft changes carry their kind', () => {
     expect(slotsOf(r).change?.candidates).not.toContain('KW-N60');
   });
 
+  it('a colour, glass or opening without a quantity configures a made-to-size line', () => {
+    expect(slotsOf(draft('颜色要深灰')).change).toEqual({ kind: 'configure', config: { color: '深灰' } });
+    expect(slotsOf(draft('T80颜色换成白的')).change).toEqual({
+      kind: 'configure',
+      config: { color: '白' },
+      items: [{ sku: 'KW-T80', color: '白' }],
+    });
+    expect(slotsOf(draft('玻璃换成三玻')).change).toEqual({ kind: 'configure', config: { glass: 'triple' } });
+    expect(slotsOf(draft('改成外开')).change).toEqual({ kind: 'configure', config: { opening: 'outward' } });
+    expect(slotsOf(draft('N60 改成30套')).change?.kind).toBe('set');
+  });
+
   it('a date said with another change changes both', () => {
     const r = draft('折叠门加一套 改后天送');
     expect(slotsOf(r)).toMatchObject({

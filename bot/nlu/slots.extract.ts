@@ -40,10 +40,15 @@ export function extractPeriod(k: string, now: Date): string | undefined {
 const THIS_WEEK = /(这|本|这个)(周|星期|礼拜)/;
 /** Last week, Monday to Sunday ("上周", "上个礼拜", "上星期"); not the week before it ("上上周"). */
 const LAST_WEEK = /(?<!上)上个?(周|星期|礼拜)/;
+/** The week before last, Monday to Sunday ("上上周", "上上个礼拜", "前一周" is not said for it). */
+const WEEK_BEFORE_LAST = /(?<!上)上上个?(周|星期|礼拜)/;
+
+export type SalesWeek = 'week' | 'last_week' | 'week_before_last';
 
 /** The week a sales question names, if any. */
-export function salesWeek(k: string): 'week' | 'last_week' | undefined {
+export function salesWeek(k: string): SalesWeek | undefined {
   if (THIS_WEEK.test(k)) return 'week';
+  if (WEEK_BEFORE_LAST.test(k)) return 'week_before_last';
   return LAST_WEEK.test(k) ? 'last_week' : undefined;
 }
 
@@ -51,7 +56,7 @@ export function salesWeek(k: string): 'week' | 'last_week' | undefined {
  * A sales question's period: the month named (YYYY-MM), else this week or last week. `k` has its product mentions masked, so a
  * model code's digits never run into the month ("N60十月" is October).
  */
-export function extractSalesPeriod(k: string, now: Date): { period?: string; span?: 'week' | 'last_week' } {
+export function extractSalesPeriod(k: string, now: Date): { period?: string; span?: SalesWeek } {
   const period = extractPeriod(k, now);
   if (period) return { period };
   const span = salesWeek(k);

@@ -14,7 +14,10 @@ const SALES_LINES_MAX = 8;
 
 /** What the current period is called, and what it is compared with. */
 function windowWords(w: ComparedWindow): { now: string; before: string } {
-  if (w.kind === 'week') return w.running ? { now: '本周', before: '上周同期' } : { now: '上周', before: '前一周' };
+  if (w.kind === 'week') {
+    if (w.running) return { now: '本周', before: '上周同期' };
+    return w.label === 'week_before_last' ? { now: '上上周', before: '前一周' } : { now: '上周', before: '前一周' };
+  }
   if (w.kind === 'month') {
     return w.running
       ? { now: '本月', before: '上月同期' }

@@ -200,6 +200,8 @@ function diffZh(d: DraftDiff): string {
       return `${d.name} ${d.from}${d.unit} → ${d.to}${d.unit}`;
     case 'same':
       return `${d.name} ${d.qty}${d.unit} 不变`;
+    case 'config':
+      return `${d.name}（${configText(d.from)}）→（${configText(d.to)}）`;
     case 'date':
       return `送货日期 ${d.from ? dateZh(d.from) : '未指定'} → ${d.to ? `${dateZh(d.to)}${d.by ? '前' : ''}` : '未指定'}`;
   }
@@ -265,11 +267,22 @@ export const ordersReplies = {
   askAddQty: (name: string) => `要在草稿里加 ${name} 吗？请说数量，例如“再加 ${name} 10套”。草稿没有改动。`,
   askExactQty: (names: string[]) => `请告诉我 ${names.join('、')} 的确切数量，例如“30套”。`,
   factorNotWhole: '按这个倍数算出来不是整数，请直接说要改成多少，例如“N60改成15套”。草稿没有改动。',
+  unitReadAs: (name: string, qty: number, unit: string, productUnit: string) =>
+    `${name} 按${productUnit}订货，${qty}${unit}已按 ${qty}${productUnit} 计入草稿。`,
+  unitLineLeftOut: (name: string, qty: number, unit: string, productUnit: string) =>
+    `${name} 按${productUnit}订货，您说的是 ${qty}${unit}，这一行没有加进草稿；请按${productUnit}告诉我数量，例如“加 ${name.split(' ').at(-1)} ${qty}${productUnit}”。`,
   unitMismatch: (name: string, qty: number, unit: string, productUnit: string) =>
     `${name} 按${productUnit}订货，您说的是 ${qty}${unit}。请按${productUnit}告诉我数量，例如“${qty}${productUnit}”。没有改动。`,
 
   /** "N75 30套 不变；新增 N60 20套". */
   nothingChanged: '草稿没有改动。',
+  /** A glass, opening or colour change while no line of the draft is made to size. */
+  noConfiguredLine: '草稿里没有按尺寸定做的产品，颜色、玻璃、开启方向只对定做的门窗可选。草稿没有改动。',
+  notMadeToSizeLine: (name: string) =>
+    `草稿里的 ${name} 是标准规格，不能单改颜色、玻璃或开启方向；要定做请发尺寸，例如“${name.split(' ').at(-1)} 1500*1800 双玻 内开 5樘”。草稿没有改动。`,
+  whichConfiguredLine: (labels: string[]) =>
+    `草稿里有 ${labels.length} 行定做产品：${labels.join('、')}。要改哪一行？请带上型号再说一次，例如“${labels[0]!.split('（')[0]!.split(' ').at(-1)}颜色换成白色”。草稿没有改动。`,
+  configuredLine: (l: { name: string; config?: ItemConfig }) => itemName(l),
   changeEcho: (diffs: DraftDiff[]) => `已修改：${diffs.map(diffZh).join('；')}`,
 
   /** Answers to questions asked while a draft waits; the draft stays as it is. */
@@ -400,7 +413,12 @@ export const ordersReplies = {
     `${name} 按尺寸定做，还需要：${optionChoices(fields, o)}。请一次告诉我，例如“${optionExample(fields, o)}”。`,
   optionsStillMissing: (name: string, fields: readonly ConfigField[], o: ProductOptions) =>
     `还是缺少 ${name} 的${fields.map((f) => FIELD_ZH[f]).join('、')}，草稿没有生成。请把型号、尺寸、选项和数量一起发我，例如“${name.split(' ').at(-1)} ${optionExample(['width', 'glass', 'opening'], o)} 5樘”。`,
-  configInvalid: (name: string, c: Exclude<ConfigCheck, { ok: true } | { reason: 'missing' }>) => {
+  /** `changed`: what happened to the draft (none was made, or an open one stays as it was). */
+  configInvalid: (
+    name: string,
+    c: Exclude<ConfigCheck, { ok: true } | { reason: 'missing' }>,
+    changed = '草稿没有生成。',
+  ) => {
     const short = name.split(' ').at(-1) ?? name;
     switch (c.reason) {
       case 'width_range':
@@ -409,11 +427,11 @@ export const ordersReplies = {
         return `${short} ${what} ${c.min}–${c.max} mm，您要的 ${c.value} mm 超出范围，草稿没有生成。请改一下尺寸再发我。`;
       }
       case 'glass':
-        return `${short} 不做${GLASS_ZH[c.value]}玻璃，可选：${c.offered.length ? c.offered.map((g) => GLASS_ZH[g]).join('、') : '（此款不带玻璃）'}。草稿没有生成。`;
+        return `${short} 不做${GLASS_ZH[c.value]}玻璃，可选：${c.offered.length ? c.offered.map((g) => GLASS_ZH[g]).join('、') : '（此款不带玻璃）'}。${changed}`;
       case 'opening':
-        return `${short} 没有${OPENING_ZH[c.value]}，可选：${c.offered.map((x) => OPENING_ZH[x]).join('、')}。草稿没有生成。`;
+        return `${short} 没有${OPENING_ZH[c.value]}，可选：${c.offered.map((x) => OPENING_ZH[x]).join('、')}。${changed}`;
       case 'color':
-        return `${short} 没有“${c.value}”这个颜色，可选：${c.offered.join('、')}。草稿没有生成。`;
+        return `${short} 没有“${c.value}”这个颜色，可选：${c.offered.join('、')}。${changed}`;
     }
   },
   unknownGlass: (word: string, name: string, o: ProductOptions) =>

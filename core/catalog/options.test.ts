@@ -43,6 +43,12 @@ describe('made-to-size options', () => {
     expect(
       checkConfig(N60, { widthMm: 1500, heightMm: 1800, glass: 'double', opening: 'inward', color: '红色' }),
     ).toMatchObject({ ok: false, reason: 'color' });
+    // A colour named in part is the one offered colour it names: 灰 is 深灰, 香槟金 is 香槟; 浅灰 is none.
+    const said = (color: string) =>
+      checkConfig(N60, { widthMm: 1500, heightMm: 1800, glass: 'double', opening: 'inward', color });
+    expect(said('灰色')).toMatchObject({ ok: true, config: { color: '深灰' } });
+    expect(said('香槟金')).toMatchObject({ ok: true, config: { color: '香槟' } });
+    expect(said('浅灰')).toMatchObject({ ok: false, reason: 'color' });
   });
 
   it('prices by area with the minimum billable area, surcharges at list, half-up once', () => {

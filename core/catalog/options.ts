@@ -89,8 +89,13 @@ export function checkConfig(options: ProductOptions, req: ConfigRequest): Config
   };
 }
 
+/** The colour said, exactly or as the one offered colour it names part of ("灰" is 深灰, "香槟金" is 香槟). */
 function findColor(options: ProductOptions, said: string) {
-  return options.colors.find((c) => colorKey(c.name) === colorKey(said));
+  const key = colorKey(said);
+  const exact = options.colors.find((c) => colorKey(c.name) === key);
+  if (exact || key === '') return exact;
+  const near = options.colors.filter((c) => colorKey(c.name).includes(key) || key.includes(colorKey(c.name)));
+  return near.length === 1 ? near[0] : undefined;
 }
 
 /** The billed area in mm²: the window's own, or the minimum when it is smaller. */

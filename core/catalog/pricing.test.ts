@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkQuantity, nearestValidQuantities, roundUpToValid, tierPriceFen } from './pricing.js';
+import { checkQuantity, nearestValidQuantities, roundUpToValid, tierPriceFen, unitAccepted } from './pricing.js';
 
 describe('tier prices', () => {
   it('takes the list price less the tier discount, rounded half-up to the fen', () => {
@@ -40,5 +40,21 @@ describe('MOQ and order multiples', () => {
     expect(roundUpToValid(8, p)).toBe(9);
     expect(roundUpToValid(3, p)).toBe(5);
     expect(roundUpToValid(41, { moq: 20, orderMultiple: 20 })).toBe(60);
+  });
+});
+
+describe('units a quantity may be said in', () => {
+  const window = { unit: '套', category: 'windows' as const };
+  it('takes 个 for a window or door sold by 套, 樘 only for one made to size', () => {
+    expect(unitAccepted(window, '个')).toBe(true);
+    expect(unitAccepted(window, '樘')).toBe(false);
+    expect(unitAccepted({ ...window, category: 'doors' }, '个')).toBe(true);
+    expect(unitAccepted(window, '米')).toBe(false);
+    expect(unitAccepted(window, undefined)).toBe(true);
+  });
+  it('refuses 个 for a kitchen (a 套 is the whole set) and 套 for a hinge sold by 个', () => {
+    expect(unitAccepted({ unit: '套', category: 'cabinets' }, '个')).toBe(false);
+    expect(unitAccepted({ unit: '个', category: 'accessories' }, '套')).toBe(false);
+    expect(unitAccepted({ unit: '米', category: 'cabinets' }, '个')).toBe(false);
   });
 });

@@ -52,3 +52,16 @@ export function checkQuantity(qty: number, p: Rules): QuantityCheck {
   if (!isValidQuantity(qty, p)) return { ok: false, reason: 'not_multiple', nearest: nearestValidQuantities(qty, p) };
   return { ok: true };
 }
+
+/**
+ * Whether a quantity said in `unit` counts in the product's own unit. A window or door sold by 套 is one piece: "十个"
+ * and "十樘" are ten 套 (a 套 of a cabinet is a whole kitchen, so 个 there is no 套). Any other unit is refused.
+ */
+export function unitAccepted(
+  product: Pick<Product, 'unit' | 'category' | 'options'>,
+  unit: string | undefined,
+): boolean {
+  if (unit === undefined || unit === product.unit) return true;
+  if (unit === '樘') return product.options !== undefined;
+  return unit === '个' && product.unit === '套' && (product.category === 'windows' || product.category === 'doors');
+}

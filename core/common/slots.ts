@@ -21,7 +21,7 @@ export const OPENINGS = ['inward', 'outward', 'left', 'right', 'sliding'] as con
 export type Opening = (typeof OPENINGS)[number];
 
 /** How a message changes the draft awaiting confirmation. */
-export const CHANGE_KINDS = ['add', 'subtract', 'set', 'remove', 'multiply', 'date'] as const;
+export const CHANGE_KINDS = ['add', 'subtract', 'set', 'remove', 'multiply', 'date', 'configure'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /** What a question asked while a draft is open is about. */
 export const QUESTION_TOPICS = ['delivery', 'stock', 'price', 'product', 'total'] as const;
@@ -69,6 +69,14 @@ export const changeSchema = z.object({
   candidates: z.array(sku).max(20).optional(),
   /** set: "N75换成T80" — the line the new product replaces (its quantity carries over when the units agree). */
   replaces: sku.optional(),
+  /** configure: the glass, opening or colour a made-to-size line changes to ("颜色换成白的"); `items` name the product. */
+  config: z
+    .object({
+      glass: z.enum(GLASS_KINDS).optional(),
+      opening: z.enum(OPENINGS).optional(),
+      color: z.string().min(1).max(20).optional(),
+    })
+    .optional(),
   date: isoDate.optional(),
   date_kind: z.enum(['on', 'by']).optional(),
 });
@@ -133,7 +141,7 @@ export const slotsSchema = z.object({
     .optional()
     .describe('YYYY-MM'),
   /** sales.query without a month: this week so far ("这周卖了多少") or last week ("上礼拜"); a follow-up carries it. */
-  span: z.enum(['week', 'last_week']).optional(),
+  span: z.enum(['week', 'last_week', 'week_before_last']).optional(),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
   unknown_product: z

@@ -54,6 +54,16 @@ describe('windows', () => {
     });
   });
 
+  it('the week before last is the Monday to Sunday two weeks back, against the week before it', () => {
+    expect(salesWindow({ span: 'week_before_last' }, TODAY)).toEqual({
+      kind: 'week',
+      label: 'week_before_last',
+      current: { start: '2026-11-09', end: '2026-11-15' },
+      previous: { start: '2026-11-02', end: '2026-11-08' },
+      running: false,
+    });
+  });
+
   it('refuses a future or malformed month', () => {
     expect(() => salesWindow({ period: '2026-12' }, TODAY)).toThrow(
       expect.objectContaining({ code: 'INSIGHT.FUTURE_PERIOD' }),

@@ -11,7 +11,7 @@ export interface DateRange {
 /** A period and the one it is compared with (same length, just before). */
 export interface ComparedWindow {
   kind: 'month' | 'week' | 'days';
-  /** 'YYYY-MM' for a month, else the number of days ('30d'), 'week' (this week) or 'last_week'. */
+  /** 'YYYY-MM' for a month, else the number of days ('30d'), 'week' (this week) 'last_week' or 'week_before_last'. */
   label: string;
   current: DateRange;
   previous: DateRange;

@@ -77,7 +77,7 @@ export class SalesService {
     dealerCode: string;
     skus?: readonly string[];
     period?: string;
-    span?: 'week' | 'last_week' | 'days';
+    span?: 'week' | 'last_week' | 'week_before_last' | 'days';
     /** One of the dealer's stores (its POS only); another dealer's store is STORE_NOT_FOUND. */
     storeCode?: string;
     /** Split per store. */

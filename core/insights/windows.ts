@@ -40,10 +40,10 @@ export const DEFAULT_SALES_DAYS = 30;
 /**
  * The sell-through period a question names and the one it is compared with: a month 'YYYY-MM' (the running month
  * to date, compared with the same days of the month before), 'week' (Monday to today against the same days last
- * week), 'last_week' (last Monday to Sunday against the week before), or by default the last 30 days against the 30 before.
+ * week), 'last_week' / 'week_before_last' (that Monday to Sunday against the week before it), or by default the last 30 days against the 30 before.
  */
 export function salesWindow(
-  input: { period?: string; span?: 'week' | 'last_week' | 'days' },
+  input: { period?: string; span?: 'week' | 'last_week' | 'week_before_last' | 'days' },
   today: string,
 ): ComparedWindow {
   if (input.period !== undefined) {
@@ -78,11 +78,11 @@ export function salesWindow(
       running: true,
     };
   }
-  if (input.span === 'last_week') {
-    const start = addDays(mondayOf(today), -7);
+  if (input.span === 'last_week' || input.span === 'week_before_last') {
+    const start = addDays(mondayOf(today), input.span === 'last_week' ? -7 : -14);
     return {
       kind: 'week',
-      label: 'last_week',
+      label: input.span,
       current: { start, end: addDays(start, 6) },
       previous: { start: addDays(start, -7), end: addDays(start, -1) },
       running: false,

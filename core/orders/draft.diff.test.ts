@@ -10,6 +10,16 @@ const view = (lines: Array<[string, number]>, deliveryDate: string | null = null
   }) as unknown as DraftView;
 
 describe('draft diff', () => {
+  it('names a made-to-size line whose options changed, with both configurations', () => {
+    const grey = { widthMm: 1200, heightMm: 1500, glass: 'double' as const, color: '深灰' };
+    const white = { ...grey, color: '白色' };
+    const before = { ...view([['T80', 10]]), lines: [{ sku: 'T80', name: 'T80', qty: 10, unit: '套', config: grey }] };
+    const after = { ...before, lines: [{ ...before.lines[0]!, config: white }] };
+    expect(diffDrafts(before as unknown as DraftView, after as unknown as DraftView)).toEqual([
+      { kind: 'config', name: 'T80', from: grey, to: white },
+    ]);
+  });
+
   it('names what stayed, what changed, what came and what went, then the date', () => {
     expect(
       diffDrafts(

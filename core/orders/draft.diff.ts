@@ -1,3 +1,4 @@
+import { configKey, type ItemConfig } from '../catalog/options.js';
 import type { DraftView } from './order.types.js';
 
 /** One line of "what changed", as echoed to the dealer after every change. */
@@ -6,6 +7,7 @@ export type DraftDiff =
   | { kind: 'removed'; name: string; qty: number; unit: string }
   | { kind: 'qty'; name: string; from: number; to: number; unit: string }
   | { kind: 'same'; name: string; qty: number; unit: string }
+  | { kind: 'config'; name: string; from: ItemConfig; to: ItemConfig }
   | { kind: 'date'; from: string | null; to: string | null; by: boolean };
 
 /** What a change did to the draft, line by line in the draft's order, then the date. */
@@ -16,6 +18,8 @@ export function diffDrafts(before: DraftView, after: DraftView): DraftDiff[] {
     const was = old.get(l.sku);
     if (!was) out.push({ kind: 'added', name: l.name, qty: l.qty, unit: l.unit });
     else if (was.qty !== l.qty) out.push({ kind: 'qty', name: l.name, from: was.qty, to: l.qty, unit: l.unit });
+    else if (was.config && l.config && configKey(was.config) !== configKey(l.config))
+      out.push({ kind: 'config', name: l.name, from: was.config, to: l.config });
     else out.push({ kind: 'same', name: l.name, qty: l.qty, unit: l.unit });
   }
   const kept = new Set(after.lines.map((l) => l.sku));

@@ -1,6 +1,6 @@
 import type { Product } from '../catalog/catalog.types.js';
 import { billableAreaMm2, checkConfig, configKey, configuredUnitPriceFen } from '../catalog/options.js';
-import { checkQuantity, MAX_LINE_QTY, type Tier } from '../catalog/pricing.js';
+import { checkQuantity, MAX_LINE_QTY, type Tier, unitAccepted } from '../catalog/pricing.js';
 import {
   currentLadderFor,
   currentPromotionsFor,
@@ -84,8 +84,8 @@ export class OrderService {
     for (const it of items) {
       const product = known.get(it.sku);
       if (!product) throw new OrderError('ORDER.UNKNOWN_PRODUCT', `unknown product ${it.sku}`, { sku: it.sku });
-      // A window or door made to size is counted in 樘 as well as in its own unit (one 樘 is one 套).
-      if (it.unit && it.unit !== product.unit && !(it.unit === '樘' && product.options)) {
+      // A window or door is counted in 樘 (made to size) or 个 as well as in its own 套.
+      if (!unitAccepted(product, it.unit)) {
         throw new OrderError('ORDER.UNIT_MISMATCH', `${it.sku} is sold by ${product.unit}, not ${it.unit}`, {
           sku: it.sku,
           qty: it.qty,
@@ -334,6 +334,13 @@ export class OrderService {
         note = r.note;
         continue;
       }
+      if (c.kind === 'configure') {
+        // Checked with the rest below: an option the product does not offer changes nothing.
+        const line = items.find((i) => i.sku === c.sku && i.config && configKey(i.config) === configKey(c.from));
+        if (!line?.config) return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+        line.config = { ...line.config, ...c.config };
+        continue;
+      }
       if (c.kind === 'add' && c.config) {
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}), config: c.config });
         continue;
@@ -350,9 +357,8 @@ export class OrderService {
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}) });
         continue;
       }
-      // 樘 counts a window or door that can be made to size, as when the draft was made ("T80来15樘" → "改成20樘").
-      const inFrames = c.unit === '樘' && (line.config !== undefined || (await this.madeToSize(c.sku, dealer.tier)));
-      if (c.unit && line.unit && c.unit !== line.unit && !inFrames) {
+      // 樘 and 个 count a window or door, as when the draft was made ("T80来15樘" → "改成20樘").
+      if (c.unit && line.unit && c.unit !== line.unit && !(await this.unitFits(c.sku, c.unit, dealer.tier))) {
         throw new OrderError('ORDER.UNIT_MISMATCH', `${c.sku} is sold by ${line.unit}, not ${c.unit}`, {
           sku: c.sku,
           qty: c.qty,
@@ -386,9 +392,10 @@ export class OrderService {
     return { kind: 'draft', view: withNote(view, note, by) };
   }
 
-  /** Whether a product is made to size (counted in 樘 as well as in its own unit). */
-  private async madeToSize(sku: string, tier: Tier): Promise<boolean> {
-    return (await this.store.pricedProducts([sku], tier)).get(sku)?.options !== undefined;
+  /** Whether a quantity said in `unit` counts in the product's own (unitAccepted). */
+  private async unitFits(sku: string, unit: string, tier: Tier): Promise<boolean> {
+    const product = (await this.store.pricedProducts([sku], tier)).get(sku);
+    return product !== undefined && unitAccepted(product, unit);
   }
 
   /**

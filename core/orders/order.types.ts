@@ -117,6 +117,8 @@ export type DraftChange =
   | { kind: 'add'; sku: string; qty: number; unit?: string; config?: ConfigRequest }
   | { kind: 'subtract'; sku: string; qty: number; unit?: string }
   | { kind: 'remove'; sku: string }
+  /** A made-to-size line (the one of `sku` made as `from`) takes new options; what is not said stays. */
+  | { kind: 'configure'; sku: string; from: ItemConfig; config: ConfigRequest }
   | { kind: 'date'; date: DateRequest };
 
 export type DraftOutcome =

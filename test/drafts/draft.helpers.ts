@@ -12,6 +12,17 @@ export function draftChat(app: () => TestApp) {
       expect(replies).toHaveLength(1);
       return replies[0]!;
     },
+    /** The dealer's open draft's lines as stored, configurations included (undefined when none is open). */
+    async draftItems(dealer: string) {
+      const rows = await db()
+        .selectFrom('order_drafts')
+        .select('items')
+        .where('dealer_code', '=', dealer)
+        .where('status', '=', 'open')
+        .orderBy('created_at', 'desc')
+        .execute();
+      return rows[0]?.items;
+    },
     /** The dealer's open draft: its lines and delivery date (undefined when none is open). */
     async openDraft(dealer: string) {
       const rows = await db()

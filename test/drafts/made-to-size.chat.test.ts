@@ -3,18 +3,7 @@ import { FX } from '../orders/order.fixtures.js';
 import { useDraftChat } from './draft.helpers.js';
 
 /** Made-to-size windows and doors through the sandbox: configured, priced by area, checked against the options. */
-const { one, openDraft, chatOrders, app } = useDraftChat();
-
-const draftItems = async (dealer: string) => {
-  const rows = await app()
-    .database.db.selectFrom('order_drafts')
-    .select('items')
-    .where('dealer_code', '=', dealer)
-    .where('status', '=', 'open')
-    .orderBy('created_at', 'desc')
-    .execute();
-  return rows[0]?.items;
-};
+const { one, openDraft, chatOrders, draftItems, app } = useDraftChat();
 
 describe('made-to-size order lines', () => {
   it('"N60 1500*1800 双玻 内开 5樘" is a configured line priced by area (core tier: 5% off the m² price)', async () => {

@@ -115,6 +115,11 @@ describe("a dealer's own accounts", () => {
     expect(week).toContain('门店动销｜本周（11月23日–11月26日）');
     expect(week).toContain('合计卖出 2套（上周同期 0套');
 
+    // "上上周" is the week before last (Mon 9 – Sun 15 Nov), not the 30-day default.
+    const twoBack = await one(IX.coreDealer, '上上周卖了多少');
+    expect(twoBack).toContain('门店动销｜上上周（11月9日–11月15日）');
+    expect(twoBack).toContain('前一周');
+
     const recent = await one(IX.coreDealer, '门店动销怎么样');
     const r = await services().sales.report({ dealerCode: IX.coreDealer, now: clock });
     expect(r.totals).toEqual([{ unit: '套', qty: 6, previousQty: 4, change: 0.5 }]);

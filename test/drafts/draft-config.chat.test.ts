@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { FX } from '../orders/order.fixtures.js';
+import { useDraftChat } from './draft.helpers.js';
+
+/** A made-to-size line's colour, glass or opening changed while its draft waits for 确认. */
+const { one, draftItems } = useDraftChat();
+
+const configs = async (dealer: string) =>
+  (await draftItems(dealer))?.map((i) => [i.sku, i.qty, i.config?.color, i.config?.glass, i.config?.opening]);
+
+describe('changing the options of a made-to-size line in the draft', () => {
+  it('colour: "颜色要深灰", "T80颜色换成白的"; a colour T80 is not made in is refused with the valid ones', async () => {
+    await one(FX.other, 'T80 1200*1500 双玻 内开 木纹 10樘');
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '木纹', 'double', 'inward']]);
+
+    const grey = await one(FX.other, '颜色要深灰');
+    expect(grey).toContain(
+      '已修改：断桥铝隔热窗 T80（1200×1500mm 双玻（中空） 内开 木纹）→（1200×1500mm 双玻（中空） 内开 深灰）',
+    );
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '深灰', 'double', 'inward']]);
+
+    expect(await one(FX.other, 'T80颜色换成白的')).toContain('内开 白色）');
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '白色', 'double', 'inward']]);
+
+    const bad = await one(FX.other, '改成香槟色');
+    expect(bad).toContain('T80 没有“香槟色”这个颜色，可选：深灰、白色、木纹。草稿没有改动。');
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '白色', 'double', 'inward']]);
+    await one(FX.other, '取消');
+  });
+
+  it('glass and opening change the same way, and the price follows (triple glass +110 元/㎡)', async () => {
+    await one(FX.other, 'T80 1200*1500 双玻 内开 10樘');
+    const triple = await one(FX.other, '玻璃换成三玻');
+    // regular tier: 1380 + 110 = 1490 元/㎡ × 1.80 ㎡ = ¥2,682 each.
+    expect(triple).toContain('单价 ¥2,682  小计 ¥26,820');
+    expect(await one(FX.other, '改成外开')).toContain('三玻两腔 外开 深灰');
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '深灰', 'triple', 'outward']]);
+    expect(await one(FX.other, '改成推拉')).toContain('T80 没有推拉，可选：内开、外开、左开、右开。草稿没有改动。');
+    expect(await configs(FX.other)).toEqual([['KW-T80', 10, '深灰', 'triple', 'outward']]);
+    await one(FX.other, '取消');
+  });
+
+  it('two made-to-size lines: a colour without a model is asked back; with the model only that line changes', async () => {
+    await one(FX.core, 'N60 1500*1800 双玻 内开 5樘 T80 1200*1500 双玻 内开 6樘');
+    const which = await one(FX.core, '改成白色');
+    expect(which).toContain('草稿里有 2 行定做产品');
+    expect(which).toContain('要改哪一行');
+    expect(await configs(FX.core)).toEqual([
+      ['KW-N60', 5, '深灰', 'double', 'inward'],
+      ['KW-T80', 6, '深灰', 'double', 'inward'],
+    ]);
+    await one(FX.core, 'N60改成香槟色');
+    expect(await configs(FX.core)).toEqual([
+      ['KW-N60', 5, '香槟', 'double', 'inward'],
+      ['KW-T80', 6, '深灰', 'double', 'inward'],
+    ]);
+    await one(FX.core, '取消');
+  });
+
+  it('a standard line has no colour to change: the dealer hears how to order it made to size', async () => {
+    await one(FX.core, 'N60 20套');
+    expect(await one(FX.core, '颜色要白色')).toContain('草稿里的 窄边框平开窗 N60 是标准规格，不能单改颜色');
+    expect(await configs(FX.core)).toEqual([['KW-N60', 20, undefined, undefined, undefined]]);
+    await one(FX.core, '取消');
+  });
+});
+
+describe('a line said in another unit', () => {
+  it('"N60 二十 A70 十个": a window is one 套, so 十个 is 10套, said so in the draft; 改成二十个 works the same', async () => {
+    const r = await one(FX.core, 'N60 二十 A70 十个');
+    expect(r).toContain('铝合金推拉窗 A70 按套订货，10个已按 10套 计入草稿。');
+    expect(await configs(FX.core)).toEqual([
+      ['KW-N60', 20, undefined, undefined, undefined],
+      ['KW-A70', 10, undefined, undefined, undefined],
+    ]);
+    await one(FX.core, 'A70改成二十个');
+    expect(await configs(FX.core)).toEqual([
+      ['KW-N60', 20, undefined, undefined, undefined],
+      ['KW-A70', 20, undefined, undefined, undefined],
+    ]);
+    await one(FX.core, '取消');
+  });
+
+  it('"N60 二十 Q05 十个": the countertop is sold by the metre; N60 is drafted and the Q05 line is explained', async () => {
+    const r = await one(FX.core, 'N60 二十 Q05 十个');
+    expect(r).toContain('石英石台面 Q05 按米订货，您说的是 10个，这一行没有加进草稿');
+    expect(await configs(FX.core)).toEqual([['KW-N60', 20, undefined, undefined, undefined]]);
+    await one(FX.core, '取消');
+  });
+});
