@@ -1,10 +1,11 @@
+import type { SalesWeek } from '../../core/common/slots.js';
 import { quarterStart, shanghaiDate } from '../../core/common/time.js';
 import type { Tier } from '../../core/dealers/tiers.js';
 import type { MarketLevel } from '../../core/insights/insights.types.js';
 import type { NeedListFilter } from '../../core/needs/need-list.js';
 import type { ParsedTurn } from '../dialog/turn.js';
 import { normalize } from '../nlu/normalize.js';
-import { type SalesWeek, salesWeek } from '../nlu/slots.extract.js';
+import { salesWeek } from '../nlu/slots.extract.js';
 
 // What the slot contract (NLU.md) does not carry: a quarter, a week, a need-list filter. These read the words for
 // them only; intents and every other slot come from the parse. Replies are rendered as text: the dispatcher turns

@@ -1,7 +1,8 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { extractFacts, mask } from './facts.js';
 import type { Ambiguity, ItemSlot, ParseContext } from './nlu.types.js';
-import { extractSalesPeriod } from './slots.extract.js';
+import type { SalesWeek } from '../../core/common/slots.js';
+import { extractSalesPeriod, SALES_WEEK_WORDS } from './slots.extract.js';
 
 /**
  * "那个T80呢", "t80的呢", "还有A70呢", "那这周呢", "T80上个月的呢": a product, a period or both, and nothing else but
@@ -13,8 +14,9 @@ import { extractSalesPeriod } from './slots.extract.js';
 const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|这款|这个)?$/;
 
 /** The period words of a follow-up: this or last week, a month said relatively or by its number. */
-const WHEN =
-  /(这|本|这个)(周|星期|礼拜)|(?<!上)上个?(周|星期|礼拜)|上上个?月|上个?月|这个?月|本月|当月|(20\d\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?/;
+const WHEN = new RegExp(
+  `${SALES_WEEK_WORDS}|上上个?月|上个?月|这个?月|本月|当月|(20\\d\\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?`,
+);
 
 export interface FollowUp {
   /** The products named, with the mentions that fit several; both empty when only a period is said. */
@@ -22,7 +24,7 @@ export interface FollowUp {
   ambiguities: Ambiguity[];
   /** The period said: a month (YYYY-MM) or this week; absent when the follow-up names none. */
   period?: string;
-  span?: 'week' | 'last_week' | 'week_before_last';
+  span?: SalesWeek;
 }
 
 /** What a bare follow-up names, or null when it is no such message. */

@@ -69,6 +69,9 @@ describe('"X呢" follow-ups', () => {
   it('may name a period instead of, or with, the product', () => {
     expect(followUpProducts('那这周呢', dealer, matcher)).toEqual({ items: [], ambiguities: [], span: 'week' });
     expect(followUpProducts('上个月的呢', dealer, matcher)).toMatchObject({ items: [], period: '2026-10' });
+    // The weeks a sales question reads (slots.extract.ts), the week before last too.
+    expect(followUpProducts('那上周呢', dealer, matcher)).toMatchObject({ span: 'last_week' });
+    expect(followUpProducts('那上上周呢', dealer, matcher)).toMatchObject({ span: 'week_before_last' });
     expect(followUpProducts('那t80十月份呢', dealer, matcher)).toMatchObject({
       items: [{ sku: 'KW-T80' }],
       period: '2026-10',

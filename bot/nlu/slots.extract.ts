@@ -1,3 +1,4 @@
+import type { SalesWeek } from '../../core/common/slots.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import type { Facts } from './facts.js';
 import type { Ref } from './nlu.types.js';
@@ -42,8 +43,8 @@ const THIS_WEEK = /(这|本|这个)(周|星期|礼拜)/;
 const LAST_WEEK = /(?<!上)上个?(周|星期|礼拜)/;
 /** The week before last, Monday to Sunday ("上上周", "上上个礼拜", "前一周" is not said for it). */
 const WEEK_BEFORE_LAST = /(?<!上)上上个?(周|星期|礼拜)/;
-
-export type SalesWeek = 'week' | 'last_week' | 'week_before_last';
+/** Any of those weeks, as words inside a longer pattern (a follow-up's "那上周呢"). */
+export const SALES_WEEK_WORDS = [THIS_WEEK, WEEK_BEFORE_LAST, LAST_WEEK].map((r) => r.source).join('|');
 
 /** The week a sales question names, if any. */
 export function salesWeek(k: string): SalesWeek | undefined {

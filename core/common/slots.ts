@@ -20,6 +20,10 @@ export type GlassKind = (typeof GLASS_KINDS)[number];
 export const OPENINGS = ['inward', 'outward', 'left', 'right', 'sliding'] as const;
 export type Opening = (typeof OPENINGS)[number];
 
+/** The weeks a sales question may name instead of a month: this week so far, last week, the week before last. */
+export const SALES_WEEKS = ['week', 'last_week', 'week_before_last'] as const;
+export type SalesWeek = (typeof SALES_WEEKS)[number];
+
 /** How a message changes the draft awaiting confirmation. */
 export const CHANGE_KINDS = ['add', 'subtract', 'set', 'remove', 'multiply', 'date', 'configure'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
@@ -141,7 +145,7 @@ export const slotsSchema = z.object({
     .optional()
     .describe('YYYY-MM'),
   /** sales.query without a month: this week so far ("这周卖了多少") or last week ("上礼拜"); a follow-up carries it. */
-  span: z.enum(['week', 'last_week', 'week_before_last']).optional(),
+  span: z.enum(SALES_WEEKS).optional(),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
   unknown_product: z

@@ -1,3 +1,4 @@
+import type { SalesWeek } from '../common/slots.js';
 import { shanghaiDate } from '../common/time.js';
 import { InsightError } from './insights.errors.js';
 import type { SalesLine, SalesReport, SkuSales, StoreSalesLine, StoreSkuSales } from './insights.types.js';
@@ -77,7 +78,7 @@ export class SalesService {
     dealerCode: string;
     skus?: readonly string[];
     period?: string;
-    span?: 'week' | 'last_week' | 'week_before_last' | 'days';
+    span?: SalesWeek | 'days';
     /** One of the dealer's stores (its POS only); another dealer's store is STORE_NOT_FOUND. */
     storeCode?: string;
     /** Split per store. */

@@ -1,3 +1,4 @@
+import type { SalesWeek } from '../common/slots.js';
 import { addDays } from '../common/time.js';
 import { InsightError } from './insights.errors.js';
 import type { Change, ComparedWindow } from './insights.types.js';
@@ -42,10 +43,7 @@ export const DEFAULT_SALES_DAYS = 30;
  * to date, compared with the same days of the month before), 'week' (Monday to today against the same days last
  * week), 'last_week' / 'week_before_last' (that Monday to Sunday against the week before it), or by default the last 30 days against the 30 before.
  */
-export function salesWindow(
-  input: { period?: string; span?: 'week' | 'last_week' | 'week_before_last' | 'days' },
-  today: string,
-): ComparedWindow {
+export function salesWindow(input: { period?: string; span?: SalesWeek | 'days' }, today: string): ComparedWindow {
   if (input.period !== undefined) {
     const m = /^(\d{4})-(\d{2})$/.exec(input.period.trim());
     const mo = m ? Number(m[2]) : 0;
