@@ -10,6 +10,8 @@ import {
   extractPeriod,
   extractRef,
   extractSalesPeriod,
+  SALES_WEEK_WORDS,
+  salesWeek,
 } from './slots.extract.js';
 
 /**
@@ -113,7 +115,9 @@ const CAMPAIGN_WORDS =
 const TREND =
   /火不火|还火|火吗|有市场|都买啥|都买什么|爱买|喜欢买|网红款|适合推|推啥|最火|喜欢啥|喜欢什么|走得快|卖得快|都在卖|受欢迎|爆品|都进啥|都进什么|好卖|畅销|热销|爆款|卖得(好|最好|火|快)|什么(卖|最卖)|流行|趋势|行情|市场(怎么样|情况)|大家都在(卖|进)|主流|热门|风向/;
 const SALES =
-  /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖得怎么样|哪个店卖|各个?门?店|每个店/;
+  /动销|卖了多少|卖了几|卖出(去)?(多少|了|几)|销量|销售(情况|数据|额|明细|报表)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖[得的](怎么样|咋样|如何|怎样)|哪个店卖|各个?门?店|每个店/;
+/** A week said alone, as a bare follow-up says it ("那这周呢", "上个礼拜的呢"). */
+const BARE_WEEK = new RegExp(`^(那|那么|还有)?(${SALES_WEEK_WORDS})的?(呢|吗|的呢)?[?？。.]*$`);
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 /** Asking the amount already sold: 卖了多少, 走了几套, 出了多少货. */
 const SOLD_AMOUNT = /卖了(多少|几)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖出(去)?(多少|几)/;
@@ -579,6 +583,10 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (/^(我的|我们的|最近的?|近期的?)?(订单|单子)(列表|记录|情况)?(呢|吗)?$/.test(k))
     return parsed('order.status', {}, MID);
 
+  // 6. A week and nothing else ("那上上周呢"): only sales are answered by the week (a follow-up of a sales question
+  // is taken before this, bot/dialog/followup.ts) — never what 上上 resembles elsewhere (the last order again).
+  if (BARE_WEEK.test(k)) return parsed('sales.query', { span: salesWeek(k)! }, DECISIVE);
+
   // 6a. Refitting the shop's face, or support for it: a display need, whatever policy or tier words come with it —
   // not the progress of one asked for before ("展厅装修的支持申请 审批了吗") nor others' cases of it.
   const refit =
@@ -618,7 +626,7 @@ function parseOne(f: Facts, text: string): ParseResult {
     }
   }
   // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales.
-  const regionAsk = REGION_WORDS.test(k) && !OWN_SHOP.test(k) && /卖得(怎么样|如何|咋样|好不好)|行情/.test(k);
+  const regionAsk = REGION_WORDS.test(k) && !OWN_SHOP.test(k) && /卖[得的](怎么样|如何|咋样|好不好)|行情/.test(k);
   if (regionAsk && !hasQtyItems) return parsed('trend.query', {}, HIGH);
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
     const slots: Slots = salesPeriodOf(f);

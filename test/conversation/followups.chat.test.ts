@@ -171,6 +171,17 @@ describe('"X呢" with no question before it', () => {
     expect(await one(first, '查库存')).toContain('【断桥铝隔热窗 T80】');
   });
 
+  it('"n60上周卖的咋样" is N60\'s sales last week; a bare "那上上周呢" after a stock question is sales, never a reorder', async () => {
+    const last = await one(FX.townHoldout, 'n60上周卖的咋样');
+    expect(last).toContain('门店动销｜上周（11月16日–11月22日）');
+    expect(last).toContain('窄边框平开窗 N60：4套');
+    expect(await one(FX.townHoldout, 'N60还有货吗')).toContain('【窄边框平开窗 N60】');
+    const before = await one(FX.townHoldout, '那上上周呢');
+    expect(before).toContain('门店动销｜上上周（11月9日–11月15日）');
+    expect(before).not.toContain('草稿');
+    expect(await openDraft(FX.townHoldout)).toBeUndefined();
+  });
+
   it('"a70呢" → "价格" is the stock and price; "t80呢" → "T80 20套" is an order with its quantity', async () => {
     expect((await app().say(FX.town, '对账单在哪看'))[0]).toContain('【对账单');
     expect(await one(FX.town, 'a70呢')).toContain('您想了解铝合金推拉窗 A70的什么');
