@@ -331,9 +331,10 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
         // A product without a quantity never takes another line's ("那个T80呢" must not swap N60 for T80).
         if (it.qty === undefined) return l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, it.sku));
         if (it.qty === 0) out.push({ kind: 'remove', sku: it.sku });
-        else if (kind === 'add' && saysConfig(it))
+        // A made-to-size product new to the draft keeps its size and options, added or "set" ("T80 1200*1500 三玻 10樘").
+        else if ((kind === 'add' || (kind === 'set' && !l)) && saysConfig(it))
           out.push({
-            kind,
+            kind: 'add',
             sku: it.sku,
             qty: it.qty,
             ...(it.unit ? { unit: it.unit } : {}),

@@ -28,6 +28,19 @@ describe('changing the options of a made-to-size line in the draft', () => {
     await one(FX.other, '取消');
   });
 
+  it('a made-to-size product named with its size while a draft waits is added with its size and options', async () => {
+    await one(FX.other, 'N60 20套');
+    // No "再加": the product is new to the draft, so the message adds it — made to size, not a standard T80.
+    expect(await one(FX.other, 'T80 1200*1500 三玻 外开 10樘')).toContain(
+      'T80（1200×1500mm 三玻两腔 外开 深灰） × 10套',
+    );
+    expect(await configs(FX.other)).toEqual([
+      ['KW-N60', 20, undefined, undefined, undefined],
+      ['KW-T80', 10, '深灰', 'triple', 'outward'],
+    ]);
+    await one(FX.other, '取消');
+  });
+
   it('glass and opening change the same way, and the price follows (triple glass +110 元/㎡)', async () => {
     await one(FX.other, 'T80 1200*1500 双玻 内开 10樘');
     const triple = await one(FX.other, '玻璃换成三玻');
