@@ -65,7 +65,12 @@ export class Scheduler {
         job.cron,
         () => {
           const now = new Date();
-          void this.track(runJobInSlot(this.runs, job, slotOf(now), this.instance, { ...this.ctx, now }));
+          // The claim or the failure record can reject (the database gone): log it, the catch-up retries the slot.
+          void this.track(
+            runJobInSlot(this.runs, job, slotOf(now), this.instance, { ...this.ctx, now }).catch((e: Error) =>
+              this.ctx.log.warn({ job: job.name, err: e.message }, 'scheduled run could not start or be recorded'),
+            ),
+          );
         },
         { timezone: BUSINESS_TIME_ZONE, name: job.name, noOverlap: true },
       );
