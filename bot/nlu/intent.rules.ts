@@ -1,7 +1,16 @@
 import type { CatalogMatcher } from './catalog.matcher.js';
 import { CONFIRM, CONFIRM_DENY_STRONG, DENY_WEAK, parseClarification, parseDraftMessage } from './draft.rules.js';
 import { DECISIVE, type Facts, extractFacts, HIGH, LOW, MID, mask, orderResult, parsed, unknown } from './facts.js';
-import type { Ambiguity, Intent, NeedCategory, ParseContext, ParseResult, PolicyCode, Slots } from './nlu.types.js';
+import {
+  type Ambiguity,
+  type Intent,
+  intentOf,
+  type NeedCategory,
+  type ParseContext,
+  type ParseResult,
+  type PolicyCode,
+  type Slots,
+} from './nlu.types.js';
 import { parseNumber } from './numbers.js';
 import {
   extractCampaign,
@@ -467,7 +476,7 @@ export function parseFacts(f: Facts, text: string): ParseResult {
   const one = parseOne(f, text);
   const split = withSecondRequest(text, f, one);
   // No connector split it: two questions side by side ("N60还有几套 上月卖了多少") may still be two.
-  const r = split === one ? withSideBySideQueries(text, f, one) : split;
+  const r = split === one ? withChangeBesideQuestion(text, f, withSideBySideQueries(text, f, one)) : split;
   return f.unsold && f.mentions.length === 0 ? unsoldProduct(f, r) : r;
 }
 
@@ -809,7 +818,7 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   const leftFacts = extractFacts(leftText, ctx, matcher);
   const left = parseOne(leftFacts, leftText);
   const { awaiting: _drop, ...fresh } = ctx;
-  const right = parseAsked(rightText, fresh, matcher);
+  const right = withFirstProduct(rightText, parseAsked(rightText, fresh, matcher), leftFacts, fresh);
   if (!actionable(right)) return actionable(whole) ? whole : left;
   // "不要了 对了返利几档" with nothing waiting: the no is answered too (nothing to cancel), then the question.
   const noWithNothingWaiting = left.kind === 'unknown' && left.reason === 'no_context';
@@ -819,6 +828,8 @@ function withSecondRequest(text: string, f: Facts, whole: ParseResult): ParseRes
   }
   if (!actionable(left)) return right;
   if (left.kind === 'unknown' || right.kind === 'unknown' || left.intent === right.intent) return whole;
+  // Two changes of orders ("T80改成8樘 另外A70要30套") stay one request, read as a whole: never a second draft.
+  if (ORDER_CHANGES.has(left.intent) && ORDER_CHANGES.has(right.intent)) return whole;
   // A need keeps its own words, not the question asked after it.
   const needText = left.intent === 'need.submit' ? leftText.replace(/[\s,，。.;；、]+$/, '').trim() : '';
   return joined(left, right, needText);
@@ -836,8 +847,29 @@ function joined(left: Understood, right: ParseResult, needText = ''): ParseResul
   return { ...left, slots: { ...left.slots, ...(needText ? { need_text: needText } : {}), also } };
 }
 
+/** Requests that change an order or the draft: two of them in one message are one request. */
+const ORDER_CHANGES: ReadonlySet<string> = new Set(['order.place', 'order.modify', 'order.cancel', 'order.reorder']);
+
 /** Questions whose answer is about products: a second one without its own product asks about the first's. */
 const OF_PRODUCT = new Set<string>(['stock.query', 'sales.query']);
+
+/** Words that order ("帮我下20套", "再来20套"): an order of the product the first request named. */
+const ORDERS = /下|订|要|来|拿|进|买|补/;
+
+/**
+ * "查下N60库存，再帮我下20套": a second clause that orders a quantity of no product orders the one product the first
+ * named (read again with it in front, so units and quantities are the order rules' own). Otherwise `right` as read.
+ */
+function withFirstProduct(rightText: string, right: ParseResult, leftFacts: Facts, ctx: ParseContext): ParseResult {
+  if (right.kind !== 'unknown' && (right.intent !== 'order.place' || right.slots.items?.length)) return right;
+  const [only, ...more] = leftFacts.mentions;
+  if (!only || more.length > 0 || only.skus.length !== 1) return right;
+  const rf = extractFacts(rightText, ctx, leftFacts.matcher);
+  if (rf.mentions.length > 0 || rf.items.looseQty !== 1 || !ORDERS.test(rf.k)) return right;
+  const text = `${only.text} ${rightText}`;
+  const again = parseOne(extractFacts(text, ctx, leftFacts.matcher), text);
+  return again.kind === 'parsed' && again.intent === 'order.place' && again.slots.items?.length === 1 ? again : right;
+}
 
 /** The words that only ask for a look ("帮我查下", "看下") before the thing asked about: "…顺便看下我返利". */
 const ASK_LEAD = /^\s*(帮我|帮忙|给我|麻烦)?\s*(查一下|查下|查查|查询|查|看一下|看下|看看|瞧瞧|瞅瞅|瞅一眼|看一眼)\s*/;
@@ -875,6 +907,8 @@ const ASKS = /吗|么|呢|没|[?]|多少|几|哪|啥|什么|怎么|咋|如何|�
 /** Where two clauses meet without a connector: a comma, a full stop, a question mark, a space. */
 const CLAUSE_BREAK = /[\s,;.!?]+/g;
 const MAX_BREAKS = 4;
+/** Requests that only read: one of them may stand beside a change (an order, a draft change, a need) in a message. */
+const READ_ONLY: ReadonlySet<string> = new Set([...QUERY_TOPIC.keys(), 'replenish.advice', 'case.request']);
 
 /**
  * "N60库存还有多少，上个月卖了几套": two questions separated only by a comma or a space. Each side must be a sure
@@ -884,23 +918,112 @@ const MAX_BREAKS = 4;
 function withSideBySideQueries(text: string, f: Facts, whole: ParseResult): ParseResult {
   if (whole.kind === 'unknown' || !QUERY_TOPIC.has(whole.intent) || whole.slots.also || f.ctx.awaiting) return whole;
   const { ctx, matcher } = f;
+  const split = atClauseBreak(text, f, (leftText, rightText) => {
+    const leftFacts = extractFacts(leftText, ctx, matcher);
+    const left = parseOne(leftFacts, leftText);
+    if (!sureQuery(left) || !ASKS.test(leftFacts.k)) return null;
+    const right = parseAsked(rightText, ctx, matcher);
+    if (!sureQuery(right) || !ASKS.test(f.k.slice(leftFacts.k.length))) return null;
+    if (QUERY_TOPIC.get(right.intent) === QUERY_TOPIC.get(left.intent)) return null;
+    return joined(left, right);
+  });
+  return split ?? whole;
+}
+
+/** The first reading `pick` makes of the message cut at one of its first clause breaks (comma, full stop, space …). */
+function atClauseBreak(
+  text: string,
+  f: Facts,
+  pick: (leftText: string, rightText: string) => ParseResult | null,
+): ParseResult | null {
   CLAUSE_BREAK.lastIndex = 0;
   let breaks = 0;
   for (let m = CLAUSE_BREAK.exec(f.t); m !== null && breaks < MAX_BREAKS; m = CLAUSE_BREAK.exec(f.t)) {
     const end = m.index + m[0].length;
     if (m.index === 0 || end >= f.t.length) continue;
     breaks++;
-    const leftText = text.slice(0, m.index);
-    const rightText = text.slice(end);
+    const r = pick(text.slice(0, m.index), text.slice(end));
+    if (r) return r;
+  }
+  return null;
+}
+
+/** Words that lead a second request after a clause break ("？还有A70要30套", "，然后帮我查下返利"). */
+const CLAUSE_LEAD = /^(还有就是|还有|然后|再就是|另外|再)\s*/;
+
+/**
+ * An order or a change of the draft beside a question, with no connector word ("N60来20套 我返利到哪档了",
+ * "T80改成8樘；我返利到哪档了", "我的需求N1001到哪了？还有A70要30套"): both answered, in the order said. The change
+ * must be exactly what the whole message would change — the same draft change, the same order lines — so the cut
+ * never alters what is ordered; the question must be a sure one that stands on its own (its own product, a topic).
+ */
+function withChangeBesideQuestion(text: string, f: Facts, whole: ParseResult): ParseResult {
+  if (whole.kind === 'unknown' || whole.slots.also) return whole;
+  const drafting = f.ctx.awaiting === 'order_confirm';
+  if (f.ctx.awaiting && !drafting) return whole;
+  // The change the cut must keep: the draft change as the whole reads it, or the order lines the whole names.
+  const kept = drafting
+    ? whole.intent === 'order.modify' && whole.slots.change && !whole.slots.question
+      ? same({ change: whole.slots.change, date: whole.slots.date })
+      : null
+    : f.items.withQty && (whole.intent === 'order.place' || READ_ONLY.has(whole.intent))
+      ? same(orderLines(f))
+      : null;
+  if (!kept) return whole;
+  const { ctx, matcher } = f;
+  const { awaiting: _drop, ...fresh } = ctx;
+  const changeOf = (r: ParseResult) =>
+    r.kind === 'parsed' && drafting
+      ? r.intent === 'order.modify' && kept({ change: r.slots.change, date: r.slots.date })
+      : r.kind === 'parsed' && r.intent === 'order.place' && kept(r.slots.items ?? null);
+  // Drafting, the change comes first (the draft is what the message is about); otherwise either may.
+  const split = atClauseBreak(text, f, (leftText, rightText) => {
     const leftFacts = extractFacts(leftText, ctx, matcher);
     const left = parseOne(leftFacts, leftText);
-    if (!sureQuery(left) || !ASKS.test(leftFacts.k)) continue;
-    const right = parseAsked(rightText, ctx, matcher);
-    if (!sureQuery(right) || !ASKS.test(f.k.slice(leftFacts.k.length))) continue;
-    if (QUERY_TOPIC.get(right.intent) === QUERY_TOPIC.get(left.intent)) continue;
-    return joined(left, right);
-  }
-  return whole;
+    const rightAsked = rightText.replace(CLAUSE_LEAD, '');
+    if (changeOf(left)) {
+      const right = parseAsked(rightAsked, fresh, matcher);
+      return standingQuestion(right, rightAsked, fresh, matcher) && wholeIsOneOf(whole, left, right)
+        ? joined(left as Understood, right)
+        : null;
+    }
+    if (drafting || !standingQuestion(left, leftText, ctx, matcher)) return null;
+    const right = parseOne(extractFacts(rightAsked, fresh, matcher), rightAsked);
+    return changeOf(right) && wholeIsOneOf(whole, left, right) ? joined(left as Understood, right) : null;
+  });
+  return split ?? whole;
+}
+
+/** The message's order lines as the order rules read them. */
+function orderLines(f: Facts): Slots['items'] | null {
+  const r = orderResult('order.place', f, LOW);
+  return r.kind === 'parsed' ? (r.slots.items ?? null) : null;
+}
+
+/** A test that a value is, field for field, `expected` (null never is). */
+function same(expected: unknown): ((v: unknown) => boolean) | null {
+  if (expected === null || expected === undefined) return null;
+  const want = JSON.stringify(expected);
+  return (v) => v !== null && JSON.stringify(v) === want;
+}
+
+/** The cut reads what the whole message reads, plus the other request (never a third reading). */
+function wholeIsOneOf(whole: Understood, left: ParseResult, right: ParseResult): boolean {
+  return whole.intent === intentOf(left) || whole.intent === intentOf(right);
+}
+
+/**
+ * A question that stands on its own beside a change: a sure read-only request that asks, naming its own product
+ * when it is about products, and its own order or need when it asks after one ("到哪了" alone is the first's).
+ */
+function standingQuestion(r: ParseResult, text: string, ctx: ParseContext, matcher: CatalogMatcher): boolean {
+  if (r.kind !== 'parsed' || !READ_ONLY.has(r.intent) || r.confidence < MID || r.slots.also) return false;
+  const k = extractFacts(text, ctx, matcher).k;
+  if (!ASKS.test(k) && !ASK_LEAD.test(text)) return false;
+  if (OF_PRODUCT.has(r.intent)) return (r.slots.items?.length ?? 0) > 0;
+  if (r.intent === 'order.status') return !!(r.slots.order_no || r.slots.ref) || /订单|单子/.test(k);
+  if (r.intent === 'need.status') return !!(r.slots.need_id || r.slots.ref) || /需求|申请|工单|反馈|投诉|报修/.test(k);
+  return true;
 }
 
 type Understood = Extract<ParseResult, { kind: 'parsed' | 'ambiguous' }>;
