@@ -847,8 +847,8 @@ function joined(left: Understood, right: ParseResult, needText = ''): ParseResul
   return { ...left, slots: { ...left.slots, ...(needText ? { need_text: needText } : {}), also } };
 }
 
-/** Requests that change an order or the draft: two of them in one message are one request. */
-const ORDER_CHANGES: ReadonlySet<string> = new Set(['order.place', 'order.modify', 'order.cancel', 'order.reorder']);
+/** Requests that make or change the draft: two of them in one message are one request (one draft). */
+const ORDER_CHANGES: ReadonlySet<string> = new Set(['order.place', 'order.modify', 'order.reorder']);
 
 /** Questions whose answer is about products: a second one without its own product asks about the first's. */
 const OF_PRODUCT = new Set<string>(['stock.query', 'sales.query']);
@@ -948,6 +948,9 @@ function atClauseBreak(
   return null;
 }
 
+/** An order said on a condition ("够的话", "如果有货"). */
+const CONDITIONAL = /的话|如果|要是|假如|万一|只要|除非/;
+
 /** Words that lead a second request after a clause break ("？还有A70要30套", "，然后帮我查下返利"). */
 const CLAUSE_LEAD = /^(还有就是|还有|然后|再就是|另外|再)\s*/;
 
@@ -960,7 +963,8 @@ const CLAUSE_LEAD = /^(还有就是|还有|然后|再就是|另外|再)\s*/;
 function withChangeBesideQuestion(text: string, f: Facts, whole: ParseResult): ParseResult {
   if (whole.kind === 'unknown' || whole.slots.also) return whole;
   const drafting = f.ctx.awaiting === 'order_confirm';
-  if (f.ctx.awaiting && !drafting) return whole;
+  // "有的话订三十套A70": an order on a condition waits for its answer; the whole reading stands.
+  if ((f.ctx.awaiting && !drafting) || CONDITIONAL.test(f.k)) return whole;
   // The change the cut must keep: the draft change as the whole reads it, or the order lines the whole names.
   const kept = drafting
     ? whole.intent === 'order.modify' && whole.slots.change && !whole.slots.question
