@@ -27,32 +27,45 @@ const openDrafts = async (dealer: string) =>
   ).length;
 
 describe('a change of the open draft and a question', () => {
-  it('"T80改成8樘 顺便问下我返利到哪档了": the change, then the rebate; the draft still waits', async () => {
-    await one(FX.core, 'T80 10樘');
-    const r = await one(FX.core, 'T80改成8樘 顺便问下我返利到哪档了');
-    inOrder(r, '已修改：断桥铝隔热窗 T80 10套 → 8套', REBATE);
-    expect((await openDraft(FX.core))?.items).toEqual([['KW-T80', 8]]);
-    expect(await one(FX.core, '取消')).toContain('已取消');
-  });
-
-  it('"N60再加10套，另外我上个月的需求处理了吗": the line added, then the needs', async () => {
-    await one(FX.core, 'T80 10樘');
-    const r = await one(FX.core, 'N60再加10套，另外我上个月的需求处理了吗');
-    inOrder(r, '新增 窄边框平开窗 N60 10套', '需求');
-    expect((await openDraft(FX.core))?.items).toEqual([
-      ['KW-T80', 10],
-      ['KW-N60', 10],
-    ]);
-    expect(await one(FX.core, '取消')).toContain('已取消');
-  });
-
-  it('"颜色换深灰的，对了N60还有货吗": the colour changed, then N60\'s stock', async () => {
-    await one(FX.other, 'T80 1200*1500 双玻 内开 木纹 10樘');
-    const r = await one(FX.other, '颜色换深灰的，对了N60还有货吗');
-    inOrder(r, '内开 木纹）→（1200×1500mm 双玻（中空） 内开 深灰）', STOCK_N60);
-    expect((await openDraft(FX.other))?.items).toEqual([['KW-T80', 10]]);
-    expect(await one(FX.other, '取消')).toContain('已取消');
-  });
+  // [dealer, the draft opened, the message, the change's words, the answer's words, the draft after]
+  const cases: Array<[string, string, string, string, string, Array<[string, number]>]> = [
+    [
+      FX.core,
+      'T80 10樘',
+      'T80改成8樘 顺便问下我返利到哪档了',
+      '已修改：断桥铝隔热窗 T80 10套 → 8套',
+      REBATE,
+      [['KW-T80', 8]],
+    ],
+    [
+      FX.core,
+      'T80 10樘',
+      'N60再加10套，另外我上个月的需求处理了吗',
+      '新增 窄边框平开窗 N60 10套',
+      '需求',
+      [
+        ['KW-T80', 10],
+        ['KW-N60', 10],
+      ],
+    ],
+    [
+      FX.other,
+      'T80 1200*1500 双玻 内开 木纹 10樘',
+      '颜色换深灰的，对了N60还有货吗',
+      '内开 木纹）→（1200×1500mm 双玻（中空） 内开 深灰）',
+      STOCK_N60,
+      [['KW-T80', 10]],
+    ],
+  ];
+  it.each(cases)(
+    '%s: "%s", then "%s": the change, then the answer',
+    async (dealer, open, text, change, answer, items) => {
+      await one(dealer, open);
+      inOrder(await one(dealer, text), change, answer);
+      expect((await openDraft(dealer))?.items).toEqual(items);
+      expect(await one(dealer, '取消')).toContain('已取消');
+    },
+  );
 
   it('with "；", a newline or a comma alone between them: the change, then the question', async () => {
     await one(FX.core, 'T80 10樘');
