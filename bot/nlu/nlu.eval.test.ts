@@ -5,6 +5,7 @@ import { CatalogMatcher } from './catalog.matcher.js';
 import {
   DEFAULT_CATALOG_PATH,
   crossValidate,
+  evaluateResults,
   intentBreakdown,
   parseEvalJsonl,
   runNluEvalCli,
@@ -28,6 +29,37 @@ describe('slotsMatch (NLU.md scoring)', () => {
     expect(slotsMatch({ items: [item] }, { items: [{ ...item, glass: 'double' }] })).toBe(true);
     expect(slotsMatch({ items: [item] }, { items: [{ ...item, color: undefined }] })).toBe(false);
     expect(slotsMatch({ items: [item] }, { items: [{ ...item, width_mm: 1000 }] })).toBe(false);
+  });
+});
+
+describe('second requests (also)', () => {
+  it('are scored apart: a dropped or wrong second request misses, one read where none was said is spurious', () => {
+    const line = (text: string, also?: string[]) => ({
+      text,
+      intent: 'order.place',
+      slots: {},
+      ...(also ? { also: also.map((intent) => ({ intent })) } : {}),
+    });
+    const got = (also: string[]) =>
+      ({
+        kind: 'understood',
+        intent: 'order.place',
+        slots: { also: also.map((intent) => ({ intent, slots: {} })) },
+      }) as never;
+    const r = evaluateResults(
+      [
+        line('a', ['rebate.progress']),
+        line('b', ['rebate.progress']),
+        line('c', ['stock.query']),
+        line('d'),
+        line('e'),
+      ],
+      [got(['rebate.progress']), got([]), got(['rebate.progress']), got(['stock.query']), got([])],
+    );
+    // The intent score does not see any of it.
+    expect(r.intentAccuracy).toBe(1);
+    expect(r.also).toMatchObject({ labelled: 3, matched: 1, spurious: 1, accuracy: 0.3333 });
+    expect(r.also.misses.map((m) => m.text)).toEqual(['b', 'c', 'd']);
   });
 });
 

@@ -22,6 +22,8 @@ export interface EvalLine {
   slots: Record<string, unknown>;
   context?: { awaiting?: Awaiting };
   sender?: 'dealer' | 'manager';
+  /** The second requests in the message, in order (NLU.md); scored apart from `intent`/`slots`. */
+  also?: Array<{ intent: string; slots?: Record<string, unknown> }>;
 }
 
 export type Parser = (text: string, ctx: ParseContext) => ParseResult;
@@ -39,6 +41,18 @@ export interface EvalReport {
   mismatches: Mismatch[];
   /** The predicted intent of every line, in order. */
   predicted: string[];
+  /**
+   * Second requests, which `intentAccuracy` cannot see (a dropped question scores as right): lines labelled with
+   * `also` whose predicted `also` intents are the same list, and lines labelled without one that got one anyway.
+   */
+  also: { labelled: number; matched: number; spurious: number; accuracy: number; misses: AlsoMiss[] };
+}
+
+/** A line whose second requests were not read as labelled: the intents wanted and got, in order. */
+export interface AlsoMiss {
+  text: string;
+  expected: string[];
+  got: string[];
 }
 
 /** Relative dates of the evaluation files resolve against this instant (NLU.md). */
@@ -119,11 +133,19 @@ export function evaluateResults(lines: readonly EvalLine[], results: readonly Pa
   let slotOk = 0;
   const mismatches: Mismatch[] = [];
   const predicted: string[] = [];
+  const also = { labelled: 0, matched: 0, spurious: 0, misses: [] as AlsoMiss[] };
   lines.forEach((line, i) => {
     const r = results[i]!;
     const intent = intentOf(r);
     predicted.push(intent);
     const slots = (r.kind === 'unknown' ? {} : r.slots) as Record<string, unknown>;
+    const gotAlso = (r.kind === 'unknown' ? [] : (r.slots.also ?? [])).map((a) => a.intent);
+    const wantAlso = (line.also ?? []).map((a) => a.intent);
+    if (wantAlso.join() !== gotAlso.join()) also.misses.push({ text: line.text, expected: wantAlso, got: gotAlso });
+    if (wantAlso.length > 0) {
+      also.labelled++;
+      if (wantAlso.join() === gotAlso.join()) also.matched++;
+    } else if (gotAlso.length > 0) also.spurious++;
     const iOk = intent === line.intent;
     if (iOk) intentOk++;
     let sOk = true;
@@ -147,6 +169,7 @@ export function evaluateResults(lines: readonly EvalLine[], results: readonly Pa
     slotAccuracy: slotLines === 0 ? 1 : round4(slotOk / slotLines),
     mismatches,
     predicted,
+    also: { ...also, accuracy: also.labelled === 0 ? 1 : round4(also.matched / also.labelled) },
   };
 }
 
@@ -357,8 +380,15 @@ export async function runNluEvalCli(
   const results = lines.map((l) => p(l.text, evalContext(l, now)));
   const r = evaluateResults(lines, results);
   printMismatches(r, print);
-  if (report) printBreakdown(lines, r, print);
+  if (report) {
+    printBreakdown(lines, r, print);
+    for (const m of r.also.misses) print(`ALSO ${m.text}\texpected [${m.expected}]\tgot [${m.got}]`);
+  }
   const summary: Record<string, number> = { n: r.n, intentAccuracy: r.intentAccuracy, slotAccuracy: r.slotAccuracy };
+  if (r.also.labelled > 0 || r.also.spurious > 0) {
+    summary.alsoAccuracy = r.also.accuracy;
+    summary.alsoSpurious = r.also.spurious;
+  }
   if (report && model && !parser) {
     const asked = results.filter((x) => needsClarification(x, model)).length;
     summary.askRate = r.n === 0 ? 0 : round4(asked / r.n);
