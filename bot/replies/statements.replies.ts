@@ -69,8 +69,13 @@ export const statementReplies = {
   /** The printable page's link under the chat summary. */
   /** The mini-program card opening the statement page. */
   cardTitle: (periodLabel: string) => `查看对账单 ${periodLabel}`,
-  printLink: (url: string, ttlHours: number) =>
-    `打印版对账单（盖章版式，${ttlHours} 小时内有效）：\n${url}\n对账有出入直接告诉我，例如“对账单多扣了两千”，会转客户经理核对。`,
+  /** The dealer is told how to dispute it; a manager looking at a dealer's statement is not. */
+  printLink: (url: string, ttlHours: number, forDealer: boolean) =>
+    [
+      `打印版对账单（盖章版式，${ttlHours} 小时内有效）：`,
+      url,
+      ...(forDealer ? ['对账有出入直接告诉我，例如“对账单多扣了两千”，会转客户经理核对。'] : []),
+    ].join('\n'),
   /** A manager's statement request without a dealer code. */
   managerNeedsCode: '请带上经销商编号，例如“D0012 对账单”或“D0012 10月对账单”。',
   /** A manager named a dealer that is not theirs, or no dealer at all: the same answer. */
