@@ -109,6 +109,9 @@ const TIER =
   /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|(?<!形象店?|门店|店面|店铺|展厅|门头|店招|招牌|装修)升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖|(是不是|算不算|还算|还是不是|算是)(核心|重点|普通|沉默)(客户|经销商|户)/;
 const ENROL =
   /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+// Giving up a seat already booked ("我想退出培训", "社群营销那个课不去了", "取消报名").
+const WITHDRAW =
+  /退出|退掉|退课|退报|退了|取消报名|撤销报名|取消.{0,8}(培训|课)|不报了|不参加了|参加不了|不去了|去不了|来不了|上不了/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
 const CAMPAIGN_WORDS =
   /博会|巡展|体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
@@ -557,6 +560,10 @@ function parseOne(f: Facts, text: string): ParseResult {
     if (r) return r;
   } else if (looksManagerOnly(f)) {
     return unknown('manager_only', 0.9);
+  } // A seat already booked given up ("我想退出培训", "取消报名 橱柜测量培训"): before 报名/培训 read as enrolling.
+  if (WITHDRAW.test(k) && (TRAINING_LIST_WORDS.test(k) || /报名/.test(k)) && f.qtys.length === 0) {
+    const course = extractCourse(k.replace(WITHDRAW, ''));
+    return parsed('training.withdraw', course ? { course } : {}, DECISIVE);
   }
 
   // 3. Orders by number.
@@ -1021,6 +1028,10 @@ export function slotsForIntent(
     }
     case 'training.enrol': {
       const course = extractCourse(k);
+      return { slots: course ? { course } : {}, ambiguities: none };
+    }
+    case 'training.withdraw': {
+      const course = extractCourse(k.replace(WITHDRAW, ''));
       return { slots: course ? { course } : {}, ambiguities: none };
     }
     case 'campaign.join': {

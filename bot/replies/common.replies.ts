@@ -53,7 +53,7 @@ export const commonReplies = {
   boundManager: (name: string, code: string) => `这个账号已登记为客户经理 ${name}（${code}）。`,
   /** "我的客户经理是谁": who they are and how to reach them, without calling them. */
   managerIs: (name: string, phone: string | null) =>
-    `您的客户经理是${name}${phone ? `，电话 ${phone}` : ''}。需要他联系您，直接说“让经理联系我”，我会马上通知他。`,
+    `您的客户经理是${name}${phone ? `，电话 ${phone}` : ''}。需要${name}联系您，直接说“让经理联系我”，我会马上通知。`,
   handoffIsManager: '您已是客户经理账号，可直接处理经销商需求。',
   noCourses: '近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。',
   courses: (courses: readonly Course[]) =>
@@ -113,6 +113,7 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'account.statement': '看对账单',
   'tier.query': '查等级',
   'training.enrol': '报名培训',
+  'training.withdraw': '退出已报名的培训',
   'campaign.join': '参加活动',
   'trend.query': '看销售趋势',
   'sales.query': '查销量',

@@ -54,6 +54,13 @@ function oneRebateStatement(r: RebateStatement, names: ReadonlyMap<string, strin
 export const feedbackReplies = {
   recorded: (policyName: string, text: string) =>
     `收到，您对「${policyName}」的意见“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”已记录，总部调整政策时会参考。需要客户经理当面沟通，可以说“找客户经理”。`,
+  /** Several policies were just shown: which one the comment is about. */
+  which: (options: ReadonlyArray<{ name: string }>) =>
+    [
+      `您说的是哪条政策？`,
+      ...options.map((p, i) => `${i + 1}. ${p.name}`),
+      '回复“第一个”或编号即可，我会把意见记在那条政策上。',
+    ].join('\n'),
   noPolicy:
     '收到您的意见。目前还没有向您推送过政策，这条意见没有对应的政策可以记录；想了解适用于您的政策，可以说“有哪些政策”。',
 };
