@@ -94,13 +94,14 @@ export const trainingHandlers: HandlerRegistry = {
       }
       const p = r.promoted;
       if (p) {
-        const opts = { dedupeKey: `training.promoted:${p.enrolment.id}`, kind: 'training.promoted' };
-        await ctx.notifier.toDealer(p.dealer.code, trainingNotices.promotedToDealer(r.session), opts);
-        await ctx.notifier.toManager(
-          p.dealer.managerCode,
-          trainingNotices.promotedToManager(p.dealer, r.session),
-          opts,
-        );
+        // Two recipients, two keys: the outbox drops a repeated key.
+        const sent = (to: string) => ({
+          dedupeKey: `training.promoted:${p.enrolment.id}:${to}`,
+          kind: 'training.promoted',
+        });
+        await ctx.notifier.toDealer(p.dealer.code, trainingNotices.promotedToDealer(r.session), sent('dealer'));
+        const toManager = trainingNotices.promotedToManager(p.dealer, r.session);
+        await ctx.notifier.toManager(p.dealer.managerCode, toManager, sent('manager'));
       }
     }
     return { ...reply(trainingReplies.withdraw(r)), state: withoutPick(ctx.state) };
