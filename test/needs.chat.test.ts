@@ -296,4 +296,48 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect((await app.say(F.regionalA, '查 D0101'))[0]).toContain('杭州恒远门窗');
     expect((await app.say(F.accountA, '查 D9999'))[0]).toBe('未找到经销商 D9999，请核对编号。');
   });
+  it("try-out finds: a materials need, two needs claimed at once, one dealer's needs and who has them", async () => {
+    at(100);
+    // Marketing materials for the shop are a display need, not a policy question.
+    const [materials] = await app.say(F.regularDealer, '我们县城的店能不能申请点物料支持，海报易拉宝');
+    expect(materials).toMatch(/^已收到您的门店陈列需求，编号 N\d+/);
+    const a = idIn(materials!);
+    const [training] = await app.say(F.regularDealer, '想申请一次社群营销培训');
+    expect(training).toMatch(/^已收到您的培训需求，编号 N\d+/);
+    const b = idIn(training!);
+    const [foreign] = await app.say(F.keyDealerB, '有两樘窗户玻璃破损，需要售后上门处理');
+    const c = idIn(foreign!);
+
+    // "N…和N…都我来": each need named is claimed, each answered on its own line.
+    const [both] = await app.say(F.accountA, `N${a}和N${b}都我来`);
+    expect(both).toContain(`已认领 N${a}`);
+    expect(both).toContain(`已认领 N${b}`);
+    expect(await need(a)).toMatchObject({ status: 'claimed', owner_code: F.accountA });
+    expect(await need(b)).toMatchObject({ status: 'claimed', owner_code: F.accountA });
+    // Already theirs, another manager's (reads as missing), and one claimed by someone else (says by whom).
+    const [mixed] = await app.say(F.accountA, `认领 N${b} N${c}`);
+    expect(mixed).toBe(`N${b} 已在您名下处理中。\n未找到该需求 N${c}，请核对编号。`);
+    expect((await app.say(F.regionalA, `认领 N${a}`))[0]).toContain(`N${a} 已由李娜认领处理中`);
+
+    // "D0103的需求谁在跟": that dealer's open needs with their owner, nobody else's.
+    const [whose] = await app.say(F.regionalA, `${F.regularDealer}的需求谁在跟`);
+    expect(whose).toContain(`湖州良匠家居（${F.regularDealer}）未完成的需求`);
+    expect(whose).toContain(`N${a}【门店陈列】`);
+    expect(whose).toContain(`N${b}【培训】`);
+    expect(whose).toContain('李娜 处理中');
+    expect(whose).not.toContain('杭州恒远门窗');
+    expect((await app.say(F.regionalA, `${F.silentDealer}的需求谁在跟`))[0]).toBe(
+      `${F.silentDealer} 没有未完成的需求。`,
+    );
+  });
+
+  it('"我的客户经理是谁" is answered; only "让经理联系我" calls the manager', async () => {
+    const handoffs = (await kinds(F.accountA, 'handoff')).length;
+    expect((await app.say(F.silentDealer, '我的客户经理是谁'))[0]).toBe(
+      '您的客户经理是李娜。需要李娜联系您，直接说“让经理联系我”，我会马上通知。',
+    );
+    expect(await kinds(F.accountA, 'handoff')).toHaveLength(handoffs);
+    expect((await app.say(F.silentDealer, '让经理联系我'))[0]).toBe('已通知您的客户经理李娜，会尽快联系您。');
+    expect(await kinds(F.accountA, 'handoff')).toHaveLength(handoffs + 1);
+  });
 });

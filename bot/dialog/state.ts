@@ -1,3 +1,4 @@
+import type { ShownPolicy } from '../../core/policies/feedback.js';
 import type { ConversationStore, TurnRequest } from '../../core/conversation/ports.js';
 import { ratingLookup } from '../../core/needs/needs.service.js';
 import type { Awaiting, Intent } from '../nlu/nlu.types.js';
@@ -28,6 +29,8 @@ export interface ConversationState {
   misses?: number;
   /** handoff_offer: the last message not understood, passed on to the account manager on "好". */
   offer?: { text: string };
+  /** The policies the chat last showed (a list or an explanation): a comment right after is about them. */
+  shownPolicies?: ShownPolicy[];
   /** A picture sent with no need to attach it to: the next message, if it raises a need, carries it. */
   image?: PendingImage;
 }

@@ -46,6 +46,7 @@ function printLink(ctx: TurnContext, s: Statement): StepReply {
     body: statementReplies.printLink(
       `${baseUrl}/statements/${s.dealer.code}/${s.period.label}?exp=${q.exp}&sig=${q.sig}`,
       links.ttlHours,
+      ctx.identity.kind === 'dealer',
     ),
     card: { title: statementReplies.cardTitle(s.period.label), page: 'statement', query },
   };

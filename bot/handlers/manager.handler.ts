@@ -23,14 +23,21 @@ function contactFailure(e: unknown, code: string): TurnResult {
 
 /** Manager shorthand about their own work: the open needs on their desk, the contacts they made, approvals. */
 export const managerHandlers: HandlerRegistry = {
-  'am.need.list': managerOnly(async (ctx) => {
+  'am.need.list': managerOnly(async (ctx, turn) => {
+    const dealerCode = turn.slots.dealer_code?.toUpperCase();
     try {
       const list = await ctx.services.needs.listForManager({
         managerCode: ctx.identity.managerCode,
         filter: needListFilter(ctx.text),
         now: ctx.now,
+        ...(dealerCode ? { dealerCode } : {}),
       });
-      return reply(managerReplies.needList(list));
+      if (!dealerCode) return reply(managerReplies.needList(list));
+      const owners = new Map<string, string>();
+      for (const code of new Set(list.items.map((i) => i.need.ownerCode))) {
+        owners.set(code, (await ctx.services.directory.managerName(code)) ?? code);
+      }
+      return reply(managerReplies.dealerNeeds(dealerCode, list, owners));
     } catch (e) {
       if (e instanceof NeedError && e.code === 'NEED.MANAGER_NOT_FOUND') {
         return reply(needReplies.managerNotFound(ctx.identity.managerCode));

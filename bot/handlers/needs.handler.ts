@@ -77,6 +77,29 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
   return id === null ? null : { id, code: needCode(id) };
 }
 
+/** Every need a manager names ("N1003和N1004都我来"), each once, in order: the parsed one first. */
+function needIdsOf(slot: string | undefined, text: string): Array<{ id: number; code: string }> {
+  const refs = [slot, ...(text.match(/N\s*\d{2,}/gi) ?? []).map((m) => m.replace(/\s/g, ''))]
+    .map(needIdOf)
+    .filter((r) => r !== null);
+  return refs.filter((r, i) => refs.findIndex((o) => o.id === r.id) === i);
+}
+
+/** A claim or resolve of each need named, one answer line per need (each checked on its own). */
+async function eachNeed(
+  ctx: TurnContext<ManagerIdentity>,
+  turn: ParsedTurn,
+  example: string,
+  act: (ref: { id: number; code: string }) => Promise<TurnResult>,
+): Promise<TurnResult> {
+  const refs = needIdsOf(turn.slots.need_id, ctx.text);
+  if (refs.length === 0) return reply(needReplies.needIdMissing(example));
+  if (refs.length === 1) return act(refs[0]!);
+  const lines: string[] = [];
+  for (const ref of refs) lines.push(...(await act(ref)).replies.map((r) => r.body));
+  return reply(lines.join('\n'));
+}
+
 /** A payment need that names a statement ("对账单多扣了两千", "10月账单不对") is linked to that statement. */
 function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): string | undefined {
   if (turn.slots.category !== 'payment' || !/对账|账单/.test(ctx.text)) return undefined;
@@ -227,40 +250,40 @@ export const needsHandlers: HandlerRegistry = {
     }
   }),
 
-  'am.need.claim': managerOnly(async (ctx, turn) => {
-    const ref = needIdOf(turn.slots.need_id);
-    if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.claim));
-    try {
-      const r = await ctx.services.needs.claim({
-        managerCode: ctx.identity.managerCode,
-        needId: ref.id,
-        now: ctx.now,
-        category: categoryFromText(ctx.text),
-      });
-      if (r.already) return reply(needReplies.alreadyClaimed(r.need));
-      const dealerName = await ctx.services.directory.dealerName(r.need.dealerCode);
-      return reply(needReplies.claimed(r.need, dealerName ?? r.need.dealerCode));
-    } catch (e) {
-      return failure(e, ref.code);
-    }
-  }),
+  'am.need.claim': managerOnly((ctx, turn) =>
+    eachNeed(ctx, turn, needReplies.examples.claim, async (ref) => {
+      try {
+        const r = await ctx.services.needs.claim({
+          managerCode: ctx.identity.managerCode,
+          needId: ref.id,
+          now: ctx.now,
+          category: categoryFromText(ctx.text),
+        });
+        if (r.already) return reply(needReplies.alreadyClaimed(r.need));
+        const dealerName = await ctx.services.directory.dealerName(r.need.dealerCode);
+        return reply(needReplies.claimed(r.need, dealerName ?? r.need.dealerCode));
+      } catch (e) {
+        return failure(e, ref.code);
+      }
+    }),
+  ),
 
-  'am.need.resolve': managerOnly(async (ctx, turn) => {
-    const ref = needIdOf(turn.slots.need_id);
-    if (!ref) return reply(needReplies.needIdMissing(needReplies.examples.resolve));
-    try {
-      const { need } = await ctx.services.needs.resolve({
-        managerCode: ctx.identity.managerCode,
-        needId: ref.id,
-        note: turn.slots.note,
-        now: ctx.now,
-      });
-      const dealerName = await ctx.services.directory.dealerName(need.dealerCode);
-      return reply(needReplies.resolved(need, dealerName ?? need.dealerCode));
-    } catch (e) {
-      return failure(e, ref.code);
-    }
-  }),
+  'am.need.resolve': managerOnly((ctx, turn) =>
+    eachNeed(ctx, turn, needReplies.examples.resolve, async (ref) => {
+      try {
+        const { need } = await ctx.services.needs.resolve({
+          managerCode: ctx.identity.managerCode,
+          needId: ref.id,
+          note: turn.slots.note,
+          now: ctx.now,
+        });
+        const dealerName = await ctx.services.directory.dealerName(need.dealerCode);
+        return reply(needReplies.resolved(need, dealerName ?? need.dealerCode));
+      } catch (e) {
+        return failure(e, ref.code);
+      }
+    }),
+  ),
 
   'am.need.transfer': managerOnly(async (ctx, turn) => {
     const ref = needIdOf(turn.slots.need_id);

@@ -12,6 +12,8 @@ import {
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
+import { withoutPick, withPick } from '../dialog/picks.js';
+import type { ConversationState } from '../dialog/state.js';
 import { policyReplies } from '../replies/policies.replies.js';
 import { feedbackReplies } from '../replies/statements.replies.js';
 
@@ -46,6 +48,12 @@ function kindNamed(text: string): PolicyKind | undefined {
   return undefined;
 }
 
+/** The state remembering the policies shown, so a comment right after ("门槛有点高") is recorded against them. */
+const showing = (state: ConversationState, policies: ReadonlyArray<{ code: string; name: string; kind: string }>) => ({
+  ...state,
+  shownPolicies: policies.map(({ code, name, kind }) => ({ code, name, kind })),
+});
+
 /** policy.explain, rebate.progress and policy.list: always the asking dealer's own policies and numbers. */
 export const policyHandlers: HandlerRegistry = {
   'policy.explain': forDealer('policy.explain', async (ctx, dealer, turn) => {
@@ -72,7 +80,13 @@ export const policyHandlers: HandlerRegistry = {
     // The worker may have the model rephrase the explanation after the turn commits (never inside it).
     const footer = `\n${policyReplies.explainFooter}`;
     return {
-      result: { replies: [{ body: `${template.text}${footer}`, rephrase: { ...template, suffix: footer } }] },
+      result: {
+        replies: [{ body: `${template.text}${footer}`, rephrase: { ...template, suffix: footer } }],
+        state: showing(
+          ctx.state,
+          matching.map((p) => p.policy),
+        ),
+      },
       kind,
     };
   }),
@@ -83,20 +97,37 @@ export const policyHandlers: HandlerRegistry = {
     return { result: reply(policyReplies.progress(positions)) };
   }),
 
-  // "门槛有点高": acknowledged and recorded against the policy it is about (the pushed one of the kind it names).
-  'policy.feedback': dealerOnly(policyReplies.managerHint, async (ctx) => {
-    const saved = await ctx.services.policyFeedback.comment({
+  // "门槛有点高": acknowledged and recorded against the policy it is about (the one just shown, else the pushed one
+  // of the kind it names).
+  'policy.feedback': dealerOnly(policyReplies.managerHint, async (ctx, turn) => {
+    // Picked from "您说的是哪条政策？": the comment is the one made before the question.
+    const text = (turn.slots.comment ?? ctx.text).trim();
+    const r = await ctx.services.policyFeedback.comment({
       dealerCode: ctx.identity.dealerCode,
-      text: ctx.text.trim(),
-      kind: kindNamed(ctx.text),
+      text,
+      kind: kindNamed(text),
+      shown: ctx.state.shownPolicies,
+      chosen: turn.slots.policy_code,
       now: ctx.now,
     });
-    return reply(saved ? feedbackReplies.recorded(saved.policyName, ctx.text.trim()) : feedbackReplies.noPolicy);
+    switch (r.kind) {
+      case 'recorded':
+        return { ...reply(feedbackReplies.recorded(r.policyName, text)), state: withoutPick(ctx.state) };
+      case 'no_policy':
+        return reply(feedbackReplies.noPolicy);
+      case 'which': {
+        const pick = {
+          intent: 'policy.feedback' as const,
+          options: r.options.map((p) => ({ policy_code: p.code, comment: text.slice(0, 500) })),
+        };
+        return { ...reply(feedbackReplies.which(r.options)), state: withPick(ctx.state, pick) };
+      }
+    }
   }),
 
   'policy.list': forDealer('policy.list', async (ctx, dealer) => {
     const policies = (await ctx.services.policies.applicablePolicies(dealer, ctx.now)).map((r) => r.policy);
     if (policies.length === 0) return { result: reply(policyReplies.noneApply) };
-    return { result: reply(policyReplies.list(policies)) };
+    return { result: { ...reply(policyReplies.list(policies)), state: showing(ctx.state, policies) } };
   }),
 };

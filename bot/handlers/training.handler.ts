@@ -72,6 +72,41 @@ export const trainingHandlers: HandlerRegistry = {
     }
   }),
 
+  'training.withdraw': dealerOnly(trainingReplies.managerHint, async (ctx, turn) => {
+    const r = await ctx.services.training.withdraw({
+      dealerCode: ctx.identity.dealerCode,
+      words: turn.slots.course,
+      now: ctx.now,
+    });
+    if (r.kind === 'several') {
+      const pick = { intent: 'training.withdraw' as const, options: r.sessions.map((s) => ({ course: s.title })) };
+      return { ...reply(trainingReplies.withdraw(r)), state: withPick(ctx.state, pick) };
+    }
+    if (r.kind === 'withdrawn' && r.enrolment.status === 'enrolled') {
+      // The manager hears of the freed seat; the dealer who waited longest gets it and is told.
+      const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
+      const key = `training.withdrawn:${r.enrolment.id}`;
+      if (dealer) {
+        await ctx.notifier.toManager(dealer.managerCode, trainingNotices.withdrawn(dealer, r.session), {
+          dedupeKey: key,
+          kind: 'training.withdrawn',
+        });
+      }
+      const p = r.promoted;
+      if (p) {
+        // Two recipients, two keys: the outbox drops a repeated key.
+        const sent = (to: string) => ({
+          dedupeKey: `training.promoted:${p.enrolment.id}:${to}`,
+          kind: 'training.promoted',
+        });
+        await ctx.notifier.toDealer(p.dealer.code, trainingNotices.promotedToDealer(r.session), sent('dealer'));
+        const toManager = trainingNotices.promotedToManager(p.dealer, r.session);
+        await ctx.notifier.toManager(p.dealer.managerCode, toManager, sent('manager'));
+      }
+    }
+    return { ...reply(trainingReplies.withdraw(r)), state: withoutPick(ctx.state) };
+  }),
+
   'am.training.attend': managerOnly(async (ctx, turn) => {
     const code = turn.slots.dealer_code?.toUpperCase();
     if (!code) return reply(trainingReplies.attendCodeMissing);

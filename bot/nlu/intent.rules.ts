@@ -118,6 +118,9 @@ const TIER =
   /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|(?<!形象店?|门店|店面|店铺|展厅|门头|店招|招牌|装修)升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖|(是不是|算不算|还算|还是不是|算是)(核心|重点|普通|沉默)(客户|经销商|户)/;
 const ENROL =
   /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+// Giving up a seat already booked ("我想退出培训", "社群营销那个课不去了", "取消报名").
+const WITHDRAW =
+  /退出|退掉|退课|退报|退了|取消报名|撤销报名|取消.{0,8}(培训|课)|不报了|不参加了|参加不了|不去了|去不了|来不了|上不了/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
 const CAMPAIGN_WORDS =
   /博会|巡展|体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
@@ -140,6 +143,8 @@ const LADDER_NAMED = /阶梯|梯度|台阶/;
  */
 const OFF_TOPIC =
   /电视剧|电影|综艺|追剧|打游戏|吃啥|吃什么|菜谱|红烧|几点了|彩票|股票|炒股|基金|女朋友|男朋友|有对象|老婆|老公|作业|涨粉|你喜欢|你(好|真|咋|怎么)?(这么|太|真|好)?(笨|蠢|傻)|什么模型|老板叫/;
+const DEALER_NEEDS_ASK =
+  /(需求|工单).{0,6}(谁|哪些|有几|几个|多少|进度|怎么样|情况|跟进|处理|列表|还有)|(谁|哪个|哪位).{0,4}(跟|处理|负责|接)/;
 const AM_LIST =
   /(我手上|我手头|手上|手头|我名下|名下|我的|待|没|未|还没).{0,8}(处理|跟进|解决|认领|办|需求|工单)|今天.{0,4}(新|来了).{0,4}(需求|工单)|新(来的)?需求|超时|逾期|需求列表|工单列表|待办|有哪些(需求|工单)/;
 // A manager's own dealers ("我名下几家经销商", "我管的客户列表", "我的核心客户"); 客户经理 is a person, not a dealer.
@@ -207,7 +212,7 @@ const NEED_STRONG: Array<[RegExp, NeedCategory]> = [
     'expiring_stock',
   ],
   [
-    /展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|宣传册|灯箱|展位|店招|招牌|形象店|装修补贴|(门店|店面|店铺|专卖店|店里|店)(要|想|准备|打算|得)?(重新)?(装修|翻新|改造|升级)|(装修|翻新|改造)(一下)?(门店|店面|店铺|专卖店)/,
+    /展架|展厅|展示|样品|样板|展柜|陈列|门头|形象墙|展台|物料|海报|易拉宝|宣传册|宣传单|灯箱|展位|店招|招牌|形象店|装修补贴|(门店|店面|店铺|专卖店|店里|店)(要|想|准备|打算|得)?(重新)?(装修|翻新|改造|升级)|(装修|翻新|改造)(一下)?(门店|店面|店铺|专卖店)/,
     'display',
   ],
   [
@@ -331,6 +336,10 @@ function parseManager(f: Facts, text: string): ParseResult | null {
       if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', { need_id: f.needId }, MID);
     }
   }
+  // "D0002的需求谁在跟": that dealer's open needs and who has each, not the dealer's profile.
+  if (f.dealerCode && !f.needId && !BIND.test(k) && !CONTACT.test(k) && DEALER_NEEDS_ASK.test(k)) {
+    return parsed('am.need.list', { dealer_code: f.dealerCode }, HIGH);
+  }
   if (f.dealerCode && !BIND.test(k) && APPROVE.test(k) && !QUESTION.test(k) && !CONTACT.test(k)) {
     const campaign = approvedCampaign(k);
     return parsed('am.campaign.approve', { dealer_code: f.dealerCode, ...(campaign ? { campaign } : {}) }, HIGH);
@@ -344,7 +353,7 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     const contact = CONTACT.exec(f.t);
     if (contact) {
       const slots: Slots = { dealer_code: f.dealerCode };
-      const note = cut(text, contact.index);
+      const note = contactNote(text) ?? cut(text, contact.index);
       if (note) slots.note = note.slice(0, 200);
       return parsed('am.contact.log', slots, HIGH);
     }
@@ -371,6 +380,25 @@ function approvedCampaign(k: string): string | undefined {
   const rest = k.replace(APPROVE_WORDS, '').replace(/^的|的$/g, '');
   // "那个活动" names nothing.
   return rest.length >= 2 && rest.length <= 30 && rest !== '活动' ? rest : undefined;
+}
+
+// The words that only say "record a contact" ("已联系D0002", "记一下"): not part of what was talked about.
+const CONTACT_COMMAND =
+  /^(?:我|刚才?|今天|已经|刚刚)*(?:已|刚)?(?:联系|电话联系|沟通|回访|拜访|走访)(?:了|过|完毕|好了)?(?:一下)?|^(?:帮我)?(?:记一下|记录一下|log)/i;
+const LEADING_DEALER_CODE = /^D\s*\d{4}/i;
+
+/** What was talked about ("已联系D0002 聊了下展厅布置" → "聊了下展厅布置"); undefined when nothing is left but the command. */
+function contactNote(text: string): string | undefined {
+  let note = text.trim();
+  for (let prev = ''; prev !== note; ) {
+    prev = note;
+    note = note
+      .replace(CONTACT_COMMAND, '')
+      .replace(LEADING_DEALER_CODE, '')
+      .replace(/^[\s,，。.:：;；、!！]+/, '');
+  }
+  note = note.replace(/[\s。.!！]+$/, '').trim();
+  return note.length >= 2 ? note : undefined;
 }
 
 /** The note after the resolve keyword ("N1024已解决，已安排售后上门" → "已安排售后上门"), cut from the original. */
@@ -432,17 +460,22 @@ function problemStory(f: Facts, r: ParseResult): boolean {
   return !!cat?.strong && (cat.category === 'product' || cat.category === 'after_sales') && DEFECT.test(f.k);
 }
 
-// The after-sales service named by the dealer ("需要售后", "报修"): what they ask for, whatever the story's other words.
-const AFTER_SALES_NAMED = /售后|维修|报修|返修|修理/;
+// The service the dealer names is what they ask for, whatever the story's other words: after-sales ("需要售后",
+// "报修"), a training ("想申请一次社群营销培训" — 申请 alone reads as policy to the category model), marketing materials
+// for the shop ("申请点物料支持，海报易拉宝" — 支持 alone reads as policy). Money for it named ("培训补贴") stays open.
+const CATEGORY_NAMED: Partial<Record<NeedCategory, RegExp>> = {
+  after_sales: /售后|维修|报修|返修|修理/,
+  training: /培训/,
+  display: /物料|海报|易拉宝|宣传册|宣传单|展架|灯箱|门头|店招/,
+};
+const MONEY_NAMED = /补贴|补助|返利|政策|费用|报销|让利|优惠/;
 
-/** The rules read an after-sales need whose message names the service itself ("样品柜坏了 需要售后"). */
-export function namesAfterSales(f: Facts, r: ParseResult): boolean {
-  return (
-    r.kind !== 'unknown' &&
-    r.intent === 'need.submit' &&
-    r.slots.category === 'after_sales' &&
-    AFTER_SALES_NAMED.test(f.k)
-  );
+/** The rules read a need whose message names the service itself ("样品柜坏了 需要售后", "申请一次培训"). */
+export function namesItsCategory(f: Facts, r: ParseResult): boolean {
+  if (r.kind === 'unknown' || r.intent !== 'need.submit' || !r.slots.category) return false;
+  const named = CATEGORY_NAMED[r.slots.category];
+  if (!named?.test(f.k)) return false;
+  return r.slots.category === 'after_sales' || !MONEY_NAMED.test(f.k);
 }
 
 /** The rules read a need from a story about a product's problem (a defect word and a part). */
@@ -536,6 +569,10 @@ function parseOne(f: Facts, text: string): ParseResult {
     if (r) return r;
   } else if (looksManagerOnly(f)) {
     return unknown('manager_only', 0.9);
+  } // A seat already booked given up ("我想退出培训", "取消报名 橱柜测量培训"): before 报名/培训 read as enrolling.
+  if (WITHDRAW.test(k) && (TRAINING_LIST_WORDS.test(k) || /报名/.test(k)) && f.qtys.length === 0) {
+    const course = extractCourse(k.replace(WITHDRAW, ''));
+    return parsed('training.withdraw', course ? { course } : {}, DECISIVE);
   }
 
   // 3. Orders by number.
@@ -1120,12 +1157,18 @@ export function slotsForIntent(
       const course = extractCourse(k);
       return { slots: course ? { course } : {}, ambiguities: none };
     }
+    case 'training.withdraw': {
+      const course = extractCourse(k.replace(WITHDRAW, ''));
+      return { slots: course ? { course } : {}, ambiguities: none };
+    }
     case 'campaign.join': {
       const campaign = extractCampaign(k);
       return { slots: campaign ? { campaign } : {}, ambiguities: none };
     }
     case 'confirm':
       return fromResult(ctx.awaiting === 'order_confirm' ? parseDraftMessage(f) : null);
+    case 'am.need.list':
+      return { slots: f.dealerCode ? { dealer_code: f.dealerCode } : {}, ambiguities: none };
     default:
       return { slots: {}, ambiguities: none };
   }

@@ -7,7 +7,7 @@ import {
   normalizedClassText,
   shippedIntentModel,
 } from './intent.model.js';
-import { isProblemStoryNeed, namesAfterSales, parseFacts, slotsForIntent } from './intent.rules.js';
+import { isProblemStoryNeed, namesItsCategory, parseFacts, slotsForIntent } from './intent.rules.js';
 
 /** The rules' slots for the intent the model chose (the seam between the two). */
 export { slotsForIntent };
@@ -87,9 +87,9 @@ export function parse(
     model.thresholds,
     (intent) => slotsForIntent(intent, text, ctx, matcher, f),
   );
-  // A need that names the after-sales service keeps it: the category model reads the story's other words (样品,
-  // 展厅 → display) and must not turn "需要售后" into another team's ticket.
-  if (namesAfterSales(f, result)) return result;
+  // A need that names its service keeps it: the category model reads the story's other words (样品, 展厅 → display;
+  // 申请, 支持 → policy) and must not turn "需要售后" or "申请一次培训" into another team's ticket.
+  if (namesItsCategory(f, result)) return result;
   return withCategory(
     result,
     () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],

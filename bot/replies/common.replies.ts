@@ -51,12 +51,18 @@ export const commonReplies = {
     `【转人工】${dealer}（${code}）请求人工协助：\n“${text}”\n请尽快联系。`,
   boundDealer: (name: string, code: string) => `这个账号已绑定 ${name}（${code}）。如需更换绑定，请联系您的客户经理。`,
   boundManager: (name: string, code: string) => `这个账号已登记为客户经理 ${name}（${code}）。`,
+  /** "我的客户经理是谁": who they are and how to reach them, without calling them. */
+  managerIs: (name: string, phone: string | null) =>
+    `您的客户经理是${name}${phone ? `，电话 ${phone}` : ''}。需要${name}联系您，直接说“让经理联系我”，我会马上通知。`,
   handoffIsManager: '您已是客户经理账号，可直接处理经销商需求。',
   noCourses: '近期暂无排期的培训课程。需要专项培训可以直接告诉我，例如“想申请门店导购培训”。',
   courses: (courses: readonly Course[]) =>
     `近期培训课程：\n${courses
-      .map((c) => `· ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`)
-      .join('\n')}\n想报名回复“报名 + 课程名”；需要专场培训可以说“想申请门店导购培训”。`,
+      .map(
+        (c, i) =>
+          `${i + 1}. ${courseTime(c.startsAt)}【${c.mode === 'online' ? '线上' : '线下'}】${c.title}：${c.description}`,
+      )
+      .join('\n')}\n想报名回复“第一个”或课程名；需要专场培训可以说“想申请门店导购培训”。`,
   noCases: '暂时还没有可分享的案例，稍后我会把同类经销商的经验推送给您。',
   cases: (cases: ReadonlyArray<{ title: string; body: string; honours?: readonly string[] }>) =>
     `和您情况相近的经销商经验：\n${cases.map((c) => `【${c.title}】${honoursNote(c)}\n${c.body}`).join('\n\n')}`,
@@ -107,6 +113,7 @@ export const intentDescriptions: Record<Exclude<Intent, 'unknown'>, string> = {
   'account.statement': '看对账单',
   'tier.query': '查等级',
   'training.enrol': '报名培训',
+  'training.withdraw': '退出已报名的培训',
   'campaign.join': '参加活动',
   'trend.query': '看销售趋势',
   'sales.query': '查销量',

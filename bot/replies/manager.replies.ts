@@ -52,6 +52,20 @@ export function needListReply(l: NeedList, f: ReplyFormat = 'text'): string {
   return fitBytes(lines);
 }
 
+/** One dealer's open needs and who has each ("D0002的需求谁在跟"). */
+export function dealerNeedsReply(code: string, l: NeedList, owners: ReadonlyMap<string, string>): string {
+  if (l.items.length === 0) return `${code} 没有未完成的需求。`;
+  const name = l.items[0]!.dealerName;
+  const lines = l.items.map((i) => {
+    const owner = owners.get(i.need.ownerCode) ?? i.need.ownerCode;
+    const who = i.clock === 'first' ? `待认领（${owner}）` : `${owner} 处理中`;
+    const clip = i.need.text.length > 24 ? `${i.need.text.slice(0, 24)}…` : i.need.text;
+    return `· ${needCode(i.need.id)}【${CATEGORY_ZH[i.need.category] ?? i.need.category}】${clip}｜${who}，${timeLeftText(i.msLeft)}`;
+  });
+  const more = l.matched > l.items.length ? [`……还有 ${l.matched - l.items.length} 条。`] : [];
+  return fitBytes([`${name}（${code}）未完成的需求 ${l.matched} 条：`, ...lines, ...more]);
+}
+
 /** Matches of a search by name (`am.dealer.lookup` with `dealer_name`) when there is not exactly one. */
 export function dealerMatchesReply(text: string, matches: readonly DirectoryMatch[], f: ReplyFormat = 'text'): string {
   if (matches.length === 0) {
@@ -86,6 +100,7 @@ export function contactLoggedReply(l: LoggedContact, f: ReplyFormat = 'text'): s
 
 export const managerReplies = {
   needList: needListReply,
+  dealerNeeds: dealerNeedsReply,
   dealerMatches: dealerMatchesReply,
   dealerNameMissing: '请说一下经销商的名字或编号，例如“找下锦华门窗”或“查 D0012”。',
   contactLogged: contactLoggedReply,

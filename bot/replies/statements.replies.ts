@@ -54,6 +54,13 @@ function oneRebateStatement(r: RebateStatement, names: ReadonlyMap<string, strin
 export const feedbackReplies = {
   recorded: (policyName: string, text: string) =>
     `收到，您对「${policyName}」的意见“${text.length > 40 ? `${text.slice(0, 40)}…` : text}”已记录，总部调整政策时会参考。需要客户经理当面沟通，可以说“找客户经理”。`,
+  /** Several policies were just shown: which one the comment is about. */
+  which: (options: ReadonlyArray<{ name: string }>) =>
+    [
+      `您说的是哪条政策？`,
+      ...options.map((p, i) => `${i + 1}. ${p.name}`),
+      '回复“第一个”或编号即可，我会把意见记在那条政策上。',
+    ].join('\n'),
   noPolicy:
     '收到您的意见。目前还没有向您推送过政策，这条意见没有对应的政策可以记录；想了解适用于您的政策，可以说“有哪些政策”。',
 };
@@ -69,8 +76,13 @@ export const statementReplies = {
   /** The printable page's link under the chat summary. */
   /** The mini-program card opening the statement page. */
   cardTitle: (periodLabel: string) => `查看对账单 ${periodLabel}`,
-  printLink: (url: string, ttlHours: number) =>
-    `打印版对账单（盖章版式，${ttlHours} 小时内有效）：\n${url}\n对账有出入直接告诉我，例如“对账单多扣了两千”，会转客户经理核对。`,
+  /** The dealer is told how to dispute it; a manager looking at a dealer's statement is not. */
+  printLink: (url: string, ttlHours: number, forDealer: boolean) =>
+    [
+      `打印版对账单（盖章版式，${ttlHours} 小时内有效）：`,
+      url,
+      ...(forDealer ? ['对账有出入直接告诉我，例如“对账单多扣了两千”，会转客户经理核对。'] : []),
+    ].join('\n'),
   /** A manager's statement request without a dealer code. */
   managerNeedsCode: '请带上经销商编号，例如“D0012 对账单”或“D0012 10月对账单”。',
   /** A manager named a dealer that is not theirs, or no dealer at all: the same answer. */

@@ -9,6 +9,7 @@ import type {
   Session,
   SessionReminder,
   TrainingDealer,
+  WithdrawOutcome,
 } from '../../core/training/training.types.js';
 import { shTime } from './needs.replies.js';
 import { fitBytes } from './policies.replies.js';
@@ -81,6 +82,25 @@ export const trainingReplies = {
     }
   },
 
+  withdraw(r: WithdrawOutcome): string {
+    switch (r.kind) {
+      case 'withdrawn':
+        return r.enrolment.status === 'enrolled'
+          ? `已为您退出「${r.session.title}」（${shTime(r.session.startsAt)}），名额已释放。想再报名随时告诉我。`
+          : `已取消您在「${r.session.title}」的候补登记。`;
+      case 'none':
+        return r.words
+          ? `您没有报名“${r.words}”相关的近期课程，不需要退出。`
+          : '您目前没有报名近期的培训课程，不需要退出。';
+      case 'several':
+        return fitBytes([
+          '您报名了几门近期课程，要退出哪一门？',
+          ...numbered(r.sessions),
+          '回复“第一个”或课程名即可。',
+        ]);
+    }
+  },
+
   /** A training need gets the matching session offered. */
   needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加直接回复“第一个”即可报名。`,
 
@@ -114,6 +134,13 @@ export const trainingNotices = {
     r.kind === 'enrolled'
       ? `培训报名：${d.name}（${d.code}）报名了「${r.session.title}」（${shTime(r.session.startsAt)}），${r.enrolment.feeFen === 0 ? '免费' : `费用 ${formatYuan(r.enrolment.feeFen)}`}，已报 ${r.session.enrolled}/${r.session.seats} 席。`
       : `培训候补：${d.name}（${d.code}）想报名「${r.session.title}」，名额已满，登记为候补第 ${r.position} 位。`,
+  withdrawn: (d: TrainingDealer, s: Session) =>
+    `培训退出：${d.name}（${d.code}）退出了「${s.title}」（${shTime(s.startsAt)}），已报 ${s.enrolled}/${s.seats} 席。`,
+  /** To the promoted dealer's manager and to the dealer: the waitlist place became a seat. */
+  promotedToManager: (d: TrainingDealer, s: Session) =>
+    `培训候补转正：${d.name}（${d.code}）已从候补转为正式名额「${s.title}」（${shTime(s.startsAt)}）。`,
+  promotedToDealer: (s: Session) =>
+    `好消息：「${s.title}」（${shTime(s.startsAt)}，${where(s)}）有名额空出，您已从候补转为正式报名，开课前一天会提醒您。`,
 };
 
 export const trainingTexts: TrainingTexts = { reminder: trainingReplies.reminder };

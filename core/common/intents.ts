@@ -32,6 +32,7 @@ export const INTENTS = [
   'account.statement',
   'tier.query',
   'training.enrol',
+  'training.withdraw',
   'campaign.join',
   'trend.query',
   'sales.query',

@@ -135,8 +135,10 @@ export const slotsSchema = z.object({
     .regex(/^M\d{3}$/)
     .optional(),
   note: z.string().max(200).optional().describe('am.need.resolve / am.contact.log: what was done'),
-  /** Free text next to a rating. */
+  /** Free text next to a rating; policy.feedback picked from a list: the comment made before the pick. */
   comment: z.string().max(500).optional(),
+  /** policy.feedback picked from a list of the policies just shown: the one meant. */
+  policy_code: z.string().min(1).max(40).optional(),
   /** need.submit with a second request after it: the need's own words ("展架坏了", not "…顺便问下有啥活动"). */
   need_text: z.string().min(1).max(2000).optional(),
   period: z

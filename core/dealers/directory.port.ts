@@ -22,4 +22,6 @@ export interface DealerDirectory {
   /** What success-case matching needs of a dealer. */
   caseReader(code: string): Promise<CaseReader | undefined>;
   managerName(code: string): Promise<string | undefined>;
+  /** How a dealer reaches their manager: the name, and the phone when HQ recorded one. */
+  managerContact(code: string): Promise<{ name: string; phone: string | null } | undefined>;
 }

@@ -410,12 +410,15 @@ export class NeedsService {
   async listForManager(input: {
     managerCode: string;
     filter?: NeedListFilter;
+    /** Only this dealer's needs ("D0002的需求谁在跟"); the manager's scope still applies. */
+    dealerCode?: string;
     now: Date;
     limit?: number;
   }): Promise<NeedList & { manager: ManagerRef }> {
     const manager = await this.deps.store.manager(input.managerCode);
     if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
-    const rows = await this.deps.store.openNeedsForManager(manager);
+    const all = await this.deps.store.openNeedsForManager(manager);
+    const rows = input.dealerCode ? all.filter((r) => r.need.dealerCode === input.dealerCode) : all;
     return { manager, ...needList(rows, input.filter ?? 'all', input.now, input.limit ?? NEED_LIST_LIMIT) };
   }
 

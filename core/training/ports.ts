@@ -31,6 +31,12 @@ export interface TrainingStore {
     from: Date,
     to: Date,
   ): Promise<Array<{ session: Session; enrolment: Enrolment }>>;
+  /** Gives the seat or waitlist place up (the row goes: the seat counts are the rows). */
+  deleteEnrolment(enrolmentId: number): Promise<void>;
+  /** The session's longest-waiting waitlist place, if any. */
+  firstWaitlisted(courseId: number): Promise<Enrolment | null>;
+  /** A waitlist place becomes a seat. */
+  promote(enrolmentId: number): Promise<Enrolment>;
   markAttended(enrolmentId: number, at: Date, by: string): Promise<Enrolment>;
   /** Seat holders (status enrolled) of sessions starting in [from, to), with their dealers. */
   seatsStartingBetween(

@@ -12,11 +12,13 @@ import type {
   SessionReminder,
   SessionRoster,
   TrainingDealer,
+  WithdrawOutcome,
 } from './training.types.js';
 
 /** How far back a manager may record attendance ("D0012 安装培训到了" the day after still counts). */
 export const ATTENDANCE_DAYS = 7;
 export const REMINDER_KIND = 'training.reminder';
+const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
 
 /**
  * Training sessions by chat: enrol (a seat, the waitlist when full, refused when the session is not for the
@@ -78,6 +80,43 @@ export class TrainingService {
       dealer,
       free: enrolment.feeFen === 0 && session.feeFen > 0,
     };
+  }
+
+  /**
+   * The dealer gives up a seat or waitlist place in a session not yet started ("我想退出培训"): the one the words
+   * name, or their only one. A freed seat goes to the longest-waiting dealer on the waitlist.
+   *
+   * @example
+   * const r = await training.withdraw({ dealerCode: 'D0012', words: '社群营销', now });
+   * if (r.kind === 'withdrawn' && r.promoted) notify(r.promoted.dealer.managerCode);
+   */
+  async withdraw(input: { dealerCode: string; words?: string; now: Date }): Promise<WithdrawOutcome> {
+    const booked = await this.store.enrolmentsBetween(input.dealerCode, input.now, FAR_FUTURE);
+    const choice = chooseCourse(
+      input.words,
+      booked.map((b) => b.session),
+    );
+    if (choice.kind === 'no_courses' || choice.kind === 'none')
+      return { kind: 'none', words: courseWords(input.words) };
+    if (choice.kind === 'several') return { kind: 'several', sessions: choice.courses };
+    const session = choice.course;
+    await this.store.lockSession(session.id);
+    const enrolment = await this.store.enrolment(session.id, input.dealerCode);
+    if (!enrolment) return { kind: 'none', words: courseWords(input.words) };
+    await this.store.deleteEnrolment(enrolment.id);
+    if (enrolment.status !== 'enrolled') {
+      return {
+        kind: 'withdrawn',
+        session: { ...session, waitlisted: session.waitlisted - 1 },
+        enrolment,
+        promoted: null,
+      };
+    }
+    const next = await this.store.firstWaitlisted(session.id);
+    const nextDealer = next ? await this.store.dealer(next.dealerCode) : null;
+    const promoted = next && nextDealer ? { dealer: nextDealer, enrolment: await this.store.promote(next.id) } : null;
+    const after = (await this.store.session(session.id)) ?? session;
+    return { kind: 'withdrawn', session: after, enrolment, promoted };
   }
 
   /**
@@ -147,7 +186,7 @@ export class TrainingService {
 
   /** Every seat and waitlist place of the dealer, with its session (the console's dealer page). */
   forDealer(dealerCode: string) {
-    return this.store.enrolmentsBetween(dealerCode, new Date(0), new Date('9999-12-31T00:00:00Z'));
+    return this.store.enrolmentsBetween(dealerCode, new Date(0), FAR_FUTURE);
   }
 
   async createSession(s: NewSession): Promise<Session> {

@@ -47,6 +47,20 @@ export type EnrolOutcome =
   | { kind: 'not_targeted'; session: Session; dealer: TrainingDealer; eligible: Session[] }
   | { kind: 'started'; session: Session };
 
+/** What a dealer's withdrawal came to. */
+export type WithdrawOutcome =
+  /** The seat (or waitlist place) is given up; a freed seat went to the first on the waitlist (`promoted`). */
+  | {
+      kind: 'withdrawn';
+      session: Session;
+      enrolment: Enrolment;
+      promoted: { dealer: TrainingDealer; enrolment: Enrolment } | null;
+    }
+  /** No upcoming seat or waitlist place (matching the words, when given). */
+  | { kind: 'none'; words: string }
+  /** Several upcoming seats fit: the dealer names one. */
+  | { kind: 'several'; sessions: Session[] };
+
 /** What a manager's attendance record came to. */
 export type AttendOutcome =
   | { kind: 'recorded'; dealer: TrainingDealer; session: Session; enrolment: Enrolment }

@@ -74,4 +74,8 @@ export class KyselyDealerDirectory implements DealerDirectory {
     const row = await this.db.selectFrom('managers').select('name').where('code', '=', code).executeTakeFirst();
     return row?.name;
   }
+
+  async managerContact(code: string): Promise<{ name: string; phone: string | null } | undefined> {
+    return this.db.selectFrom('managers').select(['name', 'phone']).where('code', '=', code).executeTakeFirst();
+  }
 }

@@ -210,6 +210,33 @@ export class TrainingRepository implements TrainingStore {
     return out;
   }
 
+  async deleteEnrolment(enrolmentId: number): Promise<void> {
+    await this.db.deleteFrom('course_enrolments').where('id', '=', enrolmentId).execute();
+  }
+
+  async firstWaitlisted(courseId: number): Promise<Enrolment | null> {
+    const r = await this.db
+      .selectFrom('course_enrolments as e')
+      .select(ENROLMENT_COLUMNS)
+      .where('e.course_id', '=', courseId)
+      .where('e.status', '=', 'waitlisted')
+      .orderBy('e.enrolled_at')
+      .orderBy('e.id')
+      .limit(1)
+      .executeTakeFirst();
+    return r ? toEnrolment(r) : null;
+  }
+
+  async promote(enrolmentId: number): Promise<Enrolment> {
+    const r = await this.db
+      .updateTable('course_enrolments as e')
+      .set({ status: 'enrolled' })
+      .where('e.id', '=', enrolmentId)
+      .returning(ENROLMENT_COLUMNS)
+      .executeTakeFirstOrThrow();
+    return toEnrolment(r);
+  }
+
   async markAttended(enrolmentId: number, at: Date, by: string): Promise<Enrolment> {
     const r = await this.db
       .updateTable('course_enrolments as e')

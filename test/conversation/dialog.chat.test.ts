@@ -30,6 +30,11 @@ const stateOf = async (dealer: string) =>
       .where('sender', '=', `sandbox:${dealer}`)
       .executeTakeFirst()
   )?.state as Record<string, unknown> | undefined;
+/** The dialogue's own state (clarification, offer, misses): a course list's pick ("报第一个") may stay beside it. */
+const dialogOf = async (dealer: string) => {
+  const { pick: _pick, ...rest } = (await stateOf(dealer)) ?? {};
+  return Object.keys(rest).length ? rest : undefined;
+};
 
 beforeAll(async () => {
   app = await startTestApp({
@@ -87,7 +92,9 @@ describe('clarify, do not shrug', () => {
     expect((await stateOf(FX.core))?.awaiting).toBe('clarify_intent');
     const answer = await one(FX.core, '看培训课程');
     expect(answer).toMatch(/培训课程|暂无排期的培训/);
-    expect(await stateOf(FX.core)).toBeUndefined();
+    // Nothing awaits any more; the numbered course list leaves its pick ("报第一个").
+    expect(await dialogOf(FX.core)).toBeUndefined();
+    expect((await stateOf(FX.core))?.pick).toMatchObject({ intent: 'training.enrol' });
   });
 
   it('takes "第一个" as the first reading', async () => {
@@ -108,7 +115,7 @@ describe('clarify, do not shrug', () => {
     expect(await one(FX.core, '好')).toContain('已通知您的客户经理测试经理');
     const alerts = (await app.outbox()).filter((m) => m.kind === 'handoff');
     expect(alerts.at(-1)?.body).toContain('qwertyuiop'); // the manager sees what was not understood
-    expect(await stateOf(FX.core)).toBeUndefined();
+    expect(await dialogOf(FX.core)).toBeUndefined();
   });
 
   it('an unanswered clarification counts as a miss: a new unclear message then offers the manager', async () => {
@@ -116,7 +123,7 @@ describe('clarify, do not shrug', () => {
     expect(await one(FX.core, 'zxcvbnm')).toContain('要不要我请您的客户经理');
     // Declined by moving on: the new request is handled, the offer forgotten.
     expect(await one(FX.core, '你能帮我干点啥')).toContain('我可以帮您');
-    expect(await stateOf(FX.core)).toBeUndefined();
+    expect(await dialogOf(FX.core)).toBeUndefined();
   });
 });
 

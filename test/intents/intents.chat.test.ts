@@ -81,6 +81,12 @@ describe("a dealer's own accounts", () => {
     expect(await statementOf(IX.coreDealer, `${IX.coreDealer} 的对账单`)).toContain('杭州恒远门窗');
     // A manager's statement request names the dealer ("D0012 对账单").
     expect(await one(IX.accountA, '我的对账单')).toBe(statementReplies.managerNeedsCode);
+    // A manager gets the dealer's statement and link, without the dealer's "tell me if it is off" line (try-out find).
+    const forManager = await app.say(IX.accountA, `${IX.coreDealer}对账单`);
+    expect(forManager).toHaveLength(2);
+    expect(forManager[1]).toContain(`/statements/${IX.coreDealer}/`);
+    expect(forManager[1]).not.toContain('对账有出入');
+    expect((await app.say(IX.coreDealer, '本月对账单'))[1]).toContain('对账有出入直接告诉我');
     expect(await one(IX.coreDealer, '2027年3月对账单')).toBe(accountReplies.futurePeriod('2027-03'));
   });
 
@@ -191,15 +197,13 @@ describe('manager shorthand', () => {
   it('"找下老王建材" → answered by code → "已联系D0105 …" → the contact is on record', async () => {
     expect(await one(IX.accountA, '找下老王建材')).toContain('· D0105 杭州王记建材');
     expect(await one(IX.accountA, 'D0105')).toContain('杭州王记建材（D0105）');
-    expect(await one(IX.accountA, '已联系D0105 聊了新品到店')).toContain(
-      '联系 杭州王记建材（D0105）：已联系D0105 聊了新品到店',
-    );
+    expect(await one(IX.accountA, '已联系D0105 聊了新品到店')).toContain('联系 杭州王记建材（D0105）：聊了新品到店');
     const rows = await db()
       .selectFrom('manager_contacts')
       .select('note')
       .where('dealer_code', '=', IX.wangJi)
       .execute();
-    expect(rows.map((r) => r.note)).toEqual(['已联系D0105 聊了新品到店']);
+    expect(rows.map((r) => r.note)).toEqual(['聊了新品到店']);
     await db().deleteFrom('manager_contacts').where('dealer_code', '=', IX.wangJi).execute();
   });
 
@@ -229,13 +233,13 @@ describe('manager shorthand', () => {
     expect(first).toContain('这是与这家经销商的第一条联系记录');
     const rows = await db().selectFrom('manager_contacts').selectAll().where('dealer_code', '=', IX.wangDa).execute();
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ manager_code: IX.accountA, note: '已联系D0106 聊了陈列' });
+    expect(rows[0]).toMatchObject({ manager_code: IX.accountA, note: '聊了陈列' });
     expect(rows[0]!.contacted_at.getTime()).toBe(TEST_NOW.getTime());
 
     at(50);
     const second = await one(IX.accountA, '联系了D0106 聊了新品');
     expect(second).toContain('已记录 11月28日 联系 绍兴旺达建材（D0106）');
-    expect(second).toContain('上次联系是 11月26日：已联系D0106 聊了陈列');
+    expect(second).toContain('上次联系是 11月26日：聊了陈列');
     // The regional manager may log it too; the reply says who logged the one before.
     expect(await one(IX.regionalA, '打过电话给D0106 说了回款的事')).toContain(
       `上次联系是 11月28日（${IX.accountA} 记录）`,

@@ -282,6 +282,35 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     expect((await hq.get(`/console/policies/${LADDER.code}`)).body).toContain('门槛有点高');
   });
 
+  it('a comment right after policies are shown is about them: one shown → recorded; several → the dealer picks', async () => {
+    const policyOf = async (code: string) =>
+      (
+        await db()
+          .selectFrom('policy_feedback')
+          .select('policy_code')
+          .where('dealer_code', '=', code)
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow()
+      ).policy_code;
+    // A dealer nothing was pushed to, shown the ladder (try-out: "没有对应的政策可以记录").
+    const d = dealers.filter((x) => !x.tags.includes('工程渠道') && x.tier !== 'silent')[1]!;
+    expect((await app.say(d.code, '阶梯返利怎么算'))[0]).toContain(`【${LADDER.name}】`);
+    const [r] = await app.say(d.code, '门槛有点高啊，我们小店做不到');
+    expect(r).toContain(`收到，您对「${LADDER.name}」的意见“门槛有点高啊，我们小店做不到”已记录`);
+    expect(await policyOf(d.code)).toBe(LADDER.code);
+
+    // Both ladders shown to an engineering dealer: asked which; "第二个" records it there, with the words said first.
+    const e = eng();
+    await app.say(e.code, '阶梯返利怎么算');
+    const [which] = await app.say(e.code, '门槛太高了');
+    expect(which).toContain('您说的是哪条政策？');
+    const second = which!.split('\n').find((l) => l.startsWith('2. '))!;
+    const picked = second.includes(LADDER_ENG.name) ? LADDER_ENG : LADDER;
+    const [done] = await app.say(e.code, '第二个');
+    expect(done).toContain(`收到，您对「${picked.name}」的意见“门槛太高了”已记录`);
+    expect(await policyOf(e.code)).toBe(picked.code);
+  });
+
   it('an engineering-channel dealer is told both ladders stack (not the marginal one instead of the general one)', async () => {
     const d = eng();
     const [text] = await app.say(d.code, '阶梯返利怎么算');

@@ -173,6 +173,46 @@ describe('training.enrol (dealer)', () => {
     // "第一个" picks the offered session (no other list was shown to this dealer).
     expect(await one(IX.wangDa, '第一个')).toContain(`报名成功：「${S.community}」`);
   });
+
+  it('try-out finds: "想申请一次社群营销培训" is a training need whose offer "第一个" takes; the course list is numbered and "报第一个" enrols', async () => {
+    const r = await one(IX.jinhua, '想申请一次社群营销培训');
+    expect(r).toMatch(/^已收到您的培训需求，编号 N\d+/);
+    expect(r).toContain(`近期有相关课程：${S.community}`);
+    expect(await one(IX.jinhua, '第一个')).toContain(`报名成功：「${S.community}」`);
+
+    const list = await one(IX.wangJi, '有什么培训可以报名');
+    expect(list).toContain(`1. 11/27 19:30【线上】${S.community}`);
+    expect(list).toContain('回复“第一个”或课程名');
+    expect(await one(IX.wangJi, '报第一个')).toContain(`报名成功：「${S.community}」`);
+    expect(await seat(S.community, IX.wangJi)).toMatchObject({ status: 'enrolled' });
+    // Named: "社群营销那个课去不了了" gives that seat back (tomorrow's reminder then has only the seat below).
+    expect(await one(IX.wangJi, '社群营销那个课去不了了')).toContain(`已为您退出「${S.community}」`);
+    expect(await seat(S.community, IX.wangJi)).toBeUndefined();
+  });
+
+  it('"我想退出培训": the seat is freed and the first on the waitlist gets it (both managers and that dealer told)', async () => {
+    expect(await one(IX.silentDealer, '我想退出培训')).toBe('您目前没有报名近期的培训课程，不需要退出。');
+    // The regular dealer holds the install session's only seat; jinhua waits for it (see above).
+    expect(await one(IX.regularDealer, '我想退出培训')).toBe(
+      `已为您退出「${S.install}」（12月20日 09:00），名额已释放。想再报名随时告诉我。`,
+    );
+    expect(await seat(S.install, IX.regularDealer)).toBeUndefined();
+    expect(await seat(S.install, IX.jinhua)).toMatchObject({ status: 'enrolled' });
+    expect((await outboxOf(IX.jinhua, 'training.promoted')).map((m) => m.body)).toEqual([
+      `好消息：「${S.install}」（12月20日 09:00，线下，杭州总部培训中心）有名额空出，您已从候补转为正式报名，开课前一天会提醒您。`,
+    ]);
+    expect((await outboxOf(IX.accountA, 'training.withdrawn')).filter((m) => m.body.includes(S.install))).toHaveLength(
+      1,
+    );
+    expect(await outboxOf(IX.accountA, 'training.promoted')).toHaveLength(1);
+    // Two upcoming seats: asked which, "第二个" names one.
+    const which = await one(IX.jinhua, '不想参加培训了，退掉');
+    expect(which).toContain('您报名了几门近期课程，要退出哪一门？');
+    expect(which).toContain(`2. ${S.install}`);
+    expect(await one(IX.jinhua, '第二个')).toContain(`已为您退出「${S.install}」`);
+    expect(await seat(S.community, IX.jinhua)).toMatchObject({ status: 'enrolled' });
+    expect(await one(IX.jinhua, '社群营销培训不参加了')).toContain(`已为您退出「${S.community}」`);
+  });
 });
 
 describe('the day-before reminder', () => {
