@@ -124,6 +124,6 @@ function shownProduct(
     ? followed.ambiguities.length > 0 || followed.period || followed.span
       ? []
       : followed.items
-    : sources.read(text).slots.items ?? [];
+    : (sources.read(text).slots.items ?? []);
   return items.length === 1 ? items[0]!.sku : null;
 }

@@ -191,7 +191,10 @@ async function fillOptions(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResul
 }
 
 /** "A70 十个", "一个L01橱柜": a line said in 个 of a product sold by 套 is counted in 套, and the draft says so. */
-function unitReadNotes(ctx: TurnContext, items: ReadonlyArray<{ sku?: string; qty?: number; unit?: string }>): string[] {
+function unitReadNotes(
+  ctx: TurnContext,
+  items: ReadonlyArray<{ sku?: string; qty?: number; unit?: string }>,
+): string[] {
   return items
     .filter((i) => i.sku && i.qty && i.unit === '个' && ctx.catalog.product(i.sku)?.unit === '套')
     .map((i) => R.unitReadAs(nameOf(ctx, i.sku!), i.qty!, '个', '套'));
@@ -351,7 +354,8 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
           const said = { qty: swapped.qty, ...(swapped.unit ? { unit: swapped.unit } : {}) };
           return [{ kind: 'add', sku: swapped.sku, ...said }, remove, ...date];
         }
-        if (unit === replaced.unit) return [{ kind: 'add', sku: swapped.sku, qty: replaced.qty, unit }, remove, ...date];
+        if (unit === replaced.unit)
+          return [{ kind: 'add', sku: swapped.sku, qty: replaced.qty, unit }, remove, ...date];
         if (swapped.qty === undefined) return R.askSwapQty(replaced.name, nameOf(ctx, swapped.sku), unit ?? '');
       }
       for (const it of items) {
@@ -499,7 +503,10 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
         ctx,
         draftId,
         current.view,
-        unitReadNotes(ctx, planned.filter((c) => c.kind === 'add' || c.kind === 'set')),
+        unitReadNotes(
+          ctx,
+          planned.filter((c) => c.kind === 'add' || c.kind === 'set'),
+        ),
       ),
     ctx,
     true,
