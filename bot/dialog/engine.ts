@@ -10,7 +10,7 @@ import type { Services, TurnServices } from '../services.js';
 import { handleBinding } from './binding.js';
 import { acceptsOffer, clarificationFor, describe, readClarifyAnswer } from './clarify.js';
 import { compose, type TurnStep } from './compose.js';
-import { followUpTurn, mayFollowUp } from './followup.js';
+import { type FollowUpSources, followUpTurn, mayFollowUp, orderOfShownProduct } from './followup.js';
 import { pickedTurn } from './picks.js';
 import { applyDialoguePolicy } from './policy.js';
 import {
@@ -232,13 +232,14 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     // "那个T80呢" right after a stock or sales question asks the same of T80 ("那这周呢": over this week).
     const ctx = parseContext(sender, state, t.input.now);
     const { message } = t.input;
-    const followUp = await followUpTurn(t.stored!, t.text, ctx, deps.catalog(), {
-      previous: (limit) => t.services.conversation.answeredBefore(message.sender, message.id, limit),
+    const sources: FollowUpSources = {
+      previous: (limit, since) => t.services.conversation.answeredBefore(message.sender, message.id, limit, since),
       read: (text) => {
         const r = ruleParse(text, { ...ctx, awaiting: undefined });
         return { intent: intentOf(r), slots: r.kind === 'unknown' ? {} : r.slots };
       },
-    });
+    };
+    const followUp = await followUpTurn(t.stored!, t.text, ctx, deps.catalog(), sources);
     if (followUp?.kind === 'ask') {
       // No question to follow: what about the product is asked back, answered like any clarification.
       const products = followUp.items.map((i) => deps.catalog().product(i.sku));
@@ -255,6 +256,8 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       return;
     }
     if (followUp) t.parsed = followUp.turn;
+    // "那就来二十套" right after the card of one product orders that product.
+    else t.parsed = (await orderOfShownProduct(t.stored!, t.parsed, t.text, ctx, deps.catalog(), sources)) ?? t.parsed;
     return next();
   };
 

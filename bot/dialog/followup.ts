@@ -1,4 +1,5 @@
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
+import { extractFacts } from '../nlu/facts.js';
 import { followUpProducts } from '../nlu/followup.rules.js';
 import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { ConversationState } from './state.js';
@@ -12,8 +13,8 @@ const CHAIN = 3;
 
 /** What a follow-up needs besides its text: the sender's previous messages, and how the rules read one. */
 export interface FollowUpSources {
-  /** The sender's answered messages before this one, newest first. */
-  previous(limit: number): Promise<string[]>;
+  /** The sender's answered messages before this one (received since `since`, when given), newest first. */
+  previous(limit: number, since?: Date): Promise<string[]>;
   read(text: string): Pick<ParsedTurn, 'intent' | 'slots'>;
 }
 
@@ -77,4 +78,52 @@ export function mayFollowUp(
   catalog: CatalogMatcher,
 ): boolean {
   return !state.awaiting && followUpProducts(text, ctx, catalog) !== null;
+}
+
+/** How long a product card stays "just shown" for an order that does not name its product. */
+const SHOWN_RECENTLY_MS = 10 * 60_000;
+
+/**
+ * "那就来二十套", "要五十套 这周五之前到" right after the stock and price card of one product ("N60多少钱", or a
+ * follow-up "那N75呢"): an order of that product. Only when the message names no product and one quantity, and the
+ * answered message just before (within ten minutes) was a stock question about exactly one product; else null (the
+ * order is asked for as usual).
+ */
+export async function orderOfShownProduct(
+  state: ConversationState,
+  turn: ParsedTurn,
+  text: string,
+  ctx: ParseContext,
+  catalog: CatalogMatcher,
+  sources: FollowUpSources,
+): Promise<ParsedTurn | null> {
+  if (state.awaiting || turn.intent !== 'order.place' || turn.result.kind !== 'parsed') return null;
+  if (turn.slots.items?.length || turn.slots.also?.length) return null;
+  const f = extractFacts(text, ctx, catalog);
+  const qty = f.qtys[0];
+  if (f.mentions.length > 0 || f.unsold || f.qtys.length !== 1 || !qty || qty.unit === '') return null;
+  const earlier = await sources.previous(CHAIN, new Date(ctx.now.getTime() - SHOWN_RECENTLY_MS));
+  const shown = earlier[0] === undefined ? null : shownProduct(earlier[0], ctx, catalog, sources);
+  if (!shown) return null;
+  // A follow-up shows its product only when the question it follows (in the chain) was a stock question.
+  const question = earlier.find((e) => !followUpProducts(e, ctx, catalog));
+  if (!question || sources.read(question).intent !== 'stock.query') return null;
+  const slots: Slots = { ...turn.slots, items: [{ sku: shown, qty: qty.qty, unit: qty.unit }] };
+  return { intent: 'order.place', slots, result: { kind: 'parsed', intent: 'order.place', slots, confidence: 1 } };
+}
+
+/** The one product a stock question or its follow-up named, or null. */
+function shownProduct(
+  text: string,
+  ctx: ParseContext,
+  catalog: CatalogMatcher,
+  sources: FollowUpSources,
+): string | null {
+  const followed = followUpProducts(text, ctx, catalog);
+  const items = followed
+    ? followed.ambiguities.length > 0 || followed.period || followed.span
+      ? []
+      : followed.items
+    : (sources.read(text).slots.items ?? []);
+  return items.length === 1 ? items[0]!.sku : null;
 }

@@ -15,6 +15,7 @@ import {
   type TurnContext,
   type TurnResult,
 } from '../dialog/turn.js';
+import { CANCEL_AFFIRMED } from '../nlu/draft.rules.js';
 import { parseIntent } from '../nlu/intent.rules.js';
 import { normalize } from '../nlu/normalize.js';
 import type { Ambiguity, DraftQuestion, ItemSlot, Slots } from '../nlu/nlu.types.js';
@@ -189,6 +190,16 @@ async function fillOptions(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResul
   return newDraft(ctx, ctx.identity, items, pending.date, undefined, true);
 }
 
+/** "A70 十个", "一个L01橱柜": a line said in 个 of a product sold by 套 is counted in 套, and the draft says so. */
+function unitReadNotes(
+  ctx: TurnContext,
+  items: ReadonlyArray<{ sku?: string; qty?: number; unit?: string }>,
+): string[] {
+  return items
+    .filter((i) => i.sku && i.qty && i.unit === '个' && ctx.catalog.product(i.sku)?.unit === '套')
+    .map((i) => R.unitReadAs(nameOf(ctx, i.sku!), i.qty!, '个', '套'));
+}
+
 /** A new draft; the previous open draft of this chat (if any) is dropped so only one waits for 确认. */
 async function newDraft(
   ctx: TurnContext,
@@ -214,9 +225,7 @@ async function newDraft(
   const wrongUnit = items.filter((i) => i.unit && unitOf(i) && !unitAccepted(ctx.catalog.product(i.sku)!, i.unit));
   const drafted = wrongUnit.length < items.length ? items.filter((i) => !wrongUnit.includes(i)) : items;
   const notes = [
-    ...drafted
-      .filter((i) => i.unit === '个' && unitOf(i) === '套')
-      .map((i) => R.unitReadAs(nameOf(ctx, i.sku), i.qty!, '个', '套')),
+    ...unitReadNotes(ctx, drafted),
     ...(drafted === items ? [] : wrongUnit).map((i) =>
       R.unitLineLeftOut(nameOf(ctx, i.sku), i.qty!, i.unit!, unitOf(i)!),
     ),
@@ -240,16 +249,24 @@ async function newDraft(
   }, ctx);
 }
 
-function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before?: DraftView): TurnResult {
+function draftReply(
+  out: DraftOutcome,
+  ctx: TurnContext,
+  draftId: string,
+  before?: DraftView,
+  notes: string[] = [],
+): TurnResult {
   switch (out.kind) {
     case 'draft': {
       // Every change is echoed: what changed and what stayed ("N75 30套 不变；新增 N60 20套").
       // A change that did not take (a refused date: its line says why) is no "已修改".
       const diffs = before ? diffDrafts(before, out.view) : [];
-      const body = diffs.some((d) => d.kind !== 'same')
+      const changed = diffs.some((d) => d.kind !== 'same');
+      const body = changed
         ? `${R.changeEcho(diffs)}\n${R.draft(out.view)}`
         : `${before ? `${R.nothingChanged}\n` : ''}${R.draft(out.view)}`;
-      return { ...reply(body), state: { awaiting: 'order_confirm', draftId } };
+      const said = changed && notes.length > 0 ? `${notes.join('\n')}\n\n${body}` : body;
+      return { ...reply(said), state: { awaiting: 'order_confirm', draftId } };
     }
     case 'gone':
       return { ...reply(R.draftGone(out.reason, out.orderNo)), state: {} };
@@ -265,6 +282,16 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before
  */
 function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): DraftChange[] | string {
   const change = turn.slots.change!;
+  if (change.more?.length) {
+    // "B45改成两百套，N60不要了": every change is planned, or the first that cannot be is asked back (none applies).
+    const out: DraftChange[] = [];
+    for (const one of [{ ...change, more: undefined }, ...change.more]) {
+      const planned = planChanges(ctx, { ...turn, slots: { ...turn.slots, change: one } }, view);
+      if (typeof planned === 'string') return planned;
+      out.push(...planned);
+    }
+    return out;
+  }
   const lines = view.lines;
   const line = (sku: string) => lines.find((l) => l.sku === sku);
   const dateReq = dateOf({ ...turn.slots, ...(change.date ? { date: change.date } : {}) });
@@ -314,17 +341,22 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
       }
       const out: DraftChange[] = [];
       // "N75换成T80": the replaced line's quantity carries over, only in the same unit (units never change silently).
-      const replaced = change.replaces ? line(change.replaces) : undefined;
+      // "不对，是T80" replaces the only line; with several, which one is asked.
       const only = items.length === 1 ? items[0]! : undefined;
-      if (replaced && only && only.qty === undefined && !line(only.sku)) {
-        const unit = ctx.catalog.product(only.sku)?.unit;
-        if (unit === replaced.unit) {
-          return [
-            { kind: 'remove', sku: replaced.sku },
-            { kind: 'add', sku: only.sku, qty: replaced.qty, unit },
-            ...date,
-          ];
+      const swapped = only && !line(only.sku) ? only : undefined;
+      if (swapped && change.corrects && lines.length > 1) return R.whichLineReplaced(nameOf(ctx, swapped.sku));
+      const replaced = change.replaces ? line(change.replaces) : change.corrects ? lines[0] : undefined;
+      if (replaced && swapped) {
+        const unit = ctx.catalog.product(swapped.sku)?.unit;
+        // Added before the old line goes, so the draft's only line can be replaced.
+        const remove: DraftChange = { kind: 'remove', sku: replaced.sku };
+        if (swapped.qty !== undefined && swapped.qty > 0) {
+          const said = { qty: swapped.qty, ...(swapped.unit ? { unit: swapped.unit } : {}) };
+          return [{ kind: 'add', sku: swapped.sku, ...said }, remove, ...date];
         }
+        if (unit === replaced.unit)
+          return [{ kind: 'add', sku: swapped.sku, qty: replaced.qty, unit }, remove, ...date];
+        if (swapped.qty === undefined) return R.askSwapQty(replaced.name, nameOf(ctx, swapped.sku), unit ?? '');
       }
       for (const it of items) {
         const l = line(it.sku);
@@ -459,14 +491,23 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   }
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
   // (A change of options alone names no size: the draft line has it.)
-  const problem =
-    change.kind === 'configure' ? null : optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
+  const named = change.more ? (turn.slots.items ?? []).filter((i) => i.qty !== 0) : (change.items ?? turn.slots.items);
+  const problem = change.kind === 'configure' ? null : optionsProblem(ctx, named ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, turn, current.view);
   if (typeof planned === 'string') return reply(planned);
   return guarded(
     async () =>
-      draftReply(await svc.modifyDraft(ctx.identity.dealerCode, draftId, planned, ctx.now), ctx, draftId, current.view),
+      draftReply(
+        await svc.modifyDraft(ctx.identity.dealerCode, draftId, planned, ctx.now),
+        ctx,
+        draftId,
+        current.view,
+        unitReadNotes(
+          ctx,
+          planned.filter((c) => c.kind === 'add' || c.kind === 'set'),
+        ),
+      ),
     ctx,
     true,
   );
@@ -549,6 +590,22 @@ async function askCancel(ctx: DealerTurn, orderNo: string): Promise<TurnResult> 
   };
 }
 
+/** Cancels the placed order the dealer just said yes to cancelling. */
+async function cancelPlaced(ctx: DealerTurn, orderNo: string): Promise<TurnResult> {
+  const out = await ctx.services.orders.cancelOrder(ctx.identity.dealerCode, orderNo, ctx.now);
+  const state = draftState(ctx);
+  switch (out.kind) {
+    case 'cancelled':
+      return { ...reply(R.cancelled(out.order)), state };
+    case 'already_cancelled':
+      return { ...reply(R.alreadyCancelled(out.order)), state };
+    case 'not_cancellable':
+      return { ...reply(R.notCancellable(out.order)), state };
+    case 'not_found':
+      return { ...reply(R.notFound(orderNo)), state };
+  }
+}
+
 /** The order a reference picks among those the bot listed ("最近那单", "第二个"). */
 function pickOrder(orders: OrderRecord[], turn: ParsedTurn, listed: string[] | undefined): OrderRecord | undefined {
   const pool = listed ? orders.filter((o) => listed.includes(o.orderNo)) : orders;
@@ -609,18 +666,7 @@ export const orderHandlers: HandlerRegistry = {
     if (cancelNo) {
       // Cancelling a placed order takes a clear yes; an emoji or a lone "ok" hears the question again.
       if (turn.slots.confirm !== 'explicit') return askCancel(ctx, cancelNo);
-      const out = await ctx.services.orders.cancelOrder(dealer.dealerCode, cancelNo, ctx.now);
-      const state = draftState(ctx);
-      switch (out.kind) {
-        case 'cancelled':
-          return { ...reply(R.cancelled(out.order)), state };
-        case 'already_cancelled':
-          return { ...reply(R.alreadyCancelled(out.order)), state };
-        case 'not_cancellable':
-          return { ...reply(R.notCancellable(out.order)), state };
-        case 'not_found':
-          return { ...reply(R.notFound(cancelNo)), state };
-      }
+      return cancelPlaced(ctx, cancelNo);
     }
     const draftId = ctx.state.draftId;
     if (!draftId || ctx.state.awaiting !== 'order_confirm') return reply(R.noDraft);
@@ -662,6 +708,8 @@ export const orderHandlers: HandlerRegistry = {
   deny: forDealer(async (ctx) => {
     const dealer = ctx.identity;
     const cancelNo = cancelAsked(ctx);
+    // "确认取消" answers "确认取消订单…吗？" with a yes (to a draft it is a no: the rules read it as one).
+    if (cancelNo && CANCEL_AFFIRMED.test(normalize(ctx.text).replace(/\s+/g, ''))) return cancelPlaced(ctx, cancelNo);
     if (cancelNo) return { ...reply(R.cancelKept(cancelNo)), state: draftState(ctx) };
     if (ctx.state.awaiting?.startsWith('clarify_') && !ctx.state.draftId)
       return { ...reply(R.draftCancelled), state: {} };
@@ -696,6 +744,8 @@ export const orderHandlers: HandlerRegistry = {
     const no = turn.slots.order_no;
     if (no) return askCancel(ctx, no);
     const recent = await ctx.services.orders.recentOrders(ctx.identity.dealerCode);
+    // "取消最近那单", "把刚才的单子取消掉": the newest order, asked to confirm as any cancel (one already shipped says so).
+    if (turn.slots.ref?.kind === 'last_order' && recent[0]) return askCancel(ctx, recent[0].orderNo);
     const cancellable = recent.filter((o) => o.status === 'placed');
     if (cancellable.length === 0) return reply(R.askCancelNo(cancellable));
     const pending: PendingOrderRef = { orderNos: cancellable.map((o) => o.orderNo) };

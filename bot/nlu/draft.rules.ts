@@ -1,5 +1,5 @@
 import type { ProductMention } from './catalog.matcher.js';
-import { type Facts, HIGH, LOW, MID, orderResult, parsed, type Qty } from './facts.js';
+import { extractFacts, type Facts, HIGH, LOW, MID, orderResult, parsed, type Qty } from './facts.js';
 import type { DraftChange, DraftQuestion, ItemSlot, ParseResult, Slots } from './nlu.types.js';
 import { NUMBER_SRC, parseNumber } from './numbers.js';
 import { extractRef, resolveRef } from './slots.extract.js';
@@ -14,6 +14,12 @@ export const CONFIRM_DENY_STRONG =
   /取消|算了|不确认|别提交|不提交|^否$|拉倒|^停|算咗|唔要|不要了|先不|别下|别订|不下了|不订了|作废|放弃|不买了|不需要了|撤销|暂时不|暂不/;
 export const CONFIRM =
   /^下$|帮我下了?吧?$|^下了吧|下单吧|提交吧|^中$|就这么着|没毛病|冇问题|就这些|可以的|妥了|确认|确定|没问题|可以|好的|^好|^行|^ok|okay|就这样|就按|按这个|下单|下吧|提交|同意|没错|对的|^对|是的|^是$|要得|^妥|好滴|好嘞|^嗯|^yes|^y$|👌|👍|订吧|发吧|不用改|不改了|照这个/;
+/**
+ * "确认取消", "对 取消", "是的取消吧" (compact): a yes to "确认取消订单…吗？" — the rules read it as a no to a draft, so
+ * the dialog tells the two apart by what was asked. Any negation ("不取消了", "先别取消") is no match.
+ */
+export const CANCEL_AFFIRMED =
+  /^(?:确认|确定|对|对的|是|是的|好|好的|嗯|行|没错|可以)[,.!~]*(?:要|就|帮我|给我)?取消(?:掉|了|吧|啊|呀|哈|它|这单|订单)*[.!~]*$/;
 export const DENY_WEAK = /不用|不要|不行|不对|^no$|^n$|再说|等等|等一下|不了|再想想|考虑一下/;
 // A lone emoji, ok or 好: read as yes, but the dialog re-asks once with the total.
 const WEAK_CONFIRM = /^(ok|okay|好|嗯+|行|y|(?:\p{Extended_Pictographic}|\u{FE0F}|[\u{1F3FB}-\u{1F3FF}])+)[.!~]*$/u;
@@ -117,6 +123,20 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   // 1b. "颜色要深灰", "T80颜色换成白的", "改成外开": a made-to-size line's glass, opening or colour, no quantity.
   const configure = configChange(f, changeWords);
   if (configure) return modify(f, configure, configure.items, HIGH);
+
+  // 1c. A correction: "不对，是40套", "不对，是T80", "不是N60，是N75".
+  const correction = correctionChange(f);
+  if (correction) return modify(f, correction, correction.items, HIGH);
+
+  // 1d. Several changes of different kinds, one clause per line ("B45改成两百套，N60不要了", "A70删掉 N60改成50套").
+  const compound = compoundChange(f);
+  if (compound) {
+    // A line dropped is a quantity of 0 in the items, as when it is dropped alone.
+    const items = [compound, ...(compound.more ?? [])].flatMap((c) =>
+      (c.items ?? []).map((i) => (c.kind === 'remove' ? { sku: i.sku, qty: 0 } : i)),
+    );
+    return modify(f, compound, items, HIGH);
+  }
 
   // 2. "数量翻倍", "N60 减半".
   for (const [re, factor] of MULTIPLY) {
@@ -223,6 +243,53 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   }
   if (DENY_WEAK.test(k)) return parsed('deny', {}, MID);
   return null;
+}
+
+const CORRECTION_RE = /^(?:不对|不是|错了|说错了|搞错了|写错了|弄错了|打错了)/;
+
+/**
+ * "不对，是40套" (the quantity of the only line), "不对，是T80" (T80 takes the only line's place, its quantity kept),
+ * "不是N60，是N75" (the line named after 不是 is replaced). Which line is meant, when the words do not say, is the
+ * dialog's to ask: it knows the draft.
+ */
+function correctionChange(f: Facts): DraftChange | undefined {
+  if (!CORRECTION_RE.test(f.k) || f.items.ambiguities.length > 0) return undefined;
+  const named = f.mentions.filter((m) => specificSku(m) !== undefined);
+  if (named.length !== f.mentions.length || named.length > 2 || f.qtys.length > 1) return undefined;
+  const qty = f.qtys[0];
+  const amount = qty ? { qty: qty.qty, unit: qty.unit } : {};
+  if (named.length === 0) return qty ? { kind: 'set', ...amount } : undefined;
+  const negated = (m: ProductMention) => /不是\s*$/.test(f.t.slice(Math.max(0, m.start - 4), m.start));
+  const old = named.filter(negated);
+  const said = named.filter((m) => !negated(m));
+  if (said.length !== 1 || old.length !== named.length - 1) return undefined;
+  const sku = specificSku(said[0]!)!;
+  const replaces = old[0] ? specificSku(old[0]) : undefined;
+  if (replaces === sku) return undefined;
+  return { kind: 'set', items: [{ sku, ...amount }], ...(replaces ? { replaces } : { corrects: true }) };
+}
+
+/**
+ * Each clause that starts with a product read alone, when they make changes of different kinds; null when any
+ * clause is no change (the message is read as a whole, as before).
+ */
+function compoundChange(f: Facts): DraftChange | undefined {
+  const named = f.mentions.filter((m) => specificSku(m) !== undefined);
+  if (named.length < 2 || named.length !== f.mentions.length || f.t.slice(0, named[0]!.start).trim() !== '') return;
+  if (new Set(named.map(specificSku)).size !== named.length) return undefined;
+  const changes: DraftChange[] = [];
+  for (const [i, m] of named.entries()) {
+    const clause = f.t.slice(m.start, named[i + 1]?.start ?? f.t.length);
+    // "N60换成N75": one clause, not two.
+    if (i < named.length - 1 && !/[\s,;.!、]$/.test(clause)) return undefined;
+    const r = parseDraftMessage(extractFacts(clause, f.ctx, f.matcher));
+    const change = r?.kind === 'parsed' && r.intent === 'order.modify' ? r.slots.change : undefined;
+    if (!change?.items?.length || change.items.some((it) => it.sku !== specificSku(m))) return undefined;
+    changes.push(change);
+  }
+  if (new Set(changes.map((c) => c.kind)).size < 2) return undefined;
+  const [first, ...more] = changes;
+  return { ...first!, more };
 }
 
 const KEEP_LINE = /^\s*(留着|不变|保留|照旧|照常|还要|要留|别动|不动)/;

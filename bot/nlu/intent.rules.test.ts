@@ -793,3 +793,41 @@ describe("a sales question's period", () => {
     expect(slotsOf(parse('这周a70卖了多少')).period).toBeUndefined();
   });
 });
+
+describe('corrections and several changes while a draft waits', () => {
+  it('"不对，是40套" / "不对，是T80" / "不是N60，是N75": a correction, the old line named only when said', () => {
+    expect(slotsOf(parse('不对，是40套', 'order_confirm')).change).toEqual({ kind: 'set', qty: 40, unit: '套' });
+    expect(slotsOf(parse('不对，是T80', 'order_confirm')).change).toEqual({
+      kind: 'set',
+      items: [{ sku: 'KW-T80' }],
+      corrects: true,
+    });
+    expect(slotsOf(parse('不是N60，是N75', 'order_confirm')).change).toEqual({
+      kind: 'set',
+      items: [{ sku: 'KW-N75' }],
+      replaces: 'KW-N60',
+    });
+  });
+
+  it('one clause per product, changes of different kinds: each is read, none dropped', () => {
+    expect(slotsOf(parse('B45改成两百套，N60不要了', 'order_confirm')).change).toEqual({
+      kind: 'set',
+      items: [{ sku: 'KD-B45', qty: 200, unit: '套' }],
+      more: [{ kind: 'remove', items: [{ sku: 'KW-N60' }] }],
+    });
+    expect(slotsOf(parse('A70删掉 N60改成50套', 'order_confirm')).change).toMatchObject({
+      kind: 'remove',
+      more: [{ kind: 'set', items: [{ sku: 'KW-N60', qty: 50 }] }],
+    });
+    // One clause naming two products stays one change.
+    expect(slotsOf(parse('N60换成N75', 'order_confirm')).change).toEqual({
+      kind: 'set',
+      items: [{ sku: 'KW-N75' }],
+      replaces: 'KW-N60',
+    });
+  });
+
+  it('an area is no unit a product is sold in: "十平方" keeps its word', () => {
+    expect(slotsOf(parse('Q05台面 十平方')).items).toEqual([{ sku: 'KC-Q05', qty: 10, unit: '平方' }]);
+  });
+});

@@ -11,7 +11,10 @@ import {
 export { INTENTS, MANAGER_INTENTS, NEED_CATEGORIES, POLICIES };
 export type { Intent, NeedCategory, PolicyCode };
 
-/** Units the parsers accept, kept as written by the dealer. */
+/**
+ * Units the parsers accept, kept as written by the dealer. An area (平方, 平米) is no unit of any product: a line said
+ * in it is left out and explained, never read as the product's own unit ("Q05台面 十平方" is not 10米).
+ */
 export const UNITS = [
   '套',
   '樘',
@@ -31,6 +34,9 @@ export const UNITS = [
   '块',
   '张',
   '台',
+  '平方米',
+  '平方',
+  '平米',
 ] as const;
 export type Unit = (typeof UNITS)[number];
 

@@ -258,6 +258,10 @@ export const ordersReplies = {
   notInDraft: (name: string) => `草稿里没有 ${name}，没有改动。`,
   lastLine: '这是草稿里最后一个品项了。不想要这单的话，回复“取消”即可。',
   whichLine: '草稿里有多个品项，请说明改哪个，例如“N60改成40套”。',
+  whichLineReplaced: (name: string) =>
+    `草稿里有多个品项，要把哪一个换成 ${name}？例如“不是N60，是${name.split(' ').at(-1)}”。草稿没有改动。`,
+  askSwapQty: (old: string, name: string, unit: string) =>
+    `要把 ${old} 换成 ${name} 吗？${name} 按${unit}订货，请说数量，例如“不是${old.split(' ').at(-1)}，是${name.split(' ').at(-1)} 10${unit}”。草稿没有改动。`,
   modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
   draftCancelled: '好的，这张草稿已取消，没有下单。',
   notInDraftMention: (mention: string) => `草稿里没有“${mention}”的产品，草稿没有改动。`,

@@ -52,8 +52,8 @@ describe('units a quantity may be said in', () => {
     expect(unitAccepted(window, '米')).toBe(false);
     expect(unitAccepted(window, undefined)).toBe(true);
   });
-  it('refuses 个 for a kitchen (a 套 is the whole set) and 套 for a hinge sold by 个', () => {
-    expect(unitAccepted({ unit: '套', category: 'cabinets' }, '个')).toBe(false);
+  it('takes 个 for a cabinet sold by 套; refuses 套 for a hinge sold by 个 and 个 for a worktop sold by 米', () => {
+    expect(unitAccepted({ unit: '套', category: 'cabinets' }, '个')).toBe(true);
     expect(unitAccepted({ unit: '个', category: 'accessories' }, '套')).toBe(false);
     expect(unitAccepted({ unit: '米', category: 'cabinets' }, '个')).toBe(false);
   });

@@ -54,8 +54,9 @@ export function checkQuantity(qty: number, p: Rules): QuantityCheck {
 }
 
 /**
- * Whether a quantity said in `unit` counts in the product's own unit. A window or door sold by 套 is one piece: "十个"
- * and "十樘" are ten 套 (a 套 of a cabinet is a whole kitchen, so 个 there is no 套). Any other unit is refused.
+ * Whether a quantity said in `unit` counts in the product's own unit. A window, door or cabinet sold by 套 is counted
+ * in 个 as dealers say it ("十个" is ten 套, "一个L01橱柜" one kitchen; the draft says how it was read), and a window or
+ * door made to size in 樘. Any other unit is refused.
  */
 export function unitAccepted(
   product: Pick<Product, 'unit' | 'category' | 'options'>,
@@ -63,5 +64,5 @@ export function unitAccepted(
 ): boolean {
   if (unit === undefined || unit === product.unit) return true;
   if (unit === '樘') return product.options !== undefined;
-  return unit === '个' && product.unit === '套' && (product.category === 'windows' || product.category === 'doors');
+  return unit === '个' && product.unit === '套' && product.category !== 'accessories';
 }

@@ -59,7 +59,7 @@ export const itemSlotSchema = z.object({
 });
 export type ItemSlot = z.infer<typeof itemSlotSchema>;
 
-export const changeSchema = z.object({
+const oneChangeSchema = z.object({
   kind: z.enum(CHANGE_KINDS),
   /** Lines the change names: the amount to add/subtract, the new quantity (set), or the line to drop (remove). */
   items: z.array(itemSlotSchema).max(20).optional(),
@@ -81,8 +81,14 @@ export const changeSchema = z.object({
       color: z.string().min(1).max(20).optional(),
     })
     .optional(),
+  /** set: a correction ("不对，是T80"): a product without a quantity takes the place of the draft's only line. */
+  corrects: z.boolean().optional(),
   date: isoDate.optional(),
   date_kind: z.enum(['on', 'by']).optional(),
+});
+export const changeSchema = oneChangeSchema.extend({
+  /** Further changes of the same message, one per line named ("B45改成两百套，N60不要了"): all apply or none. */
+  more: z.array(oneChangeSchema).max(10).optional(),
 });
 export type DraftChange = z.infer<typeof changeSchema>;
 

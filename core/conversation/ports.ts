@@ -21,12 +21,13 @@ export interface ConversationStore<S = unknown> {
   clear(sender: string): Promise<void>;
   /**
    * The texts of the sender's last `limit` answered messages before message `beforeId`, newest first: what a
-   * follow-up ("那个T80呢") asks again is read back from them, not kept in the state.
+   * follow-up ("那个T80呢") asks again is read back from them, not kept in the state. With `since`, only messages
+   * received since then.
    *
    * @example
    * await store.answeredBefore('wecom:zhangsan', 812, 2); // ['N60还有货吗', '你好']
    */
-  answeredBefore(sender: string, beforeId: number, limit: number): Promise<string[]>;
+  answeredBefore(sender: string, beforeId: number, limit: number, since?: Date): Promise<string[]>;
 }
 
 /** Which dealer's need awaiting a rating a turn asks for: resolved after `resolvedAfter`. */

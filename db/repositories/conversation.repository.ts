@@ -120,13 +120,14 @@ export class KyselyConversationStore implements ConversationStore {
   }
 
   /** Read only for a bare "X呢" (rare), through `inbound_sender_done` (migration 0027). */
-  async answeredBefore(sender: string, beforeId: number, limit: number): Promise<string[]> {
+  async answeredBefore(sender: string, beforeId: number, limit: number, since?: Date): Promise<string[]> {
     const rows = await this.db
       .selectFrom('inbound_messages')
       .select('content')
       .where('sender', '=', sender)
       .where('status', '=', 'done')
       .where('id', '<', beforeId)
+      .$if(since !== undefined, (q) => q.where('received_at', '>=', since!))
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
