@@ -41,7 +41,7 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     return `${head}\n${now}${r.skus ? '所问的产品' : ''}没有动销记录，${before}也没有。`;
   }
   const lines: (string | null)[] = [head];
-  const unitQty = (totals: SalesReport['totals']) => totals.map((t) => `${t.qty}${t.unit}`).join('，') || '0';
+  const unitQty = (totals: SalesReport['totals']) => totals.map((t) => `${t.qty}${t.unit}`).join('，') || '没有卖出';
   const unitTotals = (totals: SalesReport['totals']) =>
     totals.map((t) => `${t.qty}${t.unit}（${before} ${t.previousQty}${t.unit}，${changeText(t.change, t.qty)}）`);
   lines.push(`合计卖出 ${unitTotals(r.totals).join('，')}`);
@@ -50,7 +50,7 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     else {
       lines.push('分门店：');
       for (const s of r.stores.slice(0, SALES_LINES_MAX))
-        lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，')}`, f));
+        lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，') || '没有卖出'}`, f));
       if (r.stores.length > SALES_LINES_MAX) lines.push(`……等共 ${r.stores.length} 家门店`);
       // The stores come most sold first: the last one is the weakest ("哪个店卖的最差").
       const weakest = r.stores.at(-1)!;

@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../db/schema.js';
 import { type TestApp, startTestApp } from '../helpers/app.js';
-import { seedOrderRow } from '../helpers/needs-fixture.js';
+import { insertN60Order, insertSeedPolicy, seedOrderRow } from '../helpers/needs-fixture.js';
 import { insertIntentsFixture, IX } from '../intents/intents.fixtures.js';
 
 /**
@@ -28,34 +27,8 @@ async function prepare(db: Kysely<Database>) {
     ['SO202503010001', 50_000_000, '2025-03-01T10:00:00+08:00'],
     ['SO202512100001', 60_000_000, '2025-12-10T10:00:00+08:00'],
   ];
-  for (const [no, fen, at] of lastYear) {
-    await db
-      .insertInto('orders')
-      .values(seedOrderRow(no, IX.coreDealer, fen, at, 'delivered'))
-      .execute();
-    await db
-      .insertInto('order_lines')
-      .values({
-        order_no: no,
-        line_no: 1,
-        sku: 'KW-N60',
-        category: 'windows',
-        qty: 10,
-        unit_price_fen: fen / 10,
-        amount_fen: fen,
-      })
-      .execute();
-  }
-  const { policies } = JSON.parse(
-    readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'),
-  ) as {
-    policies: Array<{ code: string; name: string; kind: string }>;
-  };
-  const growth = policies.find((p) => p.code === 'GROWTH-2026')!;
-  await db
-    .insertInto('policies')
-    .values({ code: growth.code, name: growth.name, kind: growth.kind, spec: JSON.stringify(growth) })
-    .execute();
+  for (const [no, fen, at] of lastYear) await insertN60Order(db, no, IX.coreDealer, fen, at, 'delivered');
+  await insertSeedPolicy(db, 'GROWTH-2026');
   // The fixture's two stores get their POS codes and their own sales (3 at 西湖 on 11-20, 2 at 滨江 on 11-24).
   for (const [name, code] of [
     ['恒远西湖店', 'D0101-S01'],
@@ -107,6 +80,24 @@ describe("the dealer's own sell-through", () => {
     const r = await one(IX.coreDealer, '哪个店卖的最差');
     expect(r).toContain('分门店：');
     expect(r).toContain('卖得最少的是 恒远滨江店（D0101-S02）：2套');
+  });
+
+  it('a store that sold nothing is the weakest, not left out', async () => {
+    await app.database.db
+      .insertInto('stores')
+      .values({
+        dealer_code: IX.coreDealer,
+        code: 'D0101-S03',
+        name: '恒远萧山店',
+        type: 'retail',
+        region_id: (await app.database.db.selectFrom('regions').select('id').executeTakeFirstOrThrow()).id,
+        market_level: '二线',
+        opened_on: '2026-11-01',
+      })
+      .execute();
+    const r = await one(IX.coreDealer, '哪个店卖的最差');
+    expect(r).toContain('恒远萧山店（D0101-S03）：没有卖出');
+    expect(r).toContain('卖得最少的是 恒远萧山店（D0101-S03）：没有卖出');
   });
 
   it('the regional trend names each comparison: no "与前3个月相比" over a 同比 figure', async () => {
