@@ -70,16 +70,18 @@ describe('purchases (订/买/进货) are the orders, not the POS', () => {
 });
 
 describe("the dealer's own sell-through", () => {
-  it('"我们这边最近一周卖的怎么样啊": own POS over the last 7 days, not the regional trend', async () => {
-    const r = await one(IX.coreDealer, '我们这边最近一周卖的怎么样啊');
-    expect(r).toContain('门店动销｜近7天（11月20日–11月26日）');
-    expect(r).toContain('合计卖出 5套（前7天 0套');
-  });
-
-  it('"哪个店卖的最差": split per store, the weakest named', async () => {
-    const r = await one(IX.coreDealer, '哪个店卖的最差');
-    expect(r).toContain('分门店：');
-    expect(r).toContain('卖得最少的是 恒远滨江店（D0101-S02）：2套');
+  // [question, what the answer must say, what it must not]
+  it.each([
+    // Own POS over the last 7 days, not the regional trend.
+    ['我们这边最近一周卖的怎么样啊', ['门店动销｜近7天（11月20日–11月26日）', '合计卖出 5套（前7天 0套'], ['区域趋势']],
+    // Split per store, the weakest named.
+    ['哪个店卖的最差', ['分门店：', '卖得最少的是 恒远滨江店（D0101-S02）：2套'], []],
+    // The regional trend names each comparison: no "与前3个月相比" over a 同比 figure.
+    ['最近我们这边什么卖得好', ['区域趋势', '环比：与前3个月相比；同比：与去年同期相比'], ['与前3个月相比，同类']],
+  ] as const)('"%s"', async (text, says, never) => {
+    const r = await one(IX.coreDealer, text);
+    for (const t of says) expect(r).toContain(t);
+    for (const t of never) expect(r).not.toContain(t);
   });
 
   it('a store that sold nothing is the weakest, not left out', async () => {
@@ -98,13 +100,6 @@ describe("the dealer's own sell-through", () => {
     const r = await one(IX.coreDealer, '哪个店卖的最差');
     expect(r).toContain('恒远萧山店（D0101-S03）：没有卖出');
     expect(r).toContain('卖得最少的是 恒远萧山店（D0101-S03）：没有卖出');
-  });
-
-  it('the regional trend names each comparison: no "与前3个月相比" over a 同比 figure', async () => {
-    const r = await one(IX.coreDealer, '最近我们这边什么卖得好');
-    expect(r).toContain('区域趋势');
-    expect(r).not.toContain('与前3个月相比，同类');
-    expect(r).toContain('环比：与前3个月相比；同比：与去年同期相比');
   });
 });
 
