@@ -94,7 +94,11 @@ export const policyHandlers: HandlerRegistry = {
   'rebate.progress': forDealer('rebate.progress', async (ctx, dealer) => {
     const positions: DealerPosition[] = await ctx.services.policies.positions(dealer, ctx.now);
     if (positions.length === 0) return { result: reply(policyReplies.noneApply) };
-    return { result: reply(policyReplies.progress(positions)) };
+    // "我这次下单返利加了多少": what the last order added, then where the dealer stands.
+    const aboutOrder = /(这次|这一?单|刚才|刚刚|刚下|上一单|上次下单|最近一单).{0,6}(加|增加|多|涨|提高)/.test(
+      ctx.text,
+    );
+    return { result: reply(policyReplies.progress(positions, aboutOrder)) };
   }),
 
   // "门槛有点高": acknowledged and recorded against the policy it is about (the one just shown, else the pushed one

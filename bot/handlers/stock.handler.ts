@@ -26,16 +26,22 @@ export const stockHandlers: HandlerRegistry = {
   }),
 
   'replenish.advice': dealerOnly(R.dealerOnly, async (ctx) => {
-    const advice = await ctx.services.stock.replenishment(
+    const basis = await ctx.services.stock.replenishmentAdvice(
       { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
       ctx.now,
     );
-    if (advice.length === 0) return reply(R.replenishNone);
+    const advice = basis.lines;
+    // "Enough stock" only when both the stock and the sales behind it are known.
+    if (advice.length === 0) {
+      if (!basis.hasRecentSales) return reply(R.replenishNoSales(basis.hasStockData));
+      if (!basis.hasStockData) return reply(R.replenishNoStock);
+      return reply(R.replenishNone);
+    }
     // "按建议下单" must draft the advice, not confirm a draft still waiting: that draft stops waiting for 确认
     // (it is replaced when the advice becomes a draft).
     if (ctx.state.awaiting === 'order_confirm' && ctx.state.draftId) {
-      return { ...reply(R.replenish(advice, true)), state: { draftId: ctx.state.draftId } };
+      return { ...reply(R.replenish(advice, true, basis.hasStockData)), state: { draftId: ctx.state.draftId } };
     }
-    return reply(R.replenish(advice));
+    return reply(R.replenish(advice, false, basis.hasStockData));
   }),
 };

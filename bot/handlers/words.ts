@@ -34,9 +34,9 @@ export const storeCodeIn = (text: string): string | undefined =>
     .replace(/\s*[-－—]\s*/, '-')
     .toUpperCase();
 
-/** "各门店 / 每个门店 / 分门店 / 哪个门店" → the answer is split per store. */
+/** "各门店 / 每个门店 / 分门店 / 哪个(门)店" → the answer is split per store. */
 export const perStore = (text: string): boolean =>
-  /各个?门店|每个?门店|每家(门)?店|分门店|哪个门店|哪家(门)?店|各店/.test(normalize(text));
+  /各个?门店|每个?门店|每家(门)?店|分门店|哪个(门)?店|哪家(门)?店|各店/.test(normalize(text));
 
 /** "今天新来的" → today; "超时的/逾期的" → overdue; otherwise every open need. */
 export function needListFilter(text: string): NeedListFilter {

@@ -133,6 +133,12 @@ const BARE_WEEK = new RegExp(`^(那|那么|还有)?(${SALES_WEEK_WORDS})的?(呢
 const SALES_NOT = /慢|卖不动|卖不掉|卖不出|压|滞销/;
 /** Asking the amount already sold: 卖了多少, 走了几套, 出了多少货. */
 const SOLD_AMOUNT = /卖了(多少|几)|走了(多少|几)|出了多少货|卖掉(多少|了)|卖出(去)?(多少|几)/;
+/** What the last order held ("上次订的啥", "上一单买了些什么"): the order itself, never a reorder. */
+const LAST_ORDER_WHAT =
+  /(上次|上回|上一次|上一单|最近一次|最近一单|之前|刚才|刚刚)(订|买|进|下单|下)(的|了)?(货)?(是)?(啥|什么|哪些|些啥|些什么|哪几样)/;
+/** How much the dealer bought ("这个月订了多少", "我这个月买了多少钱的货", "今年进了多少货"). */
+const PURCHASE_AMOUNT =
+  /(订|买|进)了(多少|几)|(订|买|进)了?多少钱的?货|(订|买|进)的货(款)?(一共|总共)?(多少|几)|(进货|订货|采购)(额|金额|总额)|采购了多少/;
 /** The dealer's own shop ("店里", "我们卖得最快的") as against the region around it ("我们这边", "本地"). */
 const OWN_SHOP = /我自己|店里|我店|我们店|我的店|本店|我家|我们卖|我卖|咱店|门店/;
 const REGION_WORDS = /这边|这一带|这块|本地|当地|区域|附近|周边|我们这儿|我们这里|县城|市场|大家/;
@@ -671,14 +677,30 @@ function parseOne(f: Facts, text: string): ParseResult {
       return parsed('campaign.join', campaign ? { campaign } : {}, HIGH);
     }
   }
-  // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales.
-  const regionAsk = REGION_WORDS.test(k) && !OWN_SHOP.test(k) && /卖[得的](怎么样|如何|咋样|好不好)|行情/.test(k);
+  // The dealer's own purchases (订/买/进货 — 卖 is sell-through): "上次订的啥" is the last order, "这个月订了多少"
+  // the month's orders, which the statement counts and sums.
+  if (LAST_ORDER_WHAT.test(k) && !hasQtyItems) return parsed('order.status', { ref: { kind: 'last_order' } }, DECISIVE);
+  if (PURCHASE_AMOUNT.test(k) && !SALES.test(k) && !REBATE.test(k) && !/还(要|差|得)|再/.test(k) && !hasQtyItems) {
+    if (f.mentions.length === 0) {
+      const period = extractPeriod(k, ctx.now);
+      return parsed('account.statement', period ? { period } : {}, DECISIVE);
+    }
+  }
+  // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales; a
+  // span of days or weeks ("我们这边最近一周卖的怎么样") is the shop's own sales over it.
+  const regionAsk =
+    REGION_WORDS.test(k) &&
+    !OWN_SHOP.test(k) &&
+    /卖[得的](怎么样|如何|咋样|好不好)|行情/.test(k) &&
+    salesWeek(k) === undefined;
   if (regionAsk && !hasQtyItems) return parsed('trend.query', {}, HIGH);
   if (SALES.test(k) && !SALES_NOT.test(k) && !REPLENISH.test(k) && !hasQtyItems) {
     const slots: Slots = salesPeriodOf(f);
     if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));
-    // How much sold over a period that has passed ("N60 上个月走了几套") is a question, never an order: decisive.
-    return parsed('sales.query', slots, slots.period && SOLD_AMOUNT.test(k) ? DECISIVE : HIGH);
+    // How much sold over a period that has passed ("N60 上个月走了几套") is a question, never an order: decisive;
+    // so is how sales went over a span of days ("我们这边最近一周卖的怎么样"), never the region's trend.
+    const decisive = (slots.period && SOLD_AMOUNT.test(k)) || slots.span === 'last_7_days';
+    return parsed('sales.query', slots, decisive ? DECISIVE : HIGH);
   }
 
   // 7a. A rebate that did not come or does not add up is a complaint, not a question of progress.

@@ -43,11 +43,14 @@ const THIS_WEEK = /(这|本|这个)(周|星期|礼拜)/;
 const LAST_WEEK = /(?<!上)上个?(周|星期|礼拜)/;
 /** The week before last, Monday to Sunday ("上上周", "上上个礼拜", "前一周" is not said for it). */
 const WEEK_BEFORE_LAST = /(?<!上)上上个?(周|星期|礼拜)/;
+/** The last seven days ("最近一周", "近7天", "过去一个礼拜"): not a calendar week. */
+const LAST_7_DAYS = /(最近|近|过去)一?个?(1|一|7|七)(周|星期|个?礼拜)|(最近|近|过去)(7|七)天/;
 /** Any of those weeks, as words inside a longer pattern (a follow-up's "那上周呢"). */
-export const SALES_WEEK_WORDS = [THIS_WEEK, WEEK_BEFORE_LAST, LAST_WEEK].map((r) => r.source).join('|');
+export const SALES_WEEK_WORDS = [LAST_7_DAYS, THIS_WEEK, WEEK_BEFORE_LAST, LAST_WEEK].map((r) => r.source).join('|');
 
 /** The week a sales question names, if any. */
 export function salesWeek(k: string): SalesWeek | undefined {
+  if (LAST_7_DAYS.test(k)) return 'last_7_days';
   if (THIS_WEEK.test(k)) return 'week';
   if (WEEK_BEFORE_LAST.test(k)) return 'week_before_last';
   return LAST_WEEK.test(k) ? 'last_week' : undefined;

@@ -212,8 +212,10 @@ describe('sell-through and trend replies', () => {
       averagePerDealerTotalFen: 125_000_000,
     };
     const text = trendReply(t);
-    expect(text).toContain('【区域趋势｜浙江二线市场】近3个月（8月27日–11月26日）与前3个月相比，同类 8 家经销商：');
-    expect(text).toContain('· 窗类：进货 ¥6,000,000（+20%），门店卖出 320套、12米；占区域 60%，占您 75%');
+    expect(text).toContain(
+      '【区域趋势｜浙江二线市场】近3个月（8月27日–11月26日），同类 8 家经销商（环比：与前3个月相比；同比：与去年同期相比）：',
+    );
+    expect(text).toContain('· 窗类：进货 ¥6,000,000（环比 +20%），门店卖出 320套、12米；占区域 60%，占您 75%');
     expect(text).toContain('1. 窄边框平开窗 N60 ¥3,000,000（新增）');
     expect(text).toContain('您近3个月进货 ¥800,000，同类经销商平均 ¥1,250,000。');
   });

@@ -41,6 +41,7 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     return `${head}\n${now}${r.skus ? '所问的产品' : ''}没有动销记录，${before}也没有。`;
   }
   const lines: (string | null)[] = [head];
+  const unitQty = (totals: SalesReport['totals']) => totals.map((t) => `${t.qty}${t.unit}`).join('，') || '没有卖出';
   const unitTotals = (totals: SalesReport['totals']) =>
     totals.map((t) => `${t.qty}${t.unit}（${before} ${t.previousQty}${t.unit}，${changeText(t.change, t.qty)}）`);
   lines.push(`合计卖出 ${unitTotals(r.totals).join('，')}`);
@@ -49,8 +50,12 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
     else {
       lines.push('分门店：');
       for (const s of r.stores.slice(0, SALES_LINES_MAX))
-        lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，')}`, f));
+        lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，') || '没有卖出'}`, f));
       if (r.stores.length > SALES_LINES_MAX) lines.push(`……等共 ${r.stores.length} 家门店`);
+      // The stores come most sold first: the last one is the weakest ("哪个店卖的最差").
+      const weakest = r.stores.at(-1)!;
+      if (r.stores.length > 1)
+        lines.push(`卖得最少的是 ${safe(weakest.name, f)}（${weakest.code}）：${unitQty(weakest.totals)}`);
     }
   }
   for (const l of r.lines.slice(0, SALES_LINES_MAX)) {
@@ -67,10 +72,14 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 
+/** A change against the 3 months before, named so it is never read as year on year: '环比 +20%', '新增'. */
+const sequentialText = (c: number | null, current: number) =>
+  c === null ? changeText(c, current) : `环比 ${changeText(c, current)}`;
+
 /** What sells in the dealer's region (`trend.query`). */
 export function trendReply(t: TrendReport, view?: DealerTrendInsight, f: ReplyFormat = 'text'): string {
   const scope = t.scope.province ? `${t.scope.province}${t.scope.marketLevel}市场` : `全国${t.scope.marketLevel}市场`;
-  const head = `${title(`区域趋势｜${scope}`, f)}近3个月（${range(t.window)}）与前3个月相比，同类 ${t.scope.dealers} 家经销商：`;
+  const head = `${title(`区域趋势｜${scope}`, f)}近3个月（${range(t.window)}），同类 ${t.scope.dealers} 家经销商（环比：与前3个月相比；同比：与去年同期相比）：`;
   if (t.categories.every((c) => c.regionFen === 0 && c.regionPreviousFen === 0)) {
     return `${head}\n近半年这个市场没有进货记录，暂时看不出趋势。`;
   }
@@ -88,7 +97,7 @@ export function trendReply(t: TrendReport, view?: DealerTrendInsight, f: ReplyFo
     const sell = sold.length ? `，门店卖出 ${sold.join('、')}` : '';
     lines.push(
       bullet(
-        `${categoryNameZh(c.category)}：进货 ${formatYuan(c.regionFen)}（${changeText(c.change, c.regionFen)}）${sell}；占区域 ${shareText(c.regionShare)}，占您 ${shareText(c.dealerShare)}`,
+        `${categoryNameZh(c.category)}：进货 ${formatYuan(c.regionFen)}（${sequentialText(c.change, c.regionFen)}）${sell}；占区域 ${shareText(c.regionShare)}，占您 ${shareText(c.dealerShare)}`,
         f,
       ),
     );
@@ -96,7 +105,7 @@ export function trendReply(t: TrendReport, view?: DealerTrendInsight, f: ReplyFo
   if (t.topProducts.length > 0) {
     lines.push('卖得最好的产品：');
     t.topProducts.forEach((p, i) => {
-      lines.push(`${i + 1}. ${p.name} ${formatYuan(p.fen)}（${changeText(p.change, p.fen)}）`);
+      lines.push(`${i + 1}. ${p.name} ${formatYuan(p.fen)}（${sequentialText(p.change, p.fen)}）`);
     });
   }
   lines.push(

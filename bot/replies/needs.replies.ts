@@ -198,10 +198,17 @@ export const needReplies = {
     const p = l.profile;
     const d = p.dealer;
     const reasons = p.latestScore?.reasons.length ? p.latestScore.reasons : p.tierReasons;
+    // A silent tier's days without orders were counted at the evaluation; an order since contradicts them.
+    const evaluated = p.latestScore?.month.slice(0, 10);
+    const since =
+      d.tier === 'silent' && evaluated
+        ? l.orders.find((o) => o.status !== 'cancelled' && shanghaiDate(o.placedAt) >= evaluated)
+        : undefined;
     const lines = [
       `${d.name}（${d.code}）`,
       `等级：${TIER_ZH[d.tier]}${p.latestScore ? `（${p.latestScore.month.slice(0, 7)} 评分 ${p.latestScore.total}）` : ''}；标签：${d.tags.length ? d.tags.join('、') : '无'}`,
       reasons.length ? `定级理由：${reasons.join('；')}` : null,
+      since ? `评定后已恢复订货：最近一单 ${shanghaiDate(since.placedAt)}（下次评定时更新等级）` : null,
       `区域：${p.region}；合作始于 ${p.partnershipStart}；门店 ${p.stores} 家；客户经理 ${p.managerName}（${d.managerCode}）`,
       p.primaryContact ? `联系人：${p.primaryContact.name} ${p.primaryContact.phone}` : null,
       `进行中的需求：${l.activeNeeds.length ? `\n${l.activeNeeds.map((n) => `· ${needCode(n.id)}【${cat(n.category)}】${STATUS_ZH[n.status] ?? n.status}：${clip(n.text, 30)}`).join('\n')}` : '无'}`,

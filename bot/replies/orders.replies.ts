@@ -446,9 +446,14 @@ export const ordersReplies = {
     `${name} 不按尺寸定做，按标准规格订货即可：请只发型号和数量，例如“${name.split(' ').at(-1)} 10套”。`,
 
   replenishNone: '按最近 30 天的销售看，您的库存都还够卖（均高于到货周期 + 7 天安全库存），暂时不用补货。',
-  replenish: (lines: ReplenishLine[], replacesDraft = false) =>
+  replenishNoSales: (hasStock: boolean) =>
+    `近 30 天没有您门店的销售数据${hasStock ? '' : '，也没有库存同步数据'}，没法按销量算补货。门店 POS${hasStock ? '' : '和库存'}数据同步后再问我；想补哪款可以直接说，例如“N60 来20套”。`,
+  replenishNoStock:
+    '还没有您的库存同步数据，没法判断库存够不够卖。库存数据同步后再问我；想补哪款可以直接说，例如“N60 来20套”。',
+  replenish: (lines: ReplenishLine[], replacesDraft = false, hasStockData = true) =>
     [
       '建议补货（库存可卖天数低于到货周期 + 7 天安全期）：',
+      hasStockData ? null : '（还没有您的库存同步数据，以下按库存 0 估算）',
       ...lines.map(
         (l) =>
           `· ${l.product.name}：库存 ${l.stockQty}${l.product.unit}，约可卖 ${Math.floor(l.daysOfCover)} 天（到货需 ${l.product.leadTimeDays} 天）→ 建议订 ${l.qty}${l.product.unit}，约 ${formatYuan(l.qty * l.product.priceFen)}`,
@@ -456,5 +461,7 @@ export const ordersReplies = {
       replacesDraft
         ? '回复“按建议下单”即可生成新的订单草稿（会替换您之前未确认的草稿），确认前还可以修改。'
         : '回复“按建议下单”即可生成订单草稿，确认前还可以修改。',
-    ].join('\n'),
+    ]
+      .filter((l) => l !== null)
+      .join('\n'),
 };

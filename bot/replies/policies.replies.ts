@@ -1,3 +1,4 @@
+import { changeText, dayText } from './format.js';
 import { explainPosition, formatPercent, formatYuan } from './policy.explain.js';
 import type { Policy, PolicyKind } from '../../core/policies/policy.types.js';
 import type { DealerPosition } from '../../core/policies/policy.service.js';
@@ -25,6 +26,30 @@ function periodText(policy: Policy): string {
   return 'period' in policy ? `${policy.period.start} 至 ${policy.period.end}` : '合作周年当月';
 }
 
+/** "今年累计 ¥A，去年同期 ¥B（同比 +10%）": the same figure as the managers' lists (core/common/year-on-year.ts). */
+export function sameDaysText(currentFen: number, sameDays: { previousFen: number; change: number | null }): string {
+  const before =
+    sameDays.previousFen > 0
+      ? `去年同期 ${formatYuan(sameDays.previousFen)}（同比${changeText(sameDays.change, currentFen)}）`
+      : '去年同期无进货记录';
+  return `今年累计 ${formatYuan(currentFen)}，${before}`;
+}
+
+/** What the latest order added to each ladder: "SO… （11月20日）计入 ¥300,000，返利增加 ¥9,000（3% 档）". */
+function latestOrderLines(positions: readonly DealerPosition[]): string[] {
+  const lines = positions.flatMap((p) => {
+    if (p.kind !== 'ladder_rebate' || !p.latestOrder) return [];
+    const o = p.latestOrder;
+    const band = o.bandUp
+      ? `档位 ${formatPercent(o.rateBefore)} → ${formatPercent(o.rateAfter)}`
+      : `${formatPercent(o.rateAfter)} 档`;
+    return [
+      `您最近一单 ${o.orderNo}（${dayText(o.placedOn)}）计入${p.policy.name} ${formatYuan(o.addedFen)}，返利增加 ${formatYuan(o.rebateDeltaFen)}（${band}）。`,
+    ];
+  });
+  return lines.length ? lines : ['本期还没有计入返利的订单。'];
+}
+
 /** One line of the progress summary: the dealer's own numbers under one policy. */
 export function progressLine(p: DealerPosition): string {
   const name = p.policy.name;
@@ -40,8 +65,9 @@ export function progressLine(p: DealerPosition): string {
       const s = p.status;
       if (s.reason === 'no_baseline')
         return `· ${name}：今年累计 ${formatYuan(s.currentFen)}，去年同期无进货记录，暂不计算增长。`;
+      // 同比 is against the same days last year; the reward against last year's whole period.
       const growth = `${Math.round((s.growth ?? 0) * 1000) / 10}%`;
-      const head = `· ${name}：今年累计 ${formatYuan(s.currentFen)}，去年同期 ${formatYuan(s.previousFen)}，增长 ${growth}`;
+      const head = `· ${name}：${sameDaysText(s.currentFen, p.sameDays)}；去年整期 ${formatYuan(s.previousFen)}，整期增长 ${growth}`;
       if (s.qualifies) return `${head}，已达标，奖励 ${formatYuan(s.rewardFen)}。`;
       return `${head}；再进货 ${formatYuan(s.gapFen ?? 0)} 即可达标，届时奖励 ${formatYuan(s.rewardAtThreshold ?? 0)}。`;
     }
@@ -77,8 +103,10 @@ export function fitBytes(lines: readonly string[], limit = MAX_REPLY_BYTES, more
 export const policyReplies = {
   noneApply: '目前没有适用于您的返利或促销政策。有新政策时我会第一时间通知您，也可以发“转人工”咨询客户经理。',
 
-  progress: (positions: readonly DealerPosition[]) =>
+  /** `latestOrder`: the question was about the last order ("这次下单返利加了多少"): its effect comes first. */
+  progress: (positions: readonly DealerPosition[], latestOrder = false) =>
     fitBytes([
+      ...(latestOrder ? latestOrderLines(positions) : []),
       '您当前的返利和政策进度：',
       ...positions.map(progressLine),
       `想看规则细节，可以问“${ASK_EXAMPLE.ladder_rebate}”“${ASK_EXAMPLE.promotion}”。`,

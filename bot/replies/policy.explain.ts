@@ -15,6 +15,7 @@ import type { PolicyDealer } from '../../core/policies/ports.js';
 import type { PromotionResult } from '../../core/policies/promotion.js';
 import type { QualifyingAmount } from '../../core/policies/qualifying.js';
 import { periodLabel } from '../../core/policies/dates.js';
+import { changeText } from './format.js';
 
 /** A dealer-facing explanation and every number it uses (for the LLM number guard). */
 export interface Explanation {
@@ -124,7 +125,12 @@ export function explainLadder(policy: LadderRebatePolicy, position: LadderPositi
 }
 
 /** Explains the growth reward with this year's and last year's amounts. */
-export function explainGrowth(policy: GrowthRewardPolicy, status: GrowthStatus): Explanation {
+export function explainGrowth(
+  policy: GrowthRewardPolicy,
+  status: GrowthStatus,
+  /** To date against the same days last year: the 同比 the managers' lists show too. */
+  sameDays?: { previousFen: number; change: number | null },
+): Explanation {
   const f = new Facts();
   const label = periodLabel(policy.period);
   const lines: string[] = [`【${f.fromText(policy.name)}】`];
@@ -136,7 +142,15 @@ export function explainGrowth(policy: GrowthRewardPolicy, status: GrowthStatus):
   } else {
     const growthPct = `${f.number(Math.round((status.growth ?? 0) * 1000) / 10)}%`;
     f.add(growthPct);
-    const head = `您${label}累计 ${f.money(status.currentFen)}，去年同期 ${f.money(status.previousFen)}，增长 ${growthPct}`;
+    if (sameDays && sameDays.previousFen > 0) {
+      const pct = Math.round((sameDays.change ?? 0) * 100);
+      f.add(String(pct), `${pct}%`);
+      lines.push(
+        `同比：您${label}累计 ${f.money(status.currentFen)}，去年同期 ${f.money(sameDays.previousFen)}，同比${changeText(sameDays.change, status.currentFen)}。`,
+      );
+    }
+    // The reward compares whole periods: last year's whole period is the baseline.
+    const head = `您${label}累计 ${f.money(status.currentFen)}，去年整期 ${f.money(status.previousFen)}，整期增长 ${growthPct}`;
     if (status.qualifies) {
       lines.push(`${head}，已达标，当前可得奖励 ${f.money(status.rewardFen)}。`);
     } else {
@@ -255,7 +269,10 @@ export function explainPosition(
         combinesLine(p.policy, names),
       ]);
     case 'growth_reward':
-      return joinExplanations([explainGrowth(p.policy, p.status), nettingLine(p.basis, p.policy.excludeCategories)]);
+      return joinExplanations([
+        explainGrowth(p.policy, p.status, p.sameDays),
+        nettingLine(p.basis, p.policy.excludeCategories),
+      ]);
     case 'anniversary_bonus':
       return explainAnniversary(
         p.policy,

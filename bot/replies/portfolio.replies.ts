@@ -88,6 +88,8 @@ export function reasonText(r: ContactReason, today: string): string {
       return `已${r.days}天没进货`;
     case 'silent':
       return r.days === null ? '沉默，从未下单' : `沉默，${r.days}天没进货`;
+    case 'resumed':
+      return `沉默后恢复下单（${dayText(r.date)}）`;
     case 'purchases_down':
       return `今年进货同比${changeText(r.fraction, 1)}`;
     case 'contact_overdue':

@@ -20,8 +20,11 @@ export type GlassKind = (typeof GLASS_KINDS)[number];
 export const OPENINGS = ['inward', 'outward', 'left', 'right', 'sliding'] as const;
 export type Opening = (typeof OPENINGS)[number];
 
-/** The weeks a sales question may name instead of a month: this week so far, last week, the week before last. */
-export const SALES_WEEKS = ['week', 'last_week', 'week_before_last'] as const;
+/**
+ * The weeks a sales question may name instead of a month: this week so far, last week, the week before last, or
+ * the last 7 days ("最近一周").
+ */
+export const SALES_WEEKS = ['week', 'last_week', 'week_before_last', 'last_7_days'] as const;
 export type SalesWeek = (typeof SALES_WEEKS)[number];
 
 /** How a message changes the draft awaiting confirmation. */

@@ -69,6 +69,14 @@ export function addDays(date: string, days: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** Same calendar date `years` later (or earlier when negative); 29 Feb falls back to 28 Feb. */
+export function addYears(date: string, years: number): string {
+  const y = Number(date.slice(0, 4)) + years;
+  const m = Number(date.slice(5, 7));
+  const d = Math.min(Number(date.slice(8, 10)), new Date(Date.UTC(y, m, 0)).getUTCDate());
+  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
 /** First day of the quarter containing a Shanghai date. */
 export function quarterStart(date: string): string {
   const [y, m] = date.split('-').map(Number) as [number, number];

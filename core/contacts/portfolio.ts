@@ -2,7 +2,8 @@ import { adviseReplenishment, type StockPosition } from '../care/replenishment.j
 import { anniversaryYears, sameDayOfYear } from '../care/calendar.js';
 import type { AnomalyKind } from '../care/anomaly.types.js';
 import { addDays } from '../common/time.js';
-import { TIER_RANK, type Tier } from '../dealers/tiers.js';
+import { yearOnYearChange } from '../common/year-on-year.js';
+import { DEFAULT_TIER_THRESHOLDS, TIER_RANK, type Tier } from '../dealers/tiers.js';
 import { type CadenceTable, cadenceOf } from './cadence.js';
 
 /**
@@ -57,7 +58,7 @@ export const PLAN_DAYS = 7;
 /** This year's purchases against the same span a year before (0.12 = +12%); null when there is nothing to compare. */
 export function purchaseChange(d: Pick<PortfolioDealer, 'ytdFen' | 'lastYtdFen'>): number | null {
   if (d.lastYtdFen < MIN_COMPARABLE_FEN) return null;
-  return (d.ytdFen - d.lastYtdFen) / d.lastYtdFen;
+  return yearOnYearChange(d.ytdFen, d.lastYtdFen);
 }
 
 /** Whole days from `from` to `to` (Shanghai dates). */
@@ -110,6 +111,8 @@ export type ContactReason =
   | { kind: 'sell_through_drop' }
   | { kind: 'going_silent'; days: number }
   | { kind: 'silent'; days: number | null }
+  /** Tiered silent at the last evaluation, ordered since (on `date`): worth a call to keep it going. */
+  | { kind: 'resumed'; date: string }
   | { kind: 'purchases_down'; fraction: number }
   | { kind: 'contact_overdue'; never: boolean; days: number }
   | { kind: 'replenish'; skus: number }
@@ -131,6 +134,7 @@ export const REASON_WEIGHT: Readonly<Record<ContactReason['kind'], number>> = Ob
   going_silent: 40,
   purchases_down: 35,
   silent: 30,
+  resumed: 30,
   contact_overdue: 30,
   replenish: 25,
   stock_issue: 20,
@@ -174,7 +178,10 @@ export function contactReasons(d: PortfolioDealer, s: PlanSignals): ContactReaso
   if (d.anomalies.includes('sell_through_drop')) out.push({ kind: 'sell_through_drop' });
   const idle = d.lastOrderDate ? daysFrom(d.lastOrderDate, s.today) : null;
   const goingSilent = d.tier !== 'silent' && idle !== null && idle >= GOING_SILENT_DAYS;
-  if (d.tier === 'silent') out.push({ kind: 'silent', days: idle });
+  // The tier is last month's evaluation; the latest order (today's included) says whether the dealer is still silent.
+  const stillSilent = d.tier === 'silent' && (idle === null || idle >= DEFAULT_TIER_THRESHOLDS.silentDays);
+  if (stillSilent) out.push({ kind: 'silent', days: idle });
+  else if (d.tier === 'silent') out.push({ kind: 'resumed', date: d.lastOrderDate! });
   else if (goingSilent) out.push({ kind: 'going_silent', days: idle });
   // A dealer gone quiet has fallen behind last year by the same token: the days without an order say it once.
   const change = purchaseChange(d);

@@ -116,6 +116,11 @@ describe('SalesService (in-memory store)', () => {
       return start === '2026-10-01' ? [sku('KW-N60', 41)] : [sku('KW-N60', 35)];
     },
     lastSellThroughDay: async () => last,
+    activeStores: async () => [
+      { code: 'D0001-S01', name: '一店' },
+      { code: 'D0001-S02', name: '二店' },
+      { code: 'D0001-S03', name: '三店' },
+    ],
     dealerStore: async (dealer, code) =>
       dealer === 'D0001' && code.startsWith('D0001-') ? { code, name: `店${code}` } : null,
     storeSellThrough: async (_d, start, _end, _skus, storeCode) => {
@@ -161,6 +166,8 @@ describe('SalesService (in-memory store)', () => {
           { unit: '延米', qty: 2, previousQty: 0, change: null },
         ],
       },
+      // An active store that sold nothing is listed last: the weakest, not left out.
+      { code: 'D0001-S03', name: '三店', totals: [] },
     ]);
     const one = await service.report({ dealerCode: 'D0001', period: '2026-10', storeCode: 'D0001-S02', now: NOW });
     expect(one.store).toEqual({ code: 'D0001-S02', name: '店D0001-S02' });

@@ -15,6 +15,8 @@ export interface SalesStore {
   /** Units sold per product in [start, end] (inclusive dates), only `skus` when given. */
   sellThroughBySku(dealerCode: string, start: string, end: string, skus: readonly string[] | null): Promise<SkuSales[]>;
   lastSellThroughDay(dealerCode: string): Promise<string | null>;
+  /** The dealer's active stores that have a POS code (a store that sold nothing is still one of them). */
+  activeStores(dealerCode: string): Promise<Array<{ code: string; name: string }>>;
   /** The dealer's own store with this code; null for another dealer's store or no such store. */
   dealerStore(dealerCode: string, storeCode: string): Promise<{ code: string; name: string } | null>;
   /** POS units per store and product in [start, end] (store_sales), only `skus` / one store when given. */

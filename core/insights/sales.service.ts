@@ -45,9 +45,17 @@ function bySku(rows: readonly StoreSkuSales[]): SkuSales[] {
   return [...out.values()];
 }
 
-/** Per store, the two periods' units per unit; most sold first (then code). */
-export function storeLines(current: readonly StoreSkuSales[], previous: readonly StoreSkuSales[]): StoreSalesLine[] {
+/**
+ * Per store, the two periods' units per unit; most sold first (then code). `idle`: stores to list even with no sales
+ * (the dealer's active ones: the weakest store may have sold nothing).
+ */
+export function storeLines(
+  current: readonly StoreSkuSales[],
+  previous: readonly StoreSkuSales[],
+  idle: ReadonlyArray<{ code: string; name: string }> = [],
+): StoreSalesLine[] {
   const stores = new Map<string, { name: string; now: StoreSkuSales[]; before: StoreSkuSales[] }>();
+  for (const s of idle) stores.set(s.code, { name: s.name, now: [], before: [] });
   const at = (r: StoreSkuSales) => {
     const s = stores.get(r.storeCode) ?? { name: r.storeName, now: [], before: [] };
     stores.set(r.storeCode, s);
@@ -112,12 +120,15 @@ export class SalesService {
       ? bySku(storeBefore)
       : await this.store.sellThroughBySku(dealer.code, previous.start, previous.end, skus);
     const lastSaleDay = await this.store.lastSellThroughDay(dealer.code);
+    // With store data at all, every active store is listed: one that sold nothing is the weakest, not missing.
+    const split = input.byStore === true && !store;
+    const idle = split && storeNow.length + storeBefore.length > 0 ? await this.store.activeStores(dealer.code) : [];
     const lines = salesLines(now, before);
     return {
       dealer: { code: dealer.code, name: dealer.name },
       activeStores: dealer.activeStores,
       store,
-      stores: input.byStore && !store ? storeLines(storeNow, storeBefore) : null,
+      stores: split ? storeLines(storeNow, storeBefore, idle) : null,
       window,
       skus,
       lines,

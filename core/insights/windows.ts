@@ -41,7 +41,8 @@ export const DEFAULT_SALES_DAYS = 30;
 /**
  * The sell-through period a question names and the one it is compared with: a month 'YYYY-MM' (the running month
  * to date, compared with the same days of the month before), 'week' (Monday to today against the same days last
- * week), 'last_week' / 'week_before_last' (that Monday to Sunday against the week before it), or by default the last 30 days against the 30 before.
+ * week), 'last_week' / 'week_before_last' (that Monday to Sunday against the week before it), 'last_7_days' (the last 7 days against the 7
+ * before), or by default the last 30 days against the 30 before.
  */
 export function salesWindow(input: { period?: string; span?: SalesWeek | 'days' }, today: string): ComparedWindow {
   if (input.period !== undefined) {
@@ -86,7 +87,7 @@ export function salesWindow(input: { period?: string; span?: SalesWeek | 'days' 
       running: false,
     };
   }
-  const n = DEFAULT_SALES_DAYS;
+  const n = input.span === 'last_7_days' ? 7 : DEFAULT_SALES_DAYS;
   return {
     kind: 'days',
     label: `${n}d`,

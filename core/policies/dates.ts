@@ -2,7 +2,7 @@
 
 import type { Period } from './policy.types.js';
 
-export { shanghaiDate } from '../common/time.js';
+export { addYears, shanghaiDate } from '../common/time.js';
 
 export function isIsoDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
@@ -12,14 +12,6 @@ export function isIsoDate(s: string): boolean {
 
 export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** Same calendar date `years` later (or earlier when negative); 29 Feb falls back to 28 Feb. */
-export function addYears(date: string, years: number): string {
-  const y = Number(date.slice(0, 4)) + years;
-  const m = Number(date.slice(5, 7));
-  const d = Math.min(Number(date.slice(8, 10)), daysInMonth(y, m));
-  return `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** First and last date of the calendar month containing `date`. */

@@ -1,10 +1,11 @@
 import { DomainError } from '../common/errors.js';
 import { pushNotBefore } from '../care/quiet-hours.js';
 import { shanghaiDate } from '../common/time.js';
+import { yearOnYearChange, yearOnYearWindow } from '../common/year-on-year.js';
 import { type AnniversaryStatus, anniversaryBonusFen, anniversaryStatus } from './anniversary.js';
 import { monthOf } from './dates.js';
 import { type GrowthStatus, growthStatus, previousYearPeriod } from './growth.js';
-import { type LadderPosition, ladderPosition } from './ladder.js';
+import { type LadderPosition, ladderPosition, projectDraft } from './ladder.js';
 import type {
   AnniversaryBonusPolicy,
   GrowthRewardPolicy,
@@ -22,6 +23,49 @@ import { laddersFor, reachOf } from './current.js';
 
 export { reachOf };
 
+/** The latest order's share of a ladder position ("我这次下单返利加了多少"). */
+export interface LatestOrderEffect {
+  orderNo: string;
+  /** Asia/Shanghai date it was placed. */
+  placedOn: string;
+  addedFen: number;
+  rateBefore: number;
+  rateAfter: number;
+  bandUp: boolean;
+  rebateDeltaFen: number;
+}
+
+/**
+ * The newest counted order among `lines` within the ladder's period, and the rebate it added: the projection a
+ * draft shows (`projectDraft`) with the amount before it and the order's own qualifying amount.
+ */
+export function latestOrderEffect(
+  policy: LadderRebatePolicy,
+  lines: readonly DealerOrderLine[],
+): LatestOrderEffect | null {
+  const basis = { period: policy.period, excludeCategories: policy.excludeCategories };
+  const counted = lines.filter((l) => l.orderNo && qualifyingAmount([l], basis).countedLines > 0);
+  const at = (l: DealerOrderLine) => new Date(l.placedAt).getTime();
+  const latest = counted.reduce<DealerOrderLine | null>((a, l) => (!a || at(l) > at(a) ? l : a), null);
+  if (!latest) return null;
+  const mine = (l: DealerOrderLine) => l.orderNo === latest.orderNo;
+  const added = qualifyingAmount(lines.filter(mine), basis).amountFen;
+  const before = qualifyingAmount(
+    lines.filter((l) => !mine(l)),
+    basis,
+  ).amountFen;
+  const p = projectDraft(policy, before, added);
+  return {
+    orderNo: latest.orderNo!,
+    placedOn: shanghaiDate(latest.placedAt),
+    addedFen: added,
+    rateBefore: p.before.rate,
+    rateAfter: p.after.rate,
+    bandUp: p.bandUp,
+    rebateDeltaFen: p.rebateDelta,
+  };
+}
+
 /** A dealer's live position under one policy, computed from their orders. Money in fen. */
 export type DealerPosition =
   | {
@@ -30,6 +74,8 @@ export type DealerPosition =
       cohort: Cohort;
       basis: QualifyingAmount;
       position: LadderPosition;
+      /** What the latest counted order in the period added: the draft's rebate effect, after the fact. */
+      latestOrder: LatestOrderEffect | null;
     }
   | {
       kind: 'growth_reward';
@@ -38,6 +84,8 @@ export type DealerPosition =
       basis: QualifyingAmount;
       previous: QualifyingAmount;
       status: GrowthStatus;
+      /** To date against the same days last year (core/common/year-on-year.ts): the 同比 shown to people. */
+      sameDays: { previousFen: number; change: number | null };
     }
   | {
       kind: 'anniversary_bonus';
@@ -391,14 +439,20 @@ export function positionOf(
   switch (policy.kind) {
     case 'ladder_rebate': {
       const basis = qualifyingAmount(lines, policy);
-      return { kind: policy.kind, policy, cohort, basis, position: ladderPosition(policy, basis.amountFen) };
+      const position = ladderPosition(policy, basis.amountFen);
+      return { kind: policy.kind, policy, cohort, basis, position, latestOrder: latestOrderEffect(policy, lines) };
     }
     case 'growth_reward': {
       const basis = qualifyingAmount(lines, policy);
+      // The reward compares whole periods; the 同比 people read compares the same days (the managers' lists too).
       const previous = qualifyingAmount(lines, {
         period: previousYearPeriod(policy.period),
         excludeCategories: policy.excludeCategories,
       });
+      const sameDays = qualifyingAmount(lines, {
+        period: yearOnYearWindow(policy.period, shanghaiDate(now)).previous,
+        excludeCategories: policy.excludeCategories,
+      }).amountFen;
       return {
         kind: policy.kind,
         policy,
@@ -406,6 +460,7 @@ export function positionOf(
         basis,
         previous,
         status: growthStatus(policy, basis.amountFen, previous.amountFen),
+        sameDays: { previousFen: sameDays, change: yearOnYearChange(basis.amountFen, sameDays) },
       };
     }
     case 'anniversary_bonus': {

@@ -29,6 +29,8 @@ export interface PolicyDealer {
 /** An order line with its dealer and the product's tags (for promotions and conversion checks). */
 export interface DealerOrderLine extends PolicyOrderLine {
   dealerCode: string;
+  /** The line's order (absent in sources that do not name it: no latest-order effect then). */
+  orderNo?: string;
   sku: string;
   productTags: readonly string[];
 }

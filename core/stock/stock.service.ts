@@ -26,6 +26,15 @@ export interface ReplenishLine extends ReplenishSuggestion {
   sold30: number;
 }
 
+/** The advice and what it could rest on: without synced stock or recent sales "nothing to restock" is not known. */
+export interface ReplenishAdvice {
+  lines: ReplenishLine[];
+  /** The dealer has synced stock of at least one product. */
+  hasStockData: boolean;
+  /** Something sold in the sell-through window. */
+  hasRecentSales: boolean;
+}
+
 export interface DealerRef {
   code: string;
   tier: Tier;
@@ -60,6 +69,11 @@ export class StockService {
 
   /** Products whose cover is below lead time + safety days, with suggested quantities (most urgent first). */
   async replenishment(dealer: DealerRef, now: Date): Promise<ReplenishLine[]> {
+    return (await this.replenishmentAdvice(dealer, now)).lines;
+  }
+
+  /** `replenishment` with what it rests on, for an answer that must not read missing data as enough stock. */
+  async replenishmentAdvice(dealer: DealerRef, now: Date): Promise<ReplenishAdvice> {
     const { from, before } = sellThroughWindow(shanghaiDate(now));
     const { products, own, sold } = await this.store.stockFacts(dealer, 'all', from, before);
     const inputs = [...sold.entries()].flatMap(([sku, sold30]) => {
@@ -76,11 +90,13 @@ export class StockService {
         },
       ];
     });
-    return replenishmentAdvice(inputs).map((s) => ({
+    const lines = replenishmentAdvice(inputs).map((s) => ({
       ...s,
       product: products.get(s.sku)!,
       stockQty: own.get(s.sku)?.qty ?? 0,
       sold30: sold.get(s.sku) ?? 0,
     }));
+    const hasRecentSales = [...sold.values()].some((q) => q > 0);
+    return { lines, hasStockData: own.size > 0, hasRecentSales };
   }
 }

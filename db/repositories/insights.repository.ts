@@ -96,6 +96,18 @@ export class InsightsRepository implements SalesStore, TrendStore, NeedSignalSto
     return r?.day ? String(r.day).slice(0, 10) : null;
   }
 
+  async activeStores(dealerCode: string): Promise<Array<{ code: string; name: string }>> {
+    const rows = await this.db
+      .selectFrom('stores')
+      .select(['code', 'name'])
+      .where('dealer_code', '=', dealerCode)
+      .where('active', '=', true)
+      .where('code', 'is not', null)
+      .orderBy('code')
+      .execute();
+    return rows.map((r) => ({ code: r.code!, name: r.name }));
+  }
+
   async dealerStore(dealerCode: string, storeCode: string): Promise<{ code: string; name: string } | null> {
     const r = await this.db
       .selectFrom('stores')

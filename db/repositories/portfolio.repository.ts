@@ -1,7 +1,8 @@
 import { type Kysely, sql } from 'kysely';
 import type { AnomalyKind } from '../../core/care/anomaly.types.js';
 import type { StockPosition } from '../../core/care/replenishment.js';
-import { shanghaiDate, shanghaiMidnight } from '../../core/common/time.js';
+import { addDays, shanghaiDate, shanghaiMidnight } from '../../core/common/time.js';
+import { yearToDateWindow } from '../../core/common/year-on-year.js';
 import type { ContactManager } from '../../core/contacts/contacts.types.js';
 import type { PortfolioStore } from '../../core/contacts/ports.js';
 import type { PortfolioContact, PortfolioDealer } from '../../core/contacts/portfolio.js';
@@ -28,14 +29,6 @@ interface Row {
   anomalies: AnomalyKind[] | null;
 }
 
-/** The same instant a year before (29 February → 28 February). */
-function yearBefore(at: Date): Date {
-  const d = new Date(at);
-  d.setUTCFullYear(d.getUTCFullYear() - 1);
-  if (d.getUTCMonth() !== at.getUTCMonth()) d.setUTCDate(0);
-  return d;
-}
-
 /** core/contacts' PortfolioStore: a manager's dealers with their standing, one statement per read. */
 export class PortfolioRepository implements PortfolioStore {
   constructor(private readonly db: Kysely<Database>) {}
@@ -46,10 +39,12 @@ export class PortfolioRepository implements PortfolioStore {
   }
 
   async portfolio(manager: ContactManager, now: Date): Promise<PortfolioDealer[]> {
-    const year = Number(shanghaiDate(now).slice(0, 4));
-    const jan1 = shanghaiMidnight(`${year}-01-01`);
-    const lastJan1 = shanghaiMidnight(`${year - 1}-01-01`);
-    const lastNow = yearBefore(now);
+    // The window of every 同比 purchase figure (core/common/year-on-year.ts), whole Shanghai days as instants.
+    const w = yearToDateWindow(shanghaiDate(now));
+    const jan1 = shanghaiMidnight(w.current.start);
+    const dayAfter = shanghaiMidnight(addDays(w.current.end, 1));
+    const lastJan1 = shanghaiMidnight(w.previous.start);
+    const lastNow = shanghaiMidnight(addDays(w.previous.end, 1));
     // Each dealer's orders are an index range (orders_dealer_live: dealer, time, amount); the last order comes from
     // the summary the order triggers keep (migration 0013).
     const { rows } = await sql<Row>`
@@ -70,7 +65,7 @@ export class PortfolioRepository implements PortfolioStore {
           coalesce(sum(x.total_fen) filter (where x.placed_at < ${lastNow}), 0) as last_ytd
         from orders x
         where x.dealer_code = d.code and x.status <> 'cancelled'
-          and ((x.placed_at >= ${jan1} and x.placed_at <= ${now}) or (x.placed_at >= ${lastJan1} and x.placed_at < ${lastNow}))
+          and ((x.placed_at >= ${jan1} and x.placed_at < ${dayAfter}) or (x.placed_at >= ${lastJan1} and x.placed_at < ${lastNow}))
       ) o
       left join lateral (
         select count(*) as open_needs,

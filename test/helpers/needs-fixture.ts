@@ -18,6 +18,47 @@ export const NEEDS_FIXTURE = {
   silentDealer: 'D0104',
 } as const;
 
+/** One order of ten N60 windows worth `fen`, placed at `at`. */
+export async function insertN60Order(
+  db: Kysely<Database>,
+  no: string,
+  dealer: string,
+  fen: number,
+  at: string,
+  status: 'placed' | 'delivered' | 'cancelled',
+): Promise<void> {
+  await db
+    .insertInto('orders')
+    .values(seedOrderRow(no, dealer, fen, at, status))
+    .execute();
+  await db
+    .insertInto('order_lines')
+    .values({
+      order_no: no,
+      line_no: 1,
+      sku: 'KW-N60',
+      category: 'windows',
+      qty: 10,
+      unit_price_fen: fen / 10,
+      amount_fen: fen,
+    })
+    .execute();
+}
+
+/** A policy of the demo's policies file, by code. */
+export async function insertSeedPolicy(db: Kysely<Database>, code: string): Promise<void> {
+  const { policies } = JSON.parse(
+    readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8'),
+  ) as {
+    policies: Array<{ code: string; name: string; kind: string }>;
+  };
+  const p = policies.find((x) => x.code === code)!;
+  await db
+    .insertInto('policies')
+    .values({ code: p.code, name: p.name, kind: p.kind, spec: JSON.stringify(p) })
+    .execute();
+}
+
 /** An order row as the seed writes one: placed at `at`, nothing shipped, paid or cancelled (unless its status says). */
 export function seedOrderRow(
   no: string,
@@ -122,32 +163,8 @@ export async function insertNeedsFixture(db: Kysely<Database>, now: Date): Promi
       moq: 1,
     })
     .execute();
-  for (const [no, fen, at, status] of orders) {
-    await db
-      .insertInto('orders')
-      .values(seedOrderRow(no, 'D0101', fen, at, status))
-      .execute();
-    await db
-      .insertInto('order_lines')
-      .values({
-        order_no: no,
-        line_no: 1,
-        sku: 'KW-N60',
-        category: 'windows',
-        qty: 10,
-        unit_price_fen: fen / 10,
-        amount_fen: fen,
-      })
-      .execute();
-  }
-  const policies = JSON.parse(readFileSync(new URL('../../db/seed/data/policies.json', import.meta.url), 'utf8')) as {
-    policies: Array<{ code: string; name: string; kind: string }>;
-  };
-  const ladder = policies.policies.find((p) => p.code === 'LADDER-2026Q4')!;
-  await db
-    .insertInto('policies')
-    .values({ code: ladder.code, name: ladder.name, kind: ladder.kind, spec: JSON.stringify(ladder) })
-    .execute();
+  for (const [no, fen, at, status] of orders) await insertN60Order(db, no, 'D0101', fen, at, status);
+  await insertSeedPolicy(db, 'LADDER-2026Q4');
   await db
     .insertInto('dealer_scores')
     .values({
