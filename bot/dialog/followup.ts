@@ -1,5 +1,5 @@
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
-import { bareFragment, type FollowUp, followUpProducts } from '../nlu/followup.rules.js';
+import { bareFragment, type FollowUp, followUpProducts, fragmentText } from '../nlu/followup.rules.js';
 import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
@@ -109,8 +109,7 @@ function unfollowed(
   if (product && !when) return { kind: 'ask', items: named.items, ambiguities: named.ambiguities };
   if (product || !named.period) return null;
   // The month's words as said ("十月份"), without the leading "那" and the trailing "的呢".
-  const words = text
-    .replace(/[\s\p{P}\p{S}]/gu, '')
+  const words = fragmentText(text)
     .replace(/^(那么?|还有)/, '')
     .replace(/的?呢.*$/, '')
     .replace('月分', '月份');

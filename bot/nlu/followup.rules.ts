@@ -49,6 +49,9 @@ export function followUpProducts(text: string, ctx: ParseContext, matcher: Catal
   return { items, ambiguities, ...said };
 }
 
+/** A fragment's words alone: no spaces, punctuation or symbols ("那个 呢？" → "那个呢"). */
+export const fragmentText = (text: string) => text.replace(/[\s\p{P}\p{S}]/gu, '');
+
 /** "还有呢", "那个呢", "其他的呢": only the words of "and that?", naming nothing. */
 const POINTING =
   /^(那么?|还有)?(那个|这个|那些|这些|那款|这款|其他的?|其它的?|别的|另外的?|剩下的?|其余的?|还有)?的?呢$/;
@@ -62,7 +65,7 @@ const STRETCH =
  * so the dialogue asks back instead of letting the parser guess.
  */
 export function bareFragment(text: string): { words?: string } | null {
-  const k = text.replace(/[\s\p{P}\p{S}]/gu, '');
+  const k = fragmentText(text);
   if (POINTING.test(k)) return {};
   const stretch = STRETCH.exec(k);
   return stretch ? { words: stretch[2]! } : null;
