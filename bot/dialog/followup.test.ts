@@ -109,3 +109,13 @@ describe('a fragment with nothing to follow is asked back', () => {
     expect(await followUpTurn({}, '我的返利呢', dealer, matcher, sources())).toBeNull();
   });
 });
+
+it('得 typed for 的 ("上个月得呢") is the same fragment', async () => {
+  expect(await followUpTurn({}, '上个月得呢', dealer, matcher, sources())).toEqual({
+    kind: 'askPeriod',
+    words: '上个月',
+  });
+  const statement = await turnOf({}, '上月得呢', dealer, matcher, sources('对账单'));
+  expect(statement?.slots).toEqual({ period: '2026-10' });
+  expect(await followUpTurn({}, '今年得呢', dealer, matcher, sources())).toMatchObject({ kind: 'askWhat' });
+});

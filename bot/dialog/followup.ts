@@ -111,7 +111,7 @@ function unfollowed(
   // The month's words as said ("十月份"), without the leading "那" and the trailing "的呢".
   const words = fragmentText(text)
     .replace(/^(那么?|还有)/, '')
-    .replace(/的?呢.*$/, '')
+    .replace(/[的得滴]?呢.*$/, '')
     .replace('月分', '月份');
   // A manager has no statement or sales of their own: what about the month is asked.
   return ctx.sender === 'manager' ? { kind: 'askWhat', words, product: false } : { kind: 'askPeriod', words };

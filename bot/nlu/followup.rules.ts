@@ -11,7 +11,8 @@ import { extractSalesPeriod, SALES_WEEK_WORDS } from './slots.extract.js';
  */
 
 /** What may surround the product and the period in such a follow-up (the particle 呢 itself is what `asks` keeps). */
-const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|这款|这个)?$/;
+// 得 and 滴 are typed for 的 ("上个月得呢").
+const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|得|滴|这款|这个)?$/;
 
 /** The period words of a follow-up: this or last week, a month said relatively or by its number. */
 const WHEN = new RegExp(
@@ -54,10 +55,10 @@ export const fragmentText = (text: string) => text.replace(/[\s\p{P}\p{S}]/gu, '
 
 /** "还有呢", "那个呢", "其他的呢": only the words of "and that?", naming nothing. */
 const POINTING =
-  /^(那么?|还有)?(那个|这个|那些|这些|那款|这款|其他的?|其它的?|别的|另外的?|剩下的?|其余的?|还有)?的?呢$/;
+  /^(那么?|还有)?(那个|这个|那些|这些|那款|这款|其他的?|其它的?|别的|另外的?|剩下的?|其余的?|还有)?[的得滴]?呢$/;
 /** "上个季度的呢", "今年的呢": a stretch of time no follow-up reads (quarters, years), and nothing else. */
 const STRETCH =
-  /^(那么?|还有)?(上上个?季度|上个?季度|这个?季度|本季度|下个?季度|今年|去年|前年|上半年|下半年|全年)的?呢$/;
+  /^(那么?|还有)?(上上个?季度|上个?季度|这个?季度|本季度|下个?季度|今年|去年|前年|上半年|下半年|全年)[的得滴]?呢$/;
 
 /**
  * A fragment that names nothing a follow-up can ask again: "还有呢", "那个呢" (`words` absent) or "上个季度的呢"

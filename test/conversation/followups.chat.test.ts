@@ -204,7 +204,7 @@ describe('a fragment with no question to follow is asked back, never guessed', (
     await app()
       .database.db.insertInto('channel_identities')
       .values(
-        [1, 2, 3, 4, 5, 6, 7].map((n) => ({
+        [1, 2, 3, 4, 5, 6].map((n) => ({
           channel: 'sandbox' as const,
           external_id: account(n),
           dealer_code: FX.other,
@@ -265,5 +265,8 @@ describe("a month right after a statement asks for that month's statement", () =
     expect(await first(FX.overdue, '九月的呢')).toContain('【对账单｜2026年9月】');
     expect(await first(FX.overdue, '对账单')).toContain('【对账单｜2026年11月');
     expect(await first(FX.overdue, '上个月的呢')).toContain('【对账单｜2026年10月】');
+    // 得 typed for 的: the same follow-up; alone, asked back.
+    expect(await first(FX.overdue, '九月得呢')).toContain('【对账单｜2026年9月】');
+    expect(await one(`${FX.shared}-B`, '上个月得呢')).toContain('上个月的什么');
   });
 });
