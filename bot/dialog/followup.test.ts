@@ -119,3 +119,12 @@ it('得 typed for 的 ("上个月得呢") is the same fragment', async () => {
   expect(statement?.slots).toEqual({ period: '2026-10' });
   expect(await followUpTurn({}, '今年得呢', dealer, matcher, sources())).toMatchObject({ kind: 'askWhat' });
 });
+
+it("a fragment after the dialogue's own unanswered question is a new message; after any other awaited answer not", async () => {
+  const asked = sources('那上个月的呢', '返利多少了');
+  expect(await followUpTurn({ awaiting: 'clarify_intent' }, '十月份的呢', dealer, matcher, asked)).toEqual({
+    kind: 'askPeriod',
+    words: '十月份',
+  });
+  expect(await followUpTurn({ awaiting: 'order_confirm' }, '十月份的呢', dealer, matcher, asked)).toBeNull();
+});

@@ -31,6 +31,13 @@ export type FollowUpReading =
    */
   | { kind: 'askWhat'; words?: string; product: boolean };
 
+/**
+ * Nothing awaited, or only the dialogue's own "您是想…还是…？" left unanswered (its answer was resumed before this
+ * step): a fragment is then a new message ("十月份的呢" after "那上个月的呢" was asked back). Any other awaited answer
+ * ("各要多少", 确认) is the message's.
+ */
+const followable = (state: ConversationState) => !state.awaiting || state.awaiting === 'clarify_intent';
+
 /** The question a follow-up asks again: the sender's last answered message that was no follow-up itself. */
 async function questionBefore(
   ctx: ParseContext,
@@ -63,7 +70,7 @@ export async function followUpTurn(
   catalog: CatalogMatcher,
   sources: FollowUpSources,
 ): Promise<FollowUpReading | null> {
-  if (state.awaiting) return null;
+  if (!followable(state)) return null;
   const named = followUpProducts(text, ctx, catalog);
   if (!named) {
     const bare = bareFragment(text);
@@ -124,5 +131,5 @@ export function mayFollowUp(
   ctx: ParseContext,
   catalog: CatalogMatcher,
 ): boolean {
-  return !state.awaiting && (followUpProducts(text, ctx, catalog) !== null || bareFragment(text) !== null);
+  return followable(state) && (followUpProducts(text, ctx, catalog) !== null || bareFragment(text) !== null);
 }

@@ -239,9 +239,14 @@ describe('a fragment with no question to follow is asked back, never guessed', (
     expect(bare).not.toContain('取消订单');
   });
 
-  it('"上个季度的呢" after the rebate progress asks what of last quarter', async () => {
+  it('"上个季度的呢" after the rebate progress asks what of last quarter; "那上个月的呢" statement or sales', async () => {
     expect(await one(account(5), '我返利到哪档了')).toContain('阶梯返利');
     expect(await one(account(5), '上个季度的呢')).toContain('上个季度的什么');
+    expect(await one(account(5), '那上个月的呢')).toContain('上个月的什么');
+    // Another fragment instead of an answer to that: asked back too, no statement guessed.
+    const month = await one(account(5), '十月份的呢');
+    expect(month).toContain('十月份的什么');
+    expect(month).not.toContain('【对账单');
   });
 
   it('a manager\'s "十月份的呢" asks what, not the needs list', async () => {
