@@ -20,6 +20,7 @@ import {
   type LoadedState,
   loadTurnState,
   turnRequest,
+  STATE_TTL_MS,
   saveState,
   unchangedState,
 } from './state.js';
@@ -73,6 +74,8 @@ const NEVER_SECOND = new Set<Intent>(['confirm', 'deny', 'unknown']);
 
 /** What a bare "T80呢" may want to know, asked back when no question came before it: stock (and price), or an order. */
 const PRODUCT_TOPICS: [Intent, Intent] = ['stock.query', 'order.place'];
+/** What a month said alone ("十月份的呢") may be about, asked back in this order. */
+const PERIOD_TOPICS: [Intent, Intent] = ['account.statement', 'sales.query'];
 
 /** Two messages in a row not understood offer the account manager. */
 const MISSES_BEFORE_OFFER = 2;
@@ -233,7 +236,9 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
     const ctx = parseContext(sender, state, t.input.now);
     const { message } = t.input;
     const sources: FollowUpSources = {
-      previous: (limit, since) => t.services.conversation.answeredBefore(message.sender, message.id, limit, since),
+      // A question answered longer ago than the state lives is no context any more.
+      previous: (limit, since = new Date(t.input.now.getTime() - STATE_TTL_MS)) =>
+        t.services.conversation.answeredBefore(message.sender, message.id, limit, since),
       read: (text) => {
         const r = ruleParse(text, { ...ctx, awaiting: undefined });
         return { intent: intentOf(r), slots: r.kind === 'unknown' ? {} : r.slots };
@@ -253,6 +258,19 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       const [stock, order] = PRODUCT_TOPICS.map(describe) as [string, string];
       t.result = reply(commonReplies.productTopic(names, stock, order, example));
       t.dialog = { awaiting: 'clarify_intent', clarify: { text: t.text, intents: PRODUCT_TOPICS, guesses: [] } };
+      return;
+    }
+    if (followUp?.kind === 'askPeriod') {
+      // A month alone: a statement or the stores' sales of that month, the answer resumes it with its period.
+      const [first, second] = PERIOD_TOPICS.map(describe) as [string, string];
+      t.result = reply(commonReplies.periodTopic(followUp.words, first, second));
+      t.dialog = { awaiting: 'clarify_intent', clarify: { text: t.text, intents: PERIOD_TOPICS, guesses: [] } };
+      return;
+    }
+    if (followUp?.kind === 'askWhat') {
+      t.result = reply(
+        followUp.product ? commonReplies.whichProduct : commonReplies.whatAbout(followUp.words, sender === 'manager'),
+      );
       return;
     }
     if (followUp) t.parsed = followUp.turn;

@@ -67,3 +67,64 @@ describe('"X呢" after a question', () => {
     expect(mayFollowUp({}, '我的订单呢', dealer, matcher)).toBe(false);
   });
 });
+
+describe('a fragment with nothing to follow is asked back', () => {
+  const manager: ParseContext = { sender: 'manager', now: DEFAULT_EVAL_NOW };
+
+  it('a month follows a statement; alone or after a stock question it asks statement or sales', async () => {
+    const september = await turnOf({}, '九月的呢', dealer, matcher, sources('十月对账单'));
+    expect(september).toEqual(expect.objectContaining({ intent: 'account.statement', slots: { period: '2026-09' } }));
+    expect(await followUpTurn({}, '十月份的呢', dealer, matcher, sources())).toEqual({
+      kind: 'askPeriod',
+      words: '十月份',
+    });
+    expect(await followUpTurn({}, '那上个月的呢', dealer, matcher, sources('N60还有货吗'))).toEqual({
+      kind: 'askPeriod',
+      words: '上个月',
+    });
+    // A manager has neither of their own; a product with a month is read as usual.
+    expect(await followUpTurn({}, '十月份的呢', manager, matcher, sources())).toEqual({
+      kind: 'askWhat',
+      words: '十月份',
+      product: false,
+    });
+    expect(await followUpTurn({}, 'T80十月的呢', dealer, matcher, sources('十月对账单'))).toBeNull();
+  });
+
+  it('"那个呢" asks which product after a stock question, what is meant otherwise; "上个季度的呢" what', async () => {
+    expect(await followUpTurn({}, '那个呢', dealer, matcher, sources('N60还有货吗'))).toEqual({
+      kind: 'askWhat',
+      product: true,
+    });
+    expect(await followUpTurn({}, '还有呢？', dealer, matcher, sources('我返利到哪档了'))).toEqual({
+      kind: 'askWhat',
+      product: false,
+    });
+    expect(await followUpTurn({}, '上个季度的呢', dealer, matcher, sources('我返利到哪档了'))).toEqual({
+      kind: 'askWhat',
+      words: '上个季度',
+      product: false,
+    });
+    expect(mayFollowUp({}, '其他的呢', dealer, matcher)).toBe(true);
+    expect(await followUpTurn({}, '我的返利呢', dealer, matcher, sources())).toBeNull();
+  });
+});
+
+it('得 typed for 的 ("上个月得呢") is the same fragment', async () => {
+  expect(await followUpTurn({}, '上个月得呢', dealer, matcher, sources())).toEqual({
+    kind: 'askPeriod',
+    words: '上个月',
+  });
+  const statement = await turnOf({}, '上月得呢', dealer, matcher, sources('对账单'));
+  expect(statement?.slots).toEqual({ period: '2026-10' });
+  expect(await followUpTurn({}, '今年得呢', dealer, matcher, sources())).toMatchObject({ kind: 'askWhat' });
+});
+
+it("a fragment after the dialogue's own unanswered question is a new message; after any other awaited answer not", async () => {
+  const asked = sources('那上个月的呢', '返利多少了');
+  expect(await followUpTurn({ awaiting: 'clarify_intent' }, '十月份的呢', dealer, matcher, asked)).toEqual({
+    kind: 'askPeriod',
+    words: '十月份',
+  });
+  expect(await followUpTurn({ awaiting: 'order_confirm' }, '十月份的呢', dealer, matcher, asked)).toBeNull();
+});

@@ -1,6 +1,6 @@
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { extractFacts } from '../nlu/facts.js';
-import { followUpProducts } from '../nlu/followup.rules.js';
+import { bareFragment, type FollowUp, followUpProducts, fragmentText } from '../nlu/followup.rules.js';
 import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
@@ -23,17 +23,46 @@ export type FollowUpReading =
   /** The earlier question asked again: of the product named, over the period named. */
   | { kind: 'turn'; turn: ParsedTurn }
   /** A product with "呢" and no question before it to follow: what about it the dealer wants is asked back. */
-  | { kind: 'ask'; items: ItemSlot[]; ambiguities: Ambiguity[] };
+  | { kind: 'ask'; items: ItemSlot[]; ambiguities: Ambiguity[] }
+  /** A month alone ("十月份的呢") with no sales question or statement before it: which of the two is asked back. */
+  | { kind: 'askPeriod'; words: string }
+  /**
+   * Nothing to follow ("那个呢", "上个季度的呢", or a month said to a manager): asked back — for another product
+   * when a stock or sales question came just before (`product`), else for the whole question.
+   */
+  | { kind: 'askWhat'; words?: string; product: boolean };
+
+/**
+ * Nothing awaited, or only the dialogue's own "您是想…还是…？" left unanswered (its answer was resumed before this
+ * step): a fragment is then a new message ("十月份的呢" after "那上个月的呢" was asked back). Any other awaited answer
+ * ("各要多少", 确认) is the message's.
+ */
+const followable = (state: ConversationState) => !state.awaiting || state.awaiting === 'clarify_intent';
+
+/** The question a follow-up asks again: the sender's last answered message that was no follow-up itself. */
+async function questionBefore(
+  ctx: ParseContext,
+  catalog: CatalogMatcher,
+  sources: FollowUpSources,
+): Promise<Pick<ParsedTurn, 'intent' | 'slots'> | undefined> {
+  for (const earlier of await sources.previous(CHAIN)) {
+    if (followUpProducts(earlier, ctx, catalog) || bareFragment(earlier)) continue;
+    return sources.read(earlier);
+  }
+  return undefined;
+}
 
 /**
  * "那个T80呢" right after a stock or sales question: the same question about T80; "那这周呢" (or "T80上个月的呢") right
  * after a sales question: the same question over the period said — the follow-up's own period wins, else the
- * question's carries. The question is read back from the sender's previous message — only when the message is such
- * a bare follow-up (rare), so no turn writes anything for it — and it must be the answered message just before (or
- * the question a chain of such follow-ups started from), with nothing awaited since (an answer that asked something
- * back is answered instead). A message in between that was never answered (parked) does not count. A product with
- * no such question before it is asked about ("T80 您想了解什么？"), never taken for an order; a period alone is read
- * as usual.
+ * question's carries; "九月的呢" right after a statement: September's statement. The question is read back from the
+ * sender's previous message — only when the message is such a bare follow-up (rare), so no turn writes anything for
+ * it — and it must be the answered message just before (or the question a chain of such follow-ups started from),
+ * answered within the conversation's TTL, with nothing awaited since (an answer that asked something back is
+ * answered instead). A message in between that was never answered (parked) does not count. With no such question
+ * before it nothing is guessed: a product is asked about ("T80 您想了解什么？"), never taken for an order; a month
+ * alone is asked back as a statement or sales ("十月份的什么？"); "那个呢" and "上个季度的呢" ask what is meant. A week
+ * alone is read as usual (only sales have weeks).
  */
 export async function followUpTurn(
   state: ConversationState,
@@ -42,32 +71,58 @@ export async function followUpTurn(
   catalog: CatalogMatcher,
   sources: FollowUpSources,
 ): Promise<FollowUpReading | null> {
-  if (state.awaiting) return null;
+  if (!followable(state)) return null;
   const named = followUpProducts(text, ctx, catalog);
-  if (!named) return null;
+  if (!named) {
+    const bare = bareFragment(text);
+    if (!bare) return null;
+    const asked = await questionBefore(ctx, catalog, sources);
+    const product = !bare.words && asked !== undefined && FOLLOWED.has(asked.intent);
+    return { kind: 'askWhat', ...bare, product };
+  }
   const product = named.items.length > 0 || named.ambiguities.length > 0;
   const when = named.period !== undefined || named.span !== undefined;
-  const ask = product && !when ? ({ kind: 'ask', items: named.items, ambiguities: named.ambiguities } as const) : null;
-  for (const earlier of await sources.previous(CHAIN)) {
-    if (followUpProducts(earlier, ctx, catalog)) continue;
-    const asked = sources.read(earlier);
-    // A period follows only a sales question (stock has none).
-    if (!(when ? asked.intent === 'sales.query' : FOLLOWED.has(asked.intent))) return ask;
-    const items = product ? named.items : (asked.slots.items ?? []);
-    const period = when ? named : asked.slots;
-    const slots: Slots = {
-      ...(items.length > 0 ? { items } : {}),
-      ...(period.period ? { period: period.period } : {}),
-      ...(period.span ? { span: period.span } : {}),
-    };
-    const base = { intent: asked.intent, slots, confidence: 1 };
-    const result: ParseResult =
-      named.ambiguities.length > 0
-        ? { kind: 'ambiguous', ...base, ambiguities: named.ambiguities }
-        : { kind: 'parsed', ...base };
-    return { kind: 'turn', turn: { intent: asked.intent, slots, result } };
-  }
-  return ask;
+  const asked = await questionBefore(ctx, catalog, sources);
+  // A month follows a statement too (its period); a week only a sales question (stock has no period at all).
+  const follows =
+    asked !== undefined &&
+    (!when
+      ? FOLLOWED.has(asked.intent)
+      : asked.intent === 'sales.query' ||
+        (asked.intent === 'account.statement' && !product && named.period !== undefined));
+  if (!follows) return unfollowed(named, product, when, ctx, text);
+  const items = product ? named.items : (asked.slots.items ?? []);
+  const period = when ? named : asked.slots;
+  const slots: Slots = {
+    ...(items.length > 0 ? { items } : {}),
+    ...(period.period ? { period: period.period } : {}),
+    ...(period.span ? { span: period.span } : {}),
+  };
+  const base = { intent: asked.intent, slots, confidence: 1 };
+  const result: ParseResult =
+    named.ambiguities.length > 0
+      ? { kind: 'ambiguous', ...base, ambiguities: named.ambiguities }
+      : { kind: 'parsed', ...base };
+  return { kind: 'turn', turn: { intent: asked.intent, slots, result } };
+}
+
+/** A follow-up with no question to follow: a product or a month alone is asked back; anything else read as usual. */
+function unfollowed(
+  named: FollowUp,
+  product: boolean,
+  when: boolean,
+  ctx: ParseContext,
+  text: string,
+): FollowUpReading | null {
+  if (product && !when) return { kind: 'ask', items: named.items, ambiguities: named.ambiguities };
+  if (product || !named.period) return null;
+  // The month's words as said ("十月份"), without the leading "那" and the trailing "的呢".
+  const words = fragmentText(text)
+    .replace(/^(那么?|还有)/, '')
+    .replace(/[的得滴]?呢.*$/, '')
+    .replace('月分', '月份');
+  // A manager has no statement or sales of their own: what about the month is asked.
+  return ctx.sender === 'manager' ? { kind: 'askWhat', words, product: false } : { kind: 'askPeriod', words };
 }
 
 /** Whether `text` may be a follow-up (a bare "X呢" while nothing is awaited): no second opinion is asked for it. */
@@ -77,7 +132,7 @@ export function mayFollowUp(
   ctx: ParseContext,
   catalog: CatalogMatcher,
 ): boolean {
-  return !state.awaiting && followUpProducts(text, ctx, catalog) !== null;
+  return followable(state) && (followUpProducts(text, ctx, catalog) !== null || bareFragment(text) !== null);
 }
 
 /** How long a product card stays "just shown" for an order that does not name its product. */

@@ -11,11 +11,12 @@ import { extractSalesPeriod, SALES_WEEK_WORDS } from './slots.extract.js';
  */
 
 /** What may surround the product and the period in such a follow-up (the particle 呢 itself is what `asks` keeps). */
-const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|这款|这个)?$/;
+// 得 and 滴 are typed for 的 ("上个月得呢").
+const AROUND = /^(那|那么|那个|那款|那还有|还有|再|再看看?|再查查?|换|看看?)?\u0001*(的|得|滴|这款|这个)?$/;
 
 /** The period words of a follow-up: this or last week, a month said relatively or by its number. */
 const WHEN = new RegExp(
-  `${SALES_WEEK_WORDS}|上上个?月|上个?月|这个?月|本月|当月|(20\\d\\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?`,
+  `${SALES_WEEK_WORDS}|上上个?月|上个?月|这个?月|本月|当月|(20\\d\\d年|去年|今年|前年)?([0-9]{1,2}|[一二三四五六七八九十]{1,3})月[份分]?`,
 );
 
 export interface FollowUp {
@@ -47,4 +48,26 @@ export function followUpProducts(text: string, ctx: ParseContext, matcher: Catal
   const ambiguities = f.items.ambiguities.map((a) => ({ mention: a.mention, candidates: a.candidates }));
   if (f.mentions.length > 0 && items.length === 0 && ambiguities.length === 0) return null;
   return { items, ambiguities, ...said };
+}
+
+/** A fragment's words alone: no spaces, punctuation or symbols ("那个 呢？" → "那个呢"). */
+export const fragmentText = (text: string) => text.replace(/[\s\p{P}\p{S}]/gu, '');
+
+/** "还有呢", "那个呢", "其他的呢": only the words of "and that?", naming nothing. */
+const POINTING =
+  /^(那么?|还有)?(那个|这个|那些|这些|那款|这款|其他的?|其它的?|别的|另外的?|剩下的?|其余的?|还有)?[的得滴]?呢$/;
+/** "上个季度的呢", "今年的呢": a stretch of time no follow-up reads (quarters, years), and nothing else. */
+const STRETCH =
+  /^(那么?|还有)?(上上个?季度|上个?季度|这个?季度|本季度|下个?季度|今年|去年|前年|上半年|下半年|全年)[的得滴]?呢$/;
+
+/**
+ * A fragment that names nothing a follow-up can ask again: "还有呢", "那个呢" (`words` absent) or "上个季度的呢"
+ * (`words`: the stretch of time said). Null for any other message. What it means depends on the question before it,
+ * so the dialogue asks back instead of letting the parser guess.
+ */
+export function bareFragment(text: string): { words?: string } | null {
+  const k = fragmentText(text);
+  if (POINTING.test(k)) return {};
+  const stretch = STRETCH.exec(k);
+  return stretch ? { words: stretch[2]! } : null;
 }

@@ -76,6 +76,16 @@ export const commonReplies = {
   /** A bare "T80呢" with nothing before it: what about the product; `stock` and `order` are the answers understood. */
   productTopic: (names: readonly string[], stock: string, order: string, example: string) =>
     `您想了解${names.join('、')}的什么？看库存和您的价格请回“${stock}”；要${order}请直接说数量，例如“${example}”。`,
+  /** "十月份的呢" with nothing before it to follow. */
+  periodTopic: (words: string, first: string, second: string) =>
+    `${words}的什么？${first}还是${second}？直接回“${first}”或“${second}”就行。`,
+  /** "那个呢" right after a stock or sales question. */
+  whichProduct: '还想看哪一款？直接发型号就行，例如“T80呢”。',
+  /** "那个呢", "上个季度的呢" with nothing before it to follow. */
+  whatAbout: (words: string | undefined, manager: boolean) =>
+    `${words ? `${words}的什么？` : '您指的是哪方面？'}说完整些我好帮您查，例如${
+      manager ? '“D0012最近怎么样”“我的待办需求”' : '“N60还有货吗”“十月对账单”“上个月卖了多少”'
+    }。`,
   clarifyIntent: (first: string, second: string) =>
     `您是想${first}，还是${second}？直接回“${first}”或“${second}”就行，都不是请回“都不是”。`,
   clarifyRejected: '抱歉没理解对。麻烦换个说法再说一次，例如“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”。',

@@ -20,14 +20,14 @@ export interface ConversationStore<S = unknown> {
   save(sender: string, state: S, now: Date, expiresAt: Date): Promise<void>;
   clear(sender: string): Promise<void>;
   /**
-   * The texts of the sender's last `limit` answered messages before message `beforeId`, newest first: what a
-   * follow-up ("那个T80呢") asks again is read back from them, not kept in the state. With `since`, only messages
-   * received since then.
+   * The texts of the sender's last `limit` answered messages before message `beforeId`, newest first, down to the
+   * first one answered before `since` (it and older ones left out: the conversation has moved on): what a follow-up
+   * ("那个T80呢") asks again is read back from them, not kept in the state.
    *
    * @example
-   * await store.answeredBefore('wecom:zhangsan', 812, 2); // ['N60还有货吗', '你好']
+   * await store.answeredBefore('wecom:zhangsan', 812, 2, thirtyMinutesAgo); // ['N60还有货吗', '你好']
    */
-  answeredBefore(sender: string, beforeId: number, limit: number, since?: Date): Promise<string[]>;
+  answeredBefore(sender: string, beforeId: number, limit: number, since: Date): Promise<string[]>;
 }
 
 /** Which dealer's need awaiting a rating a turn asks for: resolved after `resolvedAfter`. */

@@ -120,18 +120,19 @@ export class KyselyConversationStore implements ConversationStore {
   }
 
   /** Read only for a bare "X呢" (rare), through `inbound_sender_done` (migration 0027). */
-  async answeredBefore(sender: string, beforeId: number, limit: number, since?: Date): Promise<string[]> {
+  async answeredBefore(sender: string, beforeId: number, limit: number, since: Date): Promise<string[]> {
+    // The age is checked on the few rows read, not in the query: the index walks the sender's newest rows only.
     const rows = await this.db
       .selectFrom('inbound_messages')
-      .select('content')
+      .select(['content', 'processed_at'])
       .where('sender', '=', sender)
       .where('status', '=', 'done')
       .where('id', '<', beforeId)
-      .$if(since !== undefined, (q) => q.where('received_at', '>=', since!))
       .orderBy('id', 'desc')
       .limit(limit)
       .execute();
-    return rows.map((r) => r.content ?? '');
+    const fresh = rows.findIndex((r) => !r.processed_at || new Date(r.processed_at) < since);
+    return (fresh < 0 ? rows : rows.slice(0, fresh)).map((r) => r.content ?? '');
   }
 }
 

@@ -193,3 +193,85 @@ describe('"X呢" with no question before it', () => {
     expect(await one(FX.town, '取消')).toContain('已取消');
   });
 });
+
+/** The first reply to a message (a statement comes with its printable link as a second one). */
+const first = async (from: string, text: string) => (await app().say(from, text))[0]!;
+
+describe('a fragment with no question to follow is asked back, never guessed', () => {
+  // Chat accounts of their own, so no earlier test's question is before their first message.
+  const account = (n: number) => `${FX.other}-F${n}`;
+  beforeAll(async () => {
+    await app()
+      .database.db.insertInto('channel_identities')
+      .values(
+        [1, 2, 3, 4, 5, 6].map((n) => ({
+          channel: 'sandbox' as const,
+          external_id: account(n),
+          dealer_code: FX.other,
+        })),
+      )
+      .execute();
+  });
+
+  it('"十月份的呢" as the first message asks statement or sales, shows neither; "看对账单" answers with October', async () => {
+    const asked = await one(account(1), '十月份的呢');
+    expect(asked).toContain('十月份的什么');
+    expect(asked).toContain('看对账单');
+    expect(asked).toContain('查销量');
+    expect(asked).not.toContain('【对账单');
+    expect(await first(account(1), '看对账单')).toContain('【对账单｜2026年10月】');
+  });
+
+  it('"那上个月的呢" after a stock question (stock has no month) asks back; "查销量" is October\'s sales', async () => {
+    expect(await one(account(2), 'n60还有几套')).toContain('【窄边框平开窗 N60】');
+    const asked = await one(account(2), '那上个月的呢');
+    expect(asked).toContain('上个月的什么');
+    expect(asked).not.toContain('【对账单');
+    expect(await one(account(2), '查销量')).toContain('门店动销｜2026年10月');
+  });
+
+  it('"那个呢", "还有呢" after a stock question ask which product; on their own what is meant', async () => {
+    expect(await one(account(3), 'N60啥价')).toContain('您的价格');
+    expect(await one(account(3), '那个呢')).toContain('还想看哪一款');
+    expect(await one(account(3), '还有呢')).toContain('还想看哪一款');
+    const bare = await one(account(4), '那个呢');
+    expect(bare).toContain('您指的是哪方面');
+    expect(bare).not.toContain('取消订单');
+  });
+
+  it('"上个季度的呢" after the rebate progress asks what of last quarter; "那上个月的呢" statement or sales', async () => {
+    expect(await one(account(5), '我返利到哪档了')).toContain('阶梯返利');
+    expect(await one(account(5), '上个季度的呢')).toContain('上个季度的什么');
+    expect(await one(account(5), '那上个月的呢')).toContain('上个月的什么');
+    // Another fragment instead of an answer to that: asked back too, no statement guessed.
+    const month = await one(account(5), '十月份的呢');
+    expect(month).toContain('十月份的什么');
+    expect(month).not.toContain('【对账单');
+  });
+
+  it('a manager\'s "十月份的呢" asks what, not the needs list', async () => {
+    const asked = await one('M003', '十月份的呢');
+    expect(asked).toContain('十月份的什么');
+    expect(asked).not.toContain('待处理需求');
+  });
+
+  it('a month during an order draft changes nothing and shows no statement', async () => {
+    expect(await one(account(6), 'N60 20套')).toContain('窄边框平开窗 N60 × 20套');
+    expect(await one(account(6), 'T80呢')).toContain('草稿没有改动');
+    expect(await one(account(6), '十月份的呢')).not.toContain('【对账单');
+    expect((await openDraft(FX.other))?.items).toEqual([['KW-N60', 20]]);
+    expect(await one(account(6), '取消')).toContain('已取消');
+  });
+});
+
+describe("a month right after a statement asks for that month's statement", () => {
+  it('"十月对账单" → "九月的呢" is September\'s; "对账单" → "上个月的呢" October\'s', async () => {
+    expect(await first(FX.overdue, '十月对账单')).toContain('【对账单｜2026年10月】');
+    expect(await first(FX.overdue, '九月的呢')).toContain('【对账单｜2026年9月】');
+    expect(await first(FX.overdue, '对账单')).toContain('【对账单｜2026年11月');
+    expect(await first(FX.overdue, '上个月的呢')).toContain('【对账单｜2026年10月】');
+    // 得 typed for 的: the same follow-up; alone, asked back.
+    expect(await first(FX.overdue, '九月得呢')).toContain('【对账单｜2026年9月】');
+    expect(await one(`${FX.shared}-B`, '上个月得呢')).toContain('上个月的什么');
+  });
+});
