@@ -277,20 +277,10 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
   const dateReq = dateOf({ ...turn.slots, ...(change.date ? { date: change.date } : {}) });
   const date: DraftChange[] = change.date && dateReq ? [{ kind: 'date', date: dateReq }] : [];
   if (change.line_size) return sizedChange(ctx, turn, view, date);
-  // A product with several made-to-size lines ("N60改成8樘" with N60 in two sizes): the line of the size said
-  // ("N60 1500*1800改成8樘"), else which one is asked, never guessed. (A sized line added is a line of its own.)
+  // A product with several made-to-size lines ("N60改成8樘" with N60 in two sizes): which one is asked, never
+  // guessed. (A sized line added is a line of its own.)
   if (change.kind !== 'configure' && change.kind !== 'date' && change.kind !== 'add') {
     const named = [...(change.items ?? []).map((i) => i.sku), ...(change.candidates ?? [])];
-    const sized = change.items?.find((i) => i.width_mm !== undefined && i.height_mm !== undefined);
-    if (sized && lines.filter((l) => l.sku === sized.sku).length > 1) {
-      const size = { width_mm: sized.width_mm!, height_mm: sized.height_mm! };
-      return sizedChange(
-        ctx,
-        { ...turn, slots: { ...turn.slots, change: { ...change, line_size: size } } },
-        view,
-        date,
-      );
-    }
     const several = named.find((sku) => lines.filter((l) => l.sku === sku).length > 1);
     if (several)
       return whichLine(
@@ -581,15 +571,20 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     const inDraft = amb.candidates.filter((c) => current.view.lines.some((l) => l.sku === c));
     if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
   }
+  // "N60 1500*1800改成6樘": a product said with the size of one of its draft lines names that line.
+  const lineSize = change.line_size ?? sizeOfDraftLine(change, current.view);
+  const sized: ParsedTurn =
+    lineSize && !change.line_size
+      ? { ...turn, slots: { ...turn.slots, change: { ...change, line_size: lineSize } } }
+      : turn;
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
-  // (A change of options alone names no size: the draft line has it.)
   // (A change of options alone names no size: the draft line has it; a line named by its size is in the draft.)
   const problem =
-    change.kind === 'configure' || change.line_size
+    change.kind === 'configure' || lineSize
       ? null
       : optionsProblem(ctx, change.items ?? turn.slots.items ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
-  const planned = planChanges(ctx, turn, current.view);
+  const planned = planChanges(ctx, sized, current.view);
   if (typeof planned === 'string') return reply(planned);
   if (!Array.isArray(planned))
     return {
@@ -602,6 +597,18 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     ctx,
     true,
   );
+}
+
+/** The size of a draft line a quantity change or removal names with its product ("N60 1500*1800改成6樘"). */
+function sizeOfDraftLine(change: DraftChangeSlot, view: DraftView): DraftChangeSlot['line_size'] {
+  if (change.kind === 'add' || change.kind === 'configure' || change.kind === 'date') return undefined;
+  for (const i of change.items ?? []) {
+    if (i.width_mm === undefined || i.height_mm === undefined) continue;
+    const size = { widthMm: i.width_mm, heightMm: i.height_mm };
+    if (view.lines.some((l) => l.sku === i.sku && ofSize(l.config, size)))
+      return { width_mm: i.width_mm, height_mm: i.height_mm };
+  }
+  return undefined;
 }
 
 /** The answer to "您要的是 A 还是 B？": asked once; a second unclear answer offers help and a person. */

@@ -73,8 +73,10 @@ describe('two made-to-size lines of one model, picked by size', () => {
     const none = await one(FX.core, '2000*2000的改成6樘');
     expect(none).toContain('草稿里没有 2000×2000mm 的定做产品，现有：');
     expect(none).toContain('草稿没有改动');
+    // The model with its size and no 那个 is that line too.
+    expect(await one(FX.core, 'N60 1500*1800改成6樘')).toContain('窄边框平开窗 N60（1500×1800mm） 3套 → 6套');
     await one(FX.core, '把1200*1500那个删了');
-    expect(await sizes(FX.core)).toEqual([['KW-N60', 3, 1500, 1800, '白色']]);
+    expect(await sizes(FX.core)).toEqual([['KW-N60', 6, 1500, 1800, '白色']]);
     await one(FX.core, '取消');
   });
 
