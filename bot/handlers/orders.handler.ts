@@ -270,7 +270,7 @@ function draftReply(out: DraftOutcome, ctx: TurnContext, draftId: string, before
  * draft stays). Nothing is guessed: a product without a quantity, a quantity without a line, a vague product
  * that fits no line or several all ask.
  */
-function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): DraftChange[] | string | WhichLine {
+function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Planned {
   const change = turn.slots.change!;
   const lines = view.lines;
   const line = (sku: string) => lines.find((l) => l.sku === sku);
@@ -376,6 +376,8 @@ interface WhichLine {
 }
 
 type Line = DraftView['lines'][number];
+/** The draft changes a message makes, or what is said back instead (a string; a list of lines to pick from). */
+type Planned = DraftChange[] | string | WhichLine;
 const sizeOf = (l: Line) => ({ width_mm: l.config?.widthMm ?? 0, height_mm: l.config?.heightMm ?? 0 });
 
 function whichLine(turn: ParsedTurn, candidates: readonly Line[]): WhichLine {
@@ -399,12 +401,7 @@ function whichLine(turn: ParsedTurn, candidates: readonly Line[]): WhichLine {
  * "1200*1500那个改成8樘", "1500*1800的颜色换深灰", "把1200*1500那个删了": the change applies to the made-to-size line
  * of that size (of the product named, if any); no such line gets the lines there are, several are asked back.
  */
-function sizedChange(
-  ctx: TurnContext,
-  turn: ParsedTurn,
-  view: DraftView,
-  date: DraftChange[],
-): DraftChange[] | string | WhichLine {
+function sizedChange(ctx: TurnContext, turn: ParsedTurn, view: DraftView, date: DraftChange[]): Planned {
   const change = turn.slots.change!;
   const size = change.line_size!;
   const named = (change.items ?? []).map((i) => i.sku);
@@ -461,12 +458,7 @@ type DraftChangeSlot = NonNullable<Slots['change']>;
  * "颜色换成白的", "T80改成外开", "尺寸改成1500*1500": the one made-to-size line meant (the product named, else the
  * only one) takes the new options or size; several lines are asked back (by size or position), never guessed.
  */
-function configureChange(
-  ctx: TurnContext,
-  turn: ParsedTurn,
-  view: DraftView,
-  date: DraftChange[],
-): DraftChange[] | string | WhichLine {
+function configureChange(ctx: TurnContext, turn: ParsedTurn, view: DraftView, date: DraftChange[]): Planned {
   const change = turn.slots.change!;
   const config = change.config ?? {};
   const sizing = config.width_mm !== undefined || config.height_mm !== undefined;

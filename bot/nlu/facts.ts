@@ -431,7 +431,11 @@ const SIZE_ANSWER_RE = new RegExp(
 
 /** The size a whole message names as its answer ("1500*1800的"), in mm; null when it says more or less. */
 export function sizeAnswer(text: string): { width_mm: number; height_mm: number } | null {
-  const m = SIZE_ANSWER_RE.exec(normalize(text).replace(/\s+/g, '').replace(/[.,!?~]+$/, ''));
+  const m = SIZE_ANSWER_RE.exec(
+    normalize(text)
+      .replace(/\s+/g, '')
+      .replace(/[.,!?~]+$/, ''),
+  );
   if (!m) return null;
   const unit = m[2] ?? m[4];
   return { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) };
