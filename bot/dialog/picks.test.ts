@@ -38,3 +38,20 @@ describe('numbered lists answered by position', () => {
     expect(withoutPick({ pick })).toEqual({});
   });
 });
+
+describe('a list of draft lines answered by size', () => {
+  const line = (width_mm: number, height_mm: number) => ({
+    change: { kind: 'set' as const, qty: 10, line_size: { width_mm, height_mm } },
+  });
+  const lines = { intent: 'order.modify' as const, options: [line(1200, 1500), line(1500, 1800)] };
+  const state: ConversationState = { pick: lines, awaiting: 'order_confirm', draftId: 'x' };
+
+  it('"1500*1800的" picks the line of that size; a size no line has, or more than a size, picks nothing', () => {
+    expect(pickedTurn(state, '1500*1800的')?.slots).toEqual(line(1500, 1800));
+    expect(pickedTurn(state, '要1.2米x1.5米那个')?.slots).toEqual(line(1200, 1500));
+    expect(pickedTurn(state, '2000*2000的')).toBeNull();
+    expect(pickedTurn(state, '1500*1800的改成三玻')).toBeNull();
+    // A list of dealers has no sizes.
+    expect(pickedTurn({ pick }, '1500*1800的')).toBeNull();
+  });
+});

@@ -1,4 +1,5 @@
 import type { Intent, Slots } from '../nlu/nlu.types.js';
+import { sizeAnswer } from '../nlu/facts.js';
 import { normalize } from '../nlu/normalize.js';
 import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
@@ -38,7 +39,7 @@ export function ordinalOf(text: string): { index: number; explicit: boolean } | 
 
 /**
  * A reply to the list the bot showed, read as that list's intent with the picked option's slots. Only a whole
- * message that is a position counts; while a draft or a rating waits only an explicit "第N个" does, and never while
+ * message that is a position counts (or, for a list of draft lines, a size: "1500*1800的"); while a draft or a rating waits only an explicit "第N个" does, and never while
  * the bot waits for its own product/order/binding question (those have their own candidates).
  */
 export function pickedTurn(state: ConversationState, text: string): ParsedTurn | null {
@@ -46,10 +47,19 @@ export function pickedTurn(state: ConversationState, text: string): ParsedTurn |
   if (!pick) return null;
   if (state.awaiting && state.awaiting !== 'need_rating' && state.awaiting !== 'order_confirm') return null;
   const o = ordinalOf(text);
-  if (!o || (state.awaiting && !o.explicit)) return null;
-  const slots = o.index === -1 ? pick.options.at(-1) : pick.options[o.index];
-  if (!slots) return null;
+  const slots = o ? (o.index === -1 ? pick.options.at(-1) : pick.options[o.index]) : bySize(pick, text);
+  if (!slots || (o && state.awaiting && !o.explicit)) return null;
   return { intent: pick.intent, slots, result: { kind: 'parsed', intent: pick.intent, slots, confidence: 1 } };
+}
+
+/** "1500*1800的": the one option of a list of draft lines whose line is of that size. */
+function bySize(pick: PickList, text: string): Slots | undefined {
+  const size = sizeAnswer(text);
+  if (!size) return undefined;
+  const same = pick.options.filter(
+    (o) => o.change?.line_size?.width_mm === size.width_mm && o.change.line_size.height_mm === size.height_mm,
+  );
+  return same.length === 1 ? same[0] : undefined;
 }
 
 /** The state to save without what the engine derives each turn (a rating owed is looked up, never stored). */

@@ -1,10 +1,17 @@
-import { type ConfigCheck, type ConfigRequest, missingOptions } from '../../core/catalog/options.js';
+import {
+  type ConfigCheck,
+  type ConfigRequest,
+  missingOptions,
+  ofSize,
+  sizePositive,
+} from '../../core/catalog/options.js';
 import { unitAccepted } from '../../core/catalog/pricing.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { diffDrafts, multiplied } from '../../core/orders/draft.diff.js';
 import { OrderError } from '../../core/orders/order.errors.js';
 import type { DateRequest, DraftChange, DraftOutcome, DraftView, ItemRequest } from '../../core/orders/order.types.js';
 import type { OrderRecord } from '../../core/orders/ports.js';
+import { withPick } from '../dialog/picks.js';
 import type { ConversationState } from '../dialog/state.js';
 import {
   type DealerIdentity,
@@ -121,7 +128,7 @@ const CONFIG_SLOTS = ['width_mm', 'height_mm', 'glass', 'opening'] as const;
 /** A line said with a size, glass or opening is a made-to-size request. */
 const saysConfig = (i: ItemSlot) => CONFIG_SLOTS.some((k) => i[k] !== undefined);
 
-function configRequest(i: ItemSlot): ConfigRequest {
+function configRequest(i: Pick<ItemSlot, (typeof CONFIG_SLOTS)[number] | 'color'>): ConfigRequest {
   return {
     ...(i.width_mm !== undefined ? { widthMm: i.width_mm } : {}),
     ...(i.height_mm !== undefined ? { heightMm: i.height_mm } : {}),
@@ -280,14 +287,14 @@ function draftReply(
  * draft stays). Nothing is guessed: a product without a quantity, a quantity without a line, a vague product
  * that fits no line or several all ask.
  */
-function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): DraftChange[] | string {
+function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Planned {
   const change = turn.slots.change!;
   if (change.more?.length) {
     // "B45改成两百套，N60不要了": every change is planned, or the first that cannot be is asked back (none applies).
     const out: DraftChange[] = [];
     for (const one of [{ ...change, more: undefined }, ...change.more]) {
       const planned = planChanges(ctx, { ...turn, slots: { ...turn.slots, change: one } }, view);
-      if (typeof planned === 'string') return planned;
+      if (!Array.isArray(planned)) return planned;
       out.push(...planned);
     }
     return out;
@@ -296,6 +303,21 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
   const line = (sku: string) => lines.find((l) => l.sku === sku);
   const dateReq = dateOf({ ...turn.slots, ...(change.date ? { date: change.date } : {}) });
   const date: DraftChange[] = change.date && dateReq ? [{ kind: 'date', date: dateReq }] : [];
+  if (change.line_size) return sizedChange(ctx, turn, view, date);
+  // A product with several made-to-size lines ("N60改成8樘" with N60 in two sizes): which one is asked, never
+  // guessed. (A sized line added is a line of its own.)
+  if (change.kind !== 'configure' && change.kind !== 'date' && change.kind !== 'add') {
+    const named = [...(change.items ?? []).map((i) => i.sku), ...(change.candidates ?? [])];
+    const several = named.find((sku) => lines.filter((l) => l.sku === sku).length > 1);
+    if (several)
+      return whichLine(
+        turn,
+        lines.filter((l) => l.sku === several),
+      );
+    const oneProduct = lines.length > 1 && new Set(lines.map((l) => l.sku)).size === 1;
+    if (named.length === 0 && change.qty !== undefined && change.kind !== 'multiply' && oneProduct)
+      return whichLine(turn, lines);
+  }
   switch (change.kind) {
     case 'date':
       return date.length > 0 ? date : R.modifyUnclear;
@@ -308,12 +330,12 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
       for (const l of targets ? targets.map((t) => t.l!) : lines) {
         const qty = multiplied(l.qty, factor);
         if (qty === null) return R.factorNotWhole;
-        out.push({ kind: 'set', sku: l.sku, qty });
+        out.push({ kind: 'set', sku: l.sku, qty, ...(l.config ? { from: l.config } : {}) });
       }
       return [...out, ...date];
     }
     case 'configure':
-      return configureChange(ctx, change, view, date);
+      return configureChange(ctx, turn, view, date);
     case 'remove': {
       if (change.items?.length) return change.items.map((i) => ({ kind: 'remove', sku: i.sku }));
       const inDraft = (change.candidates ?? []).filter((c) => line(c));
@@ -379,28 +401,111 @@ function planChanges(ctx: TurnContext, turn: ParsedTurn, view: DraftView): Draft
   }
 }
 
+/** "改哪一行？": the lines to pick from, each as the change with that line's size (a pick by size or by "第二个"). */
+interface WhichLine {
+  ask: string;
+  options: Slots[];
+}
+
+type Line = DraftView['lines'][number];
+/** The draft changes a message makes, or what is said back instead (a string; a list of lines to pick from). */
+type Planned = DraftChange[] | string | WhichLine;
+const sizeOf = (l: Line) => ({ width_mm: l.config?.widthMm ?? 0, height_mm: l.config?.heightMm ?? 0 });
+
+function whichLine(turn: ParsedTurn, candidates: readonly Line[]): WhichLine {
+  const change = turn.slots.change!;
+  const qty = change.items?.[0]?.qty;
+  const unit = change.items?.[0]?.unit;
+  return {
+    ask: R.whichConfiguredLine(candidates.map(R.configuredLine), candidates[0]?.config),
+    options: candidates.map((l) => ({
+      ...turn.slots,
+      change: {
+        ...change,
+        items: [{ sku: l.sku, ...(qty !== undefined ? { qty } : {}), ...(unit ? { unit } : {}) }],
+        line_size: sizeOf(l),
+      },
+    })),
+  };
+}
+
 /**
- * "颜色换成白的", "T80改成外开": the one made-to-size line meant (the product named, else the only one) takes the new
- * options; several lines are asked back, never guessed.
+ * "1200*1500那个改成8樘", "1500*1800的颜色换深灰", "把1200*1500那个删了": the change applies to the made-to-size line
+ * of that size (of the product named, if any); no such line gets the lines there are, several are asked back.
  */
-function configureChange(
-  ctx: TurnContext,
-  change: NonNullable<Slots['change']>,
-  view: DraftView,
+function sizedChange(ctx: TurnContext, turn: ParsedTurn, view: DraftView, date: DraftChange[]): Planned {
+  const change = turn.slots.change!;
+  const size = change.line_size!;
+  const named = (change.items ?? []).map((i) => i.sku);
+  const configured = view.lines.filter((l) => l.config && (named.length === 0 || named.includes(l.sku)));
+  const meant = configured.filter((l) => ofSize(l.config, { widthMm: size.width_mm, heightMm: size.height_mm }));
+  if (meant.length === 0)
+    return configured.length > 0
+      ? R.noLineOfSize(size, configured.map(R.configuredLine))
+      : named.length > 0 && !view.lines.some((l) => named.includes(l.sku))
+        ? R.notInDraft(nameOf(ctx, named[0]!))
+        : R.noConfiguredLine;
+  if (meant.length > 1) return whichLine(turn, meant);
+  const l = meant[0]!;
+  const from = l.config!;
+  const said = change.items?.find((i) => i.sku === l.sku && i.qty !== undefined);
+  const qty = said?.qty ?? change.qty;
+  const unit = (said ? said.unit : change.unit) ?? undefined;
+  switch (change.kind) {
+    case 'configure':
+      return configureLine(l, change.config ?? {}, date);
+    case 'remove':
+      return [{ kind: 'remove', sku: l.sku, from }, ...date];
+    case 'multiply': {
+      const n = multiplied(l.qty, change.factor ?? 1);
+      return n === null ? R.factorNotWhole : [{ kind: 'set', sku: l.sku, qty: n, from }, ...date];
+    }
+    case 'date':
+      return date.length > 0 ? date : R.modifyUnclear;
+    default: {
+      if (qty === undefined) return R.askNewQty(R.configuredLine(l), l.unit);
+      if (qty === 0) return [{ kind: 'remove', sku: l.sku, from }, ...date];
+      // "再加两樘" on a line of one size adds to that line (the product's other lines stay).
+      const kind = change.kind === 'add' ? 'set' : change.kind;
+      const n = change.kind === 'add' ? l.qty + qty : qty;
+      return [{ kind, sku: l.sku, qty: n, ...(unit ? { unit } : {}), from }, ...date];
+    }
+  }
+}
+
+/** The configure change of one made-to-size line; a size of zero or below is answered and changes nothing. */
+function configureLine(
+  l: Line,
+  config: NonNullable<DraftChangeSlot['config']>,
   date: DraftChange[],
 ): DraftChange[] | string {
+  const req = configRequest(config);
+  if (!sizePositive(req)) return R.sizeNotPositive;
+  return [{ kind: 'configure', sku: l.sku, from: l.config!, config: req }, ...date];
+}
+
+type DraftChangeSlot = NonNullable<Slots['change']>;
+
+/**
+ * "颜色换成白的", "T80改成外开", "尺寸改成1500*1500": the one made-to-size line meant (the product named, else the
+ * only one) takes the new options or size; several lines are asked back (by size or position), never guessed.
+ */
+function configureChange(ctx: TurnContext, turn: ParsedTurn, view: DraftView, date: DraftChange[]): Planned {
+  const change = turn.slots.change!;
+  const config = change.config ?? {};
+  const sizing = config.width_mm !== undefined || config.height_mm !== undefined;
   const named = (change.items ?? []).map((i) => i.sku);
   const lines = view.lines.filter((l) => named.length === 0 || named.includes(l.sku));
   const configured = lines.filter((l) => l.config);
-  const only = configured.length === 1 ? configured[0] : undefined;
-  if (only?.config)
-    return [{ kind: 'configure', sku: only.sku, from: only.config, config: change.config ?? {} }, ...date];
-  if (configured.length > 1) return R.whichConfiguredLine(configured.map(R.configuredLine));
-  if (named.length > 0 && lines.length === 0) return R.notInDraft(nameOf(ctx, named[0]!));
+  if (configured.length === 1) return configureLine(configured[0]!, config, date);
+  if (configured.length > 1) return whichLine(turn, configured);
+  // "N60 1500*1800" for a product new to the draft, without a quantity: how many is asked, as for any new line.
+  if (named.length > 0 && lines.length === 0)
+    return sizing ? R.askAddQty(nameOf(ctx, named[0]!)) : R.notInDraft(nameOf(ctx, named[0]!));
   const standard = lines.length === 1 ? lines[0]! : undefined;
-  if (standard && ctx.catalog.product(standard.sku)?.options) return R.notMadeToSizeLine(standard.name);
-  if (standard) return R.notConfigurable(standard.name);
-  return R.noConfiguredLine;
+  if (standard && ctx.catalog.product(standard.sku)?.options) return R.notMadeToSizeLine(standard.name, sizing);
+  if (standard) return sizing ? R.standardSized(standard.name) : R.notConfigurable(standard.name);
+  return sizing ? R.noConfiguredLineToSize : R.noConfiguredLine;
 }
 
 /** A question asked while the draft waits: answered from the draft, which stays as it is. */
@@ -469,8 +574,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   const svc = ctx.services.orders;
   const current = await svc.showDraft(ctx.identity.dealerCode, draftId, ctx.now);
   if (current.kind !== 'draft') return draftReply(current, ctx, draftId);
-  if (NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
   const { change } = turn.slots;
+  // "宽改成-1.2米" is a size below zero, answered as one (configure), not a negative quantity.
+  if (change?.kind !== 'configure' && NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
   const question = turn.slots.question ?? (change ? undefined : rulesQuestion(ctx));
   if (!change) {
     // A draft changes only on an explicit change: a question is answered, anything else is asked back.
@@ -489,13 +595,25 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     const inDraft = amb.candidates.filter((c) => current.view.lines.some((l) => l.sku === c));
     if (inDraft.length !== 1) return askWhich(ctx, { intent: 'order.modify', items: [], ambiguity: amb }, draftId);
   }
+  // "N60 1500*1800改成6樘": a product said with the size of one of its draft lines names that line.
+  const lineSize = change.line_size ?? sizeOfDraftLine(change, current.view);
+  const sized: ParsedTurn =
+    lineSize && !change.line_size
+      ? { ...turn, slots: { ...turn.slots, change: { ...change, line_size: lineSize } } }
+      : turn;
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
-  // (A change of options alone names no size: the draft line has it.)
+  // (A change of options alone names no size: the draft line has it; a line named by its size is in the draft.)
   const named = change.more ? (turn.slots.items ?? []).filter((i) => i.qty !== 0) : (change.items ?? turn.slots.items);
-  const problem = change.kind === 'configure' ? null : optionsProblem(ctx, named ?? [], undefined, true);
+  const problem =
+    change.kind === 'configure' || lineSize ? null : optionsProblem(ctx, named ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
-  const planned = planChanges(ctx, turn, current.view);
+  const planned = planChanges(ctx, sized, current.view);
   if (typeof planned === 'string') return reply(planned);
+  if (!Array.isArray(planned))
+    return {
+      ...reply(planned.ask),
+      state: withPick(draftState(ctx), { intent: 'order.modify', options: planned.options }),
+    };
   return guarded(
     async () =>
       draftReply(
@@ -511,6 +629,18 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
     ctx,
     true,
   );
+}
+
+/** The size of a draft line a quantity change or removal names with its product ("N60 1500*1800改成6樘"). */
+function sizeOfDraftLine(change: DraftChangeSlot, view: DraftView): DraftChangeSlot['line_size'] {
+  if (change.kind === 'add' || change.kind === 'configure' || change.kind === 'date') return undefined;
+  for (const i of change.items ?? []) {
+    if (i.width_mm === undefined || i.height_mm === undefined) continue;
+    const size = { widthMm: i.width_mm, heightMm: i.height_mm };
+    if (view.lines.some((l) => l.sku === i.sku && ofSize(l.config, size)))
+      return { width_mm: i.width_mm, height_mm: i.height_mm };
+  }
+  return undefined;
 }
 
 /** The answer to "您要的是 A 还是 B？": asked once; a second unclear answer offers help and a person. */

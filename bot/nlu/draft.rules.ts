@@ -1,3 +1,4 @@
+import { MIN_SIZE_MM } from '../../core/common/slots.js';
 import type { ProductMention } from './catalog.matcher.js';
 import { extractFacts, type Facts, HIGH, LOW, MID, orderResult, parsed, type Qty } from './facts.js';
 import type { DraftChange, DraftQuestion, ItemSlot, ParseResult, Slots } from './nlu.types.js';
@@ -67,17 +68,75 @@ function qtyAfter(f: Facts, pos: number, verbEnd: number): Qty | undefined {
 }
 
 const CONFIG_WORDS = /颜色|颜|玻璃|开启|开向|要|用|做/;
+const SIZE_WORDS = /尺寸|尺码|规格|大小|宽|高/;
+// "1200*1500那个", "1500*1800的": a size followed by these names a line of the draft rather than a new size.
+const PICK_AFTER = /^\s*(?:的|那个|那行|那一行|那樘|那批|这个|这行)/;
+// "宽改成-1200", "尺寸改成-1500*1800", "1500*负1800": a size below zero (no size pattern reads it).
+const NEGATIVE_SIZE =
+  /(?:尺寸|宽|高)度?\D{0,4}?[-负]\s*\d|[-负]\s*\d+(?:\.\d+)?\s*(?:mm|毫米|cm|厘米|公分|m|米)?\s*[*x×乘]\s*\d|\d\s*[*x×乘]\s*[-负]\s*\d/;
 
-/** A change of glass, opening or colour without a size or a quantity; null when the message says none of them. */
-function configChange(f: Facts, changeWords: boolean): DraftChange | null {
+interface SizeWords {
+  /** The line meant by its size ("1200*1500那个"). */
+  pick?: { width_mm: number; height_mm: number };
+  /** The new size (either side or both). */
+  size: { width_mm?: number; height_mm?: number };
+}
+
+/**
+ * The sizes a message says while a draft waits: a whole size before 那个/的 and before any change verb names a line
+ * ("1200*1500那个改成8樘"); the others are the new size ("尺寸改成1500*1500", "T80改成1200*1800的").
+ */
+function sizeWords(f: Facts): SizeWords {
+  const verb = lastMatch(SET_VERB, f.t)?.index ?? f.t.length;
+  const pickHit = f.sizes.find(
+    (s) =>
+      s.fields.width_mm !== undefined &&
+      s.fields.height_mm !== undefined &&
+      s.end <= verb &&
+      PICK_AFTER.test(f.t.slice(s.end)),
+  );
+  const size: SizeWords['size'] = {};
+  for (const s of f.sizes) {
+    if (s === pickHit) continue;
+    if (size.width_mm === undefined && s.fields.width_mm !== undefined) size.width_mm = s.fields.width_mm;
+    if (size.height_mm === undefined && s.fields.height_mm !== undefined) size.height_mm = s.fields.height_mm;
+  }
+  const pick = pickHit ? { width_mm: pickHit.fields.width_mm!, height_mm: pickHit.fields.height_mm! } : undefined;
+  return { ...(pick ? { pick } : {}), size };
+}
+
+/**
+ * A change of size, glass, opening or colour without a quantity; null when the message says none of them. A new
+ * size counts only when said as a change ("尺寸改成…", "宽改成1.3米"): "N60 1500*1800" alone is a line of its own.
+ */
+function configChange(f: Facts, changeWords: boolean, sizes: SizeWords): DraftChange | null {
   const { glass, opening, color } = f.said;
-  if (glass === undefined && opening === undefined && color === undefined) return null;
-  if (f.said.width_mm !== undefined || f.said.height_mm !== undefined || f.qtys.length > 0) return null;
+  const negative = NEGATIVE_SIZE.test(f.k);
+  const sized = negative || sizes.size.width_mm !== undefined || sizes.size.height_mm !== undefined;
+  if (glass === undefined && opening === undefined && color === undefined && !sized) return null;
+  // ("宽改成-1.2米": the metres of a negative size are no quantity.)
+  if (f.qtys.length > 0 && !negative) return null;
+  if (sized && !changeWords && !SIZE_WORDS.test(f.k)) return null;
   // "我不要推拉的": a line dropped by a word of its kind, not a new opening.
-  if (REMOVE_ITEM.test(f.k) || (!changeWords && !CONFIG_WORDS.test(f.k))) return null;
-  const config = { ...(glass ? { glass } : {}), ...(opening ? { opening } : {}), ...(color ? { color } : {}) };
+  if (REMOVE_ITEM.test(f.k) || (!changeWords && !sized && !CONFIG_WORDS.test(f.k))) return null;
+  // A size below zero is kept as 0 (no such size exists): the dialog answers it and changes nothing.
+  const size = negative ? { width_mm: 0 } : sizes.size;
+  const config = {
+    ...size,
+    ...(glass ? { glass } : {}),
+    ...(opening ? { opening } : {}),
+    ...(color ? { color } : {}),
+  };
+  const valid = Object.values(size).every((v) => v >= MIN_SIZE_MM);
+  const itemConfig = valid
+    ? config
+    : { ...(glass ? { glass } : {}), ...(opening ? { opening } : {}), ...(color ? { color } : {}) };
   const skus = [...new Set(f.mentions.map(specificSku).filter((s) => s !== undefined))];
-  return { kind: 'configure', config, ...(skus.length ? { items: skus.map((sku) => ({ sku, ...config })) } : {}) };
+  return {
+    kind: 'configure',
+    config,
+    ...(skus.length ? { items: skus.map((sku) => ({ sku, ...itemConfig })) } : {}),
+  };
 }
 
 function specificSku(m: ProductMention): string | undefined {
@@ -85,6 +144,9 @@ function specificSku(m: ProductMention): string | undefined {
 }
 
 function modify(f: Facts, change: DraftChange, items: ItemSlot[] | undefined, confidence: number): ParseResult {
+  // "1200*1500那个改成8樘": the change is that line's.
+  const pick = sizeWords(f).pick;
+  if (pick && change.kind !== 'date' && !change.line_size) change.line_size = pick;
   const slots: Slots = { change };
   if (items && items.length > 0) slots.items = items;
   // A date said with another change ("折叠门加一套 改后天送") changes the date too.
@@ -120,9 +182,14 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
     }
   }
 
-  // 1b. "颜色要深灰", "T80颜色换成白的", "改成外开": a made-to-size line's glass, opening or colour, no quantity.
-  const configure = configChange(f, changeWords);
+  // 1b. "颜色要深灰", "T80颜色换成白的", "改成外开", "尺寸改成1500*1500": a made-to-size line's options or size, no
+  // quantity; "1500*1800的颜色换深灰" names the line by its size.
+  const sizes = sizeWords(f);
+  const configure = configChange(f, changeWords, sizes);
   if (configure) return modify(f, configure, configure.items, HIGH);
+  // "把1200*1500那个删了": the line of that size goes.
+  if (sizes.pick && /删|不要|去掉|拿掉|去除|取消|别要/.test(k) && f.qtys.length === 0)
+    return modify(f, { kind: 'remove' }, undefined, HIGH);
 
   // 1c. A correction: "不对，是40套", "不对，是T80", "不是N60，是N75".
   const correction = correctionChange(f);

@@ -278,6 +278,8 @@ export interface Facts {
   asks: boolean;
   /** Sizes said (1500*1800, 宽1200): spans in `t`, never quantities. */
   sizeSpans: ReadonlyArray<{ start: number; end: number }>;
+  /** Each size said with its position in `t` ("1200*1500那个改成1500*1500": the line meant, then its new size). */
+  sizes: ReadonlyArray<{ pos: number; end: number; fields: Pick<Config, 'width_mm' | 'height_mm'> }>;
   /** A kind of product the catalog does not sell (子母门), masked before matching. */
   unsold?: string;
   /** The sizes, glass, opening and colour said anywhere in the message (the first of each), for an answer to "哪种玻璃？". */
@@ -348,6 +350,9 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     qtys,
     asks: /[吗呢么嘛?？]\s*[.!。！~～]*\s*$/.test(text),
     sizeSpans: config.spans,
+    sizes: config.found
+      .filter((h) => h.fields.width_mm !== undefined || h.fields.height_mm !== undefined)
+      .map((h) => ({ pos: h.pos, end: config.spans.find((s) => s.start === h.pos)?.end ?? h.pos, fields: h.fields })),
     ...(unsold ? { unsold: unsold[0] } : {}),
     said: Object.assign({}, ...[...config.found].reverse().map((h) => h.fields)) as Config,
   };
@@ -417,6 +422,23 @@ function toMm(value: number, unit: string | undefined): number {
   if (unit === 'cm' || unit === '厘米' || unit === '公分') return Math.round(value * 10);
   if (unit === 'm' || unit === '米' || value < 10) return Math.round(value * 1000);
   return Math.round(value < 100 ? value * 10 : value);
+}
+
+// "1500*1800的", "要1500×1800那个": a whole message that is one size, the answer to "改哪一行？".
+const SIZE_ANSWER_RE = new RegExp(
+  `^(?:就|要|是|选|改)?${NUM}${LEN_UNIT}?[*x×乘]${NUM}${LEN_UNIT}?(?:的|那个|那行|那一行|那樘|这个|这行)?(?:吧)?$`,
+);
+
+/** The size a whole message names as its answer ("1500*1800的"), in mm; null when it says more or less. */
+export function sizeAnswer(text: string): { width_mm: number; height_mm: number } | null {
+  const m = SIZE_ANSWER_RE.exec(
+    normalize(text)
+      .replace(/\s+/g, '')
+      .replace(/[.,!?~]+$/, ''),
+  );
+  if (!m) return null;
+  const unit = m[2] ?? m[4];
+  return { width_mm: toMm(Number(m[1]), unit), height_mm: toMm(Number(m[3]), unit) };
 }
 
 const NO_MATCHES: RegExpExecArray[] = [];

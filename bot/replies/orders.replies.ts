@@ -190,16 +190,20 @@ function dateLine(v: DraftView): string[] {
   return out;
 }
 
+/** A line's name, with its size when the product has several made-to-size lines ("N60（1200×1500mm）"). */
+const diffName = (d: { name: string; config?: ItemConfig }) =>
+  d.config ? `${d.name}（${d.config.widthMm}×${d.config.heightMm}mm）` : d.name;
+
 function diffZh(d: DraftDiff): string {
   switch (d.kind) {
     case 'added':
-      return `新增 ${d.name} ${d.qty}${d.unit}`;
+      return `新增 ${diffName(d)} ${d.qty}${d.unit}`;
     case 'removed':
-      return `去掉 ${d.name}（原 ${d.qty}${d.unit}）`;
+      return `去掉 ${diffName(d)}（原 ${d.qty}${d.unit}）`;
     case 'qty':
-      return `${d.name} ${d.from}${d.unit} → ${d.to}${d.unit}`;
+      return `${diffName(d)} ${d.from}${d.unit} → ${d.to}${d.unit}`;
     case 'same':
-      return `${d.name} ${d.qty}${d.unit} 不变`;
+      return `${diffName(d)} ${d.qty}${d.unit} 不变`;
     case 'config':
       return `${d.name}（${configText(d.from)}）→（${configText(d.to)}）`;
     case 'date':
@@ -282,10 +286,17 @@ export const ordersReplies = {
   nothingChanged: '草稿没有改动。',
   /** A glass, opening or colour change while no line of the draft is made to size. */
   noConfiguredLine: '草稿里没有按尺寸定做的产品，颜色、玻璃、开启方向只对定做的门窗可选。草稿没有改动。',
-  notMadeToSizeLine: (name: string) =>
-    `草稿里的 ${name} 是标准规格，不能单改颜色、玻璃或开启方向；要定做请发尺寸，例如“${name.split(' ').at(-1)} 1500*1800 双玻 内开 5樘”。草稿没有改动。`,
-  whichConfiguredLine: (labels: string[]) =>
-    `草稿里有 ${labels.length} 行定做产品：${labels.join('、')}。要改哪一行？请带上型号再说一次，例如“${labels[0]!.split('（')[0]!.split(' ').at(-1)}颜色换成白色”。草稿没有改动。`,
+  noConfiguredLineToSize: '草稿里没有按尺寸定做的产品，标准规格的产品不能改尺寸。草稿没有改动。',
+  /** `sizing`: the dealer asked for another size. */
+  notMadeToSizeLine: (name: string, sizing = false) =>
+    `草稿里的 ${name} 是标准规格，${sizing ? '不能改尺寸' : '不能单改颜色、玻璃或开启方向'}；要定做请发尺寸，例如“${name.split(' ').at(-1)} 1500*1800 双玻 内开 5樘”。草稿没有改动。`,
+  standardSized: (name: string) => `${name} 是标准规格，不按尺寸定做，不能改尺寸。草稿没有改动。`,
+  sizeNotPositive: '尺寸要大于 0：宽和高按毫米说，例如“尺寸改成1500*1800”。草稿没有改动。',
+  noLineOfSize: (size: { width_mm: number; height_mm: number }, labels: string[]) =>
+    `草稿里没有 ${size.width_mm}×${size.height_mm}mm 的定做产品，现有：${labels.join('、')}。草稿没有改动。`,
+  /** "改哪一行？": numbered, answered by a size ("1500*1800的") or a position ("第二个"). */
+  whichConfiguredLine: (labels: string[], first?: ItemConfig) =>
+    `草稿里有 ${labels.length} 行定做产品：${labels.map((l, i) => `${i + 1}. ${l}`).join('；')}。要改哪一行？请回复尺寸${first ? `（例如“${first.widthMm}*${first.heightMm}的”）` : ''}或“第${'一二三四五六七八九十'[Math.min(labels.length, 10) - 1]}个”。草稿没有改动。`,
   configuredLine: (l: { name: string; config?: ItemConfig }) => itemName(l),
   changeEcho: (diffs: DraftDiff[]) => `已修改：${diffs.map(diffZh).join('；')}`,
 
@@ -428,7 +439,7 @@ export const ordersReplies = {
       case 'width_range':
       case 'height_range': {
         const what = c.reason === 'width_range' ? '宽度' : '高度';
-        return `${short} ${what} ${c.min}–${c.max} mm，您要的 ${c.value} mm 超出范围，草稿没有生成。请改一下尺寸再发我。`;
+        return `${short} ${what} ${c.min}–${c.max} mm，您要的 ${c.value} mm 超出范围，${changed}请改一下尺寸再发我。`;
       }
       case 'glass':
         return `${short} 不做${GLASS_ZH[c.value]}玻璃，可选：${c.offered.length ? c.offered.map((g) => GLASS_ZH[g]).join('、') : '（此款不带玻璃）'}。${changed}`;

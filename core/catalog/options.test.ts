@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkConfig, configuredUnitPriceFen, formatOptionsSpec, missingOptions, parseOptionsSpec } from './options.js';
+import {
+  checkConfig,
+  configuredUnitPriceFen,
+  formatOptionsSpec,
+  missingOptions,
+  ofSize,
+  parseOptionsSpec,
+  sizePositive,
+} from './options.js';
 import type { ProductOptions } from './options.js';
 
 const SPEC =
@@ -61,5 +69,38 @@ describe('made-to-size options', () => {
     expect(configuredUnitPriceFen(N60, { widthMm: 600, heightMm: 800, glass: 'double' }, 'regular')).toBe(98_000);
     // 1234 × 1111 = 1.370974 m² × ¥980 = ¥1,343.554… → ¥1,343.55
     expect(configuredUnitPriceFen(N60, { widthMm: 1234, heightMm: 1111, glass: 'double' }, 'regular')).toBe(134_355);
+  });
+});
+
+describe('a size change of a made-to-size line', () => {
+  const line = { widthMm: 1500, heightMm: 1800, glass: 'double' as const, opening: 'inward' as const, color: '深灰' };
+
+  it('keeps the options and re-prices by the new area, never below the minimum billable area', () => {
+    const smaller = checkConfig(N60, { ...line, widthMm: 1500, heightMm: 1500 });
+    expect(smaller).toEqual({ ok: true, config: { ...line, heightMm: 1500 } });
+    // regular tier 980 元/㎡ list: 2.25 ㎡ and 2.70 ㎡.
+    const price = (c: typeof line) => configuredUnitPriceFen(N60, c, 'regular');
+    expect(price({ ...line, heightMm: 1500 }) * 270).toBe(price(line) * 225);
+    // 600×600 is 0.36 ㎡, billed as the 1 ㎡ minimum, like 1000×1000.
+    expect(price({ ...line, widthMm: 600, heightMm: 600 })).toBe(price({ ...line, widthMm: 1000, heightMm: 1000 }));
+  });
+
+  it('an out-of-range side gets the allowed range', () => {
+    expect(checkConfig(N60, { ...line, widthMm: 3000 })).toEqual({
+      ok: false,
+      reason: 'width_range',
+      value: 3000,
+      min: 600,
+      max: 2400,
+    });
+  });
+
+  it('a side of zero or below is no size; a line is picked by its width and height', () => {
+    expect(sizePositive({ widthMm: 1500 })).toBe(true);
+    expect(sizePositive({ widthMm: 0, heightMm: 1500 })).toBe(false);
+    expect(sizePositive({ heightMm: -10 })).toBe(false);
+    expect(ofSize(line, { widthMm: 1500, heightMm: 1800 })).toBe(true);
+    expect(ofSize(line, { widthMm: 1800, heightMm: 1500 })).toBe(false);
+    expect(ofSize(undefined, { widthMm: 1500, heightMm: 1800 })).toBe(false);
   });
 });

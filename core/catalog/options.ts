@@ -98,6 +98,16 @@ function findColor(options: ProductOptions, said: string) {
   return near.length === 1 ? near[0] : undefined;
 }
 
+/** A size said for a line has no side of zero or below (such a size is answered, never applied). */
+export function sizePositive(req: ConfigRequest): boolean {
+  return (req.widthMm === undefined || req.widthMm > 0) && (req.heightMm === undefined || req.heightMm > 0);
+}
+
+/** Whether a made-to-size line is the one of this size ("1200*1500那个"). */
+export function ofSize(config: ItemConfig | undefined, size: { widthMm: number; heightMm: number }): boolean {
+  return config !== undefined && config.widthMm === size.widthMm && config.heightMm === size.heightMm;
+}
+
 /** The billed area in mm²: the window's own, or the minimum when it is smaller. */
 export function billableAreaMm2(options: ProductOptions, config: ItemConfig): number {
   return Math.max(config.widthMm * config.heightMm, options.minAreaMm2);

@@ -76,9 +76,14 @@ const oneChangeSchema = z.object({
   candidates: z.array(sku).max(20).optional(),
   /** set: "N75换成T80" — the line the new product replaces (its quantity carries over when the units agree). */
   replaces: sku.optional(),
-  /** configure: the glass, opening or colour a made-to-size line changes to ("颜色换成白的"); `items` name the product. */
+  /**
+   * configure: the size, glass, opening or colour a made-to-size line changes to ("颜色换成白的", "尺寸改成1500*1500");
+   * `items` name the product. A size of 0 stands for one said zero or negative (answered, never applied).
+   */
   config: z
     .object({
+      width_mm: z.number().int().min(0).max(MAX_SIZE_MM).optional(),
+      height_mm: z.number().int().min(0).max(MAX_SIZE_MM).optional(),
       glass: z.enum(GLASS_KINDS).optional(),
       opening: z.enum(OPENINGS).optional(),
       color: z.string().min(1).max(20).optional(),
@@ -86,6 +91,8 @@ const oneChangeSchema = z.object({
     .optional(),
   /** set: a correction ("不对，是T80"): a product without a quantity takes the place of the draft's only line. */
   corrects: z.boolean().optional(),
+  /** The made-to-size line meant by its size ("1200*1500那个改成8樘", "1500*1800的颜色换深灰"). */
+  line_size: z.object({ width_mm: sizeMm, height_mm: sizeMm }).optional(),
   date: isoDate.optional(),
   date_kind: z.enum(['on', 'by']).optional(),
 });

@@ -54,3 +54,42 @@ describe('draft diff', () => {
     expect(multiplied(14, 0.5)).toBe(7);
   });
 });
+
+describe('draft diff with several made-to-size lines of one product', () => {
+  const line = (qty: number, widthMm: number, heightMm: number) => ({
+    sku: 'N60',
+    name: 'N60',
+    qty,
+    unit: '套',
+    config: { widthMm, heightMm, glass: 'double' as const },
+  });
+  const draft = (...lines: ReturnType<typeof line>[]) => ({ lines, deliveryDate: null }) as unknown as DraftView;
+
+  it('pairs each line with the one of the same size, each named with its configuration', () => {
+    const small = line(5, 1200, 1500);
+    expect(diffDrafts(draft(small, line(3, 1500, 1800)), draft(small, line(8, 1500, 1800)))).toEqual([
+      { kind: 'same', name: 'N60', qty: 5, unit: '套', config: small.config },
+      { kind: 'qty', name: 'N60', from: 3, to: 8, unit: '套', config: line(8, 1500, 1800).config },
+    ]);
+  });
+
+  it('a line whose size changed is that line with both sizes; a removed one is named once', () => {
+    const small = line(5, 1200, 1500);
+    const was = line(3, 1500, 1800);
+    const now = line(3, 1500, 1500);
+    expect(diffDrafts(draft(small, was), draft(small, now))).toEqual([
+      { kind: 'same', name: 'N60', qty: 5, unit: '套', config: small.config },
+      { kind: 'config', name: 'N60', from: was.config, to: now.config },
+    ]);
+    expect(diffDrafts(draft(small, was), draft(was))).toEqual([
+      { kind: 'same', name: 'N60', qty: 3, unit: '套', config: was.config },
+      { kind: 'removed', name: 'N60', qty: 5, unit: '套', config: small.config },
+    ]);
+  });
+
+  it('a product with one made-to-size line is named without its configuration (the draft shows it)', () => {
+    expect(diffDrafts(draft(line(3, 1500, 1800)), draft(line(4, 1500, 1800)))).toEqual([
+      { kind: 'qty', name: 'N60', from: 3, to: 4, unit: '套' },
+    ]);
+  });
+});

@@ -345,7 +345,8 @@ export class OrderService {
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}), config: c.config });
         continue;
       }
-      const line = items.find((i) => i.sku === c.sku);
+      const from = c.kind === 'add' ? undefined : c.from;
+      const line = items.find((i) => i.sku === c.sku && (!from || configKey(i.config) === configKey(from)));
       if (c.kind === 'remove') {
         if (!line) return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
         if (items.length + added.length === 1) return { kind: 'no_change', reason: 'last_line', sku: c.sku };
@@ -353,7 +354,7 @@ export class OrderService {
         continue;
       }
       if (!line) {
-        if (c.kind === 'subtract') return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
+        if (c.kind === 'subtract' || from) return { kind: 'no_change', reason: 'not_in_draft', sku: c.sku };
         added.push({ sku: c.sku, qty: c.qty, ...(c.unit ? { unit: c.unit } : {}) });
         continue;
       }

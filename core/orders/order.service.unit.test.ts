@@ -8,6 +8,7 @@ import {
   product,
   RecordingNotifier,
 } from '../testing/index.js';
+import { type ProductOptions, parseOptionsSpec } from '../catalog/options.js';
 import { OrderService } from './order.service.js';
 
 // Specified on in-memory fakes (core/testing): no database. test/orders covers the same service on PGlite.
@@ -136,5 +137,80 @@ describe('OrderService (unit, in-memory fakes)', () => {
     expect(await service.cancelOrder('D001', 'SO202611260001', clock.now())).toMatchObject({ kind: 'cancelled' });
     expect(catalog.hq.get('KW-N60')).toEqual({ onHand: 100, reserved: 20 });
     expect(await service.cancelOrder('D001', 'SO202611260001', clock.now())).not.toMatchObject({ kind: 'cancelled' });
+  });
+});
+
+describe('OrderService: several made-to-size lines of one product', () => {
+  const options = parseOptionsSpec(
+    'w=600-2400;h=600-2400;glass=double:0;open=inward|outward;color=深灰:0;m2=980;min=1.0',
+  ) as ProductOptions;
+  const small = { widthMm: 1200, heightMm: 1500, glass: 'double' as const, opening: 'inward' as const, color: '深灰' };
+  const large = { ...small, widthMm: 1500, heightMm: 1800 };
+
+  async function twoLines() {
+    catalog = new InMemoryCatalog([product('KW-N60', { listPriceFen: 128_000, moq: 10, options })]);
+    store = new InMemoryOrderStore(catalog).addDealer(dealerAccount('D001', { tier: 'regular' }));
+    service = new OrderService(store, {
+      notifier,
+      placedNotice: (o) => `placed ${o.orderNo}`,
+      cancelledNotice: (o) => `cancelled ${o.orderNo}`,
+      newId: () => `draft-${++ids}`,
+    });
+    const view = await service.createDraft(
+      'D001',
+      [
+        { sku: 'KW-N60', qty: 5, config: small },
+        { sku: 'KW-N60', qty: 3, config: large },
+      ],
+      undefined,
+      clock.now(),
+    );
+    return view.id;
+  }
+  async function lines(id: string) {
+    const out = await service.showDraft('D001', id, clock.now());
+    return out.kind === 'draft' ? out.view.lines.map((l) => [l.qty, l.config]) : [];
+  }
+
+  it('a quantity change or a removal with `from` is that line’s; a `from` no line has changes nothing', async () => {
+    const id = await twoLines();
+    await service.modifyDraft('D001', id, [{ kind: 'set', sku: 'KW-N60', qty: 8, from: large }], clock.now());
+    expect(await lines(id)).toEqual([
+      [5, small],
+      [8, large],
+    ]);
+    const none = await service.modifyDraft(
+      'D001',
+      id,
+      [{ kind: 'set', sku: 'KW-N60', qty: 8, from: { ...small, widthMm: 2000 } }],
+      clock.now(),
+    );
+    expect(none).toEqual({ kind: 'no_change', reason: 'not_in_draft', sku: 'KW-N60' });
+    await service.modifyDraft('D001', id, [{ kind: 'remove', sku: 'KW-N60', from: small }], clock.now());
+    expect(await lines(id)).toEqual([[8, large]]);
+  });
+
+  it('a new size re-prices the line by area; one out of range is refused and the draft stays', async () => {
+    const id = await twoLines();
+    const out = await service.modifyDraft(
+      'D001',
+      id,
+      [{ kind: 'configure', sku: 'KW-N60', from: large, config: { widthMm: 1500, heightMm: 1500 } }],
+      clock.now(),
+    );
+    // regular tier: 980 元/㎡ × 2.25 ㎡.
+    expect(out.kind === 'draft' && out.view.lines[1]).toMatchObject({ unitPriceFen: 220_500, qty: 3 });
+    await expect(
+      service.modifyDraft(
+        'D001',
+        id,
+        [{ kind: 'configure', sku: 'KW-N60', from: small, config: { widthMm: 3000 } }],
+        clock.now(),
+      ),
+    ).rejects.toMatchObject({ code: 'ORDER.CONFIG_INVALID' });
+    expect(await lines(id)).toEqual([
+      [5, small],
+      [3, { ...large, heightMm: 1500 }],
+    ]);
   });
 });

@@ -110,14 +110,17 @@ export interface DateRequest {
   by?: boolean;
 }
 
-/** Quantity changes carry the unit as said (checked against the product's, never silently replaced). */
+/**
+ * Quantity changes carry the unit as said (checked against the product's, never silently replaced). `from` picks
+ * one made-to-size line of the product by its configuration (a product may have several lines, one per size).
+ */
 export type DraftChange =
-  | { kind: 'set'; sku: string; qty: number; unit?: string }
+  | { kind: 'set'; sku: string; qty: number; unit?: string; from?: ItemConfig }
   /** `config`: a made-to-size line to add beside the product's other lines. */
   | { kind: 'add'; sku: string; qty: number; unit?: string; config?: ConfigRequest }
-  | { kind: 'subtract'; sku: string; qty: number; unit?: string }
-  | { kind: 'remove'; sku: string }
-  /** A made-to-size line (the one of `sku` made as `from`) takes new options; what is not said stays. */
+  | { kind: 'subtract'; sku: string; qty: number; unit?: string; from?: ItemConfig }
+  | { kind: 'remove'; sku: string; from?: ItemConfig }
+  /** A made-to-size line (the one of `sku` made as `from`) takes new options or a new size; what is not said stays. */
   | { kind: 'configure'; sku: string; from: ItemConfig; config: ConfigRequest }
   | { kind: 'date'; date: DateRequest };
 
