@@ -1058,10 +1058,12 @@ function withClausePair(text: string, f: Facts, whole: ParseResult): ParseResult
     if (!sureClause(left, leftFacts)) return null;
     const rightAsked = rightText.replace(CLAUSE_LEAD, '');
     const rightFacts = extractFacts(rightAsked, fresh, matcher);
-    const asked = parseAsked(rightAsked, fresh, matcher);
-    // "T95有货吗 有的话订两樘": an order on the question's answer orders the question's product.
+    // "T95有货吗 有的话订两樘": an order on the question's answer orders the question's product; the request is what
+    // follows the condition ("没货就帮我转人工" asks no stock).
     const conditional = IF_SO.test(rightFacts.k);
-    const right = conditional ? withFirstProduct(rightAsked, asked, leftFacts, fresh) : asked;
+    const then = (conditional && rightAsked.replace(CONDITION_HEAD, '')) || rightAsked;
+    const asked = parseAsked(then, fresh, matcher);
+    const right = conditional ? withFirstProduct(then, asked, leftFacts, fresh) : asked;
     if (!sureClause(right, rightFacts) || left.intent === right.intent) return null;
     if (ORDER_CHANGES.has(left.intent) && ORDER_CHANGES.has(right.intent)) return null;
     // A condition on the first answer leads to an action ("没货就转人工"), not to another question ("不够的话补啥").
@@ -1103,8 +1105,12 @@ const DEFERRED = /不懂|不明白|不清楚|回头|以后|下次|改天/;
 /** The clause read as the whole message is still reads every slot the whole read ("绑定D0044 138…" keeps the phone). */
 function keepsWhole(whole: Understood, left: Understood, right: Understood): boolean {
   const side = whole.intent === left.intent ? left : right;
-  return Object.keys(whole.slots).every((key) => key === 'note' || key in side.slots);
+  // A note is cut with its clause; a question about the draft is asked on its own once the cut drops the draft.
+  return Object.keys(whole.slots).every((key) => key === 'note' || key === 'question' || key in side.slots);
 }
+
+/** The condition a clause opens with, up to its "的话" or "就" ("剩的够的话", "没货就"). */
+const CONDITION_HEAD = /^[^,，。]{0,8}?(的话|就)\s*/;
 
 /** Requests whose clauses of story are their own detail (the order's colour, what a contact talked about). */
 const TOLD_WITH: ReadonlySet<string> = new Set([...ORDER_CHANGES, 'order.status', 'am.contact.log']);
