@@ -366,12 +366,14 @@ export function createConversationStep(deps: EngineDeps): ConversationStep<TurnS
       return;
     }
     const results = [first];
+    const intents: Intent[] = [t.parsed!.intent];
     for (const request of further) {
       const result: ParseResult = { kind: 'parsed', intent: request.intent, slots: request.slots, confidence: 1 };
       const routed = routeFor(deps.handlers, { intent: request.intent, slots: request.slots, result }, identity);
       results.push('refusal' in routed ? reply(routed.refusal) : await dispatch(routed.route, ctx, routed.turn));
+      intents.push(request.intent);
     }
-    t.result = withQuestionKept(t.stored!, joinResults(results), deps.catalog());
+    t.result = withQuestionKept(t.stored!, joinResults(results, intents), deps.catalog());
   };
 
   /** Keeps a miss: the text, the sender's role (and dealer code), the guesses, the time and the channel. */
@@ -576,11 +578,30 @@ function routeFor(
 
 /**
  * The answers of a message's requests as one reply, a blank line between them. The first request's state wins
- * unless it is empty (then a later one's, e.g. a draft shown by the second).
+ * unless it is empty (then a later one's, e.g. a draft shown by the second). A cancel's question and a new draft
+ * wait together: "确认" answers the cancel first, the draft then waits for its own. Any other question a later
+ * request asked cannot wait beside the first one's (a list to pick from can): the reply says to ask it again.
  */
-function joinResults(results: readonly TurnResult[]): TurnResult {
+function joinResults(results: readonly TurnResult[], intents: readonly Intent[] = []): TurnResult {
+  const states = results.map((r) => (r.state !== undefined && Object.keys(r.state).length > 0 ? r.state : undefined));
+  const filled = states.findIndex((s) => s !== undefined);
+  let state = filled >= 0 ? states[filled] : results[0]?.state;
+  const notes: string[] = [];
+  for (let i = filled + 1; filled >= 0 && i < states.length; i++) {
+    const later = states[i];
+    if (!later || !state) continue;
+    // A list to pick from ("第一个") waits beside a draft or another question: it is kept with them.
+    if (later.pick && !state.pick) state = { ...state, pick: later.pick };
+    // The same question (the open draft, kept by a read-only answer) is no second one.
+    if (!later.awaiting || (later.draftId !== undefined && later.draftId === state.draftId && !later.asked)) continue;
+    const both = waitTogether(state, later);
+    if (both) {
+      state = both;
+      notes.push(commonReplies.cancelBeforeDraft);
+    } else notes.push(commonReplies.askAgainLater(describe(intents[i] ?? 'unknown')));
+  }
   const replies = results.flatMap((r) => r.replies);
-  const body = replies.map((r) => r.body).join('\n\n');
+  const body = [...replies.map((r) => r.body), ...notes].join('\n\n');
   // A rephrase would reword one part only: the joined answer keeps the templates.
   const card = replies.find((r) => r.card)?.card;
   const joined: StepReply = {
@@ -588,9 +609,15 @@ function joinResults(results: readonly TurnResult[]): TurnResult {
     ...(replies.some((r) => r.format === 'markdown') ? { format: 'markdown' } : {}),
     ...(card ? { card } : {}),
   };
-  const filled = results.find((r) => r.state !== undefined && Object.keys(r.state).length > 0)?.state;
-  const state = filled ?? results[0]?.state;
   return { replies: body === '' ? [] : [joined], ...(state !== undefined ? { state } : {}) };
+}
+
+/** A cancel's question and a new draft, both waiting for "确认": one state holding both (the cancel answered first). */
+function waitTogether(a: ConversationState, b: ConversationState): ConversationState | undefined {
+  const cancel = [a, b].find((s) => s.asked?.intent === 'order.cancel' && !s.draftId);
+  const draft = [a, b].find((s) => s.draftId && !s.asked);
+  if (!cancel || !draft || cancel.awaiting !== 'order_confirm' || draft.awaiting !== 'order_confirm') return undefined;
+  return { ...draft, asked: cancel.asked };
 }
 
 /**

@@ -436,6 +436,47 @@ describe('two requests in one message', () => {
   });
 });
 
+describe('two requests without a connector, clause by clause', () => {
+  const alsoOf = (r: ParseResult) => (slotsOf(r).also ?? []).map((a) => a.intent);
+  // [text, awaiting, sender, first intent, second intent]
+  const pairs: Array<[string, Awaiting | undefined, ParseContext['sender'], string, string]> = [
+    ['我是几星经销商 额度还剩多少', undefined, 'dealer', 'tier.query', 'account.statement'],
+    ['取消SO202611210003 重新来十五套A70', undefined, 'dealer', 'order.cancel', 'order.place'],
+    ['展厅样品柜坏了 帮我转人工', undefined, 'dealer', 'need.submit', 'human.handoff'],
+    ['G66还有库存吗 有就订五樘', undefined, 'dealer', 'stock.query', 'order.place'],
+    ['合页有货吗 没货就帮我转人工', undefined, 'dealer', 'stock.query', 'human.handoff'],
+    ['不要了 帮我转人工', 'order_confirm', 'dealer', 'deny', 'human.handoff'],
+    ['N1210 搞定了 N1211 我接了', undefined, 'manager', 'am.need.resolve', 'am.need.claim'],
+  ];
+  it.each(pairs)('"%s" (%s, %s): %s, then %s', (text, awaiting, sender, first, second) => {
+    const r = parse(text, awaiting, sender);
+    expect(intentOf(r)).toBe(first);
+    expect(alsoOf(r)).toEqual([second]);
+  });
+
+  it("keeps what the whole reads: the order lines, the phone, the conditional order's product", () => {
+    expect(slotsOf(parse('G66还有库存吗 有就订五樘')).also?.[0]?.slots.items).toEqual([
+      { sku: 'KD-G66', qty: 5, unit: '樘' },
+    ]);
+    expect(slotsOf(parse('绑定D0044 13188880000 然后帮我转客户经理')).phone).toBe('13188880000');
+  });
+
+  // One request and its detail, a story leading into a question, a question on a condition, a deferred request.
+  const ones: Array<[string, ParseContext['sender']]> = [
+    ['展架坏了 N60的', 'dealer'],
+    ['A70 二十套 颜色要白的', 'dealer'],
+    ['N60 30套 下周三送到店里', 'dealer'],
+    ['门店升级了 我们等级能升吗', 'dealer'],
+    ['库存够不够卖到月底 不够的话补啥', 'dealer'],
+    ['返利政策给我解释下 有啥不懂的再找经理', 'dealer'],
+    ['已联系D0012 聊了陈列 下周再去', 'manager'],
+    ['N1077 完成 样品已寄出', 'manager'],
+  ];
+  it.each(ones)('"%s" (%s) is one request', (text, sender) => {
+    expect(alsoOf(parse(text, undefined, sender))).toEqual([]);
+  });
+});
+
 describe('status versus a new request, ratings', () => {
   it.each(['上次说的售后 有人管没', '我申请的物料批了没'])('%s → need.status', (text) => {
     expect(intentOf(parse(text))).toBe('need.status');

@@ -117,7 +117,7 @@ const STATEMENT_DISPUTE = /不对|错了|有误|对不上|多扣|少算|算错|�
 const TIER =
   /等级|级别|升星|几星|我是[a-z]类|哪一?类(经销商|客户)|档会员|星级|评级|几星|几级|什么级|哪一级|会员级|分级|降级|降了级|(?<!形象店?|门店|店面|店铺|展厅|门头|店招|招牌|装修)升级|升了级|掉级|保级|权益|金牌|银牌|铜牌|钻石|荣誉|获奖|奖项|得过.{0,2}奖|得了什么奖|(是不是|算不算|还算|还是不是|算是)(核心|重点|普通|沉默)(客户|经销商|户)/;
 const ENROL =
-  /报名|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
+  /报名|报个(?![价修账])|想报(?![销修价账])|也报(?![销修])|报一个|算我们一个|我们也来|我们也参加|sign\s*up|baoming|加到|加进|报[两俩三几]个|报个名|报一下名|我要报|帮我报|报上|参加|参与|想上|要上|预约|留个名额|占个名额|算我一个|加入|带上我们|我们也去|我们也要/;
 // Giving up a seat already booked ("我想退出培训", "社群营销那个课不去了", "取消报名").
 const WITHDRAW =
   /退出|退掉|退课|退报|退了|取消报名|撤销报名|取消.{0,8}(培训|课)|不报了|不参加了|参加不了|不去了|去不了|来不了|上不了/;
@@ -202,7 +202,7 @@ const CASE_REQ =
   /例子|成功做法|别人是怎么|做得好的|做成的|案例|成功经验|经验分享|分享.{0,6}经验|标杆|样板店|别人家?怎么|别的(经销商|门店|店).{0,10}怎么|同行.{0,4}怎么|其他.{0,8}(怎么做|怎么卖)|怎么做起来|学习一下别人/;
 
 const HANDOFF =
-  /转接|打给我|当面聊|当面谈|负责我们的|跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
+  /转接|打给我|当面聊|当面谈|负责我们的|跟人(说|聊|沟通)|找.{0,4}领导|负责我们的人|回电|转人工|人工客服|人工服务|找人工|(?<!别)人工|真人|客服|客户经理|业务经理|区域经理|对接人|业务员|专员|经理|找个人|打电话给我|给我打电话|回个电话|回电话|来电话|活人/;
 const HELP =
   /有哪些服务|什么服务|介绍下你|教我|用法|what\s*can\s*you\s*do|帮我干嘛|咋操作|第一次用|怎么弄|这东西是干|咋使|咋用|怎么玩|能做啥|能干啥|能帮我做|能问你?什么|问啥|能查什么|能查啥|说明书|指令|干啥的|做哪些事|咋问|不会用|怎么问你|你能做什么|你会什么|能干什么|能干嘛|会干嘛|你能干|有什么用|有哪些功能|有什么功能|功能|怎么用|如何使用|使用说明|使用方法|帮助|^help|菜单|你是谁|你是干什么|能帮我(做)?什么|能帮我干|怎么操作|教程|指南|能做些什么|机器人|你是ai/;
 const GREETING =
@@ -515,7 +515,10 @@ export function parseFacts(f: Facts, text: string): ParseResult {
   const one = parseOne(f, text);
   const split = withSecondRequest(text, f, one);
   // No connector split it: two questions side by side ("N60还有几套 上月卖了多少") may still be two.
-  const r = split === one ? withChangeBesideQuestion(text, f, withSideBySideQueries(text, f, one)) : split;
+  const r =
+    split === one
+      ? withClausePair(text, f, withChangeBesideQuestion(text, f, withSideBySideQueries(text, f, one)))
+      : split;
   return f.unsold && f.mentions.length === 0 ? unsoldProduct(f, r) : r;
 }
 
@@ -1087,6 +1090,135 @@ function standingQuestion(r: ParseResult, text: string, ctx: ParseContext, match
   if (r.intent === 'order.status') return !!(r.slots.order_no || r.slots.ref) || /订单|单子/.test(k);
   if (r.intent === 'need.status') return !!(r.slots.need_id || r.slots.ref) || /需求|申请|工单|反馈|投诉|报修/.test(k);
   return true;
+}
+
+/** Reasons for `unknown` that forbid reading the message clause by clause (a refusal stays a refusal). */
+const NO_CLAUSES = new Set(['injection', 'manager_only', 'not_allowed', 'off_topic', 'negated']);
+/** Codes, products and particles: a clause of nothing else ("N1170", "SO2026…", "N60的") asks nothing on its own. */
+const BARE_CLAUSE = /\u0001|so\d+|n\d+|d\d{4}|m\d{3}|\d{11}|[的吧啊呀了呢吗,.!?~]/g;
+
+/**
+ * Two requests at a clause break with no connector word, read clause by clause: "等级为啥降了 上个月对账单也发我",
+ * "取消SO… 再来二十套N75", "N1170 我接了 N1171 转M005", "没问题 下吧 我还想报个导购培训", "T95有货吗 有的话订两樘"
+ * (a conditional order names its question's product). Each clause must be a sure request on its own, the two must
+ * differ, the whole must read as one of them, and an order part must order exactly what the whole orders. Drafting,
+ * the second clause never changes the draft; a story beside an order stays the order's (colour, a problem).
+ */
+function withClausePair(text: string, f: Facts, whole: ParseResult): ParseResult {
+  if (whole.kind === 'unknown' ? NO_CLAUSES.has(whole.reason ?? '') : whole.slots.also) return whole;
+  const { ctx, matcher } = f;
+  const { awaiting: _drop, ...fresh } = ctx;
+  const drafting = ctx.awaiting === 'order_confirm';
+  if (ctx.awaiting && !drafting) return whole;
+  const orderKept = same(f.items.withQty ? orderLines(f) : null);
+  const split = atClauseBreak(text, f, (leftText, rightText) => {
+    const leftFacts = extractFacts(leftText, ctx, matcher);
+    const left = parseOne(leftFacts, leftText);
+    if (!sureClause(left, leftFacts)) return null;
+    const rightAsked = rightText.replace(CLAUSE_LEAD, '');
+    const rightFacts = extractFacts(rightAsked, fresh, matcher);
+    // "T95有货吗 有的话订两樘": an order on the question's answer orders the question's product; the request is what
+    // follows the condition ("没货就帮我转人工" asks no stock).
+    const conditional = IF_SO.test(rightFacts.k);
+    const then = (conditional && rightAsked.replace(CONDITION_HEAD, '')) || rightAsked;
+    const asked = parseAsked(then, fresh, matcher);
+    const right = conditional ? withFirstProduct(then, asked, leftFacts, fresh) : asked;
+    if (!sureClause(right, rightFacts) || left.intent === right.intent) return null;
+    if (ORDER_CHANGES.has(left.intent) && ORDER_CHANGES.has(right.intent)) return null;
+    // A condition on the first answer leads to an action ("没货就转人工"), not to another question ("不够的话补啥").
+    if (conditional && READ_ONLY.has(right.intent)) return null;
+    // A need asked as a question ("优秀门店都怎么陈列的 有案例吗"), or a story the whole reads as the question's
+    // context ("门店升级了 我们等级能升吗"), leads into the request after it.
+    const story = left.intent === 'need.submit' && !NEED_ASKS.test(leftFacts.k);
+    if (
+      left.intent === 'need.submit' &&
+      (ASKS.test(leftFacts.k) || (story && whole.kind !== 'unknown' && whole.intent === right.intent))
+    )
+      return null;
+    // A need said second asks for something ("新品体验节那个", "退货也不算" are the first clause's detail).
+    if (right.intent === 'need.submit' && !NEED_ASKS.test(rightFacts.k)) return null;
+    if (drafting && ORDER_CHANGES.has(right.intent)) return null;
+    if (whole.kind !== 'unknown' && !wholeIsOneOf(whole, left, right)) return null;
+    if (!managerPair(left, right) || !stands(left, leftFacts) || !stands(right, rightFacts)) return null;
+    if (whole.kind !== 'unknown' && !keepsWhole(whole, left, right)) return null;
+    if (DEFERRED.test(rightFacts.k)) return null;
+    if (topicOf(left) !== undefined && topicOf(left) === topicOf(right)) return null;
+    // The order part orders what the whole message orders: a cut never changes an order's lines.
+    for (const side of [left, right]) {
+      if (side.intent === 'order.place' && orderKept && !orderKept(side.slots.items ?? null)) return null;
+      // "A70 二十套 颜色要白的", "已联系D0012 聊了陈列": a story beside an order or a contact is its detail, no need.
+      if (TOLD_WITH.has(side.intent) && (side === left ? right : left).intent === 'need.submit') return null;
+    }
+    const needText = left.intent === 'need.submit' ? leftText.replace(/[\s,，。.;；、]+$/, '').trim() : '';
+    return joined(left, right, needText);
+  });
+  return split ?? whole;
+}
+
+/** A clause said on the first one's answer ("有的话", "够的话", "没货就", "不行就"). */
+const IF_SO = /的话|如果|要是|假如|只要|^(有|没|没有|没货|不够|够|不行|行)的?就/;
+
+/** A request put off to later or to the dealer's own doubt ("有啥不懂的再找经理"): nothing to do now. */
+const DEFERRED = /不懂|不明白|不清楚|回头|以后|下次|改天/;
+
+/** The clause read as the whole message is still reads every slot the whole read ("绑定D0044 138…" keeps the phone). */
+function keepsWhole(whole: Understood, left: Understood, right: Understood): boolean {
+  const side = whole.intent === left.intent ? left : right;
+  // A note is cut with its clause; a question about the draft is asked on its own once the cut drops the draft.
+  return Object.keys(whole.slots).every((key) => key === 'note' || key === 'question' || key in side.slots);
+}
+
+/** The condition a clause opens with, up to its "的话" or "就" ("剩的够的话", "没货就"). */
+const CONDITION_HEAD = /^[^,，。]{0,8}?(的话|就)\s*/;
+
+/** Requests whose clauses of story are their own detail (the order's colour, what a contact talked about). */
+const TOLD_WITH: ReadonlySet<string> = new Set([...ORDER_CHANGES, 'order.status', 'am.contact.log']);
+
+/**
+ * A clause that is a sure, actionable request of its own, with words beyond a code or a product; asking after an
+ * order or a need, it names which ("快点发货" alone tells how, it asks after nothing).
+ */
+function sureClause(r: ParseResult, f: Facts): r is Extract<ParseResult, { kind: 'parsed' }> {
+  if (r.kind !== 'parsed' || !actionable(r) || r.slots.also) return false;
+  // An order is sure by its lines (a product and a quantity), whatever its wording's confidence.
+  const lines = r.intent === 'order.place' && (r.slots.items ?? []).some((i) => i.qty !== undefined);
+  if (r.confidence < (lines ? LOW : HIGH)) return false;
+  if (r.intent === 'order.status' && !(r.slots.order_no || r.slots.ref)) return false;
+  if (r.intent === 'need.status' && !(r.slots.need_id || r.slots.ref)) return false;
+  return mask(f.t, f.mentions).replace(/\s+/g, '').replace(BARE_CLAUSE, '').length >= 1;
+}
+
+/** Words that want something shown or done ("发我", "帮我", "列一下"): a request without a question word. */
+const WANTS = /发我|给我|帮我|帮忙|看看|看下|看一下|查下|查查|查一下|列一下|列个|说下|说说|讲讲|调出/;
+/** Words that make a story a request ("能不能换", "想申请", "帮忙处理"). */
+const NEED_ASKS = /帮|能不能|能否|可不可以|可以|想|申请|麻烦|请|要/;
+
+/** A question or a look beside another request asks or wants something ("政策太严了" asks nothing). */
+function stands(r: Understood, f: Facts): boolean {
+  if (READ_ONLY.has(r.intent) || r.intent === 'help') return ASKS.test(f.k) || WANTS.test(f.k) || ASK_LEAD.test(f.t);
+  return true;
+}
+
+/** What a clause is about: two clauses on one topic are one request ("门槛有点高 阶梯返利怎么算的"). */
+function topicOf(r: Understood): string | undefined {
+  if (r.intent === 'policy.feedback') return 'policy';
+  if (r.intent !== 'need.submit') return QUERY_TOPIC.get(r.intent);
+  return r.slots.category === 'policy' ? 'policy' : r.slots.category === 'payment' ? 'account' : undefined;
+}
+
+/** The code a manager's command acts on (a need, a dealer). */
+const codeOf = (r: Understood) => r.slots.need_id ?? r.slots.dealer_code;
+
+/**
+ * A manager's command and what is said beside it: another command on another code ("N1170 我接了 N1171 转M005") or
+ * a command of no code ("我手上其他的列一下"); anything else is the command's note ("N1077 完成 样品已寄出").
+ */
+function managerPair(left: Understood, right: Understood): boolean {
+  const am = (r: Understood) => r.intent.startsWith('am.');
+  if (!am(left) && !am(right)) return true;
+  if (!am(left) || !am(right)) return false;
+  const [a, b] = [codeOf(left), codeOf(right)];
+  return !a || !b || a !== b;
 }
 
 type Understood = Extract<ParseResult, { kind: 'parsed' | 'ambiguous' }>;

@@ -89,6 +89,10 @@ export const commonReplies = {
   clarifyIntent: (first: string, second: string) =>
     `您是想${first}，还是${second}？直接回“${first}”或“${second}”就行，都不是请回“都不是”。`,
   clarifyRejected: '抱歉没理解对。麻烦换个说法再说一次，例如“N60 30套 下周三送”“KC-L01还有货吗”“我还差多少到下一档”。',
+  /** A cancel asked and a new draft shown in one reply: which "确认" does what. */
+  cancelBeforeDraft: '先回复上面的取消确认；取消办完后，新草稿再回复“确认”下单。',
+  /** A later request's own question could not wait beside the first one's. */
+  askAgainLater: (what: string) => `${what ? `“${what}”` : '后面那件事'}还需要您回答问题，等上面的办完再发我一次。`,
   offerHandoff: (managerName: string) =>
     `抱歉，我还是没弄明白。要不要我请您的客户经理${managerName}联系您？回复“好”即可。`,
 };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { useDraftChat } from '../drafts/draft.helpers.js';
+import { commonReplies } from '../../bot/replies/common.replies.js';
 import { FX } from '../orders/order.fixtures.js';
 
 /**
@@ -145,5 +146,62 @@ describe('one request is never cut in two', () => {
     expect(await openDrafts(FX.townHoldout)).toBe(1);
     expect(await one(FX.townHoldout, '取消')).toContain('已取消');
     expect(await chatOrders(FX.townHoldout)).toHaveLength(0);
+  });
+});
+
+describe('two requests with no connector word, read clause by clause', () => {
+  it('"取消SO… 再来二十套N75": the cancel is asked, the draft is made; 确认 cancels, the next 确认 places the draft', async () => {
+    await one(FX.other, 'N60 10套');
+    const so = /SO\d{12}/.exec(await one(FX.other, '确认'))![0];
+    const before = (await chatOrders(FX.other)).length;
+    const r = await one(FX.other, `取消${so} 再来二十套N75`);
+    inOrder(r, `确认取消订单 ${so} 吗`, '窄边框推拉窗 N75 × 20套');
+    expect(r).toContain(commonReplies.cancelBeforeDraft);
+    expect((await openDraft(FX.other))?.items).toEqual([['KW-N75', 20]]);
+    expect(await one(FX.other, '确认')).toContain(`订单 ${so} 已取消`);
+    expect(await one(FX.other, '确认')).toContain('已下单');
+    const orders = await chatOrders(FX.other);
+    expect(orders).toHaveLength(before + 1);
+    expect(orders.find((o) => o.order_no === so)?.status).toBe('cancelled');
+  });
+
+  it('"等级为啥降了 上个月对账单也发我": the tier, then the statement', async () => {
+    inOrder(await one(FX.town, '等级为啥降了 上个月对账单也发我'), '【合作等级】', '【对账单｜2026年10月】');
+  });
+
+  it('"A50有现货没 有的话来二十套": the stock, then a draft of the product asked about', async () => {
+    const r = await one(FX.town, 'A50有现货没 有的话来二十套');
+    inOrder(r, '【铝合金平开窗 A50】', '铝合金平开窗 A50 × 20套');
+    expect((await openDraft(FX.town))?.items).toEqual([['KW-A50', 20]]);
+    expect(await one(FX.town, '取消')).toContain('已取消');
+  });
+
+  it('"对账单不对 多了一笔两万的 帮我转客户经理看看": the need with its story, then the manager told', async () => {
+    const r = await one(FX.eng, '对账单不对 多了一笔两万的 帮我转客户经理看看');
+    inOrder(r, '已收到您的账款需求', '已通知您的客户经理');
+  });
+
+  it('"没问题 下吧 我还想报个导购培训": the draft placed, then the courses to pick from, and "第一个" picks', async () => {
+    await one(FX.core, 'N60 10套');
+    inOrder(await one(FX.core, '没问题 下吧 我还想报个导购培训'), '已下单', '想报名哪一门');
+    expect(await openDraft(FX.core)).toBeUndefined();
+    expect(await one(FX.core, '第一个')).toContain('报名');
+  });
+
+  it('"算了不下了 帮我找下客户经理": the draft dropped, then the manager told', async () => {
+    await one(FX.eng, 'T80 12樘');
+    inOrder(await one(FX.eng, '算了不下了 帮我找下客户经理'), '草稿已取消', '已通知您的客户经理');
+    expect(await openDraft(FX.eng)).toBeUndefined();
+  });
+});
+
+describe('one request with its detail is not cut', () => {
+  it('"展架坏了 N60的" is a need, no order; "A70 二十套 颜色要白的" one draft, no need', async () => {
+    expect(await one(FX.townHoldout, '展架坏了 N60的')).toContain('需求');
+    expect(await openDraft(FX.townHoldout)).toBeUndefined();
+    const r = await one(FX.townHoldout, 'A70 二十套 颜色要白的');
+    expect(r).not.toContain('已收到');
+    expect((await openDraft(FX.townHoldout))?.items).toEqual([['KW-A70', 20]]);
+    expect(await one(FX.townHoldout, '取消')).toContain('已取消');
   });
 });
