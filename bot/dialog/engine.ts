@@ -546,17 +546,23 @@ function dialogFree(stored: ConversationState): boolean {
 
 /**
  * The state to save after a turn, or undefined to leave the stored one. The handler's choice wins; the dialogue's
- * fields (clarification, misses, offer) last only while a turn sets them again.
+ * fields (clarification, misses, offer) and the policies shown last only while a turn sets them again.
  */
 export function nextState(
   stored: ConversationState,
   chosen: ConversationState | undefined,
   dialog: Turn['dialog'],
 ): ConversationState | undefined {
-  const owned = DIALOG_FIELDS.some((f) => stored[f] !== undefined) || DIALOG_AWAITING.has(stored.awaiting ?? '');
+  const owned =
+    DIALOG_FIELDS.some((f) => stored[f] !== undefined) ||
+    DIALOG_AWAITING.has(stored.awaiting ?? '') ||
+    stored.shownPolicies !== undefined;
   if (chosen === undefined && !owned && !dialog) return undefined;
   const base: ConversationState = { ...(chosen ?? stored) };
   for (const f of DIALOG_FIELDS) delete base[f];
+  // The policies shown are what the very next message may comment on ("门槛有点高"): a turn that does not show them
+  // again (a new array) forgets them, so a comment three requests later is not pinned to an old list.
+  if (base.shownPolicies === stored.shownPolicies) delete base.shownPolicies;
   if (base.awaiting && DIALOG_AWAITING.has(base.awaiting)) delete base.awaiting;
   return { ...base, ...dialog };
 }

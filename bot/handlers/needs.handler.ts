@@ -77,11 +77,12 @@ function needIdOf(slot: string | undefined): { id: number; code: string } | null
   return id === null ? null : { id, code: needCode(id) };
 }
 
-/** Every need a manager names ("N1003和N1004都我来"), each once, in order: the parsed one first. */
-function needIdsOf(slot: string | undefined, text: string): Array<{ id: number; code: string }> {
-  const refs = [slot, ...(text.match(/N\s*\d{2,}/gi) ?? []).map((m) => m.replace(/\s/g, ''))]
-    .map(needIdOf)
-    .filter((r) => r !== null);
+/**
+ * Every need a manager's request names ("N1003和N1004都我来"), each once, in order. From the slots, not the text: a
+ * message of two requests ("N1001 搞定 N1002 我接了") gives each its own needs.
+ */
+function needIdsOf(slots: ParsedTurn['slots']): Array<{ id: number; code: string }> {
+  const refs = [slots.need_id, ...(slots.need_ids ?? [])].map(needIdOf).filter((r) => r !== null);
   return refs.filter((r, i) => refs.findIndex((o) => o.id === r.id) === i);
 }
 
@@ -92,7 +93,7 @@ async function eachNeed(
   example: string,
   act: (ref: { id: number; code: string }) => Promise<TurnResult>,
 ): Promise<TurnResult> {
-  const refs = needIdsOf(turn.slots.need_id, ctx.text);
+  const refs = needIdsOf(turn.slots);
   if (refs.length === 0) return reply(needReplies.needIdMissing(example));
   if (refs.length === 1) return act(refs[0]!);
   const lines: string[] = [];

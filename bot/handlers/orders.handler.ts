@@ -604,8 +604,7 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
   // (A change of options alone names no size: the draft line has it; a line named by its size is in the draft.)
   const named = change.more ? (turn.slots.items ?? []).filter((i) => i.qty !== 0) : (change.items ?? turn.slots.items);
-  const problem =
-    change.kind === 'configure' || lineSize ? null : optionsProblem(ctx, named ?? [], undefined, true);
+  const problem = change.kind === 'configure' || lineSize ? null : optionsProblem(ctx, named ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, sized, current.view);
   if (typeof planned === 'string') return reply(planned);

@@ -124,7 +124,8 @@ export const policyHandlers: HandlerRegistry = {
           intent: 'policy.feedback' as const,
           options: r.options.map((p) => ({ policy_code: p.code, comment: text.slice(0, 500) })),
         };
-        return { ...reply(feedbackReplies.which(r.options)), state: withPick(ctx.state, pick) };
+        // The options are shown again: the pick's answer is checked against them.
+        return { ...reply(feedbackReplies.which(r.options)), state: showing(withPick(ctx.state, pick), r.options) };
       }
     }
   }),

@@ -264,6 +264,8 @@ export interface Facts {
   matcher: CatalogMatcher;
   orderNo?: string;
   needId?: string;
+  /** Every need the message names, in order (needId is the first): "N1003和N1004都我来". */
+  needIds: string[];
   dealerCode?: string;
   managerCode?: string;
   phone?: string;
@@ -298,7 +300,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
   const orderNo = so ? `SO${so[1]!.replace(/\s+/g, '')}` : undefined;
   if (so) spans.push({ start: so.index, end: so.index + so[0].length });
 
-  let needId: string | undefined;
+  const needIds: string[] = [];
   NEED_ID_RE.lastIndex = 0;
   for (let m = hasDigits ? NEED_ID_RE.exec(t) : null; m !== null; m = NEED_ID_RE.exec(t)) {
     const digits = m[1]!;
@@ -306,11 +308,11 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     if (matcher.isModelCode(code)) continue;
     // N998: three digits are no model code of the catalog; two (N60-like) need the words of a need.
     if (digits.length >= 3 || NEED_WORDS.test(k)) {
-      needId = `N${digits}`;
+      if (!needIds.includes(`N${digits}`)) needIds.push(`N${digits}`);
       spans.push({ start: m.index, end: m.index + m[0].length });
-      break;
     }
   }
+  const needId = needIds[0];
   const d = hasDigits ? DEALER_RE.exec(t) : null;
   if (d) spans.push({ start: d.index, end: d.index + d[0].length });
   const mg = hasDigits ? MANAGER_RE.exec(t) : null;
@@ -338,6 +340,7 @@ export function extractFacts(text: string, ctx: ParseContext, matcher: CatalogMa
     matcher,
     orderNo,
     needId,
+    needIds,
     dealerCode: d ? `D${d[1]}` : undefined,
     managerCode: mg ? `M${mg[1]}` : undefined,
     phone: ph ? ph[1]!.replace(/[\s-]/g, '') : undefined,

@@ -316,6 +316,12 @@ function parseRating(f: Facts, text: string): ParseResult | null {
 
 // ---- manager commands
 
+/** The needs a claim or resolve names: the first as need_id, any others ("N1003和N1004都我来") as need_ids. */
+function needsNamed(f: Facts): Slots {
+  const [first, ...more] = f.needIds;
+  return { need_id: first, ...(more.length > 0 ? { need_ids: more } : {}) };
+}
+
 function parseManager(f: Facts, text: string): ParseResult | null {
   const { k } = f;
   if (f.needId) {
@@ -325,21 +331,21 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     }
     const res = RESOLVE.exec(f.t);
     if (res && !(QUESTION.test(k) && !/标记/.test(k))) {
-      const slots: Slots = { need_id: f.needId };
+      const slots: Slots = needsNamed(f);
       const note = resolutionNote(text, f.t, res.index + res[0].length);
       if (note) slots.note = note;
       return parsed('am.need.resolve', slots, HIGH);
     }
-    if (CLAIM.test(k)) return parsed('am.need.claim', { need_id: f.needId }, HIGH);
+    if (CLAIM.test(k)) return parsed('am.need.claim', needsNamed(f), HIGH);
     if (!QUESTION.test(k)) {
       const done = RESOLVE_SHORT.exec(f.t);
       if (done) {
-        const slots: Slots = { need_id: f.needId };
+        const slots: Slots = needsNamed(f);
         const note = resolutionNote(text, f.t, done.index + done[0].length);
         if (note) slots.note = note;
         return parsed('am.need.resolve', slots, MID);
       }
-      if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', { need_id: f.needId }, MID);
+      if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', needsNamed(f), MID);
     }
   }
   // "D0002的需求谁在跟": that dealer's open needs and who has each, not the dealer's profile.
@@ -1161,11 +1167,14 @@ const IF_SO = /的话|如果|要是|假如|只要|^(有|没|没有|没货|不够
 /** A request put off to later or to the dealer's own doubt ("有啥不懂的再找经理"): nothing to do now. */
 const DEFERRED = /不懂|不明白|不清楚|回头|以后|下次|改天/;
 
+const CUT_WITH_CLAUSE = new Set(['note', 'question', 'need_ids']);
+
 /** The clause read as the whole message is still reads every slot the whole read ("绑定D0044 138…" keeps the phone). */
 function keepsWhole(whole: Understood, left: Understood, right: Understood): boolean {
   const side = whole.intent === left.intent ? left : right;
-  // A note is cut with its clause; a question about the draft is asked on its own once the cut drops the draft.
-  return Object.keys(whole.slots).every((key) => key === 'note' || key === 'question' || key in side.slots);
+  // A note is cut with its clause; a question about the draft is asked on its own once the cut drops the draft; the
+  // whole's further needs ("N1001 搞定 N1002 我接了") are the other clause's own.
+  return Object.keys(whole.slots).every((key) => CUT_WITH_CLAUSE.has(key) || key in side.slots);
 }
 
 /** The condition a clause opens with, up to its "的话" or "就" ("剩的够的话", "没货就"). */

@@ -134,6 +134,11 @@ export const slotsSchema = z.object({
     .string()
     .regex(/^N\d{1,9}$/)
     .optional(),
+  /** Further needs of one claim or resolve ("N1003和N1004都我来"): need_id is the first. */
+  need_ids: z
+    .array(z.string().regex(/^N\d{1,9}$/))
+    .max(20)
+    .optional(),
   category: z.enum(NEED_CATEGORIES).optional(),
   rating: z.number().int().min(1).max(5).optional(),
   policy: z.enum(POLICY_KINDS).optional(),

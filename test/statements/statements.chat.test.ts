@@ -298,6 +298,15 @@ describe('statements and policy feedback by chat (sandbox, whole pipeline)', () 
     const [r] = await app.say(d.code, '门槛有点高啊，我们小店做不到');
     expect(r).toContain(`收到，您对「${LADDER.name}」的意见“门槛有点高啊，我们小店做不到”已记录`);
     expect(await policyOf(d.code)).toBe(LADDER.code);
+    // Only the message right after: once another request came between, the list shown is no longer what it is about.
+    await app.say(d.code, '阶梯返利怎么算');
+    await app.say(d.code, '我的客户经理是谁');
+    const state = await db()
+      .selectFrom('conversation_state')
+      .select('state')
+      .where('sender', '=', `sandbox:${d.code}`)
+      .executeTakeFirst();
+    expect((state?.state as { shownPolicies?: unknown } | undefined)?.shownPolicies).toBeUndefined();
 
     // Both ladders shown to an engineering dealer: asked which; "第二个" records it there, with the words said first.
     const e = eng();
