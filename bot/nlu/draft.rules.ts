@@ -33,7 +33,9 @@ const MULTIPLY: Array<[RegExp, number]> = [
   [/翻两番|[x×*]4(?!\d)/, 4],
   [/减半|砍半|少一半|砍一半|减一半|一半就行|要一半/, 0.5],
 ];
-const SET_VERB = /改成|改为|改到|改回|换成|换为|变成|变为|调成|调到|调整为|调整到|就要|只要|改/g;
+// "减到150套", "加到50套": a quantity reached is a new quantity, never one taken off or added.
+const SET_VERB =
+  /改成|改为|改到|改回|换成|换为|变成|变为|调成|调到|调整为|调整到|[减降砍]到|[减降]为|[减降]成|少到|加到|加为|增加?到|增加为|提到|提高到|涨到|凑到|就要|只要|改/g;
 const SUBTRACT_VERB = /少要|少来|少订|少拿|少发|少|减少|减掉|减去|减|扣掉|去掉|砍掉|退掉/;
 const ADD_VERB = /多要|多来|多订|多拿|多发|多加|再加|加上|加|追加|添|增加|也来|也要|再来|再要|还要|外加|另外|补/;
 // Words of a change: a question that contains one ("能改到后天吗") is a polite change request.
@@ -342,9 +344,12 @@ function correctionChange(f: Facts): DraftChange | undefined {
  */
 function compoundChange(f: Facts): DraftChange | undefined {
   const named = f.mentions.filter((m) => specificSku(m) !== undefined);
-  if (named.length < 2 || named.length !== f.mentions.length || f.t.slice(0, named[0]!.start).trim() !== '') return;
+  if (named.length === 0 || named.length !== f.mentions.length) return undefined;
   if (new Set(named.map(specificSku)).size !== named.length) return undefined;
-  const changes: DraftChange[] = [];
+  // "数量改成二十五套吧 再加十个A70": a first clause naming no product changes the quantity of the line meant.
+  const lead = leadQtyChange(f, f.t.slice(0, named[0]!.start));
+  if (lead === null || (!lead && named.length < 2)) return undefined;
+  const changes: DraftChange[] = lead ? [lead] : [];
   for (const [i, m] of named.entries()) {
     const clause = f.t.slice(m.start, named[i + 1]?.start ?? f.t.length);
     // "N60换成N75": one clause, not two.
@@ -357,6 +362,18 @@ function compoundChange(f: Facts): DraftChange | undefined {
   if (new Set(changes.map((c) => c.kind)).size < 2) return undefined;
   const [first, ...more] = changes;
   return { ...first!, more };
+}
+
+/**
+ * The clause before the first product: undefined when there is none, its change when it is a whole clause that sets
+ * or shifts a quantity alone ("数量改成二十五套吧，"), null otherwise (the message is read as a whole).
+ */
+function leadQtyChange(f: Facts, lead: string): DraftChange | null | undefined {
+  if (lead.trim() === '') return undefined;
+  if (!/[\s,;.!、]$/.test(lead)) return null;
+  const r = parseDraftMessage(extractFacts(lead, f.ctx, f.matcher));
+  const change = r?.kind === 'parsed' && r.intent === 'order.modify' ? r.slots.change : undefined;
+  return change && !change.items?.length && change.qty !== undefined ? change : null;
 }
 
 const KEEP_LINE = /^\s*(留着|不变|保留|照旧|照常|还要|要留|别动|不动)/;

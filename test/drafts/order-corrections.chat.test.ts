@@ -75,6 +75,29 @@ describe('several changes in one message', () => {
     await one(FX.core, '取消');
   });
 
+  it('"减到150套" / "加到50套" set the quantity reached (they took 150 off, added 50)', async () => {
+    await one(FX.core, 'A70 30套 N60 200套');
+    const r = await one(FX.core, 'A70改成40套，N60减到150套');
+    expect(r).toContain('窄边框平开窗 N60 200套 → 150套');
+    await one(FX.core, 'N60加到160套');
+    expect((await openDraft(FX.core))?.items).toEqual([
+      ['KW-A70', 40],
+      ['KW-N60', 160],
+    ]);
+    await one(FX.core, '取消');
+  });
+
+  it('"改成25套 A70也来10套": a first clause naming no product sets the only line, then the product is added', async () => {
+    await one(FX.core, 'T80 30套');
+    const r = await one(FX.core, '改成25套 A70也来10套');
+    expect(r).toContain('断桥铝隔热窗 T80 30套 → 25套');
+    expect((await openDraft(FX.core))?.items).toEqual([
+      ['KW-T80', 25],
+      ['KW-A70', 10],
+    ]);
+    await one(FX.core, '取消');
+  });
+
   it('"N60改成30，T80加10樘" and "A70删掉 N60改成50套": every change applies', async () => {
     await one(FX.core, 'A70 20套 N60 20套 T80 10套');
     const r = await one(FX.core, 'N60改成30，T80加10樘');
