@@ -75,6 +75,9 @@ export interface ItemsResult {
   looseCatalogUnit: boolean;
 }
 
+/** "一个", "一款", "一种" before a product: which one, not how many, when a quantity of its own follows. */
+const ONE_MORE_RE = /^[一1]\s*[个款种]$/;
+
 /** Attaches quantities to product mentions: "30套N60", "N60 30套", "N60 二十套、N75 十五套", "N60和N75各20套". */
 function buildItems(
   t: string,
@@ -186,6 +189,12 @@ function buildItems(
       pairOf.set(m, { ...q, unit: (m.skus.length === 1 && matcher.product(m.skus[0]!)?.unit) || '套' });
   }
 
+  // "…10樘 再来一个N60 … 4樘": 一个 right before a product with a quantity of its own says which, not how many.
+  for (const q of qtys) {
+    if (usedQ.has(q) || !ONE_MORE_RE.test(t.slice(q.start, q.end))) continue;
+    const m = mentions.find((x) => x.start >= q.end && t.slice(q.end, x.start).trim() === '');
+    if (m && pairOf.has(m) && pairOf.get(m) !== q) usedQ.add(q);
+  }
   // More quantities after a paired product, with sizes/glass/opening of their own, are more lines of it: "A50
   // 800*1000 二十套 1000*1200 二十套", "G66 左开 两套 右开 两套", "T95 … 两樘 另外加一樘 900*1600".
   const extra = new Map<ProductMention, Qty[]>();
@@ -211,12 +220,17 @@ function buildItems(
   const ambiguities: Ambiguity[] = [];
   let withQty = false;
   for (const m of mentions) {
-    const q = pairOf.get(m);
+    let q = pairOf.get(m);
+    let more = extra.get(m) ?? [];
+    // "再来一个N60 1500*1800 双玻 4樘": 一个 before the product says "one more product"; its quantity follows.
+    if (q && q.qty === 1 && q.end <= m.start && more.length > 0 && ONE_MORE_RE.test(t.slice(q.start, q.end))) {
+      q = more[0]!;
+      more = more.slice(1);
+    }
     if (q) withQty = true;
     if (m.skus.length === 1) {
       lines.push({ item: q ? { sku: m.skus[0]!, qty: q.qty, unit: q.unit } : { sku: m.skus[0]! }, mention: m, q });
-      for (const x of extra.get(m) ?? [])
-        lines.push({ item: { sku: m.skus[0]!, qty: x.qty, unit: x.unit }, mention: m, q: x });
+      for (const x of more) lines.push({ item: { sku: m.skus[0]!, qty: x.qty, unit: x.unit }, mention: m, q: x });
       continue;
     }
     const known = m.skus.filter((s) => specific.has(s));

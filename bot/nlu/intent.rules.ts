@@ -866,7 +866,7 @@ function refSlots(f: Facts): Slots {
 
 // Words that start a second request: "N60 20套，顺便问下我返利到哪一档了".
 const SECOND_REQUEST =
-  /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题|(?<=[\s,.;!?])(还有|再)(?=给|帮|按|看|查|问|发|来一份|我|你|上个?月|这个?月|最近|有)/;
+  /顺便|顺带|另外|对了|还有个事|还有件事|还有一件事|再问一下|再问下|还想问|还有个问题|(?<=[\s,.;!?])(还有|再)(?=给|帮|按|看|查|问|发|来一份|我|你|上个?月|这个?月|最近|有)|(?<=[\u4e00-\u9fff])再(?=[帮给]我[下订来拿补要加])/;
 const SECOND_REQUEST_HINT = /[顺另对还再]/;
 const actionable = (r: ParseResult) => r.kind !== 'unknown' && r.intent !== 'greeting';
 

@@ -95,6 +95,13 @@ describe('an order and a question, no draft open', () => {
     expect(await chatOrders(FX.eng)).toHaveLength(1);
   });
 
+  it('"查下N60库存再帮我下20套", no break before 再: the stock, then the draft', async () => {
+    const r = await one(FX.town, '查下N60库存再帮我下20套');
+    inOrder(r, STOCK_N60, '窄边框平开窗 N60 × 20套');
+    expect((await openDraft(FX.town))?.items).toEqual([['KW-N60', 20]]);
+    expect(await one(FX.town, '取消')).toContain('已取消');
+  });
+
   it('"我的需求N…到哪了？还有A70要30套": the need, then a draft of 30 A70', async () => {
     const id = /编号 (N\d+)/.exec(await one(FX.town, '展架坏了'))![1];
     const r = await one(FX.town, `我的需求${id}到哪了？还有A70要30套`);

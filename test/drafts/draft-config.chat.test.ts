@@ -46,6 +46,15 @@ describe('changing the options of a made-to-size line in the draft', () => {
     await one(FX.other, '取消');
   });
 
+  it('"…10樘 再来一个N60 1500*1800 双玻内开 4樘": 一个 is which product, not one more line of 1', async () => {
+    await one(FX.other, 'T80 1200*1500 三玻 外开 10樘 再来一个N60 1500*1800 双玻内开 4樘');
+    expect(await configs(FX.other)).toEqual([
+      ['KW-T80', 10, '深灰', 'triple', 'outward'],
+      ['KW-N60', 4, expect.any(String), 'double', 'inward'],
+    ]);
+    await one(FX.other, '取消');
+  });
+
   it('glass and opening change the same way, and the price follows (triple glass +110 元/㎡)', async () => {
     await one(FX.other, 'T80 1200*1500 双玻 内开 10樘');
     const triple = await one(FX.other, '玻璃换成三玻');
