@@ -588,6 +588,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
       const l = current.view.lines.find((x) => x.sku === named.sku);
       return reply(l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, named.sku)));
     }
+    // "X99 十套": a model we do not sell is named back, as without a draft.
+    const unknown = turn.slots.unknown_product ?? unknownModelCode(ctx);
+    if (unknown) return reply(`${R.unknownProduct(unknown)}${R.nothingChanged}`);
     return reply(R.modifyUnclear);
   }
   if (turn.result.kind === 'ambiguous' && !change.items?.length && change.kind !== 'remove') {
@@ -604,8 +607,7 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   // Made-to-size lines are checked as in a new order; an option missing here is asked with the whole line.
   // (A change of options alone names no size: the draft line has it; a line named by its size is in the draft.)
   const named = change.more ? (turn.slots.items ?? []).filter((i) => i.qty !== 0) : (change.items ?? turn.slots.items);
-  const problem =
-    change.kind === 'configure' || lineSize ? null : optionsProblem(ctx, named ?? [], undefined, true);
+  const problem = change.kind === 'configure' || lineSize ? null : optionsProblem(ctx, named ?? [], undefined, true);
   if (problem) return { ...problem, state: draftState(ctx) };
   const planned = planChanges(ctx, sized, current.view);
   if (typeof planned === 'string') return reply(planned);

@@ -38,10 +38,13 @@ const SUBTRACT_VERB = /少要|少来|少订|少拿|少发|少|减少|减掉|减�
 const ADD_VERB = /多要|多来|多订|多拿|多发|多加|再加|加上|加|追加|添|增加|也来|也要|再来|再要|还要|外加|另外|补/;
 // Words of a change: a question that contains one ("能改到后天吗") is a polite change request.
 // (加急 is urgency, not an added line: "加急 明天能送吗" is a question.)
+// (满减 and 参加 are no quantity changes: "满减怎么参加" is a question.)
 const CHANGE_WORDS =
-  /改|换|加(?!急)|减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
+  /改|换|(?<!参)加(?!急)|(?<!满)减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
 const DRAFT_QUESTION =
-  /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少/;
+  /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少|还有几|库存/;
+// A question about promotions or policies is no question about the draft: the general reading answers it.
+const Q_POLICY = /活动|满减|促销|政策|怎么参加/;
 const Q_DELIVERY = /送|到货|发货|发出|几天|多久|什么时候|啥时候|交期|货期|到得了|来得及/;
 const Q_TOTAL = /总共|一共|合计|总价|总额|总金额|多少钱一共/;
 const Q_PRICE = /多少钱|价格|价钱|单价|什么价|啥价|贵不贵|优惠/;
@@ -170,7 +173,9 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   // 0. "取消吧 我先看看库存": a no first, whatever follows.
   if (/^(取消|算了|不要了|先不要|不下了|不订了|作废)(吧|了)?[\s,.!]/.test(f.t.trim())) return parsed('deny', {}, HIGH);
 
-  // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱").
+  // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱"); one about a promotion
+  // ("N60现在有活动吗，满减怎么参加") is answered as it would be without a draft.
+  if (Q_POLICY.test(k) && (f.asks || DRAFT_QUESTION.test(k)) && !changeWords && f.qtys.length === 0) return null;
   if ((f.asks || DRAFT_QUESTION.test(k)) && !changeWords) {
     const q = draftQuestion(f);
     if (q) {

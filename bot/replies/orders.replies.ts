@@ -136,6 +136,17 @@ function promotionRule(p: PromotionEffect): string {
 }
 
 /** The total, with the promotion discount, the voucher, and what is still missing for either. */
+/** Change examples made of the draft's own lines ("N60改成40套""A70不要了"), none for a product it does not hold. */
+function draftExamples(v: DraftView): string {
+  const models = v.lines.map((l) => ({ model: l.name.split(' ').at(-1) ?? l.name, l }));
+  const first = models[0];
+  if (!first) return '';
+  const out = [`“${first.model}改成${first.l.qty * 2}${first.l.unit}”`];
+  const last = models.at(-1)!;
+  if (models.length > 1) out.push(`“${last.model}不要了”`);
+  return out.join('');
+}
+
 function totalLines(v: DraftView): string[] {
   const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
   const voucher = v.voucher?.applied ? v.voucher : undefined;
@@ -228,11 +239,8 @@ export const ordersReplies = {
       const model = toFix.name.split(' ').at(-1) ?? toFix.name;
       parts.push(`请先改好数量再确认，例如“${model}改成${toFix.qtyProblem!.nearest[0]}${toFix.unit}”。`);
     }
-    parts.push(
-      v.canConfirm
-        ? '回复“确认”下单；可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。'
-        : '可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。',
-    );
+    const examples = `可以说${draftExamples(v)}“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。`;
+    parts.push(v.canConfirm ? `回复“确认”下单；${examples}` : examples);
     return parts.join('\n');
   },
 
@@ -266,7 +274,7 @@ export const ordersReplies = {
     `草稿里有多个品项，要把哪一个换成 ${name}？例如“不是N60，是${name.split(' ').at(-1)}”。草稿没有改动。`,
   askSwapQty: (old: string, name: string, unit: string) =>
     `要把 ${old} 换成 ${name} 吗？${name} 按${unit}订货，请说数量，例如“不是${old.split(' ').at(-1)}，是${name.split(' ').at(-1)} 10${unit}”。草稿没有改动。`,
-  modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
+  modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“N60不要了”“改到下周三送”。',
   draftCancelled: '好的，这张草稿已取消，没有下单。',
   notInDraftMention: (mention: string) => `草稿里没有“${mention}”的产品，草稿没有改动。`,
   whichOfDraft: (names: string[]) =>

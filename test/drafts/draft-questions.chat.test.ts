@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { FX } from '../orders/order.fixtures.js';
+import { useDraftChat } from './draft.helpers.js';
+
+/**
+ * Questions and unreadable changes while a draft is open (a new-user try-out's finds): each is answered, the draft
+ * stays as it is. Clock: TEST_NOW.
+ */
+const { one, openDraft } = useDraftChat();
+const draft = [
+  ['KW-N60', 20],
+  ['KW-A70', 20],
+];
+
+describe('a draft open', () => {
+  it('"N60库存还有几套" answers the stock; "N60现在有活动吗，满减怎么参加" answers the promotion', async () => {
+    const shown = await one(FX.core, 'N60 20套 A70 20套');
+    // The examples use the draft's own lines, never a countertop or handles it does not hold.
+    expect(shown).toContain('“N60改成40套”“A70不要了”');
+    expect(shown).not.toMatch(/台面|执手/);
+    const stock = await one(FX.core, 'N60库存还有几套');
+    expect(stock).toContain('总部可用');
+    expect(stock).not.toContain('要改成多少');
+    const promo = await one(FX.core, 'N60现在有活动吗，满减怎么参加');
+    expect(promo).not.toContain('要在草稿里加');
+    expect(promo).not.toContain('要改成多少');
+    expect((await openDraft(FX.core))?.items).toEqual(draft);
+  });
+
+  it('"X99 十套" names the unknown model back, as without a draft', async () => {
+    const r = await one(FX.core, 'X99 十套');
+    expect(r).toContain('没找到“X99”这个产品');
+    expect(r).toContain('草稿没有改动');
+    expect((await openDraft(FX.core))?.items).toEqual(draft);
+  });
+});
