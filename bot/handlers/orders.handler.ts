@@ -481,6 +481,10 @@ function configureLine(
 ): DraftChange[] | string {
   const req = configRequest(config);
   if (!sizePositive(req)) return R.sizeNotPositive;
+  // "颜色要深灰" on a line already 深灰: said in a word, not with the whole draft again.
+  const keys = Object.keys(req) as Array<keyof ConfigRequest>;
+  if (date.length === 0 && keys.length > 0 && keys.every((key) => l.config?.[key] === req[key]))
+    return R.alreadyConfigured(req);
   return [{ kind: 'configure', sku: l.sku, from: l.config!, config: req }, ...date];
 }
 

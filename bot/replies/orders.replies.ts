@@ -1,6 +1,12 @@
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftDiff } from '../../core/orders/draft.diff.js';
-import type { ConfigCheck, ConfigField, ItemConfig, ProductOptions } from '../../core/catalog/options.js';
+import type {
+  ConfigCheck,
+  ConfigField,
+  ConfigRequest,
+  ItemConfig,
+  ProductOptions,
+} from '../../core/catalog/options.js';
 import type { GlassKind, Opening } from '../../core/common/slots.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
@@ -292,6 +298,16 @@ export const ordersReplies = {
 
   /** "N75 30套 不变；新增 N60 20套". */
   nothingChanged: '草稿没有改动。',
+  alreadyConfigured: (c: ConfigRequest) => {
+    const said = [
+      c.widthMm !== undefined ? `宽${c.widthMm}mm` : '',
+      c.heightMm !== undefined ? `高${c.heightMm}mm` : '',
+      c.glass ? GLASS_ZH[c.glass] : '',
+      c.opening ? OPENING_ZH[c.opening] : '',
+      c.color ?? '',
+    ];
+    return `已经是${said.filter(Boolean).join(' ')}了，草稿没有改动。`;
+  },
   /** A glass, opening or colour change while no line of the draft is made to size. */
   noConfiguredLine: '草稿里没有按尺寸定做的产品，颜色、玻璃、开启方向只对定做的门窗可选。草稿没有改动。',
   noConfiguredLineToSize: '草稿里没有按尺寸定做的产品，标准规格的产品不能改尺寸。草稿没有改动。',

@@ -34,3 +34,13 @@ describe('a draft open', () => {
     expect((await openDraft(FX.core))?.items).toEqual(draft);
   });
 });
+
+describe('a made-to-size line', () => {
+  it('"颜色要深灰" on a line already 深灰 says so in a word, without the whole draft', async () => {
+    await one(FX.other, 'T80 1200*1500 双玻 内开 深灰 10樘');
+    const r = await one(FX.other, '颜色要深灰');
+    expect(r).toBe('已经是深灰了，草稿没有改动。');
+    expect(await one(FX.other, '改成内开')).toBe('已经是内开了，草稿没有改动。');
+    await one(FX.other, '取消');
+  });
+});
