@@ -328,6 +328,9 @@ export const ordersReplies = {
   draftUnchanged: (v: DraftView) =>
     `草稿没有改动（${v.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}）。`,
   deliveryAnswer: (v: DraftView, asked: string | undefined, today: string) => {
+    // "刚才那单什么时候到": the date the draft holds, and that nothing is ordered until it is confirmed.
+    if (!asked && v.deliveryDate)
+      return `这张草稿还没下单，定的送货日期是 ${dateZh(v.deliveryDate)}；回复“确认”下单后按这天送。`;
     if (!asked)
       return `这张草稿最早可以 ${dateZh(v.earliestDate)} 送货。要定日期请说“改到${dateZh(v.earliestDate)}送”。`;
     if (asked <= today) return `${dateZh(asked)} 送不了，最早可以 ${dateZh(v.earliestDate)} 送。`;

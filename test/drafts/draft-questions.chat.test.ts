@@ -44,3 +44,14 @@ describe('a made-to-size line', () => {
     await one(FX.other, '取消');
   });
 });
+
+describe('a draft with a delivery date', () => {
+  it('"刚才那单什么时候到" answers with the draft\'s date and that it is not placed yet', async () => {
+    await one(FX.town, 'N60 20套 12月9号送');
+    const r = await one(FX.town, '刚才那单什么时候到');
+    expect(r).toContain('这张草稿还没下单，定的送货日期是 12月9日');
+    expect(r).not.toContain('最早可以');
+    expect((await openDraft(FX.town))?.date).toBe('2026-12-09');
+    await one(FX.town, '取消');
+  });
+});
