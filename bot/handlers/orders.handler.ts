@@ -817,6 +817,9 @@ export const orderHandlers: HandlerRegistry = {
         state: { awaiting: 'order_confirm', draftId, asked: { kind: 'confirm', intent: 'confirm' } },
       };
     }
+    // The lines short at HQ, read before placing: the confirmation repeats their arrival date.
+    const shown = await ctx.services.orders.showDraft(dealer.dealerCode, draftId, ctx.now);
+    const short = shown.kind === 'draft' ? shown.view.lines.filter((l) => l.shortfall > 0 && l.expectedDate) : [];
     const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed': {
@@ -826,7 +829,7 @@ export const orderHandlers: HandlerRegistry = {
           page: 'order' as const,
           query: { no: out.order.orderNo },
         };
-        return { replies: [{ body: R.placed(out.order), card }], state: { lastDraftId: draftId } };
+        return { replies: [{ body: R.placed(out.order, short), card }], state: { lastDraftId: draftId } };
       }
       case 'already':
         return { ...reply(R.already(out.orderNo)), state: { lastDraftId: draftId } };

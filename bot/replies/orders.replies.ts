@@ -348,11 +348,15 @@ export const ordersReplies = {
 
   /** The mini-program card opening a placed order. */
   orderCardTitle: (orderNo: string) => `查看订单 ${orderNo}`,
-  placed: (o: OrderRecord) =>
+  placed: (o: OrderRecord, short: DraftLineView[] = []) =>
     [
       `✅ 已下单：${o.orderNo}`,
       ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
       `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}${o.deliveryBy ? '前送到' : ''}` : ''}`,
+      ...short.map(
+        (l) =>
+          `⚠ ${itemName(l)} 总部缺 ${l.shortfall}${l.unit}，预计 ${dateZh(l.expectedDate!)} 到货，缺的部分到货后才能送齐。`,
+      ),
       o.lines.every((l) => l.config)
         ? '定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
         : o.lines.some((l) => l.config)

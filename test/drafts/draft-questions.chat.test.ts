@@ -55,3 +55,12 @@ describe('a draft with a delivery date', () => {
     await one(FX.town, '取消');
   });
 });
+
+describe('confirming a draft short of stock', () => {
+  it('the confirmation repeats the shortage and its arrival date', async () => {
+    await one(FX.other, 'N75 20套');
+    const placed = await one(FX.other, '确认下单');
+    expect(placed).toContain('✅ 已下单');
+    expect(placed).toMatch(/⚠ 窄边框推拉窗 N75 总部缺 10套，预计 \d+月\d+日（周.） 到货/);
+  });
+});
