@@ -256,6 +256,8 @@ async function newDraft(
   }, ctx);
 }
 
+const ADDRESS_WORDS = /地址|收货地|送货地|送到(?:我们|我)?\S{0,6}(?:仓库|库房|新店)/;
+
 function draftReply(
   out: DraftOutcome,
   ctx: TurnContext,
@@ -582,6 +584,8 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   // "宽改成-1.2米" is a size below zero, answered as one (configure), not a negative quantity.
   if (change?.kind !== 'configure' && NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
   const question = turn.slots.question ?? (change ? undefined : rulesQuestion(ctx));
+  // "送货地址改成我们嘉定的仓库": the address is the account's, changed by the account manager, not in the draft.
+  if (!change?.items?.length && ADDRESS_WORDS.test(normalize(ctx.text))) return reply(R.addressByManager);
   if (!change) {
     // A draft changes only on an explicit change: a question is answered, anything else is asked back.
     if (question) return answerQuestion(ctx, question, turn.slots.items, current.view);

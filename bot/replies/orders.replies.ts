@@ -298,6 +298,7 @@ export const ordersReplies = {
 
   /** "N75 30套 不变；新增 N60 20套". */
   nothingChanged: '草稿没有改动。',
+  addressByManager: '送货地址不能在聊天里改，由客户经理在账户里修改：发“转人工”我请客户经理联系您。草稿没有改动。',
   alreadyConfigured: (c: ConfigRequest) => {
     const said = [
       c.widthMm !== undefined ? `宽${c.widthMm}mm` : '',

@@ -64,3 +64,14 @@ describe('confirming a draft short of stock', () => {
     expect(placed).toMatch(/⚠ 窄边框推拉窗 N75 总部缺 10套，预计 \d+月\d+日（周.） 到货/);
   });
 });
+
+describe('an address change', () => {
+  it('"送货地址改成我们嘉定的仓库" says who changes it; the draft stays', async () => {
+    await one(FX.town, 'N60 20套');
+    const r = await one(FX.town, '送货地址改成我们嘉定的仓库');
+    expect(r).toContain('送货地址不能在聊天里改');
+    expect(r).toContain('转人工');
+    expect((await openDraft(FX.town))?.items).toEqual([['KW-N60', 20]]);
+    await one(FX.town, '取消');
+  });
+});
