@@ -141,7 +141,6 @@ function promotionRule(p: PromotionEffect): string {
   return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
 }
 
-/** The total, with the promotion discount, the voucher, and what is still missing for either. */
 /** Change examples made of the draft's own lines ("N60改成40套""A70不要了"), none for a product it does not hold. */
 function draftExamples(v: DraftView): string {
   const models = v.lines.map((l) => ({ model: l.name.split(' ').at(-1) ?? l.name, l }));
@@ -153,6 +152,7 @@ function draftExamples(v: DraftView): string {
   return out.join('');
 }
 
+/** The total, with the promotion discount, the voucher, and what is still missing for either. */
 function totalLines(v: DraftView): string[] {
   const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
   const voucher = v.voucher?.applied ? v.voucher : undefined;
