@@ -529,6 +529,8 @@ async function answerQuestion(
       return reply(`${R.deliveryAnswer(view, q.date, shanghaiDate(ctx.now))}\n${unchanged}`);
     case 'total':
       return reply(R.totalAnswer(view));
+    case 'rebate':
+      return reply(`${R.rebateAnswer(view)}\n${unchanged}`);
     case 'price': {
       const prices =
         skus.length > 0

@@ -48,6 +48,8 @@ const Q_POLICY = /活动|满减|促销|政策|怎么参加/;
 const Q_DELIVERY = /送|到货|发货|发出|几天|多久|什么时候|啥时候|交期|货期|到得了|来得及/;
 const Q_TOTAL = /总共|一共|合计|总价|总额|总金额|多少钱一共/;
 const Q_PRICE = /多少钱|价格|价钱|单价|什么价|啥价|贵不贵|优惠/;
+// "这单下了以后还差多少到3个点", "能到下一档吗": the draft counted into the rebate ladder.
+const Q_REBATE = /下一档|哪一?档|档位|返利|返点|[0-9一二两三四五]个点/;
 const Q_STOCK = /有货|现货|库存|还有|够不够|缺货|断货/;
 
 const BARE_NUMBER_RE = new RegExp(`^\\s*(?:成|为|到|来|要)?\\s*(${NUMBER_SRC})(?![0-9]|\\s*[号日月天点年周%])`);
@@ -443,6 +445,7 @@ function draftQuestion(f: Facts): DraftQuestion | null {
   const { k } = f;
   const items = f.items.items.map((i) => ({ sku: i.sku }));
   const withItems = (q: DraftQuestion): DraftQuestion => (items.length ? { ...q, items } : q);
+  if (Q_REBATE.test(k)) return withItems({ about: 'rebate' });
   if (Q_TOTAL.test(k)) return withItems({ about: 'total' });
   if (f.date || Q_DELIVERY.test(k)) return withItems({ about: 'delivery', ...(f.date ? { date: f.date.date } : {}) });
   if (Q_PRICE.test(k)) return withItems({ about: 'price' });

@@ -623,6 +623,9 @@ function rebateEffect(
     bandUp: projection.bandUp,
     rebateDeltaFen: projection.rebateDelta,
     periodLabel: periodLabel(policy.period),
+    next: projection.after.next
+      ? { rate: policy.ladder[projection.after.band + 1]!.rate, gapFen: projection.after.next.gap }
+      : null,
   };
 }
 

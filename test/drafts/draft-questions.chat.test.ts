@@ -75,3 +75,17 @@ describe('an address change', () => {
     await one(FX.town, '取消');
   });
 });
+
+describe('a rebate what-if', () => {
+  it('"这单下了以后还差多少到3个点" / "我再订二十套N60能到下一档吗" count the draft into the ladder; the draft stays', async () => {
+    await one(FX.core, '取消');
+    await one(FX.core, 'N60 20套');
+    for (const q of ['这单下了以后还差多少到3个点', '我再订二十套N60能到下一档吗', '我在订二十套N60能到下一档吗']) {
+      const r = await one(FX.core, q);
+      expect(r).toContain('💰 确认后本季度累计');
+      expect(r).toMatch(/离下一档 \d+% 还差 ¥[\d,.]+（按这张草稿下单计算）/);
+      expect((await openDraft(FX.core))?.items).toEqual([['KW-N60', 20]]);
+    }
+    await one(FX.core, '取消');
+  });
+});
