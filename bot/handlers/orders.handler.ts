@@ -529,8 +529,21 @@ async function answerQuestion(
       return reply(`${R.deliveryAnswer(view, q.date, shanghaiDate(ctx.now))}\n${unchanged}`);
     case 'total':
       return reply(R.totalAnswer(view));
-    case 'rebate':
-      return reply(`${R.rebateAnswer(view)}\n${unchanged}`);
+    case 'rebate': {
+      const extra = (items ?? []).flatMap((i) =>
+        i.qty && i.qty > 0
+          ? [{ sku: i.sku, qty: i.qty, unit: i.unit ?? ctx.catalog.product(i.sku)?.unit ?? '套' }]
+          : [],
+      );
+      const draftId = ctx.state.draftId;
+      const what =
+        extra.length > 0 && draftId
+          ? await ctx.services.orders.previewDraft(ctx.identity.dealerCode, draftId, extra, ctx.now)
+          : undefined;
+      const counted = what?.kind === 'draft' ? what.view : view;
+      const added = counted === view ? [] : extra.map((i) => `${nameOf(ctx, i.sku)} ${i.qty}${i.unit}`);
+      return reply(`${R.rebateAnswer(counted, added)}\n${unchanged}`);
+    }
     case 'price': {
       const prices =
         skus.length > 0

@@ -182,7 +182,8 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
     const q = draftQuestion(f);
     if (q) {
       const slots: Slots = { question: q };
-      if (q.items) slots.items = q.items;
+      // A rebate what-if keeps its quantities ("再订二十套N60能到下一档吗"): the lines counted in, never added.
+      if (q.items) slots.items = q.about === 'rebate' ? f.items.items.map((i) => ({ ...i })) : q.items;
       const ref = extractRef(f);
       if (ref) slots.ref = ref;
       return parsed('stock.query', slots, MID);

@@ -338,11 +338,12 @@ export const ordersReplies = {
     if (asked < v.earliestDate) return `${dateZh(asked)} 送不齐，最早可以 ${dateZh(v.earliestDate)} 送。`;
     return `${dateZh(asked)} 可以送到。要按这个日期送，请说“改到${dateZh(asked)}送”。`;
   },
-  rebateAnswer: (v: DraftView) => {
+  rebateAnswer: (v: DraftView, added: string[] = []) => {
     const r = v.rebate;
     if (!r) return '这张草稿不计入返利档位。';
     const next = r.next ? `离下一档 ${formatPercent(r.next.rate)} 还差 ${formatYuan(r.next.gapFen)}` : '已经是最高一档';
-    return `${rebateLine(v)}\n${next}（按这张草稿下单计算）。`;
+    const basis = added.length > 0 ? `按这张草稿再加 ${added.join('、')} 计算` : '按这张草稿下单计算';
+    return `${added.length > 0 ? `再加 ${added.join('、')}：` : ''}${rebateLine(v)}\n${next}（${basis}）。`;
   },
   totalAnswer: (v: DraftView) => `这张草稿 ${v.lines.length} 个品项，${totalLines(v).join('，')}。`,
   priceAnswer: (lines: Array<{ name: string; priceFen: number; unit: string }>) =>

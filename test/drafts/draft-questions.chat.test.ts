@@ -83,9 +83,15 @@ describe('a rebate what-if', () => {
     for (const q of ['这单下了以后还差多少到3个点', '我再订二十套N60能到下一档吗', '我在订二十套N60能到下一档吗']) {
       const r = await one(FX.core, q);
       expect(r).toContain('💰 确认后本季度累计');
-      expect(r).toMatch(/离下一档 \d+% 还差 ¥[\d,.]+（按这张草稿下单计算）/);
+      expect(r).toMatch(/离下一档 \d+% 还差 ¥[\d,.]+（按这张草稿/);
       expect((await openDraft(FX.core))?.items).toEqual([['KW-N60', 20]]);
     }
+    // The 20 N60 asked about are counted in (not added): ¥24,320 more than the draft alone.
+    const alone = await one(FX.core, '这单下了以后还差多少到3个点');
+    const more = await one(FX.core, '我再订二十套N60能到下一档吗');
+    expect(alone).toContain('累计 ¥517,370');
+    expect(more).toContain('再加 窄边框平开窗 N60 20套：💰 确认后本季度累计 ¥541,690');
+    expect(more).toContain('（按这张草稿再加 窄边框平开窗 N60 20套 计算）');
     await one(FX.core, '取消');
   });
 });
