@@ -256,6 +256,8 @@ async function newDraft(
   }, ctx);
 }
 
+const ADDRESS_WORDS = /地址|收货地|送货地|送到(?:我们|我)?\S{0,6}(?:仓库|库房|新店)/;
+
 function draftReply(
   out: DraftOutcome,
   ctx: TurnContext,
@@ -481,6 +483,10 @@ function configureLine(
 ): DraftChange[] | string {
   const req = configRequest(config);
   if (!sizePositive(req)) return R.sizeNotPositive;
+  // "颜色要深灰" on a line already 深灰: said in a word, not with the whole draft again.
+  const keys = Object.keys(req) as Array<keyof ConfigRequest>;
+  if (date.length === 0 && keys.length > 0 && keys.every((key) => l.config?.[key] === req[key]))
+    return R.alreadyConfigured(req);
   return [{ kind: 'configure', sku: l.sku, from: l.config!, config: req }, ...date];
 }
 
@@ -523,6 +529,21 @@ async function answerQuestion(
       return reply(`${R.deliveryAnswer(view, q.date, shanghaiDate(ctx.now))}\n${unchanged}`);
     case 'total':
       return reply(R.totalAnswer(view));
+    case 'rebate': {
+      const extra = (items ?? []).flatMap((i) =>
+        i.qty && i.qty > 0
+          ? [{ sku: i.sku, qty: i.qty, unit: i.unit ?? ctx.catalog.product(i.sku)?.unit ?? '套' }]
+          : [],
+      );
+      const draftId = ctx.state.draftId;
+      const what =
+        extra.length > 0 && draftId
+          ? await ctx.services.orders.previewDraft(ctx.identity.dealerCode, draftId, extra, ctx.now)
+          : undefined;
+      const counted = what?.kind === 'draft' ? what.view : view;
+      const added = counted === view ? [] : extra.map((i) => `${nameOf(ctx, i.sku)} ${i.qty}${i.unit}`);
+      return reply(`${R.rebateAnswer(counted, added)}\n${unchanged}`);
+    }
     case 'price': {
       const prices =
         skus.length > 0
@@ -578,6 +599,8 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
   // "宽改成-1.2米" is a size below zero, answered as one (configure), not a negative quantity.
   if (change?.kind !== 'configure' && NEGATIVE_QTY_RE.test(normalize(ctx.text))) return reply(R.negativeQty);
   const question = turn.slots.question ?? (change ? undefined : rulesQuestion(ctx));
+  // "送货地址改成我们嘉定的仓库": the address is the account's, changed by the account manager, not in the draft.
+  if (!change?.items?.length && ADDRESS_WORDS.test(normalize(ctx.text))) return reply(R.addressByManager);
   if (!change) {
     // A draft changes only on an explicit change: a question is answered, anything else is asked back.
     if (question) return answerQuestion(ctx, question, turn.slots.items, current.view);
@@ -588,6 +611,9 @@ async function modify(ctx: DealerTurn, turn: ParsedTurn): Promise<TurnResult> {
       const l = current.view.lines.find((x) => x.sku === named.sku);
       return reply(l ? R.askNewQty(l.name, l.unit) : R.askAddQty(nameOf(ctx, named.sku)));
     }
+    // "X99 十套": a model we do not sell is named back, as without a draft.
+    const unknown = turn.slots.unknown_product ?? unknownModelCode(ctx);
+    if (unknown) return reply(`${R.unknownProduct(unknown)}${R.nothingChanged}`);
     return reply(R.modifyUnclear);
   }
   if (turn.result.kind === 'ambiguous' && !change.items?.length && change.kind !== 'remove') {
@@ -810,6 +836,9 @@ export const orderHandlers: HandlerRegistry = {
         state: { awaiting: 'order_confirm', draftId, asked: { kind: 'confirm', intent: 'confirm' } },
       };
     }
+    // The lines short at HQ, read before placing: the confirmation repeats their arrival date.
+    const shown = await ctx.services.orders.showDraft(dealer.dealerCode, draftId, ctx.now);
+    const short = shown.kind === 'draft' ? shown.view.lines.filter((l) => l.shortfall > 0 && l.expectedDate) : [];
     const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed': {
@@ -819,7 +848,7 @@ export const orderHandlers: HandlerRegistry = {
           page: 'order' as const,
           query: { no: out.order.orderNo },
         };
-        return { replies: [{ body: R.placed(out.order), card }], state: { lastDraftId: draftId } };
+        return { replies: [{ body: R.placed(out.order, short), card }], state: { lastDraftId: draftId } };
       }
       case 'already':
         return { ...reply(R.already(out.orderNo)), state: { lastDraftId: draftId } };

@@ -40,13 +40,18 @@ const SUBTRACT_VERB = /少要|少来|少订|少拿|少发|少|减少|减掉|减�
 const ADD_VERB = /多要|多来|多订|多拿|多发|多加|再加|加上|加|追加|添|增加|也来|也要|再来|再要|还要|外加|另外|补/;
 // Words of a change: a question that contains one ("能改到后天吗") is a polite change request.
 // (加急 is urgency, not an added line: "加急 明天能送吗" is a question.)
+// (满减 and 参加 are no quantity changes: "满减怎么参加" is a question.)
 const CHANGE_WORDS =
-  /改|换|加(?!急)|减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
+  /改|换|(?<!参)加(?!急)|(?<!满)减|少要|多要|少来|多来|不要|去掉|删|拿掉|也来|再来|追加|提前|推迟|延后|延期|翻倍|减半/;
 const DRAFT_QUESTION =
-  /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少/;
+  /吗|\?|呢$|么$|能不能|可不可以|能否|是不是|多少钱|几天|什么时候|啥时候|多久|有没有|够不够|总共|一共|合计|总价|总额|多少|还有几|库存/;
+// A question about promotions or policies is no question about the draft: the general reading answers it.
+const Q_POLICY = /活动|满减|促销|政策|怎么参加/;
 const Q_DELIVERY = /送|到货|发货|发出|几天|多久|什么时候|啥时候|交期|货期|到得了|来得及/;
 const Q_TOTAL = /总共|一共|合计|总价|总额|总金额|多少钱一共/;
 const Q_PRICE = /多少钱|价格|价钱|单价|什么价|啥价|贵不贵|优惠/;
+// "这单下了以后还差多少到3个点", "能到下一档吗": the draft counted into the rebate ladder.
+const Q_REBATE = /下一档|哪一?档|档位|返利|返点|[0-9一二两三四五]个点/;
 const Q_STOCK = /有货|现货|库存|还有|够不够|缺货|断货/;
 
 const BARE_NUMBER_RE = new RegExp(`^\\s*(?:成|为|到|来|要)?\\s*(${NUMBER_SRC})(?![0-9]|\\s*[号日月天点年周%])`);
@@ -172,12 +177,15 @@ export function parseDraftMessage(f: Facts): ParseResult | null {
   // 0. "取消吧 我先看看库存": a no first, whatever follows.
   if (/^(取消|算了|不要了|先不要|不下了|不订了|作废)(吧|了)?[\s,.!]/.test(f.t.trim())) return parsed('deny', {}, HIGH);
 
-  // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱").
+  // 1. A question is answered and the draft stays ("明天能送到吗", "那个T80呢", "一共多少钱"); one about a promotion
+  // ("N60现在有活动吗，满减怎么参加") is answered as it would be without a draft.
+  if (Q_POLICY.test(k) && (f.asks || DRAFT_QUESTION.test(k)) && !changeWords && f.qtys.length === 0) return null;
   if ((f.asks || DRAFT_QUESTION.test(k)) && !changeWords) {
     const q = draftQuestion(f);
     if (q) {
       const slots: Slots = { question: q };
-      if (q.items) slots.items = q.items;
+      // A rebate what-if keeps its quantities ("再订二十套N60能到下一档吗"): the lines counted in, never added.
+      if (q.items) slots.items = q.about === 'rebate' ? f.items.items.map((i) => ({ ...i })) : q.items;
       const ref = extractRef(f);
       if (ref) slots.ref = ref;
       return parsed('stock.query', slots, MID);
@@ -455,6 +463,7 @@ function draftQuestion(f: Facts): DraftQuestion | null {
   const { k } = f;
   const items = f.items.items.map((i) => ({ sku: i.sku }));
   const withItems = (q: DraftQuestion): DraftQuestion => (items.length ? { ...q, items } : q);
+  if (Q_REBATE.test(k)) return withItems({ about: 'rebate' });
   if (Q_TOTAL.test(k)) return withItems({ about: 'total' });
   if (f.date || Q_DELIVERY.test(k)) return withItems({ about: 'delivery', ...(f.date ? { date: f.date.date } : {}) });
   if (Q_PRICE.test(k)) return withItems({ about: 'price' });

@@ -1,6 +1,12 @@
 import type { CreditCheck } from '../../core/orders/credit.rules.js';
 import type { DraftDiff } from '../../core/orders/draft.diff.js';
-import type { ConfigCheck, ConfigField, ItemConfig, ProductOptions } from '../../core/catalog/options.js';
+import type {
+  ConfigCheck,
+  ConfigField,
+  ConfigRequest,
+  ItemConfig,
+  ProductOptions,
+} from '../../core/catalog/options.js';
 import type { GlassKind, Opening } from '../../core/common/slots.js';
 import type { DraftLineView, DraftView, PromotionEffect } from '../../core/orders/order.types.js';
 import type { DealerAccount, OrderRecord, OrderStatus } from '../../core/orders/ports.js';
@@ -135,6 +141,17 @@ function promotionRule(p: PromotionEffect): string {
   return `${p.productTags.join('、')}产品满 ${formatYuan(p.minOrderAmountFen)} 减 ${formatPercent(p.discountRate)}`;
 }
 
+/** Change examples made of the draft's own lines ("N60改成40套""A70不要了"), none for a product it does not hold. */
+function draftExamples(v: DraftView): string {
+  const models = v.lines.map((l) => ({ model: l.name.split(' ').at(-1) ?? l.name, l }));
+  const first = models[0];
+  if (!first) return '';
+  const out = [`“${first.model}改成${first.l.qty * 2}${first.l.unit}”`];
+  const last = models.at(-1)!;
+  if (models.length > 1) out.push(`“${last.model}不要了”`);
+  return out.join('');
+}
+
 /** The total, with the promotion discount, the voucher, and what is still missing for either. */
 function totalLines(v: DraftView): string[] {
   const reached = v.promotions.filter((p) => p.reached && p.discountFen > 0);
@@ -228,11 +245,8 @@ export const ordersReplies = {
       const model = toFix.name.split(' ').at(-1) ?? toFix.name;
       parts.push(`请先改好数量再确认，例如“${model}改成${toFix.qtyProblem!.nearest[0]}${toFix.unit}”。`);
     }
-    parts.push(
-      v.canConfirm
-        ? '回复“确认”下单；可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。'
-        : '可以说“改成40套”“再加50个执手”“不要台面了”“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。',
-    );
+    const examples = `可以说${draftExamples(v)}“改到下周三送”；回复“取消”作废。草稿 30 分钟内有效。`;
+    parts.push(v.canConfirm ? `回复“确认”下单；${examples}` : examples);
     return parts.join('\n');
   },
 
@@ -266,7 +280,7 @@ export const ordersReplies = {
     `草稿里有多个品项，要把哪一个换成 ${name}？例如“不是N60，是${name.split(' ').at(-1)}”。草稿没有改动。`,
   askSwapQty: (old: string, name: string, unit: string) =>
     `要把 ${old} 换成 ${name} 吗？${name} 按${unit}订货，请说数量，例如“不是${old.split(' ').at(-1)}，是${name.split(' ').at(-1)} 10${unit}”。草稿没有改动。`,
-  modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“再加50个执手”“不要台面了”“改到下周三送”。',
+  modifyUnclear: '没看懂要怎么改，草稿没有改动。可以说“N60改成40套”“N60不要了”“改到下周三送”。',
   draftCancelled: '好的，这张草稿已取消，没有下单。',
   notInDraftMention: (mention: string) => `草稿里没有“${mention}”的产品，草稿没有改动。`,
   whichOfDraft: (names: string[]) =>
@@ -284,6 +298,17 @@ export const ordersReplies = {
 
   /** "N75 30套 不变；新增 N60 20套". */
   nothingChanged: '草稿没有改动。',
+  addressByManager: '送货地址不能在聊天里改，由客户经理在账户里修改：发“转人工”我请客户经理联系您。草稿没有改动。',
+  alreadyConfigured: (c: ConfigRequest) => {
+    const said = [
+      c.widthMm !== undefined ? `宽${c.widthMm}mm` : '',
+      c.heightMm !== undefined ? `高${c.heightMm}mm` : '',
+      c.glass ? GLASS_ZH[c.glass] : '',
+      c.opening ? OPENING_ZH[c.opening] : '',
+      c.color ?? '',
+    ];
+    return `已经是${said.filter(Boolean).join(' ')}了，草稿没有改动。`;
+  },
   /** A glass, opening or colour change while no line of the draft is made to size. */
   noConfiguredLine: '草稿里没有按尺寸定做的产品，颜色、玻璃、开启方向只对定做的门窗可选。草稿没有改动。',
   noConfiguredLineToSize: '草稿里没有按尺寸定做的产品，标准规格的产品不能改尺寸。草稿没有改动。',
@@ -304,11 +329,21 @@ export const ordersReplies = {
   draftUnchanged: (v: DraftView) =>
     `草稿没有改动（${v.lines.map((l) => `${itemName(l)} × ${l.qty}${l.unit}`).join('、')}，合计 ${formatYuan(v.totalFen)}）。`,
   deliveryAnswer: (v: DraftView, asked: string | undefined, today: string) => {
+    // "刚才那单什么时候到": the date the draft holds, and that nothing is ordered until it is confirmed.
+    if (!asked && v.deliveryDate)
+      return `这张草稿还没下单，定的送货日期是 ${dateZh(v.deliveryDate)}；回复“确认”下单后按这天送。`;
     if (!asked)
       return `这张草稿最早可以 ${dateZh(v.earliestDate)} 送货。要定日期请说“改到${dateZh(v.earliestDate)}送”。`;
     if (asked <= today) return `${dateZh(asked)} 送不了，最早可以 ${dateZh(v.earliestDate)} 送。`;
     if (asked < v.earliestDate) return `${dateZh(asked)} 送不齐，最早可以 ${dateZh(v.earliestDate)} 送。`;
     return `${dateZh(asked)} 可以送到。要按这个日期送，请说“改到${dateZh(asked)}送”。`;
+  },
+  rebateAnswer: (v: DraftView, added: string[] = []) => {
+    const r = v.rebate;
+    if (!r) return '这张草稿不计入返利档位。';
+    const next = r.next ? `离下一档 ${formatPercent(r.next.rate)} 还差 ${formatYuan(r.next.gapFen)}` : '已经是最高一档';
+    const basis = added.length > 0 ? `按这张草稿再加 ${added.join('、')} 计算` : '按这张草稿下单计算';
+    return `${added.length > 0 ? `再加 ${added.join('、')}：` : ''}${rebateLine(v)}\n${next}（${basis}）。`;
   },
   totalAnswer: (v: DraftView) => `这张草稿 ${v.lines.length} 个品项，${totalLines(v).join('，')}。`,
   priceAnswer: (lines: Array<{ name: string; priceFen: number; unit: string }>) =>
@@ -321,11 +356,15 @@ export const ordersReplies = {
 
   /** The mini-program card opening a placed order. */
   orderCardTitle: (orderNo: string) => `查看订单 ${orderNo}`,
-  placed: (o: OrderRecord) =>
+  placed: (o: OrderRecord, short: DraftLineView[] = []) =>
     [
       `✅ 已下单：${o.orderNo}`,
       ...o.lines.map((l) => `· ${itemName(l)} × ${l.qty}${l.unit}  ${formatYuan(l.amountFen)}`),
       `${orderTotal(o, '合计：')}${o.deliveryDate ? `，送货日期 ${dateZh(o.deliveryDate)}${o.deliveryBy ? '前送到' : ''}` : ''}`,
+      ...short.map(
+        (l) =>
+          `⚠ ${itemName(l)} 总部缺 ${l.shortfall}${l.unit}，预计 ${dateZh(l.expectedDate!)} 到货，缺的部分到货后才能送齐。`,
+      ),
       o.lines.every((l) => l.config)
         ? '定制产品已安排生产，并通知客户经理。查进度发“订单号+到哪了”。'
         : o.lines.some((l) => l.config)

@@ -31,7 +31,7 @@ export type SalesWeek = (typeof SALES_WEEKS)[number];
 export const CHANGE_KINDS = ['add', 'subtract', 'set', 'remove', 'multiply', 'date', 'configure'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 /** What a question asked while a draft is open is about. */
-export const QUESTION_TOPICS = ['delivery', 'stock', 'price', 'product', 'total'] as const;
+export const QUESTION_TOPICS = ['delivery', 'stock', 'price', 'product', 'total', 'rebate'] as const;
 export type QuestionTopic = (typeof QUESTION_TOPICS)[number];
 /** References to something said before, or to one of the candidates the bot just offered. */
 export const REF_KINDS = [

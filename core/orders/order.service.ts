@@ -287,10 +287,15 @@ export class OrderService {
 
   /** The open draft, re-validated; `gone` when it is no longer open (an expired one is marked so). */
   async showDraft(dealerCode: string, draftId: string, now: Date): Promise<DraftOutcome> {
+    return this.previewDraft(dealerCode, draftId, [], now);
+  }
+
+  /** The open draft as it would be with `extra` lines added, nothing saved: a what-if ("再订二十套N60能到下一档吗"). */
+  async previewDraft(dealerCode: string, draftId: string, extra: DraftItem[], now: Date): Promise<DraftOutcome> {
     const dealer = await this.account(dealerCode);
     const draft = await this.openDraft(dealerCode, draftId, now);
     if ('kind' in draft) return draft;
-    return { kind: 'draft', view: await this.evaluate(dealer, draft, now) };
+    return { kind: 'draft', view: await this.evaluate(dealer, { ...draft, items: [...draft.items, ...extra] }, now) };
   }
 
   private async openDraft(
@@ -623,6 +628,9 @@ function rebateEffect(
     bandUp: projection.bandUp,
     rebateDeltaFen: projection.rebateDelta,
     periodLabel: periodLabel(policy.period),
+    next: projection.after.next
+      ? { rate: policy.ladder[projection.after.band + 1]!.rate, gapFen: projection.after.next.gap }
+      : null,
   };
 }
 

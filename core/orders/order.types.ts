@@ -26,6 +26,8 @@ export interface RebateEffect {
   rebateDeltaFen: number;
   /** 本季度 / 本年度 … */
   periodLabel: string;
+  /** The band after the one the draft reaches: its rate and what is still missing to it (null at the top). */
+  next: { rate: number; gapFen: number } | null;
 }
 
 /** A promotion (满减) the draft's products take part in: reached (discounted) or still short of the minimum. */
