@@ -157,6 +157,9 @@ export function combine(
   if (r.kind === 'unknown' && VETOES.has(r.reason ?? '')) return { ...r, source: 'rules' };
   // A kind of product we do not sell (子母门) is named back: no model turns it into a change of the draft.
   if (r.kind !== 'unknown' && r.slots.unknown_product) return { ...r, source: 'rules' };
+  // A question about the draft awaiting 确认 ("刚才那单什么时候到", "一共多少钱") has no class in the model: it would
+  // read an order's status or a new order into it.
+  if (r.kind !== 'unknown' && r.slots.question) return { ...r, source: 'rules' };
   const sure = r.kind !== 'unknown' && r.confidence >= Math.min(thresholds.rulesSure, HIGH_PRECISION);
   // A sure rule stands unless the model is at least `modelOverSure` sure of another reading (keyword rules
   // misfire on wording they were not written for; a structural reading — codes, quantities — is kept below).
