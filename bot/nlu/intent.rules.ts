@@ -139,6 +139,10 @@ const LAST_ORDER_WHAT =
 /** How much the dealer bought ("这个月订了多少", "我这个月买了多少钱的货", "今年进了多少货"). */
 const PURCHASE_AMOUNT =
   /(订|买|进)了(多少|几)|(订|买|进)了?多少钱的?货|(订|买|进)的货(款)?(一共|总共)?(多少|几)|(进货|订货|采购)(额|金额|总额)|采购了多少/;
+/** What was bought ("上个月买了哪些东西", "这个月订了些啥"), asked with a period. */
+const PURCHASE_WHAT = /(订|买|进)(了|的)(些|哪些|什么|啥|些啥|些什么|哪几样)(东西|货|产品)?/;
+/** This year so far ("今年", "今年以来", "年初到现在"). */
+const THIS_YEAR = /今年|本年度?|年初(到|至)(现在|今天)/;
 /** The dealer's own shop ("店里", "我们卖得最快的") as against the region around it ("我们这边", "本地"). */
 const OWN_SHOP = /我自己|店里|我店|我们店|我的店|本店|我家|我们卖|我卖|咱店|门店/;
 const REGION_WORDS = /这边|这一带|这块|本地|当地|区域|附近|周边|我们这儿|我们这里|县城|市场|大家/;
@@ -689,11 +693,23 @@ function parseOne(f: Facts, text: string): ParseResult {
   // The dealer's own purchases (订/买/进货 — 卖 is sell-through): "上次订的啥" is the last order, "这个月订了多少"
   // the month's orders, which the statement counts and sums.
   if (LAST_ORDER_WHAT.test(k) && !hasQtyItems) return parsed('order.status', { ref: { kind: 'last_order' } }, DECISIVE);
-  if (PURCHASE_AMOUNT.test(k) && !SALES.test(k) && !REBATE.test(k) && !/还(要|差|得)|再/.test(k) && !hasQtyItems) {
-    if (f.mentions.length === 0) {
-      const period = extractPeriod(k, ctx.now);
-      return parsed('account.statement', period ? { period } : {}, DECISIVE);
-    }
+  const purchaseAsk =
+    PURCHASE_AMOUNT.test(k) || (PURCHASE_WHAT.test(k) && (THIS_YEAR.test(k) || !!extractPeriod(k, ctx.now)));
+  if (purchaseAsk && !SALES.test(k) && !REBATE.test(k) && !/还(要|差|得)|再/.test(k) && !hasQtyItems) {
+    const period = extractPeriod(k, ctx.now);
+    const skus = f.items.items.map((i) => ({ sku: i.sku }));
+    // This year's purchases, a product's, or the lines bought: the purchases answer; a month's amount alone stays
+    // the statement, which counts and sums the month's orders beside its payments.
+    // A product named but not resolved to one SKU is left to the questions below (which one is meant).
+    if (THIS_YEAR.test(k) && !period && (skus.length || f.mentions.length === 0))
+      return parsed('account.statement', { purchases: 'year', ...(skus.length ? { items: skus } : {}) }, DECISIVE);
+    if (skus.length || PURCHASE_WHAT.test(k))
+      return parsed(
+        'account.statement',
+        { purchases: 'period', ...(period ? { period } : {}), ...(skus.length ? { items: skus } : {}) },
+        DECISIVE,
+      );
+    if (f.mentions.length === 0) return parsed('account.statement', period ? { period } : {}, DECISIVE);
   }
   // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales; a
   // span of days or weeks ("我们这边最近一周卖的怎么样") is the shop's own sales over it.

@@ -69,6 +69,22 @@ describe('purchases (订/买/进货) are the orders, not the POS', () => {
   });
 });
 
+describe('purchases of a product or over a period (订/买/进货)', () => {
+  // [question, what the answer must say]: the orders not cancelled and their lines, never the stock card or the
+  // running month's statement.
+  it.each([
+    ['N60上个月进了多少', ['2026年10月进货（窄边框平开窗）：订单 2 笔，合计 ¥1,100,000', '窄边框平开窗：20套']],
+    ['N60今年一共进了多少套', ['今年（1月1日–11月26日）进货（窄边框平开窗）：订单 3 笔', '窄边框平开窗：30套']],
+    // The same year-to-date figure as the manager's list (core/common/year-on-year.ts), the cancelled order left out.
+    ['今年一共进了多少货', ['今年（1月1日–11月26日）进货：订单 3 笔，合计 ¥1,400,000']],
+    ['我上个月买了哪些东西', ['2026年10月进货：订单 2 笔，合计 ¥1,100,000', '· 窄边框平开窗：20套，¥1,100,000']],
+  ])('"%s"', async (text, says) => {
+    const r = await one(IX.coreDealer, text);
+    for (const s of says) expect(r).toContain(s);
+    expect(r).not.toMatch(/库存|没有订单和回款/);
+  });
+});
+
 describe("the dealer's own sell-through", () => {
   // [question, what the answer must say, what it must not]
   it.each([
