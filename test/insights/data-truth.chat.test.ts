@@ -85,6 +85,12 @@ describe('purchases of a product or over a period (订/买/进货)', () => {
   });
 });
 
+it('"SO到哪了": the recent orders, as "我的订单到哪了" gets', async () => {
+  const r = await one(IX.coreDealer, 'SO到哪了');
+  expect(r).toMatch(/^您最近的 \d+ 个订单：/);
+  expect(r).toBe(await one(IX.coreDealer, '我的订单到哪了'));
+});
+
 describe("the dealer's own sell-through", () => {
   // [question, what the answer must say, what it must not]
   it.each([
