@@ -85,6 +85,14 @@ describe('purchases of a product or over a period (订/买/进货)', () => {
   });
 });
 
+it('"各个门店呢" right after "这周卖的怎么样": this week per store, not the last 30 days', async () => {
+  expect(await one(IX.coreDealer, '这周卖的怎么样')).toContain('本周（11月23日–11月26日）');
+  const r = await one(IX.coreDealer, '各个门店呢');
+  expect(r).toContain('本周（11月23日–11月26日）');
+  expect(r).toContain('分门店：');
+  expect(r).not.toContain('近30天');
+});
+
 it('"SO到哪了": the recent orders, as "我的订单到哪了" gets', async () => {
   const r = await one(IX.coreDealer, 'SO到哪了');
   expect(r).toMatch(/^您最近的 \d+ 个订单：/);
