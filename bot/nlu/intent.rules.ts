@@ -141,6 +141,9 @@ const LAST_ORDER_WHAT =
 /** How much the dealer bought ("这个月订了多少", "我这个月买了多少钱的货", "今年进了多少货"). */
 const PURCHASE_AMOUNT =
   /(订|买|进)了(多少|几)|(订|买|进)了?多少钱的?货|(订|买|进)的货(款)?(一共|总共)?(多少|几)|(进货|订货|采购)(额|金额|总额)|采购了多少/;
+/** The products a question names, as `items` slots without quantities (none when it names none). */
+const namedSkus = (f: Facts): Slots =>
+  f.items.items.length > 0 ? { items: f.items.items.map((i) => ({ sku: i.sku })) } : {};
 /** What was bought ("上个月买了哪些东西", "这个月订了些啥"), asked with a period. */
 const PURCHASE_WHAT = /(订|买|进)(了|的)(些|哪些|什么|啥|些啥|些什么|哪几样)(东西|货|产品)?/;
 /** This year so far ("今年", "今年以来", "年初到现在"). */
@@ -789,8 +792,8 @@ function parseOne(f: Facts, text: string): ParseResult {
   // 13. Stock, availability and price questions.
   if (stockAsk && !cat?.strong) return orderResult('stock.query', f, HIGH, false);
 
-  // 14. Replenishment advice.
-  if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', {}, HIGH);
+  // 14. Replenishment advice, of the products named if any ("N60要补货吗").
+  if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', namedSkus(f), HIGH);
 
   // 14b. What sells in the region.
   if (TREND.test(k) && !hasQtyItems) {
@@ -1329,6 +1332,8 @@ export function slotsForIntent(
       const period = extractPeriod(k, ctx.now);
       return { slots: period ? { period } : {}, ambiguities: none };
     }
+    case 'replenish.advice':
+      return { slots: namedSkus(f), ambiguities: none };
     case 'sales.query': {
       const slots: Slots = salesPeriodOf(f);
       if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));

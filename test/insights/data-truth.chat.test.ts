@@ -21,7 +21,9 @@ const one = async (from: string, text: string) => {
 };
 
 /** Last year's orders (¥500,000 by 26 November, ¥600,000 after), the growth reward, per-store POS. */
+let database: Kysely<Database>;
 async function prepare(db: Kysely<Database>) {
+  database = db;
   await insertIntentsFixture(db, TEST_NOW);
   const lastYear: Array<[string, number, string]> = [
     ['SO202503010001', 50_000_000, '2025-03-01T10:00:00+08:00'],
@@ -198,5 +200,18 @@ describe('silence is counted from the latest order', () => {
     expect(plan).toContain('沉默后恢复下单（11月26日）');
     const profile = await one(IX.accountA, '查 D0104');
     expect(profile).toContain('评定后已恢复订货：最近一单 2026-11-26');
+  });
+});
+
+// Last: the stock synced here would change the answers above.
+describe('replenishment of a product asked', () => {
+  it('"N60要补货吗" with N60 synced: its own stock and cover, not the blanket "都还够卖"', async () => {
+    await database
+      .insertInto('dealer_inventory')
+      .values({ dealer_code: IX.coreDealer, sku: 'KW-N60', qty: 100, synced_at: TEST_NOW })
+      .execute();
+    const r = await one(IX.coreDealer, 'N60要补货吗');
+    expect(r).toMatch(/窄边框平开窗：库存 100套，约可卖 \d+ 天，高于到货周期/);
+    expect(r).not.toContain('都还够卖');
   });
 });
