@@ -108,6 +108,8 @@ describe("the dealer's own sell-through", () => {
     ['我们这边最近一周卖的怎么样啊', ['门店动销｜近7天（11月20日–11月26日）', '合计卖出 5套（前7天 0套'], ['区域趋势']],
     // Split per store, the weakest named.
     ['哪个店卖的最差', ['分门店：', '卖得最少的是 恒远滨江店（D0101-S02）：2套'], []],
+    // The best named first, one count of stores (the split's own).
+    ['哪个门店卖得最好', ['卖得最多的是 恒远西湖店（D0101-S01）：3套', '数据来自以上 2 家门店的 POS'], ['在营门店']],
     // The regional trend names each comparison: no "与前3个月相比" over a 同比 figure.
     ['最近我们这边什么卖得好', ['区域趋势', '环比：与前3个月相比；同比：与去年同期相比'], ['与前3个月相比，同类']],
   ] as const)('"%s"', async (text, says, never) => {
