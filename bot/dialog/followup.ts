@@ -1,6 +1,6 @@
 import type { CatalogMatcher } from '../nlu/catalog.matcher.js';
 import { extractFacts } from '../nlu/facts.js';
-import { bareFragment, type FollowUp, followUpProducts, fragmentText } from '../nlu/followup.rules.js';
+import { bareFragment, type FollowUp, followUpProducts, fragmentText, storesFragment } from '../nlu/followup.rules.js';
 import type { Ambiguity, Intent, ItemSlot, ParseContext, ParseResult, Slots } from '../nlu/nlu.types.js';
 import type { ConversationState } from './state.js';
 import type { ParsedTurn } from './turn.js';
@@ -62,7 +62,7 @@ async function questionBefore(
  * answered instead). A message in between that was never answered (parked) does not count. With no such question
  * before it nothing is guessed: a product is asked about ("T80 您想了解什么？"), never taken for an order; a month
  * alone is asked back as a statement or sales ("十月份的什么？"); "那个呢" and "上个季度的呢" ask what is meant. A week
- * alone is read as usual (only sales have weeks).
+ * alone is read as usual (only sales have weeks). "各个门店呢" after a sales question asks it again per store.
  */
 export async function followUpTurn(
   state: ConversationState,
@@ -72,6 +72,13 @@ export async function followUpTurn(
   sources: FollowUpSources,
 ): Promise<FollowUpReading | null> {
   if (!followable(state)) return null;
+  if (storesFragment(text)) {
+    // "各个门店呢" right after "这周卖的怎么样": the same sales question, its week or month kept, per store.
+    const asked = await questionBefore(ctx, catalog, sources);
+    if (asked?.intent !== 'sales.query') return null;
+    const slots: Slots = asked.slots;
+    return { kind: 'turn', turn: { intent: asked.intent, slots, result: { kind: 'parsed', ...asked, confidence: 1 } } };
+  }
   const named = followUpProducts(text, ctx, catalog);
   if (!named) {
     const bare = bareFragment(text);
@@ -132,7 +139,10 @@ export function mayFollowUp(
   ctx: ParseContext,
   catalog: CatalogMatcher,
 ): boolean {
-  return followable(state) && (followUpProducts(text, ctx, catalog) !== null || bareFragment(text) !== null);
+  return (
+    followable(state) &&
+    (followUpProducts(text, ctx, catalog) !== null || bareFragment(text) !== null || storesFragment(text))
+  );
 }
 
 /** How long a product card stays "just shown" for an order that does not name its product. */

@@ -64,6 +64,16 @@ export const accountHandlers: HandlerRegistry = {
     async (ctx, turn) => {
       if (REBATE_WORDS.test(ctx.text)) return rebateStatement(ctx, ctx.identity.dealerCode);
       try {
+        // "N60上个月进了多少", "今年一共进了多少货": what was bought, not the whole statement.
+        if (turn.slots.purchases) {
+          const p = await ctx.services.statement.purchases({
+            dealerCode: ctx.identity.dealerCode,
+            period: turn.slots.purchases === 'year' ? 'year' : turn.slots.period,
+            skus: turn.slots.items?.map((i) => i.sku),
+            now: ctx.now,
+          });
+          return reply(accountReplies.purchases(p));
+        }
         const s = await ctx.services.statement.statement({
           dealerCode: ctx.identity.dealerCode,
           period: statementPeriod(turn, ctx.text, ctx.now),

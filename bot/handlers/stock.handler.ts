@@ -25,11 +25,15 @@ export const stockHandlers: HandlerRegistry = {
     return reply(reports.length > 0 ? R.stock(reports, ctx.now) : R.unknownProduct());
   }),
 
-  'replenish.advice': dealerOnly(R.dealerOnly, async (ctx) => {
-    const basis = await ctx.services.stock.replenishmentAdvice(
-      { code: ctx.identity.dealerCode, tier: ctx.identity.tier },
-      ctx.now,
-    );
+  'replenish.advice': dealerOnly(R.dealerOnly, async (ctx, turn) => {
+    const dealer = { code: ctx.identity.dealerCode, tier: ctx.identity.tier };
+    const basis = await ctx.services.stock.replenishmentAdvice(dealer, ctx.now);
+    const asked = [...new Set((turn.slots.items ?? []).map((i) => i.sku))].slice(0, MAX_PRODUCTS);
+    if (asked.length > 0) {
+      // "N60要补货吗": that product's own stock and sales, not the whole shop's verdict.
+      const reports = await ctx.services.stock.report(dealer, asked, ctx.now);
+      if (reports.length > 0) return reply(R.replenishAsked(reports, basis.lines));
+    }
     const advice = basis.lines;
     // "Enough stock" only when both the stock and the sales behind it are known.
     if (advice.length === 0) {

@@ -71,3 +71,9 @@ export function bareFragment(text: string): { words?: string } | null {
   const stretch = STRETCH.exec(k);
   return stretch ? { words: stretch[2]! } : null;
 }
+
+/** "各个门店呢", "分门店的呢", "每家店怎么样": the question before, split per store, and nothing else. */
+const STORES = /^(那么?|还有)?(各个?|每个?|每家|分)(门店|店|家店)[的得滴]?(情况|数据)?(呢|怎么样|咋样|如何)$/;
+
+/** Whether `text` only asks the question before again per store (the sales handler splits by the words). */
+export const storesFragment = (text: string): boolean => STORES.test(fragmentText(text));

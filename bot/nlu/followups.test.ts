@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCatalogCsv } from '../../core/catalog/catalog.csv.js';
 import { CatalogMatcher } from './catalog.matcher.js';
-import { followUpProducts } from './followup.rules.js';
+import { followUpProducts, storesFragment } from './followup.rules.js';
 import { parseIntent } from './intent.rules.js';
 import { DEFAULT_CATALOG_PATH, DEFAULT_EVAL_NOW } from './nlu.eval.js';
 import type { ParseContext, ParseResult } from './nlu.types.js';
@@ -76,5 +76,17 @@ describe('"X呢" follow-ups', () => {
       items: [{ sku: 'KW-T80' }],
       period: '2026-10',
     });
+  });
+});
+
+describe('storesFragment: the question before, per store', () => {
+  it.each([
+    ['各个门店呢', true],
+    ['分门店的呢？', true],
+    ['那每家店怎么样', true],
+    ['哪个门店卖得最好', false],
+    ['各门店卖了多少', false],
+  ])('"%s" → %s', (text, expected) => {
+    expect(storesFragment(text)).toBe(expected);
   });
 });

@@ -168,6 +168,13 @@ const HELD_OUT: Array<[string, string, Record<string, unknown>, Awaiting?, Parse
   ['算了不要了', 'deny', {}, 'clarify_product'],
   ['我的订单', 'order.status', {}],
   ['最近订单', 'order.status', {}],
+  // "SO" alone is how order numbers start: the recent orders (try-out find: it was not understood).
+  ['SO到哪了', 'order.status', {}],
+  ['我的so什么时候到', 'order.status', {}],
+  // Purchases of a product or over a period, not its stock or the running month's statement.
+  ['N60上个月进了多少', 'account.statement', { purchases: 'period', period: '2026-10', items: [{ sku: 'KW-N60' }] }],
+  ['今年一共进了多少货', 'account.statement', { purchases: 'year' }],
+  ['我上个月买了哪些东西', 'account.statement', { purchases: 'period', period: '2026-10' }],
   ['老规矩', 'order.reorder', {}],
   ['老规矩再来一单', 'order.reorder', {}],
   [

@@ -53,7 +53,9 @@ const ORDERABLE_Q = /(能|可以|能不能|可不可以|可否)(订|下单|买|�
 
 const CANCEL =
   /取消|撤销|撤回|撤单|撤掉|撤了|退单|作废|删除|不要了|退掉|删掉|别发了|不发了|不用发了|删一个|删了吧|不要这单|砍掉/;
-const ORDER_REF = /订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货|上一单|的单|那批/;
+/** "SO" alone ("SO到哪了") names the orders as their numbers start. */
+const ORDER_REF =
+  /(?<![a-z])so(?![a-z0-9])|订单|单子|那单|这单|那个单|这个单|个单|几单|下的单|订的|货|上一单|的单|那批/;
 const ORDER_STATUS =
   /到哪儿|啥时候到|啥时候发|发了没|咋还没到|怎么还没到|发出去了没|到哪|哪了|发货|发了没|发了吗|物流信息|物流单号|快递|状态|进度|什么时候到|什么时候能到|何时到|到了没|到没到|送到了吗|送到没|在哪|多久到|几天到|到货了吗|到了吗|出库|还没到|没收到|还没发|单号/;
 
@@ -139,6 +141,13 @@ const LAST_ORDER_WHAT =
 /** How much the dealer bought ("这个月订了多少", "我这个月买了多少钱的货", "今年进了多少货"). */
 const PURCHASE_AMOUNT =
   /(订|买|进)了(多少|几)|(订|买|进)了?多少钱的?货|(订|买|进)的货(款)?(一共|总共)?(多少|几)|(进货|订货|采购)(额|金额|总额)|采购了多少/;
+/** The products a question names, as `items` slots without quantities (none when it names none). */
+const namedSkus = (f: Facts): Slots =>
+  f.items.items.length > 0 ? { items: f.items.items.map((i) => ({ sku: i.sku })) } : {};
+/** What was bought ("上个月买了哪些东西", "这个月订了些啥"), asked with a period. */
+const PURCHASE_WHAT = /(订|买|进)(了|的)(些|哪些|什么|啥|些啥|些什么|哪几样)(东西|货|产品)?/;
+/** This year so far ("今年", "今年以来", "年初到现在"). */
+const THIS_YEAR = /今年|本年度?|年初(到|至)(现在|今天)/;
 /** The dealer's own shop ("店里", "我们卖得最快的") as against the region around it ("我们这边", "本地"). */
 const OWN_SHOP = /我自己|店里|我店|我们店|我的店|本店|我家|我们卖|我卖|咱店|门店/;
 const REGION_WORDS = /这边|这一带|这块|本地|当地|区域|附近|周边|我们这儿|我们这里|县城|市场|大家/;
@@ -689,11 +698,23 @@ function parseOne(f: Facts, text: string): ParseResult {
   // The dealer's own purchases (订/买/进货 — 卖 is sell-through): "上次订的啥" is the last order, "这个月订了多少"
   // the month's orders, which the statement counts and sums.
   if (LAST_ORDER_WHAT.test(k) && !hasQtyItems) return parsed('order.status', { ref: { kind: 'last_order' } }, DECISIVE);
-  if (PURCHASE_AMOUNT.test(k) && !SALES.test(k) && !REBATE.test(k) && !/还(要|差|得)|再/.test(k) && !hasQtyItems) {
-    if (f.mentions.length === 0) {
-      const period = extractPeriod(k, ctx.now);
-      return parsed('account.statement', period ? { period } : {}, DECISIVE);
-    }
+  const purchaseAsk =
+    PURCHASE_AMOUNT.test(k) || (PURCHASE_WHAT.test(k) && (THIS_YEAR.test(k) || !!extractPeriod(k, ctx.now)));
+  if (purchaseAsk && !SALES.test(k) && !REBATE.test(k) && !/还(要|差|得)|再/.test(k) && !hasQtyItems) {
+    const period = extractPeriod(k, ctx.now);
+    const skus = f.items.items.map((i) => ({ sku: i.sku }));
+    // This year's purchases, a product's, or the lines bought: the purchases answer; a month's amount alone stays
+    // the statement, which counts and sums the month's orders beside its payments.
+    // A product named but not resolved to one SKU is left to the questions below (which one is meant).
+    if (THIS_YEAR.test(k) && !period && (skus.length || f.mentions.length === 0))
+      return parsed('account.statement', { purchases: 'year', ...(skus.length ? { items: skus } : {}) }, DECISIVE);
+    if (skus.length || PURCHASE_WHAT.test(k))
+      return parsed(
+        'account.statement',
+        { purchases: 'period', ...(period ? { period } : {}), ...(skus.length ? { items: skus } : {}) },
+        DECISIVE,
+      );
+    if (f.mentions.length === 0) return parsed('account.statement', period ? { period } : {}, DECISIVE);
   }
   // "我们这边铝合金门窗卖得怎么样": how a kind sells around here is the region's trend, not the shop's sales; a
   // span of days or weeks ("我们这边最近一周卖的怎么样") is the shop's own sales over it.
@@ -771,8 +792,8 @@ function parseOne(f: Facts, text: string): ParseResult {
   // 13. Stock, availability and price questions.
   if (stockAsk && !cat?.strong) return orderResult('stock.query', f, HIGH, false);
 
-  // 14. Replenishment advice.
-  if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', {}, HIGH);
+  // 14. Replenishment advice, of the products named if any ("N60要补货吗").
+  if (REPLENISH.test(k) && !hasQtyItems) return parsed('replenish.advice', namedSkus(f), HIGH);
 
   // 14b. What sells in the region.
   if (TREND.test(k) && !hasQtyItems) {
@@ -1311,6 +1332,8 @@ export function slotsForIntent(
       const period = extractPeriod(k, ctx.now);
       return { slots: period ? { period } : {}, ambiguities: none };
     }
+    case 'replenish.advice':
+      return { slots: namedSkus(f), ambiguities: none };
     case 'sales.query': {
       const slots: Slots = salesPeriodOf(f);
       if (f.items.items.length > 0) slots.items = f.items.items.map((i) => ({ sku: i.sku }));

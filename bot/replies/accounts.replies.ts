@@ -1,4 +1,4 @@
-import type { ScoreDimensions, Statement, TierStatus } from '../../core/accounts/accounts.types.js';
+import type { Purchases, ScoreDimensions, Statement, TierStatus } from '../../core/accounts/accounts.types.js';
 import { DEFAULT_SCORING } from '../../core/dealers/scoring.js';
 import { TIER_BENEFITS, TIER_NAMES_ZH, TIER_RANK, type Tier, type TierBenefits } from '../../core/dealers/tiers.js';
 import { formatYuan } from './policy.explain.js';
@@ -147,8 +147,29 @@ export function tierReply(t: TierStatus, f: ReplyFormat = 'text'): string {
   return fitBytes(lines.filter((l): l is string => l !== null));
 }
 
+/** "今年（1月1日–12月1日）" / "本月（截至12月1日）" / "2026年11月": the span of a purchases answer. */
+function purchasesWhen(p: Purchases): string {
+  if (p.label === 'year') return `今年（${dayText(p.start)}–${dayText(p.end)}）`;
+  return p.running ? `本月（截至${dayText(p.end)}）` : periodLabel(p.label);
+}
+
+/** What the dealer bought (订/买/进货): the orders' count and total, then each product's quantity and amount. */
+export function purchasesReply(p: Purchases): string {
+  const when = purchasesWhen(p);
+  const asked = p.skus.length ? p.products.map((x) => x.name).join('、') || p.skus.join('、') : '';
+  if (p.orderCount === 0) return `${when}${asked ? `没有订过 ${asked}` : '没有订单'}。`;
+  const head = `${when}进货${asked ? `（${asked}）` : ''}：订单 ${p.orderCount} 笔，合计 ${formatYuan(p.totalFen)}`;
+  const lines: (string | null)[] = p.products
+    .slice(0, LIST_MAX)
+    .map((x) => bullet(`${x.name}：${x.qty}${x.unit}，${formatYuan(x.amountFen)}`, 'text'));
+  lines.push(more(LIST_MAX, p.products.length, '款'));
+  if (!p.skus.length) lines.push('要看每笔订单和回款，可以发“对账单”。');
+  return fitBytes([head, ...lines].filter((l): l is string => l !== null));
+}
+
 export const accountReplies = {
   statement: statementReply,
+  purchases: purchasesReply,
   tier: tierReply,
   badPeriod: '请说明要查哪个月，例如“10月的对账单”或“本季度对账”。',
   futurePeriod: (label: string) => `${periodLabel(label)}还没开始，可以查本月或之前月份的对账单。`,

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { StockReport } from '../../core/stock/stock.service.js';
+import { ordersReplies } from './orders.replies.js';
 import type { Statement, TierStatus } from '../../core/accounts/accounts.types.js';
 import type { SalesReport, TrendReport } from '../../core/insights/insights.types.js';
 import { needList } from '../../core/needs/need-list.js';
@@ -268,5 +270,21 @@ describe('manager replies', () => {
       '· D0002 萧山华美建材有限公司（重点培育，杭州萧山区）',
     );
     expect(dealerMatchesReply('老王建材', [])).toContain('没有在您负责的经销商里找到“老王建材”');
+  });
+});
+
+describe('replenishAsked: a product asked about', () => {
+  const product = {
+    sku: 'KW-T80',
+    name: '推拉窗',
+    unit: '套',
+    leadTimeDays: 10,
+    priceFen: 100_000,
+  } as StockReport['product'];
+  const hq = { onHand: 0, reserved: 0 } as StockReport['hq'];
+  it('no synced stock of it: said so, never "enough"', () => {
+    const r = ordersReplies.replenishAsked([{ product, hq, dealer: null, sold30: 0, daysOfCover: null }], []);
+    expect(r).toContain('推拉窗：还没有您的库存同步数据，没法判断够不够卖');
+    expect(r).not.toContain('够卖（');
   });
 });

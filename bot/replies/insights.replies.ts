@@ -52,10 +52,13 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
       for (const s of r.stores.slice(0, SALES_LINES_MAX))
         lines.push(bullet(`${safe(s.name, f)}（${s.code}）：${unitTotals(s.totals).join('，') || '没有卖出'}`, f));
       if (r.stores.length > SALES_LINES_MAX) lines.push(`……等共 ${r.stores.length} 家门店`);
-      // The stores come most sold first: the last one is the weakest ("哪个店卖的最差").
-      const weakest = r.stores.at(-1)!;
-      if (r.stores.length > 1)
+      // The stores come most sold first (core's storeLines): the first is the best ("哪个门店卖得最好"), the last
+      // the weakest ("哪个店卖的最差").
+      const [best, weakest] = [r.stores[0]!, r.stores.at(-1)!];
+      if (r.stores.length > 1) {
+        lines.push(`卖得最多的是 ${safe(best.name, f)}（${best.code}）：${unitQty(best.totals)}`);
         lines.push(`卖得最少的是 ${safe(weakest.name, f)}（${weakest.code}）：${unitQty(weakest.totals)}`);
+      }
     }
   }
   for (const l of r.lines.slice(0, SALES_LINES_MAX)) {
@@ -67,7 +70,10 @@ export function salesReply(r: SalesReport, f: ReplyFormat = 'text'): string {
   lines.push(
     r.store
       ? `数据来自该门店的 POS。`
-      : `数据来自 ${r.activeStores} 家在营门店的 POS 汇总${r.stores?.length ? '' : '（可问“各门店卖了多少”看分门店）'}。`,
+      : r.stores?.length
+        ? // One count of stores: the split lists every store with POS data (a closed one that sold included).
+          `数据来自以上 ${r.stores.length} 家门店的 POS。`
+        : `数据来自 ${r.activeStores} 家在营门店的 POS 汇总（可问“各门店卖了多少”看分门店）。`,
   );
   return fitBytes(lines.filter((l): l is string => l !== null));
 }

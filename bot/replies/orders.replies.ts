@@ -500,6 +500,24 @@ export const ordersReplies = {
     `近 30 天没有您门店的销售数据${hasStock ? '' : '，也没有库存同步数据'}，没法按销量算补货。门店 POS${hasStock ? '' : '和库存'}数据同步后再问我；想补哪款可以直接说，例如“N60 来20套”。`,
   replenishNoStock:
     '还没有您的库存同步数据，没法判断库存够不够卖。库存数据同步后再问我；想补哪款可以直接说，例如“N60 来20套”。',
+  /**
+   * "N60要补货吗": each product asked, from its own data — no synced stock or no recent sales is said, never read as
+   * enough stock.
+   */
+  replenishAsked: (reports: StockReport[], lines: ReplenishLine[]) =>
+    [
+      ...reports.map((r) => {
+        const { name, unit, leadTimeDays } = r.product;
+        const line = lines.find((l) => l.sku === r.product.sku);
+        if (r.dealer === null)
+          return `· ${name}：还没有您的库存同步数据，没法判断够不够卖${r.sold30 > 0 ? `（近 30 天卖出 ${r.sold30}${unit}）` : ''}。`;
+        if (line)
+          return `· ${name}：库存 ${line.stockQty}${unit}，约可卖 ${Math.floor(line.daysOfCover)} 天（到货需 ${leadTimeDays} 天）→ 建议补 ${line.qty}${unit}，约 ${formatYuan(line.qty * r.product.priceFen)}`;
+        if (r.daysOfCover === null) return `· ${name}：库存 ${r.dealer.qty}${unit}，近 30 天没有卖出，暂时不用补。`;
+        return `· ${name}：库存 ${r.dealer.qty}${unit}，约可卖 ${Math.floor(r.daysOfCover)} 天，高于到货周期 + 7 天，暂时不用补。`;
+      }),
+      `想补可以直接说，例如“${reports[0]?.product.sku.replace(/^[A-Z]+-/, '') ?? 'N60'} 来20套”。`,
+    ].join('\n'),
   replenish: (lines: ReplenishLine[], replacesDraft = false, hasStockData = true) =>
     [
       '建议补货（库存可卖天数低于到货周期 + 7 天安全期）：',

@@ -33,6 +33,32 @@ export interface PeriodOrder {
   paidAt: Date | null;
 }
 
+/** One line of an order that was not cancelled (the dealer's purchases). */
+export interface PurchaseLine {
+  orderNo: string;
+  sku: string;
+  name: string;
+  unit: string;
+  qty: number;
+  /** The line's amount after its share of the promotion discount. */
+  amountFen: number;
+}
+
+/** What the dealer bought over a period (订/买/进货): orders not cancelled, and their lines per product. */
+export interface Purchases {
+  /** 'year' this year to date; otherwise the statement period's label ('2026-11'). */
+  label: string;
+  start: string;
+  end: string;
+  running: boolean;
+  /** The products asked about (SKUs); empty for everything. */
+  skus: string[];
+  orderCount: number;
+  totalFen: number;
+  /** Per product, the largest amount first. */
+  products: Array<{ sku: string; name: string; unit: string; qty: number; amountFen: number }>;
+}
+
 export interface ReceivableItem {
   orderNo: string | null;
   amountFen: number;

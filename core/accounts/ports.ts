@@ -3,6 +3,7 @@ import type {
   DirectoryEntry,
   DirectoryManager,
   PeriodOrder,
+  PurchaseLine,
   ReceivableItem,
   SettledRebate,
   StatementDealer,
@@ -14,6 +15,8 @@ export interface StatementStore {
   statementDealer(code: string): Promise<StatementDealer | null>;
   /** Orders placed in [from, to) (instants), any status. */
   ordersPlaced(dealerCode: string, from: Date, to: Date): Promise<PeriodOrder[]>;
+  /** The lines of the orders placed in [from, to) that were not cancelled. */
+  purchaseLines(dealerCode: string, from: Date, to: Date): Promise<PurchaseLine[]>;
   /** Orders whose full payment (orders.paid_at) falls in [from, to). */
   ordersPaid(dealerCode: string, from: Date, to: Date): Promise<PeriodOrder[]>;
   /** Receivables invoiced in [from, to). */

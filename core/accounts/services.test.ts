@@ -27,6 +27,7 @@ describe('StatementService (in-memory store)', () => {
       ];
     },
     ordersPaid: async () => [],
+    purchaseLines: async () => [],
     receivablesBilled: async () => [],
     rebatesSettled: async () => [],
     managerSees: async () => false,

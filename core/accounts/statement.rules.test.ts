@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AccountError } from './accounts.errors.js';
-import type { PeriodOrder, ReceivableItem } from './accounts.types.js';
-import { buildStatement, dueSoonItems, overdueItems, statementPeriod } from './statement.rules.js';
+import type { PeriodOrder, PurchaseLine, ReceivableItem } from './accounts.types.js';
+import { buildStatement, dueSoonItems, overdueItems, statementPeriod, summarisePurchases } from './statement.rules.js';
 
 const TODAY = '2026-11-26';
 
@@ -130,5 +130,40 @@ describe('buildStatement', () => {
     expect(s.orders.count).toBe(0);
     expect(s.overdue.items).toEqual([]);
     expect(s.credit).toEqual({ limitFen: 500_000, usedFen: 0, leftFen: 500_000, canOrder: true, settleFen: 0 });
+  });
+});
+
+describe('summarisePurchases', () => {
+  const period = { label: '2026-10', start: '2026-10-01', end: '2026-10-31', running: false };
+  const order = (orderNo: string, totalFen: number, status: PeriodOrder['status'] = 'delivered'): PeriodOrder => ({
+    orderNo,
+    placedAt: new Date('2026-10-08T10:00:00+08:00'),
+    status,
+    totalFen,
+    paidAt: null,
+  });
+  const line = (orderNo: string, sku: string, qty: number, amountFen: number): PurchaseLine => ({
+    orderNo,
+    sku,
+    name: sku,
+    unit: '套',
+    qty,
+    amountFen,
+  });
+  const orders = [order('SO1', 500), order('SO2', 300), order('SO3', 900, 'cancelled')];
+  const lines = [line('SO1', 'KW-N60', 10, 500), line('SO2', 'KW-N60', 2, 100), line('SO2', 'KW-T80', 4, 200)];
+
+  it("everything: the orders' own totals, cancelled ones left out, products the largest first", () => {
+    const p = summarisePurchases(period, orders, lines, []);
+    expect([p.orderCount, p.totalFen]).toEqual([2, 800]);
+    expect(p.products.map((x) => [x.sku, x.qty, x.amountFen])).toEqual([
+      ['KW-N60', 12, 600],
+      ['KW-T80', 4, 200],
+    ]);
+  });
+
+  it("one product: its lines' orders and amounts only", () => {
+    const p = summarisePurchases(period, orders, lines, ['KW-T80']);
+    expect([p.orderCount, p.totalFen, p.products.length]).toEqual([1, 200, 1]);
   });
 });

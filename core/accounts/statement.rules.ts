@@ -2,6 +2,8 @@ import { addDays, quarterStart } from '../common/time.js';
 import { type CreditFacts, checkCredit, OVERDUE_BLOCK_DAYS } from '../orders/credit.rules.js';
 import { AccountError } from './accounts.errors.js';
 import type {
+  PurchaseLine,
+  Purchases,
   DueSoonItem,
   OverdueItem,
   PeriodOrder,
@@ -165,5 +167,37 @@ export function buildStatement(f: StatementFacts): Statement {
       canOrder: check.ok,
       settleFen: check.settleFen,
     },
+  };
+}
+
+/**
+ * What was bought over a period (订/买/进货): the orders not cancelled and their lines per product, the largest
+ * amount first. Without products asked, the total is the orders' own totals (the figure the managers' lists show);
+ * with products, the count and total are those of the lines of those products.
+ *
+ * @example summarisePurchases({ label: '2026-11', start: '2026-11-01', end: '2026-11-30', running: false }, orders, lines, ['KW-N60'])
+ */
+export function summarisePurchases(
+  period: Pick<Purchases, 'label' | 'start' | 'end' | 'running'>,
+  orders: readonly PeriodOrder[],
+  lines: readonly PurchaseLine[],
+  skus: readonly string[],
+): Purchases {
+  const wanted = skus.length ? lines.filter((l) => skus.includes(l.sku)) : lines;
+  const bySku = new Map<string, Purchases['products'][number]>();
+  for (const l of wanted) {
+    const p = bySku.get(l.sku) ?? { sku: l.sku, name: l.name, unit: l.unit, qty: 0, amountFen: 0 };
+    p.qty += l.qty;
+    p.amountFen += l.amountFen;
+    bySku.set(l.sku, p);
+  }
+  const placed = orders.filter((o) => o.status !== 'cancelled');
+  const products = [...bySku.values()].sort((a, b) => b.amountFen - a.amountFen || a.sku.localeCompare(b.sku));
+  return {
+    ...period,
+    skus: [...skus],
+    orderCount: skus.length ? new Set(wanted.map((l) => l.orderNo)).size : placed.length,
+    totalFen: skus.length ? products.reduce((t, p) => t + p.amountFen, 0) : placed.reduce((t, o) => t + o.totalFen, 0),
+    products,
   };
 }

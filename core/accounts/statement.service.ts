@@ -1,9 +1,10 @@
 import { addDays, shanghaiDate, shanghaiMidnight } from '../common/time.js';
 import { OVERDUE_BLOCK_DAYS } from '../orders/credit.rules.js';
 import { AccountError } from './accounts.errors.js';
-import type { Statement } from './accounts.types.js';
+import type { Purchases, Statement } from './accounts.types.js';
 import type { StatementStore } from './ports.js';
-import { buildStatement, statementPeriod } from './statement.rules.js';
+import { yearToDateWindow } from '../common/year-on-year.js';
+import { buildStatement, statementPeriod, summarisePurchases } from './statement.rules.js';
 
 /**
  * The dealer's statement of account (`account.statement`): the period's orders, payments and invoices, and today's
@@ -42,5 +43,23 @@ export class StatementService {
     const credit = await this.store.creditFacts(dealer.code, today, OVERDUE_BLOCK_DAYS);
     const rebates = await this.store.rebatesSettled(dealer.code, from, to);
     return buildStatement({ dealer, period, today, orders, paidOrders, billed, open, credit, rebates });
+  }
+
+  /**
+   * What the dealer bought (订/买/进货): `period` a month ('YYYY-MM', the running month without it) or 'year' (this
+   * year to date, the 同比 window's current part — the managers' "今年进货"); `skus` narrows it to products.
+   */
+  async purchases(input: { dealerCode: string; period?: string; skus?: string[]; now: Date }): Promise<Purchases> {
+    const today = shanghaiDate(input.now);
+    const range =
+      input.period === 'year'
+        ? { label: 'year', ...yearToDateWindow(today).current, running: true }
+        : statementPeriod(input.period, today);
+    const from = shanghaiMidnight(range.start);
+    const to = shanghaiMidnight(addDays(range.end, 1));
+    const orders = await this.store.ordersPlaced(input.dealerCode, from, to);
+    const lines = await this.store.purchaseLines(input.dealerCode, from, to);
+    const period = { label: range.label, start: range.start, end: range.end, running: range.running };
+    return summarisePurchases(period, orders, lines, input.skus ?? []);
   }
 }

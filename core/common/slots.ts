@@ -169,6 +169,11 @@ export const slotsSchema = z.object({
     .describe('YYYY-MM'),
   /** sales.query without a month: this week so far ("这周卖了多少") or last week ("上礼拜"); a follow-up carries it. */
   span: z.enum(SALES_WEEKS).optional(),
+  /**
+   * account.statement asking what was bought (订/买/进货), not the whole statement: 'period' the month of `period`
+   * (the running month without it), 'year' this year to date; `items` narrows it to products.
+   */
+  purchases: z.enum(['period', 'year']).optional(),
   course: z.string().min(1).max(40).optional(),
   campaign: z.string().min(1).max(40).optional(),
   unknown_product: z

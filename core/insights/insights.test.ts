@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CategoryAmounts, CategoryUnits, ProductAmount, SkuSales, TrendScope } from './insights.types.js';
 import type { SalesStore, TrendStore } from './ports.js';
-import { SalesService, salesLines, totalsByUnit } from './sales.service.js';
+import { SalesService, salesLines, storeLines, totalsByUnit } from './sales.service.js';
 import { categoryTrends, TrendsService } from './trends.service.js';
 import { addMonths, mondayOf, salesWindow, trendWindow } from './windows.js';
 
@@ -250,5 +250,29 @@ describe('regional trends', () => {
     ]);
     expect(r.dealerTotalFen).toBe(400_000);
     expect(r.averagePerDealerTotalFen).toBe(125_000);
+  });
+});
+
+describe('storeLines: stores ranked by the main unit, never a sum of 套 and 米', () => {
+  it('21套 ranks above 16套 + 30米', () => {
+    const sale = (storeCode: string, sku: string, unit: string, qty: number) => ({
+      storeCode,
+      storeName: storeCode,
+      sku,
+      name: sku,
+      unit,
+      category: 'windows',
+      qty,
+    });
+    const lines = storeLines(
+      [
+        sale('S19', 'KW-N60', '套', 16),
+        sale('S19', 'KW-R01', '米', 30),
+        sale('S24', 'KW-N60', '套', 21),
+        sale('S01', 'KW-N60', '套', 21),
+      ],
+      [],
+    );
+    expect(lines.map((l) => l.code)).toEqual(['S01', 'S24', 'S19']);
   });
 });

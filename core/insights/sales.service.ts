@@ -68,8 +68,16 @@ export function storeLines(
     name: s.name,
     totals: totalsByUnit(salesLines(bySku(s.now), bySku(s.before))),
   }));
-  const sold = (l: StoreSalesLine) => l.totals.reduce((n, t) => n + t.qty, 0);
-  return lines.sort((a, b) => sold(b) - sold(a) || a.code.localeCompare(b.code));
+  // Ranked by the main unit (the one most sold over all stores, e.g. 套), then the others: 套 and 米 never add up.
+  const byUnit = new Map<string, number>();
+  for (const l of lines) for (const t of l.totals) byUnit.set(t.unit, (byUnit.get(t.unit) ?? 0) + t.qty);
+  const units = [...byUnit].sort((a, b) => b[1] - a[1]).map(([u]) => u);
+  const qtyIn = (l: StoreSalesLine, unit: string) => l.totals.find((t) => t.unit === unit)?.qty ?? 0;
+  const rank = (a: StoreSalesLine, b: StoreSalesLine) => {
+    for (const u of units) if (qtyIn(a, u) !== qtyIn(b, u)) return qtyIn(b, u) - qtyIn(a, u);
+    return a.code.localeCompare(b.code);
+  };
+  return lines.sort(rank);
 }
 
 /**

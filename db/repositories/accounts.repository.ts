@@ -1,6 +1,7 @@
 import { type Kysely, type Selectable, sql } from 'kysely';
 import type {
   PeriodOrder,
+  PurchaseLine,
   ReceivableItem,
   ScoreRecord,
   StatementDealer,
@@ -91,6 +92,29 @@ export class AccountsRepository implements StatementStore, TierStore {
       .orderBy('placed_at', 'desc')
       .execute();
     return rows.map(toOrder);
+  }
+
+  async purchaseLines(dealerCode: string, from: Date, to: Date): Promise<PurchaseLine[]> {
+    const rows = await this.db
+      .selectFrom('order_lines as l')
+      .innerJoin('orders as o', 'o.order_no', 'l.order_no')
+      .innerJoin('products as p', 'p.sku', 'l.sku')
+      .select(['l.order_no', 'l.sku', 'p.name', 'p.unit', 'l.qty', 'l.amount_fen', 'l.discount_fen'])
+      .where('o.dealer_code', '=', dealerCode)
+      .where('o.status', '<>', 'cancelled')
+      .where('o.placed_at', '>=', from)
+      .where('o.placed_at', '<', to)
+      .orderBy('o.placed_at', 'desc')
+      .orderBy('l.line_no')
+      .execute();
+    return rows.map((r) => ({
+      orderNo: r.order_no,
+      sku: r.sku,
+      name: r.name,
+      unit: r.unit,
+      qty: Number(r.qty),
+      amountFen: Number(r.amount_fen) - Number(r.discount_fen),
+    }));
   }
 
   async ordersPaid(dealerCode: string, from: Date, to: Date): Promise<PeriodOrder[]> {

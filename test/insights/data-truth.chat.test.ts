@@ -21,7 +21,9 @@ const one = async (from: string, text: string) => {
 };
 
 /** Last year's orders (¥500,000 by 26 November, ¥600,000 after), the growth reward, per-store POS. */
+let database: Kysely<Database>;
 async function prepare(db: Kysely<Database>) {
+  database = db;
   await insertIntentsFixture(db, TEST_NOW);
   const lastYear: Array<[string, number, string]> = [
     ['SO202503010001', 50_000_000, '2025-03-01T10:00:00+08:00'],
@@ -69,6 +71,36 @@ describe('purchases (订/买/进货) are the orders, not the POS', () => {
   });
 });
 
+describe('purchases of a product or over a period (订/买/进货)', () => {
+  // [question, what the answer must say]: the orders not cancelled and their lines, never the stock card or the
+  // running month's statement.
+  it.each([
+    ['N60上个月进了多少', ['2026年10月进货（窄边框平开窗）：订单 2 笔，合计 ¥1,100,000', '窄边框平开窗：20套']],
+    ['N60今年一共进了多少套', ['今年（1月1日–11月26日）进货（窄边框平开窗）：订单 3 笔', '窄边框平开窗：30套']],
+    // The same year-to-date figure as the manager's list (core/common/year-on-year.ts), the cancelled order left out.
+    ['今年一共进了多少货', ['今年（1月1日–11月26日）进货：订单 3 笔，合计 ¥1,400,000']],
+    ['我上个月买了哪些东西', ['2026年10月进货：订单 2 笔，合计 ¥1,100,000', '· 窄边框平开窗：20套，¥1,100,000']],
+  ])('"%s"', async (text, says) => {
+    const r = await one(IX.coreDealer, text);
+    for (const s of says) expect(r).toContain(s);
+    expect(r).not.toMatch(/库存|没有订单和回款/);
+  });
+});
+
+it('"各个门店呢" right after "这周卖的怎么样": this week per store, not the last 30 days', async () => {
+  expect(await one(IX.coreDealer, '这周卖的怎么样')).toContain('本周（11月23日–11月26日）');
+  const r = await one(IX.coreDealer, '各个门店呢');
+  expect(r).toContain('本周（11月23日–11月26日）');
+  expect(r).toContain('分门店：');
+  expect(r).not.toContain('近30天');
+});
+
+it('"SO到哪了": the recent orders, as "我的订单到哪了" gets', async () => {
+  const r = await one(IX.coreDealer, 'SO到哪了');
+  expect(r).toMatch(/^您最近的 \d+ 个订单：/);
+  expect(r).toBe(await one(IX.coreDealer, '我的订单到哪了'));
+});
+
 describe("the dealer's own sell-through", () => {
   // [question, what the answer must say, what it must not]
   it.each([
@@ -76,6 +108,8 @@ describe("the dealer's own sell-through", () => {
     ['我们这边最近一周卖的怎么样啊', ['门店动销｜近7天（11月20日–11月26日）', '合计卖出 5套（前7天 0套'], ['区域趋势']],
     // Split per store, the weakest named.
     ['哪个店卖的最差', ['分门店：', '卖得最少的是 恒远滨江店（D0101-S02）：2套'], []],
+    // The best named first, one count of stores (the split's own).
+    ['哪个门店卖得最好', ['卖得最多的是 恒远西湖店（D0101-S01）：3套', '数据来自以上 2 家门店的 POS'], ['在营门店']],
     // The regional trend names each comparison: no "与前3个月相比" over a 同比 figure.
     ['最近我们这边什么卖得好', ['区域趋势', '环比：与前3个月相比；同比：与去年同期相比'], ['与前3个月相比，同类']],
   ] as const)('"%s"', async (text, says, never) => {
@@ -168,5 +202,18 @@ describe('silence is counted from the latest order', () => {
     expect(plan).toContain('沉默后恢复下单（11月26日）');
     const profile = await one(IX.accountA, '查 D0104');
     expect(profile).toContain('评定后已恢复订货：最近一单 2026-11-26');
+  });
+});
+
+// Last: the stock synced here would change the answers above.
+describe('replenishment of a product asked', () => {
+  it('"N60要补货吗" with N60 synced: its own stock and cover, not the blanket "都还够卖"', async () => {
+    await database
+      .insertInto('dealer_inventory')
+      .values({ dealer_code: IX.coreDealer, sku: 'KW-N60', qty: 100, synced_at: TEST_NOW })
+      .execute();
+    const r = await one(IX.coreDealer, 'N60要补货吗');
+    expect(r).toMatch(/窄边框平开窗：库存 100套，约可卖 \d+ 天，高于到货周期/);
+    expect(r).not.toContain('都还够卖');
   });
 });
