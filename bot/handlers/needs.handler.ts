@@ -6,7 +6,7 @@ import { statementPeriod } from './words.js';
 import { statementPeriod as periodOfStatement } from '../../core/accounts/statement.rules.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
-import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
+import { type Need, type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import {
   type DealerIdentity,
   dealerOnly,
@@ -231,8 +231,13 @@ export const needsHandlers: HandlerRegistry = {
   ),
 
   'need.rate': dealerOnly(needReplies.dealerOnly, async (ctx, turn) => {
-    const needId = ctx.state.awaiting === 'need_rating' ? ctx.state.needId : undefined;
+    const pending = ctx.state.awaiting === 'need_rating' ? ctx.state.needId : undefined;
+    // A rating that names a need is for that need, never for the one waiting ("N1003的评分改成4分").
+    const named = needIdOf(turn.slots.need_id)?.id;
+    const needId = named ?? pending;
     if (!needId) return reply(needReplies.noRatingPending);
+    // Rating another need leaves the one waiting still waiting.
+    const after = needId === pending ? { state: {} } : {};
     const rating = turn.slots.rating;
     if (rating === undefined) return reply(needReplies.ratingOutOfRange);
     try {
@@ -243,11 +248,14 @@ export const needsHandlers: HandlerRegistry = {
         comment: turn.slots.comment,
         now: ctx.now,
       });
-      return { ...reply(reopened ? needReplies.reopened(need, rating) : needReplies.rated(need, rating)), state: {} };
+      return { ...reply(reopened ? needReplies.reopened(need, rating) : needReplies.rated(need, rating)), ...after };
     } catch (e) {
       if (e instanceof NeedError && e.code === 'NEED.BAD_RATING') return failure(e);
+      // A rating once given stays (it closed or reopened the need): say what it was.
+      const rated = e instanceof NeedError ? (e.details.need as Need | undefined) : undefined;
+      if (rated?.rating != null) return { ...reply(needReplies.alreadyRated(rated)), ...after };
       // The need moved on (rated elsewhere, reopened by HQ): stop waiting for a rating.
-      return { ...failure(e, needCode(needId)), state: {} };
+      return { ...failure(e, needCode(needId)), ...after };
     }
   }),
 

@@ -160,6 +160,7 @@ export const needReplies = {
   rated: (n: Need, rating: number) => `谢谢您的评价（${rating} 分），需求 ${needCode(n.id)} 已完成。`,
   reopened: (n: Need, rating: number) =>
     `抱歉这次没让您满意（${rating} 分）。需求 ${needCode(n.id)} 已重新打开，并已通知区域经理督办，${shTime(n.resolutionDue)} 前给您新的答复。`,
+  alreadyRated: (n: Need) => `${needCode(n.id)} 已经评过 ${n.rating} 分，评分提交后不能再改。`,
   ratingOutOfRange: '请回复 1 到 5 之间的分数（5 分最满意）。',
   notAwaitingRating: (n: Need) => `需求 ${needCode(n.id)} 目前${STATUS_ZH[n.status] ?? n.status}，不需要评价。`,
   noRatingPending: '目前没有待评价的需求。想查进度可以说“我的需求进度”。',
