@@ -329,6 +329,13 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect((await app.say(F.regionalA, `${F.silentDealer}的需求谁在跟`))[0]).toBe(
       `${F.silentDealer} 没有未完成的需求。`,
     );
+    // Another manager's dealer is not "nothing open"; each dealer named is answered.
+    expect((await app.say(F.accountB, `${F.regularDealer}的需求谁在跟`))[0]).toBe(
+      `未找到经销商 ${F.regularDealer}，或不在您负责的范围内，请核对编号。`,
+    );
+    const [two] = await app.say(F.regionalA, `${F.regularDealer}和${F.silentDealer}的需求谁在跟`);
+    expect(two).toContain(`N${a}【门店陈列】`);
+    expect(two).toContain(`${F.silentDealer} 没有未完成的需求。`);
   });
 
   it('"我的客户经理是谁" is answered; only "让经理联系我" calls the manager', async () => {

@@ -410,13 +410,20 @@ export class NeedsService {
   async listForManager(input: {
     managerCode: string;
     filter?: NeedListFilter;
-    /** Only this dealer's needs ("D0002的需求谁在跟"); the manager's scope still applies. */
+    /** Only this dealer's needs ("D0002的需求谁在跟"); a dealer outside the manager's scope is NEED.DEALER_NOT_FOUND. */
     dealerCode?: string;
     now: Date;
     limit?: number;
   }): Promise<NeedList & { manager: ManagerRef }> {
     const manager = await this.deps.store.manager(input.managerCode);
     if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
+    if (input.dealerCode) {
+      // Another manager's dealer reads as unknown, not as a dealer with nothing open.
+      const dealer = await this.deps.store.dealer(input.dealerCode);
+      if (!dealer || !managesDealer(manager, dealer)) {
+        throw new NeedError('NEED.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
+      }
+    }
     const all = await this.deps.store.openNeedsForManager(manager);
     const rows = input.dealerCode ? all.filter((r) => r.need.dealerCode === input.dealerCode) : all;
     return { manager, ...needList(rows, input.filter ?? 'all', input.now, input.limit ?? NEED_LIST_LIMIT) };
