@@ -347,12 +347,17 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect((await app.say(F.silentDealer, '让经理联系我'))[0]).toBe('已通知您的客户经理李娜，会尽快联系您。');
     expect(await kinds(F.accountA, 'handoff')).toHaveLength(handoffs + 1);
   });
-  it('a rating that names a need applies to that need only', async () => {
+  it('a rating that names a need applies to that need only; a clear request is answered while one waits', async () => {
     at(200);
     const dealer = F.silentDealer;
     const a = idIn((await app.say(dealer, '门店需要一批新的样册'))[0]!);
     const b = idIn((await app.say(dealer, '我们对账单有疑问，麻烦帮忙核对'))[0]!);
     await app.say(F.accountA, `N${a} 已解决 已寄出`);
+    // A clear request of its own is answered while the rating waits.
+    for (const text of ['上个月订了啥', '上个月订了啥']) {
+      expect((await app.say(dealer, text))[0]).not.toContain('请回复 1 到 5');
+    }
+    expect(await need(a)).toMatchObject({ status: 'resolved', rating: null });
     expect((await app.say(dealer, '三分吧 处理的有点慢'))[0]).toBe(`谢谢您的评价（3 分），需求 N${a} 已完成。`);
     await app.say(F.accountA, `N${b} 已解决 已电话说明`);
     // N(a) is named: its rating stays, and N(b) is still waiting for the dealer's own score.
