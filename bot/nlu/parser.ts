@@ -106,7 +106,7 @@ export function parse(
   ) {
     const { awaiting: _a, ...fresh } = ctx;
     const own = parse(text, fresh, matcher, model);
-    if (isOwnRequest(own, model) && own.intent !== 'need.rate') return own;
+    if (own.kind !== 'unknown' && own.intent !== 'need.rate' && isOwnRequest(own, model)) return own;
   }
   return read;
 }
