@@ -24,6 +24,7 @@ import { withoutPick, withPick } from '../dialog/picks.js';
 import { loadState, type PendingImage, saveState } from '../dialog/state.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { trainingReplies } from '../replies/training.replies.js';
+import { courseNamed, enrol } from './training.handler.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
@@ -114,10 +115,18 @@ function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): 
   }
 }
 
+/** Words that ask for a seat rather than for help. */
+const ENROL_ASKED = /报(?![修价销账])|参加|想去|想上|我也去/;
+
 const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promise<TurnResult> => {
   // A bare "我要提需求" carries nothing to act on: ask for the details first.
   const text = (turn.slots.need_text ?? ctx.text).trim();
   if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
+  // Asking to join a session by its title is enrolling, not a need ("不对 我要报的是工程项目投标那个").
+  if (ENROL_ASKED.test(ctx.text) && (!turn.slots.category || ['other', 'training'].includes(turn.slots.category))) {
+    const course = await courseNamed(ctx, ctx.text);
+    if (course) return enrol(ctx, course);
+  }
   try {
     const { need } = await ctx.services.needs.submit({
       dealerCode: ctx.identity.dealerCode,

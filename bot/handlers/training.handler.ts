@@ -16,7 +16,25 @@ import { trainingNotices, trainingReplies } from '../replies/training.replies.js
 const COURSES_SHOWN = 6;
 const COURSES_SEARCHED = 12;
 
-async function enrol(ctx: TurnContext<DealerIdentity>, session: Session): Promise<TurnResult> {
+// Talk around a course name that the course words keep ("不对 我要报的是…那个", "再报一个…", "…我也想去").
+const ENROL_TALK =
+  /不对|不是|错了|我要报的是|要报的是|报的是|再报一个|再报|报一个|我也想去|也想去|想去|我也想|想报|我也/g;
+
+/** The words of an enrol request that may name a course. */
+const enrolWords = (text: string): string => text.replace(ENROL_TALK, ' ');
+
+/**
+ * The one upcoming session (for any tier: a refusal says why) a message names by its title, or null: lets a
+ * request read as something else ("不对 我要报的是工程项目投标那个" as a need) enrol instead.
+ */
+export async function courseNamed(ctx: TurnContext<DealerIdentity>, text: string): Promise<Session | null> {
+  const words = enrolWords(text);
+  if (!courseWords(words)) return null;
+  const choice = chooseCourse(words, await ctx.services.training.upcoming(ctx.now, COURSES_SEARCHED));
+  return choice.kind === 'one' ? choice.course : null;
+}
+
+export async function enrol(ctx: TurnContext<DealerIdentity>, session: Session): Promise<TurnResult> {
   const r: EnrolOutcome = await ctx.services.training.enrol({
     dealerCode: ctx.identity.dealerCode,
     sessionId: session.id,
@@ -44,7 +62,7 @@ export const trainingHandlers: HandlerRegistry = {
     const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
     if (!dealer) return reply(trainingReplies.noCourses);
     // The rules take a course name only beside 培训/课; "报名社群营销" still names one (fillers are dropped).
-    const named = turn.slots.course ?? ctx.text;
+    const named = turn.slots.course ?? enrolWords(ctx.text);
     // Named: among every upcoming session (one for other tiers is refused with a reason); unnamed: the dealer's own.
     const pool = courseWords(named)
       ? await ctx.services.training.upcoming(ctx.now, COURSES_SEARCHED)

@@ -139,6 +139,16 @@ describe('training.enrol (dealer)', () => {
     expect(await seat(S.cabinet, IX.regularDealer)).toBeUndefined();
   });
 
+  it('try-out finds: a course named after a refusal is refused again, not filed as a need; "再报一个…" enrols', async () => {
+    const needs = () => db().selectFrom('needs').select('id').where('dealer_code', '=', IX.regularDealer).execute();
+    const before = (await needs()).length;
+    const again = await one(IX.regularDealer, '不对 我要报的是整体橱柜测量那个');
+    expect(again).toContain(`「${S.cabinet}」面向核心、重点培育经销商，您目前是普通经销商，暂时不能报名。`);
+    expect(await needs()).toHaveLength(before);
+    expect(await one(IX.wangJi, '再报一个社群营销')).toContain(`报名成功：「${S.community}」`);
+    expect(await one(IX.wangJi, '社群营销那个课去不了了')).toContain(`已为您退出「${S.community}」`);
+  });
+
   it('"报名安装那个": the last seat, paid by a regular dealer; the next dealer goes on the waitlist', async () => {
     const r = await one(IX.regularDealer, '报名安装那个');
     expect(r).toBe(
