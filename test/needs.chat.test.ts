@@ -366,4 +366,14 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(await need(b)).toMatchObject({ status: 'resolved', rating: null });
     expect((await app.say(dealer, '5分'))[0]).toBe(`谢谢您的评价（5 分），需求 N${b} 已完成。`);
   });
+  it('"N…不用了 撤回吧": the dealer withdraws their own open need; its owner is told; a closed one says so', async () => {
+    at(300);
+    const id = idIn((await app.say(F.silentDealer, '门店需要一批新的宣传海报'))[0]!);
+    expect((await app.say(F.silentDealer, `N${id}不用了 撤回吧`))[0]).toBe(
+      `已撤回需求 N${id}，也已告知客户经理，不用再处理了。`,
+    );
+    expect(await need(id)).toMatchObject({ status: 'closed', rating: null });
+    expect((await kinds(F.accountA, 'need.withdrawn')).map((m) => m.body).join()).toContain(`需求撤回 N${id}`);
+    expect((await app.say(F.silentDealer, `N${id} 撤回`))[0]).toContain(`N${id} 已完成并关闭`);
+  });
 });

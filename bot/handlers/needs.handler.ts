@@ -115,6 +115,9 @@ function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): 
   }
 }
 
+/** A dealer giving up their own need ("N1007不用了 撤回吧"). */
+const WITHDRAW_NEED = /撤回|撤销|撤掉|不用了|不需要了|用不着了|取消(这个|这条)?需求|不用(处理|办|跟)了/;
+
 /** Words that ask for a seat rather than for help. */
 const ENROL_ASKED = /报(?![修价销账])|参加|想去|想上|我也去/;
 
@@ -226,6 +229,14 @@ export const needsHandlers: HandlerRegistry = {
     async (ctx, turn) => {
       const ref = needIdOf(turn.slots.need_id);
       try {
+        if (ref && WITHDRAW_NEED.test(ctx.text)) {
+          const need = await ctx.services.needs.withdraw({
+            dealerCode: ctx.identity.dealerCode,
+            needId: ref.id,
+            now: ctx.now,
+          });
+          return reply(needReplies.withdrawnByDealer(need));
+        }
         const needs = await ctx.services.needs.statusForDealer({
           dealerCode: ctx.identity.dealerCode,
           needId: ref?.id,

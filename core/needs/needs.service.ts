@@ -222,6 +222,27 @@ export class NeedsService {
     return updated ?? need;
   }
 
+  /** The dealer withdraws their own open need ("N1007不用了 撤回吧"): it closes unrated and its owner is told. */
+  async withdraw(input: { dealerCode: string; needId: number; now: Date }): Promise<Need> {
+    const { store, notifier, notices } = this.deps;
+    const need = await store.getForUpdate(input.needId);
+    if (!need || need.dealerCode !== input.dealerCode)
+      throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
+    if (!isOpenStatus(need.status)) throw await this.badState(need);
+    const updated = await store.update(need.id, { status: 'closed', closedAt: input.now }, ['open', 'claimed']);
+    if (!updated) throw await this.badState(need);
+    await store.addEvent({ needId: need.id, kind: 'withdrawn', actor: need.dealerCode, body: null, at: input.now });
+    const dealer = await store.dealer(need.dealerCode);
+    if (dealer) {
+      await notifier.toManagerChat(updated.ownerCode, notices.withdrawn({ need: updated, dealer }), {
+        kind: 'need.withdrawn',
+        format: 'markdown',
+        dedupeKey: `need.withdrawn:${need.id}`,
+      });
+    }
+    return updated;
+  }
+
   /** A rating closes the need; a low one reopens it with a new resolution deadline and alerts the regional manager. */
   async rate(input: {
     dealerCode: string;
