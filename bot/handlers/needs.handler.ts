@@ -149,14 +149,14 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
     }
     const submitted = image ? needReplies.submittedWithImage(need) : needReplies.submitted(need);
     // A training need is answered with the matching session HQ scheduled, when there is one.
-    const offer =
+    const offers =
       need.category === 'training'
-        ? await ctx.services.training.offerForNeed(ctx.identity.dealerCode, text, ctx.now)
-        : null;
-    if (!offer) return reply(submitted);
-    // "第一个" then enrols in it (a one-option pick list).
-    const pick = { intent: 'training.enrol' as const, options: [{ course: offer.title }] };
-    return { ...reply(`${submitted}\n${trainingReplies.needOffer(offer)}`), state: withPick(ctx.state, pick) };
+        ? await ctx.services.training.offersForNeed(ctx.identity.dealerCode, text, ctx.now)
+        : [];
+    if (offers.length === 0) return reply(submitted);
+    // "第一个" then enrols in the session offered (a pick list of the offers).
+    const pick = { intent: 'training.enrol' as const, options: offers.map((s) => ({ course: s.title })) };
+    return { ...reply(`${submitted}\n${trainingReplies.needOffers(offers)}`), state: withPick(ctx.state, pick) };
   } catch (e) {
     return failure(e);
   }

@@ -33,7 +33,7 @@ async function trainingFixture(db: Kysely<Database>, now: Date): Promise<void> {
     .values([
       {
         title: S.community,
-        description: '企业微信社群搭建、老客户转介绍和小区团购活动的组织方法。',
+        description: '企业微信社群搭建、老客户转介绍和小区团购活动的组织方法，适合店长和导购。',
         starts_at: '2026-11-27T19:30:00+08:00',
         mode: 'online',
         seats: 20,
@@ -182,6 +182,14 @@ describe('training.enrol (dealer)', () => {
     );
     // "第一个" picks the offered session (no other list was shown to this dealer).
     expect(await one(IX.wangDa, '第一个')).toContain(`报名成功：「${S.community}」`);
+  });
+
+  it('try-out find: "想申请一次导购培训" offers the sessions meant for 导购 (no title says it); "第二个" enrols', async () => {
+    const r = await one(IX.keyDealerB, '想申请一次导购培训');
+    expect(r).toMatch(/^已收到您的培训需求，编号 N\d+/);
+    expect(r).toContain(`近期有这些相关课程：\n1. ${S.community}`);
+    expect(r).toContain(`2. ${S.display}`);
+    expect(await one(IX.keyDealerB, '第二个')).toContain(`报名成功：「${S.display}」`);
   });
 
   it('try-out finds: "想申请一次社群营销培训" is a training need whose offer "第一个" takes; the course list is numbered and "报第一个" enrols', async () => {
