@@ -190,6 +190,11 @@ describe('training.enrol (dealer)', () => {
     expect(r).toContain(`近期有这些相关课程：\n1. ${S.community}`);
     expect(r).toContain(`2. ${S.display}`);
     expect(await one(IX.keyDealerB, '第二个')).toContain(`报名成功：「${S.display}」`);
+    // The withdraw list is answered by a course's name as well as by its position.
+    expect(await one(IX.keyDealerB, '报名社群营销培训')).toContain(`报名成功：「${S.community}」`);
+    expect(await one(IX.keyDealerB, '我想退出培训')).toContain(S.display);
+    expect(await one(IX.keyDealerB, '社群那个')).toContain(`已为您退出「${S.community}」`);
+    expect(await seat(S.display, IX.keyDealerB)).toMatchObject({ status: 'enrolled' });
   });
 
   it('try-out finds: "想申请一次社群营销培训" is a training need whose offer "第一个" takes; the course list is numbered and "报第一个" enrols', async () => {
