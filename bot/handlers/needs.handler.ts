@@ -24,7 +24,7 @@ import { withoutPick, withPick } from '../dialog/picks.js';
 import { loadState, type PendingImage, saveState } from '../dialog/state.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { trainingReplies } from '../replies/training.replies.js';
-import { courseNamed, enrol } from './training.handler.js';
+import { courseNamed, enrol } from './enrolment.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".

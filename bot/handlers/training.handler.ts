@@ -1,57 +1,8 @@
 import { chooseCourse, courseWords } from '../../core/enrolment/course-match.js';
-import type { EnrolOutcome, Session } from '../../core/training/training.types.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
-import {
-  type DealerIdentity,
-  dealerOnly,
-  type HandlerRegistry,
-  managerOnly,
-  reply,
-  type TurnContext,
-  type TurnResult,
-} from '../dialog/turn.js';
+import { dealerOnly, type HandlerRegistry, managerOnly, reply } from '../dialog/turn.js';
 import { trainingNotices, trainingReplies } from '../replies/training.replies.js';
-
-/** Upcoming sessions a dealer may pick from, and how many are searched for a named one. */
-const COURSES_SHOWN = 6;
-const COURSES_SEARCHED = 12;
-
-// Talk around a course name that the course words keep ("不对 我要报的是…那个", "再报一个…", "…我也想去").
-const ENROL_TALK =
-  /不对|不是|错了|我要报的是|要报的是|报的是|再报一个|再报|报一个|我也想去|也想去|想去|我也想|想报|我也/g;
-
-/** The words of an enrol request that may name a course. */
-const enrolWords = (text: string): string => text.replace(ENROL_TALK, ' ');
-
-/**
- * The one upcoming session (for any tier: a refusal says why) a message names by its title, or null: lets a
- * request read as something else ("不对 我要报的是工程项目投标那个" as a need) enrol instead.
- */
-export async function courseNamed(ctx: TurnContext<DealerIdentity>, text: string): Promise<Session | null> {
-  const words = enrolWords(text);
-  if (!courseWords(words)) return null;
-  const choice = chooseCourse(words, await ctx.services.training.upcoming(ctx.now, COURSES_SEARCHED));
-  return choice.kind === 'one' ? choice.course : null;
-}
-
-export async function enrol(ctx: TurnContext<DealerIdentity>, session: Session): Promise<TurnResult> {
-  const r: EnrolOutcome = await ctx.services.training.enrol({
-    dealerCode: ctx.identity.dealerCode,
-    sessionId: session.id,
-    now: ctx.now,
-  });
-  if (r.kind === 'enrolled' || r.kind === 'waitlisted') {
-    // The account manager hears of every seat and waitlist place, in the same transaction as the enrolment.
-    const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
-    if (dealer) {
-      await ctx.notifier.toManager(dealer.managerCode, trainingNotices.enrolled(dealer, r), {
-        dedupeKey: `training.enrolled:${r.enrolment.id}`,
-        kind: 'training.enrolled',
-      });
-    }
-  }
-  return { ...reply(trainingReplies.enrol(r)), state: withoutPick(ctx.state) };
-}
+import { COURSES_SEARCHED, COURSES_SHOWN, enrol, enrolWords } from './enrolment.js';
 
 /**
  * Training by chat: a dealer enrols in a session HQ scheduled (a seat, the waitlist when it is full, a refusal when
