@@ -329,6 +329,13 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect((await app.say(F.regionalA, `${F.silentDealer}的需求谁在跟`))[0]).toBe(
       `${F.silentDealer} 没有未完成的需求。`,
     );
+    // Another manager's dealer is not "nothing open"; each dealer named is answered.
+    expect((await app.say(F.accountB, `${F.regularDealer}的需求谁在跟`))[0]).toBe(
+      `未找到经销商 ${F.regularDealer}，或不在您负责的范围内，请核对编号。`,
+    );
+    const [two] = await app.say(F.regionalA, `${F.regularDealer}和${F.silentDealer}的需求谁在跟`);
+    expect(two).toContain(`N${a}【门店陈列】`);
+    expect(two).toContain(`${F.silentDealer} 没有未完成的需求。`);
   });
 
   it('"我的客户经理是谁" is answered; only "让经理联系我" calls the manager', async () => {
@@ -339,5 +346,34 @@ describe('needs by chat (sandbox, whole pipeline)', () => {
     expect(await kinds(F.accountA, 'handoff')).toHaveLength(handoffs);
     expect((await app.say(F.silentDealer, '让经理联系我'))[0]).toBe('已通知您的客户经理李娜，会尽快联系您。');
     expect(await kinds(F.accountA, 'handoff')).toHaveLength(handoffs + 1);
+  });
+  it('a rating that names a need applies to that need only; a clear request is answered while one waits', async () => {
+    at(200);
+    const dealer = F.silentDealer;
+    const a = idIn((await app.say(dealer, '门店需要一批新的样册'))[0]!);
+    const b = idIn((await app.say(dealer, '我们对账单有疑问，麻烦帮忙核对'))[0]!);
+    await app.say(F.accountA, `N${a} 已解决 已寄出`);
+    // A clear request of its own is answered while the rating waits.
+    for (const text of ['上个月订了啥', '上个月订了啥']) {
+      expect((await app.say(dealer, text))[0]).not.toContain('请回复 1 到 5');
+    }
+    expect(await need(a)).toMatchObject({ status: 'resolved', rating: null });
+    expect((await app.say(dealer, '三分吧 处理的有点慢'))[0]).toBe(`谢谢您的评价（3 分），需求 N${a} 已完成。`);
+    await app.say(F.accountA, `N${b} 已解决 已电话说明`);
+    // N(a) is named: its rating stays, and N(b) is still waiting for the dealer's own score.
+    expect((await app.say(dealer, `N${a}的评分改成4分`))[0]).toBe(`N${a} 已经评过 3 分，评分提交后不能再改。`);
+    expect(await need(a)).toMatchObject({ status: 'closed', rating: 3 });
+    expect(await need(b)).toMatchObject({ status: 'resolved', rating: null });
+    expect((await app.say(dealer, '5分'))[0]).toBe(`谢谢您的评价（5 分），需求 N${b} 已完成。`);
+  });
+  it('"N…不用了 撤回吧": the dealer withdraws their own open need; its owner is told; a closed one says so', async () => {
+    at(300);
+    const id = idIn((await app.say(F.silentDealer, '门店需要一批新的宣传海报'))[0]!);
+    expect((await app.say(F.silentDealer, `N${id}不用了 撤回吧`))[0]).toBe(
+      `已撤回需求 N${id}，也已告知客户经理，不用再处理了。`,
+    );
+    expect(await need(id)).toMatchObject({ status: 'closed', rating: null });
+    expect((await kinds(F.accountA, 'need.withdrawn')).map((m) => m.body).join()).toContain(`需求撤回 N${id}`);
+    expect((await app.say(F.silentDealer, `N${id} 撤回`))[0]).toContain(`N${id} 已完成并关闭`);
   });
 });

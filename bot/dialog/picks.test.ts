@@ -29,6 +29,21 @@ describe('numbered lists answered by position', () => {
     expect(pickedTurn({ pick, awaiting: 'clarify_product' }, '第二个')).toBeNull();
   });
 
+  it('"年终那个" picks the one listed course whose name has the words; several or none pick nothing', () => {
+    const courses = {
+      intent: 'training.withdraw' as const,
+      options: [{ course: '社群营销：门店私域与社群团购' }, { course: '年终冲量实战营' }, { course: '年终盘点方法' }],
+    };
+    expect(pickedTurn({ pick: courses }, '年终冲量那个')).toMatchObject({
+      intent: 'training.withdraw',
+      slots: { course: '年终冲量实战营' },
+    });
+    expect(pickedTurn({ pick: courses }, '社群营销的')?.slots).toEqual({ course: '社群营销：门店私域与社群团购' });
+    expect(pickedTurn({ pick: courses }, '年终那个')).toBeNull();
+    expect(pickedTurn({ pick: courses }, '安装那个')).toBeNull();
+    expect(pickedTurn({ pick }, '王记那个')).toBeNull();
+  });
+
   it('never stores the rating the engine derives', () => {
     expect(withPick({ awaiting: 'need_rating', needId: 7, draftId: 'x' }, pick)).toEqual({ draftId: 'x', pick });
     expect(withoutPick({ pick, awaiting: 'order_confirm', draftId: 'x' })).toEqual({

@@ -47,7 +47,11 @@ export function pickedTurn(state: ConversationState, text: string): ParsedTurn |
   if (!pick) return null;
   if (state.awaiting && state.awaiting !== 'need_rating' && state.awaiting !== 'order_confirm') return null;
   const o = ordinalOf(text);
-  const slots = o ? (o.index === -1 ? pick.options.at(-1) : pick.options[o.index]) : bySize(pick, text);
+  const slots = o
+    ? o.index === -1
+      ? pick.options.at(-1)
+      : pick.options[o.index]
+    : (bySize(pick, text) ?? (state.awaiting ? undefined : byName(pick, text)));
   if (!slots || (o && state.awaiting && !o.explicit)) return null;
   return { intent: pick.intent, slots, result: { kind: 'parsed', intent: pick.intent, slots, confidence: 1 } };
 }
@@ -60,6 +64,17 @@ function bySize(pick: PickList, text: string): Slots | undefined {
     (o) => o.change?.line_size?.width_mm === size.width_mm && o.change.line_size.height_mm === size.height_mm,
   );
   return same.length === 1 ? same[0] : undefined;
+}
+
+// "年终那个", "报社群营销的": a short message that is part of one listed course's name.
+const NAMED = /^(?:就|要|选|我要|我选|报|报名|我报|退|退掉|退出)?(.{2,10}?)(?:那个|那门|这个|的|课|培训)*(?:吧)?$/;
+
+/** "年终那个": the one option of a course list whose name contains the words. */
+function byName(pick: PickList, text: string): Slots | undefined {
+  const words = NAMED.exec(normalize(text).replace(/[\s.,!?~]/g, ''))?.[1];
+  if (!words) return undefined;
+  const named = pick.options.filter((o) => typeof o.course === 'string' && normalize(o.course).includes(words));
+  return named.length === 1 ? named[0] : undefined;
 }
 
 /** The state to save without what the engine derives each turn (a rating owed is looked up, never stored). */

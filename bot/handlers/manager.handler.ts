@@ -1,7 +1,14 @@
 import { CampaignError } from '../../core/campaigns/campaigns.errors.js';
 import { ContactError } from '../../core/contacts/contacts.errors.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
-import { type HandlerRegistry, managerOnly, reply, type TurnResult } from '../dialog/turn.js';
+import {
+  type HandlerRegistry,
+  type ManagerIdentity,
+  managerOnly,
+  reply,
+  type TurnContext,
+  type TurnResult,
+} from '../dialog/turn.js';
 import { nextDueText } from '../replies/cadence.replies.js';
 import { campaignReplies } from '../replies/campaigns.replies.js';
 import { managerReplies } from '../replies/manager.replies.js';
@@ -21,23 +28,45 @@ function contactFailure(e: unknown, code: string): TurnResult {
   }
 }
 
+/** One dealer's open needs and who has each; a dealer outside the manager's scope reads as not found. */
+async function dealerNeeds(ctx: TurnContext<ManagerIdentity>, dealerCode: string): Promise<string> {
+  try {
+    const list = await ctx.services.needs.listForManager({
+      managerCode: ctx.identity.managerCode,
+      filter: needListFilter(ctx.text),
+      now: ctx.now,
+      dealerCode,
+    });
+    const owners = new Map<string, string>();
+    for (const code of new Set(list.items.map((i) => i.need.ownerCode))) {
+      owners.set(code, (await ctx.services.directory.managerName(code)) ?? code);
+    }
+    return managerReplies.dealerNeeds(dealerCode, list, owners);
+  } catch (e) {
+    if (e instanceof NeedError && e.code === 'NEED.DEALER_NOT_FOUND')
+      return managerReplies.contactDealerNotFound(dealerCode);
+    throw e;
+  }
+}
+
 /** Manager shorthand about their own work: the open needs on their desk, the contacts they made, approvals. */
 export const managerHandlers: HandlerRegistry = {
   'am.need.list': managerOnly(async (ctx, turn) => {
-    const dealerCode = turn.slots.dealer_code?.toUpperCase();
+    const slot = turn.slots.dealer_code?.toUpperCase();
+    // "D0002和D0004的需求谁在跟": each dealer named is answered.
+    const named = slot ? [...new Set([slot, ...(ctx.text.toUpperCase().match(/D\d{4}/g) ?? [])])] : [];
     try {
-      const list = await ctx.services.needs.listForManager({
-        managerCode: ctx.identity.managerCode,
-        filter: needListFilter(ctx.text),
-        now: ctx.now,
-        ...(dealerCode ? { dealerCode } : {}),
-      });
-      if (!dealerCode) return reply(managerReplies.needList(list));
-      const owners = new Map<string, string>();
-      for (const code of new Set(list.items.map((i) => i.need.ownerCode))) {
-        owners.set(code, (await ctx.services.directory.managerName(code)) ?? code);
+      if (named.length === 0) {
+        const list = await ctx.services.needs.listForManager({
+          managerCode: ctx.identity.managerCode,
+          filter: needListFilter(ctx.text),
+          now: ctx.now,
+        });
+        return reply(managerReplies.needList(list));
       }
-      return reply(managerReplies.dealerNeeds(dealerCode, list, owners));
+      const parts: string[] = [];
+      for (const code of named) parts.push(await dealerNeeds(ctx, code));
+      return reply(parts.join('\n\n'));
     } catch (e) {
       if (e instanceof NeedError && e.code === 'NEED.MANAGER_NOT_FOUND') {
         return reply(needReplies.managerNotFound(ctx.identity.managerCode));

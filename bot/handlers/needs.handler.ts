@@ -6,7 +6,7 @@ import { statementPeriod } from './words.js';
 import { statementPeriod as periodOfStatement } from '../../core/accounts/statement.rules.js';
 import { shanghaiDate } from '../../core/common/time.js';
 import { NeedError } from '../../core/needs/needs.errors.js';
-import { type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
+import { type Need, type NeedCategory, needCode, parseNeedCode } from '../../core/needs/needs.types.js';
 import {
   type DealerIdentity,
   dealerOnly,
@@ -24,6 +24,7 @@ import { withoutPick, withPick } from '../dialog/picks.js';
 import { loadState, type PendingImage, saveState } from '../dialog/state.js';
 import { managerReplies } from '../replies/manager.replies.js';
 import { trainingReplies } from '../replies/training.replies.js';
+import { courseNamed, enrol } from './enrolment.js';
 import { needReplies } from '../replies/needs.replies.js';
 
 // A manager may set the category in words: "认领 N1024 类别 培训", "N1024 改为售后".
@@ -114,10 +115,21 @@ function disputedStatement(ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): 
   }
 }
 
+/** A dealer giving up their own need ("N1007不用了 撤回吧"). */
+const WITHDRAW_NEED = /撤回|撤销|撤掉|不用了|不需要了|用不着了|取消(这个|这条)?需求|不用(处理|办|跟)了/;
+
+/** Words that ask for a seat rather than for help. */
+const ENROL_ASKED = /报(?![修价销账])|参加|想去|想上|我也去/;
+
 const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promise<TurnResult> => {
   // A bare "我要提需求" carries nothing to act on: ask for the details first.
   const text = (turn.slots.need_text ?? ctx.text).trim();
   if (text.replace(/[\s，,。.!！?？]/g, '').length < 4) return reply(needReplies.askDetail);
+  // Asking to join a session by its title is enrolling, not a need ("不对 我要报的是工程项目投标那个").
+  if (ENROL_ASKED.test(ctx.text) && (!turn.slots.category || ['other', 'training'].includes(turn.slots.category))) {
+    const course = await courseNamed(ctx, ctx.text);
+    if (course) return enrol(ctx, course);
+  }
   try {
     const { need } = await ctx.services.needs.submit({
       dealerCode: ctx.identity.dealerCode,
@@ -137,14 +149,14 @@ const submit = async (ctx: TurnContext<DealerIdentity>, turn: ParsedTurn): Promi
     }
     const submitted = image ? needReplies.submittedWithImage(need) : needReplies.submitted(need);
     // A training need is answered with the matching session HQ scheduled, when there is one.
-    const offer =
+    const offers =
       need.category === 'training'
-        ? await ctx.services.training.offerForNeed(ctx.identity.dealerCode, text, ctx.now)
-        : null;
-    if (!offer) return reply(submitted);
-    // "第一个" then enrols in it (a one-option pick list).
-    const pick = { intent: 'training.enrol' as const, options: [{ course: offer.title }] };
-    return { ...reply(`${submitted}\n${trainingReplies.needOffer(offer)}`), state: withPick(ctx.state, pick) };
+        ? await ctx.services.training.offersForNeed(ctx.identity.dealerCode, text, ctx.now)
+        : [];
+    if (offers.length === 0) return reply(submitted);
+    // "第一个" then enrols in the session offered (a pick list of the offers).
+    const pick = { intent: 'training.enrol' as const, options: offers.map((s) => ({ course: s.title })) };
+    return { ...reply(`${submitted}\n${trainingReplies.needOffers(offers)}`), state: withPick(ctx.state, pick) };
   } catch (e) {
     return failure(e);
   }
@@ -217,6 +229,14 @@ export const needsHandlers: HandlerRegistry = {
     async (ctx, turn) => {
       const ref = needIdOf(turn.slots.need_id);
       try {
+        if (ref && WITHDRAW_NEED.test(ctx.text)) {
+          const need = await ctx.services.needs.withdraw({
+            dealerCode: ctx.identity.dealerCode,
+            needId: ref.id,
+            now: ctx.now,
+          });
+          return reply(needReplies.withdrawnByDealer(need));
+        }
         const needs = await ctx.services.needs.statusForDealer({
           dealerCode: ctx.identity.dealerCode,
           needId: ref?.id,
@@ -231,8 +251,13 @@ export const needsHandlers: HandlerRegistry = {
   ),
 
   'need.rate': dealerOnly(needReplies.dealerOnly, async (ctx, turn) => {
-    const needId = ctx.state.awaiting === 'need_rating' ? ctx.state.needId : undefined;
+    const pending = ctx.state.awaiting === 'need_rating' ? ctx.state.needId : undefined;
+    // A rating that names a need is for that need, never for the one waiting ("N1003的评分改成4分").
+    const named = needIdOf(turn.slots.need_id)?.id;
+    const needId = named ?? pending;
     if (!needId) return reply(needReplies.noRatingPending);
+    // Rating another need leaves the one waiting still waiting.
+    const after = needId === pending ? { state: {} } : {};
     const rating = turn.slots.rating;
     if (rating === undefined) return reply(needReplies.ratingOutOfRange);
     try {
@@ -243,11 +268,14 @@ export const needsHandlers: HandlerRegistry = {
         comment: turn.slots.comment,
         now: ctx.now,
       });
-      return { ...reply(reopened ? needReplies.reopened(need, rating) : needReplies.rated(need, rating)), state: {} };
+      return { ...reply(reopened ? needReplies.reopened(need, rating) : needReplies.rated(need, rating)), ...after };
     } catch (e) {
       if (e instanceof NeedError && e.code === 'NEED.BAD_RATING') return failure(e);
+      // A rating once given stays (it closed or reopened the need): say what it was.
+      const rated = e instanceof NeedError ? (e.details.need as Need | undefined) : undefined;
+      if (rated?.rating != null) return { ...reply(needReplies.alreadyRated(rated)), ...after };
       // The need moved on (rated elsewhere, reopened by HQ): stop waiting for a rating.
-      return { ...failure(e, needCode(needId)), state: {} };
+      return { ...failure(e, needCode(needId)), ...after };
     }
   }),
 

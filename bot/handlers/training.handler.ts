@@ -1,39 +1,8 @@
 import { chooseCourse, courseWords } from '../../core/enrolment/course-match.js';
-import type { EnrolOutcome, Session } from '../../core/training/training.types.js';
 import { withoutPick, withPick } from '../dialog/picks.js';
-import {
-  type DealerIdentity,
-  dealerOnly,
-  type HandlerRegistry,
-  managerOnly,
-  reply,
-  type TurnContext,
-  type TurnResult,
-} from '../dialog/turn.js';
+import { dealerOnly, type HandlerRegistry, managerOnly, reply } from '../dialog/turn.js';
 import { trainingNotices, trainingReplies } from '../replies/training.replies.js';
-
-/** Upcoming sessions a dealer may pick from, and how many are searched for a named one. */
-const COURSES_SHOWN = 6;
-const COURSES_SEARCHED = 12;
-
-async function enrol(ctx: TurnContext<DealerIdentity>, session: Session): Promise<TurnResult> {
-  const r: EnrolOutcome = await ctx.services.training.enrol({
-    dealerCode: ctx.identity.dealerCode,
-    sessionId: session.id,
-    now: ctx.now,
-  });
-  if (r.kind === 'enrolled' || r.kind === 'waitlisted') {
-    // The account manager hears of every seat and waitlist place, in the same transaction as the enrolment.
-    const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
-    if (dealer) {
-      await ctx.notifier.toManager(dealer.managerCode, trainingNotices.enrolled(dealer, r), {
-        dedupeKey: `training.enrolled:${r.enrolment.id}`,
-        kind: 'training.enrolled',
-      });
-    }
-  }
-  return { ...reply(trainingReplies.enrol(r)), state: withoutPick(ctx.state) };
-}
+import { COURSES_SEARCHED, COURSES_SHOWN, enrol, enrolWords } from './enrolment.js';
 
 /**
  * Training by chat: a dealer enrols in a session HQ scheduled (a seat, the waitlist when it is full, a refusal when
@@ -44,7 +13,7 @@ export const trainingHandlers: HandlerRegistry = {
     const dealer = await ctx.services.training.dealer(ctx.identity.dealerCode);
     if (!dealer) return reply(trainingReplies.noCourses);
     // The rules take a course name only beside 培训/课; "报名社群营销" still names one (fillers are dropped).
-    const named = turn.slots.course ?? ctx.text;
+    const named = turn.slots.course ?? enrolWords(ctx.text);
     // Named: among every upcoming session (one for other tiers is refused with a reason); unnamed: the dealer's own.
     const pool = courseWords(named)
       ? await ctx.services.training.upcoming(ctx.now, COURSES_SEARCHED)

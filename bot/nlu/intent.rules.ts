@@ -123,6 +123,9 @@ const ENROL =
 // Giving up a seat already booked ("我想退出培训", "社群营销那个课不去了", "取消报名").
 const WITHDRAW =
   /退出|退掉|退课|退报|退了|取消报名|撤销报名|取消.{0,8}(培训|课)|不报了|不参加了|参加不了|不去了|去不了|来不了|上不了/;
+// "要报的是X那个", "再报一个X": X names a course (a 价/修/销/账 after 报 is something else).
+const ENROL_NAMED =
+  /(?:要报的是|报的是|再报[一1]?个|也报[一1]个)(?![价修销账单])([\u4e00-\u9fff]{2,14}?)(?:那个|那门|这个|的)?(?:课|培训)?(?:吧|呢|啊)?$/;
 const ENROL_ASK = /怎么报名|如何报名|怎么参加|如何参加|哪些|什么|有没有|有啥|规则|条件|门槛|是什么|怎么算/;
 const CAMPAIGN_WORDS =
   /博会|巡展|体验季|品鉴|体验节|节|促销|大促|联合|推广|团购|直播|展会|活动|巡展|联盟|庆|品牌日|campaign/;
@@ -597,6 +600,12 @@ function parseOne(f: Facts, text: string): ParseResult {
   if (WITHDRAW.test(k) && (TRAINING_LIST_WORDS.test(k) || /报名/.test(k)) && f.qtys.length === 0) {
     const course = extractCourse(k.replace(WITHDRAW, ''));
     return parsed('training.withdraw', course ? { course } : {}, DECISIVE);
+  }
+
+  // A seat asked for by the course's own name, without 培训/课 ("不对 我要报的是工程项目投标那个", "再报一个社群营销").
+  const named = ENROL_NAMED.exec(k);
+  if (ctx.sender === 'dealer' && named && !f.items.withQty && !f.orderNo) {
+    return parsed('training.enrol', { course: named[1]! }, HIGH);
   }
 
   // 3. Orders by number.
@@ -1340,7 +1349,7 @@ export function slotsForIntent(
       return { slots, ambiguities: f.items.ambiguities };
     }
     case 'training.enrol': {
-      const course = extractCourse(k);
+      const course = extractCourse(k) ?? ENROL_NAMED.exec(k)?.[1];
       return { slots: course ? { course } : {}, ambiguities: none };
     }
     case 'training.withdraw': {

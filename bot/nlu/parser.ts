@@ -89,12 +89,26 @@ export function parse(
   );
   // A need that names its service keeps it: the category model reads the story's other words (样品, 展厅 → display;
   // 申请, 支持 → policy) and must not turn "需要售后" or "申请一次培训" into another team's ticket.
-  if (namesItsCategory(f, result)) return result;
-  return withCategory(
-    result,
-    () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],
-    model.thresholds,
-  );
+  const read = namesItsCategory(f, result)
+    ? result
+    : withCategory(
+        result,
+        () => model.categories?.topClassText(classTextOf(memo, f), ctx, undefined, 1) ?? [],
+        model.thresholds,
+      );
+  // While a rating waits, a "rating" with no score ("上个月订了啥") is a request of its own when it clearly reads as
+  // one; the rating keeps waiting.
+  if (
+    ctx.awaiting === 'need_rating' &&
+    read.kind !== 'unknown' &&
+    read.intent === 'need.rate' &&
+    read.slots.rating === undefined
+  ) {
+    const { awaiting: _a, ...fresh } = ctx;
+    const own = parse(text, fresh, matcher, model);
+    if (own.kind !== 'unknown' && own.intent !== 'need.rate' && isOwnRequest(own, model)) return own;
+  }
+  return read;
 }
 
 /** Readings that answer the bot's question: a product or quantity it asked for, a no, the order it meant. */

@@ -131,6 +131,9 @@ export const needNotices: NeedNotices = {
 
   lowRating: ({ need, dealer, rating, comment }) =>
     `**低分重开 ${needCode(need.id)}**：${dealer.name}（${dealer.code}）给出 ${rating} 分${comment ? `，意见：“${mdSafe(clip(comment, 200))}”` : ''}。\n需求已重新打开，负责人 ${need.ownerCode}，新的解决时限 ${shTime(need.resolutionDue)}。`,
+
+  withdrawn: ({ need, dealer }) =>
+    `**需求撤回 ${needCode(need.id)}**：${dealer.name}（${dealer.code}）撤回了${cat(need.category)}需求，无需再处理。\n> ${mdSafe(clip(need.text, 200))}`,
 };
 
 /** Replies in the conversation. */
@@ -160,8 +163,10 @@ export const needReplies = {
   rated: (n: Need, rating: number) => `谢谢您的评价（${rating} 分），需求 ${needCode(n.id)} 已完成。`,
   reopened: (n: Need, rating: number) =>
     `抱歉这次没让您满意（${rating} 分）。需求 ${needCode(n.id)} 已重新打开，并已通知区域经理督办，${shTime(n.resolutionDue)} 前给您新的答复。`,
+  alreadyRated: (n: Need) => `${needCode(n.id)} 已经评过 ${n.rating} 分，评分提交后不能再改。`,
   ratingOutOfRange: '请回复 1 到 5 之间的分数（5 分最满意）。',
   notAwaitingRating: (n: Need) => `需求 ${needCode(n.id)} 目前${STATUS_ZH[n.status] ?? n.status}，不需要评价。`,
+  withdrawnByDealer: (n: Need) => `已撤回需求 ${needCode(n.id)}，也已告知客户经理，不用再处理了。`,
   noRatingPending: '目前没有待评价的需求。想查进度可以说“我的需求进度”。',
   // Manager side.
   claimed: (n: Need, dealerName: string) =>

@@ -102,7 +102,10 @@ export const trainingReplies = {
   },
 
   /** A training need gets the matching session offered. */
-  needOffer: (s: Session) => `近期有相关课程：${sessionLine(s)}。想参加直接回复“第一个”即可报名。`,
+  needOffers: (offers: readonly Session[]) =>
+    offers.length === 1
+      ? `近期有相关课程：${sessionLine(offers[0]!)}。想参加直接回复“第一个”即可报名。`
+      : `近期有这些相关课程：\n${offers.map((s, i) => `${i + 1}. ${sessionLine(s)}`).join('\n')}\n想参加哪一门，回复“第一个”“第二个”即可报名。`,
 
   reminder: (r: SessionReminder) =>
     `培训提醒：您报名的「${r.session.title}」明天 ${shTime(r.session.startsAt).split(' ')[1]} 开课（${where(r.session)}），请准时参加。`,

@@ -222,6 +222,27 @@ export class NeedsService {
     return updated ?? need;
   }
 
+  /** The dealer withdraws their own open need ("N1007不用了 撤回吧"): it closes unrated and its owner is told. */
+  async withdraw(input: { dealerCode: string; needId: number; now: Date }): Promise<Need> {
+    const { store, notifier, notices } = this.deps;
+    const need = await store.getForUpdate(input.needId);
+    if (!need || need.dealerCode !== input.dealerCode)
+      throw new NeedError('NEED.NOT_FOUND', 'no such need', { needId: input.needId });
+    if (!isOpenStatus(need.status)) throw await this.badState(need);
+    const updated = await store.update(need.id, { status: 'closed', closedAt: input.now }, ['open', 'claimed']);
+    if (!updated) throw await this.badState(need);
+    await store.addEvent({ needId: need.id, kind: 'withdrawn', actor: need.dealerCode, body: null, at: input.now });
+    const dealer = await store.dealer(need.dealerCode);
+    if (dealer) {
+      await notifier.toManagerChat(updated.ownerCode, notices.withdrawn({ need: updated, dealer }), {
+        kind: 'need.withdrawn',
+        format: 'markdown',
+        dedupeKey: `need.withdrawn:${need.id}`,
+      });
+    }
+    return updated;
+  }
+
   /** A rating closes the need; a low one reopens it with a new resolution deadline and alerts the regional manager. */
   async rate(input: {
     dealerCode: string;
@@ -410,13 +431,20 @@ export class NeedsService {
   async listForManager(input: {
     managerCode: string;
     filter?: NeedListFilter;
-    /** Only this dealer's needs ("D0002的需求谁在跟"); the manager's scope still applies. */
+    /** Only this dealer's needs ("D0002的需求谁在跟"); a dealer outside the manager's scope is NEED.DEALER_NOT_FOUND. */
     dealerCode?: string;
     now: Date;
     limit?: number;
   }): Promise<NeedList & { manager: ManagerRef }> {
     const manager = await this.deps.store.manager(input.managerCode);
     if (!manager) throw new NeedError('NEED.MANAGER_NOT_FOUND', 'not a manager', { managerCode: input.managerCode });
+    if (input.dealerCode) {
+      // Another manager's dealer reads as unknown, not as a dealer with nothing open.
+      const dealer = await this.deps.store.dealer(input.dealerCode);
+      if (!dealer || !managesDealer(manager, dealer)) {
+        throw new NeedError('NEED.DEALER_NOT_FOUND', 'unknown dealer', { dealerCode: input.dealerCode });
+      }
+    }
     const all = await this.deps.store.openNeedsForManager(manager);
     const rows = input.dealerCode ? all.filter((r) => r.need.dealerCode === input.dealerCode) : all;
     return { manager, ...needList(rows, input.filter ?? 'all', input.now, input.limit ?? NEED_LIST_LIMIT) };

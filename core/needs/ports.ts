@@ -120,6 +120,7 @@ export interface NeedNotices {
   warning(input: FiredCheckpoint): string;
   escalation(input: FiredCheckpoint): string;
   lowRating(input: { need: Need; dealer: DealerRef; rating: number; comment: string | null }): string;
+  withdrawn(input: { need: Need; dealer: DealerRef }): string;
 }
 
 /** One row of the needs report (per tier, plus `all`). Hours; rates 0–1; null when there is nothing to measure. */

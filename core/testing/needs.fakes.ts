@@ -179,4 +179,5 @@ export const plainNeedNotices: NeedNotices = {
   warning: (c) => `warning N${c.need.id} ${c.clock}:${c.stage}`,
   escalation: (c) => `escalation N${c.need.id} ${c.clock} to ${c.regionalCode}`,
   lowRating: ({ need, rating }) => `low rating N${need.id} ${rating}`,
+  withdrawn: ({ need }) => `withdrawn N${need.id}`,
 };

@@ -28,6 +28,9 @@ const FAR_FUTURE = new Date('9999-12-31T00:00:00Z');
  * const r = await training.enrol({ dealerCode: 'D0012', sessionId: 3, now });
  * if (r.kind === 'waitlisted') console.log(r.position);
  */
+/** Sessions offered at most for a training need matched by their descriptions only. */
+const NEED_OFFERS = 3;
+
 export class TrainingService {
   constructor(private readonly store: TrainingStore) {}
 
@@ -164,24 +167,30 @@ export class TrainingService {
   }
 
   /**
-   * The upcoming session (meant for the dealer) a training need's words point to: the most character pairs shared
-   * with its title (description at half weight), at least one whole pair in the title; soonest on a tie; null when
-   * nothing is related.
+   * The upcoming sessions (meant for the dealer) a training need's words point to: the one sharing the most
+   * character pairs with its title (description at half weight; soonest on a tie); when no title shares a pair,
+   * those whose description does ("导购培训": sessions meant for 导购), soonest first, at most `NEED_OFFERS`. Empty
+   * when nothing is related.
    */
-  async offerForNeed(dealerCode: string, text: string, now: Date): Promise<Session | null> {
+  async offersForNeed(dealerCode: string, text: string, now: Date): Promise<Session[]> {
     const dealer = await this.store.dealer(dealerCode);
-    if (!dealer) return null;
+    if (!dealer) return [];
     const words = courseWords(text);
-    if (!words) return null;
+    if (!words) return [];
     const pairs = [...words].slice(1).map((c, i) => `${words[i]}${c}`);
     let best: { s: Session; hits: number } | null = null;
+    const described: Session[] = [];
     for (const s of await this.upcomingFor(dealer, now, 8)) {
       const title = pairs.filter((p) => s.title.includes(p)).length;
-      if (title === 0) continue;
-      const hits = title + pairs.filter((p) => !s.title.includes(p) && s.description.includes(p)).length / 2;
+      const description = pairs.filter((p) => !s.title.includes(p) && s.description.includes(p)).length;
+      if (title === 0) {
+        if (description > 0) described.push(s);
+        continue;
+      }
+      const hits = title + description / 2;
       if (!best || hits > best.hits) best = { s, hits };
     }
-    return best?.s ?? null;
+    return best ? [best.s] : described.slice(0, NEED_OFFERS);
   }
 
   /** Every seat and waitlist place of the dealer, with its session (the console's dealer page). */

@@ -33,7 +33,7 @@ async function trainingFixture(db: Kysely<Database>, now: Date): Promise<void> {
     .values([
       {
         title: S.community,
-        description: '企业微信社群搭建、老客户转介绍和小区团购活动的组织方法。',
+        description: '企业微信社群搭建、老客户转介绍和小区团购活动的组织方法，适合店长和导购。',
         starts_at: '2026-11-27T19:30:00+08:00',
         mode: 'online',
         seats: 20,
@@ -139,6 +139,16 @@ describe('training.enrol (dealer)', () => {
     expect(await seat(S.cabinet, IX.regularDealer)).toBeUndefined();
   });
 
+  it('try-out finds: a course named after a refusal is refused again, not filed as a need; "再报一个…" enrols', async () => {
+    const needs = () => db().selectFrom('needs').select('id').where('dealer_code', '=', IX.regularDealer).execute();
+    const before = (await needs()).length;
+    const again = await one(IX.regularDealer, '不对 我要报的是整体橱柜测量那个');
+    expect(again).toContain(`「${S.cabinet}」面向核心、重点培育经销商，您目前是普通经销商，暂时不能报名。`);
+    expect(await needs()).toHaveLength(before);
+    expect(await one(IX.wangJi, '再报一个社群营销')).toContain(`报名成功：「${S.community}」`);
+    expect(await one(IX.wangJi, '社群营销那个课去不了了')).toContain(`已为您退出「${S.community}」`);
+  });
+
   it('"报名安装那个": the last seat, paid by a regular dealer; the next dealer goes on the waitlist', async () => {
     const r = await one(IX.regularDealer, '报名安装那个');
     expect(r).toBe(
@@ -172,6 +182,19 @@ describe('training.enrol (dealer)', () => {
     );
     // "第一个" picks the offered session (no other list was shown to this dealer).
     expect(await one(IX.wangDa, '第一个')).toContain(`报名成功：「${S.community}」`);
+  });
+
+  it('try-out find: "想申请一次导购培训" offers the sessions meant for 导购 (no title says it); "第二个" enrols', async () => {
+    const r = await one(IX.keyDealerB, '想申请一次导购培训');
+    expect(r).toMatch(/^已收到您的培训需求，编号 N\d+/);
+    expect(r).toContain(`近期有这些相关课程：\n1. ${S.community}`);
+    expect(r).toContain(`2. ${S.display}`);
+    expect(await one(IX.keyDealerB, '第二个')).toContain(`报名成功：「${S.display}」`);
+    // The withdraw list is answered by a course's name as well as by its position.
+    expect(await one(IX.keyDealerB, '报名社群营销培训')).toContain(`报名成功：「${S.community}」`);
+    expect(await one(IX.keyDealerB, '我想退出培训')).toContain(S.display);
+    expect(await one(IX.keyDealerB, '社群那个')).toContain(`已为您退出「${S.community}」`);
+    expect(await seat(S.display, IX.keyDealerB)).toMatchObject({ status: 'enrolled' });
   });
 
   it('try-out finds: "想申请一次社群营销培训" is a training need whose offer "第一个" takes; the course list is numbered and "报第一个" enrols', async () => {
