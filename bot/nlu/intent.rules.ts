@@ -571,7 +571,7 @@ function parseOne(f: Facts, text: string): ParseResult {
     return unknown('not_allowed', 0.9);
   }
 
-  if (!ctx.awaiting && OFF_TOPIC.test(k) && f.mentions.length === 0 && !f.dealerCode) return unknown('off_topic', 0.8);
+  if (!ctx.awaiting && OFF_TOPIC.test(k) && f.mentions.length === 0 && !f.dealerCode && !f.orderNo && !f.needId) return unknown('off_topic', 0.8);
 
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
