@@ -92,13 +92,13 @@ async function eachNeed(
   ctx: TurnContext<ManagerIdentity>,
   turn: ParsedTurn,
   example: string,
-  act: (ref: { id: number; code: string }) => Promise<TurnResult>,
+  act: (ref: { id: number; code: string }, index: number) => Promise<TurnResult>,
 ): Promise<TurnResult> {
   const refs = needIdsOf(turn.slots);
   if (refs.length === 0) return reply(needReplies.needIdMissing(example));
-  if (refs.length === 1) return act(refs[0]!);
+  if (refs.length === 1) return act(refs[0]!, 0);
   const lines: string[] = [];
-  for (const ref of refs) lines.push(...(await act(ref)).replies.map((r) => r.body));
+  for (const [i, ref] of refs.entries()) lines.push(...(await act(ref, i)).replies.map((r) => r.body));
   return reply(lines.join('\n'));
 }
 
@@ -298,12 +298,12 @@ export const needsHandlers: HandlerRegistry = {
   ),
 
   'am.need.resolve': managerOnly((ctx, turn) =>
-    eachNeed(ctx, turn, needReplies.examples.resolve, async (ref) => {
+    eachNeed(ctx, turn, needReplies.examples.resolve, async (ref, i) => {
       try {
         const { need } = await ctx.services.needs.resolve({
           managerCode: ctx.identity.managerCode,
           needId: ref.id,
-          note: turn.slots.note,
+          note: turn.slots.need_notes?.[i] || turn.slots.note,
           now: ctx.now,
         });
         const dealerName = await ctx.services.directory.dealerName(need.dealerCode);

@@ -344,8 +344,10 @@ function parseManager(f: Facts, text: string): ParseResult | null {
     const res = RESOLVE.exec(f.t);
     if (res && !(QUESTION.test(k) && !/标记/.test(k))) {
       const slots: Slots = needsNamed(f);
+      const notes = notesPerNeed(text, f.needIds);
       const note = resolutionNote(text, f.t, res.index + res[0].length);
-      if (note) slots.note = note;
+      if (notes) slots.need_notes = notes;
+      else if (note) slots.note = note;
       return parsed('am.need.resolve', slots, HIGH);
     }
     if (CLAIM.test(k)) return parsed('am.need.claim', needsNamed(f), HIGH);
@@ -353,8 +355,10 @@ function parseManager(f: Facts, text: string): ParseResult | null {
       const done = RESOLVE_SHORT.exec(f.t);
       if (done) {
         const slots: Slots = needsNamed(f);
+        const notes = notesPerNeed(text, f.needIds);
         const note = resolutionNote(text, f.t, done.index + done[0].length);
-        if (note) slots.note = note;
+        if (notes) slots.need_notes = notes;
+        else if (note) slots.note = note;
         return parsed('am.need.resolve', slots, MID);
       }
       if (CLAIM_SHORT.test(k)) return parsed('am.need.claim', needsNamed(f), MID);
@@ -426,6 +430,28 @@ function contactNote(text: string): string | undefined {
 }
 
 /** The note after the resolve keyword ("N1024已解决，已安排售后上门" → "已安排售后上门"), cut from the original. */
+/**
+ * "N1001 搞定 已安排培训 N1002 玻璃已换好": each need's own note (the words after its resolve word, up to the next
+ * need), in the order of `ids`; undefined unless at least two needs have one (one note is the whole message's).
+ */
+const LEADING_RESOLVE = new RegExp(
+  `^[\\s,，。.:：;；]*(${RESOLVE.source}|${RESOLVE_SHORT.source})?[了啦的]?[\\s,，。.:：;；]*`,
+);
+
+function notesPerNeed(text: string, ids: readonly string[]): string[] | undefined {
+  if (ids.length < 2) return undefined;
+  const idRes = ids.map((id) => new RegExp(`n\\s*[-_]?\\s*${id.slice(1)}(?!\\d)`, 'i'));
+  const at = idRes.map((re) => re.exec(text)?.index ?? -1);
+  if (at.some((p, i) => p < 0 || (i > 0 && p <= at[i - 1]!))) return undefined;
+  const notes = at.map((p, i) => {
+    // What is left of the need's words once its id and a leading "搞定"/"已解决" go: "玻璃已换好" is its own note.
+    const rest = text.slice(p, at[i + 1] ?? text.length).replace(idRes[i]!, '');
+    const note = rest.replace(LEADING_RESOLVE, '').replace(/[\s,，。.;；]+$/, '');
+    return note.replace(/[把将给帮请\s]/g, '').length >= 2 ? note : '';
+  });
+  return notes.filter((n) => n !== '').length >= 2 ? notes : undefined;
+}
+
 function resolutionNote(text: string, t: string, after: number): string | undefined {
   let note = cut(text, after);
   // "标记N1052为已解决：发票已开" puts the note after a colon; "需求N1031处理完了，培训…" after the particle.
@@ -571,7 +597,8 @@ function parseOne(f: Facts, text: string): ParseResult {
     return unknown('not_allowed', 0.9);
   }
 
-  if (!ctx.awaiting && OFF_TOPIC.test(k) && f.mentions.length === 0 && !f.dealerCode && !f.orderNo && !f.needId) return unknown('off_topic', 0.8);
+  if (!ctx.awaiting && OFF_TOPIC.test(k) && f.mentions.length === 0 && !f.dealerCode && !f.orderNo && !f.needId)
+    return unknown('off_topic', 0.8);
 
   // 1. Answers to what the conversation is waiting for.
   if (ctx.awaiting === 'need_rating') {
@@ -1197,7 +1224,7 @@ const IF_SO = /的话|如果|要是|假如|只要|^(有|没|没有|没货|不够
 /** A request put off to later or to the dealer's own doubt ("有啥不懂的再找经理"): nothing to do now. */
 const DEFERRED = /不懂|不明白|不清楚|回头|以后|下次|改天/;
 
-const CUT_WITH_CLAUSE = new Set(['note', 'question', 'need_ids']);
+const CUT_WITH_CLAUSE = new Set(['note', 'question', 'need_ids', 'need_notes']);
 
 /** The clause read as the whole message is still reads every slot the whole read ("绑定D0044 138…" keeps the phone). */
 function keepsWhole(whole: Understood, left: Understood, right: Understood): boolean {

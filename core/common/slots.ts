@@ -134,6 +134,8 @@ export const slotsSchema = z.object({
     .string()
     .regex(/^N\d{1,9}$/)
     .optional(),
+  /** Each need's own resolution note, in the order need_id, ...need_ids ("N1001 搞定 已安排培训 N1002 玻璃已换好"). */
+  need_notes: z.array(z.string().max(200)).max(20).optional(),
   /** Further needs of one claim or resolve ("N1003和N1004都我来"): need_id is the first. */
   need_ids: z
     .array(z.string().regex(/^N\d{1,9}$/))

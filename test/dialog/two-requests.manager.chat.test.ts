@@ -30,3 +30,15 @@ it('"N… 搞定 已补发 N… 我接了": the first need resolved with its not
   expect(rows.find((n) => n.id === a)?.resolution).toBe('已补发');
   expect(rows.find((n) => n.id === b)?.status).not.toBe('open');
 });
+
+it('"N… 搞定 已派师傅修好 N… 玻璃已换好": both resolved, each with its own note', async () => {
+  const a = idIn(await one(IX.regularDealer, '门头灯箱不亮了 需要售后来修'));
+  const b = idIn(await one(IX.regularDealer, '展厅样窗的玻璃裂了 想换块新的'));
+  await one(IX.accountA, `N${a}和N${b}都我来`);
+  const r = await one(IX.accountA, `N${a} 搞定 已派师傅修好 N${b} 玻璃已换好`);
+  expect(r).toContain(`已办结 N${a}`);
+  expect(r).toContain(`已办结 N${b}`);
+  const rows = await app.database.db.selectFrom('needs').select(['id', 'resolution']).execute();
+  expect(rows.find((n) => n.id === a)?.resolution).toBe('已派师傅修好');
+  expect(rows.find((n) => n.id === b)?.resolution).toBe('玻璃已换好');
+});
