@@ -836,12 +836,12 @@ export const orderHandlers: HandlerRegistry = {
         state: { awaiting: 'order_confirm', draftId, asked: { kind: 'confirm', intent: 'confirm' } },
       };
     }
-    // The lines short at HQ, read before placing: the confirmation repeats their arrival date.
-    const shown = await ctx.services.orders.showDraft(dealer.dealerCode, draftId, ctx.now);
-    const short = shown.kind === 'draft' ? shown.view.lines.filter((l) => l.shortfall > 0 && l.expectedDate) : [];
+    // The confirmation evaluates the draft under the dealer's lock; its view says what is short (no read before it).
     const out = await ctx.services.orders.confirmDraft(dealer.dealerCode, draftId, ctx.now);
     switch (out.kind) {
       case 'placed': {
+        // The lines short at HQ (as placed): the confirmation repeats their arrival date.
+        const short = out.view.lines.filter((l) => l.shortfall > 0 && l.expectedDate);
         // On the mini-program the order page follows as a card.
         const card = {
           title: R.orderCardTitle(out.order.orderNo),

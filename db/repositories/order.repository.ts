@@ -69,7 +69,11 @@ export class KyselyOrderStore implements OrderStore {
   }
 
   async lockDealer(code: string): Promise<DealerAccount | null> {
-    return toAccount(await this.dealerQuery(code).forUpdate().executeTakeFirst());
+    const row = await this.dealerQuery(code).forUpdate().executeTakeFirst();
+    // What was read before the lock may predate another account's order committed meanwhile (its credit use, its
+    // voucher, its ladder lines, HQ stock): read again, as the lock's waiter must (a draft shown, then confirmed).
+    this.forget('dealer', 'credit', 'vouchers', 'lines', 'stock', 'draft');
+    return toAccount(row);
   }
 
   pricedProducts(skus: readonly string[], tier: Tier) {
